@@ -1,0 +1,142 @@
+// The only module that reads the environment. Everything else receives a `Config`.
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+import { LOCALES, type Locale } from './domain/locale.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function isIanaTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Env values are strings; a typo such as WHATSAPP_ENABLED=ture must be an error, not `false`.
+const booleanFromEnv = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(v), {
+    message: 'expected true or false',
+  })
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const envSchema = z.object({
+  MONGODB_URI: optionalString.pipe(
+    z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, { message: 'expected a mongodb:// or mongodb+srv:// URI' })
+      .optional(),
+  ),
+  MONGODB_DB: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, { message: 'expected a database name (letters, digits, _ or -)' })
+    .default('sputnik'),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  EMBEDDED_STORE_PERSIST: booleanFromEnv.default(true),
+  TELEGRAM_BOT_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d{5,}:[A-Za-z0-9_-]{30,}$/, {
+        message: 'expected a token from @BotFather, like 123456789:AA...',
+      })
+      .optional(),
+  ),
+  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).default(
+    'https://api.telegram.org',
+  ),
+  WHATSAPP_ENABLED: booleanFromEnv.default(false),
+  CHROME_PATH: optionalString,
+  DEFAULT_LOCALE: z.enum(LOCALES, { message: `expected one of ${LOCALES.join(', ')}` }).default('ru'),
+  TZ: z
+    .string()
+    .trim()
+    .refine(isIanaTimeZone, { message: 'expected an IANA time zone such as Europe/Moscow or Asia/Almaty' })
+    .default('Europe/Moscow'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  HTTP_PORT: z.coerce
+    .number({ message: 'expected a port number' })
+    .int({ message: 'expected a whole port number' })
+    .min(0, { message: 'expected a port between 0 and 65535' })
+    .max(65535, { message: 'expected a port between 0 and 65535' })
+    .default(3000),
+});
+
+export interface Config {
+  store: {
+    /** Absent: the embedded in-process store is started. */
+    mongodbUri: string | undefined;
+    dbName: string;
+    /** Where the embedded store keeps its journal; undefined = memory only. */
+    embeddedDataDir: string | undefined;
+  };
+  dataDir: string;
+  telegram: { botToken: string | undefined; apiRoot: string };
+  whatsapp: { enabled: boolean; chromePath: string | undefined };
+  defaultLocale: Locale;
+  defaultTimeZone: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  http: { host: string; port: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly string[]) {
+    super(`Invalid configuration: ${issues.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads `.env` (if present) under the real environment: a variable set in the environment wins,
+ * as with dotenv, so `.env` holds local defaults and deployment overrides it.
+ */
+export function readEnvironment(
+  env: Environment = process.env,
+  envFile: string | undefined = '.env',
+): Environment {
+  if (envFile === undefined || !existsSync(envFile)) return env;
+  const fromFile = parseEnv(readFileSync(envFile, 'utf8'));
+  return { ...fromFile, ...env };
+}
+
+export function loadConfig(env: Environment = readEnvironment()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    // Name the variable and the problem, never the value: it may be a secret.
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return {
+    store: {
+      mongodbUri: e.MONGODB_URI,
+      dbName: e.MONGODB_DB,
+      embeddedDataDir: e.EMBEDDED_STORE_PERSIST ? e.DATA_DIR : undefined,
+    },
+    dataDir: e.DATA_DIR,
+    telegram: { botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, '') },
+    whatsapp: { enabled: e.WHATSAPP_ENABLED, chromePath: e.CHROME_PATH },
+    defaultLocale: e.DEFAULT_LOCALE,
+    defaultTimeZone: e.TZ,
+    logLevel: e.LOG_LEVEL,
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+  };
+}
+
+/** Credentials in a MongoDB URI must not reach logs or the health endpoint. */
+export function redactUri(uri: string): string {
+  return uri.replace(/^(mongodb(?:\+srv)?:\/\/)[^@/]*@/, '$1***@');
+}

@@ -1,0 +1,93 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, readEnvironment, redactUri } from '../../src/config.js';
+
+const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0';
+
+function errorOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('works out of the box: embedded store, Russian, Moscow time, port 3000', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      store: { mongodbUri: undefined, dbName: 'sputnik', embeddedDataDir: './data' },
+      telegram: { botToken: undefined, apiRoot: 'https://api.telegram.org' },
+      whatsapp: { enabled: false },
+      defaultLocale: 'ru',
+      defaultTimeZone: 'Europe/Moscow',
+      logLevel: 'info',
+      http: { host: '127.0.0.1', port: 3000 },
+    });
+  });
+
+  it('reads every documented variable', () => {
+    const config = loadConfig({
+      MONGODB_URI: 'mongodb://user:pw@db:27017/?replicaSet=rs0',
+      MONGODB_DB: 'centre',
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:9000/',
+      WHATSAPP_ENABLED: 'yes',
+      CHROME_PATH: '/usr/bin/chromium',
+      DEFAULT_LOCALE: 'kk',
+      TZ: 'Asia/Almaty',
+      LOG_LEVEL: 'debug',
+      HTTP_PORT: '8080',
+      HTTP_HOST: '0.0.0.0',
+      EMBEDDED_STORE_PERSIST: 'false',
+    });
+    expect(config.store).toEqual({ mongodbUri: 'mongodb://user:pw@db:27017/?replicaSet=rs0', dbName: 'centre', embeddedDataDir: undefined });
+    expect(config.telegram).toEqual({ botToken: TOKEN, apiRoot: 'http://127.0.0.1:9000' });
+    expect(config.whatsapp).toEqual({ enabled: true, chromePath: '/usr/bin/chromium' });
+    expect([config.defaultLocale, config.defaultTimeZone, config.logLevel]).toEqual(['kk', 'Asia/Almaty', 'debug']);
+    expect(config.http).toEqual({ host: '0.0.0.0', port: 8080 });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ MONGODB_URI: '', TELEGRAM_BOT_TOKEN: '  ' }).store.mongodbUri).toBeUndefined();
+  });
+
+  it.each([
+    [{ HTTP_PORT: 'abc' }, /HTTP_PORT: expected a port number/],
+    [{ HTTP_PORT: '70000' }, /HTTP_PORT: expected a port between 0 and 65535/],
+    [{ TZ: 'Moscow' }, /TZ: expected an IANA time zone/],
+    [{ DEFAULT_LOCALE: 'de' }, /DEFAULT_LOCALE: expected one of ru, kk, en/],
+    [{ WHATSAPP_ENABLED: 'ture' }, /WHATSAPP_ENABLED: expected true or false/],
+    [{ MONGODB_URI: 'postgres://x' }, /MONGODB_URI: expected a mongodb/],
+    [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL: expected one of/],
+    [{ TELEGRAM_API_ROOT: 'ftp://x' }, /TELEGRAM_API_ROOT: expected an http\(s\) URL/],
+  ])('names the variable and the problem for %o', (env, message) => {
+    const text = errorOf(env);
+    expect(text).toMatch(message);
+    expect(text.split('\n')).toHaveLength(1);
+  });
+
+  it('never echoes a bad token back', () => {
+    const text = errorOf({ TELEGRAM_BOT_TOKEN: 'secret-value-123' });
+    expect(text).toMatch(/TELEGRAM_BOT_TOKEN: expected a token from @BotFather/);
+    expect(text).not.toContain('secret-value-123');
+  });
+
+  it('reads .env under the real environment', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sputnik-env-'));
+    const file = join(dir, '.env');
+    writeFileSync(file, 'HTTP_PORT=4000\nDEFAULT_LOCALE=kk\n# comment\n');
+    const env = readEnvironment({ DEFAULT_LOCALE: 'en' }, file);
+    expect(loadConfig(env)).toMatchObject({ http: { port: 4000 }, defaultLocale: 'en' });
+    expect(readEnvironment({ A: '1' }, join(dir, 'missing.env'))).toEqual({ A: '1' });
+  });
+
+  it('redacts credentials in a MongoDB URI', () => {
+    expect(redactUri('mongodb+srv://admin:s3cret@cluster0.example.net/db')).toBe('mongodb+srv://***@cluster0.example.net/db');
+    expect(redactUri('mongodb://127.0.0.1:27017')).toBe('mongodb://127.0.0.1:27017');
+  });
+});
