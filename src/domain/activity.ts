@@ -1,0 +1,53 @@
+export const ACTIVITY_TYPES = [
+  'open_lesson',
+  'master_class',
+  'webinar',
+  'seminar',
+  'training',
+  'consultation',
+  'contest',
+  'publication',
+  'speech',
+  'other',
+] as const;
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+
+/** Seed 001: school first; a positive review lets the teacher move up a level. */
+export const ACTIVITY_LEVELS = ['school', 'district', 'region', 'republic'] as const;
+export type ActivityLevel = (typeof ACTIVITY_LEVELS)[number];
+
+export const ACTIVITY_STATUSES = ['submitted', 'accepted', 'returned'] as const;
+export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
+
+export interface ActivityLink {
+  url: string;
+  /** Filled by a later reachability check; the seeds want "active links" at report time. */
+  checkedAt?: Date;
+  reachable?: boolean;
+}
+
+export interface ActivityReview {
+  reviewerId: string;
+  decision: 'accepted' | 'returned';
+  comment?: string;
+  at: Date;
+}
+
+/** An activity the teacher ran and reported, with links to the published materials. */
+export interface Activity {
+  id: string;
+  participantId: string;
+  cohortId: string;
+  type: ActivityType;
+  level: ActivityLevel;
+  date: Date;
+  title: string;
+  links: ActivityLink[];
+  note?: string;
+  status: ActivityStatus;
+  /** Every review, oldest first: a returned and resubmitted activity keeps its history. */
+  reviews: ActivityReview[];
+  submittedAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}

@@ -1,0 +1,208 @@
+// The persistence ports the engine, scheduler and monitoring depend on. Implemented in src/store
+// with mongoose; the contract tests in test/store run every implementation against them.
+import type { Activity, ActivityLevel, ActivityReview, ActivityStatus, ActivityType } from './activity.js';
+import type { AuditEvent } from './audit.js';
+import type { Broadcast, Delivery, DeliveryStatus } from './broadcast.js';
+import type { Channel } from './channel.js';
+import type { Cohort, CohortGroup, CohortStatus } from './cohort.js';
+import type { ConsultationMessage, ConsultationRequest, ConsultationStatus } from './consultation.js';
+import type { Enrollment, EnrollmentStatus } from './enrollment.js';
+import type { Locale } from './locale.js';
+import type { Participant, SettlementType } from './participant.js';
+import type { Programme } from './programme.js';
+import type { Answer, Response } from './response.js';
+import type { Result } from './result.js';
+import type { StageNumber, StagePlan, StageStatus } from './stage.js';
+
+export interface ProgrammeInput {
+  code: string;
+  title: string;
+  direction: string;
+  hours?: number;
+  stagePlan?: StagePlan;
+}
+
+export interface ProgrammeRepository {
+  upsertByCode(input: ProgrammeInput): Promise<{ programme: Programme; created: boolean }>;
+  findById(id: string): Promise<Programme | undefined>;
+  findByCode(code: string): Promise<Programme | undefined>;
+  list(): Promise<Programme[]>;
+}
+
+export interface CohortInput {
+  code: string;
+  programmeId: string;
+  title: string;
+  courseStart: Date;
+  courseEnd: Date;
+  timeZone: string;
+  locale: Locale;
+  curatorIds?: string[];
+  tutorIds?: string[];
+  stagePlan?: StagePlan;
+}
+
+export type BindGroupError = { kind: 'bound_to_other_cohort'; cohortCode: string };
+
+export interface CohortRepository {
+  upsertByCode(input: CohortInput): Promise<{ cohort: Cohort; created: boolean }>;
+  findById(id: string): Promise<Cohort | undefined>;
+  findByCode(code: string): Promise<Cohort | undefined>;
+  findByGroup(channel: Channel, chatId: string): Promise<Cohort | undefined>;
+  listByStatus(status: CohortStatus): Promise<Cohort[]>;
+  /** Cohorts where the participant is a curator or a tutor. */
+  listForStaffMember(participantId: string): Promise<Cohort[]>;
+  bindGroup(cohortId: string, group: CohortGroup): Promise<Result<Cohort, BindGroupError>>;
+  unbindGroup(cohortId: string, channel: Channel, chatId: string): Promise<boolean>;
+  setStatus(cohortId: string, status: CohortStatus): Promise<Cohort | undefined>;
+}
+
+export interface ParticipantInput {
+  fullName?: string;
+  phone?: string;
+  telegramId?: number;
+  telegramUsername?: string;
+  whatsappId?: string;
+  organisation?: string;
+  region?: string;
+  district?: string;
+  settlementType?: SettlementType;
+  position?: string;
+  subject?: string;
+  locale: Locale;
+  isStaff?: boolean;
+}
+
+export type ParticipantProfilePatch = Partial<Omit<ParticipantInput, 'isStaff'>>;
+
+/** Another participant already holds this phone / Telegram id / WhatsApp id. */
+export type IdentityConflict = { kind: 'identity_taken'; field: 'phone' | 'telegramId' | 'whatsappId' };
+
+export interface ParticipantRepository {
+  create(input: ParticipantInput): Promise<Result<Participant, IdentityConflict>>;
+  findById(id: string): Promise<Participant | undefined>;
+  findByIds(ids: readonly string[]): Promise<Participant[]>;
+  findByTelegramId(telegramId: number): Promise<Participant | undefined>;
+  findByWhatsappId(whatsappId: string): Promise<Participant | undefined>;
+  findByPhone(phoneE164: string): Promise<Participant | undefined>;
+  findByTelegramUsername(username: string): Promise<Participant | undefined>;
+  updateProfile(id: string, patch: ParticipantProfilePatch): Promise<Result<Participant, IdentityConflict> | undefined>;
+  recordConsent(id: string, policyVersion: string, at: Date): Promise<Participant | undefined>;
+  withdrawConsent(id: string, at: Date): Promise<Participant | undefined>;
+  setRemindersOptOut(id: string, at: Date | null): Promise<Participant | undefined>;
+  /** "Delete my data": personal fields removed, the anonymous record kept for aggregates. */
+  anonymise(id: string, at: Date): Promise<Participant | undefined>;
+}
+
+export interface EnrollmentRepository {
+  /** Idempotent: enrolling twice returns the existing enrollment. */
+  enroll(input: { participantId: string; cohortId: string; at: Date; tutorId?: string }): Promise<{ enrollment: Enrollment; created: boolean }>;
+  findById(id: string): Promise<Enrollment | undefined>;
+  find(participantId: string, cohortId: string): Promise<Enrollment | undefined>;
+  listByCohort(cohortId: string, status?: EnrollmentStatus): Promise<Enrollment[]>;
+  listByParticipant(participantId: string): Promise<Enrollment[]>;
+  setStage(id: string, stage: StageNumber, status: StageStatus, at: Date): Promise<Enrollment | undefined>;
+  setStatus(id: string, status: EnrollmentStatus): Promise<Enrollment | undefined>;
+  assignTutor(id: string, tutorId: string | null): Promise<Enrollment | undefined>;
+}
+
+export interface ResponseKey {
+  participantId: string;
+  cohortId: string;
+  questionnaireId: string;
+  occasion: string;
+}
+
+export interface ResponseRepository {
+  /** Returns the run for this key, creating it (with this version) if there is none. */
+  startOrResume(key: ResponseKey & { questionnaireVersion: number; at: Date }): Promise<{ response: Response; created: boolean }>;
+  findById(id: string): Promise<Response | undefined>;
+  find(key: ResponseKey): Promise<Response | undefined>;
+  listInProgress(participantId: string): Promise<Response[]>;
+  listByCohort(cohortId: string, filter?: { questionnaireId?: string; status?: Response['status'] }): Promise<Response[]>;
+  /** Replaces the answer to that question if there is one: answering again never duplicates it. */
+  saveAnswer(responseId: string, answer: Answer): Promise<Response | undefined>;
+  removeAnswer(responseId: string, questionId: string): Promise<Response | undefined>;
+  complete(responseId: string, at: Date): Promise<Response | undefined>;
+}
+
+export interface ActivityInput {
+  participantId: string;
+  cohortId: string;
+  type: ActivityType;
+  level: ActivityLevel;
+  date: Date;
+  title: string;
+  links: string[];
+  note?: string;
+  submittedAt: Date;
+}
+
+export type ReviewError = { kind: 'not_found' } | { kind: 'not_awaiting_review'; status: ActivityStatus };
+
+export interface ActivityRepository {
+  submit(input: ActivityInput): Promise<Activity>;
+  findById(id: string): Promise<Activity | undefined>;
+  listByParticipant(participantId: string, cohortId?: string): Promise<Activity[]>;
+  listByCohort(cohortId: string, status?: ActivityStatus): Promise<Activity[]>;
+  countAccepted(participantId: string, cohortId: string): Promise<number>;
+  /** Only a submitted activity can be reviewed: two curators cannot both decide. */
+  review(id: string, review: ActivityReview): Promise<Result<Activity, ReviewError>>;
+  /** Only a returned activity can be resubmitted; it goes back to review. */
+  resubmit(id: string, patch: Partial<Omit<ActivityInput, 'participantId' | 'cohortId'>> & { submittedAt: Date }): Promise<Result<Activity, ReviewError>>;
+}
+
+export interface ConsultationInput {
+  participantId: string;
+  cohortId: string;
+  assigneeId?: string;
+  topic: string;
+  description: string;
+  openedAt: Date;
+}
+
+export interface ConsultationRepository {
+  open(input: ConsultationInput): Promise<ConsultationRequest>;
+  findById(id: string): Promise<ConsultationRequest | undefined>;
+  addMessage(id: string, message: ConsultationMessage): Promise<ConsultationRequest | undefined>;
+  setStatus(id: string, status: ConsultationStatus, at: Date): Promise<ConsultationRequest | undefined>;
+  listByAssignee(assigneeId: string, statuses: readonly ConsultationStatus[]): Promise<ConsultationRequest[]>;
+  listByCohort(cohortId: string, statuses?: readonly ConsultationStatus[]): Promise<ConsultationRequest[]>;
+  listByParticipant(participantId: string): Promise<ConsultationRequest[]>;
+}
+
+export interface BroadcastInput {
+  cohortId: string;
+  authorId: string;
+  text: string;
+  link?: string;
+  toGroups: boolean;
+  toParticipants: boolean;
+}
+
+export interface BroadcastRepository {
+  create(input: BroadcastInput): Promise<Broadcast>;
+  findById(id: string): Promise<Broadcast | undefined>;
+  /** Moves a draft to sending with its recipient list; a second call does nothing. */
+  startSending(id: string, deliveries: readonly Omit<Delivery, 'status' | 'at' | 'reason'>[]): Promise<Broadcast | undefined>;
+  recordDelivery(id: string, channel: Channel, chatId: string, outcome: { status: DeliveryStatus; reason?: string; at: Date }): Promise<Broadcast | undefined>;
+  finish(id: string, at: Date): Promise<Broadcast | undefined>;
+  listByCohort(cohortId: string, limit?: number): Promise<Broadcast[]>;
+}
+
+export interface AuditRepository {
+  record(event: Omit<AuditEvent, 'id'>): Promise<AuditEvent>;
+  list(filter: { subjectType?: string; subjectId?: string; cohortId?: string; action?: string; limit?: number }): Promise<AuditEvent[]>;
+}
+
+export interface Repositories {
+  programmes: ProgrammeRepository;
+  cohorts: CohortRepository;
+  participants: ParticipantRepository;
+  enrollments: EnrollmentRepository;
+  responses: ResponseRepository;
+  activities: ActivityRepository;
+  consultations: ConsultationRepository;
+  broadcasts: BroadcastRepository;
+  audit: AuditRepository;
+}

@@ -1,0 +1,37 @@
+/**
+ * The three stages of the post-course year (seed 001): 1 — plan of activities approved at school;
+ * 2 — carry out the plan, publish materials and send links to the curator; 3 — present results
+ * with active links.
+ */
+export const STAGE_NUMBERS = [1, 2, 3] as const;
+export type StageNumber = (typeof STAGE_NUMBERS)[number];
+
+export const STAGE_STATUSES = ['not_started', 'in_progress', 'completed'] as const;
+export type StageStatus = (typeof STAGE_STATUSES)[number];
+
+/**
+ * Offsets are relative to the course end date: "+7d", "+1m", "+10m", "+2w". Months are a unit of
+ * their own (calendar months, not 30 days).
+ */
+export type Offset = string;
+export const OFFSET_PATTERN = /^\+\d{1,3}[dwm]$/;
+
+export interface StagePlanStage {
+  stage: StageNumber;
+  startOffset: Offset;
+}
+
+export interface StagePlanQuestionnaire {
+  questionnaireId: string;
+  offset: Offset;
+  /** Distinguishes repeated runs of one questionnaire, e.g. "impact-6m" and "impact-11m". */
+  occasion: string;
+}
+
+export interface StagePlan {
+  stages: StagePlanStage[];
+  questionnaires: StagePlanQuestionnaire[];
+}
+
+/** The post-course year: at least this many accepted activities (Tutaev rules, seed 000). */
+export const REQUIRED_ACTIVITIES_PER_YEAR = 3;
