@@ -1,0 +1,90 @@
+// Opens the store: real MongoDB when MONGODB_URI is set, otherwise the embedded wire-protocol
+// server, with the same mongoose code path either way.
+import { createConnection, type Connection } from 'mongoose';
+import { redactUri, type Config } from '../config.js';
+import type { Repositories } from '../domain/repositories.js';
+import type { Logger } from '../logger.js';
+import { startEmbeddedStore, type EmbeddedStore } from './embedded/index.js';
+import { defineModels, type Models } from './models/index.js';
+import { createRepositories } from './repositories/index.js';
+
+export type StoreKind = 'embedded' | 'mongodb';
+
+export interface StoreHealth {
+  kind: StoreKind;
+  state: 'up' | 'down';
+  persistent: boolean;
+  error?: string;
+}
+
+export interface Store {
+  readonly kind: StoreKind;
+  readonly connection: Connection;
+  readonly models: Models;
+  readonly repositories: Repositories;
+  health(): Promise<StoreHealth>;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  config: Config['store'];
+  logger: Logger;
+  /** Tests pass false to skip syncIndexes when they share a database they already indexed. */
+  syncIndexes?: boolean;
+}
+
+export async function openStore({ config, logger, syncIndexes = true }: OpenStoreOptions): Promise<Store> {
+  let embedded: EmbeddedStore | undefined;
+  let uri = config.mongodbUri;
+  if (uri === undefined) {
+    embedded = await startEmbeddedStore({
+      dataDir: config.embeddedDataDir,
+      logger: logger.child({ component: 'embedded-store' }),
+    });
+    uri = embedded.uri;
+    logger.warn(
+      { store: 'embedded', port: embedded.port, persistent: embedded.persistent },
+      'embedded in-memory store; set MONGODB_URI for real use',
+    );
+  }
+
+  const connection = createConnection(uri, {
+    dbName: config.dbName,
+    sanitizeFilter: true,
+    // Indexes are synced once below, explicitly, so start-up fails loudly if one cannot be built.
+    autoIndex: false,
+    serverSelectionTimeoutMS: 10_000,
+  });
+  try {
+    await connection.asPromise();
+  } catch (error) {
+    await embedded?.close();
+    throw new Error(`cannot connect to MongoDB at ${redactUri(uri)}: ${(error as Error).message}`, { cause: error });
+  }
+  const models = defineModels(connection);
+  if (syncIndexes) {
+    for (const model of Object.values(models)) await model.syncIndexes();
+  }
+  logger.info({ store: embedded ? 'embedded' : redactUri(uri), db: config.dbName }, 'store ready');
+
+  const kind: StoreKind = embedded ? 'embedded' : 'mongodb';
+  return {
+    kind,
+    connection,
+    models,
+    repositories: createRepositories(models),
+    async health() {
+      const persistent = embedded ? embedded.persistent : true;
+      try {
+        await connection.db?.command({ ping: 1 });
+        return { kind, state: 'up', persistent };
+      } catch (error) {
+        return { kind, state: 'down', persistent, error: (error as Error).message };
+      }
+    },
+    async close() {
+      await connection.close();
+      await embedded?.close();
+    },
+  };
+}

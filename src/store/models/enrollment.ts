@@ -1,0 +1,81 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import {
+  ENROLLMENT_STATUSES,
+  type Enrollment,
+  type EnrollmentStatus,
+} from '../../domain/enrollment.js';
+import { STAGE_NUMBERS, STAGE_STATUSES, type StageNumber, type StageStatus } from '../../domain/stage.js';
+import { ObjectId, idString, optionalIdString, orUndefined, schemaOptions, type ObjectIdType } from './common.js';
+
+export interface StageProgressDoc {
+  stage: StageNumber;
+  status: StageStatus;
+  startedAt?: Date | null;
+  completedAt?: Date | null;
+}
+
+export interface EnrollmentDoc {
+  _id: ObjectIdType;
+  participantId: ObjectIdType;
+  cohortId: ObjectIdType;
+  tutorId?: ObjectIdType | null;
+  status: EnrollmentStatus;
+  currentStage: StageNumber;
+  stages: StageProgressDoc[];
+  joinedAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const stageProgressSchema = new Schema<StageProgressDoc>(
+  {
+    stage: { type: Number, enum: STAGE_NUMBERS, required: true },
+    status: { type: String, enum: STAGE_STATUSES, required: true },
+    startedAt: Date,
+    completedAt: Date,
+  },
+  { _id: false },
+);
+
+const enrollmentSchema = new Schema<EnrollmentDoc>(
+  {
+    participantId: { type: ObjectId, ref: 'Participant', required: true },
+    cohortId: { type: ObjectId, ref: 'Cohort', required: true },
+    tutorId: { type: ObjectId, ref: 'Participant' },
+    status: { type: String, enum: ENROLLMENT_STATUSES, default: 'active', required: true },
+    currentStage: { type: Number, enum: STAGE_NUMBERS, default: 1, required: true },
+    stages: {
+      type: [stageProgressSchema],
+      default: () => STAGE_NUMBERS.map((stage) => ({ stage, status: 'not_started' })),
+    },
+    joinedAt: { type: Date, required: true },
+  },
+  schemaOptions('enrollments'),
+);
+enrollmentSchema.index({ participantId: 1, cohortId: 1 }, { unique: true });
+enrollmentSchema.index({ cohortId: 1, status: 1 });
+enrollmentSchema.index({ tutorId: 1 });
+
+export function defineEnrollmentModel(connection: Connection): Model<EnrollmentDoc> {
+  return connection.model<EnrollmentDoc>('Enrollment', enrollmentSchema);
+}
+
+export function toEnrollment(doc: EnrollmentDoc): Enrollment {
+  return {
+    id: idString(doc._id),
+    participantId: idString(doc.participantId),
+    cohortId: idString(doc.cohortId),
+    tutorId: optionalIdString(doc.tutorId),
+    status: doc.status,
+    currentStage: doc.currentStage,
+    stages: doc.stages.map((s) => ({
+      stage: s.stage,
+      status: s.status,
+      startedAt: orUndefined(s.startedAt),
+      completedAt: orUndefined(s.completedAt),
+    })),
+    joinedAt: doc.joinedAt,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}

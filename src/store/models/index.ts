@@ -1,0 +1,27 @@
+import type { Connection } from 'mongoose';
+import { defineActivityModel } from './activity.js';
+import { defineAuditEventModel } from './audit.js';
+import { defineBroadcastModel } from './broadcast.js';
+import { defineCohortModel } from './cohort.js';
+import { defineConsultationModel } from './consultation.js';
+import { defineEnrollmentModel } from './enrollment.js';
+import { defineParticipantModel } from './participant.js';
+import { defineProgrammeModel } from './programme.js';
+import { defineResponseModel } from './response.js';
+
+/** The models bound to one connection; no global mongoose state is used. */
+export function defineModels(connection: Connection) {
+  return {
+    programme: defineProgrammeModel(connection),
+    cohort: defineCohortModel(connection),
+    participant: defineParticipantModel(connection),
+    enrollment: defineEnrollmentModel(connection),
+    response: defineResponseModel(connection),
+    activity: defineActivityModel(connection),
+    consultation: defineConsultationModel(connection),
+    broadcast: defineBroadcastModel(connection),
+    auditEvent: defineAuditEventModel(connection),
+  };
+}
+
+export type Models = ReturnType<typeof defineModels>;

@@ -1,0 +1,106 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { Locale } from '../../domain/locale.js';
+import {
+  SETTLEMENT_TYPES,
+  type Consent,
+  type Participant,
+  type SettlementType,
+} from '../../domain/participant.js';
+import { E164_PATTERN } from '../../domain/phone.js';
+import { idString, localeField, orUndefined, schemaOptions, text, type ObjectIdType } from './common.js';
+
+export interface ParticipantDoc {
+  _id: ObjectIdType;
+  fullName?: string | null;
+  phone?: string | null;
+  telegramId?: number | null;
+  telegramUsername?: string | null;
+  whatsappId?: string | null;
+  organisation?: string | null;
+  region?: string | null;
+  district?: string | null;
+  settlementType?: SettlementType | null;
+  position?: string | null;
+  subject?: string | null;
+  locale: Locale;
+  consent?: Consent | null;
+  isStaff: boolean;
+  remindersOptedOutAt?: Date | null;
+  anonymisedAt?: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const consentSchema = new Schema<Consent>(
+  {
+    given: { type: Boolean, required: true },
+    at: { type: Date, required: true },
+    policyVersion: { type: String, required: true },
+    withdrawnAt: Date,
+  },
+  { _id: false },
+);
+
+const participantSchema = new Schema<ParticipantDoc>(
+  {
+    fullName: text(200),
+    phone: { type: String, match: [E164_PATTERN, 'phone must be in E.164 form, e.g. +77011234567'] },
+    telegramId: { type: Number, validate: Number.isSafeInteger },
+    telegramUsername: { ...text(64), lowercase: true, match: /^[a-z0-9_]{3,64}$/ },
+    whatsappId: { type: String, match: /^\d{6,20}@c\.us$/ },
+    organisation: text(500),
+    region: text(200),
+    district: text(200),
+    settlementType: { type: String, enum: SETTLEMENT_TYPES },
+    position: text(200),
+    subject: text(200),
+    locale: localeField,
+    consent: { type: consentSchema, required: false },
+    isStaff: { type: Boolean, default: false, required: true },
+    remindersOptedOutAt: Date,
+    anonymisedAt: Date,
+  },
+  schemaOptions('participants'),
+);
+// One person per identity on each channel; sparse because most people have only one of them.
+participantSchema.index({ telegramId: 1 }, { unique: true, sparse: true });
+participantSchema.index({ whatsappId: 1 }, { unique: true, sparse: true });
+participantSchema.index({ phone: 1 }, { unique: true, sparse: true });
+participantSchema.index({ telegramUsername: 1 });
+// Monitoring breakdowns and stratified sampling.
+participantSchema.index({ region: 1, settlementType: 1 });
+
+export function defineParticipantModel(connection: Connection): Model<ParticipantDoc> {
+  return connection.model<ParticipantDoc>('Participant', participantSchema);
+}
+
+export function toParticipant(doc: ParticipantDoc): Participant {
+  return {
+    id: idString(doc._id),
+    fullName: orUndefined(doc.fullName),
+    phone: orUndefined(doc.phone),
+    telegramId: orUndefined(doc.telegramId),
+    telegramUsername: orUndefined(doc.telegramUsername),
+    whatsappId: orUndefined(doc.whatsappId),
+    organisation: orUndefined(doc.organisation),
+    region: orUndefined(doc.region),
+    district: orUndefined(doc.district),
+    settlementType: orUndefined(doc.settlementType),
+    position: orUndefined(doc.position),
+    subject: orUndefined(doc.subject),
+    locale: doc.locale,
+    consent: doc.consent
+      ? {
+          given: doc.consent.given,
+          at: doc.consent.at,
+          policyVersion: doc.consent.policyVersion,
+          withdrawnAt: orUndefined(doc.consent.withdrawnAt),
+        }
+      : undefined,
+    isStaff: doc.isStaff,
+    remindersOptedOutAt: orUndefined(doc.remindersOptedOutAt),
+    anonymisedAt: orUndefined(doc.anonymisedAt),
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}

@@ -1,0 +1,83 @@
+import type { Model } from 'mongoose';
+import type { ActivityInput, ActivityRepository, ReviewError } from '../../domain/repositories.js';
+import { err, ok, type Result } from '../../domain/result.js';
+import type { Activity, ActivityStatus } from '../../domain/activity.js';
+import { toActivity, type ActivityDoc } from '../models/activity.js';
+import { AFTER_UPDATE, requireObjectId, toObjectId } from './ids.js';
+import { setPresent } from './update.js';
+
+export function createActivityRepository(model: Model<ActivityDoc>): ActivityRepository {
+  const byId = async (id: string) => {
+    const _id = toObjectId(id);
+    if (!_id) return undefined;
+    const doc = await model.findById(_id).lean<ActivityDoc>();
+    return doc ? toActivity(doc) : undefined;
+  };
+
+  /** Applies `change` only while the activity is in `from`; otherwise says why not. */
+  const transition = async (
+    id: string,
+    from: ActivityStatus,
+    change: Record<string, unknown>,
+  ): Promise<Result<Activity, ReviewError>> => {
+    const _id = toObjectId(id);
+    if (!_id) return err({ kind: 'not_found' });
+    const doc = await model.findOneAndUpdate({ _id, status: from }, change, AFTER_UPDATE).lean<ActivityDoc>();
+    if (doc) return ok(toActivity(doc));
+    const current = await byId(id);
+    return err(current ? { kind: 'not_awaiting_review', status: current.status } : { kind: 'not_found' });
+  };
+
+  return {
+    async submit(input: ActivityInput) {
+      const doc = await model.create({
+        ...input,
+        participantId: requireObjectId(input.participantId, 'participantId'),
+        cohortId: requireObjectId(input.cohortId, 'cohortId'),
+        links: input.links.map((url) => ({ url })),
+        status: 'submitted',
+        reviews: [],
+      });
+      return toActivity(doc.toObject<ActivityDoc>());
+    },
+    findById: byId,
+    async listByParticipant(participantId, cohortId) {
+      const p = toObjectId(participantId);
+      if (!p) return [];
+      const c = cohortId === undefined ? undefined : toObjectId(cohortId);
+      if (cohortId !== undefined && !c) return [];
+      const docs = await model
+        .find({ participantId: p, ...(c ? { cohortId: c } : {}) })
+        .sort({ date: 1 })
+        .lean<ActivityDoc[]>();
+      return docs.map(toActivity);
+    },
+    async listByCohort(cohortId, status) {
+      const c = toObjectId(cohortId);
+      if (!c) return [];
+      const docs = await model
+        .find({ cohortId: c, ...(status ? { status } : {}) })
+        .sort({ submittedAt: 1 })
+        .lean<ActivityDoc[]>();
+      return docs.map(toActivity);
+    },
+    async countAccepted(participantId, cohortId) {
+      const p = toObjectId(participantId);
+      const c = toObjectId(cohortId);
+      if (!p || !c) return 0;
+      return model.countDocuments({ participantId: p, cohortId: c, status: 'accepted' });
+    },
+    review: (id, review) =>
+      transition(id, 'submitted', {
+        $set: { status: review.decision },
+        $push: { reviews: { ...review, reviewerId: requireObjectId(review.reviewerId, 'reviewerId') } },
+      }),
+    resubmit: (id, patch) =>
+      transition(id, 'returned', {
+        $set: {
+          ...setPresent({ ...patch, links: patch.links?.map((url) => ({ url })) }),
+          status: 'submitted',
+        },
+      }),
+  };
+}

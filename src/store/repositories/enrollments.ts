@@ -1,0 +1,85 @@
+import type { Model } from 'mongoose';
+import type { EnrollmentRepository } from '../../domain/repositories.js';
+import { toEnrollment, type EnrollmentDoc } from '../models/enrollment.js';
+import { AFTER_UPDATE, requireObjectId, toObjectId } from './ids.js';
+
+export function createEnrollmentRepository(model: Model<EnrollmentDoc>): EnrollmentRepository {
+  const update = async (id: string, change: Record<string, unknown>, options: object = {}) => {
+    const _id = toObjectId(id);
+    if (!_id) return undefined;
+    const doc = await model
+      .findOneAndUpdate({ _id }, change, { ...AFTER_UPDATE, ...options })
+      .lean<EnrollmentDoc>();
+    return doc ? toEnrollment(doc) : undefined;
+  };
+
+  return {
+    async enroll({ participantId, cohortId, at, tutorId }) {
+      const raw = await model
+        .findOneAndUpdate(
+          {
+            participantId: requireObjectId(participantId, 'participantId'),
+            cohortId: requireObjectId(cohortId, 'cohortId'),
+          },
+          {
+            $setOnInsert: {
+              joinedAt: at,
+              status: 'active',
+              currentStage: 1,
+              stages: [1, 2, 3].map((stage) => ({ stage, status: 'not_started' })),
+              ...(tutorId ? { tutorId: requireObjectId(tutorId, 'tutorId') } : {}),
+            },
+          },
+          { ...AFTER_UPDATE, upsert: true, includeResultMetadata: true },
+        )
+        .lean<{ value: EnrollmentDoc; lastErrorObject?: { updatedExisting?: boolean } }>();
+      return { enrollment: toEnrollment(raw.value), created: raw.lastErrorObject?.updatedExisting === false };
+    },
+    async findById(id) {
+      const _id = toObjectId(id);
+      if (!_id) return undefined;
+      const doc = await model.findById(_id).lean<EnrollmentDoc>();
+      return doc ? toEnrollment(doc) : undefined;
+    },
+    async find(participantId, cohortId) {
+      const p = toObjectId(participantId);
+      const c = toObjectId(cohortId);
+      if (!p || !c) return undefined;
+      const doc = await model.findOne({ participantId: p, cohortId: c }).lean<EnrollmentDoc>();
+      return doc ? toEnrollment(doc) : undefined;
+    },
+    async listByCohort(cohortId, status) {
+      const c = toObjectId(cohortId);
+      if (!c) return [];
+      const docs = await model
+        .find({ cohortId: c, ...(status ? { status } : {}) })
+        .sort({ joinedAt: 1 })
+        .lean<EnrollmentDoc[]>();
+      return docs.map(toEnrollment);
+    },
+    async listByParticipant(participantId) {
+      const p = toObjectId(participantId);
+      if (!p) return [];
+      const docs = await model.find({ participantId: p }).sort({ joinedAt: -1 }).lean<EnrollmentDoc[]>();
+      return docs.map(toEnrollment);
+    },
+    setStage: (id, stage, status, at) =>
+      update(
+        id,
+        {
+          $set: {
+            'stages.$[s].status': status,
+            ...(status === 'in_progress' ? { 'stages.$[s].startedAt': at, currentStage: stage } : {}),
+            ...(status === 'completed' ? { 'stages.$[s].completedAt': at } : {}),
+          },
+        },
+        { arrayFilters: [{ 's.stage': stage }] },
+      ),
+    setStatus: (id, status) => update(id, { $set: { status } }),
+    assignTutor: (id, tutorId) =>
+      update(
+        id,
+        tutorId ? { $set: { tutorId: requireObjectId(tutorId, 'tutorId') } } : { $unset: { tutorId: '' } },
+      ),
+  };
+}

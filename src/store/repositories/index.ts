@@ -1,0 +1,25 @@
+import type { Repositories } from '../../domain/repositories.js';
+import type { Models } from '../models/index.js';
+import { createActivityRepository } from './activities.js';
+import { createAuditRepository } from './audit.js';
+import { createBroadcastRepository } from './broadcasts.js';
+import { createCohortRepository } from './cohorts.js';
+import { createConsultationRepository } from './consultations.js';
+import { createEnrollmentRepository } from './enrollments.js';
+import { createParticipantRepository } from './participants.js';
+import { createProgrammeRepository } from './programmes.js';
+import { createResponseRepository } from './responses.js';
+
+export function createRepositories(models: Models): Repositories {
+  return {
+    programmes: createProgrammeRepository(models.programme),
+    cohorts: createCohortRepository(models.cohort),
+    participants: createParticipantRepository(models.participant),
+    enrollments: createEnrollmentRepository(models.enrollment),
+    responses: createResponseRepository(models.response),
+    activities: createActivityRepository(models.activity),
+    consultations: createConsultationRepository(models.consultation),
+    broadcasts: createBroadcastRepository(models.broadcast),
+    audit: createAuditRepository(models.auditEvent),
+  };
+}

@@ -1,0 +1,104 @@
+import type { Model } from 'mongoose';
+import type { ResponseKey, ResponseRepository } from '../../domain/repositories.js';
+import { toResponse, type ResponseDoc } from '../models/response.js';
+import { AFTER_UPDATE, op, requireObjectId, toObjectId } from './ids.js';
+
+function keyFilter(key: ResponseKey) {
+  const participantId = toObjectId(key.participantId);
+  const cohortId = toObjectId(key.cohortId);
+  if (!participantId || !cohortId) return undefined;
+  return { participantId, cohortId, questionnaireId: key.questionnaireId, occasion: key.occasion };
+}
+
+export function createResponseRepository(model: Model<ResponseDoc>): ResponseRepository {
+  const byId = async (id: string) => {
+    const _id = toObjectId(id);
+    if (!_id) return undefined;
+    const doc = await model.findById(_id).lean<ResponseDoc>();
+    return doc ? toResponse(doc) : undefined;
+  };
+  const update = async (filter: Record<string, unknown>, change: Record<string, unknown>) => {
+    const doc = await model.findOneAndUpdate(filter, change, AFTER_UPDATE).lean<ResponseDoc>();
+    return doc ? toResponse(doc) : undefined;
+  };
+
+  return {
+    async startOrResume(key) {
+      const raw = await model
+        .findOneAndUpdate(
+          {
+            participantId: requireObjectId(key.participantId, 'participantId'),
+            cohortId: requireObjectId(key.cohortId, 'cohortId'),
+            questionnaireId: key.questionnaireId,
+            occasion: key.occasion,
+          },
+          {
+            $setOnInsert: {
+              questionnaireVersion: key.questionnaireVersion,
+              status: 'in_progress',
+              answers: [],
+              startedAt: key.at,
+            },
+          },
+          { ...AFTER_UPDATE, upsert: true, includeResultMetadata: true },
+        )
+        .lean<{ value: ResponseDoc; lastErrorObject?: { updatedExisting?: boolean } }>();
+      return { response: toResponse(raw.value), created: raw.lastErrorObject?.updatedExisting === false };
+    },
+    findById: byId,
+    async find(key) {
+      const filter = keyFilter(key);
+      if (!filter) return undefined;
+      const doc = await model.findOne(filter).lean<ResponseDoc>();
+      return doc ? toResponse(doc) : undefined;
+    },
+    async listInProgress(participantId) {
+      const p = toObjectId(participantId);
+      if (!p) return [];
+      const docs = await model
+        .find({ participantId: p, status: 'in_progress' })
+        .sort({ startedAt: 1 })
+        .lean<ResponseDoc[]>();
+      return docs.map(toResponse);
+    },
+    async listByCohort(cohortId, filter = {}) {
+      const c = toObjectId(cohortId);
+      if (!c) return [];
+      const docs = await model
+        .find({
+          cohortId: c,
+          ...(filter.questionnaireId ? { questionnaireId: filter.questionnaireId } : {}),
+          ...(filter.status ? { status: filter.status } : {}),
+        })
+        .sort({ startedAt: 1 })
+        .lean<ResponseDoc[]>();
+      return docs.map(toResponse);
+    },
+    async saveAnswer(responseId, answer) {
+      const _id = toObjectId(responseId);
+      if (!_id) return undefined;
+      // Replace in place when the question was answered before, append otherwise; the filter on
+      // the second step makes a concurrent duplicate impossible.
+      const replaced = await update(
+        { _id, 'answers.questionId': answer.questionId },
+        { $set: { 'answers.$': answer } },
+      );
+      if (replaced) return replaced;
+      const appended = await update(
+        { _id, 'answers.questionId': op({ $ne: answer.questionId }) },
+        { $push: { answers: answer } },
+      );
+      return appended ?? byId(responseId);
+    },
+    async removeAnswer(responseId, questionId) {
+      const _id = toObjectId(responseId);
+      if (!_id) return undefined;
+      return update({ _id }, { $pull: { answers: { questionId } } });
+    },
+    async complete(responseId, at) {
+      const _id = toObjectId(responseId);
+      if (!_id) return undefined;
+      return update({ _id }, { $set: { status: 'completed', completedAt: at } });
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../../src/store/index.js';
+import { aCohort, aParticipant } from '../../support/fixtures.js';
+import { openTestStore } from '../../support/store.js';
+
+let store: Store;
+beforeAll(async () => {
+  store = await openTestStore();
+});
+afterAll(async () => {
+  await store?.close();
+});
+
+async function aSubmission() {
+  const repos = store.repositories;
+  const cohort = await aCohort(repos);
+  const teacher = await aParticipant(repos);
+  const curator = await aParticipant(repos);
+  const activity = await repos.activities.submit({
+    participantId: teacher.id, cohortId: cohort.id, type: 'open_lesson', level: 'school', date: new Date('2026-04-10'),
+    title: 'Открытый урок «Дроби»', links: ['https://school3.edu.ru/lesson'], submittedAt: new Date('2026-04-11T08:00:00Z'),
+  });
+  return { cohort, teacher, curator, activity };
+}
+
+describe('activities', () => {
+  it('goes submitted → returned → resubmitted → accepted, keeping the review history', async () => {
+    const { activity, curator, teacher, cohort } = await aSubmission();
+    const repos = store.repositories;
+    expect(activity).toMatchObject({ status: 'submitted', links: [{ url: 'https://school3.edu.ru/lesson' }], reviews: [] });
+
+    const returned = await repos.activities.review(activity.id, { reviewerId: curator.id, decision: 'returned', comment: 'Ссылка ведёт на главную страницу', at: new Date() });
+    expect(returned.ok && returned.value.status).toBe('returned');
+    const resubmitted = await repos.activities.resubmit(activity.id, { links: ['https://school3.edu.ru/lesson/42'], submittedAt: new Date() });
+    expect(resubmitted.ok && resubmitted.value).toMatchObject({ status: 'submitted', links: [{ url: 'https://school3.edu.ru/lesson/42' }], title: 'Открытый урок «Дроби»' });
+    const accepted = await repos.activities.review(activity.id, { reviewerId: curator.id, decision: 'accepted', at: new Date() });
+    expect(accepted.ok && accepted.value.reviews.map((r) => r.decision)).toEqual(['returned', 'accepted']);
+    expect(await repos.activities.countAccepted(teacher.id, cohort.id)).toBe(1);
+  });
+
+  it('lets only one of two curators decide, and refuses to resubmit what is not returned', async () => {
+    const { activity, curator } = await aSubmission();
+    const repos = store.repositories;
+    const [a, b] = await Promise.all([
+      repos.activities.review(activity.id, { reviewerId: curator.id, decision: 'accepted', at: new Date() }),
+      repos.activities.review(activity.id, { reviewerId: curator.id, decision: 'returned', at: new Date() }),
+    ]);
+    expect([a.ok, b.ok].filter(Boolean)).toHaveLength(1);
+    const loser = a.ok ? b : a;
+    expect(loser).toMatchObject({ ok: false, error: { kind: 'not_awaiting_review' } });
+    const decided = (await repos.activities.findById(activity.id))!;
+    const resubmit = await repos.activities.resubmit(activity.id, { submittedAt: new Date() });
+    if (decided.status === 'accepted') expect(resubmit).toEqual({ ok: false, error: { kind: 'not_awaiting_review', status: 'accepted' } });
+    else expect(resubmit.ok).toBe(true);
+    expect(await repos.activities.review('f'.repeat(24), { reviewerId: curator.id, decision: 'accepted', at: new Date() })).toEqual({ ok: false, error: { kind: 'not_found' } });
+  });
+
+  it('requires at least one http(s) link', async () => {
+    const { teacher, cohort } = await aSubmission();
+    const base = { participantId: teacher.id, cohortId: cohort.id, type: 'webinar' as const, level: 'region' as const, date: new Date(), title: 'Вебинар', submittedAt: new Date() };
+    await expect(store.repositories.activities.submit({ ...base, links: [] })).rejects.toThrow(/at least one link/);
+    await expect(store.repositories.activities.submit({ ...base, links: ['javascript:alert(1)'] })).rejects.toThrow();
+  });
+
+  it('lists by cohort and status and by participant', async () => {
+    const { activity, cohort, teacher } = await aSubmission();
+    expect((await store.repositories.activities.listByCohort(cohort.id, 'submitted')).map((a) => a.id)).toEqual([activity.id]);
+    expect(await store.repositories.activities.listByCohort(cohort.id, 'accepted')).toEqual([]);
+    expect((await store.repositories.activities.listByParticipant(teacher.id, cohort.id)).map((a) => a.id)).toEqual([activity.id]);
+  });
+});
