@@ -1,0 +1,37 @@
+# Sputnik: Node 20 on Debian, with Debian's Chromium for the WhatsApp client.
+FROM node:20-bookworm-slim
+
+# chromium: whatsapp-web.js drives it (puppeteer's own browser download is skipped, see .puppeteerrc.cjs).
+# fonts: so WhatsApp Web and server-side charts render Cyrillic and Kazakh letters.
+# tini: forwards SIGTERM so the bot drains its jobs and flushes the store before exiting.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium fonts-dejavu-core fonts-liberation tini ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+
+ENV NODE_ENV=production \
+    PUPPETEER_SKIP_DOWNLOAD=true \
+    CHROME_PATH=/usr/bin/chromium \
+    DATA_DIR=/data \
+    HTTP_HOST=0.0.0.0 \
+    HTTP_PORT=3000
+
+WORKDIR /app
+COPY package.json package-lock.json .puppeteerrc.cjs ./
+# tsx (a runtime dependency) runs the TypeScript sources directly.
+RUN npm ci --omit=dev && npm cache clean --force
+
+COPY tsconfig.json ./
+COPY src ./src
+COPY flows ./flows
+COPY questionnaires ./questionnaires
+
+RUN mkdir -p /data && chown -R node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "--import", "tsx", "src/main.ts"]

@@ -1,0 +1,66 @@
+// Composition root: config -> logger -> store -> scheduler -> HTTP (channels join in later issues).
+import type { AddressInfo } from 'node:net';
+import { channelStatus } from './channels/status.js';
+import type { Config } from './config.js';
+import { collectHealth } from './http/health.js';
+import { createHttpServer } from './http/server.js';
+import type { Logger } from './logger.js';
+import { createScheduler, type Scheduler } from './scheduler/agenda.js';
+import { openStore, type Store } from './store/index.js';
+import { VERSION } from './version.js';
+
+export interface App {
+  readonly store: Store;
+  readonly scheduler: Scheduler;
+  readonly http: AddressInfo;
+  /** Stops taking work, lets running jobs finish, flushes and closes the store. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export async function startApp(config: Config, logger: Logger): Promise<App> {
+  const startedAt = new Date();
+  const store = await openStore({ config: config.store, logger });
+  const db = store.connection.db;
+  if (!db) throw new Error('store connection has no database handle');
+  const scheduler = createScheduler({ db, logger: logger.child({ component: 'scheduler' }) });
+  await scheduler.start();
+
+  const channels = channelStatus(config);
+  for (const [channel, status] of Object.entries(channels)) {
+    logger.info({ channel, state: status.state }, status.hint ?? channel);
+  }
+
+  const http = createHttpServer({
+    logger: logger.child({ component: 'http' }),
+    routes: {
+      'GET /healthz': async () => {
+        const report = await collectHealth({
+          version: VERSION,
+          startedAt,
+          store: () => store.health(),
+          scheduler: () => scheduler.state(),
+          channels: () => channels,
+        });
+        return { status: report.status === 'ok' ? 200 : 503, body: report };
+      },
+    },
+  });
+  const address = await http.listen(config.http.host, config.http.port);
+  logger.info({ host: address.address, port: address.port }, `health endpoint: http://${address.address}:${address.port}/healthz`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    store,
+    scheduler,
+    http: address,
+    stop() {
+      stopping ??= (async () => {
+        await http.close();
+        await scheduler.stop();
+        await store.close();
+        logger.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { channelStatus } from '../../src/channels/status.js';
+import { collectHealth } from '../../src/http/health.js';
+
+const up = async () => ({ kind: 'embedded' as const, state: 'up' as const, persistent: true });
+
+describe('health', () => {
+  it('is ok when the store is up and the scheduler runs, whatever the channels', async () => {
+    const report = await collectHealth({
+      version: '1.0.0',
+      startedAt: new Date('2026-11-23T09:00:00Z'),
+      now: () => new Date('2026-11-23T09:01:30Z'),
+      store: up,
+      scheduler: () => 'running',
+      channels: () => channelStatus({ telegram: { botToken: undefined, apiRoot: 'x' }, whatsapp: { enabled: false, chromePath: undefined } }),
+    });
+    expect(report).toMatchObject({ status: 'ok', uptimeSeconds: 90, store: { state: 'up' }, scheduler: { state: 'running' } });
+    expect(report.channels.telegram).toEqual({ state: 'disabled', hint: expect.stringContaining('TELEGRAM_BOT_TOKEN') });
+    expect(report.channels.whatsapp?.hint).toContain('WHATSAPP_ENABLED=true');
+  });
+
+  it('is degraded when the store is down', async () => {
+    const report = await collectHealth({
+      version: '1.0.0',
+      startedAt: new Date(),
+      store: async () => ({ kind: 'mongodb', state: 'down', persistent: true, error: 'connection refused' }),
+      scheduler: () => 'running',
+      channels: () => ({}),
+    });
+    expect(report.status).toBe('degraded');
+  });
+});
