@@ -26,6 +26,8 @@ export interface StagePlanQuestionnaire {
   offset: Offset;
   /** Distinguishes repeated runs of one questionnaire, e.g. "impact-6m" and "impact-11m". */
   occasion: string;
+  /** How long after `offset` it stays open (default one month). */
+  closesAfter?: Offset;
 }
 
 export interface StagePlan {

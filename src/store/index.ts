@@ -3,10 +3,12 @@
 import { createConnection, type Connection } from 'mongoose';
 import { redactUri, type Config } from '../config.js';
 import type { Repositories } from '../domain/repositories.js';
+import type { SessionStore } from '../engine/sessions.js';
 import type { Logger } from '../logger.js';
 import { startEmbeddedStore, type EmbeddedStore } from './embedded/index.js';
 import { defineModels, type Models } from './models/index.js';
 import { createRepositories } from './repositories/index.js';
+import { createSessionStore } from './sessions.js';
 
 export type StoreKind = 'embedded' | 'mongodb';
 
@@ -22,6 +24,7 @@ export interface Store {
   readonly connection: Connection;
   readonly models: Models;
   readonly repositories: Repositories;
+  readonly sessions: SessionStore;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }
@@ -73,6 +76,7 @@ export async function openStore({ config, logger, syncIndexes = true }: OpenStor
     connection,
     models,
     repositories: createRepositories(models),
+    sessions: createSessionStore(models),
     async health() {
       const persistent = embedded ? embedded.persistent : true;
       try {

@@ -8,6 +8,7 @@ import { defineEnrollmentModel } from './enrollment.js';
 import { defineParticipantModel } from './participant.js';
 import { defineProgrammeModel } from './programme.js';
 import { defineResponseModel } from './response.js';
+import { defineSessionModels } from './session.js';
 
 /** The models bound to one connection; no global mongoose state is used. */
 export function defineModels(connection: Connection) {
@@ -21,6 +22,7 @@ export function defineModels(connection: Connection) {
     consultation: defineConsultationModel(connection),
     broadcast: defineBroadcastModel(connection),
     auditEvent: defineAuditEventModel(connection),
+    ...defineSessionModels(connection),
   };
 }
 

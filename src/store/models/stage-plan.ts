@@ -3,7 +3,7 @@ import { OFFSET_PATTERN, STAGE_NUMBERS, type StagePlan, type StageNumber } from 
 
 export interface StagePlanDoc {
   stages: { stage: number; startOffset: string }[];
-  questionnaires: { questionnaireId: string; offset: string; occasion: string }[];
+  questionnaires: { questionnaireId: string; offset: string; occasion: string; closesAfter?: string | null }[];
 }
 
 const offsetField = { type: String, required: true, match: OFFSET_PATTERN } as const;
@@ -22,6 +22,7 @@ export const stagePlanSchema = new Schema<StagePlanDoc>(
           questionnaireId: { type: String, required: true },
           offset: offsetField,
           occasion: { type: String, required: true },
+          closesAfter: { type: String, match: OFFSET_PATTERN },
         },
         { _id: false },
       ),
@@ -37,6 +38,7 @@ export function toStagePlan(doc: StagePlanDoc): StagePlan {
       questionnaireId: q.questionnaireId,
       offset: q.offset,
       occasion: q.occasion,
+      ...(q.closesAfter ? { closesAfter: q.closesAfter } : {}),
     })),
   };
 }

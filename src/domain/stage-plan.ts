@@ -1,0 +1,76 @@
+// Where a teacher is in the post-course year, from the stage plan and today's local date.
+import { addOffset, localDate, type LocalDate } from './calendar.js';
+import type { Cohort } from './cohort.js';
+import type { Programme } from './programme.js';
+import type { StageNumber, StagePlan, StagePlanQuestionnaire } from './stage.js';
+
+/**
+ * The default post-course plan (seeds 000 and 001): stage 1 (plan of activities) right after the
+ * course, stage 2 (carry it out, send links) from the second month, stage 3 (present results) in
+ * the eleventh month; surveys at the course end, at the stage check-ins and at 6 and 11 months.
+ */
+export const DEFAULT_STAGE_PLAN: StagePlan = {
+  stages: [
+    { stage: 1, startOffset: '+1d' },
+    { stage: 2, startOffset: '+1m' },
+    { stage: 3, startOffset: '+10m' },
+  ],
+  questionnaires: [
+    { questionnaireId: 'exit', offset: '+1d', occasion: 'exit' },
+    { questionnaireId: 'entry', offset: '+1d', occasion: 'entry' },
+    { questionnaireId: 'stage-1-plan', offset: '+14d', occasion: 'stage-1' },
+    { questionnaireId: 'difficulties', offset: '+2m', occasion: 'difficulties-2m' },
+    { questionnaireId: 'stage-2-progress', offset: '+5m', occasion: 'stage-2' },
+    { questionnaireId: 'impact', offset: '+6m', occasion: 'impact-6m' },
+    { questionnaireId: 'stage-3-results', offset: '+10m', occasion: 'stage-3' },
+    { questionnaireId: 'impact', offset: '+11m', occasion: 'impact-11m' },
+  ],
+};
+
+/** How long a questionnaire stays open after it is due, unless the plan says otherwise. */
+export const DEFAULT_QUESTIONNAIRE_WINDOW = '+1m';
+
+export function effectivePlan(cohort: Pick<Cohort, 'stagePlan'>, programme?: Pick<Programme, 'stagePlan'>): StagePlan {
+  return cohort.stagePlan ?? programme?.stagePlan ?? DEFAULT_STAGE_PLAN;
+}
+
+export interface PostCourseYear {
+  /** The day after the course ends, local to the cohort. */
+  start: LocalDate;
+  /** The last day of the year (inclusive). */
+  end: LocalDate;
+}
+
+export function postCourseYear(cohort: Pick<Cohort, 'courseEnd' | 'timeZone'>): PostCourseYear {
+  const courseEnd = localDate(cohort.courseEnd, cohort.timeZone);
+  return { start: addOffset(courseEnd, '+1d'), end: addOffset(courseEnd, '+12m') };
+}
+
+/** The stage a teacher of this cohort is in on `today`: the last one whose start has come. */
+export function stageOn(plan: StagePlan, cohort: Pick<Cohort, 'courseEnd' | 'timeZone'>, today: LocalDate): StageNumber {
+  const courseEnd = localDate(cohort.courseEnd, cohort.timeZone);
+  let current: StageNumber = 1;
+  for (const s of [...plan.stages].sort((a, b) => a.stage - b.stage)) {
+    if (addOffset(courseEnd, s.startOffset) <= today) current = s.stage;
+  }
+  return current;
+}
+
+export interface OpenQuestionnaire extends StagePlanQuestionnaire {
+  opens: LocalDate;
+  closes: LocalDate;
+}
+
+/**
+ * Questionnaires of the plan open on `today`: due, and not yet closed. A teacher who joins late
+ * still gets what is open (catch-up), never what closed long ago.
+ */
+export function openQuestionnaires(plan: StagePlan, cohort: Pick<Cohort, 'courseEnd' | 'timeZone'>, today: LocalDate): OpenQuestionnaire[] {
+  const courseEnd = localDate(cohort.courseEnd, cohort.timeZone);
+  return plan.questionnaires
+    .map((q) => {
+      const opens = addOffset(courseEnd, q.offset);
+      return { ...q, opens, closes: addOffset(opens, q.closesAfter ?? DEFAULT_QUESTIONNAIRE_WINDOW) };
+    })
+    .filter((q) => q.opens <= today && today <= q.closes);
+}

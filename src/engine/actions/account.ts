@@ -1,0 +1,38 @@
+import type { FlowHandlers } from '../context.js';
+import { me } from './common.js';
+
+export const account: Pick<FlowHandlers, 'actions'> = {
+  actions: {
+    async toggle_reminders(turn) {
+      const p = me(turn);
+      const off = !p.remindersOptedOutAt;
+      const updated = await turn.services.repos.participants.setRemindersOptOut(p.id, off ? turn.services.now() : null);
+      if (updated) turn.participant = updated;
+      turn.say(off ? 'account.reminders_off' : 'account.reminders_on');
+      return undefined;
+    },
+
+    /** Personal fields go; anonymous answers and activities stay for the aggregates. */
+    async delete_my_data(turn) {
+      const { repos, sessions } = turn.services;
+      const p = me(turn);
+      const now = turn.services.now();
+      await repos.participants.anonymise(p.id, now);
+      await repos.participants.withdrawConsent(p.id, now);
+      await sessions.deleteForParticipant(p.id);
+      await repos.audit.record({ at: now, actor: p.id, action: 'participant.anonymised', subjectType: 'participant', subjectId: p.id });
+      turn.say('account.deleted');
+      turn.participant = undefined;
+      turn.forget = true;
+      return undefined;
+    },
+
+    async show_help(turn) {
+      const p = me(turn);
+      const staff = p.isStaff || (await turn.services.repos.cohorts.listForStaffMember(p.id)).length > 0;
+      turn.say('account.help');
+      if (staff) turn.say('account.help_staff');
+      return undefined;
+    },
+  },
+};

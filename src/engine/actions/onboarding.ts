@@ -1,0 +1,107 @@
+import type { Locale } from '../../domain/locale.js';
+import { LOCALES } from '../../domain/locale.js';
+import { phoneOfWhatsappId } from '../identity.js';
+import { translator } from '../../i18n/index.js';
+import type { FlowHandlers } from '../context.js';
+import { me, optionalText, text, useCohort } from './common.js';
+
+export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> = {
+  actions: {
+    async find_cohort(turn, run) {
+      const code = text(run, 'code').trim().toUpperCase();
+      run.data.code = code;
+      const cohort = await turn.services.repos.cohorts.findByCode(code);
+      if (!cohort) return 'not_found';
+      useCohort(run, cohort);
+      if (cohort.status !== 'active') return 'finished';
+      // Until the person picks a language, the cohort's is the best guess.
+      if (!turn.participant) {
+        turn.session.locale = cohort.locale;
+        turn.t = translator(cohort.locale);
+      }
+      return undefined;
+    },
+
+    async check_known(turn, run) {
+      const p = turn.participant;
+      if (!p) return undefined;
+      const cohort = await turn.services.repos.cohorts.findById(text(run, 'cohortId'));
+      run.data.fullName = p.fullName ?? '';
+      if (cohort && (cohort.curatorIds.includes(p.id) || cohort.tutorIds.includes(p.id))) return 'staff';
+      return 'known';
+    },
+
+    async enroll(turn, run) {
+      const { created } = await turn.services.repos.enrollments.enroll({
+        participantId: me(turn).id,
+        cohortId: text(run, 'cohortId'),
+        at: turn.services.now(),
+      });
+      return created ? 'enrolled' : 'already';
+    },
+
+    async set_language(turn, run) {
+      const chosen = optionalText(run, 'language');
+      if (!chosen || !(LOCALES as readonly string[]).includes(chosen)) return undefined;
+      const locale = chosen as Locale;
+      turn.session.locale = locale;
+      turn.t = translator(locale);
+      if (turn.participant) {
+        const updated = await turn.services.repos.participants.updateProfile(turn.participant.id, { locale });
+        if (updated?.ok) turn.participant = updated.value;
+      }
+      return undefined;
+    },
+
+    async create_participant(turn, run) {
+      const { event, services } = turn;
+      const identity =
+        event.channel === 'telegram'
+          ? { telegramId: Number(event.from.id), ...(event.from.username ? { telegramUsername: event.from.username } : {}) }
+          : { whatsappId: event.from.id, ...(phoneOfWhatsappId(event.from.id) ? { phone: phoneOfWhatsappId(event.from.id) } : {}) };
+      const created = await services.repos.participants.create({ ...identity, locale: turn.session.locale });
+      if (!created.ok) return 'conflict';
+      const now = services.now();
+      const withConsent = await services.repos.participants.recordConsent(created.value.id, services.settings.privacyPolicyVersion, now);
+      turn.participant = withConsent ?? created.value;
+      turn.session.participantId = created.value.id;
+      await services.repos.enrollments.enroll({ participantId: created.value.id, cohortId: text(run, 'cohortId'), at: now });
+      await services.repos.audit.record({
+        at: now,
+        actor: created.value.id,
+        action: 'consent.given',
+        subjectType: 'participant',
+        subjectId: created.value.id,
+        cohortId: text(run, 'cohortId'),
+        details: { policyVersion: services.settings.privacyPolicyVersion, channel: event.channel },
+      });
+      return 'created';
+    },
+
+    async save_profile(turn, run) {
+      const settlement = optionalText(run, 'settlementType');
+      const result = await turn.services.repos.participants.updateProfile(me(turn).id, {
+        fullName: optionalText(run, 'fullName'),
+        organisation: optionalText(run, 'organisation'),
+        region: optionalText(run, 'region'),
+        district: optionalText(run, 'district'),
+        settlementType: settlement === 'urban' || settlement === 'rural' ? settlement : undefined,
+        position: optionalText(run, 'position'),
+        subject: optionalText(run, 'subject'),
+      });
+      if (result?.ok) turn.participant = result.value;
+      return undefined;
+    },
+
+    /** Consent refused: nothing about the person is kept, not even the conversation. */
+    async forget_me(turn) {
+      turn.forget = true;
+      return undefined;
+    },
+
+    async policy(turn, run) {
+      run.data.policyUrl = turn.services.settings.privacyPolicyUrl ?? turn.t('onboarding.policy_on_request');
+      return undefined;
+    },
+  },
+};

@@ -1,0 +1,42 @@
+import { formatLocalDate } from '../../domain/calendar.js';
+import { REQUIRED_ACTIVITIES_PER_YEAR } from '../../domain/stage.js';
+import { effectivePlan, postCourseYear, stageOn } from '../../domain/stage-plan.js';
+import type { FlowHandlers } from '../context.js';
+import { activeEnrollments, me, todayIn } from './common.js';
+import { openQuestionnairesFor } from './surveys.js';
+
+export const progress: Pick<FlowHandlers, 'actions'> = {
+  actions: {
+    async show_progress(turn) {
+      const { repos } = turn.services;
+      const t = turn.t;
+      const enrolled = await activeEnrollments(turn);
+      if (enrolled.length === 0) {
+        turn.say('progress.no_cohort');
+        return undefined;
+      }
+      const open = await openQuestionnairesFor(turn);
+      for (const { cohort } of enrolled) {
+        const programme = await repos.programmes.findById(cohort.programmeId);
+        const stage = stageOn(effectivePlan(cohort, programme), cohort, todayIn(turn, cohort.timeZone));
+        const year = postCourseYear(cohort);
+        const activities = await repos.activities.listByParticipant(me(turn).id, cohort.id);
+        const count = (status: string) => activities.filter((a) => a.status === status).length;
+        const accepted = count('accepted');
+        const surveys = open.filter((s) => s.cohortId === cohort.id).map((s) => `«${s.title}»`);
+        const lines = [
+          t('progress.header', { cohortTitle: cohort.title }),
+          t('progress.year', { start: formatLocalDate(year.start), end: formatLocalDate(year.end) }),
+          t('progress.stage', { stage, stageName: t(`progress.stage_${stage}`) }),
+          t('progress.activities', { accepted, required: REQUIRED_ACTIVITIES_PER_YEAR }),
+          ...(count('submitted') > 0 ? [t('progress.pending', { count: count('submitted') })] : []),
+          ...(count('returned') > 0 ? [t('progress.returned', { count: count('returned') })] : []),
+          ...(accepted >= REQUIRED_ACTIVITIES_PER_YEAR ? [t('progress.goal_met')] : []),
+          surveys.length > 0 ? t('progress.surveys', { list: surveys.join(', ') }) : t('progress.surveys_none'),
+        ];
+        turn.reply({ kind: 'text', text: lines.join('\n') });
+      }
+      return undefined;
+    },
+  },
+};

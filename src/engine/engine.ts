@@ -1,0 +1,237 @@
+// The engine: one inbound event in, the replies out. It de-duplicates and orders events, finds the
+// person, routes commands and keywords, runs flows, and saves the conversation state.
+import type { Role } from '../domain/roles.js';
+import { catalogs, translator } from '../i18n/index.js';
+import type { FlowHandlers, Services, Turn } from './context.js';
+import type { InboundEvent, Outbound, OutboundMessage } from './events.js';
+import { identify } from './identity.js';
+import { createKeyedQueue } from './keyed-queue.js';
+import { createRunner, type Runner } from './runner.js';
+import type { Session } from './sessions.js';
+
+export interface Engine {
+  handle(event: InboundEvent): Promise<Outbound[]>;
+}
+
+/** Slash commands (and the same words typed in any language, see the `keywords` catalog). */
+export const COMMANDS: Record<string, string> = {
+  menu: 'menu',
+  help: 'help',
+  language: 'language',
+  stop: 'reminders',
+  progress: 'progress',
+  activity: 'activity',
+  consult: 'consultation',
+  surveys: 'surveys',
+  delete: 'delete-data',
+  review: 'review',
+  consultations: 'consultations',
+};
+
+export const COHORT_CODE = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/;
+
+export const BACK = '__back';
+export const SKIP = '__skip';
+
+type Control = 'back' | 'skip';
+
+/** Every spelling of each keyword across the catalogs: a Kazakh teacher may type "мәзір" in a Russian session. */
+function keywordIndex(): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const catalog of Object.values(catalogs)) {
+    for (const [name, words] of Object.entries(catalog.keywords ?? {})) {
+      if (typeof words !== 'string') continue;
+      for (const word of words.split('|')) index.set(normalise(word), name);
+    }
+  }
+  return index;
+}
+
+function normalise(text: string): string {
+  return text.trim().toLowerCase().replace(/ё/g, 'е').replace(/[.!]+$/, '');
+}
+
+export function createEngine(services: Services, handlers: FlowHandlers): Engine {
+  const runner: Runner = createRunner(handlers);
+  const queue = createKeyedQueue();
+  const keywords = keywordIndex();
+  const { logger } = services;
+
+  function newSession(event: InboundEvent): Session {
+    return {
+      channel: event.channel,
+      userId: event.from.id,
+      chatId: event.chat.id,
+      locale: services.settings.defaultLocale,
+      promptRef: 0,
+      updatedAt: event.at,
+    };
+  }
+
+  function makeTurn(event: InboundEvent, session: Session): Turn {
+    const out: Outbound[] = [];
+    const here = { kind: 'chat' as const, channel: event.channel, chatId: event.chat.id };
+    const turn: Turn = {
+      event,
+      session,
+      services,
+      forget: false,
+      out,
+      t: translator(session.locale),
+      reply: (message: OutboundMessage) => out.push({ to: here, message }),
+      say: (key, params) => out.push({ to: here, message: { kind: 'text', text: turn.t(key, params) } }),
+      notify: (participantId, text) => out.push({ to: { kind: 'participant', participantId }, message: { kind: 'text', text } }),
+    };
+    return turn;
+  }
+
+  async function rolesOf(turn: Turn): Promise<Set<Role>> {
+    const roles = new Set<Role>(['teacher']);
+    const p = turn.participant;
+    if (!p) return roles;
+    if (p.isStaff) roles.add('staff');
+    for (const cohort of await services.repos.cohorts.listForStaffMember(p.id)) {
+      if (cohort.curatorIds.includes(p.id)) roles.add('curator');
+      if (cohort.tutorIds.includes(p.id)) roles.add('tutor');
+    }
+    return roles;
+  }
+
+  async function startFlow(turn: Turn, flowId: string, data: Record<string, string> = {}): Promise<void> {
+    const flow = services.flows.get(flowId);
+    if (!flow) throw new Error(`flow ${flowId} is not loaded`);
+    if (!turn.participant) {
+      turn.say('onboarding.need_code');
+      return;
+    }
+    const roles = await rolesOf(turn);
+    if (!flow.roles.some((r) => roles.has(r))) {
+      turn.say('flow.not_allowed');
+      return;
+    }
+    await runner.start(turn, flowId, data);
+  }
+
+  async function command(turn: Turn, name: string, args: string): Promise<void> {
+    if (name === 'start') {
+      const code = args.trim();
+      if (code) return runner.start(turn, 'onboarding', { code });
+      if (turn.participant) return startFlow(turn, 'menu');
+      return runner.start(turn, 'onboarding', {});
+    }
+    const flowId = COMMANDS[name];
+    if (!flowId) {
+      turn.say('flow.unknown_command');
+      return turn.participant ? startFlow(turn, 'menu') : undefined;
+    }
+    await startFlow(turn, flowId);
+  }
+
+  async function privateMessage(turn: Turn): Promise<void> {
+    const { payload } = turn.event;
+    const inFlow = turn.session.flow !== undefined;
+    if (payload.kind === 'member_joined') return;
+    if (payload.kind === 'unsupported') {
+      if (inFlow) {
+        turn.say('flow.text_expected');
+        return runner.reprompt(turn);
+      }
+      turn.say(turn.participant ? 'flow.text_expected' : 'onboarding.need_code');
+      return;
+    }
+    if (payload.kind === 'choice') {
+      if (!inFlow || payload.ref !== String(turn.session.promptRef)) {
+        turn.say('flow.stale_button');
+        return inFlow ? runner.reprompt(turn) : turn.participant ? startFlow(turn, 'menu') : undefined;
+      }
+      const control: Control | undefined = payload.optionIds[0] === BACK ? 'back' : payload.optionIds[0] === SKIP ? 'skip' : undefined;
+      return runner.answer(turn, { input: { optionIds: payload.optionIds }, ...(control ? { control } : {}) });
+    }
+
+    const text = payload.text;
+    const slash = /^\/([A-Za-z_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(text.trim());
+    if (slash) return command(turn, slash[1]!.toLowerCase(), slash[2] ?? '');
+    const keyword = keywords.get(normalise(text));
+    if (keyword === 'back' || keyword === 'skip') {
+      if (inFlow) return runner.answer(turn, { input: { text }, control: keyword });
+    } else if (keyword === 'start') {
+      return command(turn, 'start', '');
+    } else if (keyword) {
+      return command(turn, keyword, '');
+    }
+    if (inFlow) return runner.answer(turn, { input: { text } });
+    if (!turn.participant) {
+      // Codes are Latin letters, digits and dashes; "Здравствуйте" is a greeting, not a wrong code.
+      const code = text.trim();
+      // Letters only Kazakh has: greet a newcomer who wrote "Сәлем" in Kazakh.
+      if (/[әғқңөұүһі]/i.test(code)) {
+        turn.session.locale = 'kk';
+        turn.t = translator('kk');
+      }
+      return runner.start(turn, 'onboarding', COHORT_CODE.test(code) ? { code } : {});
+    }
+    turn.say('flow.not_understood');
+    await startFlow(turn, 'menu');
+  }
+
+  async function groupMessage(turn: Turn): Promise<void> {
+    const { payload } = turn.event;
+    // Group chatter is not for the bot; only a newcomer is greeted.
+    if (payload.kind !== 'member_joined') return;
+    const cohort = await services.repos.cohorts.findByGroup(turn.event.channel, turn.event.chat.id);
+    if (!cohort) return;
+    const t = translator(cohort.locale);
+    turn.reply({ kind: 'text', text: t('group.welcome', { title: cohort.title, code: cohort.code }) });
+  }
+
+  async function process(event: InboundEvent): Promise<Outbound[]> {
+    if (event.chat.type === 'group') {
+      const turn = makeTurn(event, newSession(event));
+      await groupMessage(turn);
+      return turn.out;
+    }
+    const stored = await services.sessions.load(event.channel, event.from.id);
+    const session = stored ?? newSession(event);
+    session.chatId = event.chat.id;
+    let participant = session.participantId ? await services.repos.participants.findById(session.participantId) : undefined;
+    if (!participant || participant.anonymisedAt) participant = await identify(services.repos, event);
+    if (participant && participant.id !== session.participantId) {
+      session.participantId = participant.id;
+      session.locale = participant.locale;
+    }
+    const turn = makeTurn(event, session);
+    turn.participant = participant;
+    await privateMessage(turn);
+    if (turn.session.flow === undefined && !turn.participant && !stored) {
+      // Nobody we know and nothing started: keep no trace of them.
+      return turn.out;
+    }
+    if (turn.forget) {
+      await services.sessions.delete(session.channel, session.userId);
+      return turn.out;
+    }
+    session.updatedAt = services.now();
+    await services.sessions.save(session);
+    return turn.out;
+  }
+
+  return {
+    handle(event) {
+      return queue(`${event.channel}:${event.chat.type === 'group' ? event.chat.id : event.from.id}`, async () => {
+        const claim = await services.sessions.claimMessage(event.channel, event.messageId, event.at, services.settings.staleClaimMs);
+        if (claim === 'duplicate') return [];
+        try {
+          return await process(event);
+        } catch (error) {
+          logger.error({ err: error, channel: event.channel, chat: event.chat.type }, 'engine failed on an event');
+          // A group is not told about one person's failure.
+          if (event.chat.type === 'group') return [];
+          const t = translator(services.settings.defaultLocale);
+          return [{ to: { kind: 'chat', channel: event.channel, chatId: event.chat.id }, message: { kind: 'text', text: t('common.something_went_wrong') } }];
+        } finally {
+          await services.sessions.completeMessage(event.channel, event.messageId);
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,224 @@
+// Reads flows/*.yaml, validates them with zod and cross-checks every reference: message keys
+// exist in the Russian catalog, actions / option sources / checks are registered, step targets
+// exist. Errors name the file, the step and the problem.
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ROLES } from '../../domain/roles.js';
+import type { LocalizedText } from '../../domain/locale.js';
+import { catalogs, t, type MessageKey } from '../../i18n/index.js';
+import type { Question } from '../../questionnaires/index.js';
+import type { Condition, Flow, FlowCatalog, Step } from './definition.js';
+
+export interface FlowRegistry {
+  actions: ReadonlySet<string>;
+  optionSources: ReadonlySet<string>;
+  checks: ReadonlySet<string>;
+}
+
+const identifier = z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'expected a lower-case identifier (letters, digits, _)' });
+/** Flow variables are shared with the actions' TypeScript, hence camelCase. */
+const variable = z.string().regex(/^[a-z][A-Za-z0-9]*$/, { message: 'expected a variable name such as cohortId' });
+
+function isMessageKey(key: string): key is MessageKey {
+  const dot = key.indexOf('.');
+  return dot > 0 && catalogs.ru[key.slice(0, dot)]?.[key.slice(dot + 1)] !== undefined;
+}
+const messageKey = z.string().superRefine((key, ctx) => {
+  if (!isMessageKey(key)) ctx.addIssue({ code: 'custom', message: `unknown message key "${key}"` });
+  // The refinement above proved it; the cast only carries that proof into the type.
+}).transform((key) => key as MessageKey);
+
+const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.strictObject({ var: variable, equals: z.union([z.string(), z.number(), z.boolean()]) }),
+    z.strictObject({ var: variable, in: z.array(z.union([z.string(), z.number()])).min(1) }),
+    z.strictObject({ var: variable, set: z.boolean() }),
+    z.strictObject({ all: z.array(conditionSchema).min(1) }),
+    z.strictObject({ any: z.array(conditionSchema).min(1) }),
+    z.strictObject({ not: conditionSchema }),
+  ]),
+);
+
+const QUESTION_TYPES = ['single_choice', 'multiple_choice', 'likert', 'number', 'short_text', 'long_text', 'date', 'link', 'ranking', 'yes_no'] as const;
+
+const askSchema = z.strictObject({
+  type: z.enum(QUESTION_TYPES),
+  text: messageKey,
+  help: messageKey.optional(),
+  required: z.boolean().default(true),
+  options: z.array(z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), text: messageKey })).optional(),
+  from: identifier.optional(),
+  other: z.boolean().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  integer: z.boolean().optional(),
+  maxLength: z.number().int().positive().optional(),
+  notInFuture: z.boolean().optional(),
+  count: z.number().int().positive().optional(),
+});
+
+const stepSchemas = {
+  ask: z.strictObject({ id: identifier.optional(), ask: askSchema, save: variable, append: z.boolean().default(false), check: identifier.optional(), next: identifier.optional() }),
+  say: z.strictObject({ id: identifier.optional(), say: messageKey, end: z.boolean().default(false), next: identifier.optional() }),
+  do: z.strictObject({ id: identifier.optional(), do: identifier, on: z.record(z.string(), identifier).default({}), end: z.boolean().default(false), next: identifier.optional() }),
+  if: z.strictObject({ id: identifier.optional(), if: conditionSchema, then: identifier, else: identifier.optional() }),
+  goto: z.strictObject({ id: identifier.optional(), goto: identifier }),
+  questionnaire: z.strictObject({ id: identifier.optional(), questionnaire: variable, next: identifier.optional() }),
+  end: z.strictObject({ id: identifier.optional(), end: z.literal(true) }),
+} as const;
+type StepKind = keyof typeof stepSchemas;
+
+const flowSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  roles: z.array(z.enum(ROLES)).min(1),
+  menuAfter: z.boolean().default(true),
+  steps: z.array(z.unknown()).min(1),
+});
+
+/** A message key in every language, as the questionnaire module expects its texts. */
+export function localizedFromKey(key: MessageKey): LocalizedText {
+  return { ru: t('ru', key), kk: t('kk', key), en: t('en', key) };
+}
+
+function toQuestion(id: string, ask: z.infer<typeof askSchema>): Question {
+  const options = (ask.options ?? []).map((o) => ({ id: o.id, text: localizedFromKey(o.text) }));
+  const base = { id, text: localizedFromKey(ask.text), required: ask.required, ...(ask.help ? { help: localizedFromKey(ask.help) } : {}) };
+  switch (ask.type) {
+    case 'single_choice':
+      return { ...base, type: ask.type, options, other: ask.other ?? false };
+    case 'multiple_choice':
+      return { ...base, type: ask.type, options, other: ask.other ?? false, min: ask.min ?? 1, max: ask.max ?? Math.max(options.length, 1) };
+    case 'ranking':
+      return { ...base, type: ask.type, options, count: ask.count ?? options.length };
+    case 'likert':
+      return { ...base, type: ask.type, scale: { min: ask.min ?? 1, max: ask.max ?? 5 }, labels: {} };
+    case 'number':
+      return { ...base, type: ask.type, min: ask.min, max: ask.max, integer: ask.integer ?? false };
+    case 'short_text':
+      return { ...base, type: ask.type, maxLength: ask.maxLength ?? 200 };
+    case 'long_text':
+      return { ...base, type: ask.type, maxLength: ask.maxLength ?? 4000 };
+    case 'date':
+      return { ...base, type: ask.type, notInFuture: ask.notInFuture ?? false };
+    case 'link':
+    case 'yes_no':
+      return { ...base, type: ask.type };
+    default: {
+      const unknownType: never = ask.type;
+      throw new Error(`unknown question type ${String(unknownType)}`);
+    }
+  }
+}
+
+function stepKind(raw: unknown): StepKind | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  return (Object.keys(stepSchemas) as StepKind[]).find((kind) => kind in raw);
+}
+
+function issues(error: z.ZodError): string[] {
+  return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
+}
+
+export function parseFlow(source: string, text: string, registry: FlowRegistry): { flow?: Flow; errors: string[] } {
+  const errors: string[] = [];
+  const fail = (where: string, message: string) => errors.push(`${source}: ${where}${message}`);
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) fail('', `YAML error at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`);
+    return { errors };
+  }
+  const top = flowSchema.safeParse(doc.toJS());
+  if (!top.success) {
+    for (const m of issues(top.error)) fail('', m);
+    return { errors };
+  }
+  const expectedId = basename(source).replace(/\.ya?ml$/, '');
+  if (top.data.id !== expectedId) fail('', `id "${top.data.id}" does not match the file name`);
+
+  const steps: Step[] = [];
+  top.data.steps.forEach((raw, index) => {
+    const label = typeof raw === 'object' && raw !== null && 'id' in raw && typeof raw.id === 'string' ? raw.id : `#${index + 1}`;
+    const kind = stepKind(raw);
+    if (!kind) {
+      fail(`step ${label}: `, `expected one of ${Object.keys(stepSchemas).join(', ')}`);
+      return;
+    }
+    const parsed = stepSchemas[kind].safeParse(raw);
+    if (!parsed.success) {
+      for (const m of issues(parsed.error)) fail(`step ${label}: `, m);
+      return;
+    }
+    const s = parsed.data;
+    const id = s.id ?? `step${index + 1}`;
+    const next = 'next' in s ? s.next : undefined;
+    switch (kind) {
+      case 'ask': {
+        const a = s as z.infer<typeof stepSchemas.ask>;
+        if (a.ask.from && !registry.optionSources.has(a.ask.from)) fail(`step ${id}: `, `unknown option source "${a.ask.from}"`);
+        if (a.check && !registry.checks.has(a.check)) fail(`step ${id}: `, `unknown check "${a.check}"`);
+        const needsOptions = ['single_choice', 'multiple_choice', 'ranking'].includes(a.ask.type);
+        if (needsOptions && !a.ask.options?.length && !a.ask.from) fail(`step ${id}: `, `a ${a.ask.type} question needs options or "from"`);
+        steps.push({ kind, id, next, question: toQuestion(id, a.ask), optionsFrom: a.ask.from, save: a.save, append: a.append, check: a.check });
+        break;
+      }
+      case 'say': {
+        const a = s as z.infer<typeof stepSchemas.say>;
+        steps.push({ kind, id, next, text: a.say as MessageKey, end: a.end });
+        break;
+      }
+      case 'do': {
+        const a = s as z.infer<typeof stepSchemas.do>;
+        if (!registry.actions.has(a.do)) fail(`step ${id}: `, `unknown action "${a.do}"`);
+        steps.push({ kind, id, next, action: a.do, on: a.on, end: a.end });
+        break;
+      }
+      case 'if': {
+        const a = s as z.infer<typeof stepSchemas.if>;
+        steps.push({ kind, id, condition: a.if, then: a.then, else: a.else });
+        break;
+      }
+      case 'goto':
+        steps.push({ kind, id, target: (s as z.infer<typeof stepSchemas.goto>).goto });
+        break;
+      case 'questionnaire':
+        steps.push({ kind, id, next, from: (s as z.infer<typeof stepSchemas.questionnaire>).questionnaire });
+        break;
+      case 'end':
+        steps.push({ kind, id });
+        break;
+    }
+  });
+
+  const ids = new Set<string>();
+  for (const step of steps) {
+    if (ids.has(step.id)) fail(`step ${step.id}: `, 'step ids must be unique');
+    ids.add(step.id);
+  }
+  for (const step of steps) {
+    const targets = [
+      step.next,
+      step.kind === 'if' ? step.then : undefined,
+      step.kind === 'if' ? step.else : undefined,
+      step.kind === 'goto' ? step.target : undefined,
+      ...(step.kind === 'do' ? Object.values(step.on) : []),
+    ].filter((x): x is string => x !== undefined);
+    for (const target of targets) if (!ids.has(target)) fail(`step ${step.id}: `, `goes to "${target}", which is not a step of this flow`);
+  }
+  if (errors.length > 0) return { errors };
+  return { flow: { id: top.data.id, roles: top.data.roles, menuAfter: top.data.menuAfter, steps, source }, errors };
+}
+
+export function loadFlows(dir: string, registry: FlowRegistry, root = process.cwd()): { catalog: FlowCatalog; errors: string[] } {
+  const flows = new Map<string, Flow>();
+  const errors: string[] = [];
+  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  for (const file of files) {
+    const path = join(dir, file);
+    const { flow, errors: fileErrors } = parseFlow(relative(root, path) || path, readFileSync(path, 'utf8'), registry);
+    errors.push(...fileErrors);
+    if (flow) flows.set(flow.id, flow);
+  }
+  return { catalog: { get: (id) => flows.get(id), all: () => [...flows.values()] }, errors };
+}

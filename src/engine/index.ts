@@ -1,0 +1,50 @@
+// Building the engine from the repository's content (flows/ and questionnaires/) and the store.
+import { join } from 'node:path';
+import type { Repositories } from '../domain/repositories.js';
+import type { Logger } from '../logger.js';
+import { loadQuestionnaires, type QuestionnaireCatalog } from '../questionnaires/index.js';
+import { handlers, registry } from './actions/index.js';
+import type { EngineSettings } from './context.js';
+import { createEngine, type Engine } from './engine.js';
+import type { FlowCatalog } from './flows/definition.js';
+import { loadFlows } from './flows/load.js';
+import type { SessionStore } from './sessions.js';
+
+export type { Engine } from './engine.js';
+export type { InboundEvent, Outbound, OutboundMessage, Address } from './events.js';
+
+export interface Content {
+  questionnaires: QuestionnaireCatalog;
+  flows: FlowCatalog;
+}
+
+/** Reads and validates flows/ and questionnaires/ under `root`; every problem is returned. */
+export function loadContent(root: string): { content: Content; errors: string[] } {
+  const q = loadQuestionnaires(join(root, 'questionnaires'), { root });
+  const f = loadFlows(join(root, 'flows'), registry, root);
+  return { content: { questionnaires: q.catalog, flows: f.catalog }, errors: [...q.errors, ...f.errors] };
+}
+
+export interface EngineDeps {
+  repos: Repositories;
+  sessions: SessionStore;
+  content: Content;
+  settings: EngineSettings;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export function createSputnikEngine(deps: EngineDeps): Engine {
+  return createEngine(
+    {
+      repos: deps.repos,
+      sessions: deps.sessions,
+      questionnaires: deps.content.questionnaires,
+      flows: deps.content.flows,
+      settings: deps.settings,
+      logger: deps.logger,
+      now: deps.now ?? (() => new Date()),
+    },
+    handlers,
+  );
+}

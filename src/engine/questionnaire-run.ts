@@ -1,0 +1,302 @@
+// Runs one questionnaire inside a flow: one question at a time, skip logic, back, skip, "other"
+// follow-ups, a summary to confirm or change. Every answer is stored the moment it is given.
+import type { Response } from '../domain/response.js';
+import type { AnswerValue } from '../domain/response.js';
+import {
+  displayAnswer,
+  isVisible,
+  localized,
+  nextQuestion,
+  parseAnswer,
+  parseOtherText,
+  type AnswerInput,
+  type Question,
+  type Questionnaire,
+} from '../questionnaires/index.js';
+import type { Turn } from './context.js';
+import { promptFor } from './prompt.js';
+import type { FlowRun, QuestionnaireRun } from './sessions.js';
+
+export interface AnswerEvent {
+  input: AnswerInput;
+  control?: 'back' | 'skip';
+}
+
+const SUBMIT = 'submit';
+const EDIT = 'edit';
+/** Telegram caps a message at 4,096 characters; the summary is split below that. */
+const MESSAGE_BUDGET = 3500;
+const ANSWER_PREVIEW = 300;
+
+function answersOf(response: Response): Map<string, AnswerValue | null> {
+  return new Map(response.answers.map((a) => [a.questionId, a.value]));
+}
+
+export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => string }) {
+  function definition(turn: Turn, qr: QuestionnaireRun): Questionnaire {
+    const q = turn.services.questionnaires.get(qr.questionnaireId, qr.version);
+    if (!q) throw new Error(`questionnaire ${qr.questionnaireId} v${qr.version} is not loaded`);
+    return q;
+  }
+
+  async function response(turn: Turn, qr: QuestionnaireRun): Promise<Response> {
+    const r = await turn.services.repos.responses.findById(qr.responseId);
+    if (!r) throw new Error(`response ${qr.responseId} vanished`);
+    return r;
+  }
+
+  function ask(turn: Turn, qr: QuestionnaireRun, question: Question, q: Questionnaire): void {
+    qr.questionId = question.id;
+    qr.awaitingOtherText = false;
+    qr.confirming = false;
+    qr.choosingEdit = false;
+    const position = q.questions.indexOf(question) + 1;
+    const prefix = turn.t('questionnaire.progress', { n: position, total: q.questions.length });
+    turn.reply(promptFor(turn, question, { canGoBack: qr.history.length > 0 || qr.editing === true, prefix: `${prefix}\n` }));
+  }
+
+  /** The first visible question not yet answered, in order: where a resumed run picks up. */
+  function firstOpen(q: Questionnaire, answers: Map<string, AnswerValue | null>): Question | undefined {
+    return q.questions.find((question) => isVisible(question, answers) && !answers.has(question.id));
+  }
+
+  function summary(turn: Turn, qr: QuestionnaireRun, q: Questionnaire, r: Response): void {
+    const answers = answersOf(r);
+    const locale = turn.session.locale;
+    const lines = q.questions
+      .filter((question) => isVisible(question, answers))
+      .map((question, i) => {
+        const shown = displayAnswer(question, answers.get(question.id) ?? null, locale);
+        const preview = shown.length > ANSWER_PREVIEW ? `${shown.slice(0, ANSWER_PREVIEW)}…` : shown;
+        return `${i + 1}. ${localized(question.text, locale)}\n— ${preview || turn.t('questionnaire.no_answer')}`;
+      });
+    const chunks: string[] = [];
+    let current = turn.t('questionnaire.summary_title');
+    for (const line of lines) {
+      if (current.length + line.length + 2 > MESSAGE_BUDGET) {
+        chunks.push(current);
+        current = line;
+      } else current += `\n\n${line}`;
+    }
+    chunks.push(current);
+    for (const text of chunks) turn.reply({ kind: 'text', text });
+    qr.questionId = undefined;
+    qr.confirming = true;
+    qr.choosingEdit = false;
+    qr.editing = false;
+    turn.session.promptRef += 1;
+    turn.reply({
+      kind: 'prompt',
+      ref: String(turn.session.promptRef),
+      locale,
+      text: turn.t('questionnaire.confirm'),
+      options: [
+        { id: SUBMIT, label: turn.t('questionnaire.submit') },
+        { id: EDIT, label: turn.t('questionnaire.edit') },
+      ],
+      canSkip: false,
+      canGoBack: false,
+    });
+  }
+
+  function chooseEdit(turn: Turn, qr: QuestionnaireRun, q: Questionnaire, r: Response): void {
+    const answers = answersOf(r);
+    const visible = q.questions.filter((question) => isVisible(question, answers));
+    qr.confirming = false;
+    qr.choosingEdit = true;
+    turn.session.promptRef += 1;
+    turn.reply({
+      kind: 'prompt',
+      ref: String(turn.session.promptRef),
+      locale: turn.session.locale,
+      text: turn.t('questionnaire.which_to_edit'),
+      options: visible.map((question, i) => {
+        const text = localized(question.text, turn.session.locale);
+        return { id: question.id, label: `${i + 1}. ${text.length > 60 ? `${text.slice(0, 60)}…` : text}` };
+      }),
+      canSkip: false,
+      canGoBack: true,
+    });
+  }
+
+  /** Asks what comes next: the next open question, or the summary when all are answered. */
+  function proceed(turn: Turn, qr: QuestionnaireRun, q: Questionnaire, r: Response, after?: string): void {
+    const answers = answersOf(r);
+    const next = qr.editing ? firstOpen(q, answers) : (nextQuestion(q, answers, after) ?? firstOpen(q, answers));
+    if (next) ask(turn, qr, next, q);
+    else summary(turn, qr, q, r);
+  }
+
+  async function complete(turn: Turn, run: FlowRun, qr: QuestionnaireRun, q: Questionnaire, r: Response): Promise<void> {
+    const answers = answersOf(r);
+    // Answers to questions that skip logic hid after a change are not part of the response.
+    for (const question of q.questions) {
+      if (answers.has(question.id) && !isVisible(question, answers)) {
+        await turn.services.repos.responses.removeAnswer(r.id, question.id);
+      }
+    }
+    await turn.services.repos.responses.complete(r.id, turn.services.now());
+    turn.reply({ kind: 'text', text: q.outro ? localized(q.outro, turn.session.locale) : turn.t('questionnaire.thanks') });
+    run.questionnaire = undefined;
+  }
+
+  return {
+    /** Starts or resumes the questionnaire named in run.data; false when there is nothing to ask. */
+    async begin(turn: Turn, run: FlowRun, fromVar: string): Promise<boolean> {
+      const questionnaireId = run.data[fromVar];
+      const occasion = run.data.occasion;
+      const cohortId = run.data.cohortId;
+      const participantId = turn.participant?.id;
+      if (typeof questionnaireId !== 'string' || typeof occasion !== 'string' || typeof cohortId !== 'string' || !participantId) {
+        throw new Error(`questionnaire step needs ${fromVar}, occasion and cohortId in the flow data`);
+      }
+      const existing = await turn.services.repos.responses.find({ participantId, cohortId, questionnaireId, occasion });
+      const q = existing
+        ? turn.services.questionnaires.get(questionnaireId, existing.questionnaireVersion)
+        : turn.services.questionnaires.get(questionnaireId);
+      if (!q) {
+        turn.say('questionnaire.not_available');
+        return false;
+      }
+      if (existing?.status === 'completed') {
+        turn.say('questionnaire.already_completed', { title: localized(q.title, turn.session.locale) });
+        return false;
+      }
+      const { response: r, created } = await turn.services.repos.responses.startOrResume({
+        participantId, cohortId, questionnaireId, occasion, questionnaireVersion: q.version, at: turn.services.now(),
+      });
+      const qr: QuestionnaireRun = { responseId: r.id, questionnaireId, version: r.questionnaireVersion, history: r.answers.map((a) => a.questionId) };
+      run.questionnaire = qr;
+      const title = localized(q.title, turn.session.locale);
+      if (created) {
+        turn.reply({ kind: 'text', text: q.intro ? `${title}\n\n${localized(q.intro, turn.session.locale)}` : title });
+      } else {
+        turn.say('questionnaire.resumed', { title, answered: r.answers.length, total: q.questions.length });
+      }
+      proceed(turn, qr, q, r);
+      return true;
+    },
+
+    /** Handles an answer; true when the questionnaire is finished and the flow may go on. */
+    async answer(turn: Turn, run: FlowRun, event: AnswerEvent): Promise<boolean> {
+      const qr = run.questionnaire;
+      if (!qr) return true;
+      const q = definition(turn, qr);
+      const responses = turn.services.repos.responses;
+      let r = await response(turn, qr);
+      const ctx = { locale: turn.session.locale, today: today(turn) };
+
+      if (qr.confirming) {
+        const choice = event.input.optionIds?.[0] ?? '';
+        const text = (event.input.text ?? '').trim().toLowerCase();
+        if (choice === SUBMIT || text === '1' || text === turn.t('questionnaire.submit').toLowerCase()) {
+          await complete(turn, run, qr, q, r);
+          return true;
+        }
+        if (choice === EDIT || text === '2' || text === turn.t('questionnaire.edit').toLowerCase()) {
+          chooseEdit(turn, qr, q, r);
+          return false;
+        }
+        turn.say('questionnaire.choose_submit_or_edit');
+        summary(turn, qr, q, r);
+        return false;
+      }
+
+      if (qr.choosingEdit) {
+        if (event.control === 'back') {
+          summary(turn, qr, q, r);
+          return false;
+        }
+        const answers = answersOf(r);
+        const visible = q.questions.filter((question) => isVisible(question, answers));
+        const text = (event.input.text ?? '').trim();
+        const picked = event.input.optionIds?.[0] ?? (/^\d+$/.test(text) ? visible[Number(text) - 1]?.id : undefined);
+        const question = visible.find((v) => v.id === picked);
+        if (!question) {
+          turn.say('questionnaire.pick_question_number', { max: visible.length });
+          chooseEdit(turn, qr, q, r);
+          return false;
+        }
+        qr.editing = true;
+        ask(turn, qr, question, q);
+        return false;
+      }
+
+      const question = q.questions.find((x) => x.id === qr.questionId);
+      if (!question) {
+        proceed(turn, qr, q, r);
+        return false;
+      }
+
+      if (event.control === 'back') {
+        if (qr.editing) {
+          summary(turn, qr, q, r);
+          return false;
+        }
+        let previous: string | undefined;
+        while ((previous = qr.history.pop()) !== undefined && previous === question.id);
+        const back = q.questions.find((x) => x.id === previous);
+        if (back) ask(turn, qr, back, q);
+        else {
+          turn.say('questionnaire.first_question');
+          ask(turn, qr, question, q);
+        }
+        return false;
+      }
+
+      const answeredAt = turn.services.now();
+      if (qr.awaitingOtherText) {
+        const parsed = parseOtherText(question, event.input, ctx);
+        if (!parsed.ok) {
+          turn.say(parsed.error.key, parsed.error.params);
+          turn.say('questionnaire.specify_other');
+          return false;
+        }
+        const previous = r.answers.find((a) => a.questionId === question.id);
+        r = (await responses.saveAnswer(r.id, { questionId: question.id, value: previous?.value ?? null, otherText: String(parsed.value), skipped: false, answeredAt })) ?? r;
+        qr.awaitingOtherText = false;
+        proceed(turn, qr, q, r, question.id);
+        return false;
+      }
+
+      if (event.control === 'skip') {
+        if (question.required) {
+          turn.say('flow.cannot_skip');
+          ask(turn, qr, question, q);
+          return false;
+        }
+        r = (await responses.saveAnswer(r.id, { questionId: question.id, value: null, skipped: true, answeredAt })) ?? r;
+      } else {
+        const parsed = parseAnswer(question, event.input, ctx);
+        if (!parsed.ok) {
+          turn.say(parsed.error.key, parsed.error.params);
+          ask(turn, qr, question, q);
+          return false;
+        }
+        r = (await responses.saveAnswer(r.id, { questionId: question.id, value: parsed.value, skipped: false, answeredAt })) ?? r;
+        if (parsed.needsOtherText) {
+          if (!qr.history.includes(question.id)) qr.history.push(question.id);
+          qr.awaitingOtherText = true;
+          turn.say('questionnaire.specify_other');
+          return false;
+        }
+      }
+      if (!qr.history.includes(question.id)) qr.history.push(question.id);
+      proceed(turn, qr, q, r, question.id);
+      return false;
+    },
+
+    async reprompt(turn: Turn, run: FlowRun): Promise<void> {
+      const qr = run.questionnaire;
+      if (!qr) return;
+      const q = definition(turn, qr);
+      const r = await response(turn, qr);
+      if (qr.confirming) return summary(turn, qr, q, r);
+      if (qr.choosingEdit) return chooseEdit(turn, qr, q, r);
+      const question = q.questions.find((x) => x.id === qr.questionId);
+      if (qr.awaitingOtherText && question) return turn.say('questionnaire.specify_other');
+      if (question) ask(turn, qr, question, q);
+      else proceed(turn, qr, q, r);
+    },
+  };
+}
