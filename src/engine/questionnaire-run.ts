@@ -62,11 +62,13 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
 
   function summary(turn: Turn, qr: QuestionnaireRun, q: Questionnaire, r: Response): void {
     const answers = answersOf(r);
+    const otherTexts = new Map(r.answers.filter((a) => a.otherText).map((a) => [a.questionId, a.otherText]));
     const locale = turn.session.locale;
     const lines = q.questions
       .filter((question) => isVisible(question, answers))
       .map((question, i) => {
-        const shown = displayAnswer(question, answers.get(question.id) ?? null, locale);
+        const other = otherTexts.get(question.id);
+        const shown = displayAnswer(question, answers.get(question.id) ?? null, locale) + (other ? ` («${other}»)` : '');
         const preview = shown.length > ANSWER_PREVIEW ? `${shown.slice(0, ANSWER_PREVIEW)}…` : shown;
         return `${i + 1}. ${localized(question.text, locale)}\n— ${preview || turn.t('questionnaire.no_answer')}`;
       });

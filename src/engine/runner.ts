@@ -157,7 +157,16 @@ export function createRunner(handlers: FlowHandlers): Runner {
 
     if (event.control === 'back') {
       const previous = run.history.pop();
-      if (previous) run.stepId = previous;
+      if (previous) {
+        run.stepId = previous;
+        // Going back to a list question (another link...) takes back the value it added.
+        const back = stepOf(flow, previous);
+        if (back.kind === 'ask' && back.append && Array.isArray(run.data[back.save])) {
+          run.data[back.save] = (run.data[back.save] as string[]).slice(0, -1);
+        }
+      } else {
+        turn.say('questionnaire.first_question');
+      }
       return advance(turn);
     }
     const question = shownQuestion(run, step);

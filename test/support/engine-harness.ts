@@ -8,6 +8,7 @@ import type { Channel } from '../../src/domain/channel.js';
 import type { EngineSettings } from '../../src/engine/context.js';
 import type { InboundEvent, InboundPayload, Outbound, OutboundMessage } from '../../src/engine/events.js';
 import { createSputnikEngine, loadContent, type Content, type Engine } from '../../src/engine/index.js';
+import { createCatalog, loadQuestionnaires } from '../../src/questionnaires/index.js';
 import type { Store } from '../../src/store/index.js';
 import { silentLogger } from './store.js';
 
@@ -15,11 +16,17 @@ const root = new URL('../../', import.meta.url).pathname;
 const goldenDir = join(root, 'test/engine/transcripts');
 
 let cachedContent: Content | undefined;
+/** The shipped flows and questionnaires, plus the dialog tests' own questionnaire fixture. */
 export function content(): Content {
   if (!cachedContent) {
     const loaded = loadContent(root);
-    if (loaded.errors.length > 0) throw new Error(`content errors:\n${loaded.errors.join('\n')}`);
-    cachedContent = loaded.content;
+    const fixtures = loadQuestionnaires(join(root, 'test/fixtures/engine-questionnaires'), { root });
+    const errors = [...loaded.errors, ...fixtures.errors];
+    if (errors.length > 0) throw new Error(`content errors:\n${errors.join('\n')}`);
+    cachedContent = {
+      flows: loaded.content.flows,
+      questionnaires: createCatalog([...loaded.content.questionnaires.all(), ...fixtures.catalog.all()]),
+    };
   }
   return cachedContent;
 }

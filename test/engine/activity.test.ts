@@ -1,0 +1,104 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/index.js';
+import { seedCohort, type CohortFixture } from '../support/cohort-fixture.js';
+import { Clock, Harness } from '../support/engine-harness.js';
+import { openTestStore } from '../support/store.js';
+import { enrolledTeacher } from '../support/teacher.js';
+
+let store: Store;
+let h: Harness;
+let cohort: CohortFixture;
+beforeEach(async () => {
+  store = await openTestStore();
+  cohort = await seedCohort(store);
+  h = new Harness(store, new Clock(new Date('2026-05-12T08:00:00Z')));
+});
+afterEach(async () => {
+  await store.close();
+});
+
+describe('activities', () => {
+  it('submission, curator return with a comment, resubmission, acceptance', async () => {
+    const { actor: teacher, participant } = await enrolledTeacher(h, 'Мария', cohort.cohortId, { fullName: 'Иванова Мария' });
+    const curator = h.actor('Ольга', { username: 'olga_curator' });
+
+    await teacher.say('/activity');
+    await teacher.press('Открытый урок (занятие)');
+    await teacher.press('Уровень организации (школа)');
+    await teacher.say('01.03.2026');
+    await teacher.say('31.02.2026');
+    await teacher.say('10.05.2026');
+    await teacher.say('Функциональная грамотность на уроках математики');
+    await teacher.say('javascript:alert(1)');
+    await teacher.say('school3-tutaev.edu.yar.ru/news/42');
+    await teacher.press('Да');
+    await teacher.say('https://vk.com/wall-123_456');
+    await teacher.press('Нет');
+    await teacher.say('пропустить');
+    await teacher.press('Да');
+
+    await curator.say('/start');
+    await curator.press('Мероприятия на проверку (1)');
+    await curator.press('Вернуть на доработку');
+    await curator.say('Первая ссылка не открывается, пришлите, пожалуйста, рабочую.');
+
+    await teacher.say('/activity');
+    await teacher.press('Да');
+    await teacher.press('Открытый урок (занятие)');
+    await teacher.press('Уровень организации (школа)');
+    await teacher.say('10.05.2026');
+    await teacher.say('Функциональная грамотность на уроках математики');
+    await teacher.say('https://school3-tutaev.edu.yar.ru/news/42-lesson');
+    await teacher.press('Нет');
+    await teacher.say('Исправила ссылку');
+    await teacher.press('Да');
+
+    await curator.say('/review');
+    await curator.press('Принять');
+    h.expectGolden('activity-review-ru');
+
+    const activities = await store.repositories.activities.listByParticipant(participant.id, cohort.cohortId);
+    expect(activities).toHaveLength(1);
+    expect(activities[0]).toMatchObject({
+      status: 'accepted',
+      type: 'open_lesson',
+      level: 'school',
+      links: [{ url: 'https://school3-tutaev.edu.yar.ru/news/42-lesson' }],
+      note: 'Исправила ссылку',
+    });
+    expect(activities[0]!.reviews.map((r) => [r.decision, r.comment])).toEqual([
+      ['returned', 'Первая ссылка не открывается, пришлите, пожалуйста, рабочую.'],
+      ['accepted', undefined],
+    ]);
+    expect(activities[0]!.date.toISOString()).toBe('2026-05-10T12:00:00.000Z');
+  });
+
+  it('refuses curator commands to a teacher, politely', async () => {
+    const { actor: teacher } = await enrolledTeacher(h, 'Мария', cohort.cohortId, { fullName: 'Иванова Мария' });
+    await teacher.say('/review');
+    expect(teacher.inbox[0]?.text).toBe('Эта команда доступна только кураторам и тьюторам курса.');
+    await teacher.say('/consultations');
+    expect(teacher.inbox[1]?.text).toBe('Эта команда доступна только кураторам и тьюторам курса.');
+    expect(await store.repositories.activities.listByCohort(cohort.cohortId)).toEqual([]);
+  });
+
+  it('shows progress against the three required activities', async () => {
+    const { actor: teacher, participant } = await enrolledTeacher(h, 'Мария', cohort.cohortId, { fullName: 'Иванова Мария' });
+    const repos = store.repositories;
+    for (const title of ['Урок 1', 'Урок 2']) {
+      const a = await repos.activities.submit({ participantId: participant.id, cohortId: cohort.cohortId, type: 'webinar', level: 'district', date: new Date('2026-04-10T12:00:00Z'), title, links: ['https://example.org/a'], submittedAt: new Date() });
+      if (title === 'Урок 1') await repos.activities.review(a.id, { reviewerId: cohort.curatorId, decision: 'accepted', at: new Date() });
+    }
+    await teacher.say('/progress');
+    expect(teacher.inbox[0]?.text).toBe(
+      [
+        'Курс «Функциональная грамотность, весна 2026»',
+        'Посткурсовой год: 21.03.2026 — 20.03.2027',
+        'Этап 2 из 3: реализация плана и публикация материалов',
+        'Принято мероприятий: 1 из 3',
+        'На проверке: 1',
+        'Анкет, ожидающих ответа, нет.',
+      ].join('\n'),
+    );
+  });
+});
