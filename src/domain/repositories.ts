@@ -23,6 +23,7 @@ export interface ProgrammeInput {
 }
 
 export interface ProgrammeRepository {
+  /** Fields left out are cleared (the input is the whole record), except a stage plan, which is kept. */
   upsertByCode(input: ProgrammeInput): Promise<{ programme: Programme; created: boolean }>;
   findById(id: string): Promise<Programme | undefined>;
   findByCode(code: string): Promise<Programme | undefined>;
@@ -45,6 +46,7 @@ export interface CohortInput {
 export type BindGroupError = { kind: 'bound_to_other_cohort'; cohortCode: string };
 
 export interface CohortRepository {
+  /** Fields left out are cleared, except the stage plan (kept) and bound groups and status (untouched). */
   upsertByCode(input: CohortInput): Promise<{ cohort: Cohort; created: boolean }>;
   findById(id: string): Promise<Cohort | undefined>;
   findByCode(code: string): Promise<Cohort | undefined>;

@@ -46,7 +46,8 @@ const participantSchema = new Schema<ParticipantDoc>(
     fullName: text(200),
     phone: { type: String, match: [E164_PATTERN, 'phone must be in E.164 form, e.g. +77011234567'] },
     telegramId: { type: Number, validate: Number.isSafeInteger },
-    telegramUsername: { ...text(64), lowercase: true, match: /^[a-z0-9_]{3,64}$/ },
+    // Telegram's rule: 5-32 characters, starting with a letter.
+    telegramUsername: { ...text(32), lowercase: true, match: /^[a-z][a-z0-9_]{4,31}$/ },
     whatsappId: { type: String, match: /^\d{6,20}@c\.us$/ },
     organisation: text(500),
     region: text(200),

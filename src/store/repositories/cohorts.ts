@@ -17,6 +17,8 @@ export function createCohortRepository(model: Model<CohortDoc>): CohortRepositor
 
   return {
     async upsertByCode(input: CohortInput) {
+      // Callers validate their input (the import does); a backwards course here is a bug.
+      if (input.courseEnd < input.courseStart) throw new RangeError('courseEnd must not be before courseStart');
       const code = input.code.trim().toUpperCase();
       const raw = await model
         .findOneAndUpdate(
@@ -31,7 +33,8 @@ export function createCohortRepository(model: Model<CohortDoc>): CohortRepositor
               locale: input.locale,
               curatorIds: toObjectIds(input.curatorIds ?? []),
               tutorIds: toObjectIds(input.tutorIds ?? []),
-              stagePlan: input.stagePlan,
+              // A plan is only ever set on purpose: an import that does not mention it keeps it.
+              ...(input.stagePlan ? { stagePlan: input.stagePlan } : {}),
             }),
             $setOnInsert: { code, status: 'active', groups: [] },
           },
@@ -98,8 +101,12 @@ export function createCohortRepository(model: Model<CohortDoc>): CohortRepositor
     async unbindGroup(cohortId, channel, chatId) {
       const _id = toObjectId(cohortId);
       if (!_id) return false;
-      const result = await model.updateOne({ _id }, { $pull: { groups: { channel, chatId } } });
-      return result.modifiedCount > 0;
+      // Matching on the group itself: the update also stamps updatedAt, so modifiedCount alone would not tell.
+      const result = await model.updateOne(
+        { _id, groups: op({ $elemMatch: { channel, chatId } }) },
+        { $pull: { groups: { channel, chatId } } },
+      );
+      return result.matchedCount > 0;
     },
     async setStatus(cohortId, status) {
       const _id = toObjectId(cohortId);

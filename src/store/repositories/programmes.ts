@@ -16,7 +16,8 @@ export function createProgrammeRepository(model: Model<ProgrammeDoc>): Programme
               title: input.title,
               direction: input.direction,
               hours: input.hours,
-              stagePlan: input.stagePlan,
+              // A plan is only ever set on purpose: an import that does not mention it keeps it.
+              ...(input.stagePlan ? { stagePlan: input.stagePlan } : {}),
             }),
             $setOnInsert: { code },
           },

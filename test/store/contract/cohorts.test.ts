@@ -100,3 +100,16 @@ describe('cohorts', () => {
     expect(await repos.cohorts.setStatus('0'.repeat(24), 'finished')).toBeUndefined();
   });
 });
+
+describe('stage plans', () => {
+  it('keeps a cohort plan when a re-import does not mention it', async () => {
+    const repos = store.repositories;
+    const plan = { stages: [{ stage: 1 as const, startOffset: '+3d' }], questionnaires: [] };
+    const first = await aCohort(repos, { code: 'PLAN1', stagePlan: plan });
+    const { cohort } = await repos.cohorts.upsertByCode({
+      code: 'PLAN1', programmeId: first.programmeId, title: first.title, courseStart: first.courseStart, courseEnd: first.courseEnd,
+      timeZone: first.timeZone, locale: first.locale,
+    });
+    expect(cohort.stagePlan).toEqual(plan);
+  });
+});

@@ -1,0 +1,107 @@
+// Enrolls teachers read from a CSV file into an existing cohort. Like the cohort import it plans
+// first (tutors found, people matched, enrollments looked up) and writes only when every row is
+// good, and only what differs.
+import type { Cohort } from '../domain/cohort.js';
+import type { Enrollment } from '../domain/enrollment.js';
+import type { Participant } from '../domain/participant.js';
+import type { Repositories } from '../domain/repositories.js';
+import { err, ok, type Result } from '../domain/result.js';
+import { countPeople, type ApplyOptions, type EnrollmentCounts, type PeopleCounts } from './apply-cohort.js';
+import { matchesTutorRef, quote, type ImportProblem, type PersonRow } from './fields.js';
+import { listUpdates, planPeople, writePeople, type PersonUpdate } from './resolve-people.js';
+
+export interface ParticipantsImportOutcome {
+  dryRun: boolean;
+  cohortCode: string;
+  people: PeopleCounts;
+  /** Existing participants whose profile the file changes. */
+  updatedPeople: PersonUpdate[];
+  enrollments: EnrollmentCounts;
+  changed: boolean;
+}
+
+const problemAt = (row: PersonRow, message: string): ImportProblem => ({
+  at: row.source,
+  message,
+  ...(row.line !== undefined ? { line: row.line } : {}),
+});
+
+export async function applyParticipants(
+  repos: Repositories,
+  cohort: Cohort,
+  rows: readonly PersonRow[],
+  { now, dryRun = false }: ApplyOptions,
+): Promise<Result<ParticipantsImportOutcome, ImportProblem[]>> {
+  const problems: ImportProblem[] = [];
+
+  const tutors = await repos.participants.findByIds(cohort.tutorIds);
+  const tutorOf: (Participant | undefined)[] = rows.map((row) => {
+    const ref = row.tutor;
+    if (!ref) return undefined;
+    const found = tutors.filter((t) => matchesTutorRef(ref, t));
+    if (found.length === 1) return found[0];
+    const names = tutors.map((t) => t.fullName ?? t.phone ?? `@${t.telegramUsername ?? '?'}`);
+    problems.push(
+      problemAt(
+        row,
+        found.length === 0
+          ? `Тьютор ${quote(ref.raw)} — не найден среди тьюторов потока ${cohort.code}${names.length > 0 ? ` (${names.join(', ')})` : ': у потока нет тьюторов'}`
+          : `Тьютор ${quote(ref.raw)} — подходит нескольким тьюторам; укажите телефон или Telegram`,
+      ),
+    );
+    return undefined;
+  });
+
+  const planned = await planPeople(repos.participants, rows);
+  if (!planned.ok) problems.push(...planned.error);
+  const plans = planned.ok ? planned.value : [];
+  const staff = new Set([...cohort.curatorIds, ...cohort.tutorIds]);
+  for (const plan of plans) {
+    if (plan.existing && staff.has(plan.existing.id)) {
+      problems.push(problemAt(plan.row, `это куратор или тьютор потока ${cohort.code}; слушателем его записать нельзя`));
+    }
+  }
+  if (problems.length > 0) return err(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+
+  const existingEnrollments: (Enrollment | undefined)[] = [];
+  for (const plan of plans) {
+    existingEnrollments.push(plan.existing ? await repos.enrollments.find(plan.existing.id, cohort.id) : undefined);
+  }
+  const enrollments: EnrollmentCounts = { enrolled: 0, alreadyEnrolled: 0, tutorAssigned: 0 };
+  existingEnrollments.forEach((existing, i) => {
+    if (existing) enrollments.alreadyEnrolled += 1;
+    else enrollments.enrolled += 1;
+    const tutor = tutorOf[i];
+    if (tutor && existing?.tutorId !== tutor.id) enrollments.tutorAssigned += 1;
+  });
+  const people = countPeople(plans);
+  const outcome: ParticipantsImportOutcome = {
+    dryRun,
+    cohortCode: cohort.code,
+    people,
+    updatedPeople: listUpdates(plans),
+    enrollments,
+    changed: people.created + people.updated + enrollments.enrolled + enrollments.tutorAssigned > 0,
+  };
+  if (dryRun || !outcome.changed) return ok(outcome);
+
+  const participants = await writePeople(repos.participants, plans, cohort.locale);
+  for (const [i, participant] of participants.entries()) {
+    const existing = existingEnrollments[i];
+    const tutorId = tutorOf[i]?.id;
+    // Calls that would change nothing are skipped: even a no-op update moves `updatedAt`.
+    if (existing) {
+      // A tutor named in the file replaces the one assigned before; an empty cell keeps it.
+      if (tutorId && existing.tutorId !== tutorId) await repos.enrollments.assignTutor(existing.id, tutorId);
+      continue;
+    }
+    const { enrollment, created } = await repos.enrollments.enroll({
+      participantId: participant.id,
+      cohortId: cohort.id,
+      at: now,
+      ...(tutorId ? { tutorId } : {}),
+    });
+    if (!created && tutorId && enrollment.tutorId !== tutorId) await repos.enrollments.assignTutor(enrollment.id, tutorId);
+  }
+  return ok(outcome);
+}

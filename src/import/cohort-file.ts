@@ -1,0 +1,396 @@
+// Reads a cohort file (YAML or JSON): the programme, the cohort, its curators, tutors and
+// teachers. Pure: text in, a checked plan or every problem found out.
+import type { CountryCode } from 'libphonenumber-js';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { isValidLocalDate, type LocalDate } from '../domain/calendar.js';
+import type { Locale } from '../domain/locale.js';
+import { err, ok, type Result } from '../domain/result.js';
+import { deriveCohortCode, EXPLICIT_CODE_PATTERN, normaliseCohortCode } from './cohort-code.js';
+import {
+  cleanText,
+  defaultCountryFor,
+  foldWord,
+  matchesTutorRef,
+  MAX_LENGTH,
+  quote,
+  readLanguage,
+  readPhone,
+  readSettlement,
+  readTelegramUsername,
+  readText,
+  readTutorRef,
+  type FieldResult,
+  type ImportProblem,
+  type PersonRow,
+} from './fields.js';
+import { formatPath, russianIssueMessage, zodProblems } from './zod-problems.js';
+
+export type CohortFileFormat = 'yaml' | 'json';
+
+export interface CohortFile {
+  format: CohortFileFormat;
+  programme: { code: string; title: string; direction: string; hours?: number };
+  cohort: {
+    code: string;
+    /** True when the file gave no code: the import must make sure the code is not someone else's. */
+    codeDerived: boolean;
+    title: string;
+    courseStart: LocalDate;
+    courseEnd: LocalDate;
+    timeZone: string;
+    locale: Locale;
+  };
+  /** How phone numbers without a country code were read. */
+  defaultCountry: CountryCode;
+  /** Everyone in the file once: a person who is both curator and tutor is one entry. */
+  people: PersonRow[];
+  /** Indices into `people`. */
+  curators: number[];
+  tutors: number[];
+  teachers: { person: number; tutor?: number }[];
+}
+
+export interface CohortFileDefaults {
+  timeZone: string;
+  locale: Locale;
+}
+
+// YAML reads an unquoted 87011234567 as a number, and an empty `phone:` as null.
+const scalar = z.union([z.string(), z.number()], { error: 'ожидается текст' }).nullish();
+const optionalText = z.string().nullish();
+const requiredText = z.string().trim().min(1);
+// An unquoted 2026-03-02 stays a string in YAML 1.2, but an explicit !!timestamp gives a Date.
+const dateLike = z.union([z.string(), z.date()], {
+  error: (issue) =>
+    issue.input === undefined ? 'обязательное поле не заполнено' : 'ожидается дата в виде ГГГГ-ММ-ДД, например 2026-03-02',
+});
+
+const personShape = {
+  name: requiredText,
+  phone: scalar,
+  telegram: optionalText,
+};
+
+const staffSchema = z.strictObject(personShape);
+const teacherSchema = z.strictObject({
+  ...personShape,
+  organisation: optionalText,
+  region: optionalText,
+  district: optionalText,
+  settlement: optionalText,
+  position: optionalText,
+  subject: optionalText,
+  language: optionalText,
+  tutor: scalar,
+});
+
+const fileSchema = z.strictObject({
+  version: z.literal(1, { error: 'поддерживается только version: 1' }).optional(),
+  programme: z.strictObject({
+    code: z.union([z.string(), z.number()]).transform(String).pipe(z.string().trim().min(1).max(32)),
+    title: requiredText.max(500),
+    direction: requiredText.max(200),
+    hours: z.number().int().positive().nullish(),
+  }),
+  cohort: z.strictObject({
+    code: z.union([z.string(), z.number()]).transform(String).nullish(),
+    title: requiredText.max(500),
+    courseStart: dateLike,
+    courseEnd: dateLike,
+    timeZone: optionalText,
+    language: optionalText,
+  }),
+  curators: z.array(staffSchema).min(1, { error: 'нужен хотя бы один куратор' }),
+  tutors: z.array(staffSchema).nullish(),
+  participants: z.array(teacherSchema).nullish(),
+});
+
+type RawFile = z.infer<typeof fileSchema>;
+type RawStaff = z.infer<typeof staffSchema>;
+type RawTeacher = z.infer<typeof teacherSchema>;
+
+export function detectFormat(fileName: string, text: string): CohortFileFormat {
+  if (/\.json$/i.test(fileName)) return 'json';
+  if (/\.ya?ml$/i.test(fileName)) return 'yaml';
+  return /^\s*[{[]/.test(text) ? 'json' : 'yaml';
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+function parseJson(text: string): Result<unknown, ImportProblem[]> {
+  try {
+    return ok(JSON.parse(text));
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message);
+    const at = position ? lineAndColumn(text, Number(position[1])) : undefined;
+    return err([
+      {
+        at: at ? `строка ${at.line}, столбец ${at.column}` : '(весь файл)',
+        message: `ошибка в записи JSON: ${message.replace(/ in JSON at position.*$/, '')}`,
+      },
+    ]);
+  }
+}
+
+const YAML_HINTS: Record<string, string> = {
+  BAD_SCALAR_START: 'значение, которое начинается с @, ` или %, возьмите в кавычки: telegram: "@aigul_s"',
+  DUPLICATE_KEY: 'поле указано дважды',
+  BAD_INDENT: 'неверный отступ: вложенные поля сдвигаются пробелами одинаково',
+  TAB_AS_INDENT: 'отступы в YAML делаются пробелами, не табуляцией',
+  MISSING_CHAR: 'не хватает закрывающей скобки или кавычки',
+  MULTILINE_IMPLICIT_KEY: 'ключ не может занимать несколько строк: проверьте двоеточия и отступы',
+};
+
+function parseYaml(text: string): Result<unknown, ImportProblem[]> {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    return err(
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        return {
+          at: pos ? `строка ${pos.line}, столбец ${pos.col}` : '(весь файл)',
+          message: `ошибка в записи YAML: ${YAML_HINTS[e.code] ?? (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
+          ...(pos ? { line: pos.line } : {}),
+        };
+      }),
+    );
+  }
+  return ok(doc.toJS());
+}
+
+function isIanaTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readDate(raw: string | Date): FieldResult<LocalDate> {
+  if (raw instanceof Date) return ok(raw.toISOString().slice(0, 10));
+  const value = cleanText(raw);
+  // dd.mm.yyyy is how dates are written in Russia and Kazakhstan.
+  const dotted = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(value);
+  const iso = dotted ? `${dotted[3]}-${dotted[2]!.padStart(2, '0')}-${dotted[1]!.padStart(2, '0')}` : value;
+  return isValidLocalDate(iso) ? ok(iso) : err(`${quote(value)} — ожидается дата в виде ГГГГ-ММ-ДД, например 2026-03-02`);
+}
+
+/** Collects problems while the normalised file is built, so one pass reports all of them. */
+class Problems {
+  readonly list: ImportProblem[] = [];
+  add(path: readonly PropertyKey[], message: string): void {
+    this.list.push({ at: formatPath(path), message });
+  }
+  take<T>(path: readonly PropertyKey[], result: FieldResult<T>): T | undefined {
+    if (result.ok) return result.value;
+    this.add(path, result.error);
+    return undefined;
+  }
+}
+
+function readPerson(
+  raw: RawStaff | RawTeacher,
+  path: readonly PropertyKey[],
+  country: CountryCode,
+  problems: Problems,
+): PersonRow {
+  const person: PersonRow = { source: formatPath(path), fullName: cleanText(raw.name) };
+  problems.take([...path, 'name'], readText(raw.name, MAX_LENGTH.fullName));
+  const phone = raw.phone == null ? '' : String(raw.phone);
+  const telegram = raw.telegram ?? '';
+  if (cleanText(phone) !== '') person.phone = problems.take([...path, 'phone'], readPhone(phone, country));
+  if (cleanText(telegram) !== '') person.telegramUsername = problems.take([...path, 'telegram'], readTelegramUsername(telegram));
+  if (cleanText(phone) === '' && cleanText(telegram) === '') {
+    problems.add(path, 'нужен телефон (phone) или Telegram (telegram), чтобы бот узнал этого человека');
+  }
+  return person;
+}
+
+function readTeacher(raw: RawTeacher, path: readonly PropertyKey[], country: CountryCode, problems: Problems): PersonRow {
+  const person = readPerson(raw, path, country, problems);
+  const text = (key: 'organisation' | 'region' | 'district' | 'position' | 'subject') => {
+    const value = raw[key];
+    if (value == null) return;
+    const read = problems.take([...path, key], readText(value, MAX_LENGTH[key]));
+    if (read !== undefined) person[key] = read;
+  };
+  text('organisation');
+  text('region');
+  text('district');
+  text('position');
+  text('subject');
+  if (raw.settlement != null && cleanText(raw.settlement) !== '') {
+    person.settlementType = problems.take([...path, 'settlement'], readSettlement(raw.settlement));
+  }
+  if (raw.language != null && cleanText(raw.language) !== '') {
+    person.locale = problems.take([...path, 'language'], readLanguage(raw.language));
+  }
+  if (raw.tutor != null) person.tutor = readTutorRef(String(raw.tutor), country);
+  return person;
+}
+
+function samePerson(a: PersonRow, b: PersonRow): boolean {
+  return (
+    (a.phone !== undefined && a.phone === b.phone) ||
+    (a.telegramUsername !== undefined && a.telegramUsername === b.telegramUsername)
+  );
+}
+
+/**
+ * Puts each person in `people` once. A curator who is also a tutor is one person with two roles;
+ * the same person twice in one list, or a teacher who is also staff, is a mistake in the file.
+ */
+function collectPeople(
+  lists: { name: 'curators' | 'tutors' | 'participants'; rows: PersonRow[] }[],
+  problems: Problems,
+): { people: PersonRow[]; indices: Record<'curators' | 'tutors' | 'participants', (number | undefined)[]> } {
+  const people: PersonRow[] = [];
+  const roleOf: ('staff' | 'teacher')[] = [];
+  const firstSource: string[] = [];
+  const indices: Record<'curators' | 'tutors' | 'participants', (number | undefined)[]> = { curators: [], tutors: [], participants: [] };
+  for (const { name, rows } of lists) {
+    const seenInList = new Set<number>();
+    const role = name === 'participants' ? 'teacher' : 'staff';
+    for (const row of rows) {
+      const matches = people.flatMap((p, i) => (samePerson(p, row) ? [i] : []));
+      if (matches.length > 1) {
+        problems.add([row.source], `телефон и Telegram указывают на разных людей: ${matches.map((i) => firstSource[i]).join(' и ')}`);
+        indices[name].push(undefined);
+        continue;
+      }
+      const match = matches[0];
+      if (match === undefined) {
+        people.push(row);
+        roleOf.push(role);
+        firstSource.push(row.source);
+        seenInList.add(people.length - 1);
+        indices[name].push(people.length - 1);
+        continue;
+      }
+      const existing = people[match]!;
+      if (seenInList.has(match)) {
+        problems.add([row.source], `этот человек уже указан в ${firstSource[match]}`);
+      } else if (role === 'teacher' || roleOf[match] === 'teacher') {
+        problems.add([row.source], `совпадает с ${firstSource[match]}: слушатель не может быть куратором или тьютором своего потока`);
+      } else if (foldWord(existing.fullName) !== foldWord(row.fullName)) {
+        problems.add([row.source, 'name'], `${quote(row.fullName)} — тот же телефон или Telegram, что у ${firstSource[match]}, но ФИО другое (${quote(existing.fullName)})`);
+      } else if (
+        (existing.phone && row.phone && existing.phone !== row.phone) ||
+        (existing.telegramUsername && row.telegramUsername && existing.telegramUsername !== row.telegramUsername)
+      ) {
+        problems.add([row.source], `тот же человек, что ${firstSource[match]}, но с другим телефоном или Telegram`);
+      } else {
+        existing.phone ??= row.phone;
+        existing.telegramUsername ??= row.telegramUsername;
+      }
+      seenInList.add(match);
+      indices[name].push(match);
+    }
+  }
+  return { people, indices };
+}
+
+export function parseCohortFile(
+  text: string,
+  fileName: string,
+  defaults: CohortFileDefaults,
+): Result<CohortFile, ImportProblem[]> {
+  const format = detectFormat(fileName, text);
+  if (text.trim() === '') return err([{ at: '(весь файл)', message: 'файл пустой' }]);
+  const parsed = format === 'json' ? parseJson(text) : parseYaml(text);
+  if (!parsed.ok) return parsed;
+  const checked = fileSchema.safeParse(parsed.value, { error: russianIssueMessage });
+  if (!checked.success) return err(zodProblems(checked.error));
+  return normalise(checked.data, format, defaults);
+}
+
+function normalise(raw: RawFile, format: CohortFileFormat, defaults: CohortFileDefaults): Result<CohortFile, ImportProblem[]> {
+  const problems = new Problems();
+
+  const timeZone = raw.cohort.timeZone == null || cleanText(raw.cohort.timeZone) === '' ? defaults.timeZone : cleanText(raw.cohort.timeZone);
+  if (!isIanaTimeZone(timeZone)) {
+    problems.add(['cohort', 'timeZone'], `${quote(timeZone)} — ожидается часовой пояс IANA, например Asia/Almaty или Europe/Moscow`);
+  }
+  const locale =
+    raw.cohort.language == null || cleanText(raw.cohort.language) === ''
+      ? defaults.locale
+      : problems.take(['cohort', 'language'], readLanguage(raw.cohort.language));
+  const courseStart = problems.take(['cohort', 'courseStart'], readDate(raw.cohort.courseStart));
+  const courseEnd = problems.take(['cohort', 'courseEnd'], readDate(raw.cohort.courseEnd));
+  if (courseStart && courseEnd && courseEnd < courseStart) {
+    problems.add(['cohort', 'courseEnd'], `${courseEnd} — курс не может закончиться раньше, чем начался (${courseStart})`);
+  }
+  const programmeCode = raw.programme.code.toUpperCase();
+  const title = cleanText(raw.cohort.title);
+  let code: string | undefined;
+  const codeDerived = raw.cohort.code == null || cleanText(raw.cohort.code) === '';
+  if (!codeDerived) {
+    code = normaliseCohortCode(String(raw.cohort.code));
+    if (!EXPLICIT_CODE_PATTERN.test(code)) {
+      problems.add(['cohort', 'code'], `${quote(code)} — код: от 3 до 32 латинских букв, цифр, «-» или «_»`);
+    }
+  } else if (courseStart) {
+    code = deriveCohortCode({ programmeCode, title, courseStart });
+  }
+
+  const country = defaultCountryFor(timeZone);
+  const curators = raw.curators.map((c, i) => readPerson(c, ['curators', i], country, problems));
+  const tutors = (raw.tutors ?? []).map((t, i) => readPerson(t, ['tutors', i], country, problems));
+  const teachers = (raw.participants ?? []).map((p, i) => readTeacher(p, ['participants', i], country, problems));
+  const { people, indices } = collectPeople(
+    [
+      { name: 'curators', rows: curators },
+      { name: 'tutors', rows: tutors },
+      { name: 'participants', rows: teachers },
+    ],
+    problems,
+  );
+
+  const tutorIndices = [...new Set(indices.tutors.filter((i): i is number => i !== undefined))];
+  const teacherPlans = teachers.map((row, i) => {
+    const person = indices.participants[i];
+    const plan: { person: number | undefined; tutor?: number } = { person };
+    if (row.tutor) {
+      const ref = row.tutor;
+      const found = tutorIndices.filter((t) => matchesTutorRef(ref, people[t]!));
+      if (found.length === 1) plan.tutor = found[0];
+      else if (found.length === 0) {
+        problems.add(['participants', i, 'tutor'], `${quote(ref.raw)} — нет такого тьютора в списке tutors (укажите его телефон, Telegram или ФИО)`);
+      } else {
+        problems.add(['participants', i, 'tutor'], `${quote(ref.raw)} — подходит нескольким тьюторам; укажите телефон или Telegram`);
+      }
+    }
+    return plan;
+  });
+
+  if (problems.list.length > 0 || code === undefined || courseStart === undefined || courseEnd === undefined || locale === undefined) {
+    return err(problems.list);
+  }
+  const hours = raw.programme.hours ?? undefined;
+  return ok({
+    format,
+    programme: {
+      code: programmeCode,
+      title: cleanText(raw.programme.title),
+      direction: cleanText(raw.programme.direction),
+      ...(hours !== undefined ? { hours } : {}),
+    },
+    cohort: { code, codeDerived, title, courseStart, courseEnd, timeZone, locale },
+    defaultCountry: country,
+    people,
+    curators: dedupe(indices.curators),
+    tutors: dedupe(indices.tutors),
+    teachers: teacherPlans.flatMap((t) => (t.person === undefined ? [] : [{ person: t.person, ...(t.tutor !== undefined ? { tutor: t.tutor } : {}) }])),
+  });
+}
+
+function dedupe(indices: (number | undefined)[]): number[] {
+  return [...new Set(indices.filter((i): i is number => i !== undefined))];
+}

@@ -1,0 +1,27 @@
+// The links a curator hands out so teachers can join a cohort: the bot opens with the code.
+
+export type JoinLink = { ok: true; url: string } | { ok: false; missing: string };
+
+export interface JoinLinks {
+  telegram: JoinLink;
+  whatsapp: JoinLink;
+}
+
+export function buildJoinLinks(input: {
+  code: string;
+  telegramBotUsername: string | undefined;
+  whatsappPhone: string | undefined;
+}): JoinLinks {
+  const code = encodeURIComponent(input.code);
+  const username = input.telegramBotUsername?.replace(/^@/, '');
+  // wa.me takes the number as bare digits: no "+", spaces or brackets.
+  const digits = input.whatsappPhone?.replace(/\D/g, '');
+  return {
+    telegram: username
+      ? { ok: true, url: `https://t.me/${username}?start=${code}` }
+      : { ok: false, missing: 'TELEGRAM_BOT_USERNAME' },
+    whatsapp: digits
+      ? { ok: true, url: `https://wa.me/${digits}?text=${code}` }
+      : { ok: false, missing: 'WHATSAPP_PHONE' },
+  };
+}

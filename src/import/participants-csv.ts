@@ -1,0 +1,280 @@
+// Reads a list of teachers from a CSV file: every row is checked before anything is imported, and
+// each problem names the line a person sees in the file and the column as it is headed there.
+import type { CountryCode } from 'libphonenumber-js';
+import { err, ok, type Result } from '../domain/result.js';
+import { decodeText, parseCsv, type CsvDelimiter, type CsvEncoding } from './csv.js';
+import {
+  cleanText,
+  foldWord,
+  MAX_LENGTH,
+  quote,
+  readLanguage,
+  readPhone,
+  readSettlement,
+  readTelegramUsername,
+  readText,
+  readTutorRef,
+  type FieldResult,
+  type ImportProblem,
+  type PersonRow,
+} from './fields.js';
+
+export const CSV_FIELDS = [
+  'name',
+  'phone',
+  'telegram',
+  'organisation',
+  'region',
+  'district',
+  'settlement',
+  'position',
+  'subject',
+  'language',
+  'tutor',
+] as const;
+export type CsvField = (typeof CSV_FIELDS)[number];
+
+/** How each field is headed in the Russian template: used when a column is missing. */
+export const RUSSIAN_HEADERS: Record<CsvField, string> = {
+  name: 'ФИО',
+  phone: 'Телефон',
+  telegram: 'Telegram',
+  organisation: 'Организация',
+  region: 'Регион',
+  district: 'Район / Город',
+  settlement: 'Тип населённого пункта',
+  position: 'Должность',
+  subject: 'Предмет',
+  language: 'Язык',
+  tutor: 'Тьютор',
+};
+
+// Keys are folded headers (see foldHeader): lower case, ё→е, no brackets, punctuation as spaces.
+const HEADER_SYNONYMS: Record<string, CsvField> = {
+  фио: 'name',
+  'ф и о': 'name',
+  'фамилия имя отчество': 'name',
+  'фамилия имя отчество полностью': 'name',
+  имя: 'name',
+  слушатель: 'name',
+  педагог: 'name',
+  'аты жони': 'name',
+  'аты жөні': 'name',
+  name: 'name',
+  'full name': 'name',
+  fullname: 'name',
+  телефон: 'phone',
+  тел: 'phone',
+  'номер телефона': 'phone',
+  'мобильный телефон': 'phone',
+  'контактный телефон': 'phone',
+  phone: 'phone',
+  'phone number': 'phone',
+  mobile: 'phone',
+  telegram: 'telegram',
+  телеграм: 'telegram',
+  телеграмм: 'telegram',
+  tg: 'telegram',
+  'telegram username': 'telegram',
+  'ник в telegram': 'telegram',
+  организация: 'organisation',
+  'образовательная организация': 'organisation',
+  'образовательное учреждение': 'organisation',
+  'место работы': 'organisation',
+  школа: 'organisation',
+  organisation: 'organisation',
+  organization: 'organisation',
+  school: 'organisation',
+  регион: 'region',
+  область: 'region',
+  'регион область': 'region',
+  'область регион': 'region',
+  облыс: 'region',
+  region: 'region',
+  район: 'district',
+  город: 'district',
+  'район город': 'district',
+  'город район': 'district',
+  аудан: 'district',
+  district: 'district',
+  city: 'district',
+  'тип населенного пункта': 'settlement',
+  'тип нп': 'settlement',
+  'город село': 'settlement',
+  'городская сельская местность': 'settlement',
+  местность: 'settlement',
+  settlement: 'settlement',
+  'settlement type': 'settlement',
+  должность: 'position',
+  лауазымы: 'position',
+  лауазым: 'position',
+  position: 'position',
+  предмет: 'subject',
+  'преподаваемый предмет': 'subject',
+  пән: 'subject',
+  subject: 'subject',
+  язык: 'language',
+  'язык общения': 'language',
+  тіл: 'language',
+  language: 'language',
+  lang: 'language',
+  тьютор: 'tutor',
+  тьюторы: 'tutor',
+  tutor: 'tutor',
+};
+
+/** "Тип населённого пункта (город/село)" → "тип населенного пункта"; "Район / Город" → "район город". */
+export function foldHeader(header: string): string {
+  return foldWord(header)
+    .replace(/\([^)]*\)/g, ' ')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+export function headerField(header: string): CsvField | undefined {
+  return HEADER_SYNONYMS[foldHeader(header)];
+}
+
+export interface ParticipantsCsv {
+  encoding: CsvEncoding;
+  delimiter: CsvDelimiter;
+  /** Headers of the columns that are not imported, as written in the file. */
+  ignoredColumns: string[];
+  rows: PersonRow[];
+}
+
+const byLine = (a: ImportProblem, b: ImportProblem) => (a.line ?? 0) - (b.line ?? 0);
+
+export function parseParticipantsCsv(
+  input: Uint8Array | string,
+  options: { defaultCountry: CountryCode },
+): Result<ParticipantsCsv, ImportProblem[]> {
+  const { text, encoding } = typeof input === 'string' ? { text: input, encoding: 'utf-8' as const } : decodeText(input);
+  const table = parseCsv(text);
+  const records = table.records.filter((r) => r.fields.some((f) => cleanText(f) !== ''));
+  const header = records[0];
+  if (!header) return err([{ at: 'файл', message: 'файл пустой: нужна строка заголовков и хотя бы одна строка со слушателем' }]);
+
+  const problems: ImportProblem[] = [];
+  if (table.unterminatedQuoteLine !== undefined) {
+    problems.push({
+      at: `строка ${table.unterminatedQuoteLine}`,
+      line: table.unterminatedQuoteLine,
+      message: 'кавычка открыта, но не закрыта до конца файла',
+    });
+  }
+
+  // Column index → field; the first column of a field wins, a second one is an error.
+  const columns: (CsvField | undefined)[] = [];
+  const headers = header.fields.map((h) => cleanText(h));
+  const columnOf = new Map<CsvField, number>();
+  const ignoredColumns: string[] = [];
+  headers.forEach((h, i) => {
+    const field = headerField(h);
+    if (field === undefined) {
+      if (h !== '') ignoredColumns.push(h);
+      columns.push(undefined);
+      return;
+    }
+    const earlier = columnOf.get(field);
+    if (earlier !== undefined) {
+      problems.push({
+        at: `строка ${header.line}`,
+        line: header.line,
+        message: `столбцы ${quote(headers[earlier]!)} и ${quote(h)} означают одно и то же; оставьте один`,
+      });
+    } else {
+      columnOf.set(field, i);
+    }
+    columns.push(field);
+  });
+  if (!columnOf.has('name')) {
+    problems.push({ at: `строка ${header.line}`, line: header.line, message: 'нет столбца «ФИО» (name): первая строка должна содержать заголовки' });
+  }
+  if (!columnOf.has('phone') && !columnOf.has('telegram')) {
+    problems.push({ at: `строка ${header.line}`, line: header.line, message: 'нет столбца «Телефон» (phone) или «Telegram»: по ним бот узнаёт слушателя' });
+  }
+  if (problems.length > 0) return err(problems);
+
+  const rows: PersonRow[] = [];
+  const phoneLines = new Map<string, number>();
+  const usernameLines = new Map<string, number>();
+
+  for (const record of records.slice(1)) {
+    const at = `строка ${record.line}`;
+    const rowProblems: ImportProblem[] = [];
+    const cell = (field: CsvField): string => {
+      const i = columnOf.get(field);
+      return i === undefined ? '' : cleanText(record.fields[i] ?? '');
+    };
+    const label = (field: CsvField): string => {
+      const i = columnOf.get(field);
+      return i === undefined ? RUSSIAN_HEADERS[field] : headers[i]!;
+    };
+    const take = <T>(field: CsvField, result: FieldResult<T>): T | undefined => {
+      if (result.ok) return result.value;
+      rowProblems.push({ at, line: record.line, message: `${label(field)} ${result.error}` });
+      return undefined;
+    };
+
+    const extra = record.fields.slice(headers.length).filter((f) => cleanText(f) !== '');
+    if (extra.length > 0) {
+      rowProblems.push({
+        at,
+        line: record.line,
+        message: `значений больше, чем столбцов в заголовке (лишнее: ${extra.map((e) => quote(cleanText(e))).join(', ')}); проверьте разделитель «${table.delimiter === '\t' ? 'табуляция' : table.delimiter}» и кавычки`,
+      });
+    }
+
+    const name = cell('name');
+    if (name === '') rowProblems.push({ at, line: record.line, message: `${label('name')} — не заполнено` });
+    else take('name', readText(name, MAX_LENGTH.fullName));
+    const row: PersonRow = { source: at, line: record.line, fullName: name };
+
+    const phone = cell('phone');
+    const telegram = cell('telegram');
+    if (phone === '' && telegram === '') {
+      rowProblems.push({ at, line: record.line, message: `нужен ${label('phone')} или ${label('telegram')}: иначе бот не узнает слушателя` });
+    }
+    if (phone !== '') {
+      const value = take('phone', readPhone(phone, options.defaultCountry));
+      if (value !== undefined) {
+        row.phone = value;
+        const first = phoneLines.get(value);
+        if (first !== undefined) {
+          rowProblems.push({ at: `строки ${first} и ${record.line}`, line: record.line, message: `${label('phone')} ${value} указан дважды` });
+        } else phoneLines.set(value, record.line);
+      }
+    }
+    if (telegram !== '') {
+      const value = take('telegram', readTelegramUsername(telegram));
+      if (value !== undefined) {
+        row.telegramUsername = value;
+        const first = usernameLines.get(value);
+        if (first !== undefined) {
+          rowProblems.push({ at: `строки ${first} и ${record.line}`, line: record.line, message: `${label('telegram')} @${value} указан дважды` });
+        } else usernameLines.set(value, record.line);
+      }
+    }
+    for (const field of ['organisation', 'region', 'district', 'position', 'subject'] as const) {
+      const value = cell(field);
+      if (value !== '') {
+        const read = take(field, readText(value, MAX_LENGTH[field]));
+        if (read !== undefined) row[field] = read;
+      }
+    }
+    const settlement = cell('settlement');
+    if (settlement !== '') row.settlementType = take('settlement', readSettlement(settlement));
+    const language = cell('language');
+    if (language !== '') row.locale = take('language', readLanguage(language));
+    const tutor = readTutorRef(cell('tutor'), options.defaultCountry);
+    if (tutor) row.tutor = tutor;
+
+    if (rowProblems.length > 0) problems.push(...rowProblems);
+    else rows.push(row);
+  }
+
+  if (problems.length > 0) return err(problems.sort(byLine));
+  if (rows.length === 0) return err([{ at: `строка ${header.line}`, line: header.line, message: 'после заголовка нет ни одной строки со слушателем' }]);
+  return ok({ encoding, delimiter: table.delimiter, ignoredColumns, rows });
+}
