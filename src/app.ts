@@ -1,16 +1,30 @@
 // Composition root: config -> logger -> store -> scheduler -> HTTP (channels join in later issues).
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { channelStatus } from './channels/status.js';
 import type { Config } from './config.js';
+import { createSputnikEngine, loadContent, type Engine } from './engine/index.js';
 import { collectHealth } from './http/health.js';
 import { createHttpServer } from './http/server.js';
 import type { Logger } from './logger.js';
 import { createScheduler, type Scheduler } from './scheduler/agenda.js';
 import { openStore, type Store } from './store/index.js';
+import { checkQuestionnaireVersions } from './store/questionnaire-versions.js';
 import { VERSION } from './version.js';
+
+/** flows/ and questionnaires/ live beside src/, wherever the process was started from. */
+export const CONTENT_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+export class ContentError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`flows or questionnaires are invalid:\n${problems.join('\n')}`);
+    this.name = 'ContentError';
+  }
+}
 
 export interface App {
   readonly store: Store;
+  readonly engine: Engine;
   readonly scheduler: Scheduler;
   readonly http: AddressInfo;
   /** Stops taking work, lets running jobs finish, flushes and closes the store. Safe to call twice. */
@@ -19,7 +33,29 @@ export interface App {
 
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   const startedAt = new Date();
+  // Bad content stops start-up before anything is opened: a teacher must never meet a broken flow.
+  const { content, errors } = loadContent(CONTENT_ROOT);
+  if (errors.length > 0) throw new ContentError(errors);
   const store = await openStore({ config: config.store, logger });
+  const versionErrors = await checkQuestionnaireVersions(store.models, content.questionnaires.all(), startedAt);
+  if (versionErrors.length > 0) {
+    await store.close();
+    throw new ContentError(versionErrors);
+  }
+  const engine = createSputnikEngine({
+    repos: store.repositories,
+    sessions: store.sessions,
+    content,
+    logger: logger.child({ component: 'engine' }),
+    settings: {
+      defaultLocale: config.defaultLocale,
+      defaultTimeZone: config.defaultTimeZone,
+      privacyPolicyUrl: config.privacy.policyUrl,
+      privacyPolicyVersion: config.privacy.policyVersion,
+      staleClaimMs: 60_000,
+    },
+  });
+  logger.info({ flows: content.flows.all().length, questionnaires: content.questionnaires.latest().length }, 'content loaded');
   const db = store.connection.db;
   if (!db) throw new Error('store connection has no database handle');
   const scheduler = createScheduler({ db, logger: logger.child({ component: 'scheduler' }) });
@@ -51,6 +87,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   let stopping: Promise<void> | undefined;
   return {
     store,
+    engine,
     scheduler,
     http: address,
     stop() {

@@ -53,17 +53,33 @@ const envSchema = z.object({
       })
       .optional(),
   ),
+  TELEGRAM_BOT_USERNAME: optionalString.pipe(
+    z
+      .string()
+      .transform((v) => v.replace(/^@/, ''))
+      .pipe(z.string().regex(/^[A-Za-z0-9_]{5,32}$/, { message: 'expected the bot username, e.g. sputnik_bot' }))
+      .optional(),
+  ),
   TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).default(
     'https://api.telegram.org',
   ),
   WHATSAPP_ENABLED: booleanFromEnv.default(false),
   CHROME_PATH: optionalString,
+  WHATSAPP_PHONE: optionalString.pipe(
+    z
+      .string()
+      .transform((v) => v.replace(/[\s()-]/g, ''))
+      .pipe(z.string().regex(/^\+?[1-9]\d{6,14}$/, { message: 'expected the bot account phone number, e.g. +77011234567' }))
+      .optional(),
+  ),
   DEFAULT_LOCALE: z.enum(LOCALES, { message: `expected one of ${LOCALES.join(', ')}` }).default('ru'),
   TZ: z
     .string()
     .trim()
     .refine(isIanaTimeZone, { message: 'expected an IANA time zone such as Europe/Moscow or Asia/Almaty' })
     .default('Europe/Moscow'),
+  PRIVACY_POLICY_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional()),
+  PRIVACY_POLICY_VERSION: z.string().trim().min(1).max(40).default('2026-11'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
   HTTP_PORT: z.coerce
@@ -83,10 +99,13 @@ export interface Config {
     embeddedDataDir: string | undefined;
   };
   dataDir: string;
-  telegram: { botToken: string | undefined; apiRoot: string };
-  whatsapp: { enabled: boolean; chromePath: string | undefined };
+  /** `botUsername` and `phone` only build join links (t.me/... and wa.me/...). */
+  telegram: { botToken: string | undefined; apiRoot: string; botUsername: string | undefined };
+  whatsapp: { enabled: boolean; chromePath: string | undefined; phone: string | undefined };
   defaultLocale: Locale;
   defaultTimeZone: string;
+  /** The personal-data consent text teachers agree to, and its version recorded with each consent. */
+  privacy: { policyUrl: string | undefined; policyVersion: string };
   logLevel: (typeof LOG_LEVELS)[number];
   http: { host: string; port: number };
 }
@@ -127,10 +146,19 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
       embeddedDataDir: e.EMBEDDED_STORE_PERSIST ? e.DATA_DIR : undefined,
     },
     dataDir: e.DATA_DIR,
-    telegram: { botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, '') },
-    whatsapp: { enabled: e.WHATSAPP_ENABLED, chromePath: e.CHROME_PATH },
+    telegram: {
+      botToken: e.TELEGRAM_BOT_TOKEN,
+      apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+      botUsername: e.TELEGRAM_BOT_USERNAME,
+    },
+    whatsapp: {
+      enabled: e.WHATSAPP_ENABLED,
+      chromePath: e.CHROME_PATH,
+      phone: e.WHATSAPP_PHONE === undefined ? undefined : `+${e.WHATSAPP_PHONE.replace(/^\+/, '')}`,
+    },
     defaultLocale: e.DEFAULT_LOCALE,
     defaultTimeZone: e.TZ,
+    privacy: { policyUrl: e.PRIVACY_POLICY_URL, policyVersion: e.PRIVACY_POLICY_VERSION },
     logLevel: e.LOG_LEVEL,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
   };

@@ -1,4 +1,4 @@
-import { startApp } from './app.js';
+import { ContentError, startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 
@@ -19,7 +19,12 @@ async function main(): Promise<void> {
   try {
     app = await startApp(config, logger);
   } catch (error) {
-    logger.fatal({ err: error }, 'start-up failed');
+    if (error instanceof ContentError) {
+      // Each problem names the file, the question or step, and what is wrong: say them plainly.
+      process.stderr.write(`sputnik: ${error.message}\n`);
+    } else {
+      logger.fatal({ err: error }, 'start-up failed');
+    }
     process.exit(1);
   }
 

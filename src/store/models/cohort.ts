@@ -70,11 +70,6 @@ const cohortSchema = new Schema<CohortDoc>(
   },
   schemaOptions('cohorts'),
 );
-cohortSchema.pre('validate', function () {
-  if (this.courseStart && this.courseEnd && this.courseEnd < this.courseStart) {
-    this.invalidate('courseEnd', 'courseEnd must not be before courseStart', this.courseEnd);
-  }
-});
 cohortSchema.index({ code: 1 }, { unique: true });
 cohortSchema.index({ programmeId: 1, courseEnd: 1 });
 cohortSchema.index({ status: 1, courseEnd: 1 });

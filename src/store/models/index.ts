@@ -7,6 +7,7 @@ import { defineConsultationModel } from './consultation.js';
 import { defineEnrollmentModel } from './enrollment.js';
 import { defineParticipantModel } from './participant.js';
 import { defineProgrammeModel } from './programme.js';
+import { defineQuestionnaireVersionModel } from './questionnaire-version.js';
 import { defineResponseModel } from './response.js';
 import { defineSessionModels } from './session.js';
 
@@ -23,6 +24,7 @@ export function defineModels(connection: Connection) {
     broadcast: defineBroadcastModel(connection),
     auditEvent: defineAuditEventModel(connection),
     ...defineSessionModels(connection),
+    questionnaireVersion: defineQuestionnaireVersionModel(connection),
   };
 }
 

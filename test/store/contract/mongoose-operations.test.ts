@@ -1,4 +1,5 @@
 // The mongoose calls the rest of Sputnik relies on, against whichever store this run uses.
+import { trusted } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/index.js';
 import { aCohort, aParticipant } from '../../support/fixtures.js';
@@ -35,7 +36,8 @@ describe('mongoose on the store', () => {
     expect(found.map((p) => p.fullName)).toEqual(['Б', 'А']);
     const updated = await Participant.findOneAndUpdate({ fullName: 'В' }, { $set: { district: 'Бостандыкский' } }, { returnDocument: 'after' }).lean();
     expect(updated?.district).toBe('Бостандыкский');
-    expect(await Participant.countDocuments({ settlementType: 'urban', region: { $in: ['Акмолинская', 'Алматы'] } })).toBe(2);
+    // The connection sanitises query filters: an operator written by us is marked trusted, as the repositories do.
+    expect(await Participant.countDocuments({ settlementType: 'urban', region: trusted({ $in: ['Акмолинская', 'Алматы'] }) })).toBe(2);
 
     const byRegion = await Participant.aggregate<{ _id: string; n: number }>([
       { $match: { region: { $in: ['Акмолинская', 'Алматы'] } } },
@@ -50,7 +52,7 @@ describe('mongoose on the store', () => {
       { deleteOne: { filter: { fullName: 'Б' } } },
     ]);
     expect([result.insertedCount, result.modifiedCount, result.deletedCount]).toEqual([1, 1, 1]);
-    expect(await Participant.countDocuments({ region: { $in: ['Акмолинская', 'Алматы'] } })).toBe(3);
+    expect(await Participant.countDocuments({ region: trusted({ $in: ['Акмолинская', 'Алматы'] }) })).toBe(3);
   });
 
   it('joins enrollments to participants with $lookup for breakdowns', async () => {
