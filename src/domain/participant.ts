@@ -1,3 +1,4 @@
+import type { Channel } from './channel.js';
 import type { Locale } from './locale.js';
 
 export const SETTLEMENT_TYPES = ['urban', 'rural'] as const;
@@ -35,6 +36,8 @@ export interface Participant {
   locale: Locale;
   consent?: Consent;
   isStaff: boolean;
+  /** When the person blocked the bot on a channel (a 403 from it): nothing is sent there until they write again. */
+  unreachable?: Partial<Record<Channel, Date>>;
   /** /stop: no reminders; the teacher still gets what they ask for. */
   remindersOptedOutAt?: Date;
   /** "Delete my data": personal fields are gone, the anonymous record stays for aggregates. */

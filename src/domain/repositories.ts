@@ -94,6 +94,8 @@ export interface ParticipantRepository {
   setRemindersOptOut(id: string, at: Date | null): Promise<Participant | undefined>;
   /** "Delete my data": personal fields removed, the anonymous record kept for aggregates. */
   anonymise(id: string, at: Date): Promise<Participant | undefined>;
+  /** The person blocked the bot on that channel; `null` when they write from it again. */
+  setUnreachable(id: string, channel: Channel, at: Date | null): Promise<Participant | undefined>;
 }
 
 export interface EnrollmentRepository {

@@ -199,6 +199,10 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
       session.participantId = participant.id;
       session.locale = participant.locale;
     }
+    if (participant?.unreachable?.[event.channel]) {
+      // They write to us again from there, so they unblocked the bot.
+      participant = (await services.repos.participants.setUnreachable(participant.id, event.channel, null)) ?? participant;
+    }
     const turn = makeTurn(event, session);
     turn.participant = participant;
     await privateMessage(turn);

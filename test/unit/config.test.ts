@@ -21,12 +21,13 @@ describe('config', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       store: { mongodbUri: undefined, dbName: 'sputnik', embeddedDataDir: './data' },
-      telegram: { botToken: undefined, apiRoot: 'https://api.telegram.org' },
-      whatsapp: { enabled: false },
+      telegram: { botToken: undefined, apiRoot: 'https://api.telegram.org', botUsername: undefined },
+      whatsapp: { enabled: false, phone: undefined },
       defaultLocale: 'ru',
       defaultTimeZone: 'Europe/Moscow',
       logLevel: 'info',
       http: { host: '127.0.0.1', port: 3000 },
+      privacy: { policyUrl: undefined, policyVersion: '2026-11' },
     });
   });
 
@@ -44,10 +45,15 @@ describe('config', () => {
       HTTP_PORT: '8080',
       HTTP_HOST: '0.0.0.0',
       EMBEDDED_STORE_PERSIST: 'false',
+      TELEGRAM_BOT_USERNAME: '@sputnik_pk_bot',
+      WHATSAPP_PHONE: '+7 (701) 123-45-67',
+      PRIVACY_POLICY_URL: 'https://centre.example/consent',
+      PRIVACY_POLICY_VERSION: '2027-01',
     });
+    expect(config.privacy).toEqual({ policyUrl: 'https://centre.example/consent', policyVersion: '2027-01' });
     expect(config.store).toEqual({ mongodbUri: 'mongodb://user:pw@db:27017/?replicaSet=rs0', dbName: 'centre', embeddedDataDir: undefined });
-    expect(config.telegram).toEqual({ botToken: TOKEN, apiRoot: 'http://127.0.0.1:9000' });
-    expect(config.whatsapp).toEqual({ enabled: true, chromePath: '/usr/bin/chromium' });
+    expect(config.telegram).toEqual({ botToken: TOKEN, apiRoot: 'http://127.0.0.1:9000', botUsername: 'sputnik_pk_bot' });
+    expect(config.whatsapp).toEqual({ enabled: true, chromePath: '/usr/bin/chromium', phone: '+77011234567' });
     expect([config.defaultLocale, config.defaultTimeZone, config.logLevel]).toEqual(['kk', 'Asia/Almaty', 'debug']);
     expect(config.http).toEqual({ host: '0.0.0.0', port: 8080 });
   });

@@ -27,6 +27,7 @@ export interface ParticipantDoc {
   isStaff: boolean;
   remindersOptedOutAt?: Date | null;
   anonymisedAt?: Date | null;
+  unreachable?: { telegram?: Date | null; whatsapp?: Date | null } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -60,6 +61,7 @@ const participantSchema = new Schema<ParticipantDoc>(
     isStaff: { type: Boolean, default: false, required: true },
     remindersOptedOutAt: Date,
     anonymisedAt: Date,
+    unreachable: { telegram: Date, whatsapp: Date },
   },
   schemaOptions('participants'),
 );
@@ -101,6 +103,12 @@ export function toParticipant(doc: ParticipantDoc): Participant {
     isStaff: doc.isStaff,
     remindersOptedOutAt: orUndefined(doc.remindersOptedOutAt),
     anonymisedAt: orUndefined(doc.anonymisedAt),
+    unreachable: doc.unreachable?.telegram || doc.unreachable?.whatsapp
+      ? {
+          ...(doc.unreachable.telegram ? { telegram: doc.unreachable.telegram } : {}),
+          ...(doc.unreachable.whatsapp ? { whatsapp: doc.unreachable.whatsapp } : {}),
+        }
+      : undefined,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

@@ -76,6 +76,8 @@ export function createParticipantRepository(model: Model<ParticipantDoc>): Parti
       update(id, { $set: { 'consent.given': false, 'consent.withdrawnAt': at } }),
     setRemindersOptOut: (id, at) =>
       update(id, at ? { $set: { remindersOptedOutAt: at } } : { $unset: { remindersOptedOutAt: '' } }),
+    setUnreachable: (id, channel, at) =>
+      update(id, at ? { $set: { [`unreachable.${channel}`]: at } } : { $unset: { [`unreachable.${channel}`]: '' } }),
     anonymise: (id, at) =>
       update(id, {
         $unset: Object.fromEntries(PERSONAL_FIELDS.map((f) => [f, ''])),

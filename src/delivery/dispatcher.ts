@@ -1,0 +1,77 @@
+// Delivers the engine's outbound messages: to a chat directly, or to a participant on the channel
+// that reaches them. A person who blocked the bot on a channel is marked unreachable there and not
+// written to again on it.
+import type { Channel } from '../domain/channel.js';
+import type { Participant } from '../domain/participant.js';
+import type { Repositories } from '../domain/repositories.js';
+import type { Outbound } from '../engine/events.js';
+import type { Logger } from '../logger.js';
+import type { ChannelSender, SendOutcome } from './ports.js';
+
+export type DeliveryOutcome = SendOutcome | { ok: false; kind: 'unreachable'; detail: string; retryable: false };
+
+export interface Delivery {
+  outbound: Outbound;
+  channel?: Channel;
+  chatId?: string;
+  outcome: DeliveryOutcome;
+}
+
+export interface Dispatcher {
+  dispatch(out: readonly Outbound[]): Promise<Delivery[]>;
+}
+
+/** Where a participant can be written to, best first. */
+export function chatsOf(p: Participant): { channel: Channel; chatId: string }[] {
+  const chats: { channel: Channel; chatId: string }[] = [];
+  if (p.telegramId !== undefined && !p.unreachable?.telegram) chats.push({ channel: 'telegram', chatId: String(p.telegramId) });
+  if (p.whatsappId !== undefined && !p.unreachable?.whatsapp) chats.push({ channel: 'whatsapp', chatId: p.whatsappId });
+  return chats;
+}
+
+export function createDispatcher(deps: {
+  senders: readonly ChannelSender[];
+  repos: Repositories;
+  logger: Logger;
+  now?: () => Date;
+}): Dispatcher {
+  const senders = new Map(deps.senders.map((s) => [s.channel, s]));
+  const now = deps.now ?? (() => new Date());
+
+  async function sendTo(channel: Channel, chatId: string, o: Outbound): Promise<Delivery> {
+    const sender = senders.get(channel);
+    if (!sender) return { outbound: o, channel, chatId, outcome: { ok: false, kind: 'unreachable', detail: `${channel} is not enabled`, retryable: false } };
+    try {
+      return { outbound: o, channel, chatId, outcome: await sender.send(chatId, o.message) };
+    } catch (error) {
+      deps.logger.error({ err: error, channel }, 'send failed unexpectedly');
+      return { outbound: o, channel, chatId, outcome: { ok: false, kind: 'failed', detail: (error as Error).message, retryable: true } };
+    }
+  }
+
+  return {
+    async dispatch(out) {
+      const deliveries: Delivery[] = [];
+      // In order: a reply and the question after it must arrive in that order.
+      for (const o of out) {
+        if (o.to.kind === 'chat') {
+          deliveries.push(await sendTo(o.to.channel, o.to.chatId, o));
+          continue;
+        }
+        const person = await deps.repos.participants.findById(o.to.participantId);
+        const chats = person ? chatsOf(person).filter((c) => senders.has(c.channel)) : [];
+        let delivered: Delivery | undefined;
+        for (const chat of chats) {
+          delivered = await sendTo(chat.channel, chat.chatId, o);
+          if (delivered.outcome.ok) break;
+          if (delivered.outcome.kind === 'blocked' && person) {
+            await deps.repos.participants.setUnreachable(person.id, chat.channel, now());
+            deps.logger.info({ channel: chat.channel }, 'participant blocked the bot; marked unreachable on that channel');
+          }
+        }
+        deliveries.push(delivered ?? { outbound: o, outcome: { ok: false, kind: 'unreachable', detail: 'no channel reaches this participant', retryable: false } });
+      }
+      return deliveries;
+    },
+  };
+}
