@@ -2,9 +2,9 @@
 // that reaches them. A person who blocked the bot on a channel is marked unreachable there and not
 // written to again on it.
 import type { Channel } from '../domain/channel.js';
-import type { Participant } from '../domain/participant.js';
 import type { Repositories } from '../domain/repositories.js';
 import type { Outbound } from '../engine/events.js';
+import { chatsOf } from '../engine/identity.js';
 import type { Logger } from '../logger.js';
 import type { ChannelSender, SendOutcome } from './ports.js';
 
@@ -19,14 +19,6 @@ export interface Delivery {
 
 export interface Dispatcher {
   dispatch(out: readonly Outbound[]): Promise<Delivery[]>;
-}
-
-/** Where a participant can be written to, best first. */
-export function chatsOf(p: Participant): { channel: Channel; chatId: string }[] {
-  const chats: { channel: Channel; chatId: string }[] = [];
-  if (p.telegramId !== undefined && !p.unreachable?.telegram) chats.push({ channel: 'telegram', chatId: String(p.telegramId) });
-  if (p.whatsappId !== undefined && !p.unreachable?.whatsapp) chats.push({ channel: 'whatsapp', chatId: p.whatsappId });
-  return chats;
 }
 
 export function createDispatcher(deps: {

@@ -192,6 +192,8 @@ export interface BroadcastRepository {
   recordDelivery(id: string, channel: Channel, chatId: string, outcome: { status: DeliveryStatus; reason?: string; at: Date }): Promise<Broadcast | undefined>;
   finish(id: string, at: Date): Promise<Broadcast | undefined>;
   listByCohort(cohortId: string, limit?: number): Promise<Broadcast[]>;
+  /** Broadcasts a restart interrupted while sending. */
+  listSending(): Promise<Broadcast[]>;
 }
 
 export interface AuditRepository {

@@ -4,13 +4,24 @@ import type { Role } from '../domain/roles.js';
 import { catalogs, translator } from '../i18n/index.js';
 import type { FlowHandlers, Services, Turn } from './context.js';
 import type { InboundEvent, Outbound, OutboundMessage } from './events.js';
-import { identify } from './identity.js';
+import { chatsOf, identify } from './identity.js';
 import { createKeyedQueue } from './keyed-queue.js';
 import { createRunner, type Runner } from './runner.js';
 import type { Session } from './sessions.js';
 
+export interface TriggerResult {
+  /** started: the flow is on screen; busy: the person is mid-dialog and got `notice` instead; unreachable: no chat reaches them. */
+  status: 'started' | 'busy' | 'unreachable';
+  out: Outbound[];
+}
+
 export interface Engine {
   handle(event: InboundEvent): Promise<Outbound[]>;
+  /**
+   * Starts a flow for a participant without their writing first (a questionnaire invitation, a
+   * stage prompt). Someone in the middle of a dialog is not interrupted: they get `busyNotice`.
+   */
+  trigger(participantId: string, flowId: string, data: Record<string, string>, busyNotice: string): Promise<TriggerResult>;
 }
 
 /** Slash commands (and the same words typed in any language, see the `keywords` catalog). */
@@ -181,7 +192,11 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
     const cohort = await services.repos.cohorts.findByGroup(turn.event.channel, turn.event.chat.id);
     if (!cohort) return;
     const t = translator(cohort.locale);
-    turn.reply({ kind: 'text', text: t('group.welcome', { title: cohort.title, code: cohort.code }) });
+    turn.reply({
+      kind: 'text',
+      text: t('group.welcome', { title: cohort.title, code: cohort.code }),
+      startLink: { code: cohort.code, label: t('group.open_bot') },
+    });
   }
 
   async function process(event: InboundEvent): Promise<Outbound[]> {
@@ -219,7 +234,37 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
     return turn.out;
   }
 
+  async function trigger(participantId: string, flowId: string, data: Record<string, string>, busyNotice: string): Promise<TriggerResult> {
+    const participant = await services.repos.participants.findById(participantId);
+    const chat = participant ? chatsOf(participant)[0] : undefined;
+    if (!participant || !chat) return { status: 'unreachable', out: [] };
+    return queue(`${chat.channel}:${chat.chatId}`, async () => {
+      const event: InboundEvent = {
+        channel: chat.channel,
+        messageId: `trigger:${services.now().toISOString()}`,
+        chat: { id: chat.chatId, type: 'private' },
+        from: { id: chat.chatId },
+        at: services.now(),
+        payload: { kind: 'text', text: '' },
+      };
+      const session = (await services.sessions.load(chat.channel, chat.chatId)) ?? newSession(event);
+      session.participantId = participant.id;
+      session.locale = participant.locale;
+      const turn = makeTurn(event, session);
+      turn.participant = participant;
+      if (session.flow && session.flow.flowId !== 'menu') {
+        turn.reply({ kind: 'text', text: busyNotice });
+        return { status: 'busy' as const, out: turn.out };
+      }
+      await runner.start(turn, flowId, data);
+      session.updatedAt = services.now();
+      await services.sessions.save(session);
+      return { status: 'started' as const, out: turn.out };
+    });
+  }
+
   return {
+    trigger,
     handle(event) {
       return queue(`${event.channel}:${event.chat.type === 'group' ? event.chat.id : event.from.id}`, async () => {
         const claim = await services.sessions.claimMessage(event.channel, event.messageId, event.at, services.settings.staleClaimMs);

@@ -43,7 +43,11 @@ export interface PromptOption {
 }
 
 export type OutboundMessage =
-  | { kind: 'text'; text: string }
+  /**
+   * `startLink` offers a way into the private chat with the bot, starting with this cohort code:
+   * a deep-link button in Telegram, a wa.me link in WhatsApp.
+   */
+  | { kind: 'text'; text: string; startLink?: { code: string; label: string } }
   /**
    * A question. Choices become buttons in Telegram and a numbered list in WhatsApp; `ref` goes back
    * with the answer. `multiple` lets the person pick several (toggle buttons + "Готово"), `ranking`

@@ -1,5 +1,6 @@
 // Who is writing: the participant behind a channel identity, linking an imported person (known by
 // phone or Telegram username) to their chat account on first contact.
+import type { Channel } from '../domain/channel.js';
 import type { Participant } from '../domain/participant.js';
 import { toE164 } from '../domain/phone.js';
 import type { Repositories } from '../domain/repositories.js';
@@ -9,6 +10,14 @@ import type { InboundEvent } from './events.js';
 export function phoneOfWhatsappId(id: string): string | undefined {
   const digits = /^(\d{6,20})@c\.us$/.exec(id)?.[1];
   return digits ? toE164(`+${digits}`) : undefined;
+}
+
+/** Where a participant can be written to, best first: channels they blocked the bot on are left out. */
+export function chatsOf(p: Participant): { channel: Channel; chatId: string }[] {
+  const chats: { channel: Channel; chatId: string }[] = [];
+  if (p.telegramId !== undefined && !p.unreachable?.telegram) chats.push({ channel: 'telegram', chatId: String(p.telegramId) });
+  if (p.whatsappId !== undefined && !p.unreachable?.whatsapp) chats.push({ channel: 'whatsapp', chatId: p.whatsappId });
+  return chats;
 }
 
 export async function identify(repos: Repositories, event: InboundEvent): Promise<Participant | undefined> {

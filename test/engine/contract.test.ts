@@ -67,7 +67,7 @@ describe('engine contract', () => {
   it('greets a newcomer in the cohort group and ignores chatter', async () => {
     await store.repositories.cohorts.bindGroup(cohort.cohortId, { channel: 'telegram', chatId: '-100777', boundAt: new Date() });
     const joined = await h.engine.handle({ channel: 'telegram', messageId: 'g1', chat: { id: '-100777', type: 'group' }, from: { id: '42' }, at: new Date(), payload: { kind: 'member_joined' } });
-    expect(joined).toEqual([{ to: { kind: 'chat', channel: 'telegram', chatId: '-100777' }, message: { kind: 'text', text: expect.stringContaining(`код курса: ${cohort.code}`) } }]);
+    expect(joined).toEqual([{ to: { kind: 'chat', channel: 'telegram', chatId: '-100777' }, message: { kind: 'text', text: expect.stringContaining(`код курса: ${cohort.code}`), startLink: { code: cohort.code, label: 'Написать боту' } } }]);
     const chatter = await h.engine.handle({ channel: 'telegram', messageId: 'g2', chat: { id: '-100777', type: 'group' }, from: { id: '42' }, at: new Date(), payload: { kind: 'text', text: 'Коллеги, добрый день!' } });
     expect(chatter).toEqual([]);
   });
@@ -80,5 +80,23 @@ describe('engine contract', () => {
     await actor.pressStale(stale, 'open_lesson');
     expect(actor.inbox.at(-2)?.text).toMatch(/относится к одному из прошлых вопросов/);
     expect(actor.lastPrompt().text).toBe('Какого уровня было мероприятие?');
+  });
+
+  it('starts a questionnaire by invitation, and does not interrupt someone mid-dialog', async () => {
+    const { actor, participant } = await enrolledTeacher(h, 'Мария', cohort.cohortId, { fullName: 'Иванова Мария' });
+    const data = { questionnaireId: 'engine-check', occasion: 'check-1', cohortId: cohort.cohortId, cohortTitle: 'Весна', timeZone: 'Europe/Moscow' };
+    const started = await h.engine.trigger(participant.id, 'surveys', data, 'Новая анкета ждёт вас: /surveys');
+    expect(started.status).toBe('started');
+    expect(started.out.map((o) => o.to)).toEqual([
+      { kind: 'chat', channel: 'telegram', chatId: actor.id },
+      { kind: 'chat', channel: 'telegram', chatId: actor.id },
+    ]);
+    expect(started.out[1]?.message.kind === 'prompt' && started.out[1].message.text).toMatch(/Применяли ли вы материалы курса/);
+
+    const again = await h.engine.trigger(participant.id, 'surveys', data, 'Новая анкета ждёт вас: /surveys');
+    expect(again).toEqual({ status: 'busy', out: [{ to: { kind: 'chat', channel: 'telegram', chatId: actor.id }, message: { kind: 'text', text: 'Новая анкета ждёт вас: /surveys' } }] });
+
+    const nobody = await store.repositories.participants.create({ fullName: 'Без мессенджера', locale: 'ru' });
+    expect((await h.engine.trigger(nobody.ok ? nobody.value.id : '', 'surveys', data, '')).status).toBe('unreachable');
   });
 });

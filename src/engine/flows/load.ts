@@ -48,7 +48,7 @@ const askSchema = z.strictObject({
   text: messageKey,
   help: messageKey.optional(),
   required: z.boolean().default(true),
-  options: z.array(z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), text: messageKey })).optional(),
+  options: z.array(z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/), text: messageKey })).optional(),
   from: identifier.optional(),
   other: z.boolean().optional(),
   min: z.number().optional(),

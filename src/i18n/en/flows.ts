@@ -204,5 +204,41 @@ export const account: Like<typeof ru.account> = {
 };
 
 export const group: Like<typeof ru.group> = {
+  open_bot: 'Message the bot',
+  bind_usage: 'To bind this group to a course, send: /bind COURSE_CODE',
+  bind_unknown_person: 'I do not know you yet. Send me /start in a private chat, then repeat the command here.',
+  bind_no_cohort: 'No course has the code "{code}".',
+  bind_not_allowed: 'Only the course curator or centre staff can bind a group to a course.',
+  bind_elsewhere: 'This group is already bound to the course {other}. Unbind it there first: /unbind',
+  bound: 'The group is bound to the course "{title}". I will remind newcomers to write to me privately.',
+  bound_invite: 'Invite link to the group: {link}',
+  unbound: 'The group is no longer bound to the course "{title}".',
+  not_bound: 'This group is not bound to any course.',
   welcome: 'Welcome to the group of the course "{title}"! To get questionnaires and send links to your activities, write the course code to the bot in a private chat: {code}',
+};
+
+export const broadcast: Like<typeof ru.broadcast> = {
+  choose_cohort: 'Which course is the broadcast for?',
+  ask_text: 'Write the message for the participants of the course "{title}".',
+  ask_link: 'Add a link? Send it, or press "Skip".',
+  bad_link: 'That does not look like a link. Send an address starting with https://, or press "Skip".',
+  ask_audience: 'Who should get it?',
+  audience_groups: 'The course group',
+  audience_all: 'The group and everyone privately',
+  audience_private: 'Everyone privately',
+  preview: 'This is how the message will look:',
+  confirm: 'Send it?',
+  send: 'Send',
+  cancel: 'Cancel',
+  cancelled: 'Broadcast cancelled.',
+  sending: 'Sending… I will report when done.',
+  report: 'Broadcast finished. Delivered: {sent} of {total}.',
+  report_failed: 'Not delivered: {count} ({reasons}).',
+  report_blocked: 'Blocked the bot: {names}.',
+  report_not_connected: 'Not connected to the bot yet: {count}.',
+  report_opted_out: 'Turned reminders off and got no private copy: {count}.',
+  no_cohorts: 'A course curator can send a broadcast, and you are not a curator of any course.',
+  no_recipients: 'The course has no bound group and no participants connected to the bot.',
+  text_required: 'Send the text of the message.',
+  too_long: 'The message is too long: {length} characters, at most {max}.',
 };

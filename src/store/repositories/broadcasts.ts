@@ -65,6 +65,10 @@ export function createBroadcastRepository(model: Model<BroadcastDoc>): Broadcast
       if (!_id) return undefined;
       return update({ _id }, { $set: { status: 'done', sentAt: at } });
     },
+    async listSending() {
+      const docs = await model.find({ status: 'sending' }).sort({ createdAt: 1 }).lean<BroadcastDoc[]>();
+      return docs.map(toBroadcast);
+    },
     async listByCohort(cohortId, limit = 20) {
       const c = toObjectId(cohortId);
       if (!c) return [];

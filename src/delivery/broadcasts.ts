@@ -1,0 +1,123 @@
+// A curator's message to a cohort: to its groups and, if asked, to each teacher privately, with the
+// outcome recorded per recipient and a report for the author. Sending resumes after a restart:
+// recipients already served are not written to twice.
+import type { Broadcast, Delivery as RecordedDelivery } from '../domain/broadcast.js';
+import type { Participant } from '../domain/participant.js';
+import type { BroadcastInput, Repositories } from '../domain/repositories.js';
+import { translator } from '../i18n/index.js';
+import type { Logger } from '../logger.js';
+import { chatsOf } from '../engine/identity.js';
+import type { Dispatcher } from './dispatcher.js';
+
+export const BROADCAST_MAX_LENGTH = 3500;
+
+export interface BroadcastReport {
+  total: number;
+  sent: number;
+  failed: { reason: string; name?: string }[];
+  blocked: string[];
+  notConnected: number;
+  optedOut: number;
+}
+
+export interface BroadcastService {
+  create(input: BroadcastInput): Promise<Broadcast>;
+  /** The message exactly as recipients will read it. */
+  body(broadcast: Pick<Broadcast, 'text' | 'link'>): string;
+  /** Sends whatever is still pending, records each outcome, and tells the author. */
+  send(broadcastId: string): Promise<BroadcastReport | undefined>;
+  /** Broadcasts a restart interrupted: finish them. */
+  resumeUnfinished(): Promise<void>;
+}
+
+export function createBroadcastService(deps: { repos: Repositories; dispatcher: Dispatcher; logger: Logger; now?: () => Date }): BroadcastService {
+  const { repos, dispatcher, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const body = (b: Pick<Broadcast, 'text' | 'link'>) => (b.link ? `${b.text}\n\n${b.link}` : b.text);
+
+  async function teachers(cohortId: string): Promise<Participant[]> {
+    const enrollments = await repos.enrollments.listByCohort(cohortId, 'active');
+    return repos.participants.findByIds(enrollments.map((e) => e.participantId));
+  }
+
+  async function recipients(b: Broadcast): Promise<{ deliveries: Omit<RecordedDelivery, 'status' | 'at' | 'reason'>[]; notConnected: number; optedOut: number }> {
+    const deliveries: Omit<RecordedDelivery, 'status' | 'at' | 'reason'>[] = [];
+    let notConnected = 0;
+    let optedOut = 0;
+    if (b.toGroups) {
+      const cohort = await repos.cohorts.findById(b.cohortId);
+      for (const g of cohort?.groups ?? []) deliveries.push({ channel: g.channel, chatId: g.chatId });
+    }
+    if (b.toParticipants) {
+      for (const p of await teachers(b.cohortId)) {
+        if (p.remindersOptedOutAt) {
+          optedOut += 1;
+          continue;
+        }
+        const chat = chatsOf(p)[0];
+        if (chat) deliveries.push({ ...chat, participantId: p.id });
+        else notConnected += 1;
+      }
+    }
+    return { deliveries, notConnected, optedOut };
+  }
+
+  async function report(b: Broadcast, extra: { notConnected: number; optedOut: number }): Promise<BroadcastReport> {
+    const names = new Map((await repos.participants.findByIds(b.deliveries.flatMap((d) => (d.participantId ? [d.participantId] : [])))).map((p) => [p.id, p.fullName ?? '—']));
+    const nameOf = (d: RecordedDelivery) => (d.participantId ? names.get(d.participantId) : undefined);
+    return {
+      total: b.deliveries.length,
+      sent: b.deliveries.filter((d) => d.status === 'sent').length,
+      failed: b.deliveries.filter((d) => d.status === 'failed').map((d) => ({ reason: d.reason ?? '', ...(nameOf(d) ? { name: nameOf(d) } : {}) })),
+      blocked: b.deliveries.filter((d) => d.status === 'blocked').map((d) => nameOf(d) ?? d.chatId),
+      ...extra,
+    };
+  }
+
+  async function tellAuthor(b: Broadcast, r: BroadcastReport): Promise<void> {
+    const author = await repos.participants.findById(b.authorId);
+    const t = translator(author?.locale ?? 'ru');
+    const lines = [t('broadcast.report', { sent: r.sent, total: r.total })];
+    if (r.failed.length) lines.push(t('broadcast.report_failed', { count: r.failed.length, reasons: [...new Set(r.failed.map((f) => f.reason))].join('; ') }));
+    if (r.blocked.length) lines.push(t('broadcast.report_blocked', { names: r.blocked.join(', ') }));
+    if (r.notConnected) lines.push(t('broadcast.report_not_connected', { count: r.notConnected }));
+    if (r.optedOut) lines.push(t('broadcast.report_opted_out', { count: r.optedOut }));
+    await dispatcher.dispatch([{ to: { kind: 'participant', participantId: b.authorId }, message: { kind: 'text', text: lines.join('\n') } }]);
+  }
+
+  const service: BroadcastService = {
+    async create(input) {
+      if (input.text.length > BROADCAST_MAX_LENGTH) throw new RangeError('broadcast text too long');
+      return repos.broadcasts.create(input);
+    },
+    body,
+    async send(broadcastId) {
+      let b = await repos.broadcasts.findById(broadcastId);
+      if (!b || b.status === 'done') return undefined;
+      const planned = await recipients(b);
+      b = (await repos.broadcasts.startSending(b.id, planned.deliveries)) ?? b;
+      const message = { kind: 'text' as const, text: body(b) };
+      // One by one: the channel adapters pace sends to each platform's limits.
+      for (const d of b.deliveries.filter((x) => x.status === 'pending')) {
+        const [result] = await dispatcher.dispatch([{ to: { kind: 'chat', channel: d.channel, chatId: d.chatId }, message }]);
+        const outcome = result?.outcome;
+        const status = outcome?.ok ? 'sent' : outcome?.kind === 'blocked' ? 'blocked' : 'failed';
+        if (outcome && !outcome.ok && outcome.kind === 'blocked' && d.participantId) {
+          await repos.participants.setUnreachable(d.participantId, d.channel, now());
+        }
+        await repos.broadcasts.recordDelivery(b.id, d.channel, d.chatId, { status, ...(outcome && !outcome.ok ? { reason: outcome.detail.slice(0, 200) } : {}), at: now() });
+      }
+      const finished = (await repos.broadcasts.finish(b.id, now())) ?? b;
+      const r = await report(finished, planned);
+      await tellAuthor(finished, r);
+      logger.info({ broadcast: b.id, sent: r.sent, total: r.total }, 'broadcast finished');
+      return r;
+    },
+    async resumeUnfinished() {
+      for (const b of await repos.broadcasts.listSending()) {
+        await service.send(b.id).catch((error: unknown) => logger.error({ err: error, broadcast: b.id }, 'resuming a broadcast failed'));
+      }
+    },
+  };
+  return service;
+}
