@@ -1,5 +1,8 @@
 // `npm run cli -- <command>`: staff tools. Each command is one module; this file only dispatches.
 import { ConfigError, loadConfig, redactUri } from '../config.js';
+import { cohortCommand } from './commands/cohort.js';
+import { participantsCommand } from './commands/participants.js';
+import { questionnaireCommand } from './commands/questionnaire.js';
 
 interface Command {
   summary: string;
@@ -7,6 +10,9 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  cohort: cohortCommand,
+  participants: participantsCommand,
+  questionnaire: questionnaireCommand,
   config: {
     summary: 'show the effective configuration (secrets hidden) or the first error in it',
     async run() {

@@ -118,15 +118,20 @@ export class Harness {
   /** Outbound to other participants goes to their actors' inboxes. */
   async deliver(from: Actor, out: Outbound[]): Promise<void> {
     for (const o of out) {
+      // Acknowledgements only tell an adapter to mark the pressed button; nobody reads them.
+      if (o.message.kind === 'ack') continue;
+      const message = o.message;
       if (o.to.kind === 'chat') {
         const target = o.to.chatId === from.chatId ? from : undefined;
-        this.lines.push(`< ${target ? target.name : `чат ${o.to.chatId}`}: ${render(o.message).replace(/\n/g, '\n  ')}`);
-        if (target) target.received(o.message);
+        this.lines.push(`< ${target ? target.name : `чат ${o.to.chatId}`}: ${render(message).replace(/\n/g, '\n  ')}`);
+        if (target) target.received(message);
       } else {
         const p = await this.store.repositories.participants.findById(o.to.participantId);
         const actor = this.actors.find((a) => p && ((p.telegramId !== undefined && String(p.telegramId) === a.id) || p.whatsappId === a.id));
-        this.lines.push(`< ${actor?.name ?? o.to.participantId} (уведомление): ${render(o.message).replace(/\n/g, '\n  ')}`);
-        actor?.received(o.message);
+        // Someone who never wrote to the bot has no chat: shown by name, since ids change every run.
+        const who = actor?.name ?? `${p?.fullName ?? '?'}, без чата`;
+        this.lines.push(`< ${who} (уведомление): ${render(message).replace(/\n/g, '\n  ')}`);
+        actor?.received(message);
       }
     }
   }

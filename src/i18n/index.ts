@@ -1,0 +1,28 @@
+import type { Locale } from '../domain/locale.js';
+import { format, type Message, type Params } from './catalog.js';
+import { en } from './en/index.js';
+import { kk } from './kk/index.js';
+import { ru } from './ru/index.js';
+
+type Reference = typeof ru;
+/** "namespace.key" for every message of the reference catalog. */
+export type MessageKey = {
+  [N in keyof Reference & string]: `${N}.${keyof Reference[N] & string}`;
+}[keyof Reference & string];
+
+export const catalogs: Record<Locale, Record<string, Record<string, Message>>> = { ru, kk, en };
+
+/** The text of `key` in `locale`, falling back to Russian where a translation is empty. */
+export function t(locale: Locale, key: MessageKey, params?: Params): string {
+  const dot = key.indexOf('.');
+  const namespace = key.slice(0, dot);
+  const name = key.slice(dot + 1);
+  const message = catalogs[locale][namespace]?.[name] || catalogs.ru[namespace]?.[name];
+  if (message === undefined) throw new Error(`missing message ${key}`);
+  return format(locale, message, params);
+}
+
+export type Translate = (key: MessageKey, params?: Params) => string;
+
+/** A translator bound to one person's language. */
+export const translator = (locale: Locale): Translate => (key, params) => t(locale, key, params);
