@@ -301,21 +301,32 @@ export function getPath(doc: Doc, path: string): unknown {
 /** Creates intermediate objects as needed; returns false when the path crosses a non-object. */
 export function setPath(doc: Doc, path: string, value: unknown): boolean {
   const parts = path.split('.');
-  let cur: Doc = doc;
+  let cur: Doc | unknown[] = doc;
+  const slot = (container: Doc | unknown[], part: string): { get(): unknown; set(v: unknown): void } | undefined => {
+    if (!Array.isArray(container)) {
+      return { get: () => container[part], set: (v) => (container[part] = v) };
+    }
+    if (!/^\d+$/.test(part)) return undefined;
+    const i = Number(part);
+    return { get: () => container[i], set: (v) => (container[i] = v) };
+  };
   for (let i = 0; i < parts.length - 1; i++) {
-    const part = parts[i] as string;
-    const next = cur[part];
-    if (next === undefined) {
+    const s = slot(cur, parts[i] as string);
+    if (!s) return false;
+    const next = s.get();
+    if (next === undefined || next === null) {
       const created: Doc = {};
-      cur[part] = created;
+      s.set(created);
       cur = created;
-    } else if (isPlainObject(next)) {
+    } else if (isPlainObject(next) || Array.isArray(next)) {
       cur = next;
     } else {
       return false;
     }
   }
-  cur[parts[parts.length - 1] as string] = value;
+  const last = slot(cur, parts[parts.length - 1] as string);
+  if (!last) return false;
+  last.set(value);
   return true;
 }
 

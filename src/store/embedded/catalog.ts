@@ -1,0 +1,323 @@
+/**
+ * All databases and collections, and the only place that changes them. Every change is applied in
+ * memory and queued for the journal in the same synchronous step; the server flushes the queue
+ * before replying, so what a client saw acknowledged is on disk.
+ */
+import { Binary, BSON, UUID } from 'bson';
+import { Collection, type IndexSpec } from './collection.js';
+import { CommandError } from './errors.js';
+import type { Journal } from './journal.js';
+import { getPathValues, isPlainObject, type Doc } from './values.js';
+
+export const MAX_BSON_SIZE = 16 * 1024 * 1024;
+
+type JournalRecord =
+  | { t: 'put'; d: string; c: string; b: Binary }
+  | { t: 'del'; d: string; c: string; id: unknown }
+  | { t: 'ccoll'; d: string; c: string; o: Doc; u: UUID }
+  | { t: 'dcoll'; d: string; c: string }
+  | { t: 'cidx'; d: string; c: string; spec: IndexSpec }
+  | { t: 'didx'; d: string; c: string; n: string }
+  | { t: 'midx'; d: string; c: string; spec: IndexSpec }
+  | { t: 'ddb'; d: string }
+  | { t: 'ren'; d: string; c: string; td: string; tc: string };
+
+function serializeDoc(doc: Doc): Buffer {
+  const bytes = BSON.serialize(doc);
+  if (bytes.length > MAX_BSON_SIZE) {
+    throw new CommandError('BSONObjectTooLarge', `object to insert too large. size in bytes: ${bytes.length}, max size: ${MAX_BSON_SIZE}`);
+  }
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+export class Catalog {
+  private readonly dbs = new Map<string, Map<string, Collection>>();
+  journal: Journal | undefined;
+  private failure: Error | undefined;
+
+  get persistent(): boolean {
+    return this.journal !== undefined;
+  }
+
+  databaseNames(): string[] {
+    return [...this.dbs.keys()].filter((d) => (this.dbs.get(d)?.size ?? 0) > 0).sort();
+  }
+
+  collections(db: string): Collection[] {
+    return [...(this.dbs.get(db)?.values() ?? [])];
+  }
+
+  collection(db: string, name: string): Collection | undefined {
+    return this.dbs.get(db)?.get(name);
+  }
+
+  documentCount(): number {
+    let n = 0;
+    for (const colls of this.dbs.values()) for (const c of colls.values()) n += c.docs.size;
+    return n;
+  }
+
+  collectionCount(): number {
+    let n = 0;
+    for (const colls of this.dbs.values()) n += colls.size;
+    return n;
+  }
+
+  private log(record: JournalRecord): void {
+    this.journal?.append(Buffer.from(BSON.serialize(record)));
+  }
+
+  private assertWritable(): void {
+    if (this.failure) {
+      throw new CommandError(
+        'InternalError',
+        `the embedded store's journal failed earlier (${this.failure.message}); writes are refused until it is restarted`,
+      );
+    }
+  }
+
+  /** Writes the queued journal records. A failure here makes the store refuse further writes. */
+  flush(durable: boolean): void {
+    if (!this.journal) return;
+    try {
+      this.journal.flush(durable);
+    } catch (err) {
+      this.journal.discardPending();
+      this.failure = err instanceof Error ? err : new Error(String(err));
+      throw new CommandError('InternalError', `journal write failed: ${this.failure.message}; the change is not durable`);
+    }
+  }
+
+  createCollection(db: string, name: string, options: Doc = {}): Collection {
+    this.assertWritable();
+    let colls = this.dbs.get(db);
+    if (!colls) {
+      colls = new Map();
+      this.dbs.set(db, colls);
+    }
+    if (colls.has(name)) throw new CommandError('NamespaceExists', `Collection ${db}.${name} already exists.`);
+    const coll = new Collection(db, name, options);
+    colls.set(name, coll);
+    this.log({ t: 'ccoll', d: db, c: name, o: options, u: coll.uuid });
+    return coll;
+  }
+
+  ensureCollection(db: string, name: string): { coll: Collection; created: boolean } {
+    const existing = this.collection(db, name);
+    if (existing) return { coll: existing, created: false };
+    return { coll: this.createCollection(db, name), created: true };
+  }
+
+  dropCollection(db: string, name: string): Collection | undefined {
+    this.assertWritable();
+    const coll = this.collection(db, name);
+    if (!coll) return undefined;
+    this.dbs.get(db)?.delete(name);
+    this.log({ t: 'dcoll', d: db, c: name });
+    return coll;
+  }
+
+  dropDatabase(db: string): boolean {
+    this.assertWritable();
+    const existed = this.dbs.delete(db);
+    if (existed) this.log({ t: 'ddb', d: db });
+    return existed;
+  }
+
+  renameCollection(db: string, name: string, toDb: string, toName: string): void {
+    this.assertWritable();
+    const coll = this.collection(db, name);
+    if (!coll) throw new CommandError('NamespaceNotFound', `Source collection ${db}.${name} does not exist`);
+    this.dbs.get(db)?.delete(name);
+    let target = this.dbs.get(toDb);
+    if (!target) {
+      target = new Map();
+      this.dbs.set(toDb, target);
+    }
+    coll.db = toDb;
+    coll.name = toName;
+    target.set(toName, coll);
+    this.log({ t: 'ren', d: db, c: name, td: toDb, tc: toName });
+  }
+
+  /**
+   * Inserts after the _id and unique checks. Documents decoded straight from the wire are stored
+   * as they are; one built by an upsert (`canonicalize`) is stored as decoded from its bytes so it
+   * shares nothing with the request and holds no values BSON would not keep.
+   */
+  insert(coll: Collection, doc: Doc, canonicalize = false): Doc {
+    this.assertWritable();
+    const bytes = serializeDoc(doc);
+    const stored = canonicalize ? BSON.deserialize(bytes) : doc;
+    coll.commit(coll.planWrite(undefined, stored));
+    if (this.journal) this.log({ t: 'put', d: coll.db, c: coll.name, b: new Binary(bytes) });
+    return stored;
+  }
+
+  /**
+   * Replaces `oldDoc` with `next` after the unique checks. Returns false (and changes nothing)
+   * when the result is byte-identical. The stored copy is decoded from the serialized bytes so it
+   * is exactly what the journal holds and shares nothing with the caller's object.
+   */
+  replace(coll: Collection, oldDoc: Doc, next: Doc): { modified: boolean; doc: Doc } {
+    this.assertWritable();
+    const bytes = serializeDoc(next);
+    if (Buffer.from(BSON.serialize(oldDoc)).equals(bytes)) return { modified: false, doc: oldDoc };
+    const stored = BSON.deserialize(bytes);
+    coll.commit(coll.planWrite(oldDoc, stored));
+    if (this.journal) this.log({ t: 'put', d: coll.db, c: coll.name, b: new Binary(bytes) });
+    return { modified: true, doc: stored };
+  }
+
+  remove(coll: Collection, doc: Doc): boolean {
+    this.assertWritable();
+    const removed = coll.remove(doc);
+    if (removed) this.log({ t: 'del', d: coll.db, c: coll.name, id: doc._id });
+    return removed;
+  }
+
+  /** Builds every index first and commits only if all succeed, as createIndexes does. */
+  addIndexes(coll: Collection, specs: IndexSpec[]): void {
+    this.assertWritable();
+    const built = specs.map((spec) => coll.buildIndex(spec, true));
+    for (const index of built) {
+      coll.indexes.set(index.name, index);
+      this.log({ t: 'cidx', d: coll.db, c: coll.name, spec: index.spec });
+    }
+  }
+
+  dropIndex(coll: Collection, name: string): void {
+    this.assertWritable();
+    if (coll.indexes.delete(name)) this.log({ t: 'didx', d: coll.db, c: coll.name, n: name });
+  }
+
+  modifyIndex(coll: Collection, name: string, spec: IndexSpec): void {
+    this.assertWritable();
+    const index = coll.indexes.get(name);
+    if (!index) throw new CommandError('IndexNotFound', `cannot find index ${name} for ns ${coll.ns}`);
+    index.spec = spec;
+    this.log({ t: 'midx', d: coll.db, c: coll.name, spec });
+  }
+
+  /** TTL monitor pass: deletes documents whose indexed date is older than expireAfterSeconds. */
+  expire(now: number): number {
+    if (this.failure) return 0;
+    let removed = 0;
+    for (const colls of this.dbs.values()) {
+      for (const coll of colls.values()) {
+        for (const index of coll.indexes.values()) {
+          const ttl = index.spec.expireAfterSeconds;
+          if (ttl === undefined || index.fields.length !== 1) continue;
+          const field = index.fields[0] as string;
+          const deadline = now - ttl * 1000;
+          for (const doc of [...coll.docs.values()]) {
+            const dates = getPathValues(doc, field, true).filter((v): v is Date => v instanceof Date);
+            if (dates.length && Math.min(...dates.map((d) => d.getTime())) <= deadline) {
+              if (this.remove(coll, doc)) removed++;
+            }
+          }
+        }
+      }
+    }
+    return removed;
+  }
+
+  /** Re-applies one journal record. Uniqueness is not re-checked: the journal only holds states that passed. */
+  applyRecord(payload: Buffer): void {
+    const r = BSON.deserialize(payload) as Doc;
+    const d = String(r.d);
+    const c = String(r.c);
+    const colls = (): Map<string, Collection> => {
+      let m = this.dbs.get(d);
+      if (!m) {
+        m = new Map();
+        this.dbs.set(d, m);
+      }
+      return m;
+    };
+    const coll = (): Collection => {
+      const m = colls();
+      let x = m.get(c);
+      if (!x) {
+        x = new Collection(d, c);
+        m.set(c, x);
+      }
+      return x;
+    };
+    switch (r.t) {
+      case 'put': {
+        const b = r.b as Binary;
+        coll().forcePut(BSON.deserialize(b.buffer.subarray(0, b.position)));
+        break;
+      }
+      case 'del':
+        this.dbs.get(d)?.get(c)?.removeById(r.id);
+        break;
+      case 'ccoll': {
+        const m = colls();
+        if (!m.has(c)) m.set(c, new Collection(d, c, isPlainObject(r.o) ? r.o : {}, r.u instanceof UUID ? r.u : undefined));
+        break;
+      }
+      case 'dcoll':
+        this.dbs.get(d)?.delete(c);
+        break;
+      case 'cidx': {
+        const target = coll();
+        const spec = r.spec as IndexSpec;
+        target.indexes.set(spec.name, target.buildIndex(spec, false));
+        break;
+      }
+      case 'didx':
+        this.dbs.get(d)?.get(c)?.indexes.delete(String(r.n));
+        break;
+      case 'midx': {
+        const spec = r.spec as IndexSpec;
+        const index = this.dbs.get(d)?.get(c)?.indexes.get(spec.name);
+        if (index) index.spec = spec;
+        break;
+      }
+      case 'ddb':
+        this.dbs.delete(d);
+        break;
+      case 'ren': {
+        const source = this.dbs.get(d)?.get(c);
+        if (!source) break;
+        this.dbs.get(d)?.delete(c);
+        const td = String(r.td);
+        const tc = String(r.tc);
+        let target = this.dbs.get(td);
+        if (!target) {
+          target = new Map();
+          this.dbs.set(td, target);
+        }
+        source.db = td;
+        source.name = tc;
+        target.set(tc, source);
+        break;
+      }
+      default:
+        throw new Error(`unknown journal record type ${String(r.t)}`);
+    }
+  }
+
+  /** The whole state as journal records: collections, then their indexes, then their documents. */
+  *snapshot(): Generator<Buffer> {
+    for (const [d, colls] of this.dbs) {
+      for (const [c, coll] of colls) {
+        yield Buffer.from(BSON.serialize({ t: 'ccoll', d, c, o: coll.options, u: coll.uuid }));
+        for (const index of coll.indexes.values()) yield Buffer.from(BSON.serialize({ t: 'cidx', d, c, spec: index.spec }));
+        for (const doc of coll.docs.values()) {
+          yield Buffer.from(BSON.serialize({ t: 'put', d, c, b: new Binary(BSON.serialize(doc)) }));
+        }
+      }
+    }
+  }
+
+  liveBytes(): number {
+    let n = 0;
+    for (const colls of this.dbs.values()) {
+      for (const coll of colls.values()) for (const doc of coll.docs.values()) n += BSON.calculateObjectSize(doc) + 40;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,318 @@
+/**
+ * One collection: documents keyed by the canonical string of their `_id` (that Map is the `_id_`
+ * index) plus secondary indexes mapping canonical key strings to document keys. Stored documents
+ * are replaced, never edited, so a reference held by a cursor stays a consistent snapshot.
+ */
+import { UUID } from 'bson';
+import { CommandError } from './errors.js';
+import { compileFilter, type Filter } from './query.js';
+import { formatValue, getPathValues, isPlainObject, isScalarKey, keyString, type Doc } from './values.js';
+
+export interface IndexSpec {
+  v: number;
+  key: Doc;
+  name: string;
+  unique?: boolean;
+  sparse?: boolean;
+  partialFilterExpression?: Doc;
+  expireAfterSeconds?: number;
+  hidden?: boolean;
+}
+
+interface IndexKey {
+  key: string;
+  values: unknown[];
+}
+
+export function duplicateKeyError(ns: string, indexName: string, keyPattern: Doc, keyValue: Doc): CommandError {
+  const rendered = Object.entries(keyValue)
+    .map(([k, v]) => `${k}: ${formatValue(v)}`)
+    .join(', ');
+  return new CommandError('DuplicateKey', `E11000 duplicate key error collection: ${ns} index: ${indexName} dup key: { ${rendered} }`, {
+    keyPattern,
+    keyValue,
+  });
+}
+
+export class SecondaryIndex {
+  readonly fields: string[];
+  private readonly partial: Filter | undefined;
+  /** Canonical key -> one document key, or a Set when several documents share the key. */
+  private readonly entries = new Map<string, string | Set<string>>();
+
+  constructor(public spec: IndexSpec) {
+    this.fields = Object.keys(spec.key);
+    this.partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : undefined;
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get unique(): boolean {
+    return this.spec.unique === true;
+  }
+
+  /** Keys a document contributes; null when a sparse or partial index leaves it out. */
+  keysFor(doc: Doc): IndexKey[] | null {
+    const perField = this.fields.map((f) => getPathValues(doc, f, true));
+    if (this.spec.sparse && perField.every((vals) => vals.every((v) => v === undefined))) return null;
+    if (this.partial && !this.partial.test(doc)) return null;
+    const multi = perField.filter((vals) => vals.length > 1);
+    if (multi.length > 1) {
+      const names = this.fields.filter((_, i) => (perField[i] as unknown[]).length > 1);
+      throw new CommandError('CannotIndexParallelArrays', `cannot index parallel arrays [${names[1]}] [${names[0]}]`);
+    }
+    let combos: unknown[][] = [[]];
+    for (const vals of perField) {
+      const next: unknown[][] = [];
+      for (const combo of combos) for (const v of vals) next.push([...combo, v === undefined ? null : v]);
+      combos = next;
+    }
+    const seen = new Set<string>();
+    const out: IndexKey[] = [];
+    for (const values of combos) {
+      const key = values.length === 1 ? keyString(values[0]) : JSON.stringify(values.map(keyString));
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ key, values });
+    }
+    return out;
+  }
+
+  keyFor(values: unknown[]): string {
+    return values.length === 1 ? keyString(values[0]) : JSON.stringify(values.map(keyString));
+  }
+
+  /** A document key other than `self` that already holds `key`. */
+  conflict(key: string, self: string): string | undefined {
+    const e = this.entries.get(key);
+    if (e === undefined) return undefined;
+    if (typeof e === 'string') return e === self ? undefined : e;
+    for (const id of e) if (id !== self) return id;
+    return undefined;
+  }
+
+  add(docKey: string, keys: IndexKey[] | null): void {
+    if (!keys) return;
+    for (const { key } of keys) {
+      const e = this.entries.get(key);
+      if (e === undefined) this.entries.set(key, docKey);
+      else if (typeof e === 'string') {
+        if (e !== docKey) this.entries.set(key, new Set([e, docKey]));
+      } else e.add(docKey);
+    }
+  }
+
+  remove(docKey: string, keys: IndexKey[] | null): void {
+    if (!keys) return;
+    for (const { key } of keys) {
+      const e = this.entries.get(key);
+      if (e === undefined) continue;
+      if (typeof e === 'string') {
+        if (e === docKey) this.entries.delete(key);
+      } else {
+        e.delete(docKey);
+        if (e.size === 1) this.entries.set(key, e.values().next().value as string);
+        else if (e.size === 0) this.entries.delete(key);
+      }
+    }
+  }
+
+  lookup(key: string): string[] {
+    const e = this.entries.get(key);
+    if (e === undefined) return [];
+    return typeof e === 'string' ? [e] : [...e];
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  duplicateError(ns: string, values: unknown[]): CommandError {
+    const keyValue: Doc = {};
+    this.fields.forEach((f, i) => (keyValue[f] = values[i] ?? null));
+    return duplicateKeyError(ns, this.name, { ...this.spec.key }, keyValue);
+  }
+}
+
+/** A validated write, ready to commit without any further failure. */
+export interface WritePlan {
+  docKey: string;
+  doc: Doc;
+  oldDoc: Doc | undefined;
+  newKeys: Map<SecondaryIndex, IndexKey[] | null>;
+  oldKeys: Map<SecondaryIndex, IndexKey[] | null>;
+}
+
+/** Scalar equality in a filter condition, the only shape an index lookup can serve exactly. */
+function equalityOf(cond: unknown, allowDocuments: boolean): { value: unknown } | undefined {
+  if (isScalarKey(cond)) return { value: cond };
+  if (isPlainObject(cond)) {
+    const keys = Object.keys(cond);
+    if (keys.length === 1 && keys[0] === '$eq' && isScalarKey(cond.$eq)) return { value: cond.$eq };
+    if (allowDocuments && keys.length > 0 && !keys.some((k) => k.startsWith('$'))) return { value: cond };
+  }
+  return undefined;
+}
+
+export class Collection {
+  readonly docs = new Map<string, Doc>();
+  readonly indexes = new Map<string, SecondaryIndex>();
+  readonly uuid: UUID;
+
+  constructor(
+    public db: string,
+    public name: string,
+    public options: Doc = {},
+    uuid?: UUID,
+  ) {
+    this.uuid = uuid ?? new UUID();
+  }
+
+  get ns(): string {
+    return `${this.db}.${this.name}`;
+  }
+
+  /** Checks _id and unique indexes; throws E11000 or parallel-array errors without changing anything. */
+  planWrite(oldDoc: Doc | undefined, doc: Doc): WritePlan {
+    const docKey = keyString(doc._id);
+    if (!oldDoc && this.docs.has(docKey)) {
+      throw duplicateKeyError(this.ns, '_id_', { _id: 1 }, { _id: doc._id });
+    }
+    const newKeys = new Map<SecondaryIndex, IndexKey[] | null>();
+    const oldKeys = new Map<SecondaryIndex, IndexKey[] | null>();
+    for (const index of this.indexes.values()) {
+      const keys = index.keysFor(doc);
+      newKeys.set(index, keys);
+      if (oldDoc) oldKeys.set(index, index.keysFor(oldDoc));
+      if (index.unique && keys) {
+        for (const k of keys) {
+          if (index.conflict(k.key, docKey) !== undefined) throw index.duplicateError(this.ns, k.values);
+        }
+      }
+    }
+    return { docKey, doc, oldDoc, newKeys, oldKeys };
+  }
+
+  commit(plan: WritePlan): void {
+    for (const index of this.indexes.values()) {
+      const newKeys = plan.newKeys.get(index) ?? null;
+      if (!plan.oldDoc) {
+        index.add(plan.docKey, newKeys);
+        continue;
+      }
+      // Only keys that changed are touched: less work, and an update that leaves a key alone
+      // keeps the document's place among the others with that key (natural order on lookups).
+      const oldKeys = plan.oldKeys.get(index) ?? null;
+      const before = new Set(oldKeys?.map((k) => k.key));
+      const after = new Set(newKeys?.map((k) => k.key));
+      index.remove(plan.docKey, oldKeys?.filter((k) => !after.has(k.key)) ?? null);
+      index.add(plan.docKey, newKeys?.filter((k) => !before.has(k.key)) ?? null);
+    }
+    this.docs.set(plan.docKey, plan.doc);
+  }
+
+  /** Replay path: no uniqueness checks, the journal only holds states that passed them. */
+  forcePut(doc: Doc): void {
+    const docKey = keyString(doc._id);
+    const old = this.docs.get(docKey);
+    for (const index of this.indexes.values()) {
+      if (old) index.remove(docKey, safeKeys(index, old));
+      index.add(docKey, safeKeys(index, doc));
+    }
+    this.docs.set(docKey, doc);
+  }
+
+  remove(doc: Doc): boolean {
+    const docKey = keyString(doc._id);
+    const current = this.docs.get(docKey);
+    if (!current) return false;
+    for (const index of this.indexes.values()) index.remove(docKey, safeKeys(index, current));
+    this.docs.delete(docKey);
+    return true;
+  }
+
+  removeById(id: unknown): Doc | undefined {
+    const doc = this.docs.get(keyString(id));
+    if (doc) this.remove(doc);
+    return doc;
+  }
+
+  /** Builds an index over the current documents; throws E11000 if a unique index would be violated. */
+  buildIndex(spec: IndexSpec, enforceUnique: boolean): SecondaryIndex {
+    const index = new SecondaryIndex(spec);
+    for (const [docKey, doc] of this.docs) {
+      const keys = enforceUnique ? index.keysFor(doc) : safeKeys(index, doc);
+      if (enforceUnique && index.unique && keys) {
+        for (const k of keys) if (index.conflict(k.key, docKey) !== undefined) throw index.duplicateError(this.ns, k.values);
+      }
+      index.add(docKey, keys);
+    }
+    return index;
+  }
+
+  /**
+   * Documents that can possibly match `filter`, narrowed by `_id` or by an index whose fields all
+   * have scalar equalities in the filter; undefined means "scan everything". The caller still
+   * applies the full filter, so a superset is always safe.
+   */
+  candidates(filter: Doc): Doc[] | undefined {
+    if ('_id' in filter) {
+      const cond = filter._id;
+      const eq = equalityOf(cond, true);
+      if (eq) {
+        const doc = this.docs.get(keyString(eq.value));
+        return doc ? [doc] : [];
+      }
+      if (isPlainObject(cond) && Object.keys(cond).length === 1 && Array.isArray(cond.$in) && cond.$in.every((v) => isScalarKey(v))) {
+        const out: Doc[] = [];
+        const seen = new Set<string>();
+        for (const v of cond.$in) {
+          const k = keyString(v);
+          const doc = seen.has(k) ? undefined : this.docs.get(k);
+          seen.add(k);
+          if (doc) out.push(doc);
+        }
+        return out;
+      }
+    }
+    let best: { index: SecondaryIndex; values: unknown[] } | undefined;
+    for (const index of this.indexes.values()) {
+      if (index.spec.partialFilterExpression || index.spec.hidden) continue;
+      if (best && best.index.fields.length >= index.fields.length) continue;
+      const values: unknown[] = [];
+      for (const field of index.fields) {
+        const eq = field in filter ? equalityOf(filter[field], false) : undefined;
+        if (!eq) break;
+        values.push(eq.value);
+      }
+      if (values.length === index.fields.length) best = { index, values };
+    }
+    if (!best) return undefined;
+    const out: Doc[] = [];
+    for (const docKey of best.index.lookup(best.index.keyFor(best.values))) {
+      const doc = this.docs.get(docKey);
+      if (doc) out.push(doc);
+    }
+    return out;
+  }
+
+  indexSpecs(): IndexSpec[] {
+    return [{ v: 2, key: { _id: 1 }, name: '_id_' }, ...[...this.indexes.values()].map((i) => i.spec)];
+  }
+
+  clearDocs(): void {
+    this.docs.clear();
+    for (const index of this.indexes.values()) index.clear();
+  }
+}
+
+/** Index keys for replay, where a document that cannot be keyed is simply left out of that index. */
+function safeKeys(index: SecondaryIndex, doc: Doc): IndexKey[] | null {
+  try {
+    return index.keysFor(doc);
+  } catch {
+    return null;
+  }
+}

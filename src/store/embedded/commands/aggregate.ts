@@ -1,0 +1,189 @@
+/**
+ * aggregate on mingo. Stages that need a server we are not ($out, $merge, change streams, search,
+ * geo, stats) are refused by name. mingo edits its input in place for some stages, so a pipeline
+ * that is not on the known-safe list runs on clones of the stored documents.
+ */
+import { Aggregator } from 'mingo/aggregator';
+import { ProcessingMode } from 'mingo/core';
+import { CommandError, notImplemented } from '../errors.js';
+import { compileFilter, mingoOptions, rejectUnsupportedOperators } from '../query.js';
+import { cloneValue, isPlainObject, type Doc } from '../values.js';
+import {
+  assertSimpleCollation,
+  commandName,
+  letVariables,
+  optionalDoc,
+  optionalNumber,
+  validateCollectionName,
+  type CommandSpec,
+} from './context.js';
+import { matchDocs } from './scan.js';
+
+const UNSUPPORTED_STAGES: Record<string, string> = {
+  $out: '$out',
+  $merge: '$merge',
+  $changeStream: '$changeStream (change streams)',
+  $changeStreamSplitLargeEvent: '$changeStreamSplitLargeEvent (change streams)',
+  $search: '$search (Atlas Search)',
+  $searchMeta: '$searchMeta (Atlas Search)',
+  $vectorSearch: '$vectorSearch (Atlas Vector Search)',
+  $listSearchIndexes: '$listSearchIndexes',
+  $geoNear: '$geoNear (geospatial)',
+  $indexStats: '$indexStats',
+  $collStats: '$collStats',
+  $currentOp: '$currentOp',
+  $listSessions: '$listSessions',
+  $listLocalSessions: '$listLocalSessions',
+  $planCacheStats: '$planCacheStats',
+  $queryStats: '$queryStats',
+  $listSampledQueries: '$listSampledQueries',
+  $shardedDataDistribution: '$shardedDataDistribution',
+  $listClusterCatalog: '$listClusterCatalog',
+};
+
+const SAFE_STAGES = new Set([
+  '$match',
+  '$sort',
+  '$limit',
+  '$skip',
+  '$group',
+  '$count',
+  '$sortByCount',
+  '$sample',
+  '$replaceRoot',
+  '$replaceWith',
+  '$bucket',
+  '$bucketAuto',
+  '$documents',
+]);
+
+function topLevelOnly(keys: string[]): boolean {
+  return keys.every((k) => !k.includes('.'));
+}
+
+/** True when mingo is known not to write into its input documents for this pipeline. */
+export function pipelineIsSafe(stages: unknown[]): boolean {
+  for (const stage of stages) {
+    if (!isPlainObject(stage)) return false;
+    const [name] = Object.keys(stage);
+    if (name === undefined) return false;
+    const spec = stage[name];
+    if (SAFE_STAGES.has(name)) continue;
+    switch (name) {
+      case '$project':
+      case '$addFields':
+      case '$set':
+        if (isPlainObject(spec) && topLevelOnly(Object.keys(spec))) continue;
+        return false;
+      case '$unset': {
+        const fields = Array.isArray(spec) ? spec : [spec];
+        if (fields.every((f) => typeof f === 'string' && !f.includes('.'))) continue;
+        return false;
+      }
+      case '$unwind': {
+        if (typeof spec === 'string' && !spec.includes('.')) continue;
+        if (
+          isPlainObject(spec) &&
+          typeof spec.path === 'string' &&
+          !spec.path.includes('.') &&
+          spec.includeArrayIndex === undefined &&
+          spec.preserveNullAndEmptyArrays !== true
+        ) {
+          continue;
+        }
+        return false;
+      }
+      case '$lookup':
+        if (isPlainObject(spec) && typeof spec.as === 'string' && !spec.as.includes('.') && pipelineIsSafe((spec.pipeline as unknown[]) ?? [])) continue;
+        return false;
+      case '$unionWith': {
+        const pipeline = isPlainObject(spec) ? spec.pipeline : undefined;
+        if (pipeline === undefined || (Array.isArray(pipeline) && pipelineIsSafe(pipeline))) continue;
+        return false;
+      }
+      case '$facet':
+        if (isPlainObject(spec) && Object.values(spec).every((p) => Array.isArray(p) && pipelineIsSafe(p))) continue;
+        return false;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+function rejectUnsupportedStages(stages: unknown[]): void {
+  for (const stage of stages) {
+    if (!isPlainObject(stage)) throw new CommandError('TypeMismatch', 'Each element of the pipeline array must be an object');
+    const keys = Object.keys(stage);
+    if (keys.length !== 1) throw new CommandError('FailedToParse', 'A pipeline stage specification object must contain exactly one field.');
+    const name = keys[0] as string;
+    const what = UNSUPPORTED_STAGES[name];
+    if (what) throw notImplemented(`the aggregation stage ${what}`);
+    const spec = stage[name];
+    if (name === '$facet' && isPlainObject(spec)) {
+      for (const sub of Object.values(spec)) if (Array.isArray(sub)) rejectUnsupportedStages(sub);
+    }
+    if ((name === '$lookup' || name === '$unionWith') && isPlainObject(spec) && Array.isArray(spec.pipeline)) {
+      rejectUnsupportedStages(spec.pipeline);
+    }
+  }
+  rejectUnsupportedOperators(stages);
+}
+
+const aggregate: CommandSpec = {
+  names: ['aggregate'],
+  fields: ['pipeline', 'cursor', 'explain', 'allowDiskUse', 'bypassDocumentValidation', 'collation', 'hint', 'let', 'fromRouter', 'needsMerge'],
+  run(cmd, ctx) {
+    const target = cmd[commandName(cmd)];
+    if (!Array.isArray(cmd.pipeline)) throw new CommandError('TypeMismatch', "'pipeline' option must be specified as an array");
+    if (cmd.explain) throw notImplemented('aggregate explain');
+    const cursorOpts = optionalDoc(cmd, 'cursor');
+    if (!cursorOpts) throw new CommandError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
+    assertSimpleCollation(cmd.collation);
+    const stages = cmd.pipeline as unknown[];
+    rejectUnsupportedStages(stages);
+
+    let input: Doc[];
+    let rest = stages;
+    let ns: string;
+    if (target === 1 || target === 1.0) {
+      const first = stages[0];
+      if (!isPlainObject(first) || !('$documents' in first)) {
+        throw new CommandError('InvalidNamespace', "{aggregate: 1} is not valid for this pipeline; a collection is required");
+      }
+      input = [];
+      ns = `${ctx.db}.$cmd.aggregate`;
+    } else {
+      const name = validateCollectionName(ctx.db, target);
+      ns = `${ctx.db}.${name}`;
+      const coll = ctx.catalog.collection(ctx.db, name);
+      const first = stages[0];
+      const variables = letVariables(cmd);
+      if (isPlainObject(first) && '$match' in first && isPlainObject(first.$match)) {
+        // A leading $match can use the indexes.
+        input = matchDocs(coll, compileFilter(first.$match, { variables }));
+        rest = stages.slice(1);
+      } else {
+        input = coll ? [...coll.docs.values()] : [];
+      }
+    }
+
+    const safe = pipelineIsSafe(rest);
+    const resolver = (name: string): Doc[] => {
+      const docs = [...(ctx.catalog.collection(ctx.db, name)?.docs.values() ?? [])];
+      return safe ? docs : docs.map(cloneValue);
+    };
+    if (!safe) input = input.map(cloneValue);
+    let results: Doc[] = input;
+    if (rest.length > 0) {
+      const agg = new Aggregator(rest as Doc[], {
+        ...mingoOptions({ variables: letVariables(cmd), collectionResolver: resolver }),
+        processingMode: ProcessingMode.CLONE_OFF,
+      });
+      results = agg.run(input) as Doc[];
+    }
+    return ctx.cursors.open({ ns, docs: results, batchSize: optionalNumber(cursorOpts, 'batchSize') });
+  },
+};
+
+export const aggregateCommands: CommandSpec[] = [aggregate];

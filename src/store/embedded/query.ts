@@ -1,0 +1,317 @@
+/**
+ * The glue between MongoDB request documents and mingo: filter compilation with the unsupported
+ * operators rejected up front, sort with MongoDB's BSON order, and find-style projection.
+ */
+import { Context } from 'mingo/core';
+import * as accumulatorOperators from 'mingo/operators/accumulator';
+import * as expressionOperators from 'mingo/operators/expression';
+import * as pipelineOperators from 'mingo/operators/pipeline';
+import * as projectionOperators from 'mingo/operators/projection';
+import * as queryOperators from 'mingo/operators/query';
+import * as windowOperators from 'mingo/operators/window';
+import { Lazy, type Iterator } from 'mingo/lazy';
+import { Query } from 'mingo/query';
+import type { Options, PipelineOperator, QueryOperator } from 'mingo/types';
+import { CommandError, notImplemented } from './errors.js';
+import {
+  bsonTypeName,
+  cloneValue,
+  compareValues,
+  getPathValues,
+  isNumeric,
+  isPlainObject,
+  isScalarKey,
+  keyString,
+  type Doc,
+} from './values.js';
+
+const TYPE_ALIASES: Record<string, string> = {
+  1: 'double',
+  2: 'string',
+  3: 'object',
+  4: 'array',
+  5: 'binData',
+  6: 'undefined',
+  7: 'objectId',
+  8: 'bool',
+  9: 'date',
+  10: 'null',
+  11: 'regex',
+  13: 'javascript',
+  14: 'symbol',
+  16: 'int',
+  17: 'timestamp',
+  18: 'long',
+  19: 'decimal',
+  [-1]: 'minKey',
+  127: 'maxKey',
+};
+
+function typeMatches(v: unknown, wanted: string): boolean {
+  if (wanted === 'number') return isNumeric(v);
+  const actual = bsonTypeName(v);
+  // A JS number decoded from BSON may have been an int32 or a double; accept both spellings.
+  if (typeof v === 'number' && (wanted === 'double' || wanted === 'int')) return Number.isInteger(v) || wanted === 'double';
+  return actual === wanted;
+}
+
+/** mingo's $type does not know ObjectId, Binary, Long or Decimal128; this one does. */
+function $type(selector: string, value: unknown): (obj: Record<string, unknown>) => boolean {
+  const wanted = (Array.isArray(value) ? value : [value]).map((t) => {
+    const name = typeof t === 'number' ? TYPE_ALIASES[String(t)] : typeof t === 'string' ? t : undefined;
+    if (name === undefined) throw new CommandError('BadValue', `Unknown type name alias: ${String(t)}`);
+    return name;
+  });
+  return (obj) =>
+    getPathValues(obj, selector, false).some(
+      (v) =>
+        v !== undefined &&
+        wanted.some((t) => typeMatches(v, t) || (Array.isArray(v) && t !== 'array' && v.some((el) => typeMatches(el, t)))),
+    );
+}
+
+/**
+ * Our own operator context instead of mingo's default one: when contexts are merged mingo keeps
+ * the first definition of an operator, so the only way to replace `$type` is to register it
+ * before the stock operators. Use this module's `Query`/`Aggregator` options, not mingo's index.
+ */
+/** Type bracketing as MongoDB does it: only values of the same canonical type compare. */
+function rangeOperator(accept: (c: number) => boolean): (selector: string, value: unknown) => (obj: Record<string, unknown>) => boolean {
+  return (selector, value) => {
+    const wantedRank = bracketOf(value);
+    const includeArrays = Array.isArray(value);
+    return (obj) => {
+      const values = getPathValues(obj, selector, true);
+      if (includeArrays) values.push(...getPathValues(obj, selector, false).filter(Array.isArray));
+      return values.some((v) => {
+        const x = v === undefined ? null : v;
+        return bracketOf(x) === wantedRank && accept(compareValues(x, value));
+      });
+    };
+  };
+}
+
+function bracketOf(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (isNumeric(v)) return 'number';
+  const t = bsonTypeName(v);
+  return t === 'symbol' ? 'string' : t;
+}
+
+/**
+ * mingo compares Long and Decimal128 by their decimal strings and never across number types;
+ * these use MongoDB's numeric comparison with type bracketing.
+ */
+const RANGE_OPERATORS = {
+  $gt: rangeOperator((c) => c > 0),
+  $gte: rangeOperator((c) => c >= 0),
+  $lt: rangeOperator((c) => c < 0),
+  $lte: rangeOperator((c) => c <= 0),
+};
+
+/** Aggregation `$sort` with MongoDB's order (arrays sort by their min/max element, BSON type order). */
+function $sortStage(coll: Iterator, expr: unknown): Iterator {
+  const spec = parseSort(expr);
+  if (!spec) throw new CommandError('BadValue', '$sort stage must have at least one sort key');
+  return Lazy(sortDocs(coll.collect() as Doc[], spec));
+}
+
+// mingo types an operator as the intersection of all built-in signatures, which no new function
+// can satisfy; these follow the documented (selector, value, options) / (iterator, expr, options) shapes.
+const OVERRIDE_QUERY_OPS = { $type, ...RANGE_OPERATORS } as unknown as Record<`$${string}`, QueryOperator>;
+const OVERRIDE_PIPELINE_OPS = { $sort: $sortStage } as unknown as Record<`$${string}`, PipelineOperator>;
+
+const FULL_CONTEXT = Context.init({ query: OVERRIDE_QUERY_OPS, pipeline: OVERRIDE_PIPELINE_OPS })
+  .addQueryOps(queryOperators)
+  .addAccumulatorOps(accumulatorOperators)
+  .addExpressionOps(expressionOperators)
+  .addPipelineOps(pipelineOperators)
+  .addProjectionOps(projectionOperators)
+  .addWindowOps(windowOperators);
+
+/**
+ * mingo copies the whole operator context every time it is handed plain options (each Query, each
+ * update call). With every operator that copy dominated a findOne, so filters without `$expr` and
+ * operator updates get a context holding only query operators.
+ */
+const QUERY_CONTEXT = Context.init({ query: OVERRIDE_QUERY_OPS }).addQueryOps(queryOperators);
+
+export interface MingoExtras {
+  variables?: Doc | undefined;
+  collectionResolver?: ((name: string) => Doc[]) | undefined;
+  /** Only query operators are needed (no aggregation expressions, stages or projections). */
+  queryOnly?: boolean | undefined;
+}
+
+export function mingoOptions(extras: MingoExtras = {}): Partial<Options> {
+  const context = extras.queryOnly ? QUERY_CONTEXT : FULL_CONTEXT;
+  const opts: Partial<Options> = { context, scriptEnabled: false, useStrictMode: true };
+  return {
+    ...opts,
+    ...(extras.variables ? { variables: extras.variables } : {}),
+    ...(extras.collectionResolver ? { collectionResolver: extras.collectionResolver } : {}),
+  };
+}
+
+const UNSUPPORTED_QUERY_OPERATORS: Record<string, string> = {
+  $where: '$where (server-side JavaScript)',
+  $text: '$text (full-text search)',
+  $near: '$near (geospatial query)',
+  $nearSphere: '$nearSphere (geospatial query)',
+  $geoWithin: '$geoWithin (geospatial query)',
+  $geoIntersects: '$geoIntersects (geospatial query)',
+  $jsonSchema: '$jsonSchema',
+  $function: '$function (server-side JavaScript)',
+  $accumulator: '$accumulator (server-side JavaScript)',
+};
+
+/** Walks any request structure and rejects operators we cannot honour with a clear message. */
+export function rejectUnsupportedOperators(value: unknown, extra: Record<string, string> = {}): void {
+  if (Array.isArray(value)) {
+    for (const v of value) rejectUnsupportedOperators(v, extra);
+    return;
+  }
+  if (!isPlainObject(value)) return;
+  for (const [k, v] of Object.entries(value)) {
+    if (k.startsWith('$')) {
+      const what = UNSUPPORTED_QUERY_OPERATORS[k] ?? extra[k];
+      if (what) throw notImplemented(what);
+    }
+    rejectUnsupportedOperators(v, extra);
+  }
+}
+
+export interface Filter {
+  readonly empty: boolean;
+  test(doc: Doc): boolean;
+  readonly source: Doc;
+}
+
+export function compileFilter(filter: unknown, extras: MingoExtras = {}): Filter {
+  if (filter === undefined || filter === null) return { empty: true, test: () => true, source: {} };
+  if (!isPlainObject(filter)) throw new CommandError('TypeMismatch', 'filter must be an object');
+  rejectUnsupportedOperators(filter);
+  // $comment is legal at the top of a MongoDB filter but unknown to mingo.
+  let source = filter;
+  if ('$comment' in filter) {
+    source = { ...filter };
+    delete source.$comment;
+  }
+  if (Object.keys(source).length === 0) return { empty: true, test: () => true, source };
+  const fast = equalityMatcher(source);
+  if (fast) return { empty: false, test: fast, source };
+  const query = new Query(source, mingoOptions({ ...extras, queryOnly: !usesExpressions(source) }));
+  return { empty: false, test: (doc) => query.test(doc), source };
+}
+
+/** `$expr` (and `$$` variables inside it) need mingo's aggregation expression operators. */
+export function usesExpressions(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(usesExpressions);
+  if (!isPlainObject(value)) return false;
+  for (const [k, v] of Object.entries(value)) {
+    if (k === '$expr' || usesExpressions(v)) return true;
+  }
+  return false;
+}
+
+/**
+ * Filters made only of scalar equalities (`{_id}`, `{email}`, `{name, type}`), the bulk of the
+ * bot's reads, are matched without mingo: a field matches when it, or an element of the array
+ * it holds, has the same canonical key as the wanted value, which is MongoDB's equality.
+ */
+function equalityMatcher(filter: Doc): ((doc: Doc) => boolean) | undefined {
+  const wanted: Array<[string, string]> = [];
+  for (const [path, cond] of Object.entries(filter)) {
+    if (path.startsWith('$') || path.split('.').some((p) => p === '' || /^\d+$/.test(p))) return undefined;
+    let value: unknown = cond;
+    if (isPlainObject(cond)) {
+      const keys = Object.keys(cond);
+      if (keys.length !== 1 || keys[0] !== '$eq') return undefined;
+      value = cond.$eq;
+    }
+    if (!isScalarKey(value)) return undefined;
+    wanted.push([path, keyString(value)]);
+  }
+  return (doc) => {
+    for (const [path, key] of wanted) {
+      const top = path.includes('.') ? undefined : doc[path];
+      if (top !== undefined && !Array.isArray(top)) {
+        if (keyString(top) !== key) return false;
+        continue;
+      }
+      if (!getPathValues(doc, path, true).some((v) => v !== undefined && keyString(v) === key)) return false;
+    }
+    return true;
+  };
+}
+
+export type SortSpec = Array<[string, 1 | -1]>;
+
+export function parseSort(sort: unknown): SortSpec | undefined {
+  if (sort === undefined || sort === null) return undefined;
+  if (!isPlainObject(sort)) throw new CommandError('TypeMismatch', 'sort must be an object');
+  const spec: SortSpec = [];
+  for (const [field, dir] of Object.entries(sort)) {
+    if (isPlainObject(dir) && '$meta' in dir) throw notImplemented(`sort by {$meta: ${JSON.stringify(dir.$meta)}}`);
+    const n = typeof dir === 'number' ? dir : Number(dir);
+    if (n !== 1 && n !== -1) {
+      throw new CommandError('BadValue', `$sort key ordering must be 1 (for ascending) or -1 (for descending)`);
+    }
+    spec.push([field, n]);
+  }
+  return spec.length ? spec : undefined;
+}
+
+/** MongoDB sorts an array field by its smallest element ascending and its largest descending. */
+function sortKey(doc: Doc, field: string, dir: 1 | -1): unknown {
+  const values = getPathValues(doc, field, true);
+  if (values.length === 1) return values[0] === undefined ? null : values[0];
+  let best: unknown = values[0];
+  for (let i = 1; i < values.length; i++) {
+    const c = compareValues(values[i], best);
+    if (dir === 1 ? c < 0 : c > 0) best = values[i];
+  }
+  return best === undefined ? null : best;
+}
+
+export function sortDocs<T extends Doc>(docs: T[], spec: SortSpec | undefined): T[] {
+  if (!spec) return docs;
+  if (spec.length === 1 && spec[0]?.[0] === '$natural') return spec[0][1] === 1 ? docs : docs.slice().reverse();
+  const keyed = docs.map((doc) => ({ doc, keys: spec.map(([f, d]) => sortKey(doc, f, d)) }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < spec.length; i++) {
+      const c = compareValues(a.keys[i], b.keys[i]);
+      if (c !== 0) return c * (spec[i] as [string, 1 | -1])[1];
+    }
+    return 0;
+  });
+  return keyed.map((k) => k.doc);
+}
+
+export type Projector = (docs: Doc[]) => Doc[];
+
+/**
+ * Find-style projection. mingo edits nested objects of its input in place for dotted exclusions,
+ * so each document is cloned first: stored documents are never handed to code that mutates.
+ */
+export function compileProjection(projection: unknown, filter: Filter): Projector | undefined {
+  if (projection === undefined || projection === null) return undefined;
+  if (!isPlainObject(projection)) throw new CommandError('TypeMismatch', 'projection must be an object');
+  if (Object.keys(projection).length === 0) return undefined;
+  rejectUnsupportedOperators(projection, { $meta: '$meta projection' });
+  const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
+  const query = new Query(positional ? filter.source : {}, mingoOptions());
+  const inclusion = Object.entries(projection).some(([k, v]) => k !== '_id' && v !== 0 && v !== false);
+  return (docs) => {
+    const projected = query.find(docs.map(cloneValue), projection).all() as Doc[];
+    // mingo emits included fields in projection order; MongoDB keeps the document's order.
+    return inclusion ? projected.map((p, i) => reorderLike(p, docs[i] as Doc)) : projected;
+  };
+}
+
+function reorderLike(projected: Doc, original: Doc): Doc {
+  const out: Doc = {};
+  for (const k of Object.keys(original)) if (k in projected) out[k] = projected[k];
+  for (const k of Object.keys(projected)) if (!(k in out)) out[k] = projected[k];
+  return out;
+}
