@@ -3,6 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { channelStatus } from './channels/status.js';
 import type { Config } from './config.js';
+import { createTelegramBot, createTelegramChannel, type TelegramChannel } from './channels/telegram/index.js';
+import { createBroadcastService } from './delivery/broadcasts.js';
+import { createDispatcher } from './delivery/dispatcher.js';
+import type { ChannelSender } from './delivery/ports.js';
 import { createSputnikEngine, loadContent, type Engine } from './engine/index.js';
 import { collectHealth } from './http/health.js';
 import { createHttpServer } from './http/server.js';
@@ -25,6 +29,7 @@ export class ContentError extends Error {
 export interface App {
   readonly store: Store;
   readonly engine: Engine;
+  readonly telegram: TelegramChannel | undefined;
   readonly scheduler: Scheduler;
   readonly http: AddressInfo;
   /** Stops taking work, lets running jobs finish, flushes and closes the store. Safe to call twice. */
@@ -61,9 +66,25 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const scheduler = createScheduler({ db, logger: logger.child({ component: 'scheduler' }) });
   await scheduler.start();
 
-  const channels = channelStatus(config);
-  for (const [channel, status] of Object.entries(channels)) {
-    logger.info({ channel, state: status.state }, status.hint ?? channel);
+  // Channels: each adds a sender to the dispatcher, which delivers the engine's answers and notices.
+  const senders: ChannelSender[] = [];
+  let telegram: TelegramChannel | undefined;
+  const dispatcher = createDispatcher({ senders, repos: store.repositories, logger: logger.child({ component: 'delivery' }) });
+  const broadcasts = createBroadcastService({ repos: store.repositories, dispatcher, logger: logger.child({ component: 'broadcasts' }) });
+  if (config.telegram.botToken) {
+    telegram = createTelegramChannel({
+      bot: createTelegramBot({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot }),
+      engine,
+      dispatcher: () => dispatcher,
+      broadcasts: () => broadcasts,
+      repos: store.repositories,
+      logger: logger.child({ channel: 'telegram' }),
+    });
+    senders.push(telegram.sender);
+  }
+  const channels = () => channelStatus(config, { ...(telegram ? { telegram: telegram.state } : {}) });
+  for (const [channel, status] of Object.entries(channels())) {
+    if (status.state === 'disabled') logger.info({ channel, state: status.state }, status.hint ?? channel);
   }
 
   const http = createHttpServer({
@@ -75,23 +96,34 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
           startedAt,
           store: () => store.health(),
           scheduler: () => scheduler.state(),
-          channels: () => channels,
+          channels,
         });
         return { status: report.status === 'ok' ? 200 : 503, body: report };
       },
+    },
+    rawRoutes: {
+      ...(telegram && config.telegram.webhook ? { 'POST /telegram/webhook': telegram.webhookHandler(config.telegram.webhook.secret) } : {}),
     },
   });
   const address = await http.listen(config.http.host, config.http.port);
   logger.info({ host: address.address, port: address.port }, `health endpoint: http://${address.address}:${address.port}/healthz`);
 
+  if (telegram) {
+    await telegram.start(config.telegram.webhook ? { webhook: { url: config.telegram.webhook.url, secretToken: config.telegram.webhook.secret } } : {});
+  }
+  // A restart in the middle of a broadcast finishes it; nobody already served gets it twice.
+  void broadcasts.resumeUnfinished();
+
   let stopping: Promise<void> | undefined;
   return {
     store,
     engine,
+    telegram,
     scheduler,
     http: address,
     stop() {
       stopping ??= (async () => {
+        await telegram?.stop();
         await http.close();
         await scheduler.stop();
         await store.close();

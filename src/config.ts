@@ -63,6 +63,10 @@ const envSchema = z.object({
   TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).default(
     'https://api.telegram.org',
   ),
+  TELEGRAM_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https$/, message: 'expected an https:// URL that reaches this server\'s /telegram/webhook' }).optional()),
+  TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
+    z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'expected 16-256 letters, digits, _ or -' }).optional(),
+  ),
   WHATSAPP_ENABLED: booleanFromEnv.default(false),
   CHROME_PATH: optionalString,
   WHATSAPP_PHONE: optionalString.pipe(
@@ -100,7 +104,13 @@ export interface Config {
   };
   dataDir: string;
   /** `botUsername` and `phone` only build join links (t.me/... and wa.me/...). */
-  telegram: { botToken: string | undefined; apiRoot: string; botUsername: string | undefined };
+  telegram: {
+    botToken: string | undefined;
+    apiRoot: string;
+    botUsername: string | undefined;
+    /** Set: Telegram pushes updates to this URL (checked with the secret); unset: long polling. */
+    webhook: { url: string; secret: string } | undefined;
+  };
   whatsapp: { enabled: boolean; chromePath: string | undefined; phone: string | undefined };
   defaultLocale: Locale;
   defaultTimeZone: string;
@@ -139,6 +149,9 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
+    throw new ConfigError(['TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL (Telegram sends it back so forged updates are refused)']);
+  }
   return {
     store: {
       mongodbUri: e.MONGODB_URI,
@@ -150,6 +163,7 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
       botToken: e.TELEGRAM_BOT_TOKEN,
       apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
       botUsername: e.TELEGRAM_BOT_USERNAME,
+      webhook: e.TELEGRAM_WEBHOOK_URL ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET ?? '' } : undefined,
     },
     whatsapp: {
       enabled: e.WHATSAPP_ENABLED,

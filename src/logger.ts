@@ -8,6 +8,7 @@ const SENSITIVE_KEYS = [
   'token',
   'botToken',
   'secret',
+  'webhook',
   'password',
   'authorization',
   'mongodbUri',

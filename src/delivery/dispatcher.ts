@@ -27,14 +27,16 @@ export function createDispatcher(deps: {
   logger: Logger;
   now?: () => Date;
 }): Dispatcher {
-  const senders = new Map(deps.senders.map((s) => [s.channel, s]));
+  // Read at each send: channels register their senders once they are built.
+  const sender = (channel: Channel) => deps.senders.find((s) => s.channel === channel);
   const now = deps.now ?? (() => new Date());
 
   async function sendTo(channel: Channel, chatId: string, o: Outbound): Promise<Delivery> {
-    const sender = senders.get(channel);
-    if (!sender) return { outbound: o, channel, chatId, outcome: { ok: false, kind: 'unreachable', detail: `${channel} is not enabled`, retryable: false } };
+    const send = sender(channel);
+    if (!send) return { outbound: o, channel, chatId, outcome: { ok: false, kind: 'unreachable', detail: `${channel} is not enabled`, retryable: false } };
+    if (o.message.kind === 'ack') throw new Error('acknowledgements are for the adapter, not for sending');
     try {
-      return { outbound: o, channel, chatId, outcome: await sender.send(chatId, o.message) };
+      return { outbound: o, channel, chatId, outcome: await send.send(chatId, o.message) };
     } catch (error) {
       deps.logger.error({ err: error, channel }, 'send failed unexpectedly');
       return { outbound: o, channel, chatId, outcome: { ok: false, kind: 'failed', detail: (error as Error).message, retryable: true } };
@@ -46,12 +48,13 @@ export function createDispatcher(deps: {
       const deliveries: Delivery[] = [];
       // In order: a reply and the question after it must arrive in that order.
       for (const o of out) {
+        if (o.message.kind === 'ack') continue;
         if (o.to.kind === 'chat') {
           deliveries.push(await sendTo(o.to.channel, o.to.chatId, o));
           continue;
         }
         const person = await deps.repos.participants.findById(o.to.participantId);
-        const chats = person ? chatsOf(person).filter((c) => senders.has(c.channel)) : [];
+        const chats = person ? chatsOf(person).filter((c) => sender(c.channel) !== undefined) : [];
         let delivered: Delivery | undefined;
         for (const chat of chats) {
           delivered = await sendTo(chat.channel, chat.chatId, o);

@@ -151,7 +151,9 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
       return;
     }
     if (payload.kind === 'choice') {
-      if (!inFlow || payload.ref !== String(turn.session.promptRef)) {
+      const current = inFlow && payload.ref === String(turn.session.promptRef);
+      turn.out.push({ to: { kind: 'chat', channel: turn.event.channel, chatId: turn.event.chat.id }, message: { kind: 'ack', ref: payload.ref, accepted: current } });
+      if (!current) {
         turn.say('flow.stale_button');
         return inFlow ? runner.reprompt(turn) : turn.participant ? startFlow(turn, 'menu') : undefined;
       }

@@ -68,7 +68,17 @@ export type OutboundMessage =
       canGoBack: boolean;
     };
 
+/**
+ * Whether a pressed button answered the question on screen (`accepted`) or an older one. Adapters
+ * that can edit messages show the answer in place; others ignore it. Never sent as a message.
+ */
+export interface Acknowledgement {
+  kind: 'ack';
+  ref: string;
+  accepted: boolean;
+}
+
 export interface Outbound {
   to: Address;
-  message: OutboundMessage;
+  message: OutboundMessage | Acknowledgement;
 }

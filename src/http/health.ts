@@ -1,6 +1,6 @@
 import type { StoreHealth } from '../store/index.js';
 
-export type ComponentState = 'up' | 'down' | 'running' | 'stopped' | 'disabled' | 'configured';
+export type ComponentState = 'up' | 'down' | 'running' | 'stopped' | 'disabled' | 'configured' | 'starting' | 'failed';
 
 export interface ChannelHealth {
   state: ComponentState;

@@ -5,6 +5,9 @@ import type { Logger } from '../logger.js';
 
 export type RouteHandler = (req: IncomingMessage) => Promise<{ status: number; body: unknown }>;
 
+/** A handler that writes the response itself (a webhook, a file download). */
+export type RawRouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
 export interface HttpServer {
   listen(host: string, port: number): Promise<AddressInfo>;
   close(): Promise<void>;
@@ -21,10 +24,27 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** `routes` maps "GET /path" to a handler; anything else is a JSON 404 (or 405 for a known path). */
-export function createHttpServer({ routes, logger }: { routes: Record<string, RouteHandler>; logger: Logger }): HttpServer {
-  const paths = new Set(Object.keys(routes).map((key) => key.slice(key.indexOf(' ') + 1)));
+export function createHttpServer({
+  routes,
+  rawRoutes = {},
+  logger,
+}: {
+  routes: Record<string, RouteHandler>;
+  rawRoutes?: Record<string, RawRouteHandler>;
+  logger: Logger;
+}): HttpServer {
+  const paths = new Set([...Object.keys(routes), ...Object.keys(rawRoutes)].map((key) => key.slice(key.indexOf(' ') + 1)));
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const raw = rawRoutes[`${req.method ?? 'GET'} ${path}`];
+    if (raw) {
+      raw(req, res).catch((error: unknown) => {
+        logger.error({ err: error, path }, 'http handler failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+        else res.end();
+      });
+      return;
+    }
     const handler = routes[`${req.method ?? 'GET'} ${path}`];
     if (!handler) {
       const status = paths.has(path) ? 405 : 404;

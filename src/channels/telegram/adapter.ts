@@ -1,0 +1,136 @@
+// Translates Telegram updates into engine events and the engine's answers back into Bot API
+// calls. Thin on purpose: what to say is decided by the engine; here is only how it looks.
+import { Composer, type Context } from 'grammy';
+import type { InlineKeyboardMarkup, Message } from 'grammy/types';
+import type { Dispatcher } from '../../delivery/dispatcher.js';
+import type { Repositories } from '../../domain/repositories.js';
+import type { Engine } from '../../engine/engine.js';
+import { BACK, SKIP } from '../../engine/engine.js';
+import type { Acknowledgement, InboundEvent, Outbound } from '../../engine/events.js';
+import { bindGroup, saveInviteLink, unbindGroup } from '../../engine/groups.js';
+import type { Logger } from '../../logger.js';
+import type { SputnikContext } from './bot.js';
+import { chatType, inboundFromMessage } from './inbound.js';
+import { decode, ranked, selection, selectionLabels, toggled, type ButtonAction } from './keyboard.js';
+
+export interface TelegramAdapterDeps {
+  engine: Engine;
+  dispatcher: Dispatcher;
+  repos: Repositories;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** The labels of what was chosen, read from the keyboard the person pressed. */
+function chosenLabels(markup: InlineKeyboardMarkup | undefined, action: ButtonAction, data: string): string[] {
+  if (action.kind === 'done') return selectionLabels(markup, action.ref);
+  const pressed = markup?.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data === data);
+  return pressed ? [pressed.text] : [];
+}
+
+export function createTelegramAdapter(deps: TelegramAdapterDeps): Composer<SputnikContext> {
+  const { engine, dispatcher, repos, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const composer = new Composer<SputnikContext>();
+
+  async function deliver(out: Outbound[]): Promise<void> {
+    const deliveries = await dispatcher.dispatch(out);
+    for (const d of deliveries) {
+      if (!d.outcome.ok) logger.warn({ channel: d.channel, kind: d.outcome.kind }, 'a reply was not delivered');
+    }
+  }
+
+  // The person blocked the bot (or unblocked it): stop or resume writing to them here.
+  composer.on('my_chat_member', async (ctx) => {
+    const update = ctx.myChatMember;
+    if (update.chat.type !== 'private') return;
+    const person = await repos.participants.findByTelegramId(update.from.id);
+    if (!person) return;
+    const gone = update.new_chat_member.status === 'kicked';
+    await repos.participants.setUnreachable(person.id, 'telegram', gone ? now() : null);
+  });
+
+  // A group that became a supergroup has a new id: keep the binding.
+  composer.on('message:migrate_to_chat_id', async (ctx) => {
+    const from = String(ctx.chat.id);
+    const to = String(ctx.message.migrate_to_chat_id);
+    const cohort = await repos.cohorts.findByGroup('telegram', from);
+    const group = cohort?.groups.find((g) => g.channel === 'telegram' && g.chatId === from);
+    if (!cohort || !group) return;
+    await repos.cohorts.unbindGroup(cohort.id, 'telegram', from);
+    await repos.cohorts.bindGroup(cohort.id, { ...group, chatId: to });
+  });
+
+  composer.on('callback_query:data', async (ctx) => {
+    const data = ctx.callbackQuery.data;
+    const action = decode(data);
+    const message = ctx.callbackQuery.message;
+    const type = message ? chatType(message.chat.type) : undefined;
+    if (!action || !message || type !== 'private') {
+      await ctx.answerCallbackQuery();
+      return;
+    }
+    const markup = 'reply_markup' in message ? (message as Message).reply_markup : undefined;
+    // Ticking a box or numbering an option only changes the keyboard; the answer comes with "Готово".
+    if ((action.kind === 'toggle' || action.kind === 'rank') && markup) {
+      await ctx.answerCallbackQuery();
+      await ctx.editMessageReplyMarkup({ reply_markup: action.kind === 'toggle' ? toggled(markup, data) : ranked(markup, data) }).catch((error: unknown) => logger.debug({ err: error }, 'keyboard not edited'));
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    const optionIds =
+      action.kind === 'choose' ? [action.optionId] : action.kind === 'back' ? [BACK] : action.kind === 'skip' ? [SKIP] : selection(markup, action.ref);
+    const event: InboundEvent = {
+      channel: 'telegram',
+      messageId: `cb:${ctx.callbackQuery.id}`,
+      chat: { id: String(message.chat.id), type },
+      from: { id: String(ctx.from.id), ...(ctx.from.username ? { username: ctx.from.username } : {}) },
+      at: now(),
+      payload: { kind: 'choice', ref: action.ref, optionIds },
+    };
+    const out = await engine.handle(event);
+    const ack = out.find((o): o is Outbound & { message: Acknowledgement } => o.message.kind === 'ack');
+    if (ack && 'text' in message && typeof message.text === 'string') {
+      // The question stays in the chat with its answer under it, and without buttons to press again.
+      const labels = ack.message.accepted ? chosenLabels(markup, action, data) : [];
+      const text = labels.length ? `${message.text}\n\n✓ ${labels.join(', ')}` : message.text;
+      await ctx.editMessageText(text).catch((error: unknown) => logger.debug({ err: error }, 'question not edited'));
+    }
+    await deliver(out);
+  });
+
+  composer.on('message', async (ctx, next) => {
+    const event = inboundFromMessage(ctx.update);
+    if (!event) return;
+    if (event.chat.type === 'group') return groupMessage(ctx, event);
+    // Commands handled by Telegram-only wizards come first (see broadcast-wizard.ts).
+    if (event.payload.kind === 'text' && /^\/broadcast(@\w+)?\s*$/i.test(event.payload.text.trim())) return next();
+    await deliver(await engine.handle(event));
+  });
+
+  async function groupMessage(ctx: Context, event: InboundEvent): Promise<void> {
+    const text = event.payload.kind === 'text' ? event.payload.text.trim() : '';
+    const command = /^\/(bind|unbind)(?:@\w+)?(?:\s+(\S+))?/i.exec(text);
+    if (command) {
+      const title = ctx.chat && 'title' in ctx.chat ? ctx.chat.title : undefined;
+      const input = { event, at: now(), ...(title ? { title } : {}) };
+      const result = command[1]!.toLowerCase() === 'bind' ? await bindGroup(repos, input, command[2] ?? '') : await unbindGroup(repos, input);
+      await ctx.reply(result.text);
+      if (result.ok && command[1]!.toLowerCase() === 'bind') {
+        try {
+          const link = await ctx.api.createChatInviteLink(event.chat.id, { name: result.cohort.code });
+          await saveInviteLink(repos, result.cohort, 'telegram', event.chat.id, link.invite_link);
+        } catch (error) {
+          // Without admin rights the bot cannot make a link; the binding itself still holds.
+          logger.warn({ err: error }, 'could not create an invite link for the group');
+        }
+      }
+      return;
+    }
+    // Everything else in a group is the teachers' own conversation, except a newcomer to greet.
+    if (event.payload.kind === 'member_joined') await deliver(await engine.handle(event));
+  }
+
+  return composer;
+}
+

@@ -1,0 +1,123 @@
+// The Telegram channel: a grammY bot on long polling (default) or a webhook, with per-chat order,
+// the engine adapter, the curators' broadcast wizard, and a sender for the dispatcher.
+import { conversations, createConversation } from '@grammyjs/conversations';
+import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
+import { webhookCallback, type Bot } from 'grammy';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BroadcastService } from '../../delivery/broadcasts.js';
+import type { Dispatcher } from '../../delivery/dispatcher.js';
+import type { ChannelSender } from '../../delivery/ports.js';
+import type { Repositories } from '../../domain/repositories.js';
+import type { Engine } from '../../engine/engine.js';
+import type { Logger } from '../../logger.js';
+import { createTelegramAdapter } from './adapter.js';
+import type { SputnikContext } from './bot.js';
+import { createBroadcastWizard } from './broadcast-wizard.js';
+import { publishCommands } from './commands.js';
+import { createTelegramSender } from './sender.js';
+
+export { createTelegramBot } from './bot.js';
+
+export interface TelegramChannelDeps {
+  bot: Bot<SputnikContext>;
+  engine: Engine;
+  /** Filled in after the channel is built: the dispatcher needs this channel's sender first. */
+  dispatcher: () => Dispatcher;
+  broadcasts: () => BroadcastService;
+  repos: Repositories;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export type TelegramState = 'starting' | 'running' | 'stopped' | 'failed';
+
+export interface TelegramChannel {
+  readonly sender: ChannelSender;
+  /** getMe, commands, then polling (or the webhook registration when `webhook` is given). */
+  start(options?: { webhook?: { url: string; secretToken: string } }): Promise<void>;
+  /** The HTTP handler for webhook mode (checks the secret token header). */
+  webhookHandler(secretToken: string): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  stop(): Promise<void>;
+  state(): TelegramState;
+  username(): string | undefined;
+}
+
+/** Updates of one chat are handled one at a time and in order; different chats in parallel. */
+function chatKey(ctx: SputnikContext): string | undefined {
+  return ctx.chat?.id.toString() ?? ctx.from?.id.toString();
+}
+
+export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChannel {
+  const { bot, logger } = deps;
+  let state: TelegramState = 'stopped';
+  let runner: RunnerHandle | undefined;
+
+  bot.use(sequentialize(chatKey));
+  bot.use(conversations());
+  const wizard = createBroadcastWizard({
+    repos: deps.repos,
+    get broadcasts() {
+      return deps.broadcasts();
+    },
+    logger: logger.child({ component: 'broadcast-wizard' }),
+  });
+  bot.use(createConversation(wizard, 'broadcast'));
+  bot.command('broadcast', async (ctx, next) => {
+    if (ctx.chat.type !== 'private') return next();
+    await ctx.conversation.enter('broadcast');
+  });
+  bot.use(
+    createTelegramAdapter({
+      engine: deps.engine,
+      get dispatcher() {
+        return deps.dispatcher();
+      },
+      repos: deps.repos,
+      logger,
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
+  // One failing update is logged and skipped; it never stops the bot.
+  bot.catch((error) => logger.error({ err: error.error, update: error.ctx.update.update_id }, 'telegram update failed'));
+
+  const sender = createTelegramSender(bot.api, {
+    get botUsername() {
+      return bot.isInited() ? bot.botInfo.username : undefined;
+    },
+  });
+
+  return {
+    sender,
+    async start(options) {
+      state = 'starting';
+      try {
+        await bot.init();
+      } catch (error) {
+        state = 'failed';
+        throw new Error(`cannot reach the Telegram Bot API (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT): ${(error as Error).message}`, { cause: error });
+      }
+      // A Bot API server without setMyCommands (an emulator, an old self-hosted one) is no reason to stop.
+      await publishCommands(bot.api).catch((error: unknown) => logger.warn({ err: error }, 'could not publish the command menu'));
+      if (options?.webhook) {
+        await bot.api.setWebhook(options.webhook.url, { secret_token: options.webhook.secretToken, allowed_updates: ['message', 'callback_query', 'my_chat_member'] });
+      } else {
+        await bot.api.deleteWebhook().catch((error: unknown) => logger.warn({ err: error }, 'could not delete the webhook'));
+        runner = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member'] } } });
+      }
+      state = 'running';
+      logger.info({ bot: bot.botInfo.username, mode: options?.webhook ? 'webhook' : 'polling' }, 'telegram channel running');
+    },
+    webhookHandler(secretToken) {
+      const handle = webhookCallback(bot, 'http', { secretToken });
+      return async (req, res) => {
+        await handle(req, res);
+      };
+    },
+    async stop() {
+      if (runner?.isRunning()) await runner.stop();
+      state = 'stopped';
+    },
+    state: () => state,
+    username: () => (bot.isInited() ? bot.botInfo.username : undefined),
+  };
+}
