@@ -71,9 +71,9 @@ describe('participants', () => {
     await aParticipant(repos, { fullName: 'Обычный педагог' });
     const sneaky = await aParticipant(repos, { fullName: '{"$gt": ""}', organisation: '$where' });
     expect(sneaky.fullName).toBe('{"$gt": ""}');
-    // A username shaped like an operator object (as a hostile caller might pass) matches nobody.
+    // An operator object where a string belongs (as a hostile caller might pass) is refused, never run.
     const forged = { $ne: 'nobody' } as unknown as string;
-    await expect(repos.participants.findByWhatsappId(forged)).resolves.toBeUndefined();
+    await expect(repos.participants.findByWhatsappId(forged)).rejects.toThrow(/Cast to string failed/);
   });
 });
 
