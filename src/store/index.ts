@@ -1,5 +1,7 @@
 // Opens the store: real MongoDB when MONGODB_URI is set, otherwise the embedded wire-protocol
 // server, with the same mongoose code path either way.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createConnection, type Connection } from 'mongoose';
 import { redactUri, type Config } from '../config.js';
 import type { Repositories } from '../domain/repositories.js';
@@ -11,6 +13,35 @@ import { createRepositories } from './repositories/index.js';
 import { createSessionStore } from './sessions.js';
 
 export type StoreKind = 'embedded' | 'mongodb';
+
+const ADDRESS_FILE = 'embedded-store.address';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The URI of the embedded store another live process serves from this data directory, if any. */
+function runningStoreAddress(dataDir: string): string | undefined {
+  try {
+    const { pid, uri } = JSON.parse(readFileSync(join(dataDir, ADDRESS_FILE), 'utf8')) as { pid: number; uri: string };
+    return pid !== process.pid && isAlive(pid) && /^mongodb:\/\/127\.0\.0\.1:\d+\/$/.test(uri) ? uri : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function publishAddress(dataDir: string, uri: string): void {
+  writeFileSync(join(dataDir, ADDRESS_FILE), JSON.stringify({ pid: process.pid, uri }));
+}
+
+function withdrawAddress(dataDir: string): void {
+  rmSync(join(dataDir, ADDRESS_FILE), { force: true });
+}
 
 export interface StoreHealth {
   kind: StoreKind;
@@ -40,15 +71,23 @@ export async function openStore({ config, logger, syncIndexes = true }: OpenStor
   let embedded: EmbeddedStore | undefined;
   let uri = config.mongodbUri;
   if (uri === undefined) {
-    embedded = await startEmbeddedStore({
-      dataDir: config.embeddedDataDir,
-      logger: logger.child({ component: 'embedded-store' }),
-    });
-    uri = embedded.uri;
-    logger.warn(
-      { store: 'embedded', port: embedded.port, persistent: embedded.persistent },
-      'embedded in-memory store; set MONGODB_URI for real use',
-    );
+    const shared = config.embeddedDataDir ? runningStoreAddress(config.embeddedDataDir) : undefined;
+    if (shared) {
+      // The bot already serves this data directory: the CLI talks to its store instead of a copy.
+      uri = shared;
+      logger.info({ store: 'embedded (shared)' }, 'using the embedded store of the running Sputnik');
+    } else {
+      embedded = await startEmbeddedStore({
+        dataDir: config.embeddedDataDir,
+        logger: logger.child({ component: 'embedded-store' }),
+      });
+      uri = embedded.uri;
+      if (config.embeddedDataDir) publishAddress(config.embeddedDataDir, embedded.uri);
+      logger.warn(
+        { store: 'embedded', port: embedded.port, persistent: embedded.persistent },
+        'embedded in-memory store; set MONGODB_URI for real use',
+      );
+    }
   }
 
   const connection = createConnection(uri, {
@@ -88,7 +127,10 @@ export async function openStore({ config, logger, syncIndexes = true }: OpenStor
     },
     async close() {
       await connection.close();
-      await embedded?.close();
+      if (embedded) {
+        if (config.embeddedDataDir) withdrawAddress(config.embeddedDataDir);
+        await embedded.close();
+      }
     },
   };
 }

@@ -1,5 +1,6 @@
 // What was stored before a restart of the embedded store is there after it.
-import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,5 +30,29 @@ describe('app restart on the embedded store', () => {
     } finally {
       await second.stop();
     }
+  });
+});
+
+describe('CLI beside a running bot', () => {
+  it('imports into the running bot\'s embedded store instead of failing on its data directory', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sputnik-shared-'));
+    const config = loadConfig({ DATA_DIR: dataDir, HTTP_PORT: '0' });
+    const app = await startApp(config, silentLogger);
+    try {
+      const root = new URL('../../', import.meta.url).pathname;
+      // Asynchronously: the store answering the CLI runs in this very process.
+      const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/cli/main.ts', 'cohort', 'import', 'src/cli/samples/cohort.sample.yaml'], {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATA_DIR: dataDir },
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(status, stderr).toBe(0);
+      expect((await app.store.repositories.cohorts.findByCode('FG72-SPRING'))?.title).toBe('Поток весна 2026');
+    } finally {
+      await app.stop();
+    }
+    expect(existsSync(join(dataDir, 'embedded-store.address'))).toBe(false);
   });
 });
