@@ -80,4 +80,15 @@ describe('account', () => {
     await teacher.say('мәзір');
     expect(teacher.lastPrompt().options.map((o) => o.label)).toContain('Менің прогресім');
   });
+
+  it('explains what the bot can do, with the staff commands for curators only', async () => {
+    const { actor: teacher } = await enrolledTeacher(h, 'Мария', cohort.cohortId, { fullName: 'Иванова Мария' });
+    await teacher.say('помощь');
+    expect(teacher.inbox[0]?.text).toMatch(/^Я «Спутник»/);
+    expect(teacher.inbox[0]?.text).toContain('/activity');
+    expect(teacher.inbox.map((m) => m.text).join('\n')).not.toContain('/review');
+    const curator = h.actor('Ольга', { username: 'olga_curator' });
+    await curator.say('/help');
+    expect(curator.inbox[1]?.text).toBe('Для кураторов и тьюторов:\n/review — мероприятия на проверку\n/consultations — запросы на консультацию');
+  });
 });
