@@ -8,7 +8,7 @@ import type { Cohort, CohortGroup, CohortStatus } from './cohort.js';
 import type { ConsultationMessage, ConsultationRequest, ConsultationStatus } from './consultation.js';
 import type { Enrollment, EnrollmentStatus } from './enrollment.js';
 import type { Locale } from './locale.js';
-import type { Participant, SettlementType } from './participant.js';
+import type { Participant } from './participant.js';
 import type { Programme } from './programme.js';
 import type { Answer, Response } from './response.js';
 import type { Result } from './result.js';
@@ -59,21 +59,15 @@ export interface CohortRepository {
   setStatus(cohortId: string, status: CohortStatus): Promise<Cohort | undefined>;
 }
 
-export interface ParticipantInput {
-  fullName?: string;
-  phone?: string;
-  telegramId?: number;
-  telegramUsername?: string;
-  whatsappId?: string;
-  organisation?: string;
-  region?: string;
-  district?: string;
-  settlementType?: SettlementType;
-  position?: string;
-  subject?: string;
-  locale: Locale;
-  isStaff?: boolean;
-}
+/** What creating a person takes: their language, and any identity or profile fields known. */
+export type ParticipantInput = Pick<Participant, 'locale'> &
+  Partial<
+    Pick<
+      Participant,
+      | 'fullName' | 'phone' | 'telegramId' | 'telegramUsername' | 'whatsappId' | 'organisation' | 'region'
+      | 'district' | 'settlementType' | 'position' | 'subject' | 'isStaff'
+    >
+  >;
 
 export type ParticipantProfilePatch = Partial<Omit<ParticipantInput, 'isStaff'>>;
 

@@ -1,26 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/index.js';
-import { seedCohort, type CohortFixture } from '../support/cohort-fixture.js';
-import { Clock, Harness } from '../support/engine-harness.js';
-import { openTestStore } from '../support/store.js';
+import { describe, expect, it } from 'vitest';
 import { enrolledTeacher } from '../support/teacher.js';
+import { useEngineTestbed } from '../support/testbed.js';
 
-let store: Store;
-let h: Harness;
-let cohort: CohortFixture;
-beforeEach(async () => {
-  store = await openTestStore();
-  cohort = await seedCohort(store);
-  h = new Harness(store, new Clock(new Date('2026-05-12T08:00:00Z')));
-});
-afterEach(async () => {
-  await store.close();
-});
+const bed = useEngineTestbed('2026-05-12T08:00:00Z');
 
 describe('activities', () => {
   it('submission, curator return with a comment, resubmission, acceptance', async () => {
-    const { actor: teacher, participant } = await enrolledTeacher(h, 'Мария', cohort.cohortId, { fullName: 'Иванова Мария' });
-    const curator = h.actor('Ольга', { username: 'olga_curator' });
+    const { actor: teacher, participant } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, { fullName: 'Иванова Мария' });
+    const curator = bed.h.actor('Ольга', { username: 'olga_curator' });
 
     await teacher.say('/activity');
     await teacher.press('Открытый урок (занятие)');
@@ -55,9 +42,9 @@ describe('activities', () => {
 
     await curator.say('/review');
     await curator.press('Принять');
-    h.expectGolden('activity-review-ru');
+    bed.h.expectGolden('activity-review-ru');
 
-    const activities = await store.repositories.activities.listByParticipant(participant.id, cohort.cohortId);
+    const activities = await bed.store.repositories.activities.listByParticipant(participant.id, bed.cohort.cohortId);
     expect(activities).toHaveLength(1);
     expect(activities[0]).toMatchObject({
       status: 'accepted',
@@ -74,20 +61,20 @@ describe('activities', () => {
   });
 
   it('refuses curator commands to a teacher, politely', async () => {
-    const { actor: teacher } = await enrolledTeacher(h, 'Мария', cohort.cohortId, { fullName: 'Иванова Мария' });
+    const { actor: teacher } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, { fullName: 'Иванова Мария' });
     await teacher.say('/review');
     expect(teacher.inbox[0]?.text).toBe('Эта команда доступна только кураторам и тьюторам курса.');
     await teacher.say('/consultations');
     expect(teacher.inbox[1]?.text).toBe('Эта команда доступна только кураторам и тьюторам курса.');
-    expect(await store.repositories.activities.listByCohort(cohort.cohortId)).toEqual([]);
+    expect(await bed.store.repositories.activities.listByCohort(bed.cohort.cohortId)).toEqual([]);
   });
 
   it('shows progress against the three required activities', async () => {
-    const { actor: teacher, participant } = await enrolledTeacher(h, 'Мария', cohort.cohortId, { fullName: 'Иванова Мария' });
-    const repos = store.repositories;
+    const { actor: teacher, participant } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, { fullName: 'Иванова Мария' });
+    const repos = bed.store.repositories;
     for (const title of ['Урок 1', 'Урок 2']) {
-      const a = await repos.activities.submit({ participantId: participant.id, cohortId: cohort.cohortId, type: 'webinar', level: 'district', date: new Date('2026-04-10T12:00:00Z'), title, links: ['https://example.org/a'], submittedAt: new Date() });
-      if (title === 'Урок 1') await repos.activities.review(a.id, { reviewerId: cohort.curatorId, decision: 'accepted', at: new Date() });
+      const a = await repos.activities.submit({ participantId: participant.id, cohortId: bed.cohort.cohortId, type: 'webinar', level: 'district', date: new Date('2026-04-10T12:00:00Z'), title, links: ['https://example.org/a'], submittedAt: new Date() });
+      if (title === 'Урок 1') await repos.activities.review(a.id, { reviewerId: bed.cohort.curatorId, decision: 'accepted', at: new Date() });
     }
     await teacher.say('/progress');
     expect(teacher.inbox[0]?.text).toBe(

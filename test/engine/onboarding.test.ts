@@ -1,25 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/index.js';
-import { seedCohort, type CohortFixture } from '../support/cohort-fixture.js';
-import { Clock, Harness } from '../support/engine-harness.js';
-import { openTestStore } from '../support/store.js';
+import { describe, expect, it } from 'vitest';
+import { useEngineTestbed } from '../support/testbed.js';
 
-let store: Store;
-let h: Harness;
-let cohort: CohortFixture;
-beforeEach(async () => {
-  store = await openTestStore();
-  cohort = await seedCohort(store);
-  h = new Harness(store, new Clock(new Date('2026-03-25T07:00:00Z')));
-});
-afterEach(async () => {
-  await store.close();
-});
+const bed = useEngineTestbed('2026-03-25T07:00:00Z');
 
 describe('onboarding', () => {
   it('joins by deep link, consents, fills the profile (ru)', async () => {
-    const teacher = h.actor('Мария');
-    await teacher.say(`/start ${cohort.code}`);
+    const teacher = bed.h.actor('Мария');
+    await teacher.say(`/start ${bed.cohort.code}`);
     await teacher.press('Русский');
     await teacher.press('Да');
     await teacher.say('Иванова Мария Сергеевна');
@@ -29,23 +16,23 @@ describe('onboarding', () => {
     await teacher.press('В сельской местности');
     await teacher.say('учитель математики');
     await teacher.say('Математика');
-    h.expectGolden('onboarding-ru');
+    bed.h.expectGolden('onboarding-ru');
 
-    const p = await store.repositories.participants.findByTelegramId(Number(teacher.id));
+    const p = await bed.store.repositories.participants.findByTelegramId(Number(teacher.id));
     expect(p).toMatchObject({
       fullName: 'Иванова Мария Сергеевна', organisation: 'МОУ СОШ № 3 г. Тутаева', region: 'Ярославская область',
       district: 'Тутаевский район', settlementType: 'rural', position: 'учитель математики', subject: 'Математика', locale: 'ru',
       consent: { given: true, policyVersion: 'test-1' },
     });
-    expect(await store.repositories.enrollments.find(p!.id, cohort.cohortId)).toMatchObject({ status: 'active', currentStage: 1 });
-    expect((await store.repositories.audit.list({ action: 'consent.given' })).map((e) => e.subjectId)).toEqual([p!.id]);
+    expect(await bed.store.repositories.enrollments.find(p!.id, bed.cohort.cohortId)).toMatchObject({ status: 'active', currentStage: 1 });
+    expect((await bed.store.repositories.audit.list({ action: 'consent.given' })).map((e) => e.subjectId)).toEqual([p!.id]);
   });
 
   it('in Kazakh, with a typed code and a wrong code first', async () => {
-    const teacher = h.actor('Айжан');
+    const teacher = bed.h.actor('Айжан');
     await teacher.say('Сәлем');
     await teacher.say('NO-SUCH');
-    await teacher.say(cohort.code.toLowerCase());
+    await teacher.say(bed.cohort.code.toLowerCase());
     await teacher.press('Қазақша');
     await teacher.press('Иә');
     await teacher.say('Серікова Айжан');
@@ -55,34 +42,34 @@ describe('onboarding', () => {
     await teacher.press('Қалада');
     await teacher.say('мұғалім');
     await teacher.say('Қазақ тілі');
-    h.expectGolden('onboarding-kk');
-    const p = await store.repositories.participants.findByTelegramId(Number(teacher.id));
+    bed.h.expectGolden('onboarding-kk');
+    const p = await bed.store.repositories.participants.findByTelegramId(Number(teacher.id));
     expect(p).toMatchObject({ locale: 'kk', settlementType: 'urban', fullName: 'Серікова Айжан' });
   });
 
   it('keeps nothing when consent is refused', async () => {
-    const teacher = h.actor('Пётр');
-    await teacher.say(`/start ${cohort.code}`);
+    const teacher = bed.h.actor('Пётр');
+    await teacher.say(`/start ${bed.cohort.code}`);
     await teacher.press('Русский');
     await teacher.press('Нет');
     expect(teacher.lastText()).toMatch(/ничего не сохранил/);
-    expect(await store.repositories.participants.findByTelegramId(Number(teacher.id))).toBeUndefined();
-    expect(await store.sessions.load('telegram', teacher.id)).toBeUndefined();
+    expect(await bed.store.repositories.participants.findByTelegramId(Number(teacher.id))).toBeUndefined();
+    expect(await bed.store.sessions.load('telegram', teacher.id)).toBeUndefined();
   });
 
   it('recognises an imported curator by Telegram username and links the account', async () => {
-    const curator = h.actor('Ольга', { username: 'Olga_Curator' });
-    await curator.say(`/start ${cohort.code}`);
+    const curator = bed.h.actor('Ольга', { username: 'Olga_Curator' });
+    await curator.say(`/start ${bed.cohort.code}`);
     expect(curator.inbox[0]?.text).toMatch(/Вы куратор или тьютор курса/);
-    const p = await store.repositories.participants.findByTelegramUsername('olga_curator');
+    const p = await bed.store.repositories.participants.findByTelegramUsername('olga_curator');
     expect(p?.telegramId).toBe(Number(curator.id));
     expect(curator.lastPrompt().options.map((o) => o.label)).toContain('Мероприятия на проверку (0)');
   });
 
   it('handles the same message twice once, and stickers, long texts and emoji without breaking', async () => {
-    const teacher = h.actor('Анна');
-    await teacher.say(`/start ${cohort.code}`, 'dup-1');
-    const again = await teacher.say(`/start ${cohort.code}`, 'dup-1');
+    const teacher = bed.h.actor('Анна');
+    await teacher.say(`/start ${bed.cohort.code}`, 'dup-1');
+    const again = await teacher.say(`/start ${bed.cohort.code}`, 'dup-1');
     expect(again).toEqual([]);
     await teacher.sendSticker();
     expect(teacher.inbox.at(-2)?.text).toMatch(/только текст и кнопки/);
@@ -92,7 +79,7 @@ describe('onboarding', () => {
     expect(teacher.inbox.at(-2)?.text).toMatch(/200/);
     await teacher.say('Анна 👩‍🏫 Ли\u200bсова');
     expect(teacher.lastPrompt().text).toMatch(/организации/);
-    const session = await store.sessions.load('telegram', teacher.id);
+    const session = await bed.store.sessions.load('telegram', teacher.id);
     expect(session?.flow?.data.fullName).toBe('Анна 👩‍🏫 Ли\u200bсова');
   });
 });
