@@ -1,4 +1,5 @@
 // The only module that reads the environment. Everything else receives a `Config`.
+import { isIanaTimeZone } from './domain/calendar.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
@@ -6,14 +7,6 @@ import { LOCALES, type Locale } from './domain/locale.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-function isIanaTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // Env values are strings; a typo such as WHATSAPP_ENABLED=ture must be an error, not `false`.
 const booleanFromEnv = z

@@ -6,6 +6,16 @@ export type LocalDate = string;
 
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Whether the runtime knows this IANA zone (Europe/Moscow, Asia/Almaty...). */
+export function isIanaTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The date at `at` on the wall calendar of `timeZone`. */
 export function localDate(at: Date, timeZone: string): LocalDate {
   // en-CA formats as yyyy-mm-dd.

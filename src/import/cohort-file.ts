@@ -1,5 +1,6 @@
 // Reads a cohort file (YAML or JSON): the programme, the cohort, its curators, tutors and
 // teachers. Pure: text in, a checked plan or every problem found out.
+import { isIanaTimeZone } from '../domain/calendar.js';
 import type { CountryCode } from 'libphonenumber-js';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -164,14 +165,6 @@ function parseYaml(text: string): Result<unknown, ImportProblem[]> {
   return ok(doc.toJS());
 }
 
-function isIanaTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function readDate(raw: string | Date): FieldResult<LocalDate> {
   if (raw instanceof Date) return ok(raw.toISOString().slice(0, 10));

@@ -2,6 +2,7 @@ import type { CatalogLike } from '../catalog.js';
 import type { ru } from '../ru/index.js';
 import { common } from './common.js';
 import { keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast } from './flows.js';
+import { monitoring } from './monitoring.js';
 import { validation } from './validation.js';
 
-export const kk: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast };
+export const kk: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, monitoring };

@@ -1,6 +1,7 @@
 import { common } from './common.js';
 import { keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast } from './flows.js';
+import { monitoring } from './monitoring.js';
 import { validation } from './validation.js';
 
 /** The reference catalog: its namespaces and keys define every other locale's. */
-export const ru = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast };
+export const ru = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, monitoring };
