@@ -1,8 +1,8 @@
 // The only module that reads the environment. Everything else receives a `Config`.
-import { isIanaTimeZone } from './domain/calendar.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { isIanaTimeZone } from './domain/calendar.js';
 import { LOCALES, type Locale } from './domain/locale.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

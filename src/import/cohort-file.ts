@@ -1,10 +1,9 @@
 // Reads a cohort file (YAML or JSON): the programme, the cohort, its curators, tutors and
 // teachers. Pure: text in, a checked plan or every problem found out.
-import { isIanaTimeZone } from '../domain/calendar.js';
 import type { CountryCode } from 'libphonenumber-js';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { isValidLocalDate, type LocalDate } from '../domain/calendar.js';
+import { isIanaTimeZone, isValidLocalDate, type LocalDate } from '../domain/calendar.js';
 import type { Locale } from '../domain/locale.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { deriveCohortCode, EXPLICIT_CODE_PATTERN, normaliseCohortCode } from './cohort-code.js';
