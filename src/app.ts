@@ -1,5 +1,6 @@
 // Composition root: config -> logger -> store -> scheduler -> HTTP (channels join in later issues).
 import type { AddressInfo } from 'node:net';
+import { GrammyError } from 'grammy';
 import { fileURLToPath } from 'node:url';
 import { channelStatus } from './channels/status.js';
 import type { Config } from './config.js';
@@ -108,8 +109,30 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const address = await http.listen(config.http.host, config.http.port);
   logger.info({ host: address.address, port: address.port }, `health endpoint: http://${address.address}:${address.port}/healthz`);
 
+  let stopped = false;
   if (telegram) {
-    await telegram.start(config.telegram.webhook ? { webhook: { url: config.telegram.webhook.url, secretToken: config.telegram.webhook.secret } } : {});
+    const channel = telegram;
+    const options = config.telegram.webhook ? { webhook: { url: config.telegram.webhook.url, secretToken: config.telegram.webhook.secret } } : {};
+    // Telegram being out of reach must not hold up or take down the rest of the bot: it starts in
+    // the background (network errors are retried inside grammY) and a failed start is tried again,
+    // except for a token Telegram rejects, which no retry can fix.
+    const startTelegram = async (attempt: number): Promise<void> => {
+      try {
+        await channel.start(options);
+      } catch (error) {
+        const cause = (error as { cause?: unknown }).cause;
+        if (cause instanceof GrammyError && (cause.error_code === 401 || cause.error_code === 404)) {
+          logger.error({ err: error }, 'Telegram rejected TELEGRAM_BOT_TOKEN; the Telegram channel stays off');
+          return;
+        }
+        const delayMs = Math.min(300_000, 5_000 * 2 ** attempt);
+        logger.error({ err: error, retryInSeconds: delayMs / 1000 }, 'telegram channel failed to start');
+        setTimeout(() => {
+          if (!stopped) void startTelegram(attempt + 1);
+        }, delayMs).unref();
+      }
+    };
+    void startTelegram(0);
   }
   // A restart in the middle of a broadcast finishes it; nobody already served gets it twice.
   void broadcasts.resumeUnfinished();
@@ -123,6 +146,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     http: address,
     stop() {
       stopping ??= (async () => {
+        stopped = true;
         await telegram?.stop();
         await http.close();
         await scheduler.stop();

@@ -1,5 +1,6 @@
 import type { Channel } from './channel.js';
 import type { Locale } from './locale.js';
+import type { SendingWindow } from './sending-window.js';
 import type { StagePlan } from './stage.js';
 
 export const COHORT_STATUSES = ['active', 'finished', 'archived'] as const;
@@ -33,6 +34,8 @@ export interface Cohort {
   groups: CohortGroup[];
   /** Overrides the programme's plan when present. */
   stagePlan?: StagePlan;
+  /** When scheduled messages may go out; absent: weekdays 09:00–20:00 in `timeZone`. */
+  sendingWindow?: SendingWindow;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -12,6 +12,8 @@ import type { Participant } from './participant.js';
 import type { Programme } from './programme.js';
 import type { Answer, Response } from './response.js';
 import type { Result } from './result.js';
+import type { ScheduledSend, SendKey, SendStatus } from './scheduled-send.js';
+import type { SendingWindow } from './sending-window.js';
 import type { StageNumber, StagePlan, StageStatus } from './stage.js';
 
 export interface ProgrammeInput {
@@ -41,6 +43,8 @@ export interface CohortInput {
   curatorIds?: string[];
   tutorIds?: string[];
   stagePlan?: StagePlan;
+  /** Like the stage plan, only ever set on purpose: an input without it keeps the cohort's. */
+  sendingWindow?: SendingWindow;
 }
 
 export type BindGroupError = { kind: 'bound_to_other_cohort'; cohortCode: string };
@@ -195,6 +199,20 @@ export interface AuditRepository {
   list(filter: { subjectType?: string; subjectId?: string; cohortId?: string; action?: string; limit?: number }): Promise<AuditEvent[]>;
 }
 
+export interface ScheduledSendRepository {
+  /**
+   * Takes the key before sending: `taken` when a record exists already (sent, being sent by
+   * someone else, or failed and waiting for its retry, see `retake`).
+   */
+  take(send: SendKey & { key: string; dueAt: Date; at: Date }): Promise<'mine' | 'taken'>;
+  /** Takes a failed send back for another attempt; false when someone else already did. */
+  retake(key: string, attempts: number, at: Date): Promise<boolean>;
+  finish(key: string, outcome: { status: Exclude<SendStatus, 'sending'>; at: Date; detail?: string }): Promise<void>;
+  listByCohort(cohortId: string): Promise<ScheduledSend[]>;
+  /** Taken and never confirmed before `before`: a crash between taking and finishing. */
+  countUnconfirmed(before: Date): Promise<number>;
+}
+
 export interface Repositories {
   programmes: ProgrammeRepository;
   cohorts: CohortRepository;
@@ -205,4 +223,5 @@ export interface Repositories {
   consultations: ConsultationRepository;
   broadcasts: BroadcastRepository;
   audit: AuditRepository;
+  scheduledSends: ScheduledSendRepository;
 }

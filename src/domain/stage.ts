@@ -30,9 +30,27 @@ export interface StagePlanQuestionnaire {
   closesAfter?: Offset;
 }
 
+/** Reminders to a teacher who has not completed a questionnaire they were invited to. */
+export interface StagePlanReminders {
+  /** Days after the invitation (and after each reminder) before the next reminder. */
+  afterDays: number;
+  /** At most this many reminders; then the curators are told who never answered. */
+  maxCount: number;
+}
+
+/** The survey that closes the year, sent with the closing message to whoever has not completed it. */
+export interface StagePlanFinalSurvey {
+  questionnaireId: string;
+  occasion: string;
+}
+
 export interface StagePlan {
   stages: StagePlanStage[];
   questionnaires: StagePlanQuestionnaire[];
+  /** Absent: the scheduler's defaults (after 3 days, at most 2). */
+  reminders?: StagePlanReminders;
+  /** Absent: the plan's last questionnaire. */
+  finalSurvey?: StagePlanFinalSurvey;
 }
 
 /** The post-course year: at least this many accepted activities (Tutaev rules, seed 000). */

@@ -56,3 +56,22 @@ describe('CLI beside a running bot', () => {
     expect(existsSync(join(dataDir, 'embedded-store.address'))).toBe(false);
   });
 });
+
+describe('Telegram out of reach', () => {
+  it('does not hold up start-up or health; the channel keeps trying in the background', async () => {
+    const config = loadConfig({
+      HTTP_PORT: '0',
+      EMBEDDED_STORE_PERSIST: 'false',
+      TELEGRAM_BOT_TOKEN: `123456789:${'A'.repeat(35)}`,
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:9',
+    });
+    const app = await startApp(config, silentLogger);
+    try {
+      expect(app.telegram?.state()).toBe('starting');
+      const health = (await (await fetch(`http://127.0.0.1:${app.http.port}/healthz`)).json()) as { status: string; channels: { telegram: { state: string } } };
+      expect(health).toMatchObject({ status: 'ok', channels: { telegram: { state: 'starting' } } });
+    } finally {
+      await app.stop();
+    }
+  });
+});

@@ -12,6 +12,7 @@ import {
   text,
   type ObjectIdType,
 } from './common.js';
+import { sendingWindowSchema, toSendingWindow, type SendingWindowDoc } from './sending-window.js';
 import { stagePlanSchema, toStagePlan, type StagePlanDoc } from './stage-plan.js';
 
 export interface CohortGroupDoc {
@@ -37,6 +38,7 @@ export interface CohortDoc {
   tutorIds: ObjectIdType[];
   groups: CohortGroupDoc[];
   stagePlan?: StagePlanDoc | null;
+  sendingWindow?: SendingWindowDoc | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -67,6 +69,7 @@ const cohortSchema = new Schema<CohortDoc>(
     tutorIds: [{ type: ObjectId, ref: 'Participant' }],
     groups: [groupSchema],
     stagePlan: { type: stagePlanSchema, required: false },
+    sendingWindow: { type: sendingWindowSchema, required: false },
   },
   schemaOptions('cohorts'),
 );
@@ -104,6 +107,7 @@ export function toCohort(doc: CohortDoc): Cohort {
       boundBy: optionalIdString(g.boundBy),
     })),
     stagePlan: doc.stagePlan ? toStagePlan(doc.stagePlan) : undefined,
+    sendingWindow: doc.sendingWindow ? toSendingWindow(doc.sendingWindow) : undefined,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

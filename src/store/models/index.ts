@@ -9,6 +9,7 @@ import { defineParticipantModel } from './participant.js';
 import { defineProgrammeModel } from './programme.js';
 import { defineQuestionnaireVersionModel } from './questionnaire-version.js';
 import { defineResponseModel } from './response.js';
+import { defineScheduledSendModel } from './scheduled-send.js';
 import { defineSessionModels } from './session.js';
 
 /** The models bound to one connection; no global mongoose state is used. */
@@ -25,6 +26,7 @@ export function defineModels(connection: Connection) {
     auditEvent: defineAuditEventModel(connection),
     ...defineSessionModels(connection),
     questionnaireVersion: defineQuestionnaireVersionModel(connection),
+    scheduledSend: defineScheduledSendModel(connection),
   };
 }
 

@@ -4,6 +4,8 @@ import { OFFSET_PATTERN, STAGE_NUMBERS, type StagePlan, type StageNumber } from 
 export interface StagePlanDoc {
   stages: { stage: number; startOffset: string }[];
   questionnaires: { questionnaireId: string; offset: string; occasion: string; closesAfter?: string | null }[];
+  reminders?: { afterDays: number; maxCount: number } | null;
+  finalSurvey?: { questionnaireId: string; occasion: string } | null;
 }
 
 const offsetField = { type: String, required: true, match: OFFSET_PATTERN } as const;
@@ -27,6 +29,23 @@ export const stagePlanSchema = new Schema<StagePlanDoc>(
         { _id: false },
       ),
     ],
+    reminders: {
+      type: new Schema(
+        {
+          afterDays: { type: Number, required: true, min: 1, max: 60 },
+          maxCount: { type: Number, required: true, min: 0, max: 10 },
+        },
+        { _id: false },
+      ),
+      required: false,
+    },
+    finalSurvey: {
+      type: new Schema(
+        { questionnaireId: { type: String, required: true }, occasion: { type: String, required: true } },
+        { _id: false },
+      ),
+      required: false,
+    },
   },
   { _id: false },
 );
@@ -40,5 +59,7 @@ export function toStagePlan(doc: StagePlanDoc): StagePlan {
       occasion: q.occasion,
       ...(q.closesAfter ? { closesAfter: q.closesAfter } : {}),
     })),
+    ...(doc.reminders ? { reminders: { afterDays: doc.reminders.afterDays, maxCount: doc.reminders.maxCount } } : {}),
+    ...(doc.finalSurvey ? { finalSurvey: { questionnaireId: doc.finalSurvey.questionnaireId, occasion: doc.finalSurvey.occasion } } : {}),
   };
 }

@@ -35,6 +35,7 @@ export function createCohortRepository(model: Model<CohortDoc>): CohortRepositor
               tutorIds: toObjectIds(input.tutorIds ?? []),
               // A plan is only ever set on purpose: an import that does not mention it keeps it.
               ...(input.stagePlan ? { stagePlan: input.stagePlan } : {}),
+              ...(input.sendingWindow ? { sendingWindow: input.sendingWindow } : {}),
             }),
             $setOnInsert: { code, status: 'active', groups: [] },
           },

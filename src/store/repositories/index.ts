@@ -9,6 +9,7 @@ import { createEnrollmentRepository } from './enrollments.js';
 import { createParticipantRepository } from './participants.js';
 import { createProgrammeRepository } from './programmes.js';
 import { createResponseRepository } from './responses.js';
+import { createScheduledSendRepository } from './scheduled-sends.js';
 
 export function createRepositories(models: Models): Repositories {
   return {
@@ -21,5 +22,6 @@ export function createRepositories(models: Models): Repositories {
     consultations: createConsultationRepository(models.consultation),
     broadcasts: createBroadcastRepository(models.broadcast),
     audit: createAuditRepository(models.auditEvent),
+    scheduledSends: createScheduledSendRepository(models.scheduledSend),
   };
 }
