@@ -1,0 +1,415 @@
+/**
+ * The post-course year runs itself: stage prompts, questionnaire invitations, reminders, the
+ * curators' notices and deadlines, the closing message — planned by the pure planner in
+ * src/domain/post-course-plan.ts and sent from Agenda jobs.
+ *
+ * Public API (for src/app.ts):
+ *
+ *   const postCourse = createPostCourseScheduler({
+ *     scheduler,           // createScheduler(...) from ./agenda.ts (Agenda 6 on the store's db)
+ *     repos,               // store.repositories (needs repos.scheduledSends: the send log)
+ *     engine,              // invitations go through engine.trigger(participant, 'surveys', ...)
+ *     dispatcher,          // delivers plain texts and the engine's output
+ *     content?,            // questionnaire titles; without it the id is shown
+ *     logger,
+ *     now?,                // injected clock (tests); default () => new Date()
+ *     reports?,            // HalfYearReportSource: the monitoring issue attaches the half-year report
+ *     settings?,           // Partial<ScheduleSettings>: nudge/closing offsets, report lead days, retries
+ *     canReach?,           // who counts as reachable; default: has a chat that has not blocked the bot
+ *     sweepEveryMs?,       // safety sweep interval (default 30 min)
+ *     chunkSize?,          // sends between two job.touch() calls (default 25)
+ *   });
+ *   await postCourse.start();                     // after scheduler.start(): schedules the sweep, plans every active cohort
+ *   await postCourse.cohortChanged(cohortId);     // after an import, a date or status change: reschedule, or cancel
+ *   await postCourse.preview(cohortId, from, to); // CohortPreview | undefined: what goes to whom and when
+ *   await postCourse.health();                    // { queueDepth, oldestOverdue, running, unconfirmedSends }
+ *   await postCourse.stop();                      // before scheduler.stop(): no new chunks, waits for running ones
+ *   await postCourse.runCohort(cohortId);         // what the cohort job does (tests, manual runs)
+ *   await postCourse.reconcile();                 // what the sweep does
+ *
+ * Agenda holds one job per cohort ("post-course:cohort", unique on data.cohortId) scheduled at the
+ * cohort's next due instant, plus one recurring sweep: never a stored job per teacher per reminder.
+ * Every send takes its idempotency key in the send log (unique index) before it goes, so a
+ * duplicated job, a second instance or a rerun after a crash sends nothing twice; a key taken and
+ * never confirmed (a crash mid-send) is not retried: at most once, and counted in health().
+ */
+import type { Job } from 'agenda';
+import { formatLocalDate, type LocalDate } from '../domain/calendar.js';
+import type { Cohort } from '../domain/cohort.js';
+import { dueAt, nextSendAt, planCohort, type PlannedSend, type ScheduleSettings } from '../domain/post-course-plan.js';
+import type { Repositories } from '../domain/repositories.js';
+import type { ScheduledSend, SendStatus } from '../domain/scheduled-send.js';
+import { DEFAULT_SENDING_WINDOW, isInWindow } from '../domain/sending-window.js';
+import type { Dispatcher } from '../delivery/dispatcher.js';
+import type { Content, Engine, Outbound, OutboundMessage } from '../engine/index.js';
+import { t } from '../i18n/index.js';
+import type { Logger } from '../logger.js';
+import { localized } from '../questionnaires/index.js';
+import type { Scheduler } from './agenda.js';
+import { activityNudgeText, closingText, displayName, nonRespondersTexts, reportReminderText, stageText } from './messages.js';
+import { previewCohort, type CohortPreview } from './preview.js';
+import { loadCohortState, plannerInput, reachableByChat, type CohortState, type ReachCheck } from './state.js';
+
+export const COHORT_JOB = 'post-course:cohort';
+export const SWEEP_JOB = 'post-course:sweep';
+
+/**
+ * The hook the monitoring issue implements: the half-year report for a cohort, sent to a curator
+ * right after the reminder that it is due. Until then the reminder goes alone.
+ */
+export interface HalfYearReportSource {
+  /** Messages that carry the report (a summary, a link, later a file); none when there is nothing to attach. */
+  forCurator(input: { cohort: Cohort; curatorId: string; deadline: LocalDate; half: 1 | 2 }): Promise<OutboundMessage[]>;
+}
+
+export interface PostCourseHealth {
+  /** Cohort jobs due and not yet picked up. */
+  queueDepth: number;
+  /** The oldest due time among them: a stuck scheduler shows here first. */
+  oldestOverdue: Date | null;
+  /** Cohort jobs running now. */
+  running: number;
+  /** Sends taken and never confirmed for longer than a job's lock: crashes mid-send; not retried. */
+  unconfirmedSends: number;
+}
+
+export interface RunResult {
+  /** Sends this run took and made (sent, failed or undeliverable). */
+  attempted: number;
+  sent: number;
+  /** Sends someone else had already taken. */
+  skipped: number;
+  /** When the cohort has something to send next; undefined: nothing left (or not active). */
+  next?: Date;
+}
+
+export interface PostCourseScheduler {
+  start(): Promise<void>;
+  stop(timeoutMs?: number): Promise<void>;
+  cohortChanged(cohortId: string): Promise<Date | undefined>;
+  preview(cohortId: string, from: Date, to: Date): Promise<CohortPreview | undefined>;
+  health(): Promise<PostCourseHealth>;
+  runCohort(cohortId: string, options?: { touch?: () => Promise<void> }): Promise<RunResult>;
+  reconcile(options?: { touch?: () => Promise<void> }): Promise<void>;
+}
+
+export interface PostCourseDeps {
+  scheduler: Pick<Scheduler, 'agenda'>;
+  repos: Repositories;
+  engine: Pick<Engine, 'trigger'>;
+  dispatcher: Dispatcher;
+  content?: Content;
+  logger: Logger;
+  now?: () => Date;
+  reports?: HalfYearReportSource;
+  settings?: Partial<ScheduleSettings>;
+  canReach?: ReachCheck;
+  sweepEveryMs?: number;
+  chunkSize?: number;
+  /** A job holding its lock longer than this is presumed dead (Agenda's lock lifetime). */
+  lockLifetimeMs?: number;
+}
+
+type Outcome = { status: Exclude<SendStatus, 'sending'>; detail?: string };
+
+/** When the cohort's job should run next: now if something is already due, else the next send. */
+function nextRun(planned: readonly PlannedSend[], at: Date): Date | undefined {
+  return dueAt(planned, at).length > 0 ? at : nextSendAt(planned, at);
+}
+
+/** How many plan-and-send rounds one run makes: time passes while a long fan-out runs. */
+const MAX_ROUNDS = 4;
+
+export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseScheduler {
+  const { agenda } = deps.scheduler;
+  const { repos, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const canReach = deps.canReach ?? reachableByChat;
+  const chunkSize = Math.max(1, deps.chunkSize ?? 25);
+  const sweepEveryMs = deps.sweepEveryMs ?? 30 * 60_000;
+  const lockLifetimeMs = deps.lockLifetimeMs ?? 10 * 60_000;
+  let stopping = false;
+  const inFlight = new Set<Promise<unknown>>();
+
+  function track<T>(work: Promise<T>): Promise<T> {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work)).catch(() => {});
+    return work;
+  }
+
+  agenda.define<{ cohortId: string }>(COHORT_JOB, async (job: Job<{ cohortId: string }>) => {
+    const result = await runCohort(job.attrs.data.cohortId, { touch: () => job.touch() });
+    // Agenda saves the job's state after this returns: the next due instant is that state.
+    job.attrs.nextRunAt = result.next ?? null;
+  });
+  agenda.define(SWEEP_JOB, async (job: Job) => {
+    await reconcile({ touch: () => job.touch() });
+  });
+
+  async function cancel(cohortId: string): Promise<void> {
+    await agenda.cancel({ name: COHORT_JOB, data: { cohortId } });
+  }
+
+  async function schedule(cohortId: string, at: Date | undefined): Promise<void> {
+    if (!at) {
+      await cancel(cohortId);
+      return;
+    }
+    const { jobs } = await agenda.queryJobs({ name: COHORT_JOB, data: { cohortId } });
+    const job = jobs[0];
+    // A running job plans its own next run when it finishes, from what it reads then.
+    if (job?.lockedAt) return;
+    if (job?.nextRunAt && job.nextRunAt.getTime() === at.getTime()) return;
+    await agenda.create(COHORT_JOB, { cohortId }).unique({ 'data.cohortId': cohortId }).schedule(at).save();
+  }
+
+  function surveyTitle(questionnaireId: string, locale: Cohort['locale']): string | undefined {
+    if (!deps.content) return questionnaireId;
+    const q = deps.content.questionnaires.get(questionnaireId);
+    return q ? localized(q.title, locale) : undefined;
+  }
+
+  function outcomeOf(deliveries: Awaited<ReturnType<Dispatcher['dispatch']>>): Outcome {
+    const first = deliveries[0];
+    if (!first) return { status: 'undeliverable', detail: 'nothing to send' };
+    if (first.outcome.ok) {
+      const failed = deliveries.filter((d) => !d.outcome.ok).length;
+      // Once the first message is through, sending again would repeat it: the rest is reported, not retried.
+      return failed > 0 ? { status: 'sent', detail: `${failed} of ${deliveries.length} messages not delivered` } : { status: 'sent' };
+    }
+    return { status: first.outcome.retryable ? 'failed' : 'undeliverable', detail: `${first.outcome.kind}: ${first.outcome.detail}` };
+  }
+
+  const text = (participantId: string, body: string): Outbound => ({ to: { kind: 'participant', participantId }, message: { kind: 'text', text: body } });
+
+  async function compose(item: PlannedSend, state: CohortState): Promise<Outbound[] | Outcome> {
+    const { cohort } = state;
+    const person = state.people.get(item.recipientId);
+    if (!person) return { status: 'undeliverable', detail: 'recipient not found' };
+    const locale = person.locale;
+    const teacher = state.teachers.find((x) => x.participantId === item.recipientId);
+    switch (item.kind) {
+      case 'stage':
+        return [text(person.id, stageText(locale, cohort, item.stage ?? 1))];
+      case 'activity-nudge':
+        return [text(person.id, activityNudgeText(locale, cohort, teacher?.acceptedActivities ?? 0))];
+      case 'closing':
+        return [text(person.id, closingText(locale, cohort, teacher?.acceptedActivities ?? 0))];
+      case 'report-reminder': {
+        const deadline = item.deadline ?? '';
+        const half = item.half ?? 1;
+        const extra = deps.reports ? await deps.reports.forCurator({ cohort, curatorId: person.id, deadline, half }) : [];
+        return [text(person.id, reportReminderText(locale, cohort, deadline, half)), ...extra.map((message) => ({ to: { kind: 'participant' as const, participantId: person.id }, message }))];
+      }
+      case 'non-responders': {
+        const survey = item.survey;
+        if (!survey) return { status: 'undeliverable', detail: 'no questionnaire' };
+        const title = surveyTitle(survey.questionnaireId, locale) ?? survey.questionnaireId;
+        const names = (item.teacherIds ?? []).map((id) => displayName(state.people.get(id), locale)).sort((a, b) => a.localeCompare(b, 'ru'));
+        return nonRespondersTexts(locale, cohort, title, names).map((body) => text(person.id, body));
+      }
+      case 'invite':
+      case 'reminder':
+      case 'final-survey': {
+        const survey = item.survey;
+        if (!survey) return { status: 'undeliverable', detail: 'no questionnaire' };
+        const title = surveyTitle(survey.questionnaireId, locale);
+        if (title === undefined) return { status: 'undeliverable', detail: `unknown questionnaire ${survey.questionnaireId}` };
+        const params = { cohortTitle: cohort.title, title, closes: formatLocalDate(survey.closes) };
+        const [lead, busy] =
+          item.kind === 'invite'
+            ? [t(locale, 'scheduler.invite', params), t(locale, 'scheduler.invite_busy', params)]
+            : item.kind === 'reminder'
+              ? [t(locale, 'scheduler.reminder', params), t(locale, 'scheduler.reminder_busy', params)]
+              : [t(locale, 'scheduler.final_survey', params), t(locale, 'scheduler.final_survey_busy', params)];
+        const data = { questionnaireId: survey.questionnaireId, occasion: survey.occasion, cohortId: cohort.id, cohortTitle: cohort.title, timeZone: cohort.timeZone };
+        const started = await deps.engine.trigger(person.id, 'surveys', data, busy);
+        if (started.status === 'unreachable') return { status: 'undeliverable', detail: 'no chat reaches the participant' };
+        // Someone in the middle of a dialog gets the busy notice alone; otherwise the lead, then the first question.
+        return started.status === 'busy' ? started.out : [text(person.id, lead), ...started.out];
+      }
+      default: {
+        const unknown: never = item.kind;
+        throw new Error(`no message for ${String(unknown)}`);
+      }
+    }
+  }
+
+  function remember(state: CohortState, item: PlannedSend, status: SendStatus, at: Date, attempts: number): void {
+    const record: ScheduledSend = {
+      key: item.key,
+      cohortId: state.cohort.id,
+      kind: item.kind,
+      occasion: item.occasion,
+      recipientId: item.recipientId,
+      status,
+      dueAt: item.at,
+      attemptedAt: at,
+      attempts,
+      ...(status === 'sent' ? { sentAt: at } : {}),
+    };
+    state.log.set(item.key, record);
+  }
+
+  /** Takes the key, sends, records the outcome. Returns what happened to this one send. */
+  async function deliver(item: PlannedSend, state: CohortState): Promise<'sent' | 'attempted' | 'skipped'> {
+    const takenAt = now();
+    const mine =
+      item.attempts === undefined
+        ? (await repos.scheduledSends.take({ key: item.key, cohortId: state.cohort.id, kind: item.kind, occasion: item.occasion, recipientId: item.recipientId, dueAt: item.at, at: takenAt })) === 'mine'
+        : await repos.scheduledSends.retake(item.key, item.attempts, takenAt);
+    const attempts = (item.attempts ?? 0) + 1;
+    if (!mine) {
+      // Someone else has it; to this run it is as good as sent.
+      remember(state, item, 'sending', takenAt, attempts);
+      return 'skipped';
+    }
+    remember(state, item, 'sending', takenAt, attempts);
+    let outcome: Outcome;
+    try {
+      const composed = await compose(item, state);
+      outcome = Array.isArray(composed) ? outcomeOf(await deps.dispatcher.dispatch(composed)) : composed;
+    } catch (error) {
+      // Nothing reached the person (the dispatcher reports send errors as outcomes): safe to try again.
+      logger.error({ err: error, cohort: state.cohort.id, kind: item.kind }, 'scheduled send failed');
+      outcome = { status: 'failed', detail: (error as Error).message };
+    }
+    const finishedAt = now();
+    await repos.scheduledSends.finish(item.key, { status: outcome.status, at: finishedAt, ...(outcome.detail ? { detail: outcome.detail } : {}) });
+    remember(state, item, outcome.status, finishedAt, attempts);
+    if (outcome.status !== 'sent') logger.warn({ cohort: state.cohort.id, kind: item.kind, status: outcome.status, detail: outcome.detail }, 'scheduled send not delivered');
+    return outcome.status === 'sent' ? 'sent' : 'attempted';
+  }
+
+  async function runCohort(cohortId: string, options: { touch?: () => Promise<void> } = {}): Promise<RunResult> {
+    return track(
+      (async () => {
+        const result: RunResult = { attempted: 0, sent: 0, skipped: 0 };
+        const cohort = await repos.cohorts.findById(cohortId);
+        if (!cohort || cohort.status !== 'active') {
+          await cancel(cohortId);
+          return result;
+        }
+        const log = logger.child({ cohort: cohort.id });
+        const state = await loadCohortState(repos, cohort, canReach);
+        if (state.planProblems.length > 0) {
+          log.error({ problems: state.planProblems }, 'stage plan is invalid; nothing is sent for this cohort');
+          return result;
+        }
+        const window = cohort.sendingWindow ?? DEFAULT_SENDING_WINDOW;
+        rounds: for (let round = 0; round < MAX_ROUNDS; round++) {
+          const at = now();
+          const due = dueAt(planCohort(plannerInput(state, at, deps.settings)), at);
+          if (due.length === 0) break;
+          for (let i = 0; i < due.length; i += chunkSize) {
+            if (stopping) break rounds;
+            for (const item of due.slice(i, i + chunkSize)) {
+              const done = await deliver(item, state);
+              if (done === 'skipped') result.skipped++;
+              else {
+                result.attempted++;
+                if (done === 'sent') result.sent++;
+              }
+            }
+            // Keeps Agenda's lock: a fan-out longer than the lock lifetime must not start twice.
+            await options.touch?.();
+            const fresh = await repos.cohorts.findById(cohortId);
+            if (!fresh || fresh.status !== 'active') {
+              log.info('cohort is no longer active; its sends stop here');
+              await cancel(cohortId);
+              return result;
+            }
+            if (!isInWindow(now(), cohort.timeZone, window)) break rounds;
+          }
+        }
+        if (result.attempted + result.skipped > 0) log.info({ sent: result.sent, attempted: result.attempted, skipped: result.skipped }, 'scheduled sends done');
+        const at = now();
+        // Whatever stopped this run early (shutdown, too many rounds) leaves sends due: the job comes back at once.
+        const next = nextRun(planCohort(plannerInput(state, at, deps.settings)), at);
+        return next ? { ...result, next } : result;
+      })(),
+    );
+  }
+
+  async function planNext(cohort: Cohort): Promise<Date | undefined> {
+    if (cohort.status !== 'active') return undefined;
+    const state = await loadCohortState(repos, cohort, canReach);
+    if (state.planProblems.length > 0) {
+      logger.error({ cohort: cohort.id, problems: state.planProblems }, 'stage plan is invalid; nothing is sent for this cohort');
+      return undefined;
+    }
+    const at = now();
+    return nextRun(planCohort(plannerInput(state, at, deps.settings)), at);
+  }
+
+  async function cohortChanged(cohortId: string): Promise<Date | undefined> {
+    const cohort = await repos.cohorts.findById(cohortId);
+    if (!cohort || cohort.status !== 'active') {
+      await cancel(cohortId);
+      return undefined;
+    }
+    const next = await planNext(cohort);
+    await schedule(cohortId, next);
+    return next;
+  }
+
+  async function reconcile(options: { touch?: () => Promise<void> } = {}): Promise<void> {
+    const active = await repos.cohorts.listByStatus('active');
+    const activeIds = new Set(active.map((c) => c.id));
+    const { jobs } = await agenda.queryJobs({ name: COHORT_JOB });
+    for (const job of jobs) {
+      const cohortId = (job.data as { cohortId?: unknown } | undefined)?.cohortId;
+      if (typeof cohortId === 'string' && !activeIds.has(cohortId)) await cancel(cohortId);
+    }
+    let n = 0;
+    for (const cohort of active) {
+      if (stopping) return;
+      try {
+        await schedule(cohort.id, await planNext(cohort));
+      } catch (error) {
+        logger.error({ err: error, cohort: cohort.id }, 'could not plan a cohort');
+      }
+      if (++n % chunkSize === 0) await options.touch?.();
+    }
+  }
+
+  return {
+    async start() {
+      stopping = false;
+      await agenda.every(sweepEveryMs, SWEEP_JOB);
+      await track(reconcile());
+    },
+    async stop(timeoutMs = 30_000) {
+      stopping = true;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      await Promise.race([Promise.allSettled([...inFlight]), timeout]);
+      clearTimeout(timer);
+    },
+    cohortChanged: (cohortId) => track(cohortChanged(cohortId)),
+    preview: (cohortId, from, to) => previewCohort({ repos, canReach, ...(deps.content ? { content: deps.content } : {}), ...(deps.settings ? { settings: deps.settings } : {}) }, cohortId, from, to),
+    async health() {
+      const at = now();
+      const { jobs } = await agenda.queryJobs({ name: COHORT_JOB });
+      let queueDepth = 0;
+      let oldestOverdue: Date | null = null;
+      let running = 0;
+      for (const job of jobs) {
+        if (job.lockedAt) {
+          running++;
+          continue;
+        }
+        if (job.nextRunAt && job.nextRunAt.getTime() <= at.getTime()) {
+          queueDepth++;
+          if (!oldestOverdue || job.nextRunAt < oldestOverdue) oldestOverdue = job.nextRunAt;
+        }
+      }
+      const unconfirmedSends = await repos.scheduledSends.countUnconfirmed(new Date(at.getTime() - lockLifetimeMs));
+      return { queueDepth, oldestOverdue, running, unconfirmedSends };
+    },
+    runCohort,
+    reconcile: (options) => track(reconcile(options)),
+  };
+}

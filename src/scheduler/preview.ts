@@ -1,0 +1,61 @@
+// What the scheduler will send for a cohort in a period, as the planner sees it today: for
+// `schedule show` and for staff who want to know before it happens. It assumes nobody answers in
+// the meantime, so reminders and non-responder lists are the most there could be.
+import { localDate, type LocalDate } from '../domain/calendar.js';
+import type { Cohort } from '../domain/cohort.js';
+import { planCohort, type PlannedSend, type ScheduleSettings } from '../domain/post-course-plan.js';
+import type { Repositories } from '../domain/repositories.js';
+import { localClock } from '../domain/sending-window.js';
+import type { Content } from '../engine/index.js';
+import { localized } from '../questionnaires/index.js';
+import { displayName } from './messages.js';
+import { loadCohortState, plannerInput, type ReachCheck } from './state.js';
+
+export interface PreviewItem extends PlannedSend {
+  /** The cohort's local date and time of `at`. */
+  date: LocalDate;
+  time: string;
+  recipientName: string;
+  recipientRole: 'teacher' | 'curator';
+  /** The questionnaire's Russian title, when the content is known. */
+  surveyTitle?: string;
+}
+
+export interface CohortPreview {
+  cohort: Cohort;
+  /** Problems with the stage plan: nothing is sent until they are fixed. */
+  planProblems: string[];
+  items: PreviewItem[];
+}
+
+export interface PreviewDeps {
+  repos: Repositories;
+  content?: Content;
+  canReach?: ReachCheck;
+  settings?: Partial<ScheduleSettings>;
+}
+
+/** Sends planned from `from` (inclusive) to `to` (exclusive); undefined for an unknown cohort. */
+export async function previewCohort(deps: PreviewDeps, cohortId: string, from: Date, to: Date): Promise<CohortPreview | undefined> {
+  const cohort = await deps.repos.cohorts.findById(cohortId);
+  if (!cohort) return undefined;
+  const state = await loadCohortState(deps.repos, cohort, deps.canReach);
+  if (state.planProblems.length > 0) return { cohort, planProblems: state.planProblems, items: [] };
+  const planned = planCohort(plannerInput(state, from, deps.settings)).filter((p) => p.at.getTime() < to.getTime());
+  const curatorIds = new Set(cohort.curatorIds);
+  return {
+    cohort,
+    planProblems: [],
+    items: planned.map((p) => {
+      const title = p.survey ? deps.content?.questionnaires.get(p.survey.questionnaireId)?.title : undefined;
+      return {
+        ...p,
+        date: localDate(p.at, cohort.timeZone),
+        time: localClock(p.at, cohort.timeZone),
+        recipientName: displayName(state.people.get(p.recipientId), 'ru'),
+        recipientRole: curatorIds.has(p.recipientId) && (p.kind === 'non-responders' || p.kind === 'report-reminder') ? 'curator' : 'teacher',
+        ...(title ? { surveyTitle: localized(title, 'ru') } : {}),
+      };
+    }),
+  };
+}

@@ -1,0 +1,86 @@
+// Reads what the planner needs about one cohort from the store: its plan, its active teachers
+// (reachability, consent, /stop, completed questionnaires, accepted activities), its curators and
+// its send log. Planning itself is pure (src/domain/post-course-plan.ts).
+import type { Cohort } from '../domain/cohort.js';
+import type { Participant } from '../domain/participant.js';
+import { stagePlanProblems, type PlannerInput, type PlannerStaff, type PlannerTeacher } from '../domain/post-course-plan.js';
+import type { Repositories } from '../domain/repositories.js';
+import type { ScheduledSend } from '../domain/scheduled-send.js';
+import { effectivePlan } from '../domain/stage-plan.js';
+import type { StagePlan } from '../domain/stage.js';
+import { chatsOf } from '../engine/identity.js';
+
+export interface CohortState {
+  cohort: Cohort;
+  plan: StagePlan;
+  /** Why the plan cannot be used; the cohort is skipped until someone fixes it. */
+  planProblems: string[];
+  teachers: PlannerTeacher[];
+  curators: PlannerStaff[];
+  /** Every person the planner may name: teachers and curators. */
+  people: Map<string, Participant>;
+  /** Mutable on purpose: the runner records each send here as it goes, then plans again. */
+  log: Map<string, ScheduledSend>;
+}
+
+/** Someone a message can reach now. The default: a chat on some channel that has not blocked the bot. */
+export type ReachCheck = (p: Participant) => boolean;
+export const reachableByChat: ReachCheck = (p) => chatsOf(p).length > 0;
+
+export async function loadCohortState(repos: Repositories, cohort: Cohort, canReach: ReachCheck = reachableByChat): Promise<CohortState> {
+  const [programme, enrollments, completed, accepted, log] = await Promise.all([
+    repos.programmes.findById(cohort.programmeId),
+    repos.enrollments.listByCohort(cohort.id, 'active'),
+    repos.responses.listByCohort(cohort.id, { status: 'completed' }),
+    repos.activities.listByCohort(cohort.id, 'accepted'),
+    repos.scheduledSends.listByCohort(cohort.id),
+  ]);
+  const plan = effectivePlan(cohort, programme);
+  const people = new Map<string, Participant>();
+  for (const p of await repos.participants.findByIds([...new Set([...enrollments.map((e) => e.participantId), ...cohort.curatorIds])])) {
+    people.set(p.id, p);
+  }
+
+  const completedBy = new Map<string, Set<string>>();
+  for (const r of completed) {
+    const set = completedBy.get(r.participantId) ?? new Set<string>();
+    set.add(`${r.questionnaireId}|${r.occasion}`);
+    completedBy.set(r.participantId, set);
+  }
+  const acceptedBy = new Map<string, number>();
+  for (const a of accepted) acceptedBy.set(a.participantId, (acceptedBy.get(a.participantId) ?? 0) + 1);
+
+  const teachers: PlannerTeacher[] = [];
+  for (const e of enrollments) {
+    const p = people.get(e.participantId);
+    if (!p) continue;
+    teachers.push({
+      participantId: p.id,
+      joinedAt: e.joinedAt,
+      reachable: canReach(p),
+      consented: p.consent?.given === true && !p.consent.withdrawnAt,
+      optedOut: p.remindersOptedOutAt !== undefined,
+      anonymised: p.anonymisedAt !== undefined,
+      acceptedActivities: acceptedBy.get(p.id) ?? 0,
+      completed: completedBy.get(p.id) ?? new Set(),
+    });
+  }
+  const curators: PlannerStaff[] = cohort.curatorIds.flatMap((id) => {
+    const p = people.get(id);
+    return p ? [{ participantId: p.id, reachable: canReach(p), optedOut: p.remindersOptedOutAt !== undefined, anonymised: p.anonymisedAt !== undefined }] : [];
+  });
+
+  return {
+    cohort,
+    plan,
+    planProblems: stagePlanProblems(plan),
+    teachers,
+    curators,
+    people,
+    log: new Map(log.map((s) => [s.key, s])),
+  };
+}
+
+export function plannerInput(state: CohortState, now: Date, settings: PlannerInput['settings']): PlannerInput {
+  return { cohort: state.cohort, plan: state.plan, teachers: state.teachers, curators: state.curators, log: state.log, now, ...(settings ? { settings } : {}) };
+}

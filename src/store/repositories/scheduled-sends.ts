@@ -1,0 +1,58 @@
+import type { Model } from 'mongoose';
+import type { ScheduledSendRepository } from '../../domain/repositories.js';
+import { toScheduledSend, type ScheduledSendDoc } from '../models/scheduled-send.js';
+import { duplicateKeyField, op, requireObjectId, toObjectId } from './ids.js';
+
+export function createScheduledSendRepository(model: Model<ScheduledSendDoc>): ScheduledSendRepository {
+  return {
+    async take(send) {
+      try {
+        await model.create({
+          key: send.key,
+          cohortId: requireObjectId(send.cohortId, 'cohortId'),
+          kind: send.kind,
+          occasion: send.occasion,
+          recipientId: requireObjectId(send.recipientId, 'recipientId'),
+          status: 'sending',
+          dueAt: send.dueAt,
+          attemptedAt: send.at,
+          attempts: 1,
+        });
+        return 'mine';
+      } catch (error) {
+        // The unique index decides between two takers: exactly one insert wins.
+        if (duplicateKeyField(error) === 'key') return 'taken';
+        throw error;
+      }
+    },
+    async retake(key, attempts, at) {
+      // Matching on the attempt count makes this a compare-and-set: of two retakers, one wins.
+      const result = await model.updateOne(
+        { key, status: 'failed', attempts },
+        { $set: { status: 'sending', attemptedAt: at }, $inc: { attempts: 1 } },
+      );
+      return result.modifiedCount === 1;
+    },
+    async finish(key, outcome) {
+      await model.updateOne(
+        { key },
+        {
+          $set: {
+            status: outcome.status,
+            ...(outcome.status === 'sent' ? { sentAt: outcome.at } : {}),
+            ...(outcome.detail ? { detail: outcome.detail.slice(0, 500) } : {}),
+          },
+        },
+      );
+    },
+    async listByCohort(cohortId) {
+      const _id = toObjectId(cohortId);
+      if (!_id) return [];
+      const docs = await model.find({ cohortId: _id }).lean<ScheduledSendDoc[]>();
+      return docs.map(toScheduledSend);
+    },
+    async countUnconfirmed(before) {
+      return model.countDocuments({ status: 'sending', attemptedAt: op({ $lt: before }) });
+    },
+  };
+}
