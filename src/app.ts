@@ -13,6 +13,7 @@ import { collectHealth } from './http/health.js';
 import { createHttpServer } from './http/server.js';
 import type { Logger } from './logger.js';
 import { createScheduler, type Scheduler } from './scheduler/agenda.js';
+import { createPostCourseScheduler } from './scheduler/post-course.js';
 import { openStore, type Store } from './store/index.js';
 import { checkQuestionnaireVersions } from './store/questionnaire-versions.js';
 import { VERSION } from './version.js';
@@ -83,6 +84,16 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     });
     senders.push(telegram.sender);
   }
+  const postCourse = createPostCourseScheduler({
+    scheduler,
+    repos: store.repositories,
+    engine,
+    dispatcher,
+    content,
+    logger: logger.child({ component: 'post-course' }),
+  });
+  await postCourse.start();
+
   const channels = () => channelStatus(config, { ...(telegram ? { telegram: telegram.state } : {}) });
   for (const [channel, status] of Object.entries(channels())) {
     if (status.state === 'disabled') logger.info({ channel, state: status.state }, status.hint ?? channel);
@@ -97,6 +108,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
           startedAt,
           store: () => store.health(),
           scheduler: () => scheduler.state(),
+          queue: () => postCourse.health(),
           channels,
         });
         return { status: report.status === 'ok' ? 200 : 503, body: report };
@@ -149,6 +161,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         stopped = true;
         await telegram?.stop();
         await http.close();
+        await postCourse.stop();
         await scheduler.stop();
         await store.close();
         logger.info('stopped');

@@ -1,6 +1,7 @@
 import type { StoreHealth } from '../store/index.js';
 
-export type ComponentState = 'up' | 'down' | 'running' | 'stopped' | 'disabled' | 'configured' | 'starting' | 'failed';
+/** `qr` and `disconnected`: the WhatsApp client waits for a login scan, or is reconnecting. */
+export type ComponentState = 'up' | 'down' | 'running' | 'stopped' | 'disabled' | 'configured' | 'starting' | 'failed' | 'qr' | 'disconnected';
 
 export interface ChannelHealth {
   state: ComponentState;
@@ -13,7 +14,8 @@ export interface HealthReport {
   version: string;
   uptimeSeconds: number;
   store: StoreHealth;
-  scheduler: { state: ComponentState };
+  /** Queue depth and the oldest overdue job: a stuck scheduler shows here first. */
+  scheduler: { state: ComponentState; queueDepth?: number; oldestOverdue?: string | null; unconfirmedSends?: number };
   channels: Record<string, ChannelHealth>;
 }
 
@@ -22,6 +24,7 @@ export interface HealthSources {
   startedAt: Date;
   store: () => Promise<StoreHealth>;
   scheduler: () => ComponentState;
+  queue?: () => Promise<{ queueDepth: number; oldestOverdue: Date | null; unconfirmedSends: number }>;
   channels: () => Record<string, ChannelHealth>;
   now?: () => Date;
 }
@@ -30,7 +33,11 @@ export interface HealthSources {
 export async function collectHealth(sources: HealthSources): Promise<HealthReport> {
   const now = sources.now?.() ?? new Date();
   const store = await sources.store();
-  const scheduler = { state: sources.scheduler() };
+  const queue = await sources.queue?.();
+  const scheduler = {
+    state: sources.scheduler(),
+    ...(queue ? { queueDepth: queue.queueDepth, oldestOverdue: queue.oldestOverdue?.toISOString() ?? null, unconfirmedSends: queue.unconfirmedSends } : {}),
+  };
   return {
     status: store.state === 'up' && scheduler.state === 'running' ? 'ok' : 'degraded',
     version: sources.version,
