@@ -75,7 +75,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const broadcasts = createBroadcastService({ repos: store.repositories, dispatcher, logger: logger.child({ component: 'broadcasts' }) });
   if (config.telegram.botToken) {
     telegram = createTelegramChannel({
-      bot: createTelegramBot({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot }),
+      bot: createTelegramBot({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot, throttle: config.telegram.throttle }),
       engine,
       dispatcher: () => dispatcher,
       broadcasts: () => broadcasts,

@@ -24,6 +24,17 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+// "4-8" (seconds, a range to draw from) or "5" (exactly): how long the WhatsApp queue waits.
+const secondsRange = z
+  .string()
+  .trim()
+  .regex(/^\d+(?:\.\d+)?(?:\s*-\s*\d+(?:\.\d+)?)?$/, { message: 'expected seconds, e.g. 4-8 or 5' })
+  .transform((v) => {
+    const [min, max = min] = v.split('-').map((n) => Math.round(Number(n.trim()) * 1000));
+    return { min: min!, max: max! };
+  })
+  .refine((r) => r.min <= r.max, { message: 'expected the smaller number first, e.g. 4-8' });
+
 const envSchema = z.object({
   MONGODB_URI: optionalString.pipe(
     z
@@ -56,6 +67,7 @@ const envSchema = z.object({
   TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).default(
     'https://api.telegram.org',
   ),
+  TELEGRAM_THROTTLE: booleanFromEnv.default(true),
   TELEGRAM_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https$/, message: 'expected an https:// URL that reaches this server\'s /telegram/webhook' }).optional()),
   TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
     z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'expected 16-256 letters, digits, _ or -' }).optional(),
@@ -69,6 +81,17 @@ const envSchema = z.object({
       .pipe(z.string().regex(/^\+?[1-9]\d{6,14}$/, { message: 'expected the bot account phone number, e.g. +77011234567' }))
       .optional(),
   ),
+  WHATSAPP_QR_TOKEN: optionalString.pipe(
+    z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'expected 16-256 letters, digits, _ or -' }).optional(),
+  ),
+  WHATSAPP_GAP_SECONDS: secondsRange.default({ min: 4_000, max: 8_000 }),
+  WHATSAPP_GROUP_GAP_SECONDS: secondsRange.default({ min: 30_000, max: 60_000 }),
+  WHATSAPP_HOURLY_CAP: z.coerce
+    .number({ message: 'expected a number of messages' })
+    .int({ message: 'expected a whole number of messages' })
+    .min(1, { message: 'expected 1 to 1000 messages an hour' })
+    .max(1000, { message: 'expected 1 to 1000 messages an hour' })
+    .default(60),
   DEFAULT_LOCALE: z.enum(LOCALES, { message: `expected one of ${LOCALES.join(', ')}` }).default('ru'),
   TZ: z
     .string()
@@ -78,6 +101,13 @@ const envSchema = z.object({
   PRIVACY_POLICY_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional()),
   PRIVACY_POLICY_VERSION: z.string().trim().min(1).max(40).default('2026-11'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  API_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .min(32, { message: 'expected at least 32 characters (e.g. openssl rand -hex 32)' })
+      .regex(/^[\x21-\x7e]+$/, { message: 'expected printable ASCII without spaces' })
+      .optional(),
+  ),
   HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
   HTTP_PORT: z.coerce
     .number({ message: 'expected a port number' })
@@ -103,14 +133,26 @@ export interface Config {
     botUsername: string | undefined;
     /** Set: Telegram pushes updates to this URL (checked with the secret); unset: long polling. */
     webhook: { url: string; secret: string } | undefined;
+    /** Pace outgoing calls to Telegram's limits; off only for a local test server. */
+    throttle: boolean;
   };
-  whatsapp: { enabled: boolean; chromePath: string | undefined; phone: string | undefined };
+  whatsapp: {
+    enabled: boolean;
+    chromePath: string | undefined;
+    phone: string | undefined;
+    /** Asked for on GET /whatsapp/qr when set: whoever scans the code decides whose number the bot speaks as. */
+    qrToken: string | undefined;
+    /** The outgoing queue's pace (ms); see src/channels/whatsapp/outbox.ts for why these defaults. */
+    pace: { gapMs: { min: number; max: number }; groupGapMs: { min: number; max: number }; hourlyCap: number; conversationWindowMs: number };
+  };
   defaultLocale: Locale;
   defaultTimeZone: string;
   /** The personal-data consent text teachers agree to, and its version recorded with each consent. */
   privacy: { policyUrl: string | undefined; policyVersion: string };
   logLevel: (typeof LOG_LEVELS)[number];
   http: { host: string; port: number };
+  /** Bearer token of the staff HTTP API (/api/...); absent: the API answers 503 and is off. */
+  api: { token: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -157,17 +199,21 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
       apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
       botUsername: e.TELEGRAM_BOT_USERNAME,
       webhook: e.TELEGRAM_WEBHOOK_URL ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET ?? '' } : undefined,
+      throttle: e.TELEGRAM_THROTTLE,
     },
     whatsapp: {
       enabled: e.WHATSAPP_ENABLED,
       chromePath: e.CHROME_PATH,
       phone: e.WHATSAPP_PHONE === undefined ? undefined : `+${e.WHATSAPP_PHONE.replace(/^\+/, '')}`,
+      qrToken: e.WHATSAPP_QR_TOKEN,
+      pace: { gapMs: e.WHATSAPP_GAP_SECONDS, groupGapMs: e.WHATSAPP_GROUP_GAP_SECONDS, hourlyCap: e.WHATSAPP_HOURLY_CAP, conversationWindowMs: 15 * 60_000 },
     },
     defaultLocale: e.DEFAULT_LOCALE,
     defaultTimeZone: e.TZ,
     privacy: { policyUrl: e.PRIVACY_POLICY_URL, policyVersion: e.PRIVACY_POLICY_VERSION },
     logLevel: e.LOG_LEVEL,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    api: { token: e.API_TOKEN },
   };
 }
 

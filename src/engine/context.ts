@@ -40,6 +40,10 @@ export interface Turn {
   participant?: Participant;
   /** Set when the person's data was deleted or consent refused: the session is removed, not saved. */
   forget: boolean;
+  /** Set when the answer just given was refused (and the question asked again). */
+  answerRejected: boolean;
+  /** Refuses the answer just given, saying why. */
+  reject(key: MessageKey, params?: Record<string, string | number>): void;
   readonly services: Services;
   readonly out: Outbound[];
   t: Translate;

@@ -87,6 +87,11 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
       session,
       services,
       forget: false,
+      answerRejected: false,
+      reject: (key, params) => {
+        turn.answerRejected = true;
+        turn.say(key, params);
+      },
       out,
       t: translator(session.locale),
       reply: (message: OutboundMessage) => out.push({ to: here, message }),
@@ -152,13 +157,19 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
     }
     if (payload.kind === 'choice') {
       const current = inFlow && payload.ref === String(turn.session.promptRef);
-      turn.out.push({ to: { kind: 'chat', channel: turn.event.channel, chatId: turn.event.chat.id }, message: { kind: 'ack', ref: payload.ref, accepted: current } });
+      const ack = (accepted: boolean): void => {
+        turn.out.unshift({ to: { kind: 'chat', channel: turn.event.channel, chatId: turn.event.chat.id }, message: { kind: 'ack', ref: payload.ref, accepted } });
+      };
       if (!current) {
+        ack(false);
         turn.say('flow.stale_button');
         return inFlow ? runner.reprompt(turn) : turn.participant ? startFlow(turn, 'menu') : undefined;
       }
       const control: Control | undefined = payload.optionIds[0] === BACK ? 'back' : payload.optionIds[0] === SKIP ? 'skip' : undefined;
-      return runner.answer(turn, { input: { optionIds: payload.optionIds }, ...(control ? { control } : {}) });
+      await runner.answer(turn, { input: { optionIds: payload.optionIds }, ...(control ? { control } : {}) });
+      // Only an answer that was taken is shown as the answer to the question.
+      ack(!turn.answerRejected);
+      return;
     }
 
     const text = payload.text;

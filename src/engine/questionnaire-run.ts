@@ -199,7 +199,7 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
           chooseEdit(turn, qr, q, r);
           return false;
         }
-        turn.say('questionnaire.choose_submit_or_edit');
+        turn.reject('questionnaire.choose_submit_or_edit');
         summary(turn, qr, q, r);
         return false;
       }
@@ -215,7 +215,7 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
         const picked = event.input.optionIds?.[0] ?? (/^\d+$/.test(text) ? visible[Number(text) - 1]?.id : undefined);
         const question = visible.find((v) => v.id === picked);
         if (!question) {
-          turn.say('questionnaire.pick_question_number', { max: visible.length });
+          turn.reject('questionnaire.pick_question_number', { max: visible.length });
           chooseEdit(turn, qr, q, r);
           return false;
         }
@@ -250,7 +250,7 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
       if (qr.awaitingOtherText) {
         const parsed = parseOtherText(question, event.input, ctx);
         if (!parsed.ok) {
-          turn.say(parsed.error.key, parsed.error.params);
+          turn.reject(parsed.error.key, parsed.error.params);
           turn.say('questionnaire.specify_other');
           return false;
         }
@@ -263,7 +263,7 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
 
       if (event.control === 'skip') {
         if (question.required) {
-          turn.say('flow.cannot_skip');
+          turn.reject('flow.cannot_skip');
           ask(turn, qr, question, q);
           return false;
         }
@@ -271,7 +271,7 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
       } else {
         const parsed = parseAnswer(question, event.input, ctx);
         if (!parsed.ok) {
-          turn.say(parsed.error.key, parsed.error.params);
+          turn.reject(parsed.error.key, parsed.error.params);
           ask(turn, qr, question, q);
           return false;
         }

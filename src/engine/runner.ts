@@ -173,14 +173,14 @@ export function createRunner(handlers: FlowHandlers): Runner {
     let value: FlowValue;
     if (event.control === 'skip') {
       if (question.required) {
-        turn.say('flow.cannot_skip');
+        turn.reject('flow.cannot_skip');
         return ask(turn, run, step);
       }
       value = null;
     } else {
       const parsed = parseAnswer(question, event.input, { locale: turn.session.locale, today: today(turn) });
       if (!parsed.ok) {
-        turn.say(parsed.error.key, parsed.error.params);
+        turn.reject(parsed.error.key, parsed.error.params);
         return ask(turn, run, step);
       }
       value = parsed.value;
@@ -194,7 +194,7 @@ export function createRunner(handlers: FlowHandlers): Runner {
         if (!check) throw new Error(`check ${step.check} is not registered`);
         const problem = await check(turn, run, value);
         if (problem) {
-          turn.say(problem.key, problem.params);
+          turn.reject(problem.key, problem.params);
           return ask(turn, run, step);
         }
       }

@@ -124,4 +124,35 @@ describe('telegram adapter', () => {
     tg.failures.set('sendMessage', [400, 'Bad Request: chat not found']);
     expect(await tg.channel.sender.send('1', { kind: 'text', text: 'x' })).toMatchObject({ ok: false, kind: 'chat_not_found' });
   });
+
+  it('keeps both ticks of two quick taps, and never shows a refused answer as given', async () => {
+    await joinAsTeacher();
+    const p = (await store.repositories.participants.findByTelegramId(teacher.id))!;
+    await createSputnikEngine({ repos: store.repositories, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger })
+      .trigger(p.id, 'surveys', { questionnaireId: 'engine-check', occasion: 'tg2', cohortId: cohort.cohortId, cohortTitle: 'x', timeZone: 'Europe/Moscow' }, '');
+    await tg.text(teacher, 'да');
+    await tg.text(teacher, '3');
+    const formats = tg.lastSent(teacher.id);
+    // "Готово" with nothing ticked is refused: the question is not marked answered.
+    await tg.press(teacher, formats, 'Готово');
+    expect(tg.callsOf('editMessageText').at(-1)?.text).toBe(formats.text);
+    const again = tg.lastSent(teacher.id);
+    // Two taps sent before the first redraw arrives: both carry the original keyboard.
+    await tg.press(teacher, again, 'Групповая работа');
+    await tg.press(teacher, again, 'Проекты');
+    const drawn = tg.callsOf('editMessageReplyMarkup').at(-1) as { reply_markup: { inline_keyboard: { text: string }[][] } };
+    expect(drawn.reply_markup.inline_keyboard.map((r) => r[0]?.text).slice(0, 2)).toEqual(['☑ Групповая работа', '☑ Проекты']);
+    await tg.press(teacher, { ...again, reply_markup: drawn.reply_markup as never }, 'Готово');
+    expect(tg.callsOf('editMessageText').at(-1)?.text).toMatch(/✓ Групповая работа, Проекты$/);
+    // Skipping shows no "✓ Пропустить" under the question.
+    const comment = tg.lastSent(teacher.id);
+    await tg.press(teacher, comment, 'Пропустить →');
+    expect(tg.callsOf('editMessageText').at(-1)?.text).toBe(comment.text);
+  });
+
+  it('sends the group invite link to the curator privately', async () => {
+    await tg.text(curator, '/start');
+    await tg.text(curator, `/bind ${cohort.code}`, group);
+    expect(tg.texts(curator.id).at(-1)).toBe('Ссылка-приглашение в группу: https://t.me/+AbCdEf');
+  });
 });

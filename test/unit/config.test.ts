@@ -21,7 +21,7 @@ describe('config', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       store: { mongodbUri: undefined, dbName: 'sputnik', embeddedDataDir: './data' },
-      telegram: { botToken: undefined, apiRoot: 'https://api.telegram.org', botUsername: undefined },
+      telegram: { botToken: undefined, apiRoot: 'https://api.telegram.org', botUsername: undefined, webhook: undefined, throttle: true },
       whatsapp: { enabled: false, phone: undefined },
       defaultLocale: 'ru',
       defaultTimeZone: 'Europe/Moscow',
@@ -52,8 +52,8 @@ describe('config', () => {
     });
     expect(config.privacy).toEqual({ policyUrl: 'https://centre.example/consent', policyVersion: '2027-01' });
     expect(config.store).toEqual({ mongodbUri: 'mongodb://user:pw@db:27017/?replicaSet=rs0', dbName: 'centre', embeddedDataDir: undefined });
-    expect(config.telegram).toEqual({ botToken: TOKEN, apiRoot: 'http://127.0.0.1:9000', botUsername: 'sputnik_pk_bot' });
-    expect(config.whatsapp).toEqual({ enabled: true, chromePath: '/usr/bin/chromium', phone: '+77011234567' });
+    expect(config.telegram).toEqual({ botToken: TOKEN, apiRoot: 'http://127.0.0.1:9000', botUsername: 'sputnik_pk_bot', webhook: undefined, throttle: true });
+    expect(config.whatsapp).toMatchObject({ enabled: true, chromePath: '/usr/bin/chromium', phone: '+77011234567' });
     expect([config.defaultLocale, config.defaultTimeZone, config.logLevel]).toEqual(['kk', 'Asia/Almaty', 'debug']);
     expect(config.http).toEqual({ host: '0.0.0.0', port: 8080 });
   });

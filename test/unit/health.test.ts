@@ -12,7 +12,7 @@ describe('health', () => {
       now: () => new Date('2026-11-23T09:01:30Z'),
       store: up,
       scheduler: () => 'running',
-      channels: () => channelStatus({ telegram: { botToken: undefined, apiRoot: 'x', botUsername: undefined, webhook: undefined }, whatsapp: { enabled: false, chromePath: undefined, phone: undefined } }),
+      channels: () => channelStatus({ telegram: { botToken: undefined, apiRoot: 'x', botUsername: undefined, webhook: undefined, throttle: true }, whatsapp: { enabled: false, chromePath: undefined, phone: undefined } }),
     });
     expect(report).toMatchObject({ status: 'ok', uptimeSeconds: 90, store: { state: 'up' }, scheduler: { state: 'running' } });
     expect(report.channels.telegram).toEqual({ state: 'disabled', hint: expect.stringContaining('TELEGRAM_BOT_TOKEN') });

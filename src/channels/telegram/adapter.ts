@@ -9,12 +9,15 @@ import { BACK, SKIP } from '../../engine/engine.js';
 import type { Acknowledgement, InboundEvent, Outbound } from '../../engine/events.js';
 import { bindGroup, saveInviteLink, unbindGroup } from '../../engine/groups.js';
 import type { Logger } from '../../logger.js';
+import { translator } from '../../i18n/index.js';
 import type { SputnikContext } from './bot.js';
+import type { KeyboardState } from './keyboard-state.js';
 import { chatType, inboundFromMessage } from './inbound.js';
 import { decode, ranked, selection, selectionLabels, toggled, type ButtonAction } from './keyboard.js';
 
 export interface TelegramAdapterDeps {
   engine: Engine;
+  keyboards: KeyboardState;
   dispatcher: Dispatcher;
   repos: Repositories;
   logger: Logger;
@@ -23,13 +26,14 @@ export interface TelegramAdapterDeps {
 
 /** The labels of what was chosen, read from the keyboard the person pressed. */
 function chosenLabels(markup: InlineKeyboardMarkup | undefined, action: ButtonAction, data: string): string[] {
+  if (action.kind === 'back' || action.kind === 'skip') return [];
   if (action.kind === 'done') return selectionLabels(markup, action.ref);
   const pressed = markup?.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data === data);
   return pressed ? [pressed.text] : [];
 }
 
 export function createTelegramAdapter(deps: TelegramAdapterDeps): Composer<SputnikContext> {
-  const { engine, dispatcher, repos, logger } = deps;
+  const { engine, dispatcher, repos, logger, keyboards } = deps;
   const now = deps.now ?? (() => new Date());
   const composer = new Composer<SputnikContext>();
 
@@ -70,11 +74,15 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): Composer<Sputn
       await ctx.answerCallbackQuery();
       return;
     }
-    const markup = 'reply_markup' in message ? (message as Message).reply_markup : undefined;
+    const chatId = String(message.chat.id);
+    // The keyboard as last drawn wins over the one in the update: a second quick tap carries the old one.
+    const markup = keyboards.current(chatId, message.message_id, 'reply_markup' in message ? (message as Message).reply_markup : undefined);
     // Ticking a box or numbering an option only changes the keyboard; the answer comes with "Готово".
     if ((action.kind === 'toggle' || action.kind === 'rank') && markup) {
       await ctx.answerCallbackQuery();
-      await ctx.editMessageReplyMarkup({ reply_markup: action.kind === 'toggle' ? toggled(markup, data) : ranked(markup, data) }).catch((error: unknown) => logger.debug({ err: error }, 'keyboard not edited'));
+      const next = action.kind === 'toggle' ? toggled(markup, data) : ranked(markup, data);
+      keyboards.redrawn(chatId, message.message_id, next);
+      await ctx.editMessageReplyMarkup({ reply_markup: next }).catch((error: unknown) => logger.debug({ err: error }, 'keyboard not edited'));
       return;
     }
     await ctx.answerCallbackQuery();
@@ -89,6 +97,7 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): Composer<Sputn
       payload: { kind: 'choice', ref: action.ref, optionIds },
     };
     const out = await engine.handle(event);
+    keyboards.answered(chatId, message.message_id);
     const ack = out.find((o): o is Outbound & { message: Acknowledgement } => o.message.kind === 'ack');
     if (ack && 'text' in message && typeof message.text === 'string') {
       // The question stays in the chat with its answer under it, and without buttons to press again.
@@ -105,6 +114,11 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): Composer<Sputn
     if (event.chat.type === 'group') return groupMessage(ctx, event);
     // Commands handled by Telegram-only wizards come first (see broadcast-wizard.ts).
     if (event.payload.kind === 'text' && /^\/broadcast(@\w+)?\s*$/i.test(event.payload.text.trim())) return next();
+    // A typed answer leaves the last question's buttons (back, skip, options) stale: take them away.
+    const stale = keyboards.takeLastPrompt(event.chat.id);
+    if (stale !== undefined) {
+      await ctx.api.editMessageReplyMarkup(event.chat.id, stale).catch((error: unknown) => logger.debug({ err: error }, 'keyboard not removed'));
+    }
     await deliver(await engine.handle(event));
   });
 
@@ -120,6 +134,11 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): Composer<Sputn
         try {
           const link = await ctx.api.createChatInviteLink(event.chat.id, { name: result.cohort.code });
           await saveInviteLink(repos, result.cohort, 'telegram', event.chat.id, link.invite_link);
+          // The link is for the curator to hand out, so it goes to them privately, not to the group.
+          const curator = await repos.participants.findByTelegramId(Number(event.from.id));
+          await ctx.api.sendMessage(event.from.id, translator(curator?.locale ?? 'ru')('group.bound_invite', { link: link.invite_link })).catch((error: unknown) =>
+            logger.debug({ err: error }, 'invite link not sent to the curator'),
+          );
         } catch (error) {
           // Without admin rights the bot cannot make a link; the binding itself still holds.
           logger.warn({ err: error }, 'could not create an invite link for the group');

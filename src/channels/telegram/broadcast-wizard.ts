@@ -102,14 +102,22 @@ export function createBroadcastWizard(deps: BroadcastWizardDeps) {
     const audiences = cohort.groups > 0 ? [['groups', 'broadcast.audience_groups'], ['all', 'broadcast.audience_all']] as const : [['private', 'broadcast.audience_private']] as const;
     await ctx.reply(t('broadcast.ask_audience'), { reply_markup: { inline_keyboard: audiences.map(([id, key]) => [button(t(key), `aud|${id}`)]) } });
     let audience = '';
-    while (!audiences.some(([id]) => id === audience)) audience = /^aud\|(\w+)$/.exec((await answer(conversation, t)).button ?? '')?.[1] ?? '';
+    for (;;) {
+      audience = /^aud\|(\w+)$/.exec((await answer(conversation, t)).button ?? '')?.[1] ?? '';
+      if (audiences.some(([id]) => id === audience)) break;
+      await ctx.reply(t('broadcast.use_buttons'));
+    }
 
     const body = broadcasts.body({ text, ...(link ? { link } : {}) });
     await ctx.reply(t('broadcast.preview'));
     await ctx.reply(body, { link_preview_options: { is_disabled: false } });
     await ctx.reply(t('broadcast.confirm'), { reply_markup: { inline_keyboard: [[button(t('broadcast.send'), 'send'), button(t('broadcast.cancel'), 'cancel')]] } });
     let decision = '';
-    while (decision !== 'send' && decision !== 'cancel') decision = (await answer(conversation, t)).button ?? '';
+    for (;;) {
+      decision = (await answer(conversation, t)).button ?? '';
+      if (decision === 'send' || decision === 'cancel') break;
+      await ctx.reply(t('broadcast.use_buttons'));
+    }
     if (decision === 'cancel') {
       await ctx.reply(t('broadcast.cancelled'));
       return;

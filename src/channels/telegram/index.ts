@@ -14,6 +14,7 @@ import { createTelegramAdapter } from './adapter.js';
 import type { SputnikContext } from './bot.js';
 import { createBroadcastWizard } from './broadcast-wizard.js';
 import { publishCommands } from './commands.js';
+import { KeyboardState } from './keyboard-state.js';
 import { createTelegramSender } from './sender.js';
 
 export { createTelegramBot } from './bot.js';
@@ -50,6 +51,7 @@ function chatKey(ctx: SputnikContext): string | undefined {
 export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChannel {
   const { bot, logger } = deps;
   let state: TelegramState = 'stopped';
+  const keyboards = new KeyboardState();
   let runner: RunnerHandle | undefined;
 
   bot.use(sequentialize(chatKey));
@@ -69,6 +71,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   bot.use(
     createTelegramAdapter({
       engine: deps.engine,
+      keyboards,
       get dispatcher() {
         return deps.dispatcher();
       },
@@ -81,6 +84,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   bot.catch((error) => logger.error({ err: error.error, update: error.ctx.update.update_id }, 'telegram update failed'));
 
   const sender = createTelegramSender(bot.api, {
+    keyboards,
     get botUsername() {
       return bot.isInited() ? bot.botInfo.username : undefined;
     },

@@ -4,6 +4,7 @@ import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { ChannelSender, SendOutcome } from '../../delivery/ports.js';
 import type { OutboundMessage } from '../../engine/events.js';
 import { promptKeyboard, promptText } from './keyboard.js';
+import type { KeyboardState } from './keyboard-state.js';
 
 /** Telegram caps a message at 4,096 characters; longer texts go in parts, split at line breaks. */
 export const TELEGRAM_TEXT_LIMIT = 4000;
@@ -33,7 +34,10 @@ export function failureOf(error: unknown): Exclude<SendOutcome, { ok: true }> {
   return { ok: false, kind: 'failed', detail: (error as Error).message, retryable: false };
 }
 
-export function createTelegramSender(api: Api, options: { botUsername: string | undefined }): ChannelSender {
+export function createTelegramSender(
+  api: Api,
+  options: { botUsername: string | undefined; keyboards?: KeyboardState },
+): ChannelSender {
   const startButton = (message: Extract<OutboundMessage, { kind: 'text' }>): InlineKeyboardMarkup | undefined =>
     message.startLink && options.botUsername
       ? { inline_keyboard: [[{ text: message.startLink.label, url: `https://t.me/${options.botUsername}?start=${encodeURIComponent(message.startLink.code)}` }]] }
@@ -52,6 +56,7 @@ export function createTelegramSender(api: Api, options: { botUsername: string | 
           const extra = i === parts.length - 1 && markup ? { reply_markup: markup } : {};
           last = (await api.sendMessage(chatId, part, { ...extra, link_preview_options: { is_disabled: message.kind === 'prompt' } })).message_id;
         }
+        if (message.kind === 'prompt' && markup && last !== undefined) options.keyboards?.prompted(chatId, last);
         return { ok: true, ...(last !== undefined ? { messageId: String(last) } : {}) };
       } catch (error) {
         return failureOf(error);

@@ -230,6 +230,7 @@ export const broadcast: Like<typeof ru.broadcast> = {
   confirm: 'Send it?',
   send: 'Send',
   cancel: 'Cancel',
+  use_buttons: 'Please choose with a button above.',
   cancelled: 'Broadcast cancelled.',
   sending: 'Sending… I will report when done.',
   report: 'Broadcast finished. Delivered: {sent} of {total}.',

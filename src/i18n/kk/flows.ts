@@ -230,6 +230,7 @@ export const broadcast: Like<typeof ru.broadcast> = {
   confirm: 'Жіберейін бе?',
   send: 'Жіберу',
   cancel: 'Болдырмау',
+  use_buttons: 'Жоғарыдағы батырма арқылы таңдаңыз.',
   cancelled: 'Тарату болдырылмады.',
   sending: 'Жіберіп жатырмын… Аяқтағанда есеп жіберемін.',
   report: 'Тарату аяқталды. Жеткізілді: {total} ішінен {sent}.',
