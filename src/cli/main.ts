@@ -1,8 +1,14 @@
 // `npm run cli -- <command>`: staff tools. Each command is one module; this file only dispatches.
 import { ConfigError, loadConfig, redactUri } from '../config.js';
 import { cohortCommand } from './commands/cohort.js';
+import { exportCommand } from './commands/export.js';
 import { participantsCommand } from './commands/participants.js';
 import { questionnaireCommand } from './commands/questionnaire.js';
+import { whatsappCommand } from './commands/whatsapp.js';
+import { reportCommand } from './commands/report.js';
+import { sampleCommand } from './commands/sample.js';
+import { scheduleCommand } from './commands/schedule.js';
+import { statsCommand } from './commands/stats.js';
 
 interface Command {
   summary: string;
@@ -13,6 +19,12 @@ const commands: Record<string, Command> = {
   cohort: cohortCommand,
   participants: participantsCommand,
   questionnaire: questionnaireCommand,
+  whatsapp: whatsappCommand,
+  export: exportCommand,
+  stats: statsCommand,
+  sample: sampleCommand,
+  report: reportCommand,
+  schedule: scheduleCommand,
   config: {
     summary: 'show the effective configuration (secrets hidden) or the first error in it',
     async run() {
@@ -21,6 +33,8 @@ const commands: Record<string, Command> = {
         ...config,
         store: { ...config.store, mongodbUri: config.store.mongodbUri ? redactUri(config.store.mongodbUri) : '(embedded store)' },
         telegram: { ...config.telegram, botToken: config.telegram.botToken ? '(set)' : '(not set)' },
+        whatsapp: { ...config.whatsapp, qrToken: config.whatsapp.qrToken ? '(set)' : '(not set)' },
+        api: { token: config.api.token ? '(set)' : '(not set)' },
       };
       process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
       return 0;

@@ -3,6 +3,8 @@ import type { ru } from '../ru/index.js';
 import { common } from './common.js';
 import { keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast } from './flows.js';
 import { monitoring } from './monitoring.js';
+import { scheduler } from './scheduler.js';
 import { validation } from './validation.js';
+import { whatsapp } from './whatsapp.js';
 
-export const en: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, monitoring };
+export const en: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, monitoring, scheduler, whatsapp };
