@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { channelStatus } from './channels/status.js';
 import type { Config } from './config.js';
 import { createTelegramBot, createTelegramChannel, type TelegramChannel } from './channels/telegram/index.js';
+import { createWhatsappChannel, whatsappSettings, type WhatsappChannel } from './channels/whatsapp/index.js';
 import { createBroadcastService } from './delivery/broadcasts.js';
 import { createDispatcher } from './delivery/dispatcher.js';
 import type { ChannelSender } from './delivery/ports.js';
@@ -84,6 +85,19 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     });
     senders.push(telegram.sender);
   }
+  let whatsapp: WhatsappChannel | undefined;
+  if (config.whatsapp.enabled) {
+    whatsapp = createWhatsappChannel({
+      settings: whatsappSettings(config),
+      engine,
+      dispatcher: () => dispatcher,
+      repos: store.repositories,
+      db,
+      agenda: scheduler.agenda,
+      logger: logger.child({ channel: 'whatsapp' }),
+    });
+    senders.push(whatsapp.sender);
+  }
   const postCourse = createPostCourseScheduler({
     scheduler,
     repos: store.repositories,
@@ -94,7 +108,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   });
   await postCourse.start();
 
-  const channels = () => channelStatus(config, { ...(telegram ? { telegram: telegram.state } : {}) });
+  const channels = () =>
+    channelStatus(config, { ...(telegram ? { telegram: telegram.state } : {}), ...(whatsapp ? { whatsapp: whatsapp.health } : {}) });
   for (const [channel, status] of Object.entries(channels())) {
     if (status.state === 'disabled') logger.info({ channel, state: status.state }, status.hint ?? channel);
   }
@@ -116,6 +131,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     },
     rawRoutes: {
       ...(telegram && config.telegram.webhook ? { 'POST /telegram/webhook': telegram.webhookHandler(config.telegram.webhook.secret) } : {}),
+      ...(whatsapp ? { 'GET /whatsapp/qr': whatsapp.qrHandler() } : {}),
     },
   });
   const address = await http.listen(config.http.host, config.http.port);
@@ -146,6 +162,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     };
     void startTelegram(0);
   }
+  // Returns at once and never throws: the client logs in (QR) and reconnects on its own.
+  if (whatsapp) await whatsapp.start();
   // A restart in the middle of a broadcast finishes it; nobody already served gets it twice.
   void broadcasts.resumeUnfinished();
 
@@ -160,6 +178,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       stopping ??= (async () => {
         stopped = true;
         await telegram?.stop();
+        await whatsapp?.stop();
         await http.close();
         await postCourse.stop();
         await scheduler.stop();

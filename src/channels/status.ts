@@ -2,19 +2,19 @@ import type { Config } from '../config.js';
 import type { ChannelHealth } from '../http/health.js';
 
 /**
- * What each channel would need to run. The adapters arrive in their own issues; until then the
- * health endpoint and the start-up log say which setting turns which channel on.
+ * Each channel's state for /healthz and the start-up log: live from a running channel, otherwise
+ * which setting turns it on.
  */
 export function channelStatus(
-  config: Pick<Config, 'telegram' | 'whatsapp'>,
-  live: { telegram?: () => ChannelHealth['state'] } = {},
+  config: { telegram: Config['telegram']; whatsapp: Pick<Config['whatsapp'], 'enabled' | 'chromePath' | 'phone'> },
+  live: { telegram?: () => ChannelHealth['state']; whatsapp?: () => ChannelHealth } = {},
 ): Record<string, ChannelHealth> {
   return {
     telegram: config.telegram.botToken
       ? { state: live.telegram?.() ?? 'configured', hint: config.telegram.webhook ? 'webhook' : 'long polling' }
       : { state: 'disabled', hint: 'set TELEGRAM_BOT_TOKEN (from @BotFather) to enable Telegram' },
     whatsapp: config.whatsapp.enabled
-      ? { state: 'configured', hint: 'WHATSAPP_ENABLED=true; the WhatsApp adapter is not part of this build yet' }
+      ? (live.whatsapp?.() ?? { state: 'configured', hint: 'WHATSAPP_ENABLED=true; the channel starts with the bot' })
       : { state: 'disabled', hint: 'set WHATSAPP_ENABLED=true (and CHROME_PATH) to enable WhatsApp' },
   };
 }

@@ -1,9 +1,26 @@
-// The HTTP side: health now; the staff API and the WhatsApp QR page hang off the same router later.
+// The HTTP side: health, the staff API (/api/...), and later the WhatsApp QR page, on one router.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Readable } from 'node:stream';
 import type { Logger } from '../logger.js';
 
-export type RouteHandler = (req: IncomingMessage) => Promise<{ status: number; body: unknown }>;
+/** A JSON reply; `headers` adds to the defaults (e.g. WWW-Authenticate on a 401). */
+export interface JsonReply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A file or a long export: bytes as they are, streamed when `body` is a stream. */
+export interface RawReply {
+  status: number;
+  raw: Buffer | Readable;
+  headers: Record<string, string> & { 'content-type': string };
+}
+
+export type RouteReply = JsonReply | RawReply;
+
+export type RouteHandler = (req: IncomingMessage) => Promise<RouteReply>;
 
 /** A handler that writes the response itself (a webhook, a file download). */
 export type RawRouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -13,14 +30,41 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = JSON.stringify(body);
   res.writeHead(status, {
+    ...headers,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(payload),
     'cache-control': 'no-store',
   });
   res.end(payload);
+}
+
+function sendRaw(res: ServerResponse, reply: RawReply, onError: (error: unknown) => void): void {
+  const headers = { 'cache-control': 'no-store', ...reply.headers };
+  if (Buffer.isBuffer(reply.raw)) {
+    res.writeHead(reply.status, { ...headers, 'content-length': reply.raw.length });
+    res.end(reply.raw);
+    return;
+  }
+  const stream = reply.raw;
+  res.writeHead(reply.status, headers);
+  // A client that goes away stops the export; a failing export cuts the response short, since its
+  // status line is already sent.
+  res.once('close', () => {
+    if (!stream.readableEnded) stream.destroy();
+  });
+  stream.once('error', (error) => {
+    onError(error);
+    res.destroy(error);
+  });
+  stream.pipe(res);
+}
+
+function send(res: ServerResponse, reply: RouteReply, onError: (error: unknown) => void): void {
+  if ('raw' in reply) sendRaw(res, reply, onError);
+  else sendJson(res, reply.status, reply.body, reply.headers);
 }
 
 /** `routes` maps "GET /path" to a handler; anything else is a JSON 404 (or 405 for a known path). */
@@ -51,8 +95,9 @@ export function createHttpServer({
       sendJson(res, status, { error: status === 405 ? 'method not allowed' : 'not found' });
       return;
     }
+    const failed = (error: unknown) => logger.error({ err: error, path }, 'http response stream failed');
     handler(req).then(
-      ({ status, body }) => sendJson(res, status, body),
+      (reply) => send(res, reply, failed),
       (error: unknown) => {
         logger.error({ err: error, path }, 'http handler failed');
         sendJson(res, 500, { error: 'internal error' });

@@ -75,3 +75,19 @@ describe('Telegram out of reach', () => {
     }
   });
 });
+
+describe('WhatsApp without a browser or network', () => {
+  it('starts the rest of the bot and reports the WhatsApp state in /healthz', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sputnik-wa-'));
+    const config = loadConfig({ HTTP_PORT: '0', DATA_DIR: dataDir, EMBEDDED_STORE_PERSIST: 'false', WHATSAPP_ENABLED: 'true', CHROME_PATH: '/nonexistent/chromium' });
+    const app = await startApp(config, silentLogger);
+    try {
+      const health = (await (await fetch(`http://127.0.0.1:${app.http.port}/healthz`)).json()) as { status: string; channels: { whatsapp: { state: string } } };
+      expect(health.status).toBe('ok');
+      expect(['starting', 'failed', 'disconnected']).toContain(health.channels.whatsapp.state);
+      expect((await fetch(`http://127.0.0.1:${app.http.port}/whatsapp/qr`)).status).toBe(404);
+    } finally {
+      await app.stop();
+    }
+  });
+});

@@ -1,0 +1,281 @@
+// The WhatsApp channel: a WhatsApp Web client behind a narrow port, the engine adapter, a paced and
+// persistent outbox every message goes through, the login QR (terminal and HTTP), reconnection with
+// backoff, and the cohort groups the bot opens (from a curator's chat or from the CLI via Agenda).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Agenda, Job } from 'agenda';
+import type { Db } from 'mongodb';
+import type { Config } from '../../config.js';
+import type { Dispatcher } from '../../delivery/dispatcher.js';
+import type { ChannelSender } from '../../delivery/ports.js';
+import type { Locale } from '../../domain/locale.js';
+import type { Participant } from '../../domain/participant.js';
+import type { Repositories } from '../../domain/repositories.js';
+import type { Engine } from '../../engine/engine.js';
+import type { Logger } from '../../logger.js';
+import { createWhatsappAdapter } from './adapter.js';
+import { CREATE_GROUP_JOB, createCohortGroup, describeCreation, type CreateGroupJobData, type GroupCreation } from './groups.js';
+import { createOutbox, DEFAULT_PACE, type Outbox, type OutboxStats, type PaceSettings } from './outbox.js';
+import { isPersonId, type WhatsappPort } from './port.js';
+import { qrForTerminal, qrHttpHandler } from './qr.js';
+import { createWhatsappSender } from './sender.js';
+import { realTimers, type Timers } from './timers.js';
+
+export { CREATE_GROUP_JOB, requestGroupCreation, type CreateGroupJobData, type GroupCreation } from './groups.js';
+export { DEFAULT_PACE, type PaceSettings } from './outbox.js';
+export type { WhatsappPort } from './port.js';
+
+/** disabled: WHATSAPP_ENABLED is off (the channel is not built; see channels/status.ts). */
+export type WhatsappState = 'starting' | 'qr' | 'running' | 'disconnected' | 'failed' | 'disabled';
+
+export interface WhatsappSettings {
+  /** The bot account's number (WHATSAPP_PHONE): wa.me links; otherwise the logged-in number is used. */
+  phone: string | undefined;
+  chromePath: string | undefined;
+  dataDir: string;
+  /** MONGODB_URI is set: the session goes to GridFS (RemoteAuth) instead of DATA_DIR (LocalAuth). */
+  remoteSession: boolean;
+  /** Required on GET /whatsapp/qr when set. */
+  qrToken: string | undefined;
+  pace: PaceSettings;
+  defaultLocale: Locale;
+}
+
+export function whatsappSettings(config: Config): WhatsappSettings {
+  return {
+    phone: config.whatsapp.phone,
+    chromePath: config.whatsapp.chromePath,
+    dataDir: config.dataDir,
+    remoteSession: config.store.mongodbUri !== undefined,
+    qrToken: config.whatsapp.qrToken,
+    pace: config.whatsapp.pace,
+    defaultLocale: config.defaultLocale,
+  };
+}
+
+export interface WhatsappChannelDeps {
+  settings: WhatsappSettings;
+  engine: Engine;
+  /** Filled in after the channel is built: the dispatcher needs this channel's sender first. */
+  dispatcher: () => Dispatcher;
+  repos: Repositories;
+  /** The store's database: the outbox, and the session when `remoteSession`. */
+  db: Db;
+  /** With it, group-creation requests stored by the CLI are carried out here. */
+  agenda?: Agenda;
+  logger: Logger;
+  /** A ready port (tests pass a fake); otherwise whatsapp-web.js is loaded at start(). */
+  port?: WhatsappPort;
+  timers?: Timers;
+  random?: () => number;
+  /** Where the login QR is drawn; the process's stdout by default. */
+  terminal?: (text: string) => void;
+}
+
+export interface WhatsappChannel {
+  readonly sender: ChannelSender;
+  readonly outbox: Outbox;
+  /**
+   * Opens WhatsApp Web in the background and returns: a QR may wait for a scan for hours, and a
+   * failure is retried with backoff here, never thrown at the caller.
+   */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  state(): WhatsappState;
+  /** For /healthz: the state and what a person should do about it. */
+  health(): { state: WhatsappState; hint?: string };
+  /** GET /whatsapp/qr: the login code as a PNG. */
+  qrHandler(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Creates (or completes) a cohort's WhatsApp group now; the client must be running. */
+  createGroup(cohortCode: string, requestedBy?: Participant): Promise<GroupCreation>;
+  stats(): Promise<OutboxStats>;
+  /** Resolves once every WhatsApp event received so far has been handled (tests). */
+  idle(): Promise<void>;
+}
+
+const RECONNECT_BASE_MS = 5_000;
+const RECONNECT_MAX_MS = 5 * 60_000;
+const WELCOME_COOLDOWN_MS = 10 * 60_000;
+
+export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChannel {
+  const { settings, repos, logger } = deps;
+  const timers = deps.timers ?? realTimers;
+  const terminal = deps.terminal ?? ((text: string) => void process.stdout.write(text));
+  let port = deps.port;
+  let state: WhatsappState = 'starting';
+  let qr: string | undefined;
+  let started = false;
+  let stopped = false;
+  let failures = 0;
+  let reconnectTimer: unknown;
+
+  const currentPort = (): WhatsappPort => {
+    if (!port) throw new Error('the WhatsApp client has not been started');
+    return port;
+  };
+  const ownPhone = () => port?.ownId()?.replace(/@.*$/, '');
+  const account = settings.phone?.replace(/\D/g, '') || 'default';
+
+  const outbox = createOutbox({
+    db: deps.db,
+    account,
+    send: (chatId, text) => currentPort().sendMessage(chatId, text),
+    pace: settings.pace,
+    timers,
+    logger: logger.child({ component: 'whatsapp-outbox' }),
+    ...(deps.random ? { random: deps.random } : {}),
+    async onUndeliverable(chatId) {
+      if (!isPersonId(chatId)) return;
+      const person = await repos.participants.findByWhatsappId(chatId);
+      if (person) await repos.participants.setUnreachable(person.id, 'whatsapp', timers.now());
+    },
+  });
+  const sender = createWhatsappSender({ outbox, botPhone: () => settings.phone ?? ownPhone(), locale: settings.defaultLocale });
+  const say = async (chatId: string, text: string) => {
+    const outcome = await sender.send(chatId, { kind: 'text', text });
+    if (!outcome.ok) logger.warn({ kind: outcome.kind }, 'a whatsapp message was not queued');
+  };
+  const createGroup = (code: string, requestedBy?: Participant, requestId?: string) =>
+    createCohortGroup({ port: currentPort, repos, send: say, logger, now: timers.now }, { code, ...(requestedBy ? { requestedBy } : {}), ...(requestId ? { requestId } : {}) });
+
+  const adapter = createWhatsappAdapter({
+    engine: deps.engine,
+    dispatcher: deps.dispatcher,
+    repos,
+    outbox,
+    port: currentPort,
+    say,
+    createGroup,
+    logger,
+    now: timers.now,
+    welcomeCooldownMs: WELCOME_COOLDOWN_MS,
+  });
+
+  function scheduleReconnect(): void {
+    // whatsapp-web.js may report one breakdown twice (auth_failure then disconnected): one retry.
+    if (stopped || reconnectTimer !== undefined) return;
+    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** failures);
+    failures += 1;
+    logger.warn({ retryInSeconds: delay / 1000, attempt: failures }, 'whatsapp will reconnect');
+    reconnectTimer = timers.setTimeout(() => {
+      reconnectTimer = undefined;
+      void connect();
+    }, delay);
+  }
+
+  async function connect(): Promise<void> {
+    if (stopped) return;
+    state = 'starting';
+    try {
+      await currentPort().initialize();
+    } catch (error) {
+      state = 'failed';
+      logger.error({ err: error }, 'whatsapp client failed to start (check CHROME_PATH and the network)');
+      await currentPort().destroy();
+      scheduleReconnect();
+    }
+  }
+
+  function wire(p: WhatsappPort): void {
+    p.on('qr', (code) => {
+      const fresh = code !== qr;
+      state = 'qr';
+      qr = code;
+      if (fresh) {
+        terminal(`\nWhatsApp: scan this code on the bot's phone (WhatsApp > Linked devices), or open GET /whatsapp/qr\n${qrForTerminal(code)}\n`);
+        logger.info('whatsapp is waiting for a QR scan (GET /whatsapp/qr)');
+      }
+    });
+    p.on('authenticated', () => {
+      qr = undefined;
+      logger.info('whatsapp session authenticated');
+    });
+    p.on('auth_failure', (message) => {
+      qr = undefined;
+      state = 'failed';
+      outbox.pause();
+      logger.error({ reason: message }, 'whatsapp refused the stored session; a new QR scan will be needed');
+      void currentPort().destroy().then(scheduleReconnect);
+    });
+    p.on('ready', () => {
+      qr = undefined;
+      state = 'running';
+      failures = 0;
+      const own = ownPhone();
+      if (settings.phone && own && settings.phone.replace(/\D/g, '') !== own) {
+        logger.warn('the logged-in WhatsApp number is not WHATSAPP_PHONE: join links point to another number');
+      }
+      outbox.resume();
+      logger.info('whatsapp channel running');
+    });
+    p.on('disconnected', (reason) => {
+      if (stopped) return;
+      state = 'disconnected';
+      outbox.pause();
+      logger.warn({ reason }, 'whatsapp disconnected');
+      void currentPort().destroy().then(scheduleReconnect);
+    });
+    p.on('message', (message) => adapter.onMessage(message));
+    p.on('group_join', (join) => adapter.onGroupJoin(join));
+  }
+
+  async function runCreateGroupJob(job: Job<CreateGroupJobData>): Promise<void> {
+    const data = job.attrs.data;
+    // Thrown, so Agenda retries with its backoff until WhatsApp is back.
+    if (state !== 'running') throw new Error(`WhatsApp is not connected (state: ${state})`);
+    const requester = data.requestedBy ? await repos.participants.findById(data.requestedBy) : undefined;
+    const result = await createGroup(data.cohortCode, requester, data.requestId);
+    logger.info({ kind: result.kind }, 'whatsapp group request handled');
+    if (requester) {
+      await deps.dispatcher().dispatch([{ to: { kind: 'participant', participantId: requester.id }, message: { kind: 'text', text: describeCreation(result, requester.locale) } }]);
+    }
+  }
+
+  if (deps.agenda) {
+    deps.agenda.define<CreateGroupJobData>(CREATE_GROUP_JOB, runCreateGroupJob, {
+      concurrency: 1,
+      // Every 1, 2, 4... minutes, at most 30 apart, for about a day: WhatsApp may be waiting for a QR scan.
+      backoff: ({ attempt }) => (attempt <= 60 ? Math.min(30 * 60_000, 60_000 * 2 ** (attempt - 1)) : null),
+    });
+  }
+
+  const hints: Record<WhatsappState, string> = {
+    starting: 'opening WhatsApp Web',
+    qr: 'scan the login QR code: terminal output or GET /whatsapp/qr',
+    running: 'logged in',
+    disconnected: 'connection lost; reconnecting with backoff',
+    failed: 'could not start or the session was refused; retrying (check CHROME_PATH and the logs)',
+    disabled: 'set WHATSAPP_ENABLED=true (and CHROME_PATH) to enable WhatsApp',
+  };
+
+  return {
+    sender,
+    outbox,
+    async start() {
+      if (started) return;
+      started = true;
+      if (!port) {
+        // Loaded only now: a bot without WhatsApp never loads whatsapp-web.js and puppeteer.
+        const { createWhatsappWebPort } = await import('./client.js');
+        port = await createWhatsappWebPort({ chromePath: settings.chromePath, dataDir: settings.dataDir, sessionDb: settings.remoteSession ? deps.db : undefined, logger });
+      }
+      wire(port);
+      void connect();
+    },
+    async stop() {
+      stopped = true;
+      if (reconnectTimer !== undefined) timers.clearTimeout(reconnectTimer);
+      await outbox.stop();
+      await adapter.idle();
+      await port?.destroy();
+      state = 'disconnected';
+    },
+    state: () => state,
+    health: () => ({ state, hint: hints[state] }),
+    qrHandler: () => qrHttpHandler({ currentQr: () => qr, state: () => state }, { token: settings.qrToken }),
+    createGroup,
+    stats: () => outbox.stats(),
+    async idle() {
+      await adapter.idle();
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// `npm run cli -- export --format xlsx|csv|json [--out FILE] [filters]`: responses with every
+// question a column, streamed to a file (or stdout) with progress on stderr.
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config.js';
+import { STAFF_ACCESS } from '../../monitoring/access.js';
+import { createExport, EXPORT_FORMATS, exportErrorText, type ExportFormat } from '../../monitoring/export.js';
+import { processOutput, type Output } from './cohort.js';
+import { cliScope, FILTER_HELP, FILTER_OPTIONS, loadCatalog, withReadStore } from './monitoring-common.js';
+
+const USAGE = `Использование: npm run cli -- export --format xlsx|csv|json [--out ФАЙЛ] [параметры]
+  Выгрузка ответов на анкеты: каждый вопрос — столбец; XLSX — лист на анкету и лист «Сводка».
+  --format ФОРМАТ          xlsx (по умолчанию), csv (одна анкета) или json
+  --out ФАЙЛ               куда записать (по умолчанию — имя по анкете и дате; «-» — в stdout)
+  --separator ; | ,        разделитель CSV (по умолчанию ;, как ждёт Excel с русской локалью)
+  --anonymised             без ФИО, телефонов, идентификаторов, организации и должности
+  --all                    и незавершённые анкеты
+  --locale ru|kk|en        язык названий столбцов (по умолчанию ru)
+${FILTER_HELP}`;
+
+export async function runExportCommand(args: string[], io: Output = processOutput): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        ...FILTER_OPTIONS,
+        format: { type: 'string', default: 'xlsx' },
+        out: { type: 'string' },
+        separator: { type: 'string', default: ';' },
+        anonymised: { type: 'boolean' },
+        all: { type: 'boolean' },
+        locale: { type: 'string', default: 'ru' },
+      },
+    });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  const format = v.format as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format)) {
+    io.err(`--format: ожидается ${EXPORT_FORMATS.join(', ')}\n`);
+    return 2;
+  }
+  if (v.separator !== ';' && v.separator !== ',') {
+    io.err('--separator: ожидается ; или ,\n');
+    return 2;
+  }
+  if (v.locale !== 'ru' && v.locale !== 'kk' && v.locale !== 'en') {
+    io.err('--locale: ожидается ru, kk или en\n');
+    return 2;
+  }
+  const locale = v.locale;
+  const separator = v.separator;
+  const config = loadConfig();
+  return withReadStore(config, io, async (store) => {
+    const scope = await cliScope(store, v, io);
+    if (!scope) return 2;
+    const { by: _by, ...exportScope } = scope;
+    const started = Date.now();
+    const progress = (done: number, total: number) => {
+      const share = total ? Math.floor((100 * done) / total) : 100;
+      io.err(`\rВыгрузка: ${done.toLocaleString('ru')} из ${total.toLocaleString('ru')} (${share}%)`);
+    };
+    const result = await createExport(
+      { models: store.models, catalog: loadCatalog(io) },
+      { format, access: STAFF_ACCESS, scope: exportScope, anonymised: v.anonymised === true, includeIncomplete: v.all === true, separator, locale, onProgress: progress },
+    );
+    if (!result.ok) {
+      io.err(`${exportErrorText(result.error, locale)}\n`);
+      return 1;
+    }
+    const out = v.out ?? result.value.filename;
+    await pipeline(result.value.stream, out === '-' ? process.stdout : createWriteStream(out));
+    io.err(`\n${out === '-' ? 'Выгрузка записана в stdout' : `Файл: ${out}`}; строк: ${result.value.total}; ${((Date.now() - started) / 1000).toFixed(1)} с${result.value.personalData ? '' : '; без персональных данных'}\n`);
+    return 0;
+  });
+}
+
+export const exportCommand = {
+  summary: 'export questionnaire responses: export --format xlsx|csv|json [--out FILE] [filters]',
+  run: (args: string[]) => runExportCommand(args),
+};

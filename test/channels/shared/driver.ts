@@ -1,0 +1,25 @@
+// One person in a private chat with the bot, on either channel. The journeys are written once
+// against this, and run on Telegram (buttons) and on WhatsApp (typed numbers): same person, same
+// answers, and the same texts back.
+import type { Participant } from '../../../src/domain/participant.js';
+
+export interface ChannelDriver {
+  readonly channel: 'telegram' | 'whatsapp';
+  /** Types a message (or a command) in the private chat. */
+  say(text: string): Promise<void>;
+  /** Picks option N (from 1) of the last question: its button in Telegram, the number in WhatsApp. */
+  choose(n: number): Promise<void>;
+  /** Picks several options of the last question (ticks and "Готово"; "1, 2"). */
+  chooseMany(ns: number[]): Promise<void>;
+  /**
+   * The bot's messages since the last input, as plain strings: what a person reads, less the
+   * channel's own way of offering the options (buttons; the numbered list and how-to-answer lines).
+   */
+  replies(): string[];
+  /** The option labels of the last question, in order. */
+  options(): string[];
+  /** Starts a flow for this person from outside (an invitation), delivered through the channel. */
+  trigger(flowId: string, data: Record<string, string>): Promise<void>;
+  participant(): Promise<Participant | undefined>;
+  close(): Promise<void>;
+}

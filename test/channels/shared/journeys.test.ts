@@ -1,0 +1,151 @@
+// One suite, two channels: the same journeys through Telegram (buttons) and WhatsApp (typed
+// numbers), asserting the same texts. A flow that works in one channel works in the other.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { t } from '../../../src/i18n/index.js';
+import type { Store } from '../../../src/store/index.js';
+import { seedCohort, type CohortFixture } from '../../support/cohort-fixture.js';
+import { Clock, testSettings } from '../../support/engine-harness.js';
+import { openTestStore } from '../../support/store.js';
+import { makeEngine } from '../whatsapp/support/testbed.js';
+import type { ChannelDriver } from './driver.js';
+import { telegramDriver } from './telegram-driver.js';
+import { plain, whatsappDriver } from './whatsapp-driver.js';
+
+const TITLE = 'Функциональная грамотность, весна 2026';
+const ru = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('ru', key, params);
+
+const channels = [
+  ['telegram', async (store: Store, clock: Clock) => telegramDriver(store, makeEngine(store, clock))],
+  ['whatsapp', async (store: Store, clock: Clock) => whatsappDriver(store, makeEngine(store, clock))],
+] as const;
+
+describe.each(channels)('on %s', (_name, open) => {
+  let store: Store;
+  let cohort: CohortFixture;
+  let d: ChannelDriver;
+
+  beforeEach(async () => {
+    store = await openTestStore();
+    cohort = await seedCohort(store);
+    d = await open(store, new Clock(new Date('2026-06-01T07:00:00Z')));
+  });
+  afterEach(async () => {
+    await d.close();
+    await store.close();
+  });
+
+  /** Code, language, consent, profile: a teacher who has just joined. */
+  async function onboard(): Promise<void> {
+    await d.say(cohort.code);
+    await d.choose(1);
+    await d.choose(1);
+    for (const answer of ['Иванова Мария Петровна', 'МОУ СОШ № 3', 'Ярославская область', 'Тутаевский район']) await d.say(answer);
+    await d.choose(1);
+    await d.say('учитель');
+    await d.say('математика');
+  }
+
+  it('onboards by course code, with consent and profile', async () => {
+    await d.say(cohort.code);
+    expect(d.replies()).toEqual([ru('onboarding.welcome', { cohortTitle: TITLE }), 'На каком языке вам удобнее общаться?']);
+    expect(d.options()).toEqual(['Русский', 'Қазақша', 'English']);
+    await d.choose(1);
+    expect(d.replies()).toEqual([ru('onboarding.consent_question', { policyUrl: testSettings.privacyPolicyUrl! })]);
+    expect(d.options()).toEqual(['Да', 'Нет']);
+    await d.choose(1);
+    expect(d.replies()).toEqual(['Как вас зовут? Напишите фамилию, имя и отчество.']);
+    await d.say('Иванова Мария Петровна');
+    expect(d.replies()).toEqual(['В какой организации вы работаете? Например: МОУ СОШ № 3 г. Тутаева.']);
+    await d.say('МОУ СОШ № 3');
+    await d.say('Ярославская область');
+    expect(d.replies()).toEqual(['Район или город?']);
+    await d.say('Тутаевский район');
+    expect(d.replies()).toEqual(['Ваша организация находится в городе или в сельской местности?']);
+    expect(d.options()).toEqual(['В городе', 'В сельской местности']);
+    await d.choose(2);
+    expect(d.replies()).toEqual(['Ваша должность? Например: учитель, методист, заместитель директора.']);
+    await d.say('учитель');
+    await d.say('математика');
+    expect(d.replies()[0]).toBe(ru('onboarding.done', { fullName: 'Иванова Мария Петровна', cohortTitle: TITLE }));
+    expect(await d.participant()).toMatchObject({
+      fullName: 'Иванова Мария Петровна',
+      organisation: 'МОУ СОШ № 3',
+      region: 'Ярославская область',
+      district: 'Тутаевский район',
+      settlementType: 'rural',
+      position: 'учитель',
+      subject: 'математика',
+      consent: { given: true },
+    });
+  });
+
+  it('answers a questionnaire, with a validation retry and a multiple choice', async () => {
+    await onboard();
+    await d.trigger('surveys', { questionnaireId: 'engine-check', occasion: 'shared', cohortId: cohort.cohortId, cohortTitle: TITLE, timeZone: 'Europe/Moscow' });
+    expect(d.replies().at(-1)).toBe('Вопрос 1 из 5\nПрименяли ли вы материалы курса на уроках?');
+    expect(d.options()).toEqual(['Да', 'Нет']);
+    await d.choose(1);
+    const lessons = 'Вопрос 2 из 5\nСколько уроков вы провели с ними?\n\nчисло от 1 до 50';
+    expect(d.replies()).toEqual([lessons]);
+    await d.say('пятьдесят два');
+    expect(d.replies()).toEqual(['Пришлите, пожалуйста, число цифрами, например 12.', lessons]);
+    await d.say('52');
+    expect(d.replies()).toEqual(['Введите число от 1 до 50.', lessons]);
+    await d.say('12');
+    expect(d.replies()).toEqual(['Вопрос 4 из 5\nКакие форматы вы использовали?']);
+    expect(d.options()).toEqual(['Групповая работа', 'Проекты', 'Цифровые сервисы', 'Другое']);
+    await d.chooseMany([1, 2]);
+    expect(d.replies()).toEqual(['Вопрос 5 из 5\nКомментарий (необязательно)']);
+    await d.say('пропустить');
+    const [summary, confirm] = d.replies();
+    expect(summary).toContain('3. Какие форматы вы использовали?\n— Групповая работа; Проекты');
+    expect(confirm).toBe('Всё верно? Отправить ответы?');
+    expect(d.options()).toEqual(['Отправить', 'Изменить ответ']);
+    await d.choose(1);
+    // The questionnaire's own closing words (its outro).
+    expect(d.replies()[0]).toBe('Спасибо за ответы!');
+    const me = await d.participant();
+    const response = await store.repositories.responses.find({ participantId: me!.id, cohortId: cohort.cohortId, questionnaireId: 'engine-check', occasion: 'shared' });
+    expect(Object.fromEntries(response!.answers.map((a) => [a.questionId, a.value]))).toMatchObject({ used: true, lessons: 12, formats: ['group', 'project'] });
+  });
+
+  it('submits an activity to the curator', async () => {
+    await onboard();
+    await d.say('/activity');
+    expect(d.replies()).toEqual(['Какое мероприятие вы провели?']);
+    expect(d.options()).toHaveLength(10);
+    await d.choose(3);
+    expect(d.replies()).toEqual(['Какого уровня было мероприятие?']);
+    await d.choose(2);
+    expect(d.replies()).toEqual(['Когда оно прошло? Напишите дату в формате дд.мм.гггг.\n\nдд.мм.гггг']);
+    await d.say('10.05.2026');
+    await d.say('Читательская грамотность на уроках математики');
+    expect(d.replies()).toEqual(['Пришлите ссылку на опубликованные материалы: пост в соцсети, страницу на сайте школы, запись.\n\nссылка, начинающаяся с https://']);
+    await d.say('https://school3.example/webinar');
+    expect(d.replies()).toEqual(['Добавить ещё одну ссылку?']);
+    await d.choose(2);
+    await d.say('пропустить');
+    const [confirm] = d.replies();
+    expect(confirm).toMatch(/^Проверьте, пожалуйста:\n\n[\s\S]*Вебинар[\s\S]*10\.05\.2026[\s\S]*https:\/\/school3\.example\/webinar[\s\S]*Отправить куратору\?$/);
+    await d.choose(1);
+    expect(d.replies()).toEqual([ru('activity.submitted'), 'Что хотите сделать?']);
+    const [activity] = await store.repositories.activities.listByCohort(cohort.cohortId);
+    expect(activity).toMatchObject({ type: 'webinar', level: 'district', title: 'Читательская грамотность на уроках математики', links: [{ url: 'https://school3.example/webinar' }], status: 'submitted' });
+  });
+
+  it('refuses a curator command to a teacher', async () => {
+    await onboard();
+    await d.say('/review');
+    expect(d.replies()).toEqual(['Эта команда доступна только кураторам и тьюторам курса.']);
+    await d.say('/consultations');
+    expect(d.replies()).toEqual(['Эта команда доступна только кураторам и тьюторам курса.']);
+  });
+});
+
+describe('reading WhatsApp replies as plain strings', () => {
+  it('drops only the numbered list and the how-to-answer lines', () => {
+    expect(plain('Вопрос?\n\nОтветьте цифрой:\n1 — Да\n2 — Нет\n\nНапишите «назад», чтобы вернуться к предыдущему вопросу.')).toBe('Вопрос?');
+    expect(plain('Когда?\n\nдд.мм.гггг\n\nНапишите «пропустить», если не хотите отвечать на этот вопрос.')).toBe('Когда?\n\nдд.мм.гггг');
+    expect(plain('Текст\n\nбез списка')).toBe('Текст\n\nбез списка');
+  });
+});
