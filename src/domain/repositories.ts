@@ -89,6 +89,8 @@ export interface ParticipantRepository {
   updateProfile(id: string, patch: ParticipantProfilePatch): Promise<Result<Participant, IdentityConflict> | undefined>;
   recordConsent(id: string, policyVersion: string, at: Date): Promise<Participant | undefined>;
   withdrawConsent(id: string, at: Date): Promise<Participant | undefined>;
+  /** Asked and said no (someone the centre imported): recorded so nothing is sent to them. */
+  refuseConsent(id: string, policyVersion: string, at: Date): Promise<Participant | undefined>;
   setRemindersOptOut(id: string, at: Date | null): Promise<Participant | undefined>;
   /** "Delete my data": personal fields removed, the anonymous record kept for aggregates. */
   anonymise(id: string, at: Date): Promise<Participant | undefined>;

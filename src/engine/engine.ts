@@ -173,6 +173,14 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
     }
 
     const text = payload.text;
+    // Someone the centre imported is known but has not agreed to anything yet: consent comes first.
+    if (!inFlow && turn.participant && !turn.participant.consent?.given && !/^\/start\b/i.test(text.trim())) {
+      const enrollment = (await services.repos.enrollments.listByParticipant(turn.participant.id)).find((e) => e.status === 'active');
+      const cohort = enrollment ? await services.repos.cohorts.findById(enrollment.cohortId) : undefined;
+      if (cohort && !cohort.curatorIds.includes(turn.participant.id) && !cohort.tutorIds.includes(turn.participant.id)) {
+        return runner.start(turn, 'onboarding', { code: cohort.code });
+      }
+    }
     const slash = /^\/([A-Za-z_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(text.trim());
     if (slash) return command(turn, slash[1]!.toLowerCase(), slash[2] ?? '');
     const keyword = keywords.get(normalise(text));
@@ -184,6 +192,10 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
       return command(turn, keyword, '');
     }
     if (inFlow) return runner.answer(turn, { input: { text } });
+    // A known person who types a course code (what a wa.me link sends) joins that course.
+    if (turn.participant && COHORT_CODE.test(text.trim()) && (await services.repos.cohorts.findByCode(text.trim()))) {
+      return runner.start(turn, 'onboarding', { code: text.trim() });
+    }
     if (!turn.participant) {
       // Codes are Latin letters, digits and dashes; "Здравствуйте" is a greeting, not a wrong code.
       const code = text.trim();

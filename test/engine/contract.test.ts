@@ -40,15 +40,46 @@ describe('engine contract', () => {
     expect(activity).toMatchObject({ title: '{"$gt": ""}', note: '$set', links: [{ url: 'https://example.org/$where' }] });
   });
 
-  it('recognises an imported teacher on WhatsApp by the phone in their id', async () => {
+  it('recognises an imported teacher on WhatsApp by the phone in their id, and asks consent before anything else', async () => {
     const repos = bed.store.repositories;
-    const imported = await repos.participants.create({ fullName: 'Жумабаева Гульнара', phone: '+77015550011', locale: 'kk' });
+    const imported = await repos.participants.create({
+      fullName: 'Жумабаева Гульнара', phone: '+77015550011', locale: 'kk', organisation: '№ 5 мектеп', region: 'Ақмола облысы',
+      settlementType: 'rural', position: 'мұғалім', subject: 'математика',
+    });
     if (!imported.ok) throw new Error('fixture');
     await repos.enrollments.enroll({ participantId: imported.value.id, cohortId: bed.cohort.cohortId, at: bed.h.clock.now() });
     const teacher = bed.h.actor('Гульнара', { channel: 'whatsapp', id: '77015550011@c.us' });
     await teacher.say('мәзір');
-    expect(teacher.lastPrompt().text).toBe('Не істегіңіз келеді?');
     expect((await repos.participants.findById(imported.value.id))?.whatsappId).toBe('77015550011@c.us');
+    expect(teacher.lastPrompt().text).toBe('Қай тілде сөйлескен ыңғайлы?');
+    await teacher.press('Қазақша');
+    await teacher.press('Иә');
+    // The centre's import already holds the whole profile: nothing is asked twice.
+    expect(teacher.inbox.at(-2)?.text).toMatch(/^Рақмет, Жумабаева Гульнара!/);
+    expect(teacher.lastPrompt().text).toBe('Не істегіңіз келеді?');
+    expect((await repos.participants.findById(imported.value.id))?.consent).toMatchObject({ given: true, policyVersion: 'test-1' });
+  });
+
+  it('keeps an imported teacher who refuses consent marked as refusing, and forgets the conversation', async () => {
+    const repos = bed.store.repositories;
+    const imported = await repos.participants.create({ fullName: 'Ким Виктор', phone: '+77015550012', locale: 'ru' });
+    if (!imported.ok) throw new Error('fixture');
+    await repos.enrollments.enroll({ participantId: imported.value.id, cohortId: bed.cohort.cohortId, at: bed.h.clock.now() });
+    const teacher = bed.h.actor('Виктор', { channel: 'whatsapp', id: '77015550012@c.us' });
+    await teacher.say(bed.cohort.code);
+    await teacher.press('Русский');
+    await teacher.press('Нет');
+    expect((await repos.participants.findById(imported.value.id))?.consent).toMatchObject({ given: false });
+    expect(await bed.store.sessions.load('whatsapp', teacher.id)).toBeUndefined();
+  });
+
+  it('lets a known teacher join another course by typing its code', async () => {
+    const { actor } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, { fullName: 'Иванова Мария' });
+    const repos = bed.store.repositories;
+    const other = await repos.cohorts.upsertByCode({ code: 'AUTUMN26', programmeId: (await repos.cohorts.findById(bed.cohort.cohortId))!.programmeId, title: 'Осень 2026', courseStart: new Date('2026-09-01'), courseEnd: new Date('2026-09-20'), timeZone: 'Europe/Moscow', locale: 'ru' });
+    await actor.say('autumn26');
+    expect(actor.inbox[0]?.text).toBe('Вы присоединились к курсу «Осень 2026».');
+    expect(await repos.enrollments.find((await repos.participants.findByTelegramId(Number(actor.id)))!.id, other.cohort.id)).toBeDefined();
   });
 
   it('greets a newcomer in the cohort group and ignores chatter', async () => {

@@ -28,7 +28,10 @@ export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> =
       const cohort = await turn.services.repos.cohorts.findById(text(run, 'cohortId'));
       run.data.fullName = p.fullName ?? '';
       if (cohort && (cohort.curatorIds.includes(p.id) || cohort.tutorIds.includes(p.id))) return 'staff';
-      return 'known';
+      if (p.consent?.given) return 'known';
+      // Imported by the centre, never asked: consent first, and the profile only where it is missing.
+      run.data.profileComplete = Boolean(p.fullName && p.organisation && p.region && p.settlementType && p.position && p.subject);
+      return undefined;
     },
 
     async enroll(turn, run) {
@@ -55,6 +58,17 @@ export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> =
 
     async create_participant(turn, run) {
       const { event, services } = turn;
+      if (turn.participant) {
+        // Known already (imported): this is their consent, and their enrollment if it was missing.
+        const now = services.now();
+        turn.participant = (await services.repos.participants.recordConsent(turn.participant.id, services.settings.privacyPolicyVersion, now)) ?? turn.participant;
+        await services.repos.enrollments.enroll({ participantId: turn.participant.id, cohortId: text(run, 'cohortId'), at: now });
+        await services.repos.audit.record({
+          at: now, actor: turn.participant.id, action: 'consent.given', subjectType: 'participant', subjectId: turn.participant.id,
+          cohortId: text(run, 'cohortId'), details: { policyVersion: services.settings.privacyPolicyVersion, channel: event.channel },
+        });
+        return 'created';
+      }
       const identity =
         event.channel === 'telegram'
           ? { telegramId: Number(event.from.id), ...(event.from.username ? { telegramUsername: event.from.username } : {}) }
@@ -93,8 +107,14 @@ export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> =
       return undefined;
     },
 
-    /** Consent refused: nothing about the person is kept, not even the conversation. */
+    /**
+     * Consent refused: nothing the bot learnt is kept, not even the conversation. Someone the centre
+     * imported keeps their record, marked as refusing, so nothing is sent to them.
+     */
     async forget_me(turn) {
+      if (turn.participant) {
+        await turn.services.repos.participants.refuseConsent(turn.participant.id, turn.services.settings.privacyPolicyVersion, turn.services.now());
+      }
       turn.forget = true;
       return undefined;
     },

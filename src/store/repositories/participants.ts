@@ -72,6 +72,8 @@ export function createParticipantRepository(model: Model<ParticipantDoc>): Parti
     },
     recordConsent: (id, policyVersion, at) =>
       update(id, { $set: { consent: { given: true, at, policyVersion } } }),
+    refuseConsent: (id, policyVersion, at) =>
+      update(id, { $set: { consent: { given: false, at, policyVersion } } }),
     withdrawConsent: (id, at) =>
       update(id, { $set: { 'consent.given': false, 'consent.withdrawnAt': at } }),
     setRemindersOptOut: (id, at) =>
