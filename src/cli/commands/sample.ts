@@ -17,7 +17,8 @@ const USAGE = `Использование: npm run cli -- sample --size N --seed
 ${FILTER_HELP}`;
 
 const pct = (x: number) => `${(Math.round(x * 1000) / 10).toString().replace('.', ',')}%`;
-const label = (v: string | null) => v ?? 'не указано';
+const SETTLEMENT: Record<string, string> = { urban: 'город', rural: 'село' };
+const label = (v: string | null) => (v === null ? 'не указано' : (SETTLEMENT[v] ?? v));
 
 export async function runSampleCommand(args: string[], io: Output = processOutput): Promise<number> {
   let parsed;

@@ -1,0 +1,502 @@
+// Runs the monitoring pipelines and turns their raw groups into labelled rows. The arithmetic is
+// in the pipelines; here only ratios of two pipelines' counts (e.g. completed / enrolled) and labels.
+import { Types, type Model } from 'mongoose';
+import { ACTIVITY_LEVELS, ACTIVITY_TYPES, type ActivityLevel, type ActivityType } from '../domain/activity.js';
+import type { Locale } from '../domain/locale.js';
+import { SETTLEMENT_TYPES } from '../domain/participant.js';
+import { catalogs, t, type MessageKey } from '../i18n/index.js';
+import { displayAnswer, localized, type Question, type QuestionnaireCatalog } from '../questionnaires/index.js';
+import type { Models } from '../store/models/index.js';
+import {
+  answerStatsPipeline,
+  activityKindsPipeline,
+  activityTeachersPipeline,
+  consultationPipeline,
+  distributionPipeline,
+  enrolledPipeline,
+  likertPipeline,
+  responseCountsPipeline,
+  stagePipeline,
+  type LikertScale,
+  type Pipeline,
+} from './pipelines.js';
+import { distributionQuestions, likertScales, questionnaireTitle, questionsOf, type QuestionInfo } from './questions.js';
+import type { Dimension, Scope } from './scope.js';
+
+export interface AggregateDeps {
+  models: Models;
+  catalog: QuestionnaireCatalog;
+}
+
+/** A segment of a breakdown; `key` null is "not specified", or the total when there is no breakdown. */
+export interface Group {
+  key: string | null;
+  label: string;
+}
+
+export interface ResponseRateRow {
+  questionnaireId: string;
+  title: string;
+  occasion: string;
+  group: Group;
+  enrolled: number;
+  started: number;
+  completed: number;
+  /** completed / enrolled; null without enrolled teachers. */
+  rate: number | null;
+}
+
+export interface ValueCount {
+  value: string | number | boolean;
+  label: string;
+  count: number;
+  /** Of the teachers who answered the question (a multiple choice can add up to more than 1). */
+  share: number;
+}
+
+export interface DistributionRow {
+  questionnaireId: string;
+  questionId: string;
+  text: string;
+  type: Question['type'];
+  group: Group;
+  answered: number;
+  values: ValueCount[];
+  ranks?: { option: string; label: string; rankedBy: number; meanPlace: number; firstPlaces: number }[];
+  number?: { mean: number; min: number; max: number };
+}
+
+export interface LikertRow {
+  questionnaireId: string;
+  questionId: string;
+  text: string;
+  group: Group;
+  scaleMax: number;
+  count: number;
+  mean: number;
+  median: number;
+  top2: number;
+  top2Share: number;
+  points: { value: number; count: number; share: number }[];
+}
+
+export interface ActivityRow {
+  group: Group;
+  enrolled: number;
+  teachersReporting: number;
+  teachersWithAccepted: number;
+  teachersWithRequired: number;
+  /** teachersWithRequired / enrolled. */
+  requiredShare: number | null;
+  submitted: number;
+  accepted: number;
+  /** accepted / enrolled. */
+  acceptedPerTeacher: number | null;
+}
+
+export interface ActivityKindRow {
+  type: ActivityType;
+  typeLabel: string;
+  level: ActivityLevel;
+  levelLabel: string;
+  group: Group;
+  submitted: number;
+  accepted: number;
+  returned: number;
+}
+
+export interface StageRow {
+  stage: number;
+  label: string;
+  group: Group;
+  teachers: number;
+  completed: number;
+  inProgress: number;
+  notStarted: number;
+  completedShare: number | null;
+}
+
+export interface ConsultationRow {
+  topic: string;
+  label: string;
+  group: Group;
+  requests: number;
+  open: number;
+  closed: number;
+  meanHours: number | null;
+  medianHours: number | null;
+}
+
+export interface Aggregates {
+  scope: Scope;
+  responseRate: ResponseRateRow[];
+  distributions: DistributionRow[];
+  likert: LikertRow[];
+  activities: ActivityRow[];
+  activityKinds: ActivityKindRow[];
+  stages: StageRow[];
+  consultations: ConsultationRow[];
+}
+
+type Raw = Record<string, unknown>;
+
+async function run(model: Pick<Model<unknown>, 'collection'>, pipeline: Pipeline): Promise<Raw[]> {
+  // The native driver: mongoose would cast nothing here anyway, and raw documents are cheaper.
+  return (await model.collection.aggregate(pipeline, { allowDiskUse: true }).toArray()) as Raw[];
+}
+
+function keyOf(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'object' && 'toHexString' in value && typeof value.toHexString === 'function') return String(value.toHexString());
+  return String(value);
+}
+
+const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+const numOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
+
+/** Labels segments: cohort and programme ids become codes, urban/rural words, null "not specified". */
+export class GroupLabeller {
+  private constructor(
+    private readonly by: Dimension | undefined,
+    private readonly locale: Locale,
+    private readonly names: Map<string, string>,
+  ) {}
+
+  static async create(models: Models, by: Dimension | undefined, locale: Locale): Promise<GroupLabeller> {
+    const names = new Map<string, string>();
+    if (by === 'cohort') {
+      for (const c of await models.cohort.find({}, { code: 1, title: 1 }).lean()) names.set(c._id.toHexString(), `${c.code} «${c.title}»`);
+    } else if (by === 'programme') {
+      for (const p of await models.programme.find({}, { code: 1, title: 1 }).lean()) names.set(p._id.toHexString(), `${p.code} «${p.title}»`);
+    }
+    return new GroupLabeller(by, locale, names);
+  }
+
+  group(raw: unknown): Group {
+    const key = keyOf(raw);
+    if (this.by === undefined) return { key: null, label: t(this.locale, 'monitoring.total') };
+    if (key === null) return { key, label: t(this.locale, 'monitoring.not_specified') };
+    if (this.by === 'settlementType' && (SETTLEMENT_TYPES as readonly string[]).includes(key)) {
+      return { key, label: t(this.locale, `monitoring.settlement_${key}` as MessageKey) };
+    }
+    return { key, label: this.names.get(key) ?? key };
+  }
+}
+
+const groupOrder = (a: Group, b: Group) => (a.key === b.key ? 0 : a.key === null ? 1 : b.key === null ? -1 : a.label.localeCompare(b.label, 'ru'));
+
+async function enrolledBy(models: Models, scope: Scope): Promise<Map<string | null, number>> {
+  const rows = await run(models.enrollment, enrolledPipeline(scope));
+  return new Map(rows.map((r) => [keyOf(r._id), num(r.enrolled)]));
+}
+
+export async function responseRate(deps: AggregateDeps, scope: Scope, locale: Locale, labels?: GroupLabeller): Promise<ResponseRateRow[]> {
+  const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
+  const [enrolled, counts] = await Promise.all([enrolledBy(deps.models, scope), run(deps.models.response, responseCountsPipeline(scope))]);
+  return counts
+    .map((r) => {
+      const id = r._id as { questionnaireId: string; occasion: string; dim: unknown };
+      const group = labeller.group(id.dim);
+      const n = enrolled.get(group.key) ?? 0;
+      const completed = num(r.completed);
+      return {
+        questionnaireId: id.questionnaireId,
+        title: questionnaireTitle(deps.catalog, id.questionnaireId, locale),
+        occasion: id.occasion,
+        group,
+        enrolled: n,
+        started: num(r.started),
+        completed,
+        rate: ratio(completed, n),
+      };
+    })
+    .filter((r) => r.started > 0 || r.completed > 0)
+    .sort((a, b) => a.questionnaireId.localeCompare(b.questionnaireId) || a.occasion.localeCompare(b.occasion) || groupOrder(a.group, b.group));
+}
+
+/** Questionnaires with completed responses in scope (or the one asked for). */
+export async function questionnairesInScope(models: Models, scope: Scope): Promise<string[]> {
+  if (scope.questionnaireId) return [scope.questionnaireId];
+  const ids = await models.response.collection.distinct('questionnaireId', {
+    status: 'completed',
+    ...(scope.cohortIds ? { cohortId: { $in: scope.cohortIds.map((id) => new Types.ObjectId(id)) } } : {}),
+    ...(scope.questionnaireVersion !== undefined ? { questionnaireVersion: scope.questionnaireVersion } : {}),
+  });
+  return (ids as string[]).sort();
+}
+
+export async function distributions(deps: AggregateDeps, scope: Scope, locale: Locale, labels?: GroupLabeller): Promise<DistributionRow[]> {
+  const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
+  const out: DistributionRow[] = [];
+  for (const questionnaireId of await questionnairesInScope(deps.models, scope)) {
+    const infos = questionsOf(deps.catalog, questionnaireId, scope.questionnaireVersion);
+    const wanted = distributionQuestions(infos);
+    if (wanted.counted.length === 0) continue;
+    const [facets] = await run(deps.models.response, distributionPipeline({ ...scope, questionnaireId }, wanted));
+    if (facets) out.push(...parseDistributions(facets, questionnaireId, infos, labeller, locale));
+  }
+  return out;
+}
+
+function parseDistributions(facets: Raw, questionnaireId: string, infos: QuestionInfo[], labeller: GroupLabeller, locale: Locale): DistributionRow[] {
+  const rows = new Map<string, DistributionRow>();
+  const byQuestion = new Map(infos.map((i) => [i.question.id, i.question]));
+  const rowFor = (raw: { q: string; dim: unknown }): DistributionRow | undefined => {
+    const question = byQuestion.get(raw.q);
+    if (!question) return undefined;
+    const group = labeller.group(raw.dim);
+    const key = `${raw.q}\u0000${group.key ?? ''}`;
+    let row = rows.get(key);
+    if (!row) {
+      row = { questionnaireId, questionId: raw.q, text: localized(question.text, locale), type: question.type, group, answered: 0, values: [] };
+      rows.set(key, row);
+    }
+    return row;
+  };
+  for (const a of facets.answered as Raw[]) {
+    const row = rowFor(a._id as { q: string; dim: unknown });
+    if (row) row.answered = num(a.n);
+  }
+  for (const v of facets.values as Raw[]) {
+    const id = v._id as { q: string; dim: unknown; v: string | number | boolean };
+    const row = rowFor(id);
+    if (!row) continue;
+    const question = byQuestion.get(id.q)!;
+    row.values.push({ value: id.v, label: optionLabel(question, id.v, locale), count: num(v.n), share: 0 });
+  }
+  for (const r of facets.ranks as Raw[]) {
+    const id = r._id as { q: string; dim: unknown; o: string };
+    const row = rowFor(id);
+    if (!row) continue;
+    const n = num(r.n);
+    (row.ranks ??= []).push({
+      option: id.o,
+      label: optionLabel(byQuestion.get(id.q)!, id.o, locale),
+      rankedBy: n,
+      meanPlace: n > 0 ? num(r.placeSum) / n : 0,
+      firstPlaces: num(r.first),
+    });
+  }
+  for (const r of facets.numbers as Raw[]) {
+    const row = rowFor(r._id as { q: string; dim: unknown });
+    if (row) row.number = { mean: num(r.mean), min: num(r.min), max: num(r.max) };
+  }
+  const order = new Map(infos.map((i, index) => [i.question.id, index]));
+  for (const row of rows.values()) {
+    for (const v of row.values) v.share = row.answered > 0 ? v.count / row.answered : 0;
+    const question = byQuestion.get(row.questionId)!;
+    row.values.sort((a, b) => valueOrder(question, a.value) - valueOrder(question, b.value));
+    row.ranks?.sort((a, b) => a.meanPlace - b.meanPlace || a.option.localeCompare(b.option));
+  }
+  return [...rows.values()].sort((a, b) => order.get(a.questionId)! - order.get(b.questionId)! || groupOrder(a.group, b.group));
+}
+
+function optionLabel(question: Question, value: string | number | boolean, locale: Locale): string {
+  if (question.type === 'multiple_choice' || question.type === 'ranking') return displayAnswer({ ...question, type: 'single_choice', other: question.type === 'multiple_choice' ? question.other : false } as Question, String(value), locale);
+  if (question.type === 'likert') return displayAnswer(question, Number(value), locale);
+  return displayAnswer(question, value, locale);
+}
+
+/** Options in the questionnaire's order, scale points and numbers ascending, yes before no. */
+function valueOrder(question: Question, value: unknown): number {
+  if ('options' in question) {
+    const i = question.options.findIndex((o) => o.id === value);
+    return i === -1 ? question.options.length : i;
+  }
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 0 : 1;
+  return 0;
+}
+
+export async function likert(deps: AggregateDeps, scope: Scope, locale: Locale, labels?: GroupLabeller): Promise<LikertRow[]> {
+  const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
+  const out: LikertRow[] = [];
+  for (const questionnaireId of await questionnairesInScope(deps.models, scope)) {
+    const infos = questionsOf(deps.catalog, questionnaireId, scope.questionnaireVersion);
+    const scales = likertScales(infos);
+    if (scales.length === 0) continue;
+    const rows = await run(deps.models.response, likertPipeline({ ...scope, questionnaireId }, scales));
+    out.push(...parseLikert(rows, questionnaireId, infos, scales, labeller, locale));
+  }
+  return out;
+}
+
+function parseLikert(rows: Raw[], questionnaireId: string, infos: QuestionInfo[], scales: LikertScale[], labeller: GroupLabeller, locale: Locale): LikertRow[] {
+  const order = new Map(infos.map((i, index) => [i.question.id, index]));
+  const parsed = rows.map((r): LikertRow => {
+    const id = r._id as { q: string; dim: unknown };
+    const info = infos.find((i) => i.question.id === id.q)!;
+    const count = num(r.count);
+    return {
+      questionnaireId,
+      questionId: id.q,
+      text: localized(info.question.text, locale),
+      group: labeller.group(id.dim),
+      scaleMax: scales.find((s) => s.questionId === id.q)!.max,
+      count,
+      mean: num(r.mean),
+      median: num(r.median),
+      top2: num(r.top2),
+      top2Share: num(r.top2Share),
+      points: (r.points as { v: number; n: number }[]).map((p) => ({ value: p.v, count: p.n, share: count > 0 ? p.n / count : 0 })),
+    };
+  });
+  return parsed.sort((a, b) => order.get(a.questionId)! - order.get(b.questionId)! || groupOrder(a.group, b.group));
+}
+
+/** Distributions and Likert statistics from one counting pass per questionnaire. */
+export async function answerStats(deps: AggregateDeps, scope: Scope, locale: Locale, labels?: GroupLabeller): Promise<{ distributions: DistributionRow[]; likert: LikertRow[] }> {
+  const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
+  const result = { distributions: [] as DistributionRow[], likert: [] as LikertRow[] };
+  for (const questionnaireId of await questionnairesInScope(deps.models, scope)) {
+    const infos = questionsOf(deps.catalog, questionnaireId, scope.questionnaireVersion);
+    const wanted = distributionQuestions(infos);
+    const scales = likertScales(infos);
+    if (wanted.counted.length === 0) continue;
+    const [facets] = await run(deps.models.response, answerStatsPipeline({ ...scope, questionnaireId }, wanted, scales));
+    if (!facets) continue;
+    result.distributions.push(...parseDistributions(facets, questionnaireId, infos, labeller, locale));
+    result.likert.push(...parseLikert(facets.likert as Raw[], questionnaireId, infos, scales, labeller, locale));
+  }
+  return result;
+}
+
+export async function activities(deps: AggregateDeps, scope: Scope, locale: Locale, labels?: GroupLabeller): Promise<ActivityRow[]> {
+  const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
+  const [enrolled, rows] = await Promise.all([enrolledBy(deps.models, scope), run(deps.models.activity, activityTeachersPipeline(scope))]);
+  const byKey = new Map(rows.map((r) => [keyOf(r._id), r]));
+  const keys = new Set<string | null>([...enrolled.keys(), ...byKey.keys()]);
+  if (scope.by === undefined) keys.add(null);
+  return [...keys]
+    .map((key): ActivityRow => {
+      const r = byKey.get(key) ?? {};
+      const n = enrolled.get(key) ?? 0;
+      const accepted = num(r.accepted);
+      const withRequired = num(r.teachersWithRequired);
+      return {
+        group: labeller.group(key),
+        enrolled: n,
+        teachersReporting: num(r.teachersReporting),
+        teachersWithAccepted: num(r.teachersWithAccepted),
+        teachersWithRequired: withRequired,
+        requiredShare: ratio(withRequired, n),
+        submitted: num(r.submitted),
+        accepted,
+        acceptedPerTeacher: ratio(accepted, n),
+      };
+    })
+    .sort((a, b) => groupOrder(a.group, b.group));
+}
+
+export async function activityKinds(deps: AggregateDeps, scope: Scope, locale: Locale, labels?: GroupLabeller): Promise<ActivityKindRow[]> {
+  const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
+  const rows = await run(deps.models.activity, activityKindsPipeline(scope));
+  return rows
+    .map((r): ActivityKindRow => {
+      const id = r._id as { type: ActivityType; level: ActivityLevel; dim: unknown };
+      return {
+        type: id.type,
+        typeLabel: t(locale, `activity.type_${id.type}` as MessageKey),
+        level: id.level,
+        levelLabel: t(locale, `activity.level_${id.level}` as MessageKey),
+        group: labeller.group(id.dim),
+        submitted: num(r.submitted),
+        accepted: num(r.accepted),
+        returned: num(r.returned),
+      };
+    })
+    .sort(
+      (a, b) =>
+        ACTIVITY_TYPES.indexOf(a.type) - ACTIVITY_TYPES.indexOf(b.type) ||
+        ACTIVITY_LEVELS.indexOf(a.level) - ACTIVITY_LEVELS.indexOf(b.level) ||
+        groupOrder(a.group, b.group),
+    );
+}
+
+export async function stages(deps: AggregateDeps, scope: Scope, locale: Locale, labels?: GroupLabeller): Promise<StageRow[]> {
+  const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
+  const rows = await run(deps.models.enrollment, stagePipeline(scope));
+  return rows
+    .map((r): StageRow => {
+      const id = r._id as { stage: number; dim: unknown };
+      const teachers = num(r.teachers);
+      const completed = num(r.completed);
+      const inProgress = num(r.inProgress);
+      return {
+        stage: id.stage,
+        label: `${t(locale, 'monitoring.stage_label', { stage: id.stage })}: ${t(locale, `progress.stage_${id.stage}` as MessageKey)}`,
+        group: labeller.group(id.dim),
+        teachers,
+        completed,
+        inProgress,
+        notStarted: teachers - completed - inProgress,
+        completedShare: ratio(completed, teachers),
+      };
+    })
+    .sort((a, b) => a.stage - b.stage || groupOrder(a.group, b.group));
+}
+
+const TOPIC_KEYS = ['methods', 'assessment', 'planning', 'publication', 'digital'] as const;
+
+/** Every translation of a consultation topic, mapped to its key; "other" shares the activity word. */
+export function consultationTopicAliases(): Record<string, string> {
+  const aliases: Record<string, string> = {};
+  for (const catalog of Object.values(catalogs)) {
+    for (const key of TOPIC_KEYS) {
+      const text = catalog.consultation?.[`topic_${key}`];
+      if (typeof text === 'string' && text) aliases[text] = key;
+    }
+    const other = catalog.activity?.type_other;
+    if (typeof other === 'string' && other) aliases[other] = 'other';
+  }
+  return aliases;
+}
+
+function topicLabel(topic: string, locale: Locale): string {
+  if ((TOPIC_KEYS as readonly string[]).includes(topic)) return t(locale, `consultation.topic_${topic}` as MessageKey);
+  if (topic === 'other') return t(locale, 'activity.type_other');
+  return topic;
+}
+
+export async function consultations(deps: AggregateDeps, scope: Scope, locale: Locale, labels?: GroupLabeller): Promise<ConsultationRow[]> {
+  const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
+  const rows = await run(deps.models.consultation, consultationPipeline(scope, consultationTopicAliases()));
+  return rows.map((r): ConsultationRow => {
+    const id = r._id as { topic: string; dim: unknown };
+    const requests = num(r.requests);
+    return {
+      topic: id.topic,
+      label: topicLabel(id.topic, locale),
+      group: labeller.group(id.dim),
+      requests,
+      open: num(r.open),
+      closed: num(r.closedCount),
+      meanHours: numOrNull(r.meanHours),
+      medianHours: numOrNull(r.medianHours),
+    };
+  });
+}
+
+/** Every aggregate for one scope; what the summary sheet, the JSON export and the report show. */
+export async function computeAggregates(deps: AggregateDeps, scope: Scope, locale: Locale): Promise<Aggregates> {
+  const labels = await GroupLabeller.create(deps.models, scope.by, locale);
+  // One after the other: on the embedded store they share one event loop, and on a real server
+  // a burst of parallel aggregations from one export is not worth the load.
+  const responseRateRows = await responseRate(deps, scope, locale, labels);
+  const { distributions: distributionRows, likert: likertRows } = await answerStats(deps, scope, locale, labels);
+  const activityRows = await activities(deps, scope, locale, labels);
+  const kindRows = await activityKinds(deps, scope, locale, labels);
+  const stageRows = await stages(deps, scope, locale, labels);
+  const consultationRows = await consultations(deps, scope, locale, labels);
+  return {
+    scope,
+    responseRate: responseRateRows,
+    distributions: distributionRows,
+    likert: likertRows,
+    activities: activityRows,
+    activityKinds: kindRows,
+    stages: stageRows,
+    consultations: consultationRows,
+  };
+}

@@ -1,0 +1,525 @@
+// Response exports: CSV, XLSX and JSON, streamed from a store cursor so memory does not grow with
+// the number of responses (only with the number of participants, whose profiles are held in a
+// map while rows are written). Every question is a column; a multiple choice reads "a; b" in one
+// cell. Personal data appear only where the access allows and the export is not anonymised.
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { Types } from 'mongoose';
+import type { Locale } from '../domain/locale.js';
+import { err, ok, type Result } from '../domain/result.js';
+import { t, type MessageKey } from '../i18n/index.js';
+import { displayAnswer, localized, type Question, type QuestionnaireCatalog } from '../questionnaires/index.js';
+import type { Models } from '../store/models/index.js';
+import type { ResponseDoc } from '../store/models/response.js';
+import { maySeePersonalData, type Access } from './access.js';
+import { computeAggregates } from './aggregates.js';
+import { questionnaireTitle, questionsOf } from './questions.js';
+import { safeCell, safeCellText, stripInvisible, type CellValue } from './sanitize.js';
+import type { Scope } from './scope.js';
+import { summaryTables, type Table } from './tables.js';
+
+export const EXPORT_FORMATS = ['csv', 'xlsx', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  json: 'application/json; charset=utf-8',
+};
+
+export interface ExportDeps {
+  models: Models;
+  catalog: QuestionnaireCatalog;
+  now?: () => Date;
+}
+
+export interface ExportOptions {
+  format: ExportFormat;
+  access: Access;
+  /** Already restricted to the cohorts the access allows. */
+  scope: Omit<Scope, 'by'>;
+  /** Drops names, phones, channel ids, organisation and position, and the participant id. */
+  anonymised?: boolean;
+  /** In-progress and abandoned responses too (default: completed only). */
+  includeIncomplete?: boolean;
+  separator?: ',' | ';';
+  locale?: Locale;
+  /** Called every few hundred rows and at the end. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ExportFile {
+  filename: string;
+  contentType: string;
+  stream: Readable;
+  /** Response rows the stream will hold. */
+  total: number;
+  personalData: boolean;
+}
+
+export type ExportError =
+  | { kind: 'no_data' }
+  | { kind: 'pick_questionnaire'; questionnaireIds: string[] };
+
+interface ParticipantRow {
+  fullName?: string | null;
+  phone?: string | null;
+  telegramId?: number | null;
+  telegramUsername?: string | null;
+  whatsappId?: string | null;
+  organisation?: string | null;
+  position?: string | null;
+  region?: string | null;
+  district?: string | null;
+  settlementType?: string | null;
+  subject?: string | null;
+  anonymisedAt?: Date | null;
+  consent?: { withdrawnAt?: Date | null } | null;
+}
+
+interface CohortRow {
+  code: string;
+  title: string;
+  timeZone: string;
+  programme?: { code: string; title: string; direction: string };
+}
+
+interface Context {
+  cohorts: Map<string, CohortRow>;
+  participants: Map<string, ParticipantRow>;
+}
+
+interface SheetPlan {
+  questionnaireId: string;
+  title: string;
+  /** Every question a column: the catalog's, then any answered question the catalog lacks. */
+  columns: AnswerColumn[];
+  total: number;
+}
+
+interface AnswerColumn {
+  id: string;
+  /** Absent when no loaded version defines the question: the raw value is shown. */
+  question?: Question;
+}
+
+const oid = (hex: string) => new Types.ObjectId(hex);
+const PROGRESS_EVERY = 500;
+
+function responseFilter(scope: ExportOptions['scope'], includeIncomplete: boolean, questionnaireId?: string): Record<string, unknown> {
+  const period = scope.from || scope.to ? { ...(scope.from ? { $gte: scope.from } : {}), ...(scope.to ? { $lt: scope.to } : {}) } : undefined;
+  return {
+    ...(scope.cohortIds ? { cohortId: { $in: scope.cohortIds.map(oid) } } : {}),
+    ...(questionnaireId ?? scope.questionnaireId ? { questionnaireId: questionnaireId ?? scope.questionnaireId } : {}),
+    ...(scope.questionnaireVersion !== undefined ? { questionnaireVersion: scope.questionnaireVersion } : {}),
+    ...(includeIncomplete
+      ? period ? { startedAt: period } : {}
+      : { status: 'completed', ...(period ? { completedAt: period } : {}) }),
+  };
+}
+
+async function loadContext(models: Models, scope: ExportOptions['scope']): Promise<Context> {
+  const cohortFilter = scope.cohortIds ? { _id: { $in: scope.cohortIds.map(oid) } } : {};
+  const cohortDocs = await models.cohort.collection.find(cohortFilter, { projection: { code: 1, title: 1, timeZone: 1, programmeId: 1 } }).toArray();
+  const programmes = new Map(
+    (await models.programme.collection.find({}, { projection: { code: 1, title: 1, direction: 1 } }).toArray()).map((p) => [
+      String(p._id),
+      { code: String(p.code), title: String(p.title), direction: String(p.direction) },
+    ]),
+  );
+  const cohorts = new Map<string, CohortRow>(
+    cohortDocs.map((c) => [String(c._id), { code: String(c.code), title: String(c.title), timeZone: String(c.timeZone), programme: programmes.get(String(c.programmeId)) }]),
+  );
+  // Profiles of everyone enrolled in scope: bounded by the number of teachers, not of responses.
+  const enrolled = scope.cohortIds
+    ? await models.enrollment.collection.distinct('participantId', { cohortId: { $in: scope.cohortIds.map(oid) } })
+    : undefined;
+  const participants = new Map<string, ParticipantRow>();
+  const cursor = models.participant.collection.find(enrolled ? { _id: { $in: enrolled } } : { isStaff: { $ne: true } }, {
+    projection: {
+      fullName: 1, phone: 1, telegramId: 1, telegramUsername: 1, whatsappId: 1, organisation: 1, position: 1,
+      region: 1, district: 1, settlementType: 1, subject: 1, anonymisedAt: 1, consent: 1,
+    },
+  });
+  for await (const p of cursor) participants.set(String(p._id), p as unknown as ParticipantRow);
+  return { cohorts, participants };
+}
+
+// Excel has no time zones: a date is written as the cohort's wall-clock time. Intl is slow enough
+// to show in a 100,000-row export, and offsets only change on the hour, so they are cached per hour.
+const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
+const offsets = new Map<string, number>();
+const HOUR = 3_600_000;
+export function wallClock(at: Date, timeZone: string): Date {
+  const hour = Math.floor(at.getTime() / HOUR);
+  const key = `${timeZone}\u0000${hour}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    let f = wallClockFormats.get(timeZone);
+    if (!f) {
+      f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+      wallClockFormats.set(timeZone, f);
+    }
+    const start = new Date(hour * HOUR);
+    const p = Object.fromEntries(f.formatToParts(start).map((x) => [x.type, Number(x.value)]));
+    offset = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - start.getTime();
+    if (offsets.size > 100_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return new Date(at.getTime() + offset);
+}
+
+function formatWallClock(d: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getUTCDate())}.${two(d.getUTCMonth() + 1)}.${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+}
+
+const DATE_FORMAT = 'dd.mm.yyyy hh:mm';
+const PERSONAL_COLUMNS = ['participant_id', 'full_name', 'phone', 'telegram', 'whatsapp', 'organisation', 'position'] as const;
+const COMMON_COLUMNS = ['region', 'district', 'settlement', 'subject', 'cohort', 'programme', 'direction', 'version', 'occasion', 'status', 'started', 'completed'] as const;
+
+function questionHeader(column: AnswerColumn, index: number, locale: Locale): string {
+  return stripInvisible(`${index + 1}. ${column.question ? `${localized(column.question.text, locale)} ` : ''}[${column.id}]`);
+}
+
+function rawAnswer(value: NonNullable<ResponseDoc['answers'][number]['value']>, locale: Locale): CellValue {
+  if (Array.isArray(value)) return value.join('; ');
+  if (typeof value === 'boolean') return t(locale, value ? 'common.yes' : 'common.no');
+  return value;
+}
+
+/** The answer as a person reads it; a number or a scale point stays a number so a sheet can sum it. */
+function answerCell(question: Question | undefined, answer: ResponseDoc['answers'][number] | undefined, locale: Locale): CellValue {
+  if (!answer || answer.skipped || answer.value === null || answer.value === undefined) return null;
+  const { value } = answer;
+  if (!question) return rawAnswer(value, locale);
+  if ((question.type === 'likert' || question.type === 'number') && typeof value === 'number') return value;
+  const shown = displayAnswer(question, value, locale);
+  return answer.otherText ? `${shown}: ${answer.otherText}` : shown;
+}
+
+class RowBuilder {
+  private readonly personalColumns: boolean;
+  constructor(
+    private readonly ctx: Context,
+    private readonly options: ExportOptions,
+    private readonly locale: Locale,
+  ) {
+    this.personalColumns = !options.anonymised && (options.access.personalData === 'all' || options.access.personalData.size > 0);
+  }
+
+  headers(plan: SheetPlan): string[] {
+    const col = (key: string) => t(this.locale, `monitoring.col_${key}` as MessageKey);
+    return [
+      col('no'),
+      ...(this.personalColumns ? PERSONAL_COLUMNS.map(col) : []),
+      ...COMMON_COLUMNS.map(col),
+      ...plan.columns.map((c, i) => questionHeader(c, i, this.locale)),
+    ];
+  }
+
+  formats(plan: SheetPlan): (string | undefined)[] {
+    return this.headers(plan).map((_, i, all) => (i >= all.length - plan.columns.length - 2 && i < all.length - plan.columns.length ? DATE_FORMAT : undefined));
+  }
+
+  widths(plan: SheetPlan): number[] {
+    return [6, ...(this.personalColumns ? [26, 32, 16, 16, 22, 30, 20] : []), 24, 22, 12, 16, 12, 14, 20, 8, 14, 12, 17, 17, ...plan.columns.map(() => 28)];
+  }
+
+  private personal(doc: ResponseDoc, p: ParticipantRow | undefined): boolean {
+    return (
+      this.personalColumns &&
+      p !== undefined &&
+      !p.anonymisedAt &&
+      !p.consent?.withdrawnAt &&
+      maySeePersonalData(this.options.access, String(doc.cohortId))
+    );
+  }
+
+  cells(plan: SheetPlan, doc: ResponseDoc, no: number): CellValue[] {
+    const p = this.ctx.participants.get(String(doc.participantId));
+    const cohort = this.ctx.cohorts.get(String(doc.cohortId));
+    const tz = cohort?.timeZone ?? 'UTC';
+    const show = this.personal(doc, p);
+    const answers = new Map(doc.answers.map((a) => [a.questionId, a]));
+    const settlement = p?.settlementType ? t(this.locale, `monitoring.settlement_${p.settlementType}` as MessageKey) : null;
+    const cells: CellValue[] = [
+      no,
+      ...(this.personalColumns
+        ? show && p
+          ? [String(doc.participantId), p.fullName ?? null, p.phone ?? null, p.telegramUsername ?? (p.telegramId ? String(p.telegramId) : null), p.whatsappId ?? null, p.organisation ?? null, p.position ?? null]
+          : PERSONAL_COLUMNS.map(() => null)
+        : []),
+      p?.region ?? null,
+      p?.district ?? null,
+      settlement,
+      p?.subject ?? null,
+      cohort?.code ?? null,
+      cohort?.programme?.code ?? null,
+      cohort?.programme?.direction ?? null,
+      doc.questionnaireVersion,
+      doc.occasion,
+      t(this.locale, `monitoring.status_${doc.status}` as MessageKey),
+      doc.startedAt ? wallClock(doc.startedAt, tz) : null,
+      doc.completedAt ? wallClock(doc.completedAt, tz) : null,
+      ...plan.columns.map((c) => answerCell(c.question, answers.get(c.id), this.locale)),
+    ];
+    return cells.map(safeCell);
+  }
+
+  json(doc: ResponseDoc, no: number, plan: SheetPlan): Record<string, unknown> {
+    const p = this.ctx.participants.get(String(doc.participantId));
+    const cohort = this.ctx.cohorts.get(String(doc.cohortId));
+    const show = this.personal(doc, p);
+    const byId = new Map(plan.columns.map((c) => [c.id, c.question]));
+    const clean = (v: string | null | undefined) => (v === null || v === undefined ? null : stripInvisible(v));
+    return {
+      no,
+      ...(show && p
+        ? {
+            participant: {
+              id: String(doc.participantId),
+              fullName: clean(p.fullName),
+              phone: p.phone ?? null,
+              telegramId: p.telegramId ?? null,
+              telegramUsername: p.telegramUsername ?? null,
+              whatsappId: p.whatsappId ?? null,
+              organisation: clean(p.organisation),
+              position: clean(p.position),
+            },
+          }
+        : {}),
+      region: clean(p?.region),
+      district: clean(p?.district),
+      settlementType: p?.settlementType ?? null,
+      subject: clean(p?.subject),
+      cohort: cohort?.code ?? null,
+      programme: cohort?.programme?.code ?? null,
+      direction: cohort?.programme?.direction ?? null,
+      questionnaireId: doc.questionnaireId,
+      questionnaireVersion: doc.questionnaireVersion,
+      occasion: doc.occasion,
+      status: doc.status,
+      startedAt: doc.startedAt ?? null,
+      completedAt: doc.completedAt ?? null,
+      answers: doc.answers.map((a) => {
+        const question = byId.get(a.questionId);
+        return {
+          questionId: a.questionId,
+          value: a.value ?? null,
+          text: question ? answerCell(question, a, this.locale) : null,
+          skipped: a.skipped,
+          ...(a.otherText ? { otherText: stripInvisible(a.otherText) } : {}),
+        };
+      }),
+    };
+  }
+}
+
+/** Sheet names: at most 31 characters, none of []:*?/\, unique in the workbook. */
+export function sheetName(title: string, taken: Set<string>): string {
+  const base = stripInvisible(title).replace(/[[\]:*?/\\]/g, ' ').replace(/^'+|'+$/g, '').trim().slice(0, 31) || 'Sheet';
+  let name = base;
+  for (let i = 2; taken.has(name.toLowerCase()); i++) name = `${base.slice(0, 31 - String(i).length - 1)} ${i}`;
+  taken.add(name.toLowerCase());
+  return name;
+}
+
+export function csvField(value: CellValue, separator: string): string {
+  if (value === null) return '';
+  const text = value instanceof Date ? formatWallClock(value) : typeof value === 'number' && separator === ';' ? String(value).replace('.', ',') : String(value);
+  return /["\r\n]/.test(text) || text.includes(separator) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+async function* cursorRows(models: Models, filter: Record<string, unknown>): AsyncGenerator<ResponseDoc> {
+  const cursor = models.response.collection.find(filter, { sort: { _id: 1 }, batchSize: 1000 });
+  try {
+    for await (const doc of cursor) yield doc as unknown as ResponseDoc;
+  } finally {
+    await cursor.close();
+  }
+}
+
+/**
+ * Waits while the reader is behind (the output holds a full buffer), so a slow HTTP client or a
+ * Telegram upload does not make the producer pile rows up in memory.
+ */
+async function backpressure(out: PassThrough): Promise<void> {
+  while (!out.destroyed && (out.writableNeedDrain || out.readableLength >= out.readableHighWaterMark)) {
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
+function filenameFor(plans: SheetPlan[], format: ExportFormat, now: Date, anonymised: boolean): string {
+  const stamp = now.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+  const what = plans.length === 1 ? plans[0]!.questionnaireId : 'responses';
+  return `sputnik-${what}${anonymised ? '-anon' : ''}-${stamp}.${format}`;
+}
+
+export async function createExport(deps: ExportDeps, options: ExportOptions): Promise<Result<ExportFile, ExportError>> {
+  const locale = options.locale ?? 'ru';
+  const includeIncomplete = options.includeIncomplete ?? false;
+  const ids = ((await deps.models.response.collection.distinct('questionnaireId', responseFilter(options.scope, includeIncomplete))) as string[]).sort();
+  if (ids.length === 0) return err({ kind: 'no_data' });
+  if (options.format === 'csv' && ids.length > 1) return err({ kind: 'pick_questionnaire', questionnaireIds: ids });
+
+  const plans: SheetPlan[] = [];
+  for (const questionnaireId of ids) {
+    const filter = responseFilter(options.scope, includeIncomplete, questionnaireId);
+    const total = await deps.models.response.collection.countDocuments(filter);
+    const known: AnswerColumn[] = questionsOf(deps.catalog, questionnaireId, options.scope.questionnaireVersion).map((q) => ({ id: q.question.id, question: q.question }));
+    const answered = (await deps.models.response.collection.distinct('answers.questionId', filter)) as string[];
+    const unknown = answered.filter((id) => !known.some((c) => c.id === id)).sort().map((id) => ({ id }));
+    plans.push({ questionnaireId, title: questionnaireTitle(deps.catalog, questionnaireId, locale), columns: [...known, ...unknown], total });
+  }
+  const ctx = await loadContext(deps.models, options.scope);
+  const rows = new RowBuilder(ctx, options, locale);
+  const total = plans.reduce((s, p) => s + p.total, 0);
+  const now = deps.now?.() ?? new Date();
+  const personalData = !options.anonymised && (options.access.personalData === 'all' || options.access.personalData.size > 0);
+
+  let done = 0;
+  const progress = () => {
+    done++;
+    if (done % PROGRESS_EVERY === 0) options.onProgress?.(done, total);
+  };
+  const out = new PassThrough({ highWaterMark: 64 * 1024 });
+  const fail = (error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error)));
+
+  const produce = async (): Promise<void> => {
+    switch (options.format) {
+      case 'csv': {
+        const plan = plans[0]!;
+        const sep = options.separator ?? ';';
+        // The BOM makes Excel read the file as UTF-8; without it Cyrillic comes out garbled.
+        out.write('\uFEFF');
+        out.write(`${rows.headers(plan).map((h) => csvField(safeCellText(h), sep)).join(sep)}\r\n`);
+        let no = 0;
+        for await (const doc of cursorRows(deps.models, responseFilter(options.scope, includeIncomplete, plan.questionnaireId))) {
+          if (!out.write(`${rows.cells(plan, doc, ++no).map((v) => csvField(v, sep)).join(sep)}\r\n`)) await backpressure(out);
+          progress();
+          if (out.destroyed) return;
+        }
+        out.end();
+        break;
+      }
+      case 'json': {
+        const aggregates = await computeAggregates(deps, options.scope, locale);
+        out.write(`{"generatedAt":${JSON.stringify(now)},"anonymised":${!personalData},"summary":${JSON.stringify(aggregates)},"questionnaires":[`);
+        for (const [i, plan] of plans.entries()) {
+          out.write(`${i ? ',' : ''}{"id":${JSON.stringify(plan.questionnaireId)},"title":${JSON.stringify(plan.title)},"questions":${JSON.stringify(plan.columns.map((c) => ({ id: c.id, type: c.question?.type ?? null, text: c.question ? localized(c.question.text, locale) : null })))},"responses":[`);
+          let no = 0;
+          for await (const doc of cursorRows(deps.models, responseFilter(options.scope, includeIncomplete, plan.questionnaireId))) {
+            if (!out.write(`${no ? ',' : ''}\n${JSON.stringify(rows.json(doc, ++no, plan))}`)) await backpressure(out);
+            progress();
+            if (out.destroyed) return;
+          }
+          out.write(']}');
+        }
+        out.end(']}\n');
+        break;
+      }
+      case 'xlsx': {
+        const tables = summaryTables(await computeAggregates(deps, options.scope, locale), locale);
+        await writeWorkbook(out, tables, t(locale, 'monitoring.sheet_summary'), plans.map((plan) => ({
+          name: plan.title,
+          headers: rows.headers(plan),
+          widths: rows.widths(plan),
+          formats: rows.formats(plan),
+          rows: (async function* () {
+            let no = 0;
+            for await (const doc of cursorRows(deps.models, responseFilter(options.scope, includeIncomplete, plan.questionnaireId))) {
+              yield rows.cells(plan, doc, ++no);
+              progress();
+            }
+          })(),
+        })));
+        break;
+      }
+      default: {
+        const never: never = options.format;
+        throw new Error(`unknown export format ${String(never)}`);
+      }
+    }
+    options.onProgress?.(done, total);
+  };
+  // Started on the next tick so the caller can attach its reader (and error handler) first.
+  setImmediate(() => produce().catch(fail));
+  return ok({ filename: filenameFor(plans, options.format, now, !personalData), contentType: CONTENT_TYPES[options.format], stream: out, total, personalData });
+}
+
+export interface SheetSource {
+  name: string;
+  headers: string[];
+  widths?: number[];
+  /** Excel number formats by column (a column style costs nothing per cell, unlike a cell style). */
+  formats?: (string | undefined)[];
+  rows: AsyncIterable<CellValue[]> | Iterable<CellValue[]>;
+}
+
+/**
+ * A streamed workbook: a summary sheet of `tables` first, then one sheet per source. Sheets are
+ * written one after another because the zip holds one open entry at a time (rows added to a later
+ * sheet would be buffered in memory until the earlier one is committed).
+ */
+export async function writeWorkbook(out: Writable, tables: readonly Table[], summaryName: string, sheets: readonly SheetSource[]): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  wb.creator = 'Sputnik';
+  const taken = new Set<string>();
+  if (tables.length > 0) {
+    const ws = wb.addWorksheet(sheetName(summaryName, taken));
+    ws.columns = [{ width: 42 }, { width: 30 }, { width: 30 }, { width: 16 }, { width: 14 }, { width: 14 }, { width: 14 }, { width: 14 }];
+    for (const table of tables) {
+      ws.addRow([safeCellText(table.title)]).font = { bold: true, size: 12 };
+      const header = ws.addRow(table.headers.map(safeCellText));
+      header.font = { bold: true };
+      for (const row of table.rows) ws.addRow(row.map(safeCell)).commit();
+      ws.addRow([]).commit();
+    }
+    ws.commit();
+  }
+  for (const sheet of sheets) {
+    const ws = wb.addWorksheet(sheetName(sheet.name, taken), { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.columns = sheet.headers.map((h, i) => {
+      const numFmt = sheet.formats?.[i];
+      return { header: safeCellText(h), width: sheet.widths?.[i] ?? 20, ...(numFmt ? { style: { numFmt } } : {}) };
+    });
+    ws.getRow(1).font = { bold: true };
+    ws.getRow(1).commit();
+    let n = 0;
+    for await (const raw of sheet.rows) {
+      // The reader went away (a client disconnected): stop reading the store for nobody.
+      if (out.destroyed) throw new Error('export stream closed by its reader');
+      // Defusing twice changes nothing, and a source that forgot to is still safe.
+      const cells = raw.map(safeCell);
+      ws.addRow(cells).commit();
+      // Let the zip compress and drain into `out`, and wait for its reader.
+      if (++n % 200 === 0) {
+        await new Promise((r) => setImmediate(r));
+        if (out instanceof PassThrough) await backpressure(out);
+      }
+    }
+    ws.commit();
+  }
+  await wb.commit();
+}
+
+export function exportErrorText(error: ExportError, locale: Locale): string {
+  switch (error.kind) {
+    case 'no_data':
+      return t(locale, 'monitoring.export_no_data');
+    case 'pick_questionnaire':
+      return t(locale, 'monitoring.export_pick_questionnaire', { list: error.questionnaireIds.join(', ') });
+    default: {
+      const never: never = error;
+      return String(never);
+    }
+  }
+}
+
+/** Collects a stream (for the bot's small exports and tests). */
+export async function streamToBuffer(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks);
+}

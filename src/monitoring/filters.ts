@@ -1,0 +1,78 @@
+// Filters as staff type them (CLI options, HTTP query parameters): cohort and programme codes or
+// ids, dates as yyyy-mm-dd, a questionnaire and its version, a breakdown. Resolved against the
+// store and the caller's access into a `Scope`.
+import { Types } from 'mongoose';
+import { z } from 'zod';
+import { err, ok, type Result } from '../domain/result.js';
+import type { Models } from '../store/models/index.js';
+import { allowedCohorts, type Access } from './access.js';
+import { DIMENSIONS, type Scope } from './scope.js';
+
+const list = z
+  .string()
+  .trim()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected codes or ids separated by commas' })).min(1));
+
+const day = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date as yyyy-mm-dd' }).refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), { error: 'not a real date' });
+
+export const filterInputSchema = z.strictObject({
+  cohort: list.optional(),
+  programme: list.optional(),
+  from: day.optional(),
+  to: day.optional(),
+  questionnaire: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { error: 'expected a questionnaire id such as exit' }).optional(),
+  version: z.coerce.number({ error: 'expected a version number' }).int({ error: 'expected a whole number' }).min(1).optional(),
+  by: z.enum(DIMENSIONS, { error: `expected one of ${DIMENSIONS.join(', ')}` }).optional(),
+});
+
+export type FilterInput = z.infer<typeof filterInputSchema>;
+
+/** Reads known keys from a bag of strings (query parameters, parsed options); unknown keys are an error. */
+export function parseFilterInput(raw: Record<string, string | undefined>): Result<FilterInput, string> {
+  const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = filterInputSchema.safeParse(defined);
+  if (!parsed.success) return err(parsed.error.issues.map((i) => `${i.path.join('.') || 'filter'}: ${i.message}`).join('; '));
+  if (parsed.data.from && parsed.data.to && parsed.data.from > parsed.data.to) return err('from: must not be after to');
+  return ok(parsed.data);
+}
+
+const isId = (v: string) => /^[0-9a-f]{24}$/i.test(v);
+
+/** Ids of cohorts or programmes given by code or id; the first unknown one is the error. */
+export async function findIds(model: Models['cohort'] | Models['programme'], values: readonly string[], what: string): Promise<Result<Types.ObjectId[], string>> {
+  const ids: Types.ObjectId[] = [];
+  for (const value of values) {
+    const doc = await model.collection.findOne(isId(value) ? { _id: new Types.ObjectId(value) } : { code: value.toUpperCase() }, { projection: { _id: 1 } });
+    if (!doc) return err(`${what} not found: ${value}`);
+    ids.push(doc._id as Types.ObjectId);
+  }
+  return ok(ids);
+}
+
+/** The scope a caller gets: what they asked for, within what their access allows. */
+export async function resolveScope(models: Models, access: Access, input: FilterInput): Promise<Result<Scope, string>> {
+  let requested: string[] | undefined;
+  if (input.cohort) {
+    const r = await findIds(models.cohort, input.cohort, 'cohort');
+    if (!r.ok) return r;
+    requested = r.value.map((id) => id.toHexString());
+  }
+  if (input.programme) {
+    const r = await findIds(models.programme, input.programme, 'programme');
+    if (!r.ok) return r;
+    const cohorts = await models.cohort.collection.find({ programmeId: { $in: r.value } }, { projection: { _id: 1 } }).toArray();
+    const ofProgrammes = cohorts.map((c) => String(c._id));
+    requested = requested ? requested.filter((id) => ofProgrammes.includes(id)) : ofProgrammes;
+  }
+  const cohortIds = allowedCohorts(access, requested);
+  return ok({
+    ...(cohortIds ? { cohortIds } : {}),
+    ...(input.from ? { from: new Date(`${input.from}T00:00:00Z`) } : {}),
+    // "to 2026-05-31" includes that whole day.
+    ...(input.to ? { to: new Date(Date.parse(`${input.to}T00:00:00Z`) + 86_400_000) } : {}),
+    ...(input.questionnaire ? { questionnaireId: input.questionnaire } : {}),
+    ...(input.version !== undefined ? { questionnaireVersion: input.version } : {}),
+    ...(input.by ? { by: input.by } : {}),
+  });
+}

@@ -1,0 +1,14 @@
+// Monitoring (issue 6): aggregates, exports, stratified sampling, the half-year report, charts.
+// Wiring: `createMonitoring({ store, catalog })` once at start-up; mount `monitoringRoutes(...)`
+// on the HTTP server; the bot calls statsText / statsCharts / exportForRequester; the scheduler
+// calls halfYearReport and pendingSampleInvitations / markSampleInvited.
+export { createMonitoring, statsMessage, type Monitoring, type MonitoringDeps, type RequesterError } from './service.js';
+export { monitoringRoutes, bearerMatches, type MonitoringRoutesDeps } from './http.js';
+export { halfYearPeriod, type HalfYearReport, type HalfYearReportRequest, type HalfYearPeriod, type ReportError, type SupportRow } from './report.js';
+export { EXPORT_FORMATS, exportErrorText, type ExportFile, type ExportFormat, type ExportError } from './export.js';
+export { accessFor, resolveAccess, STAFF_ACCESS, type Access, type AccessError } from './access.js';
+export type { Chart } from './charts.js';
+export type { SampleInvitation } from './sample-store.js';
+export type { Sample, Stratum } from './sampling.js';
+export { DIMENSIONS, type Dimension, type Scope } from './scope.js';
+export type { Aggregates } from './aggregates.js';

@@ -1,0 +1,34 @@
+// What an aggregate, an export or a report looks at. Access rules and filters are resolved into one
+// `Scope` before any pipeline is built, so a pipeline can never widen what its caller may see.
+
+/** Segments every aggregate can be broken down by (design README: "no analysis by segment"). */
+export const DIMENSIONS = ['cohort', 'programme', 'direction', 'region', 'district', 'settlementType', 'organisation'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+export function isDimension(value: string): value is Dimension {
+  return (DIMENSIONS as readonly string[]).includes(value);
+}
+
+export interface Scope {
+  /** Cohort ids (hex) the caller may see and asked for; undefined means every cohort (staff, unfiltered). */
+  cohortIds?: readonly string[];
+  /** Inclusive. */
+  from?: Date;
+  /** Exclusive. */
+  to?: Date;
+  questionnaireId?: string;
+  questionnaireVersion?: number;
+  /** Break the figures down by this segment; absent: one total row. */
+  by?: Dimension;
+}
+
+/** Collection names the pipelines join to; fixed by the store's models. */
+export const COLLECTIONS = {
+  participants: 'participants',
+  cohorts: 'cohorts',
+  programmes: 'programmes',
+  enrollments: 'enrollments',
+  responses: 'responses',
+  activities: 'activities',
+  consultations: 'consultation_requests',
+} as const;

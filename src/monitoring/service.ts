@@ -1,0 +1,143 @@
+// The monitoring module's entry point: one factory taking the store and the questionnaire catalog,
+// returning what the bot (/stats, /export), the HTTP API, the CLI and the scheduler call.
+import type { Connection } from 'mongoose';
+import type { Locale } from '../domain/locale.js';
+import { err, ok, type Result } from '../domain/result.js';
+import type { Repositories } from '../domain/repositories.js';
+import { t } from '../i18n/index.js';
+import type { QuestionnaireCatalog } from '../questionnaires/index.js';
+import type { Models } from '../store/models/index.js';
+import { resolveAccess, allowedCohorts, type Access, type AccessError } from './access.js';
+import { computeAggregates, type Aggregates } from './aggregates.js';
+import type { Chart } from './charts.js';
+import { createExport, type ExportError, type ExportFile, type ExportFormat } from './export.js';
+import { aggregateCharts, buildHalfYearReport, type HalfYearReport, type HalfYearReportRequest, type ReportError } from './report.js';
+import {
+  assignQuestionnaire,
+  loadSamplingUnits,
+  markSampleInvited,
+  pendingSampleInvitations,
+  saveSample,
+  type AssignError,
+  type SampleInvitation,
+} from './sample-store.js';
+import { drawStratifiedSample, type Sample } from './sampling.js';
+import type { Scope } from './scope.js';
+
+export interface MonitoringDeps {
+  store: { connection: Connection; models: Models; repositories: Repositories };
+  catalog: QuestionnaireCatalog;
+  now?: () => Date;
+}
+
+export type RequesterError = AccessError | { kind: 'not_in_scope' };
+
+export interface Monitoring {
+  aggregates(scope: Scope, locale?: Locale): Promise<Aggregates>;
+  /** /export in the bot: the requester's cohorts (all for staff), personal data only where allowed. */
+  exportForRequester(request: { participantId: string; format: ExportFormat; cohortId?: string; questionnaireId?: string; anonymised?: boolean; separator?: ',' | ';'; locale?: Locale }): Promise<Result<ExportFile, RequesterError | ExportError>>;
+  /** /stats in the bot: a short text (under Telegram's 4096 characters). */
+  statsText(request: { participantId: string; cohortId?: string; locale?: Locale }): Promise<Result<string, RequesterError>>;
+  /** Charts for /stats: response rate and Likert distributions as PNG. */
+  statsCharts(request: { participantId: string; cohortId?: string; questionnaireId?: string }): Promise<Result<Chart[], RequesterError>>;
+  /** The scheduler's hook: the half-year report to attach to curator reminders. */
+  halfYearReport(request: HalfYearReportRequest): Promise<Result<HalfYearReport, ReportError>>;
+  drawSample(request: { size: number; seed: string; cohortIds?: readonly string[] }): Promise<Sample>;
+  saveSample(sample: Sample, meta: { createdBy: string; cohortIds?: readonly string[] }): Promise<string>;
+  assignSampleQuestionnaire(sampleId: string, assignment: { questionnaireId: string; occasion?: string; by: string }): Promise<Result<{ members: number; occasion: string }, AssignError>>;
+  pendingSampleInvitations(): Promise<SampleInvitation[]>;
+  markSampleInvited(sampleId: string, participantId: string, at: Date): Promise<boolean>;
+}
+
+const fmt = (value: number, digits = 1) => (Math.round(value * 10 ** digits) / 10 ** digits).toString().replace('.', ',');
+const pct = (share: number | null) => (share === null ? '—' : `${fmt(share * 100)}%`);
+
+export function statsMessage(a: Aggregates, locale: Locale, scopeLabel: string): string {
+  const lines = [t(locale, 'monitoring.stats_header', { scope: scopeLabel })];
+  const total = a.activities.find((r) => r.group.key === null) ?? a.activities[0];
+  lines.push(t(locale, 'monitoring.stats_enrolled', { count: total?.enrolled ?? 0 }), '');
+  if (a.responseRate.length === 0) lines.push(t(locale, 'monitoring.stats_no_responses'));
+  for (const r of a.responseRate.slice(0, 15)) {
+    lines.push(t(locale, 'monitoring.stats_response_line', { questionnaire: r.title, occasion: r.occasion, completed: r.completed, enrolled: r.enrolled, rate: pct(r.rate) }));
+  }
+  for (const r of a.likert.slice(0, 10)) {
+    lines.push(t(locale, 'monitoring.stats_likert_line', { question: r.text.length > 60 ? `${r.text.slice(0, 59)}…` : r.text, mean: fmt(r.mean, 2), median: fmt(r.median), top2: pct(r.top2Share) }));
+  }
+  lines.push('');
+  if (total) {
+    lines.push(t(locale, 'monitoring.stats_activities', { accepted: total.accepted, submitted: total.submitted, required: total.teachersWithRequired, enrolled: total.enrolled, share: pct(total.requiredShare) }));
+  }
+  if (a.stages.length) lines.push(t(locale, 'monitoring.stats_stages', { stages: a.stages.map((s) => `${s.stage}: ${pct(s.completedShare)}`).join(', ') }));
+  const requests = a.consultations.reduce((s, c) => s + c.requests, 0);
+  lines.push(t(locale, 'monitoring.stats_consultations', { requests, open: a.consultations.reduce((s, c) => s + c.open, 0) }));
+  const text = lines.join('\n');
+  return text.length > 4000 ? `${text.slice(0, 3999)}…` : text;
+}
+
+export function createMonitoring(deps: MonitoringDeps): Monitoring {
+  const { models, repositories, connection } = deps.store;
+  const aggregateDeps = { models, catalog: deps.catalog };
+  const now = deps.now ?? (() => new Date());
+
+  async function requesterScope(participantId: string, cohortId?: string): Promise<Result<{ access: Access; cohortIds: readonly string[] | undefined }, RequesterError>> {
+    const access = await resolveAccess(repositories, participantId);
+    if (!access.ok) return access;
+    const cohortIds = allowedCohorts(access.value, cohortId ? [cohortId] : undefined);
+    if (cohortIds && cohortIds.length === 0) return err({ kind: 'not_in_scope' });
+    return ok({ access: access.value, cohortIds });
+  }
+
+  return {
+    aggregates: (scope, locale = 'ru') => computeAggregates(aggregateDeps, scope, locale),
+
+    async exportForRequester(request) {
+      const scope = await requesterScope(request.participantId, request.cohortId);
+      if (!scope.ok) return scope;
+      return createExport(
+        { ...aggregateDeps, now },
+        {
+          format: request.format,
+          access: scope.value.access,
+          scope: { ...(scope.value.cohortIds ? { cohortIds: scope.value.cohortIds } : {}), ...(request.questionnaireId ? { questionnaireId: request.questionnaireId } : {}) },
+          anonymised: request.anonymised ?? false,
+          ...(request.separator ? { separator: request.separator } : {}),
+          locale: request.locale ?? 'ru',
+        },
+      );
+    },
+
+    async statsText(request) {
+      const locale = request.locale ?? 'ru';
+      const scope = await requesterScope(request.participantId, request.cohortId);
+      if (!scope.ok) return scope;
+      const a = await computeAggregates(aggregateDeps, scope.value.cohortIds ? { cohortIds: scope.value.cohortIds } : {}, locale);
+      let label = t(locale, 'monitoring.stats_scope_all');
+      if (scope.value.cohortIds) {
+        const cohorts = await Promise.all(scope.value.cohortIds.map((id) => repositories.cohorts.findById(id)));
+        label = cohorts.flatMap((c) => (c ? [c.code] : [])).join(', ');
+      }
+      return ok(statsMessage(a, locale, label));
+    },
+
+    async statsCharts(request) {
+      const scope = await requesterScope(request.participantId, request.cohortId);
+      if (!scope.ok) return scope;
+      const a = await computeAggregates(aggregateDeps, { ...(scope.value.cohortIds ? { cohortIds: scope.value.cohortIds } : {}), ...(request.questionnaireId ? { questionnaireId: request.questionnaireId } : {}) }, 'ru');
+      return ok(aggregateCharts(a));
+    },
+
+    halfYearReport: (request) => buildHalfYearReport({ ...aggregateDeps, now }, request),
+
+    async drawSample(request) {
+      return drawStratifiedSample(await loadSamplingUnits(connection, request.cohortIds ? { cohortIds: request.cohortIds } : {}), request.size, request.seed);
+    },
+    saveSample: (sample, meta) => saveSample(connection, sample, meta),
+    async assignSampleQuestionnaire(sampleId, assignment) {
+      const occasion = assignment.occasion ?? `sample-${sampleId}`;
+      const r = await assignQuestionnaire(connection, sampleId, { questionnaireId: assignment.questionnaireId, occasion, at: now(), by: assignment.by });
+      return r.ok ? ok({ members: r.value.members, occasion }) : r;
+    },
+    pendingSampleInvitations: () => pendingSampleInvitations(connection),
+    markSampleInvited: (sampleId, participantId, at) => markSampleInvited(connection, sampleId, participantId, at),
+  };
+}

@@ -1,0 +1,234 @@
+// Exports opened back: XLSX with exceljs, CSV with a plain RFC 4180 reader, JSON with JSON.parse.
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { t } from '../../src/i18n/index.js';
+import { accessFor, STAFF_ACCESS, type Access } from '../../src/monitoring/access.js';
+import { createExport, csvField, sheetName, streamToBuffer, type ExportOptions } from '../../src/monitoring/export.js';
+import { safeCellText, stripInvisible } from '../../src/monitoring/sanitize.js';
+import { createCatalog } from '../../src/questionnaires/index.js';
+import { markdownTable, markdownText } from '../../src/monitoring/tables.js';
+import type { Store } from '../../src/store/index.js';
+import { openTestStore } from '../support/store.js';
+import { seedMonitoringFixture, type MonitoringFixture } from './fixture.js';
+
+let store: Store;
+let fx: MonitoringFixture;
+
+beforeAll(async () => {
+  store = await openTestStore();
+  fx = await seedMonitoringFixture(store, t('kk', 'consultation.topic_methods'));
+});
+afterAll(() => store.close());
+
+async function exportBytes(options: Partial<ExportOptions> & Pick<ExportOptions, 'format'>): Promise<{ bytes: Buffer; filename: string }> {
+  const result = await createExport({ models: store.models, catalog: fx.catalog }, { access: STAFF_ACCESS, scope: {}, ...options });
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
+  return { bytes: await streamToBuffer(result.value.stream), filename: result.value.filename };
+}
+
+function parseCsv(text: string, sep: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === sep) row.push(field), (field = '');
+    else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    } else field += c;
+  }
+  if (field || row.length) row.push(field), rows.push(row);
+  return rows;
+}
+
+async function readXlsx(bytes: Buffer): Promise<ExcelJS.Workbook> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+  return wb;
+}
+
+function sheetRows(ws: ExcelJS.Worksheet): unknown[][] {
+  const rows: unknown[][] = [];
+  ws.eachRow({ includeEmpty: false }, (row) => rows.push((row.values as unknown[]).slice(1)));
+  return rows;
+}
+
+describe('cell safety', () => {
+  it('defuses formula starts and strips invisible characters', () => {
+    expect(['=1+1', '+7 701', '-2', '@SUM(A1)', '\tx', '\rx', '\u0000=x', 'обычный текст'].map(safeCellText)).toEqual([
+      "'=1+1", "'+7 701", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "'=x", 'обычный текст',
+    ]);
+    expect(safeCellText('Гусева\u202Eанна\u200B\u2066x\u2069')).toBe('Гусевааннаx');
+    // An invisible character must not hide a formula from the check.
+    expect(safeCellText('\u200B=cmd')).toBe("'=cmd");
+    expect(stripInvisible('a\uFEFFb\u200Dc')).toBe('abc');
+  });
+
+  it('escapes Markdown markup in report cells', () => {
+    expect(markdownText('[сайт](http://evil) ![x](y) *b* a|b\nc')).toBe('\\[сайт\\](http://evil) \\!\\[x\\](y) \\*b\\* a\\|b c');
+    expect(markdownTable({ headers: ['a'], rows: [[1.5], [null]] })).toBe('| a |\n| --- |\n| 1,5 |\n| — |');
+  });
+
+  it('quotes CSV fields that need it', () => {
+    expect(csvField('a;b', ';')).toBe('"a;b"');
+    expect(csvField('a,b', ';')).toBe('a,b');
+    expect(csvField('say "hi"', ',')).toBe('"say ""hi"""');
+    expect(csvField(2.5, ';')).toBe('2,5');
+    expect(csvField(2.5, ',')).toBe('2.5');
+    expect(csvField(null, ',')).toBe('');
+  });
+
+  it('makes legal, unique sheet names', () => {
+    const taken = new Set<string>();
+    expect(sheetName('Анкета: итоги [2025]/весна?', taken)).toBe('Анкета  итоги  2025  весна');
+    expect(sheetName('x'.repeat(40), taken)).toHaveLength(31);
+    expect(sheetName('x'.repeat(40), taken)).toBe(`${'x'.repeat(29)} 2`);
+  });
+});
+
+describe('XLSX export', () => {
+  it('opens with a summary sheet and one sheet per questionnaire, every question a column', async () => {
+    const { bytes, filename } = await exportBytes({ format: 'xlsx' });
+    expect(filename).toMatch(/^sputnik-fb-\d{8}-\d{4}\.xlsx$/);
+    const wb = await readXlsx(bytes);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Сводка', 'Обратная связь по курсу']);
+    const rows = sheetRows(wb.getWorksheet('Обратная связь по курсу')!);
+    const header = rows[0] as string[];
+    expect(header.slice(0, 4)).toEqual(['№', 'ID участника', 'ФИО', 'Телефон']);
+    expect(header.filter((h) => /\[(useful|clear|kinds|rank|n|comment)\]$/.test(h))).toHaveLength(6);
+    expect(rows).toHaveLength(1 + 5);
+    const col = (name: string) => header.findIndex((h) => h.endsWith(`[${name}]`) || h === name);
+    const byName = new Map(rows.slice(1).map((r) => [String(r[col('ФИО')]), r]));
+    const first = byName.get('Абаева Айгерим')!;
+    expect(first[col('kinds')]).toBe('Приёмы оценивания; Цифровые инструменты');
+    expect(first[col('useful')]).toBe(5);
+    expect(first[col('rank')]).toBe('1. Практика; 2. Теория; 3. Материалы');
+    expect(first[col('Регион')]).toBe('Акмолинская область');
+    expect(first[col('Тип населённого пункта')]).toBe('город');
+    // Completed 08:10 UTC: 13:10 on the cohort's wall clock in Almaty (UTC+5), as a date cell.
+    expect(first[col('Завершена')]).toEqual(new Date(Date.UTC(2025, 1, 1, 13, 10)));
+    expect(first[col('comment')]).toBe("'+7 900 000-00-00 звоните");
+    expect(String(first[col('Телефон')])).toMatch(/^'\+7701/);
+    // The teacher who named herself a formula gets it defused, and so does her answer.
+    const evil = byName.get(`'=HYPERLINK("http://evil")`)!;
+    expect(evil[col('comment')]).toBe("'@SUM(1+1)");
+    expect(evil[col('clear')]).toBeUndefined();
+    const summary = sheetRows(wb.getWorksheet('Сводка')!).map((r) => r.map(String));
+    expect(summary.some((r) => r[0] === 'Отклик на анкеты')).toBe(true);
+    expect(summary.some((r) => r[0] === 'Обратная связь по курсу' && r[5] === '5')).toBe(true);
+  });
+
+  it('includes in-progress responses on request, with invisible characters stripped from names', async () => {
+    const { bytes } = await exportBytes({ format: 'xlsx', includeIncomplete: true });
+    const rows = sheetRows((await readXlsx(bytes)).getWorksheet('Обратная связь по курсу')!);
+    expect(rows).toHaveLength(1 + 6);
+    expect(rows.some((r) => r.includes('Гусеваанна'))).toBe(true);
+    expect(rows.some((r) => r.includes('в процессе'))).toBe(true);
+  });
+});
+
+describe('answers without a loaded definition', () => {
+  it('still get a column each, with raw values', async () => {
+    const r = await createExport({ models: store.models, catalog: createCatalog([]) }, { format: 'csv', access: STAFF_ACCESS, scope: { questionnaireId: 'fb' }, separator: ',' });
+    if (!r.ok) throw new Error('export');
+    const rows = parseCsv((await streamToBuffer(r.value.stream)).toString('utf8').slice(1), ',');
+    const header = rows[0]!;
+    expect(header.filter((h) => /^\d+\. \[/.test(h))).toEqual(['1. [clear]', '2. [comment]', '3. [kinds]', '4. [n]', '5. [rank]', '6. [useful]']);
+    const abaeva = rows.find((row) => row.includes('Абаева Айгерим'))!;
+    expect(abaeva[header.indexOf('3. [kinds]')]).toBe('a; b');
+    expect(abaeva[header.indexOf('6. [useful]')]).toBe('5');
+  });
+});
+
+describe('CSV export', () => {
+  it('starts with a BOM and uses the chosen separator', async () => {
+    for (const sep of [';', ','] as const) {
+      const { bytes } = await exportBytes({ format: 'csv', separator: sep });
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const rows = parseCsv(bytes.toString('utf8').slice(1), sep);
+      expect(rows).toHaveLength(6);
+      expect(rows.every((r) => r.length === rows[0]!.length)).toBe(true);
+      const header = rows[0]!;
+      const kinds = header.findIndex((h) => h.endsWith('[kinds]'));
+      const name = header.indexOf('ФИО');
+      const abaeva = rows.find((r) => r[name] === 'Абаева Айгерим')!;
+      expect(abaeva[kinds]).toBe('Приёмы оценивания; Цифровые инструменты');
+      expect(rows.some((r) => r[name] === `'=HYPERLINK("http://evil")`)).toBe(true);
+    }
+  });
+
+  it('asks for one questionnaire when several would need different columns', async () => {
+    await store.repositories.responses.startOrResume({ participantId: fx.teachers.t8!.id, cohortId: fx.cohorts.c2.id, questionnaireId: 'other', occasion: 'x', questionnaireVersion: 1, at: new Date('2025-02-01') });
+    const r = await createExport({ models: store.models, catalog: fx.catalog }, { format: 'csv', access: STAFF_ACCESS, scope: {}, includeIncomplete: true });
+    expect(r.ok ? 'ok' : r.error).toEqual({ kind: 'pick_questionnaire', questionnaireIds: ['fb', 'other'] });
+    const one = await createExport({ models: store.models, catalog: fx.catalog }, { format: 'csv', access: STAFF_ACCESS, scope: { questionnaireId: 'fb' }, includeIncomplete: true });
+    expect(one.ok).toBe(true);
+    if (one.ok) one.value.stream.destroy();
+  });
+});
+
+describe('roles and anonymisation', () => {
+  const curatorAccess = (): Access => {
+    const r = accessFor(fx.curator, [fx.cohorts.c1, fx.cohorts.c2]);
+    if (!r.ok) throw new Error('curator');
+    return r.value;
+  };
+
+  it('a curator gets only their cohort, with names', async () => {
+    const access = curatorAccess();
+    expect(access).toMatchObject({ role: 'curator', cohortIds: [fx.cohorts.c1.id] });
+    const { bytes } = await exportBytes({ format: 'csv', access, scope: { cohortIds: [fx.cohorts.c1.id] } });
+    const rows = parseCsv(bytes.toString('utf8').slice(1), ';');
+    const cohort = rows[0]!.indexOf('Поток');
+    expect(rows.slice(1).map((r) => r[cohort])).toEqual(['NAT25A', 'NAT25A', 'NAT25A']);
+    expect(rows[0]).toContain('ФИО');
+    expect(bytes.toString('utf8')).toContain('Абаева Айгерим');
+    expect(bytes.toString('utf8')).not.toContain('Ермекова');
+  });
+
+  it('a tutor gets figures without personal data; a teacher gets nothing', async () => {
+    const tutor = accessFor(fx.tutor, [fx.cohorts.c1]);
+    expect(tutor.ok && tutor.value.role).toBe('tutor');
+    if (!tutor.ok) return;
+    const { bytes } = await exportBytes({ format: 'csv', access: tutor.value, scope: { cohortIds: [fx.cohorts.c1.id] } });
+    const text = bytes.toString('utf8');
+    expect(text).not.toContain('ФИО');
+    expect(text).not.toContain('Абаева');
+    expect(text).toContain('Акмолинская область');
+    expect(accessFor(fx.teachers.t1!, [fx.cohorts.c1, fx.cohorts.c2])).toEqual({ ok: false, error: { kind: 'forbidden' } });
+  });
+
+  it('the anonymised option drops names, phones and ids for staff too', async () => {
+    const { bytes, filename } = await exportBytes({ format: 'xlsx', anonymised: true });
+    expect(filename).toContain('-anon-');
+    const wb = await readXlsx(bytes);
+    const rows = sheetRows(wb.getWorksheet('Обратная связь по курсу')!);
+    expect(rows[0]).not.toContain('ФИО');
+    expect(rows[0]).not.toContain('Телефон');
+    expect(rows[0]).not.toContain('ID участника');
+    const all = JSON.stringify(rows);
+    for (const teacher of Object.values(fx.teachers)) {
+      expect(all).not.toContain(teacher.id);
+      expect(all).not.toContain(teacher.phone!.slice(1));
+    }
+    expect(all).not.toContain('Абаева');
+  });
+
+  it('JSON carries the summary and anonymised rows without a participant block', async () => {
+    const { bytes } = await exportBytes({ format: 'json', anonymised: true, scope: { questionnaireId: 'fb' } });
+    const doc = JSON.parse(bytes.toString('utf8')) as { anonymised: boolean; summary: { likert: unknown[] }; questionnaires: { id: string; responses: Record<string, unknown>[] }[] };
+    expect(doc.anonymised).toBe(true);
+    expect(doc.summary.likert).toHaveLength(2);
+    expect(doc.questionnaires[0]!.responses).toHaveLength(5);
+    expect(doc.questionnaires[0]!.responses.every((r) => !('participant' in r))).toBe(true);
+    const named = await exportBytes({ format: 'json', scope: { questionnaireId: 'fb' } });
+    const withNames = JSON.parse(named.bytes.toString('utf8')) as typeof doc;
+    expect(withNames.questionnaires[0]!.responses.some((r) => (r.participant as { fullName: string }).fullName === 'Абаева Айгерим')).toBe(true);
+  });
+});
