@@ -13,6 +13,8 @@ import { createSputnikEngine, loadContent, type Engine } from './engine/index.js
 import { collectHealth } from './http/health.js';
 import { createHttpServer } from './http/server.js';
 import type { Logger } from './logger.js';
+import { createMonitoring, monitoringRoutes } from './monitoring/index.js';
+import { halfYearReportSource } from './monitoring/report-source.js';
 import { createScheduler, type Scheduler } from './scheduler/agenda.js';
 import { createPostCourseScheduler } from './scheduler/post-course.js';
 import { openStore, type Store } from './store/index.js';
@@ -69,6 +71,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const scheduler = createScheduler({ db, logger: logger.child({ component: 'scheduler' }) });
   await scheduler.start();
 
+  const monitoring = createMonitoring({ store, catalog: content.questionnaires });
+
   // Channels: each adds a sender to the dispatcher, which delivers the engine's answers and notices.
   const senders: ChannelSender[] = [];
   let telegram: TelegramChannel | undefined;
@@ -78,6 +82,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     telegram = createTelegramChannel({
       bot: createTelegramBot({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot, throttle: config.telegram.throttle }),
       engine,
+      monitoring,
       dispatcher: () => dispatcher,
       broadcasts: () => broadcasts,
       repos: store.repositories,
@@ -104,6 +109,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     engine,
     dispatcher,
     content,
+    reports: halfYearReportSource(monitoring),
     logger: logger.child({ component: 'post-course' }),
   });
   await postCourse.start();
@@ -128,6 +134,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         });
         return { status: report.status === 'ok' ? 200 : 503, body: report };
       },
+      ...monitoringRoutes({ monitoring, store, catalog: content.questionnaires, apiToken: config.api.token, logger: logger.child({ component: 'api' }) }),
     },
     rawRoutes: {
       ...(telegram && config.telegram.webhook ? { 'POST /telegram/webhook': telegram.webhookHandler(config.telegram.webhook.secret) } : {}),

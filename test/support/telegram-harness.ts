@@ -7,6 +7,7 @@ import { createDispatcher } from '../../src/delivery/dispatcher.js';
 import type { ChannelSender } from '../../src/delivery/ports.js';
 import { createTelegramBot, createTelegramChannel, type TelegramChannel } from '../../src/channels/telegram/index.js';
 import type { Engine } from '../../src/engine/index.js';
+import type { Monitoring } from '../../src/monitoring/index.js';
 import type { Store } from '../../src/store/index.js';
 import { silentLogger } from './store.js';
 
@@ -45,7 +46,7 @@ export class TelegramHarness {
   /** Methods that fail, as Telegram would: method -> [error_code, description]. */
   readonly failures = new Map<string, [number, string]>();
 
-  constructor(store: Store, engine: Engine) {
+  constructor(store: Store, engine: Engine, monitoring?: Monitoring) {
     const bot = createTelegramBot({ token: '123456789:TEST', apiRoot: 'http://127.0.0.1:9', botInfo: BOT_INFO, throttle: false });
     const record: Transformer = async (_prev, method, payload) => {
       const call: ApiCall = { method, payload: payload as Record<string, unknown> };
@@ -64,7 +65,10 @@ export class TelegramHarness {
     const senders: ChannelSender[] = [];
     const dispatcher = createDispatcher({ senders, repos: store.repositories, logger: silentLogger });
     const broadcasts = createBroadcastService({ repos: store.repositories, dispatcher, logger: silentLogger });
-    this.channel = createTelegramChannel({ bot, engine, dispatcher: () => dispatcher, broadcasts: () => broadcasts, repos: store.repositories, logger: silentLogger });
+    this.channel = createTelegramChannel({
+      bot, engine, dispatcher: () => dispatcher, broadcasts: () => broadcasts, repos: store.repositories, logger: silentLogger,
+      ...(monitoring ? { monitoring } : {}),
+    });
     senders.push(this.channel.sender);
     this.bot = bot;
   }

@@ -15,6 +15,8 @@ import type { SputnikContext } from './bot.js';
 import { createBroadcastWizard } from './broadcast-wizard.js';
 import { publishCommands } from './commands.js';
 import { KeyboardState } from './keyboard-state.js';
+import { monitoringCommands } from './monitoring-commands.js';
+import type { Monitoring } from '../../monitoring/index.js';
 import { createTelegramSender } from './sender.js';
 
 export { createTelegramBot } from './bot.js';
@@ -22,6 +24,8 @@ export { createTelegramBot } from './bot.js';
 export interface TelegramChannelDeps {
   bot: Bot<SputnikContext>;
   engine: Engine;
+  /** /stats and /export for curators and staff. */
+  monitoring?: Monitoring;
   /** Filled in after the channel is built: the dispatcher needs this channel's sender first. */
   dispatcher: () => Dispatcher;
   broadcasts: () => BroadcastService;
@@ -68,6 +72,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     if (ctx.chat.type !== 'private') return next();
     await ctx.conversation.enter('broadcast');
   });
+  if (deps.monitoring) bot.use(monitoringCommands({ monitoring: deps.monitoring, repos: deps.repos, logger }));
   bot.use(
     createTelegramAdapter({
       engine: deps.engine,

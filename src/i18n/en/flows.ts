@@ -200,7 +200,7 @@ export const account: Like<typeof ru.account> = {
   delete_kept: 'All right, nothing is deleted.',
   help:
     'I am Sputnik: I help during the year after a professional development course.\n\n/menu — menu\n/surveys — questionnaires\n/activity — report an activity you ran (open lesson, master class, webinar, publication…)\n/progress — my progress: stage and accepted activities (at least three a year)\n/consult — ask a tutor for a consultation\n/language — language\n/stop — turn reminders off\n/delete — delete my data\n\nIn any question you can write "back", or "skip" if the question is optional.',
-  help_staff: 'For curators and tutors:\n/review — activities to review\n/consultations — consultation requests',
+  help_staff: 'For curators and tutors:\n/review — activities to review\n/consultations — consultation requests\n/broadcast — message the course participants (Telegram)\n/stats — statistics, /export — data export, /report — half-year report (Telegram)',
 };
 
 export const group: Like<typeof ru.group> = {

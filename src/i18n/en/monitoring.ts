@@ -106,6 +106,8 @@ export const monitoring = {
   stats_stages: 'Stages completed: {stages}',
   stats_consultations: 'Consultations: {requests}, open {open}',
   stats_likert_line: '• {question}: mean {mean}, median {median}, top-2 {top2}',
+  report_full: 'Full report (XLSX): /report',
+  report_preparing: 'Preparing the half-year report…',
   stats_forbidden: 'Statistics and exports are for curators of their cohorts and centre staff.',
   export_ready: 'Export ready: {filename}',
   export_no_data: 'Nothing to export.',

@@ -106,6 +106,8 @@ export const monitoring = {
   stats_stages: 'Кезеңдерді аяқтағандар: {stages}',
   stats_consultations: 'Кеңестер: {requests}, ашық {open}',
   stats_likert_line: '• {question}: орташа {mean}, медиана {median}, жоғары балдар {top2}',
+  report_full: 'Толық есеп (XLSX): /report',
+  report_preparing: 'Жарты жылдық есеп дайындалуда…',
   stats_forbidden: 'Статистика мен үзінділер өз ағындарының кураторларына және орталық қызметкерлеріне қолжетімді.',
   export_ready: 'Үзінді дайын: {filename}',
   export_no_data: 'Үзінді үшін деректер жоқ.',

@@ -106,6 +106,8 @@ export const monitoring = {
   stats_stages: 'Этапы завершили: {stages}',
   stats_consultations: 'Консультаций: {requests}, открыто {open}',
   stats_likert_line: '• {question}: среднее {mean}, медиана {median}, высшие баллы {top2}',
+  report_full: 'Полный отчёт (XLSX): /report',
+  report_preparing: 'Отчёт за полугодие готовится…',
   stats_forbidden: 'Статистика и выгрузки доступны кураторам своих потоков и сотрудникам центра.',
   export_ready: 'Выгрузка готова: {filename}',
   export_no_data: 'Нет данных для выгрузки.',
