@@ -17,6 +17,7 @@ import { createMonitoring, monitoringRoutes } from './monitoring/index.js';
 import { halfYearReportSource } from './monitoring/report-source.js';
 import { createScheduler, type Scheduler } from './scheduler/agenda.js';
 import { createPostCourseScheduler } from './scheduler/post-course.js';
+import { scheduleSampleInvitations } from './scheduler/sample-invitations.js';
 import { openStore, type Store } from './store/index.js';
 import { checkQuestionnaireVersions } from './store/questionnaire-versions.js';
 import { VERSION } from './version.js';
@@ -113,6 +114,14 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     logger: logger.child({ component: 'post-course' }),
   });
   await postCourse.start();
+  await scheduleSampleInvitations(scheduler, {
+    samples: monitoring,
+    repos: store.repositories,
+    engine,
+    dispatcher,
+    content,
+    logger: logger.child({ component: 'samples' }),
+  });
 
   const channels = () =>
     channelStatus(config, { ...(telegram ? { telegram: telegram.state } : {}), ...(whatsapp ? { whatsapp: whatsapp.health } : {}) });

@@ -11,6 +11,8 @@ export const scheduler: Like<typeof ru.scheduler> = {
   stage_3:
     'Course "{cohortTitle}": stage 3 begins: presenting your results.\n\nPresent what you achieved: a portfolio (or a section of it), a methodical product, a seminar for colleagues. Be sure to include working links to the materials of the activities you ran. The post-course year ends on {yearEnd}.',
   invite: 'Course "{cohortTitle}": a new questionnaire, "{title}". It is open until {closes}.',
+  sample_invite: 'Course "{cohortTitle}": you are in the sample for the survey "{title}". Please answer; it takes a few minutes.',
+  sample_invite_busy: 'Course "{cohortTitle}": the survey "{title}" is waiting for you. When you have finished the current dialog, open it with /surveys.',
   invite_busy: 'Course "{cohortTitle}": a new questionnaire is waiting for you, "{title}" (open until {closes}). When you have finished the current dialog, open it with /surveys.',
   reminder: 'A reminder about the questionnaire "{title}" (course "{cohortTitle}"): it is open until {closes} and takes a few minutes.',
   reminder_busy: 'A reminder about the questionnaire "{title}" (course "{cohortTitle}"): it is open until {closes}. You can open it with /surveys.',
