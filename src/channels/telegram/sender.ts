@@ -2,6 +2,7 @@
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { ChannelSender, SendOutcome } from '../../delivery/ports.js';
+import { splitText } from '../../delivery/split-text.js';
 import type { OutboundMessage } from '../../engine/events.js';
 import { promptKeyboard, promptText } from './keyboard.js';
 import type { KeyboardState } from './keyboard-state.js';
@@ -9,18 +10,6 @@ import type { KeyboardState } from './keyboard-state.js';
 /** Telegram caps a message at 4,096 characters; longer texts go in parts, split at line breaks. */
 export const TELEGRAM_TEXT_LIMIT = 4000;
 
-export function splitText(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > limit) {
-    const cut = rest.lastIndexOf('\n', limit);
-    const at = cut > limit / 2 ? cut : limit;
-    parts.push(rest.slice(0, at));
-    rest = rest.slice(at).replace(/^\n/, '');
-  }
-  parts.push(rest);
-  return parts;
-}
 
 export function failureOf(error: unknown): Exclude<SendOutcome, { ok: true }> {
   if (error instanceof GrammyError) {
@@ -48,7 +37,7 @@ export function createTelegramSender(
     async send(chatId, message) {
       const text = message.kind === 'prompt' ? promptText(message) : message.text;
       const markup = message.kind === 'prompt' ? promptKeyboard(message) : startButton(message);
-      const parts = splitText(text);
+      const parts = splitText(text, TELEGRAM_TEXT_LIMIT);
       try {
         let last: number | undefined;
         for (const [i, part] of parts.entries()) {

@@ -72,16 +72,3 @@ export function renderMessage(message: OutboundMessage, options: RenderOptions):
   return `${message.text}\n\n${line}`;
 }
 
-/** Parts of at most `limit` characters, cut at a line break where there is one in the second half. */
-export function splitText(text: string, limit = WHATSAPP_TEXT_LIMIT): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > limit) {
-    const cut = rest.lastIndexOf('\n', limit);
-    const at = cut > limit / 2 ? cut : limit;
-    parts.push(rest.slice(0, at));
-    rest = rest.slice(at).replace(/^\n/, '');
-  }
-  parts.push(rest);
-  return parts;
-}

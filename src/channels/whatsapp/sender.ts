@@ -5,7 +5,8 @@ import type { ChannelSender } from '../../delivery/ports.js';
 import type { Locale } from '../../domain/locale.js';
 import type { Outbox } from './outbox.js';
 import { isGroupId, isPersonId } from './port.js';
-import { renderMessage, splitText } from './render.js';
+import { splitText } from '../../delivery/split-text.js';
+import { renderMessage, WHATSAPP_TEXT_LIMIT } from './render.js';
 
 export function createWhatsappSender(deps: { outbox: Outbox; botPhone: () => string | undefined; locale: Locale }): ChannelSender {
   return {
@@ -16,7 +17,7 @@ export function createWhatsappSender(deps: { outbox: Outbox; botPhone: () => str
       }
       const text = renderMessage(message, { botPhone: deps.botPhone(), locale: deps.locale });
       try {
-        const [first] = await deps.outbox.enqueue(chatId, splitText(text));
+        const [first] = await deps.outbox.enqueue(chatId, splitText(text, WHATSAPP_TEXT_LIMIT));
         return { ok: true, ...(first ? { messageId: `queued:${first}` } : {}) };
       } catch (error) {
         return { ok: false, kind: 'failed', detail: `whatsapp queue: ${(error as Error).message}`, retryable: true };

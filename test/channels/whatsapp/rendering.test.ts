@@ -1,6 +1,7 @@
 // How a prompt reads in WhatsApp, and the settings that pace the account.
 import { describe, expect, it } from 'vitest';
-import { renderMessage, renderPrompt, splitText, startLinkUrl } from '../../../src/channels/whatsapp/render.js';
+import { splitText } from '../../../src/delivery/split-text.js';
+import { renderMessage, renderPrompt, startLinkUrl, WHATSAPP_TEXT_LIMIT } from '../../../src/channels/whatsapp/render.js';
 import { ConfigError, loadConfig } from '../../../src/config.js';
 
 const base = { kind: 'prompt' as const, ref: '1', locale: 'ru' as const, canSkip: false, canGoBack: false };
@@ -36,8 +37,8 @@ describe('whatsapp rendering', () => {
 
   it('splits long texts at line breaks', () => {
     const text = `${'а'.repeat(3000)}\n${'б'.repeat(3000)}\n${'в'.repeat(100)}`;
-    expect(splitText(text).map((p) => p.length)).toEqual([3000, 3101]);
-    expect(splitText('x'.repeat(9000)).map((p) => p.length)).toEqual([4000, 4000, 1000]);
+    expect(splitText(text, WHATSAPP_TEXT_LIMIT).map((p) => p.length)).toEqual([3000, 3101]);
+    expect(splitText('x'.repeat(9000), WHATSAPP_TEXT_LIMIT).map((p) => p.length)).toEqual([4000, 4000, 1000]);
   });
 });
 
