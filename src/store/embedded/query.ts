@@ -6,6 +6,7 @@ import { Context } from 'mingo/core';
 import * as accumulatorOperators from 'mingo/operators/accumulator';
 import * as expressionOperators from 'mingo/operators/expression';
 import * as pipelineOperators from 'mingo/operators/pipeline';
+import { $lookup as mingoLookup } from 'mingo/operators/pipeline';
 import * as projectionOperators from 'mingo/operators/projection';
 import * as queryOperators from 'mingo/operators/query';
 import * as windowOperators from 'mingo/operators/window';
@@ -17,6 +18,7 @@ import {
   bsonTypeName,
   cloneValue,
   compareValues,
+  EMPTY_ARRAY_KEY,
   getPathValues,
   isNumeric,
   isPlainObject,
@@ -116,10 +118,71 @@ function $sortStage(coll: Iterator, expr: unknown): Iterator {
   return Lazy(sortDocs(coll.collect() as Doc[], spec));
 }
 
+/**
+ * The equality join of `$lookup` by `localField`/`foreignField`, on canonical keys: given the
+ * values a document holds at `localField` (as `getPathValues(doc, localField, true)` lists them),
+ * the foreign documents whose field, or an element of it, equals one of them; missing and null
+ * match missing and null, an empty array matches nothing. Matches keep the foreign collection's
+ * natural order.
+ */
+export function hashJoin(foreign: readonly Doc[], foreignField: string): (localValues: readonly unknown[]) => Doc[] {
+  const byKey = new Map<string, number[]>();
+  foreign.forEach((doc, ordinal) => {
+    for (const v of getPathValues(doc, foreignField, true)) {
+      if (v === EMPTY_ARRAY_KEY) continue;
+      const key = keyString(v);
+      const list = byKey.get(key);
+      if (list === undefined) byKey.set(key, [ordinal]);
+      // Ordinals only grow, so a document already listed under this key is the last entry.
+      else if (list[list.length - 1] !== ordinal) list.push(ordinal);
+    }
+  });
+  return (locals) => {
+    if (locals.length === 1) {
+      const only = locals[0];
+      if (only === EMPTY_ARRAY_KEY) return [];
+      const ordinals = byKey.get(keyString(only));
+      return ordinals ? ordinals.map((o) => foreign[o] as Doc) : [];
+    }
+    const seen = new Set<number>();
+    for (const v of locals) for (const o of byKey.get(keyString(v)) ?? []) seen.add(o);
+    return [...seen].sort((a, b) => a - b).map((o) => foreign[o] as Doc);
+  };
+}
+
+/** `{from, localField, foreignField, as}` with a collection name and an undotted `as`. */
+export function isPlainLookup(expr: unknown): expr is { from: string; localField: string; foreignField: string; as: string } {
+  return (
+    isPlainObject(expr) &&
+    Object.keys(expr).every((k) => k === 'from' || k === 'localField' || k === 'foreignField' || k === 'as') &&
+    typeof expr.from === 'string' &&
+    typeof expr.localField === 'string' &&
+    typeof expr.foreignField === 'string' &&
+    typeof expr.as === 'string' &&
+    expr.as !== '' &&
+    !expr.as.includes('.') &&
+    !expr.as.startsWith('$')
+  );
+}
+
+/**
+ * `$lookup` by `localField`/`foreignField` on `hashJoin`. mingo's own join hashes each ObjectId
+ * through its generic object hashing and equality, which dominated joins over every response
+ * (region breakdowns); canonical keys also follow MongoDB's equality (1 == 1.0 == Long(1)).
+ * Other forms (pipeline, let, a literal `from`, a dotted `as`) stay with mingo.
+ */
+function $lookupStage(coll: Iterator, expr: unknown, options: Options): Iterator {
+  const foreign = isPlainLookup(expr) ? options.collectionResolver?.(expr.from) : undefined;
+  if (!isPlainLookup(expr) || !Array.isArray(foreign)) return mingoLookup(coll, expr as Parameters<typeof mingoLookup>[1], options);
+  const join = hashJoin(foreign, expr.foreignField);
+  const { localField, as } = expr;
+  return coll.map((obj) => ({ ...(obj as Doc), [as]: join(getPathValues(obj, localField, true)) }));
+}
+
 // mingo types an operator as the intersection of all built-in signatures, which no new function
 // can satisfy; these follow the documented (selector, value, options) / (iterator, expr, options) shapes.
 const OVERRIDE_QUERY_OPS = { $type, ...RANGE_OPERATORS } as unknown as Record<`$${string}`, QueryOperator>;
-const OVERRIDE_PIPELINE_OPS = { $sort: $sortStage } as unknown as Record<`$${string}`, PipelineOperator>;
+const OVERRIDE_PIPELINE_OPS = { $sort: $sortStage, $lookup: $lookupStage } as unknown as Record<`$${string}`, PipelineOperator>;
 
 const FULL_CONTEXT = Context.init({ query: OVERRIDE_QUERY_OPS, pipeline: OVERRIDE_PIPELINE_OPS })
   .addQueryOps(queryOperators)
@@ -215,31 +278,41 @@ export function usesExpressions(value: unknown): boolean {
 }
 
 /**
- * Filters made only of scalar equalities (`{_id}`, `{email}`, `{name, type}`), the bulk of the
- * bot's reads, are matched without mingo: a field matches when it, or an element of the array
- * it holds, has the same canonical key as the wanted value, which is MongoDB's equality.
+ * Filters made only of scalar equalities and `$in` lists of scalars (`{_id}`, `{email}`,
+ * `{name, type}`, `{cohortId: {$in: [...]}}`), the bulk of the bot's reads and of the monitoring
+ * matches, are matched without mingo (whose `$in` hashes every listed ObjectId again for each
+ * document): a field matches when it, or an element of the array it holds, has the canonical key
+ * of a wanted value, which is MongoDB's equality.
  */
 function equalityMatcher(filter: Doc): ((doc: Doc) => boolean) | undefined {
-  const wanted: Array<[string, string]> = [];
+  const wanted: Array<[string, string | Set<string>]> = [];
   for (const [path, cond] of Object.entries(filter)) {
     if (path.startsWith('$') || path.split('.').some((p) => p === '' || /^\d+$/.test(p))) return undefined;
     let value: unknown = cond;
     if (isPlainObject(cond)) {
       const keys = Object.keys(cond);
-      if (keys.length !== 1 || keys[0] !== '$eq') return undefined;
+      if (keys.length !== 1) return undefined;
+      if (keys[0] === '$in') {
+        const list = cond.$in;
+        if (!Array.isArray(list) || !list.every(isScalarKey)) return undefined;
+        wanted.push([path, new Set(list.map(keyString))]);
+        continue;
+      }
+      if (keys[0] !== '$eq') return undefined;
       value = cond.$eq;
     }
     if (!isScalarKey(value)) return undefined;
     wanted.push([path, keyString(value)]);
   }
+  const hit = (key: string, want: string | Set<string>): boolean => (typeof want === 'string' ? key === want : want.has(key));
   return (doc) => {
-    for (const [path, key] of wanted) {
+    for (const [path, want] of wanted) {
       const top = path.includes('.') ? undefined : doc[path];
       if (top !== undefined && !Array.isArray(top)) {
-        if (keyString(top) !== key) return false;
+        if (!hit(keyString(top), want)) return false;
         continue;
       }
-      if (!getPathValues(doc, path, true).some((v) => v !== undefined && keyString(v) === key)) return false;
+      if (!getPathValues(doc, path, true).some((v) => v !== undefined && hit(keyString(v), want))) return false;
     }
     return true;
   };

@@ -1,7 +1,8 @@
 /**
  * aggregate on mingo. Stages that need a server we are not ($out, $merge, change streams, search,
  * geo, stats) are refused by name. mingo edits its input in place for some stages, so a pipeline
- * that is not on the known-safe list runs on clones of the stored documents.
+ * that is not on the known-safe list runs on clones of the stored documents. Counting segments
+ * (`$unwind` + `$group` and the like) run on the one-pass executor of fused-group.ts instead.
  */
 import { Aggregator } from 'mingo/aggregator';
 import { ProcessingMode } from 'mingo/core';
@@ -17,6 +18,7 @@ import {
   validateCollectionName,
   type CommandSpec,
 } from './context.js';
+import { executePipeline } from './fused-group.js';
 import { matchDocs } from './scan.js';
 
 const UNSUPPORTED_STAGES: Record<string, string> = {
@@ -62,7 +64,7 @@ function topLevelOnly(keys: string[]): boolean {
 }
 
 /** True when mingo is known not to write into its input documents for this pipeline. */
-export function pipelineIsSafe(stages: unknown[]): boolean {
+export function pipelineIsSafe(stages: readonly unknown[]): boolean {
   for (const stage of stages) {
     if (!isPlainObject(stage)) return false;
     const [name] = Object.keys(stage);
@@ -143,6 +145,7 @@ const aggregate: CommandSpec = {
     const stages = cmd.pipeline as unknown[];
     rejectUnsupportedStages(stages);
 
+    const variables = letVariables(cmd);
     let input: Doc[];
     let rest = stages;
     let ns: string;
@@ -158,7 +161,6 @@ const aggregate: CommandSpec = {
       ns = `${ctx.db}.${name}`;
       const coll = ctx.catalog.collection(ctx.db, name);
       const first = stages[0];
-      const variables = letVariables(cmd);
       if (isPlainObject(first) && '$match' in first && isPlainObject(first.$match)) {
         // A leading $match can use the indexes.
         input = matchDocs(coll, compileFilter(first.$match, { variables }));
@@ -168,20 +170,20 @@ const aggregate: CommandSpec = {
       }
     }
 
-    const safe = pipelineIsSafe(rest);
-    const resolver = (name: string): Doc[] => {
-      const docs = [...(ctx.catalog.collection(ctx.db, name)?.docs.values() ?? [])];
-      return safe ? docs : docs.map(cloneValue);
-    };
-    if (!safe) input = input.map(cloneValue);
-    let results: Doc[] = input;
-    if (rest.length > 0) {
-      const agg = new Aggregator(rest as Doc[], {
-        ...mingoOptions({ variables: letVariables(cmd), collectionResolver: resolver }),
+    // Each stretch mingo runs gets its own safety verdict: the fused segments never write, and
+    // what comes after a $group is a handful of new documents, cheap to clone when needed.
+    const stored = (name: string): Doc[] => [...(ctx.catalog.collection(ctx.db, name)?.docs.values() ?? [])];
+    const runMingo = (docs: Doc[], part: readonly unknown[]): Doc[] => {
+      if (part.length === 0) return docs;
+      const safe = pipelineIsSafe(part);
+      const resolver = safe ? stored : (name: string): Doc[] => stored(name).map(cloneValue);
+      const agg = new Aggregator(part as Doc[], {
+        ...mingoOptions({ variables, collectionResolver: resolver }),
         processingMode: ProcessingMode.CLONE_OFF,
       });
-      results = agg.run(input) as Doc[];
-    }
+      return agg.run(safe ? docs : docs.map(cloneValue)) as Doc[];
+    };
+    const results = executePipeline(input, rest, { variables, collectionResolver: stored }, runMingo);
     return ctx.cursors.open({ ns, docs: results, batchSize: optionalNumber(cursorOpts, 'batchSize') });
   },
 };

@@ -1,0 +1,708 @@
+/**
+ * A one-pass `[$lookup/$addFields*, $unwind?, $match*, $group]` for the counting pipelines.
+ * mingo's `$unwind` copies the document once per array element, its `$group` hashes each key
+ * through generic object hashing and then re-evaluates every accumulator over the collected
+ * documents, and `$lookup`/`$addFields` copy every document again; over a few hundred thousand
+ * answers that is seconds, most of it garbage collection. Here array elements are visited in
+ * place, fields a `$lookup`/`$addFields` adds sit in a small per-document layer instead of a copy,
+ * the group key is the canonical key string of values.ts (MongoDB's equality: 1 == 1.0 ==
+ * Long(1)) and accumulators are updated as rows stream by. Stages around the recognised segment
+ * still run on mingo, and a segment outside the recognised shape is left to mingo whole, so its
+ * errors and behaviour do not change.
+ *
+ * Where MongoDB and mingo disagree this follows MongoDB (the tests pin each case): `$unwind`
+ * reaches its array through documents only and treats any other non-null value ("" and {}
+ * included) as a one-element array; `$push`/`$addToSet` skip missing values; an object `_id`
+ * leaves a missing field out instead of keeping it as undefined (which the wire turned into a
+ * second null group); field paths skip nested arrays; `$first` does not flatten nested arrays.
+ */
+import { compileFilter, hashJoin, isPlainLookup, type Filter, type MingoExtras } from '../query.js';
+import { compareValues, getPathValues, isNumeric, isPlainObject, keyString, type Doc } from '../values.js';
+
+/** How the current row relates to the stored document it comes from. */
+const ELEMENT = 0; // the unwound path holds `row.el`
+const REMOVED = 1; // the unwound path was an empty array, preserved: the field is gone
+const ORIGINAL = 2; // the document as stored (no unwind, or a preserved null/missing/scalar)
+
+interface Row {
+  doc: Doc;
+  /** Top-level fields set by the folded `$lookup`/`$addFields` (undefined: removed). */
+  layer: Doc | undefined;
+  mode: number;
+  el: unknown;
+  idx: number | null;
+}
+
+/** A value of the row's virtual document; undefined is "missing". */
+type Getter = (row: Row) => unknown;
+
+interface UnwindPlan {
+  parts: string[];
+  preserve: boolean;
+  indexField: string | undefined;
+}
+
+type PreStage =
+  | { kind: 'lookup'; from: string; localField: string; localTop: string; foreignField: string; as: string }
+  | { kind: 'set'; fields: Array<[string, Getter]> };
+
+interface IdField {
+  name: string;
+  get: Getter | undefined;
+  constant: unknown;
+}
+
+type AccKind = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'first' | 'last' | 'push' | 'addToSet';
+
+interface AccPlan {
+  name: string;
+  kind: AccKind;
+  get: Getter;
+  /** The constant of `$sum: <number>` (`count`); the result is rows times it, as mingo computes it. */
+  constant: number;
+}
+
+export interface FusedPlan {
+  /** Stages the segment covers. */
+  length: number;
+  pre: PreStage[];
+  unwind: UnwindPlan | undefined;
+  filters: Filter[];
+  /** Filters look at the unwound field only, so a one-field document stands in for the row. */
+  filtersOnUnwound: boolean;
+  /** `_id: <expression>` (missing and null are one group) vs an object of fields vs a constant. */
+  idValue: Getter | undefined;
+  idFields: IdField[] | undefined;
+  idConstant: unknown;
+  accs: AccPlan[];
+  resolve: ((name: string) => Doc[]) | undefined;
+}
+
+/** Thrown from the pass when a value needs mingo after all (its error, or its number handling). */
+class Unsupported extends Error {}
+
+const missing: Getter = () => undefined;
+
+function stageOf(stage: unknown): [string, unknown] | undefined {
+  if (!isPlainObject(stage)) return undefined;
+  const keys = Object.keys(stage);
+  if (keys.length !== 1) return undefined;
+  const name = keys[0] as string;
+  return [name, stage[name]];
+}
+
+function plainFieldName(p: string): boolean {
+  return p !== '' && !p.startsWith('$') && !/^\d+$/.test(p) && p !== '__proto__';
+}
+
+/** Dotted path parts; undefined for parts mingo reads differently from MongoDB (array indexes). */
+function plainPath(path: unknown): string[] | undefined {
+  if (typeof path !== 'string') return undefined;
+  const parts = path.split('.');
+  return parts.every(plainFieldName) ? parts : undefined;
+}
+
+/** `$a.b` as parts; undefined for variables (`$$ROOT`, `$$x`). */
+function fieldPath(expr: unknown): string[] | undefined {
+  if (typeof expr !== 'string' || !expr.startsWith('$') || expr.startsWith('$$')) return undefined;
+  return plainPath(expr.slice(1));
+}
+
+/** A top-level field of the row's document, the layer first. */
+function topField(row: Row, name: string): unknown {
+  const layer = row.layer;
+  if (layer !== undefined && Object.hasOwn(layer, name)) return layer[name];
+  const v = row.doc[name];
+  // Inherited methods (`constructor`, `toString`) are not fields.
+  return typeof v === 'function' ? undefined : v;
+}
+
+/**
+ * MongoDB's aggregation field path from `value` (found at `parts[from - 1]`) on: into documents,
+ * across arrays (collecting the non-missing results of document elements), anything else missing.
+ */
+function descend(value: unknown, parts: readonly string[], from: number): unknown {
+  let cur = value;
+  for (let i = from; i < parts.length; i++) {
+    if (Array.isArray(cur)) {
+      const out: unknown[] = [];
+      for (const el of cur) {
+        if (!isPlainObject(el)) continue;
+        const v = descend(el, parts, i);
+        if (v !== undefined) out.push(v);
+      }
+      return out;
+    }
+    if (!isPlainObject(cur)) return undefined;
+    const next = cur[parts[i] as string];
+    if (next === undefined || typeof next === 'function') return undefined;
+    cur = next;
+  }
+  return cur;
+}
+
+function fromRoot(row: Row, parts: readonly string[]): unknown {
+  return descend(topField(row, parts[0] as string), parts, 1);
+}
+
+/** The value `$unwind` works on: MongoDB follows the path through documents only. */
+function unwindTarget(row: Row, parts: readonly string[]): unknown {
+  let cur = topField(row, parts[0] as string);
+  for (let i = 1; i < parts.length; i++) {
+    if (!isPlainObject(cur)) return undefined;
+    cur = cur[parts[i] as string];
+    if (typeof cur === 'function') return undefined;
+  }
+  return cur;
+}
+
+function rootGetter(parts: string[]): Getter {
+  return (row) => fromRoot(row, parts);
+}
+
+/** A field path read from the row after `unwind`; undefined when the row cannot answer it. */
+function unwoundGetter(parts: string[], unwind: UnwindPlan | undefined): Getter | undefined {
+  if (!unwind) return rootGetter(parts);
+  if (unwind.indexField !== undefined && parts[0] === unwind.indexField) {
+    return parts.length === 1 ? (row) => row.idx : missing;
+  }
+  const u = unwind.parts;
+  let common = 0;
+  while (common < u.length && common < parts.length && u[common] === parts[common]) common++;
+  if (common === u.length) {
+    const rest = parts.slice(u.length);
+    return (row) => (row.mode === ELEMENT ? descend(row.el, rest, 0) : row.mode === REMOVED ? undefined : fromRoot(row, parts));
+  }
+  // A proper prefix of the unwound path would need the rebuilt document: leave it to mingo.
+  if (common === parts.length) return undefined;
+  return rootGetter(parts);
+}
+
+function isConstant(v: unknown): boolean {
+  if (typeof v === 'string') return !v.startsWith('$');
+  return !isPlainObject(v) && !Array.isArray(v) && typeof v !== 'function' && v !== undefined;
+}
+
+/**
+ * The few expressions the monitoring pipelines put on every document: a field path, a constant,
+ * `$literal`, `$ifNull` and `$first` (of an array). Anything else leaves the segment to mingo.
+ */
+function compileExpr(expr: unknown, path: (parts: string[]) => Getter | undefined): Getter | undefined {
+  if (typeof expr === 'string' && expr.startsWith('$')) {
+    const parts = fieldPath(expr);
+    return parts && path(parts);
+  }
+  if (isConstant(expr)) return () => expr;
+  const op = stageOf(expr);
+  if (!op) return undefined;
+  const [name, arg] = op;
+  switch (name) {
+    case '$literal':
+      return () => arg;
+    case '$ifNull': {
+      if (!Array.isArray(arg) || arg.length < 2) return undefined;
+      const inputs = arg.map((a) => compileExpr(a, path));
+      if (!inputs.every((g): g is Getter => g !== undefined)) return undefined;
+      return (row) => {
+        let v: unknown;
+        for (const input of inputs) {
+          v = input(row);
+          if (v !== undefined && v !== null) return v;
+        }
+        return v;
+      };
+    }
+    case '$first': {
+      // `$first: [x]` is an argument list to MongoDB but an array literal to mingo.
+      if (Array.isArray(arg)) return undefined;
+      const input = compileExpr(arg, path);
+      if (!input) return undefined;
+      return (row) => {
+        const v = input(row);
+        if (v === undefined || v === null) return null;
+        // Not an array is an error; mingo reports it.
+        if (!Array.isArray(v)) throw new Unsupported();
+        return v[0];
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function parseUnwind(spec: unknown): UnwindPlan | undefined {
+  let path: unknown = spec;
+  let preserve = false;
+  let indexField: string | undefined;
+  if (isPlainObject(spec)) {
+    for (const k of Object.keys(spec)) if (k !== 'path' && k !== 'preserveNullAndEmptyArrays' && k !== 'includeArrayIndex') return undefined;
+    path = spec.path;
+    if (spec.preserveNullAndEmptyArrays !== undefined) {
+      if (typeof spec.preserveNullAndEmptyArrays !== 'boolean') return undefined;
+      preserve = spec.preserveNullAndEmptyArrays;
+    }
+    if (spec.includeArrayIndex !== undefined) {
+      const name = spec.includeArrayIndex;
+      // mingo sets the index as a top-level key; a dotted name would land elsewhere than MongoDB's.
+      if (typeof name !== 'string' || !plainFieldName(name) || name.includes('.')) return undefined;
+      indexField = name;
+    }
+  }
+  const parts = fieldPath(path);
+  if (!parts || parts[0] === indexField) return undefined;
+  return { parts, preserve, indexField };
+}
+
+function parsePreStage(stage: [string, unknown] | undefined, hasResolver: boolean): PreStage | undefined {
+  if (!stage) return undefined;
+  const [name, spec] = stage;
+  if (name === '$lookup') {
+    if (!hasResolver || !isPlainLookup(spec) || !plainPath(spec.localField) || !plainPath(spec.foreignField)) return undefined;
+    const { from, localField, foreignField, as } = spec;
+    return { kind: 'lookup', from, localField, localTop: localField.split('.')[0] as string, foreignField, as };
+  }
+  if (name === '$addFields' || name === '$set') {
+    if (!isPlainObject(spec)) return undefined;
+    const fields: Array<[string, Getter]> = [];
+    for (const [field, expr] of Object.entries(spec)) {
+      // Dotted names and embedded documents merge into existing documents: mingo's business.
+      if (!plainFieldName(field) || field.includes('.') || (isPlainObject(expr) && !Object.keys(expr)[0]?.startsWith('$'))) return undefined;
+      const get = compileExpr(expr, rootGetter);
+      if (!get) return undefined;
+      fields.push([field, get]);
+    }
+    return fields.length > 0 ? { kind: 'set', fields } : undefined;
+  }
+  return undefined;
+}
+
+/** First components of the fields a filter reads; false when it may read anything ($expr). */
+function filterFields(filter: Doc, into: Set<string>): boolean {
+  for (const [k, v] of Object.entries(filter)) {
+    if (k === '$and' || k === '$or' || k === '$nor') {
+      if (!Array.isArray(v) || !v.every((f) => isPlainObject(f) && filterFields(f, into))) return false;
+    } else if (k === '$comment') {
+      continue;
+    } else if (k.startsWith('$')) {
+      return false;
+    } else {
+      into.add(k.split('.')[0] as string);
+    }
+  }
+  return true;
+}
+
+const ACCUMULATORS: Record<string, AccKind> = {
+  $sum: 'sum',
+  $avg: 'avg',
+  $min: 'min',
+  $max: 'max',
+  $first: 'first',
+  $last: 'last',
+  $push: 'push',
+  $addToSet: 'addToSet',
+};
+
+function parseAccumulator(name: string, spec: unknown, path: (parts: string[]) => Getter | undefined): AccPlan | undefined {
+  if (name.includes('.') || name.startsWith('$')) return undefined;
+  const op = stageOf(spec);
+  if (!op) return undefined;
+  const [opName, arg] = op;
+  if (opName === '$count') return isPlainObject(arg) && Object.keys(arg).length === 0 ? { name, kind: 'count', get: missing, constant: 1 } : undefined;
+  const kind = ACCUMULATORS[opName];
+  // mingo hands the documents themselves to an accumulator of null.
+  if (!kind || arg === null || arg === undefined) return undefined;
+  if (kind === 'sum' && typeof arg === 'number') return { name, kind: 'count', get: missing, constant: arg };
+  const get = compileExpr(arg, path);
+  return get ? { name, kind, get, constant: 0 } : undefined;
+}
+
+/**
+ * The fused segment starting at `stages[start]`: foldable `$lookup`/`$addFields`/`$set`
+ * (optional), `$unwind` (optional), `$match` stages (optional), then `$group` with a recognised
+ * `_id` and accumulators. Undefined when the stages there are anything else.
+ */
+export function planFusedGroup(stages: readonly unknown[], start: number, extras: MingoExtras): FusedPlan | undefined {
+  let i = start;
+  let stage = stageOf(stages[i]);
+  const pre: PreStage[] = [];
+  for (let p = parsePreStage(stage, extras.collectionResolver !== undefined); p; p = parsePreStage(stage, extras.collectionResolver !== undefined)) {
+    pre.push(p);
+    stage = stageOf(stages[++i]);
+  }
+  let unwind: UnwindPlan | undefined;
+  if (stage?.[0] === '$unwind') {
+    unwind = parseUnwind(stage[1]);
+    if (!unwind) return undefined;
+    stage = stageOf(stages[++i]);
+  }
+  const matches: Doc[] = [];
+  while (stage?.[0] === '$match') {
+    if (!isPlainObject(stage[1])) return undefined;
+    matches.push(stage[1]);
+    stage = stageOf(stages[++i]);
+  }
+  if (stage?.[0] !== '$group' || !isPlainObject(stage[1]) || !('_id' in stage[1])) return undefined;
+  const group = stage[1];
+  const path = (parts: string[]): Getter | undefined => unwoundGetter(parts, unwind);
+
+  let idValue: Getter | undefined;
+  let idFields: IdField[] | undefined;
+  const idSpec = group._id;
+  if (isPlainObject(idSpec) && !Object.keys(idSpec)[0]?.startsWith('$')) {
+    const names = Object.keys(idSpec);
+    if (names.length === 0 || names.some((n) => n.startsWith('$') || n.includes('.'))) return undefined;
+    idFields = [];
+    for (const n of names) {
+      const v = idSpec[n];
+      if (isConstant(v)) {
+        idFields.push({ name: n, get: undefined, constant: v });
+        continue;
+      }
+      const get = compileExpr(v, path);
+      if (!get) return undefined;
+      idFields.push({ name: n, get, constant: undefined });
+    }
+  } else if (!isConstant(idSpec)) {
+    idValue = compileExpr(idSpec, path);
+    if (!idValue) return undefined;
+  }
+
+  const accs: AccPlan[] = [];
+  for (const [name, spec] of Object.entries(group)) {
+    if (name === '_id') continue;
+    const acc = parseAccumulator(name, spec, path);
+    if (!acc) return undefined;
+    accs.push(acc);
+  }
+
+  const filters: Filter[] = [];
+  const fields = new Set<string>();
+  let readsAnything = false;
+  for (const m of matches) {
+    try {
+      filters.push(compileFilter(m, extras));
+    } catch {
+      // Let mingo report a bad filter the way it always has.
+      return undefined;
+    }
+    if (!filterFields(m, fields)) readsAnything = true;
+  }
+  const filtersOnUnwound =
+    unwind !== undefined && unwind.indexField === undefined && !readsAnything && [...fields].every((f) => f === unwind.parts[0]);
+
+  return {
+    length: i - start + 1,
+    pre,
+    unwind,
+    filters,
+    filtersOnUnwound,
+    idValue,
+    idFields,
+    idConstant: idValue || idFields ? undefined : idSpec,
+    accs,
+    resolve: extras.collectionResolver,
+  };
+}
+
+/** Copy of `obj` with the value at `parts` (reached through documents) replaced or removed. */
+function rebuilt(obj: Doc, parts: readonly string[], i: number, mode: number, value: unknown): Doc {
+  const copy: Doc = { ...obj };
+  const part = parts[i] as string;
+  if (i === parts.length - 1) {
+    if (mode === REMOVED) delete copy[part];
+    else copy[part] = value;
+  } else {
+    const next = obj[part];
+    if (isPlainObject(next)) copy[part] = rebuilt(next, parts, i + 1, mode, value);
+  }
+  return copy;
+}
+
+/** The document with its layer applied, as mingo's `$lookup`/`$addFields` would have built it. */
+function layered(row: Row): Doc {
+  if (row.layer === undefined) return row.doc;
+  const out: Doc = { ...row.doc };
+  for (const [k, v] of Object.entries(row.layer)) {
+    if (v === undefined) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** The row as a document, built only for `$match` (grouping reads the row without it). */
+function virtualDoc(row: Row, unwind: UnwindPlan | undefined, minimal: boolean): Doc {
+  if (!unwind) return layered(row);
+  let base: Doc;
+  if (minimal) {
+    const top = unwind.parts[0] as string;
+    const v = topField(row, top);
+    base = v === undefined ? {} : { [top]: v };
+  } else {
+    base = layered(row);
+  }
+  let out = row.mode === ORIGINAL ? base : rebuilt(base, unwind.parts, 0, row.mode, row.el);
+  if (unwind.indexField !== undefined) {
+    if (out === row.doc) out = { ...out };
+    out[unwind.indexField] = row.idx;
+  }
+  return out;
+}
+
+/** Per-document work of the folded `$lookup`/`$addFields`, ready to run (joins built). */
+function preparePre(plan: FusedPlan): Array<(row: Row) => void> {
+  return plan.pre.map((p): ((row: Row) => void) => {
+    if (p.kind === 'set') {
+      const values: unknown[] = new Array(p.fields.length);
+      return (row) => {
+        // Every expression of one stage sees the document as it entered the stage.
+        for (let f = 0; f < p.fields.length; f++) values[f] = (p.fields[f] as [string, Getter])[1](row);
+        const layer = (row.layer ??= {});
+        for (let f = 0; f < p.fields.length; f++) layer[(p.fields[f] as [string, Getter])[0]] = values[f];
+      };
+    }
+    const foreign = plan.resolve?.(p.from);
+    if (!Array.isArray(foreign)) throw new Unsupported();
+    const join = hashJoin(foreign, p.foreignField);
+    return (row) => {
+      const layer = row.layer;
+      const source = layer !== undefined && Object.hasOwn(layer, p.localTop) ? { [p.localTop]: layer[p.localTop] } : row.doc;
+      (row.layer ??= {})[p.as] = join(getPathValues(source, p.localField, true));
+    };
+  });
+}
+
+interface GroupState {
+  id: unknown;
+  rows: number;
+  values: unknown[];
+  counts: number[];
+}
+
+const missingKey = '!'; // no keyString starts with '!': a missing field differs from null
+
+function groupKey(plan: FusedPlan, row: Row): string {
+  if (plan.idValue) return keyString(plan.idValue(row));
+  const fields = plan.idFields;
+  if (!fields) return '';
+  let key = '';
+  for (const f of fields) {
+    if (!f.get) continue;
+    const v = f.get(row);
+    const k = v === undefined ? missingKey : keyString(v);
+    // Length-prefixed: strings may hold any character, so no separator is safe on its own.
+    key += k.length + ':' + k;
+  }
+  return key;
+}
+
+function groupId(plan: FusedPlan, row: Row): unknown {
+  if (plan.idValue) return plan.idValue(row) ?? null;
+  const fields = plan.idFields;
+  if (!fields) return plan.idConstant;
+  const id: Doc = {};
+  for (const f of fields) {
+    const v = f.get ? f.get(row) : f.constant;
+    if (v !== undefined) id[f.name] = v;
+  }
+  return id;
+}
+
+function newGroup(plan: FusedPlan, row: Row): GroupState {
+  const values: unknown[] = [];
+  for (const acc of plan.accs) {
+    switch (acc.kind) {
+      case 'sum':
+      case 'avg':
+        values.push(0);
+        break;
+      case 'push':
+        values.push([]);
+        break;
+      case 'addToSet':
+        values.push(new Map<string, unknown>());
+        break;
+      case 'first':
+        values.push(acc.get(row) ?? null);
+        break;
+      default:
+        values.push(undefined);
+    }
+  }
+  return { id: groupId(plan, row), rows: 0, values, counts: plan.accs.map(() => 0) };
+}
+
+function numberOrSkip(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  // mingo skips Long/Decimal128 wrappers in $sum; rather than a third behaviour, hand them back.
+  if (typeof v === 'bigint' || (typeof v === 'object' && v !== null && !Array.isArray(v) && !isPlainObject(v) && isNumeric(v))) throw new Unsupported();
+  return undefined;
+}
+
+function accumulate(g: GroupState, plan: FusedPlan, row: Row): void {
+  g.rows++;
+  const accs = plan.accs;
+  for (let a = 0; a < accs.length; a++) {
+    const acc = accs[a] as AccPlan;
+    switch (acc.kind) {
+      case 'count':
+      case 'first':
+        break;
+      case 'sum': {
+        const n = numberOrSkip(acc.get(row));
+        if (n !== undefined) g.values[a] = (g.values[a] as number) + n;
+        break;
+      }
+      case 'avg': {
+        const n = numberOrSkip(acc.get(row));
+        if (n !== undefined) {
+          g.values[a] = (g.values[a] as number) + n;
+          g.counts[a] = (g.counts[a] as number) + 1;
+        }
+        break;
+      }
+      case 'min':
+      case 'max': {
+        const v = acc.get(row);
+        if (v === undefined || v === null) break;
+        const best = g.values[a];
+        if (best === undefined) {
+          g.values[a] = v;
+          break;
+        }
+        const c = typeof v === 'number' && typeof best === 'number' && v === v && best === best ? v - best : compareValues(v, best);
+        if (acc.kind === 'min' ? c < 0 : c > 0) g.values[a] = v;
+        break;
+      }
+      case 'last':
+        g.values[a] = acc.get(row) ?? null;
+        break;
+      case 'push': {
+        const v = acc.get(row);
+        if (v !== undefined) (g.values[a] as unknown[]).push(v);
+        break;
+      }
+      case 'addToSet': {
+        const v = acc.get(row);
+        if (v === undefined) break;
+        const set = g.values[a] as Map<string, unknown>;
+        const k = keyString(v);
+        if (!set.has(k)) set.set(k, v);
+        break;
+      }
+    }
+  }
+}
+
+function finish(g: GroupState, plan: FusedPlan): Doc {
+  const out: Doc = { _id: g.id };
+  plan.accs.forEach((acc, a) => {
+    const v = g.values[a];
+    switch (acc.kind) {
+      case 'count':
+        out[acc.name] = g.rows * acc.constant;
+        break;
+      case 'avg':
+        out[acc.name] = (g.counts[a] as number) > 0 ? (v as number) / (g.counts[a] as number) : null;
+        break;
+      case 'min':
+      case 'max':
+        out[acc.name] = v ?? null;
+        break;
+      case 'addToSet':
+        out[acc.name] = [...(v as Map<string, unknown>).values()];
+        break;
+      default:
+        out[acc.name] = v;
+    }
+  });
+  return out;
+}
+
+/**
+ * Runs the segment over `docs` (never modified). Groups come out in the order their first row was
+ * seen, as from mingo. Undefined means "run these stages on mingo instead".
+ */
+export function runFusedGroup(plan: FusedPlan, docs: Iterable<Doc>): Doc[] | undefined {
+  const groups = new Map<string, GroupState>();
+  const row: Row = { doc: {}, layer: undefined, mode: ORIGINAL, el: undefined, idx: null };
+  const { unwind, filters, filtersOnUnwound } = plan;
+  const visit = (): void => {
+    if (filters.length > 0) {
+      const doc = virtualDoc(row, unwind, filtersOnUnwound);
+      for (const f of filters) if (!f.test(doc)) return;
+    }
+    const key = groupKey(plan, row);
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = newGroup(plan, row);
+      groups.set(key, g);
+    }
+    accumulate(g, plan, row);
+  };
+  try {
+    const pre = preparePre(plan);
+    for (const doc of docs) {
+      row.doc = doc;
+      row.layer = undefined;
+      row.mode = ORIGINAL;
+      row.el = undefined;
+      row.idx = null;
+      for (const step of pre) step(row);
+      if (!unwind) {
+        visit();
+        continue;
+      }
+      const target = unwindTarget(row, unwind.parts);
+      if (Array.isArray(target)) {
+        if (target.length === 0) {
+          if (unwind.preserve) {
+            row.mode = REMOVED;
+            visit();
+          }
+          continue;
+        }
+        row.mode = ELEMENT;
+        for (let i = 0; i < target.length; i++) {
+          row.el = target[i];
+          row.idx = i;
+          visit();
+        }
+      } else if (unwind.preserve || (target !== undefined && target !== null)) {
+        // A scalar is a one-element array, left where it is; null and missing only when preserved.
+        visit();
+      }
+    }
+  } catch (err) {
+    if (err instanceof Unsupported) return undefined;
+    throw err;
+  }
+  const out: Doc[] = [];
+  for (const g of groups.values()) out.push(finish(g, plan));
+  return out;
+}
+
+/**
+ * Runs `stages` over `input`: each recognised segment on the fused pass, the stages between on
+ * `runMingo` (which must not let mingo modify the documents it is given).
+ */
+export function executePipeline(
+  input: Doc[],
+  stages: readonly unknown[],
+  extras: MingoExtras,
+  runMingo: (docs: Doc[], stages: readonly unknown[]) => Doc[],
+): Doc[] {
+  let docs = input;
+  let pos = 0;
+  for (;;) {
+    let start = pos;
+    let plan: FusedPlan | undefined;
+    while (start < stages.length && !(plan = planFusedGroup(stages, start, extras))) start++;
+    if (!plan) return runMingo(docs, stages.slice(pos));
+    const before = runMingo(docs, stages.slice(pos, start));
+    const grouped = runFusedGroup(plan, before);
+    if (!grouped) return runMingo(before, stages.slice(start));
+    docs = grouped;
+    pos = start + plan.length;
+  }
+}
