@@ -11,19 +11,8 @@ import { seedCohort, type CohortFixture } from '../support/cohort-fixture.js';
 import { Clock } from '../support/engine-harness.js';
 import { openTestStore } from '../support/store.js';
 import { Rig } from './rig.js';
+import { waitFor } from '../support/wait.js';
 
-function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const tick = async () => {
-      const value = await check();
-      if (value !== undefined) return resolve(value);
-      if (Date.now() > deadline) return reject(new Error('timed out waiting'));
-      setTimeout(tick, 50);
-    };
-    void tick();
-  });
-}
 
 let store: Store;
 let rig: Rig;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScheduler, type Scheduler } from '../../../src/scheduler/agenda.js';
 import type { Store } from '../../../src/store/index.js';
 import { openTestStore, silentLogger } from '../../support/store.js';
+import { waitFor } from '../../support/wait.js';
 
 let store: Store;
 let scheduler: Scheduler;
@@ -15,18 +16,6 @@ afterAll(async () => {
   await store?.close();
 });
 
-function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const tick = async () => {
-      const value = await check();
-      if (value !== undefined) return resolve(value);
-      if (Date.now() > deadline) return reject(new Error('timed out waiting'));
-      setTimeout(tick, 50);
-    };
-    void tick();
-  });
-}
 
 describe('Agenda on the store', () => {
   it('runs a job scheduled "in 1 second" exactly once, then releases its lock', async () => {
