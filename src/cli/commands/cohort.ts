@@ -1,8 +1,8 @@
 // `npm run cli -- cohort import FILE`: creates or updates a cohort from a YAML or JSON file and
 // prints its code and join links. Also the CLI glue both import commands share.
+import { parseCommandArgs } from '../args.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Config } from '../../config.js';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../logger.js';
@@ -174,13 +174,8 @@ const USAGE = `Использование: npm run cli -- cohort import ФАЙЛ
 `;
 
 export async function runCohortCommand(args: string[], io: Output = processOutput): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    io.err(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs({ args, allowPositionals: true, options: { 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }, USAGE, io);
+  if (!parsed) return 2;
   const [subcommand, file, ...rest] = parsed.positionals;
   if (parsed.values.help || subcommand === 'help') {
     io.out(USAGE);

@@ -1,8 +1,8 @@
 // `npm run cli -- export --format xlsx|csv|json [--out FILE] [filters]`: responses with every
 // question a column, streamed to a file (or stdout) with progress on stderr.
+import { parseCommandArgs } from '../args.js';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
 import { STAFF_ACCESS } from '../../monitoring/access.js';
 import { createExport, EXPORT_FORMATS, exportErrorText, type ExportFormat } from '../../monitoring/export.js';
@@ -20,9 +20,7 @@ const USAGE = `Использование: npm run cli -- export --format xlsx|c
 ${FILTER_HELP}`;
 
 export async function runExportCommand(args: string[], io: Output = processOutput): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs({
       args,
       options: {
         ...FILTER_OPTIONS,
@@ -33,11 +31,8 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
         all: { type: 'boolean' },
         locale: { type: 'string', default: 'ru' },
       },
-    });
-  } catch (error) {
-    io.err(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+    }, USAGE, io);
+  if (!parsed) return 2;
   const v = parsed.values;
   if (v.help) {
     io.out(USAGE);

@@ -1,6 +1,6 @@
 // `npm run cli -- participants import --cohort CODE FILE.csv`: enrolls teachers from a spreadsheet
 // into an existing cohort; the whole file is refused if any row is wrong.
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.js';
 import { loadConfig } from '../../config.js';
 import { applyParticipants, type ParticipantsImportOutcome } from '../../import/apply-participants.js';
 import { defaultCountryFor, quote } from '../../import/fields.js';
@@ -38,17 +38,12 @@ export function formatParticipantsReport(outcome: ParticipantsImportOutcome, csv
 }
 
 export async function runParticipantsCommand(args: string[], io: Output = processOutput): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs({
       args,
       allowPositionals: true,
       options: { cohort: { type: 'string', short: 'c' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    io.err(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+    }, USAGE, io);
+  if (!parsed) return 2;
   const [subcommand, file, ...rest] = parsed.positionals;
   if (parsed.values.help || subcommand === 'help') {
     io.out(USAGE);

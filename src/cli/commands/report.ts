@@ -1,8 +1,8 @@
 // `npm run cli -- report --cohort CODE | --programme CODE --half 1|2 --year YYYY [--out DIR]`:
 // the half-year report as Markdown, XLSX and PNG charts in one folder.
+import { parseCommandArgs } from '../args.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
 import { findIds } from '../../monitoring/filters.js';
 import { buildHalfYearReport } from '../../monitoring/report.js';
@@ -14,13 +14,8 @@ const USAGE = `Использование: npm run cli -- report (--cohort КО�
 `;
 
 export async function runReportCommand(args: string[], io: Output = processOutput): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: { cohort: { type: 'string' }, programme: { type: 'string' }, half: { type: 'string' }, year: { type: 'string' }, out: { type: 'string' }, anonymised: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    io.err(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs({ args, options: { cohort: { type: 'string' }, programme: { type: 'string' }, half: { type: 'string' }, year: { type: 'string' }, out: { type: 'string' }, anonymised: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }, USAGE, io);
+  if (!parsed) return 2;
   const v = parsed.values;
   if (v.help) {
     io.out(USAGE);

@@ -1,6 +1,6 @@
 // `npm run cli -- sample --size N --seed TEXT [filters] [--save] [--assign QUESTIONNAIRE]`: a
 // stratified sample (seed 001) with its strata table; saved and given a questionnaire on request.
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.js';
 import { loadConfig } from '../../config.js';
 import { loadSamplingUnits, saveSample, assignQuestionnaire } from '../../monitoring/sample-store.js';
 import { drawStratifiedSample, marginals } from '../../monitoring/sampling.js';
@@ -21,13 +21,8 @@ const SETTLEMENT: Record<string, string> = { urban: 'город', rural: 'сел
 const label = (v: string | null) => (v === null ? 'не указано' : (SETTLEMENT[v] ?? v));
 
 export async function runSampleCommand(args: string[], io: Output = processOutput): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: { ...FILTER_OPTIONS, size: { type: 'string' }, seed: { type: 'string' }, save: { type: 'boolean' }, assign: { type: 'string' }, occasion: { type: 'string' } } });
-  } catch (error) {
-    io.err(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs({ args, options: { ...FILTER_OPTIONS, size: { type: 'string' }, seed: { type: 'string' }, save: { type: 'boolean' }, assign: { type: 'string' }, occasion: { type: 'string' } } }, USAGE, io);
+  if (!parsed) return 2;
   const v = parsed.values;
   if (v.help) {
     io.out(USAGE);

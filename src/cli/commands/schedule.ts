@@ -1,7 +1,7 @@
 // `npm run cli -- schedule show --cohort CODE [--days N]`: what the scheduler will send for a
 // cohort, to whom and when (the cohort's local time), grouped by date. Read-only.
+import { parseCommandArgs } from '../args.js';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { formatLocalDate, localDate } from '../../domain/calendar.js';
 import { postCourseYear } from '../../domain/stage-plan.js';
 import { DEFAULT_SENDING_WINDOW, localClock, type SendingWindow } from '../../domain/sending-window.js';
@@ -118,13 +118,8 @@ export function formatSchedule(preview: CohortPreview, from: Date, days: number)
 }
 
 export async function runScheduleCommand(args: string[], io: Output = processOutput, now: () => Date = () => new Date()): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { cohort: { type: 'string' }, days: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    io.err(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs({ args, allowPositionals: true, options: { cohort: { type: 'string' }, days: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, USAGE, io);
+  if (!parsed) return 2;
   const [subcommand, ...rest] = parsed.positionals;
   if (parsed.values.help || subcommand === 'help') {
     io.out(USAGE);

@@ -1,5 +1,5 @@
 // `npm run cli -- stats [filters] [--json]`: the monitoring aggregates as tables in the terminal.
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.js';
 import { loadConfig } from '../../config.js';
 import { computeAggregates } from '../../monitoring/aggregates.js';
 import { summaryTables } from '../../monitoring/tables.js';
@@ -12,13 +12,8 @@ const USAGE = `Использование: npm run cli -- stats [парамет�
 ${FILTER_HELP}`;
 
 export async function runStatsCommand(args: string[], io: Output = processOutput): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: { ...FILTER_OPTIONS, json: { type: 'boolean' } } });
-  } catch (error) {
-    io.err(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs({ args, options: { ...FILTER_OPTIONS, json: { type: 'boolean' } } }, USAGE, io);
+  if (!parsed) return 2;
   if (parsed.values.help) {
     io.out(USAGE);
     return 0;

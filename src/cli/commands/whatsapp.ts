@@ -2,8 +2,8 @@
 // WhatsApp group. The CLI has no WhatsApp session (only one process can hold it), so the request is
 // an Agenda job in the shared store; the bot's WhatsApp channel carries it out and records the
 // outcome on the cohort (group and invite link) and in the audit log, which the CLI then reads.
+import { parseCommandArgs } from '../args.js';
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { requestGroupCreation } from '../../channels/whatsapp/groups.js';
 import type { Config } from '../../config.js';
 import { loadConfig } from '../../config.js';
@@ -29,13 +29,8 @@ export interface WhatsappCommandEnv {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runWhatsappCommand(args: string[], io: Output = processOutput, env: WhatsappCommandEnv = {}): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { cohort: { type: 'string' }, wait: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    io.err(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs({ args, allowPositionals: true, options: { cohort: { type: 'string' }, wait: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, USAGE, io);
+  if (!parsed) return 2;
   const [subcommand, ...rest] = parsed.positionals;
   if (parsed.values.help || subcommand === 'help') {
     io.out(USAGE);
