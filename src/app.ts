@@ -1,11 +1,10 @@
-// Composition root: config -> logger -> store -> scheduler -> HTTP (channels join in later issues).
+// Composition root: config -> logger -> store -> scheduler -> engine -> channels (channels/registry.ts) -> HTTP.
 import type { AddressInfo } from 'node:net';
-import { GrammyError } from 'grammy';
 import { fileURLToPath } from 'node:url';
 import { channelStatus } from './channels/status.js';
 import type { Config } from './config.js';
-import { createTelegramBot, createTelegramChannel, type TelegramChannel } from './channels/telegram/index.js';
-import { createWhatsappChannel, whatsappSettings, type WhatsappChannel } from './channels/whatsapp/index.js';
+import type { ChannelModule, RawHttpHandler, RunningChannel } from './channels/channel.js';
+import { buildChannels, CHANNEL_MODULES } from './channels/registry.js';
 import { createBroadcastService } from './delivery/broadcasts.js';
 import { createDispatcher } from './delivery/dispatcher.js';
 import type { ChannelSender } from './delivery/ports.js';
@@ -35,14 +34,17 @@ export class ContentError extends Error {
 export interface App {
   readonly store: Store;
   readonly engine: Engine;
-  readonly telegram: TelegramChannel | undefined;
+  /** The channels the configuration enabled, in registry order. */
+  readonly channels: readonly RunningChannel[];
   readonly scheduler: Scheduler;
   readonly http: AddressInfo;
   /** Stops taking work, lets running jobs finish, flushes and closes the store. Safe to call twice. */
   stop(): Promise<void>;
 }
 
-export async function startApp(config: Config, logger: Logger): Promise<App> {
+/** `channels` replaces the registry (tests add a fake channel). */
+export async function startApp(config: Config, logger: Logger, options: { channels?: readonly ChannelModule[] } = {}): Promise<App> {
+  const modules = options.channels ?? CHANNEL_MODULES;
   const startedAt = new Date();
   // Bad content stops start-up before anything is opened: a teacher must never meet a broken flow.
   const { content, errors } = loadContent(CONTENT_ROOT);
@@ -74,36 +76,23 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
   const monitoring = createMonitoring({ store, catalog: content.questionnaires });
 
-  // Channels: each adds a sender to the dispatcher, which delivers the engine's answers and notices.
+  // Channels: every registered one the configuration enables, built alike; each adds its sender
+  // to the dispatcher, which delivers the engine's answers and notices.
   const senders: ChannelSender[] = [];
-  let telegram: TelegramChannel | undefined;
   const dispatcher = createDispatcher({ senders, repos: store.repositories, logger: logger.child({ component: 'delivery' }) });
   const broadcasts = createBroadcastService({ repos: store.repositories, dispatcher, logger: logger.child({ component: 'broadcasts' }) });
-  if (config.telegram.botToken) {
-    telegram = createTelegramChannel({
-      bot: createTelegramBot({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot, throttle: config.telegram.throttle }),
-      engine,
-      monitoring,
-      dispatcher: () => dispatcher,
-      broadcasts: () => broadcasts,
-      repos: store.repositories,
-      logger: logger.child({ channel: 'telegram' }),
-    });
-    senders.push(telegram.sender);
-  }
-  let whatsapp: WhatsappChannel | undefined;
-  if (config.whatsapp.enabled) {
-    whatsapp = createWhatsappChannel({
-      settings: whatsappSettings(config),
-      engine,
-      dispatcher: () => dispatcher,
-      repos: store.repositories,
-      db,
-      agenda: scheduler.agenda,
-      logger: logger.child({ channel: 'whatsapp' }),
-    });
-    senders.push(whatsapp.sender);
-  }
+  const channels = buildChannels(modules, {
+    config,
+    engine,
+    dispatcher: () => dispatcher,
+    repos: store.repositories,
+    store,
+    scheduler,
+    monitoring,
+    broadcasts,
+    logger,
+  });
+  senders.push(...channels.map((c) => c.sender));
   const postCourse = createPostCourseScheduler({
     scheduler,
     repos: store.repositories,
@@ -123,9 +112,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     logger: logger.child({ component: 'samples' }),
   });
 
-  const channels = () =>
-    channelStatus(config, { ...(telegram ? { telegram: telegram.state } : {}), ...(whatsapp ? { whatsapp: whatsapp.health } : {}) });
-  for (const [channel, status] of Object.entries(channels())) {
+  const channelHealth = () => channelStatus(config, Object.fromEntries(channels.map((c) => [c.name, () => c.health()])), modules);
+  for (const [channel, status] of Object.entries(channelHealth())) {
     if (status.state === 'disabled') logger.info({ channel, state: status.state }, status.hint ?? channel);
   }
 
@@ -139,47 +127,19 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
           store: () => store.health(),
           scheduler: () => scheduler.state(),
           queue: () => postCourse.health(),
-          channels,
+          channels: channelHealth,
         });
         return { status: report.status === 'ok' ? 200 : 503, body: report };
       },
       ...monitoringRoutes({ monitoring, store, catalog: content.questionnaires, apiToken: config.api.token, logger: logger.child({ component: 'api' }) }),
     },
-    rawRoutes: {
-      ...(telegram && config.telegram.webhook ? { 'POST /telegram/webhook': telegram.webhookHandler(config.telegram.webhook.secret) } : {}),
-      ...(whatsapp ? { 'GET /whatsapp/qr': whatsapp.qrHandler() } : {}),
-    },
+    rawRoutes: Object.assign({}, ...channels.map((c) => c.routes?.() ?? {})) as Record<string, RawHttpHandler>,
   });
   const address = await http.listen(config.http.host, config.http.port);
   logger.info({ host: address.address, port: address.port }, `health endpoint: http://${address.address}:${address.port}/healthz`);
 
-  let stopped = false;
-  if (telegram) {
-    const channel = telegram;
-    const options = config.telegram.webhook ? { webhook: { url: config.telegram.webhook.url, secretToken: config.telegram.webhook.secret } } : {};
-    // Telegram being out of reach must not hold up or take down the rest of the bot: it starts in
-    // the background (network errors are retried inside grammY) and a failed start is tried again,
-    // except for a token Telegram rejects, which no retry can fix.
-    const startTelegram = async (attempt: number): Promise<void> => {
-      try {
-        await channel.start(options);
-      } catch (error) {
-        const cause = (error as { cause?: unknown }).cause;
-        if (cause instanceof GrammyError && (cause.error_code === 401 || cause.error_code === 404)) {
-          logger.error({ err: error }, 'Telegram rejected TELEGRAM_BOT_TOKEN; the Telegram channel stays off');
-          return;
-        }
-        const delayMs = Math.min(300_000, 5_000 * 2 ** attempt);
-        logger.error({ err: error, retryInSeconds: delayMs / 1000 }, 'telegram channel failed to start');
-        setTimeout(() => {
-          if (!stopped) void startTelegram(attempt + 1);
-        }, delayMs).unref();
-      }
-    };
-    void startTelegram(0);
-  }
-  // Returns at once and never throws: the client logs in (QR) and reconnects on its own.
-  if (whatsapp) await whatsapp.start();
+  // Each channel connects in the background and retries on its own: none holds up the others.
+  for (const channel of channels) await channel.start();
   // A restart in the middle of a broadcast finishes it; nobody already served gets it twice.
   void broadcasts.resumeUnfinished();
 
@@ -187,14 +147,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   return {
     store,
     engine,
-    telegram,
+    channels,
     scheduler,
     http: address,
     stop() {
       stopping ??= (async () => {
-        stopped = true;
-        await telegram?.stop();
-        await whatsapp?.stop();
+        for (const channel of channels) await channel.stop();
         await http.close();
         await postCourse.stop();
         await scheduler.stop();

@@ -1,44 +1,28 @@
-// Who is writing: the participant behind a channel identity, linking an imported person (known by
-// phone or Telegram username) to their chat account on first contact.
+// Who is writing: the participant behind a channel address, linking an imported person (known by
+// phone, or by username on that channel) to their chat account on first contact. Nothing here
+// names a channel: each channel's adapter says in the InboundEvent what its ids carry (a phone for
+// WhatsApp, a username for Telegram or Max), and every address has the same shape.
 import type { Channel } from '../domain/channel.js';
 import type { Participant } from '../domain/participant.js';
 import { toE164 } from '../domain/phone.js';
 import type { Repositories } from '../domain/repositories.js';
 import type { InboundEvent } from './events.js';
 
-/** The phone number a WhatsApp id carries ("77011234567@c.us"), in E.164. */
-export function phoneOfWhatsappId(id: string): string | undefined {
-  const digits = /^(\d{6,20})@c\.us$/.exec(id)?.[1];
-  return digits ? toE164(`+${digits}`) : undefined;
-}
-
-/** Where a participant can be written to, best first: channels they blocked the bot on are left out. */
+/** Where a participant can be written to, in the order the addresses were added; blocked ones are left out. */
 export function chatsOf(p: Participant): { channel: Channel; chatId: string }[] {
-  const chats: { channel: Channel; chatId: string }[] = [];
-  if (p.telegramId !== undefined && !p.unreachable?.telegram) chats.push({ channel: 'telegram', chatId: String(p.telegramId) });
-  if (p.whatsappId !== undefined && !p.unreachable?.whatsapp) chats.push({ channel: 'whatsapp', chatId: p.whatsappId });
-  return chats;
+  return p.addresses.flatMap((a) => (a.id !== undefined && !a.unreachableSince ? [{ channel: a.channel, chatId: a.id }] : []));
 }
 
 export async function identify(repos: Repositories, event: InboundEvent): Promise<Participant | undefined> {
   const people = repos.participants;
-  if (event.channel === 'telegram') {
-    const telegramId = Number(event.from.id);
-    if (!Number.isSafeInteger(telegramId)) return undefined;
-    const known = await people.findByTelegramId(telegramId);
-    if (known) return known;
-    if (!event.from.username) return undefined;
-    const imported = await people.findByTelegramUsername(event.from.username);
-    if (!imported || imported.telegramId !== undefined) return undefined;
-    const linked = await people.updateProfile(imported.id, { telegramId });
-    return linked?.ok ? linked.value : undefined;
-  }
-  const known = await people.findByWhatsappId(event.from.id);
+  const known = await people.findByAddress(event.channel, event.from.id);
   if (known) return known;
-  const phone = phoneOfWhatsappId(event.from.id) ?? (event.from.phone ? toE164(event.from.phone) : undefined);
-  if (!phone) return undefined;
-  const imported = await people.findByPhone(phone);
-  if (!imported || imported.whatsappId !== undefined) return undefined;
-  const linked = await people.updateProfile(imported.id, { whatsappId: event.from.id });
+  const phone = event.from.phone ? toE164(event.from.phone) : undefined;
+  const byPhone = phone ? await people.findByPhone(phone) : undefined;
+  const imported = byPhone ?? (event.from.username ? await people.findByUsername(event.channel, event.from.username) : undefined);
+  // Someone already talking to the bot here from another account is not taken over.
+  if (!imported || imported.addresses.some((a) => a.channel === event.channel && a.id !== undefined)) return undefined;
+  const address = { channel: event.channel, id: event.from.id, ...(event.from.username ? { username: event.from.username } : {}) };
+  const linked = await people.linkAddress(imported.id, address);
   return linked?.ok ? linked.value : undefined;
 }

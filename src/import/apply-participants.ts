@@ -8,7 +8,7 @@ import type { Repositories } from '../domain/repositories.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { countPeople, type ApplyOptions, type EnrollmentCounts, type PeopleCounts } from './apply-cohort.js';
 import { matchesTutorRef, quote, type ImportProblem, type PersonRow } from './fields.js';
-import { listUpdates, planPeople, writePeople, type PersonUpdate } from './resolve-people.js';
+import { listUpdates, planPeople, telegramUsernameOf, writePeople, type PersonUpdate } from './resolve-people.js';
 
 export interface ParticipantsImportOutcome {
   dryRun: boolean;
@@ -38,9 +38,9 @@ export async function applyParticipants(
   const tutorOf: (Participant | undefined)[] = rows.map((row) => {
     const ref = row.tutor;
     if (!ref) return undefined;
-    const found = tutors.filter((t) => matchesTutorRef(ref, t));
+    const found = tutors.filter((t) => matchesTutorRef(ref, { ...t, telegramUsername: telegramUsernameOf(t) }));
     if (found.length === 1) return found[0];
-    const names = tutors.map((t) => t.fullName ?? t.phone ?? `@${t.telegramUsername ?? '?'}`);
+    const names = tutors.map((t) => t.fullName ?? t.phone ?? `@${telegramUsernameOf(t) ?? '?'}`);
     problems.push(
       problemAt(
         row,

@@ -24,7 +24,7 @@ describe('sample invitations', () => {
     const repos = store.repositories;
     const ids: string[] = [];
     for (const [i, optedOut] of [false, false, true].entries()) {
-      const p = await repos.participants.create({ fullName: `Учитель ${i}`, telegramId: 9100 + i, locale: 'ru', region: 'Ярославская область', settlementType: i ? 'rural' : 'urban' });
+      const p = await repos.participants.create({ fullName: `Учитель ${i}`, addresses: [{ channel: 'telegram', id: String(9100 + i) }], locale: 'ru', region: 'Ярославская область', settlementType: i ? 'rural' : 'urban' });
       if (!p.ok) throw new Error('fixture');
       await repos.participants.recordConsent(p.value.id, 'test-1', new Date());
       if (optedOut) await repos.participants.setRemindersOptOut(p.value.id, new Date());

@@ -19,13 +19,16 @@ export async function aProgramme(repos: Repositories, overrides: Partial<Paramet
 
 export async function aParticipant(repos: Repositories, overrides: Partial<Parameters<Repositories['participants']['create']>[0]> = {}): Promise<Participant> {
   const n = next();
+  // A Telegram address unless the test gives one; other addresses come after it.
+  const { addresses = [], ...rest } = overrides;
+  const telegram = addresses.some((a) => a.channel === 'telegram') ? [] : [{ channel: 'telegram', id: String(100_000 + n) }];
   const result = await repos.participants.create({
     fullName: `Иванова Мария ${n}`,
-    telegramId: 100_000 + n,
+    addresses: [...telegram, ...addresses],
     locale: 'ru',
     region: 'Ярославская область',
     settlementType: 'urban',
-    ...overrides,
+    ...rest,
   });
   if (!result.ok) throw new Error(`fixture participant: ${result.error.field} taken`);
   return result.value;

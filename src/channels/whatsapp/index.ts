@@ -17,6 +17,8 @@ import { CREATE_GROUP_JOB, createCohortGroup, describeCreation, type CreateGroup
 import { createOutbox, DEFAULT_PACE, type Outbox, type OutboxStats, type PaceSettings } from './outbox.js';
 import { isPersonId, type WhatsappPort } from './port.js';
 import { qrForTerminal, qrHttpHandler } from './qr.js';
+import type { ChannelModule } from '../channel.js';
+import { WHATSAPP_TEXT_LIMIT } from './render.js';
 import { createWhatsappSender } from './sender.js';
 import { realTimers, type Timers } from './timers.js';
 
@@ -125,7 +127,7 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
     ...(deps.random ? { random: deps.random } : {}),
     async onUndeliverable(chatId) {
       if (!isPersonId(chatId)) return;
-      const person = await repos.participants.findByWhatsappId(chatId);
+      const person = await repos.participants.findByAddress('whatsapp', chatId);
       if (person) await repos.participants.setUnreachable(person.id, 'whatsapp', timers.now());
     },
   });
@@ -279,3 +281,31 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
     },
   };
 }
+
+/** WhatsApp as one of the registered channels (channels/registry.ts): on when WHATSAPP_ENABLED=true. */
+export const whatsappChannel: ChannelModule = {
+  name: 'whatsapp',
+  disabledHint: (config) => (config.whatsapp.enabled ? undefined : 'set WHATSAPP_ENABLED=true (and CHROME_PATH) to enable WhatsApp'),
+  create(ctx) {
+    const db = ctx.store.connection.db;
+    if (!db) throw new Error('store connection has no database handle');
+    const channel = createWhatsappChannel({
+      settings: whatsappSettings(ctx.config),
+      engine: ctx.engine,
+      dispatcher: ctx.dispatcher,
+      repos: ctx.repos,
+      db,
+      agenda: ctx.scheduler.agenda,
+      logger: ctx.logger,
+    });
+    return {
+      name: 'whatsapp',
+      capabilities: { buttons: false, maxTextLength: WHATSAPP_TEXT_LIMIT, files: false },
+      sender: channel.sender,
+      start: () => channel.start(),
+      stop: () => channel.stop(),
+      health: () => channel.health(),
+      routes: () => ({ 'GET /whatsapp/qr': channel.qrHandler() }),
+    };
+  },
+};

@@ -1,6 +1,6 @@
 import type { Locale } from '../../domain/locale.js';
 import { LOCALES } from '../../domain/locale.js';
-import { phoneOfWhatsappId } from '../identity.js';
+import { toE164 } from '../../domain/phone.js';
 import { translator } from '../../i18n/index.js';
 import type { FlowHandlers } from '../context.js';
 import { me, optionalText, text, useCohort } from './common.js';
@@ -69,10 +69,11 @@ export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> =
         });
         return 'created';
       }
-      const identity =
-        event.channel === 'telegram'
-          ? { telegramId: Number(event.from.id), ...(event.from.username ? { telegramUsername: event.from.username } : {}) }
-          : { whatsappId: event.from.id, ...(phoneOfWhatsappId(event.from.id) ? { phone: phoneOfWhatsappId(event.from.id) } : {}) };
+      const phone = event.from.phone ? toE164(event.from.phone) : undefined;
+      const identity = {
+        addresses: [{ channel: event.channel, id: event.from.id, ...(event.from.username ? { username: event.from.username } : {}) }],
+        ...(phone ? { phone } : {}),
+      };
       const created = await services.repos.participants.create({ ...identity, locale: turn.session.locale });
       if (!created.ok) return 'conflict';
       const now = services.now();
