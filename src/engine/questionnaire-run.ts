@@ -13,6 +13,7 @@ import {
   type Question,
   type Questionnaire,
 } from '../questionnaires/index.js';
+import { reevaluateStages } from '../progress/service.js';
 import type { Turn } from './context.js';
 import { promptFor } from './prompt.js';
 import type { FlowRun, QuestionnaireRun } from './sessions.js';
@@ -138,6 +139,8 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
       }
     }
     await turn.services.repos.responses.complete(r.id, turn.services.now());
+    const event = { participantId: r.participantId, cohortId: r.cohortId, at: turn.services.now(), actor: r.participantId } as const;
+    await reevaluateStages(turn.services.repos, { ...event, kind: 'questionnaire.completed' });
     turn.reply({ kind: 'text', text: q.outro ? localized(q.outro, turn.session.locale) : turn.t('questionnaire.thanks') });
     run.questionnaire = undefined;
   }

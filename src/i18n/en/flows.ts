@@ -154,6 +154,11 @@ export const progress: Like<typeof ru.progress> = {
   surveys: 'Questionnaires waiting for you: {list}',
   surveys_none: 'No questionnaires are waiting for you.',
   no_cohort: 'You are not in any course yet. Send a course code to join.',
+  stages_title: "Stages:",
+  stage_not_started: "{stage}. {stageName}: not started",
+  stage_in_progress: "{stage}. {stageName}: in progress since {date}",
+  stage_completed: "{stage}. {stageName}: completed on {date}",
+  stage_manual: "   set by the curator: {comment}",
 };
 
 export const consultation: Like<typeof ru.consultation> = {

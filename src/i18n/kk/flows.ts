@@ -154,6 +154,11 @@ export const progress: Like<typeof ru.progress> = {
   surveys: 'Жауап күтіп тұрған сауалнамалар: {list}',
   surveys_none: 'Жауап күтіп тұрған сауалнама жоқ.',
   no_cohort: 'Сіз әзірге ешбір курсқа қатыспайсыз. Қосылу үшін курс кодын жіберіңіз.',
+  stages_title: "Кезеңдер:",
+  stage_not_started: "{stage}. {stageName} — басталмаған",
+  stage_in_progress: "{stage}. {stageName} — {date} бастап орындалуда",
+  stage_completed: "{stage}. {stageName} — {date} аяқталды",
+  stage_manual: "   куратор белгіледі: {comment}",
 };
 
 export const consultation: Like<typeof ru.consultation> = {

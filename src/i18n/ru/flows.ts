@@ -150,6 +150,11 @@ export const progress = {
   surveys: 'Анкеты, ожидающие ответа: {list}',
   surveys_none: 'Анкет, ожидающих ответа, нет.',
   no_cohort: 'Вы пока не участвуете ни в одном курсе. Пришлите код курса, чтобы присоединиться.',
+  stages_title: "Этапы:",
+  stage_not_started: "{stage}. {stageName} — не начат",
+  stage_in_progress: "{stage}. {stageName} — в работе с {date}",
+  stage_completed: "{stage}. {stageName} — завершён {date}",
+  stage_manual: "   отмечено куратором: {comment}",
 };
 
 export const consultation = {
