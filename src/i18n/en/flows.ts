@@ -205,7 +205,7 @@ export const account: Like<typeof ru.account> = {
   delete_kept: 'All right, nothing is deleted.',
   help:
     'I am Sputnik: I help during the year after a professional development course.\n\n/menu — menu\n/surveys — questionnaires\n/activity — report an activity you ran (open lesson, master class, webinar, publication…)\n/progress — my progress: stage and accepted activities (at least three a year)\n/consult — ask a tutor for a consultation\n/language — language\n/stop — turn reminders off\n/delete — delete my data\n\nIn any question you can write "back", or "skip" if the question is optional.',
-  help_staff: 'For curators and tutors:\n/review — activities to review\n/consultations — consultation requests\n/broadcast — message the course participants (Telegram)\n/stats — statistics, /export — data export, /report — half-year report (Telegram)',
+  help_staff: 'For curators and tutors:\n/review — activities to review\n/consultations — consultation requests\n/stage — set a teacher\'s stage by hand\n/broadcast — message the course participants (Telegram)\n/stats — statistics, /export — data export, /report — half-year report (Telegram)',
 };
 
 export const group: Like<typeof ru.group> = {
@@ -247,4 +247,20 @@ export const broadcast: Like<typeof ru.broadcast> = {
   no_recipients: 'The course has no bound group and no participants connected to the bot.',
   text_required: 'Send the text of the message.',
   too_long: 'The message is too long: {length} characters, at most {max}.',
+};
+
+export const stage: Like<typeof ru.stage> = {
+  ask_cohort: "For which course?",
+  ask_teacher: "Whose stage?",
+  ask_stage: "Which stage?",
+  ask_status: "Which status?",
+  status_completed: "Completed",
+  status_in_progress: "In progress",
+  status_not_started: "Not started",
+  ask_comment: "Comment: on what grounds? The teacher and the report will show it.",
+  set: "Done: stage {stage} for {teacher} is now \"{status}\". A stage set by hand wins over the rules until it is changed.",
+  teacher_notice: "Your curator set stage {stage} ({stageName}): {status}.\nComment: {comment}",
+  failed: "That did not work: the teacher is not on this course.",
+  no_teachers: "The course has no teachers yet.",
+  no_cohort: "You are not the curator of any active course.",
 };
