@@ -176,6 +176,12 @@ export interface ConsultationRepository {
   listByAssignee(assigneeId: string, statuses: readonly ConsultationStatus[]): Promise<ConsultationRequest[]>;
   listByCohort(cohortId: string, statuses?: readonly ConsultationStatus[]): Promise<ConsultationRequest[]>;
   listByParticipant(participantId: string): Promise<ConsultationRequest[]>;
+  /** A curator takes a request over, or an escalation hands it on. */
+  assign(id: string, assigneeId: string): Promise<ConsultationRequest | undefined>;
+  /** Open requests opened before `before` and never escalated. */
+  listUnescalated(before: Date): Promise<ConsultationRequest[]>;
+  /** Marks the request escalated; undefined when it already was (another process did it). */
+  markEscalated(id: string, at: Date): Promise<ConsultationRequest | undefined>;
 }
 
 export interface BroadcastInput {

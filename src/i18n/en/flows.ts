@@ -175,11 +175,12 @@ export const consultation: Like<typeof ru.consultation> = {
   notify_assignee: 'New consultation request from {teacher} (course "{cohortTitle}")\nTopic: {topic}\n\n{description}\n\nAnswer: /consultations',
   answer_notice: 'Answer to your request "{topic}":\n\n{answer}',
   closed_notice: 'Your request "{topic}" is closed. If you have more questions, create a new one: /consult',
+  opened_from_answer: "You asked for help in the questionnaire: a consultation request has gone to the course tutor or curator. The answer will come here, in this chat.",
 };
 
 export const consultations: Like<typeof ru.consultations> = {
   none: 'No open consultation requests.',
-  item: 'Request from {teacher} (course "{cohortTitle}")\nTopic: {topic}\n\n{description}\n\nWhat shall we do?',
+  item: 'Request from {teacher} (course "{cohortTitle}")\nTopic: {topic}\nAssigned to: {assignee}\n\n{description}\n\nWhat shall we do?',
   answer: 'Answer',
   close: 'Close the request',
   skip: 'Skip',
@@ -189,6 +190,12 @@ export const consultations: Like<typeof ru.consultations> = {
   ask_close: 'Close the request?',
   closed: 'Request closed; the teacher has been notified.',
   done: 'Done.',
+  take: "Take it over",
+  taken: "The request is now yours.",
+  taken_notice: "Curator {curator} has taken over the request \"{topic}\".",
+  assignee_me: "you",
+  assignee_none: "nobody yet",
+  escalated_notice: "A consultation request from {teacher} (course \"{cohortTitle}\") has had no answer for {days} days.\nTopic: {topic}\nAssigned to: {assignee}\n\nAnswer it or take it over: /consultations",
 };
 
 export const account: Like<typeof ru.account> = {

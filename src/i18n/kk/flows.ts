@@ -175,11 +175,12 @@ export const consultation: Like<typeof ru.consultation> = {
   notify_assignee: '{teacher} жіберген жаңа кеңес сұрауы («{cohortTitle}» курсы)\nТақырып: {topic}\n\n{description}\n\nЖауап беру: /consultations',
   answer_notice: '«{topic}» сұрауыңызға жауап:\n\n{answer}',
   closed_notice: '«{topic}» сұрауыңыз жабылды. Сұрақтарыңыз қалса, жаңасын жасаңыз: /consult',
+  opened_from_answer: "Сіз сауалнамада көмек сұрадыңыз — кеңес сұрауы курс тьюторына немесе кураторына жіберілді. Жауап осы чатқа келеді.",
 };
 
 export const consultations: Like<typeof ru.consultations> = {
   none: 'Ашық кеңес сұраулары жоқ.',
-  item: '{teacher} сұрауы («{cohortTitle}» курсы)\nТақырып: {topic}\n\n{description}\n\nНе істейміз?',
+  item: '{teacher} сұрауы («{cohortTitle}» курсы)\nТақырып: {topic}\nЖауапты: {assignee}\n\n{description}\n\nНе істейміз?',
   answer: 'Жауап беру',
   close: 'Сұрауды жабу',
   skip: 'Өткізіп жіберу',
@@ -189,6 +190,12 @@ export const consultations: Like<typeof ru.consultations> = {
   ask_close: 'Сұрауды жабайын ба?',
   closed: 'Сұрау жабылды, педагог хабардар етілді.',
   done: 'Дайын.',
+  take: "Өзіме алу",
+  taken: "Сұрау енді сізге бекітілді.",
+  taken_notice: "«{topic}» сұрауын куратор {curator} өзіне алды.",
+  assignee_me: "сіз",
+  assignee_none: "ешкім тағайындалмаған",
+  escalated_notice: "{teacher} кеңес сұрауы («{cohortTitle}» курсы) {days} күннен бері жауапсыз.\nТақырып: {topic}\nЖауапты: {assignee}\n\nЖауап беру немесе өзіңізге алу: /consultations",
 };
 
 export const account: Like<typeof ru.account> = {

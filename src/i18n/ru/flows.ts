@@ -171,11 +171,12 @@ export const consultation = {
   notify_assignee: 'Новый запрос на консультацию от {teacher} (курс «{cohortTitle}»)\nТема: {topic}\n\n{description}\n\nОтветить: /consultations',
   answer_notice: 'Ответ на ваш запрос «{topic}»:\n\n{answer}',
   closed_notice: 'Ваш запрос «{topic}» закрыт. Если остались вопросы, создайте новый: /consult',
+  opened_from_answer: "Вы попросили о помощи в анкете — запрос на консультацию передан тьютору или куратору курса. Ответ придёт сюда, в этот чат.",
 };
 
 export const consultations = {
   none: 'Открытых запросов на консультацию нет.',
-  item: 'Запрос от {teacher} (курс «{cohortTitle}»)\nТема: {topic}\n\n{description}\n\nЧто делаем?',
+  item: 'Запрос от {teacher} (курс «{cohortTitle}»)\nТема: {topic}\nОтвечает: {assignee}\n\n{description}\n\nЧто делаем?',
   answer: 'Ответить',
   close: 'Закрыть запрос',
   skip: 'Пропустить',
@@ -185,6 +186,12 @@ export const consultations = {
   ask_close: 'Закрыть запрос?',
   closed: 'Запрос закрыт, педагог уведомлён.',
   done: 'Готово.',
+  take: "Взять себе",
+  taken: "Запрос теперь ваш.",
+  taken_notice: "Запрос «{topic}» взял(а) себе куратор {curator}.",
+  assignee_me: "вы",
+  assignee_none: "никто не назначен",
+  escalated_notice: "Запрос на консультацию от {teacher} (курс «{cohortTitle}») без ответа уже {days} дн.\nТема: {topic}\nОтвечает: {assignee}\n\nОтветить или взять себе: /consultations",
 };
 
 export const account = {
