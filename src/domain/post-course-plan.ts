@@ -15,6 +15,7 @@ import {
   type SendingWindow,
 } from './sending-window.js';
 import { DEFAULT_QUESTIONNAIRE_WINDOW, postCourseYear } from './stage-plan.js';
+import { stageRulesSchema } from './stage-rules.js';
 import {
   REQUIRED_ACTIVITIES_PER_YEAR,
   STAGE_NUMBERS,
@@ -452,7 +453,15 @@ const occasionText = z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, { message: 'ла
 /** A stage plan as data (programme or cohort), checked before the scheduler trusts it. */
 export const stagePlanSchema = z
   .strictObject({
-    stages: z.array(z.strictObject({ stage: z.union(STAGE_NUMBERS.map((n) => z.literal(n))), startOffset: offset })).min(1),
+    stages: z
+      .array(
+        z.strictObject({
+          stage: z.union(STAGE_NUMBERS.map((n) => z.literal(n))),
+          startOffset: offset,
+          rules: stageRulesSchema.optional(),
+        }),
+      )
+      .min(1),
     questionnaires: z.array(
       z.strictObject({
         questionnaireId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/),
@@ -463,6 +472,7 @@ export const stagePlanSchema = z
     ),
     reminders: z.strictObject({ afterDays: z.number().int().min(1).max(60), maxCount: z.number().int().min(0).max(10) }).optional(),
     finalSurvey: z.strictObject({ questionnaireId: z.string().min(1), occasion: occasionText }).optional(),
+    requiredActivities: z.number().int().min(1).max(100).optional(),
   })
   .superRefine((plan, ctx) => {
     const seen = new Set<string>();
