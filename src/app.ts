@@ -138,6 +138,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
 
   const http = createHttpServer({
     logger: logger.child({ component: 'http' }),
+    maxBodyBytes: config.http.maxBodyBytes,
     routes: {
       'GET /healthz': async () => {
         const report = await collectHealth({
