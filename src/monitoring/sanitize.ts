@@ -1,8 +1,9 @@
 // Cells that reach a spreadsheet. A teacher types her own name and answers, so any of them may be
 // a formula (CSV/formula injection) or hide text behind bidi overrides and zero-width characters.
 
-/** Bidi embeddings/overrides/isolates, LRM/RLM/ALM, zero-width space/joiners, word joiner, BOM. */
-const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u061C\uFEFF]/g;
+import { stripInvisible } from '../domain/text.js';
+
+export { stripInvisible };
 /** C0 controls other than tab, LF and CR are not allowed in XLSX XML and mean nothing in a CSV. */
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 /**
@@ -11,10 +12,6 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
  * they trim; a leading tab, CR or LF on its own too.
  */
 const FORMULA_START = /^(?:[\t\r\n\u0000]|[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/;
-
-export function stripInvisible(text: string): string {
-  return text.replace(INVISIBLE, '');
-}
 
 /**
  * A string as it may go into a typed XLSX text cell: invisible and control characters removed.
