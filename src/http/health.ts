@@ -1,7 +1,8 @@
 import type { StoreHealth } from '../store/index.js';
 
 /** `qr` and `disconnected`: the WhatsApp client waits for a login scan, or is reconnecting. */
-export type ComponentState = 'up' | 'down' | 'running' | 'stopped' | 'disabled' | 'configured' | 'starting' | 'failed' | 'qr' | 'disconnected';
+/** `degraded`: running, but not doing its work (WhatsApp sending paused by the breaker). */
+export type ComponentState = 'up' | 'down' | 'running' | 'stopped' | 'disabled' | 'configured' | 'starting' | 'failed' | 'qr' | 'disconnected' | 'degraded';
 
 export interface ChannelHealth {
   state: ComponentState;
@@ -38,12 +39,14 @@ export async function collectHealth(sources: HealthSources): Promise<HealthRepor
     state: sources.scheduler(),
     ...(queue ? { queueDepth: queue.queueDepth, oldestOverdue: queue.oldestOverdue?.toISOString() ?? null, unconfirmedSends: queue.unconfirmedSends } : {}),
   };
+  const channels = sources.channels();
+  const channelDegraded = Object.values(channels).some((c) => c.state === 'degraded');
   return {
-    status: store.state === 'up' && scheduler.state === 'running' ? 'ok' : 'degraded',
+    status: store.state === 'up' && scheduler.state === 'running' && !channelDegraded ? 'ok' : 'degraded',
     version: sources.version,
     uptimeSeconds: Math.round((now.getTime() - sources.startedAt.getTime()) / 1000),
     store,
     scheduler,
-    channels: sources.channels(),
+    channels,
   };
 }
