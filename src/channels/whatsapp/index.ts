@@ -29,6 +29,9 @@ export type { WhatsappPort } from './port.js';
 export type WhatsappState = 'starting' | 'qr' | 'running' | 'disconnected' | 'failed' | 'disabled';
 
 /** Disconnect reasons that need a person: a new QR scan, or closing another session. */
+/** Puppeteer's ways of saying there is no browser to launch. */
+const BROWSER_MISSING = /Could not find (?:Chrom|expected browser)|Browser was not found|Failed to launch the browser process[\s\S]*ENOENT|spawn \S+ ENOENT/i;
+
 const LOGGED_OUT_REASONS = new Set(['LOGOUT', 'UNPAIRED', 'UNPAIRED_IDLE', 'TOS_BLOCK', 'SMB_TOS_BLOCK', 'DEPRECATED_VERSION']);
 
 export interface WhatsappSettings {
@@ -111,6 +114,7 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
   let stopped = false;
   let failures = 0;
   let reconnectTimer: unknown;
+  let browserMissing = false;
 
   const currentPort = (): WhatsappPort => {
     if (!port) throw new Error('the WhatsApp client has not been started');
@@ -204,8 +208,14 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
       await currentPort().initialize();
     } catch (error) {
       state = 'failed';
-      logger.error({ err: error }, 'whatsapp client failed to start (check CHROME_PATH and the network)');
       await currentPort().destroy();
+      if (BROWSER_MISSING.test((error as Error).message ?? '')) {
+        // No retry can install a browser: one clear line, and WhatsApp stays off until a restart.
+        browserMissing = true;
+        logger.error(`WhatsApp is off: no Chromium found${settings.chromePath ? ` at CHROME_PATH=${settings.chromePath}` : ''}. Install Chromium (Debian: apt-get install chromium) and set CHROME_PATH=/usr/bin/chromium, then restart.`);
+        return;
+      }
+      logger.error({ err: error }, 'whatsapp client failed to start (check CHROME_PATH and the network)');
       scheduleReconnect();
     }
   }
@@ -314,6 +324,7 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
       if (state === 'running' && paused) {
         return { state: 'degraded' as const, hint: `sending paused since ${paused.since.toISOString()} after repeated "${paused.detail.slice(0, 80)}"; every message is kept` };
       }
+      if (browserMissing) return { state, hint: 'no Chromium found: install it and set CHROME_PATH (e.g. /usr/bin/chromium), then restart' };
       return { state, hint: hints[state] };
     },
     qrHandler: () => qrHttpHandler({ currentQr: () => qr, state: () => state }, { token: settings.qrToken }),

@@ -33,6 +33,8 @@ export class FakeWhatsapp implements WhatsappPort {
   createGroupError: string | undefined;
   /** How many coming initialize() calls reject. */
   failInitialize = 0;
+  /** What a failing initialize() throws (by default: offline). */
+  initializeError = 'net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/';
   /** Sends that fail with a retryable error before one goes through. */
   failSends = 0;
   /** Set: every send fails with this (retryable) detail, as after a WhatsApp Web update. */
@@ -63,7 +65,7 @@ export class FakeWhatsapp implements WhatsappPort {
     this.calls.push('initialize');
     if (this.failInitialize > 0) {
       this.failInitialize -= 1;
-      throw new Error('net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/');
+      throw new Error(this.initializeError);
     }
   }
 
