@@ -17,6 +17,8 @@ import { halfYearReportSource } from './monitoring/report-source.js';
 import { createScheduler, type Scheduler } from './scheduler/agenda.js';
 import { createPostCourseScheduler } from './scheduler/post-course.js';
 import { scheduleSampleInvitations } from './scheduler/sample-invitations.js';
+import { scheduleConsultationEscalation } from './scheduler/consultation-escalation.js';
+import type { JournalIo } from './store/embedded/index.js';
 import { openStore, type Store } from './store/index.js';
 import { checkQuestionnaireVersions } from './store/questionnaire-versions.js';
 import { VERSION } from './version.js';
@@ -42,14 +44,21 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** `channels` replaces the registry (tests add a fake channel). */
-export async function startApp(config: Config, logger: Logger, options: { channels?: readonly ChannelModule[] } = {}): Promise<App> {
-  const modules = options.channels ?? CHANNEL_MODULES;
+/** What tests swap in; production passes nothing. */
+export interface AppOverrides {
+  /** The embedded journal's system calls (a test's full disk). */
+  journalIo?: JournalIo;
+  /** Replaces the channel registry (tests add a fake channel). */
+  channels?: readonly ChannelModule[];
+}
+
+export async function startApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
+  const modules = overrides.channels ?? CHANNEL_MODULES;
   const startedAt = new Date();
   // Bad content stops start-up before anything is opened: a teacher must never meet a broken flow.
   const { content, errors } = loadContent(CONTENT_ROOT);
   if (errors.length > 0) throw new ContentError(errors);
-  const store = await openStore({ config: config.store, logger });
+  const store = await openStore({ config: config.store, logger, ...(overrides.journalIo ? { journalIo: overrides.journalIo } : {}) });
   const versionErrors = await checkQuestionnaireVersions(store.models, content.questionnaires.all(), startedAt);
   if (versionErrors.length > 0) {
     await store.close();
@@ -111,6 +120,12 @@ export async function startApp(config: Config, logger: Logger, options: { channe
     content,
     logger: logger.child({ component: 'samples' }),
   });
+  await scheduleConsultationEscalation(scheduler, {
+    repos: store.repositories,
+    dispatcher,
+    escalationDays: config.consultations.escalationDays,
+    logger: logger.child({ component: 'consultations' }),
+  });
 
   const channelHealth = () => channelStatus(config, Object.fromEntries(channels.map((c) => [c.name, () => c.health()])), modules);
   for (const [channel, status] of Object.entries(channelHealth())) {
@@ -119,6 +134,7 @@ export async function startApp(config: Config, logger: Logger, options: { channe
 
   const http = createHttpServer({
     logger: logger.child({ component: 'http' }),
+    maxBodyBytes: config.http.maxBodyBytes,
     routes: {
       'GET /healthz': async () => {
         const report = await collectHealth({
@@ -141,7 +157,7 @@ export async function startApp(config: Config, logger: Logger, options: { channe
   // Each channel connects in the background and retries on its own: none holds up the others.
   for (const channel of channels) await channel.start();
   // A restart in the middle of a broadcast finishes it; nobody already served gets it twice.
-  void broadcasts.resumeUnfinished();
+  void broadcasts.resumeUnfinished().catch((error: unknown) => logger.error({ err: error }, 'resuming unfinished broadcasts failed'));
 
   let stopping: Promise<void> | undefined;
   return {

@@ -11,7 +11,7 @@
  *    or `from.phone` when the platform gives them (that is how an imported person is recognised on
  *    first contact; engine/identity.ts does the rest for every channel). Hand it to
  *    `ctx.engine.handle` in order per chat (engine/keyed-queue.ts) and dispatch what comes back.
- *    Group commands (/bind, /unbind) go to `ctx.groups` (channels/group-commands.ts).
+ *    In groups, /bind and /unbind go to engine/groups.ts (bindGroup, unbindGroup, saveInviteLink).
  * 3. Outbound: a `ChannelSender` that renders the engine's messages for the channel's
  *    `capabilities` (buttons, or a numbered list: channels/numbered-text.ts; texts longer than
  *    `maxTextLength` split with delivery/split-text.ts), paced by the channel's own limiter, and
@@ -21,7 +21,6 @@
  * 5. Tests: a driver in test/channels/shared/ (see driver.ts); the shared journey suite refuses to
  *    pass while a registered channel has none. test/channels/fake/ is the smallest complete channel.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.js';
 import type { BroadcastService } from '../delivery/broadcasts.js';
 import type { Dispatcher } from '../delivery/dispatcher.js';
@@ -30,6 +29,7 @@ import type { Channel } from '../domain/channel.js';
 import type { Repositories } from '../domain/repositories.js';
 import type { Engine } from '../engine/engine.js';
 import type { ChannelHealth } from '../http/health.js';
+import type { RawRouteHandler } from '../http/server.js';
 import type { Logger } from '../logger.js';
 import type { Monitoring } from '../monitoring/index.js';
 import type { Scheduler } from '../scheduler/agenda.js';
@@ -61,7 +61,8 @@ export interface ChannelContext {
   logger: Logger;
 }
 
-export type RawHttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+/** As the HTTP server calls it: the request, the response, and the body already read (size-limited). */
+export type RawHttpHandler = RawRouteHandler;
 
 export interface RunningChannel {
   readonly name: Channel;

@@ -8,7 +8,9 @@ import { whatsappCommand } from './commands/whatsapp.js';
 import { reportCommand } from './commands/report.js';
 import { sampleCommand } from './commands/sample.js';
 import { scheduleCommand } from './commands/schedule.js';
+import { stageCommand } from './commands/stage.js';
 import { statsCommand } from './commands/stats.js';
+import { storeCommand } from './commands/store.js';
 
 interface Command {
   summary: string;
@@ -25,6 +27,8 @@ const commands: Record<string, Command> = {
   sample: sampleCommand,
   report: reportCommand,
   schedule: scheduleCommand,
+  store: storeCommand,
+  stage: stageCommand,
   config: {
     summary: 'show the effective configuration (secrets hidden) or the first error in it',
     async run() {

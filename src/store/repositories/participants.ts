@@ -65,6 +65,10 @@ export function createParticipantRepository(model: Model<ParticipantDoc>): Parti
       return docs.map(toParticipant);
     },
     findByAddress: (channel, id) => findOne({ urns: addressUrn(channel, id) }),
+    async listStaff() {
+      const docs = await model.find({ isStaff: true, anonymisedAt: null }).lean<ParticipantDoc[]>();
+      return docs.map(toParticipant);
+    },
     findByPhone: (phone) => findOne({ phone }),
     findByUsername: (channel, username) =>
       findOne({ addresses: op({ $elemMatch: { channel, username: normaliseUsername(username) } }) }),
@@ -72,7 +76,11 @@ export function createParticipantRepository(model: Model<ParticipantDoc>): Parti
       const current = await findById(id);
       if (!current) return undefined;
       const before = current.addresses.find((a) => a.channel === address.channel);
-      const keep = before?.unreachableSince && before.id === address.id ? { unreachableSince: before.unreachableSince } : {};
+      const keep = {
+        ...(before?.unreachableSince && before.id === address.id ? { unreachableSince: before.unreachableSince } : {}),
+        // A username the centre imported stays until the platform reports another.
+        ...(address.username === undefined && before?.username ? { username: before.username } : {}),
+      };
       try {
         const participant = await update(id, { $set: addressFields(withAddress(current.addresses, { ...address, ...keep })) });
         return participant ? ok(participant) : undefined;

@@ -22,13 +22,15 @@ export async function fakeDriver(store: Store, engine: Engine, me = 'fake-user-1
   const platform = new FakePlatform();
   const senders: ChannelSender[] = [];
   const dispatcher = createDispatcher({ senders, repos: store.repositories, logger: silentLogger });
+  const db = store.connection.db;
+  if (!db) throw new Error('the test store has no database handle');
   const ctx: ChannelContext = {
     config: loadConfig({}),
     engine,
     dispatcher: () => dispatcher,
     repos: store.repositories,
     store,
-    scheduler: createScheduler({ db: store.connection.db!, logger: silentLogger }),
+    scheduler: createScheduler({ db, logger: silentLogger }),
     monitoring: createMonitoring({ store, catalog: content().questionnaires }),
     broadcasts: createBroadcastService({ repos: store.repositories, dispatcher, logger: silentLogger }),
     logger: silentLogger,
