@@ -21,6 +21,8 @@ import { scheduleConsultationEscalation } from './scheduler/consultation-escalat
 import type { JournalIo } from './store/embedded/index.js';
 import { openStore, type Store } from './store/index.js';
 import { checkQuestionnaireVersions } from './store/questionnaire-versions.js';
+import { seedDemo } from './sandbox/demo.js';
+import { SANDBOX_PATH, sandboxRoutes } from './sandbox/routes.js';
 import { VERSION } from './version.js';
 
 /** flows/ and questionnaires/ live beside src/, wherever the process was started from. */
@@ -52,6 +54,12 @@ export interface AppOverrides {
   channels?: readonly ChannelModule[];
 }
 
+/** How a browser on this machine reaches the server: "0.0.0.0" and "::" are not addresses to open. */
+function browserUrl(address: AddressInfo): string {
+  const host = ['0.0.0.0', '::', '::0'].includes(address.address) ? 'localhost' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
 export async function startApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
   const modules = overrides.channels ?? CHANNEL_MODULES;
   const startedAt = new Date();
@@ -75,6 +83,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
       privacyPolicyUrl: config.privacy.policyUrl,
       privacyPolicyVersion: config.privacy.policyVersion,
       staleClaimMs: 60_000,
+      demoChannels: modules.filter((m) => m.demo).map((m) => m.name),
     },
   });
   logger.info({ flows: content.flows.all().length, questionnaires: content.questionnaires.latest().length }, 'content loaded');
@@ -127,6 +136,11 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     logger: logger.child({ component: 'consultations' }),
   });
 
+  // The sandbox: a demo cohort to talk to through the web chat, seeded once (src/sandbox).
+  const demo = config.sandbox.enabled
+    ? await seedDemo(store.repositories, { now: startedAt, locale: config.defaultLocale, timeZone: config.defaultTimeZone })
+    : undefined;
+
   const channelHealth = () => channelStatus(config, Object.fromEntries(channels.map((c) => [c.name, () => c.health()])), modules);
   for (const [channel, status] of Object.entries(channelHealth())) {
     if (status.state === 'disabled') logger.info({ channel, state: status.state }, status.hint ?? channel);
@@ -148,11 +162,18 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
         return { status: report.status === 'ok' ? 200 : 503, body: report };
       },
       ...monitoringRoutes({ monitoring, store, catalog: content.questionnaires, apiToken: config.api.token, logger: logger.child({ component: 'api' }) }),
+      ...(demo ? sandboxRoutes({ repos: store.repositories, demo, defaultLocale: config.defaultLocale }) : {}),
     },
     rawRoutes: Object.assign({}, ...channels.map((c) => c.routes?.() ?? {})) as Record<string, RawHttpHandler>,
   });
   const address = await http.listen(config.http.host, config.http.port);
-  logger.info({ host: address.address, port: address.port }, `health endpoint: http://${address.address}:${address.port}/healthz`);
+  if (demo) {
+    // One URL in the start-up output, the one a newcomer should open.
+    logger.info({ host: address.address, port: address.port }, 'health endpoint: /healthz');
+    logger.info({ demoCohort: demo.code }, `try Sputnik in your browser: ${browserUrl(address)}${SANDBOX_PATH}`);
+  } else {
+    logger.info({ host: address.address, port: address.port }, `health endpoint: http://${address.address}:${address.port}/healthz`);
+  }
 
   // Each channel connects in the background and retries on its own: none holds up the others.
   for (const channel of channels) await channel.start();

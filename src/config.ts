@@ -109,6 +109,7 @@ const envSchema = z.object({
       .regex(/^[\x21-\x7e]+$/, { message: 'expected printable ASCII without spaces' })
       .optional(),
   ),
+  SANDBOX: optionalString.pipe(booleanFromEnv.optional()),
   HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
   HTTP_PORT: z.coerce
     .number({ message: 'expected a port number' })
@@ -163,6 +164,11 @@ export interface Config {
   http: { host: string; port: number; maxBodyBytes: number };
   /** Bearer token of the staff HTTP API (/api/...); absent: the API answers 503 and is off. */
   api: { token: string | undefined };
+  /**
+   * The sandbox: a web chat at /sandbox with a demo cohort, to try the bot without a token. On by
+   * default only while no real channel is configured; SANDBOX=true|false decides otherwise.
+   */
+  sandbox: { enabled: boolean };
 }
 
 export class ConfigError extends Error {
@@ -225,7 +231,13 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
     logLevel: e.LOG_LEVEL,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, maxBodyBytes: e.HTTP_MAX_BODY_BYTES },
     api: { token: e.API_TOKEN },
+    sandbox: { enabled: e.SANDBOX ?? !realChannelConfigured(e) },
   };
+}
+
+/** A chat network the bot really talks through: the sandbox then stays off unless asked for. */
+function realChannelConfigured(e: z.infer<typeof envSchema>): boolean {
+  return Boolean(e.TELEGRAM_BOT_TOKEN) || e.WHATSAPP_ENABLED;
 }
 
 /** Credentials in a MongoDB URI must not reach logs or the health endpoint. */

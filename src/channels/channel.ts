@@ -81,6 +81,8 @@ export interface RunningChannel {
 
 export interface ChannelModule {
   readonly name: Channel;
+  /** Talks only to demo cohorts (the sandbox's web chat): see EngineSettings.demoChannels. */
+  readonly demo?: boolean;
   /** Undefined when the configuration enables the channel; otherwise which setting would. */
   disabledHint(config: Config): string | undefined;
   create(ctx: ChannelContext): RunningChannel;

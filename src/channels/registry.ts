@@ -2,9 +2,10 @@
 // channels/channel.ts; adding one is that folder and one line here.
 import type { ChannelContext, ChannelModule, RunningChannel } from './channel.js';
 import { telegramChannel } from './telegram/index.js';
+import { webchatChannel } from './webchat/index.js';
 import { whatsappChannel } from './whatsapp/index.js';
 
-export const CHANNEL_MODULES: readonly ChannelModule[] = [telegramChannel, whatsappChannel];
+export const CHANNEL_MODULES: readonly ChannelModule[] = [telegramChannel, whatsappChannel, webchatChannel];
 
 /** Builds every channel of `modules` that the configuration enables, in order. */
 export function buildChannels(modules: readonly ChannelModule[], ctx: ChannelContext): RunningChannel[] {

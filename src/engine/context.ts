@@ -1,4 +1,5 @@
 // What a step, an action or an option source gets to work with during one inbound event.
+import type { Channel } from '../domain/channel.js';
 import type { Cohort } from '../domain/cohort.js';
 import type { Locale } from '../domain/locale.js';
 import type { Participant } from '../domain/participant.js';
@@ -21,6 +22,11 @@ export interface EngineSettings {
   privacyPolicyVersion: string;
   /** How long an unfinished inbound message blocks its redelivery (the process died mid-way). */
   staleClaimMs: number;
+  /**
+   * Channels that only talk to demo cohorts (the sandbox's web chat): their people can join only a
+   * demo cohort, and nobody else can join one, so demo and real data never mix.
+   */
+  demoChannels?: readonly Channel[];
 }
 
 export interface Services {

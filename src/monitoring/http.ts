@@ -142,7 +142,7 @@ export function monitoringRoutes(deps: MonitoringRoutesDeps): Record<string, Rou
       if (!seed) return json(400, { error: 'seed: required, so the draw can be repeated' });
       const scope = await scopeFrom(params);
       if (!scope.ok) return json(400, { error: scope.error });
-      const sample = drawStratifiedSample(await loadSamplingUnits(deps.store.connection, scope.value.cohortIds ? { cohortIds: scope.value.cohortIds } : {}), size, seed);
+      const sample = drawStratifiedSample(await loadSamplingUnits(deps.store.connection, scope.value), size, seed);
       return json(200, { ...sample, marginals: marginals(sample) });
     }),
   };

@@ -4,7 +4,7 @@
 import { Schema, Types, trusted, type Connection, type Model } from 'mongoose';
 import { err, ok, type Result } from '../domain/result.js';
 import { COLLECTIONS, type Scope } from './scope.js';
-import type { Pipeline } from './pipelines.js';
+import { cohortMatch, type Pipeline } from './pipelines.js';
 import type { Sample, SamplingUnit, Stratum } from './sampling.js';
 
 const oid = (hex: string) => new Types.ObjectId(hex);
@@ -14,9 +14,9 @@ const oid = (hex: string) => new Types.ObjectId(hex);
  * staff, not anonymised, consent not withdrawn. A teacher in two cohorts counts once, with the
  * most recent enrollment's programme direction.
  */
-export function samplingUnitsPipeline(scope: Pick<Scope, 'cohortIds'>): Pipeline {
+export function samplingUnitsPipeline(scope: Pick<Scope, 'cohortIds' | 'excludeCohortIds'>): Pipeline {
   return [
-    { $match: { ...(scope.cohortIds ? { cohortId: { $in: scope.cohortIds.map(oid) } } : {}), status: { $ne: 'withdrawn' } } },
+    { $match: { ...cohortMatch(scope), status: { $ne: 'withdrawn' } } },
     { $sort: { joinedAt: -1, _id: 1 } },
     { $group: { _id: '$participantId', cohortId: { $first: '$cohortId' } } },
     { $lookup: { from: COLLECTIONS.participants, localField: '_id', foreignField: '_id', as: 'p' } },
@@ -38,7 +38,7 @@ export function samplingUnitsPipeline(scope: Pick<Scope, 'cohortIds'>): Pipeline
   ];
 }
 
-export async function loadSamplingUnits(connection: Connection, scope: Pick<Scope, 'cohortIds'>): Promise<SamplingUnit[]> {
+export async function loadSamplingUnits(connection: Connection, scope: Pick<Scope, 'cohortIds' | 'excludeCohortIds'>): Promise<SamplingUnit[]> {
   const rows = await connection.collection(COLLECTIONS.enrollments).aggregate(samplingUnitsPipeline(scope)).toArray();
   return rows.map((r) => ({
     participantId: String(r.participantId),

@@ -8,6 +8,7 @@ import { t } from '../i18n/index.js';
 import type { QuestionnaireCatalog } from '../questionnaires/index.js';
 import type { Models } from '../store/models/index.js';
 import { resolveAccess, allowedCohorts, type Access, type AccessError } from './access.js';
+import { demoCohortIds } from './filters.js';
 import { computeAggregates, type Aggregates } from './aggregates.js';
 import type { Chart } from './charts.js';
 import { createExport, type ExportError, type ExportFile, type ExportFormat } from './export.js';
@@ -79,12 +80,14 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
   const aggregateDeps = { models, catalog: deps.catalog };
   const now = deps.now ?? (() => new Date());
 
-  async function requesterScope(participantId: string, cohortId?: string): Promise<Result<{ access: Access; cohortIds: readonly string[] | undefined }, RequesterError>> {
+  async function requesterScope(participantId: string, cohortId?: string): Promise<Result<{ access: Access; cohortIds: readonly string[] | undefined; cohorts: Pick<Scope, 'cohortIds' | 'excludeCohortIds'> }, RequesterError>> {
     const access = await resolveAccess(repositories, participantId);
     if (!access.ok) return access;
     const cohortIds = allowedCohorts(access.value, cohortId ? [cohortId] : undefined);
     if (cohortIds && cohortIds.length === 0) return err({ kind: 'not_in_scope' });
-    return ok({ access: access.value, cohortIds });
+    // Staff asking for everything: everything real, without the sandbox's demo cohorts.
+    const excludeCohortIds = cohortIds ? undefined : await demoCohortIds(models);
+    return ok({ access: access.value, cohortIds, cohorts: { ...(cohortIds ? { cohortIds } : {}), ...(excludeCohortIds ? { excludeCohortIds } : {}) } });
   }
 
   return {
@@ -98,7 +101,7 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
         {
           format: request.format,
           access: scope.value.access,
-          scope: { ...(scope.value.cohortIds ? { cohortIds: scope.value.cohortIds } : {}), ...(request.questionnaireId ? { questionnaireId: request.questionnaireId } : {}) },
+          scope: { ...scope.value.cohorts, ...(request.questionnaireId ? { questionnaireId: request.questionnaireId } : {}) },
           anonymised: request.anonymised ?? false,
           ...(request.separator ? { separator: request.separator } : {}),
           locale: request.locale ?? 'ru',
@@ -110,7 +113,7 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
       const locale = request.locale ?? 'ru';
       const scope = await requesterScope(request.participantId, request.cohortId);
       if (!scope.ok) return scope;
-      const a = await computeAggregates(aggregateDeps, scope.value.cohortIds ? { cohortIds: scope.value.cohortIds } : {}, locale);
+      const a = await computeAggregates(aggregateDeps, scope.value.cohorts, locale);
       let label = t(locale, 'monitoring.stats_scope_all');
       if (scope.value.cohortIds) {
         const cohorts = await Promise.all(scope.value.cohortIds.map((id) => repositories.cohorts.findById(id)));
@@ -122,14 +125,16 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
     async statsCharts(request) {
       const scope = await requesterScope(request.participantId, request.cohortId);
       if (!scope.ok) return scope;
-      const a = await computeAggregates(aggregateDeps, { ...(scope.value.cohortIds ? { cohortIds: scope.value.cohortIds } : {}), ...(request.questionnaireId ? { questionnaireId: request.questionnaireId } : {}) }, 'ru');
+      const a = await computeAggregates(aggregateDeps, { ...scope.value.cohorts, ...(request.questionnaireId ? { questionnaireId: request.questionnaireId } : {}) }, 'ru');
       return ok(aggregateCharts(a));
     },
 
     halfYearReport: (request) => buildHalfYearReport({ ...aggregateDeps, now }, request),
 
     async drawSample(request) {
-      return drawStratifiedSample(await loadSamplingUnits(connection, request.cohortIds ? { cohortIds: request.cohortIds } : {}), request.size, request.seed);
+      const excludeCohortIds = request.cohortIds ? undefined : await demoCohortIds(models);
+      const cohorts = request.cohortIds ? { cohortIds: request.cohortIds } : excludeCohortIds ? { excludeCohortIds } : {};
+      return drawStratifiedSample(await loadSamplingUnits(connection, cohorts), request.size, request.seed);
     },
     saveSample: (sample, meta) => saveSample(connection, sample, meta),
     async assignSampleQuestionnaire(sampleId, assignment) {

@@ -39,7 +39,7 @@ export async function runSampleCommand(args: string[], io: Output = processOutpu
   try {
     const scope = await cliScope(store, v, io);
     if (!scope) return 2;
-    const units = await loadSamplingUnits(store.connection, scope.cohortIds ? { cohortIds: scope.cohortIds } : {});
+    const units = await loadSamplingUnits(store.connection, scope);
     const sample = drawStratifiedSample(units, size, v.seed);
     io.out(`Выборка ${sample.size} из ${sample.population} (зерно «${sample.seed}»)\n\nСтраты\n`);
     io.out(`${textTable(

@@ -5,6 +5,7 @@ import { keywords, flow, onboarding, menu, questionnaire, activity, review, prog
 import { monitoring } from './monitoring.js';
 import { scheduler } from './scheduler.js';
 import { validation } from './validation.js';
+import { sandbox } from './sandbox.js';
 import { whatsapp } from './whatsapp.js';
 
-export const en: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, monitoring, scheduler, whatsapp };
+export const en: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, monitoring, scheduler, whatsapp, sandbox };

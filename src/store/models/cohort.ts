@@ -39,6 +39,7 @@ export interface CohortDoc {
   groups: CohortGroupDoc[];
   stagePlan?: StagePlanDoc | null;
   sendingWindow?: SendingWindowDoc | null;
+  demo?: boolean | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -70,6 +71,7 @@ const cohortSchema = new Schema<CohortDoc>(
     groups: [groupSchema],
     stagePlan: { type: stagePlanSchema, required: false },
     sendingWindow: { type: sendingWindowSchema, required: false },
+    demo: { type: Boolean, required: false },
   },
   schemaOptions('cohorts'),
 );
@@ -108,6 +110,7 @@ export function toCohort(doc: CohortDoc): Cohort {
     })),
     stagePlan: doc.stagePlan ? toStagePlan(doc.stagePlan) : undefined,
     sendingWindow: doc.sendingWindow ? toSendingWindow(doc.sendingWindow) : undefined,
+    ...(doc.demo ? { demo: true } : {}),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
