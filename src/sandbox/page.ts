@@ -98,18 +98,18 @@ ${consoleBlock}
 export const SANDBOX_STYLE = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f3f5f8;color:#1d2433}
-header{background:#20406a;color:#fff;padding:10px 14px}
-header h1{font-size:1.15rem;margin:0 0 4px}
+header{background:#20406a;color:#fff;padding:8px 14px;display:flex;flex-wrap:wrap;align-items:baseline;justify-content:space-between;gap:4px 12px}
+header h1{font-size:1.1rem;margin:0}
 header nav{font-size:.9rem}
 header a{color:#cfe0ff}
 main{max-width:640px;margin:0 auto;padding:10px}
-.intro{margin:4px 0 10px;font-size:.95rem}
+.intro{margin:2px 0 8px;font-size:.88rem}
 .roles{display:flex;gap:8px}
 .roles button{flex:1;padding:10px;border:2px solid #20406a;background:#fff;color:#20406a;border-radius:8px;font-size:1rem}
 .roles button[aria-selected="true"]{background:#20406a;color:#fff}
-.role-hint{font-size:.9rem;color:#44506a;margin:8px 0}
+.role-hint{font-size:.85rem;color:#44506a;margin:6px 0}
 .chat{background:#fff;border-radius:10px;box-shadow:0 1px 3px rgba(0,0,0,.12);padding:8px}
-.log{height:55vh;min-height:260px;overflow-y:auto;display:flex;flex-direction:column;gap:6px;padding:4px}
+.log{height:calc(100vh - 400px);min-height:240px;overflow-y:auto;display:flex;flex-direction:column;gap:6px;padding:4px}
 .msg{max-width:88%;padding:8px 10px;border-radius:10px;white-space:pre-wrap;overflow-wrap:anywhere}
 .msg.bot{align-self:flex-start;background:#eef2f8}
 .msg.me{align-self:flex-end;background:#d8f0d2}
