@@ -7,6 +7,7 @@ import { questionnaireCommand } from './commands/questionnaire.js';
 import { whatsappCommand } from './commands/whatsapp.js';
 import { reportCommand } from './commands/report.js';
 import { sampleCommand } from './commands/sample.js';
+import { sandboxCommand } from './commands/sandbox.js';
 import { scheduleCommand } from './commands/schedule.js';
 import { stageCommand } from './commands/stage.js';
 import { statsCommand } from './commands/stats.js';
@@ -29,6 +30,7 @@ const commands: Record<string, Command> = {
   schedule: scheduleCommand,
   store: storeCommand,
   stage: stageCommand,
+  sandbox: sandboxCommand,
   config: {
     summary: 'show the effective configuration (secrets hidden) or the first error in it',
     async run() {

@@ -1,6 +1,7 @@
 // The sandbox's demo programme and cohort, with a demo curator: created once, marked `demo`, kept
 // apart from real data (monitoring leaves them out unless asked for by name, real channels cannot
 // join them) and deleted with everything their people did by `npm run cli -- sandbox delete`.
+import type { Types } from 'mongoose';
 import type { Locale } from '../domain/locale.js';
 import { DEFAULT_STAGE_PLAN } from '../domain/stage-plan.js';
 import type { StagePlan } from '../domain/stage.js';
@@ -70,29 +71,30 @@ export interface DemoDeletion {
  * them (teachers from the web chat, the demo curator). Real cohorts and their people are untouched.
  */
 export async function deleteDemo(models: Models): Promise<DemoDeletion> {
-  const cohorts = await models.cohort.find({ demo: true }, { _id: 1, curatorIds: 1, tutorIds: 1 }).lean();
+  // The driver's collections, not mongoose queries: these are plain filters on ids, cast by nobody.
+  const cohortsOf = models.cohort.collection;
+  const enrollments = models.enrollment.collection;
+  const cohorts = await cohortsOf.find({ demo: true }, { projection: { _id: 1, curatorIds: 1, tutorIds: 1 } }).toArray();
   const cohortIds = cohorts.map((c) => c._id);
-  const inDemo = [
-    ...(await models.enrollment.distinct('participantId', { cohortId: { $in: cohortIds } })),
-    ...cohorts.flatMap((c) => [...c.curatorIds, ...c.tutorIds]),
-  ];
+  const staffOf = (c: Record<string, unknown>) => [...((c.curatorIds as Types.ObjectId[] | undefined) ?? []), ...((c.tutorIds as Types.ObjectId[] | undefined) ?? [])];
+  const inDemo = [...((await enrollments.distinct('participantId', { cohortId: { $in: cohortIds } })) as Types.ObjectId[]), ...cohorts.flatMap(staffOf)];
   // Someone also enrolled in, or curating, a real cohort keeps their record.
   const inReal = new Set(
     [
-      ...(await models.enrollment.distinct('participantId', { cohortId: { $nin: cohortIds } })),
-      ...(await models.cohort.find({ demo: { $ne: true } }, { curatorIds: 1, tutorIds: 1 }).lean()).flatMap((c) => [...c.curatorIds, ...c.tutorIds]),
+      ...((await enrollments.distinct('participantId', { cohortId: { $nin: cohortIds } })) as Types.ObjectId[]),
+      ...(await cohortsOf.find({ demo: { $ne: true } }, { projection: { curatorIds: 1, tutorIds: 1 } }).toArray()).flatMap(staffOf),
     ].map(String),
   );
   const people = [...new Map(inDemo.map((id) => [String(id), id])).values()].filter((id) => !inReal.has(String(id)));
   const byCohort = { cohortId: { $in: cohortIds } };
-  const responses = await models.response.deleteMany(byCohort);
-  const activities = await models.activity.deleteMany(byCohort);
-  await models.consultation.deleteMany(byCohort);
-  await models.enrollment.deleteMany(byCohort);
-  await models.scheduledSend.deleteMany(byCohort);
-  const participants = await models.participant.deleteMany({ _id: { $in: people } });
-  await models.session.deleteMany({ participantId: { $in: people.map(String) } });
-  await models.cohort.deleteMany({ _id: { $in: cohortIds } });
-  await models.programme.deleteMany({ demo: true });
+  const responses = await models.response.collection.deleteMany(byCohort);
+  const activities = await models.activity.collection.deleteMany(byCohort);
+  await models.consultation.collection.deleteMany(byCohort);
+  await models.scheduledSend.collection.deleteMany(byCohort);
+  await enrollments.deleteMany(byCohort);
+  const participants = await models.participant.collection.deleteMany({ _id: { $in: people } });
+  await models.session.collection.deleteMany({ participantId: { $in: people.map(String) } });
+  await cohortsOf.deleteMany({ _id: { $in: cohortIds } });
+  await models.programme.collection.deleteMany({ demo: true });
   return { cohorts: cohortIds.length, participants: participants.deletedCount, responses: responses.deletedCount, activities: activities.deletedCount };
 }

@@ -57,7 +57,8 @@ export async function openWebchat(base: string): Promise<WebchatBrowser> {
   return browser;
 }
 
-export async function webchatDriver(store: Store, engine: Engine): Promise<ChannelDriver> {
+/** The journeys' driver, and where its server listens (for tests of the HTTP API itself). */
+export async function webchatDriver(store: Store, engine: Engine): Promise<ChannelDriver & { base: string }> {
   const senders: ChannelSender[] = [];
   const dispatcher = createDispatcher({ senders, repos: store.repositories, logger: silentLogger });
   const db = store.connection.db;
@@ -88,6 +89,7 @@ export async function webchatDriver(store: Store, engine: Engine): Promise<Chann
 
   return {
     channel: 'webchat',
+    base: browser.base,
     say: (text) => act(() => browser.say(text)),
     async choose(n) {
       const q = question();
