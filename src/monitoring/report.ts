@@ -15,6 +15,11 @@ import { streamToBuffer, writeWorkbook } from './export.js';
 import { stripInvisible } from './sanitize.js';
 import type { Scope } from './scope.js';
 import { markdownTable, markdownText, percent, round2, summaryTables, type Table } from './tables.js';
+import type { Cohort } from '../domain/cohort.js';
+import type { Repositories } from '../domain/repositories.js';
+import type { CellValue } from './sanitize.js';
+import { teacherTables, type ReportLocale } from './teacher-tables.js';
+import { computeTeacherYear, type TeacherYear } from './teacher-year.js';
 import type { CohortDoc } from '../store/models/cohort.js';
 import type { ProgrammeDoc } from '../store/models/programme.js';
 import { toStagePlan } from '../store/models/stage-plan.js';
@@ -50,6 +55,8 @@ export interface HalfYearReport {
   charts: Chart[];
   aggregates: Aggregates;
   support: SupportRow[];
+  /** Per teacher, per activity and per due questionnaire, as the tables show them. */
+  year: TeacherYear;
 }
 
 export type ReportError = { kind: 'not_found'; what: 'cohort' | 'programme' } | { kind: 'bad_request'; message: string };
@@ -72,6 +79,8 @@ const STALE_CONSULTATION_DAYS = 14;
 
 interface ReportDeps extends AggregateDeps {
   now?: () => Date;
+  /** Each teacher's year (teacher-year.ts): on support, the year rule, due questionnaires, the per-teacher tables. */
+  repos: Repositories;
 }
 
 /** Who needs support at the end of the period (or now, if earlier), and why. */
@@ -172,7 +181,7 @@ export function aggregateCharts(a: Aggregates): Chart[] {
 export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearReportRequest): Promise<{ ok: true; value: HalfYearReport } | { ok: false; error: ReportError }> {
   if (!Number.isInteger(request.year) || request.year < 2000 || request.year > 2100) return { ok: false, error: { kind: 'bad_request', message: 'year must be a four-digit year' } };
   if (request.half !== 1 && request.half !== 2) return { ok: false, error: { kind: 'bad_request', message: 'half must be 1 or 2' } };
-  if (!request.cohortId === !request.programmeId) return { ok: false, error: { kind: 'bad_request', message: 'give a cohort or a programme' } };
+  if (request.cohortId && request.programmeId) return { ok: false, error: { kind: 'bad_request', message: 'give a cohort or a programme, not both' } };
   const { models } = deps;
   const idOf = (hex: string) => (Types.ObjectId.isValid(hex) ? new Types.ObjectId(hex) : undefined);
   let cohorts: CohortDoc[];
@@ -183,6 +192,9 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
     if (!cohort) return { ok: false, error: { kind: 'not_found', what: 'cohort' } };
     cohorts = [cohort];
     subject = `Поток ${cohort.code} «${cohort.title}»`;
+  } else if (!request.programmeId) {
+    cohorts = await models.cohort.find({}).lean<CohortDoc[]>();
+    subject = `Центр в целом (потоков: ${cohorts.length})`;
   } else {
     const id = idOf(request.programmeId!);
     const programme = id && (await models.programme.findById(id).lean<ProgrammeDoc>());
@@ -198,6 +210,18 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
   const aggregates = await computeAggregates(deps, scope, 'ru');
   const support = await teachersNeedingSupport(deps, cohorts, programmes, asOf, request.anonymised ?? false);
   const charts = aggregateCharts(aggregates);
+  const domainCohorts = (await Promise.all(cohorts.map((c) => deps.repos.cohorts.findById(c._id.toHexString())))).filter((c): c is Cohort => c !== undefined);
+  const year = await computeTeacherYear(deps.repos, domainCohorts, period, { asOf: now, anonymised: request.anonymised ?? false });
+  const reportLocale: ReportLocale = domainCohorts.length > 0 && domainCohorts.every((c) => c.locale === 'kk') ? 'kk' : 'ru';
+  const titles = new Map(deps.catalog.all().map((q) => [q.id, q.title[reportLocale] ?? q.title.ru ?? q.id]));
+  const perTeacher = teacherTables(year, reportLocale, titles);
+  const onSupport = year.teachers.length;
+  const due = year.questionnaires.reduce((n, q) => n + q.due, 0);
+  const completedDue = year.questionnaires.reduce((n, q) => n + q.completed, 0);
+  const met = year.teachers.filter((t) => t.metRequired).length;
+  const required = year.teachers[0]?.required ?? REQUIRED_ACTIVITIES_PER_YEAR;
+  const stageDone = (n: number) => year.teachers.filter((t) => t.stages.some((s) => s.stage === n && s.status === 'completed')).length;
+  const share = (n: number) => pct(onSupport ? n / onSupport : null);
   const halfWord = request.half === 1 ? 'первое' : 'второе';
   const title = `Отчёт о посткурсовом сопровождении за ${halfWord} полугодие ${request.year} г.`;
 
@@ -216,13 +240,14 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
     title: 'Ключевые показатели',
     headers: ['Показатель', 'Значение'],
     rows: [
-      ['Слушателей на сопровождении', enrolled],
-      ['Заполнено анкет (из приглашённых)', `${responded} из ${invited} (${pct(invited ? responded / invited : null)})`],
-      ['Завершили этап 1 (план мероприятий)', `${stage(1)?.completed ?? 0} (${pct(stage(1)?.completedShare ?? null)})`],
-      ['Завершили этап 2 (реализация плана)', `${stage(2)?.completed ?? 0} (${pct(stage(2)?.completedShare ?? null)})`],
-      ['Завершили этап 3 (представление результатов)', `${stage(3)?.completed ?? 0} (${pct(stage(3)?.completedShare ?? null)})`],
-      ['Мероприятий проведено / принято', `${total?.submitted ?? 0} / ${total?.accepted ?? 0}`],
-      ['Педагогов с 3 и более принятыми мероприятиями', `${total?.teachersWithRequired ?? 0} (${pct(total?.requiredShare ?? null)})`],
+      ['Слушателей на сопровождении', onSupport],
+      ['Заполнено анкет (из положенных за период)', `${completedDue} из ${due} (${pct(due ? completedDue / due : null)})`],
+      ['Завершили этап 1 (план мероприятий)', `${stageDone(1)} (${share(stageDone(1))})`],
+      ['Завершили этап 2 (реализация плана)', `${stageDone(2)} (${share(stageDone(2))})`],
+      ['Завершили этап 3 (представление результатов)', `${stageDone(3)} (${share(stageDone(3))})`],
+      ['Мероприятий проведено / принято за период', `${total?.submitted ?? 0} / ${total?.accepted ?? 0}`],
+      ['Принято мероприятий с начала года педагогов', year.teachers.reduce((n, t) => n + t.acceptedToDate, 0)],
+      [`Выполнили норму года (не менее ${required} принятых)`, `${met} (${share(met)})`],
       ['Запросов на консультации (открыто)', `${aggregates.consultations.reduce((s, c) => s + c.requests, 0)} (${aggregates.consultations.reduce((s, c) => s + c.open, 0)})`],
       ['Педагогов, которым нужна поддержка', support.length],
     ],
@@ -272,6 +297,9 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
     for (const chart of charts.slice(1)) md.push(`![${markdownText(chart.title)}](${chart.filename})`, '');
     md.push(markdownTable(tables[1]!), '');
   }
+  md.push(`## ${perTeacher.teachers.title}`, '', perTeacher.teachers.rows.length ? markdownTable(perTeacher.teachers) : '—', '');
+  md.push(`## ${perTeacher.activities.title}`, '', perTeacher.activities.rows.length ? markdownTable(perTeacher.activities) : '—', '');
+  md.push(`## ${perTeacher.nonResponders.title}`, '', perTeacher.nonResponders.rows.length ? markdownTable(perTeacher.nonResponders) : '—', '');
   md.push('## Педагоги, которым нужна поддержка', '');
   md.push(support.length ? markdownTable(supportTable) : 'Отставаний от плана нет.', '');
   md.push('## Консультации по запросу', '', aggregates.consultations.length ? markdownTable(tables[6]!) : 'Запросов за период не было.', '');
@@ -281,7 +309,12 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
     streamToBuffer(out),
     writeWorkbook(out, [keyFigures, ...tables.slice(0, 2), tables[5]!, levelTable, tables[3]!, tables[4]!, tables[6]!], 'Отчёт', [
       { name: 'Поддержка', headers: supportTable.headers, widths: [32, 12, 90], rows: supportTable.rows },
+      ...[perTeacher.teachers, perTeacher.activities, perTeacher.nonResponders].map((table) => ({
+        name: table.title,
+        headers: table.headers,
+        rows: table.rows as CellValue[][],
+      })),
     ]),
   ]);
-  return { ok: true, value: { title, period, markdown: md.join('\n'), xlsx, charts, aggregates, support } };
+  return { ok: true, value: { title, period, markdown: md.join('\n'), xlsx, charts, aggregates, support, year } };
 }

@@ -126,7 +126,7 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
       return ok(aggregateCharts(a));
     },
 
-    halfYearReport: (request) => buildHalfYearReport({ ...aggregateDeps, now }, request),
+    halfYearReport: (request) => buildHalfYearReport({ ...aggregateDeps, now, repos: repositories }, request),
 
     async drawSample(request) {
       return drawStratifiedSample(await loadSamplingUnits(connection, request.cohortIds ? { cohortIds: request.cohortIds } : {}), request.size, request.seed);

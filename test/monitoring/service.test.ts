@@ -77,7 +77,8 @@ describe('half-year report', () => {
     expect(markdown).toContain('# Отчёт о посткурсовом сопровождении за первое полугодие 2025 г.');
     expect(markdown).toContain('Период: 01.10.2024 – 31.05.2025. Срок представления: до 1 июня 2025 г.');
     expect(markdown).toContain('| Слушателей на сопровождении | 5 |');
-    expect(markdown).toContain('| Заполнено анкет (из приглашённых) | 3 из 5 (60 %) |');
+    // 3 of the 5 answered the exit survey; the 4 questionnaires of the plan due in the period, nobody (5 × 4 = 20).
+    expect(markdown).toContain('| Заполнено анкет (из положенных за период) | 3 из 25 (12 %) |');
     expect(markdown).toContain('Ниже всего оценено: «Материалы понятны»');
     // Four months after the course one accepted activity is expected; stage 1 is due (stage 2 runs).
     const reasons = new Map(support.map((s) => [s.teacher, s.reasons]));
@@ -87,7 +88,7 @@ describe('half-year report', () => {
     expect(reasons.get('=HYPERLINK("http://evil")')).toEqual(['запрос на консультацию без ответа дольше 14 дней: 1']);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Отчёт', 'Поддержка']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Отчёт', 'Поддержка', 'Сводка по педагогам', 'Мероприятия педагогов', 'Не заполнили анкеты']);
     const names: unknown[] = [];
     wb.getWorksheet('Поддержка')!.eachRow((row) => names.push(row.getCell(1).value));
     expect(names).toContain(`'=HYPERLINK("http://evil")`);
@@ -99,7 +100,8 @@ describe('half-year report', () => {
   it('covers every cohort of a programme and rejects bad requests', async () => {
     const r = await monitoring.halfYearReport({ programmeId: fx.programmes.p2.id, half: 1, year: 2025 });
     expect(r.ok && r.value.markdown).toContain('Программа DPP-HUM');
-    expect(await monitoring.halfYearReport({ half: 1, year: 2025 })).toMatchObject({ ok: false, error: { kind: 'bad_request' } });
+    expect(await monitoring.halfYearReport({ half: 1, year: 2025 })).toMatchObject({ ok: true, value: { markdown: expect.stringContaining('Центр в целом') } });
+    expect(await monitoring.halfYearReport({ cohortId: fx.cohorts.c1.id, programmeId: fx.programmes.p2.id, half: 1, year: 2025 })).toMatchObject({ ok: false, error: { kind: 'bad_request' } });
     expect(await monitoring.halfYearReport({ cohortId: 'nope', half: 1, year: 2025 })).toEqual({ ok: false, error: { kind: 'not_found', what: 'cohort' } });
   });
 });

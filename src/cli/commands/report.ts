@@ -9,8 +9,9 @@ import { buildHalfYearReport } from '../../monitoring/report.js';
 import { processOutput, type Output } from './cohort.js';
 import { loadCatalog, withReadStore } from './monitoring-common.js';
 
-const USAGE = `Использование: npm run cli -- report (--cohort КОД | --programme КОД) --half 1|2 --year ГГГГ [--out ПАПКА] [--anonymised]
+const USAGE = `Использование: npm run cli -- report [--cohort КОД | --programme КОД] --half 1|2 --year ГГГГ [--out ПАПКА] [--anonymised]
   Отчёт за полугодие (сдаётся до 1 июня и до 1 октября): отчёт.md, отчёт.xlsx и графики PNG.
+  Без --cohort и --programme — по центру в целом. Можно построить за любой прошедший период.
 `;
 
 export async function runReportCommand(args: string[], io: Output = processOutput): Promise<number> {
@@ -23,26 +24,30 @@ export async function runReportCommand(args: string[], io: Output = processOutpu
   }
   const half = Number(v.half);
   const year = Number(v.year);
-  if ((half !== 1 && half !== 2) || !Number.isInteger(year) || !v.cohort === !v.programme) {
+  if ((half !== 1 && half !== 2) || !Number.isInteger(year) || (v.cohort && v.programme)) {
     io.err(USAGE);
     return 2;
   }
   return withReadStore(loadConfig(), io, async (store) => {
-    const ids = v.cohort ? await findIds(store.models.cohort, [v.cohort], 'cohort') : await findIds(store.models.programme, [v.programme!], 'programme');
-    if (!ids.ok) {
-      io.err(`${ids.error}\n`);
-      return 1;
+    let subject: { cohortId: string } | { programmeId: string } | Record<string, never> = {};
+    if (v.cohort || v.programme) {
+      const ids = v.cohort ? await findIds(store.models.cohort, [v.cohort], 'cohort') : await findIds(store.models.programme, [v.programme!], 'programme');
+      if (!ids.ok) {
+        io.err(`${ids.error}\n`);
+        return 1;
+      }
+      const id = ids.value[0]!.toHexString();
+      subject = v.cohort ? { cohortId: id } : { programmeId: id };
     }
-    const id = ids.value[0]!.toHexString();
     const report = await buildHalfYearReport(
-      { models: store.models, catalog: loadCatalog(io) },
-      { ...(v.cohort ? { cohortId: id } : { programmeId: id }), half, year, anonymised: v.anonymised === true },
+      { models: store.models, catalog: loadCatalog(io), repos: store.repositories },
+      { ...subject, half, year, anonymised: v.anonymised === true },
     );
     if (!report.ok) {
       io.err(`Отчёт не построен: ${JSON.stringify(report.error)}\n`);
       return 1;
     }
-    const dir = v.out ?? `report-${(v.cohort ?? v.programme)!.toLowerCase()}-${year}-h${half}`;
+    const dir = v.out ?? `report-${(v.cohort ?? v.programme ?? 'centre').toLowerCase()}-${year}-h${half}`;
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'report.md'), report.value.markdown);
     await writeFile(join(dir, 'report.xlsx'), report.value.xlsx);
