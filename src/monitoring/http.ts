@@ -93,6 +93,15 @@ export function monitoringRoutes(deps: MonitoringRoutesDeps): Record<string, Rou
       if (separator !== ';' && separator !== ',') return json(400, { error: 'separator: expected ; or ,' });
       const scope = await scopeFrom(params);
       if (!scope.ok) return json(400, { error: scope.error });
+      const what = params.get('what') ?? 'responses';
+      if (what === 'activities' || what === 'participants') {
+        const file = await deps.monitoring.exportYear({
+          what, format, anonymised: params.get('anonymised') === '1' || params.get('anonymised') === 'true', separator,
+          ...(scope.value.cohortIds ? { cohortIds: scope.value.cohortIds } : {}),
+        });
+        return { status: 200, raw: file.stream, headers: { 'content-type': file.contentType, 'content-disposition': attachment(file.filename), 'x-export-rows': String(file.total) } };
+      }
+      if (what !== 'responses') return json(400, { error: 'what: expected responses, activities or participants' });
       const { by: _by, ...exportScope } = scope.value;
       const result = await createExport(
         { models, catalog: deps.catalog },

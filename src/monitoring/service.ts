@@ -1,6 +1,7 @@
 // The monitoring module's entry point: one factory taking the store and the questionnaire catalog,
 // returning what the bot (/stats, /export), the HTTP API, the CLI and the scheduler call.
 import type { Connection } from 'mongoose';
+import type { Cohort } from '../domain/cohort.js';
 import type { Locale } from '../domain/locale.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { Repositories } from '../domain/repositories.js';
@@ -23,6 +24,7 @@ import {
 } from './sample-store.js';
 import { drawStratifiedSample, type Sample } from './sampling.js';
 import type { Scope } from './scope.js';
+import { createYearExport, type YearExportFile } from './year-export.js';
 
 export interface MonitoringDeps {
   store: { connection: Connection; models: Models; repositories: Repositories };
@@ -40,6 +42,8 @@ export interface Monitoring {
   statsText(request: { participantId: string; cohortId?: string; locale?: Locale }): Promise<Result<string, RequesterError>>;
   /** Charts for /stats: response rate and Likert distributions as PNG. */
   statsCharts(request: { participantId: string; cohortId?: string; questionnaireId?: string }): Promise<Result<Chart[], RequesterError>>;
+  /** The teachers' year as a file: `activities` (links, review state) or `participants` (the roster with stages and counts). */
+  exportYear(request: { what: 'activities' | 'participants'; format: ExportFormat; cohortIds?: readonly string[]; anonymised?: boolean; separator?: ',' | ';'; locale?: 'ru' | 'kk' }): Promise<YearExportFile>;
   /** The scheduler's hook: the half-year report to attach to curator reminders. */
   halfYearReport(request: HalfYearReportRequest): Promise<Result<HalfYearReport, ReportError>>;
   drawSample(request: { size: number; seed: string; cohortIds?: readonly string[] }): Promise<Sample>;
@@ -124,6 +128,20 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
       if (!scope.ok) return scope;
       const a = await computeAggregates(aggregateDeps, { ...(scope.value.cohortIds ? { cohortIds: scope.value.cohortIds } : {}), ...(request.questionnaireId ? { questionnaireId: request.questionnaireId } : {}) }, 'ru');
       return ok(aggregateCharts(a));
+    },
+
+    async exportYear(request) {
+      const ids = request.cohortIds ?? (await models.cohort.find({}, { _id: 1 }).lean<{ _id: { toHexString(): string } }[]>()).map((c) => c._id.toHexString());
+      const cohorts = (await Promise.all(ids.map((id) => repositories.cohorts.findById(id)))).filter((c): c is Cohort => c !== undefined);
+      return createYearExport(repositories, {
+        what: request.what,
+        format: request.format,
+        cohorts,
+        anonymised: request.anonymised ?? false,
+        ...(request.separator ? { separator: request.separator } : {}),
+        locale: request.locale ?? (cohorts.length > 0 && cohorts.every((c) => c.locale === 'kk') ? 'kk' : 'ru'),
+        now: now(),
+      });
     },
 
     halfYearReport: (request) => buildHalfYearReport({ ...aggregateDeps, now, repos: repositories }, request),

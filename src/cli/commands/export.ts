@@ -6,11 +6,16 @@ import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '../../config.js';
 import { STAFF_ACCESS } from '../../monitoring/access.js';
 import { createExport, EXPORT_FORMATS, exportErrorText, type ExportFormat } from '../../monitoring/export.js';
+import type { Cohort } from '../../domain/cohort.js';
+import { createYearExport, EXPORT_SUBJECTS, type ExportSubject } from '../../monitoring/year-export.js';
 import { processOutput, type Output } from './cohort.js';
 import { cliScope, FILTER_HELP, FILTER_OPTIONS, loadCatalog, withReadStore } from './monitoring-common.js';
 
-const USAGE = `Использование: npm run cli -- export --format xlsx|csv|json [--out ФАЙЛ] [параметры]
-  Выгрузка ответов на анкеты: каждый вопрос — столбец; XLSX — лист на анкету и лист «Сводка».
+const USAGE = `Использование: npm run cli -- export [--what responses|activities|participants] --format xlsx|csv|json [--out ФАЙЛ] [параметры]
+  --what responses         ответы на анкеты (по умолчанию): каждый вопрос — столбец; XLSX — лист на анкету и лист «Сводка»
+  --what activities        мероприятия педагогов: вид, уровень, дата, название, ссылки, статус проверки и комментарий
+  --what participants      педагоги: организация, регион, статус и дата каждого этапа, мероприятия за год против нормы
+  Пустая выгрузка — файл со строкой заголовков и сообщение, что строк нет.
   --format ФОРМАТ          xlsx (по умолчанию), csv (одна анкета) или json
   --out ФАЙЛ               куда записать (по умолчанию — имя по анкете и дате; «-» — в stdout)
   --separator ; | ,        разделитель CSV (по умолчанию ;, как ждёт Excel с русской локалью)
@@ -30,6 +35,7 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
         anonymised: { type: 'boolean' },
         all: { type: 'boolean' },
         locale: { type: 'string', default: 'ru' },
+        what: { type: 'string', default: 'responses' },
       },
     }, USAGE, io);
   if (!parsed) return 2;
@@ -53,10 +59,26 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
   }
   const locale = v.locale;
   const separator = v.separator;
+  const what = v.what as ExportSubject;
+  if (!EXPORT_SUBJECTS.includes(what)) {
+    io.err(`--what: ожидается ${EXPORT_SUBJECTS.join(', ')}\n`);
+    return 2;
+  }
   const config = loadConfig();
   return withReadStore(config, io, async (store) => {
     const scope = await cliScope(store, v, io);
     if (!scope) return 2;
+    if (what !== 'responses') {
+      const ids = scope.cohortIds ?? (await store.models.cohort.find({}, { _id: 1 }).lean<{ _id: { toHexString(): string } }[]>()).map((c) => c._id.toHexString());
+      const cohorts = (await Promise.all(ids.map((id) => store.repositories.cohorts.findById(id)))).filter((c): c is Cohort => c !== undefined);
+      const file = await createYearExport(store.repositories, {
+        what, format, cohorts, anonymised: v.anonymised === true, separator, ...(locale === 'kk' ? { locale } : {}), now: new Date(),
+      });
+      const out = v.out ?? file.filename;
+      await pipeline(file.stream, out === '-' ? process.stdout : createWriteStream(out));
+      io.err(`${out === '-' ? 'Выгрузка записана в stdout' : `Файл: ${out}`}; строк: ${file.total}${file.empty ? ' — выгрузка пуста, в файле только строка заголовков' : ''}\n`);
+      return 0;
+    }
     const { by: _by, ...exportScope } = scope;
     const started = Date.now();
     const progress = (done: number, total: number) => {
@@ -79,6 +101,6 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
 }
 
 export const exportCommand = {
-  summary: 'export questionnaire responses: export --format xlsx|csv|json [--out FILE] [filters]',
+  summary: 'export responses, activities or participants: export [--what responses|activities|participants] --format xlsx|csv|json',
   run: (args: string[]) => runExportCommand(args),
 };
