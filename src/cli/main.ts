@@ -10,6 +10,7 @@ import { sampleCommand } from './commands/sample.js';
 import { scheduleCommand } from './commands/schedule.js';
 import { stageCommand } from './commands/stage.js';
 import { statsCommand } from './commands/stats.js';
+import { storeCommand } from './commands/store.js';
 
 interface Command {
   summary: string;
@@ -26,6 +27,7 @@ const commands: Record<string, Command> = {
   sample: sampleCommand,
   report: reportCommand,
   schedule: scheduleCommand,
+  store: storeCommand,
   stage: stageCommand,
   config: {
     summary: 'show the effective configuration (secrets hidden) or the first error in it',
