@@ -151,6 +151,8 @@ describe('a simulated post-course year', () => {
     expect(md1).toContain('| Завершили этап 3 (представление результатов) | 0 (0 %) |');
     // To date: 0 + 1 + 3 + 4 = 8; norm met by Васильева and Григорьева.
     expect(md1).toContain('| Принято мероприятий с начала года педагогов | 8 |');
+    // Dated in the period: 15.10, 05.11 (returned), 01.12, 20.01 — four, three of them accepted.
+    expect(md1).toContain('| Мероприятий проведено / принято за период | 4 / 3 |');
     expect(md1).toContain('| Выполнили норму года (не менее 3 принятых) | 2 (50 %) |');
     const rows1 = new Map(h1.value.year.teachers.map((t) => [t.name, t]));
     // In period: Васильева 01.12; Григорьева 15.10 and 20.01; Борисова's 05.11 was returned.
