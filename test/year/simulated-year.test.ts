@@ -82,6 +82,30 @@ describe('a simulated post-course year', () => {
     await curator.press('Завершён');
     await curator.say('План утверждён на заседании МО, протокол № 3');
     expect(grigorieva.actor.inbox.at(-1)?.text).toContain('Куратор отметил этап 1 «план мероприятий»: Завершён.');
+    // The teacher's /progress shows the same statuses, the hand-set one as such.
+    await grigorieva.actor.say('/progress');
+    expect(grigorieva.actor.inbox.find((m) => m.kind === 'text' && m.text.startsWith('Курс «'))?.text).toContain(
+      [
+        'Этапы:',
+        '1. план мероприятий — завершён 10.02.2026',
+        '   отмечено куратором: План утверждён на заседании МО, протокол № 3',
+        '2. реализация плана и публикация материалов — завершён 10.02.2026',
+        '3. представление результатов — не начат',
+        'Принято мероприятий: 4 из 3',
+      ].join('\n'),
+    );
+    const audit = await repos.audit.list({ cohortId: c.cohortId, action: 'stage.changed' });
+    // Stage 2 of Борисова, Васильева (in progress, then completed) and Григорьева (same), stage 1 of Григорьева.
+    expect(audit.map((e) => [e.details?.stage, e.details?.to, e.details?.cause]).sort()).toEqual(
+      [
+        [1, 'completed', 'manual'],
+        [2, 'completed', 'rule:accepted-activities'],
+        [2, 'completed', 'rule:accepted-activities'],
+        [2, 'in_progress', 'rule:accepted-activities'],
+        [2, 'in_progress', 'rule:accepted-activities'],
+        [2, 'in_progress', 'rule:accepted-activities'],
+      ].sort(),
+    );
 
     // Алиева is invited to the plan questionnaire and asks for help in it.
     const started = await h.engine.trigger(alieva.participant.id, 'surveys', { questionnaireId: 'stage-1-plan', occasion: 'stage-1', cohortId: c.cohortId, cohortTitle: 'x', timeZone: 'Europe/Moscow' }, 'занят');
