@@ -151,7 +151,10 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
         .map((other) => `${localized(other.text, locale)} — ${displayAnswer(other, answers.get(other.id) ?? null, locale)}`)
         .join('\n');
       const assigneeId = await routeConsultation(turn, { teacher, cohortId: r.cohortId, topic: localized(q.title, locale), description });
-      turn.say(assigneeId ? 'consultation.opened_from_answer' : 'consultation.opened_unassigned');
+      // The questionnaire's outro says the request went to the tutor or curator; say so only without one,
+      // and say the truth when the cohort has nobody to route it to.
+      if (!assigneeId) turn.say('consultation.opened_unassigned');
+      else if (!q.outro) turn.say('consultation.opened_from_answer');
     }
   }
 

@@ -114,13 +114,17 @@ export function monitoringRoutes(deps: MonitoringRoutesDeps): Record<string, Rou
     'GET /api/report': guard(async (_req, params) => {
       const cohort = params.get('cohort');
       const programme = params.get('programme');
-      if (!cohort === !programme) return json(400, { error: 'give cohort or programme (a code or an id)' });
-      const target = cohort ? await findIds(models.cohort, [cohort], 'cohort') : await findIds(models.programme, [programme!], 'programme');
-      if (!target.ok) return json(404, { error: target.error });
-      const id = target.value[0]!.toHexString();
+      if (cohort && programme) return json(400, { error: 'give cohort or programme (a code or an id), or neither for the whole centre' });
+      let subject = {};
+      if (cohort || programme) {
+        const target = cohort ? await findIds(models.cohort, [cohort], 'cohort') : await findIds(models.programme, [programme!], 'programme');
+        if (!target.ok) return json(404, { error: target.error });
+        const id = target.value[0]!.toHexString();
+        subject = cohort ? { cohortId: id } : { programmeId: id };
+      }
       const half = Number(params.get('half'));
       const year = Number(params.get('year'));
-      const report = await deps.monitoring.halfYearReport({ ...(cohort ? { cohortId: id } : { programmeId: id }), half: half as 1 | 2, year });
+      const report = await deps.monitoring.halfYearReport({ ...subject, half: half as 1 | 2, year });
       if (!report.ok) return json(report.error.kind === 'not_found' ? 404 : 400, report.error);
       const format = params.get('format') ?? 'md';
       if (format === 'xlsx') return { status: 200, raw: report.value.xlsx, headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': attachment(`report-${year}-h${half}.xlsx`) } };

@@ -159,6 +159,13 @@ describe('HTTP API', () => {
       const report = await fetch(`${base}/api/report?cohort=NAT25A&half=1&year=2025`, auth);
       expect(report.status).toBe(200);
       expect(await report.text()).toContain('первое полугодие 2025');
+      const centre = await fetch(`${base}/api/report?half=1&year=2025`, auth);
+      expect(await centre.text()).toContain('Центр в целом');
+      // The roster of NAT25A: its five teachers, each with stages and counts.
+      const roster = await fetch(`${base}/api/export?what=participants&format=json&cohort=NAT25A`, auth);
+      expect(roster.status).toBe(200);
+      expect(((await roster.json()) as { rows: unknown[] }).rows).toHaveLength(5);
+      expect((await fetch(`${base}/api/export?what=everything`, auth)).status).toBe(400);
       const png = await fetch(`${base}/api/charts/likert.png?questionnaire=fb`, auth);
       expect(png.headers.get('content-type')).toBe('image/png');
       expect([...Buffer.from(await png.arrayBuffer()).subarray(0, 4)]).toEqual(PNG);
