@@ -12,6 +12,7 @@ import type { Repositories } from '../../domain/repositories.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Logger } from '../../logger.js';
 import { createTelegramAdapter } from './adapter.js';
+import { normaliseUpdateText } from './inbound.js';
 import type { SputnikContext } from './bot.js';
 import { createBroadcastWizard } from './broadcast-wizard.js';
 import { publishCommands } from './commands.js';
@@ -78,6 +79,10 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   const keyboards = new KeyboardState();
   let runner: RunnerHandle | undefined;
 
+  bot.use((ctx, next) => {
+    normaliseUpdateText(ctx.update);
+    return next();
+  });
   bot.use(sequentialize(chatKey));
   bot.use(conversations());
   const wizard = createBroadcastWizard({
