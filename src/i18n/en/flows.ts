@@ -248,6 +248,7 @@ export const broadcast: Like<typeof ru.broadcast> = {
   report: 'Broadcast finished. Delivered: {sent} of {total}.',
   report_failed: 'Not delivered: {count} ({reasons}).',
   report_blocked: 'Blocked the bot: {names}.',
+  report_interrupted: 'Not confirmed — the bot restarted while sending, so the message may not have arrived (not sent again): {names}.',
   report_not_connected: 'Not connected to the bot yet: {count}.',
   report_opted_out: 'Turned reminders off and got no private copy: {count}.',
   no_cohorts: 'A course curator can send a broadcast, and you are not a curator of any course.',

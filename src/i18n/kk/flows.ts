@@ -248,6 +248,7 @@ export const broadcast: Like<typeof ru.broadcast> = {
   report: 'Тарату аяқталды. Жеткізілді: {total} ішінен {sent}.',
   report_failed: 'Жеткізілмеді: {count} ({reasons}).',
   report_blocked: 'Ботты бұғаттағандар: {names}.',
+  report_interrupted: 'Расталмады — жіберу кезінде бот қайта іске қосылды, хабар жетпеуі мүмкін (қайта жіберілмеді): {names}.',
   report_not_connected: 'Ботқа әлі қосылмағандар: {count}.',
   report_opted_out: 'Еске салуларды өшіріп, жеке алмағандар: {count}.',
   no_cohorts: 'Таратуды курс кураторы жібере алады, ал сізде куратор болып табылатын курс жоқ.',
