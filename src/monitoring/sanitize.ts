@@ -11,6 +11,7 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
  * their fullwidth forms (＝＋－＠, which spreadsheets fold to ASCII) and after leading blanks, which
  * they trim; a leading tab, CR or LF on its own too.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a leading NUL is what it looks for.
 const FORMULA_START = /^(?:[\t\r\n\u0000]|[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/;
 
 /**
