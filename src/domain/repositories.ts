@@ -200,7 +200,8 @@ export interface BroadcastRepository {
   findById(id: string): Promise<Broadcast | undefined>;
   /** Moves a draft to sending with its recipient list; a second call does nothing. */
   startSending(id: string, deliveries: readonly Omit<Delivery, 'status' | 'at' | 'reason'>[]): Promise<Broadcast | undefined>;
-  recordDelivery(id: string, channel: Channel, chatId: string, outcome: { status: DeliveryStatus; reason?: string; at: Date }): Promise<Broadcast | undefined>;
+  /** Records one delivery's outcome; returns nothing, so its cost does not grow with the broadcast. */
+  recordDelivery(id: string, channel: Channel, chatId: string, outcome: { status: DeliveryStatus; reason?: string; at: Date }): Promise<void>;
   finish(id: string, at: Date): Promise<Broadcast | undefined>;
   listByCohort(cohortId: string, limit?: number): Promise<Broadcast[]>;
   /** Broadcasts a restart interrupted while sending. */

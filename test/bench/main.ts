@@ -18,6 +18,8 @@ import { drawStratifiedSample } from '../../src/monitoring/sampling.js';
 import type { Scope } from '../../src/monitoring/scope.js';
 import { openStore } from '../../src/store/index.js';
 import { fixtureCatalog } from '../monitoring/fixture.js';
+import { benchBroadcastStore } from './broadcast-store.js';
+import { benchPlanning } from './planning.js';
 
 const PARTICIPANTS = Number(process.env.BENCH_PARTICIPANTS ?? 10_000);
 const RESPONSES_PER_PARTICIPANT = 10;
@@ -205,6 +207,20 @@ async function main(): Promise<void> {
   process.stdout.write(`\nSlowest aggregate: ${slowest[0]} ${(slowest[1] / 1000).toFixed(3)} s (target < 2 s)\n`);
   rmSync(dir, { recursive: true, force: true });
   await store.close();
+
+  // Issue 13: planning one large cohort, and what a broadcast's deliveries cost the store.
+  const teachers = Number(process.env.BENCH_PLANNING_TEACHERS ?? 5000);
+  const p = await benchPlanning(teachers);
+  process.stdout.write(
+    `\nPlanning one cohort of ${teachers.toLocaleString('en')} teachers (targets: < 2 s CPU, < 200 MB, no stall > 100 ms):\n` +
+      `  read its state from the store ${(p.loadMs / 1000).toFixed(2)} s; plan what is due ${(p.planMs / 1000).toFixed(2)} s wall, ${(p.planCpuMs / 1000).toFixed(2)} s CPU (${p.due} due)\n` +
+      `  the month ahead (schedule show) ${(p.previewMs / 1000).toFixed(2)} s (${p.previewItems} sends); longest event-loop stall ${p.maxStallMs.toFixed(0)} ms; peak RSS ${p.peakRssMb.toFixed(0)} MB (the embedded store's data included)\n`,
+  );
+  process.stdout.write('\nBroadcast deliveries recorded in the embedded store (target: flat per delivery, journal linear):\n');
+  for (const n of [200, 1000]) {
+    const b = await benchBroadcastStore(n);
+    process.stdout.write(`  ${String(n).padStart(5)} recipients: ${b.msPerDelivery.toFixed(1)} ms per delivery, journal ${b.journalBeforeMb.toFixed(2)} -> ${b.journalAfterMb.toFixed(1)} MB\n`);
+  }
 }
 
 await main();
