@@ -113,6 +113,7 @@ const PROFILE_FIELD_NAMES: Record<PersonUpdate['fields'][number], string> = {
   telegramId: 'Telegram id',
   telegramUsername: 'Telegram',
   whatsappId: 'WhatsApp',
+  maxId: 'Max id',
   organisation: 'организация',
   region: 'регион',
   district: 'район / город',
