@@ -78,6 +78,39 @@ describe('buttons', () => {
   });
 });
 
+describe('a teacher on Max', () => {
+  it('asks for a consultation, sees progress, switches language and deletes their data', async () => {
+    const id = await teacherOnMax(7410, 'Лебедева Нина');
+    const user = person(7410);
+    const { fake } = bed;
+    const last = () => fake.sentTo(7410).at(-1)!;
+
+    await fake.write(user, '/progress');
+    expect(fake.sentTo(7410).some((m) => m.text.includes('0 из 3'))).toBe(true);
+
+    await fake.write(user, '/consult');
+    await fake.press(user, last().mid, 'Оценивание');
+    await fake.write(user, 'Как составить критерии оценивания для проектной работы?');
+    const [request] = await store.repositories.consultations.listByCohort(cohort.cohortId);
+    expect(request).toMatchObject({ participantId: id, status: 'open' });
+
+    await fake.write(user, '/language');
+    await fake.press(user, last().mid, 'Қазақша');
+    expect((await store.repositories.participants.findById(id))?.locale).toBe('kk');
+    await fake.write(user, '/language');
+    await fake.press(user, last().mid, 'Русский');
+
+    await fake.write(user, '/delete');
+    expect(keyboardOf(last()).flat().map((b) => b.text)).toEqual(['Да', 'Нет']);
+    await fake.press(user, last().mid, 'Да');
+    expect(last().text).toBe('Ваши данные удалены. Спасибо, что были с нами! Если захотите вернуться, пришлите код курса.');
+    const gone = await store.repositories.participants.findById(id);
+    expect(gone?.maxId).toBeUndefined();
+    expect(gone?.fullName).toBeUndefined();
+    expect(await store.repositories.participants.findByMaxId(7410)).toBeUndefined();
+  });
+});
+
 describe('when Max refuses', () => {
   it('waits out a 429 and the reply still arrives', async () => {
     bed.fake.refuse('POST', /^\/messages$/, 429, { code: 'too.many.requests', message: 'Too many requests' }, { times: 2 });
