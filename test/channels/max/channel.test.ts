@@ -193,6 +193,21 @@ describe("the cohort's Max group", () => {
     expect(blocked?.unreachable?.max).toBeInstanceOf(Date);
   });
 
+  it('reviews a teacher\'s activity on Max, and the teacher hears of it on Max', async () => {
+    const teacher = await teacherOnMax(7505, 'Белова Дарья');
+    await store.repositories.activities.submit({
+      participantId: teacher, cohortId: cohort.cohortId, type: 'open_lesson', level: 'school', date: new Date('2026-05-10T00:00:00Z'),
+      title: 'Функциональная грамотность на уроках математики', links: ['https://school3.example/lesson'], submittedAt: clock.now(),
+    });
+    await bed.fake.write(curator, '/review');
+    const card = bed.fake.sentTo(curator.user_id).at(-1)!;
+    expect(card.text).toContain('Тема: Функциональная грамотность на уроках математики');
+    await bed.fake.press(curator, card.mid, 'Принять');
+    expect(bed.fake.sentTo(7505).at(-1)?.text).toBe('Куратор принял ваше мероприятие «Функциональная грамотность на уроках математики». Принято мероприятий: 1 из 3.');
+    const [activity] = await store.repositories.activities.listByCohort(cohort.cohortId);
+    expect(activity?.status).toBe('accepted');
+  });
+
   it('refuses /bind from someone who is not the curator', async () => {
     await bed.fake.addBot(GROUP, curator, { title: 'ФГ', link: null });
     await teacherOnMax(7504, 'Орлова Вера');
