@@ -4,6 +4,7 @@
 // what to say is the engine's business. What was learned about the Max Bot API: README.md here.
 import { Bot, Webhook } from '@maxhub/max-bot-api';
 import type { Update, UpdateType } from '@maxhub/max-bot-api/types';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BroadcastService } from '../../delivery/broadcasts.js';
 import type { Dispatcher } from '../../delivery/dispatcher.js';
@@ -73,7 +74,7 @@ export interface MaxChannel {
   /** getMyInfo, commands, then long polling, or the webhook subscription when `webhook` is given. */
   start(options?: { webhook?: { url: string; secret: string } }): Promise<void>;
   /** The HTTP handler for POST /max/webhook (checks the X-Max-Bot-Api-Secret header). */
-  webhookHandler(secret: string): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  webhookHandler(secret: string): (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void>;
   stop(): Promise<void>;
   state(): MaxState;
   username(): string | undefined;
@@ -250,13 +251,27 @@ export function createMaxChannel(deps: MaxChannelDeps): MaxChannel {
       logger.info({ mode: options?.webhook ? 'webhook' : 'polling' }, 'max channel running');
     },
     webhookHandler(secret) {
-      const handle = bot.webhookCallback({ domain: 'localhost', path: MAX_WEBHOOK_PATH, secret });
-      return (req, res) =>
-        new Promise<void>((resolve) => {
-          res.once('finish', () => resolve());
-          res.once('close', () => resolve());
-          handle(req, res);
-        });
+      // The HTTP server has read the body (within its size limit), so the client's own callback,
+      // which reads the request itself, is not used; the check is the same (X-Max-Bot-Api-Secret).
+      const expected = Buffer.from(secret);
+      return async (req, res, body) => {
+        const given = req.headers['x-max-bot-api-secret'];
+        const offered = Buffer.from(typeof given === 'string' ? given : '');
+        if (offered.length !== expected.length || !timingSafeEqual(offered, expected)) {
+          res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+          return;
+        }
+        let update: Update;
+        try {
+          update = JSON.parse(body.toString('utf8')) as Update;
+        } catch {
+          res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"the body is not a JSON update"}');
+          return;
+        }
+        // Answered at once, as Max expects; a redelivered update is handled once (the engine de-duplicates).
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
+        await safely(update);
+      };
     },
     async stop() {
       bot.stopPolling();
