@@ -113,7 +113,6 @@ export class MaxFakeApi {
         sender: user,
         recipient: this.dialog(user.user_id),
         timestamp: this.clock,
-        // biome-ignore lint: the attachment union is wide; these two members are spelled out above.
         body: { mid: `mid.in.${++this.seq}`, seq: this.seq, text: null, attachments: [attachment as never] },
       },
     });
@@ -188,7 +187,6 @@ export class MaxFakeApi {
   private asMessage(m: SentMessage): Message {
     const recipient: Message['recipient'] =
       'userId' in m.to ? this.dialog(m.to.userId) : { chat_id: m.to.chatId, chat_type: 'chat', user_id: null, post_id: null };
-    // biome-ignore lint: stored attachments are the request shapes Max echoes back.
     return { sender: BOT, recipient, timestamp: this.clock, body: { mid: m.mid, seq: 0, text: m.text, attachments: m.attachments as never } };
   }
 
@@ -259,7 +257,10 @@ export class MaxFakeApi {
       const updates = this.queue.splice(0);
       reply(200, { updates, marker: marker + updates.length });
     };
-    if (this.queue.length) return answer();
+    if (this.queue.length) {
+      answer();
+      return;
+    }
     // Long polling: hold the request until something happens (Max holds it up to 30 s by default).
     timer = setTimeout(answer, 5_000);
     this.waitingPoll = answer;
@@ -267,9 +268,18 @@ export class MaxFakeApi {
 
   private send(query: Record<string, string>, body: SentBody, reply: (status: number, payload: unknown) => void): void {
     const to: SentMessage['to'] = query.user_id ? { userId: Number(query.user_id) } : { chatId: Number(query.chat_id) };
-    if ('userId' in to && this.blocked.has(to.userId)) return reply(403, { code: 'chat.denied', message: 'error.dialog.suspended' });
-    if ('chatId' in to && !this.chats.has(to.chatId)) return reply(404, { code: 'chat.not.found', message: `Chat ${to.chatId} not found` });
-    if ((body.text ?? '').length > 4000) return reply(400, { code: 'proto.payload', message: 'text: size must be between 0 and 4000' });
+    const refusal: [number, { code: string; message: string }] | undefined =
+      'userId' in to && this.blocked.has(to.userId)
+        ? [403, { code: 'chat.denied', message: 'error.dialog.suspended' }]
+        : 'chatId' in to && !this.chats.has(to.chatId)
+          ? [404, { code: 'chat.not.found', message: `Chat ${to.chatId} not found` }]
+          : (body.text ?? '').length > 4000
+            ? [400, { code: 'proto.payload', message: 'text: size must be between 0 and 4000' }]
+            : undefined;
+    if (refusal) {
+      reply(...refusal);
+      return;
+    }
     const m: SentMessage = { mid: `mid.out.${++this.seq}`, to, text: body.text ?? '', attachments: body.attachments ?? [] };
     this.messages.set(m.mid, m);
     reply(200, { message: this.asMessage(m) });
