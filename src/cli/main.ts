@@ -37,6 +37,11 @@ const commands: Record<string, Command> = {
         ...config,
         store: { ...config.store, mongodbUri: config.store.mongodbUri ? redactUri(config.store.mongodbUri) : '(embedded store)' },
         telegram: { ...config.telegram, botToken: config.telegram.botToken ? '(set)' : '(not set)' },
+        max: {
+          ...config.max,
+          botToken: config.max.botToken ? '(set)' : '(not set)',
+          webhook: config.max.webhook ? { url: config.max.webhook.url, secret: '(set)' } : undefined,
+        },
         whatsapp: { ...config.whatsapp, qrToken: config.whatsapp.qrToken ? '(set)' : '(not set)' },
         api: { token: config.api.token ? '(set)' : '(not set)' },
       };

@@ -68,7 +68,7 @@ export type ParticipantInput = Pick<Participant, 'locale'> &
   Partial<
     Pick<
       Participant,
-      | 'fullName' | 'phone' | 'telegramId' | 'telegramUsername' | 'whatsappId' | 'organisation' | 'region'
+      | 'fullName' | 'phone' | 'telegramId' | 'telegramUsername' | 'whatsappId' | 'maxId' | 'organisation' | 'region'
       | 'district' | 'settlementType' | 'position' | 'subject' | 'isStaff'
     >
   >;
@@ -76,7 +76,7 @@ export type ParticipantInput = Pick<Participant, 'locale'> &
 export type ParticipantProfilePatch = Partial<Omit<ParticipantInput, 'isStaff'>>;
 
 /** Another participant already holds this phone / Telegram id / WhatsApp id. */
-export type IdentityConflict = { kind: 'identity_taken'; field: 'phone' | 'telegramId' | 'whatsappId' };
+export type IdentityConflict = { kind: 'identity_taken'; field: 'phone' | 'telegramId' | 'whatsappId' | 'maxId' };
 
 export interface ParticipantRepository {
   create(input: ParticipantInput): Promise<Result<Participant, IdentityConflict>>;
@@ -86,6 +86,10 @@ export interface ParticipantRepository {
   listStaff(): Promise<Participant[]>;
   findByTelegramId(telegramId: number): Promise<Participant | undefined>;
   findByWhatsappId(whatsappId: string): Promise<Participant | undefined>;
+  findByMaxId(maxId: number): Promise<Participant | undefined>;
+  /** The person who asked for a link code with this hash (expired or not: the caller checks). */
+  findByLinkCode(hash: string): Promise<Participant | undefined>;
+  setLinkCode(id: string, linkCode: { hash: string; expiresAt: Date } | null): Promise<Participant | undefined>;
   findByPhone(phoneE164: string): Promise<Participant | undefined>;
   findByTelegramUsername(username: string): Promise<Participant | undefined>;
   updateProfile(id: string, patch: ParticipantProfilePatch): Promise<Result<Participant, IdentityConflict> | undefined>;

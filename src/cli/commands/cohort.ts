@@ -113,6 +113,7 @@ const PROFILE_FIELD_NAMES: Record<PersonUpdate['fields'][number], string> = {
   telegramId: 'Telegram id',
   telegramUsername: 'Telegram',
   whatsappId: 'WhatsApp',
+  maxId: 'Max id',
   organisation: 'организация',
   region: 'регион',
   district: 'район / город',
@@ -151,12 +152,19 @@ export function formatCohortReport(outcome: CohortImportOutcome, config: Config)
     `Зачисление: новых в потоке ${enrollments.enrolled}, уже были в потоке ${enrollments.alreadyEnrolled}, назначен тьютор ${enrollments.tutorAssigned}.`,
   );
   if (!outcome.changed) lines.push('Повторный импорт: всё уже совпадает с файлом, ничего не изменено.');
-  const links = buildJoinLinks({ code: cohort.code, telegramBotUsername: config.telegram.botUsername, whatsappPhone: config.whatsapp.phone });
+  const links = buildJoinLinks({
+    code: cohort.code,
+    telegramBotUsername: config.telegram.botUsername,
+    whatsappPhone: config.whatsapp.phone,
+    maxBotUsername: config.max.botUsername,
+  });
   lines.push(
     '',
     `Код потока: ${cohort.code}`,
     linkLine('Telegram', links.telegram, 'имя бота, например sputnik_bot'),
     linkLine('WhatsApp', links.whatsapp, 'номер WhatsApp бота, например +77015550000'),
+    // Only where Max is in use: a centre without it is not asked for its settings.
+    ...(config.max.botToken || config.max.botUsername ? [linkLine('Max', links.max, 'ник бота, например sputnik_bot')] : []),
   );
   if (cohort.codeDerived) {
     lines.push(
