@@ -16,6 +16,8 @@ import type { Logger } from './logger.js';
 import { createMonitoring, monitoringRoutes } from './monitoring/index.js';
 import { halfYearReportSource } from './monitoring/report-source.js';
 import { createScheduler, type Scheduler } from './scheduler/agenda.js';
+import { createLinkChecker } from './links/check.js';
+import { createLinkCheckService } from './scheduler/link-checks.js';
 import { createPostCourseScheduler } from './scheduler/post-course.js';
 import { scheduleSampleInvitations } from './scheduler/sample-invitations.js';
 import { openStore, type Store } from './store/index.js';
@@ -114,6 +116,14 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     logger: logger.child({ component: 'post-course' }),
   });
   await postCourse.start();
+  await createLinkCheckService({
+    scheduler,
+    repos: store.repositories,
+    engine,
+    dispatcher,
+    checker: createLinkChecker({ allowPrivate: config.links.allowPrivate, timeoutMs: config.links.timeoutMs }),
+    logger: logger.child({ component: 'links' }),
+  }).start();
   await scheduleSampleInvitations(scheduler, {
     samples: monitoring,
     repos: store.repositories,

@@ -50,6 +50,7 @@ export interface HalfYearReport {
   charts: Chart[];
   aggregates: Aggregates;
   support: SupportRow[];
+  deadLinks: DeadLinkRow[];
 }
 
 export type ReportError = { kind: 'not_found'; what: 'cohort' | 'programme' } | { kind: 'bad_request'; message: string };
@@ -135,6 +136,42 @@ async function teachersNeedingSupport(deps: ReportDeps, cohorts: CohortDoc[], pr
   return rows.sort((a, b) => a.cohort.localeCompare(b.cohort) || a.teacher.localeCompare(b.teacher, 'ru'));
 }
 
+export interface DeadLinkRow {
+  teacher: string;
+  cohort: string;
+  activity: string;
+  url: string;
+  state: string;
+  checkedAt: Date;
+}
+
+/** Links whose last check (src/scheduler/link-checks.ts) found them not alive: seed 001 wants active links. */
+async function deadLinks(deps: ReportDeps, cohorts: CohortDoc[], asOf: Date, anonymised: boolean): Promise<DeadLinkRow[]> {
+  const { models } = deps;
+  const activities = await models.activity.collection
+    .find({ cohortId: { $in: cohorts.map((c) => c._id) }, links: { $elemMatch: { reachable: false, checkedAt: { $lt: asOf } } } })
+    .project({ participantId: 1, cohortId: 1, title: 1, links: 1 })
+    .toArray();
+  const people = new Map(
+    (await models.participant.collection.find({ _id: { $in: activities.map((a) => a.participantId) } }, { projection: { fullName: 1, anonymisedAt: 1 } }).toArray()).map((p) => [String(p._id), p]),
+  );
+  const numbers = new Map<string, number>();
+  const rows: DeadLinkRow[] = [];
+  for (const a of activities) {
+    const cohort = cohorts.find((c) => String(c._id) === String(a.cohortId))!;
+    const person = people.get(String(a.participantId));
+    const id = String(a.participantId);
+    if (!numbers.has(id)) numbers.set(id, numbers.size + 1);
+    const teacher = !anonymised && person?.fullName && !person.anonymisedAt ? stripInvisible(String(person.fullName)) : `Участник № ${numbers.get(id)}`;
+    for (const l of a.links as { url: string; reachable?: boolean; checkedAt?: Date; status?: string; httpStatus?: number }[]) {
+      if (l.reachable !== false || !l.checkedAt || l.checkedAt >= asOf) continue;
+      const state = t('ru', `links.status_${l.status ?? 'unreachable'}` as MessageKey, { httpStatus: l.httpStatus ?? '' });
+      rows.push({ teacher, cohort: cohort.code, activity: stripInvisible(String(a.title)), url: l.url, state, checkedAt: l.checkedAt });
+    }
+  }
+  return rows.sort((x, y) => x.cohort.localeCompare(y.cohort) || x.teacher.localeCompare(y.teacher, 'ru') || x.url.localeCompare(y.url));
+}
+
 /** The charts the report and /stats share: response rate, and one Likert chart per questionnaire. */
 export function aggregateCharts(a: Aggregates): Chart[] {
   const locale = 'ru';
@@ -197,6 +234,7 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
   const scope: Scope = { cohortIds: cohorts.map((c) => c._id.toHexString()), from: period.from, to: period.to };
   const aggregates = await computeAggregates(deps, scope, 'ru');
   const support = await teachersNeedingSupport(deps, cohorts, programmes, asOf, request.anonymised ?? false);
+  const dead = await deadLinks(deps, cohorts, asOf, request.anonymised ?? false);
   const charts = aggregateCharts(aggregates);
   const halfWord = request.half === 1 ? 'первое' : 'второе';
   const title = `Отчёт о посткурсовом сопровождении за ${halfWord} полугодие ${request.year} г.`;
@@ -225,7 +263,13 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
       ['Педагогов с 3 и более принятыми мероприятиями', `${total?.teachersWithRequired ?? 0} (${pct(total?.requiredShare ?? null)})`],
       ['Запросов на консультации (открыто)', `${aggregates.consultations.reduce((s, c) => s + c.requests, 0)} (${aggregates.consultations.reduce((s, c) => s + c.open, 0)})`],
       ['Педагогов, которым нужна поддержка', support.length],
+      ['Неработающих ссылок на материалы (по последней проверке)', dead.length],
     ],
+  };
+  const deadTable: Table = {
+    title: 'Неработающие ссылки',
+    headers: ['Педагог', 'Поток', 'Мероприятие', 'Ссылка', 'Состояние', 'Проверена'],
+    rows: dead.map((d) => [d.teacher, d.cohort, d.activity, d.url, d.state, ddmmyyyy(d.checkedAt)]),
   };
   const levelTable: Table = { title: 'Мероприятия по уровням', headers: ['Уровень', 'Проведено', 'Принято'], rows: levels };
   const supportTable: Table = { title: 'Педагоги, которым нужна поддержка', headers: ['Педагог', 'Поток', 'Причины'], rows: support.map((s) => [s.teacher, s.cohort, s.reasons.join('; ')]) };
@@ -274,6 +318,8 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
   }
   md.push('## Педагоги, которым нужна поддержка', '');
   md.push(support.length ? markdownTable(supportTable) : 'Отставаний от плана нет.', '');
+  md.push('## Неработающие ссылки', '');
+  md.push(dead.length ? markdownTable(deadTable) : 'Все проверенные ссылки на материалы открываются.', '');
   md.push('## Консультации по запросу', '', aggregates.consultations.length ? markdownTable(tables[6]!) : 'Запросов за период не было.', '');
 
   const out = new PassThrough();
@@ -281,7 +327,8 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
     streamToBuffer(out),
     writeWorkbook(out, [keyFigures, ...tables.slice(0, 2), tables[5]!, levelTable, tables[3]!, tables[4]!, tables[6]!], 'Отчёт', [
       { name: 'Поддержка', headers: supportTable.headers, widths: [32, 12, 90], rows: supportTable.rows },
+      { name: 'Ссылки', headers: deadTable.headers, widths: [32, 12, 40, 60, 40, 12], rows: deadTable.rows },
     ]),
   ]);
-  return { ok: true, value: { title, period, markdown: md.join('\n'), xlsx, charts, aggregates, support } };
+  return { ok: true, value: { title, period, markdown: md.join('\n'), xlsx, charts, aggregates, support, deadLinks: dead } };
 }

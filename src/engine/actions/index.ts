@@ -3,13 +3,14 @@ import type { FlowRegistry } from '../flows/load.js';
 import { account } from './account.js';
 import { activity } from './activity.js';
 import { consultation } from './consultation.js';
+import { links } from './links.js';
 import { menu } from './menu.js';
 import { onboarding } from './onboarding.js';
 import { progress } from './progress.js';
 import { review } from './review.js';
 import { surveys } from './surveys.js';
 
-const parts = [onboarding, menu, surveys, activity, review, progress, consultation, account];
+const parts = [onboarding, menu, surveys, activity, review, progress, consultation, account, links];
 
 /** Every action, option source and check the flow files may name. */
 export const handlers: FlowHandlers = {
