@@ -4,6 +4,7 @@
 // questionnaires (see load.ts); errors name the file, the field and the problem.
 import { z } from 'zod';
 import { isOffset } from '../domain/calendar.js';
+import { stageRulesSchema } from '../domain/stage-rules.js';
 
 const offset = z.string().refine(isOffset, { message: 'expected an offset from the course end such as +7d, +2w or +6m' });
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'expected lower-case Latin letters, digits and "-"' });
@@ -41,11 +42,11 @@ export const ratingSchema = z.strictObject({
 export const modelStageSchema = z.strictObject({
   stage: z.number().int().min(1).max(12),
   title: text(120),
-  /** What the teacher does in this stage, shown with the stage prompt and in /progress. */
-  summary: text(1000).optional(),
+  /** The message when the stage begins; {cohortTitle}, {required} and {yearEnd} are filled in. */
+  prompt: text(2000).optional(),
   startOffset: offset,
   /** What puts the stage in progress and completes it: the stage rules of the year accounting. */
-  rules: z.unknown().optional(),
+  rules: stageRulesSchema.optional(),
 });
 
 export const individualPlanSchema = z.strictObject({
@@ -64,7 +65,7 @@ export const supportModelSchema = z
     title: text(200),
     /** The regulation it follows (document, order number): for the methodologist, not for teachers. */
     regulation: z.string().trim().min(1).max(1000),
-    requiredActivities: z.number().int().min(0).max(50),
+    requiredActivities: z.number().int().min(1).max(50),
     stages: z.array(modelStageSchema).min(1),
     questionnaires: z.array(z.strictObject({ questionnaireId, offset, occasion, closesAfter: offset.optional() })),
     reminders: z.strictObject({ afterDays: z.number().int().min(1).max(60), maxCount: z.number().int().min(0).max(10) }),
