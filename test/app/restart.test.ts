@@ -3,7 +3,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+// These tests start processes: on a busy two-core machine a start can take tens of seconds.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 import { startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../support/store.js';

@@ -1,6 +1,7 @@
-import { formatLocalDate } from '../../domain/calendar.js';
+import { formatLocalDate, localDate } from '../../domain/calendar.js';
 import { effectivePlan, postCourseYear, requiredActivities, stageOn } from '../../domain/stage-plan.js';
-import { stageName } from '../../support-models/names.js';
+import { reevaluateStages } from '../../progress/service.js';
+import { stageName as nameOfStage } from '../../support-models/names.js';
 import type { FlowHandlers } from '../context.js';
 import { activeEnrollments, me, todayIn } from './common.js';
 import { openQuestionnairesFor } from './surveys.js';
@@ -21,6 +22,15 @@ export const progress: Pick<FlowHandlers, 'actions'> = {
         const plan = effectivePlan(cohort, programme);
         const required = requiredActivities(plan);
         const stage = stageOn(plan, cohort, todayIn(turn, cohort.timeZone));
+        // The same statuses the reports show: evaluated from the teacher's facts, saved if they moved.
+        const evaluated = await reevaluateStages(repos, { participantId: me(turn).id, cohortId: cohort.id, at: turn.services.now(), actor: me(turn).id, kind: 'recount' });
+        const stageLines = (evaluated?.stages ?? []).flatMap((s) => {
+          const stageName = nameOfStage(turn.session.locale, plan, s.stage);
+          const date = s.completedAt ?? s.startedAt;
+          const line = t(`progress.stage_${s.status}`, { stage: s.stage, stageName, date: date ? formatLocalDate(localDate(date, cohort.timeZone)) : '' });
+          const manual = s.cause.kind === 'manual' ? [t('progress.stage_manual', { comment: s.cause.comment })] : [];
+          return [line, ...manual];
+        });
         const year = postCourseYear(cohort);
         const activities = await repos.activities.listByParticipant(me(turn).id, cohort.id);
         const count = (status: string) => activities.filter((a) => a.status === status).length;
@@ -29,7 +39,8 @@ export const progress: Pick<FlowHandlers, 'actions'> = {
         const lines = [
           t('progress.header', { cohortTitle: cohort.title }),
           t('progress.year', { start: formatLocalDate(year.start), end: formatLocalDate(year.end) }),
-          t('progress.stage', { stage, stageName: stageName(turn.session.locale, plan, stage) }),
+          t('progress.stage', { stage, stageName: nameOfStage(turn.session.locale, plan, stage) }),
+          ...(stageLines.length > 0 ? [t('progress.stages_title'), ...stageLines] : []),
           t('progress.activities', { accepted, required }),
           ...(count('submitted') > 0 ? [t('progress.pending', { count: count('submitted') })] : []),
           ...(count('returned') > 0 ? [t('progress.returned', { count: count('returned') })] : []),
