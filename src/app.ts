@@ -82,7 +82,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   const scheduler = createScheduler({ db, logger: logger.child({ component: 'scheduler' }) });
   await scheduler.start();
 
-  const monitoring = createMonitoring({ store, catalog: content.questionnaires });
+  const monitoring = createMonitoring({ store, catalog: content.questionnaires, supportModels: content.models });
 
   // Channels: each adds a sender to the dispatcher, which delivers the engine's answers and notices.
   const senders: ChannelSender[] = [];

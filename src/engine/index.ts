@@ -45,6 +45,7 @@ export function createSputnikEngine(deps: EngineDeps): Engine {
       sessions: deps.sessions,
       questionnaires: deps.content.questionnaires,
       flows: deps.content.flows,
+      models: deps.content.models,
       settings: deps.settings,
       logger: deps.logger,
       now: deps.now ?? (() => new Date()),

@@ -2,6 +2,10 @@
 // the first half-year and 1 October for the second. The report is a document for the
 // methodological centre and, as the regulation asks, in Russian; its wording lives here rather
 // than in the chat catalogs.
+import type { Answer } from '../domain/response.js';
+import type { SupportModelCatalog } from '../support-models/load.js';
+import type { SupportModelFile } from '../support-models/schema.js';
+import { computeRating } from '../support-models/rating.js';
 import { PassThrough } from 'node:stream';
 import { Types } from 'mongoose';
 import { REQUIRED_ACTIVITIES_PER_YEAR } from '../domain/stage.js';
@@ -51,6 +55,7 @@ export interface HalfYearReport {
   aggregates: Aggregates;
   support: SupportRow[];
   deadLinks: DeadLinkRow[];
+  ratings: RatingReport[];
 }
 
 export type ReportError = { kind: 'not_found'; what: 'cohort' | 'programme' } | { kind: 'bad_request'; message: string };
@@ -73,6 +78,79 @@ const STALE_CONSULTATION_DAYS = 14;
 
 interface ReportDeps extends AggregateDeps {
   now?: () => Date;
+  supportModels?: SupportModelCatalog;
+}
+
+export interface RatingRow {
+  teacher: string;
+  cohort: string;
+  /** The rating's total (or its only indicator) per occasion of the rated questionnaire, in schedule order. */
+  values: (number | null)[];
+  /** Last occasion minus first, when both were given. */
+  change: number | null;
+}
+
+export interface RatingReport {
+  ratingId: string;
+  title: string;
+  occasions: string[];
+  rows: RatingRow[];
+  /** Per cohort: the mean over its teachers of each occasion, and the change. */
+  cohorts: { cohort: string; values: (number | null)[]; change: number | null }[];
+}
+
+const mean = (xs: readonly number[]) => (xs.length === 0 ? null : Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100);
+const change = (values: readonly (number | null)[]) => {
+  const first = values[0];
+  const last = values.at(-1);
+  return values.length > 1 && typeof first === 'number' && typeof last === 'number' ? Math.round((last - first) * 100) / 100 : null;
+};
+
+/** The support models' ratings (seed 002) of the cohorts' completed responses up to `asOf`. */
+async function ratingReports(deps: ReportDeps, cohorts: CohortDoc[], programmes: Map<string, ProgrammeDoc>, asOf: Date, anonymised: boolean): Promise<RatingReport[]> {
+  if (!deps.supportModels) return [];
+  const reports = new Map<string, RatingReport>();
+  const numbers = new Map<string, number>();
+  for (const cohort of cohorts) {
+    const programme = programmes.get(String(cohort.programmeId));
+    const plan = effectivePlan(
+      { stagePlan: cohort.stagePlan ? toStagePlan(cohort.stagePlan) : undefined },
+      { stagePlan: programme?.stagePlan ? toStagePlan(programme.stagePlan) : undefined },
+    );
+    const model: SupportModelFile | undefined = plan.model ? deps.supportModels.get(plan.model) : undefined;
+    for (const rating of model?.ratings ?? []) {
+      const occasions = plan.questionnaires.filter((q) => q.questionnaireId === rating.questionnaireId).map((q) => q.occasion);
+      const report: RatingReport = reports.get(rating.id) ?? { ratingId: rating.id, title: rating.title.ru, occasions, rows: [], cohorts: [] };
+      reports.set(rating.id, report);
+      const responses = await deps.models.response.collection
+        .find({ cohortId: cohort._id, questionnaireId: rating.questionnaireId, status: 'completed', completedAt: { $lt: asOf } })
+        .toArray();
+      const people = new Map(
+        (await deps.models.participant.collection.find({ _id: { $in: responses.map((r) => r.participantId) } }, { projection: { fullName: 1, anonymisedAt: 1 } }).toArray()).map((p) => [String(p._id), p]),
+      );
+      const byTeacher = new Map<string, (number | null)[]>();
+      for (const r of responses) {
+        const at = report.occasions.indexOf(String(r.occasion));
+        if (at < 0) continue;
+        const result = computeRating(rating, r.answers as Answer[]);
+        const value = result.total?.value ?? result.indicators[0]?.value ?? null;
+        const row = byTeacher.get(String(r.participantId)) ?? report.occasions.map(() => null);
+        row[at] = value;
+        byTeacher.set(String(r.participantId), row);
+      }
+      const cohortRows: RatingRow[] = [];
+      for (const [id, values] of byTeacher) {
+        const person = people.get(id);
+        if (!numbers.has(id)) numbers.set(id, numbers.size + 1);
+        const teacher = !anonymised && person?.fullName && !person.anonymisedAt ? stripInvisible(String(person.fullName)) : `Участник № ${numbers.get(id)}`;
+        cohortRows.push({ teacher, cohort: cohort.code, values, change: change(values) });
+      }
+      report.rows.push(...cohortRows.sort((a, b) => a.teacher.localeCompare(b.teacher, 'ru')));
+      const values = report.occasions.map((_, i) => mean(cohortRows.map((r) => r.values[i]).filter((v): v is number => typeof v === 'number')));
+      report.cohorts.push({ cohort: cohort.code, values, change: change(values) });
+    }
+  }
+  return [...reports.values()];
 }
 
 /** Who needs support at the end of the period (or now, if earlier), and why. */
@@ -235,6 +313,7 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
   const aggregates = await computeAggregates(deps, scope, 'ru');
   const support = await teachersNeedingSupport(deps, cohorts, programmes, asOf, request.anonymised ?? false);
   const dead = await deadLinks(deps, cohorts, asOf, request.anonymised ?? false);
+  const ratings = await ratingReports(deps, cohorts, programmes, asOf, request.anonymised ?? false);
   const charts = aggregateCharts(aggregates);
   const halfWord = request.half === 1 ? 'первое' : 'второе';
   const title = `Отчёт о посткурсовом сопровождении за ${halfWord} полугодие ${request.year} г.`;
@@ -318,6 +397,13 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
   }
   md.push('## Педагоги, которым нужна поддержка', '');
   md.push(support.length ? markdownTable(supportTable) : 'Отставаний от плана нет.', '');
+  const num = (v: number | null) => (v === null ? '—' : String(v).replace('.', ','));
+  const signed = (v: number | null) => (v === null ? '—' : `${v > 0 ? '+' : ''}${num(v)}`);
+  const ratingTables = ratings.flatMap((r) => [
+    { title: `${r.title}: по потокам`, headers: ['Поток', ...r.occasions, 'Изменение'], rows: r.cohorts.map((c) => [c.cohort, ...c.values.map(num), signed(c.change)]) },
+    { title: `${r.title}: по педагогам`, headers: ['Педагог', 'Поток', ...r.occasions, 'Изменение'], rows: r.rows.map((x) => [x.teacher, x.cohort, ...x.values.map(num), signed(x.change)]) },
+  ]);
+  for (const table of ratingTables) md.push(`## ${markdownText(table.title)}`, '', table.rows.length ? markdownTable(table) : 'Самооценок за период нет.', '');
   md.push('## Неработающие ссылки', '');
   md.push(dead.length ? markdownTable(deadTable) : 'Все проверенные ссылки на материалы открываются.', '');
   md.push('## Консультации по запросу', '', aggregates.consultations.length ? markdownTable(tables[6]!) : 'Запросов за период не было.', '');
@@ -328,7 +414,8 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
     writeWorkbook(out, [keyFigures, ...tables.slice(0, 2), tables[5]!, levelTable, tables[3]!, tables[4]!, tables[6]!], 'Отчёт', [
       { name: 'Поддержка', headers: supportTable.headers, widths: [32, 12, 90], rows: supportTable.rows },
       { name: 'Ссылки', headers: deadTable.headers, widths: [32, 12, 40, 60, 40, 12], rows: deadTable.rows },
+      ...ratingTables.map((table, i) => ({ name: `Рейтинг ${i + 1}`, headers: table.headers, widths: table.headers.map(() => 20), rows: table.rows })),
     ]),
   ]);
-  return { ok: true, value: { title, period, markdown: md.join('\n'), xlsx, charts, aggregates, support, deadLinks: dead } };
+  return { ok: true, value: { title, period, markdown: md.join('\n'), xlsx, charts, aggregates, support, deadLinks: dead, ratings } };
 }

@@ -1,5 +1,6 @@
 // The monitoring module's entry point: one factory taking the store and the questionnaire catalog,
 // returning what the bot (/stats, /export), the HTTP API, the CLI and the scheduler call.
+import type { SupportModelCatalog } from '../support-models/load.js';
 import type { Connection } from 'mongoose';
 import type { Locale } from '../domain/locale.js';
 import { err, ok, type Result } from '../domain/result.js';
@@ -27,6 +28,8 @@ import type { Scope } from './scope.js';
 export interface MonitoringDeps {
   store: { connection: Connection; models: Models; repositories: Repositories };
   catalog: QuestionnaireCatalog;
+  /** Support models: the report shows their ratings. */
+  supportModels?: SupportModelCatalog;
   now?: () => Date;
 }
 
@@ -126,7 +129,7 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
       return ok(aggregateCharts(a));
     },
 
-    halfYearReport: (request) => buildHalfYearReport({ ...aggregateDeps, now }, request),
+    halfYearReport: (request) => buildHalfYearReport({ ...aggregateDeps, now, ...(deps.supportModels ? { supportModels: deps.supportModels } : {}) }, request),
 
     async drawSample(request) {
       return drawStratifiedSample(await loadSamplingUnits(connection, request.cohortIds ? { cohortIds: request.cohortIds } : {}), request.size, request.seed);
