@@ -60,7 +60,9 @@ export function parseSupportModel(source: string, text: string, questionnaires: 
     if (!q) fail(at, `no questionnaire "${id}" in questionnaires/`);
     return q;
   };
-  m.questionnaires.forEach((q, i) => questionnaire(q.questionnaireId, `questionnaires.${i}.questionnaireId`));
+  m.questionnaires.forEach((q, i) => {
+    questionnaire(q.questionnaireId, `questionnaires.${i}.questionnaireId`);
+  });
   m.stages.forEach((s, i) => {
     for (const ref of ruleQuestionnaires(s.rules, `stages.${i}.rules`)) questionnaire(ref.id, ref.at);
     const previous = m.stages[i - 1];

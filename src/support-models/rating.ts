@@ -64,7 +64,10 @@ const shown = (n: number | null) => (n === null ? '—' : String(n).replace('.',
 export function describeRating(definition: RatingDefinition, result: RatingResult, locale: Locale): string {
   const line = (title: string, f: RatingFigure) => `${title}: ${shown(f.value)}${f.level ? ` (${localized(f.level.title, locale)})` : ''}`;
   const lines = [localized(definition.title, locale)];
-  definition.indicators.forEach((ind, i) => lines.push(line(localized(ind.title, locale), result.indicators[i]!)));
+  definition.indicators.forEach((ind, i) => {
+    const figure = result.indicators[i];
+    if (figure) lines.push(line(localized(ind.title, locale), figure));
+  });
   if (definition.total && result.total) lines.push(line(localized(definition.total.title, locale), result.total));
   return lines.join('\n');
 }
