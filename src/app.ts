@@ -18,6 +18,8 @@ import type { Logger } from './logger.js';
 import { createMonitoring, monitoringRoutes } from './monitoring/index.js';
 import { halfYearReportSource } from './monitoring/report-source.js';
 import { createScheduler, type Scheduler } from './scheduler/agenda.js';
+import { createLinkChecker } from './links/check.js';
+import { createLinkCheckService } from './scheduler/link-checks.js';
 import { createPostCourseScheduler } from './scheduler/post-course.js';
 import { scheduleSampleInvitations } from './scheduler/sample-invitations.js';
 import { scheduleConsultationEscalation } from './scheduler/consultation-escalation.js';
@@ -83,7 +85,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   const scheduler = createScheduler({ db, logger: logger.child({ component: 'scheduler' }) });
   await scheduler.start();
 
-  const monitoring = createMonitoring({ store, catalog: content.questionnaires });
+  const monitoring = createMonitoring({ store, catalog: content.questionnaires, supportModels: content.models });
 
   // Channels: each adds a sender to the dispatcher, which delivers the engine's answers and notices.
   const senders: ChannelSender[] = [];
@@ -139,6 +141,14 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     logger: logger.child({ component: 'post-course' }),
   });
   await postCourse.start();
+  await createLinkCheckService({
+    scheduler,
+    repos: store.repositories,
+    engine,
+    dispatcher,
+    checker: createLinkChecker({ allowPrivate: config.links.allowPrivate, timeoutMs: config.links.timeoutMs }),
+    logger: logger.child({ component: 'links' }),
+  }).start();
   await scheduleSampleInvitations(scheduler, {
     samples: monitoring,
     repos: store.repositories,

@@ -130,6 +130,12 @@ const envSchema = z.object({
       .regex(/^[\x21-\x7e]+$/, { message: 'expected printable ASCII without spaces' })
       .optional(),
   ),
+  LINK_CHECK_ALLOW_PRIVATE: booleanFromEnv.default(false),
+  LINK_CHECK_TIMEOUT_SECONDS: z.coerce
+    .number({ message: 'expected a number of seconds' })
+    .min(1, { message: 'expected 1 to 60 seconds' })
+    .max(60, { message: 'expected 1 to 60 seconds' })
+    .default(10),
   HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
   HTTP_PORT: z.coerce
     .number({ message: 'expected a port number' })
@@ -194,6 +200,8 @@ export interface Config {
   http: { host: string; port: number; maxBodyBytes: number };
   /** Bearer token of the staff HTTP API (/api/...); absent: the API answers 503 and is off. */
   api: { token: string | undefined };
+  /** Activity link checks; private targets only for tests (a teacher's link must not probe our network). */
+  links: { allowPrivate: boolean; timeoutMs: number };
 }
 
 export class ConfigError extends Error {
@@ -266,6 +274,7 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
     logLevel: e.LOG_LEVEL,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, maxBodyBytes: e.HTTP_MAX_BODY_BYTES },
     api: { token: e.API_TOKEN },
+    links: { allowPrivate: e.LINK_CHECK_ALLOW_PRIVATE, timeoutMs: e.LINK_CHECK_TIMEOUT_SECONDS * 1000 },
   };
 }
 

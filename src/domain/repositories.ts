@@ -1,6 +1,6 @@
 // The persistence ports the engine, scheduler and monitoring depend on. Implemented in src/store
 // with mongoose; the contract tests in test/store run every implementation against them.
-import type { Activity, ActivityLevel, ActivityReview, ActivityStatus, ActivityType } from './activity.js';
+import type { Activity, ActivityLink, ActivityLevel, ActivityReview, ActivityStatus, ActivityType, LinkStatus } from './activity.js';
 import type { AuditEvent } from './audit.js';
 import type { Broadcast, Delivery, DeliveryStatus } from './broadcast.js';
 import type { Channel } from './channel.js';
@@ -151,6 +151,14 @@ export interface ActivityInput {
   submittedAt: Date;
 }
 
+export interface LinkCheckRecord {
+  url: string;
+  checkedAt: Date;
+  reachable: boolean;
+  status: LinkStatus;
+  httpStatus?: number;
+}
+
 export type ReviewError = { kind: 'not_found' } | { kind: 'not_awaiting_review'; status: ActivityStatus };
 
 export interface ActivityRepository {
@@ -159,6 +167,15 @@ export interface ActivityRepository {
   listByParticipant(participantId: string, cohortId?: string): Promise<Activity[]>;
   listByCohort(cohortId: string, status?: ActivityStatus): Promise<Activity[]>;
   countAccepted(participantId: string, cohortId: string): Promise<number>;
+  /** Activities of the cohort with a link never checked or last checked before `cutoff`. */
+  listWithLinksDue(cohortId: string, cutoff: Date): Promise<Activity[]>;
+  /**
+   * Stores a link check on every link of the activity with that URL and counts failures in a row;
+   * the link as it now stands, or undefined when the activity or link is gone (resubmitted meanwhile).
+   */
+  recordLinkCheck(activityId: string, check: LinkCheckRecord): Promise<ActivityLink | undefined>;
+  /** Puts `newUrl` in place of `oldUrl` (unchecked again); undefined when that link is no longer there. */
+  replaceLink(activityId: string, oldUrl: string, newUrl: string): Promise<Activity | undefined>;
   /** Only a submitted activity can be reviewed: two curators cannot both decide. */
   review(id: string, review: ActivityReview): Promise<Result<Activity, ReviewError>>;
   /** Only a returned activity can be resubmitted; it goes back to review. */

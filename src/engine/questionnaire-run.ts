@@ -13,7 +13,8 @@ import {
   type Question,
   type Questionnaire,
 } from '../questionnaires/index.js';
-import { reevaluateStages } from '../progress/service.js';
+import { reevaluateStages, stagePlanOf } from '../progress/service.js';
+import { computeRating, describeRating } from '../support-models/rating.js';
 import { routeConsultation } from './actions/consultation.js';
 import type { Turn } from './context.js';
 import { promptFor } from './prompt.js';
@@ -158,6 +159,19 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
     }
   }
 
+  /** The teacher sees the model's ratings of what they just finished (seed 002: self-assessment). */
+  async function showRatings(turn: Turn, r: Response): Promise<void> {
+    const cohort = await turn.services.repos.cohorts.findById(r.cohortId);
+    if (!cohort || !turn.services.models) return;
+    const plan = await stagePlanOf(turn.services.repos, cohort);
+    const model = turn.services.models.get(plan.model ?? '') ?? (plan.model ? undefined : turn.services.models.default());
+    const completed = await turn.services.repos.responses.findById(r.id);
+    for (const rating of model?.ratings ?? []) {
+      if (rating.questionnaireId !== r.questionnaireId || !completed) continue;
+      turn.reply({ kind: 'text', text: describeRating(rating, computeRating(rating, completed.answers), turn.session.locale) });
+    }
+  }
+
   async function complete(turn: Turn, run: FlowRun, qr: QuestionnaireRun, q: Questionnaire, r: Response): Promise<void> {
     const answers = answersOf(r);
     // Answers to questions that skip logic hid after a change are not part of the response.
@@ -171,6 +185,7 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
     await reevaluateStages(turn.services.repos, { ...event, kind: 'questionnaire.completed' });
     await openRequestedConsultations(turn, q, r, answers);
     turn.reply({ kind: 'text', text: q.outro ? localized(q.outro, turn.session.locale) : turn.t('questionnaire.thanks') });
+    await showRatings(turn, r);
     run.questionnaire = undefined;
   }
 

@@ -2,6 +2,10 @@
 // the first half-year and 1 October for the second. The report is a document for the
 // methodological centre and, as the regulation asks, in Russian; its wording lives here rather
 // than in the chat catalogs.
+import type { Answer } from '../domain/response.js';
+import type { SupportModelCatalog } from '../support-models/load.js';
+import type { SupportModelFile } from '../support-models/schema.js';
+import { computeRating } from '../support-models/rating.js';
 import { PassThrough } from 'node:stream';
 import { Types } from 'mongoose';
 import { REQUIRED_ACTIVITIES_PER_YEAR } from '../domain/stage.js';
@@ -57,6 +61,8 @@ export interface HalfYearReport {
   support: SupportRow[];
   /** Per teacher, per activity and per due questionnaire, as the tables show them. */
   year: TeacherYear;
+  deadLinks: DeadLinkRow[];
+  ratings: RatingReport[];
 }
 
 export type ReportError = { kind: 'not_found'; what: 'cohort' | 'programme' } | { kind: 'bad_request'; message: string };
@@ -81,6 +87,79 @@ interface ReportDeps extends AggregateDeps {
   now?: () => Date;
   /** Each teacher's year (teacher-year.ts): on support, the year rule, due questionnaires, the per-teacher tables. */
   repos: Repositories;
+  supportModels?: SupportModelCatalog;
+}
+
+export interface RatingRow {
+  teacher: string;
+  cohort: string;
+  /** The rating's total (or its only indicator) per occasion of the rated questionnaire, in schedule order. */
+  values: (number | null)[];
+  /** Last occasion minus first, when both were given. */
+  change: number | null;
+}
+
+export interface RatingReport {
+  ratingId: string;
+  title: string;
+  occasions: string[];
+  rows: RatingRow[];
+  /** Per cohort: the mean over its teachers of each occasion, and the change. */
+  cohorts: { cohort: string; values: (number | null)[]; change: number | null }[];
+}
+
+const mean = (xs: readonly number[]) => (xs.length === 0 ? null : Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100);
+const change = (values: readonly (number | null)[]) => {
+  const first = values[0];
+  const last = values.at(-1);
+  return values.length > 1 && typeof first === 'number' && typeof last === 'number' ? Math.round((last - first) * 100) / 100 : null;
+};
+
+/** The support models' ratings (seed 002) of the cohorts' completed responses up to `asOf`. */
+async function ratingReports(deps: ReportDeps, cohorts: CohortDoc[], programmes: Map<string, ProgrammeDoc>, asOf: Date, anonymised: boolean): Promise<RatingReport[]> {
+  if (!deps.supportModels) return [];
+  const reports = new Map<string, RatingReport>();
+  const numbers = new Map<string, number>();
+  for (const cohort of cohorts) {
+    const programme = programmes.get(String(cohort.programmeId));
+    const plan = effectivePlan(
+      { stagePlan: cohort.stagePlan ? toStagePlan(cohort.stagePlan) : undefined },
+      { stagePlan: programme?.stagePlan ? toStagePlan(programme.stagePlan) : undefined },
+    );
+    const model: SupportModelFile | undefined = plan.model ? deps.supportModels.get(plan.model) : undefined;
+    for (const rating of model?.ratings ?? []) {
+      const occasions = plan.questionnaires.filter((q) => q.questionnaireId === rating.questionnaireId).map((q) => q.occasion);
+      const report: RatingReport = reports.get(rating.id) ?? { ratingId: rating.id, title: rating.title.ru, occasions, rows: [], cohorts: [] };
+      reports.set(rating.id, report);
+      const responses = await deps.models.response.collection
+        .find({ cohortId: cohort._id, questionnaireId: rating.questionnaireId, status: 'completed', completedAt: { $lt: asOf } })
+        .toArray();
+      const people = new Map(
+        (await deps.models.participant.collection.find({ _id: { $in: responses.map((r) => r.participantId) } }, { projection: { fullName: 1, anonymisedAt: 1 } }).toArray()).map((p) => [String(p._id), p]),
+      );
+      const byTeacher = new Map<string, (number | null)[]>();
+      for (const r of responses) {
+        const at = report.occasions.indexOf(String(r.occasion));
+        if (at < 0) continue;
+        const result = computeRating(rating, r.answers as Answer[]);
+        const value = result.total?.value ?? result.indicators[0]?.value ?? null;
+        const row = byTeacher.get(String(r.participantId)) ?? report.occasions.map(() => null);
+        row[at] = value;
+        byTeacher.set(String(r.participantId), row);
+      }
+      const cohortRows: RatingRow[] = [];
+      for (const [id, values] of byTeacher) {
+        const person = people.get(id);
+        if (!numbers.has(id)) numbers.set(id, numbers.size + 1);
+        const teacher = !anonymised && person?.fullName && !person.anonymisedAt ? stripInvisible(String(person.fullName)) : `Участник № ${numbers.get(id)}`;
+        cohortRows.push({ teacher, cohort: cohort.code, values, change: change(values) });
+      }
+      report.rows.push(...cohortRows.sort((a, b) => a.teacher.localeCompare(b.teacher, 'ru')));
+      const values = report.occasions.map((_, i) => mean(cohortRows.map((r) => r.values[i]).filter((v): v is number => typeof v === 'number')));
+      report.cohorts.push({ cohort: cohort.code, values, change: change(values) });
+    }
+  }
+  return [...reports.values()];
 }
 
 /** Who needs support at the end of the period (or now, if earlier), and why. */
@@ -142,6 +221,42 @@ async function teachersNeedingSupport(deps: ReportDeps, cohorts: CohortDoc[], pr
     rows.push({ teacher: name, cohort: cohort.code, reasons });
   }
   return rows.sort((a, b) => a.cohort.localeCompare(b.cohort) || a.teacher.localeCompare(b.teacher, 'ru'));
+}
+
+export interface DeadLinkRow {
+  teacher: string;
+  cohort: string;
+  activity: string;
+  url: string;
+  state: string;
+  checkedAt: Date;
+}
+
+/** Links whose last check (src/scheduler/link-checks.ts) found them not alive: seed 001 wants active links. */
+async function deadLinks(deps: ReportDeps, cohorts: CohortDoc[], asOf: Date, anonymised: boolean): Promise<DeadLinkRow[]> {
+  const { models } = deps;
+  const activities = await models.activity.collection
+    .find({ cohortId: { $in: cohorts.map((c) => c._id) }, links: { $elemMatch: { reachable: false, checkedAt: { $lt: asOf } } } })
+    .project({ participantId: 1, cohortId: 1, title: 1, links: 1 })
+    .toArray();
+  const people = new Map(
+    (await models.participant.collection.find({ _id: { $in: activities.map((a) => a.participantId) } }, { projection: { fullName: 1, anonymisedAt: 1 } }).toArray()).map((p) => [String(p._id), p]),
+  );
+  const numbers = new Map<string, number>();
+  const rows: DeadLinkRow[] = [];
+  for (const a of activities) {
+    const cohort = cohorts.find((c) => String(c._id) === String(a.cohortId))!;
+    const person = people.get(String(a.participantId));
+    const id = String(a.participantId);
+    if (!numbers.has(id)) numbers.set(id, numbers.size + 1);
+    const teacher = !anonymised && person?.fullName && !person.anonymisedAt ? stripInvisible(String(person.fullName)) : `Участник № ${numbers.get(id)}`;
+    for (const l of a.links as { url: string; reachable?: boolean; checkedAt?: Date; status?: string; httpStatus?: number }[]) {
+      if (l.reachable !== false || !l.checkedAt || l.checkedAt >= asOf) continue;
+      const state = t('ru', `links.status_${l.status ?? 'unreachable'}` as MessageKey, { httpStatus: l.httpStatus ?? '' });
+      rows.push({ teacher, cohort: cohort.code, activity: stripInvisible(String(a.title)), url: l.url, state, checkedAt: l.checkedAt });
+    }
+  }
+  return rows.sort((x, y) => x.cohort.localeCompare(y.cohort) || x.teacher.localeCompare(y.teacher, 'ru') || x.url.localeCompare(y.url));
 }
 
 /** The charts the report and /stats share: response rate, and one Likert chart per questionnaire. */
@@ -209,6 +324,8 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
   const scope: Scope = { cohortIds: cohorts.map((c) => c._id.toHexString()), from: period.from, to: period.to };
   const aggregates = await computeAggregates(deps, scope, 'ru');
   const support = await teachersNeedingSupport(deps, cohorts, programmes, asOf, request.anonymised ?? false);
+  const dead = await deadLinks(deps, cohorts, asOf, request.anonymised ?? false);
+  const ratings = await ratingReports(deps, cohorts, programmes, asOf, request.anonymised ?? false);
   const charts = aggregateCharts(aggregates);
   const domainCohorts = (await Promise.all(cohorts.map((c) => deps.repos.cohorts.findById(c._id.toHexString())))).filter((c): c is Cohort => c !== undefined);
   const year = await computeTeacherYear(deps.repos, domainCohorts, period, { asOf: now, anonymised: request.anonymised ?? false });
@@ -250,7 +367,13 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
       [`Выполнили норму года (не менее ${required} принятых)`, `${met} (${share(met)})`],
       ['Запросов на консультации (открыто)', `${aggregates.consultations.reduce((s, c) => s + c.requests, 0)} (${aggregates.consultations.reduce((s, c) => s + c.open, 0)})`],
       ['Педагогов, которым нужна поддержка', support.length],
+      ['Неработающих ссылок на материалы (по последней проверке)', dead.length],
     ],
+  };
+  const deadTable: Table = {
+    title: 'Неработающие ссылки',
+    headers: ['Педагог', 'Поток', 'Мероприятие', 'Ссылка', 'Состояние', 'Проверена'],
+    rows: dead.map((d) => [d.teacher, d.cohort, d.activity, d.url, d.state, ddmmyyyy(d.checkedAt)]),
   };
   const levelTable: Table = { title: 'Мероприятия по уровням', headers: ['Уровень', 'Проведено', 'Принято'], rows: levels };
   const supportTable: Table = { title: 'Педагоги, которым нужна поддержка', headers: ['Педагог', 'Поток', 'Причины'], rows: support.map((s) => [s.teacher, s.cohort, s.reasons.join('; ')]) };
@@ -302,6 +425,15 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
   md.push(`## ${perTeacher.nonResponders.title}`, '', perTeacher.nonResponders.rows.length ? markdownTable(perTeacher.nonResponders) : '—', '');
   md.push('## Педагоги, которым нужна поддержка', '');
   md.push(support.length ? markdownTable(supportTable) : 'Отставаний от плана нет.', '');
+  const num = (v: number | null) => (v === null ? '—' : String(v).replace('.', ','));
+  const signed = (v: number | null) => (v === null ? '—' : `${v > 0 ? '+' : ''}${num(v)}`);
+  const ratingTables = ratings.flatMap((r) => [
+    { title: `${r.title}: по потокам`, headers: ['Поток', ...r.occasions, 'Изменение'], rows: r.cohorts.map((c) => [c.cohort, ...c.values.map(num), signed(c.change)]) },
+    { title: `${r.title}: по педагогам`, headers: ['Педагог', 'Поток', ...r.occasions, 'Изменение'], rows: r.rows.map((x) => [x.teacher, x.cohort, ...x.values.map(num), signed(x.change)]) },
+  ]);
+  for (const table of ratingTables) md.push(`## ${markdownText(table.title)}`, '', table.rows.length ? markdownTable(table) : 'Самооценок за период нет.', '');
+  md.push('## Неработающие ссылки', '');
+  md.push(dead.length ? markdownTable(deadTable) : 'Все проверенные ссылки на материалы открываются.', '');
   md.push('## Консультации по запросу', '', aggregates.consultations.length ? markdownTable(tables[6]!) : 'Запросов за период не было.', '');
 
   const out = new PassThrough();
@@ -314,7 +446,9 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
         headers: table.headers,
         rows: table.rows as CellValue[][],
       })),
+      { name: 'Ссылки', headers: deadTable.headers, widths: [32, 12, 40, 60, 40, 12], rows: deadTable.rows },
+      ...ratingTables.map((table, i) => ({ name: `Рейтинг ${i + 1}`, headers: table.headers, widths: table.headers.map(() => 20), rows: table.rows })),
     ]),
   ]);
-  return { ok: true, value: { title, period, markdown: md.join('\n'), xlsx, charts, aggregates, support, year } };
+  return { ok: true, value: { title, period, markdown: md.join('\n'), xlsx, charts, aggregates, support, year, deadLinks: dead, ratings } };
 }

@@ -1,5 +1,6 @@
 // The monitoring module's entry point: one factory taking the store and the questionnaire catalog,
 // returning what the bot (/stats, /export), the HTTP API, the CLI and the scheduler call.
+import type { SupportModelCatalog } from '../support-models/load.js';
 import type { Connection } from 'mongoose';
 import type { Cohort } from '../domain/cohort.js';
 import type { Locale } from '../domain/locale.js';
@@ -29,6 +30,8 @@ import { createYearExport, type YearExportFile } from './year-export.js';
 export interface MonitoringDeps {
   store: { connection: Connection; models: Models; repositories: Repositories };
   catalog: QuestionnaireCatalog;
+  /** Support models: the report shows their ratings. */
+  supportModels?: SupportModelCatalog;
   now?: () => Date;
 }
 
@@ -144,7 +147,7 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
       });
     },
 
-    halfYearReport: (request) => buildHalfYearReport({ ...aggregateDeps, now, repos: repositories }, request),
+    halfYearReport: (request) => buildHalfYearReport({ ...aggregateDeps, now, repos: repositories, ...(deps.supportModels ? { supportModels: deps.supportModels } : {}) }, request),
 
     async drawSample(request) {
       return drawStratifiedSample(await loadSamplingUnits(connection, request.cohortIds ? { cohortIds: request.cohortIds } : {}), request.size, request.seed);

@@ -5,6 +5,7 @@ import { localDate, type LocalDate } from '../domain/calendar.js';
 import type { Cohort } from '../domain/cohort.js';
 import { planCohortCooperatively, type PlannedSend, type ScheduleSettings } from '../domain/post-course-plan.js';
 import type { Repositories } from '../domain/repositories.js';
+import type { StagePlan } from '../domain/stage.js';
 import { localClock } from '../domain/sending-window.js';
 import type { Content } from '../engine/index.js';
 import { localized } from '../questionnaires/index.js';
@@ -26,6 +27,8 @@ export interface CohortPreview {
   /** Problems with the stage plan: nothing is sent until they are fixed. */
   planProblems: string[];
   items: PreviewItem[];
+  /** The plan the items come from (stage names). */
+  plan?: StagePlan;
 }
 
 export interface PreviewDeps {
@@ -49,6 +52,7 @@ export async function previewCohort(deps: PreviewDeps, cohortId: string, from: D
   return {
     cohort,
     planProblems: [],
+    plan: state.plan,
     items: planned.map((p) => {
       const title = p.survey ? deps.content?.questionnaires.get(p.survey.questionnaireId)?.title : undefined;
       return {

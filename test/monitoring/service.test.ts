@@ -88,7 +88,7 @@ describe('half-year report', () => {
     expect(reasons.get('=HYPERLINK("http://evil")')).toEqual(['запрос на консультацию без ответа дольше 14 дней: 1']);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Отчёт', 'Поддержка', 'Сводка по педагогам', 'Мероприятия педагогов', 'Не заполнили анкеты']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Отчёт', 'Поддержка', 'Сводка по педагогам', 'Мероприятия педагогов', 'Не заполнили анкеты', 'Ссылки']);
     const names: unknown[] = [];
     wb.getWorksheet('Поддержка')!.eachRow((row) => names.push(row.getCell(1).value));
     // A typed string cell: shown as written, never evaluated, so no apostrophe in an XLSX.
@@ -183,5 +183,28 @@ describe('HTTP API', () => {
     } finally {
       await off.server.close();
     }
+  });
+});
+
+describe('dead links in the half-year report', () => {
+  it('lists links the last check found dead, with their state, and counts them', async () => {
+    const before = await monitoring.halfYearReport({ cohortId: fx.cohorts.c1.id, half: 1, year: 2025 });
+    expect(before.ok && before.value.markdown).toContain('Все проверенные ссылки на материалы открываются.');
+    const activities = await store.repositories.activities.listByCohort(fx.cohorts.c1.id);
+    const [first, second] = activities;
+    // Two links of the cohort checked dead in May, one alive, and one dead only after the report's date.
+    await store.repositories.activities.recordLinkCheck(first!.id, { url: first!.links[0]!.url, checkedAt: new Date('2025-05-20T06:00:00Z'), reachable: false, status: 'dead', httpStatus: 404 });
+    await store.repositories.activities.recordLinkCheck(second!.id, { url: second!.links[0]!.url, checkedAt: new Date('2025-05-21T06:00:00Z'), reachable: false, status: 'timeout' });
+    await store.repositories.activities.recordLinkCheck(activities[2]!.id, { url: activities[2]!.links[0]!.url, checkedAt: new Date('2025-05-21T06:00:00Z'), reachable: true, status: 'alive', httpStatus: 200 });
+    await store.repositories.activities.recordLinkCheck(activities[3]!.id, { url: activities[3]!.links[0]!.url, checkedAt: new Date('2025-06-20T06:00:00Z'), reachable: false, status: 'dead', httpStatus: 410 });
+    const r = await monitoring.halfYearReport({ cohortId: fx.cohorts.c1.id, half: 1, year: 2025 });
+    if (!r.ok) throw new Error('report');
+    expect(r.value.deadLinks.map((d) => [d.activity, d.state])).toEqual(
+      expect.arrayContaining([[first!.title, 'страница отвечает ошибкой 404'], [second!.title, 'сайт не ответил вовремя']]),
+    );
+    expect(r.value.deadLinks).toHaveLength(2);
+    expect(r.value.markdown).toContain('| Неработающих ссылок на материалы (по последней проверке) | 2 |');
+    expect(r.value.markdown).toContain('## Неработающие ссылки');
+    expect(r.value.markdown).toContain('| 20.05.2025 |');
   });
 });

@@ -25,6 +25,7 @@ export function content(): Content {
     if (errors.length > 0) throw new Error(`content errors:\n${errors.join('\n')}`);
     cachedContent = {
       flows: loaded.content.flows,
+      models: loaded.content.models,
       questionnaires: createCatalog([...loaded.content.questionnaires.all(), ...fixtures.catalog.all()]),
     };
   }

@@ -9,6 +9,8 @@ import { createLogger } from '../../logger.js';
 import type { Store } from '../../store/index.js';
 import { applyCohortFile, type CohortField, type CohortImportOutcome, type RecordAction } from '../../import/apply-cohort.js';
 import { parseCohortFile } from '../../import/cohort-file.js';
+import { fileURLToPath } from 'node:url';
+import { loadContent } from '../../engine/index.js';
 import { decodeText } from '../../import/csv.js';
 import { formatProblem, type ImportProblem } from '../../import/fields.js';
 import { buildJoinLinks, type JoinLink } from '../../import/join-links.js';
@@ -96,6 +98,14 @@ export function actionWord(action: RecordAction, dryRun: boolean, gender: 'm' | 
   return ACTION_WORDS[action][gender][dryRun ? 1 : 0];
 }
 
+const CONTENT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The support models and questionnaires a cohort file may name (flows/models/, questionnaires/). */
+function supportModels() {
+  const { content } = loadContent(CONTENT_ROOT);
+  return { models: content.models, questionnaireExists: (id: string) => content.questionnaires.get(id) !== undefined };
+}
+
 const FIELD_NAMES: Record<CohortField, string> = {
   programme: 'программа',
   title: 'название',
@@ -105,6 +115,7 @@ const FIELD_NAMES: Record<CohortField, string> = {
   locale: 'язык',
   curators: 'кураторы',
   tutors: 'тьюторы',
+  stagePlan: 'модель и план этапов',
 };
 
 const PROFILE_FIELD_NAMES: Record<PersonUpdate['fields'][number], string> = {
@@ -201,6 +212,7 @@ export async function runCohortCommand(args: string[], io: Output = processOutpu
   const parsedFile = parseCohortFile(decodeText(bytes).text, basename(file), {
     timeZone: config.defaultTimeZone,
     locale: config.defaultLocale,
+    ...supportModels(),
   });
   if (!parsedFile.ok) {
     printProblems(io, `Файл ${file} не принят, ничего не записано:`, parsedFile.error);

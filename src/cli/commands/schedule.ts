@@ -9,6 +9,7 @@ import { REQUIRED_ACTIVITIES_PER_YEAR } from '../../domain/stage.js';
 import { loadConfig } from '../../config.js';
 import { t } from '../../i18n/index.js';
 import type { CohortPreview, PreviewItem } from '../../scheduler/preview.js';
+import { stageName } from '../../support-models/names.js';
 import { openCliStore, processOutput, type Output } from './cohort.js';
 
 const CONTENT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -36,12 +37,12 @@ export function describeWindow(w: SendingWindow): string {
   return `${list}, ${w.from}–${w.to}`;
 }
 
-function what(item: PreviewItem): string {
+function what(item: PreviewItem, plan: CohortPreview['plan']): string {
   const title = item.surveyTitle ?? item.survey?.questionnaireId ?? '';
   const retry = item.attempts !== undefined ? ' (повторная попытка)' : '';
   switch (item.kind) {
     case 'stage':
-      return `Начало этапа ${item.stage ?? ''} (${item.stage ? t('ru', `progress.stage_${item.stage}`) : ''})${retry}`;
+      return `Начало этапа ${item.stage ?? ''} (${item.stage ? stageName('ru', plan, item.stage) : ''})${retry}`;
     case 'invite':
       return `Приглашение в анкету «${title}» (открыта до ${item.survey ? formatLocalDate(item.survey.closes) : ''})${retry}`;
     case 'reminder':
@@ -111,7 +112,7 @@ export function formatSchedule(preview: CohortPreview, from: Date, days: number)
       currentDate = head.date;
       lines.push('', dayHeading(head.at, tz));
     }
-    lines.push(`  ${head.time}  ${what(head)} — ${whom(group)}`);
+    lines.push(`  ${head.time}  ${what(head, preview.plan)} — ${whom(group)}`);
   }
   lines.push('', `Всего отправок: ${preview.items.length}. Если педагог ответит на анкету раньше, напоминания ему не придут.`);
   return `${lines.join('\n')}\n`;

@@ -147,6 +147,7 @@ export const progress: Like<typeof ru.progress> = {
   stage_1: 'plan of activities',
   stage_2: 'carrying out the plan and publishing materials',
   stage_3: 'presenting results',
+  stage_unnamed: 'stage {stage}',
   activities: 'Accepted activities: {accepted} of {required}',
   pending: 'Under review: {count}',
   returned: 'Returned for changes: {count}',

@@ -147,6 +147,7 @@ export const progress: Like<typeof ru.progress> = {
   stage_1: 'іс-шаралар жоспары',
   stage_2: 'жоспарды іске асыру және материалдарды жариялау',
   stage_3: 'нәтижелерді ұсыну',
+  stage_unnamed: '{stage}-кезең',
   activities: 'Қабылданған іс-шаралар: {required} ішінен {accepted}',
   pending: 'Тексеруде: {count}',
   returned: 'Пысықтауға қайтарылған: {count}',

@@ -6,5 +6,6 @@ import { monitoring } from './monitoring.js';
 import { scheduler } from './scheduler.js';
 import { validation } from './validation.js';
 import { whatsapp } from './whatsapp.js';
+import { links } from './links.js';
 
-export const kk: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, monitoring, scheduler, whatsapp };
+export const kk: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, monitoring, scheduler, whatsapp, links };

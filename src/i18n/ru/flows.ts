@@ -143,6 +143,7 @@ export const progress = {
   stage_1: 'план мероприятий',
   stage_2: 'реализация плана и публикация материалов',
   stage_3: 'представление результатов',
+  stage_unnamed: 'этап {stage}',
   activities: 'Принято мероприятий: {accepted} из {required}',
   pending: 'На проверке: {count}',
   returned: 'Возвращено на доработку: {count}',

@@ -1,5 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import {
+  LINK_STATUSES,
+  type LinkStatus,
   ACTIVITY_LEVELS,
   ACTIVITY_STATUSES,
   ACTIVITY_TYPES,
@@ -14,6 +16,9 @@ export interface ActivityLinkDoc {
   url: string;
   checkedAt?: Date | null;
   reachable?: boolean | null;
+  status?: LinkStatus | null;
+  httpStatus?: number | null;
+  failures?: number | null;
 }
 
 export interface ActivityReviewDoc {
@@ -45,6 +50,9 @@ const linkSchema = new Schema<ActivityLinkDoc>(
     url: { type: String, required: true, maxlength: 2000, match: /^https?:\/\/\S+$/ },
     checkedAt: Date,
     reachable: Boolean,
+    status: { type: String, enum: LINK_STATUSES },
+    httpStatus: Number,
+    failures: Number,
   },
   { _id: false },
 );
@@ -99,6 +107,9 @@ export function toActivity(doc: ActivityDoc): Activity {
       url: l.url,
       checkedAt: orUndefined(l.checkedAt),
       reachable: orUndefined(l.reachable),
+      status: orUndefined(l.status),
+      httpStatus: orUndefined(l.httpStatus),
+      failures: orUndefined(l.failures),
     })),
     note: orUndefined(doc.note),
     status: doc.status,

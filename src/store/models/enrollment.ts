@@ -4,7 +4,7 @@ import {
   type Enrollment,
   type EnrollmentStatus,
 } from '../../domain/enrollment.js';
-import { STAGE_NUMBERS, STAGE_STATUSES, type StageNumber, type StageStatus } from '../../domain/stage.js';
+import { MAX_STAGES, STAGE_NUMBERS, STAGE_STATUSES, type StageNumber, type StageStatus } from '../../domain/stage.js';
 import { ObjectId, idString, optionalIdString, orUndefined, schemaOptions, type ObjectIdType } from './common.js';
 
 export interface StageProgressDoc {
@@ -39,7 +39,7 @@ export interface EnrollmentDoc {
 
 const stageProgressSchema = new Schema<StageProgressDoc>(
   {
-    stage: { type: Number, enum: STAGE_NUMBERS, required: true },
+    stage: { type: Number, min: 1, max: MAX_STAGES, required: true },
     status: { type: String, enum: STAGE_STATUSES, required: true },
     startedAt: Date,
     completedAt: Date,
@@ -65,7 +65,7 @@ const enrollmentSchema = new Schema<EnrollmentDoc>(
     cohortId: { type: ObjectId, ref: 'Cohort', required: true },
     tutorId: { type: ObjectId, ref: 'Participant' },
     status: { type: String, enum: ENROLLMENT_STATUSES, default: 'active', required: true },
-    currentStage: { type: Number, enum: STAGE_NUMBERS, default: 1, required: true },
+    currentStage: { type: Number, min: 1, max: MAX_STAGES, default: 1, required: true },
     stages: {
       type: [stageProgressSchema],
       default: () => STAGE_NUMBERS.map((stage) => ({ stage, status: 'not_started' })),
