@@ -2,7 +2,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
+import { t } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
+import { errorBody, requestLocale } from './locale.js';
 
 /** A JSON reply; `headers` adds to the defaults (e.g. WWW-Authenticate on a 401). */
 export interface JsonReply {
@@ -84,7 +86,7 @@ export function createHttpServer({
     if (raw) {
       raw(req, res).catch((error: unknown) => {
         logger.error({ err: error, path }, 'http handler failed');
-        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+        if (!res.headersSent) sendJson(res, 500, errorBody('internal', t(requestLocale(req), 'monitoring.api_internal')));
         else res.end();
       });
       return;
@@ -92,7 +94,14 @@ export function createHttpServer({
     const handler = routes[`${req.method ?? 'GET'} ${path}`];
     if (!handler) {
       const status = paths.has(path) ? 405 : 404;
-      sendJson(res, status, { error: status === 405 ? 'method not allowed' : 'not found' });
+      const locale = requestLocale(req);
+      sendJson(
+        res,
+        status,
+        status === 405
+          ? errorBody('method_not_allowed', t(locale, 'monitoring.api_method_not_allowed'))
+          : errorBody('not_found', t(locale, 'monitoring.api_not_found')),
+      );
       return;
     }
     const failed = (error: unknown) => logger.error({ err: error, path }, 'http response stream failed');
@@ -100,7 +109,7 @@ export function createHttpServer({
       (reply) => send(res, reply, failed),
       (error: unknown) => {
         logger.error({ err: error, path }, 'http handler failed');
-        sendJson(res, 500, { error: 'internal error' });
+        sendJson(res, 500, errorBody('internal', t(requestLocale(req), 'monitoring.api_internal')));
       },
     );
   });

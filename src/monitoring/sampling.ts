@@ -5,6 +5,9 @@
 // their targets, the stratum's own remainder breaking ties (largest remainder). Members within a
 // stratum are drawn with a seeded generator: the same seed over the same people gives the same sample.
 import { createHash } from 'node:crypto';
+import type { Stratum } from '../domain/sample.js';
+
+export type { Stratum } from '../domain/sample.js';
 
 export interface SamplingUnit {
   participantId: string;
@@ -12,17 +15,6 @@ export interface SamplingUnit {
   region: string | null;
   direction: string | null;
   settlementType: string | null;
-}
-
-export interface Stratum {
-  key: string;
-  region: string | null;
-  direction: string | null;
-  settlementType: string | null;
-  population: number;
-  /** population × size / total, before rounding. */
-  quota: number;
-  sampled: number;
 }
 
 export interface Sample {

@@ -65,9 +65,11 @@ export interface OpenStoreOptions {
   logger: Logger;
   /** Tests pass false to skip syncIndexes when they share a database they already indexed. */
   syncIndexes?: boolean;
+  /** How long to look for a MongoDB server before giving up (the CLI waits less than the bot). */
+  serverSelectionTimeoutMs?: number;
 }
 
-export async function openStore({ config, logger, syncIndexes = true }: OpenStoreOptions): Promise<Store> {
+export async function openStore({ config, logger, syncIndexes = true, serverSelectionTimeoutMs = 10_000 }: OpenStoreOptions): Promise<Store> {
   let embedded: EmbeddedStore | undefined;
   let uri = config.mongodbUri;
   if (uri === undefined) {
@@ -95,7 +97,7 @@ export async function openStore({ config, logger, syncIndexes = true }: OpenStor
     sanitizeFilter: true,
     // Indexes are synced once below, explicitly, so start-up fails loudly if one cannot be built.
     autoIndex: false,
-    serverSelectionTimeoutMS: 10_000,
+    serverSelectionTimeoutMS: serverSelectionTimeoutMs,
   });
   try {
     await connection.asPromise();

@@ -4,10 +4,9 @@ import { parseCommandArgs } from '../args.js';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '../../config.js';
-import { STAFF_ACCESS } from '../../monitoring/access.js';
-import { createExport, EXPORT_FORMATS, exportErrorText, type ExportFormat } from '../../monitoring/export.js';
-import { processOutput, type Output } from './cohort.js';
-import { cliScope, FILTER_HELP, FILTER_OPTIONS, loadCatalog, withReadStore } from './monitoring-common.js';
+import { EXPORT_FORMATS, exportErrorText, type ExportFormat } from '../../monitoring/index.js';
+import { processOutput, userPath, type Output } from './cohort.js';
+import { cliScope, FILTER_HELP, FILTER_OPTIONS, withMonitoring } from './monitoring-common.js';
 
 const USAGE = `Использование: npm run cli -- export --format xlsx|csv|json [--out ФАЙЛ] [параметры]
   Выгрузка ответов на анкеты: каждый вопрос — столбец; XLSX — лист на анкету и лист «Сводка».
@@ -54,8 +53,8 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
   const locale = v.locale;
   const separator = v.separator;
   const config = loadConfig();
-  return withReadStore(config, io, async (store) => {
-    const scope = await cliScope(store, v, io);
+  return withMonitoring(config, io, async (monitoring) => {
+    const scope = await cliScope(monitoring, v, io);
     if (!scope) return 2;
     const { by: _by, ...exportScope } = scope;
     const started = Date.now();
@@ -63,15 +62,21 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
       const share = total ? Math.floor((100 * done) / total) : 100;
       io.err(`\rВыгрузка: ${done.toLocaleString('ru')} из ${total.toLocaleString('ru')} (${share}%)`);
     };
-    const result = await createExport(
-      { models: store.models, catalog: loadCatalog(io) },
-      { format, access: STAFF_ACCESS, scope: exportScope, anonymised: v.anonymised === true, includeIncomplete: v.all === true, separator, locale, onProgress: progress },
-    );
+    const result = await monitoring.exportFile({
+      format,
+      scope: exportScope,
+      anonymised: v.anonymised === true,
+      includeIncomplete: v.all === true,
+      separator,
+      locale,
+      onProgress: progress,
+    });
     if (!result.ok) {
       io.err(`${exportErrorText(result.error, locale)}\n`);
       return 1;
     }
-    const out = v.out ?? result.value.filename;
+    // Where the user said, relative to where they stand; by default in the current directory.
+    const out = v.out === '-' ? '-' : userPath(v.out ?? result.value.filename);
     await pipeline(result.value.stream, out === '-' ? process.stdout : createWriteStream(out));
     io.err(`\n${out === '-' ? 'Выгрузка записана в stdout' : `Файл: ${out}`}; строк: ${result.value.total}; ${((Date.now() - started) / 1000).toFixed(1)} с${result.value.personalData ? '' : '; без персональных данных'}\n`);
     return 0;
@@ -79,6 +84,5 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
 }
 
 export const exportCommand = {
-  summary: 'export questionnaire responses: export --format xlsx|csv|json [--out FILE] [filters]',
-  run: (args: string[]) => runExportCommand(args),
+  run: (args: string[], io: Output) => runExportCommand(args, io),
 };

@@ -92,6 +92,5 @@ export async function runParticipantsCommand(args: string[], io: Output = proces
 }
 
 export const participantsCommand = {
-  summary: 'import --cohort CODE FILE.csv: enrol teachers from a CSV file',
-  run: (args: string[]) => runParticipantsCommand(args),
+  run: (args: string[], io: Output) => runParticipantsCommand(args, io),
 };

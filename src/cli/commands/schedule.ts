@@ -160,6 +160,5 @@ export async function runScheduleCommand(args: string[], io: Output = processOut
 }
 
 export const scheduleCommand = {
-  summary: 'show --cohort CODE [--days N]: what the bot will send to whom and when',
-  run: (args: string[]) => runScheduleCommand(args),
+  run: (args: string[], io: Output) => runScheduleCommand(args, io),
 };

@@ -116,6 +116,5 @@ async function createGroup(store: Store, config: Config, io: Output, code: strin
 }
 
 export const whatsappCommand = {
-  summary: 'whatsapp create-group --cohort CODE: the running bot opens the cohort group',
-  run: (args: string[]) => runWhatsappCommand(args),
+  run: (args: string[], io: Output) => runWhatsappCommand(args, io),
 };

@@ -6,6 +6,7 @@ import {
 } from '../../domain/enrollment.js';
 import { STAGE_NUMBERS, STAGE_STATUSES, type StageNumber, type StageStatus } from '../../domain/stage.js';
 import { ObjectId, idString, optionalIdString, orUndefined, schemaOptions, type ObjectIdType } from './common.js';
+import { COLLECTION_NAMES } from './collections.js';
 
 export interface StageProgressDoc {
   stage: StageNumber;
@@ -50,7 +51,7 @@ const enrollmentSchema = new Schema<EnrollmentDoc>(
     },
     joinedAt: { type: Date, required: true },
   },
-  schemaOptions('enrollments'),
+  schemaOptions(COLLECTION_NAMES.enrollments),
 );
 enrollmentSchema.index({ participantId: 1, cohortId: 1 }, { unique: true });
 enrollmentSchema.index({ cohortId: 1, status: 1 });
