@@ -202,6 +202,7 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
   const programmes = new Map((await models.programme.find({}).lean<ProgrammeDoc[]>()).map((p) => [String(p._id), p]));
   const period = halfYearPeriod(request.half, request.year);
   const now = deps.now?.() ?? new Date();
+  // biome-ignore lint/complexity/useMathMinMax: Dates, and Math.min would turn them into numbers.
   const asOf = period.to < now ? period.to : now;
   const scope: Scope = { cohortIds: cohorts.map((c) => c._id.toHexString()), from: period.from, to: period.to };
   const aggregates = await computeAggregates(deps, scope, 'ru');

@@ -69,7 +69,9 @@ export function allocateSeats(strata: readonly Pick<Stratum, 'region' | 'directi
   });
   const given = DIMS.map((d) => {
     const m = new Map<string | null, number>();
-    strata.forEach((s, i) => m.set(s[d], (m.get(s[d]) ?? 0) + result[i]!));
+    strata.forEach((s, i) => {
+      m.set(s[d], (m.get(s[d]) ?? 0) + result[i]!);
+    });
     return m;
   });
   // A fixed random order among exact ties, drawn from the seed.
@@ -89,7 +91,9 @@ export function allocateSeats(strata: readonly Pick<Stratum, 'region' | 'directi
     });
     if (best === -1) break;
     result[best]! += 1;
-    DIMS.forEach((d, k) => given[k]!.set(strata[best]![d], given[k]!.get(strata[best]![d])! + 1));
+    DIMS.forEach((d, k) => {
+      given[k]!.set(strata[best]![d], given[k]!.get(strata[best]![d])! + 1);
+    });
     left -= 1;
   }
   return result;

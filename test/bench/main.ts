@@ -50,7 +50,10 @@ async function measured<T>(work: () => Promise<T>): Promise<{ value: T; base: No
 
 // A small deterministic generator: the same data on every run.
 let state = 42;
-const rand = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const rand = () => {
+  state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+  return state / 2 ** 31;
+};
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
 const REGIONS = ['Акмолинская', 'Алматинская', 'Атырауская', 'Восточно-Казахстанская', 'Жамбылская', 'Карагандинская', 'Костанайская', 'Кызылординская', 'Мангистауская', 'Павлодарская', 'Северо-Казахстанская', 'Туркестанская', 'Ярославская', 'Кемеровская', 'Астана', 'Алматы', 'Шымкент'].map((r) => `${r} область`);

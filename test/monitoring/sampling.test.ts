@@ -49,7 +49,9 @@ describe('seat allocation', () => {
         expect(count).toBeGreaterThanOrEqual(2);
         expect(count).toBeLessThanOrEqual(3);
       }
-      seats.forEach((n, i) => expect(n).toBeLessThanOrEqual(strata[i]!.population));
+      seats.forEach((n, i) => {
+        expect(n).toBeLessThanOrEqual(strata[i]!.population);
+      });
     }
   });
 });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MongoClient, MongoServerError } from 'mongodb';
+import { MongoClient, type MongoServerError } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedStore, type EmbeddedStoreOptions } from '../../../src/store/embedded/index.js';
 import { JOURNAL_FILE } from '../../../src/store/embedded/journal.js';
