@@ -18,6 +18,7 @@ import { halfYearReportSource } from './monitoring/report-source.js';
 import { createScheduler, type Scheduler } from './scheduler/agenda.js';
 import { createPostCourseScheduler } from './scheduler/post-course.js';
 import { scheduleSampleInvitations } from './scheduler/sample-invitations.js';
+import { scheduleConsultationEscalation } from './scheduler/consultation-escalation.js';
 import { openStore, type Store } from './store/index.js';
 import { checkQuestionnaireVersions } from './store/questionnaire-versions.js';
 import { VERSION } from './version.js';
@@ -121,6 +122,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     dispatcher,
     content,
     logger: logger.child({ component: 'samples' }),
+  });
+  await scheduleConsultationEscalation(scheduler, {
+    repos: store.repositories,
+    dispatcher,
+    escalationDays: config.consultations.escalationDays,
+    logger: logger.child({ component: 'consultations' }),
   });
 
   const channels = () =>

@@ -100,6 +100,7 @@ const envSchema = z.object({
     .default('Europe/Moscow'),
   PRIVACY_POLICY_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional()),
   PRIVACY_POLICY_VERSION: z.string().trim().min(1).max(40).default('2026-11'),
+  CONSULTATION_ESCALATION_DAYS: z.coerce.number().int().min(1).max(60).default(3),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   API_TOKEN: optionalString.pipe(
     z
@@ -149,6 +150,8 @@ export interface Config {
   defaultTimeZone: string;
   /** The personal-data consent text teachers agree to, and its version recorded with each consent. */
   privacy: { policyUrl: string | undefined; policyVersion: string };
+  /** A consultation request unanswered this many days goes to the cohort's curator, once. */
+  consultations: { escalationDays: number };
   logLevel: (typeof LOG_LEVELS)[number];
   http: { host: string; port: number };
   /** Bearer token of the staff HTTP API (/api/...); absent: the API answers 503 and is off. */
@@ -211,6 +214,7 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
     defaultLocale: e.DEFAULT_LOCALE,
     defaultTimeZone: e.TZ,
     privacy: { policyUrl: e.PRIVACY_POLICY_URL, policyVersion: e.PRIVACY_POLICY_VERSION },
+    consultations: { escalationDays: e.CONSULTATION_ESCALATION_DAYS },
     logLevel: e.LOG_LEVEL,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     api: { token: e.API_TOKEN },

@@ -11,8 +11,10 @@ import { whatsappCommand } from './commands/whatsapp.js';
 import { reportCommand } from './commands/report.js';
 import { sampleCommand } from './commands/sample.js';
 import { scheduleCommand } from './commands/schedule.js';
+import { stageCommand } from './commands/stage.js';
 import { statsCommand } from './commands/stats.js';
 import { processOutput, type Output } from './commands/cohort.js';
+import { storeCommand } from './commands/store.js';
 
 interface Command {
   run(args: string[], io: Output): Promise<number>;
@@ -46,6 +48,8 @@ const commands: Record<string, Command> = {
   sample: sampleCommand,
   report: reportCommand,
   schedule: scheduleCommand,
+  store: storeCommand,
+  stage: stageCommand,
   config: { run: async (_args, io) => showConfig(io) },
 };
 

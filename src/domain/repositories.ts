@@ -6,7 +6,7 @@ import type { Broadcast, Delivery, DeliveryStatus } from './broadcast.js';
 import type { Channel } from './channel.js';
 import type { Cohort, CohortGroup, CohortStatus } from './cohort.js';
 import type { ConsultationMessage, ConsultationRequest, ConsultationStatus } from './consultation.js';
-import type { Enrollment, EnrollmentStatus } from './enrollment.js';
+import type { Enrollment, EnrollmentStatus, StageOverrideRecord, StageProgress } from './enrollment.js';
 import type { Locale } from './locale.js';
 import type { Participant } from './participant.js';
 import type { Programme } from './programme.js';
@@ -107,6 +107,9 @@ export interface EnrollmentRepository {
   listByCohort(cohortId: string, status?: EnrollmentStatus): Promise<Enrollment[]>;
   listByParticipant(participantId: string): Promise<Enrollment[]>;
   setStage(id: string, stage: StageNumber, status: StageStatus, at: Date): Promise<Enrollment | undefined>;
+  /** Replaces the stage statuses with an evaluation (stage-progress.ts) and the stage the teacher is in. */
+  saveStages(id: string, stages: readonly StageProgress[], currentStage: StageNumber): Promise<Enrollment | undefined>;
+  addStageOverride(id: string, override: StageOverrideRecord): Promise<Enrollment | undefined>;
   setStatus(id: string, status: EnrollmentStatus): Promise<Enrollment | undefined>;
   assignTutor(id: string, tutorId: string | null): Promise<Enrollment | undefined>;
 }
@@ -174,6 +177,12 @@ export interface ConsultationRepository {
   listByAssignee(assigneeId: string, statuses: readonly ConsultationStatus[]): Promise<ConsultationRequest[]>;
   listByCohort(cohortId: string, statuses?: readonly ConsultationStatus[]): Promise<ConsultationRequest[]>;
   listByParticipant(participantId: string): Promise<ConsultationRequest[]>;
+  /** A curator takes a request over, or an escalation hands it on. */
+  assign(id: string, assigneeId: string): Promise<ConsultationRequest | undefined>;
+  /** Open requests opened before `before` and never escalated. */
+  listUnescalated(before: Date): Promise<ConsultationRequest[]>;
+  /** Marks the request escalated; undefined when it already was (another process did it). */
+  markEscalated(id: string, at: Date): Promise<ConsultationRequest | undefined>;
 }
 
 export interface BroadcastInput {
@@ -216,6 +225,22 @@ export interface ScheduledSendRepository {
   countUnconfirmed(before: Date): Promise<number>;
 }
 
+/** Which stored answers survive a deletion: choices and numbers do, whatever the person typed does not. */
+export type AnswerKept = (answer: { questionnaireId: string; questionnaireVersion: number; questionId: string }) => boolean;
+
+/** Another holder of a person's data (a channel's send queue) that a deletion must reach. */
+export type PersonEraser = (person: Participant, at: Date) => Promise<void>;
+
+/**
+ * «Удалить мои данные»: the person's data removed or anonymised in every collection. What stays is
+ * what the aggregates need and identifies nobody once the person's record is anonymised.
+ */
+export interface ErasureRepository {
+  erase(person: Participant, at: Date, answerKept: AnswerKept): Promise<void>;
+  /** Channels keep data of their own; each adds how to erase it when it is created. */
+  addEraser(eraser: PersonEraser): void;
+}
+
 export interface Repositories {
   programmes: ProgrammeRepository;
   cohorts: CohortRepository;
@@ -228,4 +253,5 @@ export interface Repositories {
   audit: AuditRepository;
   scheduledSends: ScheduledSendRepository;
   samples: SampleRepository;
+  erasure: ErasureRepository;
 }

@@ -37,6 +37,7 @@ export const COMMANDS: Record<string, string> = {
   delete: 'delete-data',
   review: 'review',
   consultations: 'consultations',
+  stage: 'stage',
 };
 
 export const COHORT_CODE = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/;

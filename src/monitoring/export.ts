@@ -3,7 +3,6 @@
 // map while rows are written). Every question is a column; a multiple choice reads "a; b" in one
 // cell. Personal data appear only where the access allows and the export is not anonymised.
 import { PassThrough, type Readable, type Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
 import type { Locale } from '../domain/locale.js';
 import { err, ok, type Result } from '../domain/result.js';
@@ -462,6 +461,8 @@ export interface SheetSource {
  * sheet would be buffered in memory until the earlier one is committed).
  */
 export async function writeWorkbook(out: Writable, tables: readonly Table[], summaryName: string, sheets: readonly SheetSource[]): Promise<void> {
+  // Loaded on first use: exceljs costs a third of a second at start-up, which the bot and most CLI commands never need.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'Sputnik';
   const taken = new Set<string>();

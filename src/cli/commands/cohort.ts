@@ -73,7 +73,7 @@ export async function openCliStore(config: Config, io: Output, options: { dryRun
     // Loaded on demand: `cli help` and `cli config` should not pay for mongoose and the server.
     const { openStore } = await import('../../store/index.js');
     // A person is waiting: an unreachable server is reported after a few seconds, not after the driver's 30.
-    return await openStore({ config: config.store, logger, serverSelectionTimeoutMs: 5_000 });
+    return await openStore({ config: config.store, logger, attachToRunning: true, serverSelectionTimeoutMs: 5_000 });
   } catch (error) {
     const cause = (error as Error).cause instanceof Error ? ((error as Error).cause as Error) : (error as Error);
     const reason = (cause.message.split('\n')[0] ?? '').slice(0, 200);

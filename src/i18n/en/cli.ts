@@ -14,6 +14,8 @@ export const cli = {
   summary_sample: 'stratified sample: sample --size N --seed TEXT [--save] [--assign QUESTIONNAIRE]',
   summary_report: 'half-year report: report --cohort CODE|--programme CODE --half 1|2 --year YYYY',
   summary_schedule: 'what the scheduler will send and when: schedule show --cohort CODE [--days N]',
+  summary_store: "check or repair the embedded store's journal: store check | store repair",
+  summary_stage: "set a teacher's stage by hand: stage set --cohort CODE --teacher PHONE|ID --stage N --status S --comment TEXT",
   summary_config: 'the effective configuration (secrets hidden) or the first error in it',
   option_unknown: 'Unknown option {option}',
   option_missing_value: 'Option {option} needs a value',

@@ -14,6 +14,8 @@ export const cli = {
   summary_sample: 'стратификацияланған іріктеу: sample --size N --seed МӘТІН [--save] [--assign САУАЛНАМА]',
   summary_report: 'жарты жылдық есеп: report --cohort КОД|--programme КОД --half 1|2 --year ЖЖЖЖ',
   summary_schedule: 'жоспарлаушы не және қашан жібереді: schedule show --cohort КОД [--days N]',
+  summary_store: 'кірістірілген қойма журналы: store check | store repair',
+  summary_stage: 'педагогтың кезеңін қолмен қою: stage set --cohort КОД --teacher ТЕЛЕФОН|ID --stage N --status С --comment МӘТІН',
   summary_config: 'қолданыстағы баптаулар (құпиялар жасырылған) немесе ондағы алғашқы қате',
   option_unknown: 'Белгісіз параметр {option}',
   option_missing_value: '{option} параметріне мән қажет',

@@ -14,6 +14,8 @@ export const cli = {
   summary_sample: 'стратифицированная выборка: sample --size N --seed ТЕКСТ [--save] [--assign АНКЕТА]',
   summary_report: 'отчёт за полугодие: report --cohort КОД|--programme КОД --half 1|2 --year ГГГГ',
   summary_schedule: 'что и когда отправит планировщик: schedule show --cohort КОД [--days N]',
+  summary_store: 'журнал встроенного хранилища: store check | store repair',
+  summary_stage: 'этап педагога вручную: stage set --cohort КОД --teacher ТЕЛЕФОН|ID --stage N --status С --comment ТЕКСТ',
   summary_config: 'действующие настройки (секреты скрыты) или первая ошибка в них',
   option_unknown: 'Неизвестный параметр {option}',
   option_missing_value: 'Параметру {option} нужно значение',

@@ -33,6 +33,7 @@ export interface ConsultationRequestDoc {
   messages: ConsultationMessageDoc[];
   openedAt: Date;
   closedAt?: Date | null;
+  escalatedAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -58,6 +59,7 @@ const consultationSchema = new Schema<ConsultationRequestDoc>(
     messages: { type: [messageSchema], default: [] },
     openedAt: { type: Date, required: true },
     closedAt: Date,
+    escalatedAt: Date,
   },
   schemaOptions(COLLECTION_NAMES.consultations),
 );
@@ -86,6 +88,7 @@ export function toConsultationRequest(doc: ConsultationRequestDoc): Consultation
     })),
     openedAt: doc.openedAt,
     closedAt: orUndefined(doc.closedAt),
+    ...(doc.escalatedAt ? { escalatedAt: doc.escalatedAt } : {}),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
