@@ -7,7 +7,7 @@ export const cli = {
   bad_lang: '--lang: expected ru, kk or en',
   summary_cohort: 'import a cohort from YAML/JSON: cohort import FILE [--dry-run]',
   summary_participants: 'import participants from CSV: participants import FILE --cohort CODE [--dry-run]',
-  summary_questionnaire: 'check questionnaires: questionnaire validate [FILE]',
+  summary_questionnaire: 'check questionnaires: questionnaire check [--dir DIR]',
   summary_whatsapp: 'WhatsApp: QR login, cohort groups',
   summary_export: 'export questionnaire responses: export --format xlsx|csv|json [--out FILE] [filters]',
   summary_stats: 'monitoring figures: stats [--cohort CODE] [--by region] [--json] ...',

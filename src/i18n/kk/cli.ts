@@ -7,7 +7,7 @@ export const cli = {
   bad_lang: '--lang: ru, kk немесе en күтіледі',
   summary_cohort: 'YAML/JSON-нан ағынды импорттау: cohort import ФАЙЛ [--dry-run]',
   summary_participants: 'CSV-дан қатысушыларды импорттау: participants import ФАЙЛ --cohort КОД [--dry-run]',
-  summary_questionnaire: 'сауалнамаларды тексеру: questionnaire validate [ФАЙЛ]',
+  summary_questionnaire: 'сауалнамаларды тексеру: questionnaire check [--dir ПАПКА]',
   summary_whatsapp: 'WhatsApp: QR-код арқылы кіру, ағын топтары',
   summary_export: 'жауаптарды түсіру: export --format xlsx|csv|json [--out ФАЙЛ] [іріктеу]',
   summary_stats: 'мониторинг көрсеткіштері: stats [--cohort КОД] [--by region] [--json] ...',

@@ -7,7 +7,7 @@ export const cli = {
   bad_lang: '--lang: ожидается ru, kk или en',
   summary_cohort: 'импорт потока из YAML/JSON: cohort import ФАЙЛ [--dry-run]',
   summary_participants: 'импорт участников из CSV: participants import ФАЙЛ --cohort КОД [--dry-run]',
-  summary_questionnaire: 'проверка анкет: questionnaire validate [ФАЙЛ]',
+  summary_questionnaire: 'проверка анкет: questionnaire check [--dir ПАПКА]',
   summary_whatsapp: 'WhatsApp: вход по QR-коду, группы потоков',
   summary_export: 'выгрузка ответов: export --format xlsx|csv|json [--out ФАЙЛ] [отбор]',
   summary_stats: 'показатели мониторинга: stats [--cohort КОД] [--by region] [--json] ...',
