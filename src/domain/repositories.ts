@@ -83,6 +83,8 @@ export interface ParticipantRepository {
   create(input: ParticipantInput): Promise<Result<Participant, IdentityConflict>>;
   findById(id: string): Promise<Participant | undefined>;
   findByIds(ids: readonly string[]): Promise<Participant[]>;
+  /** The centre's staff (isStaff), e.g. to be told when a channel breaks down. */
+  listStaff(): Promise<Participant[]>;
   findByTelegramId(telegramId: number): Promise<Participant | undefined>;
   findByWhatsappId(whatsappId: string): Promise<Participant | undefined>;
   findByPhone(phoneE164: string): Promise<Participant | undefined>;

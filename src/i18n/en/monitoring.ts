@@ -141,4 +141,5 @@ export const monitoring = {
   api_not_found: 'Not found',
   api_method_not_allowed: 'Method not allowed for this path',
   api_internal: 'Internal server error; details are in the log',
+  api_too_large: 'Request body too large: at most {limit} bytes',
 };

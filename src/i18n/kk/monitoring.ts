@@ -141,4 +141,5 @@ export const monitoring = {
   api_not_found: 'Табылмады',
   api_method_not_allowed: 'Бұл мекенжай үшін әдіс қолдау көрсетілмейді',
   api_internal: 'Сервердің ішкі қатесі; толығырақ журналда',
+  api_too_large: 'Сұраныс денесі тым үлкен: {limit} байттан аспауы керек',
 };

@@ -141,4 +141,5 @@ export const monitoring = {
   api_not_found: 'Не найдено',
   api_method_not_allowed: 'Метод не поддерживается для этого адреса',
   api_internal: 'Внутренняя ошибка сервера; подробности в журнале',
+  api_too_large: 'Тело запроса слишком большое: не больше {limit} байт',
 };
