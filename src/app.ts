@@ -189,7 +189,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
         });
         return { status: report.status === 'ok' ? 200 : 503, body: report };
       },
-      ...monitoringRoutes({ monitoring, store, catalog: content.questionnaires, apiToken: config.api.token, logger: logger.child({ component: 'api' }) }),
+      ...monitoringRoutes({ monitoring, apiToken: config.api.token, logger: logger.child({ component: 'api' }) }),
     },
     rawRoutes: {
       ...(telegram && config.telegram.webhook ? { 'POST /telegram/webhook': telegram.webhookHandler(config.telegram.webhook.secret) } : {}),

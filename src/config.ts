@@ -278,6 +278,14 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
   };
 }
 
+/**
+ * Where the user stands: `npm run cli` runs in the repository root and keeps the caller's
+ * directory in INIT_CWD; relative paths in CLI commands resolve from there.
+ */
+export function userCwd(env: Environment = process.env): string {
+  return env.INIT_CWD || process.cwd();
+}
+
 /** Credentials in a MongoDB URI must not reach logs or the health endpoint. */
 export function redactUri(uri: string): string {
   return uri.replace(/^(mongodb(?:\+srv)?:\/\/)[^@/]*@/, '$1***@');

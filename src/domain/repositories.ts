@@ -12,6 +12,7 @@ import type { Participant } from './participant.js';
 import type { Programme } from './programme.js';
 import type { Answer, Response } from './response.js';
 import type { Result } from './result.js';
+import type { SampleRepository } from './sample.js';
 import type { ScheduledSend, SendKey, SendStatus } from './scheduled-send.js';
 import type { SendingWindow } from './sending-window.js';
 import type { StageNumber, StagePlan, StageStatus } from './stage.js';
@@ -275,5 +276,6 @@ export interface Repositories {
   broadcasts: BroadcastRepository;
   audit: AuditRepository;
   scheduledSends: ScheduledSendRepository;
+  samples: SampleRepository;
   erasure: ErasureRepository;
 }

@@ -63,7 +63,7 @@ export interface ShownOption extends PromptOption {
 }
 
 /** An action's outcome picks the next step through the flow's `on:` map. */
-export type Action = (turn: Turn, run: FlowRun) => Promise<string | void>;
+export type Action = (turn: Turn, run: FlowRun) => Promise<string | undefined>;
 export type OptionSource = (turn: Turn, run: FlowRun) => Promise<ShownOption[]>;
 export type Check = (
   turn: Turn,

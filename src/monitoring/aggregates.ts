@@ -271,7 +271,8 @@ function parseDistributions(facets: Raw, questionnaireId: string, infos: Questio
     const row = rowFor(id);
     if (!row) continue;
     const n = num(r.n);
-    (row.ranks ??= []).push({
+    row.ranks ??= [];
+    row.ranks.push({
       option: id.o,
       label: optionLabel(byQuestion.get(id.q)!, id.o, locale),
       rankedBy: n,

@@ -12,6 +12,7 @@ import { REQUIRED_ACTIVITIES_PER_YEAR } from '../domain/stage.js';
 import { effectivePlan, stageOn } from '../domain/stage-plan.js';
 import { addOffset, formatLocalDate, localDate } from '../domain/calendar.js';
 import { ACTIVITY_LEVELS } from '../domain/activity.js';
+import type { Locale } from '../domain/locale.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { computeAggregates, type AggregateDeps, type Aggregates } from './aggregates.js';
 import { barChartSvg, renderPng, stackedChartSvg, type Chart } from './charts.js';
@@ -24,9 +25,7 @@ import type { Repositories } from '../domain/repositories.js';
 import type { CellValue } from './sanitize.js';
 import { teacherTables, type ReportLocale } from './teacher-tables.js';
 import { computeTeacherYear, type TeacherYear } from './teacher-year.js';
-import type { CohortDoc } from '../store/models/cohort.js';
-import type { ProgrammeDoc } from '../store/models/programme.js';
-import { toStagePlan } from '../store/models/stage-plan.js';
+import { toStagePlan, type CohortDoc, type ProgrammeDoc } from '../store/models/index.js';
 
 export interface HalfYearReportRequest {
   cohortId?: string;
@@ -65,7 +64,17 @@ export interface HalfYearReport {
   ratings: RatingReport[];
 }
 
-export type ReportError = { kind: 'not_found'; what: 'cohort' | 'programme' } | { kind: 'bad_request'; message: string };
+export type ReportError =
+  | { kind: 'not_found'; what: 'cohort' | 'programme' }
+  | { kind: 'bad_request'; reason: 'year' | 'half' | 'target' };
+
+/** The refusal in the caller's language. */
+export function reportErrorText(error: ReportError, locale: Locale, value = ''): string {
+  if (error.kind === 'not_found') {
+    return t(locale, error.what === 'cohort' ? 'monitoring.cohort_not_found' : 'monitoring.programme_not_found', { value });
+  }
+  return t(locale, `monitoring.report_bad_${error.reason}`);
+}
 
 /**
  * The periods run from one due date to the next, so every day is reported once: the first
@@ -294,9 +303,9 @@ export function aggregateCharts(a: Aggregates): Chart[] {
 }
 
 export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearReportRequest): Promise<{ ok: true; value: HalfYearReport } | { ok: false; error: ReportError }> {
-  if (!Number.isInteger(request.year) || request.year < 2000 || request.year > 2100) return { ok: false, error: { kind: 'bad_request', message: 'year must be a four-digit year' } };
-  if (request.half !== 1 && request.half !== 2) return { ok: false, error: { kind: 'bad_request', message: 'half must be 1 or 2' } };
-  if (request.cohortId && request.programmeId) return { ok: false, error: { kind: 'bad_request', message: 'give a cohort or a programme, not both' } };
+  if (!Number.isInteger(request.year) || request.year < 2000 || request.year > 2100) return { ok: false, error: { kind: 'bad_request', reason: 'year' } };
+  if (request.half !== 1 && request.half !== 2) return { ok: false, error: { kind: 'bad_request', reason: 'half' } };
+  if (request.cohortId && request.programmeId) return { ok: false, error: { kind: 'bad_request', reason: 'target' } };
   const { models } = deps;
   const idOf = (hex: string) => (Types.ObjectId.isValid(hex) ? new Types.ObjectId(hex) : undefined);
   let cohorts: CohortDoc[];
@@ -320,6 +329,7 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
   const programmes = new Map((await models.programme.find({}).lean<ProgrammeDoc[]>()).map((p) => [String(p._id), p]));
   const period = halfYearPeriod(request.half, request.year);
   const now = deps.now?.() ?? new Date();
+  // biome-ignore lint/complexity/useMathMinMax: Dates, and Math.min would turn them into numbers.
   const asOf = period.to < now ? period.to : now;
   const scope: Scope = { cohortIds: cohorts.map((c) => c._id.toHexString()), from: period.from, to: period.to };
   const aggregates = await computeAggregates(deps, scope, 'ru');

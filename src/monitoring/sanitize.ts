@@ -5,6 +5,7 @@ import { stripInvisible } from '../domain/text.js';
 
 export { stripInvisible };
 /** C0 controls other than tab, LF and CR are not allowed in XLSX XML and mean nothing in a CSV. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 /**
  * What Excel, LibreOffice and Google Sheets may read as the start of a formula: = + - @, also in

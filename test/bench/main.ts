@@ -13,7 +13,7 @@ import { createLogger } from '../../src/logger.js';
 import { STAFF_ACCESS } from '../../src/monitoring/access.js';
 import { activities, activityKinds, answerStats, computeAggregates, consultations, distributions, likert, responseRate, stages } from '../../src/monitoring/aggregates.js';
 import { createExport } from '../../src/monitoring/export.js';
-import { loadSamplingUnits } from '../../src/monitoring/sample-store.js';
+import { loadSamplingUnits } from '../../src/monitoring/sampling-units.js';
 import { drawStratifiedSample } from '../../src/monitoring/sampling.js';
 import type { Scope } from '../../src/monitoring/scope.js';
 import { openStore } from '../../src/store/index.js';
@@ -52,7 +52,10 @@ async function measured<T>(work: () => Promise<T>): Promise<{ value: T; base: No
 
 // A small deterministic generator: the same data on every run.
 let state = 42;
-const rand = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const rand = () => {
+  state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+  return state / 2 ** 31;
+};
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
 const REGIONS = ['Акмолинская', 'Алматинская', 'Атырауская', 'Восточно-Казахстанская', 'Жамбылская', 'Карагандинская', 'Костанайская', 'Кызылординская', 'Мангистауская', 'Павлодарская', 'Северо-Казахстанская', 'Туркестанская', 'Ярославская', 'Кемеровская', 'Астана', 'Алматы', 'Шымкент'].map((r) => `${r} область`);
@@ -172,7 +175,7 @@ async function main(): Promise<void> {
   await timed('activities by type and level', () => activityKinds(deps, all, 'ru'), results);
   await timed('stage completion by settlement type', () => stages(deps, { by: 'settlementType' }, 'ru'), results);
   await timed('consultations by topic', () => consultations(deps, all, 'ru'), results);
-  await timed('stratified sample of 500', async () => drawStratifiedSample(await loadSamplingUnits(store.connection, {}), 500, 'bench'), results);
+  await timed('stratified sample of 500', async () => drawStratifiedSample(await loadSamplingUnits(store.models, {}), 500, 'bench'), results);
 
   const summary = await measured(() => computeAggregates(deps, all, 'ru'));
   process.stdout.write(`\nAll aggregates for the summary sheet: peak +${(summary.rss / MB).toFixed(0)} MB rss, +${(summary.heap / MB).toFixed(0)} MB heap\n`);

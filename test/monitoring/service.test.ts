@@ -113,7 +113,7 @@ describe('HTTP API', () => {
   async function serve(apiToken: string | undefined) {
     const routes: Record<string, RouteHandler> = {
       'GET /healthz': async () => ({ status: 200, body: { status: 'ok' } }),
-      ...monitoringRoutes({ monitoring, store, catalog: fx.catalog, apiToken, logger: silentLogger }),
+      ...monitoringRoutes({ monitoring, apiToken, logger: silentLogger }),
     };
     const server = createHttpServer({ routes, logger: silentLogger });
     const address = await server.listen('127.0.0.1', 0);
@@ -142,8 +142,24 @@ describe('HTTP API', () => {
       expect(likert.status).toBe(200);
       const rows = (await likert.json()) as { questionId: string; mean: number }[];
       expect(rows.map((r) => [r.questionId, r.mean])).toEqual([['useful', 4], ['clear', 3]]);
-      expect((await fetch(`${base}/api/stats?by=planet`, auth)).status).toBe(400);
-      expect((await fetch(`${base}/api/stats?cohort=NOPE`, auth)).status).toBe(400);
+      const planet = await fetch(`${base}/api/stats?by=planet`, auth);
+      expect(planet.status).toBe(400);
+      expect(((await planet.json()) as { error: { code: string; message: string } }).error).toEqual({
+        code: 'filter_invalid',
+        message: 'by: ожидается один из разрезов: cohort, programme, direction, region, district, settlementType, organisation',
+      });
+      // The caller's language: ?lang= first, then Accept-Language, else Russian; every error one shape.
+      const nope = await fetch(`${base}/api/stats?cohort=NOPE`, { headers: { ...auth.headers, 'accept-language': 'kk-KZ, ru;q=0.8' } });
+      expect(nope.status).toBe(404);
+      expect(await nope.json()).toEqual({ error: { code: 'filter_not_found', message: 'Ағын табылмады: NOPE' } });
+      const reportMissing = await fetch(`${base}/api/report?cohort=NOPE&half=1&year=2025&lang=en`, auth);
+      expect(reportMissing.status).toBe(404);
+      expect(await reportMissing.json()).toEqual({ error: { code: 'filter_not_found', message: 'Cohort not found: NOPE' } });
+      const reportBad = await fetch(`${base}/api/report?cohort=NAT25A&half=3&year=2025`, auth);
+      expect(reportBad.status).toBe(400);
+      expect(await reportBad.json()).toEqual({ error: { code: 'report_bad_half', message: 'half: ожидается 1 или 2' } });
+      const unknown = await fetch(`${base}/api/nothing`, { headers: { 'accept-language': 'en' } });
+      expect(await unknown.json()).toEqual({ error: { code: 'not_found', message: 'Not found' } });
 
       const csv = await fetch(`${base}/api/export?format=csv&separator=,`, auth);
       expect(csv.status).toBe(200);
@@ -179,7 +195,7 @@ describe('HTTP API', () => {
     try {
       const r = await fetch(`${off.base}/api/stats`, { headers: { authorization: `Bearer ${TOKEN}` } });
       expect(r.status).toBe(503);
-      expect(((await r.json()) as { error: string }).error).toMatch(/API_TOKEN/);
+      expect(await r.json()).toEqual({ error: { code: 'api_off', message: 'HTTP API выключен: задайте API_TOKEN, чтобы включить его' } });
     } finally {
       await off.server.close();
     }

@@ -190,7 +190,7 @@ const HTTP_ROUTES: Record<string, RouteCase> = {
 
 describe('authorisation matrix: HTTP API', () => {
   it('every route, as every role: 401 without the token, never a leak', async () => {
-    const routes = monitoringRoutes({ monitoring: createMonitoring({ store, catalog: content().questionnaires }), store, catalog: content().questionnaires, apiToken: API_TOKEN, logger: silentLogger });
+    const routes = monitoringRoutes({ monitoring: createMonitoring({ store, catalog: content().questionnaires }), apiToken: API_TOKEN, logger: silentLogger });
     expect(Object.keys(routes).sort()).toEqual(Object.keys(HTTP_ROUTES).sort());
     const http = createHttpServer({ routes, logger: silentLogger });
     const address = await http.listen('127.0.0.1', 0);

@@ -4,12 +4,10 @@ import { parseCommandArgs } from '../args.js';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '../../config.js';
-import { STAFF_ACCESS } from '../../monitoring/access.js';
-import { createExport, EXPORT_FORMATS, exportErrorText, type ExportFormat } from '../../monitoring/export.js';
-import type { Cohort } from '../../domain/cohort.js';
-import { createYearExport, EXPORT_SUBJECTS, type ExportSubject } from '../../monitoring/year-export.js';
-import { processOutput, type Output } from './cohort.js';
-import { cliScope, FILTER_HELP, FILTER_OPTIONS, loadCatalog, withReadStore } from './monitoring-common.js';
+import { EXPORT_FORMATS, exportErrorText, type ExportFormat } from '../../monitoring/index.js';
+import { processOutput, userPath, type Output } from './cohort.js';
+import { cliScope, FILTER_HELP, FILTER_OPTIONS, withMonitoring } from './monitoring-common.js';
+import { EXPORT_SUBJECTS, type ExportSubject } from '../../monitoring/year-export.js';
 
 const USAGE = `Использование: npm run cli -- export [--what responses|activities|participants] --format xlsx|csv|json [--out ФАЙЛ] [параметры]
   --what responses         ответы на анкеты (по умолчанию): каждый вопрос — столбец; XLSX — лист на анкету и лист «Сводка»
@@ -65,16 +63,16 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
     return 2;
   }
   const config = loadConfig();
-  return withReadStore(config, io, async (store) => {
-    const scope = await cliScope(store, v, io);
+  return withMonitoring(config, io, async (monitoring) => {
+    const scope = await cliScope(monitoring, v, io);
     if (!scope) return 2;
     if (what !== 'responses') {
-      const ids = scope.cohortIds ?? (await store.models.cohort.find({}, { _id: 1 }).lean<{ _id: { toHexString(): string } }[]>()).map((c) => c._id.toHexString());
-      const cohorts = (await Promise.all(ids.map((id) => store.repositories.cohorts.findById(id)))).filter((c): c is Cohort => c !== undefined);
-      const file = await createYearExport(store.repositories, {
-        what, format, cohorts, anonymised: v.anonymised === true, separator, ...(locale === 'kk' ? { locale } : {}), now: new Date(),
+      const file = await monitoring.exportYear({
+        what, format, anonymised: v.anonymised === true, separator,
+        ...(scope.cohortIds ? { cohortIds: scope.cohortIds } : {}),
+        ...(locale === 'kk' ? { locale } : {}),
       });
-      const out = v.out ?? file.filename;
+      const out = v.out === '-' ? '-' : userPath(v.out ?? file.filename);
       await pipeline(file.stream, out === '-' ? process.stdout : createWriteStream(out));
       io.err(`${out === '-' ? 'Выгрузка записана в stdout' : `Файл: ${out}`}; строк: ${file.total}${file.empty ? ' — выгрузка пуста, в файле только строка заголовков' : ''}\n`);
       return 0;
@@ -85,15 +83,21 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
       const share = total ? Math.floor((100 * done) / total) : 100;
       io.err(`\rВыгрузка: ${done.toLocaleString('ru')} из ${total.toLocaleString('ru')} (${share}%)`);
     };
-    const result = await createExport(
-      { models: store.models, catalog: loadCatalog(io) },
-      { format, access: STAFF_ACCESS, scope: exportScope, anonymised: v.anonymised === true, includeIncomplete: v.all === true, separator, locale, onProgress: progress },
-    );
+    const result = await monitoring.exportFile({
+      format,
+      scope: exportScope,
+      anonymised: v.anonymised === true,
+      includeIncomplete: v.all === true,
+      separator,
+      locale,
+      onProgress: progress,
+    });
     if (!result.ok) {
       io.err(`${exportErrorText(result.error, locale)}\n`);
       return 1;
     }
-    const out = v.out ?? result.value.filename;
+    // Where the user said, relative to where they stand; by default in the current directory.
+    const out = v.out === '-' ? '-' : userPath(v.out ?? result.value.filename);
     await pipeline(result.value.stream, out === '-' ? process.stdout : createWriteStream(out));
     io.err(`\n${out === '-' ? 'Выгрузка записана в stdout' : `Файл: ${out}`}; строк: ${result.value.total}; ${((Date.now() - started) / 1000).toFixed(1)} с${result.value.personalData ? '' : '; без персональных данных'}\n`);
     return 0;
@@ -101,6 +105,5 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
 }
 
 export const exportCommand = {
-  summary: 'export responses, activities or participants: export [--what responses|activities|participants] --format xlsx|csv|json',
-  run: (args: string[]) => runExportCommand(args),
+  run: (args: string[], io: Output) => runExportCommand(args, io),
 };

@@ -11,6 +11,7 @@ import {
   type ActivityType,
 } from '../../domain/activity.js';
 import { ObjectId, idString, orUndefined, schemaOptions, text, type ObjectIdType } from './common.js';
+import { COLLECTION_NAMES } from './collections.js';
 
 export interface ActivityLinkDoc {
   url: string;
@@ -84,7 +85,7 @@ const activitySchema = new Schema<ActivityDoc>(
     reviews: { type: [reviewSchema], default: [] },
     submittedAt: { type: Date, required: true },
   },
-  schemaOptions('activities'),
+  schemaOptions(COLLECTION_NAMES.activities),
 );
 activitySchema.index({ cohortId: 1, status: 1, submittedAt: 1 });
 activitySchema.index({ participantId: 1, cohortId: 1, status: 1 });

@@ -6,6 +6,7 @@ import {
 } from '../../domain/enrollment.js';
 import { MAX_STAGES, STAGE_NUMBERS, STAGE_STATUSES, type StageNumber, type StageStatus } from '../../domain/stage.js';
 import { ObjectId, idString, optionalIdString, orUndefined, schemaOptions, type ObjectIdType } from './common.js';
+import { COLLECTION_NAMES } from './collections.js';
 
 export interface StageProgressDoc {
   stage: StageNumber;
@@ -73,7 +74,7 @@ const enrollmentSchema = new Schema<EnrollmentDoc>(
     stageOverrides: { type: [stageOverrideSchema], default: undefined },
     joinedAt: { type: Date, required: true },
   },
-  schemaOptions('enrollments'),
+  schemaOptions(COLLECTION_NAMES.enrollments),
 );
 enrollmentSchema.index({ participantId: 1, cohortId: 1 }, { unique: true });
 enrollmentSchema.index({ cohortId: 1, status: 1 });

@@ -8,6 +8,7 @@ import {
 } from '../../domain/participant.js';
 import { E164_PATTERN } from '../../domain/phone.js';
 import { idString, localeField, orUndefined, schemaOptions, text, type ObjectIdType } from './common.js';
+import { COLLECTION_NAMES } from './collections.js';
 
 export interface ParticipantDoc {
   _id: ObjectIdType;
@@ -67,7 +68,7 @@ const participantSchema = new Schema<ParticipantDoc>(
     anonymisedAt: Date,
     unreachable: { telegram: Date, whatsapp: Date, max: Date },
   },
-  schemaOptions('participants'),
+  schemaOptions(COLLECTION_NAMES.participants),
 );
 // One person per identity on each channel; sparse because most people have only one of them.
 participantSchema.index({ telegramId: 1 }, { unique: true, sparse: true });
