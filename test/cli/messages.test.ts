@@ -43,7 +43,7 @@ function englishWords(text: string): string[] {
     .replace(/\S+\.(yaml|csv|json|ts)\b/g, '')
     .replace(/\S*\/\S*/g, '')
     // Command names and the option values staff type.
-    .replace(/\b(participants|questionnaire|whatsapp|export|stats|report|schedule|store|stage|config|help|completed|failed)\b/g, '')
+    .replace(/\b(participants|questionnaire|whatsapp|export|stats|report|schedule|store|stage|config|help|completed|failed|responses|activities)\b/g, '')
     .replace(/\b(UTF|Windows|Excel|LibreOffice|Google)\b/g, '');
   return stripped.match(/\b[A-Za-z]{3,}\b/g) ?? [];
 }

@@ -4,10 +4,9 @@ import { parseCommandArgs } from '../args.js';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '../../config.js';
-import { EXPORT_FORMATS, exportErrorText, type ExportFormat } from '../../monitoring/index.js';
+import { EXPORT_FORMATS, EXPORT_SUBJECTS, exportErrorText, type ExportFormat, type ExportSubject } from '../../monitoring/index.js';
 import { processOutput, userPath, type Output } from './cohort.js';
 import { cliScope, FILTER_HELP, FILTER_OPTIONS, withMonitoring } from './monitoring-common.js';
-import { EXPORT_SUBJECTS, type ExportSubject } from '../../monitoring/year-export.js';
 
 const USAGE = `Использование: npm run cli -- export [--what responses|activities|participants] --format xlsx|csv|json [--out ФАЙЛ] [параметры]
   --what responses         ответы на анкеты (по умолчанию): каждый вопрос — столбец; XLSX — лист на анкету и лист «Сводка»
