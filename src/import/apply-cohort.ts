@@ -8,7 +8,7 @@ import type { CohortInput, Repositories } from '../domain/repositories.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { localDate } from '../domain/calendar.js';
 import type { CohortFile } from './cohort-file.js';
-import { startOfLocalDay } from './dates.js';
+import { startOfLocalDay } from '../domain/sending-window.js';
 import { foldWord, quote, type ImportProblem } from './fields.js';
 import { listUpdates, planPeople, writePeople, type PersonAction, type PersonPlan, type PersonUpdate } from './resolve-people.js';
 

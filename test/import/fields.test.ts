@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildJoinLinks } from '../../src/import/join-links.js';
 import { deriveCohortCode, COHORT_CODE_ALPHABET } from '../../src/import/cohort-code.js';
-import { startOfLocalDay } from '../../src/import/dates.js';
+import { startOfLocalDay } from '../../src/domain/sending-window.js';
 import { localDate } from '../../src/domain/calendar.js';
 import {
   defaultCountryFor,
