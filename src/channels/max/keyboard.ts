@@ -5,39 +5,17 @@ import type { Button, CallbackButton, InlineKeyboardAttachmentRequest } from '@m
 import { BACK, SKIP } from '../../engine/engine.js';
 import type { OutboundMessage } from '../../engine/events.js';
 import { t } from '../../i18n/index.js';
+import { CHECKED, UNCHECKED, decodeButtonAction, encodeButtonAction, type ButtonAction } from '../button-action.js';
 
 type Prompt = Extract<OutboundMessage, { kind: 'prompt' }>;
 export type Rows = Button[][];
 
-/** What a button press means. The payload is "<ref>|<action>|<option id>". */
-export type ButtonAction =
-  | { kind: 'choose'; ref: string; optionId: string }
-  | { kind: 'toggle'; ref: string; optionId: string }
-  | { kind: 'rank'; ref: string; optionId: string }
-  | { kind: 'done'; ref: string }
-  | { kind: 'back'; ref: string }
-  | { kind: 'skip'; ref: string };
+export { CHECKED, UNCHECKED, type ButtonAction } from '../button-action.js';
 
-const CODES = { choose: 'c', toggle: 't', rank: 'r', done: 'd', back: 'b', skip: 's' } as const;
-const KINDS = Object.fromEntries(Object.entries(CODES).map(([k, v]) => [v, k])) as Record<string, ButtonAction['kind']>;
-
-export const CHECKED = '☑ ';
-export const UNCHECKED = '☐ ';
 const RANK_PREFIX = /^(\d+)\. /;
 
-export function encode(action: ButtonAction): string {
-  return `${action.ref}|${CODES[action.kind]}|${'optionId' in action ? action.optionId : ''}`;
-}
-
-export function decode(payload: string | undefined): ButtonAction | undefined {
-  const m = /^(\d{1,12})\|([a-z])\|([A-Za-z0-9_-]{0,40})$/.exec(payload ?? '');
-  if (!m) return undefined;
-  const kind = KINDS[m[2]!];
-  const [ref, optionId] = [m[1]!, m[3]!];
-  if (!kind) return undefined;
-  if (kind === 'choose' || kind === 'toggle' || kind === 'rank') return optionId ? { kind, ref, optionId } : undefined;
-  return { kind, ref };
-}
+export const encode = encodeButtonAction;
+export const decode = decodeButtonAction;
 
 const callback = (text: string, action: ButtonAction): CallbackButton => ({ type: 'callback', text, payload: encode(action) });
 
