@@ -15,6 +15,8 @@ import type { Logger } from './logger.js';
 import { createMonitoring, monitoringRoutes } from './monitoring/index.js';
 import { halfYearReportSource } from './monitoring/report-source.js';
 import { createScheduler, type Scheduler } from './scheduler/agenda.js';
+import { createLinkChecker } from './links/check.js';
+import { createLinkCheckService } from './scheduler/link-checks.js';
 import { createPostCourseScheduler } from './scheduler/post-course.js';
 import { scheduleSampleInvitations } from './scheduler/sample-invitations.js';
 import { scheduleConsultationEscalation } from './scheduler/consultation-escalation.js';
@@ -84,6 +86,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
       privacyPolicyVersion: config.privacy.policyVersion,
       staleClaimMs: 60_000,
       demoChannels: modules.filter((m) => m.demo).map((m) => m.name),
+      channelTitles: Object.fromEntries(modules.map((m) => [m.name, m.title ?? m.name])),
     },
   });
   logger.info({ flows: content.flows.all().length, questionnaires: content.questionnaires.latest().length }, 'content loaded');
@@ -92,7 +95,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   const scheduler = createScheduler({ db, logger: logger.child({ component: 'scheduler' }) });
   await scheduler.start();
 
-  const monitoring = createMonitoring({ store, catalog: content.questionnaires });
+  const monitoring = createMonitoring({ store, catalog: content.questionnaires, supportModels: content.models });
 
   // Channels: every registered one the configuration enables, built alike; each adds its sender
   // to the dispatcher, which delivers the engine's answers and notices.
@@ -104,7 +107,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     engine,
     dispatcher: () => dispatcher,
     repos: store.repositories,
-    store,
+    db,
     scheduler,
     monitoring,
     broadcasts,
@@ -121,6 +124,14 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     logger: logger.child({ component: 'post-course' }),
   });
   await postCourse.start();
+  await createLinkCheckService({
+    scheduler,
+    repos: store.repositories,
+    engine,
+    dispatcher,
+    checker: createLinkChecker({ allowPrivate: config.links.allowPrivate, timeoutMs: config.links.timeoutMs }),
+    logger: logger.child({ component: 'links' }),
+  }).start();
   await scheduleSampleInvitations(scheduler, {
     samples: monitoring,
     repos: store.repositories,
@@ -161,7 +172,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
         });
         return { status: report.status === 'ok' ? 200 : 503, body: report };
       },
-      ...monitoringRoutes({ monitoring, store, catalog: content.questionnaires, apiToken: config.api.token, logger: logger.child({ component: 'api' }) }),
+      ...monitoringRoutes({ monitoring, apiToken: config.api.token, logger: logger.child({ component: 'api' }) }),
       ...(demo ? sandboxRoutes({ repos: store.repositories, demo, defaultLocale: config.defaultLocale }) : {}),
     },
     rawRoutes: Object.assign({}, ...channels.map((c) => c.routes?.() ?? {})) as Record<string, RawHttpHandler>,

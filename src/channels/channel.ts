@@ -21,6 +21,7 @@
  * 5. Tests: a driver in test/channels/shared/ (see driver.ts); the shared journey suite refuses to
  *    pass while a registered channel has none. test/channels/fake/ is the smallest complete channel.
  */
+import type { Db } from 'mongodb';
 import type { Config } from '../config.js';
 import type { BroadcastService } from '../delivery/broadcasts.js';
 import type { Dispatcher } from '../delivery/dispatcher.js';
@@ -33,7 +34,6 @@ import type { RawRouteHandler } from '../http/server.js';
 import type { Logger } from '../logger.js';
 import type { Monitoring } from '../monitoring/index.js';
 import type { Scheduler } from '../scheduler/agenda.js';
-import type { Store } from '../store/index.js';
 
 /** What the engine's messages can look like here. */
 export interface ChannelCapabilities {
@@ -52,8 +52,11 @@ export interface ChannelContext {
   /** Filled in once every channel is built: the dispatcher needs all their senders first. */
   dispatcher: () => Dispatcher;
   repos: Repositories;
-  /** The store, for the storage a channel keeps of its own (e.g. WhatsApp's outbox and session). */
-  store: Store;
+  /**
+   * The store's database, for the storage a channel keeps of its own (WhatsApp's outbox and login
+   * session); everything else goes through `repos`.
+   */
+  db: Db;
   scheduler: Scheduler;
   monitoring: Monitoring;
   /** Curators' broadcasts: what is sent, to whom, and the delivery report. */
@@ -83,6 +86,8 @@ export interface ChannelModule {
   readonly name: Channel;
   /** Talks only to demo cohorts (the sandbox's web chat): see EngineSettings.demoChannels. */
   readonly demo?: boolean;
+  /** As people know it ("WhatsApp"), e.g. in "this account now works on WhatsApp too"; else `name`. */
+  readonly title?: string;
   /** Undefined when the configuration enables the channel; otherwise which setting would. */
   disabledHint(config: Config): string | undefined;
   create(ctx: ChannelContext): RunningChannel;

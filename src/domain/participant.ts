@@ -68,6 +68,11 @@ export interface Participant {
   locale: Locale;
   consent?: Consent;
   isStaff: boolean;
+  /**
+   * A code this person asked for (/link) to use this account on another messenger; only its hash
+   * is kept, and only until it expires or is used.
+   */
+  linkCode?: { hash: string; expiresAt: Date };
   /** /stop: no reminders; the teacher still gets what they ask for. */
   remindersOptedOutAt?: Date;
   /** "Delete my data": personal fields are gone, the anonymous record stays for aggregates. */
@@ -81,6 +86,7 @@ export const PERSONAL_FIELDS = [
   'fullName',
   'phone',
   'addresses',
+  'linkCode',
   'organisation',
   'position',
 ] as const satisfies readonly (keyof Participant)[];

@@ -1,6 +1,6 @@
 // The persistence ports the engine, scheduler and monitoring depend on. Implemented in src/store
 // with mongoose; the contract tests in test/store run every implementation against them.
-import type { Activity, ActivityLevel, ActivityReview, ActivityStatus, ActivityType } from './activity.js';
+import type { Activity, ActivityLink, ActivityLevel, ActivityReview, ActivityStatus, ActivityType, LinkStatus } from './activity.js';
 import type { AuditEvent } from './audit.js';
 import type { Broadcast, Delivery, DeliveryStatus } from './broadcast.js';
 import type { Channel } from './channel.js';
@@ -12,6 +12,7 @@ import type { ChannelAddress, Participant } from './participant.js';
 import type { Programme } from './programme.js';
 import type { Answer, Response } from './response.js';
 import type { Result } from './result.js';
+import type { SampleRepository } from './sample.js';
 import type { ScheduledSend, SendKey, SendStatus } from './scheduled-send.js';
 import type { SendingWindow } from './sending-window.js';
 import type { StageNumber, StagePlan, StageStatus } from './stage.js';
@@ -91,6 +92,9 @@ export interface ParticipantRepository {
   findByAddress(channel: Channel, id: string): Promise<Participant | undefined>;
   /** The centre's staff (isStaff), e.g. to be told when a channel breaks down. */
   listStaff(): Promise<Participant[]>;
+  /** The person who asked for a link code with this hash (expired or not: the caller checks). */
+  findByLinkCode(hash: string): Promise<Participant | undefined>;
+  setLinkCode(id: string, linkCode: { hash: string; expiresAt: Date } | null): Promise<Participant | undefined>;
   findByPhone(phoneE164: string): Promise<Participant | undefined>;
   /** By username on a channel ("@" and case ignored). */
   findByUsername(channel: Channel, username: string): Promise<Participant | undefined>;
@@ -158,6 +162,14 @@ export interface ActivityInput {
   submittedAt: Date;
 }
 
+export interface LinkCheckRecord {
+  url: string;
+  checkedAt: Date;
+  reachable: boolean;
+  status: LinkStatus;
+  httpStatus?: number;
+}
+
 export type ReviewError = { kind: 'not_found' } | { kind: 'not_awaiting_review'; status: ActivityStatus };
 
 export interface ActivityRepository {
@@ -166,6 +178,15 @@ export interface ActivityRepository {
   listByParticipant(participantId: string, cohortId?: string): Promise<Activity[]>;
   listByCohort(cohortId: string, status?: ActivityStatus): Promise<Activity[]>;
   countAccepted(participantId: string, cohortId: string): Promise<number>;
+  /** Activities of the cohort with a link never checked or last checked before `cutoff`. */
+  listWithLinksDue(cohortId: string, cutoff: Date): Promise<Activity[]>;
+  /**
+   * Stores a link check on every link of the activity with that URL and counts failures in a row;
+   * the link as it now stands, or undefined when the activity or link is gone (resubmitted meanwhile).
+   */
+  recordLinkCheck(activityId: string, check: LinkCheckRecord): Promise<ActivityLink | undefined>;
+  /** Puts `newUrl` in place of `oldUrl` (unchecked again); undefined when that link is no longer there. */
+  replaceLink(activityId: string, oldUrl: string, newUrl: string): Promise<Activity | undefined>;
   /** Only a submitted activity can be reviewed: two curators cannot both decide. */
   review(id: string, review: ActivityReview): Promise<Result<Activity, ReviewError>>;
   /** Only a returned activity can be resubmitted; it goes back to review. */
@@ -211,7 +232,8 @@ export interface BroadcastRepository {
   findById(id: string): Promise<Broadcast | undefined>;
   /** Moves a draft to sending with its recipient list; a second call does nothing. */
   startSending(id: string, deliveries: readonly Omit<Delivery, 'status' | 'at' | 'reason'>[]): Promise<Broadcast | undefined>;
-  recordDelivery(id: string, channel: Channel, chatId: string, outcome: { status: DeliveryStatus; reason?: string; at: Date }): Promise<Broadcast | undefined>;
+  /** Records one delivery's outcome; returns nothing, so its cost does not grow with the broadcast. */
+  recordDelivery(id: string, channel: Channel, chatId: string, outcome: { status: DeliveryStatus; reason?: string; at: Date }): Promise<void>;
   finish(id: string, at: Date): Promise<Broadcast | undefined>;
   listByCohort(cohortId: string, limit?: number): Promise<Broadcast[]>;
   /** Broadcasts a restart interrupted while sending. */
@@ -264,5 +286,6 @@ export interface Repositories {
   broadcasts: BroadcastRepository;
   audit: AuditRepository;
   scheduledSends: ScheduledSendRepository;
+  samples: SampleRepository;
   erasure: ErasureRepository;
 }

@@ -2,6 +2,7 @@
 import type { Channel } from '../domain/channel.js';
 import type { Cohort } from '../domain/cohort.js';
 import type { Locale } from '../domain/locale.js';
+import type { SupportModelCatalog } from '../support-models/load.js';
 import type { Participant } from '../domain/participant.js';
 import type { Repositories } from '../domain/repositories.js';
 import type { Role } from '../domain/roles.js';
@@ -27,6 +28,8 @@ export interface EngineSettings {
    * demo cohort, and nobody else can join one, so demo and real data never mix.
    */
   demoChannels?: readonly Channel[];
+  /** How a channel is called to people ("WhatsApp" for "whatsapp"); the name itself otherwise. */
+  channelTitles?: Readonly<Record<string, string>>;
 }
 
 export interface Services {
@@ -34,6 +37,8 @@ export interface Services {
   sessions: SessionStore;
   questionnaires: QuestionnaireCatalog;
   flows: FlowCatalog;
+  /** Support models: their ratings are shown when a rated questionnaire is finished. */
+  models?: SupportModelCatalog;
   now: () => Date;
   logger: Logger;
   settings: EngineSettings;
@@ -66,7 +71,7 @@ export interface ShownOption extends PromptOption {
 }
 
 /** An action's outcome picks the next step through the flow's `on:` map. */
-export type Action = (turn: Turn, run: FlowRun) => Promise<string | void>;
+export type Action = (turn: Turn, run: FlowRun) => Promise<string | undefined>;
 export type OptionSource = (turn: Turn, run: FlowRun) => Promise<ShownOption[]>;
 export type Check = (
   turn: Turn,

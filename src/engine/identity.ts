@@ -3,7 +3,7 @@
 // names a channel: each channel's adapter says in the InboundEvent what its ids carry (a phone for
 // WhatsApp, a username for Telegram or Max), and every address has the same shape.
 import type { Channel } from '../domain/channel.js';
-import type { Participant } from '../domain/participant.js';
+import type { ChannelAddress, Participant } from '../domain/participant.js';
 import { toE164 } from '../domain/phone.js';
 import type { Repositories } from '../domain/repositories.js';
 import type { InboundEvent } from './events.js';
@@ -13,16 +13,24 @@ export function chatsOf(p: Participant): { channel: Channel; chatId: string }[] 
   return p.addresses.flatMap((a) => (a.id !== undefined && !a.unreachableSince ? [{ channel: a.channel, chatId: a.id }] : []));
 }
 
+/** What a new participant (or a /link) takes from the event that brought them: their address and phone. */
+export function identityOf(event: InboundEvent): { address: Omit<ChannelAddress, 'unreachableSince'>; phone?: string } {
+  const phone = event.from.phone ? toE164(event.from.phone) : undefined;
+  return {
+    address: { channel: event.channel, id: event.from.id, ...(event.from.username ? { username: event.from.username } : {}) },
+    ...(phone ? { phone } : {}),
+  };
+}
+
 export async function identify(repos: Repositories, event: InboundEvent): Promise<Participant | undefined> {
   const people = repos.participants;
   const known = await people.findByAddress(event.channel, event.from.id);
   if (known) return known;
-  const phone = event.from.phone ? toE164(event.from.phone) : undefined;
+  const { address, phone } = identityOf(event);
   const byPhone = phone ? await people.findByPhone(phone) : undefined;
-  const imported = byPhone ?? (event.from.username ? await people.findByUsername(event.channel, event.from.username) : undefined);
+  const imported = byPhone ?? (address.username ? await people.findByUsername(event.channel, address.username) : undefined);
   // Someone already talking to the bot here from another account is not taken over.
   if (!imported || imported.addresses.some((a) => a.channel === event.channel && a.id !== undefined)) return undefined;
-  const address = { channel: event.channel, id: event.from.id, ...(event.from.username ? { username: event.from.username } : {}) };
   const linked = await people.linkAddress(imported.id, address);
   return linked?.ok ? linked.value : undefined;
 }

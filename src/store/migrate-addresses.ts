@@ -1,11 +1,11 @@
 // Participants written before channel addresses existed kept one field per channel (telegramId,
-// telegramUsername, whatsappId, unreachable.{telegram,whatsapp}). They are rewritten once at
+// telegramUsername, whatsappId, maxId, unreachable.{telegram,whatsapp,max}). They are rewritten once at
 // start-up into `addresses` + `urns`, so lookups by address find them; toParticipant also reads the
 // old fields, so a document the migration has not reached yet still loads right.
 import type { Model } from 'mongoose';
 import { addressesOf, urnsOf, type LegacyParticipantFields, type ParticipantDoc } from './models/participant.js';
 
-const LEGACY = ['telegramId', 'telegramUsername', 'whatsappId', 'unreachable'] as const;
+const LEGACY = ['telegramId', 'telegramUsername', 'whatsappId', 'maxId', 'unreachable'] as const;
 
 /** Rewrites every participant that still has an old per-channel field; returns how many. */
 export async function migrateParticipantAddresses(model: Model<ParticipantDoc>): Promise<number> {

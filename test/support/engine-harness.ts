@@ -26,6 +26,7 @@ export function content(): Content {
     if (errors.length > 0) throw new Error(`content errors:\n${errors.join('\n')}`);
     cachedContent = {
       flows: loaded.content.flows,
+      models: loaded.content.models,
       questionnaires: createCatalog([...loaded.content.questionnaires.all(), ...fixtures.catalog.all()]),
     };
   }
@@ -38,6 +39,8 @@ export const testSettings: EngineSettings = {
   privacyPolicyUrl: 'https://centre.example/privacy',
   privacyPolicyVersion: 'test-1',
   staleClaimMs: 60_000,
+  // As the composition root takes them from the registered channels' modules.
+  channelTitles: { telegram: 'Telegram', whatsapp: 'WhatsApp', max: 'Max' },
 };
 
 export class Clock {
@@ -55,7 +58,9 @@ function render(message: OutboundMessage): string {
   if (message.kind === 'text') return message.text;
   const lines = [message.text];
   if (message.hint) lines.push(`  (${message.hint})`);
-  message.options.forEach((o, i) => lines.push(`  [${i + 1}] ${o.label}`));
+  message.options.forEach((o, i) => {
+    lines.push(`  [${i + 1}] ${o.label}`);
+  });
   const extras = [
     message.multiple ? `выбор ${message.multiple.min}–${message.multiple.max}` : '',
     message.ranking ? `порядок из ${message.ranking.count}` : '',
@@ -128,7 +133,7 @@ export class Harness {
         if (target) target.received(message);
       } else {
         const p = await this.store.repositories.participants.findById(o.to.participantId);
-        const actor = this.actors.find((a) => p && p.addresses.some((address) => address.id === a.id));
+        const actor = this.actors.find((a) => p?.addresses.some((address) => address.id === a.id));
         // Someone who never wrote to the bot has no chat: shown by name, since ids change every run.
         const who = actor?.name ?? `${p?.fullName ?? '?'}, без чата`;
         this.lines.push(`< ${who} (уведомление): ${render(message).replace(/\n/g, '\n  ')}`);
@@ -175,7 +180,7 @@ export class Actor {
 
   lastPrompt(): Extract<OutboundMessage, { kind: 'prompt' }> {
     const prompt = [...this.inbox].reverse().find((m) => m.kind === 'prompt');
-    if (!prompt || prompt.kind !== 'prompt') throw new Error(`${this.name} has no prompt`);
+    if (prompt?.kind !== 'prompt') throw new Error(`${this.name} has no prompt`);
     return prompt;
   }
 

@@ -1,6 +1,6 @@
 import type { Repositories } from '../../src/domain/repositories.js';
 import type { Cohort } from '../../src/domain/cohort.js';
-import type { Participant } from '../../src/domain/participant.js';
+import { idOn, type Participant } from '../../src/domain/participant.js';
 import type { Programme } from '../../src/domain/programme.js';
 
 let sequence = 0;
@@ -47,4 +47,11 @@ export async function aCohort(repos: Repositories, overrides: Partial<Parameters
     ...overrides,
   });
   return cohort;
+}
+
+/** The participant's Telegram chat id (every `aParticipant` has one unless told otherwise). */
+export function tg(p: Pick<Participant, 'addresses'>): string {
+  const id = idOn(p, 'telegram');
+  if (id === undefined) throw new Error('the participant has no Telegram address');
+  return id;
 }

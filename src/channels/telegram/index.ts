@@ -169,6 +169,7 @@ const TELEGRAM_CAPABILITIES = { buttons: true, maxTextLength: TELEGRAM_TEXT_LIMI
 /** Telegram as one of the registered channels (channels/registry.ts): on when TELEGRAM_BOT_TOKEN is set. */
 export const telegramChannel: ChannelModule = {
   name: 'telegram',
+  title: 'Telegram',
   disabledHint: (config) => (config.telegram.botToken ? undefined : 'set TELEGRAM_BOT_TOKEN (from @BotFather) to enable Telegram'),
   create(ctx) {
     const { config, logger } = ctx;

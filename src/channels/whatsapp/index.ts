@@ -15,7 +15,7 @@ import { t, type MessageKey } from '../../i18n/index.js';
 import type { Logger } from '../../logger.js';
 import { createWhatsappAdapter } from './adapter.js';
 import { CREATE_GROUP_JOB, createCohortGroup, describeCreation, type CreateGroupJobData, type GroupCreation } from './groups.js';
-import { createOutbox, DEFAULT_PACE, type Outbox, type OutboxStats, type PaceSettings } from './outbox.js';
+import { createOutbox, type Outbox, type OutboxStats, type PaceSettings } from './outbox.js';
 import { isPersonId, type WhatsappPort } from './port.js';
 import { qrForTerminal, qrHttpHandler } from './qr.js';
 import { chatsOf } from '../../engine/identity.js';
@@ -348,10 +348,10 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
 /** WhatsApp as one of the registered channels (channels/registry.ts): on when WHATSAPP_ENABLED=true. */
 export const whatsappChannel: ChannelModule = {
   name: 'whatsapp',
+  title: 'WhatsApp',
   disabledHint: (config) => (config.whatsapp.enabled ? undefined : 'set WHATSAPP_ENABLED=true (and CHROME_PATH) to enable WhatsApp'),
   create(ctx) {
-    const db = ctx.store.connection.db;
-    if (!db) throw new Error('store connection has no database handle');
+    const db = ctx.db;
     const channel = createWhatsappChannel({
       settings: whatsappSettings(ctx.config),
       engine: ctx.engine,

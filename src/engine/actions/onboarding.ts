@@ -1,6 +1,6 @@
 import type { Locale } from '../../domain/locale.js';
 import { LOCALES } from '../../domain/locale.js';
-import { toE164 } from '../../domain/phone.js';
+import { identityOf } from '../identity.js';
 import { translator } from '../../i18n/index.js';
 import type { FlowHandlers } from '../context.js';
 import { me, optionalText, text, useCohort } from './common.js';
@@ -72,12 +72,8 @@ export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> =
         });
         return 'created';
       }
-      const phone = event.from.phone ? toE164(event.from.phone) : undefined;
-      const identity = {
-        addresses: [{ channel: event.channel, id: event.from.id, ...(event.from.username ? { username: event.from.username } : {}) }],
-        ...(phone ? { phone } : {}),
-      };
-      const created = await services.repos.participants.create({ ...identity, locale: turn.session.locale });
+      const { address, phone } = identityOf(event);
+      const created = await services.repos.participants.create({ addresses: [address], ...(phone ? { phone } : {}), locale: turn.session.locale });
       if (!created.ok) return 'conflict';
       const now = services.now();
       const withConsent = await services.repos.participants.recordConsent(created.value.id, services.settings.privacyPolicyVersion, now);

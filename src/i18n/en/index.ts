@@ -1,5 +1,6 @@
 import type { CatalogLike } from '../catalog.js';
 import type { ru } from '../ru/index.js';
+import { cli } from './cli.js';
 import { common } from './common.js';
 import { keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage } from './flows.js';
 import { monitoring } from './monitoring.js';
@@ -7,5 +8,6 @@ import { scheduler } from './scheduler.js';
 import { validation } from './validation.js';
 import { sandbox } from './sandbox.js';
 import { whatsapp } from './whatsapp.js';
+import { links } from './links.js';
 
-export const en: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, monitoring, scheduler, whatsapp, sandbox };
+export const en: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, monitoring, scheduler, whatsapp, links, cli, sandbox };

@@ -11,6 +11,7 @@ import {
 } from '../../domain/participant.js';
 import { E164_PATTERN } from '../../domain/phone.js';
 import { idString, localeField, orUndefined, schemaOptions, text, type ObjectIdType } from './common.js';
+import { COLLECTION_NAMES } from './collections.js';
 
 export interface ParticipantDoc {
   _id: ObjectIdType;
@@ -19,6 +20,7 @@ export interface ParticipantDoc {
   addresses?: AddressDoc[] | null;
   /** `channel:id` of each address with an id: the unique index that keeps an address to one person. */
   urns?: string[] | null;
+  linkCode?: { hash: string; expiresAt: Date } | null;
   organisation?: string | null;
   region?: string | null;
   district?: string | null;
@@ -46,7 +48,9 @@ export interface LegacyParticipantFields {
   telegramId?: number | null;
   telegramUsername?: string | null;
   whatsappId?: string | null;
-  unreachable?: { telegram?: Date | null; whatsapp?: Date | null } | null;
+  /** Max's user_id, a number then. */
+  maxId?: number | null;
+  unreachable?: { telegram?: Date | null; whatsapp?: Date | null; max?: Date | null } | null;
 }
 
 const addressSchema = new Schema<AddressDoc>(
@@ -77,6 +81,10 @@ const participantSchema = new Schema<ParticipantDoc>(
     // No default: an empty array would be indexed as one shared "undefined" key by the unique index.
     addresses: { type: [addressSchema], default: undefined },
     urns: { type: [String], default: undefined },
+    linkCode: {
+      type: new Schema({ hash: { type: String, required: true }, expiresAt: { type: Date, required: true } }, { _id: false }),
+      required: false,
+    },
     organisation: text(500),
     region: text(200),
     district: text(200),
@@ -89,10 +97,11 @@ const participantSchema = new Schema<ParticipantDoc>(
     remindersOptedOutAt: Date,
     anonymisedAt: Date,
   },
-  schemaOptions('participants'),
+  schemaOptions(COLLECTION_NAMES.participants),
 );
 // One person per address on each channel and per phone; sparse because not everyone has them.
 participantSchema.index({ urns: 1 }, { unique: true, sparse: true });
+participantSchema.index({ 'linkCode.hash': 1 }, { sparse: true });
 participantSchema.index({ phone: 1 }, { unique: true, sparse: true });
 participantSchema.index({ 'addresses.username': 1 });
 // Monitoring breakdowns and stratified sampling.
@@ -128,6 +137,9 @@ export function addressesOf(doc: ParticipantDoc & LegacyParticipantFields): Chan
   if (!has('whatsapp') && doc.whatsappId) {
     out.push({ channel: 'whatsapp', id: doc.whatsappId, ...(doc.unreachable?.whatsapp ? { unreachableSince: doc.unreachable.whatsapp } : {}) });
   }
+  if (!has('max') && typeof doc.maxId === 'number') {
+    out.push({ channel: 'max', id: String(doc.maxId), ...(doc.unreachable?.max ? { unreachableSince: doc.unreachable.max } : {}) });
+  }
   return out;
 }
 
@@ -137,6 +149,7 @@ export function toParticipant(doc: ParticipantDoc): Participant {
     fullName: orUndefined(doc.fullName),
     phone: orUndefined(doc.phone),
     addresses: addressesOf(doc),
+    linkCode: doc.linkCode ? { hash: doc.linkCode.hash, expiresAt: doc.linkCode.expiresAt } : undefined,
     organisation: orUndefined(doc.organisation),
     region: orUndefined(doc.region),
     district: orUndefined(doc.district),

@@ -2,6 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { Programme } from '../../domain/programme.js';
 import { idString, orUndefined, schemaOptions, text, type ObjectIdType } from './common.js';
 import { stagePlanSchema, toStagePlan, type StagePlanDoc } from './stage-plan.js';
+import { COLLECTION_NAMES } from './collections.js';
 
 export interface ProgrammeDoc {
   _id: ObjectIdType;
@@ -24,7 +25,7 @@ const programmeSchema = new Schema<ProgrammeDoc>(
     stagePlan: { type: stagePlanSchema, required: false },
     demo: { type: Boolean, required: false },
   },
-  schemaOptions('programmes'),
+  schemaOptions(COLLECTION_NAMES.programmes),
 );
 programmeSchema.index({ code: 1 }, { unique: true });
 programmeSchema.index({ direction: 1 });

@@ -10,6 +10,7 @@ import { createEnrollmentRepository } from './enrollments.js';
 import { createParticipantRepository } from './participants.js';
 import { createProgrammeRepository } from './programmes.js';
 import { createResponseRepository } from './responses.js';
+import { createSampleRepository } from './samples.js';
 import { createScheduledSendRepository } from './scheduled-sends.js';
 
 export function createRepositories(models: Models): Repositories {
@@ -24,6 +25,7 @@ export function createRepositories(models: Models): Repositories {
     broadcasts: createBroadcastRepository(models.broadcast),
     audit: createAuditRepository(models.auditEvent),
     scheduledSends: createScheduledSendRepository(models.scheduledSend),
+    samples: createSampleRepository(models.sample),
     erasure: createErasureRepository(models),
   };
 }

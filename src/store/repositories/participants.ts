@@ -69,6 +69,8 @@ export function createParticipantRepository(model: Model<ParticipantDoc>): Parti
       const docs = await model.find({ isStaff: true, anonymisedAt: null }).lean<ParticipantDoc[]>();
       return docs.map(toParticipant);
     },
+    findByLinkCode: (hash) => findOne({ 'linkCode.hash': hash }),
+    setLinkCode: (id, linkCode) => update(id, linkCode ? { $set: { linkCode } } : { $unset: { linkCode: '' } }),
     findByPhone: (phone) => findOne({ phone }),
     findByUsername: (channel, username) =>
       findOne({ addresses: op({ $elemMatch: { channel, username: normaliseUsername(username) } }) }),

@@ -29,7 +29,7 @@ export async function fakeDriver(store: Store, engine: Engine, me = 'fake-user-1
     engine,
     dispatcher: () => dispatcher,
     repos: store.repositories,
-    store,
+    db,
     scheduler: createScheduler({ db, logger: silentLogger }),
     monitoring: createMonitoring({ store, catalog: content().questionnaires }),
     broadcasts: createBroadcastService({ repos: store.repositories, dispatcher, logger: silentLogger }),

@@ -1,5 +1,5 @@
-// One suite, every channel: the same journeys through each registered channel (Telegram's buttons,
-// WhatsApp's typed numbers) and through a fake fourth channel built from its own folder
+// One suite, every channel: the same journeys through each registered channel (Telegram's and Max's
+// buttons, WhatsApp's typed numbers) and through a fake fourth channel built from its own folder
 // (test/channels/fake), asserting the same texts. A registered channel without a driver fails here.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { t } from '../../../src/i18n/index.js';
@@ -11,6 +11,7 @@ import { makeEngine } from '../whatsapp/support/testbed.js';
 import { CHANNEL_MODULES } from '../../../src/channels/registry.js';
 import { fakeDriver } from '../fake/driver.js';
 import type { ChannelDriver } from './driver.js';
+import { maxDriver } from './max-driver.js';
 import { telegramDriver } from './telegram-driver.js';
 import { webchatDriver } from './webchat-driver.js';
 import { plain, whatsappDriver } from './whatsapp-driver.js';
@@ -24,6 +25,7 @@ const drivers: Record<string, OpenDriver> = {
   telegram: async (store, clock) => telegramDriver(store, makeEngine(store, clock)),
   whatsapp: async (store, clock) => whatsappDriver(store, makeEngine(store, clock)),
   webchat: async (store, clock) => webchatDriver(store, makeEngine(store, clock)),
+  max: async (store, clock) => maxDriver(store, makeEngine(store, clock)),
   fake: async (store, clock) => fakeDriver(store, makeEngine(store, clock)),
 };
 
