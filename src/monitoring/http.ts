@@ -147,11 +147,14 @@ export function monitoringRoutes(deps: MonitoringRoutesDeps): Record<string, Rou
       const year = Number(params.get('year'));
       const format = params.get('format') ?? 'md';
       if (format !== 'md' && format !== 'xlsx') return fail(400, 'bad_format', t(locale, 'monitoring.report_bad_format'));
+      // ?lang=ru|kk chooses the report's language; without it, the cohort's (Accept-Language is the caller's, not the document's).
+      const lang = params.get('lang');
       const report = await monitoring.halfYearReportFor({
         ...(cohort ? { cohort } : {}),
         ...(programme ? { programme } : {}),
         half: half as 1 | 2,
         year,
+        ...(lang === 'ru' || lang === 'kk' ? { locale: lang } : {}),
       });
       if (!report.ok) return reportFailure(report.error, locale, cohort ?? programme ?? '');
       if (format === 'xlsx') {

@@ -156,3 +156,26 @@ describe('npm run cli -- export before any answer', () => {
     }
   }, 240_000);
 });
+
+describe('npm run cli -- report in the cohort language, or as asked', () => {
+  it('writes a Kazakh report for the Kazakh sample cohort, a Russian one with --lang ru, whatever the CLI speaks', async () => {
+    await cli(['cohort', 'import', sampleCohortPath]);
+    const read = (dir: string) => readFileSync(join(dir, 'report.md'), 'utf8');
+    const own = join(workDir, 'report-own');
+    const run = await cli(['report', '--cohort', 'FG72-SPRING', '--half', '1', '--year', '2026', '--out', own]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('2026 жылдың бірінші жартыжылдығындағы курстан кейінгі сүйемелдеу туралы есеп');
+    expect(read(own)).toContain('## Негізгі көрсеткіштер');
+    expect(read(own)).not.toContain('Ключевые показатели');
+    const ru = join(workDir, 'report-ru');
+    expect((await cli(['report', '--cohort', 'FG72-SPRING', '--half', '1', '--year', '2026', '--lang', 'ru', '--out', ru])).code).toBe(0);
+    expect(read(ru)).toContain('## Ключевые показатели');
+    // The CLI in Kazakh does not change the document's language: the cohort's, unless --lang.
+    const kk = join(workDir, 'report-kk');
+    expect((await cli(['--lang', 'kk', 'report', '--cohort', 'FG72-SPRING', '--half', '1', '--year', '2026', '--lang', 'ru', '--out', kk])).code).toBe(0);
+    expect(read(kk)).toContain('## Ключевые показатели');
+    const bad = await cli(['report', '--cohort', 'FG72-SPRING', '--half', '1', '--year', '2026', '--lang', 'de']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--lang: ожидается ru или kk');
+  }, 300_000);
+});

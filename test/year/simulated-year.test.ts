@@ -144,7 +144,7 @@ describe('a simulated post-course year', () => {
     expect(md2).toContain('| Заполнено анкет (из положенных за период) | 0 из 8 (0 %) |');
     // Stages were decided in February 2026: at the end of September none had moved.
     expect(md2).toContain('| Завершили этап 1 (план мероприятий) | 0 (0 %) |');
-    expect(md2).toContain('| Завершили этап 2 (реализация плана) | 0 (0 %) |');
+    expect(md2).toContain('| Завершили этап 2 (реализация плана и публикация материалов) | 0 (0 %) |');
     // Accepted to date (21.03–30.09.2025): Борисова 1, Васильева 2, Григорьева 2 (10.05, 01.08) = 5; nobody has 3.
     expect(md2).toContain('| Принято мероприятий с начала года педагогов | 5 |');
     expect(md2).toContain('| Выполнили норму года (не менее 3 принятых) | 0 (0 %) |');
@@ -157,7 +157,7 @@ describe('a simulated post-course year', () => {
     expect(h2.value.year.activities.map((a) => a.activity.title)).toEqual([
       'Мастер-класс по смысловому чтению', 'Вебинар для коллег района', 'Семинар МО', 'Публикация в сборнике',
     ]);
-    expect(md2).toContain('| Васильева Елена | FG72-2025 | мастер-класс | школа | 15.06.2025 | Мастер-класс по смысловому чтению | https://school.example.kz/2 | принято |  |');
+    expect(md2).toContain('| Васильева Елена | FG72-2025 | Мастер-класс | Уровень организации (школа) | 15.06.2025 | Мастер-класс по смысловому чтению | https://school.example.kz/2 | принято |  |');
     // Non-responders: the two due questionnaires × four teachers.
     expect(h2.value.year.questionnaires.map((q) => [q.occasion, q.due, q.completed, q.missing.length])).toEqual([['stage-2', 4, 0, 4], ['impact-6m', 4, 0, 4]]);
 
@@ -171,7 +171,7 @@ describe('a simulated post-course year', () => {
     expect(md1).toContain('| Заполнено анкет (из положенных за период) | 0 из 4 (0 %) |');
     // Stage 1: Григорьева by hand; stage 2: Васильева and Григорьева reached three accepted.
     expect(md1).toContain('| Завершили этап 1 (план мероприятий) | 1 (25 %) |');
-    expect(md1).toContain('| Завершили этап 2 (реализация плана) | 2 (50 %) |');
+    expect(md1).toContain('| Завершили этап 2 (реализация плана и публикация материалов) | 2 (50 %) |');
     expect(md1).toContain('| Завершили этап 3 (представление результатов) | 0 (0 %) |');
     // To date: 0 + 1 + 3 + 4 = 8; norm met by Васильева and Григорьева.
     expect(md1).toContain('| Принято мероприятий с начала года педагогов | 8 |');
@@ -188,7 +188,7 @@ describe('a simulated post-course year', () => {
     expect(stage('Борисова Анна', 2)).toMatchObject({ status: 'in_progress', cause: 'rule:accepted-activities' });
     expect(stage('Васильева Елена', 2)).toMatchObject({ status: 'completed', cause: 'rule:accepted-activities' });
     expect(md1).toMatch(/\| Григорьева Ольга \| FG72-2025 \|  \| Ярославская область \| город \| завершён 10\.02\.2026 \(вручную\) \| завершён 10\.02\.2026 \| не начат \| 2 \| 4 \| 0 \| 0 \| 3 \| да \| 0 \| 0 \|/);
-    expect(md1).toContain('| Борисова Анна | FG72-2025 | открытый урок | школа | 05.11.2025 | Открытый урок по математике | https://school.example.kz/7 | на доработке | Нет ссылки на конспект урока |');
+    expect(md1).toContain('| Борисова Анна | FG72-2025 | Открытый урок (занятие) | Уровень организации (школа) | 05.11.2025 | Открытый урок по математике | https://school.example.kz/7 | на доработке | Нет ссылки на конспект урока |');
     expect(h1.value.year.activities).toHaveLength(4);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(h1.value.xlsx as unknown as ArrayBuffer);
