@@ -71,9 +71,9 @@ describe('the demo cohort', () => {
     const deps = { models: store.models, catalog: content().questionnaires, now: () => NOW };
     const scopeOf = async (raw: Record<string, string>) => {
       const input = parseFilterInput(raw);
-      if (!input.ok) throw new Error(input.error);
+      if (!input.ok) throw new Error(input.error.kind);
       const scope = await resolveScope(store.models, STAFF_ACCESS, input.value);
-      if (!scope.ok) throw new Error(scope.error);
+      if (!scope.ok) throw new Error(scope.error.kind);
       return scope.value;
     };
 
@@ -90,7 +90,7 @@ describe('the demo cohort', () => {
 
     // The real programme's half-year report: its one teacher.
     const programme = (await store.repositories.cohorts.findById(real.cohortId))!.programmeId;
-    const report = await buildHalfYearReport(deps, { programmeId: programme, half: 2, year: 2026 });
+    const report = await buildHalfYearReport({ ...deps, repos: store.repositories }, { programmeId: programme, half: 2, year: 2026 });
     if (!report.ok) throw new Error(report.error.kind);
     expect(report.value.aggregates.activities[0]).toMatchObject({ enrolled: 1, submitted: 1 });
     expect(report.value.markdown).not.toMatch(/Демо/);

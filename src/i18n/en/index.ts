@@ -9,5 +9,6 @@ import { validation } from './validation.js';
 import { sandbox } from './sandbox.js';
 import { whatsapp } from './whatsapp.js';
 import { links } from './links.js';
+import { report } from './report.js';
 
-export const en: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, monitoring, scheduler, whatsapp, links, cli, sandbox };
+export const en: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, monitoring, scheduler, whatsapp, links, cli, report, sandbox };

@@ -7,6 +7,7 @@ import { validation } from './validation.js';
 import { sandbox } from './sandbox.js';
 import { whatsapp } from './whatsapp.js';
 import { links } from './links.js';
+import { report } from './report.js';
 
 /** The reference catalog: its namespaces and keys define every other locale's. */
-export const ru = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, monitoring, scheduler, whatsapp, links, cli, sandbox };
+export const ru = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, monitoring, scheduler, whatsapp, links, cli, report, sandbox };

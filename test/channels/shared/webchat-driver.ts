@@ -68,7 +68,7 @@ export async function webchatDriver(store: Store, engine: Engine): Promise<Chann
     engine,
     dispatcher: () => dispatcher,
     repos: store.repositories,
-    store,
+    db,
     scheduler: createScheduler({ db, logger: silentLogger }),
     monitoring: createMonitoring({ store, catalog: content().questionnaires }),
     broadcasts: createBroadcastService({ repos: store.repositories, dispatcher, logger: silentLogger }),
