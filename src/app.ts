@@ -10,7 +10,7 @@ import { createDispatcher } from './delivery/dispatcher.js';
 import type { ChannelSender } from './delivery/ports.js';
 import { createSputnikEngine, loadContent, type Engine } from './engine/index.js';
 import { collectHealth } from './http/health.js';
-import { createHttpServer } from './http/server.js';
+import { createHttpServer, type RouteHandler } from './http/server.js';
 import type { Logger } from './logger.js';
 import { createMonitoring, monitoringRoutes } from './monitoring/index.js';
 import { halfYearReportSource } from './monitoring/report-source.js';
@@ -157,24 +157,29 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     if (status.state === 'disabled') logger.info({ channel, state: status.state }, status.hint ?? channel);
   }
 
+  const routes: Record<string, RouteHandler> = {
+    'GET /healthz': async () => {
+      const report = await collectHealth({
+        version: VERSION,
+        startedAt,
+        store: () => store.health(),
+        scheduler: () => scheduler.state(),
+        queue: () => postCourse.health(),
+        channels: channelHealth,
+      });
+      return { status: report.status === 'ok' ? 200 : 503, body: report };
+    },
+    ...monitoringRoutes({ monitoring, apiToken: config.api.token, logger: logger.child({ component: 'api' }) }),
+  };
+  // The sandbox page links to the staff console whenever this build serves one.
+  if (demo) {
+    const consoleUrl = Object.keys(routes).some((key) => key.startsWith('GET /console')) ? '/console' : undefined;
+    Object.assign(routes, sandboxRoutes({ repos: store.repositories, demo, defaultLocale: config.defaultLocale, ...(consoleUrl ? { consoleUrl } : {}) }));
+  }
   const http = createHttpServer({
     logger: logger.child({ component: 'http' }),
     maxBodyBytes: config.http.maxBodyBytes,
-    routes: {
-      'GET /healthz': async () => {
-        const report = await collectHealth({
-          version: VERSION,
-          startedAt,
-          store: () => store.health(),
-          scheduler: () => scheduler.state(),
-          queue: () => postCourse.health(),
-          channels: channelHealth,
-        });
-        return { status: report.status === 'ok' ? 200 : 503, body: report };
-      },
-      ...monitoringRoutes({ monitoring, apiToken: config.api.token, logger: logger.child({ component: 'api' }) }),
-      ...(demo ? sandboxRoutes({ repos: store.repositories, demo, defaultLocale: config.defaultLocale }) : {}),
-    },
+    routes,
     rawRoutes: Object.assign({}, ...channels.map((c) => c.routes?.() ?? {})) as Record<string, RawHttpHandler>,
   });
   const address = await http.listen(config.http.host, config.http.port);
