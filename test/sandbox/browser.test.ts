@@ -46,7 +46,7 @@ const botCount = (page: Page) => page.locator('.msg.bot').count();
 async function act(page: Page, work: () => Promise<void>): Promise<void> {
   const before = await botCount(page);
   await work();
-  await page.waitForFunction(`document.querySelectorAll('.msg.bot').length > ${before}`, undefined, { timeout: 60_000 });
+  await expect.poll(() => botCount(page), { timeout: 60_000 }).toBeGreaterThan(before);
   // The bot may write several messages in a row; let them all arrive.
   await page.waitForTimeout(300);
 }
@@ -169,7 +169,8 @@ describe('the sandbox in a browser', () => {
     const page = await browser.newPage();
     await page.goto(`${base}/sandbox?lang=en`);
     // A newcomer of its own: the first test's chats stay in the profile's storage.
-    await page.evaluate('localStorage.clear()');
+    // A function, not a string: the page's CSP forbids eval. No DOM types in this project's compiler settings.
+    await page.evaluate(() => (globalThis as unknown as { localStorage: { clear(): void } }).localStorage.clear());
     await page.reload();
     await expect.poll(() => page.locator('.msg.bot').count(), { timeout: 60_000 }).toBeGreaterThan(0);
     expect(await page.locator('h1').textContent()).toBe('Sputnik — sandbox');
