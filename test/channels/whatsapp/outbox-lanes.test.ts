@@ -1,6 +1,7 @@
 // The WhatsApp queue under pressure: replies in a lane of their own, a scan of the whole queue by
 // due time, a breaker when every send fails the same way, no message ever dropped, and staff told
 // on Telegram when WhatsApp breaks down. The clock is manual: nothing here waits for real.
+import { waitFor } from '../../support/wait.js';
 import { describe, expect, it } from 'vitest';
 import { BREAKER_THRESHOLD } from '../../../src/channels/whatsapp/outbox.js';
 import { runWhatsappCommand } from '../../../src/cli/commands/whatsapp.js';
@@ -134,7 +135,8 @@ describe('whatsapp breakdowns', () => {
     const { staff, curator } = await staffOnTelegram();
     await tb.bed.fake.disconnect('LOGOUT');
     await tb.bed.channel.idle();
-    await new Promise((r) => setTimeout(r, 50));
+    // The alerts go out in the background: waited for, not slept for (a loaded machine is slow).
+    await waitFor(async () => ([staff, curator].every((chat) => (telegram.get(chat) ?? []).length > 0) ? true : undefined));
     for (const chat of [staff, curator]) {
       const [alert] = telegram.get(chat) ?? [];
       expect(alert).toMatch(/^WhatsApp: бот вышел из аккаунта \(LOGOUT\)/);
@@ -143,7 +145,7 @@ describe('whatsapp breakdowns', () => {
     }
     await tb.bed.connect();
     await tb.bed.fake.disconnect('CONFLICT');
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(async () => (/аккаунт бота открыт в другом месте/.test(telegram.get(staff)?.at(-1) ?? '') ? true : undefined));
     expect(telegram.get(staff)?.at(-1)).toMatch(/^WhatsApp: аккаунт бота открыт в другом месте/);
   });
 });
