@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Db } from 'mongodb';
 import type WAWebJS from 'whatsapp-web.js';
 import type { Logger } from '../../logger.js';
-import type { CreatedGroup, MemberResult, PortEvents, SendResult, WhatsappPort } from './port.js';
+import type { CreatedGroup, MemberResult, PortEvents, PortSentMessage, SendResult, WhatsappPort } from './port.js';
 import { createGridFsSessionStore } from './session-store.js';
 import { endStaleBrowser } from './stale-browser.js';
 
@@ -154,6 +154,11 @@ export async function createWhatsappWebPort(options: WhatsappClientOptions): Pro
         const detail = (error as Error).message;
         return { ok: false, permanent: PERMANENT.test(detail), detail };
       }
+    },
+    async recentSent(chatId, limit): Promise<PortSentMessage[]> {
+      const chat = await current().getChatById(chatId);
+      const messages = await chat.fetchMessages({ limit, fromMe: true });
+      return messages.map((m) => ({ id: m.id._serialized, body: m.body ?? '', timestamp: m.timestamp }));
     },
     async createGroup(title, memberIds): Promise<CreatedGroup | string> {
       // Invitations to people whose privacy settings refuse being added are sent by Sputnik itself,

@@ -151,12 +151,14 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
     db: deps.db,
     account,
     send: (chatId, text) => currentPort().sendMessage(chatId, text),
+    recentSent: (chatId, limit) => currentPort().recentSent(chatId, limit),
     pace: settings.pace,
     timers,
     logger: logger.child({ component: 'whatsapp-outbox' }),
     ...(deps.random ? { random: deps.random } : {}),
     async onAlert(alert) {
       if (alert.kind === 'paused') await alertStaff('whatsapp.alert_paused', { detail: alert.detail.slice(0, 100), pending: alert.pending });
+      else if (alert.kind === 'unconfirmed') await alertStaff('whatsapp.alert_unconfirmed', { count: alert.count });
       else await alertStaff('whatsapp.alert_resumed');
     },
     async onUndeliverable(chatId) {

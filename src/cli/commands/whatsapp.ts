@@ -15,7 +15,8 @@ import { openCliStore, processOutput, type Output } from './cohort.js';
 
 const USAGE = `Использование: npm run cli -- whatsapp create-group --cohort КОД [--wait СЕКУНДЫ]
        npm run cli -- whatsapp failed
-  failed: сообщения, которые WhatsApp так и не принял после всех попыток; они хранятся с текстом.
+  failed: сообщения, которые WhatsApp так и не принял после всех попыток, и не подтверждённые после
+          перезапуска посреди отправки; они хранятся с текстом.
   Просит запущенного бота создать группу потока в WhatsApp: кураторы и тьюторы — участники,
   кураторы — администраторы; описание группы и ссылка-приглашение сохраняются в потоке. Тем, кого
   настройки приватности не дают добавить, бот отправит ссылку лично («приглашение ожидается»).
@@ -144,7 +145,8 @@ async function listFailed(store: Store, io: Output): Promise<number> {
   for (const m of failed) {
     const to = m.group ? `группа ${m.chatId}` : `+${m.chatId.replace(/@.*$/, '')}`;
     const preview = m.text.replace(/\s+/g, ' ').slice(0, 100);
-    io.out(`- ${m.createdAt.toISOString()} → ${to}, попыток: ${m.attempts}, ошибка: ${m.error}\n  «${preview}»\n`);
+    const why = m.unconfirmed ? 'не подтверждено: бот перезапустился во время отправки, повторно не отправлялось' : `попыток: ${m.attempts}, ошибка: ${m.error}`;
+    io.out(`- ${m.createdAt.toISOString()} → ${to}, ${why}\n  «${preview}»\n`);
   }
   return 0;
 }
