@@ -1,6 +1,6 @@
 // `npm run cli -- cohort import FILE`: creates or updates a cohort from a YAML or JSON file and
 // prints its code and join links. Also the CLI glue both import commands share.
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, commandHelp } from '../args.js';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Config } from '../../config.js';
@@ -201,12 +201,8 @@ export function formatCohortReport(outcome: CohortImportOutcome, config: Config)
   return `${lines.join('\n')}\n`;
 }
 
-const USAGE = `Использование: npm run cli -- cohort import ФАЙЛ.yaml|ФАЙЛ.json [--dry-run]
-  Создаёт или обновляет поток по файлу (образец: src/cli/samples/cohort.sample.yaml)
-  и печатает код потока и ссылки для слушателей. --dry-run: только проверить файл.
-`;
-
 export async function runCohortCommand(args: string[], io: Output = processOutput): Promise<number> {
+  const USAGE = commandHelp('cohort', io);
   const parsed = parseCommandArgs({ args, allowPositionals: true, options: { 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }, USAGE, io);
   if (!parsed) return 2;
   const [subcommand, file, ...rest] = parsed.positionals;

@@ -1,27 +1,15 @@
 // `npm run cli -- export --format xlsx|csv|json [--out FILE] [filters]`: responses with every
 // question a column, streamed to a file (or stdout) with progress on stderr.
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, commandHelp } from '../args.js';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '../../config.js';
 import { EXPORT_FORMATS, EXPORT_SUBJECTS, exportErrorText, type ExportFormat, type ExportSubject } from '../../monitoring/index.js';
 import { processOutput, userPath, type Output } from './cohort.js';
-import { cliScope, FILTER_HELP, FILTER_OPTIONS, withMonitoring } from './monitoring-common.js';
-
-const USAGE = `Использование: npm run cli -- export [--what responses|activities|participants] --format xlsx|csv|json [--out ФАЙЛ] [параметры]
-  --what responses         ответы на анкеты (по умолчанию): каждый вопрос — столбец; XLSX — лист на анкету и лист «Сводка»
-  --what activities        мероприятия педагогов: вид, уровень, дата, название, ссылки, статус проверки и комментарий
-  --what participants      педагоги: организация, регион, статус и дата каждого этапа, мероприятия за год против нормы
-  Пустая выгрузка — файл со строкой заголовков и сообщение, что строк нет.
-  --format ФОРМАТ          xlsx (по умолчанию), csv (одна анкета) или json
-  --out ФАЙЛ               куда записать (по умолчанию — имя по анкете и дате; «-» — в stdout)
-  --separator ; | ,        разделитель CSV (по умолчанию ;, как ждёт Excel с русской локалью)
-  --anonymised             без ФИО, телефонов, идентификаторов, организации и должности
-  --all                    и незавершённые анкеты
-  --locale ru|kk|en        язык названий столбцов (по умолчанию ru)
-${FILTER_HELP}`;
+import { cliScope, FILTER_OPTIONS, withMonitoring } from './monitoring-common.js';
 
 export async function runExportCommand(args: string[], io: Output = processOutput): Promise<number> {
+  const USAGE = commandHelp('export', io);
   const parsed = parseCommandArgs({
       args,
       options: {

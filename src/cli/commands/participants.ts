@@ -1,6 +1,6 @@
 // `npm run cli -- participants import --cohort CODE FILE.csv`: enrolls teachers from a spreadsheet
 // into an existing cohort; the whole file is refused if any row is wrong.
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, commandHelp } from '../args.js';
 import { loadConfig } from '../../config.js';
 import { applyParticipants, tutorRefProblem, type ParticipantsImportOutcome } from '../../import/apply-participants.js';
 import { defaultCountryFor, quote } from '../../import/fields.js';
@@ -14,11 +14,6 @@ import {
   reportWriteFailure,
   type Output,
 } from './cohort.js';
-
-const USAGE = `Использование: npm run cli -- participants import --cohort КОД ФАЙЛ.csv [--dry-run]
-  Зачисляет слушателей из CSV (UTF-8 или Windows-1251, разделитель «;» или «,») в поток КОД.
-  Образец: src/cli/samples/participants.sample.csv. --dry-run: только проверить файл.
-`;
 
 const ENCODING_NAMES: Record<ParticipantsCsv['encoding'], string> = { 'utf-8': 'UTF-8', 'utf-16': 'UTF-16', 'windows-1251': 'Windows-1251' };
 const DELIMITER_NAMES: Record<ParticipantsCsv['delimiter'], string> = { ';': '«;»', ',': '«,»', '\t': 'табуляция' };
@@ -38,6 +33,7 @@ export function formatParticipantsReport(outcome: ParticipantsImportOutcome, csv
 }
 
 export async function runParticipantsCommand(args: string[], io: Output = processOutput): Promise<number> {
+  const USAGE = commandHelp('participants', io);
   const parsed = parseCommandArgs({
       args,
       allowPositionals: true,

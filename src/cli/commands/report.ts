@@ -1,6 +1,6 @@
 // `npm run cli -- report --cohort CODE | --programme CODE --half 1|2 --year YYYY [--out DIR]`:
 // the half-year report as Markdown, XLSX and PNG charts in one folder.
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, commandHelp } from '../args.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '../../config.js';
@@ -8,12 +8,8 @@ import { filterErrorText, reportErrorText } from '../../monitoring/index.js';
 import { processOutput, userPath, type Output } from './cohort.js';
 import { withMonitoring } from './monitoring-common.js';
 
-const USAGE = `Использование: npm run cli -- report [--cohort КОД | --programme КОД] --half 1|2 --year ГГГГ [--out ПАПКА] [--anonymised]
-  Отчёт за полугодие (сдаётся до 1 июня и до 1 октября): отчёт.md, отчёт.xlsx и графики PNG.
-  Без --cohort и --programme — по центру в целом. Можно построить за любой прошедший период.
-`;
-
 export async function runReportCommand(args: string[], io: Output = processOutput): Promise<number> {
+  const USAGE = commandHelp('report', io);
   const parsed = parseCommandArgs({ args, options: { cohort: { type: 'string' }, programme: { type: 'string' }, half: { type: 'string' }, year: { type: 'string' }, out: { type: 'string' }, anonymised: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }, USAGE, io);
   if (!parsed) return 2;
   const v = parsed.values;

@@ -1,21 +1,16 @@
 // `npm run cli -- stage set --cohort CODE --teacher PHONE|ID --stage N --status STATUS --comment TEXT`:
 // a staff member's decision on a teacher's stage, which wins over the rules (like /stage in the bot).
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, commandHelp } from '../args.js';
 import { loadConfig } from '../../config.js';
 import { toE164 } from '../../domain/phone.js';
 import { STAGE_STATUSES, type StageStatus } from '../../domain/stage.js';
 import { setStageByHand } from '../../progress/service.js';
 import { openCliStore, processOutput, type Output } from './cohort.js';
 
-const USAGE = `Использование: npm run cli -- stage set --cohort КОД --teacher ТЕЛЕФОН|ID --stage N --status СТАТУС --comment ТЕКСТ
-  Отмечает этап педагога вручную: отметка действует вместо правил, пока её не изменят, и видна в отчёте.
-  --status                 completed (завершён), in_progress (в работе) или not_started (не начат)
-  --comment                основание (обязательно): его увидят педагог и отчёт
-`;
-
 const STATUS_NAMES: Record<StageStatus, string> = { not_started: 'не начат', in_progress: 'в работе', completed: 'завершён' };
 
 export async function runStageCommand(args: string[], io: Output = processOutput, now: () => Date = () => new Date()): Promise<number> {
+  const USAGE = commandHelp('stage', io);
   const parsed = parseCommandArgs({
     args,
     allowPositionals: true,

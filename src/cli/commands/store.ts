@@ -5,15 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../../config.js';
 import { DirLock, JOURNAL_FILE, lockHolder, repairJournal, scanAll, type Damage } from '../../store/embedded/journal.js';
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, commandHelp } from '../args.js';
 import { processOutput, type Output } from './cohort.js';
-
-const USAGE = `Использование: npm run cli -- store check | repair
-  check   проверяет журнал встроенного хранилища (DATA_DIR) запись за записью;
-  repair  чинит повреждённый журнал: сохраняет его копию рядом и восстанавливает
-          все целые записи, в том числе идущие после повреждения.
-  Бот на этом DATA_DIR должен быть остановлен.
-`;
 
 const pluralRules = new Intl.PluralRules('ru');
 function plural(n: number, one: string, few: string, many: string): string {
@@ -97,9 +90,14 @@ function repair(dir: string, io: Output): number {
 }
 
 export async function runStoreCommand(args: string[], io: Output = processOutput, config?: Config): Promise<number> {
-  const parsed = parseCommandArgs({ args, allowPositionals: true, options: {} }, USAGE, io);
+  const USAGE = commandHelp('store', io);
+  const parsed = parseCommandArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } }, USAGE, io);
   if (!parsed) return 2;
   const [action, ...rest] = parsed.positionals;
+  if (parsed.values.help || action === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
   if ((action !== 'check' && action !== 'repair') || rest.length > 0) {
     io.err(USAGE);
     return 2;
@@ -110,5 +108,5 @@ export async function runStoreCommand(args: string[], io: Output = processOutput
 }
 
 export const storeCommand = {
-  run: (args: string[]) => runStoreCommand(args),
+  run: (args: string[], io: Output) => runStoreCommand(args, io),
 };

@@ -2,7 +2,7 @@
 // WhatsApp group. The CLI has no WhatsApp session (only one process can hold it), so the request is
 // an Agenda job in the shared store; the bot's WhatsApp channel carries it out and records the
 // outcome on the cohort (group and invite link) and in the audit log, which the CLI then reads.
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, commandHelp } from '../args.js';
 import { randomUUID } from 'node:crypto';
 import { requestGroupCreation } from '../../channels/whatsapp/groups.js';
 import { listFailedMessages } from '../../channels/whatsapp/outbox.js';
@@ -12,16 +12,6 @@ import { createLogger } from '../../logger.js';
 import { createScheduler } from '../../scheduler/agenda.js';
 import type { Store } from '../../store/index.js';
 import { openCliStore, processOutput, type Output } from './cohort.js';
-
-const USAGE = `Использование: npm run cli -- whatsapp create-group --cohort КОД [--wait СЕКУНДЫ]
-       npm run cli -- whatsapp failed
-  failed: сообщения, которые WhatsApp так и не принял после всех попыток, и не подтверждённые после
-          перезапуска посреди отправки; они хранятся с текстом.
-  Просит запущенного бота создать группу потока в WhatsApp: кураторы и тьюторы — участники,
-  кураторы — администраторы; описание группы и ссылка-приглашение сохраняются в потоке. Тем, кого
-  настройки приватности не дают добавить, бот отправит ссылку лично («приглашение ожидается»).
-  --wait: сколько секунд ждать ответа бота (по умолчанию 60; 0 — только передать запрос).
-`;
 
 export interface WhatsappCommandEnv {
   config?: Config;
@@ -33,6 +23,7 @@ export interface WhatsappCommandEnv {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runWhatsappCommand(args: string[], io: Output = processOutput, env: WhatsappCommandEnv = {}): Promise<number> {
+  const USAGE = commandHelp('whatsapp', io);
   const parsed = parseCommandArgs({ args, allowPositionals: true, options: { cohort: { type: 'string' }, wait: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, USAGE, io);
   if (!parsed) return 2;
   const [subcommand, ...rest] = parsed.positionals;
