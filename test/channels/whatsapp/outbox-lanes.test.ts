@@ -16,6 +16,11 @@ const start = Date.parse(AT);
 const text = (t: string) => ({ kind: 'text' as const, text: t });
 const EVALUATION_FAILED = 'Evaluation failed: TypeError: Cannot read properties of undefined (reading \'getChat\')';
 
+async function until(ok: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
 /** Telegram as the staff see it: what each chat was sent. */
 function telegramInbox(bed: WhatsappBed): Map<string, string[]> {
   const inbox = new Map<string, string[]>();
@@ -137,7 +142,8 @@ describe('whatsapp breakdowns', () => {
     const { staff, curator } = await staffOnTelegram();
     await tb.bed.fake.disconnect('LOGOUT');
     await tb.bed.channel.idle();
-    await new Promise((r) => setTimeout(r, 50));
+    // The alert goes out in the background: wait for it (the machine may be busy), not a fixed time.
+    await until(() => [staff, curator].every((chat) => (telegram.get(chat) ?? []).length > 0));
     for (const chat of [staff, curator]) {
       const [alert] = telegram.get(chat) ?? [];
       expect(alert).toMatch(/^WhatsApp: бот вышел из аккаунта \(LOGOUT\)/);
@@ -146,7 +152,7 @@ describe('whatsapp breakdowns', () => {
     }
     await tb.bed.connect();
     await tb.bed.fake.disconnect('CONFLICT');
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => (telegram.get(staff) ?? []).length > 1);
     expect(telegram.get(staff)?.at(-1)).toMatch(/^WhatsApp: аккаунт бота открыт в другом месте/);
   });
 });
@@ -193,7 +199,7 @@ describe('whatsapp outbox after a death in the middle of a send', () => {
     const { restarted, fake, telegram, before } = await crashMidSend('before');
     await restarted.connect();
     await restarted.settle();
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => [staff, curator].every((chat) => (telegram.get(chat) ?? []).length > 0));
     expect(fake.sent.slice(before).map((s) => s.text)).toEqual(['Напоминание 3', 'Напоминание 4']);
     expect(fake.textsTo('77050000002@c.us')).toEqual([]);
     expect(await restarted.channel.stats()).toMatchObject({ pending: 0, failed: 0, unconfirmed: 1 });
