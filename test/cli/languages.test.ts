@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 import { commandHelp, type CommandName } from '../../src/cli/args.js';
+import { loadConfig } from '../../src/config.js';
 import { runCohortCommand, type Output } from '../../src/cli/commands/cohort.js';
 import { runExportCommand } from '../../src/cli/commands/export.js';
 import { runParticipantsCommand } from '../../src/cli/commands/participants.js';
@@ -85,6 +86,20 @@ describe.each(['ru', 'kk'] as const)('the CLI in %s', (locale) => {
     expect(line).toBe(locale === 'ru' ? 'Неизвестный параметр --bogus' : 'Белгісіз параметр --bogus');
     expect(unknown.text()).toContain(USAGE[locale]);
     expect(englishWords(unknown.text())).toEqual([]);
+  });
+});
+
+describe('command messages in Kazakh', () => {
+  it('store, stage and report say what is wrong in Kazakh', async () => {
+    const store = capture('kk');
+    expect(await runStoreCommand(['check'], store, loadConfig({ MONGODB_URI: 'mongodb://127.0.0.1:1/x' }))).toBe(1);
+    expect(store.text()).toBe('MONGODB_URI берілген: деректерді MongoDB сақтайды, кірістірілген қойма журналы жоқ.\n');
+    const stage = capture('kk');
+    expect(await runStageCommand(['set', '--cohort', 'A', '--teacher', '1', '--stage', '1', '--status', 'done', '--comment', 'x'], stage)).toBe(2);
+    expect(stage.text()).toBe('--status: not_started, in_progress, completed күтіледі\n');
+    const report = capture('kk');
+    expect(await runReportCommand(['--half', '3', '--year', '2026'], report)).toBe(2);
+    expect(report.text().split('\n')[0]).toBe('--half: 1 немесе 2 күтіледі');
   });
 });
 
