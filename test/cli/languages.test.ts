@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 import { commandHelp, type CommandName } from '../../src/cli/args.js';
 import { loadConfig } from '../../src/config.js';
+import { openTestStore } from '../support/store.js';
 import { runCohortCommand, type Output } from '../../src/cli/commands/cohort.js';
 import { runExportCommand } from '../../src/cli/commands/export.js';
 import { runParticipantsCommand } from '../../src/cli/commands/participants.js';
@@ -100,6 +101,20 @@ describe('command messages in Kazakh', () => {
     const report = capture('kk');
     expect(await runReportCommand(['--half', '3', '--year', '2026'], report)).toBe(2);
     expect(report.text().split('\n')[0]).toBe('--half: 1 немесе 2 күтіледі');
+  });
+
+  it('cohort import and whatsapp failed answer in Kazakh', async () => {
+    const cohort = capture('kk');
+    expect(await runCohortCommand(['import', 'no-such-cohort.yaml'], cohort)).toBe(1);
+    expect(cohort.text()).toBe('Файл табылмады: no-such-cohort.yaml\n');
+    const store = await openTestStore();
+    try {
+      const failed = capture('kk');
+      expect(await runWhatsappCommand(['failed'], failed, { store })).toBe(0);
+      expect(failed.text()).toBe('Жіберілмеген WhatsApp хабарлары жоқ.\n');
+    } finally {
+      await store.close();
+    }
   });
 });
 
