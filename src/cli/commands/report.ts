@@ -11,7 +11,7 @@ import { withMonitoring } from './monitoring-common.js';
 
 export async function runReportCommand(args: string[], io: Output = processOutput): Promise<number> {
   const USAGE = commandHelp('report', io);
-  const parsed = parseCommandArgs({ args, options: { cohort: { type: 'string' }, programme: { type: 'string' }, half: { type: 'string' }, year: { type: 'string' }, out: { type: 'string' }, anonymised: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }, USAGE, io);
+  const parsed = parseCommandArgs({ args, options: { cohort: { type: 'string' }, programme: { type: 'string' }, half: { type: 'string' }, year: { type: 'string' }, out: { type: 'string' }, anonymised: { type: 'boolean' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, USAGE, io);
   if (!parsed) return 2;
   const v = parsed.values;
   if (v.help) {
@@ -20,19 +20,24 @@ export async function runReportCommand(args: string[], io: Output = processOutpu
   }
   const half = Number(v.half);
   const year = Number(v.year);
-  const tr = (key: 'r_scope' | 'r_half' | 'r_year') => t(io.locale ?? 'ru', `cli_text.${key}`);
+  const tr = (key: 'r_scope' | 'r_half' | 'r_year' | 'r_lang') => t(io.locale ?? 'ru', `cli_text.${key}`);
   const problem = v.cohort && v.programme
     ? tr('r_scope')
     : half !== 1 && half !== 2
       ? tr('r_half')
       : !Number.isInteger(year) || year < 2000 || year > 2100
         ? tr('r_year')
-        : undefined;
+        : v.lang !== undefined && v.lang !== 'ru' && v.lang !== 'kk'
+          ? tr('r_lang')
+          : undefined;
   if (problem) {
     io.err(`${problem}\n\n${USAGE}`);
     return 2;
   }
   const locale = io.locale ?? 'ru';
+  // The report's language: asked here, else the cohort's (not the CLI's own --lang: the operator's
+  // language is not the document's).
+  const reportLocale = v.lang === 'ru' || v.lang === 'kk' ? v.lang : undefined;
   return withMonitoring(loadConfig(), io, async (monitoring) => {
     const report = await monitoring.halfYearReportFor({
       ...(v.cohort ? { cohort: v.cohort } : {}),
@@ -40,6 +45,7 @@ export async function runReportCommand(args: string[], io: Output = processOutpu
       half: half as 1 | 2,
       year,
       anonymised: v.anonymised === true,
+      ...(reportLocale ? { locale: reportLocale } : {}),
     });
     if (!report.ok) {
       const error = report.error;

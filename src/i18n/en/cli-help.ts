@@ -45,9 +45,10 @@ export const cli_help = {
   --questionnaire ID       one questionnaire, --version N its version
   --by DIMENSION           cohort, programme, direction, region, district, settlementType, organisation
 `,
-  report: `Usage: npm run cli -- report [--cohort CODE | --programme CODE] --half 1|2 --year YYYY [--out FOLDER] [--anonymised]
+  report: `Usage: npm run cli -- report [--cohort CODE | --programme CODE] --half 1|2 --year YYYY [--out FOLDER] [--anonymised] [--lang ru|kk]
   The half-year report (due by 1 June and 1 October): report.md, report.xlsx and PNG charts.
   Without --cohort and --programme: the whole centre. Any past period can be built.
+  --lang ru|kk             language of the report (default: the cohorts' language; Kazakh when all cohorts are Kazakh)
 `,
   schedule: `Usage: npm run cli -- schedule show --cohort CODE [--days N]
   Shows what the bot will send the cohort's participants in the next N days (default 30):

@@ -31,6 +31,7 @@ export const cli_text = {
   r_scope: 'Give --cohort or --programme (one of the two) or neither for the whole centre',
   r_half: '--half: expected 1 or 2',
   r_year: '--year: expected a four-digit year, e.g. 2026',
+  r_lang: '--lang: expected ru or kk',
   r_failed: 'Report not built: {reason}',
   r_written: 'Written to {dir}/: {files}',
   r_support: 'Teachers who need support: {count}',

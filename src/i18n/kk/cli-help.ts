@@ -45,9 +45,10 @@ export const cli_help = {
   --questionnaire ID       бір сауалнама, --version N оның нұсқасы
   --by ҚИМА                cohort, programme, direction, region, district, settlementType, organisation
 `,
-  report: `Қолданылуы: npm run cli -- report [--cohort КОД | --programme КОД] --half 1|2 --year ЖЖЖЖ [--out ПАПКА] [--anonymised]
+  report: `Қолданылуы: npm run cli -- report [--cohort КОД | --programme КОД] --half 1|2 --year ЖЖЖЖ [--out ПАПКА] [--anonymised] [--lang ru|kk]
   Жарты жылдық есеп (1 маусымға және 1 қазанға дейін тапсырылады): есеп.md, есеп.xlsx және PNG графиктері.
   --cohort пен --programme болмаса — бүкіл орталық бойынша. Кез келген өткен кезеңге құруға болады.
+  --lang ru|kk             есеп тілі (әдепкі — ағын тілі: барлық ағындар қазақша болса, қазақ тілі)
 `,
   schedule: `Қолданылуы: npm run cli -- schedule show --cohort КОД [--days N]
   Бот ағын қатысушыларына алдағы N күнде (әдепкі 30) не жіберетінін көрсетеді:

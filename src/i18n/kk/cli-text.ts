@@ -31,6 +31,7 @@ export const cli_text = {
   r_scope: '--cohort немесе --programme көрсетіңіз (екеуінің бірін) немесе ешқайсысын — орталық бойынша есеп',
   r_half: '--half: 1 немесе 2 күтіледі',
   r_year: '--year: төрт цифрлы жыл күтіледі, мысалы 2026',
+  r_lang: '--lang: ru немесе kk күтіледі',
   r_failed: 'Есеп құрылмады: {reason}',
   r_written: '{dir}/ ішіне жазылды: {files}',
   r_support: 'Қолдау қажет педагогтар: {count}',

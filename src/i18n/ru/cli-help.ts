@@ -45,9 +45,10 @@ export const cli_help = {
   --questionnaire ID       одна анкета, --version N её версия
   --by РАЗРЕЗ              cohort, programme, direction, region, district, settlementType, organisation
 `,
-  report: `Использование: npm run cli -- report [--cohort КОД | --programme КОД] --half 1|2 --year ГГГГ [--out ПАПКА] [--anonymised]
+  report: `Использование: npm run cli -- report [--cohort КОД | --programme КОД] --half 1|2 --year ГГГГ [--out ПАПКА] [--anonymised] [--lang ru|kk]
   Отчёт за полугодие (сдаётся до 1 июня и до 1 октября): отчёт.md, отчёт.xlsx и графики PNG.
   Без --cohort и --programme — по центру в целом. Можно построить за любой прошедший период.
+  --lang ru|kk             язык отчёта (по умолчанию — язык потока: казахский, если все потоки казахские)
 `,
   schedule: `Использование: npm run cli -- schedule show --cohort КОД [--days N]
   Показывает, что бот отправит участникам потока за ближайшие N дней (по умолчанию 30):

@@ -31,6 +31,7 @@ export const cli_text = {
   r_scope: 'Укажите --cohort или --programme (одно из двух) или ни одного — отчёт по центру',
   r_half: '--half: ожидается 1 или 2',
   r_year: '--year: ожидается год из четырёх цифр, например 2026',
+  r_lang: '--lang: ожидается ru или kk',
   r_failed: 'Отчёт не построен: {reason}',
   r_written: 'Записано в {dir}/: {files}',
   r_support: 'Педагогов, которым нужна поддержка: {count}',
