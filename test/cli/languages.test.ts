@@ -103,7 +103,7 @@ describe('command messages in Kazakh', () => {
     expect(report.text().split('\n')[0]).toBe('--half: 1 немесе 2 күтіледі');
   });
 
-  it('cohort import and whatsapp failed answer in Kazakh', async () => {
+  it('cohort, participants, export and whatsapp answer in Kazakh', async () => {
     const cohort = capture('kk');
     expect(await runCohortCommand(['import', 'no-such-cohort.yaml'], cohort)).toBe(1);
     expect(cohort.text()).toBe('Файл табылмады: no-such-cohort.yaml\n');
@@ -112,6 +112,12 @@ describe('command messages in Kazakh', () => {
       const failed = capture('kk');
       expect(await runWhatsappCommand(['failed'], failed, { store })).toBe(0);
       expect(failed.text()).toBe('Жіберілмеген WhatsApp хабарлары жоқ.\n');
+      const participants = capture('kk');
+      expect(await runParticipantsCommand(['import', 'teachers.csv'], participants)).toBe(2);
+      expect(participants.text().split('\n')[0]).toBe('Ағынды көрсетіңіз: --cohort КОД');
+      const exported = capture('kk');
+      expect(await runExportCommand(['--format', 'pdf'], exported)).toBe(2);
+      expect(exported.text()).toBe('--format: csv, xlsx, json күтіледі\n');
     } finally {
       await store.close();
     }
