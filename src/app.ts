@@ -7,6 +7,7 @@ import type { ChannelModule, RawHttpHandler, RunningChannel } from './channels/c
 import { buildChannels, CHANNEL_MODULES } from './channels/registry.js';
 import { createBroadcastService } from './delivery/broadcasts.js';
 import { createDispatcher } from './delivery/dispatcher.js';
+import { createStaffTools } from './delivery/staff-tools.js';
 import type { ChannelSender } from './delivery/ports.js';
 import { createSputnikEngine, loadContent, type Engine } from './engine/index.js';
 import { collectHealth } from './http/health.js';
@@ -93,6 +94,8 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   const senders: ChannelSender[] = [];
   const dispatcher = createDispatcher({ senders, repos: store.repositories, logger: logger.child({ component: 'delivery' }) });
   const broadcasts = createBroadcastService({ repos: store.repositories, dispatcher, logger: logger.child({ component: 'broadcasts' }) });
+  // Curators' broadcasts and figures need the channels, which need the engine: handed over now.
+  engine.provideStaffTools(createStaffTools({ broadcasts, monitoring, repos: store.repositories, logger: logger.child({ component: 'broadcasts' }) }));
   const channels = buildChannels(modules, {
     config,
     engine,

@@ -35,8 +35,18 @@ export interface BroadcastService {
 /** The stored reason of a delivery a restart interrupted; the author's report lists these apart. */
 const INTERRUPTED = 'interrupted by a restart';
 
-export function createBroadcastService(deps: { repos: Repositories; dispatcher: Dispatcher; logger: Logger; now?: () => Date }): BroadcastService {
+/** How often the author hears how a long broadcast is going: every this many recipients. */
+export const PROGRESS_EVERY = 25;
+
+export function createBroadcastService(deps: {
+  repos: Repositories;
+  dispatcher: Dispatcher;
+  logger: Logger;
+  now?: () => Date;
+  progressEvery?: number;
+}): BroadcastService {
   const { repos, dispatcher, logger } = deps;
+  const progressEvery = deps.progressEvery ?? PROGRESS_EVERY;
   const now = deps.now ?? (() => new Date());
   const body = (b: Pick<Broadcast, 'text' | 'link'>) => (b.link ? `${b.text}\n\n${b.link}` : b.text);
 
@@ -82,6 +92,13 @@ export function createBroadcastService(deps: { repos: Repositories; dispatcher: 
     };
   }
 
+  /** "Sent 25 of 120…": a long broadcast takes minutes (WhatsApp paces a message every few seconds). */
+  async function tellProgress(b: Broadcast, done: number): Promise<void> {
+    const author = await repos.participants.findById(b.authorId);
+    const text = translator(author?.locale ?? 'ru')('broadcast.progress', { done, total: b.deliveries.length });
+    await dispatcher.dispatch([{ to: { kind: 'participant', participantId: b.authorId }, message: { kind: 'text', text } }]);
+  }
+
   async function tellAuthor(b: Broadcast, r: BroadcastReport): Promise<void> {
     const author = await repos.participants.findById(b.authorId);
     const t = translator(author?.locale ?? 'ru');
@@ -112,7 +129,11 @@ export function createBroadcastService(deps: { repos: Repositories; dispatcher: 
         await repos.broadcasts.recordDelivery(b.id, d.channel, d.chatId, { status: 'failed', reason: INTERRUPTED, at: now() });
       }
       // One by one: the channel adapters pace sends to each platform's limits.
-      for (const d of b.deliveries.filter((x) => x.status === 'pending')) {
+      const pending = b.deliveries.filter((x) => x.status === 'pending');
+      let done = b.deliveries.length - pending.length;
+      for (const [i, d] of pending.entries()) {
+        if (i > 0 && i % progressEvery === 0) await tellProgress(b, done);
+        done += 1;
         await repos.broadcasts.recordDelivery(b.id, d.channel, d.chatId, { status: 'sending', at: now() });
         const [result] = await dispatcher.dispatch([{ to: { kind: 'chat', channel: d.channel, chatId: d.chatId }, message }]);
         const outcome = result?.outcome;

@@ -1,11 +1,10 @@
 // The Telegram channel: a grammY bot on long polling (default) or a webhook, with per-chat order,
-// the engine adapter, the curators' broadcast wizard, and a sender for the dispatcher.
-import { conversations, createConversation } from '@grammyjs/conversations';
+// the engine adapter, /export for curators, and a sender for the dispatcher. Broadcasts, figures and
+// reports are engine flows, the same on every channel.
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { GrammyError, webhookCallback, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BroadcastService } from '../../delivery/broadcasts.js';
 import type { Dispatcher } from '../../delivery/dispatcher.js';
 import type { ChannelSender } from '../../delivery/ports.js';
 import type { Repositories } from '../../domain/repositories.js';
@@ -14,7 +13,6 @@ import type { Logger } from '../../logger.js';
 import { createTelegramAdapter } from './adapter.js';
 import { normaliseUpdateText } from './inbound.js';
 import type { SputnikContext } from './bot.js';
-import { createBroadcastWizard } from './broadcast-wizard.js';
 import { publishCommands } from './commands.js';
 import { KeyboardState } from './keyboard-state.js';
 import { monitoringCommands } from './monitoring-commands.js';
@@ -29,11 +27,10 @@ export { createTelegramBot };
 export interface TelegramChannelDeps {
   bot: Bot<SputnikContext>;
   engine: Engine;
-  /** /stats and /export for curators and staff. */
+  /** /export for curators and staff: a file, which only some channels can send. */
   monitoring?: Monitoring;
   /** Filled in after the channel is built: the dispatcher needs this channel's sender first. */
   dispatcher: () => Dispatcher;
-  broadcasts: () => BroadcastService;
   repos: Repositories;
   logger: Logger;
   now?: () => Date;
@@ -87,20 +84,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     return next();
   });
   bot.use(sequentialize(chatKey));
-  bot.use(conversations());
-  const wizard = createBroadcastWizard({
-    repos: deps.repos,
-    get broadcasts() {
-      return deps.broadcasts();
-    },
-    logger: logger.child({ component: 'broadcast-wizard' }),
-  });
-  bot.use(createConversation(wizard, 'broadcast'));
-  bot.command('broadcast', async (ctx, next) => {
-    if (ctx.chat.type !== 'private') return next();
-    await ctx.conversation.enter('broadcast');
-  });
-  if (deps.monitoring) bot.use(monitoringCommands({ monitoring: deps.monitoring, repos: deps.repos, logger }));
+  if (deps.monitoring) bot.use(monitoringCommands({ monitoring: deps.monitoring, repos: deps.repos }));
   bot.use(
     createTelegramAdapter({
       engine: deps.engine,
@@ -180,7 +164,6 @@ export const telegramChannel: ChannelModule = {
       engine: ctx.engine,
       monitoring: ctx.monitoring,
       dispatcher: ctx.dispatcher,
-      broadcasts: () => ctx.broadcasts,
       repos: ctx.repos,
       logger,
     });
