@@ -291,7 +291,7 @@ describe('a simulated post-course year', () => {
     expect(stage('Алиева Дина', 1)).toMatchObject({ status: 'not_started' });
     expect(stage('Борисова Анна', 2)).toMatchObject({ status: 'in_progress', cause: 'rule:accepted-activities' });
     expect(stage('Васильева Елена', 2)).toMatchObject({ status: 'completed', cause: 'rule:accepted-activities' });
-    expect(md1).toMatch(/\| Григорьева Ольга \| FG72-2025 \|  \| Ярославская область \| город \| завершён 10\.12\.2025 \(вручную\) \| завершён 10\.12\.2025 \| не начат \| 2 \| 4 \| 0 \| 0 \| 3 \| да \| 0 \| 0 \|/);
+    expect(md1).toContain('| Григорьева Ольга | FG72-2025 |  | Ярославская область | город | завершён 10.12.2025 (вручную) | завершён 10.12.2025 | не начат | 2 | 4 | 0 | 0 | 3 | да | 0 | 0 |');
     expect(md1).toContain('| Борисова Анна | FG72-2025 | Открытый урок (занятие) | Уровень организации (школа) | 05.11.2025 | Открытый урок по математике | https://school.example.kz/7 | на доработке | Нет ссылки на конспект урока |');
     expect(h1.value.year.activities).toHaveLength(4);
     // Every key figure, counted by hand: the one consultation (Алиева's, answered, not closed) is open; support
