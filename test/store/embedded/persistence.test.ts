@@ -171,7 +171,7 @@ describe('embedded store: persistence', () => {
     expect(killed).toBe(true);
     expect(child.signalCode).toBe('SIGKILL');
     // npx exits first; give the killed node process (the lock holder) a moment to disappear.
-    const lockOwner = Number(fs.readFileSync(path.join(dataDir, 'embedded-store.lock'), 'utf8'));
+    const lockOwner = Number.parseInt(fs.readFileSync(path.join(dataDir, 'embedded-store.lock'), 'utf8'), 10);
     for (let i = 0; i < 100 && isRunning(lockOwner); i++) await new Promise((r) => setTimeout(r, 50));
     expect(lastAck).toBeGreaterThanOrEqual(400);
 
