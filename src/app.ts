@@ -29,6 +29,9 @@ import { checkQuestionnaireVersions } from './store/questionnaire-versions.js';
 import { VERSION } from './version.js';
 
 /** flows/ and questionnaires/ live beside src/, wherever the process was started from. */
+/** How often an instance looks for a broadcast another instance started, to take its share. */
+const BROADCAST_JOIN_MS = 15_000;
+
 export const CONTENT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 export class ContentError extends Error {
@@ -91,7 +94,13 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   const senders: ChannelSender[] = [];
   let telegram: TelegramChannel | undefined;
   const dispatcher = createDispatcher({ senders, repos: store.repositories, logger: logger.child({ component: 'delivery' }) });
-  const broadcasts = createBroadcastService({ repos: store.repositories, dispatcher, logger: logger.child({ component: 'broadcasts' }) });
+  await store.coordination.start();
+  const broadcasts = createBroadcastService({
+    repos: store.repositories,
+    dispatcher,
+    logger: logger.child({ component: 'broadcasts' }),
+    coordination: store.coordination,
+  });
   if (config.telegram.botToken) {
     telegram = createTelegramChannel({
       bot: createTelegramBot({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot, throttle: config.telegram.throttle }),
@@ -101,6 +110,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
       broadcasts: () => broadcasts,
       repos: store.repositories,
       logger: logger.child({ channel: 'telegram' }),
+      coordination: store.coordination,
     });
     senders.push(telegram.sender);
   }
@@ -252,6 +262,12 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   if (whatsapp) await whatsapp.start();
   // A restart in the middle of a broadcast finishes it; nobody already served gets it twice.
   void broadcasts.resumeUnfinished().catch((error: unknown) => logger.error({ err: error }, 'resuming unfinished broadcasts failed'));
+  // Several instances on one store split a broadcast: each looks for one being sent now and then
+  // and claims what is still pending (send() skips a broadcast this instance is already sending).
+  const joinBroadcasts = setInterval(() => {
+    void broadcasts.resumeUnfinished().catch((error: unknown) => logger.error({ err: error }, 'joining unfinished broadcasts failed'));
+  }, BROADCAST_JOIN_MS);
+  joinBroadcasts.unref();
 
   let stopping: Promise<void> | undefined;
   return {
@@ -264,6 +280,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     stop() {
       stopping ??= (async () => {
         stopped = true;
+        clearInterval(joinBroadcasts);
         await telegram?.stop();
         await max?.stop();
         await whatsapp?.stop();

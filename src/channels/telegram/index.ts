@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BroadcastService } from '../../delivery/broadcasts.js';
 import type { Dispatcher } from '../../delivery/dispatcher.js';
 import type { ChannelSender } from '../../delivery/ports.js';
+import type { Coordination } from '../../domain/coordination.js';
 import type { Repositories } from '../../domain/repositories.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Logger } from '../../logger.js';
@@ -20,6 +21,7 @@ import { KeyboardState } from './keyboard-state.js';
 import { monitoringCommands } from './monitoring-commands.js';
 import type { Monitoring } from '../../monitoring/index.js';
 import { createTelegramSender } from './sender.js';
+import { holdPollingLease, sharedInstances } from './shared-instances.js';
 
 export { createTelegramBot } from './bot.js';
 
@@ -34,6 +36,8 @@ export interface TelegramChannelDeps {
   repos: Repositories;
   logger: Logger;
   now?: () => Date;
+  /** Several instances on one store: update claims and chat leases (webhooks), the polling lease. */
+  coordination?: Coordination;
 }
 
 export type TelegramState = 'starting' | 'running' | 'stopped' | 'failed';
@@ -78,11 +82,17 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   let state: TelegramState = 'stopped';
   const keyboards = new KeyboardState();
   let runner: RunnerHandle | undefined;
+  let webhookMode = false;
+  let pollingLease: { release(): Promise<void> } | undefined;
 
   bot.use((ctx, next) => {
     normaliseUpdateText(ctx.update);
     return next();
   });
+  if (deps.coordination) {
+    // Only webhooks reach several instances; a poller is alone by its lease.
+    bot.use(sharedInstances({ coordination: deps.coordination, logger, active: () => webhookMode, chatKey }));
+  }
   bot.use(sequentialize(chatKey));
   bot.use(conversations());
   const wizard = createBroadcastWizard({
@@ -132,6 +142,15 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
       }
       // A Bot API server without setMyCommands (an emulator, an old self-hosted one) is no reason to stop.
       await publishCommands(bot.api).catch((error: unknown) => logger.warn({ err: error }, 'could not publish the command menu'));
+      webhookMode = options?.webhook !== undefined;
+      if (!options?.webhook && deps.coordination) {
+        try {
+          pollingLease = await holdPollingLease(deps.coordination, logger);
+        } catch (error) {
+          state = 'failed';
+          throw error;
+        }
+      }
       if (options?.webhook) {
         await bot.api.setWebhook(options.webhook.url, { secret_token: options.webhook.secretToken, allowed_updates: ['message', 'callback_query', 'my_chat_member'] });
       } else {
@@ -154,6 +173,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     },
     async stop() {
       if (runner?.isRunning()) await runner.stop();
+      await pollingLease?.release();
+      pollingLease = undefined;
       state = 'stopped';
     },
     state: () => state,
