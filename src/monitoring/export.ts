@@ -135,11 +135,20 @@ async function loadContext(models: Models, scope: ExportOptions['scope']): Promi
   const participants = new Map<string, ParticipantRow>();
   const cursor = models.participant.collection.find(enrolled ? { _id: { $in: enrolled } } : { isStaff: { $ne: true } }, {
     projection: {
-      fullName: 1, phone: 1, telegramId: 1, telegramUsername: 1, whatsappId: 1, organisation: 1, position: 1,
+      fullName: 1, phone: 1, addresses: 1, organisation: 1, position: 1,
       region: 1, district: 1, settlementType: 1, subject: 1, anonymisedAt: 1, consent: 1,
     },
   });
-  for await (const p of cursor) participants.set(String(p._id), p as unknown as ParticipantRow);
+  for await (const p of cursor) {
+    // The export's columns stay one per channel; the store keeps a list of addresses.
+    const addresses = (p.addresses ?? []) as { channel: string; id?: string; username?: string }[];
+    const telegram = addresses.find((a) => a.channel === 'telegram');
+    const row = { ...p, addresses: undefined } as unknown as ParticipantRow;
+    row.telegramId = telegram?.id !== undefined && /^\d+$/.test(telegram.id) ? Number(telegram.id) : null;
+    row.telegramUsername = telegram?.username ?? null;
+    row.whatsappId = addresses.find((a) => a.channel === 'whatsapp')?.id ?? null;
+    participants.set(String(p._id), row);
+  }
   return { cohorts, participants };
 }
 

@@ -7,7 +7,7 @@ export async function cohortFixtureTeachers(store: Store, n: number): Promise<{ 
   const teachers: number[] = [];
   for (let i = 0; i < n; i++) {
     const telegramId = 930_000 + i;
-    const created = await store.repositories.participants.create({ fullName: `Учитель ${i}`, telegramId, locale: 'ru' });
+    const created = await store.repositories.participants.create({ fullName: `Учитель ${i}`, locale: 'ru', addresses: [{ channel: 'telegram', id: String(telegramId) }] });
     if (!created.ok) throw new Error('fixture teacher');
     await store.repositories.enrollments.enroll({ participantId: created.value.id, cohortId, at: new Date() });
     teachers.push(telegramId);

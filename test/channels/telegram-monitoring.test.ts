@@ -20,7 +20,7 @@ beforeEach(async () => {
   cohort = await seedCohort(store);
   const engine = createSputnikEngine({ repos: store.repositories, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger });
   tg = new TelegramHarness(store, engine, createMonitoring({ store, catalog: content().questionnaires }));
-  const t = await store.repositories.participants.create({ fullName: 'Иванова Мария', telegramId: teacher.id, locale: 'ru', region: 'Ярославская область', settlementType: 'rural' });
+  const t = await store.repositories.participants.create({ fullName: 'Иванова Мария', addresses: [{ channel: 'telegram', id: String(teacher.id) }], locale: 'ru', region: 'Ярославская область', settlementType: 'rural' });
   if (!t.ok) throw new Error('fixture');
   await store.repositories.participants.recordConsent(t.value.id, 'test-1', new Date());
   await store.repositories.enrollments.enroll({ participantId: t.value.id, cohortId: cohort.cohortId, at: new Date() });

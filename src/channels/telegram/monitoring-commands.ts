@@ -18,7 +18,7 @@ export function monitoringCommands(deps: { monitoring: Monitoring; repos: Reposi
   const privateChats = composer.chatType('private');
 
   privateChats.command('stats', async (ctx) => {
-    const person = await repos.participants.findByTelegramId(ctx.from.id);
+    const person = await repos.participants.findByAddress('telegram', String(ctx.from.id));
     const t = translator(person?.locale ?? 'ru');
     if (!person) return void (await ctx.reply(t('onboarding.need_code')));
     const text = await monitoring.statsText({ participantId: person.id, locale: person.locale });
@@ -32,7 +32,7 @@ export function monitoringCommands(deps: { monitoring: Monitoring; repos: Reposi
   });
 
   privateChats.command('export', async (ctx) => {
-    const person = await repos.participants.findByTelegramId(ctx.from.id);
+    const person = await repos.participants.findByAddress('telegram', String(ctx.from.id));
     const t = translator(person?.locale ?? 'ru');
     if (!person) return void (await ctx.reply(t('onboarding.need_code')));
     const asked = ctx.match.trim().toLowerCase();
@@ -47,7 +47,7 @@ export function monitoringCommands(deps: { monitoring: Monitoring; repos: Reposi
   });
 
   privateChats.command('report', async (ctx) => {
-    const person = await repos.participants.findByTelegramId(ctx.from.id);
+    const person = await repos.participants.findByAddress('telegram', String(ctx.from.id));
     const t = translator(person?.locale ?? 'ru');
     if (!person) return void (await ctx.reply(t('onboarding.need_code')));
     const cohorts = person.isStaff
