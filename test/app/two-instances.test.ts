@@ -13,6 +13,7 @@ import { createBroadcastService } from '../../src/delivery/broadcasts.js';
 import type { Dispatcher } from '../../src/delivery/dispatcher.js';
 import { withLease } from '../../src/domain/coordination.js';
 import { createStoreCoordination } from '../../src/store/coordination.js';
+import { openStore, type Store } from '../../src/store/index.js';
 import { cohortFixtureTeachers } from './two-instances.fixture.js';
 import { seedCohort } from '../support/cohort-fixture.js';
 import { silentLogger } from '../support/store.js';
@@ -222,12 +223,25 @@ describe('claims and leases on one store, two instances in one process', () => {
   });
 
   it('a broadcast sent by two instances at once reaches each teacher once, both take a share, the author hears once', async () => {
-    const other = await startApp(loadConfig({ MONGODB_URI: uri, HTTP_PORT: '0' }), silentLogger);
+    // Stores without apps: an app's own broadcast service joins broadcasts every 15 s and would
+    // take a share here through a dispatcher with no channel.
+    const config = loadConfig({ HTTP_PORT: '0' }).store;
+    const dataDir = mkdtempSync(join(tmpdir(), 'sputnik-split-'));
+    const mine = await openStore({ config: { ...config, mongodbUri: undefined, embeddedDataDir: dataDir }, logger: silentLogger });
+    const storeUri = (JSON.parse(readFileSync(join(dataDir, 'embedded-store.address'), 'utf8')) as { uri: string }).uri;
+    const theirs = await openStore({ config: { ...config, mongodbUri: storeUri }, logger: silentLogger });
+    const app = { store: mine };
+    const other = { store: theirs, stop: async () => {
+      await theirs.close();
+      await mine.close();
+    } };
     try {
       const { cohortId, curatorId, teachers } = await cohortFixtureTeachers(app.store, 40);
       const sent: { by: string; chatId: string }[] = [];
       const dispatcher = (by: string): Dispatcher => ({
         async dispatch(out) {
+          // A send takes a moment, as a real one does.
+          await new Promise((resolve) => setTimeout(resolve, 2));
           return out.map((o) => {
             if (o.to.kind === 'chat') sent.push({ by, chatId: o.to.chatId });
             else sent.push({ by, chatId: `author:${o.to.kind === 'participant' ? o.to.participantId : ''}` });
@@ -236,7 +250,7 @@ describe('claims and leases on one store, two instances in one process', () => {
         },
       });
       const coordinations: ReturnType<typeof createStoreCoordination>[] = [];
-      const mk = (store: App['store'], by: string) => {
+      const mk = (store: Store, by: string) => {
         const db = store.connection.db;
         if (!db) throw new Error('no db');
         const coordination = createStoreCoordination(db, { instanceId: by });
