@@ -40,9 +40,13 @@ export function monitoringCommands(deps: { monitoring: Monitoring; repos: Reposi
     const file = await monitoring.exportForRequester({ participantId: person.id, format, locale: person.locale });
     if (!file.ok) {
       const error = file.error;
-      return void (await ctx.reply('kind' in error && (error.kind === 'no_data' || error.kind === 'pick_questionnaire') ? exportErrorText(error, person.locale) : t(refusal(error as RequesterError))));
+      return void (await ctx.reply(error.kind === 'pick_questionnaire' ? exportErrorText(error, person.locale) : t(refusal(error))));
     }
-    const caption = [t('monitoring.export_ready', { filename: file.value.filename }), ...(file.value.personalData ? [] : [t('monitoring.export_personal_hidden')])].join('\n');
+    const caption = [
+      t('monitoring.export_ready', { filename: file.value.filename }),
+      ...(file.value.empty ? [t('monitoring.export_empty')] : []),
+      ...(file.value.personalData ? [] : [t('monitoring.export_personal_hidden')]),
+    ].join('\n');
     await ctx.replyWithDocument(new InputFile(file.value.stream, file.value.filename), { caption });
   });
 
