@@ -9,9 +9,10 @@ import { onboarding } from './onboarding.js';
 import { progress } from './progress.js';
 import { review } from './review.js';
 import { stage } from './stage.js';
+import { staff } from './staff.js';
 import { surveys } from './surveys.js';
 
-const parts = [onboarding, menu, surveys, activity, review, progress, consultation, account, stage, links];
+const parts = [onboarding, menu, surveys, activity, review, progress, consultation, account, stage, links, staff];
 
 /** Every action, option source and check the flow files may name. */
 export const handlers: FlowHandlers = {

@@ -243,6 +243,10 @@ export class Journal {
   static open(dir: string, io: JournalIo = nodeJournalIo): { journal: Journal; replay: ReplayResult } {
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, JOURNAL_FILE);
+    // A rewrite cut short by a crash leaves its temp file; the journal itself was never touched.
+    for (const name of fs.readdirSync(dir)) {
+      if (name.startsWith(`${JOURNAL_FILE}.rewrite-`) && name.endsWith('.tmp')) fs.rmSync(path.join(dir, name), { force: true });
+    }
     let data: Buffer;
     try {
       data = fs.readFileSync(file);
