@@ -7,6 +7,7 @@ import type { Update } from 'grammy/types';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from '../../delivery/dispatcher.js';
 import type { ChannelSender } from '../../delivery/ports.js';
+import type { Coordination } from '../../domain/coordination.js';
 import type { Repositories } from '../../domain/repositories.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Logger } from '../../logger.js';
@@ -19,6 +20,7 @@ import { monitoringCommands } from './monitoring-commands.js';
 import type { Monitoring } from '../../monitoring/index.js';
 import type { ChannelModule, RawHttpHandler } from '../channel.js';
 import { createTelegramSender, TELEGRAM_TEXT_LIMIT } from './sender.js';
+import { holdPollingLease, sharedInstances } from './shared-instances.js';
 
 import { createTelegramBot } from './bot.js';
 
@@ -34,6 +36,8 @@ export interface TelegramChannelDeps {
   repos: Repositories;
   logger: Logger;
   now?: () => Date;
+  /** Several instances on one store: update claims and chat leases (webhooks), the polling lease. */
+  coordination?: Coordination;
 }
 
 export type TelegramState = 'starting' | 'running' | 'stopped' | 'failed';
@@ -78,11 +82,17 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   let state: TelegramState = 'stopped';
   const keyboards = new KeyboardState();
   let runner: RunnerHandle | undefined;
+  let webhookMode = false;
+  let pollingLease: { release(): Promise<void> } | undefined;
 
   bot.use((ctx, next) => {
     normaliseUpdateText(ctx.update);
     return next();
   });
+  if (deps.coordination) {
+    // Only webhooks reach several instances; a poller is alone by its lease.
+    bot.use(sharedInstances({ coordination: deps.coordination, logger, active: () => webhookMode, chatKey }));
+  }
   bot.use(sequentialize(chatKey));
   if (deps.monitoring) bot.use(monitoringCommands({ monitoring: deps.monitoring, repos: deps.repos }));
   bot.use(
@@ -119,6 +129,15 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
       }
       // A Bot API server without setMyCommands (an emulator, an old self-hosted one) is no reason to stop.
       await publishCommands(bot.api).catch((error: unknown) => logger.warn({ err: error }, 'could not publish the command menu'));
+      webhookMode = options?.webhook !== undefined;
+      if (!options?.webhook && deps.coordination) {
+        try {
+          pollingLease = await holdPollingLease(deps.coordination, logger);
+        } catch (error) {
+          state = 'failed';
+          throw error;
+        }
+      }
       if (options?.webhook) {
         await bot.api.setWebhook(options.webhook.url, { secret_token: options.webhook.secretToken, allowed_updates: ['message', 'callback_query', 'my_chat_member'] });
       } else {
@@ -141,6 +160,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     },
     async stop() {
       if (runner?.isRunning()) await runner.stop();
+      await pollingLease?.release();
+      pollingLease = undefined;
       state = 'stopped';
     },
     state: () => state,
@@ -166,6 +187,7 @@ export const telegramChannel: ChannelModule = {
       dispatcher: ctx.dispatcher,
       repos: ctx.repos,
       logger,
+      ...(ctx.coordination ? { coordination: ctx.coordination } : {}),
     });
     const webhook = config.telegram.webhook;
     let stopped = false;

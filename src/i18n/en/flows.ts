@@ -75,6 +75,7 @@ export const questionnaire: Like<typeof ru.questionnaire> = {
   pick_question_number: 'Send the question number, from 1 to {max}.',
   choose_submit_or_edit: 'Choose "Send" or "Change an answer".',
   thanks: 'Thank you! Your answers are saved.',
+  links_to_curator: '{teacher} sent links in the questionnaire “{title}” (cohort “{cohortTitle}”):\n{links}',
   not_available: 'This questionnaire is not available now. Try later or write to your curator.',
   already_completed: 'You have already filled in "{title}". Thank you!',
   resumed: 'Continuing "{title}": {answered} of {total} answered.',

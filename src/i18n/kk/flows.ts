@@ -75,6 +75,7 @@ export const questionnaire: Like<typeof ru.questionnaire> = {
   pick_question_number: 'Сұрақтың нөмірін жіберіңіз — 1-ден {max}-ге дейін.',
   choose_submit_or_edit: '«Жіберу» немесе «Жауапты өзгерту» таңдаңыз.',
   thanks: 'Рақмет! Жауаптарыңыз сақталды.',
+  links_to_curator: '{teacher} «{title}» сауалнамасында сілтемелер жіберді («{cohortTitle}» ағыны):\n{links}',
   not_available: 'Бұл сауалнама қазір қолжетімсіз. Кейінірек көріңіз немесе кураторға жазыңыз.',
   already_completed: '«{title}» сауалнамасы толтырылған — рақмет!',
   resumed: '«{title}» сауалнамасын жалғастырамыз: {total} сұрақтың {answered}-не жауап берілді.',

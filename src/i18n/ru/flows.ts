@@ -71,6 +71,7 @@ export const questionnaire = {
   pick_question_number: 'Пришлите номер вопроса — от 1 до {max}.',
   choose_submit_or_edit: 'Выберите «Отправить» или «Изменить ответ».',
   thanks: 'Спасибо! Ваши ответы сохранены.',
+  links_to_curator: '{teacher} прислал(а) ссылки в анкете «{title}» (поток «{cohortTitle}»):\n{links}',
   not_available: 'Эта анкета сейчас недоступна. Попробуйте позже или напишите куратору.',
   already_completed: 'Анкета «{title}» уже заполнена — спасибо!',
   resumed: 'Продолжаем анкету «{title}»: отвечено {answered} из {total}.',
