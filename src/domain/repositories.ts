@@ -57,6 +57,9 @@ export interface CohortRepository {
   findByCode(code: string): Promise<Cohort | undefined>;
   findByGroup(channel: Channel, chatId: string): Promise<Cohort | undefined>;
   listByStatus(status: CohortStatus): Promise<Cohort[]>;
+  listByProgramme(programmeId: string): Promise<Cohort[]>;
+  /** Gives a cohort a plan of its own (a cohort keeps the plan it runs when its programme's changes). */
+  setStagePlan(cohortId: string, plan: StagePlan): Promise<Cohort | undefined>;
   /** Cohorts where the participant is a curator or a tutor. */
   listForStaffMember(participantId: string): Promise<Cohort[]>;
   bindGroup(cohortId: string, group: CohortGroup): Promise<Result<Cohort, BindGroupError>>;
@@ -106,8 +109,17 @@ export interface ParticipantRepository {
 }
 
 export interface EnrollmentRepository {
-  /** Idempotent: enrolling twice returns the existing enrollment. */
-  enroll(input: { participantId: string; cohortId: string; at: Date; tutorId?: string }): Promise<{ enrollment: Enrollment; created: boolean }>;
+  /**
+   * Idempotent: enrolling twice returns the existing enrollment. `stages` are the stage numbers of
+   * the cohort's plan (src/progress/service.ts enrollInCohort): a new enrollment starts with exactly these.
+   */
+  enroll(input: {
+    participantId: string;
+    cohortId: string;
+    at: Date;
+    tutorId?: string;
+    stages: readonly StageNumber[];
+  }): Promise<{ enrollment: Enrollment; created: boolean }>;
   findById(id: string): Promise<Enrollment | undefined>;
   find(participantId: string, cohortId: string): Promise<Enrollment | undefined>;
   listByCohort(cohortId: string, status?: EnrollmentStatus): Promise<Enrollment[]>;

@@ -94,7 +94,7 @@ beforeAll(async () => {
   const staff = await repos.participants.create({ fullName: 'Методист Центра', telegramId: USERS.staff.id, isStaff: true, locale: 'ru' });
   if (!teacher.ok || !staff.ok) throw new Error('fixture');
   await repos.participants.recordConsent(teacher.value.id, 'test-1', new Date());
-  await repos.enrollments.enroll({ participantId: teacher.value.id, cohortId: cohortA.cohortId, at: new Date() });
+  await repos.enrollments.enroll({ participantId: teacher.value.id, cohortId: cohortA.cohortId, at: new Date(), stages: [1, 2, 3] });
   await repos.activities.submit({ participantId: teacher.value.id, cohortId: cohortA.cohortId, type: 'open_lesson', level: 'school', date: new Date(), title: 'Секретный урок', links: ['https://example.org/lesson'], submittedAt: new Date() });
   await repos.consultations.open({ participantId: teacher.value.id, cohortId: cohortA.cohortId, assigneeId: cohortA.tutorId, topic: 'Оценивание', description: 'Секретный урок: как оценивать?', openedAt: new Date() });
   const engine = createSputnikEngine({ repos, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger });

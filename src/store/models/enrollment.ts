@@ -4,7 +4,7 @@ import {
   type Enrollment,
   type EnrollmentStatus,
 } from '../../domain/enrollment.js';
-import { MAX_STAGES, STAGE_NUMBERS, STAGE_STATUSES, type StageNumber, type StageStatus } from '../../domain/stage.js';
+import { MAX_STAGES, STAGE_STATUSES, type StageNumber, type StageStatus } from '../../domain/stage.js';
 import { ObjectId, idString, optionalIdString, orUndefined, schemaOptions, type ObjectIdType } from './common.js';
 import { COLLECTION_NAMES } from './collections.js';
 
@@ -51,7 +51,7 @@ const stageProgressSchema = new Schema<StageProgressDoc>(
 
 const stageOverrideSchema = new Schema<StageOverrideDoc>(
   {
-    stage: { type: Number, enum: STAGE_NUMBERS, required: true },
+    stage: { type: Number, min: 1, max: MAX_STAGES, required: true },
     status: { type: String, enum: STAGE_STATUSES, required: true },
     at: { type: Date, required: true },
     by: { type: String, required: true },
@@ -67,10 +67,8 @@ const enrollmentSchema = new Schema<EnrollmentDoc>(
     tutorId: { type: ObjectId, ref: 'Participant' },
     status: { type: String, enum: ENROLLMENT_STATUSES, default: 'active', required: true },
     currentStage: { type: Number, min: 1, max: MAX_STAGES, default: 1, required: true },
-    stages: {
-      type: [stageProgressSchema],
-      default: () => STAGE_NUMBERS.map((stage) => ({ stage, status: 'not_started' })),
-    },
+    // The plan's stages, given on enrolment (repositories/enrollments.ts): never a fixed list.
+    stages: { type: [stageProgressSchema], required: true },
     stageOverrides: { type: [stageOverrideSchema], default: undefined },
     joinedAt: { type: Date, required: true },
   },
