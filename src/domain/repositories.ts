@@ -16,6 +16,8 @@ import type { SampleRepository } from './sample.js';
 import type { ScheduledSend, SendKey, SendStatus } from './scheduled-send.js';
 import type { SendingWindow } from './sending-window.js';
 import type { StageNumber, StagePlan, StageStatus } from './stage.js';
+import type { PlanComment, PlannedActivity } from './individual-plan.js';
+import type { AttendanceAnswer, SupportEvent, SupportEventInput } from './support-event.js';
 
 export interface ProgrammeInput {
   code: string;
@@ -128,6 +130,9 @@ export interface EnrollmentRepository {
   /** Replaces the stage statuses with an evaluation (stage-progress.ts) and the stage the teacher is in. */
   saveStages(id: string, stages: readonly StageProgress[], currentStage: StageNumber): Promise<Enrollment | undefined>;
   addStageOverride(id: string, override: StageOverrideRecord): Promise<Enrollment | undefined>;
+  /** Replaces the planned activities of the teacher's individual plan; comments stay. */
+  setPlanItems(id: string, items: readonly PlannedActivity[], at: Date): Promise<Enrollment | undefined>;
+  addPlanComment(id: string, comment: PlanComment): Promise<Enrollment | undefined>;
   setStatus(id: string, status: EnrollmentStatus): Promise<Enrollment | undefined>;
   assignTutor(id: string, tutorId: string | null): Promise<Enrollment | undefined>;
 }
@@ -277,11 +282,26 @@ export interface ErasureRepository {
   addEraser(eraser: PersonEraser): void;
 }
 
+/** Group support events (consultations, seminars, trainings) announced to a cohort, and who comes. */
+export interface SupportEventRepository {
+  create(input: SupportEventInput): Promise<SupportEvent>;
+  findById(id: string): Promise<SupportEvent | undefined>;
+  /** Oldest date first. */
+  listByCohort(cohortId: string): Promise<SupportEvent[]>;
+  /** The cohort's events this teacher has not been invited to yet. */
+  listNotInvited(cohortId: string, participantId: string): Promise<SupportEvent[]>;
+  /** True only the first time for a teacher: the announcement goes to each once. */
+  markInvited(eventId: string, participantId: string): Promise<boolean>;
+  /** Records (or changes) a teacher's answer: one per teacher. */
+  answer(eventId: string, participantId: string, answer: AttendanceAnswer, at: Date): Promise<SupportEvent | undefined>;
+}
+
 export interface Repositories {
   programmes: ProgrammeRepository;
   cohorts: CohortRepository;
   participants: ParticipantRepository;
   enrollments: EnrollmentRepository;
+  supportEvents: SupportEventRepository;
   responses: ResponseRepository;
   activities: ActivityRepository;
   consultations: ConsultationRepository;

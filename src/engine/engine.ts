@@ -40,6 +40,8 @@ export const COMMANDS: Record<string, string> = {
   review: 'review',
   consultations: 'consultations',
   stage: 'stage',
+  plan: 'plan',
+  plans: 'plans',
 };
 
 export const COHORT_CODE = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/;

@@ -65,6 +65,9 @@ const BOT_COMMANDS: Record<string, BotCase> = {
   review: { text: '/review', allowed: CURATORS },
   consultations: { text: '/consultations', allowed: ['tutor', ...CURATORS] },
   stage: { text: '/stage', allowed: CURATORS },
+  plan: { text: '/plan', allowed: EVERYONE_KNOWN },
+  // A tutor sees the plans of their cohort's teachers, as a curator does.
+  plans: { text: '/plans', allowed: ['tutor', ...CURATORS] },
   // A tutor sees their cohorts' figures and anonymised rows (monitoring/access.ts).
   stats: { text: '/stats', allowed: ['tutor', ...CURATORS] },
   export: { text: '/export', allowed: ['tutor', ...CURATORS] },
@@ -146,7 +149,7 @@ describe('authorisation matrix: bot commands', () => {
         const { texts, documents } = await tryCommand(role, c);
         const refused = texts.some((t) => REFUSALS.some((r) => r.test(t)));
         outcome[role] = refused ? 'refused' : texts.length > 0 || documents > 0 ? 'allowed' : 'silent';
-        if (!['curator', 'staff'].includes(role) && !(role === 'tutor' && name === 'consultations') && role !== 'teacher') {
+        if (!['curator', 'staff'].includes(role) && !(role === 'tutor' && (name === 'consultations' || name === 'plans')) && role !== 'teacher') {
           for (const secret of SECRETS) expect(texts.join('\n'), `${role} /${name}`).not.toContain(secret);
         }
       }

@@ -28,6 +28,7 @@ export const menu: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
         add('surveys', t('menu.surveys', { count: open.length }));
         add('activity', t('menu.activity'));
         add('progress', t('menu.progress'));
+        add('plan', t('menu.plan'));
         const dead = await deadLinksOf(turn);
         if (dead.length > 0) add('links', t('links.menu_item', { count: dead.length }));
         add('consultation', t('menu.consultation'));
@@ -35,6 +36,7 @@ export const menu: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
       const staff = await staffCounts(turn);
       if (staff.curator) add('review', t('menu.review', { count: staff.toReview }));
       if (staff.tutor) add('consultations', t('menu.consultations', { count: staff.openRequests }));
+      if (staff.tutor) add('plans', t('menu.plans'));
       add('language', t('menu.language'));
       add('reminders', t(me(turn).remindersOptedOutAt ? 'menu.reminders_on' : 'menu.reminders_off'));
       add('help', t('menu.help'));

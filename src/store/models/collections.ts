@@ -10,4 +10,5 @@ export const COLLECTION_NAMES = {
   consultations: 'consultation_requests',
   broadcasts: 'broadcasts',
   samples: 'monitoring_samples',
+  supportEvents: 'support_events',
 } as const;

@@ -91,6 +91,9 @@ export function createEnrollmentRepository(model: Model<EnrollmentDoc>): Enrollm
       }),
     addStageOverride: (id, o) =>
       update(id, { $push: { stageOverrides: { stage: o.stage, status: o.status, at: o.at, by: o.by, comment: o.comment } } }),
+    setPlanItems: (id, items, at) =>
+      update(id, { $set: { 'plan.items': items.map((i) => ({ id: i.id, type: i.type, level: i.level, month: i.month })), 'plan.updatedAt': at } }),
+    addPlanComment: (id, c) => update(id, { $push: { 'plan.comments': { by: c.by, at: c.at, text: c.text } } }),
     setStatus: (id, status) => update(id, { $set: { status } }),
     assignTutor: (id, tutorId) =>
       update(
