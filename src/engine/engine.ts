@@ -42,6 +42,8 @@ export const COMMANDS: Record<string, string> = {
   stage: 'stage',
   plan: 'plan',
   plans: 'plans',
+  event: 'event',
+  events: 'events',
 };
 
 export const COHORT_CODE = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/;

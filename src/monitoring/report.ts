@@ -25,6 +25,7 @@ import type { Repositories } from '../domain/repositories.js';
 import type { CellValue } from './sanitize.js';
 import { teacherTables, type ReportLocale } from './teacher-tables.js';
 import { computeTeacherYear, type TeacherYear } from './teacher-year.js';
+import { individualSupportTables } from './support-tables.js';
 import { toStagePlan, type CohortDoc, type ProgrammeDoc } from '../store/models/index.js';
 
 export interface HalfYearReportRequest {
@@ -442,6 +443,10 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
     { title: `${r.title}: по педагогам`, headers: ['Педагог', 'Поток', ...r.occasions, 'Изменение'], rows: r.rows.map((x) => [x.teacher, x.cohort, ...x.values.map(num), signed(x.change)]) },
   ]);
   for (const table of ratingTables) md.push(`## ${markdownText(table.title)}`, '', table.rows.length ? markdownTable(table) : 'Самооценок за период нет.', '');
+  // Individual support: plans against what was accepted, group events and who said they would come.
+  const individual = await individualSupportTables(deps.repos, domainCohorts, { asOf, anonymised: request.anonymised ?? false, ...(deps.supportModels ? { models: deps.supportModels } : {}) });
+  const individualTables = [individual.plans, individual.events, individual.attendance];
+  for (const table of individualTables) md.push(`## ${table.title}`, '', table.rows.length ? markdownTable(table) : '—', '');
   md.push('## Неработающие ссылки', '');
   md.push(dead.length ? markdownTable(deadTable) : 'Все проверенные ссылки на материалы открываются.', '');
   md.push('## Консультации по запросу', '', aggregates.consultations.length ? markdownTable(tables[6]!) : 'Запросов за период не было.', '');
@@ -458,6 +463,7 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
       })),
       { name: 'Ссылки', headers: deadTable.headers, widths: [32, 12, 40, 60, 40, 12], rows: deadTable.rows },
       ...ratingTables.map((table, i) => ({ name: `Рейтинг ${i + 1}`, headers: table.headers, widths: table.headers.map(() => 20), rows: table.rows })),
+      ...individualTables.map((table, i) => ({ name: ['Планы педагогов', 'Групповые мероприятия', 'Участие в мероприятиях'][i]!, headers: table.headers, widths: table.headers.map(() => 18), rows: table.rows })),
     ]),
   ]);
   return { ok: true, value: { title, period, markdown: md.join('\n'), xlsx, charts, aggregates, support, year, deadLinks: dead, ratings } };

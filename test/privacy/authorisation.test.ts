@@ -68,6 +68,8 @@ const BOT_COMMANDS: Record<string, BotCase> = {
   plan: { text: '/plan', allowed: EVERYONE_KNOWN },
   // A tutor sees the plans of their cohort's teachers, as a curator does.
   plans: { text: '/plans', allowed: ['tutor', ...CURATORS] },
+  event: { text: '/event', allowed: ['tutor', ...CURATORS] },
+  events: { text: '/events', allowed: EVERYONE_KNOWN },
   // A tutor sees their cohorts' figures and anonymised rows (monitoring/access.ts).
   stats: { text: '/stats', allowed: ['tutor', ...CURATORS] },
   export: { text: '/export', allowed: ['tutor', ...CURATORS] },
@@ -149,7 +151,7 @@ describe('authorisation matrix: bot commands', () => {
         const { texts, documents } = await tryCommand(role, c);
         const refused = texts.some((t) => REFUSALS.some((r) => r.test(t)));
         outcome[role] = refused ? 'refused' : texts.length > 0 || documents > 0 ? 'allowed' : 'silent';
-        if (!['curator', 'staff'].includes(role) && !(role === 'tutor' && (name === 'consultations' || name === 'plans')) && role !== 'teacher') {
+        if (!['curator', 'staff'].includes(role) && !(role === 'tutor' && (name === 'consultations' || name === 'plans' || name === 'events')) && role !== 'teacher') {
           for (const secret of SECRETS) expect(texts.join('\n'), `${role} /${name}`).not.toContain(secret);
         }
       }

@@ -64,6 +64,8 @@ export const menu: Like<typeof ru.menu> = {
   consultations: 'Consultation requests ({count})',
   plan: "My plan of activities",
   plans: "Teachers' plans",
+  events: "Group events ({count})",
+  event: "Announce a group event",
 };
 
 export const questionnaire: Like<typeof ru.questionnaire> = {
@@ -321,4 +323,37 @@ export const plans: Like<typeof ru.plans> = {
   no_comment: "No comment.",
   no_teachers: "The course has no teachers yet.",
   no_cohort: "You are not a curator or tutor of any running course.",
+};
+
+export const events: Like<typeof ru.events> = {
+  ask_cohort: "Which course is the event for?",
+  ask_kind: "What are you holding?",
+  kind_consultation: "Group consultation",
+  kind_seminar: "Seminar",
+  kind_training: "Training",
+  kind_tutorial: "Tutorial",
+  kind_round_table: "Round table",
+  kind_educational_event: "Educational event",
+  ask_date: "On what date? For example: 14.05.2026",
+  date_past: "That date has passed. Give today or a later one.",
+  ask_time: "What time does it start? For example: 15:00",
+  time_invalid: "I did not understand the time. Write hours and minutes, e.g. 15:00 or 9.30.",
+  ask_link: "The link to join (Zoom, Telemost, Sferum…). Skip if it is held in person.",
+  summary: "{kind} for the course \"{cohortTitle}\": {date} at {time} ({timeZone}).{link}",
+  summary_link: "\nLink: {link}",
+  confirm: "Announce it to the course's teachers? Each gets an invitation and confirms with one tap.",
+  announced: "Announced. The invitations reach the teachers within a minute; who confirmed shows in the half-year report and with /events.",
+  cancelled: "Not announced.",
+  invite: "Course \"{cohortTitle}\": {kind} on {date} at {time}.{link}",
+  ask_attend: "Will you come?",
+  attend_yes: "I will come",
+  attend_no: "I cannot",
+  answered_yes: "Noted: you will come. Changed your mind? Answer again: /events",
+  answered_no: "Noted: you cannot come. Changed your mind? Answer again: /events",
+  busy_notice: "Course \"{cohortTitle}\": a group event was announced ({kind}, {date} at {time}). To confirm: /events",
+  ask_which: "Which event would you like to answer?",
+  none: "No group events coming up.",
+  staff_list_title: "Group events of the course \"{cohortTitle}\":",
+  staff_line: "• {date} {time}, {kind}: coming {yes}, cannot {no}, no answer {silent}",
+  no_cohort: "Group events are announced by the course curators and tutors, and you have no such course.",
 };

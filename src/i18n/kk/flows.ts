@@ -64,6 +64,8 @@ export const menu: Like<typeof ru.menu> = {
   consultations: 'Кеңес сұраулары ({count})',
   plan: "Менің іс-шаралар жоспарым",
   plans: "Педагогтердің жоспарлары",
+  events: "Топтық іс-шаралар ({count})",
+  event: "Топтық іс-шара жариялау",
 };
 
 export const questionnaire: Like<typeof ru.questionnaire> = {
@@ -321,4 +323,37 @@ export const plans: Like<typeof ru.plans> = {
   no_comment: "Пікірсіз.",
   no_teachers: "Курста әзірге педагогтер жоқ.",
   no_cohort: "Сіз ешбір қолданыстағы курстың кураторы да, тьюторы да емессіз.",
+};
+
+export const events: Like<typeof ru.events> = {
+  ask_cohort: "Іс-шара қай курсқа арналған?",
+  ask_kind: "Не өткізесіз?",
+  kind_consultation: "Топтық кеңес",
+  kind_seminar: "Семинар",
+  kind_training: "Тренинг",
+  kind_tutorial: "Тьюториал",
+  kind_round_table: "Дөңгелек үстел",
+  kind_educational_event: "Білім беру іс-шарасы",
+  ask_date: "Қай күні? Мысалы: 14.05.2026",
+  date_past: "Бұл күн өтіп кетті. Бүгінгі немесе одан кейінгі күнді көрсетіңіз.",
+  ask_time: "Басталу уақыты? Мысалы: 15:00",
+  time_invalid: "Уақытты түсінбедім. Сағат пен минутты жазыңыз, мысалы 15:00 немесе 9.30.",
+  ask_link: "Қосылу сілтемесі (Zoom, Телемост, Сферум…). Кездесу бетпе-бет болса, өткізіп жіберіңіз.",
+  summary: "«{cohortTitle}» курсына: {kind}, {date}, сағат {time} ({timeZone}).{link}",
+  summary_link: "\nСілтеме: {link}",
+  confirm: "Курс педагогтеріне жариялаймыз ба? Әрқайсысы шақыру алып, қатысуын бір батырмамен растайды.",
+  announced: "Жарияланды. Шақырулар педагогтерге бір минут ішінде келеді; кім қатысуын растағаны жарты жылдық есепте және /events командасы арқылы көрінеді.",
+  cancelled: "Жарияланбады.",
+  invite: "«{cohortTitle}» курсы: {kind} — {date}, сағат {time}.{link}",
+  ask_attend: "Келесіз бе?",
+  attend_yes: "Келемін",
+  attend_no: "Келе алмаймын",
+  answered_yes: "Белгіледім: сіз келесіз. Ойыңыз өзгерсе, қайта жауап беріңіз: /events",
+  answered_no: "Белгіледім: сіз келе алмайсыз. Ойыңыз өзгерсе, қайта жауап беріңіз: /events",
+  busy_notice: "«{cohortTitle}» курсы: топтық іс-шара жарияланды ({kind}, {date}, сағат {time}). Қатысуды растау: /events",
+  ask_which: "Қай іс-шараға жауап бересіз?",
+  none: "Алдағы топтық іс-шаралар жоқ.",
+  staff_list_title: "«{cohortTitle}» курсының топтық іс-шаралары:",
+  staff_line: "• {date} {time}, {kind}: келеді {yes}, келе алмайды {no}, жауап бермеді {silent}",
+  no_cohort: "Топтық іс-шараларды курс кураторлары мен тьюторлары жариялай алады, ал сізде ондай курстар жоқ.",
 };

@@ -1,7 +1,7 @@
 import type { Model } from 'mongoose';
 import type { SupportEventRepository } from '../../domain/repositories.js';
 import { toSupportEvent, type SupportEventDoc } from '../models/support-event.js';
-import { AFTER_UPDATE, requireObjectId, toObjectId } from './ids.js';
+import { AFTER_UPDATE, op, requireObjectId, toObjectId } from './ids.js';
 
 export function createSupportEventRepository(model: Model<SupportEventDoc>): SupportEventRepository {
   const byId = async (id: string) => {
@@ -34,7 +34,7 @@ export function createSupportEventRepository(model: Model<SupportEventDoc>): Sup
       const c = toObjectId(cohortId);
       const p = toObjectId(participantId);
       if (!c || !p) return [];
-      const docs = await model.find({ cohortId: c, invited: { $ne: p } }).sort({ date: 1, time: 1 }).lean<SupportEventDoc[]>();
+      const docs = await model.find({ cohortId: c, invited: op({ $ne: p }) }).sort({ date: 1, time: 1 }).lean<SupportEventDoc[]>();
       return docs.map(toSupportEvent);
     },
     async markInvited(eventId, participantId) {
@@ -42,7 +42,7 @@ export function createSupportEventRepository(model: Model<SupportEventDoc>): Sup
       if (!_id) return false;
       const p = requireObjectId(participantId, 'participantId');
       // Only the first call adds the teacher: the announcing job may run again after a restart.
-      const result = await model.updateOne({ _id, invited: { $ne: p } }, { $push: { invited: p } });
+      const result = await model.updateOne({ _id, invited: op({ $ne: p }) }, { $push: { invited: p } });
       return result.modifiedCount === 1;
     },
     async answer(eventId, participantId, answer, at) {
