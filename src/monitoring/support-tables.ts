@@ -4,6 +4,7 @@
 import { formatLocalDate, localDate } from '../domain/calendar.js';
 import type { Cohort } from '../domain/cohort.js';
 import { isBehindPlan, planVsDone } from '../domain/individual-plan.js';
+import type { Locale } from '../domain/locale.js';
 import type { Repositories } from '../domain/repositories.js';
 import { effectivePlan } from '../domain/stage-plan.js';
 import { t, type MessageKey } from '../i18n/index.js';
@@ -19,15 +20,20 @@ export interface SupportTables {
 export async function individualSupportTables(
   repos: Repositories,
   cohorts: readonly Cohort[],
-  options: { asOf: Date; anonymised: boolean; models?: SupportModelCatalog },
+  options: { asOf: Date; anonymised: boolean; models?: SupportModelCatalog; locale: Locale },
 ): Promise<SupportTables> {
+  const r = (key: string, params?: Record<string, string | number>) => t(options.locale, `report.${key}` as MessageKey, params);
   const plans: Table = {
-    title: 'Индивидуальные планы педагогов',
-    headers: ['Педагог', 'Поток', 'Запланировано', 'По плану к дате отчёта', 'Принято', 'Отставание', 'Отстаёт от плана'],
+    title: r('plans_title'),
+    headers: [r('h_teacher'), r('h_cohort'), r('h_planned'), r('h_planned_due'), r('h_accepted_all'), r('h_behind'), r('h_behind_plan')],
     rows: [],
   };
-  const events: Table = { title: 'Групповые мероприятия', headers: ['Поток', 'Дата', 'Время', 'Форма', 'Приглашено', 'Придут', 'Не смогут'], rows: [] };
-  const attendance: Table = { title: 'Участие педагогов в групповых мероприятиях', headers: ['Педагог', 'Поток', 'Приглашён', 'Подтвердил участие'], rows: [] };
+  const events: Table = {
+    title: r('events_title'),
+    headers: [r('h_cohort'), r('h_date'), r('h_time'), r('h_form'), r('h_invited'), r('h_coming'), r('h_cannot')],
+    rows: [],
+  };
+  const attendance: Table = { title: r('attendance_title'), headers: [r('h_teacher'), r('h_cohort'), r('h_was_invited'), r('h_confirmed')], rows: [] };
   let anonymous = 0;
   for (const cohort of cohorts) {
     const today = localDate(options.asOf, cohort.timeZone);
@@ -51,7 +57,7 @@ export async function individualSupportTables(
         .map((a) => ({ type: a.type, level: a.level }));
       const state = planVsDone(e.plan, accepted, today);
       if (state.planned > 0) {
-        plans.rows.push([names.get(e.participantId)!, cohort.code, state.planned, state.due, state.accepted, state.behind, isBehindPlan(state, margin) ? 'да' : 'нет']);
+        plans.rows.push([names.get(e.participantId)!, cohort.code, state.planned, state.due, state.accepted, state.behind, r(isBehindPlan(state, margin) ? 'yes' : 'no')]);
       }
       const invited = cohortEvents.filter((ev) => ev.invited.includes(e.participantId)).length;
       const confirmed = cohortEvents.filter((ev) => ev.attendance.some((a) => a.participantId === e.participantId && a.answer === 'yes')).length;
@@ -62,7 +68,7 @@ export async function individualSupportTables(
         cohort.code,
         formatLocalDate(ev.date),
         ev.time,
-        t('ru', `events.kind_${ev.kind}` as MessageKey),
+        t(options.locale, `events.kind_${ev.kind}` as MessageKey),
         ev.invited.length,
         ev.attendance.filter((a) => a.answer === 'yes').length,
         ev.attendance.filter((a) => a.answer === 'no').length,
