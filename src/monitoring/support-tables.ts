@@ -46,7 +46,7 @@ export async function individualSupportTables(
     const names = new Map(
       enrollments.map((e) => {
         const p = people.get(e.participantId);
-        return [e.participantId, !options.anonymised && p?.fullName && !p.anonymisedAt ? p.fullName : `Участник № ${++anonymous}`];
+        return [e.participantId, !options.anonymised && p?.fullName && !p.anonymisedAt ? p.fullName : r('anonymous', { n: ++anonymous })];
       }),
     );
     const activities = await repos.activities.listByCohort(cohort.id);

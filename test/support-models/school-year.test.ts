@@ -139,5 +139,5 @@ describe('a school-model cohort through its year', () => {
     expect(spring.value.markdown).toContain('## Рейтинг по самооценке: по педагогам');
     expect(spring.value.markdown).toContain('| Алексеева Анна Сергеевна | FG72-SPRING | 10 | 16 | +6 |');
     expect(spring.value.markdown).toContain('| FG72-SPRING | 11 | 16 | +5 |');
-  });
+  }, 180_000);
 });
