@@ -247,6 +247,12 @@ export interface BroadcastRepository {
   startSending(id: string, deliveries: readonly Omit<Delivery, 'status' | 'at' | 'reason'>[]): Promise<Broadcast | undefined>;
   /** Records one delivery's outcome; returns nothing, so its cost does not grow with the broadcast. */
   recordDelivery(id: string, channel: Channel, chatId: string, outcome: { status: DeliveryStatus; reason?: string; at: Date }): Promise<void>;
+  /**
+   * Moves a pending delivery to `sending` for instance `by`; false when it was not pending any
+   * more (another instance claimed it first). Atomic: two instances never both get true.
+   */
+  claimDelivery(id: string, channel: Channel, chatId: string, by: string, at: Date): Promise<boolean>;
+  /** Marks the broadcast done; undefined when it was done already (only one finisher reports). */
   finish(id: string, at: Date): Promise<Broadcast | undefined>;
   listByCohort(cohortId: string, limit?: number): Promise<Broadcast[]>;
   /** Broadcasts a restart interrupted while sending. */

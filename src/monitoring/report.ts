@@ -406,6 +406,21 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
     rows: support.map((row) => [row.teacher, row.cohort, row.reasons.join('; ')]),
   };
   const tables = summaryTables(aggregates, locale);
+  // Rates over those due for each questionnaire of the plan in the period (or invited outside it),
+  // as the key figure counts them: a questionnaire nobody started still shows, with its 0 %.
+  const due_ = new Map<string, { title: string; occasion: string; due: number; completed: number }>();
+  for (const q of year.questionnaires) {
+    const key = `${q.questionnaireId}|${q.occasion}`;
+    const row = due_.get(key) ?? { title: titles.get(q.questionnaireId) ?? q.questionnaireId, occasion: q.occasion, due: 0, completed: 0 };
+    row.due += q.due;
+    row.completed += q.completed;
+    due_.set(key, row);
+  }
+  const participation: Table = {
+    title: r('participation'),
+    headers: [t(locale, 'monitoring.h_questionnaire'), t(locale, 'monitoring.h_occasion'), r('h_due'), t(locale, 'monitoring.h_completed'), t(locale, 'monitoring.h_rate')],
+    rows: [...due_.values()].map((row) => [row.title, row.occasion, row.due, row.completed, percent(row.due ? row.completed / row.due : null)]),
+  };
   const decimal = (v: number | null) => String(round2(v)).replace('.', ',');
 
   const md: string[] = [
@@ -424,7 +439,7 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
     '',
     `![${markdownText(t(locale, 'monitoring.sec_response_rate'))}](response-rate.png)`,
     '',
-    markdownTable(tables[0]!),
+    markdownTable(participation),
     '',
     `## ${tables[5]!.title}`,
     '',
@@ -480,7 +495,7 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
   const out = new PassThrough();
   const [xlsx] = await Promise.all([
     streamToBuffer(out),
-    writeWorkbook(out, [keyFigures, ...tables.slice(0, 2), tables[5]!, levelTable, tables[3]!, tables[4]!, tables[6]!], r('sheet_report'), [
+    writeWorkbook(out, [keyFigures, participation, ...tables.slice(0, 2), tables[5]!, levelTable, tables[3]!, tables[4]!, tables[6]!], r('sheet_report'), [
       { name: r('sheet_support'), headers: supportTable.headers, widths: [32, 12, 90], rows: supportTable.rows },
       ...[perTeacher.teachers, perTeacher.activities, perTeacher.nonResponders].map((table) => ({
         name: table.title,

@@ -70,7 +70,7 @@ async function killApp(): Promise<void> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   process.kill(-child.pid, 'SIGKILL');
   await exited;
-  const holder = Number(readFileSync(join(dataDir, 'embedded-store.lock'), 'utf8'));
+  const holder = Number.parseInt(readFileSync(join(dataDir, 'embedded-store.lock'), 'utf8'), 10);
   for (let i = 0; i < 200 && isRunning(holder); i++) await new Promise((r) => setTimeout(r, 50));
 }
 

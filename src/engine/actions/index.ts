@@ -11,9 +11,10 @@ import { plan } from './plan.js';
 import { progress } from './progress.js';
 import { review } from './review.js';
 import { stage } from './stage.js';
+import { staff } from './staff.js';
 import { surveys } from './surveys.js';
 
-const parts = [onboarding, menu, surveys, activity, review, progress, consultation, account, stage, links, plan, events];
+const parts = [onboarding, menu, surveys, activity, review, progress, consultation, account, stage, links, staff, plan, events];
 
 /** Every action, option source and check the flow files may name. */
 export const handlers: FlowHandlers = {

@@ -79,6 +79,7 @@ export const questionnaire: Like<typeof ru.questionnaire> = {
   pick_question_number: 'Send the question number, from 1 to {max}.',
   choose_submit_or_edit: 'Choose "Send" or "Change an answer".',
   thanks: 'Thank you! Your answers are saved.',
+  links_to_curator: '{teacher} sent links in the questionnaire “{title}” (cohort “{cohortTitle}”):\n{links}',
   not_available: 'This questionnaire is not available now. Try later or write to your curator.',
   already_completed: 'You have already filled in "{title}". Thank you!',
   resumed: 'Continuing "{title}": {answered} of {total} answered.',
@@ -226,7 +227,7 @@ export const account: Like<typeof ru.account> = {
   linked: 'Done: you can now write to me on {channel} as well. Questionnaires, progress and activities are the same.',
   help:
     'I am Sputnik: I help during the year after a professional development course.\n\n/menu — menu\n/surveys — questionnaires\n/activity — report an activity you ran (open lesson, master class, webinar, publication…)\n/progress — my progress: stage and accepted activities (and how many your course asks for in the year)\n/plan — my plan of activities: what, at what level, in which month\n/consult — ask a tutor for a consultation\n/language — language\n/stop — turn reminders off\n/delete — delete my data\n/link — a code to write to me from another messenger too (Telegram, WhatsApp, Max)\n\nIn any question you can write "back", or "skip" if the question is optional.',
-  help_staff: 'For curators and tutors:\n/review — activities to review\n/consultations — consultation requests\n/stage — set a teacher\'s stage by hand\n/broadcast — message the course participants (Telegram, Max)\n/stats — statistics, /export — data export, /report — half-year report (Telegram)',
+  help_staff: 'For curators and tutors:\n/review — activities to review\n/consultations — consultation requests\n/stage — set a teacher\'s stage by hand\n/broadcast — message the course participants\n/stats — statistics, /report — half-year report, /export — data export (Telegram)',
 };
 
 export const group: Like<typeof ru.group> = {
@@ -269,6 +270,7 @@ export const broadcast: Like<typeof ru.broadcast> = {
   no_recipients: 'The course has no bound group and no participants connected to the bot.',
   text_required: 'Send the text of the message.',
   too_long: 'The message is too long: {length} characters, at most {max}.',
+  progress: 'Broadcast under way: {done} of {total}, carrying on…',
 };
 
 export const stage: Like<typeof ru.stage> = {

@@ -37,6 +37,7 @@ export const report = {
 
   participation: 'Questionnaire participation',
   levels: 'Activities by level',
+  h_due: 'Due',
   h_held: 'Held',
   results: 'Questionnaire results',
   no_likert: 'No answered scale questions in the period.',

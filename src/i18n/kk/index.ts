@@ -1,6 +1,8 @@
 import type { CatalogLike } from '../catalog.js';
 import type { ru } from '../ru/index.js';
 import { cli } from './cli.js';
+import { cli_help } from './cli-help.js';
+import { cli_text } from './cli-text.js';
 import { common } from './common.js';
 import { keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, plan, plans, events } from './flows.js';
 import { monitoring } from './monitoring.js';
@@ -10,4 +12,4 @@ import { whatsapp } from './whatsapp.js';
 import { links } from './links.js';
 import { report } from './report.js';
 
-export const kk: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, plan, plans, events, monitoring, scheduler, whatsapp, links, cli, report };
+export const kk: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, plan, plans, events, monitoring, scheduler, whatsapp, links, cli, cli_help, cli_text, report };
