@@ -18,6 +18,7 @@ import { halfYearReportSource } from './monitoring/report-source.js';
 import { createScheduler, type Scheduler } from './scheduler/agenda.js';
 import { createLinkChecker } from './links/check.js';
 import { createLinkCheckService } from './scheduler/link-checks.js';
+import { createEventAnnouncer } from './scheduler/support-events.js';
 import { createPostCourseScheduler } from './scheduler/post-course.js';
 import { scheduleSampleInvitations } from './scheduler/sample-invitations.js';
 import { scheduleConsultationEscalation } from './scheduler/consultation-escalation.js';
@@ -136,6 +137,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     checker: createLinkChecker({ allowPrivate: config.links.allowPrivate, timeoutMs: config.links.timeoutMs }),
     logger: logger.child({ component: 'links' }),
   }).start();
+  await createEventAnnouncer({ scheduler, repos: store.repositories, engine, dispatcher, logger: logger.child({ component: 'events' }) }).start();
   await scheduleSampleInvitations(scheduler, {
     samples: monitoring,
     repos: store.repositories,

@@ -26,6 +26,7 @@ import type { Repositories } from '../domain/repositories.js';
 import type { CellValue } from './sanitize.js';
 import { stageColumns, teacherTables, type ReportLocale, type StageColumn } from './teacher-tables.js';
 import { computeTeacherYear, type TeacherYear } from './teacher-year.js';
+import { individualSupportTables } from './support-tables.js';
 import { toStagePlan, type CohortDoc, type ProgrammeDoc } from '../store/models/index.js';
 
 export interface HalfYearReportRequest {
@@ -483,6 +484,10 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
     },
   ]);
   for (const table of ratingTables) md.push(`## ${markdownText(table.title)}`, '', table.rows.length ? markdownTable(table) : r('no_ratings'), '');
+  // Individual support: plans against what was accepted, group events and who said they would come.
+  const individual = await individualSupportTables(deps.repos, domainCohorts, { asOf, anonymised: request.anonymised ?? false, locale, ...(deps.supportModels ? { models: deps.supportModels } : {}) });
+  const individualTables = [individual.plans, individual.events, individual.attendance];
+  for (const table of individualTables) md.push(`## ${table.title}`, '', table.rows.length ? markdownTable(table) : '—', '');
   md.push(`## ${deadTable.title}`, '');
   md.push(dead.length ? markdownTable(deadTable) : r('no_dead_links'), '');
   md.push(`## ${tables[6]!.title}`, '', aggregates.consultations.length ? markdownTable(tables[6]!) : r('no_consultations'), '');
@@ -499,6 +504,7 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
       })),
       { name: r('sheet_links'), headers: deadTable.headers, widths: [32, 12, 40, 60, 40, 12], rows: deadTable.rows },
       ...ratingTables.map((table, i) => ({ name: r('sheet_rating', { n: i + 1 }), headers: table.headers, widths: table.headers.map(() => 20), rows: table.rows })),
+      ...individualTables.map((table, i) => ({ name: r(['sheet_plans', 'sheet_events', 'sheet_attendance'][i]!), headers: table.headers, widths: table.headers.map(() => 18), rows: table.rows })),
     ]),
   ]);
   return { ok: true, value: { title, locale, keyFigures, period, markdown: md.join('\n'), xlsx, charts, aggregates, support, year, deadLinks: dead, ratings } };

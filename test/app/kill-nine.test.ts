@@ -108,7 +108,7 @@ beforeAll(async () => {
     for (let i = 0; i < TEACHERS; i++) {
       const person = await repos.participants.create({ fullName: `Педагог ${i}`, addresses: [{ channel: 'telegram', id: String(teacherId(i)) }], locale: 'ru' });
       if (!person.ok) throw new Error('seed teacher');
-      await repos.enrollments.enroll({ participantId: person.value.id, cohortId: cohort.cohortId, at: new Date() });
+      await repos.enrollments.enroll({ participantId: person.value.id, cohortId: cohort.cohortId, at: new Date(), stages: [1, 2, 3] });
       deliveries.push({ channel: 'telegram' as const, chatId: String(teacherId(i)), participantId: person.value.id });
     }
     // A broadcast the curator confirmed: the app sends it when it starts (as after any restart).

@@ -9,7 +9,7 @@ export async function cohortFixtureTeachers(store: Store, n: number): Promise<{ 
     const telegramId = 930_000 + i;
     const created = await store.repositories.participants.create({ fullName: `Учитель ${i}`, locale: 'ru', addresses: [{ channel: 'telegram', id: String(telegramId) }] });
     if (!created.ok) throw new Error('fixture teacher');
-    await store.repositories.enrollments.enroll({ participantId: created.value.id, cohortId, at: new Date() });
+    await store.repositories.enrollments.enroll({ participantId: created.value.id, cohortId, at: new Date(), stages: [1, 2, 3] });
     teachers.push(telegramId);
   }
   return { cohortId, curatorId, teachers };

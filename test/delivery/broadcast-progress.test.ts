@@ -34,7 +34,7 @@ describe('a broadcast in progress', () => {
     const cohort = await aCohort(repos, { curatorIds: [author.id] });
     for (let i = 0; i < 5; i++) {
       const p = await aParticipant(repos, { fullName: `Педагог ${i}` });
-      await repos.enrollments.enroll({ participantId: p.id, cohortId: cohort.id, at: new Date() });
+      await repos.enrollments.enroll({ participantId: p.id, cohortId: cohort.id, at: new Date(), stages: [1, 2, 3] });
     }
     const sent: { chatId: string; text: string }[] = [];
     const dispatcher = createDispatcher({ senders: [recordingSender(sent)], repos, logger: silentLogger });

@@ -115,7 +115,7 @@ describe('a teacher in the private chat', () => {
     expect((await dm.next()).text).toMatch(/^Спасибо, Иванова Мария Сергеевна! Вы зарегистрированы на курсе «Функциональная грамотность, весна 2026»\./);
     const menu = await dm.next();
     expect(menu.text).toBe('Что хотите сделать?');
-    expect(labels(menu).map((row) => row[0])).toEqual(['Анкеты (1)', 'Сообщить о мероприятии', 'Мой прогресс', 'Нужна консультация', 'Язык / Тіл / Language', 'Отключить напоминания', 'Помощь', 'Удалить мои данные']);
+    expect(labels(menu).map((row) => row[0])).toEqual(['Анкеты (1)', 'Сообщить о мероприятии', 'Мой прогресс', 'Мой план мероприятий', 'Нужна консультация', 'Язык / Тіл / Language', 'Отключить напоминания', 'Помощь', 'Удалить мои данные']);
     expect(dm.current(settlement).text).toMatch(/\n\n✓ В сельской местности$/);
 
     const stored = await app.store.repositories.participants.findByAddress('telegram', String(maria.id));
@@ -415,7 +415,7 @@ describe('the bot against the Bot API', () => {
   it('publishes the command menus in three languages and does not spin while idle', async () => {
     const menus = tg.callsOf('setMyCommands');
     expect(menus.map((m) => m.language_code)).toEqual([undefined, 'kk', 'en']);
-    expect((menus[0]!.commands as { command: string }[]).map((c) => c.command)).toEqual(['menu', 'surveys', 'activity', 'progress', 'consult', 'language', 'stop', 'help']);
+    expect((menus[0]!.commands as { command: string }[]).map((c) => c.command)).toEqual(['menu', 'surveys', 'activity', 'progress', 'plan', 'consult', 'language', 'stop', 'help']);
     expect(tg.unsupportedCalls()).toEqual([]);
     const before = tg.pollCount;
     await new Promise((resolve) => setTimeout(resolve, 600));

@@ -171,6 +171,9 @@ export function formatCohortReport(outcome: CohortImportOutcome, config: Config)
     ...formatUpdates(outcome.updatedPeople),
     `Зачисление: новых в потоке ${enrollments.enrolled}, уже были в потоке ${enrollments.alreadyEnrolled}, назначен тьютор ${enrollments.tutorAssigned}.`,
   );
+  if (outcome.keptPlan.length > 0) {
+    lines.push(`План сопровождения программы изменён; уже созданные потоки продолжают прежний план: ${outcome.keptPlan.join(', ')}.`);
+  }
   if (!outcome.changed) lines.push('Повторный импорт: всё уже совпадает с файлом, ничего не изменено.');
   const links = buildJoinLinks({
     code: cohort.code,

@@ -3,9 +3,8 @@
 import { parseCommandArgs, commandHelp } from '../args.js';
 import { fileURLToPath } from 'node:url';
 import { formatLocalDate, localDate } from '../../domain/calendar.js';
-import { postCourseYear } from '../../domain/stage-plan.js';
+import { postCourseYear, requiredActivities } from '../../domain/stage-plan.js';
 import { DEFAULT_SENDING_WINDOW, localClock, type SendingWindow } from '../../domain/sending-window.js';
-import { REQUIRED_ACTIVITIES_PER_YEAR } from '../../domain/stage.js';
 import { loadConfig } from '../../config.js';
 import { t } from '../../i18n/index.js';
 import type { CohortPreview, PreviewItem } from '../../scheduler/preview.js';
@@ -45,7 +44,7 @@ function what(item: PreviewItem, plan: CohortPreview['plan']): string {
     case 'non-responders':
       return `Список не заполнивших анкету «${title}»: ${plural(item.teacherIds?.length ?? 0, 'педагог', 'педагога', 'педагогов')}${retry}`;
     case 'activity-nudge':
-      return `Напоминание о мероприятиях (принято меньше ${REQUIRED_ACTIVITIES_PER_YEAR})${retry}`;
+      return `Напоминание о мероприятиях (принято меньше ${plan ? requiredActivities(plan) : '—'})${retry}`;
     case 'report-reminder':
       return `Напоминание об отчёте за ${item.half === 2 ? 'второе' : 'первое'} полугодие (срок — ${item.deadline ? formatLocalDate(item.deadline) : ''})${retry}`;
     case 'closing':

@@ -241,7 +241,7 @@ describe('one person on two messengers', () => {
     const created = await store.repositories.participants.create({ fullName: 'Волкова Светлана', addresses: [{ channel: 'telegram', id: '5550001' }], locale: 'ru' });
     if (!created.ok) throw new Error('fixture');
     await store.repositories.participants.recordConsent(created.value.id, 'test-1', clock.now());
-    await store.repositories.enrollments.enroll({ participantId: created.value.id, cohortId: cohort.cohortId, at: clock.now() });
+    await store.repositories.enrollments.enroll({ participantId: created.value.id, cohortId: cohort.cohortId, at: clock.now(), stages: [1, 2, 3] });
     return created.value.id;
   }
 

@@ -169,7 +169,7 @@ describe.each(registered)('on %s', (name) => {
       const teacher = await repos.participants.create({ fullName, addresses: [{ channel: d.channel, id: d.peer(n) }], locale: 'ru' });
       if (!teacher.ok) throw new Error('teacher fixture');
       await repos.participants.recordConsent(teacher.value.id, 'test-1', new Date());
-      await repos.enrollments.enroll({ participantId: teacher.value.id, cohortId: cohort.cohortId, at: new Date() });
+      await repos.enrollments.enroll({ participantId: teacher.value.id, cohortId: cohort.cohortId, at: new Date(), stages: [1, 2, 3] });
     }
 
     await d.say('/broadcast');
