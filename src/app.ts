@@ -7,6 +7,7 @@ import type { ChannelModule, RawHttpHandler, RunningChannel } from './channels/c
 import { buildChannels, CHANNEL_MODULES } from './channels/registry.js';
 import { createBroadcastService } from './delivery/broadcasts.js';
 import { createDispatcher } from './delivery/dispatcher.js';
+import { createStaffTools } from './delivery/staff-tools.js';
 import type { ChannelSender } from './delivery/ports.js';
 import { createSputnikEngine, loadContent, type Engine } from './engine/index.js';
 import { collectHealth } from './http/health.js';
@@ -17,6 +18,7 @@ import { halfYearReportSource } from './monitoring/report-source.js';
 import { createScheduler, type Scheduler } from './scheduler/agenda.js';
 import { createLinkChecker } from './links/check.js';
 import { createLinkCheckService } from './scheduler/link-checks.js';
+import { createEventAnnouncer } from './scheduler/support-events.js';
 import { createPostCourseScheduler } from './scheduler/post-course.js';
 import { scheduleSampleInvitations } from './scheduler/sample-invitations.js';
 import { scheduleConsultationEscalation } from './scheduler/consultation-escalation.js';
@@ -28,6 +30,9 @@ import { SANDBOX_PATH, sandboxRoutes } from './sandbox/routes.js';
 import { VERSION } from './version.js';
 
 /** flows/ and questionnaires/ live beside src/, wherever the process was started from. */
+/** How often an instance looks for a broadcast another instance started, to take its share. */
+const BROADCAST_JOIN_MS = 15_000;
+
 export const CONTENT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 export class ContentError extends Error {
@@ -101,7 +106,15 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   // to the dispatcher, which delivers the engine's answers and notices.
   const senders: ChannelSender[] = [];
   const dispatcher = createDispatcher({ senders, repos: store.repositories, logger: logger.child({ component: 'delivery' }) });
-  const broadcasts = createBroadcastService({ repos: store.repositories, dispatcher, logger: logger.child({ component: 'broadcasts' }) });
+  await store.coordination.start();
+  const broadcasts = createBroadcastService({
+    repos: store.repositories,
+    dispatcher,
+    logger: logger.child({ component: 'broadcasts' }),
+    coordination: store.coordination,
+  });
+  // Curators' broadcasts and figures need the channels, which need the engine: handed over now.
+  engine.provideStaffTools(createStaffTools({ broadcasts, monitoring, repos: store.repositories, logger: logger.child({ component: 'broadcasts' }) }));
   const channels = buildChannels(modules, {
     config,
     engine,
@@ -112,6 +125,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     monitoring,
     broadcasts,
     logger,
+    coordination: store.coordination,
   });
   senders.push(...channels.map((c) => c.sender));
   const postCourse = createPostCourseScheduler({
@@ -132,6 +146,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     checker: createLinkChecker({ allowPrivate: config.links.allowPrivate, timeoutMs: config.links.timeoutMs }),
     logger: logger.child({ component: 'links' }),
   }).start();
+  await createEventAnnouncer({ scheduler, repos: store.repositories, engine, dispatcher, logger: logger.child({ component: 'events' }) }).start();
   await scheduleSampleInvitations(scheduler, {
     samples: monitoring,
     repos: store.repositories,
@@ -195,6 +210,12 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   for (const channel of channels) await channel.start();
   // A restart in the middle of a broadcast finishes it; nobody already served gets it twice.
   void broadcasts.resumeUnfinished().catch((error: unknown) => logger.error({ err: error }, 'resuming unfinished broadcasts failed'));
+  // Several instances on one store split a broadcast: each looks for one being sent now and then
+  // and claims what is still pending (send() skips a broadcast this instance is already sending).
+  const joinBroadcasts = setInterval(() => {
+    void broadcasts.resumeUnfinished().catch((error: unknown) => logger.error({ err: error }, 'joining unfinished broadcasts failed'));
+  }, BROADCAST_JOIN_MS);
+  joinBroadcasts.unref();
 
   let stopping: Promise<void> | undefined;
   return {
@@ -205,6 +226,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     http: address,
     stop() {
       stopping ??= (async () => {
+        clearInterval(joinBroadcasts);
         for (const channel of channels) await channel.stop();
         await http.close();
         await postCourse.stop();

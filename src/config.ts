@@ -114,6 +114,8 @@ const envSchema = z.object({
     .max(1000, { message: 'expected 1 to 1000 messages an hour' })
     .default(60),
   DEFAULT_LOCALE: z.enum(LOCALES, { message: `expected one of ${LOCALES.join(', ')}` }).default('ru'),
+  /** The staff CLI's language (`--lang` wins). */
+  CLI_LANG: z.enum(LOCALES, { message: `expected one of ${LOCALES.join(', ')}` }).default('ru'),
   TZ: z
     .string()
     .trim()
@@ -301,4 +303,13 @@ export function userCwd(env: Environment = process.env): string {
 /** Credentials in a MongoDB URI must not reach logs or the health endpoint. */
 export function redactUri(uri: string): string {
   return uri.replace(/^(mongodb(?:\+srv)?:\/\/)[^@/]*@/, '$1***@');
+}
+
+/**
+ * The CLI's language from CLI_LANG (environment or `.env`), read on its own: the CLI must speak
+ * the staff's language even when the rest of the configuration has an error to report.
+ */
+export function cliLocale(env: Environment = readEnvironment()): { locale: Locale; error?: string } {
+  const parsed = envSchema.shape.CLI_LANG.safeParse(env.CLI_LANG === '' ? undefined : env.CLI_LANG);
+  return parsed.success ? { locale: parsed.data } : { locale: 'ru', error: `CLI_LANG: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
 }

@@ -21,6 +21,7 @@
  * 5. Tests: a driver in test/channels/shared/ (see driver.ts); the shared journey suite refuses to
  *    pass while a registered channel has none. test/channels/fake/ is the smallest complete channel.
  */
+import type { Coordination } from '../domain/coordination.js';
 import type { Db } from 'mongodb';
 import type { Config } from '../config.js';
 import type { BroadcastService } from '../delivery/broadcasts.js';
@@ -62,6 +63,8 @@ export interface ChannelContext {
   /** Curators' broadcasts: what is sent, to whom, and the delivery report. */
   broadcasts: BroadcastService;
   logger: Logger;
+  /** Several instances on one store: update claims, chat leases, the polling lease. */
+  coordination?: Coordination;
 }
 
 /** As the HTTP server calls it: the request, the response, and the body already read (size-limited). */

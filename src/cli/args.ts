@@ -2,6 +2,16 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { t } from '../i18n/index.js';
 import type { Output } from './commands/cohort.js';
 
+/** Commands with a help text of their own in the catalogs (`cli_help.<name>`). */
+export type CommandName = 'cohort' | 'participants' | 'questionnaire' | 'whatsapp' | 'export' | 'stats' | 'sample' | 'report' | 'schedule' | 'store' | 'stage' | 'config';
+
+/** A command's help in the staff's language; the monitoring commands add the shared filters. */
+export function commandHelp(name: CommandName, io: Pick<Output, 'locale'>): string {
+  const locale = io.locale ?? 'ru';
+  const filtered = name === 'export' || name === 'stats' || name === 'sample';
+  return `${t(locale, `cli_help.${name}`)}${filtered ? t(locale, 'cli_help.filters') : ''}`;
+}
+
 /** node's parseArgs error in the staff's language: the option it names and what is wrong with it. */
 export function optionErrorText(error: unknown, io: Pick<Output, 'locale'>): string {
   const locale = io.locale ?? 'ru';

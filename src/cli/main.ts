@@ -1,8 +1,9 @@
 // `npm run cli -- [--lang ru|kk|en] <command>`: staff tools. Each command is one module; this file
 // only dispatches, in the staff's language (Russian unless --lang says otherwise).
-import { ConfigError, loadConfig, redactUri } from '../config.js';
+import { cliLocale, ConfigError, loadConfig, redactUri } from '../config.js';
 import { LOCALES, type Locale } from '../domain/locale.js';
 import { t, type MessageKey } from '../i18n/index.js';
+import { commandHelp } from './args.js';
 import { cohortCommand } from './commands/cohort.js';
 import { exportCommand } from './commands/export.js';
 import { participantsCommand } from './commands/participants.js';
@@ -52,7 +53,14 @@ const commands: Record<string, Command> = {
   store: storeCommand,
   stage: stageCommand,
   sandbox: sandboxCommand,
-  config: { run: async (_args, io) => showConfig(io) },
+  config: {
+    async run(args, io) {
+      if (args.length === 0) return showConfig(io);
+      const help = args.length === 1 && ['help', '--help', '-h'].includes(args[0] ?? '');
+      (help ? io.out : io.err)(commandHelp('config', io));
+      return help ? 0 : 2;
+    },
+  },
 };
 
 function usage(locale: Locale): string {
@@ -82,11 +90,17 @@ function quietOnBrokenPipe(stream: NodeJS.WriteStream): void {
 
 async function main(argv: string[], base: Output = processOutput): Promise<number> {
   const chosen = takeLocale(argv);
-  const locale = chosen.locale ?? 'ru';
+  // --lang wins; otherwise CLI_LANG (environment or .env); otherwise Russian.
+  const setting = chosen.locale || chosen.bad ? undefined : cliLocale();
+  const locale = chosen.locale ?? setting?.locale ?? 'ru';
   const io: Output = { ...base, locale };
   if (chosen.bad) {
     io.err(`${t(locale, 'cli.bad_lang')}\n`);
     return 2;
+  }
+  if (setting?.error) {
+    io.err(`sputnik: ${t(locale, 'cli.config_error', { detail: setting.error })}\n`);
+    return 1;
   }
   const [name, ...args] = chosen.rest;
   if (!name || name === 'help' || name === '--help' || name === '-h') {

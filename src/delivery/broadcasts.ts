@@ -2,6 +2,7 @@
 // outcome recorded per recipient and a report for the author. Sending resumes after a restart:
 // recipients already served are not written to twice.
 import type { Broadcast, Delivery as RecordedDelivery } from '../domain/broadcast.js';
+import { singleInstance, type Coordination } from '../domain/coordination.js';
 import type { Participant } from '../domain/participant.js';
 import type { BroadcastInput, Repositories } from '../domain/repositories.js';
 import { translator } from '../i18n/index.js';
@@ -26,7 +27,11 @@ export interface BroadcastService {
   create(input: BroadcastInput): Promise<Broadcast>;
   /** The message exactly as recipients will read it. */
   body(broadcast: Pick<Broadcast, 'text' | 'link'>): string;
-  /** Sends whatever is still pending, records each outcome, and tells the author. */
+  /**
+   * Sends whatever is still pending, records each outcome, and tells the author. With several
+   * instances each sends the deliveries it claims first; the last to finish reports (the others
+   * return undefined).
+   */
   send(broadcastId: string): Promise<BroadcastReport | undefined>;
   /** Broadcasts a restart interrupted: finish them. */
   resumeUnfinished(): Promise<void>;
@@ -35,9 +40,25 @@ export interface BroadcastService {
 /** The stored reason of a delivery a restart interrupted; the author's report lists these apart. */
 const INTERRUPTED = 'interrupted by a restart';
 
-export function createBroadcastService(deps: { repos: Repositories; dispatcher: Dispatcher; logger: Logger; now?: () => Date }): BroadcastService {
+/** How often the author hears how a long broadcast is going: every this many recipients. */
+export const PROGRESS_EVERY = 25;
+
+export function createBroadcastService(deps: {
+  repos: Repositories;
+  dispatcher: Dispatcher;
+  logger: Logger;
+  now?: () => Date;
+  progressEvery?: number;
+  /** Instances sharing the store; alone by default (a new id per process, so a restart is a new instance). */
+  coordination?: Coordination;
+}): BroadcastService {
   const { repos, dispatcher, logger } = deps;
+  const progressEvery = deps.progressEvery ?? PROGRESS_EVERY;
   const now = deps.now ?? (() => new Date());
+  const coordination = deps.coordination ?? singleInstance(`single:${globalThis.crypto.randomUUID()}`);
+  const me = coordination.instanceId;
+  /** Broadcasts this instance is sending now: a second pass over one would only contend with itself. */
+  const inFlight = new Set<string>();
   const body = (b: Pick<Broadcast, 'text' | 'link'>) => (b.link ? `${b.text}\n\n${b.link}` : b.text);
 
   async function teachers(cohortId: string): Promise<Participant[]> {
@@ -82,6 +103,13 @@ export function createBroadcastService(deps: { repos: Repositories; dispatcher: 
     };
   }
 
+  /** "Sent 25 of 120…": a long broadcast takes minutes (WhatsApp paces a message every few seconds). */
+  async function tellProgress(b: Broadcast, done: number): Promise<void> {
+    const author = await repos.participants.findById(b.authorId);
+    const text = translator(author?.locale ?? 'ru')('broadcast.progress', { done, total: b.deliveries.length });
+    await dispatcher.dispatch([{ to: { kind: 'participant', participantId: b.authorId }, message: { kind: 'text', text } }]);
+  }
+
   async function tellAuthor(b: Broadcast, r: BroadcastReport): Promise<void> {
     const author = await repos.participants.findById(b.authorId);
     const t = translator(author?.locale ?? 'ru');
@@ -94,6 +122,56 @@ export function createBroadcastService(deps: { repos: Repositories; dispatcher: 
     await dispatcher.dispatch([{ to: { kind: 'participant', participantId: b.authorId }, message: { kind: 'text', text: lines.join('\n') } }]);
   }
 
+  /** `sending` by an instance that is gone: perhaps delivered, never sent twice. */
+  async function abandoned(d: RecordedDelivery): Promise<boolean> {
+    return d.status === 'sending' && d.by !== me && !(d.by !== undefined && (await coordination.isAlive(d.by)));
+  }
+
+  async function sendOnce(broadcastId: string): Promise<BroadcastReport | undefined> {
+    let b = await repos.broadcasts.findById(broadcastId);
+    if (!b || b.status === 'done') return undefined;
+    const planned = await recipients(b);
+    b = (await repos.broadcasts.startSending(b.id, planned.deliveries)) ?? b;
+    const message = { kind: 'text' as const, text: body(b) };
+    // A delivery a dead process was sending may have reached the chat: sending it again could
+    // double it, so it is reported to the author instead, who can tell the person themselves.
+    for (const d of b.deliveries) {
+      if (await abandoned(d)) await repos.broadcasts.recordDelivery(b.id, d.channel, d.chatId, { status: 'failed', reason: INTERRUPTED, at: now() });
+    }
+    // One by one: the channel adapters pace sends to each platform's limits. Each delivery is
+    // claimed first, so instances sharing the store split the broadcast and none sends one twice.
+    const pending = b.deliveries.filter((x) => x.status === 'pending');
+    let done = b.deliveries.length - pending.length;
+    let mine = 0;
+    for (const d of pending) {
+      if (!(await repos.broadcasts.claimDelivery(b.id, d.channel, d.chatId, me, now()))) continue;
+      if (mine > 0 && mine % progressEvery === 0) await tellProgress(b, done);
+      mine += 1;
+      done += 1;
+      const [result] = await dispatcher.dispatch([{ to: { kind: 'chat', channel: d.channel, chatId: d.chatId }, message }]);
+      const outcome = result?.outcome;
+      const status = outcome?.ok ? 'sent' : outcome?.kind === 'blocked' ? 'blocked' : 'failed';
+      if (outcome && !outcome.ok && outcome.kind === 'blocked' && d.participantId) {
+        await repos.participants.setUnreachable(d.participantId, d.channel, now());
+      }
+      await repos.broadcasts.recordDelivery(b.id, d.channel, d.chatId, { status, ...(outcome && !outcome.ok ? { reason: outcome.detail.slice(0, 200) } : {}), at: now() });
+    }
+    // Another live instance still sending its share finishes (and reports) after it.
+    const latest = (await repos.broadcasts.findById(b.id)) ?? b;
+    for (const d of latest.deliveries) {
+      if (d.status === 'pending') return undefined;
+      if (d.status !== 'sending') continue;
+      if (!(await abandoned(d))) return undefined;
+      await repos.broadcasts.recordDelivery(b.id, d.channel, d.chatId, { status: 'failed', reason: INTERRUPTED, at: now() });
+    }
+    const finished = await repos.broadcasts.finish(b.id, now());
+    if (!finished) return undefined;
+    const r = await report(finished, planned);
+    await tellAuthor(finished, r);
+    logger.info({ broadcast: b.id, sent: r.sent, total: r.total }, 'broadcast finished');
+    return r;
+  }
+
   const service: BroadcastService = {
     async create(input) {
       if (input.text.length > BROADCAST_MAX_LENGTH) throw new RangeError('broadcast text too long');
@@ -101,32 +179,13 @@ export function createBroadcastService(deps: { repos: Repositories; dispatcher: 
     },
     body,
     async send(broadcastId) {
-      let b = await repos.broadcasts.findById(broadcastId);
-      if (!b || b.status === 'done') return undefined;
-      const planned = await recipients(b);
-      b = (await repos.broadcasts.startSending(b.id, planned.deliveries)) ?? b;
-      const message = { kind: 'text' as const, text: body(b) };
-      // A delivery the process died on may have reached the chat: sending it again could double
-      // it, so it is reported to the author instead, who can tell the person themselves.
-      for (const d of b.deliveries.filter((x) => x.status === 'sending')) {
-        await repos.broadcasts.recordDelivery(b.id, d.channel, d.chatId, { status: 'failed', reason: INTERRUPTED, at: now() });
+      if (inFlight.has(broadcastId)) return undefined;
+      inFlight.add(broadcastId);
+      try {
+        return await sendOnce(broadcastId);
+      } finally {
+        inFlight.delete(broadcastId);
       }
-      // One by one: the channel adapters pace sends to each platform's limits.
-      for (const d of b.deliveries.filter((x) => x.status === 'pending')) {
-        await repos.broadcasts.recordDelivery(b.id, d.channel, d.chatId, { status: 'sending', at: now() });
-        const [result] = await dispatcher.dispatch([{ to: { kind: 'chat', channel: d.channel, chatId: d.chatId }, message }]);
-        const outcome = result?.outcome;
-        const status = outcome?.ok ? 'sent' : outcome?.kind === 'blocked' ? 'blocked' : 'failed';
-        if (outcome && !outcome.ok && outcome.kind === 'blocked' && d.participantId) {
-          await repos.participants.setUnreachable(d.participantId, d.channel, now());
-        }
-        await repos.broadcasts.recordDelivery(b.id, d.channel, d.chatId, { status, ...(outcome && !outcome.ok ? { reason: outcome.detail.slice(0, 200) } : {}), at: now() });
-      }
-      const finished = (await repos.broadcasts.finish(b.id, now())) ?? b;
-      const r = await report(finished, planned);
-      await tellAuthor(finished, r);
-      logger.info({ broadcast: b.id, sent: r.sent, total: r.total }, 'broadcast finished');
-      return r;
     },
     async resumeUnfinished() {
       for (const b of await repos.broadcasts.listSending()) {

@@ -36,7 +36,16 @@ export function createDispatcher(deps: {
     if (!send) return { outbound: o, channel, chatId, outcome: { ok: false, kind: 'unreachable', detail: `${channel} is not enabled`, retryable: false } };
     if (o.message.kind === 'ack') throw new Error('acknowledgements are for the adapter, not for sending');
     try {
-      return { outbound: o, channel, chatId, outcome: await send.send(chatId, o.message) };
+      const m = o.message;
+      const outcome: SendOutcome =
+        m.kind !== 'file'
+          ? await send.send(chatId, m)
+          : send.sendFile
+            ? await send.sendFile(chatId, m)
+            : m.fallback
+              ? await send.send(chatId, { kind: 'text', text: m.fallback })
+              : { ok: true };
+      return { outbound: o, channel, chatId, outcome };
     } catch (error) {
       deps.logger.error({ err: error, channel }, 'send failed unexpectedly');
       return { outbound: o, channel, chatId, outcome: { ok: false, kind: 'failed', detail: (error as Error).message, retryable: true } };

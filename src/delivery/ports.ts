@@ -1,6 +1,6 @@
 // What the delivery layer needs from a channel adapter: send one rendered message to one chat.
 import type { Channel } from '../domain/channel.js';
-import type { OutboundMessage } from '../engine/events.js';
+import type { ChatMessage, OutboundFile } from '../engine/events.js';
 
 export type SendFailure =
   /** The person blocked the bot or left: retrying will not help; stop writing to them there. */
@@ -13,5 +13,7 @@ export type SendOutcome = { ok: true; messageId?: string } | SendFailure;
 
 export interface ChannelSender {
   readonly channel: Channel;
-  send(chatId: string, message: OutboundMessage): Promise<SendOutcome>;
+  send(chatId: string, message: ChatMessage): Promise<SendOutcome>;
+  /** Channels that can send files; without it a file's `fallback` text is sent instead. */
+  sendFile?(chatId: string, file: OutboundFile): Promise<SendOutcome>;
 }

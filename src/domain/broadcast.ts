@@ -12,6 +12,8 @@ export interface Delivery {
   status: DeliveryStatus;
   reason?: string;
   at?: Date;
+  /** The instance that claimed it for sending (several instances split a broadcast this way). */
+  by?: string;
 }
 
 export const BROADCAST_STATUSES = ['draft', 'sending', 'done'] as const;

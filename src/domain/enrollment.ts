@@ -1,3 +1,4 @@
+import type { IndividualPlan } from './individual-plan.js';
 import type { StageNumber, StageStatus } from './stage.js';
 
 export const ENROLLMENT_STATUSES = ['active', 'completed', 'withdrawn'] as const;
@@ -33,6 +34,8 @@ export interface Enrollment {
   stages: StageProgress[];
   /** Oldest first; absent when no stage was ever set by hand. */
   stageOverrides?: StageOverrideRecord[];
+  /** The teacher's individual plan (src/domain/individual-plan.ts); absent until they record one. */
+  plan?: IndividualPlan;
   joinedAt: Date;
   createdAt: Date;
   updatedAt: Date;

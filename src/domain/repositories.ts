@@ -16,6 +16,8 @@ import type { SampleRepository } from './sample.js';
 import type { ScheduledSend, SendKey, SendStatus } from './scheduled-send.js';
 import type { SendingWindow } from './sending-window.js';
 import type { StageNumber, StagePlan, StageStatus } from './stage.js';
+import type { PlanComment, PlannedActivity } from './individual-plan.js';
+import type { AttendanceAnswer, SupportEvent, SupportEventInput } from './support-event.js';
 
 export interface ProgrammeInput {
   code: string;
@@ -61,6 +63,9 @@ export interface CohortRepository {
   findByCode(code: string): Promise<Cohort | undefined>;
   findByGroup(channel: Channel, chatId: string): Promise<Cohort | undefined>;
   listByStatus(status: CohortStatus): Promise<Cohort[]>;
+  listByProgramme(programmeId: string): Promise<Cohort[]>;
+  /** Gives a cohort a plan of its own (a cohort keeps the plan it runs when its programme's changes). */
+  setStagePlan(cohortId: string, plan: StagePlan): Promise<Cohort | undefined>;
   /** Cohorts where the participant is a curator or a tutor. */
   listForStaffMember(participantId: string): Promise<Cohort[]>;
   bindGroup(cohortId: string, group: CohortGroup): Promise<Result<Cohort, BindGroupError>>;
@@ -116,8 +121,17 @@ export interface ParticipantRepository {
 }
 
 export interface EnrollmentRepository {
-  /** Idempotent: enrolling twice returns the existing enrollment. */
-  enroll(input: { participantId: string; cohortId: string; at: Date; tutorId?: string }): Promise<{ enrollment: Enrollment; created: boolean }>;
+  /**
+   * Idempotent: enrolling twice returns the existing enrollment. `stages` are the stage numbers of
+   * the cohort's plan (src/progress/service.ts enrollInCohort): a new enrollment starts with exactly these.
+   */
+  enroll(input: {
+    participantId: string;
+    cohortId: string;
+    at: Date;
+    tutorId?: string;
+    stages: readonly StageNumber[];
+  }): Promise<{ enrollment: Enrollment; created: boolean }>;
   findById(id: string): Promise<Enrollment | undefined>;
   find(participantId: string, cohortId: string): Promise<Enrollment | undefined>;
   listByCohort(cohortId: string, status?: EnrollmentStatus): Promise<Enrollment[]>;
@@ -126,6 +140,9 @@ export interface EnrollmentRepository {
   /** Replaces the stage statuses with an evaluation (stage-progress.ts) and the stage the teacher is in. */
   saveStages(id: string, stages: readonly StageProgress[], currentStage: StageNumber): Promise<Enrollment | undefined>;
   addStageOverride(id: string, override: StageOverrideRecord): Promise<Enrollment | undefined>;
+  /** Replaces the planned activities of the teacher's individual plan; comments stay. */
+  setPlanItems(id: string, items: readonly PlannedActivity[], at: Date): Promise<Enrollment | undefined>;
+  addPlanComment(id: string, comment: PlanComment): Promise<Enrollment | undefined>;
   setStatus(id: string, status: EnrollmentStatus): Promise<Enrollment | undefined>;
   assignTutor(id: string, tutorId: string | null): Promise<Enrollment | undefined>;
 }
@@ -234,6 +251,12 @@ export interface BroadcastRepository {
   startSending(id: string, deliveries: readonly Omit<Delivery, 'status' | 'at' | 'reason'>[]): Promise<Broadcast | undefined>;
   /** Records one delivery's outcome; returns nothing, so its cost does not grow with the broadcast. */
   recordDelivery(id: string, channel: Channel, chatId: string, outcome: { status: DeliveryStatus; reason?: string; at: Date }): Promise<void>;
+  /**
+   * Moves a pending delivery to `sending` for instance `by`; false when it was not pending any
+   * more (another instance claimed it first). Atomic: two instances never both get true.
+   */
+  claimDelivery(id: string, channel: Channel, chatId: string, by: string, at: Date): Promise<boolean>;
+  /** Marks the broadcast done; undefined when it was done already (only one finisher reports). */
   finish(id: string, at: Date): Promise<Broadcast | undefined>;
   listByCohort(cohortId: string, limit?: number): Promise<Broadcast[]>;
   /** Broadcasts a restart interrupted while sending. */
@@ -275,11 +298,26 @@ export interface ErasureRepository {
   addEraser(eraser: PersonEraser): void;
 }
 
+/** Group support events (consultations, seminars, trainings) announced to a cohort, and who comes. */
+export interface SupportEventRepository {
+  create(input: SupportEventInput): Promise<SupportEvent>;
+  findById(id: string): Promise<SupportEvent | undefined>;
+  /** Oldest date first. */
+  listByCohort(cohortId: string): Promise<SupportEvent[]>;
+  /** The cohort's events this teacher has not been invited to yet. */
+  listNotInvited(cohortId: string, participantId: string): Promise<SupportEvent[]>;
+  /** True only the first time for a teacher: the announcement goes to each once. */
+  markInvited(eventId: string, participantId: string): Promise<boolean>;
+  /** Records (or changes) a teacher's answer: one per teacher. */
+  answer(eventId: string, participantId: string, answer: AttendanceAnswer, at: Date): Promise<SupportEvent | undefined>;
+}
+
 export interface Repositories {
   programmes: ProgrammeRepository;
   cohorts: CohortRepository;
   participants: ParticipantRepository;
   enrollments: EnrollmentRepository;
+  supportEvents: SupportEventRepository;
   responses: ResponseRepository;
   activities: ActivityRepository;
   consultations: ConsultationRepository;

@@ -6,9 +6,9 @@ import { DEFAULT_STAGE_RULES } from './stage-rules.js';
 import { REQUIRED_ACTIVITIES_PER_YEAR, type StageNumber, type StagePlan, type StagePlanQuestionnaire } from './stage.js';
 
 /**
- * The default post-course plan (seeds 000 and 001): stage 1 (plan of activities) right after the
- * course, stage 2 (carry it out, send links) from the second month, stage 3 (present results) in
- * the eleventh month; surveys at the course end, at the stage check-ins and at 6 and 11 months.
+ * The plan of programmes and cohorts from before support models, which carry none: the same year
+ * as the default model, flows/models/kz-three-stage.yaml (test/support-models/load.test.ts keeps
+ * them running alike). A programme imported now stores its model's plan, the default one included.
  */
 export const DEFAULT_STAGE_PLAN: StagePlan = {
   stages: [

@@ -4,9 +4,8 @@ import type { StageRules } from './stage-rules.js';
 /**
  * Stages are numbered 1, 2, 3… in the order they start; how many there are is the support
  * model's business (flows/models/*.yaml): three in the Kazakhstan rules (seed 001), two in the
- * school model (seed 002). STAGE_NUMBERS are the stages of the default plan.
+ * school model (seed 002). An enrollment gets exactly its plan's stages.
  */
-export const STAGE_NUMBERS = [1, 2, 3] as const;
 export type StageNumber = number;
 /** More stages than any regulation has: a bound for stored data. */
 export const MAX_STAGES = 12;

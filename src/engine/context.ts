@@ -11,6 +11,7 @@ import type { Logger } from '../logger.js';
 import type { QuestionnaireCatalog } from '../questionnaires/index.js';
 import type { InboundEvent, Outbound, OutboundMessage, PromptOption } from './events.js';
 import type { FlowCatalog } from './flows/definition.js';
+import type { StaffTools } from './staff-tools.js';
 import type { FlowRun, FlowValue, Session, SessionStore } from './sessions.js';
 
 export interface EngineSettings {
@@ -42,6 +43,8 @@ export interface Services {
   now: () => Date;
   logger: Logger;
   settings: EngineSettings;
+  /** Broadcasts, figures and reports: handed over after the engine is built (Engine.provideStaffTools). */
+  staffTools?: () => StaffTools | undefined;
 }
 
 /** One inbound event being handled: the person, their session, and the replies so far. */

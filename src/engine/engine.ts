@@ -11,6 +11,7 @@ import { chatsOf, identify } from './identity.js';
 import { createKeyedQueue } from './keyed-queue.js';
 import { createRunner, type Runner } from './runner.js';
 import type { Session } from './sessions.js';
+import type { StaffTools } from './staff-tools.js';
 
 export interface TriggerResult {
   /** started: the flow is on screen; busy: the person is mid-dialog and got `notice` instead; unreachable: no chat reaches them. */
@@ -25,6 +26,11 @@ export interface Engine {
    * stage prompt). Someone in the middle of a dialog is not interrupted: they get `busyNotice`.
    */
   trigger(participantId: string, flowId: string, data: Record<string, string>, busyNotice: string): Promise<TriggerResult>;
+  /**
+   * Broadcasts, figures and reports for curators' flows. They need the channels, which need the
+   * engine, so the composition root hands them over once everything is built.
+   */
+  provideStaffTools(tools: StaffTools): void;
 }
 
 /** Slash commands (and the same words typed in any language, see the `keywords` catalog). */
@@ -41,6 +47,13 @@ export const COMMANDS: Record<string, string> = {
   review: 'review',
   consultations: 'consultations',
   stage: 'stage',
+  plan: 'plan',
+  plans: 'plans',
+  event: 'event',
+  events: 'events',
+  broadcast: 'broadcast',
+  stats: 'stats',
+  report: 'report',
 };
 
 export const COHORT_CODE = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/;
@@ -298,6 +311,9 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
 
   return {
     trigger,
+    provideStaffTools(tools) {
+      services.staffTools = () => tools;
+    },
     handle(raw) {
       // Adapters normalise text at their edge; this catches a channel that forgot (idempotent).
       const event: InboundEvent = raw.payload.kind === 'text' ? { ...raw, payload: { kind: 'text', text: normaliseIncomingText(raw.payload.text) } } : raw;

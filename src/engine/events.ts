@@ -66,7 +66,27 @@ export type OutboundMessage =
       hint?: string;
       canSkip: boolean;
       canGoBack: boolean;
-    };
+    }
+  | OutboundFile;
+
+/**
+ * A file (a report's spreadsheet, an export) or a picture (a chart), for channels that can send
+ * them; elsewhere `fallback` is sent as text instead, so the person still learns what there is.
+ */
+export interface OutboundFile {
+  kind: 'file';
+  filename: string;
+  data: Uint8Array;
+  /** The caption. */
+  text: string;
+  /** A chart: shown as a picture where the channel can. */
+  picture?: boolean;
+  /** Sent instead where files cannot go; without it, nothing is (a chart beside its figures). */
+  fallback?: string;
+}
+
+/** What every channel can send: texts and questions (files go through `ChannelSender.sendFile`). */
+export type ChatMessage = Exclude<OutboundMessage, OutboundFile>;
 
 /**
  * Whether a pressed button answered the question on screen (`accepted`) or an older one. Adapters

@@ -13,6 +13,7 @@ import { loadSupportModels, type SupportModelCatalog } from '../support-models/l
 
 export type { Engine } from './engine.js';
 export type { InboundEvent, Outbound, OutboundMessage, Address } from './events.js';
+export type { BroadcastRequest, StaffTools } from './staff-tools.js';
 
 export interface Content {
   questionnaires: QuestionnaireCatalog;

@@ -13,6 +13,7 @@ import {
   type Question,
   type Questionnaire,
 } from '../questionnaires/index.js';
+import { translator } from '../i18n/index.js';
 import { reevaluateStages, stagePlanOf } from '../progress/service.js';
 import { computeRating, describeRating } from '../support-models/rating.js';
 import { routeConsultation } from './actions/consultation.js';
@@ -187,6 +188,26 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
     }
   }
 
+  /**
+   * Links given in answers reach the cohort's curators, who review the teachers' materials: the
+   * shipped questionnaires promise it ("мы передадим её куратору", "куратор проверит ссылки").
+   */
+  async function forwardLinks(turn: Turn, q: Questionnaire, r: Response, answers: Map<string, AnswerValue | null>): Promise<void> {
+    const links = q.questions.filter((question) => question.type === 'link' && isVisible(question, answers) && typeof answers.get(question.id) === 'string');
+    if (links.length === 0) return;
+    const cohort = await turn.services.repos.cohorts.findById(r.cohortId);
+    if (!cohort) return;
+    for (const curator of await turn.services.repos.participants.findByIds(cohort.curatorIds)) {
+      const text = translator(curator.locale)('questionnaire.links_to_curator', {
+        teacher: turn.participant?.fullName ?? '—',
+        title: localized(q.title, curator.locale),
+        cohortTitle: cohort.title,
+        links: links.map((question) => `${localized(question.text, curator.locale)} — ${String(answers.get(question.id))}`).join('\n'),
+      });
+      turn.notify(curator.id, text);
+    }
+  }
+
   /** The teacher sees the model's ratings of what they just finished (seed 002: self-assessment). */
   async function showRatings(turn: Turn, r: Response): Promise<void> {
     const cohort = await turn.services.repos.cohorts.findById(r.cohortId);
@@ -212,6 +233,7 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
     const event = { participantId: r.participantId, cohortId: r.cohortId, at: turn.services.now(), actor: r.participantId } as const;
     await reevaluateStages(turn.services.repos, { ...event, kind: 'questionnaire.completed' });
     await openRequestedConsultations(turn, q, r, answers);
+    await forwardLinks(turn, q, r, answers);
     turn.reply({ kind: 'text', text: q.outro ? localized(q.outro, turn.session.locale) : turn.t('questionnaire.thanks') });
     await showRatings(turn, r);
     run.questionnaire = undefined;

@@ -1,6 +1,9 @@
 // Writes a checked cohort file through the repository ports: programme, people, cohort, then
 // enrollments. Everything is planned (read-only) first, so a file that contradicts the store is
 // refused whole; and only what differs is written, so a second run of the same file is a no-op.
+import { enrollInCohort, reevaluateStages } from '../progress/service.js';
+import { effectivePlan } from '../domain/stage-plan.js';
+import { sameRunning } from '../support-models/plan.js';
 import type { Cohort } from '../domain/cohort.js';
 import type { Enrollment } from '../domain/enrollment.js';
 import type { Programme } from '../domain/programme.js';
@@ -46,6 +49,8 @@ export interface CohortImportOutcome {
   /** Existing participants whose profile the file changes. */
   updatedPeople: PersonUpdate[];
   enrollments: EnrollmentCounts;
+  /** Codes of existing cohorts that keep the plan they run, as their own, because the programme's plan changed. */
+  keptPlan: string[];
   /** False when the run changed nothing at all. */
   changed: boolean;
 }
@@ -80,11 +85,15 @@ export async function applyCohortFile(
 
   // Planning only reads, so a refused file leaves the store exactly as it was.
   const existingProgramme = await repos.programmes.findByCode(file.programme.code);
+  // A programme runs the model its file names; one that names none keeps its plan, or gets the default model's.
+  const programmePlan = file.programme.stagePlan ?? existingProgramme?.stagePlan ?? file.defaultStagePlan;
+  const programmePlanChanged = programmePlan !== undefined && canonical(existingProgramme?.stagePlan ?? null) !== canonical(programmePlan);
   const programmeAction: RecordAction = !existingProgramme
     ? 'create'
     : existingProgramme.title !== file.programme.title ||
         existingProgramme.direction !== file.programme.direction ||
-        existingProgramme.hours !== file.programme.hours
+        existingProgramme.hours !== file.programme.hours ||
+        programmePlanChanged
       ? 'update'
       : 'unchanged';
 
@@ -118,6 +127,14 @@ export async function applyCohortFile(
     if (!sameIds(existingCohort.tutorIds, plannedIds(file.tutors))) changedFields.push('tutors');
     if (wanted.stagePlan && canonical(existingCohort.stagePlan ?? null) !== canonical(wanted.stagePlan)) changedFields.push('stagePlan');
   }
+  // Cohorts that already exist keep the plan they run when their programme's changes: it becomes their own.
+  const pinned: Cohort[] = [];
+  if (existingProgramme && programmePlanChanged) {
+    for (const c of await repos.cohorts.listByProgramme(existingProgramme.id)) {
+      const keeps = c.id === existingCohort?.id && wanted.stagePlan !== undefined;
+      if (!c.stagePlan && !keeps && !sameRunning(effectivePlan(c, existingProgramme), programmePlan)) pinned.push(c);
+    }
+  }
   const cohortAction: RecordAction = !existingCohort ? 'create' : changedFields.length > 0 ? 'update' : 'unchanged';
 
   const tutorIdOf = (plan: TeacherEnrollmentPlan) => (plan.tutor === undefined ? undefined : plans[plan.tutor]!.existing?.id ?? `new:${plan.tutor}`);
@@ -140,6 +157,7 @@ export async function applyCohortFile(
     people,
     updatedPeople: listUpdates(plans),
     enrollments,
+    keptPlan: pinned.map((c) => c.code),
     changed:
       programmeAction !== 'unchanged' ||
       cohortAction !== 'unchanged' ||
@@ -152,12 +170,9 @@ export async function applyCohortFile(
     programmeAction === 'unchanged' && existingProgramme
       ? existingProgramme
       : (
-          await repos.programmes.upsertByCode({
-            ...file.programme,
-            // upsertByCode clears what it is not given: keep a plan set by other means.
-            ...(existingProgramme?.stagePlan ? { stagePlan: existingProgramme.stagePlan } : {}),
-          })
+          await repos.programmes.upsertByCode({ ...file.programme, ...(programmePlan ? { stagePlan: programmePlan } : {}) })
         ).programme;
+  for (const c of pinned) await repos.cohorts.setStagePlan(c.id, effectivePlan(c, existingProgramme));
 
   const participants = await writePeople(repos.participants, plans, wanted.locale);
   const idOf = (i: number) => participants[i]!.id;
@@ -181,6 +196,12 @@ export async function applyCohortFile(
     };
     cohort = (await repos.cohorts.upsertByCode(input)).cohort;
   }
+  // A cohort whose plan changed under teachers already enrolled: their stages follow the new plan.
+  if (existingCohort && changedFields.includes('stagePlan')) {
+    for (const e of await repos.enrollments.listByCohort(cohort.id)) {
+      await reevaluateStages(repos, { participantId: e.participantId, cohortId: cohort.id, at: now, actor: 'import', kind: 'recount' });
+    }
+  }
 
   for (const plan of enrollmentPlans) {
     const tutorId = plan.tutor === undefined ? undefined : idOf(plan.tutor);
@@ -190,7 +211,7 @@ export async function applyCohortFile(
       if (tutorId && plan.existing.tutorId !== tutorId) await repos.enrollments.assignTutor(plan.existing.id, tutorId);
       continue;
     }
-    const { enrollment, created } = await repos.enrollments.enroll({
+    const { enrollment, created } = await enrollInCohort(repos, {
       participantId: idOf(plan.person),
       cohortId: cohort.id,
       at: now,

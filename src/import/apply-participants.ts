@@ -1,6 +1,7 @@
 // Enrolls teachers read from a CSV file into an existing cohort. Like the cohort import it plans
 // first (tutors found, people matched, enrollments looked up) and writes only when every row is
 // good, and only what differs.
+import { enrollInCohort } from '../progress/service.js';
 import type { Cohort } from '../domain/cohort.js';
 import type { Enrollment } from '../domain/enrollment.js';
 import type { Participant } from '../domain/participant.js';
@@ -97,7 +98,7 @@ export async function applyParticipants(
       if (tutorId && existing.tutorId !== tutorId) await repos.enrollments.assignTutor(existing.id, tutorId);
       continue;
     }
-    const { enrollment, created } = await repos.enrollments.enroll({
+    const { enrollment, created } = await enrollInCohort(repos, {
       participantId: participant.id,
       cohortId: cohort.id,
       at: now,

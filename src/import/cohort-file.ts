@@ -28,13 +28,22 @@ import {
 import { formatPath, russianIssueMessage, zodProblems } from './zod-problems.js';
 import type { StagePlan } from '../domain/stage.js';
 import type { SupportModelCatalog } from '../support-models/load.js';
-import { planOverridesSchema, resolveModel } from '../support-models/plan.js';
+import { planFromModel, planOverridesSchema, resolveModel, type PlanOverrides } from '../support-models/plan.js';
 
 export type CohortFileFormat = 'yaml' | 'json';
 
 export interface CohortFile {
   format: CohortFileFormat;
-  programme: { code: string; title: string; direction: string; hours?: number };
+  programme: {
+    code: string;
+    title: string;
+    direction: string;
+    hours?: number;
+    /** The plan of the support model the programme names (with its overrides); absent: it names none. */
+    stagePlan?: StagePlan;
+  };
+  /** The default support model's plan: a programme that has none yet runs it. Absent: models not loaded. */
+  defaultStagePlan?: StagePlan;
   cohort: {
     code: string;
     /** True when the file gave no code: the import must make sure the code is not someone else's. */
@@ -101,6 +110,9 @@ const fileSchema = z.strictObject({
     title: requiredText.max(500),
     direction: requiredText.max(200),
     hours: z.number().int().positive().nullish(),
+    /** The programme's support model: its cohorts run it unless a cohort names its own. */
+    model: optionalText,
+    stagePlan: planOverridesSchema.nullish(),
   }),
   cohort: z.strictObject({
     code: z.union([z.string(), z.number()]).transform(String).nullish(),
@@ -376,22 +388,30 @@ function normalise(raw: RawFile, format: CohortFileFormat, defaults: CohortFileD
     return plan;
   });
 
-  let stagePlan: StagePlan | undefined;
-  const modelId = raw.cohort.model == null || cleanText(raw.cohort.model) === '' ? undefined : cleanText(raw.cohort.model);
-  if (modelId !== undefined || raw.cohort.stagePlan) {
-    if (!defaults.models) problems.add(['cohort', modelId !== undefined ? 'model' : 'stagePlan'], 'модели сопровождения не загружены');
-    else {
-      const resolved = resolveModel(defaults.models, modelId, raw.cohort.stagePlan ?? undefined, defaults.questionnaireExists ?? (() => true));
-      for (const p of resolved.problems) problems.add(['cohort', ...p.path], p.message);
-      stagePlan = resolved.plan;
-      if (resolved.model?.tutorRequired) {
-        teacherPlans.forEach((t, i) => {
-          if (t.tutor === undefined && !problems.list.some((p) => p.at === formatPath(['participants', i, 'tutor']))) {
-            problems.add(['participants', i, 'tutor'], `в модели «${resolved.model!.id}» за каждым педагогом закреплён тьютор: укажите его`);
-          }
-        });
-      }
+  const resolve = (section: 'programme' | 'cohort', model: string | null | undefined, overrides: PlanOverrides | null | undefined) => {
+    const modelId = model == null || cleanText(model) === '' ? undefined : cleanText(model);
+    if (modelId === undefined && !overrides) return undefined;
+    if (!defaults.models) {
+      problems.add([section, modelId !== undefined ? 'model' : 'stagePlan'], 'модели сопровождения не загружены');
+      return undefined;
     }
+    const resolved = resolveModel(defaults.models, modelId, overrides ?? undefined, defaults.questionnaireExists ?? (() => true));
+    for (const p of resolved.problems) problems.add([section, ...p.path], p.message);
+    return resolved;
+  };
+  const programmeModel = resolve('programme', raw.programme.model, raw.programme.stagePlan);
+  const cohortModel = resolve('cohort', raw.cohort.model, raw.cohort.stagePlan);
+  const stagePlan = cohortModel?.plan;
+  const defaultModel = defaults.models?.default();
+  const defaultStagePlan = defaultModel ? planFromModel(defaultModel) : undefined;
+  // The cohort's own model wins over its programme's.
+  const runs = cohortModel?.model ?? programmeModel?.model;
+  if (runs?.tutorRequired) {
+    teacherPlans.forEach((t, i) => {
+      if (t.tutor === undefined && !problems.list.some((p) => p.at === formatPath(['participants', i, 'tutor']))) {
+        problems.add(['participants', i, 'tutor'], `в модели «${runs.id}» за каждым педагогом закреплён тьютор: укажите его`);
+      }
+    });
   }
 
   if (problems.list.length > 0 || code === undefined || courseStart === undefined || courseEnd === undefined || locale === undefined) {
@@ -405,7 +425,9 @@ function normalise(raw: RawFile, format: CohortFileFormat, defaults: CohortFileD
       title: cleanText(raw.programme.title),
       direction: cleanText(raw.programme.direction),
       ...(hours !== undefined ? { hours } : {}),
+      ...(programmeModel?.plan ? { stagePlan: programmeModel.plan } : {}),
     },
+    ...(defaultStagePlan ? { defaultStagePlan } : {}),
     cohort: { code, codeDerived, title, courseStart, courseEnd, timeZone, locale, ...(stagePlan ? { stagePlan } : {}) },
     defaultCountry: country,
     people,

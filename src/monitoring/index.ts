@@ -4,6 +4,7 @@
 // calls halfYearReport and pendingSampleInvitations / markSampleInvited.
 export { createMonitoring, statsMessage, type Monitoring, type MonitoringDeps, type RequesterError } from './service.js';
 export { monitoringRoutes, bearerMatches, type MonitoringRoutesDeps } from './http.js';
+export { upcomingHalf } from './report-source.js';
 export { halfYearPeriod, reportErrorText, type HalfYearReport, type HalfYearReportRequest, type HalfYearPeriod, type ReportError, type SupportRow } from './report.js';
 export { EXPORT_SUBJECTS, type ExportSubject } from './year-export.js';
 export { EXPORT_FORMATS, exportErrorText, type ExportFile, type ExportFormat, type ExportError } from './export.js';

@@ -26,6 +26,7 @@ import type { Repositories } from '../domain/repositories.js';
 import type { CellValue } from './sanitize.js';
 import { stageColumns, teacherTables, type ReportLocale, type StageColumn } from './teacher-tables.js';
 import { computeTeacherYear, type TeacherYear } from './teacher-year.js';
+import { individualSupportTables } from './support-tables.js';
 import { toStagePlan, type CohortDoc, type ProgrammeDoc } from '../store/models/index.js';
 
 export interface HalfYearReportRequest {
@@ -405,6 +406,21 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
     rows: support.map((row) => [row.teacher, row.cohort, row.reasons.join('; ')]),
   };
   const tables = summaryTables(aggregates, locale);
+  // Rates over those due for each questionnaire of the plan in the period (or invited outside it),
+  // as the key figure counts them: a questionnaire nobody started still shows, with its 0 %.
+  const due_ = new Map<string, { title: string; occasion: string; due: number; completed: number }>();
+  for (const q of year.questionnaires) {
+    const key = `${q.questionnaireId}|${q.occasion}`;
+    const row = due_.get(key) ?? { title: titles.get(q.questionnaireId) ?? q.questionnaireId, occasion: q.occasion, due: 0, completed: 0 };
+    row.due += q.due;
+    row.completed += q.completed;
+    due_.set(key, row);
+  }
+  const participation: Table = {
+    title: r('participation'),
+    headers: [t(locale, 'monitoring.h_questionnaire'), t(locale, 'monitoring.h_occasion'), r('h_due'), t(locale, 'monitoring.h_completed'), t(locale, 'monitoring.h_rate')],
+    rows: [...due_.values()].map((row) => [row.title, row.occasion, row.due, row.completed, percent(row.due ? row.completed / row.due : null)]),
+  };
   const decimal = (v: number | null) => String(round2(v)).replace('.', ',');
 
   const md: string[] = [
@@ -423,7 +439,7 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
     '',
     `![${markdownText(t(locale, 'monitoring.sec_response_rate'))}](response-rate.png)`,
     '',
-    markdownTable(tables[0]!),
+    markdownTable(participation),
     '',
     `## ${tables[5]!.title}`,
     '',
@@ -468,6 +484,10 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
     },
   ]);
   for (const table of ratingTables) md.push(`## ${markdownText(table.title)}`, '', table.rows.length ? markdownTable(table) : r('no_ratings'), '');
+  // Individual support: plans against what was accepted, group events and who said they would come.
+  const individual = await individualSupportTables(deps.repos, domainCohorts, { asOf, anonymised: request.anonymised ?? false, locale, ...(deps.supportModels ? { models: deps.supportModels } : {}) });
+  const individualTables = [individual.plans, individual.events, individual.attendance];
+  for (const table of individualTables) md.push(`## ${table.title}`, '', table.rows.length ? markdownTable(table) : '—', '');
   md.push(`## ${deadTable.title}`, '');
   md.push(dead.length ? markdownTable(deadTable) : r('no_dead_links'), '');
   md.push(`## ${tables[6]!.title}`, '', aggregates.consultations.length ? markdownTable(tables[6]!) : r('no_consultations'), '');
@@ -475,7 +495,7 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
   const out = new PassThrough();
   const [xlsx] = await Promise.all([
     streamToBuffer(out),
-    writeWorkbook(out, [keyFigures, ...tables.slice(0, 2), tables[5]!, levelTable, tables[3]!, tables[4]!, tables[6]!], r('sheet_report'), [
+    writeWorkbook(out, [keyFigures, participation, ...tables.slice(0, 2), tables[5]!, levelTable, tables[3]!, tables[4]!, tables[6]!], r('sheet_report'), [
       { name: r('sheet_support'), headers: supportTable.headers, widths: [32, 12, 90], rows: supportTable.rows },
       ...[perTeacher.teachers, perTeacher.activities, perTeacher.nonResponders].map((table) => ({
         name: table.title,
@@ -484,6 +504,7 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
       })),
       { name: r('sheet_links'), headers: deadTable.headers, widths: [32, 12, 40, 60, 40, 12], rows: deadTable.rows },
       ...ratingTables.map((table, i) => ({ name: r('sheet_rating', { n: i + 1 }), headers: table.headers, widths: table.headers.map(() => 20), rows: table.rows })),
+      ...individualTables.map((table, i) => ({ name: r(['sheet_plans', 'sheet_events', 'sheet_attendance'][i]!), headers: table.headers, widths: table.headers.map(() => 18), rows: table.rows })),
     ]),
   ]);
   return { ok: true, value: { title, locale, keyFigures, period, markdown: md.join('\n'), xlsx, charts, aggregates, support, year, deadLinks: dead, ratings } };

@@ -44,6 +44,25 @@ export async function stagePlanOf(repos: Repositories, cohort: Cohort): Promise<
   return effectivePlan(cohort, programme);
 }
 
+/** The stage numbers of a plan, in order: what a new enrollment starts with. */
+export function planStageNumbers(plan: Pick<StagePlan, 'stages'>): StageNumber[] {
+  return plan.stages.map((s) => s.stage).sort((a, b) => a - b);
+}
+
+/**
+ * Enrols a teacher in a cohort with exactly the stages of the cohort's plan (its support model's:
+ * two for the school model, three for Kazakhstan's). Idempotent, like the repository's enroll.
+ */
+export async function enrollInCohort(
+  repos: Repositories,
+  input: { participantId: string; cohortId: string; at: Date; tutorId?: string },
+): Promise<{ enrollment: Enrollment; created: boolean }> {
+  const cohort = await repos.cohorts.findById(input.cohortId);
+  if (!cohort) throw new Error(`no cohort ${input.cohortId} to enrol in`);
+  const plan = await stagePlanOf(repos, cohort);
+  return repos.enrollments.enroll({ ...input, stages: planStageNumbers(plan) });
+}
+
 /** Everything the rules look at for one teacher in one cohort. */
 export async function gatherStageFacts(repos: Repositories, enrollment: Enrollment): Promise<StageFacts> {
   const responses = await repos.responses.listByCohort(enrollment.cohortId, { status: 'completed' });

@@ -4,9 +4,11 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection, type Connection } from 'mongoose';
 import { redactUri, type Config } from '../config.js';
+import type { Coordination } from '../domain/coordination.js';
 import type { Repositories } from '../domain/repositories.js';
 import type { SessionStore } from '../engine/sessions.js';
 import type { Logger } from '../logger.js';
+import { createStoreCoordination } from './coordination.js';
 import { startEmbeddedStore, type EmbeddedStore, type JournalIo } from './embedded/index.js';
 import { migrateParticipantAddresses } from './migrate-addresses.js';
 import { defineModels, type Models } from './models/index.js';
@@ -59,6 +61,8 @@ export interface Store {
   readonly models: Models;
   readonly repositories: Repositories;
   readonly sessions: SessionStore;
+  /** How instances sharing this store divide the work (claims and leases). */
+  readonly coordination: Coordination;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }
@@ -133,12 +137,16 @@ export async function openStore({
   logger.info({ store: embedded ? 'embedded' : redactUri(uri), db: config.dbName }, 'store ready');
 
   const kind: StoreKind = embedded ? 'embedded' : 'mongodb';
+  const db = connection.db;
+  if (!db) throw new Error('store connection has no database handle');
+  const coordination = createStoreCoordination(db);
   return {
     kind,
     connection,
     models,
     repositories: createRepositories(models),
     sessions: createSessionStore(models),
+    coordination,
     async health() {
       const persistent = embedded ? embedded.persistent : true;
       try {
@@ -156,6 +164,7 @@ export async function openStore({
       return { kind, state: 'up', persistent };
     },
     async close() {
+      await coordination.stop();
       await connection.close();
       if (embedded) {
         if (config.embeddedDataDir) withdrawAddress(config.embeddedDataDir);

@@ -2,7 +2,9 @@
 // evaluator and the reports read. Pure.
 import { z } from 'zod';
 import { isOffset } from '../domain/calendar.js';
-import { stagePlanProblems } from '../domain/post-course-plan.js';
+import { finalSurveyOf, remindersOf, stagePlanProblems } from '../domain/post-course-plan.js';
+import { requiredActivities } from '../domain/stage-plan.js';
+import { stageRules } from '../domain/stage-progress.js';
 import type { StagePlan } from '../domain/stage.js';
 import type { SupportModelCatalog } from './load.js';
 import type { SupportModelFile } from './schema.js';
@@ -84,4 +86,26 @@ export function resolveModel(
     if (!questionnaireExists(q.questionnaireId)) problems.push({ path: ['stagePlan', 'questionnaires', i, 'questionnaireId'], message: `нет анкеты «${q.questionnaireId}» в questionnaires/` });
   });
   return problems.length > 0 ? { model, problems } : { plan: plan!, model, problems };
+}
+
+/** JSON with sorted keys, so plans read back from the store compare equal to plans just built. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+
+/**
+ * Whether two plans run a teacher's year the same way: the same stages, starts and rules, schedule,
+ * reminders, final survey and required count (names and prompts aside). A cohort whose programme
+ * moves to a plan that runs the same way need not keep the old one.
+ */
+export function sameRunning(a: StagePlan, b: StagePlan): boolean {
+  const essence = (p: StagePlan) => ({
+    stages: [...p.stages].sort((x, y) => x.stage - y.stage).map((s) => ({ stage: s.stage, startOffset: s.startOffset, rules: stageRules(p, s.stage) ?? null })),
+    questionnaires: p.questionnaires.map((q) => ({ ...q })),
+    reminders: remindersOf(p),
+    finalSurvey: finalSurveyOf(p) ?? null,
+    required: requiredActivities(p),
+  });
+  return canonical(essence(a)) === canonical(essence(b));
 }

@@ -70,7 +70,7 @@ async function killApp(): Promise<void> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   process.kill(-child.pid, 'SIGKILL');
   await exited;
-  const holder = Number(readFileSync(join(dataDir, 'embedded-store.lock'), 'utf8'));
+  const holder = Number.parseInt(readFileSync(join(dataDir, 'embedded-store.lock'), 'utf8'), 10);
   for (let i = 0; i < 200 && isRunning(holder); i++) await new Promise((r) => setTimeout(r, 50));
 }
 
@@ -108,7 +108,7 @@ beforeAll(async () => {
     for (let i = 0; i < TEACHERS; i++) {
       const person = await repos.participants.create({ fullName: `Педагог ${i}`, addresses: [{ channel: 'telegram', id: String(teacherId(i)) }], locale: 'ru' });
       if (!person.ok) throw new Error('seed teacher');
-      await repos.enrollments.enroll({ participantId: person.value.id, cohortId: cohort.cohortId, at: new Date() });
+      await repos.enrollments.enroll({ participantId: person.value.id, cohortId: cohort.cohortId, at: new Date(), stages: [1, 2, 3] });
       deliveries.push({ channel: 'telegram' as const, chatId: String(teacherId(i)), participantId: person.value.id });
     }
     // A broadcast the curator confirmed: the app sends it when it starts (as after any restart).

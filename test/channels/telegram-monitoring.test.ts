@@ -23,7 +23,7 @@ beforeEach(async () => {
   const t = await store.repositories.participants.create({ fullName: 'Иванова Мария', addresses: [{ channel: 'telegram', id: String(teacher.id) }], locale: 'ru', region: 'Ярославская область', settlementType: 'rural' });
   if (!t.ok) throw new Error('fixture');
   await store.repositories.participants.recordConsent(t.value.id, 'test-1', new Date());
-  await store.repositories.enrollments.enroll({ participantId: t.value.id, cohortId: cohort.cohortId, at: new Date() });
+  await store.repositories.enrollments.enroll({ participantId: t.value.id, cohortId: cohort.cohortId, at: new Date(), stages: [1, 2, 3] });
   const { response } = await store.repositories.responses.startOrResume({ participantId: t.value.id, cohortId: cohort.cohortId, questionnaireId: 'engine-check', occasion: 'check-1', questionnaireVersion: 1, at: new Date() });
   await store.repositories.responses.saveAnswer(response.id, { questionId: 'used', value: true, skipped: false, answeredAt: new Date() });
   await store.repositories.responses.complete(response.id, new Date());

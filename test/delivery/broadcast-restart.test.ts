@@ -24,7 +24,7 @@ describe('a broadcast resumed after a restart', () => {
     const teachers = [];
     for (const name of ['Белова Зоя', 'Новикова Вера', 'Петрова Анна']) {
       const p = await aParticipant(repos, { fullName: name });
-      await repos.enrollments.enroll({ participantId: p.id, cohortId: cohort.id, at: new Date() });
+      await repos.enrollments.enroll({ participantId: p.id, cohortId: cohort.id, at: new Date(), stages: [1, 2, 3] });
       teachers.push(p);
     }
     const [zoya, vera, anna] = teachers as [(typeof teachers)[number], (typeof teachers)[number], (typeof teachers)[number]];

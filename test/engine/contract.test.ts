@@ -47,7 +47,7 @@ describe('engine contract', () => {
       settlementType: 'rural', position: 'мұғалім', subject: 'математика',
     });
     if (!imported.ok) throw new Error('fixture');
-    await repos.enrollments.enroll({ participantId: imported.value.id, cohortId: bed.cohort.cohortId, at: bed.h.clock.now() });
+    await repos.enrollments.enroll({ participantId: imported.value.id, cohortId: bed.cohort.cohortId, at: bed.h.clock.now(), stages: [1, 2, 3] });
     const teacher = bed.h.actor('Гульнара', { channel: 'whatsapp', id: '77015550011@c.us' });
     await teacher.say('мәзір');
     expect((await repos.participants.findById(imported.value.id))?.addresses).toEqual([{ channel: 'whatsapp', id: '77015550011@c.us' }]);
@@ -64,7 +64,7 @@ describe('engine contract', () => {
     const repos = bed.store.repositories;
     const imported = await repos.participants.create({ fullName: 'Ким Виктор', phone: '+77015550012', locale: 'ru' });
     if (!imported.ok) throw new Error('fixture');
-    await repos.enrollments.enroll({ participantId: imported.value.id, cohortId: bed.cohort.cohortId, at: bed.h.clock.now() });
+    await repos.enrollments.enroll({ participantId: imported.value.id, cohortId: bed.cohort.cohortId, at: bed.h.clock.now(), stages: [1, 2, 3] });
     const teacher = bed.h.actor('Виктор', { channel: 'whatsapp', id: '77015550012@c.us' });
     await teacher.say(bed.cohort.code);
     await teacher.press('Русский');

@@ -8,12 +8,27 @@ import { parseCohortFile } from '../../src/import/cohort-file.js';
 import { formatProblem } from '../../src/import/fields.js';
 import type { Store } from '../../src/store/index.js';
 import { openTestStore } from '../support/store.js';
-import { readSample, sampleCohortPath } from './helpers.js';
+import { readSample, sampleCohortPath, sampleCsvPath } from './helpers.js';
+import { applyParticipants } from '../../src/import/apply-participants.js';
+import { parseParticipantsCsv } from '../../src/import/participants-csv.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const { content } = loadContent(root);
 const defaults = { timeZone: 'Europe/Moscow', locale: 'ru' as const, models: content.models, questionnaireExists: (id: string) => content.questionnaires.get(id) !== undefined };
 const sample = readSample(sampleCohortPath);
+const withProgrammeLines = (text: string, lines: string) => text.replace('  hours: 72\n', `  hours: 72\n${lines}\n`);
+/** The sample as another cohort of the same programme, with its own code, title and people. */
+const secondCohort = (text: string) =>
+  text
+    .replace('code: FG72-SPRING', 'code: FG72-AUTUMN')
+    .replace('Поток весна 2026', 'Поток осень 2026')
+    .replaceAll('555 3', '556 3')
+    .replaceAll('555-3', '556-3')
+    .replace('"@dinara_nurg"', '"@dinara_autumn"');
+const stagesOf = async (code: string) => {
+  const cohort = (await repos.cohorts.findByCode(code))!;
+  return (await repos.enrollments.listByCohort(cohort.id)).map((e) => e.stages.map((s) => s.stage));
+};
 const withCohortLines = (lines: string) => sample.replace('  language: kk            # ru | kk | en; по умолчанию DEFAULT_LOCALE', `  language: kk\n${lines}`);
 
 let store: Store;
@@ -87,5 +102,98 @@ describe('a cohort file with a support model', () => {
     ]);
     const noTutor = withCohortLines('  model: kaltan-tutor').replace('    tutor: "+7 705 555 20 01"\n', '');
     expect(problems(noTutor)).toEqual(['participants[0].tutor: в модели «kaltan-tutor» за каждым педагогом закреплён тьютор: укажите его']);
+  });
+
+  it("a programme chooses the model: its teachers get exactly the model's stages, and a cohort may choose another", async () => {
+    const outcome = await importText(withProgrammeLines(sample, '  model: school-two-stage'));
+    const programme = (await repos.programmes.findByCode('FG-72'))!;
+    expect(programme.stagePlan?.model).toBe('school-two-stage');
+    expect((await repos.cohorts.findByCode('FG72-SPRING'))!.stagePlan).toBeUndefined();
+    expect(outcome.enrollments.enrolled).toBe(3);
+    expect(await stagesOf('FG72-SPRING')).toEqual([[1, 2], [1, 2], [1, 2]]);
+
+    await importText(withProgrammeLines(secondCohort(sample), '  model: school-two-stage').replace('  language: kk            #', '  model: tutaev-route\n  language: kk            #'));
+    expect((await repos.cohorts.findByCode('FG72-AUTUMN'))!.stagePlan?.model).toBe('tutaev-route');
+    expect(await stagesOf('FG72-AUTUMN')).toEqual([[1, 2, 3], [1, 2, 3], [1, 2, 3]]);
+  });
+
+  it('a programme naming no model runs the default (Kazakhstan) model, kept as data on the programme', async () => {
+    await importText(sample);
+    const programme = (await repos.programmes.findByCode('FG-72'))!;
+    expect(programme.stagePlan?.model).toBe('kz-three-stage');
+    expect(programme.stagePlan?.stages.map((s) => s.title?.ru)).toEqual(['план мероприятий', 'реализация плана и публикация материалов', 'представление результатов']);
+    expect(await stagesOf('FG72-SPRING')).toEqual([[1, 2, 3], [1, 2, 3], [1, 2, 3]]);
+  });
+
+  it('existing cohorts keep what they have when their programme moves to another model', async () => {
+    await importText(sample);
+    const spring = (await repos.cohorts.findByCode('FG72-SPRING'))!;
+    const before = await repos.enrollments.listByCohort(spring.id);
+
+    const outcome = await importText(withProgrammeLines(secondCohort(sample), '  model: school-two-stage'));
+    expect(outcome.programme.action).toBe('update');
+    expect(outcome.keptPlan).toEqual(['FG72-SPRING']);
+    const kept = (await repos.cohorts.findByCode('FG72-SPRING'))!;
+    expect(kept.stagePlan?.model).toBe('kz-three-stage');
+    expect(kept.stagePlan?.stages).toHaveLength(3);
+    expect(await repos.enrollments.listByCohort(spring.id)).toEqual(before);
+    expect(await stagesOf('FG72-AUTUMN')).toEqual([[1, 2], [1, 2], [1, 2]]);
+
+    // The same file again changes nothing, and pins nobody twice.
+    const again = await importText(withProgrammeLines(secondCohort(sample), '  model: school-two-stage'));
+    expect(again.changed).toBe(false);
+    expect(again.keptPlan).toEqual([]);
+  });
+
+  it('data from before models (a programme and cohort with no plan, three stages each) runs on unchanged', async () => {
+    const programme = (await repos.programmes.upsertByCode({ code: 'FG-72', title: 'Формирование функциональной грамотности', direction: 'Общее образование', hours: 72 })).programme;
+    const legacy = (
+      await repos.cohorts.upsertByCode({
+        code: 'FG72-OLD', programmeId: programme.id, title: 'Поток 2025', courseStart: new Date('2025-03-02T00:00:00Z'),
+        courseEnd: new Date('2025-03-20T00:00:00Z'), timeZone: 'Asia/Almaty', locale: 'ru', curatorIds: [], tutorIds: [],
+      })
+    ).cohort;
+    const teacher = await repos.participants.create({ fullName: 'Старая Учительница', phone: '+77015550999', locale: 'ru' });
+    if (!teacher.ok) throw new Error('fixture');
+    await repos.enrollments.enroll({ participantId: teacher.value.id, cohortId: legacy.id, at: new Date('2025-03-21T00:00:00Z'), stages: [1, 2, 3] });
+
+    // Naming no model: the programme takes the default model, which runs the year as before: nobody is pinned.
+    const plain = await importText(sample);
+    expect(plain.keptPlan).toEqual([]);
+    expect((await repos.cohorts.findById(legacy.id))!.stagePlan).toBeUndefined();
+
+    // Moving the programme to the school model: the old cohort keeps its three stages.
+    const moved = await importText(withProgrammeLines(sample, '  model: school-two-stage'));
+    expect(moved.keptPlan.sort()).toEqual(['FG72-OLD', 'FG72-SPRING']);
+    expect((await repos.cohorts.findById(legacy.id))!.stagePlan?.stages.map((s) => s.stage)).toEqual([1, 2, 3]);
+    expect((await repos.enrollments.listByCohort(legacy.id))[0]!.stages.map((s) => s.stage)).toEqual([1, 2, 3]);
+  });
+
+  it("a cohort moved to another model by its own file: its enrolled teachers' stages follow the new plan", async () => {
+    await importText(sample);
+    expect(await stagesOf('FG72-SPRING')).toEqual([[1, 2, 3], [1, 2, 3], [1, 2, 3]]);
+    await importText(withCohortLines('  model: school-two-stage'));
+    expect(await stagesOf('FG72-SPRING')).toEqual([[1, 2], [1, 2], [1, 2]]);
+  });
+
+  it('refuses an unknown programme model and a programme override its model cannot take', () => {
+    const r = parse(withProgrammeLines(sample, '  model: finland'));
+    expect(r.ok ? [] : r.error.map(formatProblem)).toEqual([
+      'programme.model: нет модели сопровождения «finland»; есть: kaltan-tutor, kz-three-stage, school-two-stage, tutaev-route',
+    ]);
+    const r2 = parse(withProgrammeLines(sample, '  model: school-two-stage\n  stagePlan: { stages: [{ stage: 3, startOffset: "+9m" }] }'));
+    expect(r2.ok ? [] : r2.error.map(formatProblem)).toEqual(['programme.stagePlan.stages[0].stage: в модели «school-two-stage» нет этапа 3 (этапов: 2)']);
+  });
+
+  it('teachers added later by the participants CSV also get exactly the stages of the cohort\'s model', async () => {
+    await importText(withProgrammeLines(sample, '  model: school-two-stage'));
+    const cohort = (await repos.cohorts.findByCode('FG72-SPRING'))!;
+    const csv = parseParticipantsCsv(readSample(sampleCsvPath), { defaultCountry: 'KZ' });
+    if (!csv.ok) throw new Error('sample CSV');
+    const applied = await applyParticipants(repos, cohort, csv.value.rows, { now: new Date('2026-03-25T09:00:00Z') });
+    expect(applied.ok && applied.value.enrollments.enrolled).toBe(csv.value.rows.length);
+    const stages = await stagesOf('FG72-SPRING');
+    expect(stages).toHaveLength(3 + csv.value.rows.length);
+    expect(new Set(stages.map((s) => s.join(',')))).toEqual(new Set(['1,2']));
   });
 });

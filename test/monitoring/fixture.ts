@@ -117,7 +117,7 @@ export async function seedMonitoringFixture(store: Store, kkMethods: string): Pr
     });
     teachers[key] = teacher;
     const cohort = cohorts[spec.cohort];
-    const { enrollment } = await repos.enrollments.enroll({ participantId: teacher.id, cohortId: cohort.id, at: at('2025-01-24T12:00:00Z') });
+    const { enrollment } = await repos.enrollments.enroll({ participantId: teacher.id, cohortId: cohort.id, at: at('2025-01-24T12:00:00Z'), stages: [1, 2, 3] });
     for (const [i, status] of (spec.stages ?? []).entries()) {
       if (status !== 'not_started') await repos.enrollments.setStage(enrollment.id, (i + 1) as 1 | 2 | 3, status, at(`2025-0${i + 3}-01T09:00:00Z`));
     }

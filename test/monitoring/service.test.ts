@@ -88,7 +88,7 @@ describe('half-year report', () => {
     expect(reasons.get('=HYPERLINK("http://evil")')).toEqual(['запрос на консультацию без ответа дольше 14 дней: 1']);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Отчёт', 'Поддержка', 'Сводка по педагогам', 'Мероприятия педагогов', 'Не заполнили анкеты', 'Ссылки']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Отчёт', 'Поддержка', 'Сводка по педагогам', 'Мероприятия педагогов', 'Не заполнили анкеты', 'Ссылки', 'Планы педагогов', 'Групповые мероприятия', 'Участие в мероприятиях']);
     const names: unknown[] = [];
     wb.getWorksheet('Поддержка')!.eachRow((row) => names.push(row.getCell(1).value));
     // A typed string cell: shown as written, never evaluated, so no apostrophe in an XLSX.
@@ -126,7 +126,7 @@ describe('half-year report', () => {
     ]);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Есеп', 'Қолдау', 'Педагогтер бойынша жиынтық', 'Педагогтердің іс-шаралары', 'Сауалнаманы толтырмағандар', 'Сілтемелер']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Есеп', 'Қолдау', 'Педагогтер бойынша жиынтық', 'Педагогтердің іс-шаралары', 'Сауалнаманы толтырмағандар', 'Сілтемелер', 'Жеке жоспарлар', 'Топтық іс-шаралар', 'Іс-шараларға қатысу']);
     const anonymous = await monitoring.halfYearReport({ cohortId: fx.cohorts.c1.id, half: 1, year: 2025, locale: 'kk', anonymised: true });
     expect(anonymous.ok && anonymous.value.markdown).toContain('№ 1 қатысушы');
 

@@ -32,7 +32,7 @@ async function teacher(name: string, cohortId: string): Promise<string> {
   const repos = store.repositories;
   const p = await repos.participants.create({ fullName: name, locale: 'ru', region: 'Ярославская область' });
   if (!p.ok) throw new Error('teacher');
-  await repos.enrollments.enroll({ participantId: p.value.id, cohortId, at: NOW });
+  await repos.enrollments.enroll({ participantId: p.value.id, cohortId, at: NOW, stages: [1, 2, 3] });
   await repos.activities.submit({ participantId: p.value.id, cohortId, type: 'webinar', level: 'school', date: NOW, title: `Вебинар: ${name}`, links: ['https://school.example/a'], submittedAt: NOW });
   const version = content().questionnaires.get('difficulties')?.version ?? 1;
   const { response } = await repos.responses.startOrResume({ participantId: p.value.id, cohortId, questionnaireId: 'difficulties', occasion: 'demo', questionnaireVersion: version, at: NOW });

@@ -2,6 +2,7 @@
 // that records every message: a cohort's year runs in fast time by jumping from one due instant to
 // the next and running the cohort job there, as Agenda would.
 import { DateTime } from 'luxon';
+import { enrollInCohort } from '../../src/progress/service.js';
 import { idOn } from '../../src/domain/participant.js';
 import type { Cohort } from '../../src/domain/cohort.js';
 import type { Participant } from '../../src/domain/participant.js';
@@ -59,7 +60,7 @@ export class Rig {
     if (!created.ok) throw new Error('teacher fixture');
     await repos.participants.recordConsent(created.value.id, 'test-1', this.clock.now());
     if (options.optedOut) await repos.participants.setRemindersOptOut(created.value.id, this.clock.now());
-    await repos.enrollments.enroll({ participantId: created.value.id, cohortId, at: options.joinedAt ?? this.clock.now() });
+    await enrollInCohort(repos, { participantId: created.value.id, cohortId, at: options.joinedAt ?? this.clock.now() });
     return (await repos.participants.findById(created.value.id))!;
   }
 

@@ -28,7 +28,7 @@ describe('sample invitations', () => {
       if (!p.ok) throw new Error('fixture');
       await repos.participants.recordConsent(p.value.id, 'test-1', new Date());
       if (optedOut) await repos.participants.setRemindersOptOut(p.value.id, new Date());
-      await repos.enrollments.enroll({ participantId: p.value.id, cohortId: cohort.cohortId, at: new Date() });
+      await repos.enrollments.enroll({ participantId: p.value.id, cohortId: cohort.cohortId, at: new Date(), stages: [1, 2, 3] });
       ids.push(p.value.id);
     }
     const monitoring = createMonitoring({ store, catalog: content().questionnaires });
@@ -61,7 +61,7 @@ describe('sample invitations', () => {
     const p = await repos.participants.create({ fullName: 'Учитель Лог', addresses: [{ channel: 'telegram', id: String(9200) }], locale: 'ru', region: 'Ярославская область', settlementType: 'urban' });
     if (!p.ok) throw new Error('fixture');
     await repos.participants.recordConsent(p.value.id, 'test-1', new Date());
-    await repos.enrollments.enroll({ participantId: p.value.id, cohortId: cohort.cohortId, at: new Date() });
+    await repos.enrollments.enroll({ participantId: p.value.id, cohortId: cohort.cohortId, at: new Date(), stages: [1, 2, 3] });
     const monitoring = createMonitoring({ store, catalog: content().questionnaires });
     const sample = await monitoring.drawSample({ size: 1, seed: 'log', cohortIds: [cohort.cohortId] });
     const sampleId = await monitoring.saveSample(sample, { createdBy: cohort.curatorId, cohortIds: [cohort.cohortId] });

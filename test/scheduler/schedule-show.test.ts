@@ -71,7 +71,7 @@ describe('schedule show', () => {
     // Imported with a phone only: no chat reaches her until she opens the cohort's link.
     const created = await store.repositories.participants.create({ fullName: 'Ульянова Ульяна', phone: '+77015550199', locale: 'ru' });
     if (!created.ok) throw new Error('fixture');
-    await store.repositories.enrollments.enroll({ participantId: created.value.id, cohortId: cohort.cohortId, at: new Date('2026-03-01T00:00:00Z') });
+    await store.repositories.enrollments.enroll({ participantId: created.value.id, cohortId: cohort.cohortId, at: new Date('2026-03-01T00:00:00Z'), stages: [1, 2, 3] });
     const from = new Date('2026-03-20T12:00:00Z');
     const preview = await rig.postCourse().preview(cohort.cohortId, from, new Date(from.getTime() + 14 * 86_400_000));
     expect(preview?.notJoined).toBe(1);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/engine/index.js';
 import { parseSupportModel } from '../../src/support-models/load.js';
-import { planFromModel, resolveModel } from '../../src/support-models/plan.js';
+import { planFromModel, resolveModel, sameRunning } from '../../src/support-models/plan.js';
 import { stagePlanProblems } from '../../src/domain/post-course-plan.js';
 import { DEFAULT_STAGE_PLAN } from '../../src/domain/stage-plan.js';
 
@@ -44,6 +44,8 @@ describe('shipped support models', () => {
     expect(plan.stages.map((s) => s.rules)).toEqual(DEFAULT_STAGE_PLAN.stages.map((s) => s.rules));
     expect(plan.questionnaires).toEqual(DEFAULT_STAGE_PLAN.questionnaires);
     expect(plan.requiredActivities).toBe(3);
+    expect(sameRunning(plan, DEFAULT_STAGE_PLAN)).toBe(true);
+    expect(sameRunning(planFromModel(models.get('school-two-stage')!), DEFAULT_STAGE_PLAN)).toBe(false);
     expect(stagePlanProblems(plan)).toEqual([]);
   });
 

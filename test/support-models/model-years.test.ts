@@ -45,3 +45,4 @@ describe.each([
     expect(stages.at(-1)).toContain(lastPrompt);
   });
 });
+

@@ -87,6 +87,25 @@ describe('a school-model cohort through its year', () => {
     const invites = log.filter((s) => s.kind === 'invite' && s.recipientId === boris.id && s.occasion.startsWith('self-assessment')).map((s) => s.occasion).sort();
     expect(invites).toEqual(['self-assessment-h1', 'self-assessment-h2']);
 
+    // Anna's individual plan: April (open lesson), June (webinar), November (seminar); her webinar accepted in July.
+    const repos = store.repositories;
+    const annaEnrollment = (await repos.enrollments.find(anna.id, cohort.cohortId))!;
+    await repos.enrollments.setPlanItems(annaEnrollment.id, [
+      { id: 'a', type: 'open_lesson', level: 'school', month: '2026-04' },
+      { id: 'b', type: 'webinar', level: 'district', month: '2026-06' },
+      { id: 'c', type: 'seminar', level: 'school', month: '2026-11' },
+    ], new Date('2026-04-01T10:00:00Z'));
+    const webinar = await repos.activities.submit({
+      participantId: anna.id, cohortId: cohort.cohortId, type: 'webinar', level: 'district', date: new Date('2026-07-01T10:00:00Z'),
+      title: 'Вебинар для коллег', links: ['https://example.org/w'], submittedAt: new Date('2026-07-02T10:00:00Z'),
+    });
+    await repos.activities.review(webinar.id, { reviewerId: cohort.curatorId, decision: 'accepted', at: new Date('2026-07-10T10:00:00Z') });
+    // A seminar announced in May: both invited, Anna comes, Boris cannot.
+    const seminar = await repos.supportEvents.create({ cohortId: cohort.cohortId, kind: 'seminar', date: '2026-05-14', time: '15:00', createdBy: cohort.curatorId, createdAt: new Date('2026-05-04T07:00:00Z') });
+    for (const p of [anna, boris]) await repos.supportEvents.markInvited(seminar.id, p.id);
+    await repos.supportEvents.answer(seminar.id, anna.id, 'yes', new Date('2026-05-05T07:00:00Z'));
+    await repos.supportEvents.answer(seminar.id, boris.id, 'no', new Date('2026-05-05T08:00:00Z'));
+
     const monitoring = createMonitoring({ store, catalog: content().questionnaires, supportModels: content().models, now: () => new Date('2027-06-30T00:00:00Z') });
     // Second half of 2026 (June to September): the first self-assessment only.
     const autumn = await monitoring.halfYearReport({ cohortId: cohort.cohortId, half: 2, year: 2026 });
@@ -103,6 +122,12 @@ describe('a school-model cohort through its year', () => {
         cohorts: [{ cohort: 'FG72-SPRING', values: [11, null], change: null }],
       },
     ]);
+    // As of 1 October 2026: April and June have ended (2 due), November not; 1 accepted: 1 behind, the model's margin is 1.
+    expect(autumn.value.markdown).toContain('| Алексеева Анна Сергеевна | FG72-SPRING | 3 | 2 | 1 | 1 | да |');
+    expect(autumn.value.markdown).not.toContain('| Борисов Борис Борисович | FG72-SPRING | 0 |');
+    expect(autumn.value.markdown).toContain('| FG72-SPRING | 14.05.2026 | 15:00 | Семинар | 2 | 1 | 1 |');
+    expect(autumn.value.markdown).toContain('| Алексеева Анна Сергеевна | FG72-SPRING | 1 | 1 |');
+    expect(autumn.value.markdown).toContain('| Борисов Борис Борисович | FG72-SPRING | 1 | 0 |');
     // First half of 2027 (due 1 June 2027): both, and the change. Cohort: (10+12)/2 = 11, then 16 (Anna only): +5.
     const spring = await monitoring.halfYearReport({ cohortId: cohort.cohortId, half: 1, year: 2027 });
     if (!spring.ok) throw new Error('report');
@@ -114,5 +139,5 @@ describe('a school-model cohort through its year', () => {
     expect(spring.value.markdown).toContain('## Рейтинг по самооценке: по педагогам');
     expect(spring.value.markdown).toContain('| Алексеева Анна Сергеевна | FG72-SPRING | 10 | 16 | +6 |');
     expect(spring.value.markdown).toContain('| FG72-SPRING | 11 | 16 | +5 |');
-  });
+  }, 180_000);
 });

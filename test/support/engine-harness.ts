@@ -56,6 +56,7 @@ export class Clock {
 
 function render(message: OutboundMessage): string {
   if (message.kind === 'text') return message.text;
+  if (message.kind === 'file') return `[${message.filename}] ${message.text}`;
   const lines = [message.text];
   if (message.hint) lines.push(`  (${message.hint})`);
   message.options.forEach((o, i) => {

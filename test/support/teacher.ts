@@ -1,5 +1,6 @@
 // A teacher who has already joined a cohort, without replaying onboarding in every test.
 import type { Participant } from '../../src/domain/participant.js';
+import { enrollInCohort } from '../../src/progress/service.js';
 import type { Actor, Harness } from './engine-harness.js';
 
 export async function enrolledTeacher(
@@ -19,6 +20,6 @@ export async function enrolledTeacher(
   });
   if (!created.ok) throw new Error('teacher fixture');
   await repos.participants.recordConsent(created.value.id, 'test-1', h.clock.now());
-  await repos.enrollments.enroll({ participantId: created.value.id, cohortId, at: h.clock.now() });
+  await enrollInCohort(repos, { participantId: created.value.id, cohortId, at: h.clock.now() });
   return { actor, participant: created.value };
 }

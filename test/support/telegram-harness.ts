@@ -9,6 +9,7 @@ import { createTelegramBot, createTelegramChannel, type TelegramChannel } from '
 import type { Engine } from '../../src/engine/index.js';
 import type { Monitoring } from '../../src/monitoring/index.js';
 import type { Store } from '../../src/store/index.js';
+import { provideStaffTools } from './staff-tools.js';
 import { silentLogger } from './store.js';
 
 export interface ApiCall {
@@ -69,8 +70,9 @@ export class TelegramHarness {
     const senders: ChannelSender[] = [];
     const dispatcher = createDispatcher({ senders, repos: store.repositories, logger: silentLogger });
     const broadcasts = createBroadcastService({ repos: store.repositories, dispatcher, logger: silentLogger });
+    provideStaffTools(engine, store, broadcasts, monitoring);
     this.channel = createTelegramChannel({
-      bot, engine, dispatcher: () => dispatcher, broadcasts: () => broadcasts, repos: store.repositories, logger: silentLogger,
+      bot, engine, dispatcher: () => dispatcher, repos: store.repositories, logger: silentLogger,
       ...(monitoring ? { monitoring } : {}),
     });
     senders.push(this.channel.sender);

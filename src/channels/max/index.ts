@@ -6,7 +6,6 @@ import { Bot, MaxError, Webhook } from '@maxhub/max-bot-api';
 import type { Update, UpdateType } from '@maxhub/max-bot-api/types';
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BroadcastService } from '../../delivery/broadcasts.js';
 import type { Dispatcher } from '../../delivery/dispatcher.js';
 import type { ChannelSender } from '../../delivery/ports.js';
 import type { Repositories } from '../../domain/repositories.js';
@@ -16,7 +15,6 @@ import { bindGroup, saveInviteLink, unbindGroup } from '../../engine/groups.js';
 import { createKeyedQueue } from '../../engine/keyed-queue.js';
 import { translator } from '../../i18n/index.js';
 import type { Logger } from '../../logger.js';
-import { createMaxBroadcastWizard } from './broadcast-wizard.js';
 import { parseChatId, readUpdate, type ButtonPress } from './inbound.js';
 import { answerOf, decode, keyboardAttachment, ranked, toggled } from './keyboard.js';
 import { KeyboardState } from './keyboard-state.js';
@@ -60,7 +58,6 @@ export interface MaxChannelDeps {
   engine: Engine;
   /** Filled in after the channel is built: the dispatcher needs this channel's sender first. */
   dispatcher: () => Dispatcher;
-  broadcasts: () => BroadcastService;
   repos: Repositories;
   logger: Logger;
   /** The bot's nick for max.ru/<nick>?start= links; otherwise the one getMyInfo reports. */
@@ -94,21 +91,6 @@ export function createMaxChannel(deps: MaxChannelDeps): MaxChannel {
 
   const username = () => deps.botUsername ?? bot.botInfo?.username ?? undefined;
   const sender = createMaxSender(bot.api, { botUsername: username, prompted: (chat, mid) => keyboards.prompted(chat, mid) });
-  const wizard = createMaxBroadcastWizard({
-    repos,
-    get broadcasts() {
-      return deps.broadcasts();
-    },
-    async post(chatId, text, rows) {
-      if (!rows) return void (await say(chatId, text));
-      await bot.api
-        .sendMessageToUser(Number(chatId), text, { attachments: [keyboardAttachment(rows)] })
-        .catch((error: unknown) => logger.warn({ err: error }, 'broadcast wizard step not sent'));
-    },
-    answer: (press) => answer(press, press.text),
-    logger: logger.child({ component: 'broadcast-wizard' }),
-  });
-
   async function deliver(out: Outbound[]): Promise<void> {
     for (const d of await deps.dispatcher().dispatch(out)) {
       if (!d.outcome.ok) logger.warn({ channel: d.channel, kind: d.outcome.kind }, 'a reply was not delivered');
@@ -130,7 +112,6 @@ export function createMaxChannel(deps: MaxChannelDeps): MaxChannel {
   async function onPress(press: ButtonPress): Promise<void> {
     const action = decode(press.payload);
     if (press.chat.type !== 'private') return;
-    if (await wizard.pressed(press)) return;
     if (!action) return answer(press, press.text, press.rows);
     const key = press.messageId ?? '';
     const rows = keyboards.current(press.chat.id, key, press.rows);
@@ -159,7 +140,6 @@ export function createMaxChannel(deps: MaxChannelDeps): MaxChannel {
   }
 
   async function onPrivateMessage(event: InboundEvent): Promise<void> {
-    if (await wizard.message(event)) return;
     // A typed answer leaves the last question's buttons (back, skip, options) stale: take them away.
     const stale = keyboards.takeLastPrompt(event.chat.id);
     if (stale) await bot.api.editMessage(stale, { attachments: [] }).catch((error: unknown) => logger.debug({ err: error }, 'keyboard not removed'));
@@ -323,7 +303,6 @@ export const maxChannel: ChannelModule = {
       bot: createMaxBot({ token, apiRoot: config.max.apiRoot, requestsPerSecond: config.max.requestsPerSecond, logger }),
       engine: ctx.engine,
       dispatcher: ctx.dispatcher,
-      broadcasts: () => ctx.broadcasts,
       repos: ctx.repos,
       logger,
       ...(config.max.botUsername ? { botUsername: config.max.botUsername } : {}),

@@ -4,7 +4,7 @@ import type { Api } from '@maxhub/max-bot-api';
 import type { AttachmentRequest } from '@maxhub/max-bot-api/types';
 import type { ChannelSender } from '../../delivery/ports.js';
 import { splitText } from '../../delivery/split-text.js';
-import type { OutboundMessage } from '../../engine/events.js';
+import type { ChatMessage, OutboundMessage } from '../../engine/events.js';
 import { parseChatId } from './inbound.js';
 import { keyboardAttachment, promptRows } from './keyboard.js';
 import { failureOf } from './limiter.js';
@@ -26,7 +26,7 @@ export function promptText(prompt: Extract<OutboundMessage, { kind: 'prompt' }>)
 }
 
 export function createMaxSender(api: Api, options: MaxSenderOptions): ChannelSender {
-  function attachmentsFor(message: OutboundMessage): AttachmentRequest[] {
+  function attachmentsFor(message: ChatMessage): AttachmentRequest[] {
     if (message.kind === 'prompt') {
       const rows = promptRows(message);
       return rows.length ? [keyboardAttachment(rows)] : [];

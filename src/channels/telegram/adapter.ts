@@ -112,12 +112,10 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): Composer<Sputn
     await deliver(out);
   });
 
-  composer.on('message', async (ctx, next) => {
+  composer.on('message', async (ctx) => {
     const event = inboundFromMessage(ctx.update);
     if (!event) return;
     if (event.chat.type === 'group') return groupMessage(ctx, event);
-    // Commands handled by Telegram-only wizards come first (see broadcast-wizard.ts).
-    if (event.payload.kind === 'text' && /^\/broadcast(@\w+)?\s*$/i.test(event.payload.text.trim())) return next();
     // A typed answer leaves the last question's buttons (back, skip, options) stale: take them away.
     const stale = keyboards.takeLastPrompt(event.chat.id);
     if (stale !== undefined) {

@@ -3,10 +3,9 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, type Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import type { ConversationFlavor } from '@grammyjs/conversations';
 import { createTelegramLimiter } from './limiter.js';
 
-export type SputnikContext = ConversationFlavor<Context>;
+export type SputnikContext = Context;
 
 export interface TelegramBotOptions {
   token: string;

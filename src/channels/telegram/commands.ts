@@ -10,6 +10,7 @@ export function commandsFor(locale: Locale): BotCommand[] {
     { command: 'surveys', description: t(locale, 'menu.surveys', { count: 0 }).replace(/\s*\(0\)$/, '') },
     { command: 'activity', description: t(locale, 'menu.activity') },
     { command: 'progress', description: t(locale, 'menu.progress') },
+    { command: 'plan', description: t(locale, 'menu.plan') },
     { command: 'consult', description: t(locale, 'menu.consultation') },
     { command: 'language', description: t(locale, 'menu.language') },
     { command: 'stop', description: t(locale, 'menu.reminders_off') },

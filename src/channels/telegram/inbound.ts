@@ -39,7 +39,7 @@ export function inboundFromMessage(update: Update): InboundEvent | undefined {
 }
 
 /**
- * Text is normalised before any handler reads it (commands, the broadcast wizard, the engine), so
+ * Text is normalised before any handler reads it (commands, the engine), so
  * nothing downstream stores or echoes a bidi override or a zero-width character.
  */
 export function normaliseUpdateText(update: Update): void {

@@ -1,26 +1,26 @@
 // The Telegram channel: a grammY bot on long polling (default) or a webhook, with per-chat order,
-// the engine adapter, the curators' broadcast wizard, and a sender for the dispatcher.
-import { conversations, createConversation } from '@grammyjs/conversations';
+// the engine adapter, /export for curators, and a sender for the dispatcher. Broadcasts, figures and
+// reports are engine flows, the same on every channel.
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { GrammyError, webhookCallback, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BroadcastService } from '../../delivery/broadcasts.js';
 import type { Dispatcher } from '../../delivery/dispatcher.js';
 import type { ChannelSender } from '../../delivery/ports.js';
+import type { Coordination } from '../../domain/coordination.js';
 import type { Repositories } from '../../domain/repositories.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Logger } from '../../logger.js';
 import { createTelegramAdapter } from './adapter.js';
 import { normaliseUpdateText } from './inbound.js';
 import type { SputnikContext } from './bot.js';
-import { createBroadcastWizard } from './broadcast-wizard.js';
 import { publishCommands } from './commands.js';
 import { KeyboardState } from './keyboard-state.js';
 import { monitoringCommands } from './monitoring-commands.js';
 import type { Monitoring } from '../../monitoring/index.js';
 import type { ChannelModule, RawHttpHandler } from '../channel.js';
 import { createTelegramSender, TELEGRAM_TEXT_LIMIT } from './sender.js';
+import { holdPollingLease, sharedInstances } from './shared-instances.js';
 
 import { createTelegramBot } from './bot.js';
 
@@ -29,14 +29,15 @@ export { createTelegramBot };
 export interface TelegramChannelDeps {
   bot: Bot<SputnikContext>;
   engine: Engine;
-  /** /stats and /export for curators and staff. */
+  /** /export for curators and staff: a file, which only some channels can send. */
   monitoring?: Monitoring;
   /** Filled in after the channel is built: the dispatcher needs this channel's sender first. */
   dispatcher: () => Dispatcher;
-  broadcasts: () => BroadcastService;
   repos: Repositories;
   logger: Logger;
   now?: () => Date;
+  /** Several instances on one store: update claims and chat leases (webhooks), the polling lease. */
+  coordination?: Coordination;
 }
 
 export type TelegramState = 'starting' | 'running' | 'stopped' | 'failed';
@@ -81,26 +82,19 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   let state: TelegramState = 'stopped';
   const keyboards = new KeyboardState();
   let runner: RunnerHandle | undefined;
+  let webhookMode = false;
+  let pollingLease: { release(): Promise<void> } | undefined;
 
   bot.use((ctx, next) => {
     normaliseUpdateText(ctx.update);
     return next();
   });
+  if (deps.coordination) {
+    // Only webhooks reach several instances; a poller is alone by its lease.
+    bot.use(sharedInstances({ coordination: deps.coordination, logger, active: () => webhookMode, chatKey }));
+  }
   bot.use(sequentialize(chatKey));
-  bot.use(conversations());
-  const wizard = createBroadcastWizard({
-    repos: deps.repos,
-    get broadcasts() {
-      return deps.broadcasts();
-    },
-    logger: logger.child({ component: 'broadcast-wizard' }),
-  });
-  bot.use(createConversation(wizard, 'broadcast'));
-  bot.command('broadcast', async (ctx, next) => {
-    if (ctx.chat.type !== 'private') return next();
-    await ctx.conversation.enter('broadcast');
-  });
-  if (deps.monitoring) bot.use(monitoringCommands({ monitoring: deps.monitoring, repos: deps.repos, logger }));
+  if (deps.monitoring) bot.use(monitoringCommands({ monitoring: deps.monitoring, repos: deps.repos }));
   bot.use(
     createTelegramAdapter({
       engine: deps.engine,
@@ -135,6 +129,15 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
       }
       // A Bot API server without setMyCommands (an emulator, an old self-hosted one) is no reason to stop.
       await publishCommands(bot.api).catch((error: unknown) => logger.warn({ err: error }, 'could not publish the command menu'));
+      webhookMode = options?.webhook !== undefined;
+      if (!options?.webhook && deps.coordination) {
+        try {
+          pollingLease = await holdPollingLease(deps.coordination, logger);
+        } catch (error) {
+          state = 'failed';
+          throw error;
+        }
+      }
       if (options?.webhook) {
         await bot.api.setWebhook(options.webhook.url, { secret_token: options.webhook.secretToken, allowed_updates: ['message', 'callback_query', 'my_chat_member'] });
       } else {
@@ -157,6 +160,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     },
     async stop() {
       if (runner?.isRunning()) await runner.stop();
+      await pollingLease?.release();
+      pollingLease = undefined;
       state = 'stopped';
     },
     state: () => state,
@@ -180,9 +185,9 @@ export const telegramChannel: ChannelModule = {
       engine: ctx.engine,
       monitoring: ctx.monitoring,
       dispatcher: ctx.dispatcher,
-      broadcasts: () => ctx.broadcasts,
       repos: ctx.repos,
       logger,
+      ...(ctx.coordination ? { coordination: ctx.coordination } : {}),
     });
     const webhook = config.telegram.webhook;
     let stopped = false;

@@ -1,5 +1,5 @@
 // Sends the engine's messages through the Bot API and says how it went, in the dispatcher's terms.
-import { GrammyError, HttpError, type Api } from 'grammy';
+import { GrammyError, HttpError, InputFile, type Api } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { ChannelSender, SendOutcome } from '../../delivery/ports.js';
 import { splitText } from '../../delivery/split-text.js';
@@ -47,6 +47,17 @@ export function createTelegramSender(
         }
         if (message.kind === 'prompt' && markup && last !== undefined) options.keyboards?.prompted(chatId, last);
         return { ok: true, ...(last !== undefined ? { messageId: String(last) } : {}) };
+      } catch (error) {
+        return failureOf(error);
+      }
+    },
+    async sendFile(chatId, file) {
+      const input = new InputFile(file.data, file.filename);
+      try {
+        const sent = file.picture
+          ? await api.sendPhoto(chatId, input, { caption: file.text })
+          : await api.sendDocument(chatId, input, { caption: file.text });
+        return { ok: true, messageId: String(sent.message_id) };
       } catch (error) {
         return failureOf(error);
       }

@@ -3,7 +3,7 @@
 // A ranking is answered by typing the order, as on WhatsApp: buttons cannot say "3 1 2" well.
 import { renderPrompt } from '../numbered-text.js';
 import { BACK, SKIP } from '../../engine/engine.js';
-import type { OutboundMessage } from '../../engine/events.js';
+import type { ChatMessage } from '../../engine/events.js';
 import { t } from '../../i18n/index.js';
 
 export interface WebButton {
@@ -26,7 +26,7 @@ export interface WebMessage {
   hint?: string;
 }
 
-export function renderWebMessage(message: OutboundMessage): Omit<WebMessage, 'seq'> {
+export function renderWebMessage(message: ChatMessage): Omit<WebMessage, 'seq'> {
   if (message.kind === 'text') return { text: message.text };
   if (message.ranking || message.options.length === 0) {
     const typed = message.ranking ? renderPrompt(message) : message.text;
@@ -43,7 +43,7 @@ export function renderWebMessage(message: OutboundMessage): Omit<WebMessage, 'se
   };
 }
 
-function controlsOf(prompt: Extract<OutboundMessage, { kind: 'prompt' }>): WebButton[] {
+function controlsOf(prompt: Extract<ChatMessage, { kind: 'prompt' }>): WebButton[] {
   const controls: WebButton[] = [];
   if (prompt.canGoBack) controls.push({ id: BACK, label: `← ${t(prompt.locale, 'common.back')}` });
   if (prompt.canSkip) controls.push({ id: SKIP, label: `${t(prompt.locale, 'common.skip')} →` });

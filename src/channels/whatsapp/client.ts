@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Db } from 'mongodb';
 import type WAWebJS from 'whatsapp-web.js';
 import type { Logger } from '../../logger.js';
-import type { CreatedGroup, MemberResult, PortEvents, SendResult, WhatsappPort } from './port.js';
+import type { CreatedGroup, MemberResult, PortEvents, PortSentMessage, SendResult, WhatsappPort } from './port.js';
 import { createGridFsSessionStore } from './session-store.js';
 import { endStaleBrowser } from './stale-browser.js';
 
@@ -39,6 +39,9 @@ export async function createWhatsappWebPort(options: WhatsappClientOptions): Pro
   mkdirSync(dataPath, { recursive: true });
   const listeners: Listeners = { qr: [], authenticated: [], auth_failure: [], ready: [], disconnected: [], message: [], group_join: [] };
   let client: WAWebJS.Client | undefined;
+  /** Settles with the running initialize(): a destroy() must not race a browser still launching. */
+  let initializing: Promise<void> | undefined;
+  let profileDir: string | undefined;
   /** "…@lid" -> "…@c.us": WhatsApp hides some numbers behind LIDs; the engine knows people by phone. */
   const phoneIds = new Map<string, string>();
 
@@ -120,7 +123,9 @@ export async function createWhatsappWebPort(options: WhatsappClientOptions): Pro
       const authStrategy = options.sessionDb
         ? new wwebjs.RemoteAuth({ clientId: CLIENT_ID, dataPath, store: createGridFsSessionStore(options.sessionDb, dataPath), backupSyncIntervalMs: BACKUP_EVERY_MS })
         : new wwebjs.LocalAuth({ clientId: CLIENT_ID, dataPath });
-      const args = ['--disable-dev-shm-usage', '--no-first-run'];
+      // Nothing but WhatsApp Web: no background downloads, component updates or sync that would
+      // wake the network (and fail slowly when there is none).
+      const args = ['--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
       // Chromium refuses to start as root with its sandbox on (CI, root containers), and inside Docker
       // its user-namespace sandbox is usually blocked by the default seccomp profile: there the
       // container is the sandbox.
@@ -133,15 +138,32 @@ export async function createWhatsappWebPort(options: WhatsappClientOptions): Pro
       });
       wire(client);
       // LocalAuth and RemoteAuth keep the browser profile in these folders of dataPath.
-      const profileDir = join(dataPath, options.sessionDb ? `RemoteAuth-${CLIENT_ID}` : `session-${CLIENT_ID}`);
+      profileDir = join(dataPath, options.sessionDb ? `RemoteAuth-${CLIENT_ID}` : `session-${CLIENT_ID}`);
       const stale = await endStaleBrowser(profileDir);
       if (stale.kind === 'ended') logger.warn({ pid: stale.pid }, 'ended a Chromium left running on this data directory by a previous run');
-      await client.initialize();
+      const run = client.initialize();
+      initializing = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      await run;
     },
     async destroy() {
       const c = client;
       client = undefined;
-      await c?.destroy().catch((error: unknown) => logger.debug({ err: error }, 'whatsapp client destroy failed'));
+      if (!c) return;
+      // A browser still being launched would be launched after the close below and outlive it: wait
+      // until it is up (not for WhatsApp Web to load, which waits for the network without limit).
+      const settled = initializing;
+      let done = settled === undefined;
+      void settled?.then(() => (done = true));
+      for (let i = 0; i < 600 && !done && !c.pupBrowser; i++) await new Promise((r) => setTimeout(r, 100));
+      await c.destroy().catch((error: unknown) => logger.debug({ err: error }, 'whatsapp client destroy failed'));
+      // Whatever outlived the close (a hung browser, a launch that ended late) goes by its profile lock.
+      if (profileDir) {
+        const left = await endStaleBrowser(profileDir);
+        if (left.kind === 'ended') logger.warn({ pid: left.pid }, 'ended a Chromium that outlived the WhatsApp client');
+      }
     },
     ownId() {
       return client?.info?.wid?._serialized;
@@ -154,6 +176,11 @@ export async function createWhatsappWebPort(options: WhatsappClientOptions): Pro
         const detail = (error as Error).message;
         return { ok: false, permanent: PERMANENT.test(detail), detail };
       }
+    },
+    async recentSent(chatId, limit): Promise<PortSentMessage[]> {
+      const chat = await current().getChatById(chatId);
+      const messages = await chat.fetchMessages({ limit, fromMe: true });
+      return messages.map((m) => ({ id: m.id._serialized, body: m.body ?? '', timestamp: m.timestamp }));
     },
     async createGroup(title, memberIds): Promise<CreatedGroup | string> {
       // Invitations to people whose privacy settings refuse being added are sent by Sputnik itself,

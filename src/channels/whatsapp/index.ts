@@ -36,6 +36,13 @@ export type WhatsappState = 'starting' | 'qr' | 'running' | 'disconnected' | 'fa
 /** Puppeteer's ways of saying there is no browser to launch. */
 const BROWSER_MISSING = /Could not find (?:Chrom|expected browser)|Browser was not found|Failed to launch the browser process[\s\S]*ENOENT|spawn \S+ ENOENT/i;
 
+/** The first line of a start failure, with the network's errors said plainly. */
+function startFailure(message: string): string {
+  const first = message.split('\n')[0]?.trim().slice(0, 160) ?? '';
+  const net = /net::(ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_\w+|ERR_ADDRESS_UNREACHABLE|ERR_NETWORK_\w+|ERR_PROXY_\w+|ERR_TIMED_OUT)/.exec(first);
+  return net ? `no network: web.whatsapp.com cannot be reached (${net[1]})` : first;
+}
+
 const LOGGED_OUT_REASONS = new Set(['LOGOUT', 'UNPAIRED', 'UNPAIRED_IDLE', 'TOS_BLOCK', 'SMB_TOS_BLOCK', 'DEPRECATED_VERSION']);
 
 export interface WhatsappSettings {
@@ -119,6 +126,8 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
   let failures = 0;
   let reconnectTimer: unknown;
   let browserMissing = false;
+  /** Why the last start failed, in a few words, for /healthz. */
+  let startError: string | undefined;
 
   const currentPort = (): WhatsappPort => {
     if (!port) throw new Error('the WhatsApp client has not been started');
@@ -159,12 +168,14 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
     db: deps.db,
     account,
     send: (chatId, text) => currentPort().sendMessage(chatId, text),
+    recentSent: (chatId, limit) => currentPort().recentSent(chatId, limit),
     pace: settings.pace,
     timers,
     logger: logger.child({ component: 'whatsapp-outbox' }),
     ...(deps.random ? { random: deps.random } : {}),
     async onAlert(alert) {
       if (alert.kind === 'paused') await alertStaff('whatsapp.alert_paused', { detail: alert.detail.slice(0, 100), pending: alert.pending });
+      else if (alert.kind === 'unconfirmed') await alertStaff('whatsapp.alert_unconfirmed', { count: alert.count });
       else await alertStaff('whatsapp.alert_resumed');
     },
     async onUndeliverable(chatId) {
@@ -216,7 +227,13 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
     try {
       await currentPort().initialize();
     } catch (error) {
+      if (stopped) {
+        // stop() closed the browser under the start: nothing failed, nothing to retry.
+        await currentPort().destroy();
+        return;
+      }
       state = 'failed';
+      startError = startFailure((error as Error).message ?? String(error));
       await currentPort().destroy();
       if (BROWSER_MISSING.test((error as Error).message ?? '')) {
         // No retry can install a browser: one clear line, and WhatsApp stays off until a restart.
@@ -253,6 +270,7 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
     });
     p.on('ready', () => {
       qr = undefined;
+      startError = undefined;
       state = 'running';
       failures = 0;
       const own = ownPhone();
@@ -334,6 +352,7 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
         return { state: 'degraded' as const, hint: `sending paused since ${paused.since.toISOString()} after repeated "${paused.detail.slice(0, 80)}"; every message is kept` };
       }
       if (browserMissing) return { state, hint: 'no Chromium found: install it and set CHROME_PATH (e.g. /usr/bin/chromium), then restart' };
+      if (state === 'failed' && startError) return { state, hint: `could not open WhatsApp Web: ${startError}; retrying with backoff` };
       return { state, hint: hints[state] };
     },
     qrHandler: () => qrHttpHandler({ currentQr: () => qr, state: () => state }, { token: settings.qrToken }),

@@ -7,9 +7,13 @@
 // even that person's own reminder held by the hourly cap. When every send fails the same way (a
 // WhatsApp Web update breaks the client), a breaker pauses sending and keeps every message; a
 // message is never dropped: after its retries it stays, as failed, with its text, to be listed.
+// A message is marked `sending` before it is handed to WhatsApp. A process that dies right then
+// leaves it so: the next one neither sends it again blindly nor forgets it, but looks for it among
+// the chat's latest messages once the client is ready; found, it counts as sent; not found, it is
+// kept as unconfirmed with its text, listed and reported to staff (never doubled, never lost).
 import type { Collection, Db, ObjectId } from 'mongodb';
 import type { Logger } from '../../logger.js';
-import type { SendResult } from './port.js';
+import type { PortSentMessage, SendResult } from './port.js';
 import { isGroupId } from './port.js';
 import type { Timers } from './timers.js';
 
@@ -43,8 +47,16 @@ const MAX_ATTEMPTS = 5;
 export const BREAKER_THRESHOLD = 3;
 /** While the breaker is open, one message is tried this often (doubling, up to an hour). */
 const BREAKER_PROBE_MS = 5 * 60_000;
+/** How many of the account's latest messages in a chat are searched for an interrupted send. */
+const CONFIRM_LOOKBACK = 20;
+/** WhatsApp's clock and ours may differ a little: a found message may look this much older. */
+const CONFIRM_SLACK_MS = 5 * 60_000;
 
-type Status = 'pending' | 'sending' | 'sent' | 'failed';
+/**
+ * `interrupted`: was `sending` when its process died; checked against the chat once the client is
+ * ready. `unconfirmed`: that check did not find it: kept with its text, not sent again.
+ */
+type Status = 'pending' | 'sending' | 'interrupted' | 'sent' | 'failed' | 'unconfirmed';
 
 interface OutboxDoc {
   _id?: ObjectId;
@@ -65,6 +77,8 @@ interface OutboxDoc {
   notBefore: Date;
   createdAt: Date;
   sentAt?: Date;
+  /** When it was last handed to WhatsApp: a message found in the chat after a crash is no older. */
+  claimedAt?: Date;
   error?: string;
   failedAt?: Date;
   purgeAt?: Date;
@@ -75,6 +89,8 @@ export interface OutboxStats {
   sentLastHour: number;
   /** Given up after their retries (or refused for good): kept with their text, see `failed()`. */
   failed: number;
+  /** On their way when a process died and not found in the chat afterwards: kept, not sent again. */
+  unconfirmed: number;
 }
 
 export interface BreakerState {
@@ -91,10 +107,15 @@ export interface FailedMessage {
   attempts: number;
   error: string;
   createdAt: Date;
+  /** Not a refusal: the process died while sending it and WhatsApp did not show it afterwards. */
+  unconfirmed: boolean;
 }
 
-/** What staff should hear about: the breaker opening (sending paused) and closing again. */
-export type OutboxAlert = { kind: 'paused'; detail: string; pending: number } | { kind: 'resumed' };
+/**
+ * What staff should hear about: the breaker opening (sending paused) and closing again, and
+ * messages a crash left unconfirmed (the person may not have them).
+ */
+export type OutboxAlert = { kind: 'paused'; detail: string; pending: number } | { kind: 'resumed' } | { kind: 'unconfirmed'; count: number };
 
 export interface Outbox {
   /** Queues the parts of one message for a chat, in order; returns their queue ids. */
@@ -110,7 +131,7 @@ export interface Outbox {
   stats(): Promise<OutboxStats>;
   /** Open while sending is paused after repeated identical failures. */
   breaker(): BreakerState | undefined;
-  /** Messages kept as failed, oldest first. */
+  /** Messages kept as failed or unconfirmed, oldest first. */
   failed(limit?: number): Promise<FailedMessage[]>;
   /** «Удалить мои данные»: nothing waiting or failed for this chat is kept. */
   forget(chatId: string): Promise<void>;
@@ -122,6 +143,11 @@ export interface OutboxDeps {
   /** The WhatsApp account the queue belongs to (its phone digits, or "default"). */
   account: string;
   send: (chatId: string, text: string) => Promise<SendResult>;
+  /**
+   * The account's latest messages in a chat (WhatsApp Web's view): confirms a send a crash
+   * interrupted. Without it such a send is reported as unconfirmed.
+   */
+  recentSent?: (chatId: string, limit: number) => Promise<PortSentMessage[]>;
   pace: PaceSettings;
   timers: Timers;
   logger: Logger;
@@ -149,6 +175,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   let slot: { after: number | undefined; u: number } | undefined;
   let streak: { detail: string; count: number } | undefined;
   let breaker: (BreakerState & { probeAt: number; probeMs: number }) | undefined;
+  // Interrupted sends are settled once, with the first ready client, before anything else is sent.
+  let settled = false;
 
   const ready = (async () => {
     await col.createIndexes([
@@ -158,10 +186,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       { key: { account: 1, status: 1, sentAt: -1 }, name: 'sent' },
       { key: { purgeAt: 1 }, name: 'purge', expireAfterSeconds: 0 },
     ]);
-    // A send the process died in the middle of: sent again rather than lost (a question that never
-    // arrives stalls a teacher's dialog; a repeated one costs a glance).
-    const interrupted = await col.updateMany({ account, status: 'sending' }, { $set: { status: 'pending' } });
-    if (interrupted.modifiedCount > 0) logger.warn({ count: interrupted.modifiedCount }, 'whatsapp sends interrupted by a restart are queued again');
+    // Sends a previous process died in the middle of: checked against the chat once the client is
+    // ready (see `recover`), neither sent again blindly nor forgotten.
+    const interrupted = await col.updateMany({ account, status: 'sending' }, { $set: { status: 'interrupted' } });
+    if (interrupted.modifiedCount > 0) logger.warn({ count: interrupted.modifiedCount }, 'whatsapp sends interrupted by a restart will be checked against WhatsApp');
     const last = await col.find({ account }).sort({ seq: -1 }).limit(1).next();
     seq = last?.seq ?? 0;
   })();
@@ -258,8 +286,51 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     void deps.onAlert?.({ kind: 'resumed' }).catch((error: unknown) => logger.error({ err: error }, 'whatsapp resume alert failed'));
   }
 
+  /**
+   * Settles the sends a crash interrupted: a message WhatsApp shows in the chat (same text, sent
+   * since it was handed over) is sent; any other is kept as unconfirmed and staff are told.
+   */
+  async function recover(): Promise<void> {
+    const docs = await col.find({ account, status: 'interrupted' }).sort({ seq: 1 }).toArray();
+    if (docs.length === 0) return;
+    let unconfirmed = 0;
+    for (const doc of docs) {
+      const since = (doc.claimedAt ?? doc.createdAt).getTime() - CONFIRM_SLACK_MS;
+      let found = false;
+      let detail = 'interrupted by a restart; not found in the chat afterwards';
+      if (deps.recentSent && doc.text !== undefined) {
+        try {
+          const recent = await deps.recentSent(doc.chatId, CONFIRM_LOOKBACK);
+          found = recent.some((m) => m.body.trim() === doc.text?.trim() && m.timestamp * 1000 >= since);
+        } catch (error) {
+          detail = `interrupted by a restart; the chat could not be checked: ${(error as Error).message}`.slice(0, 300);
+        }
+      } else if (!deps.recentSent) {
+        detail = 'interrupted by a restart; this client cannot check the chat';
+      }
+      const at = timers.now();
+      if (found) {
+        await col.updateOne(
+          { _id: doc._id, status: 'interrupted' },
+          { $set: { status: 'sent', chatId: '', sentAt: doc.claimedAt ?? at, purgeAt: new Date(at.getTime() + KEEP_MS) }, $unset: { text: '', error: '' } },
+        );
+        continue;
+      }
+      const marked = await col.updateOne({ _id: doc._id, status: 'interrupted' }, { $set: { status: 'unconfirmed', error: detail, failedAt: at } });
+      unconfirmed += marked.modifiedCount;
+    }
+    logger.warn({ confirmed: docs.length - unconfirmed, unconfirmed }, 'whatsapp sends interrupted by a restart settled');
+    if (unconfirmed > 0) {
+      void deps.onAlert?.({ kind: 'unconfirmed', count: unconfirmed }).catch((error: unknown) => logger.error({ err: error }, 'whatsapp unconfirmed alert failed'));
+    }
+  }
+
   async function sendOne(doc: OutboxDoc): Promise<void> {
-    const claimed = await col.findOneAndUpdate({ _id: doc._id, status: 'pending' }, { $set: { status: 'sending' } }, { returnDocument: 'after' });
+    const claimed = await col.findOneAndUpdate(
+      { _id: doc._id, status: 'pending' },
+      { $set: { status: 'sending', claimedAt: timers.now() } },
+      { returnDocument: 'after' },
+    );
     if (!claimed || claimed.text === undefined) return;
     let result: SendResult;
     try {
@@ -297,12 +368,13 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 
   async function stats(): Promise<OutboxStats> {
     await ready;
-    const [pending, sentLastHour, failed] = await Promise.all([
-      col.countDocuments({ account, status: { $in: ['pending', 'sending'] } }),
+    const [pending, sentLastHour, failed, unconfirmed] = await Promise.all([
+      col.countDocuments({ account, status: { $in: ['pending', 'sending', 'interrupted'] } }),
       col.countDocuments({ account, status: 'sent', sentAt: { $gte: new Date(now() - HOUR_MS) } }),
       col.countDocuments({ account, status: 'failed' }),
+      col.countDocuments({ account, status: 'unconfirmed' }),
     ]);
-    return { pending, sentLastHour, failed };
+    return { pending, sentLastHour, failed, unconfirmed };
   }
 
   async function pump(): Promise<void> {
@@ -327,6 +399,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     running = (async () => {
       try {
         await ready;
+        if (!settled) {
+          await recover();
+          settled = true;
+        }
         do {
           again = false;
           await pump();
@@ -400,20 +476,12 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     breaker: () => (breaker ? { since: breaker.since, detail: breaker.detail } : undefined),
     async failed(limit = 100) {
       await ready;
-      const docs = await col.find({ account, status: 'failed' }).sort({ seq: 1 }).limit(limit).toArray();
-      return docs.map((d) => ({
-        id: String(d._id),
-        chatId: d.chatId,
-        group: d.group,
-        text: d.text ?? '',
-        attempts: d.attempts,
-        error: d.error ?? '',
-        createdAt: d.createdAt,
-      }));
+      const docs = await col.find({ account, status: { $in: ['failed', 'unconfirmed'] } }).sort({ seq: 1 }).limit(limit).toArray();
+      return docs.map(failedMessage);
     },
     async forget(chatId) {
       await ready;
-      await col.deleteMany({ account, chatId, status: { $in: ['pending', 'failed'] } });
+      await col.deleteMany({ account, chatId, status: { $in: ['pending', 'interrupted', 'failed', 'unconfirmed'] } });
     },
     async stop() {
       pause();
@@ -424,6 +492,24 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 
 /** For the CLI, which has no outbox of its own: the messages kept as failed, every account. */
 export async function listFailedMessages(db: Db, limit = 100): Promise<(FailedMessage & { account: string })[]> {
-  const docs = await db.collection<OutboxDoc>(OUTBOX_COLLECTION).find({ status: 'failed' }).sort({ createdAt: 1 }).limit(limit).toArray();
-  return docs.map((d) => ({ id: String(d._id), account: d.account, chatId: d.chatId, group: d.group, text: d.text ?? '', attempts: d.attempts, error: d.error ?? '', createdAt: d.createdAt }));
+  const docs = await db
+    .collection<OutboxDoc>(OUTBOX_COLLECTION)
+    .find({ status: { $in: ['failed', 'unconfirmed'] } })
+    .sort({ createdAt: 1 })
+    .limit(limit)
+    .toArray();
+  return docs.map((d) => ({ ...failedMessage(d), account: d.account }));
+}
+
+function failedMessage(d: OutboxDoc): FailedMessage {
+  return {
+    id: String(d._id),
+    chatId: d.chatId,
+    group: d.group,
+    text: d.text ?? '',
+    attempts: d.attempts,
+    error: d.error ?? '',
+    createdAt: d.createdAt,
+    unconfirmed: d.status === 'unconfirmed',
+  };
 }

@@ -48,6 +48,14 @@ export type SendResult =
   /** `permanent`: the id is not a WhatsApp account or chat; sending again will not help. */
   | { ok: false; permanent: boolean; detail: string };
 
+/** A message the bot's account sent, as WhatsApp Web still shows it in the chat. */
+export interface PortSentMessage {
+  id: string;
+  body: string;
+  /** Seconds since the epoch, as WhatsApp reports it. */
+  timestamp: number;
+}
+
 /** One member's outcome when adding people to a group (WhatsApp's own codes). */
 export interface MemberResult {
   /** 200 added; 403 only by private invitation (privacy settings); 404 not on WhatsApp; 409 already in. */
@@ -73,6 +81,11 @@ export interface WhatsappPort {
   /** The bot account's own id once `ready` has fired ("77015550000@c.us"). */
   ownId(): string | undefined;
   sendMessage(chatId: string, text: string): Promise<SendResult>;
+  /**
+   * The latest messages the account itself sent to this chat, newest last (at most `limit`): how a
+   * send the process died in the middle of is confirmed after a restart instead of sent again.
+   */
+  recentSent(chatId: string, limit: number): Promise<PortSentMessage[]>;
   /**
    * Creates a group with these members. Like whatsapp-web.js, a failure comes back as an error
    * STRING rather than a rejection: callers must check the type.

@@ -2,7 +2,7 @@
 // so a question's options become a numbered list (channels/numbered-text.ts) and the person
 // answers by typing.
 import type { Locale } from '../../domain/locale.js';
-import type { OutboundMessage } from '../../engine/events.js';
+import type { ChatMessage } from '../../engine/events.js';
 import { t } from '../../i18n/index.js';
 import { renderPrompt } from '../numbered-text.js';
 
@@ -29,7 +29,7 @@ export interface RenderOptions {
   locale: Locale;
 }
 
-export function renderMessage(message: OutboundMessage, options: RenderOptions): string {
+export function renderMessage(message: ChatMessage, options: RenderOptions): string {
   if (message.kind === 'prompt') return renderPrompt(message);
   if (!message.startLink || !options.botPhone) return message.text;
   const line = t(options.locale, 'whatsapp.start_link', { label: message.startLink.label, url: startLinkUrl(options.botPhone, message.startLink.code) });

@@ -1,6 +1,6 @@
 // `npm run cli -- cohort import FILE`: creates or updates a cohort from a YAML or JSON file and
 // prints its code and join links. Also the CLI glue both import commands share.
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, commandHelp } from '../args.js';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Config } from '../../config.js';
@@ -40,12 +40,13 @@ export async function readInputFile(path: string, io: Output): Promise<Uint8Arra
     return await readFile(userPath(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    const locale = io.locale ?? 'ru';
     io.err(
-      code === 'ENOENT'
-        ? `Файл не найден: ${path}\n`
+      `${code === 'ENOENT'
+        ? t(locale, 'cli_text.f_not_found', { path })
         : code === 'EISDIR'
-          ? `${path} — это папка, а нужен файл\n`
-          : `Не удалось прочитать файл ${path}: ${(error as Error).message}\n`,
+          ? t(locale, 'cli_text.f_is_dir', { path })
+          : t(locale, 'cli_text.f_unreadable', { path, reason: (error as Error).message })}\n`,
     );
     return undefined;
   }
@@ -62,10 +63,7 @@ export function printProblems(io: Output, header: string, problems: readonly Imp
  */
 export async function openCliStore(config: Config, io: Output, options: { dryRun: boolean }): Promise<Store | undefined> {
   if (!options.dryRun && config.store.mongodbUri === undefined && config.store.embeddedDataDir === undefined) {
-    io.err(
-      'Импорт не выполнен: встроенное хранилище запущено без сохранения на диск (EMBEDDED_STORE_PERSIST=false), ' +
-        'и всё записанное пропало бы при выходе. Задайте MONGODB_URI или EMBEDDED_STORE_PERSIST=true.\n',
-    );
+    io.err(`${t(io.locale ?? 'ru', 'cli_text.i_not_persisted')}\n`);
     return undefined;
   }
   const level = config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : 'error';
@@ -83,7 +81,7 @@ export async function openCliStore(config: Config, io: Output, options: { dryRun
       io.err(`${t(locale, 'cli.store_unreachable', { uri: redactUri(config.store.mongodbUri), reason })}\n`);
       return undefined;
     }
-    const hint = `\nВстроенное хранилище в ${config.dataDir} может открыть только один процесс: если бот запущен с этим DATA_DIR, остановите его или используйте MONGODB_URI.`;
+    const hint = `\n${t(locale, 'cli_text.i_store_hint', { dir: config.dataDir })}`;
     io.err(`${t(locale, 'cli.store_failed', { reason })}${hint}\n`);
     return undefined;
   }
@@ -95,7 +93,7 @@ export async function reportWriteFailure(io: Output, action: () => Promise<numbe
     return await action();
   } catch (error) {
     if (error instanceof ImportWriteError) {
-      io.err(`Импорт прерван: ${error.message}\n`);
+      io.err(`${t(io.locale ?? 'ru', 'cli_text.i_interrupted', { reason: error.message })}\n`);
       return 1;
     }
     throw error;
@@ -173,6 +171,9 @@ export function formatCohortReport(outcome: CohortImportOutcome, config: Config)
     ...formatUpdates(outcome.updatedPeople),
     `Зачисление: новых в потоке ${enrollments.enrolled}, уже были в потоке ${enrollments.alreadyEnrolled}, назначен тьютор ${enrollments.tutorAssigned}.`,
   );
+  if (outcome.keptPlan.length > 0) {
+    lines.push(`План сопровождения программы изменён; уже созданные потоки продолжают прежний план: ${outcome.keptPlan.join(', ')}.`);
+  }
   if (!outcome.changed) lines.push('Повторный импорт: всё уже совпадает с файлом, ничего не изменено.');
   const links = buildJoinLinks({
     code: cohort.code,
@@ -198,12 +199,8 @@ export function formatCohortReport(outcome: CohortImportOutcome, config: Config)
   return `${lines.join('\n')}\n`;
 }
 
-const USAGE = `Использование: npm run cli -- cohort import ФАЙЛ.yaml|ФАЙЛ.json [--dry-run]
-  Создаёт или обновляет поток по файлу (образец: src/cli/samples/cohort.sample.yaml)
-  и печатает код потока и ссылки для слушателей. --dry-run: только проверить файл.
-`;
-
 export async function runCohortCommand(args: string[], io: Output = processOutput): Promise<number> {
+  const USAGE = commandHelp('cohort', io);
   const parsed = parseCommandArgs({ args, allowPositionals: true, options: { 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }, USAGE, io);
   if (!parsed) return 2;
   const [subcommand, file, ...rest] = parsed.positionals;

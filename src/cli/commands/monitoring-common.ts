@@ -19,15 +19,6 @@ export const FILTER_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const FILTER_HELP = `Отбор (все необязательны):
-  --cohort КОД[,КОД]       потоки (коды или id)
-  --programme КОД[,КОД]    программы: все их потоки
-  --from ГГГГ-ММ-ДД        с этой даты
-  --to ГГГГ-ММ-ДД          по эту дату включительно
-  --questionnaire ID       одна анкета, --version N её версия
-  --by РАЗРЕЗ              cohort, programme, direction, region, district, settlementType, organisation
-`;
-
 const CONTENT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export function loadCatalog(io: Output): QuestionnaireCatalog {

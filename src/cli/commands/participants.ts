@@ -1,6 +1,7 @@
 // `npm run cli -- participants import --cohort CODE FILE.csv`: enrolls teachers from a spreadsheet
 // into an existing cohort; the whole file is refused if any row is wrong.
-import { parseCommandArgs } from '../args.js';
+import { t, type MessageKey } from '../../i18n/index.js';
+import { parseCommandArgs, commandHelp } from '../args.js';
 import { loadConfig } from '../../config.js';
 import { applyParticipants, tutorRefProblem, type ParticipantsImportOutcome } from '../../import/apply-participants.js';
 import { defaultCountryFor, quote } from '../../import/fields.js';
@@ -14,11 +15,6 @@ import {
   reportWriteFailure,
   type Output,
 } from './cohort.js';
-
-const USAGE = `Использование: npm run cli -- participants import --cohort КОД ФАЙЛ.csv [--dry-run]
-  Зачисляет слушателей из CSV (UTF-8 или Windows-1251, разделитель «;» или «,») в поток КОД.
-  Образец: src/cli/samples/participants.sample.csv. --dry-run: только проверить файл.
-`;
 
 const ENCODING_NAMES: Record<ParticipantsCsv['encoding'], string> = { 'utf-8': 'UTF-8', 'utf-16': 'UTF-16', 'windows-1251': 'Windows-1251' };
 const DELIMITER_NAMES: Record<ParticipantsCsv['delimiter'], string> = { ';': '«;»', ',': '«,»', '\t': 'табуляция' };
@@ -38,6 +34,7 @@ export function formatParticipantsReport(outcome: ParticipantsImportOutcome, csv
 }
 
 export async function runParticipantsCommand(args: string[], io: Output = processOutput): Promise<number> {
+  const USAGE = commandHelp('participants', io);
   const parsed = parseCommandArgs({
       args,
       allowPositionals: true,
@@ -50,17 +47,18 @@ export async function runParticipantsCommand(args: string[], io: Output = proces
     return 0;
   }
   const code = parsed.values.cohort?.trim();
+  const say = (key: MessageKey, params?: Record<string, string | number>) => t(io.locale ?? 'ru', key, params);
   const problem =
     subcommand !== 'import'
       ? subcommand === undefined
-        ? 'Укажите команду: participants import'
-        : `Неизвестная команда ${quote(subcommand)}: есть только participants import`
+        ? say('cli_text.p_no_sub')
+        : say('cli_text.p_bad_sub', { name: quote(subcommand) })
       : file === undefined
-        ? 'Укажите файл CSV со слушателями'
+        ? say('cli_text.p_no_file')
         : rest.length > 0
-          ? `Лишние аргументы: ${rest.map(quote).join(', ')}`
+          ? say('cli_text.p_extra', { args: rest.map(quote).join(', ') })
           : !code
-            ? 'Укажите поток: --cohort КОД'
+            ? say('cli_text.p_no_cohort_option')
             : undefined;
   if (problem || file === undefined || !code) {
     io.err(`${problem ?? ''}\n\n${USAGE}`);
@@ -77,7 +75,7 @@ export async function runParticipantsCommand(args: string[], io: Output = proces
   try {
     const cohort = await store.repositories.cohorts.findByCode(code);
     if (!cohort) {
-      io.err(`Поток с кодом ${quote(code)} не найден. Проверьте код или сначала создайте поток: npm run cli -- cohort import ФАЙЛ.yaml\n`);
+      io.err(`${say('cli_text.p_no_cohort', { code: quote(code) })}\n`);
       return 1;
     }
     // Numbers written without +7 are read in the cohort's country. Tutors are checked with the rest
@@ -88,16 +86,16 @@ export async function runParticipantsCommand(args: string[], io: Output = proces
       tutorProblem: (ref) => tutorRefProblem(ref, tutors, cohort.code),
     });
     if (!csv.ok) {
-      printProblems(io, `Файл ${file} не принят, никто не импортирован:`, csv.error);
+      printProblems(io, say('cli_text.p_refused', { file }), csv.error);
       return 1;
     }
     if (csv.value.ignoredColumns.length > 0) {
-      io.out(`Столбцы не импортируются (неизвестный заголовок): ${csv.value.ignoredColumns.map(quote).join(', ')}\n`);
+      io.out(`${say('cli_text.p_ignored', { columns: csv.value.ignoredColumns.map(quote).join(', ') })}\n`);
     }
     return await reportWriteFailure(io, async () => {
       const result = await applyParticipants(store.repositories, cohort, csv.value.rows, { now: new Date(), dryRun });
       if (!result.ok) {
-        printProblems(io, `Файл ${file} расходится с данными в базе, никто не импортирован:`, result.error);
+        printProblems(io, say('cli_text.p_conflict', { file }), result.error);
         return 1;
       }
       io.out(formatParticipantsReport(result.value, csv.value));

@@ -1,6 +1,7 @@
 // `npm run cli -- report --cohort CODE | --programme CODE --half 1|2 --year YYYY [--out DIR]`:
 // the half-year report as Markdown, XLSX and PNG charts in one folder.
-import { parseCommandArgs } from '../args.js';
+import { t } from '../../i18n/index.js';
+import { parseCommandArgs, commandHelp } from '../args.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '../../config.js';
@@ -8,13 +9,8 @@ import { filterErrorText, reportErrorText } from '../../monitoring/index.js';
 import { processOutput, userPath, type Output } from './cohort.js';
 import { withMonitoring } from './monitoring-common.js';
 
-const USAGE = `Использование: npm run cli -- report [--cohort КОД | --programme КОД] --half 1|2 --year ГГГГ [--out ПАПКА] [--anonymised] [--lang ru|kk]
-  Отчёт за полугодие (сдаётся до 1 июня и до 1 октября): отчёт.md, отчёт.xlsx и графики PNG.
-  Без --cohort и --programme — по центру в целом. Можно построить за любой прошедший период.
-  --lang ru|kk             язык отчёта (по умолчанию — язык потока: казахский, если все потоки казахские)
-`;
-
 export async function runReportCommand(args: string[], io: Output = processOutput): Promise<number> {
+  const USAGE = commandHelp('report', io);
   const parsed = parseCommandArgs({ args, options: { cohort: { type: 'string' }, programme: { type: 'string' }, half: { type: 'string' }, year: { type: 'string' }, out: { type: 'string' }, anonymised: { type: 'boolean' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, USAGE, io);
   if (!parsed) return 2;
   const v = parsed.values;
@@ -24,14 +20,15 @@ export async function runReportCommand(args: string[], io: Output = processOutpu
   }
   const half = Number(v.half);
   const year = Number(v.year);
+  const tr = (key: 'r_scope' | 'r_half' | 'r_year' | 'r_lang') => t(io.locale ?? 'ru', `cli_text.${key}`);
   const problem = v.cohort && v.programme
-    ? 'Укажите --cohort или --programme (одно из двух) или ни одного — отчёт по центру'
+    ? tr('r_scope')
     : half !== 1 && half !== 2
-      ? '--half: ожидается 1 или 2'
+      ? tr('r_half')
       : !Number.isInteger(year) || year < 2000 || year > 2100
-        ? '--year: ожидается год из четырёх цифр, например 2026'
+        ? tr('r_year')
         : v.lang !== undefined && v.lang !== 'ru' && v.lang !== 'kk'
-          ? '--lang: ожидается ru или kk'
+          ? tr('r_lang')
           : undefined;
   if (problem) {
     io.err(`${problem}\n\n${USAGE}`);
@@ -58,7 +55,7 @@ export async function runReportCommand(args: string[], io: Output = processOutpu
           : error.kind === 'not_found' || error.kind === 'bad_request'
             ? reportErrorText(error, locale, v.cohort ?? v.programme ?? '')
             : filterErrorText(error, locale);
-      io.err(`Отчёт не построен: ${text}\n`);
+      io.err(`${t(locale, 'cli_text.r_failed', { reason: text })}\n`);
       return 1;
     }
     const dir = userPath(v.out ?? `report-${(v.cohort ?? v.programme ?? 'centre').toLowerCase()}-${year}-h${half}`);
@@ -66,7 +63,8 @@ export async function runReportCommand(args: string[], io: Output = processOutpu
     await writeFile(join(dir, 'report.md'), report.value.markdown);
     await writeFile(join(dir, 'report.xlsx'), report.value.xlsx);
     for (const chart of report.value.charts) await writeFile(join(dir, chart.filename), chart.png);
-    io.out(`${report.value.title}\nЗаписано в ${dir}/: report.md, report.xlsx, ${report.value.charts.map((c) => c.filename).join(', ')}\nПедагогов, которым нужна поддержка: ${report.value.support.length}\n`);
+    const files = ['report.md', 'report.xlsx', ...report.value.charts.map((c) => c.filename)].join(', ');
+    io.out(`${report.value.title}\n${t(locale, 'cli_text.r_written', { dir, files })}\n${t(locale, 'cli_text.r_support', { count: report.value.support.length })}\n`);
     return 0;
   });
 }

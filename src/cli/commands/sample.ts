@@ -1,21 +1,12 @@
 // `npm run cli -- sample --size N --seed TEXT [filters] [--save] [--assign QUESTIONNAIRE]`: a
 // stratified sample (seed 001) with its strata table; saved and given a questionnaire on request.
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, commandHelp } from '../args.js';
 import { loadConfig } from '../../config.js';
 import type { Locale } from '../../domain/locale.js';
 import { t } from '../../i18n/index.js';
 import { marginals, type MarginalRow } from '../../monitoring/index.js';
 import { processOutput, type Output } from './cohort.js';
-import { cliScope, FILTER_HELP, FILTER_OPTIONS, textTable, withMonitoring } from './monitoring-common.js';
-
-const USAGE = `Использование: npm run cli -- sample --size N --seed ТЕКСТ [параметры]
-  Стратифицированная выборка: доли регионов, направлений и городских/сельских школ как у всех слушателей.
-  --size N                 сколько респондентов
-  --seed ТЕКСТ             зерно: с тем же зерном та же выборка
-  --save                   сохранить выборку (печатает её id)
-  --assign АНКЕТА          сохранить и назначить анкету; планировщик разошлёт приглашения
-  --occasion ПОВОД         повод анкетирования (по умолчанию sample-<id выборки>)
-${FILTER_HELP}`;
+import { cliScope, FILTER_OPTIONS, textTable, withMonitoring } from './monitoring-common.js';
 
 const pct = (x: number) => `${(Math.round(x * 1000) / 10).toString().replace('.', ',')}%`;
 
@@ -37,6 +28,7 @@ function dimensionName(d: MarginalRow['dimension'], locale: Locale): string {
 }
 
 export async function runSampleCommand(args: string[], io: Output = processOutput): Promise<number> {
+  const USAGE = commandHelp('sample', io);
   const parsed = parseCommandArgs(
     {
       args,

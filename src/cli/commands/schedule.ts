@@ -1,11 +1,10 @@
 // `npm run cli -- schedule show --cohort CODE [--days N]`: what the scheduler will send for a
 // cohort, to whom and when (the cohort's local time), grouped by date. Read-only.
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, commandHelp } from '../args.js';
 import { fileURLToPath } from 'node:url';
 import { formatLocalDate, localDate } from '../../domain/calendar.js';
-import { postCourseYear } from '../../domain/stage-plan.js';
+import { postCourseYear, requiredActivities } from '../../domain/stage-plan.js';
 import { DEFAULT_SENDING_WINDOW, localClock, type SendingWindow } from '../../domain/sending-window.js';
-import { REQUIRED_ACTIVITIES_PER_YEAR } from '../../domain/stage.js';
 import { loadConfig } from '../../config.js';
 import { t } from '../../i18n/index.js';
 import type { CohortPreview, PreviewItem } from '../../scheduler/preview.js';
@@ -13,11 +12,6 @@ import { stageName } from '../../support-models/names.js';
 import { openCliStore, processOutput, type Output } from './cohort.js';
 
 const CONTENT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-const USAGE = `Использование: npm run cli -- schedule show --cohort КОД [--days N]
-  Показывает, что бот отправит участникам потока за ближайшие N дней (по умолчанию 30):
-  кому, что и когда — по местному времени потока.
-`;
 
 const DEFAULT_DAYS = 30;
 const MAX_DAYS = 400;
@@ -50,7 +44,7 @@ function what(item: PreviewItem, plan: CohortPreview['plan']): string {
     case 'non-responders':
       return `Список не заполнивших анкету «${title}»: ${plural(item.teacherIds?.length ?? 0, 'педагог', 'педагога', 'педагогов')}${retry}`;
     case 'activity-nudge':
-      return `Напоминание о мероприятиях (принято меньше ${REQUIRED_ACTIVITIES_PER_YEAR})${retry}`;
+      return `Напоминание о мероприятиях (принято меньше ${plan ? requiredActivities(plan) : '—'})${retry}`;
     case 'report-reminder':
       return `Напоминание об отчёте за ${item.half === 2 ? 'второе' : 'первое'} полугодие (срок — ${item.deadline ? formatLocalDate(item.deadline) : ''})${retry}`;
     case 'closing':
@@ -143,6 +137,7 @@ function notJoinedLines(preview: CohortPreview): string[] {
 }
 
 export async function runScheduleCommand(args: string[], io: Output = processOutput, now: () => Date = () => new Date()): Promise<number> {
+  const USAGE = commandHelp('schedule', io);
   const parsed = parseCommandArgs({ args, allowPositionals: true, options: { cohort: { type: 'string' }, days: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, USAGE, io);
   if (!parsed) return 2;
   const [subcommand, ...rest] = parsed.positionals;

@@ -1,21 +1,18 @@
 // `npm run cli -- stage set --cohort CODE --teacher PHONE|ID --stage N --status STATUS --comment TEXT`:
 // a staff member's decision on a teacher's stage, which wins over the rules (like /stage in the bot).
-import { parseCommandArgs } from '../args.js';
+import { t } from '../../i18n/index.js';
+import { parseCommandArgs, commandHelp } from '../args.js';
 import { loadConfig } from '../../config.js';
 import { toE164 } from '../../domain/phone.js';
 import { STAGE_STATUSES, type StageStatus } from '../../domain/stage.js';
 import { setStageByHand } from '../../progress/service.js';
 import { openCliStore, processOutput, type Output } from './cohort.js';
 
-const USAGE = `Использование: npm run cli -- stage set --cohort КОД --teacher ТЕЛЕФОН|ID --stage N --status СТАТУС --comment ТЕКСТ
-  Отмечает этап педагога вручную: отметка действует вместо правил, пока её не изменят, и видна в отчёте.
-  --status                 completed (завершён), in_progress (в работе) или not_started (не начат)
-  --comment                основание (обязательно): его увидят педагог и отчёт
-`;
-
-const STATUS_NAMES: Record<StageStatus, string> = { not_started: 'не начат', in_progress: 'в работе', completed: 'завершён' };
 
 export async function runStageCommand(args: string[], io: Output = processOutput, now: () => Date = () => new Date()): Promise<number> {
+  const USAGE = commandHelp('stage', io);
+  const locale = io.locale ?? 'ru';
+  const statusName = (s: StageStatus) => t(locale, `cli_text.st_${s}`);
   const parsed = parseCommandArgs({
     args,
     allowPositionals: true,
@@ -40,7 +37,7 @@ export async function runStageCommand(args: string[], io: Output = processOutput
     return 2;
   }
   if (!STAGE_STATUSES.includes(v.status as StageStatus)) {
-    io.err(`--status: ожидается ${STAGE_STATUSES.join(', ')}\n`);
+    io.err(`${t(locale, 'cli_text.st_bad_status', { values: STAGE_STATUSES.join(', ') })}\n`);
     return 2;
   }
   const status = v.status as StageStatus;
@@ -51,13 +48,13 @@ export async function runStageCommand(args: string[], io: Output = processOutput
     const repos = store.repositories;
     const cohort = await repos.cohorts.findByCode(v.cohort.trim());
     if (!cohort) {
-      io.err(`Поток с кодом «${v.cohort}» не найден.\n`);
+      io.err(`${t(locale, 'cli_text.st_no_cohort', { code: v.cohort })}\n`);
       return 1;
     }
     const phone = toE164(v.teacher);
     const teacher = (phone ? await repos.participants.findByPhone(phone) : undefined) ?? (await repos.participants.findById(v.teacher.trim()));
     if (!teacher) {
-      io.err(`Педагог «${v.teacher}» не найден (укажите телефон или id).\n`);
+      io.err(`${t(locale, 'cli_text.st_no_teacher', { teacher: v.teacher })}\n`);
       return 1;
     }
     const result = await setStageByHand(repos, {
@@ -71,19 +68,20 @@ export async function runStageCommand(args: string[], io: Output = processOutput
     });
     if (!result.ok) {
       const e = result.error;
-      io.err(
+      const text =
         e.kind === 'not_enrolled'
-          ? `Педагог не зачислен в поток ${cohort.code}.\n`
+          ? t(locale, 'cli_text.st_not_enrolled', { code: cohort.code })
           : e.kind === 'no_such_stage'
-            ? `--stage: в плане потока этапы ${e.stages.join(', ')}\n`
-            : '--comment: укажите основание.\n',
-      );
+            ? t(locale, 'cli_text.st_bad_stage', { stages: e.stages.join(', ') })
+            : t(locale, 'cli_text.st_no_comment');
+      io.err(`${text}\n`);
       return e.kind === 'not_enrolled' ? 1 : 2;
     }
-    io.out(`Этап ${v.stage} отмечен вручную: ${STATUS_NAMES[status]}.\n`);
+    io.out(`${t(locale, 'cli_text.st_set', { stage: v.stage, status: statusName(status) })}\n`);
     for (const s of result.value.stages) {
       const date = s.completedAt ?? s.startedAt;
-      io.out(`  этап ${s.stage}: ${STATUS_NAMES[s.status]}${date ? ` (${date.toISOString().slice(0, 10)})` : ''}${s.cause.kind === 'manual' ? ' — вручную' : ''}\n`);
+      const line = t(locale, 'cli_text.st_line', { stage: s.stage, status: statusName(s.status) });
+      io.out(`${line}${date ? ` (${date.toISOString().slice(0, 10)})` : ''}${s.cause.kind === 'manual' ? t(locale, 'cli_text.st_manual') : ''}\n`);
     }
     return 0;
   } finally {
@@ -92,5 +90,5 @@ export async function runStageCommand(args: string[], io: Output = processOutput
 }
 
 export const stageCommand = {
-  run: (args: string[]) => runStageCommand(args),
+  run: (args: string[], io: Output) => runStageCommand(args, io),
 };

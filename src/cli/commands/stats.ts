@@ -1,17 +1,13 @@
 // `npm run cli -- stats [filters] [--json]`: the monitoring aggregates as tables in the terminal.
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, commandHelp } from '../args.js';
 import { loadConfig } from '../../config.js';
 import { t } from '../../i18n/index.js';
 import { summaryTables } from '../../monitoring/index.js';
 import { processOutput, type Output } from './cohort.js';
-import { cliScope, FILTER_HELP, FILTER_OPTIONS, textTable, withMonitoring } from './monitoring-common.js';
-
-const USAGE = `Использование: npm run cli -- stats [параметры] [--json]
-  Отклик на анкеты, шкальные вопросы, распределения ответов, мероприятия, этапы и консультации.
-  --json                   всё то же в JSON
-${FILTER_HELP}`;
+import { cliScope, FILTER_OPTIONS, textTable, withMonitoring } from './monitoring-common.js';
 
 export async function runStatsCommand(args: string[], io: Output = processOutput): Promise<number> {
+  const USAGE = commandHelp('stats', io);
   const parsed = parseCommandArgs({ args, options: { ...FILTER_OPTIONS, json: { type: 'boolean' } } }, USAGE, io);
   if (!parsed) return 2;
   if (parsed.values.help) {

@@ -1,47 +1,36 @@
 // `npm run cli -- store check|repair`: the embedded store's journal. `check` reads it and says
 // whether it is whole; `repair` keeps a copy of a damaged journal and rewrites it from every intact
 // record. Both refuse while a Sputnik process holds the data directory.
+import { t, type MessageKey } from '../../i18n/index.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../../config.js';
 import { DirLock, JOURNAL_FILE, lockHolder, repairJournal, scanAll, type Damage } from '../../store/embedded/journal.js';
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, commandHelp } from '../args.js';
 import { processOutput, type Output } from './cohort.js';
 
-const USAGE = `Использование: npm run cli -- store check | repair
-  check   проверяет журнал встроенного хранилища (DATA_DIR) запись за записью;
-  repair  чинит повреждённый журнал: сохраняет его копию рядом и восстанавливает
-          все целые записи, в том числе идущие после повреждения.
-  Бот на этом DATA_DIR должен быть остановлен.
-`;
+const records = (n: number, io: Output) => t(io.locale ?? 'ru', 'cli_text.s_records', { count: n });
+/** One line for the staff in their language. */
+const say = (io: Output, key: MessageKey, params?: Record<string, string | number>) => `${t(io.locale ?? 'ru', key, params)}\n`;
 
-const pluralRules = new Intl.PluralRules('ru');
-function plural(n: number, one: string, few: string, many: string): string {
-  const category = pluralRules.select(n);
-  return `${n} ${category === 'one' ? one : category === 'few' ? few : many}`;
-}
-
-function records(n: number): string {
-  return plural(n, 'запись', 'записи', 'записей');
-}
-
-function describeDamage(d: Damage): string {
-  return `  с байта ${d.offset}: ${plural(d.bytes, 'байт', 'байта', 'байт')} (${d.reason})`;
+function describeDamage(d: Damage, io: Output): string {
+  const locale = io.locale ?? 'ru';
+  return t(locale, 'cli_text.s_damage', { offset: d.offset, bytes: t(locale, 'cli_text.s_bytes', { count: d.bytes }), reason: d.reason });
 }
 
 /** The journal's directory, or a line saying why there is none to look at. */
 function journalDir(config: Config, io: Output): string | undefined {
   if (config.store.mongodbUri !== undefined) {
-    io.err('Задан MONGODB_URI: данные хранит MongoDB, журнала встроенного хранилища нет.\n');
+    io.err(say(io, 'cli_text.s_mongodb'));
     return undefined;
   }
   if (config.store.embeddedDataDir === undefined) {
-    io.err('EMBEDDED_STORE_PERSIST=false: встроенное хранилище ничего не пишет на диск, журнала нет.\n');
+    io.err(say(io, 'cli_text.s_not_persisted'));
     return undefined;
   }
   const dir = resolve(config.store.embeddedDataDir);
   if (!existsSync(join(dir, JOURNAL_FILE))) {
-    io.err(`В ${dir} нет журнала ${JOURNAL_FILE}: проверьте DATA_DIR.\n`);
+    io.err(say(io, 'cli_text.s_no_journal', { dir, file: JOURNAL_FILE }));
     return undefined;
   }
   return dir;
@@ -51,17 +40,13 @@ function check(dir: string, io: Output): number {
   const file = join(dir, JOURNAL_FILE);
   const scan = scanAll(readFileSync(file));
   if (scan.damage.length === 0) {
-    io.out(`Журнал ${file} цел: ${records(scan.payloads.length)}.\n`);
+    io.out(say(io, 'cli_text.s_whole', { file, records: records(scan.payloads.length, io) }));
     return 0;
   }
   const onlyTail = scan.damage.length === 1 && scan.tail !== undefined;
-  io.out(`Журнал ${file} повреждён, целых записей: ${scan.payloads.length}. Повреждённые участки:\n`);
-  io.out(`${scan.damage.map(describeDamage).join('\n')}\n`);
-  io.out(
-    onlyTail
-      ? 'Это оборванный конец последней записи: бот отрежет его сам при запуске.\n'
-      : 'Восстановите журнал: npm run cli -- store repair\n',
-  );
+  io.out(say(io, 'cli_text.s_damaged', { file, count: scan.payloads.length }));
+  io.out(`${scan.damage.map((d) => describeDamage(d, io)).join('\n')}\n`);
+  io.out(say(io, onlyTail ? 'cli_text.s_torn_tail' : 'cli_text.s_run_repair'));
   return 1;
 }
 
@@ -71,25 +56,21 @@ function repair(dir: string, io: Output): number {
     lock = DirLock.acquire(dir);
   } catch (error) {
     const pid = lockHolder(dir);
-    io.err(
-      pid === undefined
-        ? `Не удалось занять каталог данных ${dir}: ${(error as Error).message}\n`
-        : `Каталог данных ${dir} занят процессом ${pid} (запущенный бот?). Остановите его и повторите.\n`,
-    );
+    io.err(pid === undefined ? say(io, 'cli_text.s_lock_failed', { dir, reason: (error as Error).message }) : say(io, 'cli_text.s_in_use', { dir, pid }));
     return 1;
   }
   try {
     const result = repairJournal(dir);
     if (!result.backup) {
-      io.out(`Журнал ${result.file} цел (${records(result.records)}), чинить нечего.\n`);
+      io.out(say(io, 'cli_text.s_nothing_to_repair', { file: result.file, records: records(result.records, io) }));
       return 0;
     }
-    io.out(`Журнал ${result.file} восстановлен: сохранено ${records(result.records)}.\n`);
-    io.out(`Пропущены повреждённые участки:\n${result.damage.map(describeDamage).join('\n')}\n`);
-    io.out(`Копия повреждённого журнала: ${result.backup}\nТеперь бота можно запускать.\n`);
+    io.out(say(io, 'cli_text.s_repaired', { file: result.file, records: records(result.records, io) }));
+    io.out(`${say(io, 'cli_text.s_skipped')}${result.damage.map((d) => describeDamage(d, io)).join('\n')}\n`);
+    io.out(`${say(io, 'cli_text.s_backup', { file: result.backup })}${say(io, 'cli_text.s_can_start')}`);
     return 0;
   } catch (error) {
-    io.err(`Журнал не восстановлен, ничего не изменено: ${(error as Error).message}\n`);
+    io.err(say(io, 'cli_text.s_repair_failed', { reason: (error as Error).message }));
     return 1;
   } finally {
     lock.release();
@@ -97,9 +78,14 @@ function repair(dir: string, io: Output): number {
 }
 
 export async function runStoreCommand(args: string[], io: Output = processOutput, config?: Config): Promise<number> {
-  const parsed = parseCommandArgs({ args, allowPositionals: true, options: {} }, USAGE, io);
+  const USAGE = commandHelp('store', io);
+  const parsed = parseCommandArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } }, USAGE, io);
   if (!parsed) return 2;
   const [action, ...rest] = parsed.positionals;
+  if (parsed.values.help || action === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
   if ((action !== 'check' && action !== 'repair') || rest.length > 0) {
     io.err(USAGE);
     return 2;
@@ -110,5 +96,5 @@ export async function runStoreCommand(args: string[], io: Output = processOutput
 }
 
 export const storeCommand = {
-  run: (args: string[]) => runStoreCommand(args),
+  run: (args: string[], io: Output) => runStoreCommand(args, io),
 };

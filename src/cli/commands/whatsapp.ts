@@ -2,7 +2,8 @@
 // WhatsApp group. The CLI has no WhatsApp session (only one process can hold it), so the request is
 // an Agenda job in the shared store; the bot's WhatsApp channel carries it out and records the
 // outcome on the cohort (group and invite link) and in the audit log, which the CLI then reads.
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, commandHelp } from '../args.js';
+import { t, type MessageKey } from '../../i18n/index.js';
 import { randomUUID } from 'node:crypto';
 import { requestGroupCreation } from '../../channels/whatsapp/groups.js';
 import { listFailedMessages } from '../../channels/whatsapp/outbox.js';
@@ -13,15 +14,6 @@ import { createScheduler } from '../../scheduler/agenda.js';
 import type { Store } from '../../store/index.js';
 import { openCliStore, processOutput, type Output } from './cohort.js';
 
-const USAGE = `Использование: npm run cli -- whatsapp create-group --cohort КОД [--wait СЕКУНДЫ]
-       npm run cli -- whatsapp failed
-  failed: сообщения, которые WhatsApp так и не принял после всех попыток; они хранятся с текстом.
-  Просит запущенного бота создать группу потока в WhatsApp: кураторы и тьюторы — участники,
-  кураторы — администраторы; описание группы и ссылка-приглашение сохраняются в потоке. Тем, кого
-  настройки приватности не дают добавить, бот отправит ссылку лично («приглашение ожидается»).
-  --wait: сколько секунд ждать ответа бота (по умолчанию 60; 0 — только передать запрос).
-`;
-
 export interface WhatsappCommandEnv {
   config?: Config;
   /** An open store (tests); otherwise the CLI's own, closed at the end. */
@@ -30,8 +22,11 @@ export interface WhatsappCommandEnv {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A message in the staff's language, without its line end. */
+const tr = (io: Output, key: MessageKey, params?: Record<string, string | number>) => t(io.locale ?? 'ru', key, params);
 
 export async function runWhatsappCommand(args: string[], io: Output = processOutput, env: WhatsappCommandEnv = {}): Promise<number> {
+  const USAGE = commandHelp('whatsapp', io);
   const parsed = parseCommandArgs({ args, allowPositionals: true, options: { cohort: { type: 'string' }, wait: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, USAGE, io);
   if (!parsed) return 2;
   const [subcommand, ...rest] = parsed.positionals;
@@ -69,16 +64,16 @@ async function createGroup(store: Store, config: Config, io: Output, code: strin
   const repos = store.repositories;
   const cohort = await repos.cohorts.findByCode(code);
   if (!cohort) {
-    io.err(`Поток с кодом ${code} не найден.\n`);
+    io.err(`${tr(io, 'cli_text.w_no_cohort', { code })}\n`);
     return 1;
   }
   const existing = cohort.groups.find((g) => g.channel === 'whatsapp');
   if (existing) {
-    io.out(`У потока ${code} уже есть группа в WhatsApp.${existing.inviteLink ? ` Ссылка-приглашение: ${existing.inviteLink}` : ''}\n`);
+    io.out(`${tr(io, 'cli_text.w_has_group', { code })}${existing.inviteLink ? tr(io, 'cli_text.w_invite_link', { link: existing.inviteLink }) : ''}\n`);
     return 0;
   }
   if (!config.whatsapp.enabled) {
-    io.err('Внимание: WhatsApp в настройках выключен (WHATSAPP_ENABLED=false). Запрос выполнит бот, запущенный с WhatsApp.\n');
+    io.err(`${tr(io, 'cli_text.w_disabled')}\n`);
   }
   const db = store.connection.db;
   if (!db) throw new Error('store connection has no database handle');
@@ -87,7 +82,7 @@ async function createGroup(store: Store, config: Config, io: Output, code: strin
   await scheduler.agenda.ready;
   const requestId = randomUUID();
   await requestGroupCreation(scheduler.agenda, { cohortCode: code, requestId });
-  io.out(`Запрос передан боту: создать группу WhatsApp для потока ${code} «${cohort.title}».\n`);
+  io.out(`${tr(io, 'cli_text.w_requested', { code, title: cohort.title })}\n`);
   if (waitMs === 0) return 0;
 
   const deadline = Date.now() + waitMs;
@@ -101,11 +96,7 @@ async function createGroup(store: Store, config: Config, io: Output, code: strin
     const failed = outcome.action === 'whatsapp.group_failed' ? outcome : undefined;
     if (failed) {
       const reason = String(failed.details?.reason ?? '');
-      io.err(
-        reason === 'no_members'
-          ? 'Группа не создана: ни у одного куратора или тьютора потока нет номера телефона. Добавьте номера в файл потока и импортируйте его снова.\n'
-          : `Группа не создана: WhatsApp ответил «${reason}». Можно повторить позже или создать группу вручную и отправить в ней /bind ${code}.\n`,
-      );
+      io.err(`${reason === 'no_members' ? tr(io, 'cli_text.w_no_members') : tr(io, 'cli_text.w_refused', { reason, code })}\n`);
       return 1;
     }
     const group = (await repos.cohorts.findById(cohort.id))?.groups.find((g) => g.channel === 'whatsapp');
@@ -113,18 +104,15 @@ async function createGroup(store: Store, config: Config, io: Output, code: strin
     const notAdded = mine.filter((e) => e.action === 'whatsapp.member_not_added').length;
     const noPhone = Number(outcome.details?.noPhone ?? 0);
     io.out(
-      `${outcome.action === 'whatsapp.group_exists' ? 'Группа уже была создана' : 'Группа создана'}` +
-        `${group?.inviteLink ? `. Ссылка-приглашение: ${group.inviteLink}` : ', но ссылку-приглашение получить не удалось'}\n`,
+      `${tr(io, outcome.action === 'whatsapp.group_exists' ? 'cli_text.w_existed' : 'cli_text.w_created')}` +
+        `${group?.inviteLink ? tr(io, 'cli_text.w_link', { link: group.inviteLink }) : tr(io, 'cli_text.w_no_link')}\n`,
     );
-    if (pending) io.out(`Приглашение ожидается (настройки приватности; ссылка отправлена лично): ${pending}\n`);
-    if (notAdded) io.out(`Не добавлены (номер не в WhatsApp или другая ошибка): ${notAdded}\n`);
-    if (noPhone) io.out(`Без номера телефона, не добавлены: ${noPhone}\n`);
+    if (pending) io.out(`${tr(io, 'cli_text.w_pending', { count: pending })}\n`);
+    if (notAdded) io.out(`${tr(io, 'cli_text.w_not_added', { count: notAdded })}\n`);
+    if (noPhone) io.out(`${tr(io, 'cli_text.w_no_phone', { count: noPhone })}\n`);
     return 0;
   }
-  io.out(
-    `Бот пока не ответил — вероятно, WhatsApp не подключён (см. /healthz). Запрос сохранён: группа будет создана, ` +
-      `когда WhatsApp подключится. Проверить: npm run cli -- whatsapp create-group --cohort ${code}\n`,
-  );
+  io.out(`${tr(io, 'cli_text.w_no_answer', { code })}\n`);
   return 0;
 }
 
@@ -137,14 +125,15 @@ async function listFailed(store: Store, io: Output): Promise<number> {
   if (!db) throw new Error('store connection has no database handle');
   const failed = await listFailedMessages(db, 500);
   if (failed.length === 0) {
-    io.out('Неотправленных сообщений WhatsApp нет.\n');
+    io.out(`${tr(io, 'cli_text.w_none_failed')}\n`);
     return 0;
   }
-  io.out(`Не отправлено сообщений WhatsApp: ${failed.length}\n`);
+  io.out(`${tr(io, 'cli_text.w_failed_count', { count: failed.length })}\n`);
   for (const m of failed) {
-    const to = m.group ? `группа ${m.chatId}` : `+${m.chatId.replace(/@.*$/, '')}`;
+    const to = m.group ? tr(io, 'cli_text.w_group', { id: m.chatId }) : `+${m.chatId.replace(/@.*$/, '')}`;
     const preview = m.text.replace(/\s+/g, ' ').slice(0, 100);
-    io.out(`- ${m.createdAt.toISOString()} → ${to}, попыток: ${m.attempts}, ошибка: ${m.error}\n  «${preview}»\n`);
+    const why = m.unconfirmed ? tr(io, 'cli_text.w_unconfirmed') : tr(io, 'cli_text.w_attempts', { attempts: m.attempts, error: m.error });
+    io.out(`- ${m.createdAt.toISOString()} → ${to}, ${why}\n  «${preview}»\n`);
   }
   return 0;
 }

@@ -1,6 +1,7 @@
 import { ACTIVITY_LEVELS, ACTIVITY_TYPES, type Activity, type ActivityLevel, type ActivityType } from '../../domain/activity.js';
 import { formatLocalDate, localDate } from '../../domain/calendar.js';
-import { REQUIRED_ACTIVITIES_PER_YEAR } from '../../domain/stage.js';
+import { requiredActivities } from '../../domain/stage-plan.js';
+import { stagePlanOf } from '../../progress/service.js';
 import { postCourseYear } from '../../domain/stage-plan.js';
 import { translator, type Translate } from '../../i18n/index.js';
 import type { FlowHandlers, Turn } from '../context.js';
@@ -121,8 +122,11 @@ export const activity: Pick<FlowHandlers, 'actions' | 'optionSources' | 'checks'
     },
 
     async accepted_count(turn, run) {
-      run.data.accepted = await turn.services.repos.activities.countAccepted(me(turn).id, text(run, 'cohortId'));
-      run.data.required = REQUIRED_ACTIVITIES_PER_YEAR;
+      const { repos } = turn.services;
+      const cohort = await repos.cohorts.findById(text(run, 'cohortId'));
+      run.data.accepted = await repos.activities.countAccepted(me(turn).id, text(run, 'cohortId'));
+      // The cohort's model says how many it owes (three in Kazakhstan's, one in the school model).
+      run.data.required = cohort ? requiredActivities(await stagePlanOf(repos, cohort)) : run.data.accepted;
       return undefined;
     },
   },

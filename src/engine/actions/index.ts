@@ -6,12 +6,15 @@ import { consultation } from './consultation.js';
 import { links } from './links.js';
 import { menu } from './menu.js';
 import { onboarding } from './onboarding.js';
+import { events } from './events.js';
+import { plan } from './plan.js';
 import { progress } from './progress.js';
 import { review } from './review.js';
 import { stage } from './stage.js';
+import { staff } from './staff.js';
 import { surveys } from './surveys.js';
 
-const parts = [onboarding, menu, surveys, activity, review, progress, consultation, account, stage, links];
+const parts = [onboarding, menu, surveys, activity, review, progress, consultation, account, stage, links, staff, plan, events];
 
 /** Every action, option source and check the flow files may name. */
 export const handlers: FlowHandlers = {

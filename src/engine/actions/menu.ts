@@ -3,6 +3,7 @@ import { activeEnrollments, me, switchFlow, text } from './common.js';
 import { deadLinksOf } from './links.js';
 import { visibleConsultations } from './consultation.js';
 import { openQuestionnairesFor } from './surveys.js';
+import { upcomingForTeacher as listUpcoming } from './events.js';
 
 async function staffCounts(turn: Turn): Promise<{ curator: boolean; tutor: boolean; toReview: number; openRequests: number }> {
   const p = me(turn);
@@ -28,6 +29,9 @@ export const menu: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
         add('surveys', t('menu.surveys', { count: open.length }));
         add('activity', t('menu.activity'));
         add('progress', t('menu.progress'));
+        add('plan', t('menu.plan'));
+        const upcoming = (await listUpcoming(turn)).length;
+        if (upcoming > 0) add('events', t('menu.events', { count: upcoming }));
         const dead = await deadLinksOf(turn);
         if (dead.length > 0) add('links', t('links.menu_item', { count: dead.length }));
         add('consultation', t('menu.consultation'));
@@ -35,6 +39,8 @@ export const menu: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
       const staff = await staffCounts(turn);
       if (staff.curator) add('review', t('menu.review', { count: staff.toReview }));
       if (staff.tutor) add('consultations', t('menu.consultations', { count: staff.openRequests }));
+      if (staff.tutor) add('plans', t('menu.plans'));
+      if (staff.tutor) add('event', t('menu.event'));
       add('language', t('menu.language'));
       add('reminders', t(me(turn).remindersOptedOutAt ? 'menu.reminders_on' : 'menu.reminders_off'));
       add('help', t('menu.help'));

@@ -4,6 +4,7 @@ import { identityOf } from '../identity.js';
 import { translator } from '../../i18n/index.js';
 import type { FlowHandlers } from '../context.js';
 import { me, optionalText, text, useCohort } from './common.js';
+import { enrollInCohort } from '../../progress/service.js';
 
 export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> = {
   actions: {
@@ -38,7 +39,7 @@ export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> =
     },
 
     async enroll(turn, run) {
-      const { created } = await turn.services.repos.enrollments.enroll({
+      const { created } = await enrollInCohort(turn.services.repos, {
         participantId: me(turn).id,
         cohortId: text(run, 'cohortId'),
         at: turn.services.now(),
@@ -65,7 +66,7 @@ export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> =
         // Known already (imported): this is their consent, and their enrollment if it was missing.
         const now = services.now();
         turn.participant = (await services.repos.participants.recordConsent(turn.participant.id, services.settings.privacyPolicyVersion, now)) ?? turn.participant;
-        await services.repos.enrollments.enroll({ participantId: turn.participant.id, cohortId: text(run, 'cohortId'), at: now });
+        await enrollInCohort(services.repos, { participantId: turn.participant.id, cohortId: text(run, 'cohortId'), at: now });
         await services.repos.audit.record({
           at: now, actor: turn.participant.id, action: 'consent.given', subjectType: 'participant', subjectId: turn.participant.id,
           cohortId: text(run, 'cohortId'), details: { policyVersion: services.settings.privacyPolicyVersion, channel: event.channel },
@@ -79,7 +80,7 @@ export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> =
       const withConsent = await services.repos.participants.recordConsent(created.value.id, services.settings.privacyPolicyVersion, now);
       turn.participant = withConsent ?? created.value;
       turn.session.participantId = created.value.id;
-      await services.repos.enrollments.enroll({ participantId: created.value.id, cohortId: text(run, 'cohortId'), at: now });
+      await enrollInCohort(services.repos, { participantId: created.value.id, cohortId: text(run, 'cohortId'), at: now });
       await services.repos.audit.record({
         at: now,
         actor: created.value.id,

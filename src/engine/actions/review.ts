@@ -1,5 +1,5 @@
-import { REQUIRED_ACTIVITIES_PER_YEAR } from '../../domain/stage.js';
-import { reevaluateStages } from '../../progress/service.js';
+import { requiredActivities } from '../../domain/stage-plan.js';
+import { reevaluateStages, stagePlanOf } from '../../progress/service.js';
 import { translator } from '../../i18n/index.js';
 import type { FlowHandlers } from '../context.js';
 import { describeActivity } from './activity.js';
@@ -39,8 +39,10 @@ export const review: Pick<FlowHandlers, 'actions'> = {
       const a = result.value;
       const teacher = await repos.participants.findById(a.participantId);
       const accepted = await repos.activities.countAccepted(a.participantId, a.cohortId);
+      const cohort = await repos.cohorts.findById(a.cohortId);
+      const required = cohort ? requiredActivities(await stagePlanOf(repos, cohort)) : accepted;
       if (teacher) {
-        turn.notify(teacher.id, translator(teacher.locale)('activity.accepted_notice', { title: a.title, accepted, required: REQUIRED_ACTIVITIES_PER_YEAR }));
+        turn.notify(teacher.id, translator(teacher.locale)('activity.accepted_notice', { title: a.title, accepted, required }));
       }
       await repos.audit.record({ at: turn.services.now(), actor: me(turn).id, action: 'activity.accepted', subjectType: 'activity', subjectId: a.id, cohortId: a.cohortId });
       await reevaluateStages(repos, { participantId: a.participantId, cohortId: a.cohortId, at: turn.services.now(), actor: me(turn).id, kind: 'activity.accepted' });

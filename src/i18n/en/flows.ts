@@ -62,6 +62,10 @@ export const menu: Like<typeof ru.menu> = {
   help: 'Help',
   review: 'Activities to review ({count})',
   consultations: 'Consultation requests ({count})',
+  plan: "My plan of activities",
+  plans: "Teachers' plans",
+  events: "Group events ({count})",
+  event: "Announce a group event",
 };
 
 export const questionnaire: Like<typeof ru.questionnaire> = {
@@ -75,6 +79,7 @@ export const questionnaire: Like<typeof ru.questionnaire> = {
   pick_question_number: 'Send the question number, from 1 to {max}.',
   choose_submit_or_edit: 'Choose "Send" or "Change an answer".',
   thanks: 'Thank you! Your answers are saved.',
+  links_to_curator: '{teacher} sent links in the questionnaire “{title}” (cohort “{cohortTitle}”):\n{links}',
   not_available: 'This questionnaire is not available now. Try later or write to your curator.',
   already_completed: 'You have already filled in "{title}". Thank you!',
   resumed: 'Continuing "{title}": {answered} of {total} answered.',
@@ -143,7 +148,7 @@ export const review: Like<typeof ru.review> = {
 export const progress: Like<typeof ru.progress> = {
   header: 'Course "{cohortTitle}"',
   year: 'Post-course year: {start} to {end}',
-  stage: 'Stage {stage} of 3: {stageName}',
+  stage: 'Stage {stage} of {stages}: {stageName}',
   stage_1: 'plan of activities',
   stage_2: 'carrying out the plan and publishing materials',
   stage_3: 'presenting results',
@@ -221,8 +226,8 @@ export const account: Like<typeof ru.account> = {
   link_taken: 'Could not connect: this account already belongs to another participant, or you have already connected an account on this messenger. Please contact your course curator.',
   linked: 'Done: you can now write to me on {channel} as well. Questionnaires, progress and activities are the same.',
   help:
-    'I am Sputnik: I help during the year after a professional development course.\n\n/menu — menu\n/surveys — questionnaires\n/activity — report an activity you ran (open lesson, master class, webinar, publication…)\n/progress — my progress: stage and accepted activities (at least three a year)\n/consult — ask a tutor for a consultation\n/language — language\n/stop — turn reminders off\n/delete — delete my data\n/link — a code to write to me from another messenger too (Telegram, WhatsApp, Max)\n\nIn any question you can write "back", or "skip" if the question is optional.',
-  help_staff: 'For curators and tutors:\n/review — activities to review\n/consultations — consultation requests\n/stage — set a teacher\'s stage by hand\n/broadcast — message the course participants (Telegram, Max)\n/stats — statistics, /export — data export, /report — half-year report (Telegram)',
+    'I am Sputnik: I help during the year after a professional development course.\n\n/menu — menu\n/surveys — questionnaires\n/activity — report an activity you ran (open lesson, master class, webinar, publication…)\n/progress — my progress: stage and accepted activities (and how many your course asks for in the year)\n/plan — my plan of activities: what, at what level, in which month\n/consult — ask a tutor for a consultation\n/language — language\n/stop — turn reminders off\n/delete — delete my data\n/link — a code to write to me from another messenger too (Telegram, WhatsApp, Max)\n\nIn any question you can write "back", or "skip" if the question is optional.',
+  help_staff: 'For curators and tutors:\n/review — activities to review\n/consultations — consultation requests\n/stage — set a teacher\'s stage by hand\n/broadcast — message the course participants\n/stats — statistics, /report — half-year report, /export — data export (Telegram)',
 };
 
 export const group: Like<typeof ru.group> = {
@@ -265,6 +270,7 @@ export const broadcast: Like<typeof ru.broadcast> = {
   no_recipients: 'The course has no bound group and no participants connected to the bot.',
   text_required: 'Send the text of the message.',
   too_long: 'The message is too long: {length} characters, at most {max}.',
+  progress: 'Broadcast under way: {done} of {total}, carrying on…',
 };
 
 export const stage: Like<typeof ru.stage> = {
@@ -281,4 +287,75 @@ export const stage: Like<typeof ru.stage> = {
   failed: "That did not work: the teacher is not on this course.",
   no_teachers: "The course has no teachers yet.",
   no_cohort: "You are not the curator of any active course.",
+};
+
+export const plan: Like<typeof ru.plan> = {
+  title: "Your plan of activities (course \"{cohortTitle}\"):",
+  empty: "Your plan has no activities yet. Add those you mean to run in the post-course year: kind, level and month.",
+  item: "{mark} {month}: {type}, {level}",
+  summary: "Planned: {planned}, of which in months gone by: {due}. Activities accepted by your curator: {accepted}.",
+  behind: "By your plan, accepted activities short by this month: {behind}. Time to run what you planned, or to change the plan.",
+  comments_title: "Your tutor's or curator's comments:",
+  comment_line: "{date}: {text}",
+  ask_action: "What would you like to do with the plan?",
+  add: "Add an activity",
+  remove: "Remove an activity",
+  done: "Done",
+  ask_type: "What activity do you plan?",
+  ask_level: "At what level?",
+  ask_month: "In which month?",
+  ask_remove: "Which activity should come off the plan?",
+  added: "Added to the plan.",
+  removed: "Removed from the plan.",
+  full: "The plan already has {max} activities; no more fit. Remove one to add another.",
+  saved: "Plan saved. Your tutor and curator can see it; you can change it at any time: /plan",
+  comment_notice: "A comment on your plan of activities (course \"{cohortTitle}\"):\n\"{comment}\"\n\nOpen the plan: /plan",
+};
+
+export const plans: Like<typeof ru.plans> = {
+  ask_cohort: "Which course's plans?",
+  behind_title: "Behind their own plan (accepted activities short: {margin} or more):",
+  behind_line: "• {teacher}: planned by this month {due}, accepted {accepted}",
+  behind_none: "Nobody is more than {margin} behind their own plan.",
+  ask_teacher: "Whose plan?",
+  teacher_title: "{teacher}'s plan:",
+  no_plan: "The teacher has not drawn up a plan yet.",
+  ask_comment: "Write a comment on the plan; the teacher will get it. Or skip.",
+  commented: "Comment saved; the teacher has been told.",
+  no_comment: "No comment.",
+  no_teachers: "The course has no teachers yet.",
+  no_cohort: "You are not a curator or tutor of any running course.",
+};
+
+export const events: Like<typeof ru.events> = {
+  ask_cohort: "Which course is the event for?",
+  ask_kind: "What are you holding?",
+  kind_consultation: "Group consultation",
+  kind_seminar: "Seminar",
+  kind_training: "Training",
+  kind_tutorial: "Tutorial",
+  kind_round_table: "Round table",
+  kind_educational_event: "Educational event",
+  ask_date: "On what date? For example: 14.05.2026",
+  date_past: "That date has passed. Give today or a later one.",
+  ask_time: "What time does it start? For example: 15:00",
+  time_invalid: "I did not understand the time. Write hours and minutes, e.g. 15:00 or 9.30.",
+  ask_link: "The link to join (Zoom, Telemost, Sferum…). Skip if it is held in person.",
+  summary: "{kind} for the course \"{cohortTitle}\": {date} at {time} ({timeZone}).{link}",
+  summary_link: "\nLink: {link}",
+  confirm: "Announce it to the course's teachers? Each gets an invitation and confirms with one tap.",
+  announced: "Announced. The invitations reach the teachers within a minute; who confirmed shows in the half-year report and with /events.",
+  cancelled: "Not announced.",
+  invite: "Course \"{cohortTitle}\": {kind} on {date} at {time}.{link}",
+  ask_attend: "Will you come?",
+  attend_yes: "I will come",
+  attend_no: "I cannot",
+  answered_yes: "Noted: you will come. Changed your mind? Answer again: /events",
+  answered_no: "Noted: you cannot come. Changed your mind? Answer again: /events",
+  busy_notice: "Course \"{cohortTitle}\": a group event was announced ({kind}, {date} at {time}). To confirm: /events",
+  ask_which: "Which event would you like to answer?",
+  none: "No group events coming up.",
+  staff_list_title: "Group events of the course \"{cohortTitle}\":",
+  staff_line: "• {date} {time}, {kind}: coming {yes}, cannot {no}, no answer {silent}",
+  no_cohort: "Group events are announced by the course curators and tutors, and you have no such course.",
 };

@@ -109,6 +109,7 @@ export const monitoring = {
   stats_likert_line: '• {question}: mean {mean}, median {median}, top-2 {top2}',
   report_full: 'Full report (XLSX): /report',
   report_preparing: 'Preparing the half-year report…',
+  report_file_elsewhere: 'The report file (XLSX) cannot be sent here: get it in Telegram with /report, or ask the centre staff.',
   stats_forbidden: 'Statistics and exports are for curators of their cohorts and centre staff.',
   export_ready: 'Export ready: {filename}',
   export_no_data: 'Nothing to export.',

@@ -37,4 +37,6 @@ export const whatsapp: Record<keyof typeof ru, Message> = {
     'WhatsApp: the bot was logged out ({reason}). Messages are kept in the queue. To reconnect, scan the QR code again (the bot’s log or GET /whatsapp/qr). Common causes: the bot’s phone was offline for 14 days, the device was unlinked on the phone (Linked devices), or four devices are already linked to the account — unlink one.',
   alert_conflict:
     'WhatsApp: the bot’s account was opened elsewhere (another computer or WhatsApp Web) and the bot was disconnected. Close the other session; messages are kept in the queue.',
+  alert_unconfirmed:
+    'WhatsApp: the bot restarted while sending, and {count} message(s) were not found in their chats afterwards: the person may not have them. They were not sent again, so as not to arrive twice. List with texts: npm run cli -- whatsapp failed. Check, and write to the person yourself if needed.',
 };

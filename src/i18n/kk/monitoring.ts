@@ -109,6 +109,7 @@ export const monitoring = {
   stats_likert_line: '• {question}: орташа {mean}, медиана {median}, жоғары балдар {top2}',
   report_full: 'Толық есеп (XLSX): /report',
   report_preparing: 'Жарты жылдық есеп дайындалуда…',
+  report_file_elsewhere: 'Есеп файлын (XLSX) мұнда жіберу мүмкін емес: оны Telegram-да /report командасымен алыңыз немесе орталық қызметкерлерінен сұраңыз.',
   stats_forbidden: 'Статистика мен үзінділер өз ағындарының кураторларына және орталық қызметкерлеріне қолжетімді.',
   export_ready: 'Үзінді дайын: {filename}',
   export_no_data: 'Үзінді үшін деректер жоқ.',

@@ -109,6 +109,7 @@ export const monitoring = {
   stats_likert_line: '• {question}: среднее {mean}, медиана {median}, высшие баллы {top2}',
   report_full: 'Полный отчёт (XLSX): /report',
   report_preparing: 'Отчёт за полугодие готовится…',
+  report_file_elsewhere: 'Файл отчёта (XLSX) сюда не отправить: возьмите его в Telegram командой /report или попросите у сотрудников центра.',
   stats_forbidden: 'Статистика и выгрузки доступны кураторам своих потоков и сотрудникам центра.',
   export_ready: 'Выгрузка готова: {filename}',
   export_no_data: 'Нет данных для выгрузки.',

@@ -7,6 +7,7 @@
  */
 import { Binary, BSON, UUID } from 'bson';
 import { Collection, type IndexSpec } from './collection.js';
+import { applyDelta, documentDelta, type DeltaOp } from './delta.js';
 import { CommandError } from './errors.js';
 import type { Journal } from './journal.js';
 import { getPathValues, isPlainObject, keyString, type Doc } from './values.js';
@@ -15,6 +16,8 @@ export const MAX_BSON_SIZE = 16 * 1024 * 1024;
 
 type JournalRecord =
   | { t: 'put'; d: string; c: string; b: Binary }
+  /** What an update changed (see delta.ts), replayed on the document as the journal left it. */
+  | { t: 'upd'; d: string; c: string; id: unknown; o: DeltaOp[] }
   | { t: 'del'; d: string; c: string; id: unknown }
   | { t: 'ccoll'; d: string; c: string; o: Doc; u: UUID }
   | { t: 'dcoll'; d: string; c: string }
@@ -43,6 +46,14 @@ export class Catalog {
   private failure: { error: Error; since: Date } | undefined;
   /** How to take back the changes of the command being executed, newest last. */
   private undo: Array<() => void> = [];
+  /**
+   * Delta bytes journaled per document since its last whole image. Past the document's own size
+   * the next update writes the whole document again: replay stays short, and a record lost to
+   * damage is healed by the next whole image rather than missing for good.
+   */
+  private readonly deltaBytes = new WeakMap<Collection, Map<string, number>>();
+  /** Called after records reached the journal (the running compaction check hangs here). */
+  afterFlush: (() => void) | undefined;
 
   get persistent(): boolean {
     return this.journal !== undefined;
@@ -72,10 +83,30 @@ export class Catalog {
     return n;
   }
 
-  private log(record: JournalRecord, undo: () => void): void {
+  private log(record: JournalRecord | Buffer, undo: () => void): void {
     if (!this.journal) return;
-    this.journal.append(Buffer.from(BSON.serialize(record)));
+    this.journal.append(Buffer.isBuffer(record) ? record : Buffer.from(BSON.serialize(record)));
     this.undo.push(undo);
+  }
+
+  /** The journal record of an update: its delta when that is much smaller than the document, else undefined. */
+  private deltaRecord(coll: Collection, before: Doc, after: Doc, docBytes: number): Buffer | undefined {
+    if (!this.journal) return undefined;
+    let perDoc = this.deltaBytes.get(coll);
+    if (!perDoc) {
+      perDoc = new Map();
+      this.deltaBytes.set(coll, perDoc);
+    }
+    const key = keyString(after._id);
+    const ops = documentDelta(before, after);
+    const record = ops && Buffer.from(BSON.serialize({ t: 'upd', d: coll.db, c: coll.name, id: after._id, o: ops } satisfies JournalRecord));
+    const since = (perDoc.get(key) ?? 0) + (record?.length ?? 0);
+    if (!record || record.length * 2 > docBytes || since > docBytes) {
+      perDoc.delete(key);
+      return undefined;
+    }
+    perDoc.set(key, since);
+    return record;
   }
 
   /**
@@ -96,7 +127,10 @@ export class Catalog {
       this.failure = { error, since: this.failure?.since ?? new Date() };
       throw new CommandError('InternalError', `journal write failed: ${error.message}; the change was not made`);
     }
-    if (wrote) this.failure = undefined;
+    if (wrote) {
+      this.failure = undefined;
+      this.afterFlush?.();
+    }
   }
 
   /**
@@ -192,13 +226,15 @@ export class Catalog {
     if (Buffer.from(BSON.serialize(oldDoc)).equals(bytes)) return { modified: false, doc: oldDoc };
     const stored = BSON.deserialize(bytes);
     coll.commit(coll.planWrite(oldDoc, stored));
-    this.log({ t: 'put', d: coll.db, c: coll.name, b: new Binary(bytes) }, () => coll.forcePut(oldDoc));
+    const record = this.deltaRecord(coll, oldDoc, stored, bytes.length);
+    this.log(record ?? { t: 'put', d: coll.db, c: coll.name, b: new Binary(bytes) }, () => coll.forcePut(oldDoc));
     return { modified: true, doc: stored };
   }
 
   remove(coll: Collection, doc: Doc): boolean {
     const current = coll.docs.get(keyString(doc._id));
     const removed = coll.remove(doc);
+    this.deltaBytes.get(coll)?.delete(keyString(doc._id));
     if (removed && current) this.log({ t: 'del', d: coll.db, c: coll.name, id: doc._id }, () => coll.forcePut(current));
     return removed;
   }
@@ -279,6 +315,13 @@ export class Catalog {
       case 'put': {
         const b = r.b as Binary;
         coll().forcePut(BSON.deserialize(b.buffer.subarray(0, b.position)));
+        break;
+      }
+      case 'upd': {
+        const target = this.dbs.get(d)?.get(c);
+        const current = target?.docs.get(keyString(r.id));
+        if (!target || !current) throw new Error(`update of a document the journal does not hold (${d}.${c})`);
+        target.forcePut(applyDelta(current, r.o as DeltaOp[]));
         break;
       }
       case 'del':

@@ -25,6 +25,8 @@ export interface EmbeddedStoreOptions {
   logger?: EmbeddedStoreLogger;
   /** The journal's system calls; tests pass one that fails like a full disk. */
   io?: JournalIo;
+  /** Journals smaller than this are never compacted (default 1 MiB; tests make it small). */
+  compactFloorBytes?: number;
 }
 
 export interface EmbeddedStore {
@@ -38,13 +40,68 @@ export interface EmbeddedStore {
   close(): Promise<void>;
 }
 
-/** A journal this much larger than the live data (and over the floor) is rewritten on open. */
+/** A journal this much larger than the live data (and over the floor) is rewritten. */
 const COMPACT_RATIO = 2;
 const COMPACT_FLOOR_BYTES = 1024 * 1024;
+
+interface CompactPolicy {
+  floor: number;
+  logger: EmbeddedStoreLogger;
+}
 /** MongoDB's TTL monitor also runs once a minute. */
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
 
-function openJournal(catalog: Catalog, dataDir: string, logger: EmbeddedStoreLogger, io?: JournalIo): Journal {
+/**
+ * Rewrites the journal as a snapshot of the live data when it has grown past COMPACT_RATIO times
+ * that (and past the floor). Returns the journal size at which the next look is due: one live
+ * data size further on, so the cost of looking (a pass over every document) and of compacting
+ * stays in proportion to the bytes written.
+ */
+function compactIfOutgrown(catalog: Catalog, journal: Journal, { floor, logger }: CompactPolicy, when: string): number {
+  const fileBytes = journal.size;
+  if (fileBytes <= floor) return floor;
+  const live = catalog.liveBytes();
+  if (fileBytes > COMPACT_RATIO * live + floor / 2) {
+    const started = performance.now();
+    const { before, after } = journal.compact(catalog.snapshot());
+    logger.info({ journal: journal.file, before, after, when, ms: Math.round(performance.now() - started) }, 'embedded store: compacted the journal');
+  }
+  return Math.max(floor, journal.size + Math.max(live, floor / 2));
+}
+
+/**
+ * Compaction while running: checked after each write that reached the journal, done between
+ * commands (never inside one, so the snapshot is of acknowledged state only). A failure (a full
+ * disk) leaves the old journal in place and waits for the next growth step to try again.
+ */
+function compactWhileRunning(catalog: Catalog, journal: Journal, policy: CompactPolicy, firstLook: number): { stop(): void } {
+  let nextLook = firstLook;
+  let pending: NodeJS.Immediate | undefined;
+  let stopped = false;
+  catalog.afterFlush = () => {
+    if (pending || stopped || journal.size <= nextLook) return;
+    pending = setImmediate(() => {
+      pending = undefined;
+      if (stopped) return;
+      try {
+        nextLook = compactIfOutgrown(catalog, journal, policy, 'running');
+      } catch (err) {
+        nextLook = journal.size + Math.max(catalog.liveBytes(), policy.floor / 2);
+        policy.logger.warn({ journal: journal.file, err: (err as Error).message }, 'embedded store: compaction failed; the journal is kept as it was');
+      }
+    });
+  };
+  return {
+    stop() {
+      stopped = true;
+      if (pending) clearImmediate(pending);
+      catalog.afterFlush = undefined;
+    },
+  };
+}
+
+function openJournal(catalog: Catalog, dataDir: string, policy: CompactPolicy, io?: JournalIo): { journal: Journal; nextLook: number } {
+  const { logger } = policy;
   const started = performance.now();
   const { journal, replay } = Journal.open(dataDir, io);
   if (replay.tornAt) {
@@ -64,14 +121,7 @@ function openJournal(catalog: Catalog, dataDir: string, logger: EmbeddedStoreLog
       logger.warn({ journal: journal.file, err: (err as Error).message }, 'embedded store: skipped a journal record that could not be applied');
     }
   }
-  const fileBytes = journal.size;
-  if (fileBytes > COMPACT_FLOOR_BYTES) {
-    const live = catalog.liveBytes();
-    if (fileBytes > COMPACT_RATIO * live + COMPACT_FLOOR_BYTES / 2) {
-      const { before, after } = journal.compact(catalog.snapshot());
-      logger.info({ journal: journal.file, before, after }, 'embedded store: compacted the journal');
-    }
-  }
+  const nextLook = compactIfOutgrown(catalog, journal, policy, 'start-up');
   logger.info(
     {
       journal: journal.file,
@@ -84,7 +134,7 @@ function openJournal(catalog: Catalog, dataDir: string, logger: EmbeddedStoreLog
     },
     'embedded store: journal loaded',
   );
-  return journal;
+  return { journal, nextLook };
 }
 
 function formatHost(host: string): string {
@@ -98,11 +148,15 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions = {}): Pr
   const catalog = new Catalog();
   const cursors = new CursorManager();
   let lock: DirLock | undefined;
+  const policy: CompactPolicy = { floor: options.compactFloorBytes ?? COMPACT_FLOOR_BYTES, logger };
+  let compaction: { stop(): void } | undefined;
   if (options.dataDir) {
     const dataDir = path.resolve(options.dataDir);
     lock = DirLock.acquire(dataDir);
     try {
-      catalog.journal = openJournal(catalog, dataDir, logger, options.io);
+      const { journal, nextLook } = openJournal(catalog, dataDir, policy, options.io);
+      catalog.journal = journal;
+      compaction = compactWhileRunning(catalog, journal, policy, nextLook);
     } catch (err) {
       lock.release();
       throw err;
@@ -116,6 +170,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions = {}): Pr
   try {
     port = await server.listen(host, options.port ?? 0);
   } catch (err) {
+    compaction?.stop();
     catalog.journal?.close();
     lock?.release();
     throw err;
@@ -145,6 +200,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions = {}): Pr
     close() {
       closing ??= (async () => {
         clearInterval(housekeeping);
+        compaction?.stop();
         await server.close();
         cursors.clear();
         try {

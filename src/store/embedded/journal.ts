@@ -243,6 +243,10 @@ export class Journal {
   static open(dir: string, io: JournalIo = nodeJournalIo): { journal: Journal; replay: ReplayResult } {
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, JOURNAL_FILE);
+    // A rewrite cut short by a crash leaves its temp file; the journal itself was never touched.
+    for (const name of fs.readdirSync(dir)) {
+      if (name.startsWith(`${JOURNAL_FILE}.rewrite-`) && name.endsWith('.tmp')) fs.rmSync(path.join(dir, name), { force: true });
+    }
     let data: Buffer;
     try {
       data = fs.readFileSync(file);
@@ -379,44 +383,153 @@ export function repairJournal(dir: string, now: Date = new Date()): RepairResult
   return { file, backup, records: scan.payloads.length, damage: scan.damage };
 }
 
-/** One process per data directory: two writers appending to one journal would corrupt it. */
+/**
+ * One process per data directory: two writers appending to one journal would corrupt it.
+ *
+ * The lock file holds "<pid> <generation>" and is only ever written whole (a temporary file linked
+ * or renamed into place), so nobody reads it half-written. A lock whose pid is dead (kill -9) is
+ * taken over, and two processes starting at once on it must not both win: the take-over of
+ * generation g needs the claim file `<lock>.gen-<g+1>`, created with O_EXCL, so exactly one
+ * process gets it; the winner checks the lock still reads as it did, then renames its own lock
+ * over it. A claim whose pid died before finishing is passed over with the next generation.
+ */
 export class DirLock {
-  private constructor(private readonly file: string) {}
+  private constructor(
+    private readonly file: string,
+    private readonly claim: string | undefined,
+  ) {}
 
   static acquire(dir: string): DirLock {
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, LOCK_FILE);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fd = fs.openSync(file, 'wx');
-        fs.writeSync(fd, String(process.pid));
-        fs.closeSync(fd);
-        return new DirLock(file);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const owner = lockHolder(dir);
-        if (owner !== undefined) throw new DataDirInUseError(dir, owner);
-        // The owner died without cleaning up (e.g. kill -9): the lock is stale.
-        fs.rmSync(file, { force: true });
+    // Long enough for a rival's take-over to finish (a few file operations), short for a person.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const current = readLock(file);
+      if (current === undefined) {
+        // No lock: the first to link one into place has it.
+        if (placeLock(file, 0, 'create')) {
+          // Claims left from take-overs of earlier locks mean nothing for this one.
+          removeClaims(file, Number.POSITIVE_INFINITY);
+          return new DirLock(file, undefined);
+        }
+        continue;
       }
+      if (current.pid > 0 && isAlive(current.pid)) throw new DataDirInUseError(dir, current.pid);
+      const won = takeOver(file, current);
+      if (won) return new DirLock(file, won);
+      sleepSync(20 + Math.floor(Math.random() * 30));
     }
+    const owner = lockHolder(dir);
+    if (owner !== undefined) throw new DataDirInUseError(dir, owner);
     throw new Error(`could not lock data directory ${dir}`);
   }
 
   release(): void {
-    fs.rmSync(this.file, { force: true });
+    // Only our own lock: one a rival took over (we were thought dead) is theirs.
+    if (readLock(this.file)?.pid === process.pid) fs.rmSync(this.file, { force: true });
+    if (this.claim) fs.rmSync(this.claim, { force: true });
   }
+}
+
+interface LockContent {
+  pid: number;
+  generation: number;
+  /** Exactly as read: the take-over replaces only this very lock. */
+  raw: string;
+}
+
+function readLock(file: string): LockContent | undefined {
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  const [pid, generation] = raw.trim().split(/\s+/).map((n) => Number.parseInt(n, 10));
+  // An unreadable lock (an older format, a stray edit) is a dead one.
+  return { pid: Number.isInteger(pid) && (pid ?? 0) > 0 ? (pid as number) : 0, generation: Number.isInteger(generation) ? (generation as number) : 0, raw };
+}
+
+/** Puts "<our pid> <generation>" at `file` in one step: `create` fails if a lock exists, `replace` does not. */
+function placeLock(file: string, generation: number, how: 'create' | 'replace'): boolean {
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  fs.writeFileSync(temp, `${process.pid} ${generation}\n`);
+  try {
+    if (how === 'replace') {
+      fs.renameSync(temp, file);
+      return true;
+    }
+    fs.linkSync(temp, file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
+}
+
+/** Takes over a dead process's lock; returns our claim file, or nothing when a rival is at it. */
+function takeOver(file: string, stale: LockContent): string | undefined {
+  for (let generation = stale.generation + 1; generation <= stale.generation + 8; generation++) {
+    const claim = `${file}.gen-${generation}`;
+    let fd: number;
+    try {
+      fd = fs.openSync(claim, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = readLock(claim);
+      // A rival is taking over (or its claim is still being written): let it finish.
+      if (holder === undefined || (holder.pid === 0 && !abandoned(claim)) || (holder.pid > 0 && isAlive(holder.pid))) return undefined;
+      // That rival died before finishing: the next generation.
+      continue;
+    }
+    fs.writeSync(fd, `${process.pid} ${generation}\n`);
+    fs.closeSync(fd);
+    if (readLock(file)?.raw !== stale.raw) {
+      // Someone else's lock is there now: not ours to replace.
+      fs.rmSync(claim, { force: true });
+      return undefined;
+    }
+    placeLock(file, generation, 'replace');
+    // Claims of earlier generations are history now.
+    removeClaims(file, generation);
+    return claim;
+  }
+  return undefined;
+}
+
+/** Removes the take-over claims of generations below `below`. */
+function removeClaims(file: string, below: number): void {
+  const prefix = `${path.basename(file)}.gen-`;
+  for (const name of fs.readdirSync(path.dirname(file))) {
+    if (name.startsWith(prefix) && Number(name.slice(prefix.length)) < below) fs.rmSync(path.join(path.dirname(file), name), { force: true });
+  }
+}
+
+/** A claim left empty: its process died between creating and writing it. */
+function abandoned(claim: string): boolean {
+  try {
+    return Date.now() - fs.statSync(claim).mtimeMs > 5_000;
+  } catch {
+    return false;
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** The pid of the live process holding `dir`, if any (a lock of a dead process holds nothing). */
 export function lockHolder(dir: string): number | undefined {
-  let owner: number;
+  let owner: number | undefined;
   try {
-    owner = Number.parseInt(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8'), 10);
+    owner = readLock(path.join(dir, LOCK_FILE))?.pid;
   } catch {
     return undefined;
   }
-  return Number.isInteger(owner) && owner > 0 && isAlive(owner) ? owner : undefined;
+  return owner !== undefined && owner > 0 && isAlive(owner) ? owner : undefined;
 }
 
 function isAlive(pid: number): boolean {

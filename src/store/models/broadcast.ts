@@ -25,6 +25,7 @@ export interface DeliveryDoc {
   status: DeliveryStatus;
   reason?: string | null;
   at?: Date | null;
+  by?: string | null;
 }
 
 export interface BroadcastDoc {
@@ -50,6 +51,7 @@ const deliverySchema = new Schema<DeliveryDoc>(
     status: { type: String, enum: DELIVERY_STATUSES, default: 'pending', required: true },
     reason: text(500),
     at: Date,
+    by: { type: String, maxlength: 200 },
   },
   { _id: false },
 );
@@ -92,6 +94,7 @@ export function toBroadcast(doc: BroadcastDoc): Broadcast {
       status: d.status,
       reason: orUndefined(d.reason),
       at: orUndefined(d.at),
+      by: orUndefined(d.by),
     })),
     sentAt: orUndefined(doc.sentAt),
     createdAt: doc.createdAt,

@@ -10,4 +10,9 @@ export const COLLECTION_NAMES = {
   consultations: 'consultation_requests',
   broadcasts: 'broadcasts',
   samples: 'monitoring_samples',
+  supportEvents: 'support_events',
+  /** One document per incoming update an instance claimed (src/store/coordination.ts). */
+  updateClaims: 'update_claims',
+  /** Leases between instances: a chat being handled, the poller, each instance's heartbeat. */
+  leases: 'instance_leases',
 } as const;

@@ -12,6 +12,7 @@ import { defineResponseModel } from './response.js';
 import { defineSampleModel } from './sample.js';
 import { defineScheduledSendModel } from './scheduled-send.js';
 import { defineSessionModels } from './session.js';
+import { defineSupportEventModel } from './support-event.js';
 
 /** The models bound to one connection; no global mongoose state is used. */
 export function defineModels(connection: Connection) {
@@ -29,6 +30,7 @@ export function defineModels(connection: Connection) {
     questionnaireVersion: defineQuestionnaireVersionModel(connection),
     scheduledSend: defineScheduledSendModel(connection),
     sample: defineSampleModel(connection),
+    supportEvent: defineSupportEventModel(connection),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Model } from 'mongoose';
 import type { BroadcastRepository } from '../../domain/repositories.js';
 import { toBroadcast, type BroadcastDoc } from '../models/broadcast.js';
-import { AFTER_UPDATE, requireObjectId, toObjectId } from './ids.js';
+import { AFTER_UPDATE, op, requireObjectId, toObjectId } from './ids.js';
 
 export function createBroadcastRepository(model: Model<BroadcastDoc>): BroadcastRepository {
   const update = async (filter: Record<string, unknown>, change: Record<string, unknown>, options: object = {}) => {
@@ -62,10 +62,19 @@ export function createBroadcastRepository(model: Model<BroadcastDoc>): Broadcast
         { arrayFilters: [{ 'd.channel': channel, 'd.chatId': chatId }] },
       );
     },
+    async claimDelivery(id, channel, chatId, by, at) {
+      const _id = toObjectId(id);
+      if (!_id) return false;
+      const r = await model.updateOne(
+        { _id, deliveries: op({ $elemMatch: { channel, chatId, status: 'pending' } }) },
+        { $set: { 'deliveries.$.status': 'sending', 'deliveries.$.at': at, 'deliveries.$.by': by } },
+      );
+      return r.modifiedCount === 1;
+    },
     async finish(id, at) {
       const _id = toObjectId(id);
       if (!_id) return undefined;
-      return update({ _id }, { $set: { status: 'done', sentAt: at } });
+      return update({ _id, status: op({ $ne: 'done' }) }, { $set: { status: 'done', sentAt: at } });
     },
     async listSending() {
       const docs = await model.find({ status: 'sending' }).sort({ createdAt: 1 }).lean<BroadcastDoc[]>();

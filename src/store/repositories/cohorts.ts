@@ -56,6 +56,18 @@ export function createCohortRepository(model: Model<CohortDoc>): CohortRepositor
         .lean<CohortDoc>();
       return doc ? toCohort(doc) : undefined;
     },
+    async listByProgramme(programmeId) {
+      const _id = toObjectId(programmeId);
+      if (!_id) return [];
+      const docs = await model.find({ programmeId: _id }).sort({ courseEnd: 1 }).lean<CohortDoc[]>();
+      return docs.map(toCohort);
+    },
+    async setStagePlan(cohortId, plan) {
+      const _id = toObjectId(cohortId);
+      if (!_id) return undefined;
+      const doc = await model.findOneAndUpdate({ _id }, { $set: { stagePlan: plan } }, AFTER_UPDATE).lean<CohortDoc>();
+      return doc ? toCohort(doc) : undefined;
+    },
     async listByStatus(status) {
       const docs = await model.find({ status }).sort({ courseEnd: 1 }).lean<CohortDoc[]>();
       return docs.map(toCohort);

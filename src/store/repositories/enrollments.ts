@@ -14,7 +14,8 @@ export function createEnrollmentRepository(model: Model<EnrollmentDoc>): Enrollm
   };
 
   return {
-    async enroll({ participantId, cohortId, at, tutorId }) {
+    async enroll({ participantId, cohortId, at, tutorId, stages }) {
+      if (stages.length === 0) throw new Error('an enrollment needs the stages of its plan');
       const raw = await model
         .findOneAndUpdate(
           {
@@ -25,8 +26,8 @@ export function createEnrollmentRepository(model: Model<EnrollmentDoc>): Enrollm
             $setOnInsert: {
               joinedAt: at,
               status: 'active',
-              currentStage: 1,
-              stages: [1, 2, 3].map((stage) => ({ stage, status: 'not_started' })),
+              currentStage: Math.min(...stages),
+              stages: [...stages].sort((a, b) => a - b).map((stage) => ({ stage, status: 'not_started' })),
               ...(tutorId ? { tutorId: requireObjectId(tutorId, 'tutorId') } : {}),
             },
           },
@@ -90,6 +91,9 @@ export function createEnrollmentRepository(model: Model<EnrollmentDoc>): Enrollm
       }),
     addStageOverride: (id, o) =>
       update(id, { $push: { stageOverrides: { stage: o.stage, status: o.status, at: o.at, by: o.by, comment: o.comment } } }),
+    setPlanItems: (id, items, at) =>
+      update(id, { $set: { 'plan.items': items.map((i) => ({ id: i.id, type: i.type, level: i.level, month: i.month })), 'plan.updatedAt': at } }),
+    addPlanComment: (id, c) => update(id, { $push: { 'plan.comments': { by: c.by, at: c.at, text: c.text } } }),
     setStatus: (id, status) => update(id, { $set: { status } }),
     assignTutor: (id, tutorId) =>
       update(

@@ -85,6 +85,16 @@ export function createErasureRepository(models: Models): ErasureRepository {
     }
   }
 
+  /** The planned activities (type, level, month) stay for the counts; comments on the plan go, and what they wrote on others'. */
+  async function plans(_id: unknown): Promise<void> {
+    const col = models.enrollment.collection;
+    await col.updateMany({ participantId: _id, plan: { $exists: true } }, { $set: { 'plan.comments': [] } });
+    for await (const doc of col.find({ 'plan.comments.by': String(_id) }, { projection: { plan: 1 } })) {
+      const comments = ((doc.plan?.comments ?? []) as Document[]).map((c) => (c.by === String(_id) ? { ...c, text: ERASED } : c));
+      await col.updateOne({ _id: doc._id }, { $set: { 'plan.comments': comments } });
+    }
+  }
+
   async function audit(needles: readonly string[]): Promise<void> {
     const col = models.auditEvent.collection;
     // Details hold ids by design; an error text copied into one may still carry a phone or a name.
@@ -115,6 +125,7 @@ export function createErasureRepository(models: Models): ErasureRepository {
       await responses(_id, answerKept);
       await activities(_id);
       await consultations(_id);
+      await plans(_id);
       await broadcasts(_id, chatIds);
       await models.session.collection.deleteMany({ $or: [{ participantId: person.id }, { userId: { $in: chatIds } }] });
       await models.scheduledSend.collection.updateMany({ recipientId: _id }, { $unset: { detail: '' } });

@@ -12,6 +12,7 @@ import { createProgrammeRepository } from './programmes.js';
 import { createResponseRepository } from './responses.js';
 import { createSampleRepository } from './samples.js';
 import { createScheduledSendRepository } from './scheduled-sends.js';
+import { createSupportEventRepository } from './support-events.js';
 
 export function createRepositories(models: Models): Repositories {
   return {
@@ -26,6 +27,7 @@ export function createRepositories(models: Models): Repositories {
     audit: createAuditRepository(models.auditEvent),
     scheduledSends: createScheduledSendRepository(models.scheduledSend),
     samples: createSampleRepository(models.sample),
+    supportEvents: createSupportEventRepository(models.supportEvent),
     erasure: createErasureRepository(models),
   };
 }

@@ -11,6 +11,7 @@ import { createMonitoring } from '../../../src/monitoring/index.js';
 import { createScheduler } from '../../../src/scheduler/agenda.js';
 import type { Store } from '../../../src/store/index.js';
 import { content } from '../../support/engine-harness.js';
+import { provideStaffTools } from '../../support/staff-tools.js';
 import { silentLogger } from '../../support/store.js';
 import { plain } from '../shared/whatsapp-driver.js';
 import type { ChannelDriver } from '../shared/driver.js';
@@ -35,6 +36,7 @@ export async function fakeDriver(store: Store, engine: Engine, me = 'fake-user-1
     broadcasts: createBroadcastService({ repos: store.repositories, dispatcher, logger: silentLogger }),
     logger: silentLogger,
   };
+  provideStaffTools(engine, store, ctx.broadcasts, ctx.monitoring);
   const channels = buildChannels([fakeChannel(platform)], ctx);
   senders.push(...channels.map((c) => c.sender));
   for (const c of channels) await c.start();
@@ -47,6 +49,9 @@ export async function fakeDriver(store: Store, engine: Engine, me = 'fake-user-1
 
   return {
     channel: 'fake',
+    chatId: me,
+    peer: (n) => `fake-user-${n + 1}`,
+    received: async (chatId) => platform.sent.filter((s) => s.chatId === chatId).map((s) => plain(s.text)),
     say,
     choose: (n) => say(String(n)),
     chooseMany: (ns) => say(ns.join(' ')),

@@ -7,6 +7,7 @@ import type { ChannelSender } from '../../../src/delivery/ports.js';
 import type { Engine } from '../../../src/engine/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { MaxFakeApi } from '../../support/max-fake-api.js';
+import { provideStaffTools } from '../../support/staff-tools.js';
 import { silentLogger } from '../../support/store.js';
 
 export interface MaxBed {
@@ -23,12 +24,12 @@ export async function openMaxBed(store: Store, engine: Engine, options: { sender
   const senders: ChannelSender[] = [...(options.senders ?? [])];
   const dispatcher = createDispatcher({ senders, repos: store.repositories, logger: silentLogger });
   const broadcasts = createBroadcastService({ repos: store.repositories, dispatcher, logger: silentLogger });
+  provideStaffTools(engine, store, broadcasts);
   const channel = createMaxChannel({
     // Max allows 30 requests a second; the suite is not here to wait for that.
     bot: createMaxBot({ token: fake.token, apiRoot: fake.url, requestsPerSecond: 1000, logger: silentLogger, retryBaseDelayMs: 5 }),
     engine,
     dispatcher: () => dispatcher,
-    broadcasts: () => broadcasts,
     repos: store.repositories,
     logger: silentLogger,
   });

@@ -6,6 +6,12 @@ import type { Participant } from '../../../src/domain/participant.js';
 export interface ChannelDriver {
   /** The registered channel's name. */
   readonly channel: string;
+  /** The person's private chat id on this channel (their address). */
+  readonly chatId: string;
+  /** The private chat id of another person on this channel (n from 1), e.g. a teacher a curator writes to. */
+  peer(n: number): string;
+  /** What the bot has sent to a chat so far (letting the channel's pacing run), as plain texts. */
+  received(chatId: string): Promise<string[]>;
   /** Types a message (or a command) in the private chat. */
   say(text: string): Promise<void>;
   /** Picks option N (from 1) of the last question: its button in Telegram, the number in WhatsApp. */

@@ -7,6 +7,7 @@ import type { Store } from '../../../src/store/index.js';
 import { seedCohort, type CohortFixture } from '../../support/cohort-fixture.js';
 import { Clock, testSettings } from '../../support/engine-harness.js';
 import { openTestStore } from '../../support/store.js';
+import { waitFor } from '../../support/wait.js';
 import { makeEngine } from '../whatsapp/support/testbed.js';
 import { CHANNEL_MODULES } from '../../../src/channels/registry.js';
 import { fakeDriver } from '../fake/driver.js';
@@ -157,6 +158,68 @@ describe.each(registered)('on %s', (name) => {
     expect(d.replies()).toEqual(['Эта команда доступна только кураторам и тьюторам курса.']);
     await d.say('/consultations');
     expect(d.replies()).toEqual(['Эта команда доступна только кураторам и тьюторам курса.']);
+    await d.say('/broadcast');
+    expect(d.replies()).toEqual(['Эта команда доступна только кураторам и тьюторам курса.']);
+  });
+
+  it('lets the curator broadcast to the cohort from here: the teachers receive it, the curator gets the report', async () => {
+    const repos = store.repositories;
+    // The person on this channel is the cohort's curator; two of its teachers use this channel too.
+    await repos.participants.linkAddress(cohort.curatorId, { channel: d.channel, id: d.chatId });
+    await repos.participants.recordConsent(cohort.curatorId, 'test-1', new Date());
+    for (const [n, fullName] of [[1, 'Белова Зоя'], [2, 'Петрова Анна']] as const) {
+      const teacher = await repos.participants.create({ fullName, addresses: [{ channel: d.channel, id: d.peer(n) }], locale: 'ru' });
+      if (!teacher.ok) throw new Error('teacher fixture');
+      await repos.participants.recordConsent(teacher.value.id, 'test-1', new Date());
+      await repos.enrollments.enroll({ participantId: teacher.value.id, cohortId: cohort.cohortId, at: new Date(), stages: [1, 2, 3] });
+    }
+
+    await d.say('/broadcast');
+    expect(d.replies()).toEqual([ru('broadcast.ask_text', { title: TITLE })]);
+    await d.say('Вебинар для всех участников курса — в четверг в 15:00.');
+    expect(d.replies()[0]).toMatch(/^Добавить ссылку\?/);
+    await d.say('https://centre.example/webinar');
+    expect(d.replies()).toEqual([ru('broadcast.ask_audience')]);
+    // The cohort has no group yet: each teacher gets it privately.
+    expect(d.options()).toEqual([ru('broadcast.audience_private')]);
+    await d.choose(1);
+    const body = 'Вебинар для всех участников курса — в четверг в 15:00.\n\nhttps://centre.example/webinar';
+    expect(d.replies()).toEqual([ru('broadcast.preview'), body, ru('broadcast.confirm')]);
+    expect(d.options()).toEqual([ru('broadcast.send'), ru('broadcast.cancel')]);
+    await d.choose(1);
+    // A channel that runs its queue at once (WhatsApp here) may already show the report under it.
+    expect(d.replies()[0]).toBe(ru('broadcast.sending'));
+
+    const report = ru('broadcast.report', { sent: 2, total: 2 });
+    await waitFor(async () => ((await d.received(d.chatId)).includes(report) ? true : undefined), 60_000);
+    expect(await d.received(d.peer(1))).toEqual([body]);
+    expect(await d.received(d.peer(2))).toEqual([body]);
+    const [sent] = await repos.broadcasts.listByCohort(cohort.cohortId);
+    expect(sent?.deliveries.map((x) => [x.chatId, x.status]).sort()).toEqual([[d.peer(1), 'sent'], [d.peer(2), 'sent']]);
+  });
+
+  it('gives the curator the figures and the half-year report here', async () => {
+    await store.repositories.participants.linkAddress(cohort.curatorId, { channel: d.channel, id: d.chatId });
+    await store.repositories.participants.recordConsent(cohort.curatorId, 'test-1', new Date());
+    await d.say('/stats');
+    expect(d.replies()[0]).toMatch(/^Мониторинг: /);
+    await d.say('/report');
+    const [preparing, ...files] = d.replies();
+    expect(preparing).toBe(ru('monitoring.report_preparing'));
+    // Telegram sends the spreadsheet as a file; a channel without files says what it is and where to get it.
+    if (d.channel !== 'telegram') expect(files).toEqual([expect.stringMatching(new RegExp(`\\n${ru('monitoring.report_file_elsewhere').replace(/[.()]/g, '\\$&')}$`))]);
+  });
+
+  it('lets the curator change their mind before anything is sent', async () => {
+    await store.repositories.participants.linkAddress(cohort.curatorId, { channel: d.channel, id: d.chatId });
+    await store.repositories.participants.recordConsent(cohort.curatorId, 'test-1', new Date());
+    await d.say('/broadcast');
+    await d.say('Отмена занятия');
+    await d.say('пропустить');
+    await d.choose(1);
+    await d.choose(2);
+    expect(d.replies()).toEqual([ru('broadcast.cancelled')]);
+    expect(await store.repositories.broadcasts.listByCohort(cohort.cohortId)).toEqual([]);
   });
 });
 

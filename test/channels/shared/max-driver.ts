@@ -26,6 +26,9 @@ export async function maxDriver(store: Store, engine: Engine): Promise<ChannelDr
 
   return {
     channel: 'max',
+    chatId: String(user.user_id),
+    peer: (n) => String(user.user_id + 100 + n),
+    received: async (chatId) => fake.sentTo(Number(chatId)).map((m) => m.text),
     async say(text) {
       mark = mine().length;
       await fake.write(user, text);

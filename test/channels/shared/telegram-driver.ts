@@ -29,6 +29,10 @@ export function telegramDriver(store: Store, engine: Engine): ChannelDriver {
 
   return {
     channel: 'telegram',
+    chatId: String(user.id),
+    peer: (n) => String(user.id + 100 + n),
+    received: async (chatId) =>
+      tg.calls.filter((c) => c.method === 'sendMessage' && String(c.payload.chat_id) === chatId).map((c) => c.payload.text as string),
     async say(text) {
       mark = tg.calls.length;
       await tg.text(user, text);

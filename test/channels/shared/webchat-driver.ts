@@ -8,6 +8,7 @@ import type { WebMessage } from '../../../src/channels/webchat/render.js';
 import { loadConfig } from '../../../src/config.js';
 import { createBroadcastService } from '../../../src/delivery/broadcasts.js';
 import { createDispatcher } from '../../../src/delivery/dispatcher.js';
+import { provideStaffTools } from '../../support/staff-tools.js';
 import type { ChannelSender } from '../../../src/delivery/ports.js';
 import type { Engine } from '../../../src/engine/index.js';
 import { createHttpServer } from '../../../src/http/server.js';
@@ -74,6 +75,7 @@ export async function webchatDriver(store: Store, engine: Engine): Promise<Chann
     broadcasts: createBroadcastService({ repos: store.repositories, dispatcher, logger: silentLogger }),
     logger: silentLogger,
   };
+  provideStaffTools(engine, store, ctx.broadcasts, ctx.monitoring);
   const channels = buildChannels([webchatChannel], ctx);
   senders.push(...channels.map((c) => c.sender));
   const http = createHttpServer({ routes: {}, rawRoutes: Object.assign({}, ...channels.map((c) => c.routes?.() ?? {})), logger: silentLogger });
@@ -90,6 +92,13 @@ export async function webchatDriver(store: Store, engine: Engine): Promise<Chann
   return {
     channel: 'webchat',
     base: browser.base,
+    chatId: browser.chat,
+    peer: (n) => `webchat-peer-${String(n).padStart(6, '0')}`,
+    async received(chatId) {
+      const res = await fetch(`${browser.base}/webchat/messages?chat=${chatId}&after=0`);
+      const { messages } = (await res.json()) as { messages: WebMessage[] };
+      return messages.map(shown);
+    },
     say: (text) => act(() => browser.say(text)),
     async choose(n) {
       const q = question();

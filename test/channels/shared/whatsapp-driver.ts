@@ -39,6 +39,12 @@ export async function whatsappDriver(store: Store, engine: Engine): Promise<Chan
 
   return {
     channel: 'whatsapp',
+    chatId: me,
+    peer: (n) => `7701555${String(1000 + n)}@c.us`,
+    async received(chatId) {
+      await bed.settle();
+      return bed.fake.textsTo(chatId).map(plain);
+    },
     say,
     choose: (n) => say(String(n)),
     chooseMany: (ns) => say(ns.join(', ')),

@@ -116,7 +116,7 @@ describe('whatsapp adapter: groups', () => {
     // Minutes later more people come by the link: no second welcome in the group, each still invited.
     const imported = await tb.store.repositories.participants.create({ fullName: 'Касымова Алия', phone: '+77019990002', locale: 'kk' });
     if (!imported.ok) throw new Error('fixture');
-    await tb.store.repositories.enrollments.enroll({ participantId: imported.value.id, cohortId: tb.cohort.cohortId, at: new Date() });
+    await tb.store.repositories.enrollments.enroll({ participantId: imported.value.id, cohortId: tb.cohort.cohortId, at: new Date(), stages: [1, 2, 3] });
     await tb.bed.fake.join(chat.id, ['77019990002@c.us', '77019990003@c.us', CURATOR]);
     await tb.bed.settle();
     expect(tb.bed.fake.textsTo(chat.id)).toHaveLength(1);

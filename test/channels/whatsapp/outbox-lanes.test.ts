@@ -1,17 +1,25 @@
 // The WhatsApp queue under pressure: replies in a lane of their own, a scan of the whole queue by
 // due time, a breaker when every send fails the same way, no message ever dropped, and staff told
-// on Telegram when WhatsApp breaks down. The clock is manual: nothing here waits for real.
+// on Telegram when WhatsApp breaks down, and a death in the middle of a send that neither doubles
+// nor loses the message. The clock is manual: nothing here waits for real.
 import { describe, expect, it } from 'vitest';
-import { BREAKER_THRESHOLD } from '../../../src/channels/whatsapp/outbox.js';
+import { BREAKER_THRESHOLD, OUTBOX_COLLECTION } from '../../../src/channels/whatsapp/outbox.js';
 import { runWhatsappCommand } from '../../../src/cli/commands/whatsapp.js';
 import type { ChannelSender } from '../../../src/delivery/ports.js';
 import { WhatsappBed } from './support/bed.js';
+import { FakeWhatsapp } from './support/fake-port.js';
+import { ManualTimers } from './support/manual-timers.js';
 import { AT, useWhatsappTestbed, whatsappTeacher, type WhatsappTestbed } from './support/testbed.js';
 
 const tb: WhatsappTestbed = useWhatsappTestbed({ connect: false });
 const start = Date.parse(AT);
 const text = (t: string) => ({ kind: 'text' as const, text: t });
 const EVALUATION_FAILED = 'Evaluation failed: TypeError: Cannot read properties of undefined (reading \'getChat\')';
+
+async function until(ok: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
 
 /** Telegram as the staff see it: what each chat was sent. */
 function telegramInbox(bed: WhatsappBed): Map<string, string[]> {
@@ -134,7 +142,8 @@ describe('whatsapp breakdowns', () => {
     const { staff, curator } = await staffOnTelegram();
     await tb.bed.fake.disconnect('LOGOUT');
     await tb.bed.channel.idle();
-    await new Promise((r) => setTimeout(r, 50));
+    // The alert goes out in the background: wait for it (the machine may be busy), not a fixed time.
+    await until(() => [staff, curator].every((chat) => (telegram.get(chat) ?? []).length > 0));
     for (const chat of [staff, curator]) {
       const [alert] = telegram.get(chat) ?? [];
       expect(alert).toMatch(/^WhatsApp: бот вышел из аккаунта \(LOGOUT\)/);
@@ -143,7 +152,93 @@ describe('whatsapp breakdowns', () => {
     }
     await tb.bed.connect();
     await tb.bed.fake.disconnect('CONFLICT');
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => (telegram.get(staff) ?? []).length > 1);
     expect(telegram.get(staff)?.at(-1)).toMatch(/^WhatsApp: аккаунт бота открыт в другом месте/);
+  });
+});
+
+/**
+ * The process dies while WhatsApp holds the 2nd of four messages (`after` it reached the chat, or
+ * `before`): a bed whose send never answers, abandoned without stop(). Then a new process (a new
+ * bed, its WhatsApp Web showing the chat history so far) starts and drains the queue.
+ */
+async function crashMidSend(hang: 'after' | 'before', history: (old: FakeWhatsapp) => FakeWhatsapp['sent'] = (old) => old.sent) {
+  const crashed = new WhatsappBed(tb.store, tb.engine);
+  await crashed.connect();
+  for (const n of [1, 2, 3, 4]) await crashed.channel.sender.send(`7705000000${n}@c.us`, text(`Напоминание ${n}`));
+  await crashed.channel.outbox.idle();
+  crashed.fake.hangNextSend = hang;
+  crashed.timers.fireNext();
+  const outbox = tb.store.connection.db!.collection(OUTBOX_COLLECTION);
+  const inFlight = () => outbox.findOne({ chatId: '77050000002@c.us', status: 'sending' });
+  for (let i = 0; i < 2000 && !(await inFlight()); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(await inFlight()).not.toBeNull();
+  const timers = new ManualTimers(new Date(start + 60_000));
+  const fake = new FakeWhatsapp('77015550000@c.us', () => timers.nowMs());
+  fake.sent.push(...history(crashed.fake));
+  const restarted = new WhatsappBed(tb.store, tb.engine, { timers, fake });
+  const telegram = telegramInbox(restarted);
+  return { crashed, restarted, fake, telegram, before: fake.sent.length };
+}
+
+describe('whatsapp outbox after a death in the middle of a send', () => {
+  it('finds the message WhatsApp took in the chat and does not send it again', async () => {
+    const { restarted, fake, before } = await crashMidSend('after');
+    await restarted.connect();
+    await restarted.settle();
+    expect(fake.calls).toContain('recentSent 77050000002@c.us');
+    expect(fake.sent.slice(before).map((s) => s.text)).toEqual(['Напоминание 3', 'Напоминание 4']);
+    expect(fake.sent.map((s) => s.text)).toEqual(['Напоминание 1', 'Напоминание 2', 'Напоминание 3', 'Напоминание 4']);
+    expect(await restarted.channel.stats()).toMatchObject({ pending: 0, failed: 0, unconfirmed: 0 });
+    expect(await restarted.channel.outbox.failed()).toEqual([]);
+    await restarted.channel.stop();
+  });
+
+  it('keeps one WhatsApp never showed as unconfirmed: not sent again, listed, staff and curators told', async () => {
+    const { staff, curator } = await staffOnTelegram();
+    const { restarted, fake, telegram, before } = await crashMidSend('before');
+    await restarted.connect();
+    await restarted.settle();
+    await until(() => [staff, curator].every((chat) => (telegram.get(chat) ?? []).length > 0));
+    expect(fake.sent.slice(before).map((s) => s.text)).toEqual(['Напоминание 3', 'Напоминание 4']);
+    expect(fake.textsTo('77050000002@c.us')).toEqual([]);
+    expect(await restarted.channel.stats()).toMatchObject({ pending: 0, failed: 0, unconfirmed: 1 });
+    expect(await restarted.channel.outbox.failed()).toEqual([
+      expect.objectContaining({ chatId: '77050000002@c.us', text: 'Напоминание 2', unconfirmed: true }),
+    ]);
+    for (const chat of [staff, curator]) {
+      expect(telegram.get(chat)).toEqual([expect.stringMatching(/^WhatsApp: бот перезапустился во время отправки, и 1 сообщ\. не найдено/)]);
+    }
+    const out: string[] = [];
+    expect(await runWhatsappCommand(['failed'], { out: (s) => void out.push(s), err: (s) => void out.push(s) }, { store: tb.store })).toBe(0);
+    expect(out.join('')).toContain('+77050000002, не подтверждено');
+    expect(out.join('')).toContain('«Напоминание 2»');
+    // A later restart does not take it up again.
+    const third = new WhatsappBed(tb.store, tb.engine, { timers: new ManualTimers(new Date(start + 120_000)) });
+    await third.connect();
+    await third.settle();
+    expect(third.fake.sent).toEqual([]);
+    await restarted.channel.stop();
+    await third.channel.stop();
+  });
+
+  it('does not take an older copy of the same text, or a chat it cannot open, for confirmation', async () => {
+    // Yesterday's identical reminder is in the chat; today's never reached it.
+    const { restarted, fake } = await crashMidSend('before', () => [{ chatId: '77050000002@c.us', text: 'Напоминание 2', at: start - 86_400_000 }]);
+    await restarted.connect();
+    await restarted.settle();
+    expect(fake.textsTo('77050000002@c.us')).toEqual(['Напоминание 2']);
+    expect(await restarted.channel.outbox.failed()).toEqual([expect.objectContaining({ text: 'Напоминание 2', unconfirmed: true })]);
+    await restarted.channel.stop();
+
+    await tb.store.connection.db!.collection(OUTBOX_COLLECTION).deleteMany({});
+    const second = await crashMidSend('after');
+    second.fake.recentSentError = 'Evaluation failed: chat not found';
+    await second.restarted.connect();
+    await second.restarted.settle();
+    const [kept] = await second.restarted.channel.outbox.failed();
+    expect(kept).toMatchObject({ text: 'Напоминание 2', unconfirmed: true, error: expect.stringMatching(/could not be checked: Evaluation failed/) });
+    expect(second.fake.textsTo('77050000002@c.us')).toEqual(['Напоминание 2']);
+    await second.restarted.channel.stop();
   });
 });

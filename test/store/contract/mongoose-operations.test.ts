@@ -60,7 +60,7 @@ describe('mongoose on the store', () => {
     const cohort = await aCohort(repos);
     const rural = await aParticipant(repos, { settlementType: 'rural' });
     const urban = await aParticipant(repos, { settlementType: 'urban' });
-    for (const p of [rural, urban]) await repos.enrollments.enroll({ participantId: p.id, cohortId: cohort.id, at: new Date() });
+    for (const p of [rural, urban]) await repos.enrollments.enroll({ participantId: p.id, cohortId: cohort.id, at: new Date(), stages: [1, 2, 3] });
     const rows = await store.models.enrollment.aggregate<{ _id: string; n: number }>([
       { $match: { cohortId: store.models.cohort.castObject({ _id: cohort.id })._id } },
       { $lookup: { from: 'participants', localField: 'participantId', foreignField: '_id', as: 'p' } },

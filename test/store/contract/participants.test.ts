@@ -91,8 +91,8 @@ describe('enrollments', () => {
     const cohort = await aCohort(repos);
     const teacher = await aParticipant(repos);
     const at = new Date('2026-03-21T06:00:00Z');
-    const first = await repos.enrollments.enroll({ participantId: teacher.id, cohortId: cohort.id, at });
-    const second = await repos.enrollments.enroll({ participantId: teacher.id, cohortId: cohort.id, at: new Date() });
+    const first = await repos.enrollments.enroll({ participantId: teacher.id, cohortId: cohort.id, at, stages: [1, 2, 3] });
+    const second = await repos.enrollments.enroll({ participantId: teacher.id, cohortId: cohort.id, at: new Date(), stages: [1, 2, 3] });
     expect(first.created).toBe(true);
     expect(second.created).toBe(false);
     expect(second.enrollment.id).toBe(first.enrollment.id);
@@ -109,12 +109,25 @@ describe('enrollments', () => {
     expect((await repos.enrollments.listByParticipant(teacher.id)).map((e) => e.cohortId)).toEqual([cohort.id]);
   });
 
+  it("starts an enrollment with exactly its plan's stages, however many, and keeps a hand-set later stage", async () => {
+    const repos = store.repositories;
+    const cohort = await aCohort(repos);
+    const two = await repos.enrollments.enroll({ participantId: (await aParticipant(repos)).id, cohortId: cohort.id, at: new Date(), stages: [2, 1] });
+    expect(two.enrollment.stages).toEqual([{ stage: 1, status: 'not_started' }, { stage: 2, status: 'not_started' }]);
+    expect(two.enrollment.currentStage).toBe(1);
+    const five = await repos.enrollments.enroll({ participantId: (await aParticipant(repos)).id, cohortId: cohort.id, at: new Date(), stages: [1, 2, 3, 4, 5] });
+    expect(five.enrollment.stages.map((s) => s.stage)).toEqual([1, 2, 3, 4, 5]);
+    const at = new Date('2026-05-01T06:00:00Z');
+    const set = await repos.enrollments.addStageOverride(five.enrollment.id, { stage: 5, status: 'completed', at, by: 'curator', comment: 'итоговая защита' });
+    expect(set?.stageOverrides).toEqual([{ stage: 5, status: 'completed', at, by: 'curator', comment: 'итоговая защита' }]);
+  });
+
   it('assigns and removes a tutor', async () => {
     const repos = store.repositories;
     const cohort = await aCohort(repos);
     const teacher = await aParticipant(repos);
     const tutor = await aParticipant(repos);
-    const { enrollment } = await repos.enrollments.enroll({ participantId: teacher.id, cohortId: cohort.id, at: new Date() });
+    const { enrollment } = await repos.enrollments.enroll({ participantId: teacher.id, cohortId: cohort.id, at: new Date(), stages: [1, 2, 3] });
     expect((await repos.enrollments.assignTutor(enrollment.id, tutor.id))?.tutorId).toBe(tutor.id);
     expect((await repos.enrollments.assignTutor(enrollment.id, null))?.tutorId).toBeUndefined();
     expect((await repos.enrollments.setStatus(enrollment.id, 'withdrawn'))?.status).toBe('withdrawn');

@@ -171,7 +171,7 @@ describe('embedded store: persistence', () => {
     expect(killed).toBe(true);
     expect(child.signalCode).toBe('SIGKILL');
     // npx exits first; give the killed node process (the lock holder) a moment to disappear.
-    const lockOwner = Number(fs.readFileSync(path.join(dataDir, 'embedded-store.lock'), 'utf8'));
+    const lockOwner = Number.parseInt(fs.readFileSync(path.join(dataDir, 'embedded-store.lock'), 'utf8'), 10);
     for (let i = 0; i < 100 && isRunning(lockOwner); i++) await new Promise((r) => setTimeout(r, 50));
     expect(lastAck).toBeGreaterThanOrEqual(400);
 
@@ -185,6 +185,9 @@ describe('embedded store: persistence', () => {
       expect(seqs).toEqual(Array.from({ length: count }, (_, i) => i));
       const err = await docs.insertOne({ seq: 0 }).catch((e: unknown) => e);
       expect((err as MongoServerError).code).toBe(11000);
+      const tally = await client.db('killtest').collection<{ _id: string; last: number; seen: number[] }>('tally').findOne({ _id: 'tally' });
+      expect(tally?.last).toBeGreaterThanOrEqual(lastAck);
+      expect(tally?.seen).toEqual(Array.from({ length: (tally?.last ?? 0) + 1 }, (_, i) => i));
     });
     // Whatever the kill left behind was repaired: the next open finds a clean journal.
     const again = recordingLogger();
@@ -195,11 +198,14 @@ describe('embedded store: persistence', () => {
   it('compacts a journal full of overwrites on open and keeps the data', async () => {
     const dataDir = tempDir();
     const journal = path.join(dataDir, JOURNAL_FILE);
-    await withStore({ dataDir }, async (client) => {
+    // Compaction while running is kept out of the way (a floor far above this journal), so the
+    // journal is still full of overwrites when the next start-up opens it.
+    await withStore({ dataDir, compactFloorBytes: 1024 ** 3 }, async (client) => {
       const c = client.db('compact').collection('c');
       await c.createIndex({ key: 1 }, { unique: true });
       await c.insertMany([{ key: 'a', v: 0, blob: 'y'.repeat(2000) }, { key: 'b', v: 0 }]);
-      for (let i = 1; i <= 1500; i++) await c.updateOne({ key: 'a' }, { $set: { v: i } });
+      // A new blob each time: the whole document goes to the journal, not a small change record.
+      for (let i = 1; i <= 1500; i++) await c.updateOne({ key: 'a' }, { $set: { v: i, blob: String(i % 10).repeat(2000) } });
     });
     const before = fs.statSync(journal).size;
     expect(before).toBeGreaterThan(2 * 1024 * 1024);

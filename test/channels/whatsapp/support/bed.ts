@@ -1,12 +1,14 @@
 // The WhatsApp channel over the fake port, the real engine and a test store, with a manual clock:
 // `settle()` moves the clock through the pacing gaps until the outbox is empty, so a test reads
 // what WhatsApp received without waiting.
+import { createBroadcastService, type BroadcastService } from '../../../../src/delivery/broadcasts.js';
 import { createDispatcher, type Dispatcher } from '../../../../src/delivery/dispatcher.js';
 import type { ChannelSender } from '../../../../src/delivery/ports.js';
 import { createWhatsappChannel, DEFAULT_PACE, type PaceSettings, type WhatsappChannel } from '../../../../src/channels/whatsapp/index.js';
 import type { Engine } from '../../../../src/engine/index.js';
 import type { Store } from '../../../../src/store/index.js';
 import type { Agenda } from 'agenda';
+import { provideStaffTools } from '../../../support/staff-tools.js';
 import { silentLogger } from '../../../support/store.js';
 import { FakeWhatsapp } from './fake-port.js';
 import { ManualTimers } from './manual-timers.js';
@@ -27,6 +29,8 @@ export class WhatsappBed {
   readonly fake: FakeWhatsapp;
   readonly channel: WhatsappChannel;
   readonly dispatcher: Dispatcher;
+  /** Curators' broadcasts, through this bed's dispatcher (the engine's staff tools use it). */
+  readonly broadcasts: BroadcastService;
   readonly terminal: string[] = [];
   /** The dispatcher's senders: a test may add one for Telegram (staff alerts). */
   readonly senders: ChannelSender[] = [];
@@ -64,6 +68,8 @@ export class WhatsappBed {
       ...(options.agenda ? { agenda: options.agenda } : {}),
     });
     senders.push(this.channel.sender);
+    this.broadcasts = createBroadcastService({ repos: store.repositories, dispatcher: this.dispatcher, logger: silentLogger, now: this.timers.now });
+    provideStaffTools(engine, store, this.broadcasts);
   }
 
   /** Starts the channel and logs in. */

@@ -1,7 +1,7 @@
 // An in-memory WhatsApp Web: records what the bot sends and does, lets a test play the people on
 // the other side (messages, joins), and fails the way whatsapp-web.js does (error strings from
 // createGroup, 403 for members whose privacy settings refuse being added).
-import type { CreatedGroup, MemberResult, PortEvents, PortGroupJoin, PortMessage, SendResult, WhatsappPort } from '../../../../src/channels/whatsapp/port.js';
+import type { CreatedGroup, MemberResult, PortEvents, PortGroupJoin, PortMessage, PortSentMessage, SendResult, WhatsappPort } from '../../../../src/channels/whatsapp/port.js';
 
 export interface SentText {
   chatId: string;
@@ -41,6 +41,13 @@ export class FakeWhatsapp implements WhatsappPort {
   failAllWith: string | undefined;
   /** Set: each failing send gets its own detail (`failSends` still counts them). */
   varyFailures = false;
+  /**
+   * Set: the next send never answers, as when the process dies in the middle of it; `after` the
+   * message reached WhatsApp (it shows in the chat), `before` it did not.
+   */
+  hangNextSend: 'after' | 'before' | undefined;
+  /** Set: recentSent() fails with this, as for a chat WhatsApp Web cannot open. */
+  recentSentError: string | undefined;
   initialized = 0;
   destroyed = 0;
   private readonly listeners: Listeners = { qr: [], authenticated: [], auth_failure: [], ready: [], disconnected: [], message: [], group_join: [] };
@@ -89,8 +96,22 @@ export class FakeWhatsapp implements WhatsappPort {
       this.failSends -= 1;
       return { ok: false, permanent: false, detail: this.varyFailures ? `Protocol error: Target closed (#${this.failSends})` : 'Protocol error: Target closed' };
     }
+    const hang = this.hangNextSend;
+    this.hangNextSend = undefined;
+    if (hang === 'before') return new Promise<never>(() => {});
     this.sent.push({ chatId, text, at: this.clock() });
+    if (hang === 'after') return new Promise<never>(() => {});
     return { ok: true, id: `true_${chatId}_OUT${++this.sequence}` };
+  }
+
+  async recentSent(chatId: string, limit: number): Promise<PortSentMessage[]> {
+    this.calls.push(`recentSent ${chatId}`);
+    if (this.recentSentError !== undefined) throw new Error(this.recentSentError);
+    return this.sent
+      .map((s, n) => ({ ...s, n }))
+      .filter((s) => s.chatId === chatId)
+      .slice(-limit)
+      .map((s) => ({ id: `true_${chatId}_SENT${s.n}`, body: s.text, timestamp: Math.floor(s.at / 1000) }));
   }
 
   private add(group: FakeGroup, ids: string[]): Record<string, MemberResult> {

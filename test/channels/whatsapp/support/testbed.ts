@@ -51,6 +51,6 @@ export async function whatsappTeacher(tb: WhatsappTestbed, digits: string, fullN
   const created = await repos.participants.create({ fullName, phone: `+${digits}`, addresses: [{ channel: 'whatsapp', id: id }], locale: 'ru', region: 'Алматинская область', settlementType: 'rural' });
   if (!created.ok) throw new Error('teacher fixture');
   await repos.participants.recordConsent(created.value.id, 'test-1', tb.clock.now());
-  await repos.enrollments.enroll({ participantId: created.value.id, cohortId: tb.cohort.cohortId, at: tb.clock.now() });
+  await repos.enrollments.enroll({ participantId: created.value.id, cohortId: tb.cohort.cohortId, at: tb.clock.now(), stages: [1, 2, 3] });
   return { id, participant: created.value };
 }

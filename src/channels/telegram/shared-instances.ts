@@ -1,0 +1,67 @@
+// Telegram with several Sputnik instances on one store. Webhooks: Telegram may hand the same
+// update to any instance (and again after a time-out), so each update is claimed once, and one
+// chat's updates take a lease so two instances never handle one teacher at the same time. Long
+// polling: Telegram serves one poller per bot, so the poller holds a lease and a second instance
+// refuses to poll, saying who holds it.
+import { createHash } from 'node:crypto';
+import type { MiddlewareFn } from 'grammy';
+import { withLease, type Coordination } from '../../domain/coordination.js';
+import type { Logger } from '../../logger.js';
+import type { SputnikContext } from './bot.js';
+
+export const POLLING_LEASE = 'telegram:polling';
+const POLLING_TTL_MS = 30_000;
+
+/** A chat's lease is named by a hash: the store's lease list holds no Telegram ids. */
+export function chatLeaseName(chatKey: string): string {
+  return `chat:telegram:${createHash('sha256').update(chatKey).digest('hex').slice(0, 24)}`;
+}
+
+export function sharedInstances(deps: { coordination: Coordination; logger: Logger; active: () => boolean; chatKey: (ctx: SputnikContext) => string | undefined }): MiddlewareFn<SputnikContext> {
+  return async (ctx, next) => {
+    if (!deps.active()) return next();
+    if (!(await deps.coordination.claimUpdate('telegram', ctx.update.update_id))) {
+      deps.logger.info({ update: ctx.update.update_id }, 'update already handled by another instance; skipped');
+      return;
+    }
+    const key = deps.chatKey(ctx);
+    if (key === undefined) return next();
+    const { held } = await withLease(deps.coordination, chatLeaseName(key), () => next());
+    if (!held) deps.logger.warn({ update: ctx.update.update_id }, 'a chat lease was held too long by another instance; the update was handled anyway');
+  };
+}
+
+export class PollingHeldError extends Error {
+  constructor(
+    readonly holder: string,
+    readonly until: Date,
+  ) {
+    super(
+      `another Sputnik instance (${holder}) is polling Telegram for this bot (its lease runs to ${until.toISOString()}); ` +
+        'Telegram serves one poller per bot. To run several instances set TELEGRAM_WEBHOOK_URL (webhooks), ' +
+        'or stop the other instance; this one will try again',
+    );
+    this.name = 'PollingHeldError';
+  }
+}
+
+/** Takes the polling lease (or throws PollingHeldError) and keeps it renewed until `release`. */
+export async function holdPollingLease(coordination: Coordination, logger: Logger): Promise<{ release(): Promise<void> }> {
+  const first = await coordination.acquire(POLLING_LEASE, POLLING_TTL_MS);
+  if (!first.held) throw new PollingHeldError(first.holder, first.until);
+  const renew = setInterval(() => {
+    coordination
+      .acquire(POLLING_LEASE, POLLING_TTL_MS)
+      .then((r) => {
+        if (!r.held) logger.error({ holder: r.holder }, 'lost the Telegram polling lease to another instance');
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not renew the Telegram polling lease'));
+  }, POLLING_TTL_MS / 3);
+  renew.unref();
+  return {
+    async release() {
+      clearInterval(renew);
+      await coordination.release(POLLING_LEASE).catch(() => undefined);
+    },
+  };
+}
