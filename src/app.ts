@@ -11,7 +11,7 @@ import { createStaffTools } from './delivery/staff-tools.js';
 import type { ChannelSender } from './delivery/ports.js';
 import { createSputnikEngine, loadContent, type Engine } from './engine/index.js';
 import { collectHealth } from './http/health.js';
-import { createHttpServer } from './http/server.js';
+import { createHttpServer, type RouteHandler } from './http/server.js';
 import type { Logger } from './logger.js';
 import { createMonitoring, monitoringRoutes } from './monitoring/index.js';
 import { halfYearReportSource } from './monitoring/report-source.js';
@@ -25,6 +25,8 @@ import { scheduleConsultationEscalation } from './scheduler/consultation-escalat
 import type { JournalIo } from './store/embedded/index.js';
 import { openStore, type Store } from './store/index.js';
 import { checkQuestionnaireVersions } from './store/questionnaire-versions.js';
+import { seedDemo } from './sandbox/demo.js';
+import { SANDBOX_PATH, sandboxRoutes } from './sandbox/routes.js';
 import { VERSION } from './version.js';
 
 /** flows/ and questionnaires/ live beside src/, wherever the process was started from. */
@@ -59,6 +61,12 @@ export interface AppOverrides {
   channels?: readonly ChannelModule[];
 }
 
+/** How a browser on this machine reaches the server: "0.0.0.0" and "::" are not addresses to open. */
+function browserUrl(address: AddressInfo): string {
+  const host = ['0.0.0.0', '::', '::0'].includes(address.address) ? 'localhost' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
 export async function startApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
   const modules = overrides.channels ?? CHANNEL_MODULES;
   const startedAt = new Date();
@@ -82,6 +90,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
       privacyPolicyUrl: config.privacy.policyUrl,
       privacyPolicyVersion: config.privacy.policyVersion,
       staleClaimMs: 60_000,
+      demoChannels: modules.filter((m) => m.demo).map((m) => m.name),
       channelTitles: Object.fromEntries(modules.map((m) => [m.name, m.title ?? m.name])),
     },
   });
@@ -153,32 +162,49 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     logger: logger.child({ component: 'consultations' }),
   });
 
+  // The sandbox: a demo cohort to talk to through the web chat, seeded once (src/sandbox).
+  const demo = config.sandbox.enabled
+    ? await seedDemo(store.repositories, { now: startedAt, locale: config.defaultLocale, timeZone: config.defaultTimeZone })
+    : undefined;
+
   const channelHealth = () => channelStatus(config, Object.fromEntries(channels.map((c) => [c.name, () => c.health()])), modules);
   for (const [channel, status] of Object.entries(channelHealth())) {
     if (status.state === 'disabled') logger.info({ channel, state: status.state }, status.hint ?? channel);
   }
 
+  const routes: Record<string, RouteHandler> = {
+    'GET /healthz': async () => {
+      const report = await collectHealth({
+        version: VERSION,
+        startedAt,
+        store: () => store.health(),
+        scheduler: () => scheduler.state(),
+        queue: () => postCourse.health(),
+        channels: channelHealth,
+      });
+      return { status: report.status === 'ok' ? 200 : 503, body: report };
+    },
+    ...monitoringRoutes({ monitoring, apiToken: config.api.token, logger: logger.child({ component: 'api' }) }),
+  };
+  // The sandbox page links to the staff console whenever this build serves one.
+  if (demo) {
+    const consoleUrl = Object.keys(routes).some((key) => key.startsWith('GET /console')) ? '/console' : undefined;
+    Object.assign(routes, sandboxRoutes({ repos: store.repositories, demo, defaultLocale: config.defaultLocale, ...(consoleUrl ? { consoleUrl } : {}) }));
+  }
   const http = createHttpServer({
     logger: logger.child({ component: 'http' }),
     maxBodyBytes: config.http.maxBodyBytes,
-    routes: {
-      'GET /healthz': async () => {
-        const report = await collectHealth({
-          version: VERSION,
-          startedAt,
-          store: () => store.health(),
-          scheduler: () => scheduler.state(),
-          queue: () => postCourse.health(),
-          channels: channelHealth,
-        });
-        return { status: report.status === 'ok' ? 200 : 503, body: report };
-      },
-      ...monitoringRoutes({ monitoring, apiToken: config.api.token, logger: logger.child({ component: 'api' }) }),
-    },
+    routes,
     rawRoutes: Object.assign({}, ...channels.map((c) => c.routes?.() ?? {})) as Record<string, RawHttpHandler>,
   });
   const address = await http.listen(config.http.host, config.http.port);
-  logger.info({ host: address.address, port: address.port }, `health endpoint: http://${address.address}:${address.port}/healthz`);
+  if (demo) {
+    // One URL in the start-up output, the one a newcomer should open.
+    logger.info({ host: address.address, port: address.port }, 'health endpoint: /healthz');
+    logger.info({ demoCohort: demo.code }, `try Sputnik in your browser: ${browserUrl(address)}${SANDBOX_PATH}`);
+  } else {
+    logger.info({ host: address.address, port: address.port }, `health endpoint: http://${address.address}:${address.port}/healthz`);
+  }
 
   // Each channel connects in the background and retries on its own: none holds up the others.
   for (const channel of channels) await channel.start();

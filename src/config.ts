@@ -132,6 +132,7 @@ const envSchema = z.object({
       .regex(/^[\x21-\x7e]+$/, { message: 'expected printable ASCII without spaces' })
       .optional(),
   ),
+  SANDBOX: optionalString.pipe(booleanFromEnv.optional()),
   LINK_CHECK_ALLOW_PRIVATE: booleanFromEnv.default(false),
   LINK_CHECK_TIMEOUT_SECONDS: z.coerce
     .number({ message: 'expected a number of seconds' })
@@ -202,6 +203,11 @@ export interface Config {
   http: { host: string; port: number; maxBodyBytes: number };
   /** Bearer token of the staff HTTP API (/api/...); absent: the API answers 503 and is off. */
   api: { token: string | undefined };
+  /**
+   * The sandbox: a web chat at /sandbox with a demo cohort, to try the bot without a token. On by
+   * default only while no real channel is configured; SANDBOX=true|false decides otherwise.
+   */
+  sandbox: { enabled: boolean };
   /** Activity link checks; private targets only for tests (a teacher's link must not probe our network). */
   links: { allowPrivate: boolean; timeoutMs: number };
 }
@@ -277,7 +283,13 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, maxBodyBytes: e.HTTP_MAX_BODY_BYTES },
     api: { token: e.API_TOKEN },
     links: { allowPrivate: e.LINK_CHECK_ALLOW_PRIVATE, timeoutMs: e.LINK_CHECK_TIMEOUT_SECONDS * 1000 },
+    sandbox: { enabled: e.SANDBOX ?? !realChannelConfigured(e) },
   };
+}
+
+/** A chat network the bot really talks through: the sandbox then stays off unless asked for. */
+function realChannelConfigured(e: z.infer<typeof envSchema>): boolean {
+  return Boolean(e.TELEGRAM_BOT_TOKEN) || e.WHATSAPP_ENABLED || Boolean(e.MAX_BOT_TOKEN);
 }
 
 /**

@@ -87,6 +87,8 @@ export interface RunningChannel {
 
 export interface ChannelModule {
   readonly name: Channel;
+  /** Talks only to demo cohorts (the sandbox's web chat): see EngineSettings.demoChannels. */
+  readonly demo?: boolean;
   /** As people know it ("WhatsApp"), e.g. in "this account now works on WhatsApp too"; else `name`. */
   readonly title?: string;
   /** Undefined when the configuration enables the channel; otherwise which setting would. */

@@ -3,9 +3,10 @@
 import type { ChannelContext, ChannelModule, RunningChannel } from './channel.js';
 import { maxChannel } from './max/index.js';
 import { telegramChannel } from './telegram/index.js';
+import { webchatChannel } from './webchat/index.js';
 import { whatsappChannel } from './whatsapp/index.js';
 
-export const CHANNEL_MODULES: readonly ChannelModule[] = [telegramChannel, whatsappChannel, maxChannel];
+export const CHANNEL_MODULES: readonly ChannelModule[] = [telegramChannel, whatsappChannel, maxChannel, webchatChannel];
 
 /** Builds every channel of `modules` that the configuration enables, in order. */
 export function buildChannels(modules: readonly ChannelModule[], ctx: ChannelContext): RunningChannel[] {

@@ -11,6 +11,7 @@ import { questionnaireCommand } from './commands/questionnaire.js';
 import { whatsappCommand } from './commands/whatsapp.js';
 import { reportCommand } from './commands/report.js';
 import { sampleCommand } from './commands/sample.js';
+import { sandboxCommand } from './commands/sandbox.js';
 import { scheduleCommand } from './commands/schedule.js';
 import { stageCommand } from './commands/stage.js';
 import { statsCommand } from './commands/stats.js';
@@ -51,6 +52,7 @@ const commands: Record<string, Command> = {
   schedule: scheduleCommand,
   store: storeCommand,
   stage: stageCommand,
+  sandbox: sandboxCommand,
   config: {
     async run(args, io) {
       if (args.length === 0) return showConfig(io);

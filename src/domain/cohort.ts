@@ -36,6 +36,8 @@ export interface Cohort {
   stagePlan?: StagePlan;
   /** When scheduled messages may go out; absent: weekdays 09:00–20:00 in `timeZone`. */
   sendingWindow?: SendingWindow;
+  /** The sandbox's demo cohort: left out of monitoring, exports and reports unless asked for by name. */
+  demo?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -10,6 +10,8 @@ export interface Programme {
   hours?: number;
   /** Default post-course plan for the programme's cohorts. */
   stagePlan?: StagePlan;
+  /** The sandbox's demo programme (see Cohort.demo). */
+  demo?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -25,6 +25,8 @@ export interface ProgrammeInput {
   direction: string;
   hours?: number;
   stagePlan?: StagePlan;
+  /** Only the sandbox's seed sets it. */
+  demo?: boolean;
 }
 
 export interface ProgrammeRepository {
@@ -48,6 +50,8 @@ export interface CohortInput {
   stagePlan?: StagePlan;
   /** Like the stage plan, only ever set on purpose: an input without it keeps the cohort's. */
   sendingWindow?: SendingWindow;
+  /** Only the sandbox's seed sets it. */
+  demo?: boolean;
 }
 
 export type BindGroupError = { kind: 'bound_to_other_cohort'; cohortCode: string };

@@ -1,4 +1,5 @@
 // What a step, an action or an option source gets to work with during one inbound event.
+import type { Channel } from '../domain/channel.js';
 import type { Cohort } from '../domain/cohort.js';
 import type { Locale } from '../domain/locale.js';
 import type { SupportModelCatalog } from '../support-models/load.js';
@@ -23,6 +24,11 @@ export interface EngineSettings {
   privacyPolicyVersion: string;
   /** How long an unfinished inbound message blocks its redelivery (the process died mid-way). */
   staleClaimMs: number;
+  /**
+   * Channels that only talk to demo cohorts (the sandbox's web chat): their people can join only a
+   * demo cohort, and nobody else can join one, so demo and real data never mix.
+   */
+  demoChannels?: readonly Channel[];
   /** How a channel is called to people ("WhatsApp" for "whatsapp"); the name itself otherwise. */
   channelTitles?: Readonly<Record<string, string>>;
 }

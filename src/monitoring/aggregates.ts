@@ -11,6 +11,7 @@ import type { Models } from '../store/models/index.js';
 import {
   answerStatsPipeline,
   activityKindsPipeline,
+  cohortMatch,
   activityTeachersPipeline,
   consultationPipeline,
   distributionPipeline,
@@ -221,7 +222,7 @@ export async function questionnairesInScope(models: Models, scope: Scope): Promi
   if (scope.questionnaireId) return [scope.questionnaireId];
   const ids = await models.response.collection.distinct('questionnaireId', {
     status: 'completed',
-    ...(scope.cohortIds ? { cohortId: { $in: scope.cohortIds.map((id) => new Types.ObjectId(id)) } } : {}),
+    ...cohortMatch(scope),
     ...(scope.questionnaireVersion !== undefined ? { questionnaireVersion: scope.questionnaireVersion } : {}),
   });
   return (ids as string[]).sort();

@@ -11,6 +11,7 @@ import { displayAnswer, localized, type Question, type QuestionnaireCatalog } fr
 import type { Models, ResponseDoc } from '../store/models/index.js';
 import { maySeePersonalData, type Access } from './access.js';
 import { computeAggregates } from './aggregates.js';
+import { cohortMatch } from './pipelines.js';
 import { questionnaireTitle, questionsOf } from './questions.js';
 import { cleanCell, cleanCellText, safeCell, safeCellText, stripInvisible, type CellValue } from './sanitize.js';
 import type { Scope } from './scope.js';
@@ -107,13 +108,20 @@ const PROGRESS_EVERY = 500;
 function responseFilter(scope: ExportOptions['scope'], includeIncomplete: boolean, questionnaireId?: string): Record<string, unknown> {
   const period = scope.from || scope.to ? { ...(scope.from ? { $gte: scope.from } : {}), ...(scope.to ? { $lt: scope.to } : {}) } : undefined;
   return {
-    ...(scope.cohortIds ? { cohortId: { $in: scope.cohortIds.map(oid) } } : {}),
+    ...cohortMatch(scope),
     ...(questionnaireId ?? scope.questionnaireId ? { questionnaireId: questionnaireId ?? scope.questionnaireId } : {}),
     ...(scope.questionnaireVersion !== undefined ? { questionnaireVersion: scope.questionnaireVersion } : {}),
     ...(includeIncomplete
       ? period ? { startedAt: period } : {}
       : { status: 'completed', ...(period ? { completedAt: period } : {}) }),
   };
+}
+
+async function demoParticipantIds(models: Models, cohortIds: Types.ObjectId[]): Promise<Types.ObjectId[]> {
+  const enrolled = await models.enrollment.collection.distinct('participantId', { cohortId: { $in: cohortIds } });
+  const staff = await models.cohort.collection.find({ _id: { $in: cohortIds } }, { projection: { curatorIds: 1, tutorIds: 1 } }).toArray();
+  const people = (c: Record<string, unknown>, key: string) => (c[key] as Types.ObjectId[] | undefined) ?? [];
+  return [...(enrolled as Types.ObjectId[]), ...staff.flatMap((c) => [...people(c, 'curatorIds'), ...people(c, 'tutorIds')])];
 }
 
 async function loadContext(models: Models, scope: ExportOptions['scope']): Promise<Context> {
@@ -132,8 +140,11 @@ async function loadContext(models: Models, scope: ExportOptions['scope']): Promi
   const enrolled = scope.cohortIds
     ? await models.enrollment.collection.distinct('participantId', { cohortId: { $in: scope.cohortIds.map(oid) } })
     : undefined;
+  // Left out of an unfiltered roster: the demo cohorts' teachers, curators and tutors.
+  const demoPeople = !enrolled && scope.excludeCohortIds?.length ? await demoParticipantIds(models, scope.excludeCohortIds.map(oid)) : [];
   const participants = new Map<string, ParticipantRow>();
-  const cursor = models.participant.collection.find(enrolled ? { _id: { $in: enrolled } } : { isStaff: { $ne: true } }, {
+  const everyone = { isStaff: { $ne: true }, ...(demoPeople.length ? { _id: { $nin: demoPeople } } : {}) };
+  const cursor = models.participant.collection.find(enrolled ? { _id: { $in: enrolled } } : everyone, {
     projection: {
       fullName: 1, phone: 1, addresses: 1, organisation: 1, position: 1,
       region: 1, district: 1, settlementType: 1, subject: 1, anonymisedAt: 1, consent: 1,

@@ -93,6 +93,15 @@ export async function findIds(
   return ok(ids);
 }
 
+/**
+ * The sandbox's demo cohorts (Cohort.demo): an unfiltered aggregate, export or sample leaves them
+ * out; asking for one by code or id still shows it. Undefined when there are none.
+ */
+export async function demoCohortIds(models: Pick<Models, 'cohort'>): Promise<string[] | undefined> {
+  const docs = await models.cohort.collection.find({ demo: true }, { projection: { _id: 1 } }).toArray();
+  return docs.length > 0 ? docs.map((d) => String(d._id)) : undefined;
+}
+
 /** The scope a caller gets: what they asked for, within what their access allows. */
 export async function resolveScope(models: Models, access: Access, input: FilterInput): Promise<Result<Scope, FilterError>> {
   let requested: string[] | undefined;
@@ -109,8 +118,10 @@ export async function resolveScope(models: Models, access: Access, input: Filter
     requested = requested ? requested.filter((id) => ofProgrammes.includes(id)) : ofProgrammes;
   }
   const cohortIds = allowedCohorts(access, requested);
+  const excludeCohortIds = cohortIds ? undefined : await demoCohortIds(models);
   return ok({
     ...(cohortIds ? { cohortIds } : {}),
+    ...(excludeCohortIds ? { excludeCohortIds } : {}),
     ...(input.from ? { from: new Date(`${input.from}T00:00:00Z`) } : {}),
     // "to 2026-05-31" includes that whole day.
     ...(input.to ? { to: new Date(Date.parse(`${input.to}T00:00:00Z`) + 86_400_000) } : {}),

@@ -17,8 +17,10 @@ function range(from: Date | undefined, to: Date | undefined): Record<string, Dat
   return { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) };
 }
 
-function cohortMatch(scope: Scope): Record<string, unknown> {
-  return scope.cohortIds ? { cohortId: { $in: scope.cohortIds.map(oid) } } : {};
+/** The cohorts in scope, as a $match on `cohortId`: those asked for, or all but the excluded (demo) ones. */
+export function cohortMatch(scope: Pick<Scope, 'cohortIds' | 'excludeCohortIds'>): Record<string, unknown> {
+  if (scope.cohortIds) return { cohortId: { $in: scope.cohortIds.map(oid) } };
+  return scope.excludeCohortIds?.length ? { cohortId: { $nin: scope.excludeCohortIds.map(oid) } } : {};
 }
 
 export interface DimensionStages {

@@ -12,6 +12,11 @@ export function isDimension(value: string): value is Dimension {
 export interface Scope {
   /** Cohort ids (hex) the caller may see and asked for; undefined means every cohort (staff, unfiltered). */
   cohortIds?: readonly string[];
+  /**
+   * Cohorts left out when `cohortIds` is absent: the sandbox's demo cohorts, which count only when
+   * someone asks for them by name.
+   */
+  excludeCohortIds?: readonly string[];
   /** Inclusive. */
   from?: Date;
   /** Exclusive. */

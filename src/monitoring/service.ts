@@ -10,6 +10,7 @@ import { t } from '../i18n/index.js';
 import type { QuestionnaireCatalog } from '../questionnaires/index.js';
 import type { Models } from '../store/models/index.js';
 import { resolveAccess, allowedCohorts, STAFF_ACCESS, type Access, type AccessError } from './access.js';
+import { demoCohortIds } from './filters.js';
 import { computeAggregates, type Aggregates } from './aggregates.js';
 import type { Chart } from './charts.js';
 import { createExport, type ExportError, type ExportFile, type ExportFormat, type ExportOptions } from './export.js';
@@ -100,12 +101,14 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
   const aggregateDeps = { models, catalog: deps.catalog };
   const now = deps.now ?? (() => new Date());
 
-  async function requesterScope(participantId: string, cohortId?: string): Promise<Result<{ access: Access; cohortIds: readonly string[] | undefined }, RequesterError>> {
+  async function requesterScope(participantId: string, cohortId?: string): Promise<Result<{ access: Access; cohortIds: readonly string[] | undefined; cohorts: Pick<Scope, 'cohortIds' | 'excludeCohortIds'> }, RequesterError>> {
     const access = await resolveAccess(repositories, participantId);
     if (!access.ok) return access;
     const cohortIds = allowedCohorts(access.value, cohortId ? [cohortId] : undefined);
     if (cohortIds && cohortIds.length === 0) return err({ kind: 'not_in_scope' });
-    return ok({ access: access.value, cohortIds });
+    // Staff asking for everything: everything real, without the sandbox's demo cohorts.
+    const excludeCohortIds = cohortIds ? undefined : await demoCohortIds(models);
+    return ok({ access: access.value, cohortIds, cohorts: { ...(cohortIds ? { cohortIds } : {}), ...(excludeCohortIds ? { excludeCohortIds } : {}) } });
   }
 
   return {
@@ -119,7 +122,7 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
         {
           format: request.format,
           access: scope.value.access,
-          scope: { ...(scope.value.cohortIds ? { cohortIds: scope.value.cohortIds } : {}), ...(request.questionnaireId ? { questionnaireId: request.questionnaireId } : {}) },
+          scope: { ...scope.value.cohorts, ...(request.questionnaireId ? { questionnaireId: request.questionnaireId } : {}) },
           anonymised: request.anonymised ?? false,
           ...(request.separator ? { separator: request.separator } : {}),
           locale: request.locale ?? 'ru',
@@ -131,7 +134,7 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
       const locale = request.locale ?? 'ru';
       const scope = await requesterScope(request.participantId, request.cohortId);
       if (!scope.ok) return scope;
-      const a = await computeAggregates(aggregateDeps, scope.value.cohortIds ? { cohortIds: scope.value.cohortIds } : {}, locale);
+      const a = await computeAggregates(aggregateDeps, scope.value.cohorts, locale);
       let label = t(locale, 'monitoring.stats_scope_all');
       if (scope.value.cohortIds) {
         const cohorts = await Promise.all(scope.value.cohortIds.map((id) => repositories.cohorts.findById(id)));
@@ -143,7 +146,7 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
     async statsCharts(request) {
       const scope = await requesterScope(request.participantId, request.cohortId);
       if (!scope.ok) return scope;
-      const a = await computeAggregates(aggregateDeps, { ...(scope.value.cohortIds ? { cohortIds: scope.value.cohortIds } : {}), ...(request.questionnaireId ? { questionnaireId: request.questionnaireId } : {}) }, 'ru');
+      const a = await computeAggregates(aggregateDeps, { ...scope.value.cohorts, ...(request.questionnaireId ? { questionnaireId: request.questionnaireId } : {}) }, 'ru');
       return ok(aggregateCharts(a));
     },
 
@@ -190,7 +193,9 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
     },
 
     async drawSample(request) {
-      const units = await loadSamplingUnits(models, request.cohortIds ? { cohortIds: request.cohortIds } : {});
+      const excludeCohortIds = request.cohortIds ? undefined : await demoCohortIds(models);
+      const cohorts = request.cohortIds ? { cohortIds: request.cohortIds } : excludeCohortIds ? { excludeCohortIds } : {};
+      const units = await loadSamplingUnits(models, cohorts);
       return drawStratifiedSample(units, request.size, request.seed);
     },
     async sampleMembers(sample, locale = 'ru') {

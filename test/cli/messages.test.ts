@@ -39,11 +39,11 @@ function englishWords(text: string): string[] {
   const stripped = text
     .replace(/npm run cli -- [^\n]*/g, '')
     .replace(/--?[a-z][\w-]*/g, '')
-    .replace(/\b(yaml|json|csv|xlsx|md|png|ru|kk|en|id|cohort|programme|direction|region|district|settlementType|organisation|import|show|check|repair|set|create-group|create|sample|stdout|Telegram|WhatsApp|MONGODB_URI|EMBEDDED_STORE_PERSIST|DATA_DIR|QR)\b/gi, '')
+    .replace(/\b(yaml|json|csv|xlsx|md|png|ru|kk|en|id|cohort|programme|direction|region|district|settlementType|organisation|import|show|check|repair|set|delete|create-group|create|sample|stdout|Telegram|WhatsApp|MONGODB_URI|EMBEDDED_STORE_PERSIST|DATA_DIR|QR)\b/gi, '')
     .replace(/\S+\.(yaml|csv|json|ts)\b/g, '')
     .replace(/\S*\/\S*/g, '')
     // Command names and the option values staff type.
-    .replace(/\b(participants|questionnaire|whatsapp|export|stats|report|schedule|store|stage|config|help|completed|failed|responses|activities)\b/g, '')
+    .replace(/\b(participants|questionnaire|whatsapp|export|stats|report|schedule|store|stage|sandbox|config|help|completed|failed|responses|activities)\b/g, '')
     .replace(/\b(UTF|Windows|Excel|LibreOffice|Google)\b/g, '');
   return stripped.match(/\b[A-Za-z]{3,}\b/g) ?? [];
 }

@@ -120,4 +120,14 @@ describe('config', () => {
     expect(redactUri('mongodb+srv://admin:s3cret@cluster0.example.net/db')).toBe('mongodb+srv://***@cluster0.example.net/db');
     expect(redactUri('mongodb://127.0.0.1:27017')).toBe('mongodb://127.0.0.1:27017');
   });
+  it('turns the sandbox on while no real channel is configured, and SANDBOX decides otherwise', () => {
+    const token = '123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0';
+    expect(loadConfig({}).sandbox).toEqual({ enabled: true });
+    expect(loadConfig({ SANDBOX: '' }).sandbox).toEqual({ enabled: true });
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token }).sandbox).toEqual({ enabled: false });
+    expect(loadConfig({ WHATSAPP_ENABLED: 'true' }).sandbox).toEqual({ enabled: false });
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token, SANDBOX: 'true' }).sandbox).toEqual({ enabled: true });
+    expect(loadConfig({ SANDBOX: 'false' }).sandbox).toEqual({ enabled: false });
+    expect(() => loadConfig({ SANDBOX: 'maybe' })).toThrow('SANDBOX: expected true or false');
+  });
 });

@@ -13,6 +13,9 @@ export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> =
       run.data.code = code;
       const cohort = await turn.services.repos.cohorts.findByCode(code);
       if (!cohort) return 'not_found';
+      // The sandbox's demo cohort and the real ones do not know each other's codes.
+      const demoChannel = (turn.services.settings.demoChannels ?? []).includes(turn.event.channel);
+      if (Boolean(cohort.demo) !== demoChannel) return 'not_found';
       useCohort(run, cohort);
       if (cohort.status !== 'active') return 'finished';
       // Until the person picks a language, the cohort's is the best guess.

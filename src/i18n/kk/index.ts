@@ -8,8 +8,9 @@ import { keywords, flow, onboarding, menu, questionnaire, activity, review, prog
 import { monitoring } from './monitoring.js';
 import { scheduler } from './scheduler.js';
 import { validation } from './validation.js';
+import { sandbox } from './sandbox.js';
 import { whatsapp } from './whatsapp.js';
 import { links } from './links.js';
 import { report } from './report.js';
 
-export const kk: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, plan, plans, events, monitoring, scheduler, whatsapp, links, cli, cli_help, cli_text, report };
+export const kk: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, plan, plans, events, monitoring, scheduler, whatsapp, links, cli, cli_help, cli_text, report, sandbox };

@@ -40,6 +40,7 @@ export interface CohortDoc {
   groups: CohortGroupDoc[];
   stagePlan?: StagePlanDoc | null;
   sendingWindow?: SendingWindowDoc | null;
+  demo?: boolean | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -71,6 +72,7 @@ const cohortSchema = new Schema<CohortDoc>(
     groups: [groupSchema],
     stagePlan: { type: stagePlanSchema, required: false },
     sendingWindow: { type: sendingWindowSchema, required: false },
+    demo: { type: Boolean, required: false },
   },
   schemaOptions(COLLECTION_NAMES.cohorts),
 );
@@ -109,6 +111,7 @@ export function toCohort(doc: CohortDoc): Cohort {
     })),
     stagePlan: doc.stagePlan ? toStagePlan(doc.stagePlan) : undefined,
     sendingWindow: doc.sendingWindow ? toSendingWindow(doc.sendingWindow) : undefined,
+    ...(doc.demo ? { demo: true } : {}),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

@@ -11,6 +11,7 @@ export interface ProgrammeDoc {
   direction: string;
   hours?: number | null;
   stagePlan?: StagePlanDoc | null;
+  demo?: boolean | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -22,6 +23,7 @@ const programmeSchema = new Schema<ProgrammeDoc>(
     direction: text(200, true),
     hours: { type: Number, min: 1, max: 10_000 },
     stagePlan: { type: stagePlanSchema, required: false },
+    demo: { type: Boolean, required: false },
   },
   schemaOptions(COLLECTION_NAMES.programmes),
 );
@@ -40,6 +42,7 @@ export function toProgramme(doc: ProgrammeDoc): Programme {
     direction: doc.direction,
     hours: orUndefined(doc.hours),
     stagePlan: doc.stagePlan ? toStagePlan(doc.stagePlan) : undefined,
+    ...(doc.demo ? { demo: true } : {}),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

@@ -36,6 +36,7 @@ export function createCohortRepository(model: Model<CohortDoc>): CohortRepositor
               // A plan is only ever set on purpose: an import that does not mention it keeps it.
               ...(input.stagePlan ? { stagePlan: input.stagePlan } : {}),
               ...(input.sendingWindow ? { sendingWindow: input.sendingWindow } : {}),
+              demo: input.demo ? true : undefined,
             }),
             $setOnInsert: { code, status: 'active', groups: [] },
           },

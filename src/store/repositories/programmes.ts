@@ -18,6 +18,7 @@ export function createProgrammeRepository(model: Model<ProgrammeDoc>): Programme
               hours: input.hours,
               // A plan is only ever set on purpose: an import that does not mention it keeps it.
               ...(input.stagePlan ? { stagePlan: input.stagePlan } : {}),
+              demo: input.demo ? true : undefined,
             }),
             $setOnInsert: { code },
           },

@@ -14,6 +14,7 @@ import { fakeDriver } from '../fake/driver.js';
 import type { ChannelDriver } from './driver.js';
 import { maxDriver } from './max-driver.js';
 import { telegramDriver } from './telegram-driver.js';
+import { webchatDriver } from './webchat-driver.js';
 import { plain, whatsappDriver } from './whatsapp-driver.js';
 
 const TITLE = 'Функциональная грамотность, весна 2026';
@@ -24,6 +25,7 @@ type OpenDriver = (store: Store, clock: Clock) => Promise<ChannelDriver>;
 const drivers: Record<string, OpenDriver> = {
   telegram: async (store, clock) => telegramDriver(store, makeEngine(store, clock)),
   whatsapp: async (store, clock) => whatsappDriver(store, makeEngine(store, clock)),
+  webchat: async (store, clock) => webchatDriver(store, makeEngine(store, clock)),
   max: async (store, clock) => maxDriver(store, makeEngine(store, clock)),
   fake: async (store, clock) => fakeDriver(store, makeEngine(store, clock)),
 };

@@ -1,0 +1,183 @@
+// The sandbox in a real browser (Debian's chromium driven by playwright-core): a newcomer opens the
+// page on a phone-sized screen, joins the demo cohort as a teacher, answers the questionnaire,
+// submits an activity; then, as the curator, accepts it, and the teacher reads the notice.
+// Screenshots go to a temporary directory outside the repository (printed at the end).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { DEMO_COHORT_CODE } from '../../src/sandbox/demo.js';
+import { silentLogger } from '../support/store.js';
+
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 180_000 });
+
+const SHOTS = mkdtempSync(join(tmpdir(), 'sputnik-sandbox-shots-'));
+
+let app: App;
+let browser: BrowserContext;
+let base: string;
+
+beforeAll(async () => {
+  app = await startApp(loadConfig({ HTTP_PORT: '0', EMBEDDED_STORE_PERSIST: 'false', SANDBOX: 'true' }), silentLogger);
+  base = `http://127.0.0.1:${app.http.port}`;
+  // A fresh profile each run (playwright passes it as --user-data-dir).
+  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'sputnik-chromium-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 1,
+    locale: 'ru-RU',
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  process.stdout.write(`sandbox screenshots: ${SHOTS}\n`);
+});
+
+const botCount = (page: Page) => page.locator('.msg.bot').count();
+
+/** Does something in the chat and waits until the bot has answered (a new bot bubble). */
+async function act(page: Page, work: () => Promise<void>): Promise<void> {
+  const before = await botCount(page);
+  await work();
+  await expect.poll(() => botCount(page), { timeout: 60_000 }).toBeGreaterThan(before);
+  // The bot may write several messages in a row; let them all arrive.
+  await page.waitForTimeout(300);
+}
+
+const lastBot = (page: Page) => page.locator('.msg.bot').last();
+const type = (page: Page, text: string) => act(page, async () => {
+  await page.fill('#message', text);
+  await page.click('#composer button[type=submit]');
+});
+async function press(page: Page, label: string | RegExp): Promise<void> {
+  try {
+    await act(page, () => page.locator('.msg.bot .options button:enabled', { hasText: label }).last().click({ timeout: 20_000 }));
+  } catch (error) {
+    const seen = (await page.locator('.msg').allTextContents()).slice(-4).join('\n---\n');
+    throw new Error(`could not press ${String(label)}; the chat ends with:\n${seen}`, { cause: error });
+  }
+}
+
+/** Answers whatever the questionnaire asks, first option or a plausible text, until the menu is back. */
+async function answerQuestionnaire(page: Page): Promise<void> {
+  for (let step = 0; step < 40; step++) {
+    const last = lastBot(page);
+    const text = (await last.textContent()) ?? '';
+    // Answered and sent: the questionnaire's closing words, then the menu again.
+    if (step > 0 && text.startsWith('Что хотите сделать?')) return;
+    const options = last.locator('.options button:enabled');
+    if ((await options.count()) > 0) {
+      const done = last.locator('.options button.done');
+      if ((await done.count()) > 0) {
+        await options.first().click();
+        await act(page, () => done.click());
+      } else {
+        await act(page, () => options.first().click());
+      }
+      continue;
+    }
+    const hint = (await last.locator('.hint').textContent().catch(() => '')) ?? '';
+    await type(page, /дд\.мм/.test(hint) ? '15.04.2026' : /https/.test(hint) ? 'https://school.example/demo' : 'Нужна помощь с проектами');
+  }
+  const seen = (await page.locator('.msg').allTextContents()).slice(-6).join('\n---\n');
+  throw new Error(`the questionnaire did not end within 40 answers; the chat ends with:\n${seen}`);
+}
+
+describe('the sandbox in a browser', () => {
+  it('takes a newcomer through onboarding, a questionnaire and an activity, and the curator accepts it', async () => {
+    const page = await browser.newPage();
+    const failures: string[] = [];
+    page.on('pageerror', (e) => failures.push(e.message));
+    // Nothing from another host (fonts, CDNs): the machine may be offline.
+    page.on('request', (r) => {
+      if (!r.url().startsWith(base)) failures.push(`outside request: ${r.url()}`);
+    });
+    await page.goto(`${base}/sandbox`);
+    await expect.poll(() => page.locator('.msg.bot .options button', { hasText: 'Русский' }).count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    await page.screenshot({ path: join(SHOTS, '1-start.png'), fullPage: false });
+
+    // Onboarding into the demo cohort.
+    await press(page, 'Русский');
+    await press(page, /^Да$/);
+    await type(page, 'Иванова Мария Петровна');
+    await type(page, 'МОУ СОШ № 3');
+    await type(page, 'Ярославская область');
+    await type(page, 'Тутаевский район');
+    await press(page, 'В городе');
+    await type(page, 'учитель');
+    await type(page, 'математика');
+    await expect.poll(() => lastBot(page).textContent()).toContain('Что хотите сделать?');
+    await page.screenshot({ path: join(SHOTS, '2-onboarded.png') });
+
+    // The demo cohort's questionnaire, from the menu.
+    await press(page, /Анкеты/);
+    await answerQuestionnaire(page);
+    await page.screenshot({ path: join(SHOTS, '3-questionnaire.png') });
+
+    // An activity.
+    await expect.poll(() => lastBot(page).textContent()).toContain('Что хотите сделать?');
+    await press(page, 'Сообщить о мероприятии');
+    await press(page, 'Вебинар');
+    await press(page, /Муниципальный|Районный|район/i);
+    // Held today: after the demo course ended (yesterday), not in the future.
+    const today = new Date().toLocaleDateString('ru-RU', { timeZone: 'Europe/Moscow', day: '2-digit', month: '2-digit', year: 'numeric' });
+    await type(page, today);
+    await type(page, 'Читательская грамотность на уроках математики');
+    await type(page, 'https://school3.example/webinar');
+    await press(page, /^Нет$/);
+    await type(page, 'пропустить');
+    await page.screenshot({ path: join(SHOTS, '4-activity-confirm.png') });
+    await press(page, /^Да$/);
+    await expect.poll(() => page.locator('.msg.bot').allTextContents()).toContainEqual(expect.stringContaining('куратор'));
+
+    const repos = app.store.repositories;
+    const cohort = await repos.cohorts.findByCode(DEMO_COHORT_CODE);
+    expect(cohort?.demo).toBe(true);
+    const [activity] = await repos.activities.listByCohort(cohort!.id);
+    expect(activity).toMatchObject({ type: 'webinar', title: 'Читательская грамотность на уроках математики', links: [{ url: 'https://school3.example/webinar' }], status: 'submitted' });
+    const teacher = await repos.participants.findById(activity!.participantId);
+    expect(teacher).toMatchObject({ fullName: 'Иванова Мария Петровна', settlementType: 'urban' });
+    const responses = await repos.responses.listByCohort(cohort!.id);
+    expect(responses.filter((r) => r.participantId === teacher!.id && r.questionnaireId === 'difficulties' && r.status === 'completed')).toHaveLength(1);
+
+    // The curator's side: review and accept.
+    await page.click('[data-role=curator]');
+    await expect.poll(() => lastBot(page).textContent(), { timeout: 60_000 }).toContain('Что хотите сделать?');
+    await page.waitForTimeout(300);
+    await press(page, /Мероприятия на проверку/);
+    await page.screenshot({ path: join(SHOTS, '5-curator-review.png') });
+    await press(page, /Принять/);
+    expect((await repos.activities.listByCohort(cohort!.id))[0]?.status).toBe('accepted');
+
+    // Back to the teacher: the notice is there.
+    await page.click('[data-role=teacher]');
+    await expect.poll(() => page.locator('.msg.bot').allTextContents(), { timeout: 60_000 }).toContainEqual(expect.stringContaining('Куратор принял ваше мероприятие'));
+    await page.screenshot({ path: join(SHOTS, '6-teacher-notice.png') });
+    await page.screenshot({ path: join(SHOTS, '7-full-page.png'), fullPage: true });
+    expect(failures).toEqual([]);
+    await page.close();
+  });
+
+  it('renders what a person typed as text, never as markup', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/sandbox?lang=en`);
+    // A newcomer of its own: the first test's chats stay in the profile's storage.
+    // A function, not a string: the page's CSP forbids eval. No DOM types in this project's compiler settings.
+    await page.evaluate(() => (globalThis as unknown as { localStorage: { clear(): void } }).localStorage.clear());
+    await page.reload();
+    await expect.poll(() => page.locator('.msg.bot').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    expect(await page.locator('h1').textContent()).toBe('Sputnik — sandbox');
+    await type(page, '<img src=x onerror="document.title=\'pwned\'"><b>bold</b>');
+    expect(await page.title()).not.toBe('pwned');
+    expect(await page.locator('.msg img, .msg b').count()).toBe(0);
+    expect(await page.locator('.msg.me').last().textContent()).toContain('<b>bold</b>');
+    await page.close();
+  });
+});
