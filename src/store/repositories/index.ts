@@ -4,6 +4,7 @@ import { createActivityRepository } from './activities.js';
 import { createAuditRepository } from './audit.js';
 import { createBroadcastRepository } from './broadcasts.js';
 import { createCohortRepository } from './cohorts.js';
+import { createConsoleRepository } from './console.js';
 import { createConsultationRepository } from './consultations.js';
 import { createEnrollmentRepository } from './enrollments.js';
 import { createParticipantRepository } from './participants.js';
@@ -23,5 +24,6 @@ export function createRepositories(models: Models): Repositories {
     broadcasts: createBroadcastRepository(models.broadcast),
     audit: createAuditRepository(models.auditEvent),
     scheduledSends: createScheduledSendRepository(models.scheduledSend),
+    console: createConsoleRepository(models),
   };
 }

@@ -1,0 +1,70 @@
+// Small helpers for the console's requests and replies: form bodies with a size limit, HTML pages,
+// redirects, and the security headers every console page carries.
+import type { IncomingMessage } from 'node:http';
+import type { RouteReply } from '../server.js';
+import type { Html } from './html.js';
+
+/** Forms are short; a larger body is refused without reading the rest. */
+export const FORM_LIMIT_BYTES = 64 * 1024;
+
+export class BodyTooLarge extends Error {
+  constructor() {
+    super('form body too large');
+  }
+}
+
+export async function readForm(req: IncomingMessage, limit = FORM_LIMIT_BYTES): Promise<URLSearchParams> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new BodyTooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > limit) {
+      req.destroy();
+      throw new BodyTooLarge();
+    }
+    chunks.push(buf);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+export function queryOf(req: IncomingMessage): URLSearchParams {
+  return new URL(req.url ?? '/', 'http://localhost').searchParams;
+}
+
+// Scripts only from the console itself; inline styles are allowed (one stylesheet in the layout),
+// no frames, no form posts elsewhere.
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+export function page(body: Html, status = 200, headers: Record<string, string> = {}): RouteReply {
+  return {
+    status,
+    raw: Buffer.from(body.value, 'utf8'),
+    headers: { ...SECURITY_HEADERS, ...headers, 'content-type': 'text/html; charset=utf-8' },
+  };
+}
+
+export function redirect(location: string, headers: Record<string, string> = {}): RouteReply {
+  return { status: 303, raw: Buffer.alloc(0), headers: { ...headers, location, 'content-type': 'text/plain' } };
+}
+
+export function file(body: Buffer, contentType: string, filename: string): RouteReply {
+  return {
+    status: 200,
+    raw: body,
+    headers: {
+      ...SECURITY_HEADERS,
+      'content-type': contentType,
+      'content-disposition': `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+    },
+  };
+}
