@@ -1,6 +1,7 @@
 import { ContentError, startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { DataDirInUseError, JournalDamagedError } from './store/embedded/index.js';
 
 async function main(): Promise<void> {
   let config;
@@ -19,8 +20,8 @@ async function main(): Promise<void> {
   try {
     app = await startApp(config, logger);
   } catch (error) {
-    if (error instanceof ContentError) {
-      // Each problem names the file, the question or step, and what is wrong: say them plainly.
+    if (error instanceof ContentError || error instanceof DataDirInUseError || error instanceof JournalDamagedError) {
+      // Each names the file (and the question, step, process or byte) and what to do: say it plainly.
       process.stderr.write(`sputnik: ${error.message}\n`);
     } else {
       logger.fatal({ err: error }, 'start-up failed');

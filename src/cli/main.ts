@@ -9,6 +9,7 @@ import { reportCommand } from './commands/report.js';
 import { sampleCommand } from './commands/sample.js';
 import { scheduleCommand } from './commands/schedule.js';
 import { statsCommand } from './commands/stats.js';
+import { storeCommand } from './commands/store.js';
 
 interface Command {
   summary: string;
@@ -25,6 +26,7 @@ const commands: Record<string, Command> = {
   sample: sampleCommand,
   report: reportCommand,
   schedule: scheduleCommand,
+  store: storeCommand,
   config: {
     summary: 'show the effective configuration (secrets hidden) or the first error in it',
     async run() {

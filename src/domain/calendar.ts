@@ -1,6 +1,7 @@
 // Calendar arithmetic on local dates ("yyyy-mm-dd" in a cohort's time zone). Months are calendar
 // months: +1m from 31 January is the last day of February, never 3 March.
 import { OFFSET_PATTERN, type Offset } from './stage.js';
+import { toWall, zoneFormatter } from './time-zone.js';
 
 export type LocalDate = string;
 
@@ -9,7 +10,7 @@ const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Whether the runtime knows this IANA zone (Europe/Moscow, Asia/Almaty...). */
 export function isIanaTimeZone(value: string): boolean {
   try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
+    zoneFormatter(value);
     return true;
   } catch {
     return false;
@@ -18,8 +19,8 @@ export function isIanaTimeZone(value: string): boolean {
 
 /** The date at `at` on the wall calendar of `timeZone`. */
 export function localDate(at: Date, timeZone: string): LocalDate {
-  // en-CA formats as yyyy-mm-dd.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  const wall = new Date(toWall(at.getTime(), timeZone));
+  return format(wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate());
 }
 
 function parts(date: LocalDate): [number, number, number] {

@@ -15,6 +15,7 @@ import {
   type SendingWindow,
 } from './sending-window.js';
 import { DEFAULT_QUESTIONNAIRE_WINDOW, postCourseYear } from './stage-plan.js';
+import { stageRulesSchema } from './stage-rules.js';
 import {
   REQUIRED_ACTIVITIES_PER_YEAR,
   STAGE_NUMBERS,
@@ -175,17 +176,40 @@ type Placement =
   /** Its time has passed (or it would fall after `until`): it will not go. */
   | { state: 'expired' };
 
-export function planCohort(input: PlannerInput): PlannedSend[] {
+/** How many teachers a cooperative plan handles between two pauses (a few milliseconds of work). */
+const TEACHERS_PER_STEP = 250;
+
+/**
+ * The planner proper: hands each pending send to `accept`, in no particular order, and yields
+ * between steps of a few hundred teachers so that a caller can give the event loop a turn.
+ */
+function* planSteps(input: PlannerInput, accept: (send: PlannedSend) => void): Generator<void, void, undefined> {
   const { cohort, plan, log, now } = input;
-  if (cohort.status !== 'active') return [];
+  if (cohort.status !== 'active') return;
   const settings = { ...DEFAULT_SCHEDULE_SETTINGS, ...input.settings };
   const tz = cohort.timeZone;
   const window: SendingWindow = cohort.sendingWindow ?? DEFAULT_SENDING_WINDOW;
-  const floor = nextWindowStart(now, tz, window);
+  // The zone arithmetic is memoised for this one plan: thousands of teachers share a few instants
+  // (the same course end, the same invitation morning), so each is worked out once per cohort.
+  const memo = <K, V>(compute: (key: K) => V): ((key: K) => V) => {
+    const cache = new Map<K, V>();
+    return (key) => {
+      let value = cache.get(key);
+      if (value === undefined) {
+        value = compute(key);
+        cache.set(key, value);
+      }
+      return value;
+    };
+  };
+  const windowedMs = memo((ms: number) => nextWindowStart(new Date(ms), tz, window));
+  const windowed = (instant: Date) => windowedMs(instant.getTime());
+  const dayStart = memo((date: LocalDate) => startOfLocalDay(date, tz));
+  const localDayOfMs = memo((ms: number) => localDate(new Date(ms), tz));
+  const floor = windowed(now);
   const courseEnd = localDate(cohort.courseEnd, tz);
   const year = postCourseYear(cohort);
-  const dayStart = (date: LocalDate) => startOfLocalDay(date, tz);
-  const out: PlannedSend[] = [];
+  let handled = 0;
 
   function place(key: string, nominal: Date, until: Date): Placement {
     const record = log.get(key);
@@ -197,14 +221,18 @@ export function planCohort(input: PlannerInput): PlannedSend[] {
       earliest = maxDate(nominal, new Date(record.attemptedAt.getTime() + settings.retryAfterMs * record.attempts));
       attempts = record.attempts;
     }
-    const at = nextWindowStart(maxDate(earliest, floor), tz, window);
+    const at = windowed(maxDate(earliest, floor));
     if (at.getTime() >= until.getTime()) return { state: 'expired' };
     return attempts === undefined ? { state: 'pending', at } : { state: 'pending', at, attempts };
   }
 
   function push(placement: Placement, send: Omit<PlannedSend, 'at' | 'attempts'>): void {
     if (placement.state !== 'pending') return;
-    out.push({ ...send, at: placement.at, ...(placement.attempts !== undefined ? { attempts: placement.attempts } : {}) });
+    // `send` is always a fresh literal: completing it in place spares a copy per planned send.
+    const planned = send as PlannedSend;
+    planned.at = placement.at;
+    if (placement.attempts !== undefined) planned.attempts = placement.attempts;
+    accept(planned);
   }
 
   const cohortId = cohort.id;
@@ -216,7 +244,7 @@ export function planCohort(input: PlannerInput): PlannedSend[] {
 
   // Stage prompts: each stage until the next one starts, so a late joiner gets only the current one.
   const stages = [...plan.stages].sort((a, b) => addOffset(courseEnd, a.startOffset).localeCompare(addOffset(courseEnd, b.startOffset)) || a.stage - b.stage);
-  stages.forEach((s, i) => {
+  for (const [i, s] of stages.entries()) {
     const nominal = dayStart(addOffset(courseEnd, s.startOffset));
     const next = stages[i + 1];
     const until = next ? dayStart(addOffset(courseEnd, next.startOffset)) : yearOver;
@@ -224,11 +252,14 @@ export function planCohort(input: PlannerInput): PlannedSend[] {
     for (const t of writableTeachers) {
       const k = key('stage', occasion, t.participantId);
       push(place(k, maxDate(nominal, t.joinedAt), until), { key: k, kind: 'stage', occasion, recipientId: t.participantId, until, stage: s.stage });
+      if (++handled % TEACHERS_PER_STEP === 0) yield;
     }
-  });
+  }
 
   // Questionnaires: the invitation while open, reminders every N days, then the curators.
   const reminders = remindersOf(plan);
+  const afterReminderDaysMs = memo((ms: number) => plusLocalDays(new Date(ms), reminders.afterDays, tz));
+  const afterReminderDays = (instant: Date) => afterReminderDaysMs(instant.getTime());
   const reachableCurators = input.curators.filter((c) => c.reachable && !c.anonymised);
   for (const q of plan.questionnaires) {
     const opens = addOffset(courseEnd, q.offset);
@@ -239,6 +270,7 @@ export function planCohort(input: PlannerInput): PlannedSend[] {
     const exhausted = new Map<LocalDate, { at: Date; teacherIds: string[] }>();
 
     for (const t of teachers) {
+      if (++handled % TEACHERS_PER_STEP === 0) yield;
       const done = t.completed.has(completedKey(q.questionnaireId, q.occasion));
       const canSend = writable(t) && !done;
       const inviteKey = key('invite', q.occasion, t.participantId);
@@ -252,7 +284,7 @@ export function planCohort(input: PlannerInput): PlannedSend[] {
       for (let n = 1; n <= reminders.maxCount; n++) {
         const occasion = `${q.occasion}#${n}`;
         const k = key('reminder', occasion, t.participantId);
-        const placed = place(k, plusLocalDays(previous, reminders.afterDays, tz), closed);
+        const placed = place(k, afterReminderDays(previous), closed);
         if (placed.state === 'done') {
           previous = placed.at;
           continue;
@@ -266,9 +298,9 @@ export function planCohort(input: PlannerInput): PlannedSend[] {
         break;
       }
       if (done) continue;
-      const ranOut = remindersRan ? minDate(plusLocalDays(previous, reminders.afterDays, tz), closed) : closed;
-      const when = nextWindowStart(ranOut, tz, window);
-      const date = localDate(when, tz);
+      const ranOut = remindersRan ? minDate(afterReminderDays(previous), closed) : closed;
+      const when = windowed(ranOut);
+      const date = localDayOfMs(when.getTime());
       const group = exhausted.get(date) ?? { at: when, teacherIds: [] };
       group.at = maxDate(group.at, when);
       group.teacherIds.push(t.participantId);
@@ -298,6 +330,7 @@ export function planCohort(input: PlannerInput): PlannedSend[] {
     const nominal = dayStart(addOffset(courseEnd, settings.activityNudgeOffset));
     const occasion = `activities${settings.activityNudgeOffset}`;
     for (const t of writableTeachers) {
+      if (++handled % TEACHERS_PER_STEP === 0) yield;
       if (t.acceptedActivities >= REQUIRED_ACTIVITIES_PER_YEAR) continue;
       const k = key('activity-nudge', occasion, t.participantId);
       push(place(k, maxDate(nominal, t.joinedAt), yearOver), { key: k, kind: 'activity-nudge', occasion, recipientId: t.participantId, until: yearOver });
@@ -324,6 +357,7 @@ export function planCohort(input: PlannerInput): PlannedSend[] {
     const until = dayStart(addOffset(closingDay, settings.closingCatchUp));
     const final = finalSurveyOf(plan);
     for (const t of writableTeachers) {
+      if (++handled % TEACHERS_PER_STEP === 0) yield;
       const k = key('closing', 'year-end', t.participantId);
       const closing = place(k, maxDate(nominal, t.joinedAt), until);
       push(closing, { key: k, kind: 'closing', occasion: 'year-end', recipientId: t.participantId, until });
@@ -334,9 +368,71 @@ export function planCohort(input: PlannerInput): PlannedSend[] {
     }
   }
 
-  return out.sort(
-    (a, b) => a.at.getTime() - b.at.getTime() || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.recipientId < b.recipientId ? -1 : a.recipientId > b.recipientId ? 1 : 0),
-  );
+}
+
+/** Within one instant, the order a person reads things in; then by recipient, for a stable plan. */
+function byTime(a: PlannedSend, b: PlannedSend): number {
+  return a.at.getTime() - b.at.getTime() || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.recipientId < b.recipientId ? -1 : a.recipientId > b.recipientId ? 1 : 0);
+}
+
+/** Gives the event loop a turn; the scheduler passes `() => new Promise((r) => setImmediate(r))`. */
+export type Pause = () => Promise<void>;
+
+function drain(steps: Generator<void, void, undefined>): void {
+  while (!steps.next().done);
+}
+
+async function drainCooperatively(steps: Generator<void, void, undefined>, pause: Pause): Promise<void> {
+  while (!steps.next().done) await pause();
+}
+
+/** Every send of the cohort's year still to go, in the order they go. */
+export function planCohort(input: PlannerInput): PlannedSend[] {
+  const out: PlannedSend[] = [];
+  drain(planSteps(input, (send) => out.push(send)));
+  return out.sort(byTime);
+}
+
+/** planCohort, pausing between steps: a cohort of thousands never holds the event loop for long. */
+export async function planCohortCooperatively(input: PlannerInput, pause: Pause): Promise<PlannedSend[]> {
+  const out: PlannedSend[] = [];
+  await drainCooperatively(planSteps(input, (send) => out.push(send)), pause);
+  return out.sort(byTime);
+}
+
+export interface DuePlan {
+  /** What goes now, in order (as dueAt(planCohort(input), input.now)). */
+  due: PlannedSend[];
+  /** When the cohort next has something to send after now (as nextSendAt). */
+  next?: Date;
+}
+
+function dueCollector(now: Date): { accept: (send: PlannedSend) => void; result: () => DuePlan } {
+  const due: PlannedSend[] = [];
+  const t = now.getTime();
+  let next: Date | undefined;
+  return {
+    // What is not due is only compared, never kept: the year's other sends die young.
+    accept(send) {
+      if (send.at.getTime() <= t) due.push(send);
+      else if (!next || send.at.getTime() < next.getTime()) next = send.at;
+    },
+    result: () => (next ? { due: due.sort(byTime), next } : { due: due.sort(byTime) }),
+  };
+}
+
+/** What the cohort sends now and when next, without sorting or keeping the rest of its year. */
+export function planDue(input: PlannerInput): DuePlan {
+  const collector = dueCollector(input.now);
+  drain(planSteps(input, collector.accept));
+  return collector.result();
+}
+
+/** planDue, pausing between steps. */
+export async function planDueCooperatively(input: PlannerInput, pause: Pause): Promise<DuePlan> {
+  const collector = dueCollector(input.now);
+  await drainCooperatively(planSteps(input, collector.accept), pause);
+  return collector.result();
 }
 
 /** What goes now: planned for this instant or earlier (only ever inside the window). */
@@ -357,7 +453,15 @@ const occasionText = z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, { message: 'ла
 /** A stage plan as data (programme or cohort), checked before the scheduler trusts it. */
 export const stagePlanSchema = z
   .strictObject({
-    stages: z.array(z.strictObject({ stage: z.union(STAGE_NUMBERS.map((n) => z.literal(n))), startOffset: offset })).min(1),
+    stages: z
+      .array(
+        z.strictObject({
+          stage: z.union(STAGE_NUMBERS.map((n) => z.literal(n))),
+          startOffset: offset,
+          rules: stageRulesSchema.optional(),
+        }),
+      )
+      .min(1),
     questionnaires: z.array(
       z.strictObject({
         questionnaireId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/),
@@ -368,6 +472,7 @@ export const stagePlanSchema = z
     ),
     reminders: z.strictObject({ afterDays: z.number().int().min(1).max(60), maxCount: z.number().int().min(0).max(10) }).optional(),
     finalSurvey: z.strictObject({ questionnaireId: z.string().min(1), occasion: occasionText }).optional(),
+    requiredActivities: z.number().int().min(1).max(100).optional(),
   })
   .superRefine((plan, ctx) => {
     const seen = new Set<string>();

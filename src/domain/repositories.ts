@@ -216,6 +216,22 @@ export interface ScheduledSendRepository {
   countUnconfirmed(before: Date): Promise<number>;
 }
 
+/** Which stored answers survive a deletion: choices and numbers do, whatever the person typed does not. */
+export type AnswerKept = (answer: { questionnaireId: string; questionnaireVersion: number; questionId: string }) => boolean;
+
+/** Another holder of a person's data (a channel's send queue) that a deletion must reach. */
+export type PersonEraser = (person: Participant, at: Date) => Promise<void>;
+
+/**
+ * «Удалить мои данные»: the person's data removed or anonymised in every collection. What stays is
+ * what the aggregates need and identifies nobody once the person's record is anonymised.
+ */
+export interface ErasureRepository {
+  erase(person: Participant, at: Date, answerKept: AnswerKept): Promise<void>;
+  /** Channels keep data of their own; each adds how to erase it when it is created. */
+  addEraser(eraser: PersonEraser): void;
+}
+
 export interface Repositories {
   programmes: ProgrammeRepository;
   cohorts: CohortRepository;
@@ -228,6 +244,7 @@ export interface Repositories {
   audit: AuditRepository;
   scheduledSends: ScheduledSendRepository;
   console: ConsoleRepository;
+  erasure: ErasureRepository;
 }
 
 export interface ConsoleAccountInput {

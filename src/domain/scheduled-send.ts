@@ -15,6 +15,10 @@ export const SEND_KINDS = [
 ] as const;
 export type SendKind = (typeof SEND_KINDS)[number];
 
+/** Everything that goes through the send log: the year's sends and the invitations of a monitoring sample. */
+export const LOGGED_SEND_KINDS = [...SEND_KINDS, 'sample-invite'] as const;
+export type LoggedSendKind = (typeof LOGGED_SEND_KINDS)[number];
+
 export const SEND_STATUSES = ['sending', 'sent', 'failed', 'undeliverable'] as const;
 /**
  * `sending`: taken and not confirmed. A crash leaves it so; it is never sent again (at most once).
@@ -25,7 +29,7 @@ export type SendStatus = (typeof SEND_STATUSES)[number];
 
 export interface SendKey {
   cohortId: string;
-  kind: SendKind;
+  kind: LoggedSendKind;
   /** The stage, questionnaire occasion, deadline...: what distinguishes two sends of one kind. */
   occasion: string;
   recipientId: string;

@@ -1,9 +1,9 @@
 // When a cohort may be written to: local wall-clock hours on chosen weekdays, in the cohort's own
 // time zone. Scheduled messages wait for the window; nobody is woken at night or on a Sunday.
-// Wall-clock arithmetic is luxon's: a day is a calendar day, so "+3 days at 09:00" stays 09:00
-// across a daylight-saving change, and a window edge that falls into a skipped hour moves forward.
-import { DateTime } from 'luxon';
+// A day is a calendar day, so "+3 days at 09:00" stays 09:00 across a daylight-saving change, and
+// a window edge that falls into a skipped hour moves forward (wall-clock arithmetic: ./time-zone.ts).
 import type { LocalDate } from './calendar.js';
+import { fromWall, offsetAt, toWall, WALL_DAY, wallDayStart, wallTimeOfDay, wallWeekday } from './time-zone.js';
 
 export interface SendingWindow {
   /** Local time the window opens, "HH:mm". */
@@ -35,49 +35,64 @@ function minutes(clock: string): number {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
-function at(day: DateTime, clock: string): DateTime {
-  const total = minutes(clock);
-  // luxon moves a wall time that does not exist (spring forward) to the first instant after the gap.
-  return day.set({ hour: Math.floor(total / 60), minute: total % 60, second: 0, millisecond: 0 });
+const MINUTE = 60_000;
+const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function parsed(w: SendingWindow): { from: number; to: number; weekdays: readonly number[] } {
+  return { from: minutes(w.from) * MINUTE, to: minutes(w.to) * MINUTE, weekdays: w.weekdays };
 }
 
-function zoned(instant: Date, timeZone: string): DateTime {
-  const d = DateTime.fromJSDate(instant, { zone: timeZone });
-  if (!d.isValid) throw new RangeError(`unknown time zone: ${timeZone}`);
-  return d;
+function checkedZone(timeZone: string): void {
+  try {
+    offsetAt(timeZone, 0);
+  } catch {
+    throw new RangeError(`unknown time zone: ${timeZone}`);
+  }
+}
+
+function wallDateOf(date: LocalDate, timeZone: string): number {
+  const m = LOCAL_DATE.exec(date);
+  const wall = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
+  if (!m || new Date(wall).getUTCDate() !== Number(m[3])) throw new RangeError(`not a local date in ${timeZone}: ${date}`);
+  return wall;
 }
 
 /** The first instant of a local day (midnight, or the first hour after a skipped midnight). */
 export function startOfLocalDay(date: LocalDate, timeZone: string): Date {
-  const d = DateTime.fromISO(date, { zone: timeZone });
-  if (!d.isValid) throw new RangeError(`not a local date in ${timeZone}: ${date}`);
-  return d.startOf('day').toJSDate();
+  checkedZone(timeZone);
+  return new Date(fromWall(wallDateOf(date, timeZone), timeZone));
 }
 
 /** `instant` moved by whole local days: the same wall-clock time, whatever DST does in between. */
 export function plusLocalDays(instant: Date, days: number, timeZone: string): Date {
-  return zoned(instant, timeZone).plus({ days }).toJSDate();
+  checkedZone(timeZone);
+  return new Date(fromWall(toWall(instant.getTime(), timeZone) + days * WALL_DAY, timeZone));
 }
 
 export function isInWindow(instant: Date, timeZone: string, w: SendingWindow): boolean {
-  const local = zoned(instant, timeZone);
-  if (!w.weekdays.includes(local.weekday)) return false;
-  const day = local.startOf('day');
-  return at(day, w.from).toMillis() <= instant.getTime() && instant.getTime() < at(day, w.to).toMillis();
+  checkedZone(timeZone);
+  const p = parsed(w);
+  const t = instant.getTime();
+  const wall = toWall(t, timeZone);
+  if (!p.weekdays.includes(wallWeekday(wall))) return false;
+  const day = wallDayStart(wall);
+  return fromWall(day + p.from, timeZone) <= t && t < fromWall(day + p.to, timeZone);
 }
 
 /** `instant` itself when it is inside the window, otherwise the next opening of the window. */
 export function nextWindowStart(instant: Date, timeZone: string, w: SendingWindow): Date {
-  let day = zoned(instant, timeZone).startOf('day');
+  checkedZone(timeZone);
+  const p = parsed(w);
+  const t = instant.getTime();
+  let day = wallDayStart(toWall(t, timeZone));
   // Eight days always reach the next allowed weekday; the ninth guards against an empty window.
   for (let i = 0; i < 9; i++) {
-    if (w.weekdays.includes(day.weekday)) {
-      const open = at(day, w.from);
-      const close = at(day, w.to);
-      if (instant.getTime() < open.toMillis()) return open.toJSDate();
-      if (instant.getTime() < close.toMillis()) return instant;
+    if (p.weekdays.includes(wallWeekday(day))) {
+      const open = fromWall(day + p.from, timeZone);
+      if (t < open) return new Date(open);
+      if (t < fromWall(day + p.to, timeZone)) return instant;
     }
-    day = day.plus({ days: 1 }).startOf('day');
+    day += WALL_DAY;
   }
   throw new RangeError('the sending window has no weekday');
 }
@@ -89,15 +104,19 @@ export function windowOpeningOnOrAfter(date: LocalDate, timeZone: string, w: Sen
 
 /** The window's opening on `date`, or on the last day before it the window is open. */
 export function windowOpeningOnOrBefore(date: LocalDate, timeZone: string, w: SendingWindow): Date {
-  let day = DateTime.fromISO(date, { zone: timeZone }).startOf('day');
+  checkedZone(timeZone);
+  const p = parsed(w);
+  let day = wallDateOf(date, timeZone);
   for (let i = 0; i < 9; i++) {
-    if (w.weekdays.includes(day.weekday)) return at(day, w.from).toJSDate();
-    day = day.minus({ days: 1 }).startOf('day');
+    if (p.weekdays.includes(wallWeekday(day))) return new Date(fromWall(day + p.from, timeZone));
+    day -= WALL_DAY;
   }
   throw new RangeError('the sending window has no weekday');
 }
 
 /** "09:00" in the cohort's zone, for people reading a schedule. */
 export function localClock(instant: Date, timeZone: string): string {
-  return zoned(instant, timeZone).toFormat('HH:mm');
+  checkedZone(timeZone);
+  const minutesOfDay = Math.floor(wallTimeOfDay(toWall(instant.getTime(), timeZone)) / MINUTE);
+  return `${String(Math.floor(minutesOfDay / 60)).padStart(2, '0')}:${String(minutesOfDay % 60).padStart(2, '0')}`;
 }

@@ -2,7 +2,8 @@
 import { addOffset, localDate, type LocalDate } from './calendar.js';
 import type { Cohort } from './cohort.js';
 import type { Programme } from './programme.js';
-import type { StageNumber, StagePlan, StagePlanQuestionnaire } from './stage.js';
+import { DEFAULT_STAGE_RULES } from './stage-rules.js';
+import { REQUIRED_ACTIVITIES_PER_YEAR, type StageNumber, type StagePlan, type StagePlanQuestionnaire } from './stage.js';
 
 /**
  * The default post-course plan (seeds 000 and 001): stage 1 (plan of activities) right after the
@@ -11,9 +12,9 @@ import type { StageNumber, StagePlan, StagePlanQuestionnaire } from './stage.js'
  */
 export const DEFAULT_STAGE_PLAN: StagePlan = {
   stages: [
-    { stage: 1, startOffset: '+1d' },
-    { stage: 2, startOffset: '+1m' },
-    { stage: 3, startOffset: '+10m' },
+    { stage: 1, startOffset: '+1d', rules: DEFAULT_STAGE_RULES[1] },
+    { stage: 2, startOffset: '+1m', rules: DEFAULT_STAGE_RULES[2] },
+    { stage: 3, startOffset: '+10m', rules: DEFAULT_STAGE_RULES[3] },
   ],
   questionnaires: [
     { questionnaireId: 'exit', offset: '+1d', occasion: 'exit' },
@@ -73,4 +74,9 @@ export function openQuestionnaires(plan: StagePlan, cohort: Pick<Cohort, 'course
       return { ...q, opens, closes: addOffset(opens, q.closesAfter ?? DEFAULT_QUESTIONNAIRE_WINDOW) };
     })
     .filter((q) => q.opens <= today && today <= q.closes);
+}
+
+/** The accepted activities a teacher of this plan owes in their post-course year. */
+export function requiredActivities(plan: Pick<StagePlan, 'requiredActivities'>): number {
+  return plan.requiredActivities ?? REQUIRED_ACTIVITIES_PER_YEAR;
 }

@@ -1,3 +1,5 @@
+import type { StageRules } from './stage-rules.js';
+
 /**
  * The three stages of the post-course year (seed 001): 1 — plan of activities approved at school;
  * 2 — carry out the plan, publish materials and send links to the curator; 3 — present results
@@ -19,6 +21,8 @@ export const OFFSET_PATTERN = /^\+\d{1,3}[dwm]$/;
 export interface StagePlanStage {
   stage: StageNumber;
   startOffset: Offset;
+  /** What puts the stage in progress and completes it. Absent: the default plan's rules for this stage. */
+  rules?: StageRules;
 }
 
 export interface StagePlanQuestionnaire {
@@ -51,6 +55,8 @@ export interface StagePlan {
   reminders?: StagePlanReminders;
   /** Absent: the plan's last questionnaire. */
   finalSurvey?: StagePlanFinalSurvey;
+  /** Accepted activities a teacher owes in the post-course year. Absent: REQUIRED_ACTIVITIES_PER_YEAR. */
+  requiredActivities?: number;
 }
 
 /** The post-course year: at least this many accepted activities (Tutaev rules, seed 000). */

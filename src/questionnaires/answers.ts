@@ -20,6 +20,14 @@ export function questionInput(question: Question, locale: Locale): QuestionInput
 }
 
 /**
+ * Whether an answer survives «удалить мои данные»: options picked from a list name nobody, while
+ * anything typed (a text, a link, a date) may hold a phone or a name. Typed numbers are numbers.
+ */
+export function keepsAfterDeletion(question: Question): boolean {
+  return questionInput(question, 'ru').kind === 'choice';
+}
+
+/**
  * Reads what the teacher sent. Never throws. An empty answer is an error (skipping is the
  * engine's "skip" action on an optional question, stored as null). `needsOtherText` asks the engine
  * to collect the «Другое» text with parseOtherText.

@@ -32,35 +32,31 @@
  * Every send takes its idempotency key in the send log (unique index) before it goes, so a
  * duplicated job, a second instance or a rerun after a crash sends nothing twice; a key taken and
  * never confirmed (a crash mid-send) is not retried: at most once, and counted in health().
+ *
+ * The parts: ./state.ts reads a cohort from the store; ./planning.ts (pure, over
+ * src/domain/post-course-plan.ts) says what is due and when to run next; ./compose.ts says what a
+ * send says; ./send-log.ts sends it through the send log; this file holds the Agenda jobs.
  */
 import type { Job } from 'agenda';
-import { formatLocalDate, type LocalDate } from '../domain/calendar.js';
 import type { Cohort } from '../domain/cohort.js';
-import { dueAt, nextSendAt, planCohort, type PlannedSend, type ScheduleSettings } from '../domain/post-course-plan.js';
+import type { PlannedSend, ScheduleSettings } from '../domain/post-course-plan.js';
 import type { Repositories } from '../domain/repositories.js';
 import type { ScheduledSend, SendStatus } from '../domain/scheduled-send.js';
 import { DEFAULT_SENDING_WINDOW, isInWindow } from '../domain/sending-window.js';
 import type { Dispatcher } from '../delivery/dispatcher.js';
-import type { Content, Engine, Outbound, OutboundMessage } from '../engine/index.js';
-import { t } from '../i18n/index.js';
+import type { Content, Engine } from '../engine/index.js';
 import type { Logger } from '../logger.js';
-import { localized } from '../questionnaires/index.js';
 import type { Scheduler } from './agenda.js';
-import { activityNudgeText, closingText, displayName, nonRespondersTexts, reportReminderText, stageText } from './messages.js';
+import { createComposer, type HalfYearReportSource } from './compose.js';
+import { dueNow, MAX_ROUNDS, nextRun, planAt } from './planning.js';
 import { previewCohort, type CohortPreview } from './preview.js';
-import { loadCohortState, plannerInput, reachableByChat, type CohortState, type ReachCheck } from './state.js';
+import { createSendLog } from './send-log.js';
+import { loadCohortState, reachableByChat, type CohortState, type ReachCheck } from './state.js';
+
+export type { HalfYearReportSource } from './compose.js';
 
 export const COHORT_JOB = 'post-course:cohort';
 export const SWEEP_JOB = 'post-course:sweep';
-
-/**
- * The hook the monitoring issue implements: the half-year report for a cohort, sent to a curator
- * right after the reminder that it is due. Until then the reminder goes alone.
- */
-export interface HalfYearReportSource {
-  /** Messages that carry the report (a summary, a link, later a file); none when there is nothing to attach. */
-  forCurator(input: { cohort: Cohort; curatorId: string; deadline: LocalDate; half: 1 | 2 }): Promise<OutboundMessage[]>;
-}
 
 export interface PostCourseHealth {
   /** Cohort jobs due and not yet picked up. */
@@ -110,16 +106,6 @@ export interface PostCourseDeps {
   lockLifetimeMs?: number;
 }
 
-type Outcome = { status: Exclude<SendStatus, 'sending'>; detail?: string };
-
-/** When the cohort's job should run next: now if something is already due, else the next send. */
-function nextRun(planned: readonly PlannedSend[], at: Date): Date | undefined {
-  return dueAt(planned, at).length > 0 ? at : nextSendAt(planned, at);
-}
-
-/** How many plan-and-send rounds one run makes: time passes while a long fan-out runs. */
-const MAX_ROUNDS = 4;
-
 export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseScheduler {
   const { agenda } = deps.scheduler;
   const { repos, logger } = deps;
@@ -128,6 +114,12 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
   const chunkSize = Math.max(1, deps.chunkSize ?? 25);
   const sweepEveryMs = deps.sweepEveryMs ?? 30 * 60_000;
   const lockLifetimeMs = deps.lockLifetimeMs ?? 10 * 60_000;
+  const compose = createComposer({
+    engine: deps.engine,
+    ...(deps.content ? { content: deps.content } : {}),
+    ...(deps.reports ? { reports: deps.reports } : {}),
+  });
+  const sendLog = createSendLog({ repos, dispatcher: deps.dispatcher, logger, now });
   let stopping = false;
   const inFlight = new Set<Promise<unknown>>();
 
@@ -163,78 +155,6 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
     await agenda.create(COHORT_JOB, { cohortId }).unique({ 'data.cohortId': cohortId }).schedule(at).save();
   }
 
-  function surveyTitle(questionnaireId: string, locale: Cohort['locale']): string | undefined {
-    if (!deps.content) return questionnaireId;
-    const q = deps.content.questionnaires.get(questionnaireId);
-    return q ? localized(q.title, locale) : undefined;
-  }
-
-  function outcomeOf(deliveries: Awaited<ReturnType<Dispatcher['dispatch']>>): Outcome {
-    const first = deliveries[0];
-    if (!first) return { status: 'undeliverable', detail: 'nothing to send' };
-    if (first.outcome.ok) {
-      const failed = deliveries.filter((d) => !d.outcome.ok).length;
-      // Once the first message is through, sending again would repeat it: the rest is reported, not retried.
-      return failed > 0 ? { status: 'sent', detail: `${failed} of ${deliveries.length} messages not delivered` } : { status: 'sent' };
-    }
-    return { status: first.outcome.retryable ? 'failed' : 'undeliverable', detail: `${first.outcome.kind}: ${first.outcome.detail}` };
-  }
-
-  const text = (participantId: string, body: string): Outbound => ({ to: { kind: 'participant', participantId }, message: { kind: 'text', text: body } });
-
-  async function compose(item: PlannedSend, state: CohortState): Promise<Outbound[] | Outcome> {
-    const { cohort } = state;
-    const person = state.people.get(item.recipientId);
-    if (!person) return { status: 'undeliverable', detail: 'recipient not found' };
-    const locale = person.locale;
-    const teacher = state.teachers.find((x) => x.participantId === item.recipientId);
-    switch (item.kind) {
-      case 'stage':
-        return [text(person.id, stageText(locale, cohort, item.stage ?? 1))];
-      case 'activity-nudge':
-        return [text(person.id, activityNudgeText(locale, cohort, teacher?.acceptedActivities ?? 0))];
-      case 'closing':
-        return [text(person.id, closingText(locale, cohort, teacher?.acceptedActivities ?? 0))];
-      case 'report-reminder': {
-        const deadline = item.deadline ?? '';
-        const half = item.half ?? 1;
-        const extra = deps.reports ? await deps.reports.forCurator({ cohort, curatorId: person.id, deadline, half }) : [];
-        return [text(person.id, reportReminderText(locale, cohort, deadline, half)), ...extra.map((message) => ({ to: { kind: 'participant' as const, participantId: person.id }, message }))];
-      }
-      case 'non-responders': {
-        const survey = item.survey;
-        if (!survey) return { status: 'undeliverable', detail: 'no questionnaire' };
-        const title = surveyTitle(survey.questionnaireId, locale) ?? survey.questionnaireId;
-        const names = (item.teacherIds ?? []).map((id) => displayName(state.people.get(id), locale)).sort((a, b) => a.localeCompare(b, 'ru'));
-        return nonRespondersTexts(locale, cohort, title, names).map((body) => text(person.id, body));
-      }
-      case 'invite':
-      case 'reminder':
-      case 'final-survey': {
-        const survey = item.survey;
-        if (!survey) return { status: 'undeliverable', detail: 'no questionnaire' };
-        const title = surveyTitle(survey.questionnaireId, locale);
-        if (title === undefined) return { status: 'undeliverable', detail: `unknown questionnaire ${survey.questionnaireId}` };
-        const params = { cohortTitle: cohort.title, title, closes: formatLocalDate(survey.closes) };
-        const [lead, busy] =
-          item.kind === 'invite'
-            ? [t(locale, 'scheduler.invite', params), t(locale, 'scheduler.invite_busy', params)]
-            : item.kind === 'reminder'
-              ? [t(locale, 'scheduler.reminder', params), t(locale, 'scheduler.reminder_busy', params)]
-              : [t(locale, 'scheduler.final_survey', params), t(locale, 'scheduler.final_survey_busy', params)];
-        const data = { questionnaireId: survey.questionnaireId, occasion: survey.occasion, cohortId: cohort.id, cohortTitle: cohort.title, timeZone: cohort.timeZone };
-        const started = await deps.engine.trigger(person.id, 'surveys', data, busy);
-        if (started.status === 'unreachable') return { status: 'undeliverable', detail: 'no chat reaches the participant' };
-        // Someone in the middle of a dialog gets the busy notice alone; otherwise the lead, then the first question.
-        return started.status === 'busy' ? started.out : [text(person.id, lead), ...started.out];
-      }
-      default: {
-        const unknown: never = item.kind;
-        throw new Error(`no message for ${String(unknown)}`);
-      }
-    }
-  }
-
   function remember(state: CohortState, item: PlannedSend, status: SendStatus, at: Date, attempts: number): void {
     const record: ScheduledSend = {
       key: item.key,
@@ -251,34 +171,25 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
     state.log.set(item.key, record);
   }
 
-  /** Takes the key, sends, records the outcome. Returns what happened to this one send. */
+  /** One planned send through the send log; the cohort's state learns what became of it. */
   async function deliver(item: PlannedSend, state: CohortState): Promise<'sent' | 'attempted' | 'skipped'> {
-    const takenAt = now();
-    const mine =
-      item.attempts === undefined
-        ? (await repos.scheduledSends.take({ key: item.key, cohortId: state.cohort.id, kind: item.kind, occasion: item.occasion, recipientId: item.recipientId, dueAt: item.at, at: takenAt })) === 'mine'
-        : await repos.scheduledSends.retake(item.key, item.attempts, takenAt);
-    const attempts = (item.attempts ?? 0) + 1;
-    if (!mine) {
+    const send = {
+      key: item.key,
+      cohortId: state.cohort.id,
+      kind: item.kind,
+      occasion: item.occasion,
+      recipientId: item.recipientId,
+      dueAt: item.at,
+      ...(item.attempts === undefined ? {} : { attempts: item.attempts }),
+    };
+    const result = await sendLog.send(send, () => compose(item, state));
+    if (!result.taken) {
       // Someone else has it; to this run it is as good as sent.
-      remember(state, item, 'sending', takenAt, attempts);
+      remember(state, item, 'sending', result.at, result.attempts);
       return 'skipped';
     }
-    remember(state, item, 'sending', takenAt, attempts);
-    let outcome: Outcome;
-    try {
-      const composed = await compose(item, state);
-      outcome = Array.isArray(composed) ? outcomeOf(await deps.dispatcher.dispatch(composed)) : composed;
-    } catch (error) {
-      // Nothing reached the person (the dispatcher reports send errors as outcomes): safe to try again.
-      logger.error({ err: error, cohort: state.cohort.id, kind: item.kind }, 'scheduled send failed');
-      outcome = { status: 'failed', detail: (error as Error).message };
-    }
-    const finishedAt = now();
-    await repos.scheduledSends.finish(item.key, { status: outcome.status, at: finishedAt, ...(outcome.detail ? { detail: outcome.detail } : {}) });
-    remember(state, item, outcome.status, finishedAt, attempts);
-    if (outcome.status !== 'sent') logger.warn({ cohort: state.cohort.id, kind: item.kind, status: outcome.status, detail: outcome.detail }, 'scheduled send not delivered');
-    return outcome.status === 'sent' ? 'sent' : 'attempted';
+    remember(state, item, result.outcome.status, result.at, result.attempts);
+    return result.outcome.status === 'sent' ? 'sent' : 'attempted';
   }
 
   async function runCohort(cohortId: string, options: { touch?: () => Promise<void> } = {}): Promise<RunResult> {
@@ -298,8 +209,7 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
         }
         const window = cohort.sendingWindow ?? DEFAULT_SENDING_WINDOW;
         rounds: for (let round = 0; round < MAX_ROUNDS; round++) {
-          const at = now();
-          const due = dueAt(planCohort(plannerInput(state, at, deps.settings)), at);
+          const due = dueNow(state, now(), deps.settings);
           if (due.length === 0) break;
           for (let i = 0; i < due.length; i += chunkSize) {
             if (stopping) break rounds;
@@ -322,10 +232,12 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
             if (!isInWindow(now(), cohort.timeZone, window)) break rounds;
           }
         }
-        if (result.attempted + result.skipped > 0) log.info({ sent: result.sent, attempted: result.attempted, skipped: result.skipped }, 'scheduled sends done');
+        if (result.attempted + result.skipped > 0) {
+          log.info({ sent: result.sent, attempted: result.attempted, skipped: result.skipped }, 'scheduled sends done');
+        }
         const at = now();
         // Whatever stopped this run early (shutdown, too many rounds) leaves sends due: the job comes back at once.
-        const next = nextRun(planCohort(plannerInput(state, at, deps.settings)), at);
+        const next = nextRun(planAt(state, at, deps.settings), at);
         return next ? { ...result, next } : result;
       })(),
     );
@@ -335,11 +247,14 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
     if (cohort.status !== 'active') return undefined;
     const state = await loadCohortState(repos, cohort, canReach);
     if (state.planProblems.length > 0) {
-      logger.error({ cohort: cohort.id, problems: state.planProblems }, 'stage plan is invalid; nothing is sent for this cohort');
+      logger.error(
+        { cohort: cohort.id, problems: state.planProblems },
+        'stage plan is invalid; nothing is sent for this cohort',
+      );
       return undefined;
     }
     const at = now();
-    return nextRun(planCohort(plannerInput(state, at, deps.settings)), at);
+    return nextRun(planAt(state, at, deps.settings), at);
   }
 
   async function cohortChanged(cohortId: string): Promise<Date | undefined> {
@@ -389,7 +304,18 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
       clearTimeout(timer);
     },
     cohortChanged: (cohortId) => track(cohortChanged(cohortId)),
-    preview: (cohortId, from, to) => previewCohort({ repos, canReach, ...(deps.content ? { content: deps.content } : {}), ...(deps.settings ? { settings: deps.settings } : {}) }, cohortId, from, to),
+    preview: (cohortId, from, to) =>
+      previewCohort(
+        {
+          repos,
+          canReach,
+          ...(deps.content ? { content: deps.content } : {}),
+          ...(deps.settings ? { settings: deps.settings } : {}),
+        },
+        cohortId,
+        from,
+        to,
+      ),
     async health() {
       const at = now();
       const { jobs } = await agenda.queryJobs({ name: COHORT_JOB });

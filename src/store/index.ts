@@ -7,7 +7,7 @@ import { redactUri, type Config } from '../config.js';
 import type { Repositories } from '../domain/repositories.js';
 import type { SessionStore } from '../engine/sessions.js';
 import type { Logger } from '../logger.js';
-import { startEmbeddedStore, type EmbeddedStore } from './embedded/index.js';
+import { startEmbeddedStore, type EmbeddedStore, type JournalIo } from './embedded/index.js';
 import { defineModels, type Models } from './models/index.js';
 import { createRepositories } from './repositories/index.js';
 import { createSessionStore } from './sessions.js';
@@ -15,6 +15,7 @@ import { createSessionStore } from './sessions.js';
 export type StoreKind = 'embedded' | 'mongodb';
 
 const ADDRESS_FILE = 'embedded-store.address';
+const HEALTH_PING_MS = 2_000;
 
 function isAlive(pid: number): boolean {
   try {
@@ -44,8 +45,9 @@ function withdrawAddress(dataDir: string): void {
 }
 
 export interface StoreHealth {
-  kind: StoreKind;
-  state: 'up' | 'down';
+  kind: StoreKind | 'unknown';
+  /** `read-only`: reads are served but the embedded store's journal refuses writes (a full disk). */
+  state: 'up' | 'down' | 'read-only';
   persistent: boolean;
   error?: string;
 }
@@ -65,13 +67,20 @@ export interface OpenStoreOptions {
   logger: Logger;
   /** Tests pass false to skip syncIndexes when they share a database they already indexed. */
   syncIndexes?: boolean;
+  /**
+   * The CLI passes true: when a running Sputnik serves this data directory, talk to its store. The
+   * bot itself never does: a second bot on one data directory is refused (the directory lock).
+   */
+  attachToRunning?: boolean;
+  /** The embedded journal's system calls; tests pass one that fails like a full disk. */
+  journalIo?: JournalIo;
 }
 
-export async function openStore({ config, logger, syncIndexes = true }: OpenStoreOptions): Promise<Store> {
+export async function openStore({ config, logger, syncIndexes = true, attachToRunning = false, journalIo }: OpenStoreOptions): Promise<Store> {
   let embedded: EmbeddedStore | undefined;
   let uri = config.mongodbUri;
   if (uri === undefined) {
-    const shared = config.embeddedDataDir ? runningStoreAddress(config.embeddedDataDir) : undefined;
+    const shared = attachToRunning && config.embeddedDataDir ? runningStoreAddress(config.embeddedDataDir) : undefined;
     if (shared) {
       // The bot already serves this data directory: the CLI talks to its store instead of a copy.
       uri = shared;
@@ -80,6 +89,7 @@ export async function openStore({ config, logger, syncIndexes = true }: OpenStor
       embedded = await startEmbeddedStore({
         dataDir: config.embeddedDataDir,
         logger: logger.child({ component: 'embedded-store' }),
+        ...(journalIo ? { io: journalIo } : {}),
       });
       uri = embedded.uri;
       if (config.embeddedDataDir) publishAddress(config.embeddedDataDir, embedded.uri);
@@ -119,11 +129,18 @@ export async function openStore({ config, logger, syncIndexes = true }: OpenStor
     async health() {
       const persistent = embedded ? embedded.persistent : true;
       try {
-        await connection.db?.command({ ping: 1 });
-        return { kind, state: 'up', persistent };
+        const db = connection.db;
+        if (!db) throw new Error('no database connection');
+        // A store that is gone would hold the driver for its whole server selection timeout.
+        await db.command({ ping: 1 }, { timeoutMS: HEALTH_PING_MS });
       } catch (error) {
         return { kind, state: 'down', persistent, error: (error as Error).message };
       }
+      const writes = embedded?.writeHealth();
+      if (writes && !writes.ok) {
+        return { kind, state: 'read-only', persistent, error: `writes fail since ${writes.since.toISOString()}: ${writes.error}` };
+      }
+      return { kind, state: 'up', persistent };
     },
     async close() {
       await connection.close();

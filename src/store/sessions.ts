@@ -1,8 +1,17 @@
+import { createHash } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { Session, SessionStore } from '../engine/sessions.js';
 import type { InboundMessageDoc, SessionDoc } from './models/session.js';
 import { duplicateKeyField, op } from './repositories/ids.js';
 import { setOrUnset } from './repositories/update.js';
+
+/**
+ * A platform's message id can carry the sender's address (Telegram `chat:message`, WhatsApp
+ * `false_7701…@c.us_…`): only a digest is kept, which finds a redelivery and names nobody.
+ */
+function claimKey(messageId: string): string {
+  return createHash('sha256').update(messageId).digest('base64url');
+}
 
 function toSession(doc: SessionDoc): Session {
   return {
@@ -48,7 +57,8 @@ export function createSessionStore(models: {
     async deleteForParticipant(participantId) {
       await sessions.deleteMany({ participantId });
     },
-    async claimMessage(channel, messageId, at, staleAfterMs) {
+    async claimMessage(channel, rawId, at, staleAfterMs) {
+      const messageId = claimKey(rawId);
       try {
         await inbound.create({ channel, messageId, status: 'processing', claimedAt: at });
         return 'new';
@@ -62,8 +72,8 @@ export function createSessionStore(models: {
       );
       return takeover.modifiedCount === 1 ? 'new' : 'duplicate';
     },
-    async completeMessage(channel, messageId) {
-      await inbound.updateOne({ channel, messageId }, { $set: { status: 'done' } });
+    async completeMessage(channel, rawId) {
+      await inbound.updateOne({ channel, messageId: claimKey(rawId) }, { $set: { status: 'done' } });
     },
   };
 }

@@ -3,7 +3,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+// These tests start processes: on a busy two-core machine a start can take tens of seconds.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const root = new URL('../../', import.meta.url).pathname;
 const tsx = join(root, 'node_modules/.bin/tsx');
@@ -23,7 +26,7 @@ function start(env: Record<string, string>) {
   return { child, exited, out: () => stdout, err: () => stderr };
 }
 
-async function waitForLine(read: () => string, pattern: RegExp, timeoutMs = 15_000): Promise<Record<string, unknown>> {
+async function waitForLine(read: () => string, pattern: RegExp, timeoutMs = 90_000): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const line = read().split('\n').find((l) => pattern.test(l));

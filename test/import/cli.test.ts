@@ -4,7 +4,10 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// These tests start processes: on a busy two-core machine a start can take tens of seconds.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 import { encode1251, readSample, sampleCohortPath, sampleCsvPath } from './helpers.js';
 
 let dataDir: string;

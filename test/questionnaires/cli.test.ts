@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+// These tests start processes: on a busy two-core machine a start can take tens of seconds.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 function cli(...args: string[]) {
   const run = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'questionnaire', ...args], { encoding: 'utf8', timeout: 60_000 });

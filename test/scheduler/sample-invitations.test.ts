@@ -51,4 +51,33 @@ describe('sample invitations', () => {
     expect(sent.map((s) => s.chatId)).not.toContain('9102');
     expect(await inviteSampleMembers(deps)).toBe(0);
   });
+
+  it('goes through the send log: a crash between sending and marking the member invited sends nothing twice', async () => {
+    const repos = store.repositories;
+    const p = await repos.participants.create({ fullName: 'Учитель Лог', telegramId: 9200, locale: 'ru', region: 'Ярославская область', settlementType: 'urban' });
+    if (!p.ok) throw new Error('fixture');
+    await repos.participants.recordConsent(p.value.id, 'test-1', new Date());
+    await repos.enrollments.enroll({ participantId: p.value.id, cohortId: cohort.cohortId, at: new Date() });
+    const monitoring = createMonitoring({ store, catalog: content().questionnaires });
+    const sample = await monitoring.drawSample({ size: 1, seed: 'log', cohortIds: [cohort.cohortId] });
+    const sampleId = await monitoring.saveSample(sample, { createdBy: cohort.curatorId, cohortIds: [cohort.cohortId] });
+    expect((await monitoring.assignSampleQuestionnaire(sampleId, { questionnaireId: 'engine-check', by: cohort.curatorId })).ok).toBe(true);
+
+    const sent: string[] = [];
+    const sender: ChannelSender = { channel: 'telegram', send: async (chatId) => (sent.push(chatId), { ok: true }) };
+    const dispatcher = createDispatcher({ senders: [sender], repos, logger: silentLogger });
+    const now = new Date('2026-11-23T10:00:00+03:00');
+    const engine = createSputnikEngine({ repos, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger, now: () => now });
+    // The mark never lands, as after a crash right after the send.
+    const samples = { pendingSampleInvitations: () => monitoring.pendingSampleInvitations(), markSampleInvited: async () => false };
+    const deps = { samples, repos, engine, dispatcher, content: content(), logger: silentLogger, now: () => now };
+
+    expect(await inviteSampleMembers(deps)).toBe(1);
+    const first = sent.length;
+    expect(first).toBeGreaterThan(0);
+    expect(await inviteSampleMembers(deps)).toBe(0);
+    expect(sent).toHaveLength(first);
+    const log = await repos.scheduledSends.listByCohort(cohort.cohortId);
+    expect(log.filter((s) => s.kind === 'sample-invite').map((s) => [s.recipientId, s.status])).toEqual([[p.value.id, 'sent']]);
+  });
 });

@@ -129,6 +129,9 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
       if (person) await repos.participants.setUnreachable(person.id, 'whatsapp', timers.now());
     },
   });
+  repos.erasure.addEraser(async (person) => {
+    if (person.whatsappId) await outbox.forget(person.whatsappId);
+  });
   const sender = createWhatsappSender({ outbox, botPhone: () => settings.phone ?? ownPhone(), locale: settings.defaultLocale });
   const say = async (chatId: string, text: string) => {
     const outcome = await sender.send(chatId, { kind: 'text', text });

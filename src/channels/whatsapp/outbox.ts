@@ -45,6 +45,10 @@ interface OutboxDoc {
   account: string;
   /** Order of arrival; the per-chat order of sending follows it. */
   seq: number;
+  /**
+   * Emptied once sent, like the text (WhatsApp's message id, which names the chat, is not kept):
+   * a sent entry only paces the queue.
+   */
   chatId: string;
   group: boolean;
   reply: boolean;
@@ -55,7 +59,6 @@ interface OutboxDoc {
   notBefore: Date;
   createdAt: Date;
   sentAt?: Date;
-  waMessageId?: string;
   error?: string;
   purgeAt?: Date;
 }
@@ -77,6 +80,8 @@ export interface Outbox {
   /** Resolves when no sending pass is running (tests move the clock between passes). */
   idle(): Promise<void>;
   stats(): Promise<OutboxStats>;
+  /** «Удалить мои данные»: nothing waiting or failed for this chat is kept. */
+  forget(chatId: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -182,7 +187,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     if (result.ok) {
       await col.updateOne(
         { _id: claimed._id },
-        { $set: { status: 'sent', sentAt: at, waMessageId: result.id, purgeAt: new Date(at.getTime() + KEEP_MS) }, $unset: { text: '', error: '' } },
+        { $set: { status: 'sent', chatId: '', sentAt: at, purgeAt: new Date(at.getTime() + KEEP_MS) }, $unset: { text: '', error: '' } },
       );
       logger.debug(log, 'whatsapp message sent');
       return;
@@ -299,6 +304,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         col.countDocuments({ account, status: 'sent', sentAt: { $gte: new Date(now() - HOUR_MS) } }),
       ]);
       return { pending, sentLastHour };
+    },
+    async forget(chatId) {
+      await ready;
+      await col.deleteMany({ account, chatId, status: { $in: ['pending', 'failed'] } });
     },
     async stop() {
       pause();

@@ -62,7 +62,7 @@ export async function openCliStore(config: Config, io: Output, options: { dryRun
   try {
     // Loaded on demand: `cli help` and `cli config` should not pay for mongoose and the server.
     const { openStore } = await import('../../store/index.js');
-    return await openStore({ config: config.store, logger });
+    return await openStore({ config: config.store, logger, attachToRunning: true });
   } catch (error) {
     const hint =
       config.store.mongodbUri === undefined

@@ -1,4 +1,5 @@
 import type { FlowHandlers } from '../context.js';
+import { keepsAfterDeletion } from '../../questionnaires/index.js';
 import { me } from './common.js';
 
 export const account: Pick<FlowHandlers, 'actions'> = {
@@ -12,13 +13,15 @@ export const account: Pick<FlowHandlers, 'actions'> = {
       return undefined;
     },
 
-    /** Personal fields go; anonymous answers and activities stay for the aggregates. */
+    /** Everything the person wrote or is known by goes; choice answers stay, naming nobody. */
     async delete_my_data(turn) {
-      const { repos, sessions } = turn.services;
+      const { repos, sessions, questionnaires } = turn.services;
       const p = me(turn);
       const now = turn.services.now();
-      await repos.participants.anonymise(p.id, now);
-      await repos.participants.withdrawConsent(p.id, now);
+      await repos.erasure.erase(p, now, (a) => {
+        const question = questionnaires.get(a.questionnaireId, a.questionnaireVersion)?.questions.find((q) => q.id === a.questionId);
+        return question !== undefined && keepsAfterDeletion(question);
+      });
       await sessions.deleteForParticipant(p.id);
       await repos.audit.record({ at: now, actor: p.id, action: 'participant.anonymised', subjectType: 'participant', subjectId: p.id });
       turn.say('account.deleted');

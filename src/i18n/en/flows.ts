@@ -195,7 +195,7 @@ export const account: Like<typeof ru.account> = {
   reminders_off: 'Reminders are off. Questionnaires and the menu are still here: /menu. You can turn reminders back on in the menu.',
   reminders_on: 'Reminders are on again.',
   delete_confirm:
-    'Delete your data? Your name, contacts, workplace and position will be deleted. Questionnaire answers stay only in anonymous form, for statistics. Deletion cannot be undone.',
+    'Delete your data? Your name, contacts, workplace and position will be deleted, and everything you wrote yourself: answers in your own words, activity titles, links and notes, consultations, your conversation with the bot. For statistics, only the options you chose, your region, district, subject, type of settlement and the types and dates of your activities stay, without your name. Deletion cannot be undone.',
   deleted: 'Your data has been deleted. Thank you for being with us! If you want to come back, send the course code.',
   delete_kept: 'All right, nothing is deleted.',
   help:

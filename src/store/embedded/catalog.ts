@@ -1,13 +1,15 @@
 /**
  * All databases and collections, and the only place that changes them. Every change is applied in
  * memory and queued for the journal in the same synchronous step; the server flushes the queue
- * before replying, so what a client saw acknowledged is on disk.
+ * before replying, so what a client saw acknowledged is on disk. Each change also leaves an undo
+ * step: when the journal refuses the write (a full disk), memory is put back as it was, so a
+ * refused write is never seen by anyone.
  */
 import { Binary, BSON, UUID } from 'bson';
 import { Collection, type IndexSpec } from './collection.js';
 import { CommandError } from './errors.js';
 import type { Journal } from './journal.js';
-import { getPathValues, isPlainObject, type Doc } from './values.js';
+import { getPathValues, isPlainObject, keyString, type Doc } from './values.js';
 
 export const MAX_BSON_SIZE = 16 * 1024 * 1024;
 
@@ -20,7 +22,12 @@ type JournalRecord =
   | { t: 'didx'; d: string; c: string; n: string }
   | { t: 'midx'; d: string; c: string; spec: IndexSpec }
   | { t: 'ddb'; d: string }
-  | { t: 'ren'; d: string; c: string; td: string; tc: string };
+  | { t: 'ren'; d: string; c: string; td: string; tc: string }
+  /** Written only to find out whether the disk takes writes again; changes nothing on replay. */
+  | { t: 'nop'; d: string; c: string };
+
+/** Whether the journal takes writes; `since` is the first failure of the current run of them. */
+export type WriteHealth = { ok: true } | { ok: false; error: string; since: Date };
 
 function serializeDoc(doc: Doc): Buffer {
   const bytes = BSON.serialize(doc);
@@ -33,7 +40,9 @@ function serializeDoc(doc: Doc): Buffer {
 export class Catalog {
   private readonly dbs = new Map<string, Map<string, Collection>>();
   journal: Journal | undefined;
-  private failure: Error | undefined;
+  private failure: { error: Error; since: Date } | undefined;
+  /** How to take back the changes of the command being executed, newest last. */
+  private undo: Array<() => void> = [];
 
   get persistent(): boolean {
     return this.journal !== undefined;
@@ -63,42 +72,64 @@ export class Catalog {
     return n;
   }
 
-  private log(record: JournalRecord): void {
-    this.journal?.append(Buffer.from(BSON.serialize(record)));
+  private log(record: JournalRecord, undo: () => void): void {
+    if (!this.journal) return;
+    this.journal.append(Buffer.from(BSON.serialize(record)));
+    this.undo.push(undo);
   }
 
-  private assertWritable(): void {
-    if (this.failure) {
-      throw new CommandError(
-        'InternalError',
-        `the embedded store's journal failed earlier (${this.failure.message}); writes are refused until it is restarted`,
-      );
-    }
-  }
-
-  /** Writes the queued journal records. A failure here makes the store refuse further writes. */
+  /**
+   * Writes the queued journal records. When that fails, every change of the command is taken
+   * back in memory and the command fails: what is not on disk is not there at all.
+   */
   flush(durable: boolean): void {
     if (!this.journal) return;
+    const undo = this.undo;
+    this.undo = [];
+    const wrote = this.journal.hasPending;
     try {
       this.journal.flush(durable);
     } catch (err) {
       this.journal.discardPending();
-      this.failure = err instanceof Error ? err : new Error(String(err));
-      throw new CommandError('InternalError', `journal write failed: ${this.failure.message}; the change is not durable`);
+      for (let i = undo.length - 1; i >= 0; i--) (undo[i] as () => void)();
+      const error = err instanceof Error ? err : new Error(String(err));
+      this.failure = { error, since: this.failure?.since ?? new Date() };
+      throw new CommandError('InternalError', `journal write failed: ${error.message}; the change was not made`);
     }
+    if (wrote) this.failure = undefined;
   }
 
-  createCollection(db: string, name: string, options: Doc = {}): Collection {
-    this.assertWritable();
+  /**
+   * Whether writes reach the disk. After a failure, each call tries a record that changes
+   * nothing, so health recovers as soon as the disk takes writes again, even with no traffic.
+   */
+  writeHealth(): WriteHealth {
+    if (this.failure && this.journal) {
+      this.journal.append(Buffer.from(BSON.serialize({ t: 'nop', d: '', c: '' } satisfies JournalRecord)));
+      try {
+        this.flush(false);
+      } catch {
+        // Still failing: reported below.
+      }
+    }
+    return this.failure ? { ok: false, error: this.failure.error.message, since: this.failure.since } : { ok: true };
+  }
+
+  private dbMap(db: string): Map<string, Collection> {
     let colls = this.dbs.get(db);
     if (!colls) {
       colls = new Map();
       this.dbs.set(db, colls);
     }
+    return colls;
+  }
+
+  createCollection(db: string, name: string, options: Doc = {}): Collection {
+    const colls = this.dbMap(db);
     if (colls.has(name)) throw new CommandError('NamespaceExists', `Collection ${db}.${name} already exists.`);
     const coll = new Collection(db, name, options);
     colls.set(name, coll);
-    this.log({ t: 'ccoll', d: db, c: name, o: options, u: coll.uuid });
+    this.log({ t: 'ccoll', d: db, c: name, o: options, u: coll.uuid }, () => colls.delete(name));
     return coll;
   }
 
@@ -109,35 +140,33 @@ export class Catalog {
   }
 
   dropCollection(db: string, name: string): Collection | undefined {
-    this.assertWritable();
     const coll = this.collection(db, name);
     if (!coll) return undefined;
     this.dbs.get(db)?.delete(name);
-    this.log({ t: 'dcoll', d: db, c: name });
+    this.log({ t: 'dcoll', d: db, c: name }, () => this.dbMap(db).set(name, coll));
     return coll;
   }
 
   dropDatabase(db: string): boolean {
-    this.assertWritable();
+    const colls = this.dbs.get(db);
     const existed = this.dbs.delete(db);
-    if (existed) this.log({ t: 'ddb', d: db });
+    if (existed && colls) this.log({ t: 'ddb', d: db }, () => this.dbs.set(db, colls));
     return existed;
   }
 
   renameCollection(db: string, name: string, toDb: string, toName: string): void {
-    this.assertWritable();
     const coll = this.collection(db, name);
     if (!coll) throw new CommandError('NamespaceNotFound', `Source collection ${db}.${name} does not exist`);
     this.dbs.get(db)?.delete(name);
-    let target = this.dbs.get(toDb);
-    if (!target) {
-      target = new Map();
-      this.dbs.set(toDb, target);
-    }
     coll.db = toDb;
     coll.name = toName;
-    target.set(toName, coll);
-    this.log({ t: 'ren', d: db, c: name, td: toDb, tc: toName });
+    this.dbMap(toDb).set(toName, coll);
+    this.log({ t: 'ren', d: db, c: name, td: toDb, tc: toName }, () => {
+      this.dbs.get(toDb)?.delete(toName);
+      coll.db = db;
+      coll.name = name;
+      this.dbMap(db).set(name, coll);
+    });
   }
 
   /**
@@ -146,11 +175,10 @@ export class Catalog {
    * shares nothing with the request and holds no values BSON would not keep.
    */
   insert(coll: Collection, doc: Doc, canonicalize = false): Doc {
-    this.assertWritable();
     const bytes = serializeDoc(doc);
     const stored = canonicalize ? BSON.deserialize(bytes) : doc;
     coll.commit(coll.planWrite(undefined, stored));
-    if (this.journal) this.log({ t: 'put', d: coll.db, c: coll.name, b: new Binary(bytes) });
+    this.log({ t: 'put', d: coll.db, c: coll.name, b: new Binary(bytes) }, () => coll.remove(stored));
     return stored;
   }
 
@@ -160,48 +188,51 @@ export class Catalog {
    * is exactly what the journal holds and shares nothing with the caller's object.
    */
   replace(coll: Collection, oldDoc: Doc, next: Doc): { modified: boolean; doc: Doc } {
-    this.assertWritable();
     const bytes = serializeDoc(next);
     if (Buffer.from(BSON.serialize(oldDoc)).equals(bytes)) return { modified: false, doc: oldDoc };
     const stored = BSON.deserialize(bytes);
     coll.commit(coll.planWrite(oldDoc, stored));
-    if (this.journal) this.log({ t: 'put', d: coll.db, c: coll.name, b: new Binary(bytes) });
+    this.log({ t: 'put', d: coll.db, c: coll.name, b: new Binary(bytes) }, () => coll.forcePut(oldDoc));
     return { modified: true, doc: stored };
   }
 
   remove(coll: Collection, doc: Doc): boolean {
-    this.assertWritable();
+    const current = coll.docs.get(keyString(doc._id));
     const removed = coll.remove(doc);
-    if (removed) this.log({ t: 'del', d: coll.db, c: coll.name, id: doc._id });
+    if (removed && current) this.log({ t: 'del', d: coll.db, c: coll.name, id: doc._id }, () => coll.forcePut(current));
     return removed;
   }
 
   /** Builds every index first and commits only if all succeed, as createIndexes does. */
   addIndexes(coll: Collection, specs: IndexSpec[]): void {
-    this.assertWritable();
     const built = specs.map((spec) => coll.buildIndex(spec, true));
     for (const index of built) {
+      const previous = coll.indexes.get(index.name);
       coll.indexes.set(index.name, index);
-      this.log({ t: 'cidx', d: coll.db, c: coll.name, spec: index.spec });
+      this.log({ t: 'cidx', d: coll.db, c: coll.name, spec: index.spec }, () => {
+        if (previous) coll.indexes.set(index.name, previous);
+        else coll.indexes.delete(index.name);
+      });
     }
   }
 
   dropIndex(coll: Collection, name: string): void {
-    this.assertWritable();
-    if (coll.indexes.delete(name)) this.log({ t: 'didx', d: coll.db, c: coll.name, n: name });
+    const index = coll.indexes.get(name);
+    if (index && coll.indexes.delete(name)) {
+      this.log({ t: 'didx', d: coll.db, c: coll.name, n: name }, () => coll.indexes.set(name, index));
+    }
   }
 
   modifyIndex(coll: Collection, name: string, spec: IndexSpec): void {
-    this.assertWritable();
     const index = coll.indexes.get(name);
     if (!index) throw new CommandError('IndexNotFound', `cannot find index ${name} for ns ${coll.ns}`);
+    const previous = index.spec;
     index.spec = spec;
-    this.log({ t: 'midx', d: coll.db, c: coll.name, spec });
+    this.log({ t: 'midx', d: coll.db, c: coll.name, spec }, () => (index.spec = previous));
   }
 
   /** TTL monitor pass: deletes documents whose indexed date is older than expireAfterSeconds. */
   expire(now: number): number {
-    if (this.failure) return 0;
     let removed = 0;
     for (const colls of this.dbs.values()) {
       for (const coll of colls.values()) {
@@ -278,6 +309,8 @@ export class Catalog {
       }
       case 'ddb':
         this.dbs.delete(d);
+        break;
+      case 'nop':
         break;
       case 'ren': {
         const source = this.dbs.get(d)?.get(c);

@@ -7,7 +7,8 @@
 import path from 'node:path';
 import { Catalog } from './catalog.js';
 import { CursorManager } from './cursors.js';
-import { DirLock, Journal, JOURNAL_FILE } from './journal.js';
+import { DirLock, Journal, JOURNAL_FILE, type JournalIo } from './journal.js';
+import type { WriteHealth } from './catalog.js';
 import { silentLogger, type EmbeddedStoreLogger } from './logger.js';
 import { WireServer } from './server.js';
 
@@ -22,6 +23,8 @@ export interface EmbeddedStoreOptions {
   /** Default 0: a random free port. */
   port?: number;
   logger?: EmbeddedStoreLogger;
+  /** The journal's system calls; tests pass one that fails like a full disk. */
+  io?: JournalIo;
 }
 
 export interface EmbeddedStore {
@@ -29,6 +32,8 @@ export interface EmbeddedStore {
   readonly uri: string;
   readonly port: number;
   readonly persistent: boolean;
+  /** Whether writes reach the journal; after a failure each call tries again. */
+  writeHealth(): WriteHealth;
   /** Stops listening, closes sockets, flushes and closes the journal. */
   close(): Promise<void>;
 }
@@ -39,13 +44,15 @@ const COMPACT_FLOOR_BYTES = 1024 * 1024;
 /** MongoDB's TTL monitor also runs once a minute. */
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
 
-function openJournal(catalog: Catalog, dataDir: string, logger: EmbeddedStoreLogger): Journal {
+function openJournal(catalog: Catalog, dataDir: string, logger: EmbeddedStoreLogger, io?: JournalIo): Journal {
   const started = performance.now();
-  const { journal, replay } = Journal.open(dataDir);
+  const { journal, replay } = Journal.open(dataDir, io);
   if (replay.tornAt) {
+    // Only a bad record with nothing valid after it gets here (a write cut short by a crash):
+    // damage with intact records after it stops start-up in Journal.open instead.
     logger.warn(
       { journal: journal.file, offset: replay.tornAt.offset, reason: replay.tornAt.reason, discardedBytes: replay.fileBytes - replay.validBytes },
-      'embedded store: journal ends with a torn or corrupt record; truncated it there (writes after that point were never acknowledged)',
+      'embedded store: journal ends with a torn record (a write cut short by a crash); cut it off there',
     );
   }
   let skipped = 0;
@@ -95,7 +102,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions = {}): Pr
     const dataDir = path.resolve(options.dataDir);
     lock = DirLock.acquire(dataDir);
     try {
-      catalog.journal = openJournal(catalog, dataDir, logger);
+      catalog.journal = openJournal(catalog, dataDir, logger, options.io);
     } catch (err) {
       lock.release();
       throw err;
@@ -134,6 +141,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions = {}): Pr
     uri,
     port,
     persistent: catalog.persistent,
+    writeHealth: () => catalog.writeHealth(),
     close() {
       closing ??= (async () => {
         clearInterval(housekeeping);
@@ -151,3 +159,4 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions = {}): Pr
 }
 
 export { JOURNAL_FILE };
+export { DataDirInUseError, JournalDamagedError, repairJournal, type JournalIo, type RepairResult } from './journal.js';

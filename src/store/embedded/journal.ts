@@ -3,16 +3,43 @@
  * [u32 LE payload length][u32 LE CRC-32 of payload][BSON payload].
  * Records are written with writeSync before the reply leaves, so an acknowledged write survives
  * the process being killed (not a power cut unless the client asked for j:true, which fsyncs).
+ *
+ * Every record is verified on open. A bad record with nothing valid after it is a torn tail (the
+ * process died mid-write) and is cut off; a bad record with valid records after it is damage to
+ * acknowledged data, so the store refuses to start and names the way out (`store repair`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 
 export const JOURNAL_FILE = 'embedded-store.journal';
+export const LOCK_FILE = 'embedded-store.lock';
 const MAGIC = Buffer.from('SPKJNL01', 'latin1');
 const RECORD_HEADER = 8;
+/** The smallest BSON document (5 bytes). */
+const MIN_RECORD = 5;
 /** Larger than any legitimate record (16 MiB document + envelope); anything bigger is garbage. */
 const MAX_RECORD = 17 * 1024 * 1024;
+
+/** The system calls a journal writes with; tests swap in one that fails like a full disk. */
+export interface JournalIo {
+  write(fd: number, buf: Buffer, offset: number, length: number): number;
+  fsync(fd: number): void;
+  ftruncate(fd: number, length: number): void;
+}
+
+export const nodeJournalIo: JournalIo = {
+  write: (fd, buf, offset, length) => fs.writeSync(fd, buf, offset, length),
+  fsync: (fd) => fs.fsyncSync(fd),
+  ftruncate: (fd, length) => fs.ftruncateSync(fd, length),
+};
+
+export interface Damage {
+  offset: number;
+  reason: string;
+  /** Bytes skipped up to the next valid record (or to the end of the file). */
+  bytes: number;
+}
 
 export interface ReplayResult {
   payloads: Buffer[];
@@ -22,24 +49,110 @@ export interface ReplayResult {
   tornAt?: { offset: number; reason: string };
 }
 
+/** Why the record at `offset` is not valid, or undefined (and its length) when it is. */
+function checkRecord(data: Buffer, offset: number): { reason: string } | { len: number } {
+  const remaining = data.length - offset;
+  if (remaining < RECORD_HEADER) return { reason: 'truncated record header' };
+  const len = data.readUInt32LE(offset);
+  if (len < MIN_RECORD || len > MAX_RECORD) return { reason: `implausible record length ${len}` };
+  if (remaining < RECORD_HEADER + len) return { reason: 'truncated record body' };
+  const body = offset + RECORD_HEADER;
+  if (data.readInt32LE(body) !== len || data[body + len - 1] !== 0) return { reason: 'BSON length mismatch' };
+  if (zlib.crc32(data.subarray(body, body + len)) !== data.readUInt32LE(offset + 4)) return { reason: 'checksum mismatch' };
+  return { len };
+}
+
+/** The offset of the next valid record after `from`, if any: cheap checks first, the CRC last. */
+function nextValidRecord(data: Buffer, from: number): number | undefined {
+  for (let p = from; p + RECORD_HEADER + MIN_RECORD <= data.length; p++) {
+    const len = data.readUInt32LE(p);
+    if (len < MIN_RECORD || len > MAX_RECORD || p + RECORD_HEADER + len > data.length) continue;
+    if (data.readInt32LE(p + RECORD_HEADER) !== len || data[p + RECORD_HEADER + len - 1] !== 0) continue;
+    if ('len' in checkRecord(data, p)) return p;
+  }
+  return undefined;
+}
+
+export interface FullScan {
+  payloads: Buffer[];
+  damage: Damage[];
+  /** Set when the last damage runs to the end of the file with nothing valid after it. */
+  tail?: Damage;
+  badMagic: boolean;
+}
+
+/**
+ * Reads every valid record, stepping over damaged stretches: after a bad record the scan resumes
+ * at the next offset where a whole record checks out (length, BSON framing and CRC all agree).
+ */
+export function scanAll(data: Buffer): FullScan {
+  const payloads: Buffer[] = [];
+  const damage: Damage[] = [];
+  const badMagic = data.length < MAGIC.length || !data.subarray(0, MAGIC.length).equals(MAGIC);
+  let offset = MAGIC.length;
+  if (badMagic) {
+    const first = nextValidRecord(data, 0);
+    const end = first ?? data.length;
+    damage.push({ offset: 0, reason: 'bad magic', bytes: end });
+    offset = end;
+  }
+  while (offset < data.length) {
+    const check = checkRecord(data, offset);
+    if ('len' in check) {
+      payloads.push(data.subarray(offset + RECORD_HEADER, offset + RECORD_HEADER + check.len));
+      offset += RECORD_HEADER + check.len;
+      continue;
+    }
+    const next = nextValidRecord(data, offset + 1);
+    damage.push({ offset, reason: check.reason, bytes: (next ?? data.length) - offset });
+    if (next === undefined) break;
+    offset = next;
+  }
+  const last = damage.at(-1);
+  const tail = last && last.offset + last.bytes === data.length ? last : undefined;
+  return { payloads, damage, ...(tail ? { tail } : {}), badMagic };
+}
+
 /** Splits a journal image into record payloads, stopping at the first torn or corrupt record. */
 export function scanJournal(data: Buffer): ReplayResult {
   const payloads: Buffer[] = [];
   let offset = MAGIC.length;
   while (offset < data.length) {
-    const remaining = data.length - offset;
-    if (remaining < RECORD_HEADER) return { payloads, validBytes: offset, fileBytes: data.length, tornAt: { offset, reason: 'truncated record header' } };
-    const len = data.readUInt32LE(offset);
-    const crc = data.readUInt32LE(offset + 4);
-    if (len < 5 || len > MAX_RECORD) return { payloads, validBytes: offset, fileBytes: data.length, tornAt: { offset, reason: `implausible record length ${len}` } };
-    if (remaining < RECORD_HEADER + len) return { payloads, validBytes: offset, fileBytes: data.length, tornAt: { offset, reason: 'truncated record body' } };
-    const payload = data.subarray(offset + RECORD_HEADER, offset + RECORD_HEADER + len);
-    if (zlib.crc32(payload) !== crc) return { payloads, validBytes: offset, fileBytes: data.length, tornAt: { offset, reason: 'checksum mismatch' } };
-    if (payload.readInt32LE(0) !== len) return { payloads, validBytes: offset, fileBytes: data.length, tornAt: { offset, reason: 'BSON length mismatch' } };
-    payloads.push(payload);
-    offset += RECORD_HEADER + len;
+    const check = checkRecord(data, offset);
+    if (!('len' in check)) return { payloads, validBytes: offset, fileBytes: data.length, tornAt: { offset, reason: check.reason } };
+    payloads.push(data.subarray(offset + RECORD_HEADER, offset + RECORD_HEADER + check.len));
+    offset += RECORD_HEADER + check.len;
   }
   return { payloads, validBytes: offset, fileBytes: data.length };
+}
+
+/** Damage in the middle of the journal: acknowledged records follow it, so nothing is cut silently. */
+export class JournalDamagedError extends Error {
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    readonly reason: string,
+    /** Valid records after the first damage, which `store repair` brings back. */
+    readonly recordsAfter: number,
+  ) {
+    super(
+      `the embedded store's journal ${file} is damaged at byte ${offset} (${reason}), with ${recordsAfter} intact ` +
+        'records after it; nothing was changed. To recover, stop every Sputnik process on this data directory and run ' +
+        '`npm run cli -- store repair` (it keeps a copy of the damaged file and recovers every intact record), then start again',
+    );
+    this.name = 'JournalDamagedError';
+  }
+}
+
+/** Another live process holds the data directory. */
+export class DataDirInUseError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly pid: number,
+  ) {
+    super(`data directory ${dir} is in use by process ${pid} (${path.join(dir, LOCK_FILE)}); stop it first or use another DATA_DIR`);
+    this.name = 'DataDirInUseError';
+  }
 }
 
 export function frameRecord(payload: Buffer): Buffer {
@@ -61,21 +174,62 @@ function fsyncDir(dir: string): void {
   }
 }
 
-function writeAll(fd: number, buf: Buffer): void {
+function writeAll(io: JournalIo, fd: number, buf: Buffer): void {
   let off = 0;
-  while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+  while (off < buf.length) off += io.write(fd, buf, off, buf.length - off);
+}
+
+/** Writes MAGIC + records to a temp file beside `file`, fsyncs it and renames it over `file`. */
+function writeJournalFile(file: string, payloads: Iterable<Buffer>, io: JournalIo = nodeJournalIo): number {
+  const tmp = `${file}.rewrite-${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  let after = 0;
+  try {
+    writeAll(io, fd, MAGIC);
+    after += MAGIC.length;
+    let chunk: Buffer[] = [];
+    let chunkBytes = 0;
+    for (const payload of payloads) {
+      const rec = frameRecord(payload);
+      chunk.push(rec);
+      chunkBytes += rec.length;
+      if (chunkBytes > 4 * 1024 * 1024) {
+        writeAll(io, fd, Buffer.concat(chunk));
+        after += chunkBytes;
+        chunk = [];
+        chunkBytes = 0;
+      }
+    }
+    if (chunk.length) {
+      writeAll(io, fd, Buffer.concat(chunk));
+      after += chunkBytes;
+    }
+    io.fsync(fd);
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  fs.closeSync(fd);
+  fs.renameSync(tmp, file);
+  fsyncDir(path.dirname(file));
+  return after;
 }
 
 export class Journal {
   private fd: number;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** Bytes known to be whole records on disk. */
   private bytes: number;
+  /** A failed write may have left part of a record behind: cut back to `bytes` before appending. */
+  private tailUnknown = false;
 
   private constructor(
     readonly file: string,
     fd: number,
     bytes: number,
+    private readonly io: JournalIo,
   ) {
     this.fd = fd;
     this.bytes = bytes;
@@ -83,9 +237,10 @@ export class Journal {
 
   /**
    * Reads the journal in `dir` (creating it if absent), cuts off a torn tail, and opens it for
-   * appending. Refuses a file that does not start with our magic rather than truncating it.
+   * appending. Refuses a file that does not start with our magic rather than truncating it, and a
+   * file damaged in the middle (JournalDamagedError) rather than losing what follows the damage.
    */
-  static open(dir: string): { journal: Journal; replay: ReplayResult } {
+  static open(dir: string, io: JournalIo = nodeJournalIo): { journal: Journal; replay: ReplayResult } {
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, JOURNAL_FILE);
     let data: Buffer;
@@ -100,12 +255,21 @@ export class Journal {
       fsyncDir(dir);
       data = Buffer.from(MAGIC);
     } else if (data.length < MAGIC.length || !data.subarray(0, MAGIC.length).equals(MAGIC)) {
+      const scan = scanAll(data);
+      if (scan.payloads.length > 0) throw new JournalDamagedError(file, 0, 'bad magic', scan.payloads.length);
       throw new Error(`${file} is not an embedded-store journal (bad magic); refusing to touch it`);
     }
     const replay = scanJournal(data);
-    if (replay.tornAt) fs.truncateSync(file, replay.validBytes);
+    if (replay.tornAt) {
+      const resumes = nextValidRecord(data, replay.tornAt.offset + 1);
+      if (resumes !== undefined) {
+        const after = scanAll(data).payloads.length - replay.payloads.length;
+        throw new JournalDamagedError(file, replay.tornAt.offset, replay.tornAt.reason, after);
+      }
+      fs.truncateSync(file, replay.validBytes);
+    }
     const fd = fs.openSync(file, 'a');
-    return { journal: new Journal(file, fd, replay.validBytes), replay };
+    return { journal: new Journal(file, fd, replay.validBytes, io), replay };
   }
 
   get size(): number {
@@ -122,21 +286,39 @@ export class Journal {
     return this.pending.length > 0;
   }
 
-  /** Writes everything queued by the current command in one system call. */
+  /**
+   * Writes everything queued by the current command in one system call. On failure the queue is
+   * dropped and the file cut back to its last whole record, so the next append starts clean.
+   */
   flush(durable = false): void {
     if (this.pending.length === 0) {
-      if (durable) fs.fsyncSync(this.fd);
+      if (durable) this.io.fsync(this.fd);
       return;
     }
     const buf = this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending);
     this.pending = [];
     this.pendingBytes = 0;
-    writeAll(this.fd, buf);
+    try {
+      if (this.tailUnknown) {
+        this.io.ftruncate(this.fd, this.bytes);
+        this.tailUnknown = false;
+      }
+      writeAll(this.io, this.fd, buf);
+      if (durable) this.io.fsync(this.fd);
+    } catch (err) {
+      this.tailUnknown = true;
+      try {
+        this.io.ftruncate(this.fd, this.bytes);
+        this.tailUnknown = false;
+      } catch {
+        // Tried again before the next write; until then nothing is appended after the torn bytes.
+      }
+      throw err;
+    }
     this.bytes += buf.length;
-    if (durable) fs.fsyncSync(this.fd);
   }
 
-  /** Drops queued records (used when a write could not be journaled and the store stops accepting writes). */
+  /** Drops queued records (used when a write could not be journaled). */
   discardPending(): void {
     this.pending = [];
     this.pendingBytes = 0;
@@ -146,38 +328,7 @@ export class Journal {
   compact(payloads: Iterable<Buffer>): { before: number; after: number } {
     this.flush();
     const before = this.bytes;
-    const tmp = `${this.file}.compact-${process.pid}.tmp`;
-    const fd = fs.openSync(tmp, 'w');
-    let after = 0;
-    try {
-      writeAll(fd, MAGIC);
-      after += MAGIC.length;
-      let chunk: Buffer[] = [];
-      let chunkBytes = 0;
-      for (const payload of payloads) {
-        const rec = frameRecord(payload);
-        chunk.push(rec);
-        chunkBytes += rec.length;
-        if (chunkBytes > 4 * 1024 * 1024) {
-          writeAll(fd, Buffer.concat(chunk));
-          after += chunkBytes;
-          chunk = [];
-          chunkBytes = 0;
-        }
-      }
-      if (chunk.length) {
-        writeAll(fd, Buffer.concat(chunk));
-        after += chunkBytes;
-      }
-      fs.fsyncSync(fd);
-    } catch (err) {
-      fs.closeSync(fd);
-      fs.rmSync(tmp, { force: true });
-      throw err;
-    }
-    fs.closeSync(fd);
-    fs.renameSync(tmp, this.file);
-    fsyncDir(path.dirname(this.file));
+    const after = writeJournalFile(this.file, payloads, this.io);
     fs.closeSync(this.fd);
     this.fd = fs.openSync(this.file, 'a');
     this.bytes = after;
@@ -193,13 +344,48 @@ export class Journal {
   }
 }
 
+export interface RepairResult {
+  file: string;
+  /** The untouched damaged journal, kept beside it; absent when there was nothing to repair. */
+  backup?: string;
+  records: number;
+  damage: Damage[];
+}
+
+/**
+ * Rewrites a damaged journal from every valid record, in order, after copying the damaged file
+ * aside. The caller holds the directory lock. A record lost to the damage is gone; every record
+ * after it is kept, so later writes to the same documents still win.
+ */
+export function repairJournal(dir: string, now: Date = new Date()): RepairResult {
+  const file = path.join(dir, JOURNAL_FILE);
+  const data = fs.readFileSync(file);
+  const scan = scanAll(data);
+  if (scan.damage.length === 0) return { file, records: scan.payloads.length, damage: [] };
+  if (scan.badMagic && scan.payloads.length === 0) {
+    throw new Error(`${file} is not an embedded-store journal (bad magic, no valid record); refusing to touch it`);
+  }
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  let backup = `${file}.damaged-${stamp}`;
+  for (let n = 2; fs.existsSync(backup); n++) backup = `${file}.damaged-${stamp}-${n}`;
+  fs.copyFileSync(file, backup, fs.constants.COPYFILE_EXCL);
+  const fd = fs.openSync(backup, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  writeJournalFile(file, scan.payloads);
+  return { file, backup, records: scan.payloads.length, damage: scan.damage };
+}
+
 /** One process per data directory: two writers appending to one journal would corrupt it. */
 export class DirLock {
   private constructor(private readonly file: string) {}
 
   static acquire(dir: string): DirLock {
     fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, 'embedded-store.lock');
+    const file = path.join(dir, LOCK_FILE);
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const fd = fs.openSync(file, 'wx');
@@ -208,10 +394,8 @@ export class DirLock {
         return new DirLock(file);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const owner = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
-        if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
-          throw new Error(`data directory ${dir} is in use by process ${owner} (${file})`);
-        }
+        const owner = lockHolder(dir);
+        if (owner !== undefined) throw new DataDirInUseError(dir, owner);
         // The owner died without cleaning up (e.g. kill -9): the lock is stale.
         fs.rmSync(file, { force: true });
       }
@@ -222,6 +406,17 @@ export class DirLock {
   release(): void {
     fs.rmSync(this.file, { force: true });
   }
+}
+
+/** The pid of the live process holding `dir`, if any (a lock of a dead process holds nothing). */
+export function lockHolder(dir: string): number | undefined {
+  let owner: number;
+  try {
+    owner = Number.parseInt(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8'), 10);
+  } catch {
+    return undefined;
+  }
+  return Number.isInteger(owner) && owner > 0 && isAlive(owner) ? owner : undefined;
 }
 
 function isAlive(pid: number): boolean {

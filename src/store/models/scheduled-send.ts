@@ -1,12 +1,12 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { SEND_KINDS, SEND_STATUSES, type ScheduledSend, type SendKind, type SendStatus } from '../../domain/scheduled-send.js';
+import { LOGGED_SEND_KINDS, SEND_STATUSES, type LoggedSendKind, type ScheduledSend, type SendStatus } from '../../domain/scheduled-send.js';
 import { ObjectId, idString, orUndefined, type ObjectIdType } from './common.js';
 
 export interface ScheduledSendDoc {
   _id: ObjectIdType;
   key: string;
   cohortId: ObjectIdType;
-  kind: SendKind;
+  kind: LoggedSendKind;
   occasion: string;
   recipientId: ObjectIdType;
   status: SendStatus;
@@ -21,7 +21,7 @@ const scheduledSendSchema = new Schema<ScheduledSendDoc>(
   {
     key: { type: String, required: true, maxlength: 300 },
     cohortId: { type: ObjectId, ref: 'Cohort', required: true },
-    kind: { type: String, enum: SEND_KINDS, required: true },
+    kind: { type: String, enum: LOGGED_SEND_KINDS, required: true },
     occasion: { type: String, required: true, maxlength: 200 },
     recipientId: { type: ObjectId, ref: 'Participant', required: true },
     status: { type: String, enum: SEND_STATUSES, required: true },

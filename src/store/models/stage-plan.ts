@@ -1,11 +1,14 @@
 import { Schema } from 'mongoose';
+import { stageRulesSchema } from '../../domain/stage-rules.js';
 import { OFFSET_PATTERN, STAGE_NUMBERS, type StagePlan, type StageNumber } from '../../domain/stage.js';
 
 export interface StagePlanDoc {
-  stages: { stage: number; startOffset: string }[];
+  /** Rules are a tagged union kept as written; read back through their zod schema. */
+  stages: { stage: number; startOffset: string; rules?: unknown }[];
   questionnaires: { questionnaireId: string; offset: string; occasion: string; closesAfter?: string | null }[];
   reminders?: { afterDays: number; maxCount: number } | null;
   finalSurvey?: { questionnaireId: string; occasion: string } | null;
+  requiredActivities?: number | null;
 }
 
 const offsetField = { type: String, required: true, match: OFFSET_PATTERN } as const;
@@ -14,7 +17,11 @@ export const stagePlanSchema = new Schema<StagePlanDoc>(
   {
     stages: [
       new Schema(
-        { stage: { type: Number, enum: STAGE_NUMBERS, required: true }, startOffset: offsetField },
+        {
+          stage: { type: Number, enum: STAGE_NUMBERS, required: true },
+          startOffset: offsetField,
+          rules: { type: Schema.Types.Mixed, required: false },
+        },
         { _id: false },
       ),
     ],
@@ -46,13 +53,18 @@ export const stagePlanSchema = new Schema<StagePlanDoc>(
       ),
       required: false,
     },
+    requiredActivities: { type: Number, required: false, min: 1, max: 100 },
   },
   { _id: false },
 );
 
 export function toStagePlan(doc: StagePlanDoc): StagePlan {
   return {
-    stages: doc.stages.map((s) => ({ stage: s.stage as StageNumber, startOffset: s.startOffset })),
+    stages: doc.stages.map((s) => {
+      // A plan is checked before it is stored; rules that no longer parse fall back to the defaults.
+      const rules = s.rules === undefined || s.rules === null ? undefined : stageRulesSchema.safeParse(s.rules);
+      return { stage: s.stage as StageNumber, startOffset: s.startOffset, ...(rules?.success ? { rules: rules.data } : {}) };
+    }),
     questionnaires: doc.questionnaires.map((q) => ({
       questionnaireId: q.questionnaireId,
       offset: q.offset,
@@ -60,6 +72,7 @@ export function toStagePlan(doc: StagePlanDoc): StagePlan {
       ...(q.closesAfter ? { closesAfter: q.closesAfter } : {}),
     })),
     ...(doc.reminders ? { reminders: { afterDays: doc.reminders.afterDays, maxCount: doc.reminders.maxCount } } : {}),
+    ...(doc.requiredActivities ? { requiredActivities: doc.requiredActivities } : {}),
     ...(doc.finalSurvey ? { finalSurvey: { questionnaireId: doc.finalSurvey.questionnaireId, occasion: doc.finalSurvey.occasion } } : {}),
   };
 }

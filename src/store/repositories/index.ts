@@ -6,6 +6,7 @@ import { createBroadcastRepository } from './broadcasts.js';
 import { createCohortRepository } from './cohorts.js';
 import { createConsoleRepository } from './console.js';
 import { createConsultationRepository } from './consultations.js';
+import { createErasureRepository } from './erasure.js';
 import { createEnrollmentRepository } from './enrollments.js';
 import { createParticipantRepository } from './participants.js';
 import { createProgrammeRepository } from './programmes.js';
@@ -25,5 +26,6 @@ export function createRepositories(models: Models): Repositories {
     audit: createAuditRepository(models.auditEvent),
     scheduledSends: createScheduledSendRepository(models.scheduledSend),
     console: createConsoleRepository(models),
+    erasure: createErasureRepository(models),
   };
 }

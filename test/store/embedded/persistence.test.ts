@@ -4,7 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MongoClient, MongoServerError } from 'mongodb';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+// These tests start processes: on a busy two-core machine a start can take tens of seconds.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 import { startEmbeddedStore, type EmbeddedStoreOptions } from '../../../src/store/embedded/index.js';
 import { JOURNAL_FILE } from '../../../src/store/embedded/journal.js';
 import { recordingLogger } from './helpers.js';
@@ -145,7 +148,7 @@ describe('embedded store: persistence', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     await new Promise<void>((resolve, reject) => {
       let buffered = '';
-      const timer = setTimeout(() => reject(new Error(`writer did not make progress; stderr: ${stderr}`)), 15_000);
+      const timer = setTimeout(() => reject(new Error(`writer did not make progress; stderr: ${stderr}`)), 60_000);
       child.stdout.on('data', (d: Buffer) => {
         buffered += d.toString();
         const lines = buffered.split('\n');
