@@ -1,4 +1,16 @@
 # Sputnik: Node 20 on Debian, with Debian's Chromium for the WhatsApp client.
+
+# The build stage compiles the TypeScript once, at image time: the container starts compiled JavaScript.
+FROM node:20-bookworm-slim AS build
+ENV PUPPETEER_SKIP_DOWNLOAD=true
+WORKDIR /app
+COPY package.json package-lock.json .puppeteerrc.cjs ./
+# --ignore-scripts: `prepare` would build before the sources are here; the build runs below.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN node src/launch.mjs build
+
 FROM node:20-bookworm-slim
 
 # chromium: whatsapp-web.js drives it (puppeteer's own browser download is skipped, see .puppeteerrc.cjs).
@@ -17,11 +29,12 @@ ENV NODE_ENV=production \
 
 WORKDIR /app
 COPY package.json package-lock.json .puppeteerrc.cjs ./
-# tsx (a runtime dependency) runs the TypeScript sources directly.
+# The launcher behind `npm start` and `npm run cli`. Without TypeScript (a dev dependency) the package's
+# `prepare` says so and builds nothing: dist/ comes from the build stage.
+COPY src/launch.mjs ./src/launch.mjs
 RUN npm ci --omit=dev && npm cache clean --force
 
-COPY tsconfig.json ./
-COPY src ./src
+COPY --from=build /app/dist ./dist
 COPY flows ./flows
 COPY questionnaires ./questionnaires
 
@@ -34,4 +47,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "--enable-source-maps", "dist/main.js"]

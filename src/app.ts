@@ -18,6 +18,8 @@ import { halfYearReportSource } from './monitoring/report-source.js';
 import { createScheduler, type Scheduler } from './scheduler/agenda.js';
 import { createPostCourseScheduler } from './scheduler/post-course.js';
 import { scheduleSampleInvitations } from './scheduler/sample-invitations.js';
+import { scheduleConsultationEscalation } from './scheduler/consultation-escalation.js';
+import type { JournalIo } from './store/embedded/index.js';
 import { openStore, type Store } from './store/index.js';
 import { checkQuestionnaireVersions } from './store/questionnaire-versions.js';
 import { VERSION } from './version.js';
@@ -42,12 +44,18 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export async function startApp(config: Config, logger: Logger): Promise<App> {
+/** What tests swap in; production passes nothing. */
+export interface AppOverrides {
+  /** The embedded journal's system calls (a test's full disk). */
+  journalIo?: JournalIo;
+}
+
+export async function startApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
   const startedAt = new Date();
   // Bad content stops start-up before anything is opened: a teacher must never meet a broken flow.
   const { content, errors } = loadContent(CONTENT_ROOT);
   if (errors.length > 0) throw new ContentError(errors);
-  const store = await openStore({ config: config.store, logger });
+  const store = await openStore({ config: config.store, logger, ...(overrides.journalIo ? { journalIo: overrides.journalIo } : {}) });
   const versionErrors = await checkQuestionnaireVersions(store.models, content.questionnaires.all(), startedAt);
   if (versionErrors.length > 0) {
     await store.close();
@@ -122,6 +130,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     content,
     logger: logger.child({ component: 'samples' }),
   });
+  await scheduleConsultationEscalation(scheduler, {
+    repos: store.repositories,
+    dispatcher,
+    escalationDays: config.consultations.escalationDays,
+    logger: logger.child({ component: 'consultations' }),
+  });
 
   const channels = () =>
     channelStatus(config, { ...(telegram ? { telegram: telegram.state } : {}), ...(whatsapp ? { whatsapp: whatsapp.health } : {}) });
@@ -131,6 +145,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
   const http = createHttpServer({
     logger: logger.child({ component: 'http' }),
+    maxBodyBytes: config.http.maxBodyBytes,
     routes: {
       'GET /healthz': async () => {
         const report = await collectHealth({
@@ -181,7 +196,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   // Returns at once and never throws: the client logs in (QR) and reconnects on its own.
   if (whatsapp) await whatsapp.start();
   // A restart in the middle of a broadcast finishes it; nobody already served gets it twice.
-  void broadcasts.resumeUnfinished();
+  void broadcasts.resumeUnfinished().catch((error: unknown) => logger.error({ err: error }, 'resuming unfinished broadcasts failed'));
 
   let stopping: Promise<void> | undefined;
   return {

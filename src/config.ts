@@ -100,6 +100,7 @@ const envSchema = z.object({
     .default('Europe/Moscow'),
   PRIVACY_POLICY_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional()),
   PRIVACY_POLICY_VERSION: z.string().trim().min(1).max(40).default('2026-11'),
+  CONSULTATION_ESCALATION_DAYS: z.coerce.number().int().min(1).max(60).default(3),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   API_TOKEN: optionalString.pipe(
     z
@@ -115,6 +116,12 @@ const envSchema = z.object({
     .min(0, { message: 'expected a port between 0 and 65535' })
     .max(65535, { message: 'expected a port between 0 and 65535' })
     .default(3000),
+  HTTP_MAX_BODY_BYTES: z.coerce
+    .number({ message: 'expected a number of bytes' })
+    .int({ message: 'expected a whole number of bytes' })
+    .min(1024, { message: 'expected 1024 to 104857600 bytes' })
+    .max(100 * 1024 * 1024, { message: 'expected 1024 to 104857600 bytes' })
+    .default(1024 * 1024),
 });
 
 export interface Config {
@@ -149,8 +156,11 @@ export interface Config {
   defaultTimeZone: string;
   /** The personal-data consent text teachers agree to, and its version recorded with each consent. */
   privacy: { policyUrl: string | undefined; policyVersion: string };
+  /** A consultation request unanswered this many days goes to the cohort's curator, once. */
+  consultations: { escalationDays: number };
   logLevel: (typeof LOG_LEVELS)[number];
-  http: { host: string; port: number };
+  /** `maxBodyBytes`: larger request bodies (the Telegram webhook, the API) get 413 unread. */
+  http: { host: string; port: number; maxBodyBytes: number };
   /** Bearer token of the staff HTTP API (/api/...); absent: the API answers 503 and is off. */
   api: { token: string | undefined };
 }
@@ -211,8 +221,9 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
     defaultLocale: e.DEFAULT_LOCALE,
     defaultTimeZone: e.TZ,
     privacy: { policyUrl: e.PRIVACY_POLICY_URL, policyVersion: e.PRIVACY_POLICY_VERSION },
+    consultations: { escalationDays: e.CONSULTATION_ESCALATION_DAYS },
     logLevel: e.LOG_LEVEL,
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, maxBodyBytes: e.HTTP_MAX_BODY_BYTES },
     api: { token: e.API_TOKEN },
   };
 }

@@ -8,6 +8,7 @@ import { whatsappCommand } from './commands/whatsapp.js';
 import { reportCommand } from './commands/report.js';
 import { sampleCommand } from './commands/sample.js';
 import { scheduleCommand } from './commands/schedule.js';
+import { stageCommand } from './commands/stage.js';
 import { statsCommand } from './commands/stats.js';
 import { storeCommand } from './commands/store.js';
 
@@ -27,6 +28,7 @@ const commands: Record<string, Command> = {
   report: reportCommand,
   schedule: scheduleCommand,
   store: storeCommand,
+  stage: stageCommand,
   config: {
     summary: 'show the effective configuration (secrets hidden) or the first error in it',
     async run() {

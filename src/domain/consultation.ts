@@ -20,6 +20,8 @@ export interface ConsultationRequest {
   messages: ConsultationMessage[];
   openedAt: Date;
   closedAt?: Date;
+  /** When an unanswered request was passed to the cohort's curator (once). */
+  escalatedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -8,6 +8,17 @@ export interface StageProgress {
   status: StageStatus;
   startedAt?: Date;
   completedAt?: Date;
+  /** What set the status: "rule:<kind>" or "manual"; absent before the first evaluation. */
+  cause?: string;
+}
+
+/** A stage set by hand by a curator or staff member; it wins over the rules (stage-progress.ts). */
+export interface StageOverrideRecord {
+  stage: StageNumber;
+  status: StageStatus;
+  at: Date;
+  by: string;
+  comment: string;
 }
 
 /** A teacher in a cohort: one per participant and cohort. */
@@ -20,6 +31,8 @@ export interface Enrollment {
   status: EnrollmentStatus;
   currentStage: StageNumber;
   stages: StageProgress[];
+  /** Oldest first; absent when no stage was ever set by hand. */
+  stageOverrides?: StageOverrideRecord[];
   joinedAt: Date;
   createdAt: Date;
   updatedAt: Date;

@@ -7,7 +7,7 @@ import type { Channel } from './channel.js';
 import type { Cohort, CohortGroup, CohortStatus } from './cohort.js';
 import type { ConsoleAccount, ConsoleSession, LoginLink } from './console.js';
 import type { ConsultationMessage, ConsultationRequest, ConsultationStatus } from './consultation.js';
-import type { Enrollment, EnrollmentStatus } from './enrollment.js';
+import type { Enrollment, EnrollmentStatus, StageOverrideRecord, StageProgress } from './enrollment.js';
 import type { Locale } from './locale.js';
 import type { Participant } from './participant.js';
 import type { Programme } from './programme.js';
@@ -83,6 +83,8 @@ export interface ParticipantRepository {
   create(input: ParticipantInput): Promise<Result<Participant, IdentityConflict>>;
   findById(id: string): Promise<Participant | undefined>;
   findByIds(ids: readonly string[]): Promise<Participant[]>;
+  /** The centre's staff (isStaff), e.g. to be told when a channel breaks down. */
+  listStaff(): Promise<Participant[]>;
   findByTelegramId(telegramId: number): Promise<Participant | undefined>;
   findByWhatsappId(whatsappId: string): Promise<Participant | undefined>;
   findByPhone(phoneE164: string): Promise<Participant | undefined>;
@@ -107,6 +109,9 @@ export interface EnrollmentRepository {
   listByCohort(cohortId: string, status?: EnrollmentStatus): Promise<Enrollment[]>;
   listByParticipant(participantId: string): Promise<Enrollment[]>;
   setStage(id: string, stage: StageNumber, status: StageStatus, at: Date): Promise<Enrollment | undefined>;
+  /** Replaces the stage statuses with an evaluation (stage-progress.ts) and the stage the teacher is in. */
+  saveStages(id: string, stages: readonly StageProgress[], currentStage: StageNumber): Promise<Enrollment | undefined>;
+  addStageOverride(id: string, override: StageOverrideRecord): Promise<Enrollment | undefined>;
   setStatus(id: string, status: EnrollmentStatus): Promise<Enrollment | undefined>;
   assignTutor(id: string, tutorId: string | null): Promise<Enrollment | undefined>;
 }
@@ -174,6 +179,12 @@ export interface ConsultationRepository {
   listByAssignee(assigneeId: string, statuses: readonly ConsultationStatus[]): Promise<ConsultationRequest[]>;
   listByCohort(cohortId: string, statuses?: readonly ConsultationStatus[]): Promise<ConsultationRequest[]>;
   listByParticipant(participantId: string): Promise<ConsultationRequest[]>;
+  /** A curator takes a request over, or an escalation hands it on. */
+  assign(id: string, assigneeId: string): Promise<ConsultationRequest | undefined>;
+  /** Open requests opened before `before` and never escalated. */
+  listUnescalated(before: Date): Promise<ConsultationRequest[]>;
+  /** Marks the request escalated; undefined when it already was (another process did it). */
+  markEscalated(id: string, at: Date): Promise<ConsultationRequest | undefined>;
 }
 
 export interface BroadcastInput {

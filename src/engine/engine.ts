@@ -1,5 +1,6 @@
 // The engine: one inbound event in, the replies out. It de-duplicates and orders events, finds the
 // person, routes commands and keywords, runs flows, and saves the conversation state.
+import { normaliseIncomingText } from '../domain/text.js';
 import type { Role } from '../domain/roles.js';
 import { catalogs, translator } from '../i18n/index.js';
 import type { FlowHandlers, Services, Turn } from './context.js';
@@ -37,6 +38,7 @@ export const COMMANDS: Record<string, string> = {
   delete: 'delete-data',
   review: 'review',
   consultations: 'consultations',
+  stage: 'stage',
 };
 
 export const COHORT_CODE = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/;
@@ -290,7 +292,9 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
 
   return {
     trigger,
-    handle(event) {
+    handle(raw) {
+      // Adapters normalise text at their edge; this catches a channel that forgot (idempotent).
+      const event: InboundEvent = raw.payload.kind === 'text' ? { ...raw, payload: { kind: 'text', text: normaliseIncomingText(raw.payload.text) } } : raw;
       return queue(`${event.channel}:${event.chat.type === 'group' ? event.chat.id : event.from.id}`, async () => {
         const claim = await services.sessions.claimMessage(event.channel, event.messageId, event.at, services.settings.staleClaimMs);
         if (claim === 'duplicate') return [];

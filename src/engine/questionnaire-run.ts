@@ -13,6 +13,8 @@ import {
   type Question,
   type Questionnaire,
 } from '../questionnaires/index.js';
+import { reevaluateStages } from '../progress/service.js';
+import { routeConsultation } from './actions/consultation.js';
 import type { Turn } from './context.js';
 import { promptFor } from './prompt.js';
 import type { FlowRun, QuestionnaireRun } from './sessions.js';
@@ -129,6 +131,30 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
     else summary(turn, qr, q, r);
   }
 
+  /** Answers that ask for help (`opensConsultation`) reach a tutor or curator, with what was said. */
+  async function openRequestedConsultations(turn: Turn, q: Questionnaire, r: Response, answers: Map<string, AnswerValue | null>): Promise<void> {
+    const teacher = turn.participant;
+    if (!teacher) return;
+    const locale = turn.session.locale;
+    for (const question of q.questions) {
+      const wanted = question.opensConsultation;
+      const value = answers.get(question.id);
+      if (!wanted || value === undefined || value === null || !isVisible(question, answers)) continue;
+      const opens = wanted === true ? value !== false : (Array.isArray(value) ? value : [String(value)]).some((v) => wanted.includes(v));
+      if (!opens) continue;
+      // The question, its answer, and the answers to the questions it opened (topic, kind, dates).
+      const related = q.questions.filter(
+        (other) => other.id === question.id || (other.showIf !== undefined && JSON.stringify(other.showIf).includes(`"question":"${question.id}"`)),
+      );
+      const description = related
+        .filter((other) => isVisible(other, answers) && answers.has(other.id) && answers.get(other.id) !== null)
+        .map((other) => `${localized(other.text, locale)} — ${displayAnswer(other, answers.get(other.id) ?? null, locale)}`)
+        .join('\n');
+      const assigneeId = await routeConsultation(turn, { teacher, cohortId: r.cohortId, topic: localized(q.title, locale), description });
+      turn.say(assigneeId ? 'consultation.opened_from_answer' : 'consultation.opened_unassigned');
+    }
+  }
+
   async function complete(turn: Turn, run: FlowRun, qr: QuestionnaireRun, q: Questionnaire, r: Response): Promise<void> {
     const answers = answersOf(r);
     // Answers to questions that skip logic hid after a change are not part of the response.
@@ -138,6 +164,9 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
       }
     }
     await turn.services.repos.responses.complete(r.id, turn.services.now());
+    const event = { participantId: r.participantId, cohortId: r.cohortId, at: turn.services.now(), actor: r.participantId } as const;
+    await reevaluateStages(turn.services.repos, { ...event, kind: 'questionnaire.completed' });
+    await openRequestedConsultations(turn, q, r, answers);
     turn.reply({ kind: 'text', text: q.outro ? localized(q.outro, turn.session.locale) : turn.t('questionnaire.thanks') });
     run.questionnaire = undefined;
   }

@@ -1,7 +1,8 @@
 import type { StoreHealth } from '../store/index.js';
 
 /** `qr` and `disconnected`: the WhatsApp client waits for a login scan, or is reconnecting. */
-export type ComponentState = 'up' | 'down' | 'running' | 'stopped' | 'disabled' | 'configured' | 'starting' | 'failed' | 'qr' | 'disconnected';
+/** `degraded`: running, but not doing its work (WhatsApp sending paused by the breaker). */
+export type ComponentState = 'up' | 'down' | 'running' | 'stopped' | 'disabled' | 'configured' | 'starting' | 'failed' | 'qr' | 'disconnected' | 'degraded';
 
 export interface ChannelHealth {
   state: ComponentState;
@@ -9,8 +10,11 @@ export interface ChannelHealth {
   hint?: string;
 }
 
-/** A channel in one of these states cannot deliver: the bot is degraded until it comes back. */
-const CHANNEL_DOWN: ReadonlySet<ComponentState> = new Set(['down', 'failed', 'disconnected']);
+/**
+ * A channel in one of these states cannot deliver: the bot is degraded until it comes back
+ * (`degraded`: WhatsApp's sending paused by its breaker).
+ */
+const CHANNEL_DOWN: ReadonlySet<ComponentState> = new Set(['down', 'failed', 'disconnected', 'degraded']);
 
 export interface HealthReport {
   status: 'ok' | 'degraded';

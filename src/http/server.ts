@@ -20,10 +20,64 @@ export interface RawReply {
 
 export type RouteReply = JsonReply | RawReply;
 
-export type RouteHandler = (req: IncomingMessage) => Promise<RouteReply>;
+/** `body`: the request body, read by the server within its limit (empty for a GET). */
+export type RouteHandler = (req: IncomingMessage, body: Buffer) => Promise<RouteReply>;
 
 /** A handler that writes the response itself (a webhook, a file download). */
-export type RawRouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+export type RawRouteHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void>;
+
+/** The default limit of a request body: Telegram's updates are a few kilobytes. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Reads a request body up to `limit` bytes. Undefined when it is larger: a declared length over
+ * the limit is refused before a byte is read, and a body without one stops being read (and is
+ * never buffered) as soon as it passes the limit.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limit) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        done();
+        req.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+  });
+}
+
+/** 413 and the connection closed: the rest of the body is never read. */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  const payload = JSON.stringify({ error: 'request body too large', limitBytes: limit });
+  res.writeHead(413, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    'cache-control': 'no-store',
+    connection: 'close',
+  });
+  res.end(payload, () => req.destroy());
+}
 
 export interface HttpServer {
   listen(host: string, port: number): Promise<AddressInfo>;
@@ -72,35 +126,52 @@ export function createHttpServer({
   routes,
   rawRoutes = {},
   logger,
+  maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
 }: {
   routes: Record<string, RouteHandler>;
   rawRoutes?: Record<string, RawRouteHandler>;
   logger: Logger;
+  maxBodyBytes?: number;
 }): HttpServer {
   const paths = new Set([...Object.keys(routes), ...Object.keys(rawRoutes)].map((key) => key.slice(key.indexOf(' ') + 1)));
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const raw = rawRoutes[`${req.method ?? 'GET'} ${path}`];
-    if (raw) {
-      raw(req, res).catch((error: unknown) => {
-        logger.error({ err: error, path }, 'http handler failed');
-        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-        else res.end();
-      });
-      return;
-    }
     const handler = routes[`${req.method ?? 'GET'} ${path}`];
-    if (!handler) {
+    if (!raw && !handler) {
       const status = paths.has(path) ? 405 : 404;
+      res.shouldKeepAlive = false;
       sendJson(res, status, { error: status === 405 ? 'method not allowed' : 'not found' });
       return;
     }
-    const failed = (error: unknown) => logger.error({ err: error, path }, 'http response stream failed');
-    handler(req).then(
-      (reply) => send(res, reply, failed),
+    readBody(req, maxBodyBytes).then(
+      (body) => {
+        if (body === undefined) {
+          logger.warn({ path, declaredBytes: req.headers['content-length'] ?? null, limitBytes: maxBodyBytes }, 'http request body too large; refused unread');
+          refuseTooLarge(req, res, maxBodyBytes);
+          return;
+        }
+        if (raw) {
+          raw(req, res, body).catch((error: unknown) => {
+            logger.error({ err: error, path }, 'http handler failed');
+            if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+            else res.end();
+          });
+          return;
+        }
+        const failed = (error: unknown) => logger.error({ err: error, path }, 'http response stream failed');
+        (handler as RouteHandler)(req, body).then(
+          (reply) => send(res, reply, failed),
+          (error: unknown) => {
+            logger.error({ err: error, path }, 'http handler failed');
+            sendJson(res, 500, { error: 'internal error' });
+          },
+        );
+      },
       (error: unknown) => {
-        logger.error({ err: error, path }, 'http handler failed');
-        sendJson(res, 500, { error: 'internal error' });
+        // The client went away mid-body: nobody is left to answer.
+        logger.debug({ err: error, path }, 'http request body could not be read');
+        res.destroy();
       },
     );
   });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isIanaTimeZone, isValidLocalDate, type LocalDate } from '../domain/calendar.js';
 import type { Locale } from '../domain/locale.js';
 import { err, ok, type Result } from '../domain/result.js';
+import { normaliseIncomingText } from '../domain/text.js';
 import { deriveCohortCode, EXPLICIT_CODE_PATTERN, normaliseCohortCode } from './cohort-code.js';
 import {
   cleanText,
@@ -290,10 +291,11 @@ function collectPeople(
 }
 
 export function parseCohortFile(
-  text: string,
+  raw: string,
   fileName: string,
   defaults: CohortFileDefaults,
 ): Result<CohortFile, ImportProblem[]> {
+  const text = normaliseIncomingText(raw);
   const format = detectFormat(fileName, text);
   if (text.trim() === '') return err([{ at: '(весь файл)', message: 'файл пустой' }]);
   const parsed = format === 'json' ? parseJson(text) : parseYaml(text);

@@ -2,6 +2,7 @@
 // each problem names the line a person sees in the file and the column as it is headed there.
 import type { CountryCode } from 'libphonenumber-js';
 import { err, ok, type Result } from '../domain/result.js';
+import { normaliseIncomingText } from '../domain/text.js';
 import { decodeText, parseCsv, type CsvDelimiter, type CsvEncoding } from './csv.js';
 import {
   cleanText,
@@ -149,7 +150,9 @@ export function parseParticipantsCsv(
   input: Uint8Array | string,
   options: { defaultCountry: CountryCode },
 ): Result<ParticipantsCsv, ImportProblem[]> {
-  const { text, encoding } = typeof input === 'string' ? { text: input, encoding: 'utf-8' as const } : decodeText(input);
+  const decoded = typeof input === 'string' ? { text: input, encoding: 'utf-8' as const } : decodeText(input);
+  const { encoding } = decoded;
+  const text = normaliseIncomingText(decoded.text);
   const table = parseCsv(text);
   const records = table.records.filter((r) => r.fields.some((f) => cleanText(f) !== ''));
   const header = records[0];

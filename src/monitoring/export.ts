@@ -3,7 +3,6 @@
 // map while rows are written). Every question is a column; a multiple choice reads "a; b" in one
 // cell. Personal data appear only where the access allows and the export is not anonymised.
 import { PassThrough, type Readable, type Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
 import type { Locale } from '../domain/locale.js';
 import { err, ok, type Result } from '../domain/result.js';
@@ -14,7 +13,7 @@ import type { ResponseDoc } from '../store/models/response.js';
 import { maySeePersonalData, type Access } from './access.js';
 import { computeAggregates } from './aggregates.js';
 import { questionnaireTitle, questionsOf } from './questions.js';
-import { safeCell, safeCellText, stripInvisible, type CellValue } from './sanitize.js';
+import { cleanCell, cleanCellText, safeCell, safeCellText, stripInvisible, type CellValue } from './sanitize.js';
 import type { Scope } from './scope.js';
 import { summaryTables, type Table } from './tables.js';
 
@@ -264,7 +263,7 @@ class RowBuilder {
       doc.completedAt ? wallClock(doc.completedAt, tz) : null,
       ...plan.columns.map((c) => answerCell(c.question, answers.get(c.id), this.locale)),
     ];
-    return cells.map(safeCell);
+    return cells.map(cleanCell);
   }
 
   json(doc: ResponseDoc, no: number, plan: SheetPlan): Record<string, unknown> {
@@ -396,7 +395,7 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
         out.write(`${rows.headers(plan).map((h) => csvField(safeCellText(h), sep)).join(sep)}\r\n`);
         let no = 0;
         for await (const doc of cursorRows(deps.models, responseFilter(options.scope, includeIncomplete, plan.questionnaireId))) {
-          if (!out.write(`${rows.cells(plan, doc, ++no).map((v) => csvField(v, sep)).join(sep)}\r\n`)) await backpressure(out);
+          if (!out.write(`${rows.cells(plan, doc, ++no).map((v) => csvField(safeCell(v), sep)).join(sep)}\r\n`)) await backpressure(out);
           progress();
           if (out.destroyed) return;
         }
@@ -463,6 +462,8 @@ export interface SheetSource {
  * sheet would be buffered in memory until the earlier one is committed).
  */
 export async function writeWorkbook(out: Writable, tables: readonly Table[], summaryName: string, sheets: readonly SheetSource[]): Promise<void> {
+  // Loaded on first use: exceljs costs a third of a second at start-up, which the bot and most CLI commands never need.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'Sputnik';
   const taken = new Set<string>();
@@ -470,10 +471,10 @@ export async function writeWorkbook(out: Writable, tables: readonly Table[], sum
     const ws = wb.addWorksheet(sheetName(summaryName, taken));
     ws.columns = [{ width: 42 }, { width: 30 }, { width: 30 }, { width: 16 }, { width: 14 }, { width: 14 }, { width: 14 }, { width: 14 }];
     for (const table of tables) {
-      ws.addRow([safeCellText(table.title)]).font = { bold: true, size: 12 };
-      const header = ws.addRow(table.headers.map(safeCellText));
+      ws.addRow([cleanCellText(table.title)]).font = { bold: true, size: 12 };
+      const header = ws.addRow(table.headers.map(cleanCellText));
       header.font = { bold: true };
-      for (const row of table.rows) ws.addRow(row.map(safeCell)).commit();
+      for (const row of table.rows) ws.addRow(row.map(cleanCell)).commit();
       ws.addRow([]).commit();
     }
     ws.commit();
@@ -482,7 +483,7 @@ export async function writeWorkbook(out: Writable, tables: readonly Table[], sum
     const ws = wb.addWorksheet(sheetName(sheet.name, taken), { views: [{ state: 'frozen', ySplit: 1 }] });
     ws.columns = sheet.headers.map((h, i) => {
       const numFmt = sheet.formats?.[i];
-      return { header: safeCellText(h), width: sheet.widths?.[i] ?? 20, ...(numFmt ? { style: { numFmt } } : {}) };
+      return { header: cleanCellText(h), width: sheet.widths?.[i] ?? 20, ...(numFmt ? { style: { numFmt } } : {}) };
     });
     ws.getRow(1).font = { bold: true };
     ws.getRow(1).commit();
@@ -490,8 +491,8 @@ export async function writeWorkbook(out: Writable, tables: readonly Table[], sum
     for await (const raw of sheet.rows) {
       // The reader went away (a client disconnected): stop reading the store for nobody.
       if (out.destroyed) throw new Error('export stream closed by its reader');
-      // Defusing twice changes nothing, and a source that forgot to is still safe.
-      const cells = raw.map(safeCell);
+      // Typed string cells are never formulas: cleaned, not defused (a phone reads `+7701…`).
+      const cells = raw.map(cleanCell);
       ws.addRow(cells).commit();
       // Let the zip compress and drain into `out`, and wait for its reader.
       if (++n % 200 === 0) {

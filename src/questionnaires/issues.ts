@@ -50,7 +50,7 @@ export const phrase: z.core.$ZodErrorMap = (issue) => {
 
 // Every field name the format knows, to suggest the intended one for a typo such as "requierd".
 const KNOWN_FIELDS = [
-  'id', 'version', 'title', 'intro', 'outro', 'questions', 'type', 'text', 'help', 'required', 'showIf',
+  'id', 'version', 'title', 'intro', 'outro', 'questions', 'type', 'text', 'help', 'required', 'showIf', 'opensConsultation',
   'options', 'other', 'min', 'max', 'scale', 'labels', 'integer', 'maxLength', 'notInFuture', 'count',
   'question', 'equals', 'notEquals', 'in', 'includes', 'gte', 'lte', 'answered', 'all', 'any', 'not',
   'ru', 'kk', 'en',

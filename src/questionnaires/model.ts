@@ -52,6 +52,11 @@ export interface QuestionBase {
   required: boolean;
   /** Asked only when this holds over the answers to earlier questions. */
   showIf?: Condition;
+  /**
+   * A completed answer here opens a consultation request, routed like the teacher's own: `true` for
+   * "yes" (or any answer to a question that is not yes/no), or the option ids that do.
+   */
+  opensConsultation?: true | string[];
 }
 
 export interface ChoiceOption {

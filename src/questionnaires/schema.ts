@@ -125,4 +125,5 @@ export const questionBase = {
   help: localizedText(TEXT_LIMITS.help).optional(),
   required: z.boolean({ error: 'must be true or false' }).default(true),
   showIf: condition.optional(),
+  opensConsultation: z.union([z.literal(true), z.array(z.string().min(1)).min(1)]).optional(),
 };

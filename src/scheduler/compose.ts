@@ -80,7 +80,7 @@ export function createComposer(deps: ComposeDeps): (item: PlannedSend, state: Co
     const person = state.people.get(item.recipientId);
     if (!person) return { status: 'undeliverable', detail: 'recipient not found' };
     const locale = person.locale;
-    const teacher = state.teachers.find((x) => x.participantId === item.recipientId);
+    const teacher = state.teacherById.get(item.recipientId);
     switch (item.kind) {
       case 'stage':
         return [textTo(person.id, stageText(locale, cohort, item.stage ?? 1))];

@@ -1,22 +1,21 @@
-// The scheduler's side of planning, pure: what is due at an instant and when a cohort's job should
-// run next, from the state read by ./state.ts. The rules themselves are src/domain/post-course-plan.ts.
-import { dueAt, nextSendAt, planCohort, type PlannedSend, type ScheduleSettings } from '../domain/post-course-plan.js';
+// The scheduler's side of planning: what is due at an instant and when a cohort's job should run
+// next, from the state read by ./state.ts. The rules themselves are src/domain/post-course-plan.ts.
+// The planner pauses every few hundred teachers here, so a cohort of thousands never keeps the bot
+// from answering.
+import { planDueCooperatively, type DuePlan, type Pause, type ScheduleSettings } from '../domain/post-course-plan.js';
 import { plannerInput, type CohortState } from './state.js';
 
-/** How many plan-and-send rounds one run makes: time passes while a long fan-out runs. */
+/** How many plan-and-send rounds one run makes at most: time passes while a long fan-out runs. */
 export const MAX_ROUNDS = 4;
 
-/** Every send the planner sees for the cohort at `at`. */
-export function planAt(state: CohortState, at: Date, settings?: Partial<ScheduleSettings>): PlannedSend[] {
-  return planCohort(plannerInput(state, at, settings));
-}
+const giveTheLoopATurn: Pause = () => new Promise((resolve) => setImmediate(resolve));
 
-/** The sends due at `at`, in the order a person should read them. */
-export function dueNow(state: CohortState, at: Date, settings?: Partial<ScheduleSettings>): PlannedSend[] {
-  return dueAt(planAt(state, at, settings), at);
+/** The sends due at `at` (in the order a person should read them) and when the next one goes. */
+export function planDueAt(state: CohortState, at: Date, settings?: Partial<ScheduleSettings>): Promise<DuePlan> {
+  return planDueCooperatively(plannerInput(state, at, settings), giveTheLoopATurn);
 }
 
 /** When the cohort's job should run next: now if something is already due, else the next send. */
-export function nextRun(planned: readonly PlannedSend[], at: Date): Date | undefined {
-  return dueAt(planned, at).length > 0 ? at : nextSendAt(planned, at);
+export function nextRun(plan: DuePlan, at: Date): Date | undefined {
+  return plan.due.length > 0 ? at : plan.next;
 }

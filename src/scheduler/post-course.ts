@@ -48,7 +48,7 @@ import type { Content, Engine } from '../engine/index.js';
 import type { Logger } from '../logger.js';
 import type { Scheduler } from './agenda.js';
 import { createComposer, type HalfYearReportSource } from './compose.js';
-import { dueNow, MAX_ROUNDS, nextRun, planAt } from './planning.js';
+import { MAX_ROUNDS, nextRun, planDueAt } from './planning.js';
 import { previewCohort, type CohortPreview } from './preview.js';
 import { createSendLog } from './send-log.js';
 import { loadCohortState, reachableByChat, type CohortState, type ReachCheck } from './state.js';
@@ -209,7 +209,8 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
         }
         const window = cohort.sendingWindow ?? DEFAULT_SENDING_WINDOW;
         rounds: for (let round = 0; round < MAX_ROUNDS; round++) {
-          const due = dueNow(state, now(), deps.settings);
+          const plan = await planDueAt(state, now(), deps.settings);
+          const due = plan.due;
           if (due.length === 0) break;
           for (let i = 0; i < due.length; i += chunkSize) {
             if (stopping) break rounds;
@@ -231,13 +232,15 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
             }
             if (!isInWindow(now(), cohort.timeZone, window)) break rounds;
           }
+          // Planning again pays only when the plan had more falling due while this round ran.
+          if (!plan.next || plan.next.getTime() > now().getTime()) break;
         }
         if (result.attempted + result.skipped > 0) {
           log.info({ sent: result.sent, attempted: result.attempted, skipped: result.skipped }, 'scheduled sends done');
         }
         const at = now();
         // Whatever stopped this run early (shutdown, too many rounds) leaves sends due: the job comes back at once.
-        const next = nextRun(planAt(state, at, deps.settings), at);
+        const next = nextRun(await planDueAt(state, at, deps.settings), at);
         return next ? { ...result, next } : result;
       })(),
     );
@@ -254,7 +257,7 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
       return undefined;
     }
     const at = now();
-    return nextRun(planAt(state, at, deps.settings), at);
+    return nextRun(await planDueAt(state, at, deps.settings), at);
   }
 
   async function cohortChanged(cohortId: string): Promise<Date | undefined> {

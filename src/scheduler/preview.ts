@@ -3,7 +3,7 @@
 // the meantime, so reminders and non-responder lists are the most there could be.
 import { localDate, type LocalDate } from '../domain/calendar.js';
 import type { Cohort } from '../domain/cohort.js';
-import { planCohort, type PlannedSend, type ScheduleSettings } from '../domain/post-course-plan.js';
+import { planCohortCooperatively, type PlannedSend, type ScheduleSettings } from '../domain/post-course-plan.js';
 import type { Repositories } from '../domain/repositories.js';
 import { localClock } from '../domain/sending-window.js';
 import type { Content } from '../engine/index.js';
@@ -41,7 +41,10 @@ export async function previewCohort(deps: PreviewDeps, cohortId: string, from: D
   if (!cohort) return undefined;
   const state = await loadCohortState(deps.repos, cohort, deps.canReach);
   if (state.planProblems.length > 0) return { cohort, planProblems: state.planProblems, items: [] };
-  const planned = planCohort(plannerInput(state, from, deps.settings)).filter((p) => p.at.getTime() < to.getTime());
+  // Pausing between steps: a preview asked of the running bot must not keep it from answering.
+  const planned = (await planCohortCooperatively(plannerInput(state, from, deps.settings), () => new Promise((r) => setImmediate(r)))).filter(
+    (p) => p.at.getTime() < to.getTime(),
+  );
   const curatorIds = new Set(cohort.curatorIds);
   return {
     cohort,

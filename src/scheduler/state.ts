@@ -16,6 +16,8 @@ export interface CohortState {
   /** Why the plan cannot be used; the cohort is skipped until someone fixes it. */
   planProblems: string[];
   teachers: PlannerTeacher[];
+  /** The same teachers by participant id: composing a send looks one up, and a cohort has thousands. */
+  teacherById: Map<string, PlannerTeacher>;
   curators: PlannerStaff[];
   /** Every person the planner may name: teachers and curators. */
   people: Map<string, Participant>;
@@ -75,6 +77,7 @@ export async function loadCohortState(repos: Repositories, cohort: Cohort, canRe
     plan,
     planProblems: stagePlanProblems(plan),
     teachers,
+    teacherById: new Map(teachers.map((t) => [t.participantId, t])),
     curators,
     people,
     log: new Map(log.map((s) => [s.key, s])),

@@ -133,9 +133,12 @@ describe('telegram adapter', () => {
     await tg.text(teacher, 'да');
     await tg.text(teacher, '3');
     const formats = tg.lastSent(teacher.id);
-    // "Готово" with nothing ticked is refused: the question is not marked answered.
+    // "Готово" with nothing ticked is refused: the question is not marked answered, its buttons go.
+    const edits = tg.callsOf('editMessageText').length;
     await tg.press(teacher, formats, 'Готово');
-    expect(tg.callsOf('editMessageText').at(-1)?.text).toBe(formats.text);
+    expect(tg.callsOf('editMessageText')).toHaveLength(edits);
+    expect(tg.callsOf('editMessageReplyMarkup').at(-1)).toMatchObject({ message_id: formats.message_id });
+    expect(tg.callsOf('editMessageReplyMarkup').at(-1)?.reply_markup).toBeUndefined();
     const again = tg.lastSent(teacher.id);
     // Two taps sent before the first redraw arrives: both carry the original keyboard.
     await tg.press(teacher, again, 'Групповая работа');
@@ -148,6 +151,26 @@ describe('telegram adapter', () => {
     const comment = tg.lastSent(teacher.id);
     await tg.press(teacher, comment, 'Пропустить →');
     expect(tg.callsOf('editMessageText').at(-1)?.text).toBe(comment.text);
+  });
+
+  it('a quick double tap keeps the «✓ answer» line of the first tap', async () => {
+    await joinAsTeacher();
+    const p = (await store.repositories.participants.findByTelegramId(teacher.id))!;
+    await createSputnikEngine({ repos: store.repositories, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger })
+      .trigger(p.id, 'surveys', { questionnaireId: 'engine-check', occasion: 'tg3', cohortId: cohort.cohortId, cohortTitle: 'x', timeZone: 'Europe/Moscow' }, '');
+    await tg.text(teacher, 'да');
+    await tg.text(teacher, '3');
+    const formats = tg.lastSent(teacher.id);
+    await tg.press(teacher, formats, 'Проекты');
+    const drawn = tg.callsOf('editMessageReplyMarkup').at(-1) as { reply_markup: never };
+    const ticked = { ...formats, reply_markup: drawn.reply_markup };
+    // Both taps on "Готово" left the phone before the first edit arrived: both carry the original text.
+    await tg.press(teacher, ticked, 'Готово');
+    await tg.press(teacher, ticked, 'Готово');
+    const edits = tg.callsOf('editMessageText').filter((e) => e.message_id === formats.message_id);
+    expect(edits.map((e) => e.text)).toEqual([`${formats.text}\n\n✓ Проекты`]);
+    const answers = (await store.repositories.responses.listInProgress(p.id))[0]?.answers;
+    expect(answers?.find((a) => a.questionId === 'formats')?.value).toEqual(['project']);
   });
 
   it('sends the group invite link to the curator privately', async () => {

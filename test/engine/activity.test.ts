@@ -74,7 +74,7 @@ describe('activities', () => {
     const repos = bed.store.repositories;
     for (const title of ['Урок 1', 'Урок 2']) {
       const a = await repos.activities.submit({ participantId: participant.id, cohortId: bed.cohort.cohortId, type: 'webinar', level: 'district', date: new Date('2026-04-10T12:00:00Z'), title, links: ['https://example.org/a'], submittedAt: new Date() });
-      if (title === 'Урок 1') await repos.activities.review(a.id, { reviewerId: bed.cohort.curatorId, decision: 'accepted', at: new Date() });
+      if (title === 'Урок 1') await repos.activities.review(a.id, { reviewerId: bed.cohort.curatorId, decision: 'accepted', at: new Date('2026-04-12T12:00:00Z') });
     }
     await teacher.say('/progress');
     expect(teacher.inbox[0]?.text).toBe(
@@ -82,6 +82,10 @@ describe('activities', () => {
         'Курс «Функциональная грамотность, весна 2026»',
         'Посткурсовой год: 21.03.2026 — 20.03.2027',
         'Этап 2 из 3: реализация плана и публикация материалов',
+        'Этапы:',
+        '1. план мероприятий — не начат',
+        '2. реализация плана и публикация материалов — в работе с 12.04.2026',
+        '3. представление результатов — не начат',
         'Принято мероприятий: 1 из 3',
         'На проверке: 1',
         'Анкет, ожидающих ответа, нет.',

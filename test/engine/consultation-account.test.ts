@@ -76,6 +76,6 @@ describe('account', () => {
     expect(teacher.inbox.map((m) => m.text).join('\n')).not.toContain('/review');
     const curator = bed.h.actor('Ольга', { username: 'olga_curator' });
     await curator.say('/help');
-    expect(curator.inbox[1]?.text).toMatch(/^Для кураторов и тьюторов:\n\/review — мероприятия на проверку\n\/consultations — запросы на консультацию\n\/broadcast/);
+    expect(curator.inbox[1]?.text).toMatch(/^Для кураторов и тьюторов:\n\/review — мероприятия на проверку\n\/consultations — запросы на консультацию\n\/stage — отметить этап педагога вручную\n\/broadcast/);
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
 import { accessFor, STAFF_ACCESS, type Access } from '../../src/monitoring/access.js';
 import { createExport, csvField, sheetName, streamToBuffer, type ExportOptions } from '../../src/monitoring/export.js';
-import { safeCellText, stripInvisible } from '../../src/monitoring/sanitize.js';
+import { cleanCellText, safeCellText, stripInvisible } from '../../src/monitoring/sanitize.js';
 import { createCatalog } from '../../src/questionnaires/index.js';
 import { markdownTable, markdownText } from '../../src/monitoring/tables.js';
 import type { Store } from '../../src/store/index.js';
@@ -67,6 +67,11 @@ describe('cell safety', () => {
     expect(safeCellText('Гусева\u202Eанна\u200B\u2066x\u2069')).toBe('Гусевааннаx');
     // An invisible character must not hide a formula from the check.
     expect(safeCellText('\u200B=cmd')).toBe("'=cmd");
+    // Fullwidth signs and leading blanks: spreadsheets fold and trim them into a formula.
+    expect(['＝1+1', '＋7 701', '－2', '＠SUM(A1)', ' =1+1', '\n=1+1', '\t+1', '  \u3000＠x', '\nx'].map(safeCellText)).toEqual([
+      "'＝1+1", "'＋7 701", "'－2", "'＠SUM(A1)", "' =1+1", "'\n=1+1", "'\t+1", "'  \u3000＠x", "'\nx",
+    ]);
+    expect(cleanCellText('+7701\u200B1234567')).toBe('+77011234567');
     expect(stripInvisible('a\uFEFFb\u200Dc')).toBe('abc');
   });
 
@@ -113,11 +118,13 @@ describe('XLSX export', () => {
     expect(first[col('Тип населённого пункта')]).toBe('город');
     // Completed 08:10 UTC: 13:10 on the cohort's wall clock in Almaty (UTC+5), as a date cell.
     expect(first[col('Завершена')]).toEqual(new Date(Date.UTC(2025, 1, 1, 13, 10)));
-    expect(first[col('comment')]).toBe("'+7 900 000-00-00 звоните");
-    expect(String(first[col('Телефон')])).toMatch(/^'\+7701/);
-    // The teacher who named herself a formula gets it defused, and so does her answer.
-    const evil = byName.get(`'=HYPERLINK("http://evil")`)!;
-    expect(evil[col('comment')]).toBe("'@SUM(1+1)");
+    // XLSX text cells are typed strings, never evaluated: no apostrophe, a phone reads as typed.
+    expect(first[col('comment')]).toBe('+7 900 000-00-00 звоните');
+    expect(first[col('Телефон')]).toMatch(/^\+7701\d{7}$/);
+    // The teacher who named herself a formula stays a text, and so does her answer.
+    const evil = byName.get(`=HYPERLINK("http://evil")`)!;
+    expect(evil[col('comment')]).toBe('@SUM(1+1)');
+    expect(rows.flat().filter((v) => typeof v === 'object' && v !== null && !(v instanceof Date))).toEqual([]);
     expect(evil[col('clear')]).toBeUndefined();
     const summary = sheetRows(wb.getWorksheet('Сводка')!).map((r) => r.map(String));
     expect(summary.some((r) => r[0] === 'Отклик на анкеты')).toBe(true);
@@ -160,6 +167,8 @@ describe('CSV export', () => {
       const abaeva = rows.find((r) => r[name] === 'Абаева Айгерим')!;
       expect(abaeva[kinds]).toBe('Приёмы оценивания; Цифровые инструменты');
       expect(rows.some((r) => r[name] === `'=HYPERLINK("http://evil")`)).toBe(true);
+      // A CSV is parsed by the spreadsheet: its phones keep the apostrophe.
+      expect(abaeva[header.indexOf('Телефон')]).toMatch(/^'\+7701/);
     }
   });
 

@@ -15,7 +15,7 @@ describe('npm run cli -- questionnaire check', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^exit\s+v1\s+current\s+12 questions\s+ru, kk, en\s+questionnaires\/exit\.yaml$/m);
-    expect(stdout).toContain('8 questionnaires, 8 versions, 0 errors');
+    expect(stdout).toContain('8 questionnaires, 11 versions, 0 errors');
   });
 
   it('fails on a broken directory with one precise line per error', () => {

@@ -44,6 +44,7 @@ describe('config', () => {
       LOG_LEVEL: 'debug',
       HTTP_PORT: '8080',
       HTTP_HOST: '0.0.0.0',
+      HTTP_MAX_BODY_BYTES: '2097152',
       EMBEDDED_STORE_PERSIST: 'false',
       TELEGRAM_BOT_USERNAME: '@sputnik_pk_bot',
       WHATSAPP_PHONE: '+7 (701) 123-45-67',
@@ -55,7 +56,7 @@ describe('config', () => {
     expect(config.telegram).toEqual({ botToken: TOKEN, apiRoot: 'http://127.0.0.1:9000', botUsername: 'sputnik_pk_bot', webhook: undefined, throttle: true });
     expect(config.whatsapp).toMatchObject({ enabled: true, chromePath: '/usr/bin/chromium', phone: '+77011234567' });
     expect([config.defaultLocale, config.defaultTimeZone, config.logLevel]).toEqual(['kk', 'Asia/Almaty', 'debug']);
-    expect(config.http).toEqual({ host: '0.0.0.0', port: 8080 });
+    expect(config.http).toEqual({ host: '0.0.0.0', port: 8080, maxBodyBytes: 2097152 });
   });
 
   it('treats empty values as unset', () => {
@@ -65,6 +66,7 @@ describe('config', () => {
   it.each([
     [{ HTTP_PORT: 'abc' }, /HTTP_PORT: expected a port number/],
     [{ HTTP_PORT: '70000' }, /HTTP_PORT: expected a port between 0 and 65535/],
+    [{ HTTP_MAX_BODY_BYTES: '10' }, /HTTP_MAX_BODY_BYTES: expected 1024 to 104857600 bytes/],
     [{ TZ: 'Moscow' }, /TZ: expected an IANA time zone/],
     [{ DEFAULT_LOCALE: 'de' }, /DEFAULT_LOCALE: expected one of ru, kk, en/],
     [{ WHATSAPP_ENABLED: 'ture' }, /WHATSAPP_ENABLED: expected true or false/],

@@ -29,4 +29,34 @@ describe('health', () => {
     });
     expect(report.status).toBe('degraded');
   });
+
+  it('names every failing part and still answers when a check throws or hangs', async () => {
+    const report = await collectHealth({
+      version: '1.0.0',
+      startedAt: new Date(),
+      timeoutMs: 50,
+      store: () => new Promise(() => undefined),
+      scheduler: () => 'running',
+      queue: async () => {
+        throw new Error('client was closed');
+      },
+      channels: () => ({ telegram: { state: 'running' }, whatsapp: { state: 'failed', hint: 'browser not found' } }),
+    });
+    expect(report.status).toBe('degraded');
+    expect(report.failing).toEqual(['store', 'scheduler', 'channels.whatsapp']);
+    expect(report.store).toMatchObject({ kind: 'unknown', state: 'down', error: 'no answer within 50 ms' });
+    expect(report.scheduler).toEqual({ state: 'running', error: 'queue: client was closed' });
+  });
+
+  it('counts a channel still starting or waiting for a QR scan as not failing, and a thrown channel check as failing', async () => {
+    const base = { version: '1.0.0', startedAt: new Date(), store: up, scheduler: () => 'running' as const };
+    expect((await collectHealth({ ...base, channels: () => ({ telegram: { state: 'starting' }, whatsapp: { state: 'qr' } }) })).failing).toEqual([]);
+    const thrown = await collectHealth({
+      ...base,
+      channels: () => {
+        throw new Error('boom');
+      },
+    });
+    expect([thrown.status, thrown.failing]).toEqual(['degraded', ['channels']]);
+  });
 });

@@ -99,11 +99,15 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): Composer<Sputn
     const out = await engine.handle(event);
     keyboards.answered(chatId, message.message_id);
     const ack = out.find((o): o is Outbound & { message: Acknowledgement } => o.message.kind === 'ack');
-    if (ack && 'text' in message && typeof message.text === 'string') {
+    if (ack && ack.message.accepted && 'text' in message && typeof message.text === 'string') {
       // The question stays in the chat with its answer under it, and without buttons to press again.
-      const labels = ack.message.accepted ? chosenLabels(markup, action, data) : [];
+      const labels = chosenLabels(markup, action, data);
       const text = labels.length ? `${message.text}\n\n✓ ${labels.join(', ')}` : message.text;
       await ctx.editMessageText(text).catch((error: unknown) => logger.debug({ err: error }, 'question not edited'));
+    } else if (ack) {
+      // A refused tap (the second of a quick double tap, an old question) carries the text as it was
+      // before the first tap's «✓ answer»: writing it back would erase that line. Only the buttons go.
+      await ctx.editMessageReplyMarkup().catch((error: unknown) => logger.debug({ err: error }, 'keyboard not removed'));
     }
     await deliver(out);
   });

@@ -1,12 +1,13 @@
 // A Telegram update as the engine sees it: a normalised InboundEvent, or nothing to act on.
 import type { Message, Update } from 'grammy/types';
+import { normaliseIncomingText } from '../../domain/text.js';
 import type { InboundEvent, InboundPayload } from '../../engine/events.js';
 
 const MEDIA_KINDS = ['sticker', 'photo', 'voice', 'video', 'video_note', 'audio', 'document', 'animation', 'location', 'contact', 'poll', 'dice', 'venue'] as const;
 
 function payloadOf(message: Message): InboundPayload | undefined {
   if (message.new_chat_members?.length) return { kind: 'member_joined' };
-  if (typeof message.text === 'string') return { kind: 'text', text: message.text };
+  if (typeof message.text === 'string') return { kind: 'text', text: normaliseIncomingText(message.text) };
   const media = MEDIA_KINDS.find((k) => k in message);
   if (media) return { kind: 'unsupported', what: media };
   return undefined;
@@ -35,4 +36,16 @@ export function inboundFromMessage(update: Update): InboundEvent | undefined {
     at: new Date(message.date * 1000),
     payload,
   };
+}
+
+/**
+ * Text is normalised before any handler reads it (commands, the broadcast wizard, the engine), so
+ * nothing downstream stores or echoes a bidi override or a zero-width character.
+ */
+export function normaliseUpdateText(update: Update): void {
+  for (const message of [update.message, update.edited_message]) {
+    if (!message) continue;
+    if (typeof message.text === 'string') message.text = normaliseIncomingText(message.text);
+    if (typeof message.caption === 'string') message.caption = normaliseIncomingText(message.caption);
+  }
 }

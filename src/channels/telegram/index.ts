@@ -3,6 +3,7 @@
 import { conversations, createConversation } from '@grammyjs/conversations';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { webhookCallback, type Bot } from 'grammy';
+import type { Update } from 'grammy/types';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BroadcastService } from '../../delivery/broadcasts.js';
 import type { Dispatcher } from '../../delivery/dispatcher.js';
@@ -11,6 +12,7 @@ import type { Repositories } from '../../domain/repositories.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Logger } from '../../logger.js';
 import { createTelegramAdapter } from './adapter.js';
+import { normaliseUpdateText } from './inbound.js';
 import type { SputnikContext } from './bot.js';
 import { createBroadcastWizard } from './broadcast-wizard.js';
 import { publishCommands } from './commands.js';
@@ -41,7 +43,8 @@ export interface TelegramChannel {
   /** getMe, commands, then polling (or the webhook registration when `webhook` is given). */
   start(options?: { webhook?: { url: string; secretToken: string } }): Promise<void>;
   /** The HTTP handler for webhook mode (checks the secret token header). */
-  webhookHandler(secretToken: string): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** `body` is read by the HTTP server within its size limit; the update is parsed only after the secret matched. */
+  webhookHandler(secretToken: string): (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void>;
   stop(): Promise<void>;
   state(): TelegramState;
   username(): string | undefined;
@@ -52,12 +55,34 @@ function chatKey(ctx: SputnikContext): string | undefined {
   return ctx.chat?.id.toString() ?? ctx.from?.id.toString();
 }
 
+/**
+ * grammY's webhook adapter over a body the HTTP server has already read (within its size limit):
+ * grammY's own `http` adapter would read the request itself, however large.
+ */
+function bufferedWebhook(req: IncomingMessage, res: ServerResponse, body: Buffer) {
+  const header = req.headers['x-telegram-bot-api-secret-token'];
+  return {
+    // Parsed lazily: a request with a wrong secret is refused before its body is looked at.
+    get update(): Promise<Update> {
+      return Promise.resolve().then(() => JSON.parse(body.toString('utf8')) as Update);
+    },
+    header: Array.isArray(header) ? header[0] : header,
+    end: () => res.end(),
+    respond: (json: string) => res.writeHead(200, { 'content-type': 'application/json' }).end(json),
+    unauthorized: () => res.writeHead(401).end('secret token is wrong'),
+  };
+}
+
 export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChannel {
   const { bot, logger } = deps;
   let state: TelegramState = 'stopped';
   const keyboards = new KeyboardState();
   let runner: RunnerHandle | undefined;
 
+  bot.use((ctx, next) => {
+    normaliseUpdateText(ctx.update);
+    return next();
+  });
   bot.use(sequentialize(chatKey));
   bot.use(conversations());
   const wizard = createBroadcastWizard({
@@ -117,9 +142,14 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
       logger.info({ bot: bot.botInfo.username, mode: options?.webhook ? 'webhook' : 'polling' }, 'telegram channel running');
     },
     webhookHandler(secretToken) {
-      const handle = webhookCallback(bot, 'http', { secretToken });
-      return async (req, res) => {
-        await handle(req, res);
+      const handle = webhookCallback(bot, bufferedWebhook, { secretToken });
+      return async (req, res, body) => {
+        try {
+          await handle(req, res, body);
+        } catch (error) {
+          if (!(error instanceof SyntaxError) || res.headersSent) throw error;
+          res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"the body is not a JSON update"}');
+        }
       };
     },
     async stop() {

@@ -9,6 +9,7 @@ import type WAWebJS from 'whatsapp-web.js';
 import type { Logger } from '../../logger.js';
 import type { CreatedGroup, MemberResult, PortEvents, SendResult, WhatsappPort } from './port.js';
 import { createGridFsSessionStore } from './session-store.js';
+import { endStaleBrowser } from './stale-browser.js';
 
 export interface WhatsappClientOptions {
   /** Chromium to drive (CHROME_PATH); puppeteer's own download is skipped in this project. */
@@ -131,6 +132,10 @@ export async function createWhatsappWebPort(options: WhatsappClientOptions): Pro
         webVersionCache: { type: 'local', path: join(dataPath, 'web-cache') },
       });
       wire(client);
+      // LocalAuth and RemoteAuth keep the browser profile in these folders of dataPath.
+      const profileDir = join(dataPath, options.sessionDb ? `RemoteAuth-${CLIENT_ID}` : `session-${CLIENT_ID}`);
+      const stale = await endStaleBrowser(profileDir);
+      if (stale.kind === 'ended') logger.warn({ pid: stale.pid }, 'ended a Chromium left running on this data directory by a previous run');
       await client.initialize();
     },
     async destroy() {

@@ -1,5 +1,6 @@
 // A WhatsApp message as the engine sees it: a normalised InboundEvent, or nothing to act on.
 import { toE164 } from '../../domain/phone.js';
+import { normaliseIncomingText } from '../../domain/text.js';
 import type { InboundEvent, InboundPayload } from '../../engine/events.js';
 import { isGroupId, isPersonId, type PortMessage } from './port.js';
 
@@ -10,7 +11,7 @@ const NOT_FROM_A_PERSON = new Set([
 ]);
 
 function payloadOf(message: PortMessage): InboundPayload | undefined {
-  if (message.type === 'chat') return { kind: 'text', text: message.body };
+  if (message.type === 'chat') return { kind: 'text', text: normaliseIncomingText(message.body) };
   if (NOT_FROM_A_PERSON.has(message.type)) return undefined;
   // Photos, voice notes, stickers, documents, locations, contacts, polls: not an answer to a question.
   return { kind: 'unsupported', what: message.type };

@@ -11,6 +11,7 @@ import type { Locale } from '../../domain/locale.js';
 import type { Participant } from '../../domain/participant.js';
 import type { Repositories } from '../../domain/repositories.js';
 import type { Engine } from '../../engine/engine.js';
+import { t, type MessageKey } from '../../i18n/index.js';
 import type { Logger } from '../../logger.js';
 import { createWhatsappAdapter } from './adapter.js';
 import { CREATE_GROUP_JOB, createCohortGroup, describeCreation, type CreateGroupJobData, type GroupCreation } from './groups.js';
@@ -26,6 +27,12 @@ export type { WhatsappPort } from './port.js';
 
 /** disabled: WHATSAPP_ENABLED is off (the channel is not built; see channels/status.ts). */
 export type WhatsappState = 'starting' | 'qr' | 'running' | 'disconnected' | 'failed' | 'disabled';
+
+/** Disconnect reasons that need a person: a new QR scan, or closing another session. */
+/** Puppeteer's ways of saying there is no browser to launch. */
+const BROWSER_MISSING = /Could not find (?:Chrom|expected browser)|Browser was not found|Failed to launch the browser process[\s\S]*ENOENT|spawn \S+ ENOENT/i;
+
+const LOGGED_OUT_REASONS = new Set(['LOGOUT', 'UNPAIRED', 'UNPAIRED_IDLE', 'TOS_BLOCK', 'SMB_TOS_BLOCK', 'DEPRECATED_VERSION']);
 
 export interface WhatsappSettings {
   /** The bot account's number (WHATSAPP_PHONE): wa.me links; otherwise the logged-in number is used. */
@@ -81,8 +88,8 @@ export interface WhatsappChannel {
   start(): Promise<void>;
   stop(): Promise<void>;
   state(): WhatsappState;
-  /** For /healthz: the state and what a person should do about it. */
-  health(): { state: WhatsappState; hint?: string };
+  /** For /healthz: the state and what a person should do about it (degraded: sending paused). */
+  health(): { state: WhatsappState | 'degraded'; hint?: string };
   /** GET /whatsapp/qr: the login code as a PNG. */
   qrHandler(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Creates (or completes) a cohort's WhatsApp group now; the client must be running. */
@@ -107,6 +114,7 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
   let stopped = false;
   let failures = 0;
   let reconnectTimer: unknown;
+  let browserMissing = false;
 
   const currentPort = (): WhatsappPort => {
     if (!port) throw new Error('the WhatsApp client has not been started');
@@ -114,6 +122,30 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
   };
   const ownPhone = () => port?.ownId()?.replace(/@.*$/, '');
   const account = settings.phone?.replace(/\D/g, '') || 'default';
+
+  /**
+   * Staff and the curators of cohorts that use WhatsApp hear about a breakdown on Telegram (when
+   * the bot has Telegram): WhatsApp itself is what broke.
+   */
+  async function alertStaff(key: MessageKey, params: Record<string, string | number> = {}): Promise<void> {
+    try {
+      const cohorts = [...(await repos.cohorts.listByStatus('active')), ...(await repos.cohorts.listByStatus('finished'))]
+        .filter((c) => c.groups.some((g) => g.channel === 'whatsapp'));
+      const ids = new Set([...(await repos.participants.listStaff()).map((p) => p.id), ...cohorts.flatMap((c) => c.curatorIds)]);
+      const people = (await repos.participants.findByIds([...ids])).filter((p) => p.telegramId !== undefined && !p.anonymisedAt);
+      if (people.length === 0) {
+        logger.warn({ alert: key }, 'no staff member or curator on Telegram to tell about WhatsApp');
+        return;
+      }
+      const deliveries = await deps.dispatcher().dispatch(people.map((p) => ({
+        to: { kind: 'chat' as const, channel: 'telegram' as const, chatId: String(p.telegramId) },
+        message: { kind: 'text' as const, text: t(p.locale, key, params) },
+      })));
+      logger.info({ alert: key, told: deliveries.filter((d) => d.outcome.ok).length }, 'staff told about WhatsApp');
+    } catch (error) {
+      logger.error({ err: error, alert: key }, 'could not tell staff about WhatsApp');
+    }
+  }
 
   const outbox = createOutbox({
     db: deps.db,
@@ -123,6 +155,10 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
     timers,
     logger: logger.child({ component: 'whatsapp-outbox' }),
     ...(deps.random ? { random: deps.random } : {}),
+    async onAlert(alert) {
+      if (alert.kind === 'paused') await alertStaff('whatsapp.alert_paused', { detail: alert.detail.slice(0, 100), pending: alert.pending });
+      else await alertStaff('whatsapp.alert_resumed');
+    },
     async onUndeliverable(chatId) {
       if (!isPersonId(chatId)) return;
       const person = await repos.participants.findByWhatsappId(chatId);
@@ -172,8 +208,14 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
       await currentPort().initialize();
     } catch (error) {
       state = 'failed';
-      logger.error({ err: error }, 'whatsapp client failed to start (check CHROME_PATH and the network)');
       await currentPort().destroy();
+      if (BROWSER_MISSING.test((error as Error).message ?? '')) {
+        // No retry can install a browser: one clear line, and WhatsApp stays off until a restart.
+        browserMissing = true;
+        logger.error(`WhatsApp is off: no Chromium found${settings.chromePath ? ` at CHROME_PATH=${settings.chromePath}` : ''}. Install Chromium (Debian: apt-get install chromium) and set CHROME_PATH=/usr/bin/chromium, then restart.`);
+        return;
+      }
+      logger.error({ err: error }, 'whatsapp client failed to start (check CHROME_PATH and the network)');
       scheduleReconnect();
     }
   }
@@ -197,6 +239,7 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
       state = 'failed';
       outbox.pause();
       logger.error({ reason: message }, 'whatsapp refused the stored session; a new QR scan will be needed');
+      void alertStaff('whatsapp.alert_logged_out', { reason: 'auth_failure' });
       void currentPort().destroy().then(scheduleReconnect);
     });
     p.on('ready', () => {
@@ -215,6 +258,9 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
       state = 'disconnected';
       outbox.pause();
       logger.warn({ reason }, 'whatsapp disconnected');
+      const code = String(reason).toUpperCase();
+      if (code === 'CONFLICT') void alertStaff('whatsapp.alert_conflict');
+      else if (LOGGED_OUT_REASONS.has(code)) void alertStaff('whatsapp.alert_logged_out', { reason: code });
       void currentPort().destroy().then(scheduleReconnect);
     });
     p.on('message', (message) => adapter.onMessage(message));
@@ -273,7 +319,14 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
       state = 'disconnected';
     },
     state: () => state,
-    health: () => ({ state, hint: hints[state] }),
+    health() {
+      const paused = outbox.breaker();
+      if (state === 'running' && paused) {
+        return { state: 'degraded' as const, hint: `sending paused since ${paused.since.toISOString()} after repeated "${paused.detail.slice(0, 80)}"; every message is kept` };
+      }
+      if (browserMissing) return { state, hint: 'no Chromium found: install it and set CHROME_PATH (e.g. /usr/bin/chromium), then restart' };
+      return { state, hint: hints[state] };
+    },
     qrHandler: () => qrHttpHandler({ currentQr: () => qr, state: () => state }, { token: settings.qrToken }),
     createGroup,
     stats: () => outbox.stats(),

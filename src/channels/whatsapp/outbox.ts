@@ -3,6 +3,10 @@
 // longer before a group message, and with an hourly cap on messages nobody asked for. The queue
 // lives in the store (collection `whatsapp_outbox`): a restart neither loses nor repeats a message,
 // and the pace carries over, because the last send time is read back from the same documents.
+// Replies to someone who just wrote travel in a lane of their own: nothing queued delays them, not
+// even that person's own reminder held by the hourly cap. When every send fails the same way (a
+// WhatsApp Web update breaks the client), a breaker pauses sending and keeps every message; a
+// message is never dropped: after its retries it stays, as failed, with its text, to be listed.
 import type { Collection, Db, ObjectId } from 'mongodb';
 import type { Logger } from '../../logger.js';
 import type { SendResult } from './port.js';
@@ -32,11 +36,13 @@ export const DEFAULT_PACE: PaceSettings = {
 };
 
 const HOUR_MS = 60 * 60_000;
-/** Sent and failed entries stay a day for the hourly cap and for inspection, then the store drops them. */
+/** Sent entries stay a day for the hourly cap, then the store drops them; failed ones stay until listed and dealt with. */
 const KEEP_MS = 24 * HOUR_MS;
 const MAX_ATTEMPTS = 5;
-/** How many waiting messages one planning pass looks at; the rest wait for the next pass. */
-const PLAN_WINDOW = 500;
+/** The same failure this many times in a row is the account's problem, not the messages'. */
+export const BREAKER_THRESHOLD = 3;
+/** While the breaker is open, one message is tried this often (doubling, up to an hour). */
+const BREAKER_PROBE_MS = 5 * 60_000;
 
 type Status = 'pending' | 'sending' | 'sent' | 'failed';
 
@@ -60,13 +66,35 @@ interface OutboxDoc {
   createdAt: Date;
   sentAt?: Date;
   error?: string;
+  failedAt?: Date;
   purgeAt?: Date;
 }
 
 export interface OutboxStats {
   pending: number;
   sentLastHour: number;
+  /** Given up after their retries (or refused for good): kept with their text, see `failed()`. */
+  failed: number;
 }
+
+export interface BreakerState {
+  since: Date;
+  /** The failure repeated, as WhatsApp Web reported it. */
+  detail: string;
+}
+
+export interface FailedMessage {
+  id: string;
+  chatId: string;
+  group: boolean;
+  text: string;
+  attempts: number;
+  error: string;
+  createdAt: Date;
+}
+
+/** What staff should hear about: the breaker opening (sending paused) and closing again. */
+export type OutboxAlert = { kind: 'paused'; detail: string; pending: number } | { kind: 'resumed' };
 
 export interface Outbox {
   /** Queues the parts of one message for a chat, in order; returns their queue ids. */
@@ -80,6 +108,10 @@ export interface Outbox {
   /** Resolves when no sending pass is running (tests move the clock between passes). */
   idle(): Promise<void>;
   stats(): Promise<OutboxStats>;
+  /** Open while sending is paused after repeated identical failures. */
+  breaker(): BreakerState | undefined;
+  /** Messages kept as failed, oldest first. */
+  failed(limit?: number): Promise<FailedMessage[]>;
   /** «Удалить мои данные»: nothing waiting or failed for this chat is kept. */
   forget(chatId: string): Promise<void>;
   stop(): Promise<void>;
@@ -97,6 +129,8 @@ export interface OutboxDeps {
   random?: () => number;
   /** WhatsApp refused the chat for good (not an account): stop writing to that person there. */
   onUndeliverable?: (chatId: string, detail: string) => Promise<void>;
+  /** The breaker opened or closed: tell people (never awaited by the queue). */
+  onAlert?: (alert: OutboxAlert) => Promise<void>;
 }
 
 export const OUTBOX_COLLECTION = 'whatsapp_outbox';
@@ -113,10 +147,14 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   let again = false;
   // One jitter draw per gap: re-planning while waiting must not keep moving the target.
   let slot: { after: number | undefined; u: number } | undefined;
+  let streak: { detail: string; count: number } | undefined;
+  let breaker: (BreakerState & { probeAt: number; probeMs: number }) | undefined;
 
   const ready = (async () => {
     await col.createIndexes([
       { key: { account: 1, status: 1, seq: 1 }, name: 'queue' },
+      { key: { account: 1, status: 1, reply: 1, group: 1, notBefore: 1, seq: 1 }, name: 'due' },
+      { key: { account: 1, status: 1, reply: 1, chatId: 1, seq: 1 }, name: 'chat' },
       { key: { account: 1, status: 1, sentAt: -1 }, name: 'sent' },
       { key: { purgeAt: 1 }, name: 'purge', expireAfterSeconds: 0 },
     ]);
@@ -150,27 +188,74 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     return recent[recent.length - pace.hourlyCap]!.sentAt.getTime() + HOUR_MS;
   }
 
+  /**
+   * The lane's first message by due time whose chat has nothing older waiting in the same lane (a
+   * chat's messages never overtake each other within a lane), for group or private chats (their
+   * gaps differ). The lane is scanned in due order, however long: no window leaves a message unseen.
+   */
+  async function laneHead(reply: boolean, group: boolean): Promise<OutboxDoc | undefined> {
+    const cursor = col.find({ account, status: 'pending', reply, group }).sort({ notBefore: 1, seq: 1 });
+    try {
+      for await (const doc of cursor) {
+        const older = await col.findOne({ account, status: 'pending', reply, chatId: doc.chatId, seq: { $lt: doc.seq } }, { projection: { _id: 1 } });
+        if (!older) return doc;
+      }
+      return undefined;
+    } finally {
+      await cursor.close();
+    }
+  }
+
   /** The message to send next and when it may go, or nothing when the queue is empty. */
   async function plan(): Promise<{ doc: OutboxDoc; at: number } | undefined> {
-    const waiting = await col.find({ account, status: 'pending' }).sort({ seq: 1 }).limit(PLAN_WINDOW).toArray();
-    if (waiting.length === 0) return undefined;
-    // Per chat only the oldest message is a candidate: a chat's messages never overtake each other.
-    const heads = new Map<string, OutboxDoc>();
-    for (const doc of waiting) if (!heads.has(doc.chatId)) heads.set(doc.chatId, doc);
+    const heads = (await Promise.all([laneHead(true, false), laneHead(true, true), laneHead(false, false), laneHead(false, true)]))
+      .filter((d): d is OutboxDoc => d !== undefined);
+    if (heads.length === 0) return undefined;
     const last = await col.find({ account, status: 'sent' }).sort({ sentAt: -1 }).limit(1).next();
     const lastAt = last?.sentAt?.getTime();
     if (lastAt !== undefined && slot?.after !== lastAt) slot = { after: lastAt, u: random() };
     const u = slot?.u ?? 0;
-    const capAt = pace.hourlyCap > 0 ? await capFreeAt(now()) : Number.POSITIVE_INFINITY;
-    let best: { doc: OutboxDoc; at: number } | undefined;
-    for (const doc of heads.values()) {
+    // hourlyCap 0: no unsolicited messages at all.
+    const capAt = heads.some((d) => !d.reply) ? (pace.hourlyCap > 0 ? await capFreeAt(now()) : Number.POSITIVE_INFINITY) : 0;
+    const timed = heads.map((doc) => {
       let at = doc.notBefore.getTime();
       if (lastAt !== undefined) at = Math.max(at, lastAt + gap(doc.group ? pace.groupGapMs : pace.gapMs, u));
+      if (breaker) at = Math.max(at, breaker.probeAt);
       if (!doc.reply) at = Math.max(at, capAt);
-      // Someone waiting in a dialog goes before a broadcast that could wait.
-      if (!best || at < best.at || (at === best.at && doc.reply && !best.doc.reply)) best = { doc, at };
+      return { doc, at };
+    });
+    // A reply whose time has come takes the next slot: nothing queued may go ahead of it.
+    const dueReplies = timed.filter((c) => c.doc.reply && c.doc.notBefore.getTime() <= now());
+    const pool = dueReplies.length > 0 ? dueReplies : timed;
+    let best: { doc: OutboxDoc; at: number } | undefined;
+    for (const c of pool) if (!best || c.at < best.at || (c.at === best.at && c.doc.reply && !best.doc.reply)) best = c;
+    return best && Number.isFinite(best.at) ? best : undefined;
+  }
+
+  function noteFailure(detail: string): void {
+    const key = detail.slice(0, 120);
+    streak = streak?.detail === key ? { detail: key, count: streak.count + 1 } : { detail: key, count: 1 };
+    if (breaker) {
+      // The probe failed too: wait longer before the next one.
+      breaker.probeMs = Math.min(HOUR_MS, breaker.probeMs * 2);
+      breaker.probeAt = now() + breaker.probeMs;
+      return;
     }
-    return best;
+    if (streak.count < BREAKER_THRESHOLD) return;
+    breaker = { since: timers.now(), detail: key, probeAt: now() + BREAKER_PROBE_MS, probeMs: BREAKER_PROBE_MS };
+    logger.error({ detail: key, failures: streak.count }, 'whatsapp sending paused: the same failure keeps repeating (WhatsApp Web may have changed); every message is kept');
+    void (async () => {
+      const { pending } = await stats();
+      await deps.onAlert?.({ kind: 'paused', detail: key, pending });
+    })().catch((error: unknown) => logger.error({ err: error }, 'whatsapp pause alert failed'));
+  }
+
+  function noteSuccess(): void {
+    streak = undefined;
+    if (!breaker) return;
+    breaker = undefined;
+    logger.info('whatsapp sending resumed');
+    void deps.onAlert?.({ kind: 'resumed' }).catch((error: unknown) => logger.error({ err: error }, 'whatsapp resume alert failed'));
   }
 
   async function sendOne(doc: OutboxDoc): Promise<void> {
@@ -189,23 +274,35 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         { _id: claimed._id },
         { $set: { status: 'sent', chatId: '', sentAt: at, purgeAt: new Date(at.getTime() + KEEP_MS) }, $unset: { text: '', error: '' } },
       );
+      noteSuccess();
       logger.debug(log, 'whatsapp message sent');
       return;
     }
-    const attempts = claimed.attempts + 1;
+    const detail = result.detail.slice(0, 300);
+    if (!result.permanent) noteFailure(result.detail);
+    // A failure the breaker stands for is the account's, not this message's: it costs no attempt.
+    const attempts = breaker && !result.permanent ? claimed.attempts : claimed.attempts + 1;
     if (result.permanent || attempts >= MAX_ATTEMPTS) {
-      await col.updateOne(
-        { _id: claimed._id },
-        { $set: { status: 'failed', attempts, error: result.detail.slice(0, 300), purgeAt: new Date(at.getTime() + KEEP_MS) }, $unset: { text: '' } },
-      );
-      logger.warn({ ...log, attempts, detail: result.detail }, 'whatsapp message given up');
+      // Kept, text and all, until someone looks: a message is never silently dropped.
+      await col.updateOne({ _id: claimed._id }, { $set: { status: 'failed', attempts, error: detail, failedAt: at } });
+      logger.warn({ ...log, attempts, detail: result.detail }, 'whatsapp message kept as failed (see `npm run cli -- whatsapp`)');
       if (result.permanent) await deps.onUndeliverable?.(claimed.chatId, result.detail);
       return;
     }
     // 30 s, 1 min, 2 min, 4 min: a hiccup of WhatsApp Web passes; the rest of the queue goes on meanwhile.
-    const retryAt = new Date(at.getTime() + 30_000 * 2 ** (attempts - 1));
-    await col.updateOne({ _id: claimed._id }, { $set: { status: 'pending', attempts, notBefore: retryAt, error: result.detail.slice(0, 300) } });
+    const retryAt = new Date(at.getTime() + (attempts === claimed.attempts ? 0 : 30_000 * 2 ** (attempts - 1)));
+    await col.updateOne({ _id: claimed._id }, { $set: { status: 'pending', attempts, notBefore: retryAt, error: detail } });
     logger.warn({ ...log, attempts, detail: result.detail }, 'whatsapp send failed; will retry');
+  }
+
+  async function stats(): Promise<OutboxStats> {
+    await ready;
+    const [pending, sentLastHour, failed] = await Promise.all([
+      col.countDocuments({ account, status: { $in: ['pending', 'sending'] } }),
+      col.countDocuments({ account, status: 'sent', sentAt: { $gte: new Date(now() - HOUR_MS) } }),
+      col.countDocuments({ account, status: 'failed' }),
+    ]);
+    return { pending, sentLastHour, failed };
   }
 
   async function pump(): Promise<void> {
@@ -293,17 +390,26 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     },
     resume() {
       active = true;
+      // A fresh client (re-login, restart of the browser) gets a fresh chance.
+      if (breaker) breaker.probeAt = now();
       kick();
     },
     pause,
     idle,
-    async stats() {
+    stats,
+    breaker: () => (breaker ? { since: breaker.since, detail: breaker.detail } : undefined),
+    async failed(limit = 100) {
       await ready;
-      const [pending, sentLastHour] = await Promise.all([
-        col.countDocuments({ account, status: { $in: ['pending', 'sending'] } }),
-        col.countDocuments({ account, status: 'sent', sentAt: { $gte: new Date(now() - HOUR_MS) } }),
-      ]);
-      return { pending, sentLastHour };
+      const docs = await col.find({ account, status: 'failed' }).sort({ seq: 1 }).limit(limit).toArray();
+      return docs.map((d) => ({
+        id: d._id!.toHexString(),
+        chatId: d.chatId,
+        group: d.group,
+        text: d.text ?? '',
+        attempts: d.attempts,
+        error: d.error ?? '',
+        createdAt: d.createdAt,
+      }));
     },
     async forget(chatId) {
       await ready;
@@ -314,4 +420,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       await idle();
     },
   };
+}
+
+/** For the CLI, which has no outbox of its own: the messages kept as failed, every account. */
+export async function listFailedMessages(db: Db, limit = 100): Promise<(FailedMessage & { account: string })[]> {
+  const docs = await db.collection<OutboxDoc>(OUTBOX_COLLECTION).find({ status: 'failed' }).sort({ createdAt: 1 }).limit(limit).toArray();
+  return docs.map((d) => ({ id: d._id!.toHexString(), account: d.account, chatId: d.chatId, group: d.group, text: d.text ?? '', attempts: d.attempts, error: d.error ?? '', createdAt: d.createdAt }));
 }

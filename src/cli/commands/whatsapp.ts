@@ -5,6 +5,7 @@
 import { parseCommandArgs } from '../args.js';
 import { randomUUID } from 'node:crypto';
 import { requestGroupCreation } from '../../channels/whatsapp/groups.js';
+import { listFailedMessages } from '../../channels/whatsapp/outbox.js';
 import type { Config } from '../../config.js';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../logger.js';
@@ -13,6 +14,8 @@ import type { Store } from '../../store/index.js';
 import { openCliStore, processOutput, type Output } from './cohort.js';
 
 const USAGE = `Использование: npm run cli -- whatsapp create-group --cohort КОД [--wait СЕКУНДЫ]
+       npm run cli -- whatsapp failed
+  failed: сообщения, которые WhatsApp так и не принял после всех попыток; они хранятся с текстом.
   Просит запущенного бота создать группу потока в WhatsApp: кураторы и тьюторы — участники,
   кураторы — администраторы; описание группы и ссылка-приглашение сохраняются в потоке. Тем, кого
   настройки приватности не дают добавить, бот отправит ссылку лично («приглашение ожидается»).
@@ -35,6 +38,16 @@ export async function runWhatsappCommand(args: string[], io: Output = processOut
   if (parsed.values.help || subcommand === 'help') {
     io.out(USAGE);
     return 0;
+  }
+  if (subcommand === 'failed' && rest.length === 0) {
+    const config = env.config ?? loadConfig();
+    const store = env.store ?? (await openCliStore(config, io, { dryRun: false }));
+    if (!store) return 1;
+    try {
+      return await listFailed(store, io);
+    } finally {
+      if (!env.store) await store.close();
+    }
   }
   const code = parsed.values.cohort?.trim().toUpperCase();
   const waitSeconds = parsed.values.wait === undefined ? 60 : Number(parsed.values.wait);
@@ -119,3 +132,20 @@ export const whatsappCommand = {
   summary: 'whatsapp create-group --cohort CODE: the running bot opens the cohort group',
   run: (args: string[]) => runWhatsappCommand(args),
 };
+
+async function listFailed(store: Store, io: Output): Promise<number> {
+  const db = store.connection.db;
+  if (!db) throw new Error('store connection has no database handle');
+  const failed = await listFailedMessages(db, 500);
+  if (failed.length === 0) {
+    io.out('Неотправленных сообщений WhatsApp нет.\n');
+    return 0;
+  }
+  io.out(`Не отправлено сообщений WhatsApp: ${failed.length}\n`);
+  for (const m of failed) {
+    const to = m.group ? `группа ${m.chatId}` : `+${m.chatId.replace(/@.*$/, '')}`;
+    const preview = m.text.replace(/\s+/g, ' ').slice(0, 100);
+    io.out(`- ${m.createdAt.toISOString()} → ${to}, попыток: ${m.attempts}, ошибка: ${m.error}\n  «${preview}»\n`);
+  }
+  return 0;
+}

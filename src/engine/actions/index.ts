@@ -7,9 +7,10 @@ import { menu } from './menu.js';
 import { onboarding } from './onboarding.js';
 import { progress } from './progress.js';
 import { review } from './review.js';
+import { stage } from './stage.js';
 import { surveys } from './surveys.js';
 
-const parts = [onboarding, menu, surveys, activity, review, progress, consultation, account];
+const parts = [onboarding, menu, surveys, activity, review, progress, consultation, account, stage];
 
 /** Every action, option source and check the flow files may name. */
 export const handlers: FlowHandlers = {

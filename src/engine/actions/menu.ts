@@ -1,5 +1,6 @@
 import type { FlowHandlers, ShownOption, Turn } from '../context.js';
 import { activeEnrollments, me, switchFlow, text } from './common.js';
+import { visibleConsultations } from './consultation.js';
 import { openQuestionnairesFor } from './surveys.js';
 
 async function staffCounts(turn: Turn): Promise<{ curator: boolean; tutor: boolean; toReview: number; openRequests: number }> {
@@ -10,7 +11,7 @@ async function staffCounts(turn: Turn): Promise<{ curator: boolean; tutor: boole
   const tutored = cohorts.filter((c) => c.tutorIds.includes(p.id) || c.curatorIds.includes(p.id));
   let toReview = 0;
   for (const c of curated) toReview += (await repos.activities.listByCohort(c.id, 'submitted')).length;
-  const openRequests = (await repos.consultations.listByAssignee(p.id, ['open'])).length;
+  const openRequests = (await visibleConsultations(turn, ['open'])).length;
   return { curator: curated.length > 0 || p.isStaff, tutor: tutored.length > 0 || p.isStaff, toReview, openRequests };
 }
 

@@ -1,6 +1,6 @@
-import { formatLocalDate } from '../../domain/calendar.js';
-import { REQUIRED_ACTIVITIES_PER_YEAR } from '../../domain/stage.js';
-import { effectivePlan, postCourseYear, stageOn } from '../../domain/stage-plan.js';
+import { formatLocalDate, localDate } from '../../domain/calendar.js';
+import { effectivePlan, postCourseYear, requiredActivities, stageOn } from '../../domain/stage-plan.js';
+import { reevaluateStages } from '../../progress/service.js';
 import type { FlowHandlers } from '../context.js';
 import { activeEnrollments, me, todayIn } from './common.js';
 import { openQuestionnairesFor } from './surveys.js';
@@ -18,7 +18,18 @@ export const progress: Pick<FlowHandlers, 'actions'> = {
       const open = await openQuestionnairesFor(turn);
       for (const { cohort } of enrolled) {
         const programme = await repos.programmes.findById(cohort.programmeId);
-        const stage = stageOn(effectivePlan(cohort, programme), cohort, todayIn(turn, cohort.timeZone));
+        const plan = effectivePlan(cohort, programme);
+        const required = requiredActivities(plan);
+        const stage = stageOn(plan, cohort, todayIn(turn, cohort.timeZone));
+        // The same statuses the reports show: evaluated from the teacher's facts, saved if they moved.
+        const evaluated = await reevaluateStages(repos, { participantId: me(turn).id, cohortId: cohort.id, at: turn.services.now(), actor: me(turn).id, kind: 'recount' });
+        const stageLines = (evaluated?.stages ?? []).flatMap((s) => {
+          const stageName = t(`progress.stage_${s.stage}`);
+          const date = s.completedAt ?? s.startedAt;
+          const line = t(`progress.stage_${s.status}`, { stage: s.stage, stageName, date: date ? formatLocalDate(localDate(date, cohort.timeZone)) : '' });
+          const manual = s.cause.kind === 'manual' ? [t('progress.stage_manual', { comment: s.cause.comment })] : [];
+          return [line, ...manual];
+        });
         const year = postCourseYear(cohort);
         const activities = await repos.activities.listByParticipant(me(turn).id, cohort.id);
         const count = (status: string) => activities.filter((a) => a.status === status).length;
@@ -28,10 +39,11 @@ export const progress: Pick<FlowHandlers, 'actions'> = {
           t('progress.header', { cohortTitle: cohort.title }),
           t('progress.year', { start: formatLocalDate(year.start), end: formatLocalDate(year.end) }),
           t('progress.stage', { stage, stageName: t(`progress.stage_${stage}`) }),
-          t('progress.activities', { accepted, required: REQUIRED_ACTIVITIES_PER_YEAR }),
+          ...(stageLines.length > 0 ? [t('progress.stages_title'), ...stageLines] : []),
+          t('progress.activities', { accepted, required }),
           ...(count('submitted') > 0 ? [t('progress.pending', { count: count('submitted') })] : []),
           ...(count('returned') > 0 ? [t('progress.returned', { count: count('returned') })] : []),
-          ...(accepted >= REQUIRED_ACTIVITIES_PER_YEAR ? [t('progress.goal_met')] : []),
+          ...(accepted >= required ? [t('progress.goal_met')] : []),
           surveys.length > 0 ? t('progress.surveys', { list: surveys.join(', ') }) : t('progress.surveys_none'),
         ];
         turn.reply({ kind: 'text', text: lines.join('\n') });

@@ -1,4 +1,5 @@
 import { REQUIRED_ACTIVITIES_PER_YEAR } from '../../domain/stage.js';
+import { reevaluateStages } from '../../progress/service.js';
 import { translator } from '../../i18n/index.js';
 import type { FlowHandlers } from '../context.js';
 import { describeActivity } from './activity.js';
@@ -42,6 +43,7 @@ export const review: Pick<FlowHandlers, 'actions'> = {
         turn.notify(teacher.id, translator(teacher.locale)('activity.accepted_notice', { title: a.title, accepted, required: REQUIRED_ACTIVITIES_PER_YEAR }));
       }
       await repos.audit.record({ at: turn.services.now(), actor: me(turn).id, action: 'activity.accepted', subjectType: 'activity', subjectId: a.id, cohortId: a.cohortId });
+      await reevaluateStages(repos, { participantId: a.participantId, cohortId: a.cohortId, at: turn.services.now(), actor: me(turn).id, kind: 'activity.accepted' });
       turn.say('review.accepted');
       return undefined;
     },
@@ -55,6 +57,7 @@ export const review: Pick<FlowHandlers, 'actions'> = {
       const teacher = await repos.participants.findById(a.participantId);
       if (teacher) turn.notify(teacher.id, translator(teacher.locale)('activity.returned_notice', { title: a.title, comment }));
       await repos.audit.record({ at: turn.services.now(), actor: me(turn).id, action: 'activity.returned', subjectType: 'activity', subjectId: a.id, cohortId: a.cohortId });
+      await reevaluateStages(repos, { participantId: a.participantId, cohortId: a.cohortId, at: turn.services.now(), actor: me(turn).id, kind: 'activity.returned' });
       turn.say('review.returned');
       return undefined;
     },

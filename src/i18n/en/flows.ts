@@ -154,6 +154,11 @@ export const progress: Like<typeof ru.progress> = {
   surveys: 'Questionnaires waiting for you: {list}',
   surveys_none: 'No questionnaires are waiting for you.',
   no_cohort: 'You are not in any course yet. Send a course code to join.',
+  stages_title: "Stages:",
+  stage_not_started: "{stage}. {stageName}: not started",
+  stage_in_progress: "{stage}. {stageName}: in progress since {date}",
+  stage_completed: "{stage}. {stageName}: completed on {date}",
+  stage_manual: "   set by the curator: {comment}",
 };
 
 export const consultation: Like<typeof ru.consultation> = {
@@ -170,11 +175,12 @@ export const consultation: Like<typeof ru.consultation> = {
   notify_assignee: 'New consultation request from {teacher} (course "{cohortTitle}")\nTopic: {topic}\n\n{description}\n\nAnswer: /consultations',
   answer_notice: 'Answer to your request "{topic}":\n\n{answer}',
   closed_notice: 'Your request "{topic}" is closed. If you have more questions, create a new one: /consult',
+  opened_from_answer: "You asked for help in the questionnaire: a consultation request has gone to the course tutor or curator. The answer will come here, in this chat.",
 };
 
 export const consultations: Like<typeof ru.consultations> = {
   none: 'No open consultation requests.',
-  item: 'Request from {teacher} (course "{cohortTitle}")\nTopic: {topic}\n\n{description}\n\nWhat shall we do?',
+  item: 'Request from {teacher} (course "{cohortTitle}")\nTopic: {topic}\nAssigned to: {assignee}\n\n{description}\n\nWhat shall we do?',
   answer: 'Answer',
   close: 'Close the request',
   skip: 'Skip',
@@ -184,6 +190,12 @@ export const consultations: Like<typeof ru.consultations> = {
   ask_close: 'Close the request?',
   closed: 'Request closed; the teacher has been notified.',
   done: 'Done.',
+  take: "Take it over",
+  taken: "The request is now yours.",
+  taken_notice: "Curator {curator} has taken over the request \"{topic}\".",
+  assignee_me: "you",
+  assignee_none: "nobody yet",
+  escalated_notice: "A consultation request from {teacher} (course \"{cohortTitle}\") has had no answer for {days} days.\nTopic: {topic}\nAssigned to: {assignee}\n\nAnswer it or take it over: /consultations",
 };
 
 export const account: Like<typeof ru.account> = {
@@ -200,7 +212,7 @@ export const account: Like<typeof ru.account> = {
   delete_kept: 'All right, nothing is deleted.',
   help:
     'I am Sputnik: I help during the year after a professional development course.\n\n/menu — menu\n/surveys — questionnaires\n/activity — report an activity you ran (open lesson, master class, webinar, publication…)\n/progress — my progress: stage and accepted activities (at least three a year)\n/consult — ask a tutor for a consultation\n/language — language\n/stop — turn reminders off\n/delete — delete my data\n\nIn any question you can write "back", or "skip" if the question is optional.',
-  help_staff: 'For curators and tutors:\n/review — activities to review\n/consultations — consultation requests\n/broadcast — message the course participants (Telegram)\n/stats — statistics, /export — data export, /report — half-year report (Telegram)',
+  help_staff: 'For curators and tutors:\n/review — activities to review\n/consultations — consultation requests\n/stage — set a teacher\'s stage by hand\n/broadcast — message the course participants (Telegram)\n/stats — statistics, /export — data export, /report — half-year report (Telegram)',
 };
 
 export const group: Like<typeof ru.group> = {
@@ -242,4 +254,20 @@ export const broadcast: Like<typeof ru.broadcast> = {
   no_recipients: 'The course has no bound group and no participants connected to the bot.',
   text_required: 'Send the text of the message.',
   too_long: 'The message is too long: {length} characters, at most {max}.',
+};
+
+export const stage: Like<typeof ru.stage> = {
+  ask_cohort: "For which course?",
+  ask_teacher: "Whose stage?",
+  ask_stage: "Which stage?",
+  ask_status: "Which status?",
+  status_completed: "Completed",
+  status_in_progress: "In progress",
+  status_not_started: "Not started",
+  ask_comment: "Comment: on what grounds? The teacher and the report will show it.",
+  set: "Done: stage {stage} for {teacher} is now \"{status}\". A stage set by hand wins over the rules until it is changed.",
+  teacher_notice: "Your curator set stage {stage} ({stageName}): {status}.\nComment: {comment}",
+  failed: "That did not work: the teacher is not on this course.",
+  no_teachers: "The course has no teachers yet.",
+  no_cohort: "You are not the curator of any active course.",
 };

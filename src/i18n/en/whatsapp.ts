@@ -29,4 +29,12 @@ export const whatsapp: Record<keyof typeof ru, Message> = {
   create_failed: 'Could not create the WhatsApp group ({reason}). Try again later, or create the group by hand, add the bot’s number and send there: /bind {code}',
   no_members: 'Nobody to add to the group of the course “{title}”: no curator or tutor has a phone number. Add the numbers to the cohort file and import it again.',
   not_connected: 'WhatsApp is not connected right now. The group will be created as soon as the connection is back.',
+  alert_paused:
+    'WhatsApp: sending is paused — the same error keeps repeating ({detail}). WhatsApp Web has probably been updated. Every message is kept ({pending} queued) and goes out once sending works again; the bot tries every few minutes. Check the bot’s log and update whatsapp-web.js.',
+  alert_resumed:
+    'WhatsApp: sending works again; the queued messages are going out.',
+  alert_logged_out:
+    'WhatsApp: the bot was logged out ({reason}). Messages are kept in the queue. To reconnect, scan the QR code again (the bot’s log or GET /whatsapp/qr). Common causes: the bot’s phone was offline for 14 days, the device was unlinked on the phone (Linked devices), or four devices are already linked to the account — unlink one.',
+  alert_conflict:
+    'WhatsApp: the bot’s account was opened elsewhere (another computer or WhatsApp Web) and the bot was disconnected. Close the other session; messages are kept in the queue.',
 };

@@ -154,6 +154,11 @@ export const progress: Like<typeof ru.progress> = {
   surveys: 'Жауап күтіп тұрған сауалнамалар: {list}',
   surveys_none: 'Жауап күтіп тұрған сауалнама жоқ.',
   no_cohort: 'Сіз әзірге ешбір курсқа қатыспайсыз. Қосылу үшін курс кодын жіберіңіз.',
+  stages_title: "Кезеңдер:",
+  stage_not_started: "{stage}. {stageName} — басталмаған",
+  stage_in_progress: "{stage}. {stageName} — {date} бастап орындалуда",
+  stage_completed: "{stage}. {stageName} — {date} аяқталды",
+  stage_manual: "   куратор белгіледі: {comment}",
 };
 
 export const consultation: Like<typeof ru.consultation> = {
@@ -170,11 +175,12 @@ export const consultation: Like<typeof ru.consultation> = {
   notify_assignee: '{teacher} жіберген жаңа кеңес сұрауы («{cohortTitle}» курсы)\nТақырып: {topic}\n\n{description}\n\nЖауап беру: /consultations',
   answer_notice: '«{topic}» сұрауыңызға жауап:\n\n{answer}',
   closed_notice: '«{topic}» сұрауыңыз жабылды. Сұрақтарыңыз қалса, жаңасын жасаңыз: /consult',
+  opened_from_answer: "Сіз сауалнамада көмек сұрадыңыз — кеңес сұрауы курс тьюторына немесе кураторына жіберілді. Жауап осы чатқа келеді.",
 };
 
 export const consultations: Like<typeof ru.consultations> = {
   none: 'Ашық кеңес сұраулары жоқ.',
-  item: '{teacher} сұрауы («{cohortTitle}» курсы)\nТақырып: {topic}\n\n{description}\n\nНе істейміз?',
+  item: '{teacher} сұрауы («{cohortTitle}» курсы)\nТақырып: {topic}\nЖауапты: {assignee}\n\n{description}\n\nНе істейміз?',
   answer: 'Жауап беру',
   close: 'Сұрауды жабу',
   skip: 'Өткізіп жіберу',
@@ -184,6 +190,12 @@ export const consultations: Like<typeof ru.consultations> = {
   ask_close: 'Сұрауды жабайын ба?',
   closed: 'Сұрау жабылды, педагог хабардар етілді.',
   done: 'Дайын.',
+  take: "Өзіме алу",
+  taken: "Сұрау енді сізге бекітілді.",
+  taken_notice: "«{topic}» сұрауын куратор {curator} өзіне алды.",
+  assignee_me: "сіз",
+  assignee_none: "ешкім тағайындалмаған",
+  escalated_notice: "{teacher} кеңес сұрауы («{cohortTitle}» курсы) {days} күннен бері жауапсыз.\nТақырып: {topic}\nЖауапты: {assignee}\n\nЖауап беру немесе өзіңізге алу: /consultations",
 };
 
 export const account: Like<typeof ru.account> = {
@@ -200,7 +212,7 @@ export const account: Like<typeof ru.account> = {
   delete_kept: 'Жақсы, ештеңе жоймаймын.',
   help:
     'Мен «Спутник» — біліктілікті арттыру курсынан кейінгі бір жыл бойы көмектесемін.\n\n/menu — мәзір\n/surveys — сауалнамалар\n/activity — өткізілген іс-шара туралы хабарлау (ашық сабақ, шеберлік сыныбы, вебинар, жарияланым…)\n/progress — менің прогресім: кезең және қабылданған іс-шаралар (жылына кемінде үшеу)\n/consult — тьютордан кеңес сұрау\n/language — тіл\n/stop — еске салуларды өшіру\n/delete — деректерімді жою\n\nКез келген сұрақта «артқа» немесе «өткізу» (сұрақ міндетті болмаса) деп жазуға болады.',
-  help_staff: 'Кураторлар мен тьюторлар үшін:\n/review — тексерілетін іс-шаралар\n/consultations — кеңес сұраулары\n/broadcast — курс қатысушыларына тарату (Telegram)\n/stats — статистика, /export — деректерді түсіру, /report — жарты жылдық есеп (Telegram)',
+  help_staff: 'Кураторлар мен тьюторлар үшін:\n/review — тексерілетін іс-шаралар\n/consultations — кеңес сұраулары\n/stage — педагог кезеңін қолмен белгілеу\n/broadcast — курс қатысушыларына тарату (Telegram)\n/stats — статистика, /export — деректерді түсіру, /report — жарты жылдық есеп (Telegram)',
 };
 
 export const group: Like<typeof ru.group> = {
@@ -242,4 +254,20 @@ export const broadcast: Like<typeof ru.broadcast> = {
   no_recipients: 'Курста байланыстырылған топ та, ботқа қосылған қатысушылар да жоқ.',
   text_required: 'Хабарламаның мәтінін жіберіңіз.',
   too_long: 'Хабарлама тым ұзын: {length} таңба, ал {max}-ден аспауы керек.',
+};
+
+export const stage: Like<typeof ru.stage> = {
+  ask_cohort: "Қай курс үшін?",
+  ask_teacher: "Кімнің кезеңін белгілейміз?",
+  ask_stage: "Қай кезең?",
+  ask_status: "Қандай мәртебе қоямыз?",
+  status_completed: "Аяқталды",
+  status_in_progress: "Орындалуда",
+  status_not_started: "Басталмаған",
+  ask_comment: "Түсініктеме: қандай негізде? Оны педагог та, есеп те көрсетеді.",
+  set: "Дайын: {teacher} — {stage}-кезең «{status}». Қолмен қойылған белгі өзгертілгенше ережелердің орнына жүреді.",
+  teacher_notice: "Куратор {stage}-кезеңді «{stageName}» белгіледі: {status}.\nТүсініктеме: {comment}",
+  failed: "Болмады: педагог бұл курста табылмады.",
+  no_teachers: "Курста әзірге педагогтар жоқ.",
+  no_cohort: "Сіз бірде-бір белсенді курстың кураторы емессіз.",
 };

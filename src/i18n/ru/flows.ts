@@ -150,6 +150,11 @@ export const progress = {
   surveys: 'Анкеты, ожидающие ответа: {list}',
   surveys_none: 'Анкет, ожидающих ответа, нет.',
   no_cohort: 'Вы пока не участвуете ни в одном курсе. Пришлите код курса, чтобы присоединиться.',
+  stages_title: "Этапы:",
+  stage_not_started: "{stage}. {stageName} — не начат",
+  stage_in_progress: "{stage}. {stageName} — в работе с {date}",
+  stage_completed: "{stage}. {stageName} — завершён {date}",
+  stage_manual: "   отмечено куратором: {comment}",
 };
 
 export const consultation = {
@@ -166,11 +171,12 @@ export const consultation = {
   notify_assignee: 'Новый запрос на консультацию от {teacher} (курс «{cohortTitle}»)\nТема: {topic}\n\n{description}\n\nОтветить: /consultations',
   answer_notice: 'Ответ на ваш запрос «{topic}»:\n\n{answer}',
   closed_notice: 'Ваш запрос «{topic}» закрыт. Если остались вопросы, создайте новый: /consult',
+  opened_from_answer: "Вы попросили о помощи в анкете — запрос на консультацию передан тьютору или куратору курса. Ответ придёт сюда, в этот чат.",
 };
 
 export const consultations = {
   none: 'Открытых запросов на консультацию нет.',
-  item: 'Запрос от {teacher} (курс «{cohortTitle}»)\nТема: {topic}\n\n{description}\n\nЧто делаем?',
+  item: 'Запрос от {teacher} (курс «{cohortTitle}»)\nТема: {topic}\nОтвечает: {assignee}\n\n{description}\n\nЧто делаем?',
   answer: 'Ответить',
   close: 'Закрыть запрос',
   skip: 'Пропустить',
@@ -180,6 +186,12 @@ export const consultations = {
   ask_close: 'Закрыть запрос?',
   closed: 'Запрос закрыт, педагог уведомлён.',
   done: 'Готово.',
+  take: "Взять себе",
+  taken: "Запрос теперь ваш.",
+  taken_notice: "Запрос «{topic}» взял(а) себе куратор {curator}.",
+  assignee_me: "вы",
+  assignee_none: "никто не назначен",
+  escalated_notice: "Запрос на консультацию от {teacher} (курс «{cohortTitle}») без ответа уже {days} дн.\nТема: {topic}\nОтвечает: {assignee}\n\nОтветить или взять себе: /consultations",
 };
 
 export const account = {
@@ -196,7 +208,7 @@ export const account = {
   delete_kept: 'Хорошо, ничего не удаляю.',
   help:
     'Я «Спутник» — помогаю в течение года после курса повышения квалификации.\n\n/menu — меню\n/surveys — анкеты\n/activity — сообщить о проведённом мероприятии (открытый урок, мастер-класс, вебинар, публикация…)\n/progress — мой прогресс: этап и принятые мероприятия (нужно не менее трёх за год)\n/consult — попросить консультацию тьютора\n/language — язык\n/stop — отключить напоминания\n/delete — удалить мои данные\n\nВ любом вопросе можно написать «назад» или «пропустить» (если вопрос необязательный).',
-  help_staff: 'Для кураторов и тьюторов:\n/review — мероприятия на проверку\n/consultations — запросы на консультацию\n/broadcast — рассылка участникам курса (Telegram)\n/stats — статистика, /export — выгрузка, /report — отчёт за полугодие (Telegram)',
+  help_staff: 'Для кураторов и тьюторов:\n/review — мероприятия на проверку\n/consultations — запросы на консультацию\n/stage — отметить этап педагога вручную\n/broadcast — рассылка участникам курса (Telegram)\n/stats — статистика, /export — выгрузка, /report — отчёт за полугодие (Telegram)',
 };
 
 export const group = {
@@ -238,4 +250,20 @@ export const broadcast = {
   no_recipients: 'У курса нет ни привязанной группы, ни участников, подключённых к боту.',
   text_required: 'Пришлите текст сообщения.',
   too_long: 'Слишком длинное сообщение: {length} символов, а можно не больше {max}.',
+};
+
+export const stage = {
+  ask_cohort: "Для какого курса?",
+  ask_teacher: "Чей этап отметить?",
+  ask_stage: "Какой этап?",
+  ask_status: "Какой статус поставить?",
+  status_completed: "Завершён",
+  status_in_progress: "В работе",
+  status_not_started: "Не начат",
+  ask_comment: "Комментарий: на каком основании? Его увидят педагог и отчёт.",
+  set: "Готово: этап {stage} у {teacher} — «{status}». Отметка вручную действует вместо правил, пока её не изменят.",
+  teacher_notice: "Куратор отметил этап {stage} «{stageName}»: {status}.\nКомментарий: {comment}",
+  failed: "Не получилось: педагог не найден на этом курсе.",
+  no_teachers: "На курсе пока нет педагогов.",
+  no_cohort: "Вы не куратор ни одного действующего курса.",
 };

@@ -6,7 +6,7 @@
 import { UUID } from 'bson';
 import { CommandError } from './errors.js';
 import { compileFilter, type Filter } from './query.js';
-import { formatValue, getPathValues, isPlainObject, isScalarKey, keyString, type Doc } from './values.js';
+import { EMPTY_ARRAY_KEY, formatValue, getPathValues, isPlainObject, isScalarKey, keyString, type Doc } from './values.js';
 
 export interface IndexSpec {
   v: number;
@@ -40,8 +40,17 @@ export class SecondaryIndex {
   /** Canonical key -> one document key, or a Set when several documents share the key. */
   private readonly entries = new Map<string, string | Set<string>>();
 
+  /**
+   * Two or more fields under one parent path (`groups.channel`, `groups.chatId`): when that
+   * parent is an array, each element gives its own keys, as in MongoDB, and such an index cannot
+   * answer a plain equality on both fields (they may match in different elements).
+   */
+  readonly sameArrayPaths: boolean;
+
   constructor(public spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
+    const heads = this.fields.filter((f) => f.includes('.')).map((f) => f.slice(0, f.indexOf('.')));
+    this.sameArrayPaths = new Set(heads).size < heads.length;
     this.partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : undefined;
   }
 
@@ -58,16 +67,23 @@ export class SecondaryIndex {
     const perField = this.fields.map((f) => getPathValues(doc, f, true));
     if (this.spec.sparse && perField.every((vals) => vals.every((v) => v === undefined))) return null;
     if (this.partial && !this.partial.test(doc)) return null;
-    const multi = perField.filter((vals) => vals.length > 1);
-    if (multi.length > 1) {
-      const names = this.fields.filter((_, i) => (perField[i] as unknown[]).length > 1);
-      throw new CommandError('CannotIndexParallelArrays', `cannot index parallel arrays [${names[1]}] [${names[0]}]`);
-    }
-    let combos: unknown[][] = [[]];
-    for (const vals of perField) {
-      const next: unknown[][] = [];
-      for (const combo of combos) for (const v of vals) next.push([...combo, v === undefined ? null : v]);
-      combos = next;
+    let combos: unknown[][];
+    if (this.sameArrayPaths) {
+      combos = pathKeys(doc, this.fields.map((f, i) => ({ i, parts: f.split('.'), at: 0 }))).map((assigned) =>
+        this.fields.map((_, i) => assigned.get(i) ?? null),
+      );
+    } else {
+      const multi = perField.filter((vals) => vals.length > 1);
+      if (multi.length > 1) {
+        const names = this.fields.filter((_, i) => (perField[i] as unknown[]).length > 1);
+        throw new CommandError('CannotIndexParallelArrays', `cannot index parallel arrays [${names[1]}] [${names[0]}]`);
+      }
+      combos = [[]];
+      for (const vals of perField) {
+        const next: unknown[][] = [];
+        for (const combo of combos) for (const v of vals) next.push([...combo, v === undefined ? null : v]);
+        combos = next;
+      }
     }
     const seen = new Set<string>();
     const out: IndexKey[] = [];
@@ -279,7 +295,7 @@ export class Collection {
     }
     let best: { index: SecondaryIndex; values: unknown[] } | undefined;
     for (const index of this.indexes.values()) {
-      if (index.spec.partialFilterExpression || index.spec.hidden) continue;
+      if (index.spec.partialFilterExpression || index.spec.hidden || index.sameArrayPaths) continue;
       if (best && best.index.fields.length >= index.fields.length) continue;
       const values: unknown[] = [];
       for (const field of index.fields) {
@@ -315,4 +331,64 @@ function safeKeys(index: SecondaryIndex, doc: Doc): IndexKey[] | null {
   } catch {
     return null;
   }
+}
+
+interface PathItem {
+  /** The field's position in the index key. */
+  i: number;
+  parts: string[];
+  at: number;
+}
+
+function leafValues(value: unknown): unknown[] {
+  if (!Array.isArray(value)) return [value];
+  return value.length === 0 ? [EMPTY_ARRAY_KEY] : value;
+}
+
+/** Every combination of one entry from each part; only one part may have several (parallel arrays). */
+function combine(parts: Array<Array<Map<number, unknown>>>, fieldOf: (part: number) => string): Array<Map<number, unknown>> {
+  const multi = parts.map((p, n) => (p.length > 1 ? n : -1)).filter((n) => n >= 0);
+  if (multi.length > 1) {
+    throw new CommandError('CannotIndexParallelArrays', `cannot index parallel arrays [${fieldOf(multi[1] as number)}] [${fieldOf(multi[0] as number)}]`);
+  }
+  let out: Array<Map<number, unknown>> = [new Map()];
+  for (const part of parts) {
+    const next: Array<Map<number, unknown>> = [];
+    for (const left of out) for (const right of part) next.push(new Map([...left, ...right]));
+    out = next;
+  }
+  return out;
+}
+
+/**
+ * MongoDB's key generation for fields that share a parent path: walking down together, an array
+ * on the shared path is entered element by element, so `{groups.channel, groups.chatId}` yields
+ * one (channel, chatId) pair per group, never a pair mixed from two groups. Arrays on different
+ * paths still multiply, and two of them at once are parallel arrays.
+ */
+function pathKeys(value: unknown, items: PathItem[]): Array<Map<number, unknown>> {
+  const leaves = items.filter((it) => it.at === it.parts.length);
+  const deeper = items.filter((it) => it.at < it.parts.length);
+  const parts: Array<Array<Map<number, unknown>>> = [];
+  const owners: string[] = [];
+  for (const leaf of leaves) {
+    parts.push(leafValues(value).map((v) => new Map([[leaf.i, v]])));
+    owners.push(leaf.parts.join('.'));
+  }
+  if (deeper.length > 0 && Array.isArray(value)) {
+    const perElement = value.filter((el) => isPlainObject(el)).flatMap((el) => pathKeys(el, deeper));
+    parts.push(perElement.length > 0 ? perElement : pathKeys(undefined, deeper));
+    owners.push((deeper[0] as PathItem).parts.slice(0, (deeper[0] as PathItem).at).join('.'));
+  } else {
+    const groups = new Map<string, PathItem[]>();
+    for (const it of deeper) {
+      const head = it.parts[it.at] as string;
+      groups.set(head, [...(groups.get(head) ?? []), { ...it, at: it.at + 1 }]);
+    }
+    for (const [head, group] of groups) {
+      parts.push(pathKeys(isPlainObject(value) ? value[head] : undefined, group));
+      owners.push((group[0] as PathItem).parts.slice(0, (group[0] as PathItem).at).join('.') || head);
+    }
+  }
+  return combine(parts, (n) => owners[n] ?? '');
 }

@@ -14,8 +14,12 @@ export class RawReply {
 }
 
 export const DEFAULT_FIRST_BATCH = 101;
-/** MongoDB caps a batch at 16 MiB of documents; the envelope fits in the 48 MB message limit. */
-const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+/**
+ * MongoDB caps a batch at 16 MiB; this store, running in the bot's own process, stops at 1 MiB: a
+ * batch is serialized here and parsed by the driver in one go each, so a 16 MiB one held the event
+ * loop for seconds. A server may always return fewer documents than asked; drivers ask again.
+ */
+const MAX_BATCH_BYTES = 1024 * 1024;
 const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 
 interface CursorState {

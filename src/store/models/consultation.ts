@@ -32,6 +32,7 @@ export interface ConsultationRequestDoc {
   messages: ConsultationMessageDoc[];
   openedAt: Date;
   closedAt?: Date | null;
+  escalatedAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -57,6 +58,7 @@ const consultationSchema = new Schema<ConsultationRequestDoc>(
     messages: { type: [messageSchema], default: [] },
     openedAt: { type: Date, required: true },
     closedAt: Date,
+    escalatedAt: Date,
   },
   schemaOptions('consultation_requests'),
 );
@@ -85,6 +87,7 @@ export function toConsultationRequest(doc: ConsultationRequestDoc): Consultation
     })),
     openedAt: doc.openedAt,
     closedAt: orUndefined(doc.closedAt),
+    ...(doc.escalatedAt ? { escalatedAt: doc.escalatedAt } : {}),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

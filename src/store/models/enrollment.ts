@@ -12,6 +12,15 @@ export interface StageProgressDoc {
   status: StageStatus;
   startedAt?: Date | null;
   completedAt?: Date | null;
+  cause?: string | null;
+}
+
+export interface StageOverrideDoc {
+  stage: StageNumber;
+  status: StageStatus;
+  at: Date;
+  by: string;
+  comment: string;
 }
 
 export interface EnrollmentDoc {
@@ -22,6 +31,7 @@ export interface EnrollmentDoc {
   status: EnrollmentStatus;
   currentStage: StageNumber;
   stages: StageProgressDoc[];
+  stageOverrides?: StageOverrideDoc[] | null;
   joinedAt: Date;
   createdAt: Date;
   updatedAt: Date;
@@ -33,6 +43,18 @@ const stageProgressSchema = new Schema<StageProgressDoc>(
     status: { type: String, enum: STAGE_STATUSES, required: true },
     startedAt: Date,
     completedAt: Date,
+    cause: String,
+  },
+  { _id: false },
+);
+
+const stageOverrideSchema = new Schema<StageOverrideDoc>(
+  {
+    stage: { type: Number, enum: STAGE_NUMBERS, required: true },
+    status: { type: String, enum: STAGE_STATUSES, required: true },
+    at: { type: Date, required: true },
+    by: { type: String, required: true },
+    comment: { type: String, required: true, maxlength: 1000 },
   },
   { _id: false },
 );
@@ -48,6 +70,7 @@ const enrollmentSchema = new Schema<EnrollmentDoc>(
       type: [stageProgressSchema],
       default: () => STAGE_NUMBERS.map((stage) => ({ stage, status: 'not_started' })),
     },
+    stageOverrides: { type: [stageOverrideSchema], default: undefined },
     joinedAt: { type: Date, required: true },
   },
   schemaOptions('enrollments'),
@@ -73,7 +96,11 @@ export function toEnrollment(doc: EnrollmentDoc): Enrollment {
       status: s.status,
       startedAt: orUndefined(s.startedAt),
       completedAt: orUndefined(s.completedAt),
+      ...(s.cause ? { cause: s.cause } : {}),
     })),
+    ...(doc.stageOverrides?.length
+      ? { stageOverrides: doc.stageOverrides.map((o) => ({ stage: o.stage, status: o.status, at: o.at, by: o.by, comment: o.comment })) }
+      : {}),
     joinedAt: doc.joinedAt,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,

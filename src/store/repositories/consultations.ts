@@ -52,5 +52,13 @@ export function createConsultationRepository(model: Model<ConsultationRequestDoc
       const p = toObjectId(participantId);
       return p ? list({ participantId: p }) : [];
     },
+    assign: (id, assigneeId) => update(id, { $set: { assigneeId: requireObjectId(assigneeId, 'assigneeId') } }),
+    listUnescalated: (before) => list({ status: 'open', openedAt: op({ $lt: before }), escalatedAt: null }),
+    async markEscalated(id, at) {
+      const _id = toObjectId(id);
+      if (!_id) return undefined;
+      const doc = await model.findOneAndUpdate({ _id, escalatedAt: null }, { $set: { escalatedAt: at } }, AFTER_UPDATE).lean<ConsultationRequestDoc>();
+      return doc ? toConsultationRequest(doc) : undefined;
+    },
   };
 }

@@ -75,6 +75,21 @@ export function createEnrollmentRepository(model: Model<EnrollmentDoc>): Enrollm
         },
         { arrayFilters: [{ 's.stage': stage }] },
       ),
+    saveStages: (id, stages, currentStage) =>
+      update(id, {
+        $set: {
+          currentStage,
+          stages: stages.map((s) => ({
+            stage: s.stage,
+            status: s.status,
+            ...(s.startedAt ? { startedAt: s.startedAt } : {}),
+            ...(s.completedAt ? { completedAt: s.completedAt } : {}),
+            ...(s.cause ? { cause: s.cause } : {}),
+          })),
+        },
+      }),
+    addStageOverride: (id, o) =>
+      update(id, { $push: { stageOverrides: { stage: o.stage, status: o.status, at: o.at, by: o.by, comment: o.comment } } }),
     setStatus: (id, status) => update(id, { $set: { status } }),
     assignTutor: (id, tutorId) =>
       update(

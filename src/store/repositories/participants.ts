@@ -55,6 +55,10 @@ export function createParticipantRepository(model: Model<ParticipantDoc>): Parti
       const docs = await model.find({ _id: op({ $in: toObjectIds(ids) }) }).lean<ParticipantDoc[]>();
       return docs.map(toParticipant);
     },
+    async listStaff() {
+      const docs = await model.find({ isStaff: true, anonymisedAt: null }).lean<ParticipantDoc[]>();
+      return docs.map(toParticipant);
+    },
     findByTelegramId: (telegramId) => findOne({ telegramId }),
     findByWhatsappId: (whatsappId) => findOne({ whatsappId }),
     findByPhone: (phone) => findOne({ phone }),

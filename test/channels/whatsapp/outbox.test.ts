@@ -67,8 +67,9 @@ describe('whatsapp outbox', () => {
     expect(tb.bed.fake.textsTo(id)).toEqual([]);
     expect((await tb.store.repositories.participants.findById(participant.id))?.unreachable?.whatsapp).toBeInstanceOf(Date);
     const failed = await tb.store.connection.db!.collection(OUTBOX_COLLECTION).findOne({ chatId: id });
-    expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(failed).not.toHaveProperty('text');
+    // Kept, with its text, and listed: a message is never dropped silently.
+    expect(failed).toMatchObject({ status: 'failed', attempts: 1, text: 'Напоминание' });
+    expect((await tb.bed.channel.outbox.failed()).map((f) => [f.chatId, f.text])).toEqual([[id, 'Напоминание']]);
   });
 
   it('does not queue the same text twice for a chat while it waits, and refuses ids that are no chat', async () => {
@@ -94,7 +95,7 @@ describe('whatsapp outbox', () => {
     await restarted.connect();
     await restarted.settle();
     expect(restarted.fake.sent.map((s) => [s.text, (s.at - start) / 1000])).toEqual([['Напоминание 2', 6], ['Напоминание 3', 12], ['Напоминание 4', 18]]);
-    expect(await restarted.channel.stats()).toEqual({ pending: 0, sentLastHour: 4 });
+    expect(await restarted.channel.stats()).toEqual({ pending: 0, sentLastHour: 4, failed: 0 });
 
     const third = new WhatsappBed(tb.store, tb.engine, { timers: new ManualTimers(new Date(start + 60_000)) });
     await third.connect();

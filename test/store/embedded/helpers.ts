@@ -1,4 +1,5 @@
 import { MongoClient, type MongoClientOptions } from 'mongodb';
+import { nodeJournalIo, type JournalIo } from '../../../src/store/embedded/journal.js';
 import { startEmbeddedStore, type EmbeddedStore, type EmbeddedStoreOptions } from '../../../src/store/embedded/index.js';
 
 let counter = 0;
@@ -33,4 +34,27 @@ export function recordingLogger(): { entries: Array<{ level: string; obj: object
   const entries: Array<{ level: string; obj: object; msg?: string | undefined }> = [];
   const at = (level: string) => (obj: object, msg?: string) => entries.push({ level, obj, msg });
   return { entries, logger: { info: at('info'), warn: at('warn'), debug: at('debug') } };
+}
+
+/** A disk that, while `full`, takes the first half of a write and then refuses the rest. */
+export function fillableDisk(): { io: JournalIo; full: boolean; refused: number } {
+  const disk = {
+    full: false,
+    refused: 0,
+    io: {
+      write(fd: number, buf: Buffer, offset: number, length: number): number {
+        if (!disk.full) return nodeJournalIo.write(fd, buf, offset, length);
+        const half = Math.floor(length / 2);
+        if (half > 0 && disk.refused % 2 === 0) {
+          disk.refused++;
+          return nodeJournalIo.write(fd, buf, offset, half);
+        }
+        disk.refused++;
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+      },
+      fsync: (fd: number) => nodeJournalIo.fsync(fd),
+      ftruncate: (fd: number, length: number) => nodeJournalIo.ftruncate(fd, length),
+    } satisfies JournalIo,
+  };
+  return disk;
 }

@@ -28,6 +28,8 @@ export class WhatsappBed {
   readonly channel: WhatsappChannel;
   readonly dispatcher: Dispatcher;
   readonly terminal: string[] = [];
+  /** The dispatcher's senders: a test may add one for Telegram (staff alerts). */
+  readonly senders: ChannelSender[] = [];
 
   constructor(
     readonly store: Store,
@@ -36,7 +38,7 @@ export class WhatsappBed {
   ) {
     this.timers = options.timers ?? new ManualTimers();
     this.fake = options.fake ?? new FakeWhatsapp('77015550000@c.us', () => this.timers.nowMs());
-    const senders: ChannelSender[] = [];
+    const senders = this.senders;
     this.dispatcher = createDispatcher({ senders, repos: store.repositories, logger: silentLogger, now: this.timers.now });
     const db = store.connection.db;
     if (!db) throw new Error('no db');

@@ -33,8 +33,14 @@ export class FakeWhatsapp implements WhatsappPort {
   createGroupError: string | undefined;
   /** How many coming initialize() calls reject. */
   failInitialize = 0;
+  /** What a failing initialize() throws (by default: offline). */
+  initializeError = 'net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/';
   /** Sends that fail with a retryable error before one goes through. */
   failSends = 0;
+  /** Set: every send fails with this (retryable) detail, as after a WhatsApp Web update. */
+  failAllWith: string | undefined;
+  /** Set: each failing send gets its own detail (`failSends` still counts them). */
+  varyFailures = false;
   initialized = 0;
   destroyed = 0;
   private readonly listeners: Listeners = { qr: [], authenticated: [], auth_failure: [], ready: [], disconnected: [], message: [], group_join: [] };
@@ -59,7 +65,7 @@ export class FakeWhatsapp implements WhatsappPort {
     this.calls.push('initialize');
     if (this.failInitialize > 0) {
       this.failInitialize -= 1;
-      throw new Error('net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/');
+      throw new Error(this.initializeError);
     }
   }
 
@@ -78,9 +84,10 @@ export class FakeWhatsapp implements WhatsappPort {
   async sendMessage(chatId: string, text: string): Promise<SendResult> {
     if (!this.connected) return { ok: false, permanent: false, detail: 'Session closed' };
     if (this.unknownIds.has(chatId)) return { ok: false, permanent: true, detail: 'Evaluation failed: Error: wid error: invalid wid' };
+    if (this.failAllWith !== undefined) return { ok: false, permanent: false, detail: this.failAllWith };
     if (this.failSends > 0) {
       this.failSends -= 1;
-      return { ok: false, permanent: false, detail: 'Protocol error: Target closed' };
+      return { ok: false, permanent: false, detail: this.varyFailures ? `Protocol error: Target closed (#${this.failSends})` : 'Protocol error: Target closed' };
     }
     this.sent.push({ chatId, text, at: this.clock() });
     return { ok: true, id: `true_${chatId}_OUT${++this.sequence}` };

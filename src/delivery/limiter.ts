@@ -1,0 +1,340 @@
+// One outgoing limiter per channel: every call to the platform goes through it, so the platform's
+// limits hold however many broadcasts, reminders and replies are under way at once.
+//
+// - Sliding windows, never fixed ones: "30 per second" means no 1,000 ms span, wherever it starts,
+//   holds more than 30 sends (fixed windows let 60 through across a boundary).
+// - Limits on the whole channel and per chat (a chat may carry more than one: a Telegram group has
+//   1 per second and 20 per minute).
+// - Two priorities: a reply to someone who just wrote goes before broadcasts and reminders. Within
+//   a chat, messages keep their order, whatever their priority, and one is sent only after the
+//   previous one to that chat has finished.
+// - A global pause: when the platform says "retry after N seconds", nothing at all is sent for N
+//   seconds, and the call that was refused goes first afterwards.
+//
+// Why not a library: bottleneck (last release 2019) and p-queue pace one queue with fixed
+// intervals; neither keeps per-chat order across per-chat and global sliding windows with
+// priorities, and rate-limiter-flexible counts (and refuses) rather than queues. This is a heap,
+// two FIFOs and ring buffers: constant work per send, whatever the queue length.
+
+export interface RateLimit {
+  /** At most this many sends... */
+  limit: number;
+  /** ...in any span of this many milliseconds. */
+  windowMs: number;
+}
+
+export type Priority = 'reply' | 'bulk';
+
+export interface LimiterClock {
+  now(): number;
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface LimiterOptions<R> {
+  /** The channel's own limit (Telegram: 30 per second). */
+  global: RateLimit;
+  /** Limits of one chat, asked once per chat (Telegram: 1 per second, and 20 per minute in a group). */
+  chatLimits: (chatId: string) => readonly RateLimit[];
+  /** Milliseconds to pause everything for when a call's result says so (a 429); undefined when not. */
+  pauseFor?: (result: R) => number | undefined;
+  /** How often one call is retried after a pause before its result is handed back as it is. */
+  maxRetries?: number;
+  clock?: LimiterClock;
+}
+
+export interface Limiter<R> {
+  /** Runs `call` when the limits allow; resolves with its result (after retries on a pause). */
+  schedule(chatId: string, priority: Priority, call: () => Promise<R>): Promise<R>;
+  /** Nothing is sent for `ms` from now (longer pauses win). */
+  pause(ms: number): void;
+  /** Calls waiting, and calls started and not finished. */
+  stats(): { queued: number; running: number; pausedUntil: number };
+}
+
+/** The send times of the last `limit` sends; the window is full while the oldest is inside it. */
+class Window {
+  private readonly times: number[];
+  private next = 0;
+
+  constructor(private readonly rate: RateLimit) {
+    this.times = new Array<number>(rate.limit).fill(Number.NEGATIVE_INFINITY);
+  }
+
+  /** The earliest instant one more send keeps the limit. */
+  freeAt(): number {
+    return (this.times[this.next] ?? Number.NEGATIVE_INFINITY) + this.rate.windowMs;
+  }
+
+  record(at: number): void {
+    this.times[this.next] = at;
+    this.next = (this.next + 1) % this.times.length;
+  }
+
+  /** The last send is out of the window: nothing here holds anything back any more. */
+  idleAt(): number {
+    const last = (this.next + this.times.length - 1) % this.times.length;
+    return (this.times[last] ?? Number.NEGATIVE_INFINITY) + this.rate.windowMs;
+  }
+}
+
+interface Job<R> {
+  priority: Priority;
+  call: () => Promise<R>;
+  resolve: (value: R) => void;
+  reject: (error: unknown) => void;
+  retries: number;
+}
+
+interface Chat<R> {
+  id: string;
+  jobs: Job<R>[];
+  windows: Window[];
+  /** A call to this chat is under way: the next one waits for it (order within a chat). */
+  busy: boolean;
+  /** Waiting in a lane or in the heap (never both, never twice). */
+  listed: boolean;
+}
+
+/** A FIFO with O(1) push and shift (an array shifted from the front is O(n)). */
+class Fifo<T> {
+  private items: (T | undefined)[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  unshift(item: T): void {
+    if (this.head > 0) this.items[--this.head] = item;
+    else this.items.unshift(item);
+  }
+
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head++] = undefined;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
+/** Chats waiting for their own window, earliest first. */
+class Heap<T> {
+  private readonly items: { at: number; seq: number; value: T }[] = [];
+  private seq = 0;
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  peek(): number | undefined {
+    return this.items[0]?.at;
+  }
+
+  push(at: number, value: T): void {
+    const items = this.items;
+    items.push({ at, seq: this.seq++, value });
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(i, parent)) break;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  pop(): T | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < items.length && this.less(l, m)) m = l;
+        if (r < items.length && this.less(r, m)) m = r;
+        if (m === i) break;
+        this.swap(i, m);
+        i = m;
+      }
+    }
+    return top?.value;
+  }
+
+  private less(a: number, b: number): boolean {
+    const x = this.items[a]!;
+    const y = this.items[b]!;
+    return x.at < y.at || (x.at === y.at && x.seq < y.seq);
+  }
+
+  private swap(a: number, b: number): void {
+    const t = this.items[a]!;
+    this.items[a] = this.items[b]!;
+    this.items[b] = t;
+  }
+}
+
+const systemClock: LimiterClock = {
+  now: () => Date.now(),
+  setTimeout: (run, ms) => setTimeout(run, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export function createLimiter<R>(options: LimiterOptions<R>): Limiter<R> {
+  const clock = options.clock ?? systemClock;
+  const maxRetries = options.maxRetries ?? 5;
+  const global = new Window(options.global);
+  const chats = new Map<string, Chat<R>>();
+  const lanes: Record<Priority, Fifo<Chat<R>>> = { reply: new Fifo(), bulk: new Fifo() };
+  const waiting = new Heap<Chat<R>>();
+  let pausedUntil = Number.NEGATIVE_INFINITY;
+  let queued = 0;
+  let running = 0;
+  let timer: unknown;
+  let timerAt = Number.POSITIVE_INFINITY;
+
+  function chatOf(id: string): Chat<R> {
+    let chat = chats.get(id);
+    if (!chat) {
+      chat = { id, jobs: [], windows: options.chatLimits(id).map((rate) => new Window(rate)), busy: false, listed: false };
+      chats.set(id, chat);
+    }
+    return chat;
+  }
+
+  /** Puts a chat whose first job may go in line: in its lane now, or in the heap until its window frees. */
+  function list(chat: Chat<R>, now: number): void {
+    const head = chat.jobs[0];
+    if (!head || chat.busy || chat.listed) return;
+    chat.listed = true;
+    const at = Math.max(...chat.windows.map((w) => w.freeAt()));
+    if (at <= now) lanes[head.priority].push(chat);
+    else waiting.push(at, chat);
+  }
+
+  function forget(chat: Chat<R>, now: number): void {
+    // A chat with nothing queued and nothing in its windows any more is no longer remembered.
+    if (chat.jobs.length === 0 && !chat.busy && !chat.listed && chat.windows.every((w) => w.idleAt() <= now)) chats.delete(chat.id);
+  }
+
+  function wake(at: number): void {
+    if (at >= timerAt) return;
+    if (timer !== undefined) clock.clearTimeout(timer);
+    timerAt = at;
+    timer = clock.setTimeout(
+      () => {
+        timer = undefined;
+        timerAt = Number.POSITIVE_INFINITY;
+        pump();
+      },
+      Math.max(0, at - clock.now()),
+    );
+  }
+
+  function pump(): void {
+    let now = clock.now();
+    for (;;) {
+      if (now < pausedUntil) return wake(pausedUntil);
+      while (waiting.size > 0 && (waiting.peek() ?? Number.POSITIVE_INFINITY) <= now) {
+        const chat = waiting.pop()!;
+        const head = chat.jobs[0];
+        if (head) lanes[head.priority].push(chat);
+        else chat.listed = false;
+      }
+      if (lanes.reply.size + lanes.bulk.size === 0) {
+        const next = waiting.peek();
+        if (next !== undefined) wake(next);
+        return;
+      }
+      const free = global.freeAt();
+      if (free > now) return wake(free);
+      const chat = (lanes.reply.size > 0 ? lanes.reply : lanes.bulk).shift()!;
+      chat.listed = false;
+      const job = chat.jobs.shift();
+      if (!job) continue;
+      queued--;
+      running++;
+      chat.busy = true;
+      global.record(now);
+      for (const w of chat.windows) w.record(now);
+      run(chat, job);
+      now = clock.now();
+    }
+  }
+
+  function run(chat: Chat<R>, job: Job<R>): void {
+    let result: Promise<R>;
+    try {
+      result = job.call();
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    result.then(
+      (value) => {
+        const wait = options.pauseFor?.(value);
+        if (wait !== undefined && wait > 0 && job.retries < maxRetries) {
+          // Refused for the rate: everybody waits, and this call goes first when the pause ends.
+          pause(wait);
+          job.retries++;
+          chat.jobs.unshift(job);
+          queued++;
+          running--;
+          chat.busy = false;
+          // The refused call was not a send: it goes to the front, past the chat's own window.
+          chat.listed = true;
+          lanes[job.priority].unshift(chat);
+          pump();
+          return;
+        }
+        job.resolve(value);
+        done(chat);
+      },
+      (error: unknown) => {
+        job.reject(error);
+        done(chat);
+      },
+    );
+  }
+
+  function done(chat: Chat<R>): void {
+    running--;
+    chat.busy = false;
+    const now = clock.now();
+    list(chat, now);
+    forget(chat, now);
+    pump();
+  }
+
+  function pause(ms: number): void {
+    const until = clock.now() + ms;
+    if (until > pausedUntil) pausedUntil = until;
+  }
+
+  return {
+    schedule(chatId, priority, call) {
+      return new Promise<R>((resolve, reject) => {
+        const chat = chatOf(chatId);
+        chat.jobs.push({ priority, call, resolve, reject, retries: 0 });
+        queued++;
+        list(chat, clock.now());
+        pump();
+      });
+    },
+    pause(ms) {
+      pause(ms);
+      pump();
+    },
+    stats: () => ({ queued, running, pausedUntil }),
+  };
+}

@@ -1,0 +1,128 @@
+// `npm start`, `npm run cli` and `npm run build` come through here: Sputnik runs as compiled
+// JavaScript from dist/, built from src/ by `npm install` (the package's `prepare` script) or, when
+// dist/ is missing or older than a source file, right here before it starts. Plain JavaScript on
+// purpose: it has to run before anything is compiled.
+//
+//   node src/launch.mjs start [args]   the bot (dist/main.js)
+//   node src/launch.mjs cli [args]     the staff tools (dist/cli/main.js)
+//   node src/launch.mjs build          build when stale; without TypeScript installed, say so and stop
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const dist = join(root, 'dist');
+// Written after a successful build, dated when that build started: an edit made during it still counts.
+const stamp = join(dist, '.build-stamp');
+const lock = join(dist, '.build-lock');
+const ENTRIES = { start: 'main.js', cli: 'cli/main.js' };
+
+function say(line) {
+  process.stderr.write(`sputnik: ${line}\n`);
+}
+
+/** The newest modification time among the sources and the compiler settings. */
+function newestSource() {
+  let newest = 0;
+  const visit = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (/\.(ts|mts|json)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  };
+  visit(join(root, 'src'));
+  for (const file of ['tsconfig.json', 'tsconfig.build.json']) newest = Math.max(newest, statSync(join(root, file), { throwIfNoEntry: false })?.mtimeMs ?? 0);
+  return newest;
+}
+
+function isStale(entry) {
+  if (!existsSync(stamp) || (entry && !existsSync(join(dist, entry)))) return true;
+  // No sources (an image that ships dist/ alone): nothing to compare with.
+  if (!existsSync(join(root, 'src'))) return false;
+  return newestSource() > statSync(stamp).mtimeMs;
+}
+
+function typescriptCompiler() {
+  try {
+    return createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  } catch {
+    return undefined;
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One build at a time: two processes started together (tests, a supervisor) wait for each other. */
+async function withBuildLock(work) {
+  mkdirSync(dist, { recursive: true });
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      // A lock left by a build that died long ago is nobody's.
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 10 * 60_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`another build holds ${lock}; remove it if no build is running`);
+      await sleep(250);
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Builds dist/ if it is stale; false when it could not. */
+async function build(entry) {
+  if (!isStale(entry)) return true;
+  const tsc = typescriptCompiler();
+  if (!tsc) {
+    if (entry && existsSync(join(dist, entry))) {
+      say('TypeScript is not installed, so dist/ cannot be rebuilt; running the build that is there');
+      return true;
+    }
+    say('TypeScript is not installed (npm install --omit=dev?); nothing to build with. Run `npm install`.');
+    return false;
+  }
+  return withBuildLock(async () => {
+    // Someone else may have built it while this process waited for the lock.
+    if (!isStale(entry)) return true;
+    const startedAt = new Date();
+    say('building (TypeScript → dist/), once after each change of the sources...');
+    // The compiler's messages go to stderr: a CLI command's stdout stays its own.
+    const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: ['ignore', 2, 2] });
+    if (result.status !== 0) {
+      say('the build failed (see above); fix the sources or run `npm run dev`, which needs no build');
+      return false;
+    }
+    writeFileSync(stamp, `${startedAt.toISOString()}\n`);
+    utimesSync(stamp, startedAt, startedAt);
+    return true;
+  });
+}
+
+const [mode, ...rest] = process.argv.slice(2);
+if (mode === 'build') {
+  if (!typescriptCompiler()) {
+    say('TypeScript is not installed (production install): the build is skipped; dist/ must come with the image');
+  } else if (!(await build(undefined))) {
+    process.exit(1);
+  }
+} else if (mode === 'start' || mode === 'cli') {
+  const entry = ENTRIES[mode];
+  if (!(await build(entry))) process.exit(1);
+  process.setSourceMapsEnabled(true);
+  // The entry reads its arguments from process.argv as if it had been started itself.
+  const file = join(dist, entry);
+  process.argv = [process.argv[0], file, ...rest];
+  await import(pathToFileURL(file).href);
+} else {
+  say('usage: node src/launch.mjs start|cli|build [args]');
+  process.exit(2);
+}

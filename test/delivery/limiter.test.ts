@@ -1,0 +1,102 @@
+// The outgoing limiter on a clock the test moves: every send time is known, so each limit is
+// checked over every sliding window, not on average.
+import { describe, expect, it } from 'vitest';
+import { createLimiter, type RateLimit } from '../../src/delivery/limiter.js';
+import { FakeClock, busiest } from '../support/fake-clock.js';
+
+const TELEGRAM = { global: { limit: 30, windowMs: 1000 }, private: [{ limit: 1, windowMs: 1000 }], group: [{ limit: 1, windowMs: 1000 }, { limit: 20, windowMs: 60_000 }] };
+
+function telegramLike(clock: FakeClock) {
+  const sends: { chat: string; at: number; label: string }[] = [];
+  const limiter = createLimiter<{ ok: boolean; retryAfter?: number }>({
+    global: TELEGRAM.global,
+    chatLimits: (chat): readonly RateLimit[] => (chat.startsWith('-') ? TELEGRAM.group : TELEGRAM.private),
+    pauseFor: (r) => (r.retryAfter ? r.retryAfter * 1000 : undefined),
+    clock,
+  });
+  const send = (chat: string, label: string, priority: 'reply' | 'bulk' = 'bulk', result: () => { ok: boolean; retryAfter?: number } = () => ({ ok: true })) =>
+    limiter.schedule(chat, priority, async () => {
+      sends.push({ chat, at: clock.now(), label });
+      return result();
+    });
+  return { limiter, sends, send };
+}
+
+describe('outgoing limiter', () => {
+  it('never lets more than 30 sends into any second, and reaches 1,000 chats in 1,000 / 30 seconds', async () => {
+    const clock = new FakeClock();
+    const { sends, send } = telegramLike(clock);
+    const all = Array.from({ length: 1000 }, (_, i) => send(`chat${i}`, `m${i}`));
+    await clock.advance(40_000);
+    await Promise.all(all);
+    expect(sends).toHaveLength(1000);
+    expect(busiest(sends.map((s) => s.at), 1000)).toBe(30);
+    // The 1,000th send may go once 33 full seconds have passed: the platform's floor, not more.
+    expect(Math.max(...sends.map((s) => s.at))).toBe(33_000);
+  });
+
+  it('keeps a group to 20 a minute and a chat to one a second, in the order they were queued', async () => {
+    const clock = new FakeClock();
+    const { sends, send } = telegramLike(clock);
+    const group = Array.from({ length: 25 }, (_, i) => send('-100', `g${i}`));
+    const person = Array.from({ length: 5 }, (_, i) => send('42', `p${i}`));
+    await clock.advance(130_000);
+    await Promise.all([...group, ...person]);
+    const inGroup = sends.filter((s) => s.chat === '-100');
+    expect(inGroup.map((s) => s.label)).toEqual(Array.from({ length: 25 }, (_, i) => `g${i}`));
+    expect(busiest(inGroup.map((s) => s.at), 60_000)).toBe(20);
+    expect(busiest(inGroup.map((s) => s.at), 1000)).toBe(1);
+    const toPerson = sends.filter((s) => s.chat === '42');
+    expect(toPerson.map((s) => s.at)).toEqual([0, 1000, 2000, 3000, 4000]);
+  });
+
+  it('sends a reply to a teacher who just wrote before the broadcast queued ahead of it', async () => {
+    const clock = new FakeClock();
+    const { sends, send } = telegramLike(clock);
+    const broadcast = Array.from({ length: 300 }, (_, i) => send(`chat${i}`, `b${i}`));
+    await clock.advance(1500);
+    const reply = send('teacher', 'reply', 'reply');
+    await clock.advance(600);
+    await reply;
+    const at = sends.find((s) => s.label === 'reply')!.at;
+    // Queued at 1.5 s behind 240 broadcast messages, it goes with the next free slot (at 2 s).
+    expect(at).toBe(2000);
+    expect(sends.filter((s) => s.label.startsWith('b') && s.at < at)).toHaveLength(60);
+    await clock.advance(20_000);
+    await Promise.all(broadcast);
+    expect(busiest(sends.map((s) => s.at), 1000)).toBe(30);
+  });
+
+  it('stops every send for retry_after when one is refused, then sends the refused one first', async () => {
+    const clock = new FakeClock();
+    const { sends, send } = telegramLike(clock);
+    let refused = false;
+    const first = send('a', 'refused-once', 'bulk', () => {
+      if (refused) return { ok: true };
+      refused = true;
+      return { ok: false, retryAfter: 5 };
+    });
+    await clock.advance(10);
+    const others = Array.from({ length: 10 }, (_, i) => send(`chat${i}`, `o${i}`));
+    await clock.advance(20_000);
+    expect(await first).toEqual({ ok: true });
+    await Promise.all(others);
+    // The refused attempt at 0, then nothing until 5 s, when the refused message goes first.
+    expect(sends.map((s) => `${s.label}@${s.at}`).slice(0, 3)).toEqual(['refused-once@0', 'refused-once@5000', 'o0@5000']);
+    expect(sends.filter((s) => s.at > 0 && s.at < 5000)).toEqual([]);
+  });
+
+  it('hands back the error of a call that fails, and goes on with the others', async () => {
+    const clock = new FakeClock();
+    const limiter = createLimiter<string>({ global: TELEGRAM.global, chatLimits: () => TELEGRAM.private, clock });
+    const failing = limiter.schedule('a', 'bulk', async () => {
+      throw new Error('network down');
+    });
+    const next = limiter.schedule('a', 'bulk', async () => 'sent');
+    const failed = expect(failing).rejects.toThrow('network down');
+    await clock.advance(2000);
+    await failed;
+    expect(await next).toBe('sent');
+    expect(limiter.stats()).toMatchObject({ queued: 0, running: 0 });
+  });
+});
