@@ -1,10 +1,12 @@
 // Composition root: config -> logger -> store -> scheduler -> HTTP (channels join in later issues).
 import type { AddressInfo } from 'node:net';
 import { GrammyError } from 'grammy';
+import { MaxError } from '@maxhub/max-bot-api';
 import { fileURLToPath } from 'node:url';
 import { channelStatus } from './channels/status.js';
 import type { Config } from './config.js';
 import { createTelegramBot, createTelegramChannel, type TelegramChannel } from './channels/telegram/index.js';
+import { createMaxBot, createMaxChannel, MAX_WEBHOOK_PATH, type MaxChannel } from './channels/max/index.js';
 import { createWhatsappChannel, whatsappSettings, type WhatsappChannel } from './channels/whatsapp/index.js';
 import { createBroadcastService } from './delivery/broadcasts.js';
 import { createDispatcher } from './delivery/dispatcher.js';
@@ -16,6 +18,8 @@ import type { Logger } from './logger.js';
 import { createMonitoring, monitoringRoutes } from './monitoring/index.js';
 import { halfYearReportSource } from './monitoring/report-source.js';
 import { createScheduler, type Scheduler } from './scheduler/agenda.js';
+import { createLinkChecker } from './links/check.js';
+import { createLinkCheckService } from './scheduler/link-checks.js';
 import { createPostCourseScheduler } from './scheduler/post-course.js';
 import { scheduleSampleInvitations } from './scheduler/sample-invitations.js';
 import { scheduleConsultationEscalation } from './scheduler/consultation-escalation.js';
@@ -38,6 +42,7 @@ export interface App {
   readonly store: Store;
   readonly engine: Engine;
   readonly telegram: TelegramChannel | undefined;
+  readonly max: MaxChannel | undefined;
   readonly scheduler: Scheduler;
   readonly http: AddressInfo;
   /** Stops taking work, lets running jobs finish, flushes and closes the store. Safe to call twice. */
@@ -80,7 +85,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   const scheduler = createScheduler({ db, logger: logger.child({ component: 'scheduler' }) });
   await scheduler.start();
 
-  const monitoring = createMonitoring({ store, catalog: content.questionnaires });
+  const monitoring = createMonitoring({ store, catalog: content.questionnaires, supportModels: content.models });
 
   // Channels: each adds a sender to the dispatcher, which delivers the engine's answers and notices.
   const senders: ChannelSender[] = [];
@@ -112,6 +117,20 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     });
     senders.push(whatsapp.sender);
   }
+  let max: MaxChannel | undefined;
+  if (config.max.botToken) {
+    const maxLogger = logger.child({ channel: 'max' });
+    max = createMaxChannel({
+      bot: createMaxBot({ token: config.max.botToken, apiRoot: config.max.apiRoot, requestsPerSecond: config.max.requestsPerSecond, logger: maxLogger }),
+      engine,
+      dispatcher: () => dispatcher,
+      broadcasts: () => broadcasts,
+      repos: store.repositories,
+      logger: maxLogger,
+      ...(config.max.botUsername ? { botUsername: config.max.botUsername } : {}),
+    });
+    senders.push(max.sender);
+  }
   const postCourse = createPostCourseScheduler({
     scheduler,
     repos: store.repositories,
@@ -122,6 +141,14 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     logger: logger.child({ component: 'post-course' }),
   });
   await postCourse.start();
+  await createLinkCheckService({
+    scheduler,
+    repos: store.repositories,
+    engine,
+    dispatcher,
+    checker: createLinkChecker({ allowPrivate: config.links.allowPrivate, timeoutMs: config.links.timeoutMs }),
+    logger: logger.child({ component: 'links' }),
+  }).start();
   await scheduleSampleInvitations(scheduler, {
     samples: monitoring,
     repos: store.repositories,
@@ -138,7 +165,11 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   });
 
   const channels = () =>
-    channelStatus(config, { ...(telegram ? { telegram: telegram.state } : {}), ...(whatsapp ? { whatsapp: whatsapp.health } : {}) });
+    channelStatus(config, {
+      ...(telegram ? { telegram: telegram.state } : {}),
+      ...(whatsapp ? { whatsapp: whatsapp.health } : {}),
+      ...(max ? { max: max.state } : {}),
+    });
   for (const [channel, status] of Object.entries(channels())) {
     if (status.state === 'disabled') logger.info({ channel, state: status.state }, status.hint ?? channel);
   }
@@ -158,11 +189,12 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
         });
         return { status: report.status === 'ok' ? 200 : 503, body: report };
       },
-      ...monitoringRoutes({ monitoring, store, catalog: content.questionnaires, apiToken: config.api.token, logger: logger.child({ component: 'api' }) }),
+      ...monitoringRoutes({ monitoring, apiToken: config.api.token, logger: logger.child({ component: 'api' }) }),
     },
     rawRoutes: {
       ...(telegram && config.telegram.webhook ? { 'POST /telegram/webhook': telegram.webhookHandler(config.telegram.webhook.secret) } : {}),
       ...(whatsapp ? { 'GET /whatsapp/qr': whatsapp.qrHandler() } : {}),
+      ...(max && config.max.webhook ? { [`POST ${MAX_WEBHOOK_PATH}`]: max.webhookHandler(config.max.webhook.secret) } : {}),
     },
   });
   const address = await http.listen(config.http.host, config.http.port);
@@ -193,6 +225,29 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     };
     void startTelegram(0);
   }
+  if (max) {
+    const channel = max;
+    const options = config.max.webhook ? { webhook: config.max.webhook } : {};
+    // As Telegram: Max out of reach does not hold up the rest; a failed start is tried again,
+    // except for a token Max rejects (401), which no retry fixes.
+    const startMax = async (attempt: number): Promise<void> => {
+      try {
+        await channel.start(options);
+      } catch (error) {
+        const cause = (error as { cause?: unknown }).cause;
+        if (cause instanceof MaxError && cause.status === 401) {
+          logger.error({ err: error }, 'Max rejected MAX_BOT_TOKEN; the Max channel stays off');
+          return;
+        }
+        const delayMs = Math.min(300_000, 5_000 * 2 ** attempt);
+        logger.error({ err: error, retryInSeconds: delayMs / 1000 }, 'max channel failed to start');
+        setTimeout(() => {
+          if (!stopped) void startMax(attempt + 1);
+        }, delayMs).unref();
+      }
+    };
+    void startMax(0);
+  }
   // Returns at once and never throws: the client logs in (QR) and reconnects on its own.
   if (whatsapp) await whatsapp.start();
   // A restart in the middle of a broadcast finishes it; nobody already served gets it twice.
@@ -203,12 +258,14 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     store,
     engine,
     telegram,
+    max,
     scheduler,
     http: address,
     stop() {
       stopping ??= (async () => {
         stopped = true;
         await telegram?.stop();
+        await max?.stop();
         await whatsapp?.stop();
         await http.close();
         await postCourse.stop();

@@ -72,6 +72,27 @@ const envSchema = z.object({
   TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
     z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'expected 16-256 letters, digits, _ or -' }).optional(),
   ),
+  MAX_BOT_TOKEN: optionalString.pipe(
+    z.string().regex(/^[\x21-\x7e]{16,512}$/, { message: 'expected the token from business.max.ru (Chat bots -> Integration)' }).optional(),
+  ),
+  MAX_BOT_USERNAME: optionalString.pipe(
+    z
+      .string()
+      .transform((v) => v.replace(/^@/, ''))
+      .pipe(z.string().regex(/^[A-Za-z0-9_.-]{2,64}$/, { message: 'expected the bot nick, as in max.ru/<nick>' }))
+      .optional(),
+  ),
+  // The official client's default (@maxhub/max-bot-api 0.3: "platform-api.max.ru is deprecated, use v2").
+  MAX_API_ROOT: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).default('https://platform-api2.max.ru'),
+  MAX_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https$/, message: 'expected an https:// URL that reaches this server\'s /max/webhook' }).optional()),
+  MAX_WEBHOOK_SECRET: optionalString.pipe(
+    z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'expected 16-256 letters, digits, _ or -' }).optional(),
+  ),
+  MAX_REQUESTS_PER_SECOND: z.coerce
+    .number({ message: 'expected a number of requests' })
+    .min(0.1, { message: 'expected 0.1 to 30 requests a second (Max allows 30)' })
+    .max(30, { message: 'expected 0.1 to 30 requests a second (Max allows 30)' })
+    .default(30),
   WHATSAPP_ENABLED: booleanFromEnv.default(false),
   CHROME_PATH: optionalString,
   WHATSAPP_PHONE: optionalString.pipe(
@@ -109,6 +130,12 @@ const envSchema = z.object({
       .regex(/^[\x21-\x7e]+$/, { message: 'expected printable ASCII without spaces' })
       .optional(),
   ),
+  LINK_CHECK_ALLOW_PRIVATE: booleanFromEnv.default(false),
+  LINK_CHECK_TIMEOUT_SECONDS: z.coerce
+    .number({ message: 'expected a number of seconds' })
+    .min(1, { message: 'expected 1 to 60 seconds' })
+    .max(60, { message: 'expected 1 to 60 seconds' })
+    .default(10),
   HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
   HTTP_PORT: z.coerce
     .number({ message: 'expected a port number' })
@@ -143,6 +170,16 @@ export interface Config {
     /** Pace outgoing calls to Telegram's limits; off only for a local test server. */
     throttle: boolean;
   };
+  /** Max (max.ru): `botUsername` only builds join links (max.ru/<bot>?start=<code>). */
+  max: {
+    botToken: string | undefined;
+    apiRoot: string;
+    botUsername: string | undefined;
+    /** Set: Max pushes updates to this URL with the secret in X-Max-Bot-Api-Secret; unset: long polling. */
+    webhook: { url: string; secret: string } | undefined;
+    /** All calls to the Max Bot API share this pace (Max documents 30 requests a second per bot). */
+    requestsPerSecond: number;
+  };
   whatsapp: {
     enabled: boolean;
     chromePath: string | undefined;
@@ -163,6 +200,8 @@ export interface Config {
   http: { host: string; port: number; maxBodyBytes: number };
   /** Bearer token of the staff HTTP API (/api/...); absent: the API answers 503 and is off. */
   api: { token: string | undefined };
+  /** Activity link checks; private targets only for tests (a teacher's link must not probe our network). */
+  links: { allowPrivate: boolean; timeoutMs: number };
 }
 
 export class ConfigError extends Error {
@@ -197,6 +236,9 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
   if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
     throw new ConfigError(['TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL (Telegram sends it back so forged updates are refused)']);
   }
+  if (e.MAX_WEBHOOK_URL && !e.MAX_WEBHOOK_SECRET) {
+    throw new ConfigError(['MAX_WEBHOOK_SECRET: required with MAX_WEBHOOK_URL (Max sends it back so forged updates are refused)']);
+  }
   return {
     store: {
       mongodbUri: e.MONGODB_URI,
@@ -210,6 +252,13 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
       botUsername: e.TELEGRAM_BOT_USERNAME,
       webhook: e.TELEGRAM_WEBHOOK_URL ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET ?? '' } : undefined,
       throttle: e.TELEGRAM_THROTTLE,
+    },
+    max: {
+      botToken: e.MAX_BOT_TOKEN,
+      apiRoot: e.MAX_API_ROOT.replace(/\/+$/, ''),
+      botUsername: e.MAX_BOT_USERNAME,
+      webhook: e.MAX_WEBHOOK_URL ? { url: e.MAX_WEBHOOK_URL, secret: e.MAX_WEBHOOK_SECRET ?? '' } : undefined,
+      requestsPerSecond: e.MAX_REQUESTS_PER_SECOND,
     },
     whatsapp: {
       enabled: e.WHATSAPP_ENABLED,
@@ -225,7 +274,16 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
     logLevel: e.LOG_LEVEL,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, maxBodyBytes: e.HTTP_MAX_BODY_BYTES },
     api: { token: e.API_TOKEN },
+    links: { allowPrivate: e.LINK_CHECK_ALLOW_PRIVATE, timeoutMs: e.LINK_CHECK_TIMEOUT_SECONDS * 1000 },
   };
+}
+
+/**
+ * Where the user stands: `npm run cli` runs in the repository root and keeps the caller's
+ * directory in INIT_CWD; relative paths in CLI commands resolve from there.
+ */
+export function userCwd(env: Environment = process.env): string {
+  return env.INIT_CWD || process.cwd();
 }
 
 /** Credentials in a MongoDB URI must not reach logs or the health endpoint. */

@@ -22,7 +22,7 @@ export const REDACTED_PATHS: string[] = SENSITIVE_KEYS.flatMap((key) => [
   key,
   `*.${key}`,
   `*.*.${key}`,
-]).concat(['req.headers.authorization', 'req.headers["x-telegram-bot-api-secret-token"]']);
+]).concat(['req.headers.authorization', 'req.headers["x-telegram-bot-api-secret-token"]', 'req.headers["x-max-bot-api-secret"]']);
 
 export function createLogger(
   options: { level: string; pretty?: boolean },

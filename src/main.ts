@@ -4,7 +4,7 @@ import { createLogger } from './logger.js';
 import { DataDirInUseError, JournalDamagedError } from './store/embedded/index.js';
 
 async function main(): Promise<void> {
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
   } catch (error) {
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
-  let app;
+  let app: Awaited<ReturnType<typeof startApp>>;
   try {
     app = await startApp(config, logger);
   } catch (error) {

@@ -37,4 +37,41 @@ describe('architecture', () => {
       .map((file) => relative(root, file));
     expect(offenders).toEqual([]);
   });
+
+  // Each module stays on its side of the store: the scheduler and the channels reach it through the
+  // domain's repositories, monitoring reads the store's models and keeps no model or collection name
+  // of its own, and the CLI and the HTTP API reach monitoring only through its facade.
+  const offendersIn = (dir: string, bad: (spec: string) => boolean) =>
+    files(join(root, dir)).flatMap((file) =>
+      imports(file)
+        .filter(bad)
+        .map((spec) => `${relative(root, file)} imports ${spec}`),
+    );
+
+  it('the scheduler reaches the store only through the repositories', () => {
+    expect(offendersIn('src/scheduler', (spec) => /\/store\//.test(spec) || /^mongoose$/.test(spec))).toEqual([]);
+  });
+
+  it('the channels reach the store only through the repositories', () => {
+    expect(offendersIn('src/channels', (spec) => /\/store\//.test(spec) || /^mongoose$/.test(spec))).toEqual([]);
+  });
+
+  it('monitoring reads the store through its models, and defines no model nor collection name itself', () => {
+    const reachesIn = offendersIn(
+      'src/monitoring',
+      (spec) => /\/store\//.test(spec) && !/\/store\/models\/index\.js$/.test(spec),
+    );
+    const definesModels = files(join(root, 'src/monitoring'))
+      .filter((file) => /new Schema\b|\.model\s*[<(]|collection\(\s*['"]/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(root, file));
+    const namesCollections = files(join(root, 'src/monitoring'))
+      .filter((file) => /from:\s*['"]/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(root, file));
+    expect({ reachesIn, definesModels, namesCollections }).toEqual({ reachesIn: [], definesModels: [], namesCollections: [] });
+  });
+
+  it('the CLI and the HTTP server reach monitoring only through its facade', () => {
+    const viaInternals = (spec: string) => /\/monitoring\/(?!index\.js$)/.test(spec);
+    expect([...offendersIn('src/cli', viaInternals), ...offendersIn('src/http', viaInternals)]).toEqual([]);
+  });
 });

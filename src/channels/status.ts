@@ -6,8 +6,8 @@ import type { ChannelHealth } from '../http/health.js';
  * which setting turns it on.
  */
 export function channelStatus(
-  config: { telegram: Config['telegram']; whatsapp: Pick<Config['whatsapp'], 'enabled' | 'chromePath' | 'phone'> },
-  live: { telegram?: () => ChannelHealth['state']; whatsapp?: () => ChannelHealth } = {},
+  config: { telegram: Config['telegram']; whatsapp: Pick<Config['whatsapp'], 'enabled' | 'chromePath' | 'phone'>; max?: Pick<Config['max'], 'botToken' | 'webhook'> },
+  live: { telegram?: () => ChannelHealth['state']; whatsapp?: () => ChannelHealth; max?: () => ChannelHealth['state'] } = {},
 ): Record<string, ChannelHealth> {
   return {
     telegram: config.telegram.botToken
@@ -16,5 +16,8 @@ export function channelStatus(
     whatsapp: config.whatsapp.enabled
       ? (live.whatsapp?.() ?? { state: 'configured', hint: 'WHATSAPP_ENABLED=true; the channel starts with the bot' })
       : { state: 'disabled', hint: 'set WHATSAPP_ENABLED=true (and CHROME_PATH) to enable WhatsApp' },
+    max: config.max?.botToken
+      ? { state: live.max?.() ?? 'configured', hint: config.max.webhook ? 'webhook' : 'long polling' }
+      : { state: 'disabled', hint: 'set MAX_BOT_TOKEN (from business.max.ru) to enable Max' },
   };
 }

@@ -1,5 +1,8 @@
-// `npm run cli -- <command>`: staff tools. Each command is one module; this file only dispatches.
+// `npm run cli -- [--lang ru|kk|en] <command>`: staff tools. Each command is one module; this file
+// only dispatches, in the staff's language (Russian unless --lang says otherwise).
 import { ConfigError, loadConfig, redactUri } from '../config.js';
+import { LOCALES, type Locale } from '../domain/locale.js';
+import { t, type MessageKey } from '../i18n/index.js';
 import { cohortCommand } from './commands/cohort.js';
 import { exportCommand } from './commands/export.js';
 import { participantsCommand } from './commands/participants.js';
@@ -10,11 +13,29 @@ import { sampleCommand } from './commands/sample.js';
 import { scheduleCommand } from './commands/schedule.js';
 import { stageCommand } from './commands/stage.js';
 import { statsCommand } from './commands/stats.js';
+import { processOutput, type Output } from './commands/cohort.js';
 import { storeCommand } from './commands/store.js';
 
 interface Command {
-  summary: string;
-  run(args: string[]): Promise<number>;
+  run(args: string[], io: Output): Promise<number>;
+}
+
+function showConfig(io: Output): number {
+  const locale = io.locale ?? 'ru';
+  const config = loadConfig();
+  const set = (v: unknown) => t(locale, v ? 'cli.config_set' : 'cli.config_not_set');
+  const shown = {
+    ...config,
+    store: {
+      ...config.store,
+      mongodbUri: config.store.mongodbUri ? redactUri(config.store.mongodbUri) : t(locale, 'cli.config_embedded'),
+    },
+    telegram: { ...config.telegram, botToken: set(config.telegram.botToken) },
+    whatsapp: { ...config.whatsapp, qrToken: set(config.whatsapp.qrToken) },
+    api: { token: set(config.api.token) },
+  };
+  io.out(`${t(locale, 'cli.config_header')}\n${JSON.stringify(shown, null, 2)}\n`);
+  return 0;
 }
 
 const commands: Record<string, Command> = {
@@ -29,48 +50,63 @@ const commands: Record<string, Command> = {
   schedule: scheduleCommand,
   store: storeCommand,
   stage: stageCommand,
-  config: {
-    summary: 'show the effective configuration (secrets hidden) or the first error in it',
-    async run() {
-      const config = loadConfig();
-      const shown = {
-        ...config,
-        store: { ...config.store, mongodbUri: config.store.mongodbUri ? redactUri(config.store.mongodbUri) : '(embedded store)' },
-        telegram: { ...config.telegram, botToken: config.telegram.botToken ? '(set)' : '(not set)' },
-        whatsapp: { ...config.whatsapp, qrToken: config.whatsapp.qrToken ? '(set)' : '(not set)' },
-        api: { token: config.api.token ? '(set)' : '(not set)' },
-      };
-      process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
-      return 0;
-    },
-  },
+  config: { run: async (_args, io) => showConfig(io) },
 };
 
-function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(24)}${c.summary}`);
-  return `Usage: npm run cli -- <command> [options]\n\nCommands:\n${lines.join('\n')}\n  help                    this list\n`;
+function usage(locale: Locale): string {
+  const lines = Object.keys(commands).map(
+    (name) => `  ${name.padEnd(24)}${t(locale, `cli.summary_${name}` as MessageKey)}`,
+  );
+  return `${t(locale, 'cli.usage')}\n\n${t(locale, 'cli.commands')}\n${lines.join('\n')}\n  ${'help'.padEnd(24)}${t(locale, 'cli.help_line')}\n`;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const [name, ...args] = argv;
+/** `--lang kk` or `--lang=kk` before the command. */
+function takeLocale(argv: string[]): { locale: Locale | undefined; rest: string[]; bad: boolean } {
+  const [first, second, ...after] = argv;
+  const value = first === '--lang' ? second : first?.startsWith('--lang=') ? first.slice('--lang='.length) : undefined;
+  if (value === undefined && first !== '--lang') return { locale: undefined, rest: argv, bad: false };
+  const rest = first === '--lang' ? after : argv.slice(1);
+  const known = (LOCALES as readonly string[]).includes(value ?? '');
+  return { locale: known ? (value as Locale) : undefined, rest, bad: !known };
+}
+
+/** `stats | head`: once the reader has gone, the rest of the output is dropped quietly. */
+function quietOnBrokenPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
+async function main(argv: string[], base: Output = processOutput): Promise<number> {
+  const chosen = takeLocale(argv);
+  const locale = chosen.locale ?? 'ru';
+  const io: Output = { ...base, locale };
+  if (chosen.bad) {
+    io.err(`${t(locale, 'cli.bad_lang')}\n`);
+    return 2;
+  }
+  const [name, ...args] = chosen.rest;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    process.stdout.write(usage());
+    io.out(usage(locale));
     return 0;
   }
   const command = commands[name];
   if (!command) {
-    process.stderr.write(`unknown command: ${name}\n\n${usage()}`);
+    io.err(`${t(locale, 'cli.unknown_command', { name })}\n\n${usage(locale)}`);
     return 2;
   }
   try {
-    return await command.run(args);
+    return await command.run(args, io);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`sputnik: ${error.message}\n`);
+      io.err(`sputnik: ${t(locale, 'cli.config_error', { detail: error.issues.join('; ') })}\n`);
       return 1;
     }
     throw error;
   }
 }
 
+quietOnBrokenPipe(process.stdout);
+quietOnBrokenPipe(process.stderr);
 process.exitCode = await main(process.argv.slice(2));

@@ -16,6 +16,8 @@ export interface BroadcastReport {
   sent: number;
   failed: { reason: string; name?: string }[];
   blocked: string[];
+  /** Recipients a restart caught mid-send: perhaps delivered, never sent twice. */
+  interrupted: string[];
   notConnected: number;
   optedOut: number;
 }
@@ -29,6 +31,9 @@ export interface BroadcastService {
   /** Broadcasts a restart interrupted: finish them. */
   resumeUnfinished(): Promise<void>;
 }
+
+/** The stored reason of a delivery a restart interrupted; the author's report lists these apart. */
+const INTERRUPTED = 'interrupted by a restart';
 
 export function createBroadcastService(deps: { repos: Repositories; dispatcher: Dispatcher; logger: Logger; now?: () => Date }): BroadcastService {
   const { repos, dispatcher, logger } = deps;
@@ -68,8 +73,11 @@ export function createBroadcastService(deps: { repos: Repositories; dispatcher: 
     return {
       total: b.deliveries.length,
       sent: b.deliveries.filter((d) => d.status === 'sent').length,
-      failed: b.deliveries.filter((d) => d.status === 'failed').map((d) => ({ reason: d.reason ?? '', ...(nameOf(d) ? { name: nameOf(d) } : {}) })),
+      failed: b.deliveries
+        .filter((d) => d.status === 'failed' && d.reason !== INTERRUPTED)
+        .map((d) => ({ reason: d.reason ?? '', ...(nameOf(d) ? { name: nameOf(d) } : {}) })),
       blocked: b.deliveries.filter((d) => d.status === 'blocked').map((d) => nameOf(d) ?? d.chatId),
+      interrupted: b.deliveries.filter((d) => d.status === 'failed' && d.reason === INTERRUPTED).map((d) => nameOf(d) ?? d.chatId),
       ...extra,
     };
   }
@@ -80,6 +88,7 @@ export function createBroadcastService(deps: { repos: Repositories; dispatcher: 
     const lines = [t('broadcast.report', { sent: r.sent, total: r.total })];
     if (r.failed.length) lines.push(t('broadcast.report_failed', { count: r.failed.length, reasons: [...new Set(r.failed.map((f) => f.reason))].join('; ') }));
     if (r.blocked.length) lines.push(t('broadcast.report_blocked', { names: r.blocked.join(', ') }));
+    if (r.interrupted.length) lines.push(t('broadcast.report_interrupted', { names: r.interrupted.join(', ') }));
     if (r.notConnected) lines.push(t('broadcast.report_not_connected', { count: r.notConnected }));
     if (r.optedOut) lines.push(t('broadcast.report_opted_out', { count: r.optedOut }));
     await dispatcher.dispatch([{ to: { kind: 'participant', participantId: b.authorId }, message: { kind: 'text', text: lines.join('\n') } }]);
@@ -97,8 +106,14 @@ export function createBroadcastService(deps: { repos: Repositories; dispatcher: 
       const planned = await recipients(b);
       b = (await repos.broadcasts.startSending(b.id, planned.deliveries)) ?? b;
       const message = { kind: 'text' as const, text: body(b) };
+      // A delivery the process died on may have reached the chat: sending it again could double
+      // it, so it is reported to the author instead, who can tell the person themselves.
+      for (const d of b.deliveries.filter((x) => x.status === 'sending')) {
+        await repos.broadcasts.recordDelivery(b.id, d.channel, d.chatId, { status: 'failed', reason: INTERRUPTED, at: now() });
+      }
       // One by one: the channel adapters pace sends to each platform's limits.
       for (const d of b.deliveries.filter((x) => x.status === 'pending')) {
+        await repos.broadcasts.recordDelivery(b.id, d.channel, d.chatId, { status: 'sending', at: now() });
         const [result] = await dispatcher.dispatch([{ to: { kind: 'chat', channel: d.channel, chatId: d.chatId }, message }]);
         const outcome = result?.outcome;
         const status = outcome?.ok ? 'sent' : outcome?.kind === 'blocked' ? 'blocked' : 'failed';

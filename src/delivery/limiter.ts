@@ -173,14 +173,14 @@ class Heap<T> {
   }
 
   private less(a: number, b: number): boolean {
-    const x = this.items[a]!;
-    const y = this.items[b]!;
+    const x = this.items[a] as { at: number; seq: number };
+    const y = this.items[b] as { at: number; seq: number };
     return x.at < y.at || (x.at === y.at && x.seq < y.seq);
   }
 
   private swap(a: number, b: number): void {
-    const t = this.items[a]!;
-    this.items[a] = this.items[b]!;
+    const t = this.items[a] as { at: number; seq: number; value: T };
+    this.items[a] = this.items[b] as { at: number; seq: number; value: T };
     this.items[b] = t;
   }
 }
@@ -245,9 +245,12 @@ export function createLimiter<R>(options: LimiterOptions<R>): Limiter<R> {
   function pump(): void {
     let now = clock.now();
     for (;;) {
-      if (now < pausedUntil) return wake(pausedUntil);
+      if (now < pausedUntil) {
+        wake(pausedUntil);
+        return;
+      }
       while (waiting.size > 0 && (waiting.peek() ?? Number.POSITIVE_INFINITY) <= now) {
-        const chat = waiting.pop()!;
+        const chat = waiting.pop() as Chat<R>;
         const head = chat.jobs[0];
         if (head) lanes[head.priority].push(chat);
         else chat.listed = false;
@@ -258,8 +261,11 @@ export function createLimiter<R>(options: LimiterOptions<R>): Limiter<R> {
         return;
       }
       const free = global.freeAt();
-      if (free > now) return wake(free);
-      const chat = (lanes.reply.size > 0 ? lanes.reply : lanes.bulk).shift()!;
+      if (free > now) {
+        wake(free);
+        return;
+      }
+      const chat = (lanes.reply.size > 0 ? lanes.reply : lanes.bulk).shift() as Chat<R>;
       chat.listed = false;
       const job = chat.jobs.shift();
       if (!job) continue;

@@ -19,11 +19,24 @@ export type ActivityLevel = (typeof ACTIVITY_LEVELS)[number];
 export const ACTIVITY_STATUSES = ['submitted', 'accepted', 'returned'] as const;
 export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
 
+/**
+ * What the last check of a link found (seed 001: results must carry *active* links). alive: 2xx
+ * after redirects; dead: an HTTP error; timeout / unreachable: no answer; redirect_loop: more than
+ * five redirects; unsafe: it points into a private network and was not fetched; invalid: not http(s).
+ */
+export const LINK_STATUSES = ['alive', 'dead', 'timeout', 'unreachable', 'redirect_loop', 'unsafe', 'invalid'] as const;
+export type LinkStatus = (typeof LINK_STATUSES)[number];
+
 export interface ActivityLink {
   url: string;
-  /** Filled by a later reachability check; the seeds want "active links" at report time. */
+  /** Filled by the link checker (src/links/); the seeds want "active links" at report time. */
   checkedAt?: Date;
   reachable?: boolean;
+  status?: LinkStatus;
+  /** The HTTP status of the last answer, when there was one. */
+  httpStatus?: number;
+  /** Checks in a row that found it not alive; 0 after an alive one. */
+  failures?: number;
 }
 
 export interface ActivityReview {

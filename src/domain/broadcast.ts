@@ -1,6 +1,7 @@
 import type { Channel } from './channel.js';
 
-export const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'blocked'] as const;
+/** `sending`: handed to the channel, outcome not yet recorded (a crash there leaves it so). */
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'blocked'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface Delivery {

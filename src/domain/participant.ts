@@ -27,6 +27,8 @@ export interface Participant {
   telegramUsername?: string;
   /** whatsapp-web.js chat id, e.g. 77011234567@c.us. */
   whatsappId?: string;
+  /** Max user_id (the Max Bot API's user id; a private chat with the bot is addressed by it). */
+  maxId?: number;
   organisation?: string;
   region?: string;
   district?: string;
@@ -38,6 +40,11 @@ export interface Participant {
   isStaff: boolean;
   /** When the person blocked the bot on a channel (a 403 from it): nothing is sent there until they write again. */
   unreachable?: Partial<Record<Channel, Date>>;
+  /**
+   * A code this person asked for (/link) to use this account on another messenger; only its hash
+   * is kept, and only until it expires or is used.
+   */
+  linkCode?: { hash: string; expiresAt: Date };
   /** /stop: no reminders; the teacher still gets what they ask for. */
   remindersOptedOutAt?: Date;
   /** "Delete my data": personal fields are gone, the anonymous record stays for aggregates. */
@@ -53,6 +60,8 @@ export const PERSONAL_FIELDS = [
   'telegramId',
   'telegramUsername',
   'whatsappId',
+  'maxId',
+  'linkCode',
   'organisation',
   'position',
 ] as const satisfies readonly (keyof Participant)[];

@@ -7,7 +7,7 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
  */
 export function toE164(raw: string, defaultCountry: CountryCode = 'RU'): string | undefined {
   const phone = parsePhoneNumberFromString(raw.trim(), defaultCountry);
-  if (!phone || !phone.isPossible()) return undefined;
+  if (!phone?.isPossible()) return undefined;
   return phone.number;
 }
 

@@ -14,11 +14,11 @@ import {
   windowOpeningOnOrBefore,
   type SendingWindow,
 } from './sending-window.js';
-import { DEFAULT_QUESTIONNAIRE_WINDOW, postCourseYear } from './stage-plan.js';
+import { DEFAULT_QUESTIONNAIRE_WINDOW, postCourseYear, requiredActivities } from './stage-plan.js';
 import { stageRulesSchema } from './stage-rules.js';
 import {
   REQUIRED_ACTIVITIES_PER_YEAR,
-  STAGE_NUMBERS,
+  MAX_STAGES,
   type Offset,
   type StageNumber,
   type StagePlan,
@@ -331,7 +331,7 @@ function* planSteps(input: PlannerInput, accept: (send: PlannedSend) => void): G
     const occasion = `activities${settings.activityNudgeOffset}`;
     for (const t of writableTeachers) {
       if (++handled % TEACHERS_PER_STEP === 0) yield;
-      if (t.acceptedActivities >= REQUIRED_ACTIVITIES_PER_YEAR) continue;
+      if (t.acceptedActivities >= requiredActivities(plan)) continue;
       const k = key('activity-nudge', occasion, t.participantId);
       push(place(k, maxDate(nominal, t.joinedAt), yearOver), { key: k, kind: 'activity-nudge', occasion, recipientId: t.participantId, until: yearOver });
     }
@@ -450,14 +450,18 @@ export function nextSendAt(planned: readonly PlannedSend[], now: Date): Date | u
 const offset = z.string().refine(isOffset, { message: 'ожидается сдвиг вида +7d, +2w или +6m' });
 const occasionText = z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, { message: 'латиница, цифры, «-», «_» и «.», до 60 знаков' });
 
+const planText = (max: number) => z.strictObject({ ru: z.string().min(1).max(max), kk: z.string().min(1).max(max).optional(), en: z.string().min(1).max(max).optional() });
+
 /** A stage plan as data (programme or cohort), checked before the scheduler trusts it. */
 export const stagePlanSchema = z
   .strictObject({
     stages: z
       .array(
         z.strictObject({
-          stage: z.union(STAGE_NUMBERS.map((n) => z.literal(n))),
+          stage: z.number().int().min(1).max(MAX_STAGES),
           startOffset: offset,
+          title: planText(120).optional(),
+          prompt: planText(2000).optional(),
           rules: stageRulesSchema.optional(),
         }),
       )
@@ -473,6 +477,7 @@ export const stagePlanSchema = z
     reminders: z.strictObject({ afterDays: z.number().int().min(1).max(60), maxCount: z.number().int().min(0).max(10) }).optional(),
     finalSurvey: z.strictObject({ questionnaireId: z.string().min(1), occasion: occasionText }).optional(),
     requiredActivities: z.number().int().min(1).max(100).optional(),
+    model: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/).optional(),
   })
   .superRefine((plan, ctx) => {
     const seen = new Set<string>();

@@ -1,6 +1,6 @@
 // The persistence ports the engine, scheduler and monitoring depend on. Implemented in src/store
 // with mongoose; the contract tests in test/store run every implementation against them.
-import type { Activity, ActivityLevel, ActivityReview, ActivityStatus, ActivityType } from './activity.js';
+import type { Activity, ActivityLink, ActivityLevel, ActivityReview, ActivityStatus, ActivityType, LinkStatus } from './activity.js';
 import type { AuditEvent } from './audit.js';
 import type { Broadcast, Delivery, DeliveryStatus } from './broadcast.js';
 import type { Channel } from './channel.js';
@@ -13,6 +13,7 @@ import type { Participant } from './participant.js';
 import type { Programme } from './programme.js';
 import type { Answer, Response } from './response.js';
 import type { Result } from './result.js';
+import type { SampleRepository } from './sample.js';
 import type { ScheduledSend, SendKey, SendStatus } from './scheduled-send.js';
 import type { SendingWindow } from './sending-window.js';
 import type { StageNumber, StagePlan, StageStatus } from './stage.js';
@@ -69,7 +70,7 @@ export type ParticipantInput = Pick<Participant, 'locale'> &
   Partial<
     Pick<
       Participant,
-      | 'fullName' | 'phone' | 'telegramId' | 'telegramUsername' | 'whatsappId' | 'organisation' | 'region'
+      | 'fullName' | 'phone' | 'telegramId' | 'telegramUsername' | 'whatsappId' | 'maxId' | 'organisation' | 'region'
       | 'district' | 'settlementType' | 'position' | 'subject' | 'isStaff'
     >
   >;
@@ -77,7 +78,7 @@ export type ParticipantInput = Pick<Participant, 'locale'> &
 export type ParticipantProfilePatch = Partial<Omit<ParticipantInput, 'isStaff'>>;
 
 /** Another participant already holds this phone / Telegram id / WhatsApp id. */
-export type IdentityConflict = { kind: 'identity_taken'; field: 'phone' | 'telegramId' | 'whatsappId' };
+export type IdentityConflict = { kind: 'identity_taken'; field: 'phone' | 'telegramId' | 'whatsappId' | 'maxId' };
 
 export interface ParticipantRepository {
   create(input: ParticipantInput): Promise<Result<Participant, IdentityConflict>>;
@@ -87,6 +88,10 @@ export interface ParticipantRepository {
   listStaff(): Promise<Participant[]>;
   findByTelegramId(telegramId: number): Promise<Participant | undefined>;
   findByWhatsappId(whatsappId: string): Promise<Participant | undefined>;
+  findByMaxId(maxId: number): Promise<Participant | undefined>;
+  /** The person who asked for a link code with this hash (expired or not: the caller checks). */
+  findByLinkCode(hash: string): Promise<Participant | undefined>;
+  setLinkCode(id: string, linkCode: { hash: string; expiresAt: Date } | null): Promise<Participant | undefined>;
   findByPhone(phoneE164: string): Promise<Participant | undefined>;
   findByTelegramUsername(username: string): Promise<Participant | undefined>;
   updateProfile(id: string, patch: ParticipantProfilePatch): Promise<Result<Participant, IdentityConflict> | undefined>;
@@ -148,6 +153,14 @@ export interface ActivityInput {
   submittedAt: Date;
 }
 
+export interface LinkCheckRecord {
+  url: string;
+  checkedAt: Date;
+  reachable: boolean;
+  status: LinkStatus;
+  httpStatus?: number;
+}
+
 export type ReviewError = { kind: 'not_found' } | { kind: 'not_awaiting_review'; status: ActivityStatus };
 
 export interface ActivityRepository {
@@ -156,6 +169,15 @@ export interface ActivityRepository {
   listByParticipant(participantId: string, cohortId?: string): Promise<Activity[]>;
   listByCohort(cohortId: string, status?: ActivityStatus): Promise<Activity[]>;
   countAccepted(participantId: string, cohortId: string): Promise<number>;
+  /** Activities of the cohort with a link never checked or last checked before `cutoff`. */
+  listWithLinksDue(cohortId: string, cutoff: Date): Promise<Activity[]>;
+  /**
+   * Stores a link check on every link of the activity with that URL and counts failures in a row;
+   * the link as it now stands, or undefined when the activity or link is gone (resubmitted meanwhile).
+   */
+  recordLinkCheck(activityId: string, check: LinkCheckRecord): Promise<ActivityLink | undefined>;
+  /** Puts `newUrl` in place of `oldUrl` (unchecked again); undefined when that link is no longer there. */
+  replaceLink(activityId: string, oldUrl: string, newUrl: string): Promise<Activity | undefined>;
   /** Only a submitted activity can be reviewed: two curators cannot both decide. */
   review(id: string, review: ActivityReview): Promise<Result<Activity, ReviewError>>;
   /** Only a returned activity can be resubmitted; it goes back to review. */
@@ -201,7 +223,8 @@ export interface BroadcastRepository {
   findById(id: string): Promise<Broadcast | undefined>;
   /** Moves a draft to sending with its recipient list; a second call does nothing. */
   startSending(id: string, deliveries: readonly Omit<Delivery, 'status' | 'at' | 'reason'>[]): Promise<Broadcast | undefined>;
-  recordDelivery(id: string, channel: Channel, chatId: string, outcome: { status: DeliveryStatus; reason?: string; at: Date }): Promise<Broadcast | undefined>;
+  /** Records one delivery's outcome; returns nothing, so its cost does not grow with the broadcast. */
+  recordDelivery(id: string, channel: Channel, chatId: string, outcome: { status: DeliveryStatus; reason?: string; at: Date }): Promise<void>;
   finish(id: string, at: Date): Promise<Broadcast | undefined>;
   listByCohort(cohortId: string, limit?: number): Promise<Broadcast[]>;
   /** Broadcasts a restart interrupted while sending. */
@@ -255,6 +278,7 @@ export interface Repositories {
   audit: AuditRepository;
   scheduledSends: ScheduledSendRepository;
   console: ConsoleRepository;
+  samples: SampleRepository;
   erasure: ErasureRepository;
 }
 

@@ -1,12 +1,15 @@
+import type { LocalizedText } from './locale.js';
 import type { StageRules } from './stage-rules.js';
 
 /**
- * The three stages of the post-course year (seed 001): 1 — plan of activities approved at school;
- * 2 — carry out the plan, publish materials and send links to the curator; 3 — present results
- * with active links.
+ * Stages are numbered 1, 2, 3… in the order they start; how many there are is the support
+ * model's business (flows/models/*.yaml): three in the Kazakhstan rules (seed 001), two in the
+ * school model (seed 002). STAGE_NUMBERS are the stages of the default plan.
  */
 export const STAGE_NUMBERS = [1, 2, 3] as const;
-export type StageNumber = (typeof STAGE_NUMBERS)[number];
+export type StageNumber = number;
+/** More stages than any regulation has: a bound for stored data. */
+export const MAX_STAGES = 12;
 
 export const STAGE_STATUSES = ['not_started', 'in_progress', 'completed'] as const;
 export type StageStatus = (typeof STAGE_STATUSES)[number];
@@ -21,6 +24,10 @@ export const OFFSET_PATTERN = /^\+\d{1,3}[dwm]$/;
 export interface StagePlanStage {
   stage: StageNumber;
   startOffset: Offset;
+  /** The stage's name from the support model; absent: the default plan's names (progress.stage_N). */
+  title?: LocalizedText;
+  /** The message when the stage begins ({cohortTitle}, {required}, {yearEnd}); absent: the catalog's. */
+  prompt?: LocalizedText;
   /** What puts the stage in progress and completes it. Absent: the default plan's rules for this stage. */
   rules?: StageRules;
 }
@@ -57,6 +64,8 @@ export interface StagePlan {
   finalSurvey?: StagePlanFinalSurvey;
   /** Accepted activities a teacher owes in the post-course year. Absent: REQUIRED_ACTIVITIES_PER_YEAR. */
   requiredActivities?: number;
+  /** The support model (flows/models/<id>.yaml) the plan was made from, for its ratings and individual plan. */
+  model?: string;
 }
 
 /** The post-course year: at least this many accepted activities (Tutaev rules, seed 000). */

@@ -4,12 +4,18 @@
 
 /**
  * Bidi embeddings/overrides (U+202A-202E) and isolates (U+2066-2069), LRM/RLM/ALM, zero-width
- * space/joiners, word joiner and invisible operators, BOM.
+ * space and non-joiner, word joiner and invisible operators, BOM.
  */
-const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u061C\uFEFF]/g;
+const INVISIBLE = /[\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u061C\uFEFF]/g;
+/**
+ * A zero-width joiner, except inside an emoji sequence (👩‍🏫 is 👩 ZWJ 🏫: without it, two
+ * pictures). After a pictograph, its variation selector or a skin tone, and before a pictograph.
+ */
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: the class lists code points on purpose; no character is combined.
+const STRAY_JOINER = /(?<![\p{Extended_Pictographic}\uFE0F\u{1F3FB}-\u{1F3FF}])\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
 
 export function stripInvisible(text: string): string {
-  return text.replace(INVISIBLE, '');
+  return text.replace(INVISIBLE, '').replace(STRAY_JOINER, '');
 }
 
 export function normaliseIncomingText(text: string): string {

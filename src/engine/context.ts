@@ -1,6 +1,7 @@
 // What a step, an action or an option source gets to work with during one inbound event.
 import type { Cohort } from '../domain/cohort.js';
 import type { Locale } from '../domain/locale.js';
+import type { SupportModelCatalog } from '../support-models/load.js';
 import type { Participant } from '../domain/participant.js';
 import type { Repositories } from '../domain/repositories.js';
 import type { Role } from '../domain/roles.js';
@@ -28,6 +29,8 @@ export interface Services {
   sessions: SessionStore;
   questionnaires: QuestionnaireCatalog;
   flows: FlowCatalog;
+  /** Support models: their ratings are shown when a rated questionnaire is finished. */
+  models?: SupportModelCatalog;
   now: () => Date;
   logger: Logger;
   settings: EngineSettings;
@@ -60,7 +63,7 @@ export interface ShownOption extends PromptOption {
 }
 
 /** An action's outcome picks the next step through the flow's `on:` map. */
-export type Action = (turn: Turn, run: FlowRun) => Promise<string | void>;
+export type Action = (turn: Turn, run: FlowRun) => Promise<string | undefined>;
 export type OptionSource = (turn: Turn, run: FlowRun) => Promise<ShownOption[]>;
 export type Check = (
   turn: Turn,

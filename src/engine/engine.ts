@@ -5,6 +5,7 @@ import type { Role } from '../domain/roles.js';
 import { catalogs, translator } from '../i18n/index.js';
 import type { FlowHandlers, Services, Turn } from './context.js';
 import type { InboundEvent, Outbound, OutboundMessage } from './events.js';
+import { linkCommand } from './account-link.js';
 import { chatsOf, identify } from './identity.js';
 import { createKeyedQueue } from './keyed-queue.js';
 import { createRunner, type Runner } from './runner.js';
@@ -136,6 +137,10 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
       if (code) return runner.start(turn, 'onboarding', { code });
       if (turn.participant) return startFlow(turn, 'menu');
       return runner.start(turn, 'onboarding', {});
+    }
+    if (name === 'link') {
+      if ((await linkCommand(turn, args)) === 'linked') await startFlow(turn, 'menu');
+      return;
     }
     const flowId = COMMANDS[name];
     if (!flowId) {

@@ -9,6 +9,7 @@ import { createEngine, type Engine } from './engine.js';
 import type { FlowCatalog } from './flows/definition.js';
 import { loadFlows } from './flows/load.js';
 import type { SessionStore } from './sessions.js';
+import { loadSupportModels, type SupportModelCatalog } from '../support-models/load.js';
 
 export type { Engine } from './engine.js';
 export type { InboundEvent, Outbound, OutboundMessage, Address } from './events.js';
@@ -16,13 +17,16 @@ export type { InboundEvent, Outbound, OutboundMessage, Address } from './events.
 export interface Content {
   questionnaires: QuestionnaireCatalog;
   flows: FlowCatalog;
+  /** Support models (flows/models/*.yaml): one per regulation. */
+  models: SupportModelCatalog;
 }
 
 /** Reads and validates flows/ and questionnaires/ under `root`; every problem is returned. */
 export function loadContent(root: string): { content: Content; errors: string[] } {
   const q = loadQuestionnaires(join(root, 'questionnaires'), { root });
   const f = loadFlows(join(root, 'flows'), registry, root);
-  return { content: { questionnaires: q.catalog, flows: f.catalog }, errors: [...q.errors, ...f.errors] };
+  const m = loadSupportModels(join(root, 'flows', 'models'), q.catalog, root);
+  return { content: { questionnaires: q.catalog, flows: f.catalog, models: m.catalog }, errors: [...q.errors, ...f.errors, ...m.errors] };
 }
 
 export interface EngineDeps {
@@ -41,6 +45,7 @@ export function createSputnikEngine(deps: EngineDeps): Engine {
       sessions: deps.sessions,
       questionnaires: deps.content.questionnaires,
       flows: deps.content.flows,
+      models: deps.content.models,
       settings: deps.settings,
       logger: deps.logger,
       now: deps.now ?? (() => new Date()),

@@ -13,11 +13,12 @@ import {
   type Question,
   type Questionnaire,
 } from '../questionnaires/index.js';
-import { reevaluateStages } from '../progress/service.js';
+import { reevaluateStages, stagePlanOf } from '../progress/service.js';
+import { computeRating, describeRating } from '../support-models/rating.js';
 import { routeConsultation } from './actions/consultation.js';
 import type { Turn } from './context.js';
 import { promptFor } from './prompt.js';
-import type { FlowRun, QuestionnaireRun } from './sessions.js';
+import type { FlowRun, QuestionnaireRun, QuestionnaireStep } from './sessions.js';
 
 export interface AnswerEvent {
   input: AnswerInput;
@@ -34,6 +35,40 @@ function answersOf(response: Response): Map<string, AnswerValue | null> {
   return new Map(response.answers.map((a) => [a.questionId, a.value]));
 }
 
+/** How sessions saved before the tagged step kept it: four flags. */
+interface FlaggedRun {
+  questionId?: string;
+  awaitingOtherText?: boolean;
+  confirming?: boolean;
+  choosingEdit?: boolean;
+  editing?: boolean;
+}
+
+/** The run's step; a session saved with the older flags is read into the same states. */
+export function stepOf(qr: QuestionnaireRun): QuestionnaireStep | undefined {
+  if (qr.step) return qr.step;
+  const old = qr as QuestionnaireRun & FlaggedRun;
+  if (old.confirming) return { kind: 'confirming' };
+  if (old.choosingEdit) return { kind: 'choosing-edit' };
+  if (old.questionId === undefined) return undefined;
+  const at = { questionId: old.questionId, editing: old.editing === true };
+  return old.awaitingOtherText ? { kind: 'other-text', ...at } : { kind: 'asking', ...at };
+}
+
+/** Moves the run to `step`, dropping the older flags if the session still had them. */
+function enter(qr: QuestionnaireRun, step: QuestionnaireStep): void {
+  const old = qr as QuestionnaireRun & FlaggedRun;
+  delete old.questionId;
+  delete old.awaitingOtherText;
+  delete old.confirming;
+  delete old.choosingEdit;
+  delete old.editing;
+  qr.step = step;
+}
+
+const isEditing = (step: QuestionnaireStep | undefined): boolean =>
+  (step?.kind === 'asking' || step?.kind === 'other-text') && step.editing;
+
 export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => string }) {
   function definition(turn: Turn, qr: QuestionnaireRun): Questionnaire {
     const q = turn.services.questionnaires.get(qr.questionnaireId, qr.version);
@@ -47,14 +82,12 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
     return r;
   }
 
-  function ask(turn: Turn, qr: QuestionnaireRun, question: Question, q: Questionnaire): void {
-    qr.questionId = question.id;
-    qr.awaitingOtherText = false;
-    qr.confirming = false;
-    qr.choosingEdit = false;
+  /** Puts `question` on screen; `editing` stays as it was unless given. */
+  function ask(turn: Turn, qr: QuestionnaireRun, question: Question, q: Questionnaire, editing = isEditing(stepOf(qr))): void {
+    enter(qr, { kind: 'asking', questionId: question.id, editing });
     const position = q.questions.indexOf(question) + 1;
     const prefix = turn.t('questionnaire.progress', { n: position, total: q.questions.length });
-    turn.reply(promptFor(turn, question, { canGoBack: qr.history.length > 0 || qr.editing === true, prefix: `${prefix}\n` }));
+    turn.reply(promptFor(turn, question, { canGoBack: qr.history.length > 0 || editing, prefix: `${prefix}\n` }));
   }
 
   /** The first visible question not yet answered, in order: where a resumed run picks up. */
@@ -84,10 +117,7 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
     }
     chunks.push(current);
     for (const text of chunks) turn.reply({ kind: 'text', text });
-    qr.questionId = undefined;
-    qr.confirming = true;
-    qr.choosingEdit = false;
-    qr.editing = false;
+    enter(qr, { kind: 'confirming' });
     turn.session.promptRef += 1;
     turn.reply({
       kind: 'prompt',
@@ -106,8 +136,7 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
   function chooseEdit(turn: Turn, qr: QuestionnaireRun, q: Questionnaire, r: Response): void {
     const answers = answersOf(r);
     const visible = q.questions.filter((question) => isVisible(question, answers));
-    qr.confirming = false;
-    qr.choosingEdit = true;
+    enter(qr, { kind: 'choosing-edit' });
     turn.session.promptRef += 1;
     turn.reply({
       kind: 'prompt',
@@ -126,7 +155,7 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
   /** Asks what comes next: the next open question, or the summary when all are answered. */
   function proceed(turn: Turn, qr: QuestionnaireRun, q: Questionnaire, r: Response, after?: string): void {
     const answers = answersOf(r);
-    const next = qr.editing ? firstOpen(q, answers) : (nextQuestion(q, answers, after) ?? firstOpen(q, answers));
+    const next = isEditing(stepOf(qr)) ? firstOpen(q, answers) : (nextQuestion(q, answers, after) ?? firstOpen(q, answers));
     if (next) ask(turn, qr, next, q);
     else summary(turn, qr, q, r);
   }
@@ -151,11 +180,27 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
         .map((other) => `${localized(other.text, locale)} — ${displayAnswer(other, answers.get(other.id) ?? null, locale)}`)
         .join('\n');
       const assigneeId = await routeConsultation(turn, { teacher, cohortId: r.cohortId, topic: localized(q.title, locale), description });
-      turn.say(assigneeId ? 'consultation.opened_from_answer' : 'consultation.opened_unassigned');
+      // The questionnaire's outro says the request went to the tutor or curator; say so only without one,
+      // and say the truth when the cohort has nobody to route it to.
+      if (!assigneeId) turn.say('consultation.opened_unassigned');
+      else if (!q.outro) turn.say('consultation.opened_from_answer');
     }
   }
 
-  async function complete(turn: Turn, run: FlowRun, qr: QuestionnaireRun, q: Questionnaire, r: Response): Promise<void> {
+  /** The teacher sees the model's ratings of what they just finished (seed 002: self-assessment). */
+  async function showRatings(turn: Turn, r: Response): Promise<void> {
+    const cohort = await turn.services.repos.cohorts.findById(r.cohortId);
+    if (!cohort || !turn.services.models) return;
+    const plan = await stagePlanOf(turn.services.repos, cohort);
+    const model = turn.services.models.get(plan.model ?? '') ?? (plan.model ? undefined : turn.services.models.default());
+    const completed = await turn.services.repos.responses.findById(r.id);
+    for (const rating of model?.ratings ?? []) {
+      if (rating.questionnaireId !== r.questionnaireId || !completed) continue;
+      turn.reply({ kind: 'text', text: describeRating(rating, computeRating(rating, completed.answers), turn.session.locale) });
+    }
+  }
+
+  async function complete(turn: Turn, run: FlowRun, q: Questionnaire, r: Response): Promise<void> {
     const answers = answersOf(r);
     // Answers to questions that skip logic hid after a change are not part of the response.
     for (const question of q.questions) {
@@ -168,6 +213,7 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
     await reevaluateStages(turn.services.repos, { ...event, kind: 'questionnaire.completed' });
     await openRequestedConsultations(turn, q, r, answers);
     turn.reply({ kind: 'text', text: q.outro ? localized(q.outro, turn.session.locale) : turn.t('questionnaire.thanks') });
+    await showRatings(turn, r);
     run.questionnaire = undefined;
   }
 
@@ -216,105 +262,132 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
       const responses = turn.services.repos.responses;
       let r = await response(turn, qr);
       const ctx = { locale: turn.session.locale, today: today(turn) };
-
-      if (qr.confirming) {
-        const choice = event.input.optionIds?.[0] ?? '';
-        const text = (event.input.text ?? '').trim().toLowerCase();
-        if (choice === SUBMIT || text === '1' || text === turn.t('questionnaire.submit').toLowerCase()) {
-          await complete(turn, run, qr, q, r);
-          return true;
-        }
-        if (choice === EDIT || text === '2' || text === turn.t('questionnaire.edit').toLowerCase()) {
-          chooseEdit(turn, qr, q, r);
-          return false;
-        }
-        turn.reject('questionnaire.choose_submit_or_edit');
-        summary(turn, qr, q, r);
-        return false;
-      }
-
-      if (qr.choosingEdit) {
-        if (event.control === 'back') {
-          summary(turn, qr, q, r);
-          return false;
-        }
-        const answers = answersOf(r);
-        const visible = q.questions.filter((question) => isVisible(question, answers));
-        const text = (event.input.text ?? '').trim();
-        const picked = event.input.optionIds?.[0] ?? (/^\d+$/.test(text) ? visible[Number(text) - 1]?.id : undefined);
-        const question = visible.find((v) => v.id === picked);
-        if (!question) {
-          turn.reject('questionnaire.pick_question_number', { max: visible.length });
-          chooseEdit(turn, qr, q, r);
-          return false;
-        }
-        qr.editing = true;
-        ask(turn, qr, question, q);
-        return false;
-      }
-
-      const question = q.questions.find((x) => x.id === qr.questionId);
-      if (!question) {
+      const step = stepOf(qr);
+      if (!step) {
         proceed(turn, qr, q, r);
         return false;
       }
 
-      if (event.control === 'back') {
-        if (qr.editing) {
+      switch (step.kind) {
+        case 'confirming': {
+          const choice = event.input.optionIds?.[0] ?? '';
+          const text = (event.input.text ?? '').trim().toLowerCase();
+          if (choice === SUBMIT || text === '1' || text === turn.t('questionnaire.submit').toLowerCase()) {
+            await complete(turn, run, q, r);
+            return true;
+          }
+          if (choice === EDIT || text === '2' || text === turn.t('questionnaire.edit').toLowerCase()) {
+            chooseEdit(turn, qr, q, r);
+            return false;
+          }
+          turn.reject('questionnaire.choose_submit_or_edit');
           summary(turn, qr, q, r);
           return false;
         }
-        let previous: string | undefined;
-        while ((previous = qr.history.pop()) !== undefined && previous === question.id);
-        const back = q.questions.find((x) => x.id === previous);
-        if (back) ask(turn, qr, back, q);
-        else {
-          turn.say('questionnaire.first_question');
-          ask(turn, qr, question, q);
-        }
-        return false;
-      }
 
-      const answeredAt = turn.services.now();
-      if (qr.awaitingOtherText) {
-        const parsed = parseOtherText(question, event.input, ctx);
-        if (!parsed.ok) {
-          turn.reject(parsed.error.key, parsed.error.params);
-          turn.say('questionnaire.specify_other');
+        case 'choosing-edit': {
+          if (event.control === 'back') {
+            summary(turn, qr, q, r);
+            return false;
+          }
+          const answers = answersOf(r);
+          const visible = q.questions.filter((question) => isVisible(question, answers));
+          const text = (event.input.text ?? '').trim();
+          const picked = event.input.optionIds?.[0] ?? (/^\d+$/.test(text) ? visible[Number(text) - 1]?.id : undefined);
+          const question = visible.find((v) => v.id === picked);
+          if (!question) {
+            turn.reject('questionnaire.pick_question_number', { max: visible.length });
+            chooseEdit(turn, qr, q, r);
+            return false;
+          }
+          ask(turn, qr, question, q, true);
           return false;
         }
-        const previous = r.answers.find((a) => a.questionId === question.id);
-        r = (await responses.saveAnswer(r.id, { questionId: question.id, value: previous?.value ?? null, otherText: String(parsed.value), skipped: false, answeredAt })) ?? r;
-        qr.awaitingOtherText = false;
-        proceed(turn, qr, q, r, question.id);
-        return false;
-      }
 
-      if (event.control === 'skip') {
-        if (question.required) {
-          turn.reject('flow.cannot_skip');
-          ask(turn, qr, question, q);
-          return false;
-        }
-        r = (await responses.saveAnswer(r.id, { questionId: question.id, value: null, skipped: true, answeredAt })) ?? r;
-      } else {
-        const parsed = parseAnswer(question, event.input, ctx);
-        if (!parsed.ok) {
-          turn.reject(parsed.error.key, parsed.error.params);
-          ask(turn, qr, question, q);
-          return false;
-        }
-        r = (await responses.saveAnswer(r.id, { questionId: question.id, value: parsed.value, skipped: false, answeredAt })) ?? r;
-        if (parsed.needsOtherText) {
+        case 'asking':
+        case 'other-text': {
+          const question = q.questions.find((x) => x.id === step.questionId);
+          if (!question) {
+            proceed(turn, qr, q, r);
+            return false;
+          }
+
+          if (event.control === 'back') {
+            if (step.editing) {
+              summary(turn, qr, q, r);
+              return false;
+            }
+            let previous = qr.history.pop();
+            while (previous === question.id) previous = qr.history.pop();
+            const back = q.questions.find((x) => x.id === previous);
+            if (back) ask(turn, qr, back, q);
+            else {
+              turn.say('questionnaire.first_question');
+              ask(turn, qr, question, q);
+            }
+            return false;
+          }
+
+          const answeredAt = turn.services.now();
+          if (step.kind === 'other-text') {
+            const parsed = parseOtherText(question, event.input, ctx);
+            if (!parsed.ok) {
+              turn.reject(parsed.error.key, parsed.error.params);
+              turn.say('questionnaire.specify_other');
+              return false;
+            }
+            const previous = r.answers.find((a) => a.questionId === question.id);
+            const saved = await responses.saveAnswer(r.id, {
+              questionId: question.id,
+              value: previous?.value ?? null,
+              otherText: String(parsed.value),
+              skipped: false,
+              answeredAt,
+            });
+            r = saved ?? r;
+            enter(qr, { kind: 'asking', questionId: question.id, editing: step.editing });
+            proceed(turn, qr, q, r, question.id);
+            return false;
+          }
+
+          if (event.control === 'skip') {
+            if (question.required) {
+              turn.reject('flow.cannot_skip');
+              ask(turn, qr, question, q);
+              return false;
+            }
+            r = (await responses.saveAnswer(r.id, { questionId: question.id, value: null, skipped: true, answeredAt })) ?? r;
+          } else {
+            const parsed = parseAnswer(question, event.input, ctx);
+            if (!parsed.ok) {
+              turn.reject(parsed.error.key, parsed.error.params);
+              ask(turn, qr, question, q);
+              return false;
+            }
+            const saved = await responses.saveAnswer(r.id, {
+              questionId: question.id,
+              value: parsed.value,
+              skipped: false,
+              answeredAt,
+            });
+            r = saved ?? r;
+            if (parsed.needsOtherText) {
+              if (!qr.history.includes(question.id)) qr.history.push(question.id);
+              enter(qr, { kind: 'other-text', questionId: question.id, editing: step.editing });
+              turn.say('questionnaire.specify_other');
+              return false;
+            }
+          }
           if (!qr.history.includes(question.id)) qr.history.push(question.id);
-          qr.awaitingOtherText = true;
-          turn.say('questionnaire.specify_other');
+          proceed(turn, qr, q, r, question.id);
           return false;
         }
+
+        default: {
+          const unknown: never = step;
+          throw new Error(`unknown questionnaire step ${JSON.stringify(unknown)}`);
+        }
       }
-      if (!qr.history.includes(question.id)) qr.history.push(question.id);
-      proceed(turn, qr, q, r, question.id);
-      return false;
     },
 
     async reprompt(turn: Turn, run: FlowRun): Promise<void> {
@@ -322,12 +395,26 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
       if (!qr) return;
       const q = definition(turn, qr);
       const r = await response(turn, qr);
-      if (qr.confirming) return summary(turn, qr, q, r);
-      if (qr.choosingEdit) return chooseEdit(turn, qr, q, r);
-      const question = q.questions.find((x) => x.id === qr.questionId);
-      if (qr.awaitingOtherText && question) return turn.say('questionnaire.specify_other');
-      if (question) ask(turn, qr, question, q);
-      else proceed(turn, qr, q, r);
+      const step = stepOf(qr);
+      switch (step?.kind) {
+        case undefined:
+          return proceed(turn, qr, q, r);
+        case 'confirming':
+          return summary(turn, qr, q, r);
+        case 'choosing-edit':
+          return chooseEdit(turn, qr, q, r);
+        case 'asking':
+        case 'other-text': {
+          const question = q.questions.find((x) => x.id === step.questionId);
+          if (!question) return proceed(turn, qr, q, r);
+          if (step.kind === 'other-text') return turn.say('questionnaire.specify_other');
+          return ask(turn, qr, question, q);
+        }
+        default: {
+          const unknown: never = step;
+          throw new Error(`unknown questionnaire step ${JSON.stringify(unknown)}`);
+        }
+      }
     },
   };
 }

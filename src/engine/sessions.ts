@@ -6,20 +6,26 @@ import type { Locale } from '../domain/locale.js';
 export type FlowValue = string | number | boolean | string[] | null;
 export type FlowData = Record<string, FlowValue>;
 
+/**
+ * Where a questionnaire run stands. `editing`: the person is changing one answer from the summary,
+ * so once it is given the run returns to the summary instead of walking on.
+ */
+export type QuestionnaireStep =
+  /** A question is on screen. */
+  | { kind: 'asking'; questionId: string; editing: boolean }
+  /** "Other" was chosen for the question: the next text is its free-text detail. */
+  | { kind: 'other-text'; questionId: string; editing: boolean }
+  /** The summary is on screen, awaiting "send" or "change". */
+  | { kind: 'confirming' }
+  /** The person is choosing which answer to change. */
+  | { kind: 'choosing-edit' };
+
 export interface QuestionnaireRun {
   responseId: string;
   questionnaireId: string;
   version: number;
-  /** The question on screen; undefined while the summary awaits confirmation. */
-  questionId?: string;
-  /** "Other" was chosen: the next text is its free-text detail. */
-  awaitingOtherText?: boolean;
-  /** The summary is on screen, awaiting "send" or "change". */
-  confirming?: boolean;
-  /** The person is choosing which answer to change. */
-  choosingEdit?: boolean;
-  /** A changed answer returns to the summary instead of walking on. */
-  editing?: boolean;
+  /** Absent until the first question is asked. */
+  step?: QuestionnaireStep;
   /** Questions answered in this run, in order: "back" walks this list. */
   history: string[];
 }

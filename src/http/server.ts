@@ -2,7 +2,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
+import { t } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
+import { errorBody, requestLocale } from './locale.js';
 
 /** A JSON reply; `headers` adds to the defaults (e.g. WWW-Authenticate on a 401). */
 export interface JsonReply {
@@ -69,7 +71,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
 
 /** 413 and the connection closed: the rest of the body is never read. */
 function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
-  const payload = JSON.stringify({ error: 'request body too large', limitBytes: limit });
+  const payload = JSON.stringify(
+    errorBody('too_large', t(requestLocale(req), 'monitoring.api_too_large', { limit }), { limitBytes: limit }),
+  );
   res.writeHead(413, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(payload),
@@ -141,7 +145,14 @@ export function createHttpServer({
     if (!raw && !handler) {
       const status = paths.has(path) ? 405 : 404;
       res.shouldKeepAlive = false;
-      sendJson(res, status, { error: status === 405 ? 'method not allowed' : 'not found' });
+      const locale = requestLocale(req);
+      sendJson(
+        res,
+        status,
+        status === 405
+          ? errorBody('method_not_allowed', t(locale, 'monitoring.api_method_not_allowed'))
+          : errorBody('not_found', t(locale, 'monitoring.api_not_found')),
+      );
       return;
     }
     readBody(req, maxBodyBytes).then(
@@ -154,7 +165,7 @@ export function createHttpServer({
         if (raw) {
           raw(req, res, body).catch((error: unknown) => {
             logger.error({ err: error, path }, 'http handler failed');
-            if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+            if (!res.headersSent) sendJson(res, 500, errorBody('internal', t(requestLocale(req), 'monitoring.api_internal')));
             else res.end();
           });
           return;
@@ -164,7 +175,7 @@ export function createHttpServer({
           (reply) => send(res, reply, failed),
           (error: unknown) => {
             logger.error({ err: error, path }, 'http handler failed');
-            sendJson(res, 500, { error: 'internal error' });
+            sendJson(res, 500, errorBody('internal', t(requestLocale(req), 'monitoring.api_internal')));
           },
         );
       },

@@ -8,14 +8,18 @@ import type { CohortInput, Repositories } from '../domain/repositories.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { localDate } from '../domain/calendar.js';
 import type { CohortFile } from './cohort-file.js';
-import { startOfLocalDay } from './dates.js';
+import { startOfLocalDay } from '../domain/sending-window.js';
 import { foldWord, quote, type ImportProblem } from './fields.js';
 import { listUpdates, planPeople, writePeople, type PersonAction, type PersonPlan, type PersonUpdate } from './resolve-people.js';
 
 export type RecordAction = 'create' | 'update' | 'unchanged';
 
 /** Cohort fields a re-import can change, named for the report. */
-export type CohortField = 'programme' | 'title' | 'courseStart' | 'courseEnd' | 'timeZone' | 'locale' | 'curators' | 'tutors';
+export type CohortField = 'programme' | 'title' | 'courseStart' | 'courseEnd' | 'timeZone' | 'locale' | 'curators' | 'tutors' | 'stagePlan';
+
+/** JSON with sorted keys: a plan read back from the store lists its fields in another order. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
 
 export interface PeopleCounts {
   total: number;
@@ -112,6 +116,7 @@ export async function applyCohortFile(
     if (existingCohort.locale !== wanted.locale) changedFields.push('locale');
     if (!sameIds(existingCohort.curatorIds, plannedIds(file.curators))) changedFields.push('curators');
     if (!sameIds(existingCohort.tutorIds, plannedIds(file.tutors))) changedFields.push('tutors');
+    if (wanted.stagePlan && canonical(existingCohort.stagePlan ?? null) !== canonical(wanted.stagePlan)) changedFields.push('stagePlan');
   }
   const cohortAction: RecordAction = !existingCohort ? 'create' : changedFields.length > 0 ? 'update' : 'unchanged';
 
@@ -171,7 +176,8 @@ export async function applyCohortFile(
       locale: wanted.locale,
       curatorIds: file.curators.map(idOf),
       tutorIds: file.tutors.map(idOf),
-      ...(existingCohort?.stagePlan ? { stagePlan: existingCohort.stagePlan } : {}),
+      // A plan named in the file replaces the cohort's; a file naming none keeps what the cohort has.
+      ...(wanted.stagePlan ? { stagePlan: wanted.stagePlan } : existingCohort?.stagePlan ? { stagePlan: existingCohort.stagePlan } : {}),
     };
     cohort = (await repos.cohorts.upsertByCode(input)).cohort;
   }

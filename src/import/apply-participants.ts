@@ -7,7 +7,7 @@ import type { Participant } from '../domain/participant.js';
 import type { Repositories } from '../domain/repositories.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { countPeople, type ApplyOptions, type EnrollmentCounts, type PeopleCounts } from './apply-cohort.js';
-import { matchesTutorRef, quote, type ImportProblem, type PersonRow } from './fields.js';
+import { matchesTutorRef, quote, type ImportProblem, type PersonRow, type TutorRef } from './fields.js';
 import { listUpdates, planPeople, writePeople, type PersonUpdate } from './resolve-people.js';
 
 export interface ParticipantsImportOutcome {
@@ -26,6 +26,16 @@ const problemAt = (row: PersonRow, message: string): ImportProblem => ({
   ...(row.line !== undefined ? { line: row.line } : {}),
 });
 
+/** Why a file's tutor reference names no single tutor of the cohort; undefined when it names one. */
+export function tutorRefProblem(ref: TutorRef, tutors: readonly Participant[], cohortCode: string): string | undefined {
+  const found = tutors.filter((t) => matchesTutorRef(ref, t));
+  if (found.length === 1) return undefined;
+  const names = tutors.map((t) => t.fullName ?? t.phone ?? `@${t.telegramUsername ?? '?'}`);
+  return found.length === 0
+    ? `Тьютор ${quote(ref.raw)} — не найден среди тьюторов потока ${cohortCode}${names.length > 0 ? ` (${names.join(', ')})` : ': у потока нет тьюторов'}`
+    : `Тьютор ${quote(ref.raw)} — подходит нескольким тьюторам; укажите телефон или Telegram`;
+}
+
 export async function applyParticipants(
   repos: Repositories,
   cohort: Cohort,
@@ -40,15 +50,7 @@ export async function applyParticipants(
     if (!ref) return undefined;
     const found = tutors.filter((t) => matchesTutorRef(ref, t));
     if (found.length === 1) return found[0];
-    const names = tutors.map((t) => t.fullName ?? t.phone ?? `@${t.telegramUsername ?? '?'}`);
-    problems.push(
-      problemAt(
-        row,
-        found.length === 0
-          ? `Тьютор ${quote(ref.raw)} — не найден среди тьюторов потока ${cohort.code}${names.length > 0 ? ` (${names.join(', ')})` : ': у потока нет тьюторов'}`
-          : `Тьютор ${quote(ref.raw)} — подходит нескольким тьюторам; укажите телефон или Telegram`,
-      ),
-    );
+    problems.push(problemAt(row, tutorRefProblem(ref, tutors, cohort.code) ?? ''));
     return undefined;
   });
 

@@ -26,6 +26,9 @@ import {
   type PersonRow,
 } from './fields.js';
 import { formatPath, russianIssueMessage, zodProblems } from './zod-problems.js';
+import type { StagePlan } from '../domain/stage.js';
+import type { SupportModelCatalog } from '../support-models/load.js';
+import { planOverridesSchema, resolveModel } from '../support-models/plan.js';
 
 export type CohortFileFormat = 'yaml' | 'json';
 
@@ -41,6 +44,8 @@ export interface CohortFile {
     courseEnd: LocalDate;
     timeZone: string;
     locale: Locale;
+    /** The stage plan from the support model the file names (with its overrides); absent: the file names none. */
+    stagePlan?: StagePlan;
   };
   /** How phone numbers without a country code were read. */
   defaultCountry: CountryCode;
@@ -55,6 +60,9 @@ export interface CohortFile {
 export interface CohortFileDefaults {
   timeZone: string;
   locale: Locale;
+  /** The loaded support models: without them a file naming a model or a stage plan is refused. */
+  models?: SupportModelCatalog;
+  questionnaireExists?: (id: string) => boolean;
 }
 
 // YAML reads an unquoted 87011234567 as a number, and an empty `phone:` as null.
@@ -101,6 +109,10 @@ const fileSchema = z.strictObject({
     courseEnd: dateLike,
     timeZone: optionalText,
     language: optionalText,
+    /** A support model of flows/models/ (its id); absent: the default model, or what the cohort has. */
+    model: optionalText,
+    /** Changes to the model's plan: stage starts, required activities, reminders, questionnaires. */
+    stagePlan: planOverridesSchema.nullish(),
   }),
   curators: z.array(staffSchema).min(1, { error: 'нужен хотя бы один куратор' }),
   tutors: z.array(staffSchema).nullish(),
@@ -364,6 +376,24 @@ function normalise(raw: RawFile, format: CohortFileFormat, defaults: CohortFileD
     return plan;
   });
 
+  let stagePlan: StagePlan | undefined;
+  const modelId = raw.cohort.model == null || cleanText(raw.cohort.model) === '' ? undefined : cleanText(raw.cohort.model);
+  if (modelId !== undefined || raw.cohort.stagePlan) {
+    if (!defaults.models) problems.add(['cohort', modelId !== undefined ? 'model' : 'stagePlan'], 'модели сопровождения не загружены');
+    else {
+      const resolved = resolveModel(defaults.models, modelId, raw.cohort.stagePlan ?? undefined, defaults.questionnaireExists ?? (() => true));
+      for (const p of resolved.problems) problems.add(['cohort', ...p.path], p.message);
+      stagePlan = resolved.plan;
+      if (resolved.model?.tutorRequired) {
+        teacherPlans.forEach((t, i) => {
+          if (t.tutor === undefined && !problems.list.some((p) => p.at === formatPath(['participants', i, 'tutor']))) {
+            problems.add(['participants', i, 'tutor'], `в модели «${resolved.model!.id}» за каждым педагогом закреплён тьютор: укажите его`);
+          }
+        });
+      }
+    }
+  }
+
   if (problems.list.length > 0 || code === undefined || courseStart === undefined || courseEnd === undefined || locale === undefined) {
     return err(problems.list);
   }
@@ -376,7 +406,7 @@ function normalise(raw: RawFile, format: CohortFileFormat, defaults: CohortFileD
       direction: cleanText(raw.programme.direction),
       ...(hours !== undefined ? { hours } : {}),
     },
-    cohort: { code, codeDerived, title, courseStart, courseEnd, timeZone, locale },
+    cohort: { code, codeDerived, title, courseStart, courseEnd, timeZone, locale, ...(stagePlan ? { stagePlan } : {}) },
     defaultCountry: country,
     people,
     curators: dedupe(indices.curators),

@@ -5,12 +5,14 @@ export type JoinLink = { ok: true; url: string } | { ok: false; missing: string 
 export interface JoinLinks {
   telegram: JoinLink;
   whatsapp: JoinLink;
+  max: JoinLink;
 }
 
 export function buildJoinLinks(input: {
   code: string;
   telegramBotUsername: string | undefined;
   whatsappPhone: string | undefined;
+  maxBotUsername?: string | undefined;
 }): JoinLinks {
   const code = encodeURIComponent(input.code);
   const username = input.telegramBotUsername?.replace(/^@/, '');
@@ -23,5 +25,9 @@ export function buildJoinLinks(input: {
     whatsapp: digits
       ? { ok: true, url: `https://wa.me/${digits}?text=${code}` }
       : { ok: false, missing: 'WHATSAPP_PHONE' },
+    // dev.max.ru/help/deeplinks: the payload (at most 128 characters) arrives with bot_started.
+    max: input.maxBotUsername
+      ? { ok: true, url: `https://max.ru/${input.maxBotUsername.replace(/^@/, '')}?start=${code}` }
+      : { ok: false, missing: 'MAX_BOT_USERNAME' },
   };
 }

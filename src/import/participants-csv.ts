@@ -18,6 +18,7 @@ import {
   type FieldResult,
   type ImportProblem,
   type PersonRow,
+  type TutorRef,
 } from './fields.js';
 
 export const CSV_FIELDS = [
@@ -148,7 +149,11 @@ const byLine = (a: ImportProblem, b: ImportProblem) => (a.line ?? 0) - (b.line ?
 
 export function parseParticipantsCsv(
   input: Uint8Array | string,
-  options: { defaultCountry: CountryCode },
+  options: {
+    defaultCountry: CountryCode;
+    /** Checks a tutor reference against the cohort, so its problem is reported with the file's others. */
+    tutorProblem?: (ref: TutorRef) => string | undefined;
+  },
 ): Result<ParticipantsCsv, ImportProblem[]> {
   const decoded = typeof input === 'string' ? { text: input, encoding: 'utf-8' as const } : decodeText(input);
   const { encoding } = decoded;
@@ -271,7 +276,11 @@ export function parseParticipantsCsv(
     const language = cell('language');
     if (language !== '') row.locale = take('language', readLanguage(language));
     const tutor = readTutorRef(cell('tutor'), options.defaultCountry);
-    if (tutor) row.tutor = tutor;
+    if (tutor) {
+      row.tutor = tutor;
+      const problem = options.tutorProblem?.(tutor);
+      if (problem) rowProblems.push({ at, line: record.line, message: problem });
+    }
 
     if (rowProblems.length > 0) problems.push(...rowProblems);
     else rows.push(row);

@@ -1,5 +1,6 @@
 // Runs the monitoring pipelines and turns their raw groups into labelled rows. The arithmetic is
 // in the pipelines; here only ratios of two pipelines' counts (e.g. completed / enrolled) and labels.
+import { stageName } from '../support-models/names.js';
 import { Types, type Model } from 'mongoose';
 import { ACTIVITY_LEVELS, ACTIVITY_TYPES, type ActivityLevel, type ActivityType } from '../domain/activity.js';
 import type { Locale } from '../domain/locale.js';
@@ -270,7 +271,8 @@ function parseDistributions(facets: Raw, questionnaireId: string, infos: Questio
     const row = rowFor(id);
     if (!row) continue;
     const n = num(r.n);
-    (row.ranks ??= []).push({
+    row.ranks ??= [];
+    row.ranks.push({
       option: id.o,
       label: optionLabel(byQuestion.get(id.q)!, id.o, locale),
       rankedBy: n,
@@ -425,7 +427,7 @@ export async function stages(deps: AggregateDeps, scope: Scope, locale: Locale, 
       const inProgress = num(r.inProgress);
       return {
         stage: id.stage,
-        label: `${t(locale, 'monitoring.stage_label', { stage: id.stage })}: ${t(locale, `progress.stage_${id.stage}` as MessageKey)}`,
+        label: `${t(locale, 'monitoring.stage_label', { stage: id.stage })}: ${stageName(locale, undefined, id.stage)}`,
         group: labeller.group(id.dim),
         teachers,
         completed,

@@ -38,7 +38,7 @@ export function renderPng(svg: string): Buffer {
 const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 /** Labels are cut to fit the left margin; the full text is in the table next to the chart. */
-function fit(label: string, max: number): string {
+function clipText(label: string, max: number): string {
   return label.length <= max ? label : `${label.slice(0, max - 1)}…`;
 }
 
@@ -51,7 +51,7 @@ const TOP = 64;
 function frame(height: number, title: string, body: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="${FONT_FAMILY}">
 <rect width="100%" height="100%" fill="#ffffff"/>
-<text x="24" y="36" font-size="20" font-weight="bold" fill="#1f2933">${escapeXml(fit(title, 70))}</text>
+<text x="24" y="36" font-size="20" font-weight="bold" fill="#1f2933">${escapeXml(clipText(title, 70))}</text>
 ${body}
 </svg>`;
 }
@@ -83,7 +83,7 @@ export function barChartSvg(title: string, data: readonly BarDatum[], emptyText:
       const y = TOP + i * (BAR_HEIGHT + GAP);
       const w = Math.max(0, Math.min(1, d.value ?? 0)) * plot;
       const shown = d.value === null ? '—' : `${(Math.round(d.value * 1000) / 10).toString().replace('.', ',')}%`;
-      return `<text x="${LABEL_WIDTH - 12}" y="${y + BAR_HEIGHT / 2 + 5}" font-size="14" fill="#323f4b" text-anchor="end">${escapeXml(fit(d.label, 36))}</text>
+      return `<text x="${LABEL_WIDTH - 12}" y="${y + BAR_HEIGHT / 2 + 5}" font-size="14" fill="#323f4b" text-anchor="end">${escapeXml(clipText(d.label, 36))}</text>
 <rect x="${LABEL_WIDTH}" y="${y}" width="${w.toFixed(1)}" height="${BAR_HEIGHT}" fill="#3e7cb1" rx="3"/>
 <text x="${LABEL_WIDTH + w + 8}" y="${y + BAR_HEIGHT / 2 + 5}" font-size="13" fill="#323f4b">${escapeXml(shown + (d.note ? ` ${d.note}` : ''))}</text>`;
     })
@@ -131,7 +131,7 @@ export function stackedChartSvg(title: string, data: readonly StackedDatum[], po
           return part;
         })
         .join('');
-      return `<text x="${LABEL_WIDTH - 12}" y="${y + BAR_HEIGHT / 2 + 5}" font-size="14" fill="#323f4b" text-anchor="end">${escapeXml(fit(d.label, 36))}</text>${parts}<text x="${LABEL_WIDTH + plot + 8}" y="${y + BAR_HEIGHT / 2 + 5}" font-size="12" fill="#7b8794">n=${total}</text>`;
+      return `<text x="${LABEL_WIDTH - 12}" y="${y + BAR_HEIGHT / 2 + 5}" font-size="14" fill="#323f4b" text-anchor="end">${escapeXml(clipText(d.label, 36))}</text>${parts}<text x="${LABEL_WIDTH + plot + 8}" y="${y + BAR_HEIGHT / 2 + 5}" font-size="12" fill="#7b8794">n=${total}</text>`;
     })
     .join('\n');
   const legend = colours

@@ -3,7 +3,9 @@
 // store and the caller's access into a `Scope`.
 import { Types } from 'mongoose';
 import { z } from 'zod';
+import type { Locale } from '../domain/locale.js';
 import { err, ok, type Result } from '../domain/result.js';
+import { t } from '../i18n/index.js';
 import type { Models } from '../store/models/index.js';
 import { allowedCohorts, type Access } from './access.js';
 import { DIMENSIONS, type Scope } from './scope.js';
@@ -28,30 +30,71 @@ export const filterInputSchema = z.strictObject({
 
 export type FilterInput = z.infer<typeof filterInputSchema>;
 
+export const FILTER_FIELDS = ['cohort', 'programme', 'from', 'to', 'questionnaire', 'version', 'by'] as const;
+export type FilterField = (typeof FILTER_FIELDS)[number];
+
+/** Why a filter was refused, as a value: the CLI and the HTTP API word it in their caller's language. */
+export type FilterError =
+  | { kind: 'invalid'; field: FilterField }
+  | { kind: 'unknown_filter'; field: string }
+  | { kind: 'from_after_to' }
+  | { kind: 'not_found'; what: 'cohort' | 'programme'; value: string };
+
+const isFilterField = (v: string): v is FilterField => (FILTER_FIELDS as readonly string[]).includes(v);
+
 /** Reads known keys from a bag of strings (query parameters, parsed options); unknown keys are an error. */
-export function parseFilterInput(raw: Record<string, string | undefined>): Result<FilterInput, string> {
+export function parseFilterInput(raw: Record<string, string | undefined>): Result<FilterInput, FilterError> {
   const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = filterInputSchema.safeParse(defined);
-  if (!parsed.success) return err(parsed.error.issues.map((i) => `${i.path.join('.') || 'filter'}: ${i.message}`).join('; '));
-  if (parsed.data.from && parsed.data.to && parsed.data.from > parsed.data.to) return err('from: must not be after to');
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (issue?.code === 'unrecognized_keys') return err({ kind: 'unknown_filter', field: issue.keys[0] ?? '' });
+    const field = String(issue?.path[0] ?? '');
+    return err(isFilterField(field) ? { kind: 'invalid', field } : { kind: 'unknown_filter', field });
+  }
+  if (parsed.data.from && parsed.data.to && parsed.data.from > parsed.data.to) return err({ kind: 'from_after_to' });
   return ok(parsed.data);
+}
+
+/** The refusal in the caller's language. */
+export function filterErrorText(error: FilterError, locale: Locale): string {
+  switch (error.kind) {
+    case 'invalid':
+      return t(locale, `monitoring.filter_invalid_${error.field}`, { list: DIMENSIONS.join(', ') });
+    case 'unknown_filter':
+      return t(locale, 'monitoring.filter_unknown', { field: error.field });
+    case 'from_after_to':
+      return t(locale, 'monitoring.filter_from_after_to');
+    case 'not_found':
+      return t(locale, error.what === 'cohort' ? 'monitoring.cohort_not_found' : 'monitoring.programme_not_found', {
+        value: error.value,
+      });
+    default: {
+      const unknown: never = error;
+      return String(unknown);
+    }
+  }
 }
 
 const isId = (v: string) => /^[0-9a-f]{24}$/i.test(v);
 
 /** Ids of cohorts or programmes given by code or id; the first unknown one is the error. */
-export async function findIds(model: Models['cohort'] | Models['programme'], values: readonly string[], what: string): Promise<Result<Types.ObjectId[], string>> {
+export async function findIds(
+  model: Models['cohort'] | Models['programme'],
+  values: readonly string[],
+  what: 'cohort' | 'programme',
+): Promise<Result<Types.ObjectId[], FilterError>> {
   const ids: Types.ObjectId[] = [];
   for (const value of values) {
     const doc = await model.collection.findOne(isId(value) ? { _id: new Types.ObjectId(value) } : { code: value.toUpperCase() }, { projection: { _id: 1 } });
-    if (!doc) return err(`${what} not found: ${value}`);
+    if (!doc) return err({ kind: 'not_found', what, value });
     ids.push(doc._id as Types.ObjectId);
   }
   return ok(ids);
 }
 
 /** The scope a caller gets: what they asked for, within what their access allows. */
-export async function resolveScope(models: Models, access: Access, input: FilterInput): Promise<Result<Scope, string>> {
+export async function resolveScope(models: Models, access: Access, input: FilterInput): Promise<Result<Scope, FilterError>> {
   let requested: string[] | undefined;
   if (input.cohort) {
     const r = await findIds(models.cohort, input.cohort, 'cohort');

@@ -5,6 +5,9 @@
 // their targets, the stratum's own remainder breaking ties (largest remainder). Members within a
 // stratum are drawn with a seeded generator: the same seed over the same people gives the same sample.
 import { createHash } from 'node:crypto';
+import type { Stratum } from '../domain/sample.js';
+
+export type { Stratum } from '../domain/sample.js';
 
 export interface SamplingUnit {
   participantId: string;
@@ -12,17 +15,6 @@ export interface SamplingUnit {
   region: string | null;
   direction: string | null;
   settlementType: string | null;
-}
-
-export interface Stratum {
-  key: string;
-  region: string | null;
-  direction: string | null;
-  settlementType: string | null;
-  population: number;
-  /** population × size / total, before rounding. */
-  quota: number;
-  sampled: number;
 }
 
 export interface Sample {
@@ -77,7 +69,9 @@ export function allocateSeats(strata: readonly Pick<Stratum, 'region' | 'directi
   });
   const given = DIMS.map((d) => {
     const m = new Map<string | null, number>();
-    strata.forEach((s, i) => m.set(s[d], (m.get(s[d]) ?? 0) + result[i]!));
+    strata.forEach((s, i) => {
+      m.set(s[d], (m.get(s[d]) ?? 0) + result[i]!);
+    });
     return m;
   });
   // A fixed random order among exact ties, drawn from the seed.
@@ -97,7 +91,9 @@ export function allocateSeats(strata: readonly Pick<Stratum, 'region' | 'directi
     });
     if (best === -1) break;
     result[best]! += 1;
-    DIMS.forEach((d, k) => given[k]!.set(strata[best]![d], given[k]!.get(strata[best]![d])! + 1));
+    DIMS.forEach((d, k) => {
+      given[k]!.set(strata[best]![d], given[k]!.get(strata[best]![d])! + 1);
+    });
     left -= 1;
   }
   return result;

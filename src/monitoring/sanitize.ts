@@ -5,12 +5,14 @@ import { stripInvisible } from '../domain/text.js';
 
 export { stripInvisible };
 /** C0 controls other than tab, LF and CR are not allowed in XLSX XML and mean nothing in a CSV. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 /**
  * What Excel, LibreOffice and Google Sheets may read as the start of a formula: = + - @, also in
  * their fullwidth forms (＝＋－＠, which spreadsheets fold to ASCII) and after leading blanks, which
  * they trim; a leading tab, CR or LF on its own too.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a leading NUL is what it looks for.
 const FORMULA_START = /^(?:[\t\r\n\u0000]|[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/;
 
 /**

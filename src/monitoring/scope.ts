@@ -22,13 +22,5 @@ export interface Scope {
   by?: Dimension;
 }
 
-/** Collection names the pipelines join to; fixed by the store's models. */
-export const COLLECTIONS = {
-  participants: 'participants',
-  cohorts: 'cohorts',
-  programmes: 'programmes',
-  enrollments: 'enrollments',
-  responses: 'responses',
-  activities: 'activities',
-  consultations: 'consultation_requests',
-} as const;
+/** Collection names the pipelines join to: the store's own (its models are named from the same table). */
+export { COLLECTION_NAMES as COLLECTIONS } from '../store/models/index.js';

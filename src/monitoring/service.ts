@@ -1,32 +1,36 @@
 // The monitoring module's entry point: one factory taking the store and the questionnaire catalog,
 // returning what the bot (/stats, /export), the HTTP API, the CLI and the scheduler call.
-import type { Connection } from 'mongoose';
+import type { SupportModelCatalog } from '../support-models/load.js';
+import type { Cohort } from '../domain/cohort.js';
 import type { Locale } from '../domain/locale.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { Repositories } from '../domain/repositories.js';
+import type { AssignError, SampleInvitation } from '../domain/sample.js';
 import { t } from '../i18n/index.js';
 import type { QuestionnaireCatalog } from '../questionnaires/index.js';
 import type { Models } from '../store/models/index.js';
-import { resolveAccess, allowedCohorts, type Access, type AccessError } from './access.js';
+import { resolveAccess, allowedCohorts, STAFF_ACCESS, type Access, type AccessError } from './access.js';
 import { computeAggregates, type Aggregates } from './aggregates.js';
 import type { Chart } from './charts.js';
-import { createExport, type ExportError, type ExportFile, type ExportFormat } from './export.js';
-import { aggregateCharts, buildHalfYearReport, type HalfYearReport, type HalfYearReportRequest, type ReportError } from './report.js';
+import { createExport, type ExportError, type ExportFile, type ExportFormat, type ExportOptions } from './export.js';
+import { findIds, parseFilterInput, resolveScope, type FilterError } from './filters.js';
 import {
-  assignQuestionnaire,
-  loadSamplingUnits,
-  markSampleInvited,
-  pendingSampleInvitations,
-  saveSample,
-  type AssignError,
-  type SampleInvitation,
-} from './sample-store.js';
-import { drawStratifiedSample, type Sample } from './sampling.js';
+  aggregateCharts,
+  buildHalfYearReport,
+  type HalfYearReport,
+  type HalfYearReportRequest,
+  type ReportError,
+} from './report.js';
+import { drawStratifiedSample, stratumKey, type Sample } from './sampling.js';
+import { loadSamplingUnits } from './sampling-units.js';
 import type { Scope } from './scope.js';
+import { createYearExport, type YearExportFile } from './year-export.js';
 
 export interface MonitoringDeps {
-  store: { connection: Connection; models: Models; repositories: Repositories };
+  store: { models: Models; repositories: Repositories };
   catalog: QuestionnaireCatalog;
+  /** Support models: the report shows their ratings. */
+  supportModels?: SupportModelCatalog;
   now?: () => Date;
 }
 
@@ -40,9 +44,26 @@ export interface Monitoring {
   statsText(request: { participantId: string; cohortId?: string; locale?: Locale }): Promise<Result<string, RequesterError>>;
   /** Charts for /stats: response rate and Likert distributions as PNG. */
   statsCharts(request: { participantId: string; cohortId?: string; questionnaireId?: string }): Promise<Result<Chart[], RequesterError>>;
+  /** The teachers' year as a file: `activities` (links, review state) or `participants` (the roster with stages and counts). */
+  exportYear(request: { what: 'activities' | 'participants'; format: ExportFormat; cohortIds?: readonly string[]; anonymised?: boolean; separator?: ',' | ';'; locale?: 'ru' | 'kk' }): Promise<YearExportFile>;
   /** The scheduler's hook: the half-year report to attach to curator reminders. */
   halfYearReport(request: HalfYearReportRequest): Promise<Result<HalfYearReport, ReportError>>;
+  /**
+   * Filters as staff type them (CLI options, HTTP query parameters: cohort, programme, from, to,
+   * questionnaire, version, by) resolved into a scope; the CLI operator and the API token holder act as staff.
+   */
+  scopeFromFilters(raw: Record<string, string | undefined>): Promise<Result<Scope, FilterError>>;
+  /** A staff export (CLI, HTTP API): every cohort in scope, personal data unless anonymised. */
+  exportFile(request: Omit<ExportOptions, 'access'>): Promise<Result<ExportFile, ExportError>>;
+  /** The response-rate chart, then one Likert chart per questionnaire. */
+  charts(scope: Scope): Promise<Chart[]>;
+  /** The half-year report for a cohort or a programme given by code or id (CLI, HTTP API). */
+  halfYearReportFor(
+    request: Omit<HalfYearReportRequest, 'cohortId' | 'programmeId'> & { cohort?: string; programme?: string },
+  ): Promise<Result<HalfYearReport, ReportError | FilterError>>;
   drawSample(request: { size: number; seed: string; cohortIds?: readonly string[] }): Promise<Sample>;
+  /** The sample's members as staff read them: names and cohort codes, in the order drawn. */
+  sampleMembers(sample: Sample, locale?: Locale): Promise<{ participantId: string; name: string; cohort: string }[]>;
   saveSample(sample: Sample, meta: { createdBy: string; cohortIds?: readonly string[] }): Promise<string>;
   assignSampleQuestionnaire(sampleId: string, assignment: { questionnaireId: string; occasion?: string; by: string }): Promise<Result<{ members: number; occasion: string }, AssignError>>;
   pendingSampleInvitations(): Promise<SampleInvitation[]>;
@@ -75,7 +96,7 @@ export function statsMessage(a: Aggregates, locale: Locale, scopeLabel: string):
 }
 
 export function createMonitoring(deps: MonitoringDeps): Monitoring {
-  const { models, repositories, connection } = deps.store;
+  const { models, repositories } = deps.store;
   const aggregateDeps = { models, catalog: deps.catalog };
   const now = deps.now ?? (() => new Date());
 
@@ -126,18 +147,87 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
       return ok(aggregateCharts(a));
     },
 
-    halfYearReport: (request) => buildHalfYearReport({ ...aggregateDeps, now }, request),
+    async exportYear(request) {
+      const ids = request.cohortIds ?? (await models.cohort.find({}, { _id: 1 }).lean<{ _id: { toHexString(): string } }[]>()).map((c) => c._id.toHexString());
+      const cohorts = (await Promise.all(ids.map((id) => repositories.cohorts.findById(id)))).filter((c): c is Cohort => c !== undefined);
+      return createYearExport(repositories, {
+        what: request.what,
+        format: request.format,
+        cohorts,
+        anonymised: request.anonymised ?? false,
+        ...(request.separator ? { separator: request.separator } : {}),
+        locale: request.locale ?? (cohorts.length > 0 && cohorts.every((c) => c.locale === 'kk') ? 'kk' : 'ru'),
+        now: now(),
+      });
+    },
+
+    halfYearReport: (request) => buildHalfYearReport({ ...aggregateDeps, now, repos: repositories, ...(deps.supportModels ? { supportModels: deps.supportModels } : {}) }, request),
+
+    async scopeFromFilters(raw) {
+      const input = parseFilterInput(raw);
+      if (!input.ok) return input;
+      return resolveScope(models, STAFF_ACCESS, input.value);
+    },
+
+    exportFile: (request) => createExport({ ...aggregateDeps, now }, { ...request, access: STAFF_ACCESS }),
+
+    async charts(scope) {
+      return aggregateCharts(await computeAggregates(aggregateDeps, { ...scope, by: undefined }, 'ru'));
+    },
+
+    async halfYearReportFor(request) {
+      const { cohort, programme, ...rest } = request;
+      const reportDeps = { ...aggregateDeps, now, repos: repositories, ...(deps.supportModels ? { supportModels: deps.supportModels } : {}) };
+      // Neither a cohort nor a programme: the whole centre.
+      if (!cohort && !programme) return buildHalfYearReport(reportDeps, rest);
+      if (cohort && programme) return err({ kind: 'bad_request', reason: 'target' });
+      const target = cohort
+        ? await findIds(models.cohort, [cohort], 'cohort')
+        : await findIds(models.programme, [programme ?? ''], 'programme');
+      if (!target.ok) return target;
+      const id = target.value[0]?.toHexString() ?? '';
+      return buildHalfYearReport(reportDeps, { ...rest, ...(cohort ? { cohortId: id } : { programmeId: id }) });
+    },
 
     async drawSample(request) {
-      return drawStratifiedSample(await loadSamplingUnits(connection, request.cohortIds ? { cohortIds: request.cohortIds } : {}), request.size, request.seed);
+      const units = await loadSamplingUnits(models, request.cohortIds ? { cohortIds: request.cohortIds } : {});
+      return drawStratifiedSample(units, request.size, request.seed);
     },
-    saveSample: (sample, meta) => saveSample(connection, sample, meta),
+    async sampleMembers(sample, locale = 'ru') {
+      const people = new Map(
+        (await repositories.participants.findByIds(sample.members.map((m) => m.participantId))).map((p) => [p.id, p]),
+      );
+      const cohortIds = [...new Set(sample.members.map((m) => m.cohortId))];
+      const cohorts = new Map(
+        (await Promise.all(cohortIds.map((id) => repositories.cohorts.findById(id)))).flatMap((c) => (c ? [[c.id, c.code]] : [])),
+      );
+      return sample.members.map((m) => ({
+        participantId: m.participantId,
+        name: people.get(m.participantId)?.fullName?.trim() || t(locale, 'scheduler.unnamed'),
+        cohort: cohorts.get(m.cohortId) ?? m.cohortId,
+      }));
+    },
+    saveSample: (sample, meta) =>
+      repositories.samples.create({
+        seed: sample.seed,
+        size: sample.size,
+        population: sample.population,
+        ...(meta.cohortIds ? { cohortIds: meta.cohortIds } : {}),
+        strata: sample.strata,
+        members: sample.members.map((m) => ({ participantId: m.participantId, cohortId: m.cohortId, stratum: stratumKey(m) })),
+        createdBy: meta.createdBy,
+      }),
     async assignSampleQuestionnaire(sampleId, assignment) {
       const occasion = assignment.occasion ?? `sample-${sampleId}`;
-      const r = await assignQuestionnaire(connection, sampleId, { questionnaireId: assignment.questionnaireId, occasion, at: now(), by: assignment.by });
+      const r = await repositories.samples.assign(sampleId, {
+        questionnaireId: assignment.questionnaireId,
+        occasion,
+        assignedAt: now(),
+        assignedBy: assignment.by,
+      });
       return r.ok ? ok({ members: r.value.members, occasion }) : r;
     },
-    pendingSampleInvitations: () => pendingSampleInvitations(connection),
-    markSampleInvited: (sampleId, participantId, at) => markSampleInvited(connection, sampleId, participantId, at),
+    pendingSampleInvitations: () => repositories.samples.pendingInvitations(),
+    markSampleInvited: (sampleId, participantId, at) => repositories.samples.markInvited(sampleId, participantId, at),
   };
 }

@@ -129,6 +129,7 @@ export async function reevaluateStages(repos: Repositories, event: StageEvent): 
   const changed = stageChanges(before, stages);
   const progress = stages.map(toProgress);
   if (!sameProgress(enrollment.stages, progress)) {
+    // biome-ignore lint/complexity/useMathMinMax: the comparison keeps the StageNumber type Math.min would lose.
     const first = plan.stages.reduce<StageNumber>((m, s) => (s.stage < m ? s.stage : m), plan.stages[0]?.stage ?? 1);
     await repos.enrollments.saveStages(enrollment.id, progress, currentStage(stages, first));
   }

@@ -31,7 +31,7 @@ export type {
 export { OTHER_OPTION_ID } from './model.js';
 export { displayAnswer, keepsAfterDeletion, OTHER_TEXT_MAX_LENGTH, parseAnswer, parseOtherText, questionInput } from './answers.js';
 export { effectiveAnswers, isVisible, nextQuestion, previousQuestion } from './conditions.js';
-export { QUESTION_TYPES } from './handlers.js';
+export { isQuestionType, QUESTION_SCHEMAS, QUESTION_TYPES } from './handlers.js';
 export { createCatalog, loadQuestionnaires } from './loader.js';
 export { parseQuestionnaire } from './parse.js';
 export { localized } from './text.js';

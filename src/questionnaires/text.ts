@@ -8,6 +8,7 @@ export function localized(text: LocalizedText, locale: Locale): string {
 
 // C0 and C1 control characters, except tab and newline. Format characters (zero-width joiners
 // inside emoji, right-to-left marks in Arabic or Hebrew names) are part of the text and stay.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 

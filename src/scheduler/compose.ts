@@ -83,11 +83,11 @@ export function createComposer(deps: ComposeDeps): (item: PlannedSend, state: Co
     const teacher = state.teacherById.get(item.recipientId);
     switch (item.kind) {
       case 'stage':
-        return [textTo(person.id, stageText(locale, cohort, item.stage ?? 1))];
+        return [textTo(person.id, stageText(locale, cohort, item.stage ?? 1, state.plan))];
       case 'activity-nudge':
-        return [textTo(person.id, activityNudgeText(locale, cohort, teacher?.acceptedActivities ?? 0))];
+        return [textTo(person.id, activityNudgeText(locale, cohort, teacher?.acceptedActivities ?? 0, state.plan))];
       case 'closing':
-        return [textTo(person.id, closingText(locale, cohort, teacher?.acceptedActivities ?? 0))];
+        return [textTo(person.id, closingText(locale, cohort, teacher?.acceptedActivities ?? 0, state.plan))];
       case 'report-reminder': {
         const deadline = item.deadline ?? '';
         const half = item.half ?? 1;

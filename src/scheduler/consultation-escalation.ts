@@ -1,7 +1,7 @@
 // A consultation request nobody answered for N days (CONSULTATION_ESCALATION_DAYS, default 3) goes
 // to the cohort's curators, once: they see it in /consultations and can answer or take it over.
 import type { Repositories } from '../domain/repositories.js';
-import type { Dispatcher } from '../delivery/dispatcher.js';
+import type { Outbound } from '../engine/events.js';
 import { translator } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { Scheduler } from './agenda.js';
@@ -10,7 +10,8 @@ export const ESCALATION_JOB = 'consultations:escalate';
 
 export interface EscalationDeps {
   repos: Repositories;
-  dispatcher: Pick<Dispatcher, 'dispatch'>;
+  /** The dispatcher, or anything that takes the messages (a test's list). */
+  dispatcher: { dispatch(out: readonly Outbound[]): Promise<unknown> };
   escalationDays: number;
   logger: Logger;
   now?: () => Date;

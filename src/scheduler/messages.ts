@@ -3,8 +3,9 @@ import { formatLocalDate, type LocalDate } from '../domain/calendar.js';
 import type { Cohort } from '../domain/cohort.js';
 import type { Locale } from '../domain/locale.js';
 import type { Participant } from '../domain/participant.js';
-import { postCourseYear } from '../domain/stage-plan.js';
-import { REQUIRED_ACTIVITIES_PER_YEAR, type StageNumber } from '../domain/stage.js';
+import { postCourseYear, requiredActivities } from '../domain/stage-plan.js';
+import type { StageNumber, StagePlan } from '../domain/stage.js';
+import { stagePrompt } from '../support-models/names.js';
 import { t } from '../i18n/index.js';
 
 /** Telegram takes 4,096 characters; a long list of names is split well below that. */
@@ -18,34 +19,25 @@ export function displayName(p: Participant | undefined, locale: Locale): string 
   return name || t(locale, 'scheduler.unnamed');
 }
 
-export function stageText(locale: Locale, cohort: Cohort, stage: StageNumber): string {
-  const params = { cohortTitle: cohort.title, required: REQUIRED_ACTIVITIES_PER_YEAR, yearEnd: formatLocalDate(postCourseYear(cohort).end) };
-  switch (stage) {
-    case 1:
-      return t(locale, 'scheduler.stage_1', params);
-    case 2:
-      return t(locale, 'scheduler.stage_2', params);
-    case 3:
-      return t(locale, 'scheduler.stage_3', params);
-    default: {
-      const unknown: never = stage;
-      throw new Error(`no prompt for stage ${String(unknown)}`);
-    }
-  }
+/** `plan` absent: the default plan's texts and count. */
+export function stageText(locale: Locale, cohort: Cohort, stage: StageNumber, plan?: StagePlan): string {
+  const params = { cohortTitle: cohort.title, required: requiredActivities(plan ?? {}), yearEnd: formatLocalDate(postCourseYear(cohort).end) };
+  return stagePrompt(locale, plan, stage, params);
 }
 
-export function activityNudgeText(locale: Locale, cohort: Cohort, accepted: number): string {
+export function activityNudgeText(locale: Locale, cohort: Cohort, accepted: number, plan?: StagePlan): string {
   return t(locale, 'scheduler.activity_nudge', {
     cohortTitle: cohort.title,
     yearEnd: formatLocalDate(postCourseYear(cohort).end),
     accepted,
-    required: REQUIRED_ACTIVITIES_PER_YEAR,
+    required: requiredActivities(plan ?? {}),
   });
 }
 
-export function closingText(locale: Locale, cohort: Cohort, accepted: number): string {
-  const text = t(locale, 'scheduler.closing', { cohortTitle: cohort.title, accepted, required: REQUIRED_ACTIVITIES_PER_YEAR });
-  return accepted >= REQUIRED_ACTIVITIES_PER_YEAR ? `${text}\n${t(locale, 'scheduler.closing_goal_met')}` : text;
+export function closingText(locale: Locale, cohort: Cohort, accepted: number, plan?: StagePlan): string {
+  const required = requiredActivities(plan ?? {});
+  const text = t(locale, 'scheduler.closing', { cohortTitle: cohort.title, accepted, required });
+  return accepted >= required ? `${text}\n${t(locale, 'scheduler.closing_goal_met')}` : text;
 }
 
 export function reportReminderText(locale: Locale, cohort: Cohort, deadline: LocalDate, half: 1 | 2): string {

@@ -197,7 +197,7 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
       (async () => {
         const result: RunResult = { attempted: 0, sent: 0, skipped: 0 };
         const cohort = await repos.cohorts.findById(cohortId);
-        if (!cohort || cohort.status !== 'active') {
+        if (cohort?.status !== 'active') {
           await cancel(cohortId);
           return result;
         }
@@ -225,7 +225,7 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
             // Keeps Agenda's lock: a fan-out longer than the lock lifetime must not start twice.
             await options.touch?.();
             const fresh = await repos.cohorts.findById(cohortId);
-            if (!fresh || fresh.status !== 'active') {
+            if (fresh?.status !== 'active') {
               log.info('cohort is no longer active; its sends stop here');
               await cancel(cohortId);
               return result;
@@ -262,7 +262,7 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
 
   async function cohortChanged(cohortId: string): Promise<Date | undefined> {
     const cohort = await repos.cohorts.findById(cohortId);
-    if (!cohort || cohort.status !== 'active') {
+    if (cohort?.status !== 'active') {
       await cancel(cohortId);
       return undefined;
     }

@@ -5,11 +5,12 @@ import { localDate, type LocalDate } from '../domain/calendar.js';
 import type { Cohort } from '../domain/cohort.js';
 import { planCohortCooperatively, type PlannedSend, type ScheduleSettings } from '../domain/post-course-plan.js';
 import type { Repositories } from '../domain/repositories.js';
+import type { StagePlan } from '../domain/stage.js';
 import { localClock } from '../domain/sending-window.js';
 import type { Content } from '../engine/index.js';
 import { localized } from '../questionnaires/index.js';
 import { displayName } from './messages.js';
-import { loadCohortState, plannerInput, type ReachCheck } from './state.js';
+import { loadCohortState, plannerInput, type CohortState, type ReachCheck } from './state.js';
 
 export interface PreviewItem extends PlannedSend {
   /** The cohort's local date and time of `at`. */
@@ -26,6 +27,12 @@ export interface CohortPreview {
   /** Problems with the stage plan: nothing is sent until they are fixed. */
   planProblems: string[];
   items: PreviewItem[];
+  /** The plan the items come from (stage names). */
+  plan?: StagePlan;
+  /** Enrolled teachers no chat reaches yet (they have not written to the bot): nothing goes to them. */
+  notJoined: number;
+  /** What those teachers would get in the period had they joined now. */
+  onceJoined: PreviewItem[];
 }
 
 export interface PreviewDeps {
@@ -40,25 +47,39 @@ export async function previewCohort(deps: PreviewDeps, cohortId: string, from: D
   const cohort = await deps.repos.cohorts.findById(cohortId);
   if (!cohort) return undefined;
   const state = await loadCohortState(deps.repos, cohort, deps.canReach);
-  if (state.planProblems.length > 0) return { cohort, planProblems: state.planProblems, items: [] };
-  // Pausing between steps: a preview asked of the running bot must not keep it from answering.
-  const planned = (await planCohortCooperatively(plannerInput(state, from, deps.settings), () => new Promise((r) => setImmediate(r)))).filter(
-    (p) => p.at.getTime() < to.getTime(),
-  );
+  const waiting = new Set(state.teachers.filter((t) => !t.reachable).map((t) => t.participantId));
+  if (state.planProblems.length > 0) {
+    return { cohort, planProblems: state.planProblems, items: [], notJoined: waiting.size, onceJoined: [] };
+  }
   const curatorIds = new Set(cohort.curatorIds);
-  return {
-    cohort,
-    planProblems: [],
-    items: planned.map((p) => {
-      const title = p.survey ? deps.content?.questionnaires.get(p.survey.questionnaireId)?.title : undefined;
-      return {
-        ...p,
-        date: localDate(p.at, cohort.timeZone),
-        time: localClock(p.at, cohort.timeZone),
-        recipientName: displayName(state.people.get(p.recipientId), 'ru'),
-        recipientRole: curatorIds.has(p.recipientId) && (p.kind === 'non-responders' || p.kind === 'report-reminder') ? 'curator' : 'teacher',
-        ...(title ? { surveyTitle: localized(title, 'ru') } : {}),
-      };
-    }),
-  };
+  const describe = (planned: PlannedSend[], people: CohortState['people']): PreviewItem[] =>
+    planned
+      .filter((p) => p.at.getTime() < to.getTime())
+      .map((p) => {
+        const title = p.survey ? deps.content?.questionnaires.get(p.survey.questionnaireId)?.title : undefined;
+        return {
+          ...p,
+          date: localDate(p.at, cohort.timeZone),
+          time: localClock(p.at, cohort.timeZone),
+          recipientName: displayName(people.get(p.recipientId), 'ru'),
+          recipientRole:
+            curatorIds.has(p.recipientId) && (p.kind === 'non-responders' || p.kind === 'report-reminder') ? 'curator' : 'teacher',
+          ...(title ? { surveyTitle: localized(title, 'ru') } : {}),
+        };
+      });
+  // Pausing between steps: a preview asked of the running bot must not keep it from answering.
+  const plan = (input: ReturnType<typeof plannerInput>) => planCohortCooperatively(input, () => new Promise((r) => setImmediate(r)));
+  const items = describe(await plan(plannerInput(state, from, deps.settings)), state.people);
+  let onceJoined: PreviewItem[] = [];
+  if (waiting.size > 0) {
+    // The same plan with the waiting teachers reached and consenting, as joining makes them.
+    const joined: CohortState = {
+      ...state,
+      teachers: state.teachers.map((t) => (waiting.has(t.participantId) ? { ...t, reachable: true, consented: true } : t)),
+    };
+    onceJoined = describe(await plan(plannerInput(joined, from, deps.settings)), joined.people).filter(
+      (p) => waiting.has(p.recipientId) && p.kind !== 'non-responders' && p.kind !== 'report-reminder',
+    );
+  }
+  return { cohort, planProblems: [], plan: state.plan, items, notJoined: waiting.size, onceJoined };
 }

@@ -45,7 +45,7 @@ export async function inviteSampleMembers(deps: SampleInvitationDeps): Promise<n
       deps.repos.participants.findById(item.participantId),
     ]);
     const questionnaire = deps.content.questionnaires.get(item.questionnaireId);
-    if (!cohort || cohort.status !== 'active' || !person || !questionnaire) continue;
+    if (cohort?.status !== 'active' || !person || !questionnaire) continue;
     if (!isInWindow(now(), cohort.timeZone, cohort.sendingWindow ?? DEFAULT_SENDING_WINDOW)) continue;
     // Opted out, refused or deleted: marked done, so the job stops looking at them, and nothing sent.
     if (!person.remindersOptedOutAt && person.consent?.given && !person.anonymisedAt) {

@@ -67,6 +67,8 @@ export interface OpenStoreOptions {
   logger: Logger;
   /** Tests pass false to skip syncIndexes when they share a database they already indexed. */
   syncIndexes?: boolean;
+  /** How long to look for a MongoDB server before giving up (the CLI waits less than the bot). */
+  serverSelectionTimeoutMs?: number;
   /**
    * The CLI passes true: when a running Sputnik serves this data directory, talk to its store. The
    * bot itself never does: a second bot on one data directory is refused (the directory lock).
@@ -76,7 +78,14 @@ export interface OpenStoreOptions {
   journalIo?: JournalIo;
 }
 
-export async function openStore({ config, logger, syncIndexes = true, attachToRunning = false, journalIo }: OpenStoreOptions): Promise<Store> {
+export async function openStore({
+  config,
+  logger,
+  syncIndexes = true,
+  attachToRunning = false,
+  journalIo,
+  serverSelectionTimeoutMs = 10_000,
+}: OpenStoreOptions): Promise<Store> {
   let embedded: EmbeddedStore | undefined;
   let uri = config.mongodbUri;
   if (uri === undefined) {
@@ -105,7 +114,7 @@ export async function openStore({ config, logger, syncIndexes = true, attachToRu
     sanitizeFilter: true,
     // Indexes are synced once below, explicitly, so start-up fails loudly if one cannot be built.
     autoIndex: false,
-    serverSelectionTimeoutMS: 10_000,
+    serverSelectionTimeoutMS: serverSelectionTimeoutMs,
   });
   try {
     await connection.asPromise();

@@ -52,9 +52,10 @@ describe('npm start', () => {
         status: 'ok',
         store: { kind: 'embedded', state: 'up', persistent: true },
         scheduler: { state: 'running' },
-        channels: { telegram: { state: 'disabled' }, whatsapp: { state: 'disabled' } },
+        channels: { telegram: { state: 'disabled' }, whatsapp: { state: 'disabled' }, max: { state: 'disabled' } },
       });
       expect(app.out()).toMatch(/set TELEGRAM_BOT_TOKEN/);
+      expect(app.out()).toMatch(/set MAX_BOT_TOKEN/);
       expect((await fetch(`http://127.0.0.1:${String(listening.port)}/nope`)).status).toBe(404);
     } finally {
       app.child.kill('SIGTERM');

@@ -13,11 +13,13 @@ import { createLogger } from '../../src/logger.js';
 import { STAFF_ACCESS } from '../../src/monitoring/access.js';
 import { activities, activityKinds, answerStats, computeAggregates, consultations, distributions, likert, responseRate, stages } from '../../src/monitoring/aggregates.js';
 import { createExport } from '../../src/monitoring/export.js';
-import { loadSamplingUnits } from '../../src/monitoring/sample-store.js';
+import { loadSamplingUnits } from '../../src/monitoring/sampling-units.js';
 import { drawStratifiedSample } from '../../src/monitoring/sampling.js';
 import type { Scope } from '../../src/monitoring/scope.js';
 import { openStore } from '../../src/store/index.js';
 import { fixtureCatalog } from '../monitoring/fixture.js';
+import { benchBroadcastStore } from './broadcast-store.js';
+import { benchPlanning } from './planning.js';
 
 const PARTICIPANTS = Number(process.env.BENCH_PARTICIPANTS ?? 10_000);
 const RESPONSES_PER_PARTICIPANT = 10;
@@ -50,7 +52,10 @@ async function measured<T>(work: () => Promise<T>): Promise<{ value: T; base: No
 
 // A small deterministic generator: the same data on every run.
 let state = 42;
-const rand = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const rand = () => {
+  state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+  return state / 2 ** 31;
+};
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
 const REGIONS = ['Акмолинская', 'Алматинская', 'Атырауская', 'Восточно-Казахстанская', 'Жамбылская', 'Карагандинская', 'Костанайская', 'Кызылординская', 'Мангистауская', 'Павлодарская', 'Северо-Казахстанская', 'Туркестанская', 'Ярославская', 'Кемеровская', 'Астана', 'Алматы', 'Шымкент'].map((r) => `${r} область`);
@@ -170,7 +175,7 @@ async function main(): Promise<void> {
   await timed('activities by type and level', () => activityKinds(deps, all, 'ru'), results);
   await timed('stage completion by settlement type', () => stages(deps, { by: 'settlementType' }, 'ru'), results);
   await timed('consultations by topic', () => consultations(deps, all, 'ru'), results);
-  await timed('stratified sample of 500', async () => drawStratifiedSample(await loadSamplingUnits(store.connection, {}), 500, 'bench'), results);
+  await timed('stratified sample of 500', async () => drawStratifiedSample(await loadSamplingUnits(store.models, {}), 500, 'bench'), results);
 
   const summary = await measured(() => computeAggregates(deps, all, 'ru'));
   process.stdout.write(`\nAll aggregates for the summary sheet: peak +${(summary.rss / MB).toFixed(0)} MB rss, +${(summary.heap / MB).toFixed(0)} MB heap\n`);
@@ -205,6 +210,20 @@ async function main(): Promise<void> {
   process.stdout.write(`\nSlowest aggregate: ${slowest[0]} ${(slowest[1] / 1000).toFixed(3)} s (target < 2 s)\n`);
   rmSync(dir, { recursive: true, force: true });
   await store.close();
+
+  // Issue 13: planning one large cohort, and what a broadcast's deliveries cost the store.
+  const teachers = Number(process.env.BENCH_PLANNING_TEACHERS ?? 5000);
+  const p = await benchPlanning(teachers);
+  process.stdout.write(
+    `\nPlanning one cohort of ${teachers.toLocaleString('en')} teachers (targets: < 2 s CPU, < 200 MB, no stall > 100 ms):\n` +
+      `  read its state from the store ${(p.loadMs / 1000).toFixed(2)} s; plan what is due ${(p.planMs / 1000).toFixed(2)} s wall, ${(p.planCpuMs / 1000).toFixed(2)} s CPU (${p.due} due)\n` +
+      `  the month ahead (schedule show) ${(p.previewMs / 1000).toFixed(2)} s (${p.previewItems} sends); longest event-loop stall ${p.maxStallMs.toFixed(0)} ms; peak RSS ${p.peakRssMb.toFixed(0)} MB (the embedded store's data included)\n`,
+  );
+  process.stdout.write('\nBroadcast deliveries recorded in the embedded store (target: flat per delivery, journal linear):\n');
+  for (const n of [200, 1000]) {
+    const b = await benchBroadcastStore(n);
+    process.stdout.write(`  ${String(n).padStart(5)} recipients: ${b.msPerDelivery.toFixed(1)} ms per delivery, journal ${b.journalBeforeMb.toFixed(2)} -> ${b.journalAfterMb.toFixed(1)} MB\n`);
+  }
 }
 
 await main();

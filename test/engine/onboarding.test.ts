@@ -80,6 +80,7 @@ describe('onboarding', () => {
     await teacher.say('Анна 👩‍🏫 Ли\u200bсова');
     expect(teacher.lastPrompt().text).toMatch(/организации/);
     const session = await bed.store.sessions.load('telegram', teacher.id);
-    expect(session?.flow?.data.fullName).toBe('Анна 👩‍🏫 Ли\u200bсова');
+    // The zero-width space is removed on the way in; the joiner inside the emoji stays.
+    expect(session?.flow?.data.fullName).toBe('Анна 👩\u200d🏫 Лисова');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildJoinLinks } from '../../src/import/join-links.js';
 import { deriveCohortCode, COHORT_CODE_ALPHABET } from '../../src/import/cohort-code.js';
-import { startOfLocalDay } from '../../src/import/dates.js';
+import { startOfLocalDay } from '../../src/domain/sending-window.js';
 import { localDate } from '../../src/domain/calendar.js';
 import {
   defaultCountryFor,
@@ -112,16 +112,18 @@ describe('derived cohort codes', () => {
 });
 
 describe('join links', () => {
-  it('builds the Telegram deep link and the WhatsApp link from the settings', () => {
-    expect(buildJoinLinks({ code: 'FG72-SPRING', telegramBotUsername: 'sputnik_bot', whatsappPhone: '+7 701 555-00-00' })).toEqual({
+  it('builds the Telegram and Max deep links and the WhatsApp link from the settings', () => {
+    expect(buildJoinLinks({ code: 'FG72-SPRING', telegramBotUsername: 'sputnik_bot', whatsappPhone: '+7 701 555-00-00', maxBotUsername: 'sputnik_max_bot' })).toEqual({
       telegram: { ok: true, url: 'https://t.me/sputnik_bot?start=FG72-SPRING' },
       whatsapp: { ok: true, url: 'https://wa.me/77015550000?text=FG72-SPRING' },
+      max: { ok: true, url: 'https://max.ru/sputnik_max_bot?start=FG72-SPRING' },
     });
   });
   it('names the variable to set when one is missing', () => {
     expect(buildJoinLinks({ code: 'X7K', telegramBotUsername: undefined, whatsappPhone: undefined })).toEqual({
       telegram: { ok: false, missing: 'TELEGRAM_BOT_USERNAME' },
       whatsapp: { ok: false, missing: 'WHATSAPP_PHONE' },
+      max: { ok: false, missing: 'MAX_BOT_USERNAME' },
     });
   });
 });

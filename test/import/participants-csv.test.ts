@@ -162,3 +162,16 @@ describe('rows', () => {
     expect(problems(`${header}\n;;;;\n`)).toEqual(['строка 1: после заголовка нет ни одной строки со слушателем']);
   });
 });
+
+describe('one pass over the file', () => {
+  it('reports an unknown tutor together with a bad phone', () => {
+    const csv = 'ФИО;Телефон;Тьютор\nИванова Анна;555;Ким Виктор\nПетрова Мария;+7 701 555 10 01;Нет Такого\n';
+    const tutorProblem = (ref: { raw: string }) => (ref.raw === 'Нет Такого' ? `Тьютор «${ref.raw}» — не найден` : undefined);
+    const result = parseParticipantsCsv(utf8(csv), { ...KZ, tutorProblem });
+    expect(result.ok).toBe(false);
+    const lines = result.ok ? [] : result.error.map(formatProblem);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^строка 2: Телефон /);
+    expect(lines[1]).toBe('строка 3: Тьютор «Нет Такого» — не найден');
+  });
+});

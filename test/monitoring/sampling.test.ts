@@ -1,8 +1,8 @@
 // Stratified sampling: proportions by largest remainders, reproducibility, and the stored draw.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
-import { assignQuestionnaire, findSample, loadSamplingUnits, markSampleInvited, pendingSampleInvitations, saveSample } from '../../src/monitoring/sample-store.js';
-import { allocateSeats, drawStratifiedSample, marginals, seededRandom, type SamplingUnit } from '../../src/monitoring/sampling.js';
+import { loadSamplingUnits } from '../../src/monitoring/sampling-units.js';
+import { allocateSeats, drawStratifiedSample, marginals, seededRandom, stratumKey, type SamplingUnit } from '../../src/monitoring/sampling.js';
 import type { Store } from '../../src/store/index.js';
 import { openTestStore } from '../support/store.js';
 import { REGION_A, REGION_B, seedMonitoringFixture, type MonitoringFixture } from './fixture.js';
@@ -49,7 +49,9 @@ describe('seat allocation', () => {
         expect(count).toBeGreaterThanOrEqual(2);
         expect(count).toBeLessThanOrEqual(3);
       }
-      seats.forEach((n, i) => expect(n).toBeLessThanOrEqual(strata[i]!.population));
+      seats.forEach((n, i) => {
+        expect(n).toBeLessThanOrEqual(strata[i]!.population);
+      });
     }
   });
 });
@@ -93,28 +95,31 @@ describe('sampling from the store', () => {
 
   it('builds units from enrolled teachers, with the programme direction', async () => {
     await store.repositories.participants.withdrawConsent(fx.teachers.t9!.id, new Date());
-    const units = await loadSamplingUnits(store.connection, {});
+    const units = await loadSamplingUnits(store.models, {});
     // 10 teachers, t10 withdrawn from the course, t9 withdrew consent; staff are never units.
     expect(units).toHaveLength(8);
     const t1 = units.find((u) => u.participantId === fx.teachers.t1!.id)!;
     expect(t1).toEqual({ participantId: fx.teachers.t1!.id, cohortId: fx.cohorts.c1.id, region: REGION_A, direction: 'Естественно-научное', settlementType: 'urban' });
-    const c2 = await loadSamplingUnits(store.connection, { cohortIds: [fx.cohorts.c2.id] });
+    const c2 = await loadSamplingUnits(store.models, { cohortIds: [fx.cohorts.c2.id] });
     expect(c2.map((u) => u.region).sort()).toEqual([REGION_A, REGION_B, REGION_B]);
   });
 
   it('stores a sample, assigns it a questionnaire once, and lists invitations for the scheduler', async () => {
-    const sample = drawStratifiedSample(await loadSamplingUnits(store.connection, {}), 4, 'seed');
-    const id = await saveSample(store.connection, sample, { createdBy: fx.staff.id });
-    expect((await findSample(store.connection, id))!.members).toHaveLength(4);
-    expect(await pendingSampleInvitations(store.connection)).toEqual([]);
-    const assigned = await assignQuestionnaire(store.connection, id, { questionnaireId: 'fb', occasion: `sample-${id}`, at: new Date(), by: fx.staff.id });
-    expect(assigned).toEqual({ ok: true, value: { members: 4 } });
-    expect(await assignQuestionnaire(store.connection, id, { questionnaireId: 'fb', occasion: 'x', at: new Date(), by: fx.staff.id })).toEqual({ ok: false, error: { kind: 'already_assigned', questionnaireId: 'fb' } });
-    const pending = await pendingSampleInvitations(store.connection);
+    const samples = store.repositories.samples;
+    const sample = drawStratifiedSample(await loadSamplingUnits(store.models, {}), 4, 'seed');
+    const members = sample.members.map((m) => ({ participantId: m.participantId, cohortId: m.cohortId, stratum: stratumKey(m) }));
+    const id = await samples.create({ ...sample, members, createdBy: fx.staff.id });
+    expect((await samples.findById(id))!.members).toHaveLength(4);
+    expect(await samples.pendingInvitations()).toEqual([]);
+    const assignment = { questionnaireId: 'fb', occasion: `sample-${id}`, assignedAt: new Date(), assignedBy: fx.staff.id };
+    expect(await samples.assign(id, assignment)).toEqual({ ok: true, value: { members: 4 } });
+    expect(await samples.assign(id, { ...assignment, occasion: 'x' })).toEqual({ ok: false, error: { kind: 'already_assigned', questionnaireId: 'fb' } });
+    expect(await samples.assign('nope', assignment)).toEqual({ ok: false, error: { kind: 'not_found' } });
+    const pending = await samples.pendingInvitations();
     expect(pending).toHaveLength(4);
     expect(pending[0]).toMatchObject({ sampleId: id, questionnaireId: 'fb', occasion: `sample-${id}` });
-    expect(await markSampleInvited(store.connection, id, pending[0]!.participantId, new Date())).toBe(true);
-    expect(await markSampleInvited(store.connection, id, pending[0]!.participantId, new Date())).toBe(false);
-    expect(await pendingSampleInvitations(store.connection)).toHaveLength(3);
+    expect(await samples.markInvited(id, pending[0]!.participantId, new Date())).toBe(true);
+    expect(await samples.markInvited(id, pending[0]!.participantId, new Date())).toBe(false);
+    expect(await samples.pendingInvitations()).toHaveLength(3);
   });
 });

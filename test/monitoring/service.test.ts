@@ -77,7 +77,8 @@ describe('half-year report', () => {
     expect(markdown).toContain('# Отчёт о посткурсовом сопровождении за первое полугодие 2025 г.');
     expect(markdown).toContain('Период: 01.10.2024 – 31.05.2025. Срок представления: до 1 июня 2025 г.');
     expect(markdown).toContain('| Слушателей на сопровождении | 5 |');
-    expect(markdown).toContain('| Заполнено анкет (из приглашённых) | 3 из 5 (60 %) |');
+    // 3 of the 5 answered the exit survey; the 4 questionnaires of the plan due in the period, nobody (5 × 4 = 20).
+    expect(markdown).toContain('| Заполнено анкет (из положенных за период) | 3 из 25 (12 %) |');
     expect(markdown).toContain('Ниже всего оценено: «Материалы понятны»');
     // Four months after the course one accepted activity is expected; stage 1 is due (stage 2 runs).
     const reasons = new Map(support.map((s) => [s.teacher, s.reasons]));
@@ -87,7 +88,7 @@ describe('half-year report', () => {
     expect(reasons.get('=HYPERLINK("http://evil")')).toEqual(['запрос на консультацию без ответа дольше 14 дней: 1']);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Отчёт', 'Поддержка']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Отчёт', 'Поддержка', 'Сводка по педагогам', 'Мероприятия педагогов', 'Не заполнили анкеты', 'Ссылки']);
     const names: unknown[] = [];
     wb.getWorksheet('Поддержка')!.eachRow((row) => names.push(row.getCell(1).value));
     // A typed string cell: shown as written, never evaluated, so no apostrophe in an XLSX.
@@ -100,7 +101,8 @@ describe('half-year report', () => {
   it('covers every cohort of a programme and rejects bad requests', async () => {
     const r = await monitoring.halfYearReport({ programmeId: fx.programmes.p2.id, half: 1, year: 2025 });
     expect(r.ok && r.value.markdown).toContain('Программа DPP-HUM');
-    expect(await monitoring.halfYearReport({ half: 1, year: 2025 })).toMatchObject({ ok: false, error: { kind: 'bad_request' } });
+    expect(await monitoring.halfYearReport({ half: 1, year: 2025 })).toMatchObject({ ok: true, value: { markdown: expect.stringContaining('Центр в целом') } });
+    expect(await monitoring.halfYearReport({ cohortId: fx.cohorts.c1.id, programmeId: fx.programmes.p2.id, half: 1, year: 2025 })).toMatchObject({ ok: false, error: { kind: 'bad_request' } });
     expect(await monitoring.halfYearReport({ cohortId: 'nope', half: 1, year: 2025 })).toEqual({ ok: false, error: { kind: 'not_found', what: 'cohort' } });
   });
 });
@@ -111,7 +113,7 @@ describe('HTTP API', () => {
   async function serve(apiToken: string | undefined) {
     const routes: Record<string, RouteHandler> = {
       'GET /healthz': async () => ({ status: 200, body: { status: 'ok' } }),
-      ...monitoringRoutes({ monitoring, store, catalog: fx.catalog, apiToken, logger: silentLogger }),
+      ...monitoringRoutes({ monitoring, apiToken, logger: silentLogger }),
     };
     const server = createHttpServer({ routes, logger: silentLogger });
     const address = await server.listen('127.0.0.1', 0);
@@ -140,8 +142,24 @@ describe('HTTP API', () => {
       expect(likert.status).toBe(200);
       const rows = (await likert.json()) as { questionId: string; mean: number }[];
       expect(rows.map((r) => [r.questionId, r.mean])).toEqual([['useful', 4], ['clear', 3]]);
-      expect((await fetch(`${base}/api/stats?by=planet`, auth)).status).toBe(400);
-      expect((await fetch(`${base}/api/stats?cohort=NOPE`, auth)).status).toBe(400);
+      const planet = await fetch(`${base}/api/stats?by=planet`, auth);
+      expect(planet.status).toBe(400);
+      expect(((await planet.json()) as { error: { code: string; message: string } }).error).toEqual({
+        code: 'filter_invalid',
+        message: 'by: ожидается один из разрезов: cohort, programme, direction, region, district, settlementType, organisation',
+      });
+      // The caller's language: ?lang= first, then Accept-Language, else Russian; every error one shape.
+      const nope = await fetch(`${base}/api/stats?cohort=NOPE`, { headers: { ...auth.headers, 'accept-language': 'kk-KZ, ru;q=0.8' } });
+      expect(nope.status).toBe(404);
+      expect(await nope.json()).toEqual({ error: { code: 'filter_not_found', message: 'Ағын табылмады: NOPE' } });
+      const reportMissing = await fetch(`${base}/api/report?cohort=NOPE&half=1&year=2025&lang=en`, auth);
+      expect(reportMissing.status).toBe(404);
+      expect(await reportMissing.json()).toEqual({ error: { code: 'filter_not_found', message: 'Cohort not found: NOPE' } });
+      const reportBad = await fetch(`${base}/api/report?cohort=NAT25A&half=3&year=2025`, auth);
+      expect(reportBad.status).toBe(400);
+      expect(await reportBad.json()).toEqual({ error: { code: 'report_bad_half', message: 'half: ожидается 1 или 2' } });
+      const unknown = await fetch(`${base}/api/nothing`, { headers: { 'accept-language': 'en' } });
+      expect(await unknown.json()).toEqual({ error: { code: 'not_found', message: 'Not found' } });
 
       const csv = await fetch(`${base}/api/export?format=csv&separator=,`, auth);
       expect(csv.status).toBe(200);
@@ -157,6 +175,13 @@ describe('HTTP API', () => {
       const report = await fetch(`${base}/api/report?cohort=NAT25A&half=1&year=2025`, auth);
       expect(report.status).toBe(200);
       expect(await report.text()).toContain('первое полугодие 2025');
+      const centre = await fetch(`${base}/api/report?half=1&year=2025`, auth);
+      expect(await centre.text()).toContain('Центр в целом');
+      // The roster of NAT25A: its five teachers, each with stages and counts.
+      const roster = await fetch(`${base}/api/export?what=participants&format=json&cohort=NAT25A`, auth);
+      expect(roster.status).toBe(200);
+      expect(((await roster.json()) as { rows: unknown[] }).rows).toHaveLength(5);
+      expect((await fetch(`${base}/api/export?what=everything`, auth)).status).toBe(400);
       const png = await fetch(`${base}/api/charts/likert.png?questionnaire=fb`, auth);
       expect(png.headers.get('content-type')).toBe('image/png');
       expect([...Buffer.from(await png.arrayBuffer()).subarray(0, 4)]).toEqual(PNG);
@@ -170,9 +195,32 @@ describe('HTTP API', () => {
     try {
       const r = await fetch(`${off.base}/api/stats`, { headers: { authorization: `Bearer ${TOKEN}` } });
       expect(r.status).toBe(503);
-      expect(((await r.json()) as { error: string }).error).toMatch(/API_TOKEN/);
+      expect(await r.json()).toEqual({ error: { code: 'api_off', message: 'HTTP API выключен: задайте API_TOKEN, чтобы включить его' } });
     } finally {
       await off.server.close();
     }
+  });
+});
+
+describe('dead links in the half-year report', () => {
+  it('lists links the last check found dead, with their state, and counts them', async () => {
+    const before = await monitoring.halfYearReport({ cohortId: fx.cohorts.c1.id, half: 1, year: 2025 });
+    expect(before.ok && before.value.markdown).toContain('Все проверенные ссылки на материалы открываются.');
+    const activities = await store.repositories.activities.listByCohort(fx.cohorts.c1.id);
+    const [first, second] = activities;
+    // Two links of the cohort checked dead in May, one alive, and one dead only after the report's date.
+    await store.repositories.activities.recordLinkCheck(first!.id, { url: first!.links[0]!.url, checkedAt: new Date('2025-05-20T06:00:00Z'), reachable: false, status: 'dead', httpStatus: 404 });
+    await store.repositories.activities.recordLinkCheck(second!.id, { url: second!.links[0]!.url, checkedAt: new Date('2025-05-21T06:00:00Z'), reachable: false, status: 'timeout' });
+    await store.repositories.activities.recordLinkCheck(activities[2]!.id, { url: activities[2]!.links[0]!.url, checkedAt: new Date('2025-05-21T06:00:00Z'), reachable: true, status: 'alive', httpStatus: 200 });
+    await store.repositories.activities.recordLinkCheck(activities[3]!.id, { url: activities[3]!.links[0]!.url, checkedAt: new Date('2025-06-20T06:00:00Z'), reachable: false, status: 'dead', httpStatus: 410 });
+    const r = await monitoring.halfYearReport({ cohortId: fx.cohorts.c1.id, half: 1, year: 2025 });
+    if (!r.ok) throw new Error('report');
+    expect(r.value.deadLinks.map((d) => [d.activity, d.state])).toEqual(
+      expect.arrayContaining([[first!.title, 'страница отвечает ошибкой 404'], [second!.title, 'сайт не ответил вовремя']]),
+    );
+    expect(r.value.deadLinks).toHaveLength(2);
+    expect(r.value.markdown).toContain('| Неработающих ссылок на материалы (по последней проверке) | 2 |');
+    expect(r.value.markdown).toContain('## Неработающие ссылки');
+    expect(r.value.markdown).toContain('| 20.05.2025 |');
   });
 });

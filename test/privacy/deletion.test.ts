@@ -33,7 +33,8 @@ function plain(value: unknown): unknown {
 
 /** Where each needle occurs, as "collection: needle" lines. */
 async function findInStore(store: Store): Promise<string[]> {
-  const db = store.connection.db!;
+  const db = store.connection.db;
+  if (!db) throw new Error('no db');
   const hits: string[] = [];
   const collections = await db.listCollections().toArray();
   expect(collections.length).toBeGreaterThan(8);

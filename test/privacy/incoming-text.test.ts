@@ -22,6 +22,8 @@ describe('normaliseIncomingText', () => {
     expect(normaliseIncomingText(`A${CONTROLS.join('')}B`)).toBe('AB');
     expect(normaliseIncomingText(DECOMPOSED)).toBe('Йошкар-Ола');
     expect(normaliseIncomingText(DECOMPOSED).length).toBe(DECOMPOSED.length - 1);
+    // A joiner inside an emoji sequence is part of the picture (👩‍🏫, 👍🏽‍…); elsewhere it goes.
+    expect(normaliseIncomingText('👩\u200d🏫 и\u200dа')).toBe('👩\u200d🏫 иа');
   });
 });
 

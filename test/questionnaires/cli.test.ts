@@ -14,8 +14,8 @@ describe('npm run cli -- questionnaire check', () => {
     const { code, stdout, stderr } = cli('check', '--dir', 'questionnaires');
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^exit\s+v1\s+current\s+12 questions\s+ru, kk, en\s+questionnaires\/exit\.yaml$/m);
-    expect(stdout).toContain('8 questionnaires, 11 versions, 0 errors');
+    expect(stdout).toMatch(/^exit\s+v1\s+действует\s+12 вопросов\s+ru, kk, en\s+questionnaires\/exit\.yaml$/m);
+    expect(stdout).toContain('9 анкет, 12 версий, 0 ошибок');
   });
 
   it('fails on a broken directory with one precise line per error', () => {
@@ -27,19 +27,21 @@ describe('npm run cli -- questionnaire check', () => {
     );
     expect(lines).toContain('test/fixtures/questionnaires-broken/unknown-field.yaml: question q1: unknown field "requierd" (did you mean "required"?) (line 8)');
     expect(lines).toHaveLength(7);
-    expect(stdout).toContain('1 questionnaire, 1 version, 7 errors');
+    expect(stdout).toContain('1 анкета, 1 версия, 7 ошибок');
   });
 
   it('lists archived versions of a good directory', () => {
     const { code, stdout } = cli('check', '--dir=test/fixtures/questionnaires-good');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^demo\s+v1\s+archived\s+1 question\s+ru\s+test\/fixtures\/questionnaires-good\/archive\/demo\.v1\.yaml$/m);
+    expect(stdout).toMatch(/^demo\s+v1\s+в архиве\s+1 вопрос\s+ru\s+test\/fixtures\/questionnaires-good\/archive\/demo\.v1\.yaml$/m);
   });
 
   it('fails on a missing directory and on bad usage', () => {
-    expect(cli('check', '--dir', 'no/such/dir')).toMatchObject({ code: 1, stderr: 'no/such/dir: no such directory\n' });
-    expect(cli('check', '--bogus').code).toBe(2);
-    expect(cli('frobnicate').code).toBe(2);
-    expect(cli('--help')).toMatchObject({ code: 0 });
-  });
+    expect(cli('check', '--dir', 'no/such/dir')).toMatchObject({ code: 1, stderr: 'no/such/dir: такой папки нет\n' });
+    const bogus = cli('check', '--bogus');
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toMatch(/^questionnaire check: лишний аргумент "--bogus"\n\nИспользование:/);
+    expect(cli('frobnicate')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^questionnaire: неизвестная команда "frobnicate"/) });
+    expect(cli('--help')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Использование: npm run cli -- questionnaire check/) });
+  }, 180_000);
 });

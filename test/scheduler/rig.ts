@@ -12,7 +12,7 @@ import { createSputnikEngine } from '../../src/engine/index.js';
 import { createScheduler, type Scheduler } from '../../src/scheduler/agenda.js';
 import { createPostCourseScheduler, type PostCourseDeps, type PostCourseScheduler } from '../../src/scheduler/post-course.js';
 import type { Store } from '../../src/store/index.js';
-import { Clock, content, testSettings } from '../support/engine-harness.js';
+import { type Clock, content, testSettings } from '../support/engine-harness.js';
 import { silentLogger } from '../support/store.js';
 
 export interface SentMessage {

@@ -37,7 +37,11 @@ describe('sample invitations', () => {
     expect((await monitoring.assignSampleQuestionnaire(sampleId, { questionnaireId: 'engine-check', by: cohort.curatorId })).ok).toBe(true);
 
     const sent: { chatId: string; text: string }[] = [];
-    const sender: ChannelSender = { channel: 'telegram', send: async (chatId, message) => (sent.push({ chatId, text: message.kind === 'prompt' || message.kind === 'text' ? message.text : '' }), { ok: true }) };
+    const sender: ChannelSender = { channel: 'telegram', send: async (chatId, message) => {
+        sent.push({ chatId, text: message.kind === 'prompt' || message.kind === 'text' ? message.text : '' });
+        return { ok: true };
+      },
+    };
     const dispatcher = createDispatcher({ senders: [sender], repos, logger: silentLogger });
     let now = new Date('2026-11-21T10:00:00+03:00'); // a Saturday: outside the window
     const engine = createSputnikEngine({ repos, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger, now: () => now });
@@ -64,7 +68,11 @@ describe('sample invitations', () => {
     expect((await monitoring.assignSampleQuestionnaire(sampleId, { questionnaireId: 'engine-check', by: cohort.curatorId })).ok).toBe(true);
 
     const sent: string[] = [];
-    const sender: ChannelSender = { channel: 'telegram', send: async (chatId) => (sent.push(chatId), { ok: true }) };
+    const sender: ChannelSender = { channel: 'telegram', send: async (chatId) => {
+        sent.push(chatId);
+        return { ok: true };
+      },
+    };
     const dispatcher = createDispatcher({ senders: [sender], repos, logger: silentLogger });
     const now = new Date('2026-11-23T10:00:00+03:00');
     const engine = createSputnikEngine({ repos, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger, now: () => now });

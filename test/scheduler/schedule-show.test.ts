@@ -66,4 +66,18 @@ describe('schedule show', () => {
     expect(await runScheduleCommand(['show', '--cohort', 'X', '--days', '0'], io)).toBe(2);
     expect(err.join('')).toContain('--days: ожидается целое число дней от 1 до 400');
   });
+
+  it('says how many teachers have not joined yet and what they will get once they do', async () => {
+    // Imported with a phone only: no chat reaches her until she opens the cohort's link.
+    const created = await store.repositories.participants.create({ fullName: 'Ульянова Ульяна', phone: '+77015550199', locale: 'ru' });
+    if (!created.ok) throw new Error('fixture');
+    await store.repositories.enrollments.enroll({ participantId: created.value.id, cohortId: cohort.cohortId, at: new Date('2026-03-01T00:00:00Z') });
+    const from = new Date('2026-03-20T12:00:00Z');
+    const preview = await rig.postCourse().preview(cohort.cohortId, from, new Date(from.getTime() + 14 * 86_400_000));
+    expect(preview?.notJoined).toBe(1);
+    const text = formatSchedule(preview!, from, 14);
+    expect(text).not.toContain('— 3 педагогам');
+    expect(text).toContain('\n1 педагог ещё не написал боту: сообщения им не уходят, пока они не откроют ссылку потока.\n');
+    expect(text).toContain('Когда они присоединятся, каждый получит:\n  • Начало этапа 1 (план мероприятий)\n');
+  });
 });

@@ -1,6 +1,6 @@
 // A cohort's whole post-course year in fast time, over the embedded store, with an injected clock.
 import { DateTime } from 'luxon';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startOfLocalDay } from '../../src/domain/sending-window.js';
 import { COHORT_JOB } from '../../src/scheduler/post-course.js';
 import type { Store } from '../../src/store/index.js';
@@ -8,6 +8,9 @@ import { seedCohort, type CohortFixture } from '../support/cohort-fixture.js';
 import { Clock } from '../support/engine-harness.js';
 import { openTestStore } from '../support/store.js';
 import { Rig, setCourseEnd } from './rig.js';
+
+// A whole year through the engine (each completion re-evaluates stages) takes ~20 s on a loaded machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 const MOSCOW = 'Europe/Moscow';
 let store: Store;

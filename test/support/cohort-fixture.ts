@@ -10,7 +10,7 @@ export interface CohortFixture {
 
 export async function seedCohort(
   store: Store,
-  options: { code?: string; locale?: 'ru' | 'kk' | 'en'; timeZone?: string; courseEnd?: string; curatorUsername?: string; tutorUsername?: string } = {},
+  options: { code?: string; locale?: 'ru' | 'kk' | 'en'; timeZone?: string; courseStart?: string; courseEnd?: string; curatorUsername?: string; tutorUsername?: string } = {},
 ): Promise<CohortFixture> {
   const repos = store.repositories;
   const { programme } = await repos.programmes.upsertByCode({ code: 'FG-72', title: 'Формирование функциональной грамотности', direction: 'Общее образование', hours: 72 });
@@ -21,7 +21,7 @@ export async function seedCohort(
     code: options.code ?? 'FG72-SPRING',
     programmeId: programme.id,
     title: 'Функциональная грамотность, весна 2026',
-    courseStart: new Date('2026-03-02T06:00:00Z'),
+    courseStart: new Date(options.courseStart ?? '2026-03-02T06:00:00Z'),
     courseEnd: new Date(options.courseEnd ?? '2026-03-20T12:00:00Z'),
     timeZone: options.timeZone ?? 'Europe/Moscow',
     locale: options.locale ?? 'ru',

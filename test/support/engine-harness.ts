@@ -25,6 +25,7 @@ export function content(): Content {
     if (errors.length > 0) throw new Error(`content errors:\n${errors.join('\n')}`);
     cachedContent = {
       flows: loaded.content.flows,
+      models: loaded.content.models,
       questionnaires: createCatalog([...loaded.content.questionnaires.all(), ...fixtures.catalog.all()]),
     };
   }
@@ -54,7 +55,9 @@ function render(message: OutboundMessage): string {
   if (message.kind === 'text') return message.text;
   const lines = [message.text];
   if (message.hint) lines.push(`  (${message.hint})`);
-  message.options.forEach((o, i) => lines.push(`  [${i + 1}] ${o.label}`));
+  message.options.forEach((o, i) => {
+    lines.push(`  [${i + 1}] ${o.label}`);
+  });
   const extras = [
     message.multiple ? `выбор ${message.multiple.min}–${message.multiple.max}` : '',
     message.ranking ? `порядок из ${message.ranking.count}` : '',
@@ -174,7 +177,7 @@ export class Actor {
 
   lastPrompt(): Extract<OutboundMessage, { kind: 'prompt' }> {
     const prompt = [...this.inbox].reverse().find((m) => m.kind === 'prompt');
-    if (!prompt || prompt.kind !== 'prompt') throw new Error(`${this.name} has no prompt`);
+    if (prompt?.kind !== 'prompt') throw new Error(`${this.name} has no prompt`);
     return prompt;
   }
 

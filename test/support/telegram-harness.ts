@@ -46,8 +46,12 @@ export class TelegramHarness {
   /** Methods that fail, as Telegram would: method -> [error_code, description]. */
   readonly failures = new Map<string, [number, string]>();
 
-  constructor(store: Store, engine: Engine, monitoring?: Monitoring) {
-    const bot = createTelegramBot({ token: '123456789:TEST', apiRoot: 'http://127.0.0.1:9', botInfo: BOT_INFO, throttle: false });
+  /**
+   * `apiRoot`: where calls the transformer does not see go (API calls made inside a grammY
+   * conversation use an Api of their own); by default nowhere.
+   */
+  constructor(store: Store, engine: Engine, monitoring?: Monitoring, options: { apiRoot?: string } = {}) {
+    const bot = createTelegramBot({ token: '123456789:TEST', apiRoot: options.apiRoot ?? 'http://127.0.0.1:9', botInfo: BOT_INFO, throttle: false });
     const record: Transformer = async (_prev, method, payload) => {
       const call: ApiCall = { method, payload: payload as Record<string, unknown> };
       this.calls.push(call);

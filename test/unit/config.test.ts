@@ -59,6 +59,28 @@ describe('config', () => {
     expect(config.http).toEqual({ host: '0.0.0.0', port: 8080, maxBodyBytes: 2097152 });
   });
 
+  it('reads the Max settings: off without a token, polling by default, a webhook only with its secret', () => {
+    expect(loadConfig({}).max).toEqual({ botToken: undefined, apiRoot: 'https://platform-api2.max.ru', botUsername: undefined, webhook: undefined, requestsPerSecond: 30 });
+    const config = loadConfig({
+      MAX_BOT_TOKEN: 'f9LHodD0cOKl8Pq-3xYzT6vQwRrSs1Aa',
+      MAX_BOT_USERNAME: '@sputnik_max_bot',
+      MAX_API_ROOT: 'http://127.0.0.1:9100/',
+      MAX_WEBHOOK_URL: 'https://sputnik.example/max/webhook',
+      MAX_WEBHOOK_SECRET: 'max-secret-0123456789',
+      MAX_REQUESTS_PER_SECOND: '10',
+    });
+    expect(config.max).toEqual({
+      botToken: 'f9LHodD0cOKl8Pq-3xYzT6vQwRrSs1Aa',
+      apiRoot: 'http://127.0.0.1:9100',
+      botUsername: 'sputnik_max_bot',
+      webhook: { url: 'https://sputnik.example/max/webhook', secret: 'max-secret-0123456789' },
+      requestsPerSecond: 10,
+    });
+    expect(errorOf({ MAX_WEBHOOK_URL: 'https://sputnik.example/max/webhook' })).toContain('MAX_WEBHOOK_SECRET: required with MAX_WEBHOOK_URL');
+    expect(errorOf({ MAX_REQUESTS_PER_SECOND: '50' })).toContain('MAX_REQUESTS_PER_SECOND: expected 0.1 to 30 requests a second (Max allows 30)');
+    expect(errorOf({ MAX_BOT_TOKEN: 'short secret' })).not.toContain('short secret');
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ MONGODB_URI: '', TELEGRAM_BOT_TOKEN: '  ' }).store.mongodbUri).toBeUndefined();
   });

@@ -99,7 +99,7 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): Composer<Sputn
     const out = await engine.handle(event);
     keyboards.answered(chatId, message.message_id);
     const ack = out.find((o): o is Outbound & { message: Acknowledgement } => o.message.kind === 'ack');
-    if (ack && ack.message.accepted && 'text' in message && typeof message.text === 'string') {
+    if (ack?.message.accepted && 'text' in message && typeof message.text === 'string') {
       // The question stays in the chat with its answer under it, and without buttons to press again.
       const labels = chosenLabels(markup, action, data);
       const text = labels.length ? `${message.text}\n\n✓ ${labels.join(', ')}` : message.text;

@@ -4,39 +4,20 @@ import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { OutboundMessage } from '../../engine/events.js';
 import { BACK, SKIP } from '../../engine/engine.js';
 import { t } from '../../i18n/index.js';
+import { CHECKED, UNCHECKED, decodeButtonAction, encodeButtonAction, type ButtonAction } from '../button-action.js';
 
 type Prompt = Extract<OutboundMessage, { kind: 'prompt' }>;
 
-/** What a button press means. Callback data is "<ref>|<action>|<option id>", at most 64 bytes. */
-export type ButtonAction =
-  | { kind: 'choose'; ref: string; optionId: string }
-  | { kind: 'toggle'; ref: string; optionId: string }
-  | { kind: 'rank'; ref: string; optionId: string }
-  | { kind: 'done'; ref: string }
-  | { kind: 'back'; ref: string }
-  | { kind: 'skip'; ref: string };
+export { CHECKED, UNCHECKED, type ButtonAction } from '../button-action.js';
 
-const CODES = { choose: 'c', toggle: 't', rank: 'r', done: 'd', back: 'b', skip: 's' } as const;
-const KINDS = Object.fromEntries(Object.entries(CODES).map(([k, v]) => [v, k])) as Record<string, ButtonAction['kind']>;
-
-export const CHECKED = '☑ ';
-export const UNCHECKED = '☐ ';
-
+/** Telegram's callback data holds at most 64 bytes. */
 export function encode(action: ButtonAction): string {
-  const data = `${action.ref}|${CODES[action.kind]}|${'optionId' in action ? action.optionId : ''}`;
+  const data = encodeButtonAction(action);
   if (Buffer.byteLength(data) > 64) throw new RangeError(`callback data too long: ${data}`);
   return data;
 }
 
-export function decode(data: string): ButtonAction | undefined {
-  const m = /^(\d{1,12})\|([a-z])\|([A-Za-z0-9_-]{0,40})$/.exec(data);
-  if (!m) return undefined;
-  const kind = KINDS[m[2]!];
-  const [ref, optionId] = [m[1]!, m[3]!];
-  if (!kind) return undefined;
-  if (kind === 'choose' || kind === 'toggle' || kind === 'rank') return optionId ? { kind, ref, optionId } : undefined;
-  return { kind, ref };
-}
+export const decode = (data: string): ButtonAction | undefined => decodeButtonAction(data);
 
 /** Short labels (yes/no, a 1–5 scale) fit on one row; anything longer gets a row of its own. */
 function rows(buttons: InlineKeyboardButton[], labels: string[]): InlineKeyboardButton[][] {

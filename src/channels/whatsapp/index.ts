@@ -15,7 +15,7 @@ import { t, type MessageKey } from '../../i18n/index.js';
 import type { Logger } from '../../logger.js';
 import { createWhatsappAdapter } from './adapter.js';
 import { CREATE_GROUP_JOB, createCohortGroup, describeCreation, type CreateGroupJobData, type GroupCreation } from './groups.js';
-import { createOutbox, DEFAULT_PACE, type Outbox, type OutboxStats, type PaceSettings } from './outbox.js';
+import { createOutbox, type Outbox, type OutboxStats, type PaceSettings } from './outbox.js';
 import { isPersonId, type WhatsappPort } from './port.js';
 import { qrForTerminal, qrHttpHandler } from './qr.js';
 import { createWhatsappSender } from './sender.js';

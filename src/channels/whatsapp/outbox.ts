@@ -402,7 +402,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       await ready;
       const docs = await col.find({ account, status: 'failed' }).sort({ seq: 1 }).limit(limit).toArray();
       return docs.map((d) => ({
-        id: d._id!.toHexString(),
+        id: String(d._id),
         chatId: d.chatId,
         group: d.group,
         text: d.text ?? '',
@@ -425,5 +425,5 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 /** For the CLI, which has no outbox of its own: the messages kept as failed, every account. */
 export async function listFailedMessages(db: Db, limit = 100): Promise<(FailedMessage & { account: string })[]> {
   const docs = await db.collection<OutboxDoc>(OUTBOX_COLLECTION).find({ status: 'failed' }).sort({ createdAt: 1 }).limit(limit).toArray();
-  return docs.map((d) => ({ id: d._id!.toHexString(), account: d.account, chatId: d.chatId, group: d.group, text: d.text ?? '', attempts: d.attempts, error: d.error ?? '', createdAt: d.createdAt }));
+  return docs.map((d) => ({ id: String(d._id), account: d.account, chatId: d.chatId, group: d.group, text: d.text ?? '', attempts: d.attempts, error: d.error ?? '', createdAt: d.createdAt }));
 }

@@ -2,13 +2,17 @@
 // prints its code and join links. Also the CLI glue both import commands share.
 import { parseCommandArgs } from '../args.js';
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Config } from '../../config.js';
-import { loadConfig } from '../../config.js';
+import { loadConfig, redactUri, userCwd } from '../../config.js';
+import type { Locale } from '../../domain/locale.js';
+import { t } from '../../i18n/index.js';
 import { createLogger } from '../../logger.js';
 import type { Store } from '../../store/index.js';
 import { applyCohortFile, type CohortField, type CohortImportOutcome, type RecordAction } from '../../import/apply-cohort.js';
 import { parseCohortFile } from '../../import/cohort-file.js';
+import { fileURLToPath } from 'node:url';
+import { loadContent } from '../../engine/index.js';
 import { decodeText } from '../../import/csv.js';
 import { formatProblem, type ImportProblem } from '../../import/fields.js';
 import { buildJoinLinks, type JoinLink } from '../../import/join-links.js';
@@ -17,6 +21,8 @@ import { ImportWriteError, type PersonUpdate } from '../../import/resolve-people
 export interface Output {
   out(text: string): void;
   err(text: string): void;
+  /** The staff's language (`--lang`); Russian when not chosen. */
+  locale?: Locale;
 }
 
 export const processOutput: Output = {
@@ -24,9 +30,14 @@ export const processOutput: Output = {
   err: (text) => process.stderr.write(text),
 };
 
+/** Relative paths the user types are relative to where they stand, not to the repository. */
+export function userPath(path: string): string {
+  return resolve(userCwd(), path);
+}
+
 export async function readInputFile(path: string, io: Output): Promise<Uint8Array | undefined> {
   try {
-    return await readFile(path);
+    return await readFile(userPath(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     io.err(
@@ -59,16 +70,21 @@ export async function openCliStore(config: Config, io: Output, options: { dryRun
   }
   const level = config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : 'error';
   const logger = createLogger({ level }, process.stderr);
+  const locale = io.locale ?? 'ru';
   try {
     // Loaded on demand: `cli help` and `cli config` should not pay for mongoose and the server.
     const { openStore } = await import('../../store/index.js');
-    return await openStore({ config: config.store, logger, attachToRunning: true });
+    // A person is waiting: an unreachable server is reported after a few seconds, not after the driver's 30.
+    return await openStore({ config: config.store, logger, attachToRunning: true, serverSelectionTimeoutMs: 5_000 });
   } catch (error) {
-    const hint =
-      config.store.mongodbUri === undefined
-        ? `\nВстроенное хранилище в ${config.dataDir} может открыть только один процесс: если бот запущен с этим DATA_DIR, остановите его или используйте MONGODB_URI.`
-        : '';
-    io.err(`Не удалось открыть хранилище данных: ${(error as Error).message}${hint}\n`);
+    const cause = (error as Error).cause instanceof Error ? ((error as Error).cause as Error) : (error as Error);
+    const reason = (cause.message.split('\n')[0] ?? '').slice(0, 200);
+    if (config.store.mongodbUri !== undefined) {
+      io.err(`${t(locale, 'cli.store_unreachable', { uri: redactUri(config.store.mongodbUri), reason })}\n`);
+      return undefined;
+    }
+    const hint = `\nВстроенное хранилище в ${config.dataDir} может открыть только один процесс: если бот запущен с этим DATA_DIR, остановите его или используйте MONGODB_URI.`;
+    io.err(`${t(locale, 'cli.store_failed', { reason })}${hint}\n`);
     return undefined;
   }
 }
@@ -96,6 +112,14 @@ export function actionWord(action: RecordAction, dryRun: boolean, gender: 'm' | 
   return ACTION_WORDS[action][gender][dryRun ? 1 : 0];
 }
 
+const CONTENT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The support models and questionnaires a cohort file may name (flows/models/, questionnaires/). */
+function supportModels() {
+  const { content } = loadContent(CONTENT_ROOT);
+  return { models: content.models, questionnaireExists: (id: string) => content.questionnaires.get(id) !== undefined };
+}
+
 const FIELD_NAMES: Record<CohortField, string> = {
   programme: 'программа',
   title: 'название',
@@ -105,6 +129,7 @@ const FIELD_NAMES: Record<CohortField, string> = {
   locale: 'язык',
   curators: 'кураторы',
   tutors: 'тьюторы',
+  stagePlan: 'модель и план этапов',
 };
 
 const PROFILE_FIELD_NAMES: Record<PersonUpdate['fields'][number], string> = {
@@ -113,6 +138,7 @@ const PROFILE_FIELD_NAMES: Record<PersonUpdate['fields'][number], string> = {
   telegramId: 'Telegram id',
   telegramUsername: 'Telegram',
   whatsappId: 'WhatsApp',
+  maxId: 'Max id',
   organisation: 'организация',
   region: 'регион',
   district: 'район / город',
@@ -151,12 +177,19 @@ export function formatCohortReport(outcome: CohortImportOutcome, config: Config)
     `Зачисление: новых в потоке ${enrollments.enrolled}, уже были в потоке ${enrollments.alreadyEnrolled}, назначен тьютор ${enrollments.tutorAssigned}.`,
   );
   if (!outcome.changed) lines.push('Повторный импорт: всё уже совпадает с файлом, ничего не изменено.');
-  const links = buildJoinLinks({ code: cohort.code, telegramBotUsername: config.telegram.botUsername, whatsappPhone: config.whatsapp.phone });
+  const links = buildJoinLinks({
+    code: cohort.code,
+    telegramBotUsername: config.telegram.botUsername,
+    whatsappPhone: config.whatsapp.phone,
+    maxBotUsername: config.max.botUsername,
+  });
   lines.push(
     '',
     `Код потока: ${cohort.code}`,
     linkLine('Telegram', links.telegram, 'имя бота, например sputnik_bot'),
     linkLine('WhatsApp', links.whatsapp, 'номер WhatsApp бота, например +77015550000'),
+    // Only where Max is in use: a centre without it is not asked for its settings.
+    ...(config.max.botToken || config.max.botUsername ? [linkLine('Max', links.max, 'ник бота, например sputnik_bot')] : []),
   );
   if (cohort.codeDerived) {
     lines.push(
@@ -193,6 +226,7 @@ export async function runCohortCommand(args: string[], io: Output = processOutpu
   const parsedFile = parseCohortFile(decodeText(bytes).text, basename(file), {
     timeZone: config.defaultTimeZone,
     locale: config.defaultLocale,
+    ...supportModels(),
   });
   if (!parsedFile.ok) {
     printProblems(io, `Файл ${file} не принят, ничего не записано:`, parsedFile.error);
@@ -217,6 +251,5 @@ export async function runCohortCommand(args: string[], io: Output = processOutpu
 }
 
 export const cohortCommand = {
-  summary: 'import FILE (YAML/JSON): create or update a cohort, print its join links',
-  run: (args: string[]) => runCohortCommand(args),
+  run: (args: string[], io: Output) => runCohortCommand(args, io),
 };

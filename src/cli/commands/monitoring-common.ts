@@ -3,11 +3,9 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config.js';
-import { STAFF_ACCESS } from '../../monitoring/access.js';
-import { parseFilterInput, resolveScope } from '../../monitoring/filters.js';
-import type { Scope } from '../../monitoring/scope.js';
+import { t } from '../../i18n/index.js';
+import { createMonitoring, filterErrorText, FILTER_FIELDS, type Monitoring, type Scope } from '../../monitoring/index.js';
 import { loadQuestionnaires, type QuestionnaireCatalog } from '../../questionnaires/index.js';
-import type { Store } from '../../store/index.js';
 import { openCliStore, type Output } from './cohort.js';
 
 export const FILTER_OPTIONS = {
@@ -35,36 +33,38 @@ const CONTENT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export function loadCatalog(io: Output): QuestionnaireCatalog {
   const { catalog, errors } = loadQuestionnaires(join(CONTENT_ROOT, 'questionnaires'), { root: CONTENT_ROOT });
   // A broken file leaves its questionnaire out; its answers are still exported under question ids.
-  for (const e of errors) io.err(`предупреждение: ${e}\n`);
+  for (const e of errors) io.err(`${t(io.locale ?? 'ru', 'cli.warning', { detail: e })}\n`);
   return catalog;
 }
 
 /** The CLI operator holds the database, so acts as staff. */
-export async function cliScope(store: Store, values: Record<string, unknown>, io: Output): Promise<Scope | undefined> {
+export async function cliScope(monitoring: Monitoring, values: Record<string, unknown>, io: Output): Promise<Scope | undefined> {
   const raw: Record<string, string | undefined> = {};
-  for (const key of ['cohort', 'programme', 'from', 'to', 'questionnaire', 'version', 'by']) {
+  for (const key of FILTER_FIELDS) {
     const v = values[key];
     if (typeof v === 'string') raw[key] = v;
   }
-  const input = parseFilterInput(raw);
-  if (!input.ok) {
-    io.err(`Неверный отбор: ${input.error}\n`);
-    return undefined;
-  }
-  const scope = await resolveScope(store.models, STAFF_ACCESS, input.value);
+  const scope = await monitoring.scopeFromFilters(raw);
   if (!scope.ok) {
-    io.err(`Неверный отбор: ${scope.error}\n`);
+    const locale = io.locale ?? 'ru';
+    io.err(`${t(locale, 'cli.bad_filter', { detail: filterErrorText(scope.error, locale) })}\n`);
     return undefined;
   }
   return scope.value;
 }
 
-export async function withReadStore(config: Config, io: Output, run: (store: Store) => Promise<number>): Promise<number> {
-  // Reading only: the embedded store may be memory-only here (it will be empty, but not wrong).
-  const store = await openCliStore(config, io, { dryRun: true });
+/** Opens the store for a monitoring command and hands it monitoring's facade, the one door in. */
+export async function withMonitoring(
+  config: Config,
+  io: Output,
+  run: (monitoring: Monitoring) => Promise<number>,
+  options: { dryRun: boolean } = { dryRun: true },
+): Promise<number> {
+  // Reading only (dryRun): the embedded store may be memory-only here (it will be empty, but not wrong).
+  const store = await openCliStore(config, io, options);
   if (!store) return 1;
   try {
-    return await run(store);
+    return await run(createMonitoring({ store, catalog: loadCatalog(io) }));
   } finally {
     await store.close();
   }

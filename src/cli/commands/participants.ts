@@ -2,7 +2,7 @@
 // into an existing cohort; the whole file is refused if any row is wrong.
 import { parseCommandArgs } from '../args.js';
 import { loadConfig } from '../../config.js';
-import { applyParticipants, type ParticipantsImportOutcome } from '../../import/apply-participants.js';
+import { applyParticipants, tutorRefProblem, type ParticipantsImportOutcome } from '../../import/apply-participants.js';
 import { defaultCountryFor, quote } from '../../import/fields.js';
 import { parseParticipantsCsv, type ParticipantsCsv } from '../../import/participants-csv.js';
 import {
@@ -50,8 +50,20 @@ export async function runParticipantsCommand(args: string[], io: Output = proces
     return 0;
   }
   const code = parsed.values.cohort?.trim();
-  if (subcommand !== 'import' || file === undefined || rest.length > 0 || !code) {
-    io.err(USAGE);
+  const problem =
+    subcommand !== 'import'
+      ? subcommand === undefined
+        ? 'Укажите команду: participants import'
+        : `Неизвестная команда ${quote(subcommand)}: есть только participants import`
+      : file === undefined
+        ? 'Укажите файл CSV со слушателями'
+        : rest.length > 0
+          ? `Лишние аргументы: ${rest.map(quote).join(', ')}`
+          : !code
+            ? 'Укажите поток: --cohort КОД'
+            : undefined;
+  if (problem || file === undefined || !code) {
+    io.err(`${problem ?? ''}\n\n${USAGE}`);
     return 2;
   }
   const dryRun = parsed.values['dry-run'] === true;
@@ -68,8 +80,13 @@ export async function runParticipantsCommand(args: string[], io: Output = proces
       io.err(`Поток с кодом ${quote(code)} не найден. Проверьте код или сначала создайте поток: npm run cli -- cohort import ФАЙЛ.yaml\n`);
       return 1;
     }
-    // Numbers written without +7 are read in the cohort's country.
-    const csv = parseParticipantsCsv(bytes, { defaultCountry: defaultCountryFor(cohort.timeZone) });
+    // Numbers written without +7 are read in the cohort's country. Tutors are checked with the rest
+    // of the file, so every problem is reported in one pass.
+    const tutors = await store.repositories.participants.findByIds(cohort.tutorIds);
+    const csv = parseParticipantsCsv(bytes, {
+      defaultCountry: defaultCountryFor(cohort.timeZone),
+      tutorProblem: (ref) => tutorRefProblem(ref, tutors, cohort.code),
+    });
     if (!csv.ok) {
       printProblems(io, `Файл ${file} не принят, никто не импортирован:`, csv.error);
       return 1;
@@ -92,6 +109,5 @@ export async function runParticipantsCommand(args: string[], io: Output = proces
 }
 
 export const participantsCommand = {
-  summary: 'import --cohort CODE FILE.csv: enrol teachers from a CSV file',
-  run: (args: string[]) => runParticipantsCommand(args),
+  run: (args: string[], io: Output) => runParticipantsCommand(args, io),
 };

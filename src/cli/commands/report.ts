@@ -4,13 +4,13 @@ import { parseCommandArgs } from '../args.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '../../config.js';
-import { findIds } from '../../monitoring/filters.js';
-import { buildHalfYearReport } from '../../monitoring/report.js';
-import { processOutput, type Output } from './cohort.js';
-import { loadCatalog, withReadStore } from './monitoring-common.js';
+import { filterErrorText, reportErrorText } from '../../monitoring/index.js';
+import { processOutput, userPath, type Output } from './cohort.js';
+import { withMonitoring } from './monitoring-common.js';
 
-const USAGE = `Использование: npm run cli -- report (--cohort КОД | --programme КОД) --half 1|2 --year ГГГГ [--out ПАПКА] [--anonymised]
+const USAGE = `Использование: npm run cli -- report [--cohort КОД | --programme КОД] --half 1|2 --year ГГГГ [--out ПАПКА] [--anonymised]
   Отчёт за полугодие (сдаётся до 1 июня и до 1 октября): отчёт.md, отчёт.xlsx и графики PNG.
+  Без --cohort и --programme — по центру в целом. Можно построить за любой прошедший период.
 `;
 
 export async function runReportCommand(args: string[], io: Output = processOutput): Promise<number> {
@@ -23,26 +23,38 @@ export async function runReportCommand(args: string[], io: Output = processOutpu
   }
   const half = Number(v.half);
   const year = Number(v.year);
-  if ((half !== 1 && half !== 2) || !Number.isInteger(year) || !v.cohort === !v.programme) {
-    io.err(USAGE);
+  const problem = v.cohort && v.programme
+    ? 'Укажите --cohort или --programme (одно из двух) или ни одного — отчёт по центру'
+    : half !== 1 && half !== 2
+      ? '--half: ожидается 1 или 2'
+      : !Number.isInteger(year) || year < 2000 || year > 2100
+        ? '--year: ожидается год из четырёх цифр, например 2026'
+        : undefined;
+  if (problem) {
+    io.err(`${problem}\n\n${USAGE}`);
     return 2;
   }
-  return withReadStore(loadConfig(), io, async (store) => {
-    const ids = v.cohort ? await findIds(store.models.cohort, [v.cohort], 'cohort') : await findIds(store.models.programme, [v.programme!], 'programme');
-    if (!ids.ok) {
-      io.err(`${ids.error}\n`);
-      return 1;
-    }
-    const id = ids.value[0]!.toHexString();
-    const report = await buildHalfYearReport(
-      { models: store.models, catalog: loadCatalog(io) },
-      { ...(v.cohort ? { cohortId: id } : { programmeId: id }), half, year, anonymised: v.anonymised === true },
-    );
+  const locale = io.locale ?? 'ru';
+  return withMonitoring(loadConfig(), io, async (monitoring) => {
+    const report = await monitoring.halfYearReportFor({
+      ...(v.cohort ? { cohort: v.cohort } : {}),
+      ...(v.programme ? { programme: v.programme } : {}),
+      half: half as 1 | 2,
+      year,
+      anonymised: v.anonymised === true,
+    });
     if (!report.ok) {
-      io.err(`Отчёт не построен: ${JSON.stringify(report.error)}\n`);
+      const error = report.error;
+      const text =
+        error.kind === 'not_found' && 'value' in error
+          ? filterErrorText(error, locale)
+          : error.kind === 'not_found' || error.kind === 'bad_request'
+            ? reportErrorText(error, locale, v.cohort ?? v.programme ?? '')
+            : filterErrorText(error, locale);
+      io.err(`Отчёт не построен: ${text}\n`);
       return 1;
     }
-    const dir = v.out ?? `report-${(v.cohort ?? v.programme)!.toLowerCase()}-${year}-h${half}`;
+    const dir = userPath(v.out ?? `report-${(v.cohort ?? v.programme ?? 'centre').toLowerCase()}-${year}-h${half}`);
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'report.md'), report.value.markdown);
     await writeFile(join(dir, 'report.xlsx'), report.value.xlsx);
@@ -53,6 +65,5 @@ export async function runReportCommand(args: string[], io: Output = processOutpu
 }
 
 export const reportCommand = {
-  summary: 'half-year report: report --cohort CODE|--programme CODE --half 1|2 --year YYYY',
-  run: (args: string[]) => runReportCommand(args),
+  run: (args: string[], io: Output) => runReportCommand(args, io),
 };

@@ -9,6 +9,7 @@ import { REQUIRED_ACTIVITIES_PER_YEAR } from '../../domain/stage.js';
 import { loadConfig } from '../../config.js';
 import { t } from '../../i18n/index.js';
 import type { CohortPreview, PreviewItem } from '../../scheduler/preview.js';
+import { stageName } from '../../support-models/names.js';
 import { openCliStore, processOutput, type Output } from './cohort.js';
 
 const CONTENT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -36,12 +37,12 @@ export function describeWindow(w: SendingWindow): string {
   return `${list}, ${w.from}–${w.to}`;
 }
 
-function what(item: PreviewItem): string {
+function what(item: PreviewItem, plan: CohortPreview['plan']): string {
   const title = item.surveyTitle ?? item.survey?.questionnaireId ?? '';
   const retry = item.attempts !== undefined ? ' (повторная попытка)' : '';
   switch (item.kind) {
     case 'stage':
-      return `Начало этапа ${item.stage ?? ''} (${item.stage ? t('ru', `progress.stage_${item.stage}`) : ''})${retry}`;
+      return `Начало этапа ${item.stage ?? ''} (${item.stage ? stageName('ru', plan, item.stage) : ''})${retry}`;
     case 'invite':
       return `Приглашение в анкету «${title}» (открыта до ${item.survey ? formatLocalDate(item.survey.closes) : ''})${retry}`;
     case 'reminder':
@@ -93,7 +94,7 @@ export function formatSchedule(preview: CohortPreview, from: Date, days: number)
   }
   lines.push(`План на ${plural(days, 'день', 'дня', 'дней')} с ${formatLocalDate(localDate(from, tz))} ${localClock(from, tz)} (время местное, ${tz}):`);
   if (preview.items.length === 0) {
-    lines.push('', 'Ничего не запланировано.');
+    lines.push('', 'Ничего не запланировано.', ...notJoinedLines(preview));
     return `${lines.join('\n')}\n`;
   }
   // One line per local date, time, kind and occasion, in the order they first come.
@@ -111,10 +112,34 @@ export function formatSchedule(preview: CohortPreview, from: Date, days: number)
       currentDate = head.date;
       lines.push('', dayHeading(head.at, tz));
     }
-    lines.push(`  ${head.time}  ${what(head)} — ${whom(group)}`);
+    lines.push(`  ${head.time}  ${what(head, preview.plan)} — ${whom(group)}`);
   }
   lines.push('', `Всего отправок: ${preview.items.length}. Если педагог ответит на анкету раньше, напоминания ему не придут.`);
+  lines.push(...notJoinedLines(preview));
   return `${lines.join('\n')}\n`;
+}
+
+/** Teachers enrolled by import who have not written to the bot yet: nothing reaches them until they do. */
+function notJoinedLines(preview: CohortPreview): string[] {
+  if (preview.notJoined === 0) return [];
+  const lines = [
+    '',
+    `${plural(preview.notJoined, 'педагог ещё не написал', 'педагога ещё не написали', 'педагогов ещё не написали')} боту: ` +
+      'сообщения им не уходят, пока они не откроют ссылку потока.',
+  ];
+  if (preview.onceJoined.length === 0) {
+    lines.push('Когда они присоединятся, в этот период им ничего не придёт.');
+    return lines;
+  }
+  // Each kind of send once, in the order it comes.
+  const kinds = new Map<string, PreviewItem>();
+  for (const item of preview.onceJoined) {
+    const key = `${item.kind}|${item.occasion}`;
+    if (!kinds.has(key)) kinds.set(key, item);
+  }
+  lines.push('Когда они присоединятся, каждый получит:');
+  for (const item of kinds.values()) lines.push(`  • ${what(item, preview.plan)}`);
+  return lines;
 }
 
 export async function runScheduleCommand(args: string[], io: Output = processOutput, now: () => Date = () => new Date()): Promise<number> {
@@ -160,6 +185,5 @@ export async function runScheduleCommand(args: string[], io: Output = processOut
 }
 
 export const scheduleCommand = {
-  summary: 'show --cohort CODE [--days N]: what the bot will send to whom and when',
-  run: (args: string[]) => runScheduleCommand(args),
+  run: (args: string[], io: Output) => runScheduleCommand(args, io),
 };

@@ -92,6 +92,5 @@ export async function runStageCommand(args: string[], io: Output = processOutput
 }
 
 export const stageCommand = {
-  summary: "set a teacher's stage by hand: stage set --cohort CODE --teacher PHONE|ID --stage N --status S --comment TEXT",
   run: (args: string[]) => runStageCommand(args),
 };

@@ -110,6 +110,5 @@ export async function runStoreCommand(args: string[], io: Output = processOutput
 }
 
 export const storeCommand = {
-  summary: 'check or repair the embedded store\'s journal (store check | store repair)',
   run: (args: string[]) => runStoreCommand(args),
 };

@@ -129,8 +129,7 @@ async function createGroup(store: Store, config: Config, io: Output, code: strin
 }
 
 export const whatsappCommand = {
-  summary: 'whatsapp create-group --cohort CODE: the running bot opens the cohort group',
-  run: (args: string[]) => runWhatsappCommand(args),
+  run: (args: string[], io: Output) => runWhatsappCommand(args, io),
 };
 
 async function listFailed(store: Store, io: Output): Promise<number> {

@@ -3,6 +3,7 @@ import type { FlowRegistry } from '../flows/load.js';
 import { account } from './account.js';
 import { activity } from './activity.js';
 import { consultation } from './consultation.js';
+import { links } from './links.js';
 import { menu } from './menu.js';
 import { onboarding } from './onboarding.js';
 import { progress } from './progress.js';
@@ -10,7 +11,7 @@ import { review } from './review.js';
 import { stage } from './stage.js';
 import { surveys } from './surveys.js';
 
-const parts = [onboarding, menu, surveys, activity, review, progress, consultation, account, stage];
+const parts = [onboarding, menu, surveys, activity, review, progress, consultation, account, stage, links];
 
 /** Every action, option source and check the flow files may name. */
 export const handlers: FlowHandlers = {

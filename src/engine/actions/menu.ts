@@ -1,5 +1,6 @@
 import type { FlowHandlers, ShownOption, Turn } from '../context.js';
 import { activeEnrollments, me, switchFlow, text } from './common.js';
+import { deadLinksOf } from './links.js';
 import { visibleConsultations } from './consultation.js';
 import { openQuestionnairesFor } from './surveys.js';
 
@@ -27,6 +28,8 @@ export const menu: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
         add('surveys', t('menu.surveys', { count: open.length }));
         add('activity', t('menu.activity'));
         add('progress', t('menu.progress'));
+        const dead = await deadLinksOf(turn);
+        if (dead.length > 0) add('links', t('links.menu_item', { count: dead.length }));
         add('consultation', t('menu.consultation'));
       }
       const staff = await staffCounts(turn);

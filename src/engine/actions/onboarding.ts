@@ -1,6 +1,6 @@
 import type { Locale } from '../../domain/locale.js';
 import { LOCALES } from '../../domain/locale.js';
-import { phoneOfWhatsappId } from '../identity.js';
+import { identityOf } from '../identity.js';
 import { translator } from '../../i18n/index.js';
 import type { FlowHandlers } from '../context.js';
 import { me, optionalText, text, useCohort } from './common.js';
@@ -69,11 +69,7 @@ export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> =
         });
         return 'created';
       }
-      const identity =
-        event.channel === 'telegram'
-          ? { telegramId: Number(event.from.id), ...(event.from.username ? { telegramUsername: event.from.username } : {}) }
-          : { whatsappId: event.from.id, ...(phoneOfWhatsappId(event.from.id) ? { phone: phoneOfWhatsappId(event.from.id) } : {}) };
-      const created = await services.repos.participants.create({ ...identity, locale: turn.session.locale });
+      const created = await services.repos.participants.create({ ...identityOf(event), locale: turn.session.locale });
       if (!created.ok) return 'conflict';
       const now = services.now();
       const withConsent = await services.repos.participants.recordConsent(created.value.id, services.settings.privacyPolicyVersion, now);

@@ -1,6 +1,7 @@
 import { formatLocalDate, localDate } from '../../domain/calendar.js';
 import { effectivePlan, postCourseYear, requiredActivities, stageOn } from '../../domain/stage-plan.js';
 import { reevaluateStages } from '../../progress/service.js';
+import { stageName as nameOfStage } from '../../support-models/names.js';
 import type { FlowHandlers } from '../context.js';
 import { activeEnrollments, me, todayIn } from './common.js';
 import { openQuestionnairesFor } from './surveys.js';
@@ -24,7 +25,7 @@ export const progress: Pick<FlowHandlers, 'actions'> = {
         // The same statuses the reports show: evaluated from the teacher's facts, saved if they moved.
         const evaluated = await reevaluateStages(repos, { participantId: me(turn).id, cohortId: cohort.id, at: turn.services.now(), actor: me(turn).id, kind: 'recount' });
         const stageLines = (evaluated?.stages ?? []).flatMap((s) => {
-          const stageName = t(`progress.stage_${s.stage}`);
+          const stageName = nameOfStage(turn.session.locale, plan, s.stage);
           const date = s.completedAt ?? s.startedAt;
           const line = t(`progress.stage_${s.status}`, { stage: s.stage, stageName, date: date ? formatLocalDate(localDate(date, cohort.timeZone)) : '' });
           const manual = s.cause.kind === 'manual' ? [t('progress.stage_manual', { comment: s.cause.comment })] : [];
@@ -38,7 +39,7 @@ export const progress: Pick<FlowHandlers, 'actions'> = {
         const lines = [
           t('progress.header', { cohortTitle: cohort.title }),
           t('progress.year', { start: formatLocalDate(year.start), end: formatLocalDate(year.end) }),
-          t('progress.stage', { stage, stageName: t(`progress.stage_${stage}`) }),
+          t('progress.stage', { stage, stageName: nameOfStage(turn.session.locale, plan, stage) }),
           ...(stageLines.length > 0 ? [t('progress.stages_title'), ...stageLines] : []),
           t('progress.activities', { accepted, required }),
           ...(count('submitted') > 0 ? [t('progress.pending', { count: count('submitted') })] : []),

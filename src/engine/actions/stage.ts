@@ -6,6 +6,7 @@ import { translator } from '../../i18n/index.js';
 import { setStageByHand, stagePlanOf } from '../../progress/service.js';
 import type { FlowHandlers, Turn } from '../context.js';
 import { displayName, me, text } from './common.js';
+import { stageName } from '../../support-models/names.js';
 
 async function curatedCohorts(turn: Turn): Promise<Cohort[]> {
   const { repos } = turn.services;
@@ -33,7 +34,7 @@ export const stage: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
       const cohort = await turn.services.repos.cohorts.findById(text(run, 'cohortId'));
       if (!cohort) return [];
       const plan = await stagePlanOf(turn.services.repos, cohort);
-      return plan.stages.map((s, i) => ({ id: String(i + 1), label: `${s.stage}. ${turn.t(`progress.stage_${s.stage}`)}`, value: String(s.stage) }));
+      return plan.stages.map((s, i) => ({ id: String(i + 1), label: `${s.stage}. ${stageName(turn.session.locale, plan, s.stage)}`, value: String(s.stage) }));
     },
   },
   actions: {
@@ -68,7 +69,9 @@ export const stage: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
       turn.say('stage.set', { stage: stageNumber, teacher: displayName(teacher), status: turn.t(`stage.status_${status}`) });
       if (teacher) {
         const tt = translator(teacher.locale);
-        turn.notify(teacher.id, tt('stage.teacher_notice', { stage: stageNumber, stageName: tt(`progress.stage_${stageNumber as 1 | 2 | 3}`), status: tt(`stage.status_${status}`), comment }));
+        const cohort = await repos.cohorts.findById(text(run, 'cohortId'));
+        const plan = cohort ? await stagePlanOf(repos, cohort) : undefined;
+        turn.notify(teacher.id, tt('stage.teacher_notice', { stage: stageNumber, stageName: stageName(teacher.locale, plan, stageNumber), status: tt(`stage.status_${status}`), comment }));
       }
       return undefined;
     },

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ROLES } from '../../domain/roles.js';
 import type { LocalizedText } from '../../domain/locale.js';
 import { catalogs, t, type MessageKey } from '../../i18n/index.js';
-import type { Question } from '../../questionnaires/index.js';
+import { isQuestionType, QUESTION_SCHEMAS, QUESTION_TYPES, type Question } from '../../questionnaires/index.js';
 import type { Condition, Flow, FlowCatalog, Step } from './definition.js';
 
 export interface FlowRegistry {
@@ -41,23 +41,20 @@ const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   ]),
 );
 
-const QUESTION_TYPES = ['single_choice', 'multiple_choice', 'likert', 'number', 'short_text', 'long_text', 'date', 'link', 'ranking', 'yes_no'] as const;
-
-const askSchema = z.strictObject({
-  type: z.enum(QUESTION_TYPES),
+/**
+ * A flow's question is a questionnaire question (src/questionnaires/handlers.ts: one schema per
+ * type) whose texts are message keys of the catalogs. Only the keys and `from` are read here;
+ * everything else is checked, and given its defaults, by the question type's own schema.
+ */
+const askSchema = z.looseObject({
+  type: z.string(),
   text: messageKey,
   help: messageKey.optional(),
-  required: z.boolean().default(true),
-  options: z.array(z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/), text: messageKey })).optional(),
+  options: z.array(z.looseObject({ id: z.unknown(), text: messageKey })).optional(),
+  /** An option source of the engine: the options are made when the question is asked. */
   from: identifier.optional(),
-  other: z.boolean().optional(),
-  min: z.number().optional(),
-  max: z.number().optional(),
-  integer: z.boolean().optional(),
-  maxLength: z.number().int().positive().optional(),
-  notInFuture: z.boolean().optional(),
-  count: z.number().int().positive().optional(),
 });
+type AskInput = z.infer<typeof askSchema>;
 
 const stepSchemas = {
   ask: z.strictObject({ id: identifier.optional(), ask: askSchema, save: variable, append: z.boolean().default(false), check: identifier.optional(), next: identifier.optional() }),
@@ -82,34 +79,34 @@ export function localizedFromKey(key: MessageKey): LocalizedText {
   return { ru: t('ru', key), kk: t('kk', key), en: t('en', key) };
 }
 
-function toQuestion(id: string, ask: z.infer<typeof askSchema>): Question {
-  const options = (ask.options ?? []).map((o) => ({ id: o.id, text: localizedFromKey(o.text) }));
-  const base = { id, text: localizedFromKey(ask.text), required: ask.required, ...(ask.help ? { help: localizedFromKey(ask.help) } : {}) };
-  switch (ask.type) {
-    case 'single_choice':
-      return { ...base, type: ask.type, options, other: ask.other ?? false };
-    case 'multiple_choice':
-      return { ...base, type: ask.type, options, other: ask.other ?? false, min: ask.min ?? 1, max: ask.max ?? Math.max(options.length, 1) };
-    case 'ranking':
-      return { ...base, type: ask.type, options, count: ask.count ?? options.length };
-    case 'likert':
-      return { ...base, type: ask.type, scale: { min: ask.min ?? 1, max: ask.max ?? 5 }, labels: {} };
-    case 'number':
-      return { ...base, type: ask.type, min: ask.min, max: ask.max, integer: ask.integer ?? false };
-    case 'short_text':
-      return { ...base, type: ask.type, maxLength: ask.maxLength ?? 200 };
-    case 'long_text':
-      return { ...base, type: ask.type, maxLength: ask.maxLength ?? 4000 };
-    case 'date':
-      return { ...base, type: ask.type, notInFuture: ask.notInFuture ?? false };
-    case 'link':
-    case 'yes_no':
-      return { ...base, type: ask.type };
-    default: {
-      const unknownType: never = ask.type;
-      throw new Error(`unknown question type ${String(unknownType)}`);
-    }
-  }
+/** Two stand-ins let a choice question with `from` pass its type's schema; they are dropped after it. */
+const SOURCED_OPTIONS = [
+  { id: 'from_source_1', text: { ru: '—' } },
+  { id: 'from_source_2', text: { ru: '—' } },
+];
+
+/** The ask as a questionnaire question, or what is wrong with it (each "field: problem"). */
+function toQuestion(id: string, ask: AskInput): { question: Question } | { problems: string[] } {
+  const { type, text, help, options, from, ...rest } = ask;
+  if (!isQuestionType(type)) return { problems: [`ask.type: "${type}" is not a question type; use one of: ${QUESTION_TYPES.join(', ')}`] };
+  const schema = QUESTION_SCHEMAS[type] as z.ZodType<Question>;
+  const candidate = {
+    ...rest,
+    id,
+    type,
+    text: localizedFromKey(text),
+    ...(help ? { help: localizedFromKey(help) } : {}),
+    ...(options ? { options: options.map((o) => ({ ...o, text: localizedFromKey(o.text) })) } : {}),
+  };
+  let parsed = schema.safeParse(candidate);
+  // A type that needs options takes them from the source when `from` names one.
+  const sourced =
+    !parsed.success && from !== undefined && options === undefined && parsed.error.issues.some((i) => i.path[0] === 'options');
+  if (sourced) parsed = schema.safeParse({ ...candidate, options: SOURCED_OPTIONS });
+  if (!parsed.success) return { problems: issues(parsed.error).map((m) => `ask.${m}`) };
+  // The schema only: a flow's plain option may be called "other" (activities and topics are saved
+  // so), which the questionnaire check reserves for its free-text «Другое».
+  return { question: sourced ? ({ ...parsed.data, options: [] } as Question) : parsed.data };
 }
 
 function stepKind(raw: unknown): StepKind | undefined {
@@ -158,9 +155,12 @@ export function parseFlow(source: string, text: string, registry: FlowRegistry):
         const a = s as z.infer<typeof stepSchemas.ask>;
         if (a.ask.from && !registry.optionSources.has(a.ask.from)) fail(`step ${id}: `, `unknown option source "${a.ask.from}"`);
         if (a.check && !registry.checks.has(a.check)) fail(`step ${id}: `, `unknown check "${a.check}"`);
-        const needsOptions = ['single_choice', 'multiple_choice', 'ranking'].includes(a.ask.type);
-        if (needsOptions && !a.ask.options?.length && !a.ask.from) fail(`step ${id}: `, `a ${a.ask.type} question needs options or "from"`);
-        steps.push({ kind, id, next, question: toQuestion(id, a.ask), optionsFrom: a.ask.from, save: a.save, append: a.append, check: a.check });
+        const made = toQuestion(id, a.ask);
+        if ('problems' in made) {
+          for (const m of made.problems) fail(`step ${id}: `, m);
+          break;
+        }
+        steps.push({ kind, id, next, question: made.question, optionsFrom: a.ask.from, save: a.save, append: a.append, check: a.check });
         break;
       }
       case 'say': {

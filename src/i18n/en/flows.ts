@@ -147,6 +147,7 @@ export const progress: Like<typeof ru.progress> = {
   stage_1: 'plan of activities',
   stage_2: 'carrying out the plan and publishing materials',
   stage_3: 'presenting results',
+  stage_unnamed: 'stage {stage}',
   activities: 'Accepted activities: {accepted} of {required}',
   pending: 'Under review: {count}',
   returned: 'Returned for changes: {count}',
@@ -210,9 +211,18 @@ export const account: Like<typeof ru.account> = {
     'Delete your data? Your name, contacts, workplace and position will be deleted, and everything you wrote yourself: answers in your own words, activity titles, links and notes, consultations, your conversation with the bot. For statistics, only the options you chose, your region, district, subject, type of settlement and the types and dates of your activities stay, without your name. Deletion cannot be undone.',
   deleted: 'Your data has been deleted. Thank you for being with us! If you want to come back, send the course code.',
   delete_kept: 'All right, nothing is deleted.',
+  link_command: 'Connect another messenger',
+  link_code:
+    'Your code: {code}\n\nOpen the Sputnik bot in another messenger (Telegram, WhatsApp or Max) and send it: /link {code}\nThe code is valid for {minutes} minutes. Do not forward it to anyone.',
+  link_unknown:
+    'I do not know you yet. If you already use Sputnik in another messenger, send /link there: I will give you a code to send here as /link CODE. If you are a new participant, send the course code.',
+  link_bad_code: 'That code did not work: it is wrong or has expired. Get a new one with /link in the messenger where you already talk to me.',
+  link_same: 'This is your code, and you already write to me from here. Send it in the other messenger.',
+  link_taken: 'Could not connect: this account already belongs to another participant, or you have already connected an account on this messenger. Please contact your course curator.',
+  linked: 'Done: you can now write to me on {channel} as well. Questionnaires, progress and activities are the same.',
   help:
-    'I am Sputnik: I help during the year after a professional development course.\n\n/menu — menu\n/surveys — questionnaires\n/activity — report an activity you ran (open lesson, master class, webinar, publication…)\n/progress — my progress: stage and accepted activities (at least three a year)\n/consult — ask a tutor for a consultation\n/language — language\n/stop — turn reminders off\n/delete — delete my data\n\nIn any question you can write "back", or "skip" if the question is optional.',
-  help_staff: 'For curators and tutors:\n/review — activities to review\n/consultations — consultation requests\n/stage — set a teacher\'s stage by hand\n/broadcast — message the course participants (Telegram)\n/stats — statistics, /export — data export, /report — half-year report (Telegram)',
+    'I am Sputnik: I help during the year after a professional development course.\n\n/menu — menu\n/surveys — questionnaires\n/activity — report an activity you ran (open lesson, master class, webinar, publication…)\n/progress — my progress: stage and accepted activities (at least three a year)\n/consult — ask a tutor for a consultation\n/language — language\n/stop — turn reminders off\n/delete — delete my data\n/link — a code to write to me from another messenger too (Telegram, WhatsApp, Max)\n\nIn any question you can write "back", or "skip" if the question is optional.',
+  help_staff: 'For curators and tutors:\n/review — activities to review\n/consultations — consultation requests\n/stage — set a teacher\'s stage by hand\n/broadcast — message the course participants (Telegram, Max)\n/stats — statistics, /export — data export, /report — half-year report (Telegram)',
 };
 
 export const group: Like<typeof ru.group> = {
@@ -248,6 +258,7 @@ export const broadcast: Like<typeof ru.broadcast> = {
   report: 'Broadcast finished. Delivered: {sent} of {total}.',
   report_failed: 'Not delivered: {count} ({reasons}).',
   report_blocked: 'Blocked the bot: {names}.',
+  report_interrupted: 'Not confirmed — the bot restarted while sending, so the message may not have arrived (not sent again): {names}.',
   report_not_connected: 'Not connected to the bot yet: {count}.',
   report_opted_out: 'Turned reminders off and got no private copy: {count}.',
   no_cohorts: 'A course curator can send a broadcast, and you are not a curator of any course.',

@@ -10,6 +10,8 @@ export const scheduler: Like<typeof ru.scheduler> = {
     'Course "{cohortTitle}": stage 2 begins: carrying out the plan.\n\nRun the activities you planned, publish the materials on social media or the school website, and send me the links: /activity. Your curator will review each activity.',
   stage_3:
     'Course "{cohortTitle}": stage 3 begins: presenting your results.\n\nPresent what you achieved: a portfolio (or a section of it), a methodical product, a seminar for colleagues. Be sure to include working links to the materials of the activities you ran. The post-course year ends on {yearEnd}.',
+  stage_generic:
+    'Course "{cohortTitle}": stage {stage} of your post-course support begins: {stageName}.\n\nOver the year you need to run at least {required} activities and send me links to the materials: /activity. The post-course year ends on {yearEnd}.',
   invite: 'Course "{cohortTitle}": a new questionnaire, "{title}". It is open until {closes}.',
   sample_invite: 'Course "{cohortTitle}": you are in the sample for the survey "{title}". Please answer; it takes a few minutes.',
   sample_invite_busy: 'Course "{cohortTitle}": the survey "{title}" is waiting for you. When you have finished the current dialog, open it with /surveys.',

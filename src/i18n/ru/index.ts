@@ -1,9 +1,11 @@
+import { cli } from './cli.js';
 import { common } from './common.js';
 import { keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage } from './flows.js';
 import { monitoring } from './monitoring.js';
 import { scheduler } from './scheduler.js';
 import { validation } from './validation.js';
 import { whatsapp } from './whatsapp.js';
+import { links } from './links.js';
 
 /** The reference catalog: its namespaces and keys define every other locale's. */
-export const ru = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, monitoring, scheduler, whatsapp };
+export const ru = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, monitoring, scheduler, whatsapp, links, cli };

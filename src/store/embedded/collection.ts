@@ -147,7 +147,9 @@ export class SecondaryIndex {
 
   duplicateError(ns: string, values: unknown[]): CommandError {
     const keyValue: Doc = {};
-    this.fields.forEach((f, i) => (keyValue[f] = values[i] ?? null));
+    this.fields.forEach((f, i) => {
+      keyValue[f] = values[i] ?? null;
+    });
     return duplicateKeyError(ns, this.name, { ...this.spec.key }, keyValue);
   }
 }

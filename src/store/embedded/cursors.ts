@@ -50,11 +50,11 @@ export function encodeCursorReply(batchField: 'firstBatch' | 'nextBatch', docs: 
   p += out.write('cursor\0', p, 'latin1');
   p = out.writeInt32LE(cursorSize, p);
   out[p++] = 0x04;
-  p += out.write(batchField + '\0', p, 'latin1');
+  p += out.write(`${batchField}\0`, p, 'latin1');
   p = out.writeInt32LE(arraySize, p);
   for (let i = 0; i < docs.length; i++) {
     out[p++] = 0x03;
-    p += out.write(String(i) + '\0', p, 'latin1');
+    p += out.write(`${String(i)}\0`, p, 'latin1');
     const d = docs[i] as Uint8Array;
     out.set(d, p);
     p += d.length;

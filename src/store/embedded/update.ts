@@ -120,7 +120,7 @@ function compileArrayFilters(arrayFilters: Doc[] | undefined, extras: MingoExtra
 
 /** Index of the element the query matched in the array at `arrayPath`, for the `$` operator. */
 function positionalIndex(arr: unknown[], arrayPath: string, filter: Doc, extras: MingoExtras | undefined): number {
-  const keys = Object.keys(filter).filter((k) => k === arrayPath || k.startsWith(arrayPath + '.'));
+  const keys = Object.keys(filter).filter((k) => k === arrayPath || k.startsWith(`${arrayPath}.`));
   if (keys.length === 0) throw new CommandError('BadValue', 'The positional operator did not find the match needed from the query.');
   const query = compileFilter(Object.fromEntries(keys.map((k) => [k, filter[k]])), extras);
   for (let i = 0; i < arr.length; i++) {
@@ -325,7 +325,7 @@ function applyAddToSet(target: Doc, body: Doc): void {
 }
 
 function pathsOverlap(a: string, b: string): boolean {
-  return a === b || a.startsWith(b + '.') || b.startsWith(a + '.');
+  return a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
 }
 
 function applyOperators(target: Doc, ops: Doc, ctx: UpdateContext): void {

@@ -3,7 +3,7 @@
  * used by unique indexes (1 == 1.0 == Long(1), missing == null), dotted-path traversal through
  * arrays, and value formatting for E11000 messages.
  */
-import { Binary, Decimal128, Long, ObjectId } from 'bson';
+import type { Binary, Decimal128, Long, ObjectId } from 'bson';
 
 export type Doc = Record<string, unknown>;
 
@@ -61,56 +61,56 @@ export function keyString(v: unknown): string {
   switch (typeof v) {
     case 'number':
     case 'bigint':
-      return 'n' + numberKey(v);
+      return `n${numberKey(v)}`;
     case 'string':
-      return 's' + v;
+      return `s${v}`;
     case 'boolean':
       return v ? 'T' : 'F';
     case 'symbol':
-      return v === EMPTY_ARRAY_KEY ? 'u' : 'y' + String(v.description);
+      return v === EMPTY_ARRAY_KEY ? 'u' : `y${String(v.description)}`;
     case 'object':
       break;
     default:
-      return 'x' + String(v);
+      return `x${String(v)}`;
   }
-  if (Array.isArray(v)) return 'A' + JSON.stringify(v.map(keyString));
-  if (v instanceof Date) return 'd' + v.getTime();
-  if (v instanceof RegExp) return 'r' + v.source + '/' + v.flags;
-  if (isPlainObject(v)) return 'O' + JSON.stringify(Object.entries(v).map(([k, x]) => [k, keyString(x)]));
+  if (Array.isArray(v)) return `A${JSON.stringify(v.map(keyString))}`;
+  if (v instanceof Date) return `d${v.getTime()}`;
+  if (v instanceof RegExp) return `r${v.source}/${v.flags}`;
+  if (isPlainObject(v)) return `O${JSON.stringify(Object.entries(v).map(([k, x]) => [k, keyString(x)]))}`;
   switch (bsonType(v)) {
     case 'ObjectId':
-      return 'o' + (v as ObjectId).toHexString();
+      return `o${(v as ObjectId).toHexString()}`;
     case 'Long':
     case 'Int32':
     case 'Double':
-      return 'n' + numberKey(numericValue(v) ?? 0);
+      return `n${numberKey(numericValue(v) ?? 0)}`;
     case 'Decimal128': {
       const s = (v as Decimal128).toString();
       const n = Number(s);
       // Only decimals that print exactly like a double share its key; others stay distinct so a
       // unique index never reports a false duplicate because of double rounding.
-      return Number.isFinite(n) && String(n) === s ? 'n' + numberKey(n) : 'm' + s;
+      return Number.isFinite(n) && String(n) === s ? `n${numberKey(n)}` : `m${s}`;
     }
     case 'Binary': {
       const b = v as Binary;
-      return 'b' + b.sub_type + ':' + Buffer.from(b.buffer.subarray(0, b.position)).toString('base64');
+      return `b${b.sub_type}:${Buffer.from(b.buffer.subarray(0, b.position)).toString('base64')}`;
     }
     case 'Timestamp':
-      return 't' + (v as Long).toString();
+      return `t${(v as Long).toString()}`;
     case 'BSONRegExp': {
       const r = v as { pattern: string; options: string };
-      return 'r' + r.pattern + '/' + r.options;
+      return `r${r.pattern}/${r.options}`;
     }
     case 'MinKey':
       return '-';
     case 'MaxKey':
       return '+';
     case 'Code':
-      return 'c' + String((v as { code: unknown }).code);
+      return `c${String((v as { code: unknown }).code)}`;
     case 'BSONSymbol':
-      return 's' + String((v as { value: unknown }).value);
+      return `s${String((v as { value: unknown }).value)}`;
     default:
-      return 'x' + JSON.stringify(v);
+      return `x${JSON.stringify(v)}`;
   }
 }
 
@@ -354,13 +354,13 @@ export function formatValue(v: unknown): string {
   if (typeof v === 'string') return quote(v);
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
   if (typeof v !== 'object') return String(v);
-  if (Array.isArray(v)) return '[ ' + v.map(formatValue).join(', ') + ' ]';
+  if (Array.isArray(v)) return `[ ${v.map(formatValue).join(', ')} ]`;
   if (v instanceof Date) return `new Date(${v.getTime()})`;
   if (v instanceof RegExp) return `/${v.source}/${v.flags}`;
   if (isPlainObject(v)) {
     const entries = Object.entries(v);
     if (entries.length === 0) return '{}';
-    return '{ ' + entries.map(([k, x]) => `${k}: ${formatValue(x)}`).join(', ') + ' }';
+    return `{ ${entries.map(([k, x]) => `${k}: ${formatValue(x)}`).join(', ')} }`;
   }
   switch (bsonType(v)) {
     case 'ObjectId':

@@ -126,9 +126,8 @@ export function parseMessage(msg: Buffer): WireRequest {
     };
   }
   if (opCode === OP_QUERY) {
-    let offset = 20;
-    let collection: string;
-    [collection, offset] = readCString(msg, offset);
+    const [collection, afterName] = readCString(msg, 20);
+    let offset = afterName;
     offset += 8; // numberToSkip, numberToReturn: commands always return one document
     let [query] = readDocument(msg, offset, msg.length);
     // Drivers wrap the command in $query when they also send $readPreference.

@@ -1,5 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import {
+  LINK_STATUSES,
+  type LinkStatus,
   ACTIVITY_LEVELS,
   ACTIVITY_STATUSES,
   ACTIVITY_TYPES,
@@ -9,11 +11,15 @@ import {
   type ActivityType,
 } from '../../domain/activity.js';
 import { ObjectId, idString, orUndefined, schemaOptions, text, type ObjectIdType } from './common.js';
+import { COLLECTION_NAMES } from './collections.js';
 
 export interface ActivityLinkDoc {
   url: string;
   checkedAt?: Date | null;
   reachable?: boolean | null;
+  status?: LinkStatus | null;
+  httpStatus?: number | null;
+  failures?: number | null;
 }
 
 export interface ActivityReviewDoc {
@@ -45,6 +51,9 @@ const linkSchema = new Schema<ActivityLinkDoc>(
     url: { type: String, required: true, maxlength: 2000, match: /^https?:\/\/\S+$/ },
     checkedAt: Date,
     reachable: Boolean,
+    status: { type: String, enum: LINK_STATUSES },
+    httpStatus: Number,
+    failures: Number,
   },
   { _id: false },
 );
@@ -76,7 +85,7 @@ const activitySchema = new Schema<ActivityDoc>(
     reviews: { type: [reviewSchema], default: [] },
     submittedAt: { type: Date, required: true },
   },
-  schemaOptions('activities'),
+  schemaOptions(COLLECTION_NAMES.activities),
 );
 activitySchema.index({ cohortId: 1, status: 1, submittedAt: 1 });
 activitySchema.index({ participantId: 1, cohortId: 1, status: 1 });
@@ -99,6 +108,9 @@ export function toActivity(doc: ActivityDoc): Activity {
       url: l.url,
       checkedAt: orUndefined(l.checkedAt),
       reachable: orUndefined(l.reachable),
+      status: orUndefined(l.status),
+      httpStatus: orUndefined(l.httpStatus),
+      failures: orUndefined(l.failures),
     })),
     note: orUndefined(doc.note),
     status: doc.status,

@@ -16,6 +16,7 @@ import {
   text,
   type ObjectIdType,
 } from './common.js';
+import { COLLECTION_NAMES } from './collections.js';
 
 export interface DeliveryDoc {
   channel: Channel;
@@ -65,7 +66,7 @@ const broadcastSchema = new Schema<BroadcastDoc>(
     deliveries: { type: [deliverySchema], default: [] },
     sentAt: Date,
   },
-  schemaOptions('broadcasts'),
+  schemaOptions(COLLECTION_NAMES.broadcasts),
 );
 broadcastSchema.index({ cohortId: 1, createdAt: -1 });
 broadcastSchema.index({ status: 1 });

@@ -14,6 +14,7 @@ import {
 } from './common.js';
 import { sendingWindowSchema, toSendingWindow, type SendingWindowDoc } from './sending-window.js';
 import { stagePlanSchema, toStagePlan, type StagePlanDoc } from './stage-plan.js';
+import { COLLECTION_NAMES } from './collections.js';
 
 export interface CohortGroupDoc {
   channel: Channel;
@@ -71,7 +72,7 @@ const cohortSchema = new Schema<CohortDoc>(
     stagePlan: { type: stagePlanSchema, required: false },
     sendingWindow: { type: sendingWindowSchema, required: false },
   },
-  schemaOptions('cohorts'),
+  schemaOptions(COLLECTION_NAMES.cohorts),
 );
 cohortSchema.index({ code: 1 }, { unique: true });
 cohortSchema.index({ programmeId: 1, courseEnd: 1 });

@@ -13,6 +13,7 @@ import {
   text,
   type ObjectIdType,
 } from './common.js';
+import { COLLECTION_NAMES } from './collections.js';
 
 export interface ConsultationMessageDoc {
   authorId: ObjectIdType;
@@ -60,7 +61,7 @@ const consultationSchema = new Schema<ConsultationRequestDoc>(
     closedAt: Date,
     escalatedAt: Date,
   },
-  schemaOptions('consultation_requests'),
+  schemaOptions(COLLECTION_NAMES.consultations),
 );
 consultationSchema.index({ cohortId: 1, status: 1 });
 consultationSchema.index({ assigneeId: 1, status: 1 });

@@ -4,8 +4,9 @@ import {
   type Enrollment,
   type EnrollmentStatus,
 } from '../../domain/enrollment.js';
-import { STAGE_NUMBERS, STAGE_STATUSES, type StageNumber, type StageStatus } from '../../domain/stage.js';
+import { MAX_STAGES, STAGE_NUMBERS, STAGE_STATUSES, type StageNumber, type StageStatus } from '../../domain/stage.js';
 import { ObjectId, idString, optionalIdString, orUndefined, schemaOptions, type ObjectIdType } from './common.js';
+import { COLLECTION_NAMES } from './collections.js';
 
 export interface StageProgressDoc {
   stage: StageNumber;
@@ -39,7 +40,7 @@ export interface EnrollmentDoc {
 
 const stageProgressSchema = new Schema<StageProgressDoc>(
   {
-    stage: { type: Number, enum: STAGE_NUMBERS, required: true },
+    stage: { type: Number, min: 1, max: MAX_STAGES, required: true },
     status: { type: String, enum: STAGE_STATUSES, required: true },
     startedAt: Date,
     completedAt: Date,
@@ -65,7 +66,7 @@ const enrollmentSchema = new Schema<EnrollmentDoc>(
     cohortId: { type: ObjectId, ref: 'Cohort', required: true },
     tutorId: { type: ObjectId, ref: 'Participant' },
     status: { type: String, enum: ENROLLMENT_STATUSES, default: 'active', required: true },
-    currentStage: { type: Number, enum: STAGE_NUMBERS, default: 1, required: true },
+    currentStage: { type: Number, min: 1, max: MAX_STAGES, default: 1, required: true },
     stages: {
       type: [stageProgressSchema],
       default: () => STAGE_NUMBERS.map((stage) => ({ stage, status: 'not_started' })),
@@ -73,7 +74,7 @@ const enrollmentSchema = new Schema<EnrollmentDoc>(
     stageOverrides: { type: [stageOverrideSchema], default: undefined },
     joinedAt: { type: Date, required: true },
   },
-  schemaOptions('enrollments'),
+  schemaOptions(COLLECTION_NAMES.enrollments),
 );
 enrollmentSchema.index({ participantId: 1, cohortId: 1 }, { unique: true });
 enrollmentSchema.index({ cohortId: 1, status: 1 });

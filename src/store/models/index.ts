@@ -10,6 +10,7 @@ import { defineParticipantModel } from './participant.js';
 import { defineProgrammeModel } from './programme.js';
 import { defineQuestionnaireVersionModel } from './questionnaire-version.js';
 import { defineResponseModel } from './response.js';
+import { defineSampleModel } from './sample.js';
 import { defineScheduledSendModel } from './scheduled-send.js';
 import { defineSessionModels } from './session.js';
 
@@ -29,7 +30,15 @@ export function defineModels(connection: Connection) {
     questionnaireVersion: defineQuestionnaireVersionModel(connection),
     scheduledSend: defineScheduledSendModel(connection),
     ...defineConsoleModels(connection),
+    sample: defineSampleModel(connection),
   };
 }
 
 export type Models = ReturnType<typeof defineModels>;
+
+// What readers outside the store (monitoring's aggregates and report) may use of the models.
+export { COLLECTION_NAMES } from './collections.js';
+export type { CohortDoc } from './cohort.js';
+export type { ProgrammeDoc } from './programme.js';
+export type { ResponseDoc } from './response.js';
+export { toStagePlan } from './stage-plan.js';

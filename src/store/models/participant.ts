@@ -8,6 +8,7 @@ import {
 } from '../../domain/participant.js';
 import { E164_PATTERN } from '../../domain/phone.js';
 import { idString, localeField, orUndefined, schemaOptions, text, type ObjectIdType } from './common.js';
+import { COLLECTION_NAMES } from './collections.js';
 
 export interface ParticipantDoc {
   _id: ObjectIdType;
@@ -16,6 +17,8 @@ export interface ParticipantDoc {
   telegramId?: number | null;
   telegramUsername?: string | null;
   whatsappId?: string | null;
+  maxId?: number | null;
+  linkCode?: { hash: string; expiresAt: Date } | null;
   organisation?: string | null;
   region?: string | null;
   district?: string | null;
@@ -27,7 +30,7 @@ export interface ParticipantDoc {
   isStaff: boolean;
   remindersOptedOutAt?: Date | null;
   anonymisedAt?: Date | null;
-  unreachable?: { telegram?: Date | null; whatsapp?: Date | null } | null;
+  unreachable?: { telegram?: Date | null; whatsapp?: Date | null; max?: Date | null } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -50,6 +53,8 @@ const participantSchema = new Schema<ParticipantDoc>(
     // Telegram's rule: 5-32 characters, starting with a letter.
     telegramUsername: { ...text(32), lowercase: true, match: /^[a-z][a-z0-9_]{4,31}$/ },
     whatsappId: { type: String, match: /^\d{6,20}@c\.us$/ },
+    maxId: { type: Number, validate: Number.isSafeInteger },
+    linkCode: { type: new Schema({ hash: { type: String, required: true }, expiresAt: { type: Date, required: true } }, { _id: false }), required: false },
     organisation: text(500),
     region: text(200),
     district: text(200),
@@ -61,13 +66,15 @@ const participantSchema = new Schema<ParticipantDoc>(
     isStaff: { type: Boolean, default: false, required: true },
     remindersOptedOutAt: Date,
     anonymisedAt: Date,
-    unreachable: { telegram: Date, whatsapp: Date },
+    unreachable: { telegram: Date, whatsapp: Date, max: Date },
   },
-  schemaOptions('participants'),
+  schemaOptions(COLLECTION_NAMES.participants),
 );
 // One person per identity on each channel; sparse because most people have only one of them.
 participantSchema.index({ telegramId: 1 }, { unique: true, sparse: true });
 participantSchema.index({ whatsappId: 1 }, { unique: true, sparse: true });
+participantSchema.index({ maxId: 1 }, { unique: true, sparse: true });
+participantSchema.index({ 'linkCode.hash': 1 }, { sparse: true });
 participantSchema.index({ phone: 1 }, { unique: true, sparse: true });
 participantSchema.index({ telegramUsername: 1 });
 // Monitoring breakdowns and stratified sampling.
@@ -85,6 +92,8 @@ export function toParticipant(doc: ParticipantDoc): Participant {
     telegramId: orUndefined(doc.telegramId),
     telegramUsername: orUndefined(doc.telegramUsername),
     whatsappId: orUndefined(doc.whatsappId),
+    maxId: orUndefined(doc.maxId),
+    linkCode: doc.linkCode ? { hash: doc.linkCode.hash, expiresAt: doc.linkCode.expiresAt } : undefined,
     organisation: orUndefined(doc.organisation),
     region: orUndefined(doc.region),
     district: orUndefined(doc.district),
@@ -103,10 +112,11 @@ export function toParticipant(doc: ParticipantDoc): Participant {
     isStaff: doc.isStaff,
     remindersOptedOutAt: orUndefined(doc.remindersOptedOutAt),
     anonymisedAt: orUndefined(doc.anonymisedAt),
-    unreachable: doc.unreachable?.telegram || doc.unreachable?.whatsapp
+    unreachable: doc.unreachable?.telegram || doc.unreachable?.whatsapp || doc.unreachable?.max
       ? {
           ...(doc.unreachable.telegram ? { telegram: doc.unreachable.telegram } : {}),
           ...(doc.unreachable.whatsapp ? { whatsapp: doc.unreachable.whatsapp } : {}),
+          ...(doc.unreachable.max ? { max: doc.unreachable.max } : {}),
         }
       : undefined,
     createdAt: doc.createdAt,

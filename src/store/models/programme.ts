@@ -2,6 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { Programme } from '../../domain/programme.js';
 import { idString, orUndefined, schemaOptions, text, type ObjectIdType } from './common.js';
 import { stagePlanSchema, toStagePlan, type StagePlanDoc } from './stage-plan.js';
+import { COLLECTION_NAMES } from './collections.js';
 
 export interface ProgrammeDoc {
   _id: ObjectIdType;
@@ -22,7 +23,7 @@ const programmeSchema = new Schema<ProgrammeDoc>(
     hours: { type: Number, min: 1, max: 10_000 },
     stagePlan: { type: stagePlanSchema, required: false },
   },
-  schemaOptions('programmes'),
+  schemaOptions(COLLECTION_NAMES.programmes),
 );
 programmeSchema.index({ code: 1 }, { unique: true });
 programmeSchema.index({ direction: 1 });

@@ -6,6 +6,7 @@ import {
   type ResponseStatus,
 } from '../../domain/response.js';
 import { ObjectId, idString, orUndefined, schemaOptions, text, type ObjectIdType } from './common.js';
+import { COLLECTION_NAMES } from './collections.js';
 
 export interface AnswerDoc {
   questionId: string;
@@ -64,7 +65,7 @@ const responseSchema = new Schema<ResponseDoc>(
     startedAt: { type: Date, required: true },
     completedAt: Date,
   },
-  schemaOptions('responses'),
+  schemaOptions(COLLECTION_NAMES.responses),
 );
 // One run per participant, cohort, questionnaire and occasion: a repeated invitation resumes it.
 responseSchema.index(

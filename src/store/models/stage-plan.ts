@@ -1,14 +1,20 @@
 import { Schema } from 'mongoose';
 import { stageRulesSchema } from '../../domain/stage-rules.js';
-import { OFFSET_PATTERN, STAGE_NUMBERS, type StagePlan, type StageNumber } from '../../domain/stage.js';
+import { MAX_STAGES, OFFSET_PATTERN, type StagePlan } from '../../domain/stage.js';
+
+type TextDoc = { ru: string; kk?: string | null; en?: string | null };
+
+const textSchema = new Schema({ ru: { type: String, required: true }, kk: String, en: String }, { _id: false });
+const fromDoc = (d: TextDoc | null | undefined) => (d ? { ru: d.ru, ...(d.kk ? { kk: d.kk } : {}), ...(d.en ? { en: d.en } : {}) } : undefined);
 
 export interface StagePlanDoc {
   /** Rules are a tagged union kept as written; read back through their zod schema. */
-  stages: { stage: number; startOffset: string; rules?: unknown }[];
+  stages: { stage: number; startOffset: string; rules?: unknown; title?: TextDoc | null; prompt?: TextDoc | null }[];
   questionnaires: { questionnaireId: string; offset: string; occasion: string; closesAfter?: string | null }[];
   reminders?: { afterDays: number; maxCount: number } | null;
   finalSurvey?: { questionnaireId: string; occasion: string } | null;
   requiredActivities?: number | null;
+  model?: string | null;
 }
 
 const offsetField = { type: String, required: true, match: OFFSET_PATTERN } as const;
@@ -18,9 +24,11 @@ export const stagePlanSchema = new Schema<StagePlanDoc>(
     stages: [
       new Schema(
         {
-          stage: { type: Number, enum: STAGE_NUMBERS, required: true },
+          stage: { type: Number, min: 1, max: MAX_STAGES, required: true },
           startOffset: offsetField,
           rules: { type: Schema.Types.Mixed, required: false },
+          title: { type: textSchema, required: false },
+          prompt: { type: textSchema, required: false },
         },
         { _id: false },
       ),
@@ -54,6 +62,7 @@ export const stagePlanSchema = new Schema<StagePlanDoc>(
       required: false,
     },
     requiredActivities: { type: Number, required: false, min: 1, max: 100 },
+    model: { type: String, required: false, maxlength: 64 },
   },
   { _id: false },
 );
@@ -63,7 +72,9 @@ export function toStagePlan(doc: StagePlanDoc): StagePlan {
     stages: doc.stages.map((s) => {
       // A plan is checked before it is stored; rules that no longer parse fall back to the defaults.
       const rules = s.rules === undefined || s.rules === null ? undefined : stageRulesSchema.safeParse(s.rules);
-      return { stage: s.stage as StageNumber, startOffset: s.startOffset, ...(rules?.success ? { rules: rules.data } : {}) };
+      const title = fromDoc(s.title);
+      const prompt = fromDoc(s.prompt);
+      return { stage: s.stage, startOffset: s.startOffset, ...(title ? { title } : {}), ...(prompt ? { prompt } : {}), ...(rules?.success ? { rules: rules.data } : {}) };
     }),
     questionnaires: doc.questionnaires.map((q) => ({
       questionnaireId: q.questionnaireId,
@@ -73,6 +84,7 @@ export function toStagePlan(doc: StagePlanDoc): StagePlan {
     })),
     ...(doc.reminders ? { reminders: { afterDays: doc.reminders.afterDays, maxCount: doc.reminders.maxCount } } : {}),
     ...(doc.requiredActivities ? { requiredActivities: doc.requiredActivities } : {}),
+    ...(doc.model ? { model: doc.model } : {}),
     ...(doc.finalSurvey ? { finalSurvey: { questionnaireId: doc.finalSurvey.questionnaireId, occasion: doc.finalSurvey.occasion } } : {}),
   };
 }

@@ -2,8 +2,9 @@ import type { Model } from 'mongoose';
 import type { ActivityInput, ActivityRepository, ReviewError } from '../../domain/repositories.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import type { Activity, ActivityStatus } from '../../domain/activity.js';
+import { failuresAfter } from '../../domain/link-check.js';
 import { toActivity, type ActivityDoc } from '../models/activity.js';
-import { AFTER_UPDATE, requireObjectId, toObjectId } from './ids.js';
+import { AFTER_UPDATE, op, requireObjectId, toObjectId } from './ids.js';
 import { setPresent } from './update.js';
 
 export function createActivityRepository(model: Model<ActivityDoc>): ActivityRepository {
@@ -66,6 +67,45 @@ export function createActivityRepository(model: Model<ActivityDoc>): ActivityRep
       const c = toObjectId(cohortId);
       if (!p || !c) return 0;
       return model.countDocuments({ participantId: p, cohortId: c, status: 'accepted' });
+    },
+    async listWithLinksDue(cohortId, cutoff) {
+      const c = toObjectId(cohortId);
+      if (!c) return [];
+      const docs = await model
+        .find({ cohortId: c, links: op({ $elemMatch: { $or: [{ checkedAt: null }, { checkedAt: { $lt: cutoff } }] } }) })
+        .sort({ submittedAt: 1 })
+        .lean<ActivityDoc[]>();
+      return docs.map(toActivity);
+    },
+    async recordLinkCheck(activityId, check) {
+      const current = await byId(activityId);
+      const link = current?.links.find((l) => l.url === check.url);
+      if (!current || !link) return undefined;
+      const failures = failuresAfter(link.failures, check.reachable);
+      const doc = await model
+        .findOneAndUpdate(
+          { _id: toObjectId(activityId), 'links.url': check.url },
+          {
+            $set: {
+              'links.$.checkedAt': check.checkedAt,
+              'links.$.reachable': check.reachable,
+              'links.$.status': check.status,
+              'links.$.httpStatus': check.httpStatus ?? null,
+              'links.$.failures': failures,
+            },
+          },
+          AFTER_UPDATE,
+        )
+        .lean<ActivityDoc>();
+      return doc ? toActivity(doc).links.find((l) => l.url === check.url) : undefined;
+    },
+    async replaceLink(activityId, oldUrl, newUrl) {
+      const _id = toObjectId(activityId);
+      if (!_id) return undefined;
+      const doc = await model
+        .findOneAndUpdate({ _id, 'links.url': oldUrl }, { $set: { 'links.$': { url: newUrl } } }, AFTER_UPDATE)
+        .lean<ActivityDoc>();
+      return doc ? toActivity(doc) : undefined;
     },
     review: (id, review) =>
       transition(id, 'submitted', {

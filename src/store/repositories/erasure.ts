@@ -18,6 +18,7 @@ function chatIdsOf(person: Participant): string[] {
   return [
     ...(person.telegramId !== undefined ? [String(person.telegramId)] : []),
     ...(person.whatsappId ? [person.whatsappId] : []),
+    ...(person.maxId !== undefined ? [String(person.maxId)] : []),
   ];
 }
 
@@ -32,6 +33,7 @@ export function identifiersOf(person: Participant): string[] {
     person.telegramUsername ? `@${person.telegramUsername}` : undefined,
     person.telegramId !== undefined ? String(person.telegramId) : undefined,
     person.whatsappId,
+    person.maxId !== undefined ? String(person.maxId) : undefined,
   ].filter((v): v is string => typeof v === 'string' && v.length >= 4);
 }
 

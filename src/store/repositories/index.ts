@@ -11,6 +11,7 @@ import { createEnrollmentRepository } from './enrollments.js';
 import { createParticipantRepository } from './participants.js';
 import { createProgrammeRepository } from './programmes.js';
 import { createResponseRepository } from './responses.js';
+import { createSampleRepository } from './samples.js';
 import { createScheduledSendRepository } from './scheduled-sends.js';
 
 export function createRepositories(models: Models): Repositories {
@@ -26,6 +27,7 @@ export function createRepositories(models: Models): Repositories {
     audit: createAuditRepository(models.auditEvent),
     scheduledSends: createScheduledSendRepository(models.scheduledSend),
     console: createConsoleRepository(models),
+    samples: createSampleRepository(models.sample),
     erasure: createErasureRepository(models),
   };
 }

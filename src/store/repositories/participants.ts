@@ -11,7 +11,7 @@ import { toParticipant, type ParticipantDoc } from '../models/participant.js';
 import { AFTER_UPDATE, duplicateKeyField, op, toObjectId, toObjectIds } from './ids.js';
 import { setPresent } from './update.js';
 
-const IDENTITY_FIELDS = ['phone', 'telegramId', 'whatsappId'] as const;
+const IDENTITY_FIELDS = ['phone', 'telegramId', 'whatsappId', 'maxId'] as const;
 
 function asIdentityConflict(error: unknown): IdentityConflict | undefined {
   const field = duplicateKeyField(error);
@@ -61,6 +61,9 @@ export function createParticipantRepository(model: Model<ParticipantDoc>): Parti
     },
     findByTelegramId: (telegramId) => findOne({ telegramId }),
     findByWhatsappId: (whatsappId) => findOne({ whatsappId }),
+    findByMaxId: (maxId) => findOne({ maxId }),
+    findByLinkCode: (hash) => findOne({ 'linkCode.hash': hash }),
+    setLinkCode: (id, linkCode) => update(id, linkCode ? { $set: { linkCode } } : { $unset: { linkCode: '' } }),
     findByPhone: (phone) => findOne({ phone }),
     findByTelegramUsername: (username) =>
       findOne({ telegramUsername: username.replace(/^@/, '').toLowerCase() }),

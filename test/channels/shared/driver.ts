@@ -4,7 +4,7 @@
 import type { Participant } from '../../../src/domain/participant.js';
 
 export interface ChannelDriver {
-  readonly channel: 'telegram' | 'whatsapp';
+  readonly channel: 'telegram' | 'whatsapp' | 'max';
   /** Types a message (or a command) in the private chat. */
   say(text: string): Promise<void>;
   /** Picks option N (from 1) of the last question: its button in Telegram, the number in WhatsApp. */

@@ -1,5 +1,5 @@
-// One suite, two channels: the same journeys through Telegram (buttons) and WhatsApp (typed
-// numbers), asserting the same texts. A flow that works in one channel works in the other.
+// One suite, three channels: the same journeys through Telegram and Max (buttons) and WhatsApp
+// (typed numbers), asserting the same texts. A flow that works in one channel works in the other.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { t } from '../../../src/i18n/index.js';
 import type { Store } from '../../../src/store/index.js';
@@ -8,6 +8,7 @@ import { Clock, testSettings } from '../../support/engine-harness.js';
 import { openTestStore } from '../../support/store.js';
 import { makeEngine } from '../whatsapp/support/testbed.js';
 import type { ChannelDriver } from './driver.js';
+import { maxDriver } from './max-driver.js';
 import { telegramDriver } from './telegram-driver.js';
 import { plain, whatsappDriver } from './whatsapp-driver.js';
 
@@ -17,6 +18,7 @@ const ru = (key: Parameters<typeof t>[1], params?: Record<string, string | numbe
 const channels = [
   ['telegram', async (store: Store, clock: Clock) => telegramDriver(store, makeEngine(store, clock))],
   ['whatsapp', async (store: Store, clock: Clock) => whatsappDriver(store, makeEngine(store, clock))],
+  ['max', async (store: Store, clock: Clock) => maxDriver(store, makeEngine(store, clock))],
 ] as const;
 
 describe.each(channels)('on %s', (_name, open) => {

@@ -69,3 +69,24 @@ describe('activities', () => {
     expect((await store.repositories.activities.listByParticipant(teacher.id, cohort.id)).map((a) => a.id)).toEqual([activity.id]);
   });
 });
+
+describe('link checks on activities', () => {
+  it('stores each check on its link, counts failures in a row, and lists what is due', async () => {
+    const { activity, cohort } = await aSubmission();
+    const repos = store.repositories;
+    const url = 'https://school3.edu.ru/lesson';
+    const jan = new Date('2027-01-10T06:00:00Z');
+    expect((await repos.activities.listWithLinksDue(cohort.id, jan)).map((a) => a.id)).toEqual([activity.id]);
+
+    const dead = { url, checkedAt: jan, reachable: false, status: 'dead' as const, httpStatus: 404 };
+    expect(await repos.activities.recordLinkCheck(activity.id, dead)).toEqual({ ...dead, failures: 1 });
+    expect(await repos.activities.recordLinkCheck(activity.id, { ...dead, checkedAt: new Date('2027-02-10T06:00:00Z') })).toMatchObject({ failures: 2 });
+    const alive = await repos.activities.recordLinkCheck(activity.id, { url, checkedAt: new Date('2027-03-10T06:00:00Z'), reachable: true, status: 'alive', httpStatus: 200 });
+    expect(alive).toMatchObject({ reachable: true, status: 'alive', failures: 0 });
+
+    // Checked on 10 March: not due with a cutoff before that, due with one after.
+    expect(await repos.activities.listWithLinksDue(cohort.id, new Date('2027-03-01T00:00:00Z'))).toEqual([]);
+    expect(await repos.activities.listWithLinksDue(cohort.id, new Date('2027-04-11T00:00:00Z'))).toHaveLength(1);
+    expect(await repos.activities.recordLinkCheck(activity.id, { ...dead, url: 'https://elsewhere.example/' })).toBeUndefined();
+  });
+});

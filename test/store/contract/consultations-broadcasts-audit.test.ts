@@ -51,7 +51,8 @@ describe('broadcasts', () => {
     const again = await repos.broadcasts.startSending(draft.id, []);
     expect(again?.deliveries).toHaveLength(2);
     await repos.broadcasts.recordDelivery(draft.id, 'telegram', '-100200', { status: 'sent', at: new Date() });
-    const blocked = await repos.broadcasts.recordDelivery(draft.id, 'telegram', String(teacher.telegramId), { status: 'blocked', reason: 'Forbidden: bot was blocked by the user', at: new Date() });
+    await repos.broadcasts.recordDelivery(draft.id, 'telegram', String(teacher.telegramId), { status: 'blocked', reason: 'Forbidden: bot was blocked by the user', at: new Date() });
+    const blocked = await repos.broadcasts.findById(draft.id);
     expect(blocked?.deliveries.map((d) => [d.status, d.reason])).toEqual([['sent', undefined], ['blocked', 'Forbidden: bot was blocked by the user']]);
     expect((await repos.broadcasts.finish(draft.id, new Date()))?.status).toBe('done');
     expect((await repos.broadcasts.listByCohort(cohort.id)).map((b) => b.id)).toEqual([draft.id]);

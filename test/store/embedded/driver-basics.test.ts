@@ -220,17 +220,17 @@ describe('embedded store: wire protocol and driver basics', () => {
     const byId = await c.findOne({ _id: new ObjectId(ids[1]?.toHexString()) });
     expect(byId?.i).toBe(1);
     expect(byId?.when).toBeInstanceOf(Date);
-    expect((byId?.when as Date).getTime()).toBe(when.getTime() + 1000);
+    expect((byId!.when as Date).getTime()).toBe(when.getTime() + 1000);
     expect((await c.find({ _id: { $in: [ids[0] as ObjectId, ids[2] as ObjectId] } }).toArray()).map((d) => d.i).sort()).toEqual([0, 2]);
     expect((await c.find({ when: { $gte: new Date(when.getTime() + 500) } }).toArray()).map((d) => d.i)).toEqual([1, 2]);
     expect((await c.find({ i: { $exists: true } }).sort({ _id: -1 }).toArray()).map((d) => d.i)).toEqual([2, 1, 0]);
     const typed = await c.findOne({ big: { $exists: true } }, { promoteLongs: false });
     // The driver's CommonJS copy of bson and this file's ESM copy are different classes; compare by tag.
-    expect((typed?.big as Long)._bsontype).toBe('Long');
-    expect((typed?.big as Long).toString()).toBe('9007199254740993');
-    expect((typed?.dec as Decimal128).toString()).toBe('12.50');
-    expect(Buffer.from((typed?.bin as Binary).buffer)).toEqual(Buffer.from([1, 2, 3]));
-    expect((typed?.uuid as UUID).toHexString()).toBe('3b241101-e2bb-4255-8caf-4136c566a962');
+    expect((typed!.big as Long)._bsontype).toBe('Long');
+    expect((typed!.big as Long).toString()).toBe('9007199254740993');
+    expect((typed!.dec as Decimal128).toString()).toBe('12.50');
+    expect(Buffer.from((typed!.bin as Binary).buffer)).toEqual(Buffer.from([1, 2, 3]));
+    expect((typed!.uuid as UUID).toHexString()).toBe('3b241101-e2bb-4255-8caf-4136c566a962');
     expect(await c.countDocuments({ uuid: new UUID('3b241101-e2bb-4255-8caf-4136c566a962') })).toBe(1);
     expect(await c.countDocuments({ _id: { $type: 'objectId' } })).toBe(4);
 
@@ -341,7 +341,7 @@ describe('embedded store: wire protocol and driver basics', () => {
       const parts = [Buffer.from([0]), Buffer.from(BSON.serialize(body))];
       if (seq) {
         const docs = Buffer.concat(seq.docs.map((d) => Buffer.from(BSON.serialize(d))));
-        const ident = Buffer.from(seq.id + '\0');
+        const ident = Buffer.from(`${seq.id}\0`);
         const size = Buffer.alloc(4);
         size.writeInt32LE(4 + ident.length + docs.length);
         parts.push(Buffer.from([1]), size, ident, docs);

@@ -103,7 +103,10 @@ describe('fused $unwind/$group against plain mingo', () => {
       if (chance(0.7)) pipeline.push({ $addFields: { dv: pick<unknown>([{ $ifNull: [{ $first: '$joined.label' }, null] }, '$g', { $literal: 5 }, { $first: '$joined' }]) } });
       roots.push('$dv', '$joined.label');
     }
-    if (!withJoin && chance(0.15)) pipeline.push({ $set: { g2: { $ifNull: ['$g', '$h', 'none'] } } }), roots.push('$g2');
+    if (!withJoin && chance(0.15)) {
+      pipeline.push({ $set: { g2: { $ifNull: ['$g', '$h', 'none'] } } });
+      roots.push('$g2');
+    }
 
     const u = pick(['arr', 'nested.list']);
     const index = unwinding && chance(0.3);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MongoClient, MongoServerError } from 'mongodb';
+import { MongoClient, type MongoServerError } from 'mongodb';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
 // These tests start processes: on a busy two-core machine a start can take tens of seconds.

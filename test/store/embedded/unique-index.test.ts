@@ -1,4 +1,4 @@
-import { MongoBulkWriteError, MongoServerError, ObjectId, type Db } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, type ObjectId, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStoreWithClient, uniqueDb, type StoreHandle } from './helpers.js';
 

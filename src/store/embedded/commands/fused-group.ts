@@ -282,7 +282,7 @@ function filterFields(filter: Doc, into: Set<string>): boolean {
     if (k === '$and' || k === '$or' || k === '$nor') {
       if (!Array.isArray(v) || !v.every((f) => isPlainObject(f) && filterFields(f, into))) return false;
     } else if (k === '$comment') {
-      continue;
+      // A comment filters nothing.
     } else if (k.startsWith('$')) {
       return false;
     } else {
@@ -457,7 +457,8 @@ function preparePre(plan: FusedPlan): Array<(row: Row) => void> {
       return (row) => {
         // Every expression of one stage sees the document as it entered the stage.
         for (let f = 0; f < p.fields.length; f++) values[f] = (p.fields[f] as [string, Getter])[1](row);
-        const layer = (row.layer ??= {});
+        row.layer ??= {};
+        const layer = row.layer;
         for (let f = 0; f < p.fields.length; f++) layer[(p.fields[f] as [string, Getter])[0]] = values[f];
       };
     }
@@ -467,7 +468,8 @@ function preparePre(plan: FusedPlan): Array<(row: Row) => void> {
     return (row) => {
       const layer = row.layer;
       const source = layer !== undefined && Object.hasOwn(layer, p.localTop) ? { [p.localTop]: layer[p.localTop] } : row.doc;
-      (row.layer ??= {})[p.as] = join(getPathValues(source, p.localField, true));
+      row.layer ??= {};
+      row.layer[p.as] = join(getPathValues(source, p.localField, true));
     };
   });
 }
@@ -491,7 +493,7 @@ function groupKey(plan: FusedPlan, row: Row): string {
     const v = f.get(row);
     const k = v === undefined ? missingKey : keyString(v);
     // Length-prefixed: strings may hold any character, so no separator is safe on its own.
-    key += k.length + ':' + k;
+    key += `${k.length}:${k}`;
   }
   return key;
 }
@@ -570,7 +572,7 @@ function accumulate(g: GroupState, plan: FusedPlan, row: Row): void {
           g.values[a] = v;
           break;
         }
-        const c = typeof v === 'number' && typeof best === 'number' && v === v && best === best ? v - best : compareValues(v, best);
+        const c = typeof v === 'number' && typeof best === 'number' && !Number.isNaN(v) && !Number.isNaN(best) ? v - best : compareValues(v, best);
         if (acc.kind === 'min' ? c < 0 : c > 0) g.values[a] = v;
         break;
       }
@@ -697,7 +699,10 @@ export function executePipeline(
   for (;;) {
     let start = pos;
     let plan: FusedPlan | undefined;
-    while (start < stages.length && !(plan = planFusedGroup(stages, start, extras))) start++;
+    for (; start < stages.length; start++) {
+      plan = planFusedGroup(stages, start, extras);
+      if (plan) break;
+    }
     if (!plan) return runMingo(docs, stages.slice(pos));
     const before = runMingo(docs, stages.slice(pos, start));
     const grouped = runFusedGroup(plan, before);

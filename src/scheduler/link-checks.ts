@@ -1,0 +1,155 @@
+/**
+ * Activity links stay alive (seed 001: results are presented "with active links").
+ *
+ * One recurring Agenda job ("links:check", every 10 minutes by default) looks at every active
+ * cohort, works out which links are due (src/domain/link-check.ts: never checked — i.e. just
+ * submitted or replaced —, a few days before a results-review stage or a half-year report, or
+ * a month since the last check) and checks them with src/links/check.ts. Each result is stored on
+ * the link; a link found dead twice in a row is reported once to the teacher (the "links" flow
+ * asks for a new one) and to the cohort's curators.
+ *
+ *   const links = createLinkCheckService({ scheduler, repos, engine, dispatcher, checker, logger });
+ *   await links.start();     // after scheduler.start()
+ *   await links.runOnce();   // what the job does (tests, manual runs)
+ */
+import type { Job } from 'agenda';
+import type { Activity, ActivityLink } from '../domain/activity.js';
+import type { Cohort } from '../domain/cohort.js';
+import { linkCheckCutoff, isLinkDue, shouldAlert, type LinkCheckSettings } from '../domain/link-check.js';
+import { halfYearDeadlines } from '../domain/post-course-plan.js';
+import type { Repositories } from '../domain/repositories.js';
+import type { StagePlan } from '../domain/stage.js';
+import { effectivePlan, postCourseYear } from '../domain/stage-plan.js';
+import type { Dispatcher } from '../delivery/dispatcher.js';
+import type { Engine, Outbound } from '../engine/index.js';
+import { translator } from '../i18n/index.js';
+import type { LinkChecker } from '../links/check.js';
+import type { Logger } from '../logger.js';
+import type { Scheduler } from './agenda.js';
+import { displayName } from './messages.js';
+
+export const LINK_CHECK_JOB = 'links:check';
+
+export interface LinkCheckDeps {
+  scheduler: Pick<Scheduler, 'agenda'>;
+  repos: Repositories;
+  engine: Pick<Engine, 'trigger'>;
+  dispatcher: Dispatcher;
+  checker: LinkChecker;
+  logger: Logger;
+  now?: () => Date;
+  everyMs?: number;
+  settings?: LinkCheckSettings;
+  /**
+   * Start offsets of the stages whose review needs live links. Default: the last stage of the
+   * cohort's plan (the Kazakhstan model's stage 3, "results with active links").
+   */
+  reviewStageOffsets?: (plan: StagePlan) => string[];
+}
+
+export interface LinkCheckRun {
+  checked: number;
+  alive: number;
+  /** Links that became dead twice in a row on this run: their teachers and curators were told. */
+  alerted: number;
+}
+
+export interface LinkCheckService {
+  start(): Promise<void>;
+  runOnce(): Promise<LinkCheckRun>;
+}
+
+function lastStageOffset(plan: StagePlan): string[] {
+  const stages = [...plan.stages].sort((a, b) => a.stage - b.stage);
+  const last = stages.at(-1);
+  return last ? [last.startOffset] : [];
+}
+
+export function createLinkCheckService(deps: LinkCheckDeps): LinkCheckService {
+  const { repos, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const reviewOffsets = deps.reviewStageOffsets ?? lastStageOffset;
+
+  async function alert(cohort: Cohort, activity: Activity, link: ActivityLink): Promise<void> {
+    const teacher = await repos.participants.findById(activity.participantId);
+    if (!teacher) return;
+    const tt = translator(teacher.locale);
+    const params = { title: activity.title, url: link.url };
+    const started = await deps.engine.trigger(teacher.id, 'links', {}, tt('links.busy_notice', params));
+    const out: Outbound[] = [];
+    if (started.status === 'started') {
+      out.push({ to: { kind: 'participant', participantId: teacher.id }, message: { kind: 'text', text: tt('links.dead_notice', params) } });
+    }
+    out.push(...started.out);
+    for (const curator of await repos.participants.findByIds(cohort.curatorIds)) {
+      const t = translator(curator.locale);
+      const status = t(`links.status_${link.status ?? 'unreachable'}` as 'links.status_dead', { httpStatus: link.httpStatus ?? '' });
+      out.push({
+        to: { kind: 'participant', participantId: curator.id },
+        message: { kind: 'text', text: t('links.curator_dead', { teacher: displayName(teacher, curator.locale), cohortTitle: cohort.title, title: activity.title, url: link.url, status }) },
+      });
+    }
+    await deps.dispatcher.dispatch(out);
+  }
+
+  async function runCohort(cohort: Cohort, result: LinkCheckRun): Promise<void> {
+    const at = now();
+    const programme = await repos.programmes.findById(cohort.programmeId);
+    const plan = effectivePlan(cohort, programme);
+    const cutoff = linkCheckCutoff(
+      {
+        courseEnd: cohort.courseEnd,
+        timeZone: cohort.timeZone,
+        reviewStageOffsets: reviewOffsets(plan),
+        reportDeadlines: halfYearDeadlines(postCourseYear(cohort)).map((d) => d.deadline),
+      },
+      at,
+      deps.settings,
+    );
+    const activities = await repos.activities.listWithLinksDue(cohort.id, cutoff);
+    const due = activities.flatMap((activity) => activity.links.filter((l) => isLinkDue(l, cutoff)).map((l) => ({ activity, url: l.url })));
+    if (due.length === 0) return;
+    const checks = await deps.checker.checkAll(due.map((d) => d.url));
+    for (const [i, check] of checks.entries()) {
+      const { activity } = due[i]!;
+      const stored = await repos.activities.recordLinkCheck(activity.id, {
+        url: check.url,
+        checkedAt: check.checkedAt,
+        reachable: check.reachable,
+        status: check.status,
+        ...(check.httpStatus !== undefined ? { httpStatus: check.httpStatus } : {}),
+      });
+      result.checked++;
+      if (check.reachable) result.alive++;
+      if (stored && shouldAlert(stored.failures ?? 0)) {
+        result.alerted++;
+        await alert(cohort, activity, stored);
+      }
+    }
+  }
+
+  async function runOnce(): Promise<LinkCheckRun> {
+    const result: LinkCheckRun = { checked: 0, alive: 0, alerted: 0 };
+    for (const cohort of await repos.cohorts.listByStatus('active')) {
+      try {
+        await runCohort(cohort, result);
+      } catch (error) {
+        // One cohort's trouble must not stop the others' checks.
+        logger.error({ err: error, cohort: cohort.id }, 'link check failed for a cohort');
+      }
+    }
+    if (result.checked > 0) logger.info(result, 'links checked');
+    return result;
+  }
+
+  return {
+    async start() {
+      deps.scheduler.agenda.define(LINK_CHECK_JOB, async (job: Job) => {
+        await job.touch();
+        await runOnce();
+      });
+      await deps.scheduler.agenda.every(deps.everyMs ?? 10 * 60_000, LINK_CHECK_JOB);
+    },
+    runOnce,
+  };
+}

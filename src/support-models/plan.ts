@@ -1,0 +1,87 @@
+// From a support model (and a cohort file's overrides) to the StagePlan the scheduler, the stage
+// evaluator and the reports read. Pure.
+import { z } from 'zod';
+import { isOffset } from '../domain/calendar.js';
+import { stagePlanProblems } from '../domain/post-course-plan.js';
+import type { StagePlan } from '../domain/stage.js';
+import type { SupportModelCatalog } from './load.js';
+import type { SupportModelFile } from './schema.js';
+
+const offset = z.string().refine(isOffset, { message: 'ожидается сдвиг от конца курса вида +7d, +2w или +6m' });
+
+/**
+ * What a cohort (or programme) file may change in its model: the start of some stages, the
+ * activities owed, the reminders, or the whole questionnaire schedule. Anything else is the model's.
+ */
+export const planOverridesSchema = z.strictObject({
+  stages: z.array(z.strictObject({ stage: z.number().int().min(1), startOffset: offset })).min(1).optional(),
+  requiredActivities: z.number().int().min(1).max(50).optional(),
+  reminders: z.strictObject({ afterDays: z.number().int().min(1).max(60), maxCount: z.number().int().min(0).max(10) }).optional(),
+  questionnaires: z
+    .array(z.strictObject({ questionnaireId: z.string().min(1), offset, occasion: z.string().min(1), closesAfter: offset.optional() }))
+    .optional(),
+});
+export type PlanOverrides = z.infer<typeof planOverridesSchema>;
+
+export function planFromModel(model: SupportModelFile): StagePlan {
+  return {
+    model: model.id,
+    stages: model.stages.map((s) => ({
+      stage: s.stage,
+      startOffset: s.startOffset,
+      title: s.title,
+      ...(s.prompt ? { prompt: s.prompt } : {}),
+      ...(s.rules ? { rules: s.rules } : {}),
+    })),
+    questionnaires: model.questionnaires.map((q) => ({ ...q })),
+    reminders: { ...model.reminders },
+    ...(model.finalSurvey ? { finalSurvey: { ...model.finalSurvey } } : {}),
+    requiredActivities: model.requiredActivities,
+  };
+}
+
+export type PlanProblem = { path: (string | number)[]; message: string };
+
+/** The model's plan with the overrides applied; every problem, with its path under the overrides. */
+export function applyOverrides(model: SupportModelFile, overrides: PlanOverrides | undefined): { plan?: StagePlan; problems: PlanProblem[] } {
+  const plan = planFromModel(model);
+  const problems: PlanProblem[] = [];
+  if (!overrides) return { plan, problems };
+  overrides.stages?.forEach((o, i) => {
+    const stage = plan.stages.find((s) => s.stage === o.stage);
+    if (!stage) problems.push({ path: ['stages', i, 'stage'], message: `в модели «${model.id}» нет этапа ${o.stage} (этапов: ${plan.stages.length})` });
+    else stage.startOffset = o.startOffset;
+  });
+  if (overrides.requiredActivities !== undefined) plan.requiredActivities = overrides.requiredActivities;
+  if (overrides.reminders) plan.reminders = { ...overrides.reminders };
+  if (overrides.questionnaires) {
+    plan.questionnaires = overrides.questionnaires.map((q) => ({ ...q }));
+    // The model's final survey may no longer be in the schedule: then the last one closes the year.
+    if (plan.finalSurvey && !plan.questionnaires.some((q) => q.questionnaireId === plan.finalSurvey!.questionnaireId && q.occasion === plan.finalSurvey!.occasion)) {
+      delete plan.finalSurvey;
+    }
+  }
+  for (const problem of stagePlanProblems(plan)) problems.push({ path: [], message: `план после изменений не годится: ${problem}` });
+  return problems.length > 0 ? { problems } : { plan, problems };
+}
+
+/** A model named in a file, with its overrides, checked against the loaded models and questionnaires. */
+export function resolveModel(
+  models: SupportModelCatalog,
+  modelId: string | undefined,
+  overrides: PlanOverrides | undefined,
+  questionnaireExists: (id: string) => boolean,
+): { plan?: StagePlan; model?: SupportModelFile; problems: PlanProblem[] } {
+  const model = modelId === undefined ? models.default() : models.get(modelId);
+  if (!model) {
+    const known = models.all().map((m) => m.id).join(', ');
+    return { problems: [{ path: ['model'], message: `нет модели сопровождения «${modelId ?? ''}»; есть: ${known}` }] };
+  }
+  const applied = applyOverrides(model, overrides);
+  const plan = applied.plan;
+  const problems = applied.problems.map((p) => ({ ...p, path: ['stagePlan', ...p.path] }));
+  overrides?.questionnaires?.forEach((q, i) => {
+    if (!questionnaireExists(q.questionnaireId)) problems.push({ path: ['stagePlan', 'questionnaires', i, 'questionnaireId'], message: `нет анкеты «${q.questionnaireId}» в questionnaires/` });
+  });
+  return problems.length > 0 ? { model, problems } : { plan: plan!, model, problems };
+}

@@ -1,0 +1,106 @@
+// A support model (flows/models/*.yaml) as data: how one regulation runs the post-course year —
+// its stages with titles and start offsets, what completes each stage, the activities owed, the
+// questionnaire schedule, reminders and ratings. Checked by zod, then cross-checked against the
+// questionnaires (see load.ts); errors name the file, the field and the problem.
+import { z } from 'zod';
+import { isOffset } from '../domain/calendar.js';
+import { stageRulesSchema } from '../domain/stage-rules.js';
+
+const offset = z.string().refine(isOffset, { message: 'expected an offset from the course end such as +7d, +2w or +6m' });
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'expected lower-case Latin letters, digits and "-"' });
+const questionnaireId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'expected a questionnaire id such as stage-1-plan' });
+const occasion = z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, { message: 'expected up to 60 Latin letters, digits, "-", "_" or "."' });
+
+/** Teachers see these: every language Sputnik speaks is required. */
+const text = (max: number) =>
+  z.strictObject({
+    ru: z.string().trim().min(1, { message: 'must not be empty' }).max(max),
+    kk: z.string().trim().min(1, { message: 'must not be empty' }).max(max),
+    en: z.string().trim().min(1, { message: 'must not be empty' }).max(max),
+  });
+
+/** Numbers from answers: a list of question ids (or, in a total, indicator ids). */
+const operands = z.array(z.string().regex(/^[a-z0-9_]{1,64}$/, { message: 'expected a question id' })).min(1);
+const formula = z.union([z.strictObject({ sum: operands }), z.strictObject({ mean: operands })], {
+  error: 'expected { sum: [ids] } or { mean: [ids] }',
+});
+
+const level = z.strictObject({ from: z.number(), title: text(100) });
+
+export const ratingSchema = z.strictObject({
+  id: slug,
+  title: text(200),
+  /** The questionnaire whose answers are rated. */
+  questionnaireId,
+  indicators: z
+    .array(z.strictObject({ id: z.string().regex(/^[a-z0-9_]{1,64}$/), title: text(300), formula, levels: z.array(level).min(1).optional() }))
+    .min(1),
+  /** Over the indicators' values. */
+  total: z.strictObject({ title: text(200), formula, levels: z.array(level).min(1).optional() }).optional(),
+});
+
+export const modelStageSchema = z.strictObject({
+  stage: z.number().int().min(1).max(12),
+  title: text(120),
+  /** The message when the stage begins; {cohortTitle}, {required} and {yearEnd} are filled in. */
+  prompt: text(2000).optional(),
+  startOffset: offset,
+  /** What puts the stage in progress and completes it: the stage rules of the year accounting. */
+  rules: stageRulesSchema.optional(),
+});
+
+export const individualPlanSchema = z.strictObject({
+  /** The questionnaire where the teacher records planned activities, and its occasion. */
+  questionnaireId,
+  /** A teacher this many accepted activities behind their own plan is listed for the curator. */
+  behindBy: z.number().int().min(1).max(20),
+});
+
+export const supportModelSchema = z
+  .strictObject({
+    id: slug,
+    version: z.literal(1, { error: 'only version: 1 is supported' }),
+    /** The model a cohort gets when its file names none: exactly one. */
+    default: z.boolean().optional(),
+    title: text(200),
+    /** The regulation it follows (document, order number): for the methodologist, not for teachers. */
+    regulation: z.string().trim().min(1).max(1000),
+    requiredActivities: z.number().int().min(1).max(50),
+    stages: z.array(modelStageSchema).min(1),
+    questionnaires: z.array(z.strictObject({ questionnaireId, offset, occasion, closesAfter: offset.optional() })),
+    reminders: z.strictObject({ afterDays: z.number().int().min(1).max(60), maxCount: z.number().int().min(0).max(10) }),
+    finalSurvey: z.strictObject({ questionnaireId, occasion }).optional(),
+    ratings: z.array(ratingSchema).optional(),
+    individualPlan: individualPlanSchema.optional(),
+    /** Forms of group support the model offers (seed 000 table 1, seed 003 §3.6), for announcements. */
+    groupEvents: z.array(z.enum(['consultation', 'seminar', 'training', 'tutorial', 'round_table', 'educational_event'])).optional(),
+    /** A tutor is attached to each teacher (seed 003): the cohort file must name one for every teacher. */
+    tutorRequired: z.boolean().optional(),
+  })
+  .superRefine((m, ctx) => {
+    m.stages.forEach((s, i) => {
+      if (s.stage !== i + 1) ctx.addIssue({ code: 'custom', path: ['stages', i, 'stage'], message: `expected stage ${i + 1}: stages are numbered 1, 2, 3… in order` });
+    });
+    const seen = new Set<string>();
+    m.questionnaires.forEach((q, i) => {
+      // The occasion is part of every send's idempotency key: two entries with one occasion would share their sends.
+      if (seen.has(q.occasion)) ctx.addIssue({ code: 'custom', path: ['questionnaires', i, 'occasion'], message: `occasion "${q.occasion}" is already in the schedule` });
+      seen.add(q.occasion);
+    });
+    if (m.finalSurvey && !m.questionnaires.some((q) => q.questionnaireId === m.finalSurvey!.questionnaireId && q.occasion === m.finalSurvey!.occasion)) {
+      ctx.addIssue({ code: 'custom', path: ['finalSurvey'], message: 'expected a questionnaire and occasion of the schedule' });
+    }
+    m.ratings?.forEach((r, i) => {
+      const ids = new Set(r.indicators.map((x) => x.id));
+      const f = r.total?.formula;
+      const refs = f ? ('sum' in f ? f.sum : f.mean) : [];
+      refs.forEach((ref, j) => {
+        if (!ids.has(ref)) ctx.addIssue({ code: 'custom', path: ['ratings', i, 'total', 'formula', 'sum' in f! ? 'sum' : 'mean', j], message: `no indicator "${ref}" in this rating` });
+      });
+    });
+  });
+
+export type SupportModelFile = z.infer<typeof supportModelSchema>;
+export type RatingDefinition = z.infer<typeof ratingSchema>;
+export type Formula = z.infer<typeof formula>;
+export type RatingLevel = z.infer<typeof level>;

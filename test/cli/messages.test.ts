@@ -1,0 +1,108 @@
+// Every CLI command speaks the staff's language: Russian by default, Kazakh when chosen. Mistyped
+// options are named, in Russian, with the command's usage; nothing here needs the store.
+import { execFile } from 'node:child_process';
+import { describe, expect, it, vi } from 'vitest';
+import { runCohortCommand, type Output } from '../../src/cli/commands/cohort.js';
+import { runExportCommand } from '../../src/cli/commands/export.js';
+import { runParticipantsCommand } from '../../src/cli/commands/participants.js';
+import { runReportCommand } from '../../src/cli/commands/report.js';
+import { runSampleCommand } from '../../src/cli/commands/sample.js';
+import { runScheduleCommand } from '../../src/cli/commands/schedule.js';
+import { runStageCommand } from '../../src/cli/commands/stage.js';
+import { runStatsCommand } from '../../src/cli/commands/stats.js';
+import { runStoreCommand } from '../../src/cli/commands/store.js';
+import { runWhatsappCommand } from '../../src/cli/commands/whatsapp.js';
+
+// The last test starts processes: on a busy two-core machine each takes seconds.
+vi.setConfig({ testTimeout: 180_000 });
+
+function capture(locale?: Output['locale']): Output & { text(): string } {
+  const lines: string[] = [];
+  return { out: (t) => lines.push(t), err: (t) => lines.push(t), ...(locale ? { locale } : {}), text: () => lines.join('') };
+}
+
+const COMMANDS: [string, (args: string[], io: Output) => Promise<number>][] = [
+  ['cohort', runCohortCommand],
+  ['participants', runParticipantsCommand],
+  ['export', runExportCommand],
+  ['stats', runStatsCommand],
+  ['sample', runSampleCommand],
+  ['report', runReportCommand],
+  ['schedule', runScheduleCommand],
+  ['whatsapp', runWhatsappCommand],
+  ['stage', runStageCommand],
+  ['store', runStoreCommand],
+];
+
+/** Latin words of three letters or more outside option names, commands, codes and placeholders. */
+function englishWords(text: string): string[] {
+  const stripped = text
+    .replace(/npm run cli -- [^\n]*/g, '')
+    .replace(/--?[a-z][\w-]*/g, '')
+    .replace(/\b(yaml|json|csv|xlsx|md|png|ru|kk|en|id|cohort|programme|direction|region|district|settlementType|organisation|import|show|check|repair|set|create-group|sample|stdout|Telegram|WhatsApp|MONGODB_URI|EMBEDDED_STORE_PERSIST|DATA_DIR|QR)\b/gi, '')
+    .replace(/\S+\.(yaml|csv|json|ts)\b/g, '')
+    .replace(/\S*\/\S*/g, '')
+    // Command names and the option values staff type.
+    .replace(/\b(participants|questionnaire|whatsapp|export|stats|report|schedule|store|stage|config|help|completed|failed|responses|activities)\b/g, '')
+    .replace(/\b(UTF|Windows|Excel|LibreOffice|Google)\b/g, '');
+  return stripped.match(/\b[A-Za-z]{3,}\b/g) ?? [];
+}
+
+describe('the CLI in Russian', () => {
+  it.each(COMMANDS)('%s: a mistyped option is named in Russian, with the usage', async (_name, run) => {
+    const io = capture();
+    expect(await run(['--bogus'], io)).toBe(2);
+    expect(io.text()).toMatch(/^Неизвестный параметр --bogus\n\nИспользование: npm run cli -- /);
+    expect(englishWords(io.text())).toEqual([]);
+  });
+
+  it.each(COMMANDS.filter(([name]) => name !== 'store'))('%s: --help is Russian', async (_name, run) => {
+    const io = capture();
+    expect(await run(['--help'], io)).toBe(0);
+    expect(io.text()).toMatch(/^Использование: npm run cli -- /);
+    expect(englishWords(io.text())).toEqual([]);
+  });
+
+  it('says what is missing or wrong, not only the usage', async () => {
+    const cases: [(args: string[], io: Output) => Promise<number>, string[], string][] = [
+      [runSampleCommand, [], '--size: укажите, сколько респондентов нужно'],
+      [runSampleCommand, ['--size', '5'], '--seed: обязателен, чтобы выборку можно было повторить'],
+      [runReportCommand, ['--cohort', 'A', '--half', '3', '--year', '2026'], '--half: ожидается 1 или 2'],
+      [runParticipantsCommand, ['import', 'x.csv'], 'Укажите поток: --cohort КОД'],
+      [runStatsCommand, ['--size', '5'], 'Неизвестный параметр --size'],
+      [runExportCommand, ['--format'], 'Параметру --format нужно значение'],
+      [runStatsCommand, ['--json=yes'], 'Параметр --json не принимает значения'],
+      [runReportCommand, ['extra'], 'Лишний аргумент extra: команда его не принимает'],
+    ];
+    for (const [run, args, message] of cases) {
+      const io = capture();
+      expect(await run(args, io)).toBe(2);
+      expect(io.text().split('\n')[0]).toBe(message);
+    }
+  });
+
+  it('speaks Kazakh where chosen', async () => {
+    const io = capture('kk');
+    expect(await runStatsCommand(['--bogus'], io)).toBe(2);
+    expect(io.text()).toMatch(/^Белгісіз параметр --bogus\n/);
+  });
+
+  it('help, config and an unknown command through the real entry point', async () => {
+    const cli = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { env: { ...process.env, MONGODB_URI: '' }, timeout: 120_000 }, (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+        );
+      });
+    const [help, kk, config, unknown] = await Promise.all([cli(['help']), cli(['--lang', 'kk', 'help']), cli(['config']), cli(['frobnicate'])]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Использование: npm run cli -- \[--lang ru\|kk\|en\] <команда> \[параметры\]\n\nКоманды:\n/);
+    expect(help.stdout).toContain('  stats                   показатели мониторинга: stats [--cohort КОД] [--by region] [--json] ...');
+    expect(englishWords(help.stdout)).toEqual([]);
+    expect(kk.stdout).toMatch(/^Қолданылуы: /);
+    expect(config.code).toBe(0);
+    expect(config.stdout).toMatch(/^Действующие настройки \(секреты скрыты\):\n\{/);
+    expect(config.stdout).toContain('"mongodbUri": "(встроенное хранилище)"');
+    expect(unknown).toMatchObject({ code: 2, stderr: expect.stringMatching(/^Неизвестная команда: frobnicate\n/) });
+  });
+});

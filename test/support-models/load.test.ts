@@ -1,0 +1,129 @@
+// The shipped support models load and say what their regulations say; broken model files are
+// refused with the file, the field and the problem.
+import { describe, expect, it } from 'vitest';
+import { loadContent } from '../../src/engine/index.js';
+import { parseSupportModel } from '../../src/support-models/load.js';
+import { planFromModel, resolveModel } from '../../src/support-models/plan.js';
+import { stagePlanProblems } from '../../src/domain/post-course-plan.js';
+import { DEFAULT_STAGE_PLAN } from '../../src/domain/stage-plan.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const { content, errors } = loadContent(root);
+const models = content.models;
+const source = 'flows/models/broken.yaml';
+
+const good = `
+id: broken
+version: 1
+title: { ru: "Модель", kk: "Модель", en: "Model" }
+regulation: "Положение"
+requiredActivities: 2
+stages:
+  - { stage: 1, title: { ru: "план", kk: "жоспар", en: "plan" }, startOffset: "+1d" }
+  - { stage: 2, title: { ru: "итоги", kk: "қорытынды", en: "results" }, startOffset: "+6m" }
+questionnaires:
+  - { questionnaireId: school-self-assessment, offset: "+5m", occasion: sa-1 }
+reminders: { afterDays: 3, maxCount: 2 }
+`;
+const parse = (text: string) => parseSupportModel(source, text, content.questionnaires);
+
+describe('shipped support models', () => {
+  it('load without an error, one per regulation, the Kazakhstan three-stage model the default', () => {
+    expect(errors).toEqual([]);
+    expect(models.all().map((m) => m.id).sort()).toEqual(['kaltan-tutor', 'kz-three-stage', 'school-two-stage', 'tutaev-route']);
+    expect(models.default()?.id).toBe('kz-three-stage');
+  });
+
+  it('Kazakhstan: three stages at +1d, +1m, +10m, three activities, stage 3 needs a live link: the default plan as before', () => {
+    const plan = planFromModel(models.get('kz-three-stage')!);
+    expect(plan.stages.map((s) => [s.stage, s.startOffset, s.title?.ru])).toEqual([
+      [1, '+1d', 'план мероприятий'],
+      [2, '+1m', 'реализация плана и публикация материалов'],
+      [3, '+10m', 'представление результатов'],
+    ]);
+    expect(plan.stages.map((s) => s.rules)).toEqual(DEFAULT_STAGE_PLAN.stages.map((s) => s.rules));
+    expect(plan.questionnaires).toEqual(DEFAULT_STAGE_PLAN.questionnaires);
+    expect(plan.requiredActivities).toBe(3);
+    expect(stagePlanProblems(plan)).toEqual([]);
+  });
+
+  it('school: two stages, the self-assessment twice, a rating on two indicators and their total', () => {
+    const m = models.get('school-two-stage')!;
+    expect(m.stages).toHaveLength(2);
+    expect(m.questionnaires.filter((q) => q.questionnaireId === 'school-self-assessment').map((q) => q.occasion)).toEqual(['self-assessment-h1', 'self-assessment-h2']);
+    expect(m.ratings?.[0]?.indicators.map((i) => i.formula)).toEqual([{ sum: ['c1_conditions', 'c1_resources'] }, { sum: ['c2_community', 'c2_publications', 'c2_mentoring'] }]);
+    expect(m.ratings?.[0]?.total?.formula).toEqual({ sum: ['conditions', 'community'] });
+  });
+
+  it('Tutaev: at least three independent works; Kaltan: a tutor for every teacher and the diagnosis first', () => {
+    expect(models.get('tutaev-route')!.requiredActivities).toBe(3);
+    const kaltan = models.get('kaltan-tutor')!;
+    expect(kaltan.tutorRequired).toBe(true);
+    expect(kaltan.questionnaires.find((q) => q.offset === '+1d' && q.questionnaireId === 'tutor-diagnosis')).toBeDefined();
+    expect(kaltan.stages[2]!.rules?.completed).toEqual({ all: [{ kind: 'curator-decision' }] });
+  });
+
+  it('every shipped model gives a plan the scheduler accepts', () => {
+    for (const m of models.all()) expect(stagePlanProblems(planFromModel(m)), m.id).toEqual([]);
+  });
+});
+
+describe('broken model files', () => {
+  it('a good one passes', () => {
+    expect(parse(good).errors).toEqual([]);
+  });
+
+  it.each([
+    ['a missing translation', good.replace('kk: "қорытынды", ', ''), 'flows/models/broken.yaml: stages.1.title.kk: Invalid input: expected string, received undefined'],
+    ['stages out of order', good.replace('{ stage: 2,', '{ stage: 3,'), 'flows/models/broken.yaml: stages.1.stage: expected stage 2: stages are numbered 1, 2, 3… in order'],
+    ['a bad offset', good.replace('"+6m"', '"6 months"'), 'flows/models/broken.yaml: stages.1.startOffset: expected an offset from the course end such as +7d, +2w or +6m'],
+    ['a stage starting before the one before it', good.replace('"+6m"', '"+0d"'), 'flows/models/broken.yaml: stages.1.startOffset: +0d is before stage 1\'s start (+1d)'],
+    ['an unknown questionnaire', good.replace('questionnaireId: school-self-assessment', 'questionnaireId: self-rating'), 'flows/models/broken.yaml: questionnaires.0.questionnaireId: no questionnaire "self-rating" in questionnaires/'],
+    ['an unknown field', good.replace('requiredActivities: 2', 'requiredActivities: 2\nthreshold: 5'), 'flows/models/broken.yaml: Unrecognized key: "threshold"'],
+    ['an id that is not the file name', good.replace('id: broken', 'id: other'), 'flows/models/broken.yaml: id: "other" does not match the file name (expected "broken")'],
+    ['a duplicate occasion', good.replace('occasion: sa-1 }', 'occasion: sa-1 }\n  - { questionnaireId: entry, offset: "+1d", occasion: sa-1 }'), 'flows/models/broken.yaml: questionnaires.1.occasion: occasion "sa-1" is already in the schedule'],
+    ['a stage rule of an unknown kind', good.replace('startOffset: "+6m" }', 'startOffset: "+6m", rules: { completed: { all: [{ kind: approved-by-director }] } } }'), 'flows/models/broken.yaml: stages.1.rules.completed'],
+    ['a rule naming an unknown questionnaire', good.replace('startOffset: "+6m" }', 'startOffset: "+6m", rules: { completed: { all: [{ kind: questionnaire-completed, questionnaireId: nope }] } } }'), 'flows/models/broken.yaml: stages.1.rules.completed.all.0.questionnaireId: no questionnaire "nope" in questionnaires/'],
+  ])('refuses %s', (_what, text, message) => {
+    const { model, errors: found } = parse(text);
+    expect(model).toBeUndefined();
+    expect(found.some((e) => e.startsWith(message)), found.join('\n')).toBe(true);
+  });
+
+  it('refuses a rating over a question that is missing or not a number', () => {
+    const rated = `${good}ratings:
+  - id: r
+    title: { ru: "Р", kk: "Р", en: "R" }
+    questionnaireId: school-self-assessment
+    indicators:
+      - { id: a, title: { ru: "А", kk: "А", en: "A" }, formula: { sum: [c1_conditions, comment, nope] } }
+    total: { title: { ru: "И", kk: "И", en: "T" }, formula: { mean: [a, b] } }
+`;
+    expect(parse(rated).errors).toEqual([
+      'flows/models/broken.yaml: ratings.0.total.formula.mean.1: no indicator "b" in this rating',
+    ]);
+    const fixed = rated.replace('mean: [a, b]', 'mean: [a]');
+    expect(parse(fixed).errors).toEqual([
+      'flows/models/broken.yaml: ratings.0.indicators.0.formula.sum.1: question "comment" is long_text; a formula needs likert, number or yes_no answers',
+      'flows/models/broken.yaml: ratings.0.indicators.0.formula.sum.2: no question "nope" in questionnaire "school-self-assessment"',
+    ]);
+  });
+});
+
+describe('a cohort chooses its model and changes parts of it', () => {
+  const exists = (id: string) => content.questionnaires.get(id) !== undefined;
+  it('moves a stage, asks for more activities, and says what is wrong with a bad change', () => {
+    const r = resolveModel(models, 'school-two-stage', { stages: [{ stage: 2, startOffset: '+5m' }], requiredActivities: 2 }, exists);
+    expect(r.problems).toEqual([]);
+    expect(r.plan?.stages.map((s) => s.startOffset)).toEqual(['+1d', '+5m']);
+    expect(r.plan?.requiredActivities).toBe(2);
+    expect(r.plan?.model).toBe('school-two-stage');
+    expect(resolveModel(models, 'school-two-stage', { stages: [{ stage: 3, startOffset: '+9m' }] }, exists).problems).toEqual([
+      { path: ['stagePlan', 'stages', 0, 'stage'], message: 'в модели «school-two-stage» нет этапа 3 (этапов: 2)' },
+    ]);
+    expect(resolveModel(models, 'finnish', undefined, exists).problems[0]?.message).toBe(
+      'нет модели сопровождения «finnish»; есть: kaltan-tutor, kz-three-stage, school-two-stage, tutaev-route',
+    );
+    expect(resolveModel(models, undefined, undefined, exists).plan?.model).toBe('kz-three-stage');
+  });
+});
