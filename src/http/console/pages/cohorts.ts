@@ -14,7 +14,9 @@ const CHANNEL_LABELS: Record<string, string> = { telegram: 'Telegram', whatsapp:
 function qrSvg(text: string): Html {
   const { data, size } = encode(text, { ecc: 'M', border: 2 });
   const cells: string[] = [];
-  data.forEach((row, y) => row.forEach((dark, x) => dark && cells.push(`M${x} ${y}h1v1h-1z`)));
+  for (const [y, row] of data.entries()) {
+    for (const [x, dark] of row.entries()) if (dark) cells.push(`M${x} ${y}h1v1h-1z`);
+  }
   return trusted(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges" role="img" aria-label="QR"><rect width="100%" height="100%" fill="#fff"/><path d="${cells.join('')}" fill="#000"/></svg>`);
 }
 
