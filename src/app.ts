@@ -14,6 +14,9 @@ import type { ChannelSender } from './delivery/ports.js';
 import { createSputnikEngine, loadContent, type Engine } from './engine/index.js';
 import { collectHealth } from './http/health.js';
 import { createHttpServer } from './http/server.js';
+import { consoleRoutes, createConsoleAuth } from './http/console/index.js';
+import { createExportJobs } from './http/console/jobs.js';
+import { consoleJoinLinks, createConsoleFiles, createStaffActions, questionnaireTexts } from './http/console/wiring.js';
 import type { Logger } from './logger.js';
 import { createMonitoring, monitoringRoutes } from './monitoring/index.js';
 import { halfYearReportSource } from './monitoring/report-source.js';
@@ -66,7 +69,25 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     await store.close();
     throw new ContentError(versionErrors);
   }
+  // The staff console's sessions and one-time links; the bot's /console asks it for a link.
+  const consoleAuth = config.console.enabled
+    ? createConsoleAuth({
+        repos: store.repositories,
+        settings: { sessionTtlMs: config.console.sessionTtlMs, loginLinkTtlMs: config.console.loginLinkTtlMs, trustProxy: config.console.trustProxy },
+        logger: logger.child({ component: 'console' }),
+      })
+    : undefined;
+  // Known once the server listens (an HTTP_PORT of 0 picks a free port).
+  let publicUrl = config.console.publicUrl ?? '';
   const engine = createSputnikEngine({
+    ...(consoleAuth
+      ? {
+          console: {
+            loginUrl: async (participantId: string) => `${publicUrl}/console/auth?token=${await consoleAuth.issueLoginLink(participantId)}`,
+            ttlMinutes: Math.round(config.console.loginLinkTtlMs / 60_000),
+          },
+        }
+      : {}),
     repos: store.repositories,
     sessions: store.sessions,
     content,
@@ -190,6 +211,20 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
         return { status: report.status === 'ok' ? 200 : 503, body: report };
       },
       ...monitoringRoutes({ monitoring, apiToken: config.api.token, logger: logger.child({ component: 'api' }) }),
+      ...(consoleAuth
+        ? consoleRoutes({
+            repos: store.repositories,
+            auth: consoleAuth,
+            actions: createStaffActions({ repos: store.repositories, dispatcher, broadcasts, now: () => new Date(), logger: logger.child({ component: 'console' }) }),
+            files: createConsoleFiles({ monitoring, repos: store.repositories, content }),
+            joinLinks: consoleJoinLinks({ telegramBotUsername: config.telegram.botUsername, whatsappPhone: config.whatsapp.phone, maxBotUsername: config.max.botUsername }),
+            questionnaireText: questionnaireTexts(content.questionnaires),
+            jobs: createExportJobs(),
+            largeExportRows: config.console.largeExportRows,
+            now: () => new Date(),
+            logger: logger.child({ component: 'console' }),
+          })
+        : {}),
     },
     rawRoutes: {
       ...(telegram && config.telegram.webhook ? { 'POST /telegram/webhook': telegram.webhookHandler(config.telegram.webhook.secret) } : {}),
@@ -199,6 +234,12 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   });
   const address = await http.listen(config.http.host, config.http.port);
   logger.info({ host: address.address, port: address.port }, `health endpoint: http://${address.address}:${address.port}/healthz`);
+  if (!publicUrl) {
+    // Listening on every interface: "localhost" is the address a person on this machine can open.
+    const host = ['0.0.0.0', '::'].includes(address.address) ? 'localhost' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    publicUrl = `http://${host}:${address.port}`;
+  }
+  if (consoleAuth) logger.info(`staff console: ${publicUrl}/console`);
 
   let stopped = false;
   if (telegram) {

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, redactUri } from '../config.js';
 import { LOCALES, type Locale } from '../domain/locale.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { cohortCommand } from './commands/cohort.js';
+import { consoleCommand } from './commands/console.js';
 import { exportCommand } from './commands/export.js';
 import { participantsCommand } from './commands/participants.js';
 import { questionnaireCommand } from './commands/questionnaire.js';
@@ -50,6 +51,7 @@ const commands: Record<string, Command> = {
   schedule: scheduleCommand,
   store: storeCommand,
   stage: stageCommand,
+  console: consoleCommand,
   config: { run: async (_args, io) => showConfig(io) },
 };
 

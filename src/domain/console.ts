@@ -16,6 +16,8 @@ export interface ConsoleAccount {
   organisation?: string;
   /** `scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>`. */
   passwordHash: string;
+  /** Set by `console disable`: the login is refused and open sessions stop working. */
+  disabledAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -288,6 +288,8 @@ export interface ConsoleAccountInput {
   role: ConsoleAccount['role'];
   organisation?: string;
   passwordHash: string;
+  /** null: enabled again. */
+  disabledAt?: Date | null;
 }
 
 export type AccountError = { kind: 'login_taken' };

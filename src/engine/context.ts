@@ -34,6 +34,15 @@ export interface Services {
   now: () => Date;
   logger: Logger;
   settings: EngineSettings;
+  /** The staff console's one-time login links; absent when the console is off. */
+  console?: ConsoleLinks;
+}
+
+export interface ConsoleLinks {
+  /** A fresh single-use URL that logs this person into the console. */
+  loginUrl(participantId: string): Promise<string>;
+  /** How long a link stays valid. */
+  ttlMinutes: number;
 }
 
 /** One inbound event being handled: the person, their session, and the replies so far. */

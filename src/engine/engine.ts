@@ -40,6 +40,7 @@ export const COMMANDS: Record<string, string> = {
   review: 'review',
   consultations: 'consultations',
   stage: 'stage',
+  console: 'console',
 };
 
 export const COHORT_CODE = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/;

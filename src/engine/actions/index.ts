@@ -2,6 +2,7 @@ import type { FlowHandlers } from '../context.js';
 import type { FlowRegistry } from '../flows/load.js';
 import { account } from './account.js';
 import { activity } from './activity.js';
+import { consoleLink } from './console.js';
 import { consultation } from './consultation.js';
 import { links } from './links.js';
 import { menu } from './menu.js';
@@ -11,7 +12,7 @@ import { review } from './review.js';
 import { stage } from './stage.js';
 import { surveys } from './surveys.js';
 
-const parts = [onboarding, menu, surveys, activity, review, progress, consultation, account, stage, links];
+const parts = [onboarding, menu, surveys, activity, review, progress, consultation, account, stage, links, consoleLink];
 
 /** Every action, option source and check the flow files may name. */
 export const handlers: FlowHandlers = {

@@ -21,6 +21,8 @@ export interface ConsoleAuthSettings {
   secureCookies: 'auto' | boolean;
   /** Wrong passwords allowed per login (and five times that per address) in 15 minutes. */
   loginAttempts: number;
+  /** Believe X-Forwarded-Proto and X-Forwarded-For: only behind a reverse proxy that sets them. */
+  trustProxy: boolean;
 }
 
 export const DEFAULT_AUTH_SETTINGS: ConsoleAuthSettings = {
@@ -28,6 +30,7 @@ export const DEFAULT_AUTH_SETTINGS: ConsoleAuthSettings = {
   loginLinkTtlMs: 15 * 60_000,
   secureCookies: 'auto',
   loginAttempts: 5,
+  trustProxy: false,
 };
 
 export const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
@@ -47,13 +50,18 @@ export interface ConsoleAuth {
   csrfMatches(session: ConsoleSession, given: string | null): boolean;
 }
 
-function isHttps(req: IncomingMessage): boolean {
-  const forwarded = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim();
-  return forwarded === 'https' || ('encrypted' in req.socket && req.socket.encrypted === true);
+// Without a trusted proxy the forwarded headers are the client's own words: a client could claim
+// HTTPS, or a new address for every guess at a password.
+function isHttps(req: IncomingMessage, trustProxy: boolean): boolean {
+  if ('encrypted' in req.socket && req.socket.encrypted === true) return true;
+  if (!trustProxy) return false;
+  return String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim().toLowerCase() === 'https';
 }
 
-function clientAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
+function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  // The proxy appends the address it saw: the last entry is the one no client can forge.
+  const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',').at(-1)?.trim() : undefined;
+  return forwarded || req.socket.remoteAddress || 'unknown';
 }
 
 export function createConsoleAuth(deps: {
@@ -72,7 +80,7 @@ export function createConsoleAuth(deps: {
       httpOnly: true,
       sameSite: 'strict',
       path: '/console',
-      secure: settings.secureCookies === 'auto' ? isHttps(req) : settings.secureCookies,
+      secure: settings.secureCookies === 'auto' ? isHttps(req, settings.trustProxy) : settings.secureCookies,
       maxAge: maxAgeSeconds,
     });
 
@@ -87,7 +95,13 @@ export function createConsoleAuth(deps: {
       expiresAt: new Date(at.getTime() + settings.sessionTtlMs),
     });
     const actor = principal.kind === 'account' ? `account:${principal.accountId}` : principal.participantId;
-    await deps.repos.audit.record({ at, actor, action: 'console.login', subjectType: 'console', details: { via: principal.kind === 'account' ? 'password' : 'link' } });
+    await deps.repos.audit.record({
+      at,
+      actor,
+      action: 'console.login',
+      subjectType: 'console',
+      details: { via: principal.kind === 'account' ? 'password' : 'link' },
+    });
     return cookieFor(req, secret, Math.floor(settings.sessionTtlMs / 1000));
   }
 
@@ -97,22 +111,23 @@ export function createConsoleAuth(deps: {
   return {
     async passwordLogin(req, login, password) {
       const key = login.trim().toLowerCase();
-      const address = clientAddress(req);
+      const address = clientAddress(req, settings.trustProxy);
       const [loginState, addressState] = await Promise.all([byLogin.get(key), byAddress.get(address)]);
       const blocked = [loginState, addressState].find((s) => s !== null && s.remainingPoints <= 0);
       if (blocked) return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil(blocked.msBeforeNext / 1000) };
       const account = await deps.repos.console.findAccountByLogin(key);
       // A missing account still costs a hash, so timing does not tell which logins exist.
-      const valid = account
-        ? await verifyPassword(password, account.passwordHash)
-        : (await verifyPassword(password, DUMMY_HASH), false);
+      let valid = false;
+      if (account && !account.disabledAt) valid = await verifyPassword(password, account.passwordHash);
+      else await verifyPassword(password, DUMMY_HASH);
       if (!account || !valid) {
         try {
           await Promise.all([byLogin.consume(key), byAddress.consume(address)]);
         } catch (error) {
           return { ok: false, reason: 'throttled', retryAfterSeconds: retryAfter(error) };
         }
-        deps.logger.warn({ address }, 'console: failed login');
+        deps.logger.warn('console: failed login');
+        await deps.repos.audit.record({ at: now(), actor: 'anonymous', action: 'console.login_failed', subjectType: 'console' });
         return { ok: false, reason: 'wrong' };
       }
       await byLogin.delete(key);
@@ -120,7 +135,7 @@ export function createConsoleAuth(deps: {
     },
 
     async linkLogin(req, linkToken) {
-      const address = clientAddress(req);
+      const address = clientAddress(req, settings.trustProxy);
       const state = await byAddress.get(address);
       if (state !== null && state.remainingPoints <= 0) {
         return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil(state.msBeforeNext / 1000) };

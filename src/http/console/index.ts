@@ -13,7 +13,7 @@ import { cohortPage, cohortsPage } from './pages/cohorts.js';
 import { answerConsultation, consultationsPage } from './pages/consultations.js';
 import { homePage } from './pages/home.js';
 import { loginPage } from './pages/login.js';
-import { exportFile, monitoringPage, reportFile } from './pages/monitoring.js';
+import { exportFile, exportStatus, monitoringPage, reportFile, schedulePage } from './pages/monitoring.js';
 import { participantPage, participantsPage } from './pages/participants.js';
 import { BodyTooLarge, page, queryOf, readForm, redirect } from './request.js';
 import { viewerOf, type ConsoleViewer } from './viewer.js';
@@ -30,7 +30,7 @@ export function consoleRoutes(deps: ConsoleDeps): Record<string, RouteHandler> {
     page(layout({ title: 'Нет доступа', viewer, csrf }, html`<p>Эта страница вам недоступна.</p><p><a href="/console">На главную</a></p>`), 403);
 
   function guarded(method: 'GET' | 'POST', gate: Gate, handler: PageHandler): RouteHandler {
-    return async (req: IncomingMessage): Promise<RouteReply> => {
+    return async (req: IncomingMessage, body: Buffer): Promise<RouteReply> => {
       const session = await auth.session(req);
       const viewer = session ? await viewerOf(repos, session) : undefined;
       if (!session || !viewer) {
@@ -41,7 +41,7 @@ export function consoleRoutes(deps: ConsoleDeps): Record<string, RouteHandler> {
       let form = new URLSearchParams();
       if (method === 'POST') {
         try {
-          form = await readForm(req);
+          form = readForm(body);
         } catch (error) {
           if (error instanceof BodyTooLarge) return page(layout({ title: 'Слишком большой запрос' }, html`<p>Форма слишком большая.</p>`), 413);
           throw error;
@@ -56,14 +56,28 @@ export function consoleRoutes(deps: ConsoleDeps): Record<string, RouteHandler> {
     };
   }
 
+  /** Browsers send Origin with every POST; when it names another site, the form was not ours. */
+  const sameOrigin = (req: IncomingMessage) => {
+    const origin = req.headers.origin;
+    if (!origin || origin === 'null') return origin === undefined;
+    try {
+      const host = new URL(origin).host;
+      return host === req.headers.host || host === req.headers['x-forwarded-host'];
+    } catch {
+      return false;
+    }
+  };
+
   const safeNext = (next: string | null) => (next && /^\/console(\/[\w-]*)?(\?[^\s]*)?$/.test(next) ? next : '/console');
 
   return {
     'GET /console/login': async (req) => page(loginPage(queryOf(req).has('out') ? { text: 'Вы вышли из консоли.' } : undefined)),
-    'POST /console/login': async (req) => {
+    'POST /console/login': async (req, body) => {
+      // No session yet, so no token: a login posted from another site is refused by its Origin.
+      if (!sameOrigin(req)) return page(loginPage({ text: 'Форма входа пришла не со страницы консоли.', error: true }), 403);
       let form: URLSearchParams;
       try {
-        form = await readForm(req);
+        form = readForm(body);
       } catch (error) {
         if (error instanceof BodyTooLarge) return page(loginPage({ text: 'Слишком большой запрос.', error: true }), 413);
         throw error;
@@ -99,7 +113,9 @@ export function consoleRoutes(deps: ConsoleDeps): Record<string, RouteHandler> {
     'POST /console/broadcasts': guarded('POST', ['staff', 'curator'], sendBroadcast),
     'GET /console/monitoring': guarded('GET', ['staff', 'curator', 'tutor'], monitoringPage),
     'GET /console/export': guarded('GET', ['staff', 'curator', 'tutor'], exportFile),
+    'GET /console/export/status': guarded('GET', ['staff', 'curator', 'tutor'], exportStatus),
     'GET /console/report': guarded('GET', ['staff', 'curator', 'tutor'], reportFile),
+    'GET /console/schedule': guarded('GET', ['staff', 'curator', 'tutor'], schedulePage),
     'GET /console/audit': guarded('GET', ['staff'], auditPage),
   };
 }

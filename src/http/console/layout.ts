@@ -46,6 +46,8 @@ export interface PageOptions {
   csrf?: string;
   current?: string;
   flash?: { text: string; error?: boolean };
+  /** Reload the page every so many seconds (a broadcast or an export in progress); no script needed. */
+  refreshSeconds?: number;
 }
 
 export function layout(options: PageOptions, content: HtmlValue): Html {
@@ -57,7 +59,7 @@ export function layout(options: PageOptions, content: HtmlValue): Html {
     : [];
   return html`<!doctype html>
 <html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${options.title} — Спутник</title><style>${trustedStyle}</style></head>
+${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${options.refreshSeconds}">` : ''}<title>${options.title} — Спутник</title><style>${trustedStyle}</style></head>
 <body><header><span class="brand">Спутник</span>${nav}${
     viewer
       ? html`<form method="post" action="/console/logout"><input type="hidden" name="csrf" value="${options.csrf ?? ''}">

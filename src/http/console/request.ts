@@ -1,6 +1,7 @@
 // Small helpers for the console's requests and replies: form bodies with a size limit, HTML pages,
 // redirects, and the security headers every console page carries.
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { RouteReply } from '../server.js';
 import type { Html } from './html.js';
 
@@ -13,21 +14,10 @@ export class BodyTooLarge extends Error {
   }
 }
 
-export async function readForm(req: IncomingMessage, limit = FORM_LIMIT_BYTES): Promise<URLSearchParams> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new BodyTooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > limit) {
-      req.destroy();
-      throw new BodyTooLarge();
-    }
-    chunks.push(buf);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+/** The form in a body the HTTP server has already read (within its own, larger limit). */
+export function readForm(body: Buffer, limit = FORM_LIMIT_BYTES): URLSearchParams {
+  if (body.length > limit) throw new BodyTooLarge();
+  return new URLSearchParams(body.toString('utf8'));
 }
 
 export function queryOf(req: IncomingMessage): URLSearchParams {
@@ -57,7 +47,7 @@ export function redirect(location: string, headers: Record<string, string> = {})
   return { status: 303, raw: Buffer.alloc(0), headers: { ...headers, location, 'content-type': 'text/plain' } };
 }
 
-export function file(body: Buffer, contentType: string, filename: string): RouteReply {
+export function file(body: Buffer | Readable, contentType: string, filename: string): RouteReply {
   return {
     status: 200,
     raw: body,

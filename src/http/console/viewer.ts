@@ -20,7 +20,7 @@ export async function viewerOf(
   const principal = session.principal;
   if (principal.kind === 'account') {
     const account = await repos.console.findAccountById(principal.accountId);
-    if (!account) return undefined;
+    if (!account || account.disabledAt) return undefined;
     const actor = `account:${account.id}`;
     if (account.role === 'staff') return { role: 'staff', name: account.displayName, actor };
     if (!account.organisation) return undefined;

@@ -16,6 +16,7 @@ export const cli = {
   summary_schedule: 'what the scheduler will send and when: schedule show --cohort CODE [--days N]',
   summary_store: "check or repair the embedded store's journal: store check | store repair",
   summary_stage: "set a teacher's stage by hand: stage set --cohort CODE --teacher PHONE|ID --stage N --status S --comment TEXT",
+  summary_console: 'console accounts: console add-staff | add-school | password | list | disable | enable',
   summary_config: 'the effective configuration (secrets hidden) or the first error in it',
   option_unknown: 'Unknown option {option}',
   option_missing_value: 'Option {option} needs a value',

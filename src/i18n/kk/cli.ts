@@ -16,6 +16,7 @@ export const cli = {
   summary_schedule: 'жоспарлаушы не және қашан жібереді: schedule show --cohort КОД [--days N]',
   summary_store: 'кірістірілген қойма журналы: store check | store repair',
   summary_stage: 'педагогтың кезеңін қолмен қою: stage set --cohort КОД --teacher ТЕЛЕФОН|ID --stage N --status С --comment МӘТІН',
+  summary_console: 'консоль есептік жазбалары: console add-staff | add-school | password | list | disable | enable',
   summary_config: 'қолданыстағы баптаулар (құпиялар жасырылған) немесе ондағы алғашқы қате',
   option_unknown: 'Белгісіз параметр {option}',
   option_missing_value: '{option} параметріне мән қажет',

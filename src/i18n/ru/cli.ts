@@ -16,6 +16,7 @@ export const cli = {
   summary_schedule: 'что и когда отправит планировщик: schedule show --cohort КОД [--days N]',
   summary_store: 'журнал встроенного хранилища: store check | store repair',
   summary_stage: 'этап педагога вручную: stage set --cohort КОД --teacher ТЕЛЕФОН|ID --stage N --status С --comment ТЕКСТ',
+  summary_console: 'учётные записи консоли: console add-staff | add-school | password | list | disable | enable',
   summary_config: 'действующие настройки (секреты скрыты) или первая ошибка в них',
   option_unknown: 'Неизвестный параметр {option}',
   option_missing_value: 'Параметру {option} нужно значение',

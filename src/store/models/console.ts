@@ -16,6 +16,7 @@ export interface ConsoleAccountDoc {
   role: ConsoleAccountRole;
   organisation?: string | null;
   passwordHash: string;
+  disabledAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -27,6 +28,7 @@ const accountSchema = new Schema<ConsoleAccountDoc>(
     role: { type: String, enum: CONSOLE_ACCOUNT_ROLES, required: true },
     organisation: text(300),
     passwordHash: { type: String, required: true, maxlength: 300 },
+    disabledAt: Date,
   },
   schemaOptions('console_accounts'),
 );
@@ -94,6 +96,7 @@ export function toConsoleAccount(doc: ConsoleAccountDoc): ConsoleAccount {
     role: doc.role,
     organisation: orUndefined(doc.organisation),
     passwordHash: doc.passwordHash,
+    ...(doc.disabledAt ? { disabledAt: doc.disabledAt } : {}),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

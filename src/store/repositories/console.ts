@@ -1,6 +1,7 @@
 import type { ConsoleRepository } from '../../domain/repositories.js';
 import { err, ok } from '../../domain/result.js';
 import type { Models } from '../models/index.js';
+import { op } from './ids.js';
 import { toConsoleAccount, toConsoleSession, toLoginLink, type ConsoleAccountDoc } from '../models/console.js';
 
 const isDuplicateKey = (error: unknown) => (error as { code?: unknown } | null)?.code === 11000;
@@ -42,7 +43,7 @@ export function createConsoleRepository(
       await sessions.create(session);
     },
     async findSession(tokenHash, now) {
-      const doc = await sessions.findOne({ tokenHash, expiresAt: { $gt: now } }).lean();
+      const doc = await sessions.findOne({ tokenHash, expiresAt: op({ $gt: now }) }).lean();
       return doc ? toConsoleSession(doc) : undefined;
     },
     async deleteSession(tokenHash) {
@@ -55,7 +56,7 @@ export function createConsoleRepository(
       // One atomic update: two tabs opening the same link cannot both log in.
       const doc = await links
         .findOneAndUpdate(
-          { tokenHash, usedAt: null, expiresAt: { $gt: now } },
+          { tokenHash, usedAt: null, expiresAt: op({ $gt: now }) },
           { $set: { usedAt: now } },
           { new: true },
         )

@@ -36,8 +36,8 @@ ${recent.map(({ b, code, tz }) => {
     return html`<tr><td>${dayTime(b.createdAt, tz)}</td><td>${code}</td><td>${b.text.length > 120 ? `${b.text.slice(0, 120)}…` : b.text}</td>
 <td>${c.sent} из ${c.total}</td><td>${c.pending}</td><td>${c.failed}</td><td>${c.blocked}</td></tr>`;
   })}</tbody></table></div>`}
-${sending ? html`<p class="muted">Идёт отправка — обновите страницу, чтобы увидеть прогресс.</p>` : ''}`;
-  return page(layout({ title: 'Рассылки', viewer, csrf: session.csrfToken, current: '/console/broadcasts', ...(flash ? { flash } : {}) }, body));
+${sending ? html`<p class="muted">Идёт отправка — страница обновляется сама каждые 3 секунды.</p>` : ''}`;
+  return page(layout({ title: 'Рассылки', viewer, csrf: session.csrfToken, current: '/console/broadcasts', ...(flash ? { flash } : {}), ...(sending ? { refreshSeconds: 3 } : {}) }, body));
 };
 
 export const sendBroadcast: PageHandler = async ({ viewer, session, deps, form }) => {

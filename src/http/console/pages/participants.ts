@@ -64,6 +64,9 @@ function reachability(p: { telegramId?: number; whatsappId?: string; unreachable
     : html`<div class="ok">${CHANNEL_LABELS[c] ?? c}</div>`));
 }
 
+const answerText = (value: string | number | boolean | string[] | null): string =>
+  value === null ? '—' : Array.isArray(value) ? value.join(', ') : typeof value === 'boolean' ? (value ? 'да' : 'нет') : String(value);
+
 export const participantPage: PageHandler = async ({ viewer, session, deps, query }) => {
   const person = await deps.repos.participants.findById(query.get('id') ?? '');
   const enrollments = person ? await deps.repos.enrollments.listByParticipant(person.id) : [];
@@ -75,6 +78,10 @@ export const participantPage: PageHandler = async ({ viewer, session, deps, quer
   const activities = await deps.repos.activities.listByParticipant(person.id);
   const consultations = await deps.repos.consultations.listByParticipant(person.id);
   const history = viewer.role === 'school_admin' ? [] : await deps.repos.audit.list({ subjectId: person.id, limit: 50 });
+  // Questionnaire answers are the teacher's own words: staff, curators and tutors read them, a school does not.
+  const responses = viewer.role === 'school_admin'
+    ? []
+    : (await Promise.all(enrollments.map((e) => deps.repos.responses.listByCohort(e.cohortId)))).flat().filter((r) => r.participantId === person.id);
   const body = html`<div class="card">
 <p>${person.organisation ?? '—'} · ${person.position ?? ''} ${person.subject ? html`(${person.subject})` : ''}</p>
 <p>${person.region ?? ''}${person.district ? html`, ${person.district}` : ''}${person.settlementType ? html` · ${person.settlementType === 'rural' ? 'село' : 'город'}` : ''}</p>
@@ -93,6 +100,12 @@ ${activities.map((a) => html`<tr><td>${day(a.date, tz)}</td><td>${ACTIVITY_TYPE_
 <td>${activityStatus(a.status)}${a.reviews.at(-1)?.comment ? html`<div class="muted">${a.reviews.at(-1)?.comment}</div>` : ''}</td></tr>`)}</tbody></table></div>`}
 ${viewer.role === 'school_admin' ? '' : html`<h2>Консультации (${consultations.length})</h2>
 ${consultations.map((c) => html`<div class="card"><b>${c.topic}</b> ${consultationStatus(c.status)} <span class="muted">${dayTime(c.openedAt, tz)}</span><p>${c.description}</p>${c.messages.map((m) => html`<p class="${m.fromTeacher ? '' : 'ok'}">${m.fromTeacher ? 'Педагог' : 'Ответ'}: ${m.text}</p>`)}</div>`)}
+<h2>Анкеты (${responses.length})</h2>
+${responses.map((r) => {
+    const texts = deps.questionnaireText(r.questionnaireId, r.questionnaireVersion);
+    return html`<details class="card"><summary><b>${texts?.title ?? r.questionnaireId}</b> · ${r.occasion} · ${r.status === 'completed' ? html`<span class="badge ok">заполнена ${day(r.completedAt, tz)}</span>` : html`<span class="badge warn">не закончена</span>`}</summary>
+<dl>${r.answers.map((a) => html`<dt class="muted">${texts?.questions.get(a.questionId) ?? a.questionId}</dt><dd>${a.skipped ? '— пропущен' : answerText(a.value)}${a.otherText ? ` (${a.otherText})` : ''}</dd>`)}</dl></details>`;
+  })}
 <h2>История</h2>
 ${history.length === 0 ? html`<p class="muted">Записей нет.</p>` : html`<ul>${history.map((h) => html`<li>${dayTime(h.at, tz)} — ${h.action}</li>`)}</ul>`}`}`;
   return page(layout({ title: person.fullName ?? 'Педагог', viewer, csrf: session.csrfToken, current: '/console/participants' }, body));
