@@ -31,7 +31,9 @@ const SECURITY_HEADERS = {
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
     "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  // Not no-referrer: with it browsers send `Origin: null` on the console's own forms. Same-origin
+  // still keeps a login link's token from reaching another site.
+  'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
 };
 
