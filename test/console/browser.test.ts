@@ -142,7 +142,11 @@ async function passwordLogin(page: Page, login: string, password: string): Promi
   await page.click('button[type=submit]');
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+/** The whole page, and what a phone shows first (the size the README's pictures are taken at). */
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.screen.png`) });
+}
 
 /** A CSV as Excel reads it: BOM, `;`, quoted fields with doubled quotes. */
 function parseCsv(text: string): string[][] {
@@ -262,6 +266,9 @@ describe('a curator in the console', () => {
       expect(await page.locator('main script').count()).toBe(0);
       expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
     }
+    // Her page is her whole history: the decision taken above is on it, with the stage it moved.
+    const history = await page.locator('h2:has-text("История") + ul').innerText();
+    expect(history).toContain('мероприятие принято');
     await shot(page, 'teacher');
   });
 
@@ -371,7 +378,7 @@ describe('centre staff', () => {
     expect(rows).toHaveLength(1 + 4);
     await page.goto(`${base}/console/audit`);
     const audit = await page.textContent('main');
-    for (const entry of ['вход в консоль', 'мероприятие принято', 'мероприятие возвращено', 'выгрузка из консоли', 'отчёт из консоли', 'consultation.answered']) {
+    for (const entry of ['вход в консоль', 'мероприятие принято', 'мероприятие возвращено', 'выгрузка из консоли', 'отчёт из консоли', 'дан ответ на консультацию']) {
       expect(audit).toContain(entry);
     }
     await shot(page, 'audit');

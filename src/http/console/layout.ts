@@ -16,7 +16,8 @@ h1{font-size:1.35rem;margin:.2rem 0 1rem}h2{font-size:1.1rem;margin:1.4rem 0 .5r
 .scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;background:#fff}
 th,td{border-bottom:1px solid #e6eaf0;padding:.4rem .5rem;text-align:left;vertical-align:top}th{background:#eef2f7;font-weight:600}
 a{color:#1f5fa8}.muted{color:#667085}.ok{color:#1b7f3b}.warn{color:#b54708}.bad{color:#b42318}
-.badge{display:inline-block;padding:0 .45rem;border-radius:10px;background:#eef2f7;font-size:.85em}
+.badge{display:inline-block;padding:0 .45rem;border-radius:10px;background:#eef2f7;font-size:.85em;white-space:nowrap}
+figure{margin:0 0 1rem}figure img{display:block;width:100%;height:auto}th{vertical-align:bottom}
 .badge.ok{background:#dcfae6}.badge.warn{background:#fef0c7}.badge.bad{background:#fee4e2}
 form.inline{display:inline}input,select,textarea,button{font:inherit;padding:.35rem .5rem;border:1px solid #c4cdd8;border-radius:6px;max-width:100%}
 textarea{width:100%;min-height:4rem}button{background:#1f5fa8;color:#fff;border-color:#1f5fa8;cursor:pointer}

@@ -20,6 +20,14 @@ function qrSvg(text: string): Html {
   return trusted(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges" role="img" aria-label="QR"><rect width="100%" height="100%" fill="#fff"/><path d="${cells.join('')}" fill="#000"/></svg>`);
 }
 
+const UNITS: Record<string, string> = { d: 'дн.', w: 'нед.', m: 'мес.', y: 'г.' };
+
+/** "+1m" as a methodologist reads it: "через 1 мес.". */
+function offsetText(offset: string): string {
+  const m = /^\+?(\d+)([dwmy])$/.exec(offset.trim());
+  return m ? `через ${m[1]} ${UNITS[m[2]!]}` : offset;
+}
+
 export const cohortsPage: PageHandler = async ({ viewer, session, deps }) => {
   const cohorts = await visibleCohorts(deps.repos, viewer);
   const programmes = new Map((await deps.repos.programmes.list()).map((p) => [p.id, p]));
@@ -49,7 +57,7 @@ export const cohortPage: PageHandler = async ({ viewer, session, deps, query }) 
 <p><b>${cohort.title}</b> · код <code>${cohort.code}</code></p>
 <p>Программа: ${programme?.title ?? '—'}${programme?.direction ? html` (${programme.direction})` : ''}</p>
 <p>Обучение: ${day(cohort.courseStart, cohort.timeZone)} — ${day(cohort.courseEnd, cohort.timeZone)}; посткурсовой год до ${day(new Date(cohort.courseEnd.getTime() + 365 * 86_400_000), cohort.timeZone)}; часовой пояс ${cohort.timeZone}</p>
-<p>Этапы: ${plan.stages.map((s) => html`<span class="badge">этап ${s.stage} с ${s.startOffset}</span> `)}</p>
+<p>Этапы (от окончания курса): ${plan.stages.map((s) => html`<span class="badge">этап ${s.stage} — ${offsetText(s.startOffset)}</span> `)}</p>
 <p>Кураторы: ${cohort.curatorIds.map(name).join(', ') || '—'} · Тьюторы: ${cohort.tutorIds.map(name).join(', ') || '—'}</p>
 </div>
 <h2>Группы курса</h2>

@@ -3,6 +3,7 @@ import { ACTIVITY_TYPE_LABELS, activityStatus, consultationStatus, day, dayTime,
 import { html } from '../html.js';
 import { layout } from '../layout.js';
 import { page } from '../request.js';
+import { auditLabel } from './audit.js';
 import { roster, type RosterFilter } from '../roster.js';
 import { seesParticipant, visibleCohorts } from '../viewer.js';
 
@@ -77,15 +78,22 @@ export const participantPage: PageHandler = async ({ viewer, session, deps, quer
   const tz = cohorts[0]?.timeZone ?? 'UTC';
   const activities = await deps.repos.activities.listByParticipant(person.id);
   const consultations = await deps.repos.consultations.listByParticipant(person.id);
-  const history = viewer.role === 'school_admin' ? [] : await deps.repos.audit.list({ subjectId: person.id, limit: 50 });
+  // The whole history: events on the person, their enrollments (stage changes), activities and requests.
+  const subjects = [person.id, ...enrollments.map((e) => e.id), ...activities.map((a) => a.id), ...consultations.map((c) => c.id)];
+  const history = viewer.role === 'school_admin'
+    ? []
+    : (await Promise.all(subjects.map((subjectId) => deps.repos.audit.list({ subjectId, limit: 50 }))))
+        .flat()
+        .sort((a, b) => b.at.getTime() - a.at.getTime())
+        .slice(0, 100);
   // Questionnaire answers are the teacher's own words: staff, curators and tutors read them, a school does not.
   const responses = viewer.role === 'school_admin'
     ? []
     : (await Promise.all(enrollments.map((e) => deps.repos.responses.listByCohort(e.cohortId)))).flat().filter((r) => r.participantId === person.id);
   const body = html`<div class="card">
-<p>${person.organisation ?? '—'} · ${person.position ?? ''} ${person.subject ? html`(${person.subject})` : ''}</p>
-<p>${person.region ?? ''}${person.district ? html`, ${person.district}` : ''}${person.settlementType ? html` · ${person.settlementType === 'rural' ? 'село' : 'город'}` : ''}</p>
-${viewer.role === 'school_admin' ? '' : html`<p>Телефон: ${person.phone ?? '—'} · ${reachability(person)}</p>`}
+<p>${[person.organisation ?? '—', person.position, person.subject].filter(Boolean).join(' · ')}</p>
+<p>${[person.region, person.district, person.settlementType ? (person.settlementType === 'rural' ? 'село' : 'город') : undefined].filter(Boolean).join(' · ')}</p>
+${viewer.role === 'school_admin' ? '' : html`<p>Телефон: ${person.phone ?? '—'}</p>${reachability(person)}`}
 ${person.anonymisedAt ? html`<p class="bad">Данные удалены по просьбе педагога ${day(person.anonymisedAt)}.</p>` : ''}
 </div>
 <h2>Этапы</h2>
@@ -107,6 +115,6 @@ ${responses.map((r) => {
 <dl>${r.answers.map((a) => html`<dt class="muted">${texts?.questions.get(a.questionId) ?? a.questionId}</dt><dd>${a.skipped ? '— пропущен' : answerText(a.value)}${a.otherText ? ` (${a.otherText})` : ''}</dd>`)}</dl></details>`;
   })}
 <h2>История</h2>
-${history.length === 0 ? html`<p class="muted">Записей нет.</p>` : html`<ul>${history.map((h) => html`<li>${dayTime(h.at, tz)} — ${h.action}</li>`)}</ul>`}`}`;
+${history.length === 0 ? html`<p class="muted">Записей нет.</p>` : html`<ul>${history.map((h) => html`<li>${dayTime(h.at, tz)} — ${auditLabel(h.action)}${h.details && 'stage' in h.details ? html` (этап ${String(h.details.stage)}: ${String(h.details.to ?? h.details.status ?? '')})` : ''}</li>`)}</ul>`}`}`;
   return page(layout({ title: person.fullName ?? 'Педагог', viewer, csrf: session.csrfToken, current: '/console/participants' }, body));
 };
