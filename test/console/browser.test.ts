@@ -267,7 +267,7 @@ describe('a curator in the console', () => {
       expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
     }
     // Her page is her whole history: the decision taken above is on it, with the stage it moved.
-    const history = await page.locator('h2:has-text("История") + ul').innerText();
+    const history = await page.locator('h2:has-text("История") + ul').textContent();
     expect(history).toContain('мероприятие принято');
     await shot(page, 'teacher');
   });
