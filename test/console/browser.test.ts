@@ -333,6 +333,23 @@ describe('a curator in the console', () => {
     expect(text).toMatch(/План на 60 дней/);
   });
 
+  it('sends a broadcast to each teacher and shows its delivery report', async () => {
+    const { page } = curator;
+    await page.goto(`${base}/console/broadcasts`);
+    await page.fill('textarea[name=text]', 'Напоминаем: до пятницы пришлите ссылки на мероприятия.');
+    await page.uncheck('input[name=groups]');
+    await page.check('input[name=people]');
+    await page.getByRole('button', { name: 'Отправить' }).click();
+    await page.waitForURL(/done=sent/);
+    for (const chat of [MARIA_TG, ANNA_TG]) {
+      await tg.waitFor(chat, 'Напоминаем: до пятницы пришлите ссылки на мероприятия.', { timeoutMs: 60_000 });
+    }
+    // Hand count: Мария and Анна write to the bot in Telegram; Борис never did, so he is not a recipient.
+    await expect
+      .poll(async () => page.reload().then(() => page.locator('tbody tr').first().textContent()), { timeout: 60_000 })
+      .toMatch(/2 из 2/);
+  });
+
   it('refuses a form whose CSRF token is missing or wrong', async () => {
     const { page } = curator;
     await page.goto(`${base}/console/activities`);
@@ -423,6 +440,7 @@ describe('a school administrator', () => {
     }
     await page.goto(`${base}/console`);
     const csrf = await page.locator('header input[name=csrf]').inputValue();
+    const broadcastsBefore = (await app.store.repositories.broadcasts.listByCohort(cohort.cohortId)).length;
     const statuses = await page.evaluate(
       async ({ csrf, activity, request, cohortId }) => {
         const post = (path: string, body: string) =>
@@ -437,7 +455,7 @@ describe('a school administrator', () => {
     );
     expect(statuses).toEqual([403, 403, 403]);
     expect((await app.store.repositories.activities.findById(ids.script))?.status).toBe('submitted');
-    expect(await app.store.repositories.broadcasts.listByCohort(cohort.cohortId)).toEqual([]);
+    expect(await app.store.repositories.broadcasts.listByCohort(cohort.cohortId)).toHaveLength(broadcastsBefore);
     await context.close();
   });
 });
