@@ -53,6 +53,11 @@ describe('the console on the HTTP server', () => {
     expect(login.status).toBe(200);
     expect(login.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await login.text()).toContain('Вход в консоль');
+    // The form keeps where the visitor was going; a link elsewhere is not kept.
+    const back = await (await fetch(`${base}/console/login?next=%2Fconsole%2Fparticipants`)).text();
+    expect(back).toContain('action="/console/login?next=%2Fconsole%2Fparticipants"');
+    const away = await (await fetch(`${base}/console/login?next=https%3A%2F%2Fevil.example`)).text();
+    expect(away).toContain('action="/console/login"');
   });
 
   it('logs staff in with an HttpOnly, SameSite=Strict cookie, not Secure over plain HTTP', async () => {

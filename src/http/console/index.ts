@@ -71,7 +71,11 @@ export function consoleRoutes(deps: ConsoleDeps): Record<string, RouteHandler> {
   const safeNext = (next: string | null) => (next && /^\/console(\/[\w-]*)?(\?[^\s]*)?$/.test(next) ? next : '/console');
 
   return {
-    'GET /console/login': async (req) => page(loginPage(queryOf(req).has('out') ? { text: 'Вы вышли из консоли.' } : undefined)),
+    'GET /console/login': async (req) => {
+      const query = queryOf(req);
+      const next = query.get('next');
+      return page(loginPage(query.has('out') ? { text: 'Вы вышли из консоли.' } : undefined, next && safeNext(next) === next ? next : undefined));
+    },
     'POST /console/login': async (req, body) => {
       // No session yet, so no token: a login posted from another site is refused by its Origin.
       if (!sameOrigin(req)) return page(loginPage({ text: 'Форма входа пришла не со страницы консоли.', error: true }), 403);
