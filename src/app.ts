@@ -1,13 +1,10 @@
-// Composition root: config -> logger -> store -> scheduler -> HTTP (channels join in later issues).
+// Composition root: config -> logger -> store -> scheduler -> engine -> channels (channels/registry.ts) -> HTTP.
 import type { AddressInfo } from 'node:net';
-import { GrammyError } from 'grammy';
-import { MaxError } from '@maxhub/max-bot-api';
 import { fileURLToPath } from 'node:url';
 import { channelStatus } from './channels/status.js';
 import type { Config } from './config.js';
-import { createTelegramBot, createTelegramChannel, type TelegramChannel } from './channels/telegram/index.js';
-import { createMaxBot, createMaxChannel, MAX_WEBHOOK_PATH, type MaxChannel } from './channels/max/index.js';
-import { createWhatsappChannel, whatsappSettings, type WhatsappChannel } from './channels/whatsapp/index.js';
+import type { ChannelModule, RawHttpHandler, RunningChannel } from './channels/channel.js';
+import { buildChannels, CHANNEL_MODULES } from './channels/registry.js';
 import { createBroadcastService } from './delivery/broadcasts.js';
 import { createDispatcher } from './delivery/dispatcher.js';
 import type { ChannelSender } from './delivery/ports.js';
@@ -44,8 +41,8 @@ export class ContentError extends Error {
 export interface App {
   readonly store: Store;
   readonly engine: Engine;
-  readonly telegram: TelegramChannel | undefined;
-  readonly max: MaxChannel | undefined;
+  /** The channels the configuration enabled, in registry order. */
+  readonly channels: readonly RunningChannel[];
   readonly scheduler: Scheduler;
   readonly http: AddressInfo;
   /** Stops taking work, lets running jobs finish, flushes and closes the store. Safe to call twice. */
@@ -56,9 +53,12 @@ export interface App {
 export interface AppOverrides {
   /** The embedded journal's system calls (a test's full disk). */
   journalIo?: JournalIo;
+  /** Replaces the channel registry (tests add a fake channel). */
+  channels?: readonly ChannelModule[];
 }
 
 export async function startApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
+  const modules = overrides.channels ?? CHANNEL_MODULES;
   const startedAt = new Date();
   // Bad content stops start-up before anything is opened: a teacher must never meet a broken flow.
   const { content, errors } = loadContent(CONTENT_ROOT);
@@ -98,6 +98,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
       privacyPolicyUrl: config.privacy.policyUrl,
       privacyPolicyVersion: config.privacy.policyVersion,
       staleClaimMs: 60_000,
+      channelTitles: Object.fromEntries(modules.map((m) => [m.name, m.title ?? m.name])),
     },
   });
   logger.info({ flows: content.flows.all().length, questionnaires: content.questionnaires.latest().length }, 'content loaded');
@@ -108,50 +109,23 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
 
   const monitoring = createMonitoring({ store, catalog: content.questionnaires, supportModels: content.models });
 
-  // Channels: each adds a sender to the dispatcher, which delivers the engine's answers and notices.
+  // Channels: every registered one the configuration enables, built alike; each adds its sender
+  // to the dispatcher, which delivers the engine's answers and notices.
   const senders: ChannelSender[] = [];
-  let telegram: TelegramChannel | undefined;
   const dispatcher = createDispatcher({ senders, repos: store.repositories, logger: logger.child({ component: 'delivery' }) });
   const broadcasts = createBroadcastService({ repos: store.repositories, dispatcher, logger: logger.child({ component: 'broadcasts' }) });
-  if (config.telegram.botToken) {
-    telegram = createTelegramChannel({
-      bot: createTelegramBot({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot, throttle: config.telegram.throttle }),
-      engine,
-      monitoring,
-      dispatcher: () => dispatcher,
-      broadcasts: () => broadcasts,
-      repos: store.repositories,
-      logger: logger.child({ channel: 'telegram' }),
-    });
-    senders.push(telegram.sender);
-  }
-  let whatsapp: WhatsappChannel | undefined;
-  if (config.whatsapp.enabled) {
-    whatsapp = createWhatsappChannel({
-      settings: whatsappSettings(config),
-      engine,
-      dispatcher: () => dispatcher,
-      repos: store.repositories,
-      db,
-      agenda: scheduler.agenda,
-      logger: logger.child({ channel: 'whatsapp' }),
-    });
-    senders.push(whatsapp.sender);
-  }
-  let max: MaxChannel | undefined;
-  if (config.max.botToken) {
-    const maxLogger = logger.child({ channel: 'max' });
-    max = createMaxChannel({
-      bot: createMaxBot({ token: config.max.botToken, apiRoot: config.max.apiRoot, requestsPerSecond: config.max.requestsPerSecond, logger: maxLogger }),
-      engine,
-      dispatcher: () => dispatcher,
-      broadcasts: () => broadcasts,
-      repos: store.repositories,
-      logger: maxLogger,
-      ...(config.max.botUsername ? { botUsername: config.max.botUsername } : {}),
-    });
-    senders.push(max.sender);
-  }
+  const channels = buildChannels(modules, {
+    config,
+    engine,
+    dispatcher: () => dispatcher,
+    repos: store.repositories,
+    db,
+    scheduler,
+    monitoring,
+    broadcasts,
+    logger,
+  });
+  senders.push(...channels.map((c) => c.sender));
   const postCourse = createPostCourseScheduler({
     scheduler,
     repos: store.repositories,
@@ -185,13 +159,8 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     logger: logger.child({ component: 'consultations' }),
   });
 
-  const channels = () =>
-    channelStatus(config, {
-      ...(telegram ? { telegram: telegram.state } : {}),
-      ...(whatsapp ? { whatsapp: whatsapp.health } : {}),
-      ...(max ? { max: max.state } : {}),
-    });
-  for (const [channel, status] of Object.entries(channels())) {
+  const channelHealth = () => channelStatus(config, Object.fromEntries(channels.map((c) => [c.name, () => c.health()])), modules);
+  for (const [channel, status] of Object.entries(channelHealth())) {
     if (status.state === 'disabled') logger.info({ channel, state: status.state }, status.hint ?? channel);
   }
 
@@ -206,7 +175,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
           store: () => store.health(),
           scheduler: () => scheduler.state(),
           queue: () => postCourse.health(),
-          channels,
+          channels: channelHealth,
         });
         return { status: report.status === 'ok' ? 200 : 503, body: report };
       },
@@ -226,11 +195,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
           })
         : {}),
     },
-    rawRoutes: {
-      ...(telegram && config.telegram.webhook ? { 'POST /telegram/webhook': telegram.webhookHandler(config.telegram.webhook.secret) } : {}),
-      ...(whatsapp ? { 'GET /whatsapp/qr': whatsapp.qrHandler() } : {}),
-      ...(max && config.max.webhook ? { [`POST ${MAX_WEBHOOK_PATH}`]: max.webhookHandler(config.max.webhook.secret) } : {}),
-    },
+    rawRoutes: Object.assign({}, ...channels.map((c) => c.routes?.() ?? {})) as Record<string, RawHttpHandler>,
   });
   const address = await http.listen(config.http.host, config.http.port);
   logger.info({ host: address.address, port: address.port }, `health endpoint: http://${address.address}:${address.port}/healthz`);
@@ -241,56 +206,8 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   }
   if (consoleAuth) logger.info(`staff console: ${publicUrl}/console`);
 
-  let stopped = false;
-  if (telegram) {
-    const channel = telegram;
-    const options = config.telegram.webhook ? { webhook: { url: config.telegram.webhook.url, secretToken: config.telegram.webhook.secret } } : {};
-    // Telegram being out of reach must not hold up or take down the rest of the bot: it starts in
-    // the background (network errors are retried inside grammY) and a failed start is tried again,
-    // except for a token Telegram rejects, which no retry can fix.
-    const startTelegram = async (attempt: number): Promise<void> => {
-      try {
-        await channel.start(options);
-      } catch (error) {
-        const cause = (error as { cause?: unknown }).cause;
-        if (cause instanceof GrammyError && (cause.error_code === 401 || cause.error_code === 404)) {
-          logger.error({ err: error }, 'Telegram rejected TELEGRAM_BOT_TOKEN; the Telegram channel stays off');
-          return;
-        }
-        const delayMs = Math.min(300_000, 5_000 * 2 ** attempt);
-        logger.error({ err: error, retryInSeconds: delayMs / 1000 }, 'telegram channel failed to start');
-        setTimeout(() => {
-          if (!stopped) void startTelegram(attempt + 1);
-        }, delayMs).unref();
-      }
-    };
-    void startTelegram(0);
-  }
-  if (max) {
-    const channel = max;
-    const options = config.max.webhook ? { webhook: config.max.webhook } : {};
-    // As Telegram: Max out of reach does not hold up the rest; a failed start is tried again,
-    // except for a token Max rejects (401), which no retry fixes.
-    const startMax = async (attempt: number): Promise<void> => {
-      try {
-        await channel.start(options);
-      } catch (error) {
-        const cause = (error as { cause?: unknown }).cause;
-        if (cause instanceof MaxError && cause.status === 401) {
-          logger.error({ err: error }, 'Max rejected MAX_BOT_TOKEN; the Max channel stays off');
-          return;
-        }
-        const delayMs = Math.min(300_000, 5_000 * 2 ** attempt);
-        logger.error({ err: error, retryInSeconds: delayMs / 1000 }, 'max channel failed to start');
-        setTimeout(() => {
-          if (!stopped) void startMax(attempt + 1);
-        }, delayMs).unref();
-      }
-    };
-    void startMax(0);
-  }
-  // Returns at once and never throws: the client logs in (QR) and reconnects on its own.
-  if (whatsapp) await whatsapp.start();
+  // Each channel connects in the background and retries on its own: none holds up the others.
+  for (const channel of channels) await channel.start();
   // A restart in the middle of a broadcast finishes it; nobody already served gets it twice.
   void broadcasts.resumeUnfinished().catch((error: unknown) => logger.error({ err: error }, 'resuming unfinished broadcasts failed'));
 
@@ -298,16 +215,12 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   return {
     store,
     engine,
-    telegram,
-    max,
+    channels,
     scheduler,
     http: address,
     stop() {
       stopping ??= (async () => {
-        stopped = true;
-        await telegram?.stop();
-        await max?.stop();
-        await whatsapp?.stop();
+        for (const channel of channels) await channel.stop();
         await http.close();
         await postCourse.stop();
         await scheduler.stop();

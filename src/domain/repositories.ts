@@ -9,7 +9,7 @@ import type { ConsoleAccount, ConsoleSession, LoginLink } from './console.js';
 import type { ConsultationMessage, ConsultationRequest, ConsultationStatus } from './consultation.js';
 import type { Enrollment, EnrollmentStatus, StageOverrideRecord, StageProgress } from './enrollment.js';
 import type { Locale } from './locale.js';
-import type { Participant } from './participant.js';
+import type { ChannelAddress, Participant } from './participant.js';
 import type { Programme } from './programme.js';
 import type { Answer, Response } from './response.js';
 import type { Result } from './result.js';
@@ -70,30 +70,36 @@ export type ParticipantInput = Pick<Participant, 'locale'> &
   Partial<
     Pick<
       Participant,
-      | 'fullName' | 'phone' | 'telegramId' | 'telegramUsername' | 'whatsappId' | 'maxId' | 'organisation' | 'region'
+      | 'fullName' | 'phone' | 'organisation' | 'region'
       | 'district' | 'settlementType' | 'position' | 'subject' | 'isStaff'
     >
-  >;
+  > & { addresses?: Omit<ChannelAddress, 'unreachableSince'>[] };
 
-export type ParticipantProfilePatch = Partial<Omit<ParticipantInput, 'isStaff'>>;
+/** Addresses change through `linkAddress` only, so that each channel keeps one. */
+export type ParticipantProfilePatch = Partial<Omit<ParticipantInput, 'isStaff' | 'addresses'>>;
 
-/** Another participant already holds this phone / Telegram id / WhatsApp id. */
-export type IdentityConflict = { kind: 'identity_taken'; field: 'phone' | 'telegramId' | 'whatsappId' | 'maxId' };
+/** Another participant already holds this phone, or this address (channel + id). */
+export type IdentityConflict = { kind: 'identity_taken'; field: 'phone' | 'address' };
 
 export interface ParticipantRepository {
   create(input: ParticipantInput): Promise<Result<Participant, IdentityConflict>>;
   findById(id: string): Promise<Participant | undefined>;
   findByIds(ids: readonly string[]): Promise<Participant[]>;
+  /** Who writes from this chat id on this channel. */
+  findByAddress(channel: Channel, id: string): Promise<Participant | undefined>;
   /** The centre's staff (isStaff), e.g. to be told when a channel breaks down. */
   listStaff(): Promise<Participant[]>;
-  findByTelegramId(telegramId: number): Promise<Participant | undefined>;
-  findByWhatsappId(whatsappId: string): Promise<Participant | undefined>;
-  findByMaxId(maxId: number): Promise<Participant | undefined>;
   /** The person who asked for a link code with this hash (expired or not: the caller checks). */
   findByLinkCode(hash: string): Promise<Participant | undefined>;
   setLinkCode(id: string, linkCode: { hash: string; expiresAt: Date } | null): Promise<Participant | undefined>;
   findByPhone(phoneE164: string): Promise<Participant | undefined>;
-  findByTelegramUsername(username: string): Promise<Participant | undefined>;
+  /** By username on a channel ("@" and case ignored). */
+  findByUsername(channel: Channel, username: string): Promise<Participant | undefined>;
+  /**
+   * Sets the participant's address on `address.channel`, replacing the one there (its unreachable
+   * mark stays only when the id is the same; its username unless a new one is given).
+   */
+  linkAddress(id: string, address: Omit<ChannelAddress, 'unreachableSince'>): Promise<Result<Participant, IdentityConflict> | undefined>;
   updateProfile(id: string, patch: ParticipantProfilePatch): Promise<Result<Participant, IdentityConflict> | undefined>;
   recordConsent(id: string, policyVersion: string, at: Date): Promise<Participant | undefined>;
   withdrawConsent(id: string, at: Date): Promise<Participant | undefined>;

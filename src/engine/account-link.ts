@@ -2,10 +2,8 @@
 // there (/link), then sends it on another (/link K7P4XM9Q): that address joins the same participant.
 // Never by name or guess: only the code, which only the person who asked for it has seen.
 import { createHash, randomInt } from 'node:crypto';
-import type { Channel } from '../domain/channel.js';
 import { translator } from '../i18n/index.js';
-import type { Participant } from '../domain/participant.js';
-import type { ParticipantProfilePatch } from '../domain/repositories.js';
+import { idOn } from '../domain/participant.js';
 import type { Turn } from './context.js';
 import { identityOf } from './identity.js';
 
@@ -25,22 +23,6 @@ export function normaliseLinkCode(text: string): string {
 }
 
 export const hashLinkCode = (code: string): string => createHash('sha256').update(normaliseLinkCode(code)).digest('hex');
-
-/** The field that says a participant is already reachable on a channel. */
-function knownOn(p: Participant, channel: Channel): boolean {
-  switch (channel) {
-    case 'telegram':
-      return p.telegramId !== undefined;
-    case 'whatsapp':
-      return p.whatsappId !== undefined;
-    case 'max':
-      return p.maxId !== undefined;
-    default: {
-      const never: never = channel;
-      throw new Error(`unknown channel ${String(never)}`);
-    }
-  }
-}
 
 export async function linkCommand(turn: Turn, args: string): Promise<'linked' | undefined> {
   const { services, event } = turn;
@@ -67,18 +49,18 @@ export async function linkCommand(turn: Turn, args: string): Promise<'linked' | 
     return undefined;
   }
   // Two people are never merged: this address already belongs to someone, or they are already here.
-  if (turn.participant || knownOn(owner, event.channel)) {
+  if (turn.participant || idOn(owner, event.channel) !== undefined) {
     turn.say('account.link_taken');
     return undefined;
   }
-  const { locale: _locale, phone, ...identity } = identityOf(event);
-  // A phone the person already has stays; the new address is what is added.
-  const patch: ParticipantProfilePatch = { ...identity, ...(phone && !owner.phone ? { phone } : {}) };
-  const linked = await people.updateProfile(owner.id, patch);
+  const { address, phone } = identityOf(event);
+  const linked = await people.linkAddress(owner.id, address);
   if (!linked?.ok) {
     turn.say('account.link_taken');
     return undefined;
   }
+  // A phone the person already has stays; one this channel tells (WhatsApp) is added when they had none.
+  if (phone && !owner.phone) await people.updateProfile(owner.id, { phone });
   await people.setLinkCode(owner.id, null);
   await services.repos.audit.record({
     at: services.now(), actor: owner.id, action: 'account.linked', subjectType: 'participant', subjectId: owner.id,
@@ -88,8 +70,6 @@ export async function linkCommand(turn: Turn, args: string): Promise<'linked' | 
   turn.session.participantId = owner.id;
   turn.session.locale = owner.locale;
   turn.t = translator(owner.locale);
-  turn.say('account.linked', { channel: CHANNEL_NAMES[event.channel] });
+  turn.say('account.linked', { channel: services.settings.channelTitles?.[event.channel] ?? event.channel });
   return 'linked';
 }
-
-export const CHANNEL_NAMES: Record<Channel, string> = { telegram: 'Telegram', whatsapp: 'WhatsApp', max: 'Max' };

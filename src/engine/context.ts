@@ -22,6 +22,8 @@ export interface EngineSettings {
   privacyPolicyVersion: string;
   /** How long an unfinished inbound message blocks its redelivery (the process died mid-way). */
   staleClaimMs: number;
+  /** How a channel is called to people ("WhatsApp" for "whatsapp"); the name itself otherwise. */
+  channelTitles?: Readonly<Record<string, string>>;
 }
 
 export interface Services {

@@ -1,5 +1,6 @@
 // The engine: one inbound event in, the replies out. It de-duplicates and orders events, finds the
 // person, routes commands and keywords, runs flows, and saves the conversation state.
+import { addressOn } from '../domain/participant.js';
 import { normaliseIncomingText } from '../domain/text.js';
 import type { Role } from '../domain/roles.js';
 import { catalogs, translator } from '../i18n/index.js';
@@ -247,7 +248,7 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
       session.participantId = participant.id;
       session.locale = participant.locale;
     }
-    if (participant?.unreachable?.[event.channel]) {
+    if (participant && addressOn(participant, event.channel)?.unreachableSince) {
       // They write to us again from there, so they unblocked the bot.
       participant = (await services.repos.participants.setUnreachable(participant.id, event.channel, null)) ?? participant;
     }

@@ -8,7 +8,7 @@ import type { Repositories } from '../domain/repositories.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { countPeople, type ApplyOptions, type EnrollmentCounts, type PeopleCounts } from './apply-cohort.js';
 import { matchesTutorRef, quote, type ImportProblem, type PersonRow, type TutorRef } from './fields.js';
-import { listUpdates, planPeople, writePeople, type PersonUpdate } from './resolve-people.js';
+import { listUpdates, planPeople, telegramUsernameOf, writePeople, type PersonUpdate } from './resolve-people.js';
 
 export interface ParticipantsImportOutcome {
   dryRun: boolean;
@@ -28,9 +28,9 @@ const problemAt = (row: PersonRow, message: string): ImportProblem => ({
 
 /** Why a file's tutor reference names no single tutor of the cohort; undefined when it names one. */
 export function tutorRefProblem(ref: TutorRef, tutors: readonly Participant[], cohortCode: string): string | undefined {
-  const found = tutors.filter((t) => matchesTutorRef(ref, t));
+  const found = tutors.filter((t) => matchesTutorRef(ref, { ...t, telegramUsername: telegramUsernameOf(t) }));
   if (found.length === 1) return undefined;
-  const names = tutors.map((t) => t.fullName ?? t.phone ?? `@${t.telegramUsername ?? '?'}`);
+  const names = tutors.map((t) => t.fullName ?? t.phone ?? `@${telegramUsernameOf(t) ?? '?'}`);
   return found.length === 0
     ? `Тьютор ${quote(ref.raw)} — не найден среди тьюторов потока ${cohortCode}${names.length > 0 ? ` (${names.join(', ')})` : ': у потока нет тьюторов'}`
     : `Тьютор ${quote(ref.raw)} — подходит нескольким тьюторам; укажите телефон или Telegram`;
@@ -48,7 +48,7 @@ export async function applyParticipants(
   const tutorOf: (Participant | undefined)[] = rows.map((row) => {
     const ref = row.tutor;
     if (!ref) return undefined;
-    const found = tutors.filter((t) => matchesTutorRef(ref, t));
+    const found = tutors.filter((t) => matchesTutorRef(ref, { ...t, telegramUsername: telegramUsernameOf(t) }));
     if (found.length === 1) return found[0];
     problems.push(problemAt(row, tutorRefProblem(ref, tutors, cohort.code) ?? ''));
     return undefined;

@@ -2,28 +2,36 @@
 // Telegram username), and works out what to create or change. Planning only reads; `writePeople`
 // writes, so a file that contradicts the store is refused before anything changes.
 import type { Locale } from '../domain/locale.js';
-import type { Participant } from '../domain/participant.js';
+import { addressOn, type Participant } from '../domain/participant.js';
 import type { ParticipantInput, ParticipantProfilePatch, ParticipantRepository } from '../domain/repositories.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { PROFILE_FIELDS, quote, type ImportProblem, type PersonRow } from './fields.js';
 
 export type PersonAction = 'create' | 'update' | 'unchanged';
 
+/** A profile change as a file states it: the Telegram username is the person's Telegram address. */
+export type ImportedPatch = ParticipantProfilePatch & { telegramUsername?: string };
+
+/** The username of a person's Telegram address: what a file's "Telegram" column is matched with. */
+export function telegramUsernameOf(p: Participant): string | undefined {
+  return addressOn(p, 'telegram')?.username;
+}
+
 export interface PersonPlan {
   row: PersonRow;
   existing?: Participant;
   /** For `update`: only the fields whose value differs from the stored one. */
-  changes: ParticipantProfilePatch;
+  changes: ImportedPatch;
   action: PersonAction;
   /** Changed field names, for the report. */
-  changedFields: (keyof ParticipantProfilePatch)[];
+  changedFields: (keyof ImportedPatch)[];
 }
 
 /** Who an import changes and how, so the curator sees a name being rewritten before trusting it. */
 export interface PersonUpdate {
   source: string;
   fullName: string;
-  fields: (keyof ParticipantProfilePatch)[];
+  fields: (keyof ImportedPatch)[];
 }
 
 export function listUpdates(plans: readonly PersonPlan[]): PersonUpdate[] {
@@ -42,7 +50,7 @@ export class ImportWriteError extends Error {
 
 function describe(p: Participant): string {
   const who = p.fullName ? quote(p.fullName) : 'без имени';
-  return p.phone ? `${who} (${p.phone})` : p.telegramUsername ? `${who} (@${p.telegramUsername})` : who;
+  return p.phone ? `${who} (${p.phone})` : telegramUsernameOf(p) ? `${who} (@${telegramUsernameOf(p)})` : who;
 }
 
 function problemAt(row: PersonRow, message: string): ImportProblem {
@@ -59,7 +67,7 @@ export async function planPeople(
 
   for (const row of rows) {
     const byPhone = row.phone ? await participants.findByPhone(row.phone) : undefined;
-    const byUsername = row.telegramUsername ? await participants.findByTelegramUsername(row.telegramUsername) : undefined;
+    const byUsername = row.telegramUsername ? await participants.findByUsername('telegram', row.telegramUsername) : undefined;
     if (byPhone && byUsername && byPhone.id !== byUsername.id) {
       problems.push(problemAt(row, `телефон ${row.phone} уже записан за участником ${describe(byPhone)}, а Telegram @${row.telegramUsername} — за другим: ${describe(byUsername)}`));
       continue;
@@ -90,18 +98,20 @@ function planUpdate(row: PersonRow, existing: Participant): PersonPlan {
   const changes: Record<string, unknown> = {};
   for (const field of PROFILE_FIELDS) {
     const value = row[field];
-    if (value === undefined || value === existing[field]) continue;
+    const stored = field === 'telegramUsername' ? telegramUsernameOf(existing) : existing[field];
+    if (value === undefined || value === stored) continue;
     // Once the person has talked to the bot, Telegram keeps their username current and the
     // language is the one they chose there: a spreadsheet is the likelier one to be out of date.
-    if (field === 'telegramUsername' && existing.telegramId !== undefined) continue;
-    if (field === 'locale' && (existing.telegramId !== undefined || existing.whatsappId !== undefined)) continue;
+    const talked = (channel?: string) => existing.addresses.some((a) => a.id !== undefined && (channel === undefined || a.channel === channel));
+    if (field === 'telegramUsername' && talked('telegram')) continue;
+    if (field === 'locale' && talked()) continue;
     changes[field] = value;
   }
-  const changedFields = Object.keys(changes) as (keyof ParticipantProfilePatch)[];
+  const changedFields = Object.keys(changes) as (keyof ImportedPatch)[];
   return {
     row,
     existing,
-    changes: changes as ParticipantProfilePatch,
+    changes: changes as ImportedPatch,
     action: changedFields.length > 0 ? 'update' : 'unchanged',
     changedFields,
   };
@@ -111,8 +121,9 @@ export function toParticipantInput(row: PersonRow, defaultLocale: Locale): Parti
   const input: ParticipantInput = { fullName: row.fullName, locale: row.locale ?? defaultLocale };
   for (const field of PROFILE_FIELDS) {
     const value = row[field];
-    if (value !== undefined && field !== 'locale') Object.assign(input, { [field]: value });
+    if (value !== undefined && field !== 'locale' && field !== 'telegramUsername') Object.assign(input, { [field]: value });
   }
+  if (row.telegramUsername) input.addresses = [{ channel: 'telegram', username: row.telegramUsername }];
   return input;
 }
 
@@ -128,16 +139,20 @@ export async function writePeople(
       out.push(plan.existing);
       continue;
     }
-    const result =
+    const { telegramUsername, ...profile } = plan.changes;
+    let result =
       plan.action === 'create' || !plan.existing
         ? await participants.create(toParticipantInput(plan.row, defaultLocale))
-        : await participants.updateProfile(plan.existing.id, plan.changes);
+        : await participants.updateProfile(plan.existing.id, profile);
+    if (result?.ok && plan.action === 'update' && telegramUsername !== undefined) {
+      result = await participants.linkAddress(result.value.id, { channel: 'telegram', username: telegramUsername });
+    }
     if (result === undefined) {
       throw new ImportWriteError(`${plan.row.source}: участник исчез из базы во время импорта; запустите импорт ещё раз`);
     }
     if (!result.ok) {
       throw new ImportWriteError(
-        `${plan.row.source}: ${result.error.field === 'phone' ? 'телефон' : result.error.field} только что записан за другим участником; запустите импорт ещё раз`,
+        `${plan.row.source}: ${result.error.field === 'phone' ? 'телефон' : 'адрес в мессенджере'} только что записан за другим участником; запустите импорт ещё раз`,
       );
     }
     out.push(result.value);

@@ -52,12 +52,12 @@ export interface ExportFile {
   stream: Readable;
   /** Response rows the stream will hold. */
   total: number;
+  /** No rows: the file holds the header row only (like the activities and roster exports). */
+  empty: boolean;
   personalData: boolean;
 }
 
-export type ExportError =
-  | { kind: 'no_data' }
-  | { kind: 'pick_questionnaire'; questionnaireIds: string[] };
+export type ExportError = { kind: 'pick_questionnaire'; questionnaireIds: string[] };
 
 interface ParticipantRow {
   fullName?: string | null;
@@ -135,11 +135,20 @@ async function loadContext(models: Models, scope: ExportOptions['scope']): Promi
   const participants = new Map<string, ParticipantRow>();
   const cursor = models.participant.collection.find(enrolled ? { _id: { $in: enrolled } } : { isStaff: { $ne: true } }, {
     projection: {
-      fullName: 1, phone: 1, telegramId: 1, telegramUsername: 1, whatsappId: 1, organisation: 1, position: 1,
+      fullName: 1, phone: 1, addresses: 1, organisation: 1, position: 1,
       region: 1, district: 1, settlementType: 1, subject: 1, anonymisedAt: 1, consent: 1,
     },
   });
-  for await (const p of cursor) participants.set(String(p._id), p as unknown as ParticipantRow);
+  for await (const p of cursor) {
+    // The export's columns stay one per channel; the store keeps a list of addresses.
+    const addresses = (p.addresses ?? []) as { channel: string; id?: string; username?: string }[];
+    const telegram = addresses.find((a) => a.channel === 'telegram');
+    const row = { ...p, addresses: undefined } as unknown as ParticipantRow;
+    row.telegramId = telegram?.id !== undefined && /^\d+$/.test(telegram.id) ? Number(telegram.id) : null;
+    row.telegramUsername = telegram?.username ?? null;
+    row.whatsappId = addresses.find((a) => a.channel === 'whatsapp')?.id ?? null;
+    participants.set(String(p._id), row);
+  }
   return { cohorts, participants };
 }
 
@@ -350,16 +359,18 @@ async function backpressure(out: PassThrough): Promise<void> {
 
 function filenameFor(plans: SheetPlan[], format: ExportFormat, now: Date, anonymised: boolean): string {
   const stamp = now.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
-  const what = plans.length === 1 ? plans[0]!.questionnaireId : 'responses';
+  const what = plans.length === 1 && plans[0]!.questionnaireId ? plans[0]!.questionnaireId : 'responses';
   return `sputnik-${what}${anonymised ? '-anon' : ''}-${stamp}.${format}`;
 }
 
 export async function createExport(deps: ExportDeps, options: ExportOptions): Promise<Result<ExportFile, ExportError>> {
   const locale = options.locale ?? 'ru';
   const includeIncomplete = options.includeIncomplete ?? false;
-  const ids = ((await deps.models.response.collection.distinct('questionnaireId', responseFilter(options.scope, includeIncomplete))) as string[]).sort();
-  if (ids.length === 0) return err({ kind: 'no_data' });
-  if (options.format === 'csv' && ids.length > 1) return err({ kind: 'pick_questionnaire', questionnaireIds: ids });
+  const found = ((await deps.models.response.collection.distinct('questionnaireId', responseFilter(options.scope, includeIncomplete))) as string[]).sort();
+  if (options.format === 'csv' && found.length > 1) return err({ kind: 'pick_questionnaire', questionnaireIds: found });
+  // Nothing answered yet is still a file: the asked questionnaire's columns, or the common ones only.
+  const empty = found.length === 0;
+  const ids = empty ? [options.scope.questionnaireId ?? ''] : found;
 
   const plans: SheetPlan[] = [];
   for (const questionnaireId of ids) {
@@ -368,7 +379,8 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
     const known: AnswerColumn[] = questionsOf(deps.catalog, questionnaireId, options.scope.questionnaireVersion).map((q) => ({ id: q.question.id, question: q.question }));
     const answered = (await deps.models.response.collection.distinct('answers.questionId', filter)) as string[];
     const unknown = answered.filter((id) => !known.some((c) => c.id === id)).sort().map((id) => ({ id }));
-    plans.push({ questionnaireId, title: questionnaireTitle(deps.catalog, questionnaireId, locale), columns: [...known, ...unknown], total });
+    const title = questionnaireId ? questionnaireTitle(deps.catalog, questionnaireId, locale) : t(locale, 'monitoring.sheet_responses');
+    plans.push({ questionnaireId, title, columns: [...known, ...unknown], total });
   }
   const ctx = await loadContext(deps.models, options.scope);
   const rows = new RowBuilder(ctx, options, locale);
@@ -404,7 +416,7 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
       case 'json': {
         const aggregates = await computeAggregates(deps, options.scope, locale);
         out.write(`{"generatedAt":${JSON.stringify(now)},"anonymised":${!personalData},"summary":${JSON.stringify(aggregates)},"questionnaires":[`);
-        for (const [i, plan] of plans.entries()) {
+        for (const [i, plan] of plans.filter((p) => p.questionnaireId !== '').entries()) {
           out.write(`${i ? ',' : ''}{"id":${JSON.stringify(plan.questionnaireId)},"title":${JSON.stringify(plan.title)},"questions":${JSON.stringify(plan.columns.map((c) => ({ id: c.id, type: c.question?.type ?? null, text: c.question ? localized(c.question.text, locale) : null })))},"responses":[`);
           let no = 0;
           for await (const doc of cursorRows(deps.models, responseFilter(options.scope, includeIncomplete, plan.questionnaireId))) {
@@ -443,7 +455,7 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
   };
   // Started on the next tick so the caller can attach its reader (and error handler) first.
   setImmediate(() => produce().catch(fail));
-  return ok({ filename: filenameFor(plans, options.format, now, !personalData), contentType: CONTENT_TYPES[options.format], stream: out, total, personalData });
+  return ok({ filename: filenameFor(plans, options.format, now, !personalData), contentType: CONTENT_TYPES[options.format], stream: out, total, empty, personalData });
 }
 
 export interface SheetSource {
@@ -505,16 +517,7 @@ export async function writeWorkbook(out: Writable, tables: readonly Table[], sum
 }
 
 export function exportErrorText(error: ExportError, locale: Locale): string {
-  switch (error.kind) {
-    case 'no_data':
-      return t(locale, 'monitoring.export_no_data');
-    case 'pick_questionnaire':
-      return t(locale, 'monitoring.export_pick_questionnaire', { list: error.questionnaireIds.join(', ') });
-    default: {
-      const never: never = error;
-      return String(never);
-    }
-  }
+  return t(locale, 'monitoring.export_pick_questionnaire', { list: error.questionnaireIds.join(', ') });
 }
 
 /** Collects a stream (for the bot's small exports and tests). */

@@ -113,7 +113,7 @@ export function monitoringRoutes(deps: MonitoringRoutesDeps): Record<string, Rou
           what, format, anonymised: params.get('anonymised') === '1' || params.get('anonymised') === 'true', separator,
           ...(scope.value.cohortIds ? { cohortIds: scope.value.cohortIds } : {}),
         });
-        return { status: 200, raw: file.stream, headers: { 'content-type': file.contentType, 'content-disposition': attachment(file.filename), 'x-export-rows': String(file.total) } };
+        return { status: 200, raw: file.stream, headers: { 'content-type': file.contentType, 'content-disposition': attachment(file.filename), 'x-export-rows': String(file.total), 'x-export-empty': String(file.empty) } };
       }
       if (what !== 'responses') return fail(400, 'bad_what', t(locale, 'monitoring.api_bad_what'));
       const { by: _by, ...exportScope } = scope.value;
@@ -126,14 +126,17 @@ export function monitoringRoutes(deps: MonitoringRoutesDeps): Record<string, Rou
         locale,
       });
       if (!result.ok) {
-        return json(result.error.kind === 'no_data' ? 404 : 400, errorBody(result.error.kind, exportErrorText(result.error, locale), {
-          ...(result.error.kind === 'pick_questionnaire' ? { questionnaireIds: result.error.questionnaireIds } : {}),
-        }));
+        return json(400, errorBody(result.error.kind, exportErrorText(result.error, locale), { questionnaireIds: result.error.questionnaireIds }));
       }
       return {
         status: 200,
         raw: result.value.stream,
-        headers: { 'content-type': result.value.contentType, 'content-disposition': attachment(result.value.filename) },
+        headers: {
+          'content-type': result.value.contentType,
+          'content-disposition': attachment(result.value.filename),
+          'x-export-rows': String(result.value.total),
+          'x-export-empty': String(result.value.empty),
+        },
       };
     }),
 
@@ -144,11 +147,14 @@ export function monitoringRoutes(deps: MonitoringRoutesDeps): Record<string, Rou
       const year = Number(params.get('year'));
       const format = params.get('format') ?? 'md';
       if (format !== 'md' && format !== 'xlsx') return fail(400, 'bad_format', t(locale, 'monitoring.report_bad_format'));
+      // ?lang=ru|kk chooses the report's language; without it, the cohort's (Accept-Language is the caller's, not the document's).
+      const lang = params.get('lang');
       const report = await monitoring.halfYearReportFor({
         ...(cohort ? { cohort } : {}),
         ...(programme ? { programme } : {}),
         half: half as 1 | 2,
         year,
+        ...(lang === 'ru' || lang === 'kk' ? { locale: lang } : {}),
       });
       if (!report.ok) return reportFailure(report.error, locale, cohort ?? programme ?? '');
       if (format === 'xlsx') {

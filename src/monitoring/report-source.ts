@@ -1,22 +1,14 @@
 // The half-year report as the scheduler attaches it to the curators' reminders before 1 June and
 // 1 October: the key figures in the chat; the full report (XLSX) with /report or the HTTP API.
-// The report itself is written in Russian, as the centres file it.
+// Both in the report's language (the cohort's: Russian or Kazakh).
 import type { HalfYearReportSource } from '../scheduler/post-course.js';
 import { t } from '../i18n/index.js';
 import type { Monitoring } from './service.js';
+import type { Table } from './tables.js';
 
-/** The "Ключевые показатели" table of the report's Markdown, as plain lines a chat can show. */
-export function keyFiguresText(markdown: string): string[] {
-  const lines = markdown.split('\n');
-  const start = lines.findIndex((l) => l.startsWith('## Ключевые показатели'));
-  if (start < 0) return [];
-  const rows: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (line.startsWith('## ')) break;
-    const cells = line.split('|').map((c) => c.trim()).filter(Boolean);
-    if (cells.length === 2 && !/^-+$/.test(cells[0]!) && cells[0] !== 'Показатель') rows.push(`${cells[0]}: ${cells[1]}`);
-  }
-  return rows;
+/** The report's key figures as plain lines a chat can show. */
+export function keyFiguresText(keyFigures: Table): string[] {
+  return keyFigures.rows.map(([label, value]) => `${String(label)}: ${String(value)}`);
 }
 
 /** The next 1 June or 1 October deadline on or after `now`, as a report request's half and year. */
@@ -32,8 +24,8 @@ export function halfYearReportSource(monitoring: Monitoring): HalfYearReportSour
     async forCurator({ cohort, half, deadline }) {
       const report = await monitoring.halfYearReport({ cohortId: cohort.id, half, year: Number(deadline.slice(0, 4)) });
       if (!report.ok) return [];
-      const figures = keyFiguresText(report.value.markdown);
-      const text = [report.value.title, '', ...figures, '', t('ru', 'monitoring.report_full')].join('\n');
+      const figures = keyFiguresText(report.value.keyFigures);
+      const text = [report.value.title, '', ...figures, '', t(report.value.locale, 'monitoring.report_full')].join('\n');
       return [{ kind: 'text', text }];
     },
   };

@@ -1,7 +1,7 @@
-// The half-year report (seed 001): a summary text report per cohort or programme, due 1 June for
-// the first half-year and 1 October for the second. The report is a document for the
-// methodological centre and, as the regulation asks, in Russian; its wording lives here rather
-// than in the chat catalogs.
+// The half-year report (seed 001): a summary text report per cohort, programme or the whole
+// centre, due 1 June for the first half-year and 1 October for the second. A document the centre
+// files, in the cohort's language (Russian or Kazakh, or as asked): every word of it comes from the
+// i18n catalogs (report.*, monitoring.*), so a Kazakh report has no Russian heading left.
 import type { Answer } from '../domain/response.js';
 import type { SupportModelCatalog } from '../support-models/load.js';
 import type { SupportModelFile } from '../support-models/schema.js';
@@ -9,7 +9,8 @@ import { computeRating } from '../support-models/rating.js';
 import { PassThrough } from 'node:stream';
 import { Types } from 'mongoose';
 import { REQUIRED_ACTIVITIES_PER_YEAR } from '../domain/stage.js';
-import { effectivePlan, stageOn } from '../domain/stage-plan.js';
+import { effectivePlan, requiredActivities, stageOn } from '../domain/stage-plan.js';
+import { localized } from '../questionnaires/index.js';
 import { addOffset, formatLocalDate, localDate } from '../domain/calendar.js';
 import { ACTIVITY_LEVELS } from '../domain/activity.js';
 import type { Locale } from '../domain/locale.js';
@@ -23,7 +24,7 @@ import { markdownTable, markdownText, percent, round2, summaryTables, type Table
 import type { Cohort } from '../domain/cohort.js';
 import type { Repositories } from '../domain/repositories.js';
 import type { CellValue } from './sanitize.js';
-import { teacherTables, type ReportLocale } from './teacher-tables.js';
+import { stageColumns, teacherTables, type ReportLocale, type StageColumn } from './teacher-tables.js';
 import { computeTeacherYear, type TeacherYear } from './teacher-year.js';
 import { toStagePlan, type CohortDoc, type ProgrammeDoc } from '../store/models/index.js';
 
@@ -34,6 +35,8 @@ export interface HalfYearReportRequest {
   year: number;
   /** Names are shown unless asked otherwise: the report goes to the cohort's curators and the centre. */
   anonymised?: boolean;
+  /** The report's language; by default Kazakh when every cohort in it is Kazakh, else Russian. */
+  locale?: ReportLocale;
 }
 
 export interface HalfYearPeriod {
@@ -52,6 +55,9 @@ export interface SupportRow {
 
 export interface HalfYearReport {
   title: string;
+  locale: ReportLocale;
+  /** The key figures as the report shows them (the scheduler puts them in the curators' chat). */
+  keyFigures: Table;
   period: HalfYearPeriod;
   markdown: string;
   xlsx: Buffer;
@@ -86,8 +92,8 @@ export function halfYearPeriod(half: 1 | 2, year: number): HalfYearPeriod {
   return half === 1 ? { from: utc(year - 1, 10), to: utc(year, 6), due: utc(year, 6) } : { from: utc(year, 6), to: utc(year, 10), due: utc(year, 10) };
 }
 
-const MONTHS_GENITIVE = ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря'];
-const dayMonth = (d: Date) => `${d.getUTCDate()} ${MONTHS_GENITIVE[d.getUTCMonth()]} ${d.getUTCFullYear()} г.`;
+const dayMonth = (locale: Locale, d: Date) =>
+  t(locale, 'report.due_date', { day: d.getUTCDate(), month: t(locale, `report.month_${d.getUTCMonth() + 1}` as MessageKey), year: d.getUTCFullYear() });
 const ddmmyyyy = (d: Date) => formatLocalDate(d.toISOString().slice(0, 10));
 const pct = (share: number | null) => (share === null ? '—' : `${String(percent(share)).replace('.', ',')} %`);
 const STALE_CONSULTATION_DAYS = 14;
@@ -125,7 +131,7 @@ const change = (values: readonly (number | null)[]) => {
 };
 
 /** The support models' ratings (seed 002) of the cohorts' completed responses up to `asOf`. */
-async function ratingReports(deps: ReportDeps, cohorts: CohortDoc[], programmes: Map<string, ProgrammeDoc>, asOf: Date, anonymised: boolean): Promise<RatingReport[]> {
+async function ratingReports(deps: ReportDeps, cohorts: CohortDoc[], programmes: Map<string, ProgrammeDoc>, asOf: Date, anonymised: boolean, locale: Locale): Promise<RatingReport[]> {
   if (!deps.supportModels) return [];
   const reports = new Map<string, RatingReport>();
   const numbers = new Map<string, number>();
@@ -138,7 +144,7 @@ async function ratingReports(deps: ReportDeps, cohorts: CohortDoc[], programmes:
     const model: SupportModelFile | undefined = plan.model ? deps.supportModels.get(plan.model) : undefined;
     for (const rating of model?.ratings ?? []) {
       const occasions = plan.questionnaires.filter((q) => q.questionnaireId === rating.questionnaireId).map((q) => q.occasion);
-      const report: RatingReport = reports.get(rating.id) ?? { ratingId: rating.id, title: rating.title.ru, occasions, rows: [], cohorts: [] };
+      const report: RatingReport = reports.get(rating.id) ?? { ratingId: rating.id, title: localized(rating.title, locale), occasions, rows: [], cohorts: [] };
       reports.set(rating.id, report);
       const responses = await deps.models.response.collection
         .find({ cohortId: cohort._id, questionnaireId: rating.questionnaireId, status: 'completed', completedAt: { $lt: asOf } })
@@ -160,7 +166,7 @@ async function ratingReports(deps: ReportDeps, cohorts: CohortDoc[], programmes:
       for (const [id, values] of byTeacher) {
         const person = people.get(id);
         if (!numbers.has(id)) numbers.set(id, numbers.size + 1);
-        const teacher = !anonymised && person?.fullName && !person.anonymisedAt ? stripInvisible(String(person.fullName)) : `Участник № ${numbers.get(id)}`;
+        const teacher = !anonymised && person?.fullName && !person.anonymisedAt ? stripInvisible(String(person.fullName)) : t(locale, 'report.anonymous', { n: numbers.get(id) ?? 0 });
         cohortRows.push({ teacher, cohort: cohort.code, values, change: change(values) });
       }
       report.rows.push(...cohortRows.sort((a, b) => a.teacher.localeCompare(b.teacher, 'ru')));
@@ -172,7 +178,7 @@ async function ratingReports(deps: ReportDeps, cohorts: CohortDoc[], programmes:
 }
 
 /** Who needs support at the end of the period (or now, if earlier), and why. */
-async function teachersNeedingSupport(deps: ReportDeps, cohorts: CohortDoc[], programmes: Map<string, ProgrammeDoc>, asOf: Date, anonymised: boolean): Promise<SupportRow[]> {
+async function teachersNeedingSupport(deps: ReportDeps, cohorts: CohortDoc[], programmes: Map<string, ProgrammeDoc>, asOf: Date, anonymised: boolean, locale: Locale): Promise<SupportRow[]> {
   const { models } = deps;
   const cohortIds = cohorts.map((c) => c._id);
   const enrollments = await models.enrollment.collection.find({ cohortId: { $in: cohortIds }, status: 'active' }).toArray();
@@ -205,28 +211,29 @@ async function teachersNeedingSupport(deps: ReportDeps, cohorts: CohortDoc[], pr
     if (today <= courseEnd) continue;
     let months = 0;
     while (months < 12 && addOffset(courseEnd, `+${months + 1}m`) <= today) months++;
-    // Three accepted activities in the year, expected at a steady pace.
-    const expected = Math.min(REQUIRED_ACTIVITIES_PER_YEAR, Math.floor((REQUIRED_ACTIVITIES_PER_YEAR * months) / 12));
-    const a = acts.get(key(e.participantId, e.cohortId));
-    const accepted = Number(a?.accepted ?? 0);
-    if (accepted < expected) reasons.push(`принято мероприятий ${accepted} из ${expected}, ожидаемых к этой дате`);
-    if (Number(a?.returned ?? 0) > 0) reasons.push(`мероприятий на доработке: ${Number(a!.returned)}`);
     const programme = programmes.get(String(cohort.programmeId));
     const plan = effectivePlan(
       { stagePlan: cohort.stagePlan ? toStagePlan(cohort.stagePlan) : undefined },
       { stagePlan: programme?.stagePlan ? toStagePlan(programme.stagePlan) : undefined },
     );
+    // The plan's required accepted activities in the year, expected at a steady pace.
+    const required = requiredActivities(plan);
+    const expected = Math.min(required, Math.floor((required * months) / 12));
+    const a = acts.get(key(e.participantId, e.cohortId));
+    const accepted = Number(a?.accepted ?? 0);
+    if (accepted < expected) reasons.push(t(locale, 'report.reason_activities', { accepted, expected }));
+    if (Number(a?.returned ?? 0) > 0) reasons.push(t(locale, 'report.reason_returned', { count: Number(a!.returned) }));
     const current = stageOn(plan, { courseEnd: cohort.courseEnd, timeZone: cohort.timeZone }, today);
     const stages = (e.stages as { stage: number; status: string; completedAt?: Date | null }[] | undefined) ?? [];
     for (const s of stages) {
       const done = s.status === 'completed' && (!s.completedAt || s.completedAt < asOf);
-      if (s.stage < current && !done) reasons.push(`этап ${s.stage} не завершён, по плану идёт этап ${current}`);
+      if (s.stage < current && !done) reasons.push(t(locale, 'report.reason_stage', { stage: s.stage, current }));
     }
     const staleCount = staleBy.get(key(e.participantId, e.cohortId));
-    if (staleCount) reasons.push(`запрос на консультацию без ответа дольше ${STALE_CONSULTATION_DAYS} дней: ${staleCount}`);
+    if (staleCount) reasons.push(t(locale, 'report.reason_consultation', { days: STALE_CONSULTATION_DAYS, count: staleCount }));
     if (reasons.length === 0) continue;
     const person = people.get(String(e.participantId));
-    const name = !anonymised && person?.fullName && !person.anonymisedAt ? stripInvisible(String(person.fullName)) : `Участник № ${++no}`;
+    const name = !anonymised && person?.fullName && !person.anonymisedAt ? stripInvisible(String(person.fullName)) : t(locale, 'report.anonymous', { n: ++no });
     rows.push({ teacher: name, cohort: cohort.code, reasons });
   }
   return rows.sort((a, b) => a.cohort.localeCompare(b.cohort) || a.teacher.localeCompare(b.teacher, 'ru'));
@@ -242,7 +249,7 @@ export interface DeadLinkRow {
 }
 
 /** Links whose last check (src/scheduler/link-checks.ts) found them not alive: seed 001 wants active links. */
-async function deadLinks(deps: ReportDeps, cohorts: CohortDoc[], asOf: Date, anonymised: boolean): Promise<DeadLinkRow[]> {
+async function deadLinks(deps: ReportDeps, cohorts: CohortDoc[], asOf: Date, anonymised: boolean, locale: Locale): Promise<DeadLinkRow[]> {
   const { models } = deps;
   const activities = await models.activity.collection
     .find({ cohortId: { $in: cohorts.map((c) => c._id) }, links: { $elemMatch: { reachable: false, checkedAt: { $lt: asOf } } } })
@@ -258,10 +265,10 @@ async function deadLinks(deps: ReportDeps, cohorts: CohortDoc[], asOf: Date, ano
     const person = people.get(String(a.participantId));
     const id = String(a.participantId);
     if (!numbers.has(id)) numbers.set(id, numbers.size + 1);
-    const teacher = !anonymised && person?.fullName && !person.anonymisedAt ? stripInvisible(String(person.fullName)) : `Участник № ${numbers.get(id)}`;
+    const teacher = !anonymised && person?.fullName && !person.anonymisedAt ? stripInvisible(String(person.fullName)) : t(locale, 'report.anonymous', { n: numbers.get(id) ?? 0 });
     for (const l of a.links as { url: string; reachable?: boolean; checkedAt?: Date; status?: string; httpStatus?: number }[]) {
       if (l.reachable !== false || !l.checkedAt || l.checkedAt >= asOf) continue;
-      const state = t('ru', `links.status_${l.status ?? 'unreachable'}` as MessageKey, { httpStatus: l.httpStatus ?? '' });
+      const state = t(locale, `links.status_${l.status ?? 'unreachable'}` as MessageKey, { httpStatus: l.httpStatus ?? '' });
       rows.push({ teacher, cohort: cohort.code, activity: stripInvisible(String(a.title)), url: l.url, state, checkedAt: l.checkedAt });
     }
   }
@@ -269,8 +276,7 @@ async function deadLinks(deps: ReportDeps, cohorts: CohortDoc[], asOf: Date, ano
 }
 
 /** The charts the report and /stats share: response rate, and one Likert chart per questionnaire. */
-export function aggregateCharts(a: Aggregates): Chart[] {
-  const locale = 'ru';
+export function aggregateCharts(a: Aggregates, locale: Locale = 'ru'): Chart[] {
   const empty = t(locale, 'monitoring.chart_no_data');
   const rateTitle = t(locale, 'monitoring.chart_response_rate');
   const charts: Chart[] = [
@@ -280,7 +286,7 @@ export function aggregateCharts(a: Aggregates): Chart[] {
       png: renderPng(
         barChartSvg(
           rateTitle,
-          a.responseRate.filter((r) => r.group.key === null || a.scope.by === undefined).map((r) => ({ label: `${r.title} (${r.occasion})`, value: r.rate, note: `(${r.completed} из ${r.enrolled})` })),
+          a.responseRate.filter((r) => r.group.key === null || a.scope.by === undefined).map((r) => ({ label: `${r.title} (${r.occasion})`, value: r.rate, note: t(locale, 'report.chart_note', { completed: r.completed, enrolled: r.enrolled }) })),
           empty,
         ),
       ),
@@ -309,156 +315,176 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
   const { models } = deps;
   const idOf = (hex: string) => (Types.ObjectId.isValid(hex) ? new Types.ObjectId(hex) : undefined);
   let cohorts: CohortDoc[];
-  let subject: string;
+  let subject: (locale: Locale) => string;
   if (request.cohortId) {
     const id = idOf(request.cohortId);
     const cohort = id && (await models.cohort.findById(id).lean<CohortDoc>());
     if (!cohort) return { ok: false, error: { kind: 'not_found', what: 'cohort' } };
     cohorts = [cohort];
-    subject = `Поток ${cohort.code} «${cohort.title}»`;
+    subject = (locale) => t(locale, 'report.subject_cohort', { code: cohort.code, title: cohort.title });
   } else if (!request.programmeId) {
-    cohorts = await models.cohort.find({}).lean<CohortDoc[]>();
-    subject = `Центр в целом (потоков: ${cohorts.length})`;
+    const all = await models.cohort.find({}).lean<CohortDoc[]>();
+    cohorts = all;
+    subject = (locale) => t(locale, 'report.subject_centre', { count: all.length });
   } else {
     const id = idOf(request.programmeId!);
     const programme = id && (await models.programme.findById(id).lean<ProgrammeDoc>());
     if (!programme) return { ok: false, error: { kind: 'not_found', what: 'programme' } };
-    cohorts = await models.cohort.find({ programmeId: programme._id }).lean<CohortDoc[]>();
-    subject = `Программа ${programme.code} «${programme.title}» (потоков: ${cohorts.length})`;
+    const ofProgramme = await models.cohort.find({ programmeId: programme._id }).lean<CohortDoc[]>();
+    cohorts = ofProgramme;
+    subject = (locale) => t(locale, 'report.subject_programme', { code: programme.code, title: programme.title, count: ofProgramme.length });
   }
+  const domainCohorts = (await Promise.all(cohorts.map((c) => deps.repos.cohorts.findById(c._id.toHexString())))).filter((c): c is Cohort => c !== undefined);
+  const locale: ReportLocale = request.locale ?? (domainCohorts.length > 0 && domainCohorts.every((c) => c.locale === 'kk') ? 'kk' : 'ru');
+  const r = (key: string, params?: Record<string, string | number>) => t(locale, `report.${key}` as MessageKey, params);
   const programmes = new Map((await models.programme.find({}).lean<ProgrammeDoc[]>()).map((p) => [String(p._id), p]));
   const period = halfYearPeriod(request.half, request.year);
   const now = deps.now?.() ?? new Date();
   // biome-ignore lint/complexity/useMathMinMax: Dates, and Math.min would turn them into numbers.
   const asOf = period.to < now ? period.to : now;
+  const anonymised = request.anonymised ?? false;
   const scope: Scope = { cohortIds: cohorts.map((c) => c._id.toHexString()), from: period.from, to: period.to };
-  const aggregates = await computeAggregates(deps, scope, 'ru');
-  const support = await teachersNeedingSupport(deps, cohorts, programmes, asOf, request.anonymised ?? false);
-  const dead = await deadLinks(deps, cohorts, asOf, request.anonymised ?? false);
-  const ratings = await ratingReports(deps, cohorts, programmes, asOf, request.anonymised ?? false);
-  const charts = aggregateCharts(aggregates);
-  const domainCohorts = (await Promise.all(cohorts.map((c) => deps.repos.cohorts.findById(c._id.toHexString())))).filter((c): c is Cohort => c !== undefined);
-  const year = await computeTeacherYear(deps.repos, domainCohorts, period, { asOf: now, anonymised: request.anonymised ?? false });
-  const reportLocale: ReportLocale = domainCohorts.length > 0 && domainCohorts.every((c) => c.locale === 'kk') ? 'kk' : 'ru';
-  const titles = new Map(deps.catalog.all().map((q) => [q.id, q.title[reportLocale] ?? q.title.ru ?? q.id]));
-  const perTeacher = teacherTables(year, reportLocale, titles);
+  const computed = await computeAggregates(deps, scope, locale);
+  const support = await teachersNeedingSupport(deps, cohorts, programmes, asOf, anonymised, locale);
+  const dead = await deadLinks(deps, cohorts, asOf, anonymised, locale);
+  const ratings = await ratingReports(deps, cohorts, programmes, asOf, anonymised, locale);
+  const year = await computeTeacherYear(deps.repos, domainCohorts, period, { asOf: now, anonymised, locale });
+  const titles = new Map(deps.catalog.all().map((q) => [q.id, localized(q.title, locale)]));
+  const columns = stageColumns(year.plans, locale);
+  // Enrollments carry three stage records whatever the plan: the stage table shows the plan's stages, named as the plan names them.
+  const aggregates: Aggregates = {
+    ...computed,
+    stages: computed.stages.flatMap((row) => {
+      const column = columns.find((c) => c.stage === row.stage);
+      return column ? [{ ...row, label: column.title }] : [];
+    }),
+  };
+  const charts = aggregateCharts(aggregates, locale);
+  const perTeacher = teacherTables(year, locale, titles, columns);
   const onSupport = year.teachers.length;
   const due = year.questionnaires.reduce((n, q) => n + q.due, 0);
   const completedDue = year.questionnaires.reduce((n, q) => n + q.completed, 0);
-  const met = year.teachers.filter((t) => t.metRequired).length;
-  const required = year.teachers[0]?.required ?? REQUIRED_ACTIVITIES_PER_YEAR;
-  const stageDone = (n: number) => year.teachers.filter((t) => t.stages.some((s) => s.stage === n && s.status === 'completed')).length;
+  const met = year.teachers.filter((row) => row.metRequired).length;
+  const required = year.teachers[0]?.required ?? (year.plans[0] ? requiredActivities(year.plans[0]) : REQUIRED_ACTIVITIES_PER_YEAR);
+  const stageDone = (n: number) => year.teachers.filter((row) => row.stages.some((s) => s.stage === n && s.status === 'completed')).length;
   const share = (n: number) => pct(onSupport ? n / onSupport : null);
-  const halfWord = request.half === 1 ? 'первое' : 'второе';
-  const title = `Отчёт о посткурсовом сопровождении за ${halfWord} полугодие ${request.year} г.`;
+  const title = r(`title_${request.half}`, { year: request.year });
 
   const total = aggregates.activities[0];
-  const enrolled = total?.enrolled ?? 0;
-  const responded = aggregates.responseRate.reduce((s, r) => s + r.completed, 0);
-  const invited = aggregates.responseRate.reduce((s, r) => s + r.enrolled, 0);
-  const stage = (n: number) => aggregates.stages.find((s) => s.stage === n);
+  const stageLabel = (c: StageColumn) => (c.name ? r('kf_stage_done', { stage: c.stage, name: c.name }) : `${c.title}: ${t(locale, 'monitoring.h_completed')}`);
   const levels = ACTIVITY_LEVELS.map((level) => {
     const rows = aggregates.activityKinds.filter((k) => k.level === level);
-    return [t('ru', `activity.level_${level}` as MessageKey), rows.reduce((s, r) => s + r.submitted, 0), rows.reduce((s, r) => s + r.accepted, 0)];
+    return [t(locale, `activity.level_${level}`), rows.reduce((n, row) => n + row.submitted, 0), rows.reduce((n, row) => n + row.accepted, 0)];
   });
   const lowest = [...aggregates.likert].sort((a, b) => a.mean - b.mean)[0];
   const highest = [...aggregates.likert].sort((a, b) => b.mean - a.mean)[0];
   const keyFigures: Table = {
-    title: 'Ключевые показатели',
-    headers: ['Показатель', 'Значение'],
+    title: r('key_figures'),
+    headers: [r('h_indicator'), r('h_value')],
     rows: [
-      ['Слушателей на сопровождении', onSupport],
-      ['Заполнено анкет (из положенных за период)', `${completedDue} из ${due} (${pct(due ? completedDue / due : null)})`],
-      ['Завершили этап 1 (план мероприятий)', `${stageDone(1)} (${share(stageDone(1))})`],
-      ['Завершили этап 2 (реализация плана)', `${stageDone(2)} (${share(stageDone(2))})`],
-      ['Завершили этап 3 (представление результатов)', `${stageDone(3)} (${share(stageDone(3))})`],
-      ['Мероприятий проведено / принято за период', `${total?.submitted ?? 0} / ${total?.accepted ?? 0}`],
-      ['Принято мероприятий с начала года педагогов', year.teachers.reduce((n, t) => n + t.acceptedToDate, 0)],
-      [`Выполнили норму года (не менее ${required} принятых)`, `${met} (${share(met)})`],
-      ['Запросов на консультации (открыто)', `${aggregates.consultations.reduce((s, c) => s + c.requests, 0)} (${aggregates.consultations.reduce((s, c) => s + c.open, 0)})`],
-      ['Педагогов, которым нужна поддержка', support.length],
-      ['Неработающих ссылок на материалы (по последней проверке)', dead.length],
+      [r('kf_on_support'), onSupport],
+      [r('kf_questionnaires'), r('kf_of', { done: completedDue, total: due, share: pct(due ? completedDue / due : null) })],
+      ...columns.map((c) => [stageLabel(c), `${stageDone(c.stage)} (${share(stageDone(c.stage))})`]),
+      [r('kf_activities'), `${total?.submitted ?? 0} / ${total?.accepted ?? 0}`],
+      [r('kf_accepted_to_date'), year.teachers.reduce((n, row) => n + row.acceptedToDate, 0)],
+      [r('kf_met', { required }), `${met} (${share(met)})`],
+      [r('kf_consultations'), `${aggregates.consultations.reduce((n, c) => n + c.requests, 0)} (${aggregates.consultations.reduce((n, c) => n + c.open, 0)})`],
+      [r('kf_support'), support.length],
+      [r('kf_dead_links'), dead.length],
     ],
   };
   const deadTable: Table = {
-    title: 'Неработающие ссылки',
-    headers: ['Педагог', 'Поток', 'Мероприятие', 'Ссылка', 'Состояние', 'Проверена'],
+    title: r('dead_links'),
+    headers: [r('h_teacher'), r('h_cohort'), r('h_activity'), r('h_link'), r('h_state'), r('h_checked')],
     rows: dead.map((d) => [d.teacher, d.cohort, d.activity, d.url, d.state, ddmmyyyy(d.checkedAt)]),
   };
-  const levelTable: Table = { title: 'Мероприятия по уровням', headers: ['Уровень', 'Проведено', 'Принято'], rows: levels };
-  const supportTable: Table = { title: 'Педагоги, которым нужна поддержка', headers: ['Педагог', 'Поток', 'Причины'], rows: support.map((s) => [s.teacher, s.cohort, s.reasons.join('; ')]) };
-  const tables = summaryTables(aggregates, 'ru');
+  const levelTable: Table = { title: r('levels'), headers: [r('h_level'), r('h_held'), t(locale, 'monitoring.h_accepted')], rows: levels };
+  const supportTable: Table = {
+    title: t(locale, 'monitoring.sec_support'),
+    headers: [r('h_teacher'), r('h_cohort'), t(locale, 'monitoring.h_reasons')],
+    rows: support.map((row) => [row.teacher, row.cohort, row.reasons.join('; ')]),
+  };
+  const tables = summaryTables(aggregates, locale);
+  const decimal = (v: number | null) => String(round2(v)).replace('.', ',');
 
   const md: string[] = [
     `# ${title}`,
     '',
-    `**${markdownText(subject)}**`,
+    `**${markdownText(subject(locale))}**`,
     '',
-    `Период: ${ddmmyyyy(period.from)} – ${ddmmyyyy(new Date(period.to.getTime() - 86_400_000))}. Срок представления: до ${dayMonth(period.due)}`,
-    `Сформирован: ${ddmmyyyy(now)}.`,
+    r('period', { from: ddmmyyyy(period.from), to: ddmmyyyy(new Date(period.to.getTime() - 86_400_000)), due: dayMonth(locale, period.due) }),
+    r('generated', { date: ddmmyyyy(now) }),
     '',
-    '## Ключевые показатели',
+    `## ${keyFigures.title}`,
     '',
     markdownTable(keyFigures),
     '',
-    '## Участие в анкетировании',
+    `## ${r('participation')}`,
     '',
-    '![Отклик на анкеты](response-rate.png)',
+    `![${markdownText(t(locale, 'monitoring.sec_response_rate'))}](response-rate.png)`,
     '',
     markdownTable(tables[0]!),
     '',
-    '## Прохождение этапов',
+    `## ${tables[5]!.title}`,
     '',
     markdownTable(tables[5]!),
     '',
-    '## Мероприятия по уровням',
+    `## ${levelTable.title}`,
     '',
     markdownTable(levelTable),
     '',
-    '## Итоги анкетирования',
+    `## ${r('results')}`,
     '',
   ];
-  if (aggregates.likert.length === 0) md.push('Шкальных вопросов с ответами за период нет.', '');
+  if (aggregates.likert.length === 0) md.push(r('no_likert'), '');
   else {
     if (highest && lowest && highest !== lowest) {
       md.push(
-        `Выше всего оценено: «${markdownText(highest.text)}» — среднее ${String(round2(highest.mean)).replace('.', ',')}, доля высших баллов ${pct(highest.top2Share)}.`,
-        `Ниже всего оценено: «${markdownText(lowest.text)}» — среднее ${String(round2(lowest.mean)).replace('.', ',')}, доля высших баллов ${pct(lowest.top2Share)}; это кандидат на корректировку программы.`,
+        r('likert_highest', { text: markdownText(highest.text), mean: decimal(highest.mean), top2: pct(highest.top2Share) }),
+        r('likert_lowest', { text: markdownText(lowest.text), mean: decimal(lowest.mean), top2: pct(lowest.top2Share) }),
         '',
       );
     }
     for (const chart of charts.slice(1)) md.push(`![${markdownText(chart.title)}](${chart.filename})`, '');
     md.push(markdownTable(tables[1]!), '');
   }
-  md.push(`## ${perTeacher.teachers.title}`, '', perTeacher.teachers.rows.length ? markdownTable(perTeacher.teachers) : '—', '');
-  md.push(`## ${perTeacher.activities.title}`, '', perTeacher.activities.rows.length ? markdownTable(perTeacher.activities) : '—', '');
-  md.push(`## ${perTeacher.nonResponders.title}`, '', perTeacher.nonResponders.rows.length ? markdownTable(perTeacher.nonResponders) : '—', '');
-  md.push('## Педагоги, которым нужна поддержка', '');
-  md.push(support.length ? markdownTable(supportTable) : 'Отставаний от плана нет.', '');
+  for (const table of [perTeacher.teachers, perTeacher.activities, perTeacher.nonResponders]) {
+    md.push(`## ${table.title}`, '', table.rows.length ? markdownTable(table) : '—', '');
+  }
+  md.push(`## ${supportTable.title}`, '');
+  md.push(support.length ? markdownTable(supportTable) : r('no_support'), '');
   const num = (v: number | null) => (v === null ? '—' : String(v).replace('.', ','));
   const signed = (v: number | null) => (v === null ? '—' : `${v > 0 ? '+' : ''}${num(v)}`);
-  const ratingTables = ratings.flatMap((r) => [
-    { title: `${r.title}: по потокам`, headers: ['Поток', ...r.occasions, 'Изменение'], rows: r.cohorts.map((c) => [c.cohort, ...c.values.map(num), signed(c.change)]) },
-    { title: `${r.title}: по педагогам`, headers: ['Педагог', 'Поток', ...r.occasions, 'Изменение'], rows: r.rows.map((x) => [x.teacher, x.cohort, ...x.values.map(num), signed(x.change)]) },
+  const ratingTables = ratings.flatMap((rating) => [
+    {
+      title: r('rating_by_cohort', { title: rating.title }),
+      headers: [r('h_cohort'), ...rating.occasions, r('h_change')],
+      rows: rating.cohorts.map((c) => [c.cohort, ...c.values.map(num), signed(c.change)]),
+    },
+    {
+      title: r('rating_by_teacher', { title: rating.title }),
+      headers: [r('h_teacher'), r('h_cohort'), ...rating.occasions, r('h_change')],
+      rows: rating.rows.map((x) => [x.teacher, x.cohort, ...x.values.map(num), signed(x.change)]),
+    },
   ]);
-  for (const table of ratingTables) md.push(`## ${markdownText(table.title)}`, '', table.rows.length ? markdownTable(table) : 'Самооценок за период нет.', '');
-  md.push('## Неработающие ссылки', '');
-  md.push(dead.length ? markdownTable(deadTable) : 'Все проверенные ссылки на материалы открываются.', '');
-  md.push('## Консультации по запросу', '', aggregates.consultations.length ? markdownTable(tables[6]!) : 'Запросов за период не было.', '');
+  for (const table of ratingTables) md.push(`## ${markdownText(table.title)}`, '', table.rows.length ? markdownTable(table) : r('no_ratings'), '');
+  md.push(`## ${deadTable.title}`, '');
+  md.push(dead.length ? markdownTable(deadTable) : r('no_dead_links'), '');
+  md.push(`## ${tables[6]!.title}`, '', aggregates.consultations.length ? markdownTable(tables[6]!) : r('no_consultations'), '');
 
   const out = new PassThrough();
   const [xlsx] = await Promise.all([
     streamToBuffer(out),
-    writeWorkbook(out, [keyFigures, ...tables.slice(0, 2), tables[5]!, levelTable, tables[3]!, tables[4]!, tables[6]!], 'Отчёт', [
-      { name: 'Поддержка', headers: supportTable.headers, widths: [32, 12, 90], rows: supportTable.rows },
+    writeWorkbook(out, [keyFigures, ...tables.slice(0, 2), tables[5]!, levelTable, tables[3]!, tables[4]!, tables[6]!], r('sheet_report'), [
+      { name: r('sheet_support'), headers: supportTable.headers, widths: [32, 12, 90], rows: supportTable.rows },
       ...[perTeacher.teachers, perTeacher.activities, perTeacher.nonResponders].map((table) => ({
         name: table.title,
         headers: table.headers,
         rows: table.rows as CellValue[][],
       })),
-      { name: 'Ссылки', headers: deadTable.headers, widths: [32, 12, 40, 60, 40, 12], rows: deadTable.rows },
-      ...ratingTables.map((table, i) => ({ name: `Рейтинг ${i + 1}`, headers: table.headers, widths: table.headers.map(() => 20), rows: table.rows })),
+      { name: r('sheet_links'), headers: deadTable.headers, widths: [32, 12, 40, 60, 40, 12], rows: deadTable.rows },
+      ...ratingTables.map((table, i) => ({ name: r('sheet_rating', { n: i + 1 }), headers: table.headers, widths: table.headers.map(() => 20), rows: table.rows })),
     ]),
   ]);
-  return { ok: true, value: { title, period, markdown: md.join('\n'), xlsx, charts, aggregates, support, year, deadLinks: dead, ratings } };
+  return { ok: true, value: { title, locale, keyFigures, period, markdown: md.join('\n'), xlsx, charts, aggregates, support, year, deadLinks: dead, ratings } };
 }

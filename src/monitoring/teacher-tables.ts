@@ -1,89 +1,100 @@
-// The half-year report's per-teacher, per-activity and non-responder tables, in Russian or Kazakh
-// (the cohort's language): the wording of a document the centre files, so it lives here.
+// The half-year report's per-teacher, per-activity and non-responder tables, in the report's
+// language: the wording is the i18n catalogs' (report.*), activity types and levels are the bot's
+// own button labels (activity.*), and the stage columns are the cohorts' plan's stages, named by
+// the plan (its support model) — a two-stage cohort shows two stage columns.
 import type { ActivityLevel, ActivityStatus, ActivityType } from '../domain/activity.js';
-import type { StageStatus } from '../domain/stage.js';
+import type { Locale } from '../domain/locale.js';
+import type { StagePlan, StageStatus } from '../domain/stage.js';
+import { t, type MessageKey } from '../i18n/index.js';
+import { stageName } from '../support-models/names.js';
 import type { Table } from './tables.js';
-import type { TeacherYear } from './teacher-year.js';
+import type { TeacherYear, TeacherYearRow } from './teacher-year.js';
 
 export type ReportLocale = 'ru' | 'kk';
 
-const TEXT = {
-  ru: {
-    teachers: 'Сводка по педагогам',
-    activities: 'Мероприятия педагогов',
-    nonResponders: 'Не заполнили анкеты',
-    teacherHeaders: ['Педагог', 'Поток', 'Организация', 'Регион', 'Город / село', 'Этап 1', 'Этап 2', 'Этап 3',
-      'Принято за период', 'Принято с начала года', 'На доработке', 'На проверке', 'Норма', 'Норма выполнена',
-      'Анкет заполнено', 'Открытых консультаций'],
-    activityHeaders: ['Педагог', 'Поток', 'Вид', 'Уровень', 'Дата', 'Название', 'Ссылка', 'Статус', 'Комментарий'],
-    nonResponderHeaders: ['Анкета', 'Повод', 'Поток', 'Педагог'],
-    yes: 'да', no: 'нет', manual: 'вручную',
-    urban: 'город', rural: 'село',
-    status: { not_started: 'не начат', in_progress: 'в работе', completed: 'завершён' } as Record<StageStatus, string>,
-    review: { submitted: 'на проверке', accepted: 'принято', returned: 'на доработке' } as Record<ActivityStatus, string>,
-    type: { open_lesson: 'открытый урок', master_class: 'мастер-класс', webinar: 'вебинар', seminar: 'семинар', training: 'тренинг',
-      consultation: 'консультация', contest: 'конкурс', publication: 'публикация', speech: 'выступление', other: 'другое' } as Record<ActivityType, string>,
-    level: { school: 'школа', district: 'район / город', region: 'область', republic: 'республика' } as Record<ActivityLevel, string>,
-  },
-  kk: {
-    teachers: 'Педагогтар бойынша жиынтық',
-    activities: 'Педагогтардың іс-шаралары',
-    nonResponders: 'Сауалнаманы толтырмағандар',
-    teacherHeaders: ['Педагог', 'Ағын', 'Ұйым', 'Өңір', 'Қала / ауыл', '1-кезең', '2-кезең', '3-кезең',
-      'Кезеңде қабылданды', 'Жыл басынан қабылданды', 'Пысықтауда', 'Тексеруде', 'Норма', 'Норма орындалды',
-      'Толтырылған сауалнамалар', 'Ашық кеңестер'],
-    activityHeaders: ['Педагог', 'Ағын', 'Түрі', 'Деңгейі', 'Күні', 'Атауы', 'Сілтеме', 'Мәртебесі', 'Түсініктеме'],
-    nonResponderHeaders: ['Сауалнама', 'Себеп', 'Ағын', 'Педагог'],
-    yes: 'иә', no: 'жоқ', manual: 'қолмен',
-    urban: 'қала', rural: 'ауыл',
-    status: { not_started: 'басталмаған', in_progress: 'орындалуда', completed: 'аяқталды' } as Record<StageStatus, string>,
-    review: { submitted: 'тексеруде', accepted: 'қабылданды', returned: 'пысықтауда' } as Record<ActivityStatus, string>,
-    type: { open_lesson: 'ашық сабақ', master_class: 'шеберлік сыныбы', webinar: 'вебинар', seminar: 'семинар', training: 'тренинг',
-      consultation: 'кеңес', contest: 'байқау', publication: 'жарияланым', speech: 'баяндама', other: 'басқа' } as Record<ActivityType, string>,
-    level: { school: 'мектеп', district: 'аудан / қала', region: 'облыс', republic: 'республика' } as Record<ActivityLevel, string>,
-  },
-} as const;
+export interface StageColumn {
+  stage: number;
+  /** The column's header: the stage's number and, when every plan agrees on it, its name. */
+  title: string;
+  /** The stage's name, when every plan that has the stage calls it the same. */
+  name?: string;
+}
 
-export function reportText(locale: ReportLocale) {
-  return TEXT[locale];
+/** Every stage any of the plans has, in order, named in `locale` by the plans. */
+export function stageColumns(plans: readonly Pick<StagePlan, 'stages'>[], locale: Locale): StageColumn[] {
+  const numbers = [...new Set(plans.flatMap((p) => p.stages.map((s) => s.stage as number)))].sort((a, b) => a - b);
+  return numbers.map((stage) => {
+    const names = new Set(plans.filter((p) => p.stages.some((s) => s.stage === stage)).map((p) => stageName(locale, p, stage)));
+    const name = names.size === 1 ? [...names][0] : undefined;
+    return name
+      ? { stage, name, title: t(locale, 'report.stage_column', { stage, name }) }
+      : { stage, title: t(locale, 'monitoring.stage_label', { stage }) };
+  });
+}
+
+/** The words of the report's cells in one language. */
+export function reportLabels(locale: Locale) {
+  return {
+    text: (key: string, params?: Record<string, string | number>) => t(locale, `report.${key}` as MessageKey, params),
+    status: (s: StageStatus) => t(locale, `report.stage_${s}`),
+    review: (s: ActivityStatus) => t(locale, `report.review_${s}`),
+    type: (type: ActivityType) => t(locale, `activity.type_${type}`),
+    level: (level: ActivityLevel) => t(locale, `activity.level_${level}`),
+    yesNo: (yes: boolean) => t(locale, yes ? 'report.yes' : 'report.no'),
+    settlement: (s: string) => (s === 'urban' ? t(locale, 'report.urban') : s === 'rural' ? t(locale, 'report.rural') : ''),
+  };
 }
 
 const ddmmyyyy = (d: Date) => d.toISOString().slice(0, 10).split('-').reverse().join('.');
 
-export function teacherTables(year: TeacherYear, locale: ReportLocale, titles: ReadonlyMap<string, string>): { teachers: Table; activities: Table; nonResponders: Table } {
-  const x = TEXT[locale];
-  const stageCell = (s: TeacherYear['teachers'][number]['stages'][number] | undefined) => {
+export function teacherTables(
+  year: TeacherYear,
+  locale: Locale,
+  titles: ReadonlyMap<string, string>,
+  columns: readonly StageColumn[],
+): { teachers: Table; activities: Table; nonResponders: Table } {
+  const x = reportLabels(locale);
+  const stageCell = (s: TeacherYearRow['stages'][number] | undefined) => {
     if (!s) return '—';
     const date = s.completedAt ?? s.startedAt;
-    return `${x.status[s.status]}${date ? ` ${ddmmyyyy(date)}` : ''}${s.cause === 'manual' ? ` (${x.manual})` : ''}`;
+    return `${x.status(s.status)}${date ? ` ${ddmmyyyy(date)}` : ''}${s.cause === 'manual' ? ` (${x.text('manual')})` : ''}`;
   };
-  const stageNumbers = [...new Set(year.teachers.flatMap((t) => t.stages.map((s) => s.stage)))].sort();
-  const stageHeaders = stageNumbers.length ? stageNumbers.map((n) => `${x.teacherHeaders[5]!.replace(/\d/, String(n))}`) : [];
-  const headers = [...x.teacherHeaders.slice(0, 5), ...stageHeaders, ...x.teacherHeaders.slice(8)];
+  const h = (key: string) => x.text(`h_${key}`);
   return {
     teachers: {
-      title: x.teachers,
-      headers,
-      rows: year.teachers.map((t) => [
-        t.name, t.cohortCode, t.organisation, t.region,
-        t.settlementType === 'urban' ? x.urban : t.settlementType === 'rural' ? x.rural : '',
-        ...stageNumbers.map((n) => stageCell(t.stages.find((s) => s.stage === n))),
-        t.acceptedInPeriod, t.acceptedToDate, t.returnedToDate, t.pendingToDate, t.required,
-        t.metRequired ? x.yes : x.no, t.questionnairesCompleted, t.openConsultations,
+      title: x.text('teachers'),
+      headers: [
+        h('teacher'), h('cohort'), h('organisation'), h('region'), h('settlement'), ...columns.map((c) => c.title),
+        h('accepted_in_period'), h('accepted_to_date'), h('returned'), h('pending'), h('required'), h('met'),
+        h('questionnaires'), h('open_consultations'),
+      ],
+      rows: year.teachers.map((row) => [
+        row.name, row.cohortCode, row.organisation, row.region, x.settlement(row.settlementType),
+        ...columns.map((c) => stageCell(row.stages.find((s) => s.stage === c.stage))),
+        row.acceptedInPeriod, row.acceptedToDate, row.returnedToDate, row.pendingToDate, row.required,
+        x.yesNo(row.metRequired), row.questionnairesCompleted, row.openConsultations,
       ]),
     },
     activities: {
-      title: x.activities,
-      headers: [...x.activityHeaders],
+      title: x.text('activities'),
+      headers: activityHeaders(locale),
       rows: year.activities.map((r) => [
-        r.teacher, r.cohortCode, x.type[r.activity.type], x.level[r.activity.level], ddmmyyyy(r.activity.date),
-        r.activity.title, r.activity.links.map((l) => l.url).join(' '), x.review[r.activity.status], r.comment,
+        r.teacher, r.cohortCode, x.type(r.activity.type), x.level(r.activity.level), ddmmyyyy(r.activity.date),
+        r.activity.title, r.activity.links.map((l) => l.url).join(' '), x.review(r.activity.status), r.comment,
       ]),
     },
     nonResponders: {
-      title: x.nonResponders,
-      headers: [...x.nonResponderHeaders],
-      rows: year.questionnaires.flatMap((q) => q.missing.map((m) => [titles.get(q.questionnaireId) ?? q.questionnaireId, q.occasion, m.cohortCode, m.name])),
+      title: x.text('non_responders'),
+      headers: [h('questionnaire'), h('occasion'), h('cohort'), h('teacher')],
+      rows: year.questionnaires.flatMap((q) =>
+        q.missing.map((m) => [titles.get(q.questionnaireId) ?? q.questionnaireId, q.occasion, m.cohortCode, m.name]),
+      ),
     },
   };
+}
+
+/** The per-activity table's columns (the activities export adds the submission date). */
+export function activityHeaders(locale: Locale): string[] {
+  const h = (key: string) => t(locale, `report.h_${key}` as MessageKey);
+  return [h('teacher'), h('cohort'), h('type'), h('level'), h('date'), h('title'), h('link'), h('status'), h('comment')];
 }

@@ -10,7 +10,9 @@ import type { StageProgress } from '../domain/enrollment.js';
 import type { Participant } from '../domain/participant.js';
 import type { Repositories } from '../domain/repositories.js';
 import { effectivePlan, postCourseYear, requiredActivities } from '../domain/stage-plan.js';
-import type { StageNumber } from '../domain/stage.js';
+import type { StageNumber, StagePlan } from '../domain/stage.js';
+import type { Locale } from '../domain/locale.js';
+import { t } from '../i18n/index.js';
 
 export interface YearPeriod {
   /** Inclusive. */
@@ -63,6 +65,8 @@ export interface ActivityRow {
 }
 
 export interface TeacherYear {
+  /** The stage plan of each cohort on support, for the tables' stage columns. */
+  plans: StagePlan[];
   teachers: TeacherYearRow[];
   activities: ActivityRow[];
   questionnaires: DueQuestionnaire[];
@@ -83,8 +87,9 @@ export async function computeTeacherYear(
   repos: Repositories,
   cohorts: readonly Cohort[],
   period: YearPeriod,
-  options: { asOf: Date; anonymised: boolean },
+  options: { asOf: Date; anonymised: boolean; locale?: Locale },
 ): Promise<TeacherYear> {
+  const plans: StagePlan[] = [];
   const teachers: TeacherYearRow[] = [];
   const activities: ActivityRow[] = [];
   const questionnaires: DueQuestionnaire[] = [];
@@ -95,6 +100,7 @@ export async function computeTeacherYear(
     if (!yearOverlaps(year, period)) continue;
     const programme = await repos.programmes.findById(cohort.programmeId);
     const plan = effectivePlan(cohort, programme);
+    plans.push(plan);
     const required = requiredActivities(plan);
     const enrollments = (await repos.enrollments.listByCohort(cohort.id)).filter((e) => e.status !== 'withdrawn');
     const people = new Map((await repos.participants.findByIds(enrollments.map((e) => e.participantId))).map((p) => [p.id, p]));
@@ -106,7 +112,7 @@ export async function computeTeacherYear(
     const toDate = yearTo < period.to ? yearTo : period.to;
     const names = new Map<string, string>();
     const nameOf = (p: Participant | undefined) =>
-      !options.anonymised && p?.fullName && !p.anonymisedAt ? p.fullName : `Участник № ${++anonymousNo}`;
+      !options.anonymised && p?.fullName && !p.anonymisedAt ? p.fullName : t(options.locale ?? 'ru', 'report.anonymous', { n: ++anonymousNo });
     for (const e of enrollments) names.set(e.participantId, nameOf(people.get(e.participantId)));
 
     // Questionnaires of the plan due in the period (opened in it, and by the report date).
@@ -182,5 +188,5 @@ export async function computeTeacherYear(
   }
   teachers.sort((a, b) => a.cohortCode.localeCompare(b.cohortCode) || a.name.localeCompare(b.name, 'ru'));
   activities.sort((a, b) => a.activity.date.getTime() - b.activity.date.getTime() || a.teacher.localeCompare(b.teacher, 'ru'));
-  return { teachers, activities, questionnaires };
+  return { plans, teachers, activities, questionnaires };
 }

@@ -6,7 +6,7 @@ import type { Cohort } from '../domain/cohort.js';
 import type { Repositories } from '../domain/repositories.js';
 import { csvField, streamToBuffer, writeWorkbook, type ExportFormat } from './export.js';
 import { safeCell, type CellValue } from './sanitize.js';
-import { reportText, type ReportLocale } from './teacher-tables.js';
+import { activityHeaders, reportLabels, stageColumns, type ReportLocale } from './teacher-tables.js';
 import { computeTeacherYear } from './teacher-year.js';
 
 export const EXPORT_SUBJECTS = ['responses', 'activities', 'participants'] as const;
@@ -34,36 +34,37 @@ const iso = (d: Date | undefined) => (d ? d.toISOString().slice(0, 10) : null);
 
 /** Headers (stable, machine-friendly keys for JSON) and rows of one export. */
 export async function yearExportRows(repos: Repositories, request: Omit<YearExportRequest, 'format' | 'separator'>): Promise<{ keys: string[]; headers: string[]; rows: CellValue[][] }> {
-  const x = reportText(request.locale ?? 'ru');
+  const locale = request.locale ?? 'ru';
+  const x = reportLabels(locale);
+  const h = (key: string, params?: Record<string, string | number>) => x.text(`h_${key}`, params);
   // Everything up to now: every teacher whose year has begun, every activity they reported.
-  const year = await computeTeacherYear(repos, request.cohorts, { from: new Date(Date.UTC(2000, 0, 1)), to: new Date(request.now.getTime() + 1) }, { asOf: request.now, anonymised: request.anonymised });
+  const year = await computeTeacherYear(repos, request.cohorts, { from: new Date(Date.UTC(2000, 0, 1)), to: new Date(request.now.getTime() + 1) }, { asOf: request.now, anonymised: request.anonymised, locale });
   if (request.what === 'activities') {
     const keys = ['teacher', 'cohort', 'type', 'level', 'date', 'title', 'links', 'status', 'comment', 'submittedAt'];
-    const headers = [...x.activityHeaders, request.locale === 'kk' ? 'Жіберілді' : 'Отправлено'];
+    const headers = [...activityHeaders(locale), h('submitted')];
     const rows = year.activities.map((r) => [
-      r.teacher, r.cohortCode, x.type[r.activity.type], x.level[r.activity.level], iso(r.activity.date), r.activity.title,
-      r.activity.links.map((l) => l.url).join(' '), x.review[r.activity.status], r.comment, iso(r.activity.submittedAt),
+      r.teacher, r.cohortCode, x.type(r.activity.type), x.level(r.activity.level), iso(r.activity.date), r.activity.title,
+      r.activity.links.map((l) => l.url).join(' '), x.review(r.activity.status), r.comment, iso(r.activity.submittedAt),
     ]);
     return { keys, headers, rows };
   }
-  const stageNumbers = [...new Set(year.teachers.flatMap((t) => t.stages.map((s) => s.stage)))].sort();
+  const columns = stageColumns(year.plans, locale);
   const keys = ['teacher', 'cohort', 'organisation', 'region', 'settlementType', 'yearStart', 'yearEnd',
-    ...stageNumbers.flatMap((n) => [`stage${n}`, `stage${n}Date`, `stage${n}Manual`]),
+    ...columns.flatMap((c) => [`stage${c.stage}`, `stage${c.stage}Date`, `stage${c.stage}Manual`]),
     'accepted', 'returned', 'pending', 'required', 'metRequired', 'questionnairesCompleted', 'openConsultations'];
-  const headers = [...x.teacherHeaders.slice(0, 5), request.locale === 'kk' ? 'Жыл басы' : 'Начало года', request.locale === 'kk' ? 'Жыл соңы' : 'Конец года',
-    ...stageNumbers.flatMap((n) => {
-      const name = x.teacherHeaders[5]!.replace(/\d/, String(n));
-      return [name, `${name}: ${request.locale === 'kk' ? 'күні' : 'дата'}`, `${name}: ${x.manual}`];
+  const headers = [
+    h('teacher'), h('cohort'), h('organisation'), h('region'), h('settlement'), h('year_start'), h('year_end'),
+    ...columns.flatMap((c) => [c.title, h('stage_date', { column: c.title }), h('stage_manual', { column: c.title })]),
+    h('accepted_to_date'), h('returned'), h('pending'), h('required'), h('met'), h('questionnaires'), h('open_consultations'),
+  ];
+  const rows = year.teachers.map((row) => [
+    row.name, row.cohortCode, row.organisation, row.region, x.settlement(row.settlementType),
+    row.yearStart, row.yearEnd,
+    ...columns.flatMap((c) => {
+      const s = row.stages.find((st) => st.stage === c.stage);
+      return [s ? x.status(s.status) : '', iso(s?.completedAt ?? s?.startedAt), x.yesNo(s?.cause === 'manual')];
     }),
-    x.teacherHeaders[9]!, x.teacherHeaders[10]!, x.teacherHeaders[11]!, x.teacherHeaders[12]!, x.teacherHeaders[13]!, x.teacherHeaders[14]!, x.teacherHeaders[15]!];
-  const rows = year.teachers.map((t) => [
-    t.name, t.cohortCode, t.organisation, t.region, t.settlementType === 'urban' ? x.urban : t.settlementType === 'rural' ? x.rural : '',
-    t.yearStart, t.yearEnd,
-    ...stageNumbers.flatMap((n) => {
-      const s = t.stages.find((st) => st.stage === n);
-      return [s ? x.status[s.status] : '', iso(s?.completedAt ?? s?.startedAt), s?.cause === 'manual' ? x.yes : x.no];
-    }),
-    t.acceptedToDate, t.returnedToDate, t.pendingToDate, t.required, t.metRequired ? x.yes : x.no, t.questionnairesCompleted, t.openConsultations,
+    row.acceptedToDate, row.returnedToDate, row.pendingToDate, row.required, x.yesNo(row.metRequired), row.questionnairesCompleted, row.openConsultations,
   ]);
   return { keys, headers, rows };
 }

@@ -8,6 +8,7 @@ import type { Repositories } from '../domain/repositories.js';
 import type { SessionStore } from '../engine/sessions.js';
 import type { Logger } from '../logger.js';
 import { startEmbeddedStore, type EmbeddedStore, type JournalIo } from './embedded/index.js';
+import { migrateParticipantAddresses } from './migrate-addresses.js';
 import { defineModels, type Models } from './models/index.js';
 import { createRepositories } from './repositories/index.js';
 import { createSessionStore } from './sessions.js';
@@ -123,6 +124,9 @@ export async function openStore({
     throw new Error(`cannot connect to MongoDB at ${redactUri(uri)}: ${(error as Error).message}`, { cause: error });
   }
   const models = defineModels(connection);
+  // Before the indexes: the old per-channel unique indexes go once their fields are gone.
+  const migrated = await migrateParticipantAddresses(models.participant);
+  if (migrated > 0) logger.info({ participants: migrated }, 'participants moved to channel addresses');
   if (syncIndexes) {
     for (const model of Object.values(models)) await model.syncIndexes();
   }

@@ -106,7 +106,7 @@ beforeAll(async () => {
     cohort = await seedCohort(store, { curatorUsername: 'olga_curator', courseEnd });
     const deliveries = [];
     for (let i = 0; i < TEACHERS; i++) {
-      const person = await repos.participants.create({ fullName: `Педагог ${i}`, telegramId: teacherId(i), locale: 'ru' });
+      const person = await repos.participants.create({ fullName: `Педагог ${i}`, addresses: [{ channel: 'telegram', id: String(teacherId(i)) }], locale: 'ru' });
       if (!person.ok) throw new Error('seed teacher');
       await repos.enrollments.enroll({ participantId: person.value.id, cohortId: cohort.cohortId, at: new Date() });
       deliveries.push({ channel: 'telegram' as const, chatId: String(teacherId(i)), participantId: person.value.id });
@@ -217,7 +217,7 @@ describe('kill -9 of the app', () => {
     await stopApp();
 
     await withStore(async (store) => {
-      const person = await store.repositories.participants.findByTelegramId(teacher.id);
+      const person = await store.repositories.participants.findByAddress('telegram', String(teacher.id));
       const responses = await store.repositories.responses.listByCohort(cohort.cohortId, { questionnaireId: 'difficulties' });
       const mine = responses.filter((r) => r.participantId === person?.id);
       expect(mine.map((r) => r.status)).toEqual(['completed']);

@@ -18,17 +18,17 @@ describe('app restart on the embedded store', () => {
 
     const first = await startApp(config, silentLogger);
     await first.store.repositories.programmes.upsertByCode({ code: 'FG-72', title: 'Функциональная грамотность', direction: 'Общее образование' });
-    const created = await first.store.repositories.participants.create({ fullName: 'Петрова Анна', telegramId: 4242, locale: 'ru' });
+    const created = await first.store.repositories.participants.create({ fullName: 'Петрова Анна', addresses: [{ channel: 'telegram', id: String(4242) }], locale: 'ru' });
     expect(created.ok).toBe(true);
     await first.stop();
 
     const second = await startApp(config, silentLogger);
     try {
       expect((await second.store.repositories.programmes.findByCode('FG-72'))?.title).toBe('Функциональная грамотность');
-      expect((await second.store.repositories.participants.findByTelegramId(4242))?.fullName).toBe('Петрова Анна');
-      expect(await second.store.repositories.participants.create({ telegramId: 4242, locale: 'ru' })).toEqual({
+      expect((await second.store.repositories.participants.findByAddress('telegram', String(4242)))?.fullName).toBe('Петрова Анна');
+      expect(await second.store.repositories.participants.create({ addresses: [{ channel: 'telegram', id: String(4242) }], locale: 'ru' })).toEqual({
         ok: false,
-        error: { kind: 'identity_taken', field: 'telegramId' },
+        error: { kind: 'identity_taken', field: 'address' },
       });
     } finally {
       await second.stop();
@@ -70,7 +70,7 @@ describe('Telegram out of reach', () => {
     });
     const app = await startApp(config, silentLogger);
     try {
-      expect(app.telegram?.state()).toBe('starting');
+      expect(app.channels.find((c) => c.name === 'telegram')?.health().state).toBe('starting');
       const health = (await (await fetch(`http://127.0.0.1:${app.http.port}/healthz`)).json()) as { status: string; channels: { telegram: { state: string } } };
       expect(health).toMatchObject({ status: 'ok', channels: { telegram: { state: 'starting' } } });
     } finally {

@@ -53,14 +53,14 @@ describe('telegram adapter', () => {
     const menu = tg.lastSent(teacher.id);
     expect(menu.text).toBe('Что хотите сделать?');
     expect(menu.reply_markup?.inline_keyboard.map((r) => r[0]?.text)).toContain('Сообщить о мероприятии');
-    const p = await store.repositories.participants.findByTelegramId(teacher.id);
+    const p = await store.repositories.participants.findByAddress('telegram', String(teacher.id));
     expect(p).toMatchObject({ fullName: 'Иванова Мария', settlementType: 'urban' });
   });
 
   it('ticks multiple-choice options in the keyboard and submits them with "Готово"', async () => {
     await joinAsTeacher();
     // The difficulties questionnaire opens at +2 months; an invitation starts it directly.
-    const p = (await store.repositories.participants.findByTelegramId(teacher.id))!;
+    const p = (await store.repositories.participants.findByAddress('telegram', String(teacher.id)))!;
     const engineOut = await createSputnikEngine({ repos: store.repositories, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger })
       .trigger(p.id, 'surveys', { questionnaireId: 'engine-check', occasion: 'tg', cohortId: cohort.cohortId, cohortTitle: 'x', timeZone: 'Europe/Moscow' }, '');
     expect(engineOut.status).toBe('started');
@@ -111,10 +111,10 @@ describe('telegram adapter', () => {
   it('marks a teacher who blocked the bot unreachable, and again reachable when they write', async () => {
     await joinAsTeacher();
     await tg.blocked(teacher);
-    const p = await store.repositories.participants.findByTelegramId(teacher.id);
-    expect(p?.unreachable?.telegram).toBeInstanceOf(Date);
+    const p = await store.repositories.participants.findByAddress('telegram', String(teacher.id));
+    expect(p?.addresses.find((a) => a.channel === 'telegram')?.unreachableSince).toBeInstanceOf(Date);
     await tg.text(teacher, '/menu');
-    expect((await store.repositories.participants.findByTelegramId(teacher.id))?.unreachable).toBeUndefined();
+    expect((await store.repositories.participants.findByAddress('telegram', String(teacher.id)))?.addresses.some((a) => a.unreachableSince)).toBe(false);
   });
 
   it('reports a send to someone who blocked the bot as "blocked", not as a retryable failure', async () => {
@@ -127,7 +127,7 @@ describe('telegram adapter', () => {
 
   it('keeps both ticks of two quick taps, and never shows a refused answer as given', async () => {
     await joinAsTeacher();
-    const p = (await store.repositories.participants.findByTelegramId(teacher.id))!;
+    const p = (await store.repositories.participants.findByAddress('telegram', String(teacher.id)))!;
     await createSputnikEngine({ repos: store.repositories, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger })
       .trigger(p.id, 'surveys', { questionnaireId: 'engine-check', occasion: 'tg2', cohortId: cohort.cohortId, cohortTitle: 'x', timeZone: 'Europe/Moscow' }, '');
     await tg.text(teacher, 'да');
@@ -155,7 +155,7 @@ describe('telegram adapter', () => {
 
   it('a quick double tap keeps the «✓ answer» line of the first tap', async () => {
     await joinAsTeacher();
-    const p = (await store.repositories.participants.findByTelegramId(teacher.id))!;
+    const p = (await store.repositories.participants.findByAddress('telegram', String(teacher.id)))!;
     await createSputnikEngine({ repos: store.repositories, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger })
       .trigger(p.id, 'surveys', { questionnaireId: 'engine-check', occasion: 'tg3', cohortId: cohort.cohortId, cohortTitle: 'x', timeZone: 'Europe/Moscow' }, '');
     await tg.text(teacher, 'да');

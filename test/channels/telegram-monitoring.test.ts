@@ -20,7 +20,7 @@ beforeEach(async () => {
   cohort = await seedCohort(store);
   const engine = createSputnikEngine({ repos: store.repositories, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger });
   tg = new TelegramHarness(store, engine, createMonitoring({ store, catalog: content().questionnaires }));
-  const t = await store.repositories.participants.create({ fullName: 'Иванова Мария', telegramId: teacher.id, locale: 'ru', region: 'Ярославская область', settlementType: 'rural' });
+  const t = await store.repositories.participants.create({ fullName: 'Иванова Мария', addresses: [{ channel: 'telegram', id: String(teacher.id) }], locale: 'ru', region: 'Ярославская область', settlementType: 'rural' });
   if (!t.ok) throw new Error('fixture');
   await store.repositories.participants.recordConsent(t.value.id, 'test-1', new Date());
   await store.repositories.enrollments.enroll({ participantId: t.value.id, cohortId: cohort.cohortId, at: new Date() });
@@ -59,7 +59,7 @@ describe('monitoring in Telegram', () => {
     const text = message?.kind === 'text' ? message.text : '';
     expect(text).toMatch(/Полный отчёт \(XLSX\): \/report$/);
     expect(text.split('\n').filter((l) => /^[^:]+: .+/.test(l)).length).toBeGreaterThanOrEqual(3);
-    expect(keyFiguresText('## Ключевые показатели\n\n| Показатель | Значение |\n| --- | --- |\n| Слушателей | 12 |\n\n## Дальше')).toEqual(['Слушателей: 12']);
+    expect(keyFiguresText({ title: 'Ключевые показатели', headers: ['Показатель', 'Значение'], rows: [['Слушателей на сопровождении', 12]] })).toEqual(['Слушателей на сопровождении: 12']);
     expect(upcomingHalf(new Date('2026-11-23T00:00:00Z'))).toEqual({ half: 1, year: 2027 });
     expect(upcomingHalf(new Date('2026-07-01T00:00:00Z'))).toEqual({ half: 2, year: 2026 });
   });

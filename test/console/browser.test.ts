@@ -48,7 +48,7 @@ async function teacher(input: { name: string; organisation: string; telegramId?:
     organisation: input.organisation,
     region: 'Ярославская область',
     locale: 'ru',
-    ...(input.telegramId ? { telegramId: input.telegramId } : {}),
+    ...(input.telegramId ? { addresses: [{ channel: 'telegram' as const, id: String(input.telegramId) }] } : {}),
   });
   if (!created.ok) throw new Error('teacher');
   await repos.enrollments.enroll({ participantId: created.value.id, cohortId: input.cohortId, at: new Date() });

@@ -5,7 +5,7 @@ import { createBroadcastService } from '../../src/delivery/broadcasts.js';
 import { createDispatcher } from '../../src/delivery/dispatcher.js';
 import type { ChannelSender } from '../../src/delivery/ports.js';
 import type { Store } from '../../src/store/index.js';
-import { aCohort, aParticipant } from '../support/fixtures.js';
+import { aCohort, aParticipant, tg } from '../support/fixtures.js';
 import { openTestStore, silentLogger } from '../support/store.js';
 
 let store: Store;
@@ -31,11 +31,11 @@ describe('a broadcast resumed after a restart', () => {
     const b = await repos.broadcasts.create({ cohortId: cohort.id, authorId: author.id, text: 'Вебинар завтра', toGroups: false, toParticipants: true });
     await repos.broadcasts.startSending(
       b.id,
-      teachers.map((p) => ({ channel: 'telegram' as const, chatId: String(p.telegramId), participantId: p.id })),
+      teachers.map((p) => ({ channel: 'telegram' as const, chatId: tg(p), participantId: p.id })),
     );
     // What the killed process left: Zoya sent and recorded, Vera handed to Telegram, no outcome yet.
-    await repos.broadcasts.recordDelivery(b.id, 'telegram', String(zoya.telegramId), { status: 'sent', at: new Date() });
-    await repos.broadcasts.recordDelivery(b.id, 'telegram', String(vera.telegramId), { status: 'sending', at: new Date() });
+    await repos.broadcasts.recordDelivery(b.id, 'telegram', tg(zoya), { status: 'sent', at: new Date() });
+    await repos.broadcasts.recordDelivery(b.id, 'telegram', tg(vera), { status: 'sending', at: new Date() });
 
     const sent: { chatId: string; text: string }[] = [];
     const sender: ChannelSender = {
@@ -48,8 +48,8 @@ describe('a broadcast resumed after a restart', () => {
     const dispatcher = createDispatcher({ senders: [sender], repos, logger: silentLogger });
     await createBroadcastService({ repos, dispatcher, logger: silentLogger }).resumeUnfinished();
 
-    expect(sent.filter((s) => s.text === 'Вебинар завтра').map((s) => s.chatId)).toEqual([String(anna.telegramId)]);
-    const report = sent.find((s) => s.chatId === String(author.telegramId))?.text;
+    expect(sent.filter((s) => s.text === 'Вебинар завтра').map((s) => s.chatId)).toEqual([tg(anna)]);
+    const report = sent.find((s) => s.chatId === tg(author))?.text;
     expect(report).toBe(
       'Рассылка завершена. Доставлено: 2 из 3.\n' +
         'Не подтверждено — бот перезапускался во время отправки, сообщение могло не дойти (повторно не отправлялось): Новикова Вера.',

@@ -43,7 +43,7 @@ describe('account', () => {
     const after = await repos.participants.findById(participant.id);
     expect(after).toMatchObject({ region: 'Ярославская область', settlementType: 'urban', consent: { given: false } });
     expect(after?.fullName).toBeUndefined();
-    expect(after?.telegramId).toBeUndefined();
+    expect(after?.addresses).toEqual([]);
     expect(after?.anonymisedAt).toBeInstanceOf(Date);
     expect((await repos.responses.findById(response.id))?.answers).toHaveLength(1);
     expect(await bed.store.sessions.load('telegram', teacher.id)).toBeUndefined();

@@ -50,7 +50,7 @@ describe('engine contract', () => {
     await repos.enrollments.enroll({ participantId: imported.value.id, cohortId: bed.cohort.cohortId, at: bed.h.clock.now() });
     const teacher = bed.h.actor('Гульнара', { channel: 'whatsapp', id: '77015550011@c.us' });
     await teacher.say('мәзір');
-    expect((await repos.participants.findById(imported.value.id))?.whatsappId).toBe('77015550011@c.us');
+    expect((await repos.participants.findById(imported.value.id))?.addresses).toEqual([{ channel: 'whatsapp', id: '77015550011@c.us' }]);
     expect(teacher.lastPrompt().text).toBe('Қай тілде сөйлескен ыңғайлы?');
     await teacher.press('Қазақша');
     await teacher.press('Иә');
@@ -79,7 +79,7 @@ describe('engine contract', () => {
     const other = await repos.cohorts.upsertByCode({ code: 'AUTUMN26', programmeId: (await repos.cohorts.findById(bed.cohort.cohortId))!.programmeId, title: 'Осень 2026', courseStart: new Date('2026-09-01'), courseEnd: new Date('2026-09-20'), timeZone: 'Europe/Moscow', locale: 'ru' });
     await actor.say('autumn26');
     expect(actor.inbox[0]?.text).toBe('Вы присоединились к курсу «Осень 2026».');
-    expect(await repos.enrollments.find((await repos.participants.findByTelegramId(Number(actor.id)))!.id, other.cohort.id)).toBeDefined();
+    expect(await repos.enrollments.find((await repos.participants.findByAddress('telegram', actor.id))!.id, other.cohort.id)).toBeDefined();
   });
 
   it('greets a newcomer in the cohort group and ignores chatter', async () => {

@@ -18,7 +18,7 @@ describe('onboarding', () => {
     await teacher.say('Математика');
     bed.h.expectGolden('onboarding-ru');
 
-    const p = await bed.store.repositories.participants.findByTelegramId(Number(teacher.id));
+    const p = await bed.store.repositories.participants.findByAddress('telegram', teacher.id);
     expect(p).toMatchObject({
       fullName: 'Иванова Мария Сергеевна', organisation: 'МОУ СОШ № 3 г. Тутаева', region: 'Ярославская область',
       district: 'Тутаевский район', settlementType: 'rural', position: 'учитель математики', subject: 'Математика', locale: 'ru',
@@ -43,7 +43,7 @@ describe('onboarding', () => {
     await teacher.say('мұғалім');
     await teacher.say('Қазақ тілі');
     bed.h.expectGolden('onboarding-kk');
-    const p = await bed.store.repositories.participants.findByTelegramId(Number(teacher.id));
+    const p = await bed.store.repositories.participants.findByAddress('telegram', teacher.id);
     expect(p).toMatchObject({ locale: 'kk', settlementType: 'urban', fullName: 'Серікова Айжан' });
   });
 
@@ -53,7 +53,7 @@ describe('onboarding', () => {
     await teacher.press('Русский');
     await teacher.press('Нет');
     expect(teacher.lastText()).toMatch(/ничего не сохранил/);
-    expect(await bed.store.repositories.participants.findByTelegramId(Number(teacher.id))).toBeUndefined();
+    expect(await bed.store.repositories.participants.findByAddress('telegram', teacher.id)).toBeUndefined();
     expect(await bed.store.sessions.load('telegram', teacher.id)).toBeUndefined();
   });
 
@@ -61,8 +61,8 @@ describe('onboarding', () => {
     const curator = bed.h.actor('Ольга', { username: 'Olga_Curator' });
     await curator.say(`/start ${bed.cohort.code}`);
     expect(curator.inbox[0]?.text).toMatch(/Вы куратор или тьютор курса/);
-    const p = await bed.store.repositories.participants.findByTelegramUsername('olga_curator');
-    expect(p?.telegramId).toBe(Number(curator.id));
+    const p = await bed.store.repositories.participants.findByUsername('telegram', 'olga_curator');
+    expect(p?.addresses).toEqual([{ channel: 'telegram', id: curator.id, username: 'olga_curator' }]);
     expect(curator.lastPrompt().options.map((o) => o.label)).toContain('Мероприятия на проверку (0)');
   });
 

@@ -74,7 +74,7 @@ describe('importing the sample cohort', () => {
     const dinara = people.find((p) => p.fullName === 'Нургалиева Динара Сериковна');
     expect(dinara).toMatchObject({
       phone: '+77015553001',
-      telegramUsername: 'dinara_nurg',
+      addresses: [{ channel: 'telegram', username: 'dinara_nurg' }],
       organisation: 'КГУ «Школа-гимназия № 27», г. Алматы',
       settlementType: 'urban',
       locale: 'ru',
@@ -131,7 +131,7 @@ describe('importing the sample cohort', () => {
   });
 
   it('recognises a curator who already talks to the bot by their Telegram username, and adds the phone', async () => {
-    const created = await repos.participants.create({ fullName: 'Айгуль', telegramId: 5550001, telegramUsername: 'Aigul_S', locale: 'ru' });
+    const created = await repos.participants.create({ fullName: 'Айгуль', addresses: [{ channel: 'telegram', id: String(5550001), username: 'Aigul_S' }], locale: 'ru' });
     expect(created.ok).toBe(true);
     const existing = created.ok ? created.value : undefined;
     const outcome = await apply(file());
@@ -142,8 +142,7 @@ describe('importing the sample cohort', () => {
     expect(await repos.participants.findById(existing!.id)).toMatchObject({
       fullName: 'Сейткали Айгуль Маратовна',
       phone: '+77015551122',
-      telegramId: 5550001,
-      telegramUsername: 'aigul_s',
+      addresses: [{ channel: 'telegram', id: '5550001', username: 'aigul_s' }],
       // Their own language choice in the bot is not overridden by the cohort's.
       locale: 'ru',
     });
@@ -170,7 +169,7 @@ describe('importing the sample cohort', () => {
 describe('files that contradict the store', () => {
   it('refuses a person whose phone and Telegram belong to two different participants, and writes nothing', async () => {
     await repos.participants.create({ fullName: 'Сейткали А.', phone: '+77015551122', locale: 'kk' });
-    await repos.participants.create({ fullName: 'Другая Айгуль', telegramUsername: 'aigul_s', locale: 'kk' });
+    await repos.participants.create({ fullName: 'Другая Айгуль', addresses: [{ channel: 'telegram', username: 'aigul_s' }], locale: 'kk' });
     const result = await applyCohortFile(repos, file(), { now });
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error.map(formatProblem)).toEqual([

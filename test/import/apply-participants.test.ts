@@ -116,13 +116,13 @@ describe('importing teachers into a cohort', () => {
 
   it('keeps the language and Telegram username a teacher already uses in the bot', async () => {
     const created = await repos.participants.create({
-      fullName: 'Иванова Наталья Сергеевна', phone: '+77755554003', telegramId: 7001, telegramUsername: 'natalia_new', locale: 'kk',
+      fullName: 'Иванова Наталья Сергеевна', phone: '+77755554003', addresses: [{ channel: 'telegram', id: String(7001), username: 'natalia_new' }], locale: 'kk',
     });
     const outcome = await apply(rows());
     expect(outcome.updatedPeople).toEqual([
       { source: 'строка 4', fullName: 'Иванова Наталья Сергеевна', fields: ['organisation', 'region', 'district', 'settlementType', 'position', 'subject'] },
     ]);
-    expect(created.ok && (await repos.participants.findById(created.value.id))).toMatchObject({ telegramUsername: 'natalia_new', locale: 'kk' });
+    expect(created.ok && (await repos.participants.findById(created.value.id))).toMatchObject({ addresses: [{ channel: 'telegram', username: 'natalia_new' }], locale: 'kk' });
   });
 
     it('writes nothing on a dry run', async () => {

@@ -1,7 +1,7 @@
 // One end-to-end run per command through the real CLI, the embedded store persisted in a temp dir
 // so a second run sees the first run's data.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -137,4 +137,45 @@ describe('npm run cli -- participants import', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--cohort КОД');
   }, 120_000);
+});
+
+describe('npm run cli -- export before any answer', () => {
+  it('writes a file with the header row only and says so, for answers and activities alike', async () => {
+    await cli(['cohort', 'import', sampleCohortPath]);
+    for (const what of ['responses', 'activities']) {
+      const out = join(workDir, `${what}-empty.csv`);
+      const run = await cli(['export', '--what', what, '--format', 'csv', '--cohort', 'FG72-SPRING', '--out', out]);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain(`Файл: ${out}; строк: 0`);
+      expect(run.stderr).toContain('Строк пока нет: в файле только строка заголовков.');
+      const text = readFileSync(out, 'utf8');
+      // The sample cohort's language is Kazakh: the activities' columns are; answers follow --locale (ru).
+      expect(text.startsWith(what === 'responses' ? '\uFEFF№;ID участника;' : '\uFEFFПедагог;Ағын;Түрі;')).toBe(true);
+      expect(text.split('\r\n').filter(Boolean)).toHaveLength(1);
+      noStackTrace(run);
+    }
+  }, 240_000);
+});
+
+describe('npm run cli -- report in the cohort language, or as asked', () => {
+  it('writes a Kazakh report for the Kazakh sample cohort, a Russian one with --lang ru, whatever the CLI speaks', async () => {
+    await cli(['cohort', 'import', sampleCohortPath]);
+    const read = (dir: string) => readFileSync(join(dir, 'report.md'), 'utf8');
+    const own = join(workDir, 'report-own');
+    const run = await cli(['report', '--cohort', 'FG72-SPRING', '--half', '1', '--year', '2026', '--out', own]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('2026 жылдың бірінші жартыжылдығындағы курстан кейінгі сүйемелдеу туралы есеп');
+    expect(read(own)).toContain('## Негізгі көрсеткіштер');
+    expect(read(own)).not.toContain('Ключевые показатели');
+    const ru = join(workDir, 'report-ru');
+    expect((await cli(['report', '--cohort', 'FG72-SPRING', '--half', '1', '--year', '2026', '--lang', 'ru', '--out', ru])).code).toBe(0);
+    expect(read(ru)).toContain('## Ключевые показатели');
+    // The CLI in Kazakh does not change the document's language: the cohort's, unless --lang.
+    const kk = join(workDir, 'report-kk');
+    expect((await cli(['--lang', 'kk', 'report', '--cohort', 'FG72-SPRING', '--half', '1', '--year', '2026', '--lang', 'ru', '--out', kk])).code).toBe(0);
+    expect(read(kk)).toContain('## Ключевые показатели');
+    const bad = await cli(['report', '--cohort', 'FG72-SPRING', '--half', '1', '--year', '2026', '--lang', 'de']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--lang: ожидается ru или kk');
+  }, 300_000);
 });

@@ -193,6 +193,39 @@ describe('CSV export', () => {
   });
 });
 
+describe('an export before any answer', () => {
+  // A period with no completed response: the same file shape as the activities and roster exports.
+  const nothing = { from: new Date('2001-01-01T00:00:00Z'), to: new Date('2001-02-01T00:00:00Z') };
+
+  it('is a CSV with the header row only: the common columns and every question of the asked questionnaire', async () => {
+    const r = await createExport({ models: store.models, catalog: fx.catalog }, { format: 'csv', access: STAFF_ACCESS, scope: { ...nothing, questionnaireId: 'fb' } });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.value).toMatchObject({ total: 0, empty: true, filename: expect.stringMatching(/^sputnik-fb-/) });
+    const rows = parseCsv((await streamToBuffer(r.value.stream)).toString('utf8').slice(1), ';');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.slice(0, 2)).toEqual(['№', 'ID участника']);
+    // fb.yaml's six questions, in the file's order.
+    expect(rows[0]!.flatMap((h) => /^\d+\. .*\[(\w+)\]$/.exec(h)?.[1] ?? [])).toEqual(['useful', 'clear', 'kinds', 'rank', 'n', 'comment']);
+  });
+
+  it('is an XLSX with its summary and an empty "Ответы" sheet, and a JSON with no questionnaires', async () => {
+    const xlsx = await createExport({ models: store.models, catalog: fx.catalog }, { format: 'xlsx', access: STAFF_ACCESS, scope: nothing });
+    if (!xlsx.ok) throw new Error(JSON.stringify(xlsx.error));
+    expect(xlsx.value).toMatchObject({ total: 0, empty: true, filename: expect.stringMatching(/^sputnik-responses-.*\.xlsx$/) });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await streamToBuffer(xlsx.value.stream)) as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Сводка', 'Ответы']);
+    const sheet = wb.getWorksheet('Ответы')!;
+    expect(sheet.rowCount).toBe(1);
+    expect(sheet.getRow(1).getCell(1).value).toBe('№');
+    const json = await createExport({ models: store.models, catalog: fx.catalog }, { format: 'json', access: STAFF_ACCESS, scope: nothing });
+    if (!json.ok) throw new Error(JSON.stringify(json.error));
+    expect(json.value.empty).toBe(true);
+    const body = JSON.parse((await streamToBuffer(json.value.stream)).toString('utf8')) as { questionnaires: unknown[] };
+    expect(body.questionnaires).toEqual([]);
+  });
+});
+
 describe('roles and anonymisation', () => {
   const curatorAccess = (): Access => {
     const r = accessFor(fx.curator, [fx.cohorts.c1, fx.cohorts.c2]);

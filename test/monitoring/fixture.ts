@@ -94,9 +94,9 @@ export async function seedMonitoringFixture(store: Store, kkMethods: string): Pr
     if (!r.ok) throw new Error('fixture participant');
     return r.value;
   };
-  const staff = await person('Сотрудник Центра', { isStaff: true, telegramId: 900_001 });
-  const curator = await person('Куратор Первого', { telegramId: 900_002 });
-  const tutor = await person('Тьютор Первого', { telegramId: 900_003 });
+  const staff = await person('Сотрудник Центра', { isStaff: true, addresses: [{ channel: 'telegram', id: String(900_001) }] });
+  const curator = await person('Куратор Первого', { addresses: [{ channel: 'telegram', id: String(900_002) }] });
+  const tutor = await person('Тьютор Первого', { addresses: [{ channel: 'telegram', id: String(900_003) }] });
   const cohortInput = { courseStart: at('2025-01-13T00:00:00Z'), courseEnd: at('2025-01-24T00:00:00Z'), timeZone: 'Asia/Almaty', locale: 'ru' as const };
   const { cohort: c1 } = await repos.cohorts.upsertByCode({ code: 'NAT25A', programmeId: p1.id, title: 'ЕНГ январь 2025', curatorIds: [curator.id], tutorIds: [tutor.id], ...cohortInput });
   const { cohort: c2 } = await repos.cohorts.upsertByCode({ code: 'HUM25A', programmeId: p2.id, title: 'ЧГ январь 2025', ...cohortInput });
@@ -107,7 +107,7 @@ export async function seedMonitoringFixture(store: Store, kkMethods: string): Pr
   for (const [key, spec] of Object.entries(TEACHERS)) {
     const teacher = await person(spec.name, {
       phone: `+${++phone}`,
-      telegramId: 800_000 + Object.keys(teachers).length,
+      addresses: [{ channel: 'telegram', id: String(800_000 + Object.keys(teachers).length) }],
       region: spec.region,
       district: spec.district,
       settlementType: spec.settlement,

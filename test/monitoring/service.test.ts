@@ -98,6 +98,51 @@ describe('half-year report', () => {
     expect(anonymous.ok && anonymous.value.markdown).not.toContain('Абаева');
   });
 
+  // The Russian words of the report's frame, listed by hand: none may be left in a Kazakh report.
+  const RUSSIAN_FRAME = [
+    'Отчёт о посткурсовом сопровождении', 'полугодие', 'Период:', 'Срок представления', 'Сформирован', 'Ключевые показатели',
+    'Показатель', 'Значение', 'Слушателей на сопровождении', 'Заполнено анкет', 'Завершили этап', 'Мероприятий проведено',
+    'Принято мероприятий', 'Выполнили норму', 'Запросов на консультации', 'которым нужна поддержка', 'Неработающих ссылок',
+    'Участие в анкетировании', 'Отклик на анкеты', 'Прохождение этапов', 'Мероприятия по уровням', 'Итоги анкетирования',
+    'Выше всего оценено', 'Ниже всего оценено', 'Сводка по педагогам', 'Мероприятия педагогов', 'Не заполнили анкеты',
+    'Неработающие ссылки', 'Консультации по запросу', 'принято мероприятий', 'не завершён', 'на доработке', 'Этап 1',
+    'вручную', 'Организация', 'Регион', 'Участник №', 'план мероприятий', 'Уровень организации',
+  ];
+
+  it('is Kazakh from title to last table for a Kazakh cohort, or when asked, with the same figures', async () => {
+    const r = await monitoring.halfYearReport({ cohortId: fx.cohorts.c1.id, half: 1, year: 2025, locale: 'kk' });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    const { markdown, xlsx, support } = r.value;
+    expect(RUSSIAN_FRAME.filter((words) => markdown.includes(words))).toEqual([]);
+    expect(markdown).toContain('# 2025 жылдың бірінші жартыжылдығындағы курстан кейінгі сүйемелдеу туралы есеп');
+    expect(markdown).toContain('Кезең: 01.10.2024 – 31.05.2025. Тапсыру мерзімі: 2025 жылғы 1 маусым дейін');
+    expect(markdown).toContain('## Негізгі көрсеткіштер');
+    // The same hand counts as the Russian report above: 5 on support, 3 of 25 due questionnaires.
+    expect(markdown).toContain('| Сүйемелдеудегі тыңдаушылар | 5 |');
+    expect(markdown).toContain('| Толтырылған сауалнамалар (кезеңде тиістілердің ішінен) | 25 ішінен 3 (12 %) |');
+    expect(markdown).toContain('| 1-кезеңді аяқтағандар (іс-шаралар жоспары) |');
+    expect(new Map(support.map((x) => [x.teacher, x.reasons])).get('Давлетова Сауле')).toEqual([
+      'осы күнге күтілген 1 іс-шараның 0 қабылданды', '1-кезең аяқталмаған, жоспар бойынша 2-кезең жүріп жатыр',
+    ]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Есеп', 'Қолдау', 'Педагогтер бойынша жиынтық', 'Педагогтердің іс-шаралары', 'Сауалнаманы толтырмағандар', 'Сілтемелер']);
+    const anonymous = await monitoring.halfYearReport({ cohortId: fx.cohorts.c1.id, half: 1, year: 2025, locale: 'kk', anonymised: true });
+    expect(anonymous.ok && anonymous.value.markdown).toContain('№ 1 қатысушы');
+
+    // A cohort whose language is Kazakh gets a Kazakh report without asking.
+    const c1 = (await store.repositories.cohorts.findById(fx.cohorts.c1.id))!;
+    const { cohort: kk } = await store.repositories.cohorts.upsertByCode({
+      code: 'KK-2025', programmeId: c1.programmeId, title: 'Функционалдық сауаттылық', courseStart: c1.courseStart,
+      courseEnd: c1.courseEnd, timeZone: c1.timeZone, locale: 'kk', curatorIds: [], tutorIds: [],
+    });
+    const own = await monitoring.halfYearReport({ cohortId: kk.id, half: 1, year: 2025 });
+    if (!own.ok) throw new Error(JSON.stringify(own.error));
+    expect(own.value.locale).toBe('kk');
+    expect(RUSSIAN_FRAME.filter((words) => own.value.markdown.includes(words))).toEqual([]);
+    expect(own.value.markdown).toContain('**KK-2025 ағыны «Функционалдық сауаттылық»**');
+  });
+
   it('covers every cohort of a programme and rejects bad requests', async () => {
     const r = await monitoring.halfYearReport({ programmeId: fx.programmes.p2.id, half: 1, year: 2025 });
     expect(r.ok && r.value.markdown).toContain('Программа DPP-HUM');

@@ -90,8 +90,8 @@ beforeAll(async () => {
   cohortA = await seedCohort(store);
   await seedCohort(store, { code: 'FG72-AUTUMN', curatorUsername: 'other_curator', tutorUsername: 'other_tutor' });
   const repos = store.repositories;
-  const teacher = await repos.participants.create({ fullName: 'Иванова Мария', telegramId: USERS.teacher.id, locale: 'ru', region: 'Ярославская область', settlementType: 'urban' });
-  const staff = await repos.participants.create({ fullName: 'Методист Центра', telegramId: USERS.staff.id, isStaff: true, locale: 'ru' });
+  const teacher = await repos.participants.create({ fullName: 'Иванова Мария', addresses: [{ channel: 'telegram', id: String(USERS.teacher.id) }], locale: 'ru', region: 'Ярославская область', settlementType: 'urban' });
+  const staff = await repos.participants.create({ fullName: 'Методист Центра', addresses: [{ channel: 'telegram', id: String(USERS.staff.id) }], isStaff: true, locale: 'ru' });
   if (!teacher.ok || !staff.ok) throw new Error('fixture');
   await repos.participants.recordConsent(teacher.value.id, 'test-1', new Date());
   await repos.enrollments.enroll({ participantId: teacher.value.id, cohortId: cohortA.cohortId, at: new Date() });

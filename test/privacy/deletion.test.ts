@@ -72,7 +72,8 @@ describe('delete my data', () => {
   it('leaves the name, phone, username and chat ids in no collection and no export', async () => {
     const repos = tb.store.repositories;
     const { id: chat, participant } = await whatsappTeacher(tb, DIGITS, NAME);
-    await repos.participants.updateProfile(participant.id, { telegramId: TELEGRAM_ID, telegramUsername: USERNAME, organisation: 'Школа № 5', position: 'учитель' });
+    await repos.participants.linkAddress(participant.id, { channel: 'telegram', id: String(TELEGRAM_ID), username: USERNAME });
+    await repos.participants.updateProfile(participant.id, { organisation: 'Школа № 5', position: 'учитель' });
     const at = tb.clock.now();
     const cohortId = tb.cohort.cohortId;
 

@@ -14,6 +14,7 @@ import { createScheduler } from '../../src/scheduler/agenda.js';
 import { createLinkCheckService, type LinkCheckService } from '../../src/scheduler/link-checks.js';
 import type { Store } from '../../src/store/index.js';
 import { seedCohort, type CohortFixture } from '../support/cohort-fixture.js';
+import { tg } from '../support/fixtures.js';
 import { Clock, content, testSettings } from '../support/engine-harness.js';
 import { openTestStore, silentLogger } from '../support/store.js';
 import { Rig } from './rig.js';
@@ -123,10 +124,10 @@ describe('the link check job', () => {
     // 25 May: a week before the 1 June report -> dead twice in a row: the teacher and the curator are told.
     rig.clock.set(new Date('2026-05-25T09:00:00Z'));
     expect(await service.runOnce()).toEqual({ checked: 1, alive: 0, alerted: 1 });
-    const toAnna = sent.filter((m) => m.chatId === String(anna.telegramId)).map((m) => m.text);
+    const toAnna = sent.filter((m) => m.chatId === tg(anna)).map((m) => m.text);
     expect(toAnna[0]).toContain('Ссылка на материалы мероприятия «Открытый урок «Дроби»» не открывается уже две проверки подряд');
     expect(toAnna[1]).toBe('Пришлите новую ссылку на материалы мероприятия «Открытый урок «Дроби»».');
-    const toOlga = sent.filter((m) => m.chatId === String(olga.telegramId)).map((m) => m.text);
+    const toOlga = sent.filter((m) => m.chatId === tg(olga)).map((m) => m.text);
     expect(toOlga).toHaveLength(1);
     expect(toOlga[0]).toContain('Алексеева Анна Сергеевна');
     expect(toOlga[0]).toContain('страница отвечает ошибкой 404');
@@ -138,9 +139,9 @@ describe('the link check job', () => {
     expect(sent).toEqual([]);
 
     // Anna answers the question with a new link; the curator sees the change; the new link is checked next.
-    await reply(String(anna.telegramId), `${base}/new-lesson`);
-    expect(sent.find((m) => m.chatId === String(anna.telegramId))?.text).toBe('Спасибо! Ссылка заменена, куратор увидит новую. Я проверю её в ближайшее время.');
-    expect(sent.find((m) => m.chatId === String(olga.telegramId))?.text).toContain(`стало: ${base}/new-lesson`);
+    await reply(tg(anna), `${base}/new-lesson`);
+    expect(sent.find((m) => m.chatId === tg(anna))?.text).toBe('Спасибо! Ссылка заменена, куратор увидит новую. Я проверю её в ближайшее время.');
+    expect(sent.find((m) => m.chatId === tg(olga))?.text).toContain(`стало: ${base}/new-lesson`);
     expect(await service.runOnce()).toEqual({ checked: 1, alive: 1, alerted: 0 });
     expect((await repos.activities.findById(activity.id))!.links).toEqual([expect.objectContaining({ url: `${base}/new-lesson`, reachable: true, failures: 0 })]);
   });

@@ -2,6 +2,7 @@
 // that records every message: a cohort's year runs in fast time by jumping from one due instant to
 // the next and running the cohort job there, as Agenda would.
 import { DateTime } from 'luxon';
+import { idOn } from '../../src/domain/participant.js';
 import type { Cohort } from '../../src/domain/cohort.js';
 import type { Participant } from '../../src/domain/participant.js';
 import { DEFAULT_STAGE_PLAN } from '../../src/domain/stage-plan.js';
@@ -54,7 +55,7 @@ export class Rig {
   /** A teacher who wrote to the bot on Telegram and gave consent, enrolled in the cohort. */
   async teacher(cohortId: string, fullName: string, options: { locale?: 'ru' | 'kk' | 'en'; optedOut?: boolean; joinedAt?: Date } = {}): Promise<Participant> {
     const repos = this.store.repositories;
-    const created = await repos.participants.create({ fullName, telegramId: this.nextTelegramId++, locale: options.locale ?? 'ru' });
+    const created = await repos.participants.create({ fullName, addresses: [{ channel: 'telegram', id: String(this.nextTelegramId++) }], locale: options.locale ?? 'ru' });
     if (!created.ok) throw new Error('teacher fixture');
     await repos.participants.recordConsent(created.value.id, 'test-1', this.clock.now());
     if (options.optedOut) await repos.participants.setRemindersOptOut(created.value.id, this.clock.now());
@@ -64,7 +65,7 @@ export class Rig {
 
   /** Gives an imported curator a Telegram chat, as their first message to the bot would. */
   async connect(participantId: string): Promise<Participant> {
-    const updated = await this.store.repositories.participants.updateProfile(participantId, { telegramId: this.nextTelegramId++ });
+    const updated = await this.store.repositories.participants.linkAddress(participantId, { channel: 'telegram', id: String(this.nextTelegramId++) });
     if (!updated?.ok) throw new Error('connect fixture');
     return updated.value;
   }
@@ -102,7 +103,7 @@ export class Rig {
 
   /** Messages to one chat, as "yyyy-mm-dd HH:mm text" in the given zone. */
   inbox(p: Participant, timeZone: string): string[] {
-    return this.sent.filter((m) => m.chatId === String(p.telegramId)).map((m) => `${DateTime.fromJSDate(m.at, { zone: timeZone }).toFormat('yyyy-MM-dd HH:mm ccc')} ${m.text}`);
+    return this.sent.filter((m) => m.chatId === idOn(p, 'telegram')).map((m) => `${DateTime.fromJSDate(m.at, { zone: timeZone }).toFormat('yyyy-MM-dd HH:mm ccc')} ${m.text}`);
   }
 }
 

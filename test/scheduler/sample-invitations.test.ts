@@ -24,7 +24,7 @@ describe('sample invitations', () => {
     const repos = store.repositories;
     const ids: string[] = [];
     for (const [i, optedOut] of [false, false, true].entries()) {
-      const p = await repos.participants.create({ fullName: `Учитель ${i}`, telegramId: 9100 + i, locale: 'ru', region: 'Ярославская область', settlementType: i ? 'rural' : 'urban' });
+      const p = await repos.participants.create({ fullName: `Учитель ${i}`, addresses: [{ channel: 'telegram', id: String(9100 + i) }], locale: 'ru', region: 'Ярославская область', settlementType: i ? 'rural' : 'urban' });
       if (!p.ok) throw new Error('fixture');
       await repos.participants.recordConsent(p.value.id, 'test-1', new Date());
       if (optedOut) await repos.participants.setRemindersOptOut(p.value.id, new Date());
@@ -58,7 +58,7 @@ describe('sample invitations', () => {
 
   it('goes through the send log: a crash between sending and marking the member invited sends nothing twice', async () => {
     const repos = store.repositories;
-    const p = await repos.participants.create({ fullName: 'Учитель Лог', telegramId: 9200, locale: 'ru', region: 'Ярославская область', settlementType: 'urban' });
+    const p = await repos.participants.create({ fullName: 'Учитель Лог', addresses: [{ channel: 'telegram', id: String(9200) }], locale: 'ru', region: 'Ярославская область', settlementType: 'urban' });
     if (!p.ok) throw new Error('fixture');
     await repos.participants.recordConsent(p.value.id, 'test-1', new Date());
     await repos.enrollments.enroll({ participantId: p.value.id, cohortId: cohort.cohortId, at: new Date() });

@@ -1,5 +1,6 @@
 // A cohort's whole post-course year in fast time, over the embedded store, with an injected clock.
 import { DateTime } from 'luxon';
+import { idOn } from '../../src/domain/participant.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startOfLocalDay } from '../../src/domain/sending-window.js';
 import { COHORT_JOB } from '../../src/scheduler/post-course.js';
@@ -118,7 +119,7 @@ describe('the post-course year in fast time', () => {
     const again = await runner.runCohort(cohort.cohortId);
     expect(again).toEqual({ attempted: 0, sent: 0, skipped: 0 });
     expect(rig.sent.length).toBe(before);
-  });
+  }, 60_000);
 
   it('stops reminding the moment the teacher answers', async () => {
     const runner = rig.postCourse();
@@ -183,7 +184,7 @@ describe('the post-course year in fast time', () => {
     let hung!: () => void;
     const hanging = new Promise<void>((resolve) => (hung = resolve));
     rig.reply = async (chatId) => {
-      if (chatId === String(t1.telegramId)) {
+      if (chatId === idOn(t1, 'telegram')) {
         rig.reply = async () => ({ ok: true });
         hung();
         await new Promise<void>((resolve) => (release = resolve));
@@ -220,11 +221,11 @@ describe('the post-course year in fast time', () => {
     rig.clock.set('2026-03-23T06:00:00Z');
     let failOnce = true;
     rig.reply = async (chatId) => {
-      if (chatId === String(flaky.telegramId) && failOnce) {
+      if (chatId === idOn(flaky, 'telegram') && failOnce) {
         failOnce = false;
         return { ok: false, kind: 'failed', detail: 'Too Many Requests', retryable: true };
       }
-      if (chatId === String(blocked.telegramId)) return { ok: false, kind: 'blocked', detail: 'Forbidden: bot was blocked by the user', retryable: false };
+      if (chatId === idOn(blocked, 'telegram')) return { ok: false, kind: 'blocked', detail: 'Forbidden: bot was blocked by the user', retryable: false };
       return { ok: true };
     };
     const first = await runner.runCohort(cohort.cohortId);
@@ -284,7 +285,7 @@ describe('the post-course year in fast time', () => {
     const maria = await rig.teacher(cohort.cohortId, 'Морозова Мария');
     await rig.runUntil(runner, [almaty.cohortId, cohort.cohortId], new Date('2026-04-21T00:00:00Z'));
     const stageTimes = (p: typeof maria, zone: string) =>
-      rig.sent.filter((m) => m.chatId === String(p.telegramId) && /начинается этап|басталады/.test(m.text)).map((m) => `${m.at.toISOString()} ${local(m.at, zone).toFormat('HH:mm')}`);
+      rig.sent.filter((m) => m.chatId === idOn(p, 'telegram') && /начинается этап|басталады/.test(m.text)).map((m) => `${m.at.toISOString()} ${local(m.at, zone).toFormat('HH:mm')}`);
     expect(stageTimes(aigerim, 'Asia/Almaty')).toEqual(['2026-03-23T04:00:00.000Z 09:00', '2026-04-20T04:00:00.000Z 09:00']);
     expect(stageTimes(maria, MOSCOW)).toEqual(['2026-03-23T06:00:00.000Z 09:00', '2026-04-20T06:00:00.000Z 09:00']);
   });

@@ -2,6 +2,7 @@
 // message in and out is written to a transcript that is compared with a golden file in
 // test/engine/transcripts/ (UPDATE_GOLDEN=1 npm test rewrites them after a deliberate change).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { phoneOfWhatsappId as phoneOf } from '../../src/channels/whatsapp/identity.js';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import type { Channel } from '../../src/domain/channel.js';
@@ -38,6 +39,8 @@ export const testSettings: EngineSettings = {
   privacyPolicyUrl: 'https://centre.example/privacy',
   privacyPolicyVersion: 'test-1',
   staleClaimMs: 60_000,
+  // As the composition root takes them from the registered channels' modules.
+  channelTitles: { telegram: 'Telegram', whatsapp: 'WhatsApp', max: 'Max' },
 };
 
 export class Clock {
@@ -139,7 +142,7 @@ export class Harness {
         if (target) target.received(message);
       } else {
         const p = await this.store.repositories.participants.findById(o.to.participantId);
-        const actor = this.actors.find((a) => p && ((p.telegramId !== undefined && String(p.telegramId) === a.id) || p.whatsappId === a.id));
+        const actor = this.actors.find((a) => p?.addresses.some((address) => address.id === a.id));
         // Someone who never wrote to the bot has no chat: shown by name, since ids change every run.
         const who = actor?.name ?? `${p?.fullName ?? '?'}, без чата`;
         this.lines.push(`< ${who} (уведомление): ${render(message).replace(/\n/g, '\n  ')}`);
@@ -201,7 +204,8 @@ export class Actor {
       channel: this.channel,
       messageId,
       chat: { id: this.chatId, type: 'private' },
-      from: { id: this.id, ...(this.username ? { username: this.username } : {}) },
+      // As the WhatsApp adapter does: its ids carry the phone number.
+      from: { id: this.id, ...(this.username ? { username: this.username } : {}), ...(phoneOf(this.id) ? { phone: phoneOf(this.id) } : {}) },
       at: this.harness.clock.now(),
       payload,
     };

@@ -1,6 +1,6 @@
 import type { Repositories } from '../../src/domain/repositories.js';
 import type { Cohort } from '../../src/domain/cohort.js';
-import type { Participant } from '../../src/domain/participant.js';
+import { idOn, type Participant } from '../../src/domain/participant.js';
 import type { Programme } from '../../src/domain/programme.js';
 
 let sequence = 0;
@@ -19,13 +19,16 @@ export async function aProgramme(repos: Repositories, overrides: Partial<Paramet
 
 export async function aParticipant(repos: Repositories, overrides: Partial<Parameters<Repositories['participants']['create']>[0]> = {}): Promise<Participant> {
   const n = next();
+  // A Telegram address unless the test gives one; other addresses come after it.
+  const { addresses = [], ...rest } = overrides;
+  const telegram = addresses.some((a) => a.channel === 'telegram') ? [] : [{ channel: 'telegram', id: String(100_000 + n) }];
   const result = await repos.participants.create({
     fullName: `Иванова Мария ${n}`,
-    telegramId: 100_000 + n,
+    addresses: [...telegram, ...addresses],
     locale: 'ru',
     region: 'Ярославская область',
     settlementType: 'urban',
-    ...overrides,
+    ...rest,
   });
   if (!result.ok) throw new Error(`fixture participant: ${result.error.field} taken`);
   return result.value;
@@ -44,4 +47,11 @@ export async function aCohort(repos: Repositories, overrides: Partial<Parameters
     ...overrides,
   });
   return cohort;
+}
+
+/** The participant's Telegram chat id (every `aParticipant` has one unless told otherwise). */
+export function tg(p: Pick<Participant, 'addresses'>): string {
+  const id = idOn(p, 'telegram');
+  if (id === undefined) throw new Error('the participant has no Telegram address');
+  return id;
 }

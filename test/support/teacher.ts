@@ -12,7 +12,7 @@ export async function enrolledTeacher(
   const repos = h.store.repositories;
   const created = await repos.participants.create({
     fullName: profile.fullName,
-    telegramId: Number(actor.id),
+    addresses: [{ channel: 'telegram', id: String(Number(actor.id)) }],
     locale: profile.locale ?? 'ru',
     region: 'Ярославская область',
     settlementType: 'urban',

@@ -1,5 +1,6 @@
 // Journeys over real HTTP: the app as `npm start` builds it, talking to telegram-test-api through
 // our proxy (test/support/telegram-emulator.ts), driven the way teachers and curators use it.
+import { idOn } from '../../src/domain/participant.js';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../../src/app.js';
@@ -117,7 +118,7 @@ describe('a teacher in the private chat', () => {
     expect(labels(menu).map((row) => row[0])).toEqual(['Анкеты (1)', 'Сообщить о мероприятии', 'Мой прогресс', 'Нужна консультация', 'Язык / Тіл / Language', 'Отключить напоминания', 'Помощь', 'Удалить мои данные']);
     expect(dm.current(settlement).text).toMatch(/\n\n✓ В сельской местности$/);
 
-    const stored = await app.store.repositories.participants.findByTelegramId(maria.id);
+    const stored = await app.store.repositories.participants.findByAddress('telegram', String(maria.id));
     expect(stored).toMatchObject({
       fullName: 'Иванова Мария Сергеевна',
       organisation: 'МОУ СОШ № 3 г. Тутаева',
@@ -127,7 +128,7 @@ describe('a teacher in the private chat', () => {
       position: 'учитель математики',
       subject: 'Математика',
       locale: 'ru',
-      telegramUsername: 'maria_t',
+      addresses: [{ channel: 'telegram', username: 'maria_t' }],
     });
     expect(stored?.consent).toBeDefined();
     expect(await app.store.repositories.enrollments.find(stored!.id, cohort.cohortId)).toMatchObject({ status: 'active' });
@@ -216,7 +217,7 @@ describe('a teacher in the private chat', () => {
     expect((await dm.next()).text).toMatch(/^Спасибо! Если вы записались на консультацию/);
     expect(labels(await dm.next()).map((row) => row[0])).toContain('Анкеты (0)');
 
-    const person = (await app.store.repositories.participants.findByTelegramId(teacher.id))!;
+    const person = (await app.store.repositories.participants.findByAddress('telegram', String(teacher.id)))!;
     const response = await app.store.repositories.responses.find({ participantId: person.id, cohortId: cohort.cohortId, questionnaireId: 'difficulties', occasion: 'difficulties-2m' });
     expect(response?.status).toBe('completed');
     const answers = Object.fromEntries(response!.answers.map((a) => [a.questionId, a.value]));
@@ -283,7 +284,7 @@ describe('a teacher in the private chat', () => {
     expect((await dm.next()).text).toMatch(/^Готово! Мероприятие отправлено куратору на проверку\./);
     expect((await dm.next()).text).toBe('Что хотите сделать?');
 
-    const person = (await app.store.repositories.participants.findByTelegramId(teacher.id))!;
+    const person = (await app.store.repositories.participants.findByAddress('telegram', String(teacher.id)))!;
     const [activity] = await app.store.repositories.activities.listByParticipant(person.id, cohort.cohortId);
     expect(activity).toMatchObject({ type: 'master_class', level: 'district', title: 'Функциональная грамотность на уроках физики', links: [expect.objectContaining({ url: 'https://school5.example.ru/news/15' })], status: 'submitted' });
     expect(DateTime.fromJSDate(activity!.date).setZone('Europe/Moscow').toISODate()).toBe(held.toISODate());
@@ -394,7 +395,7 @@ describe('a cohort group', () => {
     const report = await curator.next({ timeoutMs: 10_000 });
 
     const teachers = await app.store.repositories.participants.findByIds((await app.store.repositories.enrollments.listByCohort(cohort.cohortId, 'active')).map((e) => e.participantId));
-    const connected = teachers.filter((p) => p.telegramId !== undefined);
+    const connected = teachers.filter((p) => idOn(p, 'telegram') !== undefined);
     const total = 1 + connected.length;
     expect(report.text).toBe(`Рассылка завершена. Доставлено: ${total - 1} из ${total}.\nЗаблокировали бота: Белова Зоя.`);
     await group.waitFor('Коллеги, 1 декабря в 15:00');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { channelStatus } from '../../src/channels/status.js';
+import { loadConfig } from '../../src/config.js';
 import { collectHealth } from '../../src/http/health.js';
 
 const up = async () => ({ kind: 'embedded' as const, state: 'up' as const, persistent: true });
@@ -12,7 +13,7 @@ describe('health', () => {
       now: () => new Date('2026-11-23T09:01:30Z'),
       store: up,
       scheduler: () => 'running',
-      channels: () => channelStatus({ telegram: { botToken: undefined, apiRoot: 'x', botUsername: undefined, webhook: undefined, throttle: true }, whatsapp: { enabled: false, chromePath: undefined, phone: undefined } }),
+      channels: () => channelStatus(loadConfig({})),
     });
     expect(report).toMatchObject({ status: 'ok', uptimeSeconds: 90, store: { state: 'up' }, scheduler: { state: 'running' } });
     expect(report.channels.telegram).toEqual({ state: 'disabled', hint: expect.stringContaining('TELEGRAM_BOT_TOKEN') });

@@ -1,23 +1,34 @@
-// A post-course year on a fixed clock: the cohort finished its course on 20 March 2025 and was
-// imported on 10 February 2026, when most of its year had passed. Four teachers with 0, 1, 3 and 4
-// accepted activities spread over both halves; one activity returned; one stage set by hand by the
-// curator; one teacher asks for help inside a questionnaire, nobody answers for four days, the
-// scheduler's escalation tells the curator, who takes it over and answers. Both half-year reports
-// (second half of 2025, first half of 2026) and the exports are checked against counts made by
-// hand below.
+// A post-course year on a fixed clock, driven by the real scheduler: the cohort finished its course
+// on 20 March 2025 and was imported on 10 December 2025, when most of its year had passed. The
+// centre, importing late, added a check-in on difficulties at nine months to the default plan, so
+// latecomers can still ask for help. From the import the post-course scheduler's cohort job runs
+// from due instant to due instant (planning -> due sends -> the send log), as Agenda would: it sends
+// nothing that closed before the import, and the questionnaires still to come on their dates. Four
+// teachers with 0, 1, 3 and 4 accepted activities spread over both halves; one activity returned;
+// one stage set by hand by the curator; one teacher asks for help inside the questionnaire the
+// scheduler sent her, nobody answers for three days, the scheduler's escalation tells the curator,
+// who takes it over and answers. Both half-year reports (second half of 2025, first half of 2026),
+// the per-teacher rows, the exports and the send log are checked against counts made by hand below.
+import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { ActivityType } from '../../src/domain/activity.js';
-import type { Outbound } from '../../src/engine/events.js';
+import { DEFAULT_STAGE_PLAN } from '../../src/domain/stage-plan.js';
+import { createDispatcher } from '../../src/delivery/dispatcher.js';
+import type { ChannelSender } from '../../src/delivery/ports.js';
+import type { OutboundMessage } from '../../src/engine/events.js';
 import { createMonitoring } from '../../src/monitoring/service.js';
 import { escalateConsultations } from '../../src/scheduler/consultation-escalation.js';
-import { createLogger } from '../../src/logger.js';
 import { seedCohort } from '../support/cohort-fixture.js';
+import { content, type Actor } from '../support/engine-harness.js';
+import { silentLogger } from '../support/store.js';
 import { enrolledTeacher } from '../support/teacher.js';
 import { useEngineTestbed } from '../support/testbed.js';
-import { content } from '../support/engine-harness.js';
+import { Rig } from '../scheduler/rig.js';
 
-const IMPORTED = '2026-02-10T07:00:00Z';
+const IMPORTED = '2025-12-10T07:00:00Z';
+const MOSCOW = 'Europe/Moscow';
 const bed = useEngineTestbed(IMPORTED);
 
 async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
@@ -26,12 +37,20 @@ async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+const moscow = (at: Date) => DateTime.fromJSDate(at, { zone: MOSCOW }).toFormat('yyyy-MM-dd HH:mm');
+
 describe('a simulated post-course year', () => {
-  it('is counted right in both half-year reports, the per-teacher rows and the exports', async () => {
+  it('is sent on its dates by the scheduler and counted right in both half-year reports, the per-teacher rows and the exports', async () => {
     const { h, store } = bed;
     const repos = store.repositories;
     // The testbed's cohort is not this one: a second cohort, imported late, with its course over.
     const c = await seedCohort(store, { code: 'FG72-2025', courseStart: '2025-03-03T06:00:00Z', courseEnd: '2025-03-20T12:00:00Z', curatorUsername: 'olga_2025', tutorUsername: 'aigul_2025' });
+    const cohort = (await repos.cohorts.findById(c.cohortId))!;
+    const plan = { ...DEFAULT_STAGE_PLAN, questionnaires: [...DEFAULT_STAGE_PLAN.questionnaires, { questionnaireId: 'difficulties', offset: '+9m' as const, occasion: 'difficulties-9m' }] };
+    await repos.cohorts.upsertByCode({
+      code: cohort.code, programmeId: cohort.programmeId, title: cohort.title, courseStart: cohort.courseStart, courseEnd: cohort.courseEnd,
+      timeZone: cohort.timeZone, locale: cohort.locale, curatorIds: cohort.curatorIds, tutorIds: cohort.tutorIds, stagePlan: plan,
+    });
     const alieva = await enrolledTeacher(h, 'Алиева', c.cohortId, { fullName: 'Алиева Дина' }); // 0 accepted, asks for help
     const borisova = await enrolledTeacher(h, 'Борисова', c.cohortId, { fullName: 'Борисова Анна' }); // 1 accepted, 1 returned
     const vasilieva = await enrolledTeacher(h, 'Васильева', c.cohortId, { fullName: 'Васильева Елена' }); // 3 accepted
@@ -87,9 +106,9 @@ describe('a simulated post-course year', () => {
     expect(grigorieva.actor.inbox.find((m) => m.kind === 'text' && m.text.startsWith('Курс «'))?.text).toContain(
       [
         'Этапы:',
-        '1. план мероприятий — завершён 10.02.2026',
+        '1. план мероприятий — завершён 10.12.2025',
         '   отмечено куратором: План утверждён на заседании МО, протокол № 3',
-        '2. реализация плана и публикация материалов — завершён 10.02.2026',
+        '2. реализация плана и публикация материалов — завершён 10.12.2025',
         '3. представление результатов — не начат',
         'Принято мероприятий: 4 из 3',
       ].join('\n'),
@@ -107,31 +126,92 @@ describe('a simulated post-course year', () => {
       ].sort(),
     );
 
-    // Алиева is invited to the plan questionnaire and asks for help in it.
-    const started = await h.engine.trigger(alieva.participant.id, 'surveys', { questionnaireId: 'stage-1-plan', occasion: 'stage-1', cohortId: c.cohortId, cohortTitle: 'x', timeZone: 'Europe/Moscow' }, 'занят');
-    await h.deliver(alieva.actor, started.out);
-    await alieva.actor.press('Ещё не начинал(а)');
-    await alieva.actor.press('Да');
-    await alieva.actor.say('Как связать план с темами самообразования?');
-    await alieva.actor.press('Отправить');
+    // --- The scheduler takes the year from here: its sends reach the people's chats. ---
+    const actors = new Map<string, Actor>([alieva.actor, borisova.actor, vasilieva.actor, grigorieva.actor, curator, tutor].map((a) => [a.chatId, a]));
+    const sender: ChannelSender = {
+      channel: 'telegram',
+      send: async (chatId: string, message: OutboundMessage) => {
+        actors.get(chatId)?.received(message);
+        return { ok: true };
+      },
+    };
+    const dispatcher = createDispatcher({ senders: [sender], repos, logger: silentLogger, now: h.clock.now });
+    const rig = new Rig(store, h.clock);
+    const runner = rig.postCourse({ engine: h.engine, dispatcher });
+    const sendLog = async () => (await repos.scheduledSends.listByCohort(c.cohortId)).filter((x) => x.status === 'sent');
+
+    // Until Friday 26 December: the difficulties check-in (+9m: Saturday 20 December, so Monday's window).
+    let helped = false;
+    await rig.runUntil(runner, [c.cohortId], new Date('2025-12-26T06:00:00Z'), async () => {
+      if (helped || !(await sendLog()).some((x) => x.kind === 'invite' && x.recipientId === alieva.participant.id)) return;
+      helped = true;
+      // Алиева answers the invitation the scheduler sent her, and asks for a consultation in it.
+      expect(alieva.actor.lastPrompt().text).toContain('Испытываете ли вы сейчас затруднения');
+      await alieva.actor.press('Да');
+      await alieva.actor.press('Составление плана мероприятий', 'Нехватка времени');
+      await alieva.actor.press(4);
+      await alieva.actor.press('Индивидуальная консультация');
+      await alieva.actor.press('Дистанционно');
+      await alieva.actor.press('Да');
+      await alieva.actor.say('Как связать план с темами самообразования?');
+      await alieva.actor.press('Индивидуальная');
+      await alieva.actor.press('__skip');
+      await alieva.actor.press('__skip');
+      await alieva.actor.press('Отправить');
+    });
+    expect(helped).toBe(true);
+    expect(alieva.actor.inbox.map((m) => m.text)).toContain(
+      'Спасибо! Если вы записались на консультацию, запрос уже передан тьютору или куратору курса: ответ придёт сюда, в этот чат.',
+    );
     expect(tutor.inbox.at(-1)?.text).toContain('Новый запрос на консультацию от Алиева Дина');
 
-    // Four days without an answer: the scheduler's escalation tells the curator, once.
-    h.clock.set('2026-02-14T10:00:00Z');
-    const sent: string[] = [];
-    const escalation = { repos, dispatcher: { dispatch: async (out: readonly Outbound[]) => { for (const o of out) sent.push(o.message.kind === 'text' ? o.message.text : ''); } }, escalationDays: 3, logger: createLogger({ level: 'silent' }), now: h.clock.now };
+    // Three days without an answer: the scheduler's escalation tells the curator, once.
+    h.clock.set('2025-12-26T07:00:00Z');
+    const escalation = { repos, dispatcher, escalationDays: 3, logger: silentLogger, now: h.clock.now };
     expect(await escalateConsultations(escalation)).toBe(1);
     expect(await escalateConsultations(escalation)).toBe(0);
-    expect(sent).toHaveLength(1);
-    expect(sent[0]).toContain('без ответа уже 3 дн.');
+    expect(curator.inbox.at(-1)?.text).toContain('без ответа уже 3 дн.');
     await curator.say('/consultations');
     await curator.press('Взять себе');
     await curator.say('Возьмите две темы самообразования и под каждую — по мероприятию. Шаблон в группе.');
     // Answered, not closed: it still counts as an open consultation in the report.
     await curator.press('Нет');
+    // The outro's promise kept: the answer came to the same chat.
     expect(alieva.actor.inbox.at(-1)?.text).toContain('Возьмите две темы самообразования');
 
-    const monitoring = createMonitoring({ store, catalog: content().questionnaires, now: () => new Date('2026-02-15T09:00:00Z') });
+    // The rest of the year and the month after it: nobody else answers anything.
+    await rig.runUntil(runner, [c.cohortId], new Date('2026-04-30T00:00:00Z'));
+    const log = await sendLog();
+    const of = (kind: string, who: { participant: { id: string } }) =>
+      log.filter((x) => x.kind === kind && x.recipientId === who.participant.id).map((x) => `${x.occasion} ${moscow(x.sentAt!)}`).sort();
+    // Invitations: nothing of what closed before the import (exit, entry, stage-1, difficulties-2m, stage-2,
+    // impact-6m); the check-in on Monday 22.12, stage 3 on Tuesday 20.01 and impact on Friday 20.02 at 09:00.
+    const invited = ['difficulties-9m 2025-12-22 09:00', 'impact-11m 2026-02-20 09:00', 'stage-3 2026-01-20 09:00'];
+    for (const who of [alieva, borisova, vasilieva, grigorieva]) expect(of('invite', who)).toEqual(invited);
+    // Stage prompts: at the import, where the plan stands (stage 2, since 20 April 2025); stage 3 on its day.
+    for (const who of [alieva, borisova, vasilieva, grigorieva]) expect(of('stage', who)).toEqual(['stage-2 2025-12-10 10:00', 'stage-3 2026-01-20 09:00']);
+    // Reminders: none for Алиева's answered check-in; two (3 days apart, in the window) for each unanswered one.
+    expect(of('reminder', alieva)).toEqual([
+      'impact-11m#1 2026-02-23 09:00', 'impact-11m#2 2026-02-26 09:00', 'stage-3#1 2026-01-23 09:00', 'stage-3#2 2026-01-26 09:00',
+    ]);
+    expect(of('reminder', borisova)).toEqual([
+      'difficulties-9m#1 2025-12-25 09:00', 'difficulties-9m#2 2025-12-29 09:00', ...of('reminder', alieva),
+    ]);
+    // At nine months, those short of three accepted activities are nudged: Алиева (0) and Борисова (1).
+    expect([alieva, borisova, vasilieva, grigorieva].map((who) => of('activity-nudge', who))).toEqual([
+      ['activities+9m 2025-12-22 09:00'], ['activities+9m 2025-12-22 09:00'], [], [],
+    ]);
+    // The curator gets each questionnaire's non-responders once it has closed.
+    expect(log.filter((x) => x.kind === 'non-responders' && x.recipientId === c.curatorId).map((x) => `${x.occasion} ${moscow(x.sentAt!)}`)).toEqual([
+      'difficulties-9m@2026-01-01 2026-01-01 09:00', 'stage-3@2026-01-29 2026-01-29 09:00', 'impact-11m@2026-03-02 2026-03-02 09:00',
+    ]);
+    // The closing message on the last day of the year, Friday 20 March 2026; nothing after it.
+    for (const who of [alieva, borisova, vasilieva, grigorieva]) expect(of('closing', who)).toEqual(['year-end 2026-03-20 09:00']);
+    expect(log.filter((x) => x.sentAt! > new Date('2026-03-21T00:00:00Z'))).toEqual([]);
+    // What the log says went is what the chats got: the stage 3 prompt, the impact invitation.
+    expect(borisova.actor.inbox.filter((m) => m.text.includes('начинается этап 3'))).toHaveLength(1);
+
+    const monitoring = createMonitoring({ store, catalog: content().questionnaires, now: () => new Date('2026-04-30T09:00:00Z') });
 
     // --- Second half of 2025: 1 June – 30 September 2025, reported after the fact. ---
     const h2 = await monitoring.halfYearReport({ cohortId: c.cohortId, half: 2, year: 2025 });
@@ -142,9 +222,9 @@ describe('a simulated post-course year', () => {
     expect(md2).toContain('| Слушателей на сопровождении | 4 |');
     // Due in the period: stage-2 (opens 20.08) and impact-6m (opens 20.09), 4 teachers each; none answered.
     expect(md2).toContain('| Заполнено анкет (из положенных за период) | 0 из 8 (0 %) |');
-    // Stages were decided in February 2026: at the end of September none had moved.
+    // Stages were decided in December 2025: at the end of September none had moved.
     expect(md2).toContain('| Завершили этап 1 (план мероприятий) | 0 (0 %) |');
-    expect(md2).toContain('| Завершили этап 2 (реализация плана) | 0 (0 %) |');
+    expect(md2).toContain('| Завершили этап 2 (реализация плана и публикация материалов) | 0 (0 %) |');
     // Accepted to date (21.03–30.09.2025): Борисова 1, Васильева 2, Григорьева 2 (10.05, 01.08) = 5; nobody has 3.
     expect(md2).toContain('| Принято мероприятий с начала года педагогов | 5 |');
     expect(md2).toContain('| Выполнили норму года (не менее 3 принятых) | 0 (0 %) |');
@@ -157,21 +237,44 @@ describe('a simulated post-course year', () => {
     expect(h2.value.year.activities.map((a) => a.activity.title)).toEqual([
       'Мастер-класс по смысловому чтению', 'Вебинар для коллег района', 'Семинар МО', 'Публикация в сборнике',
     ]);
-    expect(md2).toContain('| Васильева Елена | FG72-2025 | мастер-класс | школа | 15.06.2025 | Мастер-класс по смысловому чтению | https://school.example.kz/2 | принято |  |');
+    expect(md2).toContain('| Васильева Елена | FG72-2025 | Мастер-класс | Уровень организации (школа) | 15.06.2025 | Мастер-класс по смысловому чтению | https://school.example.kz/2 | принято |  |');
     // Non-responders: the two due questionnaires × four teachers.
     expect(h2.value.year.questionnaires.map((q) => [q.occasion, q.due, q.completed, q.missing.length])).toEqual([['stage-2', 4, 0, 4], ['impact-6m', 4, 0, 4]]);
+    // Every key figure, counted by hand. Activities dated in the period: 15.06, 10.07, 01.08, 20.09, all accepted.
+    // Support at the period's end (1 October 2025): six months after the course one accepted activity is
+    // expected (Алиева has none), and stage 1 was nobody's yet (Григорьева's hand mark came in December).
+    expect(h2.value.keyFigures.rows).toEqual([
+      ['Слушателей на сопровождении', 4],
+      ['Заполнено анкет (из положенных за период)', '0 из 8 (0 %)'],
+      ['Завершили этап 1 (план мероприятий)', '0 (0 %)'],
+      ['Завершили этап 2 (реализация плана и публикация материалов)', '0 (0 %)'],
+      ['Завершили этап 3 (представление результатов)', '0 (0 %)'],
+      ['Мероприятий проведено / принято за период', '4 / 4'],
+      ['Принято мероприятий с начала года педагогов', 5],
+      ['Выполнили норму года (не менее 3 принятых)', '0 (0 %)'],
+      ['Запросов на консультации (открыто)', '0 (0)'],
+      ['Педагогов, которым нужна поддержка', 4],
+      ['Неработающих ссылок на материалы (по последней проверке)', 0],
+    ]);
+    expect(h2.value.support.map((x) => [x.teacher, x.reasons])).toEqual([
+      ['Алиева Дина', ['принято мероприятий 0 из 1, ожидаемых к этой дате', 'этап 1 не завершён, по плану идёт этап 2']],
+      ['Борисова Анна', ['этап 1 не завершён, по плану идёт этап 2']],
+      ['Васильева Елена', ['этап 1 не завершён, по плану идёт этап 2']],
+      ['Григорьева Ольга', ['этап 1 не завершён, по плану идёт этап 2']],
+    ]);
 
-    // --- First half of 2026: 1 October 2025 – 31 May 2026, as of 15 February 2026. ---
+    // --- First half of 2026: 1 October 2025 – 31 May 2026, as of 30 April 2026. ---
     const h1 = await monitoring.halfYearReport({ cohortId: c.cohortId, half: 1, year: 2026 });
     expect(h1.ok).toBe(true);
     if (!h1.ok) return;
     const md1 = h1.value.markdown;
     expect(md1).toContain('| Слушателей на сопровождении | 4 |');
-    // Due by 15.02.2026 in the period: stage-3 (opens 20.01.2026), 4 teachers; impact-11m opens 20.02, not yet.
-    expect(md1).toContain('| Заполнено анкет (из положенных за период) | 0 из 4 (0 %) |');
+    // Due in the period: difficulties-9m (20.12.2025), stage-3 (20.01.2026), impact-11m (20.02.2026), 4 teachers
+    // each = 12; completed: Алиева's check-in = 1. 1/12 = 8,3 %.
+    expect(md1).toContain('| Заполнено анкет (из положенных за период) | 1 из 12 (8,3 %) |');
     // Stage 1: Григорьева by hand; stage 2: Васильева and Григорьева reached three accepted.
     expect(md1).toContain('| Завершили этап 1 (план мероприятий) | 1 (25 %) |');
-    expect(md1).toContain('| Завершили этап 2 (реализация плана) | 2 (50 %) |');
+    expect(md1).toContain('| Завершили этап 2 (реализация плана и публикация материалов) | 2 (50 %) |');
     expect(md1).toContain('| Завершили этап 3 (представление результатов) | 0 (0 %) |');
     // To date: 0 + 1 + 3 + 4 = 8; norm met by Васильева and Григорьева.
     expect(md1).toContain('| Принято мероприятий с начала года педагогов | 8 |');
@@ -184,12 +287,53 @@ describe('a simulated post-course year', () => {
     expect(rows1.get('Алиева Дина')).toMatchObject({ questionnairesCompleted: 1, openConsultations: 1 });
     const stage = (name: string, n: number) => rows1.get(name)!.stages.find((s) => s.stage === n);
     expect(stage('Григорьева Ольга', 1)).toMatchObject({ status: 'completed', cause: 'manual' });
-    expect(stage('Алиева Дина', 1)).toMatchObject({ status: 'in_progress', cause: 'rule:questionnaire-completed' });
+    // The check-in on difficulties moves no stage: Алиева's plan questionnaire closed before the import.
+    expect(stage('Алиева Дина', 1)).toMatchObject({ status: 'not_started' });
     expect(stage('Борисова Анна', 2)).toMatchObject({ status: 'in_progress', cause: 'rule:accepted-activities' });
     expect(stage('Васильева Елена', 2)).toMatchObject({ status: 'completed', cause: 'rule:accepted-activities' });
-    expect(md1).toMatch(/\| Григорьева Ольга \| FG72-2025 \|  \| Ярославская область \| город \| завершён 10\.02\.2026 \(вручную\) \| завершён 10\.02\.2026 \| не начат \| 2 \| 4 \| 0 \| 0 \| 3 \| да \| 0 \| 0 \|/);
-    expect(md1).toContain('| Борисова Анна | FG72-2025 | открытый урок | школа | 05.11.2025 | Открытый урок по математике | https://school.example.kz/7 | на доработке | Нет ссылки на конспект урока |');
+    expect(md1).toMatch(/\| Григорьева Ольга \| FG72-2025 \|  \| Ярославская область \| город \| завершён 10\.12\.2025 \(вручную\) \| завершён 10\.12\.2025 \| не начат \| 2 \| 4 \| 0 \| 0 \| 3 \| да \| 0 \| 0 \|/);
+    expect(md1).toContain('| Борисова Анна | FG72-2025 | Открытый урок (занятие) | Уровень организации (школа) | 05.11.2025 | Открытый урок по математике | https://school.example.kz/7 | на доработке | Нет ссылки на конспект урока |');
     expect(h1.value.year.activities).toHaveLength(4);
+    // Every key figure, counted by hand: the one consultation (Алиева's, answered, not closed) is open; support
+    // after the year (30 April 2026, stage 3 running, three accepted expected): Алиева (0 of 3, stages 1 and 2),
+    // Борисова (1 of 3, one returned, stages 1 and 2), Васильева (stage 1 never marked); Григорьева is on track.
+    expect(h1.value.keyFigures.rows).toEqual([
+      ['Слушателей на сопровождении', 4],
+      ['Заполнено анкет (из положенных за период)', '1 из 12 (8,3 %)'],
+      ['Завершили этап 1 (план мероприятий)', '1 (25 %)'],
+      ['Завершили этап 2 (реализация плана и публикация материалов)', '2 (50 %)'],
+      ['Завершили этап 3 (представление результатов)', '0 (0 %)'],
+      ['Мероприятий проведено / принято за период', '4 / 3'],
+      ['Принято мероприятий с начала года педагогов', 8],
+      ['Выполнили норму года (не менее 3 принятых)', '2 (50 %)'],
+      ['Запросов на консультации (открыто)', '1 (1)'],
+      ['Педагогов, которым нужна поддержка', 3],
+      ['Неработающих ссылок на материалы (по последней проверке)', 0],
+    ]);
+    const behind = ['этап 1 не завершён, по плану идёт этап 3', 'этап 2 не завершён, по плану идёт этап 3'];
+    expect(h1.value.support.map((x) => [x.teacher, x.reasons])).toEqual([
+      ['Алиева Дина', ['принято мероприятий 0 из 3, ожидаемых к этой дате', ...behind]],
+      ['Борисова Анна', ['принято мероприятий 1 из 3, ожидаемых к этой дате', 'мероприятий на доработке: 1', ...behind]],
+      ['Васильева Елена', [behind[0]]],
+    ]);
+    // The older sections, by hand: stage table (4 teachers; stage 2: Васильева and Григорьева completed,
+    // Борисова in progress), activities by level (all four of the period at school level, three accepted),
+    // answers to the check-in (4 invited, 1 completed), the one consultation by topic.
+    expect(md1).toContain('| Этап 2: реализация плана и публикация материалов | Всего | 4 | 2 | 1 | 1 | 50 |');
+    expect(md1).toContain('| Этап 1: план мероприятий | Всего | 4 | 1 | 0 | 3 | 25 |');
+    expect(md1).toContain('| Уровень организации (школа) | 4 | 3 |');
+    expect(md1).toContain('| Затруднения и потребности в поддержке | difficulties-9m | Всего | 4 | 4 | 1 | 25 |');
+    expect(md1).toContain('| Затруднения и потребности в поддержке | Всего | 1 | 1 | — | — |');
+    // Non-responders: 4 for stage 3, 4 for impact, 3 for the check-in.
+    expect(h1.value.year.questionnaires.map((q) => [q.occasion, q.due, q.completed, q.missing.length])).toEqual([
+      ['stage-3', 4, 0, 4], ['impact-11m', 4, 0, 4], ['difficulties-9m', 4, 1, 3],
+    ]);
+    // The README's excerpt is this report: each of its full rows is here.
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const excerpt = readme.slice(readme.indexOf('```markdown', readme.indexOf('An excerpt')), readme.indexOf('```\n', readme.indexOf('```markdown', readme.indexOf('An excerpt')) + 5));
+    const rows = excerpt.split('\n').filter((l) => l.startsWith('| ') && !l.includes('…') && !l.startsWith('| ---'));
+    expect(rows.length).toBeGreaterThan(8);
+    for (const row of rows) expect(md1).toContain(row);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(h1.value.xlsx as unknown as ArrayBuffer);
     const teachersSheet = wb.getWorksheet('Сводка по педагогам')!;
@@ -202,8 +346,8 @@ describe('a simulated post-course year', () => {
     expect(csv.startsWith('\uFEFFПедагог;Поток;')).toBe(true);
     const lines = csv.trim().split('\r\n');
     expect(lines).toHaveLength(5);
-    expect(lines[4]).toBe('Григорьева Ольга;FG72-2025;;Ярославская область;город;2025-03-21;2026-03-20;завершён;2026-02-10;да;завершён;2026-02-10;нет;не начат;;нет;4;0;0;3;да;0;0');
-    expect(lines[2]).toBe('Борисова Анна;FG72-2025;;Ярославская область;город;2025-03-21;2026-03-20;не начат;;нет;в работе;2026-02-10;нет;не начат;;нет;1;1;0;3;нет;0;0');
+    expect(lines[4]).toBe('Григорьева Ольга;FG72-2025;;Ярославская область;город;2025-03-21;2026-03-20;завершён;2025-12-10;да;завершён;2025-12-10;нет;не начат;;нет;4;0;0;3;да;0;0');
+    expect(lines[2]).toBe('Борисова Анна;FG72-2025;;Ярославская область;город;2025-03-21;2026-03-20;не начат;;нет;в работе;2025-12-10;нет;не начат;;нет;1;1;0;3;нет;0;0');
     const acts = await monitoring.exportYear({ what: 'activities', format: 'json', cohortIds: [c.cohortId] });
     const json = JSON.parse(await streamText(acts.stream)) as { rows: { status: string; links: string }[] };
     expect(json.rows).toHaveLength(9);

@@ -69,7 +69,7 @@ export function createMaxBroadcastWizard(deps: MaxBroadcastWizardDeps) {
     ][];
 
   async function begin(event: InboundEvent): Promise<void> {
-    const person = await repos.participants.findByMaxId(Number(event.from.id));
+    const person = await repos.participants.findByAddress('max', event.from.id);
     const t = translator(person?.locale ?? 'ru');
     if (!person) return deps.post(event.chat.id, t('onboarding.need_code'));
     const cohorts = person.isStaff

@@ -2,7 +2,7 @@
 // webhook, every API call paced by limiter.ts. Thin on purpose: updates become engine events
 // (inbound.ts), the engine's answers become Max messages with inline keyboards (sender.ts), and
 // what to say is the engine's business. What was learned about the Max Bot API: README.md here.
-import { Bot, Webhook } from '@maxhub/max-bot-api';
+import { Bot, MaxError, Webhook } from '@maxhub/max-bot-api';
 import type { Update, UpdateType } from '@maxhub/max-bot-api/types';
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -21,7 +21,8 @@ import { parseChatId, readUpdate, type ButtonPress } from './inbound.js';
 import { answerOf, decode, keyboardAttachment, ranked, toggled } from './keyboard.js';
 import { KeyboardState } from './keyboard-state.js';
 import { pacedFetch } from './limiter.js';
-import { createMaxSender } from './sender.js';
+import type { ChannelModule, RawHttpHandler } from '../channel.js';
+import { createMaxSender, MAX_TEXT_LIMIT } from './sender.js';
 
 /** What the bot subscribes to; anything else Max might send is not asked for. */
 export const MAX_UPDATE_TYPES: UpdateType[] = [
@@ -184,7 +185,7 @@ export function createMaxChannel(deps: MaxChannelDeps): MaxChannel {
     // one the curator invites from the group itself.
     if (!chat?.link) return;
     await saveInviteLink(repos, result.cohort, 'max', event.chat.id, chat.link);
-    const curator = await repos.participants.findByMaxId(Number(event.from.id));
+    const curator = await repos.participants.findByAddress('max', event.from.id);
     // The link is for the curator to hand out, so it goes to them privately, not to the group.
     await say(event.from.id, translator(curator?.locale ?? 'ru')('group.bound_invite', { link: chat.link }));
   }
@@ -200,7 +201,7 @@ export function createMaxChannel(deps: MaxChannelDeps): MaxChannel {
       case 'press':
         return queue(input.press.chat.type === 'group' ? input.press.chat.id : input.press.from.id, () => onPress(input.press));
       case 'unreachable': {
-        const person = await repos.participants.findByMaxId(input.userId);
+        const person = await repos.participants.findByAddress('max', String(input.userId));
         if (person) await repos.participants.setUnreachable(person.id, 'max', input.at);
         return;
       }
@@ -306,3 +307,62 @@ function commandDescription(name: string): string {
       return t('menu.help');
   }
 }
+
+const MAX_CAPABILITIES = { buttons: true, maxTextLength: MAX_TEXT_LIMIT, files: false } as const;
+
+/** Max as one of the registered channels (channels/registry.ts): on when MAX_BOT_TOKEN is set. */
+export const maxChannel: ChannelModule = {
+  name: 'max',
+  title: 'Max',
+  disabledHint: (config) => (config.max.botToken ? undefined : 'set MAX_BOT_TOKEN (from business.max.ru) to enable Max'),
+  create(ctx) {
+    const { config, logger } = ctx;
+    const token = config.max.botToken;
+    if (!token) throw new Error('the Max channel needs MAX_BOT_TOKEN');
+    const channel = createMaxChannel({
+      bot: createMaxBot({ token, apiRoot: config.max.apiRoot, requestsPerSecond: config.max.requestsPerSecond, logger }),
+      engine: ctx.engine,
+      dispatcher: ctx.dispatcher,
+      broadcasts: () => ctx.broadcasts,
+      repos: ctx.repos,
+      logger,
+      ...(config.max.botUsername ? { botUsername: config.max.botUsername } : {}),
+    });
+    const webhook = config.max.webhook;
+    let stopped = false;
+    // Max out of reach does not hold up the rest of the bot: a failed start is tried again, except
+    // for a token Max rejects (401), which no retry fixes.
+    const start = async (attempt: number): Promise<void> => {
+      try {
+        await channel.start(webhook ? { webhook } : {});
+      } catch (error) {
+        const cause = (error as { cause?: unknown }).cause;
+        if (cause instanceof MaxError && cause.status === 401) {
+          logger.error({ err: error }, 'Max rejected MAX_BOT_TOKEN; the Max channel stays off');
+          return;
+        }
+        const delayMs = Math.min(300_000, 5_000 * 2 ** attempt);
+        logger.error({ err: error, retryInSeconds: delayMs / 1000 }, 'max channel failed to start');
+        setTimeout(() => {
+          if (!stopped) void start(attempt + 1);
+        }, delayMs).unref();
+      }
+    };
+    return {
+      name: 'max',
+      capabilities: MAX_CAPABILITIES,
+      sender: channel.sender,
+      async start() {
+        void start(0);
+      },
+      async stop() {
+        stopped = true;
+        await channel.stop();
+      },
+      health: () => ({ state: channel.state(), hint: webhook ? 'webhook' : 'long polling' }),
+      routes(): Record<string, RawHttpHandler> {
+        return webhook ? { [`POST ${MAX_WEBHOOK_PATH}`]: channel.webhookHandler(webhook.secret) } : {};
+      },
+    };
+  },
+};

@@ -48,7 +48,7 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): Composer<Sputn
   composer.on('my_chat_member', async (ctx) => {
     const update = ctx.myChatMember;
     if (update.chat.type !== 'private') return;
-    const person = await repos.participants.findByTelegramId(update.from.id);
+    const person = await repos.participants.findByAddress('telegram', String(update.from.id));
     if (!person) return;
     const gone = update.new_chat_member.status === 'kicked';
     await repos.participants.setUnreachable(person.id, 'telegram', gone ? now() : null);
@@ -139,7 +139,7 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): Composer<Sputn
           const link = await ctx.api.createChatInviteLink(event.chat.id, { name: result.cohort.code });
           await saveInviteLink(repos, result.cohort, 'telegram', event.chat.id, link.invite_link);
           // The link is for the curator to hand out, so it goes to them privately, not to the group.
-          const curator = await repos.participants.findByTelegramId(Number(event.from.id));
+          const curator = await repos.participants.findByAddress('telegram', event.from.id);
           await ctx.api.sendMessage(event.from.id, translator(curator?.locale ?? 'ru')('group.bound_invite', { link: link.invite_link })).catch((error: unknown) =>
             logger.debug({ err: error }, 'invite link not sent to the curator'),
           );

@@ -47,7 +47,7 @@ export function createBroadcastWizard(deps: BroadcastWizardDeps) {
     const fromId = ctx.from?.id;
     if (fromId === undefined) return;
     const setup = await conversation.external(async () => {
-      const person = await repos.participants.findByTelegramId(fromId);
+      const person = await repos.participants.findByAddress('telegram', String(fromId));
       if (!person) return undefined;
       const cohorts = person.isStaff
         ? await repos.cohorts.listByStatus('active')

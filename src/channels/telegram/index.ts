@@ -2,7 +2,7 @@
 // the engine adapter, the curators' broadcast wizard, and a sender for the dispatcher.
 import { conversations, createConversation } from '@grammyjs/conversations';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
-import { webhookCallback, type Bot } from 'grammy';
+import { GrammyError, webhookCallback, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BroadcastService } from '../../delivery/broadcasts.js';
@@ -19,9 +19,12 @@ import { publishCommands } from './commands.js';
 import { KeyboardState } from './keyboard-state.js';
 import { monitoringCommands } from './monitoring-commands.js';
 import type { Monitoring } from '../../monitoring/index.js';
-import { createTelegramSender } from './sender.js';
+import type { ChannelModule, RawHttpHandler } from '../channel.js';
+import { createTelegramSender, TELEGRAM_TEXT_LIMIT } from './sender.js';
 
-export { createTelegramBot } from './bot.js';
+import { createTelegramBot } from './bot.js';
+
+export { createTelegramBot };
 
 export interface TelegramChannelDeps {
   bot: Bot<SputnikContext>;
@@ -160,3 +163,65 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     username: () => (bot.isInited() ? bot.botInfo.username : undefined),
   };
 }
+
+const TELEGRAM_CAPABILITIES = { buttons: true, maxTextLength: TELEGRAM_TEXT_LIMIT, files: true } as const;
+
+/** Telegram as one of the registered channels (channels/registry.ts): on when TELEGRAM_BOT_TOKEN is set. */
+export const telegramChannel: ChannelModule = {
+  name: 'telegram',
+  title: 'Telegram',
+  disabledHint: (config) => (config.telegram.botToken ? undefined : 'set TELEGRAM_BOT_TOKEN (from @BotFather) to enable Telegram'),
+  create(ctx) {
+    const { config, logger } = ctx;
+    const token = config.telegram.botToken;
+    if (!token) throw new Error('the Telegram channel needs TELEGRAM_BOT_TOKEN');
+    const channel = createTelegramChannel({
+      bot: createTelegramBot({ token, apiRoot: config.telegram.apiRoot, throttle: config.telegram.throttle }),
+      engine: ctx.engine,
+      monitoring: ctx.monitoring,
+      dispatcher: ctx.dispatcher,
+      broadcasts: () => ctx.broadcasts,
+      repos: ctx.repos,
+      logger,
+    });
+    const webhook = config.telegram.webhook;
+    let stopped = false;
+    // Telegram being out of reach must not hold up or take down the rest of the bot: it starts in
+    // the background (network errors are retried inside grammY) and a failed start is tried again,
+    // except for a token Telegram rejects, which no retry can fix.
+    const start = async (attempt: number): Promise<void> => {
+      try {
+        await channel.start(webhook ? { webhook: { url: webhook.url, secretToken: webhook.secret } } : {});
+      } catch (error) {
+        const cause = (error as { cause?: unknown }).cause;
+        if (cause instanceof GrammyError && (cause.error_code === 401 || cause.error_code === 404)) {
+          logger.error({ err: error }, 'Telegram rejected TELEGRAM_BOT_TOKEN; the Telegram channel stays off');
+          return;
+        }
+        const delayMs = Math.min(300_000, 5_000 * 2 ** attempt);
+        logger.error({ err: error, retryInSeconds: delayMs / 1000 }, 'telegram channel failed to start');
+        setTimeout(() => {
+          if (!stopped) void start(attempt + 1);
+        }, delayMs).unref();
+      }
+    };
+    return {
+      name: 'telegram',
+      capabilities: TELEGRAM_CAPABILITIES,
+      sender: channel.sender,
+      async start() {
+        void start(0);
+      },
+      async stop() {
+        stopped = true;
+        await channel.stop();
+      },
+      health: () => ({ state: channel.state(), hint: webhook ? 'webhook' : 'long polling' }),
+      routes() {
+        const routes: Record<string, RawHttpHandler> = {};
+        if (webhook) routes['POST /telegram/webhook'] = channel.webhookHandler(webhook.secret);
+        return routes;
+      },
+    };
+  },
+};

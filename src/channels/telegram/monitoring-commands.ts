@@ -18,7 +18,7 @@ export function monitoringCommands(deps: { monitoring: Monitoring; repos: Reposi
   const privateChats = composer.chatType('private');
 
   privateChats.command('stats', async (ctx) => {
-    const person = await repos.participants.findByTelegramId(ctx.from.id);
+    const person = await repos.participants.findByAddress('telegram', String(ctx.from.id));
     const t = translator(person?.locale ?? 'ru');
     if (!person) return void (await ctx.reply(t('onboarding.need_code')));
     const text = await monitoring.statsText({ participantId: person.id, locale: person.locale });
@@ -32,7 +32,7 @@ export function monitoringCommands(deps: { monitoring: Monitoring; repos: Reposi
   });
 
   privateChats.command('export', async (ctx) => {
-    const person = await repos.participants.findByTelegramId(ctx.from.id);
+    const person = await repos.participants.findByAddress('telegram', String(ctx.from.id));
     const t = translator(person?.locale ?? 'ru');
     if (!person) return void (await ctx.reply(t('onboarding.need_code')));
     const asked = ctx.match.trim().toLowerCase();
@@ -40,14 +40,18 @@ export function monitoringCommands(deps: { monitoring: Monitoring; repos: Reposi
     const file = await monitoring.exportForRequester({ participantId: person.id, format, locale: person.locale });
     if (!file.ok) {
       const error = file.error;
-      return void (await ctx.reply('kind' in error && (error.kind === 'no_data' || error.kind === 'pick_questionnaire') ? exportErrorText(error, person.locale) : t(refusal(error as RequesterError))));
+      return void (await ctx.reply(error.kind === 'pick_questionnaire' ? exportErrorText(error, person.locale) : t(refusal(error))));
     }
-    const caption = [t('monitoring.export_ready', { filename: file.value.filename }), ...(file.value.personalData ? [] : [t('monitoring.export_personal_hidden')])].join('\n');
+    const caption = [
+      t('monitoring.export_ready', { filename: file.value.filename }),
+      ...(file.value.empty ? [t('monitoring.export_empty')] : []),
+      ...(file.value.personalData ? [] : [t('monitoring.export_personal_hidden')]),
+    ].join('\n');
     await ctx.replyWithDocument(new InputFile(file.value.stream, file.value.filename), { caption });
   });
 
   privateChats.command('report', async (ctx) => {
-    const person = await repos.participants.findByTelegramId(ctx.from.id);
+    const person = await repos.participants.findByAddress('telegram', String(ctx.from.id));
     const t = translator(person?.locale ?? 'ru');
     if (!person) return void (await ctx.reply(t('onboarding.need_code')));
     const cohorts = person.isStaff

@@ -8,7 +8,9 @@ import { roleInCohort } from '../../domain/roles.js';
 import type { Engine } from '../../engine/engine.js';
 import type { InboundEvent, Outbound } from '../../engine/events.js';
 import { bindGroup, saveInviteLink, unbindGroup } from '../../engine/groups.js';
-import { identify, phoneOfWhatsappId } from '../../engine/identity.js';
+import { identify } from '../../engine/identity.js';
+import { idOn } from '../../domain/participant.js';
+import { phoneOfWhatsappId } from './identity.js';
 import { createKeyedQueue } from '../../engine/keyed-queue.js';
 import { t, translator } from '../../i18n/index.js';
 import type { Logger } from '../../logger.js';
@@ -116,13 +118,13 @@ export function createWhatsappAdapter(deps: WhatsappAdapterDeps): WhatsappAdapte
    */
   async function invitationFor(memberId: string, cohortId: string): Promise<{ locale: Participant['locale'] | undefined; kind: 'none' | 'known' | 'code' }> {
     const phone = phoneOfWhatsappId(memberId);
-    const known = (await repos.participants.findByWhatsappId(memberId)) ?? (phone ? await repos.participants.findByPhone(phone) : undefined);
+    const known = (await repos.participants.findByAddress('whatsapp', memberId)) ?? (phone ? await repos.participants.findByPhone(phone) : undefined);
     if (!known || known.anonymisedAt) return { locale: undefined, kind: 'code' };
     const cohort = await repos.cohorts.findById(cohortId);
     if (cohort && roleInCohort(known, cohort) !== 'teacher') return { locale: known.locale, kind: 'none' };
     const enrolled = (await repos.enrollments.find(known.id, cohortId)) !== undefined;
     if (!enrolled) return { locale: known.locale, kind: 'code' };
-    return { locale: known.locale, kind: known.whatsappId === memberId ? 'none' : 'known' };
+    return { locale: known.locale, kind: idOn(known, 'whatsapp') === memberId ? 'none' : 'known' };
   }
 
   async function groupJoin(join: PortGroupJoin): Promise<void> {

@@ -10,7 +10,8 @@ import type { Repositories } from '../../domain/repositories.js';
 import { saveInviteLink } from '../../engine/groups.js';
 import { t, translator } from '../../i18n/index.js';
 import type { Logger } from '../../logger.js';
-import { INVITE_LINK_PREFIX, personIdOfPhone, type MemberResult, type WhatsappPort } from './port.js';
+import { whatsappIdOf } from './identity.js';
+import { INVITE_LINK_PREFIX, type MemberResult, type WhatsappPort } from './port.js';
 
 /** The job the CLI stores and the running bot's WhatsApp channel carries out. */
 export const CREATE_GROUP_JOB = 'whatsapp.create-group';
@@ -48,10 +49,6 @@ export interface GroupServiceDeps {
   send: (chatId: string, text: string) => Promise<void>;
   logger: Logger;
   now: () => Date;
-}
-
-export function whatsappIdOf(p: Participant): string | undefined {
-  return p.whatsappId ?? (p.phone ? personIdOfPhone(p.phone) : undefined);
 }
 
 export function inviteLinkOf(code: string): string {

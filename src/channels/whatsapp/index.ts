@@ -18,6 +18,10 @@ import { CREATE_GROUP_JOB, createCohortGroup, describeCreation, type CreateGroup
 import { createOutbox, type Outbox, type OutboxStats, type PaceSettings } from './outbox.js';
 import { isPersonId, type WhatsappPort } from './port.js';
 import { qrForTerminal, qrHttpHandler } from './qr.js';
+import { chatsOf } from '../../engine/identity.js';
+import { idOn } from '../../domain/participant.js';
+import type { ChannelModule } from '../channel.js';
+import { WHATSAPP_TEXT_LIMIT } from './render.js';
 import { createWhatsappSender } from './sender.js';
 import { realTimers, type Timers } from './timers.js';
 
@@ -124,21 +128,25 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
   const account = settings.phone?.replace(/\D/g, '') || 'default';
 
   /**
-   * Staff and the curators of cohorts that use WhatsApp hear about a breakdown on Telegram (when
-   * the bot has Telegram): WhatsApp itself is what broke.
+   * Staff and the curators of cohorts that use WhatsApp hear about a breakdown on another channel
+   * they use (Telegram, Max...), when the bot has one.
    */
   async function alertStaff(key: MessageKey, params: Record<string, string | number> = {}): Promise<void> {
     try {
       const cohorts = [...(await repos.cohorts.listByStatus('active')), ...(await repos.cohorts.listByStatus('finished'))]
         .filter((c) => c.groups.some((g) => g.channel === 'whatsapp'));
       const ids = new Set([...(await repos.participants.listStaff()).map((p) => p.id), ...cohorts.flatMap((c) => c.curatorIds)]);
-      const people = (await repos.participants.findByIds([...ids])).filter((p) => p.telegramId !== undefined && !p.anonymisedAt);
+      // On any other channel they use: WhatsApp itself is what broke.
+      const people = (await repos.participants.findByIds([...ids])).flatMap((p) => {
+        const chat = p.anonymisedAt ? undefined : chatsOf(p).find((c) => c.channel !== 'whatsapp');
+        return chat ? [{ p, chat }] : [];
+      });
       if (people.length === 0) {
-        logger.warn({ alert: key }, 'no staff member or curator on Telegram to tell about WhatsApp');
+        logger.warn({ alert: key }, 'no staff member or curator on another channel to tell about WhatsApp');
         return;
       }
-      const deliveries = await deps.dispatcher().dispatch(people.map((p) => ({
-        to: { kind: 'chat' as const, channel: 'telegram' as const, chatId: String(p.telegramId) },
+      const deliveries = await deps.dispatcher().dispatch(people.map(({ p, chat }) => ({
+        to: { kind: 'chat' as const, channel: chat.channel, chatId: chat.chatId },
         message: { kind: 'text' as const, text: t(p.locale, key, params) },
       })));
       logger.info({ alert: key, told: deliveries.filter((d) => d.outcome.ok).length }, 'staff told about WhatsApp');
@@ -161,12 +169,13 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
     },
     async onUndeliverable(chatId) {
       if (!isPersonId(chatId)) return;
-      const person = await repos.participants.findByWhatsappId(chatId);
+      const person = await repos.participants.findByAddress('whatsapp', chatId);
       if (person) await repos.participants.setUnreachable(person.id, 'whatsapp', timers.now());
     },
   });
   repos.erasure.addEraser(async (person) => {
-    if (person.whatsappId) await outbox.forget(person.whatsappId);
+    const id = idOn(person, 'whatsapp');
+    if (id) await outbox.forget(id);
   });
   const sender = createWhatsappSender({ outbox, botPhone: () => settings.phone ?? ownPhone(), locale: settings.defaultLocale });
   const say = async (chatId: string, text: string) => {
@@ -335,3 +344,31 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
     },
   };
 }
+
+/** WhatsApp as one of the registered channels (channels/registry.ts): on when WHATSAPP_ENABLED=true. */
+export const whatsappChannel: ChannelModule = {
+  name: 'whatsapp',
+  title: 'WhatsApp',
+  disabledHint: (config) => (config.whatsapp.enabled ? undefined : 'set WHATSAPP_ENABLED=true (and CHROME_PATH) to enable WhatsApp'),
+  create(ctx) {
+    const db = ctx.db;
+    const channel = createWhatsappChannel({
+      settings: whatsappSettings(ctx.config),
+      engine: ctx.engine,
+      dispatcher: ctx.dispatcher,
+      repos: ctx.repos,
+      db,
+      agenda: ctx.scheduler.agenda,
+      logger: ctx.logger,
+    });
+    return {
+      name: 'whatsapp',
+      capabilities: { buttons: false, maxTextLength: WHATSAPP_TEXT_LIMIT, files: false },
+      sender: channel.sender,
+      start: () => channel.start(),
+      stop: () => channel.stop(),
+      health: () => channel.health(),
+      routes: () => ({ 'GET /whatsapp/qr': channel.qrHandler() }),
+    };
+  },
+};

@@ -135,10 +135,7 @@ const FIELD_NAMES: Record<CohortField, string> = {
 const PROFILE_FIELD_NAMES: Record<PersonUpdate['fields'][number], string> = {
   fullName: 'ФИО',
   phone: 'телефон',
-  telegramId: 'Telegram id',
   telegramUsername: 'Telegram',
-  whatsappId: 'WhatsApp',
-  maxId: 'Max id',
   organisation: 'организация',
   region: 'регион',
   district: 'район / город',

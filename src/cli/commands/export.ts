@@ -4,6 +4,7 @@ import { parseCommandArgs } from '../args.js';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '../../config.js';
+import { t } from '../../i18n/index.js';
 import { EXPORT_FORMATS, EXPORT_SUBJECTS, exportErrorText, type ExportFormat, type ExportSubject } from '../../monitoring/index.js';
 import { processOutput, userPath, type Output } from './cohort.js';
 import { cliScope, FILTER_HELP, FILTER_OPTIONS, withMonitoring } from './monitoring-common.js';
@@ -73,7 +74,7 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
       });
       const out = v.out === '-' ? '-' : userPath(v.out ?? file.filename);
       await pipeline(file.stream, out === '-' ? process.stdout : createWriteStream(out));
-      io.err(`${out === '-' ? 'Выгрузка записана в stdout' : `Файл: ${out}`}; строк: ${file.total}${file.empty ? ' — выгрузка пуста, в файле только строка заголовков' : ''}\n`);
+      io.err(`${out === '-' ? 'Выгрузка записана в stdout' : `Файл: ${out}`}; строк: ${file.total}\n${file.empty ? `${t(locale, 'monitoring.export_empty')}\n` : ''}`);
       return 0;
     }
     const { by: _by, ...exportScope } = scope;
@@ -99,6 +100,8 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
     const out = v.out === '-' ? '-' : userPath(v.out ?? result.value.filename);
     await pipeline(result.value.stream, out === '-' ? process.stdout : createWriteStream(out));
     io.err(`\n${out === '-' ? 'Выгрузка записана в stdout' : `Файл: ${out}`}; строк: ${result.value.total}; ${((Date.now() - started) / 1000).toFixed(1)} с${result.value.personalData ? '' : '; без персональных данных'}\n`);
+    // Same as the activities and roster exports: an empty export is a file, and the operator is told so.
+    if (result.value.empty) io.err(`${t(locale, 'monitoring.export_empty')}\n`);
     return 0;
   });
 }

@@ -8,13 +8,14 @@ import { filterErrorText, reportErrorText } from '../../monitoring/index.js';
 import { processOutput, userPath, type Output } from './cohort.js';
 import { withMonitoring } from './monitoring-common.js';
 
-const USAGE = `Использование: npm run cli -- report [--cohort КОД | --programme КОД] --half 1|2 --year ГГГГ [--out ПАПКА] [--anonymised]
+const USAGE = `Использование: npm run cli -- report [--cohort КОД | --programme КОД] --half 1|2 --year ГГГГ [--out ПАПКА] [--anonymised] [--lang ru|kk]
   Отчёт за полугодие (сдаётся до 1 июня и до 1 октября): отчёт.md, отчёт.xlsx и графики PNG.
   Без --cohort и --programme — по центру в целом. Можно построить за любой прошедший период.
+  --lang ru|kk             язык отчёта (по умолчанию — язык потока: казахский, если все потоки казахские)
 `;
 
 export async function runReportCommand(args: string[], io: Output = processOutput): Promise<number> {
-  const parsed = parseCommandArgs({ args, options: { cohort: { type: 'string' }, programme: { type: 'string' }, half: { type: 'string' }, year: { type: 'string' }, out: { type: 'string' }, anonymised: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }, USAGE, io);
+  const parsed = parseCommandArgs({ args, options: { cohort: { type: 'string' }, programme: { type: 'string' }, half: { type: 'string' }, year: { type: 'string' }, out: { type: 'string' }, anonymised: { type: 'boolean' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, USAGE, io);
   if (!parsed) return 2;
   const v = parsed.values;
   if (v.help) {
@@ -29,12 +30,17 @@ export async function runReportCommand(args: string[], io: Output = processOutpu
       ? '--half: ожидается 1 или 2'
       : !Number.isInteger(year) || year < 2000 || year > 2100
         ? '--year: ожидается год из четырёх цифр, например 2026'
-        : undefined;
+        : v.lang !== undefined && v.lang !== 'ru' && v.lang !== 'kk'
+          ? '--lang: ожидается ru или kk'
+          : undefined;
   if (problem) {
     io.err(`${problem}\n\n${USAGE}`);
     return 2;
   }
   const locale = io.locale ?? 'ru';
+  // The report's language: asked here, else the cohort's (not the CLI's own --lang: the operator's
+  // language is not the document's).
+  const reportLocale = v.lang === 'ru' || v.lang === 'kk' ? v.lang : undefined;
   return withMonitoring(loadConfig(), io, async (monitoring) => {
     const report = await monitoring.halfYearReportFor({
       ...(v.cohort ? { cohort: v.cohort } : {}),
@@ -42,6 +48,7 @@ export async function runReportCommand(args: string[], io: Output = processOutpu
       half: half as 1 | 2,
       year,
       anonymised: v.anonymised === true,
+      ...(reportLocale ? { locale: reportLocale } : {}),
     });
     if (!report.ok) {
       const error = report.error;

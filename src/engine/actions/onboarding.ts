@@ -69,7 +69,8 @@ export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> =
         });
         return 'created';
       }
-      const created = await services.repos.participants.create({ ...identityOf(event), locale: turn.session.locale });
+      const { address, phone } = identityOf(event);
+      const created = await services.repos.participants.create({ addresses: [address], ...(phone ? { phone } : {}), locale: turn.session.locale });
       if (!created.ok) return 'conflict';
       const now = services.now();
       const withConsent = await services.repos.participants.recordConsent(created.value.id, services.settings.privacyPolicyVersion, now);

@@ -13,7 +13,6 @@ import {
   DIMENSIONS,
   EXPORT_FORMATS,
   EXPORT_SUBJECTS,
-  exportErrorText,
   reportErrorText,
   summaryTables,
   type Dimension,
@@ -104,7 +103,6 @@ export function createConsoleFiles(deps: { monitoring: Monitoring; repos: Reposi
         if (!file.ok) {
           const e = file.error;
           if (e.kind === 'pick_questionnaire') return { ok: false, error: 'В CSV помещается одна анкета: выберите её.', questionnaires: e.questionnaireIds };
-          if (e.kind === 'no_data') return { ok: false, error: exportErrorText(e, 'ru') };
           return { ok: false, error: 'Эти данные вам недоступны.' };
         }
         const f = file.value;

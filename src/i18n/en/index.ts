@@ -8,6 +8,7 @@ import { scheduler } from './scheduler.js';
 import { validation } from './validation.js';
 import { whatsapp } from './whatsapp.js';
 import { links } from './links.js';
+import { report } from './report.js';
 import { consoleLogin } from './console.js';
 
-export const en: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, monitoring, scheduler, whatsapp, links, cli, console: consoleLogin };
+export const en: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, monitoring, scheduler, whatsapp, links, cli, report, console: consoleLogin };

@@ -39,6 +39,7 @@ export const monitoring = {
   dim_organisation: 'Organisation',
 
   sheet_summary: 'Summary',
+  sheet_responses: 'Responses',
   sec_response_rate: 'Questionnaire response',
   sec_likert: 'Scale questions',
   sec_distributions: 'Answer distributions',
@@ -111,6 +112,7 @@ export const monitoring = {
   stats_forbidden: 'Statistics and exports are for curators of their cohorts and centre staff.',
   export_ready: 'Export ready: {filename}',
   export_no_data: 'Nothing to export.',
+  export_empty: 'No rows yet: the file holds the header row only.',
   export_pick_questionnaire: 'For CSV pick one questionnaire: {list}',
   export_personal_hidden: 'Personal data hidden: you may not see it, or the anonymised mode was chosen.',
 

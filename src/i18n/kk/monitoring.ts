@@ -39,6 +39,7 @@ export const monitoring = {
   dim_organisation: 'Ұйым',
 
   sheet_summary: 'Жиынтық',
+  sheet_responses: 'Жауаптар',
   sec_response_rate: 'Сауалнамаларға жауап',
   sec_likert: 'Шкалалық сұрақтар',
   sec_distributions: 'Жауаптардың үлестірімі',
@@ -111,6 +112,7 @@ export const monitoring = {
   stats_forbidden: 'Статистика мен үзінділер өз ағындарының кураторларына және орталық қызметкерлеріне қолжетімді.',
   export_ready: 'Үзінді дайын: {filename}',
   export_no_data: 'Үзінді үшін деректер жоқ.',
+  export_empty: 'Әзірге жолдар жоқ: файлда тек тақырып жолы бар.',
   export_pick_questionnaire: 'CSV үшін бір сауалнаманы таңдаңыз: {list}',
   export_personal_hidden: 'Жеке деректер жасырылды: оларды көруге құқығыңыз жоқ немесе иесіздендірілген режим таңдалды.',
 

@@ -39,6 +39,7 @@ export const monitoring = {
   dim_organisation: 'Организация',
 
   sheet_summary: 'Сводка',
+  sheet_responses: 'Ответы',
   sec_response_rate: 'Отклик на анкеты',
   sec_likert: 'Шкальные вопросы',
   sec_distributions: 'Распределение ответов',
@@ -111,6 +112,7 @@ export const monitoring = {
   stats_forbidden: 'Статистика и выгрузки доступны кураторам своих потоков и сотрудникам центра.',
   export_ready: 'Выгрузка готова: {filename}',
   export_no_data: 'Нет данных для выгрузки.',
+  export_empty: 'Строк пока нет: в файле только строка заголовков.',
   export_pick_questionnaire: 'Для CSV выберите одну анкету: {list}',
   export_personal_hidden: 'Персональные данные скрыты: у вас нет права их видеть или выбран обезличенный режим.',
 

@@ -6,7 +6,7 @@ import {
   type BroadcastStatus,
   type DeliveryStatus,
 } from '../../domain/broadcast.js';
-import { CHANNELS, type Channel } from '../../domain/channel.js';
+import { CHANNEL_NAME, type Channel } from '../../domain/channel.js';
 import {
   ObjectId,
   idString,
@@ -44,7 +44,7 @@ export interface BroadcastDoc {
 
 const deliverySchema = new Schema<DeliveryDoc>(
   {
-    channel: { type: String, enum: CHANNELS, required: true },
+    channel: { type: String, match: CHANNEL_NAME, required: true },
     chatId: { type: String, required: true },
     participantId: { type: ObjectId, ref: 'Participant' },
     status: { type: String, enum: DELIVERY_STATUSES, default: 'pending', required: true },

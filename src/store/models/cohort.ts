@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { CHANNELS, type Channel } from '../../domain/channel.js';
+import { CHANNEL_NAME, type Channel } from '../../domain/channel.js';
 import { COHORT_STATUSES, type Cohort, type CohortStatus } from '../../domain/cohort.js';
 import type { Locale } from '../../domain/locale.js';
 import {
@@ -46,7 +46,7 @@ export interface CohortDoc {
 
 const groupSchema = new Schema<CohortGroupDoc>(
   {
-    channel: { type: String, enum: CHANNELS, required: true },
+    channel: { type: String, match: CHANNEL_NAME, required: true },
     chatId: { type: String, required: true },
     title: text(300),
     inviteLink: text(500),

@@ -1,7 +1,10 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Locale } from '../../domain/locale.js';
+import { CHANNEL_NAME } from '../../domain/channel.js';
 import {
+  addressUrn,
   SETTLEMENT_TYPES,
+  type ChannelAddress,
   type Consent,
   type Participant,
   type SettlementType,
@@ -14,10 +17,9 @@ export interface ParticipantDoc {
   _id: ObjectIdType;
   fullName?: string | null;
   phone?: string | null;
-  telegramId?: number | null;
-  telegramUsername?: string | null;
-  whatsappId?: string | null;
-  maxId?: number | null;
+  addresses?: AddressDoc[] | null;
+  /** `channel:id` of each address with an id: the unique index that keeps an address to one person. */
+  urns?: string[] | null;
   linkCode?: { hash: string; expiresAt: Date } | null;
   organisation?: string | null;
   region?: string | null;
@@ -30,10 +32,37 @@ export interface ParticipantDoc {
   isStaff: boolean;
   remindersOptedOutAt?: Date | null;
   anonymisedAt?: Date | null;
-  unreachable?: { telegram?: Date | null; whatsapp?: Date | null; max?: Date | null } | null;
   createdAt: Date;
   updatedAt: Date;
 }
+
+export interface AddressDoc {
+  channel: string;
+  id?: string | null;
+  username?: string | null;
+  unreachableSince?: Date | null;
+}
+
+/** The fields of documents written before addresses existed (read on load, rewritten at start-up). */
+export interface LegacyParticipantFields {
+  telegramId?: number | null;
+  telegramUsername?: string | null;
+  whatsappId?: string | null;
+  /** Max's user_id, a number then. */
+  maxId?: number | null;
+  unreachable?: { telegram?: Date | null; whatsapp?: Date | null; max?: Date | null } | null;
+}
+
+const addressSchema = new Schema<AddressDoc>(
+  {
+    channel: { type: String, match: CHANNEL_NAME, required: true },
+    id: { type: String, trim: true, maxlength: 200 },
+    // Telegram's and Max's rule alike: letters, digits, underscores; stored lower-case.
+    username: { type: String, trim: true, lowercase: true, match: /^[a-z][a-z0-9_]{2,63}$/ },
+    unreachableSince: Date,
+  },
+  { _id: false },
+);
 
 const consentSchema = new Schema<Consent>(
   {
@@ -49,12 +78,13 @@ const participantSchema = new Schema<ParticipantDoc>(
   {
     fullName: text(200),
     phone: { type: String, match: [E164_PATTERN, 'phone must be in E.164 form, e.g. +77011234567'] },
-    telegramId: { type: Number, validate: Number.isSafeInteger },
-    // Telegram's rule: 5-32 characters, starting with a letter.
-    telegramUsername: { ...text(32), lowercase: true, match: /^[a-z][a-z0-9_]{4,31}$/ },
-    whatsappId: { type: String, match: /^\d{6,20}@c\.us$/ },
-    maxId: { type: Number, validate: Number.isSafeInteger },
-    linkCode: { type: new Schema({ hash: { type: String, required: true }, expiresAt: { type: Date, required: true } }, { _id: false }), required: false },
+    // No default: an empty array would be indexed as one shared "undefined" key by the unique index.
+    addresses: { type: [addressSchema], default: undefined },
+    urns: { type: [String], default: undefined },
+    linkCode: {
+      type: new Schema({ hash: { type: String, required: true }, expiresAt: { type: Date, required: true } }, { _id: false }),
+      required: false,
+    },
     organisation: text(500),
     region: text(200),
     district: text(200),
@@ -66,17 +96,14 @@ const participantSchema = new Schema<ParticipantDoc>(
     isStaff: { type: Boolean, default: false, required: true },
     remindersOptedOutAt: Date,
     anonymisedAt: Date,
-    unreachable: { telegram: Date, whatsapp: Date, max: Date },
   },
   schemaOptions(COLLECTION_NAMES.participants),
 );
-// One person per identity on each channel; sparse because most people have only one of them.
-participantSchema.index({ telegramId: 1 }, { unique: true, sparse: true });
-participantSchema.index({ whatsappId: 1 }, { unique: true, sparse: true });
-participantSchema.index({ maxId: 1 }, { unique: true, sparse: true });
+// One person per address on each channel and per phone; sparse because not everyone has them.
+participantSchema.index({ urns: 1 }, { unique: true, sparse: true });
 participantSchema.index({ 'linkCode.hash': 1 }, { sparse: true });
 participantSchema.index({ phone: 1 }, { unique: true, sparse: true });
-participantSchema.index({ telegramUsername: 1 });
+participantSchema.index({ 'addresses.username': 1 });
 // Monitoring breakdowns and stratified sampling.
 participantSchema.index({ region: 1, settlementType: 1 });
 
@@ -84,15 +111,44 @@ export function defineParticipantModel(connection: Connection): Model<Participan
   return connection.model<ParticipantDoc>('Participant', participantSchema);
 }
 
+/** The `urns` field that goes with a list of addresses (absent when none has an id). */
+export function urnsOf(addresses: readonly ChannelAddress[]): string[] | undefined {
+  const urns = addresses.flatMap((a) => (a.id ? [addressUrn(a.channel, a.id)] : []));
+  return urns.length > 0 ? urns : undefined;
+}
+
+/** Addresses of a document, including those of the fields used before addresses existed. */
+export function addressesOf(doc: ParticipantDoc & LegacyParticipantFields): ChannelAddress[] {
+  const out: ChannelAddress[] = (doc.addresses ?? []).map((a) => ({
+    channel: a.channel,
+    ...(a.id ? { id: a.id } : {}),
+    ...(a.username ? { username: a.username } : {}),
+    ...(a.unreachableSince ? { unreachableSince: a.unreachableSince } : {}),
+  }));
+  const has = (channel: string) => out.some((a) => a.channel === channel);
+  if (!has('telegram') && (typeof doc.telegramId === 'number' || doc.telegramUsername)) {
+    out.push({
+      channel: 'telegram',
+      ...(typeof doc.telegramId === 'number' ? { id: String(doc.telegramId) } : {}),
+      ...(doc.telegramUsername ? { username: doc.telegramUsername } : {}),
+      ...(doc.unreachable?.telegram ? { unreachableSince: doc.unreachable.telegram } : {}),
+    });
+  }
+  if (!has('whatsapp') && doc.whatsappId) {
+    out.push({ channel: 'whatsapp', id: doc.whatsappId, ...(doc.unreachable?.whatsapp ? { unreachableSince: doc.unreachable.whatsapp } : {}) });
+  }
+  if (!has('max') && typeof doc.maxId === 'number') {
+    out.push({ channel: 'max', id: String(doc.maxId), ...(doc.unreachable?.max ? { unreachableSince: doc.unreachable.max } : {}) });
+  }
+  return out;
+}
+
 export function toParticipant(doc: ParticipantDoc): Participant {
   return {
     id: idString(doc._id),
     fullName: orUndefined(doc.fullName),
     phone: orUndefined(doc.phone),
-    telegramId: orUndefined(doc.telegramId),
-    telegramUsername: orUndefined(doc.telegramUsername),
-    whatsappId: orUndefined(doc.whatsappId),
-    maxId: orUndefined(doc.maxId),
+    addresses: addressesOf(doc),
     linkCode: doc.linkCode ? { hash: doc.linkCode.hash, expiresAt: doc.linkCode.expiresAt } : undefined,
     organisation: orUndefined(doc.organisation),
     region: orUndefined(doc.region),
@@ -112,13 +168,6 @@ export function toParticipant(doc: ParticipantDoc): Participant {
     isStaff: doc.isStaff,
     remindersOptedOutAt: orUndefined(doc.remindersOptedOutAt),
     anonymisedAt: orUndefined(doc.anonymisedAt),
-    unreachable: doc.unreachable?.telegram || doc.unreachable?.whatsapp || doc.unreachable?.max
-      ? {
-          ...(doc.unreachable.telegram ? { telegram: doc.unreachable.telegram } : {}),
-          ...(doc.unreachable.whatsapp ? { whatsapp: doc.unreachable.whatsapp } : {}),
-          ...(doc.unreachable.max ? { max: doc.unreachable.max } : {}),
-        }
-      : undefined,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

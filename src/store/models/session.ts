@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { CHANNELS, type Channel } from '../../domain/channel.js';
+import { CHANNEL_NAME, type Channel } from '../../domain/channel.js';
 import type { Locale } from '../../domain/locale.js';
 import type { FlowRun } from '../../engine/sessions.js';
 import { localeField, type ObjectIdType } from './common.js';
@@ -19,7 +19,7 @@ export interface SessionDoc {
 
 const sessionSchema = new Schema<SessionDoc>(
   {
-    channel: { type: String, enum: CHANNELS, required: true },
+    channel: { type: String, match: CHANNEL_NAME, required: true },
     userId: { type: String, required: true },
     chatId: { type: String, required: true },
     participantId: String,
@@ -43,7 +43,7 @@ export interface InboundMessageDoc {
 
 const inboundMessageSchema = new Schema<InboundMessageDoc>(
   {
-    channel: { type: String, enum: CHANNELS, required: true },
+    channel: { type: String, match: CHANNEL_NAME, required: true },
     messageId: { type: String, required: true },
     status: { type: String, enum: ['processing', 'done'], required: true },
     claimedAt: { type: Date, required: true },

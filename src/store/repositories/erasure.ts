@@ -15,11 +15,7 @@ export const ERASED = '—';
 
 /** The addresses a person is written to and known by: private chats on each channel. */
 function chatIdsOf(person: Participant): string[] {
-  return [
-    ...(person.telegramId !== undefined ? [String(person.telegramId)] : []),
-    ...(person.whatsappId ? [person.whatsappId] : []),
-    ...(person.maxId !== undefined ? [String(person.maxId)] : []),
-  ];
+  return person.addresses.flatMap((a) => (a.id !== undefined ? [a.id] : []));
 }
 
 /** Every form of the person's identifiers that could have been copied into a free text. */
@@ -29,11 +25,7 @@ export function identifiersOf(person: Participant): string[] {
     person.fullName,
     person.phone,
     digits,
-    person.telegramUsername,
-    person.telegramUsername ? `@${person.telegramUsername}` : undefined,
-    person.telegramId !== undefined ? String(person.telegramId) : undefined,
-    person.whatsappId,
-    person.maxId !== undefined ? String(person.maxId) : undefined,
+    ...person.addresses.flatMap((a) => [a.id, a.username, a.username ? `@${a.username}` : undefined]),
   ].filter((v): v is string => typeof v === 'string' && v.length >= 4);
 }
 
@@ -116,7 +108,7 @@ export function createErasureRepository(models: Models): ErasureRepository {
       await models.participant.collection.updateOne(
         { _id },
         {
-          $unset: { ...Object.fromEntries(PERSONAL_FIELDS.map((f) => [f, ''])), unreachable: '' },
+          $unset: { ...Object.fromEntries(PERSONAL_FIELDS.map((f) => [f, ''])), urns: '', unreachable: '' },
           $set: { anonymisedAt: at, remindersOptedOutAt: at, 'consent.given': false, 'consent.withdrawnAt': at },
         },
       );

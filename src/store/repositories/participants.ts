@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import { PERSONAL_FIELDS, type Participant } from '../../domain/participant.js';
+import { addressUrn, PERSONAL_FIELDS, withAddress, type ChannelAddress, type Participant } from '../../domain/participant.js';
 import type {
   IdentityConflict,
   ParticipantInput,
@@ -7,27 +7,38 @@ import type {
   ParticipantRepository,
 } from '../../domain/repositories.js';
 import { err, ok, type Result } from '../../domain/result.js';
-import { toParticipant, type ParticipantDoc } from '../models/participant.js';
+import { toParticipant, urnsOf, type ParticipantDoc } from '../models/participant.js';
 import { AFTER_UPDATE, duplicateKeyField, op, toObjectId, toObjectIds } from './ids.js';
 import { setPresent } from './update.js';
 
-const IDENTITY_FIELDS = ['phone', 'telegramId', 'whatsappId', 'maxId'] as const;
-
 function asIdentityConflict(error: unknown): IdentityConflict | undefined {
   const field = duplicateKeyField(error);
-  return IDENTITY_FIELDS.find((f) => f === field) ? { kind: 'identity_taken', field: field as IdentityConflict['field'] } : undefined;
+  if (field === 'phone') return { kind: 'identity_taken', field: 'phone' };
+  if (field === 'urns') return { kind: 'identity_taken', field: 'address' };
+  return undefined;
 }
 
-function normaliseUsername<T extends { telegramUsername?: string }>(input: T): T {
-  return input.telegramUsername === undefined
-    ? input
-    : { ...input, telegramUsername: input.telegramUsername.replace(/^@/, '').toLowerCase() };
+const normaliseUsername = (username: string) => username.replace(/^@/, '').toLowerCase();
+
+function normaliseAddress(a: ChannelAddress): ChannelAddress {
+  return a.username === undefined ? a : { ...a, username: normaliseUsername(a.username) };
+}
+
+/** The stored form of a list of addresses: `urns` rides along for the unique index. */
+function addressFields(addresses: readonly ChannelAddress[]): Record<string, unknown> {
+  const normalised = addresses.map(normaliseAddress);
+  const urns = urnsOf(normalised);
+  return { addresses: normalised, ...(urns ? { urns } : {}) };
 }
 
 export function createParticipantRepository(model: Model<ParticipantDoc>): ParticipantRepository {
   const findOne = async (filter: Record<string, unknown>) => {
     const doc = await model.findOne(filter).lean<ParticipantDoc>();
     return doc ? toParticipant(doc) : undefined;
+  };
+  const findById = async (id: string) => {
+    const _id = toObjectId(id);
+    return _id ? findOne({ _id }) : undefined;
   };
   const update = async (id: string, change: Record<string, unknown>) => {
     const _id = toObjectId(id);
@@ -39,7 +50,8 @@ export function createParticipantRepository(model: Model<ParticipantDoc>): Parti
   return {
     async create(input: ParticipantInput): Promise<Result<Participant, IdentityConflict>> {
       try {
-        const doc = await model.create(normaliseUsername(input));
+        const { addresses, ...rest } = input;
+        const doc = await model.create({ ...rest, ...addressFields(addresses ?? []) });
         return ok(toParticipant(doc.toObject<ParticipantDoc>()));
       } catch (error) {
         const conflict = asIdentityConflict(error);
@@ -47,29 +59,42 @@ export function createParticipantRepository(model: Model<ParticipantDoc>): Parti
         throw error;
       }
     },
-    async findById(id) {
-      const _id = toObjectId(id);
-      return _id ? findOne({ _id }) : undefined;
-    },
+    findById,
     async findByIds(ids) {
       const docs = await model.find({ _id: op({ $in: toObjectIds(ids) }) }).lean<ParticipantDoc[]>();
       return docs.map(toParticipant);
     },
+    findByAddress: (channel, id) => findOne({ urns: addressUrn(channel, id) }),
     async listStaff() {
       const docs = await model.find({ isStaff: true, anonymisedAt: null }).lean<ParticipantDoc[]>();
       return docs.map(toParticipant);
     },
-    findByTelegramId: (telegramId) => findOne({ telegramId }),
-    findByWhatsappId: (whatsappId) => findOne({ whatsappId }),
-    findByMaxId: (maxId) => findOne({ maxId }),
     findByLinkCode: (hash) => findOne({ 'linkCode.hash': hash }),
     setLinkCode: (id, linkCode) => update(id, linkCode ? { $set: { linkCode } } : { $unset: { linkCode: '' } }),
     findByPhone: (phone) => findOne({ phone }),
-    findByTelegramUsername: (username) =>
-      findOne({ telegramUsername: username.replace(/^@/, '').toLowerCase() }),
+    findByUsername: (channel, username) =>
+      findOne({ addresses: op({ $elemMatch: { channel, username: normaliseUsername(username) } }) }),
+    async linkAddress(id, address) {
+      const current = await findById(id);
+      if (!current) return undefined;
+      const before = current.addresses.find((a) => a.channel === address.channel);
+      const keep = {
+        ...(before?.unreachableSince && before.id === address.id ? { unreachableSince: before.unreachableSince } : {}),
+        // A username the centre imported stays until the platform reports another.
+        ...(address.username === undefined && before?.username ? { username: before.username } : {}),
+      };
+      try {
+        const participant = await update(id, { $set: addressFields(withAddress(current.addresses, { ...address, ...keep })) });
+        return participant ? ok(participant) : undefined;
+      } catch (error) {
+        const conflict = asIdentityConflict(error);
+        if (conflict) return err(conflict);
+        throw error;
+      }
+    },
     async updateProfile(id, patch: ParticipantProfilePatch) {
       try {
-        const participant = await update(id, { $set: setPresent(normaliseUsername(patch)) });
+        const participant = await update(id, { $set: setPresent(patch) });
         return participant ? ok(participant) : undefined;
       } catch (error) {
         const conflict = asIdentityConflict(error);
@@ -85,11 +110,17 @@ export function createParticipantRepository(model: Model<ParticipantDoc>): Parti
       update(id, { $set: { 'consent.given': false, 'consent.withdrawnAt': at } }),
     setRemindersOptOut: (id, at) =>
       update(id, at ? { $set: { remindersOptedOutAt: at } } : { $unset: { remindersOptedOutAt: '' } }),
-    setUnreachable: (id, channel, at) =>
-      update(id, at ? { $set: { [`unreachable.${channel}`]: at } } : { $unset: { [`unreachable.${channel}`]: '' } }),
+    async setUnreachable(id, channel, at) {
+      const current = await findById(id);
+      const address = current?.addresses.find((a) => a.channel === channel);
+      if (!current || !address) return current;
+      const { unreachableSince: _was, ...rest } = address;
+      const next = withAddress(current.addresses, at ? { ...rest, unreachableSince: at } : rest);
+      return update(id, { $set: addressFields(next) });
+    },
     anonymise: (id, at) =>
       update(id, {
-        $unset: Object.fromEntries(PERSONAL_FIELDS.map((f) => [f, ''])),
+        $unset: Object.fromEntries([...PERSONAL_FIELDS, 'urns'].map((f) => [f, ''])),
         $set: { anonymisedAt: at, remindersOptedOutAt: at },
       }),
   };

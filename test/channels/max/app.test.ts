@@ -33,7 +33,7 @@ beforeAll(async () => {
   );
   hook = `http://127.0.0.1:${app.http.port}/max/webhook`;
   code = (await seedCohort(app.store, { code: 'MAXHOOK-1' })).code;
-  await waitFor(async () => (app.max?.state() === 'running' ? true : undefined));
+  await waitFor(async () => (app.channels.find((c) => c.name === 'max')?.health().state === 'running' ? true : undefined));
 });
 
 afterAll(async () => {

@@ -2,6 +2,7 @@
 // notice on Max beyond the shared journeys — blocking the bot, Max refusing calls, stale buttons,
 // the cohort's group bound and broadcast to, and one person on two messengers.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addressUrn } from '../../../src/domain/participant.js';
 import type { Engine } from '../../../src/engine/index.js';
 import { t } from '../../../src/i18n/index.js';
 import type { Store } from '../../../src/store/index.js';
@@ -46,7 +47,7 @@ async function teacherOnMax(userId: number, fullName: string): Promise<string> {
   await fake.press(user, question().mid, 'В городе');
   await fake.write(user, 'учитель');
   await fake.write(user, 'математика');
-  const me = await store.repositories.participants.findByMaxId(userId);
+  const me = await store.repositories.participants.findByAddress('max', String(userId));
   if (!me?.consent?.given) throw new Error('onboarding did not finish');
   return me.id;
 }
@@ -105,9 +106,9 @@ describe('a teacher on Max', () => {
     await fake.press(user, last().mid, 'Да');
     expect(last().text).toBe('Ваши данные удалены. Спасибо, что были с нами! Если захотите вернуться, пришлите код курса.');
     const gone = await store.repositories.participants.findById(id);
-    expect(gone?.maxId).toBeUndefined();
+    expect(gone?.addresses).toEqual([]);
     expect(gone?.fullName).toBeUndefined();
-    expect(await store.repositories.participants.findByMaxId(7410)).toBeUndefined();
+    expect(await store.repositories.participants.findByAddress('max', String(7410))).toBeUndefined();
   });
 });
 
@@ -123,13 +124,13 @@ describe('when Max refuses', () => {
   it('a teacher who stops the bot is unreachable on Max until they write again', async () => {
     const id = await teacherOnMax(7405, 'Петрова Анна');
     await bed.fake.stopBot(person(7405));
-    expect((await store.repositories.participants.findById(id))?.unreachable?.max).toBeInstanceOf(Date);
+    expect((await store.repositories.participants.findById(id))?.addresses.find((a) => a.channel === 'max')?.unreachableSince).toBeInstanceOf(Date);
     const [delivery] = await bed.dispatcher.dispatch([{ to: { kind: 'participant', participantId: id }, message: { kind: 'text', text: 'Напоминание' } }]);
     expect(delivery?.outcome).toMatchObject({ ok: false, kind: 'unreachable' });
     expect(bed.fake.sentTo(7405).map((m) => m.text)).not.toContain('Напоминание');
     bed.fake.blocked.delete(7405);
     await bed.fake.write(person(7405), '/menu');
-    expect((await store.repositories.participants.findById(id))?.unreachable).toBeUndefined();
+    expect((await store.repositories.participants.findById(id))?.addresses.find((a) => a.channel === 'max')?.unreachableSince).toBeUndefined();
   });
 
   it('a 403 on sending marks the teacher unreachable on Max', async () => {
@@ -137,7 +138,7 @@ describe('when Max refuses', () => {
     bed.fake.blocked.add(7406);
     const [delivery] = await bed.dispatcher.dispatch([{ to: { kind: 'participant', participantId: id }, message: { kind: 'text', text: 'Напоминание' } }]);
     expect(delivery?.outcome).toMatchObject({ ok: false, kind: 'blocked', retryable: false });
-    expect((await store.repositories.participants.findById(id))?.unreachable?.max).toBeInstanceOf(Date);
+    expect((await store.repositories.participants.findById(id))?.addresses.find((a) => a.channel === 'max')?.unreachableSince).toBeInstanceOf(Date);
   });
 });
 
@@ -146,7 +147,7 @@ describe("the cohort's Max group", () => {
   const curator = person(7500, 'Ольга');
 
   beforeEach(async () => {
-    await store.repositories.participants.updateProfile(cohort.curatorId, { maxId: curator.user_id });
+    await store.repositories.participants.linkAddress(cohort.curatorId, { channel: 'max', id: String(curator.user_id) });
     await store.repositories.participants.recordConsent(cohort.curatorId, 'test-1', clock.now());
   });
 
@@ -189,8 +190,8 @@ describe("the cohort's Max group", () => {
     expect(report.text).toBe([ru('broadcast.report', { sent: 2, total: 3 }), ru('broadcast.report_blocked', { names: 'Кузнецова Ирина' })].join('\n'));
     expect(fake.sentToChat(GROUP).at(-1)?.text).toBe('Вебинар в четверг в 15:00');
     expect(fake.sentTo(7502).at(-1)?.text).toBe('Вебинар в четверг в 15:00');
-    const blocked = await store.repositories.participants.findByMaxId(7503);
-    expect(blocked?.unreachable?.max).toBeInstanceOf(Date);
+    const blocked = await store.repositories.participants.findByAddress('max', String(7503));
+    expect(blocked?.addresses.find((a) => a.channel === 'max')?.unreachableSince).toBeInstanceOf(Date);
   });
 
   it('reviews a teacher\'s activity on Max, and the teacher hears of it on Max', async () => {
@@ -236,7 +237,7 @@ describe('one person on two messengers', () => {
   }
 
   async function telegramTeacher(): Promise<string> {
-    const created = await store.repositories.participants.create({ fullName: 'Волкова Светлана', telegramId: 5550001, locale: 'ru' });
+    const created = await store.repositories.participants.create({ fullName: 'Волкова Светлана', addresses: [{ channel: 'telegram', id: '5550001' }], locale: 'ru' });
     if (!created.ok) throw new Error('fixture');
     await store.repositories.participants.recordConsent(created.value.id, 'test-1', clock.now());
     await store.repositories.enrollments.enroll({ participantId: created.value.id, cohortId: cohort.cohortId, at: clock.now() });
@@ -249,7 +250,8 @@ describe('one person on two messengers', () => {
     await bed.fake.write(person(7600), `/link ${code.toLowerCase().slice(0, 4)}-${code.toLowerCase().slice(4)}`);
     expect(bed.fake.sentTo(7600)[0]?.text).toBe(ru('account.linked', { channel: 'Max' }));
     const linked = await store.repositories.participants.findById(id);
-    expect(linked).toMatchObject({ telegramId: 5550001, maxId: 7600, fullName: 'Волкова Светлана' });
+    expect(linked).toMatchObject({ fullName: 'Волкова Светлана' });
+    expect(linked?.addresses.map((a) => addressUrn(a.channel, a.id ?? '?'))).toEqual(['telegram:5550001', 'max:7600']);
     expect(linked?.linkCode).toBeUndefined();
     // The code is spent: nobody else can use it.
     await bed.fake.write(person(7601), `/link ${code}`);
@@ -266,7 +268,7 @@ describe('one person on two messengers', () => {
     clock.advance(16 * 60_000);
     await bed.fake.write(person(7602), `/link ${code}`);
     expect(bed.fake.sentTo(7602).at(-1)?.text).toBe(ru('account.link_bad_code'));
-    expect(await store.repositories.participants.findByMaxId(7602)).toBeUndefined();
+    expect(await store.repositories.participants.findByAddress('max', String(7602))).toBeUndefined();
   });
 
   it('does not merge two people: a Max account that is already someone refuses the code', async () => {
@@ -275,6 +277,6 @@ describe('one person on two messengers', () => {
     const code = await codeFromTelegram(5550001);
     await bed.fake.write(person(7603), `/link ${code}`);
     expect(bed.fake.sentTo(7603).at(-1)?.text).toBe(ru('account.link_taken'));
-    expect((await store.repositories.participants.findByMaxId(7603))?.id).toBe(other);
+    expect((await store.repositories.participants.findByAddress('max', String(7603)))?.id).toBe(other);
   });
 });

@@ -1,10 +1,11 @@
-// One person in a private chat with the bot, on either channel. The journeys are written once
-// against this, and run on Telegram (buttons) and on WhatsApp (typed numbers): same person, same
-// answers, and the same texts back.
+// One person in a private chat with the bot, on any channel. The journeys are written once
+// against this, and run on every registered channel — Telegram (buttons), WhatsApp (typed
+// numbers), the fake test channel — same person, same answers, and the same texts back.
 import type { Participant } from '../../../src/domain/participant.js';
 
 export interface ChannelDriver {
-  readonly channel: 'telegram' | 'whatsapp' | 'max';
+  /** The registered channel's name. */
+  readonly channel: string;
   /** Types a message (or a command) in the private chat. */
   say(text: string): Promise<void>;
   /** Picks option N (from 1) of the last question: its button in Telegram, the number in WhatsApp. */

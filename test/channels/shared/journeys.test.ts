@@ -1,5 +1,6 @@
-// One suite, three channels: the same journeys through Telegram and Max (buttons) and WhatsApp
-// (typed numbers), asserting the same texts. A flow that works in one channel works in the other.
+// One suite, every channel: the same journeys through each registered channel (Telegram's and Max's
+// buttons, WhatsApp's typed numbers) and through a fake fourth channel built from its own folder
+// (test/channels/fake), asserting the same texts. A registered channel without a driver fails here.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { t } from '../../../src/i18n/index.js';
 import type { Store } from '../../../src/store/index.js';
@@ -7,6 +8,8 @@ import { seedCohort, type CohortFixture } from '../../support/cohort-fixture.js'
 import { Clock, testSettings } from '../../support/engine-harness.js';
 import { openTestStore } from '../../support/store.js';
 import { makeEngine } from '../whatsapp/support/testbed.js';
+import { CHANNEL_MODULES } from '../../../src/channels/registry.js';
+import { fakeDriver } from '../fake/driver.js';
 import type { ChannelDriver } from './driver.js';
 import { maxDriver } from './max-driver.js';
 import { telegramDriver } from './telegram-driver.js';
@@ -15,13 +18,24 @@ import { plain, whatsappDriver } from './whatsapp-driver.js';
 const TITLE = 'Функциональная грамотность, весна 2026';
 const ru = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('ru', key, params);
 
-const channels = [
-  ['telegram', async (store: Store, clock: Clock) => telegramDriver(store, makeEngine(store, clock))],
-  ['whatsapp', async (store: Store, clock: Clock) => whatsappDriver(store, makeEngine(store, clock))],
-  ['max', async (store: Store, clock: Clock) => maxDriver(store, makeEngine(store, clock))],
-] as const;
+type OpenDriver = (store: Store, clock: Clock) => Promise<ChannelDriver>;
 
-describe.each(channels)('on %s', (_name, open) => {
+const drivers: Record<string, OpenDriver> = {
+  telegram: async (store, clock) => telegramDriver(store, makeEngine(store, clock)),
+  whatsapp: async (store, clock) => whatsappDriver(store, makeEngine(store, clock)),
+  max: async (store, clock) => maxDriver(store, makeEngine(store, clock)),
+  fake: async (store, clock) => fakeDriver(store, makeEngine(store, clock)),
+};
+
+/** Every channel in the registry, and the fake one the tests register on top. */
+const registered = [...CHANNEL_MODULES.map((m) => m.name), 'fake'];
+
+it('has a journey driver for every registered channel', () => {
+  expect(registered.filter((name) => !drivers[name])).toEqual([]);
+});
+
+describe.each(registered)('on %s', (name) => {
+  const open = drivers[name] ?? (() => Promise.reject(new Error(`no driver for the ${name} channel`)));
   let store: Store;
   let cohort: CohortFixture;
   let d: ChannelDriver;

@@ -46,13 +46,13 @@ export async function maxDriver(store: Store, engine: Engine): Promise<ChannelDr
     replies: () => mine().slice(mark).map((m) => m.text),
     options: () => optionButtons().map((b) => label(b.text)),
     async trigger(flowId, data) {
-      const me = await store.repositories.participants.findByMaxId(user.user_id);
+      const me = await store.repositories.participants.findByAddress('max', String(user.user_id));
       if (!me) throw new Error('nobody to invite yet');
       mark = mine().length;
       const { out } = await engine.trigger(me.id, flowId, data, 'busy');
       await bed.dispatcher.dispatch(out);
     },
-    participant: () => store.repositories.participants.findByMaxId(user.user_id),
+    participant: () => store.repositories.participants.findByAddress('max', String(user.user_id)),
     close: () => bed.close(),
   };
 }

@@ -48,13 +48,13 @@ export function telegramDriver(store: Store, engine: Engine): ChannelDriver {
     replies: () => sentSince().map((c) => c.payload.text as string),
     options: () => optionButtons().map((b) => label(b.text)),
     async trigger(flowId, data) {
-      const person = await store.repositories.participants.findByTelegramId(user.id);
+      const person = await store.repositories.participants.findByAddress('telegram', String(user.id));
       if (!person) throw new Error('nobody to invite yet');
       mark = tg.calls.length;
       const { out } = await engine.trigger(person.id, flowId, data, 'busy');
       await dispatcher.dispatch(out);
     },
-    participant: () => store.repositories.participants.findByTelegramId(user.id),
+    participant: () => store.repositories.participants.findByAddress('telegram', String(user.id)),
     async close() {},
   };
 }

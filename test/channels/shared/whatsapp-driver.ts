@@ -48,14 +48,14 @@ export async function whatsappDriver(store: Store, engine: Engine): Promise<Chan
       return (question ?? '').split('\n').flatMap((line) => OPTION.exec(line)?.[2] ?? []);
     },
     async trigger(flowId, data) {
-      const person = await store.repositories.participants.findByWhatsappId(me);
+      const person = await store.repositories.participants.findByAddress('whatsapp', me);
       if (!person) throw new Error('nobody to invite yet');
       mark = bed.fake.sent.length;
       const { out } = await engine.trigger(person.id, flowId, data, 'busy');
       await bed.dispatcher.dispatch(out);
       await bed.settle();
     },
-    participant: () => store.repositories.participants.findByWhatsappId(me),
+    participant: () => store.repositories.participants.findByAddress('whatsapp', me),
     close: () => bed.channel.stop(),
   };
 }

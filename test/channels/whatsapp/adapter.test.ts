@@ -23,7 +23,7 @@ describe('whatsapp adapter: private chats', () => {
     const consent = await tb.bed.say(newcomer, '1');
     expect(consent.at(-1)).toMatch(/Вы согласны\?\n\nОтветьте цифрой:\n1 — Да\n2 — Нет\n\nНапишите «назад», чтобы вернуться к предыдущему вопросу\.$/);
     expect(await tb.bed.say(newcomer, 'Да')).toEqual(['Как вас зовут? Напишите фамилию, имя и отчество.\n\nНапишите «назад», чтобы вернуться к предыдущему вопросу.']);
-    const person = await tb.store.repositories.participants.findByWhatsappId(newcomer);
+    const person = await tb.store.repositories.participants.findByAddress('whatsapp', newcomer);
     expect(person).toMatchObject({ phone: '+77011234567', consent: { given: true } });
   });
 

@@ -30,9 +30,9 @@ function telegramInbox(bed: WhatsappBed): Map<string, string[]> {
 /** A staff member and the cohort's curator on Telegram, the cohort with a WhatsApp group. */
 async function staffOnTelegram(): Promise<{ staff: string; curator: string }> {
   const repos = tb.store.repositories;
-  const staff = await repos.participants.create({ fullName: 'Методист Центра', telegramId: 880001, isStaff: true, locale: 'ru' });
+  const staff = await repos.participants.create({ fullName: 'Методист Центра', addresses: [{ channel: 'telegram', id: String(880001) }], isStaff: true, locale: 'ru' });
   if (!staff.ok) throw new Error('staff fixture');
-  await repos.participants.updateProfile(tb.cohort.curatorId, { telegramId: 880002 });
+  await repos.participants.linkAddress(tb.cohort.curatorId, { channel: 'telegram', id: '880002' });
   await repos.cohorts.bindGroup(tb.cohort.cohortId, { channel: 'whatsapp', chatId: '120363000000009@g.us', boundAt: tb.clock.now() });
   return { staff: '880001', curator: '880002' };
 }

@@ -65,7 +65,7 @@ describe('whatsapp outbox', () => {
     await tb.bed.channel.sender.send(id, text('Напоминание'));
     await tb.bed.settle();
     expect(tb.bed.fake.textsTo(id)).toEqual([]);
-    expect((await tb.store.repositories.participants.findById(participant.id))?.unreachable?.whatsapp).toBeInstanceOf(Date);
+    expect((await tb.store.repositories.participants.findById(participant.id))?.addresses.find((a) => a.channel === 'whatsapp')?.unreachableSince).toBeInstanceOf(Date);
     const failed = await tb.store.connection.db!.collection(OUTBOX_COLLECTION).findOne({ chatId: id });
     // Kept, with its text, and listed: a message is never dropped silently.
     expect(failed).toMatchObject({ status: 'failed', attempts: 1, text: 'Напоминание' });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idOn } from '../../../src/domain/participant.js';
 import type { Store } from '../../../src/store/index.js';
 import { aCohort, aParticipant } from '../../support/fixtures.js';
 import { openTestStore } from '../../support/store.js';
@@ -44,14 +45,14 @@ describe('broadcasts', () => {
     expect(draft.status).toBe('draft');
     const recipients = [
       { channel: 'telegram' as const, chatId: '-100200' },
-      { channel: 'telegram' as const, chatId: String(teacher.telegramId), participantId: teacher.id },
+      { channel: 'telegram' as const, chatId: idOn(teacher, 'telegram')!, participantId: teacher.id },
     ];
     const sending = await repos.broadcasts.startSending(draft.id, recipients);
     expect(sending?.deliveries.map((d) => d.status)).toEqual(['pending', 'pending']);
     const again = await repos.broadcasts.startSending(draft.id, []);
     expect(again?.deliveries).toHaveLength(2);
     await repos.broadcasts.recordDelivery(draft.id, 'telegram', '-100200', { status: 'sent', at: new Date() });
-    await repos.broadcasts.recordDelivery(draft.id, 'telegram', String(teacher.telegramId), { status: 'blocked', reason: 'Forbidden: bot was blocked by the user', at: new Date() });
+    await repos.broadcasts.recordDelivery(draft.id, 'telegram', idOn(teacher, 'telegram') ?? '', { status: 'blocked', reason: 'Forbidden: bot was blocked by the user', at: new Date() });
     const blocked = await repos.broadcasts.findById(draft.id);
     expect(blocked?.deliveries.map((d) => [d.status, d.reason])).toEqual([['sent', undefined], ['blocked', 'Forbidden: bot was blocked by the user']]);
     expect((await repos.broadcasts.finish(draft.id, new Date()))?.status).toBe('done');

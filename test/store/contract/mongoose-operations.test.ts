@@ -19,7 +19,7 @@ describe('mongoose on the store', () => {
     await enrollment.syncIndexes();
     await participant.syncIndexes();
     const indexes = await participant.listIndexes();
-    const telegram = indexes.find((i) => i.key && 'telegramId' in i.key);
+    const telegram = indexes.find((i) => i.key && 'urns' in i.key);
     expect(telegram).toMatchObject({ unique: true, sparse: true });
     const enrollmentIndexes = await enrollment.listIndexes();
     expect(enrollmentIndexes.find((i) => i.unique)?.key).toEqual({ participantId: 1, cohortId: 1 });

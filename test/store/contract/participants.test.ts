@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idOn } from '../../../src/domain/participant.js';
 import type { Store } from '../../../src/store/index.js';
 import { aCohort, aParticipant } from '../../support/fixtures.js';
 import { openTestStore } from '../../support/store.js';
@@ -14,21 +15,27 @@ afterAll(async () => {
 describe('participants', () => {
   it('finds a person by each channel identity', async () => {
     const repos = store.repositories;
-    const p = await aParticipant(repos, { phone: '+77011234567', whatsappId: '77011234567@c.us', telegramUsername: '@Maria_T' });
+    const p = await aParticipant(repos, {
+      phone: '+77011234567',
+      addresses: [{ channel: 'whatsapp', id: '77011234567@c.us' }, { channel: 'telegram', id: '555123', username: '@Maria_T' }],
+    });
     expect((await repos.participants.findByPhone('+77011234567'))?.id).toBe(p.id);
-    expect((await repos.participants.findByWhatsappId('77011234567@c.us'))?.id).toBe(p.id);
-    expect((await repos.participants.findByTelegramId(p.telegramId!))?.id).toBe(p.id);
-    expect((await repos.participants.findByTelegramUsername('maria_t'))?.id).toBe(p.id);
-    expect(p.telegramUsername).toBe('maria_t');
+    expect((await repos.participants.findByAddress('whatsapp', '77011234567@c.us'))?.id).toBe(p.id);
+    expect((await repos.participants.findByAddress('telegram', '555123'))?.id).toBe(p.id);
+    expect((await repos.participants.findByUsername('telegram', 'maria_t'))?.id).toBe(p.id);
+    expect(p.addresses.find((a) => a.channel === 'telegram')?.username).toBe('maria_t');
   });
 
   it('refuses a second person with the same Telegram id, WhatsApp id or phone', async () => {
     const repos = store.repositories;
-    const p = await aParticipant(repos, { phone: '+79031112233', whatsappId: '79031112233@c.us' });
-    expect(await repos.participants.create({ telegramId: p.telegramId!, locale: 'ru' })).toEqual({ ok: false, error: { kind: 'identity_taken', field: 'telegramId' } });
+    const p = await aParticipant(repos, { phone: '+79031112233', addresses: [{ channel: 'whatsapp', id: '79031112233@c.us' }] });
+    const tg = idOn(p, 'telegram')!;
+    expect(await repos.participants.create({ addresses: [{ channel: 'telegram', id: tg }], locale: 'ru' })).toEqual({ ok: false, error: { kind: 'identity_taken', field: 'address' } });
     expect(await repos.participants.create({ phone: '+79031112233', locale: 'ru' })).toEqual({ ok: false, error: { kind: 'identity_taken', field: 'phone' } });
     const other = await aParticipant(repos);
-    expect(await repos.participants.updateProfile(other.id, { whatsappId: '79031112233@c.us' })).toEqual({ ok: false, error: { kind: 'identity_taken', field: 'whatsappId' } });
+    expect(await repos.participants.linkAddress(other.id, { channel: 'whatsapp', id: '79031112233@c.us' })).toEqual({ ok: false, error: { kind: 'identity_taken', field: 'address' } });
+    // The same id on another channel is another address.
+    expect((await repos.participants.linkAddress(other.id, { channel: 'max', id: tg }))?.ok).toBe(true);
   });
 
   it('lets many people have no phone and no WhatsApp id at all', async () => {
@@ -61,7 +68,7 @@ describe('participants', () => {
     const at = new Date('2026-06-01T00:00:00Z');
     const anon = await repos.participants.anonymise(p.id, at);
     expect(anon).toMatchObject({ id: p.id, region: 'Ярославская область', settlementType: 'urban', subject: 'математика', district: 'Тутаевский', anonymisedAt: at });
-    for (const field of ['fullName', 'phone', 'telegramId', 'organisation', 'position'] as const) expect(anon?.[field]).toBeUndefined();
+    for (const field of ['fullName', 'phone', 'organisation', 'position'] as const) expect(anon?.[field]).toBeUndefined();
     expect(await repos.participants.findByPhone('+79998887766')).toBeUndefined();
     expect((await repos.participants.create({ phone: '+79998887766', locale: 'ru' })).ok).toBe(true);
   });
@@ -73,7 +80,8 @@ describe('participants', () => {
     expect(sneaky.fullName).toBe('{"$gt": ""}');
     // An operator object where a string belongs (as a hostile caller might pass) is refused, never run.
     const forged = { $ne: 'nobody' } as unknown as string;
-    await expect(repos.participants.findByWhatsappId(forged)).rejects.toThrow(/Cast to string failed/);
+    await expect(repos.participants.findByPhone(forged)).rejects.toThrow(/Cast to string failed/);
+    expect(await repos.participants.findByAddress('whatsapp', forged)).toBeUndefined();
   });
 });
 

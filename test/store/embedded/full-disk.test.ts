@@ -91,13 +91,13 @@ describe('embedded store on a full disk', () => {
     try {
       expect(await store.health()).toMatchObject({ kind: 'embedded', state: 'up' });
       disk.full = true;
-      const created = await store.repositories.participants.create({ fullName: 'Иванова Мария', telegramId: 777, locale: 'ru' }).catch((e: unknown) => e);
+      const created = await store.repositories.participants.create({ fullName: 'Иванова Мария', addresses: [{ channel: 'telegram', id: String(777) }], locale: 'ru' }).catch((e: unknown) => e);
       expect(created).not.toMatchObject({ ok: true });
-      expect(await store.repositories.participants.findByTelegramId(777)).toBeUndefined();
+      expect(await store.repositories.participants.findByAddress('telegram', String(777))).toBeUndefined();
       expect(await store.health()).toMatchObject({ state: 'read-only', error: expect.stringContaining('ENOSPC') });
       disk.full = false;
       expect(await store.health()).toMatchObject({ state: 'up' });
-      expect((await store.repositories.participants.create({ fullName: 'Иванова Мария', telegramId: 777, locale: 'ru' })).ok).toBe(true);
+      expect((await store.repositories.participants.create({ fullName: 'Иванова Мария', addresses: [{ channel: 'telegram', id: String(777) }], locale: 'ru' })).ok).toBe(true);
     } finally {
       await store.close();
     }

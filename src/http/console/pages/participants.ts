@@ -1,3 +1,4 @@
+import type { Participant } from '../../../domain/participant.js';
 import type { PageHandler } from '../context.js';
 import { ACTIVITY_TYPE_LABELS, activityStatus, consultationStatus, day, dayTime, LEVEL_LABELS, link, stageStatus } from '../format.js';
 import { html } from '../html.js';
@@ -7,7 +8,7 @@ import { auditLabel } from './audit.js';
 import { roster, type RosterFilter } from '../roster.js';
 import { seesParticipant, visibleCohorts } from '../viewer.js';
 
-const CHANNEL_LABELS: Record<string, string> = { telegram: 'Telegram', whatsapp: 'WhatsApp' };
+const CHANNEL_LABELS: Record<string, string> = { telegram: 'Telegram', whatsapp: 'WhatsApp', max: 'Max', web: 'веб-чат' };
 
 function filterOf(query: URLSearchParams): RosterFilter {
   const get = (k: string) => query.get(k)?.trim() || undefined;
@@ -57,12 +58,13 @@ ${rows.map((r) => html`<tr><td><a href="/console/participant?id=${r.participant.
   return page(layout({ title: `Педагоги (${rows.length})`, viewer, csrf: session.csrfToken, current: '/console/participants' }, html`${filters}${table}`));
 };
 
-function reachability(p: { telegramId?: number; whatsappId?: string; unreachable?: Partial<Record<string, Date>> }) {
-  const channels = [p.telegramId !== undefined ? 'telegram' : undefined, p.whatsappId ? 'whatsapp' : undefined].filter((c): c is string => !!c);
-  if (channels.length === 0) return html`<span class="muted">ещё не писал боту</span>`;
-  return channels.map((c) => (p.unreachable?.[c]
-    ? html`<div class="bad">${CHANNEL_LABELS[c] ?? c}: заблокировал бота</div>`
-    : html`<div class="ok">${CHANNEL_LABELS[c] ?? c}</div>`));
+function reachability(p: Pick<Participant, 'addresses'>) {
+  // An address known by username only (an imported curator) reaches nobody until they write.
+  const reached = p.addresses.filter((a) => a.id !== undefined);
+  if (reached.length === 0) return html`<span class="muted">ещё не писал боту</span>`;
+  return reached.map((a) => (a.unreachableSince
+    ? html`<div class="bad">${CHANNEL_LABELS[a.channel] ?? a.channel}: заблокировал бота</div>`
+    : html`<div class="ok">${CHANNEL_LABELS[a.channel] ?? a.channel}</div>`));
 }
 
 const answerText = (value: string | number | boolean | string[] | null): string =>

@@ -48,7 +48,7 @@ export function useWhatsappTestbed(options: BedOptions & { connect?: boolean } =
 export async function whatsappTeacher(tb: WhatsappTestbed, digits: string, fullName = 'Жумабаева Гульнара'): Promise<{ id: string; participant: Participant }> {
   const repos = tb.store.repositories;
   const id = `${digits}@c.us`;
-  const created = await repos.participants.create({ fullName, phone: `+${digits}`, whatsappId: id, locale: 'ru', region: 'Алматинская область', settlementType: 'rural' });
+  const created = await repos.participants.create({ fullName, phone: `+${digits}`, addresses: [{ channel: 'whatsapp', id: id }], locale: 'ru', region: 'Алматинская область', settlementType: 'rural' });
   if (!created.ok) throw new Error('teacher fixture');
   await repos.participants.recordConsent(created.value.id, 'test-1', tb.clock.now());
   await repos.enrollments.enroll({ participantId: created.value.id, cohortId: tb.cohort.cohortId, at: tb.clock.now() });
