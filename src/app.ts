@@ -12,6 +12,9 @@ import type { ChannelSender } from './delivery/ports.js';
 import { createSputnikEngine, loadContent, type Engine } from './engine/index.js';
 import { collectHealth } from './http/health.js';
 import { createHttpServer, type RouteHandler } from './http/server.js';
+import { consoleRoutes, createConsoleAuth } from './http/console/index.js';
+import { createExportJobs } from './http/console/jobs.js';
+import { consoleJoinLinks, createConsoleFiles, createStaffActions, questionnaireTexts } from './http/console/wiring.js';
 import type { Logger } from './logger.js';
 import { createMonitoring, monitoringRoutes } from './monitoring/index.js';
 import { halfYearReportSource } from './monitoring/report-source.js';
@@ -79,7 +82,25 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     await store.close();
     throw new ContentError(versionErrors);
   }
+  // The staff console's sessions and one-time links; the bot's /console asks it for a link.
+  const consoleAuth = config.console.enabled
+    ? createConsoleAuth({
+        repos: store.repositories,
+        settings: { sessionTtlMs: config.console.sessionTtlMs, loginLinkTtlMs: config.console.loginLinkTtlMs, trustProxy: config.console.trustProxy },
+        logger: logger.child({ component: 'console' }),
+      })
+    : undefined;
+  // Known once the server listens (an HTTP_PORT of 0 picks a free port).
+  let publicUrl = config.console.publicUrl ?? '';
   const engine = createSputnikEngine({
+    ...(consoleAuth
+      ? {
+          console: {
+            loginUrl: async (participantId: string) => `${publicUrl}/console/auth?token=${await consoleAuth.issueLoginLink(participantId)}`,
+            ttlMinutes: Math.round(config.console.loginLinkTtlMs / 60_000),
+          },
+        }
+      : {}),
     repos: store.repositories,
     sessions: store.sessions,
     content,
@@ -185,11 +206,27 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
       return { status: report.status === 'ok' ? 200 : 503, body: report };
     },
     ...monitoringRoutes({ monitoring, apiToken: config.api.token, logger: logger.child({ component: 'api' }) }),
+    ...(consoleAuth
+      ? consoleRoutes({
+          repos: store.repositories,
+          auth: consoleAuth,
+          actions: createStaffActions({ repos: store.repositories, dispatcher, broadcasts, now: () => new Date(), logger: logger.child({ component: 'console' }) }),
+          files: createConsoleFiles({ monitoring, repos: store.repositories, content }),
+          joinLinks: consoleJoinLinks({ telegramBotUsername: config.telegram.botUsername, whatsappPhone: config.whatsapp.phone, maxBotUsername: config.max.botUsername }),
+          questionnaireText: questionnaireTexts(content.questionnaires),
+          jobs: createExportJobs(),
+          largeExportRows: config.console.largeExportRows,
+          now: () => new Date(),
+          logger: logger.child({ component: 'console' }),
+        })
+      : {}),
   };
   // The sandbox page links to the staff console whenever this build serves one.
   if (demo) {
     const consoleUrl = Object.keys(routes).some((key) => key.startsWith('GET /console')) ? '/console' : undefined;
-    Object.assign(routes, sandboxRoutes({ repos: store.repositories, demo, defaultLocale: config.defaultLocale, ...(consoleUrl ? { consoleUrl } : {}) }));
+    // Only the demo curator, who sees the demo cohort alone, gets a one-click login from the page.
+    const curatorLogin = consoleAuth ? async () => `/console/auth?token=${await consoleAuth.issueLoginLink(demo.curatorId)}` : undefined;
+    Object.assign(routes, sandboxRoutes({ repos: store.repositories, demo, defaultLocale: config.defaultLocale, ...(consoleUrl ? { consoleUrl } : {}), ...(curatorLogin ? { curatorLogin } : {}) }));
   }
   const http = createHttpServer({
     logger: logger.child({ component: 'http' }),
@@ -205,6 +242,10 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   } else {
     logger.info({ host: address.address, port: address.port }, `health endpoint: http://${address.address}:${address.port}/healthz`);
   }
+  // Listening on every interface: "localhost" is the address a person on this machine can open.
+  if (!publicUrl) publicUrl = browserUrl(address);
+  // In the sandbox the one URL printed is the sandbox page, which links to the console.
+  if (consoleAuth && !demo) logger.info(`staff console: ${publicUrl}/console`);
 
   // Each channel connects in the background and retries on its own: none holds up the others.
   for (const channel of channels) await channel.start();

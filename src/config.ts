@@ -152,6 +152,23 @@ const envSchema = z.object({
     .min(1024, { message: 'expected 1024 to 104857600 bytes' })
     .max(100 * 1024 * 1024, { message: 'expected 1024 to 104857600 bytes' })
     .default(1024 * 1024),
+  CONSOLE_ENABLED: booleanFromEnv.default(true),
+  PUBLIC_URL: optionalString.pipe(
+    z.url({ protocol: /^https?$/, message: 'expected the http(s) address people open, e.g. https://sputnik.example.org' }).optional(),
+  ),
+  TRUST_PROXY: booleanFromEnv.default(false),
+  CONSOLE_LINK_MINUTES: z.coerce
+    .number({ message: 'expected a number of minutes' })
+    .int({ message: 'expected a whole number of minutes' })
+    .min(1, { message: 'expected 1 to 60 minutes' })
+    .max(60, { message: 'expected 1 to 60 minutes' })
+    .default(15),
+  CONSOLE_SESSION_HOURS: z.coerce
+    .number({ message: 'expected a number of hours' })
+    .min(0.1, { message: 'expected 0.1 to 168 hours' })
+    .max(168, { message: 'expected 0.1 to 168 hours' })
+    .default(12),
+  CONSOLE_LARGE_EXPORT_ROWS: z.coerce.number({ message: 'expected a number of rows' }).int().min(1).max(10_000_000).default(5000),
 });
 
 export interface Config {
@@ -210,6 +227,12 @@ export interface Config {
   sandbox: { enabled: boolean };
   /** Activity link checks; private targets only for tests (a teacher's link must not probe our network). */
   links: { allowPrivate: boolean; timeoutMs: number };
+  /**
+   * The staff console at /console. `publicUrl`: where people reach this server (links the bot
+   * sends); unset: built from the request or the listening address. `trustProxy`: believe
+   * X-Forwarded-Proto/-For from a reverse proxy (Secure cookies, per-address login throttling).
+   */
+  console: { enabled: boolean; publicUrl: string | undefined; trustProxy: boolean; loginLinkTtlMs: number; sessionTtlMs: number; largeExportRows: number };
 }
 
 export class ConfigError extends Error {
@@ -284,6 +307,14 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
     api: { token: e.API_TOKEN },
     links: { allowPrivate: e.LINK_CHECK_ALLOW_PRIVATE, timeoutMs: e.LINK_CHECK_TIMEOUT_SECONDS * 1000 },
     sandbox: { enabled: e.SANDBOX ?? !realChannelConfigured(e) },
+    console: {
+      enabled: e.CONSOLE_ENABLED,
+      publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+      trustProxy: e.TRUST_PROXY,
+      loginLinkTtlMs: e.CONSOLE_LINK_MINUTES * 60_000,
+      sessionTtlMs: Math.round(e.CONSOLE_SESSION_HOURS * 3_600_000),
+      largeExportRows: e.CONSOLE_LARGE_EXPORT_ROWS,
+    },
   };
 }
 

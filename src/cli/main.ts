@@ -5,6 +5,7 @@ import { LOCALES, type Locale } from '../domain/locale.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { commandHelp } from './args.js';
 import { cohortCommand } from './commands/cohort.js';
+import { consoleCommand } from './commands/console.js';
 import { exportCommand } from './commands/export.js';
 import { participantsCommand } from './commands/participants.js';
 import { questionnaireCommand } from './commands/questionnaire.js';
@@ -53,6 +54,7 @@ const commands: Record<string, Command> = {
   store: storeCommand,
   stage: stageCommand,
   sandbox: sandboxCommand,
+  console: consoleCommand,
   config: {
     async run(args, io) {
       if (args.length === 0) return showConfig(io);

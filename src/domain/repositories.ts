@@ -5,6 +5,7 @@ import type { AuditEvent } from './audit.js';
 import type { Broadcast, Delivery, DeliveryStatus } from './broadcast.js';
 import type { Channel } from './channel.js';
 import type { Cohort, CohortGroup, CohortStatus } from './cohort.js';
+import type { ConsoleAccount, ConsoleSession, LoginLink } from './console.js';
 import type { ConsultationMessage, ConsultationRequest, ConsultationStatus } from './consultation.js';
 import type { Enrollment, EnrollmentStatus, StageOverrideRecord, StageProgress } from './enrollment.js';
 import type { Locale } from './locale.js';
@@ -324,6 +325,35 @@ export interface Repositories {
   broadcasts: BroadcastRepository;
   audit: AuditRepository;
   scheduledSends: ScheduledSendRepository;
+  console: ConsoleRepository;
   samples: SampleRepository;
   erasure: ErasureRepository;
+}
+
+export interface ConsoleAccountInput {
+  login: string;
+  displayName: string;
+  role: ConsoleAccount['role'];
+  organisation?: string;
+  passwordHash: string;
+  /** null: enabled again. */
+  disabledAt?: Date | null;
+}
+
+export type AccountError = { kind: 'login_taken' };
+
+export interface ConsoleRepository {
+  createAccount(input: ConsoleAccountInput): Promise<Result<ConsoleAccount, AccountError>>;
+  /** Replaces the password (and role, name, school) of an existing login. */
+  updateAccount(login: string, patch: Partial<Omit<ConsoleAccountInput, 'login'>>): Promise<ConsoleAccount | undefined>;
+  findAccountByLogin(login: string): Promise<ConsoleAccount | undefined>;
+  findAccountById(id: string): Promise<ConsoleAccount | undefined>;
+  listAccounts(): Promise<ConsoleAccount[]>;
+  createSession(session: ConsoleSession): Promise<void>;
+  /** A session that has not expired at `now`. */
+  findSession(tokenHash: string, now: Date): Promise<ConsoleSession | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
+  createLoginLink(link: Omit<LoginLink, 'usedAt'>): Promise<void>;
+  /** Marks the link used and returns it, once: a second call, or an expired link, gives undefined. */
+  consumeLoginLink(tokenHash: string, now: Date): Promise<LoginLink | undefined>;
 }

@@ -45,6 +45,15 @@ export interface Services {
   settings: EngineSettings;
   /** Broadcasts, figures and reports: handed over after the engine is built (Engine.provideStaffTools). */
   staffTools?: () => StaffTools | undefined;
+  /** The staff console's one-time login links; absent when the console is off. */
+  console?: ConsoleLinks;
+}
+
+export interface ConsoleLinks {
+  /** A fresh single-use URL that logs this person into the console. */
+  loginUrl(participantId: string): Promise<string>;
+  /** How long a link stays valid. */
+  ttlMinutes: number;
 }
 
 /** One inbound event being handled: the person, their session, and the replies so far. */

@@ -54,6 +54,7 @@ export const COMMANDS: Record<string, string> = {
   broadcast: 'broadcast',
   stats: 'stats',
   report: 'report',
+  console: 'console',
 };
 
 export const COHORT_CODE = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/;

@@ -4,7 +4,7 @@ import type { Repositories } from '../domain/repositories.js';
 import type { Logger } from '../logger.js';
 import { loadQuestionnaires, type QuestionnaireCatalog } from '../questionnaires/index.js';
 import { handlers, registry } from './actions/index.js';
-import type { EngineSettings } from './context.js';
+import type { ConsoleLinks, EngineSettings } from './context.js';
 import { createEngine, type Engine } from './engine.js';
 import type { FlowCatalog } from './flows/definition.js';
 import { loadFlows } from './flows/load.js';
@@ -12,6 +12,7 @@ import type { SessionStore } from './sessions.js';
 import { loadSupportModels, type SupportModelCatalog } from '../support-models/load.js';
 
 export type { Engine } from './engine.js';
+export type { ConsoleLinks } from './context.js';
 export type { InboundEvent, Outbound, OutboundMessage, Address } from './events.js';
 export type { BroadcastRequest, StaffTools } from './staff-tools.js';
 
@@ -37,6 +38,7 @@ export interface EngineDeps {
   settings: EngineSettings;
   logger: Logger;
   now?: () => Date;
+  console?: ConsoleLinks;
 }
 
 export function createSputnikEngine(deps: EngineDeps): Engine {
@@ -50,6 +52,7 @@ export function createSputnikEngine(deps: EngineDeps): Engine {
       settings: deps.settings,
       logger: deps.logger,
       now: deps.now ?? (() => new Date()),
+      ...(deps.console ? { console: deps.console } : {}),
     },
     handlers,
   );

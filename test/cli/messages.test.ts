@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 import { runCohortCommand, type Output } from '../../src/cli/commands/cohort.js';
+import { runConsoleCommand } from '../../src/cli/commands/console.js';
 import { runExportCommand } from '../../src/cli/commands/export.js';
 import { runParticipantsCommand } from '../../src/cli/commands/participants.js';
 import { runReportCommand } from '../../src/cli/commands/report.js';
@@ -32,6 +33,7 @@ const COMMANDS: [string, (args: string[], io: Output) => Promise<number>][] = [
   ['whatsapp', runWhatsappCommand],
   ['stage', runStageCommand],
   ['store', runStoreCommand],
+  ['console', runConsoleCommand],
 ];
 
 /** Latin words of three letters or more outside option names, commands, codes and placeholders. */
@@ -43,7 +45,7 @@ function englishWords(text: string): string[] {
     .replace(/\S+\.(yaml|csv|json|ts)\b/g, '')
     .replace(/\S*\/\S*/g, '')
     // Command names and the option values staff type.
-    .replace(/\b(participants|questionnaire|whatsapp|export|stats|report|schedule|store|stage|sandbox|config|help|completed|failed|responses|activities)\b/g, '')
+    .replace(/\b(participants|questionnaire|whatsapp|export|stats|report|schedule|store|stage|sandbox|config|help|completed|failed|responses|activities|console|add|password|list|disable|enable)\b/g, '')
     .replace(/\b(UTF|Windows|Excel|LibreOffice|Google)\b/g, '');
   return stripped.match(/\b[A-Za-z]{3,}\b/g) ?? [];
 }

@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import type { Channel } from '../../src/domain/channel.js';
 import type { EngineSettings } from '../../src/engine/context.js';
 import type { InboundEvent, InboundPayload, Outbound, OutboundMessage } from '../../src/engine/events.js';
-import { createSputnikEngine, loadContent, type Content, type Engine } from '../../src/engine/index.js';
+import { createSputnikEngine, loadContent, type ConsoleLinks, type Content, type Engine } from '../../src/engine/index.js';
 import { createCatalog, loadQuestionnaires } from '../../src/questionnaires/index.js';
 import type { Store } from '../../src/store/index.js';
 import { silentLogger } from './store.js';
@@ -86,8 +86,17 @@ export class Harness {
     this.engine = this.build(settings);
   }
 
+  /** The staff console's link maker (off unless a test turns it on with `withConsole`). */
+  private consoleLinks: ConsoleLinks | undefined;
+
+  withConsole(links: ConsoleLinks): void {
+    this.consoleLinks = links;
+    this.engine = this.build(testSettings);
+  }
+
   private build(settings: EngineSettings): Engine {
     return createSputnikEngine({
+      ...(this.consoleLinks ? { console: this.consoleLinks } : {}),
       repos: this.store.repositories,
       sessions: this.store.sessions,
       content: content(),

@@ -1,3 +1,4 @@
+import { answerConsultationRequest, closeConsultationRequest } from '../../staff/decisions.js';
 import type { ConsultationRequest, ConsultationStatus } from '../../domain/consultation.js';
 import type { Participant } from '../../domain/participant.js';
 import { translator } from '../../i18n/index.js';
@@ -94,25 +95,22 @@ export const consultation: Pick<FlowHandlers, 'actions'> = {
     },
 
     async answer_consultation(turn, run) {
-      const { repos } = turn.services;
-      const id = text(run, 'requestId');
-      const answer = text(run, 'answer');
-      const now = turn.services.now();
-      const request = await repos.consultations.addMessage(id, { authorId: me(turn).id, fromTeacher: false, text: answer, at: now });
-      if (!request) return 'gone';
-      await repos.consultations.setStatus(id, 'answered', now);
-      const teacher = await repos.participants.findById(request.participantId);
-      if (teacher) turn.notify(teacher.id, translator(teacher.locale)('consultation.answer_notice', { topic: request.topic, answer }));
+      const answered = await answerConsultationRequest(turn.services.repos, {
+        requestId: text(run, 'requestId'),
+        authorId: me(turn).id,
+        text: text(run, 'answer'),
+        at: turn.services.now(),
+      });
+      if (!answered) return 'gone';
+      for (const notice of answered.notices) turn.notify(notice.participantId, notice.text);
       turn.say('consultations.answered');
       return undefined;
     },
 
     async close_consultation(turn, run) {
-      const { repos } = turn.services;
-      const request = await repos.consultations.setStatus(text(run, 'requestId'), 'closed', turn.services.now());
-      if (!request) return 'gone';
-      const teacher = await repos.participants.findById(request.participantId);
-      if (teacher) turn.notify(teacher.id, translator(teacher.locale)('consultation.closed_notice', { topic: request.topic }));
+      const closed = await closeConsultationRequest(turn.services.repos, { requestId: text(run, 'requestId'), at: turn.services.now() });
+      if (!closed) return 'gone';
+      for (const notice of closed.notices) turn.notify(notice.participantId, notice.text);
       turn.say('consultations.closed');
       return undefined;
     },

@@ -2,6 +2,7 @@ import type { FlowHandlers } from '../context.js';
 import type { FlowRegistry } from '../flows/load.js';
 import { account } from './account.js';
 import { activity } from './activity.js';
+import { consoleLink } from './console.js';
 import { consultation } from './consultation.js';
 import { links } from './links.js';
 import { menu } from './menu.js';
@@ -14,7 +15,7 @@ import { stage } from './stage.js';
 import { staff } from './staff.js';
 import { surveys } from './surveys.js';
 
-const parts = [onboarding, menu, surveys, activity, review, progress, consultation, account, stage, links, staff, plan, events];
+const parts = [onboarding, menu, surveys, activity, review, progress, consultation, account, stage, links, staff, plan, events, consoleLink];
 
 /** Every action, option source and check the flow files may name. */
 export const handlers: FlowHandlers = {

@@ -1,7 +1,6 @@
-import { requiredActivities } from '../../domain/stage-plan.js';
-import { reevaluateStages, stagePlanOf } from '../../progress/service.js';
-import { translator } from '../../i18n/index.js';
-import type { FlowHandlers } from '../context.js';
+import { decideActivity } from '../../staff/decisions.js';
+import type { FlowHandlers, Turn } from '../context.js';
+import type { FlowRun } from '../sessions.js';
 import { describeActivity } from './activity.js';
 import { displayName, me, optionalText, text } from './common.js';
 
@@ -33,35 +32,11 @@ export const review: Pick<FlowHandlers, 'actions'> = {
     },
 
     async accept_activity(turn, run) {
-      const { repos } = turn.services;
-      const result = await repos.activities.review(text(run, 'activityId'), { reviewerId: me(turn).id, decision: 'accepted', at: turn.services.now() });
-      if (!result.ok) return 'already';
-      const a = result.value;
-      const teacher = await repos.participants.findById(a.participantId);
-      const accepted = await repos.activities.countAccepted(a.participantId, a.cohortId);
-      const cohort = await repos.cohorts.findById(a.cohortId);
-      const required = cohort ? requiredActivities(await stagePlanOf(repos, cohort)) : accepted;
-      if (teacher) {
-        turn.notify(teacher.id, translator(teacher.locale)('activity.accepted_notice', { title: a.title, accepted, required }));
-      }
-      await repos.audit.record({ at: turn.services.now(), actor: me(turn).id, action: 'activity.accepted', subjectType: 'activity', subjectId: a.id, cohortId: a.cohortId });
-      await reevaluateStages(repos, { participantId: a.participantId, cohortId: a.cohortId, at: turn.services.now(), actor: me(turn).id, kind: 'activity.accepted' });
-      turn.say('review.accepted');
-      return undefined;
+      return decide(turn, run, 'accepted');
     },
 
     async return_activity(turn, run) {
-      const { repos } = turn.services;
-      const comment = optionalText(run, 'comment') ?? '';
-      const result = await repos.activities.review(text(run, 'activityId'), { reviewerId: me(turn).id, decision: 'returned', comment, at: turn.services.now() });
-      if (!result.ok) return 'already';
-      const a = result.value;
-      const teacher = await repos.participants.findById(a.participantId);
-      if (teacher) turn.notify(teacher.id, translator(teacher.locale)('activity.returned_notice', { title: a.title, comment }));
-      await repos.audit.record({ at: turn.services.now(), actor: me(turn).id, action: 'activity.returned', subjectType: 'activity', subjectId: a.id, cohortId: a.cohortId });
-      await reevaluateStages(repos, { participantId: a.participantId, cohortId: a.cohortId, at: turn.services.now(), actor: me(turn).id, kind: 'activity.returned' });
-      turn.say('review.returned');
-      return undefined;
+      return decide(turn, run, 'returned');
     },
 
     async skip_activity(_turn, run) {
@@ -71,3 +46,17 @@ export const review: Pick<FlowHandlers, 'actions'> = {
     },
   },
 };
+
+async function decide(turn: Turn, run: FlowRun, decision: 'accepted' | 'returned'): Promise<string | undefined> {
+  const outcome = await decideActivity(turn.services.repos, {
+    activityId: text(run, 'activityId'),
+    reviewerId: me(turn).id,
+    decision,
+    ...(decision === 'returned' ? { comment: optionalText(run, 'comment') ?? '' } : {}),
+    at: turn.services.now(),
+  });
+  if (!outcome.ok) return 'already';
+  for (const notice of outcome.notices) turn.notify(notice.participantId, notice.text);
+  turn.say(decision === 'accepted' ? 'review.accepted' : 'review.returned');
+  return undefined;
+}

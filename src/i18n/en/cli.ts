@@ -19,6 +19,7 @@ export const cli = {
   summary_sandbox: 'delete the sandbox demo cohort and everything done in it: sandbox delete',
   sandbox_usage: 'Usage: npm run cli -- sandbox delete\n  delete  deletes the sandbox demo cohort, its programme, the people who were only in it\n          and everything they did (answers, activities, consultations). Real cohorts are not touched.',
   sandbox_deleted: 'Deleted: demo cohorts {cohorts}, participants {participants}, questionnaire answers {responses}, activities {activities}.',
+  summary_console: 'console accounts: console add-staff | add-school | password | list | disable | enable',
   summary_config: 'the effective configuration (secrets hidden) or the first error in it',
   option_unknown: 'Unknown option {option}',
   option_missing_value: 'Option {option} needs a value',

@@ -19,6 +19,7 @@ export const cli = {
   summary_sandbox: 'құмсалғыштың демо-ағынын және ондағы барлық әрекетті жою: sandbox delete',
   sandbox_usage: 'Қолданылуы: npm run cli -- sandbox delete\n  delete  құмсалғыштың демо-ағынын, оның бағдарламасын, тек сонда болған қатысушыларды\n          және олардың барлық әрекетін (жауаптар, іс-шаралар, кеңестер) жояды. Нақты ағындарға тимейді.',
   sandbox_deleted: 'Жойылды: демо-ағындар {cohorts}, қатысушылар {participants}, сауалнама жауаптары {responses}, іс-шаралар {activities}.',
+  summary_console: 'консоль есептік жазбалары: console add-staff | add-school | password | list | disable | enable',
   summary_config: 'қолданыстағы баптаулар (құпиялар жасырылған) немесе ондағы алғашқы қате',
   option_unknown: 'Белгісіз параметр {option}',
   option_missing_value: '{option} параметріне мән қажет',

@@ -3,6 +3,7 @@ import { defineActivityModel } from './activity.js';
 import { defineAuditEventModel } from './audit.js';
 import { defineBroadcastModel } from './broadcast.js';
 import { defineCohortModel } from './cohort.js';
+import { defineConsoleModels } from './console.js';
 import { defineConsultationModel } from './consultation.js';
 import { defineEnrollmentModel } from './enrollment.js';
 import { defineParticipantModel } from './participant.js';
@@ -29,6 +30,7 @@ export function defineModels(connection: Connection) {
     ...defineSessionModels(connection),
     questionnaireVersion: defineQuestionnaireVersionModel(connection),
     scheduledSend: defineScheduledSendModel(connection),
+    ...defineConsoleModels(connection),
     sample: defineSampleModel(connection),
     supportEvent: defineSupportEventModel(connection),
   };

@@ -130,6 +130,9 @@ export function createErasureRepository(models: Models): ErasureRepository {
       await models.session.collection.deleteMany({ $or: [{ participantId: person.id }, { userId: { $in: chatIds } }] });
       await models.scheduledSend.collection.updateMany({ recipientId: _id }, { $unset: { detail: '' } });
       await audit(needles);
+      // A curator who deleted their data leaves the console too.
+      await models.loginLink.collection.deleteMany({ participantId: person.id });
+      await models.consoleSession.collection.deleteMany({ 'principal.participantId': person.id });
       for (const eraser of erasers) await eraser(person, at);
     },
   };

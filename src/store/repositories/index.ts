@@ -4,6 +4,7 @@ import { createActivityRepository } from './activities.js';
 import { createAuditRepository } from './audit.js';
 import { createBroadcastRepository } from './broadcasts.js';
 import { createCohortRepository } from './cohorts.js';
+import { createConsoleRepository } from './console.js';
 import { createConsultationRepository } from './consultations.js';
 import { createErasureRepository } from './erasure.js';
 import { createEnrollmentRepository } from './enrollments.js';
@@ -26,6 +27,7 @@ export function createRepositories(models: Models): Repositories {
     broadcasts: createBroadcastRepository(models.broadcast),
     audit: createAuditRepository(models.auditEvent),
     scheduledSends: createScheduledSendRepository(models.scheduledSend),
+    console: createConsoleRepository(models),
     samples: createSampleRepository(models.sample),
     supportEvents: createSupportEventRepository(models.supportEvent),
     erasure: createErasureRepository(models),

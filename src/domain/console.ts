@@ -1,0 +1,45 @@
+// Who uses the staff console and how they got in. Centre staff and school administrators have
+// accounts made with the CLI (a login and a hashed password); curators and tutors are participants
+// who ask the bot for a one-time link. Only hashes of secrets are ever stored.
+
+/** Console accounts: centre staff see everything; a school administrator (seed 001 п.35) reads their school's teachers. */
+export const CONSOLE_ACCOUNT_ROLES = ['staff', 'school_admin'] as const;
+export type ConsoleAccountRole = (typeof CONSOLE_ACCOUNT_ROLES)[number];
+
+export interface ConsoleAccount {
+  id: string;
+  /** Lower-case, what the person types to log in. */
+  login: string;
+  displayName: string;
+  role: ConsoleAccountRole;
+  /** The school a school administrator follows, as written in the participants' `organisation`. */
+  organisation?: string;
+  /** `scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>`. */
+  passwordHash: string;
+  /** Set by `console disable`: the login is refused and open sessions stop working. */
+  disabledAt?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Whoever a console session belongs to. */
+export type ConsolePrincipal = { kind: 'account'; accountId: string } | { kind: 'participant'; participantId: string };
+
+export interface ConsoleSession {
+  /** SHA-256 of the cookie's token: a stolen database gives no live session. */
+  tokenHash: string;
+  principal: ConsolePrincipal;
+  /** Sent with every form; checked on every POST. */
+  csrfToken: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** A one-time link the bot sends a curator or tutor: single use, short-lived. */
+export interface LoginLink {
+  tokenHash: string;
+  participantId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt?: Date;
+}

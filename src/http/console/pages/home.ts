@@ -1,0 +1,34 @@
+import type { PageHandler } from '../context.js';
+import { html } from '../html.js';
+import { layout } from '../layout.js';
+import { page } from '../request.js';
+import { roster } from '../roster.js';
+import { visibleCohorts } from '../viewer.js';
+
+/** The first page: what needs the viewer's attention today. */
+export const homePage: PageHandler = async ({ viewer, session, deps }) => {
+  const now = deps.now();
+  const cohorts = await visibleCohorts(deps.repos, viewer);
+  const rows = await roster(deps.repos, viewer, {}, now);
+  const waiting = rows.reduce((n, r) => n + r.activities.filter((a) => a.status === 'submitted').length, 0);
+  const consultations = rows.reduce((n, r) => n + r.openConsultations, 0);
+  const behind = rows.filter((r) => r.behind).length;
+  const tiles = [
+    { label: 'Курсов на сопровождении', value: cohorts.length, href: '/console/cohorts' },
+    { label: 'Педагогов', value: rows.length, href: '/console/participants' },
+    { label: 'Отстают от плана', value: behind, href: '/console/participants?behind=1' },
+    ...(viewer.role === 'school_admin'
+      ? []
+      : [
+          { label: 'Мероприятий ждут проверки', value: waiting, href: '/console/activities' },
+          { label: 'Открытых консультаций', value: consultations, href: '/console/consultations' },
+        ]),
+  ];
+  return page(
+    layout(
+      { title: 'Сводка', viewer, csrf: session.csrfToken, current: '/console' },
+      html`<div class="tiles">${tiles.map((t) => html`<a class="tile" href="${t.href}"><b>${t.value}</b>${t.label}</a>`)}</div>
+${viewer.role === 'school_admin' ? html`<p class="muted">Вы видите педагогов своей школы («${viewer.organisation}») только для чтения.</p>` : ''}`,
+    ),
+  );
+};

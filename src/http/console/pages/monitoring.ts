@@ -1,0 +1,120 @@
+import { DIMENSIONS } from '../../../monitoring/index.js';
+import type { PageHandler } from '../context.js';
+import { html, type Html } from '../html.js';
+import { layout } from '../layout.js';
+import { file, page } from '../request.js';
+import { seesCohort, visibleCohorts } from '../viewer.js';
+
+const WHAT = [
+  { id: 'responses', label: 'Ответы на анкеты' },
+  { id: 'activities', label: 'Мероприятия и ссылки' },
+  { id: 'participants', label: 'Педагоги и их прогресс' },
+] as const;
+const FORMATS = ['csv', 'xlsx', 'json'] as const;
+
+const SEGMENTS: Record<(typeof DIMENSIONS)[number], string> = {
+  cohort: 'курс',
+  programme: 'программа',
+  direction: 'направление',
+  region: 'регион',
+  district: 'район',
+  settlementType: 'город / село',
+  organisation: 'организация',
+};
+
+const cell = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'number' ? String(v).replace('.', ',') : String(v));
+
+/** The aggregates with their charts, exports, the half-year report and the schedule, for the viewer's cohorts. */
+export const monitoringPage: PageHandler = async ({ viewer, session, deps, query }) => {
+  const cohorts = await visibleCohorts(deps.repos, viewer);
+  const cohortId = query.get('cohort') ?? '';
+  const by = query.get('by') ?? '';
+  const scope = cohortId ? `&cohort=${encodeURIComponent(cohortId)}` : '';
+  const summary = await deps.files.summary({ viewer, ...(cohortId ? { cohortId } : {}), ...(by ? { by } : {}) });
+  const year = deps.now().getUTCFullYear();
+  const tables: Html[] = summary.tables.filter((t) => t.rows.length > 0).map((t) => html`<h2>${t.title}</h2>
+<div class="scroll"><table><thead><tr>${t.headers.map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>
+${t.rows.map((r) => html`<tr>${r.map((v) => html`<td>${cell(v)}</td>`)}</tr>`)}</tbody></table></div>`);
+  const body = html`<form class="filters" method="get" action="/console/monitoring">
+<label>Курс<select name="cohort"><option value="">${viewer.role === 'staff' ? 'все курсы' : 'все мои курсы'}</option>${cohorts.map((c) => html`<option value="${c.id}" ${c.id === cohortId ? 'selected' : ''}>${c.code}</option>`)}</select></label>
+<label>В разрезе<select name="by"><option value="">без разреза</option>${DIMENSIONS.map((d) => html`<option value="${d}" ${d === by ? 'selected' : ''}>${SEGMENTS[d]}</option>`)}</select></label>
+<button type="submit">Показать</button></form>
+<h2>Выгрузки</h2>
+<div class="scroll"><table><tbody>${WHAT.map((w) => html`<tr><td>${w.label}</td><td>${FORMATS.map((f) => html`<a href="/console/export?what=${w.id}&format=${f}${scope}">${f.toUpperCase()}</a> `)}</td></tr>`)}</tbody></table></div>
+<h2>Отчёт за полугодие</h2>
+<form class="filters" method="get" action="/console/report">
+<label>Курс<select name="cohort">${viewer.role === 'staff' ? html`<option value="">весь центр</option>` : ''}${cohorts.map((c) => html`<option value="${c.id}" ${c.id === cohortId ? 'selected' : ''}>${c.code}</option>`)}</select></label>
+<label>Полугодие<select name="half"><option value="1">I (октябрь — май, сдаётся до 1 июня)</option><option value="2">II (июнь — сентябрь, до 1 октября)</option></select></label>
+<label>Год сдачи<input name="year" type="number" min="2000" max="2100" value="${year}" style="width:6rem"></label>
+<label>Формат<select name="format"><option value="xlsx">XLSX</option><option value="md">Markdown</option></select></label>
+<button type="submit">Скачать отчёт</button></form>
+${viewer.role === 'school_admin' ? '' : html`<h2>Что бот отправит</h2><p>${cohorts.map((c) => html`<a href="/console/schedule?cohort=${c.id}">${c.code}</a> `)}</p>`}
+${summary.charts.map((c) => html`<figure class="card"><figcaption>${c.title}</figcaption><img alt="${c.title}" style="max-width:100%" src="data:image/png;base64,${c.png.toString('base64')}"></figure>`)}
+${tables.length ? tables : html`<p class="muted">Пока нет данных для сводки.</p>`}`;
+  return page(layout({ title: 'Мониторинг', viewer, csrf: session.csrfToken, current: '/console/monitoring' }, body));
+};
+
+export const exportFile: PageHandler = async ({ viewer, session, deps, query }) => {
+  const cohortId = query.get('cohort') || undefined;
+  const questionnaireId = query.get('questionnaire') || undefined;
+  const what = query.get('what') ?? 'responses';
+  const format = query.get('format') ?? 'csv';
+  const result = await deps.files.export({ viewer, what, format, ...(cohortId ? { cohortId } : {}), ...(questionnaireId ? { questionnaireId } : {}) });
+  if (!result.ok) {
+    const base = `/console/export?what=${encodeURIComponent(what)}&format=${encodeURIComponent(format)}${cohortId ? `&cohort=${encodeURIComponent(cohortId)}` : ''}`;
+    const choices = result.questionnaires
+      ? html`<ul>${result.questionnaires.map((q) => html`<li><a href="${base}&questionnaire=${encodeURIComponent(q)}">${q}</a></li>`)}</ul>`
+      : '';
+    return page(layout({ title: 'Выгрузка', viewer, csrf: session.csrfToken, current: '/console/monitoring' }, html`<p>${result.error}</p>${choices}<p><a href="/console/monitoring">Назад</a></p>`), result.questionnaires ? 200 : 400);
+  }
+  const download = result.value;
+  await deps.repos.audit.record({ at: deps.now(), actor: viewer.actor, action: 'console.export', subjectType: 'export', ...(cohortId ? { cohortId } : {}), details: { what, format, rows: download.rows } });
+  if (download.rows >= deps.largeExportRows) {
+    const job = deps.jobs.start(viewer.actor, download);
+    return { status: 303, raw: Buffer.alloc(0), headers: { location: `/console/export/status?id=${job.id}`, 'content-type': 'text/plain' } };
+  }
+  return file(download.stream, download.contentType, download.filename);
+};
+
+/** A large export's progress; reloads itself until the file is ready. */
+export const exportStatus: PageHandler = async ({ viewer, session, deps, query }) => {
+  const job = deps.jobs.get(viewer.actor, query.get('id') ?? '');
+  if (!job) return page(layout({ title: 'Выгрузка не найдена', viewer, csrf: session.csrfToken }, html`<p>Выгрузка не найдена или устарела. <a href="/console/monitoring">Запросите её снова</a>.</p>`), 404);
+  if (query.get('download') === '1' && job.status === 'done') return file(job.body(), job.contentType, job.filename);
+  const done = job.rowsDone();
+  const share = done !== undefined && job.rows > 0 ? Math.min(100, Math.round((done / job.rows) * 100)) : undefined;
+  const body = job.status === 'done'
+    ? html`<p>Готово: ${job.rows} строк, ${Math.ceil(job.bytes / 1024)} КБ.</p><p><a class="button" href="/console/export/status?id=${job.id}&download=1">Скачать ${job.filename}</a></p>`
+    : job.status === 'failed'
+      ? html`<p class="bad">Выгрузка прервалась. <a href="/console/monitoring">Попробуйте ещё раз</a>.</p>`
+      : html`<p>Готовится выгрузка: ${share !== undefined ? html`<progress max="100" value="${share}"></progress> ${done} из ${job.rows} строк` : html`${job.rows} строк, уже ${Math.ceil(job.bytes / 1024)} КБ`}.</p><p class="muted">Страница обновляется сама.</p>`;
+  return page(layout({ title: 'Выгрузка', viewer, csrf: session.csrfToken, current: '/console/monitoring', ...(job.status === 'running' ? { refreshSeconds: 2 } : {}) }, body));
+};
+
+export const reportFile: PageHandler = async ({ viewer, session, deps, query }) => {
+  const cohortId = query.get('cohort') || undefined;
+  const year = Number(query.get('year'));
+  const half = query.get('half') === '2' ? 2 : 1;
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) {
+    return page(layout({ title: 'Неверный период', viewer, csrf: session.csrfToken }, html`<p>Укажите год отчёта, например ${deps.now().getUTCFullYear()}.</p>`), 400);
+  }
+  const result = await deps.files.report({ viewer, year, half, format: query.get('format') === 'md' ? 'md' : 'xlsx', ...(cohortId ? { cohortId } : {}) });
+  if (!result.ok) return page(layout({ title: 'Отчёт не получился', viewer, csrf: session.csrfToken }, html`<p>${result.error}</p><p><a href="/console/monitoring">Назад</a></p>`), 400);
+  await deps.repos.audit.record({ at: deps.now(), actor: viewer.actor, action: 'console.report', subjectType: 'report', ...(cohortId ? { cohortId } : {}), details: { year, half } });
+  return file(result.value.body, result.value.contentType, result.value.filename);
+};
+
+/** What the scheduler will send a cohort in the next weeks (the same plan `cli schedule show` prints). */
+export const schedulePage: PageHandler = async ({ viewer, session, deps, query }) => {
+  const cohortId = query.get('cohort') ?? '';
+  const cohort = await deps.repos.cohorts.findById(cohortId);
+  if (!cohort || !seesCohort(viewer, cohort.id)) {
+    return page(layout({ title: 'Курс не найден', viewer, csrf: session.csrfToken }, html`<p>Такого курса нет или он вам недоступен.</p>`), 404);
+  }
+  const days = Math.min(400, Math.max(1, Number(query.get('days')) || 30));
+  const text = await deps.files.schedule({ cohortId: cohort.id, days });
+  const body = html`<form class="filters" method="get" action="/console/schedule"><input type="hidden" name="cohort" value="${cohort.id}">
+<label>На сколько дней вперёд<input name="days" type="number" min="1" max="400" value="${days}" style="width:6rem"></label><button type="submit">Показать</button></form>
+<div class="card"><pre style="white-space:pre-wrap;margin:0">${text ?? 'Курс не найден.'}</pre></div>`;
+  return page(layout({ title: `Расписание отправок: ${cohort.code}`, viewer, csrf: session.csrfToken, current: '/console/monitoring' }, body));
+};

@@ -1,0 +1,165 @@
+// The console's doors into the rest of Sputnik, built once at start-up: staff decisions go
+// through src/staff/decisions.ts and reach the teacher through the dispatcher; figures, exports and
+// reports come only through the monitoring facade; the schedule through the scheduler's preview.
+import type { Broadcast } from '../../domain/broadcast.js';
+import type { Repositories } from '../../domain/repositories.js';
+import type { BroadcastService } from '../../delivery/broadcasts.js';
+import type { Dispatcher } from '../../delivery/dispatcher.js';
+import type { Content } from '../../engine/index.js';
+import { buildJoinLinks } from '../../import/join-links.js';
+import { localized } from '../../questionnaires/text.js';
+import type { Logger } from '../../logger.js';
+import {
+  DIMENSIONS,
+  EXPORT_FORMATS,
+  EXPORT_SUBJECTS,
+  reportErrorText,
+  summaryTables,
+  type Dimension,
+  type ExportFormat,
+  type Monitoring,
+} from '../../monitoring/index.js';
+import { answerConsultationRequest, closeConsultationRequest, decideActivity } from '../../staff/decisions.js';
+import type { ConsoleFiles, StaffActions } from './context.js';
+import type { ConsoleViewer } from './viewer.js';
+
+export function createStaffActions(deps: {
+  repos: Repositories;
+  dispatcher: Dispatcher;
+  broadcasts: BroadcastService;
+  now: () => Date;
+  logger: Logger;
+}): StaffActions {
+  const { repos, dispatcher, now, logger } = deps;
+  const deliver = async (notices: { participantId: string; text: string }[]) => {
+    await dispatcher.dispatch(
+      notices.map((n) => ({ to: { kind: 'participant' as const, participantId: n.participantId }, message: { kind: 'text' as const, text: n.text } })),
+    );
+  };
+  return {
+    async reviewActivity(input) {
+      const outcome = await decideActivity(repos, { ...input, at: now() });
+      if (!outcome.ok) return outcome.reason;
+      await deliver(outcome.notices);
+      return 'done';
+    },
+    async answerConsultation(input) {
+      const at = now();
+      const answered = await answerConsultationRequest(repos, { requestId: input.requestId, authorId: input.authorId, text: input.text, at });
+      if (!answered) return 'not_found';
+      const notices = [...answered.notices];
+      if (input.close) notices.push(...((await closeConsultationRequest(repos, { requestId: input.requestId, at }))?.notices ?? []));
+      await repos.audit.record({
+        at,
+        actor: input.authorId,
+        action: input.close ? 'consultation.answered_closed' : 'consultation.answered',
+        subjectType: 'consultation',
+        subjectId: answered.request.id,
+        cohortId: answered.request.cohortId,
+      });
+      await deliver(notices);
+      return 'done';
+    },
+    async broadcast(input) {
+      const b: Broadcast = await deps.broadcasts.create(input);
+      await repos.audit.record({ at: now(), actor: input.authorId, action: 'broadcast.created', subjectType: 'broadcast', subjectId: b.id, cohortId: input.cohortId });
+      // Sending is paced by the channels and may take minutes: the page shows the report as it grows.
+      void deps.broadcasts.send(b.id).catch((error: unknown) => logger.error({ err: error, broadcast: b.id }, 'console broadcast failed'));
+      return { broadcastId: b.id };
+    },
+  };
+}
+
+/** Which cohorts an export or a figure covers for this viewer; undefined: every cohort (staff). */
+function cohortScope(viewer: ConsoleViewer, cohortId: string | undefined): string[] | undefined {
+  if (viewer.role === 'staff') return cohortId ? [cohortId] : undefined;
+  if (viewer.role === 'school_admin') return [];
+  return cohortId ? viewer.cohortIds.filter((id) => id === cohortId) : viewer.cohortIds;
+}
+
+/** Names only where the monitoring rules allow them: staff, and a curator for the cohorts they curate. */
+function anonymisedFor(viewer: ConsoleViewer, cohortIds: readonly string[] | undefined): boolean {
+  if (viewer.role === 'staff') return false;
+  if (viewer.role === 'school_admin') return true;
+  return !(cohortIds ?? []).every((id) => viewer.curatedIds.includes(id));
+}
+
+export function createConsoleFiles(deps: { monitoring: Monitoring; repos: Repositories; content: Content }): ConsoleFiles {
+  const { monitoring } = deps;
+  return {
+    async export({ viewer, what, format, cohortId, questionnaireId }) {
+      if (!(EXPORT_SUBJECTS as readonly string[]).includes(what) || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
+        return { ok: false, error: 'Такой выгрузки нет: выберите одну из ссылок на странице «Мониторинг».' };
+      }
+      const cohortIds = cohortScope(viewer, cohortId);
+      if (cohortIds && cohortIds.length === 0) return { ok: false, error: 'Этот курс вам недоступен.' };
+      const anonymised = anonymisedFor(viewer, cohortIds);
+      const fmt = format as ExportFormat;
+      if (what === 'responses') {
+        let done = 0;
+        const file = viewer.role === 'curator' || viewer.role === 'tutor'
+          ? await monitoring.exportForRequester({ participantId: viewer.participantId, format: fmt, ...(cohortId ? { cohortId } : {}), ...(questionnaireId ? { questionnaireId } : {}), anonymised })
+          : await monitoring.exportFile({ format: fmt, scope: { ...(cohortIds ? { cohortIds } : {}), ...(questionnaireId ? { questionnaireId } : {}) }, anonymised, locale: 'ru', onProgress: (n) => { done = n; } });
+        if (!file.ok) {
+          const e = file.error;
+          if (e.kind === 'pick_questionnaire') return { ok: false, error: 'В CSV помещается одна анкета: выберите её.', questionnaires: e.questionnaireIds };
+          return { ok: false, error: 'Эти данные вам недоступны.' };
+        }
+        const f = file.value;
+        return { ok: true, value: { stream: f.stream, contentType: f.contentType, filename: f.filename, rows: f.total, progress: () => done } };
+      }
+      const file = await monitoring.exportYear({ what: what as 'activities' | 'participants', format: fmt, ...(cohortIds ? { cohortIds } : {}), anonymised });
+      return { ok: true, value: { stream: file.stream, contentType: file.contentType, filename: file.filename, rows: file.total } };
+    },
+
+    async report({ viewer, cohortId, year, half, format }) {
+      let target = cohortId;
+      if (viewer.role === 'school_admin') return { ok: false, error: 'Отчёт вам недоступен.' };
+      if (viewer.role !== 'staff') {
+        if (!target && viewer.cohortIds.length === 1) target = viewer.cohortIds[0];
+        if (!target) return { ok: false, error: 'Выберите курс: отчёт строится по одному курсу.' };
+        if (!viewer.cohortIds.includes(target)) return { ok: false, error: 'Этот курс вам недоступен.' };
+      }
+      const report = await monitoring.halfYearReport({ ...(target ? { cohortId: target } : {}), year, half, anonymised: anonymisedFor(viewer, target ? [target] : undefined) });
+      if (!report.ok) return { ok: false, error: reportErrorText(report.error, 'ru') };
+      const cohort = target ? await deps.repos.cohorts.findById(target) : undefined;
+      const base = `report-${(cohort?.code ?? 'centre').toLowerCase()}-${year}-h${half}`;
+      return format === 'xlsx'
+        ? { ok: true, value: { body: report.value.xlsx, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', filename: `${base}.xlsx`, title: report.value.title } }
+        : { ok: true, value: { body: Buffer.from(report.value.markdown, 'utf8'), contentType: 'text/markdown; charset=utf-8', filename: `${base}.md`, title: report.value.title } };
+    },
+
+    async summary({ viewer, cohortId, by }) {
+      const cohortIds = cohortScope(viewer, cohortId);
+      if (cohortIds && cohortIds.length === 0) return { tables: [], charts: [] };
+      const scope = { ...(cohortIds ? { cohortIds } : {}), ...(by && (DIMENSIONS as readonly string[]).includes(by) ? { by: by as Dimension } : {}) };
+      const [aggregates, charts] = await Promise.all([monitoring.aggregates(scope, 'ru'), monitoring.charts(scope)]);
+      return { tables: summaryTables(aggregates, 'ru'), charts };
+    },
+
+    async schedule({ cohortId, days }) {
+      const [{ previewCohort }, { formatSchedule }] = await Promise.all([import('../../scheduler/preview.js'), import('../../cli/commands/schedule.js')]);
+      const from = new Date();
+      const preview = await previewCohort({ repos: deps.repos, content: deps.content }, cohortId, from, new Date(from.getTime() + days * 86_400_000));
+      return preview ? formatSchedule(preview, from, days) : undefined;
+    },
+  };
+}
+
+/** Russian titles of a questionnaire version and its questions. */
+export function questionnaireTexts(catalog: Content['questionnaires']) {
+  return (questionnaireId: string, version: number) => {
+    const q = catalog.get(questionnaireId, version) ?? catalog.get(questionnaireId);
+    if (!q) return undefined;
+    return { title: localized(q.title, 'ru'), questions: new Map(q.questions.map((question) => [question.id, localized(question.text, 'ru')])) };
+  };
+}
+
+/** Join links of the configured channels, for the cohort page to print as QR codes. */
+export function consoleJoinLinks(settings: { telegramBotUsername?: string | undefined; whatsappPhone?: string | undefined; maxBotUsername?: string | undefined }) {
+  return (code: string): { label: string; url: string }[] => {
+    const links = buildJoinLinks({ code, telegramBotUsername: settings.telegramBotUsername, whatsappPhone: settings.whatsappPhone, maxBotUsername: settings.maxBotUsername });
+    return (Object.entries({ Telegram: links.telegram, WhatsApp: links.whatsapp, Max: links.max }) as [string, (typeof links)['telegram']][])
+      .flatMap(([label, l]) => (l.ok ? [{ label, url: l.url }] : []));
+  };
+}
