@@ -75,6 +75,7 @@ const BOT_COMMANDS: Record<string, BotCase> = {
   export: { text: '/export', allowed: ['tutor', ...CURATORS] },
   report: { text: '/report', allowed: CURATORS },
   broadcast: { text: '/broadcast', allowed: CURATORS },
+  console: { text: '/console', allowed: ['tutor', ...CURATORS] },
   bind: { text: '/bind {A}', allowed: ['curator', 'staff'], inGroup: true },
   // Runs after /bind: the curator unbinds; staff then hear that the group is not bound (no refusal).
   unbind: { text: '/unbind', allowed: ['curator', 'staff'], inGroup: true },
