@@ -60,6 +60,16 @@ describe('npm start without a channel', () => {
       expect((await fetch(new URL('/sandbox/app.js', url))).status).toBe(200);
       const health = (await (await fetch(new URL('/healthz', url))).json()) as { channels: Record<string, { state: string }> };
       expect(health.channels.webchat).toEqual({ state: 'running' });
+      // The page's one-click login takes the newcomer into the console as the demo curator, once.
+      const login = html.match(/href="(\/console\/auth\?token=[^"]+)"/)?.[1];
+      expect(login).toBeDefined();
+      const entered = await fetch(new URL(login as string, url), { redirect: 'manual' });
+      expect(entered.status).toBe(303);
+      const cookie = entered.headers.get('set-cookie')?.split(';')[0] ?? '';
+      const home = await fetch(new URL('/console', url), { headers: { cookie } });
+      expect(home.status).toBe(200);
+      expect(await home.text()).toContain('Демо-куратор');
+      expect((await fetch(new URL(login as string, url), { redirect: 'manual' })).status).toBe(401);
     } finally {
       app.child.kill('SIGTERM');
     }
