@@ -17,7 +17,6 @@ import {
 import { DEFAULT_QUESTIONNAIRE_WINDOW, postCourseYear, requiredActivities } from './stage-plan.js';
 import { stageRulesSchema } from './stage-rules.js';
 import {
-  REQUIRED_ACTIVITIES_PER_YEAR,
   MAX_STAGES,
   type Offset,
   type StageNumber,

@@ -6,7 +6,6 @@ import { formatLocalDate, localDate } from '../../domain/calendar.js';
 import { postCourseYear, requiredActivities } from '../../domain/stage-plan.js';
 import { DEFAULT_SENDING_WINDOW, localClock, type SendingWindow } from '../../domain/sending-window.js';
 import { loadConfig } from '../../config.js';
-import { t } from '../../i18n/index.js';
 import type { CohortPreview, PreviewItem } from '../../scheduler/preview.js';
 import { stageName } from '../../support-models/names.js';
 import { openCliStore, processOutput, type Output } from './cohort.js';

@@ -183,4 +183,4 @@ export function createConsoleAuth(deps: {
 
 // A real scrypt hash of a random password: verifying against it takes as long as a real check.
 const DUMMY_HASH =
-  'scrypt$32768$8$1$c3B1dG5pay1kdW1teS1zYWx0$' + Buffer.alloc(32, 7).toString('base64');
+  `scrypt$32768$8$1$c3B1dG5pay1kdW1teS1zYWx0$${Buffer.alloc(32, 7).toString('base64')}`;

@@ -227,7 +227,7 @@ export const account: Like<typeof ru.account> = {
   linked: 'Done: you can now write to me on {channel} as well. Questionnaires, progress and activities are the same.',
   help:
     'I am Sputnik: I help during the year after a professional development course.\n\n/menu — menu\n/surveys — questionnaires\n/activity — report an activity you ran (open lesson, master class, webinar, publication…)\n/progress — my progress: stage and accepted activities (and how many your course asks for in the year)\n/plan — my plan of activities: what, at what level, in which month\n/consult — ask a tutor for a consultation\n/language — language\n/stop — turn reminders off\n/delete — delete my data\n/link — a code to write to me from another messenger too (Telegram, WhatsApp, Max)\n\nIn any question you can write "back", or "skip" if the question is optional.',
-  help_staff: 'For curators and tutors:\n/review — activities to review\n/consultations — consultation requests\n/stage — set a teacher\'s stage by hand\n/broadcast — message the course participants\n/stats — statistics, /report — half-year report, /export — data export (Telegram)\n/console — a link into the console in the browser',
+  help_staff: 'For curators and tutors:\n/review — activities to review\n/consultations — consultation requests\n/stage — set a teacher\'s stage by hand\n/broadcast — message the course participants\n/stats — statistics, /report — half-year report, /export — data export (Telegram)\n/plans — teachers\' individual plans and who is behind\n/event — announce a group consultation, seminar or training\n/events — group events and who is coming\n/console — a link into the console in the browser',
 };
 
 export const group: Like<typeof ru.group> = {
