@@ -2,6 +2,7 @@
 // webhook, every API call paced by limiter.ts. Thin on purpose: updates become engine events
 // (inbound.ts), the engine's answers become Max messages with inline keyboards (sender.ts), and
 // what to say is the engine's business. What was learned about the Max Bot API: README.md here.
+import { backgroundStart } from '../background-start.js';
 import { Bot, MaxError, Webhook } from '@maxhub/max-bot-api';
 import type { Update, UpdateType } from '@maxhub/max-bot-api/types';
 import { timingSafeEqual } from 'node:crypto';
@@ -308,34 +309,22 @@ export const maxChannel: ChannelModule = {
       ...(config.max.botUsername ? { botUsername: config.max.botUsername } : {}),
     });
     const webhook = config.max.webhook;
-    let stopped = false;
-    // Max out of reach does not hold up the rest of the bot: a failed start is tried again, except
-    // for a token Max rejects (401), which no retry fixes.
-    const start = async (attempt: number): Promise<void> => {
-      try {
-        await channel.start(webhook ? { webhook } : {});
-      } catch (error) {
-        const cause = (error as { cause?: unknown }).cause;
-        if (cause instanceof MaxError && cause.status === 401) {
-          logger.error({ err: error }, 'Max rejected MAX_BOT_TOKEN; the Max channel stays off');
-          return;
-        }
-        const delayMs = Math.min(300_000, 5_000 * 2 ** attempt);
-        logger.error({ err: error, retryInSeconds: delayMs / 1000 }, 'max channel failed to start');
-        setTimeout(() => {
-          if (!stopped) void start(attempt + 1);
-        }, delayMs).unref();
-      }
-    };
+    const starter = backgroundStart({
+      name: 'max',
+      run: () => channel.start(webhook ? { webhook } : {}),
+      // 401: a token Max rejects, which no retry fixes.
+      rejectedToken: (cause) => (cause instanceof MaxError && cause.status === 401 ? 'Max rejected MAX_BOT_TOKEN; the Max channel stays off' : undefined),
+      logger,
+    });
     return {
       name: 'max',
       capabilities: MAX_CAPABILITIES,
       sender: channel.sender,
       async start() {
-        void start(0);
+        starter.start();
       },
       async stop() {
-        stopped = true;
+        starter.stop();
         await channel.stop();
       },
       health: () => ({ state: channel.state(), hint: webhook ? 'webhook' : 'long polling' }),

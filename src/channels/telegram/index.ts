@@ -1,6 +1,7 @@
 // The Telegram channel: a grammY bot on long polling (default) or a webhook, with per-chat order,
 // the engine adapter, /export for curators, and a sender for the dispatcher. Broadcasts, figures and
 // reports are engine flows, the same on every channel.
+import { backgroundStart } from '../background-start.js';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { GrammyError, webhookCallback, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
@@ -190,35 +191,25 @@ export const telegramChannel: ChannelModule = {
       ...(ctx.coordination ? { coordination: ctx.coordination } : {}),
     });
     const webhook = config.telegram.webhook;
-    let stopped = false;
-    // Telegram being out of reach must not hold up or take down the rest of the bot: it starts in
-    // the background (network errors are retried inside grammY) and a failed start is tried again,
-    // except for a token Telegram rejects, which no retry can fix.
-    const start = async (attempt: number): Promise<void> => {
-      try {
-        await channel.start(webhook ? { webhook: { url: webhook.url, secretToken: webhook.secret } } : {});
-      } catch (error) {
-        const cause = (error as { cause?: unknown }).cause;
-        if (cause instanceof GrammyError && (cause.error_code === 401 || cause.error_code === 404)) {
-          logger.error({ err: error }, 'Telegram rejected TELEGRAM_BOT_TOKEN; the Telegram channel stays off');
-          return;
-        }
-        const delayMs = Math.min(300_000, 5_000 * 2 ** attempt);
-        logger.error({ err: error, retryInSeconds: delayMs / 1000 }, 'telegram channel failed to start');
-        setTimeout(() => {
-          if (!stopped) void start(attempt + 1);
-        }, delayMs).unref();
-      }
-    };
+    const starter = backgroundStart({
+      name: 'telegram',
+      // Network errors are retried inside grammY; a failed start is tried again by the starter.
+      run: () => channel.start(webhook ? { webhook: { url: webhook.url, secretToken: webhook.secret } } : {}),
+      rejectedToken: (cause) =>
+        cause instanceof GrammyError && (cause.error_code === 401 || cause.error_code === 404)
+          ? 'Telegram rejected TELEGRAM_BOT_TOKEN; the Telegram channel stays off'
+          : undefined,
+      logger,
+    });
     return {
       name: 'telegram',
       capabilities: TELEGRAM_CAPABILITIES,
       sender: channel.sender,
       async start() {
-        void start(0);
+        starter.start();
       },
       async stop() {
-        stopped = true;
+        starter.stop();
         await channel.stop();
       },
       health: () => ({ state: channel.state(), hint: webhook ? 'webhook' : 'long polling' }),
