@@ -1,21 +1,13 @@
 // The web chat side of the shared journeys: the channel built by the composition root's own
 // buildChannels, its routes served by the app's HTTP server, and a "browser" that posts and
 // long-polls over real HTTP, like the sandbox page does.
-import type { ChannelContext } from '../../../src/channels/channel.js';
 import { buildChannels } from '../../../src/channels/registry.js';
+import { channelTestContext } from '../../support/channel-context.js';
 import { webchatChannel } from '../../../src/channels/webchat/index.js';
 import type { WebMessage } from '../../../src/channels/webchat/render.js';
-import { loadConfig } from '../../../src/config.js';
-import { createBroadcastService } from '../../../src/delivery/broadcasts.js';
-import { createDispatcher } from '../../../src/delivery/dispatcher.js';
-import { provideStaffTools } from '../../support/staff-tools.js';
-import type { ChannelSender } from '../../../src/delivery/ports.js';
 import type { Engine } from '../../../src/engine/index.js';
 import { createHttpServer } from '../../../src/http/server.js';
-import { createMonitoring } from '../../../src/monitoring/index.js';
-import { createScheduler } from '../../../src/scheduler/agenda.js';
 import type { Store } from '../../../src/store/index.js';
-import { content } from '../../support/engine-harness.js';
 import { silentLogger } from '../../support/store.js';
 import type { ChannelDriver } from './driver.js';
 
@@ -60,22 +52,7 @@ export async function openWebchat(base: string): Promise<WebchatBrowser> {
 
 /** The journeys' driver, and where its server listens (for tests of the HTTP API itself). */
 export async function webchatDriver(store: Store, engine: Engine): Promise<ChannelDriver & { base: string }> {
-  const senders: ChannelSender[] = [];
-  const dispatcher = createDispatcher({ senders, repos: store.repositories, logger: silentLogger });
-  const db = store.connection.db;
-  if (!db) throw new Error('the test store has no database handle');
-  const ctx: ChannelContext = {
-    config: loadConfig({}),
-    engine,
-    dispatcher: () => dispatcher,
-    repos: store.repositories,
-    db,
-    scheduler: createScheduler({ db, logger: silentLogger }),
-    monitoring: createMonitoring({ store, catalog: content().questionnaires }),
-    broadcasts: createBroadcastService({ repos: store.repositories, dispatcher, logger: silentLogger }),
-    logger: silentLogger,
-  };
-  provideStaffTools(engine, store, ctx.broadcasts, ctx.monitoring);
+  const { ctx, senders } = channelTestContext(store, engine);
   const channels = buildChannels([webchatChannel], ctx);
   senders.push(...channels.map((c) => c.sender));
   const http = createHttpServer({ routes: {}, rawRoutes: Object.assign({}, ...channels.map((c) => c.routes?.() ?? {})), logger: silentLogger });
@@ -121,7 +98,7 @@ export async function webchatDriver(store: Store, engine: Engine): Promise<Chann
       if (!person) throw new Error('nobody to invite yet');
       const { out } = await engine.trigger(person.id, flowId, data, 'busy');
       await act(async () => {
-        await dispatcher.dispatch(out);
+        await ctx.dispatcher().dispatch(out);
       });
     },
     participant: () => store.repositories.participants.findByAddress('webchat', browser.chat),
