@@ -8,6 +8,7 @@ import type { Locale } from '../domain/locale.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { displayAnswer, localized, type Question, type QuestionnaireCatalog } from '../questionnaires/index.js';
+import type { InProcessReader } from '../store/index.js';
 import type { Models, ResponseDoc } from '../store/models/index.js';
 import { maySeePersonalData, type Access } from './access.js';
 import { computeAggregates } from './aggregates.js';
@@ -16,6 +17,7 @@ import { questionnaireTitle, questionsOf } from './questions.js';
 import { cleanCell, cleanCellText, safeCell, safeCellText, stripInvisible, type CellValue } from './sanitize.js';
 import type { Scope } from './scope.js';
 import { summaryTables, type Table } from './tables.js';
+import { writeXlsx, type XlsxRow, type XlsxSheet } from './xlsx.js';
 
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -30,6 +32,8 @@ export interface ExportDeps {
   models: Models;
   catalog: QuestionnaireCatalog;
   now?: () => Date;
+  /** The embedded store of this process: rows are read without the wire (see `Store.inProcess`). */
+  reader?: InProcessReader | undefined;
 }
 
 export interface ExportOptions {
@@ -124,7 +128,7 @@ async function demoParticipantIds(models: Models, cohortIds: Types.ObjectId[]): 
   return [...(enrolled as Types.ObjectId[]), ...staff.flatMap((c) => [...people(c, 'curatorIds'), ...people(c, 'tutorIds')])];
 }
 
-async function loadContext(models: Models, scope: ExportOptions['scope']): Promise<Context> {
+async function loadContext(models: Models, scope: ExportOptions['scope'], reader?: InProcessReader): Promise<Context> {
   const cohortFilter = scope.cohortIds ? { _id: { $in: scope.cohortIds.map(oid) } } : {};
   const cohortDocs = await models.cohort.collection.find(cohortFilter, { projection: { code: 1, title: 1, timeZone: 1, programmeId: 1 } }).toArray();
   const programmes = new Map(
@@ -144,12 +148,14 @@ async function loadContext(models: Models, scope: ExportOptions['scope']): Promi
   const demoPeople = !enrolled && scope.excludeCohortIds?.length ? await demoParticipantIds(models, scope.excludeCohortIds.map(oid)) : [];
   const participants = new Map<string, ParticipantRow>();
   const everyone = { isStaff: { $ne: true }, ...(demoPeople.length ? { _id: { $nin: demoPeople } } : {}) };
-  const cursor = models.participant.collection.find(enrolled ? { _id: { $in: enrolled } } : everyone, {
-    projection: {
-      fullName: 1, phone: 1, addresses: 1, organisation: 1, position: 1,
-      region: 1, district: 1, settlementType: 1, subject: 1, anonymisedAt: 1, consent: 1,
-    },
-  });
+  const filter = enrolled ? { _id: { $in: enrolled } } : everyone;
+  const projection = {
+    fullName: 1, phone: 1, addresses: 1, organisation: 1, position: 1,
+    region: 1, district: 1, settlementType: 1, subject: 1, anonymisedAt: 1, consent: 1,
+  } as const;
+  const cursor = reader
+    ? reader.find(models.participant.collection.collectionName, filter, { projection })
+    : models.participant.collection.find(filter, { projection });
   for await (const p of cursor) {
     // The export's columns stay one per channel; the store keeps a list of addresses.
     const addresses = (p.addresses ?? []) as { channel: string; id?: string; username?: string }[];
@@ -216,6 +222,64 @@ function answerCell(question: Question | undefined, answer: ResponseDoc['answers
   return answer.otherText ? `${shown}: ${answer.otherText}` : shown;
 }
 
+type Answer = ResponseDoc['answers'][number];
+
+function answersById(doc: ResponseDoc): Map<string, Answer> {
+  const byId = new Map<string, Answer>();
+  for (const a of doc.answers) byId.set(a.questionId, a);
+  return byId;
+}
+
+/** Values kept per column: choices, scale points, yes/no repeat; free text mostly does not. */
+const RENDER_CACHE_LIMIT = 2000;
+
+/** One answer column: the cell shown for an answer, remembered per value where values repeat. */
+class ColumnRenderer {
+  readonly id: string;
+  private readonly cells = new Map<string, CellValue>();
+  private readonly lines = new Map<string, string>();
+  constructor(
+    private readonly question: Question | undefined,
+    private readonly locale: Locale,
+    id?: string,
+  ) {
+    this.id = id ?? question?.id ?? '';
+  }
+
+  /** A cache key for answers whose cell depends on the value alone (no "other" text). */
+  private key(answer: Answer | undefined): string | undefined {
+    if (!answer || answer.skipped || answer.value === null || answer.value === undefined) return '\u0000none';
+    if (answer.otherText) return undefined;
+    const { value } = answer;
+    if (Array.isArray(value)) return `a\u0000${value.join('\u0000')}`;
+    if (typeof value === 'string' && value.length > 64) return undefined;
+    return `${typeof value}\u0000${String(value)}`;
+  }
+
+  cell(answer: Answer | undefined): CellValue {
+    const key = this.key(answer);
+    if (key === undefined) return cleanCell(answerCell(this.question, answer, this.locale));
+    let cell = this.cells.get(key);
+    if (cell === undefined && !this.cells.has(key)) {
+      cell = cleanCell(answerCell(this.question, answer, this.locale));
+      if (this.cells.size < RENDER_CACHE_LIMIT) this.cells.set(key, cell);
+    }
+    return cell ?? null;
+  }
+
+  csv(answer: Answer | undefined, sep: string): string {
+    const key = this.key(answer);
+    if (key === undefined) return csvField(safeCell(this.cell(answer)), sep);
+    const lineKey = `${sep}${key}`;
+    let text = this.lines.get(lineKey);
+    if (text === undefined) {
+      text = csvField(safeCell(this.cell(answer)), sep);
+      if (this.lines.size < RENDER_CACHE_LIMIT) this.lines.set(lineKey, text);
+    }
+    return text;
+  }
+}
+
 class RowBuilder {
   private readonly personalColumns: boolean;
   constructor(
@@ -254,18 +318,25 @@ class RowBuilder {
     );
   }
 
-  cells(plan: SheetPlan, doc: ResponseDoc, no: number): CellValue[] {
-    const p = this.ctx.participants.get(String(doc.participantId));
-    const cohort = this.ctx.cohorts.get(String(doc.cohortId));
-    const tz = cohort?.timeZone ?? 'UTC';
+  // A 100,000-row export repeats the same few thousand teachers, statuses and chosen options:
+  // each is cleaned (and CSV-encoded) once, not once a row.
+  private readonly prefixes = new Map<string, { cells: CellValue[]; csv: Map<string, string> }>();
+  private readonly statuses = new Map<string, string>();
+  private readonly renderers = new WeakMap<SheetPlan, ColumnRenderer[]>();
+
+  /** The teacher's and the cohort's cells (everything between the row number and the version). */
+  private prefix(doc: ResponseDoc, participantId: string, cohortId: string): { cells: CellValue[]; csv: Map<string, string> } {
+    const key = `${participantId}|${cohortId}`;
+    let prefix = this.prefixes.get(key);
+    if (prefix) return prefix;
+    const p = this.ctx.participants.get(participantId);
+    const cohort = this.ctx.cohorts.get(cohortId);
     const show = this.personal(doc, p);
-    const answers = new Map(doc.answers.map((a) => [a.questionId, a]));
     const settlement = p?.settlementType ? t(this.locale, `monitoring.settlement_${p.settlementType}` as MessageKey) : null;
     const cells: CellValue[] = [
-      no,
       ...(this.personalColumns
         ? show && p
-          ? [String(doc.participantId), p.fullName ?? null, p.phone ?? null, p.telegramUsername ?? (p.telegramId ? String(p.telegramId) : null), p.whatsappId ?? null, p.organisation ?? null, p.position ?? null]
+          ? [participantId, p.fullName ?? null, p.phone ?? null, p.telegramUsername ?? (p.telegramId ? String(p.telegramId) : null), p.whatsappId ?? null, p.organisation ?? null, p.position ?? null]
           : PERSONAL_COLUMNS.map(() => null)
         : []),
       p?.region ?? null,
@@ -275,14 +346,57 @@ class RowBuilder {
       cohort?.code ?? null,
       cohort?.programme?.code ?? null,
       cohort?.programme?.direction ?? null,
-      doc.questionnaireVersion,
-      doc.occasion,
-      t(this.locale, `monitoring.status_${doc.status}` as MessageKey),
-      doc.startedAt ? wallClock(doc.startedAt, tz) : null,
-      doc.completedAt ? wallClock(doc.completedAt, tz) : null,
-      ...plan.columns.map((c) => answerCell(c.question, answers.get(c.id), this.locale)),
-    ];
-    return cells.map(cleanCell);
+    ].map(cleanCell);
+    prefix = { cells, csv: new Map() };
+    this.prefixes.set(key, prefix);
+    return prefix;
+  }
+
+  private status(status: string): string {
+    let label = this.statuses.get(status);
+    if (label === undefined) {
+      label = cleanCellText(t(this.locale, `monitoring.status_${status}` as MessageKey));
+      this.statuses.set(status, label);
+    }
+    return label;
+  }
+
+  private columnRenderers(plan: SheetPlan): ColumnRenderer[] {
+    let renderers = this.renderers.get(plan);
+    if (!renderers) {
+      renderers = plan.columns.map((c) => new ColumnRenderer(c.question, this.locale, c.id));
+      this.renderers.set(plan, renderers);
+    }
+    return renderers;
+  }
+
+  /** The row's cells, already cleaned for a spreadsheet's typed cells (`cleanCell`). */
+  cells(plan: SheetPlan, doc: ResponseDoc, no: number): CellValue[] {
+    const cohortId = String(doc.cohortId);
+    const tz = this.ctx.cohorts.get(cohortId)?.timeZone ?? 'UTC';
+    const byId = answersById(doc);
+    const cells: CellValue[] = [no, ...this.prefix(doc, String(doc.participantId), cohortId).cells, doc.questionnaireVersion, cleanCell(doc.occasion), this.status(doc.status),
+      doc.startedAt ? wallClock(doc.startedAt, tz) : null, doc.completedAt ? wallClock(doc.completedAt, tz) : null];
+    for (const r of this.columnRenderers(plan)) cells.push(r.cell(byId.get(r.id)));
+    return cells;
+  }
+
+  /** The row as one CSV line (without its line break): each cell defused (`safeCell`) and quoted as needed. */
+  csvLine(plan: SheetPlan, doc: ResponseDoc, no: number, sep: string): string {
+    const cohortId = String(doc.cohortId);
+    const tz = this.ctx.cohorts.get(cohortId)?.timeZone ?? 'UTC';
+    const prefix = this.prefix(doc, String(doc.participantId), cohortId);
+    let head = prefix.csv.get(sep);
+    if (head === undefined) {
+      head = prefix.cells.map((v) => csvField(safeCell(v), sep)).join(sep);
+      prefix.csv.set(sep, head);
+    }
+    let line = `${no}${sep}${head}${sep}${csvField(doc.questionnaireVersion, sep)}${sep}${csvField(safeCell(cleanCell(doc.occasion)), sep)}` +
+      `${sep}${csvField(safeCell(this.status(doc.status)), sep)}` +
+      `${sep}${doc.startedAt ? formatWallClock(wallClock(doc.startedAt, tz)) : ''}${sep}${doc.completedAt ? formatWallClock(wallClock(doc.completedAt, tz)) : ''}`;
+    const byId = answersById(doc);
+    for (const r of this.columnRenderers(plan)) line += `${sep}${r.csv(byId.get(r.id), sep)}`;
+    return line;
   }
 
   json(doc: ResponseDoc, no: number, plan: SheetPlan): Record<string, unknown> {
@@ -349,7 +463,30 @@ export function csvField(value: CellValue, separator: string): string {
   return /["\r\n]/.test(text) || text.includes(separator) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-async function* cursorRows(models: Models, filter: Record<string, unknown>): AsyncGenerator<ResponseDoc> {
+/** How many responses a sheet will hold, and which questions they answer (one pass in-process). */
+async function rowsAndQuestions(deps: ExportDeps, filter: Record<string, unknown>): Promise<{ total: number; answered: string[] }> {
+  const { models, reader } = deps;
+  if (!reader) {
+    return {
+      total: await models.response.collection.countDocuments(filter),
+      answered: (await models.response.collection.distinct('answers.questionId', filter)) as string[],
+    };
+  }
+  let total = 0;
+  const answered = new Set<string>();
+  for await (const doc of reader.find(models.response.collection.collectionName, filter)) {
+    total++;
+    for (const a of (doc as unknown as ResponseDoc).answers ?? []) answered.add(a.questionId);
+  }
+  return { total, answered: [...answered] };
+}
+
+async function* cursorRows(deps: ExportDeps, filter: Record<string, unknown>): AsyncGenerator<ResponseDoc> {
+  const { models, reader } = deps;
+  if (reader) {
+    for await (const doc of reader.find(models.response.collection.collectionName, filter, { sort: { _id: 1 } })) yield doc as unknown as ResponseDoc;
+    return;
+  }
   const cursor = models.response.collection.find(filter, { sort: { _id: 1 }, batchSize: 1000 });
   try {
     for await (const doc of cursor) yield doc as unknown as ResponseDoc;
@@ -386,14 +523,13 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
   const plans: SheetPlan[] = [];
   for (const questionnaireId of ids) {
     const filter = responseFilter(options.scope, includeIncomplete, questionnaireId);
-    const total = await deps.models.response.collection.countDocuments(filter);
+    const { total, answered } = await rowsAndQuestions(deps, filter);
     const known: AnswerColumn[] = questionsOf(deps.catalog, questionnaireId, options.scope.questionnaireVersion).map((q) => ({ id: q.question.id, question: q.question }));
-    const answered = (await deps.models.response.collection.distinct('answers.questionId', filter)) as string[];
     const unknown = answered.filter((id) => !known.some((c) => c.id === id)).sort().map((id) => ({ id }));
     const title = questionnaireId ? questionnaireTitle(deps.catalog, questionnaireId, locale) : t(locale, 'monitoring.sheet_responses');
     plans.push({ questionnaireId, title, columns: [...known, ...unknown], total });
   }
-  const ctx = await loadContext(deps.models, options.scope);
+  const ctx = await loadContext(deps.models, options.scope, deps.reader);
   const rows = new RowBuilder(ctx, options, locale);
   const total = plans.reduce((s, p) => s + p.total, 0);
   const now = deps.now?.() ?? new Date();
@@ -416,8 +552,8 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
         out.write('\uFEFF');
         out.write(`${rows.headers(plan).map((h) => csvField(safeCellText(h), sep)).join(sep)}\r\n`);
         let no = 0;
-        for await (const doc of cursorRows(deps.models, responseFilter(options.scope, includeIncomplete, plan.questionnaireId))) {
-          if (!out.write(`${rows.cells(plan, doc, ++no).map((v) => csvField(safeCell(v), sep)).join(sep)}\r\n`)) await backpressure(out);
+        for await (const doc of cursorRows(deps, responseFilter(options.scope, includeIncomplete, plan.questionnaireId))) {
+          if (!out.write(`${rows.csvLine(plan, doc, ++no, sep)}\r\n`)) await backpressure(out);
           progress();
           if (out.destroyed) return;
         }
@@ -430,7 +566,7 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
         for (const [i, plan] of plans.filter((p) => p.questionnaireId !== '').entries()) {
           out.write(`${i ? ',' : ''}{"id":${JSON.stringify(plan.questionnaireId)},"title":${JSON.stringify(plan.title)},"questions":${JSON.stringify(plan.columns.map((c) => ({ id: c.id, type: c.question?.type ?? null, text: c.question ? localized(c.question.text, locale) : null })))},"responses":[`);
           let no = 0;
-          for await (const doc of cursorRows(deps.models, responseFilter(options.scope, includeIncomplete, plan.questionnaireId))) {
+          for await (const doc of cursorRows(deps, responseFilter(options.scope, includeIncomplete, plan.questionnaireId))) {
             if (!out.write(`${no ? ',' : ''}\n${JSON.stringify(rows.json(doc, ++no, plan))}`)) await backpressure(out);
             progress();
             if (out.destroyed) return;
@@ -447,9 +583,10 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
           headers: rows.headers(plan),
           widths: rows.widths(plan),
           formats: rows.formats(plan),
+          clean: true,
           rows: (async function* () {
             let no = 0;
-            for await (const doc of cursorRows(deps.models, responseFilter(options.scope, includeIncomplete, plan.questionnaireId))) {
+            for await (const doc of cursorRows(deps, responseFilter(options.scope, includeIncomplete, plan.questionnaireId))) {
               yield rows.cells(plan, doc, ++no);
               progress();
             }
@@ -476,6 +613,8 @@ export interface SheetSource {
   /** Excel number formats by column (a column style costs nothing per cell, unlike a cell style). */
   formats?: (string | undefined)[];
   rows: AsyncIterable<CellValue[]> | Iterable<CellValue[]>;
+  /** The rows' strings are already cleaned (`cleanCell`): not cleaned again. */
+  clean?: boolean;
 }
 
 /**
@@ -484,47 +623,41 @@ export interface SheetSource {
  * sheet would be buffered in memory until the earlier one is committed).
  */
 export async function writeWorkbook(out: Writable, tables: readonly Table[], summaryName: string, sheets: readonly SheetSource[]): Promise<void> {
-  // Loaded on first use: exceljs costs a third of a second at start-up, which the bot and most CLI commands never need.
-  const { default: ExcelJS } = await import('exceljs');
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  wb.creator = 'Sputnik';
   const taken = new Set<string>();
-  if (tables.length > 0) {
-    const ws = wb.addWorksheet(sheetName(summaryName, taken));
-    ws.columns = [{ width: 42 }, { width: 30 }, { width: 30 }, { width: 16 }, { width: 14 }, { width: 14 }, { width: 14 }, { width: 14 }];
-    for (const table of tables) {
-      ws.addRow([cleanCellText(table.title)]).font = { bold: true, size: 12 };
-      const header = ws.addRow(table.headers.map(cleanCellText));
-      header.font = { bold: true };
-      for (const row of table.rows) ws.addRow(row.map(cleanCell)).commit();
-      ws.addRow([]).commit();
-    }
-    ws.commit();
-  }
-  for (const sheet of sheets) {
-    const ws = wb.addWorksheet(sheetName(sheet.name, taken), { views: [{ state: 'frozen', ySplit: 1 }] });
-    ws.columns = sheet.headers.map((h, i) => {
-      const numFmt = sheet.formats?.[i];
-      return { header: cleanCellText(h), width: sheet.widths?.[i] ?? 20, ...(numFmt ? { style: { numFmt } } : {}) };
-    });
-    ws.getRow(1).font = { bold: true };
-    ws.getRow(1).commit();
-    let n = 0;
-    for await (const raw of sheet.rows) {
-      // The reader went away (a client disconnected): stop reading the store for nobody.
-      if (out.destroyed) throw new Error('export stream closed by its reader');
-      // Typed string cells are never formulas: cleaned, not defused (a phone reads `+7701…`).
-      const cells = raw.map(cleanCell);
-      ws.addRow(cells).commit();
-      // Let the zip compress and drain into `out`, and wait for its reader.
-      if (++n % 200 === 0) {
-        await new Promise((r) => setImmediate(r));
-        if (out instanceof PassThrough) await backpressure(out);
+  const summary: XlsxSheet[] = tables.length > 0
+    ? [{
+        name: sheetName(summaryName, taken),
+        widths: [42, 30, 30, 16, 14, 14, 14, 14],
+        rows: tables.flatMap((table): XlsxRow[] => [
+          { cells: [cleanCellText(table.title)], style: 'title' },
+          { cells: table.headers.map(cleanCellText), style: 'header' },
+          ...table.rows.map((row) => ({ cells: row.map(cleanCell) })),
+          { cells: [] },
+        ]),
+      }]
+    : [];
+  const data = sheets.map((sheet): XlsxSheet => ({
+    name: sheetName(sheet.name, taken),
+    widths: sheet.headers.map((_, i) => sheet.widths?.[i] ?? 20),
+    ...(sheet.formats ? { formats: sheet.formats } : {}),
+    frozenHeader: true,
+    rows: (async function* () {
+      yield { cells: sheet.headers.map(cleanCellText), style: 'header' as const };
+      let n = 0;
+      for await (const raw of sheet.rows) {
+        // The reader went away (a client disconnected): stop reading the store for nobody.
+        if (out.destroyed) throw new Error('export stream closed by its reader');
+        // Typed string cells are never formulas: cleaned, not defused (a phone reads `+7701…`).
+        yield { cells: sheet.clean ? raw : raw.map(cleanCell) };
+        // Let the zip compress and drain into `out`, and wait for its reader.
+        if (++n % 200 === 0) {
+          await new Promise((r) => setImmediate(r));
+          if (out instanceof PassThrough) await backpressure(out);
+        }
       }
-    }
-    ws.commit();
-  }
-  await wb.commit();
+    })(),
+  }));
+  await writeXlsx(out, [...summary, ...data]);
 }
 
 export function exportErrorText(error: ExportError, locale: Locale): string {

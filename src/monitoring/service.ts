@@ -8,6 +8,7 @@ import type { Repositories } from '../domain/repositories.js';
 import type { AssignError, SampleInvitation } from '../domain/sample.js';
 import { t } from '../i18n/index.js';
 import type { QuestionnaireCatalog } from '../questionnaires/index.js';
+import type { InProcessReader } from '../store/index.js';
 import type { Models } from '../store/models/index.js';
 import { resolveAccess, allowedCohorts, STAFF_ACCESS, type Access, type AccessError } from './access.js';
 import { demoCohortIds } from './filters.js';
@@ -28,7 +29,7 @@ import type { Scope } from './scope.js';
 import { createYearExport, type YearExportFile } from './year-export.js';
 
 export interface MonitoringDeps {
-  store: { models: Models; repositories: Repositories };
+  store: { models: Models; repositories: Repositories; inProcess?: InProcessReader | undefined };
   catalog: QuestionnaireCatalog;
   /** Support models: the report shows their ratings. */
   supportModels?: SupportModelCatalog;
@@ -98,7 +99,7 @@ export function statsMessage(a: Aggregates, locale: Locale, scopeLabel: string):
 
 export function createMonitoring(deps: MonitoringDeps): Monitoring {
   const { models, repositories } = deps.store;
-  const aggregateDeps = { models, catalog: deps.catalog };
+  const aggregateDeps = { models, catalog: deps.catalog, reader: deps.store.inProcess };
   const now = deps.now ?? (() => new Date());
 
   async function requesterScope(participantId: string, cohortId?: string): Promise<Result<{ access: Access; cohortIds: readonly string[] | undefined; cohorts: Pick<Scope, 'cohortIds' | 'excludeCohortIds'> }, RequesterError>> {

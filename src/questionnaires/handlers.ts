@@ -37,7 +37,20 @@ function bind<Q extends Question>(handler: QuestionHandler<Q>, question: Q): Bou
   };
 }
 
+// Questions are immutable catalog data: one bound handler each, not one per call (an export
+// displays every answer of 100,000 responses through here).
+const bound = new WeakMap<Question, BoundHandler>();
+
 export function handlerFor(question: Question): BoundHandler {
+  let handler = bound.get(question);
+  if (!handler) {
+    handler = bindHandler(question);
+    bound.set(question, handler);
+  }
+  return handler;
+}
+
+function bindHandler(question: Question): BoundHandler {
   const q = question;
   switch (q.type) {
     case 'single_choice':

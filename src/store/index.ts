@@ -63,8 +63,37 @@ export interface Store {
   readonly sessions: SessionStore;
   /** How instances sharing this store divide the work (claims and leases). */
   readonly coordination: Coordination;
+  /**
+   * Present when this process serves the embedded store itself: bulk reads without the wire.
+   * Absent with MongoDB, and for a CLI talking to a running bot's store.
+   */
+  readonly inProcess?: InProcessReader;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
+}
+
+/** Reads straight from the embedded store in this process (see `EmbeddedStore.find`). */
+export interface InProcessReader {
+  /**
+   * A find on a collection of this database, as the driver would send it, yielding to the event
+   * loop every few hundred documents. The documents are the store's own: read them, never change them.
+   */
+  find(collection: string, filter: Record<string, unknown>, options?: { sort?: Record<string, 1 | -1>; projection?: Record<string, 0 | 1> }): AsyncIterable<Record<string, unknown>>;
+}
+
+const YIELD_EVERY = 500;
+
+function inProcessReader(embedded: EmbeddedStore, dbName: string): InProcessReader {
+  return {
+    async *find(collection, filter, options) {
+      let n = 0;
+      for (const doc of embedded.find(dbName, collection, filter, options)) {
+        yield doc;
+        // A long export must not hold the bot's event loop: other chats are answered in between.
+        if (++n % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
+  };
 }
 
 export interface OpenStoreOptions {
@@ -147,6 +176,7 @@ export async function openStore({
     repositories: createRepositories(models),
     sessions: createSessionStore(models),
     coordination,
+    ...(embedded ? { inProcess: inProcessReader(embedded, config.dbName) } : {}),
     async health() {
       const persistent = embedded ? embedded.persistent : true;
       try {

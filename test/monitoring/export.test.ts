@@ -285,3 +285,41 @@ describe('roles and anonymisation', () => {
     expect(withNames.questionnaires[0]!.responses.some((r) => (r.participant as { fullName: string }).fullName === 'Абаева Айгерим')).toBe(true);
   });
 });
+
+describe('reading the embedded store in this process', () => {
+  // The bot and a CLI without a running bot read rows straight from the store; a CLI beside a
+  // running bot and MongoDB read them through the driver. Both must write the same file.
+  const now = () => new Date('2026-03-01T09:00:00Z');
+  const both = async (options: Omit<ExportOptions, 'access'> & { access?: Access }) => {
+    const files: Buffer[] = [];
+    for (const reader of [undefined, store.inProcess]) {
+      const r = await createExport({ models: store.models, catalog: fx.catalog, now, reader }, { access: STAFF_ACCESS, ...options });
+      if (!r.ok) throw new Error(JSON.stringify(r.error));
+      files.push(await streamToBuffer(r.value.stream));
+    }
+    return files as [Buffer, Buffer];
+  };
+
+  it('is what the embedded store serves in-process', () => {
+    expect(store.kind === 'embedded' ? store.inProcess : undefined).toBeDefined();
+  });
+
+  it('gives byte-identical CSV and JSON files and the same XLSX cells as reading through the driver', async () => {
+    if (!store.inProcess) return;
+    const curator = accessFor(fx.curator, [fx.cohorts.c1, fx.cohorts.c2]);
+    if (!curator.ok) throw new Error('curator access');
+    for (const options of [
+      { format: 'csv' as const, scope: { questionnaireId: 'fb' }, includeIncomplete: true },
+      { format: 'csv' as const, scope: { questionnaireId: 'fb', cohortIds: [fx.cohorts.c1.id] }, separator: ',' as const },
+      { format: 'csv' as const, scope: { questionnaireId: 'fb' }, anonymised: true, access: curator.value },
+      { format: 'json' as const, scope: { questionnaireId: 'fb' }, includeIncomplete: true },
+    ]) {
+      const [wire, local] = await both(options);
+      expect(local.toString('utf8')).toBe(wire.toString('utf8'));
+      expect(local.length).toBeGreaterThan(200);
+    }
+    const [wire, local] = await both({ format: 'xlsx', scope: {}, includeIncomplete: true });
+    const cells = async (bytes: Buffer) => (await readXlsx(bytes)).worksheets.map((ws) => [ws.name, sheetRows(ws)]);
+    expect(await cells(local)).toEqual(await cells(wire));
+  });
+});

@@ -372,6 +372,11 @@ export function compileProjection(projection: unknown, filter: Filter): Projecto
   if (!isPlainObject(projection)) throw new CommandError('TypeMismatch', 'projection must be an object');
   if (Object.keys(projection).length === 0) return undefined;
   rejectUnsupportedOperators(projection, { $meta: '$meta projection' });
+  return plainProjector(projection) ?? mingoProjector(projection, filter);
+}
+
+/** Every find-style projection through mingo (the plain ones are done by `plainProjector`). */
+export function mingoProjector(projection: Doc, filter: Filter): Projector {
   const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
   const query = new Query(positional ? filter.source : {}, mingoOptions());
   const inclusion = Object.entries(projection).some(([k, v]) => k !== '_id' && v !== 0 && v !== false);
@@ -387,4 +392,98 @@ function reorderLike(projected: Doc, original: Doc): Doc {
   for (const k of Object.keys(original)) if (k in projected) out[k] = projected[k];
   for (const k of Object.keys(projected)) if (!(k in out)) out[k] = projected[k];
   return out;
+}
+
+/** Which fields a plain projection names: `true` for a whole field, a subtree for dotted paths. */
+interface PathTree {
+  [field: string]: true | PathTree;
+}
+
+/**
+ * The common projection, fields only (`{a: 1, 'b.c': 1}` or `{a: 0}`), done without mingo: no
+ * clone of the stored document (the result is only serialized; stored documents are never edited
+ * in place) and no query machinery, so an export or a roster read pays for the fields it keeps.
+ * Anything else (operators, `$`, path collisions, mixed modes) is left to mingo.
+ */
+export function plainProjector(projection: Doc): Projector | undefined {
+  let inclusion: boolean | undefined;
+  let withId = true;
+  const tree: PathTree = {};
+  for (const [path, value] of Object.entries(projection)) {
+    if (typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+    if (path.includes('$') || path.startsWith('.') || path.endsWith('.') || path.includes('..')) return undefined;
+    const include = value !== 0 && value !== false;
+    if (path === '_id') {
+      withId = include;
+      continue;
+    }
+    if (inclusion !== undefined && inclusion !== include) return undefined;
+    inclusion = include;
+    const parts = path.split('.');
+    let node = tree;
+    for (const [i, part] of parts.entries()) {
+      const last = i === parts.length - 1;
+      const existing = node[part];
+      if (last) {
+        if (existing !== undefined) return undefined; // a path collision: mingo (and MongoDB) refuse it
+        node[part] = true;
+      } else {
+        if (existing === true) return undefined;
+        const next: PathTree = existing ?? {};
+        node[part] = next;
+        node = next;
+      }
+    }
+  }
+  if (inclusion === undefined) {
+    // Only `_id`: `{_id: 0}` drops it, `{_id: 1}` keeps only it.
+    return withId ? (docs) => docs.map((d) => ('_id' in d ? { _id: d._id } : {})) : (docs) => docs.map((d) => excluded(d, { _id: true }));
+  }
+  if (inclusion) {
+    if (withId && tree._id === undefined) tree._id = true;
+    return (docs) => docs.map((d) => included(d, tree));
+  }
+  if (!withId) tree._id = true;
+  return (docs) => docs.map((d) => excluded(d, tree));
+}
+
+function included(doc: Doc, tree: PathTree): Doc {
+  const out: Doc = {};
+  for (const key of Object.keys(doc)) {
+    const node = tree[key];
+    if (node === undefined) continue;
+    const value = doc[key];
+    if (node === true) out[key] = value;
+    else if (isPlainObject(value)) out[key] = included(value, node);
+    else if (Array.isArray(value)) out[key] = includedInArray(value, node);
+  }
+  return out;
+}
+
+/** Into arrays a dotted inclusion keeps the sub-documents' fields and drops plain values. */
+function includedInArray(values: unknown[], tree: PathTree): unknown[] {
+  const out: unknown[] = [];
+  for (const v of values) {
+    if (isPlainObject(v)) out.push(included(v, tree));
+    else if (Array.isArray(v)) out.push(includedInArray(v, tree));
+  }
+  return out;
+}
+
+function excluded(doc: Doc, tree: PathTree): Doc {
+  const out: Doc = {};
+  for (const key of Object.keys(doc)) {
+    const node = tree[key];
+    const value = doc[key];
+    if (node === true) continue;
+    if (node === undefined) out[key] = value;
+    else if (isPlainObject(value)) out[key] = excluded(value, node);
+    else if (Array.isArray(value)) out[key] = excludedInArray(value, node);
+    else out[key] = value;
+  }
+  return out;
+}
+
+function excludedInArray(values: unknown[], tree: PathTree): unknown[] {
+  return values.map((v) => (isPlainObject(v) ? excluded(v, tree) : Array.isArray(v) ? excludedInArray(v, tree) : v));
 }
