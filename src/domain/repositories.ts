@@ -162,6 +162,8 @@ export interface ResponseRepository {
   find(key: ResponseKey): Promise<Response | undefined>;
   listInProgress(participantId: string): Promise<Response[]>;
   listByCohort(cohortId: string, filter?: { questionnaireId?: string; status?: Response['status'] }): Promise<Response[]>;
+  /** Which questionnaire occasions each teacher of the cohort completed (what planning needs, without the answers). */
+  completedOccasions(cohortId: string): Promise<{ participantId: string; questionnaireId: string; occasion: string }[]>;
   /** Replaces the answer to that question if there is one: answering again never duplicates it. */
   saveAnswer(responseId: string, answer: Answer): Promise<Response | undefined>;
   removeAnswer(responseId: string, questionId: string): Promise<Response | undefined>;

@@ -33,7 +33,7 @@ export async function loadCohortState(repos: Repositories, cohort: Cohort, canRe
   const [programme, enrollments, completed, accepted, log] = await Promise.all([
     repos.programmes.findById(cohort.programmeId),
     repos.enrollments.listByCohort(cohort.id, 'active'),
-    repos.responses.listByCohort(cohort.id, { status: 'completed' }),
+    repos.responses.completedOccasions(cohort.id),
     repos.activities.listByCohort(cohort.id, 'accepted'),
     repos.scheduledSends.listByCohort(cohort.id),
   ]);

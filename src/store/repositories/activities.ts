@@ -6,6 +6,7 @@ import { failuresAfter } from '../../domain/link-check.js';
 import { toActivity, type ActivityDoc } from '../models/activity.js';
 import { AFTER_UPDATE, op, requireObjectId, toObjectId } from './ids.js';
 import { setPresent } from './update.js';
+import { readCooperatively } from './cooperative.js';
 
 export function createActivityRepository(model: Model<ActivityDoc>): ActivityRepository {
   const byId = async (id: string) => {
@@ -56,10 +57,7 @@ export function createActivityRepository(model: Model<ActivityDoc>): ActivityRep
     async listByCohort(cohortId, status) {
       const c = toObjectId(cohortId);
       if (!c) return [];
-      const docs = await model
-        .find({ cohortId: c, ...(status ? { status } : {}) })
-        .sort({ submittedAt: 1 })
-        .lean<ActivityDoc[]>();
+      const docs = await readCooperatively(model.find({ cohortId: c, ...(status ? { status } : {}) }).sort({ submittedAt: 1 }).lean(), (d: ActivityDoc) => d);
       return docs.map(toActivity);
     },
     async countAccepted(participantId, cohortId) {

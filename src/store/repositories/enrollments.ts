@@ -2,6 +2,7 @@ import type { Model } from 'mongoose';
 import type { EnrollmentRepository } from '../../domain/repositories.js';
 import { toEnrollment, type EnrollmentDoc } from '../models/enrollment.js';
 import { AFTER_UPDATE, requireObjectId, toObjectId } from './ids.js';
+import { readCooperatively } from './cooperative.js';
 
 export function createEnrollmentRepository(model: Model<EnrollmentDoc>): EnrollmentRepository {
   const update = async (id: string, change: Record<string, unknown>, options: object = {}) => {
@@ -52,11 +53,7 @@ export function createEnrollmentRepository(model: Model<EnrollmentDoc>): Enrollm
     async listByCohort(cohortId, status) {
       const c = toObjectId(cohortId);
       if (!c) return [];
-      const docs = await model
-        .find({ cohortId: c, ...(status ? { status } : {}) })
-        .sort({ joinedAt: 1 })
-        .lean<EnrollmentDoc[]>();
-      return docs.map(toEnrollment);
+      return readCooperatively(model.find({ cohortId: c, ...(status ? { status } : {}) }).sort({ joinedAt: 1 }).lean(), toEnrollment);
     },
     async listByParticipant(participantId) {
       const p = toObjectId(participantId);

@@ -10,6 +10,7 @@ import { err, ok, type Result } from '../../domain/result.js';
 import { toParticipant, urnsOf, type ParticipantDoc } from '../models/participant.js';
 import { AFTER_UPDATE, duplicateKeyField, op, toObjectId, toObjectIds } from './ids.js';
 import { setPresent } from './update.js';
+import { readCooperatively } from './cooperative.js';
 
 function asIdentityConflict(error: unknown): IdentityConflict | undefined {
   const field = duplicateKeyField(error);
@@ -61,8 +62,7 @@ export function createParticipantRepository(model: Model<ParticipantDoc>): Parti
     },
     findById,
     async findByIds(ids) {
-      const docs = await model.find({ _id: op({ $in: toObjectIds(ids) }) }).lean<ParticipantDoc[]>();
-      return docs.map(toParticipant);
+      return readCooperatively(model.find({ _id: op({ $in: toObjectIds(ids) }) }).lean(), toParticipant);
     },
     findByAddress: (channel, id) => findOne({ urns: addressUrn(channel, id) }),
     async listStaff() {

@@ -2,6 +2,7 @@ import type { Model } from 'mongoose';
 import type { ResponseKey, ResponseRepository } from '../../domain/repositories.js';
 import { toResponse, type ResponseDoc } from '../models/response.js';
 import { AFTER_UPDATE, op, requireObjectId, toObjectId } from './ids.js';
+import { readCooperatively } from './cooperative.js';
 
 function keyFilter(key: ResponseKey) {
   const participantId = toObjectId(key.participantId);
@@ -64,15 +65,26 @@ export function createResponseRepository(model: Model<ResponseDoc>): ResponseRep
     async listByCohort(cohortId, filter = {}) {
       const c = toObjectId(cohortId);
       if (!c) return [];
-      const docs = await model
+      const query = model
         .find({
           cohortId: c,
           ...(filter.questionnaireId ? { questionnaireId: filter.questionnaireId } : {}),
           ...(filter.status ? { status: filter.status } : {}),
         })
         .sort({ startedAt: 1 })
-        .lean<ResponseDoc[]>();
-      return docs.map(toResponse);
+        .lean();
+      return readCooperatively(query, toResponse);
+    },
+    async completedOccasions(cohortId) {
+      const c = toObjectId(cohortId);
+      if (!c) return [];
+      // The planner needs which occasions each teacher completed, not the answers.
+      const query = model.find({ cohortId: c, status: 'completed' }, { participantId: 1, questionnaireId: 1, occasion: 1 }).lean();
+      return readCooperatively(query, (d: Pick<ResponseDoc, 'participantId' | 'questionnaireId' | 'occasion'>) => ({
+        participantId: String(d.participantId),
+        questionnaireId: d.questionnaireId,
+        occasion: d.occasion,
+      }));
     },
     async saveAnswer(responseId, answer) {
       const _id = toObjectId(responseId);

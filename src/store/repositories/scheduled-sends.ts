@@ -2,6 +2,7 @@ import type { Model } from 'mongoose';
 import type { ScheduledSendRepository } from '../../domain/repositories.js';
 import { toScheduledSend, type ScheduledSendDoc } from '../models/scheduled-send.js';
 import { duplicateKeyField, op, requireObjectId, toObjectId } from './ids.js';
+import { readCooperatively } from './cooperative.js';
 
 export function createScheduledSendRepository(model: Model<ScheduledSendDoc>): ScheduledSendRepository {
   return {
@@ -48,8 +49,7 @@ export function createScheduledSendRepository(model: Model<ScheduledSendDoc>): S
     async listByCohort(cohortId) {
       const _id = toObjectId(cohortId);
       if (!_id) return [];
-      const docs = await model.find({ cohortId: _id }).lean<ScheduledSendDoc[]>();
-      return docs.map(toScheduledSend);
+      return readCooperatively(model.find({ cohortId: _id }).lean(), toScheduledSend);
     },
     async countUnconfirmed(before) {
       return model.countDocuments({ status: 'sending', attemptedAt: op({ $lt: before }) });
