@@ -5,7 +5,7 @@ import { channelStatus } from './channels/status.js';
 import type { Config } from './config.js';
 import type { ChannelModule, RawHttpHandler, RunningChannel } from './channels/channel.js';
 import { buildChannels, CHANNEL_MODULES } from './channels/registry.js';
-import { createBroadcastService } from './delivery/broadcasts.js';
+import { createBroadcastService, type BroadcastService } from './delivery/broadcasts.js';
 import { createDispatcher } from './delivery/dispatcher.js';
 import { createStaffTools } from './delivery/staff-tools.js';
 import type { ChannelSender } from './delivery/ports.js';
@@ -52,6 +52,8 @@ export interface App {
   readonly channels: readonly RunningChannel[];
   readonly scheduler: Scheduler;
   readonly http: AddressInfo;
+  /** Curators' broadcasts (the benchmark sends one through the real channels). */
+  readonly broadcasts: BroadcastService;
   /** Stops taking work, lets running jobs finish, flushes and closes the store. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -262,6 +264,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   return {
     store,
     engine,
+    broadcasts,
     channels,
     scheduler,
     http: address,

@@ -12,6 +12,7 @@ import { createStoreCoordination } from './coordination.js';
 import { startEmbeddedStore, type EmbeddedStore, type JournalIo } from './embedded/index.js';
 import { migrateParticipantAddresses } from './migrate-addresses.js';
 import { defineModels, type Models } from './models/index.js';
+import { migrateBroadcastDeliveries } from './repositories/broadcasts.js';
 import { createRepositories } from './repositories/index.js';
 import { createSessionStore } from './sessions.js';
 
@@ -160,6 +161,8 @@ export async function openStore({
   // Before the indexes: the old per-channel unique indexes go once their fields are gone.
   const migrated = await migrateParticipantAddresses(models.participant);
   if (migrated > 0) logger.info({ participants: migrated }, 'participants moved to channel addresses');
+  const movedBroadcasts = await migrateBroadcastDeliveries(models.broadcast, models.broadcastDelivery);
+  if (movedBroadcasts > 0) logger.info({ broadcasts: movedBroadcasts }, 'broadcast deliveries moved to their own documents');
   if (syncIndexes) {
     for (const model of Object.values(models)) await model.syncIndexes();
   }

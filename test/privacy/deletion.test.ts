@@ -105,7 +105,7 @@ describe('delete my data', () => {
 
     // The search finds what is there before the deletion: it would find a leak after it.
     const before = await findInStore(tb.store);
-    for (const collection of ['participants', 'responses', 'activities', 'consultation_requests', 'broadcasts', 'scheduled_sends', 'audit_events', 'sessions']) {
+    for (const collection of ['participants', 'responses', 'activities', 'consultation_requests', 'broadcast_deliveries', 'scheduled_sends', 'audit_events', 'sessions']) {
       expect(before.some((hit) => hit.startsWith(`${collection}:`)), collection).toBe(true);
     }
     const exportsBefore = await exportsText(tb.store);

@@ -77,6 +77,42 @@ export function defineBroadcastModel(connection: Connection): Model<BroadcastDoc
   return connection.model<BroadcastDoc>('Broadcast', broadcastSchema);
 }
 
+/**
+ * A recipient of a broadcast, in its own document: claiming and recording a delivery touches this
+ * small document only. (Kept inside the broadcast, each update rewrote and re-indexed a document
+ * that grows with the broadcast, and a broadcast cost the square of its size.)
+ */
+export interface BroadcastDeliveryDoc extends DeliveryDoc {
+  _id: ObjectIdType;
+  broadcastId: ObjectIdType;
+  /** Place in the recipient list: the order of sending and of the report. */
+  seq: number;
+}
+
+const broadcastDeliverySchema = new Schema<BroadcastDeliveryDoc>(
+  {
+    broadcastId: { type: ObjectId, ref: 'Broadcast', required: true },
+    seq: { type: Number, required: true, min: 0 },
+    channel: { type: String, match: CHANNEL_NAME, required: true },
+    chatId: { type: String, required: true },
+    participantId: { type: ObjectId, ref: 'Participant' },
+    status: { type: String, enum: DELIVERY_STATUSES, default: 'pending', required: true },
+    reason: text(500),
+    at: Date,
+    by: { type: String, maxlength: 200 },
+  },
+  { collection: COLLECTION_NAMES.broadcastDeliveries, strict: true, strictQuery: 'throw', versionKey: false },
+);
+// Unique: a recipient list written twice (two instances starting one broadcast) stays one list.
+broadcastDeliverySchema.index({ broadcastId: 1, seq: 1 }, { unique: true });
+broadcastDeliverySchema.index({ broadcastId: 1, channel: 1, chatId: 1 });
+broadcastDeliverySchema.index({ participantId: 1 });
+broadcastDeliverySchema.index({ chatId: 1 });
+
+export function defineBroadcastDeliveryModel(connection: Connection): Model<BroadcastDeliveryDoc> {
+  return connection.model<BroadcastDeliveryDoc>('BroadcastDelivery', broadcastDeliverySchema);
+}
+
 export function toBroadcast(doc: BroadcastDoc): Broadcast {
   return {
     id: idString(doc._id),

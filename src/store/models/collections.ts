@@ -9,6 +9,8 @@ export const COLLECTION_NAMES = {
   activities: 'activities',
   consultations: 'consultation_requests',
   broadcasts: 'broadcasts',
+  /** One document per recipient of a broadcast: recording one costs the same in a broadcast of 10 or 10,000. */
+  broadcastDeliveries: 'broadcast_deliveries',
   samples: 'monitoring_samples',
   supportEvents: 'support_events',
   /** One document per incoming update an instance claimed (src/store/coordination.ts). */

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { defineActivityModel } from './activity.js';
 import { defineAuditEventModel } from './audit.js';
-import { defineBroadcastModel } from './broadcast.js';
+import { defineBroadcastDeliveryModel, defineBroadcastModel } from './broadcast.js';
 import { defineCohortModel } from './cohort.js';
 import { defineConsoleModels } from './console.js';
 import { defineConsultationModel } from './consultation.js';
@@ -26,6 +26,7 @@ export function defineModels(connection: Connection) {
     activity: defineActivityModel(connection),
     consultation: defineConsultationModel(connection),
     broadcast: defineBroadcastModel(connection),
+    broadcastDelivery: defineBroadcastDeliveryModel(connection),
     auditEvent: defineAuditEventModel(connection),
     ...defineSessionModels(connection),
     questionnaireVersion: defineQuestionnaireVersionModel(connection),

@@ -52,11 +52,14 @@ export function createErasureRepository(models: Models): ErasureRepository {
   }
 
   async function broadcasts(_id: unknown, chatIds: readonly string[]): Promise<void> {
+    // The delivery stays counted (sent, failed) but no longer says to whom.
+    const filter = { $or: [{ participantId: _id }, ...(chatIds.length ? [{ chatId: { $in: [...chatIds] } }] : [])] };
+    await models.broadcastDelivery.collection.updateMany(filter, { $set: { chatId: ERASED }, $unset: { participantId: '', reason: '' } });
+    // Broadcasts not yet moved to their own deliveries (see migrateBroadcastDeliveries).
     const col = models.broadcast.collection;
     const mine = (d: Document) => String(d.participantId) === String(_id) || chatIds.includes(String(d.chatId));
-    const filter = { $or: [{ 'deliveries.participantId': _id }, ...(chatIds.length ? [{ 'deliveries.chatId': { $in: chatIds } }] : [])] };
-    for await (const doc of col.find(filter, { projection: { deliveries: 1 } })) {
-      // The delivery stays counted (sent, failed) but no longer says to whom.
+    const legacy = { $or: [{ 'deliveries.participantId': _id }, ...(chatIds.length ? [{ 'deliveries.chatId': { $in: chatIds } }] : [])] };
+    for await (const doc of col.find(legacy, { projection: { deliveries: 1 } })) {
       const deliveries = (doc.deliveries as Document[]).map((d) => {
         if (!mine(d)) return d;
         const { participantId: _p, reason: _r, ...rest } = d;

@@ -24,7 +24,7 @@ export function createRepositories(models: Models): Repositories {
     responses: createResponseRepository(models.response),
     activities: createActivityRepository(models.activity),
     consultations: createConsultationRepository(models.consultation),
-    broadcasts: createBroadcastRepository(models.broadcast),
+    broadcasts: createBroadcastRepository(models.broadcast, models.broadcastDelivery),
     audit: createAuditRepository(models.auditEvent),
     scheduledSends: createScheduledSendRepository(models.scheduledSend),
     console: createConsoleRepository(models),

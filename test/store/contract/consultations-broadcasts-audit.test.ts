@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idOn } from '../../../src/domain/participant.js';
+import { Types } from 'mongoose';
 import type { Store } from '../../../src/store/index.js';
+import { migrateBroadcastDeliveries } from '../../../src/store/repositories/broadcasts.js';
 import { aCohort, aParticipant } from '../../support/fixtures.js';
 import { openTestStore } from '../../support/store.js';
 
@@ -57,6 +59,41 @@ describe('broadcasts', () => {
     expect(blocked?.deliveries.map((d) => [d.status, d.reason])).toEqual([['sent', undefined], ['blocked', 'Forbidden: bot was blocked by the user']]);
     expect((await repos.broadcasts.finish(draft.id, new Date()))?.status).toBe('done');
     expect((await repos.broadcasts.listByCohort(cohort.id)).map((b) => b.id)).toEqual([draft.id]);
+  });
+
+  it('keeps the recipient list of a broadcast two instances start at once, once, in order', async () => {
+    const repos = store.repositories;
+    const cohort = await aCohort(repos);
+    const curator = await aParticipant(repos);
+    const draft = await repos.broadcasts.create({ cohortId: cohort.id, authorId: curator.id, text: 'Двое начали одну рассылку', toGroups: true, toParticipants: false });
+    const list = ['-1001', '-1002', '-1003'].map((chatId) => ({ channel: 'telegram' as const, chatId }));
+    const [a, b] = await Promise.all([repos.broadcasts.startSending(draft.id, list), repos.broadcasts.startSending(draft.id, list)]);
+    for (const started of [a, b, await repos.broadcasts.findById(draft.id)]) {
+      expect(started?.status).toBe('sending');
+      expect(started?.deliveries.map((d) => d.chatId)).toEqual(['-1001', '-1002', '-1003']);
+    }
+    const claims = await Promise.all([1, 2].map((n) => repos.broadcasts.claimDelivery(draft.id, 'telegram', '-1002', `instance-${n}`, new Date())));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('moves the deliveries of a broadcast stored before they had their own documents, at start-up', async () => {
+    const { models } = store;
+    const cohort = await aCohort(store.repositories);
+    const curator = await aParticipant(store.repositories);
+    const at = new Date('2026-01-10T09:00:00Z');
+    const legacy = await models.broadcast.collection.insertOne({
+      cohortId: new Types.ObjectId(cohort.id), authorId: new Types.ObjectId(curator.id), text: 'Старая рассылка', toGroups: true, toParticipants: false, status: 'sending',
+      deliveries: [{ channel: 'telegram', chatId: '-2001', status: 'sent', at }, { channel: 'telegram', chatId: '-2002', status: 'pending' }], createdAt: at, updatedAt: at,
+    });
+    const id = legacy.insertedId.toHexString();
+    // Read before the move: the embedded list.
+    expect((await store.repositories.broadcasts.findById(id))?.deliveries.map((d) => d.status)).toEqual(['sent', 'pending']);
+    expect(await migrateBroadcastDeliveries(models.broadcast, models.broadcastDelivery)).toBe(1);
+    expect(await migrateBroadcastDeliveries(models.broadcast, models.broadcastDelivery)).toBe(0);
+    await store.repositories.broadcasts.recordDelivery(id, 'telegram', '-2002', { status: 'sent', at });
+    const moved = await store.repositories.broadcasts.findById(id);
+    expect(moved?.deliveries.map((d) => [d.chatId, d.status])).toEqual([['-2001', 'sent'], ['-2002', 'sent']]);
+    expect((await models.broadcast.collection.findOne({ _id: legacy.insertedId }))?.deliveries).toEqual([]);
   });
 });
 
