@@ -21,6 +21,8 @@ export interface PlanningFigures {
   previewItems: number;
   maxStallMs: number;
   peakRssMb: number;
+  /** RSS with the store open and the cohort stored, before reading and planning it. */
+  rssBeforeMb: number;
 }
 
 const MB = 1024 * 1024;
@@ -35,12 +37,12 @@ export async function benchPlanning(teachers: number): Promise<PlanningFigures> 
     const cohortId = new Types.ObjectId();
     const curatorId = new Types.ObjectId();
     const people = Array.from({ length: teachers }, (_, i) => ({
-      _id: new Types.ObjectId(), fullName: `Педагог ${i}`, telegramId: 100_000 + i, locale: 'ru', isStaff: false,
+      _id: new Types.ObjectId(), fullName: `Педагог ${i}`, addresses: [{ channel: 'telegram', id: String(100_000 + i) }], urns: [`telegram:${100_000 + i}`], locale: 'ru', isStaff: false,
       consent: { given: true, at: created, policyVersion: '1' }, createdAt: created, updatedAt: created,
     }));
     await models.participant.collection.insertMany([
       ...people,
-      { _id: curatorId, fullName: 'Куратор', telegramId: 99, locale: 'ru', isStaff: true, consent: { given: true, at: created, policyVersion: '1' }, createdAt: created, updatedAt: created },
+      { _id: curatorId, fullName: 'Куратор', addresses: [{ channel: 'telegram', id: '99' }], urns: ['telegram:99'], locale: 'ru', isStaff: true, consent: { given: true, at: created, policyVersion: '1' }, createdAt: created, updatedAt: created },
     ]);
     await models.cohort.collection.insertOne({
       _id: cohortId, code: 'BIG01', programmeId: new Types.ObjectId(), title: 'Большой поток', courseStart: created, courseEnd,
@@ -79,13 +81,14 @@ export async function benchPlanning(teachers: number): Promise<PlanningFigures> 
     const now = new Date('2026-02-23T05:00:00Z');
     const cohort = (await store.repositories.cohorts.findById(cohortId.toHexString()))!;
     const delay = monitorEventLoopDelay({ resolution: 10 });
-    let peakRss = process.memoryUsage().rss;
+    const rssBefore = process.memoryUsage().rss;
+    let peakRss = rssBefore;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
     delay.enable();
     if (process.env.BENCH_PARTS) {
       for (const [label, run] of [
         ['enrollments', () => store.repositories.enrollments.listByCohort(cohort.id, 'active')],
-        ['responses', () => store.repositories.responses.listByCohort(cohort.id, { status: 'completed' })],
+        ['responses', () => store.repositories.responses.completedOccasions(cohort.id)],
         ['log', () => store.repositories.scheduledSends.listByCohort(cohort.id)],
         ['people', async () => store.repositories.participants.findByIds(people.map((p) => p._id.toHexString()))],
       ] as const) {
@@ -122,13 +125,17 @@ export async function benchPlanning(teachers: number): Promise<PlanningFigures> 
       previewItems: preview?.items.length ?? 0,
       maxStallMs: delay.max / 1e6,
       peakRssMb: peakRss / MB,
+      rssBeforeMb: rssBefore / MB,
     };
   } finally {
     await store.close();
   }
 }
 
+// Run on its own (`npm run bench` does, in a child process holding only this cohort, so its memory
+// figures are planning's and not the rest of the bench's): `--json` prints the figures as JSON.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const n = Number(process.argv[2] ?? 5000);
-  console.log(await benchPlanning(n));
+  const figures = await benchPlanning(n);
+  console.log(process.argv.includes('--json') ? JSON.stringify(figures) : figures);
 }

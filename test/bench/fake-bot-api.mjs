@@ -1,0 +1,48 @@
+// A local stand-in for the Telegram Bot API, for `npm run bench`: answers every method at once,
+// and records when each message arrived and for which chat. Run as its own process (plain
+// JavaScript, no build), so the bot's CPU figures are the bot's alone. It prints
+// `{"port": N}` on its first line. `GET /records` returns [[chatId, epochMs], ...] and clears them.
+import { createServer } from 'node:http';
+
+const ME = { id: 7_000_000_001, is_bot: true, first_name: 'Sputnik bench', username: 'sputnik_bench_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
+let records = [];
+let messageId = 0;
+
+const server = createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const at = performance.timeOrigin + performance.now();
+    if (req.method === 'GET' && req.url === '/records') {
+      const body = JSON.stringify(records);
+      records = [];
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      return;
+    }
+    const method = (req.url ?? '').split('/').pop()?.split('?')[0] ?? '';
+    let payload = {};
+    const text = Buffer.concat(chunks).toString('utf8');
+    if (text.startsWith('{')) {
+      try {
+        payload = JSON.parse(text);
+      } catch {
+        payload = {};
+      }
+    }
+    let result = true;
+    if (method === 'getMe') result = ME;
+    else if (method === 'getUpdates') result = [];
+    else if (method === 'getWebhookInfo') result = { url: '', has_custom_certificate: false, pending_update_count: 0 };
+    else if (/^(send|copy|forward)/.test(method)) {
+      const chatId = payload.chat_id;
+      records.push([String(chatId), at]);
+      result = { message_id: ++messageId, date: Math.floor(at / 1000), chat: { id: Number(chatId), type: Number(chatId) < 0 ? 'supergroup' : 'private' }, text: payload.text ?? '' };
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result }));
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
