@@ -166,6 +166,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     dispatcher,
     checker: createLinkChecker({ allowPrivate: config.links.allowPrivate, timeoutMs: config.links.timeoutMs }),
     logger: logger.child({ component: 'links' }),
+    questionnaires: content.questionnaires,
   }).start();
   await createEventAnnouncer({ scheduler, repos: store.repositories, engine, dispatcher, logger: logger.child({ component: 'events' }) }).start();
   await scheduleSampleInvitations(scheduler, {

@@ -12,6 +12,7 @@ import type { Locale } from './locale.js';
 import type { ChannelAddress, Participant } from './participant.js';
 import type { Programme } from './programme.js';
 import type { Answer, Response } from './response.js';
+import type { ResultLink, ResultLinkCheck } from './result-link.js';
 import type { Result } from './result.js';
 import type { SampleRepository } from './sample.js';
 import type { ScheduledSend, SendKey, SendStatus } from './scheduled-send.js';
@@ -313,8 +314,46 @@ export interface SupportEventRepository {
   answer(eventId: string, participantId: string, answer: AttendanceAnswer, at: Date): Promise<SupportEvent | undefined>;
 }
 
+export interface ResultLinkInput {
+  participantId: string;
+  cohortId: string;
+  responseId: string;
+  questionnaireId: string;
+  questionId: string;
+  url: string;
+  at: Date;
+}
+
+/** Links given in questionnaire answers (domain/result-link.ts), one record per answer, and their checks. */
+export interface ResultLinkRepository {
+  /**
+   * One record per (response, question): recording it again with the same URL changes nothing; with
+   * another URL (a corrected answer) the link is unchecked again.
+   */
+  record(input: ResultLinkInput): Promise<ResultLink>;
+  findById(id: string): Promise<ResultLink | undefined>;
+  listByResponse(responseId: string): Promise<ResultLink[]>;
+  listByParticipant(participantId: string, cohortId?: string): Promise<ResultLink[]>;
+  listByCohorts(cohortIds: readonly string[]): Promise<ResultLink[]>;
+  /**
+   * Links of the cohort to check now: never checked or last checked before `cutoff`, and not
+   * waiting for a retry after `now`.
+   */
+  listDue(cohortId: string, cutoff: Date, now: Date): Promise<ResultLink[]>;
+  /**
+   * Stores a check of the link as it was (`url`); undefined when the link changed meanwhile. An
+   * `unknown` result counts an attempt and keeps the last real verdict.
+   */
+  recordCheck(id: string, url: string, check: ResultLinkCheck): Promise<{ before: ResultLink; after: ResultLink } | undefined>;
+  /** True only the first time in a dead spell: the teacher is told once. */
+  markTold(id: string, at: Date): Promise<boolean>;
+  /** Puts `newUrl` in place of `oldUrl`, unchecked; undefined when the link is no longer `oldUrl`. */
+  replaceUrl(id: string, oldUrl: string, newUrl: string, at: Date): Promise<ResultLink | undefined>;
+}
+
 export interface Repositories {
   programmes: ProgrammeRepository;
+  resultLinks: ResultLinkRepository;
   cohorts: CohortRepository;
   participants: ParticipantRepository;
   enrollments: EnrollmentRepository;

@@ -8,6 +8,13 @@
  * the link; a link found dead twice in a row is reported once to the teacher (the "links" flow
  * asks for a new one) and to the cohort's curators.
  *
+ * Links given in questionnaire answers (domain/result-link.ts) are checked in the same pass, on
+ * the same calendar. A check that got no answer (no network, DNS, timeout) leaves such a link
+ * unchecked and tries it again later; one the server answered decides it. Found open, the
+ * teacher's results count as presented: their stages are re-evaluated and the change audited.
+ * Found dead, the teacher is told once (the "links" flow asks for a working one) and so are the
+ * cohort's curators.
+ *
  *   const links = createLinkCheckService({ scheduler, repos, engine, dispatcher, checker, logger });
  *   await links.start();     // after scheduler.start()
  *   await links.runOnce();   // what the job does (tests, manual runs)
@@ -16,6 +23,7 @@ import type { Job } from 'agenda';
 import type { Activity, ActivityLink } from '../domain/activity.js';
 import type { Cohort } from '../domain/cohort.js';
 import { linkCheckCutoff, isLinkDue, shouldAlert, type LinkCheckSettings } from '../domain/link-check.js';
+import { resultLinkChange, resultLinkCheck, type ResultLink } from '../domain/result-link.js';
 import { halfYearDeadlines } from '../domain/post-course-plan.js';
 import type { Repositories } from '../domain/repositories.js';
 import type { StagePlan } from '../domain/stage.js';
@@ -25,6 +33,10 @@ import type { Engine, Outbound } from '../engine/index.js';
 import { translator } from '../i18n/index.js';
 import type { LinkChecker } from '../links/check.js';
 import type { Logger } from '../logger.js';
+import { recordResultLinks } from '../progress/result-links.js';
+import { reevaluateStages } from '../progress/service.js';
+import type { QuestionnaireCatalog } from '../questionnaires/index.js';
+import { localized } from '../questionnaires/index.js';
 import type { Scheduler } from './agenda.js';
 import { displayName } from './messages.js';
 
@@ -45,13 +57,18 @@ export interface LinkCheckDeps {
    * cohort's plan (the Kazakhstan model's stage 3, "results with active links").
    */
   reviewStageOffsets?: (plan: StagePlan) => string[];
+  /** Questionnaire titles for the notices about links in answers (the id is shown without it). */
+  questionnaires?: Pick<QuestionnaireCatalog, 'get'>;
 }
 
 export interface LinkCheckRun {
+  /** Links a server answered for (alive or not). */
   checked: number;
   alive: number;
-  /** Links that became dead twice in a row on this run: their teachers and curators were told. */
+  /** Links whose teachers and curators were told on this run (activities: dead twice; answers: dead). */
   alerted: number;
+  /** Links in answers no check could reach (no network, DNS, timeout): unchecked, tried again later. */
+  unknown: number;
 }
 
 export interface LinkCheckService {
@@ -92,6 +109,70 @@ export function createLinkCheckService(deps: LinkCheckDeps): LinkCheckService {
     await deps.dispatcher.dispatch(out);
   }
 
+  const titleOf = (link: ResultLink, locale: Parameters<typeof localized>[1]) => {
+    const q = deps.questionnaires?.get(link.questionnaireId);
+    return q ? localized(q.title, locale) : link.questionnaireId;
+  };
+
+  async function alertResult(cohort: Cohort, link: ResultLink): Promise<void> {
+    const teacher = await repos.participants.findById(link.participantId);
+    if (!teacher) return;
+    const tt = translator(teacher.locale);
+    const state = (t: typeof tt) => t(`links.status_${link.status ?? 'dead'}` as 'links.status_dead', { httpStatus: link.httpStatus ?? '' });
+    const params = { title: titleOf(link, teacher.locale), url: link.url, status: state(tt) };
+    const started = await deps.engine.trigger(teacher.id, 'links', {}, tt('links.result_busy_notice', params));
+    const out: Outbound[] = [];
+    if (started.status === 'started') {
+      out.push({ to: { kind: 'participant', participantId: teacher.id }, message: { kind: 'text', text: tt('links.result_dead_notice', params) } });
+    }
+    out.push(...started.out);
+    for (const curator of await repos.participants.findByIds(cohort.curatorIds)) {
+      const t = translator(curator.locale);
+      const text = t('links.curator_result_dead', {
+        teacher: displayName(teacher, curator.locale), cohortTitle: cohort.title, title: titleOf(link, curator.locale), url: link.url, status: state(t),
+      });
+      out.push({ to: { kind: 'participant', participantId: curator.id }, message: { kind: 'text', text } });
+    }
+    await deps.dispatcher.dispatch(out);
+  }
+
+  // Answers completed before links in answers were recorded get their records once per process.
+  const backfilled = new Set<string>();
+  async function backfill(cohort: Cohort, at: Date): Promise<void> {
+    if (backfilled.has(cohort.id)) return;
+    for (const response of await repos.responses.listByCohort(cohort.id, { status: 'completed' })) {
+      if ((await repos.resultLinks.listByResponse(response.id)).length === 0) await recordResultLinks(repos, response, response.completedAt ?? at);
+    }
+    backfilled.add(cohort.id);
+  }
+
+  async function runResultLinks(cohort: Cohort, cutoff: Date, at: Date, result: LinkCheckRun): Promise<void> {
+    await backfill(cohort, at);
+    const due = await repos.resultLinks.listDue(cohort.id, cutoff, at);
+    if (due.length === 0) return;
+    const checks = await deps.checker.checkAll(due.map((l) => l.url));
+    for (const [i, check] of checks.entries()) {
+      const link = due[i]!;
+      const outcome = resultLinkCheck(check, link.attempts);
+      const stored = await repos.resultLinks.recordCheck(link.id, link.url, outcome);
+      if (!stored) continue;
+      if (outcome.kind === 'unknown') {
+        result.unknown++;
+        continue;
+      }
+      result.checked++;
+      if (outcome.reachable) result.alive++;
+      const change = resultLinkChange(stored.before, stored.after);
+      if (change === 'none') continue;
+      const event = { participantId: link.participantId, cohortId: link.cohortId, at: outcome.at, actor: 'system' } as const;
+      await reevaluateStages(repos, { ...event, kind: change === 'became-live' ? 'results.presented' : 'link.dead' });
+      if (change === 'became-dead' && (await repos.resultLinks.markTold(link.id, outcome.at))) {
+        result.alerted++;
+        await alertResult(cohort, stored.after);
+      }
+    }
+  }
+
   async function runCohort(cohort: Cohort, result: LinkCheckRun): Promise<void> {
     const at = now();
     const programme = await repos.programmes.findById(cohort.programmeId);
@@ -106,6 +187,7 @@ export function createLinkCheckService(deps: LinkCheckDeps): LinkCheckService {
       at,
       deps.settings,
     );
+    await runResultLinks(cohort, cutoff, at, result);
     const activities = await repos.activities.listWithLinksDue(cohort.id, cutoff);
     const due = activities.flatMap((activity) => activity.links.filter((l) => isLinkDue(l, cutoff)).map((l) => ({ activity, url: l.url })));
     if (due.length === 0) return;
@@ -129,7 +211,7 @@ export function createLinkCheckService(deps: LinkCheckDeps): LinkCheckService {
   }
 
   async function runOnce(): Promise<LinkCheckRun> {
-    const result: LinkCheckRun = { checked: 0, alive: 0, alerted: 0 };
+    const result: LinkCheckRun = { checked: 0, alive: 0, alerted: 0, unknown: 0 };
     for (const cohort of await repos.cohorts.listByStatus('active')) {
       try {
         await runCohort(cohort, result);
@@ -138,7 +220,7 @@ export function createLinkCheckService(deps: LinkCheckDeps): LinkCheckService {
         logger.error({ err: error, cohort: cohort.id }, 'link check failed for a cohort');
       }
     }
-    if (result.checked > 0) logger.info(result, 'links checked');
+    if (result.checked > 0 || result.unknown > 0) logger.info(result, 'links checked');
     return result;
   }
 

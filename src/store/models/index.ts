@@ -10,6 +10,7 @@ import { defineParticipantModel } from './participant.js';
 import { defineProgrammeModel } from './programme.js';
 import { defineQuestionnaireVersionModel } from './questionnaire-version.js';
 import { defineResponseModel } from './response.js';
+import { defineResultLinkModel } from './result-link.js';
 import { defineSampleModel } from './sample.js';
 import { defineScheduledSendModel } from './scheduled-send.js';
 import { defineSessionModels } from './session.js';
@@ -33,6 +34,7 @@ export function defineModels(connection: Connection) {
     ...defineConsoleModels(connection),
     sample: defineSampleModel(connection),
     supportEvent: defineSupportEventModel(connection),
+    resultLink: defineResultLinkModel(connection),
   };
 }
 

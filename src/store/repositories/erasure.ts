@@ -124,6 +124,8 @@ export function createErasureRepository(models: Models): ErasureRepository {
       );
       await responses(_id, answerKept);
       await activities(_id);
+      // Links they gave in answers: the verdicts stay for the stage they completed, the addresses go.
+      await models.resultLink.collection.updateMany({ participantId: _id }, { $set: { url: '' } });
       await consultations(_id);
       await plans(_id);
       await broadcasts(_id, chatIds);

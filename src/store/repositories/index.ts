@@ -11,6 +11,7 @@ import { createEnrollmentRepository } from './enrollments.js';
 import { createParticipantRepository } from './participants.js';
 import { createProgrammeRepository } from './programmes.js';
 import { createResponseRepository } from './responses.js';
+import { createResultLinkRepository } from './result-links.js';
 import { createSampleRepository } from './samples.js';
 import { createScheduledSendRepository } from './scheduled-sends.js';
 import { createSupportEventRepository } from './support-events.js';
@@ -30,6 +31,7 @@ export function createRepositories(models: Models): Repositories {
     console: createConsoleRepository(models),
     samples: createSampleRepository(models.sample),
     supportEvents: createSupportEventRepository(models.supportEvent),
+    resultLinks: createResultLinkRepository(models.resultLink),
     erasure: createErasureRepository(models),
   };
 }
