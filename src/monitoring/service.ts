@@ -89,7 +89,9 @@ export function statsMessage(a: Aggregates, locale: Locale, scopeLabel: string):
   if (total) {
     lines.push(t(locale, 'monitoring.stats_activities', { accepted: total.accepted, submitted: total.submitted, required: total.teachersWithRequired, enrolled: total.enrolled, share: pct(total.requiredShare) }));
   }
-  if (a.stages.length) lines.push(t(locale, 'monitoring.stats_stages', { stages: a.stages.map((s) => `${s.stage}: ${pct(s.completedShare)}`).join(', ') }));
+  // Each stage as the cohorts' plan names it (a school-model cohort: its two stages).
+  const stageRows = a.stages.filter((s) => s.group.key === null || a.scope.by === undefined);
+  if (stageRows.length) lines.push(t(locale, 'monitoring.stats_stages', { stages: stageRows.map((s) => `${s.label} — ${pct(s.completedShare)}`).join('\n') }));
   const requests = a.consultations.reduce((s, c) => s + c.requests, 0);
   lines.push(t(locale, 'monitoring.stats_consultations', { requests, open: a.consultations.reduce((s, c) => s + c.open, 0) }));
   const text = lines.join('\n');

@@ -45,4 +45,4 @@ export { COLLECTION_NAMES } from './collections.js';
 export type { CohortDoc } from './cohort.js';
 export type { ProgrammeDoc } from './programme.js';
 export type { ResponseDoc } from './response.js';
-export { toStagePlan } from './stage-plan.js';
+export { toStagePlan, type StagePlanDoc } from './stage-plan.js';
