@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startApp, type App } from '../../src/app.js';
 import { runConsoleCommand } from '../../src/cli/commands/console.js';
 import { loadConfig } from '../../src/config.js';
+import { resultLinkCheck } from '../../src/domain/result-link.js';
 import { hashPassword } from '../../src/http/console/passwords.js';
+import { recordResultLinks } from '../../src/progress/result-links.js';
+import { enrollInCohort } from '../../src/progress/service.js';
+import { aCohort, aParticipant } from '../support/fixtures.js';
 import { silentLogger } from '../support/store.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
@@ -93,6 +97,27 @@ describe('the console on the HTTP server', () => {
       expect(res.status).toBe(403);
       expect(await res.text()).toContain('Форма устарела или пришла не со страницы консоли');
     }
+  });
+
+  it('shows on a teacher\'s page whether each link in their answers opens, does not, or is not checked yet', async () => {
+    const repos = app.store.repositories;
+    const cohort = await aCohort(repos);
+    const teacher = await aParticipant(repos, { fullName: 'Алексеева Анна' });
+    await enrollInCohort(repos, { participantId: teacher.id, cohortId: cohort.id, at: new Date('2027-01-20T09:00:00Z') });
+    const at = new Date('2027-01-21T09:00:00Z');
+    const { response } = await repos.responses.startOrResume({ participantId: teacher.id, cohortId: cohort.id, questionnaireId: 'stage-3-results', occasion: 'stage-3', questionnaireVersion: 1, at });
+    const links = { results_link: 'https://school.example.kz/live', publication_link: 'https://school.example.kz/gone', main_change: 'https://school.example.kz/later' };
+    for (const [questionId, value] of Object.entries(links)) await repos.responses.saveAnswer(response.id, { questionId, value, skipped: false, answeredAt: at });
+    await recordResultLinks(repos, (await repos.responses.complete(response.id, at))!, at);
+    const [live, gone] = await repos.resultLinks.listByResponse(response.id);
+    await repos.resultLinks.recordCheck(live!.id, live!.url, resultLinkCheck({ status: 'alive', httpStatus: 200, checkedAt: at }, 0));
+    await repos.resultLinks.recordCheck(gone!.id, gone!.url, resultLinkCheck({ status: 'dead', httpStatus: 404, checkedAt: at }, 0));
+
+    const cookie = pair(cookieOf(await post(`${base}/console/login`, { login: 'methodist', password: PASSWORD })));
+    const page = await (await fetch(`${base}/console/participant?id=${teacher.id}`, { headers: { cookie } })).text();
+    expect(page).toContain('https://school.example.kz/live <span class="badge ok">открывается</span>');
+    expect(page).toContain('https://school.example.kz/gone <span class="badge bad">не открывается</span>');
+    expect(page).toContain('https://school.example.kz/later <span class="badge">не проверена</span>');
   });
 
   it('serves no console at all with CONSOLE_ENABLED=false', async () => {

@@ -92,6 +92,15 @@ export const participantPage: PageHandler = async ({ viewer, session, deps, quer
   const responses = viewer.role === 'school_admin'
     ? []
     : (await Promise.all(enrollments.map((e) => deps.repos.responses.listByCohort(e.cohortId)))).flat().filter((r) => r.participantId === person.id);
+  // Links in answers carry what the last check found, as activity links do.
+  const answerLinks = viewer.role === 'school_admin' ? [] : await deps.repos.resultLinks.listByParticipant(person.id);
+  const linkBadge = (responseId: string, questionId: string) => {
+    const l = answerLinks.find((x) => x.responseId === responseId && x.questionId === questionId);
+    if (!l) return '';
+    if (l.reachable === true) return html` <span class="badge ok">открывается</span>`;
+    if (l.reachable === false) return html` <span class="badge bad">не открывается</span>`;
+    return html` <span class="badge">не проверена</span>`;
+  };
   const body = html`<div class="card">
 <p>${[person.organisation ?? '—', person.position, person.subject].filter(Boolean).join(' · ')}</p>
 <p>${[person.region, person.district, person.settlementType ? (person.settlementType === 'rural' ? 'село' : 'город') : undefined].filter(Boolean).join(' · ')}</p>
@@ -114,7 +123,7 @@ ${consultations.map((c) => html`<div class="card"><b>${c.topic}</b> ${consultati
 ${responses.map((r) => {
     const texts = deps.questionnaireText(r.questionnaireId, r.questionnaireVersion);
     return html`<details class="card"><summary><b>${texts?.title ?? r.questionnaireId}</b> · ${r.occasion} · ${r.status === 'completed' ? html`<span class="badge ok">заполнена ${day(r.completedAt, tz)}</span>` : html`<span class="badge warn">не закончена</span>`}</summary>
-<dl>${r.answers.map((a) => html`<dt class="muted">${texts?.questions.get(a.questionId) ?? a.questionId}</dt><dd>${a.skipped ? '— пропущен' : answerText(a.value)}${a.otherText ? ` (${a.otherText})` : ''}</dd>`)}</dl></details>`;
+<dl>${r.answers.map((a) => html`<dt class="muted">${texts?.questions.get(a.questionId) ?? a.questionId}</dt><dd>${a.skipped ? '— пропущен' : answerText(a.value)}${a.otherText ? ` (${a.otherText})` : ''}${linkBadge(r.id, a.questionId)}</dd>`)}</dl></details>`;
   })}
 <h2>История</h2>
 ${history.length === 0 ? html`<p class="muted">Записей нет.</p>` : html`<ul>${history.map((h) => html`<li>${dayTime(h.at, tz)} — ${auditLabel(h.action)}${h.details && 'stage' in h.details ? html` (этап ${String(h.details.stage)}: ${String(h.details.to ?? h.details.status ?? '')})` : ''}</li>`)}</ul>`}`}`;
