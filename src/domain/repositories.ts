@@ -197,13 +197,21 @@ export interface ActivityRepository {
   listByParticipant(participantId: string, cohortId?: string): Promise<Activity[]>;
   listByCohort(cohortId: string, status?: ActivityStatus): Promise<Activity[]>;
   countAccepted(participantId: string, cohortId: string): Promise<number>;
-  /** Activities of the cohort with a link never checked or last checked before `cutoff`. */
-  listWithLinksDue(cohortId: string, cutoff: Date): Promise<Activity[]>;
+  /**
+   * Activities of the cohort with a link never checked or last checked before `cutoff` (and, with
+   * `now`, not waiting for a retry after it).
+   */
+  listWithLinksDue(cohortId: string, cutoff: Date, now?: Date): Promise<Activity[]>;
   /**
    * Stores a link check on every link of the activity with that URL and counts failures in a row;
    * the link as it now stands, or undefined when the activity or link is gone (resubmitted meanwhile).
    */
   recordLinkCheck(activityId: string, check: LinkCheckRecord): Promise<ActivityLink | undefined>;
+  /**
+   * A check that got no answer (no network, DNS, timeout): the verdict stays as it was, the attempt
+   * is counted and the link waits until `retryAt`. Undefined when the link is gone.
+   */
+  recordLinkAttempt(activityId: string, url: string, retryAt: Date): Promise<ActivityLink | undefined>;
   /** Puts `newUrl` in place of `oldUrl` (unchecked again); undefined when that link is no longer there. */
   replaceLink(activityId: string, oldUrl: string, newUrl: string): Promise<Activity | undefined>;
   /** Only a submitted activity can be reviewed: two curators cannot both decide. */

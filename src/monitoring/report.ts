@@ -3,7 +3,7 @@
 // files, in the cohort's language (Russian or Kazakh, or as asked): every word of it comes from the
 // i18n catalogs (report.*, monitoring.*), so a Kazakh report has no Russian heading left.
 import type { Answer } from '../domain/response.js';
-import { isDeadResultLink } from '../domain/result-link.js';
+import { isDeadResultLink, linkVerdict } from '../domain/result-link.js';
 import type { SupportModelCatalog } from '../support-models/load.js';
 import type { SupportModelFile } from '../support-models/schema.js';
 import { computeRating } from '../support-models/rating.js';
@@ -13,7 +13,7 @@ import { REQUIRED_ACTIVITIES_PER_YEAR } from '../domain/stage.js';
 import { effectivePlan, requiredActivities, stageOn } from '../domain/stage-plan.js';
 import { localized } from '../questionnaires/index.js';
 import { addOffset, formatLocalDate, localDate } from '../domain/calendar.js';
-import { ACTIVITY_LEVELS } from '../domain/activity.js';
+import { ACTIVITY_LEVELS, type LinkStatus } from '../domain/activity.js';
 import type { Locale } from '../domain/locale.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { computeAggregates, type AggregateDeps, type Aggregates } from './aggregates.js';
@@ -284,6 +284,8 @@ async function deadLinks(deps: ReportDeps, cohorts: CohortDoc[], asOf: Date, ano
     const teacher = teacherOf(String(a.participantId));
     for (const l of a.links as { url: string; reachable?: boolean; checkedAt?: Date; status?: string; httpStatus?: number }[]) {
       if (l.reachable !== false || !l.checkedAt || l.checkedAt >= asOf) continue;
+      // Stored before "no answer" stopped counting as a verdict: could not be checked is not dead.
+      if (linkVerdict((l.status ?? 'unreachable') as LinkStatus) === 'unknown') continue;
       rows.push({ teacher, cohort: codeOf(String(a.cohortId)), activity: stripInvisible(String(a.title)), url: l.url, state: stateOf(l), checkedAt: l.checkedAt });
     }
   }

@@ -8,9 +8,13 @@
  * the link; a link found dead twice in a row is reported once to the teacher (the "links" flow
  * asks for a new one) and to the cohort's curators.
  *
+ * A check that got no answer at all (no network, DNS, timeout) decides nothing, for any link: it
+ * is not a failure, nobody is told, the last verdict stands and the link is tried again 15 minutes
+ * later, doubling up to a day (domain/result-link.ts). Production servers go offline for a while;
+ * that must not make a teacher hear that their link is dead.
+ *
  * Links given in questionnaire answers (domain/result-link.ts) are checked in the same pass, on
- * the same calendar. A check that got no answer (no network, DNS, timeout) leaves such a link
- * unchecked and tries it again later; one the server answered decides it. Found open, the
+ * the same calendar; the server's answer decides them at once. Found open, the
  * teacher's results count as presented: their stages are re-evaluated and the change audited.
  * Found dead, the teacher is told once (the "links" flow asks for a working one) and so are the
  * cohort's curators.
@@ -23,7 +27,7 @@ import type { Job } from 'agenda';
 import type { Activity, ActivityLink } from '../domain/activity.js';
 import type { Cohort } from '../domain/cohort.js';
 import { linkCheckCutoff, isLinkDue, shouldAlert, type LinkCheckSettings } from '../domain/link-check.js';
-import { resultLinkChange, resultLinkCheck, type ResultLink } from '../domain/result-link.js';
+import { linkVerdict, resultLinkChange, resultLinkCheck, retryAt, type ResultLink } from '../domain/result-link.js';
 import { halfYearDeadlines } from '../domain/post-course-plan.js';
 import type { Repositories } from '../domain/repositories.js';
 import type { StagePlan } from '../domain/stage.js';
@@ -67,7 +71,7 @@ export interface LinkCheckRun {
   alive: number;
   /** Links whose teachers and curators were told on this run (activities: dead twice; answers: dead). */
   alerted: number;
-  /** Links in answers no check could reach (no network, DNS, timeout): unchecked, tried again later. */
+  /** Links no check could reach (no network, DNS, timeout): the verdict stays as it was, tried again later. */
   unknown: number;
 }
 
@@ -188,12 +192,18 @@ export function createLinkCheckService(deps: LinkCheckDeps): LinkCheckService {
       deps.settings,
     );
     await runResultLinks(cohort, cutoff, at, result);
-    const activities = await repos.activities.listWithLinksDue(cohort.id, cutoff);
-    const due = activities.flatMap((activity) => activity.links.filter((l) => isLinkDue(l, cutoff)).map((l) => ({ activity, url: l.url })));
+    const activities = await repos.activities.listWithLinksDue(cohort.id, cutoff, at);
+    const due = activities.flatMap((activity) => activity.links.filter((l) => isLinkDue(l, cutoff, at)).map((l) => ({ activity, link: l })));
     if (due.length === 0) return;
-    const checks = await deps.checker.checkAll(due.map((d) => d.url));
+    const checks = await deps.checker.checkAll(due.map((d) => d.link.url));
     for (const [i, check] of checks.entries()) {
-      const { activity } = due[i]!;
+      const { activity, link } = due[i]!;
+      // No answer at all decides nothing: never a failure, never a notice; tried again later.
+      if (linkVerdict(check.status) === 'unknown') {
+        await repos.activities.recordLinkAttempt(activity.id, check.url, retryAt(check.checkedAt, (link.attempts ?? 0) + 1));
+        result.unknown++;
+        continue;
+      }
       const stored = await repos.activities.recordLinkCheck(activity.id, {
         url: check.url,
         checkedAt: check.checkedAt,
@@ -203,6 +213,12 @@ export function createLinkCheckService(deps: LinkCheckDeps): LinkCheckService {
       });
       result.checked++;
       if (check.reachable) result.alive++;
+      // A plan whose live-link rule names no questionnaire counts accepted activities' links too.
+      const change = stored ? resultLinkChange(link, stored) : 'none';
+      if (change !== 'none' && activity.status === 'accepted') {
+        const event = { participantId: activity.participantId, cohortId: activity.cohortId, at: check.checkedAt, actor: 'system' } as const;
+        await reevaluateStages(repos, { ...event, kind: change === 'became-live' ? 'results.presented' : 'link.dead' });
+      }
       if (stored && shouldAlert(stored.failures ?? 0)) {
         result.alerted++;
         await alert(cohort, activity, stored);

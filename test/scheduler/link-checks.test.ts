@@ -146,6 +146,30 @@ describe('the link check job', () => {
     expect((await repos.activities.findById(activity.id))!.links).toEqual([expect.objectContaining({ url: `${base}/new-lesson`, reachable: true, failures: 0 })]);
   });
 
+  it('never calls a link dead when no check could reach it (no network, an unresolvable host): tried again later, nobody told', async () => {
+    const anna = await rig.teacher(cohort.cohortId, 'Алексеева Анна Сергеевна');
+    await rig.connect(cohort.curatorId);
+    const repos = store.repositories;
+    const activity = await repos.activities.submit({
+      participantId: anna.id, cohortId: cohort.cohortId, type: 'webinar', level: 'school', date: new Date('2026-04-08T12:00:00Z'),
+      title: 'Вебинар', links: ['http://lessons.invalid/webinar'], submittedAt: rig.clock.now(),
+    });
+    // Five passes over three days, each when the link is due again: never a failure, never a notice.
+    const passes = ['2026-04-10T09:00:00Z', '2026-04-10T09:15:00Z', '2026-04-10T09:45:00Z', '2026-04-11T09:00:00Z', '2026-04-13T09:00:00Z'];
+    for (const at of passes) {
+      rig.clock.set(new Date(at));
+      expect(await service.runOnce()).toEqual({ checked: 0, alive: 0, alerted: 0, unknown: 1 });
+    }
+    // Between retries nothing is tried: 15, 30, 60 minutes... apart.
+    rig.clock.set(new Date('2026-04-13T09:10:00Z'));
+    expect(await service.runOnce()).toEqual({ checked: 0, alive: 0, alerted: 0, unknown: 0 });
+    const [link] = (await repos.activities.findById(activity.id))!.links;
+    expect(link).toMatchObject({ attempts: 5, retryAt: new Date('2026-04-13T13:00:00Z') });
+    expect(link!.reachable).toBeUndefined();
+    expect(link!.failures).toBeUndefined();
+    expect(sent).toEqual([]);
+  });
+
   it('refuses a private address when not allowed, and counts it as not alive', async () => {
     const anna = await rig.teacher(cohort.cohortId, 'Алексеева Анна Сергеевна');
     const repos = store.repositories;
