@@ -144,8 +144,9 @@ export function createLinkCheckService(deps: LinkCheckDeps): LinkCheckService {
   const backfilled = new Set<string>();
   async function backfill(cohort: Cohort, at: Date): Promise<void> {
     if (backfilled.has(cohort.id)) return;
+    const recorded = new Set((await repos.resultLinks.listByCohorts([cohort.id])).map((l) => l.responseId));
     for (const response of await repos.responses.listByCohort(cohort.id, { status: 'completed' })) {
-      if ((await repos.resultLinks.listByResponse(response.id)).length === 0) await recordResultLinks(repos, response, response.completedAt ?? at);
+      if (!recorded.has(response.id)) await recordResultLinks(repos, response, response.completedAt ?? at);
     }
     backfilled.add(cohort.id);
   }

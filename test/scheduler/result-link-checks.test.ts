@@ -146,6 +146,19 @@ describe('links in answers, checked', () => {
     expect(await stage3(anna)).toMatchObject({ status: 'completed', completedAt: new Date('2027-02-22T09:10:00Z') });
   });
 
+  it('finds and checks the links of results sent before links in answers were recorded', async () => {
+    const anna = await rig.teacher(cohort.cohortId, 'Алексеева Анна Сергеевна');
+    const repos = store.repositories;
+    const at = rig.clock.now();
+    const { response } = await repos.responses.startOrResume({ participantId: anna.id, cohortId: cohort.cohortId, questionnaireId: 'stage-3-results', occasion: 'stage-3', questionnaireVersion: 1, at });
+    await repos.responses.saveAnswer(response.id, { questionId: 'results_link', value: `${base}/portfolio`, skipped: false, answeredAt: at });
+    await repos.responses.complete(response.id, at);
+    expect(await repos.resultLinks.listByParticipant(anna.id)).toEqual([]);
+    rig.clock.set(new Date('2027-01-21T09:10:00Z'));
+    expect(await service.runOnce()).toEqual({ checked: 1, alive: 1, alerted: 0, unknown: 0 });
+    expect(await stage3(anna)).toMatchObject({ status: 'completed', completedAt: new Date('2027-01-21T09:10:00Z') });
+  });
+
   it('leaves a link no check could reach unchecked, tells nobody, and tries it again later', async () => {
     const anna = await rig.teacher(cohort.cohortId, 'Алексеева Анна Сергеевна');
     await rig.connect(cohort.curatorId);

@@ -1,7 +1,7 @@
 // The result links repository: one record per answer that is a link, its checks (live, dead, or
 // "could not check" with a retry time), the teacher told once per dead spell, a link replaced.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resultLinkCheck } from '../../../src/domain/result-link.js';
+import { isDeadResultLink, resultLinkCheck } from '../../../src/domain/result-link.js';
 import type { Store } from '../../../src/store/index.js';
 import { aCohort, aParticipant } from '../../support/fixtures.js';
 import { openTestStore } from '../../support/store.js';
@@ -87,5 +87,13 @@ describe('result links', () => {
     expect(corrected.reachable).toBeUndefined();
     expect(corrected.liveSince).toBeUndefined();
     expect(await repos.resultLinks.findById('nope')).toBeUndefined();
+
+    // «Удалить мои данные»: the address goes, the verdict stays for the stage it decided; nothing is due any more.
+    await repos.resultLinks.recordCheck(link.id, corrected.url, resultLinkCheck({ status: 'dead', httpStatus: 410, checkedAt: at('2027-03-24T09:00:00Z') }, 0));
+    await repos.erasure.erase(anna, at('2027-03-25T09:00:00Z'), () => false);
+    const erased = await repos.resultLinks.findById(link.id);
+    expect(erased).toMatchObject({ url: '', reachable: false, status: 'dead' });
+    expect(isDeadResultLink(erased!)).toBe(false);
+    expect(await repos.resultLinks.listDue(cohort.id, at('2028-01-01T00:00:00Z'), at('2028-01-01T00:00:00Z'))).toEqual([]);
   });
 });
