@@ -166,5 +166,13 @@ describe('the results of the year, presented with links that are checked', () =>
     expect(lines.map((l) => [l[0], l[13], l[14]])).toEqual([
       ['Алиева Дина', 'завершён', '2027-01-21'], ['Борисова Анна', 'в работе', '2027-01-20'], ['Васильева Елена', 'в работе', '2027-01-20'],
     ]);
+
+    // Борисова comes back to it later from the menu, which lists her dead link, and is asked for a working one.
+    await borisova.actor.say('/menu');
+    await borisova.actor.press('Неработающие ссылки (1)');
+    expect(borisova.actor.lastText()).toBe('Пришлите новую ссылку для анкеты «Этап 3: представление результатов».');
+    // Васильева's unchecked link is nothing to replace: no such menu item.
+    await vasilieva.actor.say('/menu');
+    expect(vasilieva.actor.lastPrompt().options.map((o) => o.label).join(' | ')).not.toContain('Неработающие ссылки');
   }, 240_000);
 });
