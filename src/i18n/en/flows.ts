@@ -325,6 +325,11 @@ export const plans: Like<typeof ru.plans> = {
   no_comment: "No comment.",
   no_teachers: "The course has no teachers yet.",
   no_cohort: "You are not a curator or tutor of any running course.",
+  tutor_line: "Tutor: {tutor}",
+  no_tutor: "Tutor: none assigned (no tutor)",
+  diagnosis_title: "Diagnosis (entry survey):",
+  diagnosis_line: "• {label}: {value}",
+  diagnosis_none: "Diagnosis: the teacher has not filled in the entry survey yet.",
 };
 
 export const events: Like<typeof ru.events> = {

@@ -325,6 +325,11 @@ export const plans: Like<typeof ru.plans> = {
   no_comment: "Пікірсіз.",
   no_teachers: "Курста әзірге педагогтер жоқ.",
   no_cohort: "Сіз ешбір қолданыстағы курстың кураторы да, тьюторы да емессіз.",
+  tutor_line: "Тьютор: {tutor}",
+  no_tutor: "Тьютор: бекітілмеген (тьюторсыз)",
+  diagnosis_title: "Диагностика (кіріс сауалнамасы):",
+  diagnosis_line: "• {label}: {value}",
+  diagnosis_none: "Диагностика: педагог кіріс сауалнамасын әлі толтырмаған.",
 };
 
 export const events: Like<typeof ru.events> = {

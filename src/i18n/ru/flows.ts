@@ -321,6 +321,11 @@ export const plans = {
   no_comment: "Без комментария.",
   no_teachers: "На курсе пока нет педагогов.",
   no_cohort: "Вы не куратор и не тьютор ни одного действующего курса.",
+  tutor_line: "Тьютор: {tutor}",
+  no_tutor: "Тьютор: не закреплён (без тьютора)",
+  diagnosis_title: "Диагностика (входная анкета):",
+  diagnosis_line: "• {label}: {value}",
+  diagnosis_none: "Диагностика: педагог ещё не заполнил входную анкету.",
 };
 
 export const events = {
