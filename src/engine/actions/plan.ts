@@ -10,7 +10,7 @@ import { isBehindPlan, MAX_PLANNED, planVsDone, yearMonths, type PlanVsDone } fr
 import type { Locale } from '../../domain/locale.js';
 import { postCourseYear } from '../../domain/stage-plan.js';
 import { translator, type MessageKey, type Translate } from '../../i18n/index.js';
-import { stagePlanOf } from '../../progress/service.js';
+import { stagePlanOf, teachersWithoutTutor } from '../../progress/service.js';
 import { describeDiagnosis, latestDiagnosis } from '../../support-models/diagnosis.js';
 import type { FlowHandlers, Services, Turn } from '../context.js';
 import { displayName, me, optionalText, text, todayIn } from './common.js';
@@ -186,6 +186,9 @@ export const plan: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
         kind: 'text',
         text: behind.length > 0 ? [turn.t('plans.behind_title', { margin }), ...behind].join('\n') : turn.t('plans.behind_none', { margin }),
       });
+      // Seed 003: in a tutor model, who still has no tutor (they joined while the cohort had none).
+      const untutored = (await teachersWithoutTutor(repos, cohort)).map((e) => displayName(people.get(e.participantId))).sort((a, b) => a.localeCompare(b, 'ru'));
+      if (untutored.length > 0) turn.reply({ kind: 'text', text: turn.t('plans.without_tutor', { count: untutored.length, names: untutored.join(', ') }) });
       return undefined;
     },
     async show_teacher_plan(turn, run) {
