@@ -28,6 +28,7 @@ import { scheduleConsultationEscalation } from './scheduler/consultation-escalat
 import type { JournalIo } from './store/embedded/index.js';
 import { openStore, type Store } from './store/index.js';
 import { checkQuestionnaireVersions } from './store/questionnaire-versions.js';
+import { adoptDefaultSupportModel } from './support-models/adopt.js';
 import { seedDemo } from './sandbox/demo.js';
 import { SANDBOX_PATH, sandboxRoutes } from './sandbox/routes.js';
 import { VERSION } from './version.js';
@@ -82,6 +83,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     await store.close();
     throw new ContentError(versionErrors);
   }
+  await adoptDefaultSupportModel(store, content, logger);
   // The staff console's sessions and one-time links; the bot's /console asks it for a link.
   const consoleAuth = config.console.enabled
     ? createConsoleAuth({

@@ -506,8 +506,9 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
   ]);
   for (const table of ratingTables) md.push(`## ${markdownText(table.title)}`, '', table.rows.length ? markdownTable(table) : r('no_ratings'), '');
   // Individual support: plans against what was accepted, group events and who said they would come.
-  const individual = await individualSupportTables(deps.repos, domainCohorts, { asOf, anonymised: request.anonymised ?? false, locale, ...(deps.supportModels ? { models: deps.supportModels } : {}) });
-  const individualTables = [individual.plans, individual.events, individual.attendance];
+  const individual = await individualSupportTables(deps.repos, domainCohorts, { asOf, anonymised: request.anonymised ?? false, locale, questionnaires: deps.catalog, ...(deps.supportModels ? { models: deps.supportModels } : {}) });
+  // The tutoring table only where a cohort runs a tutor model: other reports stay as they were.
+  const individualTables = [individual.plans, individual.events, individual.attendance, ...(individual.tutoring.rows.length > 0 ? [individual.tutoring] : [])];
   for (const table of individualTables) md.push(`## ${table.title}`, '', table.rows.length ? markdownTable(table) : '—', '');
   md.push(`## ${deadTable.title}`, '');
   md.push(dead.length ? markdownTable(deadTable) : r('no_dead_links'), '');
@@ -525,7 +526,7 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
       })),
       { name: r('sheet_links'), headers: deadTable.headers, widths: [32, 12, 40, 60, 40, 12], rows: deadTable.rows },
       ...ratingTables.map((table, i) => ({ name: r('sheet_rating', { n: i + 1 }), headers: table.headers, widths: table.headers.map(() => 20), rows: table.rows })),
-      ...individualTables.map((table, i) => ({ name: r(['sheet_plans', 'sheet_events', 'sheet_attendance'][i]!), headers: table.headers, widths: table.headers.map(() => 18), rows: table.rows })),
+      ...individualTables.map((table, i) => ({ name: r(['sheet_plans', 'sheet_events', 'sheet_attendance', 'sheet_tutoring'][i]!), headers: table.headers, widths: table.headers.map(() => 18), rows: table.rows })),
     ]),
   ]);
   return { ok: true, value: { title, locale, keyFigures, period, markdown: md.join('\n'), xlsx, charts, aggregates, support, year, deadLinks: dead, ratings } };

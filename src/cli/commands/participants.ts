@@ -29,6 +29,11 @@ export function formatParticipantsReport(outcome: ParticipantsImportOutcome, csv
     ...formatUpdates(outcome.updatedPeople),
     `Зачисление: новых в потоке ${enrollments.enrolled}, уже были в потоке ${enrollments.alreadyEnrolled}, назначен тьютор ${enrollments.tutorAssigned}.`,
   );
+  if (outcome.withoutTutor) {
+    lines.push(
+      `Без тьютора: ${outcome.withoutTutor} (в модели потока за каждым педагогом закреплён тьютор, а тьюторов в потоке нет: добавьте их в файл потока и импортируйте его — cohort import).`,
+    );
+  }
   if (!outcome.changed) lines.push('Повторный импорт: всё уже совпадает с файлом, ничего не изменено.');
   return `${lines.join('\n')}\n`;
 }

@@ -129,4 +129,10 @@ export const report = {
   sheet_plans: "Individual plans",
   sheet_events: "Group events",
   sheet_attendance: "Attendance",
+  tutoring_title: "Tutor support: each teacher's tutor and diagnosis",
+  h_tutor: "Tutor",
+  h_diagnosis: "Diagnosis",
+  no_tutor: "no tutor",
+  diagnosis_none: "not taken",
+  sheet_tutoring: "Tutors and diagnosis",
 };

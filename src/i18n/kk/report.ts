@@ -129,4 +129,10 @@ export const report = {
   sheet_plans: "Жеке жоспарлар",
   sheet_events: "Топтық іс-шаралар",
   sheet_attendance: "Іс-шараларға қатысу",
+  tutoring_title: "Тьюторлық сүйемелдеу: педагогтердің тьюторы мен диагностикасы",
+  h_tutor: "Тьютор",
+  h_diagnosis: "Диагностика",
+  no_tutor: "тьюторсыз",
+  diagnosis_none: "өтпеген",
+  sheet_tutoring: "Тьюторлар мен диагностика",
 };

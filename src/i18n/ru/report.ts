@@ -131,4 +131,10 @@ export const report = {
   sheet_plans: "Планы педагогов",
   sheet_events: "Групповые мероприятия",
   sheet_attendance: "Участие в мероприятиях",
+  tutoring_title: "Тьюторское сопровождение: тьютор и диагностика педагогов",
+  h_tutor: "Тьютор",
+  h_diagnosis: "Диагностика",
+  no_tutor: "без тьютора",
+  diagnosis_none: "не пройдена",
+  sheet_tutoring: "Тьюторы и диагностика",
 };
