@@ -22,19 +22,18 @@
  *    pass while a registered channel has none. test/channels/fake/ is the smallest complete channel.
  */
 import type { Coordination } from '../domain/coordination.js';
-import type { Db } from 'mongodb';
 import type { Config } from '../config.js';
 import type { BroadcastService } from '../delivery/broadcasts.js';
 import type { Dispatcher } from '../delivery/dispatcher.js';
 import type { ChannelSender } from '../delivery/ports.js';
 import type { Channel } from '../domain/channel.js';
+import type { ChannelStorage } from '../domain/channel-storage.js';
 import type { Repositories } from '../domain/repositories.js';
 import type { Engine } from '../engine/engine.js';
 import type { ChannelHealth } from '../http/health.js';
 import type { RawRouteHandler } from '../http/server.js';
 import type { Logger } from '../logger.js';
 import type { Monitoring } from '../monitoring/index.js';
-import type { Scheduler } from '../scheduler/agenda.js';
 
 /** What the engine's messages can look like here. */
 export interface ChannelCapabilities {
@@ -54,11 +53,10 @@ export interface ChannelContext {
   dispatcher: () => Dispatcher;
   repos: Repositories;
   /**
-   * The store's database, for the storage a channel keeps of its own (WhatsApp's outbox and login
-   * session); everything else goes through `repos`.
+   * The storage a channel keeps of its own (WhatsApp's outbox, login session and the CLI's group
+   * requests), through the store's repositories like everything else.
    */
-  db: Db;
-  scheduler: Scheduler;
+  storage: ChannelStorage;
   monitoring: Monitoring;
   /** Curators' broadcasts: what is sent, to whom, and the delivery report. */
   broadcasts: BroadcastService;
