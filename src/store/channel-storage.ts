@@ -12,17 +12,17 @@ export { createOutboxRepository, outboxCollection } from './repositories/outbox.
 export function createChannelStorage({ db, agenda }: { db: Db; agenda: Agenda }): ChannelStorage {
   const outboxes = new Map<string, OutboxRepository>();
   const archives = new Map<string, SessionArchiveRepository>();
+  // One repository per channel, so the outbox's indexes are ensured once.
+  const once = <T>(cache: Map<string, T>, channel: string, make: () => T): T => {
+    const known = cache.get(channel);
+    if (known) return known;
+    const made = make();
+    cache.set(channel, made);
+    return made;
+  };
   return {
-    outbox(channel) {
-      let repo = outboxes.get(channel);
-      if (!repo) outboxes.set(channel, (repo = createOutboxRepository(db, channel)));
-      return repo;
-    },
-    sessionArchives(channel) {
-      let repo = archives.get(channel);
-      if (!repo) archives.set(channel, (repo = createSessionArchiveRepository(db, channel)));
-      return repo;
-    },
+    outbox: (channel) => once(outboxes, channel, () => createOutboxRepository(db, channel)),
+    sessionArchives: (channel) => once(archives, channel, () => createSessionArchiveRepository(db, channel)),
     requests: {
       async submit(name, data) {
         const job = await agenda.now(name, data);
