@@ -11,7 +11,8 @@
  *    or `from.phone` when the platform gives them (that is how an imported person is recognised on
  *    first contact; engine/identity.ts does the rest for every channel). Hand it to
  *    `ctx.engine.handle` in order per chat (engine/keyed-queue.ts) and dispatch what comes back.
- *    In groups, /bind and /unbind go to engine/groups.ts (bindGroup, unbindGroup, saveInviteLink).
+ *    In groups, /bind and /unbind go to engine/groups.ts (parseGroupCommand, runGroupCommand): the
+ *    adapter gives the group's invite link if it can get one and sends the outcome.
  * 3. Outbound: a `ChannelSender` that renders the engine's messages for the channel's
  *    `capabilities` (buttons, or a numbered list: channels/numbered-text.ts; texts longer than
  *    `maxTextLength` split with delivery/split-text.ts), paced by the channel's own limiter, and
