@@ -26,6 +26,7 @@ import { createPostCourseScheduler } from './scheduler/post-course.js';
 import { scheduleSampleInvitations } from './scheduler/sample-invitations.js';
 import { scheduleConsultationEscalation } from './scheduler/consultation-escalation.js';
 import type { JournalIo } from './store/embedded/index.js';
+import { createChannelStorage } from './store/channel-storage.js';
 import { openStore, type Store } from './store/index.js';
 import { checkQuestionnaireVersions } from './store/questionnaire-versions.js';
 import { adoptDefaultSupportModel } from './support-models/adopt.js';
@@ -143,8 +144,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     engine,
     dispatcher: () => dispatcher,
     repos: store.repositories,
-    db,
-    scheduler,
+    storage: createChannelStorage({ db, agenda: scheduler.agenda }),
     monitoring,
     broadcasts,
     logger,

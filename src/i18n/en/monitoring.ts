@@ -112,6 +112,7 @@ export const monitoring = {
   report_file_elsewhere: 'The report file (XLSX) cannot be sent here: get it in Telegram with /report, or ask the centre staff.',
   stats_forbidden: 'Statistics and exports are for curators of their cohorts and centre staff.',
   export_ready: 'Export ready: {filename}',
+  export_file_elsewhere: 'The file cannot be sent here: download it in the console (/console gives a login link; the «Мониторинг» section) or get it in Telegram with /export.',
   export_no_data: 'Nothing to export.',
   export_empty: 'No rows yet: the file holds the header row only.',
   export_pick_questionnaire: 'For CSV pick one questionnaire: {list}',

@@ -112,6 +112,7 @@ export const monitoring = {
   report_file_elsewhere: 'Файл отчёта (XLSX) сюда не отправить: возьмите его в Telegram командой /report или попросите у сотрудников центра.',
   stats_forbidden: 'Статистика и выгрузки доступны кураторам своих потоков и сотрудникам центра.',
   export_ready: 'Выгрузка готова: {filename}',
+  export_file_elsewhere: 'Файл сюда не отправить: скачайте его в консоли (ссылка для входа — команда /console, раздел «Мониторинг») или получите в Telegram командой /export.',
   export_no_data: 'Нет данных для выгрузки.',
   export_empty: 'Строк пока нет: в файле только строка заголовков.',
   export_pick_questionnaire: 'Для CSV выберите одну анкету: {list}',
