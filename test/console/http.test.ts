@@ -95,6 +95,34 @@ describe('the console on the HTTP server', () => {
     }
   });
 
+  it('sends "/console/" with its trailing slash to the console, not to a JSON 404', async () => {
+    const res = await fetch(`${base}/console/?x=1`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/console?x=1');
+  });
+
+  it('logs out only with the session token, clears the cookie and ends the session on the server', async () => {
+    const cookie = pair(cookieOf(await post(`${base}/console/login`, { login: 'methodist', password: PASSWORD })));
+    const home = await fetch(`${base}/console`, { headers: { cookie } });
+    expect(home.status).toBe(200);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await home.text())?.[1] ?? '';
+    expect(csrf).not.toBe('');
+    // A logout posted without the token (another site's form) is refused and the session lives on.
+    const forged = await post(`${base}/console/logout`, {}, { cookie });
+    expect(forged.status).toBe(403);
+    expect((await fetch(`${base}/console`, { headers: { cookie }, redirect: 'manual' })).status).toBe(200);
+    const out = await post(`${base}/console/logout`, { csrf }, { cookie });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe('/console/login?out=1');
+    expect(cookieOf(out)).toMatch(/^sputnik_console=;/);
+    expect(cookieOf(out)).toContain('Max-Age=0');
+    // The old cookie, kept by someone who copied it, opens nothing any more.
+    const again = await fetch(`${base}/console`, { headers: { cookie }, redirect: 'manual' });
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toBe('/console/login?next=%2Fconsole');
+    expect(await (await fetch(`${base}/console/login?out=1`)).text()).toContain('Вы вышли из консоли');
+  });
+
   it('serves no console at all with CONSOLE_ENABLED=false', async () => {
     const off = await boot({ CONSOLE_ENABLED: 'false' });
     try {

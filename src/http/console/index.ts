@@ -104,6 +104,8 @@ export function consoleRoutes(deps: ConsoleDeps): Record<string, RouteHandler> {
     },
     'POST /console/logout': guarded('POST', 'any', async (ctx) => redirect('/console/login?out=1', { 'set-cookie': await auth.logout(ctx.req) })),
 
+    // A typed or bookmarked "/console/" is the console too, not the server's JSON 404.
+    'GET /console/': async (req) => redirect(`/console${new URL(req.url ?? '/', 'http://localhost').search}`),
     'GET /console': guarded('GET', 'any', homePage),
     'GET /console/cohorts': guarded('GET', 'any', cohortsPage),
     'GET /console/cohort': guarded('GET', 'any', cohortPage),
