@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Chart, Table } from '../../monitoring/index.js';
 import type { ConsoleSession } from '../../domain/console.js';
+import type { Locale } from '../../domain/locale.js';
 import type { Repositories } from '../../domain/repositories.js';
 import type { Logger } from '../../logger.js';
 import type { RouteReply } from '../server.js';
@@ -41,6 +42,12 @@ export interface ConsoleFiles {
   schedule(request: { cohortId: string; days: number }): Promise<string | undefined>;
 }
 
+export interface QuestionnaireTexts {
+  title: string;
+  /** Per question: its text, and the labels of its options by option id (choice and ranking questions). */
+  questions: Map<string, { text: string; options: Map<string, string> }>;
+}
+
 export interface ConsoleDeps {
   repos: Repositories;
   auth: ConsoleAuth;
@@ -48,8 +55,8 @@ export interface ConsoleDeps {
   files: ConsoleFiles;
   /** How a teacher joins a cohort on each configured channel: deep links to print or scan. */
   joinLinks(code: string): { label: string; url: string }[];
-  /** Titles of questionnaires and their questions (Russian), for a teacher's answers. */
-  questionnaireText(questionnaireId: string, version: number): { title: string; questions: Map<string, string> } | undefined;
+  /** Titles of a questionnaire, its questions and their options in `locale`, for a teacher's answers. */
+  questionnaireText(questionnaireId: string, version: number, locale: Locale): QuestionnaireTexts | undefined;
   /** Large exports are prepared in the background with a progress page. */
   jobs: ExportJobs;
   /** From this many rows an export gets the progress page instead of an immediate download. */

@@ -20,7 +20,8 @@ import {
   type Monitoring,
 } from '../../monitoring/index.js';
 import { answerConsultationRequest, closeConsultationRequest, decideActivity } from '../../staff/decisions.js';
-import type { ConsoleFiles, StaffActions } from './context.js';
+import type { ConsoleFiles, QuestionnaireTexts, StaffActions } from './context.js';
+import type { Locale } from '../../domain/locale.js';
 import type { ConsoleViewer } from './viewer.js';
 
 export function createStaffActions(deps: {
@@ -146,12 +147,16 @@ export function createConsoleFiles(deps: { monitoring: Monitoring; repos: Reposi
   };
 }
 
-/** Russian titles of a questionnaire version and its questions. */
+/** Titles of the questionnaire version a response was given on, its questions and their options. */
 export function questionnaireTexts(catalog: Content['questionnaires']) {
-  return (questionnaireId: string, version: number) => {
+  return (questionnaireId: string, version: number, locale: Locale): QuestionnaireTexts | undefined => {
     const q = catalog.get(questionnaireId, version) ?? catalog.get(questionnaireId);
     if (!q) return undefined;
-    return { title: localized(q.title, 'ru'), questions: new Map(q.questions.map((question) => [question.id, localized(question.text, 'ru')])) };
+    const questions = new Map(q.questions.map((question) => [question.id, {
+      text: localized(question.text, locale),
+      options: new Map('options' in question ? question.options.map((o) => [o.id, localized(o.text, locale)]) : []),
+    }]));
+    return { title: localized(q.title, locale), questions };
   };
 }
 

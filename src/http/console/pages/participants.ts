@@ -67,8 +67,17 @@ function reachability(p: Pick<Participant, 'addresses'>) {
     : html`<div class="ok">${CHANNEL_LABELS[a.channel] ?? a.channel}</div>`));
 }
 
-const answerText = (value: string | number | boolean | string[] | null): string =>
-  value === null ? '—' : Array.isArray(value) ? value.join(', ') : typeof value === 'boolean' ? (value ? 'да' : 'нет') : String(value);
+/**
+ * An answer as the teacher saw it: option ids become their labels; an option gone from the
+ * questionnaire since stays as its id rather than vanishing.
+ */
+const answerText = (value: string | number | boolean | string[] | null, options: Map<string, string> | undefined): string => {
+  const label = (v: string) => options?.get(v) ?? v;
+  if (value === null) return '—';
+  if (Array.isArray(value)) return value.map(label).join(', ');
+  if (typeof value === 'boolean') return value ? 'да' : 'нет';
+  return typeof value === 'string' ? label(value) : String(value);
+};
 
 export const participantPage: PageHandler = async ({ viewer, session, deps, query }) => {
   const person = await deps.repos.participants.findById(query.get('id') ?? '');
@@ -112,9 +121,9 @@ ${viewer.role === 'school_admin' ? '' : html`<h2>Консультации (${con
 ${consultations.map((c) => html`<div class="card"><b>${c.topic}</b> ${consultationStatus(c.status)} <span class="muted">${dayTime(c.openedAt, tz)}</span><p>${c.description}</p>${c.messages.map((m) => html`<p class="${m.fromTeacher ? '' : 'ok'}">${m.fromTeacher ? 'Педагог' : 'Ответ'}: ${m.text}</p>`)}</div>`)}
 <h2>Анкеты (${responses.length})</h2>
 ${responses.map((r) => {
-    const texts = deps.questionnaireText(r.questionnaireId, r.questionnaireVersion);
+    const texts = deps.questionnaireText(r.questionnaireId, r.questionnaireVersion, 'ru');
     return html`<details class="card"><summary><b>${texts?.title ?? r.questionnaireId}</b> · ${r.occasion} · ${r.status === 'completed' ? html`<span class="badge ok">заполнена ${day(r.completedAt, tz)}</span>` : html`<span class="badge warn">не закончена</span>`}</summary>
-<dl>${r.answers.map((a) => html`<dt class="muted">${texts?.questions.get(a.questionId) ?? a.questionId}</dt><dd>${a.skipped ? '— пропущен' : answerText(a.value)}${a.otherText ? ` (${a.otherText})` : ''}</dd>`)}</dl></details>`;
+<dl>${r.answers.map((a) => html`<dt class="muted">${texts?.questions.get(a.questionId)?.text ?? a.questionId}</dt><dd>${a.skipped ? '— пропущен' : answerText(a.value, texts?.questions.get(a.questionId)?.options)}${a.otherText ? ` (${a.otherText})` : ''}</dd>`)}</dl></details>`;
   })}
 <h2>История</h2>
 ${history.length === 0 ? html`<p class="muted">Записей нет.</p>` : html`<ul>${history.map((h) => html`<li>${dayTime(h.at, tz)} — ${auditLabel(h.action)}${h.details && 'stage' in h.details ? html` (этап ${String(h.details.stage)}: ${String(h.details.to ?? h.details.status ?? '')})` : ''}</li>`)}</ul>`}`}`;
