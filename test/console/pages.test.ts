@@ -66,3 +66,78 @@ describe("a teacher's questionnaire answers", () => {
     expect(page.text).not.toContain('<dd>online</dd>');
   });
 });
+
+describe('monitoring filtered to one value', () => {
+  const people: Record<string, string> = {};
+  let other: string;
+
+  beforeAll(async () => {
+    const repos = app.store.repositories;
+    const { programme } = await repos.programmes.upsertByCode({ code: 'MATH-36', title: 'Математика для всех', direction: 'Общее образование', hours: 36 });
+    const { cohort: math } = await repos.cohorts.upsertByCode({
+      code: 'MATH-AUTUMN', programmeId: programme.id, title: 'Математика, осень', courseStart: new Date('2026-03-02T06:00:00Z'),
+      courseEnd: new Date('2026-03-20T12:00:00Z'), timeZone: 'Europe/Moscow', locale: 'ru', curatorIds: [cohort.curatorId], tutorIds: [],
+    });
+    other = math.id;
+    // Four teachers, their segments and activities, written out so the counts below can be made by hand.
+    const teachers = [
+      { key: 't1', region: 'Ярославская область', settlementType: 'urban', organisation: 'Школа № 1', cohortId: cohort.cohortId, accepted: 2, waiting: 0 },
+      { key: 't2', region: 'Ярославская область', settlementType: 'rural', organisation: 'Школа № 2', cohortId: cohort.cohortId, accepted: 1, waiting: 1 },
+      { key: 't3', region: 'Костромская область', settlementType: 'rural', organisation: 'Школа № 3', cohortId: cohort.cohortId, accepted: 0, waiting: 0 },
+      { key: 't4', region: 'Ярославская область', settlementType: 'rural', organisation: 'Школа № 2', cohortId: math.id, accepted: 1, waiting: 0 },
+    ] as const;
+    for (const t of teachers) {
+      const made = await repos.participants.create({ fullName: `Учитель ${t.key}`, region: t.region, settlementType: t.settlementType, organisation: t.organisation, locale: 'ru' });
+      if (!made.ok) throw new Error('teacher');
+      people[t.key] = made.value.id;
+      await repos.enrollments.enroll({ participantId: made.value.id, cohortId: t.cohortId, at: new Date('2026-03-20T12:00:00Z'), stages: [1, 2, 3] });
+      for (let i = 0; i < t.accepted + t.waiting; i++) {
+        const a = await repos.activities.submit({ participantId: made.value.id, cohortId: t.cohortId, type: 'open_lesson', level: 'school', date: new Date('2026-04-10T00:00:00Z'), title: `Урок ${t.key}-${i}`, links: ['https://school.example.ru/lesson'], submittedAt: new Date('2026-04-11T00:00:00Z') });
+        if (i < t.accepted) await repos.activities.review(a.id, { reviewerId: cohort.curatorId, decision: 'accepted', at: new Date('2026-04-12T00:00:00Z') });
+      }
+    }
+  });
+
+  /** The "Всего" row of the activities table: enrolled, reporting, submitted, accepted. */
+  async function activityFigures(params: string): Promise<number[]> {
+    const page = await get(`/console/monitoring?${params}`);
+    expect(page.status).toBe(200);
+    const table = page.text.split('<h2>Самостоятельные мероприятия</h2>')[1] ?? '';
+    const row = /<tr><td>Всего<\/td><td>(\d+)<\/td><td>(\d+)<\/td><td>(\d+)<\/td><td>(\d+)<\/td>/.exec(table);
+    return row ? row.slice(1, 5).map(Number) : [];
+  }
+
+  it('counts only the teachers of that region, settlement type, school, programme or cohort', async () => {
+    // Everyone: Соколова (first test, no activities) and t1–t4: 5 enrolled, 4 reporting, 5 submitted, 4 accepted.
+    expect(await activityFigures('')).toEqual([5, 3, 5, 4]);
+    // Ярославская область: t1, t2, t4.
+    expect(await activityFigures(`region=${encodeURIComponent('Ярославская область')}`)).toEqual([3, 3, 5, 4]);
+    // Село: t2, t3, t4; t3 reported nothing.
+    expect(await activityFigures('settlement=rural')).toEqual([3, 2, 3, 2]);
+    // Школа № 2: t2 in one cohort and t4 in the other.
+    expect(await activityFigures(`organisation=${encodeURIComponent('Школа № 2')}`)).toEqual([2, 2, 3, 2]);
+    // The programme FG-72: its one cohort, Соколова, t1, t2, t3.
+    const fg = (await app.store.repositories.programmes.list()).find((p) => p.code === 'FG-72')!;
+    expect(await activityFigures(`programme=${fg.id}`)).toEqual([4, 2, 4, 3]);
+    // One cohort: MATH-AUTUMN has t4 only.
+    expect(await activityFigures(`cohort=${other}`)).toEqual([1, 1, 1, 1]);
+    // Filters add up: Ярославская область and село: t2 and t4.
+    expect(await activityFigures(`region=${encodeURIComponent('Ярославская область')}&settlement=rural`)).toEqual([2, 2, 3, 2]);
+  });
+
+  it('offers the values to pick, and carries the filter into the exports started from the page', async () => {
+    const page = await get(`/console/monitoring?settlement=rural&region=${encodeURIComponent('Ярославская область')}`);
+    expect(page.text).toContain('<option value="Костромская область" >Костромская область</option>');
+    expect(page.text).toContain('<option value="rural" selected>село</option>');
+    expect(page.text).toContain('Математика для всех');
+    const href = /href="(\/console\/export\?what=participants&(?:amp;)?format=json[^"]*)"/.exec(page.text)?.[1]?.replace(/&amp;/g, '&') ?? '';
+    expect(href).toContain('settlement=rural');
+    const roster = await fetch(`${base}${href}`, { headers: { cookie } });
+    expect(roster.status).toBe(200);
+    const body = (await roster.json()) as { rows: { teacher: string }[] };
+    expect(body.rows.map((r) => r.teacher).sort()).toEqual(['Учитель t2', 'Учитель t4']);
+    const activities = await fetch(`${base}/console/export?what=activities&format=json&settlement=rural`, { headers: { cookie } });
+    const list = (await activities.json()) as { rows: { title: string }[] };
+    expect(list.rows.map((r) => r.title).sort()).toEqual(['Урок t2-0', 'Урок t2-1', 'Урок t4-0']);
+  });
+});

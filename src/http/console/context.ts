@@ -30,14 +30,23 @@ export interface ConsoleDownload {
 
 export type FileOutcome<T> = { ok: true; value: T } | { ok: false; error: string; questionnaires?: string[] };
 
+/** One value of a segment the monitoring page narrows its figures and exports to. */
+export interface SegmentChoice {
+  programmeId?: string;
+  region?: string;
+  district?: string;
+  settlementType?: string;
+  organisation?: string;
+}
+
 /** What the console asks of the monitoring module (src/monitoring): the only door to its figures. */
 export interface ConsoleFiles {
   /** Responses, activities or the roster, in the viewer's cohorts, as CSV / XLSX / JSON. */
-  export(request: { viewer: ConsoleViewer; what: string; format: string; cohortId?: string; questionnaireId?: string }): Promise<FileOutcome<ConsoleDownload>>;
+  export(request: { viewer: ConsoleViewer; what: string; format: string; cohortId?: string; questionnaireId?: string; segment?: SegmentChoice }): Promise<FileOutcome<ConsoleDownload>>;
   /** The half-year report (Markdown or XLSX) for a cohort, or the whole centre for staff. */
   report(request: { viewer: ConsoleViewer; cohortId?: string; year: number; half: 1 | 2; format: 'md' | 'xlsx' }): Promise<FileOutcome<{ body: Buffer; contentType: string; filename: string; title: string }>>;
   /** The aggregates as tables (broken down by a segment if asked) and their charts. */
-  summary(request: { viewer: ConsoleViewer; cohortId?: string; by?: string }): Promise<{ tables: Table[]; charts: Chart[] }>;
+  summary(request: { viewer: ConsoleViewer; cohortId?: string; by?: string; segment?: SegmentChoice }): Promise<{ tables: Table[]; charts: Chart[] }>;
   /** What the scheduler will send a cohort in the next days, as staff read it (the CLI's words). */
   schedule(request: { cohortId: string; days: number }): Promise<string | undefined>;
 }

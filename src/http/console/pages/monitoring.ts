@@ -1,5 +1,7 @@
 import { DIMENSIONS } from '../../../monitoring/index.js';
-import type { PageHandler } from '../context.js';
+import type { Cohort } from '../../../domain/cohort.js';
+import type { Participant } from '../../../domain/participant.js';
+import type { PageContext, PageHandler, SegmentChoice } from '../context.js';
 import { html, type Html } from '../html.js';
 import { layout } from '../layout.js';
 import { file, page } from '../request.js';
@@ -24,19 +26,65 @@ const SEGMENTS: Record<(typeof DIMENSIONS)[number], string> = {
 
 const cell = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'number' ? String(v).replace('.', ',') : String(v));
 
+/** The query parameters of the one-value filters, as the page's form names them. */
+const SEGMENT_PARAMS = { programme: 'programmeId', region: 'region', district: 'district', settlement: 'settlementType', organisation: 'organisation' } as const;
+
+function segmentOf(query: URLSearchParams): SegmentChoice {
+  const choice: SegmentChoice = {};
+  for (const [param, key] of Object.entries(SEGMENT_PARAMS)) {
+    const value = query.get(param)?.trim();
+    if (value && (key !== 'settlementType' || value === 'urban' || value === 'rural')) choice[key] = value;
+  }
+  return choice;
+}
+
+/** The filters as query parameters, for the export links started from the page. */
+const filterParams = (cohortId: string, query: URLSearchParams) =>
+  [['cohort', cohortId], ...Object.keys(SEGMENT_PARAMS).map((p) => [p, query.get(p) ?? ''])]
+    .filter(([, v]) => v)
+    .map(([k, v]) => `&${k}=${encodeURIComponent(v ?? '')}`)
+    .join('');
+
+/** The values a filter can take: those of the teachers of the viewer's cohorts. */
+async function segmentValues(deps: PageContext['deps'], cohorts: readonly Cohort[]) {
+  const enrolled = (await Promise.all(cohorts.map((c) => deps.repos.enrollments.listByCohort(c.id)))).flat();
+  const people = (await deps.repos.participants.findByIds([...new Set(enrolled.map((e) => e.participantId))])).filter((p) => !p.isStaff);
+  const distinct = (pick: (p: Participant) => string | undefined) =>
+    [...new Set(people.map(pick).filter((v): v is string => !!v))].sort((a, b) => a.localeCompare(b, 'ru'));
+  const programmeIds = new Set(cohorts.map((c) => c.programmeId));
+  return {
+    programmes: (await deps.repos.programmes.list()).filter((p) => programmeIds.has(p.id)),
+    regions: distinct((p) => p.region),
+    districts: distinct((p) => p.district),
+    organisations: distinct((p) => p.organisation),
+  };
+}
+
 /** The aggregates with their charts, exports, the half-year report and the schedule, for the viewer's cohorts. */
 export const monitoringPage: PageHandler = async ({ viewer, session, deps, query }) => {
   const cohorts = await visibleCohorts(deps.repos, viewer);
   const cohortId = query.get('cohort') ?? '';
   const by = query.get('by') ?? '';
-  const scope = cohortId ? `&cohort=${encodeURIComponent(cohortId)}` : '';
-  const summary = await deps.files.summary({ viewer, ...(cohortId ? { cohortId } : {}), ...(by ? { by } : {}) });
+  const segment = segmentOf(query);
+  const scope = filterParams(cohortId, query);
+  const [summary, values] = await Promise.all([
+    deps.files.summary({ viewer, segment, ...(cohortId ? { cohortId } : {}), ...(by ? { by } : {}) }),
+    segmentValues(deps, cohorts),
+  ]);
+  const pick = (name: string, label: string, all: string, options: readonly { value: string; label: string }[]) =>
+    html`<label>${label}<select name="${name}"><option value="">${all}</option>${options.map((o) => html`<option value="${o.value}" ${query.get(name) === o.value ? 'selected' : ''}>${o.label}</option>`)}</select></label>`;
+  const plain = (list: readonly string[]) => list.map((v) => ({ value: v, label: v }));
   const year = deps.now().getUTCFullYear();
   const tables: Html[] = summary.tables.filter((t) => t.rows.length > 0).map((t) => html`<h2>${t.title}</h2>
 <div class="scroll"><table><thead><tr>${t.headers.map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>
 ${t.rows.map((r) => html`<tr>${r.map((v) => html`<td>${cell(v)}</td>`)}</tr>`)}</tbody></table></div>`);
   const body = html`<form class="filters" method="get" action="/console/monitoring">
 <label>Курс<select name="cohort"><option value="">${viewer.role === 'staff' ? 'все курсы' : 'все мои курсы'}</option>${cohorts.map((c) => html`<option value="${c.id}" ${c.id === cohortId ? 'selected' : ''}>${c.code}</option>`)}</select></label>
+${pick('programme', 'Программа', 'все', values.programmes.map((p) => ({ value: p.id, label: p.title })))}
+${pick('region', 'Регион', 'все', plain(values.regions))}
+${values.districts.length ? pick('district', 'Район', 'все', plain(values.districts)) : ''}
+${pick('settlement', 'Город / село', 'все', [{ value: 'urban', label: 'город' }, { value: 'rural', label: 'село' }])}
+${pick('organisation', 'Организация', 'все', plain(values.organisations))}
 <label>В разрезе<select name="by"><option value="">без разреза</option>${DIMENSIONS.map((d) => html`<option value="${d}" ${d === by ? 'selected' : ''}>${SEGMENTS[d]}</option>`)}</select></label>
 <button type="submit">Показать</button></form>
 <h2>Выгрузки</h2>
@@ -59,16 +107,17 @@ export const exportFile: PageHandler = async ({ viewer, session, deps, query }) 
   const questionnaireId = query.get('questionnaire') || undefined;
   const what = query.get('what') ?? 'responses';
   const format = query.get('format') ?? 'csv';
-  const result = await deps.files.export({ viewer, what, format, ...(cohortId ? { cohortId } : {}), ...(questionnaireId ? { questionnaireId } : {}) });
+  const segment = segmentOf(query);
+  const result = await deps.files.export({ viewer, what, format, segment, ...(cohortId ? { cohortId } : {}), ...(questionnaireId ? { questionnaireId } : {}) });
   if (!result.ok) {
-    const base = `/console/export?what=${encodeURIComponent(what)}&format=${encodeURIComponent(format)}${cohortId ? `&cohort=${encodeURIComponent(cohortId)}` : ''}`;
+    const base = `/console/export?what=${encodeURIComponent(what)}&format=${encodeURIComponent(format)}${filterParams(cohortId ?? '', query)}`;
     const choices = result.questionnaires
       ? html`<ul>${result.questionnaires.map((q) => html`<li><a href="${base}&questionnaire=${encodeURIComponent(q)}">${q}</a></li>`)}</ul>`
       : '';
     return page(layout({ title: 'Выгрузка', viewer, csrf: session.csrfToken, current: '/console/monitoring' }, html`<p>${result.error}</p>${choices}<p><a href="/console/monitoring">Назад</a></p>`), result.questionnaires ? 200 : 400);
   }
   const download = result.value;
-  await deps.repos.audit.record({ at: deps.now(), actor: viewer.actor, action: 'console.export', subjectType: 'export', ...(cohortId ? { cohortId } : {}), details: { what, format, rows: download.rows } });
+  await deps.repos.audit.record({ at: deps.now(), actor: viewer.actor, action: 'console.export', subjectType: 'export', ...(cohortId ? { cohortId } : {}), details: { what, format, rows: download.rows, ...segment } });
   if (download.rows >= deps.largeExportRows) {
     const job = deps.jobs.start(viewer.actor, download);
     return { status: 303, raw: Buffer.alloc(0), headers: { location: `/console/export/status?id=${job.id}`, 'content-type': 'text/plain' } };
