@@ -43,3 +43,31 @@ export interface LoginLink {
   expiresAt: Date;
   usedAt?: Date;
 }
+
+/**
+ * A large console export prepared in the background. Kept in the store with its file, so a restart
+ * loses neither a finished file nor the knowledge that one was cut short.
+ */
+export type ExportJobStatus = 'running' | 'done' | 'failed' | 'interrupted';
+
+export interface ExportJob {
+  id: string;
+  /** The console actor who asked; nobody else may see or fetch it. */
+  owner: string;
+  filename: string;
+  contentType: string;
+  /** Rows the export will have. */
+  rows: number;
+  /** Rows written so far. */
+  rowsDone: number;
+  bytes: number;
+  status: ExportJobStatus;
+  /** The export page's query string, to start the same export again. */
+  request: string;
+  startedAt: Date;
+  /** Last sign of life from the process writing it: a running job silent for long was cut short. */
+  heartbeatAt: Date;
+  finishedAt?: Date;
+  /** The job and its file go by themselves after this. */
+  expiresAt: Date;
+}

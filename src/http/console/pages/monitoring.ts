@@ -119,7 +119,7 @@ export const exportFile: PageHandler = async ({ viewer, session, deps, query }) 
   const download = result.value;
   await deps.repos.audit.record({ at: deps.now(), actor: viewer.actor, action: 'console.export', subjectType: 'export', ...(cohortId ? { cohortId } : {}), details: { what, format, rows: download.rows, ...segment } });
   if (download.rows >= deps.largeExportRows) {
-    const job = deps.jobs.start(viewer.actor, download);
+    const job = await deps.jobs.start(viewer.actor, download, query.toString());
     return { status: 303, raw: Buffer.alloc(0), headers: { location: `/console/export/status?id=${job.id}`, 'content-type': 'text/plain' } };
   }
   return file(download.stream, download.contentType, download.filename);
@@ -127,16 +127,18 @@ export const exportFile: PageHandler = async ({ viewer, session, deps, query }) 
 
 /** A large export's progress; reloads itself until the file is ready. */
 export const exportStatus: PageHandler = async ({ viewer, session, deps, query }) => {
-  const job = deps.jobs.get(viewer.actor, query.get('id') ?? '');
+  const job = await deps.jobs.get(viewer.actor, query.get('id') ?? '');
   if (!job) return page(layout({ title: 'Выгрузка не найдена', viewer, csrf: session.csrfToken }, html`<p>Выгрузка не найдена или устарела. <a href="/console/monitoring">Запросите её снова</a>.</p>`), 404);
-  if (query.get('download') === '1' && job.status === 'done') return file(job.body(), job.contentType, job.filename);
-  const done = job.rowsDone();
-  const share = done !== undefined && job.rows > 0 ? Math.min(100, Math.round((done / job.rows) * 100)) : undefined;
+  if (query.get('download') === '1' && job.status === 'done') return file(await deps.jobs.body(job), job.contentType, job.filename);
+  const share = job.rows > 0 ? Math.min(100, Math.round((job.rowsDone / job.rows) * 100)) : 0;
+  const again = `/console/export?${job.request}`;
   const body = job.status === 'done'
     ? html`<p>Готово: ${job.rows} строк, ${Math.ceil(job.bytes / 1024)} КБ.</p><p><a class="button" href="/console/export/status?id=${job.id}&download=1">Скачать ${job.filename}</a></p>`
     : job.status === 'failed'
-      ? html`<p class="bad">Выгрузка прервалась. <a href="/console/monitoring">Попробуйте ещё раз</a>.</p>`
-      : html`<p>Готовится выгрузка: ${share !== undefined ? html`<progress max="100" value="${share}"></progress> ${done} из ${job.rows} строк` : html`${job.rows} строк, уже ${Math.ceil(job.bytes / 1024)} КБ`}.</p><p class="muted">Страница обновляется сама.</p>`;
+      ? html`<p class="bad">Выгрузка прервалась из-за ошибки. <a href="${again}">Запустить её снова</a>.</p>`
+      : job.status === 'interrupted'
+        ? html`<p class="bad">Выгрузка прервалась: сервер перезапустили, пока она готовилась (готово ${job.rowsDone} из ${job.rows} строк). Файл не сохранён.</p><p><a href="${again}">Запустить её снова</a></p>`
+        : html`<p>Готовится выгрузка: <progress max="100" value="${share}"></progress> ${job.rowsDone} из ${job.rows} строк.</p><p class="muted">Страница обновляется сама.</p>`;
   return page(layout({ title: 'Выгрузка', viewer, csrf: session.csrfToken, current: '/console/monitoring', ...(job.status === 'running' ? { refreshSeconds: 2 } : {}) }, body));
 };
 
