@@ -2,6 +2,8 @@
 // accounts made with the CLI (a login and a hashed password); curators and tutors are participants
 // who ask the bot for a one-time link. Only hashes of secrets are ever stored.
 
+import type { Locale } from './locale.js';
+
 /** Console accounts: centre staff see everything; a school administrator (seed 001 п.35) reads their school's teachers. */
 export const CONSOLE_ACCOUNT_ROLES = ['staff', 'school_admin'] as const;
 export type ConsoleAccountRole = (typeof CONSOLE_ACCOUNT_ROLES)[number];
@@ -16,6 +18,8 @@ export interface ConsoleAccount {
   organisation?: string;
   /** `scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>`. */
   passwordHash: string;
+  /** The console's language for this account (`--lang`); the page's switch can change it for a browser. */
+  locale?: Locale;
   /** Set by `console disable`: the login is refused and open sessions stop working. */
   disabledAt?: Date;
   createdAt: Date;

@@ -336,6 +336,7 @@ export interface ConsoleAccountInput {
   displayName: string;
   role: ConsoleAccount['role'];
   organisation?: string;
+  locale?: ConsoleAccount['locale'];
   passwordHash: string;
   /** null: enabled again. */
   disabledAt?: Date | null;

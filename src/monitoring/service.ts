@@ -70,7 +70,7 @@ export interface Monitoring {
   /** A staff export (CLI, HTTP API): every cohort in scope, personal data unless anonymised. */
   exportFile(request: Omit<ExportOptions, 'access'>): Promise<Result<ExportFile, ExportError>>;
   /** The response-rate chart, then one Likert chart per questionnaire. */
-  charts(scope: Scope): Promise<Chart[]>;
+  charts(scope: Scope, locale?: Locale): Promise<Chart[]>;
   /** The half-year report for a cohort or a programme given by code or id (CLI, HTTP API). */
   halfYearReportFor(
     request: Omit<HalfYearReportRequest, 'cohortId' | 'programmeId'> & { cohort?: string; programme?: string },
@@ -199,8 +199,8 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
 
     exportFile: (request) => createExport({ ...aggregateDeps, now }, { ...request, access: STAFF_ACCESS }),
 
-    async charts(scope) {
-      return aggregateCharts(await computeAggregates(aggregateDeps, { ...scope, by: undefined }, 'ru'));
+    async charts(scope, locale = 'ru') {
+      return aggregateCharts(await computeAggregates(aggregateDeps, { ...scope, by: undefined }, locale), locale);
     },
 
     async halfYearReportFor(request) {

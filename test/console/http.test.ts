@@ -182,6 +182,10 @@ describe('console accounts from the CLI', () => {
       const made = /Пароль \(показывается один раз, передайте его лично\): (\S+)/.exec(lines.join(''));
       expect(made?.[1]).toMatch(/^[\w-]{16}$/);
       expect(await runConsoleCommand(['add-staff', '--login', 'ivanova', '--name', 'Другая'], io)).toBe(1);
+      // The console's language for an account: ru, kk or en, nothing else.
+      expect(await runConsoleCommand(['add-staff', '--login', 'aigul', '--name', 'Серікова Айгүл', '--lang', 'kz'], io)).toBe(2);
+      expect(lines.join('')).toContain('--lang: язык консоли — ru, kk или en');
+      expect(await runConsoleCommand(['add-staff', '--login', 'aigul', '--name', 'Серікова Айгүл', '--lang', 'kk'], io)).toBe(0);
       expect(lines.join('')).toContain('Логин «ivanova» уже занят');
       const short = new PassThrough();
       short.end('short\n');
@@ -199,6 +203,8 @@ describe('console accounts from the CLI', () => {
       try {
         const stored = await app.store.repositories.console.findAccountByLogin('ivanova');
         expect(stored?.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
+        expect(stored?.locale).toBeUndefined();
+        expect((await app.store.repositories.console.findAccountByLogin('aigul'))?.locale).toBe('kk');
         expect((await post(`${base}/console/login`, { login: 'ivanova', password: 'a long enough secret' })).status).toBe(303);
         expect((await post(`${base}/console/login`, { login: 'school5', password: made?.[1] ?? '' })).status).toBe(401);
       } finally {

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CONTENT_ROOT, startApp, type App } from '../../src/app.js';
 import { loadContent } from '../../src/engine/index.js';
+import { catalogs } from '../../src/i18n/index.js';
 import { loadConfig } from '../../src/config.js';
 import { hashPassword } from '../../src/http/console/passwords.js';
 import { seedCohort, type CohortFixture } from '../support/cohort-fixture.js';
@@ -34,7 +35,7 @@ const get = async (path: string, as = cookie) => {
 };
 
 beforeAll(async () => {
-  app = await startApp(loadConfig({ HTTP_PORT: '0', EMBEDDED_STORE_PERSIST: 'false' }), silentLogger);
+  app = await startApp(loadConfig({ HTTP_PORT: '0', EMBEDDED_STORE_PERSIST: 'false', SANDBOX: 'false' }), silentLogger);
   base = `http://127.0.0.1:${app.http.port}`;
   const made = await app.store.repositories.console.createAccount({ login: 'methodist', displayName: 'Методист', role: 'staff', passwordHash: await hashPassword(PASSWORD) });
   if (!made.ok) throw new Error('account');
@@ -139,5 +140,91 @@ describe('monitoring filtered to one value', () => {
     const activities = await fetch(`${base}/console/export?what=activities&format=json&settlement=rural`, { headers: { cookie } });
     const list = (await activities.json()) as { rows: { title: string }[] };
     expect(list.rows.map((r) => r.title).sort()).toEqual(['Урок t2-0', 'Урок t2-1', 'Урок t4-0']);
+  });
+});
+
+describe('the console in Kazakh', () => {
+  /** Visible words of a page: tags, the stylesheet and the schedule's preformatted plan left out. */
+  const visible = (page: string) =>
+    page.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<pre[\s\S]*?<\/pre>/g, '').replace(/<[^>]+>/g, ' ').replace(/&[a-z#0-9]+;/g, ' ');
+
+  /**
+   * Pieces of the Russian texts the console shows (its own catalog, the figures' headings and
+   * activity words) that the Kazakh catalog says differently: none may be left on a Kazakh page.
+   */
+  function russianLeftovers(): string[] {
+    const pieces = new Set<string>();
+    for (const ns of ['console_ui', 'monitoring'] as const) {
+      const ru = catalogs.ru[ns] ?? {};
+      const kk = catalogs.kk[ns] ?? {};
+      for (const [key, message] of Object.entries(ru)) {
+        const texts = typeof message === 'string' ? [message] : Object.values(message);
+        const kkText = JSON.stringify(kk[key]);
+        for (const text of texts) {
+          for (const piece of text.split(/\{\w+\}|[«»():;.,—–·/]/)) {
+            const p = piece.trim();
+            if (p.length >= 5 && /[а-яё]/i.test(p) && !kkText.includes(p)) pieces.add(p);
+          }
+        }
+      }
+    }
+    return [...pieces];
+  }
+
+  it("walks every page in the account's language, Kazakh, with no Russian heading, button or label left", async () => {
+    const repos = app.store.repositories;
+    const made = await repos.console.createAccount({ login: 'aigul', displayName: 'Айгүл Серікқызы', role: 'staff', locale: 'kk', passwordHash: await hashPassword(PASSWORD) });
+    if (!made.ok) throw new Error('account');
+    const kk = await login('aigul');
+    const people = await repos.participants.findByIds((await repos.enrollments.listByCohort(cohort.cohortId)).map((e) => e.participantId));
+    const teacher = people.find((p) => p.fullName === 'Соколова Ирина')!;
+    await repos.consultations.open({ participantId: teacher.id, cohortId: cohort.cohortId, topic: 'Жоба әдісі', description: 'Көмек керек', openedAt: new Date(Date.now() - 5 * 86_400_000) });
+    await repos.activities.submit({ participantId: teacher.id, cohortId: cohort.cohortId, type: 'webinar', level: 'region', date: new Date(), title: 'Вебинар', links: ['https://example.kz/w'], submittedAt: new Date() });
+    // Words of the data itself (a region named «… область», a Russian programme title) are not the console's.
+    const data = JSON.stringify([
+      await repos.participants.findByIds((await Promise.all([cohort.cohortId, ...(await repos.cohorts.listByStatus('active')).map((c) => c.id)].map((id) => repos.enrollments.listByCohort(id)))).flat().map((e) => e.participantId)),
+      await repos.cohorts.listByStatus('active'),
+      await repos.programmes.list(),
+    ]);
+    const leftovers = russianLeftovers().filter((piece) => !data.includes(piece));
+    expect(leftovers).toContain('Мероприятия на проверке');
+    const pages = [
+      '/console', '/console/cohorts', `/console/cohort?id=${cohort.cohortId}`, '/console/participants',
+      `/console/participant?id=${teacher.id}`, '/console/activities', '/console/consultations', '/console/broadcasts',
+      '/console/monitoring?by=region', '/console/audit', `/console/schedule?cohort=${cohort.cohortId}`, '/console/export/status?id=nope',
+    ];
+    for (const path of pages) {
+      const page = await get(path, kk);
+      expect(page.text, path).toContain('<html lang="kk">');
+      const words = visible(page.text);
+      const found = leftovers.filter((piece) => words.includes(piece)).map((piece) => `${piece} in «${words.slice(Math.max(0, words.indexOf(piece) - 60), words.indexOf(piece) + 40).replace(/\s+/g, ' ')}»`);
+      expect(found, path).toEqual([]);
+    }
+    // Spot checks a Kazakh reader would notice.
+    expect(visible((await get('/console/activities', kk)).text)).toContain('Тексерудегі іс-шаралар');
+    expect(visible((await get('/console/monitoring', kk)).text)).toContain('Жартыжылдық есеп');
+    // The login page follows the switch too, before anyone logs in.
+    const switched = await fetch(`${base}/console/lang?to=kk&next=%2Fconsole%2Flogin`, { redirect: 'manual' });
+    const langCookie = (switched.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const loginPage = await (await fetch(`${base}/console/login`, { headers: { cookie: langCookie } })).text();
+    expect(visible(loginPage)).toContain('Консольге кіру');
+    expect(leftovers.filter((piece) => visible(loginPage).includes(piece))).toEqual([]);
+  });
+
+  it('switches language from the page and keeps the choice for this browser', async () => {
+    const page = await get('/console/cohorts');
+    expect(page.text).toContain('<html lang="ru">');
+    expect(page.text).toContain('href="/console/lang?to=kk&amp;next=%2Fconsole%2Fcohorts"');
+    const res = await fetch(`${base}/console/lang?to=en&next=%2Fconsole%2Fcohorts`, { headers: { cookie }, redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/console/cohorts');
+    const choice = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    expect(choice).toBe('sputnik_console_lang=en');
+    const english = await get('/console/cohorts', `${cookie}; ${choice}`);
+    expect(english.text).toContain('<html lang="en">');
+    expect(english.text).toContain('<h1>Cohorts</h1>');
+    // A switch link pointing away from the console goes back to the console instead.
+    const away = await fetch(`${base}/console/lang?to=kk&next=https%3A%2F%2Fevil.example`, { redirect: 'manual' });
+    expect(away.headers.get('location')).toBe('/console');
   });
 });

@@ -8,7 +8,9 @@ import type { Repositories } from '../../domain/repositories.js';
 import type { Logger } from '../../logger.js';
 import type { RouteReply } from '../server.js';
 import type { ConsoleAuth } from './auth.js';
+import type { Say } from './i18n.js';
 import type { ExportJobs } from './jobs.js';
+import type { PageOptions } from './layout.js';
 import type { ConsoleViewer } from './viewer.js';
 
 /** What the console asks of the rest of Sputnik when a curator acts: the teacher hears of it in chat. */
@@ -42,11 +44,11 @@ export interface SegmentChoice {
 /** What the console asks of the monitoring module (src/monitoring): the only door to its figures. */
 export interface ConsoleFiles {
   /** Responses, activities or the roster, in the viewer's cohorts, as CSV / XLSX / JSON. */
-  export(request: { viewer: ConsoleViewer; what: string; format: string; cohortId?: string; questionnaireId?: string; segment?: SegmentChoice }): Promise<FileOutcome<ConsoleDownload>>;
+  export(request: { viewer: ConsoleViewer; locale: Locale; what: string; format: string; cohortId?: string; questionnaireId?: string; segment?: SegmentChoice }): Promise<FileOutcome<ConsoleDownload>>;
   /** The half-year report (Markdown or XLSX) for a cohort, or the whole centre for staff. */
-  report(request: { viewer: ConsoleViewer; cohortId?: string; year: number; half: 1 | 2; format: 'md' | 'xlsx' }): Promise<FileOutcome<{ body: Buffer; contentType: string; filename: string; title: string }>>;
+  report(request: { viewer: ConsoleViewer; locale: Locale; cohortId?: string; year: number; half: 1 | 2; format: 'md' | 'xlsx' }): Promise<FileOutcome<{ body: Buffer; contentType: string; filename: string; title: string }>>;
   /** The aggregates as tables (broken down by a segment if asked) and their charts. */
-  summary(request: { viewer: ConsoleViewer; cohortId?: string; by?: string; segment?: SegmentChoice }): Promise<{ tables: Table[]; charts: Chart[] }>;
+  summary(request: { viewer: ConsoleViewer; locale: Locale; cohortId?: string; by?: string; segment?: SegmentChoice }): Promise<{ tables: Table[]; charts: Chart[] }>;
   /** What the scheduler will send a cohort in the next days, as staff read it (the CLI's words). */
   schedule(request: { cohortId: string; days: number }): Promise<string | undefined>;
 }
@@ -78,6 +80,12 @@ export interface PageContext {
   req: IncomingMessage;
   viewer: ConsoleViewer;
   session: ConsoleSession;
+  /** The page's language: the switch's choice, else the viewer's own. */
+  locale: Locale;
+  /** A text of the console's catalog in the page's language. */
+  say: Say;
+  /** The page shell's options with the viewer, the language and the CSRF token filled in. */
+  frame(options: Omit<PageOptions, 'locale' | 'viewer' | 'csrf' | 'here'>): PageOptions;
   query: URLSearchParams;
   /** The POSTed form, CSRF already checked. */
   form: URLSearchParams;

@@ -24,6 +24,7 @@ import {
 import { answerConsultationRequest, closeConsultationRequest, decideActivity } from '../../staff/decisions.js';
 import type { ConsoleFiles, QuestionnaireTexts, SegmentChoice, StaffActions } from './context.js';
 import type { Locale } from '../../domain/locale.js';
+import { sayer } from './i18n.js';
 import type { ConsoleViewer } from './viewer.js';
 
 export function createStaffActions(deps: {
@@ -108,12 +109,13 @@ export function createConsoleFiles(deps: { monitoring: Monitoring; repos: Reposi
   }
 
   return {
-    async export({ viewer, what, format, cohortId, questionnaireId, segment }) {
+    async export({ viewer, locale, what, format, cohortId, questionnaireId, segment }) {
+      const say = sayer(locale);
       if (!(EXPORT_SUBJECTS as readonly string[]).includes(what) || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
-        return { ok: false, error: 'Такой выгрузки нет: выберите одну из ссылок на странице «Мониторинг».' };
+        return { ok: false, error: say('export_unknown') };
       }
       const cohortIds = cohortScope(viewer, cohortId);
-      if (cohortIds && cohortIds.length === 0) return { ok: false, error: 'Этот курс вам недоступен.' };
+      if (cohortIds && cohortIds.length === 0) return { ok: false, error: say('cohort_forbidden') };
       const anonymised = anonymisedFor(viewer, cohortIds);
       const fmt = format as ExportFormat;
       const scope = await narrowed(cohortIds, cohortId, segment);
@@ -129,29 +131,31 @@ export function createConsoleFiles(deps: { monitoring: Monitoring; repos: Reposi
               ...(questionnaireId ? { questionnaireId } : {}),
               ...(scope.participantIds ? { participantIds: scope.participantIds } : {}),
             })
-          : await monitoring.exportFile({ format: fmt, scope: { ...scope, ...(questionnaireId ? { questionnaireId } : {}) }, anonymised, locale: 'ru', onProgress });
+          : await monitoring.exportFile({ format: fmt, scope: { ...scope, ...(questionnaireId ? { questionnaireId } : {}) }, anonymised, locale, onProgress });
         if (!file.ok) {
           const e = file.error;
-          if (e.kind === 'pick_questionnaire') return { ok: false, error: 'В CSV помещается одна анкета: выберите её.', questionnaires: e.questionnaireIds };
-          return { ok: false, error: 'Эти данные вам недоступны.' };
+          if (e.kind === 'pick_questionnaire') return { ok: false, error: say('export_pick_questionnaire'), questionnaires: e.questionnaireIds };
+          return { ok: false, error: say('export_forbidden') };
         }
         const f = file.value;
         return { ok: true, value: { stream: f.stream, contentType: f.contentType, filename: f.filename, rows: f.total, progress: () => done } };
       }
-      const file = await monitoring.exportYear({ what: what as 'activities' | 'participants', format: fmt, ...scope, anonymised, onProgress });
+      const file = await monitoring.exportYear({ what: what as 'activities' | 'participants', format: fmt, ...scope, anonymised, onProgress, ...(locale === 'kk' ? { locale } : {}) });
       return { ok: true, value: { stream: file.stream, contentType: file.contentType, filename: file.filename, rows: file.total, progress: () => done } };
     },
 
-    async report({ viewer, cohortId, year, half, format }) {
+    async report({ viewer, locale, cohortId, year, half, format }) {
+      const say = sayer(locale);
       let target = cohortId;
-      if (viewer.role === 'school_admin') return { ok: false, error: 'Отчёт вам недоступен.' };
+      if (viewer.role === 'school_admin') return { ok: false, error: say('report_forbidden') };
       if (viewer.role !== 'staff') {
         if (!target && viewer.cohortIds.length === 1) target = viewer.cohortIds[0];
-        if (!target) return { ok: false, error: 'Выберите курс: отчёт строится по одному курсу.' };
-        if (!viewer.cohortIds.includes(target)) return { ok: false, error: 'Этот курс вам недоступен.' };
+        if (!target) return { ok: false, error: say('report_pick_cohort') };
+        if (!viewer.cohortIds.includes(target)) return { ok: false, error: say('cohort_forbidden') };
       }
-      const report = await monitoring.halfYearReport({ ...(target ? { cohortId: target } : {}), year, half, anonymised: anonymisedFor(viewer, target ? [target] : undefined) });
-      if (!report.ok) return { ok: false, error: reportErrorText(report.error, 'ru') };
+      // A Kazakh page asks for the Kazakh report; otherwise the report's own default (Kazakh for Kazakh cohorts).
+      const report = await monitoring.halfYearReport({ ...(target ? { cohortId: target } : {}), year, half, anonymised: anonymisedFor(viewer, target ? [target] : undefined), ...(locale === 'kk' ? { locale } : {}) });
+      if (!report.ok) return { ok: false, error: reportErrorText(report.error, locale) };
       const cohort = target ? await deps.repos.cohorts.findById(target) : undefined;
       const base = `report-${(cohort?.code ?? 'centre').toLowerCase()}-${year}-h${half}`;
       return format === 'xlsx'
@@ -159,12 +163,12 @@ export function createConsoleFiles(deps: { monitoring: Monitoring; repos: Reposi
         : { ok: true, value: { body: Buffer.from(report.value.markdown, 'utf8'), contentType: 'text/markdown; charset=utf-8', filename: `${base}.md`, title: report.value.title } };
     },
 
-    async summary({ viewer, cohortId, by, segment }) {
+    async summary({ viewer, locale, cohortId, by, segment }) {
       const cohortIds = cohortScope(viewer, cohortId);
       if (cohortIds && cohortIds.length === 0) return { tables: [], charts: [] };
       const scope = { ...(await narrowed(cohortIds, cohortId, segment)), ...(by && (DIMENSIONS as readonly string[]).includes(by) ? { by: by as Dimension } : {}) };
-      const [aggregates, charts] = await Promise.all([monitoring.aggregates(scope, 'ru'), monitoring.charts(scope)]);
-      return { tables: summaryTables(aggregates, 'ru'), charts };
+      const [aggregates, charts] = await Promise.all([monitoring.aggregates(scope, locale), monitoring.charts(scope, locale)]);
+      return { tables: summaryTables(aggregates, locale), charts };
     },
 
     async schedule({ cohortId, days }) {
