@@ -79,6 +79,8 @@ export const console_ui: { [K in keyof typeof reference]: Message } = {
   cohort_forbidden: 'This cohort is not available to you.',
   cohort_code: 'code',
   cohort_dates: 'Course: {start} — {end}; post-course year until {yearEnd}; time zone {tz}',
+  cohort_model: 'Support model',
+  cohort_required: 'Accepted activities required in the year: {count}',
   cohort_stages: 'Stages (from the course end)',
   cohort_curators: 'Curators',
   cohort_tutors: 'Tutors',

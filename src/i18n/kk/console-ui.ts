@@ -79,6 +79,8 @@ export const console_ui: { [K in keyof typeof reference]: Message } = {
   cohort_forbidden: 'Бұл ағын сізге қолжетімсіз.',
   cohort_code: 'коды',
   cohort_dates: 'Оқу: {start} — {end}; курстан кейінгі жыл {yearEnd} дейін; уақыт белдеуі {tz}',
+  cohort_model: 'Сүйемелдеу моделі',
+  cohort_required: 'Жылына қабылданған іс-шаралар саны: {count}',
   cohort_stages: 'Кезеңдер (курс аяқталғаннан бастап)',
   cohort_curators: 'Кураторлар',
   cohort_tutors: 'Тьюторлар',

@@ -76,6 +76,8 @@ export const console_ui = {
   cohort_forbidden: 'Этот курс вам недоступен.',
   cohort_code: 'код',
   cohort_dates: 'Обучение: {start} — {end}; посткурсовой год до {yearEnd}; часовой пояс {tz}',
+  cohort_model: 'Модель сопровождения',
+  cohort_required: 'Нужно принятых мероприятий за год: {count}',
   cohort_stages: 'Этапы (от окончания курса)',
   cohort_curators: 'Кураторы',
   cohort_tutors: 'Тьюторы',

@@ -1,5 +1,6 @@
 import { encode } from 'uqr';
-import { effectivePlan } from '../../../domain/stage-plan.js';
+import { effectivePlan, requiredActivities } from '../../../domain/stage-plan.js';
+import { stageName } from '../../../support-models/names.js';
 import type { PageHandler } from '../context.js';
 import { channelName, day } from '../format.js';
 import type { Say } from '../i18n.js';
@@ -55,7 +56,9 @@ export const cohortPage: PageHandler = async ({ viewer, say, frame, locale, deps
 <p><b>${cohort.title}</b> · ${say('cohort_code')} <code>${cohort.code}</code></p>
 <p>${say('programme')}: ${programme?.title ?? '—'}${programme?.direction ? html` (${programme.direction})` : ''}</p>
 <p>${say('cohort_dates', { start: day(cohort.courseStart, tz, locale), end: day(cohort.courseEnd, tz, locale), yearEnd: day(new Date(cohort.courseEnd.getTime() + 365 * 86_400_000), tz, locale), tz })}</p>
-<p>${say('cohort_stages')}: ${plan.stages.map((s) => html`<span class="badge">${say('stage_n', { n: s.stage })} — ${offsetText(say, s.startOffset)}</span> `)}</p>
+${plan.model ? html`<p>${say('cohort_model')}: <code>${plan.model}</code></p>` : ''}
+<p>${say('cohort_stages')}: ${plan.stages.map((s) => html`<span class="badge">${s.stage}. ${stageName(locale, plan, s.stage)} — ${offsetText(say, s.startOffset)}</span> `)}</p>
+<p>${say('cohort_required', { count: requiredActivities(plan) })}</p>
 <p>${say('cohort_curators')}: ${cohort.curatorIds.map(name).join(', ') || '—'} · ${say('cohort_tutors')}: ${cohort.tutorIds.map(name).join(', ') || '—'}</p>
 </div>
 <h2>${say('cohort_groups')}</h2>

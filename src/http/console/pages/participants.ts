@@ -48,7 +48,7 @@ ${viewer.role === 'school_admin' ? '' : html`<label>${say('organisation')}<selec
 ${rows.map((r) => html`<tr><td><a href="/console/participant?id=${r.participant.id}&cohort=${r.cohort.id}">${r.participant.fullName ?? say('people_no_name')}</a>${r.behind ? html` <span class="badge bad">${say('people_behind')}</span>` : ''}</td>
 <td>${r.participant.organisation ?? '—'}<br><span class="muted">${r.participant.region ?? ''}</span></td><td>${r.cohort.code}</td>
 <td>${r.enrollment.stages.map((s) => html`<div>${s.stage}: ${stageStatus(say, s.status)}</div>`)}</td>
-<td>${say('of', { done: r.accepted, total: r.required })}</td><td>${r.pendingQuestionnaires.join(', ') || '—'}</td><td>${r.openConsultations || '—'}</td>
+<td>${say('of', { done: r.accepted, total: r.required })}</td><td>${r.pendingQuestionnaires.map((id) => deps.questionnaireText(id, 0, locale)?.title ?? id).join(', ') || '—'}</td><td>${r.openConsultations || '—'}</td>
 <td>${day(r.lastActivityAt, r.cohort.timeZone, locale)}</td>
 <td>${reachability(say, r.participant)}</td></tr>`)}
 </tbody></table></div>`;
