@@ -68,6 +68,19 @@ describe("a teacher's questionnaire answers", () => {
   });
 });
 
+describe('the audit log', () => {
+  it('names who acted: the account, the person in the bot, or the bot itself', async () => {
+    const repos = app.store.repositories;
+    await repos.audit.record({ at: new Date(), actor: cohort.curatorId, action: 'activity.accepted', subjectType: 'activity', subjectId: 'a1' });
+    await repos.audit.record({ at: new Date(), actor: 'system', action: 'consultation.escalated', subjectType: 'consultation', subjectId: 'c1' });
+    const rows = (await get('/console/audit')).text.split('<tr>').slice(2);
+    const row = (label: string) => rows.find((r) => r.includes(`<td>${label}</td>`)) ?? '';
+    expect(row('вход в консоль')).toContain('<td>Методист</td>');
+    expect(row('мероприятие принято')).toContain('<td>Смирнова Ольга Петровна</td>');
+    expect(row('консультация передана куратору')).toContain('<td>бот (автоматически)</td>');
+  });
+});
+
 describe('monitoring filtered to one value', () => {
   const people: Record<string, string> = {};
   let other: string;

@@ -245,6 +245,8 @@ export const console_ui: { [K in keyof typeof reference]: Message } = {
   audit_who: 'Who',
   audit_what: 'What',
   audit_subject: 'Subject',
+  audit_system: 'the bot (automatically)',
+  audit_anonymous: 'unknown',
   audit_details: 'Details',
   audit_activity_accepted: 'activity accepted',
   audit_activity_returned: 'activity returned',

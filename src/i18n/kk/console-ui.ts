@@ -245,6 +245,8 @@ export const console_ui: { [K in keyof typeof reference]: Message } = {
   audit_who: 'Кім',
   audit_what: 'Не',
   audit_subject: 'Нысан',
+  audit_system: 'бот (автоматты түрде)',
+  audit_anonymous: 'белгісіз',
   audit_details: 'Толығырақ',
   audit_activity_accepted: 'іс-шара қабылданды',
   audit_activity_returned: 'іс-шара қайтарылды',

@@ -242,6 +242,8 @@ export const console_ui = {
   audit_who: 'Кто',
   audit_what: 'Что',
   audit_subject: 'Объект',
+  audit_system: 'бот (автоматически)',
+  audit_anonymous: 'неизвестный',
   audit_details: 'Подробности',
   audit_activity_accepted: 'мероприятие принято',
   audit_activity_returned: 'мероприятие возвращено',
