@@ -57,7 +57,7 @@ export const cohortPage: PageHandler = async ({ viewer, say, frame, locale, deps
 <p>${say('programme')}: ${programme?.title ?? '—'}${programme?.direction ? html` (${programme.direction})` : ''}</p>
 <p>${say('cohort_dates', { start: day(cohort.courseStart, tz, locale), end: day(cohort.courseEnd, tz, locale), yearEnd: day(new Date(cohort.courseEnd.getTime() + 365 * 86_400_000), tz, locale), tz })}</p>
 ${plan.model ? html`<p>${say('cohort_model')}: <code>${plan.model}</code></p>` : ''}
-<p>${say('cohort_stages')}: ${plan.stages.map((s) => html`<span class="badge">${s.stage}. ${stageName(locale, plan, s.stage)} — ${offsetText(say, s.startOffset)}</span> `)}</p>
+<p>${say('cohort_stages')}:</p><ol>${plan.stages.map((s) => html`<li value="${s.stage}">${stageName(locale, plan, s.stage)} — ${offsetText(say, s.startOffset)}</li>`)}</ol>
 <p>${say('cohort_required', { count: requiredActivities(plan) })}</p>
 <p>${say('cohort_curators')}: ${cohort.curatorIds.map(name).join(', ') || '—'} · ${say('cohort_tutors')}: ${cohort.tutorIds.map(name).join(', ') || '—'}</p>
 </div>
