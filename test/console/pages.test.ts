@@ -5,6 +5,7 @@ import { CONTENT_ROOT, startApp, type App } from '../../src/app.js';
 import { loadContent } from '../../src/engine/index.js';
 import { catalogs } from '../../src/i18n/index.js';
 import { loadConfig } from '../../src/config.js';
+import { sha256 } from '../../src/http/console/auth.js';
 import { hashPassword } from '../../src/http/console/passwords.js';
 import { seedCohort, type CohortFixture } from '../support/cohort-fixture.js';
 import { silentLogger } from '../support/store.js';
@@ -222,6 +223,27 @@ describe('the console in Kazakh', () => {
     const loginPage = await (await fetch(`${base}/console/login`, { headers: { cookie: langCookie } })).text();
     expect(visible(loginPage)).toContain('Консольге кіру');
     expect(leftovers.filter((piece) => visible(loginPage).includes(piece))).toEqual([]);
+  });
+
+  it("opens in a curator's own language, the one they talk to the bot in", async () => {
+    const repos = app.store.repositories;
+    const made = await repos.participants.create({ fullName: 'Ержанова Дина', locale: 'kk', addresses: [{ channel: 'telegram', id: '880011' }] });
+    if (!made.ok) throw new Error('curator');
+    const { programme } = await repos.programmes.upsertByCode({ code: 'KZ-24', title: 'Функционалдық сауаттылық', direction: 'Жалпы білім', hours: 24 });
+    await repos.cohorts.upsertByCode({
+      code: 'KZ-SPRING', programmeId: programme.id, title: 'Көктем', courseStart: new Date('2026-03-02T06:00:00Z'), courseEnd: new Date('2026-03-20T12:00:00Z'),
+      timeZone: 'Asia/Almaty', locale: 'kk', curatorIds: [made.value.id], tutorIds: [],
+    });
+    // The link the bot would send for /console.
+    const secret = 'one-time-link-secret-for-the-test';
+    await repos.console.createLoginLink({ tokenHash: sha256(secret), participantId: made.value.id, createdAt: new Date(), expiresAt: new Date(Date.now() + 600_000) });
+    const res = await fetch(`${base}/console/auth?token=${secret}`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    const session = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const home = await get('/console', session);
+    expect(home.text).toContain('<html lang="kk">');
+    expect(home.text).toContain('<h1>Жиынтық</h1>');
+    expect(home.text).toContain('Ержанова Дина · куратор');
   });
 
   it('switches language from the page and keeps the choice for this browser', async () => {
