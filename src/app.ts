@@ -217,7 +217,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
           files: createConsoleFiles({ monitoring, repos: store.repositories, content }),
           joinLinks: consoleJoinLinks({ telegramBotUsername: config.telegram.botUsername, whatsappPhone: config.whatsapp.phone, maxBotUsername: config.max.botUsername }),
           questionnaireText: questionnaireTexts(content.questionnaires),
-          jobs: createExportJobs(),
+          jobs: createExportJobs({ repo: store.repositories.consoleExports, logger: logger.child({ component: 'console' }) }),
           largeExportRows: config.console.largeExportRows,
           now: () => new Date(),
           logger: logger.child({ component: 'console' }),

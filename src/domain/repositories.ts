@@ -5,7 +5,7 @@ import type { AuditEvent } from './audit.js';
 import type { Broadcast, Delivery, DeliveryStatus } from './broadcast.js';
 import type { Channel } from './channel.js';
 import type { Cohort, CohortGroup, CohortStatus } from './cohort.js';
-import type { ConsoleAccount, ConsoleSession, LoginLink } from './console.js';
+import type { ConsoleAccount, ConsoleSession, ExportJob, LoginLink } from './console.js';
 import type { ConsultationMessage, ConsultationRequest, ConsultationStatus } from './consultation.js';
 import type { Enrollment, EnrollmentStatus, StageOverrideRecord, StageProgress } from './enrollment.js';
 import type { Locale } from './locale.js';
@@ -373,6 +373,7 @@ export interface Repositories {
   audit: AuditRepository;
   scheduledSends: ScheduledSendRepository;
   console: ConsoleRepository;
+  consoleExports: ConsoleExportRepository;
   samples: SampleRepository;
   erasure: ErasureRepository;
 }
@@ -382,6 +383,7 @@ export interface ConsoleAccountInput {
   displayName: string;
   role: ConsoleAccount['role'];
   organisation?: string;
+  locale?: ConsoleAccount['locale'];
   passwordHash: string;
   /** null: enabled again. */
   disabledAt?: Date | null;
@@ -403,4 +405,19 @@ export interface ConsoleRepository {
   createLoginLink(link: Omit<LoginLink, 'usedAt'>): Promise<void>;
   /** Marks the link used and returns it, once: a second call, or an expired link, gives undefined. */
   consumeLoginLink(tokenHash: string, now: Date): Promise<LoginLink | undefined>;
+}
+
+export interface ConsoleExportRepository {
+  create(input: Pick<ExportJob, 'owner' | 'filename' | 'contentType' | 'rows' | 'request' | 'startedAt' | 'expiresAt'>): Promise<ExportJob>;
+  findById(id: string): Promise<ExportJob | undefined>;
+  /** Progress and a sign of life of a running job; a finished one is left as it is. */
+  progress(id: string, progress: { rowsDone: number; bytes: number; at: Date }): Promise<void>;
+  /** The next piece of the file, numbered from 0. */
+  appendChunk(id: string, seq: number, data: Buffer): Promise<void>;
+  /** A running job ends: done (its file complete) or failed (its pieces dropped). */
+  finish(id: string, status: 'done' | 'failed', at: Date): Promise<ExportJob | undefined>;
+  /** A running job silent since before `staleBefore` is marked interrupted and its pieces dropped; the job as it now stands. */
+  interruptIfStale(id: string, staleBefore: Date, at: Date): Promise<ExportJob | undefined>;
+  /** The file of a done job, its pieces in order. */
+  body(id: string): Promise<Buffer>;
 }

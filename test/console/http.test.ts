@@ -120,6 +120,34 @@ describe('the console on the HTTP server', () => {
     expect(page).toContain('https://school.example.kz/later <span class="badge">не проверена</span>');
   });
 
+  it('sends "/console/" with its trailing slash to the console, not to a JSON 404', async () => {
+    const res = await fetch(`${base}/console/?x=1`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/console?x=1');
+  });
+
+  it('logs out only with the session token, clears the cookie and ends the session on the server', async () => {
+    const cookie = pair(cookieOf(await post(`${base}/console/login`, { login: 'methodist', password: PASSWORD })));
+    const home = await fetch(`${base}/console`, { headers: { cookie } });
+    expect(home.status).toBe(200);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await home.text())?.[1] ?? '';
+    expect(csrf).not.toBe('');
+    // A logout posted without the token (another site's form) is refused and the session lives on.
+    const forged = await post(`${base}/console/logout`, {}, { cookie });
+    expect(forged.status).toBe(403);
+    expect((await fetch(`${base}/console`, { headers: { cookie }, redirect: 'manual' })).status).toBe(200);
+    const out = await post(`${base}/console/logout`, { csrf }, { cookie });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe('/console/login?out=1');
+    expect(cookieOf(out)).toMatch(/^sputnik_console=;/);
+    expect(cookieOf(out)).toContain('Max-Age=0');
+    // The old cookie, kept by someone who copied it, opens nothing any more.
+    const again = await fetch(`${base}/console`, { headers: { cookie }, redirect: 'manual' });
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toBe('/console/login?next=%2Fconsole');
+    expect(await (await fetch(`${base}/console/login?out=1`)).text()).toContain('Вы вышли из консоли');
+  });
+
   it('serves no console at all with CONSOLE_ENABLED=false', async () => {
     const off = await boot({ CONSOLE_ENABLED: 'false' });
     try {
@@ -179,6 +207,10 @@ describe('console accounts from the CLI', () => {
       const made = /Пароль \(показывается один раз, передайте его лично\): (\S+)/.exec(lines.join(''));
       expect(made?.[1]).toMatch(/^[\w-]{16}$/);
       expect(await runConsoleCommand(['add-staff', '--login', 'ivanova', '--name', 'Другая'], io)).toBe(1);
+      // The console's language for an account: ru, kk or en, nothing else.
+      expect(await runConsoleCommand(['add-staff', '--login', 'aigul', '--name', 'Серікова Айгүл', '--lang', 'kz'], io)).toBe(2);
+      expect(lines.join('')).toContain('--lang: язык консоли — ru, kk или en');
+      expect(await runConsoleCommand(['add-staff', '--login', 'aigul', '--name', 'Серікова Айгүл', '--lang', 'kk'], io)).toBe(0);
       expect(lines.join('')).toContain('Логин «ivanova» уже занят');
       const short = new PassThrough();
       short.end('short\n');
@@ -196,6 +228,8 @@ describe('console accounts from the CLI', () => {
       try {
         const stored = await app.store.repositories.console.findAccountByLogin('ivanova');
         expect(stored?.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
+        expect(stored?.locale).toBeUndefined();
+        expect((await app.store.repositories.console.findAccountByLogin('aigul'))?.locale).toBe('kk');
         expect((await post(`${base}/console/login`, { login: 'ivanova', password: 'a long enough secret' })).status).toBe(303);
         expect((await post(`${base}/console/login`, { login: 'school5', password: made?.[1] ?? '' })).status).toBe(401);
       } finally {

@@ -4,6 +4,7 @@ import { defineAuditEventModel } from './audit.js';
 import { defineBroadcastModel } from './broadcast.js';
 import { defineCohortModel } from './cohort.js';
 import { defineConsoleModels } from './console.js';
+import { defineConsoleExportModels } from './console-export.js';
 import { defineConsultationModel } from './consultation.js';
 import { defineEnrollmentModel } from './enrollment.js';
 import { defineParticipantModel } from './participant.js';
@@ -32,6 +33,7 @@ export function defineModels(connection: Connection) {
     questionnaireVersion: defineQuestionnaireVersionModel(connection),
     scheduledSend: defineScheduledSendModel(connection),
     ...defineConsoleModels(connection),
+    ...defineConsoleExportModels(connection),
     sample: defineSampleModel(connection),
     supportEvent: defineSupportEventModel(connection),
     resultLink: defineResultLinkModel(connection),

@@ -5,6 +5,7 @@ import { createAuditRepository } from './audit.js';
 import { createBroadcastRepository } from './broadcasts.js';
 import { createCohortRepository } from './cohorts.js';
 import { createConsoleRepository } from './console.js';
+import { createConsoleExportRepository } from './console-exports.js';
 import { createConsultationRepository } from './consultations.js';
 import { createErasureRepository } from './erasure.js';
 import { createEnrollmentRepository } from './enrollments.js';
@@ -29,6 +30,7 @@ export function createRepositories(models: Models): Repositories {
     audit: createAuditRepository(models.auditEvent),
     scheduledSends: createScheduledSendRepository(models.scheduledSend),
     console: createConsoleRepository(models),
+    consoleExports: createConsoleExportRepository(models),
     samples: createSampleRepository(models.sample),
     supportEvents: createSupportEventRepository(models.supportEvent),
     resultLinks: createResultLinkRepository(models.resultLink),
