@@ -3,7 +3,8 @@
 // header. exceljs's streaming writer computed a style for every cell (a new style object each,
 // so its cache never hit) and took two thirds of a 100,000-row export; this writes each row as one
 // XML string into a deflate stream, zipped as it goes (a zip with data descriptors), at constant
-// memory. Files open in Excel, LibreOffice and Google Sheets, and read back with exceljs in tests.
+// memory. The parts are the minimal SpreadsheetML package (inline strings, one styles part); tests
+// read the files back with exceljs.
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { constants, crc32, createDeflateRaw } from 'node:zlib';
