@@ -8,7 +8,6 @@ import type { Locale } from '../domain/locale.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { displayAnswer, localized, type Question, type QuestionnaireCatalog } from '../questionnaires/index.js';
-import type { InProcessReader } from '../store/index.js';
 import type { Models, ResponseDoc } from '../store/models/index.js';
 import { maySeePersonalData, type Access } from './access.js';
 import { computeAggregates } from './aggregates.js';
@@ -27,6 +26,14 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   json: 'application/json; charset=utf-8',
 };
+
+/**
+ * Bulk reads straight from the embedded store when this process serves it (the store's
+ * `inProcess`, structurally): documents as stored, never to be changed.
+ */
+export interface InProcessReader {
+  find(collection: string, filter: Record<string, unknown>, options?: { sort?: Record<string, 1 | -1>; projection?: Record<string, 0 | 1> }): AsyncIterable<Record<string, unknown>>;
+}
 
 export interface ExportDeps {
   models: Models;

@@ -8,7 +8,7 @@ import type { Repositories } from '../domain/repositories.js';
 import type { AssignError, SampleInvitation } from '../domain/sample.js';
 import { t } from '../i18n/index.js';
 import type { QuestionnaireCatalog } from '../questionnaires/index.js';
-import type { InProcessReader } from '../store/index.js';
+import type { InProcessReader } from './export.js';
 import type { Models } from '../store/models/index.js';
 import { resolveAccess, allowedCohorts, STAFF_ACCESS, type Access, type AccessError } from './access.js';
 import { demoCohortIds } from './filters.js';
