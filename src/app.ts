@@ -29,6 +29,7 @@ import type { JournalIo } from './store/embedded/index.js';
 import { createChannelStorage } from './store/channel-storage.js';
 import { openStore, type Store } from './store/index.js';
 import { checkQuestionnaireVersions } from './store/questionnaire-versions.js';
+import { adoptDefaultSupportModel } from './support-models/adopt.js';
 import { seedDemo } from './sandbox/demo.js';
 import { SANDBOX_PATH, sandboxRoutes } from './sandbox/routes.js';
 import { VERSION } from './version.js';
@@ -83,6 +84,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     await store.close();
     throw new ContentError(versionErrors);
   }
+  await adoptDefaultSupportModel(store, content, logger);
   // The staff console's sessions and one-time links; the bot's /console asks it for a link.
   const consoleAuth = config.console.enabled
     ? createConsoleAuth({
@@ -166,6 +168,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     dispatcher,
     checker: createLinkChecker({ allowPrivate: config.links.allowPrivate, timeoutMs: config.links.timeoutMs }),
     logger: logger.child({ component: 'links' }),
+    questionnaires: content.questionnaires,
   }).start();
   await createEventAnnouncer({ scheduler, repos: store.repositories, engine, dispatcher, logger: logger.child({ component: 'events' }) }).start();
   await scheduleSampleInvitations(scheduler, {
@@ -214,7 +217,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
           files: createConsoleFiles({ monitoring, repos: store.repositories, content }),
           joinLinks: consoleJoinLinks({ telegramBotUsername: config.telegram.botUsername, whatsappPhone: config.whatsapp.phone, maxBotUsername: config.max.botUsername }),
           questionnaireText: questionnaireTexts(content.questionnaires),
-          jobs: createExportJobs(),
+          jobs: createExportJobs({ repo: store.repositories.consoleExports, logger: logger.child({ component: 'console' }) }),
           largeExportRows: config.console.largeExportRows,
           now: () => new Date(),
           logger: logger.child({ component: 'console' }),

@@ -477,6 +477,7 @@ export const stagePlanSchema = z
     finalSurvey: z.strictObject({ questionnaireId: z.string().min(1), occasion: occasionText }).optional(),
     requiredActivities: z.number().int().min(1).max(100).optional(),
     model: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/).optional(),
+    tutorRequired: z.boolean().optional(),
   })
   .superRefine((plan, ctx) => {
     const seen = new Set<string>();

@@ -65,6 +65,8 @@ export interface StagePlan {
   requiredActivities?: number;
   /** The support model (flows/models/<id>.yaml) the plan was made from, for its ratings and individual plan. */
   model?: string;
+  /** Every teacher has a tutor (seed 003): one who joins without one is given the cohort's least busy tutor. */
+  tutorRequired?: boolean;
 }
 
 /** The post-course year: at least this many accepted activities (Tutaev rules, seed 000). */

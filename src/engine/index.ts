@@ -9,7 +9,7 @@ import { createEngine, type Engine } from './engine.js';
 import type { FlowCatalog } from './flows/definition.js';
 import { loadFlows } from './flows/load.js';
 import type { SessionStore } from './sessions.js';
-import { loadSupportModels, type SupportModelCatalog } from '../support-models/load.js';
+import { loadSupportModels, modelReferenceProblems, type SupportModelCatalog } from '../support-models/load.js';
 
 export type { Engine } from './engine.js';
 export type { ConsoleLinks } from './context.js';
@@ -28,7 +28,8 @@ export function loadContent(root: string): { content: Content; errors: string[] 
   const q = loadQuestionnaires(join(root, 'questionnaires'), { root });
   const f = loadFlows(join(root, 'flows'), registry, root);
   const m = loadSupportModels(join(root, 'flows', 'models'), q.catalog, root);
-  return { content: { questionnaires: q.catalog, flows: f.catalog, models: m.catalog }, errors: [...q.errors, ...f.errors, ...m.errors] };
+  const references = m.errors.length === 0 ? modelReferenceProblems(q.catalog, m.catalog) : [];
+  return { content: { questionnaires: q.catalog, flows: f.catalog, models: m.catalog }, errors: [...q.errors, ...f.errors, ...m.errors, ...references] };
 }
 
 export interface EngineDeps {

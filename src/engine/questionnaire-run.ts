@@ -4,6 +4,7 @@ import type { Response } from '../domain/response.js';
 import type { AnswerValue } from '../domain/response.js';
 import {
   displayAnswer,
+  forModel,
   isVisible,
   localized,
   nextQuestion,
@@ -14,6 +15,7 @@ import {
   type Questionnaire,
 } from '../questionnaires/index.js';
 import { translator } from '../i18n/index.js';
+import { recordResultLinks } from '../progress/result-links.js';
 import { reevaluateStages, stagePlanOf } from '../progress/service.js';
 import { computeRating, describeRating } from '../support-models/rating.js';
 import { routeConsultation } from './actions/consultation.js';
@@ -74,7 +76,7 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
   function definition(turn: Turn, qr: QuestionnaireRun): Questionnaire {
     const q = turn.services.questionnaires.get(qr.questionnaireId, qr.version);
     if (!q) throw new Error(`questionnaire ${qr.questionnaireId} v${qr.version} is not loaded`);
-    return q;
+    return forModel(q, qr.model);
   }
 
   async function response(turn: Turn, qr: QuestionnaireRun): Promise<Response> {
@@ -229,7 +231,9 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
         await turn.services.repos.responses.removeAnswer(r.id, question.id);
       }
     }
-    await turn.services.repos.responses.complete(r.id, turn.services.now());
+    const completed = await turn.services.repos.responses.complete(r.id, turn.services.now());
+    // Its links wait for the link checker: a stage needing a live link stays in progress until then.
+    if (completed) await recordResultLinks(turn.services.repos, completed, turn.services.now());
     const event = { participantId: r.participantId, cohortId: r.cohortId, at: turn.services.now(), actor: r.participantId } as const;
     await reevaluateStages(turn.services.repos, { ...event, kind: 'questionnaire.completed' });
     await openRequestedConsultations(turn, q, r, answers);
@@ -250,9 +254,13 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
         throw new Error(`questionnaire step needs ${fromVar}, occasion and cohortId in the flow data`);
       }
       const existing = await turn.services.repos.responses.find({ participantId, cohortId, questionnaireId, occasion });
-      const q = existing
+      const loaded = existing
         ? turn.services.questionnaires.get(questionnaireId, existing.questionnaireVersion)
         : turn.services.questionnaires.get(questionnaireId);
+      // Questions a support model adds (seed 003's diagnosis in the entry) go to its cohorts' teachers only.
+      const cohort = await turn.services.repos.cohorts.findById(cohortId);
+      const model = cohort ? (await stagePlanOf(turn.services.repos, cohort)).model : undefined;
+      const q = loaded ? forModel(loaded, model) : undefined;
       if (!q) {
         turn.say('questionnaire.not_available');
         return false;
@@ -264,7 +272,9 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
       const { response: r, created } = await turn.services.repos.responses.startOrResume({
         participantId, cohortId, questionnaireId, occasion, questionnaireVersion: q.version, at: turn.services.now(),
       });
-      const qr: QuestionnaireRun = { responseId: r.id, questionnaireId, version: r.questionnaireVersion, history: r.answers.map((a) => a.questionId) };
+      const qr: QuestionnaireRun = {
+        responseId: r.id, questionnaireId, version: r.questionnaireVersion, history: r.answers.map((a) => a.questionId), ...(model ? { model } : {}),
+      };
       run.questionnaire = qr;
       const title = localized(q.title, turn.session.locale);
       if (created) {

@@ -28,6 +28,8 @@ export interface QuestionnaireRun {
   step?: QuestionnaireStep;
   /** Questions answered in this run, in order: "back" walks this list. */
   history: string[];
+  /** The support model of the response's cohort when the run began: its questions are asked (questions.models). */
+  model?: string;
 }
 
 /** The options of the prompt on screen, with the value each one saves. */

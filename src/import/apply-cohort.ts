@@ -1,7 +1,7 @@
 // Writes a checked cohort file through the repository ports: programme, people, cohort, then
 // enrollments. Everything is planned (read-only) first, so a file that contradicts the store is
 // refused whole; and only what differs is written, so a second run of the same file is a no-op.
-import { enrollInCohort, reevaluateStages } from '../progress/service.js';
+import { assignMissingTutors, enrollInCohort, reevaluateStages } from '../progress/service.js';
 import { effectivePlan } from '../domain/stage-plan.js';
 import { sameRunning } from '../support-models/plan.js';
 import type { Cohort } from '../domain/cohort.js';
@@ -145,6 +145,13 @@ export async function applyCohortFile(
     const tutorId = tutorIdOf(plan);
     if (tutorId !== undefined && plan.existing?.tutorId !== tutorId) enrollments.tutorAssigned += 1;
   }
+  // Seed 003: teachers who joined by the link while the cohort had no tutor get one now that the file names some.
+  const runs = wanted.stagePlan ?? existingCohort?.stagePlan ?? programmePlan;
+  if (existingCohort && runs?.tutorRequired && file.tutors.length > 0) {
+    const inFile = new Set(enrollmentPlans.flatMap((p) => (p.existing ? [p.existing.id] : [])));
+    const untutored = (await repos.enrollments.listByCohort(existingCohort.id, 'active')).filter((e) => !e.tutorId && !inFile.has(e.id));
+    enrollments.tutorAssigned += untutored.length;
+  }
 
   const people = countPeople(plans);
   const outcome: CohortImportOutcome = {
@@ -219,6 +226,7 @@ export async function applyCohortFile(
     });
     if (!created && tutorId && enrollment.tutorId !== tutorId) await repos.enrollments.assignTutor(enrollment.id, tutorId);
   }
+  await assignMissingTutors(repos, cohort.id);
   return ok(outcome);
 }
 

@@ -1,7 +1,7 @@
 // Enrolls teachers read from a CSV file into an existing cohort. Like the cohort import it plans
 // first (tutors found, people matched, enrollments looked up) and writes only when every row is
 // good, and only what differs.
-import { enrollInCohort } from '../progress/service.js';
+import { assignMissingTutors, enrollInCohort, stagePlanOf, teachersWithoutTutor } from '../progress/service.js';
 import type { Cohort } from '../domain/cohort.js';
 import type { Enrollment } from '../domain/enrollment.js';
 import type { Participant } from '../domain/participant.js';
@@ -19,6 +19,8 @@ export interface ParticipantsImportOutcome {
   updatedPeople: PersonUpdate[];
   enrollments: EnrollmentCounts;
   changed: boolean;
+  /** In a model with a tutor for every teacher, the cohort's active teachers still without one after the import. */
+  withoutTutor?: number;
 }
 
 const problemAt = (row: PersonRow, message: string): ImportProblem => ({
@@ -66,6 +68,7 @@ export async function applyParticipants(
   }
   if (problems.length > 0) return err(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
 
+  const tutorModel = (await stagePlanOf(repos, cohort)).tutorRequired === true;
   const existingEnrollments: (Enrollment | undefined)[] = [];
   for (const plan of plans) {
     existingEnrollments.push(plan.existing ? await repos.enrollments.find(plan.existing.id, cohort.id) : undefined);
@@ -76,7 +79,14 @@ export async function applyParticipants(
     else enrollments.enrolled += 1;
     const tutor = tutorOf[i];
     if (tutor && existing?.tutorId !== tutor.id) enrollments.tutorAssigned += 1;
+    // Seed 003: a new teacher without a tutor in the file gets the cohort's least busy one.
+    else if (!tutor && !existing && tutorModel && cohort.tutorIds.length > 0) enrollments.tutorAssigned += 1;
   });
+  // ...and those who joined while the cohort had no tutor get one now (assignMissingTutors below).
+  if (tutorModel && cohort.tutorIds.length > 0) {
+    const inFile = new Set(existingEnrollments.flatMap((e) => (e ? [e.id] : [])));
+    enrollments.tutorAssigned += (await repos.enrollments.listByCohort(cohort.id, 'active')).filter((e) => !e.tutorId && !inFile.has(e.id)).length;
+  }
   const people = countPeople(plans);
   const outcome: ParticipantsImportOutcome = {
     dryRun,
@@ -106,5 +116,7 @@ export async function applyParticipants(
     });
     if (!created && tutorId && enrollment.tutorId !== tutorId) await repos.enrollments.assignTutor(enrollment.id, tutorId);
   }
+  await assignMissingTutors(repos, cohort.id);
+  if (tutorModel) outcome.withoutTutor = (await teachersWithoutTutor(repos, cohort)).length;
   return ok(outcome);
 }

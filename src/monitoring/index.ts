@@ -12,7 +12,7 @@ export { accessFor, resolveAccess, STAFF_ACCESS, type Access, type AccessError }
 export type { Chart } from './charts.js';
 export type { AssignError, SampleInvitation } from '../domain/sample.js';
 export { marginals, type MarginalRow, type Sample, type Stratum } from './sampling.js';
-export { DIMENSIONS, type Dimension, type Scope } from './scope.js';
+export { DIMENSIONS, PROFILE_SEGMENTS, type Dimension, type Scope, type SegmentFilter } from './scope.js';
 export type { Aggregates } from './aggregates.js';
 export { filterErrorText, FILTER_FIELDS, type FilterError, type FilterField } from './filters.js';
 export { summaryTables, type Table } from './tables.js';

@@ -8,6 +8,8 @@ import type { Locale } from '../domain/locale.js';
 import type { Repositories } from '../domain/repositories.js';
 import { effectivePlan } from '../domain/stage-plan.js';
 import { t, type MessageKey } from '../i18n/index.js';
+import type { QuestionnaireCatalog } from '../questionnaires/index.js';
+import { describeDiagnosis, diagnosisCell, latestDiagnosis } from '../support-models/diagnosis.js';
 import type { SupportModelCatalog } from '../support-models/load.js';
 import type { Table } from './tables.js';
 
@@ -15,12 +17,14 @@ export interface SupportTables {
   plans: Table;
   events: Table;
   attendance: Table;
+  /** Tutor models (seed 003): each teacher's tutor, or «без тьютора», and their diagnosis. Empty elsewhere. */
+  tutoring: Table;
 }
 
 export async function individualSupportTables(
   repos: Repositories,
   cohorts: readonly Cohort[],
-  options: { asOf: Date; anonymised: boolean; models?: SupportModelCatalog; locale: Locale },
+  options: { asOf: Date; anonymised: boolean; models?: SupportModelCatalog; locale: Locale; questionnaires?: QuestionnaireCatalog },
 ): Promise<SupportTables> {
   const r = (key: string, params?: Record<string, string | number>) => t(options.locale, `report.${key}` as MessageKey, params);
   const plans: Table = {
@@ -34,6 +38,7 @@ export async function individualSupportTables(
     rows: [],
   };
   const attendance: Table = { title: r('attendance_title'), headers: [r('h_teacher'), r('h_cohort'), r('h_was_invited'), r('h_confirmed')], rows: [] };
+  const tutoring: Table = { title: r('tutoring_title'), headers: [r('h_teacher'), r('h_cohort'), r('h_tutor'), r('h_diagnosis')], rows: [] };
   let anonymous = 0;
   for (const cohort of cohorts) {
     const today = localDate(options.asOf, cohort.timeZone);
@@ -63,6 +68,16 @@ export async function individualSupportTables(
       const confirmed = cohortEvents.filter((ev) => ev.attendance.some((a) => a.participantId === e.participantId && a.answer === 'yes')).length;
       if (invited > 0 || confirmed > 0) attendance.rows.push([names.get(e.participantId)!, cohort.code, invited, confirmed]);
     }
+    if (model && (model.tutorRequired || model.diagnosis)) {
+      const tutors = new Map((await repos.participants.findByIds(cohort.tutorIds)).map((p) => [p.id, p]));
+      for (const e of enrollments) {
+        const tutor = e.tutorId ? tutors.get(e.tutorId) ?? (await repos.participants.findById(e.tutorId)) : undefined;
+        const tutorName = tutor ? (!options.anonymised && tutor.fullName && !tutor.anonymisedAt ? tutor.fullName : r('anonymous', { n: ++anonymous })) : r('no_tutor');
+        const response = options.questionnaires ? await latestDiagnosis(repos, model, cohort.id, e.participantId, options.asOf) : undefined;
+        const lines = response && options.questionnaires ? describeDiagnosis(model, options.questionnaires, response, options.locale) : [];
+        tutoring.rows.push([names.get(e.participantId)!, cohort.code, tutorName, model.diagnosis ? (lines.length > 0 ? diagnosisCell(lines) : r('diagnosis_none')) : '—']);
+      }
+    }
     for (const ev of cohortEvents) {
       events.rows.push([
         cohort.code,
@@ -78,5 +93,6 @@ export async function individualSupportTables(
   const byName = (a: Table['rows'][number], b: Table['rows'][number]) => String(a[1]).localeCompare(String(b[1])) || String(a[0]).localeCompare(String(b[0]), 'ru');
   plans.rows.sort(byName);
   attendance.rows.sort(byName);
-  return { plans, events, attendance };
+  tutoring.rows.sort(byName);
+  return { plans, events, attendance, tutoring };
 }

@@ -26,6 +26,10 @@ export type StageEventKind =
   | 'activity.returned'
   | 'activity.submitted'
   | 'stage.set'
+  /** A check found a link of the teacher's results open: the results count as presented. */
+  | 'results.presented'
+  /** A check found a link that counted as live dead (a presented result may count no more). */
+  | 'link.dead'
   | 'recount';
 
 export interface StageEvent {
@@ -36,8 +40,6 @@ export interface StageEvent {
   actor: string;
   kind: StageEventKind;
 }
-
-const URL_PATTERN = /^https?:\/\/\S+$/i;
 
 export async function stagePlanOf(repos: Repositories, cohort: Cohort): Promise<StagePlan> {
   const programme = await repos.programmes.findById(cohort.programmeId);
@@ -56,27 +58,71 @@ export function planStageNumbers(plan: Pick<StagePlan, 'stages'>): StageNumber[]
 export async function enrollInCohort(
   repos: Repositories,
   input: { participantId: string; cohortId: string; at: Date; tutorId?: string },
-): Promise<{ enrollment: Enrollment; created: boolean }> {
+): Promise<{ enrollment: Enrollment; created: boolean; tutor?: TutorOutcome }> {
   const cohort = await repos.cohorts.findById(input.cohortId);
   if (!cohort) throw new Error(`no cohort ${input.cohortId} to enrol in`);
   const plan = await stagePlanOf(repos, cohort);
+  // Seed 003: a tutor for every teacher, however they join (import, join link, sandbox, CSV).
+  if (plan.tutorRequired && input.tutorId === undefined && !(await repos.enrollments.find(input.participantId, cohort.id))) {
+    const tutorId = await leastBusyTutor(repos, cohort);
+    const result = await repos.enrollments.enroll({ ...input, ...(tutorId ? { tutorId } : {}), stages: planStageNumbers(plan) });
+    return result.created ? { ...result, tutor: tutorId ? 'assigned' : 'none' } : result;
+  }
   return repos.enrollments.enroll({ ...input, stages: planStageNumbers(plan) });
+}
+
+/** For a teacher who joined a tutor model's cohort without a named tutor: given one, or none to give. */
+export type TutorOutcome = 'assigned' | 'none';
+
+/** The cohort's tutor with the fewest active teachers (the first listed on a tie); undefined without tutors. */
+export async function leastBusyTutor(repos: Repositories, cohort: Cohort): Promise<string | undefined> {
+  if (cohort.tutorIds.length === 0) return undefined;
+  const load = new Map(cohort.tutorIds.map((id) => [id, 0]));
+  for (const e of await repos.enrollments.listByCohort(cohort.id, 'active')) {
+    if (e.tutorId && load.has(e.tutorId)) load.set(e.tutorId, load.get(e.tutorId)! + 1);
+  }
+  return cohort.tutorIds.reduce((best, id) => (load.get(id)! < load.get(best)! ? id : best));
+}
+
+/**
+ * Active teachers of a tutor model's cohort who have no tutor (they joined while it had none) are
+ * each given its least busy tutor; returns how many. Nothing in other models or without tutors.
+ */
+export async function assignMissingTutors(repos: Repositories, cohortId: string): Promise<number> {
+  const cohort = await repos.cohorts.findById(cohortId);
+  if (!cohort || cohort.tutorIds.length === 0 || !(await stagePlanOf(repos, cohort)).tutorRequired) return 0;
+  let assigned = 0;
+  for (const e of await repos.enrollments.listByCohort(cohort.id, 'active')) {
+    if (e.tutorId) continue;
+    const tutorId = await leastBusyTutor(repos, cohort);
+    if (!tutorId) break;
+    await repos.enrollments.assignTutor(e.id, tutorId);
+    assigned += 1;
+  }
+  return assigned;
+}
+
+/** Active teachers of a tutor model's cohort without a tutor; [] in other models. */
+export async function teachersWithoutTutor(repos: Repositories, cohort: Cohort): Promise<Enrollment[]> {
+  if (!(await stagePlanOf(repos, cohort)).tutorRequired) return [];
+  return (await repos.enrollments.listByCohort(cohort.id, 'active')).filter((e) => !e.tutorId);
 }
 
 /** Everything the rules look at for one teacher in one cohort. */
 export async function gatherStageFacts(repos: Repositories, enrollment: Enrollment): Promise<StageFacts> {
   const responses = await repos.responses.listByCohort(enrollment.cohortId, { status: 'completed' });
   const activities = await repos.activities.listByParticipant(enrollment.participantId, enrollment.cohortId);
+  // The links in answers, as the checks left them (scheduler/link-checks.ts): unchecked ones are not live yet.
+  const resultLinks = await repos.resultLinks.listByParticipant(enrollment.participantId, enrollment.cohortId);
   return {
     responses: responses
       .filter((r) => r.participantId === enrollment.participantId && r.completedAt)
       .map((r): ResponseFact => {
         const answers: Record<string, AnswerValue | null> = {};
-        const links: FactLink[] = [];
-        for (const a of r.answers) {
-          answers[a.questionId] = a.value;
-          if (typeof a.value === 'string' && URL_PATTERN.test(a.value)) links.push({ url: a.value });
-        }
+        for (const a of r.answers) answers[a.questionId] = a.value;
+        const links = resultLinks
+          .filter((l) => l.responseId === r.id && answers[l.questionId] !== undefined)
+          .map((l): FactLink => ({ url: l.url, ...(l.reachable === undefined ? {} : { reachable: l.reachable }), ...(l.liveSince ? { liveSince: l.liveSince } : {}) }));
         return { questionnaireId: r.questionnaireId, occasion: r.occasion, completedAt: r.completedAt as Date, answers, links };
       }),
     activities: activities.map(

@@ -28,7 +28,7 @@ export type {
   ValidationKey,
   YesNoQuestion,
 } from './model.js';
-export { OTHER_OPTION_ID } from './model.js';
+export { forModel, OTHER_OPTION_ID } from './model.js';
 export { displayAnswer, keepsAfterDeletion, OTHER_TEXT_MAX_LENGTH, parseAnswer, parseOtherText, questionInput } from './answers.js';
 export { effectiveAnswers, isVisible, nextQuestion, previousQuestion } from './conditions.js';
 export { isQuestionType, QUESTION_SCHEMAS, QUESTION_TYPES } from './handlers.js';

@@ -57,6 +57,11 @@ export interface QuestionBase {
    * "yes" (or any answer to a question that is not yes/no), or the option ids that do.
    */
   opensConsultation?: true | string[];
+  /**
+   * Asked only to teachers whose cohort runs one of these support models (flows/models/<id>.yaml):
+   * one questionnaire carries the questions a model adds to it (seed 003's diagnosis in the entry).
+   */
+  models?: string[];
 }
 
 export interface ChoiceOption {
@@ -95,6 +100,12 @@ export interface Questionnaire {
   /** sha256 of the canonical definition, to detect a changed version */
   hash: string;
   source: string /* file path relative to the repo */;
+}
+
+/** The questionnaire as a teacher of a cohort running `model` is asked it: other models' questions left out. */
+export function forModel(q: Questionnaire, model: string | undefined): Questionnaire {
+  if (!q.questions.some((question) => question.models)) return q;
+  return { ...q, questions: q.questions.filter((question) => !question.models || (model !== undefined && question.models.includes(model))) };
 }
 
 export interface QuestionnaireCatalog {

@@ -126,4 +126,8 @@ export const questionBase = {
   required: z.boolean({ error: 'must be true or false' }).default(true),
   showIf: condition.optional(),
   opensConsultation: z.union([z.literal(true), z.array(z.string().min(1)).min(1)]).optional(),
+  models: z
+    .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: 'must list support model ids such as kaltan-tutor' }))
+    .min(1, { error: 'must list at least one support model' })
+    .optional(),
 };

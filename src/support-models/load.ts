@@ -72,6 +72,17 @@ export function parseSupportModel(source: string, text: string, questionnaires: 
     }
   });
   if (m.individualPlan) questionnaire(m.individualPlan.questionnaireId, 'individualPlan.questionnaireId');
+  if (m.diagnosis) {
+    const q = questionnaire(m.diagnosis.questionnaireId, 'diagnosis.questionnaireId');
+    if (q && !m.questionnaires.some((s) => s.questionnaireId === q.id)) {
+      fail('diagnosis.questionnaireId', `"${q.id}" is not in the model's questionnaire schedule`);
+    }
+    m.diagnosis.questions.forEach((id, i) => {
+      const question = q?.questions.find((x) => x.id === id);
+      if (q && !question) fail(`diagnosis.questions.${i}`, `no question "${id}" in questionnaire "${q.id}"`);
+      else if (question?.models && !question.models.includes(m.id)) fail(`diagnosis.questions.${i}`, `question "${id}" is asked only in models ${question.models.join(', ')}`);
+    });
+  }
   m.ratings?.forEach((r, i) => {
     const q = questionnaire(r.questionnaireId, `ratings.${i}.questionnaireId`);
     if (!q) return;
@@ -84,11 +95,27 @@ export function parseSupportModel(source: string, text: string, questionnaires: 
         const question = q.questions.find((x) => x.id === id);
         const at = `ratings.${i}.indicators.${j}.formula.${key}.${k}`;
         if (!question) fail(at, `no question "${id}" in questionnaire "${r.questionnaireId}"`);
+        else if (question.models && !question.models.includes(m.id)) fail(at, `question "${id}" is asked only in models ${question.models.join(', ')}`);
         else if (!NUMERIC_TYPES.has(question.type)) fail(at, `question "${id}" is ${question.type}; a formula needs likert, number or yes_no answers`);
       });
     });
   });
   return errors.length > 0 ? { errors } : { model: m, errors };
+}
+
+/**
+ * A question asked only in some models (`models:` in a questionnaire) must name models that exist:
+ * a misspelt id would silently never ask it. Checked where both folders are loaded (engine/index.ts).
+ */
+export function modelReferenceProblems(questionnaires: QuestionnaireCatalog, models: SupportModelCatalog): string[] {
+  const known = new Set(models.all().map((m) => m.id));
+  return questionnaires.all().flatMap((q) =>
+    q.questions.flatMap((question) =>
+      (question.models ?? [])
+        .filter((id) => !known.has(id))
+        .map((id) => `${q.source}: question ${question.id}: models: no support model "${id}" in flows/models/ (there are: ${[...known].join(', ')})`),
+    ),
+  );
 }
 
 export function loadSupportModels(dir: string, questionnaires: QuestionnaireCatalog, root: string = process.cwd()): { catalog: SupportModelCatalog; errors: string[] } {

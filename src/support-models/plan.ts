@@ -39,6 +39,7 @@ export function planFromModel(model: SupportModelFile): StagePlan {
     reminders: { ...model.reminders },
     ...(model.finalSurvey ? { finalSurvey: { ...model.finalSurvey } } : {}),
     requiredActivities: model.requiredActivities,
+    ...(model.tutorRequired ? { tutorRequired: true } : {}),
   };
 }
 

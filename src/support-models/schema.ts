@@ -76,6 +76,17 @@ export const supportModelSchema = z
     groupEvents: z.array(z.enum(['consultation', 'seminar', 'training', 'tutorial', 'round_table', 'educational_event'])).optional(),
     /** A tutor is attached to each teacher (seed 003): the cohort file must name one for every teacher. */
     tutorRequired: z.boolean().optional(),
+    /**
+     * What the tutor sees of each teacher's diagnosis (seed 003 §2.3.1): the answers to these
+     * questions and the figures of this rating of the model, from the teacher's latest response.
+     */
+    diagnosis: z
+      .strictObject({
+        questionnaireId,
+        questions: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'expected a question id' })).min(1),
+        rating: slug.optional(),
+      })
+      .optional(),
   })
   .superRefine((m, ctx) => {
     m.stages.forEach((s, i) => {
@@ -89,6 +100,13 @@ export const supportModelSchema = z
     });
     if (m.finalSurvey && !m.questionnaires.some((q) => q.questionnaireId === m.finalSurvey!.questionnaireId && q.occasion === m.finalSurvey!.occasion)) {
       ctx.addIssue({ code: 'custom', path: ['finalSurvey'], message: 'expected a questionnaire and occasion of the schedule' });
+    }
+    if (m.diagnosis?.rating) {
+      const rating = m.ratings?.find((r) => r.id === m.diagnosis!.rating);
+      if (!rating) ctx.addIssue({ code: 'custom', path: ['diagnosis', 'rating'], message: `no rating "${m.diagnosis.rating}" in this model's ratings` });
+      else if (rating.questionnaireId !== m.diagnosis.questionnaireId) {
+        ctx.addIssue({ code: 'custom', path: ['diagnosis', 'rating'], message: `rating "${rating.id}" rates "${rating.questionnaireId}", not "${m.diagnosis.questionnaireId}"` });
+      }
     }
     m.ratings?.forEach((r, i) => {
       const ids = new Set(r.indicators.map((x) => x.id));
@@ -104,3 +122,4 @@ export type SupportModelFile = z.infer<typeof supportModelSchema>;
 export type RatingDefinition = z.infer<typeof ratingSchema>;
 export type Formula = z.infer<typeof formula>;
 export type RatingLevel = z.infer<typeof level>;
+export type DiagnosisDefinition = NonNullable<SupportModelFile['diagnosis']>;

@@ -97,6 +97,13 @@ describe('delete my data', () => {
     await repos.scheduledSends.take({ ...send, key: 'k1', dueAt: at, at });
     await repos.scheduledSends.finish('k1', { status: 'undeliverable', at, detail: `blocked: ${chat}` });
     await repos.audit.record({ at, actor: 'system', action: 'whatsapp.group_failed', subjectType: 'cohort', subjectId: cohortId, details: { reason: `could not add +${DIGITS}` } });
+    // Her individual plan with the tutor's comment that names her, and a comment she wrote on a colleague's plan.
+    const mine = await repos.enrollments.find(participant.id, cohortId);
+    await repos.enrollments.setPlanItems(mine!.id, [{ id: 'p1', type: 'master_class', level: 'district', month: '2026-04' }], at);
+    await repos.enrollments.addPlanComment(mine!.id, { by: tb.cohort.curatorId, at, text: `${NAME}, добавьте вебинар` });
+    const colleague = await whatsappTeacher(tb, '77019990000', 'Ахметова Сауле');
+    const theirs = await repos.enrollments.find(colleague.participant.id, cohortId);
+    await repos.enrollments.addPlanComment(theirs!.id, { by: participant.id, at, text: `Сауле, звоните: +${DIGITS}` });
     // A reminder still waiting in the WhatsApp queue, and one that failed.
     tb.bed.channel.outbox.pause();
     await tb.bed.channel.outbox.enqueue(chat, [`Гульнара, напоминаем о втором этапе`]);
@@ -105,7 +112,7 @@ describe('delete my data', () => {
 
     // The search finds what is there before the deletion: it would find a leak after it.
     const before = await findInStore(tb.store);
-    for (const collection of ['participants', 'responses', 'activities', 'consultation_requests', 'broadcasts', 'scheduled_sends', 'audit_events', 'sessions']) {
+    for (const collection of ['enrollments', 'participants', 'responses', 'activities', 'consultation_requests', 'broadcasts', 'scheduled_sends', 'audit_events', 'sessions']) {
       expect(before.some((hit) => hit.startsWith(`${collection}:`)), collection).toBe(true);
     }
     const exportsBefore = await exportsText(tb.store);
@@ -139,6 +146,12 @@ describe('delete my data', () => {
     expect(request).toMatchObject({ topic: '—', description: '—', messages: [] });
     const b = await repos.broadcasts.findById(broadcast.id);
     expect(b?.deliveries.map((d) => d.status)).toEqual(['failed', 'pending']);
+    // Her plan keeps what the counts need (kind, level, month), never a comment; her comment on the colleague's plan is gone.
+    const planAfter = (await repos.enrollments.find(participant.id, cohortId))?.plan;
+    expect(planAfter?.items).toEqual([{ id: 'p1', type: 'master_class', level: 'district', month: '2026-04' }]);
+    expect(planAfter?.comments ?? []).toEqual([]);
+    const theirComments = (await repos.enrollments.find(colleague.participant.id, cohortId))?.plan?.comments ?? [];
+    expect(theirComments.map((c) => c.text)).toEqual(['—']);
     expect(await repos.participants.findById(participant.id)).toMatchObject({ region: 'Алматинская область', settlementType: 'rural', consent: { given: false } });
   });
 });

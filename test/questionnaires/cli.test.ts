@@ -15,7 +15,7 @@ describe('npm run cli -- questionnaire check', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^exit\s+v1\s+действует\s+12 вопросов\s+ru, kk, en\s+questionnaires\/exit\.yaml$/m);
-    expect(stdout).toContain('9 анкет, 12 версий, 0 ошибок');
+    expect(stdout).toContain('8 анкет, 12 версий, 0 ошибок');
   });
 
   it('fails on a broken directory with one precise line per error', () => {

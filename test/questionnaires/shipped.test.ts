@@ -16,7 +16,7 @@ import { LOCALES } from '../../src/domain/locale.js';
 const { catalog, errors } = loadQuestionnaires('questionnaires');
 const shipped = catalog.latest();
 
-const SHIPPED_IDS = ['difficulties', 'entry', 'exit', 'impact', 'school-self-assessment', 'stage-1-plan', 'stage-2-progress', 'stage-3-results', 'tutor-diagnosis'];
+const SHIPPED_IDS = ['difficulties', 'entry', 'exit', 'impact', 'school-self-assessment', 'stage-1-plan', 'stage-2-progress', 'stage-3-results'];
 
 function referencedQuestions(c: Condition): string[] {
   if ('all' in c) return c.all.flatMap(referencedQuestions);

@@ -2,7 +2,8 @@
 // refused with the file, the field and the problem.
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/engine/index.js';
-import { parseSupportModel } from '../../src/support-models/load.js';
+import { modelReferenceProblems, parseSupportModel } from '../../src/support-models/load.js';
+import { createCatalog } from '../../src/questionnaires/index.js';
 import { planFromModel, resolveModel, sameRunning } from '../../src/support-models/plan.js';
 import { stagePlanProblems } from '../../src/domain/post-course-plan.js';
 import { DEFAULT_STAGE_PLAN } from '../../src/domain/stage-plan.js';
@@ -61,8 +62,33 @@ describe('shipped support models', () => {
     expect(models.get('tutaev-route')!.requiredActivities).toBe(3);
     const kaltan = models.get('kaltan-tutor')!;
     expect(kaltan.tutorRequired).toBe(true);
-    expect(kaltan.questionnaires.find((q) => q.offset === '+1d' && q.questionnaireId === 'tutor-diagnosis')).toBeDefined();
+    // The diagnosis is the entry questionnaire's questions that this model adds, not a questionnaire of its own.
+    expect(kaltan.questionnaires.find((q) => q.offset === '+1d' && q.questionnaireId === 'entry')).toBeDefined();
+    expect(content.questionnaires.get('tutor-diagnosis')).toBeUndefined();
+    const entry = content.questionnaires.get('entry')!;
+    expect(entry.questions.filter((q) => q.models?.includes('kaltan-tutor')).map((q) => q.id)).toEqual([
+      'direction', 'motives', 'r_self_study', 'r_try_new', 'r_open_lesson', 'forms',
+    ]);
+    expect(kaltan.diagnosis).toEqual({ questionnaireId: 'entry', questions: ['direction', 'motives', 'forms'], rating: 'diagnosis' });
+    expect(kaltan.ratings?.[0]?.indicators.map((i) => i.id)).toEqual(['qualities', 'readiness']);
+    // The regulation gives no levels, so none are made up.
+    expect(kaltan.ratings?.[0]?.indicators.some((i) => i.levels)).toBe(false);
     expect(kaltan.stages[2]!.rules?.completed).toEqual({ all: [{ kind: 'curator-decision' }] });
+  });
+
+  it("no other model's teachers are asked Kaltan's diagnosis, and its rating cannot be borrowed", () => {
+    const otherRating = good.replace('questionnaires:\n', 'questionnaires:\n  - { questionnaireId: entry, offset: "+1d", occasion: entry }\n')
+      + 'ratings:\n  - { id: r, title: { ru: "р", kk: "р", en: "r" }, questionnaireId: entry, indicators: [{ id: x, title: { ru: "х", kk: "х", en: "x" }, formula: { mean: [r_self_study] } }] }\n';
+    expect(parse(otherRating).errors).toEqual([
+      'flows/models/broken.yaml: ratings.0.indicators.0.formula.mean.0: question "r_self_study" is asked only in models kaltan-tutor',
+    ]);
+    const diagnosis = `${good}diagnosis: { questionnaireId: entry, questions: [motives, nope], rating: missing }\n`;
+    expect(parse(diagnosis).errors).toEqual(['flows/models/broken.yaml: diagnosis.rating: no rating "missing" in this model\'s ratings']);
+    const unscheduled = `${good}diagnosis: { questionnaireId: entry, questions: [experience, nope] }\n`;
+    expect(parse(unscheduled).errors).toEqual([
+      'flows/models/broken.yaml: diagnosis.questionnaireId: "entry" is not in the model\'s questionnaire schedule',
+      'flows/models/broken.yaml: diagnosis.questions.1: no question "nope" in questionnaire "entry"',
+    ]);
   });
 
   it('every shipped model gives a plan the scheduler accepts', () => {
@@ -127,5 +153,16 @@ describe('a cohort chooses its model and changes parts of it', () => {
       'нет модели сопровождения «finnish»; есть: kaltan-tutor, kz-three-stage, school-two-stage, tutaev-route',
     );
     expect(resolveModel(models, undefined, undefined, exists).plan?.model).toBe('kz-three-stage');
+  });
+});
+
+describe('questions asked only in some models', () => {
+  it('must name models that exist', () => {
+    const entry = content.questionnaires.get('entry')!;
+    const misspelt = { ...entry, questions: entry.questions.map((q) => (q.id === 'motives' ? { ...q, models: ['kaltan-tutr'] } : q)) };
+    expect(modelReferenceProblems(createCatalog([misspelt]), models)).toEqual([
+      'questionnaires/entry.yaml: question motives: models: no support model "kaltan-tutr" in flows/models/ (there are: kaltan-tutor, kz-three-stage, school-two-stage, tutaev-route)',
+    ]);
+    expect(modelReferenceProblems(content.questionnaires, models)).toEqual([]);
   });
 });

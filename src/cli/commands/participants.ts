@@ -33,6 +33,7 @@ export function formatParticipantsReport(outcome: ParticipantsImportOutcome, csv
     }),
     ...peopleLines(outcome, locale),
   );
+  if (outcome.withoutTutor) lines.push(t(locale, 'cli_text.ci_without_tutor', { count: outcome.withoutTutor }));
   if (!outcome.changed) lines.push(t(locale, 'cli_text.ci_nothing_changed'));
   return `${lines.join('\n')}\n`;
 }

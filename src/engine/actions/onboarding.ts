@@ -2,9 +2,29 @@ import type { Locale } from '../../domain/locale.js';
 import { LOCALES } from '../../domain/locale.js';
 import { identityOf } from '../identity.js';
 import { translator } from '../../i18n/index.js';
-import type { FlowHandlers } from '../context.js';
+import type { FlowHandlers, Turn } from '../context.js';
 import { me, optionalText, text, useCohort } from './common.js';
 import { enrollInCohort } from '../../progress/service.js';
+
+const NO_TUTOR_NOTICE = 'cohort.no_tutor_notice';
+
+/**
+ * Enrols the teacher with exactly the cohort's stages (and, in a tutor model, a tutor). A cohort
+ * whose model gives every teacher a tutor but which has none: its curators are told, once.
+ */
+async function enrol(turn: Turn, participantId: string, cohortId: string): Promise<{ created: boolean }> {
+  const { repos, now } = turn.services;
+  const result = await enrollInCohort(repos, { participantId, cohortId, at: now() });
+  if (result.tutor !== 'none') return result;
+  if ((await repos.audit.list({ subjectId: cohortId, action: NO_TUTOR_NOTICE, limit: 1 })).length > 0) return result;
+  const cohort = await repos.cohorts.findById(cohortId);
+  if (!cohort) return result;
+  await repos.audit.record({ at: now(), actor: 'system', action: NO_TUTOR_NOTICE, subjectType: 'cohort', subjectId: cohortId, cohortId });
+  for (const curator of await repos.participants.findByIds(cohort.curatorIds)) {
+    turn.notify(curator.id, translator(curator.locale)('onboarding.no_tutor_curator', { cohortTitle: cohort.title }));
+  }
+  return result;
+}
 
 export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> = {
   actions: {
@@ -39,11 +59,7 @@ export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> =
     },
 
     async enroll(turn, run) {
-      const { created } = await enrollInCohort(turn.services.repos, {
-        participantId: me(turn).id,
-        cohortId: text(run, 'cohortId'),
-        at: turn.services.now(),
-      });
+      const { created } = await enrol(turn, me(turn).id, text(run, 'cohortId'));
       return created ? 'enrolled' : 'already';
     },
 
@@ -66,7 +82,7 @@ export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> =
         // Known already (imported): this is their consent, and their enrollment if it was missing.
         const now = services.now();
         turn.participant = (await services.repos.participants.recordConsent(turn.participant.id, services.settings.privacyPolicyVersion, now)) ?? turn.participant;
-        await enrollInCohort(services.repos, { participantId: turn.participant.id, cohortId: text(run, 'cohortId'), at: now });
+        await enrol(turn, turn.participant.id, text(run, 'cohortId'));
         await services.repos.audit.record({
           at: now, actor: turn.participant.id, action: 'consent.given', subjectType: 'participant', subjectId: turn.participant.id,
           cohortId: text(run, 'cohortId'), details: { policyVersion: services.settings.privacyPolicyVersion, channel: event.channel },
@@ -80,7 +96,7 @@ export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> =
       const withConsent = await services.repos.participants.recordConsent(created.value.id, services.settings.privacyPolicyVersion, now);
       turn.participant = withConsent ?? created.value;
       turn.session.participantId = created.value.id;
-      await enrollInCohort(services.repos, { participantId: created.value.id, cohortId: text(run, 'cohortId'), at: now });
+      await enrol(turn, created.value.id, text(run, 'cohortId'));
       await services.repos.audit.record({
         at: now,
         actor: created.value.id,

@@ -10,7 +10,8 @@ import { isBehindPlan, MAX_PLANNED, planVsDone, yearMonths, type PlanVsDone } fr
 import type { Locale } from '../../domain/locale.js';
 import { postCourseYear } from '../../domain/stage-plan.js';
 import { translator, type MessageKey, type Translate } from '../../i18n/index.js';
-import { stagePlanOf } from '../../progress/service.js';
+import { stagePlanOf, teachersWithoutTutor } from '../../progress/service.js';
+import { describeDiagnosis, latestDiagnosis } from '../../support-models/diagnosis.js';
 import type { FlowHandlers, Services, Turn } from '../context.js';
 import { displayName, me, optionalText, text, todayIn } from './common.js';
 
@@ -62,6 +63,29 @@ async function supportedCohorts(turn: Turn): Promise<Cohort[]> {
   const p = me(turn);
   const cohorts = p.isStaff ? await repos.cohorts.listByStatus('active') : await repos.cohorts.listForStaffMember(p.id);
   return cohorts.filter((c) => c.status === 'active' && (p.isStaff || c.curatorIds.includes(p.id) || c.tutorIds.includes(p.id)));
+}
+
+/**
+ * In a tutor model (seed 003): who the teacher's tutor is (or that they have none), and their
+ * diagnosis from the entry questionnaire. Nothing for models without a tutor or a diagnosis.
+ */
+async function tutoringLines(turn: Turn, cohort: Cohort, enrollment: Enrollment): Promise<string[]> {
+  const { repos, models, questionnaires } = turn.services;
+  const modelId = (await stagePlanOf(repos, cohort)).model;
+  const model = modelId ? models?.get(modelId) : undefined;
+  if (!model) return [];
+  const lines: string[] = [];
+  if (model.tutorRequired || enrollment.tutorId) {
+    const tutor = enrollment.tutorId ? await repos.participants.findById(enrollment.tutorId) : undefined;
+    lines.push(tutor ? turn.t('plans.tutor_line', { tutor: displayName(tutor) }) : turn.t('plans.no_tutor'));
+  }
+  if (model.diagnosis) {
+    const response = await latestDiagnosis(repos, model, cohort.id, enrollment.participantId);
+    const found = response ? describeDiagnosis(model, questionnaires, response, turn.session.locale) : [];
+    if (found.length === 0) lines.push(turn.t('plans.diagnosis_none'));
+    else lines.push(turn.t('plans.diagnosis_title'), ...found.map((l) => turn.t('plans.diagnosis_line', { label: l.label, value: l.value })));
+  }
+  return lines;
 }
 
 export const plan: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
@@ -162,6 +186,9 @@ export const plan: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
         kind: 'text',
         text: behind.length > 0 ? [turn.t('plans.behind_title', { margin }), ...behind].join('\n') : turn.t('plans.behind_none', { margin }),
       });
+      // Seed 003: in a tutor model, who still has no tutor (they joined while the cohort had none).
+      const untutored = (await teachersWithoutTutor(repos, cohort)).map((e) => displayName(people.get(e.participantId))).sort((a, b) => a.localeCompare(b, 'ru'));
+      if (untutored.length > 0) turn.reply({ kind: 'text', text: turn.t('plans.without_tutor', { count: untutored.length, names: untutored.join(', ') }) });
       return undefined;
     },
     async show_teacher_plan(turn, run) {
@@ -172,7 +199,8 @@ export const plan: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
       const teacher = await repos.participants.findById(enrollment.participantId);
       const state = await planStateOf(turn.services, cohort, enrollment);
       const body = state.planned === 0 ? [turn.t('plans.no_plan')] : describePlan(turn.t, turn.session.locale, state, enrollment, cohort.timeZone);
-      turn.reply({ kind: 'text', text: [turn.t('plans.teacher_title', { teacher: displayName(teacher) }), ...body].join('\n') });
+      const support = await tutoringLines(turn, cohort, enrollment);
+      turn.reply({ kind: 'text', text: [turn.t('plans.teacher_title', { teacher: displayName(teacher) }), ...support, ...body].join('\n') });
       return undefined;
     },
     async comment_plan(turn, run) {

@@ -98,6 +98,8 @@ export const cli_text = {
   ci_more: '  … and {count} more',
   ci_enrolment: 'Enrolment: new in the cohort {enrolled}, already in the cohort {already}, tutor assigned {tutors}.',
   ci_kept_plan: 'The programme\'s support plan changed; cohorts created before keep their plan: {codes}.',
+  ci_without_tutor:
+    'Without a tutor: {count} (the cohort\'s model gives every teacher a tutor, and the cohort has none: add tutors to the cohort file and import it — cohort import).',
   ci_nothing_changed: 'Repeated import: everything already matches the file, nothing changed.',
   ci_code: 'Cohort code: {code}',
   ci_no_link: '{channel}: no link — set {setting} ({hint})',

@@ -47,6 +47,7 @@ export const onboarding: Like<typeof ru.onboarding> = {
   already_enrolled: 'You are already in the course "{cohortTitle}".',
   identity_taken: 'This account seems to be linked to another participant already. Please write to the course curator.',
   staff_welcome: 'Hello, {fullName}! You are a curator or tutor of the course "{cohortTitle}".',
+  no_tutor_curator: "In the course «{cohortTitle}» every teacher has a tutor (its support model), but the course has no tutors: teachers are joining without one. Add tutors to the course file and import it again (npm run cli -- cohort import): each teacher without a tutor gets the tutor with the fewest teachers. Who has no tutor is in /plans and the half-year report. You get this message once.",
 };
 
 export const menu: Like<typeof ru.menu> = {
@@ -325,6 +326,12 @@ export const plans: Like<typeof ru.plans> = {
   no_comment: "No comment.",
   no_teachers: "The course has no teachers yet.",
   no_cohort: "You are not a curator or tutor of any running course.",
+  tutor_line: "Tutor: {tutor}",
+  no_tutor: "Tutor: none assigned (no tutor)",
+  diagnosis_title: "Diagnosis (entry survey):",
+  diagnosis_line: "• {label}: {value}",
+  diagnosis_none: "Diagnosis: the teacher has not filled in the entry survey yet.",
+  without_tutor: "No tutor ({count}): {names}",
 };
 
 export const events: Like<typeof ru.events> = {

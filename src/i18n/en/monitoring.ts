@@ -104,7 +104,7 @@ export const monitoring = {
   stats_response_line: '• {questionnaire} ({occasion}): {completed} of {enrolled} ({rate})',
   stats_no_responses: 'No completed questionnaires yet.',
   stats_activities: 'Activities accepted: {accepted} of {submitted}; 3 or more accepted: {required} of {enrolled} ({share})',
-  stats_stages: 'Stages completed: {stages}',
+  stats_stages: 'Stages completed:\n{stages}',
   stats_consultations: 'Consultations: {requests}, open {open}',
   stats_likert_line: '• {question}: mean {mean}, median {median}, top-2 {top2}',
   report_full: 'Full report (XLSX): /report',

@@ -47,6 +47,7 @@ export const onboarding: Like<typeof ru.onboarding> = {
   already_enrolled: 'Сіз «{cohortTitle}» курсының қатысушысысыз.',
   identity_taken: 'Бұл аккаунт басқа қатысушымен байланысқан сияқты. Курс кураторына жазыңыз.',
   staff_welcome: 'Сәлеметсіз бе, {fullName}! Сіз «{cohortTitle}» курсының кураторы немесе тьюторысыз.',
+  no_tutor_curator: "«{cohortTitle}» курсында әр педагогқа тьютор бекітіледі (сүйемелдеу моделі), бірақ курста тьюторлар жоқ: педагогтер тьюторсыз қосылып жатыр. Курс файлына тьюторларды қосып, оны қайта импорттаңыз (npm run cli -- cohort import): тьюторсыз әр педагогқа педагогтері ең аз тьютор бекітіледі. Кімнің тьюторы жоқ — /plans және жарты жылдық есепте. Бұл хабар бір рет келеді.",
 };
 
 export const menu: Like<typeof ru.menu> = {
@@ -325,6 +326,12 @@ export const plans: Like<typeof ru.plans> = {
   no_comment: "Пікірсіз.",
   no_teachers: "Курста әзірге педагогтер жоқ.",
   no_cohort: "Сіз ешбір қолданыстағы курстың кураторы да, тьюторы да емессіз.",
+  tutor_line: "Тьютор: {tutor}",
+  no_tutor: "Тьютор: бекітілмеген (тьюторсыз)",
+  diagnosis_title: "Диагностика (кіріс сауалнамасы):",
+  diagnosis_line: "• {label}: {value}",
+  diagnosis_none: "Диагностика: педагог кіріс сауалнамасын әлі толтырмаған.",
+  without_tutor: "Тьюторсыз ({count}): {names}",
 };
 
 export const events: Like<typeof ru.events> = {

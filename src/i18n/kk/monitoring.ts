@@ -104,7 +104,7 @@ export const monitoring = {
   stats_response_line: '• {questionnaire} ({occasion}): {enrolled} ішінен {completed} ({rate})',
   stats_no_responses: 'Аяқталған сауалнамалар әзірге жоқ.',
   stats_activities: 'Қабылданған іс-шаралар: {submitted} ішінен {accepted}; 3 және одан көп қабылданғаны {enrolled} ішінен {required} ({share})',
-  stats_stages: 'Кезеңдерді аяқтағандар: {stages}',
+  stats_stages: 'Кезеңдерді аяқтағандар:\n{stages}',
   stats_consultations: 'Кеңестер: {requests}, ашық {open}',
   stats_likert_line: '• {question}: орташа {mean}, медиана {median}, жоғары балдар {top2}',
   report_full: 'Толық есеп (XLSX): /report',

@@ -104,7 +104,7 @@ export const monitoring = {
   stats_response_line: '• {questionnaire} ({occasion}): {completed} из {enrolled} ({rate})',
   stats_no_responses: 'Завершённых анкет пока нет.',
   stats_activities: 'Мероприятий принято: {accepted} из {submitted}; 3 и более принятых у {required} из {enrolled} ({share})',
-  stats_stages: 'Этапы завершили: {stages}',
+  stats_stages: 'Этапы завершили:\n{stages}',
   stats_consultations: 'Консультаций: {requests}, открыто {open}',
   stats_likert_line: '• {question}: среднее {mean}, медиана {median}, высшие баллы {top2}',
   report_full: 'Полный отчёт (XLSX): /report',

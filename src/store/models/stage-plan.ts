@@ -15,6 +15,7 @@ export interface StagePlanDoc {
   finalSurvey?: { questionnaireId: string; occasion: string } | null;
   requiredActivities?: number | null;
   model?: string | null;
+  tutorRequired?: boolean | null;
 }
 
 const offsetField = { type: String, required: true, match: OFFSET_PATTERN } as const;
@@ -63,6 +64,7 @@ export const stagePlanSchema = new Schema<StagePlanDoc>(
     },
     requiredActivities: { type: Number, required: false, min: 1, max: 100 },
     model: { type: String, required: false, maxlength: 64 },
+    tutorRequired: { type: Boolean, required: false },
   },
   { _id: false },
 );
@@ -85,6 +87,7 @@ export function toStagePlan(doc: StagePlanDoc): StagePlan {
     ...(doc.reminders ? { reminders: { afterDays: doc.reminders.afterDays, maxCount: doc.reminders.maxCount } } : {}),
     ...(doc.requiredActivities ? { requiredActivities: doc.requiredActivities } : {}),
     ...(doc.model ? { model: doc.model } : {}),
+    ...(doc.tutorRequired ? { tutorRequired: true } : {}),
     ...(doc.finalSurvey ? { finalSurvey: { questionnaireId: doc.finalSurvey.questionnaireId, occasion: doc.finalSurvey.occasion } } : {}),
   };
 }
