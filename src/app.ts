@@ -26,6 +26,7 @@ import { createPostCourseScheduler } from './scheduler/post-course.js';
 import { scheduleSampleInvitations } from './scheduler/sample-invitations.js';
 import { scheduleConsultationEscalation } from './scheduler/consultation-escalation.js';
 import type { JournalIo } from './store/embedded/index.js';
+import { createChannelStorage } from './store/channel-storage.js';
 import { openStore, type Store } from './store/index.js';
 import { checkQuestionnaireVersions } from './store/questionnaire-versions.js';
 import { adoptDefaultSupportModel } from './support-models/adopt.js';
@@ -143,8 +144,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     engine,
     dispatcher: () => dispatcher,
     repos: store.repositories,
-    db,
-    scheduler,
+    storage: createChannelStorage({ db, agenda: scheduler.agenda }),
     monitoring,
     broadcasts,
     logger,
@@ -168,6 +168,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     dispatcher,
     checker: createLinkChecker({ allowPrivate: config.links.allowPrivate, timeoutMs: config.links.timeoutMs }),
     logger: logger.child({ component: 'links' }),
+    questionnaires: content.questionnaires,
   }).start();
   await createEventAnnouncer({ scheduler, repos: store.repositories, engine, dispatcher, logger: logger.child({ component: 'events' }) }).start();
   await scheduleSampleInvitations(scheduler, {
@@ -216,7 +217,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
           files: createConsoleFiles({ monitoring, repos: store.repositories, content }),
           joinLinks: consoleJoinLinks({ telegramBotUsername: config.telegram.botUsername, whatsappPhone: config.whatsapp.phone, maxBotUsername: config.max.botUsername }),
           questionnaireText: questionnaireTexts(content.questionnaires),
-          jobs: createExportJobs(),
+          jobs: createExportJobs({ repo: store.repositories.consoleExports, logger: logger.child({ component: 'console' }) }),
           largeExportRows: config.console.largeExportRows,
           now: () => new Date(),
           logger: logger.child({ component: 'console' }),

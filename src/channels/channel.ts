@@ -11,7 +11,8 @@
  *    or `from.phone` when the platform gives them (that is how an imported person is recognised on
  *    first contact; engine/identity.ts does the rest for every channel). Hand it to
  *    `ctx.engine.handle` in order per chat (engine/keyed-queue.ts) and dispatch what comes back.
- *    In groups, /bind and /unbind go to engine/groups.ts (bindGroup, unbindGroup, saveInviteLink).
+ *    In groups, /bind and /unbind go to engine/groups.ts (parseGroupCommand, runGroupCommand): the
+ *    adapter gives the group's invite link if it can get one and sends the outcome.
  * 3. Outbound: a `ChannelSender` that renders the engine's messages for the channel's
  *    `capabilities` (buttons, or a numbered list: channels/numbered-text.ts; texts longer than
  *    `maxTextLength` split with delivery/split-text.ts), paced by the channel's own limiter, and
@@ -22,19 +23,18 @@
  *    pass while a registered channel has none. test/channels/fake/ is the smallest complete channel.
  */
 import type { Coordination } from '../domain/coordination.js';
-import type { Db } from 'mongodb';
 import type { Config } from '../config.js';
 import type { BroadcastService } from '../delivery/broadcasts.js';
 import type { Dispatcher } from '../delivery/dispatcher.js';
 import type { ChannelSender } from '../delivery/ports.js';
 import type { Channel } from '../domain/channel.js';
+import type { ChannelStorage } from '../domain/channel-storage.js';
 import type { Repositories } from '../domain/repositories.js';
 import type { Engine } from '../engine/engine.js';
 import type { ChannelHealth } from '../http/health.js';
 import type { RawRouteHandler } from '../http/server.js';
 import type { Logger } from '../logger.js';
 import type { Monitoring } from '../monitoring/index.js';
-import type { Scheduler } from '../scheduler/agenda.js';
 
 /** What the engine's messages can look like here. */
 export interface ChannelCapabilities {
@@ -54,11 +54,10 @@ export interface ChannelContext {
   dispatcher: () => Dispatcher;
   repos: Repositories;
   /**
-   * The store's database, for the storage a channel keeps of its own (WhatsApp's outbox and login
-   * session); everything else goes through `repos`.
+   * The storage a channel keeps of its own (WhatsApp's outbox, login session and the CLI's group
+   * requests), through the store's repositories like everything else.
    */
-  db: Db;
-  scheduler: Scheduler;
+  storage: ChannelStorage;
   monitoring: Monitoring;
   /** Curators' broadcasts: what is sent, to whom, and the delivery report. */
   broadcasts: BroadcastService;

@@ -5,7 +5,7 @@ import type { OutboundFile } from '../engine/events.js';
 import type { StaffTools } from '../engine/staff-tools.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
-import { upcomingHalf, type Monitoring } from '../monitoring/index.js';
+import { EXPORT_FORMATS, exportErrorText, streamToBuffer, upcomingHalf, type ExportFormat, type Monitoring } from '../monitoring/index.js';
 import type { BroadcastService } from './broadcasts.js';
 
 /** A centre runs many cohorts: the chat gets the first ten reports, the HTTP API and CLI give any. */
@@ -57,6 +57,24 @@ export function createStaffTools(deps: {
         });
       }
       return { ok: true, files };
+    },
+    async exportFile(participantId, locale, asked) {
+      const wanted = asked.trim().toLowerCase();
+      const format: ExportFormat = (EXPORT_FORMATS as readonly string[]).includes(wanted) ? (wanted as ExportFormat) : 'xlsx';
+      const file = await monitoring.exportForRequester({ participantId, format, locale });
+      if (!file.ok) {
+        const error = file.error;
+        return error.kind === 'pick_questionnaire' ? { ok: false, reason: 'explain', text: exportErrorText(error, locale) } : { ok: false, reason: 'forbidden' };
+      }
+      const { filename, empty, personalData, stream } = file.value;
+      const caption = [
+        t(locale, 'monitoring.export_ready', { filename }),
+        ...(empty ? [t(locale, 'monitoring.export_empty')] : []),
+        ...(personalData ? [] : [t(locale, 'monitoring.export_personal_hidden')]),
+      ].join('\n');
+      // Chat exports are one cohort's or one centre's answers, megabytes at most: read whole, sent as one document.
+      const data = await streamToBuffer(stream);
+      return { ok: true, file: { kind: 'file', filename, data, text: caption, fallback: `${caption}\n${t(locale, 'monitoring.export_file_elsewhere')}` } };
     },
   };
 }

@@ -37,6 +37,12 @@ export interface ActivityLink {
   httpStatus?: number;
   /** Checks in a row that found it not alive; 0 after an alive one. */
   failures?: number;
+  /**
+   * Checks in a row that got no answer at all (no network, DNS, timeout): they decide nothing, the
+   * last verdict stands, and the link is not tried again before `retryAt` (domain/result-link.ts).
+   */
+  attempts?: number;
+  retryAt?: Date;
 }
 
 export interface ActivityReview {

@@ -61,7 +61,9 @@ export function linkCheckCutoff(calendar: LinkCheckCalendar, now: Date, settings
   return checkpoints.reduce((latest, d) => (d.getTime() > latest.getTime() ? d : latest), monthly);
 }
 
-export function isLinkDue(link: Pick<ActivityLink, 'checkedAt'>, cutoff: Date): boolean {
+/** Due: never checked or checked before the cutoff, and not waiting for a retry after `now`. */
+export function isLinkDue(link: Pick<ActivityLink, 'checkedAt' | 'retryAt'>, cutoff: Date, now?: Date): boolean {
+  if (now && link.retryAt && link.retryAt.getTime() > now.getTime()) return false;
   return link.checkedAt === undefined || link.checkedAt.getTime() < cutoff.getTime();
 }
 

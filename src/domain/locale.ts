@@ -8,3 +8,5 @@ export interface LocalizedText {
   kk?: string;
   en?: string;
 }
+
+export const isLocale = (value: unknown): value is Locale => typeof value === 'string' && (LOCALES as readonly string[]).includes(value);

@@ -5,13 +5,14 @@ import type { AuditEvent } from './audit.js';
 import type { Broadcast, Delivery, DeliveryStatus } from './broadcast.js';
 import type { Channel } from './channel.js';
 import type { Cohort, CohortGroup, CohortStatus } from './cohort.js';
-import type { ConsoleAccount, ConsoleSession, LoginLink } from './console.js';
+import type { ConsoleAccount, ConsoleSession, ExportJob, LoginLink } from './console.js';
 import type { ConsultationMessage, ConsultationRequest, ConsultationStatus } from './consultation.js';
 import type { Enrollment, EnrollmentStatus, StageOverrideRecord, StageProgress } from './enrollment.js';
 import type { Locale } from './locale.js';
 import type { ChannelAddress, Participant } from './participant.js';
 import type { Programme } from './programme.js';
 import type { Answer, Response } from './response.js';
+import type { ResultLink, ResultLinkCheck } from './result-link.js';
 import type { Result } from './result.js';
 import type { SampleRepository } from './sample.js';
 import type { ScheduledSend, SendKey, SendStatus } from './scheduled-send.js';
@@ -196,13 +197,21 @@ export interface ActivityRepository {
   listByParticipant(participantId: string, cohortId?: string): Promise<Activity[]>;
   listByCohort(cohortId: string, status?: ActivityStatus): Promise<Activity[]>;
   countAccepted(participantId: string, cohortId: string): Promise<number>;
-  /** Activities of the cohort with a link never checked or last checked before `cutoff`. */
-  listWithLinksDue(cohortId: string, cutoff: Date): Promise<Activity[]>;
+  /**
+   * Activities of the cohort with a link never checked or last checked before `cutoff` (and, with
+   * `now`, not waiting for a retry after it).
+   */
+  listWithLinksDue(cohortId: string, cutoff: Date, now?: Date): Promise<Activity[]>;
   /**
    * Stores a link check on every link of the activity with that URL and counts failures in a row;
    * the link as it now stands, or undefined when the activity or link is gone (resubmitted meanwhile).
    */
   recordLinkCheck(activityId: string, check: LinkCheckRecord): Promise<ActivityLink | undefined>;
+  /**
+   * A check that got no answer (no network, DNS, timeout): the verdict stays as it was, the attempt
+   * is counted and the link waits until `retryAt`. Undefined when the link is gone.
+   */
+  recordLinkAttempt(activityId: string, url: string, retryAt: Date): Promise<ActivityLink | undefined>;
   /** Puts `newUrl` in place of `oldUrl` (unchecked again); undefined when that link is no longer there. */
   replaceLink(activityId: string, oldUrl: string, newUrl: string): Promise<Activity | undefined>;
   /** Only a submitted activity can be reviewed: two curators cannot both decide. */
@@ -313,8 +322,46 @@ export interface SupportEventRepository {
   answer(eventId: string, participantId: string, answer: AttendanceAnswer, at: Date): Promise<SupportEvent | undefined>;
 }
 
+export interface ResultLinkInput {
+  participantId: string;
+  cohortId: string;
+  responseId: string;
+  questionnaireId: string;
+  questionId: string;
+  url: string;
+  at: Date;
+}
+
+/** Links given in questionnaire answers (domain/result-link.ts), one record per answer, and their checks. */
+export interface ResultLinkRepository {
+  /**
+   * One record per (response, question): recording it again with the same URL changes nothing; with
+   * another URL (a corrected answer) the link is unchecked again.
+   */
+  record(input: ResultLinkInput): Promise<ResultLink>;
+  findById(id: string): Promise<ResultLink | undefined>;
+  listByResponse(responseId: string): Promise<ResultLink[]>;
+  listByParticipant(participantId: string, cohortId?: string): Promise<ResultLink[]>;
+  listByCohorts(cohortIds: readonly string[]): Promise<ResultLink[]>;
+  /**
+   * Links of the cohort to check now: never checked or last checked before `cutoff`, and not
+   * waiting for a retry after `now`.
+   */
+  listDue(cohortId: string, cutoff: Date, now: Date): Promise<ResultLink[]>;
+  /**
+   * Stores a check of the link as it was (`url`); undefined when the link changed meanwhile. An
+   * `unknown` result counts an attempt and keeps the last real verdict.
+   */
+  recordCheck(id: string, url: string, check: ResultLinkCheck): Promise<{ before: ResultLink; after: ResultLink } | undefined>;
+  /** True only the first time in a dead spell: the teacher is told once. */
+  markTold(id: string, at: Date): Promise<boolean>;
+  /** Puts `newUrl` in place of `oldUrl`, unchecked; undefined when the link is no longer `oldUrl`. */
+  replaceUrl(id: string, oldUrl: string, newUrl: string, at: Date): Promise<ResultLink | undefined>;
+}
+
 export interface Repositories {
   programmes: ProgrammeRepository;
+  resultLinks: ResultLinkRepository;
   cohorts: CohortRepository;
   participants: ParticipantRepository;
   enrollments: EnrollmentRepository;
@@ -326,6 +373,7 @@ export interface Repositories {
   audit: AuditRepository;
   scheduledSends: ScheduledSendRepository;
   console: ConsoleRepository;
+  consoleExports: ConsoleExportRepository;
   samples: SampleRepository;
   erasure: ErasureRepository;
 }
@@ -335,6 +383,7 @@ export interface ConsoleAccountInput {
   displayName: string;
   role: ConsoleAccount['role'];
   organisation?: string;
+  locale?: ConsoleAccount['locale'];
   passwordHash: string;
   /** null: enabled again. */
   disabledAt?: Date | null;
@@ -356,4 +405,19 @@ export interface ConsoleRepository {
   createLoginLink(link: Omit<LoginLink, 'usedAt'>): Promise<void>;
   /** Marks the link used and returns it, once: a second call, or an expired link, gives undefined. */
   consumeLoginLink(tokenHash: string, now: Date): Promise<LoginLink | undefined>;
+}
+
+export interface ConsoleExportRepository {
+  create(input: Pick<ExportJob, 'owner' | 'filename' | 'contentType' | 'rows' | 'request' | 'startedAt' | 'expiresAt'>): Promise<ExportJob>;
+  findById(id: string): Promise<ExportJob | undefined>;
+  /** Progress and a sign of life of a running job; a finished one is left as it is. */
+  progress(id: string, progress: { rowsDone: number; bytes: number; at: Date }): Promise<void>;
+  /** The next piece of the file, numbered from 0. */
+  appendChunk(id: string, seq: number, data: Buffer): Promise<void>;
+  /** A running job ends: done (its file complete) or failed (its pieces dropped). */
+  finish(id: string, status: 'done' | 'failed', at: Date): Promise<ExportJob | undefined>;
+  /** A running job silent since before `staleBefore` is marked interrupted and its pieces dropped; the job as it now stands. */
+  interruptIfStale(id: string, staleBefore: Date, at: Date): Promise<ExportJob | undefined>;
+  /** The file of a done job, its pieces in order. */
+  body(id: string): Promise<Buffer>;
 }

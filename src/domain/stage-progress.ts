@@ -10,8 +10,13 @@ import type { StageNumber, StagePlan, StageStatus } from './stage.js';
 
 export interface FactLink {
   url: string;
-  /** From a link check; unknown (never checked, or no network) counts as live. */
+  /**
+   * From a link check. Only `true` counts as live: a link never checked, or one no check could
+   * reach yet (no network), leaves a `live-link` stage waiting, in progress.
+   */
   reachable?: boolean;
+  /** When a check first found it open (this open spell): the earliest day it can count. */
+  liveSince?: Date;
 }
 
 export interface ResponseFact {
@@ -155,13 +160,13 @@ function holds(rule: StageRule, facts: StageFacts, required: number): Held | und
       return at && { at, rule };
     }
     case 'live-link': {
+      // Results are presented once both are true: the answers are in, and a check found a link open.
       const fromResponses = facts.responses
         .filter((r) => !rule.questionnaireId || r.questionnaireId === rule.questionnaireId)
-        .filter((r) => r.links.some(isLive))
-        .map((r) => r.completedAt);
+        .flatMap((r) => presentedAt(r.completedAt, r.links));
       const fromActivities = rule.questionnaireId
         ? []
-        : facts.activities.filter((a) => a.status === 'accepted' && a.decidedAt && a.links.some(isLive)).map((a) => a.decidedAt as Date);
+        : facts.activities.filter((a) => a.status === 'accepted' && a.decidedAt).flatMap((a) => presentedAt(a.decidedAt as Date, a.links));
       const at = earliest([...fromResponses, ...fromActivities]);
       return at && { at, rule };
     }
@@ -175,8 +180,11 @@ function holds(rule: StageRule, facts: StageFacts, required: number): Held | und
   }
 }
 
-function isLive(link: FactLink): boolean {
-  return link.reachable !== false;
+/** When something with these links counts as presented with a live one: never, if none is live. */
+function presentedAt(given: Date, links: readonly FactLink[]): Date[] {
+  const live = earliest(links.filter((l) => l.reachable === true).map((l) => l.liveSince ?? given));
+  if (!live) return [];
+  return [live > given ? live : given];
 }
 
 function earliest(dates: readonly Date[]): Date | undefined {

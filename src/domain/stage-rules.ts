@@ -23,8 +23,9 @@ export type StageRule =
       levels?: readonly ActivityLevel[];
     }
   /**
-   * At least one link that is live (not found unreachable): in the completed answers of this
-   * questionnaire, or, without one, in any completed questionnaire or accepted activity.
+   * At least one link a check found open (domain/result-link.ts; an unchecked one does not count):
+   * in the completed answers of this questionnaire, or, without one, in any completed questionnaire
+   * or accepted activity. It holds from the later of the answers and the check.
    */
   | { kind: 'live-link'; questionnaireId?: string }
   /** Only a curator's (or staff member's) decision moves the stage. */

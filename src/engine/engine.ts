@@ -54,6 +54,7 @@ export const COMMANDS: Record<string, string> = {
   broadcast: 'broadcast',
   stats: 'stats',
   report: 'report',
+  export: 'export',
   console: 'console',
 };
 
@@ -162,7 +163,8 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
       turn.say('flow.unknown_command');
       return turn.participant ? startFlow(turn, 'menu') : undefined;
     }
-    await startFlow(turn, flowId);
+    // What follows the command ("/export csv") reaches the flow as `args`.
+    await startFlow(turn, flowId, args.trim() ? { args: args.trim() } : {});
   }
 
   async function privateMessage(turn: Turn): Promise<void> {

@@ -15,6 +15,7 @@ import {
   type Questionnaire,
 } from '../questionnaires/index.js';
 import { translator } from '../i18n/index.js';
+import { recordResultLinks } from '../progress/result-links.js';
 import { reevaluateStages, stagePlanOf } from '../progress/service.js';
 import { computeRating, describeRating } from '../support-models/rating.js';
 import { routeConsultation } from './actions/consultation.js';
@@ -230,7 +231,9 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
         await turn.services.repos.responses.removeAnswer(r.id, question.id);
       }
     }
-    await turn.services.repos.responses.complete(r.id, turn.services.now());
+    const completed = await turn.services.repos.responses.complete(r.id, turn.services.now());
+    // Its links wait for the link checker: a stage needing a live link stays in progress until then.
+    if (completed) await recordResultLinks(turn.services.repos, completed, turn.services.now());
     const event = { participantId: r.participantId, cohortId: r.cohortId, at: turn.services.now(), actor: r.participantId } as const;
     await reevaluateStages(turn.services.repos, { ...event, kind: 'questionnaire.completed' });
     await openRequestedConsultations(turn, q, r, answers);

@@ -1,13 +1,16 @@
 // Runs the monitoring pipelines and turns their raw groups into labelled rows. The arithmetic is
 // in the pipelines; here only ratios of two pipelines' counts (e.g. completed / enrolled) and labels.
 import { stageName } from '../support-models/names.js';
-import { type Model } from 'mongoose';
+import type { Model } from 'mongoose';
 import { ACTIVITY_LEVELS, ACTIVITY_TYPES, type ActivityLevel, type ActivityType } from '../domain/activity.js';
 import type { Locale } from '../domain/locale.js';
 import { SETTLEMENT_TYPES } from '../domain/participant.js';
 import { catalogs, t, type MessageKey } from '../i18n/index.js';
 import { displayAnswer, localized, type Question, type QuestionnaireCatalog } from '../questionnaires/index.js';
-import type { Models } from '../store/models/index.js';
+import { effectivePlan } from '../domain/stage-plan.js';
+import type { StagePlan } from '../domain/stage.js';
+import { toStagePlan, type Models, type StagePlanDoc } from '../store/models/index.js';
+import { stageColumns } from './teacher-tables.js';
 import {
   answerStatsPipeline,
   activityKindsPipeline,
@@ -417,25 +420,51 @@ export async function activityKinds(deps: AggregateDeps, scope: Scope, locale: L
     );
 }
 
+/**
+ * The stage plans of the cohorts in scope: stage rows are named by them (a school-model cohort's two
+ * stages by the model's names), and a stage none of them has is left out.
+ */
+async function scopePlans(models: Models, scope: Scope): Promise<StagePlan[]> {
+  const match = cohortMatch(scope).cohortId;
+  const cohorts = await models.cohort.collection.find(match ? { _id: match } : {}, { projection: { programmeId: 1, stagePlan: 1 } }).toArray();
+  const programmes = new Map(
+    (await models.programme.collection.find({ _id: { $in: cohorts.map((c) => c.programmeId) } }, { projection: { stagePlan: 1 } }).toArray()).map((p) => [String(p._id), p]),
+  );
+  return cohorts.map((c) => {
+    const programme = programmes.get(String(c.programmeId));
+    return effectivePlan(
+      { stagePlan: c.stagePlan ? toStagePlan(c.stagePlan as StagePlanDoc) : undefined },
+      { stagePlan: programme?.stagePlan ? toStagePlan(programme.stagePlan as StagePlanDoc) : undefined },
+    );
+  });
+}
+
 export async function stages(deps: AggregateDeps, scope: Scope, locale: Locale, labels?: GroupLabeller): Promise<StageRow[]> {
   const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
   const rows = await run(deps.models.enrollment, stagePipeline(scope));
+  const plans = await scopePlans(deps.models, scope);
+  const columns = stageColumns(plans, locale);
   return rows
-    .map((r): StageRow => {
+    .flatMap((r): StageRow[] => {
       const id = r._id as { stage: number; dim: unknown };
+      const column = columns.find((c) => c.stage === id.stage);
+      // Enrollments made before plans had their own stage count carry three records whatever the plan.
+      if (!column && plans.length > 0) return [];
       const teachers = num(r.teachers);
       const completed = num(r.completed);
       const inProgress = num(r.inProgress);
-      return {
-        stage: id.stage,
-        label: `${t(locale, 'monitoring.stage_label', { stage: id.stage })}: ${stageName(locale, undefined, id.stage)}`,
-        group: labeller.group(id.dim),
-        teachers,
-        completed,
-        inProgress,
-        notStarted: teachers - completed - inProgress,
-        completedShare: ratio(completed, teachers),
-      };
+      return [
+        {
+          stage: id.stage,
+          label: column?.title ?? `${t(locale, 'monitoring.stage_label', { stage: id.stage })}: ${stageName(locale, undefined, id.stage)}`,
+          group: labeller.group(id.dim),
+          teachers,
+          completed,
+          inProgress,
+          notStarted: teachers - completed - inProgress,
+          completedShare: ratio(completed, teachers),
+        },
+      ];
     })
     .sort((a, b) => a.stage - b.stage || groupOrder(a.group, b.group));
 }

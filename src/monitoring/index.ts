@@ -7,12 +7,12 @@ export { monitoringRoutes, bearerMatches, type MonitoringRoutesDeps } from './ht
 export { upcomingHalf } from './report-source.js';
 export { halfYearPeriod, reportErrorText, type HalfYearReport, type HalfYearReportRequest, type HalfYearPeriod, type ReportError, type SupportRow } from './report.js';
 export { EXPORT_SUBJECTS, type ExportSubject } from './year-export.js';
-export { EXPORT_FORMATS, exportErrorText, type ExportFile, type ExportFormat, type ExportError } from './export.js';
+export { EXPORT_FORMATS, exportErrorText, streamToBuffer, type ExportFile, type ExportFormat, type ExportError } from './export.js';
 export { accessFor, resolveAccess, STAFF_ACCESS, type Access, type AccessError } from './access.js';
 export type { Chart } from './charts.js';
 export type { AssignError, SampleInvitation } from '../domain/sample.js';
 export { marginals, type MarginalRow, type Sample, type Stratum } from './sampling.js';
-export { DIMENSIONS, type Dimension, type Scope } from './scope.js';
+export { DIMENSIONS, PROFILE_SEGMENTS, type Dimension, type Scope, type SegmentFilter } from './scope.js';
 export type { Aggregates } from './aggregates.js';
 export { filterErrorText, FILTER_FIELDS, type FilterError, type FilterField } from './filters.js';
 export { summaryTables, type Table } from './tables.js';

@@ -17,10 +17,14 @@ function range(from: Date | undefined, to: Date | undefined): Record<string, Dat
   return { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) };
 }
 
-/** The cohorts in scope, as a $match on `cohortId`: those asked for, or all but the excluded (demo) ones. */
-export function cohortMatch(scope: Pick<Scope, 'cohortIds' | 'excludeCohortIds'>): Record<string, unknown> {
-  if (scope.cohortIds) return { cohortId: { $in: scope.cohortIds.map(oid) } };
-  return scope.excludeCohortIds?.length ? { cohortId: { $nin: scope.excludeCohortIds.map(oid) } } : {};
+/**
+ * The cohorts in scope, as a $match on `cohortId`: those asked for, or all but the excluded (demo)
+ * ones; and, when a segment filter picked them, only those teachers (`participantId`).
+ */
+export function cohortMatch(scope: Pick<Scope, 'cohortIds' | 'excludeCohortIds' | 'participantIds'>): Record<string, unknown> {
+  const people = scope.participantIds ? { participantId: { $in: scope.participantIds.map(oid) } } : {};
+  if (scope.cohortIds) return { cohortId: { $in: scope.cohortIds.map(oid) }, ...people };
+  return { ...(scope.excludeCohortIds?.length ? { cohortId: { $nin: scope.excludeCohortIds.map(oid) } } : {}), ...people };
 }
 
 export interface DimensionStages {

@@ -3,6 +3,7 @@
 // files, in the cohort's language (Russian or Kazakh, or as asked): every word of it comes from the
 // i18n catalogs (report.*, monitoring.*), so a Kazakh report has no Russian heading left.
 import type { Answer } from '../domain/response.js';
+import { isDeadResultLink, linkVerdict } from '../domain/result-link.js';
 import type { SupportModelCatalog } from '../support-models/load.js';
 import type { SupportModelFile } from '../support-models/schema.js';
 import { computeRating } from '../support-models/rating.js';
@@ -12,7 +13,7 @@ import { REQUIRED_ACTIVITIES_PER_YEAR } from '../domain/stage.js';
 import { effectivePlan, requiredActivities, stageOn } from '../domain/stage-plan.js';
 import { localized } from '../questionnaires/index.js';
 import { addOffset, formatLocalDate, localDate } from '../domain/calendar.js';
-import { ACTIVITY_LEVELS } from '../domain/activity.js';
+import { ACTIVITY_LEVELS, type LinkStatus } from '../domain/activity.js';
 import type { Locale } from '../domain/locale.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { computeAggregates, type AggregateDeps, type Aggregates } from './aggregates.js';
@@ -249,29 +250,49 @@ export interface DeadLinkRow {
   checkedAt: Date;
 }
 
-/** Links whose last check (src/scheduler/link-checks.ts) found them not alive: seed 001 wants active links. */
+/**
+ * Links whose last check (src/scheduler/link-checks.ts) found them not alive: activities' links, and
+ * links given in questionnaire answers found dead (seed 001 wants active links). A link in an answer
+ * that no check could reach yet is not among them: it is unchecked, not dead.
+ */
 async function deadLinks(deps: ReportDeps, cohorts: CohortDoc[], asOf: Date, anonymised: boolean, locale: Locale): Promise<DeadLinkRow[]> {
   const { models } = deps;
   const activities = await models.activity.collection
     .find({ cohortId: { $in: cohorts.map((c) => c._id) }, links: { $elemMatch: { reachable: false, checkedAt: { $lt: asOf } } } })
     .project({ participantId: 1, cohortId: 1, title: 1, links: 1 })
     .toArray();
+  const answers = (await deps.repos.resultLinks.listByCohorts(cohorts.map((c) => c._id.toHexString()))).filter(
+    (l) => isDeadResultLink(l) && l.checkedAt !== undefined && l.checkedAt < asOf,
+  );
   const people = new Map(
-    (await models.participant.collection.find({ _id: { $in: activities.map((a) => a.participantId) } }, { projection: { fullName: 1, anonymisedAt: 1 } }).toArray()).map((p) => [String(p._id), p]),
+    (
+      await models.participant.collection
+        .find({ _id: { $in: [...activities.map((a) => a.participantId), ...answers.map((l) => new Types.ObjectId(l.participantId))] } }, { projection: { fullName: 1, anonymisedAt: 1 } })
+        .toArray()
+    ).map((p) => [String(p._id), p]),
   );
   const numbers = new Map<string, number>();
+  const teacherOf = (participantId: string) => {
+    const person = people.get(participantId);
+    if (!numbers.has(participantId)) numbers.set(participantId, numbers.size + 1);
+    return !anonymised && person?.fullName && !person.anonymisedAt ? stripInvisible(String(person.fullName)) : t(locale, 'report.anonymous', { n: numbers.get(participantId) ?? 0 });
+  };
+  const codeOf = (cohortId: string) => cohorts.find((c) => String(c._id) === cohortId)!.code;
+  const stateOf = (l: { status?: string; httpStatus?: number }) => t(locale, `links.status_${l.status ?? 'unreachable'}` as MessageKey, { httpStatus: l.httpStatus ?? '' });
   const rows: DeadLinkRow[] = [];
   for (const a of activities) {
-    const cohort = cohorts.find((c) => String(c._id) === String(a.cohortId))!;
-    const person = people.get(String(a.participantId));
-    const id = String(a.participantId);
-    if (!numbers.has(id)) numbers.set(id, numbers.size + 1);
-    const teacher = !anonymised && person?.fullName && !person.anonymisedAt ? stripInvisible(String(person.fullName)) : t(locale, 'report.anonymous', { n: numbers.get(id) ?? 0 });
+    const teacher = teacherOf(String(a.participantId));
     for (const l of a.links as { url: string; reachable?: boolean; checkedAt?: Date; status?: string; httpStatus?: number }[]) {
       if (l.reachable !== false || !l.checkedAt || l.checkedAt >= asOf) continue;
-      const state = t(locale, `links.status_${l.status ?? 'unreachable'}` as MessageKey, { httpStatus: l.httpStatus ?? '' });
-      rows.push({ teacher, cohort: cohort.code, activity: stripInvisible(String(a.title)), url: l.url, state, checkedAt: l.checkedAt });
+      // Stored before "no answer" stopped counting as a verdict: could not be checked is not dead.
+      if (linkVerdict((l.status ?? 'unreachable') as LinkStatus) === 'unknown') continue;
+      rows.push({ teacher, cohort: codeOf(String(a.cohortId)), activity: stripInvisible(String(a.title)), url: l.url, state: stateOf(l), checkedAt: l.checkedAt });
     }
+  }
+  for (const l of answers) {
+    const q = deps.catalog.get(l.questionnaireId);
+    const activity = t(locale, 'report.dead_link_answer', { title: q ? localized(q.title, locale) : l.questionnaireId });
+    rows.push({ teacher: teacherOf(l.participantId), cohort: codeOf(l.cohortId), activity, url: l.url, state: stateOf(l), checkedAt: l.checkedAt as Date });
   }
   return rows.sort((x, y) => x.cohort.localeCompare(y.cohort) || x.teacher.localeCompare(y.teacher, 'ru') || x.url.localeCompare(y.url));
 }
@@ -396,7 +417,7 @@ export async function buildHalfYearReport(deps: ReportDeps, request: HalfYearRep
   };
   const deadTable: Table = {
     title: r('dead_links'),
-    headers: [r('h_teacher'), r('h_cohort'), r('h_activity'), r('h_link'), r('h_state'), r('h_checked')],
+    headers: [r('h_teacher'), r('h_cohort'), r('h_link_source'), r('h_link'), r('h_state'), r('h_checked')],
     rows: dead.map((d) => [d.teacher, d.cohort, d.activity, d.url, d.state, ddmmyyyy(d.checkedAt)]),
   };
   const levelTable: Table = { title: r('levels'), headers: [r('h_level'), r('h_held'), t(locale, 'monitoring.h_accepted')], rows: levels };

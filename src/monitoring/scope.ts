@@ -23,9 +23,18 @@ export interface Scope {
   to?: Date;
   questionnaireId?: string;
   questionnaireVersion?: number;
+  /**
+   * Only these teachers (hex ids): one region, district, settlement type or organisation picked
+   * as a filter (`segmentParticipantIds`). Absent: every teacher of the cohorts in scope.
+   */
+  participantIds?: readonly string[];
   /** Break the figures down by this segment; absent: one total row. */
   by?: Dimension;
 }
 
 /** Collection names the pipelines join to: the store's own (its models are named from the same table). */
 export { COLLECTION_NAMES as COLLECTIONS } from '../store/models/index.js';
+
+/** Teacher profile fields a filter can pick one value of (the cohort and programme filter by cohort). */
+export const PROFILE_SEGMENTS = ['region', 'district', 'settlementType', 'organisation'] as const;
+export type SegmentFilter = Partial<Record<(typeof PROFILE_SEGMENTS)[number], string>>;

@@ -24,7 +24,7 @@ import {
 } from './report.js';
 import { drawStratifiedSample, stratumKey, type Sample } from './sampling.js';
 import { loadSamplingUnits } from './sampling-units.js';
-import type { Scope } from './scope.js';
+import { PROFILE_SEGMENTS, type Scope, type SegmentFilter } from './scope.js';
 import { createYearExport, type YearExportFile } from './year-export.js';
 
 export interface MonitoringDeps {
@@ -40,13 +40,26 @@ export type RequesterError = AccessError | { kind: 'not_in_scope' };
 export interface Monitoring {
   aggregates(scope: Scope, locale?: Locale): Promise<Aggregates>;
   /** /export in the bot: the requester's cohorts (all for staff), personal data only where allowed. */
-  exportForRequester(request: { participantId: string; format: ExportFormat; cohortId?: string; questionnaireId?: string; anonymised?: boolean; separator?: ',' | ';'; locale?: Locale }): Promise<Result<ExportFile, RequesterError | ExportError>>;
+  exportForRequester(request: { participantId: string; format: ExportFormat; cohortId?: string; questionnaireId?: string; anonymised?: boolean; separator?: ',' | ';'; locale?: Locale; participantIds?: readonly string[]; cohortIds?: readonly string[] }): Promise<Result<ExportFile, RequesterError | ExportError>>;
   /** /stats in the bot: a short text (under Telegram's 4096 characters). */
   statsText(request: { participantId: string; cohortId?: string; locale?: Locale }): Promise<Result<string, RequesterError>>;
   /** Charts for /stats: response rate and Likert distributions as PNG. */
   statsCharts(request: { participantId: string; cohortId?: string; questionnaireId?: string }): Promise<Result<Chart[], RequesterError>>;
   /** The teachers' year as a file: `activities` (links, review state) or `participants` (the roster with stages and counts). */
-  exportYear(request: { what: 'activities' | 'participants'; format: ExportFormat; cohortIds?: readonly string[]; anonymised?: boolean; separator?: ',' | ';'; locale?: 'ru' | 'kk' }): Promise<YearExportFile>;
+  exportYear(request: {
+    what: 'activities' | 'participants';
+    format: ExportFormat;
+    cohortIds?: readonly string[];
+    anonymised?: boolean;
+    separator?: ',' | ';';
+    locale?: 'ru' | 'kk';
+    /** Only these teachers (a segment filter); absent: everyone in the cohorts. */
+    participantIds?: readonly string[];
+    /** Rows written so far, as the file is read. */
+    onProgress?: (done: number) => void;
+  }): Promise<YearExportFile>;
+  /** The teachers whose profile has each value asked for (one region, one school...): a `Scope.participantIds`. */
+  segmentParticipantIds(filter: SegmentFilter): Promise<string[]>;
   /** The scheduler's hook: the half-year report to attach to curator reminders. */
   halfYearReport(request: HalfYearReportRequest): Promise<Result<HalfYearReport, ReportError>>;
   /**
@@ -57,7 +70,7 @@ export interface Monitoring {
   /** A staff export (CLI, HTTP API): every cohort in scope, personal data unless anonymised. */
   exportFile(request: Omit<ExportOptions, 'access'>): Promise<Result<ExportFile, ExportError>>;
   /** The response-rate chart, then one Likert chart per questionnaire. */
-  charts(scope: Scope): Promise<Chart[]>;
+  charts(scope: Scope, locale?: Locale): Promise<Chart[]>;
   /** The half-year report for a cohort or a programme given by code or id (CLI, HTTP API). */
   halfYearReportFor(
     request: Omit<HalfYearReportRequest, 'cohortId' | 'programmeId'> & { cohort?: string; programme?: string },
@@ -89,7 +102,9 @@ export function statsMessage(a: Aggregates, locale: Locale, scopeLabel: string):
   if (total) {
     lines.push(t(locale, 'monitoring.stats_activities', { accepted: total.accepted, submitted: total.submitted, required: total.teachersWithRequired, enrolled: total.enrolled, share: pct(total.requiredShare) }));
   }
-  if (a.stages.length) lines.push(t(locale, 'monitoring.stats_stages', { stages: a.stages.map((s) => `${s.stage}: ${pct(s.completedShare)}`).join(', ') }));
+  // Each stage as the cohorts' plan names it (a school-model cohort: its two stages).
+  const stageRows = a.stages.filter((s) => s.group.key === null || a.scope.by === undefined);
+  if (stageRows.length) lines.push(t(locale, 'monitoring.stats_stages', { stages: stageRows.map((s) => `${s.label} — ${pct(s.completedShare)}`).join('\n') }));
   const requests = a.consultations.reduce((s, c) => s + c.requests, 0);
   lines.push(t(locale, 'monitoring.stats_consultations', { requests, open: a.consultations.reduce((s, c) => s + c.open, 0) }));
   const text = lines.join('\n');
@@ -101,10 +116,10 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
   const aggregateDeps = { models, catalog: deps.catalog };
   const now = deps.now ?? (() => new Date());
 
-  async function requesterScope(participantId: string, cohortId?: string): Promise<Result<{ access: Access; cohortIds: readonly string[] | undefined; cohorts: Pick<Scope, 'cohortIds' | 'excludeCohortIds'> }, RequesterError>> {
+  async function requesterScope(participantId: string, cohortId?: string, asked?: readonly string[]): Promise<Result<{ access: Access; cohortIds: readonly string[] | undefined; cohorts: Pick<Scope, 'cohortIds' | 'excludeCohortIds'> }, RequesterError>> {
     const access = await resolveAccess(repositories, participantId);
     if (!access.ok) return access;
-    const cohortIds = allowedCohorts(access.value, cohortId ? [cohortId] : undefined);
+    const cohortIds = allowedCohorts(access.value, asked ?? (cohortId ? [cohortId] : undefined));
     if (cohortIds && cohortIds.length === 0) return err({ kind: 'not_in_scope' });
     // Staff asking for everything: everything real, without the sandbox's demo cohorts.
     const excludeCohortIds = cohortIds ? undefined : await demoCohortIds(models);
@@ -115,14 +130,18 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
     aggregates: (scope, locale = 'ru') => computeAggregates(aggregateDeps, scope, locale),
 
     async exportForRequester(request) {
-      const scope = await requesterScope(request.participantId, request.cohortId);
+      const scope = await requesterScope(request.participantId, request.cohortId, request.cohortIds);
       if (!scope.ok) return scope;
       return createExport(
         { ...aggregateDeps, now },
         {
           format: request.format,
           access: scope.value.access,
-          scope: { ...scope.value.cohorts, ...(request.questionnaireId ? { questionnaireId: request.questionnaireId } : {}) },
+          scope: {
+            ...scope.value.cohorts,
+            ...(request.questionnaireId ? { questionnaireId: request.questionnaireId } : {}),
+            ...(request.participantIds ? { participantIds: request.participantIds } : {}),
+          },
           anonymised: request.anonymised ?? false,
           ...(request.separator ? { separator: request.separator } : {}),
           locale: request.locale ?? 'ru',
@@ -159,9 +178,17 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
         cohorts,
         anonymised: request.anonymised ?? false,
         ...(request.separator ? { separator: request.separator } : {}),
+        ...(request.participantIds ? { participantIds: request.participantIds } : {}),
+        ...(request.onProgress ? { onProgress: request.onProgress } : {}),
         locale: request.locale ?? (cohorts.length > 0 && cohorts.every((c) => c.locale === 'kk') ? 'kk' : 'ru'),
         now: now(),
       });
+    },
+
+    async segmentParticipantIds(filter) {
+      const where = Object.fromEntries(PROFILE_SEGMENTS.flatMap((key) => (filter[key] ? [[key, filter[key]]] : [])));
+      const ids = await models.participant.collection.distinct('_id', { ...where, isStaff: { $ne: true } });
+      return ids.map((id) => String(id));
     },
 
     halfYearReport: (request) => buildHalfYearReport({ ...aggregateDeps, now, repos: repositories, ...(deps.supportModels ? { supportModels: deps.supportModels } : {}) }, request),
@@ -174,8 +201,8 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
 
     exportFile: (request) => createExport({ ...aggregateDeps, now }, { ...request, access: STAFF_ACCESS }),
 
-    async charts(scope) {
-      return aggregateCharts(await computeAggregates(aggregateDeps, { ...scope, by: undefined }, 'ru'));
+    async charts(scope, locale = 'ru') {
+      return aggregateCharts(await computeAggregates(aggregateDeps, { ...scope, by: undefined }, locale), locale);
     },
 
     async halfYearReportFor(request) {

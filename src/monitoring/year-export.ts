@@ -20,6 +20,10 @@ export interface YearExportRequest {
   separator?: ';' | ',';
   locale?: ReportLocale;
   now: Date;
+  /** Only these teachers (a segment filter); absent: everyone in the cohorts. */
+  participantIds?: readonly string[];
+  /** Rows written so far, called as the file is read (every few hundred rows and at the end). */
+  onProgress?: (done: number) => void;
 }
 
 export interface YearExportFile {
@@ -39,6 +43,11 @@ export async function yearExportRows(repos: Repositories, request: Omit<YearExpo
   const h = (key: string, params?: Record<string, string | number>) => x.text(`h_${key}`, params);
   // Everything up to now: every teacher whose year has begun, every activity they reported.
   const year = await computeTeacherYear(repos, request.cohorts, { from: new Date(Date.UTC(2000, 0, 1)), to: new Date(request.now.getTime() + 1) }, { asOf: request.now, anonymised: request.anonymised, locale });
+  if (request.participantIds) {
+    const wanted = new Set(request.participantIds);
+    year.activities = year.activities.filter((r) => wanted.has(r.participantId));
+    year.teachers = year.teachers.filter((r) => wanted.has(r.participantId));
+  }
   if (request.what === 'activities') {
     const keys = ['teacher', 'cohort', 'type', 'level', 'date', 'title', 'links', 'status', 'comment', 'submittedAt'];
     const headers = [...activityHeaders(locale), h('submitted')];
@@ -69,6 +78,20 @@ export async function yearExportRows(repos: Repositories, request: Omit<YearExpo
   return { keys, headers, rows };
 }
 
+const PROGRESS_EVERY = 200;
+
+/** The file's text a few hundred rows at a time, telling how many rows are out as it is read. */
+function* inBatches(rows: readonly CellValue[][], onProgress: ((done: number) => void) | undefined, head: string, body: (batch: CellValue[][]) => string, tail: string): Generator<Buffer> {
+  yield Buffer.from(head, 'utf8');
+  for (let i = 0; i < rows.length; i += PROGRESS_EVERY) {
+    const batch = rows.slice(i, i + PROGRESS_EVERY);
+    yield Buffer.from(body(batch), 'utf8');
+    onProgress?.(i + batch.length);
+  }
+  onProgress?.(rows.length);
+  yield Buffer.from(tail, 'utf8');
+}
+
 export async function createYearExport(repos: Repositories, request: YearExportRequest): Promise<YearExportFile> {
   const { keys, headers, rows } = await yearExportRows(repos, request);
   const stamp = request.now.toISOString().slice(0, 10);
@@ -77,18 +100,34 @@ export async function createYearExport(repos: Repositories, request: YearExportR
   switch (request.format) {
     case 'csv': {
       const sep = request.separator ?? ';';
-      const lines = [headers, ...rows.map((r) => r.map(safeCell))].map((r) => r.map((v) => csvField(v, sep)).join(sep));
+      const line = (r: readonly CellValue[]) => `${r.map((v) => csvField(v, sep)).join(sep)}\r\n`;
       // The BOM makes Excel read the file as UTF-8.
-      const text = `\uFEFF${lines.join('\r\n')}\r\n`;
-      return { filename: `${base}.csv`, contentType: 'text/csv; charset=utf-8', stream: Readable.from([Buffer.from(text, 'utf8')]), total: rows.length, empty };
+      const head = `\uFEFF${line(headers)}`;
+      const stream = Readable.from(inBatches(rows, request.onProgress, head, (batch) => batch.map((r) => line(r.map(safeCell))).join(''), ''));
+      return { filename: `${base}.csv`, contentType: 'text/csv; charset=utf-8', stream, total: rows.length, empty };
     }
     case 'json': {
-      const objects = rows.map((r) => Object.fromEntries(keys.map((k, i) => [k, r[i] ?? null])));
-      return { filename: `${base}.json`, contentType: 'application/json; charset=utf-8', stream: Readable.from([Buffer.from(JSON.stringify({ columns: keys, rows: objects }, null, 2), 'utf8')]), total: rows.length, empty };
+      const object = (r: readonly CellValue[]) => JSON.stringify(Object.fromEntries(keys.map((k, i) => [k, r[i] ?? null])));
+      let first = true;
+      const stream = Readable.from(inBatches(rows, request.onProgress, `{"columns":${JSON.stringify(keys)},"rows":[`, (batch) => batch.map((r) => {
+        const text = `${first ? '' : ','}\n${object(r)}`;
+        first = false;
+        return text;
+      }).join(''), '\n]}\n'));
+      return { filename: `${base}.json`, contentType: 'application/json; charset=utf-8', stream, total: rows.length, empty };
     }
     case 'xlsx': {
       const out = new PassThrough();
-      const [buffer] = await Promise.all([streamToBuffer(out), writeWorkbook(out, [], '', [{ name: request.what, headers, rows }])]);
+      let done = 0;
+      async function* counted() {
+        for (const row of rows) {
+          yield row;
+          done++;
+          if (done % PROGRESS_EVERY === 0) request.onProgress?.(done);
+        }
+        request.onProgress?.(done);
+      }
+      const [buffer] = await Promise.all([streamToBuffer(out), writeWorkbook(out, [], '', [{ name: request.what, headers, rows: counted() }])]);
       return { filename: `${base}.xlsx`, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', stream: Readable.from([buffer]), total: rows.length, empty };
     }
     default: {

@@ -26,6 +26,10 @@ export type StageEventKind =
   | 'activity.returned'
   | 'activity.submitted'
   | 'stage.set'
+  /** A check found a link of the teacher's results open: the results count as presented. */
+  | 'results.presented'
+  /** A check found a link that counted as live dead (a presented result may count no more). */
+  | 'link.dead'
   | 'recount';
 
 export interface StageEvent {
@@ -36,8 +40,6 @@ export interface StageEvent {
   actor: string;
   kind: StageEventKind;
 }
-
-const URL_PATTERN = /^https?:\/\/\S+$/i;
 
 export async function stagePlanOf(repos: Repositories, cohort: Cohort): Promise<StagePlan> {
   const programme = await repos.programmes.findById(cohort.programmeId);
@@ -110,16 +112,17 @@ export async function teachersWithoutTutor(repos: Repositories, cohort: Cohort):
 export async function gatherStageFacts(repos: Repositories, enrollment: Enrollment): Promise<StageFacts> {
   const responses = await repos.responses.listByCohort(enrollment.cohortId, { status: 'completed' });
   const activities = await repos.activities.listByParticipant(enrollment.participantId, enrollment.cohortId);
+  // The links in answers, as the checks left them (scheduler/link-checks.ts): unchecked ones are not live yet.
+  const resultLinks = await repos.resultLinks.listByParticipant(enrollment.participantId, enrollment.cohortId);
   return {
     responses: responses
       .filter((r) => r.participantId === enrollment.participantId && r.completedAt)
       .map((r): ResponseFact => {
         const answers: Record<string, AnswerValue | null> = {};
-        const links: FactLink[] = [];
-        for (const a of r.answers) {
-          answers[a.questionId] = a.value;
-          if (typeof a.value === 'string' && URL_PATTERN.test(a.value)) links.push({ url: a.value });
-        }
+        for (const a of r.answers) answers[a.questionId] = a.value;
+        const links = resultLinks
+          .filter((l) => l.responseId === r.id && answers[l.questionId] !== undefined)
+          .map((l): FactLink => ({ url: l.url, ...(l.reachable === undefined ? {} : { reachable: l.reachable }), ...(l.liveSince ? { liveSince: l.liveSince } : {}) }));
         return { questionnaireId: r.questionnaireId, occasion: r.occasion, completedAt: r.completedAt as Date, answers, links };
       }),
     activities: activities.map(

@@ -8,6 +8,17 @@
  * the link; a link found dead twice in a row is reported once to the teacher (the "links" flow
  * asks for a new one) and to the cohort's curators.
  *
+ * A check that got no answer at all (no network, DNS, timeout) decides nothing, for any link: it
+ * is not a failure, nobody is told, the last verdict stands and the link is tried again 15 minutes
+ * later, doubling up to a day (domain/result-link.ts). Production servers go offline for a while;
+ * that must not make a teacher hear that their link is dead.
+ *
+ * Links given in questionnaire answers (domain/result-link.ts) are checked in the same pass, on
+ * the same calendar; the server's answer decides them at once. Found open, the
+ * teacher's results count as presented: their stages are re-evaluated and the change audited.
+ * Found dead, the teacher is told once (the "links" flow asks for a working one) and so are the
+ * cohort's curators.
+ *
  *   const links = createLinkCheckService({ scheduler, repos, engine, dispatcher, checker, logger });
  *   await links.start();     // after scheduler.start()
  *   await links.runOnce();   // what the job does (tests, manual runs)
@@ -16,6 +27,7 @@ import type { Job } from 'agenda';
 import type { Activity, ActivityLink } from '../domain/activity.js';
 import type { Cohort } from '../domain/cohort.js';
 import { linkCheckCutoff, isLinkDue, shouldAlert, type LinkCheckSettings } from '../domain/link-check.js';
+import { linkVerdict, resultLinkChange, resultLinkCheck, retryAt, type ResultLink } from '../domain/result-link.js';
 import { halfYearDeadlines } from '../domain/post-course-plan.js';
 import type { Repositories } from '../domain/repositories.js';
 import type { StagePlan } from '../domain/stage.js';
@@ -25,6 +37,10 @@ import type { Engine, Outbound } from '../engine/index.js';
 import { translator } from '../i18n/index.js';
 import type { LinkChecker } from '../links/check.js';
 import type { Logger } from '../logger.js';
+import { recordResultLinks } from '../progress/result-links.js';
+import { reevaluateStages } from '../progress/service.js';
+import type { QuestionnaireCatalog } from '../questionnaires/index.js';
+import { localized } from '../questionnaires/index.js';
 import type { Scheduler } from './agenda.js';
 import { displayName } from './messages.js';
 
@@ -45,13 +61,18 @@ export interface LinkCheckDeps {
    * cohort's plan (the Kazakhstan model's stage 3, "results with active links").
    */
   reviewStageOffsets?: (plan: StagePlan) => string[];
+  /** Questionnaire titles for the notices about links in answers (the id is shown without it). */
+  questionnaires?: Pick<QuestionnaireCatalog, 'get'>;
 }
 
 export interface LinkCheckRun {
+  /** Links a server answered for (alive or not). */
   checked: number;
   alive: number;
-  /** Links that became dead twice in a row on this run: their teachers and curators were told. */
+  /** Links whose teachers and curators were told on this run (activities: dead twice; answers: dead). */
   alerted: number;
+  /** Links no check could reach (no network, DNS, timeout): the verdict stays as it was, tried again later. */
+  unknown: number;
 }
 
 export interface LinkCheckService {
@@ -92,6 +113,71 @@ export function createLinkCheckService(deps: LinkCheckDeps): LinkCheckService {
     await deps.dispatcher.dispatch(out);
   }
 
+  const titleOf = (link: ResultLink, locale: Parameters<typeof localized>[1]) => {
+    const q = deps.questionnaires?.get(link.questionnaireId);
+    return q ? localized(q.title, locale) : link.questionnaireId;
+  };
+
+  async function alertResult(cohort: Cohort, link: ResultLink): Promise<void> {
+    const teacher = await repos.participants.findById(link.participantId);
+    if (!teacher) return;
+    const tt = translator(teacher.locale);
+    const state = (t: typeof tt) => t(`links.status_${link.status ?? 'dead'}` as 'links.status_dead', { httpStatus: link.httpStatus ?? '' });
+    const params = { title: titleOf(link, teacher.locale), url: link.url, status: state(tt) };
+    const started = await deps.engine.trigger(teacher.id, 'links', {}, tt('links.result_busy_notice', params));
+    const out: Outbound[] = [];
+    if (started.status === 'started') {
+      out.push({ to: { kind: 'participant', participantId: teacher.id }, message: { kind: 'text', text: tt('links.result_dead_notice', params) } });
+    }
+    out.push(...started.out);
+    for (const curator of await repos.participants.findByIds(cohort.curatorIds)) {
+      const t = translator(curator.locale);
+      const text = t('links.curator_result_dead', {
+        teacher: displayName(teacher, curator.locale), cohortTitle: cohort.title, title: titleOf(link, curator.locale), url: link.url, status: state(t),
+      });
+      out.push({ to: { kind: 'participant', participantId: curator.id }, message: { kind: 'text', text } });
+    }
+    await deps.dispatcher.dispatch(out);
+  }
+
+  // Answers completed before links in answers were recorded get their records once per process.
+  const backfilled = new Set<string>();
+  async function backfill(cohort: Cohort, at: Date): Promise<void> {
+    if (backfilled.has(cohort.id)) return;
+    const recorded = new Set((await repos.resultLinks.listByCohorts([cohort.id])).map((l) => l.responseId));
+    for (const response of await repos.responses.listByCohort(cohort.id, { status: 'completed' })) {
+      if (!recorded.has(response.id)) await recordResultLinks(repos, response, response.completedAt ?? at);
+    }
+    backfilled.add(cohort.id);
+  }
+
+  async function runResultLinks(cohort: Cohort, cutoff: Date, at: Date, result: LinkCheckRun): Promise<void> {
+    await backfill(cohort, at);
+    const due = await repos.resultLinks.listDue(cohort.id, cutoff, at);
+    if (due.length === 0) return;
+    const checks = await deps.checker.checkAll(due.map((l) => l.url));
+    for (const [i, check] of checks.entries()) {
+      const link = due[i]!;
+      const outcome = resultLinkCheck(check, link.attempts);
+      const stored = await repos.resultLinks.recordCheck(link.id, link.url, outcome);
+      if (!stored) continue;
+      if (outcome.kind === 'unknown') {
+        result.unknown++;
+        continue;
+      }
+      result.checked++;
+      if (outcome.reachable) result.alive++;
+      const change = resultLinkChange(stored.before, stored.after);
+      if (change === 'none') continue;
+      const event = { participantId: link.participantId, cohortId: link.cohortId, at: outcome.at, actor: 'system' } as const;
+      await reevaluateStages(repos, { ...event, kind: change === 'became-live' ? 'results.presented' : 'link.dead' });
+      if (change === 'became-dead' && (await repos.resultLinks.markTold(link.id, outcome.at))) {
+        result.alerted++;
+        await alertResult(cohort, stored.after);
+      }
+    }
+  }
+
   async function runCohort(cohort: Cohort, result: LinkCheckRun): Promise<void> {
     const at = now();
     const programme = await repos.programmes.findById(cohort.programmeId);
@@ -106,12 +192,19 @@ export function createLinkCheckService(deps: LinkCheckDeps): LinkCheckService {
       at,
       deps.settings,
     );
-    const activities = await repos.activities.listWithLinksDue(cohort.id, cutoff);
-    const due = activities.flatMap((activity) => activity.links.filter((l) => isLinkDue(l, cutoff)).map((l) => ({ activity, url: l.url })));
+    await runResultLinks(cohort, cutoff, at, result);
+    const activities = await repos.activities.listWithLinksDue(cohort.id, cutoff, at);
+    const due = activities.flatMap((activity) => activity.links.filter((l) => isLinkDue(l, cutoff, at)).map((l) => ({ activity, link: l })));
     if (due.length === 0) return;
-    const checks = await deps.checker.checkAll(due.map((d) => d.url));
+    const checks = await deps.checker.checkAll(due.map((d) => d.link.url));
     for (const [i, check] of checks.entries()) {
-      const { activity } = due[i]!;
+      const { activity, link } = due[i]!;
+      // No answer at all decides nothing: never a failure, never a notice; tried again later.
+      if (linkVerdict(check.status) === 'unknown') {
+        await repos.activities.recordLinkAttempt(activity.id, check.url, retryAt(check.checkedAt, (link.attempts ?? 0) + 1));
+        result.unknown++;
+        continue;
+      }
       const stored = await repos.activities.recordLinkCheck(activity.id, {
         url: check.url,
         checkedAt: check.checkedAt,
@@ -121,6 +214,12 @@ export function createLinkCheckService(deps: LinkCheckDeps): LinkCheckService {
       });
       result.checked++;
       if (check.reachable) result.alive++;
+      // A plan whose live-link rule names no questionnaire counts accepted activities' links too.
+      const change = stored ? resultLinkChange(link, stored) : 'none';
+      if (change !== 'none' && activity.status === 'accepted') {
+        const event = { participantId: activity.participantId, cohortId: activity.cohortId, at: check.checkedAt, actor: 'system' } as const;
+        await reevaluateStages(repos, { ...event, kind: change === 'became-live' ? 'results.presented' : 'link.dead' });
+      }
       if (stored && shouldAlert(stored.failures ?? 0)) {
         result.alerted++;
         await alert(cohort, activity, stored);
@@ -129,7 +228,7 @@ export function createLinkCheckService(deps: LinkCheckDeps): LinkCheckService {
   }
 
   async function runOnce(): Promise<LinkCheckRun> {
-    const result: LinkCheckRun = { checked: 0, alive: 0, alerted: 0 };
+    const result: LinkCheckRun = { checked: 0, alive: 0, alerted: 0, unknown: 0 };
     for (const cohort of await repos.cohorts.listByStatus('active')) {
       try {
         await runCohort(cohort, result);
@@ -138,7 +237,7 @@ export function createLinkCheckService(deps: LinkCheckDeps): LinkCheckService {
         logger.error({ err: error, cohort: cohort.id }, 'link check failed for a cohort');
       }
     }
-    if (result.checked > 0) logger.info(result, 'links checked');
+    if (result.checked > 0 || result.unknown > 0) logger.info(result, 'links checked');
     return result;
   }
 

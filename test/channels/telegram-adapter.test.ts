@@ -1,11 +1,14 @@
 // The Telegram adapter at its edge: real update objects in, recorded Bot API calls out.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSputnikEngine } from '../../src/engine/index.js';
+import { t } from '../../src/i18n/index.js';
 import type { Store } from '../../src/store/index.js';
 import { seedCohort, type CohortFixture } from '../support/cohort-fixture.js';
 import { content, testSettings } from '../support/engine-harness.js';
 import { openTestStore, silentLogger } from '../support/store.js';
 import { TelegramHarness } from '../support/telegram-harness.js';
+
+const ru = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('ru', key, params);
 
 let store: Store;
 let cohort: CohortFixture;
@@ -106,6 +109,19 @@ describe('telegram adapter', () => {
     const welcome = tg.lastSent(group.id);
     expect(welcome.text).toMatch(/Добро пожаловать в группу курса/);
     expect(welcome.reply_markup?.inline_keyboard[0]?.[0]).toEqual({ text: 'Написать боту', url: `https://t.me/sputnik_test_bot?start=${cohort.code}` });
+  });
+
+  it('unbinds with /unbind (the same group command as on Max, engine/groups.ts), and says so when nothing is bound', async () => {
+    await tg.text(curator, '/start');
+    await tg.text(curator, `/bind@sputnik_test_bot ${cohort.code}`, group);
+    expect(tg.texts(group.id).at(-1)).toMatch(/^Группа привязана к курсу/);
+    // The invite link goes to the curator privately, not to the group.
+    expect(tg.texts(curator.id).at(-1)).toContain('https://t.me/+AbCdEf');
+    await tg.text(curator, '/unbind', group);
+    expect(tg.texts(group.id).at(-1)).toBe(ru('group.unbound', { title: 'Функциональная грамотность, весна 2026' }));
+    expect(await store.repositories.cohorts.findByGroup('telegram', String(group.id))).toBeUndefined();
+    await tg.text(curator, '/unbind', group);
+    expect(tg.texts(group.id).at(-1)).toBe(ru('group.not_bound'));
   });
 
   it('marks a teacher who blocked the bot unreachable, and again reachable when they write', async () => {

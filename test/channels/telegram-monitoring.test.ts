@@ -1,6 +1,7 @@
 // /stats, /export and /report in Telegram, and the report the scheduler sends curators.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSputnikEngine } from '../../src/engine/index.js';
+import { t } from '../../src/i18n/index.js';
 import { createMonitoring } from '../../src/monitoring/index.js';
 import { halfYearReportSource, keyFiguresText, upcomingHalf } from '../../src/monitoring/report-source.js';
 import type { Store } from '../../src/store/index.js';
@@ -47,7 +48,9 @@ describe('monitoring in Telegram', () => {
 
   it('refuses statistics and exports to a teacher', async () => {
     await tg.text(teacher, '/export');
-    expect(tg.texts(teacher.id).at(-1)).toBe('Статистика и выгрузки доступны кураторам своих потоков и сотрудникам центра.');
+    expect(tg.texts(teacher.id).at(-1)).toBe(t('ru', 'flow.not_allowed'));
+    await tg.text(teacher, '/stats');
+    expect(tg.texts(teacher.id).at(-1)).toBe(t('ru', 'flow.not_allowed'));
     expect(tg.callsOf('sendDocument')).toEqual([]);
   });
 

@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startApp, type App } from '../../src/app.js';
 import { runConsoleCommand } from '../../src/cli/commands/console.js';
 import { loadConfig } from '../../src/config.js';
+import { resultLinkCheck } from '../../src/domain/result-link.js';
 import { hashPassword } from '../../src/http/console/passwords.js';
+import { recordResultLinks } from '../../src/progress/result-links.js';
+import { enrollInCohort } from '../../src/progress/service.js';
+import { aCohort, aParticipant } from '../support/fixtures.js';
 import { silentLogger } from '../support/store.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
@@ -95,6 +99,55 @@ describe('the console on the HTTP server', () => {
     }
   });
 
+  it('shows on a teacher\'s page whether each link in their answers opens, does not, or is not checked yet', async () => {
+    const repos = app.store.repositories;
+    const cohort = await aCohort(repos);
+    const teacher = await aParticipant(repos, { fullName: 'Алексеева Анна' });
+    await enrollInCohort(repos, { participantId: teacher.id, cohortId: cohort.id, at: new Date('2027-01-20T09:00:00Z') });
+    const at = new Date('2027-01-21T09:00:00Z');
+    const { response } = await repos.responses.startOrResume({ participantId: teacher.id, cohortId: cohort.id, questionnaireId: 'stage-3-results', occasion: 'stage-3', questionnaireVersion: 1, at });
+    const links = { results_link: 'https://school.example.kz/live', publication_link: 'https://school.example.kz/gone', main_change: 'https://school.example.kz/later' };
+    for (const [questionId, value] of Object.entries(links)) await repos.responses.saveAnswer(response.id, { questionId, value, skipped: false, answeredAt: at });
+    await recordResultLinks(repos, (await repos.responses.complete(response.id, at))!, at);
+    const [live, gone] = await repos.resultLinks.listByResponse(response.id);
+    await repos.resultLinks.recordCheck(live!.id, live!.url, resultLinkCheck({ status: 'alive', httpStatus: 200, checkedAt: at }, 0));
+    await repos.resultLinks.recordCheck(gone!.id, gone!.url, resultLinkCheck({ status: 'dead', httpStatus: 404, checkedAt: at }, 0));
+
+    const cookie = pair(cookieOf(await post(`${base}/console/login`, { login: 'methodist', password: PASSWORD })));
+    const page = await (await fetch(`${base}/console/participant?id=${teacher.id}`, { headers: { cookie } })).text();
+    expect(page).toContain('https://school.example.kz/live <span class="badge ok">открывается</span>');
+    expect(page).toContain('https://school.example.kz/gone <span class="badge bad">не открывается</span>');
+    expect(page).toContain('https://school.example.kz/later <span class="badge">не проверена</span>');
+  });
+
+  it('sends "/console/" with its trailing slash to the console, not to a JSON 404', async () => {
+    const res = await fetch(`${base}/console/?x=1`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/console?x=1');
+  });
+
+  it('logs out only with the session token, clears the cookie and ends the session on the server', async () => {
+    const cookie = pair(cookieOf(await post(`${base}/console/login`, { login: 'methodist', password: PASSWORD })));
+    const home = await fetch(`${base}/console`, { headers: { cookie } });
+    expect(home.status).toBe(200);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await home.text())?.[1] ?? '';
+    expect(csrf).not.toBe('');
+    // A logout posted without the token (another site's form) is refused and the session lives on.
+    const forged = await post(`${base}/console/logout`, {}, { cookie });
+    expect(forged.status).toBe(403);
+    expect((await fetch(`${base}/console`, { headers: { cookie }, redirect: 'manual' })).status).toBe(200);
+    const out = await post(`${base}/console/logout`, { csrf }, { cookie });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe('/console/login?out=1');
+    expect(cookieOf(out)).toMatch(/^sputnik_console=;/);
+    expect(cookieOf(out)).toContain('Max-Age=0');
+    // The old cookie, kept by someone who copied it, opens nothing any more.
+    const again = await fetch(`${base}/console`, { headers: { cookie }, redirect: 'manual' });
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toBe('/console/login?next=%2Fconsole');
+    expect(await (await fetch(`${base}/console/login?out=1`)).text()).toContain('Вы вышли из консоли');
+  });
+
   it('serves no console at all with CONSOLE_ENABLED=false', async () => {
     const off = await boot({ CONSOLE_ENABLED: 'false' });
     try {
@@ -154,6 +207,10 @@ describe('console accounts from the CLI', () => {
       const made = /Пароль \(показывается один раз, передайте его лично\): (\S+)/.exec(lines.join(''));
       expect(made?.[1]).toMatch(/^[\w-]{16}$/);
       expect(await runConsoleCommand(['add-staff', '--login', 'ivanova', '--name', 'Другая'], io)).toBe(1);
+      // The console's language for an account: ru, kk or en, nothing else.
+      expect(await runConsoleCommand(['add-staff', '--login', 'aigul', '--name', 'Серікова Айгүл', '--lang', 'kz'], io)).toBe(2);
+      expect(lines.join('')).toContain('--lang: язык консоли — ru, kk или en');
+      expect(await runConsoleCommand(['add-staff', '--login', 'aigul', '--name', 'Серікова Айгүл', '--lang', 'kk'], io)).toBe(0);
       expect(lines.join('')).toContain('Логин «ivanova» уже занят');
       const short = new PassThrough();
       short.end('short\n');
@@ -171,6 +228,8 @@ describe('console accounts from the CLI', () => {
       try {
         const stored = await app.store.repositories.console.findAccountByLogin('ivanova');
         expect(stored?.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
+        expect(stored?.locale).toBeUndefined();
+        expect((await app.store.repositories.console.findAccountByLogin('aigul'))?.locale).toBe('kk');
         expect((await post(`${base}/console/login`, { login: 'ivanova', password: 'a long enough secret' })).status).toBe(303);
         expect((await post(`${base}/console/login`, { login: 'school5', password: made?.[1] ?? '' })).status).toBe(401);
       } finally {

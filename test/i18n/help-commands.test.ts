@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/engine/engine.js';
 import { t } from '../../src/i18n/index.js';
 
-// Commands only the Telegram adapter answers (group binding, file exports).
-const TELEGRAM_ONLY = ['start', 'export', 'bind', 'unbind'];
+// Commands answered outside the flows: /start, and the group commands every adapter hands to engine/groups.ts.
+const TELEGRAM_ONLY = ['start', 'bind', 'unbind'];
 // Answered by the engine before any flow (src/engine/account-link.ts).
 const ENGINE_BUILT_IN = ['link'];
 

@@ -81,7 +81,7 @@ const BOT_COMMANDS: Record<string, BotCase> = {
   unbind: { text: '/unbind', allowed: ['curator', 'staff'], inGroup: true },
 };
 /** Telegram-only commands, next to the engine's: the table must name every one. */
-const TELEGRAM_COMMANDS = ['start', 'export', 'bind', 'unbind'];
+const TELEGRAM_COMMANDS = ['start', 'bind', 'unbind'];
 
 let store: Store;
 let cohortA: CohortFixture;

@@ -1,6 +1,7 @@
 // The sandbox in a real browser (Debian's chromium driven by playwright-core): a newcomer opens the
 // page on a phone-sized screen, joins the demo cohort as a teacher, answers the questionnaire,
-// submits an activity; then, as the curator, accepts it, and the teacher reads the notice.
+// submits an activity, and finds teacher and activity in the staff console through the page's
+// «Открыть консоль» link; then, as the curator, accepts it in chat, and the teacher reads the notice.
 // Screenshots go to a temporary directory outside the repository (printed at the end).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -147,20 +148,45 @@ describe('the sandbox in a browser', () => {
     const responses = await repos.responses.listByCohort(cohort!.id);
     expect(responses.filter((r) => r.participantId === teacher!.id && r.questionnaireId === 'difficulties' && r.status === 'completed')).toHaveLength(1);
 
+    // The result in the staff console: the page's «Открыть консоль» link logs in as the demo curator.
+    const consoleLink = page.locator('a', { hasText: 'Открыть консоль' });
+    const href = (await consoleLink.getAttribute('href')) ?? '';
+    expect(href).toMatch(/^\/console\/auth\?token=/);
+    const desk = await browser.newPage();
+    desk.on('pageerror', (e) => failures.push(e.message));
+    await desk.goto(`${base}${href}`);
+    expect(new URL(desk.url()).pathname).toBe('/console');
+    expect(await desk.locator('header').textContent()).toContain('куратор');
+    await desk.click('header a[href="/console/activities"]');
+    const waiting = desk.locator('.card', { hasText: 'Читательская грамотность на уроках математики' });
+    await expect.poll(() => waiting.count()).toBe(1);
+    expect(await waiting.textContent()).toContain('Иванова Мария Петровна');
+    expect(await waiting.textContent()).toContain('https://school3.example/webinar');
+    await desk.screenshot({ path: join(SHOTS, '5-console-activities.png'), fullPage: true });
+    await desk.click('header a[href="/console/participants"]');
+    await desk.click('a:has-text("Иванова Мария Петровна")');
+    const profile = (await desk.textContent('main')) ?? '';
+    expect(profile).toContain('МОУ СОШ № 3');
+    expect(profile).toContain('Читательская грамотность на уроках математики');
+    expect(profile).toContain('на проверке');
+    expect(profile).toContain('Затруднения и потребности в поддержке');
+    await desk.screenshot({ path: join(SHOTS, '6-console-teacher.png'), fullPage: true });
+    await desk.close();
+
     // The curator's side: review and accept.
     await page.click('[data-role=curator]');
     await expect.poll(() => lastBot(page).textContent(), { timeout: 60_000 }).toContain('Что хотите сделать?');
     await page.waitForTimeout(300);
     await press(page, /Мероприятия на проверку/);
-    await page.screenshot({ path: join(SHOTS, '5-curator-review.png') });
+    await page.screenshot({ path: join(SHOTS, '7-curator-review.png') });
     await press(page, /Принять/);
     expect((await repos.activities.listByCohort(cohort!.id))[0]?.status).toBe('accepted');
 
     // Back to the teacher: the notice is there.
     await page.click('[data-role=teacher]');
     await expect.poll(() => page.locator('.msg.bot').allTextContents(), { timeout: 60_000 }).toContainEqual(expect.stringContaining('Куратор принял ваше мероприятие'));
-    await page.screenshot({ path: join(SHOTS, '6-teacher-notice.png') });
-    await page.screenshot({ path: join(SHOTS, '7-full-page.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, '8-teacher-notice.png') });
+    await page.screenshot({ path: join(SHOTS, '9-full-page.png'), fullPage: true });
     expect(failures).toEqual([]);
     await page.close();
   });

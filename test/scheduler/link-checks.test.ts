@@ -110,20 +110,20 @@ describe('the link check job', () => {
     });
 
     // Just submitted: checked on the next pass, alive.
-    expect(await service.runOnce()).toEqual({ checked: 1, alive: 1, alerted: 0 });
+    expect(await service.runOnce()).toEqual({ checked: 1, alive: 1, alerted: 0, unknown: 0 });
     expect((await repos.activities.findById(activity.id))!.links[0]).toMatchObject({ reachable: true, status: 'alive', httpStatus: 200, failures: 0, checkedAt: rig.clock.now() });
     // Nothing is due again the same month.
     rig.clock.set(new Date('2026-05-05T09:00:00Z'));
-    expect(await service.runOnce()).toEqual({ checked: 0, alive: 0, alerted: 0 });
+    expect(await service.runOnce()).toEqual({ checked: 0, alive: 0, alerted: 0, unknown: 0 });
 
     // The page disappears. 11 May: a month since the last check (10 April) -> dead once: nobody is told yet.
     lessonAlive = false;
     rig.clock.set(new Date('2026-05-11T09:00:00Z'));
-    expect(await service.runOnce()).toEqual({ checked: 1, alive: 0, alerted: 0 });
+    expect(await service.runOnce()).toEqual({ checked: 1, alive: 0, alerted: 0, unknown: 0 });
     expect(sent).toEqual([]);
     // 25 May: a week before the 1 June report -> dead twice in a row: the teacher and the curator are told.
     rig.clock.set(new Date('2026-05-25T09:00:00Z'));
-    expect(await service.runOnce()).toEqual({ checked: 1, alive: 0, alerted: 1 });
+    expect(await service.runOnce()).toEqual({ checked: 1, alive: 0, alerted: 1, unknown: 0 });
     const toAnna = sent.filter((m) => m.chatId === tg(anna)).map((m) => m.text);
     expect(toAnna[0]).toContain('Ссылка на материалы мероприятия «Открытый урок «Дроби»» не открывается уже две проверки подряд');
     expect(toAnna[1]).toBe('Пришлите новую ссылку на материалы мероприятия «Открытый урок «Дроби»».');
@@ -135,15 +135,39 @@ describe('the link check job', () => {
     // A third dead check (a month later) tells nobody again.
     sent.length = 0;
     rig.clock.set(new Date('2026-06-26T09:00:00Z'));
-    expect(await service.runOnce()).toEqual({ checked: 1, alive: 0, alerted: 0 });
+    expect(await service.runOnce()).toEqual({ checked: 1, alive: 0, alerted: 0, unknown: 0 });
     expect(sent).toEqual([]);
 
     // Anna answers the question with a new link; the curator sees the change; the new link is checked next.
     await reply(tg(anna), `${base}/new-lesson`);
     expect(sent.find((m) => m.chatId === tg(anna))?.text).toBe('Спасибо! Ссылка заменена, куратор увидит новую. Я проверю её в ближайшее время.');
     expect(sent.find((m) => m.chatId === tg(olga))?.text).toContain(`стало: ${base}/new-lesson`);
-    expect(await service.runOnce()).toEqual({ checked: 1, alive: 1, alerted: 0 });
+    expect(await service.runOnce()).toEqual({ checked: 1, alive: 1, alerted: 0, unknown: 0 });
     expect((await repos.activities.findById(activity.id))!.links).toEqual([expect.objectContaining({ url: `${base}/new-lesson`, reachable: true, failures: 0 })]);
+  });
+
+  it('never calls a link dead when no check could reach it (no network, an unresolvable host): tried again later, nobody told', async () => {
+    const anna = await rig.teacher(cohort.cohortId, 'Алексеева Анна Сергеевна');
+    await rig.connect(cohort.curatorId);
+    const repos = store.repositories;
+    const activity = await repos.activities.submit({
+      participantId: anna.id, cohortId: cohort.cohortId, type: 'webinar', level: 'school', date: new Date('2026-04-08T12:00:00Z'),
+      title: 'Вебинар', links: ['http://lessons.invalid/webinar'], submittedAt: rig.clock.now(),
+    });
+    // Five passes over three days, each when the link is due again: never a failure, never a notice.
+    const passes = ['2026-04-10T09:00:00Z', '2026-04-10T09:15:00Z', '2026-04-10T09:45:00Z', '2026-04-11T09:00:00Z', '2026-04-13T09:00:00Z'];
+    for (const at of passes) {
+      rig.clock.set(new Date(at));
+      expect(await service.runOnce()).toEqual({ checked: 0, alive: 0, alerted: 0, unknown: 1 });
+    }
+    // Between retries nothing is tried: 15, 30, 60 minutes... apart.
+    rig.clock.set(new Date('2026-04-13T09:10:00Z'));
+    expect(await service.runOnce()).toEqual({ checked: 0, alive: 0, alerted: 0, unknown: 0 });
+    const [link] = (await repos.activities.findById(activity.id))!.links;
+    expect(link).toMatchObject({ attempts: 5, retryAt: new Date('2026-04-13T13:00:00Z') });
+    expect(link!.reachable).toBeUndefined();
+    expect(link!.failures).toBeUndefined();
+    expect(sent).toEqual([]);
   });
 
   it('refuses a private address when not allowed, and counts it as not alive', async () => {
@@ -155,7 +179,7 @@ describe('the link check job', () => {
       checker: createLinkChecker({ now: rig.clock.now }), logger: silentLogger, now: rig.clock.now,
     });
     const activity = await repos.activities.submit({ participantId: anna.id, cohortId: cohort.cohortId, type: 'webinar', level: 'school', date: new Date('2026-04-08T12:00:00Z'), title: 'Вебинар', links: [`${base}/lesson`], submittedAt: rig.clock.now() });
-    expect(await strict.runOnce()).toEqual({ checked: 1, alive: 0, alerted: 0 });
+    expect(await strict.runOnce()).toEqual({ checked: 1, alive: 0, alerted: 0, unknown: 0 });
     expect((await repos.activities.findById(activity.id))!.links[0]).toMatchObject({ reachable: false, status: 'unsafe', failures: 1 });
   });
 });

@@ -8,6 +8,7 @@ import type { ChannelSender } from '../../src/delivery/ports.js';
 import type { Engine } from '../../src/engine/index.js';
 import { createMonitoring } from '../../src/monitoring/index.js';
 import { createScheduler } from '../../src/scheduler/agenda.js';
+import { createChannelStorage } from '../../src/store/channel-storage.js';
 import type { Store } from '../../src/store/index.js';
 import { content } from './engine-harness.js';
 import { provideStaffTools } from './staff-tools.js';
@@ -19,13 +20,13 @@ export function channelTestContext(store: Store, engine: Engine): { ctx: Channel
   const dispatcher = createDispatcher({ senders, repos: store.repositories, logger: silentLogger });
   const db = store.connection.db;
   if (!db) throw new Error('the test store has no database handle');
+  const scheduler = createScheduler({ db, logger: silentLogger });
   const ctx: ChannelContext = {
     config: loadConfig({}),
     engine,
     dispatcher: () => dispatcher,
     repos: store.repositories,
-    db,
-    scheduler: createScheduler({ db, logger: silentLogger }),
+    storage: createChannelStorage({ db, agenda: scheduler.agenda }),
     monitoring: createMonitoring({ store, catalog: content().questionnaires }),
     broadcasts: createBroadcastService({ repos: store.repositories, dispatcher, logger: silentLogger }),
     logger: silentLogger,

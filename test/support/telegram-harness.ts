@@ -73,7 +73,6 @@ export class TelegramHarness {
     provideStaffTools(engine, store, broadcasts, monitoring);
     this.channel = createTelegramChannel({
       bot, engine, dispatcher: () => dispatcher, repos: store.repositories, logger: silentLogger,
-      ...(monitoring ? { monitoring } : {}),
     });
     senders.push(this.channel.sender);
     this.bot = bot;

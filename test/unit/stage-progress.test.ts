@@ -71,8 +71,27 @@ describe('stage progress by the default rules', () => {
     const dead = { ...none, responses: [response('stage-3-results', '2027-01-20', {}, [{ url: 'https://x.kz/p', reachable: false }])] };
     expect(evaluateStages(DEFAULT_STAGE_PLAN, dead)[2]!.status).toBe('in_progress');
 
-    const live = { ...none, responses: [response('stage-3-results', '2027-01-21', {}, [{ url: 'https://x.kz/p' }])] };
+    // Not checked yet (or no check could reach it: no network): not live, the stage waits in progress.
+    const unchecked = { ...none, responses: [response('stage-3-results', '2027-01-21', {}, [{ url: 'https://x.kz/p' }])] };
+    expect(evaluateStages(DEFAULT_STAGE_PLAN, unchecked)[2]).toMatchObject({ status: 'in_progress', startedAt: day('2027-01-21') });
+
+    // Found open by a check the same day: completed that day.
+    const live = { ...none, responses: [response('stage-3-results', '2027-01-21', {}, [{ url: 'https://x.kz/p', reachable: true }])] };
     expect(evaluateStages(DEFAULT_STAGE_PLAN, live)[2]).toMatchObject({ status: 'completed', completedAt: day('2027-01-21') });
+
+    // Found open by a later check (one dead link, then a working one): completed on the day of that check.
+    const later = {
+      ...none,
+      responses: [
+        response('stage-3-results', '2027-01-21', {}, [
+          { url: 'https://x.kz/dead', reachable: false },
+          { url: 'https://x.kz/p', reachable: true, liveSince: day('2027-02-03') },
+        ]),
+      ],
+    };
+    expect(evaluateStages(DEFAULT_STAGE_PLAN, later)[2]).toMatchObject({
+      status: 'completed', startedAt: day('2027-01-21'), completedAt: day('2027-02-03'), cause: { kind: 'rule', rule: { kind: 'live-link' } },
+    });
 
     // A live link of an activity is not the results' link.
     const elsewhere = { ...noLink, activities: [accepted('a1', '2026-05-01')] };
@@ -148,7 +167,10 @@ describe('rules as data', () => {
     };
     expect(evaluateStages(plan, { ...none, responses: [response('q', '2026-05-01', { ok: false })] })[0]!.status).toBe('not_started');
     expect(evaluateStages(plan, { ...none, responses: [response('q', '2026-05-01', { ok: true })] })[0]!.status).toBe('in_progress');
-    expect(evaluateStages(plan, { ...none, activities: [accepted('a', '2026-05-02')] })[0]).toMatchObject({ status: 'completed' });
+    // An accepted activity's link counts once a check found it open, not before.
+    expect(evaluateStages(plan, { ...none, activities: [accepted('a', '2026-05-02')] })[0]!.status).toBe('not_started');
+    const checked = accepted('a', '2026-05-02', { links: [{ url: 'https://school.kz/a', reachable: true }] });
+    expect(evaluateStages(plan, { ...none, activities: [checked] })[0]).toMatchObject({ status: 'completed' });
   });
 
   it('falls back to the default rules for a plan that names none', () => {

@@ -75,4 +75,39 @@ describe('stage columns from the plan', () => {
     );
     expect(row).toBe('Алексеева Анна;FG72-SPRING;;;;2026-03-21;2027-03-20;завершён;2026-04-10;нет;не начат;;нет;0;0;0;1;нет;0;0');
   });
+
+  it('/stats and the answers export\'s summary sheet name the model\'s two stages, not the default three', async () => {
+    const rig = new Rig(store, new Clock(new Date('2026-04-01T09:00:00Z')));
+    const [anna] = [await rig.teacher(cohort.cohortId, 'Алексеева Анна'), await rig.teacher(cohort.cohortId, 'Борисова Вера')];
+    const enrollment = (await store.repositories.enrollments.find(anna!.id, cohort.cohortId))!;
+    await store.repositories.enrollments.setStage(enrollment.id, 1, 'completed', new Date('2026-04-10T09:00:00Z'));
+    const monitoring = createMonitoring({ store, catalog: content().questionnaires, supportModels: content().models, now: () => new Date('2026-05-01T09:00:00Z') });
+    const stage1 = 'Этап 1: осмысление результатов обучения и перенос в практику';
+    const stage2 = 'Этап 2: профессиональное развитие, обобщение и тиражирование опыта';
+
+    // Two teachers, stage 1 completed by one: 50 %; stage 2 by nobody.
+    const stats = await monitoring.statsText({ participantId: cohort.curatorId, cohortId: cohort.cohortId });
+    if (!stats.ok) throw new Error(JSON.stringify(stats.error));
+    expect(stats.value).toContain(`Этапы завершили:\n${stage1} — 50%\n${stage2} — 0%`);
+    expect(stats.value).not.toContain('Этап 3');
+    expect(stats.value).not.toContain('план мероприятий');
+
+    const file = await monitoring.exportForRequester({ participantId: cohort.curatorId, cohortId: cohort.cohortId, format: 'xlsx' });
+    if (!file.ok) throw new Error(JSON.stringify(file.error));
+    const chunks: Buffer[] = [];
+    for await (const c of file.value.stream) chunks.push(Buffer.from(c as Buffer));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+    const summary = wb.getWorksheet('Сводка')!;
+    const stageRows: unknown[][] = [];
+    summary.eachRow((row) => {
+      const cells = (row.values as unknown[]).slice(1);
+      if (typeof cells[0] === 'string' && cells[0].startsWith('Этап ')) stageRows.push(cells.slice(0, 7));
+    });
+    // Teachers, completed, in progress, not started, % completed: by hand from the two teachers above.
+    expect(stageRows).toEqual([
+      [stage1, 'Всего', 2, 1, 0, 1, 50],
+      [stage2, 'Всего', 2, 0, 0, 2, 0],
+    ]);
+  });
 });

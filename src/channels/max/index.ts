@@ -12,7 +12,7 @@ import type { ChannelSender } from '../../delivery/ports.js';
 import type { Repositories } from '../../domain/repositories.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Acknowledgement, InboundEvent, Outbound } from '../../engine/events.js';
-import { bindGroup, saveInviteLink, unbindGroup } from '../../engine/groups.js';
+import { parseGroupCommand, runGroupCommand } from '../../engine/groups.js';
 import { createKeyedQueue } from '../../engine/keyed-queue.js';
 import { translator } from '../../i18n/index.js';
 import type { Logger } from '../../logger.js';
@@ -149,7 +149,7 @@ export function createMaxChannel(deps: MaxChannelDeps): MaxChannel {
 
   async function onGroupMessage(event: InboundEvent): Promise<void> {
     const text = event.payload.kind === 'text' ? event.payload.text.trim() : '';
-    const command = /^\/(bind|unbind)(?:@\S+)?(?:\s+(\S+))?/i.exec(text);
+    const command = parseGroupCommand(text);
     if (!command) {
       // Everything else in a group is the teachers' own conversation, except a newcomer to greet.
       if (event.payload.kind === 'member_joined') await deliver(await engine.handle(event));
@@ -157,18 +157,14 @@ export function createMaxChannel(deps: MaxChannelDeps): MaxChannel {
     }
     const target = parseChatId(event.chat.id);
     const chat = target && 'chatId' in target ? await bot.api.getChat(target.chatId).catch(() => undefined) : undefined;
-    const input = { event, at: now(), ...(chat?.title ? { title: chat.title } : {}) };
-    const binding = command[1]!.toLowerCase() === 'bind';
-    const result = binding ? await bindGroup(repos, input, command[2] ?? '') : await unbindGroup(repos, input);
-    await say(event.chat.id, result.text);
-    if (!result.ok || !binding) return;
-    // Max gives a group's link with the chat (public groups, or where the bot may see it); without
-    // one the curator invites from the group itself.
-    if (!chat?.link) return;
-    await saveInviteLink(repos, result.cohort, 'max', event.chat.id, chat.link);
-    const curator = await repos.participants.findByAddress('max', event.from.id);
-    // The link is for the curator to hand out, so it goes to them privately, not to the group.
-    await say(event.from.id, translator(curator?.locale ?? 'ru')('group.bound_invite', { link: chat.link }));
+    const outcome = await runGroupCommand(repos, { event, at: now(), ...(chat?.title ? { title: chat.title } : {}) }, command, {
+      // Max gives a group's link with the chat (public groups, or where the bot may see it); without
+      // one the curator invites from the group itself.
+      inviteLink: async () => chat?.link ?? undefined,
+      linkToCurator: true,
+    });
+    await say(event.chat.id, outcome.reply);
+    if (outcome.toCurator) await say(outcome.toCurator.chatId, outcome.toCurator.text);
   }
 
   async function handleUpdate(update: Update): Promise<void> {

@@ -7,9 +7,8 @@ import type { Repositories } from '../../domain/repositories.js';
 import type { Engine } from '../../engine/engine.js';
 import { BACK, SKIP } from '../../engine/engine.js';
 import type { Acknowledgement, InboundEvent, Outbound } from '../../engine/events.js';
-import { bindGroup, saveInviteLink, unbindGroup } from '../../engine/groups.js';
+import { parseGroupCommand, runGroupCommand } from '../../engine/groups.js';
 import type { Logger } from '../../logger.js';
-import { translator } from '../../i18n/index.js';
 import type { SputnikContext } from './bot.js';
 import type { KeyboardState } from './keyboard-state.js';
 import { chatType, inboundFromMessage } from './inbound.js';
@@ -126,25 +125,24 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): Composer<Sputn
 
   async function groupMessage(ctx: Context, event: InboundEvent): Promise<void> {
     const text = event.payload.kind === 'text' ? event.payload.text.trim() : '';
-    const command = /^\/(bind|unbind)(?:@\w+)?(?:\s+(\S+))?/i.exec(text);
+    const command = parseGroupCommand(text);
     if (command) {
       const title = ctx.chat && 'title' in ctx.chat ? ctx.chat.title : undefined;
-      const input = { event, at: now(), ...(title ? { title } : {}) };
-      const result = command[1]!.toLowerCase() === 'bind' ? await bindGroup(repos, input, command[2] ?? '') : await unbindGroup(repos, input);
-      await ctx.reply(result.text);
-      if (result.ok && command[1]!.toLowerCase() === 'bind') {
-        try {
-          const link = await ctx.api.createChatInviteLink(event.chat.id, { name: result.cohort.code });
-          await saveInviteLink(repos, result.cohort, 'telegram', event.chat.id, link.invite_link);
-          // The link is for the curator to hand out, so it goes to them privately, not to the group.
-          const curator = await repos.participants.findByAddress('telegram', event.from.id);
-          await ctx.api.sendMessage(event.from.id, translator(curator?.locale ?? 'ru')('group.bound_invite', { link: link.invite_link })).catch((error: unknown) =>
-            logger.debug({ err: error }, 'invite link not sent to the curator'),
-          );
-        } catch (error) {
-          // Without admin rights the bot cannot make a link; the binding itself still holds.
-          logger.warn({ err: error }, 'could not create an invite link for the group');
-        }
+      const outcome = await runGroupCommand(repos, { event, at: now(), ...(title ? { title } : {}) }, command, {
+        inviteLink: async (cohort) => {
+          try {
+            return (await ctx.api.createChatInviteLink(event.chat.id, { name: cohort.code })).invite_link;
+          } catch (error) {
+            // Without admin rights the bot cannot make a link; the binding itself still holds.
+            logger.warn({ err: error }, 'could not create an invite link for the group');
+            return undefined;
+          }
+        },
+        linkToCurator: true,
+      });
+      await ctx.reply(outcome.reply);
+      if (outcome.toCurator) {
+        await ctx.api.sendMessage(outcome.toCurator.chatId, outcome.toCurator.text).catch((error: unknown) => logger.debug({ err: error }, 'invite link not sent to the curator'));
       }
       return;
     }

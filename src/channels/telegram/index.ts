@@ -1,6 +1,6 @@
 // The Telegram channel: a grammY bot on long polling (default) or a webhook, with per-chat order,
-// the engine adapter, /export for curators, and a sender for the dispatcher. Broadcasts, figures and
-// reports are engine flows, the same on every channel.
+// the engine adapter, and a sender for the dispatcher. Broadcasts, figures, reports and exports are
+// engine flows, the same on every channel; files go through the sender.
 import { backgroundStart } from '../background-start.js';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { GrammyError, webhookCallback, type Bot } from 'grammy';
@@ -17,8 +17,6 @@ import { normaliseUpdateText } from './inbound.js';
 import type { SputnikContext } from './bot.js';
 import { knownStaffChats, publishCommands, staffMenuOnFirstMessage } from './commands.js';
 import { KeyboardState } from './keyboard-state.js';
-import { monitoringCommands } from './monitoring-commands.js';
-import type { Monitoring } from '../../monitoring/index.js';
 import type { ChannelModule, RawHttpHandler } from '../channel.js';
 import { createTelegramSender, TELEGRAM_TEXT_LIMIT } from './sender.js';
 import { holdPollingLease, sharedInstances } from './shared-instances.js';
@@ -30,8 +28,6 @@ export { createTelegramBot };
 export interface TelegramChannelDeps {
   bot: Bot<SputnikContext>;
   engine: Engine;
-  /** /export for curators and staff: a file, which only some channels can send. */
-  monitoring?: Monitoring;
   /** Filled in after the channel is built: the dispatcher needs this channel's sender first. */
   dispatcher: () => Dispatcher;
   repos: Repositories;
@@ -96,7 +92,6 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   }
   bot.use(sequentialize(chatKey));
   bot.use(staffMenuOnFirstMessage({ repos: deps.repos, onError: (error) => logger.warn({ err: error }, 'could not publish a staff command menu') }));
-  if (deps.monitoring) bot.use(monitoringCommands({ monitoring: deps.monitoring, repos: deps.repos }));
   bot.use(
     createTelegramAdapter({
       engine: deps.engine,
@@ -187,7 +182,6 @@ export const telegramChannel: ChannelModule = {
     const channel = createTelegramChannel({
       bot: createTelegramBot({ token, apiRoot: config.telegram.apiRoot, throttle: config.telegram.throttle }),
       engine: ctx.engine,
-      monitoring: ctx.monitoring,
       dispatcher: ctx.dispatcher,
       repos: ctx.repos,
       logger,

@@ -7,7 +7,7 @@ import type { Repositories } from '../../domain/repositories.js';
 import { roleInCohort } from '../../domain/roles.js';
 import type { Engine } from '../../engine/engine.js';
 import type { InboundEvent, Outbound } from '../../engine/events.js';
-import { bindGroup, saveInviteLink, unbindGroup } from '../../engine/groups.js';
+import { runGroupCommand } from '../../engine/groups.js';
 import { identify } from '../../engine/identity.js';
 import { idOn } from '../../domain/participant.js';
 import { phoneOfWhatsappId } from './identity.js';
@@ -89,17 +89,18 @@ export function createWhatsappAdapter(deps: WhatsappAdapterDeps): WhatsappAdapte
     const name = command[1]!.toLowerCase();
     if (name === 'newgroup' || name === 'creategroup') return createGroupCommand(event, command[2]);
     const input = { event, at: now(), ...(message.groupTitle ? { title: message.groupTitle } : {}) };
-    const result = name === 'bind' ? await bindGroup(repos, input, command[2] ?? '') : await unbindGroup(repos, input);
-    await deps.say(event.chat.id, result.text);
-    if (result.ok && name === 'bind') {
-      try {
-        const link = inviteLinkOf(await deps.port().getInviteCode(event.chat.id));
-        await saveInviteLink(repos, result.cohort, 'whatsapp', event.chat.id, link);
-      } catch (error) {
-        // Only a group admin can read the invite link; the binding itself still holds.
-        logger.warn({ err: error }, 'could not fetch the invite link of the bound group');
-      }
-    }
+    const outcome = await runGroupCommand(repos, input, name === 'bind' ? { name, code: command[2] ?? '' } : { name: 'unbind' }, {
+      inviteLink: async () => {
+        try {
+          return inviteLinkOf(await deps.port().getInviteCode(event.chat.id));
+        } catch (error) {
+          // Only a group admin can read the invite link; the binding itself still holds.
+          logger.warn({ err: error }, 'could not fetch the invite link of the bound group');
+          return undefined;
+        }
+      },
+    });
+    await deps.say(event.chat.id, outcome.reply);
   }
 
   async function privateMessage(event: InboundEvent): Promise<void> {

@@ -4,11 +4,11 @@
 // Web itself; the adapter is tested through a fake of the port.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Db } from 'mongodb';
 import type WAWebJS from 'whatsapp-web.js';
+import type { SessionArchiveRepository } from '../../domain/channel-storage.js';
 import type { Logger } from '../../logger.js';
 import type { CreatedGroup, MemberResult, PortEvents, PortSentMessage, SendResult, WhatsappPort } from './port.js';
-import { createGridFsSessionStore } from './session-store.js';
+import { createRemoteSessionStore } from './session-store.js';
 import { endStaleBrowser } from './stale-browser.js';
 
 export interface WhatsappClientOptions {
@@ -16,8 +16,8 @@ export interface WhatsappClientOptions {
   chromePath: string | undefined;
   /** DATA_DIR: the session lives in <dataDir>/whatsapp (LocalAuth), or is staged there (RemoteAuth). */
   dataDir: string;
-  /** With MongoDB the session is kept in GridFS (RemoteAuth), so a new container needs no new scan. */
-  sessionDb: Db | undefined;
+  /** With MongoDB the session is kept in the store (RemoteAuth), so a new container needs no new scan. */
+  sessionArchives: SessionArchiveRepository | undefined;
   logger: Logger;
 }
 
@@ -120,8 +120,8 @@ export async function createWhatsappWebPort(options: WhatsappClientOptions): Pro
       listeners[event].push(listener);
     },
     async initialize() {
-      const authStrategy = options.sessionDb
-        ? new wwebjs.RemoteAuth({ clientId: CLIENT_ID, dataPath, store: createGridFsSessionStore(options.sessionDb, dataPath), backupSyncIntervalMs: BACKUP_EVERY_MS })
+      const authStrategy = options.sessionArchives
+        ? new wwebjs.RemoteAuth({ clientId: CLIENT_ID, dataPath, store: createRemoteSessionStore(options.sessionArchives, dataPath), backupSyncIntervalMs: BACKUP_EVERY_MS })
         : new wwebjs.LocalAuth({ clientId: CLIENT_ID, dataPath });
       // Nothing but WhatsApp Web: no background downloads, component updates or sync that would
       // wake the network (and fail slowly when there is none).
@@ -138,7 +138,7 @@ export async function createWhatsappWebPort(options: WhatsappClientOptions): Pro
       });
       wire(client);
       // LocalAuth and RemoteAuth keep the browser profile in these folders of dataPath.
-      profileDir = join(dataPath, options.sessionDb ? `RemoteAuth-${CLIENT_ID}` : `session-${CLIENT_ID}`);
+      profileDir = join(dataPath, options.sessionArchives ? `RemoteAuth-${CLIENT_ID}` : `session-${CLIENT_ID}`);
       const stale = await endStaleBrowser(profileDir);
       if (stale.kind === 'ended') logger.warn({ pid: stale.pid }, 'ended a Chromium left running on this data directory by a previous run');
       const run = client.initialize();

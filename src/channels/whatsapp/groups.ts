@@ -2,7 +2,7 @@
 // before the course): curators and tutors as members, curators as admins, a description, the
 // invite link stored on the cohort. People whose privacy settings refuse being added (403) get the
 // link privately and are recorded as "invite pending" in the audit log.
-import type { Agenda } from 'agenda';
+import type { ChannelRequestQueue } from '../../domain/channel-storage.js';
 import type { Cohort } from '../../domain/cohort.js';
 import type { Locale } from '../../domain/locale.js';
 import type { Participant } from '../../domain/participant.js';
@@ -13,7 +13,7 @@ import type { Logger } from '../../logger.js';
 import { whatsappIdOf } from './identity.js';
 import { INVITE_LINK_PREFIX, type MemberResult, type WhatsappPort } from './port.js';
 
-/** The job the CLI stores and the running bot's WhatsApp channel carries out. */
+/** The request the CLI stores and the running bot's WhatsApp channel carries out. */
 export const CREATE_GROUP_JOB = 'whatsapp.create-group';
 
 export interface CreateGroupJobData {
@@ -188,10 +188,9 @@ export function describeCreation(result: GroupCreation, locale: Locale): string 
 }
 
 /**
- * Stores a request for the running bot (the CLI has no WhatsApp session of its own). Agenda keeps
- * it in the shared store; the WhatsApp channel picks it up, and retries while WhatsApp is offline.
+ * Stores a request for the running bot (the CLI has no WhatsApp session of its own) in the shared
+ * store; the WhatsApp channel picks it up, and retries while WhatsApp is offline.
  */
-export async function requestGroupCreation(agenda: Agenda, data: CreateGroupJobData): Promise<string> {
-  const job = await agenda.now<CreateGroupJobData>(CREATE_GROUP_JOB, data);
-  return String(job.attrs._id);
+export function requestGroupCreation(requests: ChannelRequestQueue, data: CreateGroupJobData): Promise<string> {
+  return requests.submit(CREATE_GROUP_JOB, data);
 }

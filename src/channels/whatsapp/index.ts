@@ -1,10 +1,9 @@
 // The WhatsApp channel: a WhatsApp Web client behind a narrow port, the engine adapter, a paced and
 // persistent outbox every message goes through, the login QR (terminal and HTTP), reconnection with
-// backoff, and the cohort groups the bot opens (from a curator's chat or from the CLI via Agenda).
+// backoff, and the cohort groups the bot opens (from a curator's chat or from the CLI, as requests kept in the store).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Agenda, Job } from 'agenda';
-import type { Db } from 'mongodb';
 import type { Config } from '../../config.js';
+import type { ChannelRequestQueue, OutboxRepository, SessionArchiveRepository } from '../../domain/channel-storage.js';
 import type { Dispatcher } from '../../delivery/dispatcher.js';
 import type { ChannelSender } from '../../delivery/ports.js';
 import type { Locale } from '../../domain/locale.js';
@@ -76,10 +75,11 @@ export interface WhatsappChannelDeps {
   /** Filled in after the channel is built: the dispatcher needs this channel's sender first. */
   dispatcher: () => Dispatcher;
   repos: Repositories;
-  /** The store's database: the outbox, and the session when `remoteSession`. */
-  db: Db;
+  /** What the channel keeps in the store: its outbox, and its login session when `remoteSession`. */
+  outboxStore: OutboxRepository;
+  sessionArchives: SessionArchiveRepository;
   /** With it, group-creation requests stored by the CLI are carried out here. */
-  agenda?: Agenda;
+  requests?: ChannelRequestQueue;
   logger: Logger;
   /** A ready port (tests pass a fake); otherwise whatsapp-web.js is loaded at start(). */
   port?: WhatsappPort;
@@ -165,7 +165,7 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
   }
 
   const outbox = createOutbox({
-    db: deps.db,
+    store: deps.outboxStore,
     account,
     send: (chatId, text) => currentPort().sendMessage(chatId, text),
     recentSent: (chatId, limit) => currentPort().recentSent(chatId, limit),
@@ -294,9 +294,8 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
     p.on('group_join', (join) => adapter.onGroupJoin(join));
   }
 
-  async function runCreateGroupJob(job: Job<CreateGroupJobData>): Promise<void> {
-    const data = job.attrs.data;
-    // Thrown, so Agenda retries with its backoff until WhatsApp is back.
+  async function runCreateGroupJob(data: CreateGroupJobData): Promise<void> {
+    // Thrown, so the request is retried with its backoff until WhatsApp is back.
     if (state !== 'running') throw new Error(`WhatsApp is not connected (state: ${state})`);
     const requester = data.requestedBy ? await repos.participants.findById(data.requestedBy) : undefined;
     const result = await createGroup(data.cohortCode, requester, data.requestId);
@@ -306,11 +305,11 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
     }
   }
 
-  if (deps.agenda) {
-    deps.agenda.define<CreateGroupJobData>(CREATE_GROUP_JOB, runCreateGroupJob, {
+  if (deps.requests) {
+    deps.requests.handle<CreateGroupJobData>(CREATE_GROUP_JOB, runCreateGroupJob, {
       concurrency: 1,
       // Every 1, 2, 4... minutes, at most 30 apart, for about a day: WhatsApp may be waiting for a QR scan.
-      backoff: ({ attempt }) => (attempt <= 60 ? Math.min(30 * 60_000, 60_000 * 2 ** (attempt - 1)) : null),
+      retryDelayMs: (attempt) => (attempt <= 60 ? Math.min(30 * 60_000, 60_000 * 2 ** (attempt - 1)) : null),
     });
   }
 
@@ -332,7 +331,7 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
       if (!port) {
         // Loaded only now: a bot without WhatsApp never loads whatsapp-web.js and puppeteer.
         const { createWhatsappWebPort } = await import('./client.js');
-        port = await createWhatsappWebPort({ chromePath: settings.chromePath, dataDir: settings.dataDir, sessionDb: settings.remoteSession ? deps.db : undefined, logger });
+        port = await createWhatsappWebPort({ chromePath: settings.chromePath, dataDir: settings.dataDir, sessionArchives: settings.remoteSession ? deps.sessionArchives : undefined, logger });
       }
       wire(port);
       void connect();
@@ -370,14 +369,14 @@ export const whatsappChannel: ChannelModule = {
   title: 'WhatsApp',
   disabledHint: (config) => (config.whatsapp.enabled ? undefined : 'set WHATSAPP_ENABLED=true (and CHROME_PATH) to enable WhatsApp'),
   create(ctx) {
-    const db = ctx.db;
     const channel = createWhatsappChannel({
       settings: whatsappSettings(ctx.config),
       engine: ctx.engine,
       dispatcher: ctx.dispatcher,
       repos: ctx.repos,
-      db,
-      agenda: ctx.scheduler.agenda,
+      outboxStore: ctx.storage.outbox('whatsapp'),
+      sessionArchives: ctx.storage.sessionArchives('whatsapp'),
+      requests: ctx.storage.requests,
       logger: ctx.logger,
     });
     return {

@@ -1,7 +1,7 @@
 // Every message the WhatsApp account sends goes through this queue. WhatsApp bans numbers that
 // send in bursts from unofficial clients, so messages leave one at a time with a jittered gap,
 // longer before a group message, and with an hourly cap on messages nobody asked for. The queue
-// lives in the store (collection `whatsapp_outbox`): a restart neither loses nor repeats a message,
+// lives in the store (an OutboxRepository, collection `whatsapp_outbox`): a restart neither loses nor repeats a message,
 // and the pace carries over, because the last send time is read back from the same documents.
 // Replies to someone who just wrote travel in a lane of their own: nothing queued delays them, not
 // even that person's own reminder held by the hourly cap. When every send fails the same way (a
@@ -11,7 +11,7 @@
 // leaves it so: the next one neither sends it again blindly nor forgets it, but looks for it among
 // the chat's latest messages once the client is ready; found, it counts as sent; not found, it is
 // kept as unconfirmed with its text, listed and reported to staff (never doubled, never lost).
-import type { Collection, Db, ObjectId } from 'mongodb';
+import type { OutboxEntry, OutboxRepository } from '../../domain/channel-storage.js';
 import type { Logger } from '../../logger.js';
 import type { PortSentMessage, SendResult } from './port.js';
 import { isGroupId } from './port.js';
@@ -51,38 +51,6 @@ const BREAKER_PROBE_MS = 5 * 60_000;
 const CONFIRM_LOOKBACK = 20;
 /** WhatsApp's clock and ours may differ a little: a found message may look this much older. */
 const CONFIRM_SLACK_MS = 5 * 60_000;
-
-/**
- * `interrupted`: was `sending` when its process died; checked against the chat once the client is
- * ready. `unconfirmed`: that check did not find it: kept with its text, not sent again.
- */
-type Status = 'pending' | 'sending' | 'interrupted' | 'sent' | 'failed' | 'unconfirmed';
-
-interface OutboxDoc {
-  _id?: ObjectId;
-  account: string;
-  /** Order of arrival; the per-chat order of sending follows it. */
-  seq: number;
-  /**
-   * Emptied once sent, like the text (WhatsApp's message id, which names the chat, is not kept):
-   * a sent entry only paces the queue.
-   */
-  chatId: string;
-  group: boolean;
-  reply: boolean;
-  /** Removed once sent or given up: the queue keeps no message text longer than it must. */
-  text?: string;
-  status: Status;
-  attempts: number;
-  notBefore: Date;
-  createdAt: Date;
-  sentAt?: Date;
-  /** When it was last handed to WhatsApp: a message found in the chat after a crash is no older. */
-  claimedAt?: Date;
-  error?: string;
-  failedAt?: Date;
-  purgeAt?: Date;
-}
 
 export interface OutboxStats {
   pending: number;
@@ -139,7 +107,8 @@ export interface Outbox {
 }
 
 export interface OutboxDeps {
-  db: Db;
+  /** Where the queue lives (the store's `whatsapp_outbox`). */
+  store: OutboxRepository;
   /** The WhatsApp account the queue belongs to (its phone digits, or "default"). */
   account: string;
   send: (chatId: string, text: string) => Promise<SendResult>;
@@ -159,12 +128,10 @@ export interface OutboxDeps {
   onAlert?: (alert: OutboxAlert) => Promise<void>;
 }
 
-export const OUTBOX_COLLECTION = 'whatsapp_outbox';
-
 export function createOutbox(deps: OutboxDeps): Outbox {
   const { account, pace, timers, logger } = deps;
   const random = deps.random ?? Math.random;
-  const col: Collection<OutboxDoc> = deps.db.collection<OutboxDoc>(OUTBOX_COLLECTION);
+  const store = deps.store;
   const lastInbound = new Map<string, number>();
   let seq = 0;
   let active = false;
@@ -179,19 +146,11 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   let settled = false;
 
   const ready = (async () => {
-    await col.createIndexes([
-      { key: { account: 1, status: 1, seq: 1 }, name: 'queue' },
-      { key: { account: 1, status: 1, reply: 1, group: 1, notBefore: 1, seq: 1 }, name: 'due' },
-      { key: { account: 1, status: 1, reply: 1, chatId: 1, seq: 1 }, name: 'chat' },
-      { key: { account: 1, status: 1, sentAt: -1 }, name: 'sent' },
-      { key: { purgeAt: 1 }, name: 'purge', expireAfterSeconds: 0 },
-    ]);
     // Sends a previous process died in the middle of: checked against the chat once the client is
     // ready (see `recover`), neither sent again blindly nor forgotten.
-    const interrupted = await col.updateMany({ account, status: 'sending' }, { $set: { status: 'interrupted' } });
-    if (interrupted.modifiedCount > 0) logger.warn({ count: interrupted.modifiedCount }, 'whatsapp sends interrupted by a restart will be checked against WhatsApp');
-    const last = await col.find({ account }).sort({ seq: -1 }).limit(1).next();
-    seq = last?.seq ?? 0;
+    const opened = await store.open(account);
+    if (opened.interrupted > 0) logger.warn({ count: opened.interrupted }, 'whatsapp sends interrupted by a restart will be checked against WhatsApp');
+    seq = opened.lastSeq;
   })();
 
   const now = () => timers.now().getTime();
@@ -207,40 +166,18 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 
   /** When the hourly cap lets the next unsolicited message go. */
   async function capFreeAt(at: number): Promise<number> {
-    const recent = await col
-      .find({ account, status: 'sent', reply: false, sentAt: { $gte: new Date(at - HOUR_MS) } })
-      .sort({ sentAt: 1 })
-      .project<{ sentAt: Date }>({ sentAt: 1 })
-      .toArray();
+    const recent = await store.unsolicitedSentSince(account, new Date(at - HOUR_MS));
     if (recent.length < pace.hourlyCap) return Number.NEGATIVE_INFINITY;
-    return recent[recent.length - pace.hourlyCap]!.sentAt.getTime() + HOUR_MS;
-  }
-
-  /**
-   * The lane's first message by due time whose chat has nothing older waiting in the same lane (a
-   * chat's messages never overtake each other within a lane), for group or private chats (their
-   * gaps differ). The lane is scanned in due order, however long: no window leaves a message unseen.
-   */
-  async function laneHead(reply: boolean, group: boolean): Promise<OutboxDoc | undefined> {
-    const cursor = col.find({ account, status: 'pending', reply, group }).sort({ notBefore: 1, seq: 1 });
-    try {
-      for await (const doc of cursor) {
-        const older = await col.findOne({ account, status: 'pending', reply, chatId: doc.chatId, seq: { $lt: doc.seq } }, { projection: { _id: 1 } });
-        if (!older) return doc;
-      }
-      return undefined;
-    } finally {
-      await cursor.close();
-    }
+    return recent[recent.length - pace.hourlyCap]!.getTime() + HOUR_MS;
   }
 
   /** The message to send next and when it may go, or nothing when the queue is empty. */
-  async function plan(): Promise<{ doc: OutboxDoc; at: number } | undefined> {
-    const heads = (await Promise.all([laneHead(true, false), laneHead(true, true), laneHead(false, false), laneHead(false, true)]))
-      .filter((d): d is OutboxDoc => d !== undefined);
+  async function plan(): Promise<{ doc: OutboxEntry; at: number } | undefined> {
+    const lanes = [{ reply: true, group: false }, { reply: true, group: true }, { reply: false, group: false }, { reply: false, group: true }];
+    const heads = (await Promise.all(lanes.map((lane) => store.laneHead(account, lane))))
+      .filter((d): d is OutboxEntry => d !== undefined);
     if (heads.length === 0) return undefined;
-    const last = await col.find({ account, status: 'sent' }).sort({ sentAt: -1 }).limit(1).next();
-    const lastAt = last?.sentAt?.getTime();
+    const lastAt = (await store.lastSentAt(account))?.getTime();
     if (lastAt !== undefined && slot?.after !== lastAt) slot = { after: lastAt, u: random() };
     const u = slot?.u ?? 0;
     // hourlyCap 0: no unsolicited messages at all.
@@ -255,7 +192,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     // A reply whose time has come takes the next slot: nothing queued may go ahead of it.
     const dueReplies = timed.filter((c) => c.doc.reply && c.doc.notBefore.getTime() <= now());
     const pool = dueReplies.length > 0 ? dueReplies : timed;
-    let best: { doc: OutboxDoc; at: number } | undefined;
+    let best: { doc: OutboxEntry; at: number } | undefined;
     for (const c of pool) if (!best || c.at < best.at || (c.at === best.at && c.doc.reply && !best.doc.reply)) best = c;
     return best && Number.isFinite(best.at) ? best : undefined;
   }
@@ -291,7 +228,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
    * since it was handed over) is sent; any other is kept as unconfirmed and staff are told.
    */
   async function recover(): Promise<void> {
-    const docs = await col.find({ account, status: 'interrupted' }).sort({ seq: 1 }).toArray();
+    const docs = await store.listInterrupted(account);
     if (docs.length === 0) return;
     let unconfirmed = 0;
     for (const doc of docs) {
@@ -310,14 +247,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       }
       const at = timers.now();
       if (found) {
-        await col.updateOne(
-          { _id: doc._id, status: 'interrupted' },
-          { $set: { status: 'sent', chatId: '', sentAt: doc.claimedAt ?? at, purgeAt: new Date(at.getTime() + KEEP_MS) }, $unset: { text: '', error: '' } },
-        );
+        await store.markSent(doc.id, 'interrupted', doc.claimedAt ?? at, new Date(at.getTime() + KEEP_MS));
         continue;
       }
-      const marked = await col.updateOne({ _id: doc._id, status: 'interrupted' }, { $set: { status: 'unconfirmed', error: detail, failedAt: at } });
-      unconfirmed += marked.modifiedCount;
+      if (await store.markKept(doc.id, 'unconfirmed', { error: detail, at })) unconfirmed += 1;
     }
     logger.warn({ confirmed: docs.length - unconfirmed, unconfirmed }, 'whatsapp sends interrupted by a restart settled');
     if (unconfirmed > 0) {
@@ -325,12 +258,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     }
   }
 
-  async function sendOne(doc: OutboxDoc): Promise<void> {
-    const claimed = await col.findOneAndUpdate(
-      { _id: doc._id, status: 'pending' },
-      { $set: { status: 'sending', claimedAt: timers.now() } },
-      { returnDocument: 'after' },
-    );
+  async function sendOne(doc: OutboxEntry): Promise<void> {
+    const claimed = await store.claim(doc.id, timers.now());
     if (!claimed || claimed.text === undefined) return;
     let result: SendResult;
     try {
@@ -341,10 +270,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     const at = timers.now();
     const log = { chat: claimed.group ? 'group' : 'private', reply: claimed.reply };
     if (result.ok) {
-      await col.updateOne(
-        { _id: claimed._id },
-        { $set: { status: 'sent', chatId: '', sentAt: at, purgeAt: new Date(at.getTime() + KEEP_MS) }, $unset: { text: '', error: '' } },
-      );
+      await store.markSent(claimed.id, 'sending', at, new Date(at.getTime() + KEEP_MS));
       noteSuccess();
       logger.debug(log, 'whatsapp message sent');
       return;
@@ -355,26 +281,21 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     const attempts = breaker && !result.permanent ? claimed.attempts : claimed.attempts + 1;
     if (result.permanent || attempts >= MAX_ATTEMPTS) {
       // Kept, text and all, until someone looks: a message is never silently dropped.
-      await col.updateOne({ _id: claimed._id }, { $set: { status: 'failed', attempts, error: detail, failedAt: at } });
+      await store.markKept(claimed.id, 'failed', { attempts, error: detail, at });
       logger.warn({ ...log, attempts, detail: result.detail }, 'whatsapp message kept as failed (see `npm run cli -- whatsapp`)');
       if (result.permanent) await deps.onUndeliverable?.(claimed.chatId, result.detail);
       return;
     }
     // 30 s, 1 min, 2 min, 4 min: a hiccup of WhatsApp Web passes; the rest of the queue goes on meanwhile.
     const retryAt = new Date(at.getTime() + (attempts === claimed.attempts ? 0 : 30_000 * 2 ** (attempts - 1)));
-    await col.updateOne({ _id: claimed._id }, { $set: { status: 'pending', attempts, notBefore: retryAt, error: detail } });
+    await store.retryLater(claimed.id, attempts, retryAt, detail);
     logger.warn({ ...log, attempts, detail: result.detail }, 'whatsapp send failed; will retry');
   }
 
   async function stats(): Promise<OutboxStats> {
     await ready;
-    const [pending, sentLastHour, failed, unconfirmed] = await Promise.all([
-      col.countDocuments({ account, status: { $in: ['pending', 'sending', 'interrupted'] } }),
-      col.countDocuments({ account, status: 'sent', sentAt: { $gte: new Date(now() - HOUR_MS) } }),
-      col.countDocuments({ account, status: 'failed' }),
-      col.countDocuments({ account, status: 'unconfirmed' }),
-    ]);
-    return { pending, sentLastHour, failed, unconfirmed };
+    const { pending, sentSince, failed, unconfirmed } = await store.counts(account, new Date(now() - HOUR_MS));
+    return { pending, sentLastHour: sentSince, failed, unconfirmed };
   }
 
   async function pump(): Promise<void> {
@@ -438,25 +359,13 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       for (const text of parts) {
         // The same text still waiting for the same chat is not queued twice: a broadcast resumed
         // after a restart, or a question asked again before the first one left.
-        const duplicate = await col.findOne({ account, chatId, status: 'pending', text });
-        if (duplicate?._id) {
-          ids.push(duplicate._id.toHexString());
+        const duplicate = await store.findWaiting(account, chatId, text);
+        if (duplicate) {
+          ids.push(duplicate);
           continue;
         }
         seq += 1;
-        const inserted = await col.insertOne({
-          account,
-          seq,
-          chatId,
-          group: isGroupId(chatId),
-          reply,
-          text,
-          status: 'pending',
-          attempts: 0,
-          notBefore: at,
-          createdAt: at,
-        });
-        ids.push(inserted.insertedId.toHexString());
+        ids.push(await store.add({ account, seq, chatId, group: isGroupId(chatId), reply, text, notBefore: at, createdAt: at }));
       }
       kick();
       return ids;
@@ -476,12 +385,11 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     breaker: () => (breaker ? { since: breaker.since, detail: breaker.detail } : undefined),
     async failed(limit = 100) {
       await ready;
-      const docs = await col.find({ account, status: { $in: ['failed', 'unconfirmed'] } }).sort({ seq: 1 }).limit(limit).toArray();
-      return docs.map(failedMessage);
+      return (await store.listKept(limit, account)).map(failedMessage);
     },
     async forget(chatId) {
       await ready;
-      await col.deleteMany({ account, chatId, status: { $in: ['pending', 'interrupted', 'failed', 'unconfirmed'] } });
+      await store.forget(account, chatId);
     },
     async stop() {
       pause();
@@ -491,19 +399,13 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 }
 
 /** For the CLI, which has no outbox of its own: the messages kept as failed, every account. */
-export async function listFailedMessages(db: Db, limit = 100): Promise<(FailedMessage & { account: string })[]> {
-  const docs = await db
-    .collection<OutboxDoc>(OUTBOX_COLLECTION)
-    .find({ status: { $in: ['failed', 'unconfirmed'] } })
-    .sort({ createdAt: 1 })
-    .limit(limit)
-    .toArray();
-  return docs.map((d) => ({ ...failedMessage(d), account: d.account }));
+export async function listFailedMessages(store: OutboxRepository, limit = 100): Promise<(FailedMessage & { account: string })[]> {
+  return (await store.listKept(limit)).map((d) => ({ ...failedMessage(d), account: d.account }));
 }
 
-function failedMessage(d: OutboxDoc): FailedMessage {
+function failedMessage(d: OutboxEntry): FailedMessage {
   return {
-    id: String(d._id),
+    id: d.id,
     chatId: d.chatId,
     group: d.group,
     text: d.text ?? '',

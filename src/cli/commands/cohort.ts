@@ -6,7 +6,7 @@ import { basename, resolve } from 'node:path';
 import type { Config } from '../../config.js';
 import { loadConfig, redactUri, userCwd } from '../../config.js';
 import type { Locale } from '../../domain/locale.js';
-import { t } from '../../i18n/index.js';
+import { t, type MessageKey } from '../../i18n/index.js';
 import { createLogger } from '../../logger.js';
 import type { Store } from '../../store/index.js';
 import { applyCohortFile, type CohortField, type CohortImportOutcome, type RecordAction } from '../../import/apply-cohort.js';
@@ -100,14 +100,10 @@ export async function reportWriteFailure(io: Output, action: () => Promise<numbe
   }
 }
 
-const ACTION_WORDS: Record<RecordAction, Record<'m' | 'f', [done: string, planned: string]>> = {
-  create: { m: ['создан', 'будет создан'], f: ['создана', 'будет создана'] },
-  update: { m: ['обновлён', 'будет обновлён'], f: ['обновлена', 'будет обновлена'] },
-  unchanged: { m: ['без изменений', 'без изменений'], f: ['без изменений', 'без изменений'] },
-};
-
-export function actionWord(action: RecordAction, dryRun: boolean, gender: 'm' | 'f'): string {
-  return ACTION_WORDS[action][gender][dryRun ? 1 : 0];
+/** "создан", "будет обновлена"...: Russian agrees with the record's gender (поток m, программа f). */
+export function actionWord(action: RecordAction, dryRun: boolean, gender: 'm' | 'f', locale: Locale = 'ru'): string {
+  if (action === 'unchanged') return t(locale, 'cli_text.ci_act_unchanged');
+  return t(locale, `cli_text.ci_act_${action}_${gender}${dryRun ? '_dry' : ''}`);
 }
 
 const CONTENT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -118,63 +114,51 @@ function supportModels() {
   return { models: content.models, questionnaireExists: (id: string) => content.questionnaires.get(id) !== undefined };
 }
 
-const FIELD_NAMES: Record<CohortField, string> = {
-  programme: 'программа',
-  title: 'название',
-  courseStart: 'дата начала',
-  courseEnd: 'дата окончания',
-  timeZone: 'часовой пояс',
-  locale: 'язык',
-  curators: 'кураторы',
-  tutors: 'тьюторы',
-  stagePlan: 'модель и план этапов',
-};
-
-const PROFILE_FIELD_NAMES: Record<PersonUpdate['fields'][number], string> = {
-  fullName: 'ФИО',
-  phone: 'телефон',
-  telegramUsername: 'Telegram',
-  organisation: 'организация',
-  region: 'регион',
-  district: 'район / город',
-  settlementType: 'тип населённого пункта',
-  position: 'должность',
-  subject: 'предмет',
-  locale: 'язык',
-};
+const fieldName = (field: CohortField | PersonUpdate['fields'][number], locale: Locale) => t(locale, `cli_text.ci_field_${field}`);
 
 const MAX_LISTED_UPDATES = 20;
 
 /** "  строка 3, Иванова Наталья: должность, предмет" for each changed person (the first 20). */
-export function formatUpdates(updates: readonly PersonUpdate[]): string[] {
+export function formatUpdates(updates: readonly PersonUpdate[], locale: Locale = 'ru'): string[] {
   const lines = updates
     .slice(0, MAX_LISTED_UPDATES)
-    .map((u) => `  ${u.source}, ${u.fullName}: ${u.fields.map((f) => PROFILE_FIELD_NAMES[f]).join(', ')}`);
-  if (updates.length > MAX_LISTED_UPDATES) lines.push(`  … и ещё ${updates.length - MAX_LISTED_UPDATES}`);
+    .map((u) => `  ${u.source}, ${u.fullName}: ${u.fields.map((f) => fieldName(f, locale)).join(', ')}`);
+  if (updates.length > MAX_LISTED_UPDATES) lines.push(t(locale, 'cli_text.ci_more', { count: updates.length - MAX_LISTED_UPDATES }));
   return lines;
 }
 
-function linkLine(channel: string, link: JoinLink, hint: string): string {
-  return link.ok ? `${channel}: ${link.url}` : `${channel}: ссылка не построена — задайте ${link.missing} (${hint})`;
+function linkLine(channel: string, link: JoinLink, hint: string, locale: Locale): string {
+  return link.ok ? `${channel}: ${link.url}` : t(locale, 'cli_text.ci_no_link', { channel, setting: link.missing, hint });
 }
 
-export function formatCohortReport(outcome: CohortImportOutcome, config: Config): string {
-  const { cohort, programme, people, enrollments, dryRun } = outcome;
+/** The lines every import summary shares: people, their changes, enrolment, "nothing changed". */
+export function peopleLines(
+  outcome: Pick<CohortImportOutcome, 'people' | 'enrollments' | 'updatedPeople'>,
+  locale: Locale,
+): string[] {
+  const { people, enrollments } = outcome;
+  return [
+    t(locale, 'cli_text.ci_people', { created: people.created, updated: people.updated, unchanged: people.unchanged }),
+    ...formatUpdates(outcome.updatedPeople, locale),
+    t(locale, 'cli_text.ci_enrolment', { enrolled: enrollments.enrolled, already: enrollments.alreadyEnrolled, tutors: enrollments.tutorAssigned }),
+  ];
+}
+
+export function formatCohortReport(outcome: CohortImportOutcome, config: Config, locale: Locale = 'ru'): string {
+  const { cohort, programme, dryRun } = outcome;
+  const tr = (key: MessageKey, params?: Record<string, string | number>) => t(locale, key, params);
   const lines: string[] = [];
-  if (dryRun) lines.push('Проверка (--dry-run): файл в порядке, ничего не записано. Импорт сделал бы вот что:');
-  const changed = cohort.changedFields.map((f) => FIELD_NAMES[f]).join(', ');
+  if (dryRun) lines.push(tr('cli_text.ci_dry_run'));
+  const action = actionWord(cohort.action, dryRun, 'm', locale);
+  const changed = cohort.changedFields.map((f) => fieldName(f, locale)).join(', ');
   lines.push(
-    `Поток ${cohort.code} «${cohort.title}» ${actionWord(cohort.action, dryRun, 'm')}${cohort.action === 'update' ? ` (${changed})` : ''}.`,
-    `Программа ${programme.code}: ${actionWord(programme.action, dryRun, 'f')}.`,
-    `Кураторов: ${outcome.curators}, тьюторов: ${outcome.tutors}, слушателей: ${outcome.teachers}.`,
-    `Участники: новых ${people.created}, обновлено ${people.updated}, без изменений ${people.unchanged}.`,
-    ...formatUpdates(outcome.updatedPeople),
-    `Зачисление: новых в потоке ${enrollments.enrolled}, уже были в потоке ${enrollments.alreadyEnrolled}, назначен тьютор ${enrollments.tutorAssigned}.`,
+    tr('cli_text.ci_cohort', { code: cohort.code, title: cohort.title, action: cohort.action === 'update' ? tr('cli_text.ci_changed', { action, fields: changed }) : action }),
+    tr('cli_text.ci_programme', { code: programme.code, action: actionWord(programme.action, dryRun, 'f', locale) }),
+    tr('cli_text.ci_roles', { curators: outcome.curators, tutors: outcome.tutors, teachers: outcome.teachers }),
+    ...peopleLines(outcome, locale),
   );
-  if (outcome.keptPlan.length > 0) {
-    lines.push(`План сопровождения программы изменён; уже созданные потоки продолжают прежний план: ${outcome.keptPlan.join(', ')}.`);
-  }
-  if (!outcome.changed) lines.push('Повторный импорт: всё уже совпадает с файлом, ничего не изменено.');
+  if (outcome.keptPlan.length > 0) lines.push(tr('cli_text.ci_kept_plan', { codes: outcome.keptPlan.join(', ') }));
+  if (!outcome.changed) lines.push(tr('cli_text.ci_nothing_changed'));
   const links = buildJoinLinks({
     code: cohort.code,
     telegramBotUsername: config.telegram.botUsername,
@@ -183,19 +167,13 @@ export function formatCohortReport(outcome: CohortImportOutcome, config: Config)
   });
   lines.push(
     '',
-    `Код потока: ${cohort.code}`,
-    linkLine('Telegram', links.telegram, 'имя бота, например sputnik_bot'),
-    linkLine('WhatsApp', links.whatsapp, 'номер WhatsApp бота, например +77015550000'),
+    tr('cli_text.ci_code', { code: cohort.code }),
+    linkLine('Telegram', links.telegram, tr('cli_text.ci_hint_telegram'), locale),
+    linkLine('WhatsApp', links.whatsapp, tr('cli_text.ci_hint_whatsapp'), locale),
     // Only where Max is in use: a centre without it is not asked for its settings.
-    ...(config.max.botToken || config.max.botUsername ? [linkLine('Max', links.max, 'ник бота, например sputnik_bot')] : []),
+    ...(config.max.botToken || config.max.botUsername ? [linkLine('Max', links.max, tr('cli_text.ci_hint_max'), locale)] : []),
   );
-  if (cohort.codeDerived) {
-    lines.push(
-      '',
-      `Код составлен из кода программы, названия и даты начала потока; если их поправить, код станет другим. ` +
-        `Чтобы закрепить его, впишите в файл: cohort.code: ${cohort.code}`,
-    );
-  }
+  if (cohort.codeDerived) lines.push('', tr('cli_text.ci_code_derived', { code: cohort.code }));
   return `${lines.join('\n')}\n`;
 }
 
@@ -223,7 +201,7 @@ export async function runCohortCommand(args: string[], io: Output = processOutpu
     ...supportModels(),
   });
   if (!parsedFile.ok) {
-    printProblems(io, `Файл ${file} не принят, ничего не записано:`, parsedFile.error);
+    printProblems(io, t(io.locale ?? 'ru', 'cli_text.ci_refused', { file }), parsedFile.error);
     return 1;
   }
 
@@ -233,10 +211,10 @@ export async function runCohortCommand(args: string[], io: Output = processOutpu
     return await reportWriteFailure(io, async () => {
       const result = await applyCohortFile(store.repositories, parsedFile.value, { now: new Date(), dryRun });
       if (!result.ok) {
-        printProblems(io, `Файл ${file} расходится с данными в базе, ничего не записано:`, result.error);
+        printProblems(io, t(io.locale ?? 'ru', 'cli_text.ci_conflict', { file }), result.error);
         return 1;
       }
-      io.out(formatCohortReport(result.value, config));
+      io.out(formatCohortReport(result.value, config, io.locale ?? 'ru'));
       return 0;
     });
   } finally {

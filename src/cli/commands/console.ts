@@ -4,14 +4,15 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../config.js';
 import type { ConsoleAccount } from '../../domain/console.js';
+import { isLocale } from '../../domain/locale.js';
 import { hashPassword, passwordProblem } from '../../http/console/passwords.js';
 import { parseCommandArgs } from '../args.js';
 import { openCliStore, processOutput, type Output } from './cohort.js';
 
 const USAGE = `Использование: npm run cli -- console <действие> [параметры]
-  add-staff  --login ЛОГИН --name ФИО [--password-stdin]
+  add-staff  --login ЛОГИН --name ФИО [--lang ru|kk|en] [--password-stdin]
              учётная запись сотрудника центра: видит все курсы и действует в консоли
-  add-school --login ЛОГИН --name ФИО --organisation "НАЗВАНИЕ ШКОЛЫ" [--password-stdin]
+  add-school --login ЛОГИН --name ФИО --organisation "НАЗВАНИЕ ШКОЛЫ" [--lang ru|kk|en] [--password-stdin]
              администратор школы: только просмотр педагогов своей организации
   password   --login ЛОГИН [--password-stdin]   новый пароль
   list                                          все учётные записи
@@ -47,6 +48,7 @@ export async function runConsoleCommand(
       login: { type: 'string' },
       name: { type: 'string' },
       organisation: { type: 'string' },
+      lang: { type: 'string' },
       'password-stdin': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -61,6 +63,10 @@ export async function runConsoleCommand(
   const actions = ['add-staff', 'add-school', 'password', 'list', 'disable', 'enable'];
   if (!action || !actions.includes(action) || extra.length > 0) {
     io.err(`${action ? `Неизвестное действие: ${action}\n\n` : ''}${USAGE}`);
+    return 2;
+  }
+  if (v.lang !== undefined && !isLocale(v.lang)) {
+    io.err('--lang: язык консоли — ru, kk или en\n');
     return 2;
   }
   const login = v.login?.trim().toLowerCase();
@@ -122,6 +128,7 @@ export async function runConsoleCommand(
           displayName: v.name!.trim(),
           role: action === 'add-staff' ? 'staff' : 'school_admin',
           ...(action === 'add-school' ? { organisation: v.organisation!.trim() } : {}),
+          ...(isLocale(v.lang) ? { locale: v.lang } : {}),
           passwordHash: await hashPassword(password!),
         });
         if (!created.ok) {

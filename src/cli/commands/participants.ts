@@ -6,9 +6,10 @@ import { loadConfig } from '../../config.js';
 import { applyParticipants, tutorRefProblem, type ParticipantsImportOutcome } from '../../import/apply-participants.js';
 import { defaultCountryFor, quote } from '../../import/fields.js';
 import { parseParticipantsCsv, type ParticipantsCsv } from '../../import/participants-csv.js';
+import type { Locale } from '../../domain/locale.js';
 import {
-  formatUpdates,
   openCliStore,
+  peopleLines,
   printProblems,
   processOutput,
   readInputFile,
@@ -17,24 +18,23 @@ import {
 } from './cohort.js';
 
 const ENCODING_NAMES: Record<ParticipantsCsv['encoding'], string> = { 'utf-8': 'UTF-8', 'utf-16': 'UTF-16', 'windows-1251': 'Windows-1251' };
-const DELIMITER_NAMES: Record<ParticipantsCsv['delimiter'], string> = { ';': '«;»', ',': '«,»', '\t': 'табуляция' };
+const delimiterName = (delimiter: ParticipantsCsv['delimiter'], locale: Locale) =>
+  delimiter === '\t' ? t(locale, 'cli_text.ci_tab') : `«${delimiter}»`;
 
-export function formatParticipantsReport(outcome: ParticipantsImportOutcome, csv: ParticipantsCsv): string {
-  const { people, enrollments, dryRun } = outcome;
+export function formatParticipantsReport(outcome: ParticipantsImportOutcome, csv: ParticipantsCsv, locale: Locale = 'ru'): string {
   const lines: string[] = [];
-  if (dryRun) lines.push('Проверка (--dry-run): файл в порядке, ничего не записано. Импорт сделал бы вот что:');
+  if (outcome.dryRun) lines.push(t(locale, 'cli_text.ci_dry_run'));
   lines.push(
-    `Поток ${outcome.cohortCode}: слушателей в файле ${people.total} (кодировка ${ENCODING_NAMES[csv.encoding]}, разделитель ${DELIMITER_NAMES[csv.delimiter]}).`,
-    `Участники: новых ${people.created}, обновлено ${people.updated}, без изменений ${people.unchanged}.`,
-    ...formatUpdates(outcome.updatedPeople),
-    `Зачисление: новых в потоке ${enrollments.enrolled}, уже были в потоке ${enrollments.alreadyEnrolled}, назначен тьютор ${enrollments.tutorAssigned}.`,
+    t(locale, 'cli_text.ci_participants', {
+      code: outcome.cohortCode,
+      total: outcome.people.total,
+      encoding: ENCODING_NAMES[csv.encoding],
+      delimiter: delimiterName(csv.delimiter, locale),
+    }),
+    ...peopleLines(outcome, locale),
   );
-  if (outcome.withoutTutor) {
-    lines.push(
-      `Без тьютора: ${outcome.withoutTutor} (в модели потока за каждым педагогом закреплён тьютор, а тьюторов в потоке нет: добавьте их в файл потока и импортируйте его — cohort import).`,
-    );
-  }
-  if (!outcome.changed) lines.push('Повторный импорт: всё уже совпадает с файлом, ничего не изменено.');
+  if (outcome.withoutTutor) lines.push(t(locale, 'cli_text.ci_without_tutor', { count: outcome.withoutTutor }));
+  if (!outcome.changed) lines.push(t(locale, 'cli_text.ci_nothing_changed'));
   return `${lines.join('\n')}\n`;
 }
 
@@ -103,7 +103,7 @@ export async function runParticipantsCommand(args: string[], io: Output = proces
         printProblems(io, say('cli_text.p_conflict', { file }), result.error);
         return 1;
       }
-      io.out(formatParticipantsReport(result.value, csv.value));
+      io.out(formatParticipantsReport(result.value, csv.value, io.locale ?? 'ru'));
       return 0;
     });
   } finally {

@@ -51,20 +51,20 @@ export async function runSampleCommand(args: string[], io: Output = processOutpu
     return 0;
   }
   const size = Number(v.size);
+  const locale = io.locale ?? 'ru';
   const problem =
     v.size === undefined
-      ? '--size: укажите, сколько респондентов нужно'
+      ? t(locale, 'cli_text.sm_no_size')
       : !Number.isInteger(size) || size < 1
-        ? '--size: ожидается целое число от 1'
+        ? t(locale, 'cli_text.sm_bad_size')
         : !v.seed
-          ? '--seed: обязателен, чтобы выборку можно было повторить'
+          ? t(locale, 'cli_text.sm_no_seed')
           : undefined;
   if (problem || !v.seed) {
     io.err(`${problem ?? ''}\n\n${USAGE}`);
     return 2;
   }
   const seed = v.seed;
-  const locale = io.locale ?? 'ru';
   const writes = v.save === true || v.assign !== undefined;
   return withMonitoring(
     loadConfig(),
@@ -73,11 +73,11 @@ export async function runSampleCommand(args: string[], io: Output = processOutpu
       const scope = await cliScope(monitoring, v, io);
       if (!scope) return 2;
       const sample = await monitoring.drawSample({ size, seed, ...(scope.cohortIds ? { cohortIds: scope.cohortIds } : {}) });
-      io.out(`Выборка ${sample.size} из ${sample.population} (зерно «${sample.seed}»)\n`);
+      io.out(`${t(locale, 'cli_text.sm_drawn', { size: sample.size, population: sample.population, seed: sample.seed })}\n`);
       if (size > sample.population) {
         io.err(`${t(locale, 'monitoring.sample_too_large', { size, population: sample.population })}\n`);
       }
-      io.out('\nСтраты\n');
+      io.out(`\n${t(locale, 'cli_text.sm_strata')}\n`);
       io.out(
         `${textTable(
           [
@@ -85,8 +85,8 @@ export async function runSampleCommand(args: string[], io: Output = processOutpu
             t(locale, 'monitoring.col_direction'),
             t(locale, 'monitoring.col_settlement'),
             t(locale, 'monitoring.total'),
-            'Квота',
-            'В выборке',
+            t(locale, 'cli_text.sm_quota'),
+            t(locale, 'cli_text.sm_sampled'),
           ],
           sample.strata.map((s) => [
             label(s.region, locale),
@@ -96,11 +96,18 @@ export async function runSampleCommand(args: string[], io: Output = processOutpu
             Math.round(s.quota * 100) / 100,
             s.sampled,
           ]),
-        )}\n\nДоли\n`,
+        )}\n\n${t(locale, 'cli_text.sm_shares')}\n`,
       );
       io.out(
         `${textTable(
-          ['Признак', 'Значение', t(locale, 'monitoring.total'), 'Доля', 'В выборке', 'Доля в выборке'],
+          [
+            t(locale, 'cli_text.sm_dimension'),
+            t(locale, 'cli_text.sm_value'),
+            t(locale, 'monitoring.total'),
+            t(locale, 'cli_text.sm_share'),
+            t(locale, 'cli_text.sm_sampled'),
+            t(locale, 'cli_text.sm_sample_share'),
+          ],
           marginals(sample).map((m) => [
             dimensionName(m.dimension, locale),
             label(m.value, locale),
@@ -114,7 +121,7 @@ export async function runSampleCommand(args: string[], io: Output = processOutpu
       const members = await monitoring.sampleMembers(sample, locale);
       const strata = new Map(sample.members.map((m) => [m.participantId, m]));
       io.out(
-        `\nРеспонденты\n${textTable(
+        `\n${t(locale, 'cli_text.sm_respondents')}\n${textTable(
           [
             t(locale, 'monitoring.col_full_name'),
             t(locale, 'monitoring.col_cohort'),
@@ -139,7 +146,7 @@ export async function runSampleCommand(args: string[], io: Output = processOutpu
           createdBy: 'cli',
           ...(scope.cohortIds ? { cohortIds: scope.cohortIds } : {}),
         });
-        io.out(`\nВыборка сохранена: ${id}\n`);
+        io.out(`\n${t(locale, 'cli_text.sm_saved', { id })}\n`);
         if (v.assign) {
           const r = await monitoring.assignSampleQuestionnaire(id, {
             questionnaireId: v.assign,
@@ -148,15 +155,11 @@ export async function runSampleCommand(args: string[], io: Output = processOutpu
           });
           if (!r.ok) {
             io.err(
-              r.error.kind === 'already_assigned'
-                ? `Анкета не назначена: выборке уже назначена анкета ${r.error.questionnaireId}\n`
-                : 'Анкета не назначена: выборка не найдена\n',
+              `${r.error.kind === 'already_assigned' ? t(locale, 'cli_text.sm_already_assigned', { id: r.error.questionnaireId }) : t(locale, 'cli_text.sm_not_found')}\n`,
             );
             return 1;
           }
-          io.out(
-            `Назначена анкета ${v.assign} (повод ${r.value.occasion}) для ${r.value.members} респондентов; приглашения разошлёт планировщик.\n`,
-          );
+          io.out(`${t(locale, 'cli_text.sm_assigned', { id: v.assign, occasion: r.value.occasion, count: r.value.members })}\n`);
         }
       }
       return 0;

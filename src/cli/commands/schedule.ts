@@ -6,6 +6,8 @@ import { formatLocalDate, localDate } from '../../domain/calendar.js';
 import { postCourseYear, requiredActivities } from '../../domain/stage-plan.js';
 import { DEFAULT_SENDING_WINDOW, localClock, type SendingWindow } from '../../domain/sending-window.js';
 import { loadConfig } from '../../config.js';
+import type { Locale } from '../../domain/locale.js';
+import { t, type MessageKey } from '../../i18n/index.js';
 import type { CohortPreview, PreviewItem } from '../../scheduler/preview.js';
 import { stageName } from '../../support-models/names.js';
 import { openCliStore, processOutput, type Output } from './cohort.js';
@@ -15,41 +17,37 @@ const CONTENT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DEFAULT_DAYS = 30;
 const MAX_DAYS = 400;
 const NAMES_SHOWN = 8;
-const WEEKDAYS = ['пн', 'вт', 'ср', 'чт', 'пт', 'сб', 'вс'];
+const weekdays = (locale: Locale) => t(locale, 'cli_text.sc_weekdays').split(',');
 
-const pluralRules = new Intl.PluralRules('ru');
-function plural(n: number, one: string, few: string, many: string): string {
-  const category = pluralRules.select(n);
-  return `${n} ${category === 'one' ? one : category === 'few' ? few : many}`;
-}
-
-export function describeWindow(w: SendingWindow): string {
+export function describeWindow(w: SendingWindow, locale: Locale = 'ru'): string {
+  const names = weekdays(locale);
   const days = [...new Set(w.weekdays)].sort((a, b) => a - b);
   const contiguous = days.length > 2 && days.every((d, i) => i === 0 || d === days[i - 1]! + 1);
-  const list = contiguous ? `${WEEKDAYS[days[0]! - 1]}–${WEEKDAYS[days.at(-1)! - 1]}` : days.map((d) => WEEKDAYS[d - 1]).join(', ');
+  const list = contiguous ? `${names[days[0]! - 1]}–${names[days.at(-1)! - 1]}` : days.map((d) => names[d - 1]).join(', ');
   return `${list}, ${w.from}–${w.to}`;
 }
 
-function what(item: PreviewItem, plan: CohortPreview['plan']): string {
+function what(item: PreviewItem, plan: CohortPreview['plan'], locale: Locale): string {
+  const tr = (key: MessageKey, params: Record<string, string | number> = {}) =>
+    t(locale, key, { retry: item.attempts !== undefined ? t(locale, 'cli_text.sc_retry') : '', ...params });
   const title = item.surveyTitle ?? item.survey?.questionnaireId ?? '';
-  const retry = item.attempts !== undefined ? ' (повторная попытка)' : '';
   switch (item.kind) {
     case 'stage':
-      return `Начало этапа ${item.stage ?? ''} (${item.stage ? stageName('ru', plan, item.stage) : ''})${retry}`;
+      return tr('cli_text.sc_stage', { stage: item.stage ?? '', name: item.stage ? stageName(locale, plan, item.stage) : '' });
     case 'invite':
-      return `Приглашение в анкету «${title}» (открыта до ${item.survey ? formatLocalDate(item.survey.closes) : ''})${retry}`;
+      return tr('cli_text.sc_invite', { title, closes: item.survey ? formatLocalDate(item.survey.closes) : '' });
     case 'reminder':
-      return `Напоминание ${item.reminder ?? ''} об анкете «${title}»${retry}`;
+      return tr('cli_text.sc_reminder', { n: item.reminder ?? '', title });
     case 'non-responders':
-      return `Список не заполнивших анкету «${title}»: ${plural(item.teacherIds?.length ?? 0, 'педагог', 'педагога', 'педагогов')}${retry}`;
+      return tr('cli_text.sc_non_responders', { title, teachers: t(locale, 'cli_text.sc_teachers', { count: item.teacherIds?.length ?? 0 }) });
     case 'activity-nudge':
-      return `Напоминание о мероприятиях (принято меньше ${plan ? requiredActivities(plan) : '—'})${retry}`;
+      return tr('cli_text.sc_activity_nudge', { required: plan ? requiredActivities(plan) : '—' });
     case 'report-reminder':
-      return `Напоминание об отчёте за ${item.half === 2 ? 'второе' : 'первое'} полугодие (срок — ${item.deadline ? formatLocalDate(item.deadline) : ''})${retry}`;
+      return tr(item.half === 2 ? 'cli_text.sc_report_2' : 'cli_text.sc_report_1', { deadline: item.deadline ? formatLocalDate(item.deadline) : '' });
     case 'closing':
-      return `Завершение посткурсового года${retry}`;
+      return tr('cli_text.sc_closing');
     case 'final-survey':
-      return `Итоговая анкета «${title}»${retry}`;
+      return tr('cli_text.sc_final_survey', { title });
     default: {
       const unknown: never = item.kind;
       return String(unknown);
@@ -57,37 +55,42 @@ function what(item: PreviewItem, plan: CohortPreview['plan']): string {
   }
 }
 
-function whom(items: readonly PreviewItem[]): string {
+function whom(items: readonly PreviewItem[], locale: Locale): string {
   const names = items.map((i) => i.recipientName);
-  const shown = names.slice(0, NAMES_SHOWN).join(', ');
-  const more = names.length > NAMES_SHOWN ? ` и ещё ${names.length - NAMES_SHOWN}` : '';
-  if (items[0]?.recipientRole === 'curator') return `${items.length === 1 ? 'куратору' : 'кураторам'}: ${shown}${more}`;
-  return `${plural(items.length, 'педагогу', 'педагогам', 'педагогам')}: ${shown}${more}`;
+  const more = names.length > NAMES_SHOWN ? t(locale, 'cli_text.sc_and_more', { count: names.length - NAMES_SHOWN }) : '';
+  const shown = `${names.slice(0, NAMES_SHOWN).join(', ')}${more}`;
+  if (items[0]?.recipientRole === 'curator') return t(locale, items.length === 1 ? 'cli_text.sc_to_curator' : 'cli_text.sc_to_curators', { names: shown });
+  return t(locale, 'cli_text.sc_to_teachers', { count: items.length, names: shown });
 }
 
-const dayHeading = (at: Date, timeZone: string) =>
-  new Intl.DateTimeFormat('ru', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(at);
+const dayHeading = (at: Date, timeZone: string, locale: Locale) =>
+  new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(at);
 
 /** The plan as staff read it: one heading per local date, one line per time and kind of send. */
-export function formatSchedule(preview: CohortPreview, from: Date, days: number): string {
+export function formatSchedule(preview: CohortPreview, from: Date, days: number, locale: Locale = 'ru'): string {
   const { cohort } = preview;
   const tz = cohort.timeZone;
   const year = postCourseYear(cohort);
   const lines = [
-    `Поток ${cohort.code} — «${cohort.title}»`,
-    `Посткурсовой год: ${formatLocalDate(year.start)} — ${formatLocalDate(year.end)}. Часовой пояс: ${tz}. Окно отправки: ${describeWindow(cohort.sendingWindow ?? DEFAULT_SENDING_WINDOW)}.`,
+    t(locale, 'cli_text.sc_cohort', { code: cohort.code, title: cohort.title }),
+    t(locale, 'cli_text.sc_year', {
+      start: formatLocalDate(year.start),
+      end: formatLocalDate(year.end),
+      tz,
+      window: describeWindow(cohort.sendingWindow ?? DEFAULT_SENDING_WINDOW, locale),
+    }),
   ];
   if (cohort.status !== 'active') {
-    lines.push('', `Поток ${cohort.status === 'finished' ? 'завершён' : 'в архиве'}: бот ему ничего не отправляет.`);
+    lines.push('', t(locale, cohort.status === 'finished' ? 'cli_text.sc_finished' : 'cli_text.sc_archived'));
     return `${lines.join('\n')}\n`;
   }
   if (preview.planProblems.length > 0) {
-    lines.push('', 'План этапов содержит ошибки, поэтому бот ничего не отправляет, пока их не исправят:', ...preview.planProblems.map((p) => `  ${p}`));
+    lines.push('', t(locale, 'cli_text.sc_plan_problems'), ...preview.planProblems.map((p) => `  ${p}`));
     return `${lines.join('\n')}\n`;
   }
-  lines.push(`План на ${plural(days, 'день', 'дня', 'дней')} с ${formatLocalDate(localDate(from, tz))} ${localClock(from, tz)} (время местное, ${tz}):`);
+  lines.push(t(locale, 'cli_text.sc_plan_for', { count: days, from: formatLocalDate(localDate(from, tz)), clock: localClock(from, tz), tz }));
   if (preview.items.length === 0) {
-    lines.push('', 'Ничего не запланировано.', ...notJoinedLines(preview));
+    lines.push('', t(locale, 'cli_text.sc_nothing'), ...notJoinedLines(preview, locale));
     return `${lines.join('\n')}\n`;
   }
   // One line per local date, time, kind and occasion, in the order they first come.
@@ -103,25 +106,21 @@ export function formatSchedule(preview: CohortPreview, from: Date, days: number)
     const head = group[0]!;
     if (head.date !== currentDate) {
       currentDate = head.date;
-      lines.push('', dayHeading(head.at, tz));
+      lines.push('', dayHeading(head.at, tz, locale));
     }
-    lines.push(`  ${head.time}  ${what(head, preview.plan)} — ${whom(group)}`);
+    lines.push(`  ${head.time}  ${what(head, preview.plan, locale)} — ${whom(group, locale)}`);
   }
-  lines.push('', `Всего отправок: ${preview.items.length}. Если педагог ответит на анкету раньше, напоминания ему не придут.`);
-  lines.push(...notJoinedLines(preview));
+  lines.push('', t(locale, 'cli_text.sc_total', { count: preview.items.length }));
+  lines.push(...notJoinedLines(preview, locale));
   return `${lines.join('\n')}\n`;
 }
 
 /** Teachers enrolled by import who have not written to the bot yet: nothing reaches them until they do. */
-function notJoinedLines(preview: CohortPreview): string[] {
+function notJoinedLines(preview: CohortPreview, locale: Locale): string[] {
   if (preview.notJoined === 0) return [];
-  const lines = [
-    '',
-    `${plural(preview.notJoined, 'педагог ещё не написал', 'педагога ещё не написали', 'педагогов ещё не написали')} боту: ` +
-      'сообщения им не уходят, пока они не откроют ссылку потока.',
-  ];
+  const lines = ['', t(locale, 'cli_text.sc_not_joined', { count: preview.notJoined })];
   if (preview.onceJoined.length === 0) {
-    lines.push('Когда они присоединятся, в этот период им ничего не придёт.');
+    lines.push(t(locale, 'cli_text.sc_once_nothing'));
     return lines;
   }
   // Each kind of send once, in the order it comes.
@@ -130,8 +129,8 @@ function notJoinedLines(preview: CohortPreview): string[] {
     const key = `${item.kind}|${item.occasion}`;
     if (!kinds.has(key)) kinds.set(key, item);
   }
-  lines.push('Когда они присоединятся, каждый получит:');
-  for (const item of kinds.values()) lines.push(`  • ${what(item, preview.plan)}`);
+  lines.push(t(locale, 'cli_text.sc_once_each'));
+  for (const item of kinds.values()) lines.push(`  • ${what(item, preview.plan, locale)}`);
   return lines;
 }
 
@@ -151,7 +150,7 @@ export async function runScheduleCommand(args: string[], io: Output = processOut
   }
   const days = parsed.values.days === undefined ? DEFAULT_DAYS : Number(parsed.values.days);
   if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
-    io.err(`--days: ожидается целое число дней от 1 до ${MAX_DAYS}\n`);
+    io.err(`${t(io.locale ?? 'ru', 'cli_text.sc_bad_days', { max: MAX_DAYS })}\n`);
     return 2;
   }
   const config = loadConfig();
@@ -160,7 +159,7 @@ export async function runScheduleCommand(args: string[], io: Output = processOut
   try {
     const cohort = await store.repositories.cohorts.findByCode(code);
     if (!cohort) {
-      io.err(`Поток с кодом «${code}» не найден.\n`);
+      io.err(`${t(io.locale ?? 'ru', 'cli_text.sc_no_cohort', { code })}\n`);
       return 1;
     }
     // Loaded on demand, like the store: `cli help` should not read flows and questionnaires.
@@ -171,7 +170,7 @@ export async function runScheduleCommand(args: string[], io: Output = processOut
     const to = new Date(from.getTime() + days * 86_400_000);
     const preview = await previewCohort({ repos: store.repositories, content }, cohort.id, from, to);
     if (!preview) return 1;
-    io.out(formatSchedule(preview, from, days));
+    io.out(formatSchedule(preview, from, days, io.locale ?? 'ru'));
     return 0;
   } finally {
     await store.close();

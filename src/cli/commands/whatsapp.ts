@@ -12,6 +12,7 @@ import { loadConfig } from '../../config.js';
 import { createLogger } from '../../logger.js';
 import { createScheduler } from '../../scheduler/agenda.js';
 import type { Store } from '../../store/index.js';
+import { createChannelStorage, createOutboxRepository } from '../../store/channel-storage.js';
 import { openCliStore, processOutput, type Output } from './cohort.js';
 
 export interface WhatsappCommandEnv {
@@ -81,7 +82,7 @@ async function createGroup(store: Store, config: Config, io: Output, code: strin
   const scheduler = createScheduler({ db, logger: createLogger({ level: 'silent' }) });
   await scheduler.agenda.ready;
   const requestId = randomUUID();
-  await requestGroupCreation(scheduler.agenda, { cohortCode: code, requestId });
+  await requestGroupCreation(createChannelStorage({ db, agenda: scheduler.agenda }).requests, { cohortCode: code, requestId });
   io.out(`${tr(io, 'cli_text.w_requested', { code, title: cohort.title })}\n`);
   if (waitMs === 0) return 0;
 
@@ -123,7 +124,7 @@ export const whatsappCommand = {
 async function listFailed(store: Store, io: Output): Promise<number> {
   const db = store.connection.db;
   if (!db) throw new Error('store connection has no database handle');
-  const failed = await listFailedMessages(db, 500);
+  const failed = await listFailedMessages(createOutboxRepository(db, 'whatsapp'), 500);
   if (failed.length === 0) {
     io.out(`${tr(io, 'cli_text.w_none_failed')}\n`);
     return 0;

@@ -1,5 +1,6 @@
 // Curators' and staff's tools as flows, the same on every channel: a broadcast to a cohort
-// (flows/broadcast.yaml), the figures (/stats) and the half-year report (/report). Sending and the
+// (flows/broadcast.yaml), the figures (/stats), the half-year report (/report) and the answers as a
+// file (/export). Sending and the
 // figures themselves are the staff tools' business (engine/staff-tools.ts).
 import type { Cohort } from '../../domain/cohort.js';
 import type { FlowHandlers, Turn } from '../context.js';
@@ -80,6 +81,13 @@ export const staff: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
       }
       turn.reply({ kind: 'text', text: figures.text });
       for (const chart of figures.charts) turn.reply(chart);
+      return undefined;
+    },
+    async send_export(turn, run) {
+      const exported = await tools(turn).exportFile(me(turn).id, turn.session.locale, optionalText(run, 'args') ?? '');
+      if (exported.ok) turn.reply(exported.file);
+      else if (exported.reason === 'explain') turn.reply({ kind: 'text', text: exported.text });
+      else turn.say('monitoring.stats_forbidden');
       return undefined;
     },
     async send_reports(turn) {

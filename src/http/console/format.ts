@@ -1,71 +1,42 @@
-// How the console writes dates, statuses and names: Russian, in the cohort's time zone.
+// How the console writes dates, statuses and labels: in the page's language, dates in the
+// cohort's time zone.
 import type { ActivityLevel, ActivityStatus, ActivityType } from '../../domain/activity.js';
 import type { ConsultationStatus } from '../../domain/consultation.js';
+import type { Locale } from '../../domain/locale.js';
 import type { StageStatus } from '../../domain/stage.js';
 import { html, type Html } from './html.js';
+import { INTL, type ConsoleKey, type Say } from './i18n.js';
 
-export function day(date: Date | undefined, timeZone = 'UTC'): string {
+export function day(date: Date | undefined, timeZone = 'UTC', locale: Locale = 'ru'): string {
   if (!date) return '—';
-  return new Intl.DateTimeFormat('ru-RU', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric' }).format(date);
+  return new Intl.DateTimeFormat(INTL[locale], { timeZone, day: '2-digit', month: '2-digit', year: 'numeric' }).format(date);
 }
 
-export function dayTime(date: Date | undefined, timeZone = 'UTC'): string {
+export function dayTime(date: Date | undefined, timeZone = 'UTC', locale: Locale = 'ru'): string {
   if (!date) return '—';
-  return new Intl.DateTimeFormat('ru-RU', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(date);
+  return new Intl.DateTimeFormat(INTL[locale], { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(date);
 }
 
-export const ACTIVITY_TYPE_LABELS: Record<ActivityType, string> = {
-  open_lesson: 'открытый урок',
-  master_class: 'мастер-класс',
-  webinar: 'вебинар',
-  seminar: 'семинар',
-  training: 'тренинг',
-  consultation: 'консультация',
-  contest: 'конкурс',
-  publication: 'публикация',
-  speech: 'выступление',
-  other: 'другое',
-};
+export const activityType = (say: Say, type: ActivityType): string => say(`type_${type}` as ConsoleKey);
+export const activityLevel = (say: Say, level: ActivityLevel): string => say(`level_${level}` as ConsoleKey);
 
-export const LEVEL_LABELS: Record<ActivityLevel, string> = {
-  school: 'школа',
-  district: 'район / город',
-  region: 'область',
-  republic: 'республика',
-};
+const badge = (label: string, tone: string): Html => html`<span class="badge ${tone}">${label}</span>`;
 
-const ACTIVITY_STATUS: Record<ActivityStatus, [string, string]> = {
-  submitted: ['на проверке', 'warn'],
-  accepted: ['принято', 'ok'],
-  returned: ['возвращено', 'bad'],
-};
+const ACTIVITY_TONE: Record<ActivityStatus, string> = { submitted: 'warn', accepted: 'ok', returned: 'bad' };
+export const activityStatus = (say: Say, status: ActivityStatus): Html => badge(say(`activity_${status}` as ConsoleKey), ACTIVITY_TONE[status]);
 
-export const activityStatus = (status: ActivityStatus): Html => {
-  const [label, tone] = ACTIVITY_STATUS[status];
-  return html`<span class="badge ${tone}">${label}</span>`;
-};
+const STAGE_TONE: Record<StageStatus, string> = { not_started: '', in_progress: 'warn', completed: 'ok' };
+export const stageStatusText = (say: Say, status: StageStatus): string => say(`stage_${status}` as ConsoleKey);
+export const stageStatus = (say: Say, status: StageStatus): Html => badge(stageStatusText(say, status), STAGE_TONE[status]);
 
-const STAGE_STATUS: Record<StageStatus, [string, string]> = {
-  not_started: ['не начат', ''],
-  in_progress: ['идёт', 'warn'],
-  completed: ['завершён', 'ok'],
-};
+const CONSULTATION_TONE: Record<ConsultationStatus, string> = { open: 'warn', answered: 'ok', closed: '' };
+export const consultationStatus = (say: Say, status: ConsultationStatus): Html =>
+  badge(say(`consultation_${status}` as ConsoleKey), CONSULTATION_TONE[status]);
 
-export const stageStatus = (status: StageStatus): Html => {
-  const [label, tone] = STAGE_STATUS[status];
-  return html`<span class="badge ${tone}">${label}</span>`;
-};
-
-const CONSULTATION_STATUS: Record<ConsultationStatus, [string, string]> = {
-  open: ['открыт', 'warn'],
-  answered: ['дан ответ', 'ok'],
-  closed: ['закрыт', ''],
-};
-
-export const consultationStatus = (status: ConsultationStatus): Html => {
-  const [label, tone] = CONSULTATION_STATUS[status];
-  return html`<span class="badge ${tone}">${label}</span>`;
-};
+export const CHANNEL_NAMES: Record<string, string> = { telegram: 'Telegram', whatsapp: 'WhatsApp', max: 'Max' };
+/** A channel's name: brand names as they are, the web chat in the page's language. */
+export const channelName = (say: Say, channel: string): string =>
+  CHANNEL_NAMES[channel] ?? (channel === 'webchat' || channel === 'web' ? say('channel_webchat') : channel);
 
 export const link = (url: string): Html =>
   /^https?:\/\//i.test(url) ? html`<a href="${url}" rel="noopener noreferrer nofollow" target="_blank">${url}</a>` : html`${url}`;

@@ -17,6 +17,8 @@ import { exportFile, exportStatus, monitoringPage, reportFile, schedulePage } fr
 import { participantPage, participantsPage } from './pages/participants.js';
 import { BodyTooLarge, page, queryOf, readForm, redirect } from './request.js';
 import { viewerOf, type ConsoleViewer } from './viewer.js';
+import { isLocale, type Locale } from '../../domain/locale.js';
+import { langCookie, pickedLocale, sayer } from './i18n.js';
 
 export type { ConsoleDeps, StaffActions, ConsoleFiles } from './context.js';
 export { createConsoleAuth, type ConsoleAuth } from './auth.js';
@@ -26,8 +28,8 @@ type Gate = 'any' | readonly ConsoleViewer['role'][];
 export function consoleRoutes(deps: ConsoleDeps): Record<string, RouteHandler> {
   const { auth, repos, logger } = deps;
 
-  const forbidden = (viewer: ConsoleViewer, csrf: string) =>
-    page(layout({ title: 'Нет доступа', viewer, csrf }, html`<p>Эта страница вам недоступна.</p><p><a href="/console">На главную</a></p>`), 403);
+  /** The language of a page nobody is logged in to: the switch's choice, else Russian. */
+  const anonymousLocale = (req: IncomingMessage): Locale => pickedLocale(req) ?? 'ru';
 
   function guarded(method: 'GET' | 'POST', gate: Gate, handler: PageHandler): RouteHandler {
     return async (req: IncomingMessage, body: Buffer): Promise<RouteReply> => {
@@ -35,23 +37,29 @@ export function consoleRoutes(deps: ConsoleDeps): Record<string, RouteHandler> {
       const viewer = session ? await viewerOf(repos, session) : undefined;
       if (!session || !viewer) {
         if (method === 'GET') return redirect(`/console/login?next=${encodeURIComponent(req.url ?? '/console')}`);
-        return page(loginPage({ text: 'Сессия истекла, войдите снова.', error: true }), 401);
+        const locale = anonymousLocale(req);
+        return page(loginPage(locale, { text: sayer(locale)('session_expired'), error: true }), 401);
       }
-      if (gate !== 'any' && !gate.includes(viewer.role)) return forbidden(viewer, session.csrfToken);
+      const locale = pickedLocale(req) ?? viewer.locale;
+      const say = sayer(locale);
+      const frame: PageContext['frame'] = (options) => ({ ...options, locale, viewer, csrf: session.csrfToken, here: req.url ?? '/console' });
+      if (gate !== 'any' && !gate.includes(viewer.role)) {
+        return page(layout(frame({ title: say('forbidden_title') }), html`<p>${say('forbidden_text')}</p><p><a href="/console">${say('to_home')}</a></p>`), 403);
+      }
       let form = new URLSearchParams();
       if (method === 'POST') {
         try {
           form = readForm(body);
         } catch (error) {
-          if (error instanceof BodyTooLarge) return page(layout({ title: 'Слишком большой запрос' }, html`<p>Форма слишком большая.</p>`), 413);
+          if (error instanceof BodyTooLarge) return page(layout(frame({ title: say('too_large_title') }), html`<p>${say('too_large_text')}</p>`), 413);
           throw error;
         }
         if (!auth.csrfMatches(session, form.get('csrf'))) {
           logger.warn({ path: req.url }, 'console: CSRF token missing or wrong');
-          return page(layout({ title: 'Запрос отклонён', viewer, csrf: session.csrfToken }, html`<p>Форма устарела или пришла не со страницы консоли. Обновите страницу и повторите.</p>`), 403);
+          return page(layout(frame({ title: say('csrf_title') }), html`<p>${say('csrf_text')}</p>`), 403);
         }
       }
-      const ctx: PageContext = { req, viewer, session, query: queryOf(req), form, deps };
+      const ctx: PageContext = { req, viewer, session, locale, say, frame, query: queryOf(req), form, deps };
       return handler(ctx);
     };
   }
@@ -68,42 +76,54 @@ export function consoleRoutes(deps: ConsoleDeps): Record<string, RouteHandler> {
     }
   };
 
-  const safeNext = (next: string | null) => (next && /^\/console(\/[\w-]*)?(\?[^\s]*)?$/.test(next) ? next : '/console');
+  const safeNext = (next: string | null) => (next && /^\/console(\/[\w-]*)*(\?[^\s]*)?$/.test(next) && !next.startsWith('/console/lang') ? next : '/console');
 
   return {
     'GET /console/login': async (req) => {
       const query = queryOf(req);
       const next = query.get('next');
-      return page(loginPage(query.has('out') ? { text: 'Вы вышли из консоли.' } : undefined, next && safeNext(next) === next ? next : undefined));
+      const locale = anonymousLocale(req);
+      return page(loginPage(locale, query.has('out') ? { text: sayer(locale)('logged_out') } : undefined, next && safeNext(next) === next ? next : undefined));
     },
     'POST /console/login': async (req, body) => {
+      const locale = anonymousLocale(req);
+      const say = sayer(locale);
       // No session yet, so no token: a login posted from another site is refused by its Origin.
-      if (!sameOrigin(req)) return page(loginPage({ text: 'Форма входа пришла не со страницы консоли.', error: true }), 403);
+      if (!sameOrigin(req)) return page(loginPage(locale, { text: say('login_foreign'), error: true }), 403);
       let form: URLSearchParams;
       try {
         form = readForm(body);
       } catch (error) {
-        if (error instanceof BodyTooLarge) return page(loginPage({ text: 'Слишком большой запрос.', error: true }), 413);
+        if (error instanceof BodyTooLarge) return page(loginPage(locale, { text: say('too_large_text'), error: true }), 413);
         throw error;
       }
       const outcome = await auth.passwordLogin(req, form.get('login') ?? '', form.get('password') ?? '');
       if (outcome.ok) return redirect(safeNext(queryOf(req).get('next')), { 'set-cookie': outcome.cookie });
       if (outcome.reason === 'throttled') {
         const minutes = Math.max(1, Math.ceil((outcome.retryAfterSeconds ?? 60) / 60));
-        return page(loginPage({ text: `Слишком много неудачных попыток. Повторите через ${minutes} мин.`, error: true }), 429, { 'retry-after': String(outcome.retryAfterSeconds ?? 60) });
+        return page(loginPage(locale, { text: say('login_throttled', { minutes }), error: true }), 429, { 'retry-after': String(outcome.retryAfterSeconds ?? 60) });
       }
-      return page(loginPage({ text: 'Неверный логин или пароль.', error: true }), 401);
+      return page(loginPage(locale, { text: say('login_wrong'), error: true }), 401);
     },
     'GET /console/auth': async (req) => {
       const outcome = await auth.linkLogin(req, queryOf(req).get('token') ?? '');
       if (outcome.ok) return redirect('/console', { 'set-cookie': outcome.cookie });
-      const text = outcome.reason === 'throttled'
-        ? 'Слишком много попыток. Повторите позже.'
-        : 'Ссылка недействительна: она одноразовая и действует 15 минут. Попросите у бота новую командой /console.';
-      return page(loginPage({ text, error: true }), outcome.reason === 'throttled' ? 429 : 401);
+      const locale = anonymousLocale(req);
+      const say = sayer(locale);
+      const text = outcome.reason === 'throttled' ? say('link_throttled') : say('link_invalid');
+      return page(loginPage(locale, { text, error: true }), outcome.reason === 'throttled' ? 429 : 401);
+    },
+    // The language switch: remembered for this browser, then back to the page it was pressed on.
+    'GET /console/lang': async (req) => {
+      const query = queryOf(req);
+      const to = query.get('to');
+      if (!isLocale(to)) return redirect(safeNext(query.get('next')));
+      return redirect(safeNext(query.get('next')), { 'set-cookie': langCookie(to) });
     },
     'POST /console/logout': guarded('POST', 'any', async (ctx) => redirect('/console/login?out=1', { 'set-cookie': await auth.logout(ctx.req) })),
 
+    // A typed or bookmarked "/console/" is the console too, not the server's JSON 404.
+    'GET /console/': async (req) => redirect(`/console${new URL(req.url ?? '/', 'http://localhost').search}`),
     'GET /console': guarded('GET', 'any', homePage),
     'GET /console/cohorts': guarded('GET', 'any', cohortsPage),
     'GET /console/cohort': guarded('GET', 'any', cohortPage),

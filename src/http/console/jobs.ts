@@ -1,69 +1,97 @@
 // Large exports are prepared in the background while the page shows how far they got (it reloads
-// itself, no script); the file is then downloaded once. Kept in memory: a restart loses a half-made
-// export, which is simply asked for again. Only the person who asked may fetch it.
-import { randomBytes } from 'node:crypto';
+// itself, no script); the file is then downloaded. Jobs and their files live in the store
+// (ConsoleExportRepository): a finished file outlives a restart, and a job whose process died
+// (no sign of life for a minute) is shown as interrupted, to be started again. Only the person who
+// asked may see or fetch it.
+import type { ExportJob } from '../../domain/console.js';
+import type { ConsoleExportRepository } from '../../domain/repositories.js';
+import type { Logger } from '../../logger.js';
 import type { ConsoleDownload } from './context.js';
 
-export interface ExportJob {
-  id: string;
-  owner: string;
-  filename: string;
-  contentType: string;
-  rows: number;
-  bytes: number;
-  status: 'running' | 'done' | 'failed';
-  /** Rows written so far where the export tells; otherwise undefined. */
-  rowsDone(): number | undefined;
-  body(): Buffer;
-}
+export type { ExportJob } from '../../domain/console.js';
 
 export interface ExportJobs {
-  start(owner: string, download: ConsoleDownload): ExportJob;
-  get(owner: string, id: string): ExportJob | undefined;
+  /** Starts writing the download into the store; `request` is the export page's query, to ask again. */
+  start(owner: string, download: ConsoleDownload, request: string): Promise<ExportJob>;
+  /** The job as it now stands, if it is the owner's; a running one silent too long comes back interrupted. */
+  get(owner: string, id: string): Promise<ExportJob | undefined>;
+  body(job: ExportJob): Promise<Buffer>;
 }
 
-export function createExportJobs(options: { keepMs?: number; now?: () => number } = {}): ExportJobs {
-  const keepMs = options.keepMs ?? 30 * 60_000;
-  const now = options.now ?? Date.now;
-  const jobs = new Map<string, { job: ExportJob; chunks: Buffer[]; startedAt: number }>();
+export interface ExportJobSettings {
+  /** How long a job and its file are kept. */
+  keepMs: number;
+  /** How often a running job says it is alive (and how far it got). */
+  heartbeatMs: number;
+  /** A running job not heard from for this long was cut short (its process stopped). */
+  staleMs: number;
+  /** Pieces of the file as stored: well under a document's 16 MB. */
+  chunkBytes: number;
+}
 
-  const sweep = () => {
-    for (const [id, entry] of jobs) if (now() - entry.startedAt > keepMs) jobs.delete(id);
-  };
+const DEFAULTS: ExportJobSettings = { keepMs: 24 * 60 * 60_000, heartbeatMs: 5_000, staleMs: 60_000, chunkBytes: 512 * 1024 };
+
+export function createExportJobs(deps: { repo: ConsoleExportRepository; logger: Logger; now?: () => Date; settings?: Partial<ExportJobSettings> }): ExportJobs {
+  const settings = { ...DEFAULTS, ...deps.settings };
+  const now = deps.now ?? (() => new Date());
+  const { repo, logger } = deps;
+
+  async function write(job: ExportJob, download: ConsoleDownload): Promise<void> {
+    let seq = 0;
+    let bytes = 0;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      if (pendingBytes === 0) return;
+      const piece = Buffer.concat(pending);
+      pending = [];
+      pendingBytes = 0;
+      await repo.appendChunk(job.id, seq++, piece);
+    };
+    const progress = () => repo.progress(job.id, { rowsDone: download.progress?.() ?? 0, bytes, at: now() });
+    const beat = setInterval(() => {
+      progress().catch((error: unknown) => logger.warn({ err: error }, 'console export: progress not saved'));
+    }, settings.heartbeatMs);
+    beat.unref();
+    try {
+      for await (const chunk of download.stream) {
+        const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+        pending.push(buf);
+        pendingBytes += buf.length;
+        bytes += buf.length;
+        if (pendingBytes >= settings.chunkBytes) await flush();
+      }
+      await flush();
+      await repo.progress(job.id, { rowsDone: download.progress?.() ?? job.rows, bytes, at: now() });
+      await repo.finish(job.id, 'done', now());
+    } catch (error) {
+      logger.error({ err: error, job: job.id }, 'console export failed');
+      await repo.finish(job.id, 'failed', now()).catch(() => undefined);
+    } finally {
+      clearInterval(beat);
+    }
+  }
 
   return {
-    start(owner, download) {
-      sweep();
-      const chunks: Buffer[] = [];
-      const job: ExportJob = {
-        id: randomBytes(12).toString('base64url'),
+    async start(owner, download, request) {
+      const at = now();
+      const job = await repo.create({
         owner,
         filename: download.filename,
         contentType: download.contentType,
         rows: download.rows,
-        bytes: 0,
-        status: 'running',
-        rowsDone: () => download.progress?.(),
-        body: () => Buffer.concat(chunks),
-      };
-      download.stream.on('data', (chunk: Buffer | string) => {
-        const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-        chunks.push(buf);
-        job.bytes += buf.length;
+        request,
+        startedAt: at,
+        expiresAt: new Date(at.getTime() + settings.keepMs),
       });
-      download.stream.once('end', () => {
-        job.status = 'done';
-      });
-      download.stream.once('error', () => {
-        job.status = 'failed';
-        chunks.length = 0;
-      });
-      jobs.set(job.id, { job, chunks, startedAt: now() });
+      void write(job, download);
       return job;
     },
-    get(owner, id) {
-      const entry = jobs.get(id);
-      return entry && entry.job.owner === owner ? entry.job : undefined;
+    async get(owner, id) {
+      const at = now();
+      const job = await repo.interruptIfStale(id, new Date(at.getTime() - settings.staleMs), at);
+      return job && job.owner === owner && job.expiresAt > at ? job : undefined;
     },
+    body: (job) => repo.body(job.id),
   };
 }

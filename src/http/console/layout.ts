@@ -1,6 +1,8 @@
 // The console's page shell: one small inline stylesheet, no external fonts or CDN (the centre's
 // machines may be offline), readable on a phone.
+import { LOCALES, type Locale } from '../../domain/locale.js';
 import { html, trusted, type Html, type HtmlValue } from './html.js';
+import { LANGUAGE_NAMES, sayer, type ConsoleKey, type Say } from './i18n.js';
 import type { ConsoleViewer } from './viewer.js';
 
 const STYLE = `
@@ -27,57 +29,66 @@ button.secondary{background:#fff;color:#1f5fa8}.filters{display:flex;flex-wrap:w
 .qr svg{width:160px;height:160px}.chat{display:flex;flex-direction:column;gap:.4rem;min-height:50vh;max-height:65vh;overflow-y:auto;padding:.5rem;background:#e9eef5;border-radius:8px}
 .msg{max-width:85%;padding:.45rem .7rem;border-radius:10px;white-space:pre-wrap;background:#fff}.msg.me{align-self:flex-end;background:#d1e9ff}
 .options{display:flex;flex-wrap:wrap;gap:.3rem;margin-top:.4rem}.options button{background:#fff;color:#1f5fa8}
+.langs{display:flex;gap:.5rem;font-size:.85em;color:#c9d6e8}header form+.langs{margin-left:.5rem}
 @media (max-width:600px){main{padding:.6rem}th,td{padding:.3rem}header{font-size:.95em}}
 `;
 
-const NAV: readonly { href: string; label: string; roles: readonly ConsoleViewer['role'][] }[] = [
-  { href: '/console', label: 'Сводка', roles: ['staff', 'curator', 'tutor', 'school_admin'] },
-  { href: '/console/cohorts', label: 'Курсы', roles: ['staff', 'curator', 'tutor', 'school_admin'] },
-  { href: '/console/participants', label: 'Педагоги', roles: ['staff', 'curator', 'tutor', 'school_admin'] },
-  { href: '/console/activities', label: 'Мероприятия', roles: ['staff', 'curator', 'tutor'] },
-  { href: '/console/consultations', label: 'Консультации', roles: ['staff', 'curator', 'tutor'] },
-  { href: '/console/broadcasts', label: 'Рассылки', roles: ['staff', 'curator'] },
-  { href: '/console/monitoring', label: 'Мониторинг', roles: ['staff', 'curator', 'tutor'] },
-  { href: '/console/audit', label: 'Журнал', roles: ['staff'] },
+const NAV: readonly { href: string; key: ConsoleKey; roles: readonly ConsoleViewer['role'][] }[] = [
+  { href: '/console', key: 'nav_home', roles: ['staff', 'curator', 'tutor', 'school_admin'] },
+  { href: '/console/cohorts', key: 'nav_cohorts', roles: ['staff', 'curator', 'tutor', 'school_admin'] },
+  { href: '/console/participants', key: 'nav_participants', roles: ['staff', 'curator', 'tutor', 'school_admin'] },
+  { href: '/console/activities', key: 'nav_activities', roles: ['staff', 'curator', 'tutor'] },
+  { href: '/console/consultations', key: 'nav_consultations', roles: ['staff', 'curator', 'tutor'] },
+  { href: '/console/broadcasts', key: 'nav_broadcasts', roles: ['staff', 'curator'] },
+  { href: '/console/monitoring', key: 'nav_monitoring', roles: ['staff', 'curator', 'tutor'] },
+  { href: '/console/audit', key: 'nav_audit', roles: ['staff'] },
 ];
 
 export interface PageOptions {
   title: string;
+  /** The page's language: every word of the shell comes from the catalog in it. */
+  locale: Locale;
   viewer?: ConsoleViewer;
   csrf?: string;
   current?: string;
+  /** Where the language switch brings the reader back to (this page). */
+  here?: string;
   flash?: { text: string; error?: boolean };
   /** Reload the page every so many seconds (a broadcast or an export in progress); no script needed. */
   refreshSeconds?: number;
 }
 
+/** Links to the page in each other language; the choice is kept for the browser. */
+function languageSwitch(locale: Locale, here: string | undefined): Html {
+  const next = here ? `&next=${encodeURIComponent(here)}` : '';
+  return html`<nav class="langs">${LOCALES.map((l) => (l === locale
+    ? html`<b lang="${l}">${LANGUAGE_NAMES[l]}</b>`
+    : html`<a lang="${l}" hreflang="${l}" href="/console/lang?to=${l}${next}">${LANGUAGE_NAMES[l]}</a>`))}</nav>`;
+}
+
 export function layout(options: PageOptions, content: HtmlValue): Html {
-  const { viewer } = options;
+  const { viewer, locale } = options;
+  const say = sayer(locale);
   const nav = viewer
     ? NAV.filter((item) => item.roles.includes(viewer.role)).map(
-        (item) => html`<a href="${item.href}" class="${item.href === options.current ? 'on' : ''}">${item.label}</a>`,
+        (item) => html`<a href="${item.href}" class="${item.href === options.current ? 'on' : ''}">${say(item.key)}</a>`,
       )
     : [];
   return html`<!doctype html>
-<html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${options.refreshSeconds}">` : ''}<title>${options.title} — Спутник</title><style>${trustedStyle}</style></head>
-<body><header><span class="brand">Спутник</span>${nav}${
+<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${options.refreshSeconds}">` : ''}<title>${options.title} — ${say('brand')}</title><style>${trustedStyle}</style></head>
+<body><header><span class="brand">${say('brand')}</span>${nav}${
     viewer
       ? html`<form method="post" action="/console/logout"><input type="hidden" name="csrf" value="${options.csrf ?? ''}">
-<span class="muted" style="color:#c9d6e8">${viewer.name} · ${ROLE_LABELS[viewer.role]}</span>
-<button class="secondary" type="submit">Выйти</button></form>`
+<span class="muted" style="color:#c9d6e8">${viewer.name} · ${roleLabel(say, viewer.role)}</span>
+<button class="secondary" type="submit">${say('logout')}</button></form>`
       : ''
-  }</header>
+  }${languageSwitch(locale, options.here)}</header>
 <main>${options.flash ? html`<div class="flash ${options.flash.error ? 'error' : ''}" role="status">${options.flash.text}</div>` : ''}
 <h1>${options.title}</h1>${content}</main></body></html>`;
 }
 
-export const ROLE_LABELS: Record<ConsoleViewer['role'], string> = {
-  staff: 'сотрудник центра',
-  curator: 'куратор',
-  tutor: 'тьютор',
-  school_admin: 'администратор школы',
-};
+export const roleLabel = (say: Say, role: ConsoleViewer['role']): string => say(`role_${role}` as ConsoleKey);
 
 // The stylesheet is the console's own constant, never data.
 const trustedStyle = trusted(STYLE);

@@ -7,8 +7,7 @@ import type { ConsultationRequest } from '../../domain/consultation.js';
 import type { Enrollment } from '../../domain/enrollment.js';
 import type { Participant } from '../../domain/participant.js';
 import type { Repositories } from '../../domain/repositories.js';
-import { effectivePlan, openQuestionnaires } from '../../domain/stage-plan.js';
-import { REQUIRED_ACTIVITIES_PER_YEAR } from '../../domain/stage.js';
+import { effectivePlan, openQuestionnaires, requiredActivities } from '../../domain/stage-plan.js';
 import { sameSchool, seesCohort, visibleCohorts, type ConsoleViewer } from './viewer.js';
 
 export interface RosterRow {
@@ -56,6 +55,8 @@ export async function roster(repos: RosterRepos, viewer: ConsoleViewer, filter: 
     const activities = await repos.activities.listByCohort(cohort.id);
     const responses = await repos.responses.listByCohort(cohort.id);
     const consultations = await repos.consultations.listByCohort(cohort.id);
+    // The norm is the cohort's support model's (seed 000: three), not a number of the console's own.
+    const required = requiredActivities(plan);
     const yearGone = Math.min(1, Math.max(0, (now.getTime() - cohort.courseEnd.getTime()) / YEAR_MS));
     for (const enrollment of enrollments) {
       const participant = people.get(enrollment.participantId);
@@ -73,7 +74,7 @@ export async function roster(repos: RosterRepos, viewer: ConsoleViewer, filter: 
         enrollment,
         activities: own,
         accepted,
-        required: REQUIRED_ACTIVITIES_PER_YEAR,
+        required,
         pendingQuestionnaires: open.filter((q) => !done.has(`${q.questionnaireId}|${q.occasion}`)).map((q) => q.questionnaireId),
         openConsultations: ownConsultations.filter((c) => c.status !== 'closed').length,
         lastActivityAt: latest([
@@ -81,7 +82,7 @@ export async function roster(repos: RosterRepos, viewer: ConsoleViewer, filter: 
           ...mine.map((r) => r.updatedAt),
           ...ownConsultations.flatMap((c) => c.messages.filter((m) => m.fromTeacher).map((m) => m.at)),
         ]),
-        behind: accepted < Math.floor(REQUIRED_ACTIVITIES_PER_YEAR * yearGone),
+        behind: accepted < Math.floor(required * yearGone),
       };
       if (matches(row, filter)) rows.push(row);
     }

@@ -3,13 +3,15 @@
 // school administrator: read-only, the teachers whose organisation is their school.
 import type { Cohort } from '../../domain/cohort.js';
 import type { ConsoleSession } from '../../domain/console.js';
+import type { Locale } from '../../domain/locale.js';
 import type { Participant } from '../../domain/participant.js';
 import type { Repositories } from '../../domain/repositories.js';
 
+/** `locale`: the language of the account or of the curator themself, the console's default for them. */
 export type ConsoleViewer =
-  | { role: 'staff'; name: string; actor: string }
-  | { role: 'curator' | 'tutor'; name: string; actor: string; participantId: string; cohortIds: string[]; curatedIds: string[] }
-  | { role: 'school_admin'; name: string; actor: string; organisation: string };
+  | { role: 'staff'; name: string; actor: string; locale: Locale }
+  | { role: 'curator' | 'tutor'; name: string; actor: string; locale: Locale; participantId: string; cohortIds: string[]; curatedIds: string[] }
+  | { role: 'school_admin'; name: string; actor: string; locale: Locale; organisation: string };
 
 export type ConsoleAction = 'review' | 'consult' | 'broadcast' | 'export';
 
@@ -22,20 +24,22 @@ export async function viewerOf(
     const account = await repos.console.findAccountById(principal.accountId);
     if (!account || account.disabledAt) return undefined;
     const actor = `account:${account.id}`;
-    if (account.role === 'staff') return { role: 'staff', name: account.displayName, actor };
+    const locale = account.locale ?? 'ru';
+    if (account.role === 'staff') return { role: 'staff', name: account.displayName, actor, locale };
     if (!account.organisation) return undefined;
-    return { role: 'school_admin', name: account.displayName, actor, organisation: account.organisation };
+    return { role: 'school_admin', name: account.displayName, actor, locale, organisation: account.organisation };
   }
   const person = await repos.participants.findById(principal.participantId);
   if (!person || person.anonymisedAt) return undefined;
   const name = person.fullName ?? '—';
-  if (person.isStaff) return { role: 'staff', name, actor: person.id };
+  const locale = person.locale;
+  if (person.isStaff) return { role: 'staff', name, actor: person.id, locale };
   const cohorts = await repos.cohorts.listForStaffMember(person.id);
   const curatedIds = cohorts.filter((c) => c.curatorIds.includes(person.id)).map((c) => c.id);
   const cohortIds = cohorts.map((c) => c.id);
   // Someone who is no longer curator or tutor anywhere has no business in the console.
   if (cohortIds.length === 0) return undefined;
-  return { role: curatedIds.length > 0 ? 'curator' : 'tutor', name, actor: person.id, participantId: person.id, cohortIds, curatedIds };
+  return { role: curatedIds.length > 0 ? 'curator' : 'tutor', name, actor: person.id, locale, participantId: person.id, cohortIds, curatedIds };
 }
 
 /** Whether the viewer sees this cohort at all. School administrators see cohorts through their teachers. */

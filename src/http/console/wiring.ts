@@ -12,15 +12,19 @@ import type { Logger } from '../../logger.js';
 import {
   DIMENSIONS,
   EXPORT_FORMATS,
+  PROFILE_SEGMENTS,
   EXPORT_SUBJECTS,
   reportErrorText,
   summaryTables,
   type Dimension,
   type ExportFormat,
   type Monitoring,
+  type SegmentFilter,
 } from '../../monitoring/index.js';
 import { answerConsultationRequest, closeConsultationRequest, decideActivity } from '../../staff/decisions.js';
-import type { ConsoleFiles, StaffActions } from './context.js';
+import type { ConsoleFiles, QuestionnaireTexts, SegmentChoice, StaffActions } from './context.js';
+import type { Locale } from '../../domain/locale.js';
+import { sayer } from './i18n.js';
 import type { ConsoleViewer } from './viewer.js';
 
 export function createStaffActions(deps: {
@@ -86,42 +90,72 @@ function anonymisedFor(viewer: ConsoleViewer, cohortIds: readonly string[] | und
 
 export function createConsoleFiles(deps: { monitoring: Monitoring; repos: Repositories; content: Content }): ConsoleFiles {
   const { monitoring } = deps;
+
+  /**
+   * The viewer's cohorts narrowed to one programme, and the teachers of one region, district,
+   * settlement type or school: the same narrowing for the figures, the charts and the exports.
+   */
+  async function narrowed(cohortIds: readonly string[] | undefined, cohortId: string | undefined, segment: SegmentChoice | undefined) {
+    let ids = cohortIds;
+    if (segment?.programmeId) {
+      const all = [...(await deps.repos.cohorts.listByStatus('active')), ...(await deps.repos.cohorts.listByStatus('finished'))];
+      // The demo cohort stays out unless picked by name, as in every unfiltered figure.
+      const ofProgramme = all.filter((c) => c.programmeId === segment.programmeId && (!c.demo || c.id === cohortId)).map((c) => c.id);
+      ids = ids ? ids.filter((id) => ofProgramme.includes(id)) : ofProgramme;
+    }
+    const profile: SegmentFilter = Object.fromEntries(PROFILE_SEGMENTS.flatMap((key) => (segment?.[key] ? [[key, segment[key]]] : [])));
+    const participantIds = Object.keys(profile).length > 0 ? await monitoring.segmentParticipantIds(profile) : undefined;
+    return { ...(ids ? { cohortIds: ids } : {}), ...(participantIds ? { participantIds } : {}) };
+  }
+
   return {
-    async export({ viewer, what, format, cohortId, questionnaireId }) {
+    async export({ viewer, locale, what, format, cohortId, questionnaireId, segment }) {
+      const say = sayer(locale);
       if (!(EXPORT_SUBJECTS as readonly string[]).includes(what) || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
-        return { ok: false, error: 'Такой выгрузки нет: выберите одну из ссылок на странице «Мониторинг».' };
+        return { ok: false, error: say('export_unknown') };
       }
       const cohortIds = cohortScope(viewer, cohortId);
-      if (cohortIds && cohortIds.length === 0) return { ok: false, error: 'Этот курс вам недоступен.' };
+      if (cohortIds && cohortIds.length === 0) return { ok: false, error: say('cohort_forbidden') };
       const anonymised = anonymisedFor(viewer, cohortIds);
       const fmt = format as ExportFormat;
+      const scope = await narrowed(cohortIds, cohortId, segment);
+      let done = 0;
+      const onProgress = (n: number) => {
+        done = n;
+      };
       if (what === 'responses') {
-        let done = 0;
         const file = viewer.role === 'curator' || viewer.role === 'tutor'
-          ? await monitoring.exportForRequester({ participantId: viewer.participantId, format: fmt, ...(cohortId ? { cohortId } : {}), ...(questionnaireId ? { questionnaireId } : {}), anonymised })
-          : await monitoring.exportFile({ format: fmt, scope: { ...(cohortIds ? { cohortIds } : {}), ...(questionnaireId ? { questionnaireId } : {}) }, anonymised, locale: 'ru', onProgress: (n) => { done = n; } });
+          ? await monitoring.exportForRequester({
+              participantId: viewer.participantId, format: fmt, anonymised,
+              ...(scope.cohortIds ? { cohortIds: scope.cohortIds } : {}),
+              ...(questionnaireId ? { questionnaireId } : {}),
+              ...(scope.participantIds ? { participantIds: scope.participantIds } : {}),
+            })
+          : await monitoring.exportFile({ format: fmt, scope: { ...scope, ...(questionnaireId ? { questionnaireId } : {}) }, anonymised, locale, onProgress });
         if (!file.ok) {
           const e = file.error;
-          if (e.kind === 'pick_questionnaire') return { ok: false, error: 'В CSV помещается одна анкета: выберите её.', questionnaires: e.questionnaireIds };
-          return { ok: false, error: 'Эти данные вам недоступны.' };
+          if (e.kind === 'pick_questionnaire') return { ok: false, error: say('export_pick_questionnaire'), questionnaires: e.questionnaireIds };
+          return { ok: false, error: say('export_forbidden') };
         }
         const f = file.value;
         return { ok: true, value: { stream: f.stream, contentType: f.contentType, filename: f.filename, rows: f.total, progress: () => done } };
       }
-      const file = await monitoring.exportYear({ what: what as 'activities' | 'participants', format: fmt, ...(cohortIds ? { cohortIds } : {}), anonymised });
-      return { ok: true, value: { stream: file.stream, contentType: file.contentType, filename: file.filename, rows: file.total } };
+      const file = await monitoring.exportYear({ what: what as 'activities' | 'participants', format: fmt, ...scope, anonymised, onProgress, ...(locale === 'kk' ? { locale } : {}) });
+      return { ok: true, value: { stream: file.stream, contentType: file.contentType, filename: file.filename, rows: file.total, progress: () => done } };
     },
 
-    async report({ viewer, cohortId, year, half, format }) {
+    async report({ viewer, locale, cohortId, year, half, format }) {
+      const say = sayer(locale);
       let target = cohortId;
-      if (viewer.role === 'school_admin') return { ok: false, error: 'Отчёт вам недоступен.' };
+      if (viewer.role === 'school_admin') return { ok: false, error: say('report_forbidden') };
       if (viewer.role !== 'staff') {
         if (!target && viewer.cohortIds.length === 1) target = viewer.cohortIds[0];
-        if (!target) return { ok: false, error: 'Выберите курс: отчёт строится по одному курсу.' };
-        if (!viewer.cohortIds.includes(target)) return { ok: false, error: 'Этот курс вам недоступен.' };
+        if (!target) return { ok: false, error: say('report_pick_cohort') };
+        if (!viewer.cohortIds.includes(target)) return { ok: false, error: say('cohort_forbidden') };
       }
-      const report = await monitoring.halfYearReport({ ...(target ? { cohortId: target } : {}), year, half, anonymised: anonymisedFor(viewer, target ? [target] : undefined) });
-      if (!report.ok) return { ok: false, error: reportErrorText(report.error, 'ru') };
+      // A Kazakh page asks for the Kazakh report; otherwise the report's own default (Kazakh for Kazakh cohorts).
+      const report = await monitoring.halfYearReport({ ...(target ? { cohortId: target } : {}), year, half, anonymised: anonymisedFor(viewer, target ? [target] : undefined), ...(locale === 'kk' ? { locale } : {}) });
+      if (!report.ok) return { ok: false, error: reportErrorText(report.error, locale) };
       const cohort = target ? await deps.repos.cohorts.findById(target) : undefined;
       const base = `report-${(cohort?.code ?? 'centre').toLowerCase()}-${year}-h${half}`;
       return format === 'xlsx'
@@ -129,12 +163,12 @@ export function createConsoleFiles(deps: { monitoring: Monitoring; repos: Reposi
         : { ok: true, value: { body: Buffer.from(report.value.markdown, 'utf8'), contentType: 'text/markdown; charset=utf-8', filename: `${base}.md`, title: report.value.title } };
     },
 
-    async summary({ viewer, cohortId, by }) {
+    async summary({ viewer, locale, cohortId, by, segment }) {
       const cohortIds = cohortScope(viewer, cohortId);
       if (cohortIds && cohortIds.length === 0) return { tables: [], charts: [] };
-      const scope = { ...(cohortIds ? { cohortIds } : {}), ...(by && (DIMENSIONS as readonly string[]).includes(by) ? { by: by as Dimension } : {}) };
-      const [aggregates, charts] = await Promise.all([monitoring.aggregates(scope, 'ru'), monitoring.charts(scope)]);
-      return { tables: summaryTables(aggregates, 'ru'), charts };
+      const scope = { ...(await narrowed(cohortIds, cohortId, segment)), ...(by && (DIMENSIONS as readonly string[]).includes(by) ? { by: by as Dimension } : {}) };
+      const [aggregates, charts] = await Promise.all([monitoring.aggregates(scope, locale), monitoring.charts(scope, locale)]);
+      return { tables: summaryTables(aggregates, locale), charts };
     },
 
     async schedule({ cohortId, days }) {
@@ -146,12 +180,16 @@ export function createConsoleFiles(deps: { monitoring: Monitoring; repos: Reposi
   };
 }
 
-/** Russian titles of a questionnaire version and its questions. */
+/** Titles of the questionnaire version a response was given on, its questions and their options. */
 export function questionnaireTexts(catalog: Content['questionnaires']) {
-  return (questionnaireId: string, version: number) => {
+  return (questionnaireId: string, version: number, locale: Locale): QuestionnaireTexts | undefined => {
     const q = catalog.get(questionnaireId, version) ?? catalog.get(questionnaireId);
     if (!q) return undefined;
-    return { title: localized(q.title, 'ru'), questions: new Map(q.questions.map((question) => [question.id, localized(question.text, 'ru')])) };
+    const questions = new Map(q.questions.map((question) => [question.id, {
+      text: localized(question.text, locale),
+      options: new Map('options' in question ? question.options.map((o) => [o.id, localized(o.text, locale)]) : []),
+    }]));
+    return { title: localized(q.title, locale), questions };
   };
 }
 

@@ -13,5 +13,6 @@ import { whatsapp } from './whatsapp.js';
 import { links } from './links.js';
 import { report } from './report.js';
 import { consoleLogin } from './console.js';
+import { console_ui } from './console-ui.js';
 
-export const en: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, plan, plans, events, monitoring, scheduler, whatsapp, links, cli, cli_help, cli_text, report, sandbox, console: consoleLogin };
+export const en: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, plan, plans, events, monitoring, scheduler, whatsapp, links, cli, cli_help, cli_text, report, sandbox, console: consoleLogin, console_ui };

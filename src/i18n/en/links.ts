@@ -15,6 +15,14 @@ export const links: CatalogLike<{ links: typeof ru }>['links'] = {
   curator_dead:
     'A link of {teacher} (course "{cohortTitle}") has not opened in two checks in a row:\nactivity "{title}"\n{url}\nState: {status}\n\nThe teacher has been asked to send a new link.',
   curator_replaced: '{teacher} (course "{cohortTitle}") replaced the link of "{title}":\nwas: {oldUrl}\nnow: {newUrl}',
+  result_dead_notice:
+    'The link you sent in the questionnaire "{title}" does not open ({status}):\n{url}\n\nThe curator needs a working link: the page must open without signing in or requesting access. Please send a new one.',
+  result_busy_notice:
+    'The link you sent in the questionnaire "{title}" does not open ({status}):\n{url}\n\nWhen you finish the current dialog, open /menu → "Broken links" to send a new one.',
+  ask_new_result_link: 'Send the new link for the questionnaire "{title}".',
+  curator_result_dead:
+    'A link of {teacher} (course "{cohortTitle}") in the questionnaire "{title}" does not open:\n{url}\nState: {status}\n\nThe teacher has been asked to send a new link.',
+  curator_result_replaced: '{teacher} (course "{cohortTitle}") replaced the link in the questionnaire "{title}":\nwas: {oldUrl}\nnow: {newUrl}',
   status_dead: 'the page answers with error {httpStatus}',
   status_timeout: 'the site did not answer in time',
   status_unreachable: 'the site cannot be reached',

@@ -55,6 +55,8 @@ export const report = {
   rating_by_teacher: '{title}: by teacher',
   h_change: 'Change',
   no_ratings: 'No self-assessments in the period.',
+  dead_link_answer: 'questionnaire “{title}”',
+  h_link_source: 'Activity or questionnaire',
   dead_links: 'Broken links',
   h_activity: 'Activity',
   h_link: 'Link',

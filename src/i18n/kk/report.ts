@@ -55,6 +55,8 @@ export const report = {
   rating_by_teacher: '{title}: педагогтер бойынша',
   h_change: 'Өзгеріс',
   no_ratings: 'Кезеңде өзін-өзі бағалау жоқ.',
+  dead_link_answer: '«{title}» сауалнамасы',
+  h_link_source: 'Іс-шара немесе сауалнама',
   dead_links: 'Жұмыс істемейтін сілтемелер',
   h_activity: 'Іс-шара',
   h_link: 'Сілтеме',

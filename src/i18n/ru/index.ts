@@ -11,6 +11,7 @@ import { whatsapp } from './whatsapp.js';
 import { links } from './links.js';
 import { report } from './report.js';
 import { consoleLogin } from './console.js';
+import { console_ui } from './console-ui.js';
 
 /** The reference catalog: its namespaces and keys define every other locale's. */
-export const ru = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, plan, plans, events, monitoring, scheduler, whatsapp, links, cli, cli_help, cli_text, report, sandbox, console: consoleLogin };
+export const ru = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, plan, plans, events, monitoring, scheduler, whatsapp, links, cli, cli_help, cli_text, report, sandbox, console: consoleLogin, console_ui };

@@ -13,6 +13,14 @@ export const links = {
   curator_dead:
     'Ссылка педагога {teacher} (курс «{cohortTitle}») не открывается две проверки подряд:\nмероприятие «{title}»\n{url}\nСостояние: {status}\n\nПедагогу предложено прислать новую ссылку.',
   curator_replaced: 'Педагог {teacher} (курс «{cohortTitle}») заменил ссылку мероприятия «{title}»:\nбыло: {oldUrl}\nстало: {newUrl}',
+  result_dead_notice:
+    'Ссылка, которую вы прислали в анкете «{title}», не открывается ({status}):\n{url}\n\nКуратору нужна работающая ссылка: страница должна открываться без входа и запроса доступа. Пришлите, пожалуйста, новую.',
+  result_busy_notice:
+    'Ссылка, которую вы прислали в анкете «{title}», не открывается ({status}):\n{url}\n\nКогда закончите текущий диалог, откройте /menu → «Неработающие ссылки», чтобы прислать новую.',
+  ask_new_result_link: 'Пришлите новую ссылку для анкеты «{title}».',
+  curator_result_dead:
+    'Ссылка педагога {teacher} (курс «{cohortTitle}») из анкеты «{title}» не открывается:\n{url}\nСостояние: {status}\n\nПедагогу предложено прислать новую ссылку.',
+  curator_result_replaced: 'Педагог {teacher} (курс «{cohortTitle}») заменил(а) ссылку в анкете «{title}»:\nбыло: {oldUrl}\nстало: {newUrl}',
   status_dead: 'страница отвечает ошибкой {httpStatus}',
   status_timeout: 'сайт не ответил вовремя',
   status_unreachable: 'сайт недоступен',

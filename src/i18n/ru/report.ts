@@ -57,6 +57,8 @@ export const report = {
   rating_by_teacher: '{title}: по педагогам',
   h_change: 'Изменение',
   no_ratings: 'Самооценок за период нет.',
+  dead_link_answer: 'анкета «{title}»',
+  h_link_source: 'Мероприятие или анкета',
   dead_links: 'Неработающие ссылки',
   h_activity: 'Мероприятие',
   h_link: 'Ссылка',

@@ -20,6 +20,8 @@ export interface ActivityLinkDoc {
   status?: LinkStatus | null;
   httpStatus?: number | null;
   failures?: number | null;
+  attempts?: number | null;
+  retryAt?: Date | null;
 }
 
 export interface ActivityReviewDoc {
@@ -54,6 +56,8 @@ const linkSchema = new Schema<ActivityLinkDoc>(
     status: { type: String, enum: LINK_STATUSES },
     httpStatus: Number,
     failures: Number,
+    attempts: Number,
+    retryAt: Date,
   },
   { _id: false },
 );
@@ -111,6 +115,8 @@ export function toActivity(doc: ActivityDoc): Activity {
       status: orUndefined(l.status),
       httpStatus: orUndefined(l.httpStatus),
       failures: orUndefined(l.failures),
+      ...(l.attempts ? { attempts: l.attempts } : {}),
+      ...(l.retryAt ? { retryAt: l.retryAt } : {}),
     })),
     note: orUndefined(doc.note),
     status: doc.status,

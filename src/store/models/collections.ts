@@ -11,6 +11,8 @@ export const COLLECTION_NAMES = {
   broadcasts: 'broadcasts',
   samples: 'monitoring_samples',
   supportEvents: 'support_events',
+  /** Links given in questionnaire answers and their checks (domain/result-link.ts). */
+  resultLinks: 'result_links',
   /** One document per incoming update an instance claimed (src/store/coordination.ts). */
   updateClaims: 'update_claims',
   /** Leases between instances: a chat being handled, the poller, each instance's heartbeat. */

@@ -7,6 +7,7 @@ import {
   type ConsoleSession,
   type LoginLink,
 } from '../../domain/console.js';
+import { LOCALES, type Locale } from '../../domain/locale.js';
 import { idString, orUndefined, schemaOptions, text, type ObjectIdType } from './common.js';
 
 export interface ConsoleAccountDoc {
@@ -15,6 +16,7 @@ export interface ConsoleAccountDoc {
   displayName: string;
   role: ConsoleAccountRole;
   organisation?: string | null;
+  locale?: Locale | null;
   passwordHash: string;
   disabledAt?: Date | null;
   createdAt: Date;
@@ -27,6 +29,7 @@ const accountSchema = new Schema<ConsoleAccountDoc>(
     displayName: text(200, true),
     role: { type: String, enum: CONSOLE_ACCOUNT_ROLES, required: true },
     organisation: text(300),
+    locale: { type: String, enum: LOCALES },
     passwordHash: { type: String, required: true, maxlength: 300 },
     disabledAt: Date,
   },
@@ -95,6 +98,7 @@ export function toConsoleAccount(doc: ConsoleAccountDoc): ConsoleAccount {
     displayName: doc.displayName,
     role: doc.role,
     organisation: orUndefined(doc.organisation),
+    ...(doc.locale ? { locale: doc.locale } : {}),
     passwordHash: doc.passwordHash,
     ...(doc.disabledAt ? { disabledAt: doc.disabledAt } : {}),
     createdAt: doc.createdAt,

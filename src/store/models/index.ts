@@ -4,12 +4,14 @@ import { defineAuditEventModel } from './audit.js';
 import { defineBroadcastModel } from './broadcast.js';
 import { defineCohortModel } from './cohort.js';
 import { defineConsoleModels } from './console.js';
+import { defineConsoleExportModels } from './console-export.js';
 import { defineConsultationModel } from './consultation.js';
 import { defineEnrollmentModel } from './enrollment.js';
 import { defineParticipantModel } from './participant.js';
 import { defineProgrammeModel } from './programme.js';
 import { defineQuestionnaireVersionModel } from './questionnaire-version.js';
 import { defineResponseModel } from './response.js';
+import { defineResultLinkModel } from './result-link.js';
 import { defineSampleModel } from './sample.js';
 import { defineScheduledSendModel } from './scheduled-send.js';
 import { defineSessionModels } from './session.js';
@@ -31,8 +33,10 @@ export function defineModels(connection: Connection) {
     questionnaireVersion: defineQuestionnaireVersionModel(connection),
     scheduledSend: defineScheduledSendModel(connection),
     ...defineConsoleModels(connection),
+    ...defineConsoleExportModels(connection),
     sample: defineSampleModel(connection),
     supportEvent: defineSupportEventModel(connection),
+    resultLink: defineResultLinkModel(connection),
   };
 }
 
@@ -43,4 +47,4 @@ export { COLLECTION_NAMES } from './collections.js';
 export type { CohortDoc } from './cohort.js';
 export type { ProgrammeDoc } from './programme.js';
 export type { ResponseDoc } from './response.js';
-export { toStagePlan } from './stage-plan.js';
+export { toStagePlan, type StagePlanDoc } from './stage-plan.js';

@@ -68,11 +68,13 @@ export function createActivityRepository(model: Model<ActivityDoc>): ActivityRep
       if (!p || !c) return 0;
       return model.countDocuments({ participantId: p, cohortId: c, status: 'accepted' });
     },
-    async listWithLinksDue(cohortId, cutoff) {
+    async listWithLinksDue(cohortId, cutoff, now) {
       const c = toObjectId(cohortId);
       if (!c) return [];
+      const due = { $or: [{ checkedAt: null }, { checkedAt: { $lt: cutoff } }] };
+      const waiting = now ? [{ $or: [{ retryAt: null }, { retryAt: { $lte: now } }] }] : [];
       const docs = await model
-        .find({ cohortId: c, links: op({ $elemMatch: { $or: [{ checkedAt: null }, { checkedAt: { $lt: cutoff } }] } }) })
+        .find({ cohortId: c, links: op({ $elemMatch: { $and: [due, ...waiting] } }) })
         .sort({ submittedAt: 1 })
         .lean<ActivityDoc[]>();
       return docs.map(toActivity);
@@ -92,12 +94,22 @@ export function createActivityRepository(model: Model<ActivityDoc>): ActivityRep
               'links.$.status': check.status,
               'links.$.httpStatus': check.httpStatus ?? null,
               'links.$.failures': failures,
+              'links.$.attempts': 0,
+              'links.$.retryAt': null,
             },
           },
           AFTER_UPDATE,
         )
         .lean<ActivityDoc>();
       return doc ? toActivity(doc).links.find((l) => l.url === check.url) : undefined;
+    },
+    async recordLinkAttempt(activityId, url, retryAt) {
+      const _id = toObjectId(activityId);
+      if (!_id) return undefined;
+      const doc = await model
+        .findOneAndUpdate({ _id, 'links.url': url }, { $inc: { 'links.$.attempts': 1 }, $set: { 'links.$.retryAt': retryAt } }, AFTER_UPDATE)
+        .lean<ActivityDoc>();
+      return doc ? toActivity(doc).links.find((l) => l.url === url) : undefined;
     },
     async replaceLink(activityId, oldUrl, newUrl) {
       const _id = toObjectId(activityId);

@@ -124,6 +124,8 @@ export function createErasureRepository(models: Models): ErasureRepository {
       );
       await responses(_id, answerKept);
       await activities(_id);
+      // Links they gave in answers: the verdicts stay for the stage they completed, the addresses go.
+      await models.resultLink.collection.updateMany({ participantId: _id }, { $set: { url: '' } });
       await consultations(_id);
       await plans(_id);
       await broadcasts(_id, chatIds);
@@ -133,6 +135,10 @@ export function createErasureRepository(models: Models): ErasureRepository {
       // A curator who deleted their data leaves the console too.
       await models.loginLink.collection.deleteMany({ participantId: person.id });
       await models.consoleSession.collection.deleteMany({ 'principal.participantId': person.id });
+      // And the exports they made in it, files with teachers' names among them.
+      const made = await models.consoleExport.collection.distinct('_id', { owner: person.id });
+      await models.consoleExportChunk.collection.deleteMany({ jobId: { $in: made } });
+      await models.consoleExport.collection.deleteMany({ owner: person.id });
       for (const eraser of erasers) await eraser(person, at);
     },
   };

@@ -5,12 +5,14 @@ import { createAuditRepository } from './audit.js';
 import { createBroadcastRepository } from './broadcasts.js';
 import { createCohortRepository } from './cohorts.js';
 import { createConsoleRepository } from './console.js';
+import { createConsoleExportRepository } from './console-exports.js';
 import { createConsultationRepository } from './consultations.js';
 import { createErasureRepository } from './erasure.js';
 import { createEnrollmentRepository } from './enrollments.js';
 import { createParticipantRepository } from './participants.js';
 import { createProgrammeRepository } from './programmes.js';
 import { createResponseRepository } from './responses.js';
+import { createResultLinkRepository } from './result-links.js';
 import { createSampleRepository } from './samples.js';
 import { createScheduledSendRepository } from './scheduled-sends.js';
 import { createSupportEventRepository } from './support-events.js';
@@ -28,8 +30,10 @@ export function createRepositories(models: Models): Repositories {
     audit: createAuditRepository(models.auditEvent),
     scheduledSends: createScheduledSendRepository(models.scheduledSend),
     console: createConsoleRepository(models),
+    consoleExports: createConsoleExportRepository(models),
     samples: createSampleRepository(models.sample),
     supportEvents: createSupportEventRepository(models.supportEvent),
+    resultLinks: createResultLinkRepository(models.resultLink),
     erasure: createErasureRepository(models),
   };
 }

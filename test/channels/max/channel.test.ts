@@ -218,6 +218,19 @@ describe("the cohort's Max group", () => {
     expect((await store.repositories.cohorts.findById(cohort.cohortId))?.groups).toEqual([]);
   });
 
+  it('unbinds with /unbind (the same group command as on Telegram, engine/groups.ts), and says so when nothing is bound', async () => {
+    await bed.fake.addBot(GROUP, curator, { title: 'ФГ', link: null });
+    await bed.fake.groupWrite(GROUP, curator, `/bind@sputnik_bot ${cohort.code}`);
+    expect(bed.fake.sentToChat(GROUP).at(-1)?.text).toBe(ru('group.bound', { title: TITLE }));
+    await bed.fake.groupWrite(GROUP, curator, '/unbind');
+    expect(bed.fake.sentToChat(GROUP).at(-1)?.text).toBe(ru('group.unbound', { title: TITLE }));
+    expect((await store.repositories.cohorts.findById(cohort.cohortId))?.groups).toEqual([]);
+    await bed.fake.groupWrite(GROUP, curator, '/unbind');
+    expect(bed.fake.sentToChat(GROUP).at(-1)?.text).toBe(ru('group.not_bound'));
+    await bed.fake.groupWrite(GROUP, curator, '/bind');
+    expect(bed.fake.sentToChat(GROUP).at(-1)?.text).toBe(ru('group.bind_usage'));
+  });
+
   it('binds a group without a link (a private group) and sends no link', async () => {
     await bed.fake.addBot(GROUP, curator, { title: 'ФГ', link: null });
     await bed.fake.groupWrite(GROUP, curator, `/bind ${cohort.code}`);

@@ -23,6 +23,8 @@ export interface ChannelDriver {
    * channel's own way of offering the options (buttons; the numbered list and how-to-answer lines).
    */
   replies(): string[];
+  /** Files the bot sent since the last input (channels that send files): name, caption, bytes. */
+  documents?(): { filename: string; caption: string; data: Uint8Array }[];
   /** The option labels of the last question, in order. */
   options(): string[];
   /** Starts a flow for this person from outside (an invitation), delivered through the channel. */

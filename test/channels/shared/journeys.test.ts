@@ -19,6 +19,7 @@ import { plain, whatsappDriver } from './whatsapp-driver.js';
 
 const TITLE = 'Функциональная грамотность, весна 2026';
 const ru = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('ru', key, params);
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 type OpenDriver = (store: Store, clock: Clock) => Promise<ChannelDriver>;
 
@@ -208,6 +209,24 @@ describe.each(registered)('on %s', (name) => {
     expect(preparing).toBe(ru('monitoring.report_preparing'));
     // Telegram sends the spreadsheet as a file; a channel without files says what it is and where to get it.
     if (d.channel !== 'telegram') expect(files).toEqual([expect.stringMatching(new RegExp(`\\n${ru('monitoring.report_file_elsewhere').replace(/[.()]/g, '\\$&')}$`))]);
+  });
+
+  it('gives the curator the answers as a file here (/export), or says what the file is and where to get it', async () => {
+    await store.repositories.participants.linkAddress(cohort.curatorId, { channel: d.channel, id: d.chatId });
+    await store.repositories.participants.recordConsent(cohort.curatorId, 'test-1', new Date());
+    await d.say('/export json');
+    // Nobody has answered yet: the file holds no rows, and the caption says so.
+    const caption = expect.stringMatching(new RegExp(`^${escapeRegExp(ru('monitoring.export_ready', { filename: 'sputnik-' }))}.+\\.json\\n${escapeRegExp(ru('monitoring.export_empty'))}`));
+    if (d.channel === 'telegram') {
+      const [file, ...more] = d.documents?.() ?? [];
+      expect(more).toEqual([]);
+      expect(file).toMatchObject({ filename: expect.stringMatching(/\.json$/), caption });
+      expect(JSON.parse(Buffer.from(file!.data).toString('utf8'))).toMatchObject({ questionnaires: [] });
+      expect(d.replies()).toEqual([]);
+    } else {
+      expect(d.replies()).toEqual([caption]);
+      expect(d.replies()[0]).toMatch(new RegExp(`\\n${escapeRegExp(ru('monitoring.export_file_elsewhere'))}$`));
+    }
   });
 
   it('lets the curator change their mind before anything is sent', async () => {

@@ -50,6 +50,14 @@ export function telegramDriver(store: Store, engine: Engine): ChannelDriver {
       await tg.press(user, question(), 'Готово');
     },
     replies: () => sentSince().map((c) => c.payload.text as string),
+    documents: () =>
+      tg.calls
+        .slice(mark)
+        .filter((c) => c.method === 'sendDocument' && Number(c.payload.chat_id) === user.id)
+        .map((c) => {
+          const file = c.payload.document as { filename?: string; fileData?: unknown };
+          return { filename: file.filename ?? '', caption: String(c.payload.caption ?? ''), data: file.fileData instanceof Uint8Array ? file.fileData : new Uint8Array() };
+        }),
     options: () => optionButtons().map((b) => label(b.text)),
     async trigger(flowId, data) {
       const person = await store.repositories.participants.findByAddress('telegram', String(user.id));

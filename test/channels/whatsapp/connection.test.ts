@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWhatsappWebPort } from '../../../src/channels/whatsapp/client.js';
 import { qrPng } from '../../../src/channels/whatsapp/qr.js';
-import { createGridFsSessionStore } from '../../../src/channels/whatsapp/session-store.js';
+import { createRemoteSessionStore } from '../../../src/channels/whatsapp/session-store.js';
+import { createSessionArchiveRepository } from '../../../src/store/repositories/session-archives.js';
 import { channelStatus } from '../../../src/channels/status.js';
 import { loadConfig } from '../../../src/config.js';
 import { createHttpServer, type HttpServer } from '../../../src/http/server.js';
@@ -107,7 +108,7 @@ describe('whatsapp connection', () => {
   it('keeps the session zip in GridFS for RemoteAuth: save, find, extract, replace, delete', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wa-session-'));
     try {
-      const store = createGridFsSessionStore(tb.store.connection.db!, dir);
+      const store = createRemoteSessionStore(createSessionArchiveRepository(tb.store.connection.db!, 'whatsapp'), dir);
       expect(await store.sessionExists({ session: 'RemoteAuth-sputnik' })).toBe(false);
       const zip = Buffer.alloc(600_000, 7);
       writeFileSync(join(dir, 'RemoteAuth-sputnik.zip'), zip);
@@ -128,8 +129,8 @@ describe('whatsapp connection', () => {
   it('builds the real client lazily; without a browser, initialize() rejects instead of hanging', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wa-data-'));
     try {
-      for (const sessionDb of [undefined, tb.store.connection.db!]) {
-        const port = await createWhatsappWebPort({ chromePath: join(dir, 'no-chromium'), dataDir: dir, sessionDb, logger: silentLogger });
+      for (const sessionArchives of [undefined, createSessionArchiveRepository(tb.store.connection.db!, 'whatsapp')]) {
+        const port = await createWhatsappWebPort({ chromePath: join(dir, 'no-chromium'), dataDir: dir, sessionArchives, logger: silentLogger });
         await expect(port.initialize()).rejects.toThrow();
         expect(port.ownId()).toBeUndefined();
         await port.destroy();

@@ -3,7 +3,8 @@
 // on Telegram when WhatsApp breaks down, and a death in the middle of a send that neither doubles
 // nor loses the message. The clock is manual: nothing here waits for real.
 import { describe, expect, it } from 'vitest';
-import { BREAKER_THRESHOLD, OUTBOX_COLLECTION } from '../../../src/channels/whatsapp/outbox.js';
+import { BREAKER_THRESHOLD } from '../../../src/channels/whatsapp/outbox.js';
+import { outboxCollection } from '../../../src/store/channel-storage.js';
 import { runWhatsappCommand } from '../../../src/cli/commands/whatsapp.js';
 import type { ChannelSender } from '../../../src/delivery/ports.js';
 import { WhatsappBed } from './support/bed.js';
@@ -169,7 +170,7 @@ async function crashMidSend(hang: 'after' | 'before', history: (old: FakeWhatsap
   await crashed.channel.outbox.idle();
   crashed.fake.hangNextSend = hang;
   crashed.timers.fireNext();
-  const outbox = tb.store.connection.db!.collection(OUTBOX_COLLECTION);
+  const outbox = tb.store.connection.db!.collection(outboxCollection('whatsapp'));
   const inFlight = () => outbox.findOne({ chatId: '77050000002@c.us', status: 'sending' });
   for (let i = 0; i < 2000 && !(await inFlight()); i++) await new Promise((r) => setTimeout(r, 5));
   expect(await inFlight()).not.toBeNull();
@@ -231,7 +232,7 @@ describe('whatsapp outbox after a death in the middle of a send', () => {
     expect(await restarted.channel.outbox.failed()).toEqual([expect.objectContaining({ text: 'Напоминание 2', unconfirmed: true })]);
     await restarted.channel.stop();
 
-    await tb.store.connection.db!.collection(OUTBOX_COLLECTION).deleteMany({});
+    await tb.store.connection.db!.collection(outboxCollection('whatsapp')).deleteMany({});
     const second = await crashMidSend('after');
     second.fake.recentSentError = 'Evaluation failed: chat not found';
     await second.restarted.connect();

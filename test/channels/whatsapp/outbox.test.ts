@@ -2,7 +2,7 @@
 // group posts, an hourly cap on unsolicited messages, replies first, retries, and a restart that
 // neither loses nor repeats a message. The clock is manual: nothing here waits for real.
 import { describe, expect, it } from 'vitest';
-import { OUTBOX_COLLECTION } from '../../../src/channels/whatsapp/outbox.js';
+import { outboxCollection } from '../../../src/store/channel-storage.js';
 import { WhatsappBed } from './support/bed.js';
 import { ManualTimers } from './support/manual-timers.js';
 import { AT, useWhatsappTestbed, whatsappTeacher, type WhatsappTestbed } from './support/testbed.js';
@@ -66,7 +66,7 @@ describe('whatsapp outbox', () => {
     await tb.bed.settle();
     expect(tb.bed.fake.textsTo(id)).toEqual([]);
     expect((await tb.store.repositories.participants.findById(participant.id))?.addresses.find((a) => a.channel === 'whatsapp')?.unreachableSince).toBeInstanceOf(Date);
-    const failed = await tb.store.connection.db!.collection(OUTBOX_COLLECTION).findOne({ chatId: id });
+    const failed = await tb.store.connection.db!.collection(outboxCollection('whatsapp')).findOne({ chatId: id });
     // Kept, with its text, and listed: a message is never dropped silently.
     expect(failed).toMatchObject({ status: 'failed', attempts: 1, text: 'Напоминание' });
     expect((await tb.bed.channel.outbox.failed()).map((f) => [f.chatId, f.text])).toEqual([[id, 'Напоминание']]);

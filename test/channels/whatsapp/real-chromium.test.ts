@@ -5,6 +5,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createOutboxRepository } from '../../../src/store/channel-storage.js';
+import { createSessionArchiveRepository } from '../../../src/store/repositories/session-archives.js';
 import { createWhatsappChannel, DEFAULT_PACE, type WhatsappChannel } from '../../../src/channels/whatsapp/index.js';
 import { createDispatcher } from '../../../src/delivery/dispatcher.js';
 import { silentLogger } from '../../support/store.js';
@@ -69,7 +71,8 @@ function realChannel(): { channel: WhatsappChannel; dataDir: string } {
     engine: tb.engine,
     dispatcher: () => createDispatcher({ senders: [], repos: tb.store.repositories, logger: silentLogger }),
     repos: tb.store.repositories,
-    db: tb.store.connection.db!,
+    outboxStore: createOutboxRepository(tb.store.connection.db!, 'whatsapp'),
+    sessionArchives: createSessionArchiveRepository(tb.store.connection.db!, 'whatsapp'),
     logger: silentLogger,
     terminal: () => undefined,
   });

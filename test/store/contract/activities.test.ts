@@ -88,5 +88,17 @@ describe('link checks on activities', () => {
     expect(await repos.activities.listWithLinksDue(cohort.id, new Date('2027-03-01T00:00:00Z'))).toEqual([]);
     expect(await repos.activities.listWithLinksDue(cohort.id, new Date('2027-04-11T00:00:00Z'))).toHaveLength(1);
     expect(await repos.activities.recordLinkCheck(activity.id, { ...dead, url: 'https://elsewhere.example/' })).toBeUndefined();
+
+    // No answer at all (no network): the verdict stays, the attempt is counted, not due before the retry.
+    const retry = new Date('2027-04-11T06:15:00Z');
+    expect(await repos.activities.recordLinkAttempt(activity.id, url, retry)).toMatchObject({ reachable: true, status: 'alive', failures: 0, attempts: 1, retryAt: retry });
+    expect(await repos.activities.listWithLinksDue(cohort.id, new Date('2027-04-11T00:00:00Z'), new Date('2027-04-11T06:10:00Z'))).toEqual([]);
+    expect(await repos.activities.listWithLinksDue(cohort.id, new Date('2027-04-11T00:00:00Z'), retry)).toHaveLength(1);
+    expect(await repos.activities.recordLinkAttempt(activity.id, url, new Date('2027-04-11T06:45:00Z'))).toMatchObject({ attempts: 2 });
+    // A check that got an answer ends the wait.
+    const answered = await repos.activities.recordLinkCheck(activity.id, { url, checkedAt: new Date('2027-04-11T07:00:00Z'), reachable: true, status: 'alive', httpStatus: 200 });
+    expect(answered?.attempts).toBeUndefined();
+    expect(answered?.retryAt).toBeUndefined();
+    expect(await repos.activities.recordLinkAttempt(activity.id, 'https://elsewhere.example/', retry)).toBeUndefined();
   });
 });

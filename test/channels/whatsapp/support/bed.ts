@@ -8,6 +8,8 @@ import { createWhatsappChannel, DEFAULT_PACE, type PaceSettings, type WhatsappCh
 import type { Engine } from '../../../../src/engine/index.js';
 import type { Store } from '../../../../src/store/index.js';
 import type { Agenda } from 'agenda';
+import { createChannelStorage, createOutboxRepository } from '../../../../src/store/channel-storage.js';
+import { createSessionArchiveRepository } from '../../../../src/store/repositories/session-archives.js';
 import { provideStaffTools } from '../../../support/staff-tools.js';
 import { silentLogger } from '../../../support/store.js';
 import { FakeWhatsapp } from './fake-port.js';
@@ -59,13 +61,14 @@ export class WhatsappBed {
       engine,
       dispatcher: () => this.dispatcher,
       repos: store.repositories,
-      db,
+      outboxStore: createOutboxRepository(db, 'whatsapp'),
+      sessionArchives: createSessionArchiveRepository(db, 'whatsapp'),
       logger: silentLogger,
       port: this.fake,
       timers: this.timers,
       random: options.random ?? (() => 0.5),
       terminal: (text) => this.terminal.push(text),
-      ...(options.agenda ? { agenda: options.agenda } : {}),
+      ...(options.agenda ? { requests: createChannelStorage({ db, agenda: options.agenda }).requests } : {}),
     });
     senders.push(this.channel.sender);
     this.broadcasts = createBroadcastService({ repos: store.repositories, dispatcher: this.dispatcher, logger: silentLogger, now: this.timers.now });
