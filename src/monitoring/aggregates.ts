@@ -1,7 +1,7 @@
 // Runs the monitoring pipelines and turns their raw groups into labelled rows. The arithmetic is
 // in the pipelines; here only ratios of two pipelines' counts (e.g. completed / enrolled) and labels.
 import { stageName } from '../support-models/names.js';
-import { type Model } from 'mongoose';
+import type { Model } from 'mongoose';
 import { ACTIVITY_LEVELS, ACTIVITY_TYPES, type ActivityLevel, type ActivityType } from '../domain/activity.js';
 import type { Locale } from '../domain/locale.js';
 import { SETTLEMENT_TYPES } from '../domain/participant.js';

@@ -94,6 +94,7 @@ export async function computeTeacherYear(
   const activities: ActivityRow[] = [];
   const questionnaires: DueQuestionnaire[] = [];
   let anonymousNo = 0;
+  // biome-ignore lint/complexity/useMathMinMax: Dates; Math.min/max would turn them into numbers.
   const asOf = options.asOf < period.to ? options.asOf : period.to;
   for (const cohort of cohorts) {
     const year = postCourseYear(cohort);
@@ -109,6 +110,7 @@ export async function computeTeacherYear(
     const consultations = await repos.consultations.listByCohort(cohort.id, ['open', 'answered']);
     const yearFrom = utcDay(year.start);
     const yearTo = utcDay(addOffset(year.end, '+1d'));
+    // biome-ignore lint/complexity/useMathMinMax: Dates; Math.min/max would turn them into numbers.
     const toDate = yearTo < period.to ? yearTo : period.to;
     const names = new Map<string, string>();
     const nameOf = (p: Participant | undefined) =>
@@ -171,6 +173,7 @@ export async function computeTeacherYear(
         yearStart: year.start,
         yearEnd: year.end,
         stages,
+        // biome-ignore lint/complexity/useMathMinMax: Dates; Math.min/max would turn them into numbers.
         acceptedInPeriod: count('accepted', period.from > yearFrom ? period.from : yearFrom, toDate),
         acceptedToDate,
         returnedToDate: count('returned', yearFrom, toDate),

@@ -9,7 +9,6 @@ import { BACK, SKIP } from '../../engine/engine.js';
 import type { Acknowledgement, InboundEvent, Outbound } from '../../engine/events.js';
 import { parseGroupCommand, runGroupCommand } from '../../engine/groups.js';
 import type { Logger } from '../../logger.js';
-import { translator } from '../../i18n/index.js';
 import type { SputnikContext } from './bot.js';
 import type { KeyboardState } from './keyboard-state.js';
 import { chatType, inboundFromMessage } from './inbound.js';

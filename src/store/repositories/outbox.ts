@@ -3,7 +3,7 @@
 // channel, `<channel>_outbox`; each document belongs to one account of that channel.
 import type { Collection, Db, Filter } from 'mongodb';
 import { ObjectId } from 'mongodb';
-import type { NewOutboxEntry, OutboxEntry, OutboxRepository, OutboxStatus } from '../../domain/channel-storage.js';
+import type { OutboxEntry, OutboxRepository, OutboxStatus } from '../../domain/channel-storage.js';
 
 interface OutboxDoc extends Omit<OutboxEntry, 'id'> {
   _id?: ObjectId;

@@ -19,7 +19,7 @@ import { plain, whatsappDriver } from './whatsapp-driver.js';
 
 const TITLE = 'Функциональная грамотность, весна 2026';
 const ru = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t('ru', key, params);
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 type OpenDriver = (store: Store, clock: Clock) => Promise<ChannelDriver>;
 
@@ -216,7 +216,7 @@ describe.each(registered)('on %s', (name) => {
     await store.repositories.participants.recordConsent(cohort.curatorId, 'test-1', new Date());
     await d.say('/export json');
     // Nobody has answered yet: the file holds no rows, and the caption says so.
-    const caption = expect.stringMatching(new RegExp(`^${escape(ru('monitoring.export_ready', { filename: 'sputnik-' }))}.+\\.json\\n${escape(ru('monitoring.export_empty'))}`));
+    const caption = expect.stringMatching(new RegExp(`^${escapeRegExp(ru('monitoring.export_ready', { filename: 'sputnik-' }))}.+\\.json\\n${escapeRegExp(ru('monitoring.export_empty'))}`));
     if (d.channel === 'telegram') {
       const [file, ...more] = d.documents?.() ?? [];
       expect(more).toEqual([]);
@@ -225,7 +225,7 @@ describe.each(registered)('on %s', (name) => {
       expect(d.replies()).toEqual([]);
     } else {
       expect(d.replies()).toEqual([caption]);
-      expect(d.replies()[0]).toMatch(new RegExp(`\\n${escape(ru('monitoring.export_file_elsewhere'))}$`));
+      expect(d.replies()[0]).toMatch(new RegExp(`\\n${escapeRegExp(ru('monitoring.export_file_elsewhere'))}$`));
     }
   });
 

@@ -137,7 +137,10 @@ describe('channel requests', () => {
     storage.requests.handle<{ code: string }>('contract.request', async (data) => {
       seen.push({ data, at: Date.now() });
       if (seen.length === 1) throw new Error('not connected yet');
-    }, { concurrency: 1, retryDelayMs: (attempt) => (delays.push(attempt), 300) });
+    }, { concurrency: 1, retryDelayMs: (attempt) => {
+      delays.push(attempt);
+      return 300;
+    } });
     const id = await storage.requests.submit('contract.request', { code: 'SPRING26' });
     expect(id).toMatch(/^[0-9a-f]{24}$/);
     await scheduler.start();
