@@ -23,6 +23,8 @@ export interface OutboxEntry {
   reply: boolean;
   /** Removed once sent: the queue keeps no message text longer than it must. */
   text?: string;
+  /** A file sent with `text` as its caption; its bytes are kept in the channel's files, by reference. */
+  attachment?: OutboxAttachment;
   status: OutboxStatus;
   attempts: number;
   notBefore: Date;
@@ -33,7 +35,16 @@ export interface OutboxEntry {
   error?: string;
 }
 
-export type NewOutboxEntry = Pick<OutboxEntry, 'account' | 'seq' | 'chatId' | 'group' | 'reply' | 'text' | 'notBefore' | 'createdAt'>;
+export interface OutboxAttachment {
+  fileId: string;
+  filename: string;
+  mimetype: string;
+  /** Shown as a picture rather than as a document. */
+  picture: boolean;
+}
+
+export type NewOutboxEntry = Pick<OutboxEntry, 'account' | 'seq' | 'chatId' | 'group' | 'reply' | 'text' | 'notBefore' | 'createdAt'> &
+  Partial<Pick<OutboxEntry, 'attachment'>>;
 
 export interface OutboxCounts {
   /** Waiting, being sent, or interrupted (still to be settled). */
@@ -76,8 +87,16 @@ export interface OutboxRepository {
    * account's, oldest first, for the CLI.
    */
   listKept(limit: number, account?: string): Promise<OutboxEntry[]>;
-  /** «Удалить мои данные»: nothing waiting or kept for this chat stays. */
-  forget(account: string, chatId: string): Promise<void>;
+  /** «Удалить мои данные»: nothing waiting or kept for this chat stays. Returns the file ids those entries held. */
+  forget(account: string, chatId: string): Promise<string[]>;
+}
+
+/** Files waiting in an outbox (an export, a report), kept apart from the queue's small documents. */
+export interface ChannelFileRepository {
+  put(filename: string, data: Uint8Array): Promise<string>;
+  /** Undefined once deleted (or never stored). */
+  get(fileId: string): Promise<Uint8Array | undefined>;
+  delete(fileId: string): Promise<void>;
 }
 
 /** Login session archives (a zip file of the platform's web client profile), by session name. */
@@ -112,5 +131,6 @@ export interface ChannelStorage {
   /** The channel's outbox (WhatsApp's is the collection `whatsapp_outbox`). */
   outbox(channel: Channel): OutboxRepository;
   sessionArchives(channel: Channel): SessionArchiveRepository;
+  files(channel: Channel): ChannelFileRepository;
   requests: ChannelRequestQueue;
 }

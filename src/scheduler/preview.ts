@@ -3,6 +3,7 @@
 // the meantime, so reminders and non-responder lists are the most there could be.
 import { localDate, type LocalDate } from '../domain/calendar.js';
 import type { Cohort } from '../domain/cohort.js';
+import type { Locale } from '../domain/locale.js';
 import { planCohortCooperatively, type PlannedSend, type ScheduleSettings } from '../domain/post-course-plan.js';
 import type { Repositories } from '../domain/repositories.js';
 import type { StagePlan } from '../domain/stage.js';
@@ -18,7 +19,7 @@ export interface PreviewItem extends PlannedSend {
   time: string;
   recipientName: string;
   recipientRole: 'teacher' | 'curator';
-  /** The questionnaire's Russian title, when the content is known. */
+  /** The questionnaire's title in the preview's language, when the content is known. */
   surveyTitle?: string;
 }
 
@@ -40,6 +41,8 @@ export interface PreviewDeps {
   content?: Content;
   canReach?: ReachCheck;
   settings?: Partial<ScheduleSettings>;
+  /** Questionnaire titles and names as the reader reads them (`schedule show --lang kk`); Russian by default. */
+  locale?: Locale;
 }
 
 /** Sends planned from `from` (inclusive) to `to` (exclusive); undefined for an unknown cohort. */
@@ -61,10 +64,10 @@ export async function previewCohort(deps: PreviewDeps, cohortId: string, from: D
           ...p,
           date: localDate(p.at, cohort.timeZone),
           time: localClock(p.at, cohort.timeZone),
-          recipientName: displayName(people.get(p.recipientId), 'ru'),
+          recipientName: displayName(people.get(p.recipientId), deps.locale ?? 'ru'),
           recipientRole:
             curatorIds.has(p.recipientId) && (p.kind === 'non-responders' || p.kind === 'report-reminder') ? 'curator' : 'teacher',
-          ...(title ? { surveyTitle: localized(title, 'ru') } : {}),
+          ...(title ? { surveyTitle: localized(title, deps.locale ?? 'ru') } : {}),
         };
       });
   // Pausing between steps: a preview asked of the running bot must not keep it from answering.

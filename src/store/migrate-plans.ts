@@ -50,3 +50,20 @@ export async function adoptDefaultModel(
   result.cohorts += await adopt(models.cohort);
   return result;
 }
+
+/**
+ * Plans copied from a model before the model said "a tutor for every teacher" lack the flag, so a
+ * teacher joining such a cohort would get no tutor until its next import. Sets it where the model
+ * now asks for it; idempotent. Returns how many programmes and cohorts changed.
+ */
+export async function requireTutorsOfModels(
+  models: { programme: Model<ProgrammeDoc>; cohort: Model<CohortDoc> },
+  modelIds: readonly string[],
+): Promise<number> {
+  if (modelIds.length === 0) return 0;
+  const filter = { 'stagePlan.model': { $in: [...modelIds] }, 'stagePlan.tutorRequired': { $ne: true } };
+  const update = { $set: { 'stagePlan.tutorRequired': true } };
+  const programmes = await models.programme.collection.updateMany(filter, update);
+  const cohorts = await models.cohort.collection.updateMany(filter, update);
+  return programmes.modifiedCount + cohorts.modifiedCount;
+}

@@ -3,10 +3,13 @@
 import type { Content } from '../engine/index.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/index.js';
-import { adoptDefaultModel } from '../store/migrate-plans.js';
+import { adoptDefaultModel, requireTutorsOfModels } from '../store/migrate-plans.js';
 import { planFromModel, sameRunning } from './plan.js';
 
 export async function adoptDefaultSupportModel(store: Pick<Store, 'models'>, content: Pick<Content, 'models'>, logger: Logger): Promise<void> {
+  const tutorModels = content.models.all().filter((m) => m.tutorRequired).map((m) => m.id);
+  const flagged = await requireTutorsOfModels(store.models, tutorModels);
+  if (flagged > 0) logger.info({ plans: flagged, models: tutorModels }, 'plans of models with a tutor for every teacher now say so');
   const model = content.models.default();
   if (!model) return;
   const plan = planFromModel(model);

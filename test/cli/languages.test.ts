@@ -2,7 +2,14 @@
 // CLI_LANG=kk): no English left but the names staff type (commands, options, their values) and a
 // few hand-listed words (file formats, product names).
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
+import { kk } from '../../src/i18n/kk/index.js';
+import { ru } from '../../src/i18n/ru/index.js';
+import { sampleCohortPath, sampleCsvPath } from '../import/helpers.js';
 import { commandHelp, type CommandName } from '../../src/cli/args.js';
 import { loadConfig } from '../../src/config.js';
 import { openTestStore } from '../support/store.js';
@@ -120,6 +127,78 @@ describe('command messages in Kazakh', () => {
       expect(exported.text()).toBe('--format: csv, xlsx, json күтіледі\n');
     } finally {
       await store.close();
+    }
+  });
+});
+
+/** Every word of a catalog, its plural forms included. */
+function catalogWords(value: unknown): string[] {
+  if (typeof value === 'string') return value.match(WORD) ?? [];
+  if (value && typeof value === 'object') return Object.values(value).flatMap(catalogWords);
+  return [];
+}
+const WORD = /[A-Za-zА-Яа-яӘәҒғҚқҢңӨөҰұҮүҺһІіЁё]+/g;
+/** Words Kazakh and Russian write alike (loanwords, names of things). */
+const SHARED = new Set(['коды', 'квота', 'файл', 'импорт']);
+const lower = (words: Iterable<string>) => new Set([...words].map((w) => w.toLowerCase()));
+
+/** The Kazakh texts of the content (questionnaire titles, stage names): `kk:` values of its YAML files. */
+function contentKazakhWords(): string[] {
+  const kazakh = (value: unknown): string[] =>
+    Array.isArray(value)
+      ? value.flatMap(kazakh)
+      : value && typeof value === 'object'
+        ? Object.entries(value).flatMap(([key, v]) => (key === 'kk' && typeof v === 'string' ? (v.match(WORD) ?? []) : kazakh(v)))
+        : [];
+  return ['questionnaires', 'flows/models'].flatMap((dir) =>
+    readdirSync(dir).filter((f) => f.endsWith('.yaml')).flatMap((f) => kazakh(parse(readFileSync(join(dir, f), 'utf8')))),
+  );
+}
+
+describe('what the commands print, in Kazakh', () => {
+  it('cohort and participants import, schedule show, stats and sample leave no Russian or English words', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sputnik-cli-kk-'));
+    // The embedded store persisted in a temp dir: each command opens it, as staff run them one by one.
+    vi.stubEnv('MONGODB_URI', '');
+    vi.stubEnv('EMBEDDED_STORE_PERSIST', 'true');
+    vi.stubEnv('DATA_DIR', dataDir);
+    vi.stubEnv('TELEGRAM_BOT_USERNAME', '');
+    vi.stubEnv('WHATSAPP_PHONE', '');
+    try {
+      const outputs: Record<string, string> = {};
+      const run = async (name: string, command: Run, args: string[]) => {
+        const io = capture('kk');
+        expect(await command(args, io), `${name}: ${io.text()}`).toBe(0);
+        outputs[name] = io.text();
+      };
+      await run('cohort import', runCohortCommand, ['import', sampleCohortPath]);
+      await run('participants import', runParticipantsCommand, ['import', '--cohort', 'FG72-SPRING', '--dry-run', sampleCsvPath]);
+      await run('schedule show', runScheduleCommand, ['show', '--cohort', 'FG72-SPRING', '--days', '400']);
+      await run('stats', runStatsCommand, []);
+      await run('sample', runSampleCommand, ['--size', '3', '--seed', 'kk']);
+
+      // What the test put in (names, organisations, titles in the sample files) may be in any language;
+      // every other word must be the Kazakh catalog's.
+      const data = lower([...readFileSync(sampleCohortPath, 'utf8').replace(/#.*$/gm, '').matchAll(WORD), ...readFileSync(sampleCsvPath, 'utf8').matchAll(WORD)].map((m) => m[0]));
+      // A word the Russian catalog has too is no proof of Kazakh (it may be a Russian leftover in the Kazakh
+      // catalog): only the hand-listed words both languages write alike pass.
+      const russian = lower(catalogWords(ru));
+      const kazakh = new Set([...lower([...catalogWords(kk), ...contentKazakhWords()])].filter((w) => !russian.has(w) || SHARED.has(w)));
+      const leftovers = Object.entries(outputs).flatMap(([name, text]) => {
+        const foreign = (text.match(WORD) ?? []).filter((w) => /[А-Яа-яЁё]/.test(w) && !kazakh.has(w.toLowerCase()) && !data.has(w.toLowerCase()));
+        // Setting names (TELEGRAM_BOT_USERNAME) and product names stay as they are.
+        const english = englishWords(text).filter((w) => !data.has(w.toLowerCase()) && !/^[A-Z][A-Z_]+$/.test(w) && !['Telegram', 'Max', 'sputnik_bot'].includes(w));
+        return [...new Set([...foreign, ...english])].map((w) => `${name}: ${w}`);
+      });
+      expect(leftovers).toEqual([]);
+      // The summaries say what they did, not just something Kazakh.
+      expect(outputs['cohort import']).toContain('FG72-SPRING ағыны «Поток весна 2026»: құрылды.');
+      expect(outputs['participants import']).toContain(kk.cli_text.ci_dry_run);
+      expect(outputs['schedule show']).toMatch(/педагог ботқа әлі жазбаған/);
+      expect(outputs.sample).toMatch(/^Іріктеме: \d+ ішінен 3 \(«kk» дәні\)/);
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

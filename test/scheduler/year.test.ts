@@ -162,8 +162,8 @@ describe('the post-course year in fast time', () => {
     rig.clock.set('2026-03-23T06:00:00Z');
     const results = await Promise.all([first.runCohort(cohort.cohortId), second.runCohort(cohort.cohortId), first.runCohort(cohort.cohortId)]);
     expect(results.reduce((n, r) => n + r.attempted, 0)).toBe(9);
-    // The other runs skip what the first took, or (reading the log after it was taken, now that
-    // large reads give the event loop turns) never plan it at all: at most 2 × 9 skips.
+    // A run that plans after another has recorded its sends does not even see them, so under load fewer
+    // than 2 × 9 are skipped; what matters is that none is sent twice.
     expect(results.reduce((n, r) => n + r.skipped, 0)).toBeLessThanOrEqual(18);
     expect((await sentLog()).map((s) => s.status)).toEqual(Array(9).fill('sent'));
     // Each teacher got the stage 1 prompt once, and each of the two invitations once.

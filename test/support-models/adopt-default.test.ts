@@ -8,7 +8,9 @@ import { createLogger } from '../../src/logger.js';
 import type { Store } from '../../src/store/index.js';
 import { adoptDefaultSupportModel } from '../../src/support-models/adopt.js';
 import { planFromModel } from '../../src/support-models/plan.js';
+import { enrollInCohort } from '../../src/progress/service.js';
 import { content } from '../support/engine-harness.js';
+import { aParticipant } from '../support/fixtures.js';
 import { openTestStore } from '../support/store.js';
 
 let store: Store;
@@ -82,5 +84,34 @@ describe('start-up: programmes and cohorts from before support models', () => {
     await adoptDefaultSupportModel(store, content(), second.logger);
     expect(await store.models.programme.collection.findOne({ _id: oldProgramme })).toEqual(programmeAfter);
     expect(second.lines.some((l) => String(l.msg).includes('now run the default model'))).toBe(false);
+  });
+
+  it('gives a Kaltan cohort stored before "a tutor for every teacher" the flag, so a teacher who joins it gets a tutor', async () => {
+    const now = new Date('2025-02-01T00:00:00Z');
+    const kaltan = planFromModel(content().models.get('kaltan-tutor')!);
+    expect(kaltan.tutorRequired).toBe(true);
+    const { tutorRequired: _dropped, ...oldKaltan } = kaltan;
+    const programmeId = new Types.ObjectId();
+    await store.models.programme.collection.insertOne({ _id: programmeId, code: 'OLD-K', title: 'Калтан', direction: 'Общее образование', stagePlan: structuredClone(DEFAULT_STAGE_PLAN), createdAt: now, updatedAt: now });
+    const tutor = await aParticipant(store.repositories, { fullName: 'Тьютор Тамара' });
+    const cohortId = new Types.ObjectId();
+    await store.models.cohort.collection.insertOne({
+      _id: cohortId, code: 'C-KALTAN-OLD', programmeId, title: 'Калтан, старый поток', courseStart: now, courseEnd: now, timeZone: 'Asia/Novokuznetsk',
+      locale: 'ru', curatorIds: [], tutorIds: [new Types.ObjectId(tutor.id)], status: 'active', groups: [], stagePlan: oldKaltan, createdAt: now, updatedAt: now,
+    });
+
+    const log = capturingLogger();
+    await adoptDefaultSupportModel(store, content(), log.logger);
+    expect((await store.repositories.cohorts.findByCode('C-KALTAN-OLD'))?.stagePlan?.tutorRequired).toBe(true);
+    expect(log.lines.find((l) => String(l.msg).includes('tutor for every teacher'))).toMatchObject({ plans: 1 });
+    const teacher = await aParticipant(store.repositories, { fullName: 'Учитель Ульяна' });
+    const joined = await enrollInCohort(store.repositories, { participantId: teacher.id, cohortId: cohortId.toHexString(), at: now });
+    expect(joined.tutor).toBe('assigned');
+    expect(joined.enrollment.tutorId).toBe(tutor.id);
+
+    // Idempotent: the next start finds nothing to flag.
+    const again = capturingLogger();
+    await adoptDefaultSupportModel(store, content(), again.logger);
+    expect(again.lines.some((l) => String(l.msg).includes('tutor for every teacher'))).toBe(false);
   });
 });

@@ -80,6 +80,11 @@ export class TelegramHarness {
 
   private readonly bot: ReturnType<typeof createTelegramBot>;
 
+  /** The bot's API, its calls recorded like every other (for what the channel does at start, e.g. menus). */
+  get api() {
+    return this.bot.api;
+  }
+
   private update(body: Omit<Update, 'update_id'>): Promise<void> {
     return this.bot.handleUpdate({ update_id: ++this.updateId, ...body } as Update);
   }

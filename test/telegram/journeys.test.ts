@@ -414,7 +414,12 @@ describe('a cohort group', () => {
 describe('the bot against the Bot API', () => {
   it('publishes the command menus in three languages and does not spin while idle', async () => {
     const menus = tg.callsOf('setMyCommands');
-    expect(menus.map((m) => m.language_code)).toEqual([undefined, 'kk', 'en']);
+    // The journeys above had a curator write to the bot: their own menu went to their chat (chat scope).
+    expect(menus.slice(6).map((m) => (m.scope as { type: string }).type)).toEqual(menus.slice(6).map(() => 'chat'));
+    expect(menus.slice(0, 6).map((m) => [m.scope ? (m.scope as { type: string }).type : 'default', m.language_code])).toEqual([
+      ['default', undefined], ['default', 'kk'], ['default', 'en'],
+      ['all_group_chats', undefined], ['all_group_chats', 'kk'], ['all_group_chats', 'en'],
+    ]);
     expect((menus[0]!.commands as { command: string }[]).map((c) => c.command)).toEqual(['menu', 'surveys', 'activity', 'progress', 'plan', 'consult', 'language', 'stop', 'help']);
     expect(tg.unsupportedCalls()).toEqual([]);
     const before = tg.pollCount;

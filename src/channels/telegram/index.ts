@@ -15,7 +15,7 @@ import type { Logger } from '../../logger.js';
 import { createTelegramAdapter } from './adapter.js';
 import { normaliseUpdateText } from './inbound.js';
 import type { SputnikContext } from './bot.js';
-import { publishCommands } from './commands.js';
+import { knownStaffChats, publishCommands, staffMenuOnFirstMessage } from './commands.js';
 import { KeyboardState } from './keyboard-state.js';
 import type { ChannelModule, RawHttpHandler } from '../channel.js';
 import { createTelegramSender, TELEGRAM_TEXT_LIMIT } from './sender.js';
@@ -91,6 +91,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     bot.use(sharedInstances({ coordination: deps.coordination, logger, active: () => webhookMode, chatKey }));
   }
   bot.use(sequentialize(chatKey));
+  bot.use(staffMenuOnFirstMessage({ repos: deps.repos, onError: (error) => logger.warn({ err: error }, 'could not publish a staff command menu') }));
   bot.use(
     createTelegramAdapter({
       engine: deps.engine,
@@ -124,7 +125,9 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
         throw new Error(`cannot reach the Telegram Bot API (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT): ${(error as Error).message}`, { cause: error });
       }
       // A Bot API server without setMyCommands (an emulator, an old self-hosted one) is no reason to stop.
-      await publishCommands(bot.api).catch((error: unknown) => logger.warn({ err: error }, 'could not publish the command menu'));
+      await knownStaffChats(deps.repos)
+        .then((staff) => publishCommands(bot.api, staff))
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not publish the command menu'));
       webhookMode = options?.webhook !== undefined;
       if (!options?.webhook && deps.coordination) {
         try {

@@ -177,6 +177,16 @@ export async function createWhatsappWebPort(options: WhatsappClientOptions): Pro
         return { ok: false, permanent: PERMANENT.test(detail), detail };
       }
     },
+    async sendFile(chatId, file, caption): Promise<SendResult> {
+      try {
+        const media = new wwebjs.MessageMedia(file.mimetype, Buffer.from(file.data).toString('base64'), file.filename, file.data.byteLength);
+        const sent = await current().sendMessage(chatId, media, { caption, sendMediaAsDocument: !file.picture });
+        return { ok: true, id: sent.id._serialized };
+      } catch (error) {
+        const detail = (error as Error).message;
+        return { ok: false, permanent: PERMANENT.test(detail), detail };
+      }
+    },
     async recentSent(chatId, limit): Promise<PortSentMessage[]> {
       const chat = await current().getChatById(chatId);
       const messages = await chat.fetchMessages({ limit, fromMe: true });

@@ -3,7 +3,7 @@
 // backoff, and the cohort groups the bot opens (from a curator's chat or from the CLI, as requests kept in the store).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../config.js';
-import type { ChannelRequestQueue, OutboxRepository, SessionArchiveRepository } from '../../domain/channel-storage.js';
+import type { ChannelFileRepository, ChannelRequestQueue, OutboxRepository, SessionArchiveRepository } from '../../domain/channel-storage.js';
 import type { Dispatcher } from '../../delivery/dispatcher.js';
 import type { ChannelSender } from '../../delivery/ports.js';
 import type { Locale } from '../../domain/locale.js';
@@ -15,7 +15,7 @@ import type { Logger } from '../../logger.js';
 import { createWhatsappAdapter } from './adapter.js';
 import { CREATE_GROUP_JOB, createCohortGroup, describeCreation, type CreateGroupJobData, type GroupCreation } from './groups.js';
 import { createOutbox, type Outbox, type OutboxStats, type PaceSettings } from './outbox.js';
-import { isPersonId, type WhatsappPort } from './port.js';
+import { isPersonId, type PortFile, type WhatsappPort } from './port.js';
 import { qrForTerminal, qrHttpHandler } from './qr.js';
 import { chatsOf } from '../../engine/identity.js';
 import { idOn } from '../../domain/participant.js';
@@ -78,6 +78,8 @@ export interface WhatsappChannelDeps {
   /** What the channel keeps in the store: its outbox, and its login session when `remoteSession`. */
   outboxStore: OutboxRepository;
   sessionArchives: SessionArchiveRepository;
+  /** Files waiting in the outbox; without it WhatsApp sends no files (the text fallback goes instead). */
+  files?: ChannelFileRepository;
   /** With it, group-creation requests stored by the CLI are carried out here. */
   requests?: ChannelRequestQueue;
   logger: Logger;
@@ -169,6 +171,7 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
     account,
     send: (chatId, text) => currentPort().sendMessage(chatId, text),
     recentSent: (chatId, limit) => currentPort().recentSent(chatId, limit),
+    ...(deps.files ? { files: deps.files, sendFile: (chatId: string, file: PortFile, caption: string) => currentPort().sendFile(chatId, file, caption) } : {}),
     pace: settings.pace,
     timers,
     logger: logger.child({ component: 'whatsapp-outbox' }),
@@ -188,7 +191,7 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
     const id = idOn(person, 'whatsapp');
     if (id) await outbox.forget(id);
   });
-  const sender = createWhatsappSender({ outbox, botPhone: () => settings.phone ?? ownPhone(), locale: settings.defaultLocale });
+  const sender = createWhatsappSender({ outbox, botPhone: () => settings.phone ?? ownPhone(), locale: settings.defaultLocale, files: deps.files !== undefined });
   const say = async (chatId: string, text: string) => {
     const outcome = await sender.send(chatId, { kind: 'text', text });
     if (!outcome.ok) logger.warn({ kind: outcome.kind }, 'a whatsapp message was not queued');
@@ -376,12 +379,13 @@ export const whatsappChannel: ChannelModule = {
       repos: ctx.repos,
       outboxStore: ctx.storage.outbox('whatsapp'),
       sessionArchives: ctx.storage.sessionArchives('whatsapp'),
+      files: ctx.storage.files('whatsapp'),
       requests: ctx.storage.requests,
       logger: ctx.logger,
     });
     return {
       name: 'whatsapp',
-      capabilities: { buttons: false, maxTextLength: WHATSAPP_TEXT_LIMIT, files: false },
+      capabilities: { buttons: false, maxTextLength: WHATSAPP_TEXT_LIMIT, files: true },
       sender: channel.sender,
       start: () => channel.start(),
       stop: () => channel.stop(),

@@ -11,9 +11,9 @@
 // leaves it so: the next one neither sends it again blindly nor forgets it, but looks for it among
 // the chat's latest messages once the client is ready; found, it counts as sent; not found, it is
 // kept as unconfirmed with its text, listed and reported to staff (never doubled, never lost).
-import type { OutboxEntry, OutboxRepository } from '../../domain/channel-storage.js';
+import type { ChannelFileRepository, OutboxEntry, OutboxRepository } from '../../domain/channel-storage.js';
 import type { Logger } from '../../logger.js';
-import type { PortSentMessage, SendResult } from './port.js';
+import type { PortFile, PortSentMessage, SendResult } from './port.js';
 import { isGroupId } from './port.js';
 import type { Timers } from './timers.js';
 
@@ -88,6 +88,8 @@ export type OutboxAlert = { kind: 'paused'; detail: string; pending: number } | 
 export interface Outbox {
   /** Queues the parts of one message for a chat, in order; returns their queue ids. */
   enqueue(chatId: string, parts: readonly string[]): Promise<string[]>;
+  /** Queues a file with its caption, paced like any message; the bytes wait in the store's files. */
+  enqueueFile(chatId: string, file: PortFile, caption: string): Promise<string>;
   /** The chat just wrote to the bot: what goes back to it in the next minutes is a reply. */
   noteInbound(chatId: string): void;
   /** The client is ready: start sending. */
@@ -112,6 +114,9 @@ export interface OutboxDeps {
   /** The WhatsApp account the queue belongs to (its phone digits, or "default"). */
   account: string;
   send: (chatId: string, text: string) => Promise<SendResult>;
+  /** Files: without these two the outbox refuses to queue one. */
+  sendFile?: (chatId: string, file: PortFile, caption: string) => Promise<SendResult>;
+  files?: ChannelFileRepository;
   /**
    * The account's latest messages in a chat (WhatsApp Web's view): confirms a send a crash
    * interrupted. Without it such a send is reported as unconfirmed.
@@ -262,8 +267,16 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     const claimed = await store.claim(doc.id, timers.now());
     if (!claimed || claimed.text === undefined) return;
     let result: SendResult;
+    const attachment = claimed.attachment;
     try {
-      result = await deps.send(claimed.chatId, claimed.text);
+      if (attachment) {
+        const data = await deps.files?.get(attachment.fileId);
+        result = data && deps.sendFile
+          ? await deps.sendFile(claimed.chatId, { filename: attachment.filename, mimetype: attachment.mimetype, data, picture: attachment.picture }, claimed.text)
+          : { ok: false, permanent: true, detail: `the file ${attachment.filename} is no longer in the store` };
+      } else {
+        result = await deps.send(claimed.chatId, claimed.text);
+      }
     } catch (error) {
       result = { ok: false, permanent: false, detail: (error as Error).message };
     }
@@ -271,6 +284,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     const log = { chat: claimed.group ? 'group' : 'private', reply: claimed.reply };
     if (result.ok) {
       await store.markSent(claimed.id, 'sending', at, new Date(at.getTime() + KEEP_MS));
+      if (attachment) await deps.files?.delete(attachment.fileId);
       noteSuccess();
       logger.debug(log, 'whatsapp message sent');
       return;
@@ -370,6 +384,21 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       kick();
       return ids;
     },
+    async enqueueFile(chatId, file, caption) {
+      await ready;
+      if (!deps.files || !deps.sendFile) throw new Error('this outbox sends no files');
+      const at = timers.now();
+      const since = lastInbound.get(chatId);
+      const reply = since !== undefined && at.getTime() - since <= pace.conversationWindowMs;
+      const fileId = await deps.files.put(file.filename, file.data);
+      seq += 1;
+      const id = await store.add({
+        account, seq, chatId, group: isGroupId(chatId), reply, text: caption, notBefore: at, createdAt: at,
+        attachment: { fileId, filename: file.filename, mimetype: file.mimetype, picture: file.picture },
+      });
+      kick();
+      return id;
+    },
     noteInbound(chatId) {
       lastInbound.set(chatId, now());
     },
@@ -389,7 +418,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     },
     async forget(chatId) {
       await ready;
-      await store.forget(account, chatId);
+      for (const fileId of await store.forget(account, chatId)) await deps.files?.delete(fileId);
     },
     async stop() {
       pause();

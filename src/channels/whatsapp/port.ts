@@ -48,6 +48,14 @@ export type SendResult =
   /** `permanent`: the id is not a WhatsApp account or chat; sending again will not help. */
   | { ok: false; permanent: boolean; detail: string };
 
+export interface PortFile {
+  filename: string;
+  mimetype: string;
+  data: Uint8Array;
+  /** Shown in the chat as a picture (a chart); otherwise sent as a document to download. */
+  picture: boolean;
+}
+
 /** A message the bot's account sent, as WhatsApp Web still shows it in the chat. */
 export interface PortSentMessage {
   id: string;
@@ -81,6 +89,8 @@ export interface WhatsappPort {
   /** The bot account's own id once `ready` has fired ("77015550000@c.us"). */
   ownId(): string | undefined;
   sendMessage(chatId: string, text: string): Promise<SendResult>;
+  /** A file (an export, a report) as a document, or a picture, with the caption as its text. */
+  sendFile(chatId: string, file: PortFile, caption: string): Promise<SendResult>;
   /**
    * The latest messages the account itself sent to this chat, newest last (at most `limit`): how a
    * send the process died in the middle of is confirmed after a restart instead of sent again.

@@ -168,7 +168,7 @@ export async function runScheduleCommand(args: string[], io: Output = processOut
     const { content } = loadContent(CONTENT_ROOT);
     const from = now();
     const to = new Date(from.getTime() + days * 86_400_000);
-    const preview = await previewCohort({ repos: store.repositories, content }, cohort.id, from, to);
+    const preview = await previewCohort({ repos: store.repositories, content, locale: io.locale ?? 'ru' }, cohort.id, from, to);
     if (!preview) return 1;
     io.out(formatSchedule(preview, from, days, io.locale ?? 'ru'));
     return 0;

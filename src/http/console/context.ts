@@ -49,8 +49,8 @@ export interface ConsoleFiles {
   report(request: { viewer: ConsoleViewer; locale: Locale; cohortId?: string; year: number; half: 1 | 2; format: 'md' | 'xlsx' }): Promise<FileOutcome<{ body: Buffer; contentType: string; filename: string; title: string }>>;
   /** The aggregates as tables (broken down by a segment if asked) and their charts. */
   summary(request: { viewer: ConsoleViewer; locale: Locale; cohortId?: string; by?: string; segment?: SegmentChoice }): Promise<{ tables: Table[]; charts: Chart[] }>;
-  /** What the scheduler will send a cohort in the next days, as staff read it (the CLI's words). */
-  schedule(request: { cohortId: string; days: number }): Promise<string | undefined>;
+  /** What the scheduler will send a cohort in the next days, as staff read it (the CLI's words, in `locale`). */
+  schedule(request: { cohortId: string; days: number; locale: Locale }): Promise<string | undefined>;
 }
 
 export interface QuestionnaireTexts {

@@ -171,11 +171,11 @@ export function createConsoleFiles(deps: { monitoring: Monitoring; repos: Reposi
       return { tables: summaryTables(aggregates, locale), charts };
     },
 
-    async schedule({ cohortId, days }) {
+    async schedule({ cohortId, days, locale }) {
       const [{ previewCohort }, { formatSchedule }] = await Promise.all([import('../../scheduler/preview.js'), import('../../cli/commands/schedule.js')]);
       const from = new Date();
       const preview = await previewCohort({ repos: deps.repos, content: deps.content }, cohortId, from, new Date(from.getTime() + days * 86_400_000));
-      return preview ? formatSchedule(preview, from, days) : undefined;
+      return preview ? formatSchedule(preview, from, days, locale) : undefined;
     },
   };
 }

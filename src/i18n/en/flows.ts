@@ -67,6 +67,17 @@ export const menu: Like<typeof ru.menu> = {
   plans: "Teachers' plans",
   events: "Group events ({count})",
   event: "Announce a group event",
+  cmd_review: "Activities to review",
+  cmd_consultations: "Consultation requests",
+  cmd_stage: "Set a teacher's stage by hand",
+  cmd_events: "Group events and who is coming",
+  cmd_broadcast: "Message the course participants",
+  cmd_stats: "Statistics",
+  cmd_report: "Half-year report",
+  cmd_export: "Data export",
+  cmd_console: "A link into the console",
+  cmd_bind: "Bind the group to a course: /bind CODE",
+  cmd_unbind: "Unbind the group from its course",
 };
 
 export const questionnaire: Like<typeof ru.questionnaire> = {

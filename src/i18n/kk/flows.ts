@@ -67,6 +67,17 @@ export const menu: Like<typeof ru.menu> = {
   plans: "Педагогтердің жоспарлары",
   events: "Топтық іс-шаралар ({count})",
   event: "Топтық іс-шара жариялау",
+  cmd_review: "Тексерілетін іс-шаралар",
+  cmd_consultations: "Кеңес сұраулары",
+  cmd_stage: "Педагог кезеңін қолмен белгілеу",
+  cmd_events: "Топтық іс-шаралар және кім келеді",
+  cmd_broadcast: "Курс қатысушыларына тарату",
+  cmd_stats: "Статистика",
+  cmd_report: "Жарты жылдық есеп",
+  cmd_export: "Деректерді түсіру",
+  cmd_console: "Консольге кіру сілтемесі",
+  cmd_bind: "Топты курсқа байлау: /bind КОД",
+  cmd_unbind: "Топты курстан ажырату",
 };
 
 export const questionnaire: Like<typeof ru.questionnaire> = {

@@ -54,7 +54,7 @@ export function createOutboxRepository(db: Db, channel: string): OutboxRepositor
       return inserted.insertedId.toHexString();
     },
     async findWaiting(account, chatId, text) {
-      const doc = await col.findOne({ account, chatId, status: 'pending', text }, { projection: { _id: 1 } });
+      const doc = await col.findOne({ account, chatId, status: 'pending', text, attachment: { $exists: false } }, { projection: { _id: 1 } });
       return doc?._id?.toHexString();
     },
     async laneHead(account, { reply, group }) {
@@ -99,7 +99,7 @@ export function createOutboxRepository(db: Db, channel: string): OutboxRepositor
     async markSent(id, from, sentAt, keepUntil) {
       const result = await col.updateOne(
         { ...byId(id), ...settled(from) },
-        { $set: { status: 'sent', chatId: '', sentAt, purgeAt: keepUntil }, $unset: { text: '', error: '' } },
+        { $set: { status: 'sent', chatId: '', sentAt, purgeAt: keepUntil }, $unset: { text: '', error: '', attachment: '' } },
       );
       return result.modifiedCount === 1;
     },
@@ -131,7 +131,10 @@ export function createOutboxRepository(db: Db, channel: string): OutboxRepositor
       return docs.map(toEntry);
     },
     async forget(account, chatId) {
-      await col.deleteMany({ account, chatId, status: { $in: ['pending', 'interrupted', 'failed', 'unconfirmed'] } });
+      const filter: Filter<OutboxDoc> = { account, chatId, status: { $in: ['pending', 'interrupted', 'failed', 'unconfirmed'] } };
+      const files = await col.find({ ...filter, attachment: { $exists: true } }).project<Pick<OutboxDoc, 'attachment'>>({ attachment: 1 }).toArray();
+      await col.deleteMany(filter);
+      return files.flatMap((d) => (d.attachment ? [d.attachment.fileId] : []));
     },
   };
 }

@@ -207,8 +207,9 @@ describe.each(registered)('on %s', (name) => {
     await d.say('/report');
     const [preparing, ...files] = d.replies();
     expect(preparing).toBe(ru('monitoring.report_preparing'));
-    // Telegram sends the spreadsheet as a file; a channel without files says what it is and where to get it.
-    if (d.channel !== 'telegram') expect(files).toEqual([expect.stringMatching(new RegExp(`\\n${ru('monitoring.report_file_elsewhere').replace(/[.()]/g, '\\$&')}$`))]);
+    // Telegram and WhatsApp send the spreadsheet as a file; a channel without files says what it is and where to get it.
+    if (d.documents) expect(d.documents().map((f) => f.filename)).toEqual([expect.stringMatching(/^report-.+\.xlsx$/)]);
+    else expect(files).toEqual([expect.stringMatching(new RegExp(`\\n${ru('monitoring.report_file_elsewhere').replace(/[.()]/g, '\\$&')}$`))]);
   });
 
   it('gives the curator the answers as a file here (/export), or says what the file is and where to get it', async () => {
@@ -217,12 +218,13 @@ describe.each(registered)('on %s', (name) => {
     await d.say('/export json');
     // Nobody has answered yet: the file holds no rows, and the caption says so.
     const caption = expect.stringMatching(new RegExp(`^${escapeRegExp(ru('monitoring.export_ready', { filename: 'sputnik-' }))}.+\\.json\\n${escapeRegExp(ru('monitoring.export_empty'))}`));
-    if (d.channel === 'telegram') {
-      const [file, ...more] = d.documents?.() ?? [];
+    if (d.documents) {
+      // Telegram and WhatsApp send the file itself (WhatsApp shows its caption in the chat).
+      const [file, ...more] = d.documents();
       expect(more).toEqual([]);
       expect(file).toMatchObject({ filename: expect.stringMatching(/\.json$/), caption });
       expect(JSON.parse(Buffer.from(file!.data).toString('utf8'))).toMatchObject({ questionnaires: [] });
-      expect(d.replies()).toEqual([]);
+      expect(d.replies().filter((r) => r !== file!.caption)).toEqual([]);
     } else {
       expect(d.replies()).toEqual([caption]);
       expect(d.replies()[0]).toMatch(new RegExp(`\\n${escapeRegExp(ru('monitoring.export_file_elsewhere'))}$`));

@@ -29,10 +29,12 @@ export async function whatsappDriver(store: Store, engine: Engine): Promise<Chan
   await bed.connect();
   const me = '77011234567@c.us';
   let mark = 0;
+  let fileMark = 0;
   const sentSince = () => bed.fake.sent.slice(mark).filter((s) => s.chatId === me).map((s) => s.text);
 
   async function say(text: string): Promise<void> {
     mark = bed.fake.sent.length;
+    fileMark = bed.fake.files.length;
     await bed.fake.receive(me, text);
     await bed.settle();
   }
@@ -49,6 +51,8 @@ export async function whatsappDriver(store: Store, engine: Engine): Promise<Chan
     choose: (n) => say(String(n)),
     chooseMany: (ns) => say(ns.join(', ')),
     replies: () => sentSince().map(plain),
+    documents: () =>
+      bed.fake.files.slice(fileMark).filter((f) => f.chatId === me).map((f) => ({ filename: f.filename, caption: f.caption, data: f.data })),
     options() {
       const question = bed.fake.textsTo(me).findLast((text) => text.split('\n').some((line) => OPTION.test(line)));
       return (question ?? '').split('\n').flatMap((line) => OPTION.exec(line)?.[2] ?? []);
@@ -57,6 +61,7 @@ export async function whatsappDriver(store: Store, engine: Engine): Promise<Chan
       const person = await store.repositories.participants.findByAddress('whatsapp', me);
       if (!person) throw new Error('nobody to invite yet');
       mark = bed.fake.sent.length;
+      fileMark = bed.fake.files.length;
       const { out } = await engine.trigger(person.id, flowId, data, 'busy');
       await bed.dispatcher.dispatch(out);
       await bed.settle();

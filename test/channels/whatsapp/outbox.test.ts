@@ -72,6 +72,32 @@ describe('whatsapp outbox', () => {
     expect((await tb.bed.channel.outbox.failed()).map((f) => [f.chatId, f.text])).toEqual([[id, 'Напоминание']]);
   });
 
+  it('sends a file as a document in its turn, keeping its bytes in the store only until it is sent; «delete my data» drops a waiting one', async () => {
+    const files = tb.store.connection.db!.collection('whatsapp-files.files');
+    const data = new TextEncoder().encode('{"rows":[]}');
+    const file = { kind: 'file' as const, filename: 'sputnik-responses.json', data, text: 'Выгрузка готова: sputnik-responses.json' };
+    await tb.bed.channel.sender.send('77010000001@c.us', text('Сначала текст'));
+    expect(await tb.bed.channel.sender.sendFile!('77010000001@c.us', file)).toMatchObject({ ok: true });
+    expect(await files.countDocuments()).toBe(1);
+    await tb.bed.connect();
+    await tb.bed.settle();
+    // Paced like any message: the document follows the text 6 s later, its caption shown in the chat.
+    expect(offsets(tb.bed)).toEqual([['Сначала текст', 0], ['Выгрузка готова: sputnik-responses.json', 6]]);
+    expect(tb.bed.fake.files.map((f) => [f.chatId, f.filename, f.mimetype, f.picture, new TextDecoder().decode(f.data)])).toEqual([
+      ['77010000001@c.us', 'sputnik-responses.json', 'application/json', false, '{"rows":[]}'],
+    ]);
+    expect(await files.countDocuments()).toBe(0);
+
+    // Waiting while WhatsApp is away, then the person asks to delete their data: the file goes too.
+    await tb.bed.channel.stop();
+    const later = new WhatsappBed(tb.store, tb.engine);
+    await later.channel.sender.sendFile!('77010000002@c.us', { ...file, filename: 'report.xlsx' });
+    expect(await files.countDocuments()).toBe(1);
+    await later.channel.outbox.forget('77010000002@c.us');
+    expect(await files.countDocuments()).toBe(0);
+    await later.channel.stop();
+  });
+
   it('does not queue the same text twice for a chat while it waits, and refuses ids that are no chat', async () => {
     await tb.bed.channel.sender.send('77010000001@c.us', text('Анкета ждёт вас'));
     const again = await tb.bed.channel.sender.send('77010000001@c.us', text('Анкета ждёт вас'));

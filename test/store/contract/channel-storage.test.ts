@@ -106,6 +106,26 @@ describe('a channel outbox', () => {
   });
 });
 
+describe('channel files', () => {
+  it('keep a file until deleted, per channel; forgetting a chat names the files its entries held', async () => {
+    const files = storage.files('contract');
+    const id = await files.put('report.xlsx', new Uint8Array([1, 2, 3]));
+    expect(await files.get(id)).toEqual(new Uint8Array([1, 2, 3]));
+    expect(await storage.files('other').get(id)).toBeUndefined();
+    const outbox = storage.outbox('contract-c');
+    await outbox.open('acc');
+    await outbox.add({ ...entry('acc', 1, 'anna@c.us'), attachment: { fileId: id, filename: 'report.xlsx', mimetype: 'application/octet-stream', picture: false } });
+    await outbox.add(entry('acc', 2, 'anna@c.us', { text: 'report caption' }));
+    // The same caption as a plain text is not taken for the file.
+    expect(await outbox.findWaiting('acc', 'anna@c.us', 'text 1')).toBeUndefined();
+    expect(await outbox.forget('acc', 'anna@c.us')).toEqual([id]);
+    await files.delete(id);
+    await files.delete(id);
+    expect(await files.get(id)).toBeUndefined();
+    expect(await files.get('not-an-id')).toBeUndefined();
+  });
+});
+
 describe('session archives', () => {
   it('save, find, extract the latest, replace and delete a session, per channel', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'contract-archive-'));

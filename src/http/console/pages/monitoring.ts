@@ -142,14 +142,14 @@ export const reportFile: PageHandler = async ({ viewer, say, frame, locale, deps
 };
 
 /** What the scheduler will send a cohort in the next weeks (the same plan `cli schedule show` prints). */
-export const schedulePage: PageHandler = async ({ viewer, say, frame, deps, query }) => {
+export const schedulePage: PageHandler = async ({ viewer, say, frame, locale, deps, query }) => {
   const cohortId = query.get('cohort') ?? '';
   const cohort = await deps.repos.cohorts.findById(cohortId);
   if (!cohort || !seesCohort(viewer, cohort.id)) {
     return page(layout(frame({ title: say('cohort_not_found') }), html`<p>${say('cohort_not_found_text')}</p>`), 404);
   }
   const days = Math.min(400, Math.max(1, Number(query.get('days')) || 30));
-  const text = await deps.files.schedule({ cohortId: cohort.id, days });
+  const text = await deps.files.schedule({ cohortId: cohort.id, days, locale });
   const body = html`<form class="filters" method="get" action="/console/schedule"><input type="hidden" name="cohort" value="${cohort.id}">
 <label>${say('sched_days')}<input name="days" type="number" min="1" max="400" value="${days}" style="width:6rem"></label><button type="submit">${say('show')}</button></form>
 <div class="card"><pre style="white-space:pre-wrap;margin:0">${text ?? say('cohort_not_found')}</pre></div>`;

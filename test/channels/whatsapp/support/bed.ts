@@ -8,7 +8,7 @@ import { createWhatsappChannel, DEFAULT_PACE, type PaceSettings, type WhatsappCh
 import type { Engine } from '../../../../src/engine/index.js';
 import type { Store } from '../../../../src/store/index.js';
 import type { Agenda } from 'agenda';
-import { createChannelStorage, createOutboxRepository } from '../../../../src/store/channel-storage.js';
+import { createChannelFileRepository, createChannelStorage, createOutboxRepository } from '../../../../src/store/channel-storage.js';
 import { createSessionArchiveRepository } from '../../../../src/store/repositories/session-archives.js';
 import { provideStaffTools } from '../../../support/staff-tools.js';
 import { silentLogger } from '../../../support/store.js';
@@ -63,6 +63,7 @@ export class WhatsappBed {
       repos: store.repositories,
       outboxStore: createOutboxRepository(db, 'whatsapp'),
       sessionArchives: createSessionArchiveRepository(db, 'whatsapp'),
+      files: createChannelFileRepository(db, 'whatsapp'),
       logger: silentLogger,
       port: this.fake,
       timers: this.timers,

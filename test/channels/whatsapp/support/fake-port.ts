@@ -1,7 +1,7 @@
 // An in-memory WhatsApp Web: records what the bot sends and does, lets a test play the people on
 // the other side (messages, joins), and fails the way whatsapp-web.js does (error strings from
 // createGroup, 403 for members whose privacy settings refuse being added).
-import type { CreatedGroup, MemberResult, PortEvents, PortGroupJoin, PortMessage, PortSentMessage, SendResult, WhatsappPort } from '../../../../src/channels/whatsapp/port.js';
+import type { CreatedGroup, MemberResult, PortEvents, PortFile, PortGroupJoin, PortMessage, PortSentMessage, SendResult, WhatsappPort } from '../../../../src/channels/whatsapp/port.js';
 
 export interface SentText {
   chatId: string;
@@ -102,6 +102,15 @@ export class FakeWhatsapp implements WhatsappPort {
     this.sent.push({ chatId, text, at: this.clock() });
     if (hang === 'after') return new Promise<never>(() => {});
     return { ok: true, id: `true_${chatId}_OUT${++this.sequence}` };
+  }
+
+  /** Files sent, with their caption (which also shows in `sent`, as WhatsApp shows it in the chat). */
+  readonly files: (PortFile & { chatId: string; caption: string })[] = [];
+
+  async sendFile(chatId: string, file: PortFile, caption: string): Promise<SendResult> {
+    const result = await this.sendMessage(chatId, caption);
+    if (result.ok) this.files.push({ ...file, chatId, caption });
+    return result;
   }
 
   async recentSent(chatId: string, limit: number): Promise<PortSentMessage[]> {
