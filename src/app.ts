@@ -70,7 +70,11 @@ export interface AppOverrides {
 
 /** How a browser on this machine reaches the server: "0.0.0.0" and "::" are not addresses to open. */
 function browserUrl(address: AddressInfo): string {
-  const host = ['0.0.0.0', '::', '::0'].includes(address.address) ? 'localhost' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const host = ['0.0.0.0', '::', '::0'].includes(address.address)
+    ? 'localhost'
+    : address.family === 'IPv6'
+      ? `[${address.address}]`
+      : address.address;
   return `http://${host}:${address.port}`;
 }
 
@@ -80,7 +84,11 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   // Bad content stops start-up before anything is opened: a teacher must never meet a broken flow.
   const { content, errors } = loadContent(CONTENT_ROOT);
   if (errors.length > 0) throw new ContentError(errors);
-  const store = await openStore({ config: config.store, logger, ...(overrides.journalIo ? { journalIo: overrides.journalIo } : {}) });
+  const store = await openStore({
+    config: config.store,
+    logger,
+    ...(overrides.journalIo ? { journalIo: overrides.journalIo } : {}),
+  });
   const versionErrors = await checkQuestionnaireVersions(store.models, content.questionnaires.all(), startedAt);
   if (versionErrors.length > 0) {
     await store.close();
@@ -91,7 +99,11 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   const consoleAuth = config.console.enabled
     ? createConsoleAuth({
         repos: store.repositories,
-        settings: { sessionTtlMs: config.console.sessionTtlMs, loginLinkTtlMs: config.console.loginLinkTtlMs, trustProxy: config.console.trustProxy },
+        settings: {
+          sessionTtlMs: config.console.sessionTtlMs,
+          loginLinkTtlMs: config.console.loginLinkTtlMs,
+          trustProxy: config.console.trustProxy,
+        },
         logger: logger.child({ component: 'console' }),
       })
     : undefined;
@@ -101,7 +113,8 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     ...(consoleAuth
       ? {
           console: {
-            loginUrl: async (participantId: string) => `${publicUrl}/console/auth?token=${await consoleAuth.issueLoginLink(participantId)}`,
+            loginUrl: async (participantId: string) =>
+              `${publicUrl}/console/auth?token=${await consoleAuth.issueLoginLink(participantId)}`,
             ttlMinutes: Math.round(config.console.loginLinkTtlMs / 60_000),
           },
         }
@@ -120,7 +133,10 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
       channelTitles: Object.fromEntries(modules.map((m) => [m.name, m.title ?? m.name])),
     },
   });
-  logger.info({ flows: content.flows.all().length, questionnaires: content.questionnaires.latest().length }, 'content loaded');
+  logger.info(
+    { flows: content.flows.all().length, questionnaires: content.questionnaires.latest().length },
+    'content loaded',
+  );
   const db = store.connection.db;
   if (!db) throw new Error('store connection has no database handle');
   const scheduler = createScheduler({ db, logger: logger.child({ component: 'scheduler' }) });
@@ -131,7 +147,11 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   // Channels: every registered one the configuration enables, built alike; each adds its sender
   // to the dispatcher, which delivers the engine's answers and notices.
   const senders: ChannelSender[] = [];
-  const dispatcher = createDispatcher({ senders, repos: store.repositories, logger: logger.child({ component: 'delivery' }) });
+  const dispatcher = createDispatcher({
+    senders,
+    repos: store.repositories,
+    logger: logger.child({ component: 'delivery' }),
+  });
   await store.coordination.start();
   const broadcasts = createBroadcastService({
     repos: store.repositories,
@@ -140,7 +160,14 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     coordination: store.coordination,
   });
   // Curators' broadcasts and figures need the channels, which need the engine: handed over now.
-  engine.provideStaffTools(createStaffTools({ broadcasts, monitoring, repos: store.repositories, logger: logger.child({ component: 'broadcasts' }) }));
+  engine.provideStaffTools(
+    createStaffTools({
+      broadcasts,
+      monitoring,
+      repos: store.repositories,
+      logger: logger.child({ component: 'broadcasts' }),
+    }),
+  );
   const channels = buildChannels(modules, {
     config,
     engine,
@@ -172,7 +199,13 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     logger: logger.child({ component: 'links' }),
     questionnaires: content.questionnaires,
   }).start();
-  await createEventAnnouncer({ scheduler, repos: store.repositories, engine, dispatcher, logger: logger.child({ component: 'events' }) }).start();
+  await createEventAnnouncer({
+    scheduler,
+    repos: store.repositories,
+    engine,
+    dispatcher,
+    logger: logger.child({ component: 'events' }),
+  }).start();
   await scheduleSampleInvitations(scheduler, {
     samples: monitoring,
     repos: store.repositories,
@@ -190,10 +223,15 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
 
   // The sandbox: a demo cohort to talk to through the web chat, seeded once (src/sandbox).
   const demo = config.sandbox.enabled
-    ? await seedDemo(store.repositories, { now: startedAt, locale: config.defaultLocale, timeZone: config.defaultTimeZone })
+    ? await seedDemo(store.repositories, {
+        now: startedAt,
+        locale: config.defaultLocale,
+        timeZone: config.defaultTimeZone,
+      })
     : undefined;
 
-  const channelHealth = () => channelStatus(config, Object.fromEntries(channels.map((c) => [c.name, () => c.health()])), modules);
+  const channelHealth = () =>
+    channelStatus(config, Object.fromEntries(channels.map((c) => [c.name, () => c.health()])), modules);
   for (const [channel, status] of Object.entries(channelHealth())) {
     if (status.state === 'disabled') logger.info({ channel, state: status.state }, status.hint ?? channel);
   }
@@ -215,11 +253,24 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
       ? consoleRoutes({
           repos: store.repositories,
           auth: consoleAuth,
-          actions: createStaffActions({ repos: store.repositories, dispatcher, broadcasts, now: () => new Date(), logger: logger.child({ component: 'console' }) }),
+          actions: createStaffActions({
+            repos: store.repositories,
+            dispatcher,
+            broadcasts,
+            now: () => new Date(),
+            logger: logger.child({ component: 'console' }),
+          }),
           files: createConsoleFiles({ monitoring, repos: store.repositories, content }),
-          joinLinks: consoleJoinLinks({ telegramBotUsername: config.telegram.botUsername, whatsappPhone: config.whatsapp.phone, maxBotUsername: config.max.botUsername }),
+          joinLinks: consoleJoinLinks({
+            telegramBotUsername: config.telegram.botUsername,
+            whatsappPhone: config.whatsapp.phone,
+            maxBotUsername: config.max.botUsername,
+          }),
           questionnaireText: questionnaireTexts(content.questionnaires),
-          jobs: createExportJobs({ repo: store.repositories.consoleExports, logger: logger.child({ component: 'console' }) }),
+          jobs: createExportJobs({
+            repo: store.repositories.consoleExports,
+            logger: logger.child({ component: 'console' }),
+          }),
           largeExportRows: config.console.largeExportRows,
           now: () => new Date(),
           logger: logger.child({ component: 'console' }),
@@ -230,8 +281,19 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   if (demo) {
     const consoleUrl = Object.keys(routes).some((key) => key.startsWith('GET /console')) ? '/console' : undefined;
     // Only the demo curator, who sees the demo cohort alone, gets a one-click login from the page.
-    const curatorLogin = consoleAuth ? async () => `/console/auth?token=${await consoleAuth.issueLoginLink(demo.curatorId)}` : undefined;
-    Object.assign(routes, sandboxRoutes({ repos: store.repositories, demo, defaultLocale: config.defaultLocale, ...(consoleUrl ? { consoleUrl } : {}), ...(curatorLogin ? { curatorLogin } : {}) }));
+    const curatorLogin = consoleAuth
+      ? async () => `/console/auth?token=${await consoleAuth.issueLoginLink(demo.curatorId)}`
+      : undefined;
+    Object.assign(
+      routes,
+      sandboxRoutes({
+        repos: store.repositories,
+        demo,
+        defaultLocale: config.defaultLocale,
+        ...(consoleUrl ? { consoleUrl } : {}),
+        ...(curatorLogin ? { curatorLogin } : {}),
+      }),
+    );
   }
   const http = createHttpServer({
     logger: logger.child({ component: 'http' }),
@@ -245,7 +307,10 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     logger.info({ host: address.address, port: address.port }, 'health endpoint: /healthz');
     logger.info({ demoCohort: demo.code }, `try Sputnik in your browser: ${browserUrl(address)}${SANDBOX_PATH}`);
   } else {
-    logger.info({ host: address.address, port: address.port }, `health endpoint: http://${address.address}:${address.port}/healthz`);
+    logger.info(
+      { host: address.address, port: address.port },
+      `health endpoint: http://${address.address}:${address.port}/healthz`,
+    );
   }
   // Listening on every interface: "localhost" is the address a person on this machine can open.
   if (!publicUrl) publicUrl = browserUrl(address);
@@ -255,11 +320,15 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   // Each channel connects in the background and retries on its own: none holds up the others.
   for (const channel of channels) await channel.start();
   // A restart in the middle of a broadcast finishes it; nobody already served gets it twice.
-  void broadcasts.resumeUnfinished().catch((error: unknown) => logger.error({ err: error }, 'resuming unfinished broadcasts failed'));
+  void broadcasts
+    .resumeUnfinished()
+    .catch((error: unknown) => logger.error({ err: error }, 'resuming unfinished broadcasts failed'));
   // Several instances on one store split a broadcast: each looks for one being sent now and then
   // and claims what is still pending (send() skips a broadcast this instance is already sending).
   const joinBroadcasts = setInterval(() => {
-    void broadcasts.resumeUnfinished().catch((error: unknown) => logger.error({ err: error }, 'joining unfinished broadcasts failed'));
+    void broadcasts
+      .resumeUnfinished()
+      .catch((error: unknown) => logger.error({ err: error }, 'joining unfinished broadcasts failed'));
   }, BROADCAST_JOIN_MS);
   joinBroadcasts.unref();
 

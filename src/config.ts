@@ -7,7 +7,6 @@ import { LOCALES, type Locale } from './domain/locale.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-
 // Env values are strings; a typo such as WHATSAPP_ENABLED=ture must be an error, not `false`.
 const booleanFromEnv = z
   .string()
@@ -64,16 +63,26 @@ const envSchema = z.object({
       .pipe(z.string().regex(/^[A-Za-z0-9_]{5,32}$/, { message: 'expected the bot username, e.g. sputnik_bot' }))
       .optional(),
   ),
-  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).default(
-    'https://api.telegram.org',
-  ),
+  TELEGRAM_API_ROOT: z
+    .url({ protocol: /^https?$/, message: 'expected an http(s) URL' })
+    .default('https://api.telegram.org'),
   TELEGRAM_THROTTLE: booleanFromEnv.default(true),
-  TELEGRAM_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https$/, message: 'expected an https:// URL that reaches this server\'s /telegram/webhook' }).optional()),
+  TELEGRAM_WEBHOOK_URL: optionalString.pipe(
+    z
+      .url({ protocol: /^https$/, message: "expected an https:// URL that reaches this server's /telegram/webhook" })
+      .optional(),
+  ),
   TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
-    z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'expected 16-256 letters, digits, _ or -' }).optional(),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'expected 16-256 letters, digits, _ or -' })
+      .optional(),
   ),
   MAX_BOT_TOKEN: optionalString.pipe(
-    z.string().regex(/^[\x21-\x7e]{16,512}$/, { message: 'expected the token from business.max.ru (Chat bots -> Integration)' }).optional(),
+    z
+      .string()
+      .regex(/^[\x21-\x7e]{16,512}$/, { message: 'expected the token from business.max.ru (Chat bots -> Integration)' })
+      .optional(),
   ),
   MAX_BOT_USERNAME: optionalString.pipe(
     z
@@ -83,10 +92,19 @@ const envSchema = z.object({
       .optional(),
   ),
   // The official client's default (@maxhub/max-bot-api 0.3: "platform-api.max.ru is deprecated, use v2").
-  MAX_API_ROOT: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).default('https://platform-api2.max.ru'),
-  MAX_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https$/, message: 'expected an https:// URL that reaches this server\'s /max/webhook' }).optional()),
+  MAX_API_ROOT: z
+    .url({ protocol: /^https?$/, message: 'expected an http(s) URL' })
+    .default('https://platform-api2.max.ru'),
+  MAX_WEBHOOK_URL: optionalString.pipe(
+    z
+      .url({ protocol: /^https$/, message: "expected an https:// URL that reaches this server's /max/webhook" })
+      .optional(),
+  ),
   MAX_WEBHOOK_SECRET: optionalString.pipe(
-    z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'expected 16-256 letters, digits, _ or -' }).optional(),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'expected 16-256 letters, digits, _ or -' })
+      .optional(),
   ),
   MAX_REQUESTS_PER_SECOND: z.coerce
     .number({ message: 'expected a number of requests' })
@@ -99,11 +117,16 @@ const envSchema = z.object({
     z
       .string()
       .transform((v) => v.replace(/[\s()-]/g, ''))
-      .pipe(z.string().regex(/^\+?[1-9]\d{6,14}$/, { message: 'expected the bot account phone number, e.g. +77011234567' }))
+      .pipe(
+        z.string().regex(/^\+?[1-9]\d{6,14}$/, { message: 'expected the bot account phone number, e.g. +77011234567' }),
+      )
       .optional(),
   ),
   WHATSAPP_QR_TOKEN: optionalString.pipe(
-    z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'expected 16-256 letters, digits, _ or -' }).optional(),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'expected 16-256 letters, digits, _ or -' })
+      .optional(),
   ),
   WHATSAPP_GAP_SECONDS: secondsRange.default({ min: 4_000, max: 8_000 }),
   WHATSAPP_GROUP_GAP_SECONDS: secondsRange.default({ min: 30_000, max: 60_000 }),
@@ -121,7 +144,9 @@ const envSchema = z.object({
     .trim()
     .refine(isIanaTimeZone, { message: 'expected an IANA time zone such as Europe/Moscow or Asia/Almaty' })
     .default('Europe/Moscow'),
-  PRIVACY_POLICY_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional()),
+  PRIVACY_POLICY_URL: optionalString.pipe(
+    z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional(),
+  ),
   PRIVACY_POLICY_VERSION: z.string().trim().min(1).max(40).default('2026-11'),
   CONSULTATION_ESCALATION_DAYS: z.coerce.number().int().min(1).max(60).default(3),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -154,7 +179,12 @@ const envSchema = z.object({
     .default(1024 * 1024),
   CONSOLE_ENABLED: booleanFromEnv.default(true),
   PUBLIC_URL: optionalString.pipe(
-    z.url({ protocol: /^https?$/, message: 'expected the http(s) address people open, e.g. https://sputnik.example.org' }).optional(),
+    z
+      .url({
+        protocol: /^https?$/,
+        message: 'expected the http(s) address people open, e.g. https://sputnik.example.org',
+      })
+      .optional(),
   ),
   TRUST_PROXY: booleanFromEnv.default(false),
   CONSOLE_LINK_MINUTES: z.coerce
@@ -168,7 +198,12 @@ const envSchema = z.object({
     .min(0.1, { message: 'expected 0.1 to 168 hours' })
     .max(168, { message: 'expected 0.1 to 168 hours' })
     .default(12),
-  CONSOLE_LARGE_EXPORT_ROWS: z.coerce.number({ message: 'expected a number of rows' }).int().min(1).max(10_000_000).default(5000),
+  CONSOLE_LARGE_EXPORT_ROWS: z.coerce
+    .number({ message: 'expected a number of rows' })
+    .int()
+    .min(1)
+    .max(10_000_000)
+    .default(5000),
 });
 
 export interface Config {
@@ -207,7 +242,12 @@ export interface Config {
     /** Asked for on GET /whatsapp/qr when set: whoever scans the code decides whose number the bot speaks as. */
     qrToken: string | undefined;
     /** The outgoing queue's pace (ms); see src/channels/whatsapp/outbox.ts for why these defaults. */
-    pace: { gapMs: { min: number; max: number }; groupGapMs: { min: number; max: number }; hourlyCap: number; conversationWindowMs: number };
+    pace: {
+      gapMs: { min: number; max: number };
+      groupGapMs: { min: number; max: number };
+      hourlyCap: number;
+      conversationWindowMs: number;
+    };
   };
   defaultLocale: Locale;
   defaultTimeZone: string;
@@ -232,7 +272,14 @@ export interface Config {
    * sends); unset: built from the request or the listening address. `trustProxy`: believe
    * X-Forwarded-Proto/-For from a reverse proxy (Secure cookies, per-address login throttling).
    */
-  console: { enabled: boolean; publicUrl: string | undefined; trustProxy: boolean; loginLinkTtlMs: number; sessionTtlMs: number; largeExportRows: number };
+  console: {
+    enabled: boolean;
+    publicUrl: string | undefined;
+    trustProxy: boolean;
+    loginLinkTtlMs: number;
+    sessionTtlMs: number;
+    largeExportRows: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -248,10 +295,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
  * Reads `.env` (if present) under the real environment: a variable set in the environment wins,
  * as with dotenv, so `.env` holds local defaults and deployment overrides it.
  */
-export function readEnvironment(
-  env: Environment = process.env,
-  envFile: string | undefined = '.env',
-): Environment {
+export function readEnvironment(env: Environment = process.env, envFile: string | undefined = '.env'): Environment {
   if (envFile === undefined || !existsSync(envFile)) return env;
   const fromFile = parseEnv(readFileSync(envFile, 'utf8'));
   return { ...fromFile, ...env };
@@ -265,10 +309,14 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
   }
   const e = parsed.data;
   if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
-    throw new ConfigError(['TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL (Telegram sends it back so forged updates are refused)']);
+    throw new ConfigError([
+      'TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL (Telegram sends it back so forged updates are refused)',
+    ]);
   }
   if (e.MAX_WEBHOOK_URL && !e.MAX_WEBHOOK_SECRET) {
-    throw new ConfigError(['MAX_WEBHOOK_SECRET: required with MAX_WEBHOOK_URL (Max sends it back so forged updates are refused)']);
+    throw new ConfigError([
+      'MAX_WEBHOOK_SECRET: required with MAX_WEBHOOK_URL (Max sends it back so forged updates are refused)',
+    ]);
   }
   return {
     store: {
@@ -281,7 +329,9 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
       botToken: e.TELEGRAM_BOT_TOKEN,
       apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
       botUsername: e.TELEGRAM_BOT_USERNAME,
-      webhook: e.TELEGRAM_WEBHOOK_URL ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET ?? '' } : undefined,
+      webhook: e.TELEGRAM_WEBHOOK_URL
+        ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET ?? '' }
+        : undefined,
       throttle: e.TELEGRAM_THROTTLE,
     },
     max: {
@@ -296,7 +346,12 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
       chromePath: e.CHROME_PATH,
       phone: e.WHATSAPP_PHONE === undefined ? undefined : `+${e.WHATSAPP_PHONE.replace(/^\+/, '')}`,
       qrToken: e.WHATSAPP_QR_TOKEN,
-      pace: { gapMs: e.WHATSAPP_GAP_SECONDS, groupGapMs: e.WHATSAPP_GROUP_GAP_SECONDS, hourlyCap: e.WHATSAPP_HOURLY_CAP, conversationWindowMs: 15 * 60_000 },
+      pace: {
+        gapMs: e.WHATSAPP_GAP_SECONDS,
+        groupGapMs: e.WHATSAPP_GROUP_GAP_SECONDS,
+        hourlyCap: e.WHATSAPP_HOURLY_CAP,
+        conversationWindowMs: 15 * 60_000,
+      },
     },
     defaultLocale: e.DEFAULT_LOCALE,
     defaultTimeZone: e.TZ,
@@ -342,5 +397,7 @@ export function redactUri(uri: string): string {
  */
 export function cliLocale(env: Environment = readEnvironment()): { locale: Locale; error?: string } {
   const parsed = envSchema.shape.CLI_LANG.safeParse(env.CLI_LANG === '' ? undefined : env.CLI_LANG);
-  return parsed.success ? { locale: parsed.data } : { locale: 'ru', error: `CLI_LANG: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
+  return parsed.success
+    ? { locale: parsed.data }
+    : { locale: 'ru', error: `CLI_LANG: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
 }

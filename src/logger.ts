@@ -18,16 +18,13 @@ const SENSITIVE_KEYS = [
   'telegramUsername',
 ] as const;
 
-export const REDACTED_PATHS: string[] = SENSITIVE_KEYS.flatMap((key) => [
-  key,
-  `*.${key}`,
-  `*.*.${key}`,
-]).concat(['req.headers.authorization', 'req.headers["x-telegram-bot-api-secret-token"]', 'req.headers["x-max-bot-api-secret"]']);
+export const REDACTED_PATHS: string[] = SENSITIVE_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]).concat([
+  'req.headers.authorization',
+  'req.headers["x-telegram-bot-api-secret-token"]',
+  'req.headers["x-max-bot-api-secret"]',
+]);
 
-export function createLogger(
-  options: { level: string; pretty?: boolean },
-  destination?: DestinationStream,
-): Logger {
+export function createLogger(options: { level: string; pretty?: boolean }, destination?: DestinationStream): Logger {
   return pino(
     {
       level: options.level,

@@ -15,20 +15,26 @@ function files(dir: string): string[] {
 
 function imports(path: string): string[] {
   const source = readFileSync(path, 'utf8');
-  return [...source.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm), ...source.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
+  return [
+    ...source.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm),
+    ...source.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1]!);
 }
 
 const FORBIDDEN = /^(grammy|@grammyjs\/|whatsapp-web\.js|mongoose|mongodb|agenda|@agendajs\/|bson|mingo)/;
 
 describe('architecture', () => {
-  it.each(['src/domain', 'src/engine', 'src/questionnaires'])('%s imports no channel, storage or scheduler library, nor the store', (dir) => {
-    const offenders = files(join(root, dir)).flatMap((file) =>
-      imports(file)
-        .filter((spec) => FORBIDDEN.test(spec) || /\/store\//.test(spec) || /\/channels\//.test(spec))
-        .map((spec) => `${relative(root, file)} imports ${spec}`),
-    );
-    expect(offenders).toEqual([]);
-  });
+  it.each(['src/domain', 'src/engine', 'src/questionnaires'])(
+    '%s imports no channel, storage or scheduler library, nor the store',
+    (dir) => {
+      const offenders = files(join(root, dir)).flatMap((file) =>
+        imports(file)
+          .filter((spec) => FORBIDDEN.test(spec) || /\/store\//.test(spec) || /\/channels\//.test(spec))
+          .map((spec) => `${relative(root, file)} imports ${spec}`),
+      );
+      expect(offenders).toEqual([]);
+    },
+  );
 
   it('only config.ts reads the environment', () => {
     const offenders = files(join(root, 'src'))
@@ -55,7 +61,8 @@ describe('architecture', () => {
   // WhatsApp's outbox, login session archive and the CLI's group requests included: a channel keeps
   // no collection, GridFS bucket or Agenda job of its own (domain/channel-storage.ts).
   it('the channels reach the store only through the repositories', () => {
-    const storage = (spec: string) => /\/store\//.test(spec) || /^(mongoose|mongodb|bson|agenda|@agendajs\/)/.test(spec);
+    const storage = (spec: string) =>
+      /\/store\//.test(spec) || /^(mongoose|mongodb|bson|agenda|@agendajs\/)/.test(spec);
     const byHand = files(join(root, 'src/channels'))
       .filter((file) => /\.collection\s*[<(]|GridFSBucket|\.define\s*[<(]|agenda\b/i.test(readFileSync(file, 'utf8')))
       .map((file) => relative(root, file));
@@ -73,7 +80,11 @@ describe('architecture', () => {
     const namesCollections = files(join(root, 'src/monitoring'))
       .filter((file) => /from:\s*['"]/.test(readFileSync(file, 'utf8')))
       .map((file) => relative(root, file));
-    expect({ reachesIn, definesModels, namesCollections }).toEqual({ reachesIn: [], definesModels: [], namesCollections: [] });
+    expect({ reachesIn, definesModels, namesCollections }).toEqual({
+      reachesIn: [],
+      definesModels: [],
+      namesCollections: [],
+    });
   });
 
   it('the CLI and the HTTP server reach monitoring only through its facade', () => {

@@ -15,7 +15,10 @@ export function channelStatus(
   return Object.fromEntries(
     modules.map((m) => {
       const hint = m.disabledHint(config);
-      const health: ChannelHealth = hint !== undefined ? { state: 'disabled', hint } : (live[m.name]?.() ?? { state: 'configured', hint: 'starts with the bot' });
+      const health: ChannelHealth =
+        hint !== undefined
+          ? { state: 'disabled', hint }
+          : (live[m.name]?.() ?? { state: 'configured', hint: 'starts with the bot' });
       return [m.name, health];
     }),
   );

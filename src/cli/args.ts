@@ -3,7 +3,19 @@ import { t } from '../i18n/index.js';
 import type { Output } from './commands/cohort.js';
 
 /** Commands with a help text of their own in the catalogs (`cli_help.<name>`). */
-export type CommandName = 'cohort' | 'participants' | 'questionnaire' | 'whatsapp' | 'export' | 'stats' | 'sample' | 'report' | 'schedule' | 'store' | 'stage' | 'config';
+export type CommandName =
+  | 'cohort'
+  | 'participants'
+  | 'questionnaire'
+  | 'whatsapp'
+  | 'export'
+  | 'stats'
+  | 'sample'
+  | 'report'
+  | 'schedule'
+  | 'store'
+  | 'stage'
+  | 'config';
 
 /** A command's help in the staff's language; the monitoring commands add the shared filters. */
 export function commandHelp(name: CommandName, io: Pick<Output, 'locale'>): string {

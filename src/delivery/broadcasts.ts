@@ -66,7 +66,11 @@ export function createBroadcastService(deps: {
     return repos.participants.findByIds(enrollments.map((e) => e.participantId));
   }
 
-  async function recipients(b: Broadcast): Promise<{ deliveries: Omit<RecordedDelivery, 'status' | 'at' | 'reason'>[]; notConnected: number; optedOut: number }> {
+  async function recipients(b: Broadcast): Promise<{
+    deliveries: Omit<RecordedDelivery, 'status' | 'at' | 'reason'>[];
+    notConnected: number;
+    optedOut: number;
+  }> {
     const deliveries: Omit<RecordedDelivery, 'status' | 'at' | 'reason'>[] = [];
     let notConnected = 0;
     let optedOut = 0;
@@ -89,7 +93,11 @@ export function createBroadcastService(deps: {
   }
 
   async function report(b: Broadcast, extra: { notConnected: number; optedOut: number }): Promise<BroadcastReport> {
-    const names = new Map((await repos.participants.findByIds(b.deliveries.flatMap((d) => (d.participantId ? [d.participantId] : [])))).map((p) => [p.id, p.fullName ?? '—']));
+    const names = new Map(
+      (await repos.participants.findByIds(b.deliveries.flatMap((d) => (d.participantId ? [d.participantId] : [])))).map(
+        (p) => [p.id, p.fullName ?? '—'],
+      ),
+    );
     const nameOf = (d: RecordedDelivery) => (d.participantId ? names.get(d.participantId) : undefined);
     return {
       total: b.deliveries.length,
@@ -98,7 +106,9 @@ export function createBroadcastService(deps: {
         .filter((d) => d.status === 'failed' && d.reason !== INTERRUPTED)
         .map((d) => ({ reason: d.reason ?? '', ...(nameOf(d) ? { name: nameOf(d) } : {}) })),
       blocked: b.deliveries.filter((d) => d.status === 'blocked').map((d) => nameOf(d) ?? d.chatId),
-      interrupted: b.deliveries.filter((d) => d.status === 'failed' && d.reason === INTERRUPTED).map((d) => nameOf(d) ?? d.chatId),
+      interrupted: b.deliveries
+        .filter((d) => d.status === 'failed' && d.reason === INTERRUPTED)
+        .map((d) => nameOf(d) ?? d.chatId),
       ...extra,
     };
   }
@@ -107,19 +117,29 @@ export function createBroadcastService(deps: {
   async function tellProgress(b: Broadcast, done: number): Promise<void> {
     const author = await repos.participants.findById(b.authorId);
     const text = translator(author?.locale ?? 'ru')('broadcast.progress', { done, total: b.deliveries.length });
-    await dispatcher.dispatch([{ to: { kind: 'participant', participantId: b.authorId }, message: { kind: 'text', text } }]);
+    await dispatcher.dispatch([
+      { to: { kind: 'participant', participantId: b.authorId }, message: { kind: 'text', text } },
+    ]);
   }
 
   async function tellAuthor(b: Broadcast, r: BroadcastReport): Promise<void> {
     const author = await repos.participants.findById(b.authorId);
     const t = translator(author?.locale ?? 'ru');
     const lines = [t('broadcast.report', { sent: r.sent, total: r.total })];
-    if (r.failed.length) lines.push(t('broadcast.report_failed', { count: r.failed.length, reasons: [...new Set(r.failed.map((f) => f.reason))].join('; ') }));
+    if (r.failed.length)
+      lines.push(
+        t('broadcast.report_failed', {
+          count: r.failed.length,
+          reasons: [...new Set(r.failed.map((f) => f.reason))].join('; '),
+        }),
+      );
     if (r.blocked.length) lines.push(t('broadcast.report_blocked', { names: r.blocked.join(', ') }));
     if (r.interrupted.length) lines.push(t('broadcast.report_interrupted', { names: r.interrupted.join(', ') }));
     if (r.notConnected) lines.push(t('broadcast.report_not_connected', { count: r.notConnected }));
     if (r.optedOut) lines.push(t('broadcast.report_opted_out', { count: r.optedOut }));
-    await dispatcher.dispatch([{ to: { kind: 'participant', participantId: b.authorId }, message: { kind: 'text', text: lines.join('\n') } }]);
+    await dispatcher.dispatch([
+      { to: { kind: 'participant', participantId: b.authorId }, message: { kind: 'text', text: lines.join('\n') } },
+    ]);
   }
 
   /** `sending` by an instance that is gone: perhaps delivered, never sent twice. */
@@ -136,7 +156,12 @@ export function createBroadcastService(deps: {
     // A delivery a dead process was sending may have reached the chat: sending it again could
     // double it, so it is reported to the author instead, who can tell the person themselves.
     for (const d of b.deliveries) {
-      if (await abandoned(d)) await repos.broadcasts.recordDelivery(b.id, d.channel, d.chatId, { status: 'failed', reason: INTERRUPTED, at: now() });
+      if (await abandoned(d))
+        await repos.broadcasts.recordDelivery(b.id, d.channel, d.chatId, {
+          status: 'failed',
+          reason: INTERRUPTED,
+          at: now(),
+        });
     }
     // One by one: the channel adapters pace sends to each platform's limits. Each delivery is
     // claimed first, so instances sharing the store split the broadcast and none sends one twice.
@@ -148,13 +173,19 @@ export function createBroadcastService(deps: {
       if (mine > 0 && mine % progressEvery === 0) await tellProgress(b, done);
       mine += 1;
       done += 1;
-      const [result] = await dispatcher.dispatch([{ to: { kind: 'chat', channel: d.channel, chatId: d.chatId }, message }]);
+      const [result] = await dispatcher.dispatch([
+        { to: { kind: 'chat', channel: d.channel, chatId: d.chatId }, message },
+      ]);
       const outcome = result?.outcome;
       const status = outcome?.ok ? 'sent' : outcome?.kind === 'blocked' ? 'blocked' : 'failed';
       if (outcome && !outcome.ok && outcome.kind === 'blocked' && d.participantId) {
         await repos.participants.setUnreachable(d.participantId, d.channel, now());
       }
-      await repos.broadcasts.recordDelivery(b.id, d.channel, d.chatId, { status, ...(outcome && !outcome.ok ? { reason: outcome.detail.slice(0, 200) } : {}), at: now() });
+      await repos.broadcasts.recordDelivery(b.id, d.channel, d.chatId, {
+        status,
+        ...(outcome && !outcome.ok ? { reason: outcome.detail.slice(0, 200) } : {}),
+        at: now(),
+      });
     }
     // Another live instance still sending its share finishes (and reports) after it.
     const latest = (await repos.broadcasts.findById(b.id)) ?? b;
@@ -162,7 +193,11 @@ export function createBroadcastService(deps: {
       if (d.status === 'pending') return undefined;
       if (d.status !== 'sending') continue;
       if (!(await abandoned(d))) return undefined;
-      await repos.broadcasts.recordDelivery(b.id, d.channel, d.chatId, { status: 'failed', reason: INTERRUPTED, at: now() });
+      await repos.broadcasts.recordDelivery(b.id, d.channel, d.chatId, {
+        status: 'failed',
+        reason: INTERRUPTED,
+        at: now(),
+      });
     }
     const finished = await repos.broadcasts.finish(b.id, now());
     if (!finished) return undefined;
@@ -189,7 +224,9 @@ export function createBroadcastService(deps: {
     },
     async resumeUnfinished() {
       for (const b of await repos.broadcasts.listSending()) {
-        await service.send(b.id).catch((error: unknown) => logger.error({ err: error, broadcast: b.id }, 'resuming a broadcast failed'));
+        await service
+          .send(b.id)
+          .catch((error: unknown) => logger.error({ err: error, broadcast: b.id }, 'resuming a broadcast failed'));
       }
     },
   };

@@ -33,7 +33,13 @@ export function createDispatcher(deps: {
 
   async function sendTo(channel: Channel, chatId: string, o: Outbound): Promise<Delivery> {
     const send = sender(channel);
-    if (!send) return { outbound: o, channel, chatId, outcome: { ok: false, kind: 'unreachable', detail: `${channel} is not enabled`, retryable: false } };
+    if (!send)
+      return {
+        outbound: o,
+        channel,
+        chatId,
+        outcome: { ok: false, kind: 'unreachable', detail: `${channel} is not enabled`, retryable: false },
+      };
     if (o.message.kind === 'ack') throw new Error('acknowledgements are for the adapter, not for sending');
     try {
       const m = o.message;
@@ -48,7 +54,12 @@ export function createDispatcher(deps: {
       return { outbound: o, channel, chatId, outcome };
     } catch (error) {
       deps.logger.error({ err: error, channel }, 'send failed unexpectedly');
-      return { outbound: o, channel, chatId, outcome: { ok: false, kind: 'failed', detail: (error as Error).message, retryable: true } };
+      return {
+        outbound: o,
+        channel,
+        chatId,
+        outcome: { ok: false, kind: 'failed', detail: (error as Error).message, retryable: true },
+      };
     }
   }
 
@@ -70,10 +81,23 @@ export function createDispatcher(deps: {
           if (delivered.outcome.ok) break;
           if (delivered.outcome.kind === 'blocked' && person) {
             await deps.repos.participants.setUnreachable(person.id, chat.channel, now());
-            deps.logger.info({ channel: chat.channel }, 'participant blocked the bot; marked unreachable on that channel');
+            deps.logger.info(
+              { channel: chat.channel },
+              'participant blocked the bot; marked unreachable on that channel',
+            );
           }
         }
-        deliveries.push(delivered ?? { outbound: o, outcome: { ok: false, kind: 'unreachable', detail: 'no channel reaches this participant', retryable: false } });
+        deliveries.push(
+          delivered ?? {
+            outbound: o,
+            outcome: {
+              ok: false,
+              kind: 'unreachable',
+              detail: 'no channel reaches this participant',
+              retryable: false,
+            },
+          },
+        );
       }
       return deliveries;
     },

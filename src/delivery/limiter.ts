@@ -207,7 +207,13 @@ export function createLimiter<R>(options: LimiterOptions<R>): Limiter<R> {
   function chatOf(id: string): Chat<R> {
     let chat = chats.get(id);
     if (!chat) {
-      chat = { id, jobs: [], windows: options.chatLimits(id).map((rate) => new Window(rate)), busy: false, listed: false };
+      chat = {
+        id,
+        jobs: [],
+        windows: options.chatLimits(id).map((rate) => new Window(rate)),
+        busy: false,
+        listed: false,
+      };
       chats.set(id, chat);
     }
     return chat;
@@ -225,7 +231,8 @@ export function createLimiter<R>(options: LimiterOptions<R>): Limiter<R> {
 
   function forget(chat: Chat<R>, now: number): void {
     // A chat with nothing queued and nothing in its windows any more is no longer remembered.
-    if (chat.jobs.length === 0 && !chat.busy && !chat.listed && chat.windows.every((w) => w.idleAt() <= now)) chats.delete(chat.id);
+    if (chat.jobs.length === 0 && !chat.busy && !chat.listed && chat.windows.every((w) => w.idleAt() <= now))
+      chats.delete(chat.id);
   }
 
   function wake(at: number): void {

@@ -5,7 +5,14 @@ import type { OutboundFile } from '../engine/events.js';
 import type { StaffTools } from '../engine/staff-tools.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
-import { EXPORT_FORMATS, exportErrorText, streamToBuffer, upcomingHalf, type ExportFormat, type Monitoring } from '../monitoring/index.js';
+import {
+  EXPORT_FORMATS,
+  exportErrorText,
+  streamToBuffer,
+  upcomingHalf,
+  type ExportFormat,
+  type Monitoring,
+} from '../monitoring/index.js';
 import type { BroadcastService } from './broadcasts.js';
 
 /** A centre runs many cohorts: the chat gets the first ten reports, the HTTP API and CLI give any. */
@@ -25,7 +32,9 @@ export function createStaffTools(deps: {
     async startBroadcast(request) {
       const created = await broadcasts.create(request);
       // Sending paces itself to each platform's limits and may take minutes: the author hears as it goes.
-      void broadcasts.send(created.id).catch((error: unknown) => logger.error({ err: error, broadcast: created.id }, 'broadcast failed'));
+      void broadcasts
+        .send(created.id)
+        .catch((error: unknown) => logger.error({ err: error, broadcast: created.id }, 'broadcast failed'));
     },
     async figures(participantId, locale) {
       const text = await monitoring.statsText({ participantId, locale });
@@ -41,7 +50,9 @@ export function createStaffTools(deps: {
       if (!person) return { ok: false, reason: 'forbidden' };
       const cohorts = person.isStaff
         ? await repos.cohorts.listByStatus('active')
-        : (await repos.cohorts.listForStaffMember(person.id)).filter((c) => c.curatorIds.includes(person.id) && c.status === 'active');
+        : (await repos.cohorts.listForStaffMember(person.id)).filter(
+            (c) => c.curatorIds.includes(person.id) && c.status === 'active',
+          );
       if (cohorts.length === 0) return { ok: false, reason: 'forbidden' };
       const { half, year } = upcomingHalf(now());
       const files: OutboundFile[] = [];
@@ -60,11 +71,15 @@ export function createStaffTools(deps: {
     },
     async exportFile(participantId, locale, asked) {
       const wanted = asked.trim().toLowerCase();
-      const format: ExportFormat = (EXPORT_FORMATS as readonly string[]).includes(wanted) ? (wanted as ExportFormat) : 'xlsx';
+      const format: ExportFormat = (EXPORT_FORMATS as readonly string[]).includes(wanted)
+        ? (wanted as ExportFormat)
+        : 'xlsx';
       const file = await monitoring.exportForRequester({ participantId, format, locale });
       if (!file.ok) {
         const error = file.error;
-        return error.kind === 'pick_questionnaire' ? { ok: false, reason: 'explain', text: exportErrorText(error, locale) } : { ok: false, reason: 'forbidden' };
+        return error.kind === 'pick_questionnaire'
+          ? { ok: false, reason: 'explain', text: exportErrorText(error, locale) }
+          : { ok: false, reason: 'forbidden' };
       }
       const { filename, empty, personalData, stream } = file.value;
       const caption = [
@@ -74,7 +89,16 @@ export function createStaffTools(deps: {
       ].join('\n');
       // Chat exports are one cohort's or one centre's answers, megabytes at most: read whole, sent as one document.
       const data = await streamToBuffer(stream);
-      return { ok: true, file: { kind: 'file', filename, data, text: caption, fallback: `${caption}\n${t(locale, 'monitoring.export_file_elsewhere')}` } };
+      return {
+        ok: true,
+        file: {
+          kind: 'file',
+          filename,
+          data,
+          text: caption,
+          fallback: `${caption}\n${t(locale, 'monitoring.export_file_elsewhere')}`,
+        },
+      };
     },
   };
 }

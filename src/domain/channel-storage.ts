@@ -43,7 +43,10 @@ export interface OutboxAttachment {
   picture: boolean;
 }
 
-export type NewOutboxEntry = Pick<OutboxEntry, 'account' | 'seq' | 'chatId' | 'group' | 'reply' | 'text' | 'notBefore' | 'createdAt'> &
+export type NewOutboxEntry = Pick<
+  OutboxEntry,
+  'account' | 'seq' | 'chatId' | 'group' | 'reply' | 'text' | 'notBefore' | 'createdAt'
+> &
   Partial<Pick<OutboxEntry, 'attachment'>>;
 
 export interface OutboxCounts {
@@ -78,7 +81,11 @@ export interface OutboxRepository {
   /** Sent (from `sending`, or an `interrupted` one found in the chat): chat and text are dropped; kept until `keepUntil`. */
   markSent(id: string, from: 'sending' | 'interrupted', sentAt: Date, keepUntil: Date): Promise<boolean>;
   /** Given up for good (`failed`, after `sending`) or not found after a crash (`unconfirmed`, after `interrupted`): kept with its text. */
-  markKept(id: string, status: 'failed' | 'unconfirmed', detail: { error: string; at: Date; attempts?: number }): Promise<boolean>;
+  markKept(
+    id: string,
+    status: 'failed' | 'unconfirmed',
+    detail: { error: string; at: Date; attempts?: number },
+  ): Promise<boolean>;
   /** Back to pending, to be tried again at `notBefore`. */
   retryLater(id: string, attempts: number, notBefore: Date, error: string): Promise<void>;
   counts(account: string, sentSince: Date): Promise<OutboxCounts>;

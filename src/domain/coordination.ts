@@ -37,7 +37,12 @@ export const CHAT_LEASE: LeaseTiming = { ttlMs: 30_000, retryMs: 25, maxWaitMs: 
  * lease was held (false only after `maxWaitMs`, when the work runs regardless: a teacher's update
  * is never dropped because another instance hung).
  */
-export async function withLease<T>(coordination: Coordination, name: string, work: () => Promise<T>, timing: LeaseTiming = CHAT_LEASE): Promise<{ value: T; held: boolean }> {
+export async function withLease<T>(
+  coordination: Coordination,
+  name: string,
+  work: () => Promise<T>,
+  timing: LeaseTiming = CHAT_LEASE,
+): Promise<{ value: T; held: boolean }> {
   const started = Date.now();
   let held = false;
   for (;;) {
@@ -49,7 +54,9 @@ export async function withLease<T>(coordination: Coordination, name: string, wor
     if (Date.now() - started >= timing.maxWaitMs) break;
     await new Promise((resolve) => setTimeout(resolve, timing.retryMs));
   }
-  const renew = held ? setInterval(() => void coordination.acquire(name, timing.ttlMs).catch(() => undefined), timing.ttlMs / 3) : undefined;
+  const renew = held
+    ? setInterval(() => void coordination.acquire(name, timing.ttlMs).catch(() => undefined), timing.ttlMs / 3)
+    : undefined;
   renew?.unref();
   try {
     return { value: await work(), held };

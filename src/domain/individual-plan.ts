@@ -71,7 +71,11 @@ export interface PlanVsDone {
  * (earliest month first); "behind" counts by number, since a teacher who ran a seminar instead of
  * the planned master class has not fallen behind.
  */
-export function planVsDone(plan: Pick<IndividualPlan, 'items'> | undefined, accepted: readonly AcceptedFact[], today: LocalDate): PlanVsDone {
+export function planVsDone(
+  plan: Pick<IndividualPlan, 'items'> | undefined,
+  accepted: readonly AcceptedFact[],
+  today: LocalDate,
+): PlanVsDone {
   const items = [...(plan?.items ?? [])].sort((a, b) => a.month.localeCompare(b.month) || a.id.localeCompare(b.id));
   const left = [...accepted];
   const states = items.map((item) => {

@@ -22,7 +22,11 @@ export interface LinkCheckSettings {
   recheckAfter: Offset;
 }
 
-export const DEFAULT_LINK_CHECK_SETTINGS: LinkCheckSettings = { beforeReviewDays: 7, beforeReportDays: 7, recheckAfter: '+1m' };
+export const DEFAULT_LINK_CHECK_SETTINGS: LinkCheckSettings = {
+  beforeReviewDays: 7,
+  beforeReportDays: 7,
+  recheckAfter: '+1m',
+};
 
 export interface LinkCheckCalendar {
   courseEnd: Date;
@@ -46,7 +50,11 @@ function minusOffset(date: LocalDate, offset: Offset): LocalDate {
  * A link checked before this instant is due for another check. The latest passed checkpoint:
  * a month ago, the last pre-review day, the last pre-report day.
  */
-export function linkCheckCutoff(calendar: LinkCheckCalendar, now: Date, settings: LinkCheckSettings = DEFAULT_LINK_CHECK_SETTINGS): Date {
+export function linkCheckCutoff(
+  calendar: LinkCheckCalendar,
+  now: Date,
+  settings: LinkCheckSettings = DEFAULT_LINK_CHECK_SETTINGS,
+): Date {
   const tz = calendar.timeZone;
   const today = localDate(now, tz);
   // Day granularity: a link checked on 5 March is checked again from 6 April on, at the first pass.

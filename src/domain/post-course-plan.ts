@@ -215,7 +215,8 @@ function* planSteps(input: PlannerInput, accept: (send: PlannedSend) => void): G
     let earliest = nominal;
     let attempts: number | undefined;
     if (record) {
-      if (record.status === 'sent' || record.status === 'sending') return { state: 'done', at: record.sentAt ?? record.attemptedAt };
+      if (record.status === 'sent' || record.status === 'sending')
+        return { state: 'done', at: record.sentAt ?? record.attemptedAt };
       if (record.status === 'undeliverable' || record.attempts >= settings.maxAttempts) return { state: 'dead' };
       earliest = maxDate(nominal, new Date(record.attemptedAt.getTime() + settings.retryAfterMs * record.attempts));
       attempts = record.attempts;
@@ -235,14 +236,18 @@ function* planSteps(input: PlannerInput, accept: (send: PlannedSend) => void): G
   }
 
   const cohortId = cohort.id;
-  const key = (kind: SendKind, occasion: string, recipientId: string) => sendKey({ cohortId, kind, occasion, recipientId });
+  const key = (kind: SendKind, occasion: string, recipientId: string) =>
+    sendKey({ cohortId, kind, occasion, recipientId });
   const writable = (t: PlannerTeacher) => t.reachable && t.consented && !t.optedOut && !t.anonymised;
   const teachers = input.teachers.filter((t) => !t.anonymised);
   const writableTeachers = teachers.filter(writable);
   const yearOver = dayStart(addDays(year.end, 1));
 
   // Stage prompts: each stage until the next one starts, so a late joiner gets only the current one.
-  const stages = [...plan.stages].sort((a, b) => addOffset(courseEnd, a.startOffset).localeCompare(addOffset(courseEnd, b.startOffset)) || a.stage - b.stage);
+  const stages = [...plan.stages].sort(
+    (a, b) =>
+      addOffset(courseEnd, a.startOffset).localeCompare(addOffset(courseEnd, b.startOffset)) || a.stage - b.stage,
+  );
   for (const [i, s] of stages.entries()) {
     const nominal = dayStart(addOffset(courseEnd, s.startOffset));
     const next = stages[i + 1];
@@ -250,7 +255,14 @@ function* planSteps(input: PlannerInput, accept: (send: PlannedSend) => void): G
     const occasion = `stage-${s.stage}`;
     for (const t of writableTeachers) {
       const k = key('stage', occasion, t.participantId);
-      push(place(k, maxDate(nominal, t.joinedAt), until), { key: k, kind: 'stage', occasion, recipientId: t.participantId, until, stage: s.stage });
+      push(place(k, maxDate(nominal, t.joinedAt), until), {
+        key: k,
+        kind: 'stage',
+        occasion,
+        recipientId: t.participantId,
+        until,
+        stage: s.stage,
+      });
       if (++handled % TEACHERS_PER_STEP === 0) yield;
     }
   }
@@ -274,7 +286,8 @@ function* planSteps(input: PlannerInput, accept: (send: PlannedSend) => void): G
       const canSend = writable(t) && !done;
       const inviteKey = key('invite', q.occasion, t.participantId);
       const invite = place(inviteKey, maxDate(dayStart(opens), t.joinedAt), closed);
-      if (canSend) push(invite, { key: inviteKey, kind: 'invite', occasion: q.occasion, recipientId: t.participantId, ...base });
+      if (canSend)
+        push(invite, { key: inviteKey, kind: 'invite', occasion: q.occasion, recipientId: t.participantId, ...base });
       // Only someone actually invited (or about to be) can be reminded or reported as silent.
       if (!(invite.state === 'done' || (invite.state === 'pending' && canSend))) continue;
 
@@ -332,7 +345,13 @@ function* planSteps(input: PlannerInput, accept: (send: PlannedSend) => void): G
       if (++handled % TEACHERS_PER_STEP === 0) yield;
       if (t.acceptedActivities >= requiredActivities(plan)) continue;
       const k = key('activity-nudge', occasion, t.participantId);
-      push(place(k, maxDate(nominal, t.joinedAt), yearOver), { key: k, kind: 'activity-nudge', occasion, recipientId: t.participantId, until: yearOver });
+      push(place(k, maxDate(nominal, t.joinedAt), yearOver), {
+        key: k,
+        kind: 'activity-nudge',
+        occasion,
+        recipientId: t.participantId,
+        until: yearOver,
+      });
     }
   }
 
@@ -345,7 +364,15 @@ function* planSteps(input: PlannerInput, accept: (send: PlannedSend) => void): G
       // A curator's own /stop silences their reminders; a teacher's never does.
       if (c.optedOut) continue;
       const k = key('report-reminder', occasion, c.participantId);
-      push(place(k, nominal, until), { key: k, kind: 'report-reminder', occasion, recipientId: c.participantId, until, deadline, half });
+      push(place(k, nominal, until), {
+        key: k,
+        kind: 'report-reminder',
+        occasion,
+        recipientId: c.participantId,
+        until,
+        deadline,
+        half,
+      });
     }
   }
 
@@ -363,15 +390,25 @@ function* planSteps(input: PlannerInput, accept: (send: PlannedSend) => void): G
       if (!final || t.completed.has(completedKey(final.questionnaireId, final.occasion))) continue;
       if (closing.state !== 'done' && closing.state !== 'pending') continue;
       const fk = key('final-survey', final.occasion, t.participantId);
-      push(place(fk, closing.at, until), { key: fk, kind: 'final-survey', occasion: final.occasion, recipientId: t.participantId, until, survey: { ...final, closes: closingDay } });
+      push(place(fk, closing.at, until), {
+        key: fk,
+        kind: 'final-survey',
+        occasion: final.occasion,
+        recipientId: t.participantId,
+        until,
+        survey: { ...final, closes: closingDay },
+      });
     }
   }
-
 }
 
 /** Within one instant, the order a person reads things in; then by recipient, for a stable plan. */
 function byTime(a: PlannedSend, b: PlannedSend): number {
-  return a.at.getTime() - b.at.getTime() || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.recipientId < b.recipientId ? -1 : a.recipientId > b.recipientId ? 1 : 0);
+  return (
+    a.at.getTime() - b.at.getTime() ||
+    KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+    (a.recipientId < b.recipientId ? -1 : a.recipientId > b.recipientId ? 1 : 0)
+  );
 }
 
 /** Gives the event loop a turn; the scheduler passes `() => new Promise((r) => setImmediate(r))`. */
@@ -395,7 +432,10 @@ export function planCohort(input: PlannerInput): PlannedSend[] {
 /** planCohort, pausing between steps: a cohort of thousands never holds the event loop for long. */
 export async function planCohortCooperatively(input: PlannerInput, pause: Pause): Promise<PlannedSend[]> {
   const out: PlannedSend[] = [];
-  await drainCooperatively(planSteps(input, (send) => out.push(send)), pause);
+  await drainCooperatively(
+    planSteps(input, (send) => out.push(send)),
+    pause,
+  );
   return out.sort(byTime);
 }
 
@@ -447,9 +487,16 @@ export function nextSendAt(planned: readonly PlannedSend[], now: Date): Date | u
 }
 
 const offset = z.string().refine(isOffset, { message: 'ожидается сдвиг вида +7d, +2w или +6m' });
-const occasionText = z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, { message: 'латиница, цифры, «-», «_» и «.», до 60 знаков' });
+const occasionText = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,60}$/, { message: 'латиница, цифры, «-», «_» и «.», до 60 знаков' });
 
-const planText = (max: number) => z.strictObject({ ru: z.string().min(1).max(max), kk: z.string().min(1).max(max).optional(), en: z.string().min(1).max(max).optional() });
+const planText = (max: number) =>
+  z.strictObject({
+    ru: z.string().min(1).max(max),
+    kk: z.string().min(1).max(max).optional(),
+    en: z.string().min(1).max(max).optional(),
+  });
 
 /** A stage plan as data (programme or cohort), checked before the scheduler trusts it. */
 export const stagePlanSchema = z
@@ -473,22 +520,33 @@ export const stagePlanSchema = z
         closesAfter: offset.optional(),
       }),
     ),
-    reminders: z.strictObject({ afterDays: z.number().int().min(1).max(60), maxCount: z.number().int().min(0).max(10) }).optional(),
+    reminders: z
+      .strictObject({ afterDays: z.number().int().min(1).max(60), maxCount: z.number().int().min(0).max(10) })
+      .optional(),
     finalSurvey: z.strictObject({ questionnaireId: z.string().min(1), occasion: occasionText }).optional(),
     requiredActivities: z.number().int().min(1).max(100).optional(),
-    model: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/).optional(),
+    model: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/)
+      .optional(),
     tutorRequired: z.boolean().optional(),
   })
   .superRefine((plan, ctx) => {
     const seen = new Set<string>();
     plan.questionnaires.forEach((q, i) => {
       // The occasion is part of every idempotency key: two entries with one occasion would share their sends.
-      if (seen.has(q.occasion)) ctx.addIssue({ code: 'custom', path: ['questionnaires', i, 'occasion'], message: `повод «${q.occasion}» уже есть в плане` });
+      if (seen.has(q.occasion))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['questionnaires', i, 'occasion'],
+          message: `повод «${q.occasion}» уже есть в плане`,
+        });
       seen.add(q.occasion);
     });
     const stages = new Set<number>();
     plan.stages.forEach((s, i) => {
-      if (stages.has(s.stage)) ctx.addIssue({ code: 'custom', path: ['stages', i, 'stage'], message: `этап ${s.stage} указан дважды` });
+      if (stages.has(s.stage))
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'stage'], message: `этап ${s.stage} указан дважды` });
       stages.add(s.stage);
     });
   });

@@ -1,6 +1,14 @@
 // The persistence ports the engine, scheduler and monitoring depend on. Implemented in src/store
 // with mongoose; the contract tests in test/store run every implementation against them.
-import type { Activity, ActivityLink, ActivityLevel, ActivityReview, ActivityStatus, ActivityType, LinkStatus } from './activity.js';
+import type {
+  Activity,
+  ActivityLink,
+  ActivityLevel,
+  ActivityReview,
+  ActivityStatus,
+  ActivityType,
+  LinkStatus,
+} from './activity.js';
 import type { AuditEvent } from './audit.js';
 import type { Broadcast, Delivery, DeliveryStatus } from './broadcast.js';
 import type { Channel } from './channel.js';
@@ -80,8 +88,15 @@ export type ParticipantInput = Pick<Participant, 'locale'> &
   Partial<
     Pick<
       Participant,
-      | 'fullName' | 'phone' | 'organisation' | 'region'
-      | 'district' | 'settlementType' | 'position' | 'subject' | 'isStaff'
+      | 'fullName'
+      | 'phone'
+      | 'organisation'
+      | 'region'
+      | 'district'
+      | 'settlementType'
+      | 'position'
+      | 'subject'
+      | 'isStaff'
     >
   > & { addresses?: Omit<ChannelAddress, 'unreachableSince'>[] };
 
@@ -109,7 +124,10 @@ export interface ParticipantRepository {
    * Sets the participant's address on `address.channel`, replacing the one there (its unreachable
    * mark stays only when the id is the same; its username unless a new one is given).
    */
-  linkAddress(id: string, address: Omit<ChannelAddress, 'unreachableSince'>): Promise<Result<Participant, IdentityConflict> | undefined>;
+  linkAddress(
+    id: string,
+    address: Omit<ChannelAddress, 'unreachableSince'>,
+  ): Promise<Result<Participant, IdentityConflict> | undefined>;
   updateProfile(id: string, patch: ParticipantProfilePatch): Promise<Result<Participant, IdentityConflict> | undefined>;
   recordConsent(id: string, policyVersion: string, at: Date): Promise<Participant | undefined>;
   withdrawConsent(id: string, at: Date): Promise<Participant | undefined>;
@@ -158,11 +176,16 @@ export interface ResponseKey {
 
 export interface ResponseRepository {
   /** Returns the run for this key, creating it (with this version) if there is none. */
-  startOrResume(key: ResponseKey & { questionnaireVersion: number; at: Date }): Promise<{ response: Response; created: boolean }>;
+  startOrResume(
+    key: ResponseKey & { questionnaireVersion: number; at: Date },
+  ): Promise<{ response: Response; created: boolean }>;
   findById(id: string): Promise<Response | undefined>;
   find(key: ResponseKey): Promise<Response | undefined>;
   listInProgress(participantId: string): Promise<Response[]>;
-  listByCohort(cohortId: string, filter?: { questionnaireId?: string; status?: Response['status'] }): Promise<Response[]>;
+  listByCohort(
+    cohortId: string,
+    filter?: { questionnaireId?: string; status?: Response['status'] },
+  ): Promise<Response[]>;
   /** Which questionnaire occasions each teacher of the cohort completed (what planning needs, without the answers). */
   completedOccasions(cohortId: string): Promise<{ participantId: string; questionnaireId: string; occasion: string }[]>;
   /** Replaces the answer to that question if there is one: answering again never duplicates it. */
@@ -219,7 +242,10 @@ export interface ActivityRepository {
   /** Only a submitted activity can be reviewed: two curators cannot both decide. */
   review(id: string, review: ActivityReview): Promise<Result<Activity, ReviewError>>;
   /** Only a returned activity can be resubmitted; it goes back to review. */
-  resubmit(id: string, patch: Partial<Omit<ActivityInput, 'participantId' | 'cohortId'>> & { submittedAt: Date }): Promise<Result<Activity, ReviewError>>;
+  resubmit(
+    id: string,
+    patch: Partial<Omit<ActivityInput, 'participantId' | 'cohortId'>> & { submittedAt: Date },
+  ): Promise<Result<Activity, ReviewError>>;
 }
 
 export interface ConsultationInput {
@@ -260,9 +286,17 @@ export interface BroadcastRepository {
   create(input: BroadcastInput): Promise<Broadcast>;
   findById(id: string): Promise<Broadcast | undefined>;
   /** Moves a draft to sending with its recipient list; a second call does nothing. */
-  startSending(id: string, deliveries: readonly Omit<Delivery, 'status' | 'at' | 'reason'>[]): Promise<Broadcast | undefined>;
+  startSending(
+    id: string,
+    deliveries: readonly Omit<Delivery, 'status' | 'at' | 'reason'>[],
+  ): Promise<Broadcast | undefined>;
   /** Records one delivery's outcome; returns nothing, so its cost does not grow with the broadcast. */
-  recordDelivery(id: string, channel: Channel, chatId: string, outcome: { status: DeliveryStatus; reason?: string; at: Date }): Promise<void>;
+  recordDelivery(
+    id: string,
+    channel: Channel,
+    chatId: string,
+    outcome: { status: DeliveryStatus; reason?: string; at: Date },
+  ): Promise<void>;
   /**
    * Moves a pending delivery to `sending` for instance `by`; false when it was not pending any
    * more (another instance claimed it first). Atomic: two instances never both get true.
@@ -277,7 +311,13 @@ export interface BroadcastRepository {
 
 export interface AuditRepository {
   record(event: Omit<AuditEvent, 'id'>): Promise<AuditEvent>;
-  list(filter: { subjectType?: string; subjectId?: string; cohortId?: string; action?: string; limit?: number }): Promise<AuditEvent[]>;
+  list(filter: {
+    subjectType?: string;
+    subjectId?: string;
+    cohortId?: string;
+    action?: string;
+    limit?: number;
+  }): Promise<AuditEvent[]>;
 }
 
 export interface ScheduledSendRepository {
@@ -295,7 +335,11 @@ export interface ScheduledSendRepository {
 }
 
 /** Which stored answers survive a deletion: choices and numbers do, whatever the person typed does not. */
-export type AnswerKept = (answer: { questionnaireId: string; questionnaireVersion: number; questionId: string }) => boolean;
+export type AnswerKept = (answer: {
+  questionnaireId: string;
+  questionnaireVersion: number;
+  questionId: string;
+}) => boolean;
 
 /** Another holder of a person's data (a channel's send queue) that a deletion must reach. */
 export type PersonEraser = (person: Participant, at: Date) => Promise<void>;
@@ -354,7 +398,11 @@ export interface ResultLinkRepository {
    * Stores a check of the link as it was (`url`); undefined when the link changed meanwhile. An
    * `unknown` result counts an attempt and keeps the last real verdict.
    */
-  recordCheck(id: string, url: string, check: ResultLinkCheck): Promise<{ before: ResultLink; after: ResultLink } | undefined>;
+  recordCheck(
+    id: string,
+    url: string,
+    check: ResultLinkCheck,
+  ): Promise<{ before: ResultLink; after: ResultLink } | undefined>;
   /** True only the first time in a dead spell: the teacher is told once. */
   markTold(id: string, at: Date): Promise<boolean>;
   /** Puts `newUrl` in place of `oldUrl`, unchecked; undefined when the link is no longer `oldUrl`. */
@@ -410,7 +458,9 @@ export interface ConsoleRepository {
 }
 
 export interface ConsoleExportRepository {
-  create(input: Pick<ExportJob, 'owner' | 'filename' | 'contentType' | 'rows' | 'request' | 'startedAt' | 'expiresAt'>): Promise<ExportJob>;
+  create(
+    input: Pick<ExportJob, 'owner' | 'filename' | 'contentType' | 'rows' | 'request' | 'startedAt' | 'expiresAt'>,
+  ): Promise<ExportJob>;
   findById(id: string): Promise<ExportJob | undefined>;
   /** Progress and a sign of life of a running job; a finished one is left as it is. */
   progress(id: string, progress: { rowsDone: number; bytes: number; at: Date }): Promise<void>;

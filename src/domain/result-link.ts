@@ -73,9 +73,18 @@ export function retryAt(at: Date, attempts: number): Date {
 }
 
 /** The record's outcome of a check: `unknown` results leave the last real verdict as it was. */
-export function resultLinkCheck(check: { status: LinkStatus; httpStatus?: number; checkedAt: Date }, attemptsBefore: number): ResultLinkCheck {
+export function resultLinkCheck(
+  check: { status: LinkStatus; httpStatus?: number; checkedAt: Date },
+  attemptsBefore: number,
+): ResultLinkCheck {
   const verdict = linkVerdict(check.status);
-  if (verdict === 'unknown') return { kind: 'unknown', at: check.checkedAt, status: check.status, retryAt: retryAt(check.checkedAt, attemptsBefore + 1) };
+  if (verdict === 'unknown')
+    return {
+      kind: 'unknown',
+      at: check.checkedAt,
+      status: check.status,
+      retryAt: retryAt(check.checkedAt, attemptsBefore + 1),
+    };
   return {
     kind: 'checked',
     at: check.checkedAt,
@@ -88,7 +97,10 @@ export function resultLinkCheck(check: { status: LinkStatus; httpStatus?: number
 /** What changed for the people involved: found open (results presented), found dead, or nothing. */
 export type ResultLinkChange = 'became-live' | 'became-dead' | 'none';
 
-export function resultLinkChange(before: Pick<ResultLink, 'reachable'>, after: Pick<ResultLink, 'reachable'>): ResultLinkChange {
+export function resultLinkChange(
+  before: Pick<ResultLink, 'reachable'>,
+  after: Pick<ResultLink, 'reachable'>,
+): ResultLinkChange {
   if (after.reachable === true && before.reachable !== true) return 'became-live';
   if (after.reachable === false && before.reachable !== false) return 'became-dead';
   return 'none';
@@ -97,9 +109,16 @@ export function resultLinkChange(before: Pick<ResultLink, 'reachable'>, after: P
 const URL_PATTERN = /^https?:\/\/\S+$/i;
 
 /** The answers that are links (a link question, or a text answer that is one web address). */
-export function answerLinks(answers: readonly { questionId: string; value: AnswerValue | null }[]): { questionId: string; url: string }[] {
-  return answers.flatMap((a) => (typeof a.value === 'string' && URL_PATTERN.test(a.value.trim()) ? [{ questionId: a.questionId, url: a.value.trim() }] : []));
+export function answerLinks(
+  answers: readonly { questionId: string; value: AnswerValue | null }[],
+): { questionId: string; url: string }[] {
+  return answers.flatMap((a) =>
+    typeof a.value === 'string' && URL_PATTERN.test(a.value.trim())
+      ? [{ questionId: a.questionId, url: a.value.trim() }]
+      : [],
+  );
 }
 
 /** Dead and not replaced: what the teacher is asked to replace, and what curators see. */
-export const isDeadResultLink = (l: Pick<ResultLink, 'reachable' | 'url'>): boolean => l.reachable === false && l.url !== '';
+export const isDeadResultLink = (l: Pick<ResultLink, 'reachable' | 'url'>): boolean =>
+  l.reachable === false && l.url !== '';

@@ -8,7 +8,10 @@ export type Role = (typeof ROLES)[number];
  * The strongest role a participant holds for a cohort. Centre staff may act on every cohort;
  * curators and tutors on the cohorts that list them; everybody else is a teacher.
  */
-export function roleInCohort(participant: Pick<Participant, 'id' | 'isStaff'>, cohort: Pick<Cohort, 'curatorIds' | 'tutorIds'>): Role {
+export function roleInCohort(
+  participant: Pick<Participant, 'id' | 'isStaff'>,
+  cohort: Pick<Cohort, 'curatorIds' | 'tutorIds'>,
+): Role {
   if (participant.isStaff) return 'staff';
   if (cohort.curatorIds.includes(participant.id)) return 'curator';
   if (cohort.tutorIds.includes(participant.id)) return 'tutor';

@@ -23,9 +23,11 @@ export function sendingWindowProblems(w: SendingWindow): string[] {
   const problems: string[] = [];
   if (!CLOCK_TIME.test(w.from)) problems.push(`начало окна «${w.from}»: ожидается время ЧЧ:ММ`);
   if (!CLOCK_TIME.test(w.to)) problems.push(`конец окна «${w.to}»: ожидается время ЧЧ:ММ`);
-  if (problems.length === 0 && minutes(w.from) >= minutes(w.to)) problems.push(`окно ${w.from}–${w.to}: начало должно быть раньше конца`);
+  if (problems.length === 0 && minutes(w.from) >= minutes(w.to))
+    problems.push(`окно ${w.from}–${w.to}: начало должно быть раньше конца`);
   if (w.weekdays.length === 0) problems.push('в окне нет ни одного дня недели');
-  if (w.weekdays.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) problems.push('дни недели — числа от 1 (понедельник) до 7 (воскресенье)');
+  if (w.weekdays.some((d) => !Number.isInteger(d) || d < 1 || d > 7))
+    problems.push('дни недели — числа от 1 (понедельник) до 7 (воскресенье)');
   return problems;
 }
 
@@ -53,7 +55,8 @@ function checkedZone(timeZone: string): void {
 function wallDateOf(date: LocalDate, timeZone: string): number {
   const m = LOCAL_DATE.exec(date);
   const wall = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
-  if (!m || new Date(wall).getUTCDate() !== Number(m[3])) throw new RangeError(`not a local date in ${timeZone}: ${date}`);
+  if (!m || new Date(wall).getUTCDate() !== Number(m[3]))
+    throw new RangeError(`not a local date in ${timeZone}: ${date}`);
   return wall;
 }
 

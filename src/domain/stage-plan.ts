@@ -3,7 +3,12 @@ import { addOffset, localDate, type LocalDate } from './calendar.js';
 import type { Cohort } from './cohort.js';
 import type { Programme } from './programme.js';
 import { DEFAULT_STAGE_RULES } from './stage-rules.js';
-import { REQUIRED_ACTIVITIES_PER_YEAR, type StageNumber, type StagePlan, type StagePlanQuestionnaire } from './stage.js';
+import {
+  REQUIRED_ACTIVITIES_PER_YEAR,
+  type StageNumber,
+  type StagePlan,
+  type StagePlanQuestionnaire,
+} from './stage.js';
 
 /**
  * The plan of programmes and cohorts from before support models, which carry none: the same year
@@ -48,7 +53,11 @@ export function postCourseYear(cohort: Pick<Cohort, 'courseEnd' | 'timeZone'>): 
 }
 
 /** The stage a teacher of this cohort is in on `today`: the last one whose start has come. */
-export function stageOn(plan: StagePlan, cohort: Pick<Cohort, 'courseEnd' | 'timeZone'>, today: LocalDate): StageNumber {
+export function stageOn(
+  plan: StagePlan,
+  cohort: Pick<Cohort, 'courseEnd' | 'timeZone'>,
+  today: LocalDate,
+): StageNumber {
   const courseEnd = localDate(cohort.courseEnd, cohort.timeZone);
   let current: StageNumber = 1;
   for (const s of [...plan.stages].sort((a, b) => a.stage - b.stage)) {
@@ -66,7 +75,11 @@ export interface OpenQuestionnaire extends StagePlanQuestionnaire {
  * Questionnaires of the plan open on `today`: due, and not yet closed. A teacher who joins late
  * still gets what is open (catch-up), never what closed long ago.
  */
-export function openQuestionnaires(plan: StagePlan, cohort: Pick<Cohort, 'courseEnd' | 'timeZone'>, today: LocalDate): OpenQuestionnaire[] {
+export function openQuestionnaires(
+  plan: StagePlan,
+  cohort: Pick<Cohort, 'courseEnd' | 'timeZone'>,
+  today: LocalDate,
+): OpenQuestionnaire[] {
   const courseEnd = localDate(cohort.courseEnd, cohort.timeZone);
   return plan.questionnaires
     .map((q) => {

@@ -5,7 +5,13 @@
 import type { ActivityLevel, ActivityStatus, ActivityType } from './activity.js';
 import type { AnswerValue } from './response.js';
 import { DEFAULT_STAGE_PLAN, requiredActivities } from './stage-plan.js';
-import { groupRules, type StageAnswerCondition, type StageRule, type StageRuleGroup, type StageRules } from './stage-rules.js';
+import {
+  groupRules,
+  type StageAnswerCondition,
+  type StageRule,
+  type StageRuleGroup,
+  type StageRules,
+} from './stage-rules.js';
 import type { StageNumber, StagePlan, StageStatus } from './stage.js';
 
 export interface FactLink {
@@ -94,9 +100,21 @@ export function evaluateStages(plan: StagePlan, facts: StageFacts): StageEvaluat
       const started = rules.inProgress ? holdsGroup(rules.inProgress, facts, required) : undefined;
       if (completed) {
         const startedAt = started && started.at < completed.at ? started.at : completed.at;
-        return { stage: s.stage, status: 'completed', startedAt, completedAt: completed.at, cause: { kind: 'rule', rule: completed.rule } };
+        return {
+          stage: s.stage,
+          status: 'completed',
+          startedAt,
+          completedAt: completed.at,
+          cause: { kind: 'rule', rule: completed.rule },
+        };
       }
-      if (started) return { stage: s.stage, status: 'in_progress', startedAt: started.at, cause: { kind: 'rule', rule: started.rule } };
+      if (started)
+        return {
+          stage: s.stage,
+          status: 'in_progress',
+          startedAt: started.at,
+          cause: { kind: 'rule', rule: started.rule },
+        };
       return { stage: s.stage, status: 'not_started', cause: { kind: 'none' } };
     });
 }
@@ -166,7 +184,9 @@ function holds(rule: StageRule, facts: StageFacts, required: number): Held | und
         .flatMap((r) => presentedAt(r.completedAt, r.links));
       const fromActivities = rule.questionnaireId
         ? []
-        : facts.activities.filter((a) => a.status === 'accepted' && a.decidedAt).flatMap((a) => presentedAt(a.decidedAt as Date, a.links));
+        : facts.activities
+            .filter((a) => a.status === 'accepted' && a.decidedAt)
+            .flatMap((a) => presentedAt(a.decidedAt as Date, a.links));
       const at = earliest([...fromResponses, ...fromActivities]);
       return at && { at, rule };
     }

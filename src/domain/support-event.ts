@@ -1,7 +1,14 @@
 // Group support (seed 000 table 1: seminars, round tables, consultations; seed 003 §3.6: group
 // consultations, tutorials, trainings, educational events): a curator or tutor announces one to a
 // cohort with its date, time and link; teachers confirm they will attend with one tap.
-export const GROUP_EVENT_KINDS = ['consultation', 'seminar', 'training', 'tutorial', 'round_table', 'educational_event'] as const;
+export const GROUP_EVENT_KINDS = [
+  'consultation',
+  'seminar',
+  'training',
+  'tutorial',
+  'round_table',
+  'educational_event',
+] as const;
 export type GroupEventKind = (typeof GROUP_EVENT_KINDS)[number];
 
 export const ATTENDANCE_ANSWERS = ['yes', 'no'] as const;

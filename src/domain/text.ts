@@ -11,8 +11,9 @@ const INVISIBLE = /[\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2
  * A zero-width joiner, except inside an emoji sequence (👩‍🏫 is 👩 ZWJ 🏫: without it, two
  * pictures). After a pictograph, its variation selector or a skin tone, and before a pictograph.
  */
-// biome-ignore lint/suspicious/noMisleadingCharacterClass: the class lists code points on purpose; no character is combined.
-const STRAY_JOINER = /(?<![\p{Extended_Pictographic}\uFE0F\u{1F3FB}-\u{1F3FF}])\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
+const STRAY_JOINER =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: the class lists code points on purpose; no character is combined.
+  /(?<![\p{Extended_Pictographic}\uFE0F\u{1F3FB}-\u{1F3FF}])\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
 
 export function stripInvisible(text: string): string {
   return text.replace(INVISIBLE, '').replace(STRAY_JOINER, '');

@@ -22,7 +22,8 @@ export function normaliseLinkCode(text: string): string {
   return text.toUpperCase().replace(/[\s-]/g, '');
 }
 
-export const hashLinkCode = (code: string): string => createHash('sha256').update(normaliseLinkCode(code)).digest('hex');
+export const hashLinkCode = (code: string): string =>
+  createHash('sha256').update(normaliseLinkCode(code)).digest('hex');
 
 export async function linkCommand(turn: Turn, args: string): Promise<'linked' | undefined> {
   const { services, event } = turn;
@@ -63,7 +64,11 @@ export async function linkCommand(turn: Turn, args: string): Promise<'linked' | 
   if (phone && !owner.phone) await people.updateProfile(owner.id, { phone });
   await people.setLinkCode(owner.id, null);
   await services.repos.audit.record({
-    at: services.now(), actor: owner.id, action: 'account.linked', subjectType: 'participant', subjectId: owner.id,
+    at: services.now(),
+    actor: owner.id,
+    action: 'account.linked',
+    subjectType: 'participant',
+    subjectId: owner.id,
     details: { channel: event.channel },
   });
   turn.participant = linked.value;

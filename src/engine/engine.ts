@@ -25,7 +25,12 @@ export interface Engine {
    * Starts a flow for a participant without their writing first (a questionnaire invitation, a
    * stage prompt). Someone in the middle of a dialog is not interrupted: they get `busyNotice`.
    */
-  trigger(participantId: string, flowId: string, data: Record<string, string>, busyNotice: string): Promise<TriggerResult>;
+  trigger(
+    participantId: string,
+    flowId: string,
+    data: Record<string, string>,
+    busyNotice: string,
+  ): Promise<TriggerResult>;
   /**
    * Broadcasts, figures and reports for curators' flows. They need the channels, which need the
    * engine, so the composition root hands them over once everything is built.
@@ -78,7 +83,11 @@ function keywordIndex(): Map<string, string> {
 }
 
 function normalise(text: string): string {
-  return text.trim().toLowerCase().replace(/ё/g, 'е').replace(/[.!]+$/, '');
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/ё/g, 'е')
+    .replace(/[.!]+$/, '');
 }
 
 export function createEngine(services: Services, handlers: FlowHandlers): Engine {
@@ -115,7 +124,8 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
       t: translator(session.locale),
       reply: (message: OutboundMessage) => out.push({ to: here, message }),
       say: (key, params) => out.push({ to: here, message: { kind: 'text', text: turn.t(key, params) } }),
-      notify: (participantId, text) => out.push({ to: { kind: 'participant', participantId }, message: { kind: 'text', text } }),
+      notify: (participantId, text) =>
+        out.push({ to: { kind: 'participant', participantId }, message: { kind: 'text', text } }),
     };
     return turn;
   }
@@ -182,14 +192,18 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
     if (payload.kind === 'choice') {
       const current = inFlow && payload.ref === String(turn.session.promptRef);
       const ack = (accepted: boolean): void => {
-        turn.out.unshift({ to: { kind: 'chat', channel: turn.event.channel, chatId: turn.event.chat.id }, message: { kind: 'ack', ref: payload.ref, accepted } });
+        turn.out.unshift({
+          to: { kind: 'chat', channel: turn.event.channel, chatId: turn.event.chat.id },
+          message: { kind: 'ack', ref: payload.ref, accepted },
+        });
       };
       if (!current) {
         ack(false);
         turn.say('flow.stale_button');
         return inFlow ? runner.reprompt(turn) : turn.participant ? startFlow(turn, 'menu') : undefined;
       }
-      const control: Control | undefined = payload.optionIds[0] === BACK ? 'back' : payload.optionIds[0] === SKIP ? 'skip' : undefined;
+      const control: Control | undefined =
+        payload.optionIds[0] === BACK ? 'back' : payload.optionIds[0] === SKIP ? 'skip' : undefined;
       await runner.answer(turn, { input: { optionIds: payload.optionIds }, ...(control ? { control } : {}) });
       // Only an answer that was taken is shown as the answer to the question.
       ack(!turn.answerRejected);
@@ -199,9 +213,15 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
     const text = payload.text;
     // Someone the centre imported is known but has not agreed to anything yet: consent comes first.
     if (!inFlow && turn.participant && !turn.participant.consent?.given && !/^\/start\b/i.test(text.trim())) {
-      const enrollment = (await services.repos.enrollments.listByParticipant(turn.participant.id)).find((e) => e.status === 'active');
+      const enrollment = (await services.repos.enrollments.listByParticipant(turn.participant.id)).find(
+        (e) => e.status === 'active',
+      );
       const cohort = enrollment ? await services.repos.cohorts.findById(enrollment.cohortId) : undefined;
-      if (cohort && !cohort.curatorIds.includes(turn.participant.id) && !cohort.tutorIds.includes(turn.participant.id)) {
+      if (
+        cohort &&
+        !cohort.curatorIds.includes(turn.participant.id) &&
+        !cohort.tutorIds.includes(turn.participant.id)
+      ) {
         return runner.start(turn, 'onboarding', { code: cohort.code });
       }
     }
@@ -257,7 +277,9 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
     const stored = await services.sessions.load(event.channel, event.from.id);
     const session = stored ?? newSession(event);
     session.chatId = event.chat.id;
-    let participant = session.participantId ? await services.repos.participants.findById(session.participantId) : undefined;
+    let participant = session.participantId
+      ? await services.repos.participants.findById(session.participantId)
+      : undefined;
     if (!participant || participant.anonymisedAt) participant = await identify(services.repos, event);
     if (participant && participant.id !== session.participantId) {
       session.participantId = participant.id;
@@ -265,7 +287,8 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
     }
     if (participant && addressOn(participant, event.channel)?.unreachableSince) {
       // They write to us again from there, so they unblocked the bot.
-      participant = (await services.repos.participants.setUnreachable(participant.id, event.channel, null)) ?? participant;
+      participant =
+        (await services.repos.participants.setUnreachable(participant.id, event.channel, null)) ?? participant;
     }
     const turn = makeTurn(event, session);
     turn.participant = participant;
@@ -283,7 +306,12 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
     return turn.out;
   }
 
-  async function trigger(participantId: string, flowId: string, data: Record<string, string>, busyNotice: string): Promise<TriggerResult> {
+  async function trigger(
+    participantId: string,
+    flowId: string,
+    data: Record<string, string>,
+    busyNotice: string,
+  ): Promise<TriggerResult> {
     const participant = await services.repos.participants.findById(participantId);
     const chat = participant ? chatsOf(participant)[0] : undefined;
     if (!participant || !chat) return { status: 'unreachable', out: [] };
@@ -319,9 +347,17 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
     },
     handle(raw) {
       // Adapters normalise text at their edge; this catches a channel that forgot (idempotent).
-      const event: InboundEvent = raw.payload.kind === 'text' ? { ...raw, payload: { kind: 'text', text: normaliseIncomingText(raw.payload.text) } } : raw;
+      const event: InboundEvent =
+        raw.payload.kind === 'text'
+          ? { ...raw, payload: { kind: 'text', text: normaliseIncomingText(raw.payload.text) } }
+          : raw;
       return queue(`${event.channel}:${event.chat.type === 'group' ? event.chat.id : event.from.id}`, async () => {
-        const claim = await services.sessions.claimMessage(event.channel, event.messageId, event.at, services.settings.staleClaimMs);
+        const claim = await services.sessions.claimMessage(
+          event.channel,
+          event.messageId,
+          event.at,
+          services.settings.staleClaimMs,
+        );
         if (claim === 'duplicate') return [];
         try {
           return await process(event);
@@ -330,7 +366,12 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
           // A group is not told about one person's failure.
           if (event.chat.type === 'group') return [];
           const t = translator(services.settings.defaultLocale);
-          return [{ to: { kind: 'chat', channel: event.channel, chatId: event.chat.id }, message: { kind: 'text', text: t('common.something_went_wrong') } }];
+          return [
+            {
+              to: { kind: 'chat', channel: event.channel, chatId: event.chat.id },
+              message: { kind: 'text', text: t('common.something_went_wrong') },
+            },
+          ];
         } finally {
           await services.sessions.completeMessage(event.channel, event.messageId);
         }

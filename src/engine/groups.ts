@@ -18,7 +18,11 @@ export interface GroupCommandInput {
   at: Date;
 }
 
-export async function bindGroup(repos: Repositories, { event, title, at }: GroupCommandInput, code: string): Promise<GroupCommandResult> {
+export async function bindGroup(
+  repos: Repositories,
+  { event, title, at }: GroupCommandInput,
+  code: string,
+): Promise<GroupCommandResult> {
   const person = await identify(repos, event);
   const t = translator(person?.locale ?? 'ru');
   if (!code.trim()) return { ok: false, text: t('group.bind_usage') };
@@ -35,7 +39,15 @@ export async function bindGroup(repos: Repositories, { event, title, at }: Group
     boundBy: person.id,
   });
   if (!bound.ok) return { ok: false, text: t('group.bind_elsewhere', { other: bound.error.cohortCode }) };
-  await repos.audit.record({ at, actor: person.id, action: 'group.bound', subjectType: 'cohort', subjectId: cohort.id, cohortId: cohort.id, details: { channel: event.channel } });
+  await repos.audit.record({
+    at,
+    actor: person.id,
+    action: 'group.bound',
+    subjectType: 'cohort',
+    subjectId: cohort.id,
+    cohortId: cohort.id,
+    details: { channel: event.channel },
+  });
   return { ok: true, cohort: bound.value, text: t('group.bound', { title: cohort.title }) };
 }
 
@@ -48,12 +60,26 @@ export async function unbindGroup(repos: Repositories, { event, at }: GroupComma
   const role = roleInCohort(person, cohort);
   if (role !== 'curator' && role !== 'staff') return { ok: false, text: t('group.bind_not_allowed') };
   await repos.cohorts.unbindGroup(cohort.id, event.channel, event.chat.id);
-  await repos.audit.record({ at, actor: person.id, action: 'group.unbound', subjectType: 'cohort', subjectId: cohort.id, cohortId: cohort.id, details: { channel: event.channel } });
+  await repos.audit.record({
+    at,
+    actor: person.id,
+    action: 'group.unbound',
+    subjectType: 'cohort',
+    subjectId: cohort.id,
+    cohortId: cohort.id,
+    details: { channel: event.channel },
+  });
   return { ok: true, cohort, text: t('group.unbound', { title: cohort.title }) };
 }
 
 /** Keeps the invite link with the group, once the channel has made one. */
-export async function saveInviteLink(repos: Repositories, cohort: Cohort, channel: Channel, chatId: string, inviteLink: string): Promise<void> {
+export async function saveInviteLink(
+  repos: Repositories,
+  cohort: Cohort,
+  channel: Channel,
+  chatId: string,
+  inviteLink: string,
+): Promise<void> {
   const group = cohort.groups.find((g) => g.channel === channel && g.chatId === chatId);
   if (group) await repos.cohorts.bindGroup(cohort.id, { ...group, inviteLink });
 }
@@ -102,5 +128,8 @@ export async function runGroupCommand(
   await saveInviteLink(repos, result.cohort, channel, chat.id, link);
   if (!options.linkToCurator) return { reply: result.text };
   const curator = await repos.participants.findByAddress(channel, from.id);
-  return { reply: result.text, toCurator: { chatId: from.id, text: translator(curator?.locale ?? 'ru')('group.bound_invite', { link }) } };
+  return {
+    reply: result.text,
+    toCurator: { chatId: from.id, text: translator(curator?.locale ?? 'ru')('group.bound_invite', { link }) },
+  };
 }

@@ -10,14 +10,20 @@ import type { InboundEvent } from './events.js';
 
 /** Where a participant can be written to, in the order the addresses were added; blocked ones are left out. */
 export function chatsOf(p: Participant): { channel: Channel; chatId: string }[] {
-  return p.addresses.flatMap((a) => (a.id !== undefined && !a.unreachableSince ? [{ channel: a.channel, chatId: a.id }] : []));
+  return p.addresses.flatMap((a) =>
+    a.id !== undefined && !a.unreachableSince ? [{ channel: a.channel, chatId: a.id }] : [],
+  );
 }
 
 /** What a new participant (or a /link) takes from the event that brought them: their address and phone. */
 export function identityOf(event: InboundEvent): { address: Omit<ChannelAddress, 'unreachableSince'>; phone?: string } {
   const phone = event.from.phone ? toE164(event.from.phone) : undefined;
   return {
-    address: { channel: event.channel, id: event.from.id, ...(event.from.username ? { username: event.from.username } : {}) },
+    address: {
+      channel: event.channel,
+      id: event.from.id,
+      ...(event.from.username ? { username: event.from.username } : {}),
+    },
     ...(phone ? { phone } : {}),
   };
 }
@@ -28,7 +34,8 @@ export async function identify(repos: Repositories, event: InboundEvent): Promis
   if (known) return known;
   const { address, phone } = identityOf(event);
   const byPhone = phone ? await people.findByPhone(phone) : undefined;
-  const imported = byPhone ?? (address.username ? await people.findByUsername(event.channel, address.username) : undefined);
+  const imported =
+    byPhone ?? (address.username ? await people.findByUsername(event.channel, address.username) : undefined);
   // Someone already talking to the bot here from another account is not taken over.
   if (!imported || imported.addresses.some((a) => a.channel === event.channel && a.id !== undefined)) return undefined;
   const linked = await people.linkAddress(imported.id, address);

@@ -29,7 +29,10 @@ export function loadContent(root: string): { content: Content; errors: string[] 
   const f = loadFlows(join(root, 'flows'), registry, root);
   const m = loadSupportModels(join(root, 'flows', 'models'), q.catalog, root);
   const references = m.errors.length === 0 ? modelReferenceProblems(q.catalog, m.catalog) : [];
-  return { content: { questionnaires: q.catalog, flows: f.catalog, models: m.catalog }, errors: [...q.errors, ...f.errors, ...m.errors, ...references] };
+  return {
+    content: { questionnaires: q.catalog, flows: f.catalog, models: m.catalog },
+    errors: [...q.errors, ...f.errors, ...m.errors, ...references],
+  };
 }
 
 export interface EngineDeps {

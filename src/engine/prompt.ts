@@ -5,7 +5,11 @@ import type { OutboundMessage } from './events.js';
 import { fill } from './fill.js';
 import type { FlowData } from './sessions.js';
 
-export function promptFor(turn: Turn, question: Question, options: { canGoBack: boolean; data?: FlowData; prefix?: string }): OutboundMessage {
+export function promptFor(
+  turn: Turn,
+  question: Question,
+  options: { canGoBack: boolean; data?: FlowData; prefix?: string },
+): OutboundMessage {
   const locale = turn.session.locale;
   const input = questionInput(question, locale);
   const help = question.help ? `\n\n${localized(question.help, locale)}` : '';

@@ -86,7 +86,13 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
   }
 
   /** Puts `question` on screen; `editing` stays as it was unless given. */
-  function ask(turn: Turn, qr: QuestionnaireRun, question: Question, q: Questionnaire, editing = isEditing(stepOf(qr))): void {
+  function ask(
+    turn: Turn,
+    qr: QuestionnaireRun,
+    question: Question,
+    q: Questionnaire,
+    editing = isEditing(stepOf(qr)),
+  ): void {
     enter(qr, { kind: 'asking', questionId: question.id, editing });
     const position = q.questions.indexOf(question) + 1;
     const prefix = turn.t('questionnaire.progress', { n: position, total: q.questions.length });
@@ -106,7 +112,8 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
       .filter((question) => isVisible(question, answers))
       .map((question, i) => {
         const other = otherTexts.get(question.id);
-        const shown = displayAnswer(question, answers.get(question.id) ?? null, locale) + (other ? ` («${other}»)` : '');
+        const shown =
+          displayAnswer(question, answers.get(question.id) ?? null, locale) + (other ? ` («${other}»)` : '');
         const preview = shown.length > ANSWER_PREVIEW ? `${shown.slice(0, ANSWER_PREVIEW)}…` : shown;
         return `${i + 1}. ${localized(question.text, locale)}\n— ${preview || turn.t('questionnaire.no_answer')}`;
       });
@@ -158,13 +165,20 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
   /** Asks what comes next: the next open question, or the summary when all are answered. */
   function proceed(turn: Turn, qr: QuestionnaireRun, q: Questionnaire, r: Response, after?: string): void {
     const answers = answersOf(r);
-    const next = isEditing(stepOf(qr)) ? firstOpen(q, answers) : (nextQuestion(q, answers, after) ?? firstOpen(q, answers));
+    const next = isEditing(stepOf(qr))
+      ? firstOpen(q, answers)
+      : (nextQuestion(q, answers, after) ?? firstOpen(q, answers));
     if (next) ask(turn, qr, next, q);
     else summary(turn, qr, q, r);
   }
 
   /** Answers that ask for help (`opensConsultation`) reach a tutor or curator, with what was said. */
-  async function openRequestedConsultations(turn: Turn, q: Questionnaire, r: Response, answers: Map<string, AnswerValue | null>): Promise<void> {
+  async function openRequestedConsultations(
+    turn: Turn,
+    q: Questionnaire,
+    r: Response,
+    answers: Map<string, AnswerValue | null>,
+  ): Promise<void> {
     const teacher = turn.participant;
     if (!teacher) return;
     const locale = turn.session.locale;
@@ -172,17 +186,30 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
       const wanted = question.opensConsultation;
       const value = answers.get(question.id);
       if (!wanted || value === undefined || value === null || !isVisible(question, answers)) continue;
-      const opens = wanted === true ? value !== false : (Array.isArray(value) ? value : [String(value)]).some((v) => wanted.includes(v));
+      const opens =
+        wanted === true
+          ? value !== false
+          : (Array.isArray(value) ? value : [String(value)]).some((v) => wanted.includes(v));
       if (!opens) continue;
       // The question, its answer, and the answers to the questions it opened (topic, kind, dates).
       const related = q.questions.filter(
-        (other) => other.id === question.id || (other.showIf !== undefined && JSON.stringify(other.showIf).includes(`"question":"${question.id}"`)),
+        (other) =>
+          other.id === question.id ||
+          (other.showIf !== undefined && JSON.stringify(other.showIf).includes(`"question":"${question.id}"`)),
       );
       const description = related
         .filter((other) => isVisible(other, answers) && answers.has(other.id) && answers.get(other.id) !== null)
-        .map((other) => `${localized(other.text, locale)} — ${displayAnswer(other, answers.get(other.id) ?? null, locale)}`)
+        .map(
+          (other) =>
+            `${localized(other.text, locale)} — ${displayAnswer(other, answers.get(other.id) ?? null, locale)}`,
+        )
         .join('\n');
-      const assigneeId = await routeConsultation(turn, { teacher, cohortId: r.cohortId, topic: localized(q.title, locale), description });
+      const assigneeId = await routeConsultation(turn, {
+        teacher,
+        cohortId: r.cohortId,
+        topic: localized(q.title, locale),
+        description,
+      });
       // The questionnaire's outro says the request went to the tutor or curator; say so only without one,
       // and say the truth when the cohort has nobody to route it to.
       if (!assigneeId) turn.say('consultation.opened_unassigned');
@@ -194,8 +221,16 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
    * Links given in answers reach the cohort's curators, who review the teachers' materials: the
    * shipped questionnaires promise it ("мы передадим её куратору", "куратор проверит ссылки").
    */
-  async function forwardLinks(turn: Turn, q: Questionnaire, r: Response, answers: Map<string, AnswerValue | null>): Promise<void> {
-    const links = q.questions.filter((question) => question.type === 'link' && isVisible(question, answers) && typeof answers.get(question.id) === 'string');
+  async function forwardLinks(
+    turn: Turn,
+    q: Questionnaire,
+    r: Response,
+    answers: Map<string, AnswerValue | null>,
+  ): Promise<void> {
+    const links = q.questions.filter(
+      (question) =>
+        question.type === 'link' && isVisible(question, answers) && typeof answers.get(question.id) === 'string',
+    );
     if (links.length === 0) return;
     const cohort = await turn.services.repos.cohorts.findById(r.cohortId);
     if (!cohort) return;
@@ -204,7 +239,9 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
         teacher: turn.participant?.fullName ?? '—',
         title: localized(q.title, curator.locale),
         cohortTitle: cohort.title,
-        links: links.map((question) => `${localized(question.text, curator.locale)} — ${String(answers.get(question.id))}`).join('\n'),
+        links: links
+          .map((question) => `${localized(question.text, curator.locale)} — ${String(answers.get(question.id))}`)
+          .join('\n'),
       });
       turn.notify(curator.id, text);
     }
@@ -215,11 +252,15 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
     const cohort = await turn.services.repos.cohorts.findById(r.cohortId);
     if (!cohort || !turn.services.models) return;
     const plan = await stagePlanOf(turn.services.repos, cohort);
-    const model = turn.services.models.get(plan.model ?? '') ?? (plan.model ? undefined : turn.services.models.default());
+    const model =
+      turn.services.models.get(plan.model ?? '') ?? (plan.model ? undefined : turn.services.models.default());
     const completed = await turn.services.repos.responses.findById(r.id);
     for (const rating of model?.ratings ?? []) {
       if (rating.questionnaireId !== r.questionnaireId || !completed) continue;
-      turn.reply({ kind: 'text', text: describeRating(rating, computeRating(rating, completed.answers), turn.session.locale) });
+      turn.reply({
+        kind: 'text',
+        text: describeRating(rating, computeRating(rating, completed.answers), turn.session.locale),
+      });
     }
   }
 
@@ -234,11 +275,19 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
     const completed = await turn.services.repos.responses.complete(r.id, turn.services.now());
     // Its links wait for the link checker: a stage needing a live link stays in progress until then.
     if (completed) await recordResultLinks(turn.services.repos, completed, turn.services.now());
-    const event = { participantId: r.participantId, cohortId: r.cohortId, at: turn.services.now(), actor: r.participantId } as const;
+    const event = {
+      participantId: r.participantId,
+      cohortId: r.cohortId,
+      at: turn.services.now(),
+      actor: r.participantId,
+    } as const;
     await reevaluateStages(turn.services.repos, { ...event, kind: 'questionnaire.completed' });
     await openRequestedConsultations(turn, q, r, answers);
     await forwardLinks(turn, q, r, answers);
-    turn.reply({ kind: 'text', text: q.outro ? localized(q.outro, turn.session.locale) : turn.t('questionnaire.thanks') });
+    turn.reply({
+      kind: 'text',
+      text: q.outro ? localized(q.outro, turn.session.locale) : turn.t('questionnaire.thanks'),
+    });
     await showRatings(turn, r);
     run.questionnaire = undefined;
   }
@@ -250,7 +299,12 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
       const occasion = run.data.occasion;
       const cohortId = run.data.cohortId;
       const participantId = turn.participant?.id;
-      if (typeof questionnaireId !== 'string' || typeof occasion !== 'string' || typeof cohortId !== 'string' || !participantId) {
+      if (
+        typeof questionnaireId !== 'string' ||
+        typeof occasion !== 'string' ||
+        typeof cohortId !== 'string' ||
+        !participantId
+      ) {
         throw new Error(`questionnaire step needs ${fromVar}, occasion and cohortId in the flow data`);
       }
       const existing = await turn.services.repos.responses.find({ participantId, cohortId, questionnaireId, occasion });
@@ -270,10 +324,19 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
         return false;
       }
       const { response: r, created } = await turn.services.repos.responses.startOrResume({
-        participantId, cohortId, questionnaireId, occasion, questionnaireVersion: q.version, at: turn.services.now(),
+        participantId,
+        cohortId,
+        questionnaireId,
+        occasion,
+        questionnaireVersion: q.version,
+        at: turn.services.now(),
       });
       const qr: QuestionnaireRun = {
-        responseId: r.id, questionnaireId, version: r.questionnaireVersion, history: r.answers.map((a) => a.questionId), ...(model ? { model } : {}),
+        responseId: r.id,
+        questionnaireId,
+        version: r.questionnaireVersion,
+        history: r.answers.map((a) => a.questionId),
+        ...(model ? { model } : {}),
       };
       run.questionnaire = qr;
       const title = localized(q.title, turn.session.locale);
@@ -388,7 +451,9 @@ export function createQuestionnaireRunner({ today }: { today: (turn: Turn) => st
               ask(turn, qr, question, q);
               return false;
             }
-            r = (await responses.saveAnswer(r.id, { questionId: question.id, value: null, skipped: true, answeredAt })) ?? r;
+            r =
+              (await responses.saveAnswer(r.id, { questionId: question.id, value: null, skipped: true, answeredAt })) ??
+              r;
           } else {
             const parsed = parseAnswer(question, event.input, ctx);
             if (!parsed.ok) {

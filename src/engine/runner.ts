@@ -23,7 +23,10 @@ export interface Runner {
 }
 
 export function today(turn: Turn): string {
-  const tz = typeof turn.session.flow?.data.timeZone === 'string' ? turn.session.flow.data.timeZone : turn.services.settings.defaultTimeZone;
+  const tz =
+    typeof turn.session.flow?.data.timeZone === 'string'
+      ? turn.session.flow.data.timeZone
+      : turn.services.settings.defaultTimeZone;
   return localDate(turn.services.now(), tz);
 }
 
@@ -66,7 +69,10 @@ export function createRunner(handlers: FlowHandlers): Runner {
 
   function shownQuestion(run: FlowRun, step: AskStep): Question {
     if (!step.optionsFrom || run.shown?.stepId !== step.id) return step.question;
-    return { ...step.question, options: run.shown.options.map((o) => ({ id: o.id, text: { ru: o.label } })) } as Question;
+    return {
+      ...step.question,
+      options: run.shown.options.map((o) => ({ id: o.id, text: { ru: o.label } })),
+    } as Question;
   }
 
   async function ask(turn: Turn, run: FlowRun, step: AskStep): Promise<void> {

@@ -25,12 +25,19 @@ export interface StaffTools {
    */
   startBroadcast(request: BroadcastRequest): Promise<void>;
   /** /stats: the figures as text, and charts where the channel shows pictures. */
-  figures(participantId: string, locale: Locale): Promise<{ ok: true; text: string; charts: OutboundFile[] } | StaffRefusal>;
+  figures(
+    participantId: string,
+    locale: Locale,
+  ): Promise<{ ok: true; text: string; charts: OutboundFile[] } | StaffRefusal>;
   /** /report: the current half-year report of each cohort the person curates (all active ones for staff). */
   reports(participantId: string, locale: Locale): Promise<{ ok: true; files: OutboundFile[] } | StaffRefusal>;
   /**
    * /export [xlsx|csv|json]: the answers of the person's cohorts (every cohort for staff) as one file,
    * personal data only where they may see it. `text`: what to say instead (CSV needs one questionnaire).
    */
-  exportFile(participantId: string, locale: Locale, format: string): Promise<{ ok: true; file: OutboundFile } | StaffRefusal | { ok: false; reason: 'explain'; text: string }>;
+  exportFile(
+    participantId: string,
+    locale: Locale,
+    format: string,
+  ): Promise<{ ok: true; file: OutboundFile } | StaffRefusal | { ok: false; reason: 'explain'; text: string }>;
 }

@@ -2,7 +2,18 @@ import type { StoreHealth } from '../store/index.js';
 
 /** `qr` and `disconnected`: the WhatsApp client waits for a login scan, or is reconnecting. */
 /** `degraded`: running, but not doing its work (WhatsApp sending paused by the breaker). */
-export type ComponentState = 'up' | 'down' | 'running' | 'stopped' | 'disabled' | 'configured' | 'starting' | 'failed' | 'qr' | 'disconnected' | 'degraded';
+export type ComponentState =
+  | 'up'
+  | 'down'
+  | 'running'
+  | 'stopped'
+  | 'disabled'
+  | 'configured'
+  | 'starting'
+  | 'failed'
+  | 'qr'
+  | 'disconnected'
+  | 'degraded';
 
 export interface ChannelHealth {
   state: ComponentState;
@@ -24,7 +35,13 @@ export interface HealthReport {
   uptimeSeconds: number;
   store: StoreHealth;
   /** Queue depth and the oldest overdue job: a stuck scheduler shows here first. */
-  scheduler: { state: ComponentState; queueDepth?: number; oldestOverdue?: string | null; unconfirmedSends?: number; error?: string };
+  scheduler: {
+    state: ComponentState;
+    queueDepth?: number;
+    oldestOverdue?: string | null;
+    unconfirmedSends?: number;
+    error?: string;
+  };
   channels: Record<string, ChannelHealth>;
 }
 
@@ -75,7 +92,9 @@ export async function collectHealth(sources: HealthSources): Promise<HealthRepor
   const failing: string[] = [];
 
   // When the check itself failed, what kind of store it is cannot be told: say so rather than guess.
-  const store: StoreHealth = storeProbe.ok ? storeProbe.value : { kind: 'unknown', state: 'down', persistent: false, error: storeProbe.error };
+  const store: StoreHealth = storeProbe.ok
+    ? storeProbe.value
+    : { kind: 'unknown', state: 'down', persistent: false, error: storeProbe.error };
   if (store.state !== 'up') failing.push('store');
 
   const scheduler: HealthReport['scheduler'] = { state: schedulerProbe.ok ? schedulerProbe.value : 'failed' };

@@ -137,7 +137,9 @@ export function createHttpServer({
   logger: Logger;
   maxBodyBytes?: number;
 }): HttpServer {
-  const paths = new Set([...Object.keys(routes), ...Object.keys(rawRoutes)].map((key) => key.slice(key.indexOf(' ') + 1)));
+  const paths = new Set(
+    [...Object.keys(routes), ...Object.keys(rawRoutes)].map((key) => key.slice(key.indexOf(' ') + 1)),
+  );
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const raw = rawRoutes[`${req.method ?? 'GET'} ${path}`];
@@ -158,14 +160,18 @@ export function createHttpServer({
     readBody(req, maxBodyBytes).then(
       (body) => {
         if (body === undefined) {
-          logger.warn({ path, declaredBytes: req.headers['content-length'] ?? null, limitBytes: maxBodyBytes }, 'http request body too large; refused unread');
+          logger.warn(
+            { path, declaredBytes: req.headers['content-length'] ?? null, limitBytes: maxBodyBytes },
+            'http request body too large; refused unread',
+          );
           refuseTooLarge(req, res, maxBodyBytes);
           return;
         }
         if (raw) {
           raw(req, res, body).catch((error: unknown) => {
             logger.error({ err: error, path }, 'http handler failed');
-            if (!res.headersSent) sendJson(res, 500, errorBody('internal', t(requestLocale(req), 'monitoring.api_internal')));
+            if (!res.headersSent)
+              sendJson(res, 500, errorBody('internal', t(requestLocale(req), 'monitoring.api_internal')));
             else res.end();
           });
           return;

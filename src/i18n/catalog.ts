@@ -39,7 +39,9 @@ export function format(locale: Locale, message: Message, params: Params = {}): s
   } else {
     const count = Number(params.count ?? 0);
     const category = pluralCategory(locale, count);
-    template = (category === 'one' || category === 'few' || category === 'many' ? message[category] : undefined) ?? message.other;
+    template =
+      (category === 'one' || category === 'few' || category === 'many' ? message[category] : undefined) ??
+      message.other;
   }
   // An unknown placeholder stays visible rather than becoming "undefined" in a teacher's chat.
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>

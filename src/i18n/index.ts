@@ -25,4 +25,7 @@ export function t(locale: Locale, key: MessageKey, params?: Params): string {
 export type Translate = (key: MessageKey, params?: Params) => string;
 
 /** A translator bound to one person's language. */
-export const translator = (locale: Locale): Translate => (key, params) => t(locale, key, params);
+export const translator =
+  (locale: Locale): Translate =>
+  (key, params) =>
+    t(locale, key, params);

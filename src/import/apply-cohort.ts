@@ -13,16 +13,36 @@ import { localDate } from '../domain/calendar.js';
 import type { CohortFile } from './cohort-file.js';
 import { startOfLocalDay } from '../domain/sending-window.js';
 import { foldWord, quote, type ImportProblem } from './fields.js';
-import { listUpdates, planPeople, writePeople, type PersonAction, type PersonPlan, type PersonUpdate } from './resolve-people.js';
+import {
+  listUpdates,
+  planPeople,
+  writePeople,
+  type PersonAction,
+  type PersonPlan,
+  type PersonUpdate,
+} from './resolve-people.js';
 
 export type RecordAction = 'create' | 'update' | 'unchanged';
 
 /** Cohort fields a re-import can change, named for the report. */
-export type CohortField = 'programme' | 'title' | 'courseStart' | 'courseEnd' | 'timeZone' | 'locale' | 'curators' | 'tutors' | 'stagePlan';
+export type CohortField =
+  | 'programme'
+  | 'title'
+  | 'courseStart'
+  | 'courseEnd'
+  | 'timeZone'
+  | 'locale'
+  | 'curators'
+  | 'tutors'
+  | 'stagePlan';
 
 /** JSON with sorted keys: a plan read back from the store lists its fields in another order. */
 const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
 
 export interface PeopleCounts {
   total: number;
@@ -60,7 +80,8 @@ export function countPeople(plans: readonly PersonPlan[]): PeopleCounts {
   return { total: plans.length, created: count('create'), updated: count('update'), unchanged: count('unchanged') };
 }
 
-const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+const sameIds = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((id, i) => id === b[i]);
 
 interface TeacherEnrollmentPlan {
   person: number;
@@ -87,7 +108,8 @@ export async function applyCohortFile(
   const existingProgramme = await repos.programmes.findByCode(file.programme.code);
   // A programme runs the model its file names; one that names none keeps its plan, or gets the default model's.
   const programmePlan = file.programme.stagePlan ?? existingProgramme?.stagePlan ?? file.defaultStagePlan;
-  const programmePlanChanged = programmePlan !== undefined && canonical(existingProgramme?.stagePlan ?? null) !== canonical(programmePlan);
+  const programmePlanChanged =
+    programmePlan !== undefined && canonical(existingProgramme?.stagePlan ?? null) !== canonical(programmePlan);
   const programmeAction: RecordAction = !existingProgramme
     ? 'create'
     : existingProgramme.title !== file.programme.title ||
@@ -109,7 +131,8 @@ export async function applyCohortFile(
   const enrollmentPlans: TeacherEnrollmentPlan[] = [];
   for (const teacher of file.teachers) {
     const participant = plans[teacher.person]!.existing;
-    const existing = participant && existingCohort ? await repos.enrollments.find(participant.id, existingCohort.id) : undefined;
+    const existing =
+      participant && existingCohort ? await repos.enrollments.find(participant.id, existingCohort.id) : undefined;
     enrollmentPlans.push({ ...teacher, ...(existing ? { existing } : {}) });
   }
 
@@ -125,7 +148,8 @@ export async function applyCohortFile(
     if (existingCohort.locale !== wanted.locale) changedFields.push('locale');
     if (!sameIds(existingCohort.curatorIds, plannedIds(file.curators))) changedFields.push('curators');
     if (!sameIds(existingCohort.tutorIds, plannedIds(file.tutors))) changedFields.push('tutors');
-    if (wanted.stagePlan && canonical(existingCohort.stagePlan ?? null) !== canonical(wanted.stagePlan)) changedFields.push('stagePlan');
+    if (wanted.stagePlan && canonical(existingCohort.stagePlan ?? null) !== canonical(wanted.stagePlan))
+      changedFields.push('stagePlan');
   }
   // Cohorts that already exist keep the plan they run when their programme's changes: it becomes their own.
   const pinned: Cohort[] = [];
@@ -137,7 +161,8 @@ export async function applyCohortFile(
   }
   const cohortAction: RecordAction = !existingCohort ? 'create' : changedFields.length > 0 ? 'update' : 'unchanged';
 
-  const tutorIdOf = (plan: TeacherEnrollmentPlan) => (plan.tutor === undefined ? undefined : plans[plan.tutor]!.existing?.id ?? `new:${plan.tutor}`);
+  const tutorIdOf = (plan: TeacherEnrollmentPlan) =>
+    plan.tutor === undefined ? undefined : (plans[plan.tutor]!.existing?.id ?? `new:${plan.tutor}`);
   const enrollments: EnrollmentCounts = { enrolled: 0, alreadyEnrolled: 0, tutorAssigned: 0 };
   for (const plan of enrollmentPlans) {
     if (plan.existing) enrollments.alreadyEnrolled += 1;
@@ -149,7 +174,9 @@ export async function applyCohortFile(
   const runs = wanted.stagePlan ?? existingCohort?.stagePlan ?? programmePlan;
   if (existingCohort && runs?.tutorRequired && file.tutors.length > 0) {
     const inFile = new Set(enrollmentPlans.flatMap((p) => (p.existing ? [p.existing.id] : [])));
-    const untutored = (await repos.enrollments.listByCohort(existingCohort.id, 'active')).filter((e) => !e.tutorId && !inFile.has(e.id));
+    const untutored = (await repos.enrollments.listByCohort(existingCohort.id, 'active')).filter(
+      (e) => !e.tutorId && !inFile.has(e.id),
+    );
     enrollments.tutorAssigned += untutored.length;
   }
 
@@ -157,7 +184,13 @@ export async function applyCohortFile(
   const outcome: CohortImportOutcome = {
     dryRun,
     programme: { code: file.programme.code, action: programmeAction },
-    cohort: { code: wanted.code, codeDerived: wanted.codeDerived, title: wanted.title, action: cohortAction, changedFields },
+    cohort: {
+      code: wanted.code,
+      codeDerived: wanted.codeDerived,
+      title: wanted.title,
+      action: cohortAction,
+      changedFields,
+    },
     curators: file.curators.length,
     tutors: file.tutors.length,
     teachers: file.teachers.length,
@@ -177,7 +210,10 @@ export async function applyCohortFile(
     programmeAction === 'unchanged' && existingProgramme
       ? existingProgramme
       : (
-          await repos.programmes.upsertByCode({ ...file.programme, ...(programmePlan ? { stagePlan: programmePlan } : {}) })
+          await repos.programmes.upsertByCode({
+            ...file.programme,
+            ...(programmePlan ? { stagePlan: programmePlan } : {}),
+          })
         ).programme;
   for (const c of pinned) await repos.cohorts.setStagePlan(c.id, effectivePlan(c, existingProgramme));
 
@@ -199,14 +235,24 @@ export async function applyCohortFile(
       curatorIds: file.curators.map(idOf),
       tutorIds: file.tutors.map(idOf),
       // A plan named in the file replaces the cohort's; a file naming none keeps what the cohort has.
-      ...(wanted.stagePlan ? { stagePlan: wanted.stagePlan } : existingCohort?.stagePlan ? { stagePlan: existingCohort.stagePlan } : {}),
+      ...(wanted.stagePlan
+        ? { stagePlan: wanted.stagePlan }
+        : existingCohort?.stagePlan
+          ? { stagePlan: existingCohort.stagePlan }
+          : {}),
     };
     cohort = (await repos.cohorts.upsertByCode(input)).cohort;
   }
   // A cohort whose plan changed under teachers already enrolled: their stages follow the new plan.
   if (existingCohort && changedFields.includes('stagePlan')) {
     for (const e of await repos.enrollments.listByCohort(cohort.id)) {
-      await reevaluateStages(repos, { participantId: e.participantId, cohortId: cohort.id, at: now, actor: 'import', kind: 'recount' });
+      await reevaluateStages(repos, {
+        participantId: e.participantId,
+        cohortId: cohort.id,
+        at: now,
+        actor: 'import',
+        kind: 'recount',
+      });
     }
   }
 
@@ -224,7 +270,8 @@ export async function applyCohortFile(
       at: now,
       ...(tutorId ? { tutorId } : {}),
     });
-    if (!created && tutorId && enrollment.tutorId !== tutorId) await repos.enrollments.assignTutor(enrollment.id, tutorId);
+    if (!created && tutorId && enrollment.tutorId !== tutorId)
+      await repos.enrollments.assignTutor(enrollment.id, tutorId);
   }
   await assignMissingTutors(repos, cohort.id);
   return ok(outcome);
@@ -247,7 +294,8 @@ function codeCollision(file: CohortFile, existing: Cohort, programme: Programme 
   }
   if (
     cohort.codeDerived &&
-    (foldWord(existing.title) !== foldWord(cohort.title) || localDate(existing.courseStart, existing.timeZone) !== cohort.courseStart)
+    (foldWord(existing.title) !== foldWord(cohort.title) ||
+      localDate(existing.courseStart, existing.timeZone) !== cohort.courseStart)
   ) {
     return [
       {

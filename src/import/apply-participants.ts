@@ -63,7 +63,9 @@ export async function applyParticipants(
   const staff = new Set([...cohort.curatorIds, ...cohort.tutorIds]);
   for (const plan of plans) {
     if (plan.existing && staff.has(plan.existing.id)) {
-      problems.push(problemAt(plan.row, `это куратор или тьютор потока ${cohort.code}; слушателем его записать нельзя`));
+      problems.push(
+        problemAt(plan.row, `это куратор или тьютор потока ${cohort.code}; слушателем его записать нельзя`),
+      );
     }
   }
   if (problems.length > 0) return err(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
@@ -85,7 +87,9 @@ export async function applyParticipants(
   // ...and those who joined while the cohort had no tutor get one now (assignMissingTutors below).
   if (tutorModel && cohort.tutorIds.length > 0) {
     const inFile = new Set(existingEnrollments.flatMap((e) => (e ? [e.id] : [])));
-    enrollments.tutorAssigned += (await repos.enrollments.listByCohort(cohort.id, 'active')).filter((e) => !e.tutorId && !inFile.has(e.id)).length;
+    enrollments.tutorAssigned += (await repos.enrollments.listByCohort(cohort.id, 'active')).filter(
+      (e) => !e.tutorId && !inFile.has(e.id),
+    ).length;
   }
   const people = countPeople(plans);
   const outcome: ParticipantsImportOutcome = {
@@ -114,7 +118,8 @@ export async function applyParticipants(
       at: now,
       ...(tutorId ? { tutorId } : {}),
     });
-    if (!created && tutorId && enrollment.tutorId !== tutorId) await repos.enrollments.assignTutor(enrollment.id, tutorId);
+    if (!created && tutorId && enrollment.tutorId !== tutorId)
+      await repos.enrollments.assignTutor(enrollment.id, tutorId);
   }
   await assignMissingTutors(repos, cohort.id);
   if (tutorModel) outcome.withoutTutor = (await teachersWithoutTutor(repos, cohort)).length;

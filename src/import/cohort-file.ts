@@ -81,7 +81,9 @@ const requiredText = z.string().trim().min(1);
 // An unquoted 2026-03-02 stays a string in YAML 1.2, but an explicit !!timestamp gives a Date.
 const dateLike = z.union([z.string(), z.date()], {
   error: (issue) =>
-    issue.input === undefined ? 'обязательное поле не заполнено' : 'ожидается дата в виде ГГГГ-ММ-ДД, например 2026-03-02',
+    issue.input === undefined
+      ? 'обязательное поле не заполнено'
+      : 'ожидается дата в виде ГГГГ-ММ-ДД, например 2026-03-02',
 });
 
 const personShape = {
@@ -189,14 +191,15 @@ function parseYaml(text: string): Result<unknown, ImportProblem[]> {
   return ok(doc.toJS());
 }
 
-
 function readDate(raw: string | Date): FieldResult<LocalDate> {
   if (raw instanceof Date) return ok(raw.toISOString().slice(0, 10));
   const value = cleanText(raw);
   // dd.mm.yyyy is how dates are written in Russia and Kazakhstan.
   const dotted = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(value);
   const iso = dotted ? `${dotted[3]}-${dotted[2]!.padStart(2, '0')}-${dotted[1]!.padStart(2, '0')}` : value;
-  return isValidLocalDate(iso) ? ok(iso) : err(`${quote(value)} — ожидается дата в виде ГГГГ-ММ-ДД, например 2026-03-02`);
+  return isValidLocalDate(iso)
+    ? ok(iso)
+    : err(`${quote(value)} — ожидается дата в виде ГГГГ-ММ-ДД, например 2026-03-02`);
 }
 
 /** Collects problems while the normalised file is built, so one pass reports all of them. */
@@ -223,14 +226,20 @@ function readPerson(
   const phone = raw.phone == null ? '' : String(raw.phone);
   const telegram = raw.telegram ?? '';
   if (cleanText(phone) !== '') person.phone = problems.take([...path, 'phone'], readPhone(phone, country));
-  if (cleanText(telegram) !== '') person.telegramUsername = problems.take([...path, 'telegram'], readTelegramUsername(telegram));
+  if (cleanText(telegram) !== '')
+    person.telegramUsername = problems.take([...path, 'telegram'], readTelegramUsername(telegram));
   if (cleanText(phone) === '' && cleanText(telegram) === '') {
     problems.add(path, 'нужен телефон (phone) или Telegram (telegram), чтобы бот узнал этого человека');
   }
   return person;
 }
 
-function readTeacher(raw: RawTeacher, path: readonly PropertyKey[], country: CountryCode, problems: Problems): PersonRow {
+function readTeacher(
+  raw: RawTeacher,
+  path: readonly PropertyKey[],
+  country: CountryCode,
+  problems: Problems,
+): PersonRow {
   const person = readPerson(raw, path, country, problems);
   const text = (key: 'organisation' | 'region' | 'district' | 'position' | 'subject') => {
     const value = raw[key];
@@ -271,14 +280,21 @@ function collectPeople(
   const people: PersonRow[] = [];
   const roleOf: ('staff' | 'teacher')[] = [];
   const firstSource: string[] = [];
-  const indices: Record<'curators' | 'tutors' | 'participants', (number | undefined)[]> = { curators: [], tutors: [], participants: [] };
+  const indices: Record<'curators' | 'tutors' | 'participants', (number | undefined)[]> = {
+    curators: [],
+    tutors: [],
+    participants: [],
+  };
   for (const { name, rows } of lists) {
     const seenInList = new Set<number>();
     const role = name === 'participants' ? 'teacher' : 'staff';
     for (const row of rows) {
       const matches = people.flatMap((p, i) => (samePerson(p, row) ? [i] : []));
       if (matches.length > 1) {
-        problems.add([row.source], `телефон и Telegram указывают на разных людей: ${matches.map((i) => firstSource[i]).join(' и ')}`);
+        problems.add(
+          [row.source],
+          `телефон и Telegram указывают на разных людей: ${matches.map((i) => firstSource[i]).join(' и ')}`,
+        );
         indices[name].push(undefined);
         continue;
       }
@@ -295,9 +311,15 @@ function collectPeople(
       if (seenInList.has(match)) {
         problems.add([row.source], `этот человек уже указан в ${firstSource[match]}`);
       } else if (role === 'teacher' || roleOf[match] === 'teacher') {
-        problems.add([row.source], `совпадает с ${firstSource[match]}: слушатель не может быть куратором или тьютором своего потока`);
+        problems.add(
+          [row.source],
+          `совпадает с ${firstSource[match]}: слушатель не может быть куратором или тьютором своего потока`,
+        );
       } else if (foldWord(existing.fullName) !== foldWord(row.fullName)) {
-        problems.add([row.source, 'name'], `${quote(row.fullName)} — тот же телефон или Telegram, что у ${firstSource[match]}, но ФИО другое (${quote(existing.fullName)})`);
+        problems.add(
+          [row.source, 'name'],
+          `${quote(row.fullName)} — тот же телефон или Telegram, что у ${firstSource[match]}, но ФИО другое (${quote(existing.fullName)})`,
+        );
       } else if (
         (existing.phone && row.phone && existing.phone !== row.phone) ||
         (existing.telegramUsername && row.telegramUsername && existing.telegramUsername !== row.telegramUsername)
@@ -329,12 +351,22 @@ export function parseCohortFile(
   return normalise(checked.data, format, defaults);
 }
 
-function normalise(raw: RawFile, format: CohortFileFormat, defaults: CohortFileDefaults): Result<CohortFile, ImportProblem[]> {
+function normalise(
+  raw: RawFile,
+  format: CohortFileFormat,
+  defaults: CohortFileDefaults,
+): Result<CohortFile, ImportProblem[]> {
   const problems = new Problems();
 
-  const timeZone = raw.cohort.timeZone == null || cleanText(raw.cohort.timeZone) === '' ? defaults.timeZone : cleanText(raw.cohort.timeZone);
+  const timeZone =
+    raw.cohort.timeZone == null || cleanText(raw.cohort.timeZone) === ''
+      ? defaults.timeZone
+      : cleanText(raw.cohort.timeZone);
   if (!isIanaTimeZone(timeZone)) {
-    problems.add(['cohort', 'timeZone'], `${quote(timeZone)} — ожидается часовой пояс IANA, например Asia/Almaty или Europe/Moscow`);
+    problems.add(
+      ['cohort', 'timeZone'],
+      `${quote(timeZone)} — ожидается часовой пояс IANA, например Asia/Almaty или Europe/Moscow`,
+    );
   }
   const locale =
     raw.cohort.language == null || cleanText(raw.cohort.language) === ''
@@ -343,7 +375,10 @@ function normalise(raw: RawFile, format: CohortFileFormat, defaults: CohortFileD
   const courseStart = problems.take(['cohort', 'courseStart'], readDate(raw.cohort.courseStart));
   const courseEnd = problems.take(['cohort', 'courseEnd'], readDate(raw.cohort.courseEnd));
   if (courseStart && courseEnd && courseEnd < courseStart) {
-    problems.add(['cohort', 'courseEnd'], `${courseEnd} — курс не может закончиться раньше, чем начался (${courseStart})`);
+    problems.add(
+      ['cohort', 'courseEnd'],
+      `${courseEnd} — курс не может закончиться раньше, чем начался (${courseStart})`,
+    );
   }
   const programmeCode = raw.programme.code.toUpperCase();
   const title = cleanText(raw.cohort.title);
@@ -380,22 +415,37 @@ function normalise(raw: RawFile, format: CohortFileFormat, defaults: CohortFileD
       const found = tutorIndices.filter((t) => matchesTutorRef(ref, people[t]!));
       if (found.length === 1) plan.tutor = found[0];
       else if (found.length === 0) {
-        problems.add(['participants', i, 'tutor'], `${quote(ref.raw)} — нет такого тьютора в списке tutors (укажите его телефон, Telegram или ФИО)`);
+        problems.add(
+          ['participants', i, 'tutor'],
+          `${quote(ref.raw)} — нет такого тьютора в списке tutors (укажите его телефон, Telegram или ФИО)`,
+        );
       } else {
-        problems.add(['participants', i, 'tutor'], `${quote(ref.raw)} — подходит нескольким тьюторам; укажите телефон или Telegram`);
+        problems.add(
+          ['participants', i, 'tutor'],
+          `${quote(ref.raw)} — подходит нескольким тьюторам; укажите телефон или Telegram`,
+        );
       }
     }
     return plan;
   });
 
-  const resolve = (section: 'programme' | 'cohort', model: string | null | undefined, overrides: PlanOverrides | null | undefined) => {
+  const resolve = (
+    section: 'programme' | 'cohort',
+    model: string | null | undefined,
+    overrides: PlanOverrides | null | undefined,
+  ) => {
     const modelId = model == null || cleanText(model) === '' ? undefined : cleanText(model);
     if (modelId === undefined && !overrides) return undefined;
     if (!defaults.models) {
       problems.add([section, modelId !== undefined ? 'model' : 'stagePlan'], 'модели сопровождения не загружены');
       return undefined;
     }
-    const resolved = resolveModel(defaults.models, modelId, overrides ?? undefined, defaults.questionnaireExists ?? (() => true));
+    const resolved = resolveModel(
+      defaults.models,
+      modelId,
+      overrides ?? undefined,
+      defaults.questionnaireExists ?? (() => true),
+    );
     for (const p of resolved.problems) problems.add([section, ...p.path], p.message);
     return resolved;
   };
@@ -409,12 +459,21 @@ function normalise(raw: RawFile, format: CohortFileFormat, defaults: CohortFileD
   if (runs?.tutorRequired) {
     teacherPlans.forEach((t, i) => {
       if (t.tutor === undefined && !problems.list.some((p) => p.at === formatPath(['participants', i, 'tutor']))) {
-        problems.add(['participants', i, 'tutor'], `в модели «${runs.id}» за каждым педагогом закреплён тьютор: укажите его`);
+        problems.add(
+          ['participants', i, 'tutor'],
+          `в модели «${runs.id}» за каждым педагогом закреплён тьютор: укажите его`,
+        );
       }
     });
   }
 
-  if (problems.list.length > 0 || code === undefined || courseStart === undefined || courseEnd === undefined || locale === undefined) {
+  if (
+    problems.list.length > 0 ||
+    code === undefined ||
+    courseStart === undefined ||
+    courseEnd === undefined ||
+    locale === undefined
+  ) {
     return err(problems.list);
   }
   const hours = raw.programme.hours ?? undefined;
@@ -433,7 +492,9 @@ function normalise(raw: RawFile, format: CohortFileFormat, defaults: CohortFileD
     people,
     curators: dedupe(indices.curators),
     tutors: dedupe(indices.tutors),
-    teachers: teacherPlans.flatMap((t) => (t.person === undefined ? [] : [{ person: t.person, ...(t.tutor !== undefined ? { tutor: t.tutor } : {}) }])),
+    teachers: teacherPlans.flatMap((t) =>
+      t.person === undefined ? [] : [{ person: t.person, ...(t.tutor !== undefined ? { tutor: t.tutor } : {}) }],
+    ),
   });
 }
 

@@ -21,7 +21,10 @@ export type FieldResult<T> = Result<T, string>;
 
 /** Spreadsheets bring non-breaking spaces, tabs and doubled spaces; stored text has single spaces. */
 export function cleanText(raw: string): string {
-  return raw.normalize('NFC').replace(/[\s\u00a0\u2007\u202f]+/g, ' ').trim();
+  return raw
+    .normalize('NFC')
+    .replace(/[\s\u00a0\u2007\u202f]+/g, ' ')
+    .trim();
 }
 
 /** Lower-case, ё→е, single spaces: for comparing words people type in several spellings. */
@@ -35,7 +38,9 @@ export function readText(raw: string, maxLength: number): FieldResult<string | u
   const value = cleanText(raw);
   if (value === '') return ok(undefined);
   if (value.length > maxLength) {
-    return err(`${quote(`${value.slice(0, 40)}…`)} — слишком длинно (${value.length} символов, можно не больше ${maxLength})`);
+    return err(
+      `${quote(`${value.slice(0, 40)}…`)} — слишком длинно (${value.length} символов, можно не больше ${maxLength})`,
+    );
   }
   return ok(value);
 }
@@ -79,7 +84,9 @@ export function readTelegramUsername(raw: string): FieldResult<string> {
     .toLowerCase();
   return TELEGRAM_USERNAME.test(name)
     ? ok(name)
-    : err(`${quote(value)} — не похоже на имя пользователя Telegram (латинские буквы, цифры и _, от 5 до 32 знаков, например @aigul_s)`);
+    : err(
+        `${quote(value)} — не похоже на имя пользователя Telegram (латинские буквы, цифры и _, от 5 до 32 знаков, например @aigul_s)`,
+      );
 }
 
 const SETTLEMENT_WORDS: Record<string, SettlementType> = {
@@ -140,7 +147,9 @@ const LANGUAGE_WORDS: Record<string, Locale> = {
 export function readLanguage(raw: string): FieldResult<Locale> {
   const value = cleanText(raw);
   const locale = LANGUAGE_WORDS[foldWord(value)];
-  return locale ? ok(locale) : err(`${quote(value)} — укажите язык: ${LOCALES.join(', ')} (русский, казахский, английский)`);
+  return locale
+    ? ok(locale)
+    : err(`${quote(value)} — укажите язык: ${LOCALES.join(', ')} (русский, казахский, английский)`);
 }
 
 /** How a teacher's tutor is named in a file: by phone, by Telegram username or by full name. */

@@ -161,7 +161,8 @@ export function parseParticipantsCsv(
   const table = parseCsv(text);
   const records = table.records.filter((r) => r.fields.some((f) => cleanText(f) !== ''));
   const header = records[0];
-  if (!header) return err([{ at: 'файл', message: 'файл пустой: нужна строка заголовков и хотя бы одна строка со слушателем' }]);
+  if (!header)
+    return err([{ at: 'файл', message: 'файл пустой: нужна строка заголовков и хотя бы одна строка со слушателем' }]);
 
   const problems: ImportProblem[] = [];
   if (table.unterminatedQuoteLine !== undefined) {
@@ -197,10 +198,18 @@ export function parseParticipantsCsv(
     columns.push(field);
   });
   if (!columnOf.has('name')) {
-    problems.push({ at: `строка ${header.line}`, line: header.line, message: 'нет столбца «ФИО» (name): первая строка должна содержать заголовки' });
+    problems.push({
+      at: `строка ${header.line}`,
+      line: header.line,
+      message: 'нет столбца «ФИО» (name): первая строка должна содержать заголовки',
+    });
   }
   if (!columnOf.has('phone') && !columnOf.has('telegram')) {
-    problems.push({ at: `строка ${header.line}`, line: header.line, message: 'нет столбца «Телефон» (phone) или «Telegram»: по ним бот узнаёт слушателя' });
+    problems.push({
+      at: `строка ${header.line}`,
+      line: header.line,
+      message: 'нет столбца «Телефон» (phone) или «Telegram»: по ним бот узнаёт слушателя',
+    });
   }
   if (problems.length > 0) return err(problems);
 
@@ -242,7 +251,11 @@ export function parseParticipantsCsv(
     const phone = cell('phone');
     const telegram = cell('telegram');
     if (phone === '' && telegram === '') {
-      rowProblems.push({ at, line: record.line, message: `нужен ${label('phone')} или ${label('telegram')}: иначе бот не узнает слушателя` });
+      rowProblems.push({
+        at,
+        line: record.line,
+        message: `нужен ${label('phone')} или ${label('telegram')}: иначе бот не узнает слушателя`,
+      });
     }
     if (phone !== '') {
       const value = take('phone', readPhone(phone, options.defaultCountry));
@@ -250,7 +263,11 @@ export function parseParticipantsCsv(
         row.phone = value;
         const first = phoneLines.get(value);
         if (first !== undefined) {
-          rowProblems.push({ at: `строки ${first} и ${record.line}`, line: record.line, message: `${label('phone')} ${value} указан дважды` });
+          rowProblems.push({
+            at: `строки ${first} и ${record.line}`,
+            line: record.line,
+            message: `${label('phone')} ${value} указан дважды`,
+          });
         } else phoneLines.set(value, record.line);
       }
     }
@@ -260,7 +277,11 @@ export function parseParticipantsCsv(
         row.telegramUsername = value;
         const first = usernameLines.get(value);
         if (first !== undefined) {
-          rowProblems.push({ at: `строки ${first} и ${record.line}`, line: record.line, message: `${label('telegram')} @${value} указан дважды` });
+          rowProblems.push({
+            at: `строки ${first} и ${record.line}`,
+            line: record.line,
+            message: `${label('telegram')} @${value} указан дважды`,
+          });
         } else usernameLines.set(value, record.line);
       }
     }
@@ -287,6 +308,9 @@ export function parseParticipantsCsv(
   }
 
   if (problems.length > 0) return err(problems.sort(byLine));
-  if (rows.length === 0) return err([{ at: `строка ${header.line}`, line: header.line, message: 'после заголовка нет ни одной строки со слушателем' }]);
+  if (rows.length === 0)
+    return err([
+      { at: `строка ${header.line}`, line: header.line, message: 'после заголовка нет ни одной строки со слушателем' },
+    ]);
   return ok({ encoding, delimiter: table.delimiter, ignoredColumns, rows });
 }

@@ -67,20 +67,34 @@ export async function planPeople(
 
   for (const row of rows) {
     const byPhone = row.phone ? await participants.findByPhone(row.phone) : undefined;
-    const byUsername = row.telegramUsername ? await participants.findByUsername('telegram', row.telegramUsername) : undefined;
+    const byUsername = row.telegramUsername
+      ? await participants.findByUsername('telegram', row.telegramUsername)
+      : undefined;
     if (byPhone && byUsername && byPhone.id !== byUsername.id) {
-      problems.push(problemAt(row, `телефон ${row.phone} уже записан за участником ${describe(byPhone)}, а Telegram @${row.telegramUsername} — за другим: ${describe(byUsername)}`));
+      problems.push(
+        problemAt(
+          row,
+          `телефон ${row.phone} уже записан за участником ${describe(byPhone)}, а Telegram @${row.telegramUsername} — за другим: ${describe(byUsername)}`,
+        ),
+      );
       continue;
     }
     const existing = byPhone ?? byUsername;
     if (existing && !byPhone && row.phone && existing.phone && existing.phone !== row.phone) {
-      problems.push(problemAt(row, `Telegram @${row.telegramUsername} уже записан за участником ${describe(existing)} с другим телефоном; проверьте, тот ли это человек`));
+      problems.push(
+        problemAt(
+          row,
+          `Telegram @${row.telegramUsername} уже записан за участником ${describe(existing)} с другим телефоном; проверьте, тот ли это человек`,
+        ),
+      );
       continue;
     }
     if (existing) {
       const earlier = rowOfParticipant.get(existing.id);
       if (earlier) {
-        problems.push(problemAt(row, `это тот же участник ${describe(existing)}, что и ${earlier.source}; объедините записи`));
+        problems.push(
+          problemAt(row, `это тот же участник ${describe(existing)}, что и ${earlier.source}; объедините записи`),
+        );
         continue;
       }
       rowOfParticipant.set(existing.id, row);
@@ -102,7 +116,8 @@ function planUpdate(row: PersonRow, existing: Participant): PersonPlan {
     if (value === undefined || value === stored) continue;
     // Once the person has talked to the bot, Telegram keeps their username current and the
     // language is the one they chose there: a spreadsheet is the likelier one to be out of date.
-    const talked = (channel?: string) => existing.addresses.some((a) => a.id !== undefined && (channel === undefined || a.channel === channel));
+    const talked = (channel?: string) =>
+      existing.addresses.some((a) => a.id !== undefined && (channel === undefined || a.channel === channel));
     if (field === 'telegramUsername' && talked('telegram')) continue;
     if (field === 'locale' && talked()) continue;
     changes[field] = value;
@@ -121,7 +136,8 @@ export function toParticipantInput(row: PersonRow, defaultLocale: Locale): Parti
   const input: ParticipantInput = { fullName: row.fullName, locale: row.locale ?? defaultLocale };
   for (const field of PROFILE_FIELDS) {
     const value = row[field];
-    if (value !== undefined && field !== 'locale' && field !== 'telegramUsername') Object.assign(input, { [field]: value });
+    if (value !== undefined && field !== 'locale' && field !== 'telegramUsername')
+      Object.assign(input, { [field]: value });
   }
   if (row.telegramUsername) input.addresses = [{ channel: 'telegram', username: row.telegramUsername }];
   return input;
@@ -148,7 +164,9 @@ export async function writePeople(
       result = await participants.linkAddress(result.value.id, { channel: 'telegram', username: telegramUsername });
     }
     if (result === undefined) {
-      throw new ImportWriteError(`${plan.row.source}: участник исчез из базы во время импорта; запустите импорт ещё раз`);
+      throw new ImportWriteError(
+        `${plan.row.source}: участник исчез из базы во время импорта; запустите импорт ещё раз`,
+      );
     }
     if (!result.ok) {
       throw new ImportWriteError(

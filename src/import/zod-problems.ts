@@ -43,7 +43,8 @@ export function russianIssueMessage(issue: z.core.$ZodRawIssue): string | undefi
       if (issue.origin === 'array') return `нужно не меньше ${String(issue.minimum)}`;
       return `должно быть не меньше ${String(issue.minimum)}`;
     case 'too_big':
-      if (issue.origin === 'string') return `слишком длинное значение (можно не больше ${String(issue.maximum)} символов)`;
+      if (issue.origin === 'string')
+        return `слишком длинное значение (можно не больше ${String(issue.maximum)} символов)`;
       return `должно быть не больше ${String(issue.maximum)}`;
     case 'invalid_value':
       return `ожидается одно из: ${issue.values.map(String).join(', ')}`;

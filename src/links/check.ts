@@ -55,7 +55,9 @@ class UnsafeAddress extends Error {
   }
 }
 
-type Hop = { kind: 'answer'; status: number; location?: string } | { kind: 'failed'; status: Exclude<LinkStatus, 'alive' | 'dead'> };
+type Hop =
+  | { kind: 'answer'; status: number; location?: string }
+  | { kind: 'failed'; status: Exclude<LinkStatus, 'alive' | 'dead'> };
 
 const systemResolve: Resolve = (hostname) =>
   new Promise((resolve, reject) => {
@@ -79,7 +81,8 @@ export function createLinkChecker(options: LinkCheckerOptions = {}): LinkChecker
   ): void => {
     resolve(hostname).then(
       (addresses) => {
-        if (addresses.length === 0) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '');
+        if (addresses.length === 0)
+          return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '');
         if (addresses.some((a) => !isSafe(a.address))) return callback(new UnsafeAddress(), '');
         if (opts.all) return callback(null, addresses);
         const first = addresses[0]!;
@@ -108,7 +111,8 @@ export function createLinkChecker(options: LinkCheckerOptions = {}): LinkChecker
         settle({ kind: 'answer', status: res.statusCode ?? 0, ...(location ? { location } : {}) });
       });
       req.on('error', (error: Error & { code?: string }) => {
-        if (error instanceof UnsafeAddress || error.cause instanceof UnsafeAddress) return settle({ kind: 'failed', status: 'unsafe' });
+        if (error instanceof UnsafeAddress || error.cause instanceof UnsafeAddress)
+          return settle({ kind: 'failed', status: 'unsafe' });
         if (signal.aborted) return settle({ kind: 'failed', status: 'timeout' });
         settle({ kind: 'failed', status: 'unreachable' });
       });
@@ -117,7 +121,11 @@ export function createLinkChecker(options: LinkCheckerOptions = {}): LinkChecker
   }
 
   /** Follows redirects from `start` with one method; the verdict and the last status seen. */
-  async function follow(start: URL, method: 'HEAD' | 'GET', signal: AbortSignal): Promise<{ status: LinkStatus; httpStatus?: number }> {
+  async function follow(
+    start: URL,
+    method: 'HEAD' | 'GET',
+    signal: AbortSignal,
+  ): Promise<{ status: LinkStatus; httpStatus?: number }> {
     let url = start;
     for (let redirects = 0; ; redirects++) {
       const result = await hop(url, method, signal);

@@ -21,15 +21,25 @@ export const STAFF_ACCESS: Access = { role: 'staff', cohortIds: 'all', personalD
 
 export type AccessError = { kind: 'unknown_person' } | { kind: 'forbidden' };
 
-export function accessFor(person: Pick<Participant, 'id' | 'isStaff'>, cohorts: readonly Pick<Cohort, 'id' | 'curatorIds' | 'tutorIds'>[]): Result<Access, AccessError> {
+export function accessFor(
+  person: Pick<Participant, 'id' | 'isStaff'>,
+  cohorts: readonly Pick<Cohort, 'id' | 'curatorIds' | 'tutorIds'>[],
+): Result<Access, AccessError> {
   if (person.isStaff) return ok(STAFF_ACCESS);
   const curated = cohorts.filter((c) => c.curatorIds.includes(person.id)).map((c) => c.id);
   const tutored = cohorts.filter((c) => c.tutorIds.includes(person.id) && !curated.includes(c.id)).map((c) => c.id);
   if (curated.length === 0 && tutored.length === 0) return err({ kind: 'forbidden' });
-  return ok({ role: curated.length > 0 ? 'curator' : 'tutor', cohortIds: [...curated, ...tutored], personalData: new Set(curated) });
+  return ok({
+    role: curated.length > 0 ? 'curator' : 'tutor',
+    cohortIds: [...curated, ...tutored],
+    personalData: new Set(curated),
+  });
 }
 
-export async function resolveAccess(repos: Pick<Repositories, 'participants' | 'cohorts'>, participantId: string): Promise<Result<Access, AccessError>> {
+export async function resolveAccess(
+  repos: Pick<Repositories, 'participants' | 'cohorts'>,
+  participantId: string,
+): Promise<Result<Access, AccessError>> {
   const person = await repos.participants.findById(participantId);
   if (!person) return err({ kind: 'unknown_person' });
   if (person.isStaff) return ok(STAFF_ACCESS);
@@ -37,7 +47,10 @@ export async function resolveAccess(repos: Pick<Repositories, 'participants' | '
 }
 
 /** The cohorts an access allows among those asked for (undefined: no cohort filter asked). */
-export function allowedCohorts(access: Access, requested: readonly string[] | undefined): readonly string[] | undefined {
+export function allowedCohorts(
+  access: Access,
+  requested: readonly string[] | undefined,
+): readonly string[] | undefined {
   if (access.cohortIds === 'all') return requested;
   if (requested === undefined) return access.cohortIds;
   const allowed = new Set(access.cohortIds);

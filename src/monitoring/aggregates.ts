@@ -25,7 +25,13 @@ import {
   type LikertScale,
   type Pipeline,
 } from './pipelines.js';
-import { distributionQuestions, likertScales, questionnaireTitle, questionsOf, type QuestionInfo } from './questions.js';
+import {
+  distributionQuestions,
+  likertScales,
+  questionnaireTitle,
+  questionsOf,
+  type QuestionInfo,
+} from './questions.js';
 import type { Dimension, Scope } from './scope.js';
 
 export interface AggregateDeps {
@@ -152,12 +158,14 @@ async function run(model: Pick<Model<unknown>, 'collection'>, pipeline: Pipeline
 
 function keyOf(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'object' && 'toHexString' in value && typeof value.toHexString === 'function') return String(value.toHexString());
+  if (typeof value === 'object' && 'toHexString' in value && typeof value.toHexString === 'function')
+    return String(value.toHexString());
   return String(value);
 }
 
 const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
-const numOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+const numOrNull = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isFinite(value) ? value : null;
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
 /** Labels segments: cohort and programme ids become codes, urban/rural words, null "not specified". */
@@ -171,9 +179,11 @@ export class GroupLabeller {
   static async create(models: Models, by: Dimension | undefined, locale: Locale): Promise<GroupLabeller> {
     const names = new Map<string, string>();
     if (by === 'cohort') {
-      for (const c of await models.cohort.find({}, { code: 1, title: 1 }).lean()) names.set(c._id.toHexString(), `${c.code} «${c.title}»`);
+      for (const c of await models.cohort.find({}, { code: 1, title: 1 }).lean())
+        names.set(c._id.toHexString(), `${c.code} «${c.title}»`);
     } else if (by === 'programme') {
-      for (const p of await models.programme.find({}, { code: 1, title: 1 }).lean()) names.set(p._id.toHexString(), `${p.code} «${p.title}»`);
+      for (const p of await models.programme.find({}, { code: 1, title: 1 }).lean())
+        names.set(p._id.toHexString(), `${p.code} «${p.title}»`);
     }
     return new GroupLabeller(by, locale, names);
   }
@@ -189,16 +199,25 @@ export class GroupLabeller {
   }
 }
 
-const groupOrder = (a: Group, b: Group) => (a.key === b.key ? 0 : a.key === null ? 1 : b.key === null ? -1 : a.label.localeCompare(b.label, 'ru'));
+const groupOrder = (a: Group, b: Group) =>
+  a.key === b.key ? 0 : a.key === null ? 1 : b.key === null ? -1 : a.label.localeCompare(b.label, 'ru');
 
 async function enrolledBy(models: Models, scope: Scope): Promise<Map<string | null, number>> {
   const rows = await run(models.enrollment, enrolledPipeline(scope));
   return new Map(rows.map((r) => [keyOf(r._id), num(r.enrolled)]));
 }
 
-export async function responseRate(deps: AggregateDeps, scope: Scope, locale: Locale, labels?: GroupLabeller): Promise<ResponseRateRow[]> {
+export async function responseRate(
+  deps: AggregateDeps,
+  scope: Scope,
+  locale: Locale,
+  labels?: GroupLabeller,
+): Promise<ResponseRateRow[]> {
   const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
-  const [enrolled, counts] = await Promise.all([enrolledBy(deps.models, scope), run(deps.models.response, responseCountsPipeline(scope))]);
+  const [enrolled, counts] = await Promise.all([
+    enrolledBy(deps.models, scope),
+    run(deps.models.response, responseCountsPipeline(scope)),
+  ]);
   return counts
     .map((r) => {
       const id = r._id as { questionnaireId: string; occasion: string; dim: unknown };
@@ -217,7 +236,12 @@ export async function responseRate(deps: AggregateDeps, scope: Scope, locale: Lo
       };
     })
     .filter((r) => r.started > 0 || r.completed > 0)
-    .sort((a, b) => a.questionnaireId.localeCompare(b.questionnaireId) || a.occasion.localeCompare(b.occasion) || groupOrder(a.group, b.group));
+    .sort(
+      (a, b) =>
+        a.questionnaireId.localeCompare(b.questionnaireId) ||
+        a.occasion.localeCompare(b.occasion) ||
+        groupOrder(a.group, b.group),
+    );
 }
 
 /** Questionnaires with completed responses in scope (or the one asked for). */
@@ -231,7 +255,12 @@ export async function questionnairesInScope(models: Models, scope: Scope): Promi
   return (ids as string[]).sort();
 }
 
-export async function distributions(deps: AggregateDeps, scope: Scope, locale: Locale, labels?: GroupLabeller): Promise<DistributionRow[]> {
+export async function distributions(
+  deps: AggregateDeps,
+  scope: Scope,
+  locale: Locale,
+  labels?: GroupLabeller,
+): Promise<DistributionRow[]> {
   const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
   const out: DistributionRow[] = [];
   for (const questionnaireId of await questionnairesInScope(deps.models, scope)) {
@@ -244,7 +273,13 @@ export async function distributions(deps: AggregateDeps, scope: Scope, locale: L
   return out;
 }
 
-function parseDistributions(facets: Raw, questionnaireId: string, infos: QuestionInfo[], labeller: GroupLabeller, locale: Locale): DistributionRow[] {
+function parseDistributions(
+  facets: Raw,
+  questionnaireId: string,
+  infos: QuestionInfo[],
+  labeller: GroupLabeller,
+  locale: Locale,
+): DistributionRow[] {
   const rows = new Map<string, DistributionRow>();
   const byQuestion = new Map(infos.map((i) => [i.question.id, i.question]));
   const rowFor = (raw: { q: string; dim: unknown }): DistributionRow | undefined => {
@@ -254,7 +289,15 @@ function parseDistributions(facets: Raw, questionnaireId: string, infos: Questio
     const key = `${raw.q}\u0000${group.key ?? ''}`;
     let row = rows.get(key);
     if (!row) {
-      row = { questionnaireId, questionId: raw.q, text: localized(question.text, locale), type: question.type, group, answered: 0, values: [] };
+      row = {
+        questionnaireId,
+        questionId: raw.q,
+        text: localized(question.text, locale),
+        type: question.type,
+        group,
+        answered: 0,
+        values: [],
+      };
       rows.set(key, row);
     }
     return row;
@@ -295,11 +338,22 @@ function parseDistributions(facets: Raw, questionnaireId: string, infos: Questio
     row.values.sort((a, b) => valueOrder(question, a.value) - valueOrder(question, b.value));
     row.ranks?.sort((a, b) => a.meanPlace - b.meanPlace || a.option.localeCompare(b.option));
   }
-  return [...rows.values()].sort((a, b) => order.get(a.questionId)! - order.get(b.questionId)! || groupOrder(a.group, b.group));
+  return [...rows.values()].sort(
+    (a, b) => order.get(a.questionId)! - order.get(b.questionId)! || groupOrder(a.group, b.group),
+  );
 }
 
 function optionLabel(question: Question, value: string | number | boolean, locale: Locale): string {
-  if (question.type === 'multiple_choice' || question.type === 'ranking') return displayAnswer({ ...question, type: 'single_choice', other: question.type === 'multiple_choice' ? question.other : false } as Question, String(value), locale);
+  if (question.type === 'multiple_choice' || question.type === 'ranking')
+    return displayAnswer(
+      {
+        ...question,
+        type: 'single_choice',
+        other: question.type === 'multiple_choice' ? question.other : false,
+      } as Question,
+      String(value),
+      locale,
+    );
   if (question.type === 'likert') return displayAnswer(question, Number(value), locale);
   return displayAnswer(question, value, locale);
 }
@@ -315,7 +369,12 @@ function valueOrder(question: Question, value: unknown): number {
   return 0;
 }
 
-export async function likert(deps: AggregateDeps, scope: Scope, locale: Locale, labels?: GroupLabeller): Promise<LikertRow[]> {
+export async function likert(
+  deps: AggregateDeps,
+  scope: Scope,
+  locale: Locale,
+  labels?: GroupLabeller,
+): Promise<LikertRow[]> {
   const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
   const out: LikertRow[] = [];
   for (const questionnaireId of await questionnairesInScope(deps.models, scope)) {
@@ -328,7 +387,14 @@ export async function likert(deps: AggregateDeps, scope: Scope, locale: Locale, 
   return out;
 }
 
-function parseLikert(rows: Raw[], questionnaireId: string, infos: QuestionInfo[], scales: LikertScale[], labeller: GroupLabeller, locale: Locale): LikertRow[] {
+function parseLikert(
+  rows: Raw[],
+  questionnaireId: string,
+  infos: QuestionInfo[],
+  scales: LikertScale[],
+  labeller: GroupLabeller,
+  locale: Locale,
+): LikertRow[] {
   const order = new Map(infos.map((i, index) => [i.question.id, index]));
   const parsed = rows.map((r): LikertRow => {
     const id = r._id as { q: string; dim: unknown };
@@ -345,14 +411,23 @@ function parseLikert(rows: Raw[], questionnaireId: string, infos: QuestionInfo[]
       median: num(r.median),
       top2: num(r.top2),
       top2Share: num(r.top2Share),
-      points: (r.points as { v: number; n: number }[]).map((p) => ({ value: p.v, count: p.n, share: count > 0 ? p.n / count : 0 })),
+      points: (r.points as { v: number; n: number }[]).map((p) => ({
+        value: p.v,
+        count: p.n,
+        share: count > 0 ? p.n / count : 0,
+      })),
     };
   });
   return parsed.sort((a, b) => order.get(a.questionId)! - order.get(b.questionId)! || groupOrder(a.group, b.group));
 }
 
 /** Distributions and Likert statistics from one counting pass per questionnaire. */
-export async function answerStats(deps: AggregateDeps, scope: Scope, locale: Locale, labels?: GroupLabeller): Promise<{ distributions: DistributionRow[]; likert: LikertRow[] }> {
+export async function answerStats(
+  deps: AggregateDeps,
+  scope: Scope,
+  locale: Locale,
+  labels?: GroupLabeller,
+): Promise<{ distributions: DistributionRow[]; likert: LikertRow[] }> {
   const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
   const result = { distributions: [] as DistributionRow[], likert: [] as LikertRow[] };
   for (const questionnaireId of await questionnairesInScope(deps.models, scope)) {
@@ -360,7 +435,10 @@ export async function answerStats(deps: AggregateDeps, scope: Scope, locale: Loc
     const wanted = distributionQuestions(infos);
     const scales = likertScales(infos);
     if (wanted.counted.length === 0) continue;
-    const [facets] = await run(deps.models.response, answerStatsPipeline({ ...scope, questionnaireId }, wanted, scales));
+    const [facets] = await run(
+      deps.models.response,
+      answerStatsPipeline({ ...scope, questionnaireId }, wanted, scales),
+    );
     if (!facets) continue;
     result.distributions.push(...parseDistributions(facets, questionnaireId, infos, labeller, locale));
     result.likert.push(...parseLikert(facets.likert as Raw[], questionnaireId, infos, scales, labeller, locale));
@@ -368,9 +446,17 @@ export async function answerStats(deps: AggregateDeps, scope: Scope, locale: Loc
   return result;
 }
 
-export async function activities(deps: AggregateDeps, scope: Scope, locale: Locale, labels?: GroupLabeller): Promise<ActivityRow[]> {
+export async function activities(
+  deps: AggregateDeps,
+  scope: Scope,
+  locale: Locale,
+  labels?: GroupLabeller,
+): Promise<ActivityRow[]> {
   const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
-  const [enrolled, rows] = await Promise.all([enrolledBy(deps.models, scope), run(deps.models.activity, activityTeachersPipeline(scope))]);
+  const [enrolled, rows] = await Promise.all([
+    enrolledBy(deps.models, scope),
+    run(deps.models.activity, activityTeachersPipeline(scope)),
+  ]);
   const byKey = new Map(rows.map((r) => [keyOf(r._id), r]));
   const keys = new Set<string | null>([...enrolled.keys(), ...byKey.keys()]);
   if (scope.by === undefined) keys.add(null);
@@ -395,7 +481,12 @@ export async function activities(deps: AggregateDeps, scope: Scope, locale: Loca
     .sort((a, b) => groupOrder(a.group, b.group));
 }
 
-export async function activityKinds(deps: AggregateDeps, scope: Scope, locale: Locale, labels?: GroupLabeller): Promise<ActivityKindRow[]> {
+export async function activityKinds(
+  deps: AggregateDeps,
+  scope: Scope,
+  locale: Locale,
+  labels?: GroupLabeller,
+): Promise<ActivityKindRow[]> {
   const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
   const rows = await run(deps.models.activity, activityKindsPipeline(scope));
   return rows
@@ -426,9 +517,15 @@ export async function activityKinds(deps: AggregateDeps, scope: Scope, locale: L
  */
 async function scopePlans(models: Models, scope: Scope): Promise<StagePlan[]> {
   const match = cohortMatch(scope).cohortId;
-  const cohorts = await models.cohort.collection.find(match ? { _id: match } : {}, { projection: { programmeId: 1, stagePlan: 1 } }).toArray();
+  const cohorts = await models.cohort.collection
+    .find(match ? { _id: match } : {}, { projection: { programmeId: 1, stagePlan: 1 } })
+    .toArray();
   const programmes = new Map(
-    (await models.programme.collection.find({ _id: { $in: cohorts.map((c) => c.programmeId) } }, { projection: { stagePlan: 1 } }).toArray()).map((p) => [String(p._id), p]),
+    (
+      await models.programme.collection
+        .find({ _id: { $in: cohorts.map((c) => c.programmeId) } }, { projection: { stagePlan: 1 } })
+        .toArray()
+    ).map((p) => [String(p._id), p]),
   );
   return cohorts.map((c) => {
     const programme = programmes.get(String(c.programmeId));
@@ -439,7 +536,12 @@ async function scopePlans(models: Models, scope: Scope): Promise<StagePlan[]> {
   });
 }
 
-export async function stages(deps: AggregateDeps, scope: Scope, locale: Locale, labels?: GroupLabeller): Promise<StageRow[]> {
+export async function stages(
+  deps: AggregateDeps,
+  scope: Scope,
+  locale: Locale,
+  labels?: GroupLabeller,
+): Promise<StageRow[]> {
   const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
   const rows = await run(deps.models.enrollment, stagePipeline(scope));
   const plans = await scopePlans(deps.models, scope);
@@ -456,7 +558,9 @@ export async function stages(deps: AggregateDeps, scope: Scope, locale: Locale, 
       return [
         {
           stage: id.stage,
-          label: column?.title ?? `${t(locale, 'monitoring.stage_label', { stage: id.stage })}: ${stageName(locale, undefined, id.stage)}`,
+          label:
+            column?.title ??
+            `${t(locale, 'monitoring.stage_label', { stage: id.stage })}: ${stageName(locale, undefined, id.stage)}`,
           group: labeller.group(id.dim),
           teachers,
           completed,
@@ -491,7 +595,12 @@ function topicLabel(topic: string, locale: Locale): string {
   return topic;
 }
 
-export async function consultations(deps: AggregateDeps, scope: Scope, locale: Locale, labels?: GroupLabeller): Promise<ConsultationRow[]> {
+export async function consultations(
+  deps: AggregateDeps,
+  scope: Scope,
+  locale: Locale,
+  labels?: GroupLabeller,
+): Promise<ConsultationRow[]> {
   const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
   const rows = await run(deps.models.consultation, consultationPipeline(scope, consultationTopicAliases()));
   return rows.map((r): ConsultationRow => {

@@ -35,7 +35,8 @@ export function renderPng(svg: string): Buffer {
   return resvg.render().asPng();
 }
 
-const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+const escapeXml = (s: string) =>
+  s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 /** Labels are cut to fit the left margin; the full text is in the table next to the chart. */
 function clipText(label: string, max: number): string {
@@ -110,7 +111,12 @@ export function scaleColours(points: number): string[] {
 }
 
 /** 100 % stacked bars: the share of each scale point per question (Likert distribution). */
-export function stackedChartSvg(title: string, data: readonly StackedDatum[], points: number, emptyText: string): string {
+export function stackedChartSvg(
+  title: string,
+  data: readonly StackedDatum[],
+  points: number,
+  emptyText: string,
+): string {
   if (data.length === 0 || points < 1) return noData(title, emptyText);
   const plot = WIDTH - LABEL_WIDTH - 60;
   const colours = scaleColours(points);
@@ -135,7 +141,10 @@ export function stackedChartSvg(title: string, data: readonly StackedDatum[], po
     })
     .join('\n');
   const legend = colours
-    .map((c, p) => `<rect x="${LABEL_WIDTH + p * 60}" y="${legendY}" width="16" height="16" fill="${c}"/><text x="${LABEL_WIDTH + p * 60 + 22}" y="${legendY + 13}" font-size="13" fill="#323f4b">${p + 1}</text>`)
+    .map(
+      (c, p) =>
+        `<rect x="${LABEL_WIDTH + p * 60}" y="${legendY}" width="16" height="16" fill="${c}"/><text x="${LABEL_WIDTH + p * 60 + 22}" y="${legendY + 13}" font-size="13" fill="#323f4b">${p + 1}</text>`,
+    )
     .join('');
   return frame(height, title, `${bars}\n${legend}`);
 }

@@ -32,7 +32,11 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
  * `inProcess`, structurally): documents as stored, never to be changed.
  */
 export interface InProcessReader {
-  find(collection: string, filter: Record<string, unknown>, options?: { sort?: Record<string, 1 | -1>; projection?: Record<string, 0 | 1> }): AsyncIterable<Record<string, unknown>>;
+  find(
+    collection: string,
+    filter: Record<string, unknown>,
+    options?: { sort?: Record<string, 1 | -1>; projection?: Record<string, 0 | 1> },
+  ): AsyncIterable<Record<string, unknown>>;
 }
 
 export interface ExportDeps {
@@ -116,49 +120,86 @@ interface AnswerColumn {
 const oid = (hex: string) => new Types.ObjectId(hex);
 const PROGRESS_EVERY = 500;
 
-function responseFilter(scope: ExportOptions['scope'], includeIncomplete: boolean, questionnaireId?: string): Record<string, unknown> {
-  const period = scope.from || scope.to ? { ...(scope.from ? { $gte: scope.from } : {}), ...(scope.to ? { $lt: scope.to } : {}) } : undefined;
+function responseFilter(
+  scope: ExportOptions['scope'],
+  includeIncomplete: boolean,
+  questionnaireId?: string,
+): Record<string, unknown> {
+  const period =
+    scope.from || scope.to
+      ? { ...(scope.from ? { $gte: scope.from } : {}), ...(scope.to ? { $lt: scope.to } : {}) }
+      : undefined;
   return {
     ...cohortMatch(scope),
-    ...(questionnaireId ?? scope.questionnaireId ? { questionnaireId: questionnaireId ?? scope.questionnaireId } : {}),
+    ...((questionnaireId ?? scope.questionnaireId)
+      ? { questionnaireId: questionnaireId ?? scope.questionnaireId }
+      : {}),
     ...(scope.questionnaireVersion !== undefined ? { questionnaireVersion: scope.questionnaireVersion } : {}),
     ...(includeIncomplete
-      ? period ? { startedAt: period } : {}
+      ? period
+        ? { startedAt: period }
+        : {}
       : { status: 'completed', ...(period ? { completedAt: period } : {}) }),
   };
 }
 
 async function demoParticipantIds(models: Models, cohortIds: Types.ObjectId[]): Promise<Types.ObjectId[]> {
   const enrolled = await models.enrollment.collection.distinct('participantId', { cohortId: { $in: cohortIds } });
-  const staff = await models.cohort.collection.find({ _id: { $in: cohortIds } }, { projection: { curatorIds: 1, tutorIds: 1 } }).toArray();
+  const staff = await models.cohort.collection
+    .find({ _id: { $in: cohortIds } }, { projection: { curatorIds: 1, tutorIds: 1 } })
+    .toArray();
   const people = (c: Record<string, unknown>, key: string) => (c[key] as Types.ObjectId[] | undefined) ?? [];
-  return [...(enrolled as Types.ObjectId[]), ...staff.flatMap((c) => [...people(c, 'curatorIds'), ...people(c, 'tutorIds')])];
+  return [
+    ...(enrolled as Types.ObjectId[]),
+    ...staff.flatMap((c) => [...people(c, 'curatorIds'), ...people(c, 'tutorIds')]),
+  ];
 }
 
 async function loadContext(models: Models, scope: ExportOptions['scope'], reader?: InProcessReader): Promise<Context> {
   const cohortFilter = scope.cohortIds ? { _id: { $in: scope.cohortIds.map(oid) } } : {};
-  const cohortDocs = await models.cohort.collection.find(cohortFilter, { projection: { code: 1, title: 1, timeZone: 1, programmeId: 1 } }).toArray();
+  const cohortDocs = await models.cohort.collection
+    .find(cohortFilter, { projection: { code: 1, title: 1, timeZone: 1, programmeId: 1 } })
+    .toArray();
   const programmes = new Map(
-    (await models.programme.collection.find({}, { projection: { code: 1, title: 1, direction: 1 } }).toArray()).map((p) => [
-      String(p._id),
-      { code: String(p.code), title: String(p.title), direction: String(p.direction) },
-    ]),
+    (await models.programme.collection.find({}, { projection: { code: 1, title: 1, direction: 1 } }).toArray()).map(
+      (p) => [String(p._id), { code: String(p.code), title: String(p.title), direction: String(p.direction) }],
+    ),
   );
   const cohorts = new Map<string, CohortRow>(
-    cohortDocs.map((c) => [String(c._id), { code: String(c.code), title: String(c.title), timeZone: String(c.timeZone), programme: programmes.get(String(c.programmeId)) }]),
+    cohortDocs.map((c) => [
+      String(c._id),
+      {
+        code: String(c.code),
+        title: String(c.title),
+        timeZone: String(c.timeZone),
+        programme: programmes.get(String(c.programmeId)),
+      },
+    ]),
   );
   // Profiles of everyone enrolled in scope: bounded by the number of teachers, not of responses.
   const enrolled = scope.cohortIds
     ? await models.enrollment.collection.distinct('participantId', { cohortId: { $in: scope.cohortIds.map(oid) } })
     : undefined;
   // Left out of an unfiltered roster: the demo cohorts' teachers, curators and tutors.
-  const demoPeople = !enrolled && scope.excludeCohortIds?.length ? await demoParticipantIds(models, scope.excludeCohortIds.map(oid)) : [];
+  const demoPeople =
+    !enrolled && scope.excludeCohortIds?.length
+      ? await demoParticipantIds(models, scope.excludeCohortIds.map(oid))
+      : [];
   const participants = new Map<string, ParticipantRow>();
   const everyone = { isStaff: { $ne: true }, ...(demoPeople.length ? { _id: { $nin: demoPeople } } : {}) };
   const filter = enrolled ? { _id: { $in: enrolled } } : everyone;
   const projection = {
-    fullName: 1, phone: 1, addresses: 1, organisation: 1, position: 1,
-    region: 1, district: 1, settlementType: 1, subject: 1, anonymisedAt: 1, consent: 1,
+    fullName: 1,
+    phone: 1,
+    addresses: 1,
+    organisation: 1,
+    position: 1,
+    region: 1,
+    district: 1,
+    settlementType: 1,
+    subject: 1,
+    anonymisedAt: 1,
+    consent: 1,
   } as const;
   const cursor = reader
     ? reader.find(models.participant.collection.collectionName, filter, { projection })
@@ -188,7 +229,16 @@ export function wallClock(at: Date, timeZone: string): Date {
   if (offset === undefined) {
     let f = wallClockFormats.get(timeZone);
     if (!f) {
-      f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+      f = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
       wallClockFormats.set(timeZone, f);
     }
     const start = new Date(hour * HOUR);
@@ -206,11 +256,34 @@ function formatWallClock(d: Date): string {
 }
 
 const DATE_FORMAT = 'dd.mm.yyyy hh:mm';
-const PERSONAL_COLUMNS = ['participant_id', 'full_name', 'phone', 'telegram', 'whatsapp', 'organisation', 'position'] as const;
-const COMMON_COLUMNS = ['region', 'district', 'settlement', 'subject', 'cohort', 'programme', 'direction', 'version', 'occasion', 'status', 'started', 'completed'] as const;
+const PERSONAL_COLUMNS = [
+  'participant_id',
+  'full_name',
+  'phone',
+  'telegram',
+  'whatsapp',
+  'organisation',
+  'position',
+] as const;
+const COMMON_COLUMNS = [
+  'region',
+  'district',
+  'settlement',
+  'subject',
+  'cohort',
+  'programme',
+  'direction',
+  'version',
+  'occasion',
+  'status',
+  'started',
+  'completed',
+] as const;
 
 function questionHeader(column: AnswerColumn, index: number, locale: Locale): string {
-  return stripInvisible(`${index + 1}. ${column.question ? `${localized(column.question.text, locale)} ` : ''}[${column.id}]`);
+  return stripInvisible(
+    `${index + 1}. ${column.question ? `${localized(column.question.text, locale)} ` : ''}[${column.id}]`,
+  );
 }
 
 function rawAnswer(value: NonNullable<ResponseDoc['answers'][number]['value']>, locale: Locale): CellValue {
@@ -220,7 +293,11 @@ function rawAnswer(value: NonNullable<ResponseDoc['answers'][number]['value']>, 
 }
 
 /** The answer as a person reads it; a number or a scale point stays a number so a sheet can sum it. */
-function answerCell(question: Question | undefined, answer: ResponseDoc['answers'][number] | undefined, locale: Locale): CellValue {
+function answerCell(
+  question: Question | undefined,
+  answer: ResponseDoc['answers'][number] | undefined,
+  locale: Locale,
+): CellValue {
   if (!answer || answer.skipped || answer.value === null || answer.value === undefined) return null;
   const { value } = answer;
   if (!question) return rawAnswer(value, locale);
@@ -294,7 +371,8 @@ class RowBuilder {
     private readonly options: ExportOptions,
     private readonly locale: Locale,
   ) {
-    this.personalColumns = !options.anonymised && (options.access.personalData === 'all' || options.access.personalData.size > 0);
+    this.personalColumns =
+      !options.anonymised && (options.access.personalData === 'all' || options.access.personalData.size > 0);
   }
 
   headers(plan: SheetPlan): string[] {
@@ -308,11 +386,29 @@ class RowBuilder {
   }
 
   formats(plan: SheetPlan): (string | undefined)[] {
-    return this.headers(plan).map((_, i, all) => (i >= all.length - plan.columns.length - 2 && i < all.length - plan.columns.length ? DATE_FORMAT : undefined));
+    return this.headers(plan).map((_, i, all) =>
+      i >= all.length - plan.columns.length - 2 && i < all.length - plan.columns.length ? DATE_FORMAT : undefined,
+    );
   }
 
   widths(plan: SheetPlan): number[] {
-    return [6, ...(this.personalColumns ? [26, 32, 16, 16, 22, 30, 20] : []), 24, 22, 12, 16, 12, 14, 20, 8, 14, 12, 17, 17, ...plan.columns.map(() => 28)];
+    return [
+      6,
+      ...(this.personalColumns ? [26, 32, 16, 16, 22, 30, 20] : []),
+      24,
+      22,
+      12,
+      16,
+      12,
+      14,
+      20,
+      8,
+      14,
+      12,
+      17,
+      17,
+      ...plan.columns.map(() => 28),
+    ];
   }
 
   private personal(doc: ResponseDoc, p: ParticipantRow | undefined): boolean {
@@ -332,18 +428,32 @@ class RowBuilder {
   private readonly renderers = new WeakMap<SheetPlan, ColumnRenderer[]>();
 
   /** The teacher's and the cohort's cells (everything between the row number and the version). */
-  private prefix(doc: ResponseDoc, participantId: string, cohortId: string): { cells: CellValue[]; csv: Map<string, string> } {
+  private prefix(
+    doc: ResponseDoc,
+    participantId: string,
+    cohortId: string,
+  ): { cells: CellValue[]; csv: Map<string, string> } {
     const key = `${participantId}|${cohortId}`;
     let prefix = this.prefixes.get(key);
     if (prefix) return prefix;
     const p = this.ctx.participants.get(participantId);
     const cohort = this.ctx.cohorts.get(cohortId);
     const show = this.personal(doc, p);
-    const settlement = p?.settlementType ? t(this.locale, `monitoring.settlement_${p.settlementType}` as MessageKey) : null;
+    const settlement = p?.settlementType
+      ? t(this.locale, `monitoring.settlement_${p.settlementType}` as MessageKey)
+      : null;
     const cells: CellValue[] = [
       ...(this.personalColumns
         ? show && p
-          ? [participantId, p.fullName ?? null, p.phone ?? null, p.telegramUsername ?? (p.telegramId ? String(p.telegramId) : null), p.whatsappId ?? null, p.organisation ?? null, p.position ?? null]
+          ? [
+              participantId,
+              p.fullName ?? null,
+              p.phone ?? null,
+              p.telegramUsername ?? (p.telegramId ? String(p.telegramId) : null),
+              p.whatsappId ?? null,
+              p.organisation ?? null,
+              p.position ?? null,
+            ]
           : PERSONAL_COLUMNS.map(() => null)
         : []),
       p?.region ?? null,
@@ -382,8 +492,15 @@ class RowBuilder {
     const cohortId = String(doc.cohortId);
     const tz = this.ctx.cohorts.get(cohortId)?.timeZone ?? 'UTC';
     const byId = answersById(doc);
-    const cells: CellValue[] = [no, ...this.prefix(doc, String(doc.participantId), cohortId).cells, doc.questionnaireVersion, cleanCell(doc.occasion), this.status(doc.status),
-      doc.startedAt ? wallClock(doc.startedAt, tz) : null, doc.completedAt ? wallClock(doc.completedAt, tz) : null];
+    const cells: CellValue[] = [
+      no,
+      ...this.prefix(doc, String(doc.participantId), cohortId).cells,
+      doc.questionnaireVersion,
+      cleanCell(doc.occasion),
+      this.status(doc.status),
+      doc.startedAt ? wallClock(doc.startedAt, tz) : null,
+      doc.completedAt ? wallClock(doc.completedAt, tz) : null,
+    ];
     for (const r of this.columnRenderers(plan)) cells.push(r.cell(byId.get(r.id)));
     return cells;
   }
@@ -398,7 +515,8 @@ class RowBuilder {
       head = prefix.cells.map((v) => csvField(safeCell(v), sep)).join(sep);
       prefix.csv.set(sep, head);
     }
-    let line = `${no}${sep}${head}${sep}${csvField(doc.questionnaireVersion, sep)}${sep}${csvField(safeCell(cleanCell(doc.occasion)), sep)}` +
+    let line =
+      `${no}${sep}${head}${sep}${csvField(doc.questionnaireVersion, sep)}${sep}${csvField(safeCell(cleanCell(doc.occasion)), sep)}` +
       `${sep}${csvField(safeCell(this.status(doc.status)), sep)}` +
       `${sep}${doc.startedAt ? formatWallClock(wallClock(doc.startedAt, tz)) : ''}${sep}${doc.completedAt ? formatWallClock(wallClock(doc.completedAt, tz)) : ''}`;
     const byId = answersById(doc);
@@ -457,7 +575,12 @@ class RowBuilder {
 
 /** Sheet names: at most 31 characters, none of []:*?/\, unique in the workbook. */
 export function sheetName(title: string, taken: Set<string>): string {
-  const base = stripInvisible(title).replace(/[[\]:*?/\\]/g, ' ').replace(/^'+|'+$/g, '').trim().slice(0, 31) || 'Sheet';
+  const base =
+    stripInvisible(title)
+      .replace(/[[\]:*?/\\]/g, ' ')
+      .replace(/^'+|'+$/g, '')
+      .trim()
+      .slice(0, 31) || 'Sheet';
   let name = base;
   for (let i = 2; taken.has(name.toLowerCase()); i++) name = `${base.slice(0, 31 - String(i).length - 1)} ${i}`;
   taken.add(name.toLowerCase());
@@ -466,12 +589,20 @@ export function sheetName(title: string, taken: Set<string>): string {
 
 export function csvField(value: CellValue, separator: string): string {
   if (value === null) return '';
-  const text = value instanceof Date ? formatWallClock(value) : typeof value === 'number' && separator === ';' ? String(value).replace('.', ',') : String(value);
+  const text =
+    value instanceof Date
+      ? formatWallClock(value)
+      : typeof value === 'number' && separator === ';'
+        ? String(value).replace('.', ',')
+        : String(value);
   return /["\r\n]/.test(text) || text.includes(separator) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** How many responses a sheet will hold, and which questions they answer (one pass in-process). */
-async function rowsAndQuestions(deps: ExportDeps, filter: Record<string, unknown>): Promise<{ total: number; answered: string[] }> {
+async function rowsAndQuestions(
+  deps: ExportDeps,
+  filter: Record<string, unknown>,
+): Promise<{ total: number; answered: string[] }> {
   const { models, reader } = deps;
   if (!reader) {
     return {
@@ -491,7 +622,8 @@ async function rowsAndQuestions(deps: ExportDeps, filter: Record<string, unknown
 async function* cursorRows(deps: ExportDeps, filter: Record<string, unknown>): AsyncGenerator<ResponseDoc> {
   const { models, reader } = deps;
   if (reader) {
-    for await (const doc of reader.find(models.response.collection.collectionName, filter, { sort: { _id: 1 } })) yield doc as unknown as ResponseDoc;
+    for await (const doc of reader.find(models.response.collection.collectionName, filter, { sort: { _id: 1 } }))
+      yield doc as unknown as ResponseDoc;
     return;
   }
   const cursor = models.response.collection.find(filter, { sort: { _id: 1 }, batchSize: 1000 });
@@ -521,7 +653,12 @@ function filenameFor(plans: SheetPlan[], format: ExportFormat, now: Date, anonym
 export async function createExport(deps: ExportDeps, options: ExportOptions): Promise<Result<ExportFile, ExportError>> {
   const locale = options.locale ?? 'ru';
   const includeIncomplete = options.includeIncomplete ?? false;
-  const found = ((await deps.models.response.collection.distinct('questionnaireId', responseFilter(options.scope, includeIncomplete))) as string[]).sort();
+  const found = (
+    (await deps.models.response.collection.distinct(
+      'questionnaireId',
+      responseFilter(options.scope, includeIncomplete),
+    )) as string[]
+  ).sort();
   if (options.format === 'csv' && found.length > 1) return err({ kind: 'pick_questionnaire', questionnaireIds: found });
   // Nothing answered yet is still a file: the asked questionnaire's columns, or the common ones only.
   const empty = found.length === 0;
@@ -531,16 +668,24 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
   for (const questionnaireId of ids) {
     const filter = responseFilter(options.scope, includeIncomplete, questionnaireId);
     const { total, answered } = await rowsAndQuestions(deps, filter);
-    const known: AnswerColumn[] = questionsOf(deps.catalog, questionnaireId, options.scope.questionnaireVersion).map((q) => ({ id: q.question.id, question: q.question }));
-    const unknown = answered.filter((id) => !known.some((c) => c.id === id)).sort().map((id) => ({ id }));
-    const title = questionnaireId ? questionnaireTitle(deps.catalog, questionnaireId, locale) : t(locale, 'monitoring.sheet_responses');
+    const known: AnswerColumn[] = questionsOf(deps.catalog, questionnaireId, options.scope.questionnaireVersion).map(
+      (q) => ({ id: q.question.id, question: q.question }),
+    );
+    const unknown = answered
+      .filter((id) => !known.some((c) => c.id === id))
+      .sort()
+      .map((id) => ({ id }));
+    const title = questionnaireId
+      ? questionnaireTitle(deps.catalog, questionnaireId, locale)
+      : t(locale, 'monitoring.sheet_responses');
     plans.push({ questionnaireId, title, columns: [...known, ...unknown], total });
   }
   const ctx = await loadContext(deps.models, options.scope, deps.reader);
   const rows = new RowBuilder(ctx, options, locale);
   const total = plans.reduce((s, p) => s + p.total, 0);
   const now = deps.now?.() ?? new Date();
-  const personalData = !options.anonymised && (options.access.personalData === 'all' || options.access.personalData.size > 0);
+  const personalData =
+    !options.anonymised && (options.access.personalData === 'all' || options.access.personalData.size > 0);
 
   let done = 0;
   const progress = () => {
@@ -557,9 +702,17 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
         const sep = options.separator ?? ';';
         // The BOM makes Excel read the file as UTF-8; without it Cyrillic comes out garbled.
         out.write('\uFEFF');
-        out.write(`${rows.headers(plan).map((h) => csvField(safeCellText(h), sep)).join(sep)}\r\n`);
+        out.write(
+          `${rows
+            .headers(plan)
+            .map((h) => csvField(safeCellText(h), sep))
+            .join(sep)}\r\n`,
+        );
         let no = 0;
-        for await (const doc of cursorRows(deps, responseFilter(options.scope, includeIncomplete, plan.questionnaireId))) {
+        for await (const doc of cursorRows(
+          deps,
+          responseFilter(options.scope, includeIncomplete, plan.questionnaireId),
+        )) {
           if (!out.write(`${rows.csvLine(plan, doc, ++no, sep)}\r\n`)) await backpressure(out);
           progress();
           if (out.destroyed) return;
@@ -569,11 +722,18 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
       }
       case 'json': {
         const aggregates = await computeAggregates(deps, options.scope, locale);
-        out.write(`{"generatedAt":${JSON.stringify(now)},"anonymised":${!personalData},"summary":${JSON.stringify(aggregates)},"questionnaires":[`);
+        out.write(
+          `{"generatedAt":${JSON.stringify(now)},"anonymised":${!personalData},"summary":${JSON.stringify(aggregates)},"questionnaires":[`,
+        );
         for (const [i, plan] of plans.filter((p) => p.questionnaireId !== '').entries()) {
-          out.write(`${i ? ',' : ''}{"id":${JSON.stringify(plan.questionnaireId)},"title":${JSON.stringify(plan.title)},"questions":${JSON.stringify(plan.columns.map((c) => ({ id: c.id, type: c.question?.type ?? null, text: c.question ? localized(c.question.text, locale) : null })))},"responses":[`);
+          out.write(
+            `${i ? ',' : ''}{"id":${JSON.stringify(plan.questionnaireId)},"title":${JSON.stringify(plan.title)},"questions":${JSON.stringify(plan.columns.map((c) => ({ id: c.id, type: c.question?.type ?? null, text: c.question ? localized(c.question.text, locale) : null })))},"responses":[`,
+          );
           let no = 0;
-          for await (const doc of cursorRows(deps, responseFilter(options.scope, includeIncomplete, plan.questionnaireId))) {
+          for await (const doc of cursorRows(
+            deps,
+            responseFilter(options.scope, includeIncomplete, plan.questionnaireId),
+          )) {
             if (!out.write(`${no ? ',' : ''}\n${JSON.stringify(rows.json(doc, ++no, plan))}`)) await backpressure(out);
             progress();
             if (out.destroyed) return;
@@ -585,20 +745,28 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
       }
       case 'xlsx': {
         const tables = summaryTables(await computeAggregates(deps, options.scope, locale), locale);
-        await writeWorkbook(out, tables, t(locale, 'monitoring.sheet_summary'), plans.map((plan) => ({
-          name: plan.title,
-          headers: rows.headers(plan),
-          widths: rows.widths(plan),
-          formats: rows.formats(plan),
-          clean: true,
-          rows: (async function* () {
-            let no = 0;
-            for await (const doc of cursorRows(deps, responseFilter(options.scope, includeIncomplete, plan.questionnaireId))) {
-              yield rows.cells(plan, doc, ++no);
-              progress();
-            }
-          })(),
-        })));
+        await writeWorkbook(
+          out,
+          tables,
+          t(locale, 'monitoring.sheet_summary'),
+          plans.map((plan) => ({
+            name: plan.title,
+            headers: rows.headers(plan),
+            widths: rows.widths(plan),
+            formats: rows.formats(plan),
+            clean: true,
+            rows: (async function* () {
+              let no = 0;
+              for await (const doc of cursorRows(
+                deps,
+                responseFilter(options.scope, includeIncomplete, plan.questionnaireId),
+              )) {
+                yield rows.cells(plan, doc, ++no);
+                progress();
+              }
+            })(),
+          })),
+        );
         break;
       }
       default: {
@@ -610,7 +778,14 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
   };
   // Started on the next tick so the caller can attach its reader (and error handler) first.
   setImmediate(() => produce().catch(fail));
-  return ok({ filename: filenameFor(plans, options.format, now, !personalData), contentType: CONTENT_TYPES[options.format], stream: out, total, empty, personalData });
+  return ok({
+    filename: filenameFor(plans, options.format, now, !personalData),
+    contentType: CONTENT_TYPES[options.format],
+    stream: out,
+    total,
+    empty,
+    personalData,
+  });
 }
 
 export interface SheetSource {
@@ -629,41 +804,51 @@ export interface SheetSource {
  * written one after another because the zip holds one open entry at a time (rows added to a later
  * sheet would be buffered in memory until the earlier one is committed).
  */
-export async function writeWorkbook(out: Writable, tables: readonly Table[], summaryName: string, sheets: readonly SheetSource[]): Promise<void> {
+export async function writeWorkbook(
+  out: Writable,
+  tables: readonly Table[],
+  summaryName: string,
+  sheets: readonly SheetSource[],
+): Promise<void> {
   const taken = new Set<string>();
-  const summary: XlsxSheet[] = tables.length > 0
-    ? [{
-        name: sheetName(summaryName, taken),
-        widths: [42, 30, 30, 16, 14, 14, 14, 14],
-        rows: tables.flatMap((table): XlsxRow[] => [
-          { cells: [cleanCellText(table.title)], style: 'title' },
-          { cells: table.headers.map(cleanCellText), style: 'header' },
-          ...table.rows.map((row) => ({ cells: row.map(cleanCell) })),
-          { cells: [] },
-        ]),
-      }]
-    : [];
-  const data = sheets.map((sheet): XlsxSheet => ({
-    name: sheetName(sheet.name, taken),
-    widths: sheet.headers.map((_, i) => sheet.widths?.[i] ?? 20),
-    ...(sheet.formats ? { formats: sheet.formats } : {}),
-    frozenHeader: true,
-    rows: (async function* () {
-      yield { cells: sheet.headers.map(cleanCellText), style: 'header' as const };
-      let n = 0;
-      for await (const raw of sheet.rows) {
-        // The reader went away (a client disconnected): stop reading the store for nobody.
-        if (out.destroyed) throw new Error('export stream closed by its reader');
-        // Typed string cells are never formulas: cleaned, not defused (a phone reads `+7701…`).
-        yield { cells: sheet.clean ? raw : raw.map(cleanCell) };
-        // Let the zip compress and drain into `out`, and wait for its reader.
-        if (++n % 200 === 0) {
-          await new Promise((r) => setImmediate(r));
-          if (out instanceof PassThrough) await backpressure(out);
+  const summary: XlsxSheet[] =
+    tables.length > 0
+      ? [
+          {
+            name: sheetName(summaryName, taken),
+            widths: [42, 30, 30, 16, 14, 14, 14, 14],
+            rows: tables.flatMap((table): XlsxRow[] => [
+              { cells: [cleanCellText(table.title)], style: 'title' },
+              { cells: table.headers.map(cleanCellText), style: 'header' },
+              ...table.rows.map((row) => ({ cells: row.map(cleanCell) })),
+              { cells: [] },
+            ]),
+          },
+        ]
+      : [];
+  const data = sheets.map(
+    (sheet): XlsxSheet => ({
+      name: sheetName(sheet.name, taken),
+      widths: sheet.headers.map((_, i) => sheet.widths?.[i] ?? 20),
+      ...(sheet.formats ? { formats: sheet.formats } : {}),
+      frozenHeader: true,
+      rows: (async function* () {
+        yield { cells: sheet.headers.map(cleanCellText), style: 'header' as const };
+        let n = 0;
+        for await (const raw of sheet.rows) {
+          // The reader went away (a client disconnected): stop reading the store for nobody.
+          if (out.destroyed) throw new Error('export stream closed by its reader');
+          // Typed string cells are never formulas: cleaned, not defused (a phone reads `+7701…`).
+          yield { cells: sheet.clean ? raw : raw.map(cleanCell) };
+          // Let the zip compress and drain into `out`, and wait for its reader.
+          if (++n % 200 === 0) {
+            await new Promise((r) => setImmediate(r));
+            if (out instanceof PassThrough) await backpressure(out);
+          }
         }
-      }
-    })(),
-  }));
+      })(),
+    }),
+  );
   await writeXlsx(out, [...summary, ...data]);
 }
 

@@ -13,18 +13,37 @@ import { DIMENSIONS, type Scope } from './scope.js';
 const list = z
   .string()
   .trim()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-  .pipe(z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected codes or ids separated by commas' })).min(1));
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected codes or ids separated by commas' })).min(1),
+  );
 
-const day = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date as yyyy-mm-dd' }).refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), { error: 'not a real date' });
+const day = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date as yyyy-mm-dd' })
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), { error: 'not a real date' });
 
 export const filterInputSchema = z.strictObject({
   cohort: list.optional(),
   programme: list.optional(),
   from: day.optional(),
   to: day.optional(),
-  questionnaire: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { error: 'expected a questionnaire id such as exit' }).optional(),
-  version: z.coerce.number({ error: 'expected a version number' }).int({ error: 'expected a whole number' }).min(1).optional(),
+  questionnaire: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { error: 'expected a questionnaire id such as exit' })
+    .optional(),
+  version: z.coerce
+    .number({ error: 'expected a version number' })
+    .int({ error: 'expected a whole number' })
+    .min(1)
+    .optional(),
   by: z.enum(DIMENSIONS, { error: `expected one of ${DIMENSIONS.join(', ')}` }).optional(),
 });
 
@@ -86,7 +105,10 @@ export async function findIds(
 ): Promise<Result<Types.ObjectId[], FilterError>> {
   const ids: Types.ObjectId[] = [];
   for (const value of values) {
-    const doc = await model.collection.findOne(isId(value) ? { _id: new Types.ObjectId(value) } : { code: value.toUpperCase() }, { projection: { _id: 1 } });
+    const doc = await model.collection.findOne(
+      isId(value) ? { _id: new Types.ObjectId(value) } : { code: value.toUpperCase() },
+      { projection: { _id: 1 } },
+    );
     if (!doc) return err({ kind: 'not_found', what, value });
     ids.push(doc._id as Types.ObjectId);
   }
@@ -103,7 +125,11 @@ export async function demoCohortIds(models: Pick<Models, 'cohort'>): Promise<str
 }
 
 /** The scope a caller gets: what they asked for, within what their access allows. */
-export async function resolveScope(models: Models, access: Access, input: FilterInput): Promise<Result<Scope, FilterError>> {
+export async function resolveScope(
+  models: Models,
+  access: Access,
+  input: FilterInput,
+): Promise<Result<Scope, FilterError>> {
   let requested: string[] | undefined;
   if (input.cohort) {
     const r = await findIds(models.cohort, input.cohort, 'cohort');
@@ -113,7 +139,9 @@ export async function resolveScope(models: Models, access: Access, input: Filter
   if (input.programme) {
     const r = await findIds(models.programme, input.programme, 'programme');
     if (!r.ok) return r;
-    const cohorts = await models.cohort.collection.find({ programmeId: { $in: r.value } }, { projection: { _id: 1 } }).toArray();
+    const cohorts = await models.cohort.collection
+      .find({ programmeId: { $in: r.value } }, { projection: { _id: 1 } })
+      .toArray();
     const ofProgrammes = cohorts.map((c) => String(c._id));
     requested = requested ? requested.filter((id) => ofProgrammes.includes(id)) : ofProgrammes;
   }

@@ -74,7 +74,10 @@ export function monitoringRoutes(deps: MonitoringRoutesDeps): Record<string, Rou
       const locale = requestLocale(req);
       if (!deps.apiToken) return fail(503, 'api_off', t(locale, 'monitoring.api_off'));
       if (!bearerMatches(req.headers.authorization, deps.apiToken)) {
-        deps.logger.warn({ path: new URL(req.url ?? '/', 'http://localhost').pathname }, 'api: missing or wrong bearer token');
+        deps.logger.warn(
+          { path: new URL(req.url ?? '/', 'http://localhost').pathname },
+          'api: missing or wrong bearer token',
+        );
         return fail(401, 'unauthorized', t(locale, 'monitoring.api_unauthorized'), {
           'www-authenticate': 'Bearer realm="sputnik"',
         });
@@ -104,16 +107,29 @@ export function monitoringRoutes(deps: MonitoringRoutesDeps): Record<string, Rou
         return fail(400, 'bad_format', t(locale, 'monitoring.api_bad_format', { list: EXPORT_FORMATS.join(', ') }));
       }
       const separator = params.get('separator') ?? ';';
-      if (separator !== ';' && separator !== ',') return fail(400, 'bad_separator', t(locale, 'monitoring.api_bad_separator'));
+      if (separator !== ';' && separator !== ',')
+        return fail(400, 'bad_separator', t(locale, 'monitoring.api_bad_separator'));
       const scope = await monitoring.scopeFromFilters(filterBag(params));
       if (!scope.ok) return filterFailure(scope.error, locale);
       const what = params.get('what') ?? 'responses';
       if (what === 'activities' || what === 'participants') {
         const file = await monitoring.exportYear({
-          what, format, anonymised: params.get('anonymised') === '1' || params.get('anonymised') === 'true', separator,
+          what,
+          format,
+          anonymised: params.get('anonymised') === '1' || params.get('anonymised') === 'true',
+          separator,
           ...(scope.value.cohortIds ? { cohortIds: scope.value.cohortIds } : {}),
         });
-        return { status: 200, raw: file.stream, headers: { 'content-type': file.contentType, 'content-disposition': attachment(file.filename), 'x-export-rows': String(file.total), 'x-export-empty': String(file.empty) } };
+        return {
+          status: 200,
+          raw: file.stream,
+          headers: {
+            'content-type': file.contentType,
+            'content-disposition': attachment(file.filename),
+            'x-export-rows': String(file.total),
+            'x-export-empty': String(file.empty),
+          },
+        };
       }
       if (what !== 'responses') return fail(400, 'bad_what', t(locale, 'monitoring.api_bad_what'));
       const { by: _by, ...exportScope } = scope.value;
@@ -126,7 +142,12 @@ export function monitoringRoutes(deps: MonitoringRoutesDeps): Record<string, Rou
         locale,
       });
       if (!result.ok) {
-        return json(400, errorBody(result.error.kind, exportErrorText(result.error, locale), { questionnaireIds: result.error.questionnaireIds }));
+        return json(
+          400,
+          errorBody(result.error.kind, exportErrorText(result.error, locale), {
+            questionnaireIds: result.error.questionnaireIds,
+          }),
+        );
       }
       return {
         status: 200,
@@ -146,7 +167,8 @@ export function monitoringRoutes(deps: MonitoringRoutesDeps): Record<string, Rou
       const half = Number(params.get('half'));
       const year = Number(params.get('year'));
       const format = params.get('format') ?? 'md';
-      if (format !== 'md' && format !== 'xlsx') return fail(400, 'bad_format', t(locale, 'monitoring.report_bad_format'));
+      if (format !== 'md' && format !== 'xlsx')
+        return fail(400, 'bad_format', t(locale, 'monitoring.report_bad_format'));
       // ?lang=ru|kk chooses the report's language; without it, the cohort's (Accept-Language is the caller's, not the document's).
       const lang = params.get('lang');
       const report = await monitoring.halfYearReportFor({

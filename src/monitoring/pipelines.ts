@@ -21,10 +21,15 @@ function range(from: Date | undefined, to: Date | undefined): Record<string, Dat
  * The cohorts in scope, as a $match on `cohortId`: those asked for, or all but the excluded (demo)
  * ones; and, when a segment filter picked them, only those teachers (`participantId`).
  */
-export function cohortMatch(scope: Pick<Scope, 'cohortIds' | 'excludeCohortIds' | 'participantIds'>): Record<string, unknown> {
+export function cohortMatch(
+  scope: Pick<Scope, 'cohortIds' | 'excludeCohortIds' | 'participantIds'>,
+): Record<string, unknown> {
   const people = scope.participantIds ? { participantId: { $in: scope.participantIds.map(oid) } } : {};
   if (scope.cohortIds) return { cohortId: { $in: scope.cohortIds.map(oid) }, ...people };
-  return { ...(scope.excludeCohortIds?.length ? { cohortId: { $nin: scope.excludeCohortIds.map(oid) } } : {}), ...people };
+  return {
+    ...(scope.excludeCohortIds?.length ? { cohortId: { $nin: scope.excludeCohortIds.map(oid) } } : {}),
+    ...people,
+  };
 }
 
 export interface DimensionStages {
@@ -50,12 +55,23 @@ export function dimension(by: Dimension | undefined): DimensionStages {
     case 'settlementType':
     case 'organisation':
       return {
-        stages: [{ $lookup: { from: COLLECTIONS.participants, localField: 'participantId', foreignField: '_id', as: 'dimSource' } }],
+        stages: [
+          {
+            $lookup: {
+              from: COLLECTIONS.participants,
+              localField: 'participantId',
+              foreignField: '_id',
+              as: 'dimSource',
+            },
+          },
+        ],
         key: { $ifNull: [{ $first: `$dimSource.${by}` }, null] },
       };
     case 'programme':
       return {
-        stages: [{ $lookup: { from: COLLECTIONS.cohorts, localField: 'cohortId', foreignField: '_id', as: 'dimSource' } }],
+        stages: [
+          { $lookup: { from: COLLECTIONS.cohorts, localField: 'cohortId', foreignField: '_id', as: 'dimSource' } },
+        ],
         key: { $ifNull: [{ $first: '$dimSource.programmeId' }, null] },
       };
     case 'direction':
@@ -63,7 +79,9 @@ export function dimension(by: Dimension | undefined): DimensionStages {
         stages: [
           { $lookup: { from: COLLECTIONS.cohorts, localField: 'cohortId', foreignField: '_id', as: 'dimCohort' } },
           { $addFields: { dimProgramme: { $first: '$dimCohort.programmeId' } } },
-          { $lookup: { from: COLLECTIONS.programmes, localField: 'dimProgramme', foreignField: '_id', as: 'dimSource' } },
+          {
+            $lookup: { from: COLLECTIONS.programmes, localField: 'dimProgramme', foreignField: '_id', as: 'dimSource' },
+          },
         ],
         key: { $ifNull: [{ $first: '$dimSource.direction' }, null] },
       };
@@ -113,7 +131,10 @@ export function completedResponsesMatch(scope: Scope): Stage {
 export function responseCountsPipeline(scope: Scope): Pipeline {
   const period = range(scope.from, scope.to);
   const dim = dimension(scope.by);
-  const inPeriod = (field: unknown): unknown[] => [...(scope.from ? [{ $gte: [field, scope.from] }] : []), ...(scope.to ? [{ $lt: [field, scope.to] }] : [])];
+  const inPeriod = (field: unknown): unknown[] => [
+    ...(scope.from ? [{ $gte: [field, scope.from] }] : []),
+    ...(scope.to ? [{ $lt: [field, scope.to] }] : []),
+  ];
   const completed = { $eq: ['$status', 'completed'] };
   return [
     {
@@ -129,7 +150,9 @@ export function responseCountsPipeline(scope: Scope): Pipeline {
         _id: { questionnaireId: '$questionnaireId', occasion: '$occasion', dim: dim.key },
         started: period ? { $sum: { $cond: [{ $and: inPeriod('$startedAt') }, 1, 0] } } : { $sum: 1 },
         completed: {
-          $sum: { $cond: [period ? { $and: [completed, ...inPeriod({ $ifNull: ['$completedAt', null] })] } : completed, 1, 0] },
+          $sum: {
+            $cond: [period ? { $and: [completed, ...inPeriod({ $ifNull: ['$completedAt', null] })] } : completed, 1, 0],
+          },
         },
       },
     },
@@ -151,7 +174,9 @@ export function answerCountStages(scope: Scope, questionIds: readonly string[]):
   const stages: Pipeline = [completedResponsesMatch(scope)];
   if (perParticipant) {
     stages.push(
-      { $lookup: { from: COLLECTIONS.participants, localField: 'participantId', foreignField: '_id', as: 'dimSource' } },
+      {
+        $lookup: { from: COLLECTIONS.participants, localField: 'participantId', foreignField: '_id', as: 'dimSource' },
+      },
       { $addFields: { dimValue: { $ifNull: [{ $first: `$dimSource.${by}` }, null] } } },
     );
   }
@@ -159,7 +184,12 @@ export function answerCountStages(scope: Scope, questionIds: readonly string[]):
     { $unwind: '$answers' },
     {
       $group: {
-        _id: { q: '$answers.questionId', v: '$answers.value', s: '$answers.skipped', dim: perParticipant ? '$dimValue' : perCohort ? '$cohortId' : null },
+        _id: {
+          q: '$answers.questionId',
+          v: '$answers.value',
+          s: '$answers.skipped',
+          dim: perParticipant ? '$dimValue' : perCohort ? '$cohortId' : null,
+        },
         n: { $sum: 1 },
       },
     },
@@ -206,47 +236,47 @@ const FLAT_COUNTS: Stage = { $project: { _id: 0, q: '$_id.q', dim: '$_id.dim', v
 
 function distributionFacets(questions: DistributionQuestions): Record<string, Pipeline> {
   return {
-        answered: [{ $group: { _id: { q: '$q', dim: '$dim' }, n: { $sum: '$n' } } }],
-        values: [{ $unwind: '$v' }, { $group: { _id: { q: '$q', dim: '$dim', v: '$v' }, n: { $sum: '$n' } } }],
-        ranks: [
-          { $match: { q: { $in: [...questions.ranking] } } },
-          {
-            $project: {
-              q: 1,
-              dim: 1,
-              n: 1,
-              places: {
-                $map: {
-                  input: { $range: [0, { $size: '$v' }] },
-                  as: 'i',
-                  in: { o: { $arrayElemAt: ['$v', '$$i'] }, r: { $add: ['$$i', 1] } },
-                },
-              },
+    answered: [{ $group: { _id: { q: '$q', dim: '$dim' }, n: { $sum: '$n' } } }],
+    values: [{ $unwind: '$v' }, { $group: { _id: { q: '$q', dim: '$dim', v: '$v' }, n: { $sum: '$n' } } }],
+    ranks: [
+      { $match: { q: { $in: [...questions.ranking] } } },
+      {
+        $project: {
+          q: 1,
+          dim: 1,
+          n: 1,
+          places: {
+            $map: {
+              input: { $range: [0, { $size: '$v' }] },
+              as: 'i',
+              in: { o: { $arrayElemAt: ['$v', '$$i'] }, r: { $add: ['$$i', 1] } },
             },
           },
-          { $unwind: '$places' },
-          {
-            $group: {
-              _id: { q: '$q', dim: '$dim', o: '$places.o' },
-              n: { $sum: '$n' },
-              placeSum: { $sum: { $multiply: ['$places.r', '$n'] } },
-              first: { $sum: { $cond: [{ $eq: ['$places.r', 1] }, '$n', 0] } },
-            },
-          },
-        ],
-        numbers: [
-          { $match: { q: { $in: [...questions.numeric] } } },
-          {
-            $group: {
-              _id: { q: '$q', dim: '$dim' },
-              n: { $sum: '$n' },
-              total: { $sum: { $multiply: ['$v', '$n'] } },
-              min: { $min: '$v' },
-              max: { $max: '$v' },
-            },
-          },
-          { $addFields: { mean: { $divide: ['$total', '$n'] } } },
-        ],
+        },
+      },
+      { $unwind: '$places' },
+      {
+        $group: {
+          _id: { q: '$q', dim: '$dim', o: '$places.o' },
+          n: { $sum: '$n' },
+          placeSum: { $sum: { $multiply: ['$places.r', '$n'] } },
+          first: { $sum: { $cond: [{ $eq: ['$places.r', 1] }, '$n', 0] } },
+        },
+      },
+    ],
+    numbers: [
+      { $match: { q: { $in: [...questions.numeric] } } },
+      {
+        $group: {
+          _id: { q: '$q', dim: '$dim' },
+          n: { $sum: '$n' },
+          total: { $sum: { $multiply: ['$v', '$n'] } },
+          min: { $min: '$v' },
+          max: { $max: '$v' },
+        },
+      },
+      { $addFields: { mean: { $divide: ['$total', '$n'] } } },
+    ],
   };
 }
 
@@ -268,8 +298,20 @@ function medianOfDistribution(): Pipeline {
             initialValue: { cum: 0, a: null, b: null },
             in: {
               cum: { $add: ['$$value.cum', '$$this.n'] },
-              a: { $cond: [{ $and: [{ $eq: ['$$value.a', null] }, { $gte: [{ $add: ['$$value.cum', '$$this.n'] }, '$k1'] }] }, '$$this.v', '$$value.a'] },
-              b: { $cond: [{ $and: [{ $eq: ['$$value.b', null] }, { $gte: [{ $add: ['$$value.cum', '$$this.n'] }, '$k2'] }] }, '$$this.v', '$$value.b'] },
+              a: {
+                $cond: [
+                  { $and: [{ $eq: ['$$value.a', null] }, { $gte: [{ $add: ['$$value.cum', '$$this.n'] }, '$k1'] }] },
+                  '$$this.v',
+                  '$$value.a',
+                ],
+              },
+              b: {
+                $cond: [
+                  { $and: [{ $eq: ['$$value.b', null] }, { $gte: [{ $add: ['$$value.cum', '$$this.n'] }, '$k2'] }] },
+                  '$$this.v',
+                  '$$value.b',
+                ],
+              },
             },
           },
         },
@@ -290,7 +332,14 @@ export interface LikertScale {
  * own scale) with the distribution they come from.
  */
 export function likertPipeline(scope: Scope, scales: readonly LikertScale[]): Pipeline {
-  return [...answerCountStages(scope, scales.map((s) => s.questionId)), FLAT_COUNTS, ...likertStages(scales)];
+  return [
+    ...answerCountStages(
+      scope,
+      scales.map((s) => s.questionId),
+    ),
+    FLAT_COUNTS,
+    ...likertStages(scales),
+  ];
 }
 
 /** Likert statistics from flat counts {q, dim, v, n}. */
@@ -330,9 +379,17 @@ function likertStages(scales: readonly LikertScale[]): Pipeline {
  * Distributions and Likert statistics from one pass over the answers (the summary sheet and the
  * report need both; the counting pass is the expensive part).
  */
-export function answerStatsPipeline(scope: Scope, questions: DistributionQuestions, scales: readonly LikertScale[]): Pipeline {
+export function answerStatsPipeline(
+  scope: Scope,
+  questions: DistributionQuestions,
+  scales: readonly LikertScale[],
+): Pipeline {
   const counted = [...new Set([...questions.counted, ...scales.map((s) => s.questionId)])];
-  return [...answerCountStages(scope, counted), FLAT_COUNTS, { $facet: { ...distributionFacets(questions), likert: likertStages(scales) } }];
+  return [
+    ...answerCountStages(scope, counted),
+    FLAT_COUNTS,
+    { $facet: { ...distributionFacets(questions), likert: likertStages(scales) } },
+  ];
 }
 
 export const REQUIRED_ACCEPTED = 3;
@@ -345,7 +402,13 @@ export function activityTeachersPipeline(scope: Scope): Pipeline {
   return [
     { $match: { ...cohortMatch(scope), ...(held ? { date: held } : {}) } },
     ...dim.stages,
-    { $group: { _id: { p: '$participantId', c: '$cohortId', dim: dim.key }, submitted: { $sum: 1 }, accepted: { $sum: accepted } } },
+    {
+      $group: {
+        _id: { p: '$participantId', c: '$cohortId', dim: dim.key },
+        submitted: { $sum: 1 },
+        accepted: { $sum: accepted },
+      },
+    },
     {
       $group: {
         _id: '$_id.dim',
@@ -382,10 +445,21 @@ export function activityKindsPipeline(scope: Scope): Pipeline {
 export function stagePipeline(scope: Scope): Pipeline {
   const dim = dimension(scope.by);
   const done = scope.to
-    ? { $and: [{ $eq: ['$stages.status', 'completed'] }, { $lt: [{ $ifNull: ['$stages.completedAt', scope.to] }, scope.to] }] }
+    ? {
+        $and: [
+          { $eq: ['$stages.status', 'completed'] },
+          { $lt: [{ $ifNull: ['$stages.completedAt', scope.to] }, scope.to] },
+        ],
+      }
     : { $eq: ['$stages.status', 'completed'] };
   return [
-    { $match: { ...cohortMatch(scope), status: { $ne: 'withdrawn' }, ...(scope.to ? { joinedAt: { $lt: scope.to } } : {}) } },
+    {
+      $match: {
+        ...cohortMatch(scope),
+        status: { $ne: 'withdrawn' },
+        ...(scope.to ? { joinedAt: { $lt: scope.to } } : {}),
+      },
+    },
     { $project: { participantId: 1, cohortId: 1, stages: 1 } },
     ...dim.stages,
     { $unwind: '$stages' },
@@ -394,7 +468,9 @@ export function stagePipeline(scope: Scope): Pipeline {
         _id: { stage: '$stages.stage', dim: dim.key },
         teachers: { $sum: 1 },
         completed: { $sum: { $cond: [done, 1, 0] } },
-        inProgress: { $sum: { $cond: [{ $and: [{ $not: [done] }, { $ne: ['$stages.status', 'not_started'] }] }, 1, 0] } },
+        inProgress: {
+          $sum: { $cond: [{ $and: [{ $not: [done] }, { $ne: ['$stages.status', 'not_started'] }] }, 1, 0] },
+        },
       },
     },
     { $sort: { '_id.stage': 1 } },
@@ -413,7 +489,12 @@ export function consultationPipeline(scope: Scope, topicAliases: Readonly<Record
   const opened = range(scope.from, scope.to);
   const aliases = Object.entries(topicAliases);
   const topic = aliases.length
-    ? { $switch: { branches: aliases.map(([text, key]) => ({ case: { $eq: ['$topic', text] }, then: key })), default: '$topic' } }
+    ? {
+        $switch: {
+          branches: aliases.map(([text, key]) => ({ case: { $eq: ['$topic', text] }, then: key })),
+          default: '$topic',
+        },
+      }
     : '$topic';
   const closed = { $and: [{ $eq: ['$status', 'closed'] }, { $ne: [{ $ifNull: ['$closedAt', null] }, null] }] };
   return [
@@ -437,7 +518,13 @@ export function consultationPipeline(scope: Scope, topicAliases: Readonly<Record
         hours: { $push: '$hours' },
       },
     },
-    { $addFields: { hours: { $sortArray: { input: { $filter: { input: '$hours', as: 'h', cond: { $ne: ['$$h', null] } } }, sortBy: 1 } } } },
+    {
+      $addFields: {
+        hours: {
+          $sortArray: { input: { $filter: { input: '$hours', as: 'h', cond: { $ne: ['$$h', null] } } }, sortBy: 1 },
+        },
+      },
+    },
     { $addFields: { closedCount: { $size: '$hours' } } },
     {
       $addFields: {

@@ -21,7 +21,8 @@ export function questionsOf(catalog: QuestionnaireCatalog, questionnaireId: stri
     .sort((a, b) => b.version - a.version);
   const seen = new Map<string, QuestionInfo>();
   for (const q of versions) {
-    for (const question of q.questions) if (!seen.has(question.id)) seen.set(question.id, { question, version: q.version });
+    for (const question of q.questions)
+      if (!seen.has(question.id)) seen.set(question.id, { question, version: q.version });
   }
   return [...seen.values()];
 }
@@ -67,5 +68,7 @@ export function distributionQuestions(questions: readonly QuestionInfo[]): Distr
 }
 
 export function likertScales(questions: readonly QuestionInfo[]): LikertScale[] {
-  return questions.flatMap(({ question }) => (question.type === 'likert' ? [{ questionId: question.id, max: question.scale.max }] : []));
+  return questions.flatMap(({ question }) =>
+    question.type === 'likert' ? [{ questionId: question.id, max: question.scale.max }] : [],
+  );
 }

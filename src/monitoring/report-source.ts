@@ -25,7 +25,9 @@ export function halfYearReportSource(monitoring: Monitoring): HalfYearReportSour
       const report = await monitoring.halfYearReport({ cohortId: cohort.id, half, year: Number(deadline.slice(0, 4)) });
       if (!report.ok) return [];
       const figures = keyFiguresText(report.value.keyFigures);
-      const text = [report.value.title, '', ...figures, '', t(report.value.locale, 'monitoring.report_full')].join('\n');
+      const text = [report.value.title, '', ...figures, '', t(report.value.locale, 'monitoring.report_full')].join(
+        '\n',
+      );
       return [{ kind: 'text', text }];
     },
   };

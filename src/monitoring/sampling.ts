@@ -33,7 +33,10 @@ export function seededRandom(seed: string): () => number {
   let c = h.readUInt32LE(8);
   let d = h.readUInt32LE(12);
   return () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     let t = (a + b) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;
@@ -57,7 +60,11 @@ const DIMS = ['region', 'direction', 'settlementType'] as const;
  * remainders on the joint strata can give every leftover seat to one region when strata are many
  * and small; this keeps each of the three shares within a seat of its target in such cases.
  */
-export function allocateSeats(strata: readonly Pick<Stratum, 'region' | 'direction' | 'settlementType' | 'population'>[], seats: number, random: () => number): number[] {
+export function allocateSeats(
+  strata: readonly Pick<Stratum, 'region' | 'direction' | 'settlementType' | 'population'>[],
+  seats: number,
+  random: () => number,
+): number[] {
   const total = strata.reduce((n, s) => n + s.population, 0);
   if (total === 0 || seats <= 0) return strata.map(() => 0);
   const quotas = strata.map((s) => (s.population * seats) / total);
@@ -105,14 +112,21 @@ export function allocateSeats(strata: readonly Pick<Stratum, 'region' | 'directi
  */
 export function drawStratifiedSample(units: readonly SamplingUnit[], size: number, seed: string): Sample {
   const byStratum = new Map<string, SamplingUnit[]>();
-  for (const u of [...units].sort((a, b) => (a.participantId < b.participantId ? -1 : a.participantId > b.participantId ? 1 : 0))) {
+  for (const u of [...units].sort((a, b) =>
+    a.participantId < b.participantId ? -1 : a.participantId > b.participantId ? 1 : 0,
+  )) {
     const key = stratumKey(u);
     byStratum.set(key, [...(byStratum.get(key) ?? []), u]);
   }
   const keys = [...byStratum.keys()].sort();
   const groups = keys.map((k) => byStratum.get(k)!);
   const n = Math.min(Math.max(0, Math.floor(size)), units.length);
-  const shapes = groups.map((g) => ({ region: g[0]!.region, direction: g[0]!.direction, settlementType: g[0]!.settlementType, population: g.length }));
+  const shapes = groups.map((g) => ({
+    region: g[0]!.region,
+    direction: g[0]!.direction,
+    settlementType: g[0]!.settlementType,
+    population: g.length,
+  }));
   const seats = allocateSeats(shapes, n, seededRandom(`${seed}\u0000seats`));
   const random = seededRandom(seed);
   const members: SamplingUnit[] = [];

@@ -2,7 +2,15 @@
 // `Scope` before any pipeline is built, so a pipeline can never widen what its caller may see.
 
 /** Segments every aggregate can be broken down by (design README: "no analysis by segment"). */
-export const DIMENSIONS = ['cohort', 'programme', 'direction', 'region', 'district', 'settlementType', 'organisation'] as const;
+export const DIMENSIONS = [
+  'cohort',
+  'programme',
+  'direction',
+  'region',
+  'district',
+  'settlementType',
+  'organisation',
+] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 export function isDimension(value: string): value is Dimension {

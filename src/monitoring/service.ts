@@ -41,11 +41,29 @@ export type RequesterError = AccessError | { kind: 'not_in_scope' };
 export interface Monitoring {
   aggregates(scope: Scope, locale?: Locale): Promise<Aggregates>;
   /** /export in the bot: the requester's cohorts (all for staff), personal data only where allowed. */
-  exportForRequester(request: { participantId: string; format: ExportFormat; cohortId?: string; questionnaireId?: string; anonymised?: boolean; separator?: ',' | ';'; locale?: Locale; participantIds?: readonly string[]; cohortIds?: readonly string[] }): Promise<Result<ExportFile, RequesterError | ExportError>>;
+  exportForRequester(request: {
+    participantId: string;
+    format: ExportFormat;
+    cohortId?: string;
+    questionnaireId?: string;
+    anonymised?: boolean;
+    separator?: ',' | ';';
+    locale?: Locale;
+    participantIds?: readonly string[];
+    cohortIds?: readonly string[];
+  }): Promise<Result<ExportFile, RequesterError | ExportError>>;
   /** /stats in the bot: a short text (under Telegram's 4096 characters). */
-  statsText(request: { participantId: string; cohortId?: string; locale?: Locale }): Promise<Result<string, RequesterError>>;
+  statsText(request: {
+    participantId: string;
+    cohortId?: string;
+    locale?: Locale;
+  }): Promise<Result<string, RequesterError>>;
   /** Charts for /stats: response rate and Likert distributions as PNG. */
-  statsCharts(request: { participantId: string; cohortId?: string; questionnaireId?: string }): Promise<Result<Chart[], RequesterError>>;
+  statsCharts(request: {
+    participantId: string;
+    cohortId?: string;
+    questionnaireId?: string;
+  }): Promise<Result<Chart[], RequesterError>>;
   /** The teachers' year as a file: `activities` (links, review state) or `participants` (the roster with stages and counts). */
   exportYear(request: {
     what: 'activities' | 'participants';
@@ -80,12 +98,16 @@ export interface Monitoring {
   /** The sample's members as staff read them: names and cohort codes, in the order drawn. */
   sampleMembers(sample: Sample, locale?: Locale): Promise<{ participantId: string; name: string; cohort: string }[]>;
   saveSample(sample: Sample, meta: { createdBy: string; cohortIds?: readonly string[] }): Promise<string>;
-  assignSampleQuestionnaire(sampleId: string, assignment: { questionnaireId: string; occasion?: string; by: string }): Promise<Result<{ members: number; occasion: string }, AssignError>>;
+  assignSampleQuestionnaire(
+    sampleId: string,
+    assignment: { questionnaireId: string; occasion?: string; by: string },
+  ): Promise<Result<{ members: number; occasion: string }, AssignError>>;
   pendingSampleInvitations(): Promise<SampleInvitation[]>;
   markSampleInvited(sampleId: string, participantId: string, at: Date): Promise<boolean>;
 }
 
-const fmt = (value: number, digits = 1) => (Math.round(value * 10 ** digits) / 10 ** digits).toString().replace('.', ',');
+const fmt = (value: number, digits = 1) =>
+  (Math.round(value * 10 ** digits) / 10 ** digits).toString().replace('.', ',');
 const pct = (share: number | null) => (share === null ? '—' : `${fmt(share * 100)}%`);
 
 export function statsMessage(a: Aggregates, locale: Locale, scopeLabel: string): string {
@@ -94,20 +116,50 @@ export function statsMessage(a: Aggregates, locale: Locale, scopeLabel: string):
   lines.push(t(locale, 'monitoring.stats_enrolled', { count: total?.enrolled ?? 0 }), '');
   if (a.responseRate.length === 0) lines.push(t(locale, 'monitoring.stats_no_responses'));
   for (const r of a.responseRate.slice(0, 15)) {
-    lines.push(t(locale, 'monitoring.stats_response_line', { questionnaire: r.title, occasion: r.occasion, completed: r.completed, enrolled: r.enrolled, rate: pct(r.rate) }));
+    lines.push(
+      t(locale, 'monitoring.stats_response_line', {
+        questionnaire: r.title,
+        occasion: r.occasion,
+        completed: r.completed,
+        enrolled: r.enrolled,
+        rate: pct(r.rate),
+      }),
+    );
   }
   for (const r of a.likert.slice(0, 10)) {
-    lines.push(t(locale, 'monitoring.stats_likert_line', { question: r.text.length > 60 ? `${r.text.slice(0, 59)}…` : r.text, mean: fmt(r.mean, 2), median: fmt(r.median), top2: pct(r.top2Share) }));
+    lines.push(
+      t(locale, 'monitoring.stats_likert_line', {
+        question: r.text.length > 60 ? `${r.text.slice(0, 59)}…` : r.text,
+        mean: fmt(r.mean, 2),
+        median: fmt(r.median),
+        top2: pct(r.top2Share),
+      }),
+    );
   }
   lines.push('');
   if (total) {
-    lines.push(t(locale, 'monitoring.stats_activities', { accepted: total.accepted, submitted: total.submitted, required: total.teachersWithRequired, enrolled: total.enrolled, share: pct(total.requiredShare) }));
+    lines.push(
+      t(locale, 'monitoring.stats_activities', {
+        accepted: total.accepted,
+        submitted: total.submitted,
+        required: total.teachersWithRequired,
+        enrolled: total.enrolled,
+        share: pct(total.requiredShare),
+      }),
+    );
   }
   // Each stage as the cohorts' plan names it (a school-model cohort: its two stages).
   const stageRows = a.stages.filter((s) => s.group.key === null || a.scope.by === undefined);
-  if (stageRows.length) lines.push(t(locale, 'monitoring.stats_stages', { stages: stageRows.map((s) => `${s.label} — ${pct(s.completedShare)}`).join('\n') }));
+  if (stageRows.length)
+    lines.push(
+      t(locale, 'monitoring.stats_stages', {
+        stages: stageRows.map((s) => `${s.label} — ${pct(s.completedShare)}`).join('\n'),
+      }),
+    );
   const requests = a.consultations.reduce((s, c) => s + c.requests, 0);
-  lines.push(t(locale, 'monitoring.stats_consultations', { requests, open: a.consultations.reduce((s, c) => s + c.open, 0) }));
+  lines.push(
+    t(locale, 'monitoring.stats_consultations', { requests, open: a.consultations.reduce((s, c) => s + c.open, 0) }),
+  );
   const text = lines.join('\n');
   return text.length > 4000 ? `${text.slice(0, 3999)}…` : text;
 }
@@ -117,14 +169,31 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
   const aggregateDeps = { models, catalog: deps.catalog, reader: deps.store.inProcess };
   const now = deps.now ?? (() => new Date());
 
-  async function requesterScope(participantId: string, cohortId?: string, asked?: readonly string[]): Promise<Result<{ access: Access; cohortIds: readonly string[] | undefined; cohorts: Pick<Scope, 'cohortIds' | 'excludeCohortIds'> }, RequesterError>> {
+  async function requesterScope(
+    participantId: string,
+    cohortId?: string,
+    asked?: readonly string[],
+  ): Promise<
+    Result<
+      {
+        access: Access;
+        cohortIds: readonly string[] | undefined;
+        cohorts: Pick<Scope, 'cohortIds' | 'excludeCohortIds'>;
+      },
+      RequesterError
+    >
+  > {
     const access = await resolveAccess(repositories, participantId);
     if (!access.ok) return access;
     const cohortIds = allowedCohorts(access.value, asked ?? (cohortId ? [cohortId] : undefined));
     if (cohortIds && cohortIds.length === 0) return err({ kind: 'not_in_scope' });
     // Staff asking for everything: everything real, without the sandbox's demo cohorts.
     const excludeCohortIds = cohortIds ? undefined : await demoCohortIds(models);
-    return ok({ access: access.value, cohortIds, cohorts: { ...(cohortIds ? { cohortIds } : {}), ...(excludeCohortIds ? { excludeCohortIds } : {}) } });
+    return ok({
+      access: access.value,
+      cohortIds,
+      cohorts: { ...(cohortIds ? { cohortIds } : {}), ...(excludeCohortIds ? { excludeCohortIds } : {}) },
+    });
   }
 
   return {
@@ -166,13 +235,23 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
     async statsCharts(request) {
       const scope = await requesterScope(request.participantId, request.cohortId);
       if (!scope.ok) return scope;
-      const a = await computeAggregates(aggregateDeps, { ...scope.value.cohorts, ...(request.questionnaireId ? { questionnaireId: request.questionnaireId } : {}) }, 'ru');
+      const a = await computeAggregates(
+        aggregateDeps,
+        { ...scope.value.cohorts, ...(request.questionnaireId ? { questionnaireId: request.questionnaireId } : {}) },
+        'ru',
+      );
       return ok(aggregateCharts(a));
     },
 
     async exportYear(request) {
-      const ids = request.cohortIds ?? (await models.cohort.find({}, { _id: 1 }).lean<{ _id: { toHexString(): string } }[]>()).map((c) => c._id.toHexString());
-      const cohorts = (await Promise.all(ids.map((id) => repositories.cohorts.findById(id)))).filter((c): c is Cohort => c !== undefined);
+      const ids =
+        request.cohortIds ??
+        (await models.cohort.find({}, { _id: 1 }).lean<{ _id: { toHexString(): string } }[]>()).map((c) =>
+          c._id.toHexString(),
+        );
+      const cohorts = (await Promise.all(ids.map((id) => repositories.cohorts.findById(id)))).filter(
+        (c): c is Cohort => c !== undefined,
+      );
       return createYearExport(repositories, {
         what: request.what,
         format: request.format,
@@ -192,7 +271,16 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
       return ids.map((id) => String(id));
     },
 
-    halfYearReport: (request) => buildHalfYearReport({ ...aggregateDeps, now, repos: repositories, ...(deps.supportModels ? { supportModels: deps.supportModels } : {}) }, request),
+    halfYearReport: (request) =>
+      buildHalfYearReport(
+        {
+          ...aggregateDeps,
+          now,
+          repos: repositories,
+          ...(deps.supportModels ? { supportModels: deps.supportModels } : {}),
+        },
+        request,
+      ),
 
     async scopeFromFilters(raw) {
       const input = parseFilterInput(raw);
@@ -208,7 +296,12 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
 
     async halfYearReportFor(request) {
       const { cohort, programme, ...rest } = request;
-      const reportDeps = { ...aggregateDeps, now, repos: repositories, ...(deps.supportModels ? { supportModels: deps.supportModels } : {}) };
+      const reportDeps = {
+        ...aggregateDeps,
+        now,
+        repos: repositories,
+        ...(deps.supportModels ? { supportModels: deps.supportModels } : {}),
+      };
       // Neither a cohort nor a programme: the whole centre.
       if (!cohort && !programme) return buildHalfYearReport(reportDeps, rest);
       if (cohort && programme) return err({ kind: 'bad_request', reason: 'target' });
@@ -222,7 +315,11 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
 
     async drawSample(request) {
       const excludeCohortIds = request.cohortIds ? undefined : await demoCohortIds(models);
-      const cohorts = request.cohortIds ? { cohortIds: request.cohortIds } : excludeCohortIds ? { excludeCohortIds } : {};
+      const cohorts = request.cohortIds
+        ? { cohortIds: request.cohortIds }
+        : excludeCohortIds
+          ? { excludeCohortIds }
+          : {};
       const units = await loadSamplingUnits(models, cohorts);
       return drawStratifiedSample(units, request.size, request.seed);
     },
@@ -232,7 +329,9 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
       );
       const cohortIds = [...new Set(sample.members.map((m) => m.cohortId))];
       const cohorts = new Map(
-        (await Promise.all(cohortIds.map((id) => repositories.cohorts.findById(id)))).flatMap((c) => (c ? [[c.id, c.code]] : [])),
+        (await Promise.all(cohortIds.map((id) => repositories.cohorts.findById(id)))).flatMap((c) =>
+          c ? [[c.id, c.code]] : [],
+        ),
       );
       return sample.members.map((m) => ({
         participantId: m.participantId,
@@ -247,7 +346,11 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
         population: sample.population,
         ...(meta.cohortIds ? { cohortIds: meta.cohortIds } : {}),
         strata: sample.strata,
-        members: sample.members.map((m) => ({ participantId: m.participantId, cohortId: m.cohortId, stratum: stratumKey(m) })),
+        members: sample.members.map((m) => ({
+          participantId: m.participantId,
+          cohortId: m.cohortId,
+          stratum: stratumKey(m),
+        })),
         createdBy: meta.createdBy,
       }),
     async assignSampleQuestionnaire(sampleId, assignment) {

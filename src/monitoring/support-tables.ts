@@ -24,12 +24,27 @@ export interface SupportTables {
 export async function individualSupportTables(
   repos: Repositories,
   cohorts: readonly Cohort[],
-  options: { asOf: Date; anonymised: boolean; models?: SupportModelCatalog; locale: Locale; questionnaires?: QuestionnaireCatalog },
+  options: {
+    asOf: Date;
+    anonymised: boolean;
+    models?: SupportModelCatalog;
+    locale: Locale;
+    questionnaires?: QuestionnaireCatalog;
+  },
 ): Promise<SupportTables> {
-  const r = (key: string, params?: Record<string, string | number>) => t(options.locale, `report.${key}` as MessageKey, params);
+  const r = (key: string, params?: Record<string, string | number>) =>
+    t(options.locale, `report.${key}` as MessageKey, params);
   const plans: Table = {
     title: r('plans_title'),
-    headers: [r('h_teacher'), r('h_cohort'), r('h_planned'), r('h_planned_due'), r('h_accepted_all'), r('h_behind'), r('h_behind_plan')],
+    headers: [
+      r('h_teacher'),
+      r('h_cohort'),
+      r('h_planned'),
+      r('h_planned_due'),
+      r('h_accepted_all'),
+      r('h_behind'),
+      r('h_behind_plan'),
+    ],
     rows: [],
   };
   const events: Table = {
@@ -37,8 +52,16 @@ export async function individualSupportTables(
     headers: [r('h_cohort'), r('h_date'), r('h_time'), r('h_form'), r('h_invited'), r('h_coming'), r('h_cannot')],
     rows: [],
   };
-  const attendance: Table = { title: r('attendance_title'), headers: [r('h_teacher'), r('h_cohort'), r('h_was_invited'), r('h_confirmed')], rows: [] };
-  const tutoring: Table = { title: r('tutoring_title'), headers: [r('h_teacher'), r('h_cohort'), r('h_tutor'), r('h_diagnosis')], rows: [] };
+  const attendance: Table = {
+    title: r('attendance_title'),
+    headers: [r('h_teacher'), r('h_cohort'), r('h_was_invited'), r('h_confirmed')],
+    rows: [],
+  };
+  const tutoring: Table = {
+    title: r('tutoring_title'),
+    headers: [r('h_teacher'), r('h_cohort'), r('h_tutor'), r('h_diagnosis')],
+    rows: [],
+  };
   let anonymous = 0;
   for (const cohort of cohorts) {
     const today = localDate(options.asOf, cohort.timeZone);
@@ -47,35 +70,70 @@ export async function individualSupportTables(
     // A model without an individual plan still shows the plans; one activity behind is the smallest margin.
     const margin = model?.individualPlan?.behindBy ?? options.models?.default()?.individualPlan?.behindBy ?? 1;
     const enrollments = (await repos.enrollments.listByCohort(cohort.id)).filter((e) => e.status !== 'withdrawn');
-    const people = new Map((await repos.participants.findByIds(enrollments.map((e) => e.participantId))).map((p) => [p.id, p]));
+    const people = new Map(
+      (await repos.participants.findByIds(enrollments.map((e) => e.participantId))).map((p) => [p.id, p]),
+    );
     const names = new Map(
       enrollments.map((e) => {
         const p = people.get(e.participantId);
-        return [e.participantId, !options.anonymised && p?.fullName && !p.anonymisedAt ? p.fullName : r('anonymous', { n: ++anonymous })];
+        return [
+          e.participantId,
+          !options.anonymised && p?.fullName && !p.anonymisedAt ? p.fullName : r('anonymous', { n: ++anonymous }),
+        ];
       }),
     );
     const activities = await repos.activities.listByCohort(cohort.id);
     const cohortEvents = (await repos.supportEvents.listByCohort(cohort.id)).filter((e) => e.createdAt < options.asOf);
     for (const e of enrollments) {
       const accepted = activities
-        .filter((a) => a.participantId === e.participantId && a.status === 'accepted' && (a.reviews.at(-1)?.at ?? a.submittedAt) < options.asOf)
+        .filter(
+          (a) =>
+            a.participantId === e.participantId &&
+            a.status === 'accepted' &&
+            (a.reviews.at(-1)?.at ?? a.submittedAt) < options.asOf,
+        )
         .map((a) => ({ type: a.type, level: a.level }));
       const state = planVsDone(e.plan, accepted, today);
       if (state.planned > 0) {
-        plans.rows.push([names.get(e.participantId)!, cohort.code, state.planned, state.due, state.accepted, state.behind, r(isBehindPlan(state, margin) ? 'yes' : 'no')]);
+        plans.rows.push([
+          names.get(e.participantId)!,
+          cohort.code,
+          state.planned,
+          state.due,
+          state.accepted,
+          state.behind,
+          r(isBehindPlan(state, margin) ? 'yes' : 'no'),
+        ]);
       }
       const invited = cohortEvents.filter((ev) => ev.invited.includes(e.participantId)).length;
-      const confirmed = cohortEvents.filter((ev) => ev.attendance.some((a) => a.participantId === e.participantId && a.answer === 'yes')).length;
-      if (invited > 0 || confirmed > 0) attendance.rows.push([names.get(e.participantId)!, cohort.code, invited, confirmed]);
+      const confirmed = cohortEvents.filter((ev) =>
+        ev.attendance.some((a) => a.participantId === e.participantId && a.answer === 'yes'),
+      ).length;
+      if (invited > 0 || confirmed > 0)
+        attendance.rows.push([names.get(e.participantId)!, cohort.code, invited, confirmed]);
     }
     if (model && (model.tutorRequired || model.diagnosis)) {
       const tutors = new Map((await repos.participants.findByIds(cohort.tutorIds)).map((p) => [p.id, p]));
       for (const e of enrollments) {
-        const tutor = e.tutorId ? tutors.get(e.tutorId) ?? (await repos.participants.findById(e.tutorId)) : undefined;
-        const tutorName = tutor ? (!options.anonymised && tutor.fullName && !tutor.anonymisedAt ? tutor.fullName : r('anonymous', { n: ++anonymous })) : r('no_tutor');
-        const response = options.questionnaires ? await latestDiagnosis(repos, model, cohort.id, e.participantId, options.asOf) : undefined;
-        const lines = response && options.questionnaires ? describeDiagnosis(model, options.questionnaires, response, options.locale) : [];
-        tutoring.rows.push([names.get(e.participantId)!, cohort.code, tutorName, model.diagnosis ? (lines.length > 0 ? diagnosisCell(lines) : r('diagnosis_none')) : '—']);
+        const tutor = e.tutorId ? (tutors.get(e.tutorId) ?? (await repos.participants.findById(e.tutorId))) : undefined;
+        const tutorName = tutor
+          ? !options.anonymised && tutor.fullName && !tutor.anonymisedAt
+            ? tutor.fullName
+            : r('anonymous', { n: ++anonymous })
+          : r('no_tutor');
+        const response = options.questionnaires
+          ? await latestDiagnosis(repos, model, cohort.id, e.participantId, options.asOf)
+          : undefined;
+        const lines =
+          response && options.questionnaires
+            ? describeDiagnosis(model, options.questionnaires, response, options.locale)
+            : [];
+        tutoring.rows.push([
+          names.get(e.participantId)!,
+          cohort.code,
+          tutorName,
+          model.diagnosis ? (lines.length > 0 ? diagnosisCell(lines) : r('diagnosis_none')) : '—',
+        ]);
       }
     }
     for (const ev of cohortEvents) {
@@ -90,7 +148,8 @@ export async function individualSupportTables(
       ]);
     }
   }
-  const byName = (a: Table['rows'][number], b: Table['rows'][number]) => String(a[1]).localeCompare(String(b[1])) || String(a[0]).localeCompare(String(b[0]), 'ru');
+  const byName = (a: Table['rows'][number], b: Table['rows'][number]) =>
+    String(a[1]).localeCompare(String(b[1])) || String(a[0]).localeCompare(String(b[0]), 'ru');
   plans.rows.sort(byName);
   attendance.rows.sort(byName);
   tutoring.rows.sort(byName);

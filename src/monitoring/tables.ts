@@ -22,26 +22,85 @@ export function summaryTables(a: Aggregates, locale: Locale): Table[] {
     {
       title: sec('response_rate'),
       headers: [h('questionnaire'), h('occasion'), h('group'), h('enrolled'), h('started'), h('completed'), h('rate')],
-      rows: a.responseRate.map((r) => [r.title, r.occasion, r.group.label, r.enrolled, r.started, r.completed, percent(r.rate)]),
+      rows: a.responseRate.map((r) => [
+        r.title,
+        r.occasion,
+        r.group.label,
+        r.enrolled,
+        r.started,
+        r.completed,
+        percent(r.rate),
+      ]),
     },
     {
       title: sec('likert'),
       headers: [h('questionnaire'), h('question'), h('group'), h('answers'), h('mean'), h('median'), h('top2')],
-      rows: a.likert.map((r) => [r.questionnaireId, r.text, r.group.label, r.count, round2(r.mean), r.median, percent(r.top2Share)]),
+      rows: a.likert.map((r) => [
+        r.questionnaireId,
+        r.text,
+        r.group.label,
+        r.count,
+        round2(r.mean),
+        r.median,
+        percent(r.top2Share),
+      ]),
     },
     {
       title: sec('distributions'),
       headers: [h('questionnaire'), h('question'), h('group'), h('answer'), h('count'), h('share')],
       rows: a.distributions.flatMap((d) => [
-        ...d.values.map((v): CellValue[] => [d.questionnaireId, d.text, d.group.label, v.label, v.count, percent(v.share)]),
-        ...(d.ranks ?? []).map((r): CellValue[] => [d.questionnaireId, d.text, d.group.label, `${r.label}: ${h('mean_place').toLowerCase()} ${round2(r.meanPlace)}`, r.firstPlaces, null]),
-        ...(d.number ? [[d.questionnaireId, d.text, d.group.label, `${h('mean')} ${round2(d.number.mean)} (${d.number.min}–${d.number.max})`, d.answered, null] as CellValue[]] : []),
+        ...d.values.map((v): CellValue[] => [
+          d.questionnaireId,
+          d.text,
+          d.group.label,
+          v.label,
+          v.count,
+          percent(v.share),
+        ]),
+        ...(d.ranks ?? []).map((r): CellValue[] => [
+          d.questionnaireId,
+          d.text,
+          d.group.label,
+          `${r.label}: ${h('mean_place').toLowerCase()} ${round2(r.meanPlace)}`,
+          r.firstPlaces,
+          null,
+        ]),
+        ...(d.number
+          ? [
+              [
+                d.questionnaireId,
+                d.text,
+                d.group.label,
+                `${h('mean')} ${round2(d.number.mean)} (${d.number.min}–${d.number.max})`,
+                d.answered,
+                null,
+              ] as CellValue[],
+            ]
+          : []),
       ]),
     },
     {
       title: sec('activities'),
-      headers: [h('group'), h('enrolled'), h('reporting'), h('submitted'), h('accepted'), h('per_teacher'), h('with_required'), h('required_share')],
-      rows: a.activities.map((r) => [r.group.label, r.enrolled, r.teachersReporting, r.submitted, r.accepted, round2(r.acceptedPerTeacher), r.teachersWithRequired, percent(r.requiredShare)]),
+      headers: [
+        h('group'),
+        h('enrolled'),
+        h('reporting'),
+        h('submitted'),
+        h('accepted'),
+        h('per_teacher'),
+        h('with_required'),
+        h('required_share'),
+      ],
+      rows: a.activities.map((r) => [
+        r.group.label,
+        r.enrolled,
+        r.teachersReporting,
+        r.submitted,
+        r.accepted,
+        round2(r.acceptedPerTeacher),
+        r.teachersWithRequired,
+        percent(r.requiredShare),
+      ]),
     },
     {
       title: sec('activity_kinds'),
@@ -51,12 +110,27 @@ export function summaryTables(a: Aggregates, locale: Locale): Table[] {
     {
       title: sec('stages'),
       headers: [h('stage'), h('group'), h('enrolled'), h('completed'), h('in_progress'), h('not_started'), h('share')],
-      rows: a.stages.map((r) => [r.label, r.group.label, r.teachers, r.completed, r.inProgress, r.notStarted, percent(r.completedShare)]),
+      rows: a.stages.map((r) => [
+        r.label,
+        r.group.label,
+        r.teachers,
+        r.completed,
+        r.inProgress,
+        r.notStarted,
+        percent(r.completedShare),
+      ]),
     },
     {
       title: sec('consultations'),
       headers: [h('topic'), h('group'), h('requests'), h('open'), h('mean_hours'), h('median_hours')],
-      rows: a.consultations.map((r) => [r.label, r.group.label, r.requests, r.open, round2(r.meanHours), round2(r.medianHours)]),
+      rows: a.consultations.map((r) => [
+        r.label,
+        r.group.label,
+        r.requests,
+        r.open,
+        round2(r.meanHours),
+        round2(r.medianHours),
+      ]),
     },
   ];
 }
@@ -69,7 +143,15 @@ export function markdownText(text: string): string {
 /** A Markdown table; pipes, markup and line breaks in cells are escaped. */
 export function markdownTable(table: Pick<Table, 'headers' | 'rows'>): string {
   const cell = (v: CellValue) =>
-    markdownText(v === null ? '—' : v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'number' ? String(v).replace('.', ',') : String(v));
+    markdownText(
+      v === null
+        ? '—'
+        : v instanceof Date
+          ? v.toISOString().slice(0, 10)
+          : typeof v === 'number'
+            ? String(v).replace('.', ',')
+            : String(v),
+    );
   const lines = [
     `| ${table.headers.map(cell).join(' | ')} |`,
     `| ${table.headers.map(() => '---').join(' | ')} |`,

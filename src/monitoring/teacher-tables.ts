@@ -24,7 +24,9 @@ export interface StageColumn {
 export function stageColumns(plans: readonly Pick<StagePlan, 'stages'>[], locale: Locale): StageColumn[] {
   const numbers = [...new Set(plans.flatMap((p) => p.stages.map((s) => s.stage as number)))].sort((a, b) => a - b);
   return numbers.map((stage) => {
-    const names = new Set(plans.filter((p) => p.stages.some((s) => s.stage === stage)).map((p) => stageName(locale, p, stage)));
+    const names = new Set(
+      plans.filter((p) => p.stages.some((s) => s.stage === stage)).map((p) => stageName(locale, p, stage)),
+    );
     const name = names.size === 1 ? [...names][0] : undefined;
     return name
       ? { stage, name, title: t(locale, 'report.stage_column', { stage, name }) }
@@ -41,7 +43,8 @@ export function reportLabels(locale: Locale) {
     type: (type: ActivityType) => t(locale, `activity.type_${type}`),
     level: (level: ActivityLevel) => t(locale, `activity.level_${level}`),
     yesNo: (yes: boolean) => t(locale, yes ? 'report.yes' : 'report.no'),
-    settlement: (s: string) => (s === 'urban' ? t(locale, 'report.urban') : s === 'rural' ? t(locale, 'report.rural') : ''),
+    settlement: (s: string) =>
+      s === 'urban' ? t(locale, 'report.urban') : s === 'rural' ? t(locale, 'report.rural') : '',
   };
 }
 
@@ -64,23 +67,51 @@ export function teacherTables(
     teachers: {
       title: x.text('teachers'),
       headers: [
-        h('teacher'), h('cohort'), h('organisation'), h('region'), h('settlement'), ...columns.map((c) => c.title),
-        h('accepted_in_period'), h('accepted_to_date'), h('returned'), h('pending'), h('required'), h('met'),
-        h('questionnaires'), h('open_consultations'),
+        h('teacher'),
+        h('cohort'),
+        h('organisation'),
+        h('region'),
+        h('settlement'),
+        ...columns.map((c) => c.title),
+        h('accepted_in_period'),
+        h('accepted_to_date'),
+        h('returned'),
+        h('pending'),
+        h('required'),
+        h('met'),
+        h('questionnaires'),
+        h('open_consultations'),
       ],
       rows: year.teachers.map((row) => [
-        row.name, row.cohortCode, row.organisation, row.region, x.settlement(row.settlementType),
+        row.name,
+        row.cohortCode,
+        row.organisation,
+        row.region,
+        x.settlement(row.settlementType),
         ...columns.map((c) => stageCell(row.stages.find((s) => s.stage === c.stage))),
-        row.acceptedInPeriod, row.acceptedToDate, row.returnedToDate, row.pendingToDate, row.required,
-        x.yesNo(row.metRequired), row.questionnairesCompleted, row.openConsultations,
+        row.acceptedInPeriod,
+        row.acceptedToDate,
+        row.returnedToDate,
+        row.pendingToDate,
+        row.required,
+        x.yesNo(row.metRequired),
+        row.questionnairesCompleted,
+        row.openConsultations,
       ]),
     },
     activities: {
       title: x.text('activities'),
       headers: activityHeaders(locale),
       rows: year.activities.map((r) => [
-        r.teacher, r.cohortCode, x.type(r.activity.type), x.level(r.activity.level), ddmmyyyy(r.activity.date),
-        r.activity.title, r.activity.links.map((l) => l.url).join(' '), x.review(r.activity.status), r.comment,
+        r.teacher,
+        r.cohortCode,
+        x.type(r.activity.type),
+        x.level(r.activity.level),
+        ddmmyyyy(r.activity.date),
+        r.activity.title,
+        r.activity.links.map((l) => l.url).join(' '),
+        x.review(r.activity.status),
+        r.comment,
       ]),
     },
     nonResponders: {
@@ -96,5 +127,15 @@ export function teacherTables(
 /** The per-activity table's columns (the activities export adds the submission date). */
 export function activityHeaders(locale: Locale): string[] {
   const h = (key: string) => t(locale, `report.h_${key}` as MessageKey);
-  return [h('teacher'), h('cohort'), h('type'), h('level'), h('date'), h('title'), h('link'), h('status'), h('comment')];
+  return [
+    h('teacher'),
+    h('cohort'),
+    h('type'),
+    h('level'),
+    h('date'),
+    h('title'),
+    h('link'),
+    h('status'),
+    h('comment'),
+  ];
 }

@@ -104,7 +104,9 @@ export async function computeTeacherYear(
     plans.push(plan);
     const required = requiredActivities(plan);
     const enrollments = (await repos.enrollments.listByCohort(cohort.id)).filter((e) => e.status !== 'withdrawn');
-    const people = new Map((await repos.participants.findByIds(enrollments.map((e) => e.participantId))).map((p) => [p.id, p]));
+    const people = new Map(
+      (await repos.participants.findByIds(enrollments.map((e) => e.participantId))).map((p) => [p.id, p]),
+    );
     const allActivities = await repos.activities.listByCohort(cohort.id);
     const responses = await repos.responses.listByCohort(cohort.id, { status: 'completed' });
     const consultations = await repos.consultations.listByCohort(cohort.id, ['open', 'answered']);
@@ -114,7 +116,9 @@ export async function computeTeacherYear(
     const toDate = yearTo < period.to ? yearTo : period.to;
     const names = new Map<string, string>();
     const nameOf = (p: Participant | undefined) =>
-      !options.anonymised && p?.fullName && !p.anonymisedAt ? p.fullName : t(options.locale ?? 'ru', 'report.anonymous', { n: ++anonymousNo });
+      !options.anonymised && p?.fullName && !p.anonymisedAt
+        ? p.fullName
+        : t(options.locale ?? 'ru', 'report.anonymous', { n: ++anonymousNo });
     for (const e of enrollments) names.set(e.participantId, nameOf(people.get(e.participantId)));
 
     // Questionnaires of the plan due in the period (opened in it, and by the report date).
@@ -129,12 +133,19 @@ export async function computeTeacherYear(
     const extra = new Map<string, { questionnaireId: string; occasion: string }>();
     for (const r of await repos.responses.listByCohort(cohort.id)) {
       const key = `${r.questionnaireId}|${r.occasion}`;
-      if (!planned.has(key) && inRange(r.startedAt, period.from, period.to)) extra.set(key, { questionnaireId: r.questionnaireId, occasion: r.occasion });
+      if (!planned.has(key) && inRange(r.startedAt, period.from, period.to))
+        extra.set(key, { questionnaireId: r.questionnaireId, occasion: r.occasion });
     }
     for (const item of [...dueItems, ...extra.values()]) {
       const completedBy = new Set(
         responses
-          .filter((r) => r.questionnaireId === item.questionnaireId && r.occasion === item.occasion && r.completedAt && r.completedAt < period.to)
+          .filter(
+            (r) =>
+              r.questionnaireId === item.questionnaireId &&
+              r.occasion === item.occasion &&
+              r.completedAt &&
+              r.completedAt < period.to,
+          )
           .map((r) => r.participantId),
       );
       questionnaires.push({
@@ -160,7 +171,13 @@ export async function computeTeacherYear(
         const started = s.startedAt && s.startedAt < period.to ? s.startedAt : undefined;
         const completed = s.completedAt && s.completedAt < period.to ? s.completedAt : undefined;
         const status = completed ? 'completed' : started ? 'in_progress' : 'not_started';
-        return { stage: s.stage as StageNumber, status, ...(started ? { startedAt: started } : {}), ...(completed ? { completedAt: completed } : {}), ...(s.cause ? { cause: s.cause } : {}) } as StageProgress;
+        return {
+          stage: s.stage as StageNumber,
+          status,
+          ...(started ? { startedAt: started } : {}),
+          ...(completed ? { completedAt: completed } : {}),
+          ...(s.cause ? { cause: s.cause } : {}),
+        } as StageProgress;
       });
       teachers.push({
         participantId: e.participantId,
@@ -180,16 +197,27 @@ export async function computeTeacherYear(
         pendingToDate: count('submitted', yearFrom, toDate),
         required,
         metRequired: acceptedToDate >= required,
-        questionnairesCompleted: responses.filter((r) => r.participantId === e.participantId && r.completedAt && r.completedAt < period.to).length,
+        questionnairesCompleted: responses.filter(
+          (r) => r.participantId === e.participantId && r.completedAt && r.completedAt < period.to,
+        ).length,
         questionnairesDue: questionnaires.filter((q) => q.cohortId === cohort.id).length,
-        openConsultations: consultations.filter((c) => c.participantId === e.participantId && c.openedAt < period.to).length,
+        openConsultations: consultations.filter((c) => c.participantId === e.participantId && c.openedAt < period.to)
+          .length,
       });
       for (const a of mine.filter((x) => inRange(x.date, period.from, period.to))) {
-        activities.push({ participantId: e.participantId, cohortCode: cohort.code, teacher: names.get(e.participantId)!, activity: a, comment: a.reviews.at(-1)?.comment ?? '' });
+        activities.push({
+          participantId: e.participantId,
+          cohortCode: cohort.code,
+          teacher: names.get(e.participantId)!,
+          activity: a,
+          comment: a.reviews.at(-1)?.comment ?? '',
+        });
       }
     }
   }
   teachers.sort((a, b) => a.cohortCode.localeCompare(b.cohortCode) || a.name.localeCompare(b.name, 'ru'));
-  activities.sort((a, b) => a.activity.date.getTime() - b.activity.date.getTime() || a.teacher.localeCompare(b.teacher, 'ru'));
+  activities.sort(
+    (a, b) => a.activity.date.getTime() - b.activity.date.getTime() || a.teacher.localeCompare(b.teacher, 'ru'),
+  );
   return { plans, teachers, activities, questionnaires };
 }

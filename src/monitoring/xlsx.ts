@@ -80,7 +80,10 @@ class ZipStream {
 
   private async drained(): Promise<void> {
     if (this.out.destroyed) throw new Error('export stream closed by its reader');
-    await Promise.race([once(this.out, 'drain'), once(this.out, 'close').then(() => Promise.reject(new Error('export stream closed by its reader')))]);
+    await Promise.race([
+      once(this.out, 'drain'),
+      once(this.out, 'close').then(() => Promise.reject(new Error('export stream closed by its reader'))),
+    ]);
   }
 
   /** Writes one file; `produce` hands its text over in pieces through `write`. */
@@ -128,7 +131,8 @@ class ZipStream {
       await pump.catch(() => undefined);
       throw error;
     }
-    if (size > 0xffff_ffff || this.offset > 0xffff_ffff) throw new Error('workbook larger than 4 GB: zip64 is not supported');
+    if (size > 0xffff_ffff || this.offset > 0xffff_ffff)
+      throw new Error('workbook larger than 4 GB: zip64 is not supported');
     const descriptor = Buffer.alloc(16);
     descriptor.writeUInt32LE(0x08074b50, 0);
     descriptor.writeUInt32LE(crc >>> 0, 4);
@@ -174,8 +178,11 @@ const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 /** Cell formats (xf ids): 0 plain, 1 bold, 2 bold 12 pt, then one per number format in use. */
 function stylesXml(formats: string[]): string {
   const numFmts = formats.map((f, i) => `<numFmt numFmtId="${164 + i}" formatCode="${xmlText(f)}"/>`).join('');
-  const xfs = formats.map((_, i) => `<xf numFmtId="${164 + i}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`).join('');
-  return `${XML_HEAD}<styleSheet xmlns="${MAIN_NS}">` +
+  const xfs = formats
+    .map((_, i) => `<xf numFmtId="${164 + i}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`)
+    .join('');
+  return (
+    `${XML_HEAD}<styleSheet xmlns="${MAIN_NS}">` +
     `<numFmts count="${formats.length}">${numFmts}</numFmts>` +
     '<fonts count="3"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>' +
     '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>' +
@@ -186,7 +193,8 @@ function stylesXml(formats: string[]): string {
     `<cellXfs count="${3 + formats.length}"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>` +
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>' +
     `<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>${xfs}</cellXfs>` +
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>';
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+  );
 }
 
 /**
@@ -200,21 +208,51 @@ export async function writeXlsx(out: Writable, sheets: readonly XlsxSheet[]): Pr
   const zip = new ZipStream(out);
   const whole = (text: string) => async (write: (t: string) => Promise<void>) => write(text);
 
-  await zip.entry('[Content_Types].xml', whole(`${XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
-    '<Default Extension="xml" ContentType="application/xml"/>' +
-    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
-    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>' +
-    sheets.map((_, i) => `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`).join('') +
-    '</Types>'));
-  await zip.entry('_rels/.rels', whole(`${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
-    `<Relationship Id="rId1" Type="${REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`));
-  await zip.entry('xl/workbook.xml', whole(`${XML_HEAD}<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><bookViews><workbookView/></bookViews><sheets>` +
-    sheets.map((s, i) => `<sheet name="${xmlText(s.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('') +
-    '</sheets></workbook>'));
-  await zip.entry('xl/_rels/workbook.xml.rels', whole(`${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
-    sheets.map((_, i) => `<Relationship Id="rId${i + 1}" Type="${REL_NS}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join('') +
-    `<Relationship Id="rId${sheets.length + 1}" Type="${REL_NS}/styles" Target="styles.xml"/></Relationships>`));
+  await zip.entry(
+    '[Content_Types].xml',
+    whole(
+      `${XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
+        '<Default Extension="xml" ContentType="application/xml"/>' +
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
+        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>' +
+        sheets
+          .map(
+            (_, i) =>
+              `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`,
+          )
+          .join('') +
+        '</Types>',
+    ),
+  );
+  await zip.entry(
+    '_rels/.rels',
+    whole(
+      `${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+        `<Relationship Id="rId1" Type="${REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    ),
+  );
+  await zip.entry(
+    'xl/workbook.xml',
+    whole(
+      `${XML_HEAD}<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><bookViews><workbookView/></bookViews><sheets>` +
+        sheets.map((s, i) => `<sheet name="${xmlText(s.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('') +
+        '</sheets></workbook>',
+    ),
+  );
+  await zip.entry(
+    'xl/_rels/workbook.xml.rels',
+    whole(
+      `${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+        sheets
+          .map(
+            (_, i) =>
+              `<Relationship Id="rId${i + 1}" Type="${REL_NS}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`,
+          )
+          .join('') +
+        `<Relationship Id="rId${sheets.length + 1}" Type="${REL_NS}/styles" Target="styles.xml"/></Relationships>`,
+    ),
+  );
   await zip.entry('xl/styles.xml', whole(stylesXml(formats)));
 
   for (const [i, sheet] of sheets.entries()) {
@@ -225,7 +263,9 @@ export async function writeXlsx(out: Writable, sheets: readonly XlsxSheet[]): Pr
       const cols = sheet.widths.length
         ? `<cols>${sheet.widths.map((w, c) => `<col min="${c + 1}" max="${c + 1}" width="${w}" customWidth="1"/>`).join('')}</cols>`
         : '';
-      await write(`${XML_HEAD}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><sheetViews>${view}</sheetViews><sheetFormatPr defaultRowHeight="15"/>${cols}<sheetData>`);
+      await write(
+        `${XML_HEAD}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><sheetViews>${view}</sheetViews><sheetFormatPr defaultRowHeight="15"/>${cols}<sheetData>`,
+      );
       const width = Math.max(sheet.widths.length, sheet.formats?.length ?? 0);
       const names = Array.from({ length: width }, (_, c) => columnName(c));
       const dateStyles = Array.from({ length: width }, (_, c) => formatStyle(sheet.formats?.[c]));

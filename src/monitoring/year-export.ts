@@ -37,12 +37,20 @@ export interface YearExportFile {
 const iso = (d: Date | undefined) => (d ? d.toISOString().slice(0, 10) : null);
 
 /** Headers (stable, machine-friendly keys for JSON) and rows of one export. */
-export async function yearExportRows(repos: Repositories, request: Omit<YearExportRequest, 'format' | 'separator'>): Promise<{ keys: string[]; headers: string[]; rows: CellValue[][] }> {
+export async function yearExportRows(
+  repos: Repositories,
+  request: Omit<YearExportRequest, 'format' | 'separator'>,
+): Promise<{ keys: string[]; headers: string[]; rows: CellValue[][] }> {
   const locale = request.locale ?? 'ru';
   const x = reportLabels(locale);
   const h = (key: string, params?: Record<string, string | number>) => x.text(`h_${key}`, params);
   // Everything up to now: every teacher whose year has begun, every activity they reported.
-  const year = await computeTeacherYear(repos, request.cohorts, { from: new Date(Date.UTC(2000, 0, 1)), to: new Date(request.now.getTime() + 1) }, { asOf: request.now, anonymised: request.anonymised, locale });
+  const year = await computeTeacherYear(
+    repos,
+    request.cohorts,
+    { from: new Date(Date.UTC(2000, 0, 1)), to: new Date(request.now.getTime() + 1) },
+    { asOf: request.now, anonymised: request.anonymised, locale },
+  );
   if (request.participantIds) {
     const wanted = new Set(request.participantIds);
     year.activities = year.activities.filter((r) => wanted.has(r.participantId));
@@ -52,28 +60,73 @@ export async function yearExportRows(repos: Repositories, request: Omit<YearExpo
     const keys = ['teacher', 'cohort', 'type', 'level', 'date', 'title', 'links', 'status', 'comment', 'submittedAt'];
     const headers = [...activityHeaders(locale), h('submitted')];
     const rows = year.activities.map((r) => [
-      r.teacher, r.cohortCode, x.type(r.activity.type), x.level(r.activity.level), iso(r.activity.date), r.activity.title,
-      r.activity.links.map((l) => l.url).join(' '), x.review(r.activity.status), r.comment, iso(r.activity.submittedAt),
+      r.teacher,
+      r.cohortCode,
+      x.type(r.activity.type),
+      x.level(r.activity.level),
+      iso(r.activity.date),
+      r.activity.title,
+      r.activity.links.map((l) => l.url).join(' '),
+      x.review(r.activity.status),
+      r.comment,
+      iso(r.activity.submittedAt),
     ]);
     return { keys, headers, rows };
   }
   const columns = stageColumns(year.plans, locale);
-  const keys = ['teacher', 'cohort', 'organisation', 'region', 'settlementType', 'yearStart', 'yearEnd',
+  const keys = [
+    'teacher',
+    'cohort',
+    'organisation',
+    'region',
+    'settlementType',
+    'yearStart',
+    'yearEnd',
     ...columns.flatMap((c) => [`stage${c.stage}`, `stage${c.stage}Date`, `stage${c.stage}Manual`]),
-    'accepted', 'returned', 'pending', 'required', 'metRequired', 'questionnairesCompleted', 'openConsultations'];
+    'accepted',
+    'returned',
+    'pending',
+    'required',
+    'metRequired',
+    'questionnairesCompleted',
+    'openConsultations',
+  ];
   const headers = [
-    h('teacher'), h('cohort'), h('organisation'), h('region'), h('settlement'), h('year_start'), h('year_end'),
+    h('teacher'),
+    h('cohort'),
+    h('organisation'),
+    h('region'),
+    h('settlement'),
+    h('year_start'),
+    h('year_end'),
     ...columns.flatMap((c) => [c.title, h('stage_date', { column: c.title }), h('stage_manual', { column: c.title })]),
-    h('accepted_to_date'), h('returned'), h('pending'), h('required'), h('met'), h('questionnaires'), h('open_consultations'),
+    h('accepted_to_date'),
+    h('returned'),
+    h('pending'),
+    h('required'),
+    h('met'),
+    h('questionnaires'),
+    h('open_consultations'),
   ];
   const rows = year.teachers.map((row) => [
-    row.name, row.cohortCode, row.organisation, row.region, x.settlement(row.settlementType),
-    row.yearStart, row.yearEnd,
+    row.name,
+    row.cohortCode,
+    row.organisation,
+    row.region,
+    x.settlement(row.settlementType),
+    row.yearStart,
+    row.yearEnd,
     ...columns.flatMap((c) => {
       const s = row.stages.find((st) => st.stage === c.stage);
       return [s ? x.status(s.status) : '', iso(s?.completedAt ?? s?.startedAt), x.yesNo(s?.cause === 'manual')];
     }),
-    row.acceptedToDate, row.returnedToDate, row.pendingToDate, row.required, x.yesNo(row.metRequired), row.questionnairesCompleted, row.openConsultations,
+    row.acceptedToDate,
+    row.returnedToDate,
+    row.pendingToDate,
+    row.required,
+    x.yesNo(row.metRequired),
+    row.questionnairesCompleted,
+    row.openConsultations,
   ]);
   return { keys, headers, rows };
 }
@@ -81,7 +134,13 @@ export async function yearExportRows(repos: Repositories, request: Omit<YearExpo
 const PROGRESS_EVERY = 200;
 
 /** The file's text a few hundred rows at a time, telling how many rows are out as it is read. */
-function* inBatches(rows: readonly CellValue[][], onProgress: ((done: number) => void) | undefined, head: string, body: (batch: CellValue[][]) => string, tail: string): Generator<Buffer> {
+function* inBatches(
+  rows: readonly CellValue[][],
+  onProgress: ((done: number) => void) | undefined,
+  head: string,
+  body: (batch: CellValue[][]) => string,
+  tail: string,
+): Generator<Buffer> {
   yield Buffer.from(head, 'utf8');
   for (let i = 0; i < rows.length; i += PROGRESS_EVERY) {
     const batch = rows.slice(i, i + PROGRESS_EVERY);
@@ -103,18 +162,38 @@ export async function createYearExport(repos: Repositories, request: YearExportR
       const line = (r: readonly CellValue[]) => `${r.map((v) => csvField(v, sep)).join(sep)}\r\n`;
       // The BOM makes Excel read the file as UTF-8.
       const head = `\uFEFF${line(headers)}`;
-      const stream = Readable.from(inBatches(rows, request.onProgress, head, (batch) => batch.map((r) => line(r.map(safeCell))).join(''), ''));
+      const stream = Readable.from(
+        inBatches(rows, request.onProgress, head, (batch) => batch.map((r) => line(r.map(safeCell))).join(''), ''),
+      );
       return { filename: `${base}.csv`, contentType: 'text/csv; charset=utf-8', stream, total: rows.length, empty };
     }
     case 'json': {
-      const object = (r: readonly CellValue[]) => JSON.stringify(Object.fromEntries(keys.map((k, i) => [k, r[i] ?? null])));
+      const object = (r: readonly CellValue[]) =>
+        JSON.stringify(Object.fromEntries(keys.map((k, i) => [k, r[i] ?? null])));
       let first = true;
-      const stream = Readable.from(inBatches(rows, request.onProgress, `{"columns":${JSON.stringify(keys)},"rows":[`, (batch) => batch.map((r) => {
-        const text = `${first ? '' : ','}\n${object(r)}`;
-        first = false;
-        return text;
-      }).join(''), '\n]}\n'));
-      return { filename: `${base}.json`, contentType: 'application/json; charset=utf-8', stream, total: rows.length, empty };
+      const stream = Readable.from(
+        inBatches(
+          rows,
+          request.onProgress,
+          `{"columns":${JSON.stringify(keys)},"rows":[`,
+          (batch) =>
+            batch
+              .map((r) => {
+                const text = `${first ? '' : ','}\n${object(r)}`;
+                first = false;
+                return text;
+              })
+              .join(''),
+          '\n]}\n',
+        ),
+      );
+      return {
+        filename: `${base}.json`,
+        contentType: 'application/json; charset=utf-8',
+        stream,
+        total: rows.length,
+        empty,
+      };
     }
     case 'xlsx': {
       const out = new PassThrough();
@@ -127,8 +206,17 @@ export async function createYearExport(repos: Repositories, request: YearExportR
         }
         request.onProgress?.(done);
       }
-      const [buffer] = await Promise.all([streamToBuffer(out), writeWorkbook(out, [], '', [{ name: request.what, headers, rows: counted() }])]);
-      return { filename: `${base}.xlsx`, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', stream: Readable.from([buffer]), total: rows.length, empty };
+      const [buffer] = await Promise.all([
+        streamToBuffer(out),
+        writeWorkbook(out, [], '', [{ name: request.what, headers, rows: counted() }]),
+      ]);
+      return {
+        filename: `${base}.xlsx`,
+        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        stream: Readable.from([buffer]),
+        total: rows.length,
+        empty,
+      };
     }
     default: {
       const never: never = request.format;

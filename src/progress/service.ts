@@ -63,9 +63,17 @@ export async function enrollInCohort(
   if (!cohort) throw new Error(`no cohort ${input.cohortId} to enrol in`);
   const plan = await stagePlanOf(repos, cohort);
   // Seed 003: a tutor for every teacher, however they join (import, join link, sandbox, CSV).
-  if (plan.tutorRequired && input.tutorId === undefined && !(await repos.enrollments.find(input.participantId, cohort.id))) {
+  if (
+    plan.tutorRequired &&
+    input.tutorId === undefined &&
+    !(await repos.enrollments.find(input.participantId, cohort.id))
+  ) {
     const tutorId = await leastBusyTutor(repos, cohort);
-    const result = await repos.enrollments.enroll({ ...input, ...(tutorId ? { tutorId } : {}), stages: planStageNumbers(plan) });
+    const result = await repos.enrollments.enroll({
+      ...input,
+      ...(tutorId ? { tutorId } : {}),
+      stages: planStageNumbers(plan),
+    });
     return result.created ? { ...result, tutor: tutorId ? 'assigned' : 'none' } : result;
   }
   return repos.enrollments.enroll({ ...input, stages: planStageNumbers(plan) });
@@ -122,8 +130,20 @@ export async function gatherStageFacts(repos: Repositories, enrollment: Enrollme
         for (const a of r.answers) answers[a.questionId] = a.value;
         const links = resultLinks
           .filter((l) => l.responseId === r.id && answers[l.questionId] !== undefined)
-          .map((l): FactLink => ({ url: l.url, ...(l.reachable === undefined ? {} : { reachable: l.reachable }), ...(l.liveSince ? { liveSince: l.liveSince } : {}) }));
-        return { questionnaireId: r.questionnaireId, occasion: r.occasion, completedAt: r.completedAt as Date, answers, links };
+          .map(
+            (l): FactLink => ({
+              url: l.url,
+              ...(l.reachable === undefined ? {} : { reachable: l.reachable }),
+              ...(l.liveSince ? { liveSince: l.liveSince } : {}),
+            }),
+          );
+        return {
+          questionnaireId: r.questionnaireId,
+          occasion: r.occasion,
+          completedAt: r.completedAt as Date,
+          answers,
+          links,
+        };
       }),
     activities: activities.map(
       (a): ActivityFact => ({
@@ -190,7 +210,11 @@ export async function reevaluateStages(repos: Repositories, event: StageEvent): 
   if (!enrollment || !cohort) return undefined;
   const plan = await stagePlanOf(repos, cohort);
   const stages = evaluateStages(plan, await gatherStageFacts(repos, enrollment));
-  const before: StageEvaluation[] = enrollment.stages.map((s) => ({ stage: s.stage, status: s.status, cause: { kind: 'none' } }));
+  const before: StageEvaluation[] = enrollment.stages.map((s) => ({
+    stage: s.stage,
+    status: s.status,
+    cause: { kind: 'none' },
+  }));
   const changed = stageChanges(before, stages);
   const progress = stages.map(toProgress);
   if (!sameProgress(enrollment.stages, progress)) {
@@ -228,7 +252,15 @@ export type SetStageError =
 /** A curator's or staff member's decision: wins over the rules and is shown as set by hand. */
 export async function setStageByHand(
   repos: Repositories,
-  input: { participantId: string; cohortId: string; stage: number; status: StageStatus; comment: string; by: string; at: Date },
+  input: {
+    participantId: string;
+    cohortId: string;
+    stage: number;
+    status: StageStatus;
+    comment: string;
+    by: string;
+    at: Date;
+  },
 ): Promise<Result<StageReevaluation, SetStageError>> {
   const enrollment = await repos.enrollments.find(input.participantId, input.cohortId);
   const cohort = enrollment && (await repos.cohorts.findById(input.cohortId));
@@ -238,7 +270,13 @@ export async function setStageByHand(
   if (stage === undefined) return err({ kind: 'no_such_stage', stages: plan.stages.map((s) => s.stage) });
   const comment = input.comment.trim();
   if (!comment) return err({ kind: 'comment_required' });
-  await repos.enrollments.addStageOverride(enrollment.id, { stage, status: input.status, at: input.at, by: input.by, comment: comment.slice(0, 1000) });
+  await repos.enrollments.addStageOverride(enrollment.id, {
+    stage,
+    status: input.status,
+    at: input.at,
+    by: input.by,
+    comment: comment.slice(0, 1000),
+  });
   await repos.audit.record({
     at: input.at,
     actor: input.by,
@@ -248,6 +286,12 @@ export async function setStageByHand(
     cohortId: enrollment.cohortId,
     details: { stage, status: input.status },
   });
-  const result = await reevaluateStages(repos, { participantId: input.participantId, cohortId: input.cohortId, at: input.at, actor: input.by, kind: 'stage.set' });
+  const result = await reevaluateStages(repos, {
+    participantId: input.participantId,
+    cohortId: input.cohortId,
+    at: input.at,
+    actor: input.by,
+    kind: 'stage.set',
+  });
   return result ? ok(result) : err({ kind: 'not_enrolled' });
 }

@@ -39,7 +39,9 @@ export function parseAnswer(question: Question, input: AnswerInput, ctx: ParseCo
 /** The free-text follow-up after «Другое» was chosen; always required once asked. */
 export function parseOtherText(_question: Question, input: AnswerInput, _ctx: ParseContext): ParseResult {
   const result = parseText(input ?? {}, { multiline: false, maxLength: OTHER_TEXT_MAX_LENGTH, required: true });
-  return !result.ok && result.error.key === 'validation.required' ? { ok: false, error: { key: 'validation.other_text_required' } } : result;
+  return !result.ok && result.error.key === 'validation.required'
+    ? { ok: false, error: { key: 'validation.other_text_required' } }
+    : result;
 }
 
 /**

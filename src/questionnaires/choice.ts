@@ -4,7 +4,13 @@ import type { Locale } from '../domain/locale.js';
 import { LOCALES } from '../domain/locale.js';
 import type { AnswerValue } from '../domain/response.js';
 import { t } from '../i18n/index.js';
-import { OTHER_OPTION_ID, type AnswerInput, type ChoiceOption, type ConditionValue, type ParseResult } from './model.js';
+import {
+  OTHER_OPTION_ID,
+  type AnswerInput,
+  type ChoiceOption,
+  type ConditionValue,
+  type ParseResult,
+} from './model.js';
 import { reject } from './outcome.js';
 import { cleanText, isBlank, localized, matchKey } from './text.js';
 import type { ConditionValueCheck, Problem } from './types/handler.js';
@@ -12,7 +18,11 @@ import type { ConditionValueCheck, Problem } from './types/handler.js';
 function otherOption(): ChoiceOption {
   return {
     id: OTHER_OPTION_ID,
-    text: { ru: t('ru', 'validation.option_other'), kk: t('kk', 'validation.option_other'), en: t('en', 'validation.option_other') },
+    text: {
+      ru: t('ru', 'validation.option_other'),
+      kk: t('kk', 'validation.option_other'),
+      en: t('en', 'validation.option_other'),
+    },
   };
 }
 
@@ -36,7 +46,10 @@ export function emptyAnswer(required: boolean): ParseResult {
   return reject(required ? 'validation.required' : 'validation.empty_optional');
 }
 
-export type Picks = { ok: true; ids: string[] } | { ok: false; empty: true } | { ok: false; empty: false; result: ParseResult };
+export type Picks =
+  | { ok: true; ids: string[] }
+  | { ok: false; empty: true }
+  | { ok: false; empty: false; result: ParseResult };
 
 type Match = { id: string } | { outOfRange: true } | undefined;
 
@@ -47,7 +60,8 @@ function matchOne(segment: string, options: ChoiceOption[], locale: Locale): Mat
     const option = options[Number(number[1]) - 1];
     return option ? { id: option.id } : { outOfRange: true };
   }
-  const byLabel = (o: ChoiceOption, k: string) => matchKey(localized(o.text, locale)) === k || matchKey(o.text.ru) === k;
+  const byLabel = (o: ChoiceOption, k: string) =>
+    matchKey(localized(o.text, locale)) === k || matchKey(o.text.ru) === k;
   const found = options.find((o) => o.id.toLowerCase() === key || byLabel(o, key));
   if (found) return { id: found.id };
   // "2. Открытый урок" — the line copied from the numbered list.
@@ -117,7 +131,11 @@ export function checkOptions(options: ChoiceOption[], other: boolean): Problem[]
   const problems: Problem[] = [];
   const seen = new Set<string>();
   options.forEach((o, i) => {
-    if (seen.has(o.id)) problems.push({ message: `option ids must be unique ("${o.id}" is used more than once)`, path: ['options', i, 'id'] });
+    if (seen.has(o.id))
+      problems.push({
+        message: `option ids must be unique ("${o.id}" is used more than once)`,
+        path: ['options', i, 'id'],
+      });
     seen.add(o.id);
     if (o.id === OTHER_OPTION_ID) {
       problems.push({
@@ -134,7 +152,10 @@ export function checkOptions(options: ChoiceOption[], other: boolean): Problem[]
       if (text === undefined) return;
       const key = matchKey(text);
       if (labels.has(key)) {
-        problems.push({ message: `option texts must be unique ("${text}" is used more than once)`, path: ['options', i, 'text'] });
+        problems.push({
+          message: `option texts must be unique ("${text}" is used more than once)`,
+          path: ['options', i, 'text'],
+        });
       }
       labels.add(key);
       // A teacher who types "3" means the third option; a label "3" elsewhere could never be chosen by typing.
@@ -151,10 +172,16 @@ export function checkOptions(options: ChoiceOption[], other: boolean): Problem[]
 }
 
 /** A showIf value for a choice question: one of its option ids (YAML may have read `1` as a number). */
-export function optionConditionValue(questionId: string, options: ChoiceOption[], value: ConditionValue): ConditionValueCheck {
+export function optionConditionValue(
+  questionId: string,
+  options: ChoiceOption[],
+  value: ConditionValue,
+): ConditionValueCheck {
   const id = typeof value === 'number' && Number.isInteger(value) ? String(value) : value;
   if (typeof id === 'string' && options.some((o) => o.id === id)) return { value: id };
-  return { problem: `${JSON.stringify(value)} is not an option of ${questionId} (its options: ${options.map((o) => o.id).join(', ')})` };
+  return {
+    problem: `${JSON.stringify(value)} is not an option of ${questionId} (its options: ${options.map((o) => o.id).join(', ')})`,
+  };
 }
 
 /** The whole answer as shown in a summary: option labels, whatever the stored value's shape. */

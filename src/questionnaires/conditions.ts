@@ -22,9 +22,12 @@ export function evaluate(condition: Condition, answers: Answers): boolean {
   if ('equals' in condition) return same(answer, condition.equals);
   if ('notEquals' in condition) return !same(answer, condition.notEquals);
   if ('in' in condition) return condition.in.some((v) => same(answer, v));
-  if ('includes' in condition) return Array.isArray(answer) ? answer.includes(condition.includes) : answer === condition.includes;
+  if ('includes' in condition)
+    return Array.isArray(answer) ? answer.includes(condition.includes) : answer === condition.includes;
   if (typeof answer !== 'number') return false;
-  return (condition.gte === undefined || answer >= condition.gte) && (condition.lte === undefined || answer <= condition.lte);
+  return (
+    (condition.gte === undefined || answer >= condition.gte) && (condition.lte === undefined || answer <= condition.lte)
+  );
 }
 
 /**
@@ -99,11 +102,17 @@ export function resolveCondition(
     const targetIndex = questions.findIndex((q) => q?.id === c.question);
     if (targetIndex < 0 && broken.has(c.question)) return c;
     if (targetIndex < 0) {
-      problems.push({ message: `showIf refers to ${c.question}, which is not a question in this file`, path: [...path, 'question'] });
+      problems.push({
+        message: `showIf refers to ${c.question}, which is not a question in this file`,
+        path: [...path, 'question'],
+      });
       return c;
     }
     if (targetIndex >= selfIndex) {
-      problems.push({ message: `showIf refers to ${c.question}, which is not an earlier question`, path: [...path, 'question'] });
+      problems.push({
+        message: `showIf refers to ${c.question}, which is not an earlier question`,
+        path: [...path, 'question'],
+      });
       return c;
     }
     const target = questions[targetIndex]!;
@@ -134,7 +143,10 @@ export function resolveCondition(
     if (c.gte !== undefined) value(c.gte, 'gte', ['gte']);
     if (c.lte !== undefined) value(c.lte, 'lte', ['lte']);
     if (c.gte !== undefined && c.lte !== undefined && c.gte > c.lte) {
-      problems.push({ message: `showIf: gte (${c.gte}) is greater than lte (${c.lte}), so ${target.id} can never match`, path: [...path, 'gte'] });
+      problems.push({
+        message: `showIf: gte (${c.gte}) is greater than lte (${c.lte}), so ${target.id} can never match`,
+        path: [...path, 'gte'],
+      });
     }
     return c;
   };

@@ -19,6 +19,9 @@ function texts(q: Questionnaire): LocalizedText[] {
 export function translationCoverage(q: Questionnaire): Record<Locale, { translated: number; total: number }> {
   const all = texts(q);
   return Object.fromEntries(
-    LOCALES.map((locale) => [locale, { translated: all.filter((text) => Boolean(text[locale])).length, total: all.length }]),
+    LOCALES.map((locale) => [
+      locale,
+      { translated: all.filter((text) => Boolean(text[locale])).length, total: all.length },
+    ]),
   ) as Record<Locale, { translated: number; total: number }>;
 }

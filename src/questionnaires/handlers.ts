@@ -3,7 +3,15 @@
 import type { z } from 'zod';
 import type { Locale } from '../domain/locale.js';
 import type { AnswerValue } from '../domain/response.js';
-import type { AnswerInput, ConditionValue, ParseContext, ParseResult, Question, QuestionInput, QuestionType } from './model.js';
+import type {
+  AnswerInput,
+  ConditionValue,
+  ParseContext,
+  ParseResult,
+  Question,
+  QuestionInput,
+  QuestionType,
+} from './model.js';
 import { date } from './types/date.js';
 import type { ConditionValueCheck, Operator, Problem, QuestionHandler } from './types/handler.js';
 import { likert } from './types/likert.js';

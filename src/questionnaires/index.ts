@@ -29,7 +29,14 @@ export type {
   YesNoQuestion,
 } from './model.js';
 export { forModel, OTHER_OPTION_ID } from './model.js';
-export { displayAnswer, keepsAfterDeletion, OTHER_TEXT_MAX_LENGTH, parseAnswer, parseOtherText, questionInput } from './answers.js';
+export {
+  displayAnswer,
+  keepsAfterDeletion,
+  OTHER_TEXT_MAX_LENGTH,
+  parseAnswer,
+  parseOtherText,
+  questionInput,
+} from './answers.js';
 export { effectiveAnswers, isVisible, nextQuestion, previousQuestion } from './conditions.js';
 export { isQuestionType, QUESTION_SCHEMAS, QUESTION_TYPES } from './handlers.js';
 export { createCatalog, loadQuestionnaires } from './loader.js';

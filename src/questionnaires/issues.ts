@@ -50,20 +50,55 @@ export const phrase: z.core.$ZodErrorMap = (issue) => {
 
 // Every field name the format knows, to suggest the intended one for a typo such as "requierd".
 const KNOWN_FIELDS = [
-  'id', 'version', 'title', 'intro', 'outro', 'questions', 'type', 'text', 'help', 'required', 'showIf', 'opensConsultation',
-  'options', 'other', 'min', 'max', 'scale', 'labels', 'integer', 'maxLength', 'notInFuture', 'count',
-  'question', 'equals', 'notEquals', 'in', 'includes', 'gte', 'lte', 'answered', 'all', 'any', 'not',
-  'ru', 'kk', 'en',
+  'id',
+  'version',
+  'title',
+  'intro',
+  'outro',
+  'questions',
+  'type',
+  'text',
+  'help',
+  'required',
+  'showIf',
+  'opensConsultation',
+  'options',
+  'other',
+  'min',
+  'max',
+  'scale',
+  'labels',
+  'integer',
+  'maxLength',
+  'notInFuture',
+  'count',
+  'question',
+  'equals',
+  'notEquals',
+  'in',
+  'includes',
+  'gte',
+  'lte',
+  'answered',
+  'all',
+  'any',
+  'not',
+  'ru',
+  'kk',
+  'en',
 ];
 
 /** Edit distance where swapping two neighbouring letters ("titel") counts as one edit. */
 function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
       d[i]![j] = best;
     }
   }
@@ -123,7 +158,8 @@ export class Reporter {
         continue;
       }
       // Custom issues marked as statements read on their own; every other message follows its field's name.
-      if (issue.code === 'custom' && (issue.params as { statement?: boolean } | undefined)?.statement) this.add(path, issue.message);
+      if (issue.code === 'custom' && (issue.params as { statement?: boolean } | undefined)?.statement)
+        this.add(path, issue.message);
       else this.addFieldPhrase(path, issue.message);
     }
   }
@@ -142,13 +178,20 @@ export class Reporter {
     for (let i = 0; i < path.length; i++) {
       const key = path[i]!;
       const next = path[i + 1];
-      const child = (k: PropertyKey) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[k] : undefined);
+      const child = (k: PropertyKey) =>
+        node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[k] : undefined;
       if ((key === 'questions' || key === 'options') && typeof next === 'number' && field.length === 0) {
         const item = child(key) !== undefined ? (child(key) as unknown[])[next] : undefined;
         const id = item !== null && typeof item === 'object' ? (item as { id?: unknown }).id : undefined;
         const name = key === 'questions' ? 'question' : 'option';
         const shownId = typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
-        location.push(shownId !== undefined && shownId !== '' ? (key === 'questions' ? `${name} ${shownId}` : `${name} "${shownId}"`) : `${name} #${next + 1}`);
+        location.push(
+          shownId !== undefined && shownId !== ''
+            ? key === 'questions'
+              ? `${name} ${shownId}`
+              : `${name} "${shownId}"`
+            : `${name} #${next + 1}`,
+        );
         node = item;
         i++;
         continue;

@@ -38,7 +38,10 @@ function listYaml(dir: string, errors: string[], shown: (file: string) => string
  * out of the catalog and every error is returned. `root` is what sources are relative to (the repo,
  * where the bot and the CLI run).
  */
-export function loadQuestionnaires(dir: string, options: { root?: string } = {}): { catalog: QuestionnaireCatalog; errors: string[] } {
+export function loadQuestionnaires(
+  dir: string,
+  options: { root?: string } = {},
+): { catalog: QuestionnaireCatalog; errors: string[] } {
   const root = options.root ?? process.cwd();
   const shown = (path: string) => {
     const rel = relative(root, path);
@@ -66,7 +69,9 @@ export function loadQuestionnaires(dir: string, options: { root?: string } = {})
   for (const name of listYaml(dir, errors, (f) => shown(join(dir, f)))) {
     const path = join(dir, name);
     if (nameFromSource(name)?.version !== undefined) {
-      errors.push(`${shown(path)}: a file named <id>.v<N>.yaml is an older version; move it to ${shown(join(dir, ARCHIVE_DIR))}/`);
+      errors.push(
+        `${shown(path)}: a file named <id>.v<N>.yaml is an older version; move it to ${shown(join(dir, ARCHIVE_DIR))}/`,
+      );
       continue;
     }
     const q = load(path);
@@ -87,11 +92,17 @@ export function loadQuestionnaires(dir: string, options: { root?: string } = {})
       if (!q) continue;
       const latest = current.get(q.id);
       if (!latest && !existsSync(join(dir, `${q.id}.yaml`))) {
-        errors.push(`${q.source}: there is no current version ${shown(join(dir, `${q.id}.yaml`))}; keep the current file even if the questionnaire is no longer sent`);
+        errors.push(
+          `${q.source}: there is no current version ${shown(join(dir, `${q.id}.yaml`))}; keep the current file even if the questionnaire is no longer sent`,
+        );
       } else if (latest && latest.version === q.version) {
-        errors.push(`${q.source}: version ${q.version} of "${q.id}" is also in ${latest.source}; two files cannot share an id and a version`);
+        errors.push(
+          `${q.source}: version ${q.version} of "${q.id}" is also in ${latest.source}; two files cannot share an id and a version`,
+        );
       } else if (latest && q.version > latest.version) {
-        errors.push(`${q.source}: version ${q.version} is newer than the current version ${latest.version} in ${latest.source}; the current file must have the highest version`);
+        errors.push(
+          `${q.source}: version ${q.version} is newer than the current version ${latest.version} in ${latest.source}; the current file must have the highest version`,
+        );
       } else if (latest) {
         // File names make two archive files with one id and version impossible.
         loaded.push(q);

@@ -105,7 +105,12 @@ export interface Questionnaire {
 /** The questionnaire as a teacher of a cohort running `model` is asked it: other models' questions left out. */
 export function forModel(q: Questionnaire, model: string | undefined): Questionnaire {
   if (!q.questions.some((question) => question.models)) return q;
-  return { ...q, questions: q.questions.filter((question) => !question.models || (model !== undefined && question.models.includes(model))) };
+  return {
+    ...q,
+    questions: q.questions.filter(
+      (question) => !question.models || (model !== undefined && question.models.includes(model)),
+    ),
+  };
 }
 
 export interface QuestionnaireCatalog {

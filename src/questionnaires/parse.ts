@@ -11,9 +11,9 @@ import { localizedText, positiveInt, QUESTIONNAIRE_ID, TEXT_LIMITS } from './sch
 const MAX_QUESTIONS = 100;
 
 const fileSchema = z.strictObject({
-  id: z
-    .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') })
-    .regex(QUESTIONNAIRE_ID, { error: 'must be lower-case latin letters, digits, "-" or "_", starting with a letter or digit' }),
+  id: z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') }).regex(QUESTIONNAIRE_ID, {
+    error: 'must be lower-case latin letters, digits, "-" or "_", starting with a letter or digit',
+  }),
   version: positiveInt('must be a positive integer'),
   title: localizedText(TEXT_LIMITS.title),
   intro: localizedText(TEXT_LIMITS.intro).optional(),
@@ -39,7 +39,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function readYaml(source: string, text: string): { doc?: Document.Parsed; lines: LineCounter; data?: unknown; errors: string[] } {
+function readYaml(
+  source: string,
+  text: string,
+): { doc?: Document.Parsed; lines: LineCounter; data?: unknown; errors: string[] } {
   const lines = new LineCounter();
   let doc: Document.Parsed;
   try {
@@ -52,7 +55,10 @@ function readYaml(source: string, text: string): { doc?: Document.Parsed; lines:
     // Only the first: after one unclosed bracket every later line looks wrong too.
     const first = problems[0]!;
     const at = first.linePos?.[0] ?? lines.linePos(first.pos[0]);
-    return { lines, errors: [`${source}: line ${at.line}, column ${at.col}: YAML syntax error: ${first.message.split('\n')[0]}`] };
+    return {
+      lines,
+      errors: [`${source}: line ${at.line}, column ${at.col}: YAML syntax error: ${first.message.split('\n')[0]}`],
+    };
   }
   try {
     // The alias limit stops a "billion laughs" file from eating the memory of the bot.
@@ -75,7 +81,11 @@ function parseQuestion(raw: unknown, index: number, report: Reporter): Question 
   }
   if (!isQuestionType(type)) {
     const hint = typeof type === 'string' ? suggest(type, QUESTION_TYPES) : '';
-    report.add(at, `type ${JSON.stringify(type)} is not a question type${hint}; use one of: ${QUESTION_TYPES.join(', ')}`, [...at, 'type']);
+    report.add(
+      at,
+      `type ${JSON.stringify(type)} is not a question type${hint}; use one of: ${QUESTION_TYPES.join(', ')}`,
+      [...at, 'type'],
+    );
     return undefined;
   }
   // Each member of the union parses to its own question type; the union of them is a Question.
@@ -103,7 +113,10 @@ export function parseQuestionnaire(source: string, text: string): { questionnair
     return { errors: report.errors };
   }
   if (!isRecord(data)) {
-    report.add([], 'the file must be a set of fields (id:, version:, title:, questions:), not a list or a single value');
+    report.add(
+      [],
+      'the file must be a set of fields (id:, version:, title:, questions:), not a list or a single value',
+    );
     return { errors: report.errors };
   }
 
@@ -118,13 +131,20 @@ export function parseQuestionnaire(source: string, text: string): { questionnair
   parsed.forEach((q, i) => {
     if (!q) return;
     const earlier = firstIndex.get(q.id);
-    if (earlier !== undefined) report.add(['questions', i], `id "${q.id}" is used more than once (also question #${earlier + 1})`, ['questions', i, 'id']);
+    if (earlier !== undefined)
+      report.add(['questions', i], `id "${q.id}" is used more than once (also question #${earlier + 1})`, [
+        'questions',
+        i,
+        'id',
+      ]);
     else firstIndex.set(q.id, i);
   });
 
   // A reference to a question that failed its own checks is not reported again as missing.
   const brokenIds = new Set(
-    rawQuestions.flatMap((raw, i) => (parsed[i] === undefined && isRecord(raw) && raw.id !== undefined ? [String(raw.id)] : [])),
+    rawQuestions.flatMap((raw, i) =>
+      parsed[i] === undefined && isRecord(raw) && raw.id !== undefined ? [String(raw.id)] : [],
+    ),
   );
   const questions: Question[] = [];
   parsed.forEach((q, i) => {
@@ -143,7 +163,8 @@ export function parseQuestionnaire(source: string, text: string): { questionnair
   // Checked on the raw values, so that a wrong name is reported even when other fields are broken.
   const named = nameFromSource(source);
   if (named) {
-    if (typeof data.id === 'string' && named.id !== data.id) report.add([], `id "${data.id}" does not match the file name "${named.file}"`, ['id']);
+    if (typeof data.id === 'string' && named.id !== data.id)
+      report.add([], `id "${data.id}" does not match the file name "${named.file}"`, ['id']);
     if (named.version !== undefined && typeof data.version === 'number' && named.version !== data.version) {
       report.add([], `version ${data.version} does not match the file name "${named.file}"`, ['version']);
     }

@@ -56,7 +56,10 @@ export const options = z
   .max(20, { error: 'must list at most 20 options' });
 
 export const positiveInt = (message = 'must be a positive whole number') =>
-  z.number({ error: (issue) => (issue.input === undefined ? 'is required' : message) }).int({ error: message }).positive({ error: message });
+  z
+    .number({ error: (issue) => (issue.input === undefined ? 'is required' : message) })
+    .int({ error: message })
+    .positive({ error: message });
 
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -98,7 +101,11 @@ export const condition: z.ZodType<Condition> = conditionObject
     const operators = present(LEAF_OPERATORS);
     if (combinators.length > 0) {
       if (combinators.length > 1 || operators.length > 0 || c.question !== undefined) {
-        ctx.addIssue({ code: 'custom', params: STATEMENT, message: `"${combinators[0]}" must stand alone in its condition` });
+        ctx.addIssue({
+          code: 'custom',
+          params: STATEMENT,
+          message: `"${combinators[0]}" must stand alone in its condition`,
+        });
       }
       return;
     }

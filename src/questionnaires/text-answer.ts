@@ -7,7 +7,10 @@ import { cleanText, isBlank, visibleLength } from './text.js';
 /** The store keeps at most this many characters of one answer. */
 export const MAX_TEXT_LENGTH = 4000;
 
-export function parseText(input: AnswerInput, rules: { multiline: boolean; maxLength: number; required: boolean }): ParseResult {
+export function parseText(
+  input: AnswerInput,
+  rules: { multiline: boolean; maxLength: number; required: boolean },
+): ParseResult {
   const text = cleanText(input.text, rules.multiline);
   if (isBlank(text)) return emptyAnswer(rules.required);
   const length = visibleLength(text);

@@ -29,11 +29,18 @@ export interface DemoCohort {
 const DAY = 86_400_000;
 
 /** Creates the demo programme, curator and cohort if they are missing; never touches them otherwise. */
-export async function seedDemo(repos: Repositories, options: { now: Date; locale: Locale; timeZone: string }): Promise<DemoCohort> {
+export async function seedDemo(
+  repos: Repositories,
+  options: { now: Date; locale: Locale; timeZone: string },
+): Promise<DemoCohort> {
   const existing = await repos.cohorts.findByCode(DEMO_COHORT_CODE);
-  if (existing?.demo && existing.curatorIds[0]) return { cohortId: existing.id, code: existing.code, curatorId: existing.curatorIds[0] };
+  if (existing?.demo && existing.curatorIds[0])
+    return { cohortId: existing.id, code: existing.code, curatorId: existing.curatorIds[0] };
   // A real cohort that happens to use the code is never made a demo one.
-  if (existing) throw new Error(`the cohort code ${DEMO_COHORT_CODE} is taken by a real cohort; the sandbox cannot seed its demo cohort`);
+  if (existing)
+    throw new Error(
+      `the cohort code ${DEMO_COHORT_CODE} is taken by a real cohort; the sandbox cannot seed its demo cohort`,
+    );
   const { programme } = await repos.programmes.upsertByCode({
     code: DEMO_PROGRAMME_CODE,
     title: 'Демонстрационная программа (песочница)',
@@ -74,15 +81,25 @@ export async function deleteDemo(models: Models): Promise<DemoDeletion> {
   // The driver's collections, not mongoose queries: these are plain filters on ids, cast by nobody.
   const cohortsOf = models.cohort.collection;
   const enrollments = models.enrollment.collection;
-  const cohorts = await cohortsOf.find({ demo: true }, { projection: { _id: 1, curatorIds: 1, tutorIds: 1 } }).toArray();
+  const cohorts = await cohortsOf
+    .find({ demo: true }, { projection: { _id: 1, curatorIds: 1, tutorIds: 1 } })
+    .toArray();
   const cohortIds = cohorts.map((c) => c._id);
-  const staffOf = (c: Record<string, unknown>) => [...((c.curatorIds as Types.ObjectId[] | undefined) ?? []), ...((c.tutorIds as Types.ObjectId[] | undefined) ?? [])];
-  const inDemo = [...((await enrollments.distinct('participantId', { cohortId: { $in: cohortIds } })) as Types.ObjectId[]), ...cohorts.flatMap(staffOf)];
+  const staffOf = (c: Record<string, unknown>) => [
+    ...((c.curatorIds as Types.ObjectId[] | undefined) ?? []),
+    ...((c.tutorIds as Types.ObjectId[] | undefined) ?? []),
+  ];
+  const inDemo = [
+    ...((await enrollments.distinct('participantId', { cohortId: { $in: cohortIds } })) as Types.ObjectId[]),
+    ...cohorts.flatMap(staffOf),
+  ];
   // Someone also enrolled in, or curating, a real cohort keeps their record.
   const inReal = new Set(
     [
       ...((await enrollments.distinct('participantId', { cohortId: { $nin: cohortIds } })) as Types.ObjectId[]),
-      ...(await cohortsOf.find({ demo: { $ne: true } }, { projection: { curatorIds: 1, tutorIds: 1 } }).toArray()).flatMap(staffOf),
+      ...(
+        await cohortsOf.find({ demo: { $ne: true } }, { projection: { curatorIds: 1, tutorIds: 1 } }).toArray()
+      ).flatMap(staffOf),
     ].map(String),
   );
   const people = [...new Map(inDemo.map((id) => [String(id), id])).values()].filter((id) => !inReal.has(String(id)));
@@ -96,5 +113,10 @@ export async function deleteDemo(models: Models): Promise<DemoDeletion> {
   await models.session.collection.deleteMany({ participantId: { $in: people.map(String) } });
   await cohortsOf.deleteMany({ _id: { $in: cohortIds } });
   await models.programme.collection.deleteMany({ demo: true });
-  return { cohorts: cohortIds.length, participants: participants.deletedCount, responses: responses.deletedCount, activities: activities.deletedCount };
+  return {
+    cohorts: cohortIds.length,
+    participants: participants.deletedCount,
+    responses: responses.deletedCount,
+    activities: activities.deletedCount,
+  };
 }

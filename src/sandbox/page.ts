@@ -38,7 +38,9 @@ export function sandboxPage(options: SandboxPageOptions): string {
     failed: t(locale, 'sandbox.failed'),
   };
   const languages = LOCALES.map((l) =>
-    l === locale ? `<b>${escapeHtml(LANGUAGE_NAMES[l])}</b>` : `<a href="/sandbox?lang=${l}" hreflang="${l}">${escapeHtml(LANGUAGE_NAMES[l])}</a>`,
+    l === locale
+      ? `<b>${escapeHtml(LANGUAGE_NAMES[l])}</b>`
+      : `<a href="/sandbox?lang=${l}" hreflang="${l}">${escapeHtml(LANGUAGE_NAMES[l])}</a>`,
   ).join(' · ');
   const consoleBlock = options.consoleUrl
     ? `<section class="card">

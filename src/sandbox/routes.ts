@@ -70,10 +70,15 @@ export function sandboxRoutes(deps: SandboxRouteDeps): Record<string, RouteHandl
         input = undefined;
       }
       const parsed = claimSchema.safeParse(input);
-      if (!parsed.success) return { status: 400, body: { error: 'expected {"chat": "<id from POST /webchat/chats>"}' } };
+      if (!parsed.success)
+        return { status: 400, body: { error: 'expected {"chat": "<id from POST /webchat/chats>"}' } };
       const holder = await deps.repos.participants.findByAddress(WEBCHAT, parsed.data.chat);
-      if (holder && holder.id !== deps.demo.curatorId) return { status: 409, body: { error: 'this chat belongs to a teacher; open a new one' } };
-      const linked = await deps.repos.participants.linkAddress(deps.demo.curatorId, { channel: WEBCHAT, id: parsed.data.chat });
+      if (holder && holder.id !== deps.demo.curatorId)
+        return { status: 409, body: { error: 'this chat belongs to a teacher; open a new one' } };
+      const linked = await deps.repos.participants.linkAddress(deps.demo.curatorId, {
+        channel: WEBCHAT,
+        id: parsed.data.chat,
+      });
       if (!linked?.ok) return { status: 409, body: { error: 'the demo curator could not take this chat' } };
       return { status: 200, body: { ok: true } };
     },

@@ -22,7 +22,12 @@ export interface Scheduler {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export function createScheduler({ db, logger, processEveryMs = 5_000, lockLifetimeMs = 10 * 60_000 }: SchedulerOptions): Scheduler {
+export function createScheduler({
+  db,
+  logger,
+  processEveryMs = 5_000,
+  lockLifetimeMs = 10 * 60_000,
+}: SchedulerOptions): Scheduler {
   const agenda = new Agenda({
     backend: new MongoBackend({ mongo: db, collection: 'agenda_jobs' }),
     processEvery: processEveryMs,

@@ -8,7 +8,14 @@ import type { SendStatus } from '../domain/scheduled-send.js';
 import type { Content, Engine, Outbound, OutboundMessage } from '../engine/index.js';
 import { t } from '../i18n/index.js';
 import { localized } from '../questionnaires/index.js';
-import { activityNudgeText, closingText, displayName, nonRespondersTexts, reportReminderText, stageText } from './messages.js';
+import {
+  activityNudgeText,
+  closingText,
+  displayName,
+  nonRespondersTexts,
+  reportReminderText,
+  stageText,
+} from './messages.js';
 import type { CohortState } from './state.js';
 
 /** A send that ends without a message going out, or the outcome of one that went. */
@@ -23,7 +30,12 @@ export type Composed = Outbound[] | Outcome;
  */
 export interface HalfYearReportSource {
   /** Messages that carry the report (a summary, a link, later a file); none when there is nothing to attach. */
-  forCurator(input: { cohort: Cohort; curatorId: string; deadline: LocalDate; half: 1 | 2 }): Promise<OutboundMessage[]>;
+  forCurator(input: {
+    cohort: Cohort;
+    curatorId: string;
+    deadline: LocalDate;
+    half: 1 | 2;
+  }): Promise<OutboundMessage[]>;
 }
 
 export interface ComposeDeps {
@@ -91,8 +103,12 @@ export function createComposer(deps: ComposeDeps): (item: PlannedSend, state: Co
       case 'report-reminder': {
         const deadline = item.deadline ?? '';
         const half = item.half ?? 1;
-        const extra = deps.reports ? await deps.reports.forCurator({ cohort, curatorId: person.id, deadline, half }) : [];
-        const attached = extra.map((message): Outbound => ({ to: { kind: 'participant', participantId: person.id }, message }));
+        const extra = deps.reports
+          ? await deps.reports.forCurator({ cohort, curatorId: person.id, deadline, half })
+          : [];
+        const attached = extra.map(
+          (message): Outbound => ({ to: { kind: 'participant', participantId: person.id }, message }),
+        );
         return [textTo(person.id, reportReminderText(locale, cohort, deadline, half)), ...attached];
       }
       case 'non-responders': {

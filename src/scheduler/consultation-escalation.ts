@@ -46,10 +46,20 @@ export async function escalateConsultations(deps: EscalationDeps): Promise<numbe
         topic: request.topic,
         assignee: assignee?.fullName ?? t('consultations.assignee_none'),
       });
-      out.push({ to: { kind: 'participant' as const, participantId: curator.id }, message: { kind: 'text' as const, text } });
+      out.push({
+        to: { kind: 'participant' as const, participantId: curator.id },
+        message: { kind: 'text' as const, text },
+      });
     }
     await deps.dispatcher.dispatch(out);
-    await repos.audit.record({ at: now, actor: 'system', action: 'consultation.escalated', subjectType: 'consultation', subjectId: request.id, cohortId: request.cohortId });
+    await repos.audit.record({
+      at: now,
+      actor: 'system',
+      action: 'consultation.escalated',
+      subjectType: 'consultation',
+      subjectId: request.id,
+      cohortId: request.cohortId,
+    });
     escalated += 1;
   }
   return escalated;

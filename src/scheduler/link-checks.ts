@@ -99,15 +99,29 @@ export function createLinkCheckService(deps: LinkCheckDeps): LinkCheckService {
     const started = await deps.engine.trigger(teacher.id, 'links', {}, tt('links.busy_notice', params));
     const out: Outbound[] = [];
     if (started.status === 'started') {
-      out.push({ to: { kind: 'participant', participantId: teacher.id }, message: { kind: 'text', text: tt('links.dead_notice', params) } });
+      out.push({
+        to: { kind: 'participant', participantId: teacher.id },
+        message: { kind: 'text', text: tt('links.dead_notice', params) },
+      });
     }
     out.push(...started.out);
     for (const curator of await repos.participants.findByIds(cohort.curatorIds)) {
       const t = translator(curator.locale);
-      const status = t(`links.status_${link.status ?? 'unreachable'}` as 'links.status_dead', { httpStatus: link.httpStatus ?? '' });
+      const status = t(`links.status_${link.status ?? 'unreachable'}` as 'links.status_dead', {
+        httpStatus: link.httpStatus ?? '',
+      });
       out.push({
         to: { kind: 'participant', participantId: curator.id },
-        message: { kind: 'text', text: t('links.curator_dead', { teacher: displayName(teacher, curator.locale), cohortTitle: cohort.title, title: activity.title, url: link.url, status }) },
+        message: {
+          kind: 'text',
+          text: t('links.curator_dead', {
+            teacher: displayName(teacher, curator.locale),
+            cohortTitle: cohort.title,
+            title: activity.title,
+            url: link.url,
+            status,
+          }),
+        },
       });
     }
     await deps.dispatcher.dispatch(out);
@@ -122,18 +136,26 @@ export function createLinkCheckService(deps: LinkCheckDeps): LinkCheckService {
     const teacher = await repos.participants.findById(link.participantId);
     if (!teacher) return;
     const tt = translator(teacher.locale);
-    const state = (t: typeof tt) => t(`links.status_${link.status ?? 'dead'}` as 'links.status_dead', { httpStatus: link.httpStatus ?? '' });
+    const state = (t: typeof tt) =>
+      t(`links.status_${link.status ?? 'dead'}` as 'links.status_dead', { httpStatus: link.httpStatus ?? '' });
     const params = { title: titleOf(link, teacher.locale), url: link.url, status: state(tt) };
     const started = await deps.engine.trigger(teacher.id, 'links', {}, tt('links.result_busy_notice', params));
     const out: Outbound[] = [];
     if (started.status === 'started') {
-      out.push({ to: { kind: 'participant', participantId: teacher.id }, message: { kind: 'text', text: tt('links.result_dead_notice', params) } });
+      out.push({
+        to: { kind: 'participant', participantId: teacher.id },
+        message: { kind: 'text', text: tt('links.result_dead_notice', params) },
+      });
     }
     out.push(...started.out);
     for (const curator of await repos.participants.findByIds(cohort.curatorIds)) {
       const t = translator(curator.locale);
       const text = t('links.curator_result_dead', {
-        teacher: displayName(teacher, curator.locale), cohortTitle: cohort.title, title: titleOf(link, curator.locale), url: link.url, status: state(t),
+        teacher: displayName(teacher, curator.locale),
+        cohortTitle: cohort.title,
+        title: titleOf(link, curator.locale),
+        url: link.url,
+        status: state(t),
       });
       out.push({ to: { kind: 'participant', participantId: curator.id }, message: { kind: 'text', text } });
     }
@@ -169,7 +191,12 @@ export function createLinkCheckService(deps: LinkCheckDeps): LinkCheckService {
       if (outcome.reachable) result.alive++;
       const change = resultLinkChange(stored.before, stored.after);
       if (change === 'none') continue;
-      const event = { participantId: link.participantId, cohortId: link.cohortId, at: outcome.at, actor: 'system' } as const;
+      const event = {
+        participantId: link.participantId,
+        cohortId: link.cohortId,
+        at: outcome.at,
+        actor: 'system',
+      } as const;
       await reevaluateStages(repos, { ...event, kind: change === 'became-live' ? 'results.presented' : 'link.dead' });
       if (change === 'became-dead' && (await repos.resultLinks.markTold(link.id, outcome.at))) {
         result.alerted++;
@@ -194,14 +221,20 @@ export function createLinkCheckService(deps: LinkCheckDeps): LinkCheckService {
     );
     await runResultLinks(cohort, cutoff, at, result);
     const activities = await repos.activities.listWithLinksDue(cohort.id, cutoff, at);
-    const due = activities.flatMap((activity) => activity.links.filter((l) => isLinkDue(l, cutoff, at)).map((l) => ({ activity, link: l })));
+    const due = activities.flatMap((activity) =>
+      activity.links.filter((l) => isLinkDue(l, cutoff, at)).map((l) => ({ activity, link: l })),
+    );
     if (due.length === 0) return;
     const checks = await deps.checker.checkAll(due.map((d) => d.link.url));
     for (const [i, check] of checks.entries()) {
       const { activity, link } = due[i]!;
       // No answer at all decides nothing: never a failure, never a notice; tried again later.
       if (linkVerdict(check.status) === 'unknown') {
-        await repos.activities.recordLinkAttempt(activity.id, check.url, retryAt(check.checkedAt, (link.attempts ?? 0) + 1));
+        await repos.activities.recordLinkAttempt(
+          activity.id,
+          check.url,
+          retryAt(check.checkedAt, (link.attempts ?? 0) + 1),
+        );
         result.unknown++;
         continue;
       }
@@ -217,7 +250,12 @@ export function createLinkCheckService(deps: LinkCheckDeps): LinkCheckService {
       // A plan whose live-link rule names no questionnaire counts accepted activities' links too.
       const change = stored ? resultLinkChange(link, stored) : 'none';
       if (change !== 'none' && activity.status === 'accepted') {
-        const event = { participantId: activity.participantId, cohortId: activity.cohortId, at: check.checkedAt, actor: 'system' } as const;
+        const event = {
+          participantId: activity.participantId,
+          cohortId: activity.cohortId,
+          at: check.checkedAt,
+          actor: 'system',
+        } as const;
         await reevaluateStages(repos, { ...event, kind: change === 'became-live' ? 'results.presented' : 'link.dead' });
       }
       if (stored && shouldAlert(stored.failures ?? 0)) {

@@ -21,7 +21,11 @@ export function displayName(p: Participant | undefined, locale: Locale): string 
 
 /** `plan` absent: the default plan's texts and count. */
 export function stageText(locale: Locale, cohort: Cohort, stage: StageNumber, plan?: StagePlan): string {
-  const params = { cohortTitle: cohort.title, required: requiredActivities(plan ?? {}), yearEnd: formatLocalDate(postCourseYear(cohort).end) };
+  const params = {
+    cohortTitle: cohort.title,
+    required: requiredActivities(plan ?? {}),
+    yearEnd: formatLocalDate(postCourseYear(cohort).end),
+  };
   return stagePrompt(locale, plan, stage, params);
 }
 
@@ -42,7 +46,9 @@ export function closingText(locale: Locale, cohort: Cohort, accepted: number, pl
 
 export function reportReminderText(locale: Locale, cohort: Cohort, deadline: LocalDate, half: 1 | 2): string {
   const params = { cohortTitle: cohort.title, deadline: formatLocalDate(deadline) };
-  return half === 1 ? t(locale, 'scheduler.report_reminder_1', params) : t(locale, 'scheduler.report_reminder_2', params);
+  return half === 1
+    ? t(locale, 'scheduler.report_reminder_1', params)
+    : t(locale, 'scheduler.report_reminder_2', params);
 }
 
 /** The header and the names, split into messages that each fit a chat message. */

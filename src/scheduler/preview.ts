@@ -46,7 +46,12 @@ export interface PreviewDeps {
 }
 
 /** Sends planned from `from` (inclusive) to `to` (exclusive); undefined for an unknown cohort. */
-export async function previewCohort(deps: PreviewDeps, cohortId: string, from: Date, to: Date): Promise<CohortPreview | undefined> {
+export async function previewCohort(
+  deps: PreviewDeps,
+  cohortId: string,
+  from: Date,
+  to: Date,
+): Promise<CohortPreview | undefined> {
   const cohort = await deps.repos.cohorts.findById(cohortId);
   if (!cohort) return undefined;
   const state = await loadCohortState(deps.repos, cohort, deps.canReach);
@@ -66,19 +71,24 @@ export async function previewCohort(deps: PreviewDeps, cohortId: string, from: D
           time: localClock(p.at, cohort.timeZone),
           recipientName: displayName(people.get(p.recipientId), deps.locale ?? 'ru'),
           recipientRole:
-            curatorIds.has(p.recipientId) && (p.kind === 'non-responders' || p.kind === 'report-reminder') ? 'curator' : 'teacher',
+            curatorIds.has(p.recipientId) && (p.kind === 'non-responders' || p.kind === 'report-reminder')
+              ? 'curator'
+              : 'teacher',
           ...(title ? { surveyTitle: localized(title, deps.locale ?? 'ru') } : {}),
         };
       });
   // Pausing between steps: a preview asked of the running bot must not keep it from answering.
-  const plan = (input: ReturnType<typeof plannerInput>) => planCohortCooperatively(input, () => new Promise((r) => setImmediate(r)));
+  const plan = (input: ReturnType<typeof plannerInput>) =>
+    planCohortCooperatively(input, () => new Promise((r) => setImmediate(r)));
   const items = describe(await plan(plannerInput(state, from, deps.settings)), state.people);
   let onceJoined: PreviewItem[] = [];
   if (waiting.size > 0) {
     // The same plan with the waiting teachers reached and consenting, as joining makes them.
     const joined: CohortState = {
       ...state,
-      teachers: state.teachers.map((t) => (waiting.has(t.participantId) ? { ...t, reachable: true, consented: true } : t)),
+      teachers: state.teachers.map((t) =>
+        waiting.has(t.participantId) ? { ...t, reachable: true, consented: true } : t,
+      ),
     };
     onceJoined = describe(await plan(plannerInput(joined, from, deps.settings)), joined.people).filter(
       (p) => waiting.has(p.recipientId) && p.kind !== 'non-responders' && p.kind !== 'report-reminder',

@@ -25,8 +25,7 @@ export interface LoggedSend extends SendKey {
 
 export type SendResult =
   /** Someone else had taken the key: to this caller it is as good as sent. */
-  | { taken: false; at: Date; attempts: number }
-  | { taken: true; outcome: Outcome; at: Date; attempts: number };
+  { taken: false; at: Date; attempts: number } | { taken: true; outcome: Outcome; at: Date; attempts: number };
 
 /** What the dispatcher's deliveries mean for the send as a whole. */
 export function outcomeOf(deliveries: Awaited<ReturnType<Dispatcher['dispatch']>>): Outcome {
@@ -35,7 +34,9 @@ export function outcomeOf(deliveries: Awaited<ReturnType<Dispatcher['dispatch']>
   if (first.outcome.ok) {
     const failed = deliveries.filter((d) => !d.outcome.ok).length;
     // Once the first message is through, sending again would repeat it: the rest is reported, not retried.
-    return failed > 0 ? { status: 'sent', detail: `${failed} of ${deliveries.length} messages not delivered` } : { status: 'sent' };
+    return failed > 0
+      ? { status: 'sent', detail: `${failed} of ${deliveries.length} messages not delivered` }
+      : { status: 'sent' };
   }
   return {
     status: first.outcome.retryable ? 'failed' : 'undeliverable',

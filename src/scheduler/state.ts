@@ -3,7 +3,12 @@
 // its send log. Planning itself is pure (src/domain/post-course-plan.ts).
 import type { Cohort } from '../domain/cohort.js';
 import type { Participant } from '../domain/participant.js';
-import { stagePlanProblems, type PlannerInput, type PlannerStaff, type PlannerTeacher } from '../domain/post-course-plan.js';
+import {
+  stagePlanProblems,
+  type PlannerInput,
+  type PlannerStaff,
+  type PlannerTeacher,
+} from '../domain/post-course-plan.js';
 import type { Repositories } from '../domain/repositories.js';
 import type { ScheduledSend } from '../domain/scheduled-send.js';
 import { effectivePlan } from '../domain/stage-plan.js';
@@ -29,7 +34,11 @@ export interface CohortState {
 export type ReachCheck = (p: Participant) => boolean;
 export const reachableByChat: ReachCheck = (p) => chatsOf(p).length > 0;
 
-export async function loadCohortState(repos: Repositories, cohort: Cohort, canReach: ReachCheck = reachableByChat): Promise<CohortState> {
+export async function loadCohortState(
+  repos: Repositories,
+  cohort: Cohort,
+  canReach: ReachCheck = reachableByChat,
+): Promise<CohortState> {
   const [programme, enrollments, completed, accepted, log] = await Promise.all([
     repos.programmes.findById(cohort.programmeId),
     repos.enrollments.listByCohort(cohort.id, 'active'),
@@ -39,7 +48,9 @@ export async function loadCohortState(repos: Repositories, cohort: Cohort, canRe
   ]);
   const plan = effectivePlan(cohort, programme);
   const people = new Map<string, Participant>();
-  for (const p of await repos.participants.findByIds([...new Set([...enrollments.map((e) => e.participantId), ...cohort.curatorIds])])) {
+  for (const p of await repos.participants.findByIds([
+    ...new Set([...enrollments.map((e) => e.participantId), ...cohort.curatorIds]),
+  ])) {
     people.set(p.id, p);
   }
 
@@ -69,7 +80,16 @@ export async function loadCohortState(repos: Repositories, cohort: Cohort, canRe
   }
   const curators: PlannerStaff[] = cohort.curatorIds.flatMap((id) => {
     const p = people.get(id);
-    return p ? [{ participantId: p.id, reachable: canReach(p), optedOut: p.remindersOptedOutAt !== undefined, anonymised: p.anonymisedAt !== undefined }] : [];
+    return p
+      ? [
+          {
+            participantId: p.id,
+            reachable: canReach(p),
+            optedOut: p.remindersOptedOutAt !== undefined,
+            anonymised: p.anonymisedAt !== undefined,
+          },
+        ]
+      : [];
   });
 
   return {
@@ -85,5 +105,13 @@ export async function loadCohortState(repos: Repositories, cohort: Cohort, canRe
 }
 
 export function plannerInput(state: CohortState, now: Date, settings: PlannerInput['settings']): PlannerInput {
-  return { cohort: state.cohort, plan: state.plan, teachers: state.teachers, curators: state.curators, log: state.log, now, ...(settings ? { settings } : {}) };
+  return {
+    cohort: state.cohort,
+    plan: state.plan,
+    teachers: state.teachers,
+    curators: state.curators,
+    log: state.log,
+    now,
+    ...(settings ? { settings } : {}),
+  };
 }

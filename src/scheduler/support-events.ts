@@ -48,13 +48,20 @@ export function createEventAnnouncer(deps: EventAnnouncerDeps): EventAnnouncer {
     for (const cohort of await repos.cohorts.listByStatus('active')) {
       const today = localDate(now(), cohort.timeZone);
       for (const enrollment of await repos.enrollments.listByCohort(cohort.id, 'active')) {
-        const pending = (await repos.supportEvents.listNotInvited(cohort.id, enrollment.participantId)).filter((e) => e.date >= today);
+        const pending = (await repos.supportEvents.listNotInvited(cohort.id, enrollment.participantId)).filter(
+          (e) => e.date >= today,
+        );
         for (const event of pending) {
           if (!(await repos.supportEvents.markInvited(event.id, enrollment.participantId))) continue;
           const teacher = await repos.participants.findById(enrollment.participantId);
           if (!teacher || teacher.anonymisedAt) continue;
           const t = translator(teacher.locale);
-          const busy = t('events.busy_notice', { cohortTitle: cohort.title, kind: t(`events.kind_${event.kind}` as MessageKey), date: formatLocalDate(event.date), time: event.time });
+          const busy = t('events.busy_notice', {
+            cohortTitle: cohort.title,
+            kind: t(`events.kind_${event.kind}` as MessageKey),
+            date: formatLocalDate(event.date),
+            time: event.time,
+          });
           try {
             const started = await deps.engine.trigger(teacher.id, 'event-invite', { eventId: event.id }, busy);
             await deps.dispatcher.dispatch(started.out);

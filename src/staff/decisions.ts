@@ -40,14 +40,30 @@ export async function decideActivity(
       const cohort = await repos.cohorts.findById(a.cohortId);
       const required = cohort ? requiredActivities(await stagePlanOf(repos, cohort)) : undefined;
       const accepted = await repos.activities.countAccepted(a.participantId, a.cohortId);
-      notices.push({ participantId: teacher.id, text: t('activity.accepted_notice', { title: a.title, accepted, required: required ?? accepted }) });
+      notices.push({
+        participantId: teacher.id,
+        text: t('activity.accepted_notice', { title: a.title, accepted, required: required ?? accepted }),
+      });
     } else {
       notices.push({ participantId: teacher.id, text: t('activity.returned_notice', { title: a.title, comment }) });
     }
   }
   const action = decision === 'accepted' ? 'activity.accepted' : 'activity.returned';
-  await repos.audit.record({ at, actor: reviewerId, action, subjectType: 'activity', subjectId: a.id, cohortId: a.cohortId });
-  await reevaluateStages(repos, { participantId: a.participantId, cohortId: a.cohortId, at, actor: reviewerId, kind: action });
+  await repos.audit.record({
+    at,
+    actor: reviewerId,
+    action,
+    subjectType: 'activity',
+    subjectId: a.id,
+    cohortId: a.cohortId,
+  });
+  await reevaluateStages(repos, {
+    participantId: a.participantId,
+    cohortId: a.cohortId,
+    at,
+    actor: reviewerId,
+    kind: action,
+  });
   return { ok: true, activity: a, notices };
 }
 
@@ -55,12 +71,22 @@ export async function answerConsultationRequest(
   repos: Repositories,
   input: { requestId: string; authorId: string; text: string; at: Date },
 ): Promise<{ request: ConsultationRequest; notices: Notice[] } | undefined> {
-  const request = await repos.consultations.addMessage(input.requestId, { authorId: input.authorId, fromTeacher: false, text: input.text, at: input.at });
+  const request = await repos.consultations.addMessage(input.requestId, {
+    authorId: input.authorId,
+    fromTeacher: false,
+    text: input.text,
+    at: input.at,
+  });
   if (!request) return undefined;
   await repos.consultations.setStatus(request.id, 'answered', input.at);
   const teacher = await repos.participants.findById(request.participantId);
   const notices = teacher
-    ? [{ participantId: teacher.id, text: translator(teacher.locale)('consultation.answer_notice', { topic: request.topic, answer: input.text }) }]
+    ? [
+        {
+          participantId: teacher.id,
+          text: translator(teacher.locale)('consultation.answer_notice', { topic: request.topic, answer: input.text }),
+        },
+      ]
     : [];
   return { request, notices };
 }
@@ -73,7 +99,12 @@ export async function closeConsultationRequest(
   if (!request) return undefined;
   const teacher = await repos.participants.findById(request.participantId);
   const notices = teacher
-    ? [{ participantId: teacher.id, text: translator(teacher.locale)('consultation.closed_notice', { topic: request.topic }) }]
+    ? [
+        {
+          participantId: teacher.id,
+          text: translator(teacher.locale)('consultation.closed_notice', { topic: request.topic }),
+        },
+      ]
     : [];
   return { request, notices };
 }

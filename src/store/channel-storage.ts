@@ -3,7 +3,12 @@
 // request reaches whichever bot runs the channel and is retried with Agenda's backoff.
 import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
-import type { ChannelFileRepository, ChannelStorage, OutboxRepository, SessionArchiveRepository } from '../domain/channel-storage.js';
+import type {
+  ChannelFileRepository,
+  ChannelStorage,
+  OutboxRepository,
+  SessionArchiveRepository,
+} from '../domain/channel-storage.js';
 import { createChannelFileRepository } from './repositories/channel-files.js';
 import { createOutboxRepository } from './repositories/outbox.js';
 import { createSessionArchiveRepository } from './repositories/session-archives.js';

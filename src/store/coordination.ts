@@ -34,7 +34,8 @@ export function createStoreCoordination(db: Db, options: { instanceId?: string; 
   const leases = db.collection<LeaseDoc>(COLLECTION_NAMES.leases);
   let indexed: Promise<unknown> | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
-  const ready = () => (indexed ??= claims.createIndex({ at: 1 }, { expireAfterSeconds: CLAIM_TTL_SECONDS, name: 'at_ttl' }));
+  const ready = () =>
+    (indexed ??= claims.createIndex({ at: 1 }, { expireAfterSeconds: CLAIM_TTL_SECONDS, name: 'at_ttl' }));
 
   const coordination: Coordination = {
     instanceId,
@@ -73,7 +74,10 @@ export function createStoreCoordination(db: Db, options: { instanceId?: string; 
     },
     async start() {
       await coordination.acquire(`instance:${instanceId}`, HEARTBEAT_TTL_MS);
-      heartbeat ??= setInterval(() => void coordination.acquire(`instance:${instanceId}`, HEARTBEAT_TTL_MS).catch(() => undefined), HEARTBEAT_EVERY_MS);
+      heartbeat ??= setInterval(
+        () => void coordination.acquire(`instance:${instanceId}`, HEARTBEAT_TTL_MS).catch(() => undefined),
+        HEARTBEAT_EVERY_MS,
+      );
       heartbeat.unref();
     },
     async stop() {

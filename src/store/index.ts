@@ -79,7 +79,11 @@ export interface InProcessReader {
    * A find on a collection of this database, as the driver would send it, yielding to the event
    * loop every few hundred documents. The documents are the store's own: read them, never change them.
    */
-  find(collection: string, filter: Record<string, unknown>, options?: { sort?: Record<string, 1 | -1>; projection?: Record<string, 0 | 1> }): AsyncIterable<Record<string, unknown>>;
+  find(
+    collection: string,
+    filter: Record<string, unknown>,
+    options?: { sort?: Record<string, 1 | -1>; projection?: Record<string, 0 | 1> },
+  ): AsyncIterable<Record<string, unknown>>;
 }
 
 const YIELD_EVERY = 500;
@@ -162,7 +166,8 @@ export async function openStore({
   const migrated = await migrateParticipantAddresses(models.participant);
   if (migrated > 0) logger.info({ participants: migrated }, 'participants moved to channel addresses');
   const movedBroadcasts = await migrateBroadcastDeliveries(models.broadcast, models.broadcastDelivery);
-  if (movedBroadcasts > 0) logger.info({ broadcasts: movedBroadcasts }, 'broadcast deliveries moved to their own documents');
+  if (movedBroadcasts > 0)
+    logger.info({ broadcasts: movedBroadcasts }, 'broadcast deliveries moved to their own documents');
   if (syncIndexes) {
     for (const model of Object.values(models)) await model.syncIndexes();
   }
@@ -192,7 +197,12 @@ export async function openStore({
       }
       const writes = embedded?.writeHealth();
       if (writes && !writes.ok) {
-        return { kind, state: 'read-only', persistent, error: `writes fail since ${writes.since.toISOString()}: ${writes.error}` };
+        return {
+          kind,
+          state: 'read-only',
+          persistent,
+          error: `writes fail since ${writes.since.toISOString()}: ${writes.error}`,
+        };
       }
       return { kind, state: 'up', persistent };
     },

@@ -27,7 +27,10 @@ export async function adoptDefaultModel(
 ): Promise<PlanMigration> {
   const result: PlanMigration = { programmes: 0, cohorts: 0, kept: 0 };
   const noPlan = { $or: [{ stagePlan: { $exists: false } }, { stagePlan: null }] };
-  const noModel = { stagePlan: { $ne: null }, $or: [{ 'stagePlan.model': { $exists: false } }, { 'stagePlan.model': null }] };
+  const noModel = {
+    stagePlan: { $ne: null },
+    $or: [{ 'stagePlan.model': { $exists: false } }, { 'stagePlan.model': null }],
+  };
 
   for await (const doc of models.programme.collection.find(noPlan, { projection: { _id: 1 } })) {
     // Through the model, so the plan is cast and checked by the stage plan schema.

@@ -12,9 +12,17 @@ export async function checkQuestionnaireVersions(
 ): Promise<string[]> {
   const errors: string[] = [];
   for (const q of questionnaires) {
-    const known = await models.questionnaireVersion.findOne({ questionnaireId: q.id, version: q.version }).lean<QuestionnaireVersionDoc>();
+    const known = await models.questionnaireVersion
+      .findOne({ questionnaireId: q.id, version: q.version })
+      .lean<QuestionnaireVersionDoc>();
     if (!known) {
-      await models.questionnaireVersion.create({ questionnaireId: q.id, version: q.version, hash: q.hash, source: q.source, firstSeenAt: now });
+      await models.questionnaireVersion.create({
+        questionnaireId: q.id,
+        version: q.version,
+        hash: q.hash,
+        source: q.source,
+        firstSeenAt: now,
+      });
       continue;
     }
     if (known.hash === q.hash) continue;

@@ -17,7 +17,12 @@ export interface DiagnosisLine {
 const shown = (n: number | null) => (n === null ? '—' : String(n).replace('.', ','));
 
 /** The lines of one completed response; [] when the model has no diagnosis or the response is not its questionnaire's. */
-export function describeDiagnosis(model: SupportModelFile, questionnaires: QuestionnaireCatalog, response: Response, locale: Locale): DiagnosisLine[] {
+export function describeDiagnosis(
+  model: SupportModelFile,
+  questionnaires: QuestionnaireCatalog,
+  response: Response,
+  locale: Locale,
+): DiagnosisLine[] {
   const d = model.diagnosis;
   if (!d || response.questionnaireId !== d.questionnaireId) return [];
   const q = questionnaires.get(response.questionnaireId, response.questionnaireVersion);
@@ -26,7 +31,10 @@ export function describeDiagnosis(model: SupportModelFile, questionnaires: Quest
     const question = q?.questions.find((x) => x.id === id);
     const answer = response.answers.find((a) => a.questionId === id);
     if (!question || !answer) continue;
-    lines.push({ label: localized(question.text, locale), value: displayAnswer(question, answer.skipped ? null : answer.value, locale) });
+    lines.push({
+      label: localized(question.text, locale),
+      value: displayAnswer(question, answer.skipped ? null : answer.value, locale),
+    });
   }
   const rating = model.ratings?.find((r) => r.id === d.rating);
   if (rating) {
@@ -34,7 +42,8 @@ export function describeDiagnosis(model: SupportModelFile, questionnaires: Quest
     rating.indicators.forEach((ind, i) => {
       lines.push({ label: localized(ind.title, locale), value: shown(result.indicators[i]?.value ?? null) });
     });
-    if (rating.total && result.total) lines.push({ label: localized(rating.total.title, locale), value: shown(result.total.value) });
+    if (rating.total && result.total)
+      lines.push({ label: localized(rating.total.title, locale), value: shown(result.total.value) });
   }
   return lines;
 }
@@ -48,7 +57,10 @@ export async function latestDiagnosis(
   before?: Date,
 ): Promise<Response | undefined> {
   if (!model.diagnosis) return undefined;
-  const responses = await repos.responses.listByCohort(cohortId, { questionnaireId: model.diagnosis.questionnaireId, status: 'completed' });
+  const responses = await repos.responses.listByCohort(cohortId, {
+    questionnaireId: model.diagnosis.questionnaireId,
+    status: 'completed',
+  });
   return responses
     .filter((r) => r.participantId === participantId && r.completedAt && (!before || r.completedAt < before))
     .sort((a, b) => (b.completedAt?.getTime() ?? 0) - (a.completedAt?.getTime() ?? 0))[0];

@@ -33,17 +33,24 @@ function ruleQuestionnaires(rules: unknown, path: string): { id: string; at: str
   if (Array.isArray(rules)) return rules.flatMap((r, i) => ruleQuestionnaires(r, `${path}.${i}`));
   if (typeof rules !== 'object' || rules === null) return [];
   return Object.entries(rules).flatMap(([k, v]) =>
-    k === 'questionnaireId' && typeof v === 'string' ? [{ id: v, at: `${path}.${k}` }] : ruleQuestionnaires(v, `${path}.${k}`),
+    k === 'questionnaireId' && typeof v === 'string'
+      ? [{ id: v, at: `${path}.${k}` }]
+      : ruleQuestionnaires(v, `${path}.${k}`),
   );
 }
 
 /** Checks one model file's text; `source` is the name errors carry (flows/models/x.yaml). */
-export function parseSupportModel(source: string, text: string, questionnaires: QuestionnaireCatalog): { model?: SupportModelFile; errors: string[] } {
+export function parseSupportModel(
+  source: string,
+  text: string,
+  questionnaires: QuestionnaireCatalog,
+): { model?: SupportModelFile; errors: string[] } {
   const errors: string[] = [];
   const fail = (where: string, message: string) => errors.push(`${source}: ${where ? `${where}: ` : ''}${message}`);
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) fail('', `YAML error at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`);
+    for (const e of doc.errors)
+      fail('', `YAML error at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`);
     return { errors };
   }
   const parsed = supportModelSchema.safeParse(doc.toJS());
@@ -68,7 +75,10 @@ export function parseSupportModel(source: string, text: string, questionnaires: 
     const previous = m.stages[i - 1];
     // Any fixed date orders offsets the same way.
     if (previous && addOffset('2001-01-31', s.startOffset) < addOffset('2001-01-31', previous.startOffset)) {
-      fail(`stages.${i}.startOffset`, `${s.startOffset} is before stage ${previous.stage}'s start (${previous.startOffset})`);
+      fail(
+        `stages.${i}.startOffset`,
+        `${s.startOffset} is before stage ${previous.stage}'s start (${previous.startOffset})`,
+      );
     }
   });
   if (m.individualPlan) questionnaire(m.individualPlan.questionnaireId, 'individualPlan.questionnaireId');
@@ -80,14 +90,18 @@ export function parseSupportModel(source: string, text: string, questionnaires: 
     m.diagnosis.questions.forEach((id, i) => {
       const question = q?.questions.find((x) => x.id === id);
       if (q && !question) fail(`diagnosis.questions.${i}`, `no question "${id}" in questionnaire "${q.id}"`);
-      else if (question?.models && !question.models.includes(m.id)) fail(`diagnosis.questions.${i}`, `question "${id}" is asked only in models ${question.models.join(', ')}`);
+      else if (question?.models && !question.models.includes(m.id))
+        fail(`diagnosis.questions.${i}`, `question "${id}" is asked only in models ${question.models.join(', ')}`);
     });
   }
   m.ratings?.forEach((r, i) => {
     const q = questionnaire(r.questionnaireId, `ratings.${i}.questionnaireId`);
     if (!q) return;
     if (!m.questionnaires.some((s) => s.questionnaireId === r.questionnaireId)) {
-      fail(`ratings.${i}.questionnaireId`, `"${r.questionnaireId}" is rated but not in the model's questionnaire schedule`);
+      fail(
+        `ratings.${i}.questionnaireId`,
+        `"${r.questionnaireId}" is rated but not in the model's questionnaire schedule`,
+      );
     }
     r.indicators.forEach((ind, j) => {
       const key = 'sum' in ind.formula ? 'sum' : 'mean';
@@ -95,8 +109,10 @@ export function parseSupportModel(source: string, text: string, questionnaires: 
         const question = q.questions.find((x) => x.id === id);
         const at = `ratings.${i}.indicators.${j}.formula.${key}.${k}`;
         if (!question) fail(at, `no question "${id}" in questionnaire "${r.questionnaireId}"`);
-        else if (question.models && !question.models.includes(m.id)) fail(at, `question "${id}" is asked only in models ${question.models.join(', ')}`);
-        else if (!NUMERIC_TYPES.has(question.type)) fail(at, `question "${id}" is ${question.type}; a formula needs likert, number or yes_no answers`);
+        else if (question.models && !question.models.includes(m.id))
+          fail(at, `question "${id}" is asked only in models ${question.models.join(', ')}`);
+        else if (!NUMERIC_TYPES.has(question.type))
+          fail(at, `question "${id}" is ${question.type}; a formula needs likert, number or yes_no answers`);
       });
     });
   });
@@ -109,16 +125,25 @@ export function parseSupportModel(source: string, text: string, questionnaires: 
  */
 export function modelReferenceProblems(questionnaires: QuestionnaireCatalog, models: SupportModelCatalog): string[] {
   const known = new Set(models.all().map((m) => m.id));
-  return questionnaires.all().flatMap((q) =>
-    q.questions.flatMap((question) =>
-      (question.models ?? [])
-        .filter((id) => !known.has(id))
-        .map((id) => `${q.source}: question ${question.id}: models: no support model "${id}" in flows/models/ (there are: ${[...known].join(', ')})`),
-    ),
-  );
+  return questionnaires
+    .all()
+    .flatMap((q) =>
+      q.questions.flatMap((question) =>
+        (question.models ?? [])
+          .filter((id) => !known.has(id))
+          .map(
+            (id) =>
+              `${q.source}: question ${question.id}: models: no support model "${id}" in flows/models/ (there are: ${[...known].join(', ')})`,
+          ),
+      ),
+    );
 }
 
-export function loadSupportModels(dir: string, questionnaires: QuestionnaireCatalog, root: string = process.cwd()): { catalog: SupportModelCatalog; errors: string[] } {
+export function loadSupportModels(
+  dir: string,
+  questionnaires: QuestionnaireCatalog,
+  root: string = process.cwd(),
+): { catalog: SupportModelCatalog; errors: string[] } {
   const shown = (path: string) => relative(root, path).split(sep).join('/');
   if (!existsSync(dir)) return { catalog: createModelCatalog([]), errors: [`${shown(dir)}: no such directory`] };
   const errors: string[] = [];
@@ -135,7 +160,9 @@ export function loadSupportModels(dir: string, questionnaires: QuestionnaireCata
     if (result.model) models.push(result.model);
   }
   const defaults = models.filter((m) => m.default === true);
-  if (defaults.length === 0 && models.length > 0) errors.push(`${shown(dir)}: no model has "default: true"; exactly one must`);
-  if (defaults.length > 1) errors.push(`${shown(dir)}: ${defaults.map((m) => m.id).join(', ')} all say "default: true"; exactly one may`);
+  if (defaults.length === 0 && models.length > 0)
+    errors.push(`${shown(dir)}: no model has "default: true"; exactly one must`);
+  if (defaults.length > 1)
+    errors.push(`${shown(dir)}: ${defaults.map((m) => m.id).join(', ')} all say "default: true"; exactly one may`);
   return { catalog: createModelCatalog(models), errors };
 }

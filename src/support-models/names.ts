@@ -22,7 +22,12 @@ export interface StagePromptParams {
 }
 
 /** The message a teacher gets when a stage begins. */
-export function stagePrompt(locale: Locale, plan: Pick<StagePlan, 'stages'> | undefined, stage: number, params: StagePromptParams): string {
+export function stagePrompt(
+  locale: Locale,
+  plan: Pick<StagePlan, 'stages'> | undefined,
+  stage: number,
+  params: StagePromptParams,
+): string {
   const prompt = plan?.stages.find((s) => s.stage === stage)?.prompt;
   if (prompt) return format(locale, localized(prompt, locale), { ...params });
   if (DEFAULT_NAMED.has(stage) && !plan?.stages.find((s) => s.stage === stage)?.title) {

@@ -16,11 +16,23 @@ const offset = z.string().refine(isOffset, { message: 'ожидается сдв
  * activities owed, the reminders, or the whole questionnaire schedule. Anything else is the model's.
  */
 export const planOverridesSchema = z.strictObject({
-  stages: z.array(z.strictObject({ stage: z.number().int().min(1), startOffset: offset })).min(1).optional(),
+  stages: z
+    .array(z.strictObject({ stage: z.number().int().min(1), startOffset: offset }))
+    .min(1)
+    .optional(),
   requiredActivities: z.number().int().min(1).max(50).optional(),
-  reminders: z.strictObject({ afterDays: z.number().int().min(1).max(60), maxCount: z.number().int().min(0).max(10) }).optional(),
+  reminders: z
+    .strictObject({ afterDays: z.number().int().min(1).max(60), maxCount: z.number().int().min(0).max(10) })
+    .optional(),
   questionnaires: z
-    .array(z.strictObject({ questionnaireId: z.string().min(1), offset, occasion: z.string().min(1), closesAfter: offset.optional() }))
+    .array(
+      z.strictObject({
+        questionnaireId: z.string().min(1),
+        offset,
+        occasion: z.string().min(1),
+        closesAfter: offset.optional(),
+      }),
+    )
     .optional(),
 });
 export type PlanOverrides = z.infer<typeof planOverridesSchema>;
@@ -46,13 +58,20 @@ export function planFromModel(model: SupportModelFile): StagePlan {
 export type PlanProblem = { path: (string | number)[]; message: string };
 
 /** The model's plan with the overrides applied; every problem, with its path under the overrides. */
-export function applyOverrides(model: SupportModelFile, overrides: PlanOverrides | undefined): { plan?: StagePlan; problems: PlanProblem[] } {
+export function applyOverrides(
+  model: SupportModelFile,
+  overrides: PlanOverrides | undefined,
+): { plan?: StagePlan; problems: PlanProblem[] } {
   const plan = planFromModel(model);
   const problems: PlanProblem[] = [];
   if (!overrides) return { plan, problems };
   overrides.stages?.forEach((o, i) => {
     const stage = plan.stages.find((s) => s.stage === o.stage);
-    if (!stage) problems.push({ path: ['stages', i, 'stage'], message: `в модели «${model.id}» нет этапа ${o.stage} (этапов: ${plan.stages.length})` });
+    if (!stage)
+      problems.push({
+        path: ['stages', i, 'stage'],
+        message: `в модели «${model.id}» нет этапа ${o.stage} (этапов: ${plan.stages.length})`,
+      });
     else stage.startOffset = o.startOffset;
   });
   if (overrides.requiredActivities !== undefined) plan.requiredActivities = overrides.requiredActivities;
@@ -60,11 +79,17 @@ export function applyOverrides(model: SupportModelFile, overrides: PlanOverrides
   if (overrides.questionnaires) {
     plan.questionnaires = overrides.questionnaires.map((q) => ({ ...q }));
     // The model's final survey may no longer be in the schedule: then the last one closes the year.
-    if (plan.finalSurvey && !plan.questionnaires.some((q) => q.questionnaireId === plan.finalSurvey!.questionnaireId && q.occasion === plan.finalSurvey!.occasion)) {
+    if (
+      plan.finalSurvey &&
+      !plan.questionnaires.some(
+        (q) => q.questionnaireId === plan.finalSurvey!.questionnaireId && q.occasion === plan.finalSurvey!.occasion,
+      )
+    ) {
       delete plan.finalSurvey;
     }
   }
-  for (const problem of stagePlanProblems(plan)) problems.push({ path: [], message: `план после изменений не годится: ${problem}` });
+  for (const problem of stagePlanProblems(plan))
+    problems.push({ path: [], message: `план после изменений не годится: ${problem}` });
   return problems.length > 0 ? { problems } : { plan, problems };
 }
 
@@ -77,14 +102,21 @@ export function resolveModel(
 ): { plan?: StagePlan; model?: SupportModelFile; problems: PlanProblem[] } {
   const model = modelId === undefined ? models.default() : models.get(modelId);
   if (!model) {
-    const known = models.all().map((m) => m.id).join(', ');
+    const known = models
+      .all()
+      .map((m) => m.id)
+      .join(', ');
     return { problems: [{ path: ['model'], message: `нет модели сопровождения «${modelId ?? ''}»; есть: ${known}` }] };
   }
   const applied = applyOverrides(model, overrides);
   const plan = applied.plan;
   const problems = applied.problems.map((p) => ({ ...p, path: ['stagePlan', ...p.path] }));
   overrides?.questionnaires?.forEach((q, i) => {
-    if (!questionnaireExists(q.questionnaireId)) problems.push({ path: ['stagePlan', 'questionnaires', i, 'questionnaireId'], message: `нет анкеты «${q.questionnaireId}» в questionnaires/` });
+    if (!questionnaireExists(q.questionnaireId))
+      problems.push({
+        path: ['stagePlan', 'questionnaires', i, 'questionnaireId'],
+        message: `нет анкеты «${q.questionnaireId}» в questionnaires/`,
+      });
   });
   return problems.length > 0 ? { model, problems } : { plan: plan!, model, problems };
 }
@@ -92,7 +124,9 @@ export function resolveModel(
 /** JSON with sorted keys, so plans read back from the store compare equal to plans just built. */
 const canonical = (value: unknown): string =>
   JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
   );
 
 /**
@@ -102,7 +136,9 @@ const canonical = (value: unknown): string =>
  */
 export function sameRunning(a: StagePlan, b: StagePlan): boolean {
   const essence = (p: StagePlan) => ({
-    stages: [...p.stages].sort((x, y) => x.stage - y.stage).map((s) => ({ stage: s.stage, startOffset: s.startOffset, rules: stageRules(p, s.stage) ?? null })),
+    stages: [...p.stages]
+      .sort((x, y) => x.stage - y.stage)
+      .map((s) => ({ stage: s.stage, startOffset: s.startOffset, rules: stageRules(p, s.stage) ?? null })),
     questionnaires: p.questionnaires.map((q) => ({ ...q })),
     reminders: remindersOf(p),
     finalSurvey: finalSurveyOf(p) ?? null,

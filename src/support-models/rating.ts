@@ -62,7 +62,8 @@ const shown = (n: number | null) => (n === null ? '—' : String(n).replace('.',
 
 /** The lines a teacher reads when they finish the rated questionnaire. */
 export function describeRating(definition: RatingDefinition, result: RatingResult, locale: Locale): string {
-  const line = (title: string, f: RatingFigure) => `${title}: ${shown(f.value)}${f.level ? ` (${localized(f.level.title, locale)})` : ''}`;
+  const line = (title: string, f: RatingFigure) =>
+    `${title}: ${shown(f.value)}${f.level ? ` (${localized(f.level.title, locale)})` : ''}`;
   const lines = [localized(definition.title, locale)];
   definition.indicators.forEach((ind, i) => {
     const figure = result.indicators[i];

@@ -6,10 +6,18 @@ import { z } from 'zod';
 import { isOffset } from '../domain/calendar.js';
 import { stageRulesSchema } from '../domain/stage-rules.js';
 
-const offset = z.string().refine(isOffset, { message: 'expected an offset from the course end such as +7d, +2w or +6m' });
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'expected lower-case Latin letters, digits and "-"' });
-const questionnaireId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'expected a questionnaire id such as stage-1-plan' });
-const occasion = z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, { message: 'expected up to 60 Latin letters, digits, "-", "_" or "."' });
+const offset = z
+  .string()
+  .refine(isOffset, { message: 'expected an offset from the course end such as +7d, +2w or +6m' });
+const slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'expected lower-case Latin letters, digits and "-"' });
+const questionnaireId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'expected a questionnaire id such as stage-1-plan' });
+const occasion = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,60}$/, { message: 'expected up to 60 Latin letters, digits, "-", "_" or "."' });
 
 /** Teachers see these: every language Sputnik speaks is required. */
 const text = (max: number) =>
@@ -33,7 +41,14 @@ export const ratingSchema = z.strictObject({
   /** The questionnaire whose answers are rated. */
   questionnaireId,
   indicators: z
-    .array(z.strictObject({ id: z.string().regex(/^[a-z0-9_]{1,64}$/), title: text(300), formula, levels: z.array(level).min(1).optional() }))
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[a-z0-9_]{1,64}$/),
+        title: text(300),
+        formula,
+        levels: z.array(level).min(1).optional(),
+      }),
+    )
     .min(1),
   /** Over the indicators' values. */
   total: z.strictObject({ title: text(200), formula, levels: z.array(level).min(1).optional() }).optional(),
@@ -68,12 +83,17 @@ export const supportModelSchema = z
     requiredActivities: z.number().int().min(1).max(50),
     stages: z.array(modelStageSchema).min(1),
     questionnaires: z.array(z.strictObject({ questionnaireId, offset, occasion, closesAfter: offset.optional() })),
-    reminders: z.strictObject({ afterDays: z.number().int().min(1).max(60), maxCount: z.number().int().min(0).max(10) }),
+    reminders: z.strictObject({
+      afterDays: z.number().int().min(1).max(60),
+      maxCount: z.number().int().min(0).max(10),
+    }),
     finalSurvey: z.strictObject({ questionnaireId, occasion }).optional(),
     ratings: z.array(ratingSchema).optional(),
     individualPlan: individualPlanSchema.optional(),
     /** Forms of group support the model offers (seed 000 table 1, seed 003 §3.6), for announcements. */
-    groupEvents: z.array(z.enum(['consultation', 'seminar', 'training', 'tutorial', 'round_table', 'educational_event'])).optional(),
+    groupEvents: z
+      .array(z.enum(['consultation', 'seminar', 'training', 'tutorial', 'round_table', 'educational_event']))
+      .optional(),
     /** A tutor is attached to each teacher (seed 003): the cohort file must name one for every teacher. */
     tutorRequired: z.boolean().optional(),
     /**
@@ -90,22 +110,50 @@ export const supportModelSchema = z
   })
   .superRefine((m, ctx) => {
     m.stages.forEach((s, i) => {
-      if (s.stage !== i + 1) ctx.addIssue({ code: 'custom', path: ['stages', i, 'stage'], message: `expected stage ${i + 1}: stages are numbered 1, 2, 3… in order` });
+      if (s.stage !== i + 1)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', i, 'stage'],
+          message: `expected stage ${i + 1}: stages are numbered 1, 2, 3… in order`,
+        });
     });
     const seen = new Set<string>();
     m.questionnaires.forEach((q, i) => {
       // The occasion is part of every send's idempotency key: two entries with one occasion would share their sends.
-      if (seen.has(q.occasion)) ctx.addIssue({ code: 'custom', path: ['questionnaires', i, 'occasion'], message: `occasion "${q.occasion}" is already in the schedule` });
+      if (seen.has(q.occasion))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['questionnaires', i, 'occasion'],
+          message: `occasion "${q.occasion}" is already in the schedule`,
+        });
       seen.add(q.occasion);
     });
-    if (m.finalSurvey && !m.questionnaires.some((q) => q.questionnaireId === m.finalSurvey!.questionnaireId && q.occasion === m.finalSurvey!.occasion)) {
-      ctx.addIssue({ code: 'custom', path: ['finalSurvey'], message: 'expected a questionnaire and occasion of the schedule' });
+    if (
+      m.finalSurvey &&
+      !m.questionnaires.some(
+        (q) => q.questionnaireId === m.finalSurvey!.questionnaireId && q.occasion === m.finalSurvey!.occasion,
+      )
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['finalSurvey'],
+        message: 'expected a questionnaire and occasion of the schedule',
+      });
     }
     if (m.diagnosis?.rating) {
       const rating = m.ratings?.find((r) => r.id === m.diagnosis!.rating);
-      if (!rating) ctx.addIssue({ code: 'custom', path: ['diagnosis', 'rating'], message: `no rating "${m.diagnosis.rating}" in this model's ratings` });
+      if (!rating)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['diagnosis', 'rating'],
+          message: `no rating "${m.diagnosis.rating}" in this model's ratings`,
+        });
       else if (rating.questionnaireId !== m.diagnosis.questionnaireId) {
-        ctx.addIssue({ code: 'custom', path: ['diagnosis', 'rating'], message: `rating "${rating.id}" rates "${rating.questionnaireId}", not "${m.diagnosis.questionnaireId}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['diagnosis', 'rating'],
+          message: `rating "${rating.id}" rates "${rating.questionnaireId}", not "${m.diagnosis.questionnaireId}"`,
+        });
       }
     }
     m.ratings?.forEach((r, i) => {
@@ -113,7 +161,12 @@ export const supportModelSchema = z
       const f = r.total?.formula;
       const refs = f ? ('sum' in f ? f.sum : f.mean) : [];
       refs.forEach((ref, j) => {
-        if (!ids.has(ref)) ctx.addIssue({ code: 'custom', path: ['ratings', i, 'total', 'formula', 'sum' in f! ? 'sum' : 'mean', j], message: `no indicator "${ref}" in this rating` });
+        if (!ids.has(ref))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['ratings', i, 'total', 'formula', 'sum' in f! ? 'sum' : 'mean', j],
+            message: `no indicator "${ref}" in this rating`,
+          });
       });
     });
   });

@@ -12,7 +12,9 @@ import { silentLogger } from '../support/store.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 
-async function health(app: App): Promise<{ status: number; body: { status: string; failing: string[]; store: { state: string; error?: string } } }> {
+async function health(
+  app: App,
+): Promise<{ status: number; body: { status: string; failing: string[]; store: { state: string; error?: string } } }> {
   const response = await fetch(`http://127.0.0.1:${app.http.port}/healthz`);
   return { status: response.status, body: (await response.json()) as never };
 }
@@ -43,7 +45,10 @@ describe('/healthz when a part is down', () => {
       expect(down.body.store.state).toBe('down');
 
       restarted = await startEmbeddedStore({ port });
-      const back = await eventually(() => health(app), (h) => h.status === 200);
+      const back = await eventually(
+        () => health(app),
+        (h) => h.status === 200,
+      );
       expect([back.status, back.body.failing]).toEqual([200, []]);
     } finally {
       await app.stop().catch(() => undefined);
@@ -64,7 +69,11 @@ describe('/healthz when a part is down', () => {
       expect(refused).toBeInstanceOf(Error);
       expect(await app.store.repositories.programmes.findByCode('FULL-1')).toBeFalsy();
       const degraded = await health(app);
-      expect([degraded.status, degraded.body.failing, degraded.body.store.state]).toEqual([503, ['store'], 'read-only']);
+      expect([degraded.status, degraded.body.failing, degraded.body.store.state]).toEqual([
+        503,
+        ['store'],
+        'read-only',
+      ]);
       expect(degraded.body.store.error).toContain('ENOSPC');
       disk.full = false;
       const back = await health(app);
@@ -76,7 +85,7 @@ describe('/healthz when a part is down', () => {
 });
 
 describe('one bot per data directory', () => {
-  it('refuses a second bot on the same DATA_DIR, naming the pid that holds it; takes over a dead pid\'s lock', async () => {
+  it("refuses a second bot on the same DATA_DIR, naming the pid that holds it; takes over a dead pid's lock", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sputnik-lock-'));
     const config = loadConfig({ HTTP_PORT: '0', DATA_DIR: dataDir });
     const first = await startApp(config, silentLogger);

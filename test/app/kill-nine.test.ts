@@ -95,24 +95,42 @@ async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
 
 const teacherId = (i: number) => 8_100_000 + i;
 const sentTo = (chatId: number, text: string) =>
-  tg.calls.filter((c) => c.method === 'sendMessage' && c.ok && Number(c.payload.chat_id) === chatId && c.payload.text === text).length;
+  tg.calls.filter(
+    (c) => c.method === 'sendMessage' && c.ok && Number(c.payload.chat_id) === chatId && c.payload.text === text,
+  ).length;
 
 beforeAll(async () => {
   tg = await TelegramEmulator.start({ token: TOKEN, botUsername: 'sputnik_test_bot', waitTimeoutMs: 30_000 });
   // The course ended two months and five days ago: the "difficulties" questionnaire is open.
-  const courseEnd = DateTime.now().setZone('Europe/Moscow').minus({ months: 2, days: 5 }).set({ hour: 15 }).toUTC().toISO() ?? '';
+  const courseEnd =
+    DateTime.now().setZone('Europe/Moscow').minus({ months: 2, days: 5 }).set({ hour: 15 }).toUTC().toISO() ?? '';
   await withStore(async (store) => {
     const repos = store.repositories;
     cohort = await seedCohort(store, { curatorUsername: 'olga_curator', courseEnd });
     const deliveries = [];
     for (let i = 0; i < TEACHERS; i++) {
-      const person = await repos.participants.create({ fullName: `Педагог ${i}`, addresses: [{ channel: 'telegram', id: String(teacherId(i)) }], locale: 'ru' });
+      const person = await repos.participants.create({
+        fullName: `Педагог ${i}`,
+        addresses: [{ channel: 'telegram', id: String(teacherId(i)) }],
+        locale: 'ru',
+      });
       if (!person.ok) throw new Error('seed teacher');
-      await repos.enrollments.enroll({ participantId: person.value.id, cohortId: cohort.cohortId, at: new Date(), stages: [1, 2, 3] });
+      await repos.enrollments.enroll({
+        participantId: person.value.id,
+        cohortId: cohort.cohortId,
+        at: new Date(),
+        stages: [1, 2, 3],
+      });
       deliveries.push({ channel: 'telegram' as const, chatId: String(teacherId(i)), participantId: person.value.id });
     }
     // A broadcast the curator confirmed: the app sends it when it starts (as after any restart).
-    const broadcast = await repos.broadcasts.create({ cohortId: cohort.cohortId, authorId: cohort.curatorId, text: TEXT, toGroups: false, toParticipants: true });
+    const broadcast = await repos.broadcasts.create({
+      cohortId: cohort.cohortId,
+      authorId: cohort.curatorId,
+      text: TEXT,
+      toGroups: false,
+      toParticipants: true,
+    });
     await repos.broadcasts.startSending(broadcast.id, deliveries);
     broadcastId = broadcast.id;
   });
@@ -126,8 +144,13 @@ afterAll(async () => {
 describe('kill -9 of the app', () => {
   it('in the middle of a broadcast: after the restart every teacher has it once, none twice', async () => {
     await startAppProcess();
-    const teachersReached = () => Array.from({ length: TEACHERS }, (_, i) => sentTo(teacherId(i), TEXT)).filter((n) => n > 0).length;
-    await tg.waitUntil(() => (teachersReached() >= TEACHERS / 3 ? true : undefined), 60_000, () => `the broadcast did not start:\n${appLog}`);
+    const teachersReached = () =>
+      Array.from({ length: TEACHERS }, (_, i) => sentTo(teacherId(i), TEXT)).filter((n) => n > 0).length;
+    await tg.waitUntil(
+      () => (teachersReached() >= TEACHERS / 3 ? true : undefined),
+      60_000,
+      () => `the broadcast did not start:\n${appLog}`,
+    );
     await killApp();
     const beforeRestart = teachersReached();
     expect(beforeRestart).toBeLessThan(TEACHERS);
@@ -135,7 +158,12 @@ describe('kill -9 of the app', () => {
     await startAppProcess();
     const interrupted: string[] = [];
     // The CLI's way in: the running app's own store, through the address file beside the journal.
-    const live = await openStore({ config: config.store, logger: silentLogger, attachToRunning: true, syncIndexes: false });
+    const live = await openStore({
+      config: config.store,
+      logger: silentLogger,
+      attachToRunning: true,
+      syncIndexes: false,
+    });
     try {
       for (let i = 0; i < 240 && (await live.repositories.broadcasts.findById(broadcastId))?.status !== 'done'; i++) {
         await new Promise((r) => setTimeout(r, 250));
@@ -218,7 +246,9 @@ describe('kill -9 of the app', () => {
 
     await withStore(async (store) => {
       const person = await store.repositories.participants.findByAddress('telegram', String(teacher.id));
-      const responses = await store.repositories.responses.listByCohort(cohort.cohortId, { questionnaireId: 'difficulties' });
+      const responses = await store.repositories.responses.listByCohort(cohort.cohortId, {
+        questionnaireId: 'difficulties',
+      });
       const mine = responses.filter((r) => r.participantId === person?.id);
       expect(mine.map((r) => r.status)).toEqual(['completed']);
       const ids = mine[0]?.answers.map((a) => a.questionId) ?? [];

@@ -14,7 +14,13 @@ const root = new URL('../../', import.meta.url).pathname;
 function start(env: Record<string, string>) {
   const child = spawn(process.execPath, ['src/launch.mjs', 'start'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HTTP_PORT: '0', DATA_DIR: mkdtempSync(join(tmpdir(), 'sputnik-sandbox-start-')), ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      HTTP_PORT: '0',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'sputnik-sandbox-start-')),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -58,7 +64,9 @@ describe('npm start without a channel', () => {
       // Nothing from another host: the machine may be offline.
       expect(html.match(URLS) ?? []).toEqual([]);
       expect((await fetch(new URL('/sandbox/app.js', url))).status).toBe(200);
-      const health = (await (await fetch(new URL('/healthz', url))).json()) as { channels: Record<string, { state: string }> };
+      const health = (await (await fetch(new URL('/healthz', url))).json()) as {
+        channels: Record<string, { state: string }>;
+      };
       expect(health.channels.webchat).toEqual({ state: 'running' });
       // The page's one-click login takes the newcomer into the console as the demo curator, once.
       const login = html.match(/href="(\/console\/auth\?token=[^"]+)"/)?.[1];

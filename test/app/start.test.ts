@@ -29,7 +29,9 @@ function start(env: Record<string, string>) {
 async function waitForLine(read: () => string, pattern: RegExp, timeoutMs = 90_000): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const line = read().split('\n').find((l) => pattern.test(l));
+    const line = read()
+      .split('\n')
+      .find((l) => pattern.test(l));
     if (line) return JSON.parse(line) as Record<string, unknown>;
     await new Promise((r) => setTimeout(r, 50));
   }

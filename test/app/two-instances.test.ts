@@ -37,7 +37,10 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts `src/main.ts` in its own process; resolves with its output so far once `ready` matches it. */
-function spawnInstance(env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
+function spawnInstance(
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/main.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
@@ -120,13 +123,20 @@ describe('two instances behind one webhook URL', () => {
   it('an update delivered to both processes is answered once', async () => {
     const teacher: TelegramUser = { id: 7101, firstName: 'Айжан' };
     const update = startUpdate(810001, teacher);
-    const statuses = await Promise.all([post(first.http.port, update), post(secondPort, update)].map(async (r) => (await r).status));
+    const statuses = await Promise.all(
+      [post(first.http.port, update), post(secondPort, update)].map(async (r) => (await r).status),
+    );
     expect(statuses).toEqual([200, 200]);
     await hook.waitFor(teacher.id, /^На каком языке/);
     // A moment for a second (wrong) answer to show up, had there been one.
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(hook.messages(teacher.id).map((m) => m.text.slice(0, 25))).toEqual(['Вы присоединяетесь к курс', 'На каком языке вам удобне']);
-    const claims = await first.store.connection.db?.collection('update_claims').countDocuments({ _id: 'telegram:810001' as never });
+    expect(hook.messages(teacher.id).map((m) => m.text.slice(0, 25))).toEqual([
+      'Вы присоединяетесь к курс',
+      'На каком языке вам удобне',
+    ]);
+    const claims = await first.store.connection.db
+      ?.collection('update_claims')
+      .countDocuments({ _id: 'telegram:810001' as never });
     expect(claims).toBe(1);
   });
 
@@ -150,10 +160,19 @@ describe('two instances on long polling', () => {
   it('the second refuses to poll and says why; the first keeps polling', async () => {
     const poll = await TelegramEmulator.start({ token: TOKEN, botUsername: 'sputnik_poll_bot' });
     const dataDir = mkdtempSync(join(tmpdir(), 'sputnik-poll-'));
-    const config = { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: poll.apiRoot, TELEGRAM_THROTTLE: 'false', HTTP_PORT: '0' };
+    const config = {
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: poll.apiRoot,
+      TELEGRAM_THROTTLE: 'false',
+      HTTP_PORT: '0',
+    };
     const first = await startApp(loadConfig({ ...config, DATA_DIR: dataDir }), silentLogger);
     try {
-      await poll.waitUntil(() => (telegramState(first) === 'running' ? true : undefined), 60_000, () => 'first never polled');
+      await poll.waitUntil(
+        () => (telegramState(first) === 'running' ? true : undefined),
+        60_000,
+        () => 'first never polled',
+      );
       const uri = (JSON.parse(readFileSync(join(dataDir, 'embedded-store.address'), 'utf8')) as { uri: string }).uri;
       const second = await spawnInstance({ ...config, MONGODB_URI: uri }, /is polling Telegram for this bot/);
       expect(second.output()).toMatch(/TELEGRAM_WEBHOOK_URL/);
@@ -209,7 +228,9 @@ describe('claims and leases on one store, two instances in one process', () => {
         running.pop();
       };
       // A lease belongs to an instance (inside one, grammY's sequentialize orders a chat's updates).
-      const workers = Array.from({ length: 6 }, (_, i) => createStoreCoordination(i % 2 ? db : otherDb, { instanceId: `w${i}` }));
+      const workers = Array.from({ length: 6 }, (_, i) =>
+        createStoreCoordination(i % 2 ? db : otherDb, { instanceId: `w${i}` }),
+      );
       await Promise.all(workers.map((w, i) => withLease(w, 'chat:z', work(String(i)))));
       expect(overlap).toBe(false);
 
@@ -227,14 +248,20 @@ describe('claims and leases on one store, two instances in one process', () => {
     // take a share here through a dispatcher with no channel.
     const config = loadConfig({ HTTP_PORT: '0' }).store;
     const dataDir = mkdtempSync(join(tmpdir(), 'sputnik-split-'));
-    const mine = await openStore({ config: { ...config, mongodbUri: undefined, embeddedDataDir: dataDir }, logger: silentLogger });
+    const mine = await openStore({
+      config: { ...config, mongodbUri: undefined, embeddedDataDir: dataDir },
+      logger: silentLogger,
+    });
     const storeUri = (JSON.parse(readFileSync(join(dataDir, 'embedded-store.address'), 'utf8')) as { uri: string }).uri;
     const theirs = await openStore({ config: { ...config, mongodbUri: storeUri }, logger: silentLogger });
     const app = { store: mine };
-    const other = { store: theirs, stop: async () => {
-      await theirs.close();
-      await mine.close();
-    } };
+    const other = {
+      store: theirs,
+      stop: async () => {
+        await theirs.close();
+        await mine.close();
+      },
+    };
     try {
       const { cohortId, curatorId, teachers } = await cohortFixtureTeachers(app.store, 40);
       const sent: { by: string; chatId: string }[] = [];
@@ -255,13 +282,24 @@ describe('claims and leases on one store, two instances in one process', () => {
         if (!db) throw new Error('no db');
         const coordination = createStoreCoordination(db, { instanceId: by });
         coordinations.push(coordination);
-        return createBroadcastService({ repos: store.repositories, dispatcher: dispatcher(by), logger: silentLogger, coordination });
+        return createBroadcastService({
+          repos: store.repositories,
+          dispatcher: dispatcher(by),
+          logger: silentLogger,
+          coordination,
+        });
       };
       const one = mk(app.store, 'one');
       const two = mk(other.store, 'two');
       // Each instance's heartbeat: what tells the other that its deliveries in flight are not abandoned.
       for (const c of coordinations) await c.start();
-      const draft = await one.create({ cohortId, authorId: curatorId, text: 'Вебинар в четверг', toGroups: false, toParticipants: true });
+      const draft = await one.create({
+        cohortId,
+        authorId: curatorId,
+        text: 'Вебинар в четверг',
+        toGroups: false,
+        toParticipants: true,
+      });
       const reports = await Promise.all([one.send(draft.id), two.send(draft.id)]);
       const toTeachers = sent.filter((s) => !s.chatId.startsWith('author:'));
       expect(toTeachers).toHaveLength(40);

@@ -20,11 +20,24 @@ export interface BroadcastStoreFigures {
 
 export async function benchBroadcastStore(recipients: number): Promise<BroadcastStoreFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'sputnik-bench-broadcast-'));
-  const store = await openStore({ config: { mongodbUri: undefined, dbName: 'bench', embeddedDataDir: dir }, logger: createLogger({ level: 'error' }) });
+  const store = await openStore({
+    config: { mongodbUri: undefined, dbName: 'bench', embeddedDataDir: dir },
+    logger: createLogger({ level: 'error' }),
+  });
   try {
     const repos = store.repositories;
-    const draft = await repos.broadcasts.create({ cohortId: new Types.ObjectId().toHexString(), authorId: new Types.ObjectId().toHexString(), text: 'Уважаемые коллеги! Напоминаем о вебинаре в четверг.', toGroups: false, toParticipants: true });
-    const chats = Array.from({ length: recipients }, (_, i) => ({ channel: 'telegram' as const, chatId: String(500_000 + i), participantId: new Types.ObjectId().toHexString() }));
+    const draft = await repos.broadcasts.create({
+      cohortId: new Types.ObjectId().toHexString(),
+      authorId: new Types.ObjectId().toHexString(),
+      text: 'Уважаемые коллеги! Напоминаем о вебинаре в четверг.',
+      toGroups: false,
+      toParticipants: true,
+    });
+    const chats = Array.from({ length: recipients }, (_, i) => ({
+      channel: 'telegram' as const,
+      chatId: String(500_000 + i),
+      participantId: new Types.ObjectId().toHexString(),
+    }));
     await repos.broadcasts.startSending(draft.id, chats);
     const journal = join(dir, JOURNAL_FILE);
     const before = statSync(journal).size;
@@ -41,7 +54,13 @@ export async function benchBroadcastStore(recipients: number): Promise<Broadcast
     const done = await repos.broadcasts.findById(draft.id);
     const sent = done?.deliveries.filter((d) => d.status === 'sent').length;
     if (sent !== recipients) throw new Error(`recorded ${sent} deliveries as sent, expected ${recipients}`);
-    return { recipients, msPerDelivery: ms / recipients, cpuMsPerDelivery: (cpu.user + cpu.system) / 1000 / recipients, journalBeforeMb: before / 1024 / 1024, journalAfterMb: after / 1024 / 1024 };
+    return {
+      recipients,
+      msPerDelivery: ms / recipients,
+      cpuMsPerDelivery: (cpu.user + cpu.system) / 1000 / recipients,
+      journalBeforeMb: before / 1024 / 1024,
+      journalAfterMb: after / 1024 / 1024,
+    };
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

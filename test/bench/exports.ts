@@ -25,16 +25,31 @@ export interface ExportFigures {
 
 const MB = 1024 * 1024;
 
-async function exportOnce(store: Store, data: BenchData, format: ExportFormat, scope: Omit<Scope, 'by'>, file: string, wire: boolean): Promise<number> {
+async function exportOnce(
+  store: Store,
+  data: BenchData,
+  format: ExportFormat,
+  scope: Omit<Scope, 'by'>,
+  file: string,
+  wire: boolean,
+): Promise<number> {
   const reader = wire ? undefined : store.inProcess;
-  const result = await createExport({ models: store.models, catalog: data.catalog, reader }, { format, access: STAFF_ACCESS, scope, includeIncomplete: true });
+  const result = await createExport(
+    { models: store.models, catalog: data.catalog, reader },
+    { format, access: STAFF_ACCESS, scope, includeIncomplete: true },
+  );
   if (!result.ok) throw new Error(`export failed: ${JSON.stringify(result.error)}`);
   await pipeline(result.value.stream, createWriteStream(file));
   return result.value.total;
 }
 
 /** `wire`: read through the driver, as a CLI beside a running bot does (and as with MongoDB). */
-export async function benchExport(store: Store, data: BenchData, format: 'csv' | 'xlsx', { cohortIds, wire = false }: { cohortIds?: string[]; wire?: boolean } = {}): Promise<ExportFigures> {
+export async function benchExport(
+  store: Store,
+  data: BenchData,
+  format: 'csv' | 'xlsx',
+  { cohortIds, wire = false }: { cohortIds?: string[]; wire?: boolean } = {},
+): Promise<ExportFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'sputnik-bench-export-'));
   try {
     const scope = cohortIds ? { cohortIds } : {};
@@ -60,12 +75,25 @@ export async function benchExport(store: Store, data: BenchData, format: 'csv' |
     const seconds = (performance.now() - t0) / 1000;
     if (format === 'csv') {
       // Counted by hand: a header and one line per response in each file (no answer holds a line break).
-      for (const q of data.byQuestionnaire.keys()) lines += readFileSync(join(dir, `${q}.csv`), 'utf8').split('\r\n').filter((l) => l.length > 0).length - 1;
+      for (const q of data.byQuestionnaire.keys())
+        lines +=
+          readFileSync(join(dir, `${q}.csv`), 'utf8')
+            .split('\r\n')
+            .filter((l) => l.length > 0).length - 1;
       if (lines !== rows) throw new Error(`bench result wrong: CSV files hold ${lines} rows, the exports said ${rows}`);
     }
     const expected = cohortIds ? data.responsesInFirstQuarter : data.responses;
-    if (rows !== expected) throw new Error(`bench result wrong: ${format} export of ${rows} rows, ${expected} responses were generated`);
-    return { format, rows, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, bytes, rssAddedMb: run.rss / MB, heapAddedMb: run.heap / MB };
+    if (rows !== expected)
+      throw new Error(`bench result wrong: ${format} export of ${rows} rows, ${expected} responses were generated`);
+    return {
+      format,
+      rows,
+      seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      bytes,
+      rssAddedMb: run.rss / MB,
+      heapAddedMb: run.heap / MB,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -19,7 +19,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../src/logger.js';
-import { activities, activityKinds, answerStats, computeAggregates, consultations, distributions, likert, responseRate, stages } from '../../src/monitoring/aggregates.js';
+import {
+  activities,
+  activityKinds,
+  answerStats,
+  computeAggregates,
+  consultations,
+  distributions,
+  likert,
+  responseRate,
+  stages,
+} from '../../src/monitoring/aggregates.js';
 import { loadSamplingUnits } from '../../src/monitoring/sampling-units.js';
 import { drawStratifiedSample } from '../../src/monitoring/sampling.js';
 import type { Scope } from '../../src/monitoring/scope.js';
@@ -41,7 +51,8 @@ const EXPORT_PARTICIPANTS = 10_000;
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const MB = 1024 * 1024;
 const table: { what: string; measured: string; target: string; floor: string }[] = [];
-const row = (what: string, measuredText: string, target: string, floor = '—') => table.push({ what, measured: measuredText, target, floor });
+const row = (what: string, measuredText: string, target: string, floor = '—') =>
+  table.push({ what, measured: measuredText, target, floor });
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const n = (x: number) => x.toLocaleString('en');
 const s = (seconds: number, digits = 2) => `${seconds.toFixed(digits)} s`;
@@ -51,7 +62,10 @@ function check(ok: boolean, what: string): void {
 }
 
 async function openBenchStore(name: string): Promise<Store> {
-  return openStore({ config: { mongodbUri: undefined, dbName: name, embeddedDataDir: undefined }, logger: createLogger({ level: 'error' }) });
+  return openStore({
+    config: { mongodbUri: undefined, dbName: name, embeddedDataDir: undefined },
+    logger: createLogger({ level: 'error' }),
+  });
 }
 
 /** One warm-up run (caches, JIT), then RUNS timed runs; the median and the spread are reported. */
@@ -76,8 +90,10 @@ async function benchAggregates(): Promise<void> {
   const store = await openBenchStore('bench-aggregates');
   try {
     const data = await generate(store, AGGREGATE_PARTICIPANTS);
-    say(`Generated ${n(data.participants)} teachers, ${n(data.responses)} responses (the shipped questionnaires), ${n(data.participants * 3)} activities, ` +
-      `${n(data.participants / 2)} consultations in ${data.generatedSeconds.toFixed(1)} s\n\nAggregates over ${n(data.responses)} responses (embedded store):`);
+    say(
+      `Generated ${n(data.participants)} teachers, ${n(data.responses)} responses (the shipped questionnaires), ${n(data.participants * 3)} activities, ` +
+        `${n(data.participants / 2)} consultations in ${data.generatedSeconds.toFixed(1)} s\n\nAggregates over ${n(data.responses)} responses (embedded store):`,
+    );
     const deps = { models: store.models, catalog: data.catalog };
     const results: [string, number][] = [];
     const all: Scope = {};
@@ -85,8 +101,13 @@ async function benchAggregates(): Promise<void> {
     const cohortScope: Scope = { cohortIds: data.cohortIds.slice(0, 5), by: 'direction' };
     const rate = await timed('response rate, all cohorts', () => responseRate(deps, all, 'ru'), results);
     const completed = rate.filter((r) => r.group.key === null).reduce((sum, r) => sum + r.completed, 0);
-    check(completed === data.completedResponses, `response rate counts ${completed} completed responses, ${data.completedResponses} were generated`);
-    say(`  (counted while generating: ${n(data.completedResponses)} completed of ${n(data.responses)} responses; the aggregate agrees)`);
+    check(
+      completed === data.completedResponses,
+      `response rate counts ${completed} completed responses, ${data.completedResponses} were generated`,
+    );
+    say(
+      `  (counted while generating: ${n(data.completedResponses)} completed of ${n(data.responses)} responses; the aggregate agrees)`,
+    );
     await timed('response rate by region', () => responseRate(deps, byRegion, 'ru'), results);
     await timed('distributions, all questions', () => distributions(deps, all, 'ru'), results);
     await timed('distributions by region', () => distributions(deps, byRegion, 'ru'), results);
@@ -99,12 +120,19 @@ async function benchAggregates(): Promise<void> {
     await timed('activities by type and level', () => activityKinds(deps, all, 'ru'), results);
     await timed('stage completion by settlement type', () => stages(deps, { by: 'settlementType' }, 'ru'), results);
     await timed('consultations by topic', () => consultations(deps, all, 'ru'), results);
-    await timed('stratified sample of 500', async () => drawStratifiedSample(await loadSamplingUnits(store.models, {}), 500, 'bench'), results);
+    await timed(
+      'stratified sample of 500',
+      async () => drawStratifiedSample(await loadSamplingUnits(store.models, {}), 500, 'bench'),
+      results,
+    );
     const summary = await measured(() => computeAggregates(deps, all, 'ru'));
-    say(`\n  all aggregates of the summary sheet: peak +${(summary.rss / MB).toFixed(0)} MB rss, +${(summary.heap / MB).toFixed(0)} MB heap`);
+    say(
+      `\n  all aggregates of the summary sheet: peak +${(summary.rss / MB).toFixed(0)} MB rss, +${(summary.heap / MB).toFixed(0)} MB heap`,
+    );
     const slowest = results.reduce((a, b) => (b[1] > a[1] ? b : a));
     say(`  slowest: ${slowest[0]} ${(slowest[1] / 1000).toFixed(3)} s (target < 2 s)`);
-    for (const [label, ms] of results) row(`${label} (${n(data.responses)} responses)`, `${s(ms / 1000)} (median of ${RUNS})`, '< 2 s');
+    for (const [label, ms] of results)
+      row(`${label} (${n(data.responses)} responses)`, `${s(ms / 1000)} (median of ${RUNS})`, '< 2 s');
   } finally {
     await store.close();
   }
@@ -115,28 +143,49 @@ async function benchExports(): Promise<void> {
   try {
     const data: BenchData = await generate(store, EXPORT_PARTICIPANTS);
     const quarter = data.cohortIds.slice(0, data.cohortIds.length / 4);
-    say(`\nExports (${n(EXPORT_PARTICIPANTS)} teachers; a quarter of the cohorts, then all; in-process reads unless said otherwise):`);
+    say(
+      `\nExports (${n(EXPORT_PARTICIPANTS)} teachers; a quarter of the cohorts, then all; in-process reads unless said otherwise):`,
+    );
     const show = (label: string, f: ExportFigures) => {
-      say(`  ${label.padEnd(34)} ${n(f.rows).padStart(7)} rows  ${s(f.seconds, 1).padStart(7)} (CPU ${s(f.cpuSeconds, 1)})  ` +
-        `${(f.bytes / MB).toFixed(1)} MB  peak added rss +${f.rssAddedMb.toFixed(0)} MB, heap +${f.heapAddedMb.toFixed(0)} MB`);
+      say(
+        `  ${label.padEnd(34)} ${n(f.rows).padStart(7)} rows  ${s(f.seconds, 1).padStart(7)} (CPU ${s(f.cpuSeconds, 1)})  ` +
+          `${(f.bytes / MB).toFixed(1)} MB  peak added rss +${f.rssAddedMb.toFixed(0)} MB, heap +${f.heapAddedMb.toFixed(0)} MB`,
+      );
       return f;
     };
     for (const format of ['csv', 'xlsx'] as const) {
-      const small = show(`${format.toUpperCase()}, a quarter of the cohorts`, await benchExport(store, data, format, { cohortIds: quarter }));
+      const small = show(
+        `${format.toUpperCase()}, a quarter of the cohorts`,
+        await benchExport(store, data, format, { cohortIds: quarter }),
+      );
       const big = show(`${format.toUpperCase()}, all cohorts`, await benchExport(store, data, format));
-      const what = format === 'csv' ? 'CSV export (a file per questionnaire)' : 'XLSX export (summary + a sheet per questionnaire)';
-      row(`${what}, ${n(small.rows)} / ${n(big.rows)} responses`, `${s(small.seconds, 1)} / ${s(big.seconds, 1)}; rss +${small.rssAddedMb.toFixed(0)} / +${big.rssAddedMb.toFixed(0)} MB, heap +${small.heapAddedMb.toFixed(0)} / +${big.heapAddedMb.toFixed(0)} MB`,
-        format === 'csv' ? '< 3 s at 100k, memory flat in rows' : '< 10 s at 100k, memory flat in rows');
+      const what =
+        format === 'csv'
+          ? 'CSV export (a file per questionnaire)'
+          : 'XLSX export (summary + a sheet per questionnaire)';
+      row(
+        `${what}, ${n(small.rows)} / ${n(big.rows)} responses`,
+        `${s(small.seconds, 1)} / ${s(big.seconds, 1)}; rss +${small.rssAddedMb.toFixed(0)} / +${big.rssAddedMb.toFixed(0)} MB, heap +${small.heapAddedMb.toFixed(0)} / +${big.heapAddedMb.toFixed(0)} MB`,
+        format === 'csv' ? '< 3 s at 100k, memory flat in rows' : '< 10 s at 100k, memory flat in rows',
+      );
     }
     const wire = show('CSV through the driver, all cohorts', await benchExport(store, data, 'csv', { wire: true }));
-    row(`CSV export of ${n(wire.rows)} responses read through the driver (CLI beside a running bot; MongoDB)`, `${s(wire.seconds, 1)}, rss +${wire.rssAddedMb.toFixed(0)} MB`, '—');
+    row(
+      `CSV export of ${n(wire.rows)} responses read through the driver (CLI beside a running bot; MongoDB)`,
+      `${s(wire.seconds, 1)}, rss +${wire.rssAddedMb.toFixed(0)} MB`,
+      '—',
+    );
   } finally {
     await store.close();
   }
 }
 
 function benchPlanningInChild(teachers: number): PlanningFigures {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'planning.ts'), String(teachers), '--json'], { encoding: 'utf8', maxBuffer: 16 * MB });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'planning.ts'), String(teachers), '--json'],
+    { encoding: 'utf8', maxBuffer: 16 * MB },
+  );
   if (r.status !== 0) throw new Error(`planning bench failed: ${r.stderr}`);
   const last = r.stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(last) as PlanningFigures;
@@ -151,13 +200,23 @@ async function main(): Promise<void> {
     const teachers = Number(process.env.BENCH_PLANNING_TEACHERS ?? 5000);
     const p = benchPlanningInChild(teachers);
     check(p.due > 0 && p.previewItems > 0, 'planning found nothing to send');
-    say(`\nPlanning one cohort of ${n(teachers)} teachers (its own process: the embedded store holding that cohort, and the planner):\n` +
-      `  read its state ${s(p.loadMs / 1000)}; plan what is due ${s(p.planMs / 1000)} wall, ${s(p.planCpuMs / 1000)} CPU (${n(p.due)} due); ` +
-      `the month ahead (schedule show) ${s(p.previewMs / 1000)} (${n(p.previewItems)} sends)\n` +
-      `  longest event-loop stall ${p.maxStallMs.toFixed(0)} ms; RSS ${p.rssBeforeMb.toFixed(0)} MB before reading, peak ${p.peakRssMb.toFixed(0)} MB`);
-    row(`planning one ${n(teachers)}-teacher cohort (what is due)`, `${s(p.planCpuMs / 1000)} CPU; state read ${s(p.loadMs / 1000)}`, '< 2 s CPU');
+    say(
+      `\nPlanning one cohort of ${n(teachers)} teachers (its own process: the embedded store holding that cohort, and the planner):\n` +
+        `  read its state ${s(p.loadMs / 1000)}; plan what is due ${s(p.planMs / 1000)} wall, ${s(p.planCpuMs / 1000)} CPU (${n(p.due)} due); ` +
+        `the month ahead (schedule show) ${s(p.previewMs / 1000)} (${n(p.previewItems)} sends)\n` +
+        `  longest event-loop stall ${p.maxStallMs.toFixed(0)} ms; RSS ${p.rssBeforeMb.toFixed(0)} MB before reading, peak ${p.peakRssMb.toFixed(0)} MB`,
+    );
+    row(
+      `planning one ${n(teachers)}-teacher cohort (what is due)`,
+      `${s(p.planCpuMs / 1000)} CPU; state read ${s(p.loadMs / 1000)}`,
+      '< 2 s CPU',
+    );
     row('longest event-loop stall while reading and planning it', `${p.maxStallMs.toFixed(0)} ms`, '< 100 ms');
-    row('memory while planning it (a process holding that cohort only)', `peak RSS ${p.peakRssMb.toFixed(0)} MB; +${(p.peakRssMb - p.rssBeforeMb).toFixed(0)} MB over the stored cohort`, '< 200 MB');
+    row(
+      'memory while planning it (a process holding that cohort only)',
+      `peak RSS ${p.peakRssMb.toFixed(0)} MB; +${(p.peakRssMb - p.rssBeforeMb).toFixed(0)} MB over the stored cohort`,
+      '< 200 MB',
+    );
   }
 
   if (only.has('store')) {
@@ -167,48 +226,92 @@ async function main(): Promise<void> {
     for (const size of [200, 1000, 4000]) {
       const b = await benchBroadcastStore(size);
       figures.push(b);
-      say(`  ${String(size).padStart(5)} recipients: ${b.cpuMsPerDelivery.toFixed(2)} ms CPU (${b.msPerDelivery.toFixed(2)} ms wall) per delivery, journal ${b.journalBeforeMb.toFixed(2)} -> ${b.journalAfterMb.toFixed(2)} MB`);
+      say(
+        `  ${String(size).padStart(5)} recipients: ${b.cpuMsPerDelivery.toFixed(2)} ms CPU (${b.msPerDelivery.toFixed(2)} ms wall) per delivery, journal ${b.journalBeforeMb.toFixed(2)} -> ${b.journalAfterMb.toFixed(2)} MB`,
+      );
     }
-    row(`store per broadcast delivery at ${figures.map((f) => n(f.recipients)).join(' / ')} recipients`,
+    row(
+      `store per broadcast delivery at ${figures.map((f) => n(f.recipients)).join(' / ')} recipients`,
       `${figures.map((f) => f.cpuMsPerDelivery.toFixed(2)).join(' / ')} ms CPU; ${figures.map((f) => (((f.journalAfterMb - f.journalBeforeMb) * MB) / f.recipients).toFixed(0)).join(' / ')} journal bytes`,
-      'flat in N; journal linear');
+      'flat in N; journal linear',
+    );
   }
 
   if (only.has('broadcasts')) {
     const sizes = FULL ? [200, 1200, 2000, 4000, 10_000] : [200, 1200, 2000, 4000];
-    say(`\nBroadcasts through the limiter and grammY to a fake Bot API (floor: 30 messages a second)${FULL ? '' : '; BENCH_FULL=1 adds 10,000'}:`);
+    say(
+      `\nBroadcasts through the limiter and grammY to a fake Bot API (floor: 30 messages a second)${FULL ? '' : '; BENCH_FULL=1 adds 10,000'}:`,
+    );
     const figures = await benchBroadcasts(sizes);
     for (const b of figures) {
-      say(`  ${n(b.recipients).padStart(6)} teachers: ${s(b.seconds, 1).padStart(8)} (${(b.seconds / b.floorSeconds).toFixed(3)} × the floor of ${s(b.floorSeconds, 1)}), ` +
-        `most in any 1 s: ${b.maxPerSecond}, CPU ${b.cpuMsPerMessage.toFixed(2)} ms a message`);
-      if (b.recipients >= 1000) row(`broadcast to ${n(b.recipients)} teachers`, `${s(b.seconds, 1)} (${(b.seconds / b.floorSeconds).toFixed(3)} × floor); most in any 1 s: ${b.maxPerSecond}`, 'within 5 % of the floor; ≤ 30 in any 1 s', `${s(b.floorSeconds, 1)} (30 msg/s)`);
+      say(
+        `  ${n(b.recipients).padStart(6)} teachers: ${s(b.seconds, 1).padStart(8)} (${(b.seconds / b.floorSeconds).toFixed(3)} × the floor of ${s(b.floorSeconds, 1)}), ` +
+          `most in any 1 s: ${b.maxPerSecond}, CPU ${b.cpuMsPerMessage.toFixed(2)} ms a message`,
+      );
+      if (b.recipients >= 1000)
+        row(
+          `broadcast to ${n(b.recipients)} teachers`,
+          `${s(b.seconds, 1)} (${(b.seconds / b.floorSeconds).toFixed(3)} × floor); most in any 1 s: ${b.maxPerSecond}`,
+          'within 5 % of the floor; ≤ 30 in any 1 s',
+          `${s(b.floorSeconds, 1)} (30 msg/s)`,
+        );
     }
     const small = figures[0]!;
     const large = figures.find((f) => f.recipients === 4000)!;
-    row('CPU per broadcast message, 200 vs 4,000 teachers', `${small.cpuMsPerMessage.toFixed(2)} / ${large.cpuMsPerMessage.toFixed(2)} ms`, 'flat in N');
+    row(
+      'CPU per broadcast message, 200 vs 4,000 teachers',
+      `${small.cpuMsPerMessage.toFixed(2)} / ${large.cpuMsPerMessage.toFixed(2)} ms`,
+      'flat in N',
+    );
   }
 
   if (only.has('replies')) {
     const r = await benchReplies(50);
-    say(`\nUpdate to the first reply, 50 teachers writing /start at once (webhook, limiter, 3 rounds after a warm-up): p50 ${r.p50Ms.toFixed(0)} ms, p95 ${r.p95Ms.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms`);
-    row('update to the first reply, 50 teachers at once (p50 / p95)', `${r.p50Ms.toFixed(0)} / ${r.p95Ms.toFixed(0)} ms`, 'p95 < 300 ms under the limits', '30 msg/s: the 31st-50th first replies wait ≥ 1 s');
+    say(
+      `\nUpdate to the first reply, 50 teachers writing /start at once (webhook, limiter, 3 rounds after a warm-up): p50 ${r.p50Ms.toFixed(0)} ms, p95 ${r.p95Ms.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms`,
+    );
+    row(
+      'update to the first reply, 50 teachers at once (p50 / p95)',
+      `${r.p50Ms.toFixed(0)} / ${r.p95Ms.toFixed(0)} ms`,
+      'p95 < 300 ms under the limits',
+      '30 msg/s: the 31st-50th first replies wait ≥ 1 s',
+    );
   }
 
   if (only.has('start')) {
     const f = await benchStart();
-    say(`\n\`npm start\` to a healthy /healthz (compiled, no channel): ${f.startSeconds.map((x) => x.toFixed(2)).join(' / ')} s, median ${s(f.startMedian)}`);
-    row('`npm start` to a healthy /healthz (compiled)', `${s(f.startMedian)} (median of ${f.startSeconds.length})`, '< 2 s');
+    say(
+      `\n\`npm start\` to a healthy /healthz (compiled, no channel): ${f.startSeconds.map((x) => x.toFixed(2)).join(' / ')} s, median ${s(f.startMedian)}`,
+    );
+    row(
+      '`npm start` to a healthy /healthz (compiled)',
+      `${s(f.startMedian)} (median of ${f.startSeconds.length})`,
+      '< 2 s',
+    );
     for (const c of f.cli) {
-      say(`\`npm run cli -- ${c.command}\`: ${c.seconds.map((x) => x.toFixed(2)).join(' / ')} s, median ${s(c.median)}`);
-      row(`one CLI command: \`npm run cli -- ${c.command}\``, `${s(c.median)} (median of ${c.seconds.length})`, '< 1.5 s');
+      say(
+        `\`npm run cli -- ${c.command}\`: ${c.seconds.map((x) => x.toFixed(2)).join(' / ')} s, median ${s(c.median)}`,
+      );
+      row(
+        `one CLI command: \`npm run cli -- ${c.command}\``,
+        `${s(c.median)} (median of ${c.seconds.length})`,
+        '< 1.5 s',
+      );
     }
   }
 
   const load = loadavg();
-  const header = `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ` +
+  const header =
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ` +
     `${(totalmem() / 1024 ** 3).toFixed(0)} GB, Node ${process.versions.node}, load average ${load.map((l) => l.toFixed(1)).join(' / ')} at the end ` +
     `(${load[0]! > cpus().length ? 'a BUSY machine: wall times are inflated' : 'a quiet machine'}); the bench took ${((performance.now() - started) / 60_000).toFixed(1)} min.`;
-  const markdown = [header, '', '| what | measured | target | platform floor |', '|---|---|---|---|', ...table.map((r) => `| ${r.what} | ${r.measured} | ${r.target} | ${r.floor} |`)].join('\n');
+  const markdown = [
+    header,
+    '',
+    '| what | measured | target | platform floor |',
+    '|---|---|---|---|',
+    ...table.map((r) => `| ${r.what} | ${r.measured} | ${r.target} | ${r.floor} |`),
+  ].join('\n');
   say(`\n${markdown}`);
   if (process.env.BENCH_WRITE === '1') {
     // Between the markers in docs/performance.md, so a run replaces the last one's table.

@@ -8,7 +8,9 @@ setFlagsFromString('--expose-gc');
 export const gc = runInNewContext('gc') as () => void;
 
 /** Runs `work` while sampling memory every 20 ms; returns its result and the peaks above the start. */
-export async function measured<T>(work: () => Promise<T>): Promise<{ value: T; base: NodeJS.MemoryUsage; rss: number; heap: number }> {
+export async function measured<T>(
+  work: () => Promise<T>,
+): Promise<{ value: T; base: NodeJS.MemoryUsage; rss: number; heap: number }> {
   gc();
   const base = process.memoryUsage();
   let rss = base.rss;

@@ -29,7 +29,10 @@ const MB = 1024 * 1024;
 
 export async function benchPlanning(teachers: number): Promise<PlanningFigures> {
   const logger = createLogger({ level: 'error' });
-  const store = await openStore({ config: { mongodbUri: undefined, dbName: 'bench-planning', embeddedDataDir: undefined }, logger });
+  const store = await openStore({
+    config: { mongodbUri: undefined, dbName: 'bench-planning', embeddedDataDir: undefined },
+    logger,
+  });
   try {
     const { models } = store;
     const created = new Date('2025-09-01T00:00:00Z');
@@ -37,34 +40,100 @@ export async function benchPlanning(teachers: number): Promise<PlanningFigures> 
     const cohortId = new Types.ObjectId();
     const curatorId = new Types.ObjectId();
     const people = Array.from({ length: teachers }, (_, i) => ({
-      _id: new Types.ObjectId(), fullName: `Педагог ${i}`, addresses: [{ channel: 'telegram', id: String(100_000 + i) }], urns: [`telegram:${100_000 + i}`], locale: 'ru', isStaff: false,
-      consent: { given: true, at: created, policyVersion: '1' }, createdAt: created, updatedAt: created,
+      _id: new Types.ObjectId(),
+      fullName: `Педагог ${i}`,
+      addresses: [{ channel: 'telegram', id: String(100_000 + i) }],
+      urns: [`telegram:${100_000 + i}`],
+      locale: 'ru',
+      isStaff: false,
+      consent: { given: true, at: created, policyVersion: '1' },
+      createdAt: created,
+      updatedAt: created,
     }));
     await models.participant.collection.insertMany([
       ...people,
-      { _id: curatorId, fullName: 'Куратор', addresses: [{ channel: 'telegram', id: '99' }], urns: ['telegram:99'], locale: 'ru', isStaff: true, consent: { given: true, at: created, policyVersion: '1' }, createdAt: created, updatedAt: created },
+      {
+        _id: curatorId,
+        fullName: 'Куратор',
+        addresses: [{ channel: 'telegram', id: '99' }],
+        urns: ['telegram:99'],
+        locale: 'ru',
+        isStaff: true,
+        consent: { given: true, at: created, policyVersion: '1' },
+        createdAt: created,
+        updatedAt: created,
+      },
     ]);
     await models.cohort.collection.insertOne({
-      _id: cohortId, code: 'BIG01', programmeId: new Types.ObjectId(), title: 'Большой поток', courseStart: created, courseEnd,
-      timeZone: 'Asia/Almaty', locale: 'ru', status: 'active', curatorIds: [curatorId], tutorIds: [], groups: [], createdAt: created, updatedAt: created,
+      _id: cohortId,
+      code: 'BIG01',
+      programmeId: new Types.ObjectId(),
+      title: 'Большой поток',
+      courseStart: created,
+      courseEnd,
+      timeZone: 'Asia/Almaty',
+      locale: 'ru',
+      status: 'active',
+      curatorIds: [curatorId],
+      tutorIds: [],
+      groups: [],
+      createdAt: created,
+      updatedAt: created,
     });
     await models.enrollment.collection.insertMany(
-      people.map((p, i) => ({ _id: new Types.ObjectId(), participantId: p._id, cohortId, status: 'active', currentStage: 2, stages: [], joinedAt: new Date(courseEnd.getTime() - (i % 10) * 86_400_000), createdAt: created, updatedAt: created })),
+      people.map((p, i) => ({
+        _id: new Types.ObjectId(),
+        participantId: p._id,
+        cohortId,
+        status: 'active',
+        currentStage: 2,
+        stages: [],
+        joinedAt: new Date(courseEnd.getTime() - (i % 10) * 86_400_000),
+        createdAt: created,
+        updatedAt: created,
+      })),
     );
     // Five months in: the early questionnaires mostly answered, their invitations and reminders in the log.
     const answered = ['exit', 'entry', 'stage-1-plan', 'difficulties'];
     await models.response.collection.insertMany(
       people.flatMap((p, i) =>
-        answered.filter((_, k) => (i + k) % 5 !== 0).map((questionnaireId) => ({
-          _id: new Types.ObjectId(), participantId: p._id, cohortId, questionnaireId, questionnaireVersion: 1,
-          occasion: questionnaireId === 'stage-1-plan' ? 'stage-1' : questionnaireId === 'difficulties' ? 'difficulties-2m' : questionnaireId,
-          status: 'completed', startedAt: created, completedAt: created, answers: [], createdAt: created, updatedAt: created,
-        })),
+        answered
+          .filter((_, k) => (i + k) % 5 !== 0)
+          .map((questionnaireId) => ({
+            _id: new Types.ObjectId(),
+            participantId: p._id,
+            cohortId,
+            questionnaireId,
+            questionnaireVersion: 1,
+            occasion:
+              questionnaireId === 'stage-1-plan'
+                ? 'stage-1'
+                : questionnaireId === 'difficulties'
+                  ? 'difficulties-2m'
+                  : questionnaireId,
+            status: 'completed',
+            startedAt: created,
+            completedAt: created,
+            answers: [],
+            createdAt: created,
+            updatedAt: created,
+          })),
       ),
     );
     const sent = (kind: SendKind, occasion: string, recipientId: Types.ObjectId, at: Date) => ({
-      _id: new Types.ObjectId(), key: sendKey({ cohortId: cohortId.toHexString(), kind, occasion, recipientId: recipientId.toHexString() }),
-      cohortId, kind, occasion, recipientId, status: 'sent', dueAt: at, attemptedAt: at, sentAt: at, attempts: 1, createdAt: at, updatedAt: at,
+      _id: new Types.ObjectId(),
+      key: sendKey({ cohortId: cohortId.toHexString(), kind, occasion, recipientId: recipientId.toHexString() }),
+      cohortId,
+      kind,
+      occasion,
+      recipientId,
+      status: 'sent',
+      dueAt: at,
+      attemptedAt: at,
+      sentAt: at,
+      attempts: 1,
+      createdAt: at,
+      updatedAt: at,
     });
     const log = people.flatMap((p) => [
       sent('stage', 'stage-1', p._id, new Date('2025-09-22T04:00:00Z')),
@@ -75,7 +144,8 @@ export async function benchPlanning(teachers: number): Promise<PlanningFigures> 
       sent('invite', 'difficulties-2m', p._id, new Date('2025-11-20T04:00:00Z')),
       sent('reminder', 'difficulties-2m#1', p._id, new Date('2025-11-24T04:00:00Z')),
     ]);
-    for (let i = 0; i < log.length; i += 5000) await models.scheduledSend.collection.insertMany(log.slice(i, i + 5000), { ordered: false });
+    for (let i = 0; i < log.length; i += 5000)
+      await models.scheduledSend.collection.insertMany(log.slice(i, i + 5000), { ordered: false });
 
     // Monday 23 February 2026, 10:00 in Almaty: the stage-2 questionnaire opens for everyone.
     const now = new Date('2026-02-23T05:00:00Z');
@@ -107,11 +177,17 @@ export async function benchPlanning(teachers: number): Promise<PlanningFigures> 
     const plan = await planDueAt(state, now);
     const cpu = process.cpuUsage(cpu0);
     const t2 = performance.now();
-    const preview = await previewCohort({ repos: store.repositories, canReach: () => true }, cohort.id, now, new Date(now.getTime() + 30 * 86_400_000));
+    const preview = await previewCohort(
+      { repos: store.repositories, canReach: () => true },
+      cohort.id,
+      now,
+      new Date(now.getTime() + 30 * 86_400_000),
+    );
     const t3 = performance.now();
     delay.disable();
     clearInterval(sampler);
-    if (state.teachers.length !== teachers) throw new Error(`read ${state.teachers.length} teachers, expected ${teachers}`);
+    if (state.teachers.length !== teachers)
+      throw new Error(`read ${state.teachers.length} teachers, expected ${teachers}`);
     // Every teacher gets the stage-2 questionnaire's invitation now; the curator is not due anything yet.
     const invites = plan.due.filter((s) => s.kind === 'invite' && s.occasion === 'stage-2').length;
     if (invites !== teachers) throw new Error(`planned ${invites} stage-2 invitations now, expected ${teachers}`);

@@ -26,7 +26,12 @@ async function startOnce(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'sputnik-bench-start-'));
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(NPM, ['start'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dir, HTTP_PORT: String(port), LOG_LEVEL: 'warn' }, stdio: 'ignore', detached: true });
+  const child = spawn(NPM, ['start'], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dir, HTTP_PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+    detached: true,
+  });
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
@@ -52,7 +57,11 @@ function cliOnce(args: string[]): number {
   const dir = mkdtempSync(join(tmpdir(), 'sputnik-bench-cli-'));
   try {
     const t0 = performance.now();
-    const r = spawnSync(NPM, ['run', '--silent', 'cli', '--', ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+    const r = spawnSync(NPM, ['run', '--silent', 'cli', '--', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
     if (r.status !== 0) throw new Error(`npm run cli -- ${args.join(' ')} exited with ${r.status}`);
     return (performance.now() - t0) / 1000;
   } finally {

@@ -23,7 +23,9 @@ export interface FakeBotApi {
 }
 
 export async function startFakeBotApi(): Promise<FakeBotApi> {
-  const child: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, 'fake-bot-api.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, 'fake-bot-api.mjs')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.once('line', resolve);
@@ -65,22 +67,59 @@ export interface BroadcastFigures {
 }
 
 /** Teachers with a Telegram chat, enrolled in a new cohort, and its curator; returns the cohort and author ids. */
-async function seedCohort(app: App, teachers: number, firstChat: number): Promise<{ cohortId: string; authorId: string }> {
+async function seedCohort(
+  app: App,
+  teachers: number,
+  firstChat: number,
+): Promise<{ cohortId: string; authorId: string }> {
   const { models } = app.store;
   const now = new Date();
   const cohortId = new Types.ObjectId();
   const authorId = new Types.ObjectId();
   const person = (_id: Types.ObjectId, chat: number, name: string) => ({
-    _id, fullName: name, locale: 'ru', isStaff: false, addresses: [{ channel: 'telegram', id: String(chat) }], urns: [`telegram:${chat}`],
-    consent: { given: true, at: now, policyVersion: '1' }, createdAt: now, updatedAt: now,
+    _id,
+    fullName: name,
+    locale: 'ru',
+    isStaff: false,
+    addresses: [{ channel: 'telegram', id: String(chat) }],
+    urns: [`telegram:${chat}`],
+    consent: { given: true, at: now, policyVersion: '1' },
+    createdAt: now,
+    updatedAt: now,
   });
-  const people = Array.from({ length: teachers }, (_, i) => person(new Types.ObjectId(), firstChat + i, `Педагог ${i}`));
+  const people = Array.from({ length: teachers }, (_, i) =>
+    person(new Types.ObjectId(), firstChat + i, `Педагог ${i}`),
+  );
   await models.participant.collection.insertMany([...people, person(authorId, firstChat - 1, 'Куратор')]);
   await models.cohort.collection.insertOne({
-    _id: cohortId, code: `B${firstChat}`, programmeId: new Types.ObjectId(), title: 'Рассылка', courseStart: now, courseEnd: now,
-    timeZone: 'Asia/Almaty', locale: 'ru', status: 'active', curatorIds: [authorId], tutorIds: [], groups: [], createdAt: now, updatedAt: now,
+    _id: cohortId,
+    code: `B${firstChat}`,
+    programmeId: new Types.ObjectId(),
+    title: 'Рассылка',
+    courseStart: now,
+    courseEnd: now,
+    timeZone: 'Asia/Almaty',
+    locale: 'ru',
+    status: 'active',
+    curatorIds: [authorId],
+    tutorIds: [],
+    groups: [],
+    createdAt: now,
+    updatedAt: now,
   });
-  await models.enrollment.collection.insertMany(people.map((p) => ({ _id: new Types.ObjectId(), participantId: p._id, cohortId, status: 'active', currentStage: 1, stages: [], joinedAt: now, createdAt: now, updatedAt: now })));
+  await models.enrollment.collection.insertMany(
+    people.map((p) => ({
+      _id: new Types.ObjectId(),
+      participantId: p._id,
+      cohortId,
+      status: 'active',
+      currentStage: 1,
+      stages: [],
+      joinedAt: now,
+      createdAt: now,
+      updatedAt: now,
+    })),
+  );
   return { cohortId: cohortId.toHexString(), authorId: authorId.toHexString() };
 }
 
@@ -107,7 +146,13 @@ export async function benchBroadcasts(sizes: readonly number[]): Promise<Broadca
       const first = chat + 1;
       chat += n + 10;
       await api.records();
-      const b = await app.broadcasts.create({ cohortId, authorId, text: 'Уважаемые коллеги! В четверг в 15:00 вебинар по формативному оцениванию.', toGroups: false, toParticipants: true });
+      const b = await app.broadcasts.create({
+        cohortId,
+        authorId,
+        text: 'Уважаемые коллеги! В четверг в 15:00 вебинар по формативному оцениванию.',
+        toGroups: false,
+        toParticipants: true,
+      });
       const cpu0 = process.cpuUsage();
       const t0 = performance.timeOrigin + performance.now();
       const report = await app.broadcasts.send(b.id);
@@ -115,7 +160,8 @@ export async function benchBroadcasts(sizes: readonly number[]): Promise<Broadca
       const records = await api.records();
       if (report?.sent !== n) throw new Error(`bench result wrong: broadcast to ${n} reported ${report?.sent} sent`);
       const toTeachers = records.filter(([c]) => Number(c) >= first && Number(c) < first + n);
-      if (new Set(toTeachers.map(([c]) => c)).size !== n || toTeachers.length !== n) throw new Error(`bench result wrong: ${toTeachers.length} messages reached teachers, expected ${n} once each`);
+      if (new Set(toTeachers.map(([c]) => c)).size !== n || toTeachers.length !== n)
+        throw new Error(`bench result wrong: ${toTeachers.length} messages reached teachers, expected ${n} once each`);
       const times = records.map(([, t]) => t);
       const last = Math.max(...toTeachers.map(([, t]) => t));
       out.push({
@@ -159,20 +205,37 @@ export async function benchReplies(teachers: number, rounds = 3): Promise<ReplyF
         chats.map(async (chat) => {
           const update = {
             update_id: updateId++,
-            message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: 'private', first_name: 'Учитель' }, from: { id: chat, is_bot: false, first_name: 'Учитель', language_code: 'ru' }, text: '/start', entities: [{ type: 'bot_command', offset: 0, length: 6 }] },
+            message: {
+              message_id: 1,
+              date: Math.floor(Date.now() / 1000),
+              chat: { id: chat, type: 'private', first_name: 'Учитель' },
+              from: { id: chat, is_bot: false, first_name: 'Учитель', language_code: 'ru' },
+              text: '/start',
+              entities: [{ type: 'bot_command', offset: 0, length: 6 }],
+            },
           };
           sentAt.set(String(chat), performance.timeOrigin + performance.now());
-          const res = await fetch(webhook, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET }, body: JSON.stringify(update) });
+          const res = await fetch(webhook, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
+            body: JSON.stringify(update),
+          });
           await res.arrayBuffer();
         }),
       );
       const records = await api.records();
       const firstReply = new Map<string, number>();
       for (const [c, t] of records) if (!firstReply.has(c)) firstReply.set(c, t);
-      if (firstReply.size !== teachers) throw new Error(`bench result wrong: ${firstReply.size} of ${teachers} teachers got an answer`);
+      if (firstReply.size !== teachers)
+        throw new Error(`bench result wrong: ${firstReply.size} of ${teachers} teachers got an answer`);
       if (round > 0) for (const [c, t] of firstReply) latencies.push(t - (sentAt.get(c) as number));
     }
-    return { teachers, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), maxMs: Math.max(...latencies) };
+    return {
+      teachers,
+      p50Ms: percentile(latencies, 50),
+      p95Ms: percentile(latencies, 95),
+      maxMs: Math.max(...latencies),
+    };
   } finally {
     await app.stop();
     api.stop();

@@ -38,14 +38,18 @@ describe('a channel started in the background', () => {
     vi.useFakeTimers();
     let calls = 0;
     const logged: string[] = [];
-    const logger = { ...silentLogger, error: (_: unknown, message: string) => void logged.push(message) } as unknown as typeof silentLogger;
+    const logger = {
+      ...silentLogger,
+      error: (_: unknown, message: string) => void logged.push(message),
+    } as unknown as typeof silentLogger;
     const starter = backgroundStart({
       name: 'test',
       run: async () => {
         calls++;
         throw failing(new Rejected('401'));
       },
-      rejectedToken: (cause) => (cause instanceof Rejected ? 'the token was rejected; the channel stays off' : undefined),
+      rejectedToken: (cause) =>
+        cause instanceof Rejected ? 'the token was rejected; the channel stays off' : undefined,
       logger,
     });
     starter.start();

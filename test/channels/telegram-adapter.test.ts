@@ -20,7 +20,13 @@ const group = { id: -100123, title: 'ФГ весна 2026' };
 beforeEach(async () => {
   store = await openTestStore();
   cohort = await seedCohort(store);
-  const engine = createSputnikEngine({ repos: store.repositories, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger });
+  const engine = createSputnikEngine({
+    repos: store.repositories,
+    sessions: store.sessions,
+    content: content(),
+    settings: testSettings,
+    logger: silentLogger,
+  });
   tg = new TelegramHarness(store, engine);
 });
 afterEach(async () => {
@@ -31,7 +37,8 @@ async function joinAsTeacher(): Promise<void> {
   await tg.text(teacher, `/start ${cohort.code}`);
   await tg.press(teacher, tg.lastSent(teacher.id), 'Русский');
   await tg.press(teacher, tg.lastSent(teacher.id), 'Да');
-  for (const answer of ['Иванова Мария', 'МОУ СОШ № 3', 'Ярославская область', 'Тутаевский район']) await tg.text(teacher, answer);
+  for (const answer of ['Иванова Мария', 'МОУ СОШ № 3', 'Ярославская область', 'Тутаевский район'])
+    await tg.text(teacher, answer);
   await tg.press(teacher, tg.lastSent(teacher.id), 'В городе');
   await tg.text(teacher, 'учитель');
   await tg.text(teacher, 'математика');
@@ -42,12 +49,18 @@ describe('telegram adapter', () => {
     await tg.text(teacher, `/start ${cohort.code}`);
     const language = tg.lastSent(teacher.id);
     expect(language.text).toBe('На каком языке вам удобнее общаться?');
-    expect(language.reply_markup?.inline_keyboard.map((row) => row.map((b) => b.text))).toEqual([['Русский', 'Қазақша', 'English']]);
-    for (const b of language.reply_markup!.inline_keyboard.flat()) expect(Buffer.byteLength(b.callback_data ?? '')).toBeLessThanOrEqual(64);
+    expect(language.reply_markup?.inline_keyboard.map((row) => row.map((b) => b.text))).toEqual([
+      ['Русский', 'Қазақша', 'English'],
+    ]);
+    for (const b of language.reply_markup!.inline_keyboard.flat())
+      expect(Buffer.byteLength(b.callback_data ?? '')).toBeLessThanOrEqual(64);
 
     await tg.press(teacher, language, 'Русский');
     expect(tg.callsOf('answerCallbackQuery')).toHaveLength(1);
-    expect(tg.callsOf('editMessageText').at(-1)).toMatchObject({ message_id: language.message_id, text: 'На каком языке вам удобнее общаться?\n\n✓ Русский' });
+    expect(tg.callsOf('editMessageText').at(-1)).toMatchObject({
+      message_id: language.message_id,
+      text: 'На каком языке вам удобнее общаться?\n\n✓ Русский',
+    });
     expect(tg.lastSent(teacher.id).text).toMatch(/Вы согласны\?$/);
   });
 
@@ -64,17 +77,42 @@ describe('telegram adapter', () => {
     await joinAsTeacher();
     // The difficulties questionnaire opens at +2 months; an invitation starts it directly.
     const p = (await store.repositories.participants.findByAddress('telegram', String(teacher.id)))!;
-    const engineOut = await createSputnikEngine({ repos: store.repositories, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger })
-      .trigger(p.id, 'surveys', { questionnaireId: 'engine-check', occasion: 'tg', cohortId: cohort.cohortId, cohortTitle: 'x', timeZone: 'Europe/Moscow' }, '');
+    const engineOut = await createSputnikEngine({
+      repos: store.repositories,
+      sessions: store.sessions,
+      content: content(),
+      settings: testSettings,
+      logger: silentLogger,
+    }).trigger(
+      p.id,
+      'surveys',
+      {
+        questionnaireId: 'engine-check',
+        occasion: 'tg',
+        cohortId: cohort.cohortId,
+        cohortTitle: 'x',
+        timeZone: 'Europe/Moscow',
+      },
+      '',
+    );
     expect(engineOut.status).toBe('started');
     await tg.text(teacher, 'да');
     await tg.text(teacher, '3');
     const formats = tg.lastSent(teacher.id);
     expect(formats.text).toMatch(/Какие форматы вы использовали/);
-    expect(formats.reply_markup?.inline_keyboard.map((r) => r[0]?.text)).toEqual(['☐ Групповая работа', '☐ Проекты', '☐ Цифровые сервисы', '☐ Другое', 'Готово', '← Назад']);
+    expect(formats.reply_markup?.inline_keyboard.map((r) => r[0]?.text)).toEqual([
+      '☐ Групповая работа',
+      '☐ Проекты',
+      '☐ Цифровые сервисы',
+      '☐ Другое',
+      'Готово',
+      '← Назад',
+    ]);
 
     await tg.press(teacher, formats, 'Групповая работа');
-    const edited = tg.callsOf('editMessageReplyMarkup').at(-1) as { reply_markup: { inline_keyboard: { text: string; callback_data: string }[][] } };
+    const edited = tg.callsOf('editMessageReplyMarkup').at(-1) as {
+      reply_markup: { inline_keyboard: { text: string; callback_data: string }[][] };
+    };
     expect(edited.reply_markup.inline_keyboard[0]?.[0]?.text).toBe('☑ Групповая работа');
     await tg.press(teacher, { ...formats, reply_markup: edited.reply_markup }, 'Проекты');
     const twice = tg.callsOf('editMessageReplyMarkup').at(-1) as typeof edited;
@@ -103,12 +141,19 @@ describe('telegram adapter', () => {
     expect(tg.texts(group.id).at(-1)).toMatch(/^Группа привязана к курсу «Функциональная грамотность, весна 2026»/);
     expect(tg.callsOf('createChatInviteLink')).toEqual([{ chat_id: String(group.id), name: cohort.code }]);
     const bound = await store.repositories.cohorts.findByGroup('telegram', String(group.id));
-    expect(bound?.groups[0]).toMatchObject({ chatId: String(group.id), title: group.title, inviteLink: 'https://t.me/+AbCdEf' });
+    expect(bound?.groups[0]).toMatchObject({
+      chatId: String(group.id),
+      title: group.title,
+      inviteLink: 'https://t.me/+AbCdEf',
+    });
 
     await tg.joined({ id: 7005 }, group);
     const welcome = tg.lastSent(group.id);
     expect(welcome.text).toMatch(/Добро пожаловать в группу курса/);
-    expect(welcome.reply_markup?.inline_keyboard[0]?.[0]).toEqual({ text: 'Написать боту', url: `https://t.me/sputnik_test_bot?start=${cohort.code}` });
+    expect(welcome.reply_markup?.inline_keyboard[0]?.[0]).toEqual({
+      text: 'Написать боту',
+      url: `https://t.me/sputnik_test_bot?start=${cohort.code}`,
+    });
   });
 
   it('unbinds with /unbind (the same group command as on Max, engine/groups.ts), and says so when nothing is bound', async () => {
@@ -130,22 +175,50 @@ describe('telegram adapter', () => {
     const p = await store.repositories.participants.findByAddress('telegram', String(teacher.id));
     expect(p?.addresses.find((a) => a.channel === 'telegram')?.unreachableSince).toBeInstanceOf(Date);
     await tg.text(teacher, '/menu');
-    expect((await store.repositories.participants.findByAddress('telegram', String(teacher.id)))?.addresses.some((a) => a.unreachableSince)).toBe(false);
+    expect(
+      (await store.repositories.participants.findByAddress('telegram', String(teacher.id)))?.addresses.some(
+        (a) => a.unreachableSince,
+      ),
+    ).toBe(false);
   });
 
   it('reports a send to someone who blocked the bot as "blocked", not as a retryable failure', async () => {
     tg.failures.set('sendMessage', [403, 'Forbidden: bot was blocked by the user']);
     const outcome = await tg.channel.sender.send('7001', { kind: 'text', text: 'Напоминание' });
-    expect(outcome).toEqual({ ok: false, kind: 'blocked', detail: 'Forbidden: bot was blocked by the user', retryable: false });
+    expect(outcome).toEqual({
+      ok: false,
+      kind: 'blocked',
+      detail: 'Forbidden: bot was blocked by the user',
+      retryable: false,
+    });
     tg.failures.set('sendMessage', [400, 'Bad Request: chat not found']);
-    expect(await tg.channel.sender.send('1', { kind: 'text', text: 'x' })).toMatchObject({ ok: false, kind: 'chat_not_found' });
+    expect(await tg.channel.sender.send('1', { kind: 'text', text: 'x' })).toMatchObject({
+      ok: false,
+      kind: 'chat_not_found',
+    });
   });
 
   it('keeps both ticks of two quick taps, and never shows a refused answer as given', async () => {
     await joinAsTeacher();
     const p = (await store.repositories.participants.findByAddress('telegram', String(teacher.id)))!;
-    await createSputnikEngine({ repos: store.repositories, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger })
-      .trigger(p.id, 'surveys', { questionnaireId: 'engine-check', occasion: 'tg2', cohortId: cohort.cohortId, cohortTitle: 'x', timeZone: 'Europe/Moscow' }, '');
+    await createSputnikEngine({
+      repos: store.repositories,
+      sessions: store.sessions,
+      content: content(),
+      settings: testSettings,
+      logger: silentLogger,
+    }).trigger(
+      p.id,
+      'surveys',
+      {
+        questionnaireId: 'engine-check',
+        occasion: 'tg2',
+        cohortId: cohort.cohortId,
+        cohortTitle: 'x',
+        timeZone: 'Europe/Moscow',
+      },
+      '',
+    );
     await tg.text(teacher, 'да');
     await tg.text(teacher, '3');
     const formats = tg.lastSent(teacher.id);
@@ -159,8 +232,13 @@ describe('telegram adapter', () => {
     // Two taps sent before the first redraw arrives: both carry the original keyboard.
     await tg.press(teacher, again, 'Групповая работа');
     await tg.press(teacher, again, 'Проекты');
-    const drawn = tg.callsOf('editMessageReplyMarkup').at(-1) as { reply_markup: { inline_keyboard: { text: string }[][] } };
-    expect(drawn.reply_markup.inline_keyboard.map((r) => r[0]?.text).slice(0, 2)).toEqual(['☑ Групповая работа', '☑ Проекты']);
+    const drawn = tg.callsOf('editMessageReplyMarkup').at(-1) as {
+      reply_markup: { inline_keyboard: { text: string }[][] };
+    };
+    expect(drawn.reply_markup.inline_keyboard.map((r) => r[0]?.text).slice(0, 2)).toEqual([
+      '☑ Групповая работа',
+      '☑ Проекты',
+    ]);
     await tg.press(teacher, { ...again, reply_markup: drawn.reply_markup as never }, 'Готово');
     expect(tg.callsOf('editMessageText').at(-1)?.text).toMatch(/✓ Групповая работа, Проекты$/);
     // Skipping shows no "✓ Пропустить" under the question.
@@ -172,8 +250,24 @@ describe('telegram adapter', () => {
   it('a quick double tap keeps the «✓ answer» line of the first tap', async () => {
     await joinAsTeacher();
     const p = (await store.repositories.participants.findByAddress('telegram', String(teacher.id)))!;
-    await createSputnikEngine({ repos: store.repositories, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger })
-      .trigger(p.id, 'surveys', { questionnaireId: 'engine-check', occasion: 'tg3', cohortId: cohort.cohortId, cohortTitle: 'x', timeZone: 'Europe/Moscow' }, '');
+    await createSputnikEngine({
+      repos: store.repositories,
+      sessions: store.sessions,
+      content: content(),
+      settings: testSettings,
+      logger: silentLogger,
+    }).trigger(
+      p.id,
+      'surveys',
+      {
+        questionnaireId: 'engine-check',
+        occasion: 'tg3',
+        cohortId: cohort.cohortId,
+        cohortTitle: 'x',
+        timeZone: 'Europe/Moscow',
+      },
+      '',
+    );
     await tg.text(teacher, 'да');
     await tg.text(teacher, '3');
     const formats = tg.lastSent(teacher.id);

@@ -40,20 +40,61 @@ const menuOf = (payload: Record<string, unknown>) => (payload.commands as { comm
 beforeEach(async () => {
   store = await openTestStore();
   cohort = await seedCohort(store);
-  const engine = createSputnikEngine({ repos: store.repositories, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger });
+  const engine = createSputnikEngine({
+    repos: store.repositories,
+    sessions: store.sessions,
+    content: content(),
+    settings: testSettings,
+    logger: silentLogger,
+  });
   tg = new TelegramHarness(store, engine, createMonitoring({ store, catalog: content().questionnaires }));
-  const created = await store.repositories.participants.create({ fullName: 'Иванова Мария', addresses: [{ channel: 'telegram', id: String(teacher.id) }], locale: 'ru' });
+  const created = await store.repositories.participants.create({
+    fullName: 'Иванова Мария',
+    addresses: [{ channel: 'telegram', id: String(teacher.id) }],
+    locale: 'ru',
+  });
   if (!created.ok) throw new Error('fixture');
   await store.repositories.participants.recordConsent(created.value.id, 'test-1', new Date());
-  await store.repositories.enrollments.enroll({ participantId: created.value.id, cohortId: cohort.cohortId, at: new Date(), stages: [1, 2, 3] });
+  await store.repositories.enrollments.enroll({
+    participantId: created.value.id,
+    cohortId: cohort.cohortId,
+    at: new Date(),
+    stages: [1, 2, 3],
+  });
 });
 afterEach(async () => {
   await store.close();
 });
 
 const TEACHER_MENU = ['menu', 'surveys', 'activity', 'progress', 'plan', 'consult', 'language', 'stop', 'help'];
-const TUTOR_MENU = ['menu', 'consultations', 'plans', 'event', 'events', 'stats', 'export', 'console', 'language', 'help'];
-const CURATOR_MENU = ['menu', 'review', 'consultations', 'plans', 'stage', 'event', 'events', 'broadcast', 'stats', 'report', 'export', 'console', 'language', 'help'];
+const TUTOR_MENU = [
+  'menu',
+  'consultations',
+  'plans',
+  'event',
+  'events',
+  'stats',
+  'export',
+  'console',
+  'language',
+  'help',
+];
+const CURATOR_MENU = [
+  'menu',
+  'review',
+  'consultations',
+  'plans',
+  'stage',
+  'event',
+  'events',
+  'broadcast',
+  'stats',
+  'report',
+  'export',
+  'console',
+  'language',
+  'help',
+];
 
 describe('the command menus', () => {
   it("teachers' by default in three languages, /bind and /unbind in groups, and each known staff member's own", async () => {
@@ -67,9 +108,14 @@ describe('the command menus', () => {
     await publishCommands(tg.api, await knownStaffChats(store.repositories));
     const menus = tg.callsOf('setMyCommands');
     expect(menus.map((m) => [JSON.stringify(m.scope ?? null), m.language_code ?? null])).toEqual([
-      ['null', null], ['null', 'kk'], ['null', 'en'],
-      ['{"type":"all_group_chats"}', null], ['{"type":"all_group_chats"}', 'kk'], ['{"type":"all_group_chats"}', 'en'],
-      [`{"type":"chat","chat_id":${curator.id}}`, null], [`{"type":"chat","chat_id":${tutor.id}}`, null],
+      ['null', null],
+      ['null', 'kk'],
+      ['null', 'en'],
+      ['{"type":"all_group_chats"}', null],
+      ['{"type":"all_group_chats"}', 'kk'],
+      ['{"type":"all_group_chats"}', 'en'],
+      [`{"type":"chat","chat_id":${curator.id}}`, null],
+      [`{"type":"chat","chat_id":${tutor.id}}`, null],
     ]);
     expect(menuOf(menus[0]!)).toEqual(TEACHER_MENU);
     expect(menuOf(menus[3]!)).toEqual(['bind', 'unbind']);
@@ -96,18 +142,27 @@ describe('the command menus', () => {
     ['teacher', teacher, TEACHER_MENU],
     ['tutor', tutor, TUTOR_MENU],
     ['curator', curator, CURATOR_MENU],
-  ] as const)("lists for a %s only commands the bot answers for them", async (_role, who, menu) => {
+  ] as const)('lists for a %s only commands the bot answers for them', async (_role, who, menu) => {
     expect(commandsFor('ru', _role).map((c) => c.command)).toEqual(menu);
     await tg.text(who, '/start');
-    const refusals = [t('ru', 'flow.unknown_command'), t('ru', 'flow.not_allowed'), t('ru', 'monitoring.stats_forbidden')];
+    const refusals = [
+      t('ru', 'flow.unknown_command'),
+      t('ru', 'flow.not_allowed'),
+      t('ru', 'monitoring.stats_forbidden'),
+    ];
     const toThem = () => tg.calls.filter((c) => Number(c.payload.chat_id) === who.id && c.method !== 'setMyCommands');
     for (const command of menu) {
       const before = toThem().length;
       await tg.text(who, `/${command}`);
       // A message, or a file (/export), or both.
       await waitFor(() => toThem().length > before);
-      const replies = toThem().slice(before).map((c) => String(c.payload.text ?? c.payload.caption ?? ''));
-      expect(replies.filter((r) => refusals.includes(r)), `/${command}`).toEqual([]);
+      const replies = toThem()
+        .slice(before)
+        .map((c) => String(c.payload.text ?? c.payload.caption ?? ''));
+      expect(
+        replies.filter((r) => refusals.includes(r)),
+        `/${command}`,
+      ).toEqual([]);
     }
     await settled();
   });

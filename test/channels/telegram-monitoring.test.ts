@@ -19,14 +19,43 @@ const teacher = { id: 8001 };
 beforeEach(async () => {
   store = await openTestStore();
   cohort = await seedCohort(store);
-  const engine = createSputnikEngine({ repos: store.repositories, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger });
+  const engine = createSputnikEngine({
+    repos: store.repositories,
+    sessions: store.sessions,
+    content: content(),
+    settings: testSettings,
+    logger: silentLogger,
+  });
   tg = new TelegramHarness(store, engine, createMonitoring({ store, catalog: content().questionnaires }));
-  const t = await store.repositories.participants.create({ fullName: 'Иванова Мария', addresses: [{ channel: 'telegram', id: String(teacher.id) }], locale: 'ru', region: 'Ярославская область', settlementType: 'rural' });
+  const t = await store.repositories.participants.create({
+    fullName: 'Иванова Мария',
+    addresses: [{ channel: 'telegram', id: String(teacher.id) }],
+    locale: 'ru',
+    region: 'Ярославская область',
+    settlementType: 'rural',
+  });
   if (!t.ok) throw new Error('fixture');
   await store.repositories.participants.recordConsent(t.value.id, 'test-1', new Date());
-  await store.repositories.enrollments.enroll({ participantId: t.value.id, cohortId: cohort.cohortId, at: new Date(), stages: [1, 2, 3] });
-  const { response } = await store.repositories.responses.startOrResume({ participantId: t.value.id, cohortId: cohort.cohortId, questionnaireId: 'engine-check', occasion: 'check-1', questionnaireVersion: 1, at: new Date() });
-  await store.repositories.responses.saveAnswer(response.id, { questionId: 'used', value: true, skipped: false, answeredAt: new Date() });
+  await store.repositories.enrollments.enroll({
+    participantId: t.value.id,
+    cohortId: cohort.cohortId,
+    at: new Date(),
+    stages: [1, 2, 3],
+  });
+  const { response } = await store.repositories.responses.startOrResume({
+    participantId: t.value.id,
+    cohortId: cohort.cohortId,
+    questionnaireId: 'engine-check',
+    occasion: 'check-1',
+    questionnaireVersion: 1,
+    at: new Date(),
+  });
+  await store.repositories.responses.saveAnswer(response.id, {
+    questionId: 'used',
+    value: true,
+    skipped: false,
+    answeredAt: new Date(),
+  });
   await store.repositories.responses.complete(response.id, new Date());
 });
 afterEach(async () => {
@@ -40,7 +69,7 @@ describe('monitoring in Telegram', () => {
     expect(tg.texts(curator.id).at(-1)).toMatch(/^Мониторинг: /);
     await tg.text(curator, '/export');
     const exported = tg.callsOf('sendDocument').at(-1);
-        expect(exported?.caption).toMatch(/^Выгрузка готова: .+\.xlsx/);
+    expect(exported?.caption).toMatch(/^Выгрузка готова: .+\.xlsx/);
     await tg.text(curator, '/report');
     const report = tg.callsOf('sendDocument').at(-1);
     expect(String(report?.caption)).toMatch(/отчёт|Отчёт/);
@@ -54,15 +83,26 @@ describe('monitoring in Telegram', () => {
     expect(tg.callsOf('sendDocument')).toEqual([]);
   });
 
-  it('gives the scheduler the report\'s key figures for the curators\' reminder', async () => {
+  it("gives the scheduler the report's key figures for the curators' reminder", async () => {
     const monitoring = createMonitoring({ store, catalog: content().questionnaires });
     const c = (await store.repositories.cohorts.findById(cohort.cohortId))!;
-    const [message] = await halfYearReportSource(monitoring).forCurator({ cohort: c, curatorId: cohort.curatorId, deadline: '2026-06-01', half: 1 });
+    const [message] = await halfYearReportSource(monitoring).forCurator({
+      cohort: c,
+      curatorId: cohort.curatorId,
+      deadline: '2026-06-01',
+      half: 1,
+    });
     expect(message?.kind).toBe('text');
     const text = message?.kind === 'text' ? message.text : '';
     expect(text).toMatch(/Полный отчёт \(XLSX\): \/report$/);
     expect(text.split('\n').filter((l) => /^[^:]+: .+/.test(l)).length).toBeGreaterThanOrEqual(3);
-    expect(keyFiguresText({ title: 'Ключевые показатели', headers: ['Показатель', 'Значение'], rows: [['Слушателей на сопровождении', 12]] })).toEqual(['Слушателей на сопровождении: 12']);
+    expect(
+      keyFiguresText({
+        title: 'Ключевые показатели',
+        headers: ['Показатель', 'Значение'],
+        rows: [['Слушателей на сопровождении', 12]],
+      }),
+    ).toEqual(['Слушателей на сопровождении: 12']);
     expect(upcomingHalf(new Date('2026-11-23T00:00:00Z'))).toEqual({ half: 1, year: 2027 });
     expect(upcomingHalf(new Date('2026-07-01T00:00:00Z'))).toEqual({ half: 2, year: 2026 });
   });

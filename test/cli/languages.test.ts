@@ -48,14 +48,46 @@ const USAGE = { ru: 'Использование: npm run cli -- ', kk: 'Қолд
 
 /** What staff type, kept as it is in every language. */
 const TYPED = new Set([
-  'npm', 'run', 'cli', 'help',
-  ...['cohort', 'participants', 'questionnaire', 'whatsapp', 'export', 'stats', 'sample', 'report', 'schedule', 'store', 'stage', 'config'],
+  'npm',
+  'run',
+  'cli',
+  'help',
+  ...[
+    'cohort',
+    'participants',
+    'questionnaire',
+    'whatsapp',
+    'export',
+    'stats',
+    'sample',
+    'report',
+    'schedule',
+    'store',
+    'stage',
+    'config',
+  ],
   ...['import', 'check', 'repair', 'show', 'set', 'create', 'group', 'failed'],
   ...['responses', 'activities', 'xlsx', 'csv', 'json', 'ru', 'kk', 'en', 'completed', 'in_progress', 'not_started'],
   ...['programme', 'direction', 'region', 'district', 'settlementType', 'organisation', 'questionnaires', 'archive'],
 ]);
 /** Hand-listed: file formats, products and names that stay as they are. */
-const ALLOWED = new Set(['N', 'CSV', 'XLSX', 'JSON', 'YAML', 'PNG', 'ID', 'id', 'UTF', 'Windows', 'Excel', 'WhatsApp', 'DATA_DIR', 'stdout', 'md']);
+const ALLOWED = new Set([
+  'N',
+  'CSV',
+  'XLSX',
+  'JSON',
+  'YAML',
+  'PNG',
+  'ID',
+  'id',
+  'UTF',
+  'Windows',
+  'Excel',
+  'WhatsApp',
+  'DATA_DIR',
+  'stdout',
+  'md',
+]);
 
 /** Latin words left once options, paths and file names are taken out. */
 function englishWords(text: string): string[] {
@@ -87,14 +119,17 @@ describe.each(['ru', 'kk'] as const)('the CLI in %s', (locale) => {
     expect(englishWords(help)).toEqual([]);
   });
 
-  it.each(COMMANDS.filter(([name]) => name !== 'questionnaire'))('%s: node’s option errors are translated', async (_name, run) => {
-    const unknown = capture(locale);
-    expect(await run(['--bogus'], unknown)).toBe(2);
-    const [line] = unknown.text().split('\n');
-    expect(line).toBe(locale === 'ru' ? 'Неизвестный параметр --bogus' : 'Белгісіз параметр --bogus');
-    expect(unknown.text()).toContain(USAGE[locale]);
-    expect(englishWords(unknown.text())).toEqual([]);
-  });
+  it.each(COMMANDS.filter(([name]) => name !== 'questionnaire'))(
+    '%s: node’s option errors are translated',
+    async (_name, run) => {
+      const unknown = capture(locale);
+      expect(await run(['--bogus'], unknown)).toBe(2);
+      const [line] = unknown.text().split('\n');
+      expect(line).toBe(locale === 'ru' ? 'Неизвестный параметр --bogus' : 'Белгісіз параметр --bogus');
+      expect(unknown.text()).toContain(USAGE[locale]);
+      expect(englishWords(unknown.text())).toEqual([]);
+    },
+  );
 });
 
 describe('command messages in Kazakh', () => {
@@ -103,7 +138,12 @@ describe('command messages in Kazakh', () => {
     expect(await runStoreCommand(['check'], store, loadConfig({ MONGODB_URI: 'mongodb://127.0.0.1:1/x' }))).toBe(1);
     expect(store.text()).toBe('MONGODB_URI берілген: деректерді MongoDB сақтайды, кірістірілген қойма журналы жоқ.\n');
     const stage = capture('kk');
-    expect(await runStageCommand(['set', '--cohort', 'A', '--teacher', '1', '--stage', '1', '--status', 'done', '--comment', 'x'], stage)).toBe(2);
+    expect(
+      await runStageCommand(
+        ['set', '--cohort', 'A', '--teacher', '1', '--stage', '1', '--status', 'done', '--comment', 'x'],
+        stage,
+      ),
+    ).toBe(2);
     expect(stage.text()).toBe('--status: not_started, in_progress, completed күтіледі\n');
     const report = capture('kk');
     expect(await runReportCommand(['--half', '3', '--year', '2026'], report)).toBe(2);
@@ -148,10 +188,14 @@ function contentKazakhWords(): string[] {
     Array.isArray(value)
       ? value.flatMap(kazakh)
       : value && typeof value === 'object'
-        ? Object.entries(value).flatMap(([key, v]) => (key === 'kk' && typeof v === 'string' ? (v.match(WORD) ?? []) : kazakh(v)))
+        ? Object.entries(value).flatMap(([key, v]) =>
+            key === 'kk' && typeof v === 'string' ? (v.match(WORD) ?? []) : kazakh(v),
+          )
         : [];
   return ['questionnaires', 'flows/models'].flatMap((dir) =>
-    readdirSync(dir).filter((f) => f.endsWith('.yaml')).flatMap((f) => kazakh(parse(readFileSync(join(dir, f), 'utf8')))),
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .flatMap((f) => kazakh(parse(readFileSync(join(dir, f), 'utf8')))),
   );
 }
 
@@ -172,22 +216,40 @@ describe('what the commands print, in Kazakh', () => {
         outputs[name] = io.text();
       };
       await run('cohort import', runCohortCommand, ['import', sampleCohortPath]);
-      await run('participants import', runParticipantsCommand, ['import', '--cohort', 'FG72-SPRING', '--dry-run', sampleCsvPath]);
+      await run('participants import', runParticipantsCommand, [
+        'import',
+        '--cohort',
+        'FG72-SPRING',
+        '--dry-run',
+        sampleCsvPath,
+      ]);
       await run('schedule show', runScheduleCommand, ['show', '--cohort', 'FG72-SPRING', '--days', '400']);
       await run('stats', runStatsCommand, []);
       await run('sample', runSampleCommand, ['--size', '3', '--seed', 'kk']);
 
       // What the test put in (names, organisations, titles in the sample files) may be in any language;
       // every other word must be the Kazakh catalog's.
-      const data = lower([...readFileSync(sampleCohortPath, 'utf8').replace(/#.*$/gm, '').matchAll(WORD), ...readFileSync(sampleCsvPath, 'utf8').matchAll(WORD)].map((m) => m[0]));
+      const data = lower(
+        [
+          ...readFileSync(sampleCohortPath, 'utf8').replace(/#.*$/gm, '').matchAll(WORD),
+          ...readFileSync(sampleCsvPath, 'utf8').matchAll(WORD),
+        ].map((m) => m[0]),
+      );
       // A word the Russian catalog has too is no proof of Kazakh (it may be a Russian leftover in the Kazakh
       // catalog): only the hand-listed words both languages write alike pass.
       const russian = lower(catalogWords(ru));
-      const kazakh = new Set([...lower([...catalogWords(kk), ...contentKazakhWords()])].filter((w) => !russian.has(w) || SHARED.has(w)));
+      const kazakh = new Set(
+        [...lower([...catalogWords(kk), ...contentKazakhWords()])].filter((w) => !russian.has(w) || SHARED.has(w)),
+      );
       const leftovers = Object.entries(outputs).flatMap(([name, text]) => {
-        const foreign = (text.match(WORD) ?? []).filter((w) => /[А-Яа-яЁё]/.test(w) && !kazakh.has(w.toLowerCase()) && !data.has(w.toLowerCase()));
+        const foreign = (text.match(WORD) ?? []).filter(
+          (w) => /[А-Яа-яЁё]/.test(w) && !kazakh.has(w.toLowerCase()) && !data.has(w.toLowerCase()),
+        );
         // Setting names (TELEGRAM_BOT_USERNAME) and product names stay as they are.
-        const english = englishWords(text).filter((w) => !data.has(w.toLowerCase()) && !/^[A-Z][A-Z_]+$/.test(w) && !['Telegram', 'Max', 'sputnik_bot'].includes(w));
+        const english = englishWords(text).filter(
+          (w) =>
+            !data.has(w.toLowerCase()) && !/^[A-Z][A-Z_]+$/.test(w) && !['Telegram', 'Max', 'sputnik_bot'].includes(w),
+        );
         return [...new Set([...foreign, ...english])].map((w) => `${name}: ${w}`);
       });
       expect(leftovers).toEqual([]);
@@ -206,8 +268,12 @@ describe('what the commands print, in Kazakh', () => {
 describe('the CLI’s language chosen at the entry point', () => {
   const cli = (args: string[], env: Record<string, string> = {}) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { env: { ...process.env, MONGODB_URI: '', ...env }, timeout: 150_000 }, (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      execFile(
+        'node_modules/.bin/tsx',
+        ['src/cli/main.ts', ...args],
+        { env: { ...process.env, MONGODB_URI: '', ...env }, timeout: 150_000 },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
       );
     });
 

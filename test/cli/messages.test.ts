@@ -19,7 +19,12 @@ vi.setConfig({ testTimeout: 180_000 });
 
 function capture(locale?: Output['locale']): Output & { text(): string } {
   const lines: string[] = [];
-  return { out: (t) => lines.push(t), err: (t) => lines.push(t), ...(locale ? { locale } : {}), text: () => lines.join('') };
+  return {
+    out: (t) => lines.push(t),
+    err: (t) => lines.push(t),
+    ...(locale ? { locale } : {}),
+    text: () => lines.join(''),
+  };
 }
 
 const COMMANDS: [string, (args: string[], io: Output) => Promise<number>][] = [
@@ -41,11 +46,17 @@ function englishWords(text: string): string[] {
   const stripped = text
     .replace(/npm run cli -- [^\n]*/g, '')
     .replace(/--?[a-z][\w-]*/g, '')
-    .replace(/\b(yaml|json|csv|xlsx|md|png|ru|kk|en|id|cohort|programme|direction|region|district|settlementType|organisation|import|show|check|repair|set|delete|create-group|create|sample|stdout|Telegram|WhatsApp|MONGODB_URI|EMBEDDED_STORE_PERSIST|DATA_DIR|QR)\b/gi, '')
+    .replace(
+      /\b(yaml|json|csv|xlsx|md|png|ru|kk|en|id|cohort|programme|direction|region|district|settlementType|organisation|import|show|check|repair|set|delete|create-group|create|sample|stdout|Telegram|WhatsApp|MONGODB_URI|EMBEDDED_STORE_PERSIST|DATA_DIR|QR)\b/gi,
+      '',
+    )
     .replace(/\S+\.(yaml|csv|json|ts)\b/g, '')
     .replace(/\S*\/\S*/g, '')
     // Command names and the option values staff type.
-    .replace(/\b(participants|questionnaire|whatsapp|export|stats|report|schedule|store|stage|sandbox|config|help|completed|failed|responses|activities|console|add|password|list|disable|enable)\b/g, '')
+    .replace(
+      /\b(participants|questionnaire|whatsapp|export|stats|report|schedule|store|stage|sandbox|config|help|completed|failed|responses|activities|console|add|password|list|disable|enable)\b/g,
+      '',
+    )
     .replace(/\b(UTF|Windows|Excel|LibreOffice|Google)\b/g, '');
   return stripped.match(/\b[A-Za-z]{3,}\b/g) ?? [];
 }
@@ -92,14 +103,27 @@ describe('the CLI in Russian', () => {
   it('help, config and an unknown command through the real entry point', async () => {
     const cli = (args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { env: { ...process.env, MONGODB_URI: '' }, timeout: 120_000 }, (error, stdout, stderr) =>
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+        execFile(
+          'node_modules/.bin/tsx',
+          ['src/cli/main.ts', ...args],
+          { env: { ...process.env, MONGODB_URI: '' }, timeout: 120_000 },
+          (error, stdout, stderr) =>
+            resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
         );
       });
-    const [help, kk, config, unknown] = await Promise.all([cli(['help']), cli(['--lang', 'kk', 'help']), cli(['config']), cli(['frobnicate'])]);
+    const [help, kk, config, unknown] = await Promise.all([
+      cli(['help']),
+      cli(['--lang', 'kk', 'help']),
+      cli(['config']),
+      cli(['frobnicate']),
+    ]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Использование: npm run cli -- \[--lang ru\|kk\|en\] <команда> \[параметры\]\n\nКоманды:\n/);
-    expect(help.stdout).toContain('  stats                   показатели мониторинга: stats [--cohort КОД] [--by region] [--json] ...');
+    expect(help.stdout).toMatch(
+      /^Использование: npm run cli -- \[--lang ru\|kk\|en\] <команда> \[параметры\]\n\nКоманды:\n/,
+    );
+    expect(help.stdout).toContain(
+      '  stats                   показатели мониторинга: stats [--cohort КОД] [--by region] [--json] ...',
+    );
     expect(englishWords(help.stdout)).toEqual([]);
     expect(kk.stdout).toMatch(/^Қолданылуы: /);
     expect(config.code).toBe(0);

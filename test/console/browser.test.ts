@@ -39,9 +39,17 @@ let base: string;
 let browser: Browser;
 let cohort: CohortFixture;
 let other: CohortFixture;
-const ids = {} as Record<'maria' | 'anna' | 'boris' | 'vera' | 'lesson' | 'script' | 'webinar' | 'consultation', string>;
+const ids = {} as Record<
+  'maria' | 'anna' | 'boris' | 'vera' | 'lesson' | 'script' | 'webinar' | 'consultation',
+  string
+>;
 
-async function teacher(input: { name: string; organisation: string; telegramId?: number; cohortId: string }): Promise<string> {
+async function teacher(input: {
+  name: string;
+  organisation: string;
+  telegramId?: number;
+  cohortId: string;
+}): Promise<string> {
   const repos = app.store.repositories;
   const created = await repos.participants.create({
     fullName: input.name,
@@ -51,7 +59,12 @@ async function teacher(input: { name: string; organisation: string; telegramId?:
     ...(input.telegramId ? { addresses: [{ channel: 'telegram' as const, id: String(input.telegramId) }] } : {}),
   });
   if (!created.ok) throw new Error('teacher');
-  await repos.enrollments.enroll({ participantId: created.value.id, cohortId: input.cohortId, at: new Date(), stages: [1, 2, 3] });
+  await repos.enrollments.enroll({
+    participantId: created.value.id,
+    cohortId: input.cohortId,
+    at: new Date(),
+    stages: [1, 2, 3],
+  });
   return created.value.id;
 }
 
@@ -71,17 +84,51 @@ beforeAll(async () => {
     silentLogger,
   );
   base = `http://127.0.0.1:${app.http.port}`;
-  const courseEnd = DateTime.now().setZone('Europe/Moscow').minus({ months: 2 }).set({ hour: 15, minute: 0 }).toUTC().toISO()!;
+  const courseEnd = DateTime.now()
+    .setZone('Europe/Moscow')
+    .minus({ months: 2 })
+    .set({ hour: 15, minute: 0 })
+    .toUTC()
+    .toISO()!;
   cohort = await seedCohort(app.store, { curatorUsername: 'olga_curator', courseEnd });
-  other = await seedCohort(app.store, { code: 'FG72-AUTUMN', curatorUsername: 'boris_curator', tutorUsername: 'other_tutor', courseEnd });
+  other = await seedCohort(app.store, {
+    code: 'FG72-AUTUMN',
+    curatorUsername: 'boris_curator',
+    tutorUsername: 'other_tutor',
+    courseEnd,
+  });
   const repos = app.store.repositories;
-  ids.maria = await teacher({ name: 'Иванова Мария', organisation: SCHOOL, telegramId: MARIA_TG, cohortId: cohort.cohortId });
-  ids.anna = await teacher({ name: 'Кузнецова Анна', organisation: 'мбоу  сош № 5', telegramId: ANNA_TG, cohortId: cohort.cohortId });
+  ids.maria = await teacher({
+    name: 'Иванова Мария',
+    organisation: SCHOOL,
+    telegramId: MARIA_TG,
+    cohortId: cohort.cohortId,
+  });
+  ids.anna = await teacher({
+    name: 'Кузнецова Анна',
+    organisation: 'мбоу  сош № 5',
+    telegramId: ANNA_TG,
+    cohortId: cohort.cohortId,
+  });
   ids.boris = await teacher({ name: 'Орлов Борис', organisation: 'МАОУ Гимназия № 7', cohortId: cohort.cohortId });
   ids.vera = await teacher({ name: 'Белова Вера', organisation: 'МОУ СОШ № 9', cohortId: other.cohortId });
   const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000);
-  const submit = (participantId: string, title: string, daysAgo: number, type: 'open_lesson' | 'master_class' | 'webinar') =>
-    repos.activities.submit({ participantId, cohortId: cohort.cohortId, type, level: 'school', date: day(daysAgo + 2), title, links: [`https://school5.example.ru/${daysAgo}`], submittedAt: day(daysAgo) });
+  const submit = (
+    participantId: string,
+    title: string,
+    daysAgo: number,
+    type: 'open_lesson' | 'master_class' | 'webinar',
+  ) =>
+    repos.activities.submit({
+      participantId,
+      cohortId: cohort.cohortId,
+      type,
+      level: 'school',
+      date: day(daysAgo + 2),
+      title,
+      links: [`https://school5.example.ru/${daysAgo}`],
+      submittedAt: day(daysAgo),
+    });
   ids.lesson = (await submit(ids.maria, 'Открытый урок «Читаем вместе»', 5, 'open_lesson')).id;
   ids.script = (await submit(ids.maria, `Мастер-класс ${SCRIPT}`, 4, 'master_class')).id;
   ids.webinar = (await submit(ids.anna, 'Вебинар для коллег района', 3, 'webinar')).id;
@@ -97,15 +144,33 @@ beforeAll(async () => {
   ).id;
   // One completed questionnaire with a teacher's answer that tries to be a script.
   const questionnaire = loadContent(CONTENT_ROOT).content.questionnaires.get('difficulties');
-  const { response } = await repos.responses.startOrResume({ participantId: ids.maria, cohortId: cohort.cohortId, questionnaireId: 'difficulties', occasion: 'difficulties-2m', questionnaireVersion: questionnaire?.version ?? 2, at: day(2) });
-  await repos.responses.saveAnswer(response.id, { questionId: 'consultation_topic', value: `Помогите ${SCRIPT}`, skipped: false, answeredAt: day(2) });
+  const { response } = await repos.responses.startOrResume({
+    participantId: ids.maria,
+    cohortId: cohort.cohortId,
+    questionnaireId: 'difficulties',
+    occasion: 'difficulties-2m',
+    questionnaireVersion: questionnaire?.version ?? 2,
+    at: day(2),
+  });
+  await repos.responses.saveAnswer(response.id, {
+    questionId: 'consultation_topic',
+    value: `Помогите ${SCRIPT}`,
+    skipped: false,
+    answeredAt: day(2),
+  });
   await repos.responses.complete(response.id, day(2));
   for (const [login, displayName, role, password, organisation] of [
     ['methodist', 'Методист Центра', 'staff', PASSWORD, undefined],
     ['school5', 'Директор школы № 5', 'school_admin', SCHOOL_PASSWORD, SCHOOL],
     ['victim', 'Сотрудник', 'staff', PASSWORD, undefined],
   ] as const) {
-    const made = await repos.console.createAccount({ login, displayName, role, passwordHash: await hashPassword(password), ...(organisation ? { organisation } : {}) });
+    const made = await repos.console.createAccount({
+      login,
+      displayName,
+      role,
+      passwordHash: await hashPassword(password),
+      ...(organisation ? { organisation } : {}),
+    });
     if (!made.ok) throw new Error('account');
   }
   await tg.botConnected();
@@ -113,7 +178,14 @@ beforeAll(async () => {
     executablePath: '/usr/bin/chromium',
     headless: true,
     // playwright-core starts each launch with a fresh temporary profile (its own --user-data-dir).
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     timeout: 120_000,
   });
 });
@@ -125,7 +197,12 @@ afterAll(async () => {
 });
 
 async function phone(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 1, locale: 'ru-RU', acceptDownloads: true });
+  const context = await browser.newContext({
+    viewport: PHONE,
+    deviceScaleFactor: 1,
+    locale: 'ru-RU',
+    acceptDownloads: true,
+  });
   context.setDefaultTimeout(60_000);
   const page = await context.newPage();
   // Any script that runs would leave its mark here; a dialog would mean an injected alert.
@@ -204,7 +281,11 @@ describe('a curator in the console', () => {
     ]);
     await shot(curator.page, 'home-curator');
     const cookies = await curator.context.cookies();
-    expect(cookies.find((c) => c.name === 'sputnik_console')).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/console' });
+    expect(cookies.find((c) => c.name === 'sputnik_console')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/console',
+    });
   });
 
   it('refuses the same link a second time', async () => {
@@ -226,7 +307,9 @@ describe('a curator in the console', () => {
     expect(await page.textContent('.flash')).toBe('Мероприятие принято, педагог получил уведомление в чате.');
     expect(await page.textContent('h1')).toBe('Мероприятия на проверке (2)');
     const notice = await tg.waitFor(MARIA_TG, /Куратор принял ваше мероприятие/, { timeoutMs: 60_000 });
-    expect(notice.text).toBe('Куратор принял ваше мероприятие «Открытый урок «Читаем вместе»». Принято мероприятий: 1 из 3.');
+    expect(notice.text).toBe(
+      'Куратор принял ваше мероприятие «Открытый урок «Читаем вместе»». Принято мероприятий: 1 из 3.',
+    );
     expect((await app.store.repositories.activities.findById(ids.lesson))?.status).toBe('accepted');
   });
 
@@ -252,13 +335,15 @@ describe('a curator in the console', () => {
     await page.getByRole('button', { name: 'Ответить' }).click();
     await page.waitForURL(/done=answered/);
     const answer = await tg.waitFor(ANNA_TG, /Ответ на ваш запрос/, { timeoutMs: 60_000 });
-    expect(answer.text).toBe('Ответ на ваш запрос «Оценивание читательской грамотности»:\n\nНачните с критериев из открытого банка заданий ФИПИ.');
+    expect(answer.text).toBe(
+      'Ответ на ваш запрос «Оценивание читательской грамотности»:\n\nНачните с критериев из открытого банка заданий ФИПИ.',
+    );
     const stored = await app.store.repositories.consultations.findById(ids.consultation);
     expect(stored?.status).toBe('answered');
     expect(stored?.messages.at(-1)).toMatchObject({ fromTeacher: false, authorId: cohort.curatorId });
   });
 
-  it('shows a teacher\'s <script> as text and never runs it', async () => {
+  it("shows a teacher's <script> as text and never runs it", async () => {
     const { page } = curator;
     for (const path of ['/console/activities', `/console/participant?id=${ids.maria}`]) {
       await page.goto(`${base}${path}`);
@@ -293,7 +378,7 @@ describe('a curator in the console', () => {
     expect(data.some((r) => r.join(' ').includes('Белова'))).toBe(false);
   });
 
-  it('downloads the responses export with the teacher\'s answer as plain text', async () => {
+  it("downloads the responses export with the teacher's answer as plain text", async () => {
     const { page } = curator;
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -315,7 +400,10 @@ describe('a curator in the console', () => {
     await page.selectOption('select[name=half]', half);
     await page.fill('input[name=year]', year);
     await page.selectOption('select[name=format]', 'md');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Скачать отчёт' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Скачать отчёт' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe(`report-fg72-spring-${year}-h${half}.md`);
     const markdown = readFileSync((await download.path())!, 'utf8');
     expect(markdown).toContain('Функциональная грамотность, весна 2026');
@@ -360,14 +448,18 @@ describe('a curator in the console', () => {
     await page.waitForLoadState();
     expect(await page.textContent('main')).toContain('Форма устарела или пришла не со страницы консоли');
     const status = await page.evaluate(async (id) => {
-      const res = await fetch('/console/activities/review', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `activity=${id}&decision=accepted` });
+      const res = await fetch('/console/activities/review', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `activity=${id}&decision=accepted`,
+      });
       return res.status;
     }, ids.script);
     expect(status).toBe(403);
     expect((await app.store.repositories.activities.findById(ids.script))?.status).toBe('submitted');
   });
 
-  it('does not see another curator\'s teacher', async () => {
+  it("does not see another curator's teacher", async () => {
     const response = await curator.page.goto(`${base}/console/participant?id=${ids.vera}`);
     expect(response?.status()).toBe(404);
     await curator.context.close();
@@ -375,7 +467,7 @@ describe('a curator in the console', () => {
 });
 
 describe('centre staff', () => {
-  it('log in with a password, follow a large export\'s progress, and read the audit log', async () => {
+  it("log in with a password, follow a large export's progress, and read the audit log", async () => {
     const { context, page } = await phone();
     await passwordLogin(page, 'methodist', PASSWORD);
     await page.waitForURL(`${base}/console`);
@@ -389,13 +481,25 @@ describe('centre staff', () => {
     await shot(page, 'cohort');
     await page.goto(`${base}/console/export?what=participants&format=csv`);
     expect(new URL(page.url()).pathname).toBe('/console/export/status');
-    await expect.poll(async () => page.reload().then(() => page.textContent('main')), { timeout: 60_000 }).toContain('Готово: 4 строк');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /^Скачать / }).click()]);
+    await expect
+      .poll(async () => page.reload().then(() => page.textContent('main')), { timeout: 60_000 })
+      .toContain('Готово: 4 строк');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /^Скачать / }).click(),
+    ]);
     const rows = parseCsv(readFileSync((await download.path())!, 'utf8')).filter((r) => r.some((f) => f !== ''));
     expect(rows).toHaveLength(1 + 4);
     await page.goto(`${base}/console/audit`);
     const audit = await page.textContent('main');
-    for (const entry of ['вход в консоль', 'мероприятие принято', 'мероприятие возвращено', 'выгрузка из консоли', 'отчёт из консоли', 'дан ответ на консультацию']) {
+    for (const entry of [
+      'вход в консоль',
+      'мероприятие принято',
+      'мероприятие возвращено',
+      'выгрузка из консоли',
+      'отчёт из консоли',
+      'дан ответ на консультацию',
+    ]) {
       expect(audit).toContain(entry);
     }
     await shot(page, 'audit');
@@ -417,7 +521,7 @@ describe('centre staff', () => {
 });
 
 describe('a school administrator', () => {
-  it('sees their school\'s teachers only, read-only, and cannot change anything', async () => {
+  it("sees their school's teachers only, read-only, and cannot change anything", async () => {
     const { context, page } = await phone();
     await passwordLogin(page, 'school5', SCHOOL_PASSWORD);
     await page.waitForURL(`${base}/console`);
@@ -444,7 +548,9 @@ describe('a school administrator', () => {
     const statuses = await page.evaluate(
       async ({ csrf, activity, request, cohortId }) => {
         const post = (path: string, body: string) =>
-          fetch(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }).then((r) => r.status);
+          fetch(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }).then(
+            (r) => r.status,
+          );
         return [
           await post('/console/activities/review', `csrf=${csrf}&activity=${activity}&decision=accepted`),
           await post('/console/consultations/answer', `csrf=${csrf}&request=${request}&text=x`),

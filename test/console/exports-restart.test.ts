@@ -17,7 +17,10 @@ const dir = mkdtempSync(join(tmpdir(), 'sputnik-console-exports-'));
 let app: App | undefined;
 
 const boot = async () => {
-  app = await startApp(loadConfig({ HTTP_PORT: '0', DATA_DIR: dir, EMBEDDED_STORE_PERSIST: 'true', CONSOLE_LARGE_EXPORT_ROWS: '2' }), silentLogger);
+  app = await startApp(
+    loadConfig({ HTTP_PORT: '0', DATA_DIR: dir, EMBEDDED_STORE_PERSIST: 'true', CONSOLE_LARGE_EXPORT_ROWS: '2' }),
+    silentLogger,
+  );
   return { app, base: `http://127.0.0.1:${app.http.port}` };
 };
 
@@ -41,27 +44,50 @@ describe('console exports across a restart', () => {
   it('keeps a finished file to download, and shows one cut short as interrupted', async () => {
     let { app: first, base } = await boot();
     const repos = first.store.repositories;
-    const account = await repos.console.createAccount({ login: 'methodist', displayName: 'Методист', role: 'staff', passwordHash: await hashPassword(PASSWORD) });
+    const account = await repos.console.createAccount({
+      login: 'methodist',
+      displayName: 'Методист',
+      role: 'staff',
+      passwordHash: await hashPassword(PASSWORD),
+    });
     if (!account.ok) throw new Error('account');
     const owner = `account:${account.value.id}`;
     const cohort = await seedCohort(first.store, {});
     for (const name of ['Иванова Мария', 'Орлов Борис', 'Белова Вера']) {
       const made = await repos.participants.create({ fullName: name, locale: 'ru' });
       if (!made.ok) throw new Error('teacher');
-      await repos.enrollments.enroll({ participantId: made.value.id, cohortId: cohort.cohortId, at: new Date(), stages: [1, 2, 3] });
+      await repos.enrollments.enroll({
+        participantId: made.value.id,
+        cohortId: cohort.cohortId,
+        at: new Date(),
+        stages: [1, 2, 3],
+      });
     }
     let cookie = await login(base);
     // Three rows, more than CONSOLE_LARGE_EXPORT_ROWS: prepared in the background.
-    const started = await fetch(`${base}/console/export?what=participants&format=csv`, { headers: { cookie }, redirect: 'manual' });
+    const started = await fetch(`${base}/console/export?what=participants&format=csv`, {
+      headers: { cookie },
+      redirect: 'manual',
+    });
     expect(started.status).toBe(303);
     const status = started.headers.get('location') ?? '';
     const id = new URL(status, base).searchParams.get('id') ?? '';
-    await expect.poll(async () => (await (await fetch(`${base}${status}`, { headers: { cookie } })).text()), { timeout: 60_000 }).toContain('Готово: 3 строк');
+    await expect
+      .poll(async () => await (await fetch(`${base}${status}`, { headers: { cookie } })).text(), { timeout: 60_000 })
+      .toContain('Готово: 3 строк');
     // The rows were counted as they were written, not taken from the total.
     expect((await repos.consoleExports.findById(id))?.rowsDone).toBe(3);
     // What a process killed in the middle of an export leaves behind: a running job, 1 row of 3, silent since.
     const twoMinutesAgo = new Date(Date.now() - 2 * 60_000);
-    const cut = await repos.consoleExports.create({ owner, filename: 'participants.xlsx', contentType: 'application/octet-stream', rows: 3, request: 'what=participants&format=xlsx', startedAt: twoMinutesAgo, expiresAt: new Date(Date.now() + 3_600_000) });
+    const cut = await repos.consoleExports.create({
+      owner,
+      filename: 'participants.xlsx',
+      contentType: 'application/octet-stream',
+      rows: 3,
+      request: 'what=participants&format=xlsx',
+      startedAt: twoMinutesAgo,
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
     await repos.consoleExports.progress(cut.id, { rowsDone: 1, bytes: 100, at: twoMinutesAgo });
     await first.stop();
 
@@ -72,7 +98,12 @@ describe('console exports across a restart', () => {
     expect(file.headers.get('content-disposition')).toContain('.csv');
     const lines = (await file.text()).trim().split('\r\n');
     expect(lines).toHaveLength(4);
-    expect(lines.slice(1).map((l) => l.split(';')[0]).sort()).toEqual(['Белова Вера', 'Иванова Мария', 'Орлов Борис']);
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(';')[0])
+        .sort(),
+    ).toEqual(['Белова Вера', 'Иванова Мария', 'Орлов Борис']);
 
     const page = await (await fetch(`${base}/console/export/status?id=${cut.id}`, { headers: { cookie } })).text();
     expect(page).toContain('Выгрузка прервалась: сервер перезапустили, пока она готовилась (готово 1 из 3 строк)');
@@ -81,15 +112,30 @@ describe('console exports across a restart', () => {
     expect((await first.store.repositories.consoleExports.findById(cut.id))?.status).toBe('interrupted');
 
     // A job that is alive shows its rows done out of the total, and the page reloads itself.
-    const alive = await first.store.repositories.consoleExports.create({ owner, filename: 'a.csv', contentType: 'text/csv', rows: 3, request: 'what=participants&format=csv', startedAt: new Date(), expiresAt: new Date(Date.now() + 3_600_000) });
+    const alive = await first.store.repositories.consoleExports.create({
+      owner,
+      filename: 'a.csv',
+      contentType: 'text/csv',
+      rows: 3,
+      request: 'what=participants&format=csv',
+      startedAt: new Date(),
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
     await first.store.repositories.consoleExports.progress(alive.id, { rowsDone: 2, bytes: 10, at: new Date() });
     const running = await (await fetch(`${base}/console/export/status?id=${alive.id}`, { headers: { cookie } })).text();
     expect(running).toContain('2 из 3 строк');
     expect(running).toContain('http-equiv="refresh"');
     // Nobody else's: another account does not see it.
-    const other = await first.store.repositories.console.createAccount({ login: 'other', displayName: 'Другой', role: 'staff', passwordHash: await hashPassword(PASSWORD) });
+    const other = await first.store.repositories.console.createAccount({
+      login: 'other',
+      displayName: 'Другой',
+      role: 'staff',
+      passwordHash: await hashPassword(PASSWORD),
+    });
     expect(other.ok).toBe(true);
     const stranger = await login(base, 'other');
-    expect((await fetch(`${base}/console/export/status?id=${id}&download=1`, { headers: { cookie: stranger } })).status).toBe(404);
+    expect(
+      (await fetch(`${base}/console/export/status?id=${id}&download=1`, { headers: { cookie: stranger } })).status,
+    ).toBe(404);
   });
 });

@@ -34,7 +34,12 @@ async function addAccount(app: App, login: string, role: 'staff' | 'school_admin
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const post = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', redirect: 'manual', body: form(fields), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+  fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    body: form(fields),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  });
 const cookieOf = (res: Response) => res.headers.get('set-cookie') ?? '';
 const pair = (setCookie: string) => setCookie.split(';')[0] ?? '';
 
@@ -80,12 +85,20 @@ describe('the console on the HTTP server', () => {
   });
 
   it('does not believe X-Forwarded-Proto unless TRUST_PROXY is set', async () => {
-    const res = await post(`${base}/console/login`, { login: 'methodist', password: PASSWORD }, { 'x-forwarded-proto': 'https' });
+    const res = await post(
+      `${base}/console/login`,
+      { login: 'methodist', password: PASSWORD },
+      { 'x-forwarded-proto': 'https' },
+    );
     expect(cookieOf(res)).not.toContain('Secure');
   });
 
   it('refuses a login form posted from another site', async () => {
-    const res = await post(`${base}/console/login`, { login: 'methodist', password: PASSWORD }, { origin: 'https://evil.example' });
+    const res = await post(
+      `${base}/console/login`,
+      { login: 'methodist', password: PASSWORD },
+      { origin: 'https://evil.example' },
+    );
     expect(res.status).toBe(403);
     expect(cookieOf(res)).toBe('');
   });
@@ -99,19 +112,43 @@ describe('the console on the HTTP server', () => {
     }
   });
 
-  it('shows on a teacher\'s page whether each link in their answers opens, does not, or is not checked yet', async () => {
+  it("shows on a teacher's page whether each link in their answers opens, does not, or is not checked yet", async () => {
     const repos = app.store.repositories;
     const cohort = await aCohort(repos);
     const teacher = await aParticipant(repos, { fullName: 'Алексеева Анна' });
-    await enrollInCohort(repos, { participantId: teacher.id, cohortId: cohort.id, at: new Date('2027-01-20T09:00:00Z') });
+    await enrollInCohort(repos, {
+      participantId: teacher.id,
+      cohortId: cohort.id,
+      at: new Date('2027-01-20T09:00:00Z'),
+    });
     const at = new Date('2027-01-21T09:00:00Z');
-    const { response } = await repos.responses.startOrResume({ participantId: teacher.id, cohortId: cohort.id, questionnaireId: 'stage-3-results', occasion: 'stage-3', questionnaireVersion: 1, at });
-    const links = { results_link: 'https://school.example.kz/live', publication_link: 'https://school.example.kz/gone', main_change: 'https://school.example.kz/later' };
-    for (const [questionId, value] of Object.entries(links)) await repos.responses.saveAnswer(response.id, { questionId, value, skipped: false, answeredAt: at });
+    const { response } = await repos.responses.startOrResume({
+      participantId: teacher.id,
+      cohortId: cohort.id,
+      questionnaireId: 'stage-3-results',
+      occasion: 'stage-3',
+      questionnaireVersion: 1,
+      at,
+    });
+    const links = {
+      results_link: 'https://school.example.kz/live',
+      publication_link: 'https://school.example.kz/gone',
+      main_change: 'https://school.example.kz/later',
+    };
+    for (const [questionId, value] of Object.entries(links))
+      await repos.responses.saveAnswer(response.id, { questionId, value, skipped: false, answeredAt: at });
     await recordResultLinks(repos, (await repos.responses.complete(response.id, at))!, at);
     const [live, gone] = await repos.resultLinks.listByResponse(response.id);
-    await repos.resultLinks.recordCheck(live!.id, live!.url, resultLinkCheck({ status: 'alive', httpStatus: 200, checkedAt: at }, 0));
-    await repos.resultLinks.recordCheck(gone!.id, gone!.url, resultLinkCheck({ status: 'dead', httpStatus: 404, checkedAt: at }, 0));
+    await repos.resultLinks.recordCheck(
+      live!.id,
+      live!.url,
+      resultLinkCheck({ status: 'alive', httpStatus: 200, checkedAt: at }, 0),
+    );
+    await repos.resultLinks.recordCheck(
+      gone!.id,
+      gone!.url,
+      resultLinkCheck({ status: 'dead', httpStatus: 404, checkedAt: at }, 0),
+    );
 
     const cookie = pair(cookieOf(await post(`${base}/console/login`, { login: 'methodist', password: PASSWORD })));
     const page = await (await fetch(`${base}/console/participant?id=${teacher.id}`, { headers: { cookie } })).text();
@@ -170,19 +207,31 @@ describe('behind a reverse proxy (TRUST_PROXY=true)', () => {
   });
 
   it('marks the cookie Secure when the proxy says the request came over HTTPS', async () => {
-    const res = await post(`${base}/console/login`, { login: 'methodist', password: PASSWORD }, { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.7' });
+    const res = await post(
+      `${base}/console/login`,
+      { login: 'methodist', password: PASSWORD },
+      { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.7' },
+    );
     expect(res.status).toBe(303);
     expect(cookieOf(res)).toContain('Secure');
   });
 
   it('throttles wrong passwords per login, and tells for how long', async () => {
     for (let i = 0; i < 5; i++) {
-      const res = await post(`${base}/console/login`, { login: 'methodist', password: `wrong-${i}` }, { 'x-forwarded-for': `198.51.100.${i}` });
+      const res = await post(
+        `${base}/console/login`,
+        { login: 'methodist', password: `wrong-${i}` },
+        { 'x-forwarded-for': `198.51.100.${i}` },
+      );
       expect(res.status).toBe(401);
       expect(await res.text()).toContain('Неверный логин или пароль');
     }
     // The right password too, from a new address: the login itself is locked for a while.
-    const locked = await post(`${base}/console/login`, { login: 'methodist', password: PASSWORD }, { 'x-forwarded-for': '198.51.100.99' });
+    const locked = await post(
+      `${base}/console/login`,
+      { login: 'methodist', password: PASSWORD },
+      { 'x-forwarded-for': '198.51.100.99' },
+    );
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await locked.text()).toContain('Слишком много неудачных попыток');
@@ -202,15 +251,30 @@ describe('console accounts from the CLI', () => {
     try {
       const stdin = new PassThrough();
       stdin.end('a long enough secret\n');
-      expect(await runConsoleCommand(['add-staff', '--login', 'Ivanova', '--name', 'Иванова Мария', '--password-stdin'], io, stdin)).toBe(0);
-      expect(await runConsoleCommand(['add-school', '--login', 'school5', '--name', 'Петров П. П.', '--organisation', 'МБОУ СОШ № 5'], io)).toBe(0);
+      expect(
+        await runConsoleCommand(
+          ['add-staff', '--login', 'Ivanova', '--name', 'Иванова Мария', '--password-stdin'],
+          io,
+          stdin,
+        ),
+      ).toBe(0);
+      expect(
+        await runConsoleCommand(
+          ['add-school', '--login', 'school5', '--name', 'Петров П. П.', '--organisation', 'МБОУ СОШ № 5'],
+          io,
+        ),
+      ).toBe(0);
       const made = /Пароль \(показывается один раз, передайте его лично\): (\S+)/.exec(lines.join(''));
       expect(made?.[1]).toMatch(/^[\w-]{16}$/);
       expect(await runConsoleCommand(['add-staff', '--login', 'ivanova', '--name', 'Другая'], io)).toBe(1);
       // The console's language for an account: ru, kk or en, nothing else.
-      expect(await runConsoleCommand(['add-staff', '--login', 'aigul', '--name', 'Серікова Айгүл', '--lang', 'kz'], io)).toBe(2);
+      expect(
+        await runConsoleCommand(['add-staff', '--login', 'aigul', '--name', 'Серікова Айгүл', '--lang', 'kz'], io),
+      ).toBe(2);
       expect(lines.join('')).toContain('--lang: язык консоли — ru, kk или en');
-      expect(await runConsoleCommand(['add-staff', '--login', 'aigul', '--name', 'Серікова Айгүл', '--lang', 'kk'], io)).toBe(0);
+      expect(
+        await runConsoleCommand(['add-staff', '--login', 'aigul', '--name', 'Серікова Айгүл', '--lang', 'kk'], io),
+      ).toBe(0);
       expect(lines.join('')).toContain('Логин «ivanova» уже занят');
       const short = new PassThrough();
       short.end('short\n');
@@ -220,7 +284,9 @@ describe('console accounts from the CLI', () => {
       expect(await runConsoleCommand(['list'], io)).toBe(0);
       const listed = lines.join('');
       expect(listed).toMatch(/^ivanova\tИванова Мария\tсотрудник центра\n/m);
-      expect(listed).toMatch(/^school5\tПетров П\. П\.\tадминистратор школы \(«МБОУ СОШ № 5»\)\tвход закрыт с \d{4}-\d\d-\d\d\n/m);
+      expect(listed).toMatch(
+        /^school5\tПетров П\. П\.\tадминистратор школы \(«МБОУ СОШ № 5»\)\tвход закрыт с \d{4}-\d\d-\d\d\n/m,
+      );
       expect(listed).not.toContain('a long enough secret');
 
       // The accounts as the server sees them: the password works, the disabled school account does not.
@@ -230,7 +296,9 @@ describe('console accounts from the CLI', () => {
         expect(stored?.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
         expect(stored?.locale).toBeUndefined();
         expect((await app.store.repositories.console.findAccountByLogin('aigul'))?.locale).toBe('kk');
-        expect((await post(`${base}/console/login`, { login: 'ivanova', password: 'a long enough secret' })).status).toBe(303);
+        expect(
+          (await post(`${base}/console/login`, { login: 'ivanova', password: 'a long enough secret' })).status,
+        ).toBe(303);
         expect((await post(`${base}/console/login`, { login: 'school5', password: made?.[1] ?? '' })).status).toBe(401);
       } finally {
         await app.stop();

@@ -38,7 +38,12 @@ const get = async (path: string, as = cookie) => {
 beforeAll(async () => {
   app = await startApp(loadConfig({ HTTP_PORT: '0', EMBEDDED_STORE_PERSIST: 'false', SANDBOX: 'false' }), silentLogger);
   base = `http://127.0.0.1:${app.http.port}`;
-  const made = await app.store.repositories.console.createAccount({ login: 'methodist', displayName: 'Методист', role: 'staff', passwordHash: await hashPassword(PASSWORD) });
+  const made = await app.store.repositories.console.createAccount({
+    login: 'methodist',
+    displayName: 'Методист',
+    role: 'staff',
+    passwordHash: await hashPassword(PASSWORD),
+  });
   if (!made.ok) throw new Error('account');
   cookie = await login('methodist');
   cohort = await seedCohort(app.store, {});
@@ -56,10 +61,27 @@ describe("a teacher's questionnaire answers", () => {
     const id = created.value.id;
     await repos.enrollments.enroll({ participantId: id, cohortId: cohort.cohortId, at: new Date(), stages: [1, 2, 3] });
     const version = loadContent(CONTENT_ROOT).content.questionnaires.get('difficulties')?.version ?? 1;
-    const { response } = await repos.responses.startOrResume({ participantId: id, cohortId: cohort.cohortId, questionnaireId: 'difficulties', occasion: 'difficulties-2m', questionnaireVersion: version, at: new Date() });
+    const { response } = await repos.responses.startOrResume({
+      participantId: id,
+      cohortId: cohort.cohortId,
+      questionnaireId: 'difficulties',
+      occasion: 'difficulties-2m',
+      questionnaireVersion: version,
+      at: new Date(),
+    });
     const at = new Date();
-    await repos.responses.saveAnswer(response.id, { questionId: 'areas', value: ['planning', 'time', 'retired_option'], skipped: false, answeredAt: at });
-    await repos.responses.saveAnswer(response.id, { questionId: 'format', value: 'online', skipped: false, answeredAt: at });
+    await repos.responses.saveAnswer(response.id, {
+      questionId: 'areas',
+      value: ['planning', 'time', 'retired_option'],
+      skipped: false,
+      answeredAt: at,
+    });
+    await repos.responses.saveAnswer(response.id, {
+      questionId: 'format',
+      value: 'online',
+      skipped: false,
+      answeredAt: at,
+    });
     await repos.responses.complete(response.id, at);
     const page = await get(`/console/participant?id=${id}`);
     expect(page.status).toBe(200);
@@ -72,8 +94,20 @@ describe("a teacher's questionnaire answers", () => {
 describe('the audit log', () => {
   it('names who acted: the account, the person in the bot, or the bot itself', async () => {
     const repos = app.store.repositories;
-    await repos.audit.record({ at: new Date(), actor: cohort.curatorId, action: 'activity.accepted', subjectType: 'activity', subjectId: 'a1' });
-    await repos.audit.record({ at: new Date(), actor: 'system', action: 'consultation.escalated', subjectType: 'consultation', subjectId: 'c1' });
+    await repos.audit.record({
+      at: new Date(),
+      actor: cohort.curatorId,
+      action: 'activity.accepted',
+      subjectType: 'activity',
+      subjectId: 'a1',
+    });
+    await repos.audit.record({
+      at: new Date(),
+      actor: 'system',
+      action: 'consultation.escalated',
+      subjectType: 'consultation',
+      subjectId: 'c1',
+    });
     const rows = (await get('/console/audit')).text.split('<tr>').slice(2);
     const row = (label: string) => rows.find((r) => r.includes(`<td>${label}</td>`)) ?? '';
     expect(row('вход в консоль')).toContain('<td>Методист</td>');
@@ -88,27 +122,96 @@ describe('monitoring filtered to one value', () => {
 
   beforeAll(async () => {
     const repos = app.store.repositories;
-    const { programme } = await repos.programmes.upsertByCode({ code: 'MATH-36', title: 'Математика для всех', direction: 'Общее образование', hours: 36 });
+    const { programme } = await repos.programmes.upsertByCode({
+      code: 'MATH-36',
+      title: 'Математика для всех',
+      direction: 'Общее образование',
+      hours: 36,
+    });
     const { cohort: math } = await repos.cohorts.upsertByCode({
-      code: 'MATH-AUTUMN', programmeId: programme.id, title: 'Математика, осень', courseStart: new Date('2026-03-02T06:00:00Z'),
-      courseEnd: new Date('2026-03-20T12:00:00Z'), timeZone: 'Europe/Moscow', locale: 'ru', curatorIds: [cohort.curatorId], tutorIds: [],
+      code: 'MATH-AUTUMN',
+      programmeId: programme.id,
+      title: 'Математика, осень',
+      courseStart: new Date('2026-03-02T06:00:00Z'),
+      courseEnd: new Date('2026-03-20T12:00:00Z'),
+      timeZone: 'Europe/Moscow',
+      locale: 'ru',
+      curatorIds: [cohort.curatorId],
+      tutorIds: [],
     });
     other = math.id;
     // Four teachers, their segments and activities, written out so the counts below can be made by hand.
     const teachers = [
-      { key: 't1', region: 'Ярославская область', settlementType: 'urban', organisation: 'Школа № 1', cohortId: cohort.cohortId, accepted: 2, waiting: 0 },
-      { key: 't2', region: 'Ярославская область', settlementType: 'rural', organisation: 'Школа № 2', cohortId: cohort.cohortId, accepted: 1, waiting: 1 },
-      { key: 't3', region: 'Костромская область', settlementType: 'rural', organisation: 'Школа № 3', cohortId: cohort.cohortId, accepted: 0, waiting: 0 },
-      { key: 't4', region: 'Ярославская область', settlementType: 'rural', organisation: 'Школа № 2', cohortId: math.id, accepted: 1, waiting: 0 },
+      {
+        key: 't1',
+        region: 'Ярославская область',
+        settlementType: 'urban',
+        organisation: 'Школа № 1',
+        cohortId: cohort.cohortId,
+        accepted: 2,
+        waiting: 0,
+      },
+      {
+        key: 't2',
+        region: 'Ярославская область',
+        settlementType: 'rural',
+        organisation: 'Школа № 2',
+        cohortId: cohort.cohortId,
+        accepted: 1,
+        waiting: 1,
+      },
+      {
+        key: 't3',
+        region: 'Костромская область',
+        settlementType: 'rural',
+        organisation: 'Школа № 3',
+        cohortId: cohort.cohortId,
+        accepted: 0,
+        waiting: 0,
+      },
+      {
+        key: 't4',
+        region: 'Ярославская область',
+        settlementType: 'rural',
+        organisation: 'Школа № 2',
+        cohortId: math.id,
+        accepted: 1,
+        waiting: 0,
+      },
     ] as const;
     for (const t of teachers) {
-      const made = await repos.participants.create({ fullName: `Учитель ${t.key}`, region: t.region, settlementType: t.settlementType, organisation: t.organisation, locale: 'ru' });
+      const made = await repos.participants.create({
+        fullName: `Учитель ${t.key}`,
+        region: t.region,
+        settlementType: t.settlementType,
+        organisation: t.organisation,
+        locale: 'ru',
+      });
       if (!made.ok) throw new Error('teacher');
       people[t.key] = made.value.id;
-      await repos.enrollments.enroll({ participantId: made.value.id, cohortId: t.cohortId, at: new Date('2026-03-20T12:00:00Z'), stages: [1, 2, 3] });
+      await repos.enrollments.enroll({
+        participantId: made.value.id,
+        cohortId: t.cohortId,
+        at: new Date('2026-03-20T12:00:00Z'),
+        stages: [1, 2, 3],
+      });
       for (let i = 0; i < t.accepted + t.waiting; i++) {
-        const a = await repos.activities.submit({ participantId: made.value.id, cohortId: t.cohortId, type: 'open_lesson', level: 'school', date: new Date('2026-04-10T00:00:00Z'), title: `Урок ${t.key}-${i}`, links: ['https://school.example.ru/lesson'], submittedAt: new Date('2026-04-11T00:00:00Z') });
-        if (i < t.accepted) await repos.activities.review(a.id, { reviewerId: cohort.curatorId, decision: 'accepted', at: new Date('2026-04-12T00:00:00Z') });
+        const a = await repos.activities.submit({
+          participantId: made.value.id,
+          cohortId: t.cohortId,
+          type: 'open_lesson',
+          level: 'school',
+          date: new Date('2026-04-10T00:00:00Z'),
+          title: `Урок ${t.key}-${i}`,
+          links: ['https://school.example.ru/lesson'],
+          submittedAt: new Date('2026-04-11T00:00:00Z'),
+        });
+        if (i < t.accepted)
+          await repos.activities.review(a.id, {
+            reviewerId: cohort.curatorId,
+            decision: 'accepted',
+            at: new Date('2026-04-12T00:00:00Z'),
+          });
       }
     }
   });
@@ -137,7 +240,9 @@ describe('monitoring filtered to one value', () => {
     // One cohort: MATH-AUTUMN has t4 only.
     expect(await activityFigures(`cohort=${other}`)).toEqual([1, 1, 1, 1]);
     // Filters add up: Ярославская область and село: t2 and t4.
-    expect(await activityFigures(`region=${encodeURIComponent('Ярославская область')}&settlement=rural`)).toEqual([2, 2, 3, 2]);
+    expect(await activityFigures(`region=${encodeURIComponent('Ярославская область')}&settlement=rural`)).toEqual([
+      2, 2, 3, 2,
+    ]);
   });
 
   it('offers the values to pick, and carries the filter into the exports started from the page', async () => {
@@ -145,13 +250,18 @@ describe('monitoring filtered to one value', () => {
     expect(page.text).toContain('<option value="Костромская область" >Костромская область</option>');
     expect(page.text).toContain('<option value="rural" selected>село</option>');
     expect(page.text).toContain('Математика для всех');
-    const href = /href="(\/console\/export\?what=participants&(?:amp;)?format=json[^"]*)"/.exec(page.text)?.[1]?.replace(/&amp;/g, '&') ?? '';
+    const href =
+      /href="(\/console\/export\?what=participants&(?:amp;)?format=json[^"]*)"/
+        .exec(page.text)?.[1]
+        ?.replace(/&amp;/g, '&') ?? '';
     expect(href).toContain('settlement=rural');
     const roster = await fetch(`${base}${href}`, { headers: { cookie } });
     expect(roster.status).toBe(200);
     const body = (await roster.json()) as { rows: { teacher: string }[] };
     expect(body.rows.map((r) => r.teacher).sort()).toEqual(['Учитель t2', 'Учитель t4']);
-    const activities = await fetch(`${base}/console/export?what=activities&format=json&settlement=rural`, { headers: { cookie } });
+    const activities = await fetch(`${base}/console/export?what=activities&format=json&settlement=rural`, {
+      headers: { cookie },
+    });
     const list = (await activities.json()) as { rows: { title: string }[] };
     expect(list.rows.map((r) => r.title).sort()).toEqual(['Урок t2-0', 'Урок t2-1', 'Урок t4-0']);
   });
@@ -160,7 +270,10 @@ describe('monitoring filtered to one value', () => {
 describe('the console in Kazakh', () => {
   /** Visible words of a page: tags and the stylesheet left out. */
   const visible = (page: string) =>
-    page.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<[^>]+>/g, ' ').replace(/&[a-z#0-9]+;/g, ' ');
+    page
+      .replace(/<style>[\s\S]*?<\/style>/g, '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/&[a-z#0-9]+;/g, ' ');
 
   /**
    * Pieces of the Russian texts the console shows (its own catalog, the figures' headings, the
@@ -189,31 +302,78 @@ describe('the console in Kazakh', () => {
 
   it("walks every page in the account's language, Kazakh, with no Russian heading, button or label left", async () => {
     const repos = app.store.repositories;
-    const made = await repos.console.createAccount({ login: 'aigul', displayName: 'Айгүл Серікқызы', role: 'staff', locale: 'kk', passwordHash: await hashPassword(PASSWORD) });
+    const made = await repos.console.createAccount({
+      login: 'aigul',
+      displayName: 'Айгүл Серікқызы',
+      role: 'staff',
+      locale: 'kk',
+      passwordHash: await hashPassword(PASSWORD),
+    });
     if (!made.ok) throw new Error('account');
     const kk = await login('aigul');
-    const people = await repos.participants.findByIds((await repos.enrollments.listByCohort(cohort.cohortId)).map((e) => e.participantId));
+    const people = await repos.participants.findByIds(
+      (await repos.enrollments.listByCohort(cohort.cohortId)).map((e) => e.participantId),
+    );
     const teacher = people.find((p) => p.fullName === 'Соколова Ирина')!;
-    await repos.consultations.open({ participantId: teacher.id, cohortId: cohort.cohortId, topic: 'Жоба әдісі', description: 'Көмек керек', openedAt: new Date(Date.now() - 5 * 86_400_000) });
-    await repos.activities.submit({ participantId: teacher.id, cohortId: cohort.cohortId, type: 'webinar', level: 'region', date: new Date(), title: 'Вебинар', links: ['https://example.kz/w'], submittedAt: new Date() });
+    await repos.consultations.open({
+      participantId: teacher.id,
+      cohortId: cohort.cohortId,
+      topic: 'Жоба әдісі',
+      description: 'Көмек керек',
+      openedAt: new Date(Date.now() - 5 * 86_400_000),
+    });
+    await repos.activities.submit({
+      participantId: teacher.id,
+      cohortId: cohort.cohortId,
+      type: 'webinar',
+      level: 'region',
+      date: new Date(),
+      title: 'Вебинар',
+      links: ['https://example.kz/w'],
+      submittedAt: new Date(),
+    });
     // Words of the data itself (a region named «… область», a Russian programme title) are not the console's.
     const data = JSON.stringify([
-      await repos.participants.findByIds((await Promise.all([cohort.cohortId, ...(await repos.cohorts.listByStatus('active')).map((c) => c.id)].map((id) => repos.enrollments.listByCohort(id)))).flat().map((e) => e.participantId)),
+      await repos.participants.findByIds(
+        (
+          await Promise.all(
+            [cohort.cohortId, ...(await repos.cohorts.listByStatus('active')).map((c) => c.id)].map((id) =>
+              repos.enrollments.listByCohort(id),
+            ),
+          )
+        )
+          .flat()
+          .map((e) => e.participantId),
+      ),
       await repos.cohorts.listByStatus('active'),
       await repos.programmes.list(),
     ]);
     const leftovers = russianLeftovers().filter((piece) => !data.includes(piece));
     expect(leftovers).toContain('Мероприятия на проверке');
     const pages = [
-      '/console', '/console/cohorts', `/console/cohort?id=${cohort.cohortId}`, '/console/participants',
-      `/console/participant?id=${teacher.id}`, '/console/activities', '/console/consultations', '/console/broadcasts',
-      '/console/monitoring?by=region', '/console/audit', `/console/schedule?cohort=${cohort.cohortId}`, '/console/export/status?id=nope',
+      '/console',
+      '/console/cohorts',
+      `/console/cohort?id=${cohort.cohortId}`,
+      '/console/participants',
+      `/console/participant?id=${teacher.id}`,
+      '/console/activities',
+      '/console/consultations',
+      '/console/broadcasts',
+      '/console/monitoring?by=region',
+      '/console/audit',
+      `/console/schedule?cohort=${cohort.cohortId}`,
+      '/console/export/status?id=nope',
     ];
     for (const path of pages) {
       const page = await get(path, kk);
       expect(page.text, path).toContain('<html lang="kk">');
       const words = visible(page.text);
-      const found = leftovers.filter((piece) => words.includes(piece)).map((piece) => `${piece} in «${words.slice(Math.max(0, words.indexOf(piece) - 60), words.indexOf(piece) + 40).replace(/\s+/g, ' ')}»`);
+      const found = leftovers
+        .filter((piece) => words.includes(piece))
+        .map(
+          (piece) =>
+            `${piece} in «${words.slice(Math.max(0, words.indexOf(piece) - 60), words.indexOf(piece) + 40).replace(/\s+/g, ' ')}»`,
+        );
       expect(found, path).toEqual([]);
     }
     // Spot checks a Kazakh reader would notice.
@@ -221,7 +381,9 @@ describe('the console in Kazakh', () => {
     expect(visible((await get('/console/monitoring', kk)).text)).toContain('Жартыжылдық есеп');
     // The schedule's plan, as `schedule show --lang kk` prints it.
     const plan = (await get(`/console/schedule?cohort=${cohort.cohortId}`, kk)).text;
-    expect(plan).toContain(t('kk', 'cli_text.sc_cohort', { code: cohort.code, title: 'Функциональная грамотность, весна 2026' }));
+    expect(plan).toContain(
+      t('kk', 'cli_text.sc_cohort', { code: cohort.code, title: 'Функциональная грамотность, весна 2026' }),
+    );
     // The login page follows the switch too, before anyone logs in.
     const switched = await fetch(`${base}/console/lang?to=kk&next=%2Fconsole%2Flogin`, { redirect: 'manual' });
     const langCookie = (switched.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
@@ -232,16 +394,37 @@ describe('the console in Kazakh', () => {
 
   it("opens in a curator's own language, the one they talk to the bot in", async () => {
     const repos = app.store.repositories;
-    const made = await repos.participants.create({ fullName: 'Ержанова Дина', locale: 'kk', addresses: [{ channel: 'telegram', id: '880011' }] });
+    const made = await repos.participants.create({
+      fullName: 'Ержанова Дина',
+      locale: 'kk',
+      addresses: [{ channel: 'telegram', id: '880011' }],
+    });
     if (!made.ok) throw new Error('curator');
-    const { programme } = await repos.programmes.upsertByCode({ code: 'KZ-24', title: 'Функционалдық сауаттылық', direction: 'Жалпы білім', hours: 24 });
+    const { programme } = await repos.programmes.upsertByCode({
+      code: 'KZ-24',
+      title: 'Функционалдық сауаттылық',
+      direction: 'Жалпы білім',
+      hours: 24,
+    });
     await repos.cohorts.upsertByCode({
-      code: 'KZ-SPRING', programmeId: programme.id, title: 'Көктем', courseStart: new Date('2026-03-02T06:00:00Z'), courseEnd: new Date('2026-03-20T12:00:00Z'),
-      timeZone: 'Asia/Almaty', locale: 'kk', curatorIds: [made.value.id], tutorIds: [],
+      code: 'KZ-SPRING',
+      programmeId: programme.id,
+      title: 'Көктем',
+      courseStart: new Date('2026-03-02T06:00:00Z'),
+      courseEnd: new Date('2026-03-20T12:00:00Z'),
+      timeZone: 'Asia/Almaty',
+      locale: 'kk',
+      curatorIds: [made.value.id],
+      tutorIds: [],
     });
     // The link the bot would send for /console.
     const secret = 'one-time-link-secret-for-the-test';
-    await repos.console.createLoginLink({ tokenHash: sha256(secret), participantId: made.value.id, createdAt: new Date(), expiresAt: new Date(Date.now() + 600_000) });
+    await repos.console.createLoginLink({
+      tokenHash: sha256(secret),
+      participantId: made.value.id,
+      createdAt: new Date(),
+      expiresAt: new Date(Date.now() + 600_000),
+    });
     const res = await fetch(`${base}/console/auth?token=${secret}`, { redirect: 'manual' });
     expect(res.status).toBe(303);
     const session = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
@@ -255,7 +438,10 @@ describe('the console in Kazakh', () => {
     const page = await get('/console/cohorts');
     expect(page.text).toContain('<html lang="ru">');
     expect(page.text).toContain('href="/console/lang?to=kk&amp;next=%2Fconsole%2Fcohorts"');
-    const res = await fetch(`${base}/console/lang?to=en&next=%2Fconsole%2Fcohorts`, { headers: { cookie }, redirect: 'manual' });
+    const res = await fetch(`${base}/console/lang?to=en&next=%2Fconsole%2Fcohorts`, {
+      headers: { cookie },
+      redirect: 'manual',
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/console/cohorts');
     const choice = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';

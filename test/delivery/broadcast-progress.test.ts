@@ -39,7 +39,13 @@ describe('a broadcast in progress', () => {
     const sent: { chatId: string; text: string }[] = [];
     const dispatcher = createDispatcher({ senders: [recordingSender(sent)], repos, logger: silentLogger });
     const broadcasts = createBroadcastService({ repos, dispatcher, logger: silentLogger, progressEvery: 2 });
-    const b = await broadcasts.create({ cohortId: cohort.id, authorId: author.id, text: 'Вебинар завтра', toGroups: false, toParticipants: true });
+    const b = await broadcasts.create({
+      cohortId: cohort.id,
+      authorId: author.id,
+      text: 'Вебинар завтра',
+      toGroups: false,
+      toParticipants: true,
+    });
     await broadcasts.send(b.id);
     // Five teachers, a word every two: after the 2nd and the 4th, then the report.
     expect(sent.filter((s) => s.chatId === tg(author)).map((s) => s.text)).toEqual([
@@ -66,10 +72,25 @@ describe('files in the dispatcher', () => {
     };
     const textOnly: ChannelSender = { ...recordingSender(texts), channel: 'whatsapp' };
     const dispatcher = createDispatcher({ senders: [withFiles, textOnly], repos, logger: silentLogger });
-    const report = { kind: 'file' as const, filename: 'report.xlsx', data: new Uint8Array([1]), text: 'Отчёт', fallback: 'Отчёт: файл в Telegram' };
-    const chart = { kind: 'file' as const, filename: 'chart.png', data: new Uint8Array([1]), text: 'График', picture: true };
+    const report = {
+      kind: 'file' as const,
+      filename: 'report.xlsx',
+      data: new Uint8Array([1]),
+      text: 'Отчёт',
+      fallback: 'Отчёт: файл в Telegram',
+    };
+    const chart = {
+      kind: 'file' as const,
+      filename: 'chart.png',
+      data: new Uint8Array([1]),
+      text: 'График',
+      picture: true,
+    };
     const out = [report, chart].flatMap((message) =>
-      (['telegram', 'whatsapp'] as const).map((channel) => ({ to: { kind: 'chat' as const, channel, chatId: '1' }, message })),
+      (['telegram', 'whatsapp'] as const).map((channel) => ({
+        to: { kind: 'chat' as const, channel, chatId: '1' },
+        message,
+      })),
     );
     const deliveries = await dispatcher.dispatch(out);
     expect(deliveries.every((d) => d.outcome.ok)).toBe(true);

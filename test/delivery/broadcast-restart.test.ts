@@ -27,8 +27,18 @@ describe('a broadcast resumed after a restart', () => {
       await repos.enrollments.enroll({ participantId: p.id, cohortId: cohort.id, at: new Date(), stages: [1, 2, 3] });
       teachers.push(p);
     }
-    const [zoya, vera, anna] = teachers as [(typeof teachers)[number], (typeof teachers)[number], (typeof teachers)[number]];
-    const b = await repos.broadcasts.create({ cohortId: cohort.id, authorId: author.id, text: 'Вебинар завтра', toGroups: false, toParticipants: true });
+    const [zoya, vera, anna] = teachers as [
+      (typeof teachers)[number],
+      (typeof teachers)[number],
+      (typeof teachers)[number],
+    ];
+    const b = await repos.broadcasts.create({
+      cohortId: cohort.id,
+      authorId: author.id,
+      text: 'Вебинар завтра',
+      toGroups: false,
+      toParticipants: true,
+    });
     await repos.broadcasts.startSending(
       b.id,
       teachers.map((p) => ({ channel: 'telegram' as const, chatId: tg(p), participantId: p.id })),

@@ -35,22 +35,41 @@ describe('dispatcher', () => {
     const telegram = fakeSender('telegram', () => ({ ok: true }));
     const whatsapp = fakeSender('whatsapp', () => ({ ok: true }));
     const p = await aParticipant(store.repositories, { addresses: [{ channel: 'whatsapp', id: '77010000001@c.us' }] });
-    const dispatcher = createDispatcher({ senders: [telegram.sender, whatsapp.sender], repos: store.repositories, logger: silentLogger });
+    const dispatcher = createDispatcher({
+      senders: [telegram.sender, whatsapp.sender],
+      repos: store.repositories,
+      logger: silentLogger,
+    });
     const deliveries = await dispatcher.dispatch([
       { to: { kind: 'chat', channel: 'whatsapp', chatId: '120363@g.us' }, message: hello },
       { to: { kind: 'participant', participantId: p.id }, message: hello },
     ]);
-    expect(deliveries.map((d) => [d.channel, d.chatId, d.outcome.ok])).toEqual([['whatsapp', '120363@g.us', true], ['telegram', idOn(p, 'telegram'), true]]);
+    expect(deliveries.map((d) => [d.channel, d.chatId, d.outcome.ok])).toEqual([
+      ['whatsapp', '120363@g.us', true],
+      ['telegram', idOn(p, 'telegram'), true],
+    ]);
   });
 
   it('marks a person who blocked the bot unreachable there and falls back to their other channel', async () => {
-    const telegram = fakeSender('telegram', () => ({ ok: false, kind: 'blocked', detail: 'Forbidden: bot was blocked by the user', retryable: false }));
+    const telegram = fakeSender('telegram', () => ({
+      ok: false,
+      kind: 'blocked',
+      detail: 'Forbidden: bot was blocked by the user',
+      retryable: false,
+    }));
     const whatsapp = fakeSender('whatsapp', () => ({ ok: true }));
     const p = await aParticipant(store.repositories, { addresses: [{ channel: 'whatsapp', id: '77010000002@c.us' }] });
-    const dispatcher = createDispatcher({ senders: [telegram.sender, whatsapp.sender], repos: store.repositories, logger: silentLogger });
+    const dispatcher = createDispatcher({
+      senders: [telegram.sender, whatsapp.sender],
+      repos: store.repositories,
+      logger: silentLogger,
+    });
     const [first] = await dispatcher.dispatch([{ to: { kind: 'participant', participantId: p.id }, message: hello }]);
     expect([first?.channel, first?.outcome.ok]).toEqual(['whatsapp', true]);
-    expect((await store.repositories.participants.findById(p.id))?.addresses.find((a) => a.channel === 'telegram')?.unreachableSince).toBeInstanceOf(Date);
+    expect(
+      (await store.repositories.participants.findById(p.id))?.addresses.find((a) => a.channel === 'telegram')
+        ?.unreachableSince,
+    ).toBeInstanceOf(Date);
     // Not tried on Telegram again.
     await dispatcher.dispatch([{ to: { kind: 'participant', participantId: p.id }, message: hello }]);
     expect(telegram.sent).toHaveLength(1);

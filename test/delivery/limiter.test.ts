@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { createLimiter, type RateLimit } from '../../src/delivery/limiter.js';
 import { FakeClock, busiest } from '../support/fake-clock.js';
 
-const TELEGRAM = { global: { limit: 30, windowMs: 1000 }, private: [{ limit: 1, windowMs: 1000 }], group: [{ limit: 1, windowMs: 1000 }, { limit: 20, windowMs: 60_000 }] };
+const TELEGRAM = {
+  global: { limit: 30, windowMs: 1000 },
+  private: [{ limit: 1, windowMs: 1000 }],
+  group: [
+    { limit: 1, windowMs: 1000 },
+    { limit: 20, windowMs: 60_000 },
+  ],
+};
 
 function telegramLike(clock: FakeClock) {
   const sends: { chat: string; at: number; label: string }[] = [];
@@ -14,7 +21,12 @@ function telegramLike(clock: FakeClock) {
     pauseFor: (r) => (r.retryAfter ? r.retryAfter * 1000 : undefined),
     clock,
   });
-  const send = (chat: string, label: string, priority: 'reply' | 'bulk' = 'bulk', result: () => { ok: boolean; retryAfter?: number } = () => ({ ok: true })) =>
+  const send = (
+    chat: string,
+    label: string,
+    priority: 'reply' | 'bulk' = 'bulk',
+    result: () => { ok: boolean; retryAfter?: number } = () => ({ ok: true }),
+  ) =>
     limiter.schedule(chat, priority, async () => {
       sends.push({ chat, at: clock.now(), label });
       return result();
@@ -30,7 +42,12 @@ describe('outgoing limiter', () => {
     await clock.advance(40_000);
     await Promise.all(all);
     expect(sends).toHaveLength(1000);
-    expect(busiest(sends.map((s) => s.at), 1000)).toBe(30);
+    expect(
+      busiest(
+        sends.map((s) => s.at),
+        1000,
+      ),
+    ).toBe(30);
     // The 1,000th send may go once 33 full seconds have passed: the platform's floor, not more.
     expect(Math.max(...sends.map((s) => s.at))).toBe(33_000);
   });
@@ -44,8 +61,18 @@ describe('outgoing limiter', () => {
     await Promise.all([...group, ...person]);
     const inGroup = sends.filter((s) => s.chat === '-100');
     expect(inGroup.map((s) => s.label)).toEqual(Array.from({ length: 25 }, (_, i) => `g${i}`));
-    expect(busiest(inGroup.map((s) => s.at), 60_000)).toBe(20);
-    expect(busiest(inGroup.map((s) => s.at), 1000)).toBe(1);
+    expect(
+      busiest(
+        inGroup.map((s) => s.at),
+        60_000,
+      ),
+    ).toBe(20);
+    expect(
+      busiest(
+        inGroup.map((s) => s.at),
+        1000,
+      ),
+    ).toBe(1);
     const toPerson = sends.filter((s) => s.chat === '42');
     expect(toPerson.map((s) => s.at)).toEqual([0, 1000, 2000, 3000, 4000]);
   });
@@ -64,7 +91,12 @@ describe('outgoing limiter', () => {
     expect(sends.filter((s) => s.label.startsWith('b') && s.at < at)).toHaveLength(60);
     await clock.advance(20_000);
     await Promise.all(broadcast);
-    expect(busiest(sends.map((s) => s.at), 1000)).toBe(30);
+    expect(
+      busiest(
+        sends.map((s) => s.at),
+        1000,
+      ),
+    ).toBe(30);
   });
 
   it('stops every send for retry_after when one is refused, then sends the refused one first', async () => {
@@ -82,7 +114,11 @@ describe('outgoing limiter', () => {
     expect(await first).toEqual({ ok: true });
     await Promise.all(others);
     // The refused attempt at 0, then nothing until 5 s, when the refused message goes first.
-    expect(sends.map((s) => `${s.label}@${s.at}`).slice(0, 3)).toEqual(['refused-once@0', 'refused-once@5000', 'o0@5000']);
+    expect(sends.map((s) => `${s.label}@${s.at}`).slice(0, 3)).toEqual([
+      'refused-once@0',
+      'refused-once@5000',
+      'o0@5000',
+    ]);
     expect(sends.filter((s) => s.at > 0 && s.at < 5000)).toEqual([]);
   });
 

@@ -6,7 +6,9 @@ const bed = useEngineTestbed('2026-05-12T08:00:00Z');
 
 describe('activities', () => {
   it('submission, curator return with a comment, resubmission, acceptance', async () => {
-    const { actor: teacher, participant } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, { fullName: 'Иванова Мария' });
+    const { actor: teacher, participant } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, {
+      fullName: 'Иванова Мария',
+    });
     const curator = bed.h.actor('Ольга', { username: 'olga_curator' });
 
     await teacher.say('/activity');
@@ -61,7 +63,9 @@ describe('activities', () => {
   });
 
   it('refuses curator commands to a teacher, politely', async () => {
-    const { actor: teacher } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, { fullName: 'Иванова Мария' });
+    const { actor: teacher } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, {
+      fullName: 'Иванова Мария',
+    });
     await teacher.say('/review');
     expect(teacher.inbox[0]?.text).toBe('Эта команда доступна только кураторам и тьюторам курса.');
     await teacher.say('/consultations');
@@ -70,11 +74,27 @@ describe('activities', () => {
   });
 
   it('shows progress against the three required activities', async () => {
-    const { actor: teacher, participant } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, { fullName: 'Иванова Мария' });
+    const { actor: teacher, participant } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, {
+      fullName: 'Иванова Мария',
+    });
     const repos = bed.store.repositories;
     for (const title of ['Урок 1', 'Урок 2']) {
-      const a = await repos.activities.submit({ participantId: participant.id, cohortId: bed.cohort.cohortId, type: 'webinar', level: 'district', date: new Date('2026-04-10T12:00:00Z'), title, links: ['https://example.org/a'], submittedAt: new Date() });
-      if (title === 'Урок 1') await repos.activities.review(a.id, { reviewerId: bed.cohort.curatorId, decision: 'accepted', at: new Date('2026-04-12T12:00:00Z') });
+      const a = await repos.activities.submit({
+        participantId: participant.id,
+        cohortId: bed.cohort.cohortId,
+        type: 'webinar',
+        level: 'district',
+        date: new Date('2026-04-10T12:00:00Z'),
+        title,
+        links: ['https://example.org/a'],
+        submittedAt: new Date(),
+      });
+      if (title === 'Урок 1')
+        await repos.activities.review(a.id, {
+          reviewerId: bed.cohort.curatorId,
+          decision: 'accepted',
+          at: new Date('2026-04-12T12:00:00Z'),
+        });
     }
     await teacher.say('/progress');
     expect(teacher.inbox[0]?.text).toBe(

@@ -38,15 +38,21 @@ describe('/console', () => {
         return 'https://x/console/auth?token=t';
       },
     });
-    const { actor: teacher } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, { fullName: 'Иванова Мария' });
+    const { actor: teacher } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, {
+      fullName: 'Иванова Мария',
+    });
     await teacher.say('/console');
-    expect(teacher.inbox.map((m) => m.text).join('\n')).toContain('Эта команда доступна только кураторам и тьюторам курса.');
+    expect(teacher.inbox.map((m) => m.text).join('\n')).toContain(
+      'Эта команда доступна только кураторам и тьюторам курса.',
+    );
     expect(issued).toEqual([]);
   });
 
   it('says the console is off when the server runs without it', async () => {
     const curator = bed.h.actor('Ольга', { username: 'olga_curator' });
     await curator.say('/console');
-    expect(curator.lastText()).toBe('Консоль сопровождения на этом сервере выключена. Обратитесь к администратору центра.');
+    expect(curator.lastText()).toBe(
+      'Консоль сопровождения на этом сервере выключена. Обратитесь к администратору центра.',
+    );
   });
 });

@@ -13,22 +13,33 @@ describe('flow questions', () => {
   it('takes the questionnaire defaults and options from a source', () => {
     const text = parseFlow('flows/demo.yaml', flowWith('{ type: short_text, text: activity.ask_title }'), registry);
     expect(text.errors).toEqual([]);
-    expect(text.flow?.steps[0]).toMatchObject({ kind: 'ask', question: { type: 'short_text', maxLength: 200, required: true } });
-    const sourced = parseFlow('flows/demo.yaml', flowWith('{ type: single_choice, text: activity.ask_cohort, from: my_cohorts }'), registry);
+    expect(text.flow?.steps[0]).toMatchObject({
+      kind: 'ask',
+      question: { type: 'short_text', maxLength: 200, required: true },
+    });
+    const sourced = parseFlow(
+      'flows/demo.yaml',
+      flowWith('{ type: single_choice, text: activity.ask_cohort, from: my_cohorts }'),
+      registry,
+    );
     expect(sourced.errors).toEqual([]);
-    expect(sourced.flow?.steps[0]).toMatchObject({ question: { type: 'single_choice', options: [] }, optionsFrom: 'my_cohorts' });
+    expect(sourced.flow?.steps[0]).toMatchObject({
+      question: { type: 'single_choice', options: [] },
+      optionsFrom: 'my_cohorts',
+    });
   });
 
   it('refuses what the question type refuses, naming the step and the field', () => {
-    expect(parseFlow('flows/demo.yaml', flowWith('{ type: short_text, text: activity.ask_title, maxLength: -3 }'), registry).errors).toEqual([
-      'flows/demo.yaml: step q: ask.maxLength: must be a positive whole number',
-    ]);
-    expect(parseFlow('flows/demo.yaml', flowWith('{ type: single_choice, text: activity.ask_cohort }'), registry).errors[0]).toMatch(
-      /^flows\/demo\.yaml: step q: ask\.options: /,
-    );
-    expect(parseFlow('flows/demo.yaml', flowWith('{ type: essay, text: activity.ask_title }'), registry).errors[0]).toMatch(
-      /step q: ask\.type: "essay" is not a question type; use one of: single_choice/,
-    );
+    expect(
+      parseFlow('flows/demo.yaml', flowWith('{ type: short_text, text: activity.ask_title, maxLength: -3 }'), registry)
+        .errors,
+    ).toEqual(['flows/demo.yaml: step q: ask.maxLength: must be a positive whole number']);
+    expect(
+      parseFlow('flows/demo.yaml', flowWith('{ type: single_choice, text: activity.ask_cohort }'), registry).errors[0],
+    ).toMatch(/^flows\/demo\.yaml: step q: ask\.options: /);
+    expect(
+      parseFlow('flows/demo.yaml', flowWith('{ type: essay, text: activity.ask_title }'), registry).errors[0],
+    ).toMatch(/step q: ask\.type: "essay" is not a question type; use one of: single_choice/);
     expect(parseFlow('flows/demo.yaml', flowWith('{ type: short_text, text: no.such_key }'), registry).errors).toEqual([
       'flows/demo.yaml: step q: ask.text: unknown message key "no.such_key"',
     ]);

@@ -10,7 +10,9 @@ const bed = useEngineTestbed('2026-04-20T09:00:00Z');
 
 describe('help asked for in a questionnaire', () => {
   it('reaches the tutor, and the curator sees, takes over and answers it', async () => {
-    const { actor: teacher, participant } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, { fullName: 'Иванова Мария' });
+    const { actor: teacher, participant } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, {
+      fullName: 'Иванова Мария',
+    });
     const tutor = bed.h.actor('Айгуль', { username: 'aigul_tutor' });
     await tutor.say('/start');
     const curator = bed.h.actor('Ольга', { username: 'olga_curator' });
@@ -34,7 +36,8 @@ describe('help asked for in a questionnaire', () => {
     expect(request).toMatchObject({
       status: 'answered',
       topic: 'Этап 1: план мероприятий на посткурсовой год',
-      description: 'Нужна ли вам помощь в составлении или доработке плана? — Да\nС чем именно нужна помощь? — Не знаю, с чего начать: какие мероприятия подходят для уровня школы?',
+      description:
+        'Нужна ли вам помощь в составлении или доработке плана? — Да\nС чем именно нужна помощь? — Не знаю, с чего начать: какие мероприятия подходят для уровня школы?',
       assigneeId: bed.cohort.curatorId,
       messages: [{ fromTeacher: false, authorId: bed.cohort.curatorId }],
     });
@@ -42,11 +45,15 @@ describe('help asked for in a questionnaire', () => {
       'Ответ на ваш запрос «Этап 1: план мероприятий на посткурсовой год»:\n\nНачните с открытого урока для коллег по МО, затем мастер-класс. Пришлю образец плана.',
     );
     // The tutor is told the curator took it over, and no longer sees it as theirs.
-    expect(tutor.inbox.at(-1)?.text).toBe('Запрос «Этап 1: план мероприятий на посткурсовой год» взял(а) себе куратор Смирнова Ольга Петровна.');
+    expect(tutor.inbox.at(-1)?.text).toBe(
+      'Запрос «Этап 1: план мероприятий на посткурсовой год» взял(а) себе куратор Смирнова Ольга Петровна.',
+    );
   });
 
   it('opens nothing when the teacher needs no help', async () => {
-    const { actor: teacher, participant } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, { fullName: 'Иванова Мария' });
+    const { actor: teacher, participant } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, {
+      fullName: 'Иванова Мария',
+    });
     await teacher.say('/surveys');
     await teacher.press('Этап 1: план мероприятий на посткурсовой год');
     await teacher.press('Ещё не начинал(а)');

@@ -9,7 +9,9 @@ const bed = useEngineTestbed('2026-08-24T09:00:00Z');
 
 describe('links given in a questionnaire', () => {
   it('are passed on to the curator, as the question promises', async () => {
-    const { actor: teacher } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, { fullName: 'Иванова Мария' });
+    const { actor: teacher } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, {
+      fullName: 'Иванова Мария',
+    });
     const curator = bed.h.actor('Ольга', { username: 'olga_curator' });
     await curator.say('/start');
     const before = curator.inbox.length;

@@ -20,12 +20,23 @@ describe('onboarding', () => {
 
     const p = await bed.store.repositories.participants.findByAddress('telegram', teacher.id);
     expect(p).toMatchObject({
-      fullName: 'Иванова Мария Сергеевна', organisation: 'МОУ СОШ № 3 г. Тутаева', region: 'Ярославская область',
-      district: 'Тутаевский район', settlementType: 'rural', position: 'учитель математики', subject: 'Математика', locale: 'ru',
+      fullName: 'Иванова Мария Сергеевна',
+      organisation: 'МОУ СОШ № 3 г. Тутаева',
+      region: 'Ярославская область',
+      district: 'Тутаевский район',
+      settlementType: 'rural',
+      position: 'учитель математики',
+      subject: 'Математика',
+      locale: 'ru',
       consent: { given: true, policyVersion: 'test-1' },
     });
-    expect(await bed.store.repositories.enrollments.find(p!.id, bed.cohort.cohortId)).toMatchObject({ status: 'active', currentStage: 1 });
-    expect((await bed.store.repositories.audit.list({ action: 'consent.given' })).map((e) => e.subjectId)).toEqual([p!.id]);
+    expect(await bed.store.repositories.enrollments.find(p!.id, bed.cohort.cohortId)).toMatchObject({
+      status: 'active',
+      currentStage: 1,
+    });
+    expect((await bed.store.repositories.audit.list({ action: 'consent.given' })).map((e) => e.subjectId)).toEqual([
+      p!.id,
+    ]);
   });
 
   it('in Kazakh, with a typed code and a wrong code first', async () => {

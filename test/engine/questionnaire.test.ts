@@ -54,10 +54,17 @@ describe('questionnaire run', () => {
     await t.press('Отправить');
     h.expectGolden('questionnaire-ru');
 
-    const r = await store.repositories.responses.find({ participantId: participant.id, cohortId: cohort.cohortId, questionnaireId: 'engine-check', occasion: 'check-1' });
+    const r = await store.repositories.responses.find({
+      participantId: participant.id,
+      cohortId: cohort.cohortId,
+      questionnaireId: 'engine-check',
+      occasion: 'check-1',
+    });
     expect(r?.status).toBe('completed');
     expect(r?.questionnaireVersion).toBe(1);
-    expect(Object.fromEntries(r!.answers.map((a) => [a.questionId, [a.value, a.otherText ?? null, a.skipped]]))).toEqual({
+    expect(
+      Object.fromEntries(r!.answers.map((a) => [a.questionId, [a.value, a.otherText ?? null, a.skipped]])),
+    ).toEqual({
       used: [true, null, false],
       lessons: [15, null, false],
       formats: [['group', 'other'], 'Квесты на платформе', false],
@@ -78,7 +85,12 @@ describe('questionnaire run', () => {
     await t.press('Проекты');
     await t.say('пропустить');
     await t.press('Отправить');
-    const r = await store.repositories.responses.find({ participantId: participant.id, cohortId: cohort.cohortId, questionnaireId: 'engine-check', occasion: 'check-1' });
+    const r = await store.repositories.responses.find({
+      participantId: participant.id,
+      cohortId: cohort.cohortId,
+      questionnaireId: 'engine-check',
+      occasion: 'check-1',
+    });
     expect(r?.answers.map((a) => a.questionId).sort()).toEqual(['comment', 'formats', 'used', 'why_not']);
     await t.say('/surveys');
     expect(t.inbox.at(-2)?.text).toMatch(/нет анкет, ожидающих ответа/);
@@ -105,9 +117,17 @@ describe('questionnaire run', () => {
       await t.say('Всё понятно');
       await t.press('Отправить');
       hp.expectGolden('questionnaire-restart');
-      const r = await reopened.repositories.responses.find({ participantId: participant.id, cohortId: c.cohortId, questionnaireId: 'engine-check', occasion: 'check-1' });
+      const r = await reopened.repositories.responses.find({
+        participantId: participant.id,
+        cohortId: c.cohortId,
+        questionnaireId: 'engine-check',
+        occasion: 'check-1',
+      });
       expect(r?.answers.map((a) => [a.questionId, a.value])).toEqual([
-        ['used', true], ['lessons', 7], ['formats', ['group', 'digital']], ['comment', 'Всё понятно'],
+        ['used', true],
+        ['lessons', 7],
+        ['formats', ['group', 'digital']],
+        ['comment', 'Всё понятно'],
       ]);
     } finally {
       await reopened.close();

@@ -34,7 +34,12 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 /** Sends `head`, then `bodyBytes` of body in 16 KiB pieces while the server keeps the socket open; returns the reply and what was sent. */
-function rawRequest(head: string, bodyBytes: number, chunked = false, port = address.port): Promise<{ reply: string; sent: number }> {
+function rawRequest(
+  head: string,
+  bodyBytes: number,
+  chunked = false,
+  port = address.port,
+): Promise<{ reply: string; sent: number }> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     let reply = '';
@@ -43,7 +48,9 @@ function rawRequest(head: string, bodyBytes: number, chunked = false, port = add
     const piece = Buffer.alloc(16 * 1024, 0x61);
     const pump = () => {
       while (!closed && sent < bodyBytes) {
-        const data = chunked ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]) : piece;
+        const data = chunked
+          ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')])
+          : piece;
         sent += piece.length;
         if (!socket.write(data)) {
           socket.once('drain', pump);
@@ -66,7 +73,10 @@ function rawRequest(head: string, bodyBytes: number, chunked = false, port = add
 
 describe('HTTP request body limit', () => {
   it('passes a body within the limit to the route', async () => {
-    const response = await fetch(`http://127.0.0.1:${address.port}/api/echo`, { method: 'POST', body: 'x'.repeat(LIMIT) });
+    const response = await fetch(`http://127.0.0.1:${address.port}/api/echo`, {
+      method: 'POST',
+      body: 'x'.repeat(LIMIT),
+    });
     expect([response.status, await response.json()]).toEqual([200, { bytes: LIMIT }]);
     const hook = await fetch(`http://127.0.0.1:${address.port}/hook`, { method: 'POST', body: '{"update_id":1}' });
     expect([hook.status, await hook.text()]).toEqual([200, '15']);
@@ -87,7 +97,11 @@ describe('HTTP request body limit', () => {
 
   it('stops reading a body without a declared length as soon as it passes the limit', async () => {
     const before = seen.length;
-    const { reply } = await rawRequest('POST /api/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n', 50 * 1024 * 1024, true);
+    const { reply } = await rawRequest(
+      'POST /api/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n',
+      50 * 1024 * 1024,
+      true,
+    );
     expect(reply).toMatch(/^HTTP\/1\.1 413 /);
     expect(seen.length).toBe(before);
   });

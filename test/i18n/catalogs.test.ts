@@ -3,7 +3,9 @@ import { format } from '../../src/i18n/catalog.js';
 import { catalogs, t } from '../../src/i18n/index.js';
 
 function keysOf(catalog: Record<string, Record<string, unknown>>): string[] {
-  return Object.entries(catalog).flatMap(([ns, messages]) => Object.keys(messages).map((k) => `${ns}.${k}`)).sort();
+  return Object.entries(catalog)
+    .flatMap(([ns, messages]) => Object.keys(messages).map((k) => `${ns}.${k}`))
+    .sort();
 }
 
 function placeholders(message: unknown): string[] {
@@ -33,9 +35,18 @@ describe('locale catalogs', () => {
   });
 
   it('translates with Russian plural forms', () => {
-    const forms = { one: '{count} мероприятие', few: '{count} мероприятия', many: '{count} мероприятий', other: '{count} мероприятия' };
+    const forms = {
+      one: '{count} мероприятие',
+      few: '{count} мероприятия',
+      many: '{count} мероприятий',
+      other: '{count} мероприятия',
+    };
     expect([1, 2, 5, 21, 0].map((count) => format('ru', forms, { count }))).toEqual([
-      '1 мероприятие', '2 мероприятия', '5 мероприятий', '21 мероприятие', '0 мероприятий',
+      '1 мероприятие',
+      '2 мероприятия',
+      '5 мероприятий',
+      '21 мероприятие',
+      '0 мероприятий',
     ]);
     expect(t('kk', 'common.yes')).toBe('Иә');
   });

@@ -8,14 +8,28 @@ const TELEGRAM_ONLY = ['start', 'bind', 'unbind'];
 const ENGINE_BUILT_IN = ['link'];
 
 describe('help texts', () => {
-  it.each(['ru', 'kk', 'en'] as const)('%s: every command the help names is one the bot answers, and every staff command is named', (locale) => {
-    const teacherHelp = t(locale, 'account.help');
-    const staffHelp = t(locale, 'account.help_staff');
-    const named = [...`${teacherHelp}\n${staffHelp}`.matchAll(/\/([a-z]+)/g)].map((m) => m[1] as string);
-    const known = new Set([...Object.keys(COMMANDS), ...TELEGRAM_ONLY, ...ENGINE_BUILT_IN]);
-    expect(named.filter((c) => !known.has(c))).toEqual([]);
-    for (const command of ['review', 'consultations', 'stage', 'broadcast', 'stats', 'report', 'plans', 'event', 'events', 'console']) {
-      expect(staffHelp).toContain(`/${command} `);
-    }
-  });
+  it.each(['ru', 'kk', 'en'] as const)(
+    '%s: every command the help names is one the bot answers, and every staff command is named',
+    (locale) => {
+      const teacherHelp = t(locale, 'account.help');
+      const staffHelp = t(locale, 'account.help_staff');
+      const named = [...`${teacherHelp}\n${staffHelp}`.matchAll(/\/([a-z]+)/g)].map((m) => m[1] as string);
+      const known = new Set([...Object.keys(COMMANDS), ...TELEGRAM_ONLY, ...ENGINE_BUILT_IN]);
+      expect(named.filter((c) => !known.has(c))).toEqual([]);
+      for (const command of [
+        'review',
+        'consultations',
+        'stage',
+        'broadcast',
+        'stats',
+        'report',
+        'plans',
+        'event',
+        'events',
+        'console',
+      ]) {
+        expect(staffHelp).toContain(`/${command} `);
+      }
+    },
+  );
 });

@@ -37,7 +37,11 @@ async function cohortState(code = 'FG72-SPRING') {
   const cohort = await repos.cohorts.findByCode(code);
   if (!cohort) throw new Error(`no cohort ${code}`);
   const enrollments = await repos.enrollments.listByCohort(cohort.id);
-  const people = await repos.participants.findByIds([...cohort.curatorIds, ...cohort.tutorIds, ...enrollments.map((e) => e.participantId)]);
+  const people = await repos.participants.findByIds([
+    ...cohort.curatorIds,
+    ...cohort.tutorIds,
+    ...enrollments.map((e) => e.participantId),
+  ]);
   const nameOf = (id: string | undefined) => people.find((p) => p.id === id)?.fullName;
   return { cohort, enrollments, people, nameOf };
 }
@@ -58,8 +62,18 @@ describe('importing the sample cohort', () => {
 
     const { cohort, enrollments, nameOf, people } = await cohortState();
     const programme = await repos.programmes.findByCode('FG-72');
-    expect(programme).toMatchObject({ title: 'Формирование функциональной грамотности', direction: 'Общее образование', hours: 72 });
-    expect(cohort).toMatchObject({ programmeId: programme!.id, title: 'Поток весна 2026', timeZone: 'Asia/Almaty', locale: 'kk', status: 'active' });
+    expect(programme).toMatchObject({
+      title: 'Формирование функциональной грамотности',
+      direction: 'Общее образование',
+      hours: 72,
+    });
+    expect(cohort).toMatchObject({
+      programmeId: programme!.id,
+      title: 'Поток весна 2026',
+      timeZone: 'Asia/Almaty',
+      locale: 'kk',
+      status: 'active',
+    });
     // Stored as the start of the day in Almaty (UTC+5).
     expect(cohort.courseStart.toISOString()).toBe('2026-03-01T19:00:00.000Z');
     expect(cohort.courseEnd.toISOString()).toBe('2026-03-19T19:00:00.000Z');
@@ -81,7 +95,10 @@ describe('importing the sample cohort', () => {
       isStaff: false,
     });
     // Staff without a language of their own speak the cohort's.
-    expect(people.find((p) => p.fullName === 'Ким Виктор Александрович')).toMatchObject({ phone: '+77775552002', locale: 'kk' });
+    expect(people.find((p) => p.fullName === 'Ким Виктор Александрович')).toMatchObject({
+      phone: '+77775552002',
+      locale: 'kk',
+    });
   });
 
   it('changes nothing the second time, and says so', async () => {
@@ -114,7 +131,9 @@ describe('importing the sample cohort', () => {
       people: { created: 0, updated: 1, unchanged: 5 },
       enrollments: { enrolled: 0, alreadyEnrolled: 3, tutorAssigned: 0 },
     });
-    expect(outcome.updatedPeople).toEqual([{ source: 'participants[0]', fullName: 'Нургалиева Динара Сериковна', fields: ['organisation'] }]);
+    expect(outcome.updatedPeople).toEqual([
+      { source: 'participants[0]', fullName: 'Нургалиева Динара Сериковна', fields: ['organisation'] },
+    ]);
     const { cohort, people } = await cohortState();
     expect(cohort.courseEnd.toISOString()).toBe('2026-03-26T19:00:00.000Z');
     expect(people.find((p) => p.phone === '+77015553001')?.organisation).toBe('КГУ «Школа-гимназия № 28», г. Алматы');
@@ -131,12 +150,18 @@ describe('importing the sample cohort', () => {
   });
 
   it('recognises a curator who already talks to the bot by their Telegram username, and adds the phone', async () => {
-    const created = await repos.participants.create({ fullName: 'Айгуль', addresses: [{ channel: 'telegram', id: String(5550001), username: 'Aigul_S' }], locale: 'ru' });
+    const created = await repos.participants.create({
+      fullName: 'Айгуль',
+      addresses: [{ channel: 'telegram', id: String(5550001), username: 'Aigul_S' }],
+      locale: 'ru',
+    });
     expect(created.ok).toBe(true);
     const existing = created.ok ? created.value : undefined;
     const outcome = await apply(file());
     expect(outcome.people).toEqual({ total: 6, created: 5, updated: 1, unchanged: 0 });
-    expect(outcome.updatedPeople).toEqual([{ source: 'curators[0]', fullName: 'Айгуль', fields: ['fullName', 'phone'] }]);
+    expect(outcome.updatedPeople).toEqual([
+      { source: 'curators[0]', fullName: 'Айгуль', fields: ['fullName', 'phone'] },
+    ]);
     const { cohort } = await cohortState();
     expect(cohort.curatorIds).toEqual([existing!.id]);
     expect(await repos.participants.findById(existing!.id)).toMatchObject({
@@ -169,7 +194,11 @@ describe('importing the sample cohort', () => {
 describe('files that contradict the store', () => {
   it('refuses a person whose phone and Telegram belong to two different participants, and writes nothing', async () => {
     await repos.participants.create({ fullName: 'Сейткали А.', phone: '+77015551122', locale: 'kk' });
-    await repos.participants.create({ fullName: 'Другая Айгуль', addresses: [{ channel: 'telegram', username: 'aigul_s' }], locale: 'kk' });
+    await repos.participants.create({
+      fullName: 'Другая Айгуль',
+      addresses: [{ channel: 'telegram', username: 'aigul_s' }],
+      locale: 'kk',
+    });
     const result = await applyCohortFile(repos, file(), { now });
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error.map(formatProblem)).toEqual([
@@ -183,7 +212,13 @@ describe('files that contradict the store', () => {
   it('refuses a cohort code already used by another programme', async () => {
     const { programme } = await repos.programmes.upsertByCode({ code: 'OTHER', title: 'Другая', direction: 'Другое' });
     await repos.cohorts.upsertByCode({
-      code: 'FG72-SPRING', programmeId: programme.id, title: 'Чужой поток', courseStart: now, courseEnd: now, timeZone: 'Asia/Almaty', locale: 'ru',
+      code: 'FG72-SPRING',
+      programmeId: programme.id,
+      title: 'Чужой поток',
+      courseStart: now,
+      courseEnd: now,
+      timeZone: 'Asia/Almaty',
+      locale: 'ru',
     });
     const result = await applyCohortFile(repos, file(), { now });
     expect(!result.ok && result.error.map(formatProblem)).toEqual([

@@ -18,7 +18,10 @@ const now = new Date('2026-03-05T09:00:00Z');
 beforeEach(async () => {
   store = await openTestStore();
   repos = store.repositories;
-  const file = parseCohortFile(readSample(sampleCohortPath), 'cohort.sample.yaml', { timeZone: 'Europe/Moscow', locale: 'ru' });
+  const file = parseCohortFile(readSample(sampleCohortPath), 'cohort.sample.yaml', {
+    timeZone: 'Europe/Moscow',
+    locale: 'ru',
+  });
   if (!file.ok) throw new Error('sample cohort file does not parse');
   const applied = await applyCohortFile(repos, file.value, { now });
   if (!applied.ok) throw new Error('sample cohort does not import');
@@ -99,11 +102,15 @@ describe('importing teachers into a cohort', () => {
       people: { created: 0, updated: 1, unchanged: 6 },
       enrollments: { enrolled: 0, alreadyEnrolled: 7, tutorAssigned: 1 },
     });
-    expect(outcome.updatedPeople).toEqual([{ source: 'строка 3', fullName: 'Тулегенов Асхат Мухтарович', fields: ['position'] }]);
+    expect(outcome.updatedPeople).toEqual([
+      { source: 'строка 3', fullName: 'Тулегенов Асхат Мухтарович', fields: ['position'] },
+    ]);
     const { enrollments, people, nameOf } = await enrolled();
     expect(people.find((p) => p.phone === '+77475554002')?.position).toBe('Учитель физики и астрономии');
     const natalia = people.find((p) => p.phone === '+77755554003')!;
-    expect(nameOf(enrollments.find((e) => e.participantId === natalia.id)?.tutorId)).toBe('Жумабаева Салтанат Ерлановна');
+    expect(nameOf(enrollments.find((e) => e.participantId === natalia.id)?.tutorId)).toBe(
+      'Жумабаева Салтанат Ерлановна',
+    );
   });
 
   it('enrolls a teacher who already exists (from another cohort) without duplicating them', async () => {
@@ -116,16 +123,26 @@ describe('importing teachers into a cohort', () => {
 
   it('keeps the language and Telegram username a teacher already uses in the bot', async () => {
     const created = await repos.participants.create({
-      fullName: 'Иванова Наталья Сергеевна', phone: '+77755554003', addresses: [{ channel: 'telegram', id: String(7001), username: 'natalia_new' }], locale: 'kk',
+      fullName: 'Иванова Наталья Сергеевна',
+      phone: '+77755554003',
+      addresses: [{ channel: 'telegram', id: String(7001), username: 'natalia_new' }],
+      locale: 'kk',
     });
     const outcome = await apply(rows());
     expect(outcome.updatedPeople).toEqual([
-      { source: 'строка 4', fullName: 'Иванова Наталья Сергеевна', fields: ['organisation', 'region', 'district', 'settlementType', 'position', 'subject'] },
+      {
+        source: 'строка 4',
+        fullName: 'Иванова Наталья Сергеевна',
+        fields: ['organisation', 'region', 'district', 'settlementType', 'position', 'subject'],
+      },
     ]);
-    expect(created.ok && (await repos.participants.findById(created.value.id))).toMatchObject({ addresses: [{ channel: 'telegram', username: 'natalia_new' }], locale: 'kk' });
+    expect(created.ok && (await repos.participants.findById(created.value.id))).toMatchObject({
+      addresses: [{ channel: 'telegram', username: 'natalia_new' }],
+      locale: 'kk',
+    });
   });
 
-    it('writes nothing on a dry run', async () => {
+  it('writes nothing on a dry run', async () => {
     const outcome = await apply(rows(), true);
     expect(outcome).toMatchObject({ dryRun: true, people: { created: 7 }, enrollments: { enrolled: 7 } });
     expect(await repos.enrollments.listByCohort(cohort.id)).toHaveLength(3);

@@ -79,11 +79,18 @@ describe('npm run cli -- cohort import', () => {
 
   it('refuses a bad file with the file, the field and the problem, and a non-zero exit code', async () => {
     const bad = join(workDir, 'bad-cohort.yaml');
-    writeFileSync(bad, readSample(sampleCohortPath).replace('courseEnd: 2026-03-20', 'courseEnd: 2026-02-20').replace('"8 777 555 20 02"', '"555"'));
+    writeFileSync(
+      bad,
+      readSample(sampleCohortPath)
+        .replace('courseEnd: 2026-03-20', 'courseEnd: 2026-02-20')
+        .replace('"8 777 555 20 02"', '"555"'),
+    );
     const run = await cli(['cohort', 'import', bad]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`Файл ${bad} не принят, ничего не записано:`);
-    expect(run.stderr).toContain('cohort.courseEnd: 2026-02-20 — курс не может закончиться раньше, чем начался (2026-03-02)');
+    expect(run.stderr).toContain(
+      'cohort.courseEnd: 2026-02-20 — курс не может закончиться раньше, чем начался (2026-03-02)',
+    );
     expect(run.stderr).toContain('tutors[1].phone: «555» — не похоже на номер телефона');
     noStackTrace(run);
 
@@ -113,10 +120,15 @@ describe('npm run cli -- participants import', () => {
     expect(second.stdout).toContain('Повторный импорт: всё уже совпадает с файлом, ничего не изменено.');
 
     const edited = join(workDir, 'participants-edited.csv');
-    writeFileSync(edited, readSample(sampleCsvPath).replace('Учитель физики;Физика', 'Учитель физики и астрономии;Физика'));
+    writeFileSync(
+      edited,
+      readSample(sampleCsvPath).replace('Учитель физики;Физика', 'Учитель физики и астрономии;Физика'),
+    );
     const third = await cli(['participants', 'import', '--cohort', 'FG72-SPRING', edited]);
     expect(third.code).toBe(0);
-    expect(third.stdout).toContain('Участники: новых 0, обновлено 1, без изменений 6.\n  строка 3, Тулегенов Асхат Мухтарович: должность\n');
+    expect(third.stdout).toContain(
+      'Участники: новых 0, обновлено 1, без изменений 6.\n  строка 3, Тулегенов Асхат Мухтарович: должность\n',
+    );
   }, 120_000);
 
   it('refuses a file with a bad row, naming the line, and an unknown cohort', async () => {
@@ -125,7 +137,9 @@ describe('npm run cli -- participants import', () => {
     writeFileSync(bad, encode1251('ФИО;Телефон\nНовая Учительница;8 701 555 77 01\nОшибка Телефона;12345\n'));
     const run = await cli(['participants', 'import', '--cohort', 'FG72-SPRING', bad]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`Файл ${bad} не принят, никто не импортирован:\n  строка 3: Телефон «12345» — не похоже на номер телефона`);
+    expect(run.stderr).toContain(
+      `Файл ${bad} не принят, никто не импортирован:\n  строка 3: Телефон «12345» — не похоже на номер телефона`,
+    );
     noStackTrace(run);
 
     const unknown = await cli(['participants', 'import', '--cohort', 'NO-SUCH', sampleCsvPath]);
@@ -168,11 +182,32 @@ describe('npm run cli -- report in the cohort language, or as asked', () => {
     expect(read(own)).toContain('## Негізгі көрсеткіштер');
     expect(read(own)).not.toContain('Ключевые показатели');
     const ru = join(workDir, 'report-ru');
-    expect((await cli(['report', '--cohort', 'FG72-SPRING', '--half', '1', '--year', '2026', '--lang', 'ru', '--out', ru])).code).toBe(0);
+    expect(
+      (await cli(['report', '--cohort', 'FG72-SPRING', '--half', '1', '--year', '2026', '--lang', 'ru', '--out', ru]))
+        .code,
+    ).toBe(0);
     expect(read(ru)).toContain('## Ключевые показатели');
     // The CLI in Kazakh does not change the document's language: the cohort's, unless --lang.
     const kk = join(workDir, 'report-kk');
-    expect((await cli(['--lang', 'kk', 'report', '--cohort', 'FG72-SPRING', '--half', '1', '--year', '2026', '--lang', 'ru', '--out', kk])).code).toBe(0);
+    expect(
+      (
+        await cli([
+          '--lang',
+          'kk',
+          'report',
+          '--cohort',
+          'FG72-SPRING',
+          '--half',
+          '1',
+          '--year',
+          '2026',
+          '--lang',
+          'ru',
+          '--out',
+          kk,
+        ])
+      ).code,
+    ).toBe(0);
     expect(read(kk)).toContain('## Ключевые показатели');
     const bad = await cli(['report', '--cohort', 'FG72-SPRING', '--half', '1', '--year', '2026', '--lang', 'de']);
     expect(bad.code).toBe(2);

@@ -20,7 +20,12 @@ function problems(text: string, name = 'cohort.yaml'): string[] {
 }
 
 const minimal = {
-  programme: { code: 'FG-72', title: 'Формирование функциональной грамотности', direction: 'Общее образование', hours: 72 },
+  programme: {
+    code: 'FG-72',
+    title: 'Формирование функциональной грамотности',
+    direction: 'Общее образование',
+    hours: 72,
+  },
   cohort: { title: 'Поток весна 2026', courseStart: '2026-03-02', courseEnd: '2026-03-20', timeZone: 'Asia/Almaty' },
   curators: [{ name: 'Сейткали Айгуль', phone: '+7 701 555 11 22', telegram: '@aigul_s' }],
 };
@@ -30,7 +35,12 @@ describe('the sample cohort file', () => {
   it('parses into the programme, cohort, staff and teachers it describes', () => {
     const file = parseOk(readSample(sampleCohortPath), 'cohort.sample.yaml');
     expect(file.format).toBe('yaml');
-    expect(file.programme).toEqual({ code: 'FG-72', title: 'Формирование функциональной грамотности', direction: 'Общее образование', hours: 72 });
+    expect(file.programme).toEqual({
+      code: 'FG-72',
+      title: 'Формирование функциональной грамотности',
+      direction: 'Общее образование',
+      hours: 72,
+    });
     expect(file.cohort).toEqual({
       code: 'FG72-SPRING',
       codeDerived: false,
@@ -45,11 +55,27 @@ describe('the sample cohort file', () => {
     expect(file.tutors).toHaveLength(2);
     expect(file.teachers).toHaveLength(3);
     const curator = file.people[file.curators[0]!]!;
-    expect(curator).toMatchObject({ fullName: 'Сейткали Айгуль Маратовна', phone: '+77015551122', telegramUsername: 'aigul_s' });
-    const [dinara, yerzhan, olga] = file.teachers.map((t) => ({ ...file.people[t.person]!, tutorName: t.tutor === undefined ? undefined : file.people[t.tutor]!.fullName }));
-    expect(dinara).toMatchObject({ phone: '+77015553001', settlementType: 'urban', locale: 'ru', tutorName: 'Жумабаева Салтанат Ерлановна' });
+    expect(curator).toMatchObject({
+      fullName: 'Сейткали Айгуль Маратовна',
+      phone: '+77015551122',
+      telegramUsername: 'aigul_s',
+    });
+    const [dinara, yerzhan, olga] = file.teachers.map((t) => ({
+      ...file.people[t.person]!,
+      tutorName: t.tutor === undefined ? undefined : file.people[t.tutor]!.fullName,
+    }));
+    expect(dinara).toMatchObject({
+      phone: '+77015553001',
+      settlementType: 'urban',
+      locale: 'ru',
+      tutorName: 'Жумабаева Салтанат Ерлановна',
+    });
     expect(yerzhan).toMatchObject({ settlementType: 'rural', locale: 'kk', tutorName: 'Жумабаева Салтанат Ерлановна' });
-    expect(olga).toMatchObject({ phone: '+77775553003', settlementType: 'urban', tutorName: 'Ким Виктор Александрович' });
+    expect(olga).toMatchObject({
+      phone: '+77775553003',
+      settlementType: 'urban',
+      tutorName: 'Ким Виктор Александрович',
+    });
   });
 });
 
@@ -68,7 +94,8 @@ describe('formats', () => {
   });
 
   it('points at the line of a YAML syntax error and says how to fix an unquoted @', () => {
-    const text = 'programme: { code: FG-72, title: T, direction: D }\ncurators:\n  - name: Айгуль\n    telegram: @aigul_s\n';
+    const text =
+      'programme: { code: FG-72, title: T, direction: D }\ncurators:\n  - name: Айгуль\n    telegram: @aigul_s\n';
     expect(problems(text)).toEqual([
       'строка 4, столбец 15: ошибка в записи YAML: значение, которое начинается с @, ` или %, возьмите в кавычки: telegram: "@aigul_s"',
     ]);
@@ -103,7 +130,13 @@ describe('validation', () => {
   it('checks the values once the shape is right', () => {
     const bad = {
       ...minimal,
-      cohort: { title: 'Поток', courseStart: '2026-03-02', courseEnd: '2026-02-30', timeZone: 'Asia/Astana', language: 'uz' },
+      cohort: {
+        title: 'Поток',
+        courseStart: '2026-03-02',
+        courseEnd: '2026-02-30',
+        timeZone: 'Asia/Astana',
+        language: 'uz',
+      },
       curators: [{ name: 'Сейткали Айгуль' }],
       tutors: [{ name: 'Ким Виктор', telegram: 'viktor kim' }],
       participants: [
@@ -125,10 +158,12 @@ describe('validation', () => {
 
   it('says a missing field is missing', () => {
     const { courseEnd: _dropped, ...cohort } = minimal.cohort;
-    expect(problems(JSON.stringify({ ...minimal, cohort }), 'cohort.json')).toEqual(['cohort.courseEnd: обязательное поле не заполнено']);
+    expect(problems(JSON.stringify({ ...minimal, cohort }), 'cohort.json')).toEqual([
+      'cohort.courseEnd: обязательное поле не заполнено',
+    ]);
   });
 
-    it('refuses a course that ends before it starts', () => {
+  it('refuses a course that ends before it starts', () => {
     expect(problems(yamlOf({ ...minimal, cohort: { ...minimal.cohort, courseEnd: '2026-03-01' } }))).toEqual([
       'cohort.courseEnd: 2026-03-01 — курс не может закончиться раньше, чем начался (2026-03-02)',
     ]);
@@ -159,7 +194,9 @@ describe('validation', () => {
 
 describe('defaults and normalisation', () => {
   it('takes the time zone and language from the configuration when the file has none', () => {
-    const file = parseOk(yamlOf({ ...minimal, cohort: { title: 'Поток', courseStart: '2026-03-02', courseEnd: '2026-03-20' } }));
+    const file = parseOk(
+      yamlOf({ ...minimal, cohort: { title: 'Поток', courseStart: '2026-03-02', courseEnd: '2026-03-20' } }),
+    );
     expect(file.cohort).toMatchObject({ timeZone: 'Europe/Moscow', locale: 'ru' });
     expect(file.defaultCountry).toBe('RU');
   });
@@ -168,14 +205,18 @@ describe('defaults and normalisation', () => {
     const first = parseOk(yamlOf(minimal));
     const again = parseOk(yamlOf({ ...minimal, curators: [{ name: 'Другой куратор', phone: '+7 701 555 99 99' }] }));
     expect(first.cohort.codeDerived).toBe(true);
-    expect(first.cohort.code).toBe(deriveCohortCode({ programmeCode: 'FG-72', title: 'Поток весна 2026', courseStart: '2026-03-02' }));
+    expect(first.cohort.code).toBe(
+      deriveCohortCode({ programmeCode: 'FG-72', title: 'Поток весна 2026', courseStart: '2026-03-02' }),
+    );
     expect(again.cohort.code).toBe(first.cohort.code);
     const moved = parseOk(yamlOf({ ...minimal, cohort: { ...minimal.cohort, courseStart: '2026-03-03' } }));
     expect(moved.cohort.code).not.toBe(first.cohort.code);
   });
 
   it('upper-cases an explicit code and refuses characters a deep link cannot carry', () => {
-    expect(parseOk(yamlOf({ ...minimal, cohort: { ...minimal.cohort, code: 'fg72-spring' } })).cohort.code).toBe('FG72-SPRING');
+    expect(parseOk(yamlOf({ ...minimal, cohort: { ...minimal.cohort, code: 'fg72-spring' } })).cohort.code).toBe(
+      'FG72-SPRING',
+    );
     expect(problems(yamlOf({ ...minimal, cohort: { ...minimal.cohort, code: 'Весна 26' } }))).toEqual([
       'cohort.code: «ВЕСНА 26» — код: от 3 до 32 латинских букв, цифр, «-» или «_»',
     ]);
@@ -188,7 +229,9 @@ describe('defaults and normalisation', () => {
   });
 
   it('accepts dates written dd.mm.yyyy', () => {
-    const file = parseOk(yamlOf({ ...minimal, cohort: { ...minimal.cohort, courseStart: '02.03.2026', courseEnd: '20.03.2026' } }));
+    const file = parseOk(
+      yamlOf({ ...minimal, cohort: { ...minimal.cohort, courseStart: '02.03.2026', courseEnd: '20.03.2026' } }),
+    );
     expect(file.cohort).toMatchObject({ courseStart: '2026-03-02', courseEnd: '2026-03-20' });
   });
 
@@ -199,6 +242,13 @@ describe('defaults and normalisation', () => {
       settlement,
     }));
     const file = parseOk(yamlOf({ ...minimal, participants }));
-    expect(file.teachers.map((t) => file.people[t.person]!.settlementType)).toEqual(['urban', 'rural', 'urban', 'rural', 'urban', 'rural']);
+    expect(file.teachers.map((t) => file.people[t.person]!.settlementType)).toEqual([
+      'urban',
+      'rural',
+      'urban',
+      'rural',
+      'urban',
+      'rural',
+    ]);
   });
 });

@@ -14,7 +14,12 @@ import { parseParticipantsCsv } from '../../src/import/participants-csv.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const { content } = loadContent(root);
-const defaults = { timeZone: 'Europe/Moscow', locale: 'ru' as const, models: content.models, questionnaireExists: (id: string) => content.questionnaires.get(id) !== undefined };
+const defaults = {
+  timeZone: 'Europe/Moscow',
+  locale: 'ru' as const,
+  models: content.models,
+  questionnaireExists: (id: string) => content.questionnaires.get(id) !== undefined,
+};
 const sample = readSample(sampleCohortPath);
 const withProgrammeLines = (text: string, lines: string) => text.replace('  hours: 72\n', `  hours: 72\n${lines}\n`);
 /** The sample as another cohort of the same programme, with its own code, title and people. */
@@ -29,7 +34,8 @@ const stagesOf = async (code: string) => {
   const cohort = (await repos.cohorts.findByCode(code))!;
   return (await repos.enrollments.listByCohort(cohort.id)).map((e) => e.stages.map((s) => s.stage));
 };
-const withCohortLines = (lines: string) => sample.replace('  language: kk            # ru | kk | en; по умолчанию DEFAULT_LOCALE', `  language: kk\n${lines}`);
+const withCohortLines = (lines: string) =>
+  sample.replace('  language: kk            # ru | kk | en; по умолчанию DEFAULT_LOCALE', `  language: kk\n${lines}`);
 
 let store: Store;
 let repos: Repositories;
@@ -55,7 +61,11 @@ async function importText(text: string) {
 
 describe('a cohort file with a support model', () => {
   it('imports the school model with a moved stage, stores its two stages, and keeps them on a re-import naming none', async () => {
-    await importText(withCohortLines('  model: school-two-stage\n  stagePlan:\n    stages: [{ stage: 2, startOffset: "+5m" }]\n    requiredActivities: 2'));
+    await importText(
+      withCohortLines(
+        '  model: school-two-stage\n  stagePlan:\n    stages: [{ stage: 2, startOffset: "+5m" }]\n    requiredActivities: 2',
+      ),
+    );
     const cohort = (await repos.cohorts.findByCode('FG72-SPRING'))!;
     expect(cohort.stagePlan?.model).toBe('school-two-stage');
     expect(cohort.stagePlan?.stages.map((s) => [s.stage, s.startOffset, s.title?.kk])).toEqual([
@@ -70,7 +80,11 @@ describe('a cohort file with a support model', () => {
       ],
     });
 
-    const again = await importText(withCohortLines('  model: school-two-stage\n  stagePlan:\n    stages: [{ stage: 2, startOffset: "+5m" }]\n    requiredActivities: 2'));
+    const again = await importText(
+      withCohortLines(
+        '  model: school-two-stage\n  stagePlan:\n    stages: [{ stage: 2, startOffset: "+5m" }]\n    requiredActivities: 2',
+      ),
+    );
     expect(again.cohort.action).toBe('unchanged');
     const plain = await importText(sample);
     expect(plain.cohort.changedFields).not.toContain('stagePlan');
@@ -94,14 +108,20 @@ describe('a cohort file with a support model', () => {
     expect(problems(withCohortLines('  model: finland'))).toEqual([
       'cohort.model: нет модели сопровождения «finland»; есть: kaltan-tutor, kz-three-stage, school-two-stage, tutaev-route',
     ]);
-    expect(problems(withCohortLines('  model: school-two-stage\n  stagePlan:\n    stages: [{ stage: 3, startOffset: "+9m" }]'))).toEqual([
-      'cohort.stagePlan.stages[0].stage: в модели «school-two-stage» нет этапа 3 (этапов: 2)',
-    ]);
-    expect(problems(withCohortLines('  stagePlan:\n    questionnaires: [{ questionnaireId: nope, offset: "+1m", occasion: x }]'))).toEqual([
-      'cohort.stagePlan.questionnaires[0].questionnaireId: нет анкеты «nope» в questionnaires/',
-    ]);
+    expect(
+      problems(
+        withCohortLines('  model: school-two-stage\n  stagePlan:\n    stages: [{ stage: 3, startOffset: "+9m" }]'),
+      ),
+    ).toEqual(['cohort.stagePlan.stages[0].stage: в модели «school-two-stage» нет этапа 3 (этапов: 2)']);
+    expect(
+      problems(
+        withCohortLines('  stagePlan:\n    questionnaires: [{ questionnaireId: nope, offset: "+1m", occasion: x }]'),
+      ),
+    ).toEqual(['cohort.stagePlan.questionnaires[0].questionnaireId: нет анкеты «nope» в questionnaires/']);
     const noTutor = withCohortLines('  model: kaltan-tutor').replace('    tutor: "+7 705 555 20 01"\n', '');
-    expect(problems(noTutor)).toEqual(['participants[0].tutor: в модели «kaltan-tutor» за каждым педагогом закреплён тьютор: укажите его']);
+    expect(problems(noTutor)).toEqual([
+      'participants[0].tutor: в модели «kaltan-tutor» за каждым педагогом закреплён тьютор: укажите его',
+    ]);
   });
 
   it("a programme chooses the model: its teachers get exactly the model's stages, and a cohort may choose another", async () => {
@@ -110,19 +130,40 @@ describe('a cohort file with a support model', () => {
     expect(programme.stagePlan?.model).toBe('school-two-stage');
     expect((await repos.cohorts.findByCode('FG72-SPRING'))!.stagePlan).toBeUndefined();
     expect(outcome.enrollments.enrolled).toBe(3);
-    expect(await stagesOf('FG72-SPRING')).toEqual([[1, 2], [1, 2], [1, 2]]);
+    expect(await stagesOf('FG72-SPRING')).toEqual([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ]);
 
-    await importText(withProgrammeLines(secondCohort(sample), '  model: school-two-stage').replace('  language: kk            #', '  model: tutaev-route\n  language: kk            #'));
+    await importText(
+      withProgrammeLines(secondCohort(sample), '  model: school-two-stage').replace(
+        '  language: kk            #',
+        '  model: tutaev-route\n  language: kk            #',
+      ),
+    );
     expect((await repos.cohorts.findByCode('FG72-AUTUMN'))!.stagePlan?.model).toBe('tutaev-route');
-    expect(await stagesOf('FG72-AUTUMN')).toEqual([[1, 2, 3], [1, 2, 3], [1, 2, 3]]);
+    expect(await stagesOf('FG72-AUTUMN')).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
   });
 
   it('a programme naming no model runs the default (Kazakhstan) model, kept as data on the programme', async () => {
     await importText(sample);
     const programme = (await repos.programmes.findByCode('FG-72'))!;
     expect(programme.stagePlan?.model).toBe('kz-three-stage');
-    expect(programme.stagePlan?.stages.map((s) => s.title?.ru)).toEqual(['план мероприятий', 'реализация плана и публикация материалов', 'представление результатов']);
-    expect(await stagesOf('FG72-SPRING')).toEqual([[1, 2, 3], [1, 2, 3], [1, 2, 3]]);
+    expect(programme.stagePlan?.stages.map((s) => s.title?.ru)).toEqual([
+      'план мероприятий',
+      'реализация плана и публикация материалов',
+      'представление результатов',
+    ]);
+    expect(await stagesOf('FG72-SPRING')).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
   });
 
   it('existing cohorts keep what they have when their programme moves to another model', async () => {
@@ -137,7 +178,11 @@ describe('a cohort file with a support model', () => {
     expect(kept.stagePlan?.model).toBe('kz-three-stage');
     expect(kept.stagePlan?.stages).toHaveLength(3);
     expect(await repos.enrollments.listByCohort(spring.id)).toEqual(before);
-    expect(await stagesOf('FG72-AUTUMN')).toEqual([[1, 2], [1, 2], [1, 2]]);
+    expect(await stagesOf('FG72-AUTUMN')).toEqual([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ]);
 
     // The same file again changes nothing, and pins nobody twice.
     const again = await importText(withProgrammeLines(secondCohort(sample), '  model: school-two-stage'));
@@ -146,16 +191,39 @@ describe('a cohort file with a support model', () => {
   });
 
   it('data from before models (a programme and cohort with no plan, three stages each) runs on unchanged', async () => {
-    const programme = (await repos.programmes.upsertByCode({ code: 'FG-72', title: 'Формирование функциональной грамотности', direction: 'Общее образование', hours: 72 })).programme;
+    const programme = (
+      await repos.programmes.upsertByCode({
+        code: 'FG-72',
+        title: 'Формирование функциональной грамотности',
+        direction: 'Общее образование',
+        hours: 72,
+      })
+    ).programme;
     const legacy = (
       await repos.cohorts.upsertByCode({
-        code: 'FG72-OLD', programmeId: programme.id, title: 'Поток 2025', courseStart: new Date('2025-03-02T00:00:00Z'),
-        courseEnd: new Date('2025-03-20T00:00:00Z'), timeZone: 'Asia/Almaty', locale: 'ru', curatorIds: [], tutorIds: [],
+        code: 'FG72-OLD',
+        programmeId: programme.id,
+        title: 'Поток 2025',
+        courseStart: new Date('2025-03-02T00:00:00Z'),
+        courseEnd: new Date('2025-03-20T00:00:00Z'),
+        timeZone: 'Asia/Almaty',
+        locale: 'ru',
+        curatorIds: [],
+        tutorIds: [],
       })
     ).cohort;
-    const teacher = await repos.participants.create({ fullName: 'Старая Учительница', phone: '+77015550999', locale: 'ru' });
+    const teacher = await repos.participants.create({
+      fullName: 'Старая Учительница',
+      phone: '+77015550999',
+      locale: 'ru',
+    });
     if (!teacher.ok) throw new Error('fixture');
-    await repos.enrollments.enroll({ participantId: teacher.value.id, cohortId: legacy.id, at: new Date('2025-03-21T00:00:00Z'), stages: [1, 2, 3] });
+    await repos.enrollments.enroll({
+      participantId: teacher.value.id,
+      cohortId: legacy.id,
+      at: new Date('2025-03-21T00:00:00Z'),
+      stages: [1, 2, 3],
+    });
 
     // Naming no model: the programme takes the default model, which runs the year as before: nobody is pinned.
     const plain = await importText(sample);
@@ -171,9 +239,17 @@ describe('a cohort file with a support model', () => {
 
   it("a cohort moved to another model by its own file: its enrolled teachers' stages follow the new plan", async () => {
     await importText(sample);
-    expect(await stagesOf('FG72-SPRING')).toEqual([[1, 2, 3], [1, 2, 3], [1, 2, 3]]);
+    expect(await stagesOf('FG72-SPRING')).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
     await importText(withCohortLines('  model: school-two-stage'));
-    expect(await stagesOf('FG72-SPRING')).toEqual([[1, 2], [1, 2], [1, 2]]);
+    expect(await stagesOf('FG72-SPRING')).toEqual([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ]);
   });
 
   it('refuses an unknown programme model and a programme override its model cannot take', () => {
@@ -181,11 +257,18 @@ describe('a cohort file with a support model', () => {
     expect(r.ok ? [] : r.error.map(formatProblem)).toEqual([
       'programme.model: нет модели сопровождения «finland»; есть: kaltan-tutor, kz-three-stage, school-two-stage, tutaev-route',
     ]);
-    const r2 = parse(withProgrammeLines(sample, '  model: school-two-stage\n  stagePlan: { stages: [{ stage: 3, startOffset: "+9m" }] }'));
-    expect(r2.ok ? [] : r2.error.map(formatProblem)).toEqual(['programme.stagePlan.stages[0].stage: в модели «school-two-stage» нет этапа 3 (этапов: 2)']);
+    const r2 = parse(
+      withProgrammeLines(
+        sample,
+        '  model: school-two-stage\n  stagePlan: { stages: [{ stage: 3, startOffset: "+9m" }] }',
+      ),
+    );
+    expect(r2.ok ? [] : r2.error.map(formatProblem)).toEqual([
+      'programme.stagePlan.stages[0].stage: в модели «school-two-stage» нет этапа 3 (этапов: 2)',
+    ]);
   });
 
-  it('teachers added later by the participants CSV also get exactly the stages of the cohort\'s model', async () => {
+  it("teachers added later by the participants CSV also get exactly the stages of the cohort's model", async () => {
     await importText(withProgrammeLines(sample, '  model: school-two-stage'));
     const cohort = (await repos.cohorts.findByCode('FG72-SPRING'))!;
     const csv = parseParticipantsCsv(readSample(sampleCsvPath), { defaultCountry: 'KZ' });

@@ -15,10 +15,14 @@ describe('decoding', () => {
   });
   it('reads UTF-16 with a BOM, as Excel saves "Unicode text"', () => {
     const text = 'ФИО\tТелефон\r\nҚасымова Әсел\t8 701 555 40 01';
-    const le = Uint8Array.from([0xff, 0xfe, ...new Uint8Array(Uint16Array.from([...text].map((c) => c.charCodeAt(0))).buffer)]);
+    const le = Uint8Array.from([
+      0xff,
+      0xfe,
+      ...new Uint8Array(Uint16Array.from([...text].map((c) => c.charCodeAt(0))).buffer),
+    ]);
     expect(decodeText(le)).toEqual({ text, encoding: 'utf-16' });
   });
-    it('keeps Kazakh letters, which only UTF-8 can carry', () => {
+  it('keeps Kazakh letters, which only UTF-8 can carry', () => {
     expect(decodeText(utf8('Қала;ауыл;Мұғалім')).text).toBe('Қала;ауыл;Мұғалім');
   });
 });
@@ -42,7 +46,8 @@ describe('delimiters', () => {
 
 describe('records', () => {
   it('reads quoted cells with delimiters, line breaks and doubled quotes, and numbers records by their first line', () => {
-    const text = 'ФИО;Организация;Телефон\r\n"Иванова; Мария";"КГУ ""Школа № 5""\r\nг. Астана";8 701\r\nПетров;"ООО ""Ромашка""";8 702\r\n';
+    const text =
+      'ФИО;Организация;Телефон\r\n"Иванова; Мария";"КГУ ""Школа № 5""\r\nг. Астана";8 701\r\nПетров;"ООО ""Ромашка""";8 702\r\n';
     expect(parseCsv(text).records).toEqual([
       { line: 1, fields: ['ФИО', 'Организация', 'Телефон'] },
       { line: 2, fields: ['Иванова; Мария', 'КГУ "Школа № 5"\r\nг. Астана', '8 701'] },

@@ -56,7 +56,10 @@ describe('settlement types', () => {
     expect(readSettlement(raw)).toEqual({ ok: true, value: 'rural' });
   });
   it('names the accepted words when it cannot tell', () => {
-    expect(readSettlement('хутор')).toEqual({ ok: false, error: '«хутор» — укажите «город» или «село» (urban / rural, қала / ауыл)' });
+    expect(readSettlement('хутор')).toEqual({
+      ok: false,
+      error: '«хутор» — укажите «город» или «село» (urban / rural, қала / ауыл)',
+    });
   });
 });
 
@@ -79,10 +82,13 @@ describe('languages', () => {
 
 describe('tutor references', () => {
   const tutor = { fullName: 'Ким Виктор Александрович', phone: '+77775552002', telegramUsername: 'viktor_kim' };
-  it.each(['8 777 555 20 02', '@viktor_kim', 'https://t.me/Viktor_Kim', 'ким  виктор александрович'])('%s finds the tutor', (raw) => {
-    const ref = readTutorRef(raw, 'KZ');
-    expect(ref && matchesTutorRef(ref, tutor)).toBe(true);
-  });
+  it.each(['8 777 555 20 02', '@viktor_kim', 'https://t.me/Viktor_Kim', 'ким  виктор александрович'])(
+    '%s finds the tutor',
+    (raw) => {
+      const ref = readTutorRef(raw, 'KZ');
+      expect(ref && matchesTutorRef(ref, tutor)).toBe(true);
+    },
+  );
   it('does not match someone else', () => {
     const ref = readTutorRef('+7 701 555 11 22', 'KZ');
     expect(ref && matchesTutorRef(ref, tutor)).toBe(false);
@@ -113,7 +119,14 @@ describe('derived cohort codes', () => {
 
 describe('join links', () => {
   it('builds the Telegram and Max deep links and the WhatsApp link from the settings', () => {
-    expect(buildJoinLinks({ code: 'FG72-SPRING', telegramBotUsername: 'sputnik_bot', whatsappPhone: '+7 701 555-00-00', maxBotUsername: 'sputnik_max_bot' })).toEqual({
+    expect(
+      buildJoinLinks({
+        code: 'FG72-SPRING',
+        telegramBotUsername: 'sputnik_bot',
+        whatsappPhone: '+7 701 555-00-00',
+        maxBotUsername: 'sputnik_max_bot',
+      }),
+    ).toEqual({
       telegram: { ok: true, url: 'https://t.me/sputnik_bot?start=FG72-SPRING' },
       whatsapp: { ok: true, url: 'https://wa.me/77015550000?text=FG72-SPRING' },
       max: { ok: true, url: 'https://max.ru/sputnik_max_bot?start=FG72-SPRING' },
@@ -129,9 +142,12 @@ describe('join links', () => {
 });
 
 describe('course dates', () => {
-  it.each(['Asia/Almaty', 'Europe/Moscow', 'Asia/Kamchatka', 'America/New_York'])('a day stored in %s reads back as the same day', (tz) => {
-    const at = startOfLocalDay('2026-03-20', tz);
-    expect(localDate(at, tz)).toBe('2026-03-20');
-    expect(localDate(new Date(at.getTime() - 1), tz)).toBe('2026-03-19');
-  });
+  it.each(['Asia/Almaty', 'Europe/Moscow', 'Asia/Kamchatka', 'America/New_York'])(
+    'a day stored in %s reads back as the same day',
+    (tz) => {
+      const at = startOfLocalDay('2026-03-20', tz);
+      expect(localDate(at, tz)).toBe('2026-03-20');
+      expect(localDate(new Date(at.getTime() - 1), tz)).toBe('2026-03-19');
+    },
+  );
 });

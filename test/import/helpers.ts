@@ -15,11 +15,13 @@ const CP1251: Map<string, number> = (() => {
 
 /** What Excel's "CSV (разделители — точка с запятой)" writes on a Russian Windows. */
 export function encode1251(text: string): Uint8Array {
-  return Uint8Array.from([...text].map((ch) => {
-    const byte = CP1251.get(ch);
-    if (byte === undefined) throw new Error(`not in Windows-1251: ${ch}`);
-    return byte;
-  }));
+  return Uint8Array.from(
+    [...text].map((ch) => {
+      const byte = CP1251.get(ch);
+      if (byte === undefined) throw new Error(`not in Windows-1251: ${ch}`);
+      return byte;
+    }),
+  );
 }
 
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);

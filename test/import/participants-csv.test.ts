@@ -41,8 +41,20 @@ describe('the sample CSV', () => {
     });
     // The school name spans two physical lines, so the next record starts two lines later.
     expect(csv.rows.map((r) => r.line)).toEqual([2, 3, 4, 5, 7, 8, 9]);
-    expect(csv.rows[3]).toMatchObject({ organisation: 'КГУ «Школа-интернат аула Кенжеколь»', settlementType: 'rural', locale: 'kk' });
-    expect(csv.rows.map((r) => r.settlementType)).toEqual(['urban', 'rural', 'urban', 'rural', 'urban', 'rural', 'rural']);
+    expect(csv.rows[3]).toMatchObject({
+      organisation: 'КГУ «Школа-интернат аула Кенжеколь»',
+      settlementType: 'rural',
+      locale: 'kk',
+    });
+    expect(csv.rows.map((r) => r.settlementType)).toEqual([
+      'urban',
+      'rural',
+      'urban',
+      'rural',
+      'urban',
+      'rural',
+      'rural',
+    ]);
   });
 
   it('gives the same rows from a Windows-1251 copy and from UTF-8 with a BOM', () => {
@@ -140,7 +152,12 @@ describe('rows', () => {
   });
 
   it('refuses the same phone twice, naming both lines, however the number is written', () => {
-    const text = [header, 'Абенова Гульмира;8 701 555 40 01;;город;ru', 'Тулегенов Асхат;+7 747 555 40 02;;село;kk', 'Абенова Г.;+7 (701) 555-40-01;;город;ru'].join('\n');
+    const text = [
+      header,
+      'Абенова Гульмира;8 701 555 40 01;;город;ru',
+      'Тулегенов Асхат;+7 747 555 40 02;;село;kk',
+      'Абенова Г.;+7 (701) 555-40-01;;город;ru',
+    ].join('\n');
     expect(problems(text)).toEqual(['строки 2 и 4: Телефон +77015554001 указан дважды']);
   });
 
@@ -150,12 +167,16 @@ describe('rows', () => {
   });
 
   it('uses the column names of an English file in its messages', () => {
-    expect(problems('name,phone\nAsel Nurlanovna,12345\n')).toEqual(['строка 2: phone «12345» — не похоже на номер телефона']);
+    expect(problems('name,phone\nAsel Nurlanovna,12345\n')).toEqual([
+      'строка 2: phone «12345» — не похоже на номер телефона',
+    ]);
   });
 
   it('accepts a teacher with only a Telegram username, and reads empty cells as absent', () => {
     const csv = parseOk(`${header}\nАбенова Гульмира;;@gulmira_ab;;\n`);
-    expect(csv.rows).toEqual([{ source: 'строка 2', line: 2, fullName: 'Абенова Гульмира', telegramUsername: 'gulmira_ab' }]);
+    expect(csv.rows).toEqual([
+      { source: 'строка 2', line: 2, fullName: 'Абенова Гульмира', telegramUsername: 'gulmira_ab' },
+    ]);
   });
 
   it('refuses a file with a header and no teachers', () => {
@@ -166,7 +187,8 @@ describe('rows', () => {
 describe('one pass over the file', () => {
   it('reports an unknown tutor together with a bad phone', () => {
     const csv = 'ФИО;Телефон;Тьютор\nИванова Анна;555;Ким Виктор\nПетрова Мария;+7 701 555 10 01;Нет Такого\n';
-    const tutorProblem = (ref: { raw: string }) => (ref.raw === 'Нет Такого' ? `Тьютор «${ref.raw}» — не найден` : undefined);
+    const tutorProblem = (ref: { raw: string }) =>
+      ref.raw === 'Нет Такого' ? `Тьютор «${ref.raw}» — не найден` : undefined;
     const result = parseParticipantsCsv(utf8(csv), { ...KZ, tutorProblem });
     expect(result.ok).toBe(false);
     const lines = result.ok ? [] : result.error.map(formatProblem);

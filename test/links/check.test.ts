@@ -42,7 +42,13 @@ const local = createLinkChecker({ allowPrivate: true, timeoutMs: 1_000, now: () 
 
 describe('link checker against a local server', () => {
   it('finds a page that answers 200 alive, with the time of the check', async () => {
-    expect(await local.check(`${base}/alive`)).toEqual({ url: `${base}/alive`, status: 'alive', reachable: true, httpStatus: 200, checkedAt: fixed });
+    expect(await local.check(`${base}/alive`)).toEqual({
+      url: `${base}/alive`,
+      status: 'alive',
+      reachable: true,
+      httpStatus: 200,
+      checkedAt: fixed,
+    });
   });
 
   it('finds a 404 dead, after trying HEAD and then GET', async () => {
@@ -62,7 +68,11 @@ describe('link checker against a local server', () => {
     expect(await local.check(`${base}/moved`)).toMatchObject({ status: 'alive', httpStatus: 200 });
     expect(await local.check(`${base}/chain/6`)).toMatchObject({ status: 'alive' }); // 5 redirects
     expect(await local.check(`${base}/chain/7`)).toMatchObject({ status: 'redirect_loop', reachable: false });
-    expect(await local.check(`${base}/loop`)).toMatchObject({ status: 'redirect_loop', reachable: false, httpStatus: 302 });
+    expect(await local.check(`${base}/loop`)).toMatchObject({
+      status: 'redirect_loop',
+      reachable: false,
+      httpStatus: 302,
+    });
   });
 
   it('gives up on a server that never answers after the timeout', async () => {
@@ -110,13 +120,31 @@ describe('private addresses are refused unless allowed', () => {
   });
 
   it('resolves host names before connecting and uses the checked address', async () => {
-    const named = createLinkChecker({ isSafeAddress: (a) => a === '127.0.0.1', resolve: async () => [{ address: '127.0.0.1', family: 4 }] });
+    const named = createLinkChecker({
+      isSafeAddress: (a) => a === '127.0.0.1',
+      resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+    });
     const port = (server.address() as AddressInfo).port;
     expect(await named.check(`http://teacher-blog.example:${port}/alive`)).toMatchObject({ status: 'alive' });
   });
 
   it('classifies addresses', () => {
-    for (const a of ['127.0.0.1', '10.0.0.5', '172.20.1.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:a00:1', 'localhost']) {
+    for (const a of [
+      '127.0.0.1',
+      '10.0.0.5',
+      '172.20.1.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      '::ffff:a00:1',
+      'localhost',
+    ]) {
       expect(isPublicAddress(a), a).toBe(false);
     }
     for (const a of ['93.184.216.34', '8.8.8.8', '2a00:1450:4001:82b::200e', '::ffff:8.8.8.8']) {

@@ -74,8 +74,16 @@ describe('Likert', () => {
     // A: t1, t2, t6 -> useful 5 4 5; B: t3, t7 -> useful 3 2 (median 2.5), clear 4.
     const rows = await likert(deps(), { by: 'region' }, 'ru');
     const pick = (q: string, region: string) => rows.find((r) => r.questionId === q && r.group.key === region)!;
-    expect([pick('useful', REGION_A).mean, pick('useful', REGION_A).median, pick('useful', REGION_A).top2Share]).toEqual([14 / 3, 5, 1]);
-    expect([pick('useful', REGION_B).mean, pick('useful', REGION_B).median, pick('useful', REGION_B).top2Share]).toEqual([2.5, 2.5, 0]);
+    expect([
+      pick('useful', REGION_A).mean,
+      pick('useful', REGION_A).median,
+      pick('useful', REGION_A).top2Share,
+    ]).toEqual([14 / 3, 5, 1]);
+    expect([
+      pick('useful', REGION_B).mean,
+      pick('useful', REGION_B).median,
+      pick('useful', REGION_B).top2Share,
+    ]).toEqual([2.5, 2.5, 0]);
     expect([pick('clear', REGION_A).mean, pick('clear', REGION_A).median]).toEqual([11 / 3, 4]);
     expect([pick('clear', REGION_B).count, pick('clear', REGION_B).median]).toEqual([1, 4]);
   });
@@ -90,10 +98,12 @@ describe('Likert', () => {
     ]);
     // urban: t1 t3 t6 -> 5 3 5; rural: t2 t7 -> 4 2.
     const bySettlement = await likert(deps(), { by: 'settlementType' }, 'ru');
-    expect(bySettlement.filter((r) => r.questionId === 'useful').map((r) => [r.group.label, r.mean, r.median])).toEqual([
-      ['город', 13 / 3, 5],
-      ['село', 3, 3],
-    ]);
+    expect(bySettlement.filter((r) => r.questionId === 'useful').map((r) => [r.group.label, r.mean, r.median])).toEqual(
+      [
+        ['город', 13 / 3, 5],
+        ['село', 3, 3],
+      ],
+    );
   });
 });
 
@@ -118,7 +128,12 @@ describe('distributions', () => {
     const n = rows.find((r) => r.questionId === 'n')!;
     expect(n.number).toEqual({ mean: 4, min: 2, max: 6 });
     const useful = rows.find((r) => r.questionId === 'useful')!;
-    expect(useful.values.map((v) => [v.value, v.count])).toEqual([[2, 1], [3, 1], [4, 1], [5, 2]]);
+    expect(useful.values.map((v) => [v.value, v.count])).toEqual([
+      [2, 1],
+      [3, 1],
+      [4, 1],
+      [5, 2],
+    ]);
     expect(rows.some((r) => r.questionId === 'comment')).toBe(false);
   });
 
@@ -127,7 +142,11 @@ describe('distributions', () => {
     const kokshetau = rows.find((r) => r.questionId === 'kinds' && r.group.key === 'Кокшетау')!;
     // Кокшетау: t1 ab, t6 c (t5 did not answer).
     expect(kokshetau.answered).toBe(2);
-    expect(kokshetau.values.map((v) => [v.value, v.count])).toEqual([['a', 1], ['b', 1], ['c', 1]]);
+    expect(kokshetau.values.map((v) => [v.value, v.count])).toEqual([
+      ['a', 1],
+      ['b', 1],
+      ['c', 1],
+    ]);
   });
 });
 
@@ -145,14 +164,23 @@ describe('activities', () => {
   it('counts per teacher and the share with at least three accepted', async () => {
     // accepted: t1 3, t2 1, t3 3, t6 4 -> 11 of 14 submitted; >= 3: t1 t3 t6; enrolled 9.
     const [total] = await activities(deps(), all, 'ru');
-    expect(total).toMatchObject({ enrolled: 9, teachersReporting: 5, teachersWithAccepted: 4, teachersWithRequired: 3, submitted: 14, accepted: 11 });
+    expect(total).toMatchObject({
+      enrolled: 9,
+      teachersReporting: 5,
+      teachersWithAccepted: 4,
+      teachersWithRequired: 3,
+      submitted: 14,
+      accepted: 11,
+    });
     expect(total!.requiredShare).toBeCloseTo(3 / 9);
     expect(total!.acceptedPerTeacher).toBeCloseTo(11 / 9);
   });
 
   it('breaks down by programme and organisation', async () => {
     const rows = await activities(deps(), { by: 'programme' }, 'ru');
-    expect(rows.map((r) => [r.group.label, r.enrolled, r.submitted, r.accepted, r.teachersWithRequired, r.requiredShare])).toEqual([
+    expect(
+      rows.map((r) => [r.group.label, r.enrolled, r.submitted, r.accepted, r.teachersWithRequired, r.requiredShare]),
+    ).toEqual([
       ['DPP-HUM «Читательская грамотность»', 4, 5, 4, 1, 0.25],
       ['DPP-NAT «Естественно-научная грамотность»', 5, 9, 7, 2, 0.4],
     ]);
@@ -165,7 +193,12 @@ describe('activities', () => {
   it('counts by type and level', async () => {
     const rows = await activityKinds(deps(), all, 'ru');
     const row = (type: string, level: string) => rows.find((r) => r.type === type && r.level === level)!;
-    expect(row('open_lesson', 'school')).toMatchObject({ submitted: 5, accepted: 5, returned: 0, typeLabel: 'Открытый урок (занятие)' });
+    expect(row('open_lesson', 'school')).toMatchObject({
+      submitted: 5,
+      accepted: 5,
+      returned: 0,
+      typeLabel: 'Открытый урок (занятие)',
+    });
     expect(row('webinar', 'district')).toMatchObject({ submitted: 2, accepted: 2 });
     expect(row('webinar', 'school')).toMatchObject({ submitted: 1, accepted: 0, returned: 1 });
     expect(row('publication', 'region')).toMatchObject({ submitted: 1, accepted: 0, returned: 0 });
@@ -174,7 +207,11 @@ describe('activities', () => {
 
   it('filters by the date an activity was held', async () => {
     // Dates run 1-14 April in fixture order: t1's four and t2's two are held 1-6 April.
-    const [early] = await activities(deps(), { from: new Date('2025-04-01T00:00:00Z'), to: new Date('2025-04-07T00:00:00Z') }, 'ru');
+    const [early] = await activities(
+      deps(),
+      { from: new Date('2025-04-01T00:00:00Z'), to: new Date('2025-04-07T00:00:00Z') },
+      'ru',
+    );
     expect([early!.submitted, early!.accepted, early!.teachersWithRequired]).toEqual([6, 4, 1]);
   });
 });
@@ -201,8 +238,21 @@ describe('consultations', () => {
   it('groups topics across languages and measures time to close', async () => {
     const rows = await consultations(deps(), all, 'ru');
     const methods = rows.find((r) => r.topic === 'methods')!;
-    expect(methods).toMatchObject({ label: 'Методика и технологии обучения', requests: 3, open: 0, closed: 3, meanHours: 28, medianHours: 24 });
-    expect(rows.find((r) => r.topic === 'digital')).toMatchObject({ requests: 1, open: 1, closed: 0, meanHours: null, medianHours: null });
+    expect(methods).toMatchObject({
+      label: 'Методика и технологии обучения',
+      requests: 3,
+      open: 0,
+      closed: 3,
+      meanHours: 28,
+      medianHours: 24,
+    });
+    expect(rows.find((r) => r.topic === 'digital')).toMatchObject({
+      requests: 1,
+      open: 1,
+      closed: 0,
+      meanHours: null,
+      medianHours: null,
+    });
     expect(rows.find((r) => r.topic === 'assessment')).toMatchObject({ requests: 1, open: 1, closed: 0 });
   });
 

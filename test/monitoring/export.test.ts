@@ -20,8 +20,13 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
-async function exportBytes(options: Partial<ExportOptions> & Pick<ExportOptions, 'format'>): Promise<{ bytes: Buffer; filename: string }> {
-  const result = await createExport({ models: store.models, catalog: fx.catalog }, { access: STAFF_ACCESS, scope: {}, ...options });
+async function exportBytes(
+  options: Partial<ExportOptions> & Pick<ExportOptions, 'format'>,
+): Promise<{ bytes: Buffer; filename: string }> {
+  const result = await createExport(
+    { models: store.models, catalog: fx.catalog },
+    { access: STAFF_ACCESS, scope: {}, ...options },
+  );
   if (!result.ok) throw new Error(JSON.stringify(result.error));
   return { bytes: await streamToBuffer(result.value.stream), filename: result.value.filename };
 }
@@ -73,21 +78,30 @@ function sheetRows(ws: ExcelJS.Worksheet): unknown[][] {
 describe('cell safety', () => {
   it('defuses formula starts and strips invisible characters', () => {
     expect(['=1+1', '+7 701', '-2', '@SUM(A1)', '\tx', '\rx', '\u0000=x', 'обычный текст'].map(safeCellText)).toEqual([
-      "'=1+1", "'+7 701", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "'=x", 'обычный текст',
+      "'=1+1",
+      "'+7 701",
+      "'-2",
+      "'@SUM(A1)",
+      "'\tx",
+      "'\rx",
+      "'=x",
+      'обычный текст',
     ]);
     expect(safeCellText('Гусева\u202Eанна\u200B\u2066x\u2069')).toBe('Гусевааннаx');
     // An invisible character must not hide a formula from the check.
     expect(safeCellText('\u200B=cmd')).toBe("'=cmd");
     // Fullwidth signs and leading blanks: spreadsheets fold and trim them into a formula.
-    expect(['＝1+1', '＋7 701', '－2', '＠SUM(A1)', ' =1+1', '\n=1+1', '\t+1', '  \u3000＠x', '\nx'].map(safeCellText)).toEqual([
-      "'＝1+1", "'＋7 701", "'－2", "'＠SUM(A1)", "' =1+1", "'\n=1+1", "'\t+1", "'  \u3000＠x", "'\nx",
-    ]);
+    expect(
+      ['＝1+1', '＋7 701', '－2', '＠SUM(A1)', ' =1+1', '\n=1+1', '\t+1', '  \u3000＠x', '\nx'].map(safeCellText),
+    ).toEqual(["'＝1+1", "'＋7 701", "'－2", "'＠SUM(A1)", "' =1+1", "'\n=1+1", "'\t+1", "'  \u3000＠x", "'\nx"]);
     expect(cleanCellText('+7701\u200B1234567')).toBe('+77011234567');
     expect(stripInvisible('a\uFEFFb\u200Dc')).toBe('abc');
   });
 
   it('escapes Markdown markup in report cells', () => {
-    expect(markdownText('[сайт](http://evil) ![x](y) *b* a|b\nc')).toBe('\\[сайт\\](http://evil) \\!\\[x\\](y) \\*b\\* a\\|b c');
+    expect(markdownText('[сайт](http://evil) ![x](y) *b* a|b\nc')).toBe(
+      '\\[сайт\\](http://evil) \\!\\[x\\](y) \\*b\\* a\\|b c',
+    );
     expect(markdownTable({ headers: ['a'], rows: [[1.5], [null]] })).toBe('| a |\n| --- |\n| 1,5 |\n| — |');
   });
 
@@ -153,11 +167,21 @@ describe('XLSX export', () => {
 
 describe('answers without a loaded definition', () => {
   it('still get a column each, with raw values', async () => {
-    const r = await createExport({ models: store.models, catalog: createCatalog([]) }, { format: 'csv', access: STAFF_ACCESS, scope: { questionnaireId: 'fb' }, separator: ',' });
+    const r = await createExport(
+      { models: store.models, catalog: createCatalog([]) },
+      { format: 'csv', access: STAFF_ACCESS, scope: { questionnaireId: 'fb' }, separator: ',' },
+    );
     if (!r.ok) throw new Error('export');
     const rows = parseCsv((await streamToBuffer(r.value.stream)).toString('utf8').slice(1), ',');
     const header = rows[0]!;
-    expect(header.filter((h) => /^\d+\. \[/.test(h))).toEqual(['1. [clear]', '2. [comment]', '3. [kinds]', '4. [n]', '5. [rank]', '6. [useful]']);
+    expect(header.filter((h) => /^\d+\. \[/.test(h))).toEqual([
+      '1. [clear]',
+      '2. [comment]',
+      '3. [kinds]',
+      '4. [n]',
+      '5. [rank]',
+      '6. [useful]',
+    ]);
     const abaeva = rows.find((row) => row.includes('Абаева Айгерим'))!;
     expect(abaeva[header.indexOf('3. [kinds]')]).toBe('a; b');
     expect(abaeva[header.indexOf('6. [useful]')]).toBe('5');
@@ -184,10 +208,23 @@ describe('CSV export', () => {
   });
 
   it('asks for one questionnaire when several would need different columns', async () => {
-    await store.repositories.responses.startOrResume({ participantId: fx.teachers.t8!.id, cohortId: fx.cohorts.c2.id, questionnaireId: 'other', occasion: 'x', questionnaireVersion: 1, at: new Date('2025-02-01') });
-    const r = await createExport({ models: store.models, catalog: fx.catalog }, { format: 'csv', access: STAFF_ACCESS, scope: {}, includeIncomplete: true });
+    await store.repositories.responses.startOrResume({
+      participantId: fx.teachers.t8!.id,
+      cohortId: fx.cohorts.c2.id,
+      questionnaireId: 'other',
+      occasion: 'x',
+      questionnaireVersion: 1,
+      at: new Date('2025-02-01'),
+    });
+    const r = await createExport(
+      { models: store.models, catalog: fx.catalog },
+      { format: 'csv', access: STAFF_ACCESS, scope: {}, includeIncomplete: true },
+    );
     expect(r.ok ? 'ok' : r.error).toEqual({ kind: 'pick_questionnaire', questionnaireIds: ['fb', 'other'] });
-    const one = await createExport({ models: store.models, catalog: fx.catalog }, { format: 'csv', access: STAFF_ACCESS, scope: { questionnaireId: 'fb' }, includeIncomplete: true });
+    const one = await createExport(
+      { models: store.models, catalog: fx.catalog },
+      { format: 'csv', access: STAFF_ACCESS, scope: { questionnaireId: 'fb' }, includeIncomplete: true },
+    );
     expect(one.ok).toBe(true);
     if (one.ok) one.value.stream.destroy();
   });
@@ -198,30 +235,52 @@ describe('an export before any answer', () => {
   const nothing = { from: new Date('2001-01-01T00:00:00Z'), to: new Date('2001-02-01T00:00:00Z') };
 
   it('is a CSV with the header row only: the common columns and every question of the asked questionnaire', async () => {
-    const r = await createExport({ models: store.models, catalog: fx.catalog }, { format: 'csv', access: STAFF_ACCESS, scope: { ...nothing, questionnaireId: 'fb' } });
+    const r = await createExport(
+      { models: store.models, catalog: fx.catalog },
+      { format: 'csv', access: STAFF_ACCESS, scope: { ...nothing, questionnaireId: 'fb' } },
+    );
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     expect(r.value).toMatchObject({ total: 0, empty: true, filename: expect.stringMatching(/^sputnik-fb-/) });
     const rows = parseCsv((await streamToBuffer(r.value.stream)).toString('utf8').slice(1), ';');
     expect(rows).toHaveLength(1);
     expect(rows[0]!.slice(0, 2)).toEqual(['№', 'ID участника']);
     // fb.yaml's six questions, in the file's order.
-    expect(rows[0]!.flatMap((h) => /^\d+\. .*\[(\w+)\]$/.exec(h)?.[1] ?? [])).toEqual(['useful', 'clear', 'kinds', 'rank', 'n', 'comment']);
+    expect(rows[0]!.flatMap((h) => /^\d+\. .*\[(\w+)\]$/.exec(h)?.[1] ?? [])).toEqual([
+      'useful',
+      'clear',
+      'kinds',
+      'rank',
+      'n',
+      'comment',
+    ]);
   });
 
   it('is an XLSX with its summary and an empty "Ответы" sheet, and a JSON with no questionnaires', async () => {
-    const xlsx = await createExport({ models: store.models, catalog: fx.catalog }, { format: 'xlsx', access: STAFF_ACCESS, scope: nothing });
+    const xlsx = await createExport(
+      { models: store.models, catalog: fx.catalog },
+      { format: 'xlsx', access: STAFF_ACCESS, scope: nothing },
+    );
     if (!xlsx.ok) throw new Error(JSON.stringify(xlsx.error));
-    expect(xlsx.value).toMatchObject({ total: 0, empty: true, filename: expect.stringMatching(/^sputnik-responses-.*\.xlsx$/) });
+    expect(xlsx.value).toMatchObject({
+      total: 0,
+      empty: true,
+      filename: expect.stringMatching(/^sputnik-responses-.*\.xlsx$/),
+    });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await streamToBuffer(xlsx.value.stream)) as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Сводка', 'Ответы']);
     const sheet = wb.getWorksheet('Ответы')!;
     expect(sheet.rowCount).toBe(1);
     expect(sheet.getRow(1).getCell(1).value).toBe('№');
-    const json = await createExport({ models: store.models, catalog: fx.catalog }, { format: 'json', access: STAFF_ACCESS, scope: nothing });
+    const json = await createExport(
+      { models: store.models, catalog: fx.catalog },
+      { format: 'json', access: STAFF_ACCESS, scope: nothing },
+    );
     if (!json.ok) throw new Error(JSON.stringify(json.error));
     expect(json.value.empty).toBe(true);
-    const body = JSON.parse((await streamToBuffer(json.value.stream)).toString('utf8')) as { questionnaires: unknown[] };
+    const body = JSON.parse((await streamToBuffer(json.value.stream)).toString('utf8')) as {
+      questionnaires: unknown[];
+    };
     expect(body.questionnaires).toEqual([]);
   });
 });
@@ -249,12 +308,19 @@ describe('roles and anonymisation', () => {
     const tutor = accessFor(fx.tutor, [fx.cohorts.c1]);
     expect(tutor.ok && tutor.value.role).toBe('tutor');
     if (!tutor.ok) return;
-    const { bytes } = await exportBytes({ format: 'csv', access: tutor.value, scope: { cohortIds: [fx.cohorts.c1.id] } });
+    const { bytes } = await exportBytes({
+      format: 'csv',
+      access: tutor.value,
+      scope: { cohortIds: [fx.cohorts.c1.id] },
+    });
     const text = bytes.toString('utf8');
     expect(text).not.toContain('ФИО');
     expect(text).not.toContain('Абаева');
     expect(text).toContain('Акмолинская область');
-    expect(accessFor(fx.teachers.t1!, [fx.cohorts.c1, fx.cohorts.c2])).toEqual({ ok: false, error: { kind: 'forbidden' } });
+    expect(accessFor(fx.teachers.t1!, [fx.cohorts.c1, fx.cohorts.c2])).toEqual({
+      ok: false,
+      error: { kind: 'forbidden' },
+    });
   });
 
   it('the anonymised option drops names, phones and ids for staff too', async () => {
@@ -275,14 +341,22 @@ describe('roles and anonymisation', () => {
 
   it('JSON carries the summary and anonymised rows without a participant block', async () => {
     const { bytes } = await exportBytes({ format: 'json', anonymised: true, scope: { questionnaireId: 'fb' } });
-    const doc = JSON.parse(bytes.toString('utf8')) as { anonymised: boolean; summary: { likert: unknown[] }; questionnaires: { id: string; responses: Record<string, unknown>[] }[] };
+    const doc = JSON.parse(bytes.toString('utf8')) as {
+      anonymised: boolean;
+      summary: { likert: unknown[] };
+      questionnaires: { id: string; responses: Record<string, unknown>[] }[];
+    };
     expect(doc.anonymised).toBe(true);
     expect(doc.summary.likert).toHaveLength(2);
     expect(doc.questionnaires[0]!.responses).toHaveLength(5);
     expect(doc.questionnaires[0]!.responses.every((r) => !('participant' in r))).toBe(true);
     const named = await exportBytes({ format: 'json', scope: { questionnaireId: 'fb' } });
     const withNames = JSON.parse(named.bytes.toString('utf8')) as typeof doc;
-    expect(withNames.questionnaires[0]!.responses.some((r) => (r.participant as { fullName: string }).fullName === 'Абаева Айгерим')).toBe(true);
+    expect(
+      withNames.questionnaires[0]!.responses.some(
+        (r) => (r.participant as { fullName: string }).fullName === 'Абаева Айгерим',
+      ),
+    ).toBe(true);
   });
 });
 
@@ -293,7 +367,10 @@ describe('reading the embedded store in this process', () => {
   const both = async (options: Omit<ExportOptions, 'access'> & { access?: Access }) => {
     const files: Buffer[] = [];
     for (const reader of [undefined, store.inProcess]) {
-      const r = await createExport({ models: store.models, catalog: fx.catalog, now, reader }, { access: STAFF_ACCESS, ...options });
+      const r = await createExport(
+        { models: store.models, catalog: fx.catalog, now, reader },
+        { access: STAFF_ACCESS, ...options },
+      );
       if (!r.ok) throw new Error(JSON.stringify(r.error));
       files.push(await streamToBuffer(r.value.stream));
     }
@@ -310,7 +387,11 @@ describe('reading the embedded store in this process', () => {
     if (!curator.ok) throw new Error('curator access');
     for (const options of [
       { format: 'csv' as const, scope: { questionnaireId: 'fb' }, includeIncomplete: true },
-      { format: 'csv' as const, scope: { questionnaireId: 'fb', cohortIds: [fx.cohorts.c1.id] }, separator: ',' as const },
+      {
+        format: 'csv' as const,
+        scope: { questionnaireId: 'fb', cohortIds: [fx.cohorts.c1.id] },
+        separator: ',' as const,
+      },
       { format: 'csv' as const, scope: { questionnaireId: 'fb' }, anonymised: true, access: curator.value },
       { format: 'json' as const, scope: { questionnaireId: 'fb' }, includeIncomplete: true },
     ]) {

@@ -38,8 +38,14 @@ describe('bot functions', () => {
   });
 
   it('refuses teachers and cohorts outside the requester’s own', async () => {
-    expect(await monitoring.statsText({ participantId: fx.teachers.t1!.id })).toEqual({ ok: false, error: { kind: 'forbidden' } });
-    expect(await monitoring.statsText({ participantId: fx.curator.id, cohortId: fx.cohorts.c2.id })).toEqual({ ok: false, error: { kind: 'not_in_scope' } });
+    expect(await monitoring.statsText({ participantId: fx.teachers.t1!.id })).toEqual({
+      ok: false,
+      error: { kind: 'forbidden' },
+    });
+    expect(await monitoring.statsText({ participantId: fx.curator.id, cohortId: fx.cohorts.c2.id })).toEqual({
+      ok: false,
+      error: { kind: 'not_in_scope' },
+    });
     const exported = await monitoring.exportForRequester({ participantId: fx.teachers.t1!.id, format: 'xlsx' });
     expect(exported.ok).toBe(false);
   });
@@ -65,8 +71,16 @@ describe('bot functions', () => {
 
 describe('half-year report', () => {
   it('has due-date-aligned periods', () => {
-    expect(halfYearPeriod(1, 2026)).toEqual({ from: new Date('2025-10-01T00:00:00Z'), to: new Date('2026-06-01T00:00:00Z'), due: new Date('2026-06-01T00:00:00Z') });
-    expect(halfYearPeriod(2, 2026)).toEqual({ from: new Date('2026-06-01T00:00:00Z'), to: new Date('2026-10-01T00:00:00Z'), due: new Date('2026-10-01T00:00:00Z') });
+    expect(halfYearPeriod(1, 2026)).toEqual({
+      from: new Date('2025-10-01T00:00:00Z'),
+      to: new Date('2026-06-01T00:00:00Z'),
+      due: new Date('2026-06-01T00:00:00Z'),
+    });
+    expect(halfYearPeriod(2, 2026)).toEqual({
+      from: new Date('2026-06-01T00:00:00Z'),
+      to: new Date('2026-10-01T00:00:00Z'),
+      due: new Date('2026-10-01T00:00:00Z'),
+    });
   });
 
   it('summarises a cohort in Russian, as Markdown, XLSX and charts, with who needs support', async () => {
@@ -82,31 +96,83 @@ describe('half-year report', () => {
     expect(markdown).toContain('Ниже всего оценено: «Материалы понятны»');
     // Four months after the course one accepted activity is expected; stage 1 is due (stage 2 runs).
     const reasons = new Map(support.map((s) => [s.teacher, s.reasons]));
-    expect([...reasons.keys()].sort()).toEqual(['Абаева Айгерим', 'Гусеваанна', 'Давлетова Сауле', '=HYPERLINK("http://evil")'].sort());
-    expect(reasons.get('Давлетова Сауле')).toEqual(['принято мероприятий 0 из 1, ожидаемых к этой дате', 'этап 1 не завершён, по плану идёт этап 2']);
+    expect([...reasons.keys()].sort()).toEqual(
+      ['Абаева Айгерим', 'Гусеваанна', 'Давлетова Сауле', '=HYPERLINK("http://evil")'].sort(),
+    );
+    expect(reasons.get('Давлетова Сауле')).toEqual([
+      'принято мероприятий 0 из 1, ожидаемых к этой дате',
+      'этап 1 не завершён, по плану идёт этап 2',
+    ]);
     expect(reasons.get('Абаева Айгерим')).toEqual(['мероприятий на доработке: 1']);
     expect(reasons.get('=HYPERLINK("http://evil")')).toEqual(['запрос на консультацию без ответа дольше 14 дней: 1']);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Отчёт', 'Поддержка', 'Сводка по педагогам', 'Мероприятия педагогов', 'Не заполнили анкеты', 'Ссылки', 'Планы педагогов', 'Групповые мероприятия', 'Участие в мероприятиях']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      'Отчёт',
+      'Поддержка',
+      'Сводка по педагогам',
+      'Мероприятия педагогов',
+      'Не заполнили анкеты',
+      'Ссылки',
+      'Планы педагогов',
+      'Групповые мероприятия',
+      'Участие в мероприятиях',
+    ]);
     const names: unknown[] = [];
     wb.getWorksheet('Поддержка')!.eachRow((row) => names.push(row.getCell(1).value));
     // A typed string cell: shown as written, never evaluated, so no apostrophe in an XLSX.
     expect(names).toContain('=HYPERLINK("http://evil")');
     expect(charts.map((c) => c.filename)).toEqual(['response-rate.png', 'likert-fb.png']);
-    const anonymous = await monitoring.halfYearReport({ cohortId: fx.cohorts.c1.id, half: 1, year: 2025, anonymised: true });
+    const anonymous = await monitoring.halfYearReport({
+      cohortId: fx.cohorts.c1.id,
+      half: 1,
+      year: 2025,
+      anonymised: true,
+    });
     expect(anonymous.ok && anonymous.value.markdown).not.toContain('Абаева');
   });
 
   // The Russian words of the report's frame, listed by hand: none may be left in a Kazakh report.
   const RUSSIAN_FRAME = [
-    'Отчёт о посткурсовом сопровождении', 'полугодие', 'Период:', 'Срок представления', 'Сформирован', 'Ключевые показатели',
-    'Показатель', 'Значение', 'Слушателей на сопровождении', 'Заполнено анкет', 'Завершили этап', 'Мероприятий проведено',
-    'Принято мероприятий', 'Выполнили норму', 'Запросов на консультации', 'которым нужна поддержка', 'Неработающих ссылок',
-    'Участие в анкетировании', 'Отклик на анкеты', 'Прохождение этапов', 'Мероприятия по уровням', 'Итоги анкетирования',
-    'Выше всего оценено', 'Ниже всего оценено', 'Сводка по педагогам', 'Мероприятия педагогов', 'Не заполнили анкеты',
-    'Неработающие ссылки', 'Консультации по запросу', 'принято мероприятий', 'не завершён', 'на доработке', 'Этап 1',
-    'вручную', 'Организация', 'Регион', 'Участник №', 'план мероприятий', 'Уровень организации',
+    'Отчёт о посткурсовом сопровождении',
+    'полугодие',
+    'Период:',
+    'Срок представления',
+    'Сформирован',
+    'Ключевые показатели',
+    'Показатель',
+    'Значение',
+    'Слушателей на сопровождении',
+    'Заполнено анкет',
+    'Завершили этап',
+    'Мероприятий проведено',
+    'Принято мероприятий',
+    'Выполнили норму',
+    'Запросов на консультации',
+    'которым нужна поддержка',
+    'Неработающих ссылок',
+    'Участие в анкетировании',
+    'Отклик на анкеты',
+    'Прохождение этапов',
+    'Мероприятия по уровням',
+    'Итоги анкетирования',
+    'Выше всего оценено',
+    'Ниже всего оценено',
+    'Сводка по педагогам',
+    'Мероприятия педагогов',
+    'Не заполнили анкеты',
+    'Неработающие ссылки',
+    'Консультации по запросу',
+    'принято мероприятий',
+    'не завершён',
+    'на доработке',
+    'Этап 1',
+    'вручную',
+    'Организация',
+    'Регион',
+    'Участник №',
+    'план мероприятий',
+    'Уровень организации',
   ];
 
   it('is Kazakh from title to last table for a Kazakh cohort, or when asked, with the same figures', async () => {
@@ -122,19 +188,43 @@ describe('half-year report', () => {
     expect(markdown).toContain('| Толтырылған сауалнамалар (кезеңде тиістілердің ішінен) | 25 ішінен 3 (12 %) |');
     expect(markdown).toContain('| 1-кезеңді аяқтағандар (іс-шаралар жоспары) |');
     expect(new Map(support.map((x) => [x.teacher, x.reasons])).get('Давлетова Сауле')).toEqual([
-      'осы күнге күтілген 1 іс-шараның 0 қабылданды', '1-кезең аяқталмаған, жоспар бойынша 2-кезең жүріп жатыр',
+      'осы күнге күтілген 1 іс-шараның 0 қабылданды',
+      '1-кезең аяқталмаған, жоспар бойынша 2-кезең жүріп жатыр',
     ]);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Есеп', 'Қолдау', 'Педагогтер бойынша жиынтық', 'Педагогтердің іс-шаралары', 'Сауалнаманы толтырмағандар', 'Сілтемелер', 'Жеке жоспарлар', 'Топтық іс-шаралар', 'Іс-шараларға қатысу']);
-    const anonymous = await monitoring.halfYearReport({ cohortId: fx.cohorts.c1.id, half: 1, year: 2025, locale: 'kk', anonymised: true });
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      'Есеп',
+      'Қолдау',
+      'Педагогтер бойынша жиынтық',
+      'Педагогтердің іс-шаралары',
+      'Сауалнаманы толтырмағандар',
+      'Сілтемелер',
+      'Жеке жоспарлар',
+      'Топтық іс-шаралар',
+      'Іс-шараларға қатысу',
+    ]);
+    const anonymous = await monitoring.halfYearReport({
+      cohortId: fx.cohorts.c1.id,
+      half: 1,
+      year: 2025,
+      locale: 'kk',
+      anonymised: true,
+    });
     expect(anonymous.ok && anonymous.value.markdown).toContain('№ 1 қатысушы');
 
     // A cohort whose language is Kazakh gets a Kazakh report without asking.
     const c1 = (await store.repositories.cohorts.findById(fx.cohorts.c1.id))!;
     const { cohort: kk } = await store.repositories.cohorts.upsertByCode({
-      code: 'KK-2025', programmeId: c1.programmeId, title: 'Функционалдық сауаттылық', courseStart: c1.courseStart,
-      courseEnd: c1.courseEnd, timeZone: c1.timeZone, locale: 'kk', curatorIds: [], tutorIds: [],
+      code: 'KK-2025',
+      programmeId: c1.programmeId,
+      title: 'Функционалдық сауаттылық',
+      courseStart: c1.courseStart,
+      courseEnd: c1.courseEnd,
+      timeZone: c1.timeZone,
+      locale: 'kk',
+      curatorIds: [],
+      tutorIds: [],
     });
     const own = await monitoring.halfYearReport({ cohortId: kk.id, half: 1, year: 2025 });
     if (!own.ok) throw new Error(JSON.stringify(own.error));
@@ -146,9 +236,22 @@ describe('half-year report', () => {
   it('covers every cohort of a programme and rejects bad requests', async () => {
     const r = await monitoring.halfYearReport({ programmeId: fx.programmes.p2.id, half: 1, year: 2025 });
     expect(r.ok && r.value.markdown).toContain('Программа DPP-HUM');
-    expect(await monitoring.halfYearReport({ half: 1, year: 2025 })).toMatchObject({ ok: true, value: { markdown: expect.stringContaining('Центр в целом') } });
-    expect(await monitoring.halfYearReport({ cohortId: fx.cohorts.c1.id, programmeId: fx.programmes.p2.id, half: 1, year: 2025 })).toMatchObject({ ok: false, error: { kind: 'bad_request' } });
-    expect(await monitoring.halfYearReport({ cohortId: 'nope', half: 1, year: 2025 })).toEqual({ ok: false, error: { kind: 'not_found', what: 'cohort' } });
+    expect(await monitoring.halfYearReport({ half: 1, year: 2025 })).toMatchObject({
+      ok: true,
+      value: { markdown: expect.stringContaining('Центр в целом') },
+    });
+    expect(
+      await monitoring.halfYearReport({
+        cohortId: fx.cohorts.c1.id,
+        programmeId: fx.programmes.p2.id,
+        half: 1,
+        year: 2025,
+      }),
+    ).toMatchObject({ ok: false, error: { kind: 'bad_request' } });
+    expect(await monitoring.halfYearReport({ cohortId: 'nope', half: 1, year: 2025 })).toEqual({
+      ok: false,
+      error: { kind: 'not_found', what: 'cohort' },
+    });
   });
 });
 
@@ -186,23 +289,33 @@ describe('HTTP API', () => {
       const likert = await fetch(`${base}/api/stats/likert?cohort=NAT25A`, auth);
       expect(likert.status).toBe(200);
       const rows = (await likert.json()) as { questionId: string; mean: number }[];
-      expect(rows.map((r) => [r.questionId, r.mean])).toEqual([['useful', 4], ['clear', 3]]);
+      expect(rows.map((r) => [r.questionId, r.mean])).toEqual([
+        ['useful', 4],
+        ['clear', 3],
+      ]);
       const planet = await fetch(`${base}/api/stats?by=planet`, auth);
       expect(planet.status).toBe(400);
       expect(((await planet.json()) as { error: { code: string; message: string } }).error).toEqual({
         code: 'filter_invalid',
-        message: 'by: ожидается один из разрезов: cohort, programme, direction, region, district, settlementType, organisation',
+        message:
+          'by: ожидается один из разрезов: cohort, programme, direction, region, district, settlementType, organisation',
       });
       // The caller's language: ?lang= first, then Accept-Language, else Russian; every error one shape.
-      const nope = await fetch(`${base}/api/stats?cohort=NOPE`, { headers: { ...auth.headers, 'accept-language': 'kk-KZ, ru;q=0.8' } });
+      const nope = await fetch(`${base}/api/stats?cohort=NOPE`, {
+        headers: { ...auth.headers, 'accept-language': 'kk-KZ, ru;q=0.8' },
+      });
       expect(nope.status).toBe(404);
       expect(await nope.json()).toEqual({ error: { code: 'filter_not_found', message: 'Ағын табылмады: NOPE' } });
       const reportMissing = await fetch(`${base}/api/report?cohort=NOPE&half=1&year=2025&lang=en`, auth);
       expect(reportMissing.status).toBe(404);
-      expect(await reportMissing.json()).toEqual({ error: { code: 'filter_not_found', message: 'Cohort not found: NOPE' } });
+      expect(await reportMissing.json()).toEqual({
+        error: { code: 'filter_not_found', message: 'Cohort not found: NOPE' },
+      });
       const reportBad = await fetch(`${base}/api/report?cohort=NAT25A&half=3&year=2025`, auth);
       expect(reportBad.status).toBe(400);
-      expect(await reportBad.json()).toEqual({ error: { code: 'report_bad_half', message: 'half: ожидается 1 или 2' } });
+      expect(await reportBad.json()).toEqual({
+        error: { code: 'report_bad_half', message: 'half: ожидается 1 или 2' },
+      });
       const unknown = await fetch(`${base}/api/nothing`, { headers: { 'accept-language': 'en' } });
       expect(await unknown.json()).toEqual({ error: { code: 'not_found', message: 'Not found' } });
 
@@ -240,7 +353,9 @@ describe('HTTP API', () => {
     try {
       const r = await fetch(`${off.base}/api/stats`, { headers: { authorization: `Bearer ${TOKEN}` } });
       expect(r.status).toBe(503);
-      expect(await r.json()).toEqual({ error: { code: 'api_off', message: 'HTTP API выключен: задайте API_TOKEN, чтобы включить его' } });
+      expect(await r.json()).toEqual({
+        error: { code: 'api_off', message: 'HTTP API выключен: задайте API_TOKEN, чтобы включить его' },
+      });
     } finally {
       await off.server.close();
     }
@@ -255,13 +370,38 @@ describe('dead links in the half-year report', () => {
     const [first, second] = activities;
     // One link of the cohort checked dead in May, one that timed out (could not be checked: not dead),
     // one alive, and one dead only after the report's date.
-    await store.repositories.activities.recordLinkCheck(first!.id, { url: first!.links[0]!.url, checkedAt: new Date('2025-05-20T06:00:00Z'), reachable: false, status: 'dead', httpStatus: 404 });
-    await store.repositories.activities.recordLinkCheck(second!.id, { url: second!.links[0]!.url, checkedAt: new Date('2025-05-21T06:00:00Z'), reachable: false, status: 'timeout' });
-    await store.repositories.activities.recordLinkCheck(activities[2]!.id, { url: activities[2]!.links[0]!.url, checkedAt: new Date('2025-05-21T06:00:00Z'), reachable: true, status: 'alive', httpStatus: 200 });
-    await store.repositories.activities.recordLinkCheck(activities[3]!.id, { url: activities[3]!.links[0]!.url, checkedAt: new Date('2025-06-20T06:00:00Z'), reachable: false, status: 'dead', httpStatus: 410 });
+    await store.repositories.activities.recordLinkCheck(first!.id, {
+      url: first!.links[0]!.url,
+      checkedAt: new Date('2025-05-20T06:00:00Z'),
+      reachable: false,
+      status: 'dead',
+      httpStatus: 404,
+    });
+    await store.repositories.activities.recordLinkCheck(second!.id, {
+      url: second!.links[0]!.url,
+      checkedAt: new Date('2025-05-21T06:00:00Z'),
+      reachable: false,
+      status: 'timeout',
+    });
+    await store.repositories.activities.recordLinkCheck(activities[2]!.id, {
+      url: activities[2]!.links[0]!.url,
+      checkedAt: new Date('2025-05-21T06:00:00Z'),
+      reachable: true,
+      status: 'alive',
+      httpStatus: 200,
+    });
+    await store.repositories.activities.recordLinkCheck(activities[3]!.id, {
+      url: activities[3]!.links[0]!.url,
+      checkedAt: new Date('2025-06-20T06:00:00Z'),
+      reachable: false,
+      status: 'dead',
+      httpStatus: 410,
+    });
     const r = await monitoring.halfYearReport({ cohortId: fx.cohorts.c1.id, half: 1, year: 2025 });
     if (!r.ok) throw new Error('report');
-    expect(r.value.deadLinks.map((d) => [d.activity, d.state])).toEqual([[first!.title, 'страница отвечает ошибкой 404']]);
+    expect(r.value.deadLinks.map((d) => [d.activity, d.state])).toEqual([
+      [first!.title, 'страница отвечает ошибкой 404'],
+    ]);
     expect(r.value.markdown).toContain('| Неработающих ссылок на материалы (по последней проверке) | 1 |');
     expect(r.value.markdown).toContain('## Неработающие ссылки');
     expect(r.value.markdown).toContain('| 20.05.2025 |');

@@ -19,7 +19,17 @@ describe('the XLSX writer', () => {
     const [bytes] = await Promise.all([
       streamToBuffer(out),
       writeXlsx(out, [
-        { name: 'Сводка', widths: [42, 30], rows: [{ cells: ['Отклик на анкеты'], style: 'title' }, { cells: ['Анкета', 'Доля'], style: 'header' }, { cells: ['Выход', 0.75] }, { cells: [] }, { cells: ['после пустой строки'] }] },
+        {
+          name: 'Сводка',
+          widths: [42, 30],
+          rows: [
+            { cells: ['Отклик на анкеты'], style: 'title' },
+            { cells: ['Анкета', 'Доля'], style: 'header' },
+            { cells: ['Выход', 0.75] },
+            { cells: [] },
+            { cells: ['после пустой строки'] },
+          ],
+        },
         {
           name: 'Ответы & <итоги>',
           widths: [6, 28, 17],

@@ -96,22 +96,66 @@ beforeAll(async () => {
   cohortA = await seedCohort(store);
   await seedCohort(store, { code: 'FG72-AUTUMN', curatorUsername: 'other_curator', tutorUsername: 'other_tutor' });
   const repos = store.repositories;
-  const teacher = await repos.participants.create({ fullName: 'Иванова Мария', addresses: [{ channel: 'telegram', id: String(USERS.teacher.id) }], locale: 'ru', region: 'Ярославская область', settlementType: 'urban' });
-  const staff = await repos.participants.create({ fullName: 'Методист Центра', addresses: [{ channel: 'telegram', id: String(USERS.staff.id) }], isStaff: true, locale: 'ru' });
+  const teacher = await repos.participants.create({
+    fullName: 'Иванова Мария',
+    addresses: [{ channel: 'telegram', id: String(USERS.teacher.id) }],
+    locale: 'ru',
+    region: 'Ярославская область',
+    settlementType: 'urban',
+  });
+  const staff = await repos.participants.create({
+    fullName: 'Методист Центра',
+    addresses: [{ channel: 'telegram', id: String(USERS.staff.id) }],
+    isStaff: true,
+    locale: 'ru',
+  });
   if (!teacher.ok || !staff.ok) throw new Error('fixture');
   await repos.participants.recordConsent(teacher.value.id, 'test-1', new Date());
-  await repos.enrollments.enroll({ participantId: teacher.value.id, cohortId: cohortA.cohortId, at: new Date(), stages: [1, 2, 3] });
-  await repos.activities.submit({ participantId: teacher.value.id, cohortId: cohortA.cohortId, type: 'open_lesson', level: 'school', date: new Date(), title: 'Секретный урок', links: ['https://example.org/lesson'], submittedAt: new Date() });
-  await repos.consultations.open({ participantId: teacher.value.id, cohortId: cohortA.cohortId, assigneeId: cohortA.tutorId, topic: 'Оценивание', description: 'Секретный урок: как оценивать?', openedAt: new Date() });
-  const engine = createSputnikEngine({ repos, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger });
+  await repos.enrollments.enroll({
+    participantId: teacher.value.id,
+    cohortId: cohortA.cohortId,
+    at: new Date(),
+    stages: [1, 2, 3],
+  });
+  await repos.activities.submit({
+    participantId: teacher.value.id,
+    cohortId: cohortA.cohortId,
+    type: 'open_lesson',
+    level: 'school',
+    date: new Date(),
+    title: 'Секретный урок',
+    links: ['https://example.org/lesson'],
+    submittedAt: new Date(),
+  });
+  await repos.consultations.open({
+    participantId: teacher.value.id,
+    cohortId: cohortA.cohortId,
+    assigneeId: cohortA.tutorId,
+    topic: 'Оценивание',
+    description: 'Секретный урок: как оценивать?',
+    openedAt: new Date(),
+  });
+  const engine = createSputnikEngine({
+    repos,
+    sessions: store.sessions,
+    content: content(),
+    settings: testSettings,
+    logger: silentLogger,
+  });
   conversationApi = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
       const payload = (body ? JSON.parse(body) : {}) as { chat_id?: number; text?: string };
-      if (req.url?.endsWith('/sendMessage') && payload.text) conversationTexts.push({ chatId: Number(payload.chat_id), text: payload.text });
+      if (req.url?.endsWith('/sendMessage') && payload.text)
+        conversationTexts.push({ chatId: Number(payload.chat_id), text: payload.text });
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ ok: true, result: { message_id: 1, date: 0, chat: { id: payload.chat_id, type: 'private' }, text: payload.text ?? '' } }));
+      res.end(
+        JSON.stringify({
+          ok: true,
+          result: { message_id: 1, date: 0, chat: { id: payload.chat_id, type: 'private' }, text: payload.text ?? '' },
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => conversationApi.listen(0, '127.0.0.1', resolve));
@@ -142,7 +186,9 @@ async function tryCommand(role: Role, c: BotCase): Promise<{ texts: string[]; do
 
 describe('authorisation matrix: bot commands', () => {
   it('names every command the bot has', () => {
-    expect(Object.keys(BOT_COMMANDS).sort()).toEqual([...new Set([...Object.keys(COMMANDS), ...TELEGRAM_COMMANDS])].sort());
+    expect(Object.keys(BOT_COMMANDS).sort()).toEqual(
+      [...new Set([...Object.keys(COMMANDS), ...TELEGRAM_COMMANDS])].sort(),
+    );
   });
 
   for (const [name, c] of Object.entries(BOT_COMMANDS)) {
@@ -152,11 +198,17 @@ describe('authorisation matrix: bot commands', () => {
         const { texts, documents } = await tryCommand(role, c);
         const refused = texts.some((t) => REFUSALS.some((r) => r.test(t)));
         outcome[role] = refused ? 'refused' : texts.length > 0 || documents > 0 ? 'allowed' : 'silent';
-        if (!['curator', 'staff'].includes(role) && !(role === 'tutor' && (name === 'consultations' || name === 'plans' || name === 'events')) && role !== 'teacher') {
+        if (
+          !['curator', 'staff'].includes(role) &&
+          !(role === 'tutor' && (name === 'consultations' || name === 'plans' || name === 'events')) &&
+          role !== 'teacher'
+        ) {
           for (const secret of SECRETS) expect(texts.join('\n'), `${role} /${name}`).not.toContain(secret);
         }
       }
-      const expected = Object.fromEntries(ROLES.map((role) => [role, c.allowed.includes(role) ? 'allowed' : 'refused']));
+      const expected = Object.fromEntries(
+        ROLES.map((role) => [role, c.allowed.includes(role) ? 'allowed' : 'refused']),
+      );
       expect(outcome).toEqual(expected);
     });
   }
@@ -196,7 +248,11 @@ const HTTP_ROUTES: Record<string, RouteCase> = {
 
 describe('authorisation matrix: HTTP API', () => {
   it('every route, as every role: 401 without the token, never a leak', async () => {
-    const routes = monitoringRoutes({ monitoring: createMonitoring({ store, catalog: content().questionnaires }), apiToken: API_TOKEN, logger: silentLogger });
+    const routes = monitoringRoutes({
+      monitoring: createMonitoring({ store, catalog: content().questionnaires }),
+      apiToken: API_TOKEN,
+      logger: silentLogger,
+    });
     expect(Object.keys(routes).sort()).toEqual(Object.keys(HTTP_ROUTES).sort());
     const http = createHttpServer({ routes, logger: silentLogger });
     const address = await http.listen('127.0.0.1', 0);
@@ -210,10 +266,14 @@ describe('authorisation matrix: HTTP API', () => {
           const res = await fetch(url, { headers: credential ? { authorization: credential } : {} });
           const body = Buffer.from(await res.arrayBuffer()).toString('utf8');
           outcome[role] = res.status;
-          if (!c.allowed.includes(role)) for (const secret of SECRETS) expect(body, `${role} ${route}`).not.toContain(secret);
+          if (!c.allowed.includes(role))
+            for (const secret of SECRETS) expect(body, `${role} ${route}`).not.toContain(secret);
         }
         const refused = Object.entries(outcome).filter(([role]) => !c.allowed.includes(role as Role));
-        expect(refused.every(([, status]) => status === 401), `${route}: ${JSON.stringify(outcome)}`).toBe(true);
+        expect(
+          refused.every(([, status]) => status === 401),
+          `${route}: ${JSON.stringify(outcome)}`,
+        ).toBe(true);
         // Allowed: past the door (a 404 "nothing to export yet" is an answer, not a refusal).
         for (const role of c.allowed) expect([401, 403], `${route} as ${role}`).not.toContain(outcome[role]);
       }

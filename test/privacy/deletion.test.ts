@@ -40,7 +40,8 @@ async function findInStore(store: Store): Promise<string[]> {
   expect(collections.length).toBeGreaterThan(8);
   for (const { name } of collections) {
     const text = JSON.stringify((await db.collection(name).find({}).toArray()).map(plain));
-    for (const needle of NEEDLES) if (text.toLowerCase().includes(needle.toLowerCase())) hits.push(`${name}: ${needle}`);
+    for (const needle of NEEDLES)
+      if (text.toLowerCase().includes(needle.toLowerCase())) hits.push(`${name}: ${needle}`);
   }
   return hits;
 }
@@ -48,7 +49,10 @@ async function findInStore(store: Store): Promise<string[]> {
 async function exportsText(store: Store): Promise<Record<'csv' | 'xlsx' | 'json', string>> {
   const out = { csv: '', xlsx: '', json: '' };
   for (const format of ['csv', 'xlsx', 'json'] as const) {
-    const result = await createExport({ models: store.models, catalog: content().questionnaires }, { format, access: STAFF_ACCESS, scope: {}, includeIncomplete: true });
+    const result = await createExport(
+      { models: store.models, catalog: content().questionnaires },
+      { format, access: STAFF_ACCESS, scope: {}, includeIncomplete: true },
+    );
     if (!result.ok) throw new Error(JSON.stringify(result.error));
     const bytes = await streamToBuffer(result.value.stream);
     if (format !== 'xlsx') {
@@ -72,35 +76,103 @@ describe('delete my data', () => {
   it('leaves the name, phone, username and chat ids in no collection and no export', async () => {
     const repos = tb.store.repositories;
     const { id: chat, participant } = await whatsappTeacher(tb, DIGITS, NAME);
-    await repos.participants.linkAddress(participant.id, { channel: 'telegram', id: String(TELEGRAM_ID), username: USERNAME });
+    await repos.participants.linkAddress(participant.id, {
+      channel: 'telegram',
+      id: String(TELEGRAM_ID),
+      username: USERNAME,
+    });
     await repos.participants.updateProfile(participant.id, { organisation: 'Школа № 5', position: 'учитель' });
     const at = tb.clock.now();
     const cohortId = tb.cohort.cohortId;
 
     // Answers: a choice (kept), a free text and an "other" text that carry the phone and name (erased).
-    const { response } = await repos.responses.startOrResume({ participantId: participant.id, cohortId, questionnaireId: 'engine-check', occasion: 'x', questionnaireVersion: 1, at });
+    const { response } = await repos.responses.startOrResume({
+      participantId: participant.id,
+      cohortId,
+      questionnaireId: 'engine-check',
+      occasion: 'x',
+      questionnaireVersion: 1,
+      at,
+    });
     await repos.responses.saveAnswer(response.id, { questionId: 'used', value: false, skipped: false, answeredAt: at });
-    await repos.responses.saveAnswer(response.id, { questionId: 'why_not', value: `Позвоните мне: +${DIGITS}, ${NAME}`, skipped: false, answeredAt: at });
-    await repos.responses.saveAnswer(response.id, { questionId: 'formats', value: ['group', 'other'], otherText: `канал @${USERNAME}`, skipped: false, answeredAt: at });
+    await repos.responses.saveAnswer(response.id, {
+      questionId: 'why_not',
+      value: `Позвоните мне: +${DIGITS}, ${NAME}`,
+      skipped: false,
+      answeredAt: at,
+    });
+    await repos.responses.saveAnswer(response.id, {
+      questionId: 'formats',
+      value: ['group', 'other'],
+      otherText: `канал @${USERNAME}`,
+      skipped: false,
+      answeredAt: at,
+    });
     await repos.responses.complete(response.id, at);
     // An activity, a consultation, a broadcast delivery, a send log entry, an audit entry.
-    await repos.activities.submit({ participantId: participant.id, cohortId, type: 'open_lesson', level: 'school', date: at, title: `Открытый урок Гульнары Жумабаевой`, links: [`https://t.me/${USERNAME}`], note: `тел. +${DIGITS}`, submittedAt: at });
-    const consultation = await repos.consultations.open({ participantId: participant.id, cohortId, topic: 'Оценивание', description: `Перезвоните на ${DIGITS}`, openedAt: at });
-    await repos.consultations.addMessage(consultation.id, { authorId: participant.id, fromTeacher: true, text: `Это ${NAME}`, at });
-    const broadcast = await repos.broadcasts.create({ cohortId, authorId: tb.cohort.curatorId, text: 'Вебинар в пятницу', toGroups: false, toParticipants: true });
+    await repos.activities.submit({
+      participantId: participant.id,
+      cohortId,
+      type: 'open_lesson',
+      level: 'school',
+      date: at,
+      title: `Открытый урок Гульнары Жумабаевой`,
+      links: [`https://t.me/${USERNAME}`],
+      note: `тел. +${DIGITS}`,
+      submittedAt: at,
+    });
+    const consultation = await repos.consultations.open({
+      participantId: participant.id,
+      cohortId,
+      topic: 'Оценивание',
+      description: `Перезвоните на ${DIGITS}`,
+      openedAt: at,
+    });
+    await repos.consultations.addMessage(consultation.id, {
+      authorId: participant.id,
+      fromTeacher: true,
+      text: `Это ${NAME}`,
+      at,
+    });
+    const broadcast = await repos.broadcasts.create({
+      cohortId,
+      authorId: tb.cohort.curatorId,
+      text: 'Вебинар в пятницу',
+      toGroups: false,
+      toParticipants: true,
+    });
     await repos.broadcasts.startSending(broadcast.id, [
       { channel: 'whatsapp', chatId: chat, participantId: participant.id },
       { channel: 'telegram', chatId: String(TELEGRAM_ID), participantId: participant.id },
     ]);
-    await repos.broadcasts.recordDelivery(broadcast.id, 'whatsapp', chat, { status: 'failed', reason: `no chat ${chat}`, at });
+    await repos.broadcasts.recordDelivery(broadcast.id, 'whatsapp', chat, {
+      status: 'failed',
+      reason: `no chat ${chat}`,
+      at,
+    });
     const send = { cohortId, kind: 'stage' as const, occasion: 'stage-2', recipientId: participant.id };
     await repos.scheduledSends.take({ ...send, key: 'k1', dueAt: at, at });
     await repos.scheduledSends.finish('k1', { status: 'undeliverable', at, detail: `blocked: ${chat}` });
-    await repos.audit.record({ at, actor: 'system', action: 'whatsapp.group_failed', subjectType: 'cohort', subjectId: cohortId, details: { reason: `could not add +${DIGITS}` } });
+    await repos.audit.record({
+      at,
+      actor: 'system',
+      action: 'whatsapp.group_failed',
+      subjectType: 'cohort',
+      subjectId: cohortId,
+      details: { reason: `could not add +${DIGITS}` },
+    });
     // Her individual plan with the tutor's comment that names her, and a comment she wrote on a colleague's plan.
     const mine = await repos.enrollments.find(participant.id, cohortId);
-    await repos.enrollments.setPlanItems(mine!.id, [{ id: 'p1', type: 'master_class', level: 'district', month: '2026-04' }], at);
-    await repos.enrollments.addPlanComment(mine!.id, { by: tb.cohort.curatorId, at, text: `${NAME}, добавьте вебинар` });
+    await repos.enrollments.setPlanItems(
+      mine!.id,
+      [{ id: 'p1', type: 'master_class', level: 'district', month: '2026-04' }],
+      at,
+    );
+    await repos.enrollments.addPlanComment(mine!.id, {
+      by: tb.cohort.curatorId,
+      at,
+      text: `${NAME}, добавьте вебинар`,
+    });
     const colleague = await whatsappTeacher(tb, '77019990000', 'Ахметова Сауле');
     const theirs = await repos.enrollments.find(colleague.participant.id, cohortId);
     await repos.enrollments.addPlanComment(theirs!.id, { by: participant.id, at, text: `Сауле, звоните: +${DIGITS}` });
@@ -112,8 +184,21 @@ describe('delete my data', () => {
 
     // The search finds what is there before the deletion: it would find a leak after it.
     const before = await findInStore(tb.store);
-    for (const collection of ['enrollments', 'participants', 'responses', 'activities', 'consultation_requests', 'broadcast_deliveries', 'scheduled_sends', 'audit_events', 'sessions']) {
-      expect(before.some((hit) => hit.startsWith(`${collection}:`)), collection).toBe(true);
+    for (const collection of [
+      'enrollments',
+      'participants',
+      'responses',
+      'activities',
+      'consultation_requests',
+      'broadcast_deliveries',
+      'scheduled_sends',
+      'audit_events',
+      'sessions',
+    ]) {
+      expect(
+        before.some((hit) => hit.startsWith(`${collection}:`)),
+        collection,
+      ).toBe(true);
     }
     const exportsBefore = await exportsText(tb.store);
     expect(needlesIn(exportsBefore.csv)).toContain(DIGITS);
@@ -138,7 +223,11 @@ describe('delete my data', () => {
 
     // What the figures need stays: the choice answers, the activity's type and date, the counts.
     const kept = await repos.responses.findById(response.id);
-    expect(kept?.answers.map((a) => [a.questionId, a.value])).toEqual([['used', false], ['why_not', null], ['formats', ['group', 'other']]]);
+    expect(kept?.answers.map((a) => [a.questionId, a.value])).toEqual([
+      ['used', false],
+      ['why_not', null],
+      ['formats', ['group', 'other']],
+    ]);
     const [activity] = await repos.activities.listByParticipant(participant.id);
     expect(activity).toMatchObject({ type: 'open_lesson', level: 'school', title: '—', links: [] });
     expect(activity?.note).toBeUndefined();
@@ -152,6 +241,10 @@ describe('delete my data', () => {
     expect(planAfter?.comments ?? []).toEqual([]);
     const theirComments = (await repos.enrollments.find(colleague.participant.id, cohortId))?.plan?.comments ?? [];
     expect(theirComments.map((c) => c.text)).toEqual(['—']);
-    expect(await repos.participants.findById(participant.id)).toMatchObject({ region: 'Алматинская область', settlementType: 'rural', consent: { given: false } });
+    expect(await repos.participants.findById(participant.id)).toMatchObject({
+      region: 'Алматинская область',
+      settlementType: 'rural',
+      consent: { given: false },
+    });
   });
 });

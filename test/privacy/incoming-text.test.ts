@@ -12,7 +12,22 @@ import { TelegramHarness } from '../support/telegram-harness.js';
 import { useWhatsappTestbed, whatsappTeacher } from '../channels/whatsapp/support/testbed.js';
 
 /** Every control the normalisation removes, one of each kind. */
-const CONTROLS = ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF'];
+const CONTROLS = [
+  '\u202A',
+  '\u202B',
+  '\u202C',
+  '\u202D',
+  '\u202E',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\u200B',
+  '\u200C',
+  '\u200D',
+  '\u2060',
+  '\uFEFF',
+];
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
 /** «Йошкар-Ола» with a decomposed Й (И + U+0306): looks the same, compares differently. */
 const DECOMPOSED = 'И\u0306ошкар-Ола';
@@ -32,7 +47,13 @@ describe('chat messages', () => {
     const store = await openTestStore();
     try {
       await seedCohort(store);
-      const engine = createSputnikEngine({ repos: store.repositories, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger });
+      const engine = createSputnikEngine({
+        repos: store.repositories,
+        sessions: store.sessions,
+        content: content(),
+        settings: testSettings,
+        logger: silentLogger,
+      });
       const tg = new TelegramHarness(store, engine);
       await tg.text({ id: 7101 }, '/start AB\u202EDC\u200B');
       const texts = tg.texts(7101);

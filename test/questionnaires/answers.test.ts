@@ -26,9 +26,14 @@ function value(question: Question, input: AnswerInput | string, ctx = ru): unkno
   if (!result.ok) throw new Error(`expected ${JSON.stringify(input)} to be accepted, got ${result.error.key}`);
   return result.value;
 }
-function error(question: Question, input: AnswerInput | string, ctx = ru): { key: string; params?: Record<string, string | number> } {
+function error(
+  question: Question,
+  input: AnswerInput | string,
+  ctx = ru,
+): { key: string; params?: Record<string, string | number> } {
   const result = parseAnswer(question, typeof input === 'string' ? { text: input } : input, ctx);
-  if (result.ok) throw new Error(`expected ${JSON.stringify(input)} to be refused, got ${JSON.stringify(result.value)}`);
+  if (result.ok)
+    throw new Error(`expected ${JSON.stringify(input)} to be refused, got ${JSON.stringify(result.value)}`);
   return result.error;
 }
 const message = (result: ParseResult, locale: 'ru' | 'kk' | 'en' = 'ru') =>
@@ -102,7 +107,11 @@ describe('multiple_choice', () => {
   });
 
   it('asks for the «Другое» text when «Другое» is among the picks', () => {
-    expect(parseAnswer(kinds, { optionIds: ['other', 'webinar'] }, ru)).toEqual({ ok: true, value: ['webinar', 'other'], needsOtherText: true });
+    expect(parseAnswer(kinds, { optionIds: ['other', 'webinar'] }, ru)).toEqual({
+      ok: true,
+      value: ['webinar', 'other'],
+      needsOtherText: true,
+    });
   });
 
   it('describes the picks allowed and shows labels in one cell', () => {
@@ -156,7 +165,13 @@ describe('likert', () => {
 
 describe('number', () => {
   const count = q('count');
-  const free = { id: 'n', type: 'number', text: { ru: 'n' }, required: true, integer: false } as const satisfies Question;
+  const free = {
+    id: 'n',
+    type: 'number',
+    text: { ru: 'n' },
+    required: true,
+    integer: false,
+  } as const satisfies Question;
   it.each([
     ['5', 5],
     [' 7 ', 7],
@@ -222,7 +237,10 @@ describe('short_text and long_text', () => {
 
   it('refuses, rather than cuts, a text over the limit, counting emoji as one character', () => {
     expect(value(long, 'я'.repeat(4000))).toHaveLength(4000);
-    expect(error(long, 'я'.repeat(4001))).toEqual({ key: 'validation.text_too_long', params: { count: 4000, length: 4001 } });
+    expect(error(long, 'я'.repeat(4001))).toEqual({
+      key: 'validation.text_too_long',
+      params: { count: 4000, length: 4001 },
+    });
     expect(error(long, 'я'.repeat(100_000)).params).toEqual({ count: 4000, length: 100_000 });
     expect(value(short, '😀'.repeat(200))).toHaveLength(400);
     expect(error(short, 'x'.repeat(201)).key).toBe('validation.text_too_long');
@@ -249,7 +267,15 @@ describe('short_text and long_text', () => {
 
 describe('date', () => {
   const date = q('approved_on');
-  const open = { id: 'd', type: 'date', text: { ru: 'd' }, required: true, notInFuture: false, min: '2025-09-01', max: '2026-08-31' } as const satisfies Question;
+  const open = {
+    id: 'd',
+    type: 'date',
+    text: { ru: 'd' },
+    required: true,
+    notInFuture: false,
+    min: '2025-09-01',
+    max: '2026-08-31',
+  } as const satisfies Question;
   it.each([
     ['15.03.2026', '2026-03-15'],
     ['5.3.2026', '2026-03-05'],
@@ -269,7 +295,9 @@ describe('date', () => {
 
   it('asks for the format with an example', () => {
     expect(error(date, 'в марте')).toEqual({ key: 'validation.date_format', params: { example: '15.03.2026' } });
-    expect(message(parseAnswer(date, { text: '15 марта' }, ru))).toBe('Укажите дату в формате дд.мм.гггг, например 15.03.2026.');
+    expect(message(parseAnswer(date, { text: '15 марта' }, ru))).toBe(
+      'Укажите дату в формате дд.мм.гггг, например 15.03.2026.',
+    );
     expect(error(date, '15.03.26').key).toBe('validation.date_format');
     expect(error(date, '01.01.0202').key).toBe('validation.date_format');
   });
@@ -277,7 +305,10 @@ describe('date', () => {
   it('keeps to the teacher’s today and to min / max', () => {
     expect(error(date, '16.03.2026')).toEqual({ key: 'validation.date_future', params: { today: '15.03.2026' } });
     expect(value(date, '16.03.2026', { locale: 'ru', today: '2026-03-16' })).toBe('2026-03-16');
-    expect(error(open, '31.08.2025')).toEqual({ key: 'validation.date_range', params: { min: '01.09.2025', max: '31.08.2026' } });
+    expect(error(open, '31.08.2025')).toEqual({
+      key: 'validation.date_range',
+      params: { min: '01.09.2025', max: '31.08.2026' },
+    });
     expect(value(open, '31.08.2026')).toBe('2026-08-31');
   });
 
@@ -320,7 +351,9 @@ describe('link', () => {
   ])('refuses %j', (text, key) => expect(error(link, text).key).toBe(key));
 
   it('says what to send', () => {
-    expect(message(parseAnswer(link, { text: 'ссылка' }, ru))).toBe('Это не похоже на ссылку. Пришлите адрес, начинающийся с https://');
+    expect(message(parseAnswer(link, { text: 'ссылка' }, ru))).toBe(
+      'Это не похоже на ссылку. Пришлите адрес, начинающийся с https://',
+    );
     expect(error(link, '').key).toBe('validation.empty_optional');
   });
 });
@@ -337,7 +370,11 @@ describe('ranking', () => {
   ])('reads %j in order', (text, expected) => expect(value(order, text)).toEqual(expected));
 
   it('takes buttons in the order pressed', () => {
-    expect(value(order, { optionIds: ['theory', 'materials', 'practice'] })).toEqual(['theory', 'materials', 'practice']);
+    expect(value(order, { optionIds: ['theory', 'materials', 'practice'] })).toEqual([
+      'theory',
+      'materials',
+      'practice',
+    ]);
   });
 
   it('puts the one left over last when all are ranked', () => {
@@ -355,14 +392,17 @@ describe('ranking', () => {
 
   it('describes and shows the order', () => {
     expect(questionInput(order, 'ru')).toMatchObject({ kind: 'choice', ranking: { count: 3 } });
-    expect(displayAnswer(order, ['materials', 'practice', 'theory'], 'ru')).toBe('1. Материалы; 2. Практика; 3. Теория');
+    expect(displayAnswer(order, ['materials', 'practice', 'theory'], 'ru')).toBe(
+      '1. Материалы; 2. Практика; 3. Теория',
+    );
   });
 });
 
 describe('yes_no', () => {
   const yn = q('plan');
-  it.each(['да', 'Да!', 'ДА', 'д', 'Иә', 'ия', 'yes', 'Yes.', '1', 'да, конечно', 'Да, но не всё'])('reads %j as yes', (text) =>
-    expect(value(yn, text)).toBe(true),
+  it.each(['да', 'Да!', 'ДА', 'д', 'Иә', 'ия', 'yes', 'Yes.', '1', 'да, конечно', 'Да, но не всё'])(
+    'reads %j as yes',
+    (text) => expect(value(yn, text)).toBe(true),
   );
   it.each(['нет', 'Нет.', 'н', 'жоқ', 'жок', 'no', '2', 'нет, ещё не утверждён', 'не'])('reads %j as no', (text) =>
     expect(value(yn, text)).toBe(false),
@@ -372,10 +412,18 @@ describe('yes_no', () => {
     expect(value(yn, { optionIds: ['no'] })).toBe(false);
     expect(error(yn, { optionIds: ['maybe'] }).key).toBe('validation.yes_no_invalid');
   });
-  it.each(['может быть', 'да нет', '3', 'наверное'])('refuses %j', (text) => expect(error(yn, text).key).toBe('validation.yes_no_invalid'));
+  it.each(['может быть', 'да нет', '3', 'наверное'])('refuses %j', (text) =>
+    expect(error(yn, text).key).toBe('validation.yes_no_invalid'),
+  );
 
   it('offers yes then no and shows them in the teacher’s language', () => {
-    expect(questionInput(yn, 'kk')).toEqual({ kind: 'choice', options: [{ id: 'yes', label: 'Иә' }, { id: 'no', label: 'Жоқ' }] });
+    expect(questionInput(yn, 'kk')).toEqual({
+      kind: 'choice',
+      options: [
+        { id: 'yes', label: 'Иә' },
+        { id: 'no', label: 'Жоқ' },
+      ],
+    });
     expect(displayAnswer(yn, true, 'ru')).toBe('Да');
     expect(displayAnswer(yn, false, 'kk')).toBe('Жоқ');
   });
@@ -383,9 +431,18 @@ describe('yes_no', () => {
 
 describe('the «Другое» follow-up and skipped answers', () => {
   it('needs a text of its own', () => {
-    expect(parseOtherText(q('level'), { text: '  Кружок робототехники ' }, ru)).toEqual({ ok: true, value: 'Кружок робототехники' });
-    expect(parseOtherText(q('level'), { text: ' ' }, ru)).toEqual({ ok: false, error: { key: 'validation.other_text_required' } });
-    expect(parseOtherText(q('level'), { text: 'x'.repeat(501) }, ru)).toMatchObject({ ok: false, error: { key: 'validation.text_too_long' } });
+    expect(parseOtherText(q('level'), { text: '  Кружок робототехники ' }, ru)).toEqual({
+      ok: true,
+      value: 'Кружок робототехники',
+    });
+    expect(parseOtherText(q('level'), { text: ' ' }, ru)).toEqual({
+      ok: false,
+      error: { key: 'validation.other_text_required' },
+    });
+    expect(parseOtherText(q('level'), { text: 'x'.repeat(501) }, ru)).toMatchObject({
+      ok: false,
+      error: { key: 'validation.text_too_long' },
+    });
   });
 
   it('shows a skipped answer as such', () => {

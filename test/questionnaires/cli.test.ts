@@ -5,7 +5,10 @@ import { describe, expect, it, vi } from 'vitest';
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 function cli(...args: string[]) {
-  const run = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'questionnaire', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'questionnaire', ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -25,7 +28,9 @@ describe('npm run cli -- questionnaire check', () => {
     expect(lines).toContain(
       'test/fixtures/questionnaires-broken/forward-showif.yaml: question q2: showIf refers to q3, which is not an earlier question (line 11)',
     );
-    expect(lines).toContain('test/fixtures/questionnaires-broken/unknown-field.yaml: question q1: unknown field "requierd" (did you mean "required"?) (line 8)');
+    expect(lines).toContain(
+      'test/fixtures/questionnaires-broken/unknown-field.yaml: question q1: unknown field "requierd" (did you mean "required"?) (line 8)',
+    );
     expect(lines).toHaveLength(7);
     expect(stdout).toContain('1 анкета, 1 версия, 7 ошибок');
   });
@@ -33,7 +38,9 @@ describe('npm run cli -- questionnaire check', () => {
   it('lists archived versions of a good directory', () => {
     const { code, stdout } = cli('check', '--dir=test/fixtures/questionnaires-good');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^demo\s+v1\s+в архиве\s+1 вопрос\s+ru\s+test\/fixtures\/questionnaires-good\/archive\/demo\.v1\.yaml$/m);
+    expect(stdout).toMatch(
+      /^demo\s+v1\s+в архиве\s+1 вопрос\s+ru\s+test\/fixtures\/questionnaires-good\/archive\/demo\.v1\.yaml$/m,
+    );
   });
 
   it('fails on a missing directory and on bad usage', () => {
@@ -41,7 +48,13 @@ describe('npm run cli -- questionnaire check', () => {
     const bogus = cli('check', '--bogus');
     expect(bogus.code).toBe(2);
     expect(bogus.stderr).toMatch(/^questionnaire check: лишний аргумент "--bogus"\n\nИспользование:/);
-    expect(cli('frobnicate')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^questionnaire: неизвестная команда "frobnicate"/) });
-    expect(cli('--help')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Использование: npm run cli -- questionnaire check/) });
+    expect(cli('frobnicate')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^questionnaire: неизвестная команда "frobnicate"/),
+    });
+    expect(cli('--help')).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^Использование: npm run cli -- questionnaire check/),
+    });
   }, 180_000);
 });

@@ -46,7 +46,10 @@ describe('showIf', () => {
 
   it('every operator over plain answers', () => {
     const text = [
-      'id: ops', 'version: 1', 'title: T', 'questions:',
+      'id: ops',
+      'version: 1',
+      'title: T',
+      'questions:',
       '  - { id: n, type: number, text: n, required: false }',
       '  - { id: c, type: single_choice, text: c, options: [{ id: a, text: A }, { id: b, text: B }] }',
       '  - { id: eq, type: yes_no, text: x, showIf: { question: n, equals: 3 } }',
@@ -69,9 +72,28 @@ describe('showIf', () => {
 
 describe('nextQuestion and previousQuestion', () => {
   it('walk past hidden questions', () => {
-    expect(walk(demo, { plan: false })).toEqual(['plan', 'level', 'kinds', 'count', 'satisfaction', 'topic', 'order', 'rest']);
+    expect(walk(demo, { plan: false })).toEqual([
+      'plan',
+      'level',
+      'kinds',
+      'count',
+      'satisfaction',
+      'topic',
+      'order',
+      'rest',
+    ]);
     expect(walk(demo, { plan: true, kinds: ['webinar'], satisfaction: 1, level: 'school' })).toEqual([
-      'plan', 'approved_on', 'level', 'kinds', 'count', 'webinar_link', 'satisfaction', 'why_low', 'topic', 'order', 'rest',
+      'plan',
+      'approved_on',
+      'level',
+      'kinds',
+      'count',
+      'webinar_link',
+      'satisfaction',
+      'why_low',
+      'topic',
+      'order',
+      'rest',
     ]);
   });
 
@@ -89,12 +111,20 @@ describe('nextQuestion and previousQuestion', () => {
 
   it('ignore an answer to a question that became hidden', () => {
     // The teacher said "webinar", gave a link, went back and removed the webinar.
-    const given = answers({ plan: false, approved_on: '2026-03-01', kinds: ['open_lesson'], webinar_link: 'https://example.org/' });
+    const given = answers({
+      plan: false,
+      approved_on: '2026-03-01',
+      kinds: ['open_lesson'],
+      webinar_link: 'https://example.org/',
+    });
     expect([...effectiveAnswers(demo, given).keys()]).toEqual(['plan', 'kinds']);
     const chained = parseQuestionnaire(
       '<inline>',
       [
-        'id: chain', 'version: 1', 'title: T', 'questions:',
+        'id: chain',
+        'version: 1',
+        'title: T',
+        'questions:',
         '  - { id: a, type: yes_no, text: a }',
         '  - { id: b, type: yes_no, text: b, showIf: { question: a, equals: yes } }',
         '  - { id: c, type: yes_no, text: c, showIf: { question: b, equals: yes } }',

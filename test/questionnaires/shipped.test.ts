@@ -16,7 +16,16 @@ import { LOCALES } from '../../src/domain/locale.js';
 const { catalog, errors } = loadQuestionnaires('questionnaires');
 const shipped = catalog.latest();
 
-const SHIPPED_IDS = ['difficulties', 'entry', 'exit', 'impact', 'school-self-assessment', 'stage-1-plan', 'stage-2-progress', 'stage-3-results'];
+const SHIPPED_IDS = [
+  'difficulties',
+  'entry',
+  'exit',
+  'impact',
+  'school-self-assessment',
+  'stage-1-plan',
+  'stage-2-progress',
+  'stage-3-results',
+];
 
 function referencedQuestions(c: Condition): string[] {
   if ('all' in c) return c.all.flatMap(referencedQuestions);
@@ -57,7 +66,12 @@ describe('shipped questionnaires', () => {
     const given = new Map<string, AnswerValue | null>();
     const ctx = { locale: 'ru' as const, today: '2026-03-15' };
     const typed: Record<string, string> = {
-      number: '1', short_text: 'Тема', long_text: 'Пример из практики', date: '01.03.2026', link: 'school.kz/page', ranking: '',
+      number: '1',
+      short_text: 'Тема',
+      long_text: 'Пример из практики',
+      date: '01.03.2026',
+      link: 'school.kz/page',
+      ranking: '',
     };
     let steps = 0;
     for (let next = nextQuestion(q, given); next; next = nextQuestion(q, given, next.id)) {
@@ -83,7 +97,10 @@ describe('shipped questionnaires', () => {
       q.questions.forEach((question, index) => {
         if (!question.showIf) return;
         for (const ref of referencedQuestions(question.showIf)) {
-          expect(q.questions.findIndex((x) => x.id === ref), `${q.id}.${question.id} → ${ref}`).toBeLessThan(index);
+          expect(
+            q.questions.findIndex((x) => x.id === ref),
+            `${q.id}.${question.id} → ${ref}`,
+          ).toBeLessThan(index);
         }
       });
     }

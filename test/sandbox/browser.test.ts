@@ -28,7 +28,15 @@ beforeAll(async () => {
   browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'sputnik-chromium-')), {
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 1,
     locale: 'ru-RU',
@@ -53,13 +61,16 @@ async function act(page: Page, work: () => Promise<void>): Promise<void> {
 }
 
 const lastBot = (page: Page) => page.locator('.msg.bot').last();
-const type = (page: Page, text: string) => act(page, async () => {
-  await page.fill('#message', text);
-  await page.click('#composer button[type=submit]');
-});
+const type = (page: Page, text: string) =>
+  act(page, async () => {
+    await page.fill('#message', text);
+    await page.click('#composer button[type=submit]');
+  });
 async function press(page: Page, label: string | RegExp): Promise<void> {
   try {
-    await act(page, () => page.locator('.msg.bot .options button:enabled', { hasText: label }).last().click({ timeout: 20_000 }));
+    await act(page, () =>
+      page.locator('.msg.bot .options button:enabled', { hasText: label }).last().click({ timeout: 20_000 }),
+    );
   } catch (error) {
     const seen = (await page.locator('.msg').allTextContents()).slice(-4).join('\n---\n');
     throw new Error(`could not press ${String(label)}; the chat ends with:\n${seen}`, { cause: error });
@@ -84,8 +95,19 @@ async function answerQuestionnaire(page: Page): Promise<void> {
       }
       continue;
     }
-    const hint = (await last.locator('.hint').textContent().catch(() => '')) ?? '';
-    await type(page, /дд\.мм/.test(hint) ? '15.04.2026' : /https/.test(hint) ? 'https://school.example/demo' : 'Нужна помощь с проектами');
+    const hint =
+      (await last
+        .locator('.hint')
+        .textContent()
+        .catch(() => '')) ?? '';
+    await type(
+      page,
+      /дд\.мм/.test(hint)
+        ? '15.04.2026'
+        : /https/.test(hint)
+          ? 'https://school.example/demo'
+          : 'Нужна помощь с проектами',
+    );
   }
   const seen = (await page.locator('.msg').allTextContents()).slice(-6).join('\n---\n');
   throw new Error(`the questionnaire did not end within 40 answers; the chat ends with:\n${seen}`);
@@ -101,7 +123,9 @@ describe('the sandbox in a browser', () => {
       if (!r.url().startsWith(base)) failures.push(`outside request: ${r.url()}`);
     });
     await page.goto(`${base}/sandbox`);
-    await expect.poll(() => page.locator('.msg.bot .options button', { hasText: 'Русский' }).count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('.msg.bot .options button', { hasText: 'Русский' }).count(), { timeout: 60_000 })
+      .toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, '1-start.png'), fullPage: false });
 
     // Onboarding into the demo cohort.
@@ -128,7 +152,12 @@ describe('the sandbox in a browser', () => {
     await press(page, 'Вебинар');
     await press(page, /Муниципальный|Районный|район/i);
     // Held today: after the demo course ended (yesterday), not in the future.
-    const today = new Date().toLocaleDateString('ru-RU', { timeZone: 'Europe/Moscow', day: '2-digit', month: '2-digit', year: 'numeric' });
+    const today = new Date().toLocaleDateString('ru-RU', {
+      timeZone: 'Europe/Moscow',
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+    });
     await type(page, today);
     await type(page, 'Читательская грамотность на уроках математики');
     await type(page, 'https://school3.example/webinar');
@@ -136,17 +165,28 @@ describe('the sandbox in a browser', () => {
     await type(page, 'пропустить');
     await page.screenshot({ path: join(SHOTS, '4-activity-confirm.png') });
     await press(page, /^Да$/);
-    await expect.poll(() => page.locator('.msg.bot').allTextContents()).toContainEqual(expect.stringContaining('куратор'));
+    await expect
+      .poll(() => page.locator('.msg.bot').allTextContents())
+      .toContainEqual(expect.stringContaining('куратор'));
 
     const repos = app.store.repositories;
     const cohort = await repos.cohorts.findByCode(DEMO_COHORT_CODE);
     expect(cohort?.demo).toBe(true);
     const [activity] = await repos.activities.listByCohort(cohort!.id);
-    expect(activity).toMatchObject({ type: 'webinar', title: 'Читательская грамотность на уроках математики', links: [{ url: 'https://school3.example/webinar' }], status: 'submitted' });
+    expect(activity).toMatchObject({
+      type: 'webinar',
+      title: 'Читательская грамотность на уроках математики',
+      links: [{ url: 'https://school3.example/webinar' }],
+      status: 'submitted',
+    });
     const teacher = await repos.participants.findById(activity!.participantId);
     expect(teacher).toMatchObject({ fullName: 'Иванова Мария Петровна', settlementType: 'urban' });
     const responses = await repos.responses.listByCohort(cohort!.id);
-    expect(responses.filter((r) => r.participantId === teacher!.id && r.questionnaireId === 'difficulties' && r.status === 'completed')).toHaveLength(1);
+    expect(
+      responses.filter(
+        (r) => r.participantId === teacher!.id && r.questionnaireId === 'difficulties' && r.status === 'completed',
+      ),
+    ).toHaveLength(1);
 
     // The result in the staff console: the page's «Открыть консоль» link logs in as the demo curator.
     const consoleLink = page.locator('a', { hasText: 'Открыть консоль' });
@@ -184,7 +224,9 @@ describe('the sandbox in a browser', () => {
 
     // Back to the teacher: the notice is there.
     await page.click('[data-role=teacher]');
-    await expect.poll(() => page.locator('.msg.bot').allTextContents(), { timeout: 60_000 }).toContainEqual(expect.stringContaining('Куратор принял ваше мероприятие'));
+    await expect
+      .poll(() => page.locator('.msg.bot').allTextContents(), { timeout: 60_000 })
+      .toContainEqual(expect.stringContaining('Куратор принял ваше мероприятие'));
     await page.screenshot({ path: join(SHOTS, '8-teacher-notice.png') });
     await page.screenshot({ path: join(SHOTS, '9-full-page.png'), fullPage: true });
     expect(failures).toEqual([]);

@@ -33,19 +33,43 @@ async function teacher(name: string, cohortId: string): Promise<string> {
   const p = await repos.participants.create({ fullName: name, locale: 'ru', region: 'Ярославская область' });
   if (!p.ok) throw new Error('teacher');
   await repos.enrollments.enroll({ participantId: p.value.id, cohortId, at: NOW, stages: [1, 2, 3] });
-  await repos.activities.submit({ participantId: p.value.id, cohortId, type: 'webinar', level: 'school', date: NOW, title: `Вебинар: ${name}`, links: ['https://school.example/a'], submittedAt: NOW });
+  await repos.activities.submit({
+    participantId: p.value.id,
+    cohortId,
+    type: 'webinar',
+    level: 'school',
+    date: NOW,
+    title: `Вебинар: ${name}`,
+    links: ['https://school.example/a'],
+    submittedAt: NOW,
+  });
   const version = content().questionnaires.get('difficulties')?.version ?? 1;
-  const { response } = await repos.responses.startOrResume({ participantId: p.value.id, cohortId, questionnaireId: 'difficulties', occasion: 'demo', questionnaireVersion: version, at: NOW });
+  const { response } = await repos.responses.startOrResume({
+    participantId: p.value.id,
+    cohortId,
+    questionnaireId: 'difficulties',
+    occasion: 'demo',
+    questionnaireVersion: version,
+    at: NOW,
+  });
   await repos.responses.complete(response.id, NOW);
   return p.value.id;
 }
 
 describe('the demo cohort', () => {
   it('is seeded once, marked as demo, with its own curator', async () => {
-    const again = await seedDemo(store.repositories, { now: new Date('2026-09-01T00:00:00Z'), locale: 'ru', timeZone: 'Europe/Moscow' });
+    const again = await seedDemo(store.repositories, {
+      now: new Date('2026-09-01T00:00:00Z'),
+      locale: 'ru',
+      timeZone: 'Europe/Moscow',
+    });
     expect(again).toEqual(demo);
     const cohort = await store.repositories.cohorts.findByCode(DEMO_COHORT_CODE);
-    expect(cohort).toMatchObject({ demo: true, curatorIds: [demo.curatorId], courseEnd: new Date('2026-06-09T09:00:00Z') });
+    expect(cohort).toMatchObject({
+      demo: true,
+      curatorIds: [demo.curatorId],
+      courseEnd: new Date('2026-06-09T09:00:00Z'),
+    });
     expect((await store.repositories.programmes.findById(cohort!.programmeId))?.demo).toBe(true);
     expect(await store.models.cohort.countDocuments({ demo: true })).toBe(1);
     expect((await store.repositories.cohorts.findById(real.cohortId))?.demo).toBeUndefined();
@@ -55,7 +79,9 @@ describe('the demo cohort', () => {
     const h = new Harness(store, new Clock(NOW), { ...testSettings, demoChannels: ['webchat'] });
     const onTelegram = h.actor('Телеграм', { channel: 'telegram' });
     await onTelegram.say(`/start ${DEMO_COHORT_CODE}`);
-    expect(onTelegram.lastText()).toBe(`Курс с кодом «${DEMO_COHORT_CODE}» не найден. Проверьте код и пришлите его ещё раз.`);
+    expect(onTelegram.lastText()).toBe(
+      `Курс с кодом «${DEMO_COHORT_CODE}» не найден. Проверьте код и пришлите его ещё раз.`,
+    );
     const onWeb = h.actor('Веб', { channel: 'webchat', id: 'web-chat-0123456789' });
     await onWeb.say(`/start ${real.code}`);
     expect(onWeb.lastText()).toBe(`Курс с кодом «${real.code}» не найден. Проверьте код и пришлите его ещё раз.`);
@@ -90,7 +116,10 @@ describe('the demo cohort', () => {
 
     // The real programme's half-year report: its one teacher.
     const programme = (await store.repositories.cohorts.findById(real.cohortId))!.programmeId;
-    const report = await buildHalfYearReport({ ...deps, repos: store.repositories }, { programmeId: programme, half: 2, year: 2026 });
+    const report = await buildHalfYearReport(
+      { ...deps, repos: store.repositories },
+      { programmeId: programme, half: 2, year: 2026 },
+    );
     if (!report.ok) throw new Error(report.error.kind);
     expect(report.value.aggregates.activities[0]).toMatchObject({ enrolled: 1, submitted: 1 });
     expect(report.value.markdown).not.toMatch(/Демо/);

@@ -8,14 +8,22 @@ describe('the sandbox page', () => {
     const kk = sandboxPage({ locale: 'kk', cohortCode: 'DEMO' });
     expect(kk).toContain('<html lang="kk">');
     expect(kk).toContain('<title>Спутник — құмсалғыш</title>');
-    for (const setting of ['TELEGRAM_BOT_TOKEN', 'WHATSAPP_ENABLED=true', 'MAX_BOT_TOKEN']) expect(kk).toContain(setting);
+    for (const setting of ['TELEGRAM_BOT_TOKEN', 'WHATSAPP_ENABLED=true', 'MAX_BOT_TOKEN'])
+      expect(kk).toContain(setting);
     expect(sandboxPage({ locale: 'en', cohortCode: 'DEMO' })).toContain('Connect a real channel');
   });
 
   it('links to the console only when one is served, and to the one-click curator login when offered', () => {
     expect(sandboxPage({ locale: 'ru', cohortCode: 'DEMO' })).not.toContain('Открыть консоль');
-    expect(sandboxPage({ locale: 'ru', cohortCode: 'DEMO', consoleUrl: '/console' })).toContain('<a class="button" href="/console">Открыть консоль</a>');
-    const login = sandboxPage({ locale: 'ru', cohortCode: 'DEMO', consoleUrl: '/console', curatorLoginUrl: '/console/auth?token=a&b' });
+    expect(sandboxPage({ locale: 'ru', cohortCode: 'DEMO', consoleUrl: '/console' })).toContain(
+      '<a class="button" href="/console">Открыть консоль</a>',
+    );
+    const login = sandboxPage({
+      locale: 'ru',
+      cohortCode: 'DEMO',
+      consoleUrl: '/console',
+      curatorLoginUrl: '/console/auth?token=a&b',
+    });
     expect(login).toContain('href="/console/auth?token=a&amp;b"');
   });
 

@@ -13,7 +13,6 @@ import { openTestStore } from '../support/store.js';
 import { Rig } from './rig.js';
 import { waitFor } from '../support/wait.js';
 
-
 let store: Store;
 let rig: Rig;
 let runner: PostCourseScheduler;
@@ -30,7 +29,14 @@ beforeAll(async () => {
   await store.repositories.cohorts.upsertByCode({
     ...seeded,
     // Stage 1 today and nothing else due soon; every day, all day, so that the job runs whenever the test does.
-    stagePlan: { stages: [{ stage: 1, startOffset: '+1d' }, { stage: 2, startOffset: '+1m' }, { stage: 3, startOffset: '+10m' }], questionnaires: [] },
+    stagePlan: {
+      stages: [
+        { stage: 1, startOffset: '+1d' },
+        { stage: 2, startOffset: '+1m' },
+        { stage: 3, startOffset: '+10m' },
+      ],
+      questionnaires: [],
+    },
     sendingWindow: { from: '00:00', to: '23:59', weekdays: [1, 2, 3, 4, 5, 6, 7] },
   });
   rig = new Rig(store, new Clock(new Date()));
@@ -44,7 +50,9 @@ afterAll(async () => {
 
 describe('the post-course scheduler on Agenda', () => {
   it('runs the cohort job on time, sends once, and leaves the job at the next due instant', async () => {
-    const teacher = await rig.teacher(cohort.cohortId, 'Павлова Полина', { joinedAt: new Date(Date.now() - 3 * 86_400_000) });
+    const teacher = await rig.teacher(cohort.cohortId, 'Павлова Полина', {
+      joinedAt: new Date(Date.now() - 3 * 86_400_000),
+    });
     await rig.scheduler.start();
     await runner.start();
 
@@ -59,7 +67,10 @@ describe('the post-course scheduler on Agenda', () => {
 
     expect(rig.inbox(teacher, zone)).toHaveLength(1);
     expect(rig.inbox(teacher, zone)[0]).toContain('начинается этап 1');
-    const state = await loadCohortState(store.repositories, (await store.repositories.cohorts.findById(cohort.cohortId))!);
+    const state = await loadCohortState(
+      store.repositories,
+      (await store.repositories.cohorts.findById(cohort.cohortId))!,
+    );
     const next = nextSendAt(planCohort(plannerInput(state, new Date(), undefined)), new Date());
     expect(next).toBeInstanceOf(Date);
     expect((job.nextRunAt as Date).toISOString()).toBe(next!.toISOString());

@@ -40,7 +40,12 @@ afterAll(async () => {
 
 describe('when links are due', () => {
   // Course ends 20 March 2026 (Moscow); stage 3 of the default plan starts at +10m = 20 January 2027.
-  const calendar = { courseEnd: startOfLocalDay('2026-03-20', MOSCOW), timeZone: MOSCOW, reviewStageOffsets: ['+10m'], reportDeadlines: ['2026-06-01', '2026-10-01', '2027-06-01'] };
+  const calendar = {
+    courseEnd: startOfLocalDay('2026-03-20', MOSCOW),
+    timeZone: MOSCOW,
+    reviewStageOffsets: ['+10m'],
+    reportDeadlines: ['2026-06-01', '2026-10-01', '2027-06-01'],
+  };
   const at = (iso: string) => new Date(iso);
 
   it('monthly: the cutoff is the same day a month back', () => {
@@ -79,7 +84,14 @@ describe('the link check job', () => {
       },
     };
     const repos = store.repositories;
-    engine = createSputnikEngine({ repos, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger, now: rig.clock.now });
+    engine = createSputnikEngine({
+      repos,
+      sessions: store.sessions,
+      content: content(),
+      settings: testSettings,
+      logger: silentLogger,
+      now: rig.clock.now,
+    });
     dispatcher = createDispatcher({ senders: [sender], repos, logger: silentLogger, now: rig.clock.now });
     service = createLinkCheckService({
       scheduler: createScheduler({ db: store.connection.db!, logger: silentLogger }),
@@ -96,7 +108,14 @@ describe('the link check job', () => {
   });
 
   async function reply(chatId: string, text: string) {
-    const out = await engine.handle({ channel: 'telegram', messageId: `m${Math.random()}`, chat: { id: chatId, type: 'private' }, from: { id: chatId }, at: rig.clock.now(), payload: { kind: 'text', text } });
+    const out = await engine.handle({
+      channel: 'telegram',
+      messageId: `m${Math.random()}`,
+      chat: { id: chatId, type: 'private' },
+      from: { id: chatId },
+      at: rig.clock.now(),
+      payload: { kind: 'text', text },
+    });
     await dispatcher.dispatch(out);
   }
 
@@ -105,13 +124,25 @@ describe('the link check job', () => {
     const olga = await rig.connect(cohort.curatorId);
     const repos = store.repositories;
     const activity = await repos.activities.submit({
-      participantId: anna.id, cohortId: cohort.cohortId, type: 'open_lesson', level: 'school', date: new Date('2026-04-08T12:00:00Z'),
-      title: 'Открытый урок «Дроби»', links: [`${base}/lesson`], submittedAt: rig.clock.now(),
+      participantId: anna.id,
+      cohortId: cohort.cohortId,
+      type: 'open_lesson',
+      level: 'school',
+      date: new Date('2026-04-08T12:00:00Z'),
+      title: 'Открытый урок «Дроби»',
+      links: [`${base}/lesson`],
+      submittedAt: rig.clock.now(),
     });
 
     // Just submitted: checked on the next pass, alive.
     expect(await service.runOnce()).toEqual({ checked: 1, alive: 1, alerted: 0, unknown: 0 });
-    expect((await repos.activities.findById(activity.id))!.links[0]).toMatchObject({ reachable: true, status: 'alive', httpStatus: 200, failures: 0, checkedAt: rig.clock.now() });
+    expect((await repos.activities.findById(activity.id))!.links[0]).toMatchObject({
+      reachable: true,
+      status: 'alive',
+      httpStatus: 200,
+      failures: 0,
+      checkedAt: rig.clock.now(),
+    });
     // Nothing is due again the same month.
     rig.clock.set(new Date('2026-05-05T09:00:00Z'));
     expect(await service.runOnce()).toEqual({ checked: 0, alive: 0, alerted: 0, unknown: 0 });
@@ -125,7 +156,9 @@ describe('the link check job', () => {
     rig.clock.set(new Date('2026-05-25T09:00:00Z'));
     expect(await service.runOnce()).toEqual({ checked: 1, alive: 0, alerted: 1, unknown: 0 });
     const toAnna = sent.filter((m) => m.chatId === tg(anna)).map((m) => m.text);
-    expect(toAnna[0]).toContain('Ссылка на материалы мероприятия «Открытый урок «Дроби»» не открывается уже две проверки подряд');
+    expect(toAnna[0]).toContain(
+      'Ссылка на материалы мероприятия «Открытый урок «Дроби»» не открывается уже две проверки подряд',
+    );
     expect(toAnna[1]).toBe('Пришлите новую ссылку на материалы мероприятия «Открытый урок «Дроби»».');
     const toOlga = sent.filter((m) => m.chatId === tg(olga)).map((m) => m.text);
     expect(toOlga).toHaveLength(1);
@@ -140,10 +173,14 @@ describe('the link check job', () => {
 
     // Anna answers the question with a new link; the curator sees the change; the new link is checked next.
     await reply(tg(anna), `${base}/new-lesson`);
-    expect(sent.find((m) => m.chatId === tg(anna))?.text).toBe('Спасибо! Ссылка заменена, куратор увидит новую. Я проверю её в ближайшее время.');
+    expect(sent.find((m) => m.chatId === tg(anna))?.text).toBe(
+      'Спасибо! Ссылка заменена, куратор увидит новую. Я проверю её в ближайшее время.',
+    );
     expect(sent.find((m) => m.chatId === tg(olga))?.text).toContain(`стало: ${base}/new-lesson`);
     expect(await service.runOnce()).toEqual({ checked: 1, alive: 1, alerted: 0, unknown: 0 });
-    expect((await repos.activities.findById(activity.id))!.links).toEqual([expect.objectContaining({ url: `${base}/new-lesson`, reachable: true, failures: 0 })]);
+    expect((await repos.activities.findById(activity.id))!.links).toEqual([
+      expect.objectContaining({ url: `${base}/new-lesson`, reachable: true, failures: 0 }),
+    ]);
   });
 
   it('never calls a link dead when no check could reach it (no network, an unresolvable host): tried again later, nobody told', async () => {
@@ -151,11 +188,23 @@ describe('the link check job', () => {
     await rig.connect(cohort.curatorId);
     const repos = store.repositories;
     const activity = await repos.activities.submit({
-      participantId: anna.id, cohortId: cohort.cohortId, type: 'webinar', level: 'school', date: new Date('2026-04-08T12:00:00Z'),
-      title: 'Вебинар', links: ['http://lessons.invalid/webinar'], submittedAt: rig.clock.now(),
+      participantId: anna.id,
+      cohortId: cohort.cohortId,
+      type: 'webinar',
+      level: 'school',
+      date: new Date('2026-04-08T12:00:00Z'),
+      title: 'Вебинар',
+      links: ['http://lessons.invalid/webinar'],
+      submittedAt: rig.clock.now(),
     });
     // Five passes over three days, each when the link is due again: never a failure, never a notice.
-    const passes = ['2026-04-10T09:00:00Z', '2026-04-10T09:15:00Z', '2026-04-10T09:45:00Z', '2026-04-11T09:00:00Z', '2026-04-13T09:00:00Z'];
+    const passes = [
+      '2026-04-10T09:00:00Z',
+      '2026-04-10T09:15:00Z',
+      '2026-04-10T09:45:00Z',
+      '2026-04-11T09:00:00Z',
+      '2026-04-13T09:00:00Z',
+    ];
     for (const at of passes) {
       rig.clock.set(new Date(at));
       expect(await service.runOnce()).toEqual({ checked: 0, alive: 0, alerted: 0, unknown: 1 });
@@ -175,11 +224,28 @@ describe('the link check job', () => {
     const repos = store.repositories;
     const strict = createLinkCheckService({
       scheduler: createScheduler({ db: store.connection.db!, logger: silentLogger }),
-      repos, engine, dispatcher: createDispatcher({ senders: [], repos, logger: silentLogger }),
-      checker: createLinkChecker({ now: rig.clock.now }), logger: silentLogger, now: rig.clock.now,
+      repos,
+      engine,
+      dispatcher: createDispatcher({ senders: [], repos, logger: silentLogger }),
+      checker: createLinkChecker({ now: rig.clock.now }),
+      logger: silentLogger,
+      now: rig.clock.now,
     });
-    const activity = await repos.activities.submit({ participantId: anna.id, cohortId: cohort.cohortId, type: 'webinar', level: 'school', date: new Date('2026-04-08T12:00:00Z'), title: 'Вебинар', links: [`${base}/lesson`], submittedAt: rig.clock.now() });
+    const activity = await repos.activities.submit({
+      participantId: anna.id,
+      cohortId: cohort.cohortId,
+      type: 'webinar',
+      level: 'school',
+      date: new Date('2026-04-08T12:00:00Z'),
+      title: 'Вебинар',
+      links: [`${base}/lesson`],
+      submittedAt: rig.clock.now(),
+    });
     expect(await strict.runOnce()).toEqual({ checked: 1, alive: 0, alerted: 0, unknown: 0 });
-    expect((await repos.activities.findById(activity.id))!.links[0]).toMatchObject({ reachable: false, status: 'unsafe', failures: 1 });
+    expect((await repos.activities.findById(activity.id))!.links[0]).toMatchObject({
+      reachable: false,
+      status: 'unsafe',
+      failures: 1,
+    });
   });
 });

@@ -18,7 +18,12 @@ import { DEFAULT_STAGE_PLAN } from '../../src/domain/stage-plan.js';
 
 const MOSCOW = 'Europe/Moscow';
 // Friday 20 March 2026: the post-course year runs from 21 March 2026 to 20 March 2027.
-const cohort = { id: 'c1', status: 'active' as const, courseEnd: startOfLocalDay('2026-03-20', MOSCOW), timeZone: MOSCOW };
+const cohort = {
+  id: 'c1',
+  status: 'active' as const,
+  courseEnd: startOfLocalDay('2026-03-20', MOSCOW),
+  timeZone: MOSCOW,
+};
 
 function teacher(id: string, patch: Partial<PlannerTeacher> = {}): PlannerTeacher {
   return {
@@ -37,20 +42,51 @@ function teacher(id: string, patch: Partial<PlannerTeacher> = {}): PlannerTeache
 const curator = { participantId: 'cur', reachable: true, optedOut: false, anonymised: false };
 
 function input(patch: Partial<PlannerInput> = {}): PlannerInput {
-  return { cohort, plan: DEFAULT_STAGE_PLAN, teachers: [teacher('t1')], curators: [curator], log: new Map(), now: new Date('2026-03-20T12:00:00Z'), ...patch };
+  return {
+    cohort,
+    plan: DEFAULT_STAGE_PLAN,
+    teachers: [teacher('t1')],
+    curators: [curator],
+    log: new Map(),
+    now: new Date('2026-03-20T12:00:00Z'),
+    ...patch,
+  };
 }
 
-const summary = (sends: readonly PlannedSend[]) => sends.map((s) => `${s.at.toISOString()} ${s.kind} ${s.occasion} ${s.recipientId}`);
+const summary = (sends: readonly PlannedSend[]) =>
+  sends.map((s) => `${s.at.toISOString()} ${s.kind} ${s.occasion} ${s.recipientId}`);
 
-function sent(kind: ScheduledSend['kind'], occasion: string, recipientId: string, at: string, patch: Partial<ScheduledSend> = {}): [string, ScheduledSend] {
+function sent(
+  kind: ScheduledSend['kind'],
+  occasion: string,
+  recipientId: string,
+  at: string,
+  patch: Partial<ScheduledSend> = {},
+): [string, ScheduledSend] {
   const key = sendKey({ cohortId: 'c1', kind, occasion, recipientId });
-  return [key, { key, cohortId: 'c1', kind, occasion, recipientId, status: 'sent', dueAt: new Date(at), attemptedAt: new Date(at), sentAt: new Date(at), attempts: 1, ...patch }];
+  return [
+    key,
+    {
+      key,
+      cohortId: 'c1',
+      kind,
+      occasion,
+      recipientId,
+      status: 'sent',
+      dueAt: new Date(at),
+      attemptedAt: new Date(at),
+      sentAt: new Date(at),
+      attempts: 1,
+      ...patch,
+    },
+  ];
 }
 
 describe('post-course planner', () => {
   it('plans the whole year for one teacher at local 09:00 on weekdays', () => {
     const all = planCohort(input());
-    const firstOf = (kind: string, occasion: string) => all.find((s) => s.kind === kind && s.occasion === occasion)?.at.toISOString();
+    const firstOf = (kind: string, occasion: string) =>
+      all.find((s) => s.kind === kind && s.occasion === occasion)?.at.toISOString();
     // Stage 1 and the first surveys start on Saturday 21 March: they wait for Monday 09:00 Moscow.
     expect(firstOf('stage', 'stage-1')).toBe('2026-03-23T06:00:00.000Z');
     expect(firstOf('invite', 'exit')).toBe('2026-03-23T06:00:00.000Z');
@@ -113,7 +149,10 @@ describe('post-course planner', () => {
   });
 
   it('reminds after three days, twice, then tells the curators who never answered', () => {
-    const log = new Map([sent('invite', 'exit', 't1', '2026-03-23T06:00:00Z'), sent('invite', 'entry', 't1', '2026-03-23T06:00:00Z')]);
+    const log = new Map([
+      sent('invite', 'exit', 't1', '2026-03-23T06:00:00Z'),
+      sent('invite', 'entry', 't1', '2026-03-23T06:00:00Z'),
+    ]);
     const done = teacher('t1', { completed: new Set(['entry|entry']) });
     const all = planCohort(input({ teachers: [done], log, now: new Date('2026-03-23T07:00:00Z') }));
     const exit = all.filter((s) => s.survey?.occasion === 'exit');
@@ -129,10 +168,15 @@ describe('post-course planner', () => {
     expect(DEFAULT_REMINDERS).toEqual({ afterDays: 3, maxCount: 2 });
   });
 
-  it('counts reminders from when the previous one really went, and follows the plan\'s settings', () => {
-    const log = new Map([sent('invite', 'exit', 't1', '2026-03-23T06:00:00Z'), sent('reminder', 'exit#1', 't1', '2026-03-27T15:00:00Z')]);
+  it("counts reminders from when the previous one really went, and follows the plan's settings", () => {
+    const log = new Map([
+      sent('invite', 'exit', 't1', '2026-03-23T06:00:00Z'),
+      sent('reminder', 'exit#1', 't1', '2026-03-27T15:00:00Z'),
+    ]);
     const plan = { ...DEFAULT_STAGE_PLAN, reminders: { afterDays: 2, maxCount: 3 } };
-    const exit = planCohort(input({ plan, log, now: new Date('2026-03-27T16:00:00Z') })).filter((s) => s.survey?.occasion === 'exit');
+    const exit = planCohort(input({ plan, log, now: new Date('2026-03-27T16:00:00Z') })).filter(
+      (s) => s.survey?.occasion === 'exit',
+    );
     expect(summary(exit)).toEqual([
       // Friday 18:00 + 2 days is Sunday 18:00: Monday 09:00.
       '2026-03-30T06:00:00.000Z reminder exit#2 t1',
@@ -142,7 +186,12 @@ describe('post-course planner', () => {
   });
 
   it('sends nothing to an opted-out or anonymised teacher, but still reminds the curators of reports', () => {
-    const quiet = [teacher('stop', { optedOut: true }), teacher('gone', { anonymised: true }), teacher('nochat', { reachable: false }), teacher('noconsent', { consented: false })];
+    const quiet = [
+      teacher('stop', { optedOut: true }),
+      teacher('gone', { anonymised: true }),
+      teacher('nochat', { reachable: false }),
+      teacher('noconsent', { consented: false }),
+    ];
     const all = planCohort(input({ teachers: quiet }));
     expect(all.filter((s) => s.recipientId !== 'cur')).toEqual([]);
     expect(all.filter((s) => s.kind === 'report-reminder')).toHaveLength(3);
@@ -151,30 +200,50 @@ describe('post-course planner', () => {
   });
 
   it('nudges at month 9 only teachers short of three accepted activities', () => {
-    const all = planCohort(input({ teachers: [teacher('few', { acceptedActivities: 2 }), teacher('done', { acceptedActivities: 3 })] }));
+    const all = planCohort(
+      input({ teachers: [teacher('few', { acceptedActivities: 2 }), teacher('done', { acceptedActivities: 3 })] }),
+    );
     expect(all.filter((s) => s.kind === 'activity-nudge').map((s) => s.recipientId)).toEqual(['few']);
   });
 
   it('retries a failed send later and gives up after the last attempt', () => {
-    const failedOnce = new Map([sent('stage', 'stage-1', 't1', '2026-03-23T06:00:00Z', { status: 'failed', sentAt: undefined })]);
+    const failedOnce = new Map([
+      sent('stage', 'stage-1', 't1', '2026-03-23T06:00:00Z', { status: 'failed', sentAt: undefined }),
+    ]);
     const now = new Date('2026-03-23T06:01:00Z');
     const retry = planCohort(input({ log: failedOnce, now })).find((s) => s.kind === 'stage');
     expect(retry).toMatchObject({ at: new Date('2026-03-23T06:15:00Z'), attempts: 1 });
-    const failedThrice = new Map([sent('stage', 'stage-1', 't1', '2026-03-23T06:00:00Z', { status: 'failed', attempts: 3, sentAt: undefined })]);
-    expect(planCohort(input({ log: failedThrice, now })).find((s) => s.kind === 'stage' && s.occasion === 'stage-1')).toBeUndefined();
-    const undeliverable = new Map([sent('stage', 'stage-1', 't1', '2026-03-23T06:00:00Z', { status: 'undeliverable' })]);
-    expect(planCohort(input({ log: undeliverable, now })).find((s) => s.kind === 'stage' && s.occasion === 'stage-1')).toBeUndefined();
+    const failedThrice = new Map([
+      sent('stage', 'stage-1', 't1', '2026-03-23T06:00:00Z', { status: 'failed', attempts: 3, sentAt: undefined }),
+    ]);
+    expect(
+      planCohort(input({ log: failedThrice, now })).find((s) => s.kind === 'stage' && s.occasion === 'stage-1'),
+    ).toBeUndefined();
+    const undeliverable = new Map([
+      sent('stage', 'stage-1', 't1', '2026-03-23T06:00:00Z', { status: 'undeliverable' }),
+    ]);
+    expect(
+      planCohort(input({ log: undeliverable, now })).find((s) => s.kind === 'stage' && s.occasion === 'stage-1'),
+    ).toBeUndefined();
   });
 
   it('never plans again what was taken and not confirmed (a crash mid-send)', () => {
-    const log = new Map([sent('stage', 'stage-1', 't1', '2026-03-23T06:00:00Z', { status: 'sending', sentAt: undefined })]);
-    expect(planCohort(input({ log, now: new Date('2026-03-23T07:00:00Z') })).find((s) => s.kind === 'stage' && s.occasion === 'stage-1')).toBeUndefined();
+    const log = new Map([
+      sent('stage', 'stage-1', 't1', '2026-03-23T06:00:00Z', { status: 'sending', sentAt: undefined }),
+    ]);
+    expect(
+      planCohort(input({ log, now: new Date('2026-03-23T07:00:00Z') })).find(
+        (s) => s.kind === 'stage' && s.occasion === 'stage-1',
+      ),
+    ).toBeUndefined();
   });
 
   it('adds calendar months from the 31st: stage 2 of a course ending 31 January opens on 28 February', () => {
     const january = { ...cohort, courseEnd: startOfLocalDay('2026-01-31', MOSCOW) };
     const early = teacher('t1', { joinedAt: new Date('2026-01-10T08:00:00Z') });
-    const stage2 = planCohort(input({ cohort: january, teachers: [early], now: new Date('2026-01-31T12:00:00Z') })).find((s) => s.occasion === 'stage-2');
+    const stage2 = planCohort(
+      input({ cohort: january, teachers: [early], now: new Date('2026-01-31T12:00:00Z') }),
+    ).find((s) => s.occasion === 'stage-2');
     // 28 February 2026 is a Saturday: Monday 2 March, 09:00 Moscow.
     expect(stage2?.at.toISOString()).toBe('2026-03-02T06:00:00.000Z');
   });
@@ -196,16 +265,31 @@ describe('post-course planner', () => {
 
   it('finds the final survey and the report deadlines of a year', () => {
     expect(finalSurveyOf(DEFAULT_STAGE_PLAN)).toEqual({ questionnaireId: 'impact', occasion: 'impact-11m' });
-    expect(finalSurveyOf({ ...DEFAULT_STAGE_PLAN, finalSurvey: { questionnaireId: 'exit', occasion: 'final' } })).toEqual({ questionnaireId: 'exit', occasion: 'final' });
-    expect(halfYearDeadlines({ start: '2026-09-02', end: '2027-09-01' }).map((d) => `${d.deadline}/${d.half}`)).toEqual(['2026-10-01/2', '2027-06-01/1', '2027-10-01/2']);
-    expect(halfYearDeadlines({ start: '2026-06-01', end: '2027-06-01' }).map((d) => d.deadline)).toEqual(['2026-10-01', '2027-06-01']);
+    expect(
+      finalSurveyOf({ ...DEFAULT_STAGE_PLAN, finalSurvey: { questionnaireId: 'exit', occasion: 'final' } }),
+    ).toEqual({ questionnaireId: 'exit', occasion: 'final' });
+    expect(halfYearDeadlines({ start: '2026-09-02', end: '2027-09-01' }).map((d) => `${d.deadline}/${d.half}`)).toEqual(
+      ['2026-10-01/2', '2027-06-01/1', '2027-10-01/2'],
+    );
+    expect(halfYearDeadlines({ start: '2026-06-01', end: '2027-06-01' }).map((d) => d.deadline)).toEqual([
+      '2026-10-01',
+      '2027-06-01',
+    ]);
   });
 
   it('checks a stage plan as data before trusting it', () => {
     expect(stagePlanProblems(DEFAULT_STAGE_PLAN)).toEqual([]);
-    const twice = { ...DEFAULT_STAGE_PLAN, questionnaires: [...DEFAULT_STAGE_PLAN.questionnaires, { questionnaireId: 'impact', offset: '+3m', occasion: 'impact-6m' }] };
+    const twice = {
+      ...DEFAULT_STAGE_PLAN,
+      questionnaires: [
+        ...DEFAULT_STAGE_PLAN.questionnaires,
+        { questionnaireId: 'impact', offset: '+3m', occasion: 'impact-6m' },
+      ],
+    };
     expect(stagePlanProblems(twice)).toEqual(['questionnaires.8.occasion: повод «impact-6m» уже есть в плане']);
     expect(stagePlanProblems({ ...DEFAULT_STAGE_PLAN, reminders: { afterDays: 0, maxCount: 2 } })).toHaveLength(1);
-    expect(stagePlanProblems({ stages: [{ stage: 1, startOffset: '7 days' }], questionnaires: [] })[0]).toMatch(/^stages\.0\.startOffset: ожидается сдвиг/);
+    expect(stagePlanProblems({ stages: [{ stage: 1, startOffset: '7 days' }], questionnaires: [] })[0]).toMatch(
+      /^stages\.0\.startOffset: ожидается сдвиг/,
+    );
   });
 });

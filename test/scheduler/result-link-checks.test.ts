@@ -27,7 +27,9 @@ let server: Server;
 let base: string;
 
 beforeAll(async () => {
-  server = createServer((req, res) => res.writeHead(req.url === '/portfolio' || req.url === '/portfolio-new' ? 200 : 404).end());
+  server = createServer((req, res) =>
+    res.writeHead(req.url === '/portfolio' || req.url === '/portfolio-new' ? 200 : 404).end(),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -59,11 +61,23 @@ describe('links in answers, checked', () => {
       },
     };
     const repos = store.repositories;
-    engine = createSputnikEngine({ repos, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger, now: rig.clock.now });
+    engine = createSputnikEngine({
+      repos,
+      sessions: store.sessions,
+      content: content(),
+      settings: testSettings,
+      logger: silentLogger,
+      now: rig.clock.now,
+    });
     dispatcher = createDispatcher({ senders: [sender], repos, logger: silentLogger, now: rig.clock.now });
     service = createLinkCheckService({
       scheduler: createScheduler({ db: store.connection.db!, logger: silentLogger }),
-      repos, engine, dispatcher, logger: silentLogger, now: rig.clock.now, questionnaires: content().questionnaires,
+      repos,
+      engine,
+      dispatcher,
+      logger: silentLogger,
+      now: rig.clock.now,
+      questionnaires: content().questionnaires,
       checker: createLinkChecker({ allowPrivate: true, timeoutMs: 2_000, now: rig.clock.now }),
     });
   });
@@ -75,17 +89,47 @@ describe('links in answers, checked', () => {
   async function presentResults(teacher: Participant, url: string): Promise<void> {
     const repos = store.repositories;
     const at = rig.clock.now();
-    const { response } = await repos.responses.startOrResume({ participantId: teacher.id, cohortId: cohort.cohortId, questionnaireId: 'stage-3-results', occasion: 'stage-3', questionnaireVersion: 1, at });
-    await repos.responses.saveAnswer(response.id, { questionId: 'presentation_form', value: 'portfolio', skipped: false, answeredAt: at });
-    await repos.responses.saveAnswer(response.id, { questionId: 'results_link', value: url, skipped: false, answeredAt: at });
+    const { response } = await repos.responses.startOrResume({
+      participantId: teacher.id,
+      cohortId: cohort.cohortId,
+      questionnaireId: 'stage-3-results',
+      occasion: 'stage-3',
+      questionnaireVersion: 1,
+      at,
+    });
+    await repos.responses.saveAnswer(response.id, {
+      questionId: 'presentation_form',
+      value: 'portfolio',
+      skipped: false,
+      answeredAt: at,
+    });
+    await repos.responses.saveAnswer(response.id, {
+      questionId: 'results_link',
+      value: url,
+      skipped: false,
+      answeredAt: at,
+    });
     const completed = await repos.responses.complete(response.id, at);
     await recordResultLinks(repos, completed!, at);
-    await reevaluateStages(repos, { participantId: teacher.id, cohortId: cohort.cohortId, at, actor: teacher.id, kind: 'questionnaire.completed' });
+    await reevaluateStages(repos, {
+      participantId: teacher.id,
+      cohortId: cohort.cohortId,
+      at,
+      actor: teacher.id,
+      kind: 'questionnaire.completed',
+    });
   }
   const stage3 = async (teacher: Participant) =>
     (await store.repositories.enrollments.find(teacher.id, cohort.cohortId))!.stages.find((s) => s.stage === 3);
   async function reply(chatId: string, text: string) {
-    const out = await engine.handle({ channel: 'telegram', messageId: `m${Math.random()}`, chat: { id: chatId, type: 'private' }, from: { id: chatId }, at: rig.clock.now(), payload: { kind: 'text', text } });
+    const out = await engine.handle({
+      channel: 'telegram',
+      messageId: `m${Math.random()}`,
+      chat: { id: chatId, type: 'private' },
+      from: { id: chatId },
+      at: rig.clock.now(),
+      payload: { kind: 'text', text },
+    });
     await dispatcher.dispatch(out);
   }
 
@@ -97,11 +141,21 @@ describe('links in answers, checked', () => {
 
     rig.clock.set(new Date('2027-01-21T09:10:00Z'));
     expect(await service.runOnce()).toEqual({ checked: 1, alive: 1, alerted: 0, unknown: 0 });
-    expect(await stage3(anna)).toMatchObject({ status: 'completed', completedAt: new Date('2027-01-21T09:10:00Z'), cause: 'rule:live-link' });
+    expect(await stage3(anna)).toMatchObject({
+      status: 'completed',
+      completedAt: new Date('2027-01-21T09:10:00Z'),
+      cause: 'rule:live-link',
+    });
     const audit = await store.repositories.audit.list({ cohortId: cohort.cohortId, action: 'stage.changed' });
     expect(audit.find((e) => e.details?.stage === 3 && e.details?.to === 'completed')).toMatchObject({
-      at: new Date('2027-01-21T09:10:00Z'), actor: 'system',
-      details: { from: 'in_progress', cause: 'rule:live-link', event: 'results.presented', date: '2027-01-21T09:10:00.000Z' },
+      at: new Date('2027-01-21T09:10:00Z'),
+      actor: 'system',
+      details: {
+        from: 'in_progress',
+        cause: 'rule:live-link',
+        event: 'results.presented',
+        date: '2027-01-21T09:10:00.000Z',
+      },
     });
     expect(sent).toEqual([]);
     // Checked: not again before the month is out.
@@ -134,12 +188,19 @@ describe('links in answers, checked', () => {
 
     // Anna answers with a working link: it replaces the answer, the curator sees it, the next check completes stage 3.
     await reply(tg(anna), `${base}/portfolio-new`);
-    expect(sent.find((m) => m.chatId === tg(anna))?.text).toBe('Спасибо! Ссылка заменена, куратор увидит новую. Я проверю её в ближайшее время.');
+    expect(sent.find((m) => m.chatId === tg(anna))?.text).toBe(
+      'Спасибо! Ссылка заменена, куратор увидит новую. Я проверю её в ближайшее время.',
+    );
     expect(sent.find((m) => m.chatId === tg(olga))?.text).toBe(
       'Педагог Алексеева Анна Сергеевна (курс «Функциональная грамотность, весна 2026») заменил(а) ссылку в анкете «Этап 3: представление результатов»:\n' +
         `было: ${base}/gone\nстало: ${base}/portfolio-new`,
     );
-    const response = await store.repositories.responses.find({ participantId: anna.id, cohortId: cohort.cohortId, questionnaireId: 'stage-3-results', occasion: 'stage-3' });
+    const response = await store.repositories.responses.find({
+      participantId: anna.id,
+      cohortId: cohort.cohortId,
+      questionnaireId: 'stage-3-results',
+      occasion: 'stage-3',
+    });
     expect(response?.answers.find((a) => a.questionId === 'results_link')?.value).toBe(`${base}/portfolio-new`);
     rig.clock.set(new Date('2027-02-22T09:10:00Z'));
     expect(await service.runOnce()).toEqual({ checked: 1, alive: 1, alerted: 0, unknown: 0 });
@@ -150,8 +211,20 @@ describe('links in answers, checked', () => {
     const anna = await rig.teacher(cohort.cohortId, 'Алексеева Анна Сергеевна');
     const repos = store.repositories;
     const at = rig.clock.now();
-    const { response } = await repos.responses.startOrResume({ participantId: anna.id, cohortId: cohort.cohortId, questionnaireId: 'stage-3-results', occasion: 'stage-3', questionnaireVersion: 1, at });
-    await repos.responses.saveAnswer(response.id, { questionId: 'results_link', value: `${base}/portfolio`, skipped: false, answeredAt: at });
+    const { response } = await repos.responses.startOrResume({
+      participantId: anna.id,
+      cohortId: cohort.cohortId,
+      questionnaireId: 'stage-3-results',
+      occasion: 'stage-3',
+      questionnaireVersion: 1,
+      at,
+    });
+    await repos.responses.saveAnswer(response.id, {
+      questionId: 'results_link',
+      value: `${base}/portfolio`,
+      skipped: false,
+      answeredAt: at,
+    });
     await repos.responses.complete(response.id, at);
     expect(await repos.resultLinks.listByParticipant(anna.id)).toEqual([]);
     rig.clock.set(new Date('2027-01-21T09:10:00Z'));
@@ -176,7 +249,10 @@ describe('links in answers, checked', () => {
     expect(await service.runOnce()).toEqual({ checked: 0, alive: 0, alerted: 0, unknown: 0 });
     rig.clock.set(new Date('2027-01-21T09:15:00Z'));
     expect(await service.runOnce()).toEqual({ checked: 0, alive: 0, alerted: 0, unknown: 1 });
-    expect((await store.repositories.resultLinks.listByParticipant(anna.id))[0]).toMatchObject({ attempts: 2, retryAt: new Date('2027-01-21T09:45:00Z') });
+    expect((await store.repositories.resultLinks.listByParticipant(anna.id))[0]).toMatchObject({
+      attempts: 2,
+      retryAt: new Date('2027-01-21T09:45:00Z'),
+    });
     // Nothing for the teacher to replace, nothing in the menu.
     await reply(tg(anna), '/menu');
     expect(sent.some((m) => m.text.includes('Неработающие ссылки'))).toBe(false);

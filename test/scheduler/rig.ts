@@ -12,7 +12,11 @@ import type { ChannelSender, SendOutcome } from '../../src/delivery/ports.js';
 import type { OutboundMessage } from '../../src/engine/events.js';
 import { createSputnikEngine } from '../../src/engine/index.js';
 import { createScheduler, type Scheduler } from '../../src/scheduler/agenda.js';
-import { createPostCourseScheduler, type PostCourseDeps, type PostCourseScheduler } from '../../src/scheduler/post-course.js';
+import {
+  createPostCourseScheduler,
+  type PostCourseDeps,
+  type PostCourseScheduler,
+} from '../../src/scheduler/post-course.js';
 import type { Store } from '../../src/store/index.js';
 import { type Clock, content, testSettings } from '../support/engine-harness.js';
 import { silentLogger } from '../support/store.js';
@@ -48,25 +52,56 @@ export class Rig {
       },
     };
     const repos = this.store.repositories;
-    const engine = createSputnikEngine({ repos, sessions: this.store.sessions, content: content(), settings: testSettings, logger: silentLogger, now: this.clock.now });
+    const engine = createSputnikEngine({
+      repos,
+      sessions: this.store.sessions,
+      content: content(),
+      settings: testSettings,
+      logger: silentLogger,
+      now: this.clock.now,
+    });
     const dispatcher = createDispatcher({ senders: [sender], repos, logger: silentLogger, now: this.clock.now });
-    return createPostCourseScheduler({ scheduler: this.scheduler, repos, engine, dispatcher, content: content(), logger: silentLogger, now: this.clock.now, ...extra });
+    return createPostCourseScheduler({
+      scheduler: this.scheduler,
+      repos,
+      engine,
+      dispatcher,
+      content: content(),
+      logger: silentLogger,
+      now: this.clock.now,
+      ...extra,
+    });
   }
 
   /** A teacher who wrote to the bot on Telegram and gave consent, enrolled in the cohort. */
-  async teacher(cohortId: string, fullName: string, options: { locale?: 'ru' | 'kk' | 'en'; optedOut?: boolean; joinedAt?: Date } = {}): Promise<Participant> {
+  async teacher(
+    cohortId: string,
+    fullName: string,
+    options: { locale?: 'ru' | 'kk' | 'en'; optedOut?: boolean; joinedAt?: Date } = {},
+  ): Promise<Participant> {
     const repos = this.store.repositories;
-    const created = await repos.participants.create({ fullName, addresses: [{ channel: 'telegram', id: String(this.nextTelegramId++) }], locale: options.locale ?? 'ru' });
+    const created = await repos.participants.create({
+      fullName,
+      addresses: [{ channel: 'telegram', id: String(this.nextTelegramId++) }],
+      locale: options.locale ?? 'ru',
+    });
     if (!created.ok) throw new Error('teacher fixture');
     await repos.participants.recordConsent(created.value.id, 'test-1', this.clock.now());
     if (options.optedOut) await repos.participants.setRemindersOptOut(created.value.id, this.clock.now());
-    await enrollInCohort(repos, { participantId: created.value.id, cohortId, at: options.joinedAt ?? this.clock.now() });
+    await enrollInCohort(repos, {
+      participantId: created.value.id,
+      cohortId,
+      at: options.joinedAt ?? this.clock.now(),
+    });
     return (await repos.participants.findById(created.value.id))!;
   }
 
   /** Gives an imported curator a Telegram chat, as their first message to the bot would. */
   async connect(participantId: string): Promise<Participant> {
-    const updated = await this.store.repositories.participants.linkAddress(participantId, { channel: 'telegram', id: String(this.nextTelegramId++) });
+    const updated = await this.store.repositories.participants.linkAddress(participantId, {
+      channel: 'telegram',
+      id: String(this.nextTelegramId++),
+    });
     if (!updated?.ok) throw new Error('connect fixture');
     return updated.value;
   }
@@ -76,7 +111,14 @@ export class Rig {
     const q = DEFAULT_STAGE_PLAN.questionnaires.find((x) => x.occasion === occasion);
     if (!q) throw new Error(`no questionnaire for ${occasion}`);
     const responses = this.store.repositories.responses;
-    const { response } = await responses.startOrResume({ participantId, cohortId, questionnaireId: q.questionnaireId, occasion, questionnaireVersion: 1, at: this.clock.now() });
+    const { response } = await responses.startOrResume({
+      participantId,
+      cohortId,
+      questionnaireId: q.questionnaireId,
+      occasion,
+      questionnaireVersion: 1,
+      at: this.clock.now(),
+    });
     await responses.complete(response.id, this.clock.now());
   }
 
@@ -84,7 +126,12 @@ export class Rig {
    * Runs the cohorts' jobs from due instant to due instant until `until`, as Agenda would with
    * real time. `after` sees each run's new send-log records (to let teachers answer in between).
    */
-  async runUntil(runner: PostCourseScheduler, cohortIds: readonly string[], until: Date, after?: (at: Date) => Promise<void>): Promise<number> {
+  async runUntil(
+    runner: PostCourseScheduler,
+    cohortIds: readonly string[],
+    until: Date,
+    after?: (at: Date) => Promise<void>,
+  ): Promise<number> {
     const next = new Map<string, Date | undefined>(cohortIds.map((id) => [id, this.clock.now()]));
     let runs = 0;
     for (;;) {
@@ -104,7 +151,9 @@ export class Rig {
 
   /** Messages to one chat, as "yyyy-mm-dd HH:mm text" in the given zone. */
   inbox(p: Participant, timeZone: string): string[] {
-    return this.sent.filter((m) => m.chatId === idOn(p, 'telegram')).map((m) => `${DateTime.fromJSDate(m.at, { zone: timeZone }).toFormat('yyyy-MM-dd HH:mm ccc')} ${m.text}`);
+    return this.sent
+      .filter((m) => m.chatId === idOn(p, 'telegram'))
+      .map((m) => `${DateTime.fromJSDate(m.at, { zone: timeZone }).toFormat('yyyy-MM-dd HH:mm ccc')} ${m.text}`);
   }
 }
 

@@ -42,7 +42,9 @@ describe('schedule show', () => {
       '',
     ]);
     expect(lines).toContain('четверг, 2 апреля 2026 г.');
-    expect(lines).toContain('  09:00  Список не заполнивших анкету «Итоговая анкета по курсу»: 2 педагога — куратору: Смирнова Ольга Петровна');
+    expect(lines).toContain(
+      '  09:00  Список не заполнивших анкету «Итоговая анкета по курсу»: 2 педагога — куратору: Смирнова Ольга Петровна',
+    );
     // The teacher who sent /stop is nowhere in the plan.
     expect(lines.join('\n')).not.toContain('Тихонова');
     expect(lines.at(-2)).toBe('Всего отправок: 18. Если педагог ответит на анкету раньше, напоминания ему не придут.');
@@ -69,15 +71,26 @@ describe('schedule show', () => {
 
   it('says how many teachers have not joined yet and what they will get once they do', async () => {
     // Imported with a phone only: no chat reaches her until she opens the cohort's link.
-    const created = await store.repositories.participants.create({ fullName: 'Ульянова Ульяна', phone: '+77015550199', locale: 'ru' });
+    const created = await store.repositories.participants.create({
+      fullName: 'Ульянова Ульяна',
+      phone: '+77015550199',
+      locale: 'ru',
+    });
     if (!created.ok) throw new Error('fixture');
-    await store.repositories.enrollments.enroll({ participantId: created.value.id, cohortId: cohort.cohortId, at: new Date('2026-03-01T00:00:00Z'), stages: [1, 2, 3] });
+    await store.repositories.enrollments.enroll({
+      participantId: created.value.id,
+      cohortId: cohort.cohortId,
+      at: new Date('2026-03-01T00:00:00Z'),
+      stages: [1, 2, 3],
+    });
     const from = new Date('2026-03-20T12:00:00Z');
     const preview = await rig.postCourse().preview(cohort.cohortId, from, new Date(from.getTime() + 14 * 86_400_000));
     expect(preview?.notJoined).toBe(1);
     const text = formatSchedule(preview!, from, 14);
     expect(text).not.toContain('— 3 педагогам');
-    expect(text).toContain('\n1 педагог ещё не написал боту: сообщения им не уходят, пока они не откроют ссылку потока.\n');
+    expect(text).toContain(
+      '\n1 педагог ещё не написал боту: сообщения им не уходят, пока они не откроют ссылку потока.\n',
+    );
     expect(text).toContain('Когда они присоединятся, каждый получит:\n  • Начало этапа 1 (план мероприятий)\n');
   });
 });

@@ -33,7 +33,16 @@ describe('scheduled sends', () => {
     await sends.finish(key, { status: 'sent', at: new Date('2026-03-23T06:15:01Z') });
 
     expect(await sends.listByCohort(cohort.cohortId)).toEqual([
-      { key, ...k, status: 'sent', dueAt: at, attemptedAt: new Date('2026-03-23T06:15:00Z'), sentAt: new Date('2026-03-23T06:15:01Z'), attempts: 2, detail: 'failed: Too Many Requests' },
+      {
+        key,
+        ...k,
+        status: 'sent',
+        dueAt: at,
+        attemptedAt: new Date('2026-03-23T06:15:00Z'),
+        sentAt: new Date('2026-03-23T06:15:01Z'),
+        attempts: 2,
+        detail: 'failed: Too Many Requests',
+      },
     ]);
     expect(await sends.retake(key, 2, new Date())).toBe(false);
   });
@@ -46,11 +55,20 @@ describe('scheduled sends', () => {
       reminders: { afterDays: 5, maxCount: 1 },
       finalSurvey: { questionnaireId: 'exit', occasion: 'exit' },
     };
-    const { cohort: saved } = await store.repositories.cohorts.upsertByCode({ ...current, stagePlan, sendingWindow: { from: '08:30', to: '18:00', weekdays: [1, 2, 3, 4, 5, 6] } });
+    const { cohort: saved } = await store.repositories.cohorts.upsertByCode({
+      ...current,
+      stagePlan,
+      sendingWindow: { from: '08:30', to: '18:00', weekdays: [1, 2, 3, 4, 5, 6] },
+    });
     expect(saved.sendingWindow).toEqual({ from: '08:30', to: '18:00', weekdays: [1, 2, 3, 4, 5, 6] });
     expect(saved.stagePlan).toEqual(stagePlan);
     // An update that does not mention them keeps both, like an import does.
-    const { cohort: again } = await store.repositories.cohorts.upsertByCode({ ...current, stagePlan: undefined, sendingWindow: undefined, title: 'Новое название' });
+    const { cohort: again } = await store.repositories.cohorts.upsertByCode({
+      ...current,
+      stagePlan: undefined,
+      sendingWindow: undefined,
+      title: 'Новое название',
+    });
     expect(again.sendingWindow).toEqual(saved.sendingWindow);
     expect(again.stagePlan).toEqual(stagePlan);
   });

@@ -36,7 +36,9 @@ describe('sending window', () => {
     expect(iso(nextWindowStart(sunday, 'Asia/Almaty', w))).toBe('2026-05-18T04:00:00.000Z');
     expect(iso(nextWindowStart(sunday, 'Asia/Novokuznetsk', w))).toBe('2026-05-18T02:00:00.000Z');
     // 22:30 UTC on Sunday is already Monday 05:30 in Novokuznetsk: the window opens at 09:00 that Monday.
-    expect(iso(nextWindowStart(new Date('2026-05-17T22:30:00Z'), 'Asia/Novokuznetsk', w))).toBe('2026-05-18T02:00:00.000Z');
+    expect(iso(nextWindowStart(new Date('2026-05-17T22:30:00Z'), 'Asia/Novokuznetsk', w))).toBe(
+      '2026-05-18T02:00:00.000Z',
+    );
   });
 
   it('opens at 09:00 local on both sides of a daylight-saving change', () => {
@@ -53,7 +55,9 @@ describe('sending window', () => {
   it('moves a window edge that falls into the skipped hour to just after it', () => {
     const night: SendingWindow = { from: '02:30', to: '05:00', weekdays: [7] };
     // On 29 March 2026 Berlin clocks jump from 02:00 to 03:00: 02:30 does not exist, 03:30 CEST does.
-    expect(iso(nextWindowStart(new Date('2026-03-28T12:00:00Z'), 'Europe/Berlin', night))).toBe('2026-03-29T01:30:00.000Z');
+    expect(iso(nextWindowStart(new Date('2026-03-28T12:00:00Z'), 'Europe/Berlin', night))).toBe(
+      '2026-03-29T01:30:00.000Z',
+    );
   });
 
   it('finds the day start, the next opening on a date and the last opening before one', () => {
@@ -66,7 +70,9 @@ describe('sending window', () => {
 
   it('honours a cohort window that includes Saturday mornings', () => {
     const saturdays: SendingWindow = { from: '10:00', to: '14:00', weekdays: [6] };
-    expect(iso(nextWindowStart(new Date('2026-05-12T09:00:00Z'), 'Europe/Moscow', saturdays))).toBe('2026-05-16T07:00:00.000Z');
+    expect(iso(nextWindowStart(new Date('2026-05-12T09:00:00Z'), 'Europe/Moscow', saturdays))).toBe(
+      '2026-05-16T07:00:00.000Z',
+    );
     expect(isInWindow(new Date('2026-05-16T10:59:00Z'), 'Europe/Moscow', saturdays)).toBe(true);
     expect(isInWindow(new Date('2026-05-16T11:00:00Z'), 'Europe/Moscow', saturdays)).toBe(false);
   });

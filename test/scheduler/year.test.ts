@@ -45,8 +45,21 @@ describe('the post-course year in fast time', () => {
     const olga = await rig.connect(cohort.curatorId);
     // Vera has three accepted activities; Anna and Boris have none.
     for (let i = 0; i < 3; i++) {
-      const a = await store.repositories.activities.submit({ participantId: vera.id, cohortId: cohort.cohortId, type: 'webinar', level: 'school', date: new Date('2026-05-10T08:00:00Z'), title: `Вебинар ${i + 1}`, links: ['https://example.org/v'], submittedAt: new Date('2026-05-10T08:00:00Z') });
-      await store.repositories.activities.review(a.id, { reviewerId: cohort.curatorId, decision: 'accepted', at: new Date('2026-05-11T08:00:00Z') });
+      const a = await store.repositories.activities.submit({
+        participantId: vera.id,
+        cohortId: cohort.cohortId,
+        type: 'webinar',
+        level: 'school',
+        date: new Date('2026-05-10T08:00:00Z'),
+        title: `Вебинар ${i + 1}`,
+        links: ['https://example.org/v'],
+        submittedAt: new Date('2026-05-10T08:00:00Z'),
+      });
+      await store.repositories.activities.review(a.id, {
+        reviewerId: cohort.curatorId,
+        decision: 'accepted',
+        at: new Date('2026-05-11T08:00:00Z'),
+      });
     }
 
     // Anna answers every questionnaire the day she is invited; Boris after the first reminder; Vera never.
@@ -56,7 +69,8 @@ describe('the post-course year in fast time', () => {
         if (seen.has(s.key) || s.status !== 'sent') continue;
         seen.add(s.key);
         if (s.kind === 'invite' && s.recipientId === anna.id) await rig.answer(anna.id, cohort.cohortId, s.occasion);
-        if (s.kind === 'reminder' && s.recipientId === boris.id && s.occasion.endsWith('#1')) await rig.answer(boris.id, cohort.cohortId, s.occasion.split('#')[0]!);
+        if (s.kind === 'reminder' && s.recipientId === boris.id && s.occasion.endsWith('#1'))
+          await rig.answer(boris.id, cohort.cohortId, s.occasion.split('#')[0]!);
       }
     });
     expect(runs).toBeLessThan(80);
@@ -71,19 +85,37 @@ describe('the post-course year in fast time', () => {
     }
 
     // Stage prompts: 21 March is a Saturday, so Monday the 23rd; +1m is Monday 20 April; +10m Wednesday 20 January.
-    const stages = (await sentLog('stage')).filter((s) => s.recipientId === anna.id).map((s) => `${s.occasion} ${local(s.sentAt!).toFormat('yyyy-MM-dd HH:mm')}`);
+    const stages = (await sentLog('stage'))
+      .filter((s) => s.recipientId === anna.id)
+      .map((s) => `${s.occasion} ${local(s.sentAt!).toFormat('yyyy-MM-dd HH:mm')}`);
     expect(stages.sort()).toEqual(['stage-1 2026-03-23 09:00', 'stage-2 2026-04-20 09:00', 'stage-3 2027-01-20 09:00']);
-    expect(rig.inbox(anna, MOSCOW)[0]).toMatch(/^2026-03-23 09:00 Mon Курс «Функциональная грамотность, весна 2026»: начинается этап 1/);
+    expect(rig.inbox(anna, MOSCOW)[0]).toMatch(
+      /^2026-03-23 09:00 Mon Курс «Функциональная грамотность, весна 2026»: начинается этап 1/,
+    );
     expect(rig.inbox(boris, MOSCOW)[0]).toMatch(/курсы: курстан кейінгі сүйемелдеудің 1-кезеңі басталады/);
 
     // Reminders: none for Anna, one per questionnaire for Boris, two for Vera; Galina (/stop) gets nothing at all.
     const reminders = await sentLog('reminder');
     expect(reminders.filter((s) => s.recipientId === anna.id)).toEqual([]);
-    expect(reminders.filter((s) => s.recipientId === boris.id).map((s) => s.occasion).sort()).toEqual(
-      ['difficulties-2m#1', 'entry#1', 'exit#1', 'impact-11m#1', 'impact-6m#1', 'stage-1#1', 'stage-2#1', 'stage-3#1'],
-    );
+    expect(
+      reminders
+        .filter((s) => s.recipientId === boris.id)
+        .map((s) => s.occasion)
+        .sort(),
+    ).toEqual([
+      'difficulties-2m#1',
+      'entry#1',
+      'exit#1',
+      'impact-11m#1',
+      'impact-6m#1',
+      'stage-1#1',
+      'stage-2#1',
+      'stage-3#1',
+    ]);
     expect(reminders.filter((s) => s.recipientId === vera.id)).toHaveLength(16);
-    const exitReminders = reminders.filter((s) => s.recipientId === vera.id && s.occasion.startsWith('exit#')).map((s) => local(s.sentAt!).toFormat('yyyy-MM-dd HH:mm'));
+    const exitReminders = reminders
+      .filter((s) => s.recipientId === vera.id && s.occasion.startsWith('exit#'))
+      .map((s) => local(s.sentAt!).toFormat('yyyy-MM-dd HH:mm'));
     // Invited Monday 23 March; +3 days is Thursday 26th; +3 more is Sunday 29th, so Monday 30th.
     expect(exitReminders.sort()).toEqual(['2026-03-26 09:00', '2026-03-30 09:00']);
     expect(rig.inbox(galina, MOSCOW)).toEqual([]);
@@ -95,24 +127,32 @@ describe('the post-course year in fast time', () => {
       expect(d).toContain('• Власова Вера Викторовна');
       expect(d).not.toMatch(/Алексеева|Борисов|Гусева/);
     }
-    expect(digests[0]).toMatch(/^2026-04-02 09:00 Thu Курс «Функциональная грамотность, весна 2026»: анкету «Итоговая анкета по курсу» не заполнил 1 педагог/);
+    expect(digests[0]).toMatch(
+      /^2026-04-02 09:00 Thu Курс «Функциональная грамотность, весна 2026»: анкету «Итоговая анкета по курсу» не заполнил 1 педагог/,
+    );
 
     // Month 9 (Sunday 20 December, so Monday 21st): Anna and Boris, not Vera with her three activities.
     const nudges = await sentLog('activity-nudge');
     expect(nudges.map((s) => s.recipientId).sort()).toEqual([anna.id, boris.id].sort());
-    expect(nudges.map((s) => local(s.sentAt!).toFormat('yyyy-MM-dd HH:mm'))).toEqual(['2026-12-21 09:00', '2026-12-21 09:00']);
+    expect(nudges.map((s) => local(s.sentAt!).toFormat('yyyy-MM-dd HH:mm'))).toEqual([
+      '2026-12-21 09:00',
+      '2026-12-21 09:00',
+    ]);
 
     // The curator's half-year reminders, whatever the teachers' /stop.
-    expect(rig.inbox(olga, MOSCOW).filter((m) => m.includes('сводный отчёт')).map((m) => m.slice(0, 20))).toEqual([
-      '2026-05-27 09:00 Wed',
-      '2026-09-25 09:00 Fri',
-      '2027-05-27 09:00 Thu',
-    ]);
+    expect(
+      rig
+        .inbox(olga, MOSCOW)
+        .filter((m) => m.includes('сводный отчёт'))
+        .map((m) => m.slice(0, 20)),
+    ).toEqual(['2026-05-27 09:00 Wed', '2026-09-25 09:00 Fri', '2027-05-27 09:00 Thu']);
 
     // The close (Saturday 20 March 2027, so Monday 22nd) to the three; the final survey only to Vera.
     expect((await sentLog('closing')).map((s) => s.recipientId).sort()).toEqual([anna.id, boris.id, vera.id].sort());
     expect((await sentLog('final-survey')).map((s) => s.recipientId)).toEqual([vera.id]);
-    expect(rig.inbox(vera, MOSCOW).find((m) => m.includes('посткурсовой год завершён'))).toMatch(/^2027-03-22 09:00 Mon .*Принято мероприятий: 3 из 3\.\nЦель года выполнена/s);
+    expect(rig.inbox(vera, MOSCOW).find((m) => m.includes('посткурсовой год завершён'))).toMatch(
+      /^2027-03-22 09:00 Mon .*Принято мероприятий: 3 из 3\.\nЦель года выполнена/s,
+    );
 
     // Nothing is left to send, and running again sends nothing.
     const before = rig.sent.length;
@@ -124,13 +164,19 @@ describe('the post-course year in fast time', () => {
   it('stops reminding the moment the teacher answers', async () => {
     const runner = rig.postCourse();
     const t = await rig.teacher(cohort.cohortId, 'Дмитриева Дарья');
-    const courseSurveys = async () => (await sentLog('reminder')).map((s) => s.occasion).filter((o) => /^(exit|entry)#/.test(o)).sort();
+    const courseSurveys = async () =>
+      (await sentLog('reminder'))
+        .map((s) => s.occasion)
+        .filter((o) => /^(exit|entry)#/.test(o))
+        .sort();
     await rig.runUntil(runner, [cohort.cohortId], new Date('2026-03-26T12:00:00Z'));
     expect(await courseSurveys()).toEqual(['entry#1', 'exit#1']);
     await rig.answer(t.id, cohort.cohortId, 'exit');
     await rig.runUntil(runner, [cohort.cohortId], new Date('2026-04-10T12:00:00Z'));
     expect(await courseSurveys()).toEqual(['entry#1', 'entry#2', 'exit#1']);
-    expect(rig.inbox(t, MOSCOW).filter((m) => m.includes('Напоминаю об анкете «Итоговая анкета по курсу»'))).toHaveLength(1);
+    expect(
+      rig.inbox(t, MOSCOW).filter((m) => m.includes('Напоминаю об анкете «Итоговая анкета по курсу»')),
+    ).toHaveLength(1);
   });
 
   it('reschedules when the course dates change: what was sent is not sent again, the rest moves', async () => {
@@ -145,11 +191,14 @@ describe('the post-course year in fast time', () => {
     const next = await runner.cohortChanged(cohort.cohortId);
     // The reminders still count from the invitations already sent; stage 2 moves from 20 April to 20 May.
     expect(next?.toISOString()).toBe('2026-03-26T06:00:00.000Z');
-    const [job] = (await rig.scheduler.agenda.queryJobs({ name: COHORT_JOB, data: { cohortId: cohort.cohortId } })).jobs;
+    const [job] = (await rig.scheduler.agenda.queryJobs({ name: COHORT_JOB, data: { cohortId: cohort.cohortId } }))
+      .jobs;
     expect(job?.nextRunAt?.toISOString()).toBe('2026-03-26T06:00:00.000Z');
 
     await rig.runUntil(runner, [cohort.cohortId], new Date('2026-05-25T00:00:00Z'));
-    const stages = (await sentLog('stage')).map((s) => `${s.occasion} ${local(s.sentAt!).toFormat('yyyy-MM-dd HH:mm')}`).sort();
+    const stages = (await sentLog('stage'))
+      .map((s) => `${s.occasion} ${local(s.sentAt!).toFormat('yyyy-MM-dd HH:mm')}`)
+      .sort();
     expect(stages).toEqual(['stage-1 2026-03-23 09:00', 'stage-2 2026-05-20 09:00']);
     expect(rig.inbox(t, MOSCOW).filter((m) => m.includes('начинается этап'))).toHaveLength(2);
   });
@@ -158,9 +207,14 @@ describe('the post-course year in fast time', () => {
     const first = rig.postCourse();
     const second = rig.postCourse();
     const teachers = [];
-    for (const name of ['Жукова Жанна', 'Зайцева Зоя', 'Ильина Ирина']) teachers.push(await rig.teacher(cohort.cohortId, name));
+    for (const name of ['Жукова Жанна', 'Зайцева Зоя', 'Ильина Ирина'])
+      teachers.push(await rig.teacher(cohort.cohortId, name));
     rig.clock.set('2026-03-23T06:00:00Z');
-    const results = await Promise.all([first.runCohort(cohort.cohortId), second.runCohort(cohort.cohortId), first.runCohort(cohort.cohortId)]);
+    const results = await Promise.all([
+      first.runCohort(cohort.cohortId),
+      second.runCohort(cohort.cohortId),
+      first.runCohort(cohort.cohortId),
+    ]);
     expect(results.reduce((n, r) => n + r.attempted, 0)).toBe(9);
     // A run that plans after another has recorded its sends does not even see them, so under load fewer
     // than 2 × 9 are skipped; what matters is that none is sent twice.
@@ -171,7 +225,9 @@ describe('the post-course year in fast time', () => {
       const inbox = rig.inbox(t, MOSCOW);
       expect(inbox.filter((m) => m.includes('начинается этап 1'))).toHaveLength(1);
       expect(inbox.filter((m) => m.includes('«Итоговая анкета по курсу»') && m.includes('Курс «'))).toHaveLength(1);
-      expect(inbox.filter((m) => m.includes('«Входная анкета: самооценка профессиональных компетенций»'))).toHaveLength(1);
+      expect(inbox.filter((m) => m.includes('«Входная анкета: самооценка профессиональных компетенций»'))).toHaveLength(
+        1,
+      );
     }
     // A rerun after they finished finds nothing to do.
     expect((await second.runCohort(cohort.cohortId)).attempted).toBe(0);
@@ -205,7 +261,9 @@ describe('the post-course year in fast time', () => {
     expect(rig.inbox(t1, MOSCOW)).toHaveLength(4);
     expect(stagePrompts(t1)).toHaveLength(0);
     expect((await resumed.health()).unconfirmedSends).toBe(1);
-    expect((await sentLog()).filter((s) => s.status === 'sending').map((s) => s.key)).toEqual([`${cohort.cohortId}|stage|stage-1|${t1.id}`]);
+    expect((await sentLog()).filter((s) => s.status === 'sending').map((s) => s.key)).toEqual([
+      `${cohort.cohortId}|stage|stage-1|${t1.id}`,
+    ]);
     // The first process wakes up and finishes: its remaining sends were taken, nothing repeats.
     release();
     await crashed;
@@ -227,7 +285,8 @@ describe('the post-course year in fast time', () => {
         failOnce = false;
         return { ok: false, kind: 'failed', detail: 'Too Many Requests', retryable: true };
       }
-      if (chatId === idOn(blocked, 'telegram')) return { ok: false, kind: 'blocked', detail: 'Forbidden: bot was blocked by the user', retryable: false };
+      if (chatId === idOn(blocked, 'telegram'))
+        return { ok: false, kind: 'blocked', detail: 'Forbidden: bot was blocked by the user', retryable: false };
       return { ok: true };
     };
     const first = await runner.runCohort(cohort.cohortId);
@@ -247,7 +306,11 @@ describe('the post-course year in fast time', () => {
     expect(prompts[0]).toMatch(/^2026-03-23 09:15 Mon/);
     // The blocked teacher is marked unreachable and planned for no more.
     expect(rig.inbox(blocked, MOSCOW)).toEqual([]);
-    expect((await runner.preview(cohort.cohortId, rig.clock.now(), new Date('2027-06-01T00:00:00Z')))!.items.filter((i) => i.recipientId === blocked.id)).toEqual([]);
+    expect(
+      (await runner.preview(cohort.cohortId, rig.clock.now(), new Date('2027-06-01T00:00:00Z')))!.items.filter(
+        (i) => i.recipientId === blocked.id,
+      ),
+    ).toEqual([]);
   });
 
   it('stops a long fan-out between chunks on shutdown and comes back for the rest', async () => {
@@ -281,18 +344,30 @@ describe('the post-course year in fast time', () => {
   });
 
   it('runs a cohort in Asia/Almaty and one in Europe/Moscow each on its own local 09:00', async () => {
-    const almaty = await seedCohort(store, { code: 'FG72-ALMATY', timeZone: 'Asia/Almaty', locale: 'kk', courseEnd: startOfLocalDay('2026-03-20', 'Asia/Almaty').toISOString(), curatorUsername: 'almaty_curator', tutorUsername: 'almaty_tutor' });
+    const almaty = await seedCohort(store, {
+      code: 'FG72-ALMATY',
+      timeZone: 'Asia/Almaty',
+      locale: 'kk',
+      courseEnd: startOfLocalDay('2026-03-20', 'Asia/Almaty').toISOString(),
+      curatorUsername: 'almaty_curator',
+      tutorUsername: 'almaty_tutor',
+    });
     const runner = rig.postCourse();
     const aigerim = await rig.teacher(almaty.cohortId, 'Айгерим Нурланқызы', { locale: 'kk' });
     const maria = await rig.teacher(cohort.cohortId, 'Морозова Мария');
     await rig.runUntil(runner, [almaty.cohortId, cohort.cohortId], new Date('2026-04-21T00:00:00Z'));
     const stageTimes = (p: typeof maria, zone: string) =>
-      rig.sent.filter((m) => m.chatId === idOn(p, 'telegram') && /начинается этап|басталады/.test(m.text)).map((m) => `${m.at.toISOString()} ${local(m.at, zone).toFormat('HH:mm')}`);
-    expect(stageTimes(aigerim, 'Asia/Almaty')).toEqual(['2026-03-23T04:00:00.000Z 09:00', '2026-04-20T04:00:00.000Z 09:00']);
+      rig.sent
+        .filter((m) => m.chatId === idOn(p, 'telegram') && /начинается этап|басталады/.test(m.text))
+        .map((m) => `${m.at.toISOString()} ${local(m.at, zone).toFormat('HH:mm')}`);
+    expect(stageTimes(aigerim, 'Asia/Almaty')).toEqual([
+      '2026-03-23T04:00:00.000Z 09:00',
+      '2026-04-20T04:00:00.000Z 09:00',
+    ]);
     expect(stageTimes(maria, MOSCOW)).toEqual(['2026-03-23T06:00:00.000Z 09:00', '2026-04-20T06:00:00.000Z 09:00']);
   });
 
-  it('uses a cohort\'s own sending window', async () => {
+  it("uses a cohort's own sending window", async () => {
     await store.repositories.cohorts.upsertByCode({
       ...(await store.repositories.cohorts.findById(cohort.cohortId))!,
       sendingWindow: { from: '10:30', to: '12:00', weekdays: [6] },
@@ -310,6 +385,11 @@ describe('the post-course year in fast time', () => {
     await runner.cohortChanged(cohort.cohortId);
     expect(await runner.health()).toEqual({ queueDepth: 0, oldestOverdue: null, running: 0, unconfirmedSends: 0 });
     rig.clock.set('2026-03-23T08:00:00Z');
-    expect(await runner.health()).toEqual({ queueDepth: 1, oldestOverdue: new Date('2026-03-23T06:00:00Z'), running: 0, unconfirmedSends: 0 });
+    expect(await runner.health()).toEqual({
+      queueDepth: 1,
+      oldestOverdue: new Date('2026-03-23T06:00:00Z'),
+      running: 0,
+      unconfirmedSends: 0,
+    });
   });
 });

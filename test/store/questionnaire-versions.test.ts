@@ -29,12 +29,29 @@ describe('questionnaire versions', () => {
     const repos = store.repositories;
     const cohort = await aCohort(repos);
     const teacher = await aParticipant(repos);
-    await repos.responses.startOrResume({ participantId: teacher.id, cohortId: cohort.id, questionnaireId: 'exit', occasion: 'exit', questionnaireVersion: 1, at: now });
+    await repos.responses.startOrResume({
+      participantId: teacher.id,
+      cohortId: cohort.id,
+      questionnaireId: 'exit',
+      occasion: 'exit',
+      questionnaireVersion: 1,
+      at: now,
+    });
 
-    const errors = await checkQuestionnaireVersions(store.models, [definition('Что вам понравилось больше всего?')], now);
+    const errors = await checkQuestionnaireVersions(
+      store.models,
+      [definition('Что вам понравилось больше всего?')],
+      now,
+    );
     expect(errors).toEqual([
       'questionnaires/exit.yaml: version 1 was changed after it received 1 response(s); keep the old text as questionnaires/archive/exit.v1.yaml and give the changed one version 2',
     ]);
-    expect(await checkQuestionnaireVersions(store.models, [definition('Что вам понравилось?'), definition('Что вам понравилось больше всего?', 2)], now)).toEqual([]);
+    expect(
+      await checkQuestionnaireVersions(
+        store.models,
+        [definition('Что вам понравилось?'), definition('Что вам понравилось больше всего?', 2)],
+        now,
+      ),
+    ).toEqual([]);
   });
 });

@@ -43,18 +43,46 @@ describe('start-up: programmes and cohorts from before support models', () => {
     await store.models.programme.collection.insertMany([
       { _id: oldProgramme, code: 'OLD-1', title: 'Без плана', direction: 'Общее образование', ...stamp },
       // A plan written before models: the built-in default, without `model`.
-      { _id: oldPlanProgramme, code: 'OLD-2', title: 'План без модели', direction: 'Общее образование', stagePlan: structuredClone(DEFAULT_STAGE_PLAN), ...stamp },
-      { _id: customProgramme, code: 'OLD-3', title: 'Свой план', direction: 'Общее образование', stagePlan: { ...structuredClone(DEFAULT_STAGE_PLAN), requiredActivities: 5 }, ...stamp },
+      {
+        _id: oldPlanProgramme,
+        code: 'OLD-2',
+        title: 'План без модели',
+        direction: 'Общее образование',
+        stagePlan: structuredClone(DEFAULT_STAGE_PLAN),
+        ...stamp,
+      },
+      {
+        _id: customProgramme,
+        code: 'OLD-3',
+        title: 'Свой план',
+        direction: 'Общее образование',
+        stagePlan: { ...structuredClone(DEFAULT_STAGE_PLAN), requiredActivities: 5 },
+        ...stamp,
+      },
     ]);
     const cohort = (code: string, programmeId: Types.ObjectId, extra: Record<string, unknown> = {}) => ({
-      _id: new Types.ObjectId(), code, programmeId, title: code, courseStart: now, courseEnd: now, timeZone: 'Asia/Almaty', locale: 'ru',
-      curatorIds: [], tutorIds: [], status: 'active', groups: [], ...stamp, ...extra,
+      _id: new Types.ObjectId(),
+      code,
+      programmeId,
+      title: code,
+      courseStart: now,
+      courseEnd: now,
+      timeZone: 'Asia/Almaty',
+      locale: 'ru',
+      curatorIds: [],
+      tutorIds: [],
+      status: 'active',
+      groups: [],
+      ...stamp,
+      ...extra,
     });
     const tutaev = planFromModel(content().models.get('tutaev-route')!);
     const inherits = cohort('C-INHERITS', oldProgramme);
     const ownOld = cohort('C-OWN-OLD', customProgramme, { stagePlan: structuredClone(DEFAULT_STAGE_PLAN) });
     const ownModel = cohort('C-TUTAEV', oldProgramme, { stagePlan: tutaev });
-    const ownCustom = cohort('C-OWN-CUSTOM', oldProgramme, { stagePlan: { ...structuredClone(DEFAULT_STAGE_PLAN), stages: DEFAULT_STAGE_PLAN.stages.slice(0, 2) } });
+    const ownCustom = cohort('C-OWN-CUSTOM', oldProgramme, {
+      stagePlan: { ...structuredClone(DEFAULT_STAGE_PLAN), stages: DEFAULT_STAGE_PLAN.stages.slice(0, 2) },
+    });
     await store.models.cohort.collection.insertMany([inherits, ownOld, ownModel, ownCustom]);
     const cohortBefore = async (c: { _id: Types.ObjectId }) => store.models.cohort.collection.findOne({ _id: c._id });
     const untouchedTutaev = await cohortBefore(ownModel);
@@ -75,7 +103,11 @@ describe('start-up: programmes and cohorts from before support models', () => {
     // A cohort on another model and one with a plan of its own are exactly as they were.
     expect(await cohortBefore(ownModel)).toEqual(untouchedTutaev);
     expect(await cohortBefore(ownCustom)).toEqual(untouchedCustom);
-    expect(first.lines.find((l) => String(l.msg).includes('now run the default model'))).toMatchObject({ programmes: 2, cohorts: 1, model: 'kz-three-stage' });
+    expect(first.lines.find((l) => String(l.msg).includes('now run the default model'))).toMatchObject({
+      programmes: 2,
+      cohorts: 1,
+      model: 'kz-three-stage',
+    });
     expect(first.lines.find((l) => String(l.msg).includes('kept as they are'))).toMatchObject({ plans: 2 });
 
     // Idempotent: the next start changes nothing and says nothing about adopting.
@@ -92,12 +124,33 @@ describe('start-up: programmes and cohorts from before support models', () => {
     expect(kaltan.tutorRequired).toBe(true);
     const { tutorRequired: _dropped, ...oldKaltan } = kaltan;
     const programmeId = new Types.ObjectId();
-    await store.models.programme.collection.insertOne({ _id: programmeId, code: 'OLD-K', title: 'Калтан', direction: 'Общее образование', stagePlan: structuredClone(DEFAULT_STAGE_PLAN), createdAt: now, updatedAt: now });
+    await store.models.programme.collection.insertOne({
+      _id: programmeId,
+      code: 'OLD-K',
+      title: 'Калтан',
+      direction: 'Общее образование',
+      stagePlan: structuredClone(DEFAULT_STAGE_PLAN),
+      createdAt: now,
+      updatedAt: now,
+    });
     const tutor = await aParticipant(store.repositories, { fullName: 'Тьютор Тамара' });
     const cohortId = new Types.ObjectId();
     await store.models.cohort.collection.insertOne({
-      _id: cohortId, code: 'C-KALTAN-OLD', programmeId, title: 'Калтан, старый поток', courseStart: now, courseEnd: now, timeZone: 'Asia/Novokuznetsk',
-      locale: 'ru', curatorIds: [], tutorIds: [new Types.ObjectId(tutor.id)], status: 'active', groups: [], stagePlan: oldKaltan, createdAt: now, updatedAt: now,
+      _id: cohortId,
+      code: 'C-KALTAN-OLD',
+      programmeId,
+      title: 'Калтан, старый поток',
+      courseStart: now,
+      courseEnd: now,
+      timeZone: 'Asia/Novokuznetsk',
+      locale: 'ru',
+      curatorIds: [],
+      tutorIds: [new Types.ObjectId(tutor.id)],
+      status: 'active',
+      groups: [],
+      stagePlan: oldKaltan,
+      createdAt: now,
+      updatedAt: now,
     });
 
     const log = capturingLogger();
@@ -105,7 +158,11 @@ describe('start-up: programmes and cohorts from before support models', () => {
     expect((await store.repositories.cohorts.findByCode('C-KALTAN-OLD'))?.stagePlan?.tutorRequired).toBe(true);
     expect(log.lines.find((l) => String(l.msg).includes('tutor for every teacher'))).toMatchObject({ plans: 1 });
     const teacher = await aParticipant(store.repositories, { fullName: 'Учитель Ульяна' });
-    const joined = await enrollInCohort(store.repositories, { participantId: teacher.id, cohortId: cohortId.toHexString(), at: now });
+    const joined = await enrollInCohort(store.repositories, {
+      participantId: teacher.id,
+      cohortId: cohortId.toHexString(),
+      at: now,
+    });
     expect(joined.tutor).toBe('assigned');
     expect(joined.enrollment.tutorId).toBe(tutor.id);
 

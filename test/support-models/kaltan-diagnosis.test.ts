@@ -14,14 +14,20 @@ const ENTRY_TITLE = 'Входная анкета: самооценка проф�
 async function runKaltan(): Promise<void> {
   const repos = bed.store.repositories;
   const c = (await repos.cohorts.findById(bed.cohort.cohortId))!;
-  await repos.cohorts.upsertByCode({ ...c, programmeId: c.programmeId, stagePlan: planFromModel(content().models.get('kaltan-tutor')!) });
+  await repos.cohorts.upsertByCode({
+    ...c,
+    programmeId: c.programmeId,
+    stagePlan: planFromModel(content().models.get('kaltan-tutor')!),
+  });
 }
 
 describe("Kaltan's diagnosis in the entry questionnaire", () => {
   it('is asked of the Kaltan teacher, who sees the figures, and the tutor sees the result in /plans and the report', async () => {
     await runKaltan();
     const repos = bed.store.repositories;
-    const { actor: teacher, participant } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, { fullName: 'Иванова Мария' });
+    const { actor: teacher, participant } = await enrolledTeacher(bed.h, 'Мария', bed.cohort.cohortId, {
+      fullName: 'Иванова Мария',
+    });
     await teacher.say('/surveys');
     await teacher.press(ENTRY_TITLE);
     await teacher.say('12'); // experience
@@ -39,15 +45,25 @@ describe("Kaltan's diagnosis in the entry questionnaire", () => {
     await teacher.press('Отправить');
     // The teacher sees the result at once (seed 002's rating mechanism, the model's indicators).
     const shown = teacher.inbox.map((m) => m.text).find((t) => t.startsWith('Диагностика\n'));
-    expect(shown).toBe('Диагностика\nпрофессионально значимые качества (среднее, 1–5): 3,5\nготовность к образованию и самообразованию (среднее, 1–5): 4');
-    const response = await repos.responses.find({ participantId: participant.id, cohortId: bed.cohort.cohortId, questionnaireId: 'entry', occasion: 'entry' });
+    expect(shown).toBe(
+      'Диагностика\nпрофессионально значимые качества (среднее, 1–5): 3,5\nготовность к образованию и самообразованию (среднее, 1–5): 4',
+    );
+    const response = await repos.responses.find({
+      participantId: participant.id,
+      cohortId: bed.cohort.cohortId,
+      questionnaireId: 'entry',
+      occasion: 'entry',
+    });
     expect(response).toMatchObject({ status: 'completed', questionnaireVersion: 2 });
     expect(response!.answers.find((a) => a.questionId === 'motives')?.value).toEqual(['difficulties', 'new_tech']);
     // Stage 1 is under way with the entry questionnaire (the diagnosis), as the model's rule says.
     expect((await repos.enrollments.find(participant.id, bed.cohort.cohortId))?.stages[0]?.status).toBe('in_progress');
 
     // The tutor opens the teacher's plan and reads the diagnosis.
-    await repos.enrollments.assignTutor((await repos.enrollments.find(participant.id, bed.cohort.cohortId))!.id, bed.cohort.tutorId);
+    await repos.enrollments.assignTutor(
+      (await repos.enrollments.find(participant.id, bed.cohort.cohortId))!.id,
+      bed.cohort.tutorId,
+    );
     const tutor = bed.h.actor('Айгуль', { username: 'aigul_tutor' });
     await tutor.say('/plans');
     await tutor.press('Иванова Мария');
@@ -67,7 +83,12 @@ describe("Kaltan's diagnosis in the entry questionnaire", () => {
     );
 
     // The half-year report has the tutoring table: one teacher, her tutor and her diagnosis.
-    const monitoring = createMonitoring({ store: bed.store, catalog: content().questionnaires, supportModels: content().models, now: () => new Date('2026-07-01T00:00:00Z') });
+    const monitoring = createMonitoring({
+      store: bed.store,
+      catalog: content().questionnaires,
+      supportModels: content().models,
+      now: () => new Date('2026-07-01T00:00:00Z'),
+    });
     const report = await monitoring.halfYearReport({ cohortId: bed.cohort.cohortId, half: 1, year: 2026 });
     if (!report.ok) throw new Error('report');
     expect(report.value.markdown).toContain('## Тьюторское сопровождение: тьютор и диагностика педагогов');
@@ -79,7 +100,9 @@ describe("Kaltan's diagnosis in the entry questionnaire", () => {
 
   it('is not asked of a teacher whose cohort runs another model', async () => {
     const repos = bed.store.repositories;
-    const { actor: teacher, participant } = await enrolledTeacher(bed.h, 'Пётр', bed.cohort.cohortId, { fullName: 'Петров Пётр' });
+    const { actor: teacher, participant } = await enrolledTeacher(bed.h, 'Пётр', bed.cohort.cohortId, {
+      fullName: 'Петров Пётр',
+    });
     await teacher.say('/surveys');
     await teacher.press(ENTRY_TITLE);
     await teacher.say('12');
@@ -91,9 +114,16 @@ describe("Kaltan's diagnosis in the entry questionnaire", () => {
     expect(teacher.lastText()).toContain('Чего вы ждёте от посткурсового сопровождения?');
     await teacher.say('пропустить');
     await teacher.press('Отправить');
-    const response = await repos.responses.find({ participantId: participant.id, cohortId: bed.cohort.cohortId, questionnaireId: 'entry', occasion: 'entry' });
+    const response = await repos.responses.find({
+      participantId: participant.id,
+      cohortId: bed.cohort.cohortId,
+      questionnaireId: 'entry',
+      occasion: 'entry',
+    });
     expect(response?.status).toBe('completed');
-    expect(response!.answers.some((a) => ['direction', 'motives', 'r_self_study', 'forms'].includes(a.questionId))).toBe(false);
+    expect(
+      response!.answers.some((a) => ['direction', 'motives', 'r_self_study', 'forms'].includes(a.questionId)),
+    ).toBe(false);
     expect(teacher.inbox.some((m) => m.text.startsWith('Диагностика'))).toBe(false);
   });
 });

@@ -31,7 +31,12 @@ const parse = (text: string) => parseSupportModel(source, text, content.question
 describe('shipped support models', () => {
   it('load without an error, one per regulation, the Kazakhstan three-stage model the default', () => {
     expect(errors).toEqual([]);
-    expect(models.all().map((m) => m.id).sort()).toEqual(['kaltan-tutor', 'kz-three-stage', 'school-two-stage', 'tutaev-route']);
+    expect(
+      models
+        .all()
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual(['kaltan-tutor', 'kz-three-stage', 'school-two-stage', 'tutaev-route']);
     expect(models.default()?.id).toBe('kz-three-stage');
   });
 
@@ -53,8 +58,13 @@ describe('shipped support models', () => {
   it('school: two stages, the self-assessment twice, a rating on two indicators and their total', () => {
     const m = models.get('school-two-stage')!;
     expect(m.stages).toHaveLength(2);
-    expect(m.questionnaires.filter((q) => q.questionnaireId === 'school-self-assessment').map((q) => q.occasion)).toEqual(['self-assessment-h1', 'self-assessment-h2']);
-    expect(m.ratings?.[0]?.indicators.map((i) => i.formula)).toEqual([{ sum: ['c1_conditions', 'c1_resources'] }, { sum: ['c2_community', 'c2_publications', 'c2_mentoring'] }]);
+    expect(
+      m.questionnaires.filter((q) => q.questionnaireId === 'school-self-assessment').map((q) => q.occasion),
+    ).toEqual(['self-assessment-h1', 'self-assessment-h2']);
+    expect(m.ratings?.[0]?.indicators.map((i) => i.formula)).toEqual([
+      { sum: ['c1_conditions', 'c1_resources'] },
+      { sum: ['c2_community', 'c2_publications', 'c2_mentoring'] },
+    ]);
     expect(m.ratings?.[0]?.total?.formula).toEqual({ sum: ['conditions', 'community'] });
   });
 
@@ -67,9 +77,18 @@ describe('shipped support models', () => {
     expect(content.questionnaires.get('tutor-diagnosis')).toBeUndefined();
     const entry = content.questionnaires.get('entry')!;
     expect(entry.questions.filter((q) => q.models?.includes('kaltan-tutor')).map((q) => q.id)).toEqual([
-      'direction', 'motives', 'r_self_study', 'r_try_new', 'r_open_lesson', 'forms',
+      'direction',
+      'motives',
+      'r_self_study',
+      'r_try_new',
+      'r_open_lesson',
+      'forms',
     ]);
-    expect(kaltan.diagnosis).toEqual({ questionnaireId: 'entry', questions: ['direction', 'motives', 'forms'], rating: 'diagnosis' });
+    expect(kaltan.diagnosis).toEqual({
+      questionnaireId: 'entry',
+      questions: ['direction', 'motives', 'forms'],
+      rating: 'diagnosis',
+    });
     expect(kaltan.ratings?.[0]?.indicators.map((i) => i.id)).toEqual(['qualities', 'readiness']);
     // The regulation gives no levels, so none are made up.
     expect(kaltan.ratings?.[0]?.indicators.some((i) => i.levels)).toBe(false);
@@ -77,13 +96,19 @@ describe('shipped support models', () => {
   });
 
   it("no other model's teachers are asked Kaltan's diagnosis, and its rating cannot be borrowed", () => {
-    const otherRating = good.replace('questionnaires:\n', 'questionnaires:\n  - { questionnaireId: entry, offset: "+1d", occasion: entry }\n')
-      + 'ratings:\n  - { id: r, title: { ru: "р", kk: "р", en: "r" }, questionnaireId: entry, indicators: [{ id: x, title: { ru: "х", kk: "х", en: "x" }, formula: { mean: [r_self_study] } }] }\n';
+    const otherRating =
+      good.replace(
+        'questionnaires:\n',
+        'questionnaires:\n  - { questionnaireId: entry, offset: "+1d", occasion: entry }\n',
+      ) +
+      'ratings:\n  - { id: r, title: { ru: "р", kk: "р", en: "r" }, questionnaireId: entry, indicators: [{ id: x, title: { ru: "х", kk: "х", en: "x" }, formula: { mean: [r_self_study] } }] }\n';
     expect(parse(otherRating).errors).toEqual([
       'flows/models/broken.yaml: ratings.0.indicators.0.formula.mean.0: question "r_self_study" is asked only in models kaltan-tutor',
     ]);
     const diagnosis = `${good}diagnosis: { questionnaireId: entry, questions: [motives, nope], rating: missing }\n`;
-    expect(parse(diagnosis).errors).toEqual(['flows/models/broken.yaml: diagnosis.rating: no rating "missing" in this model\'s ratings']);
+    expect(parse(diagnosis).errors).toEqual([
+      'flows/models/broken.yaml: diagnosis.rating: no rating "missing" in this model\'s ratings',
+    ]);
     const unscheduled = `${good}diagnosis: { questionnaireId: entry, questions: [experience, nope] }\n`;
     expect(parse(unscheduled).errors).toEqual([
       'flows/models/broken.yaml: diagnosis.questionnaireId: "entry" is not in the model\'s questionnaire schedule',
@@ -102,20 +127,72 @@ describe('broken model files', () => {
   });
 
   it.each([
-    ['a missing translation', good.replace('kk: "қорытынды", ', ''), 'flows/models/broken.yaml: stages.1.title.kk: Invalid input: expected string, received undefined'],
-    ['stages out of order', good.replace('{ stage: 2,', '{ stage: 3,'), 'flows/models/broken.yaml: stages.1.stage: expected stage 2: stages are numbered 1, 2, 3… in order'],
-    ['a bad offset', good.replace('"+6m"', '"6 months"'), 'flows/models/broken.yaml: stages.1.startOffset: expected an offset from the course end such as +7d, +2w or +6m'],
-    ['a stage starting before the one before it', good.replace('"+6m"', '"+0d"'), 'flows/models/broken.yaml: stages.1.startOffset: +0d is before stage 1\'s start (+1d)'],
-    ['an unknown questionnaire', good.replace('questionnaireId: school-self-assessment', 'questionnaireId: self-rating'), 'flows/models/broken.yaml: questionnaires.0.questionnaireId: no questionnaire "self-rating" in questionnaires/'],
-    ['an unknown field', good.replace('requiredActivities: 2', 'requiredActivities: 2\nthreshold: 5'), 'flows/models/broken.yaml: Unrecognized key: "threshold"'],
-    ['an id that is not the file name', good.replace('id: broken', 'id: other'), 'flows/models/broken.yaml: id: "other" does not match the file name (expected "broken")'],
-    ['a duplicate occasion', good.replace('occasion: sa-1 }', 'occasion: sa-1 }\n  - { questionnaireId: entry, offset: "+1d", occasion: sa-1 }'), 'flows/models/broken.yaml: questionnaires.1.occasion: occasion "sa-1" is already in the schedule'],
-    ['a stage rule of an unknown kind', good.replace('startOffset: "+6m" }', 'startOffset: "+6m", rules: { completed: { all: [{ kind: approved-by-director }] } } }'), 'flows/models/broken.yaml: stages.1.rules.completed'],
-    ['a rule naming an unknown questionnaire', good.replace('startOffset: "+6m" }', 'startOffset: "+6m", rules: { completed: { all: [{ kind: questionnaire-completed, questionnaireId: nope }] } } }'), 'flows/models/broken.yaml: stages.1.rules.completed.all.0.questionnaireId: no questionnaire "nope" in questionnaires/'],
+    [
+      'a missing translation',
+      good.replace('kk: "қорытынды", ', ''),
+      'flows/models/broken.yaml: stages.1.title.kk: Invalid input: expected string, received undefined',
+    ],
+    [
+      'stages out of order',
+      good.replace('{ stage: 2,', '{ stage: 3,'),
+      'flows/models/broken.yaml: stages.1.stage: expected stage 2: stages are numbered 1, 2, 3… in order',
+    ],
+    [
+      'a bad offset',
+      good.replace('"+6m"', '"6 months"'),
+      'flows/models/broken.yaml: stages.1.startOffset: expected an offset from the course end such as +7d, +2w or +6m',
+    ],
+    [
+      'a stage starting before the one before it',
+      good.replace('"+6m"', '"+0d"'),
+      "flows/models/broken.yaml: stages.1.startOffset: +0d is before stage 1's start (+1d)",
+    ],
+    [
+      'an unknown questionnaire',
+      good.replace('questionnaireId: school-self-assessment', 'questionnaireId: self-rating'),
+      'flows/models/broken.yaml: questionnaires.0.questionnaireId: no questionnaire "self-rating" in questionnaires/',
+    ],
+    [
+      'an unknown field',
+      good.replace('requiredActivities: 2', 'requiredActivities: 2\nthreshold: 5'),
+      'flows/models/broken.yaml: Unrecognized key: "threshold"',
+    ],
+    [
+      'an id that is not the file name',
+      good.replace('id: broken', 'id: other'),
+      'flows/models/broken.yaml: id: "other" does not match the file name (expected "broken")',
+    ],
+    [
+      'a duplicate occasion',
+      good.replace(
+        'occasion: sa-1 }',
+        'occasion: sa-1 }\n  - { questionnaireId: entry, offset: "+1d", occasion: sa-1 }',
+      ),
+      'flows/models/broken.yaml: questionnaires.1.occasion: occasion "sa-1" is already in the schedule',
+    ],
+    [
+      'a stage rule of an unknown kind',
+      good.replace(
+        'startOffset: "+6m" }',
+        'startOffset: "+6m", rules: { completed: { all: [{ kind: approved-by-director }] } } }',
+      ),
+      'flows/models/broken.yaml: stages.1.rules.completed',
+    ],
+    [
+      'a rule naming an unknown questionnaire',
+      good.replace(
+        'startOffset: "+6m" }',
+        'startOffset: "+6m", rules: { completed: { all: [{ kind: questionnaire-completed, questionnaireId: nope }] } } }',
+      ),
+      'flows/models/broken.yaml: stages.1.rules.completed.all.0.questionnaireId: no questionnaire "nope" in questionnaires/',
+    ],
   ])('refuses %s', (_what, text, message) => {
     const { model, errors: found } = parse(text);
     expect(model).toBeUndefined();
-    expect(found.some((e) => e.startsWith(message)), found.join('\n')).toBe(true);
+    expect(
+      found.some((e) => e.startsWith(message)),
+      found.join('\n'),
+    ).toBe(true);
   });
 
   it('refuses a rating over a question that is missing or not a number', () => {
@@ -141,12 +218,19 @@ describe('broken model files', () => {
 describe('a cohort chooses its model and changes parts of it', () => {
   const exists = (id: string) => content.questionnaires.get(id) !== undefined;
   it('moves a stage, asks for more activities, and says what is wrong with a bad change', () => {
-    const r = resolveModel(models, 'school-two-stage', { stages: [{ stage: 2, startOffset: '+5m' }], requiredActivities: 2 }, exists);
+    const r = resolveModel(
+      models,
+      'school-two-stage',
+      { stages: [{ stage: 2, startOffset: '+5m' }], requiredActivities: 2 },
+      exists,
+    );
     expect(r.problems).toEqual([]);
     expect(r.plan?.stages.map((s) => s.startOffset)).toEqual(['+1d', '+5m']);
     expect(r.plan?.requiredActivities).toBe(2);
     expect(r.plan?.model).toBe('school-two-stage');
-    expect(resolveModel(models, 'school-two-stage', { stages: [{ stage: 3, startOffset: '+9m' }] }, exists).problems).toEqual([
+    expect(
+      resolveModel(models, 'school-two-stage', { stages: [{ stage: 3, startOffset: '+9m' }] }, exists).problems,
+    ).toEqual([
       { path: ['stagePlan', 'stages', 0, 'stage'], message: 'в модели «school-two-stage» нет этапа 3 (этапов: 2)' },
     ]);
     expect(resolveModel(models, 'finnish', undefined, exists).problems[0]?.message).toBe(
@@ -159,7 +243,10 @@ describe('a cohort chooses its model and changes parts of it', () => {
 describe('questions asked only in some models', () => {
   it('must name models that exist', () => {
     const entry = content.questionnaires.get('entry')!;
-    const misspelt = { ...entry, questions: entry.questions.map((q) => (q.id === 'motives' ? { ...q, models: ['kaltan-tutr'] } : q)) };
+    const misspelt = {
+      ...entry,
+      questions: entry.questions.map((q) => (q.id === 'motives' ? { ...q, models: ['kaltan-tutr'] } : q)),
+    };
     expect(modelReferenceProblems(createCatalog([misspelt]), models)).toEqual([
       'questionnaires/entry.yaml: question motives: models: no support model "kaltan-tutr" in flows/models/ (there are: kaltan-tutor, kz-three-stage, school-two-stage, tutaev-route)',
     ]);

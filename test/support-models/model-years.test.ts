@@ -27,15 +27,35 @@ afterEach(async () => {
 // +6m = Sun 20 September -> Mon 21 September; +10m = Wed 20 January 2027; +11m = Sat 20 February -> Mon 22 February.
 describe.each([
   ['kz-three-stage', ['2026-03-23', '2026-04-20', '2027-01-20'], 'начинается этап 3 — представление результатов'],
-  ['school-two-stage', ['2026-03-23', '2026-09-21'], 'начинается этап 2 посткурсового сопровождения — профессиональное развитие'],
-  ['tutaev-route', ['2026-03-23', '2026-04-20', '2027-02-22'], 'начинается этап 3 посткурсового сопровождения — анализ результатов профессионального развития'],
-  ['kaltan-tutor', ['2026-03-23', '2026-04-20', '2027-01-20'], 'начинается этап 3 посткурсового сопровождения — анализ и коррекция траектории'],
+  [
+    'school-two-stage',
+    ['2026-03-23', '2026-09-21'],
+    'начинается этап 2 посткурсового сопровождения — профессиональное развитие',
+  ],
+  [
+    'tutaev-route',
+    ['2026-03-23', '2026-04-20', '2027-02-22'],
+    'начинается этап 3 посткурсового сопровождения — анализ результатов профессионального развития',
+  ],
+  [
+    'kaltan-tutor',
+    ['2026-03-23', '2026-04-20', '2027-01-20'],
+    'начинается этап 3 посткурсового сопровождения — анализ и коррекция траектории',
+  ],
 ])('the %s model', (modelId, days, lastPrompt) => {
   it('begins its stages on the days of its file, with their prompts, and no other', async () => {
     const c = (await store.repositories.cohorts.findById(cohort.cohortId))!;
     await store.repositories.cohorts.upsertByCode({
-      code: c.code, programmeId: c.programmeId, title: c.title, courseStart: c.courseStart, courseEnd: c.courseEnd,
-      timeZone: c.timeZone, locale: c.locale, curatorIds: c.curatorIds, tutorIds: c.tutorIds, stagePlan: planFromModel(content().models.get(modelId)!),
+      code: c.code,
+      programmeId: c.programmeId,
+      title: c.title,
+      courseStart: c.courseStart,
+      courseEnd: c.courseEnd,
+      timeZone: c.timeZone,
+      locale: c.locale,
+      curatorIds: c.curatorIds,
+      tutorIds: c.tutorIds,
+      stagePlan: planFromModel(content().models.get(modelId)!),
     });
     const runner = rig.postCourse();
     const anna = await rig.teacher(cohort.cohortId, 'Алексеева Анна Сергеевна');
@@ -45,4 +65,3 @@ describe.each([
     expect(stages.at(-1)).toContain(lastPrompt);
   });
 });
-

@@ -10,12 +10,33 @@ export interface CohortFixture {
 
 export async function seedCohort(
   store: Store,
-  options: { code?: string; locale?: 'ru' | 'kk' | 'en'; timeZone?: string; courseStart?: string; courseEnd?: string; curatorUsername?: string; tutorUsername?: string } = {},
+  options: {
+    code?: string;
+    locale?: 'ru' | 'kk' | 'en';
+    timeZone?: string;
+    courseStart?: string;
+    courseEnd?: string;
+    curatorUsername?: string;
+    tutorUsername?: string;
+  } = {},
 ): Promise<CohortFixture> {
   const repos = store.repositories;
-  const { programme } = await repos.programmes.upsertByCode({ code: 'FG-72', title: 'Формирование функциональной грамотности', direction: 'Общее образование', hours: 72 });
-  const curator = await repos.participants.create({ fullName: 'Смирнова Ольга Петровна', addresses: [{ channel: 'telegram', username: options.curatorUsername ?? 'olga_curator' }], locale: 'ru' });
-  const tutor = await repos.participants.create({ fullName: 'Ахметова Айгуль', addresses: [{ channel: 'telegram', username: options.tutorUsername ?? 'aigul_tutor' }], locale: 'ru' });
+  const { programme } = await repos.programmes.upsertByCode({
+    code: 'FG-72',
+    title: 'Формирование функциональной грамотности',
+    direction: 'Общее образование',
+    hours: 72,
+  });
+  const curator = await repos.participants.create({
+    fullName: 'Смирнова Ольга Петровна',
+    addresses: [{ channel: 'telegram', username: options.curatorUsername ?? 'olga_curator' }],
+    locale: 'ru',
+  });
+  const tutor = await repos.participants.create({
+    fullName: 'Ахметова Айгуль',
+    addresses: [{ channel: 'telegram', username: options.tutorUsername ?? 'aigul_tutor' }],
+    locale: 'ru',
+  });
   if (!curator.ok || !tutor.ok) throw new Error('fixture people');
   const { cohort } = await repos.cohorts.upsertByCode({
     code: options.code ?? 'FG72-SPRING',

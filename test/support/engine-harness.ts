@@ -8,7 +8,13 @@ import { expect } from 'vitest';
 import type { Channel } from '../../src/domain/channel.js';
 import type { EngineSettings } from '../../src/engine/context.js';
 import type { InboundEvent, InboundPayload, Outbound, OutboundMessage } from '../../src/engine/events.js';
-import { createSputnikEngine, loadContent, type ConsoleLinks, type Content, type Engine } from '../../src/engine/index.js';
+import {
+  createSputnikEngine,
+  loadContent,
+  type ConsoleLinks,
+  type Content,
+  type Engine,
+} from '../../src/engine/index.js';
 import { createCatalog, loadQuestionnaires } from '../../src/questionnaires/index.js';
 import type { Store } from '../../src/store/index.js';
 import { silentLogger } from './store.js';
@@ -161,7 +167,8 @@ export class Harness {
     const file = join(goldenDir, `${name}.txt`);
     const actual = this.transcript();
     if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-      if (process.env.CI && !existsSync(file)) throw new Error(`golden file ${file} is missing; run UPDATE_GOLDEN=1 npm test and commit it`);
+      if (process.env.CI && !existsSync(file))
+        throw new Error(`golden file ${file} is missing; run UPDATE_GOLDEN=1 npm test and commit it`);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, actual);
       return;
@@ -200,13 +207,21 @@ export class Actor {
     return last.text;
   }
 
-  private async deliver(payload: InboundPayload, shown: string, messageId = this.harness.nextMessageId()): Promise<Outbound[]> {
+  private async deliver(
+    payload: InboundPayload,
+    shown: string,
+    messageId = this.harness.nextMessageId(),
+  ): Promise<Outbound[]> {
     const event: InboundEvent = {
       channel: this.channel,
       messageId,
       chat: { id: this.chatId, type: 'private' },
       // As the WhatsApp adapter does: its ids carry the phone number.
-      from: { id: this.id, ...(this.username ? { username: this.username } : {}), ...(phoneOf(this.id) ? { phone: phoneOf(this.id) } : {}) },
+      from: {
+        id: this.id,
+        ...(this.username ? { username: this.username } : {}),
+        ...(phoneOf(this.id) ? { phone: phoneOf(this.id) } : {}),
+      },
       at: this.harness.clock.now(),
       payload,
     };
@@ -225,7 +240,8 @@ export class Actor {
   press(...choices: (string | number)[]): Promise<Outbound[]> {
     const prompt = this.lastPrompt();
     const ids = choices.map((choice) => {
-      const option = typeof choice === 'number' ? prompt.options[choice - 1] : prompt.options.find((o) => o.label === choice);
+      const option =
+        typeof choice === 'number' ? prompt.options[choice - 1] : prompt.options.find((o) => o.label === choice);
       if (option) return option.id;
       if (choice === '__back' || choice === '__skip') return choice;
       throw new Error(`${this.name}: no button "${choice}" in: ${prompt.options.map((o) => o.label).join(' | ')}`);

@@ -6,7 +6,10 @@ import type { Programme } from '../../src/domain/programme.js';
 let sequence = 0;
 const next = () => ++sequence;
 
-export async function aProgramme(repos: Repositories, overrides: Partial<Parameters<Repositories['programmes']['upsertByCode']>[0]> = {}): Promise<Programme> {
+export async function aProgramme(
+  repos: Repositories,
+  overrides: Partial<Parameters<Repositories['programmes']['upsertByCode']>[0]> = {},
+): Promise<Programme> {
   const { programme } = await repos.programmes.upsertByCode({
     code: `DPP-${next()}`,
     title: 'Формирование функциональной грамотности',
@@ -17,11 +20,16 @@ export async function aProgramme(repos: Repositories, overrides: Partial<Paramet
   return programme;
 }
 
-export async function aParticipant(repos: Repositories, overrides: Partial<Parameters<Repositories['participants']['create']>[0]> = {}): Promise<Participant> {
+export async function aParticipant(
+  repos: Repositories,
+  overrides: Partial<Parameters<Repositories['participants']['create']>[0]> = {},
+): Promise<Participant> {
   const n = next();
   // A Telegram address unless the test gives one; other addresses come after it.
   const { addresses = [], ...rest } = overrides;
-  const telegram = addresses.some((a) => a.channel === 'telegram') ? [] : [{ channel: 'telegram', id: String(100_000 + n) }];
+  const telegram = addresses.some((a) => a.channel === 'telegram')
+    ? []
+    : [{ channel: 'telegram', id: String(100_000 + n) }];
   const result = await repos.participants.create({
     fullName: `Иванова Мария ${n}`,
     addresses: [...telegram, ...addresses],
@@ -34,7 +42,10 @@ export async function aParticipant(repos: Repositories, overrides: Partial<Param
   return result.value;
 }
 
-export async function aCohort(repos: Repositories, overrides: Partial<Parameters<Repositories['cohorts']['upsertByCode']>[0]> = {}): Promise<Cohort> {
+export async function aCohort(
+  repos: Repositories,
+  overrides: Partial<Parameters<Repositories['cohorts']['upsertByCode']>[0]> = {},
+): Promise<Cohort> {
   const programme = overrides.programmeId ? undefined : await aProgramme(repos);
   const { cohort } = await repos.cohorts.upsertByCode({
     code: `C${next()}XQ`,

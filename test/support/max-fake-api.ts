@@ -79,8 +79,21 @@ export class MaxFakeApi {
   }
 
   /** The next `times` calls matching method and path answer `status` with Max's error body. */
-  refuse(method: string, path: RegExp, status: number, body: { code: string; message: string }, options: { times?: number; headers?: Record<string, string> } = {}): void {
-    this.injected.push({ method, path, status, body, times: options.times ?? 1, ...(options.headers ? { headers: options.headers } : {}) });
+  refuse(
+    method: string,
+    path: RegExp,
+    status: number,
+    body: { code: string; message: string },
+    options: { times?: number; headers?: Record<string, string> } = {},
+  ): void {
+    this.injected.push({
+      method,
+      path,
+      status,
+      body,
+      times: options.times ?? 1,
+      ...(options.headers ? { headers: options.headers } : {}),
+    });
   }
 
   // ---- people acting ----------------------------------------------------------------------------
@@ -99,13 +112,21 @@ export class MaxFakeApi {
     return this.push({
       update_type: 'message_created',
       timestamp: this.now(),
-      message: { sender: user, recipient: this.dialog(user.user_id), timestamp: this.clock, body: { mid: `mid.in.${++this.seq}`, seq: this.seq, text } },
+      message: {
+        sender: user,
+        recipient: this.dialog(user.user_id),
+        timestamp: this.clock,
+        body: { mid: `mid.in.${++this.seq}`, seq: this.seq, text },
+      },
     });
   }
 
   /** A person sends a sticker, photo...: an attachment without text. */
   sendAttachment(user: User, type: 'sticker' | 'image'): Promise<void> {
-    const attachment = type === 'sticker' ? { type, payload: { url: 'https://x', code: 'c' }, width: 1, height: 1 } : { type, payload: { url: 'https://x', token: 't', photo_id: 1 } };
+    const attachment =
+      type === 'sticker'
+        ? { type, payload: { url: 'https://x', code: 'c' }, width: 1, height: 1 }
+        : { type, payload: { url: 'https://x', token: 't', photo_id: 1 } };
     return this.push({
       update_type: 'message_created',
       timestamp: this.now(),
@@ -120,7 +141,13 @@ export class MaxFakeApi {
 
   /** Start button or a max.ru/<bot>?start=<payload> link. */
   startBot(user: User, payload?: string): Promise<void> {
-    return this.push({ update_type: 'bot_started', timestamp: this.now(), chat_id: 5_000_000 + user.user_id, user, ...(payload ? { payload } : {}) });
+    return this.push({
+      update_type: 'bot_started',
+      timestamp: this.now(),
+      chat_id: 5_000_000 + user.user_id,
+      user,
+      ...(payload ? { payload } : {}),
+    });
   }
 
   stopBot(user: User): Promise<void> {
@@ -132,8 +159,16 @@ export class MaxFakeApi {
   press(user: User, mid: string, buttonText: string): Promise<void> {
     const message = this.messages.get(mid);
     if (!message) throw new Error(`no message ${mid}`);
-    const button = keyboardOf(message).flat().find((b) => b.text === buttonText);
-    if (!button) throw new Error(`no button "${buttonText}" on ${mid}: ${keyboardOf(message).flat().map((b) => b.text).join(' | ')}`);
+    const button = keyboardOf(message)
+      .flat()
+      .find((b) => b.text === buttonText);
+    if (!button)
+      throw new Error(
+        `no button "${buttonText}" on ${mid}: ${keyboardOf(message)
+          .flat()
+          .map((b) => b.text)
+          .join(' | ')}`,
+      );
     const callbackId = `cb.${++this.seq}`;
     this.callbacks.set(callbackId, mid);
     return this.push({
@@ -186,8 +221,15 @@ export class MaxFakeApi {
 
   private asMessage(m: SentMessage): Message {
     const recipient: Message['recipient'] =
-      'userId' in m.to ? this.dialog(m.to.userId) : { chat_id: m.to.chatId, chat_type: 'chat', user_id: null, post_id: null };
-    return { sender: BOT, recipient, timestamp: this.clock, body: { mid: m.mid, seq: 0, text: m.text, attachments: m.attachments as never } };
+      'userId' in m.to
+        ? this.dialog(m.to.userId)
+        : { chat_id: m.to.chatId, chat_type: 'chat', user_id: null, post_id: null };
+    return {
+      sender: BOT,
+      recipient,
+      timestamp: this.clock,
+      body: { mid: m.mid, seq: 0, text: m.text, attachments: m.attachments as never },
+    };
   }
 
   // ---- HTTP -------------------------------------------------------------------------------------
@@ -206,7 +248,8 @@ export class MaxFakeApi {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(payload));
     };
-    if (req.headers.authorization !== this.token) return reply(401, { code: 'verify.token', message: 'Invalid access_token' });
+    if (req.headers.authorization !== this.token)
+      return reply(401, { code: 'verify.token', message: 'Invalid access_token' });
     const refusal = this.injected.find((i) => i.method === method && i.path.test(url.pathname) && i.times > 0);
     if (refusal) {
       refusal.times -= 1;
@@ -214,7 +257,8 @@ export class MaxFakeApi {
     }
     const path = url.pathname;
     if (method === 'GET' && path === '/me') return reply(200, BOT);
-    if (method === 'PATCH' && path === '/me/commands') return reply(200, { ...BOT, commands: (body as { commands: unknown }).commands });
+    if (method === 'PATCH' && path === '/me/commands')
+      return reply(200, { ...BOT, commands: (body as { commands: unknown }).commands });
     if (method === 'GET' && path === '/subscriptions') return reply(200, { subscriptions: [] });
     if (method === 'POST' && path === '/subscriptions') return reply(200, { success: true });
     if (method === 'DELETE' && path === '/subscriptions') return reply(200, { success: true });
@@ -238,7 +282,17 @@ export class MaxFakeApi {
       const id = Number(chat[1]);
       const known = this.chats.get(id);
       if (!known) return reply(404, { code: 'chat.not.found', message: `Chat ${id} not found` });
-      return reply(200, { chat_id: id, type: 'chat', status: 'active', title: known.title, link: known.link ?? null, icon: null, last_event_time: 0, participants_count: 3, is_public: Boolean(known.link) });
+      return reply(200, {
+        chat_id: id,
+        type: 'chat',
+        status: 'active',
+        title: known.title,
+        link: known.link ?? null,
+        icon: null,
+        last_event_time: 0,
+        participants_count: 3,
+        is_public: Boolean(known.link),
+      });
     }
     return reply(404, { code: 'not.found', message: `${method} ${path} is not in the fake` });
   }
@@ -280,7 +334,12 @@ export class MaxFakeApi {
       reply(...refusal);
       return;
     }
-    const m: SentMessage = { mid: `mid.out.${++this.seq}`, to, text: body.text ?? '', attachments: body.attachments ?? [] };
+    const m: SentMessage = {
+      mid: `mid.out.${++this.seq}`,
+      to,
+      text: body.text ?? '',
+      attachments: body.attachments ?? [],
+    };
     this.messages.set(m.mid, m);
     reply(200, { message: this.asMessage(m) });
   }
@@ -298,5 +357,7 @@ interface SentBody {
 
 export function keyboardOf(m: SentMessage): { type: string; text: string; payload?: string; url?: string }[][] {
   const keyboard = m.attachments.find((a) => a.type === 'inline_keyboard');
-  return (keyboard?.payload as { buttons?: { type: string; text: string; payload?: string }[][] } | undefined)?.buttons ?? [];
+  return (
+    (keyboard?.payload as { buttons?: { type: string; text: string; payload?: string }[][] } | undefined)?.buttons ?? []
+  );
 }

@@ -8,7 +8,12 @@ import type { Store } from '../../src/store/index.js';
 import { content } from './engine-harness.js';
 import { silentLogger } from './store.js';
 
-export function provideStaffTools(engine: Engine, store: Store, broadcasts: BroadcastService, monitoring?: Monitoring): void {
+export function provideStaffTools(
+  engine: Engine,
+  store: Store,
+  broadcasts: BroadcastService,
+  monitoring?: Monitoring,
+): void {
   engine.provideStaffTools(
     createStaffTools({
       broadcasts,

@@ -142,8 +142,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 function parsePayload(body: Buffer, contentType: string | undefined, query: URLSearchParams): Json {
   const fromQuery = Object.fromEntries(query.entries());
   if (body.length === 0) return fromQuery;
-  if (contentType?.includes('application/json')) return { ...fromQuery, ...(JSON.parse(body.toString('utf8')) as Json) };
-  if (contentType?.includes('application/x-www-form-urlencoded')) return { ...fromQuery, ...Object.fromEntries(new URLSearchParams(body.toString('utf8'))) };
+  if (contentType?.includes('application/json'))
+    return { ...fromQuery, ...(JSON.parse(body.toString('utf8')) as Json) };
+  if (contentType?.includes('application/x-www-form-urlencoded'))
+    return { ...fromQuery, ...Object.fromEntries(new URLSearchParams(body.toString('utf8'))) };
   // multipart (files): the proxy does not take it apart; the method is reported as unsupported.
   return { ...fromQuery, __multipart: true };
 }
@@ -157,7 +159,11 @@ function parseMarkup(markup: unknown): { inline_keyboard: RawButton[][] } | unde
 
 function toButtons(markup: unknown): Button[][] {
   return (parseMarkup(markup)?.inline_keyboard ?? []).map((row) =>
-    row.map((b) => ({ text: b.text, ...(b.callback_data !== undefined ? { callbackData: b.callback_data } : {}), ...(b.url !== undefined ? { url: b.url } : {}) })),
+    row.map((b) => ({
+      text: b.text,
+      ...(b.callback_data !== undefined ? { callbackData: b.callback_data } : {}),
+      ...(b.url !== undefined ? { url: b.url } : {}),
+    })),
   );
 }
 
@@ -173,7 +179,11 @@ function bareLabel(text: string): string {
 
 function describeMessage(m: BotMessage): string {
   const text = m.text.length > 160 ? `${m.text.slice(0, 160)}…` : m.text;
-  const kb = m.keyboard.length ? ` [${labels(m).map((r) => r.join(' | ')).join(' / ')}]` : '';
+  const kb = m.keyboard.length
+    ? ` [${labels(m)
+        .map((r) => r.join(' | '))
+        .join(' / ')}]`
+    : '';
   return `#${m.messageId} ${JSON.stringify(text)}${kb}`;
 }
 
@@ -228,19 +238,30 @@ export class TelegramEmulator {
     options: EmulatorOptions,
   ) {
     this.apiRoot = proxyUrl;
-    this.botUser = { id: options.botId ?? 777000111, is_bot: true, first_name: 'Спутник', username: options.botUsername ?? 'sputnik_test_bot' };
+    this.botUser = {
+      id: options.botId ?? 777000111,
+      is_bot: true,
+      first_name: 'Спутник',
+      username: options.botUsername ?? 'sputnik_test_bot',
+    };
     this.capMs = options.longPollCapMs ?? 1000;
     this.waitMs = options.waitTimeoutMs ?? 5000;
     this.events.setMaxListeners(0);
     // A user update in webhook mode reaches the relay only; in polling mode it wakes the long poll.
-    for (const e of ['AddedUserMessage', 'AddedUserCommand', 'AddedUserCallbackQuery']) server.on(e, () => this.events.emit('user'));
+    for (const e of ['AddedUserMessage', 'AddedUserCommand', 'AddedUserCallbackQuery'])
+      server.on(e, () => this.events.emit('user'));
   }
 
   /** Starts the emulator and the proxy on 127.0.0.1, each on a free port. */
   static async start(options: EmulatorOptions): Promise<TelegramEmulator> {
     let server: TelegramServer | undefined;
     for (let attempt = 0; !server; attempt += 1) {
-      const candidate = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storage: 'RAM', storeTimeout: 3600 });
+      const candidate = new TelegramServer({
+        port: await freePort(),
+        host: '127.0.0.1',
+        storage: 'RAM',
+        storeTimeout: 3600,
+      });
       try {
         await candidate.start();
         server = candidate;
@@ -254,7 +275,9 @@ export class TelegramEmulator {
       if (!emulator) return res.writeHead(503).end();
       emulator.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ok: false, error_code: 500, description: `proxy error: ${(error as Error).message}` }));
+        res.end(
+          JSON.stringify({ ok: false, error_code: 500, description: `proxy error: ${(error as Error).message}` }),
+        );
       });
     });
     await new Promise<void>((resolve, reject) => {
@@ -304,7 +327,8 @@ export class TelegramEmulator {
     await this.waitUntil(
       () => (this.pollCount > 0 || this.webhook ? true : undefined),
       options.timeoutMs ?? 10_000,
-      () => `the bot neither polled nor set a webhook; calls so far: ${this.calls.map((c) => c.method).join(', ') || 'none'}`,
+      () =>
+        `the bot neither polled nor set a webhook; calls so far: ${this.calls.map((c) => c.method).join(', ') || 'none'}`,
     );
   }
 
@@ -329,7 +353,8 @@ export class TelegramEmulator {
         this.validate(method, payload);
         outcome = await this.forward(method, body, req.headers['content-type']);
         outcome.body = this.fixResult(method, payload, outcome.body);
-      } else throw new ApiError(400, `Bad Request: method ${method} is not emulated by test/support/telegram-emulator.ts`);
+      } else
+        throw new ApiError(400, `Bad Request: method ${method} is not emulated by test/support/telegram-emulator.ts`);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       outcome = { status: error.status, body: { ok: false, error_code: error.status, description: error.description } };
@@ -340,7 +365,9 @@ export class TelegramEmulator {
       payload,
       answeredBy,
       ok,
-      ...(ok ? { result: outcome.body.result } : { description: String(outcome.body.description ?? outcome.body.message ?? '') }),
+      ...(ok
+        ? { result: outcome.body.result }
+        : { description: String(outcome.body.description ?? outcome.body.message ?? '') }),
       at: Date.now(),
     });
     this.reply(res, outcome.status, outcome.body);
@@ -354,7 +381,11 @@ export class TelegramEmulator {
     res.end(text);
   }
 
-  private async forward(method: string, body: Buffer, contentType: string | undefined): Promise<{ status: number; body: Json }> {
+  private async forward(
+    method: string,
+    body: Buffer,
+    contentType: string | undefined,
+  ): Promise<{ status: number; body: Json }> {
     const response = await fetch(`${this.emulatorUrl}/bot${this.token}/${method}`, {
       method: 'POST',
       headers: { 'content-type': contentType ?? 'application/json' },
@@ -362,7 +393,11 @@ export class TelegramEmulator {
     });
     const json = (await response.json()) as Json;
     // The emulator answers its own failures as {message} with HTTP 500; Telegram says ok/error_code.
-    if (!('ok' in json)) return { status: response.status, body: { ok: false, error_code: response.status, description: String(json.message ?? 'emulator error') } };
+    if (!('ok' in json))
+      return {
+        status: response.status,
+        body: { ok: false, error_code: response.status, description: String(json.message ?? 'emulator error') },
+      };
     return { status: response.status, body: json };
   }
 
@@ -409,14 +444,23 @@ export class TelegramEmulator {
   private ownMethod(method: string, p: Json): unknown {
     switch (method) {
       case 'getMe':
-        return { ...this.botUser, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false };
+        return {
+          ...this.botUser,
+          can_join_groups: true,
+          can_read_all_group_messages: false,
+          supports_inline_queries: false,
+          can_connect_to_business: false,
+          has_main_web_app: false,
+        };
       case 'setMyCommands':
-        if (!Array.isArray(p.commands) || p.commands.length === 0) throw new ApiError(400, 'Bad Request: commands must be a non-empty array');
+        if (!Array.isArray(p.commands) || p.commands.length === 0)
+          throw new ApiError(400, 'Bad Request: commands must be a non-empty array');
         return true;
       case 'deleteMyCommands':
         return true;
       case 'setWebhook': {
-        if (typeof p.url !== 'string' || !p.url.startsWith('https://')) throw new ApiError(400, 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook');
+        if (typeof p.url !== 'string' || !p.url.startsWith('https://'))
+          throw new ApiError(400, 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook');
         this.webhook = {
           url: p.url,
           ...(typeof p.secret_token === 'string' ? { secretToken: p.secret_token } : {}),
@@ -435,17 +479,49 @@ export class TelegramEmulator {
         if (chat.type === 'private') throw new ApiError(400, 'Bad Request: chat not found');
         const link = `https://t.me/+${randomBytes(12).toString('base64url')}`;
         this.inviteLinks.push(link);
-        return { invite_link: link, creator: this.botUser, creates_join_request: false, is_primary: false, is_revoked: false, ...(typeof p.name === 'string' ? { name: p.name } : {}) };
+        return {
+          invite_link: link,
+          creator: this.botUser,
+          creates_join_request: false,
+          is_primary: false,
+          is_revoked: false,
+          ...(typeof p.name === 'string' ? { name: p.name } : {}),
+        };
       }
       case 'getChat': {
         const chat = this.chatOf(p.chat_id);
-        return { ...this.chatObject(chat), accent_color_id: 0, max_reaction_count: 11, accepted_gift_types: { unlimited_gifts: false, limited_gifts: false, unique_gifts: false, premium_subscription: false } };
+        return {
+          ...this.chatObject(chat),
+          accent_color_id: 0,
+          max_reaction_count: 11,
+          accepted_gift_types: {
+            unlimited_gifts: false,
+            limited_gifts: false,
+            unique_gifts: false,
+            premium_subscription: false,
+          },
+        };
       }
       case 'getChatMember': {
         const userId = Number(p.user_id);
         const isBot = userId === this.botUser.id;
         return isBot
-          ? { status: 'administrator', user: this.botUser, can_be_edited: false, is_anonymous: false, can_manage_chat: true, can_delete_messages: true, can_manage_video_chats: true, can_restrict_members: true, can_promote_members: false, can_change_info: true, can_invite_users: true, can_post_stories: false, can_edit_stories: false, can_delete_stories: false }
+          ? {
+              status: 'administrator',
+              user: this.botUser,
+              can_be_edited: false,
+              is_anonymous: false,
+              can_manage_chat: true,
+              can_delete_messages: true,
+              can_manage_video_chats: true,
+              can_restrict_members: true,
+              can_promote_members: false,
+              can_change_info: true,
+              can_invite_users: true,
+              can_post_stories: false,
+              can_edit_stories: false,
+              can_delete_stories: false,
+            }
           : { status: 'member', user: { id: userId, is_bot: false, first_name: `User${userId}` } };
       }
       case 'editMessageText':
@@ -470,8 +546,10 @@ export class TelegramEmulator {
 
   private validateMarkup(markup: unknown): void {
     for (const b of parseMarkup(markup)?.inline_keyboard.flat() ?? []) {
-      if (b.callback_data !== undefined && Buffer.byteLength(b.callback_data) > CALLBACK_DATA_MAX_BYTES) throw new ApiError(400, 'Bad Request: BUTTON_DATA_INVALID');
-      if (b.url !== undefined && !/^(https?|tg):\/\//.test(b.url)) throw new ApiError(400, `Bad Request: inline keyboard button URL '${b.url}' is invalid`);
+      if (b.callback_data !== undefined && Buffer.byteLength(b.callback_data) > CALLBACK_DATA_MAX_BYTES)
+        throw new ApiError(400, 'Bad Request: BUTTON_DATA_INVALID');
+      if (b.url !== undefined && !/^(https?|tg):\/\//.test(b.url))
+        throw new ApiError(400, `Bad Request: inline keyboard button URL '${b.url}' is invalid`);
     }
   }
 
@@ -482,11 +560,20 @@ export class TelegramEmulator {
     if (method !== 'sendMessage' || body.ok !== true || !body.result || typeof body.result !== 'object') return body;
     const result = body.result as Json;
     const chat = this.chatOf(p.chat_id);
-    return { ...body, result: { ...result, date: Math.floor(Number(result.date) / 1000), chat: this.chatObject(chat), from: this.botUser } };
+    return {
+      ...body,
+      result: {
+        ...result,
+        date: Math.floor(Number(result.date) / 1000),
+        chat: this.chatObject(chat),
+        from: this.botUser,
+      },
+    };
   }
 
   private edit(method: 'editMessageText' | 'editMessageReplyMarkup', p: Json): unknown {
-    if (p.inline_message_id !== undefined) throw new ApiError(400, 'Bad Request: inline messages are not emulated by test/support/telegram-emulator.ts');
+    if (p.inline_message_id !== undefined)
+      throw new ApiError(400, 'Bad Request: inline messages are not emulated by test/support/telegram-emulator.ts');
     const stored = this.stored(Number(p.chat_id), Number(p.message_id));
     if (!stored) throw new ApiError(400, 'Bad Request: message to edit not found');
     const markup = parseMarkup(p.reply_markup);
@@ -501,14 +588,30 @@ export class TelegramEmulator {
     // Telegram: a keyboard not given in the edit is gone afterwards.
     if (markup) next.reply_markup = markup;
     else delete next.reply_markup;
-    const same = next.text === stored.message.text && JSON.stringify(parseMarkup(next.reply_markup) ?? null) === JSON.stringify(parseMarkup(stored.message.reply_markup) ?? null);
-    if (same) throw new ApiError(400, 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+    const same =
+      next.text === stored.message.text &&
+      JSON.stringify(parseMarkup(next.reply_markup) ?? null) ===
+        JSON.stringify(parseMarkup(stored.message.reply_markup) ?? null);
+    if (same)
+      throw new ApiError(
+        400,
+        'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+      );
     const key = `${stored.message.chat_id}:${stored.messageId}`;
-    if (next.text !== stored.message.text) this.history.set(key, [...(this.history.get(key) ?? [stored.message.text ?? '']), next.text ?? '']);
+    if (next.text !== stored.message.text)
+      this.history.set(key, [...(this.history.get(key) ?? [stored.message.text ?? '']), next.text ?? '']);
     stored.message = next;
     this.versions.set(key, (this.versions.get(key) ?? 0) + 1);
     const chat = this.chatOf(stored.message.chat_id);
-    return { message_id: stored.messageId, date: Math.floor(stored.time / 1000), edit_date: Math.floor(Date.now() / 1000), chat: this.chatObject(chat), from: this.botUser, text: next.text, ...(markup ? { reply_markup: markup } : {}) };
+    return {
+      message_id: stored.messageId,
+      date: Math.floor(stored.time / 1000),
+      edit_date: Math.floor(Date.now() / 1000),
+      chat: this.chatObject(chat),
+      from: this.botUser,
+      text: next.text,
+      ...(markup ? { reply_markup: markup } : {}),
+    };
   }
 
   /** The emulator posts user updates here once a webhook is set; they go on to the app with the secret. */
@@ -519,7 +622,10 @@ export class TelegramEmulator {
     if (this.webhookTarget) {
       const response = await fetch(this.webhookTarget, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(this.webhook?.secretToken ? { 'x-telegram-bot-api-secret-token': this.webhook.secretToken } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(this.webhook?.secretToken ? { 'x-telegram-bot-api-secret-token': this.webhook.secretToken } : {}),
+        },
         body,
       });
       status = response.status;
@@ -542,7 +648,9 @@ export class TelegramEmulator {
   }
 
   private chatObject(chat: ChatInfo): Json {
-    return chat.type === 'private' ? { id: chat.id, type: 'private', first_name: chat.firstName ?? 'User' } : { id: chat.id, type: chat.type, title: chat.title ?? 'Group' };
+    return chat.type === 'private'
+      ? { id: chat.id, type: 'private', first_name: chat.firstName ?? 'User' }
+      : { id: chat.id, type: chat.type, title: chat.title ?? 'Group' };
   }
 
   /** The emulator's client for this user in this chat (its private chat by default). */
@@ -579,14 +687,23 @@ export class TelegramEmulator {
 
   /** @internal the chat object a user's updates carry */
   userMessage(user: TelegramUser, chat: ChatInfo, text: string, command: boolean): Json {
-    const client = this.client(user, chat.type === 'private' ? undefined : { id: chat.id, type: chat.type, title: chat.title ?? '' });
+    const client = this.client(
+      user,
+      chat.type === 'private' ? undefined : { id: chat.id, type: chat.type, title: chat.title ?? '' },
+    );
     const message = (command ? client.makeCommand(text) : client.makeMessage(text)) as unknown as Json;
     return this.normaliseUser(message, user, chat);
   }
 
   /** @internal */
   normaliseUser(message: Json, user: TelegramUser, chat: ChatInfo): Json {
-    const from: Json = { id: user.id, is_bot: false, first_name: user.firstName, ...(user.username ? { username: user.username } : {}), ...(user.languageCode ? { language_code: user.languageCode } : {}) };
+    const from: Json = {
+      id: user.id,
+      is_bot: false,
+      first_name: user.firstName,
+      ...(user.username ? { username: user.username } : {}),
+      ...(user.languageCode ? { language_code: user.languageCode } : {}),
+    };
     return { ...message, from, chat: this.chatObject(chat) };
   }
 
@@ -665,7 +782,10 @@ export class TelegramEmulator {
           .filter((u) => String(u.message.chat_id) !== String(chatId))
           .slice(-3)
           .map((u) => `to ${u.message.chat_id}: ${describeMessage(this.view(u))}`);
-        const failed = this.calls.filter((c) => !c.ok).slice(-3).map((c) => `${c.method}: ${c.description}`);
+        const failed = this.calls
+          .filter((c) => !c.ok)
+          .slice(-3)
+          .map((c) => `${c.method}: ${c.description}`);
         return [
           `no bot message to chat ${chatId}${typeof match === 'function' ? '' : ` matching ${String(match)}`} within ${timeoutMs} ms.`,
           `Unread in this chat: ${unread.length ? unread.map(describeMessage).join('; ') : 'none'}.`,
@@ -690,13 +810,22 @@ export class TelegramEmulator {
       timeoutMs,
       () => {
         const stored = this.stored(after.chatId, after.messageId);
-        return `message #${after.messageId} in chat ${after.chatId} was not edited as expected within ${timeoutMs} ms; it is now ${stored ? describeMessage(this.view(stored)) : 'gone'} (version ${stored ? this.view(stored).version : '-'}, was ${after.version}). Edit calls: ${JSON.stringify(this.calls.filter((c) => c.method.startsWith('edit')).slice(-3).map((c) => ({ method: c.method, ok: c.ok, description: c.description })))}`;
+        return `message #${after.messageId} in chat ${after.chatId} was not edited as expected within ${timeoutMs} ms; it is now ${stored ? describeMessage(this.view(stored)) : 'gone'} (version ${stored ? this.view(stored).version : '-'}, was ${after.version}). Edit calls: ${JSON.stringify(
+          this.calls
+            .filter((c) => c.method.startsWith('edit'))
+            .slice(-3)
+            .map((c) => ({ method: c.method, ok: c.ok, description: c.description })),
+        )}`;
       },
     );
   }
 
   /** Waits for a recorded Bot API call (e.g. createChatInviteLink) matching `where`. */
-  call(method: string, where: (payload: Record<string, unknown>) => boolean = () => true, options: WaitOptions = {}): Promise<ApiCall> {
+  call(
+    method: string,
+    where: (payload: Record<string, unknown>) => boolean = () => true,
+    options: WaitOptions = {},
+  ): Promise<ApiCall> {
     const timeoutMs = options.timeoutMs ?? this.waitMs;
     return this.waitUntil(
       () => this.calls.find((c) => c.method === method && where(c.payload)),
@@ -742,12 +871,22 @@ export class TelegramEmulator {
     const candidates = current.keyboard.flat().filter((b) => b.text === label);
     const found = candidates.length ? candidates : current.keyboard.flat().filter((b) => bareLabel(b.text) === label);
     if (found.length !== 1) {
-      const shown = current.keyboard.length ? labels(current).map((r) => r.join(' | ')).join(' / ') : 'no keyboard';
-      throw new Error(`${found.length ? 'more than one' : 'no'} button "${label}" under message #${current.messageId} ${JSON.stringify(current.text.slice(0, 80))}; it shows: ${shown}`);
+      const shown = current.keyboard.length
+        ? labels(current)
+            .map((r) => r.join(' | '))
+            .join(' / ')
+        : 'no keyboard';
+      throw new Error(
+        `${found.length ? 'more than one' : 'no'} button "${label}" under message #${current.messageId} ${JSON.stringify(current.text.slice(0, 80))}; it shows: ${shown}`,
+      );
     }
     const button = found[0]!;
-    if (button.callbackData === undefined) throw new Error(`button "${label}" is a link (${button.url ?? '?'}), not a callback button`);
-    const client = this.client(user, chat.type === 'private' ? undefined : { id: chat.id, type: chat.type, title: chat.title ?? '' });
+    if (button.callbackData === undefined)
+      throw new Error(`button "${label}" is a link (${button.url ?? '?'}), not a callback button`);
+    const client = this.client(
+      user,
+      chat.type === 'private' ? undefined : { id: chat.id, type: chat.type, title: chat.title ?? '' },
+    );
     const query = client.makeCallbackQuery(button.callbackData) as unknown as Json;
     const stored = this.stored(current.chatId, current.messageId)!;
     const callbackMessage = {
@@ -779,7 +918,12 @@ export class ChatSession {
   }
 
   private client(): TelegramClient {
-    return this.tg.client(this.user, this.chat.type === 'private' ? undefined : { id: this.chat.id, type: this.chat.type, title: this.chat.title ?? '' });
+    return this.tg.client(
+      this.user,
+      this.chat.type === 'private'
+        ? undefined
+        : { id: this.chat.id, type: this.chat.type, title: this.chat.title ?? '' },
+    );
   }
 
   /** A plain text message (no entities: "/menu" sent this way is not a command to Telegram). */
@@ -837,7 +981,11 @@ export class GroupChat {
 
   /** The service message Telegram sends when someone joins (e.g. by the invite link). */
   async join(user: TelegramUser): Promise<void> {
-    const client = this.tg.client(user, { id: this.chat.id, type: this.chat.type as 'group' | 'supergroup', title: this.chat.title ?? '' });
+    const client = this.tg.client(user, {
+      id: this.chat.id,
+      type: this.chat.type as 'group' | 'supergroup',
+      title: this.chat.title ?? '',
+    });
     const base = this.tg.normaliseUser(client.makeMessage('') as unknown as Json, user, this.chat);
     delete base.text;
     await client.sendMessage({ ...base, new_chat_members: [base.from] } as never);

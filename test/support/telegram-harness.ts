@@ -52,18 +52,35 @@ export class TelegramHarness {
    * conversation use an Api of their own); by default nowhere.
    */
   constructor(store: Store, engine: Engine, monitoring?: Monitoring, options: { apiRoot?: string } = {}) {
-    const bot = createTelegramBot({ token: '123456789:TEST', apiRoot: options.apiRoot ?? 'http://127.0.0.1:9', botInfo: BOT_INFO, throttle: false });
+    const bot = createTelegramBot({
+      token: '123456789:TEST',
+      apiRoot: options.apiRoot ?? 'http://127.0.0.1:9',
+      botInfo: BOT_INFO,
+      throttle: false,
+    });
     const record: Transformer = async (_prev, method, payload) => {
       const call: ApiCall = { method, payload: payload as Record<string, unknown> };
       this.calls.push(call);
       const failure = this.failures.get(method);
       if (failure) return { ok: false, error_code: failure[0], description: failure[1] } as never;
       if (method === 'sendMessage') call.messageId = ++this.messageId;
-      const result = method === 'sendMessage'
-        ? { message_id: call.messageId, date: 0, chat: { id: Number((payload as { chat_id: unknown }).chat_id), type: 'private' }, text: (payload as { text: string }).text }
-        : method === 'createChatInviteLink'
-          ? { invite_link: 'https://t.me/+AbCdEf', creator: BOT_INFO, creates_join_request: false, is_primary: false, is_revoked: false }
-          : true;
+      const result =
+        method === 'sendMessage'
+          ? {
+              message_id: call.messageId,
+              date: 0,
+              chat: { id: Number((payload as { chat_id: unknown }).chat_id), type: 'private' },
+              text: (payload as { text: string }).text,
+            }
+          : method === 'createChatInviteLink'
+            ? {
+                invite_link: 'https://t.me/+AbCdEf',
+                creator: BOT_INFO,
+                creates_join_request: false,
+                is_primary: false,
+                is_revoked: false,
+              }
+            : true;
       return { ok: true, result } as never;
     };
     bot.api.config.use(record);
@@ -72,7 +89,11 @@ export class TelegramHarness {
     const broadcasts = createBroadcastService({ repos: store.repositories, dispatcher, logger: silentLogger });
     provideStaffTools(engine, store, broadcasts, monitoring);
     this.channel = createTelegramChannel({
-      bot, engine, dispatcher: () => dispatcher, repos: store.repositories, logger: silentLogger,
+      bot,
+      engine,
+      dispatcher: () => dispatcher,
+      repos: store.repositories,
+      logger: silentLogger,
     });
     senders.push(this.channel.sender);
     this.bot = bot;
@@ -100,7 +121,9 @@ export class TelegramHarness {
       message: {
         message_id: ++this.messageId,
         date: Math.floor(Date.now() / 1000),
-        chat: chat ? { id: chat.id, type: 'supergroup', title: chat.title } : { id: from.id, type: 'private', first_name: 'User' },
+        chat: chat
+          ? { id: chat.id, type: 'supergroup', title: chat.title }
+          : { id: from.id, type: 'private', first_name: 'User' },
         from: this.user(from.id, from.username),
         text,
         ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] } : {}),
@@ -110,13 +133,33 @@ export class TelegramHarness {
 
   sticker(from: { id: number }): Promise<void> {
     return this.update({
-      message: { message_id: ++this.messageId, date: 0, chat: { id: from.id, type: 'private', first_name: 'User' }, from: this.user(from.id), sticker: { file_id: 'x', file_unique_id: 'x', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false } },
+      message: {
+        message_id: ++this.messageId,
+        date: 0,
+        chat: { id: from.id, type: 'private', first_name: 'User' },
+        from: this.user(from.id),
+        sticker: {
+          file_id: 'x',
+          file_unique_id: 'x',
+          type: 'regular',
+          width: 1,
+          height: 1,
+          is_animated: false,
+          is_video: false,
+        },
+      },
     } as Omit<Update, 'update_id'>);
   }
 
   joined(member: { id: number }, chat: { id: number; title: string }): Promise<void> {
     return this.update({
-      message: { message_id: ++this.messageId, date: 0, chat: { id: chat.id, type: 'supergroup', title: chat.title }, from: this.user(member.id), new_chat_members: [this.user(member.id)] },
+      message: {
+        message_id: ++this.messageId,
+        date: 0,
+        chat: { id: chat.id, type: 'supergroup', title: chat.title },
+        from: this.user(member.id),
+        new_chat_members: [this.user(member.id)],
+      },
     } as Omit<Update, 'update_id'>);
   }
 
@@ -145,7 +188,9 @@ export class TelegramHarness {
 
   /** Presses a button of a message the bot sent (its current keyboard, after any edits). */
   press(from: { id: number; username?: string }, message: SentMessage, label: string): Promise<void> {
-    const button = message.reply_markup?.inline_keyboard.flat().find((b) => b.text === label || b.text.endsWith(` ${label}`));
+    const button = message.reply_markup?.inline_keyboard
+      .flat()
+      .find((b) => b.text === label || b.text.endsWith(` ${label}`));
     if (!button?.callback_data) throw new Error(`no button "${label}" in ${JSON.stringify(message.reply_markup)}`);
     return this.update({
       callback_query: {
@@ -153,7 +198,13 @@ export class TelegramHarness {
         from: this.user(from.id, from.username),
         chat_instance: 'x',
         data: button.callback_data,
-        message: { message_id: message.message_id, date: 0, chat: { id: from.id, type: 'private', first_name: 'User' }, text: message.text, ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}) },
+        message: {
+          message_id: message.message_id,
+          date: 0,
+          chat: { id: from.id, type: 'private', first_name: 'User' },
+          text: message.text,
+          ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
+        },
       },
     } as Omit<Update, 'update_id'>);
   }
@@ -163,6 +214,8 @@ export class TelegramHarness {
   }
 
   texts(chatId: number): string[] {
-    return this.callsOf('sendMessage').filter((p) => Number(p.chat_id) === chatId).map((p) => p.text as string);
+    return this.callsOf('sendMessage')
+      .filter((p) => Number(p.chat_id) === chatId)
+      .map((p) => p.text as string);
   }
 }

@@ -8,7 +8,13 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { seedCohort, type CohortFixture } from '../support/cohort-fixture.js';
 import { silentLogger } from '../support/store.js';
-import { labels, TelegramEmulator, type BotMessage, type ChatSession, type TelegramUser } from '../support/telegram-emulator.js';
+import {
+  labels,
+  TelegramEmulator,
+  type BotMessage,
+  type ChatSession,
+  type TelegramUser,
+} from '../support/telegram-emulator.js';
 
 // TELEGRAM_THROTTLE=false: Telegram's pace (one message a second per chat) would make a journey of
 // sixty messages take a minute against the local emulator.
@@ -24,7 +30,16 @@ let cohort: CohortFixture;
 
 beforeAll(async () => {
   tg = await TelegramEmulator.start({ token: TOKEN, botUsername: 'sputnik_test_bot' });
-  app = await startApp(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_THROTTLE: 'false', HTTP_PORT: '0', EMBEDDED_STORE_PERSIST: 'false' }), logger);
+  app = await startApp(
+    loadConfig({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: tg.apiRoot,
+      TELEGRAM_THROTTLE: 'false',
+      HTTP_PORT: '0',
+      EMBEDDED_STORE_PERSIST: 'false',
+    }),
+    logger,
+  );
   // The course ended two months and five days ago (the app runs on the real clock): of the default
   // plan only the "difficulties" questionnaire is open, so "Анкеты (1)" starts it directly.
   const courseEnd = moscow().minus({ months: 2, days: 5 }).set({ hour: 15, minute: 0 }).toUTC().toISO()!;
@@ -112,10 +127,22 @@ describe('a teacher in the private chat', () => {
     await dm.send('учитель математики');
     expect((await dm.next()).text).toBe('Какой предмет или направление вы ведёте?');
     await dm.send('Математика');
-    expect((await dm.next()).text).toMatch(/^Спасибо, Иванова Мария Сергеевна! Вы зарегистрированы на курсе «Функциональная грамотность, весна 2026»\./);
+    expect((await dm.next()).text).toMatch(
+      /^Спасибо, Иванова Мария Сергеевна! Вы зарегистрированы на курсе «Функциональная грамотность, весна 2026»\./,
+    );
     const menu = await dm.next();
     expect(menu.text).toBe('Что хотите сделать?');
-    expect(labels(menu).map((row) => row[0])).toEqual(['Анкеты (1)', 'Сообщить о мероприятии', 'Мой прогресс', 'Мой план мероприятий', 'Нужна консультация', 'Язык / Тіл / Language', 'Отключить напоминания', 'Помощь', 'Удалить мои данные']);
+    expect(labels(menu).map((row) => row[0])).toEqual([
+      'Анкеты (1)',
+      'Сообщить о мероприятии',
+      'Мой прогресс',
+      'Мой план мероприятий',
+      'Нужна консультация',
+      'Язык / Тіл / Language',
+      'Отключить напоминания',
+      'Помощь',
+      'Удалить мои данные',
+    ]);
     expect(dm.current(settlement).text).toMatch(/\n\n✓ В сельской местности$/);
 
     const stored = await app.store.repositories.participants.findByAddress('telegram', String(maria.id));
@@ -131,7 +158,9 @@ describe('a teacher in the private chat', () => {
       addresses: [{ channel: 'telegram', username: 'maria_t' }],
     });
     expect(stored?.consent).toBeDefined();
-    expect(await app.store.repositories.enrollments.find(stored!.id, cohort.cohortId)).toMatchObject({ status: 'active' });
+    expect(await app.store.repositories.enrollments.find(stored!.id, cohort.cohortId)).toMatchObject({
+      status: 'active',
+    });
     expect(dm.unread()).toEqual([]);
   });
 
@@ -143,7 +172,9 @@ describe('a teacher in the private chat', () => {
     expect((await dm.next()).text).toMatch(/^Затруднения и потребности в поддержке\n\nРасскажите, пожалуйста/);
 
     const hasDifficulties = await dm.next();
-    expect(hasDifficulties.text).toBe('Вопрос 1 из 10\nИспытываете ли вы сейчас затруднения в профессиональной деятельности?');
+    expect(hasDifficulties.text).toBe(
+      'Вопрос 1 из 10\nИспытываете ли вы сейчас затруднения в профессиональной деятельности?',
+    );
     expect(labels(hasDifficulties)).toEqual([['Да', 'Нет']]);
     await dm.press(hasDifficulties, 'Да');
 
@@ -173,16 +204,29 @@ describe('a teacher in the private chat', () => {
     const thrice = await dm.edited(twice);
     await dm.press(thrice, 'Оценивание результатов обучающихся');
     const unticked = await dm.edited(thrice);
-    expect(labels(unticked).flat().filter((l) => l.startsWith('☑'))).toEqual(['☑ Цифровые инструменты и платформы', '☑ Нехватка времени']);
+    expect(
+      labels(unticked)
+        .flat()
+        .filter((l) => l.startsWith('☑')),
+    ).toEqual(['☑ Цифровые инструменты и платформы', '☑ Нехватка времени']);
     expect(dm.unread()).toEqual([]);
     await dm.press(unticked, 'Готово');
     const severity = await dm.next();
     const areasAnswered = dm.current(areas);
-    expect(areasAnswered.text).toBe('Вопрос 2 из 10\nВ чём именно вы испытываете затруднения?\n\n✓ Цифровые инструменты и платформы, Нехватка времени');
+    expect(areasAnswered.text).toBe(
+      'Вопрос 2 из 10\nВ чём именно вы испытываете затруднения?\n\n✓ Цифровые инструменты и платформы, Нехватка времени',
+    );
     expect(areasAnswered.keyboard).toEqual([]);
 
     expect(severity.text).toBe('Вопрос 3 из 10\nНасколько сильно эти затруднения мешают вашей работе?');
-    expect(labels(severity).flat()).toEqual(['1 — почти не мешают', '2', '3', '4', '5 — мешают очень сильно', '← Назад']);
+    expect(labels(severity).flat()).toEqual([
+      '1 — почти не мешают',
+      '2',
+      '3',
+      '4',
+      '5 — мешают очень сильно',
+      '← Назад',
+    ]);
     await dm.press(severity, '4');
     const forms = await dm.next();
     expect(forms.text).toMatch(/Какие формы поддержки вам подходят\?$/);
@@ -218,7 +262,12 @@ describe('a teacher in the private chat', () => {
     expect(labels(await dm.next()).map((row) => row[0])).toContain('Анкеты (0)');
 
     const person = (await app.store.repositories.participants.findByAddress('telegram', String(teacher.id)))!;
-    const response = await app.store.repositories.responses.find({ participantId: person.id, cohortId: cohort.cohortId, questionnaireId: 'difficulties', occasion: 'difficulties-2m' });
+    const response = await app.store.repositories.responses.find({
+      participantId: person.id,
+      cohortId: cohort.cohortId,
+      questionnaireId: 'difficulties',
+      occasion: 'difficulties-2m',
+    });
     expect(response?.status).toBe('completed');
     const answers = Object.fromEntries(response!.answers.map((a) => [a.questionId, a.value]));
     expect(answers).toMatchObject({
@@ -240,7 +289,18 @@ describe('a teacher in the private chat', () => {
     await dm.press(menu, 'Сообщить о мероприятии');
     const type = await dm.next();
     expect(type.text).toBe('Какое мероприятие вы провели?');
-    expect(labels(type).map((row) => row[0])).toEqual(['Открытый урок (занятие)', 'Мастер-класс', 'Вебинар', 'Семинар', 'Тренинг', 'Консультация для коллег', 'Конкурс', 'Публикация', 'Выступление', 'Другое']);
+    expect(labels(type).map((row) => row[0])).toEqual([
+      'Открытый урок (занятие)',
+      'Мастер-класс',
+      'Вебинар',
+      'Семинар',
+      'Тренинг',
+      'Консультация для коллег',
+      'Конкурс',
+      'Публикация',
+      'Выступление',
+      'Другое',
+    ]);
     await dm.press(type, 'Мастер-класс');
     const level = await dm.next();
     expect(level.text).toBe('Какого уровня было мероприятие?');
@@ -251,7 +311,9 @@ describe('a teacher in the private chat', () => {
     expect(askDate.text).toMatch(/^Когда оно прошло\? Напишите дату в формате дд\.мм\.гггг\./);
     const beforeCourse = moscow().minus({ months: 3 }).toFormat('dd.MM.yyyy');
     await dm.send(beforeCourse);
-    expect((await dm.next()).text).toMatch(/^Эта дата раньше начала посткурсового года\. В зачёт идут мероприятия с \d\d\.\d\d\.\d{4} по \d\d\.\d\d\.\d{4}\.$/);
+    expect((await dm.next()).text).toMatch(
+      /^Эта дата раньше начала посткурсового года\. В зачёт идут мероприятия с \d\d\.\d\d\.\d{4} по \d\d\.\d\d\.\d{4}\.$/,
+    );
     expect((await dm.next()).text).toBe(askDate.text);
     const held = moscow().minus({ days: 1 });
     await dm.send(held.toFormat('dd.MM.yyyy'));
@@ -286,7 +348,13 @@ describe('a teacher in the private chat', () => {
 
     const person = (await app.store.repositories.participants.findByAddress('telegram', String(teacher.id)))!;
     const [activity] = await app.store.repositories.activities.listByParticipant(person.id, cohort.cohortId);
-    expect(activity).toMatchObject({ type: 'master_class', level: 'district', title: 'Функциональная грамотность на уроках физики', links: [expect.objectContaining({ url: 'https://school5.example.ru/news/15' })], status: 'submitted' });
+    expect(activity).toMatchObject({
+      type: 'master_class',
+      level: 'district',
+      title: 'Функциональная грамотность на уроках физики',
+      links: [expect.objectContaining({ url: 'https://school5.example.ru/news/15' })],
+      status: 'submitted',
+    });
     expect(DateTime.fromJSDate(activity!.date).setZone('Europe/Moscow').toISODate()).toBe(held.toISODate());
   });
 
@@ -326,15 +394,29 @@ const groupBound = once(async () => {
 describe('a cohort group', () => {
   it('the curator starts the bot and binds the group with /bind; an invite link is made and kept', async () => {
     const { menu } = await curatorStarted();
-    expect(labels(menu).map((row) => row[0])).toEqual(expect.arrayContaining([expect.stringMatching(/^Мероприятия на проверку \(\d+\)$/), expect.stringMatching(/^Запросы на консультацию \(\d+\)$/)]));
+    expect(labels(menu).map((row) => row[0])).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Мероприятия на проверку \(\d+\)$/),
+        expect.stringMatching(/^Запросы на консультацию \(\d+\)$/),
+      ]),
+    );
     const { reply } = await groupBound();
-    expect(reply.text).toBe('Группа привязана к курсу «Функциональная грамотность, весна 2026». Новым участникам я напомню написать мне в личные сообщения.');
+    expect(reply.text).toBe(
+      'Группа привязана к курсу «Функциональная грамотность, весна 2026». Новым участникам я напомню написать мне в личные сообщения.',
+    );
     expect(tg.callsOf('createChatInviteLink')).toEqual([{ chat_id: String(GROUP.id), name: cohort.code }]);
     const [link] = tg.invites();
     expect(link).toMatch(/^https:\/\/t\.me\/\+[\w-]+$/);
-    await expect.poll(async () => (await app.store.repositories.cohorts.findById(cohort.cohortId))?.groups).toEqual([
-      expect.objectContaining({ channel: 'telegram', chatId: String(GROUP.id), title: GROUP.title, inviteLink: link }),
-    ]);
+    await expect
+      .poll(async () => (await app.store.repositories.cohorts.findById(cohort.cohortId))?.groups)
+      .toEqual([
+        expect.objectContaining({
+          channel: 'telegram',
+          chatId: String(GROUP.id),
+          title: GROUP.title,
+          inviteLink: link,
+        }),
+      ]);
   });
 
   it('a teacher who joins the group is greeted with a button that opens the private chat', async () => {
@@ -342,8 +424,12 @@ describe('a cohort group', () => {
     const newcomer: TelegramUser = { id: 5006, firstName: 'Светлана' };
     await group.join(newcomer);
     const greeting = await group.next();
-    expect(greeting.text).toBe(`Добро пожаловать в группу курса «Функциональная грамотность, весна 2026»! Чтобы получать анкеты и отправлять ссылки на мероприятия, напишите боту в личные сообщения код курса: ${cohort.code}`);
-    expect(greeting.keyboard).toEqual([[{ text: 'Написать боту', url: `https://t.me/sputnik_test_bot?start=${cohort.code}` }]]);
+    expect(greeting.text).toBe(
+      `Добро пожаловать в группу курса «Функциональная грамотность, весна 2026»! Чтобы получать анкеты и отправлять ссылки на мероприятия, напишите боту в личные сообщения код курса: ${cohort.code}`,
+    );
+    expect(greeting.keyboard).toEqual([
+      [{ text: 'Написать боту', url: `https://t.me/sputnik_test_bot?start=${cohort.code}` }],
+    ]);
     // Ordinary chatter in the group is the teachers' own.
     await group.as(newcomer).send('Всем привет!');
     await group.as(newcomer).command('/menu');
@@ -375,7 +461,9 @@ describe('a cohort group', () => {
     tg.skipAll(curator.chatId);
 
     await curator.command('/broadcast');
-    expect((await curator.next()).text).toBe('Напишите текст сообщения для участников курса «Функциональная грамотность, весна 2026».');
+    expect((await curator.next()).text).toBe(
+      'Напишите текст сообщения для участников курса «Функциональная грамотность, весна 2026».',
+    );
     await curator.send('Коллеги, 1 декабря в 15:00 — вебинар по оцениванию проектов.');
     const askLink = await curator.next();
     expect(askLink.text).toMatch(/^Добавить ссылку\? Пришлите её или нажмите «Пропустить»\./);
@@ -395,10 +483,14 @@ describe('a cohort group', () => {
     expect((await curator.next()).text).toBe('Отправляю… Пришлю отчёт, когда закончу.');
     const report = await curator.next({ timeoutMs: 10_000 });
 
-    const teachers = await app.store.repositories.participants.findByIds((await app.store.repositories.enrollments.listByCohort(cohort.cohortId, 'active')).map((e) => e.participantId));
+    const teachers = await app.store.repositories.participants.findByIds(
+      (await app.store.repositories.enrollments.listByCohort(cohort.cohortId, 'active')).map((e) => e.participantId),
+    );
     const connected = teachers.filter((p) => idOn(p, 'telegram') !== undefined);
     const total = 1 + connected.length;
-    expect(report.text).toBe(`Рассылка завершена. Доставлено: ${total - 1} из ${total}.\nЗаблокировали бота: Белова Зоя.`);
+    expect(report.text).toBe(
+      `Рассылка завершена. Доставлено: ${total - 1} из ${total}.\nЗаблокировали бота: Белова Зоя.`,
+    );
     await group.waitFor('Коллеги, 1 декабря в 15:00');
     await readerChat.waitFor('Коллеги, 1 декабря в 15:00');
 
@@ -416,11 +508,27 @@ describe('the bot against the Bot API', () => {
     const menus = tg.callsOf('setMyCommands');
     // The journeys above had a curator write to the bot: their own menu went to their chat (chat scope).
     expect(menus.slice(6).map((m) => (m.scope as { type: string }).type)).toEqual(menus.slice(6).map(() => 'chat'));
-    expect(menus.slice(0, 6).map((m) => [m.scope ? (m.scope as { type: string }).type : 'default', m.language_code])).toEqual([
-      ['default', undefined], ['default', 'kk'], ['default', 'en'],
-      ['all_group_chats', undefined], ['all_group_chats', 'kk'], ['all_group_chats', 'en'],
+    expect(
+      menus.slice(0, 6).map((m) => [m.scope ? (m.scope as { type: string }).type : 'default', m.language_code]),
+    ).toEqual([
+      ['default', undefined],
+      ['default', 'kk'],
+      ['default', 'en'],
+      ['all_group_chats', undefined],
+      ['all_group_chats', 'kk'],
+      ['all_group_chats', 'en'],
     ]);
-    expect((menus[0]!.commands as { command: string }[]).map((c) => c.command)).toEqual(['menu', 'surveys', 'activity', 'progress', 'plan', 'consult', 'language', 'stop', 'help']);
+    expect((menus[0]!.commands as { command: string }[]).map((c) => c.command)).toEqual([
+      'menu',
+      'surveys',
+      'activity',
+      'progress',
+      'plan',
+      'consult',
+      'language',
+      'stop',
+      'help',
+    ]);
     expect(tg.unsupportedCalls()).toEqual([]);
     const before = tg.pollCount;
     await new Promise((resolve) => setTimeout(resolve, 600));
@@ -473,7 +581,11 @@ describe('webhook mode', () => {
   });
 
   it('registers the webhook with its secret and never polls; updates pushed with the secret are served', async () => {
-    expect(hook.webhook).toEqual({ url: 'https://sputnik.example/telegram/webhook', secretToken: SECRET, allowedUpdates: ['message', 'callback_query', 'my_chat_member'] });
+    expect(hook.webhook).toEqual({
+      url: 'https://sputnik.example/telegram/webhook',
+      secretToken: SECRET,
+      allowedUpdates: ['message', 'callback_query', 'my_chat_member'],
+    });
     const user: TelegramUser = { id: 6001, firstName: 'Гульнара', username: 'gulnara_a' };
     const dm = hook.privateChat(user);
     await dm.command(`/start ${code}`);
@@ -483,7 +595,11 @@ describe('webhook mode', () => {
     expect((await dm.next()).text).toMatch(/Вы согласны\?$/);
     expect(dm.current(language).text).toMatch(/✓ Русский$/);
     // The app answers Telegram once the update is handled, a moment after its replies went out.
-    await hook.waitUntil(() => (hook.webhookDeliveries.length === 2 ? true : undefined), 5000, () => `deliveries: ${JSON.stringify(hook.webhookDeliveries)}`);
+    await hook.waitUntil(
+      () => (hook.webhookDeliveries.length === 2 ? true : undefined),
+      5000,
+      () => `deliveries: ${JSON.stringify(hook.webhookDeliveries)}`,
+    );
     expect(hook.webhookDeliveries.map((d) => d.status)).toEqual([200, 200]);
     expect(hook.pollCount).toBe(0);
   });
@@ -491,13 +607,20 @@ describe('webhook mode', () => {
   it('refuses an update without the secret header or with a wrong one, and acts on none of them', async () => {
     const stranger: TelegramUser = { id: 6002, firstName: 'Мошенник' };
     const post = (headers: Record<string, string>, id: number) =>
-      fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(update(id, stranger, `/start ${code}`)) });
+      fetch(webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(update(id, stranger, `/start ${code}`)),
+      });
     expect((await post({}, 900001)).status).toBe(401);
     expect((await post({ 'x-telegram-bot-api-secret-token': 'wrong-secret-0123456789' }, 900002)).status).toBe(401);
     const accepted = await post({ 'x-telegram-bot-api-secret-token': SECRET }, 900003);
     expect(accepted.status).toBe(200);
     // Only the genuine update was acted on: one welcome, one language question.
     await hook.waitFor(stranger.id, /^На каком языке/);
-    expect(hook.messages(stranger.id).map((m) => m.text.slice(0, 30))).toEqual(['Вы присоединяетесь к курсу «Фу', 'На каком языке вам удобнее общ']);
+    expect(hook.messages(stranger.id).map((m) => m.text.slice(0, 30))).toEqual([
+      'Вы присоединяетесь к курсу «Фу',
+      'На каком языке вам удобнее общ',
+    ]);
   });
 });

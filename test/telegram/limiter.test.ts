@@ -15,9 +15,18 @@ function bot(clock: FakeClock, refuse: (n: number) => number | undefined = () =>
   const api: Transformer = async (_prev, method, payload) => {
     const p = payload as { chat_id: number; text: string };
     const retryAfter = method === 'sendMessage' ? refuse(++n) : undefined;
-    if (retryAfter) return { ok: false, error_code: 429, description: 'Too Many Requests', parameters: { retry_after: retryAfter } } as never;
+    if (retryAfter)
+      return {
+        ok: false,
+        error_code: 429,
+        description: 'Too Many Requests',
+        parameters: { retry_after: retryAfter },
+      } as never;
     if (method === 'sendMessage') sent.push({ chat: String(p.chat_id), text: p.text, at: clock.now() });
-    return { ok: true, result: { message_id: n, date: 0, chat: { id: p.chat_id, type: 'private' }, text: p.text } } as never;
+    return {
+      ok: true,
+      result: { message_id: n, date: 0, chat: { id: p.chat_id, type: 'private' }, text: p.text },
+    } as never;
   };
   b.api.config.use(api);
   const limiter = createTelegramLimiter({ clock });
@@ -28,7 +37,16 @@ function bot(clock: FakeClock, refuse: (n: number) => number | undefined = () =>
 }
 
 const message = (id: number, text: string): Update =>
-  ({ update_id: id, message: { message_id: id, date: 0, chat: { id: 7, type: 'private', first_name: 'Т' }, from: { id: 7, is_bot: false, first_name: 'Т' }, text } }) as Update;
+  ({
+    update_id: id,
+    message: {
+      message_id: id,
+      date: 0,
+      chat: { id: 7, type: 'private', first_name: 'Т' },
+      from: { id: 7, is_bot: false, first_name: 'Т' },
+      text,
+    },
+  }) as Update;
 
 describe('Telegram limiter', () => {
   it('answers a teacher who writes during a broadcast within the next second, and keeps the broadcast at 30 a second', async () => {
@@ -45,7 +63,12 @@ describe('Telegram limiter', () => {
     await clock.advance(10_000);
     await Promise.all(broadcast);
     expect(sent).toHaveLength(201);
-    expect(busiest(sent.map((s) => s.at), 1000)).toBe(30);
+    expect(
+      busiest(
+        sent.map((s) => s.at),
+        1000,
+      ),
+    ).toBe(30);
   });
 
   it('holds every call for retry_after when Telegram answers 429, then sends the refused one', async () => {

@@ -44,8 +44,15 @@ describe('stage plan', () => {
   });
 
   it('lists what is open today: catch-up for late joiners, never what closed long ago', () => {
-    expect(openQuestionnaires(DEFAULT_STAGE_PLAN, cohort, '2026-03-25').map((q) => q.occasion)).toEqual(['exit', 'entry']);
-    expect(openQuestionnaires(DEFAULT_STAGE_PLAN, cohort, '2026-04-10').map((q) => q.occasion)).toEqual(['exit', 'entry', 'stage-1']);
+    expect(openQuestionnaires(DEFAULT_STAGE_PLAN, cohort, '2026-03-25').map((q) => q.occasion)).toEqual([
+      'exit',
+      'entry',
+    ]);
+    expect(openQuestionnaires(DEFAULT_STAGE_PLAN, cohort, '2026-04-10').map((q) => q.occasion)).toEqual([
+      'exit',
+      'entry',
+      'stage-1',
+    ]);
     expect(openQuestionnaires(DEFAULT_STAGE_PLAN, cohort, '2026-04-25').map((q) => q.occasion)).toEqual(['stage-1']);
     expect(openQuestionnaires(DEFAULT_STAGE_PLAN, cohort, '2026-09-25').map((q) => q.occasion)).toEqual(['impact-6m']);
     expect(openQuestionnaires(DEFAULT_STAGE_PLAN, cohort, '2026-07-01')).toEqual([]);

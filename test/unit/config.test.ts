@@ -21,7 +21,13 @@ describe('config', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       store: { mongodbUri: undefined, dbName: 'sputnik', embeddedDataDir: './data' },
-      telegram: { botToken: undefined, apiRoot: 'https://api.telegram.org', botUsername: undefined, webhook: undefined, throttle: true },
+      telegram: {
+        botToken: undefined,
+        apiRoot: 'https://api.telegram.org',
+        botUsername: undefined,
+        webhook: undefined,
+        throttle: true,
+      },
       whatsapp: { enabled: false, phone: undefined },
       defaultLocale: 'ru',
       defaultTimeZone: 'Europe/Moscow',
@@ -52,15 +58,31 @@ describe('config', () => {
       PRIVACY_POLICY_VERSION: '2027-01',
     });
     expect(config.privacy).toEqual({ policyUrl: 'https://centre.example/consent', policyVersion: '2027-01' });
-    expect(config.store).toEqual({ mongodbUri: 'mongodb://user:pw@db:27017/?replicaSet=rs0', dbName: 'centre', embeddedDataDir: undefined });
-    expect(config.telegram).toEqual({ botToken: TOKEN, apiRoot: 'http://127.0.0.1:9000', botUsername: 'sputnik_pk_bot', webhook: undefined, throttle: true });
+    expect(config.store).toEqual({
+      mongodbUri: 'mongodb://user:pw@db:27017/?replicaSet=rs0',
+      dbName: 'centre',
+      embeddedDataDir: undefined,
+    });
+    expect(config.telegram).toEqual({
+      botToken: TOKEN,
+      apiRoot: 'http://127.0.0.1:9000',
+      botUsername: 'sputnik_pk_bot',
+      webhook: undefined,
+      throttle: true,
+    });
     expect(config.whatsapp).toMatchObject({ enabled: true, chromePath: '/usr/bin/chromium', phone: '+77011234567' });
     expect([config.defaultLocale, config.defaultTimeZone, config.logLevel]).toEqual(['kk', 'Asia/Almaty', 'debug']);
     expect(config.http).toEqual({ host: '0.0.0.0', port: 8080, maxBodyBytes: 2097152 });
   });
 
   it('reads the Max settings: off without a token, polling by default, a webhook only with its secret', () => {
-    expect(loadConfig({}).max).toEqual({ botToken: undefined, apiRoot: 'https://platform-api2.max.ru', botUsername: undefined, webhook: undefined, requestsPerSecond: 30 });
+    expect(loadConfig({}).max).toEqual({
+      botToken: undefined,
+      apiRoot: 'https://platform-api2.max.ru',
+      botUsername: undefined,
+      webhook: undefined,
+      requestsPerSecond: 30,
+    });
     const config = loadConfig({
       MAX_BOT_TOKEN: 'f9LHodD0cOKl8Pq-3xYzT6vQwRrSs1Aa',
       MAX_BOT_USERNAME: '@sputnik_max_bot',
@@ -76,8 +98,12 @@ describe('config', () => {
       webhook: { url: 'https://sputnik.example/max/webhook', secret: 'max-secret-0123456789' },
       requestsPerSecond: 10,
     });
-    expect(errorOf({ MAX_WEBHOOK_URL: 'https://sputnik.example/max/webhook' })).toContain('MAX_WEBHOOK_SECRET: required with MAX_WEBHOOK_URL');
-    expect(errorOf({ MAX_REQUESTS_PER_SECOND: '50' })).toContain('MAX_REQUESTS_PER_SECOND: expected 0.1 to 30 requests a second (Max allows 30)');
+    expect(errorOf({ MAX_WEBHOOK_URL: 'https://sputnik.example/max/webhook' })).toContain(
+      'MAX_WEBHOOK_SECRET: required with MAX_WEBHOOK_URL',
+    );
+    expect(errorOf({ MAX_REQUESTS_PER_SECOND: '50' })).toContain(
+      'MAX_REQUESTS_PER_SECOND: expected 0.1 to 30 requests a second (Max allows 30)',
+    );
     expect(errorOf({ MAX_BOT_TOKEN: 'short secret' })).not.toContain('short secret');
   });
 
@@ -117,7 +143,9 @@ describe('config', () => {
   });
 
   it('redacts credentials in a MongoDB URI', () => {
-    expect(redactUri('mongodb+srv://admin:s3cret@cluster0.example.net/db')).toBe('mongodb+srv://***@cluster0.example.net/db');
+    expect(redactUri('mongodb+srv://admin:s3cret@cluster0.example.net/db')).toBe(
+      'mongodb+srv://***@cluster0.example.net/db',
+    );
     expect(redactUri('mongodb://127.0.0.1:27017')).toBe('mongodb://127.0.0.1:27017');
   });
   it('turns the sandbox on while no real channel is configured, and SANDBOX decides otherwise', () => {

@@ -15,8 +15,16 @@ describe('health', () => {
       scheduler: () => 'running',
       channels: () => channelStatus(loadConfig({})),
     });
-    expect(report).toMatchObject({ status: 'ok', uptimeSeconds: 90, store: { state: 'up' }, scheduler: { state: 'running' } });
-    expect(report.channels.telegram).toEqual({ state: 'disabled', hint: expect.stringContaining('TELEGRAM_BOT_TOKEN') });
+    expect(report).toMatchObject({
+      status: 'ok',
+      uptimeSeconds: 90,
+      store: { state: 'up' },
+      scheduler: { state: 'running' },
+    });
+    expect(report.channels.telegram).toEqual({
+      state: 'disabled',
+      hint: expect.stringContaining('TELEGRAM_BOT_TOKEN'),
+    });
     expect(report.channels.whatsapp?.hint).toContain('WHATSAPP_ENABLED=true');
   });
 
@@ -51,7 +59,14 @@ describe('health', () => {
 
   it('counts a channel still starting or waiting for a QR scan as not failing, and a thrown channel check as failing', async () => {
     const base = { version: '1.0.0', startedAt: new Date(), store: up, scheduler: () => 'running' as const };
-    expect((await collectHealth({ ...base, channels: () => ({ telegram: { state: 'starting' }, whatsapp: { state: 'qr' } }) })).failing).toEqual([]);
+    expect(
+      (
+        await collectHealth({
+          ...base,
+          channels: () => ({ telegram: { state: 'starting' }, whatsapp: { state: 'qr' } }),
+        })
+      ).failing,
+    ).toEqual([]);
     const thrown = await collectHealth({
       ...base,
       channels: () => {

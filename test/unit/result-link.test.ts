@@ -10,7 +10,13 @@ const minutes = (d: Date) => (d.getTime() - at.getTime()) / 60_000;
 describe('a link check, read for a link in an answer', () => {
   it('is dead only when a server answered that the page is not there, or the link can never be fetched', () => {
     expect(Object.fromEntries(LINK_STATUSES.map((s) => [s, linkVerdict(s)]))).toEqual({
-      alive: 'live', dead: 'dead', redirect_loop: 'dead', invalid: 'dead', unsafe: 'dead', timeout: 'unknown', unreachable: 'unknown',
+      alive: 'live',
+      dead: 'dead',
+      redirect_loop: 'dead',
+      invalid: 'dead',
+      unsafe: 'dead',
+      timeout: 'unknown',
+      unreachable: 'unknown',
     });
   });
 
@@ -18,12 +24,27 @@ describe('a link check, read for a link in an answer', () => {
     const unknown = resultLinkCheck({ status: 'unreachable', checkedAt: at }, 0);
     expect(unknown).toEqual({ kind: 'unknown', at, status: 'unreachable', retryAt: new Date('2027-01-21T10:15:00Z') });
     expect([1, 2, 3, 4, 7, 8, 20].map((n) => minutes(retryAt(at, n)))).toEqual([15, 30, 60, 120, 960, 1440, 1440]);
-    expect(resultLinkCheck({ status: 'timeout', checkedAt: at }, 2)).toMatchObject({ kind: 'unknown', retryAt: new Date('2027-01-21T11:00:00Z') });
+    expect(resultLinkCheck({ status: 'timeout', checkedAt: at }, 2)).toMatchObject({
+      kind: 'unknown',
+      retryAt: new Date('2027-01-21T11:00:00Z'),
+    });
   });
 
   it('records an answer from the server as a verdict with its HTTP status', () => {
-    expect(resultLinkCheck({ status: 'dead', httpStatus: 404, checkedAt: at }, 3)).toEqual({ kind: 'checked', at, reachable: false, status: 'dead', httpStatus: 404 });
-    expect(resultLinkCheck({ status: 'alive', httpStatus: 200, checkedAt: at }, 0)).toEqual({ kind: 'checked', at, reachable: true, status: 'alive', httpStatus: 200 });
+    expect(resultLinkCheck({ status: 'dead', httpStatus: 404, checkedAt: at }, 3)).toEqual({
+      kind: 'checked',
+      at,
+      reachable: false,
+      status: 'dead',
+      httpStatus: 404,
+    });
+    expect(resultLinkCheck({ status: 'alive', httpStatus: 200, checkedAt: at }, 0)).toEqual({
+      kind: 'checked',
+      at,
+      reachable: true,
+      status: 'alive',
+      httpStatus: 200,
+    });
   });
 
   it('says what changed: found open, found dead, or nothing new', () => {

@@ -12,12 +12,25 @@ import type { StagePlan } from '../../src/domain/stage.js';
 const day = (d: string): Date => new Date(`${d}T09:00:00Z`);
 const none: StageFacts = { responses: [], activities: [], overrides: [] };
 
-function response(questionnaireId: string, completedAt: string, answers: ResponseFact['answers'] = {}, links: ResponseFact['links'] = []): ResponseFact {
+function response(
+  questionnaireId: string,
+  completedAt: string,
+  answers: ResponseFact['answers'] = {},
+  links: ResponseFact['links'] = [],
+): ResponseFact {
   return { questionnaireId, occasion: questionnaireId, completedAt: day(completedAt), answers, links };
 }
 
 function accepted(id: string, decidedAt: string, patch: Partial<ActivityFact> = {}): ActivityFact {
-  return { id, type: 'open_lesson', level: 'school', status: 'accepted', decidedAt: day(decidedAt), links: [{ url: `https://school.kz/${id}` }], ...patch };
+  return {
+    id,
+    type: 'open_lesson',
+    level: 'school',
+    status: 'accepted',
+    decidedAt: day(decidedAt),
+    links: [{ url: `https://school.kz/${id}` }],
+    ...patch,
+  };
 }
 
 const statuses = (facts: StageFacts, plan: StagePlan = DEFAULT_STAGE_PLAN) =>
@@ -25,22 +38,40 @@ const statuses = (facts: StageFacts, plan: StagePlan = DEFAULT_STAGE_PLAN) =>
 
 describe('stage progress by the default rules', () => {
   it('leaves every stage not started for a teacher who did nothing', () => {
-    expect(statuses(none)).toEqual([[1, 'not_started'], [2, 'not_started'], [3, 'not_started']]);
+    expect(statuses(none)).toEqual([
+      [1, 'not_started'],
+      [2, 'not_started'],
+      [3, 'not_started'],
+    ]);
   });
 
   it('completes stage 1 only when the plan questionnaire says the plan is approved', () => {
     const drafted = { ...none, responses: [response('stage-1-plan', '2026-04-10', { plan_status: 'drafted' })] };
-    expect(evaluateStages(DEFAULT_STAGE_PLAN, drafted)[0]).toMatchObject({ status: 'in_progress', startedAt: day('2026-04-10') });
+    expect(evaluateStages(DEFAULT_STAGE_PLAN, drafted)[0]).toMatchObject({
+      status: 'in_progress',
+      startedAt: day('2026-04-10'),
+    });
 
     const approved = { ...none, responses: [response('stage-1-plan', '2026-04-12', { plan_status: 'approved' })] };
     const [stage1] = evaluateStages(DEFAULT_STAGE_PLAN, approved);
-    expect(stage1).toMatchObject({ stage: 1, status: 'completed', startedAt: day('2026-04-12'), completedAt: day('2026-04-12') });
-    expect(stage1!.cause).toMatchObject({ kind: 'rule', rule: { kind: 'questionnaire-completed', questionnaireId: 'stage-1-plan' } });
+    expect(stage1).toMatchObject({
+      stage: 1,
+      status: 'completed',
+      startedAt: day('2026-04-12'),
+      completedAt: day('2026-04-12'),
+    });
+    expect(stage1!.cause).toMatchObject({
+      kind: 'rule',
+      rule: { kind: 'questionnaire-completed', questionnaireId: 'stage-1-plan' },
+    });
   });
 
   it('puts stage 2 in progress with the first accepted activity and completes it at the third', () => {
     const one = { ...none, activities: [accepted('a1', '2026-05-01')] };
-    expect(evaluateStages(DEFAULT_STAGE_PLAN, one)[1]).toMatchObject({ status: 'in_progress', startedAt: day('2026-05-01') });
+    expect(evaluateStages(DEFAULT_STAGE_PLAN, one)[1]).toMatchObject({
+      status: 'in_progress',
+      startedAt: day('2026-05-01'),
+    });
 
     const submittedAndReturned: ActivityFact[] = [
       accepted('a1', '2026-05-01'),
@@ -48,9 +79,14 @@ describe('stage progress by the default rules', () => {
       { id: 'a3', type: 'webinar', level: 'school', status: 'submitted', links: [] },
       accepted('a4', '2026-09-01'),
     ];
-    expect(evaluateStages(DEFAULT_STAGE_PLAN, { ...none, activities: submittedAndReturned })[1]!.status).toBe('in_progress');
+    expect(evaluateStages(DEFAULT_STAGE_PLAN, { ...none, activities: submittedAndReturned })[1]!.status).toBe(
+      'in_progress',
+    );
 
-    const three = { ...none, activities: [accepted('a3', '2026-11-20'), accepted('a1', '2026-05-01'), accepted('a2', '2026-09-01')] };
+    const three = {
+      ...none,
+      activities: [accepted('a3', '2026-11-20'), accepted('a1', '2026-05-01'), accepted('a2', '2026-09-01')],
+    };
     expect(evaluateStages(DEFAULT_STAGE_PLAN, three)[1]).toMatchObject({
       status: 'completed',
       startedAt: day('2026-05-01'),
@@ -68,16 +104,31 @@ describe('stage progress by the default rules', () => {
     const noLink = { ...none, responses: [response('stage-3-results', '2027-01-20')] };
     expect(evaluateStages(DEFAULT_STAGE_PLAN, noLink)[2]!.status).toBe('in_progress');
 
-    const dead = { ...none, responses: [response('stage-3-results', '2027-01-20', {}, [{ url: 'https://x.kz/p', reachable: false }])] };
+    const dead = {
+      ...none,
+      responses: [response('stage-3-results', '2027-01-20', {}, [{ url: 'https://x.kz/p', reachable: false }])],
+    };
     expect(evaluateStages(DEFAULT_STAGE_PLAN, dead)[2]!.status).toBe('in_progress');
 
     // Not checked yet (or no check could reach it: no network): not live, the stage waits in progress.
-    const unchecked = { ...none, responses: [response('stage-3-results', '2027-01-21', {}, [{ url: 'https://x.kz/p' }])] };
-    expect(evaluateStages(DEFAULT_STAGE_PLAN, unchecked)[2]).toMatchObject({ status: 'in_progress', startedAt: day('2027-01-21') });
+    const unchecked = {
+      ...none,
+      responses: [response('stage-3-results', '2027-01-21', {}, [{ url: 'https://x.kz/p' }])],
+    };
+    expect(evaluateStages(DEFAULT_STAGE_PLAN, unchecked)[2]).toMatchObject({
+      status: 'in_progress',
+      startedAt: day('2027-01-21'),
+    });
 
     // Found open by a check the same day: completed that day.
-    const live = { ...none, responses: [response('stage-3-results', '2027-01-21', {}, [{ url: 'https://x.kz/p', reachable: true }])] };
-    expect(evaluateStages(DEFAULT_STAGE_PLAN, live)[2]).toMatchObject({ status: 'completed', completedAt: day('2027-01-21') });
+    const live = {
+      ...none,
+      responses: [response('stage-3-results', '2027-01-21', {}, [{ url: 'https://x.kz/p', reachable: true }])],
+    };
+    expect(evaluateStages(DEFAULT_STAGE_PLAN, live)[2]).toMatchObject({
+      status: 'completed',
+      completedAt: day('2027-01-21'),
+    });
 
     // Found open by a later check (one dead link, then a working one): completed on the day of that check.
     const later = {
@@ -90,7 +141,10 @@ describe('stage progress by the default rules', () => {
       ],
     };
     expect(evaluateStages(DEFAULT_STAGE_PLAN, later)[2]).toMatchObject({
-      status: 'completed', startedAt: day('2027-01-21'), completedAt: day('2027-02-03'), cause: { kind: 'rule', rule: { kind: 'live-link' } },
+      status: 'completed',
+      startedAt: day('2027-01-21'),
+      completedAt: day('2027-02-03'),
+      cause: { kind: 'rule', rule: { kind: 'live-link' } },
     });
 
     // A live link of an activity is not the results' link.
@@ -111,8 +165,15 @@ describe('stages set by hand', () => {
       ],
     };
     const [s1, s2, s3] = evaluateStages(DEFAULT_STAGE_PLAN, facts);
-    expect(s1).toMatchObject({ status: 'in_progress', cause: { kind: 'manual', by: 'curator-1', comment: 'план на доработке' } });
-    expect(s2).toMatchObject({ status: 'completed', completedAt: day('2026-10-01'), cause: { kind: 'manual', by: 'staff-1' } });
+    expect(s1).toMatchObject({
+      status: 'in_progress',
+      cause: { kind: 'manual', by: 'curator-1', comment: 'план на доработке' },
+    });
+    expect(s2).toMatchObject({
+      status: 'completed',
+      completedAt: day('2026-10-01'),
+      cause: { kind: 'manual', by: 'staff-1' },
+    });
     expect(s3).toMatchObject({ status: 'not_started', cause: { kind: 'none' } });
   });
 });
@@ -129,7 +190,11 @@ describe('rules as data', () => {
           rules: {
             completed: {
               any: [
-                { kind: 'questionnaire-completed', questionnaireId: 'plan', answer: { questionId: 'status', equals: ['approved', 'drafted'] } },
+                {
+                  kind: 'questionnaire-completed',
+                  questionnaireId: 'plan',
+                  answer: { questionId: 'status', equals: ['approved', 'drafted'] },
+                },
                 { kind: 'accepted-activities', count: 1, levels: ['district', 'region'] },
               ],
             },
@@ -141,12 +206,19 @@ describe('rules as data', () => {
     const facts: StageFacts = {
       ...none,
       responses: [response('plan', '2026-06-01', { status: ['drafted', 'other'] })],
-      activities: [accepted('a1', '2026-05-01', { level: 'school' }), accepted('a2', '2026-05-10', { level: 'district' })],
+      activities: [
+        accepted('a1', '2026-05-01', { level: 'school' }),
+        accepted('a2', '2026-05-10', { level: 'district' }),
+      ],
     };
     const result = evaluateStages(plan, facts);
     expect(result.map((s) => s.stage)).toEqual([1, 2]);
     // The earliest rule of an any-of group that holds decides the date.
-    expect(result[0]).toMatchObject({ status: 'completed', startedAt: day('2026-05-10'), completedAt: day('2026-05-10') });
+    expect(result[0]).toMatchObject({
+      status: 'completed',
+      startedAt: day('2026-05-10'),
+      completedAt: day('2026-05-10'),
+    });
     expect(result[0]!.cause).toMatchObject({ rule: { kind: 'accepted-activities' } });
     expect(result[1]!.status).toBe('not_started');
   });
@@ -159,14 +231,22 @@ describe('rules as data', () => {
           stage: 1,
           startOffset: '+1d',
           rules: {
-            inProgress: { any: [{ kind: 'questionnaire-completed', questionnaireId: 'q', answer: { questionId: 'ok', equals: true } }] },
+            inProgress: {
+              any: [
+                { kind: 'questionnaire-completed', questionnaireId: 'q', answer: { questionId: 'ok', equals: true } },
+              ],
+            },
             completed: { all: [{ kind: 'live-link' }] },
           },
         },
       ],
     };
-    expect(evaluateStages(plan, { ...none, responses: [response('q', '2026-05-01', { ok: false })] })[0]!.status).toBe('not_started');
-    expect(evaluateStages(plan, { ...none, responses: [response('q', '2026-05-01', { ok: true })] })[0]!.status).toBe('in_progress');
+    expect(evaluateStages(plan, { ...none, responses: [response('q', '2026-05-01', { ok: false })] })[0]!.status).toBe(
+      'not_started',
+    );
+    expect(evaluateStages(plan, { ...none, responses: [response('q', '2026-05-01', { ok: true })] })[0]!.status).toBe(
+      'in_progress',
+    );
     // An accepted activity's link counts once a check found it open, not before.
     expect(evaluateStages(plan, { ...none, activities: [accepted('a', '2026-05-02')] })[0]!.status).toBe('not_started');
     const checked = accepted('a', '2026-05-02', { links: [{ url: 'https://school.kz/a', reachable: true }] });

@@ -69,7 +69,9 @@ describe('the results of the year, presented with links that are checked', () =>
     const curator = h.actor('Куратор', { username: 'olga_curator' });
     await curator.say('/start');
 
-    const actors = new Map<string, Actor>([alieva.actor, borisova.actor, vasilieva.actor, curator].map((a) => [a.chatId, a]));
+    const actors = new Map<string, Actor>(
+      [alieva.actor, borisova.actor, vasilieva.actor, curator].map((a) => [a.chatId, a]),
+    );
     const sender: ChannelSender = {
       channel: 'telegram',
       send: async (chatId: string, message: OutboundMessage) => {
@@ -82,7 +84,9 @@ describe('the results of the year, presented with links that are checked', () =>
     const runner = rig.postCourse({ engine: h.engine, dispatcher });
     // The scheduler from the import to the morning of 20 January: the results questionnaire goes out at 09:00.
     await rig.runUntil(runner, [cohort.cohortId], new Date('2027-01-20T07:00:00Z'));
-    const invites = (await repos.scheduledSends.listByCohort(cohort.cohortId)).filter((x) => x.kind === 'invite' && x.occasion === 'stage-3');
+    const invites = (await repos.scheduledSends.listByCohort(cohort.cohortId)).filter(
+      (x) => x.kind === 'invite' && x.occasion === 'stage-3',
+    );
     expect(invites.map((x) => [x.recipientId, x.sentAt])).toEqual(
       [alieva, borisova, vasilieva].map((t) => [t.participant.id, new Date('2027-01-20T06:00:00Z')]),
     );
@@ -98,29 +102,72 @@ describe('the results of the year, presented with links that are checked', () =>
     for (const who of [alieva, borisova, vasilieva]) {
       expect(await stage3(who)).toMatchObject({ status: 'in_progress', startedAt: new Date('2027-01-20T08:00:00Z') });
     }
-    const before = { borisova: borisova.actor.inbox.length, vasilieva: vasilieva.actor.inbox.length, curator: curator.inbox.length };
+    const before = {
+      borisova: borisova.actor.inbox.length,
+      vasilieva: vasilieva.actor.inbox.length,
+      curator: curator.inbox.length,
+    };
 
     // The link check job the next morning, 10:00 in Moscow.
     h.clock.set('2027-01-21T07:00:00Z');
     const links = createLinkCheckService({
       scheduler: createScheduler({ db: store.connection.db!, logger: silentLogger }),
-      repos, engine: h.engine, dispatcher, logger: silentLogger, now: h.clock.now, questionnaires: content().questionnaires,
+      repos,
+      engine: h.engine,
+      dispatcher,
+      logger: silentLogger,
+      now: h.clock.now,
+      questionnaires: content().questionnaires,
       checker: createLinkChecker({ allowPrivate: true, timeoutMs: 5_000, now: h.clock.now }),
     });
     // Two links answered (one open, one 404), one could not be checked; only Борисова is told.
     expect(await links.runOnce()).toEqual({ checked: 2, alive: 1, alerted: 1, unknown: 1 });
 
-    expect(await stage3(alieva)).toMatchObject({ status: 'completed', completedAt: new Date('2027-01-21T07:00:00Z'), cause: 'rule:live-link' });
+    expect(await stage3(alieva)).toMatchObject({
+      status: 'completed',
+      completedAt: new Date('2027-01-21T07:00:00Z'),
+      cause: 'rule:live-link',
+    });
     expect(await stage3(borisova)).toMatchObject({ status: 'in_progress' });
     expect(await stage3(vasilieva)).toMatchObject({ status: 'in_progress' });
-    const audit = (await repos.audit.list({ cohortId: cohort.cohortId, action: 'stage.changed' })).filter((e) => e.details?.stage === 3);
+    const audit = (await repos.audit.list({ cohortId: cohort.cohortId, action: 'stage.changed' })).filter(
+      (e) => e.details?.stage === 3,
+    );
     // Three times in progress (the questionnaire), once completed (the check) — by hand.
-    expect(audit.map((e) => [e.actor === 'system' ? 'system' : 'teacher', e.details?.to, e.details?.cause, e.details?.event, e.details?.date]).sort()).toEqual(
+    expect(
+      audit
+        .map((e) => [
+          e.actor === 'system' ? 'system' : 'teacher',
+          e.details?.to,
+          e.details?.cause,
+          e.details?.event,
+          e.details?.date,
+        ])
+        .sort(),
+    ).toEqual(
       [
         ['system', 'completed', 'rule:live-link', 'results.presented', '2027-01-21T07:00:00.000Z'],
-        ['teacher', 'in_progress', 'rule:questionnaire-completed', 'questionnaire.completed', '2027-01-20T08:00:00.000Z'],
-        ['teacher', 'in_progress', 'rule:questionnaire-completed', 'questionnaire.completed', '2027-01-20T08:00:00.000Z'],
-        ['teacher', 'in_progress', 'rule:questionnaire-completed', 'questionnaire.completed', '2027-01-20T08:00:00.000Z'],
+        [
+          'teacher',
+          'in_progress',
+          'rule:questionnaire-completed',
+          'questionnaire.completed',
+          '2027-01-20T08:00:00.000Z',
+        ],
+        [
+          'teacher',
+          'in_progress',
+          'rule:questionnaire-completed',
+          'questionnaire.completed',
+          '2027-01-20T08:00:00.000Z',
+        ],
+        [
+          'teacher',
+          'in_progress',
+          'rule:questionnaire-completed',
+          'questionnaire.completed',
+          '2027-01-20T08:00:00.000Z',
+        ],
       ].sort(),
     );
 
@@ -137,34 +184,58 @@ describe('the results of the year, presented with links that are checked', () =>
     expect(vasilieva.actor.inbox.length).toBe(before.vasilieva);
 
     // --- The first half-year report of 2027 (1 October 2026 – 31 May 2027), as of 1 February. ---
-    const monitoring = createMonitoring({ store, catalog: content().questionnaires, now: () => new Date('2027-02-01T09:00:00Z') });
+    const monitoring = createMonitoring({
+      store,
+      catalog: content().questionnaires,
+      now: () => new Date('2027-02-01T09:00:00Z'),
+    });
     const report = await monitoring.halfYearReport({ cohortId: cohort.cohortId, half: 1, year: 2027 });
     if (!report.ok) throw new Error(JSON.stringify(report.error));
     const md = report.value.markdown;
     // Three on support; stage 3 completed by Алиева only: 1 of 3 = 33,3 %. One dead link: Борисова's.
     expect(report.value.keyFigures.rows).toContainEqual(['Слушателей на сопровождении', 3]);
     expect(report.value.keyFigures.rows).toContainEqual(['Завершили этап 3 (представление результатов)', '1 (33,3 %)']);
-    expect(report.value.keyFigures.rows).toContainEqual(['Неработающих ссылок на материалы (по последней проверке)', 1]);
+    expect(report.value.keyFigures.rows).toContainEqual([
+      'Неработающих ссылок на материалы (по последней проверке)',
+      1,
+    ]);
     // Stage 3 by hand: 3 teachers, 1 completed, 2 in progress (Борисова, Васильева), 0 not started.
     expect(md).toContain('| Этап 3: представление результатов | Всего | 3 | 1 | 2 | 0 | 33,3 |');
     // The results questionnaire: due for 3, completed by 3.
     expect(md).toContain('| Этап 3: представление результатов | stage-3 | 3 | 3 | 100 |');
     // The dead link, where the curators see dead links: Борисова's answer, 404, checked 21.01.2027. Not Васильева's.
     expect(report.value.deadLinks.map((d) => [d.teacher, d.activity, d.url, d.state])).toEqual([
-      ['Борисова Анна', 'анкета «Этап 3: представление результатов»', `${base}/borisova/portfolio`, 'страница отвечает ошибкой 404'],
+      [
+        'Борисова Анна',
+        'анкета «Этап 3: представление результатов»',
+        `${base}/borisova/portfolio`,
+        'страница отвечает ошибкой 404',
+      ],
     ]);
-    expect(md).toContain(`| Борисова Анна | FG72-SPRING | анкета «Этап 3: представление результатов» | ${base}/borisova/portfolio | страница отвечает ошибкой 404 | 21.01.2027 |`);
+    expect(md).toContain(
+      `| Борисова Анна | FG72-SPRING | анкета «Этап 3: представление результатов» | ${base}/borisova/portfolio | страница отвечает ошибкой 404 | 21.01.2027 |`,
+    );
     expect(md).not.toContain('portfolio.invalid');
     const rows = new Map(report.value.year.teachers.map((t) => [t.name, t.stages.find((s) => s.stage === 3)]));
     expect([...rows.entries()].map(([name, s]) => [name, s?.status])).toEqual([
-      ['Алиева Дина', 'completed'], ['Борисова Анна', 'in_progress'], ['Васильева Елена', 'in_progress'],
+      ['Алиева Дина', 'completed'],
+      ['Борисова Анна', 'in_progress'],
+      ['Васильева Елена', 'in_progress'],
     ]);
 
     // The roster export: stage 3 completed on 21 January for Алиева, in progress since the 20th for the others.
-    const roster = await streamText((await monitoring.exportYear({ what: 'participants', format: 'csv', cohortIds: [cohort.cohortId] })).stream);
-    const lines = roster.trim().split('\r\n').slice(1).map((l) => l.split(';'));
+    const roster = await streamText(
+      (await monitoring.exportYear({ what: 'participants', format: 'csv', cohortIds: [cohort.cohortId] })).stream,
+    );
+    const lines = roster
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(';'));
     expect(lines.map((l) => [l[0], l[13], l[14]])).toEqual([
-      ['Алиева Дина', 'завершён', '2027-01-21'], ['Борисова Анна', 'в работе', '2027-01-20'], ['Васильева Елена', 'в работе', '2027-01-20'],
+      ['Алиева Дина', 'завершён', '2027-01-21'],
+      ['Борисова Анна', 'в работе', '2027-01-20'],
+      ['Васильева Елена', 'в работе', '2027-01-20'],
     ]);
 
     // Борисова comes back to it later from the menu, which lists her dead link, and is asked for a working one.
@@ -173,6 +244,11 @@ describe('the results of the year, presented with links that are checked', () =>
     expect(borisova.actor.lastText()).toBe('Пришлите новую ссылку для анкеты «Этап 3: представление результатов».');
     // Васильева's unchecked link is nothing to replace: no such menu item.
     await vasilieva.actor.say('/menu');
-    expect(vasilieva.actor.lastPrompt().options.map((o) => o.label).join(' | ')).not.toContain('Неработающие ссылки');
+    expect(
+      vasilieva.actor
+        .lastPrompt()
+        .options.map((o) => o.label)
+        .join(' | '),
+    ).not.toContain('Неработающие ссылки');
   }, 240_000);
 });

@@ -44,12 +44,32 @@ describe('a simulated post-course year', () => {
     const { h, store } = bed;
     const repos = store.repositories;
     // The testbed's cohort is not this one: a second cohort, imported late, with its course over.
-    const c = await seedCohort(store, { code: 'FG72-2025', courseStart: '2025-03-03T06:00:00Z', courseEnd: '2025-03-20T12:00:00Z', curatorUsername: 'olga_2025', tutorUsername: 'aigul_2025' });
+    const c = await seedCohort(store, {
+      code: 'FG72-2025',
+      courseStart: '2025-03-03T06:00:00Z',
+      courseEnd: '2025-03-20T12:00:00Z',
+      curatorUsername: 'olga_2025',
+      tutorUsername: 'aigul_2025',
+    });
     const cohort = (await repos.cohorts.findById(c.cohortId))!;
-    const plan = { ...DEFAULT_STAGE_PLAN, questionnaires: [...DEFAULT_STAGE_PLAN.questionnaires, { questionnaireId: 'difficulties', offset: '+9m' as const, occasion: 'difficulties-9m' }] };
+    const plan = {
+      ...DEFAULT_STAGE_PLAN,
+      questionnaires: [
+        ...DEFAULT_STAGE_PLAN.questionnaires,
+        { questionnaireId: 'difficulties', offset: '+9m' as const, occasion: 'difficulties-9m' },
+      ],
+    };
     await repos.cohorts.upsertByCode({
-      code: cohort.code, programmeId: cohort.programmeId, title: cohort.title, courseStart: cohort.courseStart, courseEnd: cohort.courseEnd,
-      timeZone: cohort.timeZone, locale: cohort.locale, curatorIds: cohort.curatorIds, tutorIds: cohort.tutorIds, stagePlan: plan,
+      code: cohort.code,
+      programmeId: cohort.programmeId,
+      title: cohort.title,
+      courseStart: cohort.courseStart,
+      courseEnd: cohort.courseEnd,
+      timeZone: cohort.timeZone,
+      locale: cohort.locale,
+      curatorIds: cohort.curatorIds,
+      tutorIds: cohort.tutorIds,
+      stagePlan: plan,
     });
     const alieva = await enrolledTeacher(h, 'Алиева', c.cohortId, { fullName: 'Алиева Дина' }); // 0 accepted, asks for help
     const borisova = await enrolledTeacher(h, 'Борисова', c.cohortId, { fullName: 'Борисова Анна' }); // 1 accepted, 1 returned
@@ -74,8 +94,14 @@ describe('a simulated post-course year', () => {
     ];
     for (const [i, [who, date, title, type]] of submitted.entries()) {
       await repos.activities.submit({
-        participantId: who.participant.id, cohortId: c.cohortId, type, level: 'school', date: new Date(`${date}T09:00:00Z`), title,
-        links: [`https://school.example.kz/${i + 1}`], submittedAt: new Date(Date.parse(IMPORTED) + i * 60_000),
+        participantId: who.participant.id,
+        cohortId: c.cohortId,
+        type,
+        level: 'school',
+        date: new Date(`${date}T09:00:00Z`),
+        title,
+        links: [`https://school.example.kz/${i + 1}`],
+        submittedAt: new Date(Date.parse(IMPORTED) + i * 60_000),
       });
     }
     // The curator reviews them in the order they came, through the bot: all accepted but the 7th.
@@ -127,7 +153,9 @@ describe('a simulated post-course year', () => {
     );
 
     // --- The scheduler takes the year from here: its sends reach the people's chats. ---
-    const actors = new Map<string, Actor>([alieva.actor, borisova.actor, vasilieva.actor, grigorieva.actor, curator, tutor].map((a) => [a.chatId, a]));
+    const actors = new Map<string, Actor>(
+      [alieva.actor, borisova.actor, vasilieva.actor, grigorieva.actor, curator, tutor].map((a) => [a.chatId, a]),
+    );
     const sender: ChannelSender = {
       channel: 'telegram',
       send: async (chatId: string, message: OutboundMessage) => {
@@ -138,12 +166,14 @@ describe('a simulated post-course year', () => {
     const dispatcher = createDispatcher({ senders: [sender], repos, logger: silentLogger, now: h.clock.now });
     const rig = new Rig(store, h.clock);
     const runner = rig.postCourse({ engine: h.engine, dispatcher });
-    const sendLog = async () => (await repos.scheduledSends.listByCohort(c.cohortId)).filter((x) => x.status === 'sent');
+    const sendLog = async () =>
+      (await repos.scheduledSends.listByCohort(c.cohortId)).filter((x) => x.status === 'sent');
 
     // Until Friday 26 December: the difficulties check-in (+9m: Saturday 20 December, so Monday's window).
     let helped = false;
     await rig.runUntil(runner, [c.cohortId], new Date('2025-12-26T06:00:00Z'), async () => {
-      if (helped || !(await sendLog()).some((x) => x.kind === 'invite' && x.recipientId === alieva.participant.id)) return;
+      if (helped || !(await sendLog()).some((x) => x.kind === 'invite' && x.recipientId === alieva.participant.id))
+        return;
       helped = true;
       // Алиева answers the invitation the scheduler sent her, and asks for a consultation in it.
       expect(alieva.actor.lastPrompt().text).toContain('Испытываете ли вы сейчас затруднения');
@@ -183,35 +213,58 @@ describe('a simulated post-course year', () => {
     await rig.runUntil(runner, [c.cohortId], new Date('2026-04-30T00:00:00Z'));
     const log = await sendLog();
     const of = (kind: string, who: { participant: { id: string } }) =>
-      log.filter((x) => x.kind === kind && x.recipientId === who.participant.id).map((x) => `${x.occasion} ${moscow(x.sentAt!)}`).sort();
+      log
+        .filter((x) => x.kind === kind && x.recipientId === who.participant.id)
+        .map((x) => `${x.occasion} ${moscow(x.sentAt!)}`)
+        .sort();
     // Invitations: nothing of what closed before the import (exit, entry, stage-1, difficulties-2m, stage-2,
     // impact-6m); the check-in on Monday 22.12, stage 3 on Tuesday 20.01 and impact on Friday 20.02 at 09:00.
     const invited = ['difficulties-9m 2025-12-22 09:00', 'impact-11m 2026-02-20 09:00', 'stage-3 2026-01-20 09:00'];
     for (const who of [alieva, borisova, vasilieva, grigorieva]) expect(of('invite', who)).toEqual(invited);
     // Stage prompts: at the import, where the plan stands (stage 2, since 20 April 2025); stage 3 on its day.
-    for (const who of [alieva, borisova, vasilieva, grigorieva]) expect(of('stage', who)).toEqual(['stage-2 2025-12-10 10:00', 'stage-3 2026-01-20 09:00']);
+    for (const who of [alieva, borisova, vasilieva, grigorieva])
+      expect(of('stage', who)).toEqual(['stage-2 2025-12-10 10:00', 'stage-3 2026-01-20 09:00']);
     // Reminders: none for Алиева's answered check-in; two (3 days apart, in the window) for each unanswered one.
     expect(of('reminder', alieva)).toEqual([
-      'impact-11m#1 2026-02-23 09:00', 'impact-11m#2 2026-02-26 09:00', 'stage-3#1 2026-01-23 09:00', 'stage-3#2 2026-01-26 09:00',
+      'impact-11m#1 2026-02-23 09:00',
+      'impact-11m#2 2026-02-26 09:00',
+      'stage-3#1 2026-01-23 09:00',
+      'stage-3#2 2026-01-26 09:00',
     ]);
     expect(of('reminder', borisova)).toEqual([
-      'difficulties-9m#1 2025-12-25 09:00', 'difficulties-9m#2 2025-12-29 09:00', ...of('reminder', alieva),
+      'difficulties-9m#1 2025-12-25 09:00',
+      'difficulties-9m#2 2025-12-29 09:00',
+      ...of('reminder', alieva),
     ]);
     // At nine months, those short of three accepted activities are nudged: Алиева (0) and Борисова (1).
     expect([alieva, borisova, vasilieva, grigorieva].map((who) => of('activity-nudge', who))).toEqual([
-      ['activities+9m 2025-12-22 09:00'], ['activities+9m 2025-12-22 09:00'], [], [],
+      ['activities+9m 2025-12-22 09:00'],
+      ['activities+9m 2025-12-22 09:00'],
+      [],
+      [],
     ]);
     // The curator gets each questionnaire's non-responders once it has closed.
-    expect(log.filter((x) => x.kind === 'non-responders' && x.recipientId === c.curatorId).map((x) => `${x.occasion} ${moscow(x.sentAt!)}`)).toEqual([
-      'difficulties-9m@2026-01-01 2026-01-01 09:00', 'stage-3@2026-01-29 2026-01-29 09:00', 'impact-11m@2026-03-02 2026-03-02 09:00',
+    expect(
+      log
+        .filter((x) => x.kind === 'non-responders' && x.recipientId === c.curatorId)
+        .map((x) => `${x.occasion} ${moscow(x.sentAt!)}`),
+    ).toEqual([
+      'difficulties-9m@2026-01-01 2026-01-01 09:00',
+      'stage-3@2026-01-29 2026-01-29 09:00',
+      'impact-11m@2026-03-02 2026-03-02 09:00',
     ]);
     // The closing message on the last day of the year, Friday 20 March 2026; nothing after it.
-    for (const who of [alieva, borisova, vasilieva, grigorieva]) expect(of('closing', who)).toEqual(['year-end 2026-03-20 09:00']);
+    for (const who of [alieva, borisova, vasilieva, grigorieva])
+      expect(of('closing', who)).toEqual(['year-end 2026-03-20 09:00']);
     expect(log.filter((x) => x.sentAt! > new Date('2026-03-21T00:00:00Z'))).toEqual([]);
     // What the log says went is what the chats got: the stage 3 prompt, the impact invitation.
     expect(borisova.actor.inbox.filter((m) => m.text.includes('начинается этап 3'))).toHaveLength(1);
 
-    const monitoring = createMonitoring({ store, catalog: content().questionnaires, now: () => new Date('2026-04-30T09:00:00Z') });
+    const monitoring = createMonitoring({
+      store,
+      catalog: content().questionnaires,
+      now: () => new Date('2026-04-30T09:00:00Z'),
+    });
 
     // --- Second half of 2025: 1 June – 30 September 2025, reported after the fact. ---
     const h2 = await monitoring.halfYearReport({ cohortId: c.cohortId, half: 2, year: 2025 });
@@ -230,16 +283,34 @@ describe('a simulated post-course year', () => {
     expect(md2).toContain('| Выполнили норму года (не менее 3 принятых) | 0 (0 %) |');
     const rows2 = new Map(h2.value.year.teachers.map((t) => [t.name, t]));
     expect([...rows2.keys()]).toEqual(['Алиева Дина', 'Борисова Анна', 'Васильева Елена', 'Григорьева Ольга']);
-    const counts = (r: typeof rows2) => [...r.values()].map((t) => [t.acceptedInPeriod, t.acceptedToDate, t.returnedToDate, t.metRequired]);
-    expect(counts(rows2)).toEqual([[0, 0, 0, false], [1, 1, 0, false], [2, 2, 0, false], [1, 2, 0, false]]);
-    expect(rows2.get('Алиева Дина')).toMatchObject({ questionnairesCompleted: 0, openConsultations: 0, questionnairesDue: 2 });
+    const counts = (r: typeof rows2) =>
+      [...r.values()].map((t) => [t.acceptedInPeriod, t.acceptedToDate, t.returnedToDate, t.metRequired]);
+    expect(counts(rows2)).toEqual([
+      [0, 0, 0, false],
+      [1, 1, 0, false],
+      [2, 2, 0, false],
+      [1, 2, 0, false],
+    ]);
+    expect(rows2.get('Алиева Дина')).toMatchObject({
+      questionnairesCompleted: 0,
+      openConsultations: 0,
+      questionnairesDue: 2,
+    });
     // The activities of the period: 15.06, 10.07, 01.08, 20.09.
     expect(h2.value.year.activities.map((a) => a.activity.title)).toEqual([
-      'Мастер-класс по смысловому чтению', 'Вебинар для коллег района', 'Семинар МО', 'Публикация в сборнике',
+      'Мастер-класс по смысловому чтению',
+      'Вебинар для коллег района',
+      'Семинар МО',
+      'Публикация в сборнике',
     ]);
-    expect(md2).toContain('| Васильева Елена | FG72-2025 | Мастер-класс | Уровень организации (школа) | 15.06.2025 | Мастер-класс по смысловому чтению | https://school.example.kz/2 | принято |  |');
+    expect(md2).toContain(
+      '| Васильева Елена | FG72-2025 | Мастер-класс | Уровень организации (школа) | 15.06.2025 | Мастер-класс по смысловому чтению | https://school.example.kz/2 | принято |  |',
+    );
     // Non-responders: the two due questionnaires × four teachers.
-    expect(h2.value.year.questionnaires.map((q) => [q.occasion, q.due, q.completed, q.missing.length])).toEqual([['stage-2', 4, 0, 4], ['impact-6m', 4, 0, 4]]);
+    expect(h2.value.year.questionnaires.map((q) => [q.occasion, q.due, q.completed, q.missing.length])).toEqual([
+      ['stage-2', 4, 0, 4],
+      ['impact-6m', 4, 0, 4],
+    ]);
     expect(md2).toContain('| Этап 2: как идёт реализация плана | stage-2 | 4 | 0 | 0 |');
     expect(md2).toContain('| Влияние курса на профессиональную компетентность | impact-6m | 4 | 0 | 0 |');
     // Every key figure, counted by hand. Activities dated in the period: 15.06, 10.07, 01.08, 20.09, all accepted.
@@ -259,7 +330,10 @@ describe('a simulated post-course year', () => {
       ['Неработающих ссылок на материалы (по последней проверке)', 0],
     ]);
     expect(h2.value.support.map((x) => [x.teacher, x.reasons])).toEqual([
-      ['Алиева Дина', ['принято мероприятий 0 из 1, ожидаемых к этой дате', 'этап 1 не завершён, по плану идёт этап 2']],
+      [
+        'Алиева Дина',
+        ['принято мероприятий 0 из 1, ожидаемых к этой дате', 'этап 1 не завершён, по плану идёт этап 2'],
+      ],
       ['Борисова Анна', ['этап 1 не завершён, по плану идёт этап 2']],
       ['Васильева Елена', ['этап 1 не завершён, по плану идёт этап 2']],
       ['Григорьева Ольга', ['этап 1 не завершён, по плану идёт этап 2']],
@@ -285,7 +359,12 @@ describe('a simulated post-course year', () => {
     expect(md1).toContain('| Выполнили норму года (не менее 3 принятых) | 2 (50 %) |');
     const rows1 = new Map(h1.value.year.teachers.map((t) => [t.name, t]));
     // In period: Васильева 01.12; Григорьева 15.10 and 20.01; Борисова's 05.11 was returned.
-    expect(counts(rows1)).toEqual([[0, 0, 0, false], [0, 1, 1, false], [1, 3, 0, true], [2, 4, 0, true]]);
+    expect(counts(rows1)).toEqual([
+      [0, 0, 0, false],
+      [0, 1, 1, false],
+      [1, 3, 0, true],
+      [2, 4, 0, true],
+    ]);
     expect(rows1.get('Алиева Дина')).toMatchObject({ questionnairesCompleted: 1, openConsultations: 1 });
     const stage = (name: string, n: number) => rows1.get(name)!.stages.find((s) => s.stage === n);
     expect(stage('Григорьева Ольга', 1)).toMatchObject({ status: 'completed', cause: 'manual' });
@@ -293,8 +372,12 @@ describe('a simulated post-course year', () => {
     expect(stage('Алиева Дина', 1)).toMatchObject({ status: 'not_started' });
     expect(stage('Борисова Анна', 2)).toMatchObject({ status: 'in_progress', cause: 'rule:accepted-activities' });
     expect(stage('Васильева Елена', 2)).toMatchObject({ status: 'completed', cause: 'rule:accepted-activities' });
-    expect(md1).toContain('| Григорьева Ольга | FG72-2025 |  | Ярославская область | город | завершён 10.12.2025 (вручную) | завершён 10.12.2025 | не начат | 2 | 4 | 0 | 0 | 3 | да | 0 | 0 |');
-    expect(md1).toContain('| Борисова Анна | FG72-2025 | Открытый урок (занятие) | Уровень организации (школа) | 05.11.2025 | Открытый урок по математике | https://school.example.kz/7 | на доработке | Нет ссылки на конспект урока |');
+    expect(md1).toContain(
+      '| Григорьева Ольга | FG72-2025 |  | Ярославская область | город | завершён 10.12.2025 (вручную) | завершён 10.12.2025 | не начат | 2 | 4 | 0 | 0 | 3 | да | 0 | 0 |',
+    );
+    expect(md1).toContain(
+      '| Борисова Анна | FG72-2025 | Открытый урок (занятие) | Уровень организации (школа) | 05.11.2025 | Открытый урок по математике | https://school.example.kz/7 | на доработке | Нет ссылки на конспект урока |',
+    );
     expect(h1.value.year.activities).toHaveLength(4);
     // Every key figure, counted by hand: the one consultation (Алиева's, answered, not closed) is open; support
     // after the year (30 April 2026, stage 3 running, three accepted expected): Алиева (0 of 3, stages 1 and 2),
@@ -315,7 +398,10 @@ describe('a simulated post-course year', () => {
     const behind = ['этап 1 не завершён, по плану идёт этап 3', 'этап 2 не завершён, по плану идёт этап 3'];
     expect(h1.value.support.map((x) => [x.teacher, x.reasons])).toEqual([
       ['Алиева Дина', ['принято мероприятий 0 из 3, ожидаемых к этой дате', ...behind]],
-      ['Борисова Анна', ['принято мероприятий 1 из 3, ожидаемых к этой дате', 'мероприятий на доработке: 1', ...behind]],
+      [
+        'Борисова Анна',
+        ['принято мероприятий 1 из 3, ожидаемых к этой дате', 'мероприятий на доработке: 1', ...behind],
+      ],
       ['Васильева Елена', [behind[0]]],
     ]);
     // The older sections, by hand: stage table (4 teachers; stage 2: Васильева and Григорьева completed,
@@ -332,11 +418,16 @@ describe('a simulated post-course year', () => {
     expect(md1).toContain('| Затруднения и потребности в поддержке | Всего | 1 | 1 | — | — |');
     // Non-responders: 4 for stage 3, 4 for impact, 3 for the check-in.
     expect(h1.value.year.questionnaires.map((q) => [q.occasion, q.due, q.completed, q.missing.length])).toEqual([
-      ['stage-3', 4, 0, 4], ['impact-11m', 4, 0, 4], ['difficulties-9m', 4, 1, 3],
+      ['stage-3', 4, 0, 4],
+      ['impact-11m', 4, 0, 4],
+      ['difficulties-9m', 4, 1, 3],
     ]);
     // The README's excerpt is this report: each of its full rows is here.
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const excerpt = readme.slice(readme.indexOf('```markdown', readme.indexOf('An excerpt')), readme.indexOf('```\n', readme.indexOf('```markdown', readme.indexOf('An excerpt')) + 5));
+    const excerpt = readme.slice(
+      readme.indexOf('```markdown', readme.indexOf('An excerpt')),
+      readme.indexOf('```\n', readme.indexOf('```markdown', readme.indexOf('An excerpt')) + 5),
+    );
     const rows = excerpt.split('\n').filter((l) => l.startsWith('| ') && !l.includes('…') && !l.startsWith('| ---'));
     expect(rows.length).toBeGreaterThan(8);
     for (const row of rows) expect(md1).toContain(row);
@@ -352,8 +443,12 @@ describe('a simulated post-course year', () => {
     expect(csv.startsWith('\uFEFFПедагог;Поток;')).toBe(true);
     const lines = csv.trim().split('\r\n');
     expect(lines).toHaveLength(5);
-    expect(lines[4]).toBe('Григорьева Ольга;FG72-2025;;Ярославская область;город;2025-03-21;2026-03-20;завершён;2025-12-10;да;завершён;2025-12-10;нет;не начат;;нет;4;0;0;3;да;0;0');
-    expect(lines[2]).toBe('Борисова Анна;FG72-2025;;Ярославская область;город;2025-03-21;2026-03-20;не начат;;нет;в работе;2025-12-10;нет;не начат;;нет;1;1;0;3;нет;0;0');
+    expect(lines[4]).toBe(
+      'Григорьева Ольга;FG72-2025;;Ярославская область;город;2025-03-21;2026-03-20;завершён;2025-12-10;да;завершён;2025-12-10;нет;не начат;;нет;4;0;0;3;да;0;0',
+    );
+    expect(lines[2]).toBe(
+      'Борисова Анна;FG72-2025;;Ярославская область;город;2025-03-21;2026-03-20;не начат;;нет;в работе;2025-12-10;нет;не начат;;нет;1;1;0;3;нет;0;0',
+    );
     const acts = await monitoring.exportYear({ what: 'activities', format: 'json', cohortIds: [c.cohortId] });
     const json = JSON.parse(await streamText(acts.stream)) as { rows: { status: string; links: string }[] };
     expect(json.rows).toHaveLength(9);
@@ -364,6 +459,8 @@ describe('a simulated post-course year', () => {
     // The testbed's own cohort has nobody: an empty export still has its header row.
     const empty = await monitoring.exportYear({ what: 'activities', format: 'csv', cohortIds: [bed.cohort.cohortId] });
     expect(empty.empty).toBe(true);
-    expect(await streamText(empty.stream)).toBe('\uFEFFПедагог;Поток;Вид;Уровень;Дата;Название;Ссылка;Статус;Комментарий;Отправлено\r\n');
+    expect(await streamText(empty.stream)).toBe(
+      '\uFEFFПедагог;Поток;Вид;Уровень;Дата;Название;Ссылка;Статус;Комментарий;Отправлено\r\n',
+    );
   }, 240_000);
 });

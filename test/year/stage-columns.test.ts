@@ -26,8 +26,15 @@ beforeEach(async () => {
   cohort = await seedCohort(store, { courseEnd: startOfLocalDay('2026-03-20', 'Europe/Moscow').toISOString() });
   const c = (await store.repositories.cohorts.findById(cohort.cohortId))!;
   await store.repositories.cohorts.upsertByCode({
-    code: c.code, programmeId: c.programmeId, title: c.title, courseStart: c.courseStart, courseEnd: c.courseEnd,
-    timeZone: c.timeZone, locale: c.locale, curatorIds: c.curatorIds, tutorIds: c.tutorIds,
+    code: c.code,
+    programmeId: c.programmeId,
+    title: c.title,
+    courseStart: c.courseStart,
+    courseEnd: c.courseEnd,
+    timeZone: c.timeZone,
+    locale: c.locale,
+    curatorIds: c.curatorIds,
+    tutorIds: c.tutorIds,
     stagePlan: planFromModel(content().models.get('school-two-stage')!),
   });
 });
@@ -42,13 +49,20 @@ describe('stage columns from the plan', () => {
     const enrollment = (await store.repositories.enrollments.listByCohort(cohort.cohortId))[0]!;
     expect(enrollment.participantId).toBe(anna.id);
     await store.repositories.enrollments.setStage(enrollment.id, 1, 'completed', new Date('2026-04-10T09:00:00Z'));
-    const monitoring = createMonitoring({ store, catalog: content().questionnaires, supportModels: content().models, now: () => new Date('2026-05-01T09:00:00Z') });
+    const monitoring = createMonitoring({
+      store,
+      catalog: content().questionnaires,
+      supportModels: content().models,
+      now: () => new Date('2026-05-01T09:00:00Z'),
+    });
 
     const ru = await monitoring.halfYearReport({ cohortId: cohort.cohortId, half: 1, year: 2026 });
     if (!ru.ok) throw new Error(JSON.stringify(ru.error));
     const stage1 = 'Этап 1: осмысление результатов обучения и перенос в практику';
     const stage2 = 'Этап 2: профессиональное развитие, обобщение и тиражирование опыта';
-    expect(ru.value.markdown).toContain(`| Педагог | Поток | Организация | Регион | Город / село | ${stage1} | ${stage2} | Принято за период |`);
+    expect(ru.value.markdown).toContain(
+      `| Педагог | Поток | Организация | Регион | Город / село | ${stage1} | ${stage2} | Принято за период |`,
+    );
     expect(ru.value.markdown).not.toContain('Этап 3');
     // One teacher on support, stage 1 completed by her: 1 (100 %); stage 2 by nobody. The model requires 1 activity.
     expect(ru.value.keyFigures.rows.slice(2, 4)).toEqual([
@@ -56,7 +70,9 @@ describe('stage columns from the plan', () => {
       ['Завершили этап 2 (профессиональное развитие, обобщение и тиражирование опыта)', '0 (0 %)'],
     ]);
     expect(ru.value.markdown).toContain('| Выполнили норму года (не менее 1 принятых) | 0 (0 %) |');
-    expect(ru.value.markdown).toContain('| Алексеева Анна | FG72-SPRING |  |  |  | завершён 10.04.2026 | не начат | 0 | 0 | 0 | 0 | 1 | нет | 0 | 0 |');
+    expect(ru.value.markdown).toContain(
+      '| Алексеева Анна | FG72-SPRING |  |  |  | завершён 10.04.2026 | не начат | 0 | 0 | 0 | 0 | 1 | нет | 0 | 0 |',
+    );
 
     const kk = await monitoring.halfYearReport({ cohortId: cohort.cohortId, half: 1, year: 2026, locale: 'kk' });
     if (!kk.ok) throw new Error(JSON.stringify(kk.error));
@@ -64,7 +80,8 @@ describe('stage columns from the plan', () => {
     await wb.xlsx.load(kk.value.xlsx as unknown as ArrayBuffer);
     const header = wb.getWorksheet('Педагогтер бойынша жиынтық')!.getRow(1).values as unknown[];
     expect(header.filter((v) => typeof v === 'string' && v.includes('кезең'))).toEqual([
-      '1-кезең: оқу нәтижелерін пайымдау және тәжірибеге көшіру', '2-кезең: кәсіби даму, тәжірибені жинақтау және тарату',
+      '1-кезең: оқу нәтижелерін пайымдау және тәжірибеге көшіру',
+      '2-кезең: кәсіби даму, тәжірибені жинақтау және тарату',
     ]);
 
     const roster = await monitoring.exportYear({ what: 'participants', format: 'csv', cohortIds: [cohort.cohortId] });
@@ -73,15 +90,25 @@ describe('stage columns from the plan', () => {
       `Педагог;Поток;Организация;Регион;Город / село;Начало года;Конец года;${stage1};${stage1}: дата;${stage1}: вручную;` +
         `${stage2};${stage2}: дата;${stage2}: вручную;Принято с начала года;На доработке;На проверке;Норма;Норма выполнена;Анкет заполнено;Открытых консультаций`,
     );
-    expect(row).toBe('Алексеева Анна;FG72-SPRING;;;;2026-03-21;2027-03-20;завершён;2026-04-10;нет;не начат;;нет;0;0;0;1;нет;0;0');
+    expect(row).toBe(
+      'Алексеева Анна;FG72-SPRING;;;;2026-03-21;2027-03-20;завершён;2026-04-10;нет;не начат;;нет;0;0;0;1;нет;0;0',
+    );
   });
 
-  it('/stats and the answers export\'s summary sheet name the model\'s two stages, not the default three', async () => {
+  it("/stats and the answers export's summary sheet name the model's two stages, not the default three", async () => {
     const rig = new Rig(store, new Clock(new Date('2026-04-01T09:00:00Z')));
-    const [anna] = [await rig.teacher(cohort.cohortId, 'Алексеева Анна'), await rig.teacher(cohort.cohortId, 'Борисова Вера')];
+    const [anna] = [
+      await rig.teacher(cohort.cohortId, 'Алексеева Анна'),
+      await rig.teacher(cohort.cohortId, 'Борисова Вера'),
+    ];
     const enrollment = (await store.repositories.enrollments.find(anna!.id, cohort.cohortId))!;
     await store.repositories.enrollments.setStage(enrollment.id, 1, 'completed', new Date('2026-04-10T09:00:00Z'));
-    const monitoring = createMonitoring({ store, catalog: content().questionnaires, supportModels: content().models, now: () => new Date('2026-05-01T09:00:00Z') });
+    const monitoring = createMonitoring({
+      store,
+      catalog: content().questionnaires,
+      supportModels: content().models,
+      now: () => new Date('2026-05-01T09:00:00Z'),
+    });
     const stage1 = 'Этап 1: осмысление результатов обучения и перенос в практику';
     const stage2 = 'Этап 2: профессиональное развитие, обобщение и тиражирование опыта';
 
@@ -92,7 +119,11 @@ describe('stage columns from the plan', () => {
     expect(stats.value).not.toContain('Этап 3');
     expect(stats.value).not.toContain('план мероприятий');
 
-    const file = await monitoring.exportForRequester({ participantId: cohort.curatorId, cohortId: cohort.cohortId, format: 'xlsx' });
+    const file = await monitoring.exportForRequester({
+      participantId: cohort.curatorId,
+      cohortId: cohort.cohortId,
+      format: 'xlsx',
+    });
     if (!file.ok) throw new Error(JSON.stringify(file.error));
     const chunks: Buffer[] = [];
     for await (const c of file.value.stream) chunks.push(Buffer.from(c as Buffer));

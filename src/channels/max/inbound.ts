@@ -48,7 +48,8 @@ const dateOf = (ms: number): Date => new Date(ms);
 function chatOf(message: Pick<Message, 'recipient'>, user: User): InboundEvent['chat'] | undefined {
   const { recipient } = message;
   if (recipient.chat_type === 'dialog') return { id: String(user.user_id), type: 'private' };
-  if (recipient.chat_type === 'chat' && recipient.chat_id !== null) return { id: groupChatId(recipient.chat_id), type: 'group' };
+  if (recipient.chat_type === 'chat' && recipient.chat_id !== null)
+    return { id: groupChatId(recipient.chat_id), type: 'group' };
   // Channels are one-way broadcasts: nobody answers a bot there.
   return undefined;
 }
@@ -74,7 +75,14 @@ export function readUpdate(update: Update, botUserId?: number): MaxInput {
       if (!payload) return { kind: 'ignore', why: 'empty message' };
       return {
         kind: 'event',
-        event: { channel: 'max', messageId: `m:${message.body.mid}`, chat, from: fromOf(sender), at: dateOf(message.timestamp), payload },
+        event: {
+          channel: 'max',
+          messageId: `m:${message.body.mid}`,
+          chat,
+          from: fromOf(sender),
+          at: dateOf(message.timestamp),
+          payload,
+        },
       };
     }
     case 'message_callback': {

@@ -91,7 +91,10 @@ export function createMaxChannel(deps: MaxChannelDeps): MaxChannel {
   let polling: Promise<void> | undefined;
 
   const username = () => deps.botUsername ?? bot.botInfo?.username ?? undefined;
-  const sender = createMaxSender(bot.api, { botUsername: username, prompted: (chat, mid) => keyboards.prompted(chat, mid) });
+  const sender = createMaxSender(bot.api, {
+    botUsername: username,
+    prompted: (chat, mid) => keyboards.prompted(chat, mid),
+  });
   async function deliver(out: Outbound[]): Promise<void> {
     for (const d of await deps.dispatcher().dispatch(out)) {
       if (!d.outcome.ok) logger.warn({ channel: d.channel, kind: d.outcome.kind }, 'a reply was not delivered');
@@ -104,7 +107,11 @@ export function createMaxChannel(deps: MaxChannelDeps): MaxChannel {
    * Answers a press. With `message` Max replaces the pressed message (new text and keyboard). The
    * client's type has only `message`; the API also takes `notification` (not needed here).
    */
-  async function answer(press: ButtonPress, text: string, rows?: Parameters<typeof keyboardAttachment>[0]): Promise<void> {
+  async function answer(
+    press: ButtonPress,
+    text: string,
+    rows?: Parameters<typeof keyboardAttachment>[0],
+  ): Promise<void> {
     await bot.api
       .answerOnCallback(press.callbackId, { message: { text, attachments: rows ? [keyboardAttachment(rows)] : [] } })
       .catch((error: unknown) => logger.debug({ err: error }, 'button press not answered'));
@@ -143,7 +150,10 @@ export function createMaxChannel(deps: MaxChannelDeps): MaxChannel {
   async function onPrivateMessage(event: InboundEvent): Promise<void> {
     // A typed answer leaves the last question's buttons (back, skip, options) stale: take them away.
     const stale = keyboards.takeLastPrompt(event.chat.id);
-    if (stale) await bot.api.editMessage(stale, { attachments: [] }).catch((error: unknown) => logger.debug({ err: error }, 'keyboard not removed'));
+    if (stale)
+      await bot.api
+        .editMessage(stale, { attachments: [] })
+        .catch((error: unknown) => logger.debug({ err: error }, 'keyboard not removed'));
     await deliver(await engine.handle(event));
   }
 
@@ -157,12 +167,17 @@ export function createMaxChannel(deps: MaxChannelDeps): MaxChannel {
     }
     const target = parseChatId(event.chat.id);
     const chat = target && 'chatId' in target ? await bot.api.getChat(target.chatId).catch(() => undefined) : undefined;
-    const outcome = await runGroupCommand(repos, { event, at: now(), ...(chat?.title ? { title: chat.title } : {}) }, command, {
-      // Max gives a group's link with the chat (public groups, or where the bot may see it); without
-      // one the curator invites from the group itself.
-      inviteLink: async () => chat?.link ?? undefined,
-      linkToCurator: true,
-    });
+    const outcome = await runGroupCommand(
+      repos,
+      { event, at: now(), ...(chat?.title ? { title: chat.title } : {}) },
+      command,
+      {
+        // Max gives a group's link with the chat (public groups, or where the bot may see it); without
+        // one the curator invites from the group itself.
+        inviteLink: async () => chat?.link ?? undefined,
+        linkToCurator: true,
+      },
+    );
     await say(event.chat.id, outcome.reply);
     if (outcome.toCurator) await say(outcome.toCurator.chatId, outcome.toCurator.text);
   }
@@ -176,7 +191,9 @@ export function createMaxChannel(deps: MaxChannelDeps): MaxChannel {
         return queue(key, () => (event.chat.type === 'group' ? onGroupMessage(event) : onPrivateMessage(event)));
       }
       case 'press':
-        return queue(input.press.chat.type === 'group' ? input.press.chat.id : input.press.from.id, () => onPress(input.press));
+        return queue(input.press.chat.type === 'group' ? input.press.chat.id : input.press.from.id, () =>
+          onPress(input.press),
+        );
       case 'unreachable': {
         const person = await repos.participants.findByAddress('max', String(input.userId));
         if (person) await repos.participants.setUnreachable(person.id, 'max', input.at);
@@ -198,7 +215,9 @@ export function createMaxChannel(deps: MaxChannelDeps): MaxChannel {
 
   async function safely(update: Update): Promise<void> {
     // One failing update is logged and skipped; it never stops the bot.
-    await handleUpdate(update).catch((error: unknown) => logger.error({ err: error, update: update.update_type }, 'max update failed'));
+    await handleUpdate(update).catch((error: unknown) =>
+      logger.error({ err: error, update: update.update_type }, 'max update failed'),
+    );
   }
   bot.use(async (ctx) => safely(ctx.update));
   bot.catch((error) => logger.error({ err: error }, 'max update failed'));
@@ -212,17 +231,27 @@ export function createMaxChannel(deps: MaxChannelDeps): MaxChannel {
         bot.botInfo ??= await bot.api.getMyInfo();
       } catch (error) {
         state = 'failed';
-        throw new Error(`cannot reach the Max Bot API (check MAX_BOT_TOKEN and MAX_API_ROOT): ${(error as Error).message}`, { cause: error });
+        throw new Error(
+          `cannot reach the Max Bot API (check MAX_BOT_TOKEN and MAX_API_ROOT): ${(error as Error).message}`,
+          { cause: error },
+        );
       }
       await bot.api
-        .setMyCommands(['menu', 'surveys', 'activity', 'progress', 'consult', 'language', 'link', 'help'].map((name) => ({ name, description: commandDescription(name) })))
+        .setMyCommands(
+          ['menu', 'surveys', 'activity', 'progress', 'consult', 'language', 'link', 'help'].map((name) => ({
+            name,
+            description: commandDescription(name),
+          })),
+        )
         .catch((error: unknown) => logger.warn({ err: error }, 'could not publish the command menu'));
       if (options?.webhook) {
         await Webhook.clearSubscriptions(bot.api, options.webhook.url);
         await bot.api.subscribe(options.webhook.url, options.webhook.secret, MAX_UPDATE_TYPES);
       } else {
         // Max delivers to a webhook or to polling, never both: drop any old subscription first.
-        await Webhook.clearSubscriptions(bot.api).catch((error: unknown) => logger.warn({ err: error }, 'could not remove webhook subscriptions'));
+        await Webhook.clearSubscriptions(bot.api).catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not remove webhook subscriptions'),
+        );
         polling = bot.startPolling({ allowedUpdates: MAX_UPDATE_TYPES });
       }
       state = 'running';
@@ -291,13 +320,19 @@ const MAX_CAPABILITIES = { buttons: true, maxTextLength: MAX_TEXT_LIMIT, files: 
 export const maxChannel: ChannelModule = {
   name: 'max',
   title: 'Max',
-  disabledHint: (config) => (config.max.botToken ? undefined : 'set MAX_BOT_TOKEN (from business.max.ru) to enable Max'),
+  disabledHint: (config) =>
+    config.max.botToken ? undefined : 'set MAX_BOT_TOKEN (from business.max.ru) to enable Max',
   create(ctx) {
     const { config, logger } = ctx;
     const token = config.max.botToken;
     if (!token) throw new Error('the Max channel needs MAX_BOT_TOKEN');
     const channel = createMaxChannel({
-      bot: createMaxBot({ token, apiRoot: config.max.apiRoot, requestsPerSecond: config.max.requestsPerSecond, logger }),
+      bot: createMaxBot({
+        token,
+        apiRoot: config.max.apiRoot,
+        requestsPerSecond: config.max.requestsPerSecond,
+        logger,
+      }),
       engine: ctx.engine,
       dispatcher: ctx.dispatcher,
       repos: ctx.repos,
@@ -309,7 +344,10 @@ export const maxChannel: ChannelModule = {
       name: 'max',
       run: () => channel.start(webhook ? { webhook } : {}),
       // 401: a token Max rejects, which no retry fixes.
-      rejectedToken: (cause) => (cause instanceof MaxError && cause.status === 401 ? 'Max rejected MAX_BOT_TOKEN; the Max channel stays off' : undefined),
+      rejectedToken: (cause) =>
+        cause instanceof MaxError && cause.status === 401
+          ? 'Max rejected MAX_BOT_TOKEN; the Max channel stays off'
+          : undefined,
       logger,
     });
     return {

@@ -17,14 +17,19 @@ const RANK_PREFIX = /^(\d+)\. /;
 export const encode = encodeButtonAction;
 export const decode = decodeButtonAction;
 
-const callback = (text: string, action: ButtonAction): CallbackButton => ({ type: 'callback', text, payload: encode(action) });
+const callback = (text: string, action: ButtonAction): CallbackButton => ({
+  type: 'callback',
+  text,
+  payload: encode(action),
+});
 
 export function promptRows(prompt: Prompt): Rows {
   const { ref, locale } = prompt;
   const rows: Rows = [];
   if (prompt.multiple || prompt.ranking) {
     const kind = prompt.multiple ? 'toggle' : 'rank';
-    for (const o of prompt.options) rows.push([callback(`${prompt.multiple ? UNCHECKED : ''}${o.label}`, { kind, ref, optionId: o.id })]);
+    for (const o of prompt.options)
+      rows.push([callback(`${prompt.multiple ? UNCHECKED : ''}${o.label}`, { kind, ref, optionId: o.id })]);
     if (prompt.options.length) rows.push([callback(t(locale, 'common.done'), { kind: 'done', ref })]);
   } else if (prompt.options.length) {
     const buttons = prompt.options.map((o) => callback(o.label, { kind: 'choose', ref, optionId: o.id }));
@@ -44,7 +49,9 @@ export function keyboardAttachment(rows: Rows): InlineKeyboardAttachmentRequest 
 }
 
 /** The keyboard of a message as Max returns it (in a callback update), if it has one. */
-export function rowsOf(attachments: readonly { type: string; payload?: unknown }[] | null | undefined): Rows | undefined {
+export function rowsOf(
+  attachments: readonly { type: string; payload?: unknown }[] | null | undefined,
+): Rows | undefined {
   const keyboard = attachments?.find((a) => a.type === 'inline_keyboard');
   const buttons = (keyboard?.payload as { buttons?: Rows } | undefined)?.buttons;
   return Array.isArray(buttons) ? buttons : undefined;
@@ -57,7 +64,9 @@ export function toggled(rows: Rows, payload: string): Rows {
   return rows.map((row) =>
     row.map((b) => {
       if (payloadOf(b) !== payload) return b;
-      const text = b.text.startsWith(CHECKED) ? `${UNCHECKED}${b.text.slice(CHECKED.length)}` : `${CHECKED}${b.text.slice(UNCHECKED.length)}`;
+      const text = b.text.startsWith(CHECKED)
+        ? `${UNCHECKED}${b.text.slice(CHECKED.length)}`
+        : `${CHECKED}${b.text.slice(UNCHECKED.length)}`;
       return { ...b, text };
     }),
   );
@@ -98,7 +107,11 @@ export function picks(rows: Rows | undefined, ref: string): { id: string; label:
 }
 
 /** The answer a press gives the engine, and the labels to show under the question once taken. */
-export function answerOf(action: ButtonAction, rows: Rows | undefined, payload: string): { optionIds: string[]; labels: string[] } {
+export function answerOf(
+  action: ButtonAction,
+  rows: Rows | undefined,
+  payload: string,
+): { optionIds: string[]; labels: string[] } {
   switch (action.kind) {
     case 'back':
       return { optionIds: [BACK], labels: [] };

@@ -68,7 +68,10 @@ export function pacedFetch(options: LimiterOptions): FetchFn {
       if (!polling) await turn();
       const response = await base(input, init);
       if (polling || attempt >= retries || !retryable(response.status, method)) return response;
-      const delayMs = Math.min(maxDelay, retryAfterMs(response.headers.get('retry-after'), now()) ?? baseDelay * 2 ** attempt);
+      const delayMs = Math.min(
+        maxDelay,
+        retryAfterMs(response.headers.get('retry-after'), now()) ?? baseDelay * 2 ** attempt,
+      );
       options.onRetry?.({ path: url.pathname, status: response.status, delayMs, attempt: attempt + 1 });
       await response.body?.cancel();
       await sleep(delayMs);
@@ -86,7 +89,9 @@ export function failureOf(error: unknown, toUser: boolean): SendFailure {
     // 403: the person stopped or blocked the bot, or the bot was removed from the group.
     if (error.status === 403) return { ok: false, kind: 'blocked', detail, retryable: false };
     if (error.status === 404) {
-      return toUser ? { ok: false, kind: 'blocked', detail, retryable: false } : { ok: false, kind: 'chat_not_found', detail, retryable: false };
+      return toUser
+        ? { ok: false, kind: 'blocked', detail, retryable: false }
+        : { ok: false, kind: 'chat_not_found', detail, retryable: false };
     }
     // Still refused after the limiter's retries: later, it may go through.
     if (error.status === 429 || error.status >= 500) return { ok: false, kind: 'failed', detail, retryable: true };

@@ -13,7 +13,8 @@ import { failureOf } from './limiter.js';
 export const MAX_TEXT_LIMIT = 4000;
 
 /** The deep link that opens the bot with a payload (at most 128 characters, dev.max.ru/help/deeplinks). */
-export const startLink = (botUsername: string, code: string): string => `https://max.ru/${botUsername}?start=${encodeURIComponent(code)}`;
+export const startLink = (botUsername: string, code: string): string =>
+  `https://max.ru/${botUsername}?start=${encodeURIComponent(code)}`;
 
 export interface MaxSenderOptions {
   botUsername: () => string | undefined;
@@ -33,14 +34,19 @@ export function createMaxSender(api: Api, options: MaxSenderOptions): ChannelSen
     }
     const bot = options.botUsername();
     if (!message.startLink || !bot) return [];
-    return [keyboardAttachment([[{ type: 'link', text: message.startLink.label, url: startLink(bot, message.startLink.code) }]])];
+    return [
+      keyboardAttachment([
+        [{ type: 'link', text: message.startLink.label, url: startLink(bot, message.startLink.code) }],
+      ]),
+    ];
   }
 
   return {
     channel: 'max',
     async send(chatId, message) {
       const target = parseChatId(chatId);
-      if (!target) return { ok: false, kind: 'chat_not_found', detail: `not a Max chat id: ${chatId}`, retryable: false };
+      if (!target)
+        return { ok: false, kind: 'chat_not_found', detail: `not a Max chat id: ${chatId}`, retryable: false };
       const text = message.kind === 'prompt' ? promptText(message) : message.text;
       const attachments = attachmentsFor(message);
       const parts = splitText(text, MAX_TEXT_LIMIT);
@@ -48,8 +54,14 @@ export function createMaxSender(api: Api, options: MaxSenderOptions): ChannelSen
         let last: string | undefined;
         for (const [i, part] of parts.entries()) {
           // The keyboard goes with the last part, right under the question.
-          const extra = { ...(i === parts.length - 1 && attachments.length ? { attachments } : {}), disable_link_preview: message.kind === 'prompt' };
-          const sent = 'userId' in target ? await api.sendMessageToUser(target.userId, part, extra) : await api.sendMessageToChat(target.chatId, part, extra);
+          const extra = {
+            ...(i === parts.length - 1 && attachments.length ? { attachments } : {}),
+            disable_link_preview: message.kind === 'prompt',
+          };
+          const sent =
+            'userId' in target
+              ? await api.sendMessageToUser(target.userId, part, extra)
+              : await api.sendMessageToChat(target.chatId, part, extra);
           last = sent.body.mid;
         }
         if (message.kind === 'prompt' && attachments.length && last) options.prompted?.(chatId, last);

@@ -75,18 +75,30 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): Composer<Sputn
     }
     const chatId = String(message.chat.id);
     // The keyboard as last drawn wins over the one in the update: a second quick tap carries the old one.
-    const markup = keyboards.current(chatId, message.message_id, 'reply_markup' in message ? (message as Message).reply_markup : undefined);
+    const markup = keyboards.current(
+      chatId,
+      message.message_id,
+      'reply_markup' in message ? (message as Message).reply_markup : undefined,
+    );
     // Ticking a box or numbering an option only changes the keyboard; the answer comes with "Готово".
     if ((action.kind === 'toggle' || action.kind === 'rank') && markup) {
       await ctx.answerCallbackQuery();
       const next = action.kind === 'toggle' ? toggled(markup, data) : ranked(markup, data);
       keyboards.redrawn(chatId, message.message_id, next);
-      await ctx.editMessageReplyMarkup({ reply_markup: next }).catch((error: unknown) => logger.debug({ err: error }, 'keyboard not edited'));
+      await ctx
+        .editMessageReplyMarkup({ reply_markup: next })
+        .catch((error: unknown) => logger.debug({ err: error }, 'keyboard not edited'));
       return;
     }
     await ctx.answerCallbackQuery();
     const optionIds =
-      action.kind === 'choose' ? [action.optionId] : action.kind === 'back' ? [BACK] : action.kind === 'skip' ? [SKIP] : selection(markup, action.ref);
+      action.kind === 'choose'
+        ? [action.optionId]
+        : action.kind === 'back'
+          ? [BACK]
+          : action.kind === 'skip'
+            ? [SKIP]
+            : selection(markup, action.ref);
     const event: InboundEvent = {
       channel: 'telegram',
       messageId: `cb:${ctx.callbackQuery.id}`,
@@ -106,7 +118,9 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): Composer<Sputn
     } else if (ack) {
       // A refused tap (the second of a quick double tap, an old question) carries the text as it was
       // before the first tap's «✓ answer»: writing it back would erase that line. Only the buttons go.
-      await ctx.editMessageReplyMarkup().catch((error: unknown) => logger.debug({ err: error }, 'keyboard not removed'));
+      await ctx
+        .editMessageReplyMarkup()
+        .catch((error: unknown) => logger.debug({ err: error }, 'keyboard not removed'));
     }
     await deliver(out);
   });
@@ -118,7 +132,9 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): Composer<Sputn
     // A typed answer leaves the last question's buttons (back, skip, options) stale: take them away.
     const stale = keyboards.takeLastPrompt(event.chat.id);
     if (stale !== undefined) {
-      await ctx.api.editMessageReplyMarkup(event.chat.id, stale).catch((error: unknown) => logger.debug({ err: error }, 'keyboard not removed'));
+      await ctx.api
+        .editMessageReplyMarkup(event.chat.id, stale)
+        .catch((error: unknown) => logger.debug({ err: error }, 'keyboard not removed'));
     }
     await deliver(await engine.handle(event));
   });
@@ -142,7 +158,9 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): Composer<Sputn
       });
       await ctx.reply(outcome.reply);
       if (outcome.toCurator) {
-        await ctx.api.sendMessage(outcome.toCurator.chatId, outcome.toCurator.text).catch((error: unknown) => logger.debug({ err: error }, 'invite link not sent to the curator'));
+        await ctx.api
+          .sendMessage(outcome.toCurator.chatId, outcome.toCurator.text)
+          .catch((error: unknown) => logger.debug({ err: error }, 'invite link not sent to the curator'));
       }
       return;
     }
@@ -152,4 +170,3 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): Composer<Sputn
 
   return composer;
 }
-

@@ -20,23 +20,50 @@ const item = (command: string, key: MessageKey, locale: Locale): BotCommand => (
 
 const MENUS: Record<MenuAudience, [string, MessageKey][]> = {
   teacher: [
-    ['menu', 'menu.title'], ['surveys', 'menu.surveys'], ['activity', 'menu.activity'], ['progress', 'menu.progress'], ['plan', 'menu.plan'],
-    ['consult', 'menu.consultation'], ['language', 'menu.language'], ['stop', 'menu.reminders_off'], ['help', 'menu.help'],
+    ['menu', 'menu.title'],
+    ['surveys', 'menu.surveys'],
+    ['activity', 'menu.activity'],
+    ['progress', 'menu.progress'],
+    ['plan', 'menu.plan'],
+    ['consult', 'menu.consultation'],
+    ['language', 'menu.language'],
+    ['stop', 'menu.reminders_off'],
+    ['help', 'menu.help'],
   ],
   // Flows open to tutors (flows/*.yaml roles) and the Telegram-only /export.
   tutor: [
-    ['menu', 'menu.title'], ['consultations', 'menu.cmd_consultations'], ['plans', 'menu.plans'], ['event', 'menu.event'],
-    ['events', 'menu.cmd_events'], ['stats', 'menu.cmd_stats'], ['export', 'menu.cmd_export'], ['console', 'menu.cmd_console'],
-    ['language', 'menu.language'], ['help', 'menu.help'],
+    ['menu', 'menu.title'],
+    ['consultations', 'menu.cmd_consultations'],
+    ['plans', 'menu.plans'],
+    ['event', 'menu.event'],
+    ['events', 'menu.cmd_events'],
+    ['stats', 'menu.cmd_stats'],
+    ['export', 'menu.cmd_export'],
+    ['console', 'menu.cmd_console'],
+    ['language', 'menu.language'],
+    ['help', 'menu.help'],
   ],
   // Curators and centre staff: everything a tutor has, and review, stages, broadcasts, the report.
   curator: [
-    ['menu', 'menu.title'], ['review', 'menu.cmd_review'], ['consultations', 'menu.cmd_consultations'], ['plans', 'menu.plans'],
-    ['stage', 'menu.cmd_stage'], ['event', 'menu.event'], ['events', 'menu.cmd_events'], ['broadcast', 'menu.cmd_broadcast'],
-    ['stats', 'menu.cmd_stats'], ['report', 'menu.cmd_report'], ['export', 'menu.cmd_export'], ['console', 'menu.cmd_console'],
-    ['language', 'menu.language'], ['help', 'menu.help'],
+    ['menu', 'menu.title'],
+    ['review', 'menu.cmd_review'],
+    ['consultations', 'menu.cmd_consultations'],
+    ['plans', 'menu.plans'],
+    ['stage', 'menu.cmd_stage'],
+    ['event', 'menu.event'],
+    ['events', 'menu.cmd_events'],
+    ['broadcast', 'menu.cmd_broadcast'],
+    ['stats', 'menu.cmd_stats'],
+    ['report', 'menu.cmd_report'],
+    ['export', 'menu.cmd_export'],
+    ['console', 'menu.cmd_console'],
+    ['language', 'menu.language'],
+    ['help', 'menu.help'],
   ],
-  group: [['bind', 'menu.cmd_bind'], ['unbind', 'menu.cmd_unbind']],
+  group: [
+    ['bind', 'menu.cmd_bind'],
+    ['unbind', 'menu.cmd_unbind'],
+  ],
 };
 
 export function commandsFor(locale: Locale, audience: MenuAudience = 'teacher'): BotCommand[] {
@@ -44,7 +71,10 @@ export function commandsFor(locale: Locale, audience: MenuAudience = 'teacher'):
 }
 
 /** The menu of a person's strongest role: staff and curators get the curator's, tutors the tutor's. */
-export async function staffAudience(repos: Pick<Repositories, 'cohorts'>, person: Pick<Participant, 'id' | 'isStaff'>): Promise<MenuAudience> {
+export async function staffAudience(
+  repos: Pick<Repositories, 'cohorts'>,
+  person: Pick<Participant, 'id' | 'isStaff'>,
+): Promise<MenuAudience> {
   if (person.isStaff) return 'curator';
   // As the engine decides who may run which flow (engine.ts rolesOf): any cohort that lists them.
   const cohorts = await repos.cohorts.listForStaffMember(person.id);
@@ -60,17 +90,23 @@ export interface StaffChat {
 }
 
 /** The private chat of a staff member with their role's menu; undefined for a teacher or someone not on Telegram. */
-export async function staffChatOf(repos: Pick<Repositories, 'cohorts'>, person: Participant): Promise<StaffChat | undefined> {
+export async function staffChatOf(
+  repos: Pick<Repositories, 'cohorts'>,
+  person: Participant,
+): Promise<StaffChat | undefined> {
   const id = person.addresses.find((a) => a.channel === 'telegram' && a.id !== undefined)?.id;
   if (id === undefined || !/^\d+$/.test(id)) return undefined;
   const audience = await staffAudience(repos, person);
-  return audience === 'teacher' || audience === 'group' ? undefined : { chatId: Number(id), locale: person.locale, audience };
+  return audience === 'teacher' || audience === 'group'
+    ? undefined
+    : { chatId: Number(id), locale: person.locale, audience };
 }
 
 /** Every staff member, curator and tutor of a running cohort whom the bot can reach on Telegram. */
 export async function knownStaffChats(repos: Pick<Repositories, 'cohorts' | 'participants'>): Promise<StaffChat[]> {
   const ids = new Set<string>();
-  for (const c of await repos.cohorts.listByStatus('active')) for (const id of [...c.curatorIds, ...c.tutorIds]) ids.add(id);
+  for (const c of await repos.cohorts.listByStatus('active'))
+    for (const id of [...c.curatorIds, ...c.tutorIds]) ids.add(id);
   const people = [...(await repos.participants.listStaff()), ...(await repos.participants.findByIds([...ids]))];
   const seen = new Set<string>();
   const chats: StaffChat[] = [];
@@ -99,7 +135,10 @@ export async function publishCommands(api: Api, staff: readonly StaffChat[] = []
   }
   await api.setMyCommands(commandsFor('ru', 'group'), { scope: { type: 'all_group_chats' } });
   for (const locale of LOCALES.filter((l) => l !== 'ru')) {
-    await api.setMyCommands(commandsFor(locale, 'group'), { scope: { type: 'all_group_chats' }, language_code: locale });
+    await api.setMyCommands(commandsFor(locale, 'group'), {
+      scope: { type: 'all_group_chats' },
+      language_code: locale,
+    });
   }
   for (const chat of staff) await publishStaffMenu(api, chat);
 }
@@ -108,7 +147,10 @@ export async function publishCommands(api: Api, staff: readonly StaffChat[] = []
  * After a private message is handled (a curator known only by username is linked by then), the
  * sender's chat gets their role's menu once per process if they are staff; a failed call is logged, not retried.
  */
-export function staffMenuOnFirstMessage(deps: { repos: Pick<Repositories, 'cohorts' | 'participants'>; onError: (error: unknown) => void }) {
+export function staffMenuOnFirstMessage(deps: {
+  repos: Pick<Repositories, 'cohorts' | 'participants'>;
+  onError: (error: unknown) => void;
+}) {
   const checked = new Set<number>();
   return async (ctx: Context, next: NextFunction): Promise<void> => {
     await next();

@@ -3,7 +3,21 @@ import type { Message, Update } from 'grammy/types';
 import { normaliseIncomingText } from '../../domain/text.js';
 import type { InboundEvent, InboundPayload } from '../../engine/events.js';
 
-const MEDIA_KINDS = ['sticker', 'photo', 'voice', 'video', 'video_note', 'audio', 'document', 'animation', 'location', 'contact', 'poll', 'dice', 'venue'] as const;
+const MEDIA_KINDS = [
+  'sticker',
+  'photo',
+  'voice',
+  'video',
+  'video_note',
+  'audio',
+  'document',
+  'animation',
+  'location',
+  'contact',
+  'poll',
+  'dice',
+  'venue',
+] as const;
 
 function payloadOf(message: Message): InboundPayload | undefined {
   if (message.new_chat_members?.length) return { kind: 'member_joined' };

@@ -91,7 +91,12 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     bot.use(sharedInstances({ coordination: deps.coordination, logger, active: () => webhookMode, chatKey }));
   }
   bot.use(sequentialize(chatKey));
-  bot.use(staffMenuOnFirstMessage({ repos: deps.repos, onError: (error) => logger.warn({ err: error }, 'could not publish a staff command menu') }));
+  bot.use(
+    staffMenuOnFirstMessage({
+      repos: deps.repos,
+      onError: (error) => logger.warn({ err: error }, 'could not publish a staff command menu'),
+    }),
+  );
   bot.use(
     createTelegramAdapter({
       engine: deps.engine,
@@ -105,7 +110,9 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     }),
   );
   // One failing update is logged and skipped; it never stops the bot.
-  bot.catch((error) => logger.error({ err: error.error, update: error.ctx.update.update_id }, 'telegram update failed'));
+  bot.catch((error) =>
+    logger.error({ err: error.error, update: error.ctx.update.update_id }, 'telegram update failed'),
+  );
 
   const sender = createTelegramSender(bot.api, {
     keyboards,
@@ -122,7 +129,10 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
         await bot.init();
       } catch (error) {
         state = 'failed';
-        throw new Error(`cannot reach the Telegram Bot API (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT): ${(error as Error).message}`, { cause: error });
+        throw new Error(
+          `cannot reach the Telegram Bot API (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT): ${(error as Error).message}`,
+          { cause: error },
+        );
       }
       // A Bot API server without setMyCommands (an emulator, an old self-hosted one) is no reason to stop.
       await knownStaffChats(deps.repos)
@@ -138,13 +148,21 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
         }
       }
       if (options?.webhook) {
-        await bot.api.setWebhook(options.webhook.url, { secret_token: options.webhook.secretToken, allowed_updates: ['message', 'callback_query', 'my_chat_member'] });
+        await bot.api.setWebhook(options.webhook.url, {
+          secret_token: options.webhook.secretToken,
+          allowed_updates: ['message', 'callback_query', 'my_chat_member'],
+        });
       } else {
-        await bot.api.deleteWebhook().catch((error: unknown) => logger.warn({ err: error }, 'could not delete the webhook'));
+        await bot.api
+          .deleteWebhook()
+          .catch((error: unknown) => logger.warn({ err: error }, 'could not delete the webhook'));
         runner = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member'] } } });
       }
       state = 'running';
-      logger.info({ bot: bot.botInfo.username, mode: options?.webhook ? 'webhook' : 'polling' }, 'telegram channel running');
+      logger.info(
+        { bot: bot.botInfo.username, mode: options?.webhook ? 'webhook' : 'polling' },
+        'telegram channel running',
+      );
     },
     webhookHandler(secretToken) {
       const handle = webhookCallback(bot, bufferedWebhook, { secretToken });
@@ -174,7 +192,8 @@ const TELEGRAM_CAPABILITIES = { buttons: true, maxTextLength: TELEGRAM_TEXT_LIMI
 export const telegramChannel: ChannelModule = {
   name: 'telegram',
   title: 'Telegram',
-  disabledHint: (config) => (config.telegram.botToken ? undefined : 'set TELEGRAM_BOT_TOKEN (from @BotFather) to enable Telegram'),
+  disabledHint: (config) =>
+    config.telegram.botToken ? undefined : 'set TELEGRAM_BOT_TOKEN (from @BotFather) to enable Telegram',
   create(ctx) {
     const { config, logger } = ctx;
     const token = config.telegram.botToken;

@@ -30,19 +30,31 @@ export function promptKeyboard(prompt: Prompt): InlineKeyboardMarkup | undefined
   let keyboard: InlineKeyboardButton[][] = [];
   if (prompt.options.length > 0) {
     if (prompt.multiple) {
-      keyboard = prompt.options.map((o) => [{ text: `${UNCHECKED}${o.label}`, callback_data: encode({ kind: 'toggle', ref, optionId: o.id }) }]);
+      keyboard = prompt.options.map((o) => [
+        { text: `${UNCHECKED}${o.label}`, callback_data: encode({ kind: 'toggle', ref, optionId: o.id }) },
+      ]);
       keyboard.push([{ text: t(locale, 'common.done'), callback_data: encode({ kind: 'done', ref }) }]);
     } else if (prompt.ranking) {
-      keyboard = prompt.options.map((o) => [{ text: o.label, callback_data: encode({ kind: 'rank', ref, optionId: o.id }) }]);
+      keyboard = prompt.options.map((o) => [
+        { text: o.label, callback_data: encode({ kind: 'rank', ref, optionId: o.id }) },
+      ]);
       keyboard.push([{ text: t(locale, 'common.done'), callback_data: encode({ kind: 'done', ref }) }]);
     } else {
-      const buttons = prompt.options.map((o) => ({ text: o.label, callback_data: encode({ kind: 'choose', ref, optionId: o.id }) }));
-      keyboard = rows(buttons, prompt.options.map((o) => o.label));
+      const buttons = prompt.options.map((o) => ({
+        text: o.label,
+        callback_data: encode({ kind: 'choose', ref, optionId: o.id }),
+      }));
+      keyboard = rows(
+        buttons,
+        prompt.options.map((o) => o.label),
+      );
     }
   }
   const controls: InlineKeyboardButton[] = [];
-  if (prompt.canGoBack) controls.push({ text: `← ${t(locale, 'common.back')}`, callback_data: encode({ kind: 'back', ref }) });
-  if (prompt.canSkip) controls.push({ text: `${t(locale, 'common.skip')} →`, callback_data: encode({ kind: 'skip', ref }) });
+  if (prompt.canGoBack)
+    controls.push({ text: `← ${t(locale, 'common.back')}`, callback_data: encode({ kind: 'back', ref }) });
+  if (prompt.canSkip)
+    controls.push({ text: `${t(locale, 'common.skip')} →`, callback_data: encode({ kind: 'skip', ref }) });
   if (controls.length) keyboard.push(controls);
   return keyboard.length ? { inline_keyboard: keyboard } : undefined;
 }
@@ -57,7 +69,9 @@ export function toggled(markup: InlineKeyboardMarkup, data: string): InlineKeybo
     inline_keyboard: markup.inline_keyboard.map((row) =>
       row.map((b) => {
         if (!('callback_data' in b) || b.callback_data !== data) return b;
-        const text = b.text.startsWith(CHECKED) ? `${UNCHECKED}${b.text.slice(CHECKED.length)}` : `${CHECKED}${b.text.slice(UNCHECKED.length)}`;
+        const text = b.text.startsWith(CHECKED)
+          ? `${UNCHECKED}${b.text.slice(CHECKED.length)}`
+          : `${CHECKED}${b.text.slice(UNCHECKED.length)}`;
         return { ...b, text };
       }),
     ),
@@ -77,7 +91,8 @@ export function ranked(markup: InlineKeyboardMarkup, data: string): InlineKeyboa
       row.map((b) => {
         const place = Number(RANK_PREFIX.exec(b.text)?.[1] ?? 0);
         const label = b.text.replace(RANK_PREFIX, '');
-        if ('callback_data' in b && b.callback_data === data) return { ...b, text: removed ? label : `${next}. ${label}` };
+        if ('callback_data' in b && b.callback_data === data)
+          return { ...b, text: removed ? label : `${next}. ${label}` };
         if (removed && place > removed) return { ...b, text: `${place - 1}. ${label}` };
         return b;
       }),

@@ -7,7 +7,10 @@ import { createLimiter, type Limiter, type LimiterClock, type RateLimit } from '
 
 const GLOBAL: RateLimit = { limit: 30, windowMs: 1000 };
 const PRIVATE: readonly RateLimit[] = [{ limit: 1, windowMs: 1000 }];
-const GROUP: readonly RateLimit[] = [{ limit: 1, windowMs: 1000 }, { limit: 20, windowMs: 60_000 }];
+const GROUP: readonly RateLimit[] = [
+  { limit: 1, windowMs: 1000 },
+  { limit: 20, windowMs: 60_000 },
+];
 
 /** Calls that put something into a chat; reading calls and answerCallbackQuery are not paced. */
 const SENDING = /^(send|copy|forward|edit)/;
@@ -32,17 +35,22 @@ export function createTelegramLimiter(options: { clock?: LimiterClock } = {}): T
     global: GLOBAL,
     // Group and channel chat ids are negative.
     chatLimits: (chatId) => (chatId.startsWith('-') ? GROUP : PRIVATE),
-    pauseFor: (result) => (!result.ok && result.error_code === 429 ? (result.parameters?.retry_after ?? 1) * 1000 : undefined),
+    pauseFor: (result) =>
+      !result.ok && result.error_code === 429 ? (result.parameters?.retry_after ?? 1) * 1000 : undefined,
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const transformer: Transformer = (prev, method, payload, signal) => {
     const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
-    if (!SENDING.test(method) || (typeof chatId !== 'number' && typeof chatId !== 'string')) return prev(method, payload, signal);
+    if (!SENDING.test(method) || (typeof chatId !== 'number' && typeof chatId !== 'string'))
+      return prev(method, payload, signal);
     const chat = String(chatId);
     const priority = answering.getStore() === chat ? 'reply' : 'bulk';
     // grammY's transformer types are generic over the method; the result passes through unchanged.
-    return limiter.schedule(chat, priority, () => prev(method, payload, signal) as Promise<ApiResult>) as ReturnType<typeof prev>;
+    return limiter.schedule(chat, priority, () => prev(method, payload, signal) as Promise<ApiResult>) as ReturnType<
+      typeof prev
+    >;
   };
-  const middleware: MiddlewareFn<Context> = (ctx, next) => (ctx.chat ? answering.run(String(ctx.chat.id), next) : next());
+  const middleware: MiddlewareFn<Context> = (ctx, next) =>
+    ctx.chat ? answering.run(String(ctx.chat.id), next) : next();
   return { transformer, middleware, limiter };
 }

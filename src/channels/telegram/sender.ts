@@ -10,16 +10,21 @@ import type { KeyboardState } from './keyboard-state.js';
 /** Telegram caps a message at 4,096 characters; longer texts go in parts, split at line breaks. */
 export const TELEGRAM_TEXT_LIMIT = 4000;
 
-
 export function failureOf(error: unknown): Exclude<SendOutcome, { ok: true }> {
   if (error instanceof GrammyError) {
     if (error.error_code === 403) return { ok: false, kind: 'blocked', detail: error.description, retryable: false };
     if (error.error_code === 400 && /chat not found|user not found|PEER_ID_INVALID/i.test(error.description)) {
       return { ok: false, kind: 'chat_not_found', detail: error.description, retryable: false };
     }
-    return { ok: false, kind: 'failed', detail: error.description, retryable: error.error_code === 429 || error.error_code >= 500 };
+    return {
+      ok: false,
+      kind: 'failed',
+      detail: error.description,
+      retryable: error.error_code === 429 || error.error_code >= 500,
+    };
   }
-  if (error instanceof HttpError) return { ok: false, kind: 'failed', detail: `network: ${error.message}`, retryable: true };
+  if (error instanceof HttpError)
+    return { ok: false, kind: 'failed', detail: `network: ${error.message}`, retryable: true };
   return { ok: false, kind: 'failed', detail: (error as Error).message, retryable: false };
 }
 
@@ -29,7 +34,16 @@ export function createTelegramSender(
 ): ChannelSender {
   const startButton = (message: Extract<OutboundMessage, { kind: 'text' }>): InlineKeyboardMarkup | undefined =>
     message.startLink && options.botUsername
-      ? { inline_keyboard: [[{ text: message.startLink.label, url: `https://t.me/${options.botUsername}?start=${encodeURIComponent(message.startLink.code)}` }]] }
+      ? {
+          inline_keyboard: [
+            [
+              {
+                text: message.startLink.label,
+                url: `https://t.me/${options.botUsername}?start=${encodeURIComponent(message.startLink.code)}`,
+              },
+            ],
+          ],
+        }
       : undefined;
 
   return {
@@ -43,7 +57,12 @@ export function createTelegramSender(
         for (const [i, part] of parts.entries()) {
           // The keyboard goes with the last part, right under the question.
           const extra = i === parts.length - 1 && markup ? { reply_markup: markup } : {};
-          last = (await api.sendMessage(chatId, part, { ...extra, link_preview_options: { is_disabled: message.kind === 'prompt' } })).message_id;
+          last = (
+            await api.sendMessage(chatId, part, {
+              ...extra,
+              link_preview_options: { is_disabled: message.kind === 'prompt' },
+            })
+          ).message_id;
         }
         if (message.kind === 'prompt' && markup && last !== undefined) options.keyboards?.prompted(chatId, last);
         return { ok: true, ...(last !== undefined ? { messageId: String(last) } : {}) };

@@ -17,7 +17,12 @@ export function chatLeaseName(chatKey: string): string {
   return `chat:telegram:${createHash('sha256').update(chatKey).digest('hex').slice(0, 24)}`;
 }
 
-export function sharedInstances(deps: { coordination: Coordination; logger: Logger; active: () => boolean; chatKey: (ctx: SputnikContext) => string | undefined }): MiddlewareFn<SputnikContext> {
+export function sharedInstances(deps: {
+  coordination: Coordination;
+  logger: Logger;
+  active: () => boolean;
+  chatKey: (ctx: SputnikContext) => string | undefined;
+}): MiddlewareFn<SputnikContext> {
   return async (ctx, next) => {
     if (!deps.active()) return next();
     if (!(await deps.coordination.claimUpdate('telegram', ctx.update.update_id))) {
@@ -27,7 +32,11 @@ export function sharedInstances(deps: { coordination: Coordination; logger: Logg
     const key = deps.chatKey(ctx);
     if (key === undefined) return next();
     const { held } = await withLease(deps.coordination, chatLeaseName(key), () => next());
-    if (!held) deps.logger.warn({ update: ctx.update.update_id }, 'a chat lease was held too long by another instance; the update was handled anyway');
+    if (!held)
+      deps.logger.warn(
+        { update: ctx.update.update_id },
+        'a chat lease was held too long by another instance; the update was handled anyway',
+      );
   };
 }
 
@@ -46,7 +55,10 @@ export class PollingHeldError extends Error {
 }
 
 /** Takes the polling lease (or throws PollingHeldError) and keeps it renewed until `release`. */
-export async function holdPollingLease(coordination: Coordination, logger: Logger): Promise<{ release(): Promise<void> }> {
+export async function holdPollingLease(
+  coordination: Coordination,
+  logger: Logger,
+): Promise<{ release(): Promise<void> }> {
   const first = await coordination.acquire(POLLING_LEASE, POLLING_TTL_MS);
   if (!first.held) throw new PollingHeldError(first.holder, first.until);
   const renew = setInterval(() => {

@@ -23,15 +23,31 @@ export const WEBCHAT_TEXT_LIMIT = 4000;
 const MAX_WAIT_SECONDS = 25;
 
 const chatId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, { error: 'expected the chat id from POST /webchat/chats' });
-const messageId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional();
+const messageId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/)
+  .optional();
 const inboundSchema = z.union([
-  z.strictObject({ chat: chatId, id: messageId, text: z.string().max(WEBCHAT_TEXT_LIMIT, { error: `at most ${WEBCHAT_TEXT_LIMIT} characters` }) }),
-  z.strictObject({ chat: chatId, id: messageId, ref: z.string().min(1).max(100), options: z.array(z.string().min(1).max(100)).min(1).max(50) }),
+  z.strictObject({
+    chat: chatId,
+    id: messageId,
+    text: z.string().max(WEBCHAT_TEXT_LIMIT, { error: `at most ${WEBCHAT_TEXT_LIMIT} characters` }),
+  }),
+  z.strictObject({
+    chat: chatId,
+    id: messageId,
+    ref: z.string().min(1).max(100),
+    options: z.array(z.string().min(1).max(100)).min(1).max(50),
+  }),
 ]);
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    'cache-control': 'no-store',
+  });
   res.end(payload);
 }
 
@@ -52,7 +68,8 @@ export function newChatId(): string {
 export const webchatChannel: ChannelModule = {
   name: WEBCHAT,
   demo: true,
-  disabledHint: (config) => (config.sandbox.enabled ? undefined : 'set SANDBOX=true to enable the web chat of the sandbox (/sandbox)'),
+  disabledHint: (config) =>
+    config.sandbox.enabled ? undefined : 'set SANDBOX=true to enable the web chat of the sandbox (/sandbox)',
   create(ctx) {
     const { logger } = ctx;
     const mailboxes = new Mailboxes();
@@ -62,7 +79,8 @@ export const webchatChannel: ChannelModule = {
     const sender = {
       channel: WEBCHAT,
       async send(chat: string, message: Parameters<typeof renderWebMessage>[0]) {
-        if (state !== 'running') return { ok: false as const, kind: 'failed' as const, detail: 'the web chat is stopped', retryable: true };
+        if (state !== 'running')
+          return { ok: false as const, kind: 'failed' as const, detail: 'the web chat is stopped', retryable: true };
         const rendered = renderWebMessage(message);
         const parts = message.kind === 'text' ? splitText(rendered.text, WEBCHAT_TEXT_LIMIT) : [rendered.text];
         let seq = 0;
@@ -76,7 +94,9 @@ export const webchatChannel: ChannelModule = {
     const receive: RawHttpHandler = async (_req, res, body) => {
       const parsed = inboundSchema.safeParse(parseBody(body));
       if (!parsed.success) {
-        json(res, 400, { error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+        json(res, 400, {
+          error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+        });
         return;
       }
       if (state !== 'running') {
@@ -90,7 +110,10 @@ export const webchatChannel: ChannelModule = {
         chat: { id: input.chat, type: 'private' },
         from: { id: input.chat },
         at: new Date(),
-        payload: 'text' in input ? { kind: 'text', text: input.text } : { kind: 'choice', ref: input.ref, optionIds: input.options },
+        payload:
+          'text' in input
+            ? { kind: 'text', text: input.text }
+            : { kind: 'choice', ref: input.ref, optionIds: input.options },
       };
       // One message of a chat at a time, in order; the answer is in the mailbox when this returns.
       await queue(input.chat, async () => {
@@ -127,7 +150,11 @@ export const webchatChannel: ChannelModule = {
         mailboxes.wakeAll();
       },
       health: () => ({ state }),
-      routes: () => ({ 'POST /webchat/chats': openChat, 'POST /webchat/messages': receive, 'GET /webchat/messages': poll }),
+      routes: () => ({
+        'POST /webchat/chats': openChat,
+        'POST /webchat/messages': receive,
+        'GET /webchat/messages': poll,
+      }),
     };
   },
 };

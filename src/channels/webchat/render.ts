@@ -31,7 +31,11 @@ export function renderWebMessage(message: ChatMessage): Omit<WebMessage, 'seq'> 
   if (message.ranking || message.options.length === 0) {
     const typed = message.ranking ? renderPrompt(message) : message.text;
     const controls = controlsOf(message);
-    return { text: typed, ...(controls.length > 0 ? { ref: message.ref, controls } : {}), ...(message.hint && !message.ranking ? { hint: message.hint } : {}) };
+    return {
+      text: typed,
+      ...(controls.length > 0 ? { ref: message.ref, controls } : {}),
+      ...(message.hint && !message.ranking ? { hint: message.hint } : {}),
+    };
   }
   const controls = controlsOf(message);
   return {

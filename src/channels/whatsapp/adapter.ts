@@ -75,7 +75,8 @@ export function createWhatsappAdapter(deps: WhatsappAdapterDeps): WhatsappAdapte
     if (!cohort) return reply(tr('group.bind_no_cohort', { code }));
     const role = roleInCohort(person, cohort);
     if (role !== 'curator' && role !== 'staff') return reply(tr('whatsapp.create_not_allowed'));
-    if (!cohort.groups.some((g) => g.channel === 'whatsapp')) await reply(tr('whatsapp.create_started', { title: cohort.title }));
+    if (!cohort.groups.some((g) => g.channel === 'whatsapp'))
+      await reply(tr('whatsapp.create_started', { title: cohort.title }));
     const result = await deps.createGroup(cohort.code, person);
     await reply(describeCreation(result, person.locale));
   }
@@ -89,17 +90,22 @@ export function createWhatsappAdapter(deps: WhatsappAdapterDeps): WhatsappAdapte
     const name = command[1]!.toLowerCase();
     if (name === 'newgroup' || name === 'creategroup') return createGroupCommand(event, command[2]);
     const input = { event, at: now(), ...(message.groupTitle ? { title: message.groupTitle } : {}) };
-    const outcome = await runGroupCommand(repos, input, name === 'bind' ? { name, code: command[2] ?? '' } : { name: 'unbind' }, {
-      inviteLink: async () => {
-        try {
-          return inviteLinkOf(await deps.port().getInviteCode(event.chat.id));
-        } catch (error) {
-          // Only a group admin can read the invite link; the binding itself still holds.
-          logger.warn({ err: error }, 'could not fetch the invite link of the bound group');
-          return undefined;
-        }
+    const outcome = await runGroupCommand(
+      repos,
+      input,
+      name === 'bind' ? { name, code: command[2] ?? '' } : { name: 'unbind' },
+      {
+        inviteLink: async () => {
+          try {
+            return inviteLinkOf(await deps.port().getInviteCode(event.chat.id));
+          } catch (error) {
+            // Only a group admin can read the invite link; the binding itself still holds.
+            logger.warn({ err: error }, 'could not fetch the invite link of the bound group');
+            return undefined;
+          }
+        },
       },
-    });
+    );
     await deps.say(event.chat.id, outcome.reply);
   }
 
@@ -117,9 +123,14 @@ export function createWhatsappAdapter(deps: WhatsappAdapterDeps): WhatsappAdapte
    * What a newcomer is told privately: nothing if they already talk to the bot here (or run the
    * cohort), "write menu" if the import already enrolled them, otherwise "send the course code".
    */
-  async function invitationFor(memberId: string, cohortId: string): Promise<{ locale: Participant['locale'] | undefined; kind: 'none' | 'known' | 'code' }> {
+  async function invitationFor(
+    memberId: string,
+    cohortId: string,
+  ): Promise<{ locale: Participant['locale'] | undefined; kind: 'none' | 'known' | 'code' }> {
     const phone = phoneOfWhatsappId(memberId);
-    const known = (await repos.participants.findByAddress('whatsapp', memberId)) ?? (phone ? await repos.participants.findByPhone(phone) : undefined);
+    const known =
+      (await repos.participants.findByAddress('whatsapp', memberId)) ??
+      (phone ? await repos.participants.findByPhone(phone) : undefined);
     if (!known || known.anonymisedAt) return { locale: undefined, kind: 'code' };
     const cohort = await repos.cohorts.findById(cohortId);
     if (cohort && roleInCohort(known, cohort) !== 'teacher') return { locale: known.locale, kind: 'none' };
@@ -152,7 +163,13 @@ export function createWhatsappAdapter(deps: WhatsappAdapterDeps): WhatsappAdapte
       const invitation = await invitationFor(id, cohort.id);
       const locale = invitation.locale ?? cohort.locale;
       if (invitation.kind === 'known') {
-        await deps.say(id, t(locale, 'whatsapp.join_private_known', { title: cohort.title, word: t(locale, 'keywords.menu').split('|')[0]! }));
+        await deps.say(
+          id,
+          t(locale, 'whatsapp.join_private_known', {
+            title: cohort.title,
+            word: t(locale, 'keywords.menu').split('|')[0]!,
+          }),
+        );
       } else if (invitation.kind === 'code') {
         await deps.say(id, t(locale, 'whatsapp.join_private', { title: cohort.title, code: cohort.code }));
       }

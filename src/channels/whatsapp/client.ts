@@ -27,7 +27,8 @@ const CLIENT_ID = 'sputnik';
 const BACKUP_EVERY_MS = 5 * 60_000;
 
 /** Errors after which sending again to the same id is pointless. */
-const PERMANENT = /invalid wid|wid error|no lid for user|not a (?:registered|whatsapp) user|chat not found|not registered/i;
+const PERMANENT =
+  /invalid wid|wid error|no lid for user|not a (?:registered|whatsapp) user|chat not found|not registered/i;
 
 type Listeners = { [E in keyof PortEvents]: PortEvents[E][] };
 
@@ -37,7 +38,15 @@ export async function createWhatsappWebPort(options: WhatsappClientOptions): Pro
   const { logger } = options;
   const dataPath = resolve(options.dataDir, 'whatsapp');
   mkdirSync(dataPath, { recursive: true });
-  const listeners: Listeners = { qr: [], authenticated: [], auth_failure: [], ready: [], disconnected: [], message: [], group_join: [] };
+  const listeners: Listeners = {
+    qr: [],
+    authenticated: [],
+    auth_failure: [],
+    ready: [],
+    disconnected: [],
+    message: [],
+    group_join: [],
+  };
   let client: WAWebJS.Client | undefined;
   /** Settles with the running initialize(): a destroy() must not race a browser still launching. */
   let initializing: Promise<void> | undefined;
@@ -98,21 +107,47 @@ export async function createWhatsappWebPort(options: WhatsappClientOptions): Pro
         if (!authorId) return;
         const chatId = fromGroup ? m.from : authorId;
         // The group's name only matters to /bind; fetching it for every message would cost a round trip.
-        const groupTitle = fromGroup && m.body.trim().startsWith('/') ? await m.getChat().then((chat) => chat.name, () => undefined) : undefined;
-        emit('message', { id: m.id._serialized, chatId, authorId, body: m.body ?? '', type: m.type, timestamp: m.timestamp, ...(groupTitle ? { groupTitle } : {}) });
+        const groupTitle =
+          fromGroup && m.body.trim().startsWith('/')
+            ? await m.getChat().then(
+                (chat) => chat.name,
+                () => undefined,
+              )
+            : undefined;
+        emit('message', {
+          id: m.id._serialized,
+          chatId,
+          authorId,
+          body: m.body ?? '',
+          type: m.type,
+          timestamp: m.timestamp,
+          ...(groupTitle ? { groupTitle } : {}),
+        });
       })().catch((error: unknown) => logger.error({ err: error }, 'whatsapp message not handled'));
     });
     c.on('group_join', (n: WAWebJS.GroupNotification) => {
       void (async () => {
-        const memberIds = (await Promise.all(n.recipientIds.map((id) => personId(id)))).filter((id): id is string => id !== undefined);
-        const id = typeof n.id === 'string' ? n.id : (n.id as { _serialized?: string })._serialized ?? `${n.chatId}:${n.timestamp}`;
+        const memberIds = (await Promise.all(n.recipientIds.map((id) => personId(id)))).filter(
+          (id): id is string => id !== undefined,
+        );
+        const id =
+          typeof n.id === 'string'
+            ? n.id
+            : ((n.id as { _serialized?: string })._serialized ?? `${n.chatId}:${n.timestamp}`);
         emit('group_join', { id, groupId: n.chatId, memberIds, timestamp: n.timestamp });
       })().catch((error: unknown) => logger.error({ err: error }, 'whatsapp group join not handled'));
     });
   }
 
-  function memberResults(raw: Record<string, { code?: number; statusCode?: number; message?: string }>): Record<string, MemberResult> {
-    return Object.fromEntries(Object.entries(raw).map(([id, r]) => [id, { code: r.code ?? r.statusCode ?? 0, ...(r.message ? { message: r.message } : {}) }]));
+  function memberResults(
+    raw: Record<string, { code?: number; statusCode?: number; message?: string }>,
+  ): Record<string, MemberResult> {
+    return Object.fromEntries(
+      Object.entries(raw).map(([id, r]) => [
+        id,
+        { code: r.code ?? r.statusCode ?? 0, ...(r.message ? { message: r.message } : {}) },
+      ]),
+    );
   }
 
   return {
@@ -121,11 +156,22 @@ export async function createWhatsappWebPort(options: WhatsappClientOptions): Pro
     },
     async initialize() {
       const authStrategy = options.sessionArchives
-        ? new wwebjs.RemoteAuth({ clientId: CLIENT_ID, dataPath, store: createRemoteSessionStore(options.sessionArchives, dataPath), backupSyncIntervalMs: BACKUP_EVERY_MS })
+        ? new wwebjs.RemoteAuth({
+            clientId: CLIENT_ID,
+            dataPath,
+            store: createRemoteSessionStore(options.sessionArchives, dataPath),
+            backupSyncIntervalMs: BACKUP_EVERY_MS,
+          })
         : new wwebjs.LocalAuth({ clientId: CLIENT_ID, dataPath });
       // Nothing but WhatsApp Web: no background downloads, component updates or sync that would
       // wake the network (and fail slowly when there is none).
-      const args = ['--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+      const args = [
+        '--disable-dev-shm-usage',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ];
       // Chromium refuses to start as root with its sandbox on (CI, root containers), and inside Docker
       // its user-namespace sandbox is usually blocked by the default seccomp profile: there the
       // container is the sandbox.
@@ -140,7 +186,8 @@ export async function createWhatsappWebPort(options: WhatsappClientOptions): Pro
       // LocalAuth and RemoteAuth keep the browser profile in these folders of dataPath.
       profileDir = join(dataPath, options.sessionArchives ? `RemoteAuth-${CLIENT_ID}` : `session-${CLIENT_ID}`);
       const stale = await endStaleBrowser(profileDir);
-      if (stale.kind === 'ended') logger.warn({ pid: stale.pid }, 'ended a Chromium left running on this data directory by a previous run');
+      if (stale.kind === 'ended')
+        logger.warn({ pid: stale.pid }, 'ended a Chromium left running on this data directory by a previous run');
       const run = client.initialize();
       initializing = run.then(
         () => undefined,
@@ -179,7 +226,12 @@ export async function createWhatsappWebPort(options: WhatsappClientOptions): Pro
     },
     async sendFile(chatId, file, caption): Promise<SendResult> {
       try {
-        const media = new wwebjs.MessageMedia(file.mimetype, Buffer.from(file.data).toString('base64'), file.filename, file.data.byteLength);
+        const media = new wwebjs.MessageMedia(
+          file.mimetype,
+          Buffer.from(file.data).toString('base64'),
+          file.filename,
+          file.data.byteLength,
+        );
         const sent = await current().sendMessage(chatId, media, { caption, sendMediaAsDocument: !file.picture });
         return { ok: true, id: sent.id._serialized };
       } catch (error) {

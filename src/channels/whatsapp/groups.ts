@@ -55,7 +55,10 @@ export function inviteLinkOf(code: string): string {
   return `${INVITE_LINK_PREFIX}${code}`;
 }
 
-export async function createCohortGroup(deps: GroupServiceDeps, input: { code: string; requestedBy?: Participant; requestId?: string }): Promise<GroupCreation> {
+export async function createCohortGroup(
+  deps: GroupServiceDeps,
+  input: { code: string; requestedBy?: Participant; requestId?: string },
+): Promise<GroupCreation> {
   const { repos, logger } = deps;
   const port = deps.port();
   const code = input.code.trim().toUpperCase();
@@ -63,10 +66,27 @@ export async function createCohortGroup(deps: GroupServiceDeps, input: { code: s
   if (!cohort) return { kind: 'no_cohort', code };
   const actor = input.requestedBy?.id ?? 'system';
   const request: Record<string, string> = input.requestId ? { request: input.requestId } : {};
-  const audit = (action: string, extra: { subjectType?: string; subjectId?: string; details?: Record<string, string | number | boolean | null> } = {}) =>
-    repos.audit.record({ at: deps.now(), actor, action, subjectType: extra.subjectType ?? 'cohort', subjectId: extra.subjectId ?? cohort.id, cohortId: cohort.id, details: { ...request, ...extra.details } });
+  const audit = (
+    action: string,
+    extra: {
+      subjectType?: string;
+      subjectId?: string;
+      details?: Record<string, string | number | boolean | null>;
+    } = {},
+  ) =>
+    repos.audit.record({
+      at: deps.now(),
+      actor,
+      action,
+      subjectType: extra.subjectType ?? 'cohort',
+      subjectId: extra.subjectId ?? cohort.id,
+      cohortId: cohort.id,
+      details: { ...request, ...extra.details },
+    });
 
-  const staffIds = [...new Set([...cohort.curatorIds, ...cohort.tutorIds, ...(input.requestedBy ? [input.requestedBy.id] : [])])];
+  const staffIds = [
+    ...new Set([...cohort.curatorIds, ...cohort.tutorIds, ...(input.requestedBy ? [input.requestedBy.id] : [])]),
+  ];
   const people = await repos.participants.findByIds(staffIds);
   const admins = new Set([...cohort.curatorIds, ...(input.requestedBy ? [input.requestedBy.id] : [])]);
   const members = new Map<string, Participant>();
@@ -105,10 +125,18 @@ export async function createCohortGroup(deps: GroupServiceDeps, input: { code: s
     groupId = created.gid;
     results = created.members;
     // Bound at once: whatever fails below, a second request finds this group instead of making another.
-    const saved = await repos.cohorts.bindGroup(cohort.id, { channel: 'whatsapp', chatId: groupId, title: cohort.title.slice(0, TITLE_LIMIT), boundAt: deps.now(), ...(input.requestedBy ? { boundBy: input.requestedBy.id } : {}) });
+    const saved = await repos.cohorts.bindGroup(cohort.id, {
+      channel: 'whatsapp',
+      chatId: groupId,
+      title: cohort.title.slice(0, TITLE_LIMIT),
+      boundAt: deps.now(),
+      ...(input.requestedBy ? { boundBy: input.requestedBy.id } : {}),
+    });
     if (!saved.ok) return { kind: 'failed', cohort, reason: `group bound to ${saved.error.cohortCode}` };
     const description = t(cohort.locale, 'whatsapp.group_description', { title: cohort.title, code: cohort.code });
-    await port.setDescription(groupId, description).catch((error: unknown) => logger.warn({ err: error }, 'could not set the WhatsApp group description'));
+    await port
+      .setDescription(groupId, description)
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not set the WhatsApp group description'));
   }
 
   const inGroup = (id: string) => {
@@ -143,14 +171,26 @@ export async function createCohortGroup(deps: GroupServiceDeps, input: { code: s
     if (code === undefined || code === 200 || code === 409) continue;
     if (code === 403) {
       pending.push(p);
-      await audit('whatsapp.invite_pending', { subjectType: 'participant', subjectId: p.id, details: { linkSent: inviteLink !== undefined } });
-      if (inviteLink) await deps.send(id, t(p.locale, 'whatsapp.invite_pending', { title: cohort.title, link: inviteLink }));
+      await audit('whatsapp.invite_pending', {
+        subjectType: 'participant',
+        subjectId: p.id,
+        details: { linkSent: inviteLink !== undefined },
+      });
+      if (inviteLink)
+        await deps.send(id, t(p.locale, 'whatsapp.invite_pending', { title: cohort.title, link: inviteLink }));
     } else {
       notAdded.push(p);
       await audit('whatsapp.member_not_added', { subjectType: 'participant', subjectId: p.id, details: { code } });
     }
   }
-  await audit(bound ? 'whatsapp.group_exists' : 'whatsapp.group_created', { details: { pending: pending.length, notAdded: notAdded.length, noPhone: noPhone.length, link: inviteLink !== undefined } });
+  await audit(bound ? 'whatsapp.group_exists' : 'whatsapp.group_created', {
+    details: {
+      pending: pending.length,
+      notAdded: notAdded.length,
+      noPhone: noPhone.length,
+      link: inviteLink !== undefined,
+    },
+  });
   const latest = (await repos.cohorts.findById(cohort.id)) ?? cohort;
   return { kind: bound ? 'exists' : 'created', cohort: latest, groupId, inviteLink, pending, notAdded, noPhone };
 }
@@ -172,7 +212,10 @@ export function describeCreation(result: GroupCreation, locale: Locale): string 
       const title = result.cohort.title;
       const lines = [
         result.inviteLink
-          ? tr(result.kind === 'created' ? 'whatsapp.created' : 'whatsapp.already_exists', { title, link: result.inviteLink })
+          ? tr(result.kind === 'created' ? 'whatsapp.created' : 'whatsapp.already_exists', {
+              title,
+              link: result.inviteLink,
+            })
           : tr('whatsapp.created_no_link', { title }),
       ];
       if (result.pending.length) lines.push(tr('whatsapp.invites_pending', { names: names(result.pending) }));

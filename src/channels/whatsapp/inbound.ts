@@ -6,8 +6,18 @@ import { isGroupId, isPersonId, type PortMessage } from './port.js';
 
 /** System entries WhatsApp delivers as messages: nobody wrote them, nobody is answered. */
 const NOT_FROM_A_PERSON = new Set([
-  'revoked', 'e2e_notification', 'notification', 'notification_template', 'gp2', 'group_notification',
-  'call_log', 'protocol', 'ciphertext', 'debug', 'broadcast_notification', 'unknown',
+  'revoked',
+  'e2e_notification',
+  'notification',
+  'notification_template',
+  'gp2',
+  'group_notification',
+  'call_log',
+  'protocol',
+  'ciphertext',
+  'debug',
+  'broadcast_notification',
+  'unknown',
 ]);
 
 function payloadOf(message: PortMessage): InboundPayload | undefined {

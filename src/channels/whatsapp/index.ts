@@ -3,7 +3,12 @@
 // backoff, and the cohort groups the bot opens (from a curator's chat or from the CLI, as requests kept in the store).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../config.js';
-import type { ChannelFileRepository, ChannelRequestQueue, OutboxRepository, SessionArchiveRepository } from '../../domain/channel-storage.js';
+import type {
+  ChannelFileRepository,
+  ChannelRequestQueue,
+  OutboxRepository,
+  SessionArchiveRepository,
+} from '../../domain/channel-storage.js';
 import type { Dispatcher } from '../../delivery/dispatcher.js';
 import type { ChannelSender } from '../../delivery/ports.js';
 import type { Locale } from '../../domain/locale.js';
@@ -13,7 +18,13 @@ import type { Engine } from '../../engine/engine.js';
 import { t, type MessageKey } from '../../i18n/index.js';
 import type { Logger } from '../../logger.js';
 import { createWhatsappAdapter } from './adapter.js';
-import { CREATE_GROUP_JOB, createCohortGroup, describeCreation, type CreateGroupJobData, type GroupCreation } from './groups.js';
+import {
+  CREATE_GROUP_JOB,
+  createCohortGroup,
+  describeCreation,
+  type CreateGroupJobData,
+  type GroupCreation,
+} from './groups.js';
 import { createOutbox, type Outbox, type OutboxStats, type PaceSettings } from './outbox.js';
 import { isPersonId, type PortFile, type WhatsappPort } from './port.js';
 import { qrForTerminal, qrHttpHandler } from './qr.js';
@@ -33,16 +44,27 @@ export type WhatsappState = 'starting' | 'qr' | 'running' | 'disconnected' | 'fa
 
 /** Disconnect reasons that need a person: a new QR scan, or closing another session. */
 /** Puppeteer's ways of saying there is no browser to launch. */
-const BROWSER_MISSING = /Could not find (?:Chrom|expected browser)|Browser was not found|Failed to launch the browser process[\s\S]*ENOENT|spawn \S+ ENOENT/i;
+const BROWSER_MISSING =
+  /Could not find (?:Chrom|expected browser)|Browser was not found|Failed to launch the browser process[\s\S]*ENOENT|spawn \S+ ENOENT/i;
 
 /** The first line of a start failure, with the network's errors said plainly. */
 function startFailure(message: string): string {
   const first = message.split('\n')[0]?.trim().slice(0, 160) ?? '';
-  const net = /net::(ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_\w+|ERR_ADDRESS_UNREACHABLE|ERR_NETWORK_\w+|ERR_PROXY_\w+|ERR_TIMED_OUT)/.exec(first);
+  const net =
+    /net::(ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_\w+|ERR_ADDRESS_UNREACHABLE|ERR_NETWORK_\w+|ERR_PROXY_\w+|ERR_TIMED_OUT)/.exec(
+      first,
+    );
   return net ? `no network: web.whatsapp.com cannot be reached (${net[1]})` : first;
 }
 
-const LOGGED_OUT_REASONS = new Set(['LOGOUT', 'UNPAIRED', 'UNPAIRED_IDLE', 'TOS_BLOCK', 'SMB_TOS_BLOCK', 'DEPRECATED_VERSION']);
+const LOGGED_OUT_REASONS = new Set([
+  'LOGOUT',
+  'UNPAIRED',
+  'UNPAIRED_IDLE',
+  'TOS_BLOCK',
+  'SMB_TOS_BLOCK',
+  'DEPRECATED_VERSION',
+]);
 
 export interface WhatsappSettings {
   /** The bot account's number (WHATSAPP_PHONE): wa.me links; otherwise the logged-in number is used. */
@@ -144,9 +166,14 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
    */
   async function alertStaff(key: MessageKey, params: Record<string, string | number> = {}): Promise<void> {
     try {
-      const cohorts = [...(await repos.cohorts.listByStatus('active')), ...(await repos.cohorts.listByStatus('finished'))]
-        .filter((c) => c.groups.some((g) => g.channel === 'whatsapp'));
-      const ids = new Set([...(await repos.participants.listStaff()).map((p) => p.id), ...cohorts.flatMap((c) => c.curatorIds)]);
+      const cohorts = [
+        ...(await repos.cohorts.listByStatus('active')),
+        ...(await repos.cohorts.listByStatus('finished')),
+      ].filter((c) => c.groups.some((g) => g.channel === 'whatsapp'));
+      const ids = new Set([
+        ...(await repos.participants.listStaff()).map((p) => p.id),
+        ...cohorts.flatMap((c) => c.curatorIds),
+      ]);
       // On any other channel they use: WhatsApp itself is what broke.
       const people = (await repos.participants.findByIds([...ids])).flatMap((p) => {
         const chat = p.anonymisedAt ? undefined : chatsOf(p).find((c) => c.channel !== 'whatsapp');
@@ -156,10 +183,12 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
         logger.warn({ alert: key }, 'no staff member or curator on another channel to tell about WhatsApp');
         return;
       }
-      const deliveries = await deps.dispatcher().dispatch(people.map(({ p, chat }) => ({
-        to: { kind: 'chat' as const, channel: chat.channel, chatId: chat.chatId },
-        message: { kind: 'text' as const, text: t(p.locale, key, params) },
-      })));
+      const deliveries = await deps.dispatcher().dispatch(
+        people.map(({ p, chat }) => ({
+          to: { kind: 'chat' as const, channel: chat.channel, chatId: chat.chatId },
+          message: { kind: 'text' as const, text: t(p.locale, key, params) },
+        })),
+      );
       logger.info({ alert: key, told: deliveries.filter((d) => d.outcome.ok).length }, 'staff told about WhatsApp');
     } catch (error) {
       logger.error({ err: error, alert: key }, 'could not tell staff about WhatsApp');
@@ -171,13 +200,19 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
     account,
     send: (chatId, text) => currentPort().sendMessage(chatId, text),
     recentSent: (chatId, limit) => currentPort().recentSent(chatId, limit),
-    ...(deps.files ? { files: deps.files, sendFile: (chatId: string, file: PortFile, caption: string) => currentPort().sendFile(chatId, file, caption) } : {}),
+    ...(deps.files
+      ? {
+          files: deps.files,
+          sendFile: (chatId: string, file: PortFile, caption: string) => currentPort().sendFile(chatId, file, caption),
+        }
+      : {}),
     pace: settings.pace,
     timers,
     logger: logger.child({ component: 'whatsapp-outbox' }),
     ...(deps.random ? { random: deps.random } : {}),
     async onAlert(alert) {
-      if (alert.kind === 'paused') await alertStaff('whatsapp.alert_paused', { detail: alert.detail.slice(0, 100), pending: alert.pending });
+      if (alert.kind === 'paused')
+        await alertStaff('whatsapp.alert_paused', { detail: alert.detail.slice(0, 100), pending: alert.pending });
       else if (alert.kind === 'unconfirmed') await alertStaff('whatsapp.alert_unconfirmed', { count: alert.count });
       else await alertStaff('whatsapp.alert_resumed');
     },
@@ -191,13 +226,21 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
     const id = idOn(person, 'whatsapp');
     if (id) await outbox.forget(id);
   });
-  const sender = createWhatsappSender({ outbox, botPhone: () => settings.phone ?? ownPhone(), locale: settings.defaultLocale, files: deps.files !== undefined });
+  const sender = createWhatsappSender({
+    outbox,
+    botPhone: () => settings.phone ?? ownPhone(),
+    locale: settings.defaultLocale,
+    files: deps.files !== undefined,
+  });
   const say = async (chatId: string, text: string) => {
     const outcome = await sender.send(chatId, { kind: 'text', text });
     if (!outcome.ok) logger.warn({ kind: outcome.kind }, 'a whatsapp message was not queued');
   };
   const createGroup = (code: string, requestedBy?: Participant, requestId?: string) =>
-    createCohortGroup({ port: currentPort, repos, send: say, logger, now: timers.now }, { code, ...(requestedBy ? { requestedBy } : {}), ...(requestId ? { requestId } : {}) });
+    createCohortGroup(
+      { port: currentPort, repos, send: say, logger, now: timers.now },
+      { code, ...(requestedBy ? { requestedBy } : {}), ...(requestId ? { requestId } : {}) },
+    );
 
   const adapter = createWhatsappAdapter({
     engine: deps.engine,
@@ -241,7 +284,9 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
       if (BROWSER_MISSING.test((error as Error).message ?? '')) {
         // No retry can install a browser: one clear line, and WhatsApp stays off until a restart.
         browserMissing = true;
-        logger.error(`WhatsApp is off: no Chromium found${settings.chromePath ? ` at CHROME_PATH=${settings.chromePath}` : ''}. Install Chromium (Debian: apt-get install chromium) and set CHROME_PATH=/usr/bin/chromium, then restart.`);
+        logger.error(
+          `WhatsApp is off: no Chromium found${settings.chromePath ? ` at CHROME_PATH=${settings.chromePath}` : ''}. Install Chromium (Debian: apt-get install chromium) and set CHROME_PATH=/usr/bin/chromium, then restart.`,
+        );
         return;
       }
       logger.error({ err: error }, 'whatsapp client failed to start (check CHROME_PATH and the network)');
@@ -255,7 +300,9 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
       state = 'qr';
       qr = code;
       if (fresh) {
-        terminal(`\nWhatsApp: scan this code on the bot's phone (WhatsApp > Linked devices), or open GET /whatsapp/qr\n${qrForTerminal(code)}\n`);
+        terminal(
+          `\nWhatsApp: scan this code on the bot's phone (WhatsApp > Linked devices), or open GET /whatsapp/qr\n${qrForTerminal(code)}\n`,
+        );
         logger.info('whatsapp is waiting for a QR scan (GET /whatsapp/qr)');
       }
     });
@@ -304,7 +351,12 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
     const result = await createGroup(data.cohortCode, requester, data.requestId);
     logger.info({ kind: result.kind }, 'whatsapp group request handled');
     if (requester) {
-      await deps.dispatcher().dispatch([{ to: { kind: 'participant', participantId: requester.id }, message: { kind: 'text', text: describeCreation(result, requester.locale) } }]);
+      await deps.dispatcher().dispatch([
+        {
+          to: { kind: 'participant', participantId: requester.id },
+          message: { kind: 'text', text: describeCreation(result, requester.locale) },
+        },
+      ]);
     }
   }
 
@@ -334,7 +386,12 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
       if (!port) {
         // Loaded only now: a bot without WhatsApp never loads whatsapp-web.js and puppeteer.
         const { createWhatsappWebPort } = await import('./client.js');
-        port = await createWhatsappWebPort({ chromePath: settings.chromePath, dataDir: settings.dataDir, sessionArchives: settings.remoteSession ? deps.sessionArchives : undefined, logger });
+        port = await createWhatsappWebPort({
+          chromePath: settings.chromePath,
+          dataDir: settings.dataDir,
+          sessionArchives: settings.remoteSession ? deps.sessionArchives : undefined,
+          logger,
+        });
       }
       wire(port);
       void connect();
@@ -351,10 +408,18 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
     health() {
       const paused = outbox.breaker();
       if (state === 'running' && paused) {
-        return { state: 'degraded' as const, hint: `sending paused since ${paused.since.toISOString()} after repeated "${paused.detail.slice(0, 80)}"; every message is kept` };
+        return {
+          state: 'degraded' as const,
+          hint: `sending paused since ${paused.since.toISOString()} after repeated "${paused.detail.slice(0, 80)}"; every message is kept`,
+        };
       }
-      if (browserMissing) return { state, hint: 'no Chromium found: install it and set CHROME_PATH (e.g. /usr/bin/chromium), then restart' };
-      if (state === 'failed' && startError) return { state, hint: `could not open WhatsApp Web: ${startError}; retrying with backoff` };
+      if (browserMissing)
+        return {
+          state,
+          hint: 'no Chromium found: install it and set CHROME_PATH (e.g. /usr/bin/chromium), then restart',
+        };
+      if (state === 'failed' && startError)
+        return { state, hint: `could not open WhatsApp Web: ${startError}; retrying with backoff` };
       return { state, hint: hints[state] };
     },
     qrHandler: () => qrHttpHandler({ currentQr: () => qr, state: () => state }, { token: settings.qrToken }),
@@ -370,7 +435,8 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
 export const whatsappChannel: ChannelModule = {
   name: 'whatsapp',
   title: 'WhatsApp',
-  disabledHint: (config) => (config.whatsapp.enabled ? undefined : 'set WHATSAPP_ENABLED=true (and CHROME_PATH) to enable WhatsApp'),
+  disabledHint: (config) =>
+    config.whatsapp.enabled ? undefined : 'set WHATSAPP_ENABLED=true (and CHROME_PATH) to enable WhatsApp',
   create(ctx) {
     const channel = createWhatsappChannel({
       settings: whatsappSettings(ctx.config),

@@ -83,7 +83,10 @@ export interface FailedMessage {
  * What staff should hear about: the breaker opening (sending paused) and closing again, and
  * messages a crash left unconfirmed (the person may not have them).
  */
-export type OutboxAlert = { kind: 'paused'; detail: string; pending: number } | { kind: 'resumed' } | { kind: 'unconfirmed'; count: number };
+export type OutboxAlert =
+  | { kind: 'paused'; detail: string; pending: number }
+  | { kind: 'resumed' }
+  | { kind: 'unconfirmed'; count: number };
 
 export interface Outbox {
   /** Queues the parts of one message for a chat, in order; returns their queue ids. */
@@ -154,7 +157,11 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     // Sends a previous process died in the middle of: checked against the chat once the client is
     // ready (see `recover`), neither sent again blindly nor forgotten.
     const opened = await store.open(account);
-    if (opened.interrupted > 0) logger.warn({ count: opened.interrupted }, 'whatsapp sends interrupted by a restart will be checked against WhatsApp');
+    if (opened.interrupted > 0)
+      logger.warn(
+        { count: opened.interrupted },
+        'whatsapp sends interrupted by a restart will be checked against WhatsApp',
+      );
     seq = opened.lastSeq;
   })();
 
@@ -163,10 +170,13 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 
   function arm(ms: number): void {
     if (timer !== undefined) timers.clearTimeout(timer);
-    timer = timers.setTimeout(() => {
-      timer = undefined;
-      kick();
-    }, Math.max(0, ms));
+    timer = timers.setTimeout(
+      () => {
+        timer = undefined;
+        kick();
+      },
+      Math.max(0, ms),
+    );
   }
 
   /** When the hourly cap lets the next unsolicited message go. */
@@ -178,15 +188,25 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 
   /** The message to send next and when it may go, or nothing when the queue is empty. */
   async function plan(): Promise<{ doc: OutboxEntry; at: number } | undefined> {
-    const lanes = [{ reply: true, group: false }, { reply: true, group: true }, { reply: false, group: false }, { reply: false, group: true }];
-    const heads = (await Promise.all(lanes.map((lane) => store.laneHead(account, lane))))
-      .filter((d): d is OutboxEntry => d !== undefined);
+    const lanes = [
+      { reply: true, group: false },
+      { reply: true, group: true },
+      { reply: false, group: false },
+      { reply: false, group: true },
+    ];
+    const heads = (await Promise.all(lanes.map((lane) => store.laneHead(account, lane)))).filter(
+      (d): d is OutboxEntry => d !== undefined,
+    );
     if (heads.length === 0) return undefined;
     const lastAt = (await store.lastSentAt(account))?.getTime();
     if (lastAt !== undefined && slot?.after !== lastAt) slot = { after: lastAt, u: random() };
     const u = slot?.u ?? 0;
     // hourlyCap 0: no unsolicited messages at all.
-    const capAt = heads.some((d) => !d.reply) ? (pace.hourlyCap > 0 ? await capFreeAt(now()) : Number.POSITIVE_INFINITY) : 0;
+    const capAt = heads.some((d) => !d.reply)
+      ? pace.hourlyCap > 0
+        ? await capFreeAt(now())
+        : Number.POSITIVE_INFINITY
+      : 0;
     const timed = heads.map((doc) => {
       let at = doc.notBefore.getTime();
       if (lastAt !== undefined) at = Math.max(at, lastAt + gap(doc.group ? pace.groupGapMs : pace.gapMs, u));
@@ -213,7 +233,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     }
     if (streak.count < BREAKER_THRESHOLD) return;
     breaker = { since: timers.now(), detail: key, probeAt: now() + BREAKER_PROBE_MS, probeMs: BREAKER_PROBE_MS };
-    logger.error({ detail: key, failures: streak.count }, 'whatsapp sending paused: the same failure keeps repeating (WhatsApp Web may have changed); every message is kept');
+    logger.error(
+      { detail: key, failures: streak.count },
+      'whatsapp sending paused: the same failure keeps repeating (WhatsApp Web may have changed); every message is kept',
+    );
     void (async () => {
       const { pending } = await stats();
       await deps.onAlert?.({ kind: 'paused', detail: key, pending });
@@ -225,7 +248,9 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     if (!breaker) return;
     breaker = undefined;
     logger.info('whatsapp sending resumed');
-    void deps.onAlert?.({ kind: 'resumed' }).catch((error: unknown) => logger.error({ err: error }, 'whatsapp resume alert failed'));
+    void deps
+      .onAlert?.({ kind: 'resumed' })
+      .catch((error: unknown) => logger.error({ err: error }, 'whatsapp resume alert failed'));
   }
 
   /**
@@ -257,9 +282,14 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       }
       if (await store.markKept(doc.id, 'unconfirmed', { error: detail, at })) unconfirmed += 1;
     }
-    logger.warn({ confirmed: docs.length - unconfirmed, unconfirmed }, 'whatsapp sends interrupted by a restart settled');
+    logger.warn(
+      { confirmed: docs.length - unconfirmed, unconfirmed },
+      'whatsapp sends interrupted by a restart settled',
+    );
     if (unconfirmed > 0) {
-      void deps.onAlert?.({ kind: 'unconfirmed', count: unconfirmed }).catch((error: unknown) => logger.error({ err: error }, 'whatsapp unconfirmed alert failed'));
+      void deps
+        .onAlert?.({ kind: 'unconfirmed', count: unconfirmed })
+        .catch((error: unknown) => logger.error({ err: error }, 'whatsapp unconfirmed alert failed'));
     }
   }
 
@@ -271,9 +301,14 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     try {
       if (attachment) {
         const data = await deps.files?.get(attachment.fileId);
-        result = data && deps.sendFile
-          ? await deps.sendFile(claimed.chatId, { filename: attachment.filename, mimetype: attachment.mimetype, data, picture: attachment.picture }, claimed.text)
-          : { ok: false, permanent: true, detail: `the file ${attachment.filename} is no longer in the store` };
+        result =
+          data && deps.sendFile
+            ? await deps.sendFile(
+                claimed.chatId,
+                { filename: attachment.filename, mimetype: attachment.mimetype, data, picture: attachment.picture },
+                claimed.text,
+              )
+            : { ok: false, permanent: true, detail: `the file ${attachment.filename} is no longer in the store` };
       } else {
         result = await deps.send(claimed.chatId, claimed.text);
       }
@@ -296,7 +331,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     if (result.permanent || attempts >= MAX_ATTEMPTS) {
       // Kept, text and all, until someone looks: a message is never silently dropped.
       await store.markKept(claimed.id, 'failed', { attempts, error: detail, at });
-      logger.warn({ ...log, attempts, detail: result.detail }, 'whatsapp message kept as failed (see `npm run cli -- whatsapp`)');
+      logger.warn(
+        { ...log, attempts, detail: result.detail },
+        'whatsapp message kept as failed (see `npm run cli -- whatsapp`)',
+      );
       if (result.permanent) await deps.onUndeliverable?.(claimed.chatId, result.detail);
       return;
     }
@@ -379,7 +417,18 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           continue;
         }
         seq += 1;
-        ids.push(await store.add({ account, seq, chatId, group: isGroupId(chatId), reply, text, notBefore: at, createdAt: at }));
+        ids.push(
+          await store.add({
+            account,
+            seq,
+            chatId,
+            group: isGroupId(chatId),
+            reply,
+            text,
+            notBefore: at,
+            createdAt: at,
+          }),
+        );
       }
       kick();
       return ids;
@@ -393,7 +442,14 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       const fileId = await deps.files.put(file.filename, file.data);
       seq += 1;
       const id = await store.add({
-        account, seq, chatId, group: isGroupId(chatId), reply, text: caption, notBefore: at, createdAt: at,
+        account,
+        seq,
+        chatId,
+        group: isGroupId(chatId),
+        reply,
+        text: caption,
+        notBefore: at,
+        createdAt: at,
         attachment: { fileId, filename: file.filename, mimetype: file.mimetype, picture: file.picture },
       });
       kick();
@@ -428,7 +484,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 }
 
 /** For the CLI, which has no outbox of its own: the messages kept as failed, every account. */
-export async function listFailedMessages(store: OutboxRepository, limit = 100): Promise<(FailedMessage & { account: string })[]> {
+export async function listFailedMessages(
+  store: OutboxRepository,
+  limit = 100,
+): Promise<(FailedMessage & { account: string })[]> {
   return (await store.listKept(limit)).map((d) => ({ ...failedMessage(d), account: d.account }));
 }
 

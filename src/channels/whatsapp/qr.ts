@@ -80,7 +80,10 @@ function sendText(res: ServerResponse, status: number, text: string): void {
  * GET /whatsapp/qr. Whoever scans the code decides which phone the bot speaks as, so with a token
  * configured the request must carry it (`?token=` or `Authorization: Bearer`).
  */
-export function qrHttpHandler(source: QrSource, options: { token?: string | undefined } = {}): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function qrHttpHandler(
+  source: QrSource,
+  options: { token?: string | undefined } = {},
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     if (options.token) {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -102,7 +105,12 @@ export function qrHttpHandler(source: QrSource, options: { token?: string | unde
     }
     const png = qrPng(qr);
     // WhatsApp replaces the code about every 20 seconds: the browser reloads the picture by itself.
-    res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length, 'cache-control': 'no-store', refresh: '15' });
+    res.writeHead(200, {
+      'content-type': 'image/png',
+      'content-length': png.length,
+      'cache-control': 'no-store',
+      refresh: '15',
+    });
     res.end(png);
   };
 }

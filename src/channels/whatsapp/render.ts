@@ -32,7 +32,9 @@ export interface RenderOptions {
 export function renderMessage(message: ChatMessage, options: RenderOptions): string {
   if (message.kind === 'prompt') return renderPrompt(message);
   if (!message.startLink || !options.botPhone) return message.text;
-  const line = t(options.locale, 'whatsapp.start_link', { label: message.startLink.label, url: startLinkUrl(options.botPhone, message.startLink.code) });
+  const line = t(options.locale, 'whatsapp.start_link', {
+    label: message.startLink.label,
+    url: startLinkUrl(options.botPhone, message.startLink.code),
+  });
   return `${message.text}\n\n${line}`;
 }
-

@@ -17,9 +17,15 @@ const MIMETYPES: Record<string, string> = {
   png: 'image/png',
 };
 
-const mimetypeOf = (filename: string) => MIMETYPES[filename.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
+const mimetypeOf = (filename: string) =>
+  MIMETYPES[filename.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
 
-export function createWhatsappSender(deps: { outbox: Outbox; botPhone: () => string | undefined; locale: Locale; files?: boolean }): ChannelSender {
+export function createWhatsappSender(deps: {
+  outbox: Outbox;
+  botPhone: () => string | undefined;
+  locale: Locale;
+  files?: boolean;
+}): ChannelSender {
   const sender: ChannelSender = {
     channel: 'whatsapp',
     async send(chatId, message) {
@@ -41,7 +47,16 @@ export function createWhatsappSender(deps: { outbox: Outbox; botPhone: () => str
       try {
         // A caption longer than a message would be cut by WhatsApp: the file goes with the first part.
         const caption = splitText(file.text, WHATSAPP_TEXT_LIMIT)[0] ?? '';
-        const id = await deps.outbox.enqueueFile(chatId, { filename: file.filename, mimetype: mimetypeOf(file.filename), data: file.data, picture: file.picture === true }, caption);
+        const id = await deps.outbox.enqueueFile(
+          chatId,
+          {
+            filename: file.filename,
+            mimetype: mimetypeOf(file.filename),
+            data: file.data,
+            picture: file.picture === true,
+          },
+          caption,
+        );
         return { ok: true, messageId: `queued:${id}` };
       } catch (error) {
         return { ok: false, kind: 'failed', detail: `whatsapp queue: ${(error as Error).message}`, retryable: true };

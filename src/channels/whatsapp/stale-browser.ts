@@ -34,7 +34,9 @@ export function lockHolder(profileDir: string): number | undefined {
 /** Whether the process runs with this profile (its command line names the directory). */
 function usesProfile(pid: number, profileDir: string): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => arg.includes(profileDir));
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .some((arg) => arg.includes(profileDir));
   } catch {
     // No /proc (macOS): the lock's pid on this host is trusted.
     return process.platform !== 'linux';

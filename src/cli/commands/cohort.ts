@@ -9,7 +9,12 @@ import type { Locale } from '../../domain/locale.js';
 import { t, type MessageKey } from '../../i18n/index.js';
 import { createLogger } from '../../logger.js';
 import type { Store } from '../../store/index.js';
-import { applyCohortFile, type CohortField, type CohortImportOutcome, type RecordAction } from '../../import/apply-cohort.js';
+import {
+  applyCohortFile,
+  type CohortField,
+  type CohortImportOutcome,
+  type RecordAction,
+} from '../../import/apply-cohort.js';
 import { parseCohortFile } from '../../import/cohort-file.js';
 import { fileURLToPath } from 'node:url';
 import { loadContent } from '../../engine/index.js';
@@ -42,11 +47,13 @@ export async function readInputFile(path: string, io: Output): Promise<Uint8Arra
     const code = (error as NodeJS.ErrnoException).code;
     const locale = io.locale ?? 'ru';
     io.err(
-      `${code === 'ENOENT'
-        ? t(locale, 'cli_text.f_not_found', { path })
-        : code === 'EISDIR'
-          ? t(locale, 'cli_text.f_is_dir', { path })
-          : t(locale, 'cli_text.f_unreadable', { path, reason: (error as Error).message })}\n`,
+      `${
+        code === 'ENOENT'
+          ? t(locale, 'cli_text.f_not_found', { path })
+          : code === 'EISDIR'
+            ? t(locale, 'cli_text.f_is_dir', { path })
+            : t(locale, 'cli_text.f_unreadable', { path, reason: (error as Error).message })
+      }\n`,
     );
     return undefined;
   }
@@ -61,7 +68,11 @@ export function printProblems(io: Output, header: string, problems: readonly Imp
  * log lines are kept to errors unless LOG_LEVEL asks for debugging. Returns undefined (after
  * saying why) when the store cannot be used for an import.
  */
-export async function openCliStore(config: Config, io: Output, options: { dryRun: boolean }): Promise<Store | undefined> {
+export async function openCliStore(
+  config: Config,
+  io: Output,
+  options: { dryRun: boolean },
+): Promise<Store | undefined> {
   if (!options.dryRun && config.store.mongodbUri === undefined && config.store.embeddedDataDir === undefined) {
     io.err(`${t(io.locale ?? 'ru', 'cli_text.i_not_persisted')}\n`);
     return undefined;
@@ -114,7 +125,8 @@ function supportModels() {
   return { models: content.models, questionnaireExists: (id: string) => content.questionnaires.get(id) !== undefined };
 }
 
-const fieldName = (field: CohortField | PersonUpdate['fields'][number], locale: Locale) => t(locale, `cli_text.ci_field_${field}`);
+const fieldName = (field: CohortField | PersonUpdate['fields'][number], locale: Locale) =>
+  t(locale, `cli_text.ci_field_${field}`);
 
 const MAX_LISTED_UPDATES = 20;
 
@@ -123,12 +135,15 @@ export function formatUpdates(updates: readonly PersonUpdate[], locale: Locale =
   const lines = updates
     .slice(0, MAX_LISTED_UPDATES)
     .map((u) => `  ${u.source}, ${u.fullName}: ${u.fields.map((f) => fieldName(f, locale)).join(', ')}`);
-  if (updates.length > MAX_LISTED_UPDATES) lines.push(t(locale, 'cli_text.ci_more', { count: updates.length - MAX_LISTED_UPDATES }));
+  if (updates.length > MAX_LISTED_UPDATES)
+    lines.push(t(locale, 'cli_text.ci_more', { count: updates.length - MAX_LISTED_UPDATES }));
   return lines;
 }
 
 function linkLine(channel: string, link: JoinLink, hint: string, locale: Locale): string {
-  return link.ok ? `${channel}: ${link.url}` : t(locale, 'cli_text.ci_no_link', { channel, setting: link.missing, hint });
+  return link.ok
+    ? `${channel}: ${link.url}`
+    : t(locale, 'cli_text.ci_no_link', { channel, setting: link.missing, hint });
 }
 
 /** The lines every import summary shares: people, their changes, enrolment, "nothing changed". */
@@ -140,7 +155,11 @@ export function peopleLines(
   return [
     t(locale, 'cli_text.ci_people', { created: people.created, updated: people.updated, unchanged: people.unchanged }),
     ...formatUpdates(outcome.updatedPeople, locale),
-    t(locale, 'cli_text.ci_enrolment', { enrolled: enrollments.enrolled, already: enrollments.alreadyEnrolled, tutors: enrollments.tutorAssigned }),
+    t(locale, 'cli_text.ci_enrolment', {
+      enrolled: enrollments.enrolled,
+      already: enrollments.alreadyEnrolled,
+      tutors: enrollments.tutorAssigned,
+    }),
   ];
 }
 
@@ -152,7 +171,11 @@ export function formatCohortReport(outcome: CohortImportOutcome, config: Config,
   const action = actionWord(cohort.action, dryRun, 'm', locale);
   const changed = cohort.changedFields.map((f) => fieldName(f, locale)).join(', ');
   lines.push(
-    tr('cli_text.ci_cohort', { code: cohort.code, title: cohort.title, action: cohort.action === 'update' ? tr('cli_text.ci_changed', { action, fields: changed }) : action }),
+    tr('cli_text.ci_cohort', {
+      code: cohort.code,
+      title: cohort.title,
+      action: cohort.action === 'update' ? tr('cli_text.ci_changed', { action, fields: changed }) : action,
+    }),
     tr('cli_text.ci_programme', { code: programme.code, action: actionWord(programme.action, dryRun, 'f', locale) }),
     tr('cli_text.ci_roles', { curators: outcome.curators, tutors: outcome.tutors, teachers: outcome.teachers }),
     ...peopleLines(outcome, locale),
@@ -171,7 +194,9 @@ export function formatCohortReport(outcome: CohortImportOutcome, config: Config,
     linkLine('Telegram', links.telegram, tr('cli_text.ci_hint_telegram'), locale),
     linkLine('WhatsApp', links.whatsapp, tr('cli_text.ci_hint_whatsapp'), locale),
     // Only where Max is in use: a centre without it is not asked for its settings.
-    ...(config.max.botToken || config.max.botUsername ? [linkLine('Max', links.max, tr('cli_text.ci_hint_max'), locale)] : []),
+    ...(config.max.botToken || config.max.botUsername
+      ? [linkLine('Max', links.max, tr('cli_text.ci_hint_max'), locale)]
+      : []),
   );
   if (cohort.codeDerived) lines.push('', tr('cli_text.ci_code_derived', { code: cohort.code }));
   return `${lines.join('\n')}\n`;
@@ -179,7 +204,15 @@ export function formatCohortReport(outcome: CohortImportOutcome, config: Config,
 
 export async function runCohortCommand(args: string[], io: Output = processOutput): Promise<number> {
   const USAGE = commandHelp('cohort', io);
-  const parsed = parseCommandArgs({ args, allowPositionals: true, options: { 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }, USAGE, io);
+  const parsed = parseCommandArgs(
+    {
+      args,
+      allowPositionals: true,
+      options: { 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    },
+    USAGE,
+    io,
+  );
   if (!parsed) return 2;
   const [subcommand, file, ...rest] = parsed.positionals;
   if (parsed.values.help || subcommand === 'help') {

@@ -22,7 +22,10 @@ const USAGE = `Использование: npm run cli -- console <действ�
   записей не имеют: они входят по одноразовой ссылке, которую бот присылает по команде /console.
 `;
 
-const ROLE_NAMES: Record<ConsoleAccount['role'], string> = { staff: 'сотрудник центра', school_admin: 'администратор школы' };
+const ROLE_NAMES: Record<ConsoleAccount['role'], string> = {
+  staff: 'сотрудник центра',
+  school_admin: 'администратор школы',
+};
 
 /** The first line of standard input: `echo "$PASSWORD" | npm run cli -- console add-staff ... --password-stdin`. */
 async function readStdinLine(stdin: NodeJS.ReadableStream): Promise<string> {
@@ -41,18 +44,22 @@ export async function runConsoleCommand(
   io: Output = processOutput,
   stdin: NodeJS.ReadableStream = process.stdin,
 ): Promise<number> {
-  const parsed = parseCommandArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      login: { type: 'string' },
-      name: { type: 'string' },
-      organisation: { type: 'string' },
-      lang: { type: 'string' },
-      'password-stdin': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+  const parsed = parseCommandArgs(
+    {
+      args,
+      allowPositionals: true,
+      options: {
+        login: { type: 'string' },
+        name: { type: 'string' },
+        organisation: { type: 'string' },
+        lang: { type: 'string' },
+        'password-stdin': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     },
-  }, USAGE, io);
+    USAGE,
+    io,
+  );
   if (!parsed) return 2;
   const v = parsed.values;
   if (v.help) {
@@ -76,7 +83,9 @@ export async function runConsoleCommand(
       return 2;
     }
     if (!LOGIN.test(login)) {
-      io.err('--login: от 3 до 64 латинских букв, цифр, точек, дефисов и подчёркиваний, например ivanova или school5.admin\n');
+      io.err(
+        '--login: от 3 до 64 латинских букв, цифр, точек, дефисов и подчёркиваний, например ivanova или school5.admin\n',
+      );
       return 2;
     }
   }
@@ -96,7 +105,11 @@ export async function runConsoleCommand(
       password = await readStdinLine(stdin);
       const problem = passwordProblem(password);
       if (problem) {
-        io.err(problem === 'too_short' ? 'Пароль слишком короткий: нужно не меньше 10 символов.\n' : 'Пароль слишком длинный: не больше 200 символов.\n');
+        io.err(
+          problem === 'too_short'
+            ? 'Пароль слишком короткий: нужно не меньше 10 символов.\n'
+            : 'Пароль слишком длинный: не больше 200 символов.\n',
+        );
         return 2;
       }
     } else {
@@ -113,11 +126,15 @@ export async function runConsoleCommand(
       case 'list': {
         const accounts = await repo.listAccounts();
         if (accounts.length === 0) {
-          io.out('Учётных записей консоли пока нет. Создайте: npm run cli -- console add-staff --login ЛОГИН --name ФИО\n');
+          io.out(
+            'Учётных записей консоли пока нет. Создайте: npm run cli -- console add-staff --login ЛОГИН --name ФИО\n',
+          );
           return 0;
         }
         for (const a of accounts) {
-          io.out(`${a.login}\t${a.displayName}\t${ROLE_NAMES[a.role]}${a.organisation ? ` («${a.organisation}»)` : ''}${a.disabledAt ? `\tвход закрыт с ${a.disabledAt.toISOString().slice(0, 10)}` : ''}\n`);
+          io.out(
+            `${a.login}\t${a.displayName}\t${ROLE_NAMES[a.role]}${a.organisation ? ` («${a.organisation}»)` : ''}${a.disabledAt ? `\tвход закрыт с ${a.disabledAt.toISOString().slice(0, 10)}` : ''}\n`,
+          );
         }
         return 0;
       }
@@ -135,7 +152,9 @@ export async function runConsoleCommand(
           io.err(`Логин «${login}» уже занят. Новый пароль: npm run cli -- console password --login ${login}\n`);
           return 1;
         }
-        io.out(`Учётная запись создана: ${login} — ${ROLE_NAMES[created.value.role]}${created.value.organisation ? ` («${created.value.organisation}»)` : ''}.\n`);
+        io.out(
+          `Учётная запись создана: ${login} — ${ROLE_NAMES[created.value.role]}${created.value.organisation ? ` («${created.value.organisation}»)` : ''}.\n`,
+        );
         if (madeUp) io.out(`Пароль (показывается один раз, передайте его лично): ${password}\n`);
         return 0;
       }
@@ -155,8 +174,18 @@ export async function runConsoleCommand(
           io.err(`Учётной записи «${login}» нет. Список: npm run cli -- console list\n`);
           return 1;
         }
-        await store.repositories.audit.record({ at: new Date(), actor: 'cli', action: disable ? 'console.account_disabled' : 'console.account_enabled', subjectType: 'console', subjectId: updated.id });
-        io.out(disable ? `Вход для ${login} закрыт; открытые сеансы больше не действуют.\n` : `Вход для ${login} снова открыт.\n`);
+        await store.repositories.audit.record({
+          at: new Date(),
+          actor: 'cli',
+          action: disable ? 'console.account_disabled' : 'console.account_enabled',
+          subjectType: 'console',
+          subjectId: updated.id,
+        });
+        io.out(
+          disable
+            ? `Вход для ${login} закрыт; открытые сеансы больше не действуют.\n`
+            : `Вход для ${login} снова открыт.\n`,
+        );
         return 0;
       }
     }

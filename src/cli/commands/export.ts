@@ -5,13 +5,20 @@ import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '../../config.js';
 import { t } from '../../i18n/index.js';
-import { EXPORT_FORMATS, EXPORT_SUBJECTS, exportErrorText, type ExportFormat, type ExportSubject } from '../../monitoring/index.js';
+import {
+  EXPORT_FORMATS,
+  EXPORT_SUBJECTS,
+  exportErrorText,
+  type ExportFormat,
+  type ExportSubject,
+} from '../../monitoring/index.js';
 import { processOutput, userPath, type Output } from './cohort.js';
 import { cliScope, FILTER_OPTIONS, withMonitoring } from './monitoring-common.js';
 
 export async function runExportCommand(args: string[], io: Output = processOutput): Promise<number> {
   const USAGE = commandHelp('export', io);
-  const parsed = parseCommandArgs({
+  const parsed = parseCommandArgs(
+    {
       args,
       options: {
         ...FILTER_OPTIONS,
@@ -23,7 +30,10 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
         locale: { type: 'string', default: 'ru' },
         what: { type: 'string', default: 'responses' },
       },
-    }, USAGE, io);
+    },
+    USAGE,
+    io,
+  );
   if (!parsed) return 2;
   const v = parsed.values;
   if (v.help) {
@@ -58,21 +68,29 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
     if (!scope) return 2;
     if (what !== 'responses') {
       const file = await monitoring.exportYear({
-        what, format, anonymised: v.anonymised === true, separator,
+        what,
+        format,
+        anonymised: v.anonymised === true,
+        separator,
         ...(scope.cohortIds ? { cohortIds: scope.cohortIds } : {}),
         ...(locale === 'kk' ? { locale } : {}),
       });
       const out = v.out === '-' ? '-' : userPath(v.out ?? file.filename);
       await pipeline(file.stream, out === '-' ? process.stdout : createWriteStream(out));
-      const where = out === '-' ? t(cli, 'cli_text.e_written_stdout') : t(cli, 'cli_text.e_written_file', { path: out });
-      io.err(`${where}; ${t(cli, 'cli_text.e_rows', { count: file.total })}\n${file.empty ? `${t(locale, 'monitoring.export_empty')}\n` : ''}`);
+      const where =
+        out === '-' ? t(cli, 'cli_text.e_written_stdout') : t(cli, 'cli_text.e_written_file', { path: out });
+      io.err(
+        `${where}; ${t(cli, 'cli_text.e_rows', { count: file.total })}\n${file.empty ? `${t(locale, 'monitoring.export_empty')}\n` : ''}`,
+      );
       return 0;
     }
     const { by: _by, ...exportScope } = scope;
     const started = Date.now();
     const progress = (done: number, total: number) => {
       const share = total ? Math.floor((100 * done) / total) : 100;
-      io.err(`\r${t(cli, 'cli_text.e_progress', { done: done.toLocaleString(cli), total: total.toLocaleString(cli), share })}`);
+      io.err(
+        `\r${t(cli, 'cli_text.e_progress', { done: done.toLocaleString(cli), total: total.toLocaleString(cli), share })}`,
+      );
     };
     const result = await monitoring.exportFile({
       format,
@@ -92,7 +110,9 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
     await pipeline(result.value.stream, out === '-' ? process.stdout : createWriteStream(out));
     const where = out === '-' ? t(cli, 'cli_text.e_written_stdout') : t(cli, 'cli_text.e_written_file', { path: out });
     const seconds = t(cli, 'cli_text.e_seconds', { seconds: ((Date.now() - started) / 1000).toFixed(1) });
-    io.err(`\n${where}; ${t(cli, 'cli_text.e_rows', { count: result.value.total })}; ${seconds}${result.value.personalData ? '' : `; ${t(cli, 'cli_text.e_no_personal')}`}\n`);
+    io.err(
+      `\n${where}; ${t(cli, 'cli_text.e_rows', { count: result.value.total })}; ${seconds}${result.value.personalData ? '' : `; ${t(cli, 'cli_text.e_no_personal')}`}\n`,
+    );
     // Same as the activities and roster exports: an empty export is a file, and the operator is told so.
     if (result.value.empty) io.err(`${t(locale, 'monitoring.export_empty')}\n`);
     return 0;

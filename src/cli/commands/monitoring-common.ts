@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config.js';
 import { t } from '../../i18n/index.js';
-import { createMonitoring, filterErrorText, FILTER_FIELDS, type Monitoring, type Scope } from '../../monitoring/index.js';
+import {
+  createMonitoring,
+  filterErrorText,
+  FILTER_FIELDS,
+  type Monitoring,
+  type Scope,
+} from '../../monitoring/index.js';
 import { loadQuestionnaires, type QuestionnaireCatalog } from '../../questionnaires/index.js';
 import { openCliStore, type Output } from './cohort.js';
 
@@ -29,7 +35,11 @@ export function loadCatalog(io: Output): QuestionnaireCatalog {
 }
 
 /** The CLI operator holds the database, so acts as staff. */
-export async function cliScope(monitoring: Monitoring, values: Record<string, unknown>, io: Output): Promise<Scope | undefined> {
+export async function cliScope(
+  monitoring: Monitoring,
+  values: Record<string, unknown>,
+  io: Output,
+): Promise<Scope | undefined> {
   const raw: Record<string, string | undefined> = {};
   for (const key of FILTER_FIELDS) {
     const v = values[key];
@@ -63,9 +73,18 @@ export async function withMonitoring(
 
 /** A plain text table with columns padded to their widest cell. */
 export function textTable(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  const cell = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'number' ? String(Math.round(v * 100) / 100).replace('.', ',') : String(v));
+  const cell = (v: unknown) =>
+    v === null || v === undefined
+      ? '—'
+      : typeof v === 'number'
+        ? String(Math.round(v * 100) / 100).replace('.', ',')
+        : String(v);
   const all = [headers.map(cell), ...rows.map((r) => r.map(cell))];
   const widths = headers.map((_, i) => Math.min(48, Math.max(...all.map((r) => (r[i] ?? '').length))));
-  const line = (r: string[]) => r.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(all[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
 }

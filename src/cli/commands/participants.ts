@@ -17,11 +17,19 @@ import {
   type Output,
 } from './cohort.js';
 
-const ENCODING_NAMES: Record<ParticipantsCsv['encoding'], string> = { 'utf-8': 'UTF-8', 'utf-16': 'UTF-16', 'windows-1251': 'Windows-1251' };
+const ENCODING_NAMES: Record<ParticipantsCsv['encoding'], string> = {
+  'utf-8': 'UTF-8',
+  'utf-16': 'UTF-16',
+  'windows-1251': 'Windows-1251',
+};
 const delimiterName = (delimiter: ParticipantsCsv['delimiter'], locale: Locale) =>
   delimiter === '\t' ? t(locale, 'cli_text.ci_tab') : `«${delimiter}»`;
 
-export function formatParticipantsReport(outcome: ParticipantsImportOutcome, csv: ParticipantsCsv, locale: Locale = 'ru'): string {
+export function formatParticipantsReport(
+  outcome: ParticipantsImportOutcome,
+  csv: ParticipantsCsv,
+  locale: Locale = 'ru',
+): string {
   const lines: string[] = [];
   if (outcome.dryRun) lines.push(t(locale, 'cli_text.ci_dry_run'));
   lines.push(
@@ -40,11 +48,19 @@ export function formatParticipantsReport(outcome: ParticipantsImportOutcome, csv
 
 export async function runParticipantsCommand(args: string[], io: Output = processOutput): Promise<number> {
   const USAGE = commandHelp('participants', io);
-  const parsed = parseCommandArgs({
+  const parsed = parseCommandArgs(
+    {
       args,
       allowPositionals: true,
-      options: { cohort: { type: 'string', short: 'c' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    }, USAGE, io);
+      options: {
+        cohort: { type: 'string', short: 'c' },
+        'dry-run': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    },
+    USAGE,
+    io,
+  );
   if (!parsed) return 2;
   const [subcommand, file, ...rest] = parsed.positionals;
   if (parsed.values.help || subcommand === 'help') {

@@ -11,7 +11,11 @@ import { processOutput, userPath, type Output } from './cohort.js';
 function languages(q: Questionnaire): string {
   const coverage = translationCoverage(q);
   return LOCALES.filter((l) => coverage[l].translated > 0)
-    .map((l) => (coverage[l].translated === coverage[l].total ? l : `${l} ${Math.floor((100 * coverage[l].translated) / coverage[l].total)}%`))
+    .map((l) =>
+      coverage[l].translated === coverage[l].total
+        ? l
+        : `${l} ${Math.floor((100 * coverage[l].translated) / coverage[l].total)}%`,
+    )
     .join(', ');
 }
 
@@ -23,7 +27,9 @@ function check(args: string[], io: Output): number {
     if (arg === '--dir' && args[i + 1] !== undefined) dir = args[++i]!;
     else if (arg.startsWith('--dir=')) dir = arg.slice('--dir='.length);
     else {
-      io.err(`${t(locale, 'cli_text.q_extra_arg', { arg: JSON.stringify(arg) })}\n\n${commandHelp('questionnaire', io)}`);
+      io.err(
+        `${t(locale, 'cli_text.q_extra_arg', { arg: JSON.stringify(arg) })}\n\n${commandHelp('questionnaire', io)}`,
+      );
       return 2;
     }
   }
@@ -41,7 +47,9 @@ function check(args: string[], io: Output): number {
   for (const q of all) {
     const count = t(locale, 'cli_text.q_questions', { count: q.questions.length });
     const state = t(locale, latest.has(q) ? 'cli_text.q_active' : 'cli_text.q_archived');
-    io.out(`${q.id.padEnd(idWidth)}  v${String(q.version).padEnd(3)} ${state}  ${count.padEnd(13)}  ${languages(q).padEnd(22)}  ${q.source}\n`);
+    io.out(
+      `${q.id.padEnd(idWidth)}  v${String(q.version).padEnd(3)} ${state}  ${count.padEnd(13)}  ${languages(q).padEnd(22)}  ${q.source}\n`,
+    );
   }
   if (all.length === 0 && errors.length === 0) {
     io.err(`${t(locale, 'cli_text.q_none', { dir })}\n`);
@@ -65,7 +73,9 @@ export const questionnaireCommand = {
       io.out(commandHelp('questionnaire', io));
       return sub === undefined ? 2 : 0;
     }
-    io.err(`${t(io.locale ?? 'ru', 'cli_text.q_unknown_sub', { name: JSON.stringify(sub) })}\n\n${commandHelp('questionnaire', io)}`);
+    io.err(
+      `${t(io.locale ?? 'ru', 'cli_text.q_unknown_sub', { name: JSON.stringify(sub) })}\n\n${commandHelp('questionnaire', io)}`,
+    );
     return 2;
   },
 };

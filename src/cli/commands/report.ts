@@ -11,7 +11,23 @@ import { withMonitoring } from './monitoring-common.js';
 
 export async function runReportCommand(args: string[], io: Output = processOutput): Promise<number> {
   const USAGE = commandHelp('report', io);
-  const parsed = parseCommandArgs({ args, options: { cohort: { type: 'string' }, programme: { type: 'string' }, half: { type: 'string' }, year: { type: 'string' }, out: { type: 'string' }, anonymised: { type: 'boolean' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, USAGE, io);
+  const parsed = parseCommandArgs(
+    {
+      args,
+      options: {
+        cohort: { type: 'string' },
+        programme: { type: 'string' },
+        half: { type: 'string' },
+        year: { type: 'string' },
+        out: { type: 'string' },
+        anonymised: { type: 'boolean' },
+        lang: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    },
+    USAGE,
+    io,
+  );
   if (!parsed) return 2;
   const v = parsed.values;
   if (v.help) {
@@ -21,15 +37,16 @@ export async function runReportCommand(args: string[], io: Output = processOutpu
   const half = Number(v.half);
   const year = Number(v.year);
   const tr = (key: 'r_scope' | 'r_half' | 'r_year' | 'r_lang') => t(io.locale ?? 'ru', `cli_text.${key}`);
-  const problem = v.cohort && v.programme
-    ? tr('r_scope')
-    : half !== 1 && half !== 2
-      ? tr('r_half')
-      : !Number.isInteger(year) || year < 2000 || year > 2100
-        ? tr('r_year')
-        : v.lang !== undefined && v.lang !== 'ru' && v.lang !== 'kk'
-          ? tr('r_lang')
-          : undefined;
+  const problem =
+    v.cohort && v.programme
+      ? tr('r_scope')
+      : half !== 1 && half !== 2
+        ? tr('r_half')
+        : !Number.isInteger(year) || year < 2000 || year > 2100
+          ? tr('r_year')
+          : v.lang !== undefined && v.lang !== 'ru' && v.lang !== 'kk'
+            ? tr('r_lang')
+            : undefined;
   if (problem) {
     io.err(`${problem}\n\n${USAGE}`);
     return 2;
@@ -64,7 +81,9 @@ export async function runReportCommand(args: string[], io: Output = processOutpu
     await writeFile(join(dir, 'report.xlsx'), report.value.xlsx);
     for (const chart of report.value.charts) await writeFile(join(dir, chart.filename), chart.png);
     const files = ['report.md', 'report.xlsx', ...report.value.charts.map((c) => c.filename)].join(', ');
-    io.out(`${report.value.title}\n${t(locale, 'cli_text.r_written', { dir, files })}\n${t(locale, 'cli_text.r_support', { count: report.value.support.length })}\n`);
+    io.out(
+      `${report.value.title}\n${t(locale, 'cli_text.r_written', { dir, files })}\n${t(locale, 'cli_text.r_support', { count: report.value.support.length })}\n`,
+    );
     return 0;
   });
 }

@@ -72,8 +72,14 @@ export async function runSampleCommand(args: string[], io: Output = processOutpu
     async (monitoring) => {
       const scope = await cliScope(monitoring, v, io);
       if (!scope) return 2;
-      const sample = await monitoring.drawSample({ size, seed, ...(scope.cohortIds ? { cohortIds: scope.cohortIds } : {}) });
-      io.out(`${t(locale, 'cli_text.sm_drawn', { size: sample.size, population: sample.population, seed: sample.seed })}\n`);
+      const sample = await monitoring.drawSample({
+        size,
+        seed,
+        ...(scope.cohortIds ? { cohortIds: scope.cohortIds } : {}),
+      });
+      io.out(
+        `${t(locale, 'cli_text.sm_drawn', { size: sample.size, population: sample.population, seed: sample.seed })}\n`,
+      );
       if (size > sample.population) {
         io.err(`${t(locale, 'monitoring.sample_too_large', { size, population: sample.population })}\n`);
       }
@@ -159,7 +165,9 @@ export async function runSampleCommand(args: string[], io: Output = processOutpu
             );
             return 1;
           }
-          io.out(`${t(locale, 'cli_text.sm_assigned', { id: v.assign, occasion: r.value.occasion, count: r.value.members })}\n`);
+          io.out(
+            `${t(locale, 'cli_text.sm_assigned', { id: v.assign, occasion: r.value.occasion, count: r.value.members })}\n`,
+          );
         }
       }
       return 0;

@@ -23,7 +23,9 @@ export function describeWindow(w: SendingWindow, locale: Locale = 'ru'): string 
   const names = weekdays(locale);
   const days = [...new Set(w.weekdays)].sort((a, b) => a - b);
   const contiguous = days.length > 2 && days.every((d, i) => i === 0 || d === days[i - 1]! + 1);
-  const list = contiguous ? `${names[days[0]! - 1]}–${names[days.at(-1)! - 1]}` : days.map((d) => names[d - 1]).join(', ');
+  const list = contiguous
+    ? `${names[days[0]! - 1]}–${names[days.at(-1)! - 1]}`
+    : days.map((d) => names[d - 1]).join(', ');
   return `${list}, ${w.from}–${w.to}`;
 }
 
@@ -33,17 +35,25 @@ function what(item: PreviewItem, plan: CohortPreview['plan'], locale: Locale): s
   const title = item.surveyTitle ?? item.survey?.questionnaireId ?? '';
   switch (item.kind) {
     case 'stage':
-      return tr('cli_text.sc_stage', { stage: item.stage ?? '', name: item.stage ? stageName(locale, plan, item.stage) : '' });
+      return tr('cli_text.sc_stage', {
+        stage: item.stage ?? '',
+        name: item.stage ? stageName(locale, plan, item.stage) : '',
+      });
     case 'invite':
       return tr('cli_text.sc_invite', { title, closes: item.survey ? formatLocalDate(item.survey.closes) : '' });
     case 'reminder':
       return tr('cli_text.sc_reminder', { n: item.reminder ?? '', title });
     case 'non-responders':
-      return tr('cli_text.sc_non_responders', { title, teachers: t(locale, 'cli_text.sc_teachers', { count: item.teacherIds?.length ?? 0 }) });
+      return tr('cli_text.sc_non_responders', {
+        title,
+        teachers: t(locale, 'cli_text.sc_teachers', { count: item.teacherIds?.length ?? 0 }),
+      });
     case 'activity-nudge':
       return tr('cli_text.sc_activity_nudge', { required: plan ? requiredActivities(plan) : '—' });
     case 'report-reminder':
-      return tr(item.half === 2 ? 'cli_text.sc_report_2' : 'cli_text.sc_report_1', { deadline: item.deadline ? formatLocalDate(item.deadline) : '' });
+      return tr(item.half === 2 ? 'cli_text.sc_report_2' : 'cli_text.sc_report_1', {
+        deadline: item.deadline ? formatLocalDate(item.deadline) : '',
+      });
     case 'closing':
       return tr('cli_text.sc_closing');
     case 'final-survey':
@@ -57,14 +67,18 @@ function what(item: PreviewItem, plan: CohortPreview['plan'], locale: Locale): s
 
 function whom(items: readonly PreviewItem[], locale: Locale): string {
   const names = items.map((i) => i.recipientName);
-  const more = names.length > NAMES_SHOWN ? t(locale, 'cli_text.sc_and_more', { count: names.length - NAMES_SHOWN }) : '';
+  const more =
+    names.length > NAMES_SHOWN ? t(locale, 'cli_text.sc_and_more', { count: names.length - NAMES_SHOWN }) : '';
   const shown = `${names.slice(0, NAMES_SHOWN).join(', ')}${more}`;
-  if (items[0]?.recipientRole === 'curator') return t(locale, items.length === 1 ? 'cli_text.sc_to_curator' : 'cli_text.sc_to_curators', { names: shown });
+  if (items[0]?.recipientRole === 'curator')
+    return t(locale, items.length === 1 ? 'cli_text.sc_to_curator' : 'cli_text.sc_to_curators', { names: shown });
   return t(locale, 'cli_text.sc_to_teachers', { count: items.length, names: shown });
 }
 
 const dayHeading = (at: Date, timeZone: string, locale: Locale) =>
-  new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(at);
+  new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(
+    at,
+  );
 
 /** The plan as staff read it: one heading per local date, one line per time and kind of send. */
 export function formatSchedule(preview: CohortPreview, from: Date, days: number, locale: Locale = 'ru'): string {
@@ -88,7 +102,14 @@ export function formatSchedule(preview: CohortPreview, from: Date, days: number,
     lines.push('', t(locale, 'cli_text.sc_plan_problems'), ...preview.planProblems.map((p) => `  ${p}`));
     return `${lines.join('\n')}\n`;
   }
-  lines.push(t(locale, 'cli_text.sc_plan_for', { count: days, from: formatLocalDate(localDate(from, tz)), clock: localClock(from, tz), tz }));
+  lines.push(
+    t(locale, 'cli_text.sc_plan_for', {
+      count: days,
+      from: formatLocalDate(localDate(from, tz)),
+      clock: localClock(from, tz),
+      tz,
+    }),
+  );
   if (preview.items.length === 0) {
     lines.push('', t(locale, 'cli_text.sc_nothing'), ...notJoinedLines(preview, locale));
     return `${lines.join('\n')}\n`;
@@ -134,9 +155,21 @@ function notJoinedLines(preview: CohortPreview, locale: Locale): string[] {
   return lines;
 }
 
-export async function runScheduleCommand(args: string[], io: Output = processOutput, now: () => Date = () => new Date()): Promise<number> {
+export async function runScheduleCommand(
+  args: string[],
+  io: Output = processOutput,
+  now: () => Date = () => new Date(),
+): Promise<number> {
   const USAGE = commandHelp('schedule', io);
-  const parsed = parseCommandArgs({ args, allowPositionals: true, options: { cohort: { type: 'string' }, days: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, USAGE, io);
+  const parsed = parseCommandArgs(
+    {
+      args,
+      allowPositionals: true,
+      options: { cohort: { type: 'string' }, days: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    },
+    USAGE,
+    io,
+  );
   if (!parsed) return 2;
   const [subcommand, ...rest] = parsed.positionals;
   if (parsed.values.help || subcommand === 'help') {
@@ -163,12 +196,20 @@ export async function runScheduleCommand(args: string[], io: Output = processOut
       return 1;
     }
     // Loaded on demand, like the store: `cli help` should not read flows and questionnaires.
-    const [{ loadContent }, { previewCohort }] = await Promise.all([import('../../engine/index.js'), import('../../scheduler/preview.js')]);
+    const [{ loadContent }, { previewCohort }] = await Promise.all([
+      import('../../engine/index.js'),
+      import('../../scheduler/preview.js'),
+    ]);
     // Titles only: a content problem is the start-up check's to report, not this command's.
     const { content } = loadContent(CONTENT_ROOT);
     const from = now();
     const to = new Date(from.getTime() + days * 86_400_000);
-    const preview = await previewCohort({ repos: store.repositories, content, locale: io.locale ?? 'ru' }, cohort.id, from, to);
+    const preview = await previewCohort(
+      { repos: store.repositories, content, locale: io.locale ?? 'ru' },
+      cohort.id,
+      from,
+      to,
+    );
     if (!preview) return 1;
     io.out(formatSchedule(preview, from, days, io.locale ?? 'ru'));
     return 0;

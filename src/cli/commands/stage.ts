@@ -8,23 +8,30 @@ import { STAGE_STATUSES, type StageStatus } from '../../domain/stage.js';
 import { setStageByHand } from '../../progress/service.js';
 import { openCliStore, processOutput, type Output } from './cohort.js';
 
-
-export async function runStageCommand(args: string[], io: Output = processOutput, now: () => Date = () => new Date()): Promise<number> {
+export async function runStageCommand(
+  args: string[],
+  io: Output = processOutput,
+  now: () => Date = () => new Date(),
+): Promise<number> {
   const USAGE = commandHelp('stage', io);
   const locale = io.locale ?? 'ru';
   const statusName = (s: StageStatus) => t(locale, `cli_text.st_${s}`);
-  const parsed = parseCommandArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      cohort: { type: 'string' },
-      teacher: { type: 'string' },
-      stage: { type: 'string' },
-      status: { type: 'string' },
-      comment: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+  const parsed = parseCommandArgs(
+    {
+      args,
+      allowPositionals: true,
+      options: {
+        cohort: { type: 'string' },
+        teacher: { type: 'string' },
+        stage: { type: 'string' },
+        status: { type: 'string' },
+        comment: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     },
-  }, USAGE, io);
+    USAGE,
+    io,
+  );
   if (!parsed) return 2;
   const v = parsed.values;
   if (v.help) {
@@ -52,7 +59,9 @@ export async function runStageCommand(args: string[], io: Output = processOutput
       return 1;
     }
     const phone = toE164(v.teacher);
-    const teacher = (phone ? await repos.participants.findByPhone(phone) : undefined) ?? (await repos.participants.findById(v.teacher.trim()));
+    const teacher =
+      (phone ? await repos.participants.findByPhone(phone) : undefined) ??
+      (await repos.participants.findById(v.teacher.trim()));
     if (!teacher) {
       io.err(`${t(locale, 'cli_text.st_no_teacher', { teacher: v.teacher })}\n`);
       return 1;
@@ -81,7 +90,9 @@ export async function runStageCommand(args: string[], io: Output = processOutput
     for (const s of result.value.stages) {
       const date = s.completedAt ?? s.startedAt;
       const line = t(locale, 'cli_text.st_line', { stage: s.stage, status: statusName(s.status) });
-      io.out(`${line}${date ? ` (${date.toISOString().slice(0, 10)})` : ''}${s.cause.kind === 'manual' ? t(locale, 'cli_text.st_manual') : ''}\n`);
+      io.out(
+        `${line}${date ? ` (${date.toISOString().slice(0, 10)})` : ''}${s.cause.kind === 'manual' ? t(locale, 'cli_text.st_manual') : ''}\n`,
+      );
     }
     return 0;
   } finally {

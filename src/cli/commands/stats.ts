@@ -24,7 +24,9 @@ export async function runStatsCommand(args: string[], io: Output = processOutput
       return 0;
     }
     for (const table of summaryTables(aggregates, locale)) {
-      io.out(`\n${table.title}\n${table.rows.length ? textTable(table.headers, table.rows) : t(locale, 'cli.no_data')}\n`);
+      io.out(
+        `\n${table.title}\n${table.rows.length ? textTable(table.headers, table.rows) : t(locale, 'cli.no_data')}\n`,
+      );
     }
     return 0;
   });

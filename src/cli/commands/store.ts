@@ -5,17 +5,29 @@ import { t, type MessageKey } from '../../i18n/index.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../../config.js';
-import { DirLock, JOURNAL_FILE, lockHolder, repairJournal, scanAll, type Damage } from '../../store/embedded/journal.js';
+import {
+  DirLock,
+  JOURNAL_FILE,
+  lockHolder,
+  repairJournal,
+  scanAll,
+  type Damage,
+} from '../../store/embedded/journal.js';
 import { parseCommandArgs, commandHelp } from '../args.js';
 import { processOutput, type Output } from './cohort.js';
 
 const records = (n: number, io: Output) => t(io.locale ?? 'ru', 'cli_text.s_records', { count: n });
 /** One line for the staff in their language. */
-const say = (io: Output, key: MessageKey, params?: Record<string, string | number>) => `${t(io.locale ?? 'ru', key, params)}\n`;
+const say = (io: Output, key: MessageKey, params?: Record<string, string | number>) =>
+  `${t(io.locale ?? 'ru', key, params)}\n`;
 
 function describeDamage(d: Damage, io: Output): string {
   const locale = io.locale ?? 'ru';
-  return t(locale, 'cli_text.s_damage', { offset: d.offset, bytes: t(locale, 'cli_text.s_bytes', { count: d.bytes }), reason: d.reason });
+  return t(locale, 'cli_text.s_damage', {
+    offset: d.offset,
+    bytes: t(locale, 'cli_text.s_bytes', { count: d.bytes }),
+    reason: d.reason,
+  });
 }
 
 /** The journal's directory, or a line saying why there is none to look at. */
@@ -56,7 +68,11 @@ function repair(dir: string, io: Output): number {
     lock = DirLock.acquire(dir);
   } catch (error) {
     const pid = lockHolder(dir);
-    io.err(pid === undefined ? say(io, 'cli_text.s_lock_failed', { dir, reason: (error as Error).message }) : say(io, 'cli_text.s_in_use', { dir, pid }));
+    io.err(
+      pid === undefined
+        ? say(io, 'cli_text.s_lock_failed', { dir, reason: (error as Error).message })
+        : say(io, 'cli_text.s_in_use', { dir, pid }),
+    );
     return 1;
   }
   try {
@@ -79,7 +95,11 @@ function repair(dir: string, io: Output): number {
 
 export async function runStoreCommand(args: string[], io: Output = processOutput, config?: Config): Promise<number> {
   const USAGE = commandHelp('store', io);
-  const parsed = parseCommandArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } }, USAGE, io);
+  const parsed = parseCommandArgs(
+    { args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } },
+    USAGE,
+    io,
+  );
   if (!parsed) return 2;
   const [action, ...rest] = parsed.positionals;
   if (parsed.values.help || action === 'help') {

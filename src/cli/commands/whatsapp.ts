@@ -26,9 +26,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A message in the staff's language, without its line end. */
 const tr = (io: Output, key: MessageKey, params?: Record<string, string | number>) => t(io.locale ?? 'ru', key, params);
 
-export async function runWhatsappCommand(args: string[], io: Output = processOutput, env: WhatsappCommandEnv = {}): Promise<number> {
+export async function runWhatsappCommand(
+  args: string[],
+  io: Output = processOutput,
+  env: WhatsappCommandEnv = {},
+): Promise<number> {
   const USAGE = commandHelp('whatsapp', io);
-  const parsed = parseCommandArgs({ args, allowPositionals: true, options: { cohort: { type: 'string' }, wait: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, USAGE, io);
+  const parsed = parseCommandArgs(
+    {
+      args,
+      allowPositionals: true,
+      options: { cohort: { type: 'string' }, wait: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    },
+    USAGE,
+    io,
+  );
   if (!parsed) return 2;
   const [subcommand, ...rest] = parsed.positionals;
   if (parsed.values.help || subcommand === 'help') {
@@ -61,7 +73,14 @@ export async function runWhatsappCommand(args: string[], io: Output = processOut
   }
 }
 
-async function createGroup(store: Store, config: Config, io: Output, code: string, waitMs: number, pollMs: number): Promise<number> {
+async function createGroup(
+  store: Store,
+  config: Config,
+  io: Output,
+  code: string,
+  waitMs: number,
+  pollMs: number,
+): Promise<number> {
   const repos = store.repositories;
   const cohort = await repos.cohorts.findByCode(code);
   if (!cohort) {
@@ -70,7 +89,9 @@ async function createGroup(store: Store, config: Config, io: Output, code: strin
   }
   const existing = cohort.groups.find((g) => g.channel === 'whatsapp');
   if (existing) {
-    io.out(`${tr(io, 'cli_text.w_has_group', { code })}${existing.inviteLink ? tr(io, 'cli_text.w_invite_link', { link: existing.inviteLink }) : ''}\n`);
+    io.out(
+      `${tr(io, 'cli_text.w_has_group', { code })}${existing.inviteLink ? tr(io, 'cli_text.w_invite_link', { link: existing.inviteLink }) : ''}\n`,
+    );
     return 0;
   }
   if (!config.whatsapp.enabled) {
@@ -82,7 +103,10 @@ async function createGroup(store: Store, config: Config, io: Output, code: strin
   const scheduler = createScheduler({ db, logger: createLogger({ level: 'silent' }) });
   await scheduler.agenda.ready;
   const requestId = randomUUID();
-  await requestGroupCreation(createChannelStorage({ db, agenda: scheduler.agenda }).requests, { cohortCode: code, requestId });
+  await requestGroupCreation(createChannelStorage({ db, agenda: scheduler.agenda }).requests, {
+    cohortCode: code,
+    requestId,
+  });
   io.out(`${tr(io, 'cli_text.w_requested', { code, title: cohort.title })}\n`);
   if (waitMs === 0) return 0;
 
@@ -92,12 +116,19 @@ async function createGroup(store: Store, config: Config, io: Output, code: strin
     // The bot's clock may differ from this one: the answer is found by the request's id, not by time.
     const events = await repos.audit.list({ cohortId: cohort.id, limit: 500 });
     const mine = events.filter((e) => e.details?.request === requestId);
-    const outcome = mine.find((e) => e.action === 'whatsapp.group_failed' || e.action === 'whatsapp.group_created' || e.action === 'whatsapp.group_exists');
+    const outcome = mine.find(
+      (e) =>
+        e.action === 'whatsapp.group_failed' ||
+        e.action === 'whatsapp.group_created' ||
+        e.action === 'whatsapp.group_exists',
+    );
     if (!outcome) continue;
     const failed = outcome.action === 'whatsapp.group_failed' ? outcome : undefined;
     if (failed) {
       const reason = String(failed.details?.reason ?? '');
-      io.err(`${reason === 'no_members' ? tr(io, 'cli_text.w_no_members') : tr(io, 'cli_text.w_refused', { reason, code })}\n`);
+      io.err(
+        `${reason === 'no_members' ? tr(io, 'cli_text.w_no_members') : tr(io, 'cli_text.w_refused', { reason, code })}\n`,
+      );
       return 1;
     }
     const group = (await repos.cohorts.findById(cohort.id))?.groups.find((g) => g.channel === 'whatsapp');
@@ -133,7 +164,9 @@ async function listFailed(store: Store, io: Output): Promise<number> {
   for (const m of failed) {
     const to = m.group ? tr(io, 'cli_text.w_group', { id: m.chatId }) : `+${m.chatId.replace(/@.*$/, '')}`;
     const preview = m.text.replace(/\s+/g, ' ').slice(0, 100);
-    const why = m.unconfirmed ? tr(io, 'cli_text.w_unconfirmed') : tr(io, 'cli_text.w_attempts', { attempts: m.attempts, error: m.error });
+    const why = m.unconfirmed
+      ? tr(io, 'cli_text.w_unconfirmed')
+      : tr(io, 'cli_text.w_attempts', { attempts: m.attempts, error: m.error });
     io.out(`- ${m.createdAt.toISOString()} → ${to}, ${why}\n  «${preview}»\n`);
   }
   return 0;

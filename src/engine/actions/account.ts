@@ -19,11 +19,19 @@ export const account: Pick<FlowHandlers, 'actions'> = {
       const p = me(turn);
       const now = turn.services.now();
       await repos.erasure.erase(p, now, (a) => {
-        const question = questionnaires.get(a.questionnaireId, a.questionnaireVersion)?.questions.find((q) => q.id === a.questionId);
+        const question = questionnaires
+          .get(a.questionnaireId, a.questionnaireVersion)
+          ?.questions.find((q) => q.id === a.questionId);
         return question !== undefined && keepsAfterDeletion(question);
       });
       await sessions.deleteForParticipant(p.id);
-      await repos.audit.record({ at: now, actor: p.id, action: 'participant.anonymised', subjectType: 'participant', subjectId: p.id });
+      await repos.audit.record({
+        at: now,
+        actor: p.id,
+        action: 'participant.anonymised',
+        subjectType: 'participant',
+        subjectId: p.id,
+      });
       turn.say('account.deleted');
       turn.participant = undefined;
       turn.forget = true;

@@ -1,4 +1,10 @@
-import { ACTIVITY_LEVELS, ACTIVITY_TYPES, type Activity, type ActivityLevel, type ActivityType } from '../../domain/activity.js';
+import {
+  ACTIVITY_LEVELS,
+  ACTIVITY_TYPES,
+  type Activity,
+  type ActivityLevel,
+  type ActivityType,
+} from '../../domain/activity.js';
 import { formatLocalDate, localDate } from '../../domain/calendar.js';
 import { requiredActivities } from '../../domain/stage-plan.js';
 import { stagePlanOf } from '../../progress/service.js';
@@ -9,7 +15,11 @@ import type { FlowRun } from '../sessions.js';
 import { activeEnrollments, displayName, me, optionalText, pickEnrollment, text, useCohort } from './common.js';
 
 /** The activity as the curator and the teacher read it, in the reader's language. */
-export function describeActivity(t: Translate, a: Pick<Activity, 'type' | 'level' | 'date' | 'title' | 'links' | 'note'>, timeZone: string): string {
+export function describeActivity(
+  t: Translate,
+  a: Pick<Activity, 'type' | 'level' | 'date' | 'title' | 'links' | 'note'>,
+  timeZone: string,
+): string {
   return [
     `${t('activity.field_type')}: ${t(`activity.type_${a.type}`)}`,
     `${t('activity.field_level')}: ${t(`activity.level_${a.level}`)}`,
@@ -28,7 +38,10 @@ function dateValue(localIso: string): Date {
 function draft(run: FlowRun) {
   const type = text(run, 'type');
   const level = text(run, 'level');
-  if (!(ACTIVITY_TYPES as readonly string[]).includes(type) || !(ACTIVITY_LEVELS as readonly string[]).includes(level)) {
+  if (
+    !(ACTIVITY_TYPES as readonly string[]).includes(type) ||
+    !(ACTIVITY_LEVELS as readonly string[]).includes(level)
+  ) {
     throw new Error(`activity flow produced type ${type} / level ${level}`);
   }
   const links = Array.isArray(run.data.links) ? run.data.links : [];
@@ -42,24 +55,35 @@ function draft(run: FlowRun) {
   };
 }
 
-async function notifyCurators(turn: Turn, cohortId: string, activity: Pick<Activity, 'type' | 'level' | 'date' | 'title' | 'links' | 'note'>): Promise<void> {
+async function notifyCurators(
+  turn: Turn,
+  cohortId: string,
+  activity: Pick<Activity, 'type' | 'level' | 'date' | 'title' | 'links' | 'note'>,
+): Promise<void> {
   const { repos } = turn.services;
   const cohort = await repos.cohorts.findById(cohortId);
   if (!cohort) return;
   for (const curator of await repos.participants.findByIds(cohort.curatorIds)) {
     const t = translator(curator.locale);
-    turn.notify(curator.id, t('activity.notify_curator', {
-      teacher: displayName(turn.participant),
-      cohortTitle: cohort.title,
-      summary: describeActivity(t, activity, cohort.timeZone),
-    }));
+    turn.notify(
+      curator.id,
+      t('activity.notify_curator', {
+        teacher: displayName(turn.participant),
+        cohortTitle: cohort.title,
+        summary: describeActivity(t, activity, cohort.timeZone),
+      }),
+    );
   }
 }
 
 export const activity: Pick<FlowHandlers, 'actions' | 'optionSources' | 'checks'> = {
   optionSources: {
     async my_cohorts(turn) {
-      return (await activeEnrollments(turn)).map(({ cohort }, i) => ({ id: String(i + 1), label: cohort.title, value: cohort.id }));
+      return (await activeEnrollments(turn)).map(({ cohort }, i) => ({
+        id: String(i + 1),
+        label: cohort.title,
+        value: cohort.id,
+      }));
     },
   },
   checks: {
@@ -98,7 +122,11 @@ export const activity: Pick<FlowHandlers, 'actions' | 'optionSources' | 'checks'
 
     async activity_summary(turn, run) {
       const cohort = await turn.services.repos.cohorts.findById(text(run, 'cohortId'));
-      run.data.summary = describeActivity(turn.t, draft(run), cohort?.timeZone ?? turn.services.settings.defaultTimeZone);
+      run.data.summary = describeActivity(
+        turn.t,
+        draft(run),
+        cohort?.timeZone ?? turn.services.settings.defaultTimeZone,
+      );
       return undefined;
     },
 
@@ -109,13 +137,23 @@ export const activity: Pick<FlowHandlers, 'actions' | 'optionSources' | 'checks'
       const now = turn.services.now();
       const returnedId = optionalText(run, 'returnedId');
       if (returnedId) {
-        const resubmitted = await repos.activities.resubmit(returnedId, { ...fields, links: fields.links.map((l) => l.url), submittedAt: now });
+        const resubmitted = await repos.activities.resubmit(returnedId, {
+          ...fields,
+          links: fields.links.map((l) => l.url),
+          submittedAt: now,
+        });
         if (!resubmitted.ok) {
           turn.say('activity.no_longer_returned');
           return 'failed';
         }
       } else {
-        await repos.activities.submit({ ...fields, links: fields.links.map((l) => l.url), participantId: me(turn).id, cohortId, submittedAt: now });
+        await repos.activities.submit({
+          ...fields,
+          links: fields.links.map((l) => l.url),
+          participantId: me(turn).id,
+          cohortId,
+          submittedAt: now,
+        });
       }
       await notifyCurators(turn, cohortId, fields);
       return undefined;

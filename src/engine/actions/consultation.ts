@@ -9,11 +9,16 @@ import { displayName, me, optionalText, text } from './common.js';
  * The requests a person handles: those assigned to them, and for a curator (or staff) every request
  * in their cohorts, whoever it is assigned to. Oldest first.
  */
-export async function visibleConsultations(turn: Turn, statuses: readonly ConsultationStatus[]): Promise<ConsultationRequest[]> {
+export async function visibleConsultations(
+  turn: Turn,
+  statuses: readonly ConsultationStatus[],
+): Promise<ConsultationRequest[]> {
   const { repos } = turn.services;
   const person = me(turn);
   const byId = new Map((await repos.consultations.listByAssignee(person.id, statuses)).map((r) => [r.id, r]));
-  const cohorts = person.isStaff ? await repos.cohorts.listByStatus('active') : await repos.cohorts.listForStaffMember(person.id);
+  const cohorts = person.isStaff
+    ? await repos.cohorts.listByStatus('active')
+    : await repos.cohorts.listForStaffMember(person.id);
   for (const cohort of cohorts.filter((c) => person.isStaff || c.curatorIds.includes(person.id))) {
     for (const r of await repos.consultations.listByCohort(cohort.id, statuses)) byId.set(r.id, r);
   }
@@ -33,12 +38,25 @@ export async function routeConsultation(
   const cohort = await repos.cohorts.findById(cohortId);
   const enrollment = await repos.enrollments.find(teacher.id, cohortId);
   const assigneeId = enrollment?.tutorId ?? cohort?.tutorIds[0] ?? cohort?.curatorIds[0];
-  await repos.consultations.open({ participantId: teacher.id, cohortId, assigneeId, topic, description, openedAt: turn.services.now() });
+  await repos.consultations.open({
+    participantId: teacher.id,
+    cohortId,
+    assigneeId,
+    topic,
+    description,
+    openedAt: turn.services.now(),
+  });
   const assignee = assigneeId ? await repos.participants.findById(assigneeId) : undefined;
   if (assignee) {
-    turn.notify(assignee.id, translator(assignee.locale)('consultation.notify_assignee', {
-      teacher: displayName(teacher), cohortTitle: cohort?.title ?? '', topic, description,
-    }));
+    turn.notify(
+      assignee.id,
+      translator(assignee.locale)('consultation.notify_assignee', {
+        teacher: displayName(teacher),
+        cohortTitle: cohort?.title ?? '',
+        topic,
+        description,
+      }),
+    );
   }
   return assigneeId;
 }
@@ -56,7 +74,12 @@ export const consultation: Pick<FlowHandlers, 'actions'> = {
       } as const;
       const topicId = text(run, 'topic');
       const topic = turn.t(topicId in topics ? topics[topicId as keyof typeof topics] : 'activity.type_other');
-      const assigneeId = await routeConsultation(turn, { teacher: me(turn), cohortId: text(run, 'cohortId'), topic, description: text(run, 'description') });
+      const assigneeId = await routeConsultation(turn, {
+        teacher: me(turn),
+        cohortId: text(run, 'cohortId'),
+        topic,
+        description: text(run, 'description'),
+      });
       turn.say(assigneeId ? 'consultation.opened' : 'consultation.opened_unassigned');
       return undefined;
     },
@@ -69,14 +92,24 @@ export const consultation: Pick<FlowHandlers, 'actions'> = {
       if (!next) return 'none';
       const teacher = await repos.participants.findById(next.participantId);
       const cohort = await repos.cohorts.findById(next.cohortId);
-      const assignee = next.assigneeId === me(turn).id ? undefined : next.assigneeId ? await repos.participants.findById(next.assigneeId) : undefined;
+      const assignee =
+        next.assigneeId === me(turn).id
+          ? undefined
+          : next.assigneeId
+            ? await repos.participants.findById(next.assigneeId)
+            : undefined;
       Object.assign(run.data, {
         requestId: next.id,
         teacher: displayName(teacher),
         cohortTitle: cohort?.title ?? '',
         topic: next.topic,
         description: next.description,
-        assignee: next.assigneeId === me(turn).id ? turn.t('consultations.assignee_me') : assignee ? displayName(assignee) : turn.t('consultations.assignee_none'),
+        assignee:
+          next.assigneeId === me(turn).id
+            ? turn.t('consultations.assignee_me')
+            : assignee
+              ? displayName(assignee)
+              : turn.t('consultations.assignee_none'),
       });
       return 'found';
     },
@@ -87,9 +120,23 @@ export const consultation: Pick<FlowHandlers, 'actions'> = {
       if (!before) return 'gone';
       if (before.assigneeId === me(turn).id) return undefined;
       await repos.consultations.assign(before.id, me(turn).id);
-      await repos.audit.record({ at: turn.services.now(), actor: me(turn).id, action: 'consultation.taken', subjectType: 'consultation', subjectId: before.id, cohortId: before.cohortId });
+      await repos.audit.record({
+        at: turn.services.now(),
+        actor: me(turn).id,
+        action: 'consultation.taken',
+        subjectType: 'consultation',
+        subjectId: before.id,
+        cohortId: before.cohortId,
+      });
       const previous = before.assigneeId ? await repos.participants.findById(before.assigneeId) : undefined;
-      if (previous) turn.notify(previous.id, translator(previous.locale)('consultations.taken_notice', { curator: displayName(me(turn)), topic: before.topic }));
+      if (previous)
+        turn.notify(
+          previous.id,
+          translator(previous.locale)('consultations.taken_notice', {
+            curator: displayName(me(turn)),
+            topic: before.topic,
+          }),
+        );
       turn.say('consultations.taken');
       return undefined;
     },
@@ -108,7 +155,10 @@ export const consultation: Pick<FlowHandlers, 'actions'> = {
     },
 
     async close_consultation(turn, run) {
-      const closed = await closeConsultationRequest(turn.services.repos, { requestId: text(run, 'requestId'), at: turn.services.now() });
+      const closed = await closeConsultationRequest(turn.services.repos, {
+        requestId: text(run, 'requestId'),
+        at: turn.services.now(),
+      });
       if (!closed) return 'gone';
       for (const notice of closed.notices) turn.notify(notice.participantId, notice.text);
       turn.say('consultations.closed');

@@ -3,7 +3,13 @@
 // announcer, src/scheduler/support-events.ts) and answers with one tap; /events shows staff who comes.
 import { formatLocalDate } from '../../domain/calendar.js';
 import type { Cohort } from '../../domain/cohort.js';
-import { GROUP_EVENT_KINDS, readTime, type AttendanceAnswer, type GroupEventKind, type SupportEvent } from '../../domain/support-event.js';
+import {
+  GROUP_EVENT_KINDS,
+  readTime,
+  type AttendanceAnswer,
+  type GroupEventKind,
+  type SupportEvent,
+} from '../../domain/support-event.js';
 import type { MessageKey, Translate } from '../../i18n/index.js';
 import { stagePlanOf } from '../../progress/service.js';
 import type { FlowHandlers, Services, Turn } from '../context.js';
@@ -12,7 +18,11 @@ import { activeEnrollments, me, optionalText, text, todayIn } from './common.js'
 export const kindLabel = (t: Translate, kind: GroupEventKind) => t(`events.kind_${kind}` as MessageKey);
 
 /** The invitation a teacher reads: what, when and where. */
-export function describeEvent(t: Translate, cohort: Pick<Cohort, 'title'>, event: Pick<SupportEvent, 'kind' | 'date' | 'time' | 'link'>): string {
+export function describeEvent(
+  t: Translate,
+  cohort: Pick<Cohort, 'title'>,
+  event: Pick<SupportEvent, 'kind' | 'date' | 'time' | 'link'>,
+): string {
   return t('events.invite', {
     cohortTitle: cohort.title,
     kind: kindLabel(t, event.kind),
@@ -46,7 +56,11 @@ export const events: Pick<FlowHandlers, 'actions' | 'optionSources' | 'checks'> 
     async event_kinds(turn, run) {
       const cohort = await turn.services.repos.cohorts.findById(text(run, 'cohortId'));
       if (!cohort) return [];
-      return (await kindsOf(turn.services, cohort)).map((kind, i) => ({ id: String(i + 1), label: kindLabel(turn.t, kind), value: kind }));
+      return (await kindsOf(turn.services, cohort)).map((kind, i) => ({
+        id: String(i + 1),
+        label: kindLabel(turn.t, kind),
+        value: kind,
+      }));
     },
     async my_events(turn) {
       return (await upcomingForTeacher(turn)).map(({ event }, i) => ({
@@ -96,7 +110,12 @@ export const events: Pick<FlowHandlers, 'actions' | 'optionSources' | 'checks'> 
         createdAt: turn.services.now(),
       });
       await turn.services.repos.audit.record({
-        at: turn.services.now(), actor: me(turn).id, action: 'event.announced', subjectType: 'support-event', subjectId: event.id, cohortId: event.cohortId,
+        at: turn.services.now(),
+        actor: me(turn).id,
+        action: 'event.announced',
+        subjectType: 'support-event',
+        subjectId: event.id,
+        cohortId: event.cohortId,
         details: { kind, date: event.date },
       });
       turn.say('events.announced');
@@ -112,7 +131,12 @@ export const events: Pick<FlowHandlers, 'actions' | 'optionSources' | 'checks'> 
     async record_attendance(turn, run) {
       const answer = text(run, 'answer') as AttendanceAnswer;
       if (answer !== 'yes' && answer !== 'no') return undefined;
-      const event = await turn.services.repos.supportEvents.answer(text(run, 'eventId'), me(turn).id, answer, turn.services.now());
+      const event = await turn.services.repos.supportEvents.answer(
+        text(run, 'eventId'),
+        me(turn).id,
+        answer,
+        turn.services.now(),
+      );
       if (!event) return undefined;
       turn.say(answer === 'yes' ? 'events.answered_yes' : 'events.answered_no');
       return undefined;
@@ -126,9 +150,9 @@ export const events: Pick<FlowHandlers, 'actions' | 'optionSources' | 'checks'> 
     async list_cohort_events(turn) {
       const { repos } = turn.services;
       const p = me(turn);
-      const cohorts = (p.isStaff ? await repos.cohorts.listByStatus('active') : await repos.cohorts.listForStaffMember(p.id)).filter(
-        (c) => c.status === 'active' && (p.isStaff || c.curatorIds.includes(p.id) || c.tutorIds.includes(p.id)),
-      );
+      const cohorts = (
+        p.isStaff ? await repos.cohorts.listByStatus('active') : await repos.cohorts.listForStaffMember(p.id)
+      ).filter((c) => c.status === 'active' && (p.isStaff || c.curatorIds.includes(p.id) || c.tutorIds.includes(p.id)));
       const blocks: string[] = [];
       for (const cohort of cohorts) {
         const list = await repos.supportEvents.listByCohort(cohort.id);
@@ -136,7 +160,14 @@ export const events: Pick<FlowHandlers, 'actions' | 'optionSources' | 'checks'> 
         const lines = list.map((e) => {
           const yes = e.attendance.filter((a) => a.answer === 'yes').length;
           const no = e.attendance.filter((a) => a.answer === 'no').length;
-          return turn.t('events.staff_line', { date: formatLocalDate(e.date), time: e.time, kind: kindLabel(turn.t, e.kind), yes, no, silent: Math.max(0, e.invited.length - yes - no) });
+          return turn.t('events.staff_line', {
+            date: formatLocalDate(e.date),
+            time: e.time,
+            kind: kindLabel(turn.t, e.kind),
+            yes,
+            no,
+            silent: Math.max(0, e.invited.length - yes - no),
+          });
         });
         blocks.push([turn.t('events.staff_list_title', { cohortTitle: cohort.title }), ...lines].join('\n'));
       }

@@ -15,7 +15,22 @@ import { stage } from './stage.js';
 import { staff } from './staff.js';
 import { surveys } from './surveys.js';
 
-const parts = [onboarding, menu, surveys, activity, review, progress, consultation, account, stage, links, staff, plan, events, consoleLink];
+const parts = [
+  onboarding,
+  menu,
+  surveys,
+  activity,
+  review,
+  progress,
+  consultation,
+  account,
+  stage,
+  links,
+  staff,
+  plan,
+  events,
+  consoleLink,
+];
 
 /** Every action, option source and check the flow files may name. */
 export const handlers: FlowHandlers = {

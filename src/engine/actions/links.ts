@@ -11,7 +11,9 @@ import { activeEnrollments, displayName, me, text } from './common.js';
 
 export const isDeadLink = (l: ActivityLink): boolean => (l.failures ?? 0) >= LINK_ALERT_AFTER_FAILURES;
 
-export type DeadLink = { kind: 'activity'; activity: Activity; url: string } | { kind: 'result'; link: ResultLink; url: string };
+export type DeadLink =
+  | { kind: 'activity'; activity: Activity; url: string }
+  | { kind: 'result'; link: ResultLink; url: string };
 
 /** Prefix of a picked result link, beside an activity's id. */
 const RESULT = 'r:';
@@ -33,12 +35,17 @@ export async function deadLinksOf(turn: Turn): Promise<DeadLink[]> {
 }
 
 /** The questionnaire a result link was given in, by its title in the reader's language. */
-export function questionnaireTitle(turn: Turn, link: Pick<ResultLink, 'questionnaireId'>, locale = turn.session.locale): string {
+export function questionnaireTitle(
+  turn: Turn,
+  link: Pick<ResultLink, 'questionnaireId'>,
+  locale = turn.session.locale,
+): string {
   const q = turn.services.questionnaires.get(link.questionnaireId);
   return q ? localized(q.title, locale) : link.questionnaireId;
 }
 
-const pickedValue = (d: DeadLink): string => (d.kind === 'activity' ? `${d.activity.id} ${d.url}` : `${RESULT}${d.link.id} ${d.url}`);
+const pickedValue = (d: DeadLink): string =>
+  d.kind === 'activity' ? `${d.activity.id} ${d.url}` : `${RESULT}${d.link.id} ${d.url}`;
 
 export const links: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
   optionSources: {
@@ -71,7 +78,8 @@ export const links: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
         return 'result';
       }
       const activity = await turn.services.repos.activities.findById(id);
-      if (!activity || activity.participantId !== me(turn).id || !activity.links.some((l) => l.url === url)) return 'gone';
+      if (!activity || activity.participantId !== me(turn).id || !activity.links.some((l) => l.url === url))
+        return 'gone';
       run.data.activityId = id;
       run.data.url = url;
       run.data.title = activity.title;
@@ -88,7 +96,16 @@ export const links: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
       if (cohort) {
         for (const curator of await repos.participants.findByIds(cohort.curatorIds)) {
           const t = translator(curator.locale);
-          turn.notify(curator.id, t('links.curator_replaced', { teacher: displayName(me(turn)), cohortTitle: cohort.title, title: updated.title, oldUrl, newUrl }));
+          turn.notify(
+            curator.id,
+            t('links.curator_replaced', {
+              teacher: displayName(me(turn)),
+              cohortTitle: cohort.title,
+              title: updated.title,
+              oldUrl,
+              newUrl,
+            }),
+          );
         }
       }
       return undefined;
@@ -102,13 +119,27 @@ export const links: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
       const at = turn.services.now();
       const updated = await repos.resultLinks.replaceUrl(text(run, 'resultLinkId'), oldUrl, newUrl, at);
       if (!updated) return 'gone';
-      await repos.responses.saveAnswer(updated.responseId, { questionId: updated.questionId, value: newUrl, skipped: false, answeredAt: at });
+      await repos.responses.saveAnswer(updated.responseId, {
+        questionId: updated.questionId,
+        value: newUrl,
+        skipped: false,
+        answeredAt: at,
+      });
       const cohort = await repos.cohorts.findById(updated.cohortId);
       if (cohort) {
         for (const curator of await repos.participants.findByIds(cohort.curatorIds)) {
           const t = translator(curator.locale);
           const title = questionnaireTitle(turn, updated, curator.locale);
-          turn.notify(curator.id, t('links.curator_result_replaced', { teacher: displayName(me(turn)), cohortTitle: cohort.title, title, oldUrl, newUrl }));
+          turn.notify(
+            curator.id,
+            t('links.curator_result_replaced', {
+              teacher: displayName(me(turn)),
+              cohortTitle: cohort.title,
+              title,
+              oldUrl,
+              newUrl,
+            }),
+          );
         }
       }
       return undefined;

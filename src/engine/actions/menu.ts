@@ -5,7 +5,9 @@ import { visibleConsultations } from './consultation.js';
 import { openQuestionnairesFor } from './surveys.js';
 import { upcomingForTeacher as listUpcoming } from './events.js';
 
-async function staffCounts(turn: Turn): Promise<{ curator: boolean; tutor: boolean; toReview: number; openRequests: number }> {
+async function staffCounts(
+  turn: Turn,
+): Promise<{ curator: boolean; tutor: boolean; toReview: number; openRequests: number }> {
   const p = me(turn);
   const { repos } = turn.services;
   const cohorts = await repos.cohorts.listForStaffMember(p.id);

@@ -19,7 +19,14 @@ async function enrol(turn: Turn, participantId: string, cohortId: string): Promi
   if ((await repos.audit.list({ subjectId: cohortId, action: NO_TUTOR_NOTICE, limit: 1 })).length > 0) return result;
   const cohort = await repos.cohorts.findById(cohortId);
   if (!cohort) return result;
-  await repos.audit.record({ at: now(), actor: 'system', action: NO_TUTOR_NOTICE, subjectType: 'cohort', subjectId: cohortId, cohortId });
+  await repos.audit.record({
+    at: now(),
+    actor: 'system',
+    action: NO_TUTOR_NOTICE,
+    subjectType: 'cohort',
+    subjectId: cohortId,
+    cohortId,
+  });
   for (const curator of await repos.participants.findByIds(cohort.curatorIds)) {
     turn.notify(curator.id, translator(curator.locale)('onboarding.no_tutor_curator', { cohortTitle: cohort.title }));
   }
@@ -54,7 +61,9 @@ export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> =
       if (cohort && (cohort.curatorIds.includes(p.id) || cohort.tutorIds.includes(p.id))) return 'staff';
       if (p.consent?.given) return 'known';
       // Imported by the centre, never asked: consent first, and the profile only where it is missing.
-      run.data.profileComplete = Boolean(p.fullName && p.organisation && p.region && p.settlementType && p.position && p.subject);
+      run.data.profileComplete = Boolean(
+        p.fullName && p.organisation && p.region && p.settlementType && p.position && p.subject,
+      );
       return undefined;
     },
 
@@ -81,19 +90,37 @@ export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> =
       if (turn.participant) {
         // Known already (imported): this is their consent, and their enrollment if it was missing.
         const now = services.now();
-        turn.participant = (await services.repos.participants.recordConsent(turn.participant.id, services.settings.privacyPolicyVersion, now)) ?? turn.participant;
+        turn.participant =
+          (await services.repos.participants.recordConsent(
+            turn.participant.id,
+            services.settings.privacyPolicyVersion,
+            now,
+          )) ?? turn.participant;
         await enrol(turn, turn.participant.id, text(run, 'cohortId'));
         await services.repos.audit.record({
-          at: now, actor: turn.participant.id, action: 'consent.given', subjectType: 'participant', subjectId: turn.participant.id,
-          cohortId: text(run, 'cohortId'), details: { policyVersion: services.settings.privacyPolicyVersion, channel: event.channel },
+          at: now,
+          actor: turn.participant.id,
+          action: 'consent.given',
+          subjectType: 'participant',
+          subjectId: turn.participant.id,
+          cohortId: text(run, 'cohortId'),
+          details: { policyVersion: services.settings.privacyPolicyVersion, channel: event.channel },
         });
         return 'created';
       }
       const { address, phone } = identityOf(event);
-      const created = await services.repos.participants.create({ addresses: [address], ...(phone ? { phone } : {}), locale: turn.session.locale });
+      const created = await services.repos.participants.create({
+        addresses: [address],
+        ...(phone ? { phone } : {}),
+        locale: turn.session.locale,
+      });
       if (!created.ok) return 'conflict';
       const now = services.now();
-      const withConsent = await services.repos.participants.recordConsent(created.value.id, services.settings.privacyPolicyVersion, now);
+      const withConsent = await services.repos.participants.recordConsent(
+        created.value.id,
+        services.settings.privacyPolicyVersion,
+        now,
+      );
       turn.participant = withConsent ?? created.value;
       turn.session.participantId = created.value.id;
       await enrol(turn, created.value.id, text(run, 'cohortId'));
@@ -130,7 +157,11 @@ export const onboarding: Partial<FlowHandlers> & Pick<FlowHandlers, 'actions'> =
      */
     async forget_me(turn) {
       if (turn.participant) {
-        await turn.services.repos.participants.refuseConsent(turn.participant.id, turn.services.settings.privacyPolicyVersion, turn.services.now());
+        await turn.services.repos.participants.refuseConsent(
+          turn.participant.id,
+          turn.services.settings.privacyPolicyVersion,
+          turn.services.now(),
+        );
       }
       turn.forget = true;
       return undefined;

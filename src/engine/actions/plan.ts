@@ -16,7 +16,9 @@ import type { FlowHandlers, Services, Turn } from '../context.js';
 import { displayName, me, optionalText, text, todayIn } from './common.js';
 
 const monthLabel = (locale: Locale, month: string) =>
-  new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`));
+  new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${month}-01T00:00:00Z`),
+  );
 
 /** The margin the cohort's model sets for "behind plan" (seed-neutral: the default model's otherwise). */
 export async function behindMargin(services: Services, cohort: Cohort): Promise<number> {
@@ -34,7 +36,13 @@ export async function planStateOf(services: Services, cohort: Cohort, enrollment
 }
 
 /** The plan as lines a person reads: items with ✓ where done, the summary, comments. */
-export function describePlan(t: Translate, locale: Locale, state: PlanVsDone, enrollment: Enrollment, timeZone: string): string[] {
+export function describePlan(
+  t: Translate,
+  locale: Locale,
+  state: PlanVsDone,
+  enrollment: Enrollment,
+  timeZone: string,
+): string[] {
   if (state.planned === 0) return [t('plan.empty')];
   const lines = state.items.map((i) =>
     t('plan.item', {
@@ -48,7 +56,8 @@ export function describePlan(t: Translate, locale: Locale, state: PlanVsDone, en
   const comments = enrollment.plan?.comments ?? [];
   if (comments.length > 0) {
     lines.push(t('plan.comments_title'));
-    for (const c of comments) lines.push(t('plan.comment_line', { date: formatLocalDate(localDate(c.at, timeZone)), text: c.text }));
+    for (const c of comments)
+      lines.push(t('plan.comment_line', { date: formatLocalDate(localDate(c.at, timeZone)), text: c.text }));
   }
   return lines;
 }
@@ -62,7 +71,9 @@ async function supportedCohorts(turn: Turn): Promise<Cohort[]> {
   const { repos } = turn.services;
   const p = me(turn);
   const cohorts = p.isStaff ? await repos.cohorts.listByStatus('active') : await repos.cohorts.listForStaffMember(p.id);
-  return cohorts.filter((c) => c.status === 'active' && (p.isStaff || c.curatorIds.includes(p.id) || c.tutorIds.includes(p.id)));
+  return cohorts.filter(
+    (c) => c.status === 'active' && (p.isStaff || c.curatorIds.includes(p.id) || c.tutorIds.includes(p.id)),
+  );
 }
 
 /**
@@ -83,7 +94,11 @@ async function tutoringLines(turn: Turn, cohort: Cohort, enrollment: Enrollment)
     const response = await latestDiagnosis(repos, model, cohort.id, enrollment.participantId);
     const found = response ? describeDiagnosis(model, questionnaires, response, turn.session.locale) : [];
     if (found.length === 0) lines.push(turn.t('plans.diagnosis_none'));
-    else lines.push(turn.t('plans.diagnosis_title'), ...found.map((l) => turn.t('plans.diagnosis_line', { label: l.label, value: l.value })));
+    else
+      lines.push(
+        turn.t('plans.diagnosis_title'),
+        ...found.map((l) => turn.t('plans.diagnosis_line', { label: l.label, value: l.value })),
+      );
   }
   return lines;
 }
@@ -93,7 +108,8 @@ export const plan: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
     async plan_actions(turn, run) {
       const enrollment = await myEnrollment(turn, text(run, 'cohortId'));
       const options = [{ id: '1', label: turn.t('plan.add'), value: 'add' }];
-      if ((enrollment?.plan?.items.length ?? 0) > 0) options.push({ id: '2', label: turn.t('plan.remove'), value: 'remove' });
+      if ((enrollment?.plan?.items.length ?? 0) > 0)
+        options.push({ id: '2', label: turn.t('plan.remove'), value: 'remove' });
       options.push({ id: String(options.length + 1), label: turn.t('plan.done'), value: 'done' });
       return options;
     },
@@ -126,8 +142,12 @@ export const plan: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
       const enrollment = await myEnrollment(turn, cohortId);
       if (!cohort || !enrollment) return undefined;
       const state = await planStateOf(turn.services, cohort, enrollment);
-      const lines = [turn.t('plan.title', { cohortTitle: cohort.title }), ...describePlan(turn.t, turn.session.locale, state, enrollment, cohort.timeZone)];
-      if (isBehindPlan(state, await behindMargin(turn.services, cohort))) lines.push(turn.t('plan.behind', { behind: state.behind }));
+      const lines = [
+        turn.t('plan.title', { cohortTitle: cohort.title }),
+        ...describePlan(turn.t, turn.session.locale, state, enrollment, cohort.timeZone),
+      ];
+      if (isBehindPlan(state, await behindMargin(turn.services, cohort)))
+        lines.push(turn.t('plan.behind', { behind: state.behind }));
       turn.reply({ kind: 'text', text: lines.join('\n') });
       return undefined;
     },
@@ -142,8 +162,15 @@ export const plan: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
       const type = text(run, 'type') as ActivityType;
       const level = text(run, 'level') as ActivityLevel;
       if (!enrollment || !ACTIVITY_TYPES.includes(type) || !ACTIVITY_LEVELS.includes(level)) return undefined;
-      const items = [...(enrollment.plan?.items ?? []), { id: randomUUID().slice(0, 8), type, level, month: text(run, 'month') }];
-      await turn.services.repos.enrollments.setPlanItems(enrollment.id, items.slice(0, MAX_PLANNED), turn.services.now());
+      const items = [
+        ...(enrollment.plan?.items ?? []),
+        { id: randomUUID().slice(0, 8), type, level, month: text(run, 'month') },
+      ];
+      await turn.services.repos.enrollments.setPlanItems(
+        enrollment.id,
+        items.slice(0, MAX_PLANNED),
+        turn.services.now(),
+      );
       turn.say('plan.added');
       return undefined;
     },
@@ -173,22 +200,39 @@ export const plan: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
         return 'empty';
       }
       const margin = await behindMargin(turn.services, cohort);
-      const people = new Map((await repos.participants.findByIds(enrollments.map((e) => e.participantId))).map((p) => [p.id, p]));
+      const people = new Map(
+        (await repos.participants.findByIds(enrollments.map((e) => e.participantId))).map((p) => [p.id, p]),
+      );
       const behind: string[] = [];
       for (const e of enrollments) {
         const state = await planStateOf(turn.services, cohort, e);
         if (isBehindPlan(state, margin)) {
-          behind.push(turn.t('plans.behind_line', { teacher: displayName(people.get(e.participantId)), due: state.due, accepted: state.accepted }));
+          behind.push(
+            turn.t('plans.behind_line', {
+              teacher: displayName(people.get(e.participantId)),
+              due: state.due,
+              accepted: state.accepted,
+            }),
+          );
         }
       }
       behind.sort((a, b) => a.localeCompare(b, 'ru'));
       turn.reply({
         kind: 'text',
-        text: behind.length > 0 ? [turn.t('plans.behind_title', { margin }), ...behind].join('\n') : turn.t('plans.behind_none', { margin }),
+        text:
+          behind.length > 0
+            ? [turn.t('plans.behind_title', { margin }), ...behind].join('\n')
+            : turn.t('plans.behind_none', { margin }),
       });
       // Seed 003: in a tutor model, who still has no tutor (they joined while the cohort had none).
-      const untutored = (await teachersWithoutTutor(repos, cohort)).map((e) => displayName(people.get(e.participantId))).sort((a, b) => a.localeCompare(b, 'ru'));
-      if (untutored.length > 0) turn.reply({ kind: 'text', text: turn.t('plans.without_tutor', { count: untutored.length, names: untutored.join(', ') }) });
+      const untutored = (await teachersWithoutTutor(repos, cohort))
+        .map((e) => displayName(people.get(e.participantId)))
+        .sort((a, b) => a.localeCompare(b, 'ru'));
+      if (untutored.length > 0)
+        turn.reply({
+          kind: 'text',
+          text: turn.t('plans.without_tutor', { count: untutored.length, names: untutored.join(', ') }),
+        });
       return undefined;
     },
     async show_teacher_plan(turn, run) {
@@ -198,9 +242,15 @@ export const plan: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
       if (!cohort || !enrollment) return undefined;
       const teacher = await repos.participants.findById(enrollment.participantId);
       const state = await planStateOf(turn.services, cohort, enrollment);
-      const body = state.planned === 0 ? [turn.t('plans.no_plan')] : describePlan(turn.t, turn.session.locale, state, enrollment, cohort.timeZone);
+      const body =
+        state.planned === 0
+          ? [turn.t('plans.no_plan')]
+          : describePlan(turn.t, turn.session.locale, state, enrollment, cohort.timeZone);
       const support = await tutoringLines(turn, cohort, enrollment);
-      turn.reply({ kind: 'text', text: [turn.t('plans.teacher_title', { teacher: displayName(teacher) }), ...support, ...body].join('\n') });
+      turn.reply({
+        kind: 'text',
+        text: [turn.t('plans.teacher_title', { teacher: displayName(teacher) }), ...support, ...body].join('\n'),
+      });
       return undefined;
     },
     async comment_plan(turn, run) {
@@ -213,12 +263,19 @@ export const plan: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
       const cohort = await repos.cohorts.findById(text(run, 'cohortId'));
       const enrollment = await repos.enrollments.find(text(run, 'teacherId'), text(run, 'cohortId'));
       if (!cohort || !enrollment) return undefined;
-      await repos.enrollments.addPlanComment(enrollment.id, { by: me(turn).id, at: turn.services.now(), text: comment.slice(0, 1000) });
+      await repos.enrollments.addPlanComment(enrollment.id, {
+        by: me(turn).id,
+        at: turn.services.now(),
+        text: comment.slice(0, 1000),
+      });
       const teacher = await repos.participants.findById(enrollment.participantId);
-      if (teacher) turn.notify(teacher.id, translator(teacher.locale)('plan.comment_notice', { cohortTitle: cohort.title, comment }));
+      if (teacher)
+        turn.notify(
+          teacher.id,
+          translator(teacher.locale)('plan.comment_notice', { cohortTitle: cohort.title, comment }),
+        );
       turn.say('plans.commented');
       return undefined;
     },
   },
 };
-

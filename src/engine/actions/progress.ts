@@ -25,11 +25,21 @@ export const progress: Pick<FlowHandlers, 'actions'> = {
         const required = requiredActivities(plan);
         const stage = stageOn(plan, cohort, todayIn(turn, cohort.timeZone));
         // The same statuses the reports show: evaluated from the teacher's facts, saved if they moved.
-        const evaluated = await reevaluateStages(repos, { participantId: me(turn).id, cohortId: cohort.id, at: turn.services.now(), actor: me(turn).id, kind: 'recount' });
+        const evaluated = await reevaluateStages(repos, {
+          participantId: me(turn).id,
+          cohortId: cohort.id,
+          at: turn.services.now(),
+          actor: me(turn).id,
+          kind: 'recount',
+        });
         const stageLines = (evaluated?.stages ?? []).flatMap((s) => {
           const stageName = nameOfStage(turn.session.locale, plan, s.stage);
           const date = s.completedAt ?? s.startedAt;
-          const line = t(`progress.stage_${s.status}`, { stage: s.stage, stageName, date: date ? formatLocalDate(localDate(date, cohort.timeZone)) : '' });
+          const line = t(`progress.stage_${s.status}`, {
+            stage: s.stage,
+            stageName,
+            date: date ? formatLocalDate(localDate(date, cohort.timeZone)) : '',
+          });
           const manual = s.cause.kind === 'manual' ? [t('progress.stage_manual', { comment: s.cause.comment })] : [];
           return [line, ...manual];
         });
@@ -39,18 +49,26 @@ export const progress: Pick<FlowHandlers, 'actions'> = {
         const accepted = count('accepted');
         // The individual plan against what was accepted, when the teacher has one.
         const enrollment = await repos.enrollments.find(me(turn).id, cohort.id);
-        const planned = enrollment?.plan?.items.length ? await planStateOf(turn.services, cohort, enrollment) : undefined;
+        const planned = enrollment?.plan?.items.length
+          ? await planStateOf(turn.services, cohort, enrollment)
+          : undefined;
         const planLines = planned
           ? [
               t('plan.summary', { planned: planned.planned, due: planned.due, accepted: planned.accepted }),
-              ...(isBehindPlan(planned, await behindMargin(turn.services, cohort)) ? [t('plan.behind', { behind: planned.behind })] : []),
+              ...(isBehindPlan(planned, await behindMargin(turn.services, cohort))
+                ? [t('plan.behind', { behind: planned.behind })]
+                : []),
             ]
           : [];
         const surveys = open.filter((s) => s.cohortId === cohort.id).map((s) => `«${s.title}»`);
         const lines = [
           t('progress.header', { cohortTitle: cohort.title }),
           t('progress.year', { start: formatLocalDate(year.start), end: formatLocalDate(year.end) }),
-          t('progress.stage', { stage, stages: plan.stages.length, stageName: nameOfStage(turn.session.locale, plan, stage) }),
+          t('progress.stage', {
+            stage,
+            stages: plan.stages.length,
+            stageName: nameOfStage(turn.session.locale, plan, stage),
+          }),
           ...(stageLines.length > 0 ? [t('progress.stages_title'), ...stageLines] : []),
           t('progress.activities', { accepted, required }),
           ...(count('submitted') > 0 ? [t('progress.pending', { count: count('submitted') })] : []),

@@ -34,7 +34,11 @@ export const stage: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
       const cohort = await turn.services.repos.cohorts.findById(text(run, 'cohortId'));
       if (!cohort) return [];
       const plan = await stagePlanOf(turn.services.repos, cohort);
-      return plan.stages.map((s, i) => ({ id: String(i + 1), label: `${s.stage}. ${stageName(turn.session.locale, plan, s.stage)}`, value: String(s.stage) }));
+      return plan.stages.map((s, i) => ({
+        id: String(i + 1),
+        label: `${s.stage}. ${stageName(turn.session.locale, plan, s.stage)}`,
+        value: String(s.stage),
+      }));
     },
   },
   actions: {
@@ -66,12 +70,24 @@ export const stage: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
         return undefined;
       }
       const teacher = await repos.participants.findById(teacherId);
-      turn.say('stage.set', { stage: stageNumber, teacher: displayName(teacher), status: turn.t(`stage.status_${status}`) });
+      turn.say('stage.set', {
+        stage: stageNumber,
+        teacher: displayName(teacher),
+        status: turn.t(`stage.status_${status}`),
+      });
       if (teacher) {
         const tt = translator(teacher.locale);
         const cohort = await repos.cohorts.findById(text(run, 'cohortId'));
         const plan = cohort ? await stagePlanOf(repos, cohort) : undefined;
-        turn.notify(teacher.id, tt('stage.teacher_notice', { stage: stageNumber, stageName: stageName(teacher.locale, plan, stageNumber), status: tt(`stage.status_${status}`), comment }));
+        turn.notify(
+          teacher.id,
+          tt('stage.teacher_notice', {
+            stage: stageNumber,
+            stageName: stageName(teacher.locale, plan, stageNumber),
+            status: tt(`stage.status_${status}`),
+            comment,
+          }),
+        );
       }
       return undefined;
     },

@@ -37,12 +37,30 @@ export async function openQuestionnairesFor(turn: Turn): Promise<OpenSurvey[]> {
     const mine = responses.filter((r) => r.participantId === p.id);
     for (const r of mine.filter((x) => x.status === 'in_progress')) {
       const q = questionnaires.get(r.questionnaireId, r.questionnaireVersion);
-      if (q) add({ cohortId: cohort.id, cohortTitle: cohort.title, timeZone: cohort.timeZone, questionnaireId: r.questionnaireId, occasion: r.occasion, title: localized(q.title, turn.session.locale) });
+      if (q)
+        add({
+          cohortId: cohort.id,
+          cohortTitle: cohort.title,
+          timeZone: cohort.timeZone,
+          questionnaireId: r.questionnaireId,
+          occasion: r.occasion,
+          title: localized(q.title, turn.session.locale),
+        });
     }
     for (const item of openQuestionnaires(effectivePlan(cohort, programme), cohort, today)) {
-      const done = mine.some((r) => r.questionnaireId === item.questionnaireId && r.occasion === item.occasion && r.status === 'completed');
+      const done = mine.some(
+        (r) => r.questionnaireId === item.questionnaireId && r.occasion === item.occasion && r.status === 'completed',
+      );
       const q = questionnaires.get(item.questionnaireId);
-      if (!done && q) add({ cohortId: cohort.id, cohortTitle: cohort.title, timeZone: cohort.timeZone, questionnaireId: item.questionnaireId, occasion: item.occasion, title: localized(q.title, turn.session.locale) });
+      if (!done && q)
+        add({
+          cohortId: cohort.id,
+          cohortTitle: cohort.title,
+          timeZone: cohort.timeZone,
+          questionnaireId: item.questionnaireId,
+          occasion: item.occasion,
+          title: localized(q.title, turn.session.locale),
+        });
     }
   }
   return result;
@@ -83,7 +101,9 @@ export const surveys: Pick<FlowHandlers, 'actions' | 'optionSources'> = {
     async use_picked_questionnaire(turn, run) {
       const [cohortId, questionnaireId, occasion] = text(run, 'pick').split('|');
       const open = await openQuestionnairesFor(turn);
-      const survey = open.find((s) => s.cohortId === cohortId && s.questionnaireId === questionnaireId && s.occasion === occasion);
+      const survey = open.find(
+        (s) => s.cohortId === cohortId && s.questionnaireId === questionnaireId && s.occasion === occasion,
+      );
       if (!survey) return 'gone';
       use(run, survey);
       return undefined;

@@ -17,7 +17,9 @@ export interface FlowRegistry {
   checks: ReadonlySet<string>;
 }
 
-const identifier = z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'expected a lower-case identifier (letters, digits, _)' });
+const identifier = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, { message: 'expected a lower-case identifier (letters, digits, _)' });
 /** Flow variables are shared with the actions' TypeScript, hence camelCase. */
 const variable = z.string().regex(/^[a-z][A-Za-z0-9]*$/, { message: 'expected a variable name such as cohortId' });
 
@@ -25,10 +27,13 @@ function isMessageKey(key: string): key is MessageKey {
   const dot = key.indexOf('.');
   return dot > 0 && catalogs.ru[key.slice(0, dot)]?.[key.slice(dot + 1)] !== undefined;
 }
-const messageKey = z.string().superRefine((key, ctx) => {
-  if (!isMessageKey(key)) ctx.addIssue({ code: 'custom', message: `unknown message key "${key}"` });
-  // The refinement above proved it; the cast only carries that proof into the type.
-}).transform((key) => key as MessageKey);
+const messageKey = z
+  .string()
+  .superRefine((key, ctx) => {
+    if (!isMessageKey(key)) ctx.addIssue({ code: 'custom', message: `unknown message key "${key}"` });
+    // The refinement above proved it; the cast only carries that proof into the type.
+  })
+  .transform((key) => key as MessageKey);
 
 const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
@@ -57,9 +62,27 @@ const askSchema = z.looseObject({
 type AskInput = z.infer<typeof askSchema>;
 
 const stepSchemas = {
-  ask: z.strictObject({ id: identifier.optional(), ask: askSchema, save: variable, append: z.boolean().default(false), check: identifier.optional(), next: identifier.optional() }),
-  say: z.strictObject({ id: identifier.optional(), say: messageKey, end: z.boolean().default(false), next: identifier.optional() }),
-  do: z.strictObject({ id: identifier.optional(), do: identifier, on: z.record(z.string(), identifier).default({}), end: z.boolean().default(false), next: identifier.optional() }),
+  ask: z.strictObject({
+    id: identifier.optional(),
+    ask: askSchema,
+    save: variable,
+    append: z.boolean().default(false),
+    check: identifier.optional(),
+    next: identifier.optional(),
+  }),
+  say: z.strictObject({
+    id: identifier.optional(),
+    say: messageKey,
+    end: z.boolean().default(false),
+    next: identifier.optional(),
+  }),
+  do: z.strictObject({
+    id: identifier.optional(),
+    do: identifier,
+    on: z.record(z.string(), identifier).default({}),
+    end: z.boolean().default(false),
+    next: identifier.optional(),
+  }),
   if: z.strictObject({ id: identifier.optional(), if: conditionSchema, then: identifier, else: identifier.optional() }),
   goto: z.strictObject({ id: identifier.optional(), goto: identifier }),
   questionnaire: z.strictObject({ id: identifier.optional(), questionnaire: variable, next: identifier.optional() }),
@@ -88,7 +111,8 @@ const SOURCED_OPTIONS = [
 /** The ask as a questionnaire question, or what is wrong with it (each "field: problem"). */
 function toQuestion(id: string, ask: AskInput): { question: Question } | { problems: string[] } {
   const { type, text, help, options, from, ...rest } = ask;
-  if (!isQuestionType(type)) return { problems: [`ask.type: "${type}" is not a question type; use one of: ${QUESTION_TYPES.join(', ')}`] };
+  if (!isQuestionType(type))
+    return { problems: [`ask.type: "${type}" is not a question type; use one of: ${QUESTION_TYPES.join(', ')}`] };
   const schema = QUESTION_SCHEMAS[type] as z.ZodType<Question>;
   const candidate = {
     ...rest,
@@ -101,7 +125,10 @@ function toQuestion(id: string, ask: AskInput): { question: Question } | { probl
   let parsed = schema.safeParse(candidate);
   // A type that needs options takes them from the source when `from` names one.
   const sourced =
-    !parsed.success && from !== undefined && options === undefined && parsed.error.issues.some((i) => i.path[0] === 'options');
+    !parsed.success &&
+    from !== undefined &&
+    options === undefined &&
+    parsed.error.issues.some((i) => i.path[0] === 'options');
   if (sourced) parsed = schema.safeParse({ ...candidate, options: SOURCED_OPTIONS });
   if (!parsed.success) return { problems: issues(parsed.error).map((m) => `ask.${m}`) };
   // The schema only: a flow's plain option may be called "other" (activities and topics are saved
@@ -123,7 +150,8 @@ export function parseFlow(source: string, text: string, registry: FlowRegistry):
   const fail = (where: string, message: string) => errors.push(`${source}: ${where}${message}`);
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) fail('', `YAML error at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`);
+    for (const e of doc.errors)
+      fail('', `YAML error at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`);
     return { errors };
   }
   const top = flowSchema.safeParse(doc.toJS());
@@ -136,7 +164,8 @@ export function parseFlow(source: string, text: string, registry: FlowRegistry):
 
   const steps: Step[] = [];
   top.data.steps.forEach((raw, index) => {
-    const label = typeof raw === 'object' && raw !== null && 'id' in raw && typeof raw.id === 'string' ? raw.id : `#${index + 1}`;
+    const label =
+      typeof raw === 'object' && raw !== null && 'id' in raw && typeof raw.id === 'string' ? raw.id : `#${index + 1}`;
     const kind = stepKind(raw);
     if (!kind) {
       fail(`step ${label}: `, `expected one of ${Object.keys(stepSchemas).join(', ')}`);
@@ -153,14 +182,24 @@ export function parseFlow(source: string, text: string, registry: FlowRegistry):
     switch (kind) {
       case 'ask': {
         const a = s as z.infer<typeof stepSchemas.ask>;
-        if (a.ask.from && !registry.optionSources.has(a.ask.from)) fail(`step ${id}: `, `unknown option source "${a.ask.from}"`);
+        if (a.ask.from && !registry.optionSources.has(a.ask.from))
+          fail(`step ${id}: `, `unknown option source "${a.ask.from}"`);
         if (a.check && !registry.checks.has(a.check)) fail(`step ${id}: `, `unknown check "${a.check}"`);
         const made = toQuestion(id, a.ask);
         if ('problems' in made) {
           for (const m of made.problems) fail(`step ${id}: `, m);
           break;
         }
-        steps.push({ kind, id, next, question: made.question, optionsFrom: a.ask.from, save: a.save, append: a.append, check: a.check });
+        steps.push({
+          kind,
+          id,
+          next,
+          question: made.question,
+          optionsFrom: a.ask.from,
+          save: a.save,
+          append: a.append,
+          check: a.check,
+        });
         break;
       }
       case 'say': {
@@ -204,16 +243,23 @@ export function parseFlow(source: string, text: string, registry: FlowRegistry):
       step.kind === 'goto' ? step.target : undefined,
       ...(step.kind === 'do' ? Object.values(step.on) : []),
     ].filter((x): x is string => x !== undefined);
-    for (const target of targets) if (!ids.has(target)) fail(`step ${step.id}: `, `goes to "${target}", which is not a step of this flow`);
+    for (const target of targets)
+      if (!ids.has(target)) fail(`step ${step.id}: `, `goes to "${target}", which is not a step of this flow`);
   }
   if (errors.length > 0) return { errors };
   return { flow: { id: top.data.id, roles: top.data.roles, menuAfter: top.data.menuAfter, steps, source }, errors };
 }
 
-export function loadFlows(dir: string, registry: FlowRegistry, root = process.cwd()): { catalog: FlowCatalog; errors: string[] } {
+export function loadFlows(
+  dir: string,
+  registry: FlowRegistry,
+  root = process.cwd(),
+): { catalog: FlowCatalog; errors: string[] } {
   const flows = new Map<string, Flow>();
   const errors: string[] = [];
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   for (const file of files) {
     const path = join(dir, file);
     const { flow, errors: fileErrors } = parseFlow(relative(root, path) || path, readFileSync(path, 'utf8'), registry);

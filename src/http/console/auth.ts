@@ -55,12 +55,22 @@ export interface ConsoleAuth {
 function isHttps(req: IncomingMessage, trustProxy: boolean): boolean {
   if ('encrypted' in req.socket && req.socket.encrypted === true) return true;
   if (!trustProxy) return false;
-  return String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim().toLowerCase() === 'https';
+  return (
+    String(req.headers['x-forwarded-proto'] ?? '')
+      .split(',')[0]
+      ?.trim()
+      .toLowerCase() === 'https'
+  );
 }
 
 function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
   // The proxy appends the address it saw: the last entry is the one no client can forge.
-  const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',').at(-1)?.trim() : undefined;
+  const forwarded = trustProxy
+    ? String(req.headers['x-forwarded-for'] ?? '')
+        .split(',')
+        .at(-1)
+        ?.trim()
+    : undefined;
   return forwarded || req.socket.remoteAddress || 'unknown';
 }
 
@@ -127,7 +137,12 @@ export function createConsoleAuth(deps: {
           return { ok: false, reason: 'throttled', retryAfterSeconds: retryAfter(error) };
         }
         deps.logger.warn('console: failed login');
-        await deps.repos.audit.record({ at: now(), actor: 'anonymous', action: 'console.login_failed', subjectType: 'console' });
+        await deps.repos.audit.record({
+          at: now(),
+          actor: 'anonymous',
+          action: 'console.login_failed',
+          subjectType: 'console',
+        });
         return { ok: false, reason: 'wrong' };
       }
       await byLogin.delete(key);
@@ -182,5 +197,4 @@ export function createConsoleAuth(deps: {
 }
 
 // A real scrypt hash of a random password: verifying against it takes as long as a real check.
-const DUMMY_HASH =
-  `scrypt$32768$8$1$c3B1dG5pay1kdW1teS1zYWx0$${Buffer.alloc(32, 7).toString('base64')}`;
+const DUMMY_HASH = `scrypt$32768$8$1$c3B1dG5pay1kdW1teS1zYWx0$${Buffer.alloc(32, 7).toString('base64')}`;

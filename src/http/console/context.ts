@@ -15,9 +15,25 @@ import type { ConsoleViewer } from './viewer.js';
 
 /** What the console asks of the rest of Sputnik when a curator acts: the teacher hears of it in chat. */
 export interface StaffActions {
-  reviewActivity(input: { activityId: string; reviewerId: string; decision: 'accepted' | 'returned'; comment?: string }): Promise<'done' | 'already' | 'not_found'>;
-  answerConsultation(input: { requestId: string; authorId: string; text: string; close: boolean }): Promise<'done' | 'not_found'>;
-  broadcast(input: { cohortId: string; authorId: string; text: string; toGroups: boolean; toParticipants: boolean }): Promise<{ broadcastId: string }>;
+  reviewActivity(input: {
+    activityId: string;
+    reviewerId: string;
+    decision: 'accepted' | 'returned';
+    comment?: string;
+  }): Promise<'done' | 'already' | 'not_found'>;
+  answerConsultation(input: {
+    requestId: string;
+    authorId: string;
+    text: string;
+    close: boolean;
+  }): Promise<'done' | 'not_found'>;
+  broadcast(input: {
+    cohortId: string;
+    authorId: string;
+    text: string;
+    toGroups: boolean;
+    toParticipants: boolean;
+  }): Promise<{ broadcastId: string }>;
 }
 
 /** A download as the monitoring module makes it: streamed, with its row count. */
@@ -44,11 +60,32 @@ export interface SegmentChoice {
 /** What the console asks of the monitoring module (src/monitoring): the only door to its figures. */
 export interface ConsoleFiles {
   /** Responses, activities or the roster, in the viewer's cohorts, as CSV / XLSX / JSON. */
-  export(request: { viewer: ConsoleViewer; locale: Locale; what: string; format: string; cohortId?: string; questionnaireId?: string; segment?: SegmentChoice }): Promise<FileOutcome<ConsoleDownload>>;
+  export(request: {
+    viewer: ConsoleViewer;
+    locale: Locale;
+    what: string;
+    format: string;
+    cohortId?: string;
+    questionnaireId?: string;
+    segment?: SegmentChoice;
+  }): Promise<FileOutcome<ConsoleDownload>>;
   /** The half-year report (Markdown or XLSX) for a cohort, or the whole centre for staff. */
-  report(request: { viewer: ConsoleViewer; locale: Locale; cohortId?: string; year: number; half: 1 | 2; format: 'md' | 'xlsx' }): Promise<FileOutcome<{ body: Buffer; contentType: string; filename: string; title: string }>>;
+  report(request: {
+    viewer: ConsoleViewer;
+    locale: Locale;
+    cohortId?: string;
+    year: number;
+    half: 1 | 2;
+    format: 'md' | 'xlsx';
+  }): Promise<FileOutcome<{ body: Buffer; contentType: string; filename: string; title: string }>>;
   /** The aggregates as tables (broken down by a segment if asked) and their charts. */
-  summary(request: { viewer: ConsoleViewer; locale: Locale; cohortId?: string; by?: string; segment?: SegmentChoice }): Promise<{ tables: Table[]; charts: Chart[] }>;
+  summary(request: {
+    viewer: ConsoleViewer;
+    locale: Locale;
+    cohortId?: string;
+    by?: string;
+    segment?: SegmentChoice;
+  }): Promise<{ tables: Table[]; charts: Chart[] }>;
   /** What the scheduler will send a cohort in the next days, as staff read it (the CLI's words, in `locale`). */
   schedule(request: { cohortId: string; days: number; locale: Locale }): Promise<string | undefined>;
 }

@@ -9,12 +9,21 @@ import { INTL, type ConsoleKey, type Say } from './i18n.js';
 
 export function day(date: Date | undefined, timeZone = 'UTC', locale: Locale = 'ru'): string {
   if (!date) return '—';
-  return new Intl.DateTimeFormat(INTL[locale], { timeZone, day: '2-digit', month: '2-digit', year: 'numeric' }).format(date);
+  return new Intl.DateTimeFormat(INTL[locale], { timeZone, day: '2-digit', month: '2-digit', year: 'numeric' }).format(
+    date,
+  );
 }
 
 export function dayTime(date: Date | undefined, timeZone = 'UTC', locale: Locale = 'ru'): string {
   if (!date) return '—';
-  return new Intl.DateTimeFormat(INTL[locale], { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(date);
+  return new Intl.DateTimeFormat(INTL[locale], {
+    timeZone,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(date);
 }
 
 export const activityType = (say: Say, type: ActivityType): string => say(`type_${type}` as ConsoleKey);
@@ -23,11 +32,13 @@ export const activityLevel = (say: Say, level: ActivityLevel): string => say(`le
 const badge = (label: string, tone: string): Html => html`<span class="badge ${tone}">${label}</span>`;
 
 const ACTIVITY_TONE: Record<ActivityStatus, string> = { submitted: 'warn', accepted: 'ok', returned: 'bad' };
-export const activityStatus = (say: Say, status: ActivityStatus): Html => badge(say(`activity_${status}` as ConsoleKey), ACTIVITY_TONE[status]);
+export const activityStatus = (say: Say, status: ActivityStatus): Html =>
+  badge(say(`activity_${status}` as ConsoleKey), ACTIVITY_TONE[status]);
 
 const STAGE_TONE: Record<StageStatus, string> = { not_started: '', in_progress: 'warn', completed: 'ok' };
 export const stageStatusText = (say: Say, status: StageStatus): string => say(`stage_${status}` as ConsoleKey);
-export const stageStatus = (say: Say, status: StageStatus): Html => badge(stageStatusText(say, status), STAGE_TONE[status]);
+export const stageStatus = (say: Say, status: StageStatus): Html =>
+  badge(stageStatusText(say, status), STAGE_TONE[status]);
 
 const CONSULTATION_TONE: Record<ConsultationStatus, string> = { open: 'warn', answered: 'ok', closed: '' };
 export const consultationStatus = (say: Say, status: ConsultationStatus): Html =>
@@ -39,4 +50,6 @@ export const channelName = (say: Say, channel: string): string =>
   CHANNEL_NAMES[channel] ?? (channel === 'webchat' || channel === 'web' ? say('channel_webchat') : channel);
 
 export const link = (url: string): Html =>
-  /^https?:\/\//i.test(url) ? html`<a href="${url}" rel="noopener noreferrer nofollow" target="_blank">${url}</a>` : html`${url}`;
+  /^https?:\/\//i.test(url)
+    ? html`<a href="${url}" rel="noopener noreferrer nofollow" target="_blank">${url}</a>`
+    : html`${url}`;

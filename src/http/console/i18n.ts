@@ -10,7 +10,10 @@ import type { ru } from '../../i18n/ru/index.js';
 export type ConsoleKey = keyof (typeof ru)['console_ui'];
 export type Say = (key: ConsoleKey, params?: Params) => string;
 
-export const sayer = (locale: Locale): Say => (key, params) => t(locale, `console_ui.${key}` as MessageKey, params);
+export const sayer =
+  (locale: Locale): Say =>
+  (key, params) =>
+    t(locale, `console_ui.${key}` as MessageKey, params);
 
 export const LANG_COOKIE = 'sputnik_console_lang';
 

@@ -42,16 +42,29 @@ export function consoleRoutes(deps: ConsoleDeps): Record<string, RouteHandler> {
       }
       const locale = pickedLocale(req) ?? viewer.locale;
       const say = sayer(locale);
-      const frame: PageContext['frame'] = (options) => ({ ...options, locale, viewer, csrf: session.csrfToken, here: req.url ?? '/console' });
+      const frame: PageContext['frame'] = (options) => ({
+        ...options,
+        locale,
+        viewer,
+        csrf: session.csrfToken,
+        here: req.url ?? '/console',
+      });
       if (gate !== 'any' && !gate.includes(viewer.role)) {
-        return page(layout(frame({ title: say('forbidden_title') }), html`<p>${say('forbidden_text')}</p><p><a href="/console">${say('to_home')}</a></p>`), 403);
+        return page(
+          layout(
+            frame({ title: say('forbidden_title') }),
+            html`<p>${say('forbidden_text')}</p><p><a href="/console">${say('to_home')}</a></p>`,
+          ),
+          403,
+        );
       }
       let form = new URLSearchParams();
       if (method === 'POST') {
         try {
           form = readForm(body);
         } catch (error) {
-          if (error instanceof BodyTooLarge) return page(layout(frame({ title: say('too_large_title') }), html`<p>${say('too_large_text')}</p>`), 413);
+          if (error instanceof BodyTooLarge)
+            return page(layout(frame({ title: say('too_large_title') }), html`<p>${say('too_large_text')}</p>`), 413);
           throw error;
         }
         if (!auth.csrfMatches(session, form.get('csrf'))) {
@@ -76,14 +89,21 @@ export function consoleRoutes(deps: ConsoleDeps): Record<string, RouteHandler> {
     }
   };
 
-  const safeNext = (next: string | null) => (next && /^\/console(\/[\w-]*)*(\?[^\s]*)?$/.test(next) && !next.startsWith('/console/lang') ? next : '/console');
+  const safeNext = (next: string | null) =>
+    next && /^\/console(\/[\w-]*)*(\?[^\s]*)?$/.test(next) && !next.startsWith('/console/lang') ? next : '/console';
 
   return {
     'GET /console/login': async (req) => {
       const query = queryOf(req);
       const next = query.get('next');
       const locale = anonymousLocale(req);
-      return page(loginPage(locale, query.has('out') ? { text: sayer(locale)('logged_out') } : undefined, next && safeNext(next) === next ? next : undefined));
+      return page(
+        loginPage(
+          locale,
+          query.has('out') ? { text: sayer(locale)('logged_out') } : undefined,
+          next && safeNext(next) === next ? next : undefined,
+        ),
+      );
     },
     'POST /console/login': async (req, body) => {
       const locale = anonymousLocale(req);
@@ -94,14 +114,17 @@ export function consoleRoutes(deps: ConsoleDeps): Record<string, RouteHandler> {
       try {
         form = readForm(body);
       } catch (error) {
-        if (error instanceof BodyTooLarge) return page(loginPage(locale, { text: say('too_large_text'), error: true }), 413);
+        if (error instanceof BodyTooLarge)
+          return page(loginPage(locale, { text: say('too_large_text'), error: true }), 413);
         throw error;
       }
       const outcome = await auth.passwordLogin(req, form.get('login') ?? '', form.get('password') ?? '');
       if (outcome.ok) return redirect(safeNext(queryOf(req).get('next')), { 'set-cookie': outcome.cookie });
       if (outcome.reason === 'throttled') {
         const minutes = Math.max(1, Math.ceil((outcome.retryAfterSeconds ?? 60) / 60));
-        return page(loginPage(locale, { text: say('login_throttled', { minutes }), error: true }), 429, { 'retry-after': String(outcome.retryAfterSeconds ?? 60) });
+        return page(loginPage(locale, { text: say('login_throttled', { minutes }), error: true }), 429, {
+          'retry-after': String(outcome.retryAfterSeconds ?? 60),
+        });
       }
       return page(loginPage(locale, { text: say('login_wrong'), error: true }), 401);
     },
@@ -120,7 +143,9 @@ export function consoleRoutes(deps: ConsoleDeps): Record<string, RouteHandler> {
       if (!isLocale(to)) return redirect(safeNext(query.get('next')));
       return redirect(safeNext(query.get('next')), { 'set-cookie': langCookie(to) });
     },
-    'POST /console/logout': guarded('POST', 'any', async (ctx) => redirect('/console/login?out=1', { 'set-cookie': await auth.logout(ctx.req) })),
+    'POST /console/logout': guarded('POST', 'any', async (ctx) =>
+      redirect('/console/login?out=1', { 'set-cookie': await auth.logout(ctx.req) }),
+    ),
 
     // A typed or bookmarked "/console/" is the console too, not the server's JSON 404.
     'GET /console/': async (req) => redirect(`/console${new URL(req.url ?? '/', 'http://localhost').search}`),

@@ -29,9 +29,19 @@ export interface ExportJobSettings {
   chunkBytes: number;
 }
 
-const DEFAULTS: ExportJobSettings = { keepMs: 24 * 60 * 60_000, heartbeatMs: 5_000, staleMs: 60_000, chunkBytes: 512 * 1024 };
+const DEFAULTS: ExportJobSettings = {
+  keepMs: 24 * 60 * 60_000,
+  heartbeatMs: 5_000,
+  staleMs: 60_000,
+  chunkBytes: 512 * 1024,
+};
 
-export function createExportJobs(deps: { repo: ConsoleExportRepository; logger: Logger; now?: () => Date; settings?: Partial<ExportJobSettings> }): ExportJobs {
+export function createExportJobs(deps: {
+  repo: ConsoleExportRepository;
+  logger: Logger;
+  now?: () => Date;
+  settings?: Partial<ExportJobSettings>;
+}): ExportJobs {
   const settings = { ...DEFAULTS, ...deps.settings };
   const now = deps.now ?? (() => new Date());
   const { repo, logger } = deps;

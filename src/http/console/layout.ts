@@ -61,9 +61,11 @@ export interface PageOptions {
 /** Links to the page in each other language; the choice is kept for the browser. */
 function languageSwitch(locale: Locale, here: string | undefined): Html {
   const next = here ? `&next=${encodeURIComponent(here)}` : '';
-  return html`<nav class="langs">${LOCALES.map((l) => (l === locale
-    ? html`<b lang="${l}">${LANGUAGE_NAMES[l]}</b>`
-    : html`<a lang="${l}" hreflang="${l}" href="/console/lang?to=${l}${next}">${LANGUAGE_NAMES[l]}</a>`))}</nav>`;
+  return html`<nav class="langs">${LOCALES.map((l) =>
+    l === locale
+      ? html`<b lang="${l}">${LANGUAGE_NAMES[l]}</b>`
+      : html`<a lang="${l}" hreflang="${l}" href="/console/lang?to=${l}${next}">${LANGUAGE_NAMES[l]}</a>`,
+  )}</nav>`;
 }
 
 export function layout(options: PageOptions, content: HtmlValue): Html {
@@ -71,7 +73,8 @@ export function layout(options: PageOptions, content: HtmlValue): Html {
   const say = sayer(locale);
   const nav = viewer
     ? NAV.filter((item) => item.roles.includes(viewer.role)).map(
-        (item) => html`<a href="${item.href}" class="${item.href === options.current ? 'on' : ''}">${say(item.key)}</a>`,
+        (item) =>
+          html`<a href="${item.href}" class="${item.href === options.current ? 'on' : ''}">${say(item.key)}</a>`,
       )
     : [];
   return html`<!doctype html>

@@ -35,14 +35,22 @@ export interface RosterFilter {
   query?: string;
 }
 
-type RosterRepos = Pick<Repositories, 'cohorts' | 'enrollments' | 'participants' | 'activities' | 'responses' | 'consultations' | 'programmes'>;
+type RosterRepos = Pick<
+  Repositories,
+  'cohorts' | 'enrollments' | 'participants' | 'activities' | 'responses' | 'consultations' | 'programmes'
+>;
 
 const YEAR_MS = 365 * 86_400_000;
 
 const latest = (dates: (Date | undefined)[]) =>
   dates.reduce<Date | undefined>((a, b) => (b && (!a || b > a) ? b : a), undefined);
 
-export async function roster(repos: RosterRepos, viewer: ConsoleViewer, filter: RosterFilter, now: Date): Promise<RosterRow[]> {
+export async function roster(
+  repos: RosterRepos,
+  viewer: ConsoleViewer,
+  filter: RosterFilter,
+  now: Date,
+): Promise<RosterRow[]> {
   const cohorts = (await visibleCohorts(repos, viewer)).filter((c) => !filter.cohortId || c.id === filter.cohortId);
   const rows: RosterRow[] = [];
   for (const cohort of cohorts) {
@@ -51,7 +59,9 @@ export async function roster(repos: RosterRepos, viewer: ConsoleViewer, filter: 
     const today = localDate(now, cohort.timeZone);
     const open = openQuestionnaires(plan, cohort, today);
     const enrollments = await repos.enrollments.listByCohort(cohort.id);
-    const people = new Map((await repos.participants.findByIds(enrollments.map((e) => e.participantId))).map((p) => [p.id, p]));
+    const people = new Map(
+      (await repos.participants.findByIds(enrollments.map((e) => e.participantId))).map((p) => [p.id, p]),
+    );
     const activities = await repos.activities.listByCohort(cohort.id);
     const responses = await repos.responses.listByCohort(cohort.id);
     const consultations = await repos.consultations.listByCohort(cohort.id);
@@ -66,7 +76,9 @@ export async function roster(repos: RosterRepos, viewer: ConsoleViewer, filter: 
       const own = activities.filter((a) => a.participantId === participant.id);
       const accepted = own.filter((a) => a.status === 'accepted').length;
       const mine = responses.filter((r) => r.participantId === participant.id);
-      const done = new Set(mine.filter((r) => r.status === 'completed').map((r) => `${r.questionnaireId}|${r.occasion}`));
+      const done = new Set(
+        mine.filter((r) => r.status === 'completed').map((r) => `${r.questionnaireId}|${r.occasion}`),
+      );
       const ownConsultations: ConsultationRequest[] = consultations.filter((c) => c.participantId === participant.id);
       const row: RosterRow = {
         participant,
@@ -75,7 +87,9 @@ export async function roster(repos: RosterRepos, viewer: ConsoleViewer, filter: 
         activities: own,
         accepted,
         required,
-        pendingQuestionnaires: open.filter((q) => !done.has(`${q.questionnaireId}|${q.occasion}`)).map((q) => q.questionnaireId),
+        pendingQuestionnaires: open
+          .filter((q) => !done.has(`${q.questionnaireId}|${q.occasion}`))
+          .map((q) => q.questionnaireId),
         openConsultations: ownConsultations.filter((c) => c.status !== 'closed').length,
         lastActivityAt: latest([
           ...own.map((a) => a.submittedAt),

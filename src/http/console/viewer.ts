@@ -10,7 +10,15 @@ import type { Repositories } from '../../domain/repositories.js';
 /** `locale`: the language of the account or of the curator themself, the console's default for them. */
 export type ConsoleViewer =
   | { role: 'staff'; name: string; actor: string; locale: Locale }
-  | { role: 'curator' | 'tutor'; name: string; actor: string; locale: Locale; participantId: string; cohortIds: string[]; curatedIds: string[] }
+  | {
+      role: 'curator' | 'tutor';
+      name: string;
+      actor: string;
+      locale: Locale;
+      participantId: string;
+      cohortIds: string[];
+      curatedIds: string[];
+    }
   | { role: 'school_admin'; name: string; actor: string; locale: Locale; organisation: string };
 
 export type ConsoleAction = 'review' | 'consult' | 'broadcast' | 'export';
@@ -39,7 +47,15 @@ export async function viewerOf(
   const cohortIds = cohorts.map((c) => c.id);
   // Someone who is no longer curator or tutor anywhere has no business in the console.
   if (cohortIds.length === 0) return undefined;
-  return { role: curatedIds.length > 0 ? 'curator' : 'tutor', name, actor: person.id, locale, participantId: person.id, cohortIds, curatedIds };
+  return {
+    role: curatedIds.length > 0 ? 'curator' : 'tutor',
+    name,
+    actor: person.id,
+    locale,
+    participantId: person.id,
+    cohortIds,
+    curatedIds,
+  };
 }
 
 /** Whether the viewer sees this cohort at all. School administrators see cohorts through their teachers. */
@@ -49,7 +65,11 @@ export function seesCohort(viewer: ConsoleViewer, cohortId: string): boolean {
   return viewer.cohortIds.includes(cohortId);
 }
 
-export function seesParticipant(viewer: ConsoleViewer, person: Pick<Participant, 'organisation'>, cohortIds: readonly string[]): boolean {
+export function seesParticipant(
+  viewer: ConsoleViewer,
+  person: Pick<Participant, 'organisation'>,
+  cohortIds: readonly string[],
+): boolean {
   if (viewer.role === 'staff') return true;
   if (viewer.role === 'school_admin') return sameSchool(person.organisation, viewer.organisation);
   return cohortIds.some((id) => viewer.cohortIds.includes(id));
@@ -71,11 +91,11 @@ export function mayAct(viewer: ConsoleViewer, action: ConsoleAction, cohort: Pic
 }
 
 /** The cohorts listed for the viewer. */
-export async function visibleCohorts(repos: Pick<Repositories, 'cohorts' | 'enrollments' | 'participants'>, viewer: ConsoleViewer): Promise<Cohort[]> {
-  const all = [
-    ...(await repos.cohorts.listByStatus('active')),
-    ...(await repos.cohorts.listByStatus('finished')),
-  ];
+export async function visibleCohorts(
+  repos: Pick<Repositories, 'cohorts' | 'enrollments' | 'participants'>,
+  viewer: ConsoleViewer,
+): Promise<Cohort[]> {
+  const all = [...(await repos.cohorts.listByStatus('active')), ...(await repos.cohorts.listByStatus('finished'))];
   if (viewer.role === 'staff') return all;
   if (viewer.role !== 'school_admin') return all.filter((c) => viewer.cohortIds.includes(c.id));
   const result: Cohort[] = [];

@@ -37,7 +37,10 @@ export function createStaffActions(deps: {
   const { repos, dispatcher, now, logger } = deps;
   const deliver = async (notices: { participantId: string; text: string }[]) => {
     await dispatcher.dispatch(
-      notices.map((n) => ({ to: { kind: 'participant' as const, participantId: n.participantId }, message: { kind: 'text' as const, text: n.text } })),
+      notices.map((n) => ({
+        to: { kind: 'participant' as const, participantId: n.participantId },
+        message: { kind: 'text' as const, text: n.text },
+      })),
     );
   };
   return {
@@ -49,10 +52,16 @@ export function createStaffActions(deps: {
     },
     async answerConsultation(input) {
       const at = now();
-      const answered = await answerConsultationRequest(repos, { requestId: input.requestId, authorId: input.authorId, text: input.text, at });
+      const answered = await answerConsultationRequest(repos, {
+        requestId: input.requestId,
+        authorId: input.authorId,
+        text: input.text,
+        at,
+      });
       if (!answered) return 'not_found';
       const notices = [...answered.notices];
-      if (input.close) notices.push(...((await closeConsultationRequest(repos, { requestId: input.requestId, at }))?.notices ?? []));
+      if (input.close)
+        notices.push(...((await closeConsultationRequest(repos, { requestId: input.requestId, at }))?.notices ?? []));
       await repos.audit.record({
         at,
         actor: input.authorId,
@@ -66,9 +75,18 @@ export function createStaffActions(deps: {
     },
     async broadcast(input) {
       const b: Broadcast = await deps.broadcasts.create(input);
-      await repos.audit.record({ at: now(), actor: input.authorId, action: 'broadcast.created', subjectType: 'broadcast', subjectId: b.id, cohortId: input.cohortId });
+      await repos.audit.record({
+        at: now(),
+        actor: input.authorId,
+        action: 'broadcast.created',
+        subjectType: 'broadcast',
+        subjectId: b.id,
+        cohortId: input.cohortId,
+      });
       // Sending is paced by the channels and may take minutes: the page shows the report as it grows.
-      void deps.broadcasts.send(b.id).catch((error: unknown) => logger.error({ err: error, broadcast: b.id }, 'console broadcast failed'));
+      void deps.broadcasts
+        .send(b.id)
+        .catch((error: unknown) => logger.error({ err: error, broadcast: b.id }, 'console broadcast failed'));
       return { broadcastId: b.id };
     },
   };
@@ -88,30 +106,49 @@ function anonymisedFor(viewer: ConsoleViewer, cohortIds: readonly string[] | und
   return !(cohortIds ?? []).every((id) => viewer.curatedIds.includes(id));
 }
 
-export function createConsoleFiles(deps: { monitoring: Monitoring; repos: Repositories; content: Content }): ConsoleFiles {
+export function createConsoleFiles(deps: {
+  monitoring: Monitoring;
+  repos: Repositories;
+  content: Content;
+}): ConsoleFiles {
   const { monitoring } = deps;
 
   /**
    * The viewer's cohorts narrowed to one programme, and the teachers of one region, district,
    * settlement type or school: the same narrowing for the figures, the charts and the exports.
    */
-  async function narrowed(cohortIds: readonly string[] | undefined, cohortId: string | undefined, segment: SegmentChoice | undefined) {
+  async function narrowed(
+    cohortIds: readonly string[] | undefined,
+    cohortId: string | undefined,
+    segment: SegmentChoice | undefined,
+  ) {
     let ids = cohortIds;
     if (segment?.programmeId) {
-      const all = [...(await deps.repos.cohorts.listByStatus('active')), ...(await deps.repos.cohorts.listByStatus('finished'))];
+      const all = [
+        ...(await deps.repos.cohorts.listByStatus('active')),
+        ...(await deps.repos.cohorts.listByStatus('finished')),
+      ];
       // The demo cohort stays out unless picked by name, as in every unfiltered figure.
-      const ofProgramme = all.filter((c) => c.programmeId === segment.programmeId && (!c.demo || c.id === cohortId)).map((c) => c.id);
+      const ofProgramme = all
+        .filter((c) => c.programmeId === segment.programmeId && (!c.demo || c.id === cohortId))
+        .map((c) => c.id);
       ids = ids ? ids.filter((id) => ofProgramme.includes(id)) : ofProgramme;
     }
-    const profile: SegmentFilter = Object.fromEntries(PROFILE_SEGMENTS.flatMap((key) => (segment?.[key] ? [[key, segment[key]]] : [])));
-    const participantIds = Object.keys(profile).length > 0 ? await monitoring.segmentParticipantIds(profile) : undefined;
+    const profile: SegmentFilter = Object.fromEntries(
+      PROFILE_SEGMENTS.flatMap((key) => (segment?.[key] ? [[key, segment[key]]] : [])),
+    );
+    const participantIds =
+      Object.keys(profile).length > 0 ? await monitoring.segmentParticipantIds(profile) : undefined;
     return { ...(ids ? { cohortIds: ids } : {}), ...(participantIds ? { participantIds } : {}) };
   }
 
   return {
     async export({ viewer, locale, what, format, cohortId, questionnaireId, segment }) {
       const say = sayer(locale);
-      if (!(EXPORT_SUBJECTS as readonly string[]).includes(what) || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
+      if (
+        !(EXPORT_SUBJECTS as readonly string[]).includes(what) ||
+        !(EXPORT_FORMATS as readonly string[]).includes(format)
+      ) {
         return { ok: false, error: say('export_unknown') };
       }
       const cohortIds = cohortScope(viewer, cohortId);
@@ -124,24 +161,59 @@ export function createConsoleFiles(deps: { monitoring: Monitoring; repos: Reposi
         done = n;
       };
       if (what === 'responses') {
-        const file = viewer.role === 'curator' || viewer.role === 'tutor'
-          ? await monitoring.exportForRequester({
-              participantId: viewer.participantId, format: fmt, anonymised,
-              ...(scope.cohortIds ? { cohortIds: scope.cohortIds } : {}),
-              ...(questionnaireId ? { questionnaireId } : {}),
-              ...(scope.participantIds ? { participantIds: scope.participantIds } : {}),
-            })
-          : await monitoring.exportFile({ format: fmt, scope: { ...scope, ...(questionnaireId ? { questionnaireId } : {}) }, anonymised, locale, onProgress });
+        const file =
+          viewer.role === 'curator' || viewer.role === 'tutor'
+            ? await monitoring.exportForRequester({
+                participantId: viewer.participantId,
+                format: fmt,
+                anonymised,
+                ...(scope.cohortIds ? { cohortIds: scope.cohortIds } : {}),
+                ...(questionnaireId ? { questionnaireId } : {}),
+                ...(scope.participantIds ? { participantIds: scope.participantIds } : {}),
+              })
+            : await monitoring.exportFile({
+                format: fmt,
+                scope: { ...scope, ...(questionnaireId ? { questionnaireId } : {}) },
+                anonymised,
+                locale,
+                onProgress,
+              });
         if (!file.ok) {
           const e = file.error;
-          if (e.kind === 'pick_questionnaire') return { ok: false, error: say('export_pick_questionnaire'), questionnaires: e.questionnaireIds };
+          if (e.kind === 'pick_questionnaire')
+            return { ok: false, error: say('export_pick_questionnaire'), questionnaires: e.questionnaireIds };
           return { ok: false, error: say('export_forbidden') };
         }
         const f = file.value;
-        return { ok: true, value: { stream: f.stream, contentType: f.contentType, filename: f.filename, rows: f.total, progress: () => done } };
+        return {
+          ok: true,
+          value: {
+            stream: f.stream,
+            contentType: f.contentType,
+            filename: f.filename,
+            rows: f.total,
+            progress: () => done,
+          },
+        };
       }
-      const file = await monitoring.exportYear({ what: what as 'activities' | 'participants', format: fmt, ...scope, anonymised, onProgress, ...(locale === 'kk' ? { locale } : {}) });
-      return { ok: true, value: { stream: file.stream, contentType: file.contentType, filename: file.filename, rows: file.total, progress: () => done } };
+      const file = await monitoring.exportYear({
+        what: what as 'activities' | 'participants',
+        format: fmt,
+        ...scope,
+        anonymised,
+        onProgress,
+        ...(locale === 'kk' ? { locale } : {}),
+      });
+      return {
+        ok: true,
+        value: {
+          stream: file.stream,
+          contentType: file.contentType,
+          filename: file.filename,
+          rows: file.total,
+          progress: () => done,
+        },
+      };
     },
 
     async report({ viewer, locale, cohortId, year, half, format }) {
@@ -154,27 +226,63 @@ export function createConsoleFiles(deps: { monitoring: Monitoring; repos: Reposi
         if (!viewer.cohortIds.includes(target)) return { ok: false, error: say('cohort_forbidden') };
       }
       // A Kazakh page asks for the Kazakh report; otherwise the report's own default (Kazakh for Kazakh cohorts).
-      const report = await monitoring.halfYearReport({ ...(target ? { cohortId: target } : {}), year, half, anonymised: anonymisedFor(viewer, target ? [target] : undefined), ...(locale === 'kk' ? { locale } : {}) });
+      const report = await monitoring.halfYearReport({
+        ...(target ? { cohortId: target } : {}),
+        year,
+        half,
+        anonymised: anonymisedFor(viewer, target ? [target] : undefined),
+        ...(locale === 'kk' ? { locale } : {}),
+      });
       if (!report.ok) return { ok: false, error: reportErrorText(report.error, locale) };
       const cohort = target ? await deps.repos.cohorts.findById(target) : undefined;
       const base = `report-${(cohort?.code ?? 'centre').toLowerCase()}-${year}-h${half}`;
       return format === 'xlsx'
-        ? { ok: true, value: { body: report.value.xlsx, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', filename: `${base}.xlsx`, title: report.value.title } }
-        : { ok: true, value: { body: Buffer.from(report.value.markdown, 'utf8'), contentType: 'text/markdown; charset=utf-8', filename: `${base}.md`, title: report.value.title } };
+        ? {
+            ok: true,
+            value: {
+              body: report.value.xlsx,
+              contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+              filename: `${base}.xlsx`,
+              title: report.value.title,
+            },
+          }
+        : {
+            ok: true,
+            value: {
+              body: Buffer.from(report.value.markdown, 'utf8'),
+              contentType: 'text/markdown; charset=utf-8',
+              filename: `${base}.md`,
+              title: report.value.title,
+            },
+          };
     },
 
     async summary({ viewer, locale, cohortId, by, segment }) {
       const cohortIds = cohortScope(viewer, cohortId);
       if (cohortIds && cohortIds.length === 0) return { tables: [], charts: [] };
-      const scope = { ...(await narrowed(cohortIds, cohortId, segment)), ...(by && (DIMENSIONS as readonly string[]).includes(by) ? { by: by as Dimension } : {}) };
-      const [aggregates, charts] = await Promise.all([monitoring.aggregates(scope, locale), monitoring.charts(scope, locale)]);
+      const scope = {
+        ...(await narrowed(cohortIds, cohortId, segment)),
+        ...(by && (DIMENSIONS as readonly string[]).includes(by) ? { by: by as Dimension } : {}),
+      };
+      const [aggregates, charts] = await Promise.all([
+        monitoring.aggregates(scope, locale),
+        monitoring.charts(scope, locale),
+      ]);
       return { tables: summaryTables(aggregates, locale), charts };
     },
 
     async schedule({ cohortId, days, locale }) {
-      const [{ previewCohort }, { formatSchedule }] = await Promise.all([import('../../scheduler/preview.js'), import('../../cli/commands/schedule.js')]);
+      const [{ previewCohort }, { formatSchedule }] = await Promise.all([
+        import('../../scheduler/preview.js'),
+        import('../../cli/commands/schedule.js'),
+      ]);
       const from = new Date();
-      const preview = await previewCohort({ repos: deps.repos, content: deps.content }, cohortId, from, new Date(from.getTime() + days * 86_400_000));
+      const preview = await previewCohort(
+        { repos: deps.repos, content: deps.content },
+        cohortId,
+        from,
+        new Date(from.getTime() + days * 86_400_000),
+      );
       return preview ? formatSchedule(preview, from, days, locale) : undefined;
     },
   };
@@ -185,19 +293,37 @@ export function questionnaireTexts(catalog: Content['questionnaires']) {
   return (questionnaireId: string, version: number, locale: Locale): QuestionnaireTexts | undefined => {
     const q = catalog.get(questionnaireId, version) ?? catalog.get(questionnaireId);
     if (!q) return undefined;
-    const questions = new Map(q.questions.map((question) => [question.id, {
-      text: localized(question.text, locale),
-      options: new Map('options' in question ? question.options.map((o) => [o.id, localized(o.text, locale)]) : []),
-    }]));
+    const questions = new Map(
+      q.questions.map((question) => [
+        question.id,
+        {
+          text: localized(question.text, locale),
+          options: new Map('options' in question ? question.options.map((o) => [o.id, localized(o.text, locale)]) : []),
+        },
+      ]),
+    );
     return { title: localized(q.title, locale), questions };
   };
 }
 
 /** Join links of the configured channels, for the cohort page to print as QR codes. */
-export function consoleJoinLinks(settings: { telegramBotUsername?: string | undefined; whatsappPhone?: string | undefined; maxBotUsername?: string | undefined }) {
+export function consoleJoinLinks(settings: {
+  telegramBotUsername?: string | undefined;
+  whatsappPhone?: string | undefined;
+  maxBotUsername?: string | undefined;
+}) {
   return (code: string): { label: string; url: string }[] => {
-    const links = buildJoinLinks({ code, telegramBotUsername: settings.telegramBotUsername, whatsappPhone: settings.whatsappPhone, maxBotUsername: settings.maxBotUsername });
-    return (Object.entries({ Telegram: links.telegram, WhatsApp: links.whatsapp, Max: links.max }) as [string, (typeof links)['telegram']][])
-      .flatMap(([label, l]) => (l.ok ? [{ label, url: l.url }] : []));
+    const links = buildJoinLinks({
+      code,
+      telegramBotUsername: settings.telegramBotUsername,
+      whatsappPhone: settings.whatsappPhone,
+      maxBotUsername: settings.maxBotUsername,
+    });
+    return (
+      Object.entries({ Telegram: links.telegram, WhatsApp: links.whatsapp, Max: links.max }) as [
+        string,
+        (typeof links)['telegram'],
+      ][]
+    ).flatMap(([label, l]) => (l.ok ? [{ label, url: l.url }] : []));
   };
 }

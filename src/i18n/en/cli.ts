@@ -15,10 +15,13 @@ export const cli = {
   summary_report: 'half-year report: report --cohort CODE|--programme CODE --half 1|2 --year YYYY',
   summary_schedule: 'what the scheduler will send and when: schedule show --cohort CODE [--days N]',
   summary_store: "check or repair the embedded store's journal: store check | store repair",
-  summary_stage: "set a teacher's stage by hand: stage set --cohort CODE --teacher PHONE|ID --stage N --status S --comment TEXT",
+  summary_stage:
+    "set a teacher's stage by hand: stage set --cohort CODE --teacher PHONE|ID --stage N --status S --comment TEXT",
   summary_sandbox: 'delete the sandbox demo cohort and everything done in it: sandbox delete',
-  sandbox_usage: 'Usage: npm run cli -- sandbox delete\n  delete  deletes the sandbox demo cohort, its programme, the people who were only in it\n          and everything they did (answers, activities, consultations). Real cohorts are not touched.',
-  sandbox_deleted: 'Deleted: demo cohorts {cohorts}, participants {participants}, questionnaire answers {responses}, activities {activities}.',
+  sandbox_usage:
+    'Usage: npm run cli -- sandbox delete\n  delete  deletes the sandbox demo cohort, its programme, the people who were only in it\n          and everything they did (answers, activities, consultations). Real cohorts are not touched.',
+  sandbox_deleted:
+    'Deleted: demo cohorts {cohorts}, participants {participants}, questionnaire answers {responses}, activities {activities}.',
   summary_console: 'console accounts: console add-staff | add-school | password | list | disable | enable',
   summary_config: 'the effective configuration (secrets hidden) or the first error in it',
   option_unknown: 'Unknown option {option}',

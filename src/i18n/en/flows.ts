@@ -23,16 +23,19 @@ export const flow: Like<typeof ru.flow> = {
 };
 
 export const onboarding: Like<typeof ru.onboarding> = {
-  ask_code: 'Hello! I am Sputnik, the post-course support assistant for teachers.\n\nPlease send the code of your course; your curator gave it to you.',
+  ask_code:
+    'Hello! I am Sputnik, the post-course support assistant for teachers.\n\nPlease send the code of your course; your curator gave it to you.',
   need_code: 'To begin, send the code of your course; your curator gave it to you (for example, FG72-SPRING).',
   code_not_found: 'No course has the code "{code}". Check the code and send it again.',
   cohort_finished: 'Support for the course "{cohortTitle}" has ended. If this is a mistake, write to your curator.',
-  welcome: 'You are joining the course "{cohortTitle}". For a year after the course I will remind you of the support stages, send questionnaires and take links to the activities you run.',
+  welcome:
+    'You are joining the course "{cohortTitle}". For a year after the course I will remind you of the support stages, send questionnaires and take links to the activities you run.',
   ask_language: 'Which language do you prefer?',
   consent_question:
-    'Support needs your consent to process personal data: full name, workplace, region, position, contacts and questionnaire answers. The data is used only for post-course support and the centre\'s reports.\n\nConsent text: {policyUrl}\n\nYou can withdraw consent and delete your data at any time with /delete.\n\nDo you agree?',
+    "Support needs your consent to process personal data: full name, workplace, region, position, contacts and questionnaire answers. The data is used only for post-course support and the centre's reports.\n\nConsent text: {policyUrl}\n\nYou can withdraw consent and delete your data at any time with /delete.\n\nDo you agree?",
   policy_on_request: 'available from your course curator',
-  consent_refused: 'Understood. Without consent I cannot keep your data, so nothing was saved. If you change your mind, send the course code again.',
+  consent_refused:
+    'Understood. Without consent I cannot keep your data, so nothing was saved. If you change your mind, send the course code again.',
   ask_full_name: 'What is your full name?',
   ask_organisation: 'Which organisation do you work at? For example: School No. 3.',
   ask_region: 'Your region?',
@@ -47,7 +50,8 @@ export const onboarding: Like<typeof ru.onboarding> = {
   already_enrolled: 'You are already in the course "{cohortTitle}".',
   identity_taken: 'This account seems to be linked to another participant already. Please write to the course curator.',
   staff_welcome: 'Hello, {fullName}! You are a curator or tutor of the course "{cohortTitle}".',
-  no_tutor_curator: "In the course «{cohortTitle}» every teacher has a tutor (its support model), but the course has no tutors: teachers are joining without one. Add tutors to the course file and import it again (npm run cli -- cohort import): each teacher without a tutor gets the tutor with the fewest teachers. Who has no tutor is in /plans and the half-year report. You get this message once.",
+  no_tutor_curator:
+    'In the course «{cohortTitle}» every teacher has a tutor (its support model), but the course has no tutors: teachers are joining without one. Add tutors to the course file and import it again (npm run cli -- cohort import): each teacher without a tutor gets the tutor with the fewest teachers. Who has no tutor is in /plans and the half-year report. You get this message once.',
 };
 
 export const menu: Like<typeof ru.menu> = {
@@ -63,21 +67,21 @@ export const menu: Like<typeof ru.menu> = {
   help: 'Help',
   review: 'Activities to review ({count})',
   consultations: 'Consultation requests ({count})',
-  plan: "My plan of activities",
+  plan: 'My plan of activities',
   plans: "Teachers' plans",
-  events: "Group events ({count})",
-  event: "Announce a group event",
-  cmd_review: "Activities to review",
-  cmd_consultations: "Consultation requests",
+  events: 'Group events ({count})',
+  event: 'Announce a group event',
+  cmd_review: 'Activities to review',
+  cmd_consultations: 'Consultation requests',
   cmd_stage: "Set a teacher's stage by hand",
-  cmd_events: "Group events and who is coming",
-  cmd_broadcast: "Message the course participants",
-  cmd_stats: "Statistics",
-  cmd_report: "Half-year report",
-  cmd_export: "Data export",
-  cmd_console: "A link into the console",
-  cmd_bind: "Bind the group to a course: /bind CODE",
-  cmd_unbind: "Unbind the group from its course",
+  cmd_events: 'Group events and who is coming',
+  cmd_broadcast: 'Message the course participants',
+  cmd_stats: 'Statistics',
+  cmd_report: 'Half-year report',
+  cmd_export: 'Data export',
+  cmd_console: 'A link into the console',
+  cmd_bind: 'Bind the group to a course: /bind CODE',
+  cmd_unbind: 'Unbind the group from its course',
 };
 
 export const questionnaire: Like<typeof ru.questionnaire> = {
@@ -139,7 +143,8 @@ export const activity: Like<typeof ru.activity> = {
   cancelled: 'All right, not sending it. Nothing was saved.',
   notify_curator: 'New activity to review from {teacher} (course "{cohortTitle}"):\n\n{summary}\n\nReview: /review',
   accepted_notice: 'Your curator accepted your activity "{title}". Accepted activities: {accepted} of {required}.',
-  returned_notice: 'Your curator returned the activity "{title}" for changes, with the comment:\n"{comment}"\n\nFix it and send it again: /activity',
+  returned_notice:
+    'Your curator returned the activity "{title}" for changes, with the comment:\n"{comment}"\n\nFix it and send it again: /activity',
   no_longer_returned: 'This activity is no longer waiting for changes.',
 };
 
@@ -172,11 +177,11 @@ export const progress: Like<typeof ru.progress> = {
   surveys: 'Questionnaires waiting for you: {list}',
   surveys_none: 'No questionnaires are waiting for you.',
   no_cohort: 'You are not in any course yet. Send a course code to join.',
-  stages_title: "Stages:",
-  stage_not_started: "{stage}. {stageName}: not started",
-  stage_in_progress: "{stage}. {stageName}: in progress since {date}",
-  stage_completed: "{stage}. {stageName}: completed on {date}",
-  stage_manual: "   set by the curator: {comment}",
+  stages_title: 'Stages:',
+  stage_not_started: '{stage}. {stageName}: not started',
+  stage_in_progress: '{stage}. {stageName}: in progress since {date}',
+  stage_completed: '{stage}. {stageName}: completed on {date}',
+  stage_manual: '   set by the curator: {comment}',
 };
 
 export const consultation: Like<typeof ru.consultation> = {
@@ -190,10 +195,12 @@ export const consultation: Like<typeof ru.consultation> = {
   ask_description: 'Please describe your question in more detail.',
   opened: 'Your request has been passed to the course tutor. The answer will come here, in this chat.',
   opened_unassigned: 'Your request is saved. The course has no tutor yet, so the centre will contact you.',
-  notify_assignee: 'New consultation request from {teacher} (course "{cohortTitle}")\nTopic: {topic}\n\n{description}\n\nAnswer: /consultations',
+  notify_assignee:
+    'New consultation request from {teacher} (course "{cohortTitle}")\nTopic: {topic}\n\n{description}\n\nAnswer: /consultations',
   answer_notice: 'Answer to your request "{topic}":\n\n{answer}',
   closed_notice: 'Your request "{topic}" is closed. If you have more questions, create a new one: /consult',
-  opened_from_answer: "You asked for help in the questionnaire: a consultation request has gone to the course tutor or curator. The answer will come here, in this chat.",
+  opened_from_answer:
+    'You asked for help in the questionnaire: a consultation request has gone to the course tutor or curator. The answer will come here, in this chat.',
 };
 
 export const consultations: Like<typeof ru.consultations> = {
@@ -208,12 +215,13 @@ export const consultations: Like<typeof ru.consultations> = {
   ask_close: 'Close the request?',
   closed: 'Request closed; the teacher has been notified.',
   done: 'Done.',
-  take: "Take it over",
-  taken: "The request is now yours.",
-  taken_notice: "Curator {curator} has taken over the request \"{topic}\".",
-  assignee_me: "you",
-  assignee_none: "nobody yet",
-  escalated_notice: "A consultation request from {teacher} (course \"{cohortTitle}\") has had no answer for {days} days.\nTopic: {topic}\nAssigned to: {assignee}\n\nAnswer it or take it over: /consultations",
+  take: 'Take it over',
+  taken: 'The request is now yours.',
+  taken_notice: 'Curator {curator} has taken over the request "{topic}".',
+  assignee_me: 'you',
+  assignee_none: 'nobody yet',
+  escalated_notice:
+    'A consultation request from {teacher} (course "{cohortTitle}") has had no answer for {days} days.\nTopic: {topic}\nAssigned to: {assignee}\n\nAnswer it or take it over: /consultations',
 };
 
 export const account: Like<typeof ru.account> = {
@@ -222,7 +230,8 @@ export const account: Like<typeof ru.account> = {
   lang_kk: 'Қазақша',
   lang_en: 'English',
   language_set: 'Done: I will write in English now.',
-  reminders_off: 'Reminders are off. Questionnaires and the menu are still here: /menu. You can turn reminders back on in the menu.',
+  reminders_off:
+    'Reminders are off. Questionnaires and the menu are still here: /menu. You can turn reminders back on in the menu.',
   reminders_on: 'Reminders are on again.',
   delete_confirm:
     'Delete your data? Your name, contacts, workplace and position will be deleted, and everything you wrote yourself: answers in your own words, activity titles, links and notes, consultations, your conversation with the bot. For statistics, only the options you chose, your region, district, subject, type of settlement and the types and dates of your activities stay, without your name. Deletion cannot be undone.',
@@ -233,13 +242,15 @@ export const account: Like<typeof ru.account> = {
     'Your code: {code}\n\nOpen the Sputnik bot in another messenger (Telegram, WhatsApp or Max) and send it: /link {code}\nThe code is valid for {minutes} minutes. Do not forward it to anyone.',
   link_unknown:
     'I do not know you yet. If you already use Sputnik in another messenger, send /link there: I will give you a code to send here as /link CODE. If you are a new participant, send the course code.',
-  link_bad_code: 'That code did not work: it is wrong or has expired. Get a new one with /link in the messenger where you already talk to me.',
+  link_bad_code:
+    'That code did not work: it is wrong or has expired. Get a new one with /link in the messenger where you already talk to me.',
   link_same: 'This is your code, and you already write to me from here. Send it in the other messenger.',
-  link_taken: 'Could not connect: this account already belongs to another participant, or you have already connected an account on this messenger. Please contact your course curator.',
+  link_taken:
+    'Could not connect: this account already belongs to another participant, or you have already connected an account on this messenger. Please contact your course curator.',
   linked: 'Done: you can now write to me on {channel} as well. Questionnaires, progress and activities are the same.',
-  help:
-    'I am Sputnik: I help during the year after a professional development course.\n\n/menu — menu\n/surveys — questionnaires\n/activity — report an activity you ran (open lesson, master class, webinar, publication…)\n/progress — my progress: stage and accepted activities (and how many your course asks for in the year)\n/plan — my plan of activities: what, at what level, in which month\n/consult — ask a tutor for a consultation\n/language — language\n/stop — turn reminders off\n/delete — delete my data\n/link — a code to write to me from another messenger too (Telegram, WhatsApp, Max)\n\nIn any question you can write "back", or "skip" if the question is optional.',
-  help_staff: 'For curators and tutors:\n/review — activities to review\n/consultations — consultation requests\n/stage — set a teacher\'s stage by hand\n/broadcast — message the course participants\n/stats — statistics, /report — half-year report, /export — data export (Telegram)\n/plans — teachers\' individual plans and who is behind\n/event — announce a group consultation, seminar or training\n/events — group events and who is coming\n/console — a link into the console in the browser',
+  help: 'I am Sputnik: I help during the year after a professional development course.\n\n/menu — menu\n/surveys — questionnaires\n/activity — report an activity you ran (open lesson, master class, webinar, publication…)\n/progress — my progress: stage and accepted activities (and how many your course asks for in the year)\n/plan — my plan of activities: what, at what level, in which month\n/consult — ask a tutor for a consultation\n/language — language\n/stop — turn reminders off\n/delete — delete my data\n/link — a code to write to me from another messenger too (Telegram, WhatsApp, Max)\n\nIn any question you can write "back", or "skip" if the question is optional.',
+  help_staff:
+    "For curators and tutors:\n/review — activities to review\n/consultations — consultation requests\n/stage — set a teacher's stage by hand\n/broadcast — message the course participants\n/stats — statistics, /report — half-year report, /export — data export (Telegram)\n/plans — teachers' individual plans and who is behind\n/event — announce a group consultation, seminar or training\n/events — group events and who is coming\n/console — a link into the console in the browser",
 };
 
 export const group: Like<typeof ru.group> = {
@@ -253,7 +264,8 @@ export const group: Like<typeof ru.group> = {
   bound_invite: 'Invite link to the group: {link}',
   unbound: 'The group is no longer bound to the course "{title}".',
   not_bound: 'This group is not bound to any course.',
-  welcome: 'Welcome to the group of the course "{title}"! To get questionnaires and send links to your activities, write the course code to the bot in a private chat: {code}',
+  welcome:
+    'Welcome to the group of the course "{title}"! To get questionnaires and send links to your activities, write the course code to the bot in a private chat: {code}',
 };
 
 export const broadcast: Like<typeof ru.broadcast> = {
@@ -275,7 +287,8 @@ export const broadcast: Like<typeof ru.broadcast> = {
   report: 'Broadcast finished. Delivered: {sent} of {total}.',
   report_failed: 'Not delivered: {count} ({reasons}).',
   report_blocked: 'Blocked the bot: {names}.',
-  report_interrupted: 'Not confirmed — the bot restarted while sending, so the message may not have arrived (not sent again): {names}.',
+  report_interrupted:
+    'Not confirmed — the bot restarted while sending, so the message may not have arrived (not sent again): {names}.',
   report_not_connected: 'Not connected to the bot yet: {count}.',
   report_opted_out: 'Turned reminders off and got no private copy: {count}.',
   no_cohorts: 'A course curator can send a broadcast, and you are not a curator of any course.',
@@ -286,94 +299,96 @@ export const broadcast: Like<typeof ru.broadcast> = {
 };
 
 export const stage: Like<typeof ru.stage> = {
-  ask_cohort: "For which course?",
-  ask_teacher: "Whose stage?",
-  ask_stage: "Which stage?",
-  ask_status: "Which status?",
-  status_completed: "Completed",
-  status_in_progress: "In progress",
-  status_not_started: "Not started",
-  ask_comment: "Comment: on what grounds? The teacher and the report will show it.",
-  set: "Done: stage {stage} for {teacher} is now \"{status}\". A stage set by hand wins over the rules until it is changed.",
-  teacher_notice: "Your curator set stage {stage} ({stageName}): {status}.\nComment: {comment}",
-  failed: "That did not work: the teacher is not on this course.",
-  no_teachers: "The course has no teachers yet.",
-  no_cohort: "You are not the curator of any active course.",
+  ask_cohort: 'For which course?',
+  ask_teacher: 'Whose stage?',
+  ask_stage: 'Which stage?',
+  ask_status: 'Which status?',
+  status_completed: 'Completed',
+  status_in_progress: 'In progress',
+  status_not_started: 'Not started',
+  ask_comment: 'Comment: on what grounds? The teacher and the report will show it.',
+  set: 'Done: stage {stage} for {teacher} is now "{status}". A stage set by hand wins over the rules until it is changed.',
+  teacher_notice: 'Your curator set stage {stage} ({stageName}): {status}.\nComment: {comment}',
+  failed: 'That did not work: the teacher is not on this course.',
+  no_teachers: 'The course has no teachers yet.',
+  no_cohort: 'You are not the curator of any active course.',
 };
 
 export const plan: Like<typeof ru.plan> = {
-  title: "Your plan of activities (course \"{cohortTitle}\"):",
-  empty: "Your plan has no activities yet. Add those you mean to run in the post-course year: kind, level and month.",
-  item: "{mark} {month}: {type}, {level}",
-  summary: "Planned: {planned}, of which in months gone by: {due}. Activities accepted by your curator: {accepted}.",
-  behind: "By your plan, accepted activities short by this month: {behind}. Time to run what you planned, or to change the plan.",
+  title: 'Your plan of activities (course "{cohortTitle}"):',
+  empty: 'Your plan has no activities yet. Add those you mean to run in the post-course year: kind, level and month.',
+  item: '{mark} {month}: {type}, {level}',
+  summary: 'Planned: {planned}, of which in months gone by: {due}. Activities accepted by your curator: {accepted}.',
+  behind:
+    'By your plan, accepted activities short by this month: {behind}. Time to run what you planned, or to change the plan.',
   comments_title: "Your tutor's or curator's comments:",
-  comment_line: "{date}: {text}",
-  ask_action: "What would you like to do with the plan?",
-  add: "Add an activity",
-  remove: "Remove an activity",
-  done: "Done",
-  ask_type: "What activity do you plan?",
-  ask_level: "At what level?",
-  ask_month: "In which month?",
-  ask_remove: "Which activity should come off the plan?",
-  added: "Added to the plan.",
-  removed: "Removed from the plan.",
-  full: "The plan already has {max} activities; no more fit. Remove one to add another.",
-  saved: "Plan saved. Your tutor and curator can see it; you can change it at any time: /plan",
-  comment_notice: "A comment on your plan of activities (course \"{cohortTitle}\"):\n\"{comment}\"\n\nOpen the plan: /plan",
+  comment_line: '{date}: {text}',
+  ask_action: 'What would you like to do with the plan?',
+  add: 'Add an activity',
+  remove: 'Remove an activity',
+  done: 'Done',
+  ask_type: 'What activity do you plan?',
+  ask_level: 'At what level?',
+  ask_month: 'In which month?',
+  ask_remove: 'Which activity should come off the plan?',
+  added: 'Added to the plan.',
+  removed: 'Removed from the plan.',
+  full: 'The plan already has {max} activities; no more fit. Remove one to add another.',
+  saved: 'Plan saved. Your tutor and curator can see it; you can change it at any time: /plan',
+  comment_notice: 'A comment on your plan of activities (course "{cohortTitle}"):\n"{comment}"\n\nOpen the plan: /plan',
 };
 
 export const plans: Like<typeof ru.plans> = {
   ask_cohort: "Which course's plans?",
-  behind_title: "Behind their own plan (accepted activities short: {margin} or more):",
-  behind_line: "• {teacher}: planned by this month {due}, accepted {accepted}",
-  behind_none: "Nobody is more than {margin} behind their own plan.",
-  ask_teacher: "Whose plan?",
+  behind_title: 'Behind their own plan (accepted activities short: {margin} or more):',
+  behind_line: '• {teacher}: planned by this month {due}, accepted {accepted}',
+  behind_none: 'Nobody is more than {margin} behind their own plan.',
+  ask_teacher: 'Whose plan?',
   teacher_title: "{teacher}'s plan:",
-  no_plan: "The teacher has not drawn up a plan yet.",
-  ask_comment: "Write a comment on the plan; the teacher will get it. Or skip.",
-  commented: "Comment saved; the teacher has been told.",
-  no_comment: "No comment.",
-  no_teachers: "The course has no teachers yet.",
-  no_cohort: "You are not a curator or tutor of any running course.",
-  tutor_line: "Tutor: {tutor}",
-  no_tutor: "Tutor: none assigned (no tutor)",
-  diagnosis_title: "Diagnosis (entry survey):",
-  diagnosis_line: "• {label}: {value}",
-  diagnosis_none: "Diagnosis: the teacher has not filled in the entry survey yet.",
-  without_tutor: "No tutor ({count}): {names}",
+  no_plan: 'The teacher has not drawn up a plan yet.',
+  ask_comment: 'Write a comment on the plan; the teacher will get it. Or skip.',
+  commented: 'Comment saved; the teacher has been told.',
+  no_comment: 'No comment.',
+  no_teachers: 'The course has no teachers yet.',
+  no_cohort: 'You are not a curator or tutor of any running course.',
+  tutor_line: 'Tutor: {tutor}',
+  no_tutor: 'Tutor: none assigned (no tutor)',
+  diagnosis_title: 'Diagnosis (entry survey):',
+  diagnosis_line: '• {label}: {value}',
+  diagnosis_none: 'Diagnosis: the teacher has not filled in the entry survey yet.',
+  without_tutor: 'No tutor ({count}): {names}',
 };
 
 export const events: Like<typeof ru.events> = {
-  ask_cohort: "Which course is the event for?",
-  ask_kind: "What are you holding?",
-  kind_consultation: "Group consultation",
-  kind_seminar: "Seminar",
-  kind_training: "Training",
-  kind_tutorial: "Tutorial",
-  kind_round_table: "Round table",
-  kind_educational_event: "Educational event",
-  ask_date: "On what date? For example: 14.05.2026",
-  date_past: "That date has passed. Give today or a later one.",
-  ask_time: "What time does it start? For example: 15:00",
-  time_invalid: "I did not understand the time. Write hours and minutes, e.g. 15:00 or 9.30.",
-  ask_link: "The link to join (Zoom, Telemost, Sferum…). Skip if it is held in person.",
-  summary: "{kind} for the course \"{cohortTitle}\": {date} at {time} ({timeZone}).{link}",
-  summary_link: "\nLink: {link}",
+  ask_cohort: 'Which course is the event for?',
+  ask_kind: 'What are you holding?',
+  kind_consultation: 'Group consultation',
+  kind_seminar: 'Seminar',
+  kind_training: 'Training',
+  kind_tutorial: 'Tutorial',
+  kind_round_table: 'Round table',
+  kind_educational_event: 'Educational event',
+  ask_date: 'On what date? For example: 14.05.2026',
+  date_past: 'That date has passed. Give today or a later one.',
+  ask_time: 'What time does it start? For example: 15:00',
+  time_invalid: 'I did not understand the time. Write hours and minutes, e.g. 15:00 or 9.30.',
+  ask_link: 'The link to join (Zoom, Telemost, Sferum…). Skip if it is held in person.',
+  summary: '{kind} for the course "{cohortTitle}": {date} at {time} ({timeZone}).{link}',
+  summary_link: '\nLink: {link}',
   confirm: "Announce it to the course's teachers? Each gets an invitation and confirms with one tap.",
-  announced: "Announced. The invitations reach the teachers within a minute; who confirmed shows in the half-year report and with /events.",
-  cancelled: "Not announced.",
-  invite: "Course \"{cohortTitle}\": {kind} on {date} at {time}.{link}",
-  ask_attend: "Will you come?",
-  attend_yes: "I will come",
-  attend_no: "I cannot",
-  answered_yes: "Noted: you will come. Changed your mind? Answer again: /events",
-  answered_no: "Noted: you cannot come. Changed your mind? Answer again: /events",
-  busy_notice: "Course \"{cohortTitle}\": a group event was announced ({kind}, {date} at {time}). To confirm: /events",
-  ask_which: "Which event would you like to answer?",
-  none: "No group events coming up.",
-  staff_list_title: "Group events of the course \"{cohortTitle}\":",
-  staff_line: "• {date} {time}, {kind}: coming {yes}, cannot {no}, no answer {silent}",
-  no_cohort: "Group events are announced by the course curators and tutors, and you have no such course.",
+  announced:
+    'Announced. The invitations reach the teachers within a minute; who confirmed shows in the half-year report and with /events.',
+  cancelled: 'Not announced.',
+  invite: 'Course "{cohortTitle}": {kind} on {date} at {time}.{link}',
+  ask_attend: 'Will you come?',
+  attend_yes: 'I will come',
+  attend_no: 'I cannot',
+  answered_yes: 'Noted: you will come. Changed your mind? Answer again: /events',
+  answered_no: 'Noted: you cannot come. Changed your mind? Answer again: /events',
+  busy_notice: 'Course "{cohortTitle}": a group event was announced ({kind}, {date} at {time}). To confirm: /events',
+  ask_which: 'Which event would you like to answer?',
+  none: 'No group events coming up.',
+  staff_list_title: 'Group events of the course "{cohortTitle}":',
+  staff_line: '• {date} {time}, {kind}: coming {yes}, cannot {no}, no answer {silent}',
+  no_cohort: 'Group events are announced by the course curators and tutors, and you have no such course.',
 };

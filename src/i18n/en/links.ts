@@ -22,7 +22,8 @@ export const links: CatalogLike<{ links: typeof ru }>['links'] = {
   ask_new_result_link: 'Send the new link for the questionnaire "{title}".',
   curator_result_dead:
     'A link of {teacher} (course "{cohortTitle}") in the questionnaire "{title}" does not open:\n{url}\nState: {status}\n\nThe teacher has been asked to send a new link.',
-  curator_result_replaced: '{teacher} (course "{cohortTitle}") replaced the link in the questionnaire "{title}":\nwas: {oldUrl}\nnow: {newUrl}',
+  curator_result_replaced:
+    '{teacher} (course "{cohortTitle}") replaced the link in the questionnaire "{title}":\nwas: {oldUrl}\nnow: {newUrl}',
   status_dead: 'the page answers with error {httpStatus}',
   status_timeout: 'the site did not answer in time',
   status_unreachable: 'the site cannot be reached',

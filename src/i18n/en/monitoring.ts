@@ -103,16 +103,19 @@ export const monitoring = {
   stats_enrolled: 'Enrolled: {count}',
   stats_response_line: '• {questionnaire} ({occasion}): {completed} of {enrolled} ({rate})',
   stats_no_responses: 'No completed questionnaires yet.',
-  stats_activities: 'Activities accepted: {accepted} of {submitted}; 3 or more accepted: {required} of {enrolled} ({share})',
+  stats_activities:
+    'Activities accepted: {accepted} of {submitted}; 3 or more accepted: {required} of {enrolled} ({share})',
   stats_stages: 'Stages completed:\n{stages}',
   stats_consultations: 'Consultations: {requests}, open {open}',
   stats_likert_line: '• {question}: mean {mean}, median {median}, top-2 {top2}',
   report_full: 'Full report (XLSX): /report',
   report_preparing: 'Preparing the half-year report…',
-  report_file_elsewhere: 'The report file (XLSX) cannot be sent here: get it in Telegram with /report, or ask the centre staff.',
+  report_file_elsewhere:
+    'The report file (XLSX) cannot be sent here: get it in Telegram with /report, or ask the centre staff.',
   stats_forbidden: 'Statistics and exports are for curators of their cohorts and centre staff.',
   export_ready: 'Export ready: {filename}',
-  export_file_elsewhere: 'The file cannot be sent here: download it in the console (/console gives a login link; the «Мониторинг» section) or get it in Telegram with /export.',
+  export_file_elsewhere:
+    'The file cannot be sent here: download it in the console (/console gives a login link; the «Мониторинг» section) or get it in Telegram with /export.',
   export_no_data: 'Nothing to export.',
   export_empty: 'No rows yet: the file holds the header row only.',
   export_pick_questionnaire: 'For CSV pick one questionnaire: {list}',

@@ -15,10 +15,13 @@ export const cli = {
   summary_report: 'жарты жылдық есеп: report --cohort КОД|--programme КОД --half 1|2 --year ЖЖЖЖ',
   summary_schedule: 'жоспарлаушы не және қашан жібереді: schedule show --cohort КОД [--days N]',
   summary_store: 'кірістірілген қойма журналы: store check | store repair',
-  summary_stage: 'педагогтың кезеңін қолмен қою: stage set --cohort КОД --teacher ТЕЛЕФОН|ID --stage N --status С --comment МӘТІН',
+  summary_stage:
+    'педагогтың кезеңін қолмен қою: stage set --cohort КОД --teacher ТЕЛЕФОН|ID --stage N --status С --comment МӘТІН',
   summary_sandbox: 'құмсалғыштың демо-ағынын және ондағы барлық әрекетті жою: sandbox delete',
-  sandbox_usage: 'Қолданылуы: npm run cli -- sandbox delete\n  delete  құмсалғыштың демо-ағынын, оның бағдарламасын, тек сонда болған қатысушыларды\n          және олардың барлық әрекетін (жауаптар, іс-шаралар, кеңестер) жояды. Нақты ағындарға тимейді.',
-  sandbox_deleted: 'Жойылды: демо-ағындар {cohorts}, қатысушылар {participants}, сауалнама жауаптары {responses}, іс-шаралар {activities}.',
+  sandbox_usage:
+    'Қолданылуы: npm run cli -- sandbox delete\n  delete  құмсалғыштың демо-ағынын, оның бағдарламасын, тек сонда болған қатысушыларды\n          және олардың барлық әрекетін (жауаптар, іс-шаралар, кеңестер) жояды. Нақты ағындарға тимейді.',
+  sandbox_deleted:
+    'Жойылды: демо-ағындар {cohorts}, қатысушылар {participants}, сауалнама жауаптары {responses}, іс-шаралар {activities}.',
   summary_console: 'консоль есептік жазбалары: console add-staff | add-school | password | list | disable | enable',
   summary_config: 'қолданыстағы баптаулар (құпиялар жасырылған) немесе ондағы алғашқы қате',
   option_unknown: 'Белгісіз параметр {option}',

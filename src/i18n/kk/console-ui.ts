@@ -54,7 +54,8 @@ export const console_ui: { [K in keyof typeof reference]: Message } = {
   login_throttled: 'Сәтсіз әрекеттер тым көп. {minutes} минуттан кейін қайталаңыз.',
   login_foreign: 'Кіру пішіні консоль бетінен келмеді.',
   logged_out: 'Сіз консольден шықтыңыз.',
-  link_invalid: 'Сілтеме жарамсыз: ол бір рет және 15 минут қана жарамды. Боттан /console командасымен жаңасын сұраңыз.',
+  link_invalid:
+    'Сілтеме жарамсыз: ол бір рет және 15 минут қана жарамды. Боттан /console командасымен жаңасын сұраңыз.',
   link_throttled: 'Әрекеттер тым көп. Кейінірек қайталаңыз.',
 
   home_title: 'Жиынтық',
@@ -223,7 +224,8 @@ export const console_ui: { [K in keyof typeof reference]: Message } = {
   export_ready: 'Дайын: {rows} жол, {kb} КБ.',
   export_download: '{file} жүктеп алу',
   export_failed: 'Жүктеп алу қатеге байланысты үзілді.',
-  export_interrupted: 'Жүктеп алу үзілді: ол дайындалып жатқанда сервер қайта іске қосылды ({rows} жолдың {done} дайын болды). Файл сақталмады.',
+  export_interrupted:
+    'Жүктеп алу үзілді: ол дайындалып жатқанда сервер қайта іске қосылды ({rows} жолдың {done} дайын болды). Файл сақталмады.',
   export_restart: 'Оны қайта іске қосу',
   export_running: 'Жүктеп алу дайындалып жатыр',
   export_rows_of: '{rows} жолдың {done}',

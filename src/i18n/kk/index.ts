@@ -4,7 +4,25 @@ import { cli } from './cli.js';
 import { cli_help } from './cli-help.js';
 import { cli_text } from './cli-text.js';
 import { common } from './common.js';
-import { keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, plan, plans, events } from './flows.js';
+import {
+  keywords,
+  flow,
+  onboarding,
+  menu,
+  questionnaire,
+  activity,
+  review,
+  progress,
+  consultation,
+  consultations,
+  account,
+  group,
+  broadcast,
+  stage,
+  plan,
+  plans,
+  events,
+} from './flows.js';
 import { monitoring } from './monitoring.js';
 import { scheduler } from './scheduler.js';
 import { validation } from './validation.js';
@@ -15,4 +33,35 @@ import { report } from './report.js';
 import { consoleLogin } from './console.js';
 import { console_ui } from './console-ui.js';
 
-export const kk: CatalogLike<typeof ru> = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, plan, plans, events, monitoring, scheduler, whatsapp, links, cli, cli_help, cli_text, report, sandbox, console: consoleLogin, console_ui };
+export const kk: CatalogLike<typeof ru> = {
+  common,
+  validation,
+  keywords,
+  flow,
+  onboarding,
+  menu,
+  questionnaire,
+  activity,
+  review,
+  progress,
+  consultation,
+  consultations,
+  account,
+  group,
+  broadcast,
+  stage,
+  plan,
+  plans,
+  events,
+  monitoring,
+  scheduler,
+  whatsapp,
+  links,
+  cli,
+  cli_help,
+  cli_text,
+  report,
+  sandbox,
+  console: consoleLogin,
+  console_ui,
+};

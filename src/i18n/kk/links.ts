@@ -14,7 +14,8 @@ export const links: CatalogLike<{ links: typeof ru }>['links'] = {
   gone: 'Бұл сілтеме ауыстырылып қойған немесе іс-шара өзгертілген. Не қалғанын көру үшін /menu ашыңыз.',
   curator_dead:
     '{teacher} педагогтің сілтемесі («{cohortTitle}» курсы) қатарынан екі тексерісте ашылмады:\n«{title}» іс-шарасы\n{url}\nЖағдайы: {status}\n\nПедагогке жаңа сілтеме жіберу ұсынылды.',
-  curator_replaced: '{teacher} педагог («{cohortTitle}» курсы) «{title}» іс-шарасының сілтемесін ауыстырды:\nбұрын: {oldUrl}\nқазір: {newUrl}',
+  curator_replaced:
+    '{teacher} педагог («{cohortTitle}» курсы) «{title}» іс-шарасының сілтемесін ауыстырды:\nбұрын: {oldUrl}\nқазір: {newUrl}',
   result_dead_notice:
     '«{title}» сауалнамасында жіберген сілтемеңіз ашылмайды ({status}):\n{url}\n\nКураторға жұмыс істейтін сілтеме қажет: бет жүйеге кірусіз және рұқсат сұраусыз ашылуы керек. Жаңа сілтеме жіберіңізші.',
   result_busy_notice:
@@ -22,7 +23,8 @@ export const links: CatalogLike<{ links: typeof ru }>['links'] = {
   ask_new_result_link: '«{title}» сауалнамасы үшін жаңа сілтеме жіберіңіз.',
   curator_result_dead:
     '{teacher} педагогтің «{title}» сауалнамасындағы сілтемесі («{cohortTitle}» курсы) ашылмайды:\n{url}\nЖағдайы: {status}\n\nПедагогке жаңа сілтеме жіберу ұсынылды.',
-  curator_result_replaced: '{teacher} педагог («{cohortTitle}» курсы) «{title}» сауалнамасындағы сілтемені ауыстырды:\nбұрын: {oldUrl}\nқазір: {newUrl}',
+  curator_result_replaced:
+    '{teacher} педагог («{cohortTitle}» курсы) «{title}» сауалнамасындағы сілтемені ауыстырды:\nбұрын: {oldUrl}\nқазір: {newUrl}',
   status_dead: 'бет {httpStatus} қатесімен жауап береді',
   status_timeout: 'сайт уақытында жауап бермеді',
   status_unreachable: 'сайт қолжетімсіз',

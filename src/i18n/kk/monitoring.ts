@@ -103,20 +103,24 @@ export const monitoring = {
   stats_enrolled: 'Тыңдаушылар: {count}',
   stats_response_line: '• {questionnaire} ({occasion}): {enrolled} ішінен {completed} ({rate})',
   stats_no_responses: 'Аяқталған сауалнамалар әзірге жоқ.',
-  stats_activities: 'Қабылданған іс-шаралар: {submitted} ішінен {accepted}; 3 және одан көп қабылданғаны {enrolled} ішінен {required} ({share})',
+  stats_activities:
+    'Қабылданған іс-шаралар: {submitted} ішінен {accepted}; 3 және одан көп қабылданғаны {enrolled} ішінен {required} ({share})',
   stats_stages: 'Кезеңдерді аяқтағандар:\n{stages}',
   stats_consultations: 'Кеңестер: {requests}, ашық {open}',
   stats_likert_line: '• {question}: орташа {mean}, медиана {median}, жоғары балдар {top2}',
   report_full: 'Толық есеп (XLSX): /report',
   report_preparing: 'Жарты жылдық есеп дайындалуда…',
-  report_file_elsewhere: 'Есеп файлын (XLSX) мұнда жіберу мүмкін емес: оны Telegram-да /report командасымен алыңыз немесе орталық қызметкерлерінен сұраңыз.',
+  report_file_elsewhere:
+    'Есеп файлын (XLSX) мұнда жіберу мүмкін емес: оны Telegram-да /report командасымен алыңыз немесе орталық қызметкерлерінен сұраңыз.',
   stats_forbidden: 'Статистика мен үзінділер өз ағындарының кураторларына және орталық қызметкерлеріне қолжетімді.',
   export_ready: 'Үзінді дайын: {filename}',
-  export_file_elsewhere: 'Файлды мұнда жіберу мүмкін емес: оны консольден жүктеп алыңыз (кіру сілтемесі — /console командасы, «Мониторинг» бөлімі) немесе Telegram-да /export командасымен алыңыз.',
+  export_file_elsewhere:
+    'Файлды мұнда жіберу мүмкін емес: оны консольден жүктеп алыңыз (кіру сілтемесі — /console командасы, «Мониторинг» бөлімі) немесе Telegram-да /export командасымен алыңыз.',
   export_no_data: 'Үзінді үшін деректер жоқ.',
   export_empty: 'Әзірге жолдар жоқ: файлда тек тақырып жолы бар.',
   export_pick_questionnaire: 'CSV үшін бір сауалнаманы таңдаңыз: {list}',
-  export_personal_hidden: 'Жеке деректер жасырылды: оларды көруге құқығыңыз жоқ немесе иесіздендірілген режим таңдалды.',
+  export_personal_hidden:
+    'Жеке деректер жасырылды: оларды көруге құқығыңыз жоқ немесе иесіздендірілген режим таңдалды.',
 
   // Filters and the staff HTTP API (/api/*): answers in the caller's language.
   filter_invalid_cohort: 'cohort: ағындардың кодтары немесе id үтір арқылы күтіледі',

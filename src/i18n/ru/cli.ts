@@ -15,10 +15,13 @@ export const cli = {
   summary_report: 'отчёт за полугодие: report [--cohort КОД|--programme КОД] --half 1|2 --year ГГГГ',
   summary_schedule: 'что и когда отправит планировщик: schedule show --cohort КОД [--days N]',
   summary_store: 'журнал встроенного хранилища: store check | store repair',
-  summary_stage: 'этап педагога вручную: stage set --cohort КОД --teacher ТЕЛЕФОН|ID --stage N --status С --comment ТЕКСТ',
+  summary_stage:
+    'этап педагога вручную: stage set --cohort КОД --teacher ТЕЛЕФОН|ID --stage N --status С --comment ТЕКСТ',
   summary_sandbox: 'удалить демо-поток песочницы и всё, что в нём сделано: sandbox delete',
-  sandbox_usage: 'Использование: npm run cli -- sandbox delete\n  delete  удаляет демо-поток песочницы, его программу, участников, бывших только в нём,\n          и всё, что они сделали (ответы, мероприятия, консультации). Реальные потоки не затрагиваются.',
-  sandbox_deleted: 'Удалено: демо-потоков {cohorts}, участников {participants}, ответов на анкеты {responses}, мероприятий {activities}.',
+  sandbox_usage:
+    'Использование: npm run cli -- sandbox delete\n  delete  удаляет демо-поток песочницы, его программу, участников, бывших только в нём,\n          и всё, что они сделали (ответы, мероприятия, консультации). Реальные потоки не затрагиваются.',
+  sandbox_deleted:
+    'Удалено: демо-потоков {cohorts}, участников {participants}, ответов на анкеты {responses}, мероприятий {activities}.',
   summary_console: 'учётные записи консоли: console add-staff | add-school | password | list | disable | enable',
   summary_config: 'действующие настройки (секреты скрыты) или первая ошибка в них',
   option_unknown: 'Неизвестный параметр {option}',

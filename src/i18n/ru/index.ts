@@ -2,7 +2,25 @@ import { cli } from './cli.js';
 import { cli_help } from './cli-help.js';
 import { cli_text } from './cli-text.js';
 import { common } from './common.js';
-import { keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, plan, plans, events } from './flows.js';
+import {
+  keywords,
+  flow,
+  onboarding,
+  menu,
+  questionnaire,
+  activity,
+  review,
+  progress,
+  consultation,
+  consultations,
+  account,
+  group,
+  broadcast,
+  stage,
+  plan,
+  plans,
+  events,
+} from './flows.js';
 import { monitoring } from './monitoring.js';
 import { scheduler } from './scheduler.js';
 import { validation } from './validation.js';
@@ -14,4 +32,35 @@ import { consoleLogin } from './console.js';
 import { console_ui } from './console-ui.js';
 
 /** The reference catalog: its namespaces and keys define every other locale's. */
-export const ru = { common, validation, keywords, flow, onboarding, menu, questionnaire, activity, review, progress, consultation, consultations, account, group, broadcast, stage, plan, plans, events, monitoring, scheduler, whatsapp, links, cli, cli_help, cli_text, report, sandbox, console: consoleLogin, console_ui };
+export const ru = {
+  common,
+  validation,
+  keywords,
+  flow,
+  onboarding,
+  menu,
+  questionnaire,
+  activity,
+  review,
+  progress,
+  consultation,
+  consultations,
+  account,
+  group,
+  broadcast,
+  stage,
+  plan,
+  plans,
+  events,
+  monitoring,
+  scheduler,
+  whatsapp,
+  links,
+  cli,
+  cli_help,
+  cli_text,
+  report,
+  sandbox,
+  console: consoleLogin,
+  console_ui,
+};

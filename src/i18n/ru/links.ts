@@ -1,6 +1,11 @@
 // Activity links that stopped opening (seed 001: results must carry active links).
 export const links = {
-  menu_item: { one: 'Неработающие ссылки ({count})', few: 'Неработающие ссылки ({count})', many: 'Неработающие ссылки ({count})', other: 'Неработающие ссылки ({count})' },
+  menu_item: {
+    one: 'Неработающие ссылки ({count})',
+    few: 'Неработающие ссылки ({count})',
+    many: 'Неработающие ссылки ({count})',
+    other: 'Неработающие ссылки ({count})',
+  },
   dead_notice:
     'Ссылка на материалы мероприятия «{title}» не открывается уже две проверки подряд:\n{url}\n\nДля итогового этапа нужны работающие ссылки. Пришлите, пожалуйста, новую.',
   busy_notice:
@@ -12,7 +17,8 @@ export const links = {
   gone: 'Эту ссылку уже заменили или мероприятие изменили. Откройте /menu, чтобы посмотреть, что осталось.',
   curator_dead:
     'Ссылка педагога {teacher} (курс «{cohortTitle}») не открывается две проверки подряд:\nмероприятие «{title}»\n{url}\nСостояние: {status}\n\nПедагогу предложено прислать новую ссылку.',
-  curator_replaced: 'Педагог {teacher} (курс «{cohortTitle}») заменил ссылку мероприятия «{title}»:\nбыло: {oldUrl}\nстало: {newUrl}',
+  curator_replaced:
+    'Педагог {teacher} (курс «{cohortTitle}») заменил ссылку мероприятия «{title}»:\nбыло: {oldUrl}\nстало: {newUrl}',
   result_dead_notice:
     'Ссылка, которую вы прислали в анкете «{title}», не открывается ({status}):\n{url}\n\nКуратору нужна работающая ссылка: страница должна открываться без входа и запроса доступа. Пришлите, пожалуйста, новую.',
   result_busy_notice:
@@ -20,7 +26,8 @@ export const links = {
   ask_new_result_link: 'Пришлите новую ссылку для анкеты «{title}».',
   curator_result_dead:
     'Ссылка педагога {teacher} (курс «{cohortTitle}») из анкеты «{title}» не открывается:\n{url}\nСостояние: {status}\n\nПедагогу предложено прислать новую ссылку.',
-  curator_result_replaced: 'Педагог {teacher} (курс «{cohortTitle}») заменил(а) ссылку в анкете «{title}»:\nбыло: {oldUrl}\nстало: {newUrl}',
+  curator_result_replaced:
+    'Педагог {teacher} (курс «{cohortTitle}») заменил(а) ссылку в анкете «{title}»:\nбыло: {oldUrl}\nстало: {newUrl}',
   status_dead: 'страница отвечает ошибкой {httpStatus}',
   status_timeout: 'сайт не ответил вовремя',
   status_unreachable: 'сайт недоступен',

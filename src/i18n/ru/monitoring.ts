@@ -103,16 +103,19 @@ export const monitoring = {
   stats_enrolled: 'Слушателей: {count}',
   stats_response_line: '• {questionnaire} ({occasion}): {completed} из {enrolled} ({rate})',
   stats_no_responses: 'Завершённых анкет пока нет.',
-  stats_activities: 'Мероприятий принято: {accepted} из {submitted}; 3 и более принятых у {required} из {enrolled} ({share})',
+  stats_activities:
+    'Мероприятий принято: {accepted} из {submitted}; 3 и более принятых у {required} из {enrolled} ({share})',
   stats_stages: 'Этапы завершили:\n{stages}',
   stats_consultations: 'Консультаций: {requests}, открыто {open}',
   stats_likert_line: '• {question}: среднее {mean}, медиана {median}, высшие баллы {top2}',
   report_full: 'Полный отчёт (XLSX): /report',
   report_preparing: 'Отчёт за полугодие готовится…',
-  report_file_elsewhere: 'Файл отчёта (XLSX) сюда не отправить: возьмите его в Telegram командой /report или попросите у сотрудников центра.',
+  report_file_elsewhere:
+    'Файл отчёта (XLSX) сюда не отправить: возьмите его в Telegram командой /report или попросите у сотрудников центра.',
   stats_forbidden: 'Статистика и выгрузки доступны кураторам своих потоков и сотрудникам центра.',
   export_ready: 'Выгрузка готова: {filename}',
-  export_file_elsewhere: 'Файл сюда не отправить: скачайте его в консоли (ссылка для входа — команда /console, раздел «Мониторинг») или получите в Telegram командой /export.',
+  export_file_elsewhere:
+    'Файл сюда не отправить: скачайте его в консоли (ссылка для входа — команда /console, раздел «Мониторинг») или получите в Telegram командой /export.',
   export_no_data: 'Нет данных для выгрузки.',
   export_empty: 'Строк пока нет: в файле только строка заголовков.',
   export_pick_questionnaire: 'Для CSV выберите одну анкету: {list}',

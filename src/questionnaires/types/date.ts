@@ -60,7 +60,8 @@ export const date: QuestionHandler<DateQuestion> = {
 
   check(q) {
     const problems: Problem[] = [];
-    if (q.min && q.max && q.min > q.max) problems.push({ message: `min (${q.min}) is later than max (${q.max})`, path: ['min'] });
+    if (q.min && q.max && q.min > q.max)
+      problems.push({ message: `min (${q.min}) is later than max (${q.max})`, path: ['min'] });
     return problems;
   },
 
@@ -80,7 +81,9 @@ export const date: QuestionHandler<DateQuestion> = {
     const tooLate = q.max !== undefined && iso > q.max;
     if (tooEarly || tooLate) {
       if (q.min && q.max) return reject('validation.date_range', { min: formatDate(q.min), max: formatDate(q.max) });
-      return tooEarly ? reject('validation.date_min', { min: formatDate(q.min!) }) : reject('validation.date_max', { max: formatDate(q.max!) });
+      return tooEarly
+        ? reject('validation.date_min', { min: formatDate(q.min!) })
+        : reject('validation.date_max', { max: formatDate(q.max!) });
     }
     return accept(iso);
   },

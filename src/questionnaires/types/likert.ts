@@ -16,7 +16,9 @@ export interface LikertQuestion extends QuestionBase {
 }
 
 const MAX_POINTS = 10;
-const whole = z.number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a whole number') }).int({ error: 'must be a whole number' });
+const whole = z
+  .number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a whole number') })
+  .int({ error: 'must be a whole number' });
 
 function points(q: LikertQuestion): number[] {
   const list: number[] = [];
@@ -41,7 +43,12 @@ export const likert: QuestionHandler<LikertQuestion> = {
     labels: z.record(
       z.string().regex(/^-?\d+$/, { error: 'must be a point of the scale (a whole number)' }),
       localizedText(TEXT_LIMITS.option),
-      { error: (i) => (i.input === undefined ? 'is required (words for at least both ends of the scale)' : 'must map points to words, e.g. 1: {ru: ...}') },
+      {
+        error: (i) =>
+          i.input === undefined
+            ? 'is required (words for at least both ends of the scale)'
+            : 'must map points to words, e.g. 1: {ru: ...}',
+      },
     ),
   }),
 
@@ -49,15 +56,23 @@ export const likert: QuestionHandler<LikertQuestion> = {
     const problems: Problem[] = [];
     const { min, max } = q.scale;
     if (min !== 1) {
-      problems.push({ message: `scale.min must be 1 (a teacher's number is both the point and its place in the list)`, path: ['scale', 'min'] });
+      problems.push({
+        message: `scale.min must be 1 (a teacher's number is both the point and its place in the list)`,
+        path: ['scale', 'min'],
+      });
     }
-    if (min >= max) problems.push({ message: `scale.min (${min}) must be less than scale.max (${max})`, path: ['scale'] });
+    if (min >= max)
+      problems.push({ message: `scale.min (${min}) must be less than scale.max (${max})`, path: ['scale'] });
     else if (max - min + 1 > MAX_POINTS) {
-      problems.push({ message: `the scale has ${max - min + 1} points; at most ${MAX_POINTS} fit a chat`, path: ['scale'] });
+      problems.push({
+        message: `the scale has ${max - min + 1} points; at most ${MAX_POINTS} fit a chat`,
+        path: ['scale'],
+      });
     }
     for (const key of Object.keys(q.labels)) {
       const point = Number(key);
-      if (point < min || point > max) problems.push({ message: `labels: ${key} is outside the scale ${min}–${max}`, path: ['labels', key] });
+      if (point < min || point > max)
+        problems.push({ message: `labels: ${key} is outside the scale ${min}–${max}`, path: ['labels', key] });
     }
     if (min < max && (!q.labels[min] || !q.labels[max])) {
       problems.push({ message: `labels must name both ends of the scale (${min} and ${max})`, path: ['labels'] });
@@ -65,7 +80,10 @@ export const likert: QuestionHandler<LikertQuestion> = {
     return problems;
   },
 
-  input: (q, locale) => ({ kind: 'choice', options: points(q).map((v) => ({ id: String(v), label: pointLabel(q, v, locale) })) }),
+  input: (q, locale) => ({
+    kind: 'choice',
+    options: points(q).map((v) => ({ id: String(v), label: pointLabel(q, v, locale) })),
+  }),
 
   parse(q, input, ctx) {
     const outOfScale = reject('validation.scale_range', { min: q.scale.min, max: q.scale.max });
@@ -99,8 +117,9 @@ export const likert: QuestionHandler<LikertQuestion> = {
   operators: ['equals', 'notEquals', 'in', 'gte', 'lte', 'answered'],
 
   conditionValue(q, value, operator) {
-    if (typeof value !== 'number') return { problem: `${q.id} is a scale question; compare it with a number, not ${JSON.stringify(value)}` };
-    if ((operator === 'gte' || operator === 'lte') ? value < q.scale.min || value > q.scale.max : !pointOf(q, value)) {
+    if (typeof value !== 'number')
+      return { problem: `${q.id} is a scale question; compare it with a number, not ${JSON.stringify(value)}` };
+    if (operator === 'gte' || operator === 'lte' ? value < q.scale.min || value > q.scale.max : !pointOf(q, value)) {
       return { problem: `${value} is not a point of the scale of ${q.id} (${q.scale.min}–${q.scale.max})` };
     }
     return { value };

@@ -18,7 +18,9 @@ const MAX_LINK_LENGTH = 2048;
  * A web address a curator can open: http(s) only, `https://` added to a bare `school.kz/news`,
  * host lower-cased (and a Cyrillic domain in its punycode form, which every browser opens).
  */
-export function normaliseLink(raw: string): { url: string } | { error: 'link_invalid' | 'link_scheme' | 'link_spaces' | 'link_too_long' } {
+export function normaliseLink(
+  raw: string,
+): { url: string } | { error: 'link_invalid' | 'link_scheme' | 'link_spaces' | 'link_too_long' } {
   // Chat apps and people wrap links: <https://…>, «https://…», "https://…." at the end of a sentence.
   const text = raw.replace(/^[<«"'“]+|[>»"'”]+$/g, '').replace(/[.,;!?]+$/, '');
   if (/\s/.test(text)) return { error: 'link_spaces' };

@@ -14,7 +14,9 @@ export const longText: QuestionHandler<LongTextQuestion> = {
   schema: z.strictObject({
     ...questionBase,
     type: z.literal('long_text'),
-    maxLength: positiveInt().max(MAX_TEXT_LENGTH, { error: `must be at most ${MAX_TEXT_LENGTH}` }).default(MAX_TEXT_LENGTH),
+    maxLength: positiveInt()
+      .max(MAX_TEXT_LENGTH, { error: `must be at most ${MAX_TEXT_LENGTH}` })
+      .default(MAX_TEXT_LENGTH),
   }),
   check: () => [],
   input: (q) => ({ kind: 'text', multiline: true, maxLength: q.maxLength }),

@@ -42,8 +42,10 @@ export const multipleChoice: QuestionHandler<MultipleChoiceQuestion> = {
     const problems: Problem[] = checkOptions(q.options, q.other);
     const count = displayedOptions(q.options, q.other).length;
     if (q.min > q.max) problems.push({ message: `min (${q.min}) is greater than max (${q.max})`, path: ['min'] });
-    if (q.max > count) problems.push({ message: `max (${q.max}) is more than the number of options (${count})`, path: ['max'] });
-    else if (q.min > count) problems.push({ message: `min (${q.min}) is more than the number of options (${count})`, path: ['min'] });
+    if (q.max > count)
+      problems.push({ message: `max (${q.max}) is more than the number of options (${count})`, path: ['max'] });
+    else if (q.min > count)
+      problems.push({ message: `min (${q.min}) is more than the number of options (${count})`, path: ['min'] });
     return problems;
   },
 

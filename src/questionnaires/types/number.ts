@@ -16,7 +16,9 @@ export interface NumberQuestion extends QuestionBase {
   integer: boolean;
 }
 
-const finite = z.number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a number') }).finite({ error: 'must be a number' });
+const finite = z
+  .number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a number') })
+  .finite({ error: 'must be a number' });
 
 // "12", "-3", "5,5", "5.5", "1 000", "12 лет", "80%": a number, maybe grouped, maybe with a unit word.
 const NUMBER = /^([-−–]?)(\d{1,3}(?:[ \u00A0\u202F]\d{3})+|\d+)(?:[.,](\d+))?(?:\s*(?:%|\p{L}[\p{L}.]*))?$/u;
@@ -67,7 +69,10 @@ export const number: QuestionHandler<NumberQuestion> = {
     multiline: false,
     hint:
       q.min !== undefined && q.max !== undefined
-        ? t(locale, 'validation.hint_number_range', { min: formatNumber(q.min, locale), max: formatNumber(q.max, locale) })
+        ? t(locale, 'validation.hint_number_range', {
+            min: formatNumber(q.min, locale),
+            max: formatNumber(q.max, locale),
+          })
         : t(locale, 'validation.hint_number'),
   }),
 
@@ -78,7 +83,8 @@ export const number: QuestionHandler<NumberQuestion> = {
     // "пять" is a number to a person: ask for digits rather than call the answer wrong.
     if (value === undefined) return reject('validation.number_invalid');
     if (q.integer && !Number.isInteger(value)) return reject('validation.number_integer');
-    if ((q.min !== undefined && value < q.min) || (q.max !== undefined && value > q.max)) return rangeError(q, ctx.locale);
+    if ((q.min !== undefined && value < q.min) || (q.max !== undefined && value > q.max))
+      return rangeError(q, ctx.locale);
     return accept(value);
   },
 
@@ -87,5 +93,7 @@ export const number: QuestionHandler<NumberQuestion> = {
   operators: ['equals', 'notEquals', 'in', 'gte', 'lte', 'answered'],
 
   conditionValue: (q, value) =>
-    typeof value === 'number' ? { value } : { problem: `${q.id} is a number question; compare it with a number, not ${JSON.stringify(value)}` },
+    typeof value === 'number'
+      ? { value }
+      : { problem: `${q.id} is a number question; compare it with a number, not ${JSON.stringify(value)}` },
 };

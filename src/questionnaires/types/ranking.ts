@@ -18,14 +18,19 @@ export const ranking: QuestionHandler<RankingQuestion> = {
       ...questionBase,
       type: z.literal('ranking'),
       options,
-      count: positiveInt('must be a whole number of at least 2').min(2, { error: 'must be a whole number of at least 2' }).optional(),
+      count: positiveInt('must be a whole number of at least 2')
+        .min(2, { error: 'must be a whole number of at least 2' })
+        .optional(),
     })
     .transform((q) => ({ ...q, count: q.count ?? q.options.length })),
 
   check(q) {
     const problems: Problem[] = checkOptions(q.options, false);
     if (q.count > q.options.length) {
-      problems.push({ message: `count (${q.count}) is more than the number of options (${q.options.length})`, path: ['count'] });
+      problems.push({
+        message: `count (${q.count}) is more than the number of options (${q.options.length})`,
+        path: ['count'],
+      });
     }
     return problems;
   },
@@ -46,7 +51,9 @@ export const ranking: QuestionHandler<RankingQuestion> = {
   },
 
   display: (q, value, locale) =>
-    (Array.isArray(value) ? value : [String(value)]).map((id, i) => `${i + 1}. ${labelOf(q.options, id, locale)}`).join('; '),
+    (Array.isArray(value) ? value : [String(value)])
+      .map((id, i) => `${i + 1}. ${labelOf(q.options, id, locale)}`)
+      .join('; '),
 
   operators: ['includes', 'answered'],
 

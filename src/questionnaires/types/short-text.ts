@@ -14,7 +14,9 @@ export const shortText: QuestionHandler<ShortTextQuestion> = {
   schema: z.strictObject({
     ...questionBase,
     type: z.literal('short_text'),
-    maxLength: positiveInt().max(MAX_TEXT_LENGTH, { error: `must be at most ${MAX_TEXT_LENGTH}` }).default(200),
+    maxLength: positiveInt()
+      .max(MAX_TEXT_LENGTH, { error: `must be at most ${MAX_TEXT_LENGTH}` })
+      .default(200),
   }),
   check: () => [],
   input: (q) => ({ kind: 'text', multiline: false, maxLength: q.maxLength }),

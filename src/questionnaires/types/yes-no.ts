@@ -12,7 +12,22 @@ export interface YesNoQuestion extends QuestionBase {
 }
 
 // Russian, Kazakh (with the spellings a phone keyboard without Kazakh letters produces) and English.
-const YES_WORDS = new Set(['да', 'ага', 'угу', 'конечно', 'иә', 'ия', 'иа', 'ие', 'иэ', 'әрине', 'әлбетте', 'yes', 'yeah', 'yep']);
+const YES_WORDS = new Set([
+  'да',
+  'ага',
+  'угу',
+  'конечно',
+  'иә',
+  'ия',
+  'иа',
+  'ие',
+  'иэ',
+  'әрине',
+  'әлбетте',
+  'yes',
+  'yeah',
+  'yep',
+]);
 const NO_WORDS = new Set(['нет', 'неа', 'жоқ', 'жок', 'жох', 'no', 'nope']);
 // Too short to trust inside a sentence ("не" in "да, но не всё"), clear as the whole answer.
 const YES_ALONE = new Set(['д', 'y', 'true', '+']);
@@ -54,13 +69,16 @@ export const yesNo: QuestionHandler<YesNoQuestion> = {
     const value = readYesNo(text);
     return value === undefined ? reject('validation.yes_no_invalid') : accept(value);
   },
-  display: (_q, value, locale) => (typeof value === 'boolean' ? t(locale, value ? 'common.yes' : 'common.no') : String(value)),
+  display: (_q, value, locale) =>
+    typeof value === 'boolean' ? t(locale, value ? 'common.yes' : 'common.no') : String(value),
   operators: ['equals', 'notEquals', 'answered'],
   conditionValue(q, value) {
     if (typeof value === 'boolean') return { value };
     const read = typeof value === 'string' ? readYesNo(value) : undefined;
     // YAML 1.2 reads `equals: yes` as the string "yes"; a methodologist means true.
     if (read !== undefined) return { value: read };
-    return { problem: `${q.id} is a yes/no question; compare it with true or false (yes / no), not ${JSON.stringify(value)}` };
+    return {
+      problem: `${q.id} is a yes/no question; compare it with true or false (yes / no), not ${JSON.stringify(value)}`,
+    };
   },
 };

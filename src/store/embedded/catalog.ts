@@ -35,7 +35,10 @@ export type WriteHealth = { ok: true } | { ok: false; error: string; since: Date
 function serializeDoc(doc: Doc): Buffer {
   const bytes = BSON.serialize(doc);
   if (bytes.length > MAX_BSON_SIZE) {
-    throw new CommandError('BSONObjectTooLarge', `object to insert too large. size in bytes: ${bytes.length}, max size: ${MAX_BSON_SIZE}`);
+    throw new CommandError(
+      'BSONObjectTooLarge',
+      `object to insert too large. size in bytes: ${bytes.length}, max size: ${MAX_BSON_SIZE}`,
+    );
   }
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -99,7 +102,11 @@ export class Catalog {
     }
     const key = keyString(after._id);
     const ops = documentDelta(before, after);
-    const record = ops && Buffer.from(BSON.serialize({ t: 'upd', d: coll.db, c: coll.name, id: after._id, o: ops } satisfies JournalRecord));
+    const record =
+      ops &&
+      Buffer.from(
+        BSON.serialize({ t: 'upd', d: coll.db, c: coll.name, id: after._id, o: ops } satisfies JournalRecord),
+      );
     const since = (perDoc.get(key) ?? 0) + (record?.length ?? 0);
     if (!record || record.length * 2 > docBytes || since > docBytes) {
       perDoc.delete(key);
@@ -329,7 +336,8 @@ export class Catalog {
         break;
       case 'ccoll': {
         const m = colls();
-        if (!m.has(c)) m.set(c, new Collection(d, c, isPlainObject(r.o) ? r.o : {}, r.u instanceof UUID ? r.u : undefined));
+        if (!m.has(c))
+          m.set(c, new Collection(d, c, isPlainObject(r.o) ? r.o : {}, r.u instanceof UUID ? r.u : undefined));
         break;
       }
       case 'dcoll':
@@ -381,7 +389,8 @@ export class Catalog {
     for (const [d, colls] of this.dbs) {
       for (const [c, coll] of colls) {
         yield Buffer.from(BSON.serialize({ t: 'ccoll', d, c, o: coll.options, u: coll.uuid }));
-        for (const index of coll.indexes.values()) yield Buffer.from(BSON.serialize({ t: 'cidx', d, c, spec: index.spec }));
+        for (const index of coll.indexes.values())
+          yield Buffer.from(BSON.serialize({ t: 'cidx', d, c, spec: index.spec }));
         for (const doc of coll.docs.values()) {
           yield Buffer.from(BSON.serialize({ t: 'put', d, c, b: new Binary(BSON.serialize(doc)) }));
         }

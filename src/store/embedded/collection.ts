@@ -6,7 +6,15 @@
 import { UUID } from 'bson';
 import { CommandError } from './errors.js';
 import { compileFilter, type Filter } from './query.js';
-import { EMPTY_ARRAY_KEY, formatValue, getPathValues, isPlainObject, isScalarKey, keyString, type Doc } from './values.js';
+import {
+  EMPTY_ARRAY_KEY,
+  formatValue,
+  getPathValues,
+  isPlainObject,
+  isScalarKey,
+  keyString,
+  type Doc,
+} from './values.js';
 
 export interface IndexSpec {
   v: number;
@@ -28,10 +36,14 @@ export function duplicateKeyError(ns: string, indexName: string, keyPattern: Doc
   const rendered = Object.entries(keyValue)
     .map(([k, v]) => `${k}: ${formatValue(v)}`)
     .join(', ');
-  return new CommandError('DuplicateKey', `E11000 duplicate key error collection: ${ns} index: ${indexName} dup key: { ${rendered} }`, {
-    keyPattern,
-    keyValue,
-  });
+  return new CommandError(
+    'DuplicateKey',
+    `E11000 duplicate key error collection: ${ns} index: ${indexName} dup key: { ${rendered} }`,
+    {
+      keyPattern,
+      keyValue,
+    },
+  );
 }
 
 export class SecondaryIndex {
@@ -69,9 +81,10 @@ export class SecondaryIndex {
     if (this.partial && !this.partial.test(doc)) return null;
     let combos: unknown[][];
     if (this.sameArrayPaths) {
-      combos = pathKeys(doc, this.fields.map((f, i) => ({ i, parts: f.split('.'), at: 0 }))).map((assigned) =>
-        this.fields.map((_, i) => assigned.get(i) ?? null),
-      );
+      combos = pathKeys(
+        doc,
+        this.fields.map((f, i) => ({ i, parts: f.split('.'), at: 0 })),
+      ).map((assigned) => this.fields.map((_, i) => assigned.get(i) ?? null));
     } else {
       const multi = perField.filter((vals) => vals.length > 1);
       if (multi.length > 1) {
@@ -263,7 +276,8 @@ export class Collection {
     for (const [docKey, doc] of this.docs) {
       const keys = enforceUnique ? index.keysFor(doc) : safeKeys(index, doc);
       if (enforceUnique && index.unique && keys) {
-        for (const k of keys) if (index.conflict(k.key, docKey) !== undefined) throw index.duplicateError(this.ns, k.values);
+        for (const k of keys)
+          if (index.conflict(k.key, docKey) !== undefined) throw index.duplicateError(this.ns, k.values);
       }
       index.add(docKey, keys);
     }
@@ -283,7 +297,12 @@ export class Collection {
         const doc = this.docs.get(keyString(eq.value));
         return doc ? [doc] : [];
       }
-      if (isPlainObject(cond) && Object.keys(cond).length === 1 && Array.isArray(cond.$in) && cond.$in.every((v) => isScalarKey(v))) {
+      if (
+        isPlainObject(cond) &&
+        Object.keys(cond).length === 1 &&
+        Array.isArray(cond.$in) &&
+        cond.$in.every((v) => isScalarKey(v))
+      ) {
         const out: Doc[] = [];
         const seen = new Set<string>();
         for (const v of cond.$in) {
@@ -348,10 +367,16 @@ function leafValues(value: unknown): unknown[] {
 }
 
 /** Every combination of one entry from each part; only one part may have several (parallel arrays). */
-function combine(parts: Array<Array<Map<number, unknown>>>, fieldOf: (part: number) => string): Array<Map<number, unknown>> {
+function combine(
+  parts: Array<Array<Map<number, unknown>>>,
+  fieldOf: (part: number) => string,
+): Array<Map<number, unknown>> {
   const multi = parts.map((p, n) => (p.length > 1 ? n : -1)).filter((n) => n >= 0);
   if (multi.length > 1) {
-    throw new CommandError('CannotIndexParallelArrays', `cannot index parallel arrays [${fieldOf(multi[1] as number)}] [${fieldOf(multi[0] as number)}]`);
+    throw new CommandError(
+      'CannotIndexParallelArrays',
+      `cannot index parallel arrays [${fieldOf(multi[1] as number)}] [${fieldOf(multi[0] as number)}]`,
+    );
   }
   let out: Array<Map<number, unknown>> = [new Map()];
   for (const part of parts) {

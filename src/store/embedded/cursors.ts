@@ -36,7 +36,12 @@ interface CursorState {
  * `{cursor: {<batchField>: [...docs], id: Long, ns}, ok: 1}` written into one buffer from the
  * already serialized documents (no re-serialization, one copy).
  */
-export function encodeCursorReply(batchField: 'firstBatch' | 'nextBatch', docs: Uint8Array[], id: Long, ns: string): Buffer {
+export function encodeCursorReply(
+  batchField: 'firstBatch' | 'nextBatch',
+  docs: Uint8Array[],
+  id: Long,
+  ns: string,
+): Buffer {
   const nsLen = Buffer.byteLength(ns, 'utf8');
   let arrayBody = 0;
   for (let i = 0; i < docs.length; i++) arrayBody += 1 + String(i).length + 1 + (docs[i] as Uint8Array).length;
@@ -101,7 +106,10 @@ export class CursorManager {
     return this.cursors.size;
   }
 
-  private takeBatch(state: Pick<CursorState, 'docs' | 'pos' | 'project'>, limit: number): { buffers: Uint8Array[]; next: number } {
+  private takeBatch(
+    state: Pick<CursorState, 'docs' | 'pos' | 'project'>,
+    limit: number,
+  ): { buffers: Uint8Array[]; next: number } {
     const buffers: Uint8Array[] = [];
     let bytes = 0;
     let pos = state.pos;
@@ -132,7 +140,15 @@ export class CursorManager {
     }
     const id = Long.fromNumber(1 + Math.floor(Math.random() * (Number.MAX_SAFE_INTEGER - 1)));
     const key = id.toString();
-    this.cursors.set(key, { key, id, ns: opts.ns, docs: opts.docs, pos: next, project: opts.project, lastUsed: Date.now() });
+    this.cursors.set(key, {
+      key,
+      id,
+      ns: opts.ns,
+      docs: opts.docs,
+      pos: next,
+      project: opts.project,
+      lastUsed: Date.now(),
+    });
     return new RawReply(encodeCursorReply('firstBatch', buffers, id, opts.ns));
   }
 
@@ -142,7 +158,10 @@ export class CursorManager {
     const state = this.cursors.get(key);
     if (!state) throw new CommandError('CursorNotFound', `cursor id ${key} not found`);
     if (state.ns !== ns) {
-      throw new CommandError('Unauthorized', `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${state.ns}`);
+      throw new CommandError(
+        'Unauthorized',
+        `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${state.ns}`,
+      );
     }
     const { buffers, next } = this.takeBatch(state, batchSize && batchSize > 0 ? batchSize : Number.MAX_SAFE_INTEGER);
     state.pos = next;

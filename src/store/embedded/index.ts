@@ -75,7 +75,10 @@ function compactIfOutgrown(catalog: Catalog, journal: Journal, { floor, logger }
   if (fileBytes > COMPACT_RATIO * live + floor / 2) {
     const started = performance.now();
     const { before, after } = journal.compact(catalog.snapshot());
-    logger.info({ journal: journal.file, before, after, when, ms: Math.round(performance.now() - started) }, 'embedded store: compacted the journal');
+    logger.info(
+      { journal: journal.file, before, after, when, ms: Math.round(performance.now() - started) },
+      'embedded store: compacted the journal',
+    );
   }
   return Math.max(floor, journal.size + Math.max(live, floor / 2));
 }
@@ -85,7 +88,12 @@ function compactIfOutgrown(catalog: Catalog, journal: Journal, { floor, logger }
  * commands (never inside one, so the snapshot is of acknowledged state only). A failure (a full
  * disk) leaves the old journal in place and waits for the next growth step to try again.
  */
-function compactWhileRunning(catalog: Catalog, journal: Journal, policy: CompactPolicy, firstLook: number): { stop(): void } {
+function compactWhileRunning(
+  catalog: Catalog,
+  journal: Journal,
+  policy: CompactPolicy,
+  firstLook: number,
+): { stop(): void } {
   let nextLook = firstLook;
   let pending: NodeJS.Immediate | undefined;
   let stopped = false;
@@ -98,7 +106,10 @@ function compactWhileRunning(catalog: Catalog, journal: Journal, policy: Compact
         nextLook = compactIfOutgrown(catalog, journal, policy, 'running');
       } catch (err) {
         nextLook = journal.size + Math.max(catalog.liveBytes(), policy.floor / 2);
-        policy.logger.warn({ journal: journal.file, err: (err as Error).message }, 'embedded store: compaction failed; the journal is kept as it was');
+        policy.logger.warn(
+          { journal: journal.file, err: (err as Error).message },
+          'embedded store: compaction failed; the journal is kept as it was',
+        );
       }
     });
   };
@@ -111,7 +122,12 @@ function compactWhileRunning(catalog: Catalog, journal: Journal, policy: Compact
   };
 }
 
-function openJournal(catalog: Catalog, dataDir: string, policy: CompactPolicy, io?: JournalIo): { journal: Journal; nextLook: number } {
+function openJournal(
+  catalog: Catalog,
+  dataDir: string,
+  policy: CompactPolicy,
+  io?: JournalIo,
+): { journal: Journal; nextLook: number } {
   const { logger } = policy;
   const started = performance.now();
   const { journal, replay } = Journal.open(dataDir, io);
@@ -119,7 +135,12 @@ function openJournal(catalog: Catalog, dataDir: string, policy: CompactPolicy, i
     // Only a bad record with nothing valid after it gets here (a write cut short by a crash):
     // damage with intact records after it stops start-up in Journal.open instead.
     logger.warn(
-      { journal: journal.file, offset: replay.tornAt.offset, reason: replay.tornAt.reason, discardedBytes: replay.fileBytes - replay.validBytes },
+      {
+        journal: journal.file,
+        offset: replay.tornAt.offset,
+        reason: replay.tornAt.reason,
+        discardedBytes: replay.fileBytes - replay.validBytes,
+      },
       'embedded store: journal ends with a torn record (a write cut short by a crash); cut it off there',
     );
   }
@@ -129,7 +150,10 @@ function openJournal(catalog: Catalog, dataDir: string, policy: CompactPolicy, i
       catalog.applyRecord(payload);
     } catch (err) {
       skipped++;
-      logger.warn({ journal: journal.file, err: (err as Error).message }, 'embedded store: skipped a journal record that could not be applied');
+      logger.warn(
+        { journal: journal.file, err: (err as Error).message },
+        'embedded store: skipped a journal record that could not be applied',
+      );
     }
   }
   const nextLook = compactIfOutgrown(catalog, journal, policy, 'start-up');
@@ -200,7 +224,10 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions = {}): Pr
   housekeeping.unref();
 
   const uri = `mongodb://${formatHost(host)}:${port}/`;
-  logger.info({ uri, persistent: catalog.persistent, journal: catalog.journal?.file ?? null }, 'embedded store: listening');
+  logger.info(
+    { uri, persistent: catalog.persistent, journal: catalog.journal?.file ?? null },
+    'embedded store: listening',
+  );
 
   let closing: Promise<void> | undefined;
   return {
@@ -210,7 +237,11 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions = {}): Pr
     writeHealth: () => catalog.writeHealth(),
     find(db, collection, filter, options = {}) {
       // Through BSON once, so the filter means exactly what it means when the driver sends it.
-      const sent = BSON.deserialize(BSON.serialize({ filter, ...options })) as { filter: Doc; sort?: Doc; projection?: Doc };
+      const sent = BSON.deserialize(BSON.serialize({ filter, ...options })) as {
+        filter: Doc;
+        sort?: Doc;
+        projection?: Doc;
+      };
       const compiled = compileFilter(sent.filter);
       const sort = parseSort(sent.sort);
       const docs = sortDocs(matchDocs(catalog.collection(db, collection), compiled), sort);

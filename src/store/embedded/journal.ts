@@ -58,7 +58,8 @@ function checkRecord(data: Buffer, offset: number): { reason: string } | { len: 
   if (remaining < RECORD_HEADER + len) return { reason: 'truncated record body' };
   const body = offset + RECORD_HEADER;
   if (data.readInt32LE(body) !== len || data[body + len - 1] !== 0) return { reason: 'BSON length mismatch' };
-  if (zlib.crc32(data.subarray(body, body + len)) !== data.readUInt32LE(offset + 4)) return { reason: 'checksum mismatch' };
+  if (zlib.crc32(data.subarray(body, body + len)) !== data.readUInt32LE(offset + 4))
+    return { reason: 'checksum mismatch' };
   return { len };
 }
 
@@ -119,7 +120,8 @@ export function scanJournal(data: Buffer): ReplayResult {
   let offset = MAGIC.length;
   while (offset < data.length) {
     const check = checkRecord(data, offset);
-    if (!('len' in check)) return { payloads, validBytes: offset, fileBytes: data.length, tornAt: { offset, reason: check.reason } };
+    if (!('len' in check))
+      return { payloads, validBytes: offset, fileBytes: data.length, tornAt: { offset, reason: check.reason } };
     payloads.push(data.subarray(offset + RECORD_HEADER, offset + RECORD_HEADER + check.len));
     offset += RECORD_HEADER + check.len;
   }
@@ -150,7 +152,9 @@ export class DataDirInUseError extends Error {
     readonly dir: string,
     readonly pid: number,
   ) {
-    super(`data directory ${dir} is in use by process ${pid} (${path.join(dir, LOCK_FILE)}); stop it first or use another DATA_DIR`);
+    super(
+      `data directory ${dir} is in use by process ${pid} (${path.join(dir, LOCK_FILE)}); stop it first or use another DATA_DIR`,
+    );
     this.name = 'DataDirInUseError';
   }
 }
@@ -245,7 +249,8 @@ export class Journal {
     const file = path.join(dir, JOURNAL_FILE);
     // A rewrite cut short by a crash leaves its temp file; the journal itself was never touched.
     for (const name of fs.readdirSync(dir)) {
-      if (name.startsWith(`${JOURNAL_FILE}.rewrite-`) && name.endsWith('.tmp')) fs.rmSync(path.join(dir, name), { force: true });
+      if (name.startsWith(`${JOURNAL_FILE}.rewrite-`) && name.endsWith('.tmp'))
+        fs.rmSync(path.join(dir, name), { force: true });
     }
     let data: Buffer;
     try {
@@ -369,7 +374,10 @@ export function repairJournal(dir: string, now: Date = new Date()): RepairResult
   if (scan.badMagic && scan.payloads.length === 0) {
     throw new Error(`${file} is not an embedded-store journal (bad magic, no valid record); refusing to touch it`);
   }
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   let backup = `${file}.damaged-${stamp}`;
   for (let n = 2; fs.existsSync(backup); n++) backup = `${file}.damaged-${stamp}-${n}`;
   fs.copyFileSync(file, backup, fs.constants.COPYFILE_EXCL);
@@ -446,9 +454,16 @@ function readLock(file: string): LockContent | undefined {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const [pid, generation] = raw.trim().split(/\s+/).map((n) => Number.parseInt(n, 10));
+  const [pid, generation] = raw
+    .trim()
+    .split(/\s+/)
+    .map((n) => Number.parseInt(n, 10));
   // An unreadable lock (an older format, a stray edit) is a dead one.
-  return { pid: Number.isInteger(pid) && (pid ?? 0) > 0 ? (pid as number) : 0, generation: Number.isInteger(generation) ? (generation as number) : 0, raw };
+  return {
+    pid: Number.isInteger(pid) && (pid ?? 0) > 0 ? (pid as number) : 0,
+    generation: Number.isInteger(generation) ? (generation as number) : 0,
+    raw,
+  };
 }
 
 /** Puts "<our pid> <generation>" at `file` in one step: `create` fails if a lock exists, `replace` does not. */
@@ -481,7 +496,8 @@ function takeOver(file: string, stale: LockContent): string | undefined {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = readLock(claim);
       // A rival is taking over (or its claim is still being written): let it finish.
-      if (holder === undefined || (holder.pid === 0 && !abandoned(claim)) || (holder.pid > 0 && isAlive(holder.pid))) return undefined;
+      if (holder === undefined || (holder.pid === 0 && !abandoned(claim)) || (holder.pid > 0 && isAlive(holder.pid)))
+        return undefined;
       // That rival died before finishing: the next generation.
       continue;
     }
@@ -504,7 +520,8 @@ function takeOver(file: string, stale: LockContent): string | undefined {
 function removeClaims(file: string, below: number): void {
   const prefix = `${path.basename(file)}.gen-`;
   for (const name of fs.readdirSync(path.dirname(file))) {
-    if (name.startsWith(prefix) && Number(name.slice(prefix.length)) < below) fs.rmSync(path.join(path.dirname(file), name), { force: true });
+    if (name.startsWith(prefix) && Number(name.slice(prefix.length)) < below)
+      fs.rmSync(path.join(path.dirname(file), name), { force: true });
   }
 }
 

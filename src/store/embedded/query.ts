@@ -53,7 +53,8 @@ function typeMatches(v: unknown, wanted: string): boolean {
   if (wanted === 'number') return isNumeric(v);
   const actual = bsonTypeName(v);
   // A JS number decoded from BSON may have been an int32 or a double; accept both spellings.
-  if (typeof v === 'number' && (wanted === 'double' || wanted === 'int')) return Number.isInteger(v) || wanted === 'double';
+  if (typeof v === 'number' && (wanted === 'double' || wanted === 'int'))
+    return Number.isInteger(v) || wanted === 'double';
   return actual === wanted;
 }
 
@@ -68,7 +69,9 @@ function $type(selector: string, value: unknown): (obj: Record<string, unknown>)
     getPathValues(obj, selector, false).some(
       (v) =>
         v !== undefined &&
-        wanted.some((t) => typeMatches(v, t) || (Array.isArray(v) && t !== 'array' && v.some((el) => typeMatches(el, t)))),
+        wanted.some(
+          (t) => typeMatches(v, t) || (Array.isArray(v) && t !== 'array' && v.some((el) => typeMatches(el, t))),
+        ),
     );
 }
 
@@ -78,7 +81,9 @@ function $type(selector: string, value: unknown): (obj: Record<string, unknown>)
  * before the stock operators. Use this module's `Query`/`Aggregator` options, not mingo's index.
  */
 /** Type bracketing as MongoDB does it: only values of the same canonical type compare. */
-function rangeOperator(accept: (c: number) => boolean): (selector: string, value: unknown) => (obj: Record<string, unknown>) => boolean {
+function rangeOperator(
+  accept: (c: number) => boolean,
+): (selector: string, value: unknown) => (obj: Record<string, unknown>) => boolean {
   return (selector, value) => {
     const wantedRank = bracketOf(value);
     const includeArrays = Array.isArray(value);
@@ -151,7 +156,9 @@ export function hashJoin(foreign: readonly Doc[], foreignField: string): (localV
 }
 
 /** `{from, localField, foreignField, as}` with a collection name and an undotted `as`. */
-export function isPlainLookup(expr: unknown): expr is { from: string; localField: string; foreignField: string; as: string } {
+export function isPlainLookup(
+  expr: unknown,
+): expr is { from: string; localField: string; foreignField: string; as: string } {
   return (
     isPlainObject(expr) &&
     Object.keys(expr).every((k) => k === 'from' || k === 'localField' || k === 'foreignField' || k === 'as') &&
@@ -173,7 +180,8 @@ export function isPlainLookup(expr: unknown): expr is { from: string; localField
  */
 function $lookupStage(coll: Iterator, expr: unknown, options: Options): Iterator {
   const foreign = isPlainLookup(expr) ? options.collectionResolver?.(expr.from) : undefined;
-  if (!isPlainLookup(expr) || !Array.isArray(foreign)) return mingoLookup(coll, expr as Parameters<typeof mingoLookup>[1], options);
+  if (!isPlainLookup(expr) || !Array.isArray(foreign))
+    return mingoLookup(coll, expr as Parameters<typeof mingoLookup>[1], options);
   const join = hashJoin(foreign, expr.foreignField);
   const { localField, as } = expr;
   return coll.map((obj) => ({ ...(obj as Doc), [as]: join(getPathValues(obj, localField, true)) }));
@@ -182,7 +190,10 @@ function $lookupStage(coll: Iterator, expr: unknown, options: Options): Iterator
 // mingo types an operator as the intersection of all built-in signatures, which no new function
 // can satisfy; these follow the documented (selector, value, options) / (iterator, expr, options) shapes.
 const OVERRIDE_QUERY_OPS = { $type, ...RANGE_OPERATORS } as unknown as Record<`$${string}`, QueryOperator>;
-const OVERRIDE_PIPELINE_OPS = { $sort: $sortStage, $lookup: $lookupStage } as unknown as Record<`$${string}`, PipelineOperator>;
+const OVERRIDE_PIPELINE_OPS = { $sort: $sortStage, $lookup: $lookupStage } as unknown as Record<
+  `$${string}`,
+  PipelineOperator
+>;
 
 const FULL_CONTEXT = Context.init({ query: OVERRIDE_QUERY_OPS, pipeline: OVERRIDE_PIPELINE_OPS })
   .addQueryOps(queryOperators)
@@ -304,7 +315,8 @@ function equalityMatcher(filter: Doc): ((doc: Doc) => boolean) | undefined {
     if (!isScalarKey(value)) return undefined;
     wanted.push([path, keyString(value)]);
   }
-  const hit = (key: string, want: string | Set<string>): boolean => (typeof want === 'string' ? key === want : want.has(key));
+  const hit = (key: string, want: string | Set<string>): boolean =>
+    typeof want === 'string' ? key === want : want.has(key);
   return (doc) => {
     for (const [path, want] of wanted) {
       const top = path.includes('.') ? undefined : doc[path];
@@ -437,7 +449,9 @@ export function plainProjector(projection: Doc): Projector | undefined {
   }
   if (inclusion === undefined) {
     // Only `_id`: `{_id: 0}` drops it, `{_id: 1}` keeps only it.
-    return withId ? (docs) => docs.map((d) => ('_id' in d ? { _id: d._id } : {})) : (docs) => docs.map((d) => excluded(d, { _id: true }));
+    return withId
+      ? (docs) => docs.map((d) => ('_id' in d ? { _id: d._id } : {}))
+      : (docs) => docs.map((d) => excluded(d, { _id: true }));
   }
   if (inclusion) {
     if (withId && tree._id === undefined) tree._id = true;

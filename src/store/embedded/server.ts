@@ -63,7 +63,10 @@ export class WireServer {
       } catch (err) {
         // A framing error leaves the stream unparseable; MongoDB closes the connection too.
         const kind = err instanceof ProtocolError ? 'protocol error' : 'internal error';
-        this.logger.warn({ connectionId, err: (err as Error).message }, `embedded store: closing connection after ${kind}`);
+        this.logger.warn(
+          { connectionId, err: (err as Error).message },
+          `embedded store: closing connection after ${kind}`,
+        );
         socket.destroy();
       }
     });
@@ -101,7 +104,8 @@ export class WireServer {
       result = runCommand(cmd, ctx);
     } catch (err) {
       const error = toCommandError(err);
-      if (error.codeName === 'InternalError') this.logger.warn({ command: info.name, db, err: error.message }, 'embedded store: command failed');
+      if (error.codeName === 'InternalError')
+        this.logger.warn({ command: info.name, db, err: error.message }, 'embedded store: command failed');
       result = error.toReply();
     }
     // Flushed even after an error: an ordered insert stopped by a duplicate has changed memory.
@@ -110,7 +114,10 @@ export class WireServer {
     } catch (err) {
       result = toCommandError(err).toReply();
     }
-    this.logger.debug({ command: info.name, db, ms: Math.round((performance.now() - started) * 1000) / 1000 }, 'embedded store: command');
+    this.logger.debug(
+      { command: info.name, db, ms: Math.round((performance.now() - started) * 1000) / 1000 },
+      'embedded store: command',
+    );
     if (result instanceof RawReply) return result.bytes;
     try {
       return BSON.serialize(result);

@@ -7,7 +7,17 @@ import { ObjectId } from 'bson';
 import { update as mingoUpdate, updateOne as mingoUpdateOne, type Modifier, type PipelineStage } from 'mingo/updater';
 import { CommandError } from './errors.js';
 import { compileFilter, mingoOptions, rejectUnsupportedOperators, type Filter, type MingoExtras } from './query.js';
-import { bsonTypeName, cloneValue, formatValue, getPath, isNumeric, isPlainObject, keyString, setPath, type Doc } from './values.js';
+import {
+  bsonTypeName,
+  cloneValue,
+  formatValue,
+  getPath,
+  isNumeric,
+  isPlainObject,
+  keyString,
+  setPath,
+  type Doc,
+} from './values.js';
 
 const UPDATE_OPERATORS = new Set([
   '$set',
@@ -38,7 +48,10 @@ export function parseUpdate(u: unknown): UpdateSpec {
   if (Array.isArray(u)) {
     for (const stage of u) {
       if (!isPlainObject(stage) || Object.keys(stage).length !== 1) {
-        throw new CommandError('FailedToParse', 'A pipeline stage specification object must contain exactly one field.');
+        throw new CommandError(
+          'FailedToParse',
+          'A pipeline stage specification object must contain exactly one field.',
+        );
       }
       const name = Object.keys(stage)[0] as string;
       if (!PIPELINE_UPDATE_STAGES.has(name)) {
@@ -51,17 +64,24 @@ export function parseUpdate(u: unknown): UpdateSpec {
     rejectUnsupportedOperators(u);
     return { kind: 'pipeline', stages: u as Doc[] };
   }
-  if (!isPlainObject(u)) throw new CommandError('FailedToParse', 'Update argument must be either an object or an array');
+  if (!isPlainObject(u))
+    throw new CommandError('FailedToParse', 'Update argument must be either an object or an array');
   const keys = Object.keys(u);
   const dollar = keys.filter((k) => k.startsWith('$'));
   if (dollar.length === 0) return { kind: 'replacement', doc: u };
   if (dollar.length !== keys.length) {
     const plain = keys.find((k) => !k.startsWith('$'));
-    throw new CommandError('FailedToParse', `Unknown modifier: ${plain}. Expected a valid update modifier or pipeline-style update specified as an array`);
+    throw new CommandError(
+      'FailedToParse',
+      `Unknown modifier: ${plain}. Expected a valid update modifier or pipeline-style update specified as an array`,
+    );
   }
   for (const op of dollar) {
     if (!UPDATE_OPERATORS.has(op)) {
-      throw new CommandError('FailedToParse', `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
+      throw new CommandError(
+        'FailedToParse',
+        `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
     }
     if (!isPlainObject(u[op])) {
       throw new CommandError('FailedToParse', `Modifiers operate on fields but we found type ${typeof u[op]} instead.`);
@@ -107,12 +127,17 @@ function compileArrayFilters(arrayFilters: Doc[] | undefined, extras: MingoExtra
   const byId = new Map<string, Filter>();
   for (const filter of arrayFilters ?? []) {
     const ids = new Set(Object.keys(filter).map((k) => k.split('.')[0] as string));
-    if (ids.size !== 1) throw new CommandError('FailedToParse', 'Each array filter must use a single top-level field name');
+    if (ids.size !== 1)
+      throw new CommandError('FailedToParse', 'Each array filter must use a single top-level field name');
     const id = [...ids][0] as string;
     if (!/^[a-z][a-zA-Z0-9]*$/.test(id)) {
-      throw new CommandError('BadValue', `The top-level field name must be an alphanumeric string beginning with a lowercase letter, found '${id}'`);
+      throw new CommandError(
+        'BadValue',
+        `The top-level field name must be an alphanumeric string beginning with a lowercase letter, found '${id}'`,
+      );
     }
-    if (byId.has(id)) throw new CommandError('FailedToParse', `Found multiple array filters with the same top-level field name ${id}`);
+    if (byId.has(id))
+      throw new CommandError('FailedToParse', `Found multiple array filters with the same top-level field name ${id}`);
     byId.set(id, compileFilter(filter, extras));
   }
   return { byId, used: new Set() };
@@ -121,7 +146,8 @@ function compileArrayFilters(arrayFilters: Doc[] | undefined, extras: MingoExtra
 /** Index of the element the query matched in the array at `arrayPath`, for the `$` operator. */
 function positionalIndex(arr: unknown[], arrayPath: string, filter: Doc, extras: MingoExtras | undefined): number {
   const keys = Object.keys(filter).filter((k) => k === arrayPath || k.startsWith(`${arrayPath}.`));
-  if (keys.length === 0) throw new CommandError('BadValue', 'The positional operator did not find the match needed from the query.');
+  if (keys.length === 0)
+    throw new CommandError('BadValue', 'The positional operator did not find the match needed from the query.');
   const query = compileFilter(Object.fromEntries(keys.map((k) => [k, filter[k]])), extras);
   for (let i = 0; i < arr.length; i++) {
     const probe: Doc = {};
@@ -155,8 +181,12 @@ function expandPath(doc: Doc, path: string, ctx: UpdateContext, filters: ArrayFi
     }
     const arrayPath = prefix.join('.');
     if (!Array.isArray(value)) {
-      if (seg === '$') throw new CommandError('BadValue', 'The positional operator did not find the match needed from the query.');
-      throw new CommandError('BadValue', `The path '${arrayPath}' must exist in the document in order to apply array updates.`);
+      if (seg === '$')
+        throw new CommandError('BadValue', 'The positional operator did not find the match needed from the query.');
+      throw new CommandError(
+        'BadValue',
+        `The path '${arrayPath}' must exist in the document in order to apply array updates.`,
+      );
     }
     let indexes: number[];
     if (seg === '$') {
@@ -204,10 +234,15 @@ function resolvePositional(target: Doc, ops: Doc, ctx: UpdateContext): Doc {
         concrete.push(path);
         continue;
       }
-      if (op === '$rename') throw new CommandError('BadValue', `The source field for $rename may not be dynamic: ${path}`);
+      if (op === '$rename')
+        throw new CommandError('BadValue', `The source field for $rename may not be dynamic: ${path}`);
       for (const p of expandPath(target, path, ctx, filters)) {
         const clash = concrete.find((c) => pathsOverlap(c, p));
-        if (clash) throw new CommandError('ConflictingUpdateOperators', `Updating the path '${p}' would create a conflict at '${clash}'`);
+        if (clash)
+          throw new CommandError(
+            'ConflictingUpdateOperators',
+            `Updating the path '${p}' would create a conflict at '${clash}'`,
+          );
         next[p] = value;
         concrete.push(p);
       }
@@ -215,13 +250,18 @@ function resolvePositional(target: Doc, ops: Doc, ctx: UpdateContext): Doc {
     out[op] = next;
   }
   for (const id of filters.byId.keys()) {
-    if (!filters.used.has(id)) throw new CommandError('FailedToParse', `The array filter for identifier '${id}' was not used in the update`);
+    if (!filters.used.has(id))
+      throw new CommandError('FailedToParse', `The array filter for identifier '${id}' was not used in the update`);
   }
   return out;
 }
 
 /** Takes `_id` out of $set-like operators: equal values are no-ops, others violate immutability. */
-function extractIdAssignment(ops: Doc, currentId: unknown, allowSetWhenMissing: boolean): { ops: Doc; newId?: unknown } {
+function extractIdAssignment(
+  ops: Doc,
+  currentId: unknown,
+  allowSetWhenMissing: boolean,
+): { ops: Doc; newId?: unknown } {
   let newId: unknown;
   let out = ops;
   for (const op of ['$set', '$setOnInsert']) {
@@ -230,7 +270,10 @@ function extractIdAssignment(ops: Doc, currentId: unknown, allowSetWhenMissing: 
     const value = body._id;
     const same = currentId !== undefined && keyString(value) === keyString(currentId);
     if (!same && !(allowSetWhenMissing && currentId === undefined)) {
-      throw new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+      throw new CommandError(
+        'ImmutableField',
+        "Performing an update on the path '_id' would modify the immutable field '_id'",
+      );
     }
     if (!same) newId = value;
     const rest = { ...body };
@@ -269,19 +312,32 @@ function checkOperatorTypes(target: Doc, ops: Doc): void {
             cur = undefined;
             break;
           }
-          throw new CommandError('PathNotViable', `Cannot create field '${part}' in element {${parentName}: ${formatValue(cur)}}`);
+          throw new CommandError(
+            'PathNotViable',
+            `Cannot create field '${part}' in element {${parentName}: ${formatValue(cur)}}`,
+          );
         }
         parentName = part;
       }
       if (cur !== undefined && cur !== null && !isPlainObject(cur) && !Array.isArray(cur)) {
         if (op === '$unset' || op === '$pull' || op === '$pullAll' || op === '$pop' || op === '$rename') continue;
-        throw new CommandError('PathNotViable', `Cannot create field '${parts[parts.length - 1]}' in element {${parentName}: ${formatValue(cur)}}`);
+        throw new CommandError(
+          'PathNotViable',
+          `Cannot create field '${parts[parts.length - 1]}' in element {${parentName}: ${formatValue(cur)}}`,
+        );
       }
       const last = parts[parts.length - 1] as string;
-      const current: unknown = isPlainObject(cur) ? cur[last] : Array.isArray(cur) && /^\d+$/.test(last) ? cur[Number(last)] : undefined;
+      const current: unknown = isPlainObject(cur)
+        ? cur[last]
+        : Array.isArray(cur) && /^\d+$/.test(last)
+          ? cur[Number(last)]
+          : undefined;
       if (NUMERIC_OPS.has(op)) {
         if (!isNumeric(operand)) {
-          throw new CommandError('TypeMismatch', `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${formatValue(operand)}}`);
+          throw new CommandError(
+            'TypeMismatch',
+            `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${formatValue(operand)}}`,
+          );
         }
         if (current !== undefined && !isNumeric(current)) {
           throw new CommandError(
@@ -305,9 +361,13 @@ function checkOperatorTypes(target: Doc, ops: Doc): void {
  */
 function applyAddToSet(target: Doc, body: Doc): void {
   for (const [path, spec] of Object.entries(body)) {
-    const values: unknown[] = isPlainObject(spec) && '$each' in spec ? (Array.isArray(spec.$each) ? spec.$each : []) : [spec];
+    const values: unknown[] =
+      isPlainObject(spec) && '$each' in spec ? (Array.isArray(spec.$each) ? spec.$each : []) : [spec];
     if (isPlainObject(spec) && '$each' in spec && !Array.isArray(spec.$each)) {
-      throw new CommandError('TypeMismatch', `The argument to $each in $addToSet must be an array but it was of type ${bsonTypeName(spec.$each)}`);
+      throw new CommandError(
+        'TypeMismatch',
+        `The argument to $each in $addToSet must be an array but it was of type ${bsonTypeName(spec.$each)}`,
+      );
     }
     const existing = getPath(target, path);
     const arr: unknown[] = Array.isArray(existing) ? existing : [];
@@ -343,10 +403,18 @@ function applyOperators(target: Doc, ops: Doc, ctx: UpdateContext): void {
   if (isPlainObject(addToSet) && Object.keys(addToSet).every(isSimplePath)) {
     const others = Object.entries(effective)
       .filter(([op]) => op !== '$addToSet')
-      .flatMap(([op, body]) => (op === '$rename' ? [...Object.keys(body as Doc), ...Object.values(body as Doc).map(String)] : Object.keys(body as Doc)));
+      .flatMap(([op, body]) =>
+        op === '$rename'
+          ? [...Object.keys(body as Doc), ...Object.values(body as Doc).map(String)]
+          : Object.keys(body as Doc),
+      );
     for (const path of Object.keys(addToSet)) {
       const clash = others.find((o) => pathsOverlap(o, path));
-      if (clash) throw new CommandError('ConflictingUpdateOperators', `Updating the path '${path}' would create a conflict at '${clash}'`);
+      if (clash)
+        throw new CommandError(
+          'ConflictingUpdateOperators',
+          `Updating the path '${path}' would create a conflict at '${clash}'`,
+        );
     }
     delete effective.$addToSet;
     applyAddToSet(target, addToSet);
@@ -431,7 +499,10 @@ function collectEqualities(filter: Doc, out: Array<[string, unknown]>): void {
       continue;
     }
     if (key.startsWith('$')) continue;
-    if (value instanceof RegExp || (isPlainObject(value) === false && (value as { _bsontype?: unknown })?._bsontype === 'BSONRegExp')) {
+    if (
+      value instanceof RegExp ||
+      (isPlainObject(value) === false && (value as { _bsontype?: unknown })?._bsontype === 'BSONRegExp')
+    ) {
       continue;
     }
     if (isPlainObject(value) && Object.keys(value).some((k) => k.startsWith('$'))) {
@@ -477,7 +548,10 @@ export function buildUpsertDocument(spec: UpdateSpec, ctx: UpdateContext): Doc {
         const set = isPlainObject(ops.$set) ? ops.$set : {};
         for (const path of Object.keys(onInsert)) {
           if (path in set) {
-            throw new CommandError('ConflictingUpdateOperators', `Updating the path '${path}' would create a conflict at '${path}'`);
+            throw new CommandError(
+              'ConflictingUpdateOperators',
+              `Updating the path '${path}' would create a conflict at '${path}'`,
+            );
           }
         }
         ops.$set = { ...set, ...onInsert };

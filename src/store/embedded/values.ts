@@ -441,4 +441,3 @@ export function bsonTypeName(v: unknown): string {
       return 'object';
   }
 }
-

@@ -82,7 +82,8 @@ export function parseMessage(msg: Buffer): WireRequest {
   const opCode = msg.readInt32LE(12);
   if (opCode === OP_MSG) {
     const flags = msg.readUInt32LE(16);
-    if ((flags & 0xffff & ~KNOWN_REQUIRED_FLAGS) !== 0) throw new ProtocolError(`unsupported OP_MSG flag bits ${flags}`);
+    if ((flags & 0xffff & ~KNOWN_REQUIRED_FLAGS) !== 0)
+      throw new ProtocolError(`unsupported OP_MSG flag bits ${flags}`);
     // The CRC-32C trailer is not verified: TCP already checksums and drivers do not send it.
     const end = flags & FLAG_CHECKSUM_PRESENT ? msg.length - 4 : msg.length;
     let offset = 20;
@@ -114,7 +115,8 @@ export function parseMessage(msg: Buffer): WireRequest {
     }
     if (!body) throw new ProtocolError('OP_MSG without a body section');
     for (const [identifier, docs] of sequences) {
-      if (identifier in body) throw new ProtocolError(`OP_MSG field '${identifier}' given twice (body and document sequence)`);
+      if (identifier in body)
+        throw new ProtocolError(`OP_MSG field '${identifier}' given twice (body and document sequence)`);
       body[identifier] = docs;
     }
     return {

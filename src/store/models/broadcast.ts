@@ -7,15 +7,7 @@ import {
   type DeliveryStatus,
 } from '../../domain/broadcast.js';
 import { CHANNEL_NAME, type Channel } from '../../domain/channel.js';
-import {
-  ObjectId,
-  idString,
-  optionalIdString,
-  orUndefined,
-  schemaOptions,
-  text,
-  type ObjectIdType,
-} from './common.js';
+import { ObjectId, idString, optionalIdString, orUndefined, schemaOptions, text, type ObjectIdType } from './common.js';
 import { COLLECTION_NAMES } from './collections.js';
 
 export interface DeliveryDoc {

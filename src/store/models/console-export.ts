@@ -64,7 +64,10 @@ chunkSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 export function defineConsoleExportModels(connection: Connection) {
   return {
     consoleExport: connection.model<ConsoleExportDoc>('ConsoleExport', exportSchema) as Model<ConsoleExportDoc>,
-    consoleExportChunk: connection.model<ConsoleExportChunkDoc>('ConsoleExportChunk', chunkSchema) as Model<ConsoleExportChunkDoc>,
+    consoleExportChunk: connection.model<ConsoleExportChunkDoc>(
+      'ConsoleExportChunk',
+      chunkSchema,
+    ) as Model<ConsoleExportChunkDoc>,
   };
 }
 

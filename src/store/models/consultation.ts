@@ -1,18 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import {
-  CONSULTATION_STATUSES,
-  type ConsultationRequest,
-  type ConsultationStatus,
-} from '../../domain/consultation.js';
-import {
-  ObjectId,
-  idString,
-  optionalIdString,
-  orUndefined,
-  schemaOptions,
-  text,
-  type ObjectIdType,
-} from './common.js';
+import { CONSULTATION_STATUSES, type ConsultationRequest, type ConsultationStatus } from '../../domain/consultation.js';
+import { ObjectId, idString, optionalIdString, orUndefined, schemaOptions, text, type ObjectIdType } from './common.js';
 import { COLLECTION_NAMES } from './collections.js';
 
 export interface ConsultationMessageDoc {

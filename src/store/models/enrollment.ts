@@ -1,9 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import {
-  ENROLLMENT_STATUSES,
-  type Enrollment,
-  type EnrollmentStatus,
-} from '../../domain/enrollment.js';
+import { ENROLLMENT_STATUSES, type Enrollment, type EnrollmentStatus } from '../../domain/enrollment.js';
 import { ACTIVITY_LEVELS, ACTIVITY_TYPES, type ActivityLevel, type ActivityType } from '../../domain/activity.js';
 import { MONTH_PATTERN } from '../../domain/individual-plan.js';
 import { MAX_STAGES, STAGE_STATUSES, type StageNumber, type StageStatus } from '../../domain/stage.js';
@@ -86,7 +82,16 @@ const planSchema = new Schema<PlanDoc>(
       default: [],
     },
     comments: {
-      type: [new Schema({ by: { type: String, required: true }, at: { type: Date, required: true }, text: { type: String, required: true, maxlength: 1000 } }, { _id: false })],
+      type: [
+        new Schema(
+          {
+            by: { type: String, required: true },
+            at: { type: Date, required: true },
+            text: { type: String, required: true, maxlength: 1000 },
+          },
+          { _id: false },
+        ),
+      ],
       default: [],
     },
     updatedAt: Date,
@@ -133,7 +138,15 @@ export function toEnrollment(doc: EnrollmentDoc): Enrollment {
       ...(s.cause ? { cause: s.cause } : {}),
     })),
     ...(doc.stageOverrides?.length
-      ? { stageOverrides: doc.stageOverrides.map((o) => ({ stage: o.stage, status: o.status, at: o.at, by: o.by, comment: o.comment })) }
+      ? {
+          stageOverrides: doc.stageOverrides.map((o) => ({
+            stage: o.stage,
+            status: o.status,
+            at: o.at,
+            by: o.by,
+            comment: o.comment,
+          })),
+        }
       : {}),
     ...(doc.plan
       ? {

@@ -82,7 +82,10 @@ const participantSchema = new Schema<ParticipantDoc>(
     addresses: { type: [addressSchema], default: undefined },
     urns: { type: [String], default: undefined },
     linkCode: {
-      type: new Schema({ hash: { type: String, required: true }, expiresAt: { type: Date, required: true } }, { _id: false }),
+      type: new Schema(
+        { hash: { type: String, required: true }, expiresAt: { type: Date, required: true } },
+        { _id: false },
+      ),
       required: false,
     },
     organisation: text(500),
@@ -135,10 +138,18 @@ export function addressesOf(doc: ParticipantDoc & LegacyParticipantFields): Chan
     });
   }
   if (!has('whatsapp') && doc.whatsappId) {
-    out.push({ channel: 'whatsapp', id: doc.whatsappId, ...(doc.unreachable?.whatsapp ? { unreachableSince: doc.unreachable.whatsapp } : {}) });
+    out.push({
+      channel: 'whatsapp',
+      id: doc.whatsappId,
+      ...(doc.unreachable?.whatsapp ? { unreachableSince: doc.unreachable.whatsapp } : {}),
+    });
   }
   if (!has('max') && typeof doc.maxId === 'number') {
-    out.push({ channel: 'max', id: String(doc.maxId), ...(doc.unreachable?.max ? { unreachableSince: doc.unreachable.max } : {}) });
+    out.push({
+      channel: 'max',
+      id: String(doc.maxId),
+      ...(doc.unreachable?.max ? { unreachableSince: doc.unreachable.max } : {}),
+    });
   }
   return out;
 }

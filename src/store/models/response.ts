@@ -1,10 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import {
-  RESPONSE_STATUSES,
-  type AnswerValue,
-  type Response,
-  type ResponseStatus,
-} from '../../domain/response.js';
+import { RESPONSE_STATUSES, type AnswerValue, type Response, type ResponseStatus } from '../../domain/response.js';
 import { ObjectId, idString, orUndefined, schemaOptions, text, type ObjectIdType } from './common.js';
 import { COLLECTION_NAMES } from './collections.js';
 
@@ -68,10 +63,7 @@ const responseSchema = new Schema<ResponseDoc>(
   schemaOptions(COLLECTION_NAMES.responses),
 );
 // One run per participant, cohort, questionnaire and occasion: a repeated invitation resumes it.
-responseSchema.index(
-  { participantId: 1, cohortId: 1, questionnaireId: 1, occasion: 1 },
-  { unique: true },
-);
+responseSchema.index({ participantId: 1, cohortId: 1, questionnaireId: 1, occasion: 1 }, { unique: true });
 responseSchema.index({ questionnaireId: 1, questionnaireVersion: 1, cohortId: 1, status: 1 });
 responseSchema.index({ cohortId: 1, status: 1, completedAt: 1 });
 responseSchema.index({ participantId: 1, status: 1 });

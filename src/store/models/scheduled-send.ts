@@ -1,5 +1,11 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { LOGGED_SEND_KINDS, SEND_STATUSES, type LoggedSendKind, type ScheduledSend, type SendStatus } from '../../domain/scheduled-send.js';
+import {
+  LOGGED_SEND_KINDS,
+  SEND_STATUSES,
+  type LoggedSendKind,
+  type ScheduledSend,
+  type SendStatus,
+} from '../../domain/scheduled-send.js';
 import { ObjectId, idString, orUndefined, type ObjectIdType } from './common.js';
 
 export interface ScheduledSendDoc {

@@ -5,7 +5,8 @@ import { MAX_STAGES, OFFSET_PATTERN, type StagePlan } from '../../domain/stage.j
 type TextDoc = { ru: string; kk?: string | null; en?: string | null };
 
 const textSchema = new Schema({ ru: { type: String, required: true }, kk: String, en: String }, { _id: false });
-const fromDoc = (d: TextDoc | null | undefined) => (d ? { ru: d.ru, ...(d.kk ? { kk: d.kk } : {}), ...(d.en ? { en: d.en } : {}) } : undefined);
+const fromDoc = (d: TextDoc | null | undefined) =>
+  d ? { ru: d.ru, ...(d.kk ? { kk: d.kk } : {}), ...(d.en ? { en: d.en } : {}) } : undefined;
 
 export interface StagePlanDoc {
   /** Rules are a tagged union kept as written; read back through their zod schema. */
@@ -76,7 +77,13 @@ export function toStagePlan(doc: StagePlanDoc): StagePlan {
       const rules = s.rules === undefined || s.rules === null ? undefined : stageRulesSchema.safeParse(s.rules);
       const title = fromDoc(s.title);
       const prompt = fromDoc(s.prompt);
-      return { stage: s.stage, startOffset: s.startOffset, ...(title ? { title } : {}), ...(prompt ? { prompt } : {}), ...(rules?.success ? { rules: rules.data } : {}) };
+      return {
+        stage: s.stage,
+        startOffset: s.startOffset,
+        ...(title ? { title } : {}),
+        ...(prompt ? { prompt } : {}),
+        ...(rules?.success ? { rules: rules.data } : {}),
+      };
     }),
     questionnaires: doc.questionnaires.map((q) => ({
       questionnaireId: q.questionnaireId,
@@ -88,6 +95,8 @@ export function toStagePlan(doc: StagePlanDoc): StagePlan {
     ...(doc.requiredActivities ? { requiredActivities: doc.requiredActivities } : {}),
     ...(doc.model ? { model: doc.model } : {}),
     ...(doc.tutorRequired ? { tutorRequired: true } : {}),
-    ...(doc.finalSurvey ? { finalSurvey: { questionnaireId: doc.finalSurvey.questionnaireId, occasion: doc.finalSurvey.occasion } } : {}),
+    ...(doc.finalSurvey
+      ? { finalSurvey: { questionnaireId: doc.finalSurvey.questionnaireId, occasion: doc.finalSurvey.occasion } }
+      : {}),
   };
 }

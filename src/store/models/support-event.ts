@@ -1,5 +1,11 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { ATTENDANCE_ANSWERS, GROUP_EVENT_KINDS, type AttendanceAnswer, type GroupEventKind, type SupportEvent } from '../../domain/support-event.js';
+import {
+  ATTENDANCE_ANSWERS,
+  GROUP_EVENT_KINDS,
+  type AttendanceAnswer,
+  type GroupEventKind,
+  type SupportEvent,
+} from '../../domain/support-event.js';
 import { ObjectId, idString, orUndefined, schemaOptions, type ObjectIdType } from './common.js';
 import { COLLECTION_NAMES } from './collections.js';
 
@@ -29,7 +35,11 @@ const supportEventSchema = new Schema<SupportEventDoc>(
     attendance: {
       type: [
         new Schema(
-          { participantId: { type: ObjectId, required: true }, answer: { type: String, enum: ATTENDANCE_ANSWERS, required: true }, at: { type: Date, required: true } },
+          {
+            participantId: { type: ObjectId, required: true },
+            answer: { type: String, enum: ATTENDANCE_ANSWERS, required: true },
+            at: { type: Date, required: true },
+          },
           { _id: false },
         ),
       ],
@@ -55,6 +65,10 @@ export function toSupportEvent(doc: SupportEventDoc): SupportEvent {
     createdBy: idString(doc.createdBy),
     createdAt: doc.createdAt,
     invited: (doc.invited ?? []).map(idString),
-    attendance: (doc.attendance ?? []).map((a) => ({ participantId: idString(a.participantId), answer: a.answer, at: a.at })),
+    attendance: (doc.attendance ?? []).map((a) => ({
+      participantId: idString(a.participantId),
+      answer: a.answer,
+      at: a.at,
+    })),
   };
 }

@@ -57,7 +57,13 @@ export function createActivityRepository(model: Model<ActivityDoc>): ActivityRep
     async listByCohort(cohortId, status) {
       const c = toObjectId(cohortId);
       if (!c) return [];
-      const docs = await readCooperatively(model.find({ cohortId: c, ...(status ? { status } : {}) }).sort({ submittedAt: 1 }).lean(), (d: ActivityDoc) => d);
+      const docs = await readCooperatively(
+        model
+          .find({ cohortId: c, ...(status ? { status } : {}) })
+          .sort({ submittedAt: 1 })
+          .lean(),
+        (d: ActivityDoc) => d,
+      );
       return docs.map(toActivity);
     },
     async countAccepted(participantId, cohortId) {
@@ -105,7 +111,11 @@ export function createActivityRepository(model: Model<ActivityDoc>): ActivityRep
       const _id = toObjectId(activityId);
       if (!_id) return undefined;
       const doc = await model
-        .findOneAndUpdate({ _id, 'links.url': url }, { $inc: { 'links.$.attempts': 1 }, $set: { 'links.$.retryAt': retryAt } }, AFTER_UPDATE)
+        .findOneAndUpdate(
+          { _id, 'links.url': url },
+          { $inc: { 'links.$.attempts': 1 }, $set: { 'links.$.retryAt': retryAt } },
+          AFTER_UPDATE,
+        )
         .lean<ActivityDoc>();
       return doc ? toActivity(doc).links.find((l) => l.url === url) : undefined;
     },

@@ -9,7 +9,10 @@ import { AFTER_UPDATE, duplicateKeyField, op, requireObjectId, toObjectId } from
  * recording a delivery costs the same whatever the broadcast's size. A broadcast read back gets
  * its deliveries in list order.
  */
-export function createBroadcastRepository(model: Model<BroadcastDoc>, deliveries: Model<BroadcastDeliveryDoc>): BroadcastRepository {
+export function createBroadcastRepository(
+  model: Model<BroadcastDoc>,
+  deliveries: Model<BroadcastDeliveryDoc>,
+): BroadcastRepository {
   const withDeliveries = async (doc: BroadcastDoc) => {
     const list = await deliveries.find({ broadcastId: doc._id }).sort({ seq: 1 }).lean<BroadcastDeliveryDoc[]>();
     // A broadcast from before the move still holds its list until the start-up migration moved it.
@@ -25,7 +28,11 @@ export function createBroadcastRepository(model: Model<BroadcastDoc>, deliveries
     const doc = await model.findById(_id).lean<BroadcastDoc>();
     return doc ? withDeliveries(doc) : undefined;
   };
-  const oneDelivery = (broadcastId: ObjectIdType, channel: string, chatId: string) => ({ broadcastId, channel, chatId });
+  const oneDelivery = (broadcastId: ObjectIdType, channel: string, chatId: string) => ({
+    broadcastId,
+    channel,
+    chatId,
+  });
 
   return {
     async create(input) {
@@ -75,7 +82,10 @@ export function createBroadcastRepository(model: Model<BroadcastDoc>, deliveries
     async claimDelivery(id, channel, chatId, by, at) {
       const _id = toObjectId(id);
       if (!_id) return false;
-      const r = await deliveries.updateOne({ ...oneDelivery(_id, channel, chatId), status: 'pending' }, { $set: { status: 'sending', at, by } });
+      const r = await deliveries.updateOne(
+        { ...oneDelivery(_id, channel, chatId), status: 'pending' },
+        { $set: { status: 'sending', at, by } },
+      );
       return r.modifiedCount === 1;
     },
     async finish(id, at) {
@@ -100,12 +110,21 @@ export function createBroadcastRepository(model: Model<BroadcastDoc>, deliveries
  * Start-up: broadcasts written before deliveries had their own documents get them now, in list
  * order, and lose the embedded copy. Safe to repeat (a list already moved is not copied twice).
  */
-export async function migrateBroadcastDeliveries(model: Model<BroadcastDoc>, deliveries: Model<BroadcastDeliveryDoc>): Promise<number> {
+export async function migrateBroadcastDeliveries(
+  model: Model<BroadcastDoc>,
+  deliveries: Model<BroadcastDeliveryDoc>,
+): Promise<number> {
   let moved = 0;
-  for await (const doc of model.collection.find({ 'deliveries.0': { $exists: true } }, { projection: { deliveries: 1 } })) {
+  for await (const doc of model.collection.find(
+    { 'deliveries.0': { $exists: true } },
+    { projection: { deliveries: 1 } },
+  )) {
     const list = (doc.deliveries ?? []) as Record<string, unknown>[];
     try {
-      await deliveries.collection.insertMany(list.map((d, seq) => ({ ...d, broadcastId: doc._id, seq })), { ordered: false });
+      await deliveries.collection.insertMany(
+        list.map((d, seq) => ({ ...d, broadcastId: doc._id, seq })),
+        { ordered: false },
+      );
     } catch (error) {
       if ((error as { code?: unknown }).code !== 11000) throw error;
     }

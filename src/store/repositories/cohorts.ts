@@ -51,9 +51,7 @@ export function createCohortRepository(model: Model<CohortDoc>): CohortRepositor
       return doc ? toCohort(doc) : undefined;
     },
     async findByGroup(channel: Channel, chatId: string) {
-      const doc = await model
-        .findOne({ groups: op({ $elemMatch: { channel, chatId } }) })
-        .lean<CohortDoc>();
+      const doc = await model.findOne({ groups: op({ $elemMatch: { channel, chatId } }) }).lean<CohortDoc>();
       return doc ? toCohort(doc) : undefined;
     },
     async listByProgramme(programmeId) {
@@ -91,10 +89,7 @@ export function createCohortRepository(model: Model<CohortDoc>): CohortRepositor
         .lean<CohortDoc>();
       if (holder) return err({ kind: 'bound_to_other_cohort' as const, cohortCode: holder.code });
       // Re-binding the same chat replaces its entry (new title or invite link), never duplicates it.
-      await model.updateOne(
-        { _id },
-        { $pull: { groups: { channel: group.channel, chatId: group.chatId } } },
-      );
+      await model.updateOne({ _id }, { $pull: { groups: { channel: group.channel, chatId: group.chatId } } });
       const doc = await model
         .findOneAndUpdate(
           { _id },

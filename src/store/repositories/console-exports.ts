@@ -5,11 +5,19 @@ import { op } from './ids.js';
 
 const isId = (id: string) => /^[0-9a-f]{24}$/.test(id);
 
-export function createConsoleExportRepository(models: Pick<Models, 'consoleExport' | 'consoleExportChunk'>): ConsoleExportRepository {
+export function createConsoleExportRepository(
+  models: Pick<Models, 'consoleExport' | 'consoleExportChunk'>,
+): ConsoleExportRepository {
   const { consoleExport: jobs, consoleExportChunk: chunks } = models;
   return {
     async create(input) {
-      const doc = await jobs.create({ ...input, rowsDone: 0, bytes: 0, status: 'running', heartbeatAt: input.startedAt });
+      const doc = await jobs.create({
+        ...input,
+        rowsDone: 0,
+        bytes: 0,
+        status: 'running',
+        heartbeatAt: input.startedAt,
+      });
       return toExportJob(doc.toObject<ConsoleExportDoc>());
     },
     async findById(id) {
@@ -18,7 +26,10 @@ export function createConsoleExportRepository(models: Pick<Models, 'consoleExpor
       return doc ? toExportJob(doc) : undefined;
     },
     async progress(id, progress) {
-      await jobs.updateOne({ _id: id, status: 'running' }, { $set: { rowsDone: progress.rowsDone, bytes: progress.bytes, heartbeatAt: progress.at } });
+      await jobs.updateOne(
+        { _id: id, status: 'running' },
+        { $set: { rowsDone: progress.rowsDone, bytes: progress.bytes, heartbeatAt: progress.at } },
+      );
     },
     async appendChunk(id, seq, data) {
       const job = await jobs.findById(id, { expiresAt: 1 }).lean<Pick<ConsoleExportDoc, 'expiresAt'>>();
@@ -27,7 +38,11 @@ export function createConsoleExportRepository(models: Pick<Models, 'consoleExpor
     },
     async finish(id, status, at) {
       const doc = await jobs
-        .findOneAndUpdate({ _id: id, status: 'running' }, { $set: { status, finishedAt: at, heartbeatAt: at } }, { new: true })
+        .findOneAndUpdate(
+          { _id: id, status: 'running' },
+          { $set: { status, finishedAt: at, heartbeatAt: at } },
+          { new: true },
+        )
         .lean<ConsoleExportDoc>();
       if (status === 'failed') await chunks.deleteMany({ jobId: id });
       return doc ? toExportJob(doc) : undefined;

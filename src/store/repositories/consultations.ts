@@ -38,7 +38,10 @@ export function createConsultationRepository(model: Model<ConsultationRequestDoc
         $push: { messages: { ...message, authorId: requireObjectId(message.authorId, 'authorId') } },
       }),
     setStatus: (id, status, at) =>
-      update(id, status === 'closed' ? { $set: { status, closedAt: at } } : { $set: { status }, $unset: { closedAt: '' } }),
+      update(
+        id,
+        status === 'closed' ? { $set: { status, closedAt: at } } : { $set: { status }, $unset: { closedAt: '' } },
+      ),
     async listByAssignee(assigneeId, statuses) {
       const a = toObjectId(assigneeId);
       return a ? list({ assigneeId: a, status: op({ $in: [...statuses] }) }) : [];
@@ -57,7 +60,9 @@ export function createConsultationRepository(model: Model<ConsultationRequestDoc
     async markEscalated(id, at) {
       const _id = toObjectId(id);
       if (!_id) return undefined;
-      const doc = await model.findOneAndUpdate({ _id, escalatedAt: null }, { $set: { escalatedAt: at } }, AFTER_UPDATE).lean<ConsultationRequestDoc>();
+      const doc = await model
+        .findOneAndUpdate({ _id, escalatedAt: null }, { $set: { escalatedAt: at } }, AFTER_UPDATE)
+        .lean<ConsultationRequestDoc>();
       return doc ? toConsultationRequest(doc) : undefined;
     },
   };

@@ -8,9 +8,7 @@ export function createEnrollmentRepository(model: Model<EnrollmentDoc>): Enrollm
   const update = async (id: string, change: Record<string, unknown>, options: object = {}) => {
     const _id = toObjectId(id);
     if (!_id) return undefined;
-    const doc = await model
-      .findOneAndUpdate({ _id }, change, { ...AFTER_UPDATE, ...options })
-      .lean<EnrollmentDoc>();
+    const doc = await model.findOneAndUpdate({ _id }, change, { ...AFTER_UPDATE, ...options }).lean<EnrollmentDoc>();
     return doc ? toEnrollment(doc) : undefined;
   };
 
@@ -53,7 +51,13 @@ export function createEnrollmentRepository(model: Model<EnrollmentDoc>): Enrollm
     async listByCohort(cohortId, status) {
       const c = toObjectId(cohortId);
       if (!c) return [];
-      return readCooperatively(model.find({ cohortId: c, ...(status ? { status } : {}) }).sort({ joinedAt: 1 }).lean(), toEnrollment);
+      return readCooperatively(
+        model
+          .find({ cohortId: c, ...(status ? { status } : {}) })
+          .sort({ joinedAt: 1 })
+          .lean(),
+        toEnrollment,
+      );
     },
     async listByParticipant(participantId) {
       const p = toObjectId(participantId);
@@ -87,15 +91,19 @@ export function createEnrollmentRepository(model: Model<EnrollmentDoc>): Enrollm
         },
       }),
     addStageOverride: (id, o) =>
-      update(id, { $push: { stageOverrides: { stage: o.stage, status: o.status, at: o.at, by: o.by, comment: o.comment } } }),
+      update(id, {
+        $push: { stageOverrides: { stage: o.stage, status: o.status, at: o.at, by: o.by, comment: o.comment } },
+      }),
     setPlanItems: (id, items, at) =>
-      update(id, { $set: { 'plan.items': items.map((i) => ({ id: i.id, type: i.type, level: i.level, month: i.month })), 'plan.updatedAt': at } }),
+      update(id, {
+        $set: {
+          'plan.items': items.map((i) => ({ id: i.id, type: i.type, level: i.level, month: i.month })),
+          'plan.updatedAt': at,
+        },
+      }),
     addPlanComment: (id, c) => update(id, { $push: { 'plan.comments': { by: c.by, at: c.at, text: c.text } } }),
     setStatus: (id, status) => update(id, { $set: { status } }),
     assignTutor: (id, tutorId) =>
-      update(
-        id,
-        tutorId ? { $set: { tutorId: requireObjectId(tutorId, 'tutorId') } } : { $unset: { tutorId: '' } },
-      ),
+      update(id, tutorId ? { $set: { tutorId: requireObjectId(tutorId, 'tutorId') } } : { $unset: { tutorId: '' } }),
   };
 }

@@ -40,9 +40,18 @@ export function createErasureRepository(models: Models): ErasureRepository {
 
   async function responses(_id: unknown, answerKept: AnswerKept): Promise<void> {
     const col = models.response.collection;
-    for await (const doc of col.find({ participantId: _id }, { projection: { questionnaireId: 1, questionnaireVersion: 1, answers: 1 } })) {
+    for await (const doc of col.find(
+      { participantId: _id },
+      { projection: { questionnaireId: 1, questionnaireVersion: 1, answers: 1 } },
+    )) {
       const answers = (doc.answers as Document[]).map((a) => {
-        const kept = typeof a.value !== 'string' || answerKept({ questionnaireId: String(doc.questionnaireId), questionnaireVersion: Number(doc.questionnaireVersion), questionId: String(a.questionId) });
+        const kept =
+          typeof a.value !== 'string' ||
+          answerKept({
+            questionnaireId: String(doc.questionnaireId),
+            questionnaireVersion: Number(doc.questionnaireVersion),
+            questionId: String(a.questionId),
+          });
         // "Other: …" is always typed by the person.
         const { otherText: _other, ...rest } = a;
         return kept ? rest : { ...rest, value: null };
@@ -54,11 +63,19 @@ export function createErasureRepository(models: Models): ErasureRepository {
   async function broadcasts(_id: unknown, chatIds: readonly string[]): Promise<void> {
     // The delivery stays counted (sent, failed) but no longer says to whom.
     const filter = { $or: [{ participantId: _id }, ...(chatIds.length ? [{ chatId: { $in: [...chatIds] } }] : [])] };
-    await models.broadcastDelivery.collection.updateMany(filter, { $set: { chatId: ERASED }, $unset: { participantId: '', reason: '' } });
+    await models.broadcastDelivery.collection.updateMany(filter, {
+      $set: { chatId: ERASED },
+      $unset: { participantId: '', reason: '' },
+    });
     // Broadcasts not yet moved to their own deliveries (see migrateBroadcastDeliveries).
     const col = models.broadcast.collection;
     const mine = (d: Document) => String(d.participantId) === String(_id) || chatIds.includes(String(d.chatId));
-    const legacy = { $or: [{ 'deliveries.participantId': _id }, ...(chatIds.length ? [{ 'deliveries.chatId': { $in: chatIds } }] : [])] };
+    const legacy = {
+      $or: [
+        { 'deliveries.participantId': _id },
+        ...(chatIds.length ? [{ 'deliveries.chatId': { $in: chatIds } }] : []),
+      ],
+    };
     for await (const doc of col.find(legacy, { projection: { deliveries: 1 } })) {
       const deliveries = (doc.deliveries as Document[]).map((d) => {
         if (!mine(d)) return d;
@@ -83,7 +100,9 @@ export function createErasureRepository(models: Models): ErasureRepository {
     await col.updateMany({ participantId: _id }, { $set: { topic: ERASED, description: ERASED, messages: [] } });
     // What they wrote in someone else's consultation (as a tutor) goes too.
     for await (const doc of col.find({ 'messages.authorId': _id }, { projection: { messages: 1 } })) {
-      const messages = (doc.messages as Document[]).map((m) => (String(m.authorId) === String(_id) ? { ...m, text: ERASED } : m));
+      const messages = (doc.messages as Document[]).map((m) =>
+        String(m.authorId) === String(_id) ? { ...m, text: ERASED } : m,
+      );
       await col.updateOne({ _id: doc._id }, { $set: { messages } });
     }
   }
@@ -93,7 +112,9 @@ export function createErasureRepository(models: Models): ErasureRepository {
     const col = models.enrollment.collection;
     await col.updateMany({ participantId: _id, plan: { $exists: true } }, { $set: { 'plan.comments': [] } });
     for await (const doc of col.find({ 'plan.comments.by': String(_id) }, { projection: { plan: 1 } })) {
-      const comments = ((doc.plan?.comments ?? []) as Document[]).map((c) => (c.by === String(_id) ? { ...c, text: ERASED } : c));
+      const comments = ((doc.plan?.comments ?? []) as Document[]).map((c) =>
+        c.by === String(_id) ? { ...c, text: ERASED } : c,
+      );
       await col.updateOne({ _id: doc._id }, { $set: { 'plan.comments': comments } });
     }
   }

@@ -14,7 +14,10 @@ interface OutboxDoc extends Omit<OutboxEntry, 'id'> {
 
 export const outboxCollection = (channel: string): string => `${channel}_outbox`;
 
-const toEntry = ({ _id, failedAt: _failedAt, purgeAt: _purgeAt, ...doc }: OutboxDoc): OutboxEntry => ({ id: String(_id), ...doc });
+const toEntry = ({ _id, failedAt: _failedAt, purgeAt: _purgeAt, ...doc }: OutboxDoc): OutboxEntry => ({
+  id: String(_id),
+  ...doc,
+});
 
 /** An id that is no ObjectId matches nothing (rather than throwing at the caller). */
 function byId(id: string): Filter<OutboxDoc> {
@@ -27,7 +30,8 @@ const KEPT: OutboxStatus[] = ['failed', 'unconfirmed'];
  * An interrupted entry is settled only while still interrupted; a claimed one belongs to the one
  * process that claimed it (the data directory's lock or one bot per account), so its id suffices.
  */
-const settled = (from: 'sending' | 'interrupted'): Filter<OutboxDoc> => (from === 'interrupted' ? { status: 'interrupted' } : {});
+const settled = (from: 'sending' | 'interrupted'): Filter<OutboxDoc> =>
+  from === 'interrupted' ? { status: 'interrupted' } : {};
 
 export function createOutboxRepository(db: Db, channel: string): OutboxRepository {
   const col: Collection<OutboxDoc> = db.collection<OutboxDoc>(outboxCollection(channel));
@@ -54,7 +58,10 @@ export function createOutboxRepository(db: Db, channel: string): OutboxRepositor
       return inserted.insertedId.toHexString();
     },
     async findWaiting(account, chatId, text) {
-      const doc = await col.findOne({ account, chatId, status: 'pending', text, attachment: { $exists: false } }, { projection: { _id: 1 } });
+      const doc = await col.findOne(
+        { account, chatId, status: 'pending', text, attachment: { $exists: false } },
+        { projection: { _id: 1 } },
+      );
       return doc?._id?.toHexString();
     },
     async laneHead(account, { reply, group }) {
@@ -99,7 +106,10 @@ export function createOutboxRepository(db: Db, channel: string): OutboxRepositor
     async markSent(id, from, sentAt, keepUntil) {
       const result = await col.updateOne(
         { ...byId(id), ...settled(from) },
-        { $set: { status: 'sent', chatId: '', sentAt, purgeAt: keepUntil }, $unset: { text: '', error: '', attachment: '' } },
+        {
+          $set: { status: 'sent', chatId: '', sentAt, purgeAt: keepUntil },
+          $unset: { text: '', error: '', attachment: '' },
+        },
       );
       return result.modifiedCount === 1;
     },
@@ -131,8 +141,15 @@ export function createOutboxRepository(db: Db, channel: string): OutboxRepositor
       return docs.map(toEntry);
     },
     async forget(account, chatId) {
-      const filter: Filter<OutboxDoc> = { account, chatId, status: { $in: ['pending', 'interrupted', 'failed', 'unconfirmed'] } };
-      const files = await col.find({ ...filter, attachment: { $exists: true } }).project<Pick<OutboxDoc, 'attachment'>>({ attachment: 1 }).toArray();
+      const filter: Filter<OutboxDoc> = {
+        account,
+        chatId,
+        status: { $in: ['pending', 'interrupted', 'failed', 'unconfirmed'] },
+      };
+      const files = await col
+        .find({ ...filter, attachment: { $exists: true } })
+        .project<Pick<OutboxDoc, 'attachment'>>({ attachment: 1 })
+        .toArray();
       await col.deleteMany(filter);
       return files.flatMap((d) => (d.attachment ? [d.attachment.fileId] : []));
     },

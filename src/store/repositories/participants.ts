@@ -1,5 +1,11 @@
 import type { Model } from 'mongoose';
-import { addressUrn, PERSONAL_FIELDS, withAddress, type ChannelAddress, type Participant } from '../../domain/participant.js';
+import {
+  addressUrn,
+  PERSONAL_FIELDS,
+  withAddress,
+  type ChannelAddress,
+  type Participant,
+} from '../../domain/participant.js';
 import type {
   IdentityConflict,
   ParticipantInput,
@@ -84,7 +90,9 @@ export function createParticipantRepository(model: Model<ParticipantDoc>): Parti
         ...(address.username === undefined && before?.username ? { username: before.username } : {}),
       };
       try {
-        const participant = await update(id, { $set: addressFields(withAddress(current.addresses, { ...address, ...keep })) });
+        const participant = await update(id, {
+          $set: addressFields(withAddress(current.addresses, { ...address, ...keep })),
+        });
         return participant ? ok(participant) : undefined;
       } catch (error) {
         const conflict = asIdentityConflict(error);
@@ -102,12 +110,9 @@ export function createParticipantRepository(model: Model<ParticipantDoc>): Parti
         throw error;
       }
     },
-    recordConsent: (id, policyVersion, at) =>
-      update(id, { $set: { consent: { given: true, at, policyVersion } } }),
-    refuseConsent: (id, policyVersion, at) =>
-      update(id, { $set: { consent: { given: false, at, policyVersion } } }),
-    withdrawConsent: (id, at) =>
-      update(id, { $set: { 'consent.given': false, 'consent.withdrawnAt': at } }),
+    recordConsent: (id, policyVersion, at) => update(id, { $set: { consent: { given: true, at, policyVersion } } }),
+    refuseConsent: (id, policyVersion, at) => update(id, { $set: { consent: { given: false, at, policyVersion } } }),
+    withdrawConsent: (id, at) => update(id, { $set: { 'consent.given': false, 'consent.withdrawnAt': at } }),
     setRemindersOptOut: (id, at) =>
       update(id, at ? { $set: { remindersOptedOutAt: at } } : { $unset: { remindersOptedOutAt: '' } }),
     async setUnreachable(id, channel, at) {

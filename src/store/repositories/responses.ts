@@ -79,7 +79,9 @@ export function createResponseRepository(model: Model<ResponseDoc>): ResponseRep
       const c = toObjectId(cohortId);
       if (!c) return [];
       // The planner needs which occasions each teacher completed, not the answers.
-      const query = model.find({ cohortId: c, status: 'completed' }, { participantId: 1, questionnaireId: 1, occasion: 1 }).lean();
+      const query = model
+        .find({ cohortId: c, status: 'completed' }, { participantId: 1, questionnaireId: 1, occasion: 1 })
+        .lean();
       return readCooperatively(query, (d: Pick<ResponseDoc, 'participantId' | 'questionnaireId' | 'occasion'>) => ({
         participantId: String(d.participantId),
         questionnaireId: d.questionnaireId,

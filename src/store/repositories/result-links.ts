@@ -4,7 +4,16 @@ import { toResultLink, type ResultLinkDoc } from '../models/result-link.js';
 import { AFTER_UPDATE, op, requireObjectId, toObjectId, toObjectIds } from './ids.js';
 
 /** The check state of a link nobody has checked yet. */
-const UNCHECKED = { checkedAt: null, reachable: null, status: null, httpStatus: null, liveSince: null, attempts: 0, retryAt: null, toldAt: null };
+const UNCHECKED = {
+  checkedAt: null,
+  reachable: null,
+  status: null,
+  httpStatus: null,
+  liveSince: null,
+  attempts: 0,
+  retryAt: null,
+  toldAt: null,
+};
 
 export function createResultLinkRepository(model: Model<ResultLinkDoc>): ResultLinkRepository {
   const byId = async (id: string) => {
@@ -26,11 +35,19 @@ export function createResultLinkRepository(model: Model<ResultLinkDoc>): ResultL
       };
       // A corrected answer is a new link: its checks start again. The same answer recorded twice changes nothing.
       const changed = await model
-        .findOneAndUpdate({ ...key, url: op({ $ne: input.url }) }, { $set: { ...fields, url: input.url, recordedAt: input.at, ...UNCHECKED } }, AFTER_UPDATE)
+        .findOneAndUpdate(
+          { ...key, url: op({ $ne: input.url }) },
+          { $set: { ...fields, url: input.url, recordedAt: input.at, ...UNCHECKED } },
+          AFTER_UPDATE,
+        )
         .lean<ResultLinkDoc>();
       if (changed) return toResultLink(changed);
       const doc = await model
-        .findOneAndUpdate(key, { $setOnInsert: { ...fields, url: input.url, recordedAt: input.at, attempts: 0 } }, { ...AFTER_UPDATE, upsert: true })
+        .findOneAndUpdate(
+          key,
+          { $setOnInsert: { ...fields, url: input.url, recordedAt: input.at, attempts: 0 } },
+          { ...AFTER_UPDATE, upsert: true },
+        )
         .lean<ResultLinkDoc>();
       return toResultLink(doc!);
     },
@@ -71,7 +88,11 @@ export function createResultLinkRepository(model: Model<ResultLinkDoc>): ResultL
         // Nobody answered: the last real verdict stands, and the link is tried again later.
         change = { $set: { attempts: before.attempts + 1, retryAt: check.retryAt } };
       } else {
-        const liveSince = check.reachable ? (before.reachable === true && before.liveSince ? before.liveSince : check.at) : null;
+        const liveSince = check.reachable
+          ? before.reachable === true && before.liveSince
+            ? before.liveSince
+            : check.at
+          : null;
         change = {
           $set: {
             checkedAt: check.at,
@@ -98,7 +119,9 @@ export function createResultLinkRepository(model: Model<ResultLinkDoc>): ResultL
     async replaceUrl(id, oldUrl, newUrl, at) {
       const _id = toObjectId(id);
       if (!_id) return undefined;
-      const doc = await model.findOneAndUpdate({ _id, url: oldUrl }, { $set: { url: newUrl, recordedAt: at, ...UNCHECKED } }, AFTER_UPDATE).lean<ResultLinkDoc>();
+      const doc = await model
+        .findOneAndUpdate({ _id, url: oldUrl }, { $set: { url: newUrl, recordedAt: at, ...UNCHECKED } }, AFTER_UPDATE)
+        .lean<ResultLinkDoc>();
       return doc ? toResultLink(doc) : undefined;
     },
   };

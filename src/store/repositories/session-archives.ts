@@ -23,7 +23,11 @@ export function createSessionArchiveRepository(db: Db, channel: string): Session
       for (const file of older) await b.delete(file._id);
     },
     async extract(session, toFile) {
-      const [latest] = await bucket(session).find({ filename: fileName(session) }).sort({ uploadDate: -1 }).limit(1).toArray();
+      const [latest] = await bucket(session)
+        .find({ filename: fileName(session) })
+        .sort({ uploadDate: -1 })
+        .limit(1)
+        .toArray();
       if (!latest) throw new Error(`no stored session "${session}"`);
       await pipeline(bucket(session).openDownloadStream(latest._id), createWriteStream(toFile));
     },

@@ -34,7 +34,10 @@ export function createSupportEventRepository(model: Model<SupportEventDoc>): Sup
       const c = toObjectId(cohortId);
       const p = toObjectId(participantId);
       if (!c || !p) return [];
-      const docs = await model.find({ cohortId: c, invited: op({ $ne: p }) }).sort({ date: 1, time: 1 }).lean<SupportEventDoc[]>();
+      const docs = await model
+        .find({ cohortId: c, invited: op({ $ne: p }) })
+        .sort({ date: 1, time: 1 })
+        .lean<SupportEventDoc[]>();
       return docs.map(toSupportEvent);
     },
     async markInvited(eventId, participantId) {
@@ -50,7 +53,9 @@ export function createSupportEventRepository(model: Model<SupportEventDoc>): Sup
       if (!_id) return undefined;
       const p = requireObjectId(participantId, 'participantId');
       await model.updateOne({ _id }, { $pull: { attendance: { participantId: p } } });
-      const doc = await model.findOneAndUpdate({ _id }, { $push: { attendance: { participantId: p, answer, at } } }, AFTER_UPDATE).lean<SupportEventDoc>();
+      const doc = await model
+        .findOneAndUpdate({ _id }, { $push: { attendance: { participantId: p, answer, at } } }, AFTER_UPDATE)
+        .lean<SupportEventDoc>();
       return doc ? toSupportEvent(doc) : undefined;
     },
   };

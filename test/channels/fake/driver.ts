@@ -17,7 +17,11 @@ export async function fakeDriver(store: Store, engine: Engine, me = 'fake-user-1
   senders.push(...channels.map((c) => c.sender));
   for (const c of channels) await c.start();
   let mark = 0;
-  const sentSince = () => platform.sent.slice(mark).filter((s) => s.chatId === me).map((s) => s.text);
+  const sentSince = () =>
+    platform.sent
+      .slice(mark)
+      .filter((s) => s.chatId === me)
+      .map((s) => s.text);
   async function say(text: string): Promise<void> {
     mark = platform.sent.length;
     await platform.write(me, text);
@@ -33,7 +37,10 @@ export async function fakeDriver(store: Store, engine: Engine, me = 'fake-user-1
     chooseMany: (ns) => say(ns.join(' ')),
     replies: () => sentSince().map(plain),
     options() {
-      const question = platform.sent.filter((s) => s.chatId === me).map((s) => s.text).findLast((text) => text.split('\n').some((line) => OPTION.test(line)));
+      const question = platform.sent
+        .filter((s) => s.chatId === me)
+        .map((s) => s.text)
+        .findLast((text) => text.split('\n').some((line) => OPTION.test(line)));
       return (question ?? '').split('\n').flatMap((line) => OPTION.exec(line)?.[2] ?? []);
     },
     async trigger(flowId, data) {

@@ -42,7 +42,8 @@ export function fakeChannel(platform: FakePlatform): ChannelModule {
       const sender = {
         channel: 'fake',
         async send(chatId: string, message: Parameters<typeof renderPrompt>[0] | { kind: 'text'; text: string }) {
-          if (state !== 'running') return { ok: false as const, kind: 'failed' as const, detail: 'fake channel stopped', retryable: true };
+          if (state !== 'running')
+            return { ok: false as const, kind: 'failed' as const, detail: 'fake channel stopped', retryable: true };
           const text = message.kind === 'prompt' ? renderPrompt(message) : message.text;
           for (const part of splitText(text, FAKE_TEXT_LIMIT)) platform.sent.push({ chatId, text: part });
           return { ok: true as const };

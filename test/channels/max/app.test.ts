@@ -33,7 +33,9 @@ beforeAll(async () => {
   );
   hook = `http://127.0.0.1:${app.http.port}/max/webhook`;
   code = (await seedCohort(app.store, { code: 'MAXHOOK-1' })).code;
-  await waitFor(async () => (app.channels.find((c) => c.name === 'max')?.health().state === 'running' ? true : undefined));
+  await waitFor(async () =>
+    app.channels.find((c) => c.name === 'max')?.health().state === 'running' ? true : undefined,
+  );
 });
 
 afterAll(async () => {
@@ -41,7 +43,13 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-const started = (userId: number, payload: string) => ({ update_type: 'bot_started', timestamp: Date.now(), chat_id: 5_000_000 + userId, user: person(userId), payload });
+const started = (userId: number, payload: string) => ({
+  update_type: 'bot_started',
+  timestamp: Date.now(),
+  chat_id: 5_000_000 + userId,
+  user: person(userId),
+  payload,
+});
 
 describe('Max in webhook mode', () => {
   it('subscribes with the secret and never polls', () => {
@@ -51,9 +59,17 @@ describe('Max in webhook mode', () => {
   });
 
   it('serves an update pushed with the secret, and refuses one without it', async () => {
-    const forged = await fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json', 'x-max-bot-api-secret': 'wrong-secret-0000000000' }, body: JSON.stringify(started(8001, code)) });
+    const forged = await fetch(hook, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-max-bot-api-secret': 'wrong-secret-0000000000' },
+      body: JSON.stringify(started(8001, code)),
+    });
     expect(forged.status).toBe(404);
-    const real = await fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json', 'x-max-bot-api-secret': SECRET }, body: JSON.stringify(started(8002, code)) });
+    const real = await fetch(hook, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-max-bot-api-secret': SECRET },
+      body: JSON.stringify(started(8002, code)),
+    });
     expect(real.status).toBe(200);
     const replies = await waitFor(async () => (fake.sentTo(8002).length >= 2 ? fake.sentTo(8002) : undefined));
     expect(replies[1]?.text).toBe('На каком языке вам удобнее общаться?');
@@ -61,7 +77,9 @@ describe('Max in webhook mode', () => {
   });
 
   it('shows the channel on /healthz', async () => {
-    const health = (await (await fetch(`http://127.0.0.1:${app.http.port}/healthz`)).json()) as { channels: Record<string, unknown> };
+    const health = (await (await fetch(`http://127.0.0.1:${app.http.port}/healthz`)).json()) as {
+      channels: Record<string, unknown>;
+    };
     expect(health.channels.max).toEqual({ state: 'running', hint: 'webhook' });
     expect(health.channels.telegram).toMatchObject({ state: 'disabled' });
   });

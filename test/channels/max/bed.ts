@@ -18,7 +18,11 @@ export interface MaxBed {
   close(): Promise<void>;
 }
 
-export async function openMaxBed(store: Store, engine: Engine, options: { senders?: ChannelSender[] } = {}): Promise<MaxBed> {
+export async function openMaxBed(
+  store: Store,
+  engine: Engine,
+  options: { senders?: ChannelSender[] } = {},
+): Promise<MaxBed> {
   const fake = new MaxFakeApi();
   await fake.start();
   const senders: ChannelSender[] = [...(options.senders ?? [])];
@@ -27,7 +31,13 @@ export async function openMaxBed(store: Store, engine: Engine, options: { sender
   provideStaffTools(engine, store, broadcasts);
   const channel = createMaxChannel({
     // Max allows 30 requests a second; the suite is not here to wait for that.
-    bot: createMaxBot({ token: fake.token, apiRoot: fake.url, requestsPerSecond: 1000, logger: silentLogger, retryBaseDelayMs: 5 }),
+    bot: createMaxBot({
+      token: fake.token,
+      apiRoot: fake.url,
+      requestsPerSecond: 1000,
+      logger: silentLogger,
+      retryBaseDelayMs: 5,
+    }),
     engine,
     dispatcher: () => dispatcher,
     repos: store.repositories,

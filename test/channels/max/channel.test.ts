@@ -40,10 +40,15 @@ async function teacherOnMax(userId: number, fullName: string): Promise<string> {
   const user = person(userId);
   const { fake } = bed;
   await fake.startBot(user, cohort.code);
-  const question = () => fake.sentTo(userId).filter((m) => keyboardOf(m).length).at(-1)!;
+  const question = () =>
+    fake
+      .sentTo(userId)
+      .filter((m) => keyboardOf(m).length)
+      .at(-1)!;
   await fake.press(user, question().mid, 'Русский');
   await fake.press(user, question().mid, 'Да');
-  for (const answer of [fullName, 'МОУ СОШ № 3', 'Ярославская область', 'Тутаевский район']) await fake.write(user, answer);
+  for (const answer of [fullName, 'МОУ СОШ № 3', 'Ярославская область', 'Тутаевский район'])
+    await fake.write(user, answer);
   await fake.press(user, question().mid, 'В городе');
   await fake.write(user, 'учитель');
   await fake.write(user, 'математика');
@@ -55,7 +60,10 @@ async function teacherOnMax(userId: number, fullName: string): Promise<string> {
 describe('joining by link', () => {
   it('a deep link max.ru/<bot>?start=CODE starts onboarding in the cohort', async () => {
     await bed.fake.startBot(person(7401), cohort.code);
-    expect(bed.fake.sentTo(7401).map((m) => m.text)).toEqual([ru('onboarding.welcome', { cohortTitle: TITLE }), 'На каком языке вам удобнее общаться?']);
+    expect(bed.fake.sentTo(7401).map((m) => m.text)).toEqual([
+      ru('onboarding.welcome', { cohortTitle: TITLE }),
+      'На каком языке вам удобнее общаться?',
+    ]);
   });
 });
 
@@ -64,7 +72,10 @@ describe('buttons', () => {
     await bed.fake.write(person(7402), cohort.code);
     const question = bed.fake.sentTo(7402).at(-1)!;
     await bed.fake.press(person(7402), question.mid, 'Русский');
-    expect(bed.fake.messages.get(question.mid)).toMatchObject({ text: 'На каком языке вам удобнее общаться?\n\n✓ Русский', attachments: [] });
+    expect(bed.fake.messages.get(question.mid)).toMatchObject({
+      text: 'На каком языке вам удобнее общаться?\n\n✓ Русский',
+      attachments: [],
+    });
     expect(bed.fake.calls.filter((c) => c.path === '/answers')).toHaveLength(1);
   });
 
@@ -72,9 +83,15 @@ describe('buttons', () => {
     const user = person(7403);
     await bed.fake.write(user, cohort.code);
     const question = bed.fake.sentTo(7403).at(-1)!;
-    expect(keyboardOf(question).flat().map((b) => b.text)).toEqual(['Русский', 'Қазақша', 'English']);
+    expect(
+      keyboardOf(question)
+        .flat()
+        .map((b) => b.text),
+    ).toEqual(['Русский', 'Қазақша', 'English']);
     await bed.fake.write(user, 'Русский');
-    expect(bed.fake.calls.find((c) => c.method === 'PUT' && c.query.message_id === question.mid)?.body).toEqual({ attachments: [] });
+    expect(bed.fake.calls.find((c) => c.method === 'PUT' && c.query.message_id === question.mid)?.body).toEqual({
+      attachments: [],
+    });
     expect(keyboardOf(bed.fake.messages.get(question.mid)!)).toEqual([]);
   });
 });
@@ -102,9 +119,15 @@ describe('a teacher on Max', () => {
     await fake.press(user, last().mid, 'Русский');
 
     await fake.write(user, '/delete');
-    expect(keyboardOf(last()).flat().map((b) => b.text)).toEqual(['Да', 'Нет']);
+    expect(
+      keyboardOf(last())
+        .flat()
+        .map((b) => b.text),
+    ).toEqual(['Да', 'Нет']);
     await fake.press(user, last().mid, 'Да');
-    expect(last().text).toBe('Ваши данные удалены. Спасибо, что были с нами! Если захотите вернуться, пришлите код курса.');
+    expect(last().text).toBe(
+      'Ваши данные удалены. Спасибо, что были с нами! Если захотите вернуться, пришлите код курса.',
+    );
     const gone = await store.repositories.participants.findById(id);
     expect(gone?.addresses).toEqual([]);
     expect(gone?.fullName).toBeUndefined();
@@ -114,7 +137,13 @@ describe('a teacher on Max', () => {
 
 describe('when Max refuses', () => {
   it('waits out a 429 and the reply still arrives', async () => {
-    bed.fake.refuse('POST', /^\/messages$/, 429, { code: 'too.many.requests', message: 'Too many requests' }, { times: 2 });
+    bed.fake.refuse(
+      'POST',
+      /^\/messages$/,
+      429,
+      { code: 'too.many.requests', message: 'Too many requests' },
+      { times: 2 },
+    );
     await bed.fake.write(person(7404), cohort.code);
     const sends = bed.fake.calls.filter((c) => c.method === 'POST' && c.path === '/messages').map((c) => c.status);
     expect(sends.slice(0, 3)).toEqual([429, 429, 200]);
@@ -124,21 +153,34 @@ describe('when Max refuses', () => {
   it('a teacher who stops the bot is unreachable on Max until they write again', async () => {
     const id = await teacherOnMax(7405, 'Петрова Анна');
     await bed.fake.stopBot(person(7405));
-    expect((await store.repositories.participants.findById(id))?.addresses.find((a) => a.channel === 'max')?.unreachableSince).toBeInstanceOf(Date);
-    const [delivery] = await bed.dispatcher.dispatch([{ to: { kind: 'participant', participantId: id }, message: { kind: 'text', text: 'Напоминание' } }]);
+    expect(
+      (await store.repositories.participants.findById(id))?.addresses.find((a) => a.channel === 'max')
+        ?.unreachableSince,
+    ).toBeInstanceOf(Date);
+    const [delivery] = await bed.dispatcher.dispatch([
+      { to: { kind: 'participant', participantId: id }, message: { kind: 'text', text: 'Напоминание' } },
+    ]);
     expect(delivery?.outcome).toMatchObject({ ok: false, kind: 'unreachable' });
     expect(bed.fake.sentTo(7405).map((m) => m.text)).not.toContain('Напоминание');
     bed.fake.blocked.delete(7405);
     await bed.fake.write(person(7405), '/menu');
-    expect((await store.repositories.participants.findById(id))?.addresses.find((a) => a.channel === 'max')?.unreachableSince).toBeUndefined();
+    expect(
+      (await store.repositories.participants.findById(id))?.addresses.find((a) => a.channel === 'max')
+        ?.unreachableSince,
+    ).toBeUndefined();
   });
 
   it('a 403 on sending marks the teacher unreachable on Max', async () => {
     const id = await teacherOnMax(7406, 'Сидорова Елена');
     bed.fake.blocked.add(7406);
-    const [delivery] = await bed.dispatcher.dispatch([{ to: { kind: 'participant', participantId: id }, message: { kind: 'text', text: 'Напоминание' } }]);
+    const [delivery] = await bed.dispatcher.dispatch([
+      { to: { kind: 'participant', participantId: id }, message: { kind: 'text', text: 'Напоминание' } },
+    ]);
     expect(delivery?.outcome).toMatchObject({ ok: false, kind: 'blocked', retryable: false });
-    expect((await store.repositories.participants.findById(id))?.addresses.find((a) => a.channel === 'max')?.unreachableSince).toBeInstanceOf(Date);
+    expect(
+      (await store.repositories.participants.findById(id))?.addresses.find((a) => a.channel === 'max')
+        ?.unreachableSince,
+    ).toBeInstanceOf(Date);
   });
 });
 
@@ -147,7 +189,10 @@ describe("the cohort's Max group", () => {
   const curator = person(7500, 'Ольга');
 
   beforeEach(async () => {
-    await store.repositories.participants.linkAddress(cohort.curatorId, { channel: 'max', id: String(curator.user_id) });
+    await store.repositories.participants.linkAddress(cohort.curatorId, {
+      channel: 'max',
+      id: String(curator.user_id),
+    });
     await store.repositories.participants.recordConsent(cohort.curatorId, 'test-1', clock.now());
   });
 
@@ -159,13 +204,19 @@ describe("the cohort's Max group", () => {
     await fake.groupWrite(GROUP, curator, `/bind ${cohort.code}`);
     expect(fake.sentToChat(GROUP).at(-1)?.text).toBe(ru('group.bound', { title: TITLE }));
     const bound = await store.repositories.cohorts.findById(cohort.cohortId);
-    expect(bound?.groups).toMatchObject([{ channel: 'max', chatId: `chat:${GROUP}`, title: 'ФГ весна 2026', inviteLink: 'https://max.ru/join/fg-spring' }]);
-    expect(fake.sentTo(curator.user_id).at(-1)?.text).toBe(ru('group.bound_invite', { link: 'https://max.ru/join/fg-spring' }));
+    expect(bound?.groups).toMatchObject([
+      { channel: 'max', chatId: `chat:${GROUP}`, title: 'ФГ весна 2026', inviteLink: 'https://max.ru/join/fg-spring' },
+    ]);
+    expect(fake.sentTo(curator.user_id).at(-1)?.text).toBe(
+      ru('group.bound_invite', { link: 'https://max.ru/join/fg-spring' }),
+    );
 
     await fake.join(GROUP, person(7501));
     const welcome = fake.sentToChat(GROUP).at(-1)!;
     expect(welcome.text).toBe(ru('group.welcome', { title: TITLE, code: cohort.code }));
-    expect(keyboardOf(welcome)).toEqual([[{ type: 'link', text: ru('group.open_bot'), url: `https://max.ru/sputnik_bot?start=${cohort.code}` }]]);
+    expect(keyboardOf(welcome)).toEqual([
+      [{ type: 'link', text: ru('group.open_bot'), url: `https://max.ru/sputnik_bot?start=${cohort.code}` }],
+    ]);
 
     // Two teachers on Max, one of whom has blocked the bot since.
     await teacherOnMax(7502, 'Иванова Мария');
@@ -179,33 +230,55 @@ describe("the cohort's Max group", () => {
     await fake.write(curator, 'пропустить');
     const audience = fake.sentTo(curator.user_id).at(-1)!;
     // The broadcast is the engine's flow here as on every channel: its options, less back and skip.
-    const options = keyboardOf(audience).flat().filter((b) => !/^← |→$/.test(b.text));
+    const options = keyboardOf(audience)
+      .flat()
+      .filter((b) => !/^← |→$/.test(b.text));
     expect(options.map((b) => b.text)).toEqual([ru('broadcast.audience_groups'), ru('broadcast.audience_all')]);
     await fake.press(curator, audience.mid, ru('broadcast.audience_all'));
     const confirm = fake.sentTo(curator.user_id).at(-1)!;
-    expect(fake.sentTo(curator.user_id).slice(-3).map((m) => m.text)).toEqual([ru('broadcast.preview'), 'Вебинар в четверг в 15:00', ru('broadcast.confirm')]);
+    expect(
+      fake
+        .sentTo(curator.user_id)
+        .slice(-3)
+        .map((m) => m.text),
+    ).toEqual([ru('broadcast.preview'), 'Вебинар в четверг в 15:00', ru('broadcast.confirm')]);
     await fake.press(curator, confirm.mid, ru('broadcast.send'));
 
     // Counted by hand: the group + 2 teachers = 3 recipients; the group and Мария get it, Ирина blocked the bot.
-    const report = await waitFor(async () => fake.sentTo(curator.user_id).find((m) => m.text.startsWith('Рассылка завершена')));
-    expect(report.text).toBe([ru('broadcast.report', { sent: 2, total: 3 }), ru('broadcast.report_blocked', { names: 'Кузнецова Ирина' })].join('\n'));
+    const report = await waitFor(async () =>
+      fake.sentTo(curator.user_id).find((m) => m.text.startsWith('Рассылка завершена')),
+    );
+    expect(report.text).toBe(
+      [
+        ru('broadcast.report', { sent: 2, total: 3 }),
+        ru('broadcast.report_blocked', { names: 'Кузнецова Ирина' }),
+      ].join('\n'),
+    );
     expect(fake.sentToChat(GROUP).at(-1)?.text).toBe('Вебинар в четверг в 15:00');
     expect(fake.sentTo(7502).at(-1)?.text).toBe('Вебинар в четверг в 15:00');
     const blocked = await store.repositories.participants.findByAddress('max', String(7503));
     expect(blocked?.addresses.find((a) => a.channel === 'max')?.unreachableSince).toBeInstanceOf(Date);
   });
 
-  it('reviews a teacher\'s activity on Max, and the teacher hears of it on Max', async () => {
+  it("reviews a teacher's activity on Max, and the teacher hears of it on Max", async () => {
     const teacher = await teacherOnMax(7505, 'Белова Дарья');
     await store.repositories.activities.submit({
-      participantId: teacher, cohortId: cohort.cohortId, type: 'open_lesson', level: 'school', date: new Date('2026-05-10T00:00:00Z'),
-      title: 'Функциональная грамотность на уроках математики', links: ['https://school3.example/lesson'], submittedAt: clock.now(),
+      participantId: teacher,
+      cohortId: cohort.cohortId,
+      type: 'open_lesson',
+      level: 'school',
+      date: new Date('2026-05-10T00:00:00Z'),
+      title: 'Функциональная грамотность на уроках математики',
+      links: ['https://school3.example/lesson'],
+      submittedAt: clock.now(),
     });
     await bed.fake.write(curator, '/review');
     const card = bed.fake.sentTo(curator.user_id).at(-1)!;
     expect(card.text).toContain('Тема: Функциональная грамотность на уроках математики');
     await bed.fake.press(curator, card.mid, 'Принять');
-    expect(bed.fake.sentTo(7505).at(-1)?.text).toBe('Куратор принял ваше мероприятие «Функциональная грамотность на уроках математики». Принято мероприятий: 1 из 3.');
+    expect(bed.fake.sentTo(7505).at(-1)?.text).toBe(
+      'Куратор принял ваше мероприятие «Функциональная грамотность на уроках математики». Принято мероприятий: 1 из 3.',
+    );
     const [activity] = await store.repositories.activities.listByCohort(cohort.cohortId);
     expect(activity?.status).toBe('accepted');
   });
@@ -234,7 +307,9 @@ describe("the cohort's Max group", () => {
   it('binds a group without a link (a private group) and sends no link', async () => {
     await bed.fake.addBot(GROUP, curator, { title: 'ФГ', link: null });
     await bed.fake.groupWrite(GROUP, curator, `/bind ${cohort.code}`);
-    expect((await store.repositories.cohorts.findById(cohort.cohortId))?.groups).toMatchObject([{ channel: 'max', chatId: `chat:${GROUP}` }]);
+    expect((await store.repositories.cohorts.findById(cohort.cohortId))?.groups).toMatchObject([
+      { channel: 'max', chatId: `chat:${GROUP}` },
+    ]);
     expect(bed.fake.sentTo(curator.user_id)).toEqual([]);
   });
 });
@@ -242,7 +317,14 @@ describe("the cohort's Max group", () => {
 describe('one person on two messengers', () => {
   /** Someone the bot knows on Telegram asks for a code there. */
   async function codeFromTelegram(telegramId: number): Promise<string> {
-    const out = await engine.handle({ channel: 'telegram', messageId: `tg:${telegramId}:1`, chat: { id: String(telegramId), type: 'private' }, from: { id: String(telegramId) }, at: clock.now(), payload: { kind: 'text', text: '/link' } });
+    const out = await engine.handle({
+      channel: 'telegram',
+      messageId: `tg:${telegramId}:1`,
+      chat: { id: String(telegramId), type: 'private' },
+      from: { id: String(telegramId) },
+      at: clock.now(),
+      payload: { kind: 'text', text: '/link' },
+    });
     const text = out.map((o) => (o.message.kind === 'text' ? o.message.text : '')).join('\n');
     const code = /\/link ([A-Z0-9]{8})/.exec(text)?.[1];
     if (!code) throw new Error(`no code in: ${text}`);
@@ -251,10 +333,19 @@ describe('one person on two messengers', () => {
   }
 
   async function telegramTeacher(): Promise<string> {
-    const created = await store.repositories.participants.create({ fullName: 'Волкова Светлана', addresses: [{ channel: 'telegram', id: '5550001' }], locale: 'ru' });
+    const created = await store.repositories.participants.create({
+      fullName: 'Волкова Светлана',
+      addresses: [{ channel: 'telegram', id: '5550001' }],
+      locale: 'ru',
+    });
     if (!created.ok) throw new Error('fixture');
     await store.repositories.participants.recordConsent(created.value.id, 'test-1', clock.now());
-    await store.repositories.enrollments.enroll({ participantId: created.value.id, cohortId: cohort.cohortId, at: clock.now(), stages: [1, 2, 3] });
+    await store.repositories.enrollments.enroll({
+      participantId: created.value.id,
+      cohortId: cohort.cohortId,
+      at: clock.now(),
+      stages: [1, 2, 3],
+    });
     return created.value.id;
   }
 

@@ -27,7 +27,12 @@ function server(statuses: number[], headers: Record<string, string> = {}) {
       (async (input: string | URL | Request) => {
         seen.push({ at: c.now(), url: String(input) });
         const status = statuses[Math.min(i++, statuses.length - 1)]!;
-        return new Response(JSON.stringify(status === 200 ? { success: true } : { code: 'too.many.requests', message: 'Too many requests' }), { status, headers });
+        return new Response(
+          JSON.stringify(
+            status === 200 ? { success: true } : { code: 'too.many.requests', message: 'Too many requests' },
+          ),
+          { status, headers },
+        );
       }) as typeof fetch,
   };
 }
@@ -60,7 +65,13 @@ describe('retries', () => {
     const c = clock();
     const s = server([429, 429, 200], { 'retry-after': '3' });
     const retries: number[] = [];
-    const paced = pacedFetch({ requestsPerSecond: 1000, fetch: s.fetch(c), sleep: c.sleep, now: c.now, onRetry: (r) => retries.push(r.delayMs) });
+    const paced = pacedFetch({
+      requestsPerSecond: 1000,
+      fetch: s.fetch(c),
+      sleep: c.sleep,
+      now: c.now,
+      onRetry: (r) => retries.push(r.delayMs),
+    });
     const response = await paced('https://x/messages?user_id=1', { method: 'POST' });
     expect(response.status).toBe(200);
     expect(s.seen).toHaveLength(3);
@@ -71,7 +82,14 @@ describe('retries', () => {
     const c = clock();
     const s = server([503]);
     const retries: number[] = [];
-    const paced = pacedFetch({ requestsPerSecond: 1000, retries: 3, fetch: s.fetch(c), sleep: c.sleep, now: c.now, onRetry: (r) => retries.push(r.delayMs) });
+    const paced = pacedFetch({
+      requestsPerSecond: 1000,
+      retries: 3,
+      fetch: s.fetch(c),
+      sleep: c.sleep,
+      now: c.now,
+      onRetry: (r) => retries.push(r.delayMs),
+    });
     const response = await paced('https://x/messages?chat_id=1', { method: 'POST' });
     expect(response.status).toBe(503);
     expect(retries).toEqual([1000, 2000, 4000]);
@@ -91,11 +109,31 @@ describe('what a failure means for the sender', () => {
   const maxError = (status: number, code: string) => new MaxError(status, { code, message: code });
   it.each([
     ['403 to a person: blocked, no retry', maxError(403, 'chat.denied'), true, { kind: 'blocked', retryable: false }],
-    ['404 to a person: the account or dialog is gone', maxError(404, 'chat.not.found'), true, { kind: 'blocked', retryable: false }],
-    ['404 to a group: the chat is gone', maxError(404, 'chat.not.found'), false, { kind: 'chat_not_found', retryable: false }],
-    ['429 after the retries: later may work', maxError(429, 'too.many.requests'), true, { kind: 'failed', retryable: true }],
+    [
+      '404 to a person: the account or dialog is gone',
+      maxError(404, 'chat.not.found'),
+      true,
+      { kind: 'blocked', retryable: false },
+    ],
+    [
+      '404 to a group: the chat is gone',
+      maxError(404, 'chat.not.found'),
+      false,
+      { kind: 'chat_not_found', retryable: false },
+    ],
+    [
+      '429 after the retries: later may work',
+      maxError(429, 'too.many.requests'),
+      true,
+      { kind: 'failed', retryable: true },
+    ],
     ['503: later may work', maxError(503, 'service.unavailable'), false, { kind: 'failed', retryable: true }],
-    ['400: the same call fails the same way', maxError(400, 'proto.payload'), true, { kind: 'failed', retryable: false }],
+    [
+      '400: the same call fails the same way',
+      maxError(400, 'proto.payload'),
+      true,
+      { kind: 'failed', retryable: false },
+    ],
     ['401: a bad token', maxError(401, 'verify.token'), true, { kind: 'failed', retryable: false }],
     ['network down', new TypeError('fetch failed'), true, { kind: 'failed', retryable: true }],
   ])('%s', (_name, error, toUser, expected) => {

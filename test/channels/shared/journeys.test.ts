@@ -59,7 +59,8 @@ describe.each(registered)('on %s', (name) => {
     await d.say(cohort.code);
     await d.choose(1);
     await d.choose(1);
-    for (const answer of ['Иванова Мария Петровна', 'МОУ СОШ № 3', 'Ярославская область', 'Тутаевский район']) await d.say(answer);
+    for (const answer of ['Иванова Мария Петровна', 'МОУ СОШ № 3', 'Ярославская область', 'Тутаевский район'])
+      await d.say(answer);
     await d.choose(1);
     await d.say('учитель');
     await d.say('математика');
@@ -67,7 +68,10 @@ describe.each(registered)('on %s', (name) => {
 
   it('onboards by course code, with consent and profile', async () => {
     await d.say(cohort.code);
-    expect(d.replies()).toEqual([ru('onboarding.welcome', { cohortTitle: TITLE }), 'На каком языке вам удобнее общаться?']);
+    expect(d.replies()).toEqual([
+      ru('onboarding.welcome', { cohortTitle: TITLE }),
+      'На каком языке вам удобнее общаться?',
+    ]);
     expect(d.options()).toEqual(['Русский', 'Қазақша', 'English']);
     await d.choose(1);
     expect(d.replies()).toEqual([ru('onboarding.consent_question', { policyUrl: testSettings.privacyPolicyUrl! })]);
@@ -101,7 +105,13 @@ describe.each(registered)('on %s', (name) => {
 
   it('answers a questionnaire, with a validation retry and a multiple choice', async () => {
     await onboard();
-    await d.trigger('surveys', { questionnaireId: 'engine-check', occasion: 'shared', cohortId: cohort.cohortId, cohortTitle: TITLE, timeZone: 'Europe/Moscow' });
+    await d.trigger('surveys', {
+      questionnaireId: 'engine-check',
+      occasion: 'shared',
+      cohortId: cohort.cohortId,
+      cohortTitle: TITLE,
+      timeZone: 'Europe/Moscow',
+    });
     expect(d.replies().at(-1)).toBe('Вопрос 1 из 5\nПрименяли ли вы материалы курса на уроках?');
     expect(d.options()).toEqual(['Да', 'Нет']);
     await d.choose(1);
@@ -125,8 +135,17 @@ describe.each(registered)('on %s', (name) => {
     // The questionnaire's own closing words (its outro).
     expect(d.replies()[0]).toBe('Спасибо за ответы!');
     const me = await d.participant();
-    const response = await store.repositories.responses.find({ participantId: me!.id, cohortId: cohort.cohortId, questionnaireId: 'engine-check', occasion: 'shared' });
-    expect(Object.fromEntries(response!.answers.map((a) => [a.questionId, a.value]))).toMatchObject({ used: true, lessons: 12, formats: ['group', 'project'] });
+    const response = await store.repositories.responses.find({
+      participantId: me!.id,
+      cohortId: cohort.cohortId,
+      questionnaireId: 'engine-check',
+      occasion: 'shared',
+    });
+    expect(Object.fromEntries(response!.answers.map((a) => [a.questionId, a.value]))).toMatchObject({
+      used: true,
+      lessons: 12,
+      formats: ['group', 'project'],
+    });
   });
 
   it('submits an activity to the curator', async () => {
@@ -140,17 +159,27 @@ describe.each(registered)('on %s', (name) => {
     expect(d.replies()).toEqual(['Когда оно прошло? Напишите дату в формате дд.мм.гггг.\n\nдд.мм.гггг']);
     await d.say('10.05.2026');
     await d.say('Читательская грамотность на уроках математики');
-    expect(d.replies()).toEqual(['Пришлите ссылку на опубликованные материалы: пост в соцсети, страницу на сайте школы, запись.\n\nссылка, начинающаяся с https://']);
+    expect(d.replies()).toEqual([
+      'Пришлите ссылку на опубликованные материалы: пост в соцсети, страницу на сайте школы, запись.\n\nссылка, начинающаяся с https://',
+    ]);
     await d.say('https://school3.example/webinar');
     expect(d.replies()).toEqual(['Добавить ещё одну ссылку?']);
     await d.choose(2);
     await d.say('пропустить');
     const [confirm] = d.replies();
-    expect(confirm).toMatch(/^Проверьте, пожалуйста:\n\n[\s\S]*Вебинар[\s\S]*10\.05\.2026[\s\S]*https:\/\/school3\.example\/webinar[\s\S]*Отправить куратору\?$/);
+    expect(confirm).toMatch(
+      /^Проверьте, пожалуйста:\n\n[\s\S]*Вебинар[\s\S]*10\.05\.2026[\s\S]*https:\/\/school3\.example\/webinar[\s\S]*Отправить куратору\?$/,
+    );
     await d.choose(1);
     expect(d.replies()).toEqual([ru('activity.submitted'), 'Что хотите сделать?']);
     const [activity] = await store.repositories.activities.listByCohort(cohort.cohortId);
-    expect(activity).toMatchObject({ type: 'webinar', level: 'district', title: 'Читательская грамотность на уроках математики', links: [{ url: 'https://school3.example/webinar' }], status: 'submitted' });
+    expect(activity).toMatchObject({
+      type: 'webinar',
+      level: 'district',
+      title: 'Читательская грамотность на уроках математики',
+      links: [{ url: 'https://school3.example/webinar' }],
+      status: 'submitted',
+    });
   });
 
   it('refuses a curator command to a teacher', async () => {
@@ -168,11 +197,23 @@ describe.each(registered)('on %s', (name) => {
     // The person on this channel is the cohort's curator; two of its teachers use this channel too.
     await repos.participants.linkAddress(cohort.curatorId, { channel: d.channel, id: d.chatId });
     await repos.participants.recordConsent(cohort.curatorId, 'test-1', new Date());
-    for (const [n, fullName] of [[1, 'Белова Зоя'], [2, 'Петрова Анна']] as const) {
-      const teacher = await repos.participants.create({ fullName, addresses: [{ channel: d.channel, id: d.peer(n) }], locale: 'ru' });
+    for (const [n, fullName] of [
+      [1, 'Белова Зоя'],
+      [2, 'Петрова Анна'],
+    ] as const) {
+      const teacher = await repos.participants.create({
+        fullName,
+        addresses: [{ channel: d.channel, id: d.peer(n) }],
+        locale: 'ru',
+      });
       if (!teacher.ok) throw new Error('teacher fixture');
       await repos.participants.recordConsent(teacher.value.id, 'test-1', new Date());
-      await repos.enrollments.enroll({ participantId: teacher.value.id, cohortId: cohort.cohortId, at: new Date(), stages: [1, 2, 3] });
+      await repos.enrollments.enroll({
+        participantId: teacher.value.id,
+        cohortId: cohort.cohortId,
+        at: new Date(),
+        stages: [1, 2, 3],
+      });
     }
 
     await d.say('/broadcast');
@@ -196,7 +237,10 @@ describe.each(registered)('on %s', (name) => {
     expect(await d.received(d.peer(1))).toEqual([body]);
     expect(await d.received(d.peer(2))).toEqual([body]);
     const [sent] = await repos.broadcasts.listByCohort(cohort.cohortId);
-    expect(sent?.deliveries.map((x) => [x.chatId, x.status]).sort()).toEqual([[d.peer(1), 'sent'], [d.peer(2), 'sent']]);
+    expect(sent?.deliveries.map((x) => [x.chatId, x.status]).sort()).toEqual([
+      [d.peer(1), 'sent'],
+      [d.peer(2), 'sent'],
+    ]);
   });
 
   it('gives the curator the figures and the half-year report here', async () => {
@@ -209,7 +253,10 @@ describe.each(registered)('on %s', (name) => {
     expect(preparing).toBe(ru('monitoring.report_preparing'));
     // Telegram and WhatsApp send the spreadsheet as a file; a channel without files says what it is and where to get it.
     if (d.documents) expect(d.documents().map((f) => f.filename)).toEqual([expect.stringMatching(/^report-.+\.xlsx$/)]);
-    else expect(files).toEqual([expect.stringMatching(new RegExp(`\\n${ru('monitoring.report_file_elsewhere').replace(/[.()]/g, '\\$&')}$`))]);
+    else
+      expect(files).toEqual([
+        expect.stringMatching(new RegExp(`\\n${ru('monitoring.report_file_elsewhere').replace(/[.()]/g, '\\$&')}$`)),
+      ]);
   });
 
   it('gives the curator the answers as a file here (/export), or says what the file is and where to get it', async () => {
@@ -217,7 +264,11 @@ describe.each(registered)('on %s', (name) => {
     await store.repositories.participants.recordConsent(cohort.curatorId, 'test-1', new Date());
     await d.say('/export json');
     // Nobody has answered yet: the file holds no rows, and the caption says so.
-    const caption = expect.stringMatching(new RegExp(`^${escapeRegExp(ru('monitoring.export_ready', { filename: 'sputnik-' }))}.+\\.json\\n${escapeRegExp(ru('monitoring.export_empty'))}`));
+    const caption = expect.stringMatching(
+      new RegExp(
+        `^${escapeRegExp(ru('monitoring.export_ready', { filename: 'sputnik-' }))}.+\\.json\\n${escapeRegExp(ru('monitoring.export_empty'))}`,
+      ),
+    );
     if (d.documents) {
       // Telegram and WhatsApp send the file itself (WhatsApp shows its caption in the chat).
       const [file, ...more] = d.documents();
@@ -246,8 +297,12 @@ describe.each(registered)('on %s', (name) => {
 
 describe('reading WhatsApp replies as plain strings', () => {
   it('drops only the numbered list and the how-to-answer lines', () => {
-    expect(plain('Вопрос?\n\nОтветьте цифрой:\n1 — Да\n2 — Нет\n\nНапишите «назад», чтобы вернуться к предыдущему вопросу.')).toBe('Вопрос?');
-    expect(plain('Когда?\n\nдд.мм.гггг\n\nНапишите «пропустить», если не хотите отвечать на этот вопрос.')).toBe('Когда?\n\nдд.мм.гггг');
+    expect(
+      plain('Вопрос?\n\nОтветьте цифрой:\n1 — Да\n2 — Нет\n\nНапишите «назад», чтобы вернуться к предыдущему вопросу.'),
+    ).toBe('Вопрос?');
+    expect(plain('Когда?\n\nдд.мм.гггг\n\nНапишите «пропустить», если не хотите отвечать на этот вопрос.')).toBe(
+      'Когда?\n\nдд.мм.гггг',
+    );
     expect(plain('Текст\n\nбез списка')).toBe('Текст\n\nбез списка');
   });
 });

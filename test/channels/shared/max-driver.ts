@@ -18,11 +18,20 @@ export async function maxDriver(store: Store, engine: Engine): Promise<ChannelDr
   const mine = () => fake.sentTo(user.user_id);
   /** The last question on screen, with its keyboard as last edited. */
   function question(): SentMessage {
-    const q = mine().filter((m) => keyboardOf(m).flat().some((b) => b.type === 'callback')).at(-1);
+    const q = mine()
+      .filter((m) =>
+        keyboardOf(m)
+          .flat()
+          .some((b) => b.type === 'callback'),
+      )
+      .at(-1);
     if (!q) throw new Error('no question with buttons');
     return q;
   }
-  const optionButtons = () => keyboardOf(question()).flat().filter((b) => b.type === 'callback' && !CONTROLS.test(b.text));
+  const optionButtons = () =>
+    keyboardOf(question())
+      .flat()
+      .filter((b) => b.type === 'callback' && !CONTROLS.test(b.text));
 
   return {
     channel: 'max',
@@ -46,7 +55,10 @@ export async function maxDriver(store: Store, engine: Engine): Promise<ChannelDr
       mark = mine().length;
       await fake.press(user, q.mid, 'Готово');
     },
-    replies: () => mine().slice(mark).map((m) => m.text),
+    replies: () =>
+      mine()
+        .slice(mark)
+        .map((m) => m.text),
     options: () => optionButtons().map((b) => label(b.text)),
     async trigger(flowId, data) {
       const me = await store.repositories.participants.findByAddress('max', String(user.user_id));

@@ -13,26 +13,42 @@ const label = (text: string) => text.replace(/^[☐☑] /, '');
 export function telegramDriver(store: Store, engine: Engine): ChannelDriver {
   const tg = new TelegramHarness(store, engine);
   const user = { id: 7101 };
-  const dispatcher = createDispatcher({ senders: [tg.channel.sender], repos: store.repositories, logger: silentLogger });
+  const dispatcher = createDispatcher({
+    senders: [tg.channel.sender],
+    repos: store.repositories,
+    logger: silentLogger,
+  });
   let mark = 0;
 
-  const sentSince = () => tg.calls.slice(mark).filter((c) => c.method === 'sendMessage' && Number(c.payload.chat_id) === user.id);
+  const sentSince = () =>
+    tg.calls.slice(mark).filter((c) => c.method === 'sendMessage' && Number(c.payload.chat_id) === user.id);
   /** The last question on screen, with its keyboard as last edited. */
   function question(): SentMessage {
-    const call = tg.calls.filter((c) => c.method === 'sendMessage' && Number(c.payload.chat_id) === user.id && c.payload.reply_markup).at(-1);
+    const call = tg.calls
+      .filter((c) => c.method === 'sendMessage' && Number(c.payload.chat_id) === user.id && c.payload.reply_markup)
+      .at(-1);
     if (!call) throw new Error('no question with buttons');
-    const edit = tg.calls.filter((c) => c.method === 'editMessageReplyMarkup' && c.payload.message_id === call.messageId).at(-1);
+    const edit = tg.calls
+      .filter((c) => c.method === 'editMessageReplyMarkup' && c.payload.message_id === call.messageId)
+      .at(-1);
     const markup = (edit ?? call).payload.reply_markup as SentMessage['reply_markup'];
-    return { text: call.payload.text as string, message_id: call.messageId ?? 0, ...(markup ? { reply_markup: markup } : {}) };
+    return {
+      text: call.payload.text as string,
+      message_id: call.messageId ?? 0,
+      ...(markup ? { reply_markup: markup } : {}),
+    };
   }
-  const optionButtons = () => (question().reply_markup?.inline_keyboard.flat() ?? []).filter((b) => b.callback_data && !CONTROLS.test(b.text));
+  const optionButtons = () =>
+    (question().reply_markup?.inline_keyboard.flat() ?? []).filter((b) => b.callback_data && !CONTROLS.test(b.text));
 
   return {
     channel: 'telegram',
     chatId: String(user.id),
     peer: (n) => String(user.id + 100 + n),
     received: async (chatId) =>
-      tg.calls.filter((c) => c.method === 'sendMessage' && String(c.payload.chat_id) === chatId).map((c) => c.payload.text as string),
+      tg.calls
+        .filter((c) => c.method === 'sendMessage' && String(c.payload.chat_id) === chatId)
+        .map((c) => c.payload.text as string),
     async say(text) {
       mark = tg.calls.length;
       await tg.text(user, text);
@@ -56,7 +72,11 @@ export function telegramDriver(store: Store, engine: Engine): ChannelDriver {
         .filter((c) => c.method === 'sendDocument' && Number(c.payload.chat_id) === user.id)
         .map((c) => {
           const file = c.payload.document as { filename?: string; fileData?: unknown };
-          return { filename: file.filename ?? '', caption: String(c.payload.caption ?? ''), data: file.fileData instanceof Uint8Array ? file.fileData : new Uint8Array() };
+          return {
+            filename: file.filename ?? '',
+            caption: String(c.payload.caption ?? ''),
+            data: file.fileData instanceof Uint8Array ? file.fileData : new Uint8Array(),
+          };
         }),
     options: () => optionButtons().map((b) => label(b.text)),
     async trigger(flowId, data) {

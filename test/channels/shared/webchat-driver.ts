@@ -30,7 +30,11 @@ export async function openWebchat(base: string): Promise<WebchatBrowser> {
   const opened = await fetch(`${base}/webchat/chats`, { method: 'POST' });
   const { chat } = (await opened.json()) as { chat: string };
   const post = async (body: Record<string, unknown>) => {
-    const res = await fetch(`${base}/webchat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chat, ...body }) });
+    const res = await fetch(`${base}/webchat/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chat, ...body }),
+    });
     if (!res.ok) throw new Error(`POST /webchat/messages: ${res.status} ${await res.text()}`);
   };
   const browser: WebchatBrowser = {
@@ -55,7 +59,11 @@ export async function webchatDriver(store: Store, engine: Engine): Promise<Chann
   const { ctx, senders } = channelTestContext(store, engine);
   const channels = buildChannels([webchatChannel], ctx);
   senders.push(...channels.map((c) => c.sender));
-  const http = createHttpServer({ routes: {}, rawRoutes: Object.assign({}, ...channels.map((c) => c.routes?.() ?? {})), logger: silentLogger });
+  const http = createHttpServer({
+    routes: {},
+    rawRoutes: Object.assign({}, ...channels.map((c) => c.routes?.() ?? {})),
+    logger: silentLogger,
+  });
   const address = await http.listen('127.0.0.1', 0);
   for (const c of channels) await c.start();
   const browser = await openWebchat(`http://127.0.0.1:${address.port}`);

@@ -12,9 +12,9 @@ const OPTION = /^(\d+) — (.+)$/;
 /** The first line of each WhatsApp-only block, in any language. */
 function isChannelBlock(block: string): boolean {
   const first = block.split('\n')[0]!;
-  const starts = (['choose_one', 'choose_several', 'choose_up_to', 'choose_ranking', 'back_hint', 'skip_hint'] as const).flatMap((key) =>
-    (['ru', 'kk', 'en'] as const).map((locale) => t(locale, `whatsapp.${key}`).split(/\{\w+\}/)[0]!),
-  );
+  const starts = (
+    ['choose_one', 'choose_several', 'choose_up_to', 'choose_ranking', 'back_hint', 'skip_hint'] as const
+  ).flatMap((key) => (['ru', 'kk', 'en'] as const).map((locale) => t(locale, `whatsapp.${key}`).split(/\{\w+\}/)[0]!));
   return starts.some((s) => first.startsWith(s));
 }
 
@@ -30,7 +30,11 @@ export async function whatsappDriver(store: Store, engine: Engine): Promise<Chan
   const me = '77011234567@c.us';
   let mark = 0;
   let fileMark = 0;
-  const sentSince = () => bed.fake.sent.slice(mark).filter((s) => s.chatId === me).map((s) => s.text);
+  const sentSince = () =>
+    bed.fake.sent
+      .slice(mark)
+      .filter((s) => s.chatId === me)
+      .map((s) => s.text);
 
   async function say(text: string): Promise<void> {
     mark = bed.fake.sent.length;
@@ -52,7 +56,10 @@ export async function whatsappDriver(store: Store, engine: Engine): Promise<Chan
     chooseMany: (ns) => say(ns.join(', ')),
     replies: () => sentSince().map(plain),
     documents: () =>
-      bed.fake.files.slice(fileMark).filter((f) => f.chatId === me).map((f) => ({ filename: f.filename, caption: f.caption, data: f.data })),
+      bed.fake.files
+        .slice(fileMark)
+        .filter((f) => f.chatId === me)
+        .map((f) => ({ filename: f.filename, caption: f.caption, data: f.data })),
     options() {
       const question = bed.fake.textsTo(me).findLast((text) => text.split('\n').some((line) => OPTION.test(line)));
       return (question ?? '').split('\n').flatMap((line) => OPTION.exec(line)?.[2] ?? []);

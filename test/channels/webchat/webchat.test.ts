@@ -11,26 +11,63 @@ import { makeEngine } from '../whatsapp/support/testbed.js';
 import type { ChannelDriver } from '../shared/driver.js';
 import { webchatDriver } from '../shared/webchat-driver.js';
 
-const prompt = { kind: 'prompt' as const, ref: '7', locale: 'ru' as const, text: 'Какие форматы?', canSkip: true, canGoBack: true };
+const prompt = {
+  kind: 'prompt' as const,
+  ref: '7',
+  locale: 'ru' as const,
+  text: 'Какие форматы?',
+  canSkip: true,
+  canGoBack: true,
+};
 
 describe('rendering for the page', () => {
   it('turns options into buttons, with back and skip beside them', () => {
-    expect(renderWebMessage({ ...prompt, options: [{ id: 'a', label: 'Проекты' }, { id: 'b', label: 'Кейсы' }] })).toEqual({
+    expect(
+      renderWebMessage({
+        ...prompt,
+        options: [
+          { id: 'a', label: 'Проекты' },
+          { id: 'b', label: 'Кейсы' },
+        ],
+      }),
+    ).toEqual({
       text: 'Какие форматы?',
       ref: '7',
-      options: [{ id: 'a', label: 'Проекты' }, { id: 'b', label: 'Кейсы' }],
-      controls: [{ id: '__back', label: '← Назад' }, { id: '__skip', label: 'Пропустить →' }],
+      options: [
+        { id: 'a', label: 'Проекты' },
+        { id: 'b', label: 'Кейсы' },
+      ],
+      controls: [
+        { id: '__back', label: '← Назад' },
+        { id: '__skip', label: 'Пропустить →' },
+      ],
     });
   });
 
   it('lets several options be ticked and sent with «Готово»', () => {
-    const m = renderWebMessage({ ...prompt, canSkip: false, canGoBack: false, options: [{ id: 'a', label: 'Проекты' }], multiple: { min: 1, max: 2 } });
+    const m = renderWebMessage({
+      ...prompt,
+      canSkip: false,
+      canGoBack: false,
+      options: [{ id: 'a', label: 'Проекты' }],
+      multiple: { min: 1, max: 2 },
+    });
     expect(m.multiple).toEqual({ min: 1, max: 2, done: 'Готово' });
     expect(m.controls).toBeUndefined();
   });
 
   it('asks for a ranking as a typed order, like WhatsApp', () => {
-    const m = renderWebMessage({ ...prompt, canSkip: false, canGoBack: false, options: [{ id: 'a', label: 'А' }, { id: 'b', label: 'Б' }, { id: 'c', label: 'В' }], ranking: { count: 3 } });
+    const m = renderWebMessage({
+      ...prompt,
+      canSkip: false,
+      canGoBack: false,
+      options: [
+        { id: 'a', label: 'А' },
+        { id: 'b', label: 'Б' },
+        { id: 'c', label: 'В' },
+      ],
+      ranking: { count: 3 },
+    });
     expect(m.options).toBeUndefined();
     expect(m.text).toContain('1 — А\n2 — Б\n3 — В');
   });
@@ -80,7 +117,12 @@ describe('the HTTP API', () => {
   });
 
   it('refuses a malformed message, an unknown chat id form and a text over the limit', async () => {
-    const post = (body: unknown) => fetch(`${base}/webchat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(`${base}/webchat/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
     expect((await post('not json')).status).toBe(400);
     expect((await post({ chat: 'x', text: 'hi' })).status).toBe(400);
     const chat = ((await (await fetch(`${base}/webchat/chats`, { method: 'POST' })).json()) as { chat: string }).chat;
@@ -93,10 +135,20 @@ describe('the HTTP API', () => {
 
   it('handles a message sent twice with the same id once', async () => {
     const chat = ((await (await fetch(`${base}/webchat/chats`, { method: 'POST' })).json()) as { chat: string }).chat;
-    const send = () => fetch(`${base}/webchat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chat, id: 'm1', text: '/start FG72-SPRING' }) });
+    const send = () =>
+      fetch(`${base}/webchat/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ chat, id: 'm1', text: '/start FG72-SPRING' }),
+      });
     expect((await send()).status).toBe(200);
     expect((await send()).status).toBe(200);
-    const { messages } = (await (await fetch(`${base}/webchat/messages?chat=${chat}&after=0`)).json()) as { messages: { text: string }[] };
-    expect(messages.map((m) => m.text)).toEqual([expect.stringContaining('Вы присоединяетесь к курсу'), 'На каком языке вам удобнее общаться?']);
+    const { messages } = (await (await fetch(`${base}/webchat/messages?chat=${chat}&after=0`)).json()) as {
+      messages: { text: string }[];
+    };
+    expect(messages.map((m) => m.text)).toEqual([
+      expect.stringContaining('Вы присоединяетесь к курсу'),
+      'На каком языке вам удобнее общаться?',
+    ]);
   });
 });

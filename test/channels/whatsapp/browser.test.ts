@@ -12,13 +12,18 @@ import { useWhatsappTestbed } from './support/testbed.js';
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 /** A long-lived process whose command line carries `--user-data-dir=<profile>`, as Chromium's does. */
 async function fakeChromium(profile: string | undefined): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '--', ...(profile ? [`--user-data-dir=${profile}`] : [])], { stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    ['-e', 'setInterval(() => {}, 1000)', '--', ...(profile ? [`--user-data-dir=${profile}`] : [])],
+    { stdio: 'ignore' },
+  );
   children.push(child);
   await new Promise((resolve) => child.once('spawn', resolve));
   return child;
@@ -30,7 +35,10 @@ function profileDir(): string {
   return dir;
 }
 
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
 
 describe('a stale Chromium of this data directory', () => {
   it('is ended at start by the pid in its SingletonLock, and the lock cleared', async () => {
@@ -64,7 +72,8 @@ describe('a browser that cannot be found', () => {
   it('stops the retries, with a hint about CHROME_PATH in the health', async () => {
     const { bed } = tb;
     bed.fake.failInitialize = 100;
-    bed.fake.initializeError = 'Could not find Chrome (ver. 131.0.6778.204). This can occur if either 1. you did not perform an installation before running the script';
+    bed.fake.initializeError =
+      'Could not find Chrome (ver. 131.0.6778.204). This can occur if either 1. you did not perform an installation before running the script';
     await bed.channel.start();
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));

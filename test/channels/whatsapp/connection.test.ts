@@ -24,7 +24,11 @@ afterEach(async () => {
 });
 
 async function serveQr(bed: WhatsappBed): Promise<string> {
-  server = createHttpServer({ routes: {}, rawRoutes: { 'GET /whatsapp/qr': bed.channel.qrHandler() }, logger: silentLogger });
+  server = createHttpServer({
+    routes: {},
+    rawRoutes: { 'GET /whatsapp/qr': bed.channel.qrHandler() },
+    logger: silentLogger,
+  });
   const address: AddressInfo = await server.listen('127.0.0.1', 0);
   return `http://127.0.0.1:${address.port}/whatsapp/qr`;
 }
@@ -38,7 +42,10 @@ describe('whatsapp connection', () => {
     expect((await fetch(url)).status).toBe(404);
 
     await bed.fake.showQr('2@AbCdEf,ghIJ,klMN==');
-    expect(bed.channel.health()).toEqual({ state: 'qr', hint: 'scan the login QR code: terminal output or GET /whatsapp/qr' });
+    expect(bed.channel.health()).toEqual({
+      state: 'qr',
+      hint: 'scan the login QR code: terminal output or GET /whatsapp/qr',
+    });
     expect(bed.terminal.join('')).toContain('WhatsApp > Linked devices');
     expect(bed.terminal.join('')).toMatch(/[▀▄█]/);
     const response = await fetch(url);
@@ -55,7 +62,10 @@ describe('whatsapp connection', () => {
     expect(bed.channel.state()).toBe('running');
     expect((await fetch(url)).status).toBe(409);
     const config = loadConfig({ WHATSAPP_ENABLED: 'true' });
-    expect(channelStatus(config, { whatsapp: bed.channel.health }).whatsapp).toEqual({ state: 'running', hint: 'logged in' });
+    expect(channelStatus(config, { whatsapp: bed.channel.health }).whatsapp).toEqual({
+      state: 'running',
+      hint: 'logged in',
+    });
   });
 
   it('asks for the token on the QR page when one is configured', async () => {
@@ -130,7 +140,12 @@ describe('whatsapp connection', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wa-data-'));
     try {
       for (const sessionArchives of [undefined, createSessionArchiveRepository(tb.store.connection.db!, 'whatsapp')]) {
-        const port = await createWhatsappWebPort({ chromePath: join(dir, 'no-chromium'), dataDir: dir, sessionArchives, logger: silentLogger });
+        const port = await createWhatsappWebPort({
+          chromePath: join(dir, 'no-chromium'),
+          dataDir: dir,
+          sessionArchives,
+          logger: silentLogger,
+        });
         await expect(port.initialize()).rejects.toThrow();
         expect(port.ownId()).toBeUndefined();
         await port.destroy();

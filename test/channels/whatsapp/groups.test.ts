@@ -26,15 +26,32 @@ describe('whatsapp cohort groups', () => {
     expect(tb.bed.fake.calls[1]).toBe(`createGroup ${TITLE} [${CURATOR}, ${TUTOR}]`);
     expect([...group!.members]).toEqual([tb.bed.fake.own, CURATOR]);
     expect([...group!.admins]).toContain(CURATOR);
-    expect(group!.description).toBe(`Группа курса «${TITLE}». Анкеты, напоминания об этапах сопровождения и приём ссылок на мероприятия — в личных сообщениях с ботом «Спутник». Код курса: ${tb.cohort.code}`);
+    expect(group!.description).toBe(
+      `Группа курса «${TITLE}». Анкеты, напоминания об этапах сопровождения и приём ссылок на мероприятия — в личных сообщениях с ботом «Спутник». Код курса: ${tb.cohort.code}`,
+    );
 
     const cohort = await tb.store.repositories.cohorts.findById(tb.cohort.cohortId);
-    expect(cohort?.groups).toEqual([expect.objectContaining({ channel: 'whatsapp', chatId: group!.id, title: TITLE, inviteLink: link, boundBy: tb.cohort.curatorId })]);
+    expect(cohort?.groups).toEqual([
+      expect.objectContaining({
+        channel: 'whatsapp',
+        chatId: group!.id,
+        title: TITLE,
+        inviteLink: link,
+        boundBy: tb.cohort.curatorId,
+      }),
+    ]);
     expect(tb.bed.fake.textsTo(TUTOR)).toEqual([
       `Здравствуйте! Для курса «${TITLE}» создана группа в WhatsApp. Добавить вас в неё напрямую не получилось — так настроена приватность вашего WhatsApp. Вступите, пожалуйста, по ссылке: ${link}`,
     ]);
     const pending = await tb.store.repositories.audit.list({ action: 'whatsapp.invite_pending' });
-    expect(pending).toEqual([expect.objectContaining({ subjectType: 'participant', subjectId: tb.cohort.tutorId, cohortId: tb.cohort.cohortId, details: { linkSent: true } })]);
+    expect(pending).toEqual([
+      expect.objectContaining({
+        subjectType: 'participant',
+        subjectId: tb.cohort.tutorId,
+        cohortId: tb.cohort.cohortId,
+        details: { linkSent: true },
+      }),
+    ]);
 
     // Asked again: the same group, the missing members tried again, no second group.
     tb.bed.fake.privateMembers.delete(TUTOR);
@@ -62,11 +79,19 @@ describe('whatsapp cohort groups', () => {
     const c = (await repos.cohorts.findById(tb.cohort.cohortId))!;
     await repos.cohorts.upsertByCode({ ...c, curatorIds: [...c.curatorIds, second.value.id] });
     const result = await tb.bed.channel.createGroup(tb.cohort.code);
-    expect(result).toMatchObject({ kind: 'created', notAdded: [expect.objectContaining({ id: tb.cohort.tutorId })], noPhone: [expect.objectContaining({ id: second.value.id })] });
+    expect(result).toMatchObject({
+      kind: 'created',
+      notAdded: [expect.objectContaining({ id: tb.cohort.tutorId })],
+      noPhone: [expect.objectContaining({ id: second.value.id })],
+    });
 
     const { id: teacher } = await whatsappTeacher(tb, '77011110010');
-    expect(await tb.bed.say(teacher, `/newgroup ${tb.cohort.code}`)).toEqual(['Создать группу курса может только его куратор или сотрудник центра.']);
-    expect(await tb.bed.say(teacher, '/newgroup')).toEqual(['Чтобы создать группу курса в WhatsApp, отправьте: /newgroup КОД_КУРСА']);
+    expect(await tb.bed.say(teacher, `/newgroup ${tb.cohort.code}`)).toEqual([
+      'Создать группу курса может только его куратор или сотрудник центра.',
+    ]);
+    expect(await tb.bed.say(teacher, '/newgroup')).toEqual([
+      'Чтобы создать группу курса в WhatsApp, отправьте: /newgroup КОД_КУРСА',
+    ]);
     expect(tb.bed.fake.groups.size).toBe(1);
   });
 
@@ -81,7 +106,11 @@ describe('whatsapp cohort groups', () => {
       const out: string[] = [];
       const err: string[] = [];
       const io = { out: (text: string) => void out.push(text), err: (text: string) => void err.push(text) };
-      const code = await runWhatsappCommand(['create-group', '--cohort', tb.cohort.code, '--wait', '20'], io, { config: loadConfig({ WHATSAPP_ENABLED: 'true' }), store: tb.store, pollMs: 50 });
+      const code = await runWhatsappCommand(['create-group', '--cohort', tb.cohort.code, '--wait', '20'], io, {
+        config: loadConfig({ WHATSAPP_ENABLED: 'true' }),
+        store: tb.store,
+        pollMs: 50,
+      });
       expect(err).toEqual([]);
       expect(code).toBe(0);
       const [group] = bot.fake.groups.values();
@@ -89,8 +118,16 @@ describe('whatsapp cohort groups', () => {
         `Запрос передан боту: создать группу WhatsApp для потока ${tb.cohort.code} «${TITLE}».\nГруппа создана. Ссылка-приглашение: https://chat.whatsapp.com/${group!.inviteCode}\n`,
       );
       const again: string[] = [];
-      expect(await runWhatsappCommand(['create-group', '--cohort', tb.cohort.code], { out: (t) => void again.push(t), err: (t) => void again.push(t) }, { config: loadConfig({}), store: tb.store })).toBe(0);
-      expect(again.join('')).toBe(`У потока ${tb.cohort.code} уже есть группа в WhatsApp. Ссылка-приглашение: https://chat.whatsapp.com/${group!.inviteCode}\n`);
+      expect(
+        await runWhatsappCommand(
+          ['create-group', '--cohort', tb.cohort.code],
+          { out: (t) => void again.push(t), err: (t) => void again.push(t) },
+          { config: loadConfig({}), store: tb.store },
+        ),
+      ).toBe(0);
+      expect(again.join('')).toBe(
+        `У потока ${tb.cohort.code} уже есть группа в WhatsApp. Ссылка-приглашение: https://chat.whatsapp.com/${group!.inviteCode}\n`,
+      );
     } finally {
       await bot.channel.stop();
       await scheduler.stop();
@@ -101,7 +138,13 @@ describe('whatsapp cohort groups', () => {
     const lines: string[] = [];
     const io = { out: (t: string) => void lines.push(t), err: (t: string) => void lines.push(t) };
     const config = loadConfig({});
-    expect(await runWhatsappCommand(['create-group', '--cohort', tb.cohort.code, '--wait', '0.2'], io, { config, store: tb.store, pollMs: 50 })).toBe(0);
+    expect(
+      await runWhatsappCommand(['create-group', '--cohort', tb.cohort.code, '--wait', '0.2'], io, {
+        config,
+        store: tb.store,
+        pollMs: 50,
+      }),
+    ).toBe(0);
     expect(lines.join('')).toMatch(/WHATSAPP_ENABLED=false[\s\S]*Запрос передан боту[\s\S]*Бот пока не ответил/);
     expect(await runWhatsappCommand(['create-group', '--cohort', 'NOPE-1'], io, { config, store: tb.store })).toBe(1);
     expect(lines.at(-1)).toBe('Поток с кодом NOPE-1 не найден.\n');

@@ -17,11 +17,16 @@ const dir = mkdtempSync(join(tmpdir(), 'sputnik-wa-kill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const COUNT = 60;
-const sentLines = () => (existsSync(join(dir, 'sent.log')) ? readFileSync(join(dir, 'sent.log'), 'utf8').split('\n').filter(Boolean) : []);
+const sentLines = () =>
+  existsSync(join(dir, 'sent.log')) ? readFileSync(join(dir, 'sent.log'), 'utf8').split('\n').filter(Boolean) : [];
 
 describe('kill -9 in the middle of a WhatsApp queue run', () => {
   it('loses no message and doubles none', async () => {
-    const first = spawn('npx', ['tsx', fixture, dir, 'queue', String(COUNT)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const first = spawn('npx', ['tsx', fixture, dir, 'queue', String(COUNT)], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let stderr = '';
     first.stderr.on('data', (d) => (stderr += String(d)));
     const firstExit = new Promise<void>((done) => first.once('exit', () => done()));
@@ -42,7 +47,10 @@ describe('kill -9 in the middle of a WhatsApp queue run', () => {
     expect(out).toContain('drained');
 
     const texts = sentLines().map((l) => l.split('\t')[1] ?? '');
-    const unconfirmed = out.split('\n').filter((l) => l.startsWith('unconfirmed\t')).map((l) => l.slice('unconfirmed\t'.length));
+    const unconfirmed = out
+      .split('\n')
+      .filter((l) => l.startsWith('unconfirmed\t'))
+      .map((l) => l.slice('unconfirmed\t'.length));
     expect(new Set(texts).size, 'sent twice').toBe(texts.length);
     // At most the one in flight, and only if it had not reached WhatsApp.
     expect(unconfirmed.length).toBeLessThanOrEqual(1);

@@ -15,7 +15,7 @@ import { AT, useWhatsappTestbed, whatsappTeacher, type WhatsappTestbed } from '.
 const tb: WhatsappTestbed = useWhatsappTestbed({ connect: false });
 const start = Date.parse(AT);
 const text = (t: string) => ({ kind: 'text' as const, text: t });
-const EVALUATION_FAILED = 'Evaluation failed: TypeError: Cannot read properties of undefined (reading \'getChat\')';
+const EVALUATION_FAILED = "Evaluation failed: TypeError: Cannot read properties of undefined (reading 'getChat')";
 
 async function until(ok: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -39,10 +39,19 @@ function telegramInbox(bed: WhatsappBed): Map<string, string[]> {
 /** A staff member and the cohort's curator on Telegram, the cohort with a WhatsApp group. */
 async function staffOnTelegram(): Promise<{ staff: string; curator: string }> {
   const repos = tb.store.repositories;
-  const staff = await repos.participants.create({ fullName: 'Методист Центра', addresses: [{ channel: 'telegram', id: String(880001) }], isStaff: true, locale: 'ru' });
+  const staff = await repos.participants.create({
+    fullName: 'Методист Центра',
+    addresses: [{ channel: 'telegram', id: String(880001) }],
+    isStaff: true,
+    locale: 'ru',
+  });
   if (!staff.ok) throw new Error('staff fixture');
   await repos.participants.linkAddress(tb.cohort.curatorId, { channel: 'telegram', id: '880002' });
-  await repos.cohorts.bindGroup(tb.cohort.cohortId, { channel: 'whatsapp', chatId: '120363000000009@g.us', boundAt: tb.clock.now() });
+  await repos.cohorts.bindGroup(tb.cohort.cohortId, {
+    channel: 'whatsapp',
+    chatId: '120363000000009@g.us',
+    boundAt: tb.clock.now(),
+  });
   return { staff: '880001', curator: '880002' };
 }
 
@@ -72,7 +81,8 @@ describe('whatsapp outbox lanes', () => {
     const bed = new WhatsappBed(tb.store, tb.engine, { pace: { hourlyCap: 1 } });
     await bed.connect();
     bed.channel.outbox.pause();
-    for (let n = 0; n < 520; n++) await bed.channel.outbox.enqueue(`7702${String(n).padStart(7, '0')}@c.us`, [`Приглашение ${n}`]);
+    for (let n = 0; n < 520; n++)
+      await bed.channel.outbox.enqueue(`7702${String(n).padStart(7, '0')}@c.us`, [`Приглашение ${n}`]);
     bed.channel.outbox.resume();
     await bed.settle({ until: start + 60_000 });
     expect(bed.fake.sent.map((s) => s.text)).toEqual(['Приглашение 0']);
@@ -93,7 +103,8 @@ describe('whatsapp outbox breaker', () => {
     const { staff, curator } = await staffOnTelegram();
     tb.bed.fake.failAllWith = EVALUATION_FAILED;
     tb.bed.channel.outbox.pause();
-    for (let n = 1; n <= 20; n++) await tb.bed.channel.sender.send(`770300000${String(n).padStart(2, '0')}@c.us`, text(`Напоминание ${n}`));
+    for (let n = 1; n <= 20; n++)
+      await tb.bed.channel.sender.send(`770300000${String(n).padStart(2, '0')}@c.us`, text(`Напоминание ${n}`));
     tb.bed.channel.outbox.resume();
     // Two hours of failing WhatsApp Web.
     await tb.bed.settle({ until: start + 2 * 3600_000 });
@@ -104,12 +115,16 @@ describe('whatsapp outbox breaker', () => {
     expect(tb.bed.channel.health().state).toBe('degraded');
     for (const chat of [staff, curator]) {
       expect(telegram.get(chat)).toHaveLength(1);
-      expect(telegram.get(chat)?.[0]).toMatch(/^WhatsApp: отправка приостановлена .*Все сообщения сохранены \(20 в очереди\)/s);
+      expect(telegram.get(chat)?.[0]).toMatch(
+        /^WhatsApp: отправка приостановлена .*Все сообщения сохранены \(20 в очереди\)/s,
+      );
     }
     // WhatsApp Web works again: the next probe goes through and the queue drains, each message once.
     tb.bed.fake.failAllWith = undefined;
     await tb.bed.settle();
-    expect(tb.bed.fake.sent.map((s) => s.text).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `Напоминание ${i + 1}`).sort());
+    expect(tb.bed.fake.sent.map((s) => s.text).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `Напоминание ${i + 1}`).sort(),
+    );
     expect(tb.bed.channel.outbox.breaker()).toBeUndefined();
     expect(tb.bed.channel.health().state).toBe('running');
     expect(telegram.get(staff)?.at(-1)).toBe('WhatsApp: отправка снова работает, сообщения из очереди уходят.');
@@ -128,7 +143,11 @@ describe('whatsapp outbox breaker', () => {
     expect(BREAKER_THRESHOLD).toBeLessThan(5);
     // Listed for the staff by the CLI.
     const out: string[] = [];
-    const code = await runWhatsappCommand(['failed'], { out: (s) => void out.push(s), err: (s) => void out.push(s) }, { store: tb.store });
+    const code = await runWhatsappCommand(
+      ['failed'],
+      { out: (s) => void out.push(s), err: (s) => void out.push(s) },
+      { store: tb.store },
+    );
     expect(code).toBe(0);
     expect(out.join('')).toContain('+77030000099');
     expect(out.join('')).toContain('Анкета ждёт вас');
@@ -163,7 +182,10 @@ describe('whatsapp breakdowns', () => {
  * `before`): a bed whose send never answers, abandoned without stop(). Then a new process (a new
  * bed, its WhatsApp Web showing the chat history so far) starts and drains the queue.
  */
-async function crashMidSend(hang: 'after' | 'before', history: (old: FakeWhatsapp) => FakeWhatsapp['sent'] = (old) => old.sent) {
+async function crashMidSend(
+  hang: 'after' | 'before',
+  history: (old: FakeWhatsapp) => FakeWhatsapp['sent'] = (old) => old.sent,
+) {
   const crashed = new WhatsappBed(tb.store, tb.engine);
   await crashed.connect();
   for (const n of [1, 2, 3, 4]) await crashed.channel.sender.send(`7705000000${n}@c.us`, text(`Напоминание ${n}`));
@@ -208,10 +230,18 @@ describe('whatsapp outbox after a death in the middle of a send', () => {
       expect.objectContaining({ chatId: '77050000002@c.us', text: 'Напоминание 2', unconfirmed: true }),
     ]);
     for (const chat of [staff, curator]) {
-      expect(telegram.get(chat)).toEqual([expect.stringMatching(/^WhatsApp: бот перезапустился во время отправки, и 1 сообщ\. не найдено/)]);
+      expect(telegram.get(chat)).toEqual([
+        expect.stringMatching(/^WhatsApp: бот перезапустился во время отправки, и 1 сообщ\. не найдено/),
+      ]);
     }
     const out: string[] = [];
-    expect(await runWhatsappCommand(['failed'], { out: (s) => void out.push(s), err: (s) => void out.push(s) }, { store: tb.store })).toBe(0);
+    expect(
+      await runWhatsappCommand(
+        ['failed'],
+        { out: (s) => void out.push(s), err: (s) => void out.push(s) },
+        { store: tb.store },
+      ),
+    ).toBe(0);
     expect(out.join('')).toContain('+77050000002, не подтверждено');
     expect(out.join('')).toContain('«Напоминание 2»');
     // A later restart does not take it up again.
@@ -225,11 +255,15 @@ describe('whatsapp outbox after a death in the middle of a send', () => {
 
   it('does not take an older copy of the same text, or a chat it cannot open, for confirmation', async () => {
     // Yesterday's identical reminder is in the chat; today's never reached it.
-    const { restarted, fake } = await crashMidSend('before', () => [{ chatId: '77050000002@c.us', text: 'Напоминание 2', at: start - 86_400_000 }]);
+    const { restarted, fake } = await crashMidSend('before', () => [
+      { chatId: '77050000002@c.us', text: 'Напоминание 2', at: start - 86_400_000 },
+    ]);
     await restarted.connect();
     await restarted.settle();
     expect(fake.textsTo('77050000002@c.us')).toEqual(['Напоминание 2']);
-    expect(await restarted.channel.outbox.failed()).toEqual([expect.objectContaining({ text: 'Напоминание 2', unconfirmed: true })]);
+    expect(await restarted.channel.outbox.failed()).toEqual([
+      expect.objectContaining({ text: 'Напоминание 2', unconfirmed: true }),
+    ]);
     await restarted.channel.stop();
 
     await tb.store.connection.db!.collection(outboxCollection('whatsapp')).deleteMany({});
@@ -238,7 +272,11 @@ describe('whatsapp outbox after a death in the middle of a send', () => {
     await second.restarted.connect();
     await second.restarted.settle();
     const [kept] = await second.restarted.channel.outbox.failed();
-    expect(kept).toMatchObject({ text: 'Напоминание 2', unconfirmed: true, error: expect.stringMatching(/could not be checked: Evaluation failed/) });
+    expect(kept).toMatchObject({
+      text: 'Напоминание 2',
+      unconfirmed: true,
+      error: expect.stringMatching(/could not be checked: Evaluation failed/),
+    });
     expect(second.fake.textsTo('77050000002@c.us')).toEqual(['Напоминание 2']);
     await second.restarted.channel.stop();
   });

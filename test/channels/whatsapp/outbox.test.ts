@@ -21,7 +21,13 @@ describe('whatsapp outbox', () => {
     await tb.bed.settle();
     // random() = 0.5: the middle of each range.
     // The group post waits its longer gap without holding back the private message queued after it.
-    expect(offsets(tb.bed)).toEqual([['Напоминание 1', 0], ['Напоминание 2', 6], ['Напоминание 3', 12], ['Напоминание 4', 18], ['Новость для группы', 63]]);
+    expect(offsets(tb.bed)).toEqual([
+      ['Напоминание 1', 0],
+      ['Напоминание 2', 6],
+      ['Напоминание 3', 12],
+      ['Напоминание 4', 18],
+      ['Новость для группы', 63],
+    ]);
   });
 
   it('draws each gap anew within its range', async () => {
@@ -65,7 +71,11 @@ describe('whatsapp outbox', () => {
     await tb.bed.channel.sender.send(id, text('Напоминание'));
     await tb.bed.settle();
     expect(tb.bed.fake.textsTo(id)).toEqual([]);
-    expect((await tb.store.repositories.participants.findById(participant.id))?.addresses.find((a) => a.channel === 'whatsapp')?.unreachableSince).toBeInstanceOf(Date);
+    expect(
+      (await tb.store.repositories.participants.findById(participant.id))?.addresses.find(
+        (a) => a.channel === 'whatsapp',
+      )?.unreachableSince,
+    ).toBeInstanceOf(Date);
     const failed = await tb.store.connection.db!.collection(outboxCollection('whatsapp')).findOne({ chatId: id });
     // Kept, with its text, and listed: a message is never dropped silently.
     expect(failed).toMatchObject({ status: 'failed', attempts: 1, text: 'Напоминание' });
@@ -75,17 +85,25 @@ describe('whatsapp outbox', () => {
   it('sends a file as a document in its turn, keeping its bytes in the store only until it is sent; «delete my data» drops a waiting one', async () => {
     const files = tb.store.connection.db!.collection('whatsapp-files.files');
     const data = new TextEncoder().encode('{"rows":[]}');
-    const file = { kind: 'file' as const, filename: 'sputnik-responses.json', data, text: 'Выгрузка готова: sputnik-responses.json' };
+    const file = {
+      kind: 'file' as const,
+      filename: 'sputnik-responses.json',
+      data,
+      text: 'Выгрузка готова: sputnik-responses.json',
+    };
     await tb.bed.channel.sender.send('77010000001@c.us', text('Сначала текст'));
     expect(await tb.bed.channel.sender.sendFile!('77010000001@c.us', file)).toMatchObject({ ok: true });
     expect(await files.countDocuments()).toBe(1);
     await tb.bed.connect();
     await tb.bed.settle();
     // Paced like any message: the document follows the text 6 s later, its caption shown in the chat.
-    expect(offsets(tb.bed)).toEqual([['Сначала текст', 0], ['Выгрузка готова: sputnik-responses.json', 6]]);
-    expect(tb.bed.fake.files.map((f) => [f.chatId, f.filename, f.mimetype, f.picture, new TextDecoder().decode(f.data)])).toEqual([
-      ['77010000001@c.us', 'sputnik-responses.json', 'application/json', false, '{"rows":[]}'],
+    expect(offsets(tb.bed)).toEqual([
+      ['Сначала текст', 0],
+      ['Выгрузка готова: sputnik-responses.json', 6],
     ]);
+    expect(
+      tb.bed.fake.files.map((f) => [f.chatId, f.filename, f.mimetype, f.picture, new TextDecoder().decode(f.data)]),
+    ).toEqual([['77010000001@c.us', 'sputnik-responses.json', 'application/json', false, '{"rows":[]}']]);
     expect(await files.countDocuments()).toBe(0);
 
     // Waiting while WhatsApp is away, then the person asks to delete their data: the file goes too.
@@ -102,7 +120,11 @@ describe('whatsapp outbox', () => {
     await tb.bed.channel.sender.send('77010000001@c.us', text('Анкета ждёт вас'));
     const again = await tb.bed.channel.sender.send('77010000001@c.us', text('Анкета ждёт вас'));
     expect(again).toMatchObject({ ok: true, messageId: expect.stringMatching(/^queued:/) });
-    expect(await tb.bed.channel.sender.send('12345', text('x'))).toMatchObject({ ok: false, kind: 'chat_not_found', retryable: false });
+    expect(await tb.bed.channel.sender.send('12345', text('x'))).toMatchObject({
+      ok: false,
+      kind: 'chat_not_found',
+      retryable: false,
+    });
     await tb.bed.connect();
     await tb.bed.settle();
     expect(tb.bed.fake.sent.map((s) => s.text)).toEqual(['Анкета ждёт вас']);
@@ -119,7 +141,11 @@ describe('whatsapp outbox', () => {
     const restarted = new WhatsappBed(tb.store, tb.engine, { timers });
     await restarted.connect();
     await restarted.settle();
-    expect(restarted.fake.sent.map((s) => [s.text, (s.at - start) / 1000])).toEqual([['Напоминание 2', 6], ['Напоминание 3', 12], ['Напоминание 4', 18]]);
+    expect(restarted.fake.sent.map((s) => [s.text, (s.at - start) / 1000])).toEqual([
+      ['Напоминание 2', 6],
+      ['Напоминание 3', 12],
+      ['Напоминание 4', 18],
+    ]);
     expect(await restarted.channel.stats()).toEqual({ pending: 0, sentLastHour: 4, failed: 0, unconfirmed: 0 });
 
     const third = new WhatsappBed(tb.store, tb.engine, { timers: new ManualTimers(new Date(start + 60_000)) });

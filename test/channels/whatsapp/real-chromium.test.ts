@@ -67,7 +67,15 @@ function realChannel(): { channel: WhatsappChannel; dataDir: string } {
   const dataDir = mkdtempSync(join(tmpdir(), 'sputnik-wa-chromium-'));
   dirs.push(dataDir);
   const channel = createWhatsappChannel({
-    settings: { phone: '+77015550000', chromePath: CHROMIUM, dataDir, remoteSession: false, qrToken: undefined, pace: DEFAULT_PACE, defaultLocale: 'ru' },
+    settings: {
+      phone: '+77015550000',
+      chromePath: CHROMIUM,
+      dataDir,
+      remoteSession: false,
+      qrToken: undefined,
+      pace: DEFAULT_PACE,
+      defaultLocale: 'ru',
+    },
     engine: tb.engine,
     dispatcher: () => createDispatcher({ senders: [], repos: tb.store.repositories, logger: silentLogger }),
     repos: tb.store.repositories,
@@ -90,12 +98,16 @@ describe('the real WhatsApp client with Debian’s Chromium, offline', () => {
     expect(await until(() => channel.state() === 'failed', 120_000)).toBe(true);
     const health = channel.health();
     expect(health.state).toBe('failed');
-    expect(health.hint).toMatch(/^could not open WhatsApp Web: no network: web\.whatsapp\.com cannot be reached \(ERR_[A-Z_]+\); retrying/);
+    expect(health.hint).toMatch(
+      /^could not open WhatsApp Web: no network: web\.whatsapp\.com cannot be reached \(ERR_[A-Z_]+\); retrying/,
+    );
     // The failed start closed its browser (a retry may be launching a new one meanwhile).
     const started = Date.now();
     await channel.stop();
     expect(Date.now() - started).toBeLessThan(30_000);
-    expect(await until(() => processesOf(dataDir).length === 0, 10_000), JSON.stringify(processesOf(dataDir))).toBe(true);
+    expect(await until(() => processesOf(dataDir).length === 0, 10_000), JSON.stringify(processesOf(dataDir))).toBe(
+      true,
+    );
     // Node reaps an exited child a moment later: a zombie for good is the failure, not one in passing.
     expect(await until(() => zombieChildren().length === 0, 10_000), JSON.stringify(zombieChildren())).toBe(true);
   });
@@ -108,7 +120,9 @@ describe('the real WhatsApp client with Debian’s Chromium, offline', () => {
     const started = Date.now();
     await channel.stop();
     expect(Date.now() - started).toBeLessThan(60_000);
-    expect(await until(() => processesOf(dataDir).length === 0, 10_000), JSON.stringify(processesOf(dataDir))).toBe(true);
+    expect(await until(() => processesOf(dataDir).length === 0, 10_000), JSON.stringify(processesOf(dataDir))).toBe(
+      true,
+    );
     // Node reaps an exited child a moment later: a zombie for good is the failure, not one in passing.
     expect(await until(() => zombieChildren().length === 0, 10_000), JSON.stringify(zombieChildren())).toBe(true);
     // And nothing comes back: no retry after a stop.

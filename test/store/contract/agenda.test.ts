@@ -16,7 +16,6 @@ afterAll(async () => {
   await store?.close();
 });
 
-
 describe('Agenda on the store', () => {
   it('runs a job scheduled "in 1 second" exactly once, then releases its lock', async () => {
     const runs: { at: number; data: unknown }[] = [];

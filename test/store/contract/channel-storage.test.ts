@@ -27,7 +27,15 @@ afterAll(async () => {
 
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 2, 9, minute));
 const entry = (account: string, seq: number, chatId: string, extra: Partial<NewOutboxEntry> = {}): NewOutboxEntry => ({
-  account, seq, chatId, group: chatId.endsWith('@g.us'), reply: false, text: `text ${seq}`, notBefore: at(0), createdAt: at(0), ...extra,
+  account,
+  seq,
+  chatId,
+  group: chatId.endsWith('@g.us'),
+  reply: false,
+  text: `text ${seq}`,
+  notBefore: at(0),
+  createdAt: at(0),
+  ...extra,
 });
 
 describe('a channel outbox', () => {
@@ -83,7 +91,10 @@ describe('a channel outbox', () => {
     await outbox.claim(b, at(2));
     await outbox.claim(c, at(2));
     expect(await outbox.open('acc')).toEqual({ interrupted: 2, lastSeq: 4 });
-    expect((await outbox.listInterrupted('acc')).map((e) => [e.id, e.text])).toEqual([[b, 'text 2'], [c, 'text 3']]);
+    expect((await outbox.listInterrupted('acc')).map((e) => [e.id, e.text])).toEqual([
+      [b, 'text 2'],
+      [c, 'text 3'],
+    ]);
     expect(await outbox.markSent(b, 'interrupted', at(2), at(60))).toBe(true);
     expect(await outbox.markSent(b, 'interrupted', at(2), at(60))).toBe(false);
     expect(await outbox.markKept(c, 'unconfirmed', { error: 'not found in the chat', at: at(40) })).toBe(true);
@@ -114,7 +125,10 @@ describe('channel files', () => {
     expect(await storage.files('other').get(id)).toBeUndefined();
     const outbox = storage.outbox('contract-c');
     await outbox.open('acc');
-    await outbox.add({ ...entry('acc', 1, 'anna@c.us'), attachment: { fileId: id, filename: 'report.xlsx', mimetype: 'application/octet-stream', picture: false } });
+    await outbox.add({
+      ...entry('acc', 1, 'anna@c.us'),
+      attachment: { fileId: id, filename: 'report.xlsx', mimetype: 'application/octet-stream', picture: false },
+    });
     await outbox.add(entry('acc', 2, 'anna@c.us', { text: 'report caption' }));
     // The same caption as a plain text is not taken for the file.
     expect(await outbox.findWaiting('acc', 'anna@c.us', 'text 1')).toBeUndefined();
@@ -154,13 +168,20 @@ describe('channel requests', () => {
   it('are carried out by the process that handles them, retried after a failure with the delay asked', async () => {
     const seen: { data: unknown; at: number }[] = [];
     const delays: number[] = [];
-    storage.requests.handle<{ code: string }>('contract.request', async (data) => {
-      seen.push({ data, at: Date.now() });
-      if (seen.length === 1) throw new Error('not connected yet');
-    }, { concurrency: 1, retryDelayMs: (attempt) => {
-      delays.push(attempt);
-      return 300;
-    } });
+    storage.requests.handle<{ code: string }>(
+      'contract.request',
+      async (data) => {
+        seen.push({ data, at: Date.now() });
+        if (seen.length === 1) throw new Error('not connected yet');
+      },
+      {
+        concurrency: 1,
+        retryDelayMs: (attempt) => {
+          delays.push(attempt);
+          return 300;
+        },
+      },
+    );
     const id = await storage.requests.submit('contract.request', { code: 'SPRING26' });
     expect(id).toMatch(/^[0-9a-f]{24}$/);
     await scheduler.start();

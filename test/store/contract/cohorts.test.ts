@@ -14,10 +14,19 @@ afterAll(async () => {
 describe('programmes', () => {
   it('upserts by code idempotently, case-insensitively', async () => {
     const repos = store.repositories;
-    const first = await repos.programmes.upsertByCode({ code: 'fg-72', title: 'Функциональная грамотность', direction: 'Общее образование', hours: 72 });
+    const first = await repos.programmes.upsertByCode({
+      code: 'fg-72',
+      title: 'Функциональная грамотность',
+      direction: 'Общее образование',
+      hours: 72,
+    });
     expect(first.created).toBe(true);
     expect(first.programme.code).toBe('FG-72');
-    const again = await repos.programmes.upsertByCode({ code: 'FG-72', title: 'Функциональная грамотность (ред. 2)', direction: 'Общее образование' });
+    const again = await repos.programmes.upsertByCode({
+      code: 'FG-72',
+      title: 'Функциональная грамотность (ред. 2)',
+      direction: 'Общее образование',
+    });
     expect(again.created).toBe(false);
     expect(again.programme.id).toBe(first.programme.id);
     expect(again.programme.title).toBe('Функциональная грамотность (ред. 2)');
@@ -30,13 +39,22 @@ describe('programmes', () => {
     const repos = store.repositories;
     const programme = await aProgramme(repos, {
       stagePlan: {
-        stages: [{ stage: 1, startOffset: '+7d' }, { stage: 2, startOffset: '+1m' }, { stage: 3, startOffset: '+10m' }],
+        stages: [
+          { stage: 1, startOffset: '+7d' },
+          { stage: 2, startOffset: '+1m' },
+          { stage: 3, startOffset: '+10m' },
+        ],
         questionnaires: [{ questionnaireId: 'impact', offset: '+6m', occasion: 'impact-6m' }],
       },
     });
     expect(programme.stagePlan?.stages.map((s) => s.startOffset)).toEqual(['+7d', '+1m', '+10m']);
     await expect(
-      repos.programmes.upsertByCode({ code: 'BAD', title: 't', direction: 'd', stagePlan: { stages: [{ stage: 1, startOffset: 'next week' }], questionnaires: [] } }),
+      repos.programmes.upsertByCode({
+        code: 'BAD',
+        title: 't',
+        direction: 'd',
+        stagePlan: { stages: [{ stage: 1, startOffset: 'next week' }], questionnaires: [] },
+      }),
     ).rejects.toThrow(/startOffset/);
   });
 });
@@ -47,18 +65,42 @@ describe('cohorts', () => {
     const programme = await aProgramme(repos);
     const curator = await aParticipant(repos);
     const created = await repos.cohorts.upsertByCode({
-      code: 'spring26', programmeId: programme.id, title: 'Весна', courseStart: new Date('2026-03-02'), courseEnd: new Date('2026-03-20'),
-      timeZone: 'Asia/Almaty', locale: 'kk', curatorIds: [curator.id],
+      code: 'spring26',
+      programmeId: programme.id,
+      title: 'Весна',
+      courseStart: new Date('2026-03-02'),
+      courseEnd: new Date('2026-03-20'),
+      timeZone: 'Asia/Almaty',
+      locale: 'kk',
+      curatorIds: [curator.id],
     });
     expect(created.created).toBe(true);
-    expect(created.cohort).toMatchObject({ code: 'SPRING26', status: 'active', timeZone: 'Asia/Almaty', curatorIds: [curator.id], groups: [] });
+    expect(created.cohort).toMatchObject({
+      code: 'SPRING26',
+      status: 'active',
+      timeZone: 'Asia/Almaty',
+      curatorIds: [curator.id],
+      groups: [],
+    });
 
-    const bound = await repos.cohorts.bindGroup(created.cohort.id, { channel: 'telegram', chatId: '-1001', boundAt: new Date(), boundBy: curator.id, inviteLink: 'https://t.me/+abc' });
+    const bound = await repos.cohorts.bindGroup(created.cohort.id, {
+      channel: 'telegram',
+      chatId: '-1001',
+      boundAt: new Date(),
+      boundBy: curator.id,
+      inviteLink: 'https://t.me/+abc',
+    });
     expect(bound.ok).toBe(true);
 
     const updated = await repos.cohorts.upsertByCode({
-      code: 'SPRING26', programmeId: programme.id, title: 'Весна (изм.)', courseStart: new Date('2026-03-02'), courseEnd: new Date('2026-03-27'),
-      timeZone: 'Asia/Almaty', locale: 'kk', curatorIds: [curator.id],
+      code: 'SPRING26',
+      programmeId: programme.id,
+      title: 'Весна (изм.)',
+      courseStart: new Date('2026-03-02'),
+      courseEnd: new Date('2026-03-27'),
+      timeZone: 'Asia/Almaty',
+      locale: 'kk',
+      curatorIds: [curator.id],
     });
     expect(updated.created).toBe(false);
     expect(updated.cohort.courseEnd.toISOString()).toBe('2026-03-27T00:00:00.000Z');
@@ -72,8 +114,13 @@ describe('cohorts', () => {
     const programme = await aProgramme(store.repositories);
     await expect(
       store.repositories.cohorts.upsertByCode({
-        code: 'BACKWARDS', programmeId: programme.id, title: 't', courseStart: new Date('2026-05-01'), courseEnd: new Date('2026-04-01'),
-        timeZone: 'Europe/Moscow', locale: 'ru',
+        code: 'BACKWARDS',
+        programmeId: programme.id,
+        title: 't',
+        courseStart: new Date('2026-05-01'),
+        courseEnd: new Date('2026-04-01'),
+        timeZone: 'Europe/Moscow',
+        locale: 'ru',
       }),
     ).rejects.toThrow(/courseEnd/);
   });
@@ -85,7 +132,9 @@ describe('cohorts', () => {
     const group = { channel: 'whatsapp' as const, chatId: '120363@g.us', boundAt: new Date() };
     expect((await repos.cohorts.bindGroup(a.id, group)).ok).toBe(true);
     const rebound = await repos.cohorts.bindGroup(a.id, { ...group, inviteLink: 'https://chat.whatsapp.com/XYZ' });
-    expect(rebound.ok && rebound.value.groups).toEqual([expect.objectContaining({ chatId: '120363@g.us', inviteLink: 'https://chat.whatsapp.com/XYZ' })]);
+    expect(rebound.ok && rebound.value.groups).toEqual([
+      expect.objectContaining({ chatId: '120363@g.us', inviteLink: 'https://chat.whatsapp.com/XYZ' }),
+    ]);
     const stolen = await repos.cohorts.bindGroup(b.id, group);
     expect(stolen).toEqual({ ok: false, error: { kind: 'bound_to_other_cohort', cohortCode: a.code } });
     expect(await repos.cohorts.unbindGroup(a.id, 'whatsapp', '120363@g.us')).toBe(true);
@@ -107,8 +156,13 @@ describe('stage plans', () => {
     const plan = { stages: [{ stage: 1 as const, startOffset: '+3d' }], questionnaires: [] };
     const first = await aCohort(repos, { code: 'PLAN1', stagePlan: plan });
     const { cohort } = await repos.cohorts.upsertByCode({
-      code: 'PLAN1', programmeId: first.programmeId, title: first.title, courseStart: first.courseStart, courseEnd: first.courseEnd,
-      timeZone: first.timeZone, locale: first.locale,
+      code: 'PLAN1',
+      programmeId: first.programmeId,
+      title: first.title,
+      courseStart: first.courseStart,
+      courseEnd: first.courseEnd,
+      timeZone: first.timeZone,
+      locale: first.locale,
     });
     expect(cohort.stagePlan).toEqual(plan);
   });

@@ -27,13 +27,24 @@ describe('console exports', () => {
   it('run, report progress, and keep their file in order of its pieces, binary-exact', async () => {
     const repo = store.repositories.consoleExports;
     const created = await repo.create(job());
-    expect(created).toMatchObject({ status: 'running', rowsDone: 0, bytes: 0, rows: 3, heartbeatAt: at(0), request: 'what=participants&format=csv' });
+    expect(created).toMatchObject({
+      status: 'running',
+      rowsDone: 0,
+      bytes: 0,
+      rows: 3,
+      heartbeatAt: at(0),
+      request: 'what=participants&format=csv',
+    });
     const first = Buffer.from('\uFEFFФИО;Курс\r\n', 'utf8');
     const second = Buffer.from([0x00, 0xff, 0x0d, 0x0a, 0x80]);
     await repo.appendChunk(created.id, 1, second);
     await repo.appendChunk(created.id, 0, first);
     await repo.progress(created.id, { rowsDone: 2, bytes: first.length + second.length, at: at(1) });
-    expect(await repo.findById(created.id)).toMatchObject({ rowsDone: 2, bytes: first.length + second.length, heartbeatAt: at(1) });
+    expect(await repo.findById(created.id)).toMatchObject({
+      rowsDone: 2,
+      bytes: first.length + second.length,
+      heartbeatAt: at(1),
+    });
     const done = await repo.finish(created.id, 'done', at(2));
     expect(done).toMatchObject({ status: 'done', finishedAt: at(2) });
     expect((await repo.body(created.id)).equals(Buffer.concat([first, second]))).toBe(true);

@@ -34,17 +34,29 @@ describe('mongoose on the store', () => {
     ]);
     const found = await Participant.find({ region: 'Акмолинская' }).sort({ fullName: -1 }).lean();
     expect(found.map((p) => p.fullName)).toEqual(['Б', 'А']);
-    const updated = await Participant.findOneAndUpdate({ fullName: 'В' }, { $set: { district: 'Бостандыкский' } }, { returnDocument: 'after' }).lean();
+    const updated = await Participant.findOneAndUpdate(
+      { fullName: 'В' },
+      { $set: { district: 'Бостандыкский' } },
+      { returnDocument: 'after' },
+    ).lean();
     expect(updated?.district).toBe('Бостандыкский');
     // The connection sanitises query filters: an operator written by us is marked trusted, as the repositories do.
-    expect(await Participant.countDocuments({ settlementType: 'urban', region: trusted({ $in: ['Акмолинская', 'Алматы'] }) })).toBe(2);
+    expect(
+      await Participant.countDocuments({
+        settlementType: 'urban',
+        region: trusted({ $in: ['Акмолинская', 'Алматы'] }),
+      }),
+    ).toBe(2);
 
     const byRegion = await Participant.aggregate<{ _id: string; n: number }>([
       { $match: { region: { $in: ['Акмолинская', 'Алматы'] } } },
       { $group: { _id: '$region', n: { $sum: 1 } } },
       { $sort: { _id: 1 } },
     ]);
-    expect(byRegion).toEqual([{ _id: 'Акмолинская', n: 2 }, { _id: 'Алматы', n: 1 }]);
+    expect(byRegion).toEqual([
+      { _id: 'Акмолинская', n: 2 },
+      { _id: 'Алматы', n: 1 },
+    ]);
 
     const result = await Participant.bulkWrite([
       { insertOne: { document: { fullName: 'Г', locale: 'en', region: 'Алматы' } } },
@@ -60,7 +72,8 @@ describe('mongoose on the store', () => {
     const cohort = await aCohort(repos);
     const rural = await aParticipant(repos, { settlementType: 'rural' });
     const urban = await aParticipant(repos, { settlementType: 'urban' });
-    for (const p of [rural, urban]) await repos.enrollments.enroll({ participantId: p.id, cohortId: cohort.id, at: new Date(), stages: [1, 2, 3] });
+    for (const p of [rural, urban])
+      await repos.enrollments.enroll({ participantId: p.id, cohortId: cohort.id, at: new Date(), stages: [1, 2, 3] });
     const rows = await store.models.enrollment.aggregate<{ _id: string; n: number }>([
       { $match: { cohortId: store.models.cohort.castObject({ _id: cohort.id })._id } },
       { $lookup: { from: 'participants', localField: 'participantId', foreignField: '_id', as: 'p' } },
@@ -68,7 +81,10 @@ describe('mongoose on the store', () => {
       { $group: { _id: '$p.settlementType', n: { $sum: 1 } } },
       { $sort: { _id: 1 } },
     ]);
-    expect(rows).toEqual([{ _id: 'rural', n: 1 }, { _id: 'urban', n: 1 }]);
+    expect(rows).toEqual([
+      { _id: 'rural', n: 1 },
+      { _id: 'urban', n: 1 },
+    ]);
   });
 
   it('reports a duplicate enrollment as E11000 with the key', async () => {
@@ -77,6 +93,9 @@ describe('mongoose on the store', () => {
     const teacher = await aParticipant(repos);
     const doc = { participantId: teacher.id, cohortId: cohort.id, joinedAt: new Date() };
     await store.models.enrollment.create(doc);
-    await expect(store.models.enrollment.create(doc)).rejects.toMatchObject({ code: 11000, keyPattern: { participantId: 1, cohortId: 1 } });
+    await expect(store.models.enrollment.create(doc)).rejects.toMatchObject({
+      code: 11000,
+      keyPattern: { participantId: 1, cohortId: 1 },
+    });
   });
 });

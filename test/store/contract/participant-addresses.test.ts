@@ -20,14 +20,39 @@ describe('participants written before channel addresses', () => {
   it('are read in the address shape, rewritten once, and keep their unique identities', async () => {
     const blockedAt = new Date('2026-03-01T10:00:00Z');
     const maxPerson = new Types.ObjectId();
-    const old = { _id: new Types.ObjectId(), locale: 'ru', isStaff: false, createdAt: new Date(), updatedAt: new Date() };
+    const old = {
+      _id: new Types.ObjectId(),
+      locale: 'ru',
+      isStaff: false,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    };
     const raw = store.models.participant.collection;
     await raw.insertMany([
-      { ...old, fullName: 'Петрова Анна', telegramId: 4242, telegramUsername: 'anna_p', unreachable: { telegram: blockedAt } },
-      { ...old, _id: new Types.ObjectId(), fullName: 'Жумабаева Гульнара', phone: '+77015550011', whatsappId: '77015550011@c.us' },
+      {
+        ...old,
+        fullName: 'Петрова Анна',
+        telegramId: 4242,
+        telegramUsername: 'anna_p',
+        unreachable: { telegram: blockedAt },
+      },
+      {
+        ...old,
+        _id: new Types.ObjectId(),
+        fullName: 'Жумабаева Гульнара',
+        phone: '+77015550011',
+        whatsappId: '77015550011@c.us',
+      },
       { ...old, _id: new Types.ObjectId(), fullName: 'Смирнова Ольга', telegramUsername: 'olga_curator' },
       // Max's first version kept its user_id as a number, beside the Telegram one.
-      { ...old, _id: maxPerson, fullName: 'Волкова Светлана', telegramId: 5550001, maxId: 7600, unreachable: { max: blockedAt } },
+      {
+        ...old,
+        _id: maxPerson,
+        fullName: 'Волкова Светлана',
+        telegramId: 5550001,
+        maxId: 7600,
+        unreachable: { max: blockedAt },
+      },
     ]);
     const anna = store.repositories.participants;
     // Read before the migration: the old fields already come out as addresses.
@@ -39,8 +64,12 @@ describe('participants written before channel addresses', () => {
     expect(await migrateParticipantAddresses(store.models.participant)).toBe(0);
     expect((await anna.findByAddress('telegram', '4242'))?.fullName).toBe('Петрова Анна');
     expect((await anna.findByAddress('whatsapp', '77015550011@c.us'))?.fullName).toBe('Жумабаева Гульнара');
-    expect((await anna.findByPhone('+77015550011'))?.addresses).toEqual([{ channel: 'whatsapp', id: '77015550011@c.us' }]);
-    expect((await anna.findByUsername('telegram', '@Olga_Curator'))?.addresses).toEqual([{ channel: 'telegram', username: 'olga_curator' }]);
+    expect((await anna.findByPhone('+77015550011'))?.addresses).toEqual([
+      { channel: 'whatsapp', id: '77015550011@c.us' },
+    ]);
+    expect((await anna.findByUsername('telegram', '@Olga_Curator'))?.addresses).toEqual([
+      { channel: 'telegram', username: 'olga_curator' },
+    ]);
     expect((await anna.findByAddress('max', '7600'))?.addresses).toEqual([
       { channel: 'telegram', id: '5550001' },
       { channel: 'max', id: '7600', unreachableSince: blockedAt },

@@ -16,7 +16,11 @@ async function aRun() {
   const cohort = await aCohort(repos);
   const teacher = await aParticipant(repos);
   const key = { participantId: teacher.id, cohortId: cohort.id, questionnaireId: 'exit', occasion: 'course-end' };
-  const { response } = await repos.responses.startOrResume({ ...key, questionnaireVersion: 2, at: new Date('2026-03-21T09:00:00Z') });
+  const { response } = await repos.responses.startOrResume({
+    ...key,
+    questionnaireVersion: 2,
+    at: new Date('2026-03-21T09:00:00Z'),
+  });
   return { key, response, cohort, teacher };
 }
 
@@ -35,8 +39,19 @@ describe('responses', () => {
     const repos = store.repositories;
     const at = new Date('2026-03-21T09:01:00Z');
     await repos.responses.saveAnswer(response.id, { questionId: 'q1', value: 'a', skipped: false, answeredAt: at });
-    await repos.responses.saveAnswer(response.id, { questionId: 'q2', value: ['x', 'y'], skipped: false, answeredAt: at });
-    const updated = await repos.responses.saveAnswer(response.id, { questionId: 'q1', value: 'b', otherText: 'своё', skipped: false, answeredAt: at });
+    await repos.responses.saveAnswer(response.id, {
+      questionId: 'q2',
+      value: ['x', 'y'],
+      skipped: false,
+      answeredAt: at,
+    });
+    const updated = await repos.responses.saveAnswer(response.id, {
+      questionId: 'q1',
+      value: 'b',
+      otherText: 'своё',
+      skipped: false,
+      answeredAt: at,
+    });
     expect(updated?.answers).toEqual([
       { questionId: 'q1', value: 'b', otherText: 'своё', skipped: false, answeredAt: at },
       { questionId: 'q2', value: ['x', 'y'], skipped: false, answeredAt: at },
@@ -47,7 +62,9 @@ describe('responses', () => {
     const { response } = await aRun();
     const repos = store.repositories;
     await Promise.all(
-      Array.from({ length: 10 }, (_, i) => repos.responses.saveAnswer(response.id, { questionId: 'q5', value: i, skipped: false, answeredAt: new Date() })),
+      Array.from({ length: 10 }, (_, i) =>
+        repos.responses.saveAnswer(response.id, { questionId: 'q5', value: i, skipped: false, answeredAt: new Date() }),
+      ),
     );
     const final = await repos.responses.findById(response.id);
     expect(final?.answers.filter((a) => a.questionId === 'q5')).toHaveLength(1);
@@ -56,8 +73,18 @@ describe('responses', () => {
   it('removes an answer (going back) and completes', async () => {
     const { response, teacher } = await aRun();
     const repos = store.repositories;
-    await repos.responses.saveAnswer(response.id, { questionId: 'q1', value: 4, skipped: false, answeredAt: new Date() });
-    await repos.responses.saveAnswer(response.id, { questionId: 'q2', value: null, skipped: true, answeredAt: new Date() });
+    await repos.responses.saveAnswer(response.id, {
+      questionId: 'q1',
+      value: 4,
+      skipped: false,
+      answeredAt: new Date(),
+    });
+    await repos.responses.saveAnswer(response.id, {
+      questionId: 'q2',
+      value: null,
+      skipped: true,
+      answeredAt: new Date(),
+    });
     expect((await repos.responses.removeAnswer(response.id, 'q2'))?.answers.map((a) => a.questionId)).toEqual(['q1']);
     expect(await repos.responses.listInProgress(teacher.id)).toHaveLength(1);
     const at = new Date('2026-03-22T10:00:00Z');
@@ -70,7 +97,12 @@ describe('responses', () => {
     const { response } = await aRun();
     const tricky = ['{"$gt": ""}', '$where', 'Отлично 👍🏽', 'مرحبا', 'a\u200bb'];
     for (const [i, value] of tricky.entries()) {
-      await store.repositories.responses.saveAnswer(response.id, { questionId: `t${i}`, value, skipped: false, answeredAt: new Date() });
+      await store.repositories.responses.saveAnswer(response.id, {
+        questionId: `t${i}`,
+        value,
+        skipped: false,
+        answeredAt: new Date(),
+      });
     }
     const stored = await store.repositories.responses.findById(response.id);
     expect(stored?.answers.map((a) => a.value)).toEqual(tricky);
@@ -79,13 +111,22 @@ describe('responses', () => {
   it('refuses an object as an answer value', async () => {
     const { response } = await aRun();
     const value = { $set: { status: 'completed' } } as unknown as string;
-    await expect(store.repositories.responses.saveAnswer(response.id, { questionId: 'q1', value, skipped: false, answeredAt: new Date() })).rejects.toThrow(/answer must be/);
+    await expect(
+      store.repositories.responses.saveAnswer(response.id, {
+        questionId: 'q1',
+        value,
+        skipped: false,
+        answeredAt: new Date(),
+      }),
+    ).rejects.toThrow(/answer must be/);
   });
 
   it('lists a cohort’s responses by questionnaire and status', async () => {
     const { response, cohort } = await aRun();
     await store.repositories.responses.complete(response.id, new Date());
-    expect(await store.repositories.responses.listByCohort(cohort.id, { questionnaireId: 'exit', status: 'completed' })).toHaveLength(1);
+    expect(
+      await store.repositories.responses.listByCohort(cohort.id, { questionnaireId: 'exit', status: 'completed' }),
+    ).toHaveLength(1);
     expect(await store.repositories.responses.listByCohort(cohort.id, { questionnaireId: 'entry' })).toHaveLength(0);
   });
 });

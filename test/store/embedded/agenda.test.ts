@@ -65,10 +65,22 @@ describe('embedded store: Agenda 6 with the Mongo backend', () => {
     await agenda.every('1 hour', 'digest', { cohort: 'c1' });
     await agenda.every('1 hour', 'digest', { cohort: 'c1' });
     for (let i = 0; i < 3; i++) {
-      await agenda.create('per-cohort', { cohort: 'c7' }).unique({ 'data.cohort': 'c7' }).schedule(new Date(Date.now() + 3_600_000)).save();
+      await agenda
+        .create('per-cohort', { cohort: 'c7' })
+        .unique({ 'data.cohort': 'c7' })
+        .schedule(new Date(Date.now() + 3_600_000))
+        .save();
     }
-    await agenda.create('per-cohort', { cohort: 'c8' }).unique({ 'data.cohort': 'c8' }, { insertOnly: true }).schedule(new Date(Date.now() + 3_600_000)).save();
-    await agenda.create('per-cohort', { cohort: 'c8' }).unique({ 'data.cohort': 'c8' }, { insertOnly: true }).schedule(new Date(Date.now() + 3_600_000)).save();
+    await agenda
+      .create('per-cohort', { cohort: 'c8' })
+      .unique({ 'data.cohort': 'c8' }, { insertOnly: true })
+      .schedule(new Date(Date.now() + 3_600_000))
+      .save();
+    await agenda
+      .create('per-cohort', { cohort: 'c8' })
+      .unique({ 'data.cohort': 'c8' }, { insertOnly: true })
+      .schedule(new Date(Date.now() + 3_600_000))
+      .save();
     const jobs = db.collection('agendaJobs');
     expect(await jobs.countDocuments({ name: 'digest' })).toBe(1);
     expect(await jobs.countDocuments({ name: 'per-cohort', 'data.cohort': 'c7' })).toBe(1);

@@ -29,9 +29,13 @@ describe('embedded store: cursors', () => {
     expect(seen).toEqual(Array.from({ length: 2500 }, (_, i) => i));
     const getMores = started.filter((e) => e.commandName === 'getMore');
     expect(getMores.length).toBe(24);
-    expect(getMores.every((e) => e.command.getMore instanceof Long || typeof e.command.getMore === 'object')).toBe(true);
+    expect(getMores.every((e) => e.command.getMore instanceof Long || typeof e.command.getMore === 'object')).toBe(
+      true,
+    );
 
-    const viaAggregate = await c.aggregate([{ $match: { i: { $gte: 1000 } } }, { $project: { _id: 0, i: 1 } }], { batchSize: 300 }).toArray();
+    const viaAggregate = await c
+      .aggregate([{ $match: { i: { $gte: 1000 } } }, { $project: { _id: 0, i: 1 } }], { batchSize: 300 })
+      .toArray();
     expect(viaAggregate).toHaveLength(1500);
     expect(viaAggregate[1499]).toEqual({ i: 2499 });
   });

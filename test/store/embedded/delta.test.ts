@@ -18,7 +18,11 @@ function roundTrip(before: Doc, after: Doc): number | undefined {
 }
 
 const id = new ObjectId();
-const deliveries = Array.from({ length: 50 }, (_, i) => ({ _id: new ObjectId(), chatId: String(1000 + i), status: 'pending' }));
+const deliveries = Array.from({ length: 50 }, (_, i) => ({
+  _id: new ObjectId(),
+  chatId: String(1000 + i),
+  status: 'pending',
+}));
 const broadcast = { _id: id, status: 'sending', text: 'Уважаемые коллеги!', deliveries, updatedAt: new Date(1) };
 
 describe('embedded store: change records (deltas) replay to the very same document', () => {
@@ -32,7 +36,13 @@ describe('embedded store: change records (deltas) replay to the very same docume
   });
 
   it('covers $set of new and nested fields, $unset, $push, $inc and BSON values', () => {
-    const before = { _id: id, a: 1, nested: { x: 'x', y: [1, 2] }, list: [{ k: 1 }], big: Long.fromString('9007199254740993') };
+    const before = {
+      _id: id,
+      a: 1,
+      nested: { x: 'x', y: [1, 2] },
+      list: [{ k: 1 }],
+      big: Long.fromString('9007199254740993'),
+    };
     const after = {
       _id: id,
       a: 2,
@@ -80,7 +90,10 @@ describe('embedded store: change records (deltas) replay to the very same docume
   it('changes a copy: the document it started from is untouched', () => {
     const before = stored(broadcast);
     const snapshot = bytes(before);
-    applyDelta(before, [{ p: ['deliveries', '3', 'status'], v: 'sent' }, { p: ['status'], v: 'done' }]);
+    applyDelta(before, [
+      { p: ['deliveries', '3', 'status'], v: 'sent' },
+      { p: ['status'], v: 'done' },
+    ]);
     expect(bytes(before).equals(snapshot)).toBe(true);
   });
 });

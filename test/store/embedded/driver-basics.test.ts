@@ -47,33 +47,66 @@ describe('embedded store: wire protocol and driver basics', () => {
       { name: 'dan', age: 25, city: 'Omsk' },
       { name: 'eve', age: 19, city: 'Kazan' },
     ]);
-    const sorted = await c.find({}, { projection: { _id: 0, name: 1 } }).sort({ age: 1, name: -1 }).toArray();
+    const sorted = await c
+      .find({}, { projection: { _id: 0, name: 1 } })
+      .sort({ age: 1, name: -1 })
+      .toArray();
     expect(sorted.map((d) => d.name)).toEqual(['eve', 'dan', 'bob', 'ann', 'cid']);
-    const page = await c.find({ city: { $in: ['Almaty', 'Kazan'] } }).sort({ name: 1 }).skip(1).limit(2).toArray();
+    const page = await c
+      .find({ city: { $in: ['Almaty', 'Kazan'] } })
+      .sort({ name: 1 })
+      .skip(1)
+      .limit(2)
+      .toArray();
     expect(page.map((d) => d.name)).toEqual(['bob', 'cid']);
     const excl = await c.findOne({ name: 'ann' }, { projection: { city: 0 } });
     expect(Object.keys(excl ?? {})).toEqual(['_id', 'name', 'age']);
     const incl = await c.findOne({ name: 'ann' }, { projection: { age: 1, name: 1 } });
     expect(Object.keys(incl ?? {})).toEqual(['_id', 'name', 'age']);
     expect(await c.findOne({ name: 'nobody' })).toBeNull();
-    const regex = await c.find({ name: { $regex: '^[ab]' } }).sort({ name: 1 }).toArray();
+    const regex = await c
+      .find({ name: { $regex: '^[ab]' } })
+      .sort({ name: 1 })
+      .toArray();
     expect(regex.map((d) => d.name)).toEqual(['ann', 'bob']);
   });
 
   it('applies update operators, upsert with $setOnInsert, arrayFilters, positional $ and pipeline updates', async () => {
     const c = db('update').collection('items');
-    await c.insertOne({ _id: 1 as unknown as ObjectId, n: 1, tags: ['a'], grades: [50, 80, 95], items: [{ sku: 'x', qty: 1 }, { sku: 'y', qty: 2 }] });
-    await c.updateOne({ _id: 1 as unknown as ObjectId }, loose({ $inc: { n: 2 }, $push: { tags: 'b' }, $set: { 'meta.seen': true } }));
+    await c.insertOne({
+      _id: 1 as unknown as ObjectId,
+      n: 1,
+      tags: ['a'],
+      grades: [50, 80, 95],
+      items: [
+        { sku: 'x', qty: 1 },
+        { sku: 'y', qty: 2 },
+      ],
+    });
+    await c.updateOne(
+      { _id: 1 as unknown as ObjectId },
+      loose({ $inc: { n: 2 }, $push: { tags: 'b' }, $set: { 'meta.seen': true } }),
+    );
     let doc = await c.findOne({ _id: 1 as unknown as ObjectId });
     expect(doc).toMatchObject({ n: 3, tags: ['a', 'b'], meta: { seen: true } });
 
-    await c.updateOne({ _id: 1 as unknown as ObjectId }, { $set: { 'grades.$[g]': 100 } }, { arrayFilters: [{ g: { $gte: 80 } }] });
+    await c.updateOne(
+      { _id: 1 as unknown as ObjectId },
+      { $set: { 'grades.$[g]': 100 } },
+      { arrayFilters: [{ g: { $gte: 80 } }] },
+    );
     await c.updateOne({ _id: 1 as unknown as ObjectId, 'items.sku': 'y' }, { $inc: { 'items.$.qty': 10 } });
     doc = await c.findOne({ _id: 1 as unknown as ObjectId });
     expect(doc?.grades).toEqual([50, 100, 100]);
-    expect(doc?.items).toEqual([{ sku: 'x', qty: 1 }, { sku: 'y', qty: 12 }]);
+    expect(doc?.items).toEqual([
+      { sku: 'x', qty: 1 },
+      { sku: 'y', qty: 12 },
+    ]);
 
-    await c.updateOne({ _id: 1 as unknown as ObjectId }, [{ $set: { total: { $add: ['$n', 10] } } }, { $unset: 'tags' }]);
+    await c.updateOne({ _id: 1 as unknown as ObjectId }, [
+      { $set: { total: { $add: ['$n', 10] } } },
+      { $unset: 'tags' },
+    ]);
     doc = await c.findOne({ _id: 1 as unknown as ObjectId });
     expect(doc?.total).toBe(13);
     expect(doc && 'tags' in doc).toBe(false);
@@ -85,8 +118,18 @@ describe('embedded store: wire protocol and driver basics', () => {
     );
     expect(up.upsertedCount).toBe(1);
     const created = await c.findOne({ _id: up.upsertedId as ObjectId });
-    expect(created).toEqual({ _id: up.upsertedId, code: 'k1', profile: { kind: 'teacher' }, status: 'new', createdBy: 'upsert' });
-    const again = await c.updateOne({ code: 'k1' }, { $set: { status: 'seen' }, $setOnInsert: { createdBy: 'second' } }, { upsert: true });
+    expect(created).toEqual({
+      _id: up.upsertedId,
+      code: 'k1',
+      profile: { kind: 'teacher' },
+      status: 'new',
+      createdBy: 'upsert',
+    });
+    const again = await c.updateOne(
+      { code: 'k1' },
+      { $set: { status: 'seen' }, $setOnInsert: { createdBy: 'second' } },
+      { upsert: true },
+    );
     expect(again).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
     expect(await c.findOne({ code: 'k1' })).toMatchObject({ status: 'seen', createdBy: 'upsert' });
 
@@ -113,12 +156,27 @@ describe('embedded store: wire protocol and driver basics', () => {
 
   it('findOneAndUpdate returns the document before or after, and findOneAndDelete/Replace work', async () => {
     const c = db('fam').collection('f');
-    await c.insertMany([{ k: 'a', v: 1, p: 2 }, { k: 'a', v: 5, p: 1 }]);
-    const before = await c.findOneAndUpdate({ k: 'a' }, { $inc: { v: 1 } }, { sort: { p: 1 }, returnDocument: 'before' });
+    await c.insertMany([
+      { k: 'a', v: 1, p: 2 },
+      { k: 'a', v: 5, p: 1 },
+    ]);
+    const before = await c.findOneAndUpdate(
+      { k: 'a' },
+      { $inc: { v: 1 } },
+      { sort: { p: 1 }, returnDocument: 'before' },
+    );
     expect(before?.v).toBe(5);
-    const after = await c.findOneAndUpdate({ k: 'a' }, { $inc: { v: 1 } }, { sort: { p: 1 }, returnDocument: 'after', projection: { _id: 0, v: 1 } });
+    const after = await c.findOneAndUpdate(
+      { k: 'a' },
+      { $inc: { v: 1 } },
+      { sort: { p: 1 }, returnDocument: 'after', projection: { _id: 0, v: 1 } },
+    );
     expect(after).toEqual({ v: 7 });
-    const meta = await c.findOneAndUpdate({ k: 'zz' }, { $set: { v: 0 } }, { upsert: true, returnDocument: 'after', includeResultMetadata: true });
+    const meta = await c.findOneAndUpdate(
+      { k: 'zz' },
+      { $set: { v: 0 } },
+      { upsert: true, returnDocument: 'after', includeResultMetadata: true },
+    );
     expect(meta.lastErrorObject).toMatchObject({ n: 1, updatedExisting: false });
     expect(meta.value?.k).toBe('zz');
     const replaced = await c.findOneAndReplace({ k: 'zz' }, { k: 'zz', v: 42 }, { returnDocument: 'after' });
@@ -178,11 +236,29 @@ describe('embedded store: wire protocol and driver basics', () => {
         },
       ])
       .toArray();
-    expect(facets).toEqual({ total: [{ n: 3 }], tags: [{ _id: 'a', count: 1 }, { _id: 'b', count: 2 }] });
+    expect(facets).toEqual({
+      total: [{ n: 3 }],
+      tags: [
+        { _id: 'a', count: 1 },
+        { _id: 'b', count: 2 },
+      ],
+    });
     // Stored documents are not changed by stages that write into their input (dotted $set).
-    await d.collection('teachers').aggregate([{ $set: { 'x.y': 1 } }, { $unwind: { path: '$name', includeArrayIndex: 'i' } }]).toArray();
-    expect(await d.collection('teachers').findOne({ _id: 't1' as unknown as ObjectId })).toEqual({ _id: 't1', name: 'Ann', school: 's1' });
-    await expect(d.collection('answers').aggregate([{ $out: 'copy' }]).toArray()).rejects.toMatchObject({ code: 238 });
+    await d
+      .collection('teachers')
+      .aggregate([{ $set: { 'x.y': 1 } }, { $unwind: { path: '$name', includeArrayIndex: 'i' } }])
+      .toArray();
+    expect(await d.collection('teachers').findOne({ _id: 't1' as unknown as ObjectId })).toEqual({
+      _id: 't1',
+      name: 'Ann',
+      school: 's1',
+    });
+    await expect(
+      d
+        .collection('answers')
+        .aggregate([{ $out: 'copy' }])
+        .toArray(),
+    ).rejects.toMatchObject({ code: 238 });
   });
 
   it('lists collections, drops collections and databases', async () => {
@@ -221,9 +297,20 @@ describe('embedded store: wire protocol and driver basics', () => {
     expect(byId?.i).toBe(1);
     expect(byId?.when).toBeInstanceOf(Date);
     expect((byId!.when as Date).getTime()).toBe(when.getTime() + 1000);
-    expect((await c.find({ _id: { $in: [ids[0] as ObjectId, ids[2] as ObjectId] } }).toArray()).map((d) => d.i).sort()).toEqual([0, 2]);
-    expect((await c.find({ when: { $gte: new Date(when.getTime() + 500) } }).toArray()).map((d) => d.i)).toEqual([1, 2]);
-    expect((await c.find({ i: { $exists: true } }).sort({ _id: -1 }).toArray()).map((d) => d.i)).toEqual([2, 1, 0]);
+    expect(
+      (await c.find({ _id: { $in: [ids[0] as ObjectId, ids[2] as ObjectId] } }).toArray()).map((d) => d.i).sort(),
+    ).toEqual([0, 2]);
+    expect((await c.find({ when: { $gte: new Date(when.getTime() + 500) } }).toArray()).map((d) => d.i)).toEqual([
+      1, 2,
+    ]);
+    expect(
+      (
+        await c
+          .find({ i: { $exists: true } })
+          .sort({ _id: -1 })
+          .toArray()
+      ).map((d) => d.i),
+    ).toEqual([2, 1, 0]);
     const typed = await c.findOne({ big: { $exists: true } }, { promoteLongs: false });
     // The driver's CommonJS copy of bson and this file's ESM copy are different classes; compare by tag.
     expect((typed!.big as Long)._bsontype).toBe('Long');
@@ -243,9 +330,25 @@ describe('embedded store: wire protocol and driver basics', () => {
       { k: 'd', v: 3 },
       { k: 'e', v: 'text' },
     ]);
-    expect((await nums.find({ v: { $gt: 9 } }).sort({ k: 1 }).toArray()).map((d) => d.k)).toEqual(['a', 'b', 'c']);
-    expect((await nums.find({ v: { $lt: 100 } }).sort({ v: 1 }).toArray()).map((d) => d.k)).toEqual(['d', 'b', 'a']);
-    expect((await nums.aggregate([{ $sort: { v: -1 } }, { $project: { _id: 0, k: 1 } }]).toArray()).map((d) => d.k)).toEqual(['e', 'c', 'a', 'b', 'd']);
+    expect(
+      (
+        await nums
+          .find({ v: { $gt: 9 } })
+          .sort({ k: 1 })
+          .toArray()
+      ).map((d) => d.k),
+    ).toEqual(['a', 'b', 'c']);
+    expect(
+      (
+        await nums
+          .find({ v: { $lt: 100 } })
+          .sort({ v: 1 })
+          .toArray()
+      ).map((d) => d.k),
+    ).toEqual(['d', 'b', 'a']);
+    expect(
+      (await nums.aggregate([{ $sort: { v: -1 } }, { $project: { _id: 0, k: 1 } }]).toArray()).map((d) => d.k),
+    ).toEqual(['e', 'c', 'a', 'b', 'd']);
   });
 
   it('resolves positional paths against the document before the update', async () => {
@@ -264,17 +367,26 @@ describe('embedded store: wire protocol and driver basics', () => {
       { $set: { 'deliveries.$[d].status': 'failed', 'deliveries.$[d].reason': 'blocked' } },
       { arrayFilters: [{ 'd.status': 'pending' }] },
     );
-    await c.updateOne({ _id: 1 as unknown as ObjectId, 'deliveries.to': 'b' }, { $set: { 'deliveries.$.at': 5, 'deliveries.$.status': 'read' } });
+    await c.updateOne(
+      { _id: 1 as unknown as ObjectId, 'deliveries.to': 'b' },
+      { $set: { 'deliveries.$.at': 5, 'deliveries.$.status': 'read' } },
+    );
     await c.updateOne({ _id: 1 as unknown as ObjectId }, { $inc: { 'deliveries.$[].tries': 1 } });
     expect((await c.findOne({}))?.deliveries).toEqual([
       { to: 'a', status: 'failed', reason: 'blocked', tries: 1 },
       { to: 'b', status: 'read', at: 5, tries: 1 },
       { to: 'c', status: 'failed', reason: 'blocked', tries: 1 },
     ]);
-    await expect(c.updateOne({}, { $set: { 'deliveries.$[x].a': 1 } }, { arrayFilters: [{ 'x.to': 'a' }, { 'y.to': 'b' }] })).rejects.toMatchObject({ code: 9 });
+    await expect(
+      c.updateOne({}, { $set: { 'deliveries.$[x].a': 1 } }, { arrayFilters: [{ 'x.to': 'a' }, { 'y.to': 'b' }] }),
+    ).rejects.toMatchObject({ code: 9 });
     await expect(c.updateOne({}, { $set: { 'deliveries.$.a': 1 } })).rejects.toMatchObject({ code: 2 });
     await expect(
-      c.updateOne({}, { $set: { 'deliveries.$[x].a': 1, 'deliveries.$[y].a': 2 } }, { arrayFilters: [{ 'x.to': 'a' }, { 'y.to': { $in: ['a', 'b'] } }] }),
+      c.updateOne(
+        {},
+        { $set: { 'deliveries.$[x].a': 1, 'deliveries.$[y].a': 2 } },
+        { arrayFilters: [{ 'x.to': 'a' }, { 'y.to': { $in: ['a', 'b'] } }] },
+      ),
     ).rejects.toMatchObject({ code: 40 });
   });
 
@@ -367,7 +479,12 @@ describe('embedded store: wire protocol and driver basics', () => {
     expect(body(replies[1] as Buffer)).toMatchObject({ n: 3, ok: 1 });
     expect((replies[1] as Buffer).readInt32LE(8)).toBe(3);
 
-    const query = Buffer.concat([Buffer.alloc(4), Buffer.from(`${dbName}.$cmd\0`), Buffer.alloc(8), Buffer.from(BSON.serialize({ find: 'seq' }))]);
+    const query = Buffer.concat([
+      Buffer.alloc(4),
+      Buffer.from(`${dbName}.$cmd\0`),
+      Buffer.alloc(8),
+      Buffer.from(BSON.serialize({ find: 'seq' })),
+    ]);
     const head = Buffer.alloc(16);
     head.writeInt32LE(16 + query.length, 0);
     head.writeInt32LE(4, 4);

@@ -30,7 +30,10 @@ describe('embedded store on a full disk', () => {
       const db = client.db('d');
       const c = db.collection('answers');
       await c.createIndex({ n: 1 }, { unique: true });
-      await c.insertMany([{ n: 1, v: 'a' }, { n: 2, v: 'b' }]);
+      await c.insertMany([
+        { n: 1, v: 'a' },
+        { n: 2, v: 'b' },
+      ]);
       expect(store.writeHealth()).toEqual({ ok: true });
 
       disk.full = true;
@@ -38,13 +41,20 @@ describe('embedded store on a full disk', () => {
       await expect(c.updateOne({ n: 1 }, { $set: { v: 'changed' } })).rejects.toThrow(/ENOSPC/);
       await expect(c.deleteOne({ n: 2 })).rejects.toThrow(/ENOSPC/);
       await expect(c.insertMany([{ n: 4 }, { n: 5 }])).rejects.toThrow(/ENOSPC/);
-      await expect(c.findOneAndUpdate({ n: 9 }, { $set: { v: 'upserted' } }, { upsert: true })).rejects.toThrow(/ENOSPC/);
+      await expect(c.findOneAndUpdate({ n: 9 }, { $set: { v: 'upserted' } }, { upsert: true })).rejects.toThrow(
+        /ENOSPC/,
+      );
       await expect(c.createIndex({ v: 1 })).rejects.toThrow(/ENOSPC/);
       await expect(db.collection('other').insertOne({ x: 1 })).rejects.toThrow(/ENOSPC/);
       await expect(c.drop()).rejects.toThrow(/ENOSPC/);
 
       // Nothing refused is visible: the same two documents, the same indexes, no new collection.
-      expect(await c.find({}, { projection: { _id: 0 } }).sort({ n: 1 }).toArray()).toEqual([
+      expect(
+        await c
+          .find({}, { projection: { _id: 0 } })
+          .sort({ n: 1 })
+          .toArray(),
+      ).toEqual([
         { n: 1, v: 'a' },
         { n: 2, v: 'b' },
       ]);
@@ -67,7 +77,12 @@ describe('embedded store on a full disk', () => {
     const reopened = await startEmbeddedStore({ dataDir, logger: log.logger });
     const again = await MongoClient.connect(reopened.uri);
     try {
-      const docs = await again.db('d').collection('answers').find({}, { projection: { _id: 0 } }).sort({ n: 1 }).toArray();
+      const docs = await again
+        .db('d')
+        .collection('answers')
+        .find({}, { projection: { _id: 0 } })
+        .sort({ n: 1 })
+        .toArray();
       expect(docs).toEqual([
         { n: 1, v: 'a' },
         { n: 2, v: 'b' },
@@ -91,13 +106,23 @@ describe('embedded store on a full disk', () => {
     try {
       expect(await store.health()).toMatchObject({ kind: 'embedded', state: 'up' });
       disk.full = true;
-      const created = await store.repositories.participants.create({ fullName: 'Иванова Мария', addresses: [{ channel: 'telegram', id: String(777) }], locale: 'ru' }).catch((e: unknown) => e);
+      const created = await store.repositories.participants
+        .create({ fullName: 'Иванова Мария', addresses: [{ channel: 'telegram', id: String(777) }], locale: 'ru' })
+        .catch((e: unknown) => e);
       expect(created).not.toMatchObject({ ok: true });
       expect(await store.repositories.participants.findByAddress('telegram', String(777))).toBeUndefined();
       expect(await store.health()).toMatchObject({ state: 'read-only', error: expect.stringContaining('ENOSPC') });
       disk.full = false;
       expect(await store.health()).toMatchObject({ state: 'up' });
-      expect((await store.repositories.participants.create({ fullName: 'Иванова Мария', addresses: [{ channel: 'telegram', id: String(777) }], locale: 'ru' })).ok).toBe(true);
+      expect(
+        (
+          await store.repositories.participants.create({
+            fullName: 'Иванова Мария',
+            addresses: [{ channel: 'telegram', id: String(777) }],
+            locale: 'ru',
+          })
+        ).ok,
+      ).toBe(true);
     } finally {
       await store.close();
     }

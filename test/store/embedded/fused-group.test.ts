@@ -73,7 +73,8 @@ describe('fused $unwind/$group against plain mingo', () => {
       const el: Doc = {};
       put(el, 'q', pick<unknown>([1, 2, 'a', 'b', null, MISSING]));
       put(el, 'v', chance(0.25) ? pick([['a', 'b'], ['b', 'a'], ['a'], [], [1, 2.5]]) : scalar());
-      if (chance(0.6)) el.w = chance(0.8) ? { z: scalar() === MISSING ? 1 : pick([1, 'x', null]) } : pick<unknown>([5, null]);
+      if (chance(0.6))
+        el.w = chance(0.8) ? { z: scalar() === MISSING ? 1 : pick([1, 'x', null]) } : pick<unknown>([5, null]);
       put(el, 's', pick<unknown>([true, false, MISSING]));
       return el;
     };
@@ -86,7 +87,8 @@ describe('fused $unwind/$group against plain mingo', () => {
       const doc: Doc = { _id: i };
       put(doc, 'g', scalar());
       put(doc, 'h', scalar());
-      if (chance(0.8)) doc.n = chance(0.8) ? { x: scalar() === MISSING ? 0 : pick([1, 'x', null, 2.5]) } : pick<unknown>([3, null]);
+      if (chance(0.8))
+        doc.n = chance(0.8) ? { x: scalar() === MISSING ? 0 : pick([1, 'x', null, 2.5]) } : pick<unknown>([3, null]);
       put(doc, 'arr', arrayish());
       const nested = chance(0.7) ? { list: arrayish(), tag: scalar() } : pick<unknown>([null, MISSING, 'flat']);
       put(doc, 'nested', nested);
@@ -100,7 +102,17 @@ describe('fused $unwind/$group against plain mingo', () => {
     if (chance(0.3)) {
       withJoin = true;
       pipeline.push({ $lookup: { from: 'other', localField: 'ref', foreignField: 'k', as: 'joined' } });
-      if (chance(0.7)) pipeline.push({ $addFields: { dv: pick<unknown>([{ $ifNull: [{ $first: '$joined.label' }, null] }, '$g', { $literal: 5 }, { $first: '$joined' }]) } });
+      if (chance(0.7))
+        pipeline.push({
+          $addFields: {
+            dv: pick<unknown>([
+              { $ifNull: [{ $first: '$joined.label' }, null] },
+              '$g',
+              { $literal: 5 },
+              { $first: '$joined' },
+            ]),
+          },
+        });
       roots.push('$dv', '$joined.label');
     }
     if (!withJoin && chance(0.15)) {
@@ -112,10 +124,19 @@ describe('fused $unwind/$group against plain mingo', () => {
     const index = unwinding && chance(0.3);
     if (unwinding) {
       const preserve = chance(0.5) ? undefined : chance(0.5);
-      const spec = preserve === undefined && !index && chance(0.5) ? `$${u}` : { path: `$${u}`, ...(preserve !== undefined ? { preserveNullAndEmptyArrays: preserve } : {}), ...(index ? { includeArrayIndex: 'idx' } : {}) };
+      const spec =
+        preserve === undefined && !index && chance(0.5)
+          ? `$${u}`
+          : {
+              path: `$${u}`,
+              ...(preserve !== undefined ? { preserveNullAndEmptyArrays: preserve } : {}),
+              ...(index ? { includeArrayIndex: 'idx' } : {}),
+            };
       pipeline.push({ $unwind: spec });
     }
-    const elementPaths = unwinding ? [`$${u}`, `$${u}.q`, `$${u}.v`, `$${u}.w`, `$${u}.w.z`, `$${u}.s`] : [`$${u}.q`, `$${u}`];
+    const elementPaths = unwinding
+      ? [`$${u}`, `$${u}.q`, `$${u}.v`, `$${u}.w`, `$${u}.w.z`, `$${u}.s`]
+      : [`$${u}.q`, `$${u}`];
     const paths = [...elementPaths, ...roots, ...(index ? ['$idx'] : []), '$nested.tag'];
     // $min/$max over scalars only: mingo orders arrays and documents unlike MongoDB.
     const scalarPaths = ['$g', '$h', '$n.x', ...(index ? ['$idx'] : [])];
@@ -151,7 +172,19 @@ describe('fused $unwind/$group against plain mingo', () => {
     const sets: string[] = [];
     const accs = 1 + Math.floor(rand() * 4);
     for (let a = 0; a < accs; a++) {
-      const op = pick(['$sum1', '$sumC', '$sum', '$avg', '$min', '$max', '$first', '$last', '$push', '$addToSet', '$count']);
+      const op = pick([
+        '$sum1',
+        '$sumC',
+        '$sum',
+        '$avg',
+        '$min',
+        '$max',
+        '$first',
+        '$last',
+        '$push',
+        '$addToSet',
+        '$count',
+      ]);
       const name = `a${a}`;
       if (op === '$sum1') group[name] = { $sum: 1 };
       else if (op === '$sumC') group[name] = { $sum: 2.5 };
@@ -183,7 +216,8 @@ describe('fused $unwind/$group against plain mingo', () => {
     const out = plainMingo(docs, [...pipeline.slice(0, -1), { $group: group }], collections);
     for (const doc of out) {
       if (isPlainObject(doc._id)) for (const [k, v] of Object.entries(doc._id)) if (v === undefined) delete doc._id[k];
-      for (const name of wrapped) doc[name] = (doc[name] as Array<{ v: unknown }>).filter((e) => e.v !== undefined).map((e) => e.v);
+      for (const name of wrapped)
+        doc[name] = (doc[name] as Array<{ v: unknown }>).filter((e) => e.v !== undefined).map((e) => e.v);
     }
     return out;
   }
@@ -192,7 +226,10 @@ describe('fused $unwind/$group against plain mingo', () => {
     return out
       .map((doc) => {
         const copy = { ...doc };
-        for (const s of sets) copy[s] = [...(doc[s] as unknown[])].sort((a, b) => (keyString(a) < keyString(b) ? -1 : keyString(a) > keyString(b) ? 1 : 0));
+        for (const s of sets)
+          copy[s] = [...(doc[s] as unknown[])].sort((a, b) =>
+            keyString(a) < keyString(b) ? -1 : keyString(a) > keyString(b) ? 1 : 0,
+          );
         return copy;
       })
       .sort(byKey);
@@ -201,7 +238,17 @@ describe('fused $unwind/$group against plain mingo', () => {
   it('gives the same groups as mingo on random documents and pipelines', () => {
     let recognised = 0;
     // What the cases exercised, so a generator that drifts into trivial cases fails loudly.
-    const seen = { unwind: 0, preserve: 0, index: 0, dotted: 0, match: 0, lookup: 0, objectId: 0, groups: 0, nonEmpty: 0 };
+    const seen = {
+      unwind: 0,
+      preserve: 0,
+      index: 0,
+      dotted: 0,
+      match: 0,
+      lookup: 0,
+      objectId: 0,
+      groups: 0,
+      nonEmpty: 0,
+    };
     for (let seed = 1; seed <= 600; seed++) {
       const { docs, pipeline, sets } = generate(prng(seed));
       const text = JSON.stringify(pipeline);
@@ -219,7 +266,10 @@ describe('fused $unwind/$group against plain mingo', () => {
       const fused = runFusedGroup(plan!, docs);
       expect(fused, `seed ${seed} fell back`).toBeDefined();
       expect(JSON.stringify(docs), `seed ${seed} modified its input`).toBe(before);
-      expect(normalised(fused!, sets), `seed ${seed}: ${JSON.stringify(pipeline)}\n${JSON.stringify(docs)}`).toStrictEqual(normalised(reference(docs, pipeline), sets));
+      expect(
+        normalised(fused!, sets),
+        `seed ${seed}: ${JSON.stringify(pipeline)}\n${JSON.stringify(docs)}`,
+      ).toStrictEqual(normalised(reference(docs, pipeline), sets));
       recognised++;
       seen.groups += fused!.length;
       seen.nonEmpty += Number(fused!.length > 1);
@@ -235,7 +285,8 @@ describe('fused $unwind/$group against plain mingo', () => {
       const { docs, pipeline } = generate(rand);
       const group = pipeline[pipeline.length - 1] as { $group: Doc };
       // No $push/$addToSet here: their missing-value difference is what the test above unwraps.
-      for (const [k, v] of Object.entries(group.$group)) if (isPlainObject(v) && ('$push' in v || '$addToSet' in v)) delete group.$group[k];
+      for (const [k, v] of Object.entries(group.$group))
+        if (isPlainObject(v) && ('$push' in v || '$addToSet' in v)) delete group.$group[k];
       if (isPlainObject(group.$group._id)) continue; // mingo's undefined fields again
       const full = [
         { $sort: { _id: -1 } },
@@ -246,7 +297,12 @@ describe('fused $unwind/$group against plain mingo', () => {
         { $group: { _id: null, n: { $sum: 1 }, firsts: { $push: { $ifNull: ['$a0', 'none'] } } } },
       ];
       const runner = (d: Doc[], s: readonly unknown[]) => plainMingo(d, s, collections);
-      const fused = executePipeline(docs, full, { collectionResolver: (name) => collections[name as 'other'] ?? [] }, runner);
+      const fused = executePipeline(
+        docs,
+        full,
+        { collectionResolver: (name) => collections[name as 'other'] ?? [] },
+        runner,
+      );
       expect(fused, `round ${round}: ${JSON.stringify(full)}`).toStrictEqual(plainMingo(docs, full, collections));
     }
   });
@@ -274,14 +330,20 @@ describe('$lookup by localField/foreignField', () => {
       });
       const spec = { from: 'f', localField: 'ref', foreignField: pick(['k', 'sub.k']), as: 'j' };
       const ours = plainMingo(local, [{ $lookup: spec }], { f: foreign });
-      const stock = new StockAggregator([{ $lookup: spec }], { collectionResolver: () => foreign }).run(local.map(cloneValue));
+      const stock = new StockAggregator([{ $lookup: spec }], { collectionResolver: () => foreign }).run(
+        local.map(cloneValue),
+      );
       expect(ours, JSON.stringify({ spec, foreign, local })).toStrictEqual(stock);
     }
   });
 
   it('joins with MongoDB equality and leaves out local array values without a match', () => {
     const foreign = [{ _id: 'a', k: 1 }, { _id: 'b', k: Long.fromNumber(2) }, { _id: 'c', k: [3, 4, 4] }, { _id: 'd' }];
-    const out = plainMingo([{ _id: 1, ref: [2, 9, 4, 1] }, { _id: 2, ref: 2.0 }, { _id: 3 }, { _id: 4, ref: [] }], [{ $lookup: { from: 'f', localField: 'ref', foreignField: 'k', as: 'j' } }], { f: foreign });
+    const out = plainMingo(
+      [{ _id: 1, ref: [2, 9, 4, 1] }, { _id: 2, ref: 2.0 }, { _id: 3 }, { _id: 4, ref: [] }],
+      [{ $lookup: { from: 'f', localField: 'ref', foreignField: 'k', as: 'j' } }],
+      { f: foreign },
+    );
     // Matches come in the foreign collection's order; missing matches missing.
     expect(out.map((d) => (d.j as Doc[]).map((f) => f._id))).toEqual([['a', 'b', 'c'], ['b'], ['d'], []]);
   });
@@ -290,7 +352,14 @@ describe('$lookup by localField/foreignField', () => {
 describe('filters with $in of scalars', () => {
   it('match a field, an array element or a dotted path with MongoDB equality', () => {
     const id = new ObjectId();
-    const docs: Doc[] = [{ _id: 1, c: new ObjectId(id.toHexString()) }, { _id: 2, c: [new ObjectId(), id] }, { _id: 3, c: Long.fromNumber(5) }, { _id: 4, s: { c: 'x' } }, { _id: 5 }, { _id: 6, c: 'x' }];
+    const docs: Doc[] = [
+      { _id: 1, c: new ObjectId(id.toHexString()) },
+      { _id: 2, c: [new ObjectId(), id] },
+      { _id: 3, c: Long.fromNumber(5) },
+      { _id: 4, s: { c: 'x' } },
+      { _id: 5 },
+      { _id: 6, c: 'x' },
+    ];
     const ids = (filter: Doc) => docs.filter((d) => compileFilter(filter).test(d)).map((d) => d._id);
     expect(ids({ c: { $in: [id] } })).toEqual([1, 2]);
     expect(ids({ c: { $in: [5.0, 'nope'] } })).toEqual([3]);
@@ -336,33 +405,79 @@ describe('fused $unwind/$group over the wire (MongoDB behaviour)', () => {
   });
 
   it('tells an empty array (field removed) from null when preserved', async () => {
-    const out = await agg([{ _id: 1, a: [] }, { _id: 2, a: null }], [
-      { $unwind: { path: '$a', preserveNullAndEmptyArrays: true } },
-      { $group: { _id: { a: '$a' }, n: { $sum: 1 } } },
+    const out = await agg(
+      [
+        { _id: 1, a: [] },
+        { _id: 2, a: null },
+      ],
+      [{ $unwind: { path: '$a', preserveNullAndEmptyArrays: true } }, { $group: { _id: { a: '$a' }, n: { $sum: 1 } } }],
+    );
+    expect(out).toEqual([
+      { _id: {}, n: 1 },
+      { _id: { a: null }, n: 1 },
     ]);
-    expect(out).toEqual([{ _id: {}, n: 1 }, { _id: { a: null }, n: 1 }]);
   });
 
   it('unwinds any non-array non-null value as a one-element array, "" and {} included', async () => {
-    const out = await agg([{ _id: 1, a: '' }, { _id: 2, a: {} }, { _id: 3, a: 0 }, { _id: 4, a: false }, { _id: 5, a: 'x' }], [
-      { $unwind: '$a' },
-      { $group: { _id: null, ids: { $push: '$_id' }, values: { $push: '$a' } } },
-    ]);
+    const out = await agg(
+      [
+        { _id: 1, a: '' },
+        { _id: 2, a: {} },
+        { _id: 3, a: 0 },
+        { _id: 4, a: false },
+        { _id: 5, a: 'x' },
+      ],
+      [{ $unwind: '$a' }, { $group: { _id: null, ids: { $push: '$_id' }, values: { $push: '$a' } } }],
+    );
     expect(out).toEqual([{ _id: null, ids: [1, 2, 3, 4, 5], values: ['', {}, 0, false, 'x'] }]);
   });
 
   it('reaches the unwound array through documents only, as MongoDB does', async () => {
-    const docs = [{ _id: 1, a: { b: [1, 2] } }, { _id: 2, a: [{ b: [3] }] }, { _id: 3, a: 'str' }];
+    const docs = [
+      { _id: 1, a: { b: [1, 2] } },
+      { _id: 2, a: [{ b: [3] }] },
+      { _id: 3, a: 'str' },
+    ];
     const out = await agg(docs, [{ $unwind: '$a.b' }, { $group: { _id: '$a.b', n: { $sum: 1 } } }]);
-    expect(sorted(out)).toEqual([{ _id: 1, n: 1 }, { _id: 2, n: 1 }]);
-    const kept = await agg(docs, [{ $unwind: { path: '$a.b', preserveNullAndEmptyArrays: true } }, { $group: { _id: '$_id', b: { $push: '$a.b' } } }]);
+    expect(sorted(out)).toEqual([
+      { _id: 1, n: 1 },
+      { _id: 2, n: 1 },
+    ]);
+    const kept = await agg(docs, [
+      { $unwind: { path: '$a.b', preserveNullAndEmptyArrays: true } },
+      { $group: { _id: '$_id', b: { $push: '$a.b' } } },
+    ]);
     // Document 2 is kept as it was, so its `$a.b` is the usual traversal of the array.
-    expect(sorted(kept)).toEqual([{ _id: 1, b: [1, 2] }, { _id: 2, b: [[[3]]] }, { _id: 3, b: [] }]);
+    expect(sorted(kept)).toEqual([
+      { _id: 1, b: [1, 2] },
+      { _id: 2, b: [[[3]]] },
+      { _id: 3, b: [] },
+    ]);
   });
 
   it('sums and averages numbers only', async () => {
-    const docs = [{ _id: 1, x: 'a' }, { _id: 2, x: null }, { _id: 3, x: [1, 2] }, { _id: 4, x: true }, { _id: 5, x: 3 }, { _id: 6, x: new Double(2.5) }, { _id: 7 }, { _id: 8, x: { n: 1 } }];
-    const out = await agg(docs, [{ $group: { _id: null, sum: { $sum: '$x' }, avg: { $avg: '$x' }, none: { $sum: '$nope' }, noAvg: { $avg: '$nope' }, n: { $sum: 1 } } }]);
+    const docs = [
+      { _id: 1, x: 'a' },
+      { _id: 2, x: null },
+      { _id: 3, x: [1, 2] },
+      { _id: 4, x: true },
+      { _id: 5, x: 3 },
+      { _id: 6, x: new Double(2.5) },
+      { _id: 7 },
+      { _id: 8, x: { n: 1 } },
+    ];
+    const out = await agg(docs, [
+      {
+        $group: {
+          _id: null,
+          sum: { $sum: '$x' },
+          avg: { $avg: '$x' },
+          none: { $sum: '$nope' },
+          noAvg: { $avg: '$nope' },
+          n: { $sum: 1 },
+        },
+      },
+    ]);
     expect(out).toEqual([{ _id: null, sum: 5.5, avg: 2.75, none: 0, noAvg: null, n: 8 }]);
   });
 
@@ -388,7 +503,14 @@ describe('fused $unwind/$group over the wire (MongoDB behaviour)', () => {
   });
 
   it('skips missing values in $push and $addToSet, dedupes with MongoDB equality, orders $min/$max as BSON', async () => {
-    const docs = [{ _id: 1, x: 1 }, { _id: 2 }, { _id: 3, x: null }, { _id: 4, x: Long.fromNumber(1) }, { _id: 5, x: 'a' }, { _id: 6, x: [0] }];
+    const docs = [
+      { _id: 1, x: 1 },
+      { _id: 2 },
+      { _id: 3, x: null },
+      { _id: 4, x: Long.fromNumber(1) },
+      { _id: 5, x: 'a' },
+      { _id: 6, x: [0] },
+    ];
     const out = await agg(docs, [
       {
         $group: {
@@ -402,7 +524,9 @@ describe('fused $unwind/$group over the wire (MongoDB behaviour)', () => {
         },
       },
     ]);
-    expect(out).toEqual([{ _id: null, pushed: [1, null, 1, 'a', [0]], set: [1, null, 'a', [0]], min: 1, max: [0], first: null, last: [0] }]);
+    expect(out).toEqual([
+      { _id: null, pushed: [1, null, 1, 'a', [0]], set: [1, null, 'a', [0]], min: 1, max: [0], first: null, last: [0] },
+    ]);
   });
 
   it('filters unwound rows with $match, on the element, the root and the index', async () => {
@@ -410,16 +534,37 @@ describe('fused $unwind/$group over the wire (MongoDB behaviour)', () => {
       { _id: 1, g: 'x', a: [{ q: 1, s: false }, { q: 2, s: true }, { q: 1 }] },
       { _id: 2, g: 'y', a: [{ q: 1, s: true }, { q: 3 }] },
     ];
-    const byQ = await agg(docs, [{ $unwind: '$a' }, { $match: { 'a.s': { $ne: true } } }, { $group: { _id: '$a.q', n: { $sum: 1 } } }]);
-    expect(sorted(byQ)).toEqual([{ _id: 1, n: 2 }, { _id: 3, n: 1 }]);
-    const root = await agg(docs, [{ $unwind: { path: '$a', includeArrayIndex: 'i' } }, { $match: { g: 'x', i: { $gte: 1 } } }, { $match: { $expr: { $eq: ['$a.q', 1] } } }, { $group: { _id: '$i', n: { $sum: 1 } } }]);
+    const byQ = await agg(docs, [
+      { $unwind: '$a' },
+      { $match: { 'a.s': { $ne: true } } },
+      { $group: { _id: '$a.q', n: { $sum: 1 } } },
+    ]);
+    expect(sorted(byQ)).toEqual([
+      { _id: 1, n: 2 },
+      { _id: 3, n: 1 },
+    ]);
+    const root = await agg(docs, [
+      { $unwind: { path: '$a', includeArrayIndex: 'i' } },
+      { $match: { g: 'x', i: { $gte: 1 } } },
+      { $match: { $expr: { $eq: ['$a.q', 1] } } },
+      { $group: { _id: '$i', n: { $sum: 1 } } },
+    ]);
     expect(root).toEqual([{ _id: 2, n: 1 }]);
   });
 
   it('folds $lookup and $addFields into the pass, as the region breakdowns use them', async () => {
-    await db.collection<{ _id: string; region?: string }>('people').insertMany([{ _id: 'p1', region: 'north' }, { _id: 'p2', region: 'south' }, { _id: 'p3' }]);
+    await db
+      .collection<{ _id: string; region?: string }>('people')
+      .insertMany([{ _id: 'p1', region: 'north' }, { _id: 'p2', region: 'south' }, { _id: 'p3' }]);
     const docs = [
-      { _id: 1, p: 'p1', answers: [{ q: 'a', v: 1 }, { q: 'b', v: 2 }] },
+      {
+        _id: 1,
+        p: 'p1',
+        answers: [
+          { q: 'a', v: 1 },
+          { q: 'b', v: 2 },
+        ],
+      },
       { _id: 2, p: 'p2', answers: [{ q: 'a', v: 1 }] },
       { _id: 3, p: 'p3', answers: [{ q: 'a', v: 1 }] },
       { _id: 4, p: 'nobody', answers: [{ q: 'a', v: 5 }] },
@@ -440,25 +585,41 @@ describe('fused $unwind/$group over the wire (MongoDB behaviour)', () => {
   });
 
   it('leaves values it does not handle to mingo, with mingo’s answer or error', async () => {
-    const docs = [{ _id: 1, x: Decimal128.fromString('2.5'), a: [1] }, { _id: 2, x: 1, a: [2] }];
+    const docs = [
+      { _id: 1, x: Decimal128.fromString('2.5'), a: [1] },
+      { _id: 2, x: 1, a: [2] },
+    ];
     // mingo skips Decimal128 in $sum; the pass hands the segment back rather than differ.
-    expect(await agg(docs, [{ $unwind: '$a' }, { $group: { _id: null, s: { $sum: '$x' } } }])).toEqual([{ _id: null, s: 1 }]);
-    await expect(agg(docs, [{ $addFields: { f: { $first: '$x' } } }, { $group: { _id: '$f' } }])).rejects.toThrow(/\$first/);
+    expect(await agg(docs, [{ $unwind: '$a' }, { $group: { _id: null, s: { $sum: '$x' } } }])).toEqual([
+      { _id: null, s: 1 },
+    ]);
+    await expect(agg(docs, [{ $addFields: { f: { $first: '$x' } } }, { $group: { _id: '$f' } }])).rejects.toThrow(
+      /\$first/,
+    );
     await expect(agg(docs, [{ $unwind: '$a' }, { $group: { n: { $sum: 1 } } }])).rejects.toThrow(/_id/);
   });
 
   it('skips nested arrays in field paths and takes $first without flattening', async () => {
-    const out = await agg([{ _id: 1, a: [[{ q: 1 }], { q: 2 }, 3], b: [[1, 2], 3] }], [
-      { $addFields: { f: { $first: '$b' } } },
-      { $group: { _id: null, qs: { $push: '$a.q' }, f: { $first: '$f' } } },
-    ]);
+    const out = await agg(
+      [{ _id: 1, a: [[{ q: 1 }], { q: 2 }, 3], b: [[1, 2], 3] }],
+      [{ $addFields: { f: { $first: '$b' } } }, { $group: { _id: null, qs: { $push: '$a.q' }, f: { $first: '$f' } } }],
+    );
     expect(out).toEqual([{ _id: null, qs: [[2]], f: [1, 2] }]);
   });
 });
 
 describe('the monitoring pipelines', () => {
   const resolver = () => [];
-  const dims: Array<Dimension | undefined> = [undefined, 'cohort', 'region', 'district', 'settlementType', 'organisation', 'programme', 'direction'];
+  const dims: Array<Dimension | undefined> = [
+    undefined,
+    'cohort',
+    'region',
+    'district',
+    'settlementType',
+    'organisation',
+    'programme',
+    'direction',
+  ];
 
   it.each(dims)('count answers by %s in the fused pass, through the first $group', (by) => {
     const stages = answerCountStages({ by, questionnaireId: 'fb' }, ['q1', 'q2']);
@@ -469,7 +630,10 @@ describe('the monitoring pipelines', () => {
     expect(plan).toBeDefined();
     const firstGroup = rest.findIndex((s) => '$group' in s);
     expect(plan?.length).toBe(firstGroup + 1);
-    for (const pipeline of [distributionPipeline({ by }, { counted: ['q1'], ranking: [], numeric: [] }), likertPipeline({ by }, [{ questionId: 'q1', max: 5 }])]) {
+    for (const pipeline of [
+      distributionPipeline({ by }, { counted: ['q1'], ranking: [], numeric: [] }),
+      likertPipeline({ by }, [{ questionId: 'q1', max: 5 }]),
+    ]) {
       expect(planFusedGroup(pipeline.slice(1), 0, { collectionResolver: resolver })?.length).toBe(firstGroup + 1);
     }
   });

@@ -1,6 +1,10 @@
 import { MongoClient, type MongoClientOptions } from 'mongodb';
 import { nodeJournalIo, type JournalIo } from '../../../src/store/embedded/journal.js';
-import { startEmbeddedStore, type EmbeddedStore, type EmbeddedStoreOptions } from '../../../src/store/embedded/index.js';
+import {
+  startEmbeddedStore,
+  type EmbeddedStore,
+  type EmbeddedStoreOptions,
+} from '../../../src/store/embedded/index.js';
 
 let counter = 0;
 
@@ -16,7 +20,10 @@ export interface StoreHandle {
   close(): Promise<void>;
 }
 
-export async function startStoreWithClient(options: EmbeddedStoreOptions = {}, clientOptions: MongoClientOptions = {}): Promise<StoreHandle> {
+export async function startStoreWithClient(
+  options: EmbeddedStoreOptions = {},
+  clientOptions: MongoClientOptions = {},
+): Promise<StoreHandle> {
   const store = await startEmbeddedStore(options);
   const client = await MongoClient.connect(store.uri, { serverSelectionTimeoutMS: 5_000, ...clientOptions });
   return {
@@ -30,7 +37,10 @@ export async function startStoreWithClient(options: EmbeddedStoreOptions = {}, c
 }
 
 /** Collects what the store logs, for assertions on warnings. */
-export function recordingLogger(): { entries: Array<{ level: string; obj: object; msg?: string | undefined }>; logger: EmbeddedStoreOptions['logger'] } {
+export function recordingLogger(): {
+  entries: Array<{ level: string; obj: object; msg?: string | undefined }>;
+  logger: EmbeddedStoreOptions['logger'];
+} {
   const entries: Array<{ level: string; obj: object; msg?: string | undefined }> = [];
   const at = (level: string) => (obj: object, msg?: string) => entries.push({ level, obj, msg });
   return { entries, logger: { info: at('info'), warn: at('warn'), debug: at('debug') } };
@@ -50,7 +60,11 @@ export function fillableDisk(): { io: JournalIo; full: boolean; refused: number 
           return nodeJournalIo.write(fd, buf, offset, half);
         }
         disk.refused++;
-        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
+          code: 'ENOSPC',
+          errno: -28,
+          syscall: 'write',
+        });
       },
       fsync: (fd: number) => nodeJournalIo.fsync(fd),
       ftruncate: (fd: number, length: number) => nodeJournalIo.ftruncate(fd, length),

@@ -36,12 +36,22 @@ describe('embedded store: refuses what it cannot honour', () => {
   });
 
   it('rejects $text, $where and non-simple collations clearly', async () => {
-    const text = await serverError(d.collection('c').find({ $text: { $search: 'ann' } }).toArray());
+    const text = await serverError(
+      d
+        .collection('c')
+        .find({ $text: { $search: 'ann' } })
+        .toArray(),
+    );
     expect(text.codeName).toBe('NotImplemented');
     expect(text.message).toContain('$text');
     const where = await serverError(d.collection('c').find({ $where: 'this.name.length > 2' }).toArray());
     expect(where.message).toContain('$where');
-    const collation = await serverError(d.collection('c').find({ name: 'ann' }, { collation: { locale: 'en', strength: 2 } }).toArray());
+    const collation = await serverError(
+      d
+        .collection('c')
+        .find({ name: 'ann' }, { collation: { locale: 'en', strength: 2 } })
+        .toArray(),
+    );
     expect(collation.code).toBe(238);
     expect(collation.message).toContain('collation');
     expect(await d.collection('c').countDocuments({ name: 'ann' }, { collation: { locale: 'simple' } })).toBe(1);
@@ -71,7 +81,12 @@ describe('embedded store: refuses what it cannot honour', () => {
     const unknownField = await serverError(d.command({ find: 'c', filter: {}, frob: true }));
     expect(unknownField.code).toBe(40415);
     expect(unknownField.message).toBe("BSON field 'find.frob' is an unknown field.");
-    const merge = await serverError(d.collection('c').aggregate([{ $merge: { into: 'x' } }]).toArray());
+    const merge = await serverError(
+      d
+        .collection('c')
+        .aggregate([{ $merge: { into: 'x' } }])
+        .toArray(),
+    );
     expect(merge.message).toContain('$merge');
     const tailable = await serverError(d.command({ find: 'c', tailable: true }));
     expect(tailable.codeName).toBe('NotImplemented');
@@ -85,12 +100,16 @@ describe('embedded store: refuses what it cannot honour', () => {
       allowDiskUse: true,
     });
     expect(ok.cursor.firstBatch).toHaveLength(1);
-    const w = await d.collection('c').insertOne({ name: 'journaled' }, { writeConcern: { w: 'majority', j: true, wtimeoutMS: 100 } });
+    const w = await d
+      .collection('c')
+      .insertOne({ name: 'journaled' }, { writeConcern: { w: 'majority', j: true, wtimeoutMS: 100 } });
     expect(w.acknowledged).toBe(true);
   });
 
   it('refuses authentication instead of pretending', async () => {
-    const err = await serverError(h.client.db('admin').command({ saslStart: 1, mechanism: 'SCRAM-SHA-256', payload: Buffer.from('') }));
+    const err = await serverError(
+      h.client.db('admin').command({ saslStart: 1, mechanism: 'SCRAM-SHA-256', payload: Buffer.from('') }),
+    );
     expect(err.code).toBe(18);
   });
 });

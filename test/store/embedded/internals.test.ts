@@ -22,9 +22,32 @@ describe('embedded store internals', () => {
   it('sorts values in BSON type order', () => {
     const id1 = ObjectId.createFromTime(1000);
     const id2 = ObjectId.createFromTime(2000);
-    const values = [new MaxKey(), true, id2, 'b', new Date(1), { a: 1 }, [1], 3, null, id1, 'a', Long.fromString('9007199254740993'), new MinKey(), 2.5];
+    const values = [
+      new MaxKey(),
+      true,
+      id2,
+      'b',
+      new Date(1),
+      { a: 1 },
+      [1],
+      3,
+      null,
+      id1,
+      'a',
+      Long.fromString('9007199254740993'),
+      new MinKey(),
+      2.5,
+    ];
     const sorted = [...values].sort(compareValues);
-    expect(sorted.map((v) => (v === null ? 'null' : typeof v === 'object' ? ((v as { _bsontype?: string })._bsontype ?? v.constructor.name) : String(v)))).toEqual([
+    expect(
+      sorted.map((v) =>
+        v === null
+          ? 'null'
+          : typeof v === 'object'
+            ? ((v as { _bsontype?: string })._bsontype ?? v.constructor.name)
+            : String(v),
+      ),
+    ).toEqual([
       'MinKey',
       'null',
       '2.5',

@@ -7,7 +7,11 @@ import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runStoreCommand } from '../../../src/cli/commands/store.js';
 import { loadConfig } from '../../../src/config.js';
-import { JournalDamagedError, startEmbeddedStore, type EmbeddedStoreOptions } from '../../../src/store/embedded/index.js';
+import {
+  JournalDamagedError,
+  startEmbeddedStore,
+  type EmbeddedStoreOptions,
+} from '../../../src/store/embedded/index.js';
 import { JOURNAL_FILE, scanAll } from '../../../src/store/embedded/journal.js';
 import { recordingLogger } from './helpers.js';
 
@@ -104,13 +108,20 @@ describe('embedded store: a journal damaged in the middle', () => {
     const log = recordingLogger();
     await withStore({ dataDir, logger: log.logger }, async (client) => {
       const c = client.db('d').collection('answers');
-      const ns = (await c.find({}, { projection: { _id: 0, n: 1 } }).sort({ n: 1 }).toArray()).map((d) => d.n as number);
+      const ns = (
+        await c
+          .find({}, { projection: { _id: 0, n: 1 } })
+          .sort({ n: 1 })
+          .toArray()
+      ).map((d) => d.n as number);
       // Only the insert whose record was damaged is lost: 466 of 467, all of 201..466 among them.
       expect(ns).toHaveLength(DOCS - 1);
       expect(ns).not.toContain(200);
       expect(ns.filter((n) => n > 200)).toHaveLength(266);
       // The unique index came back too.
-      expect((await c.insertOne({ n: 5 }).catch((e: unknown) => e)) as { code?: number }).toMatchObject({ code: 11000 });
+      expect((await c.insertOne({ n: 5 }).catch((e: unknown) => e)) as { code?: number }).toMatchObject({
+        code: 11000,
+      });
     });
     expect(log.entries.filter((e) => e.level === 'warn')).toEqual([]);
 

@@ -50,7 +50,11 @@ async function journalPerDelivery(recipients: number): Promise<number> {
     before = fs.statSync(path.join(dir, JOURNAL_FILE)).size;
     for (const [i, c] of chats.entries()) {
       const failed = i % 10 === 0;
-      await repos.broadcasts.recordDelivery(id, c.channel, c.chatId, { status: failed ? 'failed' : 'sent', ...(failed ? { reason: 'blocked by the user' } : {}), at: new Date() });
+      await repos.broadcasts.recordDelivery(id, c.channel, c.chatId, {
+        status: failed ? 'failed' : 'sent',
+        ...(failed ? { reason: 'blocked by the user' } : {}),
+        at: new Date(),
+      });
     }
   } finally {
     await store.close();
@@ -61,7 +65,9 @@ async function journalPerDelivery(recipients: number): Promise<number> {
   try {
     const done = await again.repositories.broadcasts.findById(id);
     expect(done?.deliveries.filter((d) => d.status === 'sent')).toHaveLength(recipients - Math.ceil(recipients / 10));
-    expect(done?.deliveries.filter((d) => d.status === 'failed' && d.reason === 'blocked by the user')).toHaveLength(Math.ceil(recipients / 10));
+    expect(done?.deliveries.filter((d) => d.status === 'failed' && d.reason === 'blocked by the user')).toHaveLength(
+      Math.ceil(recipients / 10),
+    );
   } finally {
     await again.close();
   }
@@ -87,15 +93,24 @@ describe('embedded store: the journal grows with the writes, not with the size o
     const store = await startEmbeddedStore({ dataDir, logger: log.logger, compactFloorBytes: floor });
     const client = await MongoClient.connect(store.uri);
     try {
-      const c = client.db('running').collection<{ key: string; v: number; list: number[]; blob?: string; done?: boolean }>('c');
+      const c = client
+        .db('running')
+        .collection<{ key: string; v: number; list: number[]; blob?: string; done?: boolean }>('c');
       await c.createIndex({ key: 1 }, { unique: true });
-      await c.insertMany(Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, v: 0, list: [] as number[], blob: '' })));
+      await c.insertMany(
+        Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, v: 0, list: [] as number[], blob: '' })),
+      );
       // Overwrites of a large field go to the journal whole; the journal outgrows the live data.
       for (let i = 1; i <= 200; i++) {
-        await c.updateOne({ key: `k${i % 20}` }, { $set: { v: i, blob: `${i}:`.repeat(1000).slice(0, 3000) }, $push: { list: i } });
+        await c.updateOne(
+          { key: `k${i % 20}` },
+          { $set: { v: i, blob: `${i}:`.repeat(1000).slice(0, 3000) }, $push: { list: i } },
+        );
       }
       await new Promise((resolve) => setImmediate(resolve));
-      const compactions = log.entries.filter((e) => e.msg?.includes('compacted') && (e.obj as { when?: string }).when === 'running');
+      const compactions = log.entries.filter(
+        (e) => e.msg?.includes('compacted') && (e.obj as { when?: string }).when === 'running',
+      );
       expect(compactions.length).toBeGreaterThan(0);
       // 200 whole 3 KB documents were written; the journal holds about the 20 live ones.
       expect(fs.statSync(journal).size).toBeLessThan(3 * (20 * 3200) + floor);

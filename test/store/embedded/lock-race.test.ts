@@ -40,7 +40,10 @@ describe('the data directory lock, taken over by racing processes', () => {
     const outputs: string[] = Array(6).fill('');
     const exits: Promise<void>[] = [];
     for (let n = 0; n < outputs.length; n++) {
-      const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), [racer, root, signals, String(DIRS)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), [racer, root, signals, String(DIRS)], {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       children.push(child);
       child.stdout?.on('data', (d: Buffer) => (outputs[n] += d.toString()));
       child.stderr?.on('data', (d: Buffer) => (outputs[n] += d.toString()));
@@ -60,7 +63,10 @@ describe('the data directory lock, taken over by racing processes', () => {
       const winners = verdicts.filter((v) => v.startsWith(`${n} won `));
       expect(winners, verdicts.join('\n')).toHaveLength(1);
       const winner = Number(winners[0]!.split(' ')[2]);
-      expect(verdicts.filter((v) => v !== winners[0]), verdicts.join('\n')).toEqual(Array(outputs.length - 1).fill(`${n} refused ${winner}`));
+      expect(
+        verdicts.filter((v) => v !== winners[0]),
+        verdicts.join('\n'),
+      ).toEqual(Array(outputs.length - 1).fill(`${n} refused ${winner}`));
       expect(lockHolder(join(root, String(n)))).toBe(winner);
     }
     writeFileSync(join(signals, 'stop'), '');

@@ -43,7 +43,10 @@ interface Teacher {
   updatedAt?: Date;
 }
 
-const schoolSchema = new Schema<School>({ code: { type: String, required: true, unique: true }, name: String }, { timestamps: true });
+const schoolSchema = new Schema<School>(
+  { code: { type: String, required: true, unique: true }, name: String },
+  { timestamps: true },
+);
 
 const teacherSchema = new Schema<Teacher>(
   {
@@ -107,12 +110,31 @@ describe('embedded store: mongoose 9', () => {
     });
     expect(ann.role).toBe('teacher');
     await Teacher.insertMany([
-      { email: 'bob@x.kz', name: { first: 'Bob', last: 'B' }, school: school._id, cohort: 'c1', role: 'mentor', subjects: ['art'] },
-      { email: 'cid@x.kz', name: { first: 'Cid', last: 'C' }, school: school._id, cohort: 'c2', subjects: ['math', 'art'] },
+      {
+        email: 'bob@x.kz',
+        name: { first: 'Bob', last: 'B' },
+        school: school._id,
+        cohort: 'c1',
+        role: 'mentor',
+        subjects: ['art'],
+      },
+      {
+        email: 'cid@x.kz',
+        name: { first: 'Cid', last: 'C' },
+        school: school._id,
+        cohort: 'c2',
+        subjects: ['math', 'art'],
+      },
     ]);
-    await expect(Teacher.create({ email: 'bad@x.kz', name: { first: 'X', last: 'X' }, school: school._id, cohort: 'c1', role: 'boss' as never })).rejects.toThrow(
-      /not a valid enum value/,
-    );
+    await expect(
+      Teacher.create({
+        email: 'bad@x.kz',
+        name: { first: 'X', last: 'X' },
+        school: school._id,
+        cohort: 'c1',
+        role: 'boss' as never,
+      }),
+    ).rejects.toThrow(/not a valid enum value/);
 
     const sorted = await Teacher.find({ cohort: 'c1' }).sort({ email: -1 }).lean();
     expect(sorted.map((t) => t.email)).toEqual(['bob@x.kz', 'ann@x.kz']);
@@ -129,7 +151,11 @@ describe('embedded store: mongoose 9', () => {
     expect(upserted?.role).toBe('teacher');
     expect(upserted?.visits).toBe(1);
     expect(upserted?.createdAt).toBeInstanceOf(Date);
-    const bumped = await Teacher.findOneAndUpdate({ email: 'dan@x.kz' }, { $inc: { visits: 1 } }, { returnDocument: 'after', upsert: true });
+    const bumped = await Teacher.findOneAndUpdate(
+      { email: 'dan@x.kz' },
+      { $inc: { visits: 1 } },
+      { returnDocument: 'after', upsert: true },
+    );
     expect(bumped?.visits).toBe(2);
     expect(bumped?.createdAt?.getTime()).toBe(upserted?.createdAt?.getTime());
 
@@ -156,7 +182,11 @@ describe('embedded store: mongoose 9', () => {
     ]);
 
     const bulk = await Teacher.bulkWrite([
-      { insertOne: { document: { email: 'eve@x.kz', name: { first: 'Eve', last: 'E' }, school: school._id, cohort: 'c3' } } },
+      {
+        insertOne: {
+          document: { email: 'eve@x.kz', name: { first: 'Eve', last: 'E' }, school: school._id, cohort: 'c3' },
+        },
+      },
       { updateOne: { filter: { email: 'bob@x.kz' }, update: { $set: { role: 'teacher' } } } },
       { deleteOne: { filter: { email: 'cid@x.kz' } } },
     ]);
@@ -170,15 +200,37 @@ describe('embedded store: mongoose 9', () => {
     expect((await Teacher.deleteOne({ email: 'eve@x.kz' })).deletedCount).toBe(1);
     expect(await Teacher.countDocuments()).toBe(3);
 
-    const dup = await Teacher.create({ email: 'ann@x.kz', name: { first: 'Ann', last: 'Z' }, school: school._id, cohort: 'c9' }).catch((e: unknown) => e);
+    const dup = await Teacher.create({
+      email: 'ann@x.kz',
+      name: { first: 'Ann', last: 'Z' },
+      school: school._id,
+      cohort: 'c9',
+    }).catch((e: unknown) => e);
     expect(dup).toBeInstanceOf(MongoServerError);
     expect((dup as MongoServerError).code).toBe(11000);
     expect((dup as MongoServerError).keyValue).toEqual({ email: 'ann@x.kz' });
-    const compoundDup = await Teacher.create({ email: 'new@x.kz', name: { first: 'N', last: 'A' }, school: school._id, cohort: 'c1' }).catch((e: unknown) => e);
+    const compoundDup = await Teacher.create({
+      email: 'new@x.kz',
+      name: { first: 'N', last: 'A' },
+      school: school._id,
+      cohort: 'c1',
+    }).catch((e: unknown) => e);
     expect((compoundDup as MongoServerError).keyValue).toEqual({ cohort: 'c1', 'name.last': 'A' });
 
     // Everything mongoose sent was understood; this is the list the allow-lists were checked against.
-    for (const name of ['create', 'createIndexes', 'listIndexes', 'insert', 'find', 'findAndModify', 'update', 'delete', 'aggregate', 'count', 'distinct']) {
+    for (const name of [
+      'create',
+      'createIndexes',
+      'listIndexes',
+      'insert',
+      'find',
+      'findAndModify',
+      'update',
+      'delete',
+      'aggregate',
+      'count',
+      'distinct',
+    ]) {
       expect(commands).toContain(name);
     }
   });

@@ -77,9 +77,16 @@ describe('embedded store: persistence', () => {
     const reopenLog = recordingLogger();
     await withStore({ dataDir, logger: reopenLog.logger }, async (client) => {
       const db = client.db('persist');
-      const docs = await db.collection('teachers').find({}, { projection: { _id: 0 } }).toArray();
+      const docs = await db
+        .collection('teachers')
+        .find({}, { projection: { _id: 0 } })
+        .toArray();
       expect(docs).toEqual([{ email: 'a@x.kz', joined: new Date('2024-01-02T03:04:05Z'), n: 11 }]);
-      expect((await db.listCollections().toArray()).map((c) => c.name).sort()).toEqual(['empty', 'new_name', 'teachers']);
+      expect((await db.listCollections().toArray()).map((c) => c.name).sort()).toEqual([
+        'empty',
+        'new_name',
+        'teachers',
+      ]);
       expect(await db.collection('new_name').findOne({}, { projection: { _id: 0 } })).toEqual({ renamed: true });
       const dbs = (await client.db('admin').admin().listDatabases()).databases.map((d) => d.name);
       expect(dbs).not.toContain('dropped');
@@ -139,7 +146,11 @@ describe('embedded store: persistence', () => {
     const dataDir = tempDir();
     const fixture = path.join(here, 'fixtures', 'journal-writer.ts');
     // detached: the child leads its own process group, so SIGKILL reaches the node process under npx/tsx.
-    const child = spawn('npx', ['tsx', fixture, dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('npx', ['tsx', fixture, dataDir], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     const pid = child.pid;
     if (pid === undefined) throw new Error('could not start the writer');
     let lastAck = -1;
@@ -181,11 +192,19 @@ describe('embedded store: persistence', () => {
       const count = await docs.countDocuments();
       expect(count).toBeGreaterThanOrEqual(lastAck + 1);
       expect(await docs.countDocuments({ seq: { $lte: lastAck } })).toBe(lastAck + 1);
-      const seqs = (await docs.find({}, { projection: { _id: 0, seq: 1 } }).sort({ seq: 1 }).toArray()).map((d) => d.seq);
+      const seqs = (
+        await docs
+          .find({}, { projection: { _id: 0, seq: 1 } })
+          .sort({ seq: 1 })
+          .toArray()
+      ).map((d) => d.seq);
       expect(seqs).toEqual(Array.from({ length: count }, (_, i) => i));
       const err = await docs.insertOne({ seq: 0 }).catch((e: unknown) => e);
       expect((err as MongoServerError).code).toBe(11000);
-      const tally = await client.db('killtest').collection<{ _id: string; last: number; seen: number[] }>('tally').findOne({ _id: 'tally' });
+      const tally = await client
+        .db('killtest')
+        .collection<{ _id: string; last: number; seen: number[] }>('tally')
+        .findOne({ _id: 'tally' });
       expect(tally?.last).toBeGreaterThanOrEqual(lastAck);
       expect(tally?.seen).toEqual(Array.from({ length: (tally?.last ?? 0) + 1 }, (_, i) => i));
     });
@@ -203,9 +222,13 @@ describe('embedded store: persistence', () => {
     await withStore({ dataDir, compactFloorBytes: 1024 ** 3 }, async (client) => {
       const c = client.db('compact').collection('c');
       await c.createIndex({ key: 1 }, { unique: true });
-      await c.insertMany([{ key: 'a', v: 0, blob: 'y'.repeat(2000) }, { key: 'b', v: 0 }]);
+      await c.insertMany([
+        { key: 'a', v: 0, blob: 'y'.repeat(2000) },
+        { key: 'b', v: 0 },
+      ]);
       // A new blob each time: the whole document goes to the journal, not a small change record.
-      for (let i = 1; i <= 1500; i++) await c.updateOne({ key: 'a' }, { $set: { v: i, blob: String(i % 10).repeat(2000) } });
+      for (let i = 1; i <= 1500; i++)
+        await c.updateOne({ key: 'a' }, { $set: { v: i, blob: String(i % 10).repeat(2000) } });
     });
     const before = fs.statSync(journal).size;
     expect(before).toBeGreaterThan(2 * 1024 * 1024);

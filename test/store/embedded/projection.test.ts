@@ -10,9 +10,16 @@ const docs: Doc[] = [
     _id: new ObjectId('64b000000000000000000001'),
     fullName: 'Абаева Айгерим',
     phone: '+77010000001',
-    addresses: [{ channel: 'telegram', id: '100', username: 'aig' }, { channel: 'whatsapp', id: '7701@c.us' }],
+    addresses: [
+      { channel: 'telegram', id: '100', username: 'aig' },
+      { channel: 'whatsapp', id: '7701@c.us' },
+    ],
     consent: { given: true, at: new Date('2025-09-01T00:00:00Z'), withdrawnAt: null },
-    answers: [{ questionId: 'q1', value: 5, answeredAt: new Date('2025-10-01T00:00:00Z') }, 7, [{ questionId: 'q2', value: ['a', 'b'] }]],
+    answers: [
+      { questionId: 'q1', value: 5, answeredAt: new Date('2025-10-01T00:00:00Z') },
+      7,
+      [{ questionId: 'q2', value: ['a', 'b'] }],
+    ],
     region: 'Акмолинская область',
   },
   { _id: 2, fullName: 'Без адресов', consent: 'not an object', answers: 'scalar' },
@@ -49,7 +56,13 @@ describe('plain projections', () => {
   });
 
   it('leaves operators, positional paths, mixed modes and path collisions to mingo', () => {
-    for (const p of [{ 'answers.$': 1 }, { answers: { $slice: 1 } }, { fullName: 1, phone: 0 }, { consent: 1, 'consent.at': 1 }, { 'consent.at': 1, consent: 1 }]) {
+    for (const p of [
+      { 'answers.$': 1 },
+      { answers: { $slice: 1 } },
+      { fullName: 1, phone: 0 },
+      { consent: 1, 'consent.at': 1 },
+      { 'consent.at': 1, consent: 1 },
+    ]) {
       expect(plainProjector(p as Doc)).toBeUndefined();
     }
   });

@@ -19,12 +19,28 @@ afterAll(async () => {
 
 describe('compound index over one array', () => {
   it('keys each element on its own: two cohorts may share a channel and a chat id in different groups', async () => {
-    const c = handle.client.db(uniqueDb('samearray')).collection<{ code: string; groups: Array<{ channel: string; chatId: string }> }>('cohorts');
+    const c = handle.client
+      .db(uniqueDb('samearray'))
+      .collection<{ code: string; groups: Array<{ channel: string; chatId: string }> }>('cohorts');
     await c.createIndex({ 'groups.channel': 1, 'groups.chatId': 1 }, { unique: true });
-    await c.insertOne({ code: 'A', groups: [{ channel: 'telegram', chatId: '1' }, { channel: 'whatsapp', chatId: '2' }] });
+    await c.insertOne({
+      code: 'A',
+      groups: [
+        { channel: 'telegram', chatId: '1' },
+        { channel: 'whatsapp', chatId: '2' },
+      ],
+    });
     // (telegram, 2) and (whatsapp, 1) were never a pair in A: no mixed keys, no false duplicate.
-    await c.insertOne({ code: 'B', groups: [{ channel: 'telegram', chatId: '2' }, { channel: 'whatsapp', chatId: '1' }] });
-    const dup = await c.insertOne({ code: 'C', groups: [{ channel: 'whatsapp', chatId: '2' }] }).catch((e: unknown) => e);
+    await c.insertOne({
+      code: 'B',
+      groups: [
+        { channel: 'telegram', chatId: '2' },
+        { channel: 'whatsapp', chatId: '1' },
+      ],
+    });
+    const dup = await c
+      .insertOne({ code: 'C', groups: [{ channel: 'whatsapp', chatId: '2' }] })
+      .catch((e: unknown) => e);
     expect(dup).toMatchObject({ code: 11000 });
 
     // A plain equality on both fields may match them in different elements: the index must not narrow it.
@@ -42,11 +58,20 @@ describe('compound index over one array', () => {
     const c = handle.client.db(uniqueDb('parallel')).collection('c');
     await c.createIndex({ tags: 1, 'groups.chatId': 1 });
     await c.insertOne({ tags: ['a'], groups: [{ chatId: '1' }, { chatId: '2' }] });
-    const parallel = await c.insertOne({ tags: ['a', 'b'], groups: [{ chatId: '1' }, { chatId: '2' }] }).catch((e: unknown) => e);
+    const parallel = await c
+      .insertOne({ tags: ['a', 'b'], groups: [{ chatId: '1' }, { chatId: '2' }] })
+      .catch((e: unknown) => e);
     expect(parallel).toMatchObject({ code: 171, codeName: 'CannotIndexParallelArrays' });
     const nested = handle.client.db(uniqueDb('parallel')).collection('n');
     await nested.createIndex({ 'a.x': 1, 'a.y.z': 1 });
-    const inner = await nested.insertOne({ a: [{ x: 1, y: [{ z: 1 }, { z: 2 }] }, { x: 2, y: { z: 3 } }] }).catch((e: unknown) => e);
+    const inner = await nested
+      .insertOne({
+        a: [
+          { x: 1, y: [{ z: 1 }, { z: 2 }] },
+          { x: 2, y: { z: 3 } },
+        ],
+      })
+      .catch((e: unknown) => e);
     // y is an array inside an element of a: one array path, so MongoDB accepts it too.
     expect(inner).toMatchObject({ acknowledged: true });
   });
@@ -55,14 +80,31 @@ describe('compound index over one array', () => {
     const repos = store.repositories;
     const programme = await aProgramme(repos);
     const { cohort } = await repos.cohorts.upsertByCode({
-      code: 'TWOGROUPS', programmeId: programme.id, title: 'Два чата', courseStart: new Date('2026-03-02'), courseEnd: new Date('2026-03-20'),
-      timeZone: 'Asia/Almaty', locale: 'ru',
+      code: 'TWOGROUPS',
+      programmeId: programme.id,
+      title: 'Два чата',
+      courseStart: new Date('2026-03-02'),
+      courseEnd: new Date('2026-03-20'),
+      timeZone: 'Asia/Almaty',
+      locale: 'ru',
     });
-    expect((await repos.cohorts.bindGroup(cohort.id, { channel: 'telegram', chatId: '-1001', boundAt: new Date() })).ok).toBe(true);
-    const second = await repos.cohorts.bindGroup(cohort.id, { channel: 'whatsapp', chatId: '12036300@g.us', boundAt: new Date() });
+    expect(
+      (await repos.cohorts.bindGroup(cohort.id, { channel: 'telegram', chatId: '-1001', boundAt: new Date() })).ok,
+    ).toBe(true);
+    const second = await repos.cohorts.bindGroup(cohort.id, {
+      channel: 'whatsapp',
+      chatId: '12036300@g.us',
+      boundAt: new Date(),
+    });
     expect(second.ok).toBe(true);
-    expect((await repos.cohorts.bindGroup(cohort.id, { channel: 'telegram', chatId: '-1002', boundAt: new Date() })).ok).toBe(true);
-    expect((await repos.cohorts.findById(cohort.id))?.groups.map((g) => g.chatId)).toEqual(['-1001', '12036300@g.us', '-1002']);
+    expect(
+      (await repos.cohorts.bindGroup(cohort.id, { channel: 'telegram', chatId: '-1002', boundAt: new Date() })).ok,
+    ).toBe(true);
+    expect((await repos.cohorts.findById(cohort.id))?.groups.map((g) => g.chatId)).toEqual([
+      '-1001',
+      '12036300@g.us',
+      '-1002',
+    ]);
     expect((await repos.cohorts.findByGroup('whatsapp', '12036300@g.us'))?.code).toBe('TWOGROUPS');
   });
 });

@@ -33,7 +33,9 @@ describe('embedded store: unique indexes', () => {
     await c.insertOne({ email: 'a@x.kz', n: 1 });
     const err = await dupError(c.insertOne({ email: 'a@x.kz', n: 2 }));
     expect(err.code).toBe(11000);
-    expect(err.message).toBe(`E11000 duplicate key error collection: ${d.databaseName}.users index: email_1 dup key: { email: "a@x.kz" }`);
+    expect(err.message).toBe(
+      `E11000 duplicate key error collection: ${d.databaseName}.users index: email_1 dup key: { email: "a@x.kz" }`,
+    );
     expect(err.keyPattern).toEqual({ email: 1 });
     expect(err.keyValue).toEqual({ email: 'a@x.kz' });
     expect(await c.countDocuments()).toBe(1);
@@ -51,7 +53,9 @@ describe('embedded store: unique indexes', () => {
     expect(ordered).toBeInstanceOf(MongoBulkWriteError);
     expect((ordered as MongoBulkWriteError).writeErrors).toMatchObject([{ index: 2, code: 11000 }]);
     expect(await c.countDocuments()).toBe(2);
-    const unordered = await c.insertMany([{ k: 4 }, { k: 1 }, { k: 5 }, { k: 2 }], { ordered: false }).catch((e: unknown) => e);
+    const unordered = await c
+      .insertMany([{ k: 4 }, { k: 1 }, { k: 5 }, { k: 2 }], { ordered: false })
+      .catch((e: unknown) => e);
     expect([(unordered as MongoBulkWriteError).writeErrors].flat().map((w) => w.index)).toEqual([1, 3]);
     expect(await c.countDocuments()).toBe(4);
   });
@@ -59,7 +63,11 @@ describe('embedded store: unique indexes', () => {
   it('treats missing fields as null and enforces compound keys', async () => {
     const c = db('compound').collection('c');
     await c.createIndex({ school: 1, code: 1 }, { unique: true, name: 'school_code' });
-    await c.insertMany([{ school: 's1', code: 'a' }, { school: 's1', code: 'b' }, { school: 's2', code: 'a' }]);
+    await c.insertMany([
+      { school: 's1', code: 'a' },
+      { school: 's1', code: 'b' },
+      { school: 's2', code: 'a' },
+    ]);
     const err = await dupError(c.insertOne({ school: 's1', code: 'a' }));
     expect(err.keyPattern).toEqual({ school: 1, code: 1 });
     expect(err.keyValue).toEqual({ school: 's1', code: 'a' });
@@ -75,13 +83,18 @@ describe('embedded store: unique indexes', () => {
   it('enforces uniqueness on update, replace, upsert and findOneAndUpdate, leaving documents untouched', async () => {
     const c = db('upd').collection('u');
     await c.createIndex({ login: 1 }, { unique: true });
-    await c.insertMany([{ login: 'ann', v: 1 }, { login: 'bob', v: 1 }]);
+    await c.insertMany([
+      { login: 'ann', v: 1 },
+      { login: 'bob', v: 1 },
+    ]);
     const viaUpdate = await dupError(c.updateOne({ login: 'bob' }, { $set: { login: 'ann', v: 2 } }));
     expect(viaUpdate.code).toBe(11000);
     expect(viaUpdate.keyValue).toEqual({ login: 'ann' });
     expect(await c.findOne({ login: 'bob' }, { projection: { _id: 0 } })).toEqual({ login: 'bob', v: 1 });
     await dupError(c.replaceOne({ login: 'bob' }, { login: 'ann' }));
-    const viaUpsert = await dupError(c.updateOne({ login: 'cid' }, { $set: { v: 3 }, $setOnInsert: { login: 'ann' } }, { upsert: true }));
+    const viaUpsert = await dupError(
+      c.updateOne({ login: 'cid' }, { $set: { v: 3 }, $setOnInsert: { login: 'ann' } }, { upsert: true }),
+    );
     expect(viaUpsert.code).toBe(11000);
     await dupError(c.updateOne({ nope: 1 }, { $set: { login: 'bob' } }, { upsert: true }));
     const viaFam = await dupError(c.findOneAndUpdate({ login: 'bob' }, { $set: { login: 'ann' } }));
@@ -123,7 +136,11 @@ describe('embedded store: unique indexes', () => {
     // Missing `a` counts as null for the unique a_1 index, so the partial-index check uses its own collection.
     const p = c.db.collection('partial');
     await p.createIndex({ d: 1 }, { unique: true, partialFilterExpression: { active: true } });
-    await p.insertMany([{ d: 1, active: false }, { d: 1, active: false }, { d: 1, active: true }]);
+    await p.insertMany([
+      { d: 1, active: false },
+      { d: 1, active: false },
+      { d: 1, active: true },
+    ]);
     await dupError(p.insertOne({ d: 1, active: true }));
 
     await c.insertOne({ a: 1 });
@@ -136,7 +153,10 @@ describe('embedded store: unique indexes', () => {
     expect((await c.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_']);
     await expect(c.dropIndex('_id_')).rejects.toMatchObject({ code: 72 });
     await expect(c.dropIndex('nope')).rejects.toMatchObject({ code: 27 });
-    await expect(c.db.collection('missing').listIndexes().toArray()).rejects.toMatchObject({ code: 26, codeName: 'NamespaceNotFound' });
+    await expect(c.db.collection('missing').listIndexes().toArray()).rejects.toMatchObject({
+      code: 26,
+      codeName: 'NamespaceNotFound',
+    });
   });
 
   it('indexes array elements (multikey) for uniqueness and lookups', async () => {

@@ -28,7 +28,9 @@ describe('embedded store: concurrent upserts', () => {
           .findOneAndUpdate({ key: 'x' }, { $inc: { n: 1 } }, { upsert: true, returnDocument: 'after' }),
       ),
     );
-    expect(results.map((r) => r?.n).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(results.map((r) => r?.n).sort((a, b) => Number(a) - Number(b))).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
     const docs = await clients[1]?.db(dbName).collection('counters').find().toArray();
     expect(docs).toHaveLength(1);
     expect(docs?.[0]).toMatchObject({ key: 'x', n: 20 });

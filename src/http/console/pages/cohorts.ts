@@ -17,7 +17,9 @@ function qrSvg(text: string): Html {
   for (const [y, row] of data.entries()) {
     for (const [x, dark] of row.entries()) if (dark) cells.push(`M${x} ${y}h1v1h-1z`);
   }
-  return trusted(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges" role="img" aria-label="QR"><rect width="100%" height="100%" fill="#fff"/><path d="${cells.join('')}" fill="#000"/></svg>`);
+  return trusted(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges" role="img" aria-label="QR"><rect width="100%" height="100%" fill="#fff"/><path d="${cells.join('')}" fill="#000"/></svg>`,
+  );
 }
 
 /** "+1m" as a methodologist reads it: "через 1 мес.". */
@@ -29,19 +31,26 @@ function offsetText(say: Say, offset: string): string {
 export const cohortsPage: PageHandler = async ({ viewer, say, frame, locale, deps }) => {
   const cohorts = await visibleCohorts(deps.repos, viewer);
   const programmes = new Map((await deps.repos.programmes.list()).map((p) => [p.id, p]));
-  const body = cohorts.length === 0
-    ? html`<p>${say('cohorts_none')} <code>npm run cli -- cohort import file.yaml</code>.</p>`
-    : html`<div class="scroll"><table><thead><tr><th>${say('cohorts_code')}</th><th>${say('cohort')}</th><th>${say('programme')}</th><th>${say('cohorts_end')}</th><th>${say('cohorts_status')}</th><th>${say('cohorts_groups')}</th></tr></thead><tbody>
-${cohorts.map((c) => html`<tr><td><a href="/console/cohort?id=${c.id}">${c.code}</a></td><td>${c.title}</td>
+  const body =
+    cohorts.length === 0
+      ? html`<p>${say('cohorts_none')} <code>npm run cli -- cohort import file.yaml</code>.</p>`
+      : html`<div class="scroll"><table><thead><tr><th>${say('cohorts_code')}</th><th>${say('cohort')}</th><th>${say('programme')}</th><th>${say('cohorts_end')}</th><th>${say('cohorts_status')}</th><th>${say('cohorts_groups')}</th></tr></thead><tbody>
+${cohorts.map(
+  (c) => html`<tr><td><a href="/console/cohort?id=${c.id}">${c.code}</a></td><td>${c.title}</td>
 <td>${programmes.get(c.programmeId)?.title ?? '—'}</td><td>${day(c.courseEnd, c.timeZone, locale)}</td>
-<td>${c.status === 'active' ? say('cohorts_active') : say('cohorts_finished')}</td><td>${c.groups.map((g) => channelName(say, g.channel)).join(', ') || '—'}</td></tr>`)}
+<td>${c.status === 'active' ? say('cohorts_active') : say('cohorts_finished')}</td><td>${c.groups.map((g) => channelName(say, g.channel)).join(', ') || '—'}</td></tr>`,
+)}
 </tbody></table></div>`;
   return page(layout(frame({ title: say('cohorts_title'), current: '/console/cohorts' }), body));
 };
 
 export const cohortPage: PageHandler = async ({ viewer, say, frame, locale, deps, query }) => {
   const cohort = await deps.repos.cohorts.findById(query.get('id') ?? '');
-  const visible = cohort && (viewer.role === 'school_admin' ? (await visibleCohorts(deps.repos, viewer)).some((c) => c.id === cohort.id) : seesCohort(viewer, cohort.id));
+  const visible =
+    cohort &&
+    (viewer.role === 'school_admin'
+      ? (await visibleCohorts(deps.repos, viewer)).some((c) => c.id === cohort.id)
+      : seesCohort(viewer, cohort.id));
   if (!cohort || !visible) {
     return page(layout(frame({ title: say('cohort_not_found') }), html`<p>${say('cohort_not_found_text')}</p>`), 404);
   }
@@ -62,13 +71,17 @@ ${plan.model ? html`<p>${say('cohort_model')}: <code>${plan.model}</code></p>` :
 <p>${say('cohort_curators')}: ${cohort.curatorIds.map(name).join(', ') || '—'} · ${say('cohort_tutors')}: ${cohort.tutorIds.map(name).join(', ') || '—'}</p>
 </div>
 <h2>${say('cohort_groups')}</h2>
-${cohort.groups.length === 0
+${
+  cohort.groups.length === 0
     ? html`<p class="muted">${say('cohort_no_groups', { code: cohort.code })}</p>`
-    : html`<ul>${cohort.groups.map((g) => html`<li>${channelName(say, g.channel)}: ${g.title ?? g.chatId}${g.inviteLink ? html` — <a href="${g.inviteLink}">${g.inviteLink}</a>` : ''}</li>`)}</ul>`}
+    : html`<ul>${cohort.groups.map((g) => html`<li>${channelName(say, g.channel)}: ${g.title ?? g.chatId}${g.inviteLink ? html` — <a href="${g.inviteLink}">${g.inviteLink}</a>` : ''}</li>`)}</ul>`
+}
 <h2>${say('cohort_join')}</h2>
-${joins.length === 0
+${
+  joins.length === 0
     ? html`<p class="muted">${say('cohort_no_channels')} <code>${cohort.code}</code>.</p>`
-    : html`<div class="tiles">${joins.map((j) => html`<div class="tile qr"><b style="font-size:1rem">${j.label}</b>${qrSvg(j.url)}<br><a href="${j.url}">${j.url}</a></div>`)}</div>`}
+    : html`<div class="tiles">${joins.map((j) => html`<div class="tile qr"><b style="font-size:1rem">${j.label}</b>${qrSvg(j.url)}<br><a href="${j.url}">${j.url}</a></div>`)}</div>`
+}
 <h2>${say('cohort_teachers', { count: rows.length })}</h2>
 <p><a href="/console/participants?cohort=${cohort.id}">${say('cohort_open_list')}</a></p>`;
   return page(layout(frame({ title: say('cohort_title', { code: cohort.code }), current: '/console/cohorts' }), body));

@@ -1,6 +1,17 @@
 import type { Participant } from '../../../domain/participant.js';
 import type { PageHandler } from '../context.js';
-import { activityLevel, activityStatus, activityType, channelName, consultationStatus, day, dayTime, link, stageStatus, stageStatusText } from '../format.js';
+import {
+  activityLevel,
+  activityStatus,
+  activityType,
+  channelName,
+  consultationStatus,
+  day,
+  dayTime,
+  link,
+  stageStatus,
+  stageStatusText,
+} from '../format.js';
 import { html } from '../html.js';
 import type { Say } from '../i18n.js';
 import { layout } from '../layout.js';
@@ -36,39 +47,59 @@ export const participantsPage: PageHandler = async ({ viewer, say, frame, locale
 <label>${say('cohort')}<select name="cohort"><option value="">${say('all')}</option>${cohorts.map((c) => html`<option value="${c.id}" ${selected('cohort', c.id)}>${c.code}</option>`)}</select></label>
 <label>${say('region')}<select name="region"><option value="">${say('all')}</option>${regions.map((r) => html`<option ${selected('region', r)}>${r}</option>`)}</select></label>
 ${viewer.role === 'school_admin' ? '' : html`<label>${say('organisation')}<select name="organisation"><option value="">${say('all')}</option>${organisations.map((o) => html`<option ${selected('organisation', o)}>${o}</option>`)}</select></label>`}
-<label>${say('people_stage')}<select name="stage"><option value="">${say('people_any_stage')}</option>${stageNumbers.flatMap((s) => (['in_progress', 'completed', 'not_started'] as const).map(
-    (status) => html`<option value="${s}:${status}" ${selected('stage', `${s}:${status}`)}>${say('stage_n', { n: s })}: ${stageStatusText(say, status)}</option>`,
-  ))}</select></label>
+<label>${say('people_stage')}<select name="stage"><option value="">${say('people_any_stage')}</option>${stageNumbers.flatMap(
+    (s) =>
+      (['in_progress', 'completed', 'not_started'] as const).map(
+        (status) =>
+          html`<option value="${s}:${status}" ${selected('stage', `${s}:${status}`)}>${say('stage_n', { n: s })}: ${stageStatusText(say, status)}</option>`,
+      ),
+  )}</select></label>
 <label>${say('people_search')}<input name="q" value="${query.get('q') ?? ''}" placeholder="${say('people_search_hint')}"></label>
 <label><span><input type="checkbox" name="behind" value="1" ${query.get('behind') === '1' ? 'checked' : ''}> ${say('people_behind_filter')}</span></label>
 <button type="submit">${say('show')}</button></form>`;
-  const table = rows.length === 0
-    ? html`<p>${all.length > 0 ? say('people_none_matching') : say('people_none')}</p>`
-    : html`<div class="scroll"><table><thead><tr><th>${say('people_teacher')}</th><th>${say('organisation')}</th><th>${say('cohort')}</th><th>${say('people_stages')}</th><th>${say('people_activities')}</th><th>${say('people_pending')}</th><th>${say('people_consultations')}</th><th>${say('people_last')}</th><th>${say('people_channels')}</th></tr></thead><tbody>
-${rows.map((r) => html`<tr><td><a href="/console/participant?id=${r.participant.id}&cohort=${r.cohort.id}">${r.participant.fullName ?? say('people_no_name')}</a>${r.behind ? html` <span class="badge bad">${say('people_behind')}</span>` : ''}</td>
+  const table =
+    rows.length === 0
+      ? html`<p>${all.length > 0 ? say('people_none_matching') : say('people_none')}</p>`
+      : html`<div class="scroll"><table><thead><tr><th>${say('people_teacher')}</th><th>${say('organisation')}</th><th>${say('cohort')}</th><th>${say('people_stages')}</th><th>${say('people_activities')}</th><th>${say('people_pending')}</th><th>${say('people_consultations')}</th><th>${say('people_last')}</th><th>${say('people_channels')}</th></tr></thead><tbody>
+${rows.map(
+  (
+    r,
+  ) => html`<tr><td><a href="/console/participant?id=${r.participant.id}&cohort=${r.cohort.id}">${r.participant.fullName ?? say('people_no_name')}</a>${r.behind ? html` <span class="badge bad">${say('people_behind')}</span>` : ''}</td>
 <td>${r.participant.organisation ?? '—'}<br><span class="muted">${r.participant.region ?? ''}</span></td><td>${r.cohort.code}</td>
 <td>${r.enrollment.stages.map((s) => html`<div>${s.stage}: ${stageStatus(say, s.status)}</div>`)}</td>
 <td>${say('of', { done: r.accepted, total: r.required })}</td><td>${r.pendingQuestionnaires.map((id) => deps.questionnaireText(id, 0, locale)?.title ?? id).join(', ') || '—'}</td><td>${r.openConsultations || '—'}</td>
 <td>${day(r.lastActivityAt, r.cohort.timeZone, locale)}</td>
-<td>${reachability(say, r.participant)}</td></tr>`)}
+<td>${reachability(say, r.participant)}</td></tr>`,
+)}
 </tbody></table></div>`;
-  return page(layout(frame({ title: say('people_title', { count: rows.length }), current: '/console/participants' }), html`${filters}${table}`));
+  return page(
+    layout(
+      frame({ title: say('people_title', { count: rows.length }), current: '/console/participants' }),
+      html`${filters}${table}`,
+    ),
+  );
 };
 
 function reachability(say: Say, p: Pick<Participant, 'addresses'>) {
   // An address known by username only (an imported curator) reaches nobody until they write.
   const reached = p.addresses.filter((a) => a.id !== undefined);
   if (reached.length === 0) return html`<span class="muted">${say('people_never_wrote')}</span>`;
-  return reached.map((a) => (a.unreachableSince
-    ? html`<div class="bad">${channelName(say, a.channel)}: ${say('people_blocked')}</div>`
-    : html`<div class="ok">${channelName(say, a.channel)}</div>`));
+  return reached.map((a) =>
+    a.unreachableSince
+      ? html`<div class="bad">${channelName(say, a.channel)}: ${say('people_blocked')}</div>`
+      : html`<div class="ok">${channelName(say, a.channel)}</div>`,
+  );
 }
 
 /**
  * An answer as the teacher saw it: option ids become their labels; an option gone from the
  * questionnaire since stays as its id rather than vanishing.
  */
-const answerText = (say: Say, value: string | number | boolean | string[] | null, options: Map<string, string> | undefined): string => {
+const answerText = (
+  say: Say,
+  value: string | number | boolean | string[] | null,
+  options: Map<string, string> | undefined,
+): string => {
   const label = (v: string) => options?.get(v) ?? v;
   if (value === null) return '—';
   if (Array.isArray(value)) return value.map(label).join(', ');
@@ -79,7 +110,15 @@ const answerText = (say: Say, value: string | number | boolean | string[] | null
 export const participantPage: PageHandler = async ({ viewer, say, frame, locale, deps, query }) => {
   const person = await deps.repos.participants.findById(query.get('id') ?? '');
   const enrollments = person ? await deps.repos.enrollments.listByParticipant(person.id) : [];
-  if (!person || person.isStaff || !seesParticipant(viewer, person, enrollments.map((e) => e.cohortId))) {
+  if (
+    !person ||
+    person.isStaff ||
+    !seesParticipant(
+      viewer,
+      person,
+      enrollments.map((e) => e.cohortId),
+    )
+  ) {
     return page(layout(frame({ title: say('person_not_found') }), html`<p>${say('person_not_found_text')}</p>`), 404);
   }
   const cohorts = await Promise.all(enrollments.map((e) => deps.repos.cohorts.findById(e.cohortId)));
@@ -87,17 +126,26 @@ export const participantPage: PageHandler = async ({ viewer, say, frame, locale,
   const activities = await deps.repos.activities.listByParticipant(person.id);
   const consultations = await deps.repos.consultations.listByParticipant(person.id);
   // The whole history: events on the person, their enrollments (stage changes), activities and requests.
-  const subjects = [person.id, ...enrollments.map((e) => e.id), ...activities.map((a) => a.id), ...consultations.map((c) => c.id)];
-  const history = viewer.role === 'school_admin'
-    ? []
-    : (await Promise.all(subjects.map((subjectId) => deps.repos.audit.list({ subjectId, limit: 50 }))))
-        .flat()
-        .sort((a, b) => b.at.getTime() - a.at.getTime())
-        .slice(0, 100);
+  const subjects = [
+    person.id,
+    ...enrollments.map((e) => e.id),
+    ...activities.map((a) => a.id),
+    ...consultations.map((c) => c.id),
+  ];
+  const history =
+    viewer.role === 'school_admin'
+      ? []
+      : (await Promise.all(subjects.map((subjectId) => deps.repos.audit.list({ subjectId, limit: 50 }))))
+          .flat()
+          .sort((a, b) => b.at.getTime() - a.at.getTime())
+          .slice(0, 100);
   // Questionnaire answers are the teacher's own words: staff, curators and tutors read them, a school does not.
-  const responses = viewer.role === 'school_admin'
-    ? []
-    : (await Promise.all(enrollments.map((e) => deps.repos.responses.listByCohort(e.cohortId)))).flat().filter((r) => r.participantId === person.id);
+  const responses =
+    viewer.role === 'school_admin'
+      ? []
+      : (await Promise.all(enrollments.map((e) => deps.repos.responses.listByCohort(e.cohortId))))
+          .flat()
+          .filter((r) => r.participantId === person.id);
   // Links in answers carry what the last check found, as activity links do.
   const answerLinks = viewer.role === 'school_admin' ? [] : await deps.repos.resultLinks.listByParticipant(person.id);
   const linkBadge = (responseId: string, questionId: string) => {
@@ -107,7 +155,11 @@ export const participantPage: PageHandler = async ({ viewer, say, frame, locale,
     if (l.reachable === false) return html` <span class="badge bad">${say('link_dead')}</span>`;
     return html` <span class="badge">${say('link_unchecked')}</span>`;
   };
-  const settlement = person.settlementType ? (person.settlementType === 'rural' ? say('rural') : say('urban')) : undefined;
+  const settlement = person.settlementType
+    ? person.settlementType === 'rural'
+      ? say('rural')
+      : say('urban')
+    : undefined;
   const body = html`<div class="card">
 <p>${[person.organisation ?? '—', person.position, person.subject].filter(Boolean).join(' · ')}</p>
 <p>${[person.region, person.district, settlement].filter(Boolean).join(' · ')}</p>
@@ -116,23 +168,37 @@ ${person.anonymisedAt ? html`<p class="bad">${say('person_erased', { date: day(p
 </div>
 <h2>${say('people_stages')}</h2>
 ${enrollments.map((e) => {
-    const cohort = cohorts.find((c) => c?.id === e.cohortId);
-    return html`<div class="card"><b>${cohort?.title ?? e.cohortId}</b><ul>${e.stages.map((s) => html`<li>${say('stage_n', { n: s.stage })}: ${stageStatus(say, s.status)}${s.completedAt ? html` — ${day(s.completedAt, tz, locale)}` : s.startedAt ? html` ${say('person_since', { date: day(s.startedAt, tz, locale) })}` : ''}</li>`)}</ul></div>`;
-  })}
+  const cohort = cohorts.find((c) => c?.id === e.cohortId);
+  return html`<div class="card"><b>${cohort?.title ?? e.cohortId}</b><ul>${e.stages.map((s) => html`<li>${say('stage_n', { n: s.stage })}: ${stageStatus(say, s.status)}${s.completedAt ? html` — ${day(s.completedAt, tz, locale)}` : s.startedAt ? html` ${say('person_since', { date: day(s.startedAt, tz, locale) })}` : ''}</li>`)}</ul></div>`;
+})}
 <h2>${say('person_activities', { count: activities.length })}</h2>
-${activities.length === 0 ? html`<p class="muted">${say('person_none_yet')}</p>` : html`<div class="scroll"><table><thead><tr><th>${say('person_date')}</th><th>${say('person_type')}</th><th>${say('person_level')}</th><th>${say('person_title_col')}</th><th>${say('person_links')}</th><th>${say('cohorts_status')}</th></tr></thead><tbody>
-${activities.map((a) => html`<tr><td>${day(a.date, tz, locale)}</td><td>${activityType(say, a.type)}</td><td>${activityLevel(say, a.level)}</td><td>${a.title}</td>
+${
+  activities.length === 0
+    ? html`<p class="muted">${say('person_none_yet')}</p>`
+    : html`<div class="scroll"><table><thead><tr><th>${say('person_date')}</th><th>${say('person_type')}</th><th>${say('person_level')}</th><th>${say('person_title_col')}</th><th>${say('person_links')}</th><th>${say('cohorts_status')}</th></tr></thead><tbody>
+${activities.map(
+  (
+    a,
+  ) => html`<tr><td>${day(a.date, tz, locale)}</td><td>${activityType(say, a.type)}</td><td>${activityLevel(say, a.level)}</td><td>${a.title}</td>
 <td>${a.links.map((l) => html`<div>${link(l.url)}${l.reachable === false ? html` <span class="badge bad">${say('link_dead')}</span>` : ''}</div>`)}</td>
-<td>${activityStatus(say, a.status)}${a.reviews.at(-1)?.comment ? html`<div class="muted">${a.reviews.at(-1)?.comment}</div>` : ''}</td></tr>`)}</tbody></table></div>`}
-${viewer.role === 'school_admin' ? '' : html`<h2>${say('person_consultations', { count: consultations.length })}</h2>
+<td>${activityStatus(say, a.status)}${a.reviews.at(-1)?.comment ? html`<div class="muted">${a.reviews.at(-1)?.comment}</div>` : ''}</td></tr>`,
+)}</tbody></table></div>`
+}
+${
+  viewer.role === 'school_admin'
+    ? ''
+    : html`<h2>${say('person_consultations', { count: consultations.length })}</h2>
 ${consultations.map((c) => html`<div class="card"><b>${c.topic}</b> ${consultationStatus(say, c.status)} <span class="muted">${dayTime(c.openedAt, tz, locale)}</span><p>${c.description}</p>${c.messages.map((m) => html`<p class="${m.fromTeacher ? '' : 'ok'}">${m.fromTeacher ? say('msg_teacher') : say('msg_answer')}: ${m.text}</p>`)}</div>`)}
 <h2>${say('person_questionnaires', { count: responses.length })}</h2>
 ${responses.map((r) => {
-    const texts = deps.questionnaireText(r.questionnaireId, r.questionnaireVersion, locale);
-    return html`<details class="card"><summary><b>${texts?.title ?? r.questionnaireId}</b> · ${r.occasion} · ${r.status === 'completed' ? html`<span class="badge ok">${say('person_completed', { date: day(r.completedAt, tz, locale) })}</span>` : html`<span class="badge warn">${say('person_unfinished')}</span>`}</summary>
+  const texts = deps.questionnaireText(r.questionnaireId, r.questionnaireVersion, locale);
+  return html`<details class="card"><summary><b>${texts?.title ?? r.questionnaireId}</b> · ${r.occasion} · ${r.status === 'completed' ? html`<span class="badge ok">${say('person_completed', { date: day(r.completedAt, tz, locale) })}</span>` : html`<span class="badge warn">${say('person_unfinished')}</span>`}</summary>
 <dl>${r.answers.map((a) => html`<dt class="muted">${texts?.questions.get(a.questionId)?.text ?? a.questionId}</dt><dd>${a.skipped ? say('person_skipped') : answerText(say, a.value, texts?.questions.get(a.questionId)?.options)}${a.otherText ? ` (${a.otherText})` : ''}${linkBadge(r.id, a.questionId)}</dd>`)}</dl></details>`;
-  })}
+})}
 <h2>${say('person_history')}</h2>
-${history.length === 0 ? html`<p class="muted">${say('person_no_history')}</p>` : html`<ul>${history.map((h) => html`<li>${dayTime(h.at, tz, locale)} — ${auditLabel(say, h.action)}${h.details && 'stage' in h.details ? html` (${say('stage_n', { n: String(h.details.stage) })}: ${String(h.details.to ?? h.details.status ?? '')})` : ''}</li>`)}</ul>`}`}`;
-  return page(layout(frame({ title: person.fullName ?? say('person_untitled'), current: '/console/participants' }), body));
+${history.length === 0 ? html`<p class="muted">${say('person_no_history')}</p>` : html`<ul>${history.map((h) => html`<li>${dayTime(h.at, tz, locale)} — ${auditLabel(say, h.action)}${h.details && 'stage' in h.details ? html` (${say('stage_n', { n: String(h.details.stage) })}: ${String(h.details.to ?? h.details.status ?? '')})` : ''}</li>`)}</ul>`}`
+}`;
+  return page(
+    layout(frame({ title: person.fullName ?? say('person_untitled'), current: '/console/participants' }), body),
+  );
 };

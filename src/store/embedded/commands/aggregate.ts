@@ -96,7 +96,13 @@ export function pipelineIsSafe(stages: readonly unknown[]): boolean {
         return false;
       }
       case '$lookup':
-        if (isPlainObject(spec) && typeof spec.as === 'string' && !spec.as.includes('.') && pipelineIsSafe((spec.pipeline as unknown[]) ?? [])) continue;
+        if (
+          isPlainObject(spec) &&
+          typeof spec.as === 'string' &&
+          !spec.as.includes('.') &&
+          pipelineIsSafe((spec.pipeline as unknown[]) ?? [])
+        )
+          continue;
         return false;
       case '$unionWith': {
         const pipeline = isPlainObject(spec) ? spec.pipeline : undefined;
@@ -115,9 +121,11 @@ export function pipelineIsSafe(stages: readonly unknown[]): boolean {
 
 function rejectUnsupportedStages(stages: unknown[]): void {
   for (const stage of stages) {
-    if (!isPlainObject(stage)) throw new CommandError('TypeMismatch', 'Each element of the pipeline array must be an object');
+    if (!isPlainObject(stage))
+      throw new CommandError('TypeMismatch', 'Each element of the pipeline array must be an object');
     const keys = Object.keys(stage);
-    if (keys.length !== 1) throw new CommandError('FailedToParse', 'A pipeline stage specification object must contain exactly one field.');
+    if (keys.length !== 1)
+      throw new CommandError('FailedToParse', 'A pipeline stage specification object must contain exactly one field.');
     const name = keys[0] as string;
     const what = UNSUPPORTED_STAGES[name];
     if (what) throw notImplemented(`the aggregation stage ${what}`);
@@ -134,13 +142,29 @@ function rejectUnsupportedStages(stages: unknown[]): void {
 
 const aggregate: CommandSpec = {
   names: ['aggregate'],
-  fields: ['pipeline', 'cursor', 'explain', 'allowDiskUse', 'bypassDocumentValidation', 'collation', 'hint', 'let', 'fromRouter', 'needsMerge'],
+  fields: [
+    'pipeline',
+    'cursor',
+    'explain',
+    'allowDiskUse',
+    'bypassDocumentValidation',
+    'collation',
+    'hint',
+    'let',
+    'fromRouter',
+    'needsMerge',
+  ],
   run(cmd, ctx) {
     const target = cmd[commandName(cmd)];
-    if (!Array.isArray(cmd.pipeline)) throw new CommandError('TypeMismatch', "'pipeline' option must be specified as an array");
+    if (!Array.isArray(cmd.pipeline))
+      throw new CommandError('TypeMismatch', "'pipeline' option must be specified as an array");
     if (cmd.explain) throw notImplemented('aggregate explain');
     const cursorOpts = optionalDoc(cmd, 'cursor');
-    if (!cursorOpts) throw new CommandError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
+    if (!cursorOpts)
+      throw new CommandError(
+        'FailedToParse',
+        "The 'cursor' option is required, except for aggregate with the explain argument",
+      );
     assertSimpleCollation(cmd.collation);
     const stages = cmd.pipeline as unknown[];
     rejectUnsupportedStages(stages);
@@ -152,7 +176,10 @@ const aggregate: CommandSpec = {
     if (target === 1 || target === 1.0) {
       const first = stages[0];
       if (!isPlainObject(first) || !('$documents' in first)) {
-        throw new CommandError('InvalidNamespace', "{aggregate: 1} is not valid for this pipeline; a collection is required");
+        throw new CommandError(
+          'InvalidNamespace',
+          '{aggregate: 1} is not valid for this pipeline; a collection is required',
+        );
       }
       input = [];
       ns = `${ctx.db}.$cmd.aggregate`;

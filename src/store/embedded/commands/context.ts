@@ -57,11 +57,13 @@ export function commandName(cmd: Doc): string {
 const INVALID_DB_CHARS = /[/\\. "$*<>:|?\0]/;
 
 export function validateDbName(db: string): void {
-  if (!db || INVALID_DB_CHARS.test(db) || db.length > 63) throw new CommandError('InvalidNamespace', `Invalid database name: '${db}'`);
+  if (!db || INVALID_DB_CHARS.test(db) || db.length > 63)
+    throw new CommandError('InvalidNamespace', `Invalid database name: '${db}'`);
 }
 
 export function validateCollectionName(db: string, name: unknown): string {
-  if (typeof name !== 'string') throw new CommandError('InvalidNamespace', `collection name has invalid type ${typeof name}`);
+  if (typeof name !== 'string')
+    throw new CommandError('InvalidNamespace', `collection name has invalid type ${typeof name}`);
   if (!name || name.includes('\0') || name.startsWith('.') || name.includes('$') || name.startsWith('system.')) {
     throw new CommandError('InvalidNamespace', `Invalid collection name: ${db}.${name}`);
   }
@@ -76,7 +78,11 @@ export function targetName(cmd: Doc, ctx: CommandContext): string {
 export function optionalDoc(cmd: Doc, field: string): Doc | undefined {
   const v = cmd[field];
   if (v === undefined || v === null) return undefined;
-  if (!isPlainObject(v)) throw new CommandError('TypeMismatch', `BSON field '${commandName(cmd)}.${field}' is the wrong type, expected type 'object'`);
+  if (!isPlainObject(v))
+    throw new CommandError(
+      'TypeMismatch',
+      `BSON field '${commandName(cmd)}.${field}' is the wrong type, expected type 'object'`,
+    );
   return v;
 }
 
@@ -87,7 +93,10 @@ export function optionalNumber(cmd: Doc, field: string): number | undefined {
     // Long values arrive promoted to numbers; anything else is a type error like MongoDB's.
     const asNumber = Number((v as { toNumber?: () => number }).toNumber?.() ?? Number.NaN);
     if (Number.isFinite(asNumber)) return asNumber;
-    throw new CommandError('TypeMismatch', `BSON field '${commandName(cmd)}.${field}' is the wrong type, expected a number`);
+    throw new CommandError(
+      'TypeMismatch',
+      `BSON field '${commandName(cmd)}.${field}' is the wrong type, expected a number`,
+    );
   }
   return Math.trunc(v);
 }
@@ -97,7 +106,10 @@ export function optionalBool(cmd: Doc, field: string): boolean | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return v !== 0;
-  throw new CommandError('TypeMismatch', `BSON field '${commandName(cmd)}.${field}' is the wrong type 'string', expected type 'bool'`);
+  throw new CommandError(
+    'TypeMismatch',
+    `BSON field '${commandName(cmd)}.${field}' is the wrong type 'string', expected type 'bool'`,
+  );
 }
 
 /** Only the simple (binary) collation can be honoured; anything else would silently compare wrongly. */
@@ -111,7 +123,8 @@ export function assertSimpleCollation(collation: unknown): void {
 /** Rejects fields of a nested statement (update/delete entries, index specs) that are not allowed. */
 export function checkNestedFields(path: string, doc: Doc, allowed: readonly string[]): void {
   for (const key of Object.keys(doc)) {
-    if (!allowed.includes(key)) throw new CommandError('UnknownField', `BSON field '${path}.${key}' is an unknown field.`);
+    if (!allowed.includes(key))
+      throw new CommandError('UnknownField', `BSON field '${path}.${key}' is an unknown field.`);
   }
 }
 

@@ -40,7 +40,17 @@ const UNSUPPORTED_CREATE_OPTIONS: Record<string, string> = {
 
 const create: CommandSpec = {
   names: ['create'],
-  fields: ['collation', 'idIndex', 'storageEngine', 'indexOptionDefaults', 'validationLevel', 'validationAction', 'autoIndexId', 'flags', ...Object.keys(UNSUPPORTED_CREATE_OPTIONS)],
+  fields: [
+    'collation',
+    'idIndex',
+    'storageEngine',
+    'indexOptionDefaults',
+    'validationLevel',
+    'validationAction',
+    'autoIndexId',
+    'flags',
+    ...Object.keys(UNSUPPORTED_CREATE_OPTIONS),
+  ],
   write: true,
   run(cmd, ctx) {
     const name = targetName(cmd, ctx);
@@ -80,7 +90,8 @@ const dropDatabase: CommandSpec = {
 };
 
 function splitNamespace(ns: unknown, field: string): [string, string] {
-  if (typeof ns !== 'string' || !ns.includes('.')) throw new CommandError('InvalidNamespace', `Invalid namespace specified for '${field}': ${String(ns)}`);
+  if (typeof ns !== 'string' || !ns.includes('.'))
+    throw new CommandError('InvalidNamespace', `Invalid namespace specified for '${field}': ${String(ns)}`);
   const dot = ns.indexOf('.');
   const db = ns.slice(0, dot);
   validateDbName(db);
@@ -95,8 +106,10 @@ const renameCollection: CommandSpec = {
   run(cmd, ctx) {
     const [db, name] = splitNamespace(cmd.renameCollection, 'renameCollection');
     const [toDb, toName] = splitNamespace(cmd.to, 'to');
-    if (!ctx.catalog.collection(db, name)) throw new CommandError('NamespaceNotFound', `Source collection ${db}.${name} does not exist`);
-    if (db === toDb && name === toName) throw new CommandError('IllegalOperation', "Can't rename a collection to itself");
+    if (!ctx.catalog.collection(db, name))
+      throw new CommandError('NamespaceNotFound', `Source collection ${db}.${name} does not exist`);
+    if (db === toDb && name === toName)
+      throw new CommandError('IllegalOperation', "Can't rename a collection to itself");
     if (ctx.catalog.collection(toDb, toName)) {
       if (cmd.dropTarget !== true) throw new CommandError('NamespaceExists', 'target namespace exists');
       ctx.catalog.dropCollection(toDb, toName);
@@ -115,7 +128,8 @@ function findIndexByNameOrKey(specs: IndexSpec[], selector: Doc, ns: string): In
   if (isPlainObject(selector.keyPattern)) {
     const wanted = keyString(selector.keyPattern);
     const found = specs.find((s) => keyString(s.key) === wanted);
-    if (!found) throw new CommandError('IndexNotFound', `cannot find index ${JSON.stringify(selector.keyPattern)} for ns ${ns}`);
+    if (!found)
+      throw new CommandError('IndexNotFound', `cannot find index ${JSON.stringify(selector.keyPattern)} for ns ${ns}`);
     return found;
   }
   throw new CommandError('InvalidOptions', 'collMod index must specify name or keyPattern');
@@ -123,17 +137,44 @@ function findIndexByNameOrKey(specs: IndexSpec[], selector: Doc, ns: string): In
 
 const collMod: CommandSpec = {
   names: ['collMod'],
-  fields: ['index', 'validator', 'validationLevel', 'validationAction', 'viewOn', 'pipeline', 'expireAfterSeconds', 'changeStreamPreAndPostImages', 'dryRun'],
+  fields: [
+    'index',
+    'validator',
+    'validationLevel',
+    'validationAction',
+    'viewOn',
+    'pipeline',
+    'expireAfterSeconds',
+    'changeStreamPreAndPostImages',
+    'dryRun',
+  ],
   write: true,
   run(cmd, ctx) {
     const name = targetName(cmd, ctx);
     const coll = requireCollection(ctx, name);
-    for (const field of ['validator', 'validationLevel', 'validationAction', 'viewOn', 'pipeline', 'expireAfterSeconds', 'changeStreamPreAndPostImages', 'dryRun']) {
+    for (const field of [
+      'validator',
+      'validationLevel',
+      'validationAction',
+      'viewOn',
+      'pipeline',
+      'expireAfterSeconds',
+      'changeStreamPreAndPostImages',
+      'dryRun',
+    ]) {
       if (cmd[field] !== undefined) throw notImplemented(`collMod '${field}'`);
     }
     const index = optionalDoc(cmd, 'index');
     if (!index) return { ok: 1 };
-    checkNestedFields('collMod.index', index, ['name', 'keyPattern', 'hidden', 'expireAfterSeconds', 'unique', 'prepareUnique', 'forceNonUnique']);
+    checkNestedFields('collMod.index', index, [
+      'name',
+      'keyPattern',
+      'hidden',
+      'expireAfterSeconds',
+      'unique',
+      'prepareUnique',
+      'forceNonUnique',
+    ]);
     for (const field of ['unique', 'prepareUnique', 'forceNonUnique']) {
       if (index[field] !== undefined) throw notImplemented(`collMod index '${field}'`);
     }
@@ -148,9 +189,11 @@ const collMod: CommandSpec = {
       else delete next.hidden;
     }
     if (index.expireAfterSeconds !== undefined) {
-      if (spec.expireAfterSeconds === undefined) throw new CommandError('InvalidOptions', 'no expireAfterSeconds field to update');
+      if (spec.expireAfterSeconds === undefined)
+        throw new CommandError('InvalidOptions', 'no expireAfterSeconds field to update');
       const ttl = Number(index.expireAfterSeconds);
-      if (!Number.isFinite(ttl) || ttl < 0) throw new CommandError('InvalidOptions', 'expireAfterSeconds must be a non-negative number');
+      if (!Number.isFinite(ttl) || ttl < 0)
+        throw new CommandError('InvalidOptions', 'expireAfterSeconds must be a non-negative number');
       reply.expireAfterSeconds_old = spec.expireAfterSeconds;
       reply.expireAfterSeconds_new = ttl;
       next.expireAfterSeconds = ttl;
@@ -181,7 +224,11 @@ const listCollections: CommandSpec = {
     const filter = compileFilter(filterDoc);
     const docs = filter.empty ? entries : entries.filter((e) => filter.test(e));
     const cursor = optionalDoc(cmd, 'cursor');
-    return ctx.cursors.open({ ns: `${ctx.db}.$cmd.listCollections`, docs, batchSize: cursor ? optionalNumber(cursor, 'batchSize') : undefined });
+    return ctx.cursors.open({
+      ns: `${ctx.db}.$cmd.listCollections`,
+      docs,
+      batchSize: cursor ? optionalNumber(cursor, 'batchSize') : undefined,
+    });
   },
 };
 
@@ -247,45 +294,67 @@ function defaultIndexName(key: Doc): string {
 function normalizeIndexSpec(raw: unknown): IndexSpec {
   if (!isPlainObject(raw)) throw new CommandError('TypeMismatch', 'index specification must be an object');
   for (const [field, what] of Object.entries(UNSUPPORTED_INDEX_OPTIONS)) {
-    if (raw[field] !== undefined) throw new CommandError('CannotCreateIndex', `${what} are not supported by the embedded store ('${field}')`);
+    if (raw[field] !== undefined)
+      throw new CommandError('CannotCreateIndex', `${what} are not supported by the embedded store ('${field}')`);
   }
   for (const field of Object.keys(raw)) {
     if (!INDEX_SPEC_FIELDS.includes(field)) {
-      throw new CommandError('InvalidIndexSpecificationOption', `The field '${field}' is not valid for an index specification. Specification: ${JSON.stringify(raw)}`);
+      throw new CommandError(
+        'InvalidIndexSpecificationOption',
+        `The field '${field}' is not valid for an index specification. Specification: ${JSON.stringify(raw)}`,
+      );
     }
   }
   const key = raw.key;
-  if (!isPlainObject(key) || Object.keys(key).length === 0) throw new CommandError('CannotCreateIndex', 'Index keys cannot be empty.');
+  if (!isPlainObject(key) || Object.keys(key).length === 0)
+    throw new CommandError('CannotCreateIndex', 'Index keys cannot be empty.');
   const normalizedKey: Doc = {};
   for (const [field, dir] of Object.entries(key)) {
-    if (typeof dir === 'string') throw new CommandError('CannotCreateIndex', `'${dir}' indexes are not supported by the embedded store (field '${field}')`);
-    if (field.includes('$**')) throw new CommandError('CannotCreateIndex', 'wildcard indexes are not supported by the embedded store');
-    if (field === '' || field.startsWith('$')) throw new CommandError('CannotCreateIndex', `Index key contains an illegal field name: '${field}'`);
+    if (typeof dir === 'string')
+      throw new CommandError(
+        'CannotCreateIndex',
+        `'${dir}' indexes are not supported by the embedded store (field '${field}')`,
+      );
+    if (field.includes('$**'))
+      throw new CommandError('CannotCreateIndex', 'wildcard indexes are not supported by the embedded store');
+    if (field === '' || field.startsWith('$'))
+      throw new CommandError('CannotCreateIndex', `Index key contains an illegal field name: '${field}'`);
     const n = typeof dir === 'number' ? dir : Number(dir);
-    if (!Number.isFinite(n) || n === 0) throw new CommandError('CannotCreateIndex', `Values in the index key pattern can't be 0 or non-numeric: { ${field}: ${String(dir)} }`);
+    if (!Number.isFinite(n) || n === 0)
+      throw new CommandError(
+        'CannotCreateIndex',
+        `Values in the index key pattern can't be 0 or non-numeric: { ${field}: ${String(dir)} }`,
+      );
     normalizedKey[field] = dir;
   }
   const name = raw.name === undefined ? defaultIndexName(normalizedKey) : raw.name;
-  if (typeof name !== 'string' || name === '') throw new CommandError('CannotCreateIndex', 'The index name must be a non-empty string');
+  if (typeof name !== 'string' || name === '')
+    throw new CommandError('CannotCreateIndex', 'The index name must be a non-empty string');
   assertSimpleCollation(raw.collation);
   const spec: IndexSpec = { v: 2, key: normalizedKey, name };
   for (const flag of ['unique', 'sparse', 'hidden'] as const) {
     const v = raw[flag];
     if (v === undefined || v === null) continue;
-    if (typeof v !== 'boolean' && typeof v !== 'number') throw new CommandError('TypeMismatch', `The field '${flag}' must be a boolean`);
+    if (typeof v !== 'boolean' && typeof v !== 'number')
+      throw new CommandError('TypeMismatch', `The field '${flag}' must be a boolean`);
     // Kept as given (true or false) so clients comparing specs, like mongoose's syncIndexes, see their own value.
     spec[flag] = Boolean(v);
   }
   if (raw.partialFilterExpression !== undefined) {
-    if (!isPlainObject(raw.partialFilterExpression)) throw new CommandError('TypeMismatch', 'partialFilterExpression must be an object');
+    if (!isPlainObject(raw.partialFilterExpression))
+      throw new CommandError('TypeMismatch', 'partialFilterExpression must be an object');
     compileFilter(raw.partialFilterExpression);
     spec.partialFilterExpression = raw.partialFilterExpression;
   }
   if (raw.expireAfterSeconds !== undefined) {
     const ttl = Number(raw.expireAfterSeconds);
-    if (!Number.isFinite(ttl) || ttl < 0) throw new CommandError('CannotCreateIndex', 'expireAfterSeconds must be a non-negative number');
+    if (!Number.isFinite(ttl) || ttl < 0)
+      throw new CommandError('CannotCreateIndex', 'expireAfterSeconds must be a non-negative number');
     if (Object.keys(normalizedKey).length !== 1) {
-      throw new CommandError('CannotCreateIndex', 'TTL indexes are single-field indexes, compound indexes do not support TTL');
+      throw new CommandError(
+        'CannotCreateIndex',
+        'TTL indexes are single-field indexes, compound indexes do not support TTL',
+      );
     }
     spec.expireAfterSeconds = ttl;
   }
@@ -311,14 +380,17 @@ const createIndexes: CommandSpec = {
   write: true,
   run(cmd, ctx) {
     const name = targetName(cmd, ctx);
-    if (!Array.isArray(cmd.indexes) || cmd.indexes.length === 0) throw new CommandError('BadValue', 'Must specify at least one index to create');
+    if (!Array.isArray(cmd.indexes) || cmd.indexes.length === 0)
+      throw new CommandError('BadValue', 'Must specify at least one index to create');
     const specs = cmd.indexes.map(normalizeIndexSpec);
     const existingColl = ctx.catalog.collection(ctx.db, name);
     const existing = existingColl ? existingColl.indexSpecs() : [{ v: 2, key: { _id: 1 }, name: '_id_' } as IndexSpec];
     const toCreate: IndexSpec[] = [];
     for (const spec of specs) {
       const sameName = existing.find((e) => e.name === spec.name) ?? toCreate.find((e) => e.name === spec.name);
-      const sameKey = existing.find((e) => keyString(e.key) === keyString(spec.key)) ?? toCreate.find((e) => keyString(e.key) === keyString(spec.key));
+      const sameKey =
+        existing.find((e) => keyString(e.key) === keyString(spec.key)) ??
+        toCreate.find((e) => keyString(e.key) === keyString(spec.key));
       if (sameName) {
         if (keyString(sameName.key) !== keyString(spec.key)) {
           throw new CommandError(
@@ -346,7 +418,8 @@ const createIndexes: CommandSpec = {
       toCreate.push(spec);
     }
     const before = existing.length;
-    if (before + toCreate.length > MAX_INDEXES) throw new CommandError('CannotCreateIndex', `add index fails, too many indexes for ${ctx.db}.${name}`);
+    if (before + toCreate.length > MAX_INDEXES)
+      throw new CommandError('CannotCreateIndex', `add index fails, too many indexes for ${ctx.db}.${name}`);
     const { coll, created } = ctx.catalog.ensureCollection(ctx.db, name);
     if (toCreate.length) ctx.catalog.addIndexes(coll, toCreate);
     const reply: Doc = {
@@ -368,7 +441,11 @@ const listIndexes: CommandSpec = {
     const coll = requireCollection(ctx, name);
     const cursor = optionalDoc(cmd, 'cursor');
     const docs = coll.indexSpecs().map((s) => ({ ...s }) as Doc);
-    return ctx.cursors.open({ ns: `${ctx.db}.$cmd.listIndexes.${name}`, docs, batchSize: cursor ? optionalNumber(cursor, 'batchSize') : undefined });
+    return ctx.cursors.open({
+      ns: `${ctx.db}.$cmd.listIndexes.${name}`,
+      docs,
+      batchSize: cursor ? optionalNumber(cursor, 'batchSize') : undefined,
+    });
   },
 };
 
@@ -394,7 +471,8 @@ const dropIndexes: CommandSpec = {
     } else if (isPlainObject(which)) {
       const wanted = keyString(which);
       const found = coll.indexSpecs().filter((s) => keyString(s.key) === wanted);
-      if (found.length === 0) throw new CommandError('IndexNotFound', `can't find index with key: ${JSON.stringify(which)}`);
+      if (found.length === 0)
+        throw new CommandError('IndexNotFound', `can't find index with key: ${JSON.stringify(which)}`);
       names.push(...found.map((s) => s.name));
     } else {
       throw new CommandError('TypeMismatch', `BSON field '${commandName(cmd)}.index' is missing but a required field`);

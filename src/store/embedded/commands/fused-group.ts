@@ -171,7 +171,8 @@ function unwoundGetter(parts: string[], unwind: UnwindPlan | undefined): Getter 
   while (common < u.length && common < parts.length && u[common] === parts[common]) common++;
   if (common === u.length) {
     const rest = parts.slice(u.length);
-    return (row) => (row.mode === ELEMENT ? descend(row.el, rest, 0) : row.mode === REMOVED ? undefined : fromRoot(row, parts));
+    return (row) =>
+      row.mode === ELEMENT ? descend(row.el, rest, 0) : row.mode === REMOVED ? undefined : fromRoot(row, parts);
   }
   // A proper prefix of the unwound path would need the rebuilt document: leave it to mingo.
   if (common === parts.length) return undefined;
@@ -235,7 +236,8 @@ function parseUnwind(spec: unknown): UnwindPlan | undefined {
   let preserve = false;
   let indexField: string | undefined;
   if (isPlainObject(spec)) {
-    for (const k of Object.keys(spec)) if (k !== 'path' && k !== 'preserveNullAndEmptyArrays' && k !== 'includeArrayIndex') return undefined;
+    for (const k of Object.keys(spec))
+      if (k !== 'path' && k !== 'preserveNullAndEmptyArrays' && k !== 'includeArrayIndex') return undefined;
     path = spec.path;
     if (spec.preserveNullAndEmptyArrays !== undefined) {
       if (typeof spec.preserveNullAndEmptyArrays !== 'boolean') return undefined;
@@ -257,7 +259,8 @@ function parsePreStage(stage: [string, unknown] | undefined, hasResolver: boolea
   if (!stage) return undefined;
   const [name, spec] = stage;
   if (name === '$lookup') {
-    if (!hasResolver || !isPlainLookup(spec) || !plainPath(spec.localField) || !plainPath(spec.foreignField)) return undefined;
+    if (!hasResolver || !isPlainLookup(spec) || !plainPath(spec.localField) || !plainPath(spec.foreignField))
+      return undefined;
     const { from, localField, foreignField, as } = spec;
     return { kind: 'lookup', from, localField, localTop: localField.split('.')[0] as string, foreignField, as };
   }
@@ -266,7 +269,12 @@ function parsePreStage(stage: [string, unknown] | undefined, hasResolver: boolea
     const fields: Array<[string, Getter]> = [];
     for (const [field, expr] of Object.entries(spec)) {
       // Dotted names and embedded documents merge into existing documents: mingo's business.
-      if (!plainFieldName(field) || field.includes('.') || (isPlainObject(expr) && !Object.keys(expr)[0]?.startsWith('$'))) return undefined;
+      if (
+        !plainFieldName(field) ||
+        field.includes('.') ||
+        (isPlainObject(expr) && !Object.keys(expr)[0]?.startsWith('$'))
+      )
+        return undefined;
       const get = compileExpr(expr, rootGetter);
       if (!get) return undefined;
       fields.push([field, get]);
@@ -303,12 +311,19 @@ const ACCUMULATORS: Record<string, AccKind> = {
   $addToSet: 'addToSet',
 };
 
-function parseAccumulator(name: string, spec: unknown, path: (parts: string[]) => Getter | undefined): AccPlan | undefined {
+function parseAccumulator(
+  name: string,
+  spec: unknown,
+  path: (parts: string[]) => Getter | undefined,
+): AccPlan | undefined {
   if (name.includes('.') || name.startsWith('$')) return undefined;
   const op = stageOf(spec);
   if (!op) return undefined;
   const [opName, arg] = op;
-  if (opName === '$count') return isPlainObject(arg) && Object.keys(arg).length === 0 ? { name, kind: 'count', get: missing, constant: 1 } : undefined;
+  if (opName === '$count')
+    return isPlainObject(arg) && Object.keys(arg).length === 0
+      ? { name, kind: 'count', get: missing, constant: 1 }
+      : undefined;
   const kind = ACCUMULATORS[opName];
   // mingo hands the documents themselves to an accumulator of null.
   if (!kind || arg === null || arg === undefined) return undefined;
@@ -326,7 +341,11 @@ export function planFusedGroup(stages: readonly unknown[], start: number, extras
   let i = start;
   let stage = stageOf(stages[i]);
   const pre: PreStage[] = [];
-  for (let p = parsePreStage(stage, extras.collectionResolver !== undefined); p; p = parsePreStage(stage, extras.collectionResolver !== undefined)) {
+  for (
+    let p = parsePreStage(stage, extras.collectionResolver !== undefined);
+    p;
+    p = parsePreStage(stage, extras.collectionResolver !== undefined)
+  ) {
     pre.push(p);
     stage = stageOf(stages[++i]);
   }
@@ -389,7 +408,10 @@ export function planFusedGroup(stages: readonly unknown[], start: number, extras
     if (!filterFields(m, fields)) readsAnything = true;
   }
   const filtersOnUnwound =
-    unwind !== undefined && unwind.indexField === undefined && !readsAnything && [...fields].every((f) => f === unwind.parts[0]);
+    unwind !== undefined &&
+    unwind.indexField === undefined &&
+    !readsAnything &&
+    [...fields].every((f) => f === unwind.parts[0]);
 
   return {
     length: i - start + 1,
@@ -467,7 +489,8 @@ function preparePre(plan: FusedPlan): Array<(row: Row) => void> {
     const join = hashJoin(foreign, p.foreignField);
     return (row) => {
       const layer = row.layer;
-      const source = layer !== undefined && Object.hasOwn(layer, p.localTop) ? { [p.localTop]: layer[p.localTop] } : row.doc;
+      const source =
+        layer !== undefined && Object.hasOwn(layer, p.localTop) ? { [p.localTop]: layer[p.localTop] } : row.doc;
       row.layer ??= {};
       row.layer[p.as] = join(getPathValues(source, p.localField, true));
     };
@@ -537,7 +560,11 @@ function newGroup(plan: FusedPlan, row: Row): GroupState {
 function numberOrSkip(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
   // mingo skips Long/Decimal128 wrappers in $sum; rather than a third behaviour, hand them back.
-  if (typeof v === 'bigint' || (typeof v === 'object' && v !== null && !Array.isArray(v) && !isPlainObject(v) && isNumeric(v))) throw new Unsupported();
+  if (
+    typeof v === 'bigint' ||
+    (typeof v === 'object' && v !== null && !Array.isArray(v) && !isPlainObject(v) && isNumeric(v))
+  )
+    throw new Unsupported();
   return undefined;
 }
 
@@ -572,7 +599,10 @@ function accumulate(g: GroupState, plan: FusedPlan, row: Row): void {
           g.values[a] = v;
           break;
         }
-        const c = typeof v === 'number' && typeof best === 'number' && !Number.isNaN(v) && !Number.isNaN(best) ? v - best : compareValues(v, best);
+        const c =
+          typeof v === 'number' && typeof best === 'number' && !Number.isNaN(v) && !Number.isNaN(best)
+            ? v - best
+            : compareValues(v, best);
         if (acc.kind === 'min' ? c < 0 : c > 0) g.values[a] = v;
         break;
       }

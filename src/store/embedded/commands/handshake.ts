@@ -70,7 +70,10 @@ const auth: CommandSpec = {
   anyFields: true,
   refuses: true,
   run: () => {
-    throw new CommandError('AuthenticationFailed', 'Authentication failed: the embedded store has no users; connect without credentials');
+    throw new CommandError(
+      'AuthenticationFailed',
+      'Authentication failed: the embedded store has no users; connect without credentials',
+    );
   },
 };
 

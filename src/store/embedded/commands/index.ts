@@ -5,13 +5,26 @@
 import { CommandError } from '../errors.js';
 import type { Doc } from '../values.js';
 import { aggregateCommands } from './aggregate.js';
-import { commandName, GENERIC_FIELDS, validateDbName, type CommandContext, type CommandResult, type CommandSpec } from './context.js';
+import {
+  commandName,
+  GENERIC_FIELDS,
+  validateDbName,
+  type CommandContext,
+  type CommandResult,
+  type CommandSpec,
+} from './context.js';
 import { ddlCommands } from './ddl.js';
 import { handshakeCommands } from './handshake.js';
 import { readCommands } from './read.js';
 import { writeCommands } from './write.js';
 
-const SPECS: CommandSpec[] = [...handshakeCommands, ...readCommands, ...aggregateCommands, ...writeCommands, ...ddlCommands];
+const SPECS: CommandSpec[] = [
+  ...handshakeCommands,
+  ...readCommands,
+  ...aggregateCommands,
+  ...writeCommands,
+  ...ddlCommands,
+];
 
 const BY_NAME = new Map<string, { spec: CommandSpec; allowed: Set<string> }>();
 for (const spec of SPECS) {
@@ -64,6 +77,7 @@ export function runCommand(cmd: Doc, ctx: CommandContext): CommandResult {
     }
   }
   validateDbName(ctx.db);
-  if (spec.adminOnly && ctx.db !== 'admin') throw new CommandError('Unauthorized', `${name} may only be run against the admin database.`);
+  if (spec.adminOnly && ctx.db !== 'admin')
+    throw new CommandError('Unauthorized', `${name} may only be run against the admin database.`);
   return spec.run(cmd, ctx);
 }

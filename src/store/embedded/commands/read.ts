@@ -68,7 +68,8 @@ const find: CommandSpec = {
       limit = -limit;
       singleBatch = true;
     }
-    if (batchSize !== undefined && batchSize < 0) throw new CommandError('BadValue', 'batchSize value must be non-negative');
+    if (batchSize !== undefined && batchSize < 0)
+      throw new CommandError('BadValue', 'batchSize value must be non-negative');
     const coll = ctx.catalog.collection(ctx.db, name);
     let docs = matchDocs(coll, filter, sort ? 0 : limit > 0 ? skip + limit : 0);
     docs = sortDocs(docs, sort);
@@ -89,7 +90,8 @@ const getMore: CommandSpec = {
   run(cmd, ctx) {
     // Not validated as a collection name: listCollections/listIndexes cursors live on '$cmd.*'.
     const collection = cmd.collection;
-    if (typeof collection !== 'string' || !collection) throw new CommandError('TypeMismatch', "BSON field 'getMore.collection' is missing but a required field");
+    if (typeof collection !== 'string' || !collection)
+      throw new CommandError('TypeMismatch', "BSON field 'getMore.collection' is missing but a required field");
     const batchSize = optionalNumber(cmd, 'batchSize');
     return ctx.cursors.getMore(cmd.getMore, `${ctx.db}.${collection}`, batchSize);
   },
@@ -100,8 +102,10 @@ const killCursors: CommandSpec = {
   fields: ['cursors'],
   run(cmd, ctx) {
     const name = cmd.killCursors;
-    if (typeof name !== 'string' || !name) throw new CommandError('InvalidNamespace', 'killCursors needs a collection name');
-    if (!Array.isArray(cmd.cursors)) throw new CommandError('TypeMismatch', "BSON field 'killCursors.cursors' is missing but a required field");
+    if (typeof name !== 'string' || !name)
+      throw new CommandError('InvalidNamespace', 'killCursors needs a collection name');
+    if (!Array.isArray(cmd.cursors))
+      throw new CommandError('TypeMismatch', "BSON field 'killCursors.cursors' is missing but a required field");
     const { killed, notFound } = ctx.cursors.kill(`${ctx.db}.${name}`, cmd.cursors);
     return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
   },
@@ -129,7 +133,8 @@ const distinct: CommandSpec = {
   run(cmd, ctx) {
     const name = targetName(cmd, ctx);
     assertSimpleCollation(cmd.collation);
-    if (typeof cmd.key !== 'string') throw new CommandError('TypeMismatch', "BSON field 'distinct.key' is missing but a required field");
+    if (typeof cmd.key !== 'string')
+      throw new CommandError('TypeMismatch', "BSON field 'distinct.key' is missing but a required field");
     const key = cmd.key;
     const filter = compileFilter(optionalDoc(cmd, 'query'));
     const seen = new Map<string, unknown>();

@@ -20,9 +20,13 @@ import { matchDocs } from './scan.js';
 
 function statements(cmd: Doc, field: string, name: string): unknown[] {
   const list = cmd[field];
-  if (!Array.isArray(list)) throw new CommandError('TypeMismatch', `BSON field '${name}.${field}' is missing but a required field`);
+  if (!Array.isArray(list))
+    throw new CommandError('TypeMismatch', `BSON field '${name}.${field}' is missing but a required field`);
   if (list.length === 0 || list.length > 100_000) {
-    throw new CommandError('BadValue', `Write batch sizes must be between 1 and 100000. Got ${list.length} operations.`);
+    throw new CommandError(
+      'BadValue',
+      `Write batch sizes must be between 1 and 100000. Got ${list.length} operations.`,
+    );
   }
   return list;
 }
@@ -70,11 +74,23 @@ const insert: CommandSpec = {
   },
 };
 
-const UPDATE_STATEMENT_FIELDS = ['q', 'u', 'upsert', 'multi', 'arrayFilters', 'collation', 'hint', 'c', 'upsertSupplied', 'sort'];
+const UPDATE_STATEMENT_FIELDS = [
+  'q',
+  'u',
+  'upsert',
+  'multi',
+  'arrayFilters',
+  'collation',
+  'hint',
+  'c',
+  'upsertSupplied',
+  'sort',
+];
 
 function arrayFiltersOf(v: unknown): Doc[] | undefined {
   if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v) || !v.every(isPlainObject)) throw new CommandError('TypeMismatch', 'arrayFilters must be an array of objects');
+  if (!Array.isArray(v) || !v.every(isPlainObject))
+    throw new CommandError('TypeMismatch', 'arrayFilters must be an array of objects');
   return v;
 }
 
@@ -101,7 +117,11 @@ const update: CommandSpec = {
       try {
         if (!isPlainObject(st)) throw new CommandError('TypeMismatch', 'update statements must be objects');
         checkNestedFields('update.updates', st, UPDATE_STATEMENT_FIELDS);
-        if (st.sort !== undefined) throw new CommandError('NotImplemented', 'sort in an update statement is not supported by the embedded store');
+        if (st.sort !== undefined)
+          throw new CommandError(
+            'NotImplemented',
+            'sort in an update statement is not supported by the embedded store',
+          );
         assertSimpleCollation(st.collation);
         const stVars = isPlainObject(st.c) ? { ...variables, ...st.c } : variables;
         const filter = compileFilter(st.q ?? {}, { variables: stVars });
@@ -157,7 +177,11 @@ const del: CommandSpec = {
         checkNestedFields('delete.deletes', st, ['q', 'limit', 'collation', 'hint']);
         assertSimpleCollation(st.collation);
         const limit = Number(st.limit ?? 0);
-        if (limit !== 0 && limit !== 1) throw new CommandError('FailedToParse', `The limit field in delete objects must be 0 or 1. Got ${String(st.limit)}`);
+        if (limit !== 0 && limit !== 1)
+          throw new CommandError(
+            'FailedToParse',
+            `The limit field in delete objects must be 0 or 1. Got ${String(st.limit)}`,
+          );
         const coll = ctx.catalog.collection(ctx.db, name);
         for (const doc of matchDocs(coll, compileFilter(st.q ?? {}, { variables }), limit)) {
           if (coll && ctx.catalog.remove(coll, doc)) n++;
@@ -184,9 +208,14 @@ function findAndModifyRun(cmd: Doc, ctx: CommandContext): Doc {
   const upsert = optionalBool(cmd, 'upsert') ?? false;
   const hasUpdate = cmd.update !== undefined && cmd.update !== null;
   if (remove && hasUpdate) throw new CommandError('FailedToParse', 'Cannot specify both an update and remove=true');
-  if (!remove && !hasUpdate) throw new CommandError('FailedToParse', 'Either an update or remove=true must be specified');
+  if (!remove && !hasUpdate)
+    throw new CommandError('FailedToParse', 'Either an update or remove=true must be specified');
   if (remove && upsert) throw new CommandError('FailedToParse', 'Cannot specify both upsert=true and remove=true');
-  if (remove && returnNew) throw new CommandError('FailedToParse', 'Cannot specify both new=true and remove=true; \'remove\' always returns the deleted document');
+  if (remove && returnNew)
+    throw new CommandError(
+      'FailedToParse',
+      "Cannot specify both new=true and remove=true; 'remove' always returns the deleted document",
+    );
   const variables = letVariables(cmd);
   const filter = compileFilter(cmd.query ?? {}, { variables });
   const sort = parseSort(cmd.sort);
@@ -210,7 +239,11 @@ function findAndModifyRun(cmd: Doc, ctx: CommandContext): Doc {
     };
   }
   if (upsert && spec) {
-    const doc = ctx.catalog.insert(ctx.catalog.ensureCollection(ctx.db, name).coll, buildUpsertDocument(spec, uctx), true);
+    const doc = ctx.catalog.insert(
+      ctx.catalog.ensureCollection(ctx.db, name).coll,
+      buildUpsertDocument(spec, uctx),
+      true,
+    );
     return {
       lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
       value: returnNew ? project(doc, cmd.fields, filter) : null,
@@ -222,7 +255,20 @@ function findAndModifyRun(cmd: Doc, ctx: CommandContext): Doc {
 
 const findAndModify: CommandSpec = {
   names: ['findAndModify', 'findandmodify'],
-  fields: ['query', 'sort', 'remove', 'update', 'new', 'fields', 'upsert', 'bypassDocumentValidation', 'arrayFilters', 'collation', 'hint', 'let'],
+  fields: [
+    'query',
+    'sort',
+    'remove',
+    'update',
+    'new',
+    'fields',
+    'upsert',
+    'bypassDocumentValidation',
+    'arrayFilters',
+    'collation',
+    'hint',
+    'let',
+  ],
   write: true,
   run: findAndModifyRun,
 };

@@ -4,11 +4,20 @@
 import { createBroadcastService, type BroadcastService } from '../../../../src/delivery/broadcasts.js';
 import { createDispatcher, type Dispatcher } from '../../../../src/delivery/dispatcher.js';
 import type { ChannelSender } from '../../../../src/delivery/ports.js';
-import { createWhatsappChannel, DEFAULT_PACE, type PaceSettings, type WhatsappChannel } from '../../../../src/channels/whatsapp/index.js';
+import {
+  createWhatsappChannel,
+  DEFAULT_PACE,
+  type PaceSettings,
+  type WhatsappChannel,
+} from '../../../../src/channels/whatsapp/index.js';
 import type { Engine } from '../../../../src/engine/index.js';
 import type { Store } from '../../../../src/store/index.js';
 import type { Agenda } from 'agenda';
-import { createChannelFileRepository, createChannelStorage, createOutboxRepository } from '../../../../src/store/channel-storage.js';
+import {
+  createChannelFileRepository,
+  createChannelStorage,
+  createOutboxRepository,
+} from '../../../../src/store/channel-storage.js';
 import { createSessionArchiveRepository } from '../../../../src/store/repositories/session-archives.js';
 import { provideStaffTools } from '../../../support/staff-tools.js';
 import { silentLogger } from '../../../support/store.js';
@@ -45,7 +54,12 @@ export class WhatsappBed {
     this.timers = options.timers ?? new ManualTimers();
     this.fake = options.fake ?? new FakeWhatsapp('77015550000@c.us', () => this.timers.nowMs());
     const senders = this.senders;
-    this.dispatcher = createDispatcher({ senders, repos: store.repositories, logger: silentLogger, now: this.timers.now });
+    this.dispatcher = createDispatcher({
+      senders,
+      repos: store.repositories,
+      logger: silentLogger,
+      now: this.timers.now,
+    });
     const db = store.connection.db;
     if (!db) throw new Error('no db');
     this.channel = createWhatsappChannel({
@@ -72,7 +86,12 @@ export class WhatsappBed {
       ...(options.agenda ? { requests: createChannelStorage({ db, agenda: options.agenda }).requests } : {}),
     });
     senders.push(this.channel.sender);
-    this.broadcasts = createBroadcastService({ repos: store.repositories, dispatcher: this.dispatcher, logger: silentLogger, now: this.timers.now });
+    this.broadcasts = createBroadcastService({
+      repos: store.repositories,
+      dispatcher: this.dispatcher,
+      logger: silentLogger,
+      now: this.timers.now,
+    });
     provideStaffTools(engine, store, this.broadcasts);
   }
 
@@ -104,6 +123,9 @@ export class WhatsappBed {
     const before = this.fake.sent.length;
     await this.fake.receive(from, text, options);
     await this.settle();
-    return this.fake.sent.slice(before).filter((s) => s.chatId === from).map((s) => s.text);
+    return this.fake.sent
+      .slice(before)
+      .filter((s) => s.chatId === from)
+      .map((s) => s.text);
   }
 }

@@ -1,7 +1,17 @@
 // An in-memory WhatsApp Web: records what the bot sends and does, lets a test play the people on
 // the other side (messages, joins), and fails the way whatsapp-web.js does (error strings from
 // createGroup, 403 for members whose privacy settings refuse being added).
-import type { CreatedGroup, MemberResult, PortEvents, PortFile, PortGroupJoin, PortMessage, PortSentMessage, SendResult, WhatsappPort } from '../../../../src/channels/whatsapp/port.js';
+import type {
+  CreatedGroup,
+  MemberResult,
+  PortEvents,
+  PortFile,
+  PortGroupJoin,
+  PortMessage,
+  PortSentMessage,
+  SendResult,
+  WhatsappPort,
+} from '../../../../src/channels/whatsapp/port.js';
 
 export interface SentText {
   chatId: string;
@@ -50,7 +60,15 @@ export class FakeWhatsapp implements WhatsappPort {
   recentSentError: string | undefined;
   initialized = 0;
   destroyed = 0;
-  private readonly listeners: Listeners = { qr: [], authenticated: [], auth_failure: [], ready: [], disconnected: [], message: [], group_join: [] };
+  private readonly listeners: Listeners = {
+    qr: [],
+    authenticated: [],
+    auth_failure: [],
+    ready: [],
+    disconnected: [],
+    message: [],
+    group_join: [],
+  };
   private sequence = 0;
   private connected = false;
 
@@ -64,7 +82,8 @@ export class FakeWhatsapp implements WhatsappPort {
   }
 
   private async emit<E extends keyof PortEvents>(event: E, ...args: Parameters<PortEvents[E]>): Promise<void> {
-    for (const listener of this.listeners[event]) await (listener as (...a: Parameters<PortEvents[E]>) => unknown)(...args);
+    for (const listener of this.listeners[event])
+      await (listener as (...a: Parameters<PortEvents[E]>) => unknown)(...args);
   }
 
   async initialize(): Promise<void> {
@@ -90,11 +109,18 @@ export class FakeWhatsapp implements WhatsappPort {
 
   async sendMessage(chatId: string, text: string): Promise<SendResult> {
     if (!this.connected) return { ok: false, permanent: false, detail: 'Session closed' };
-    if (this.unknownIds.has(chatId)) return { ok: false, permanent: true, detail: 'Evaluation failed: Error: wid error: invalid wid' };
+    if (this.unknownIds.has(chatId))
+      return { ok: false, permanent: true, detail: 'Evaluation failed: Error: wid error: invalid wid' };
     if (this.failAllWith !== undefined) return { ok: false, permanent: false, detail: this.failAllWith };
     if (this.failSends > 0) {
       this.failSends -= 1;
-      return { ok: false, permanent: false, detail: this.varyFailures ? `Protocol error: Target closed (#${this.failSends})` : 'Protocol error: Target closed' };
+      return {
+        ok: false,
+        permanent: false,
+        detail: this.varyFailures
+          ? `Protocol error: Target closed (#${this.failSends})`
+          : 'Protocol error: Target closed',
+      };
     }
     const hang = this.hangNextSend;
     this.hangNextSend = undefined;
@@ -141,7 +167,13 @@ export class FakeWhatsapp implements WhatsappPort {
     this.calls.push(`createGroup ${title} [${memberIds.join(', ')}]`);
     if (this.createGroupError) return this.createGroupError;
     const id = `1203630${String(++this.sequence).padStart(5, '0')}@g.us`;
-    const group: FakeGroup = { id, title, members: new Set([this.own]), admins: new Set([this.own]), inviteCode: `Inv${this.sequence}Code` };
+    const group: FakeGroup = {
+      id,
+      title,
+      members: new Set([this.own]),
+      admins: new Set([this.own]),
+      inviteCode: `Inv${this.sequence}Code`,
+    };
     this.groups.set(id, group);
     return { gid: id, members: this.add(group, memberIds) };
   }
@@ -194,7 +226,11 @@ export class FakeWhatsapp implements WhatsappPort {
   }
 
   /** A person writes to the bot (privately, or in a group when `groupId` is given). */
-  async receive(from: string, body: string, options: { groupId?: string; type?: string; groupTitle?: string } = {}): Promise<PortMessage> {
+  async receive(
+    from: string,
+    body: string,
+    options: { groupId?: string; type?: string; groupTitle?: string } = {},
+  ): Promise<PortMessage> {
     const message: PortMessage = {
       id: `false_${options.groupId ?? from}_IN${++this.sequence}`,
       chatId: options.groupId ?? from,
@@ -210,7 +246,12 @@ export class FakeWhatsapp implements WhatsappPort {
 
   /** Someone joins a group (by the invite link, or added by an admin). */
   async join(groupId: string, memberIds: string[]): Promise<void> {
-    const event: PortGroupJoin = { id: `false_${groupId}_JOIN${++this.sequence}`, groupId, memberIds, timestamp: Math.floor(this.clock() / 1000) };
+    const event: PortGroupJoin = {
+      id: `false_${groupId}_JOIN${++this.sequence}`,
+      groupId,
+      memberIds,
+      timestamp: Math.floor(this.clock() / 1000),
+    };
     for (const id of memberIds) this.groups.get(groupId)?.members.add(id);
     await this.emit('group_join', event);
   }

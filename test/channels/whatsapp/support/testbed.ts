@@ -22,7 +22,14 @@ export interface WhatsappTestbed {
 }
 
 export function makeEngine(store: Store, clock: Clock): Engine {
-  return createSputnikEngine({ repos: store.repositories, sessions: store.sessions, content: content(), settings: testSettings, logger: silentLogger, now: clock.now });
+  return createSputnikEngine({
+    repos: store.repositories,
+    sessions: store.sessions,
+    content: content(),
+    settings: testSettings,
+    logger: silentLogger,
+    now: clock.now,
+  });
 }
 
 export function useWhatsappTestbed(options: BedOptions & { connect?: boolean } = {}): WhatsappTestbed {
@@ -45,12 +52,28 @@ export function useWhatsappTestbed(options: BedOptions & { connect?: boolean } =
 }
 
 /** A teacher who already joined the cohort from WhatsApp. */
-export async function whatsappTeacher(tb: WhatsappTestbed, digits: string, fullName = 'Жумабаева Гульнара'): Promise<{ id: string; participant: Participant }> {
+export async function whatsappTeacher(
+  tb: WhatsappTestbed,
+  digits: string,
+  fullName = 'Жумабаева Гульнара',
+): Promise<{ id: string; participant: Participant }> {
   const repos = tb.store.repositories;
   const id = `${digits}@c.us`;
-  const created = await repos.participants.create({ fullName, phone: `+${digits}`, addresses: [{ channel: 'whatsapp', id: id }], locale: 'ru', region: 'Алматинская область', settlementType: 'rural' });
+  const created = await repos.participants.create({
+    fullName,
+    phone: `+${digits}`,
+    addresses: [{ channel: 'whatsapp', id: id }],
+    locale: 'ru',
+    region: 'Алматинская область',
+    settlementType: 'rural',
+  });
   if (!created.ok) throw new Error('teacher fixture');
   await repos.participants.recordConsent(created.value.id, 'test-1', tb.clock.now());
-  await repos.enrollments.enroll({ participantId: created.value.id, cohortId: tb.cohort.cohortId, at: tb.clock.now(), stages: [1, 2, 3] });
+  await repos.enrollments.enroll({
+    participantId: created.value.id,
+    cohortId: tb.cohort.cohortId,
+    at: tb.clock.now(),
+    stages: [1, 2, 3],
+  });
   return { id, participant: created.value };
 }
