@@ -2,12 +2,12 @@
 // yes/no, dates), bold title and header rows, column widths, a date format per column, a frozen
 // header. exceljs's streaming writer computed a style for every cell (a new style object each,
 // so its cache never hit) and took two thirds of a 100,000-row export; this writes each row as one
-// XML string into a deflate stream, zipped as it goes (a zip with data descriptors), at constant
-// memory. The parts are the minimal SpreadsheetML package (inline strings, one styles part); tests
-// read the files back with exceljs.
+// XML string, and archiver (the zip library exceljs itself uses) deflates and zips it as it goes,
+// at constant memory. The parts are the minimal SpreadsheetML package (inline strings, one styles
+// part); tests read the files back with exceljs.
 import { once } from 'node:events';
-import type { Writable } from 'node:stream';
-import { constants, crc32, createDeflateRaw } from 'node:zlib';
+import { PassThrough, type Writable } from 'node:stream';
+import archiver from 'archiver';
 
 export type XlsxCell = string | number | boolean | Date | null;
 
@@ -31,6 +31,7 @@ export interface XlsxRow {
 
 const DEFAULT_DATE_FORMAT = 'dd.mm.yyyy hh:mm';
 const CHUNK = 64 * 1024;
+const ZIP_DATE = new Date('2000-01-01T00:00:00Z');
 const EXCEL_EPOCH_DAYS = 25_569; // 1970-01-01 as an Excel serial day (the 1900 date system)
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: characters XML 1.0 cannot hold.
@@ -54,69 +55,41 @@ export function columnName(index: number): string {
   return name;
 }
 
-interface ZipEntry {
-  name: Buffer;
-  crc: number;
-  compressed: number;
-  size: number;
-  offset: number;
-}
+/**
+ * The workbook's package: a zip written front to back by archiver, each part deflated as it is
+ * produced. A part's text goes in pieces, waiting whenever the zip (or its reader) is behind, so
+ * memory stays flat whatever the row count.
+ */
+class Package {
+  private readonly archive = archiver('zip', { zlib: { level: 4 } });
+  private readonly closed: Promise<never>;
+  private finished = false;
 
-/** A zip written front to back: each entry deflated as it is produced, sizes in a data descriptor. */
-class ZipStream {
-  private offset = 0;
-  private readonly entries: ZipEntry[] = [];
-  // DOS time of the file entries: the current time is not needed and would make files differ.
-  private readonly time = 0;
-  private readonly date = (1 << 5) | 1; // 1980-01-01
-
-  constructor(private readonly out: Writable) {}
-
-  private async raw(bytes: Buffer): Promise<void> {
-    this.offset += bytes.length;
-    if (this.out.destroyed) throw new Error('export stream closed by its reader');
-    if (!this.out.write(bytes)) await this.drained();
+  constructor(private readonly out: Writable) {
+    // A reader that goes away (a client closing the download) ends the export with an error
+    // rather than leaving it waiting for room forever.
+    this.closed = new Promise<never>((_, reject) => {
+      const gone = () => {
+        if (!this.finished) reject(new Error('export stream closed by its reader'));
+      };
+      out.once('close', gone);
+      this.archive.once('error', reject);
+    });
+    this.closed.catch(() => undefined);
+    this.archive.pipe(out);
   }
 
-  private async drained(): Promise<void> {
-    if (this.out.destroyed) throw new Error('export stream closed by its reader');
-    await Promise.race([
-      once(this.out, 'drain'),
-      once(this.out, 'close').then(() => Promise.reject(new Error('export stream closed by its reader'))),
-    ]);
-  }
-
-  /** Writes one file; `produce` hands its text over in pieces through `write`. */
+  /** Writes one part; `produce` hands its text over in pieces through `write`. */
   async entry(name: string, produce: (write: (text: string) => Promise<void>) => Promise<void>): Promise<void> {
-    const nameBytes = Buffer.from(name, 'utf8');
-    const offset = this.offset;
-    const header = Buffer.alloc(30);
-    header.writeUInt32LE(0x04034b50, 0);
-    header.writeUInt16LE(20, 4);
-    header.writeUInt16LE(0x0808, 6); // sizes in a data descriptor; UTF-8 names
-    header.writeUInt16LE(8, 8); // deflate
-    header.writeUInt16LE(this.time, 10);
-    header.writeUInt16LE(this.date, 12);
-    header.writeUInt16LE(nameBytes.length, 26);
-    await this.raw(Buffer.concat([header, nameBytes]));
-
-    const deflate = createDeflateRaw({ level: constants.Z_BEST_SPEED + 3 });
-    let crc = 0;
-    let size = 0;
-    let compressed = 0;
-    const pump = (async () => {
-      for await (const chunk of deflate) {
-        compressed += (chunk as Buffer).length;
-        await this.raw(chunk as Buffer);
-      }
-    })();
+    if (this.out.destroyed) throw new Error('export stream closed by its reader');
+    const body = new PassThrough({ highWaterMark: CHUNK });
+    // A fixed date: the same rows give the same file.
+    this.archive.append(body, { name, date: ZIP_DATE });
     let pending = '';
     const flush = async () => {
-      const bytes = Buffer.from(pending, 'utf8');
+      const text = pending;
       pending = '';
-      crc = crc32(bytes, crc);
-      size += bytes.length;
-      if (!deflate.write(bytes)) await Promise.race([once(deflate, 'drain'), pump]);
+      if (!body.write(text)) await Promise.race([once(body, 'drain'), this.closed]);
     };
     try {
       await produce(async (text) => {
@@ -124,50 +97,18 @@ class ZipStream {
         if (pending.length >= CHUNK) await flush();
       });
       if (pending.length > 0) await flush();
-      deflate.end();
-      await pump;
+      body.end();
     } catch (error) {
-      deflate.destroy();
-      await pump.catch(() => undefined);
+      body.destroy();
       throw error;
     }
-    if (size > 0xffff_ffff || this.offset > 0xffff_ffff)
-      throw new Error('workbook larger than 4 GB: zip64 is not supported');
-    const descriptor = Buffer.alloc(16);
-    descriptor.writeUInt32LE(0x08074b50, 0);
-    descriptor.writeUInt32LE(crc >>> 0, 4);
-    descriptor.writeUInt32LE(compressed, 8);
-    descriptor.writeUInt32LE(size, 12);
-    await this.raw(descriptor);
-    this.entries.push({ name: nameBytes, crc: crc >>> 0, compressed, size, offset });
   }
 
   async end(): Promise<void> {
-    const start = this.offset;
-    for (const e of this.entries) {
-      const h = Buffer.alloc(46);
-      h.writeUInt32LE(0x02014b50, 0);
-      h.writeUInt16LE(20, 4);
-      h.writeUInt16LE(20, 6);
-      h.writeUInt16LE(0x0808, 8);
-      h.writeUInt16LE(8, 10);
-      h.writeUInt16LE(this.time, 12);
-      h.writeUInt16LE(this.date, 14);
-      h.writeUInt32LE(e.crc, 16);
-      h.writeUInt32LE(e.compressed, 20);
-      h.writeUInt32LE(e.size, 24);
-      h.writeUInt16LE(e.name.length, 28);
-      h.writeUInt32LE(e.offset, 42);
-      await this.raw(Buffer.concat([h, e.name]));
-    }
-    const end = Buffer.alloc(22);
-    end.writeUInt32LE(0x06054b50, 0);
-    end.writeUInt16LE(this.entries.length, 8);
-    end.writeUInt16LE(this.entries.length, 10);
-    end.writeUInt32LE(this.offset - start, 12);
-    end.writeUInt32LE(start, 16);
-    await this.raw(end);
-    this.out.end();
+    const written = once(this.out, 'finish');
+    await Promise.race([this.archive.finalize(), this.closed]);
+    await Promise.race([written, this.closed]);
+    this.finished = true;
   }
 }
 
@@ -205,7 +146,7 @@ export async function writeXlsx(out: Writable, sheets: readonly XlsxSheet[]): Pr
   const formats = [DEFAULT_DATE_FORMAT];
   for (const s of sheets) for (const f of s.formats ?? []) if (f && !formats.includes(f)) formats.push(f);
   const formatStyle = (f: string | undefined) => 3 + formats.indexOf(f ?? DEFAULT_DATE_FORMAT);
-  const zip = new ZipStream(out);
+  const zip = new Package(out);
   const whole = (text: string) => async (write: (t: string) => Promise<void>) => write(text);
 
   await zip.entry(
