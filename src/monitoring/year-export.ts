@@ -4,7 +4,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { Cohort } from '../domain/cohort.js';
 import type { Repositories } from '../domain/repositories.js';
-import { csvField, streamToBuffer, writeWorkbook, type ExportFormat } from './export.js';
+import { csvField, writeWorkbook, type ExportFormat } from './export.js';
 import { safeCell, type CellValue } from './sanitize.js';
 import { activityHeaders, reportLabels, stageColumns, type ReportLocale } from './teacher-tables.js';
 import { computeTeacherYear } from './teacher-year.js';
@@ -206,14 +206,17 @@ export async function createYearExport(repos: Repositories, request: YearExportR
         }
         request.onProgress?.(done);
       }
-      const [buffer] = await Promise.all([
-        streamToBuffer(out),
-        writeWorkbook(out, [], '', [{ name: request.what, headers, rows: counted() }]),
-      ]);
+      // Written as the reader takes it, so progress follows the rows actually written; started on
+      // the next tick so the caller can attach its reader (and error handler) first.
+      setImmediate(() => {
+        writeWorkbook(out, [], '', [{ name: request.what, headers, rows: counted() }]).catch((error: unknown) =>
+          out.destroy(error instanceof Error ? error : new Error(String(error))),
+        );
+      });
       return {
         filename: `${base}.xlsx`,
         contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        stream: Readable.from([buffer]),
+        stream: out,
         total: rows.length,
         empty,
       };

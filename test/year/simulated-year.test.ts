@@ -454,8 +454,22 @@ describe('a simulated post-course year', () => {
     expect(json.rows).toHaveLength(9);
     expect(json.rows.filter((r) => r.status === 'принято')).toHaveLength(8);
     expect(json.rows[6]).toMatchObject({ status: 'на доработке', links: 'https://school.example.kz/7' });
-    const xlsx = await monitoring.exportYear({ what: 'activities', format: 'xlsx', cohortIds: [c.cohortId] });
+    // The XLSX is written as it is read: its progress counts the rows actually written.
+    const written: number[] = [];
+    const xlsx = await monitoring.exportYear({
+      what: 'activities',
+      format: 'xlsx',
+      cohortIds: [c.cohortId],
+      onProgress: (done) => written.push(done),
+    });
     expect(xlsx.total).toBe(9);
+    expect(written).toEqual([]);
+    const chunks: Buffer[] = [];
+    for await (const chunk of xlsx.stream) chunks.push(Buffer.from(chunk as Uint8Array));
+    const activitiesBook = new ExcelJS.Workbook();
+    await activitiesBook.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+    expect(activitiesBook.worksheets[0]?.rowCount).toBe(10);
+    expect(written.at(-1)).toBe(9);
     // The testbed's own cohort has nobody: an empty export still has its header row.
     const empty = await monitoring.exportYear({ what: 'activities', format: 'csv', cohortIds: [bed.cohort.cohortId] });
     expect(empty.empty).toBe(true);
