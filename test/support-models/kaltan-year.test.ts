@@ -3,62 +3,33 @@
 // cohort's tutor on joining, stages by the model's rules (the third closed by the curator), and the
 // tutoring table and the plan against what was accepted — against counts made by hand.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startOfLocalDay } from '../../src/domain/sending-window.js';
 import { createMonitoring } from '../../src/monitoring/service.js';
 import { reevaluateStages, setStageByHand } from '../../src/progress/service.js';
-import { planFromModel } from '../../src/support-models/plan.js';
 import type { Store } from '../../src/store/index.js';
-import { seedCohort, type CohortFixture } from '../support/cohort-fixture.js';
-import { Clock, content } from '../support/engine-harness.js';
+import type { CohortFixture } from '../support/cohort-fixture.js';
+import { content } from '../support/engine-harness.js';
 import { openTestStore } from '../support/store.js';
-import { Rig } from '../scheduler/rig.js';
+import { completeQuestionnaire, modelCohort, MOSCOW } from './model-year.js';
+import type { Rig } from '../scheduler/rig.js';
 
-const MOSCOW = 'Europe/Moscow';
 let store: Store;
 let rig: Rig;
 let cohort: CohortFixture;
 
-async function complete(
+const complete = (
   participantId: string,
   questionnaireId: string,
   occasion: string,
   version: number,
   answers: Record<string, number | string | string[]>,
   at: Date,
-) {
-  const responses = store.repositories.responses;
-  const { response } = await responses.startOrResume({
-    participantId,
-    cohortId: cohort.cohortId,
-    questionnaireId,
-    occasion,
-    questionnaireVersion: version,
-    at,
-  });
-  for (const [questionId, value] of Object.entries(answers))
-    await responses.saveAnswer(response.id, { questionId, value, skipped: false, answeredAt: at });
-  await responses.complete(response.id, at);
-  await reevaluateStages(store.repositories, {
-    participantId,
-    cohortId: cohort.cohortId,
-    at,
-    actor: participantId,
-    kind: 'questionnaire.completed',
-  });
-}
+) => completeQuestionnaire(store, cohort.cohortId, { participantId, questionnaireId, occasion, version, answers, at });
 
 describe('a Kaltan-model cohort through its year', () => {
   beforeEach(async () => {
     store = await openTestStore();
     // The course ends on Friday 20 March 2026: stage 1 and the entry from Monday 23 March, stage 2 from 20 April, stage 3 from 20 January 2027.
-    cohort = await seedCohort(store, { courseEnd: startOfLocalDay('2026-03-20', MOSCOW).toISOString() });
-    const c = (await store.repositories.cohorts.findById(cohort.cohortId))!;
-    await store.repositories.cohorts.upsertByCode({
-      ...c,
-      programmeId: c.programmeId,
-      stagePlan: planFromModel(content().models.get('kaltan-tutor')!),
-    });
-    rig = new Rig(store, new Clock(new Date('2026-03-20T12:00:00Z')));
+    ({ cohort, rig } = await modelCohort(store, 'kaltan-tutor'));
   });
   afterEach(async () => {
     await store.close();

@@ -3,40 +3,21 @@
 // teacher's own post-course year (stage 2), the analysis of growth at eleven months (stage 3) — each
 // figure against a count made by hand.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startOfLocalDay } from '../../src/domain/sending-window.js';
 import { createMonitoring } from '../../src/monitoring/service.js';
 import { reevaluateStages } from '../../src/progress/service.js';
 import type { Store } from '../../src/store/index.js';
-import { planFromModel } from '../../src/support-models/plan.js';
-import { Rig } from '../scheduler/rig.js';
-import { type CohortFixture, seedCohort } from '../support/cohort-fixture.js';
-import { Clock, content } from '../support/engine-harness.js';
+import type { Rig } from '../scheduler/rig.js';
+import type { CohortFixture } from '../support/cohort-fixture.js';
+import { content } from '../support/engine-harness.js';
 import { openTestStore } from '../support/store.js';
+import { completeQuestionnaire, modelCohort, MOSCOW } from './model-year.js';
 
-const MOSCOW = 'Europe/Moscow';
 let store: Store;
 let rig: Rig;
 let cohort: CohortFixture;
 
-async function complete(participantId: string, questionnaireId: string, occasion: string, version: number, at: Date) {
-  const responses = store.repositories.responses;
-  const { response } = await responses.startOrResume({
-    participantId,
-    cohortId: cohort.cohortId,
-    questionnaireId,
-    occasion,
-    questionnaireVersion: version,
-    at,
-  });
-  await responses.complete(response.id, at);
-  await reevaluateStages(store.repositories, {
-    participantId,
-    cohortId: cohort.cohortId,
-    at,
-    actor: participantId,
-    kind: 'questionnaire.completed',
-  });
-}
+const complete = (participantId: string, questionnaireId: string, occasion: string, version: number, at: Date) =>
+  completeQuestionnaire(store, cohort.cohortId, { participantId, questionnaireId, occasion, version, at });
 
 /** An activity submitted on its day and reviewed five days later, and the teacher's stages re-evaluated. */
 async function activity(participantId: string, day: string, decision: 'accepted' | 'returned') {
@@ -72,14 +53,7 @@ describe('a Tutaev-model cohort through its year', () => {
   beforeEach(async () => {
     store = await openTestStore();
     // The course ends on Friday 20 March 2026: the year of support runs to 20 March 2027.
-    cohort = await seedCohort(store, { courseEnd: startOfLocalDay('2026-03-20', MOSCOW).toISOString() });
-    const c = (await store.repositories.cohorts.findById(cohort.cohortId))!;
-    await store.repositories.cohorts.upsertByCode({
-      ...c,
-      programmeId: c.programmeId,
-      stagePlan: planFromModel(content().models.get('tutaev-route')!),
-    });
-    rig = new Rig(store, new Clock(new Date('2026-03-20T12:00:00Z')));
+    ({ cohort, rig } = await modelCohort(store, 'tutaev-route'));
   });
   afterEach(async () => {
     await store.close();
