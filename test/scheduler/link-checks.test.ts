@@ -6,17 +6,16 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { linkCheckCutoff } from '../../src/domain/link-check.js';
 import { startOfLocalDay } from '../../src/domain/sending-window.js';
 import { createDispatcher, type Dispatcher } from '../../src/delivery/dispatcher.js';
-import type { ChannelSender } from '../../src/delivery/ports.js';
-import type { OutboundMessage } from '../../src/engine/events.js';
-import { createSputnikEngine, type Engine } from '../../src/engine/index.js';
+import type { Engine } from '../../src/engine/index.js';
 import { createLinkChecker } from '../../src/links/check.js';
 import { createScheduler } from '../../src/scheduler/agenda.js';
 import { createLinkCheckService, type LinkCheckService } from '../../src/scheduler/link-checks.js';
 import type { Store } from '../../src/store/index.js';
 import { seedCohort, type CohortFixture } from '../support/cohort-fixture.js';
 import { tg } from '../support/fixtures.js';
-import { Clock, content, testSettings } from '../support/engine-harness.js';
+import { Clock } from '../support/engine-harness.js';
 import { openTestStore, silentLogger } from '../support/store.js';
+import { linkCheckRig } from './link-check-rig.js';
 import { Rig } from './rig.js';
 
 const MOSCOW = 'Europe/Moscow';
@@ -76,32 +75,7 @@ describe('the link check job', () => {
     rig = new Rig(store, new Clock(new Date('2026-04-10T09:00:00Z')));
     sent.length = 0;
     lessonAlive = true;
-    const sender: ChannelSender = {
-      channel: 'telegram',
-      send: async (chatId: string, message: OutboundMessage) => {
-        sent.push({ chatId, text: message.text });
-        return { ok: true };
-      },
-    };
-    const repos = store.repositories;
-    engine = createSputnikEngine({
-      repos,
-      sessions: store.sessions,
-      content: content(),
-      settings: testSettings,
-      logger: silentLogger,
-      now: rig.clock.now,
-    });
-    dispatcher = createDispatcher({ senders: [sender], repos, logger: silentLogger, now: rig.clock.now });
-    service = createLinkCheckService({
-      scheduler: createScheduler({ db: store.connection.db!, logger: silentLogger }),
-      repos,
-      engine,
-      dispatcher,
-      checker: createLinkChecker({ allowPrivate: true, timeoutMs: 2_000, now: rig.clock.now }),
-      logger: silentLogger,
-      now: rig.clock.now,
-    });
+    ({ engine, dispatcher, service } = linkCheckRig(store, rig.clock, sent));
   });
   afterEach(async () => {
     await store.close();

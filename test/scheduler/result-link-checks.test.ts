@@ -6,20 +6,17 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Participant } from '../../src/domain/participant.js';
 import { startOfLocalDay } from '../../src/domain/sending-window.js';
-import { createDispatcher, type Dispatcher } from '../../src/delivery/dispatcher.js';
-import type { ChannelSender } from '../../src/delivery/ports.js';
-import type { OutboundMessage } from '../../src/engine/events.js';
-import { createSputnikEngine, type Engine } from '../../src/engine/index.js';
-import { createLinkChecker } from '../../src/links/check.js';
+import type { Dispatcher } from '../../src/delivery/dispatcher.js';
+import type { Engine } from '../../src/engine/index.js';
 import { recordResultLinks } from '../../src/progress/result-links.js';
 import { reevaluateStages } from '../../src/progress/service.js';
-import { createScheduler } from '../../src/scheduler/agenda.js';
-import { createLinkCheckService, type LinkCheckService } from '../../src/scheduler/link-checks.js';
+import type { LinkCheckService } from '../../src/scheduler/link-checks.js';
 import type { Store } from '../../src/store/index.js';
 import { seedCohort, type CohortFixture } from '../support/cohort-fixture.js';
 import { tg } from '../support/fixtures.js';
-import { Clock, content, testSettings } from '../support/engine-harness.js';
-import { openTestStore, silentLogger } from '../support/store.js';
+import { Clock } from '../support/engine-harness.js';
+import { openTestStore } from '../support/store.js';
+import { linkCheckRig } from './link-check-rig.js';
 import { Rig } from './rig.js';
 
 const MOSCOW = 'Europe/Moscow';
@@ -53,33 +50,7 @@ describe('links in answers, checked', () => {
     cohort = await seedCohort(store, { courseEnd: startOfLocalDay('2026-03-20', MOSCOW).toISOString() });
     rig = new Rig(store, new Clock(new Date('2027-01-21T09:00:00Z')));
     sent.length = 0;
-    const sender: ChannelSender = {
-      channel: 'telegram',
-      send: async (chatId: string, message: OutboundMessage) => {
-        sent.push({ chatId, text: message.text });
-        return { ok: true };
-      },
-    };
-    const repos = store.repositories;
-    engine = createSputnikEngine({
-      repos,
-      sessions: store.sessions,
-      content: content(),
-      settings: testSettings,
-      logger: silentLogger,
-      now: rig.clock.now,
-    });
-    dispatcher = createDispatcher({ senders: [sender], repos, logger: silentLogger, now: rig.clock.now });
-    service = createLinkCheckService({
-      scheduler: createScheduler({ db: store.connection.db!, logger: silentLogger }),
-      repos,
-      engine,
-      dispatcher,
-      logger: silentLogger,
-      now: rig.clock.now,
-      questionnaires: content().questionnaires,
-      checker: createLinkChecker({ allowPrivate: true, timeoutMs: 2_000, now: rig.clock.now }),
-    });
+    ({ engine, dispatcher, service } = linkCheckRig(store, rig.clock, sent, { answerLinks: true }));
   });
   afterEach(async () => {
     await store.close();
