@@ -174,8 +174,6 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     dispatcher: () => dispatcher,
     repos: store.repositories,
     storage: createChannelStorage({ db, agenda: scheduler.agenda }),
-    monitoring,
-    broadcasts,
     logger,
     coordination: store.coordination,
   });
