@@ -11,7 +11,7 @@ import { startApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createBroadcastService } from '../../src/delivery/broadcasts.js';
 import type { Dispatcher } from '../../src/delivery/dispatcher.js';
-import { withLease } from '../../src/domain/coordination.js';
+import { inChatOrder, withLease } from '../../src/domain/coordination.js';
 import { createStoreCoordination } from '../../src/store/coordination.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { cohortFixtureTeachers } from './two-instances.fixture.js';
@@ -239,6 +239,57 @@ describe('claims and leases on one store, two instances in one process', () => {
       await b.stop();
       expect(await a.isAlive('b')).toBe(false);
     } finally {
+      await other.stop();
+    }
+  });
+
+  it("a teacher's updates given to two instances are handled in her order; a dead instance's update stops holding them back", async () => {
+    const other = await startApp(loadConfig({ MONGODB_URI: uri, HTTP_PORT: '0' }), silentLogger);
+    const started: ReturnType<typeof createStoreCoordination>[] = [];
+    try {
+      const db = app.store.connection.db;
+      const otherDb = other.store.connection.db;
+      if (!db || !otherDb) throw new Error('no db');
+      const instance = async (id: string, on: typeof db) => {
+        const c = createStoreCoordination(on, { instanceId: id });
+        await c.start();
+        started.push(c);
+        return c;
+      };
+      const a = await instance('order-a', db);
+      const b = await instance('order-b', otherDb);
+      const handled: number[] = [];
+      const work = (updateId: number, ms: number) => async () => {
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        handled.push(updateId);
+      };
+      const update = (updateId: number, chat = 'chat:telegram:maria') => ({ source: 'telegram', updateId, chat });
+
+      // Her messages 101 and 102 reach instances A and B; B starts on 102 first, and 101 is slow.
+      expect(await a.claimUpdate('telegram', 101, 'chat:telegram:maria')).toBe(true);
+      expect(await b.claimUpdate('telegram', 102, 'chat:telegram:maria')).toBe(true);
+      const second = inChatOrder(b, update(102), work(102, 0));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(handled).toEqual([]);
+      const first = inChatOrder(a, update(101), work(101, 200));
+      expect((await Promise.all([first, second])).map((r) => r.inOrder)).toEqual([true, true]);
+      expect(handled).toEqual([101, 102]);
+
+      // Another teacher's update does not wait for hers.
+      expect(await a.claimUpdate('telegram', 201, 'chat:telegram:maria')).toBe(true);
+      expect(await b.claimUpdate('telegram', 202, 'chat:telegram:boris')).toBe(true);
+      await inChatOrder(b, update(202, 'chat:telegram:boris'), work(202, 0));
+      expect(handled).toEqual([101, 102, 202]);
+
+      // 201's instance dies holding it: her next update waits only until its heartbeat is gone.
+      const waiting = inChatOrder(b, update(203), work(203, 0));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(handled).toEqual([101, 102, 202]);
+      await a.stop();
+      expect((await waiting).inOrder).toBe(true);
+      expect(handled).toEqual([101, 102, 202, 203]);
+    } finally {
+      for (const c of started) await c.stop();
       await other.stop();
     }
   });
