@@ -41,7 +41,7 @@ import type { Job } from 'agenda';
 import type { Cohort } from '../domain/cohort.js';
 import type { PlannedSend, ScheduleSettings } from '../domain/post-course-plan.js';
 import type { Repositories } from '../domain/repositories.js';
-import type { ScheduledSend, SendStatus } from '../domain/scheduled-send.js';
+import type { SendRecord, SendStatus } from '../domain/scheduled-send.js';
 import { DEFAULT_SENDING_WINDOW, isInWindow } from '../domain/sending-window.js';
 import type { Dispatcher } from '../delivery/dispatcher.js';
 import type { Content, Engine } from '../engine/index.js';
@@ -156,14 +156,9 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
   }
 
   function remember(state: CohortState, item: PlannedSend, status: SendStatus, at: Date, attempts: number): void {
-    const record: ScheduledSend = {
+    const record: SendRecord = {
       key: item.key,
-      cohortId: state.cohort.id,
-      kind: item.kind,
-      occasion: item.occasion,
-      recipientId: item.recipientId,
       status,
-      dueAt: item.at,
       attemptedAt: at,
       attempts,
       ...(status === 'sent' ? { sentAt: at } : {}),
