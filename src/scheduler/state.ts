@@ -47,13 +47,62 @@ export async function loadCohortState(
     repos.activities.acceptedPerTeacher(cohort.id),
     repos.scheduledSends.recordsByCohort(cohort.id),
   ]);
-  const plan = effectivePlan(cohort, programme);
-  const people = new Map<string, Recipient>();
-  for (const p of await repos.participants.recipientsByIds([
+  const people = await repos.participants.recipientsByIds([
     ...new Set([...enrollments.map((e) => e.participantId), ...cohort.curatorIds]),
-  ])) {
-    people.set(p.id, p);
-  }
+  ]);
+  return stateOf(
+    cohort,
+    effectivePlan(cohort, programme),
+    { enrollments, completed, acceptedBy, log, people },
+    canReach,
+  );
+}
+
+/**
+ * One teacher of the cohort as the planner sees her, and nothing of anyone else's: her sends
+ * planned from this are exactly her part of the whole cohort's plan (the planner decides each
+ * teacher's sends from her own facts alone). The curators' sends are left to the cohort's job.
+ * No teacher when she is not active in the cohort.
+ */
+export async function loadTeacherState(
+  repos: Repositories,
+  cohort: Cohort,
+  participantId: string,
+  canReach: ReachCheck = reachableByChat,
+): Promise<CohortState> {
+  const [programme, enrollments, completed, accepted, log, people] = await Promise.all([
+    repos.programmes.findById(cohort.programmeId),
+    repos.enrollments.activeMembers(cohort.id, participantId),
+    repos.responses.completedOccasions(cohort.id, participantId),
+    repos.activities.countAccepted(participantId, cohort.id),
+    repos.scheduledSends.recordsByCohort(cohort.id, participantId),
+    repos.participants.recipientsByIds([participantId]),
+  ]);
+  const state = stateOf(
+    { ...cohort, curatorIds: [] },
+    effectivePlan(cohort, programme),
+    { enrollments, completed, acceptedBy: new Map([[participantId, accepted]]), log, people },
+    canReach,
+  );
+  return { ...state, cohort };
+}
+
+interface CohortFacts {
+  enrollments: { participantId: string; joinedAt: Date }[];
+  completed: { participantId: string; questionnaireId: string; occasion: string }[];
+  acceptedBy: Map<string, number>;
+  log: SendRecord[];
+  people: Recipient[];
+}
+
+function stateOf(
+  cohort: Cohort,
+  plan: StagePlan,
+  { enrollments, completed, acceptedBy, log, people: recipients }: CohortFacts,
+  canReach: ReachCheck,
+): CohortState {
+  const people = new Map<string, Recipient>();
+  for (const p of recipients) people.set(p.id, p);
 
   const completedBy = new Map<string, Set<string>>();
   for (const r of completed) {
