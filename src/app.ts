@@ -14,7 +14,13 @@ import { collectHealth } from './http/health.js';
 import { createHttpServer, type RouteHandler } from './http/server.js';
 import { consoleRoutes, createConsoleAuth } from './http/console/index.js';
 import { createExportJobs } from './http/console/jobs.js';
-import { consoleJoinLinks, createConsoleFiles, createStaffActions, questionnaireTexts } from './http/console/wiring.js';
+import {
+  consoleDiagnosis,
+  consoleJoinLinks,
+  createConsoleFiles,
+  createStaffActions,
+  questionnaireTexts,
+} from './http/console/wiring.js';
 import type { Logger } from './logger.js';
 import { createMonitoring, monitoringRoutes } from './monitoring/index.js';
 import { halfYearReportSource } from './monitoring/report-source.js';
@@ -273,6 +279,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
             maxBotUsername: config.max.botUsername,
           }),
           questionnaireText: questionnaireTexts(content.questionnaires),
+          diagnosis: consoleDiagnosis({ repos: store.repositories, content }),
           jobs: createExportJobs({
             repo: store.repositories.consoleExports,
             logger: logger.child({ component: 'console' }),
