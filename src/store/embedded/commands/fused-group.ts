@@ -25,6 +25,8 @@ const REMOVED = 1; // the unwound path was an empty array, preserved: the field 
 const ORIGINAL = 2; // the document as stored (no unwind, or a preserved null/missing/scalar)
 
 interface Row {
+  /** Counts the input documents: rows of one document share it. */
+  seq: number;
   doc: Doc;
   /** Top-level fields set by the folded `$lookup`/`$addFields` (undefined: removed). */
   layer: Doc | undefined;
@@ -50,6 +52,8 @@ interface IdField {
   name: string;
   get: Getter | undefined;
   constant: unknown;
+  /** The value does not depend on the unwound element: the same for every row of one document. */
+  perDocument: boolean;
 }
 
 type AccKind = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'first' | 'last' | 'push' | 'addToSet';
@@ -173,6 +177,21 @@ function unwoundGetter(parts: string[], unwind: UnwindPlan | undefined): Getter 
   while (common < u.length && common < parts.length && u[common] === parts[common]) common++;
   if (common === u.length) {
     const rest = parts.slice(u.length);
+    if (rest.length === 1) {
+      // A field of the element (`$answers.questionId`): read directly when the element is a document.
+      const field = rest[0] as string;
+      return (row) => {
+        if (row.mode === ELEMENT) {
+          const el = row.el;
+          if (isPlainObject(el)) {
+            const v = el[field];
+            return v === undefined || typeof v === 'function' ? undefined : v;
+          }
+          return descend(el, rest, 0);
+        }
+        return row.mode === REMOVED ? undefined : fromRoot(row, parts);
+      };
+    }
     return (row) =>
       row.mode === ELEMENT ? descend(row.el, rest, 0) : row.mode === REMOVED ? undefined : fromRoot(row, parts);
   }
@@ -515,12 +534,17 @@ export function planFusedGroup(stages: readonly unknown[], start: number, extras
     for (const n of names) {
       const v = idSpec[n];
       if (isConstant(v)) {
-        idFields.push({ name: n, get: undefined, constant: v });
+        idFields.push({ name: n, get: undefined, constant: v, perDocument: true });
         continue;
       }
-      const get = compileExpr(v, path);
+      let readsElement = false;
+      const get = compileExpr(v, (parts) => {
+        if (unwind && (parts[0] === unwind.indexField || unwind.parts.every((u, k) => parts[k] === u)))
+          readsElement = true;
+        return path(parts);
+      });
       if (!get) return undefined;
-      idFields.push({ name: n, get, constant: undefined });
+      idFields.push({ name: n, get, constant: undefined, perDocument: !readsElement });
     }
   } else if (!isConstant(idSpec)) {
     idValue = compileExpr(idSpec, path);
@@ -646,21 +670,69 @@ interface GroupState {
   counts: number[];
 }
 
-const missingKey = '!'; // no keyString starts with '!': a missing field differs from null
+/**
+ * The groups, reached through one level per `_id` part: strings, booleans, null and missing are
+ * Map keys as they are (missing apart from null), anything else goes by its canonical key string
+ * (values.ts: 1, 1.0 and Long(1) are one). No key string is built for the usual row, whose parts
+ * are a question id, an option id and a segment name; that string building was a third of the pass.
+ */
+interface KeyLevel {
+  plain: Map<unknown, unknown>;
+  keyed: Map<string, unknown>;
+}
 
-function groupKey(plan: FusedPlan, row: Row): string {
-  if (plan.idValue) return keyString(plan.idValue(row));
-  const fields = plan.idFields;
-  if (!fields) return '';
-  let key = '';
-  for (const f of fields) {
-    if (!f.get) continue;
-    const v = f.get(row);
-    const k = v === undefined ? missingKey : keyString(v);
-    // Length-prefixed: strings may hold any character, so no separator is safe on its own.
-    key += `${k.length}:${k}`;
+const newLevel = (): KeyLevel => ({ plain: new Map(), keyed: new Map() });
+
+function slot(level: KeyLevel, v: unknown, make: () => unknown): unknown {
+  if (v === undefined || v === null || typeof v === 'string' || typeof v === 'boolean') {
+    let next = level.plain.get(v);
+    if (next === undefined) {
+      next = make();
+      level.plain.set(v, next);
+    }
+    return next;
   }
-  return key;
+  const key = keyString(v);
+  let next = level.keyed.get(key);
+  if (next === undefined) {
+    next = make();
+    level.keyed.set(key, next);
+  }
+  return next;
+}
+
+/**
+ * Finds (or makes, with `make`) the row's group. The parts that do not depend on the unwound
+ * element (a segment looked up per teacher, the cohort) are looked up once per document, so an
+ * answer costs only the levels of its own fields.
+ */
+function groupFinder(plan: FusedPlan, row: Row, make: () => GroupState): () => GroupState {
+  const root = newLevel();
+  const { idValue } = plan;
+  // `_id: <expression>`: missing and null are one group.
+  if (idValue) return () => slot(root, idValue(row) ?? null, make) as GroupState;
+  const fields = (plan.idFields ?? []).filter((f) => f.get !== undefined);
+  const getters = [...fields.filter((f) => f.perDocument), ...fields.filter((f) => !f.perDocument)].map(
+    (f) => f.get as Getter,
+  );
+  const perDocument = fields.filter((f) => f.perDocument).length;
+  if (getters.length === 0) return () => slot(root, null, make) as GroupState;
+  const last = getters.length - 1;
+  let seq = -1;
+  let docLevel = root;
+  return () => {
+    let level: KeyLevel;
+    let i = Math.min(perDocument, last);
+    if (row.seq === seq) level = docLevel;
+    else {
+      level = root;
+      for (let k = 0; k < i; k++) level = slot(level, (getters[k] as Getter)(row), newLevel) as KeyLevel;
+      seq = row.seq;
+      docLevel = level;
+    }
+    for (; i < last; i++) level = slot(level, (getters[i] as Getter)(row), newLevel) as KeyLevel;
+    return slot(level, (getters[last] as Getter)(row), make) as GroupState;
+  };
 }
 
 function groupId(plan: FusedPlan, row: Row): unknown {
@@ -798,8 +870,13 @@ function finish(g: GroupState, plan: FusedPlan): Doc {
  * seen, as from mingo. Undefined means "run these stages on mingo instead".
  */
 export function runFusedGroup(plan: FusedPlan, docs: Iterable<Doc>): Doc[] | undefined {
-  const groups = new Map<string, GroupState>();
-  const row: Row = { doc: {}, layer: undefined, mode: ORIGINAL, el: undefined, idx: null };
+  const groups: GroupState[] = [];
+  const row: Row = { seq: 0, doc: {}, layer: undefined, mode: ORIGINAL, el: undefined, idx: null };
+  const findGroup = groupFinder(plan, row, () => {
+    const g = newGroup(plan, row);
+    groups.push(g);
+    return g;
+  });
   const { unwind, filters, filtersOnUnwound, elementTest } = plan;
   const visit = (): void => {
     const quick = elementTest !== undefined && row.mode === ELEMENT ? elementTest(row.el) : undefined;
@@ -808,13 +885,7 @@ export function runFusedGroup(plan: FusedPlan, docs: Iterable<Doc>): Doc[] | und
       const doc = virtualDoc(row, unwind, filtersOnUnwound);
       for (const f of filters) if (!f.test(doc)) return;
     }
-    const key = groupKey(plan, row);
-    let g = groups.get(key);
-    if (g === undefined) {
-      g = newGroup(plan, row);
-      groups.set(key, g);
-    }
-    accumulate(g, plan, row);
+    accumulate(findGroup(), plan, row);
   };
   try {
     const pre = preparePre(plan);
@@ -824,6 +895,7 @@ export function runFusedGroup(plan: FusedPlan, docs: Iterable<Doc>): Doc[] | und
       row.mode = ORIGINAL;
       row.el = undefined;
       row.idx = null;
+      row.seq++;
       for (const step of pre) step(row);
       if (!unwind) {
         visit();
@@ -854,7 +926,7 @@ export function runFusedGroup(plan: FusedPlan, docs: Iterable<Doc>): Doc[] | und
     throw err;
   }
   const out: Doc[] = [];
-  for (const g of groups.values()) out.push(finish(g, plan));
+  for (const g of groups) out.push(finish(g, plan));
   return out;
 }
 
