@@ -14,11 +14,15 @@ const oid = (hex: string) => new Types.ObjectId(hex);
  * people, cohorts and programmes are joined in TypeScript (`loadSamplingUnits`): on the embedded
  * store each `$lookup`/`$unwind` stage after the `$group` ran on mingo for every teacher.
  */
-export function samplingUnitsPipeline(scope: Pick<Scope, 'cohortIds'>): Pipeline {
+export function samplingUnitsPipeline(scope: Pick<Scope, 'cohortIds' | 'excludeCohortIds'>): Pipeline {
   return [
     {
       $match: {
-        ...(scope.cohortIds ? { cohortId: { $in: scope.cohortIds.map(oid) } } : {}),
+        ...(scope.cohortIds
+          ? { cohortId: { $in: scope.cohortIds.map(oid) } }
+          : scope.excludeCohortIds?.length
+            ? { cohortId: { $nin: scope.excludeCohortIds.map(oid) } }
+            : {}),
         status: { $ne: 'withdrawn' },
       },
     },
@@ -34,7 +38,7 @@ export function samplingUnitsPipeline(scope: Pick<Scope, 'cohortIds'>): Pipeline
  */
 export async function loadSamplingUnits(
   models: Pick<Models, 'enrollment' | 'participant' | 'cohort' | 'programme'>,
-  scope: Pick<Scope, 'cohortIds'>,
+  scope: Pick<Scope, 'cohortIds' | 'excludeCohortIds'>,
 ): Promise<SamplingUnit[]> {
   const enrolled = await models.enrollment.collection.aggregate(samplingUnitsPipeline(scope)).toArray();
   if (enrolled.length === 0) return [];

@@ -138,6 +138,10 @@ describe('sampling from the store', () => {
     });
     const c2 = await loadSamplingUnits(store.models, { cohortIds: [fx.cohorts.c2.id] });
     expect(c2.map((u) => u.region).sort()).toEqual([REGION_A, REGION_B, REGION_B]);
+    // The whole centre leaves out the sandbox's demo cohorts: here c2 stands for one (its 3 units).
+    const withoutC2 = await loadSamplingUnits(store.models, { excludeCohortIds: [fx.cohorts.c2.id] });
+    expect(withoutC2).toHaveLength(5);
+    expect(withoutC2.some((u) => u.cohortId === fx.cohorts.c2.id)).toBe(false);
   });
 
   it('stores a sample, assigns it a questionnaire once, and lists invitations for the scheduler', async () => {
