@@ -193,6 +193,12 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     reports: halfYearReportSource(monitoring),
     logger: logger.child({ component: 'post-course' }),
   });
+  // One teacher's change (she joins, comes back from /stop): her sends alone, not the whole cohort's.
+  engine.watchTeachers((participantId, cohortId) => {
+    postCourse.teacherChanged(participantId, cohortId).catch((error: unknown) => {
+      logger.error({ err: error }, 'could not plan a teacher after her change; the sweep will');
+    });
+  });
   await postCourse.start();
   await createLinkCheckService({
     scheduler,

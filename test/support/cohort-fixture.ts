@@ -1,4 +1,5 @@
 // A cohort as the import would create it: programme, curator, tutor, course just finished.
+import type { SendingWindow } from '../../src/domain/sending-window.js';
 import type { Store } from '../../src/store/index.js';
 
 export interface CohortFixture {
@@ -18,6 +19,7 @@ export async function seedCohort(
     courseEnd?: string;
     curatorUsername?: string;
     tutorUsername?: string;
+    sendingWindow?: SendingWindow;
   } = {},
 ): Promise<CohortFixture> {
   const repos = store.repositories;
@@ -48,6 +50,7 @@ export async function seedCohort(
     locale: options.locale ?? 'ru',
     curatorIds: [curator.value.id],
     tutorIds: [tutor.value.id],
+    ...(options.sendingWindow ? { sendingWindow: options.sendingWindow } : {}),
   });
   return { cohortId: cohort.id, code: cohort.code, curatorId: curator.value.id, tutorId: tutor.value.id };
 }

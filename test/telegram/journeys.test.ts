@@ -43,7 +43,11 @@ beforeAll(async () => {
   // The course ended two months and five days ago (the app runs on the real clock): of the default
   // plan only the "difficulties" questionnaire is open, so "Анкеты (1)" starts it directly.
   const courseEnd = moscow().minus({ months: 2, days: 5 }).set({ hour: 15, minute: 0 }).toUTC().toISO()!;
-  cohort = await seedCohort(app.store, { curatorUsername: 'olga_curator', courseEnd });
+  // The scheduler would send that questionnaire's invitation (a new prompt) in the middle of a
+  // journey whenever the tests run in Moscow's working hours: the cohort's sending window opens only
+  // on the day after tomorrow. Scheduled sends are tested on a clock of their own in test/scheduler.
+  const sendingWindow = { from: '09:00', to: '20:00', weekdays: [moscow().plus({ days: 2 }).weekday] };
+  cohort = await seedCohort(app.store, { curatorUsername: 'olga_curator', courseEnd, sendingWindow });
   await tg.botConnected();
 });
 
