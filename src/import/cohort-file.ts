@@ -357,8 +357,27 @@ export function parseCohortFile(
   const parsed = format === 'json' ? parseJson(text) : parseYaml(text);
   if (!parsed.ok) return parsed;
   const checked = fileSchema.safeParse(parsed.value, PARSE_PARAMS);
-  if (!checked.success) return err(zodProblems(checked.error));
-  return normalise(checked.data, format, defaults);
+  if (checked.success) return normalise(checked.data, format, defaults);
+  const shape = zodProblems(checked.error);
+  // Fields the file should not have (typos, mostly) hide nothing else: without them the file is read
+  // on, so its other problems (a phone, a date) come in the same run, not after the typo is fixed.
+  if (!checked.error.issues.every((i) => i.code === 'unrecognized_keys')) return err(shape);
+  const rest = fileSchema.safeParse(withoutKeys(parsed.value, checked.error.issues), PARSE_PARAMS);
+  if (!rest.success) return err(shape);
+  const normalised = normalise(rest.data, format, defaults);
+  return err([...shape, ...(normalised.ok ? [] : normalised.error)]);
+}
+
+/** A copy of a parsed file without the keys zod did not recognise. */
+function withoutKeys(value: unknown, issues: readonly z.core.$ZodIssue[]): unknown {
+  const copy = structuredClone(value) as Record<PropertyKey, unknown>;
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    let node: unknown = copy;
+    for (const key of issue.path) node = (node as Record<PropertyKey, unknown> | undefined)?.[key];
+    if (node && typeof node === 'object') for (const key of issue.keys) delete (node as Record<string, unknown>)[key];
+  }
+  return copy;
 }
 
 function normalise(

@@ -156,6 +156,19 @@ describe('validation', () => {
     ]);
   });
 
+  it('reads on past an unknown field, so a typo and a bad phone come in the same run', () => {
+    const bad = {
+      ...minimal,
+      cohort: { ...minimal.cohort, langauge: 'kk' },
+      participants: [{ name: 'Оспанов Ержан', phone: '12345', colour: 'синий' }],
+    };
+    expect(problems(yamlOf(bad))).toEqual([
+      'cohort.langauge: неизвестное поле (опечатка или лишнее поле?)',
+      'participants[0].colour: неизвестное поле (опечатка или лишнее поле?)',
+      'participants[0].phone: «12345» — не похоже на номер телефона',
+    ]);
+  });
+
   it('says a missing field is missing', () => {
     const { courseEnd: _dropped, ...cohort } = minimal.cohort;
     expect(problems(JSON.stringify({ ...minimal, cohort }), 'cohort.json')).toEqual([

@@ -21,8 +21,6 @@ export interface MaxSenderOptions {
   botUsername: () => string | undefined;
   /** The last question with buttons in each chat: a typed answer makes them stale. */
   prompted?: (chatId: string, messageId: string) => void;
-  /** Waits between tries of a message whose file Max is still processing (tests: short). */
-  notReadyDelaysMs?: readonly number[];
 }
 
 /**
@@ -98,7 +96,6 @@ export function createMaxSender(api: Api, options: MaxSenderOptions): ChannelSen
       }
       const extra = { attachments: [attachment] };
       const caption = splitText(file.text, MAX_TEXT_LIMIT)[0] ?? '';
-      const delays = options.notReadyDelaysMs ?? NOT_READY_DELAYS_MS;
       for (let attempt = 0; ; attempt += 1) {
         try {
           const sent =
@@ -107,7 +104,7 @@ export function createMaxSender(api: Api, options: MaxSenderOptions): ChannelSen
               : await api.sendMessageToChat(target.chatId, caption, extra);
           return { ok: true, messageId: sent.body.mid };
         } catch (error) {
-          const delay = delays[attempt];
+          const delay = NOT_READY_DELAYS_MS[attempt];
           if (notReady(error) && delay !== undefined) {
             await sleep(delay);
             continue;
