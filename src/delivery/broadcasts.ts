@@ -56,7 +56,7 @@ export function createBroadcastService(deps: {
   now?: () => Date;
   progressEvery?: number;
   progressIntervalMs?: number;
-  /** Deliveries of one broadcast under way at once (claimed, waiting to be sent, being recorded). */
+  /** Deliveries of one broadcast under way at once (claimed, waiting to be sent, being recorded); 1 by default. */
   concurrency?: number;
   /** Instances sharing the store; alone by default (a new id per process, so a restart is a new instance). */
   coordination?: Coordination;
@@ -64,7 +64,7 @@ export function createBroadcastService(deps: {
   const { repos, dispatcher, logger } = deps;
   const progressEvery = deps.progressEvery ?? PROGRESS_EVERY;
   const progressIntervalMs = deps.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
-  const concurrency = Math.max(1, deps.concurrency ?? 4);
+  const concurrency = Math.max(1, deps.concurrency ?? 1);
   const now = deps.now ?? (() => new Date());
   const coordination = deps.coordination ?? singleInstance(`single:${globalThis.crypto.randomUUID()}`);
   const me = coordination.instanceId;
@@ -174,12 +174,13 @@ export function createBroadcastService(deps: {
           at: now(),
         });
     }
-    // A few deliveries at a time: the channel adapters pace sends to each platform's limits, and
-    // while one delivery waits for its turn or its HTTP call, the next is claimed and the last is
-    // recorded (one at a time, the two store writes around each send held the loop at ~40 ms a
-    // message, 1.2 x Telegram's 30-a-second floor). Each delivery is claimed first, so instances
-    // sharing the store split the broadcast and none sends one twice; a crash leaves at most
-    // `concurrency` of them "perhaps delivered".
+    // `concurrency` deliveries at a time (one by default): the channel adapters pace sends to each
+    // platform's limits. With more than one, while one delivery waits for its turn or its HTTP
+    // call the next is claimed and the last recorded (one at a time, the two store writes around
+    // each send hold the loop near 1.1-1.2 x Telegram's 30-a-second floor), but a crash then
+    // leaves up to `concurrency` deliveries "perhaps delivered" where the README promises one.
+    // Each delivery is claimed first, so instances sharing the store split the broadcast and none
+    // sends one twice.
     const pending = b.deliveries.filter((x) => x.status === 'pending');
     let done = b.deliveries.length - pending.length;
     let mine = 0;

@@ -10,7 +10,8 @@
 //   store       a broadcast's deliveries recorded in the embedded store, 200 / 1,000 / 4,000
 //   broadcasts  1,200 / 2,000 / 4,000 teachers through the limiter and grammY to a fake Bot API
 //               (BENCH_FULL=1 adds 10,000: 333 s at the floor)
-//   replies     50 teachers writing at once: update to the first reply, p50 / p95
+//   replies     update to the first reply, p50 / p95: 25 teachers at once and 50 over 2 s (under
+//               the limits), and 50 at once beside what the 30 msg/s limit alone costs
 //   start       `npm start` to a healthy /healthz, and CLI commands, through npm
 // BENCH_ONLY=exports,planning runs some parts. BENCH_WRITE=1 writes the table into
 // docs/performance.md with the machine, date and load.
@@ -40,7 +41,7 @@ import { benchExport, type ExportFigures } from './exports.js';
 import { gc, measured, median } from './measure.js';
 import type { PlanningFigures } from './planning.js';
 import { benchStart } from './start.js';
-import { benchBroadcasts, benchReplies } from './telegram.js';
+import { benchBroadcasts, benchReplies, replyFloor } from './telegram.js';
 
 const PARTS = ['aggregates', 'exports', 'planning', 'store', 'broadcasts', 'replies', 'start'] as const;
 const only = new Set((process.env.BENCH_ONLY ?? PARTS.join(',')).split(',').map((s) => s.trim()));
@@ -266,16 +267,29 @@ async function main(): Promise<void> {
   }
 
   if (only.has('replies')) {
-    const r = await benchReplies(50);
-    say(
-      `\nUpdate to the first reply, 50 teachers writing /start at once (webhook, limiter, 3 rounds after a warm-up): p50 ${r.p50Ms.toFixed(0)} ms, p95 ${r.p95Ms.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms`,
-    );
-    row(
-      'update to the first reply, 50 teachers at once (p50 / p95)',
-      `${r.p50Ms.toFixed(0)} / ${r.p95Ms.toFixed(0)} ms`,
-      'p95 < 300 ms under the limits',
-      '30 msg/s: the 31st-50th first replies wait ≥ 1 s',
-    );
+    // Under the limits (25 at once; 50 spread over 2 s) a reply's time is the bot's own; 50 at
+    // once is over Telegram's 30 a second, so it is shown beside what the limit alone costs.
+    say('\nUpdate to the first reply (webhook, limiter, grammY, fake Bot API; 3 rounds after a warm-up):');
+    const cases = [
+      { label: '25 teachers at once', teachers: 25, spreadMs: 0 },
+      { label: '50 teachers arriving over 2 s', teachers: 50, spreadMs: 2000 },
+      { label: '50 teachers at once', teachers: 50, spreadMs: 0 },
+    ];
+    for (const c of cases) {
+      const r = await benchReplies(c.teachers, { spreadMs: c.spreadMs });
+      const floor = c.spreadMs > 0 ? { p50Ms: 0, p95Ms: 0 } : replyFloor(c.teachers);
+      const over = floor.p95Ms > 0;
+      say(
+        `  ${c.label.padEnd(32)} p50 ${r.p50Ms.toFixed(0)} ms, p95 ${r.p95Ms.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms; ` +
+          `CPU ${r.cpuMsPerUpdate.toFixed(1)} ms an update${over ? `; the 30/s limit alone: p50 ${floor.p50Ms} ms, p95 ${floor.p95Ms} ms` : ''}`,
+      );
+      row(
+        `update to the first reply, ${c.label} (p50 / p95)`,
+        `${r.p50Ms.toFixed(0)} / ${r.p95Ms.toFixed(0)} ms; ${r.cpuMsPerUpdate.toFixed(1)} ms CPU an update`,
+        over ? `p95 within 300 ms of the floor's` : 'p95 < 300 ms',
+        over ? `p95 ${floor.p95Ms} ms: the 31st-50th wait for the next second (30 msg/s)` : '— (under 30 msg/s)',
+      );
+    }
   }
 
   if (only.has('start')) {
@@ -328,6 +342,8 @@ async function main(): Promise<void> {
 }
 
 await main();
-// The replies part leaves a handle open after the app has stopped (not found yet: the app's own
-// start/stop tests end cleanly), and a bench that never returns is worse than one that exits.
+// What stays open after the app has stopped is Agenda's (6.2.6): each job run races the job
+// against `checkIfJobIsStillAlive`, whose `delay(max(processEvery, lockLifetime) / 2)` (5 min
+// here) is never cleared when the job wins, so the process would linger 5 minutes after the last
+// job ran. Nothing of Sputnik's is left; `npm start` exits on its own signal handler the same way.
 process.exit(process.exitCode ?? 0);

@@ -182,27 +182,42 @@ export async function benchBroadcasts(sizes: readonly number[]): Promise<Broadca
 
 export interface ReplyFigures {
   teachers: number;
+  /** CPU of this process (the bot, and the bench's own HTTP client) per update, counted rounds only. */
+  cpuMsPerUpdate: number;
   p50Ms: number;
   p95Ms: number;
   maxMs: number;
 }
 
-/** `teachers` people write /start at the same moment; how long until each gets the bot's first message. */
-export async function benchReplies(teachers: number, rounds = 3): Promise<ReplyFigures> {
+/**
+ * `teachers` people write /start, all at the same moment or spread evenly over `spreadMs`; how long
+ * until each gets the bot's first message.
+ */
+export async function benchReplies(
+  teachers: number,
+  options: { spreadMs?: number; rounds?: number } = {},
+): Promise<ReplyFigures> {
+  const spreadMs = options.spreadMs ?? 0;
+  const rounds = options.rounds ?? 3;
   const api = await startFakeBotApi();
   const dir = mkdtempSync(join(tmpdir(), 'sputnik-bench-tg-'));
   const app = await startBot(api, dir);
   const webhook = `http://127.0.0.1:${app.http.port}/telegram/webhook`;
   try {
     const latencies: number[] = [];
+    let cpuMs = 0;
     let updateId = 1;
     // A first round warms the process up (JIT, the store's first writes); it is not counted.
     for (let round = 0; round <= rounds; round++) {
       await api.records();
       const chats = Array.from({ length: teachers }, (_, i) => 200_000_000 + round * 1000 + i);
       const sentAt = new Map<string, number>();
+      const cpu0 = process.cpuUsage();
+      const start = performance.now();
       await Promise.all(
-        chats.map(async (chat) => {
+        chats.map(async (chat, i) => {
+          const due = start + (teachers > 1 ? (spreadMs * i) / (teachers - 1) : 0);
+          if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
           const update = {
             update_id: updateId++,
             message: {
@@ -223,6 +238,8 @@ export async function benchReplies(teachers: number, rounds = 3): Promise<ReplyF
           await res.arrayBuffer();
         }),
       );
+      const cpu = process.cpuUsage(cpu0);
+      if (round > 0) cpuMs += (cpu.user + cpu.system) / 1000;
       const records = await api.records();
       const firstReply = new Map<string, number>();
       for (const [c, t] of records) if (!firstReply.has(c)) firstReply.set(c, t);
@@ -232,6 +249,7 @@ export async function benchReplies(teachers: number, rounds = 3): Promise<ReplyF
     }
     return {
       teachers,
+      cpuMsPerUpdate: cpuMs / (teachers * rounds),
       p50Ms: percentile(latencies, 50),
       p95Ms: percentile(latencies, 95),
       maxMs: Math.max(...latencies),
@@ -243,7 +261,16 @@ export async function benchReplies(teachers: number, rounds = 3): Promise<ReplyF
   }
 }
 
+/**
+ * The platform's own floor for `teachers` first replies due at once under `limit` a second over a
+ * sliding window: the first `limit` go at once, the next `limit` a second later, and so on.
+ */
+export function replyFloor(teachers: number, limit = 30): { p50Ms: number; p95Ms: number } {
+  const waits = Array.from({ length: teachers }, (_, i) => Math.floor(i / limit) * 1000);
+  return { p50Ms: percentile(waits, 50), p95Ms: percentile(waits, 95) };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(await benchReplies(50));
+  console.log(await benchReplies(Number(process.argv[3] ?? 25), { spreadMs: Number(process.argv[4] ?? 0) }));
   console.log(await benchBroadcasts((process.argv[2] ?? '200').split(',').map(Number)));
 }

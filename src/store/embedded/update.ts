@@ -388,6 +388,61 @@ function pathsOverlap(a: string, b: string): boolean {
   return a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
 }
 
+/** A field name that is neither an operator, an array index, nor a path of its own. */
+const PLAIN_FIELD = /^(?!\$)(?!\d+$)[^.]+$/;
+
+/**
+ * `$set` and `$unset` of plain field paths through sub-documents, done here: mingo builds its
+ * operator tables afresh on every update call (~0.3 ms, more than the rest of a small write: two
+ * per broadcast delivery, several per update a teacher sends). Anything else (arrays on the way,
+ * other operators, overlapping paths that MongoDB refuses) is left to mingo; returns false then,
+ * having changed nothing.
+ */
+function applyPlainSetUnset(target: Doc, ops: Doc): boolean {
+  const kinds = Object.keys(ops);
+  if (!kinds.every((op) => op === '$set' || op === '$unset')) return false;
+  const paths = kinds.flatMap((op) => Object.keys(ops[op] as Doc));
+  const sorted = [...paths].sort();
+  for (let i = 1; i < sorted.length; i++) {
+    const [a, b] = [sorted[i - 1] as string, sorted[i] as string];
+    if (a === b || b.startsWith(`${a}.`)) return false;
+  }
+  for (const path of paths) {
+    const fields = path.split('.');
+    if (!fields.every((f) => PLAIN_FIELD.test(f))) return false;
+    let node: unknown = target;
+    for (const f of fields.slice(0, -1)) {
+      if (node === undefined) break;
+      if (!isPlainObject(node)) return false;
+      node = node[f];
+    }
+    if (node !== undefined && !isPlainObject(node)) return false;
+  }
+  for (const op of kinds) {
+    for (const [path, value] of Object.entries(ops[op] as Doc)) {
+      const fields = path.split('.');
+      const last = fields.pop() as string;
+      let node: Doc | undefined = target;
+      for (const f of fields) {
+        let next = node[f];
+        if (next === undefined) {
+          if (op === '$unset') {
+            node = undefined;
+            break;
+          }
+          next = {};
+          node[f] = next;
+        }
+        node = next as Doc;
+      }
+      if (!node) continue;
+      if (op === '$set') node[last] = cloneValue(value);
+      else delete node[last];
+    }
+  }
+  return true;
+}
+
 function applyOperators(target: Doc, ops: Doc, ctx: UpdateContext): void {
   const nonEmpty: Doc = {};
   for (const [op, body] of Object.entries(ops)) {
@@ -420,6 +475,7 @@ function applyOperators(target: Doc, ops: Doc, ctx: UpdateContext): void {
     applyAddToSet(target, addToSet);
     if (Object.keys(effective).length === 0) return;
   }
+  if (applyPlainSetUnset(target, effective)) return;
   try {
     mingoUpdate(target, effective as Modifier<Doc>, undefined, undefined, {
       cloneMode: 'deep',
