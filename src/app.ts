@@ -14,7 +14,13 @@ import { collectHealth } from './http/health.js';
 import { createHttpServer, type RouteHandler } from './http/server.js';
 import { consoleRoutes, createConsoleAuth } from './http/console/index.js';
 import { createExportJobs } from './http/console/jobs.js';
-import { consoleJoinLinks, createConsoleFiles, createStaffActions, questionnaireTexts } from './http/console/wiring.js';
+import {
+  consoleDiagnosis,
+  consoleJoinLinks,
+  createConsoleFiles,
+  createStaffActions,
+  questionnaireTexts,
+} from './http/console/wiring.js';
 import type { Logger } from './logger.js';
 import { createMonitoring, monitoringRoutes } from './monitoring/index.js';
 import { halfYearReportSource } from './monitoring/report-source.js';
@@ -174,8 +180,6 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     dispatcher: () => dispatcher,
     repos: store.repositories,
     storage: createChannelStorage({ db, agenda: scheduler.agenda }),
-    monitoring,
-    broadcasts,
     logger,
     coordination: store.coordination,
   });
@@ -188,6 +192,12 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     content,
     reports: halfYearReportSource(monitoring),
     logger: logger.child({ component: 'post-course' }),
+  });
+  // One teacher's change (she joins, comes back from /stop): her sends alone, not the whole cohort's.
+  engine.watchTeachers((participantId, cohortId) => {
+    postCourse.teacherChanged(participantId, cohortId).catch((error: unknown) => {
+      logger.error({ err: error }, 'could not plan a teacher after her change; the sweep will');
+    });
   });
   await postCourse.start();
   await createLinkCheckService({
@@ -267,6 +277,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
             maxBotUsername: config.max.botUsername,
           }),
           questionnaireText: questionnaireTexts(content.questionnaires),
+          diagnosis: consoleDiagnosis({ repos: store.repositories, content }),
           jobs: createExportJobs({
             repo: store.repositories.consoleExports,
             logger: logger.child({ component: 'console' }),

@@ -69,6 +69,14 @@ describe('architecture', () => {
     expect({ imports: offendersIn('src/channels', storage), byHand }).toEqual({ imports: [], byHand: [] });
   });
 
+  // Broadcasts, figures and reports are engine flows: a channel carries the engine's messages and
+  // never reaches monitoring, the broadcast service or the staff tools behind those flows.
+  it('the channels reach neither monitoring nor broadcasts', () => {
+    expect(
+      offendersIn('src/channels', (spec) => /\/monitoring\/|\/delivery\/(broadcasts|staff-tools)\.js$/.test(spec)),
+    ).toEqual([]);
+  });
+
   it('monitoring reads the store through its models, and defines no model nor collection name itself', () => {
     const reachesIn = offendersIn(
       'src/monitoring',

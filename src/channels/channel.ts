@@ -24,7 +24,6 @@
  */
 import type { Coordination } from '../domain/coordination.js';
 import type { Config } from '../config.js';
-import type { BroadcastService } from '../delivery/broadcasts.js';
 import type { Dispatcher } from '../delivery/dispatcher.js';
 import type { ChannelSender } from '../delivery/ports.js';
 import type { Channel } from '../domain/channel.js';
@@ -34,7 +33,6 @@ import type { Engine } from '../engine/engine.js';
 import type { ChannelHealth } from '../http/health.js';
 import type { RawRouteHandler } from '../http/server.js';
 import type { Logger } from '../logger.js';
-import type { Monitoring } from '../monitoring/index.js';
 
 /** What the engine's messages can look like here. */
 export interface ChannelCapabilities {
@@ -46,7 +44,11 @@ export interface ChannelCapabilities {
   files: boolean;
 }
 
-/** Everything a channel may use, built once by the composition root. */
+/**
+ * Everything a channel may use, built once by the composition root. Curators' broadcasts, figures
+ * and reports are not here: they are engine flows (the engine's staff tools), so a channel only
+ * carries the engine's messages and never reaches monitoring or broadcasts itself.
+ */
 export interface ChannelContext {
   config: Config;
   engine: Engine;
@@ -58,9 +60,6 @@ export interface ChannelContext {
    * requests), through the store's repositories like everything else.
    */
   storage: ChannelStorage;
-  monitoring: Monitoring;
-  /** Curators' broadcasts: what is sent, to whom, and the delivery report. */
-  broadcasts: BroadcastService;
   logger: Logger;
   /** Several instances on one store: update claims, chat leases, the polling lease. */
   coordination?: Coordination;

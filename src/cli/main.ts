@@ -101,7 +101,8 @@ async function main(argv: string[], base: Output = processOutput): Promise<numbe
     return 2;
   }
   if (setting?.error) {
-    io.err(`sputnik: ${t(locale, 'cli.config_error', { detail: setting.error })}\n`);
+    // The setting that chooses the language is wrong: said in Russian, like a wrong --lang.
+    io.err(`sputnik: ${t(locale, 'cli.config_error', { detail: t(locale, 'cli.bad_cli_lang') })}\n`);
     return 1;
   }
   const [name, ...args] = chosen.rest;

@@ -3,6 +3,15 @@
 //
 // - Sliding windows, never fixed ones: "30 per second" means no 1,000 ms span, wherever it starts,
 //   holds more than 30 sends (fixed windows let 60 through across a boundary).
+// - A send counts in its windows from the moment its call COMPLETES, not from when it started.
+//   The platform counts a message when it arrives, somewhere between our start and our end of the
+//   HTTP call, and that delay varies call to call: sends started exactly 1,000 ms apart can arrive
+//   990 ms apart (the bench's fake Bot API saw 31 in a second once per run). Waiting until the
+//   30th-last send has completed plus 1,000 ms proves the limit at the server: that send, and every
+//   one before it, arrived before it completed, so at least 1,000 ms before the new one can arrive.
+//   The price is one round trip per window (30 per 1,000 ms + RTT); a fixed margin would be a
+//   guess that is too large locally and too small on a slow link. A call still unanswered after
+//   `inFlightMs` counts as completed then, so one hung request cannot stop the channel.
 // - Limits on the whole channel and per chat (a chat may carry more than one: a Telegram group has
 //   1 per second and 20 per minute).
 // - Two priorities: a reply to someone who just wrote goes before broadcasts and reminders. Within
@@ -40,6 +49,8 @@ export interface LimiterOptions<R> {
   pauseFor?: (result: R) => number | undefined;
   /** How often one call is retried after a pause before its result is handed back as it is. */
   maxRetries?: number;
+  /** A call unanswered this long counts as completed (default 10 s; see the note at the top). */
+  inFlightMs?: number;
   clock?: LimiterClock;
 }
 
@@ -52,29 +63,54 @@ export interface Limiter<R> {
   stats(): { queued: number; running: number; pausedUntil: number };
 }
 
-/** The send times of the last `limit` sends; the window is full while the oldest is inside it. */
+/**
+ * The last `limit` sends: when each started and, once its call returned, when it completed. The
+ * window is full while the oldest of them has not completed at least `windowMs` ago.
+ */
 class Window {
-  private readonly times: number[];
-  private next = 0;
+  private readonly started: number[];
+  private readonly ended: number[];
+  /** Which send (counted from the first) holds each slot. */
+  private readonly holder: number[];
+  private sends = 0;
 
-  constructor(private readonly rate: RateLimit) {
-    this.times = new Array<number>(rate.limit).fill(Number.NEGATIVE_INFINITY);
+  constructor(
+    private readonly rate: RateLimit,
+    private readonly inFlightMs: number,
+  ) {
+    this.started = new Array<number>(rate.limit).fill(Number.NEGATIVE_INFINITY);
+    this.ended = new Array<number>(rate.limit).fill(Number.NEGATIVE_INFINITY);
+    this.holder = new Array<number>(rate.limit).fill(-1);
+  }
+
+  private completedAt(slot: number): number {
+    const ended = this.ended[slot] as number;
+    return Number.isNaN(ended) ? (this.started[slot] as number) + this.inFlightMs : ended;
   }
 
   /** The earliest instant one more send keeps the limit. */
   freeAt(): number {
-    return (this.times[this.next] ?? Number.NEGATIVE_INFINITY) + this.rate.windowMs;
+    return this.completedAt(this.sends % this.started.length) + this.rate.windowMs;
   }
 
-  record(at: number): void {
-    this.times[this.next] = at;
-    this.next = (this.next + 1) % this.times.length;
+  /** A send starts now; returns its number, to be completed with `end`. */
+  start(at: number): number {
+    const slot = this.sends % this.started.length;
+    this.started[slot] = at;
+    this.ended[slot] = Number.NaN;
+    this.holder[slot] = this.sends;
+    return this.sends++;
+  }
+
+  end(send: number, at: number): void {
+    const slot = send % this.started.length;
+    // Its slot may already hold a later send (only once this one was past inFlightMs).
+    if (this.holder[slot] === send) this.ended[slot] = at;
   }
 
   /** The last send is out of the window: nothing here holds anything back any more. */
   idleAt(): number {
-    const last = (this.next + this.times.length - 1) % this.times.length;
-    return (this.times[last] ?? Number.NEGATIVE_INFINITY) + this.rate.windowMs;
+    return this.completedAt((this.sends + this.started.length - 1) % this.started.length) + this.rate.windowMs;
   }
 }
 
@@ -84,6 +120,8 @@ interface Job<R> {
   resolve: (value: R) => void;
   reject: (error: unknown) => void;
   retries: number;
+  /** This call's send numbers in the global window and in its chat's windows, while it runs. */
+  slots: number[];
 }
 
 interface Chat<R> {
@@ -194,7 +232,8 @@ const systemClock: LimiterClock = {
 export function createLimiter<R>(options: LimiterOptions<R>): Limiter<R> {
   const clock = options.clock ?? systemClock;
   const maxRetries = options.maxRetries ?? 5;
-  const global = new Window(options.global);
+  const inFlightMs = options.inFlightMs ?? 10_000;
+  const global = new Window(options.global, inFlightMs);
   const chats = new Map<string, Chat<R>>();
   const lanes: Record<Priority, Fifo<Chat<R>>> = { reply: new Fifo(), bulk: new Fifo() };
   const waiting = new Heap<Chat<R>>();
@@ -210,7 +249,7 @@ export function createLimiter<R>(options: LimiterOptions<R>): Limiter<R> {
       chat = {
         id,
         jobs: [],
-        windows: options.chatLimits(id).map((rate) => new Window(rate)),
+        windows: options.chatLimits(id).map((rate) => new Window(rate, inFlightMs)),
         busy: false,
         listed: false,
       };
@@ -279,8 +318,7 @@ export function createLimiter<R>(options: LimiterOptions<R>): Limiter<R> {
       queued--;
       running++;
       chat.busy = true;
-      global.record(now);
-      for (const w of chat.windows) w.record(now);
+      job.slots = [global.start(now), ...chat.windows.map((w) => w.start(now))];
       run(chat, job);
       now = clock.now();
     }
@@ -295,6 +333,7 @@ export function createLimiter<R>(options: LimiterOptions<R>): Limiter<R> {
     }
     result.then(
       (value) => {
+        completed(chat, job);
         const wait = options.pauseFor?.(value);
         if (wait !== undefined && wait > 0 && job.retries < maxRetries) {
           // Refused for the rate: everybody waits, and this call goes first when the pause ends.
@@ -314,10 +353,19 @@ export function createLimiter<R>(options: LimiterOptions<R>): Limiter<R> {
         done(chat);
       },
       (error: unknown) => {
+        completed(chat, job);
         job.reject(error);
         done(chat);
       },
     );
+  }
+
+  /** The call has returned: from now on it counts as arrived (see the note at the top). */
+  function completed(chat: Chat<R>, job: Job<R>): void {
+    const now = clock.now();
+    const [g, ...own] = job.slots;
+    if (g !== undefined) global.end(g, now);
+    for (const [i, slot] of own.entries()) chat.windows[i]?.end(slot, now);
   }
 
   function done(chat: Chat<R>): void {
@@ -338,7 +386,7 @@ export function createLimiter<R>(options: LimiterOptions<R>): Limiter<R> {
     schedule(chatId, priority, call) {
       return new Promise<R>((resolve, reject) => {
         const chat = chatOf(chatId);
-        chat.jobs.push({ priority, call, resolve, reject, retries: 0 });
+        chat.jobs.push({ priority, call, resolve, reject, retries: 0, slots: [] });
         queued++;
         list(chat, clock.now());
         pump();

@@ -81,6 +81,15 @@ export interface Participant {
   updatedAt: Date;
 }
 
+/**
+ * What the post-course scheduler needs of a person: who can be written to and how, in which
+ * language, under which name. Read for thousands of teachers at once, so nothing more.
+ */
+export type Recipient = Pick<
+  Participant,
+  'id' | 'fullName' | 'locale' | 'addresses' | 'consent' | 'remindersOptedOutAt' | 'anonymisedAt'
+>;
+
 /** The fields "delete my data" removes. */
 export const PERSONAL_FIELDS = [
   'fullName',

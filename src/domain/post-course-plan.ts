@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { addDays, addOffset, isOffset, localDate, type LocalDate } from './calendar.js';
 import type { Cohort } from './cohort.js';
-import { sendKey, type ScheduledSend, type SendKind } from './scheduled-send.js';
+import { sendKey, type SendKind, type SendRecord } from './scheduled-send.js';
 import {
   DEFAULT_SENDING_WINDOW,
   nextWindowStart,
@@ -90,7 +90,7 @@ export interface PlannerInput {
   teachers: readonly PlannerTeacher[];
   curators: readonly PlannerStaff[];
   /** The cohort's send log by key. */
-  log: ReadonlyMap<string, ScheduledSend>;
+  log: ReadonlyMap<string, SendRecord>;
   now: Date;
   settings?: Partial<ScheduleSettings>;
 }
@@ -434,6 +434,22 @@ export async function planCohortCooperatively(input: PlannerInput, pause: Pause)
   const out: PlannedSend[] = [];
   await drainCooperatively(
     planSteps(input, (send) => out.push(send)),
+    pause,
+  );
+  return out.sort(byTime);
+}
+
+/**
+ * planCohortCooperatively up to `until` (exclusive): what a preview of a period shows, without
+ * keeping the rest of the year (a 5,000-teacher cohort has ~140,000 sends left in it).
+ */
+export async function planUntilCooperatively(input: PlannerInput, until: Date, pause: Pause): Promise<PlannedSend[]> {
+  const out: PlannedSend[] = [];
+  const t = until.getTime();
+  await drainCooperatively(
+    planSteps(input, (send) => {
+      if (send.at.getTime() < t) out.push(send);
+    }),
     pause,
   );
   return out.sort(byTime);

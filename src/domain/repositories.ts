@@ -17,13 +17,13 @@ import type { ConsoleAccount, ConsoleSession, ExportJob, LoginLink } from './con
 import type { ConsultationMessage, ConsultationRequest, ConsultationStatus } from './consultation.js';
 import type { Enrollment, EnrollmentStatus, StageOverrideRecord, StageProgress } from './enrollment.js';
 import type { Locale } from './locale.js';
-import type { ChannelAddress, Participant } from './participant.js';
+import type { ChannelAddress, Participant, Recipient } from './participant.js';
 import type { Programme } from './programme.js';
 import type { Answer, Response } from './response.js';
 import type { ResultLink, ResultLinkCheck } from './result-link.js';
 import type { Result } from './result.js';
 import type { SampleRepository } from './sample.js';
-import type { ScheduledSend, SendKey, SendStatus } from './scheduled-send.js';
+import type { ScheduledSend, SendKey, SendRecord, SendStatus } from './scheduled-send.js';
 import type { SendingWindow } from './sending-window.js';
 import type { StageNumber, StagePlan, StageStatus } from './stage.js';
 import type { PlanComment, PlannedActivity } from './individual-plan.js';
@@ -110,6 +110,8 @@ export interface ParticipantRepository {
   create(input: ParticipantInput): Promise<Result<Participant, IdentityConflict>>;
   findById(id: string): Promise<Participant | undefined>;
   findByIds(ids: readonly string[]): Promise<Participant[]>;
+  /** The same people as the scheduler needs them (name, language, chats, consent, /stop). */
+  recipientsByIds(ids: readonly string[]): Promise<Recipient[]>;
   /** Who writes from this chat id on this channel. */
   findByAddress(channel: Channel, id: string): Promise<Participant | undefined>;
   /** The centre's staff (isStaff), e.g. to be told when a channel breaks down. */
@@ -155,6 +157,8 @@ export interface EnrollmentRepository {
   findById(id: string): Promise<Enrollment | undefined>;
   find(participantId: string, cohortId: string): Promise<Enrollment | undefined>;
   listByCohort(cohortId: string, status?: EnrollmentStatus): Promise<Enrollment[]>;
+  /** The cohort's active teachers and when each joined (what planning needs), or only this one's. */
+  activeMembers(cohortId: string, participantId?: string): Promise<{ participantId: string; joinedAt: Date }[]>;
   listByParticipant(participantId: string): Promise<Enrollment[]>;
   setStage(id: string, stage: StageNumber, status: StageStatus, at: Date): Promise<Enrollment | undefined>;
   /** Replaces the stage statuses with an evaluation (stage-progress.ts) and the stage the teacher is in. */
@@ -187,7 +191,10 @@ export interface ResponseRepository {
     filter?: { questionnaireId?: string; status?: Response['status'] },
   ): Promise<Response[]>;
   /** Which questionnaire occasions each teacher of the cohort completed (what planning needs, without the answers). */
-  completedOccasions(cohortId: string): Promise<{ participantId: string; questionnaireId: string; occasion: string }[]>;
+  completedOccasions(
+    cohortId: string,
+    participantId?: string,
+  ): Promise<{ participantId: string; questionnaireId: string; occasion: string }[]>;
   /** Replaces the answer to that question if there is one: answering again never duplicates it. */
   saveAnswer(responseId: string, answer: Answer): Promise<Response | undefined>;
   removeAnswer(responseId: string, questionId: string): Promise<Response | undefined>;
@@ -222,6 +229,8 @@ export interface ActivityRepository {
   listByParticipant(participantId: string, cohortId?: string): Promise<Activity[]>;
   listByCohort(cohortId: string, status?: ActivityStatus): Promise<Activity[]>;
   countAccepted(participantId: string, cohortId: string): Promise<number>;
+  /** Accepted activities per teacher of the cohort (teachers with none are absent). */
+  acceptedPerTeacher(cohortId: string): Promise<Map<string, number>>;
   /**
    * Activities of the cohort with a link never checked or last checked before `cutoff` (and, with
    * `now`, not waiting for a retry after it).
@@ -330,6 +339,8 @@ export interface ScheduledSendRepository {
   retake(key: string, attempts: number, at: Date): Promise<boolean>;
   finish(key: string, outcome: { status: Exclude<SendStatus, 'sending'>; at: Date; detail?: string }): Promise<void>;
   listByCohort(cohortId: string): Promise<ScheduledSend[]>;
+  /** The cohort's log as planning reads it (optionally one recipient's): outcomes only. */
+  recordsByCohort(cohortId: string, recipientId?: string): Promise<SendRecord[]>;
   /** Taken and never confirmed before `before`: a crash between taking and finishing. */
   countUnconfirmed(before: Date): Promise<number>;
 }

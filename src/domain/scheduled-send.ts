@@ -53,3 +53,9 @@ export interface ScheduledSend extends SendKey {
   /** Why it failed, for staff; never a message text or a phone number. */
   detail?: string;
 }
+
+/**
+ * What planning needs of a logged send: whether it went, and when and how often it was tried. A
+ * cohort's log has tens of thousands of records; reading only these fields keeps planning light.
+ */
+export type SendRecord = Pick<ScheduledSend, 'key' | 'status' | 'attemptedAt' | 'sentAt' | 'attempts'>;

@@ -47,6 +47,12 @@ export interface Services {
   staffTools?: () => StaffTools | undefined;
   /** The staff console's one-time login links; absent when the console is off. */
   console?: ConsoleLinks;
+  /**
+   * Tells the post-course year that one teacher's part of it changed (she joined, came back from
+   * /stop): her sends are planned alone, soon, instead of at the next whole-cohort sweep. Handed
+   * over once the scheduler is built (Engine.watchTeachers); absent in the sandbox and in tests.
+   */
+  teacherChanged?: (participantId: string, cohortId?: string) => void;
 }
 
 export interface ConsoleLinks {

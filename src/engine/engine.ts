@@ -36,6 +36,8 @@ export interface Engine {
    * engine, so the composition root hands them over once everything is built.
    */
   provideStaffTools(tools: StaffTools): void;
+  /** The post-course year's hook for one teacher's change (see Services.teacherChanged). */
+  watchTeachers(listener: (participantId: string, cohortId?: string) => void): void;
 }
 
 /** Slash commands (and the same words typed in any language, see the `keywords` catalog). */
@@ -344,6 +346,9 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
     trigger,
     provideStaffTools(tools) {
       services.staffTools = () => tools;
+    },
+    watchTeachers(listener) {
+      services.teacherChanged = listener;
     },
     handle(raw) {
       // Adapters normalise text at their edge; this catches a channel that forgot (idempotent).

@@ -9,7 +9,7 @@ import type { Repositories } from '../domain/repositories.js';
 import type { InboundEvent } from './events.js';
 
 /** Where a participant can be written to, in the order the addresses were added; blocked ones are left out. */
-export function chatsOf(p: Participant): { channel: Channel; chatId: string }[] {
+export function chatsOf(p: Pick<Participant, 'addresses'>): { channel: Channel; chatId: string }[] {
   return p.addresses.flatMap((a) =>
     a.id !== undefined && !a.unreachableSince ? [{ channel: a.channel, chatId: a.id }] : [],
   );

@@ -29,3 +29,25 @@ export const translator =
   (locale: Locale): Translate =>
   (key, params) =>
     t(locale, key, params);
+
+/**
+ * A message chosen where something is found and worded where it is shown, in the reader's language
+ * (an import's problems: found by pure code, printed by the CLI in the staff's language). A parameter
+ * may itself be a phrase: a column's name, a place in the file.
+ */
+export interface Phrase {
+  key: MessageKey;
+  params?: Readonly<Record<string, string | number | Phrase>>;
+}
+
+export function phrase(key: MessageKey, params?: Phrase['params']): Phrase {
+  return params ? { key, params } : { key };
+}
+
+/** The phrase in `locale`, its phrase parameters worded first. */
+export function word(locale: Locale, p: Phrase): string {
+  const params: Params = {};
+  for (const [name, value] of Object.entries(p.params ?? {}))
+    params[name] = typeof value === 'object' ? word(locale, value) : value;
+  return t(locale, p.key, params);
+}

@@ -12,7 +12,8 @@ import { err, ok, type Result } from '../domain/result.js';
 import { localDate } from '../domain/calendar.js';
 import type { CohortFile } from './cohort-file.js';
 import { startOfLocalDay } from '../domain/sending-window.js';
-import { foldWord, quote, type ImportProblem } from './fields.js';
+import { phrase } from '../i18n/index.js';
+import { foldWord, type ImportProblem } from './fields.js';
 import {
   listUpdates,
   planPeople,
@@ -287,8 +288,8 @@ function codeCollision(file: CohortFile, existing: Cohort, programme: Programme 
   if (existing.programmeId !== programme?.id) {
     return [
       {
-        at: cohort.codeDerived ? 'cohort' : 'cohort.code',
-        message: `код ${existing.code} уже занят потоком ${quote(existing.title)} другой программы; укажите другой cohort.code`,
+        at: phrase('imports.at_path', { path: cohort.codeDerived ? 'cohort' : 'cohort.code' }),
+        message: phrase('imports.code_taken', { code: existing.code, title: existing.title }),
       },
     ];
   }
@@ -299,8 +300,8 @@ function codeCollision(file: CohortFile, existing: Cohort, programme: Programme 
   ) {
     return [
       {
-        at: 'cohort',
-        message: `код ${existing.code}, составленный по программе, названию и дате начала, уже занят потоком ${quote(existing.title)}; укажите cohort.code явно`,
+        at: phrase('imports.at_path', { path: 'cohort' }),
+        message: phrase('imports.derived_code_taken', { code: existing.code, title: existing.title }),
       },
     ];
   }

@@ -8,8 +8,9 @@ import type { Participant } from '../domain/participant.js';
 import type { Repositories } from '../domain/repositories.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { countPeople, type ApplyOptions, type EnrollmentCounts, type PeopleCounts } from './apply-cohort.js';
-import { matchesTutorRef, quote, type ImportProblem, type PersonRow, type TutorRef } from './fields.js';
-import { listUpdates, planPeople, telegramUsernameOf, writePeople, type PersonUpdate } from './resolve-people.js';
+import { phrase, type Phrase } from '../i18n/index.js';
+import { matchesTutorRef, type ImportProblem, type PersonRow, type TutorRef } from './fields.js';
+import { listUpdates, planEveryPerson, telegramUsernameOf, writePeople, type PersonUpdate } from './resolve-people.js';
 
 export interface ParticipantsImportOutcome {
   dryRun: boolean;
@@ -23,20 +24,21 @@ export interface ParticipantsImportOutcome {
   withoutTutor?: number;
 }
 
-const problemAt = (row: PersonRow, message: string): ImportProblem => ({
+const problemAt = (row: PersonRow, message: Phrase): ImportProblem => ({
   at: row.source,
   message,
   ...(row.line !== undefined ? { line: row.line } : {}),
 });
 
 /** Why a file's tutor reference names no single tutor of the cohort; undefined when it names one. */
-export function tutorRefProblem(ref: TutorRef, tutors: readonly Participant[], cohortCode: string): string | undefined {
+export function tutorRefProblem(ref: TutorRef, tutors: readonly Participant[], cohortCode: string): Phrase | undefined {
   const found = tutors.filter((t) => matchesTutorRef(ref, { ...t, telegramUsername: telegramUsernameOf(t) }));
   if (found.length === 1) return undefined;
   const names = tutors.map((t) => t.fullName ?? t.phone ?? `@${telegramUsernameOf(t) ?? '?'}`);
-  return found.length === 0
-    ? `Тьютор ${quote(ref.raw)} — не найден среди тьюторов потока ${cohortCode}${names.length > 0 ? ` (${names.join(', ')})` : ': у потока нет тьюторов'}`
-    : `Тьютор ${quote(ref.raw)} — подходит нескольким тьюторам; укажите телефон или Telegram`;
+  if (found.length > 0) return phrase('imports.tutor_ambiguous', { tutor: ref.raw });
+  return names.length > 0
+    ? phrase('imports.tutor_not_found', { tutor: ref.raw, cohort: cohortCode, names: names.join(', ') })
+    : phrase('imports.tutor_not_found_none', { tutor: ref.raw, cohort: cohortCode });
 }
 
 export async function applyParticipants(
@@ -53,19 +55,18 @@ export async function applyParticipants(
     if (!ref) return undefined;
     const found = tutors.filter((t) => matchesTutorRef(ref, { ...t, telegramUsername: telegramUsernameOf(t) }));
     if (found.length === 1) return found[0];
-    problems.push(problemAt(row, tutorRefProblem(ref, tutors, cohort.code) ?? ''));
+    problems.push(problemAt(row, tutorRefProblem(ref, tutors, cohort.code) ?? phrase('imports.z_other')));
     return undefined;
   });
 
-  const planned = await planPeople(repos.participants, rows);
-  if (!planned.ok) problems.push(...planned.error);
-  const plans = planned.ok ? planned.value : [];
+  // Every row's problem in one pass: a row the store contradicts does not hide another that names staff.
+  const planned = await planEveryPerson(repos.participants, rows);
+  problems.push(...planned.problems);
+  const { plans } = planned;
   const staff = new Set([...cohort.curatorIds, ...cohort.tutorIds]);
   for (const plan of plans) {
     if (plan.existing && staff.has(plan.existing.id)) {
-      problems.push(
-        problemAt(plan.row, `это куратор или тьютор потока ${cohort.code}; слушателем его записать нельзя`),
-      );
+      problems.push(problemAt(plan.row, phrase('imports.staff_as_teacher', { cohort: cohort.code })));
     }
   }
   if (problems.length > 0) return err(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));

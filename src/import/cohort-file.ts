@@ -14,7 +14,6 @@ import {
   foldWord,
   matchesTutorRef,
   MAX_LENGTH,
-  quote,
   readLanguage,
   readPhone,
   readSettlement,
@@ -25,7 +24,8 @@ import {
   type ImportProblem,
   type PersonRow,
 } from './fields.js';
-import { formatPath, russianIssueMessage, zodProblems } from './zod-problems.js';
+import { formatPath, PARSE_PARAMS, pathAt, zodProblems } from './zod-problems.js';
+import { phrase, type MessageKey, type Phrase } from '../i18n/index.js';
 import type { StagePlan } from '../domain/stage.js';
 import type { SupportModelCatalog } from '../support-models/load.js';
 import { planFromModel, planOverridesSchema, resolveModel, type PlanOverrides } from '../support-models/plan.js';
@@ -74,16 +74,14 @@ export interface CohortFileDefaults {
   questionnaireExists?: (id: string) => boolean;
 }
 
+// Messages a schema words itself are keys of the i18n `imports` namespace (zod-problems.ts).
 // YAML reads an unquoted 87011234567 as a number, and an empty `phone:` as null.
-const scalar = z.union([z.string(), z.number()], { error: 'ожидается текст' }).nullish();
+const scalar = z.union([z.string(), z.number()], { error: 'imports.z_text' }).nullish();
 const optionalText = z.string().nullish();
 const requiredText = z.string().trim().min(1);
 // An unquoted 2026-03-02 stays a string in YAML 1.2, but an explicit !!timestamp gives a Date.
 const dateLike = z.union([z.string(), z.date()], {
-  error: (issue) =>
-    issue.input === undefined
-      ? 'обязательное поле не заполнено'
-      : 'ожидается дата в виде ГГГГ-ММ-ДД, например 2026-03-02',
+  error: (issue) => (issue.input === undefined ? 'imports.z_required' : 'imports.z_date'),
 });
 
 const personShape = {
@@ -106,7 +104,7 @@ const teacherSchema = z.strictObject({
 });
 
 const fileSchema = z.strictObject({
-  version: z.literal(1, { error: 'поддерживается только version: 1' }).optional(),
+  version: z.literal(1, { error: 'imports.z_version' }).optional(),
   programme: z.strictObject({
     code: z.union([z.string(), z.number()]).transform(String).pipe(z.string().trim().min(1).max(32)),
     title: requiredText.max(500),
@@ -128,7 +126,7 @@ const fileSchema = z.strictObject({
     /** Changes to the model's plan: stage starts, required activities, reminders, questionnaires. */
     stagePlan: planOverridesSchema.nullish(),
   }),
-  curators: z.array(staffSchema).min(1, { error: 'нужен хотя бы один куратор' }),
+  curators: z.array(staffSchema).min(1, { error: 'imports.z_curator' }),
   tutors: z.array(staffSchema).nullish(),
   participants: z.array(teacherSchema).nullish(),
 });
@@ -158,20 +156,21 @@ function parseJson(text: string): Result<unknown, ImportProblem[]> {
     const at = position ? lineAndColumn(text, Number(position[1])) : undefined;
     return err([
       {
-        at: at ? `строка ${at.line}, столбец ${at.column}` : '(весь файл)',
-        message: `ошибка в записи JSON: ${message.replace(/ in JSON at position.*$/, '')}`,
+        at: at ? phrase('imports.at_line_column', at) : phrase('imports.at_file'),
+        // The parser's own words (English) say which character is wrong.
+        message: phrase('imports.json_error', { detail: message.replace(/ in JSON at position.*$/, '') }),
       },
     ]);
   }
 }
 
-const YAML_HINTS: Record<string, string> = {
-  BAD_SCALAR_START: 'значение, которое начинается с @, ` или %, возьмите в кавычки: telegram: "@aigul_s"',
-  DUPLICATE_KEY: 'поле указано дважды',
-  BAD_INDENT: 'неверный отступ: вложенные поля сдвигаются пробелами одинаково',
-  TAB_AS_INDENT: 'отступы в YAML делаются пробелами, не табуляцией',
-  MISSING_CHAR: 'не хватает закрывающей скобки или кавычки',
-  MULTILINE_IMPLICIT_KEY: 'ключ не может занимать несколько строк: проверьте двоеточия и отступы',
+const YAML_HINTS: Record<string, MessageKey> = {
+  BAD_SCALAR_START: 'imports.yaml_bad_scalar_start',
+  DUPLICATE_KEY: 'imports.yaml_duplicate_key',
+  BAD_INDENT: 'imports.yaml_bad_indent',
+  TAB_AS_INDENT: 'imports.yaml_tab_as_indent',
+  MISSING_CHAR: 'imports.yaml_missing_char',
+  MULTILINE_IMPLICIT_KEY: 'imports.yaml_multiline_key',
 };
 
 function parseYaml(text: string): Result<unknown, ImportProblem[]> {
@@ -180,9 +179,13 @@ function parseYaml(text: string): Result<unknown, ImportProblem[]> {
     return err(
       doc.errors.map((e) => {
         const pos = e.linePos?.[0];
+        const hint = YAML_HINTS[e.code];
         return {
-          at: pos ? `строка ${pos.line}, столбец ${pos.col}` : '(весь файл)',
-          message: `ошибка в записи YAML: ${YAML_HINTS[e.code] ?? (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
+          at: pos ? phrase('imports.at_line_column', { line: pos.line, column: pos.col }) : phrase('imports.at_file'),
+          // A mistake without a hint of ours keeps the parser's own (English) words.
+          message: phrase('imports.yaml_error', {
+            detail: hint ? phrase(hint) : (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''),
+          }),
           ...(pos ? { line: pos.line } : {}),
         };
       }),
@@ -197,16 +200,19 @@ function readDate(raw: string | Date): FieldResult<LocalDate> {
   // dd.mm.yyyy is how dates are written in Russia and Kazakhstan.
   const dotted = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(value);
   const iso = dotted ? `${dotted[3]}-${dotted[2]!.padStart(2, '0')}-${dotted[1]!.padStart(2, '0')}` : value;
-  return isValidLocalDate(iso)
-    ? ok(iso)
-    : err(`${quote(value)} — ожидается дата в виде ГГГГ-ММ-ДД, например 2026-03-02`);
+  return isValidLocalDate(iso) ? ok(iso) : err(phrase('imports.bad_date', { value }));
 }
 
 /** Collects problems while the normalised file is built, so one pass reports all of them. */
 class Problems {
   readonly list: ImportProblem[] = [];
-  add(path: readonly PropertyKey[], message: string): void {
-    this.list.push({ at: formatPath(path), message });
+  add(path: readonly PropertyKey[], message: Phrase): void {
+    this.list.push({ at: pathAt(path), message });
+  }
+  /** Whether a problem was already found at this path. */
+  has(path: readonly PropertyKey[]): boolean {
+    const at = formatPath(path);
+    return this.list.some((p) => p.at.params?.path === at);
   }
   take<T>(path: readonly PropertyKey[], result: FieldResult<T>): T | undefined {
     if (result.ok) return result.value;
@@ -221,7 +227,7 @@ function readPerson(
   country: CountryCode,
   problems: Problems,
 ): PersonRow {
-  const person: PersonRow = { source: formatPath(path), fullName: cleanText(raw.name) };
+  const person: PersonRow = { source: pathAt(path), fullName: cleanText(raw.name) };
   problems.take([...path, 'name'], readText(raw.name, MAX_LENGTH.fullName));
   const phone = raw.phone == null ? '' : String(raw.phone);
   const telegram = raw.telegram ?? '';
@@ -229,7 +235,7 @@ function readPerson(
   if (cleanText(telegram) !== '')
     person.telegramUsername = problems.take([...path, 'telegram'], readTelegramUsername(telegram));
   if (cleanText(phone) === '' && cleanText(telegram) === '') {
-    problems.add(path, 'нужен телефон (phone) или Telegram (telegram), чтобы бот узнал этого человека');
+    problems.add(path, phrase('imports.need_contact'));
   }
   return person;
 }
@@ -273,6 +279,9 @@ function samePerson(a: PersonRow, b: PersonRow): boolean {
  * Puts each person in `people` once. A curator who is also a tutor is one person with two roles;
  * the same person twice in one list, or a teacher who is also staff, is a mistake in the file.
  */
+/** A cohort file's row is where its field path says: "participants[2]". */
+const pathOf = (row: PersonRow): string => String(row.source.params?.path ?? '');
+
 function collectPeople(
   lists: { name: 'curators' | 'tutors' | 'participants'; rows: PersonRow[] }[],
   problems: Problems,
@@ -292,8 +301,8 @@ function collectPeople(
       const matches = people.flatMap((p, i) => (samePerson(p, row) ? [i] : []));
       if (matches.length > 1) {
         problems.add(
-          [row.source],
-          `телефон и Telegram указывают на разных людей: ${matches.map((i) => firstSource[i]).join(' и ')}`,
+          [pathOf(row)],
+          phrase('imports.two_people', { first: firstSource[matches[0]!]!, second: firstSource[matches[1]!]! }),
         );
         indices[name].push(undefined);
         continue;
@@ -302,29 +311,30 @@ function collectPeople(
       if (match === undefined) {
         people.push(row);
         roleOf.push(role);
-        firstSource.push(row.source);
+        firstSource.push(pathOf(row));
         seenInList.add(people.length - 1);
         indices[name].push(people.length - 1);
         continue;
       }
       const existing = people[match]!;
       if (seenInList.has(match)) {
-        problems.add([row.source], `этот человек уже указан в ${firstSource[match]}`);
+        problems.add([pathOf(row)], phrase('imports.listed_twice', { source: firstSource[match]! }));
       } else if (role === 'teacher' || roleOf[match] === 'teacher') {
-        problems.add(
-          [row.source],
-          `совпадает с ${firstSource[match]}: слушатель не может быть куратором или тьютором своего потока`,
-        );
+        problems.add([pathOf(row)], phrase('imports.teacher_is_staff', { source: firstSource[match]! }));
       } else if (foldWord(existing.fullName) !== foldWord(row.fullName)) {
         problems.add(
-          [row.source, 'name'],
-          `${quote(row.fullName)} — тот же телефон или Telegram, что у ${firstSource[match]}, но ФИО другое (${quote(existing.fullName)})`,
+          [pathOf(row), 'name'],
+          phrase('imports.other_name', {
+            name: row.fullName,
+            source: firstSource[match]!,
+            existing: existing.fullName,
+          }),
         );
       } else if (
         (existing.phone && row.phone && existing.phone !== row.phone) ||
         (existing.telegramUsername && row.telegramUsername && existing.telegramUsername !== row.telegramUsername)
       ) {
-        problems.add([row.source], `тот же человек, что ${firstSource[match]}, но с другим телефоном или Telegram`);
+        problems.add([pathOf(row)], phrase('imports.other_contact', { source: firstSource[match]! }));
       } else {
         existing.phone ??= row.phone;
         existing.telegramUsername ??= row.telegramUsername;
@@ -343,10 +353,10 @@ export function parseCohortFile(
 ): Result<CohortFile, ImportProblem[]> {
   const text = normaliseIncomingText(raw);
   const format = detectFormat(fileName, text);
-  if (text.trim() === '') return err([{ at: '(весь файл)', message: 'файл пустой' }]);
+  if (text.trim() === '') return err([{ at: phrase('imports.at_file'), message: phrase('imports.file_empty') }]);
   const parsed = format === 'json' ? parseJson(text) : parseYaml(text);
   if (!parsed.ok) return parsed;
-  const checked = fileSchema.safeParse(parsed.value, { error: russianIssueMessage });
+  const checked = fileSchema.safeParse(parsed.value, PARSE_PARAMS);
   if (!checked.success) return err(zodProblems(checked.error));
   return normalise(checked.data, format, defaults);
 }
@@ -363,10 +373,7 @@ function normalise(
       ? defaults.timeZone
       : cleanText(raw.cohort.timeZone);
   if (!isIanaTimeZone(timeZone)) {
-    problems.add(
-      ['cohort', 'timeZone'],
-      `${quote(timeZone)} — ожидается часовой пояс IANA, например Asia/Almaty или Europe/Moscow`,
-    );
+    problems.add(['cohort', 'timeZone'], phrase('imports.bad_time_zone', { value: timeZone }));
   }
   const locale =
     raw.cohort.language == null || cleanText(raw.cohort.language) === ''
@@ -375,10 +382,7 @@ function normalise(
   const courseStart = problems.take(['cohort', 'courseStart'], readDate(raw.cohort.courseStart));
   const courseEnd = problems.take(['cohort', 'courseEnd'], readDate(raw.cohort.courseEnd));
   if (courseStart && courseEnd && courseEnd < courseStart) {
-    problems.add(
-      ['cohort', 'courseEnd'],
-      `${courseEnd} — курс не может закончиться раньше, чем начался (${courseStart})`,
-    );
+    problems.add(['cohort', 'courseEnd'], phrase('imports.end_before_start', { end: courseEnd, start: courseStart }));
   }
   const programmeCode = raw.programme.code.toUpperCase();
   const title = cleanText(raw.cohort.title);
@@ -387,7 +391,7 @@ function normalise(
   if (!codeDerived) {
     code = normaliseCohortCode(String(raw.cohort.code));
     if (!EXPLICIT_CODE_PATTERN.test(code)) {
-      problems.add(['cohort', 'code'], `${quote(code)} — код: от 3 до 32 латинских букв, цифр, «-» или «_»`);
+      problems.add(['cohort', 'code'], phrase('imports.bad_code', { code }));
     }
   } else if (courseStart) {
     code = deriveCohortCode({ programmeCode, title, courseStart });
@@ -415,15 +419,9 @@ function normalise(
       const found = tutorIndices.filter((t) => matchesTutorRef(ref, people[t]!));
       if (found.length === 1) plan.tutor = found[0];
       else if (found.length === 0) {
-        problems.add(
-          ['participants', i, 'tutor'],
-          `${quote(ref.raw)} — нет такого тьютора в списке tutors (укажите его телефон, Telegram или ФИО)`,
-        );
+        problems.add(['participants', i, 'tutor'], phrase('imports.no_such_tutor', { tutor: ref.raw }));
       } else {
-        problems.add(
-          ['participants', i, 'tutor'],
-          `${quote(ref.raw)} — подходит нескольким тьюторам; укажите телефон или Telegram`,
-        );
+        problems.add(['participants', i, 'tutor'], phrase('imports.many_tutors', { tutor: ref.raw }));
       }
     }
     return plan;
@@ -437,7 +435,7 @@ function normalise(
     const modelId = model == null || cleanText(model) === '' ? undefined : cleanText(model);
     if (modelId === undefined && !overrides) return undefined;
     if (!defaults.models) {
-      problems.add([section, modelId !== undefined ? 'model' : 'stagePlan'], 'модели сопровождения не загружены');
+      problems.add([section, modelId !== undefined ? 'model' : 'stagePlan'], phrase('imports.models_not_loaded'));
       return undefined;
     }
     const resolved = resolveModel(
@@ -458,11 +456,8 @@ function normalise(
   const runs = cohortModel?.model ?? programmeModel?.model;
   if (runs?.tutorRequired) {
     teacherPlans.forEach((t, i) => {
-      if (t.tutor === undefined && !problems.list.some((p) => p.at === formatPath(['participants', i, 'tutor']))) {
-        problems.add(
-          ['participants', i, 'tutor'],
-          `в модели «${runs.id}» за каждым педагогом закреплён тьютор: укажите его`,
-        );
+      if (t.tutor === undefined && !problems.has(['participants', i, 'tutor'])) {
+        problems.add(['participants', i, 'tutor'], phrase('imports.tutor_required', { model: runs.id }));
       }
     });
   }

@@ -1,7 +1,9 @@
 // Field readers shared by the cohort file and the participants CSV: each takes what a person typed
-// in a spreadsheet or a YAML file and returns the stored form, or a plain Russian reason.
+// in a spreadsheet or a YAML file and returns the stored form, or the reason as a phrase of the
+// i18n `imports` namespace, worded later in the staff's language.
 import type { CountryCode } from 'libphonenumber-js';
 import { LOCALES, type Locale } from '../domain/locale.js';
+import { phrase, word, type Phrase } from '../i18n/index.js';
 import type { SettlementType } from '../domain/participant.js';
 import { toE164 } from '../domain/phone.js';
 import { err, ok, type Result } from '../domain/result.js';
@@ -9,15 +11,24 @@ import { err, ok, type Result } from '../domain/result.js';
 /** One problem in an input file: where (a field path or CSV lines) and what, for a person to fix. */
 export interface ImportProblem {
   /** "cohort.courseStart", "participants[2].phone", "строка 7", "строки 3 и 7". */
-  at: string;
-  message: string;
+  at: Phrase;
+  message: Phrase;
   /** The first physical line the problem is on, when the input is a CSV file; orders the report. */
   line?: number;
 }
 
-export const formatProblem = (p: ImportProblem): string => `${p.at}: ${p.message}`;
+/** "строка 7: Телефон «123» — не похоже на номер телефона", in the staff's language. */
+export const problemText =
+  (locale: Locale) =>
+  (p: ImportProblem): string =>
+    `${word(locale, p.at)}: ${word(locale, p.message)}`;
 
-export type FieldResult<T> = Result<T, string>;
+/** A problem in Russian, the staff's default language (and what the tests read). */
+export const formatProblem = problemText('ru');
+
+export const atLine = (line: number): Phrase => phrase('imports.at_line', { line });
+
+export type FieldResult<T> = Result<T, Phrase>;
 
 /** Spreadsheets bring non-breaking spaces, tabs and doubled spaces; stored text has single spaces. */
 export function cleanText(raw: string): string {
@@ -38,9 +49,7 @@ export function readText(raw: string, maxLength: number): FieldResult<string | u
   const value = cleanText(raw);
   if (value === '') return ok(undefined);
   if (value.length > maxLength) {
-    return err(
-      `${quote(`${value.slice(0, 40)}…`)} — слишком длинно (${value.length} символов, можно не больше ${maxLength})`,
-    );
+    return err(phrase('imports.too_long', { value: value.slice(0, 40), length: value.length, max: maxLength }));
   }
   return ok(value);
 }
@@ -69,7 +78,7 @@ export function readPhone(raw: string, country: CountryCode): FieldResult<string
   // teacher's mobile or school landline always has at least ten digits with the area code.
   const digits = value.replace(/\D/g, '');
   const phone = digits.length >= 10 ? toE164(value, country) : undefined;
-  return phone ? ok(phone) : err(`${quote(value)} — не похоже на номер телефона`);
+  return phone ? ok(phone) : err(phrase('imports.not_phone', { value }));
 }
 
 const TELEGRAM_USERNAME = /^[a-z][a-z0-9_]{4,31}$/;
@@ -82,11 +91,7 @@ export function readTelegramUsername(raw: string): FieldResult<string> {
     .replace(/^@/, '')
     .replace(/\/$/, '')
     .toLowerCase();
-  return TELEGRAM_USERNAME.test(name)
-    ? ok(name)
-    : err(
-        `${quote(value)} — не похоже на имя пользователя Telegram (латинские буквы, цифры и _, от 5 до 32 знаков, например @aigul_s)`,
-      );
+  return TELEGRAM_USERNAME.test(name) ? ok(name) : err(phrase('imports.not_username', { value }));
 }
 
 const SETTLEMENT_WORDS: Record<string, SettlementType> = {
@@ -118,7 +123,7 @@ const SETTLEMENT_WORDS: Record<string, SettlementType> = {
 export function readSettlement(raw: string): FieldResult<SettlementType> {
   const value = cleanText(raw);
   const type = SETTLEMENT_WORDS[foldWord(value)];
-  return type ? ok(type) : err(`${quote(value)} — укажите «город» или «село» (urban / rural, қала / ауыл)`);
+  return type ? ok(type) : err(phrase('imports.bad_settlement', { value }));
 }
 
 const LANGUAGE_WORDS: Record<string, Locale> = {
@@ -147,9 +152,7 @@ const LANGUAGE_WORDS: Record<string, Locale> = {
 export function readLanguage(raw: string): FieldResult<Locale> {
   const value = cleanText(raw);
   const locale = LANGUAGE_WORDS[foldWord(value)];
-  return locale
-    ? ok(locale)
-    : err(`${quote(value)} — укажите язык: ${LOCALES.join(', ')} (русский, казахский, английский)`);
+  return locale ? ok(locale) : err(phrase('imports.bad_language', { value, codes: LOCALES.join(', ') }));
 }
 
 /** How a teacher's tutor is named in a file: by phone, by Telegram username or by full name. */
@@ -203,7 +206,7 @@ export const MAX_LENGTH = {
 /** A teacher, curator or tutor as read from a file, before it is matched with the store. */
 export interface PersonRow {
   /** Where it came from, for messages: "participants[2]", "строка 7". */
-  source: string;
+  source: Phrase;
   /** The CSV line the record starts on. */
   line?: number;
   fullName: string;

@@ -2,13 +2,14 @@
 // each problem names the line a person sees in the file and the column as it is headed there.
 import type { CountryCode } from 'libphonenumber-js';
 import { err, ok, type Result } from '../domain/result.js';
+import { phrase, type MessageKey, type Phrase } from '../i18n/index.js';
 import { normaliseIncomingText } from '../domain/text.js';
 import { decodeText, parseCsv, type CsvDelimiter, type CsvEncoding } from './csv.js';
 import {
+  atLine,
   cleanText,
   foldWord,
   MAX_LENGTH,
-  quote,
   readLanguage,
   readPhone,
   readSettlement,
@@ -36,19 +37,19 @@ export const CSV_FIELDS = [
 ] as const;
 export type CsvField = (typeof CSV_FIELDS)[number];
 
-/** How each field is headed in the Russian template: used when a column is missing. */
-export const RUSSIAN_HEADERS: Record<CsvField, string> = {
-  name: 'ФИО',
-  phone: 'Телефон',
-  telegram: 'Telegram',
-  organisation: 'Организация',
-  region: 'Регион',
-  district: 'Район / Город',
-  settlement: 'Тип населённого пункта',
-  position: 'Должность',
-  subject: 'Предмет',
-  language: 'Язык',
-  tutor: 'Тьютор',
+/** How each field is headed in the template, in the staff's language: used when a column is missing. */
+export const COLUMN_NAMES: Record<CsvField, MessageKey> = {
+  name: 'imports.col_name',
+  phone: 'imports.col_phone',
+  telegram: 'imports.col_telegram',
+  organisation: 'imports.col_organisation',
+  region: 'imports.col_region',
+  district: 'imports.col_district',
+  settlement: 'imports.col_settlement',
+  position: 'imports.col_position',
+  subject: 'imports.col_subject',
+  language: 'imports.col_language',
+  tutor: 'imports.col_tutor',
 };
 
 // Keys are folded headers (see foldHeader): lower case, ё→е, no brackets, punctuation as spaces.
@@ -87,6 +88,7 @@ const HEADER_SYNONYMS: Record<string, CsvField> = {
   organisation: 'organisation',
   organization: 'organisation',
   school: 'organisation',
+  ұйым: 'organisation',
   регион: 'region',
   область: 'region',
   'регион область': 'region',
@@ -98,6 +100,8 @@ const HEADER_SYNONYMS: Record<string, CsvField> = {
   'район город': 'district',
   'город район': 'district',
   аудан: 'district',
+  'аудан қала': 'district',
+  'district city': 'district',
   district: 'district',
   city: 'district',
   'тип населенного пункта': 'settlement',
@@ -107,6 +111,7 @@ const HEADER_SYNONYMS: Record<string, CsvField> = {
   местность: 'settlement',
   settlement: 'settlement',
   'settlement type': 'settlement',
+  'елді мекен түрі': 'settlement',
   должность: 'position',
   лауазымы: 'position',
   лауазым: 'position',
@@ -152,7 +157,7 @@ export function parseParticipantsCsv(
   options: {
     defaultCountry: CountryCode;
     /** Checks a tutor reference against the cohort, so its problem is reported with the file's others. */
-    tutorProblem?: (ref: TutorRef) => string | undefined;
+    tutorProblem?: (ref: TutorRef) => Phrase | undefined;
   },
 ): Result<ParticipantsCsv, ImportProblem[]> {
   const decoded = typeof input === 'string' ? { text: input, encoding: 'utf-8' as const } : decodeText(input);
@@ -161,18 +166,18 @@ export function parseParticipantsCsv(
   const table = parseCsv(text);
   const records = table.records.filter((r) => r.fields.some((f) => cleanText(f) !== ''));
   const header = records[0];
-  if (!header)
-    return err([{ at: 'файл', message: 'файл пустой: нужна строка заголовков и хотя бы одна строка со слушателем' }]);
+  if (!header) return err([{ at: phrase('imports.at_csv_file'), message: phrase('imports.csv_empty') }]);
 
   const problems: ImportProblem[] = [];
   if (table.unterminatedQuoteLine !== undefined) {
     problems.push({
-      at: `строка ${table.unterminatedQuoteLine}`,
+      at: atLine(table.unterminatedQuoteLine),
       line: table.unterminatedQuoteLine,
-      message: 'кавычка открыта, но не закрыта до конца файла',
+      message: phrase('imports.unclosed_quote'),
     });
   }
 
+  const headerProblems: ImportProblem[] = [];
   // Column index → field; the first column of a field wins, a second one is an error.
   const columns: (CsvField | undefined)[] = [];
   const headers = header.fields.map((h) => cleanText(h));
@@ -187,10 +192,10 @@ export function parseParticipantsCsv(
     }
     const earlier = columnOf.get(field);
     if (earlier !== undefined) {
-      problems.push({
-        at: `строка ${header.line}`,
+      headerProblems.push({
+        at: atLine(header.line),
         line: header.line,
-        message: `столбцы ${quote(headers[earlier]!)} и ${quote(h)} означают одно и то же; оставьте один`,
+        message: phrase('imports.same_columns', { first: headers[earlier]!, second: h }),
       });
     } else {
       columnOf.set(field, i);
@@ -198,39 +203,46 @@ export function parseParticipantsCsv(
     columns.push(field);
   });
   if (!columnOf.has('name')) {
-    problems.push({
-      at: `строка ${header.line}`,
+    headerProblems.push({
+      at: atLine(header.line),
       line: header.line,
-      message: 'нет столбца «ФИО» (name): первая строка должна содержать заголовки',
+      message: phrase('imports.no_name_column'),
     });
   }
   if (!columnOf.has('phone') && !columnOf.has('telegram')) {
-    problems.push({
-      at: `строка ${header.line}`,
+    headerProblems.push({
+      at: atLine(header.line),
       line: header.line,
-      message: 'нет столбца «Телефон» (phone) или «Telegram»: по ним бот узнаёт слушателя',
+      message: phrase('imports.no_contact_column'),
     });
   }
-  if (problems.length > 0) return err(problems);
+  // Without the header's columns no row can be read; an unclosed quote spoils only the rows from
+  // its line on, so the rows before it are still checked and every problem reported at once.
+  if (headerProblems.length > 0) return err([...problems, ...headerProblems].sort(byLine));
 
   const rows: PersonRow[] = [];
   const phoneLines = new Map<string, number>();
   const usernameLines = new Map<string, number>();
 
   for (const record of records.slice(1)) {
-    const at = `строка ${record.line}`;
+    const at = atLine(record.line);
     const rowProblems: ImportProblem[] = [];
     const cell = (field: CsvField): string => {
       const i = columnOf.get(field);
       return i === undefined ? '' : cleanText(record.fields[i] ?? '');
     };
-    const label = (field: CsvField): string => {
+    // The column as headed in the file; one the file lacks, by its name in the staff's language.
+    const label = (field: CsvField): string | Phrase => {
       const i = columnOf.get(field);
-      return i === undefined ? RUSSIAN_HEADERS[field] : headers[i]!;
+      return i === undefined ? phrase(COLUMN_NAMES[field]) : headers[i]!;
     };
     const take = <T>(field: CsvField, result: FieldResult<T>): T | undefined => {
       if (result.ok) return result.value;
-      rowProblems.push({ at, line: record.line, message: `${label(field)} ${result.error}` });
+      rowProblems.push({
+        at,
+        line: record.line,
+        message: phrase('imports.cell', { column: label(field), problem: result.error }),
+      });
       return undefined;
     };
 
@@ -239,12 +251,16 @@ export function parseParticipantsCsv(
       rowProblems.push({
         at,
         line: record.line,
-        message: `значений больше, чем столбцов в заголовке (лишнее: ${extra.map((e) => quote(cleanText(e))).join(', ')}); проверьте разделитель «${table.delimiter === '\t' ? 'табуляция' : table.delimiter}» и кавычки`,
+        message: phrase('imports.extra_values', {
+          values: extra.map((e) => `«${cleanText(e)}»`).join(', '),
+          delimiter: table.delimiter === '\t' ? phrase('imports.tab') : table.delimiter,
+        }),
       });
     }
 
     const name = cell('name');
-    if (name === '') rowProblems.push({ at, line: record.line, message: `${label('name')} — не заполнено` });
+    if (name === '')
+      rowProblems.push({ at, line: record.line, message: phrase('imports.cell_empty', { column: label('name') }) });
     else take('name', readText(name, MAX_LENGTH.fullName));
     const row: PersonRow = { source: at, line: record.line, fullName: name };
 
@@ -254,7 +270,7 @@ export function parseParticipantsCsv(
       rowProblems.push({
         at,
         line: record.line,
-        message: `нужен ${label('phone')} или ${label('telegram')}: иначе бот не узнает слушателя`,
+        message: phrase('imports.need_phone_or_telegram', { phone: label('phone'), telegram: label('telegram') }),
       });
     }
     if (phone !== '') {
@@ -264,9 +280,9 @@ export function parseParticipantsCsv(
         const first = phoneLines.get(value);
         if (first !== undefined) {
           rowProblems.push({
-            at: `строки ${first} и ${record.line}`,
+            at: phrase('imports.at_lines', { first, second: record.line }),
             line: record.line,
-            message: `${label('phone')} ${value} указан дважды`,
+            message: phrase('imports.phone_twice', { column: label('phone'), phone: value }),
           });
         } else phoneLines.set(value, record.line);
       }
@@ -278,9 +294,9 @@ export function parseParticipantsCsv(
         const first = usernameLines.get(value);
         if (first !== undefined) {
           rowProblems.push({
-            at: `строки ${first} и ${record.line}`,
+            at: phrase('imports.at_lines', { first, second: record.line }),
             line: record.line,
-            message: `${label('telegram')} @${value} указан дважды`,
+            message: phrase('imports.username_twice', { column: label('telegram'), username: value }),
           });
         } else usernameLines.set(value, record.line);
       }
@@ -309,8 +325,6 @@ export function parseParticipantsCsv(
 
   if (problems.length > 0) return err(problems.sort(byLine));
   if (rows.length === 0)
-    return err([
-      { at: `строка ${header.line}`, line: header.line, message: 'после заголовка нет ни одной строки со слушателем' },
-    ]);
+    return err([{ at: atLine(header.line), line: header.line, message: phrase('imports.no_rows') }]);
   return ok({ encoding, delimiter: table.delimiter, ignoredColumns, rows });
 }

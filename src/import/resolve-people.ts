@@ -5,7 +5,8 @@ import type { Locale } from '../domain/locale.js';
 import { addressOn, type Participant } from '../domain/participant.js';
 import type { ParticipantInput, ParticipantProfilePatch, ParticipantRepository } from '../domain/repositories.js';
 import { err, ok, type Result } from '../domain/result.js';
-import { PROFILE_FIELDS, quote, type ImportProblem, type PersonRow } from './fields.js';
+import { phrase, word, type Phrase } from '../i18n/index.js';
+import { PROFILE_FIELDS, type ImportProblem, type PersonRow } from './fields.js';
 
 export type PersonAction = 'create' | 'update' | 'unchanged';
 
@@ -29,7 +30,7 @@ export interface PersonPlan {
 
 /** Who an import changes and how, so the curator sees a name being rewritten before trusting it. */
 export interface PersonUpdate {
-  source: string;
+  source: Phrase;
   fullName: string;
   fields: (keyof ImportedPatch)[];
 }
@@ -42,18 +43,23 @@ export function listUpdates(plans: readonly PersonPlan[]): PersonUpdate[] {
 
 /** A write failed half-way (another process took a phone in between): re-running the import is safe. */
 export class ImportWriteError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** What to tell the staff, in their language; the error's message is its Russian wording, for logs. */
+  readonly reason: Phrase;
+  constructor(reason: Phrase, options?: { cause?: unknown }) {
+    super(word('ru', reason), options);
     this.name = 'ImportWriteError';
+    this.reason = reason;
   }
 }
 
-function describe(p: Participant): string {
-  const who = p.fullName ? quote(p.fullName) : 'без имени';
-  return p.phone ? `${who} (${p.phone})` : telegramUsernameOf(p) ? `${who} (@${telegramUsernameOf(p)})` : who;
+function describe(p: Participant): Phrase {
+  const who = p.fullName ? phrase('imports.person', { name: p.fullName }) : phrase('imports.person_nameless');
+  const username = telegramUsernameOf(p);
+  const contact = p.phone ?? (username ? `@${username}` : undefined);
+  return contact ? phrase('imports.person_with', { who, contact }) : who;
 }
 
-function problemAt(row: PersonRow, message: string): ImportProblem {
+function problemAt(row: PersonRow, message: Phrase): ImportProblem {
   return { at: row.source, message, ...(row.line !== undefined ? { line: row.line } : {}) };
 }
 
@@ -61,6 +67,15 @@ export async function planPeople(
   participants: ParticipantRepository,
   rows: readonly PersonRow[],
 ): Promise<Result<PersonPlan[], ImportProblem[]>> {
+  const { plans, problems } = await planEveryPerson(participants, rows);
+  return problems.length > 0 ? err(problems) : ok(plans);
+}
+
+/** The plan of every row that has one, and the problems of the others: a caller may check the plans further in the same pass. */
+export async function planEveryPerson(
+  participants: ParticipantRepository,
+  rows: readonly PersonRow[],
+): Promise<{ plans: PersonPlan[]; problems: ImportProblem[] }> {
   const problems: ImportProblem[] = [];
   const plans: PersonPlan[] = [];
   const rowOfParticipant = new Map<string, PersonRow>();
@@ -74,7 +89,12 @@ export async function planPeople(
       problems.push(
         problemAt(
           row,
-          `телефон ${row.phone} уже записан за участником ${describe(byPhone)}, а Telegram @${row.telegramUsername} — за другим: ${describe(byUsername)}`,
+          phrase('imports.phone_and_username_split', {
+            phone: row.phone ?? '',
+            first: describe(byPhone),
+            username: row.telegramUsername ?? '',
+            second: describe(byUsername),
+          }),
         ),
       );
       continue;
@@ -84,7 +104,7 @@ export async function planPeople(
       problems.push(
         problemAt(
           row,
-          `Telegram @${row.telegramUsername} уже записан за участником ${describe(existing)} с другим телефоном; проверьте, тот ли это человек`,
+          phrase('imports.username_other_phone', { username: row.telegramUsername ?? '', person: describe(existing) }),
         ),
       );
       continue;
@@ -93,7 +113,7 @@ export async function planPeople(
       const earlier = rowOfParticipant.get(existing.id);
       if (earlier) {
         problems.push(
-          problemAt(row, `это тот же участник ${describe(existing)}, что и ${earlier.source}; объедините записи`),
+          problemAt(row, phrase('imports.same_participant', { person: describe(existing), source: earlier.source })),
         );
         continue;
       }
@@ -101,7 +121,7 @@ export async function planPeople(
     }
     plans.push(existing ? planUpdate(row, existing) : planCreate(row));
   }
-  return problems.length > 0 ? err(problems) : ok(plans);
+  return { plans, problems };
 }
 
 function planCreate(row: PersonRow): PersonPlan {
@@ -164,13 +184,13 @@ export async function writePeople(
       result = await participants.linkAddress(result.value.id, { channel: 'telegram', username: telegramUsername });
     }
     if (result === undefined) {
-      throw new ImportWriteError(
-        `${plan.row.source}: участник исчез из базы во время импорта; запустите импорт ещё раз`,
-      );
+      throw new ImportWriteError(phrase('imports.write_vanished', { source: plan.row.source }));
     }
     if (!result.ok) {
       throw new ImportWriteError(
-        `${plan.row.source}: ${result.error.field === 'phone' ? 'телефон' : 'адрес в мессенджере'} только что записан за другим участником; запустите импорт ещё раз`,
+        phrase(result.error.field === 'phone' ? 'imports.write_phone_taken' : 'imports.write_address_taken', {
+          source: plan.row.source,
+        }),
       );
     }
     out.push(result.value);

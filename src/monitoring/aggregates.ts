@@ -1,5 +1,6 @@
-// Runs the monitoring pipelines and turns their raw groups into labelled rows. The arithmetic is
-// in the pipelines; here only ratios of two pipelines' counts (e.g. completed / enrolled) and labels.
+// Runs the monitoring pipelines and turns their raw groups into labelled rows. The counting is in
+// the pipelines; here ratios of two pipelines' counts (e.g. completed / enrolled), labels, and the
+// answer statistics computed from the answer counts (answer-tallies.ts).
 import { stageName } from '../support-models/names.js';
 import type { Model } from 'mongoose';
 import { ACTIVITY_LEVELS, ACTIVITY_TYPES, type ActivityLevel, type ActivityType } from '../domain/activity.js';
@@ -11,17 +12,17 @@ import { effectivePlan } from '../domain/stage-plan.js';
 import type { StagePlan } from '../domain/stage.js';
 import { toStagePlan, type Models, type StagePlanDoc } from '../store/models/index.js';
 import { stageColumns } from './teacher-tables.js';
+import { tallyAnswers, type AnswerCount, type AnswerTallies, type LikertTally } from './answer-tallies.js';
 import {
-  answerStatsPipeline,
   activityKindsPipeline,
   cohortMatch,
   activityTeachersPipeline,
+  answerCountsPipeline,
   consultationPipeline,
-  distributionPipeline,
   enrolledPipeline,
-  likertPipeline,
   responseCountsPipeline,
   stagePipeline,
+  type DistributionQuestions,
   type LikertScale,
   type Pipeline,
 } from './pipelines.js';
@@ -255,6 +256,22 @@ export async function questionnairesInScope(models: Models, scope: Scope): Promi
   return (ids as string[]).sort();
 }
 
+/** Answer counts of one questionnaire in scope, for `questionIds`. */
+async function answerCounts(
+  models: Models,
+  scope: Scope,
+  questionnaireId: string,
+  questionIds: readonly string[],
+): Promise<AnswerCount[]> {
+  const rows = await run(models.response, answerCountsPipeline({ ...scope, questionnaireId }, questionIds));
+  return rows.map((r) => {
+    const id = r._id as { q: string; v: unknown; dim?: unknown };
+    return { q: id.q, v: id.v, dim: id.dim ?? null, n: num(r.n) };
+  });
+}
+
+const NO_DISTRIBUTIONS: DistributionQuestions = { counted: [], ranking: [], numeric: [] };
+
 export async function distributions(
   deps: AggregateDeps,
   scope: Scope,
@@ -267,14 +284,14 @@ export async function distributions(
     const infos = questionsOf(deps.catalog, questionnaireId, scope.questionnaireVersion);
     const wanted = distributionQuestions(infos);
     if (wanted.counted.length === 0) continue;
-    const [facets] = await run(deps.models.response, distributionPipeline({ ...scope, questionnaireId }, wanted));
-    if (facets) out.push(...parseDistributions(facets, questionnaireId, infos, labeller, locale));
+    const tallies = tallyAnswers(await answerCounts(deps.models, scope, questionnaireId, wanted.counted), wanted);
+    out.push(...distributionRows(tallies, questionnaireId, infos, labeller, locale));
   }
   return out;
 }
 
-function parseDistributions(
-  facets: Raw,
+function distributionRows(
+  tallies: AnswerTallies,
   questionnaireId: string,
   infos: QuestionInfo[],
   labeller: GroupLabeller,
@@ -302,33 +319,42 @@ function parseDistributions(
     }
     return row;
   };
-  for (const a of facets.answered as Raw[]) {
-    const row = rowFor(a._id as { q: string; dim: unknown });
-    if (row) row.answered = num(a.n);
+  for (const a of tallies.answered) {
+    const row = rowFor(a);
+    if (row) row.answered = a.n;
   }
-  for (const v of facets.values as Raw[]) {
-    const id = v._id as { q: string; dim: unknown; v: string | number | boolean };
-    const row = rowFor(id);
+  // One label per question and value: the same options recur in every segment.
+  const labelCache = new Map<string, string>();
+  const labelOf = (question: Question, value: string | number | boolean): string => {
+    const key = `${question.id}\u0000${typeof value}\u0000${String(value)}`;
+    let label = labelCache.get(key);
+    if (label === undefined) {
+      label = optionLabel(question, value, locale);
+      labelCache.set(key, label);
+    }
+    return label;
+  };
+  for (const v of tallies.values) {
+    const row = rowFor(v);
     if (!row) continue;
-    const question = byQuestion.get(id.q)!;
-    row.values.push({ value: id.v, label: optionLabel(question, id.v, locale), count: num(v.n), share: 0 });
+    const value = v.v as string | number | boolean;
+    row.values.push({ value, label: labelOf(byQuestion.get(v.q)!, value), count: v.n, share: 0 });
   }
-  for (const r of facets.ranks as Raw[]) {
-    const id = r._id as { q: string; dim: unknown; o: string };
-    const row = rowFor(id);
+  for (const r of tallies.ranks) {
+    const row = rowFor(r);
     if (!row) continue;
-    const n = num(r.n);
+    const option = r.o as string;
     row.ranks ??= [];
     row.ranks.push({
-      option: id.o,
-      label: optionLabel(byQuestion.get(id.q)!, id.o, locale),
-      rankedBy: n,
-      meanPlace: n > 0 ? num(r.placeSum) / n : 0,
-      firstPlaces: num(r.first),
+      option,
+      label: labelOf(byQuestion.get(r.q)!, option),
+      rankedBy: r.n,
+      meanPlace: r.n > 0 ? r.placeSum / r.n : 0,
+      firstPlaces: r.first,
     });
   }
-  for (const r of facets.numbers as Raw[]) {
-    const row = rowFor(r._id as { q: string; dim: unknown });
+  for (const r of tallies.numbers) {
+    const row = rowFor(r);
     if (row) row.number = { mean: num(r.mean), min: num(r.min), max: num(r.max) };
   }
   const order = new Map(infos.map((i, index) => [i.question.id, index]));
@@ -381,14 +407,20 @@ export async function likert(
     const infos = questionsOf(deps.catalog, questionnaireId, scope.questionnaireVersion);
     const scales = likertScales(infos);
     if (scales.length === 0) continue;
-    const rows = await run(deps.models.response, likertPipeline({ ...scope, questionnaireId }, scales));
-    out.push(...parseLikert(rows, questionnaireId, infos, scales, labeller, locale));
+    const counts = await answerCounts(
+      deps.models,
+      scope,
+      questionnaireId,
+      scales.map((s) => s.questionId),
+    );
+    const { likert: tallies } = tallyAnswers(counts, NO_DISTRIBUTIONS, scales);
+    out.push(...likertRows(tallies, questionnaireId, infos, scales, labeller, locale));
   }
   return out;
 }
 
-function parseLikert(
-  rows: Raw[],
+function likertRows(
+  tallies: LikertTally[],
   questionnaireId: string,
   infos: QuestionInfo[],
   scales: LikertScale[],
@@ -396,22 +428,21 @@ function parseLikert(
   locale: Locale,
 ): LikertRow[] {
   const order = new Map(infos.map((i, index) => [i.question.id, index]));
-  const parsed = rows.map((r): LikertRow => {
-    const id = r._id as { q: string; dim: unknown };
-    const info = infos.find((i) => i.question.id === id.q)!;
-    const count = num(r.count);
+  const parsed = tallies.map((r): LikertRow => {
+    const info = infos.find((i) => i.question.id === r.q)!;
+    const count = r.count;
     return {
       questionnaireId,
-      questionId: id.q,
+      questionId: r.q,
       text: localized(info.question.text, locale),
-      group: labeller.group(id.dim),
-      scaleMax: scales.find((s) => s.questionId === id.q)!.max,
+      group: labeller.group(r.dim),
+      scaleMax: scales.find((s) => s.questionId === r.q)!.max,
       count,
       mean: num(r.mean),
       median: num(r.median),
-      top2: num(r.top2),
+      top2: r.top2,
       top2Share: num(r.top2Share),
-      points: (r.points as { v: number; n: number }[]).map((p) => ({
+      points: r.points.map((p) => ({
         value: p.v,
         count: p.n,
         share: count > 0 ? p.n / count : 0,
@@ -435,13 +466,12 @@ export async function answerStats(
     const wanted = distributionQuestions(infos);
     const scales = likertScales(infos);
     if (wanted.counted.length === 0) continue;
-    const [facets] = await run(
-      deps.models.response,
-      answerStatsPipeline({ ...scope, questionnaireId }, wanted, scales),
-    );
-    if (!facets) continue;
-    result.distributions.push(...parseDistributions(facets, questionnaireId, infos, labeller, locale));
-    result.likert.push(...parseLikert(facets.likert as Raw[], questionnaireId, infos, scales, labeller, locale));
+    const counted = [...new Set([...wanted.counted, ...scales.map((s) => s.questionId)])];
+    const counts = await answerCounts(deps.models, scope, questionnaireId, counted);
+    if (counts.length === 0) continue;
+    const tallies = tallyAnswers(counts, wanted, scales);
+    result.distributions.push(...distributionRows(tallies, questionnaireId, infos, labeller, locale));
+    result.likert.push(...likertRows(tallies.likert, questionnaireId, infos, scales, labeller, locale));
   }
   return result;
 }

@@ -1,8 +1,8 @@
 // Pure builders of the monitoring aggregation pipelines: plain arrays, no I/O, so tests can read
 // them and the same array runs on real MongoDB and on the embedded store. Only operators both
-// understand are used ($median/$percentile need MongoDB 7 and $getField a constant name, so the
-// median is computed with $reduce over a sorted distribution). Stages are kept few on the paths
-// that see every response: on the embedded store (mingo) each stage costs microseconds a document.
+// understand are used. Stages are kept few on the paths that see every response: on the embedded
+// store (mingo) each stage costs microseconds a document, so the answer pipelines only count
+// ($match, $unwind, $group) and the statistics are computed from the counts in answer-tallies.ts.
 // $sortArray needs MongoDB 5.2 or later.
 import { Types } from 'mongoose';
 import { COLLECTIONS, type Dimension, type Scope } from './scope.js';
@@ -162,12 +162,18 @@ export function responseCountsPipeline(scope: Scope): Pipeline {
 
 /**
  * Answers counted per question, value and segment, for `questionIds`; skipped answers left out.
+ * Output: `{_id: {q, v, dim}, n}`, one document per question, segment and value as given (a
+ * multiple choice's array, a ranking's order). Distributions and Likert statistics are computed
+ * from these few counts in TypeScript (answer-tallies.ts), not with `$facet`/`$unwind` stages:
+ * those are slow on the embedded store and the counts are small.
  * This is the hot path (every answer of every response passes through it once), so the work per
- * answer is one $unwind and one $group on plain field paths: on the embedded store each stage
- * costs microseconds per document and an expression per answer would double the time. A segment
- * of the cohort (programme, direction) is looked up after the counting, on the few groups left.
+ * answer is one $unwind, one $match and one $group on plain field paths: on the embedded store
+ * this is one fused pass. Free answers (texts, links, dates) are dropped before the $group, so
+ * they never make groups. A segment of the cohort (programme, direction) is looked up after the
+ * counting, on the few groups left; two cohorts of one programme then give two documents with
+ * the same `_id`, added up by the caller.
  */
-export function answerCountStages(scope: Scope, questionIds: readonly string[]): Pipeline {
+export function answerCountsPipeline(scope: Scope, questionIds: readonly string[]): Pipeline {
   const by = scope.by;
   const perParticipant = by === 'region' || by === 'district' || by === 'settlementType' || by === 'organisation';
   const perCohort = by === 'cohort' || by === 'programme' || by === 'direction';
@@ -183,33 +189,45 @@ export function answerCountStages(scope: Scope, questionIds: readonly string[]):
   stages.push(
     { $unwind: '$answers' },
     {
+      $match: {
+        'answers.questionId': { $in: [...questionIds] },
+        'answers.skipped': { $ne: true },
+        'answers.value': { $ne: null },
+      },
+    },
+    {
       $group: {
         _id: {
           q: '$answers.questionId',
           v: '$answers.value',
-          s: '$answers.skipped',
           dim: perParticipant ? '$dimValue' : perCohort ? '$cohortId' : null,
         },
         n: { $sum: 1 },
       },
     },
-    { $match: { '_id.q': { $in: [...questionIds] }, '_id.s': { $ne: true }, '_id.v': { $ne: null } } },
   );
   if (by === 'programme' || by === 'direction') {
     stages.push(
       { $lookup: { from: COLLECTIONS.cohorts, localField: '_id.dim', foreignField: '_id', as: 'dimCohort' } },
-      { $project: { n: 1, q: '$_id.q', v: '$_id.v', dim: { $ifNull: [{ $first: '$dimCohort.programmeId' }, null] } } },
+      {
+        $project: {
+          _id: { q: '$_id.q', v: '$_id.v', dim: { $ifNull: [{ $first: '$dimCohort.programmeId' }, null] } },
+          n: 1,
+        },
+      },
     );
     if (by === 'direction') {
       stages.push(
-        { $lookup: { from: COLLECTIONS.programmes, localField: 'dim', foreignField: '_id', as: 'dimSource' } },
-        { $project: { n: 1, q: 1, v: 1, dim: { $ifNull: [{ $first: '$dimSource.direction' }, null] } } },
+        { $lookup: { from: COLLECTIONS.programmes, localField: '_id.dim', foreignField: '_id', as: 'dimSource' } },
+        {
+          $project: {
+            _id: { q: '$_id.q', v: '$_id.v', dim: { $ifNull: [{ $first: '$dimSource.direction' }, null] } },
+            n: 1,
+          },
+        },
       );
     }
-  } else {
-    stages.push({ $project: { n: 1, q: '$_id.q', v: '$_id.v', dim: '$_id.dim' } });
   }
-  stages.push({ $group: { _id: { q: '$q', dim: '$dim', v: '$v' }, n: { $sum: '$n' } } });
   return stages;
 }
 
@@ -222,174 +240,9 @@ export interface DistributionQuestions {
   numeric: readonly string[];
 }
 
-/**
- * Per-question distributions: how many answered each question, how often each value (each option
- * of a multiple choice) was given, mean places of ranked options and number summaries. The facets
- * run over the counted (question, value) groups, not over responses.
- */
-export function distributionPipeline(scope: Scope, questions: DistributionQuestions): Pipeline {
-  return [...answerCountStages(scope, questions.counted), FLAT_COUNTS, { $facet: distributionFacets(questions) }];
-}
-
-/** Counted answers as flat documents {q, dim, v, n}: the input of the facets below. */
-const FLAT_COUNTS: Stage = { $project: { _id: 0, q: '$_id.q', dim: '$_id.dim', v: '$_id.v', n: 1 } };
-
-function distributionFacets(questions: DistributionQuestions): Record<string, Pipeline> {
-  return {
-    answered: [{ $group: { _id: { q: '$q', dim: '$dim' }, n: { $sum: '$n' } } }],
-    values: [{ $unwind: '$v' }, { $group: { _id: { q: '$q', dim: '$dim', v: '$v' }, n: { $sum: '$n' } } }],
-    ranks: [
-      { $match: { q: { $in: [...questions.ranking] } } },
-      {
-        $project: {
-          q: 1,
-          dim: 1,
-          n: 1,
-          places: {
-            $map: {
-              input: { $range: [0, { $size: '$v' }] },
-              as: 'i',
-              in: { o: { $arrayElemAt: ['$v', '$$i'] }, r: { $add: ['$$i', 1] } },
-            },
-          },
-        },
-      },
-      { $unwind: '$places' },
-      {
-        $group: {
-          _id: { q: '$q', dim: '$dim', o: '$places.o' },
-          n: { $sum: '$n' },
-          placeSum: { $sum: { $multiply: ['$places.r', '$n'] } },
-          first: { $sum: { $cond: [{ $eq: ['$places.r', 1] }, '$n', 0] } },
-        },
-      },
-    ],
-    numbers: [
-      { $match: { q: { $in: [...questions.numeric] } } },
-      {
-        $group: {
-          _id: { q: '$q', dim: '$dim' },
-          n: { $sum: '$n' },
-          total: { $sum: { $multiply: ['$v', '$n'] } },
-          min: { $min: '$v' },
-          max: { $max: '$v' },
-        },
-      },
-      { $addFields: { mean: { $divide: ['$total', '$n'] } } },
-    ],
-  };
-}
-
-/** The median of a sorted distribution `points: [{v, n}]` of `count` values, as an expression. */
-function medianOfDistribution(): Pipeline {
-  // Positions (1-based) of the two middle values; equal when the count is odd.
-  return [
-    {
-      $addFields: {
-        k1: { $floor: { $divide: [{ $add: ['$count', 1] }, 2] } },
-        k2: { $add: [{ $floor: { $divide: ['$count', 2] } }, 1] },
-      },
-    },
-    {
-      $addFields: {
-        middle: {
-          $reduce: {
-            input: '$points',
-            initialValue: { cum: 0, a: null, b: null },
-            in: {
-              cum: { $add: ['$$value.cum', '$$this.n'] },
-              a: {
-                $cond: [
-                  { $and: [{ $eq: ['$$value.a', null] }, { $gte: [{ $add: ['$$value.cum', '$$this.n'] }, '$k1'] }] },
-                  '$$this.v',
-                  '$$value.a',
-                ],
-              },
-              b: {
-                $cond: [
-                  { $and: [{ $eq: ['$$value.b', null] }, { $gte: [{ $add: ['$$value.cum', '$$this.n'] }, '$k2'] }] },
-                  '$$this.v',
-                  '$$value.b',
-                ],
-              },
-            },
-          },
-        },
-      },
-    },
-    { $addFields: { median: { $divide: [{ $add: ['$middle.a', '$middle.b'] }, 2] } } },
-    { $project: { k1: 0, k2: 0, middle: 0 } },
-  ];
-}
-
 export interface LikertScale {
   questionId: string;
   max: number;
-}
-
-/**
- * Likert mean, median and top-2-box (share of answers in the two highest points of the question's
- * own scale) with the distribution they come from.
- */
-export function likertPipeline(scope: Scope, scales: readonly LikertScale[]): Pipeline {
-  return [
-    ...answerCountStages(
-      scope,
-      scales.map((s) => s.questionId),
-    ),
-    FLAT_COUNTS,
-    ...likertStages(scales),
-  ];
-}
-
-/** Likert statistics from flat counts {q, dim, v, n}. */
-function likertStages(scales: readonly LikertScale[]): Pipeline {
-  const topFrom = {
-    $switch: {
-      branches: scales.map((s) => ({ case: { $eq: ['$q', s.questionId] }, then: s.max - 1 })),
-      default: Number.POSITIVE_INFINITY,
-    },
-  };
-  return [
-    { $match: { q: { $in: scales.map((s) => s.questionId) }, v: { $type: 'number' } } },
-    {
-      $group: {
-        _id: { q: '$q', dim: '$dim' },
-        points: { $push: { v: '$v', n: '$n' } },
-        count: { $sum: '$n' },
-        total: { $sum: { $multiply: ['$v', '$n'] } },
-        top2: { $sum: { $cond: [{ $gte: ['$v', topFrom] }, '$n', 0] } },
-      },
-    },
-    {
-      $project: {
-        count: 1,
-        top2: 1,
-        points: { $sortArray: { input: '$points', sortBy: { v: 1 } } },
-        mean: { $divide: ['$total', '$count'] },
-        top2Share: { $divide: ['$top2', '$count'] },
-      },
-    },
-    ...medianOfDistribution(),
-    { $sort: { '_id.q': 1 } },
-  ];
-}
-
-/**
- * Distributions and Likert statistics from one pass over the answers (the summary sheet and the
- * report need both; the counting pass is the expensive part).
- */
-export function answerStatsPipeline(
-  scope: Scope,
-  questions: DistributionQuestions,
-  scales: readonly LikertScale[],
-): Pipeline {
-  const counted = [...new Set([...questions.counted, ...scales.map((s) => s.questionId)])];
-  return [
-    ...answerCountStages(scope, counted),
-    FLAT_COUNTS,
-    { $facet: { ...distributionFacets(questions), likert: likertStages(scales) } },
-  ];
 }
 
 export const REQUIRED_ACCEPTED = 3;

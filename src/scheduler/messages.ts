@@ -14,7 +14,7 @@ export const MAX_MESSAGE_LENGTH = 3_500;
 // Bidi overrides and zero-width characters in a name could reorder or hide text in a staff chat.
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
 
-export function displayName(p: Participant | undefined, locale: Locale): string {
+export function displayName(p: Pick<Participant, 'fullName'> | undefined, locale: Locale): string {
   const name = p?.fullName?.replace(INVISIBLE, '').trim();
   return name || t(locale, 'scheduler.unnamed');
 }

@@ -24,7 +24,9 @@
  *   await postCourse.preview(cohortId, from, to); // CohortPreview | undefined: what goes to whom and when
  *   await postCourse.health();                    // { queueDepth, oldestOverdue, running, unconfirmedSends }
  *   await postCourse.stop();                      // before scheduler.stop(): no new chunks, waits for running ones
+ *   await postCourse.teacherChanged(participantId); // she joined, consented, came back: her sends alone, at once
  *   await postCourse.runCohort(cohortId);         // what the cohort job does (tests, manual runs)
+ *   await postCourse.runTeacher(cohortId, participantId); // what the teacher job does
  *   await postCourse.reconcile();                 // what the sweep does
  *
  * Agenda holds one job per cohort ("post-course:cohort", unique on data.cohortId) scheduled at the
@@ -41,7 +43,7 @@ import type { Job } from 'agenda';
 import type { Cohort } from '../domain/cohort.js';
 import type { PlannedSend, ScheduleSettings } from '../domain/post-course-plan.js';
 import type { Repositories } from '../domain/repositories.js';
-import type { ScheduledSend, SendStatus } from '../domain/scheduled-send.js';
+import type { SendRecord, SendStatus } from '../domain/scheduled-send.js';
 import { DEFAULT_SENDING_WINDOW, isInWindow } from '../domain/sending-window.js';
 import type { Dispatcher } from '../delivery/dispatcher.js';
 import type { Content, Engine } from '../engine/index.js';
@@ -51,12 +53,19 @@ import { createComposer, type HalfYearReportSource } from './compose.js';
 import { MAX_ROUNDS, nextRun, planDueAt } from './planning.js';
 import { previewCohort, type CohortPreview } from './preview.js';
 import { createSendLog } from './send-log.js';
-import { loadCohortState, reachableByChat, type CohortState, type ReachCheck } from './state.js';
+import { loadCohortState, loadTeacherState, reachableByChat, type CohortState, type ReachCheck } from './state.js';
 
 export type { HalfYearReportSource } from './compose.js';
 
 export const COHORT_JOB = 'post-course:cohort';
 export const SWEEP_JOB = 'post-course:sweep';
+/** One teacher's sends, planned alone after something of hers changed (see teacherChanged). */
+export const TEACHER_JOB = 'post-course:teacher';
+
+interface TeacherJobData {
+  cohortId: string;
+  participantId: string;
+}
 
 export interface PostCourseHealth {
   /** Cohort jobs due and not yet picked up. */
@@ -86,6 +95,14 @@ export interface PostCourseScheduler {
   preview(cohortId: string, from: Date, to: Date): Promise<CohortPreview | undefined>;
   health(): Promise<PostCourseHealth>;
   runCohort(cohortId: string, options?: { touch?: () => Promise<void> }): Promise<RunResult>;
+  /**
+   * Something of one teacher's changed (she joined, gave consent, wrote to the bot from a new
+   * chat, came back from /stop): her sends are planned alone, in a job that runs at once.
+   * Without a cohort: each cohort she is active in.
+   */
+  teacherChanged(participantId: string, cohortId?: string): Promise<void>;
+  /** What that job does (tests, manual runs): her due sends now; the cohort job no later than her next. */
+  runTeacher(cohortId: string, participantId: string): Promise<RunResult>;
   reconcile(options?: { touch?: () => Promise<void> }): Promise<void>;
 }
 
@@ -104,6 +121,11 @@ export interface PostCourseDeps {
   chunkSize?: number;
   /** A job holding its lock longer than this is presumed dead (Agenda's lock lifetime). */
   lockLifetimeMs?: number;
+  /**
+   * How long after one teacher's change her sends are planned (default 1 min): the reply to the
+   * message that changed her, and the few questions that follow joining, go first.
+   */
+  teacherChangeDelayMs?: number;
 }
 
 export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseScheduler {
@@ -114,6 +136,7 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
   const chunkSize = Math.max(1, deps.chunkSize ?? 25);
   const sweepEveryMs = deps.sweepEveryMs ?? 30 * 60_000;
   const lockLifetimeMs = deps.lockLifetimeMs ?? 10 * 60_000;
+  const teacherChangeDelayMs = deps.teacherChangeDelayMs ?? 60_000;
   const compose = createComposer({
     engine: deps.engine,
     ...(deps.content ? { content: deps.content } : {}),
@@ -134,12 +157,24 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
     // Agenda saves the job's state after this returns: the next due instant is that state.
     job.attrs.nextRunAt = result.next ?? null;
   });
+  agenda.define<TeacherJobData>(TEACHER_JOB, async (job: Job<TeacherJobData>) => {
+    await runTeacher(job.attrs.data.cohortId, job.attrs.data.participantId);
+  });
   agenda.define(SWEEP_JOB, async (job: Job) => {
     await reconcile({ touch: () => job.touch() });
   });
 
   async function cancel(cohortId: string): Promise<void> {
     await agenda.cancel({ name: COHORT_JOB, data: { cohortId } });
+  }
+
+  /** The cohort's job runs at `at` unless it is due sooner already (or running: it plans its own next run). */
+  async function scheduleNoLaterThan(cohortId: string, at: Date): Promise<void> {
+    const { jobs } = await agenda.queryJobs({ name: COHORT_JOB, data: { cohortId } });
+    const job = jobs[0];
+    if (job?.lockedAt) return;
+    if (job?.nextRunAt && job.nextRunAt.getTime() <= at.getTime()) return;
+    await schedule(cohortId, at);
   }
 
   async function schedule(cohortId: string, at: Date | undefined): Promise<void> {
@@ -156,14 +191,9 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
   }
 
   function remember(state: CohortState, item: PlannedSend, status: SendStatus, at: Date, attempts: number): void {
-    const record: ScheduledSend = {
+    const record: SendRecord = {
       key: item.key,
-      cohortId: state.cohort.id,
-      kind: item.kind,
-      occasion: item.occasion,
-      recipientId: item.recipientId,
       status,
-      dueAt: item.at,
       attemptedAt: at,
       attempts,
       ...(status === 'sent' ? { sentAt: at } : {}),
@@ -192,58 +222,119 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
     return result.outcome.status === 'sent' ? 'sent' : 'attempted';
   }
 
+  /**
+   * Plans and sends what is due for the state read (a cohort, or one teacher of it), in rounds
+   * while more falls due; returns what it did and when the state has something to send next.
+   */
+  async function sendDue(
+    state: CohortState,
+    log: Logger,
+    options: { touch?: () => Promise<void> },
+  ): Promise<RunResult & { stopped?: 'inactive' }> {
+    const result: RunResult = { attempted: 0, sent: 0, skipped: 0 };
+    const { cohort } = state;
+    const window = cohort.sendingWindow ?? DEFAULT_SENDING_WINDOW;
+    rounds: for (let round = 0; round < MAX_ROUNDS; round++) {
+      const plan = await planDueAt(state, now(), deps.settings);
+      const due = plan.due;
+      if (due.length === 0) break;
+      for (let i = 0; i < due.length; i += chunkSize) {
+        if (stopping) break rounds;
+        for (const item of due.slice(i, i + chunkSize)) {
+          const done = await deliver(item, state);
+          if (done === 'skipped') result.skipped++;
+          else {
+            result.attempted++;
+            if (done === 'sent') result.sent++;
+          }
+        }
+        // Keeps Agenda's lock: a fan-out longer than the lock lifetime must not start twice.
+        await options.touch?.();
+        const fresh = await repos.cohorts.findById(cohort.id);
+        if (fresh?.status !== 'active') {
+          log.info('cohort is no longer active; its sends stop here');
+          return { ...result, stopped: 'inactive' };
+        }
+        if (!isInWindow(now(), cohort.timeZone, window)) break rounds;
+      }
+      // Planning again pays only when the plan had more falling due while this round ran.
+      if (!plan.next || plan.next.getTime() > now().getTime()) break;
+    }
+    if (result.attempted + result.skipped > 0) {
+      log.info({ sent: result.sent, attempted: result.attempted, skipped: result.skipped }, 'scheduled sends done');
+    }
+    const at = now();
+    // Whatever stopped this run early (shutdown, too many rounds) leaves sends due: the job comes back at once.
+    const next = nextRun(await planDueAt(state, at, deps.settings), at);
+    return next ? { ...result, next } : result;
+  }
+
   async function runCohort(cohortId: string, options: { touch?: () => Promise<void> } = {}): Promise<RunResult> {
     return track(
       (async () => {
-        const result: RunResult = { attempted: 0, sent: 0, skipped: 0 };
         const cohort = await repos.cohorts.findById(cohortId);
         if (cohort?.status !== 'active') {
           await cancel(cohortId);
-          return result;
+          return { attempted: 0, sent: 0, skipped: 0 };
         }
         const log = logger.child({ cohort: cohort.id });
         const state = await loadCohortState(repos, cohort, canReach);
         if (state.planProblems.length > 0) {
           log.error({ problems: state.planProblems }, 'stage plan is invalid; nothing is sent for this cohort');
-          return result;
+          return { attempted: 0, sent: 0, skipped: 0 };
         }
-        const window = cohort.sendingWindow ?? DEFAULT_SENDING_WINDOW;
-        rounds: for (let round = 0; round < MAX_ROUNDS; round++) {
-          const plan = await planDueAt(state, now(), deps.settings);
-          const due = plan.due;
-          if (due.length === 0) break;
-          for (let i = 0; i < due.length; i += chunkSize) {
-            if (stopping) break rounds;
-            for (const item of due.slice(i, i + chunkSize)) {
-              const done = await deliver(item, state);
-              if (done === 'skipped') result.skipped++;
-              else {
-                result.attempted++;
-                if (done === 'sent') result.sent++;
-              }
-            }
-            // Keeps Agenda's lock: a fan-out longer than the lock lifetime must not start twice.
-            await options.touch?.();
-            const fresh = await repos.cohorts.findById(cohortId);
-            if (fresh?.status !== 'active') {
-              log.info('cohort is no longer active; its sends stop here');
-              await cancel(cohortId);
-              return result;
-            }
-            if (!isInWindow(now(), cohort.timeZone, window)) break rounds;
-          }
-          // Planning again pays only when the plan had more falling due while this round ran.
-          if (!plan.next || plan.next.getTime() > now().getTime()) break;
+        const { stopped, ...result } = await sendDue(state, log, options);
+        if (stopped) {
+          await cancel(cohortId);
+          const { next: _, ...sofar } = result;
+          return sofar;
         }
-        if (result.attempted + result.skipped > 0) {
-          log.info({ sent: result.sent, attempted: result.attempted, skipped: result.skipped }, 'scheduled sends done');
-        }
-        const at = now();
-        // Whatever stopped this run early (shutdown, too many rounds) leaves sends due: the job comes back at once.
-        const next = nextRun(await planDueAt(state, at, deps.settings), at);
-        return next ? { ...result, next } : result;
+        return result;
       })(),
     );
+  }
+
+  /**
+   * One teacher's part of the cohort's year, planned alone by the same planner: what is due for
+   * her now goes through the send log now, and the cohort's job is brought forward if her next
+   * send comes before it. The cohort job and the sweep plan her as before; the send log keeps
+   * any send from going twice whichever plans it first.
+   */
+  async function runTeacher(cohortId: string, participantId: string): Promise<RunResult> {
+    return track(
+      (async () => {
+        const cohort = await repos.cohorts.findById(cohortId);
+        if (cohort?.status !== 'active') return { attempted: 0, sent: 0, skipped: 0 };
+        const state = await loadTeacherState(repos, cohort, participantId, canReach);
+        if (state.planProblems.length > 0 || state.teachers.length === 0) return { attempted: 0, sent: 0, skipped: 0 };
+        const { stopped, ...result } = await sendDue(state, logger.child({ cohort: cohort.id }), {});
+        if (stopped) {
+          await cancel(cohortId);
+          const { next: _, ...sofar } = result;
+          return sofar;
+        }
+        if (result.next) await scheduleNoLaterThan(cohortId, result.next);
+        return result;
+      })(),
+    );
+  }
+
+  async function teacherChanged(participantId: string, cohortId?: string): Promise<void> {
+    const cohortIds = cohortId
+      ? [cohortId]
+      : (await repos.enrollments.listByParticipant(participantId))
+          .filter((e) => e.status === 'active')
+          .map((e) => e.cohortId);
+    for (const id of cohortIds) {
+      // A job rather than a call: it runs on whichever instance picks it up, after the reply to
+      // the message that changed her has gone, and a second change before it runs is the same job.
+      // Agenda runs jobs by the real clock, so the delay counts from it.
+      await agenda
+        .create<TeacherJobData>(TEACHER_JOB, { cohortId: id, participantId })
+        .unique({ 'data.cohortId': id, 'data.participantId': participantId })
+        .schedule(new Date(Date.now() + teacherChangeDelayMs))
+        .save();
+    }
   }
 
   async function planNext(cohort: Cohort): Promise<Date | undefined> {
@@ -339,6 +430,8 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
       return { queueDepth, oldestOverdue, running, unconfirmedSends };
     },
     runCohort,
+    teacherChanged: (participantId, cohortId) => track(teacherChanged(participantId, cohortId)),
+    runTeacher,
     reconcile: (options) => track(reconcile(options)),
   };
 }

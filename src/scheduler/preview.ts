@@ -4,7 +4,7 @@
 import { localDate, type LocalDate } from '../domain/calendar.js';
 import type { Cohort } from '../domain/cohort.js';
 import type { Locale } from '../domain/locale.js';
-import { planCohortCooperatively, type PlannedSend, type ScheduleSettings } from '../domain/post-course-plan.js';
+import { planUntilCooperatively, type PlannedSend, type ScheduleSettings } from '../domain/post-course-plan.js';
 import type { Repositories } from '../domain/repositories.js';
 import type { StagePlan } from '../domain/stage.js';
 import { localClock } from '../domain/sending-window.js';
@@ -60,26 +60,35 @@ export async function previewCohort(
     return { cohort, planProblems: state.planProblems, items: [], notJoined: waiting.size, onceJoined: [] };
   }
   const curatorIds = new Set(cohort.curatorIds);
+  // Thousands of sends share a few instants: each instant's local date and time is worked out once.
+  const wallClock = new Map<number, { date: LocalDate; time: string }>();
+  const localAt = (at: Date) => {
+    let local = wallClock.get(at.getTime());
+    if (!local) {
+      local = { date: localDate(at, cohort.timeZone), time: localClock(at, cohort.timeZone) };
+      wallClock.set(at.getTime(), local);
+    }
+    return local;
+  };
   const describe = (planned: PlannedSend[], people: CohortState['people']): PreviewItem[] =>
-    planned
-      .filter((p) => p.at.getTime() < to.getTime())
-      .map((p) => {
-        const title = p.survey ? deps.content?.questionnaires.get(p.survey.questionnaireId)?.title : undefined;
-        return {
-          ...p,
-          date: localDate(p.at, cohort.timeZone),
-          time: localClock(p.at, cohort.timeZone),
-          recipientName: displayName(people.get(p.recipientId), deps.locale ?? 'ru'),
-          recipientRole:
-            curatorIds.has(p.recipientId) && (p.kind === 'non-responders' || p.kind === 'report-reminder')
-              ? 'curator'
-              : 'teacher',
-          ...(title ? { surveyTitle: localized(title, deps.locale ?? 'ru') } : {}),
-        };
-      });
-  // Pausing between steps: a preview asked of the running bot must not keep it from answering.
+    planned.map((p) => {
+      const title = p.survey ? deps.content?.questionnaires.get(p.survey.questionnaireId)?.title : undefined;
+      const { date, time } = localAt(p.at);
+      return {
+        ...p,
+        date,
+        time,
+        recipientName: displayName(people.get(p.recipientId), deps.locale ?? 'ru'),
+        recipientRole:
+          curatorIds.has(p.recipientId) && (p.kind === 'non-responders' || p.kind === 'report-reminder')
+            ? 'curator'
+            : 'teacher',
+        ...(title ? { surveyTitle: localized(title, deps.locale ?? 'ru') } : {}),
+      };
+    });
+  // Only the period is kept, and the planner pauses between steps: a preview asked of the running bot must not keep it from answering.
   const plan = (input: ReturnType<typeof plannerInput>) =>
-    planCohortCooperatively(input, () => new Promise((r) => setImmediate(r)));
+    planUntilCooperatively(input, to, () => new Promise((r) => setImmediate(r)));
   const items = describe(await plan(plannerInput(state, from, deps.settings)), state.people);
   let onceJoined: PreviewItem[] = [];
   if (waiting.size > 0) {

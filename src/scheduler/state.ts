@@ -2,7 +2,7 @@
 // (reachability, consent, /stop, completed questionnaires, accepted activities), its curators and
 // its send log. Planning itself is pure (src/domain/post-course-plan.ts).
 import type { Cohort } from '../domain/cohort.js';
-import type { Participant } from '../domain/participant.js';
+import type { Recipient } from '../domain/participant.js';
 import {
   stagePlanProblems,
   type PlannerInput,
@@ -10,7 +10,7 @@ import {
   type PlannerTeacher,
 } from '../domain/post-course-plan.js';
 import type { Repositories } from '../domain/repositories.js';
-import type { ScheduledSend } from '../domain/scheduled-send.js';
+import type { SendRecord } from '../domain/scheduled-send.js';
 import { effectivePlan } from '../domain/stage-plan.js';
 import type { StagePlan } from '../domain/stage.js';
 import { chatsOf } from '../engine/identity.js';
@@ -25,13 +25,13 @@ export interface CohortState {
   teacherById: Map<string, PlannerTeacher>;
   curators: PlannerStaff[];
   /** Every person the planner may name: teachers and curators. */
-  people: Map<string, Participant>;
+  people: Map<string, Recipient>;
   /** Mutable on purpose: the runner records each send here as it goes, then plans again. */
-  log: Map<string, ScheduledSend>;
+  log: Map<string, SendRecord>;
 }
 
 /** Someone a message can reach now. The default: a chat on some channel that has not blocked the bot. */
-export type ReachCheck = (p: Participant) => boolean;
+export type ReachCheck = (p: Recipient) => boolean;
 export const reachableByChat: ReachCheck = (p) => chatsOf(p).length > 0;
 
 export async function loadCohortState(
@@ -39,20 +39,70 @@ export async function loadCohortState(
   cohort: Cohort,
   canReach: ReachCheck = reachableByChat,
 ): Promise<CohortState> {
-  const [programme, enrollments, completed, accepted, log] = await Promise.all([
+  // Only what planning looks at: join dates, completed occasions, accepted counts, send outcomes.
+  const [programme, enrollments, completed, acceptedBy, log] = await Promise.all([
     repos.programmes.findById(cohort.programmeId),
-    repos.enrollments.listByCohort(cohort.id, 'active'),
+    repos.enrollments.activeMembers(cohort.id),
     repos.responses.completedOccasions(cohort.id),
-    repos.activities.listByCohort(cohort.id, 'accepted'),
-    repos.scheduledSends.listByCohort(cohort.id),
+    repos.activities.acceptedPerTeacher(cohort.id),
+    repos.scheduledSends.recordsByCohort(cohort.id),
   ]);
-  const plan = effectivePlan(cohort, programme);
-  const people = new Map<string, Participant>();
-  for (const p of await repos.participants.findByIds([
+  const people = await repos.participants.recipientsByIds([
     ...new Set([...enrollments.map((e) => e.participantId), ...cohort.curatorIds]),
-  ])) {
-    people.set(p.id, p);
-  }
+  ]);
+  return stateOf(
+    cohort,
+    effectivePlan(cohort, programme),
+    { enrollments, completed, acceptedBy, log, people },
+    canReach,
+  );
+}
+
+/**
+ * One teacher of the cohort as the planner sees her, and nothing of anyone else's: her sends
+ * planned from this are exactly her part of the whole cohort's plan (the planner decides each
+ * teacher's sends from her own facts alone). The curators' sends are left to the cohort's job.
+ * No teacher when she is not active in the cohort.
+ */
+export async function loadTeacherState(
+  repos: Repositories,
+  cohort: Cohort,
+  participantId: string,
+  canReach: ReachCheck = reachableByChat,
+): Promise<CohortState> {
+  const [programme, enrollments, completed, accepted, log, people] = await Promise.all([
+    repos.programmes.findById(cohort.programmeId),
+    repos.enrollments.activeMembers(cohort.id, participantId),
+    repos.responses.completedOccasions(cohort.id, participantId),
+    repos.activities.countAccepted(participantId, cohort.id),
+    repos.scheduledSends.recordsByCohort(cohort.id, participantId),
+    repos.participants.recipientsByIds([participantId]),
+  ]);
+  const state = stateOf(
+    { ...cohort, curatorIds: [] },
+    effectivePlan(cohort, programme),
+    { enrollments, completed, acceptedBy: new Map([[participantId, accepted]]), log, people },
+    canReach,
+  );
+  return { ...state, cohort };
+}
+
+interface CohortFacts {
+  enrollments: { participantId: string; joinedAt: Date }[];
+  completed: { participantId: string; questionnaireId: string; occasion: string }[];
+  acceptedBy: Map<string, number>;
+  log: SendRecord[];
+  people: Recipient[];
+}
+
+function stateOf(
+  cohort: Cohort,
+  plan: StagePlan,
+  { enrollments, completed, acceptedBy, log, people: recipients }: CohortFacts,
+  canReach: ReachCheck,
+): CohortState {
+  const people = new Map<string, Recipient>();
+  for (const p of recipients) people.set(p.id, p);
 
   const completedBy = new Map<string, Set<string>>();
   for (const r of completed) {
@@ -60,8 +110,6 @@ export async function loadCohortState(
     set.add(`${r.questionnaireId}|${r.occasion}`);
     completedBy.set(r.participantId, set);
   }
-  const acceptedBy = new Map<string, number>();
-  for (const a of accepted) acceptedBy.set(a.participantId, (acceptedBy.get(a.participantId) ?? 0) + 1);
 
   const teachers: PlannerTeacher[] = [];
   for (const e of enrollments) {

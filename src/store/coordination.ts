@@ -2,7 +2,8 @@
 // is a document whose _id is the update (the unique _id index refuses the second instance), a
 // lease is a document holding its holder and expiry, taken by a conditional upsert (a live lease
 // of another holder makes the upsert collide on _id). Works the same on MongoDB and on the
-// embedded store (each of its commands is atomic).
+// embedded store (each of its commands is atomic). A claim made for a chat carries the chat and the
+// update's number until it is finished, so that chat's later updates on any instance wait for it.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from 'mongodb';
@@ -18,6 +19,9 @@ interface ClaimDoc {
   _id: string;
   by: string;
   at: Date;
+  /** While the update is being handled: its chat (a lease name, no platform id) and number. */
+  chat?: string;
+  updateId?: number;
 }
 interface LeaseDoc {
   _id: string;
@@ -35,19 +39,39 @@ export function createStoreCoordination(db: Db, options: { instanceId?: string; 
   let indexed: Promise<unknown> | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   const ready = () =>
-    (indexed ??= claims.createIndex({ at: 1 }, { expireAfterSeconds: CLAIM_TTL_SECONDS, name: 'at_ttl' }));
+    (indexed ??= Promise.all([
+      claims.createIndex({ at: 1 }, { expireAfterSeconds: CLAIM_TTL_SECONDS, name: 'at_ttl' }),
+      claims.createIndex({ chat: 1, updateId: 1 }, { name: 'chat_update', sparse: true }),
+    ]));
 
   const coordination: Coordination = {
     instanceId,
-    async claimUpdate(source, updateId) {
+    async claimUpdate(source, updateId, chat) {
       await ready();
       try {
-        await claims.insertOne({ _id: `${source}:${updateId}`, by: instanceId, at: now() });
+        await claims.insertOne({
+          _id: `${source}:${updateId}`,
+          by: instanceId,
+          at: now(),
+          ...(chat === undefined ? {} : { chat: `${source}:${chat}`, updateId }),
+        });
         return true;
       } catch (error) {
         if (isDuplicate(error)) return false;
         throw error;
       }
+    },
+    async finishUpdate(source, updateId) {
+      await claims.updateOne({ _id: `${source}:${updateId}` }, { $unset: { chat: '', updateId: '' } });
+    },
+    async earlierInFlight(source, chat, updateId) {
+      await ready();
+      const earlier = await claims
+        .find({ chat: `${source}:${chat}`, updateId: { $lt: updateId } }, { projection: { by: 1 } })
+        .limit(20)
+        .toArray();
+      for (const claim of earlier) if (await coordination.isAlive(claim.by)) return true;
+      return false;
     },
     async acquire(name, ttlMs): Promise<LeaseResult> {
       const at = now();

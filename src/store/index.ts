@@ -177,14 +177,15 @@ export async function openStore({
   const db = connection.db;
   if (!db) throw new Error('store connection has no database handle');
   const coordination = createStoreCoordination(db);
+  const inProcess = embedded ? inProcessReader(embedded, config.dbName) : undefined;
   return {
     kind,
     connection,
     models,
-    repositories: createRepositories(models),
+    repositories: createRepositories(models, inProcess),
     sessions: createSessionStore(models),
     coordination,
-    ...(embedded ? { inProcess: inProcessReader(embedded, config.dbName) } : {}),
+    ...(inProcess ? { inProcess } : {}),
     async health() {
       const persistent = embedded ? embedded.persistent : true;
       try {

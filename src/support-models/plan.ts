@@ -6,10 +6,12 @@ import { finalSurveyOf, remindersOf, stagePlanProblems } from '../domain/post-co
 import { requiredActivities } from '../domain/stage-plan.js';
 import { stageRules } from '../domain/stage-progress.js';
 import type { StagePlan } from '../domain/stage.js';
+import { phrase, type Phrase } from '../i18n/index.js';
 import type { SupportModelCatalog } from './load.js';
 import type { SupportModelFile } from './schema.js';
 
-const offset = z.string().refine(isOffset, { message: 'ожидается сдвиг от конца курса вида +7d, +2w или +6m' });
+// The message is a key of the i18n `imports` namespace: a cohort file's problems are worded in the staff's language.
+const offset = z.string().refine(isOffset, { message: 'imports.z_offset' });
 
 /**
  * What a cohort (or programme) file may change in its model: the start of some stages, the
@@ -55,7 +57,8 @@ export function planFromModel(model: SupportModelFile): StagePlan {
   };
 }
 
-export type PlanProblem = { path: (string | number)[]; message: string };
+/** A problem with a file's model or overrides: where under the file, and what (worded by whoever prints it). */
+export type PlanProblem = { path: (string | number)[]; message: Phrase };
 
 /** The model's plan with the overrides applied; every problem, with its path under the overrides. */
 export function applyOverrides(
@@ -70,7 +73,7 @@ export function applyOverrides(
     if (!stage)
       problems.push({
         path: ['stages', i, 'stage'],
-        message: `в модели «${model.id}» нет этапа ${o.stage} (этапов: ${plan.stages.length})`,
+        message: phrase('imports.no_stage', { model: model.id, stage: o.stage, count: plan.stages.length }),
       });
     else stage.startOffset = o.startOffset;
   });
@@ -89,7 +92,7 @@ export function applyOverrides(
     }
   }
   for (const problem of stagePlanProblems(plan))
-    problems.push({ path: [], message: `план после изменений не годится: ${problem}` });
+    problems.push({ path: [], message: phrase('imports.plan_unusable', { detail: problem }) });
   return problems.length > 0 ? { problems } : { plan, problems };
 }
 
@@ -106,7 +109,7 @@ export function resolveModel(
       .all()
       .map((m) => m.id)
       .join(', ');
-    return { problems: [{ path: ['model'], message: `нет модели сопровождения «${modelId ?? ''}»; есть: ${known}` }] };
+    return { problems: [{ path: ['model'], message: phrase('imports.no_model', { model: modelId ?? '', known }) }] };
   }
   const applied = applyOverrides(model, overrides);
   const plan = applied.plan;
@@ -115,7 +118,7 @@ export function resolveModel(
     if (!questionnaireExists(q.questionnaireId))
       problems.push({
         path: ['stagePlan', 'questionnaires', i, 'questionnaireId'],
-        message: `нет анкеты «${q.questionnaireId}» в questionnaires/`,
+        message: phrase('imports.no_questionnaire', { id: q.questionnaireId }),
       });
   });
   return problems.length > 0 ? { model, problems } : { plan: plan!, model, problems };

@@ -11,7 +11,8 @@ import { startApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createBroadcastService } from '../../src/delivery/broadcasts.js';
 import type { Dispatcher } from '../../src/delivery/dispatcher.js';
-import { withLease } from '../../src/domain/coordination.js';
+import { inChatOrder, withLease } from '../../src/domain/coordination.js';
+import { createScheduler, type Scheduler } from '../../src/scheduler/agenda.js';
 import { createStoreCoordination } from '../../src/store/coordination.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { cohortFixtureTeachers } from './two-instances.fixture.js';
@@ -239,6 +240,111 @@ describe('claims and leases on one store, two instances in one process', () => {
       await b.stop();
       expect(await a.isAlive('b')).toBe(false);
     } finally {
+      await other.stop();
+    }
+  });
+
+  it("a teacher's updates given to two instances are handled in her order; a dead instance's update stops holding them back", async () => {
+    const other = await startApp(loadConfig({ MONGODB_URI: uri, HTTP_PORT: '0' }), silentLogger);
+    const started: ReturnType<typeof createStoreCoordination>[] = [];
+    try {
+      const db = app.store.connection.db;
+      const otherDb = other.store.connection.db;
+      if (!db || !otherDb) throw new Error('no db');
+      const instance = async (id: string, on: typeof db) => {
+        const c = createStoreCoordination(on, { instanceId: id });
+        await c.start();
+        started.push(c);
+        return c;
+      };
+      const a = await instance('order-a', db);
+      const b = await instance('order-b', otherDb);
+      const handled: number[] = [];
+      const work = (updateId: number, ms: number) => async () => {
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        handled.push(updateId);
+      };
+      const update = (updateId: number, chat = 'chat:telegram:maria') => ({ source: 'telegram', updateId, chat });
+
+      // Her messages 101 and 102 reach instances A and B; B starts on 102 first, and 101 is slow.
+      expect(await a.claimUpdate('telegram', 101, 'chat:telegram:maria')).toBe(true);
+      expect(await b.claimUpdate('telegram', 102, 'chat:telegram:maria')).toBe(true);
+      const second = inChatOrder(b, update(102), work(102, 0));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(handled).toEqual([]);
+      const first = inChatOrder(a, update(101), work(101, 200));
+      expect((await Promise.all([first, second])).map((r) => r.inOrder)).toEqual([true, true]);
+      expect(handled).toEqual([101, 102]);
+
+      // Another teacher's update does not wait for hers.
+      expect(await a.claimUpdate('telegram', 201, 'chat:telegram:maria')).toBe(true);
+      expect(await b.claimUpdate('telegram', 202, 'chat:telegram:boris')).toBe(true);
+      await inChatOrder(b, update(202, 'chat:telegram:boris'), work(202, 0));
+      expect(handled).toEqual([101, 102, 202]);
+
+      // 201's instance dies holding it: her next update waits only until its heartbeat is gone.
+      const waiting = inChatOrder(b, update(203), work(203, 0));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(handled).toEqual([101, 102, 202]);
+      await a.stop();
+      expect((await waiting).inOrder).toBe(true);
+      expect(handled).toEqual([101, 102, 202, 203]);
+    } finally {
+      for (const c of started) await c.stop();
+      await other.stop();
+    }
+  });
+
+  it('each scheduled job runs once: cohort jobs and a repeating sweep that both instances set up', async () => {
+    const other = await startApp(loadConfig({ MONGODB_URI: uri, HTTP_PORT: '0' }), silentLogger);
+    const schedulers: Scheduler[] = [];
+    try {
+      const runs: { job: string; by: string; cohortId?: string }[] = [];
+      let running = 0;
+      let overlap = false;
+      for (const [by, store] of [
+        ['one', app.store],
+        ['two', other.store],
+      ] as const) {
+        const db = store.connection.db;
+        if (!db) throw new Error('no db');
+        // As src/scheduler does: a unique job per cohort and a repeating sweep, set up by every instance at start.
+        const scheduler = createScheduler({ db, logger: silentLogger, processEveryMs: 200, lockLifetimeMs: 60_000 });
+        schedulers.push(scheduler);
+        const work = (job: string) => async (j: { attrs: { data?: { cohortId?: string } } }) => {
+          if (running > 0 && job === 'test.sweep') overlap = true;
+          if (job === 'test.sweep') running++;
+          runs.push({ job, by, ...(j.attrs.data?.cohortId ? { cohortId: j.attrs.data.cohortId } : {}) });
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          if (job === 'test.sweep') running--;
+        };
+        scheduler.agenda.define('test.cohort', work('test.cohort'));
+        scheduler.agenda.define('test.sweep', work('test.sweep'));
+        for (const cohortId of ['c1', 'c2'])
+          await scheduler.agenda
+            .create('test.cohort', { cohortId })
+            .unique({ 'data.cohortId': cohortId })
+            .schedule(new Date(Date.now() + 500))
+            .save();
+        await scheduler.agenda.every(1_000, 'test.sweep');
+      }
+      const started = Date.now();
+      await Promise.all(schedulers.map((s) => s.start()));
+      await new Promise((resolve) => setTimeout(resolve, 4_500));
+      await Promise.all(schedulers.map((s) => s.stop(10_000)));
+      const seconds = (Date.now() - started) / 1000;
+      const cohortRuns = runs.filter((r) => r.job === 'test.cohort');
+      expect(cohortRuns.map((r) => r.cohortId).sort()).toEqual(['c1', 'c2']);
+      const sweeps = runs.filter((r) => r.job === 'test.sweep');
+      // Once a second at most, by whichever instance locked it: two instances each running it would double this.
+      expect(sweeps.length).toBeGreaterThanOrEqual(2);
+      expect(sweeps.length).toBeLessThanOrEqual(Math.floor(seconds) + 1);
+      expect(overlap).toBe(false);
+      const jobs = app.store.connection.db?.collection('agenda_jobs');
+      expect(await jobs?.countDocuments({ name: 'test.sweep' })).toBe(1);
+      expect(await jobs?.countDocuments({ name: 'test.cohort' })).toBe(2);
+    } finally {
+      for (const s of schedulers) await s.stop(10_000);
       await other.stop();
     }
   });

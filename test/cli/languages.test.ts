@@ -2,7 +2,7 @@
 // CLI_LANG=kk): no English left but the names staff type (commands, options, their values) and a
 // few hand-listed words (file formats, product names).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -178,8 +178,26 @@ function catalogWords(value: unknown): string[] {
   return [];
 }
 const WORD = /[A-Za-zА-Яа-яӘәҒғҚқҢңӨөҰұҮүҺһІіЁё]+/g;
-/** Words Kazakh and Russian write alike (loanwords, names of things). */
-const SHARED = new Set(['коды', 'квота', 'файл', 'импорт']);
+/**
+ * Words Kazakh and Russian write alike (loanwords, names of things), and Kazakh words the Russian
+ * texts quote (a settlement type may be written «қала» or «ауыл» in a Russian file too).
+ */
+const SHARED = new Set([
+  'коды',
+  'квота',
+  'файл',
+  'импорт',
+  'қала',
+  'ауыл',
+  'курс',
+  'код',
+  'бот',
+  'телефон',
+  'куратор',
+  'кураторы',
+  'тьютор',
+  'тьюторы',
+]);
 const lower = (words: Iterable<string>) => new Set([...words].map((w) => w.toLowerCase()));
 
 /** The Kazakh texts of the content (questionnaire titles, stage names): `kk:` values of its YAML files. */
@@ -292,6 +310,190 @@ describe('the CLI’s language chosen at the entry point', () => {
     expect(missing.stderr.split('\n')[0]).toBe('--format параметріне мән қажет');
     expect(englishWords(missing.stderr)).toEqual([]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^sputnik: Ошибка в настройках: CLI_LANG: expected one of ru, kk, en\n$/);
+    expect(bad.stderr).toBe('sputnik: Ошибка в настройках: CLI_LANG: ожидается ru, kk или en\n');
+  });
+});
+
+describe('import problems, in Kazakh', () => {
+  /** Broken files, each refused with every one of its problems in one pass. Names and values are Kazakh data. */
+  const FILES: Record<string, string> = {
+    // The shape: an unknown field, a missing title, text for a number, no curator, a wrong version,
+    // an offset that is no offset.
+    'shape.yaml': [
+      'version: 2',
+      'programme:',
+      '  code: P-1',
+      '  direction: "Мектеп"',
+      '  hours: "көп"',
+      '  colour: "көк"',
+      '  stagePlan: { stages: [{ stage: 1, startOffset: "бір ай" }] }',
+      'cohort: { title: "Көктем", courseStart: 2026-03-02, courseEnd: 2026-03-20 }',
+      'curators: []',
+      '',
+    ].join('\n'),
+    // The syntax: a tab where YAML wants spaces.
+    'syntax.yaml': 'programme:\n\tcode: P-1\n',
+    // Every problem a well-shaped cohort file can have, each once.
+    'fields.yaml': [
+      'programme:',
+      '  code: P-2',
+      '  title: "Бағдарлама"',
+      '  direction: "Мектеп"',
+      '  model: kaltan-tutor',
+      '  stagePlan:',
+      '    stages: [{ stage: 9, startOffset: "+1d" }]',
+      '    questionnaires: [{ questionnaireId: joq, offset: "+1m", occasion: bir }]',
+      'cohort:',
+      '  code: "ә"',
+      '  title: "Күз"',
+      '  courseStart: күзде',
+      '  courseEnd: 2026-09-20',
+      '  timeZone: Asia/Nowhere',
+      '  language: қытайша',
+      '  model: фин',
+      'curators:',
+      '  - { name: "Әлиева Гүлнар" }',
+      '  - { name: "Сәтбаев Қанат", phone: "+7 701 000 00 01", telegram: "@x" }',
+      '  - { name: "Басқа Есім", phone: "+7 701 000 00 03" }',
+      '  - { name: "Ким Ләйлә", phone: "+7 701 000 00 04", telegram: "@leila_kim" }',
+      'tutors:',
+      '  - { name: "Омарова Сәуле", phone: "+7 701 000 00 02" }',
+      '  - { name: "Омарова Сәуле", phone: "+7 701 000 00 02" }',
+      '  - { name: "Омарова Сәуле", phone: "+7 701 000 00 05" }',
+      '  - { name: "Ахметова Жанар", phone: "+7 701 000 00 03" }',
+      '  - { name: "Ким Ләйлә", phone: "+7 701 000 00 04", telegram: "@leila_other" }',
+      'participants:',
+      '  - { name: "Нұрланова Айым", phone: "123", settlement: тау, language: қытайша, tutor: "Жоқ Тьютор" }',
+      '  - { name: "Омарова Сәуле", phone: "+7 701 000 00 02" }',
+      '  - { name: "Бекова Дана", phone: "+7 701 000 00 03", telegram: "@leila_kim", tutor: "Омарова Сәуле" }',
+      `  - { name: "Исаева Мөлдір", phone: "+7 701 000 00 06", organisation: "${'ө'.repeat(501)}" }`,
+      '',
+    ].join('\n'),
+    // A valid file whose cohort code another programme's cohort holds.
+    'taken.yaml': [
+      'programme: { code: OTHER, title: "Басқа", direction: "Мектеп" }',
+      'cohort: { code: FG72-SPRING, title: "Басқа ағын", courseStart: 2026-03-02, courseEnd: 2026-03-20 }',
+      'curators: [{ name: "Әлиева Гүлнар", phone: "+7 701 000 00 09" }]',
+      '',
+    ].join('\n'),
+    // Header problems: two name columns, no phone or Telegram column.
+    'header.csv': 'Аты-жөні;ФИО\nӘлиева Гүлнар;Әлиева Гүлнар\n',
+    // Every row problem of a participants file, one a line; the last quote is never closed.
+    'rows.csv': [
+      'Аты-жөні;Телефон;Telegram;Елді мекен түрі;Тіл;Тьютор',
+      'Әлиева Гүлнар;555;;;;',
+      'Сәтбаев Қанат;+7 701 000 00 11;@qanat_s;;;',
+      'Жұмабаев Ерлан;+7 701 000 00 11;;;;',
+      'Ахметова Жанар;;@qanat_s;;;',
+      'Омарова Сәуле;;@1;;;',
+      ';+7 701 000 00 12;;;;',
+      'Нұрланова Айым;;;;;',
+      'Бекова Дана;+7 701 000 00 13;;тау;қытайша;Жоқ Тьютор',
+      'Исаева Мөлдір;+7 701 000 00 14;;;;;артық',
+      'Қасымова Әйгерім;"+7 701 000 00 15;;;;',
+    ].join('\n'),
+    // Rows the store contradicts: a curator as a teacher, a phone and a Telegram of two people,
+    // a known Telegram with another phone, the same teacher twice.
+    'conflicts.csv': [
+      'Аты-жөні;Телефон;Telegram',
+      'Әлиева Гүлнар;+7 701 555 11 22;',
+      'Сәтбаев Қанат;+7 702 555 30 02;@saltanat_zh',
+      'Ахметова Жанар;+7 701 000 00 21;@aigul_s',
+      'Нұрланова Айым;+7 701 555 30 01;',
+      'Бекова Дана;;@dinara_nurg',
+    ].join('\n'),
+  };
+  /** How many problems each file has: the same in every language. */
+  const COUNTS: Record<string, number> = {
+    'shape.yaml': 6,
+    'syntax.yaml': 1,
+    'fields.yaml': 22,
+    'taken.yaml': 1,
+    'header.csv': 2,
+    'rows.csv': 11,
+    'conflicts.csv': 4,
+  };
+
+  it('words every problem of broken cohort and participants files from the Kazakh catalog, all in one pass', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sputnik-cli-kk-import-'));
+    vi.stubEnv('MONGODB_URI', '');
+    vi.stubEnv('EMBEDDED_STORE_PERSIST', 'true');
+    vi.stubEnv('DATA_DIR', dataDir);
+    vi.stubEnv('TELEGRAM_BOT_USERNAME', '');
+    vi.stubEnv('WHATSAPP_PHONE', '');
+    try {
+      for (const [name, text] of Object.entries(FILES)) writeFileSync(join(dataDir, name), text);
+      const setup = capture('kk');
+      expect(await runCohortCommand(['import', sampleCohortPath], setup), setup.text()).toBe(0);
+
+      const refusals = async (locale: 'ru' | 'kk') => {
+        const printed: Record<string, string> = {};
+        for (const name of Object.keys(FILES)) {
+          const io = capture(locale);
+          const path = join(dataDir, name);
+          const code = name.endsWith('.csv')
+            ? await runParticipantsCommand(['import', '--cohort', 'FG72-SPRING', path], io)
+            : await runCohortCommand(['import', path], io);
+          expect(code, `${name}: ${io.text()}`).toBe(1);
+          printed[name] = io.text();
+        }
+        return printed;
+      };
+      const kazakhOut = await refusals('kk');
+      const russianOut = await refusals('ru');
+      const problemLines = (text: string) => text.split('\n').filter((l) => l.startsWith('  '));
+      for (const [name, count] of Object.entries(COUNTS)) {
+        expect(problemLines(kazakhOut[name]!), `${name}:\n${kazakhOut[name]}`).toHaveLength(count);
+        expect(problemLines(russianOut[name]!), `${name}:\n${russianOut[name]}`).toHaveLength(count);
+      }
+
+      // What the files hold (names, values, field names) may be in any language; every other word
+      // must be the Kazakh catalog's.
+      const data = lower(
+        [...Object.values(FILES), readFileSync(sampleCohortPath, 'utf8').replace(/#.*$/gm, '')].flatMap((text) =>
+          [...text.matchAll(WORD)].map((m) => m[0]),
+        ),
+      );
+      const modelIds = new Set(readdirSync('flows/models').flatMap((f) => f.replace(/\.yaml$/, '').split('-')));
+      const russian = lower(catalogWords(ru));
+      const kazakh = new Set([...lower(catalogWords(kk))].filter((w) => !russian.has(w) || SHARED.has(w)));
+      const leftovers = Object.entries(kazakhOut).flatMap(([name, text]) => {
+        const foreign = (text.match(WORD) ?? []).filter(
+          (w) => /[А-Яа-яЁё]/.test(w) && !kazakh.has(w.toLowerCase()) && !data.has(w.toLowerCase()),
+        );
+        // Usernames and model ids are typed as they are; so are the examples the texts give.
+        const english = englishWords(text).filter(
+          (w) =>
+            !w.split('_').every((part) => part === '' || data.has(part.toLowerCase()) || modelIds.has(part)) &&
+            !['Telegram', 'IANA', 'aigul_s', 'urban', 'rural', 'd', 'w', 'm'].includes(w),
+        );
+        return [...new Set([...foreign, ...english])].map((w) => `${name}: ${w}`);
+      });
+      expect(leftovers).toEqual([]);
+
+      // A few lines whole, as a curator reads them.
+      expect(kazakhOut['rows.csv']).toContain('  2-жол: Телефон «555» — телефон нөміріне ұқсамайды\n');
+      expect(kazakhOut['rows.csv']).toContain('  3 және 4 жолдар: Телефон +77010000011 екі рет көрсетілген\n');
+      expect(kazakhOut['rows.csv']).toContain(
+        '  9-жол: Тьютор «Жоқ Тьютор» — FG72-SPRING ағынының тьюторлары арасында табылмады (Жумабаева Салтанат Ерлановна, Ким Виктор Александрович)\n',
+      );
+      expect(kazakhOut['header.csv']).toContain(
+        '  1-жол: «Телефон» (phone) немесе «Telegram» бағаны жоқ: бот тыңдаушыны солар арқылы таниды\n',
+      );
+      expect(kazakhOut['fields.yaml']).toContain(
+        '  cohort.timeZone: «Asia/Nowhere» — IANA уақыт белдеуі күтіледі, мысалы Asia/Almaty немесе Europe/Moscow\n',
+      );
+      expect(kazakhOut['conflicts.csv']).toContain(
+        '  2-жол: бұл — FG72-SPRING ағынының кураторы немесе тьюторы; оны тыңдаушы етіп жазуға болмайды\n',
+      );
+      expect(kazakhOut['taken.yaml']).toContain(
+        '  cohort.code: FG72-SPRING коды басқа бағдарламаның «Поток весна 2026» ағынына тиесілі; басқа cohort.code көрсетіңіз\n',
+      );
+      // The Russian of the same file, for comparison: the wording staff already know.
+      expect(russianOut['rows.csv']).toContain('  строка 2: Телефон «555» — не похоже на номер телефона\n');
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,6 +9,7 @@ import { sha256 } from '../../src/http/console/auth.js';
 import { hashPassword } from '../../src/http/console/passwords.js';
 import { seedCohort, type CohortFixture } from '../support/cohort-fixture.js';
 import { silentLogger } from '../support/store.js';
+import { planFromModel } from '../../src/support-models/plan.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
@@ -452,5 +453,145 @@ describe('the console in Kazakh', () => {
     // A switch link pointing away from the console goes back to the console instead.
     const away = await fetch(`${base}/console/lang?to=kk&next=https%3A%2F%2Fevil.example`, { redirect: 'manual' });
     expect(away.headers.get('location')).toBe('/console');
+  });
+});
+
+describe("a Kaltan teacher's diagnosis on her page", () => {
+  it("shows the tutor's diagnosis lines and the model's two means, or that she has not answered yet", async () => {
+    const repos = app.store.repositories;
+    const { content } = loadContent(CONTENT_ROOT);
+    const kaltan = await seedCohort(app.store, { code: 'KALTAN-DIAG', tutorUsername: 'kaltan_tutor' });
+    const stored = (await repos.cohorts.findById(kaltan.cohortId))!;
+    await repos.cohorts.upsertByCode({ ...stored, stagePlan: planFromModel(content.models.get('kaltan-tutor')!) });
+    const teacher = async (fullName: string) => {
+      const made = await repos.participants.create({ fullName, locale: 'ru' });
+      if (!made.ok) throw new Error('teacher');
+      await repos.enrollments.enroll({
+        participantId: made.value.id,
+        cohortId: kaltan.cohortId,
+        at: new Date(),
+        stages: [1, 2, 3],
+      });
+      return made.value.id;
+    };
+    const answered = await teacher('Кузнецова Анна');
+    const waiting = await teacher('Орлова Вера');
+    const { response } = await repos.responses.startOrResume({
+      participantId: answered,
+      cohortId: kaltan.cohortId,
+      questionnaireId: 'entry',
+      occasion: 'entry',
+      questionnaireVersion: content.questionnaires.get('entry')!.version,
+      at: new Date(),
+    });
+    // By hand: qualities = mean(3,4,3,4,3,4,3,4) = 3.5; readiness = mean(5,4,3) = 4.
+    const answers: [string, string | number | string[]][] = [
+      ['direction', 'ict'],
+      ['motives', ['difficulties', 'new_tech']],
+      ['forms', ['individual', 'tutorial']],
+      ...[
+        'c_design',
+        'c_active_methods',
+        'c_digital',
+        'c_assessment',
+        'c_reflection',
+        'c_sharing',
+        'c_publishing',
+        'c_planning',
+      ].map((id, i): [string, number] => [id, i % 2 === 0 ? 3 : 4]),
+      ['r_self_study', 5],
+      ['r_try_new', 4],
+      ['r_open_lesson', 3],
+    ];
+    for (const [questionId, value] of answers)
+      await repos.responses.saveAnswer(response.id, { questionId, value, skipped: false, answeredAt: new Date() });
+    await repos.responses.complete(response.id, new Date());
+
+    const page = (await get(`/console/participant?id=${answered}`)).text;
+    expect(page).toContain('<h3>Диагностика (входная анкета)</h3>');
+    for (const [label, value] of [
+      ['В каком направлении вы хотите развиваться с тьютором?', 'Информационно-коммуникационные технологии'],
+      [
+        'Что побуждает вас повышать квалификацию? Выберите всё, что подходит.',
+        'Затруднения в работе; Интерес к новым технологиям обучения',
+      ],
+      ['Какие формы работы с тьютором вам удобны?', 'Индивидуальная консультация; Тьюториал (учебный семинар)'],
+      ['профессионально значимые качества (среднее, 1–5)', '3,5'],
+      ['готовность к образованию и самообразованию (среднее, 1–5)', '4'],
+    ])
+      expect(page).toContain(`<dt class="muted">${label}</dt><dd>${value}</dd>`);
+    const before = (await get(`/console/participant?id=${waiting}`)).text;
+    expect(before).toContain('Диагностику педагог ещё не прошёл.');
+    // A cohort of the default model has no diagnosis: nothing about it on its teachers' pages.
+    const plain = await repos.participants.create({ fullName: 'Белова Нина', locale: 'ru' });
+    if (!plain.ok) throw new Error('teacher');
+    await repos.enrollments.enroll({
+      participantId: plain.value.id,
+      cohortId: cohort.cohortId,
+      at: new Date(),
+      stages: [1, 2, 3],
+    });
+    expect((await get(`/console/participant?id=${plain.value.id}`)).text).not.toContain('Диагностик');
+  });
+});
+
+describe("an activity's links", () => {
+  it('read «открывается», «не открывается» or «не проверена» as the report counts them, on both pages', async () => {
+    const repos = app.store.repositories;
+    const made = await repos.participants.create({ fullName: 'Гусева Лидия', locale: 'ru' });
+    if (!made.ok) throw new Error('teacher');
+    await repos.enrollments.enroll({
+      participantId: made.value.id,
+      cohortId: cohort.cohortId,
+      at: new Date(),
+      stages: [1, 2, 3],
+    });
+    const urls = [
+      'https://school.example/open',
+      'https://school.example/gone',
+      'https://slow.example/lesson',
+      'https://new.example/x',
+    ];
+    const activity = await repos.activities.submit({
+      participantId: made.value.id,
+      cohortId: cohort.cohortId,
+      type: 'open_lesson',
+      level: 'school',
+      date: new Date(),
+      title: 'Открытый урок «Дроби»',
+      links: urls,
+      submittedAt: new Date(),
+    });
+    const checkedAt = new Date();
+    await repos.activities.recordLinkCheck(activity.id, {
+      url: urls[0]!,
+      checkedAt,
+      reachable: true,
+      status: 'alive',
+      httpStatus: 200,
+    });
+    await repos.activities.recordLinkCheck(activity.id, {
+      url: urls[1]!,
+      checkedAt,
+      reachable: false,
+      status: 'dead',
+      httpStatus: 404,
+    });
+    // Stored as dead by a check that got no answer, before such checks stopped deciding anything.
+    await repos.activities.recordLinkCheck(activity.id, {
+      url: urls[2]!,
+      checkedAt,
+      reachable: false,
+      status: 'timeout',
+    });
+    const expected = ['открывается', 'не открывается', 'не проверена', 'не проверена'];
+    const badges = (text: string) =>
+      urls.map((url) => {
+        const at = text.indexOf(`href="${url}"`);
+        expect(at).toBeGreaterThan(-1);
+        return /<span class="badge[^"]*">([^<]+)<\/span>/.exec(text.slice(at))?.[1];
+      });
+    expect(badges((await get(`/console/participant?id=${made.value.id}`)).text)).toEqual(expected);
+    expect(badges((await get('/console/activities')).text)).toEqual(expected);
   });
 });

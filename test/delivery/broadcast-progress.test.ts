@@ -1,7 +1,7 @@
 // A long broadcast tells its author how it goes while it goes, then gives the report; and a chart
 // or a file goes only where the channel can show it, its text fallback elsewhere.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBroadcastService, PROGRESS_EVERY } from '../../src/delivery/broadcasts.js';
+import { createBroadcastService, PROGRESS_EVERY, PROGRESS_INTERVAL_MS } from '../../src/delivery/broadcasts.js';
 import { createDispatcher } from '../../src/delivery/dispatcher.js';
 import type { ChannelSender } from '../../src/delivery/ports.js';
 import type { Store } from '../../src/store/index.js';
@@ -38,7 +38,18 @@ describe('a broadcast in progress', () => {
     }
     const sent: { chatId: string; text: string }[] = [];
     const dispatcher = createDispatcher({ senders: [recordingSender(sent)], repos, logger: silentLogger });
-    const broadcasts = createBroadcastService({ repos, dispatcher, logger: silentLogger, progressEvery: 2 });
+    // A minute passes per message here, as on WhatsApp's pace: every word is due by time.
+    let clock = Date.parse('2026-12-03T08:00:00Z');
+    const broadcasts = createBroadcastService({
+      repos,
+      dispatcher,
+      logger: silentLogger,
+      progressEvery: 2,
+      now: () => {
+        clock += 60_000;
+        return new Date(clock);
+      },
+    });
     const b = await broadcasts.create({
       cohortId: cohort.id,
       authorId: author.id,
@@ -54,6 +65,85 @@ describe('a broadcast in progress', () => {
       'Рассылка завершена. Доставлено: 5 из 5.',
     ]);
     expect(sent.filter((s) => s.text === 'Вебинар завтра')).toHaveLength(5);
+  });
+
+  it('at Telegram speed tells the author at most every 30 seconds, not every 25 recipients', async () => {
+    expect(PROGRESS_INTERVAL_MS).toBe(30_000);
+    const repos = store.repositories;
+    const author = await aParticipant(repos, { fullName: 'Орлова Анна' });
+    const cohort = await aCohort(repos, { curatorIds: [author.id] });
+    for (let i = 0; i < 60; i++) {
+      const p = await aParticipant(repos, { fullName: `Учитель ${i}` });
+      await repos.enrollments.enroll({ participantId: p.id, cohortId: cohort.id, at: new Date(), stages: [1, 2, 3] });
+    }
+    const sent: { chatId: string; text: string }[] = [];
+    // Telegram's pace: each message moves the clock on by 1/30 s, so the 60 take two seconds.
+    let clock = Date.parse('2026-12-03T08:00:00Z');
+    const record = recordingSender(sent);
+    const telegramPace: ChannelSender = {
+      ...record,
+      send: (chatId, message) => {
+        clock += 1000 / 30;
+        return record.send(chatId, message);
+      },
+    };
+    const dispatcher = createDispatcher({ senders: [telegramPace], repos, logger: silentLogger });
+    const broadcasts = createBroadcastService({ repos, dispatcher, logger: silentLogger, now: () => new Date(clock) });
+    const b = await broadcasts.create({
+      cohortId: cohort.id,
+      authorId: author.id,
+      text: 'Семинар в пятницу',
+      toGroups: false,
+      toParticipants: true,
+    });
+    await broadcasts.send(b.id);
+    expect(sent.filter((s) => s.text === 'Семинар в пятницу')).toHaveLength(60);
+    // The 25th and the 50th were sent within 30 s of the start: no word until the report.
+    expect(sent.filter((s) => s.chatId === tg(author)).map((s) => s.text)).toEqual([
+      'Рассылка завершена. Доставлено: 60 из 60.',
+    ]);
+  });
+
+  it('keeps a few deliveries under way at once, each recipient served once', async () => {
+    const repos = store.repositories;
+    const author = await aParticipant(repos, { fullName: 'Волкова Ирина' });
+    const cohort = await aCohort(repos, { curatorIds: [author.id] });
+    for (let i = 0; i < 12; i++) {
+      const p = await aParticipant(repos, { fullName: `Учительница ${i}` });
+      await repos.enrollments.enroll({ participantId: p.id, cohortId: cohort.id, at: new Date(), stages: [1, 2, 3] });
+    }
+    const chats: string[] = [];
+    let underWay = 0;
+    let most = 0;
+    // A platform that answers on the next turn of the event loop, like an HTTP call.
+    const slow: ChannelSender = {
+      channel: 'telegram',
+      async send(chatId, message) {
+        underWay += 1;
+        most = Math.max(most, underWay);
+        await new Promise((r) => setImmediate(r));
+        underWay -= 1;
+        if (message.text === 'Собрание') chats.push(chatId);
+        return { ok: true };
+      },
+    };
+    const dispatcher = createDispatcher({ senders: [slow], repos, logger: silentLogger });
+    const broadcasts = createBroadcastService({ repos, dispatcher, logger: silentLogger, concurrency: 4 });
+    const b = await broadcasts.create({
+      cohortId: cohort.id,
+      authorId: author.id,
+      text: 'Собрание',
+      toGroups: false,
+      toParticipants: true,
+    });
+    const report = await broadcasts.send(b.id);
+    expect(report).toMatchObject({ total: 12, sent: 12 });
+    expect(chats).toHaveLength(12);
+    expect(new Set(chats).size).toBe(12);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(4);
+    const stored = await repos.broadcasts.findById(b.id);
+    expect(stored?.deliveries.map((d) => d.status)).toEqual(Array.from({ length: 12 }, () => 'sent'));
   });
 });
 

@@ -122,6 +122,53 @@ describe('outgoing limiter', () => {
     expect(sends.filter((s) => s.at > 0 && s.at < 5000)).toEqual([]);
   });
 
+  it('counts a send from when its call returns, so however long each HTTP call takes, no second at the server holds more than 30', async () => {
+    const clock = new FakeClock();
+    const limiter = createLimiter<boolean>({ global: TELEGRAM.global, chatLimits: () => TELEGRAM.private, clock });
+    // Each call takes 0-42 ms and reaches the platform at its very end: the case where start-time
+    // spacing fails (a slow send, then a fast one a second later, arrive under 1,000 ms apart).
+    const arrivals: number[] = [];
+    const all = Array.from({ length: 300 }, (_, i) =>
+      limiter.schedule(`chat${i}`, 'bulk', () => {
+        const took = ((i * 7) % 8) * 6;
+        return new Promise<boolean>((resolve) =>
+          clock.setTimeout(() => {
+            arrivals.push(clock.now());
+            resolve(true);
+          }, took),
+        );
+      }),
+    );
+    await clock.advance(20_000);
+    await Promise.all(all);
+    expect(arrivals).toHaveLength(300);
+    expect(busiest(arrivals, 1000)).toBe(30);
+    // The price: at most one round trip (42 ms) per 30 sends over the 9 s floor.
+    expect(Math.max(...arrivals)).toBeLessThanOrEqual(9 * 1042 + 42);
+  });
+
+  it('lets a call that never answers hold its place for 10 s at most, then goes on', async () => {
+    const clock = new FakeClock();
+    const limiter = createLimiter<boolean>({ global: TELEGRAM.global, chatLimits: () => TELEGRAM.private, clock });
+    const hung = limiter.schedule('hung', 'bulk', () => new Promise<boolean>(() => {}));
+    const at: number[] = [];
+    const others = Array.from({ length: 40 }, (_, i) =>
+      limiter.schedule(`chat${i}`, 'bulk', async () => {
+        at.push(clock.now());
+        return true;
+      }),
+    );
+    await clock.advance(12_000);
+    await Promise.all(others);
+    // 29 go with the hung call at 0. It is the oldest of the last 30 sends, so it holds the rest
+    // until it counts as done (10 s) and a second more; then the other 11 go.
+    expect(at.filter((t) => t === 0)).toHaveLength(29);
+    expect(at.filter((t) => t > 0 && t < 11_000)).toEqual([]);
+    expect(at.filter((t) => t === 11_000)).toHaveLength(11);
+    expect(limiter.stats()).toMatchObject({ queued: 0, running: 1 });
+    expect(hung).toBeInstanceOf(Promise);
+  });
+
   it('hands back the error of a call that fails, and goes on with the others', async () => {
     const clock = new FakeClock();
     const limiter = createLimiter<string>({ global: TELEGRAM.global, chatLimits: () => TELEGRAM.private, clock });

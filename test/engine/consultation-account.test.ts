@@ -77,17 +77,22 @@ describe('account', () => {
     const { actor: teacher, participant } = await enrolledTeacher(bed.h, 'Айжан', bed.cohort.cohortId, {
       fullName: 'Серікова Айжан',
     });
+    // The post-course year hears when her reminders come back on (her sends are planned then), not when they go off.
+    const changed: [string, string | undefined][] = [];
+    bed.h.engine.watchTeachers((participantId, cohortId) => changed.push([participantId, cohortId]));
     await teacher.say('/language');
     await teacher.press('Қазақша');
     expect(teacher.inbox.at(-2)?.text).toBe('Дайын: енді қазақша жазамын.');
     expect(teacher.lastPrompt().text).toBe('Не істегіңіз келеді?');
     await teacher.say('/stop');
     expect(teacher.inbox.at(-2)?.text).toMatch(/^Еске салулар өшірілді/);
+    expect(changed).toEqual([]);
     expect((await bed.store.repositories.participants.findById(participant.id))?.remindersOptedOutAt).toBeInstanceOf(
       Date,
     );
     await teacher.press('Еске салуларды қосу');
     expect(teacher.inbox.at(-2)?.text).toBe('Еске салулар қайта қосылды.');
+    expect(changed).toEqual([[participant.id, undefined]]);
     expect(await bed.store.repositories.participants.findById(participant.id)).toMatchObject({
       locale: 'kk',
       remindersOptedOutAt: undefined,

@@ -6,9 +6,14 @@ const bed = useEngineTestbed('2026-03-25T07:00:00Z');
 describe('onboarding', () => {
   it('joins by deep link, consents, fills the profile (ru)', async () => {
     const teacher = bed.h.actor('Мария');
+    // The post-course year hears of her once she is enrolled: her part of it is planned then.
+    const changed: [string, string | undefined][] = [];
+    bed.h.engine.watchTeachers((participantId, cohortId) => changed.push([participantId, cohortId]));
     await teacher.say(`/start ${bed.cohort.code}`);
     await teacher.press('Русский');
+    expect(changed).toEqual([]);
     await teacher.press('Да');
+    expect(changed).toHaveLength(1);
     await teacher.say('Иванова Мария Сергеевна');
     await teacher.say('МОУ СОШ № 3 г. Тутаева');
     await teacher.say('Ярославская область');
@@ -37,6 +42,7 @@ describe('onboarding', () => {
     expect((await bed.store.repositories.audit.list({ action: 'consent.given' })).map((e) => e.subjectId)).toEqual([
       p!.id,
     ]);
+    expect(changed).toEqual([[p!.id, bed.cohort.cohortId]]);
   });
 
   it('in Kazakh, with a typed code and a wrong code first', async () => {

@@ -1,3 +1,4 @@
+import { phrase } from '../../src/i18n/index.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { Repositories } from '../../src/domain/repositories.js';
@@ -132,7 +133,11 @@ describe('importing the sample cohort', () => {
       enrollments: { enrolled: 0, alreadyEnrolled: 3, tutorAssigned: 0 },
     });
     expect(outcome.updatedPeople).toEqual([
-      { source: 'participants[0]', fullName: 'Нургалиева Динара Сериковна', fields: ['organisation'] },
+      {
+        source: phrase('imports.at_path', { path: 'participants[0]' }),
+        fullName: 'Нургалиева Динара Сериковна',
+        fields: ['organisation'],
+      },
     ]);
     const { cohort, people } = await cohortState();
     expect(cohort.courseEnd.toISOString()).toBe('2026-03-26T19:00:00.000Z');
@@ -160,7 +165,7 @@ describe('importing the sample cohort', () => {
     const outcome = await apply(file());
     expect(outcome.people).toEqual({ total: 6, created: 5, updated: 1, unchanged: 0 });
     expect(outcome.updatedPeople).toEqual([
-      { source: 'curators[0]', fullName: 'Айгуль', fields: ['fullName', 'phone'] },
+      { source: phrase('imports.at_path', { path: 'curators[0]' }), fullName: 'Айгуль', fields: ['fullName', 'phone'] },
     ]);
     const { cohort } = await cohortState();
     expect(cohort.curatorIds).toEqual([existing!.id]);

@@ -4,7 +4,7 @@ import type { Repositories } from '../../src/domain/repositories.js';
 import { applyCohortFile } from '../../src/import/apply-cohort.js';
 import { applyParticipants, type ParticipantsImportOutcome } from '../../src/import/apply-participants.js';
 import { parseCohortFile } from '../../src/import/cohort-file.js';
-import { formatProblem, type PersonRow } from '../../src/import/fields.js';
+import { atLine, formatProblem, type PersonRow } from '../../src/import/fields.js';
 import { parseParticipantsCsv } from '../../src/import/participants-csv.js';
 import type { Store } from '../../src/store/index.js';
 import { openTestStore } from '../support/store.js';
@@ -103,7 +103,7 @@ describe('importing teachers into a cohort', () => {
       enrollments: { enrolled: 0, alreadyEnrolled: 7, tutorAssigned: 1 },
     });
     expect(outcome.updatedPeople).toEqual([
-      { source: 'строка 3', fullName: 'Тулегенов Асхат Мухтарович', fields: ['position'] },
+      { source: atLine(3), fullName: 'Тулегенов Асхат Мухтарович', fields: ['position'] },
     ]);
     const { enrollments, people, nameOf } = await enrolled();
     expect(people.find((p) => p.phone === '+77475554002')?.position).toBe('Учитель физики и астрономии');
@@ -131,7 +131,7 @@ describe('importing teachers into a cohort', () => {
     const outcome = await apply(rows());
     expect(outcome.updatedPeople).toEqual([
       {
-        source: 'строка 4',
+        source: atLine(4),
         fullName: 'Иванова Наталья Сергеевна',
         fields: ['organisation', 'region', 'district', 'settlementType', 'position', 'subject'],
       },

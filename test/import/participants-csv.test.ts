@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatProblem } from '../../src/import/fields.js';
+import { phrase } from '../../src/i18n/index.js';
+import { atLine, formatProblem } from '../../src/import/fields.js';
 import { headerField, parseParticipantsCsv, type ParticipantsCsv } from '../../src/import/participants-csv.js';
 import { encode1251, readSample, sampleCsvPath, utf8, withBom } from './helpers.js';
 
@@ -25,7 +26,7 @@ describe('the sample CSV', () => {
     expect(csv).toMatchObject({ encoding: 'utf-8', delimiter: ';', ignoredColumns: ['Примечание'] });
     expect(csv.rows).toHaveLength(7);
     expect(csv.rows[0]).toMatchObject({
-      source: 'строка 2',
+      source: atLine(2),
       line: 2,
       fullName: 'Абенова Гульмира Каиргельдиновна',
       phone: '+77015554001',
@@ -175,7 +176,7 @@ describe('rows', () => {
   it('accepts a teacher with only a Telegram username, and reads empty cells as absent', () => {
     const csv = parseOk(`${header}\nАбенова Гульмира;;@gulmira_ab;;\n`);
     expect(csv.rows).toEqual([
-      { source: 'строка 2', line: 2, fullName: 'Абенова Гульмира', telegramUsername: 'gulmira_ab' },
+      { source: atLine(2), line: 2, fullName: 'Абенова Гульмира', telegramUsername: 'gulmira_ab' },
     ]);
   });
 
@@ -188,12 +189,14 @@ describe('one pass over the file', () => {
   it('reports an unknown tutor together with a bad phone', () => {
     const csv = 'ФИО;Телефон;Тьютор\nИванова Анна;555;Ким Виктор\nПетрова Мария;+7 701 555 10 01;Нет Такого\n';
     const tutorProblem = (ref: { raw: string }) =>
-      ref.raw === 'Нет Такого' ? `Тьютор «${ref.raw}» — не найден` : undefined;
+      ref.raw === 'Нет Такого' ? phrase('imports.tutor_not_found_none', { tutor: ref.raw, cohort: 'FG72' }) : undefined;
     const result = parseParticipantsCsv(utf8(csv), { ...KZ, tutorProblem });
     expect(result.ok).toBe(false);
     const lines = result.ok ? [] : result.error.map(formatProblem);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^строка 2: Телефон /);
-    expect(lines[1]).toBe('строка 3: Тьютор «Нет Такого» — не найден');
+    expect(lines[1]).toBe(
+      'строка 3: Тьютор «Нет Такого» — не найден среди тьюторов потока FG72: у потока нет тьюторов',
+    );
   });
 });

@@ -1,5 +1,6 @@
 // The shipped support models load and say what their regulations say; broken model files are
 // refused with the file, the field and the problem.
+import { word } from '../../src/i18n/index.js';
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/engine/index.js';
 import { modelReferenceProblems, parseSupportModel } from '../../src/support-models/load.js';
@@ -229,11 +230,14 @@ describe('a cohort chooses its model and changes parts of it', () => {
     expect(r.plan?.requiredActivities).toBe(2);
     expect(r.plan?.model).toBe('school-two-stage');
     expect(
-      resolveModel(models, 'school-two-stage', { stages: [{ stage: 3, startOffset: '+9m' }] }, exists).problems,
+      resolveModel(models, 'school-two-stage', { stages: [{ stage: 3, startOffset: '+9m' }] }, exists).problems.map(
+        (p) => ({ path: p.path, message: word('ru', p.message) }),
+      ),
     ).toEqual([
       { path: ['stagePlan', 'stages', 0, 'stage'], message: 'в модели «school-two-stage» нет этапа 3 (этапов: 2)' },
     ]);
-    expect(resolveModel(models, 'finnish', undefined, exists).problems[0]?.message).toBe(
+    const unknown = resolveModel(models, 'finnish', undefined, exists).problems[0];
+    expect(unknown && word('ru', unknown.message)).toBe(
       'нет модели сопровождения «finnish»; есть: kaltan-tutor, kz-three-stage, school-two-stage, tutaev-route',
     );
     expect(resolveModel(models, undefined, undefined, exists).plan?.model).toBe('kz-three-stage');

@@ -27,10 +27,14 @@ export function channelTestContext(store: Store, engine: Engine): { ctx: Channel
     dispatcher: () => dispatcher,
     repos: store.repositories,
     storage: createChannelStorage({ db, agenda: scheduler.agenda }),
-    monitoring: createMonitoring({ store, catalog: content().questionnaires }),
-    broadcasts: createBroadcastService({ repos: store.repositories, dispatcher, logger: silentLogger }),
     logger: silentLogger,
   };
-  provideStaffTools(engine, store, ctx.broadcasts, ctx.monitoring);
+  // The curators' tools go to the engine, as the composition root hands them over: channels never see them.
+  provideStaffTools(
+    engine,
+    store,
+    createBroadcastService({ repos: store.repositories, dispatcher, logger: silentLogger }),
+    createMonitoring({ store, catalog: content().questionnaires }),
+  );
   return { ctx, senders };
 }

@@ -1,7 +1,10 @@
 // A local fake of the Max Bot API over real HTTP: the methods Sputnik's Max channel calls, with the
 // request and response shapes of @maxhub/max-bot-api's types. It records every call, plays the
 // people (messages, button presses, joins, blocking the bot) as updates for long polling, and can
-// refuse calls (429, 403) the way Max does.
+// refuse calls (429, 403) the way Max does. Files go as on Max (dev.max.ru/docs-api/methods/POST/
+// uploads): POST /uploads?type= gives a one-file upload URL (here on the same server), the file is
+// posted there as multipart/form-data (field `data`) and the answer carries the token a message
+// attaches (`{type: 'file', payload: {token}}`; pictures: `{type: 'image', payload: {photos}}`).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BotInfo, Chat, Message, Update, User } from '@maxhub/max-bot-api/types';
@@ -52,6 +55,12 @@ export class MaxFakeApi {
   readonly chats = new Map<number, Pick<Chat, 'title' | 'link'>>();
   /** People who blocked the bot: sending to them is refused with 403. */
   readonly blocked = new Set<number>();
+  /** Files uploaded, by the token a message attaches. */
+  readonly uploads = new Map<string, Upload>();
+  /** The upload server is out of reach: POST /uploads hands out a URL nobody answers at. */
+  uploadsOffline = false;
+  /** The next N messages with a file answer `attachment.not.ready`, as Max does while it processes one. */
+  notReady = 0;
   private server: Server | undefined;
   private readonly queue: Update[] = [];
   private delivered = 0;
@@ -215,6 +224,18 @@ export class MaxFakeApi {
     return [...this.messages.values()].filter((m) => 'userId' in m.to && m.to.userId === userId);
   }
 
+  /** The files sent to a person (from their `from`-th message on), in order: name, caption (the message text), bytes. */
+  documentsTo(userId: number, from = 0): { filename: string; caption: string; data: Uint8Array; type: string }[] {
+    return this.sentTo(userId)
+      .slice(from)
+      .flatMap((m) =>
+        m.attachments.flatMap((a) => {
+          const upload = this.uploads.get(attachedToken(a) ?? '');
+          return upload ? [{ filename: upload.filename, caption: m.text, data: upload.data, type: a.type }] : [];
+        }),
+      );
+  }
+
   sentToChat(chatId: number): SentMessage[] {
     return [...this.messages.values()].filter((m) => 'chatId' in m.to && m.to.chatId === chatId);
   }
@@ -239,8 +260,11 @@ export class MaxFakeApi {
     const query = Object.fromEntries(url.searchParams);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body: unknown = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
     const method = req.method ?? 'GET';
+    // The upload server takes the file itself, not JSON, and no bot token (the URL is the permission).
+    const upload = /^\/upload\/(\d+)$/.exec(url.pathname);
+    if (method === 'POST' && upload) return this.receiveUpload(upload[1]!, query, req, Buffer.concat(chunks), res);
+    const body: unknown = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
     const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       if (url.pathname !== '/updates' || status !== 200 || (payload as { updates: unknown[] }).updates.length) {
         this.calls.push({ method, path: url.pathname, query, body, status });
@@ -263,6 +287,13 @@ export class MaxFakeApi {
     if (method === 'POST' && path === '/subscriptions') return reply(200, { success: true });
     if (method === 'DELETE' && path === '/subscriptions') return reply(200, { success: true });
     if (method === 'GET' && path === '/updates') return this.poll(Number(query.marker ?? 0), reply);
+    if (method === 'POST' && path === '/uploads') {
+      const type = query.type ?? '';
+      if (!['image', 'video', 'audio', 'file'].includes(type))
+        return reply(400, { code: 'proto.payload', message: `type: unknown ${type}` });
+      const base = this.uploadsOffline ? 'http://127.0.0.1:1' : this.url;
+      return reply(200, { url: `${base}/upload/${++this.seq}?type=${type}` });
+    }
     if (method === 'POST' && path === '/messages') return this.send(query, body as SentBody, reply);
     if (method === 'PUT' && path === '/messages') {
       const m = this.messages.get(query.message_id ?? '');
@@ -329,7 +360,7 @@ export class MaxFakeApi {
           ? [404, { code: 'chat.not.found', message: `Chat ${to.chatId} not found` }]
           : (body.text ?? '').length > 4000
             ? [400, { code: 'proto.payload', message: 'text: size must be between 0 and 4000' }]
-            : undefined;
+            : this.attachmentRefusal(body.attachments ?? []);
     if (refusal) {
       reply(...refusal);
       return;
@@ -344,10 +375,63 @@ export class MaxFakeApi {
     reply(200, { message: this.asMessage(m) });
   }
 
+  private attachmentRefusal(
+    attachments: { type: string; payload?: unknown }[],
+  ): [number, { code: string; message: string }] | undefined {
+    const media = attachments.filter((a) => a.type === 'file' || a.type === 'image');
+    if (media.length === 0) return undefined;
+    if (media.some((a) => !this.uploads.has(attachedToken(a) ?? '')))
+      return [400, { code: 'attachment.invalid', message: 'Unknown attachment token' }];
+    if (this.notReady > 0) {
+      this.notReady -= 1;
+      return [400, { code: 'attachment.not.ready', message: 'Key: errors.process.attachment.file.not.processed' }];
+    }
+    return undefined;
+  }
+
+  private async receiveUpload(
+    id: string,
+    query: Record<string, string>,
+    req: IncomingMessage,
+    raw: Buffer,
+    res: ServerResponse,
+  ): Promise<void> {
+    const answer = (status: number, payload: unknown) => {
+      this.calls.push({ method: 'POST', path: `/upload/${id}`, query, body: undefined, status });
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(payload));
+    };
+    const form = await new Response(raw, { headers: { 'content-type': req.headers['content-type'] ?? '' } })
+      .formData()
+      .catch(() => undefined);
+    const data = form?.get('data');
+    if (!data || typeof data === 'string') return answer(400, { code: 'upload.error', message: 'no file in data' });
+    const token = `tok.${id}`;
+    this.uploads.set(token, {
+      type: query.type ?? 'file',
+      filename: data.name,
+      data: new Uint8Array(await data.arrayBuffer()),
+    });
+    if (query.type === 'image') return answer(200, { photos: { [`ph${id}`]: { token } } });
+    return answer(200, { fileId: Number(id), token });
+  }
+
   private edit(m: SentMessage, body: SentBody): void {
     if (typeof body.text === 'string') m.text = body.text;
     if (body.attachments) m.attachments = body.attachments;
   }
+}
+
+interface Upload {
+  type: string;
+  filename: string;
+  data: Uint8Array;
+}
+
+/** The upload token an attachment refers to: a file's own, or a picture's first photo. */
+function attachedToken(a: { type: string; payload?: unknown }): string | undefined {
+  const payload = a.payload as { token?: string; photos?: Record<string, { token: string }> } | undefined;
+  return payload?.token ?? Object.values(payload?.photos ?? {})[0]?.token;
 }
 
 interface SentBody {

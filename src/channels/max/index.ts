@@ -314,7 +314,7 @@ function commandDescription(name: string): string {
   }
 }
 
-const MAX_CAPABILITIES = { buttons: true, maxTextLength: MAX_TEXT_LIMIT, files: false } as const;
+const MAX_CAPABILITIES = { buttons: true, maxTextLength: MAX_TEXT_LIMIT, files: true } as const;
 
 /** Max as one of the registered channels (channels/registry.ts): on when MAX_BOT_TOKEN is set. */
 export const maxChannel: ChannelModule = {

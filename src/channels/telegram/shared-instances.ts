@@ -1,11 +1,11 @@
 // Telegram with several Sputnik instances on one store. Webhooks: Telegram may hand the same
 // update to any instance (and again after a time-out), so each update is claimed once, and one
-// chat's updates take a lease so two instances never handle one teacher at the same time. Long
+// chat's updates are handled in their order, one at a time, whichever instances got them. Long
 // polling: Telegram serves one poller per bot, so the poller holds a lease and a second instance
 // refuses to poll, saying who holds it.
 import { createHash } from 'node:crypto';
 import type { MiddlewareFn } from 'grammy';
-import { withLease, type Coordination } from '../../domain/coordination.js';
+import { inChatOrder, type Coordination } from '../../domain/coordination.js';
 import type { Logger } from '../../logger.js';
 import type { SputnikContext } from './bot.js';
 
@@ -25,16 +25,25 @@ export function sharedInstances(deps: {
 }): MiddlewareFn<SputnikContext> {
   return async (ctx, next) => {
     if (!deps.active()) return next();
-    if (!(await deps.coordination.claimUpdate('telegram', ctx.update.update_id))) {
-      deps.logger.info({ update: ctx.update.update_id }, 'update already handled by another instance; skipped');
+    const key = deps.chatKey(ctx);
+    const chat = key === undefined ? undefined : chatLeaseName(key);
+    const updateId = ctx.update.update_id;
+    if (!(await deps.coordination.claimUpdate('telegram', updateId, chat))) {
+      deps.logger.info({ update: updateId }, 'update already handled by another instance; skipped');
       return;
     }
-    const key = deps.chatKey(ctx);
-    if (key === undefined) return next();
-    const { held } = await withLease(deps.coordination, chatLeaseName(key), () => next());
+    if (chat === undefined) return next();
+    const { held, inOrder } = await inChatOrder(deps.coordination, { source: 'telegram', updateId, chat }, () =>
+      next(),
+    );
+    if (!inOrder)
+      deps.logger.warn(
+        { update: updateId },
+        "a chat's earlier update took too long on another instance; handled anyway",
+      );
     if (!held)
       deps.logger.warn(
-        { update: ctx.update.update_id },
+        { update: updateId },
         'a chat lease was held too long by another instance; the update was handled anyway',
       );
   };

@@ -6,7 +6,7 @@ import { basename, resolve } from 'node:path';
 import type { Config } from '../../config.js';
 import { loadConfig, redactUri, userCwd } from '../../config.js';
 import type { Locale } from '../../domain/locale.js';
-import { t, type MessageKey } from '../../i18n/index.js';
+import { t, word, type MessageKey } from '../../i18n/index.js';
 import { createLogger } from '../../logger.js';
 import type { Store } from '../../store/index.js';
 import {
@@ -19,7 +19,7 @@ import { parseCohortFile } from '../../import/cohort-file.js';
 import { fileURLToPath } from 'node:url';
 import { loadContent } from '../../engine/index.js';
 import { decodeText } from '../../import/csv.js';
-import { formatProblem, type ImportProblem } from '../../import/fields.js';
+import { problemText, type ImportProblem } from '../../import/fields.js';
 import { buildJoinLinks, type JoinLink } from '../../import/join-links.js';
 import { ImportWriteError, type PersonUpdate } from '../../import/resolve-people.js';
 
@@ -60,7 +60,8 @@ export async function readInputFile(path: string, io: Output): Promise<Uint8Arra
 }
 
 export function printProblems(io: Output, header: string, problems: readonly ImportProblem[]): void {
-  io.err(`${header}\n${problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`);
+  const text = problemText(io.locale ?? 'ru');
+  io.err(`${header}\n${problems.map((p) => `  ${text(p)}\n`).join('')}`);
 }
 
 /**
@@ -104,7 +105,8 @@ export async function reportWriteFailure(io: Output, action: () => Promise<numbe
     return await action();
   } catch (error) {
     if (error instanceof ImportWriteError) {
-      io.err(`${t(io.locale ?? 'ru', 'cli_text.i_interrupted', { reason: error.message })}\n`);
+      const locale = io.locale ?? 'ru';
+      io.err(`${t(locale, 'cli_text.i_interrupted', { reason: word(locale, error.reason) })}\n`);
       return 1;
     }
     throw error;
@@ -134,7 +136,7 @@ const MAX_LISTED_UPDATES = 20;
 export function formatUpdates(updates: readonly PersonUpdate[], locale: Locale = 'ru'): string[] {
   const lines = updates
     .slice(0, MAX_LISTED_UPDATES)
-    .map((u) => `  ${u.source}, ${u.fullName}: ${u.fields.map((f) => fieldName(f, locale)).join(', ')}`);
+    .map((u) => `  ${word(locale, u.source)}, ${u.fullName}: ${u.fields.map((f) => fieldName(f, locale)).join(', ')}`);
   if (updates.length > MAX_LISTED_UPDATES)
     lines.push(t(locale, 'cli_text.ci_more', { count: updates.length - MAX_LISTED_UPDATES }));
   return lines;

@@ -9,6 +9,7 @@ export const account: Pick<FlowHandlers, 'actions'> = {
       const off = !p.remindersOptedOutAt;
       const updated = await turn.services.repos.participants.setRemindersOptOut(p.id, off ? turn.services.now() : null);
       if (updated) turn.participant = updated;
+      if (!off) turn.services.teacherChanged?.(p.id);
       turn.say(off ? 'account.reminders_off' : 'account.reminders_on');
       return undefined;
     },

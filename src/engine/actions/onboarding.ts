@@ -15,6 +15,8 @@ const NO_TUTOR_NOTICE = 'cohort.no_tutor_notice';
 async function enrol(turn: Turn, participantId: string, cohortId: string): Promise<{ created: boolean }> {
   const { repos, now } = turn.services;
   const result = await enrollInCohort(repos, { participantId, cohortId, at: now() });
+  // Her part of the year (the stage she is in, questionnaires still open) starts now, not at the next sweep.
+  turn.services.teacherChanged?.(participantId, cohortId);
   if (result.tutor !== 'none') return result;
   if ((await repos.audit.list({ subjectId: cohortId, action: NO_TUTOR_NOTICE, limit: 1 })).length > 0) return result;
   const cohort = await repos.cohorts.findById(cohortId);

@@ -5,6 +5,7 @@ import type { Chart, Table } from '../../monitoring/index.js';
 import type { ConsoleSession } from '../../domain/console.js';
 import type { Locale } from '../../domain/locale.js';
 import type { Repositories } from '../../domain/repositories.js';
+import type { DiagnosisLine } from '../../support-models/diagnosis.js';
 import type { Logger } from '../../logger.js';
 import type { RouteReply } from '../server.js';
 import type { ConsoleAuth } from './auth.js';
@@ -105,6 +106,8 @@ export interface ConsoleDeps {
   joinLinks(code: string): { label: string; url: string }[];
   /** Titles of a questionnaire, its questions and their options in `locale`, for a teacher's answers. */
   questionnaireText(questionnaireId: string, version: number, locale: Locale): QuestionnaireTexts | undefined;
+  /** The teacher's diagnosis in the cohort, where its support model has one (seed 003); [] until she answers. */
+  diagnosis(cohortId: string, participantId: string, locale: Locale): Promise<DiagnosisLine[] | undefined>;
   /** Large exports are prepared in the background with a progress page. */
   jobs: ExportJobs;
   /** From this many rows an export gets the progress page instead of an immediate download. */

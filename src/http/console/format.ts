@@ -1,8 +1,9 @@
 // How the console writes dates, statuses and labels: in the page's language, dates in the
 // cohort's time zone.
-import type { ActivityLevel, ActivityStatus, ActivityType } from '../../domain/activity.js';
+import type { ActivityLevel, ActivityStatus, ActivityType, LinkStatus } from '../../domain/activity.js';
 import type { ConsultationStatus } from '../../domain/consultation.js';
 import type { Locale } from '../../domain/locale.js';
+import { linkVerdict } from '../../domain/result-link.js';
 import type { StageStatus } from '../../domain/stage.js';
 import { html, type Html } from './html.js';
 import { INTL, type ConsoleKey, type Say } from './i18n.js';
@@ -53,3 +54,21 @@ export const link = (url: string): Html =>
   /^https?:\/\//i.test(url)
     ? html`<a href="${url}" rel="noopener noreferrer nofollow" target="_blank">${url}</a>`
     : html`${url}`;
+
+/**
+ * What the last check of a link found, as a badge. A check that got no answer (timeout, no
+ * network) decides nothing, so a link whose last word was one shows as unchecked, as the report
+ * counts it, even where it was stored as dead before that rule.
+ */
+export function linkBadge(say: Say, l: { reachable?: boolean; status?: LinkStatus }): Html {
+  const verdict = l.status
+    ? linkVerdict(l.status)
+    : l.reachable === true
+      ? 'live'
+      : l.reachable === false
+        ? 'dead'
+        : 'unknown';
+  if (verdict === 'live') return html`<span class="badge ok">${say('link_opens')}</span>`;
+  if (verdict === 'dead') return html`<span class="badge bad">${say('link_dead')}</span>`;
+  return html`<span class="badge">${say('link_unchecked')}</span>`;
+}

@@ -21,7 +21,9 @@ import {
   type Monitoring,
   type SegmentFilter,
 } from '../../monitoring/index.js';
+import { stagePlanOf } from '../../progress/service.js';
 import { answerConsultationRequest, closeConsultationRequest, decideActivity } from '../../staff/decisions.js';
+import { describeDiagnosis, type DiagnosisLine, latestDiagnosis } from '../../support-models/diagnosis.js';
 import type { ConsoleFiles, QuestionnaireTexts, SegmentChoice, StaffActions } from './context.js';
 import type { Locale } from '../../domain/locale.js';
 import { sayer } from './i18n.js';
@@ -303,6 +305,23 @@ export function questionnaireTexts(catalog: Content['questionnaires']) {
       ]),
     );
     return { title: localized(q.title, locale), questions };
+  };
+}
+
+/**
+ * A teacher's diagnosis as the tutor reads it in /plans (seed 003): undefined where the cohort's
+ * support model has none, [] while the teacher has not completed it.
+ */
+export function consoleDiagnosis(deps: { repos: Repositories; content: Pick<Content, 'models' | 'questionnaires'> }) {
+  const { repos, content } = deps;
+  return async (cohortId: string, participantId: string, locale: Locale): Promise<DiagnosisLine[] | undefined> => {
+    const cohort = await repos.cohorts.findById(cohortId);
+    if (!cohort) return undefined;
+    const modelId = (await stagePlanOf(repos, cohort)).model;
+    const model = modelId ? content.models.get(modelId) : undefined;
+    if (!model?.diagnosis) return undefined;
+    const response = await latestDiagnosis(repos, model, cohortId, participantId);
+    return response ? describeDiagnosis(model, content.questionnaires, response, locale) : [];
   };
 }
 

@@ -5,6 +5,7 @@ export const cli = {
   help_line: 'this list',
   unknown_command: 'Unknown command: {name}',
   bad_lang: '--lang: expected ru, kk or en',
+  bad_cli_lang: 'CLI_LANG: expected ru, kk or en',
   summary_cohort: 'import a cohort from YAML/JSON: cohort import FILE [--dry-run]',
   summary_participants: 'import participants from CSV: participants import FILE --cohort CODE [--dry-run]',
   summary_questionnaire: 'check questionnaires: questionnaire check [--dir DIR]',

@@ -133,6 +133,8 @@ export const console_ui: { [K in keyof typeof reference]: Message } = {
   person_completed: 'completed {date}',
   person_unfinished: 'not finished',
   person_skipped: '— skipped',
+  person_diagnosis: 'Diagnosis (entry questionnaire)',
+  person_diagnosis_none: 'The teacher has not completed the diagnosis yet.',
   person_history: 'History',
   person_no_history: 'No entries.',
   msg_teacher: 'Teacher',

@@ -3,6 +3,7 @@ import type { ru } from '../ru/index.js';
 import { cli } from './cli.js';
 import { cli_help } from './cli-help.js';
 import { cli_text } from './cli-text.js';
+import { imports } from './imports.js';
 import { common } from './common.js';
 import {
   keywords,
@@ -60,6 +61,7 @@ export const en: CatalogLike<typeof ru> = {
   cli,
   cli_help,
   cli_text,
+  imports,
   report,
   sandbox,
   console: consoleLogin,

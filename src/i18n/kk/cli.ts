@@ -5,6 +5,7 @@ export const cli = {
   help_line: 'осы тізім',
   unknown_command: 'Белгісіз команда: {name}',
   bad_lang: '--lang: ru, kk немесе en күтіледі',
+  bad_cli_lang: 'CLI_LANG: ru, kk немесе en күтіледі',
   summary_cohort: 'YAML/JSON-нан ағынды импорттау: cohort import ФАЙЛ [--dry-run]',
   summary_participants: 'CSV-дан қатысушыларды импорттау: participants import ФАЙЛ --cohort КОД [--dry-run]',
   summary_questionnaire: 'сауалнамаларды тексеру: questionnaire check [--dir ПАПКА]',

@@ -134,6 +134,8 @@ export const console_ui: { [K in keyof typeof reference]: Message } = {
   person_completed: '{date} толтырылды',
   person_unfinished: 'аяқталмаған',
   person_skipped: '— өткізіп жіберілді',
+  person_diagnosis: 'Диагностика (кіріс сауалнамасы)',
+  person_diagnosis_none: 'Педагог диагностикадан әлі өткен жоқ.',
   person_history: 'Тарих',
   person_no_history: 'Жазбалар жоқ.',
   msg_teacher: 'Педагог',

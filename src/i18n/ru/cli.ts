@@ -5,6 +5,7 @@ export const cli = {
   help_line: 'этот список',
   unknown_command: 'Неизвестная команда: {name}',
   bad_lang: '--lang: ожидается ru, kk или en',
+  bad_cli_lang: 'CLI_LANG: ожидается ru, kk или en',
   summary_cohort: 'импорт потока из YAML/JSON: cohort import ФАЙЛ [--dry-run]',
   summary_participants: 'импорт участников из CSV: participants import ФАЙЛ --cohort КОД [--dry-run]',
   summary_questionnaire: 'проверка анкет: questionnaire check [--dir ПАПКА]',

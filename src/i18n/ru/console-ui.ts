@@ -131,6 +131,8 @@ export const console_ui = {
   person_completed: 'заполнена {date}',
   person_unfinished: 'не закончена',
   person_skipped: '— пропущен',
+  person_diagnosis: 'Диагностика (входная анкета)',
+  person_diagnosis_none: 'Диагностику педагог ещё не прошёл.',
   person_history: 'История',
   person_no_history: 'Записей нет.',
   msg_teacher: 'Педагог',

@@ -1,6 +1,7 @@
 import { cli } from './cli.js';
 import { cli_help } from './cli-help.js';
 import { cli_text } from './cli-text.js';
+import { imports } from './imports.js';
 import { common } from './common.js';
 import {
   keywords,
@@ -59,6 +60,7 @@ export const ru = {
   cli,
   cli_help,
   cli_text,
+  imports,
   report,
   sandbox,
   console: consoleLogin,

@@ -43,6 +43,8 @@ const scheduledSendSchema = new Schema<ScheduledSendDoc>(
 // The idempotency guarantee itself: one record, hence at most one send, per key.
 scheduledSendSchema.index({ key: 1 }, { unique: true });
 scheduledSendSchema.index({ cohortId: 1 });
+// One teacher's sends in a cohort: planning her alone when something of hers changes.
+scheduledSendSchema.index({ cohortId: 1, recipientId: 1 });
 scheduledSendSchema.index({ status: 1, attemptedAt: 1 });
 
 export function defineScheduledSendModel(connection: Connection): Model<ScheduledSendDoc> {

@@ -6,9 +6,10 @@ import { failuresAfter } from '../../domain/link-check.js';
 import { toActivity, type ActivityDoc } from '../models/activity.js';
 import { AFTER_UPDATE, op, requireObjectId, toObjectId } from './ids.js';
 import { setPresent } from './update.js';
-import { readCooperatively } from './cooperative.js';
+import type { InProcessReader } from '../index.js';
+import { projected, readCooperatively } from './cooperative.js';
 
-export function createActivityRepository(model: Model<ActivityDoc>): ActivityRepository {
+export function createActivityRepository(model: Model<ActivityDoc>, reader?: InProcessReader): ActivityRepository {
   const byId = async (id: string) => {
     const _id = toObjectId(id);
     if (!_id) return undefined;
@@ -65,6 +66,22 @@ export function createActivityRepository(model: Model<ActivityDoc>): ActivityRep
         (d: ActivityDoc) => d,
       );
       return docs.map(toActivity);
+    },
+    async acceptedPerTeacher(cohortId) {
+      const counts = new Map<string, number>();
+      const c = toObjectId(cohortId);
+      if (!c) return counts;
+      const docs = projected<Pick<ActivityDoc, 'participantId'>>(
+        model,
+        reader,
+        { cohortId: c, status: 'accepted' },
+        { _id: 0, participantId: 1 },
+      );
+      for (const id of await readCooperatively(docs, (d: Pick<ActivityDoc, 'participantId'>) =>
+        String(d.participantId),
+      ))
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      return counts;
     },
     async countAccepted(participantId, cohortId) {
       const p = toObjectId(participantId);

@@ -2,9 +2,14 @@ import type { Model } from 'mongoose';
 import type { EnrollmentRepository } from '../../domain/repositories.js';
 import { toEnrollment, type EnrollmentDoc } from '../models/enrollment.js';
 import { AFTER_UPDATE, requireObjectId, toObjectId } from './ids.js';
-import { readCooperatively } from './cooperative.js';
+import { idString } from '../models/common.js';
+import type { InProcessReader } from '../index.js';
+import { projected, readCooperatively } from './cooperative.js';
 
-export function createEnrollmentRepository(model: Model<EnrollmentDoc>): EnrollmentRepository {
+export function createEnrollmentRepository(
+  model: Model<EnrollmentDoc>,
+  reader?: InProcessReader,
+): EnrollmentRepository {
   const update = async (id: string, change: Record<string, unknown>, options: object = {}) => {
     const _id = toObjectId(id);
     if (!_id) return undefined;
@@ -58,6 +63,21 @@ export function createEnrollmentRepository(model: Model<EnrollmentDoc>): Enrollm
           .lean(),
         toEnrollment,
       );
+    },
+    async activeMembers(cohortId, participantId) {
+      const c = toObjectId(cohortId);
+      const p = participantId === undefined ? undefined : toObjectId(participantId);
+      if (!c || (participantId !== undefined && !p)) return [];
+      const docs = projected<Pick<EnrollmentDoc, 'participantId' | 'joinedAt'>>(
+        model,
+        reader,
+        { cohortId: c, status: 'active', ...(p ? { participantId: p } : {}) },
+        { _id: 0, participantId: 1, joinedAt: 1 },
+      );
+      return readCooperatively(docs, (d: Pick<EnrollmentDoc, 'participantId' | 'joinedAt'>) => ({
+        participantId: idString(d.participantId),
+        joinedAt: d.joinedAt,
+      }));
     },
     async listByParticipant(participantId) {
       const p = toObjectId(participantId);

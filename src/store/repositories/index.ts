@@ -1,4 +1,5 @@
 import type { Repositories } from '../../domain/repositories.js';
+import type { InProcessReader } from '../index.js';
 import type { Models } from '../models/index.js';
 import { createActivityRepository } from './activities.js';
 import { createAuditRepository } from './audit.js';
@@ -17,18 +18,19 @@ import { createSampleRepository } from './samples.js';
 import { createScheduledSendRepository } from './scheduled-sends.js';
 import { createSupportEventRepository } from './support-events.js';
 
-export function createRepositories(models: Models): Repositories {
+/** `reader`: the embedded store of this process, for planning's bulk reads without the wire. */
+export function createRepositories(models: Models, reader?: InProcessReader): Repositories {
   return {
     programmes: createProgrammeRepository(models.programme),
     cohorts: createCohortRepository(models.cohort),
-    participants: createParticipantRepository(models.participant),
-    enrollments: createEnrollmentRepository(models.enrollment),
-    responses: createResponseRepository(models.response),
-    activities: createActivityRepository(models.activity),
+    participants: createParticipantRepository(models.participant, reader),
+    enrollments: createEnrollmentRepository(models.enrollment, reader),
+    responses: createResponseRepository(models.response, reader),
+    activities: createActivityRepository(models.activity, reader),
     consultations: createConsultationRepository(models.consultation),
     broadcasts: createBroadcastRepository(models.broadcast, models.broadcastDelivery),
     audit: createAuditRepository(models.auditEvent),
-    scheduledSends: createScheduledSendRepository(models.scheduledSend),
+    scheduledSends: createScheduledSendRepository(models.scheduledSend, reader),
     console: createConsoleRepository(models),
     consoleExports: createConsoleExportRepository(models),
     samples: createSampleRepository(models.sample),

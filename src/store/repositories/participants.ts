@@ -5,6 +5,7 @@ import {
   withAddress,
   type ChannelAddress,
   type Participant,
+  type Recipient,
 } from '../../domain/participant.js';
 import type {
   IdentityConflict,
@@ -13,10 +14,34 @@ import type {
   ParticipantRepository,
 } from '../../domain/repositories.js';
 import { err, ok, type Result } from '../../domain/result.js';
-import { toParticipant, urnsOf, type ParticipantDoc } from '../models/participant.js';
+import { idString } from '../models/common.js';
+import {
+  addressesOf,
+  toParticipant,
+  urnsOf,
+  type LegacyParticipantFields,
+  type ParticipantDoc,
+} from '../models/participant.js';
+import type { InProcessReader } from '../index.js';
 import { AFTER_UPDATE, duplicateKeyField, op, toObjectId, toObjectIds } from './ids.js';
 import { setPresent } from './update.js';
-import { readCooperatively } from './cooperative.js';
+import { projected, readCooperatively } from './cooperative.js';
+
+type RecipientDoc = ParticipantDoc & LegacyParticipantFields;
+/** Recipient's fields, and the address fields of documents stored before addresses existed. */
+const RECIPIENT_FIELDS = {
+  fullName: 1,
+  locale: 1,
+  addresses: 1,
+  consent: 1,
+  remindersOptedOutAt: 1,
+  anonymisedAt: 1,
+  telegramId: 1,
+  telegramUsername: 1,
+  whatsappId: 1,
+  maxId: 1,
+  unreachable: 1,
+} as const;
 
 function asIdentityConflict(error: unknown): IdentityConflict | undefined {
   const field = duplicateKeyField(error);
@@ -38,7 +63,10 @@ function addressFields(addresses: readonly ChannelAddress[]): Record<string, unk
   return { addresses: normalised, ...(urns ? { urns } : {}) };
 }
 
-export function createParticipantRepository(model: Model<ParticipantDoc>): ParticipantRepository {
+export function createParticipantRepository(
+  model: Model<ParticipantDoc>,
+  reader?: InProcessReader,
+): ParticipantRepository {
   const findOne = async (filter: Record<string, unknown>) => {
     const doc = await model.findOne(filter).lean<ParticipantDoc>();
     return doc ? toParticipant(doc) : undefined;
@@ -69,6 +97,20 @@ export function createParticipantRepository(model: Model<ParticipantDoc>): Parti
     findById,
     async findByIds(ids) {
       return readCooperatively(model.find({ _id: op({ $in: toObjectIds(ids) }) }).lean(), toParticipant);
+    },
+    async recipientsByIds(ids) {
+      const docs = projected<RecipientDoc>(model, reader, { _id: { $in: toObjectIds(ids) } }, RECIPIENT_FIELDS);
+      return readCooperatively(docs, (d: RecipientDoc): Recipient => {
+        const r: Recipient = { id: idString(d._id), locale: d.locale, addresses: addressesOf(d) };
+        if (d.fullName) r.fullName = d.fullName;
+        if (d.consent) {
+          r.consent = { given: d.consent.given, at: d.consent.at, policyVersion: d.consent.policyVersion };
+          if (d.consent.withdrawnAt) r.consent.withdrawnAt = d.consent.withdrawnAt;
+        }
+        if (d.remindersOptedOutAt) r.remindersOptedOutAt = d.remindersOptedOutAt;
+        if (d.anonymisedAt) r.anonymisedAt = d.anonymisedAt;
+        return r;
+      });
     },
     findByAddress: (channel, id) => findOne({ urns: addressUrn(channel, id) }),
     async listStaff() {

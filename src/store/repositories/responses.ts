@@ -2,7 +2,8 @@ import type { Model } from 'mongoose';
 import type { ResponseKey, ResponseRepository } from '../../domain/repositories.js';
 import { toResponse, type ResponseDoc } from '../models/response.js';
 import { AFTER_UPDATE, op, requireObjectId, toObjectId } from './ids.js';
-import { readCooperatively } from './cooperative.js';
+import type { InProcessReader } from '../index.js';
+import { projected, readCooperatively } from './cooperative.js';
 
 function keyFilter(key: ResponseKey) {
   const participantId = toObjectId(key.participantId);
@@ -11,7 +12,7 @@ function keyFilter(key: ResponseKey) {
   return { participantId, cohortId, questionnaireId: key.questionnaireId, occasion: key.occasion };
 }
 
-export function createResponseRepository(model: Model<ResponseDoc>): ResponseRepository {
+export function createResponseRepository(model: Model<ResponseDoc>, reader?: InProcessReader): ResponseRepository {
   const byId = async (id: string) => {
     const _id = toObjectId(id);
     if (!_id) return undefined;
@@ -75,14 +76,18 @@ export function createResponseRepository(model: Model<ResponseDoc>): ResponseRep
         .lean();
       return readCooperatively(query, toResponse);
     },
-    async completedOccasions(cohortId) {
+    async completedOccasions(cohortId, participantId) {
       const c = toObjectId(cohortId);
-      if (!c) return [];
+      const p = participantId === undefined ? undefined : toObjectId(participantId);
+      if (!c || (participantId !== undefined && !p)) return [];
       // The planner needs which occasions each teacher completed, not the answers.
-      const query = model
-        .find({ cohortId: c, status: 'completed' }, { participantId: 1, questionnaireId: 1, occasion: 1 })
-        .lean();
-      return readCooperatively(query, (d: Pick<ResponseDoc, 'participantId' | 'questionnaireId' | 'occasion'>) => ({
+      const docs = projected<Pick<ResponseDoc, 'participantId' | 'questionnaireId' | 'occasion'>>(
+        model,
+        reader,
+        { cohortId: c, status: 'completed', ...(p ? { participantId: p } : {}) },
+        { _id: 0, participantId: 1, questionnaireId: 1, occasion: 1 },
+      );
+      return readCooperatively(docs, (d: Pick<ResponseDoc, 'participantId' | 'questionnaireId' | 'occasion'>) => ({
         participantId: String(d.participantId),
         questionnaireId: d.questionnaireId,
         occasion: d.occasion,

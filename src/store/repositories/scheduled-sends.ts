@@ -1,10 +1,17 @@
 import type { Model } from 'mongoose';
 import type { ScheduledSendRepository } from '../../domain/repositories.js';
+import type { SendRecord } from '../../domain/scheduled-send.js';
 import { toScheduledSend, type ScheduledSendDoc } from '../models/scheduled-send.js';
 import { duplicateKeyField, op, requireObjectId, toObjectId } from './ids.js';
-import { readCooperatively } from './cooperative.js';
+import type { InProcessReader } from '../index.js';
+import { projected, readCooperatively } from './cooperative.js';
 
-export function createScheduledSendRepository(model: Model<ScheduledSendDoc>): ScheduledSendRepository {
+type SendRecordDoc = Pick<ScheduledSendDoc, 'key' | 'status' | 'attemptedAt' | 'sentAt' | 'attempts'>;
+
+export function createScheduledSendRepository(
+  model: Model<ScheduledSendDoc>,
+  reader?: InProcessReader,
+): ScheduledSendRepository {
   return {
     async take(send) {
       try {
@@ -50,6 +57,23 @@ export function createScheduledSendRepository(model: Model<ScheduledSendDoc>): S
       const _id = toObjectId(cohortId);
       if (!_id) return [];
       return readCooperatively(model.find({ cohortId: _id }).lean(), toScheduledSend);
+    },
+    async recordsByCohort(cohortId, recipientId) {
+      const _id = toObjectId(cohortId);
+      const recipient = recipientId === undefined ? undefined : toObjectId(recipientId);
+      if (!_id || (recipientId !== undefined && !recipient)) return [];
+      // Five fields of tens of thousands of records: a 5,000-teacher cohort's log is ~35,000.
+      const records = projected<SendRecordDoc>(
+        model,
+        reader,
+        { cohortId: _id, ...(recipient ? { recipientId: recipient } : {}) },
+        { _id: 0, key: 1, status: 1, attemptedAt: 1, sentAt: 1, attempts: 1 },
+      );
+      return readCooperatively(records, (d: SendRecordDoc): SendRecord => {
+        const record: SendRecord = { key: d.key, status: d.status, attemptedAt: d.attemptedAt, attempts: d.attempts };
+        if (d.sentAt) record.sentAt = d.sentAt;
+        return record;
+      });
     },
     async countUnconfirmed(before) {
       return model.countDocuments({ status: 'sending', attemptedAt: op({ $lt: before }) });

@@ -184,6 +184,65 @@ describe('when Max refuses', () => {
   });
 });
 
+describe('files on Max', () => {
+  const CURATOR = 7480;
+  /** The curator asks for the answers in their private chat with the bot: /export json. */
+  async function exportAsCurator(): Promise<void> {
+    await store.repositories.participants.linkAddress(cohort.curatorId, { channel: 'max', id: String(CURATOR) });
+    await store.repositories.participants.recordConsent(cohort.curatorId, 'test-1', new Date());
+    await bed.fake.write(person(CURATOR), '/export json');
+  }
+  const elsewhere = ru('monitoring.export_file_elsewhere');
+
+  it('uploads the export and sends it with its caption; a file Max is still processing is sent again', async () => {
+    bed.fake.notReady = 1;
+    await exportAsCurator();
+    const [file, ...more] = bed.fake.documentsTo(CURATOR);
+    expect(more).toEqual([]);
+    expect(file).toMatchObject({ type: 'file', filename: expect.stringMatching(/^sputnik-.+\.json$/) });
+    expect(file!.caption.startsWith(ru('monitoring.export_ready', { filename: file!.filename }))).toBe(true);
+    expect(JSON.parse(Buffer.from(file!.data).toString('utf8'))).toMatchObject({ questionnaires: [] });
+    // Upload URL, the file, then the message: refused once while Max processed the file, then sent.
+    const calls = bed.fake.calls
+      .filter((c) => c.method === 'POST' && c.path !== '/updates')
+      .map((c) => c.path.replace(/\d+/, 'N'));
+    expect(calls).toEqual(['/uploads', '/upload/N', '/messages', '/messages']);
+    expect(bed.fake.sentTo(CURATOR).map((m) => m.text)).toEqual([file!.caption]);
+  });
+
+  it('says what the file is and where to get it when the upload server is out of reach', async () => {
+    bed.fake.uploadsOffline = true;
+    await exportAsCurator();
+    expect(bed.fake.documentsTo(CURATOR)).toEqual([]);
+    const [text, ...more] = bed.fake.sentTo(CURATOR).map((m) => m.text);
+    expect(more).toEqual([]);
+    expect(text).toMatch(new RegExp(`^${ru('monitoring.export_ready', { filename: 'sputnik-' })}.+\\.json\\n`));
+    expect(text!.endsWith(`\n${elsewhere}`)).toBe(true);
+  });
+
+  it('says the same when Max keeps refusing to give an upload URL', async () => {
+    bed.fake.refuse('POST', /^\/uploads$/, 503, { code: 'service.unavailable', message: 'Try later' }, { times: 10 });
+    await exportAsCurator();
+    expect(bed.fake.documentsTo(CURATOR)).toEqual([]);
+    expect(bed.fake.sentTo(CURATOR).map((m) => m.text.endsWith(`\n${elsewhere}`))).toEqual([true]);
+  });
+
+  it('sends a chart as a picture', async () => {
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    const outcome = await bed.channel.sender.sendFile!(String(CURATOR), {
+      kind: 'file',
+      filename: 'chart.png',
+      data: png,
+      text: 'Ответы по регионам',
+      picture: true,
+    });
+    expect(outcome.ok).toBe(true);
+    expect(bed.fake.documentsTo(CURATOR)).toEqual([
+      { type: 'image', filename: 'chart.png', caption: 'Ответы по регионам', data: png },
+    ]);
+  });
+});
+
 describe("the cohort's Max group", () => {
   const GROUP = -700100;
   const curator = person(7500, 'Ольга');

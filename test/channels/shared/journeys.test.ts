@@ -251,7 +251,7 @@ describe.each(registered)('on %s', (name) => {
     await d.say('/report');
     const [preparing, ...files] = d.replies();
     expect(preparing).toBe(ru('monitoring.report_preparing'));
-    // Telegram and WhatsApp send the spreadsheet as a file; a channel without files says what it is and where to get it.
+    // Telegram, WhatsApp and Max send the spreadsheet as a file; a channel without files says what it is and where to get it.
     if (d.documents) expect(d.documents().map((f) => f.filename)).toEqual([expect.stringMatching(/^report-.+\.xlsx$/)]);
     else
       expect(files).toEqual([
@@ -270,7 +270,7 @@ describe.each(registered)('on %s', (name) => {
       ),
     );
     if (d.documents) {
-      // Telegram and WhatsApp send the file itself (WhatsApp shows its caption in the chat).
+      // Telegram, WhatsApp and Max send the file itself (WhatsApp and Max show its caption in the chat).
       const [file, ...more] = d.documents();
       expect(more).toEqual([]);
       expect(file).toMatchObject({ filename: expect.stringMatching(/\.json$/), caption });

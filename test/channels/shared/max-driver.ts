@@ -59,6 +59,8 @@ export async function maxDriver(store: Store, engine: Engine): Promise<ChannelDr
       mine()
         .slice(mark)
         .map((m) => m.text),
+    // Max takes files: uploaded, then attached to a message whose text is the caption.
+    documents: () => fake.documentsTo(user.user_id, mark),
     options: () => optionButtons().map((b) => label(b.text)),
     async trigger(flowId, data) {
       const me = await store.repositories.participants.findByAddress('max', String(user.user_id));

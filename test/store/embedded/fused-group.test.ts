@@ -7,7 +7,7 @@ import { Aggregator } from 'mingo/aggregator';
 import { ProcessingMode } from 'mingo/core';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerCountStages, distributionPipeline, likertPipeline } from '../../../src/monitoring/pipelines.js';
+import { answerCountsPipeline } from '../../../src/monitoring/pipelines.js';
 import type { Dimension } from '../../../src/monitoring/scope.js';
 import { pipelineIsSafe } from '../../../src/store/embedded/commands/aggregate.js';
 import { executePipeline, planFusedGroup, runFusedGroup } from '../../../src/store/embedded/commands/fused-group.js';
@@ -147,6 +147,11 @@ describe('fused $unwind/$group against plain mingo', () => {
             { [`${u}.q`]: 1 },
             { [`${u}.s`]: { $ne: true } },
             { [`${u}.v`]: { $in: [1, 'a', null] } },
+            // Shapes the element test decides alone (the answer counts' $match).
+            { [`${u}.q`]: { $in: ['a', 2] }, [`${u}.s`]: { $ne: true }, [`${u}.v`]: { $ne: null } },
+            { [`${u}.v`]: { $in: [1, 'a', 2.5] } },
+            { [`${u}.v`]: { $ne: 'a' } },
+            { [`${u}.v`]: { $eq: 'b' }, [`${u}.s`]: false },
             { [u]: { $type: 'object' } },
             { $or: [{ [`${u}.q`]: 'a' }, { g: null }] },
             { [`${u}.w.z`]: { $exists: true } },
@@ -184,11 +189,28 @@ describe('fused $unwind/$group against plain mingo', () => {
         '$push',
         '$addToSet',
         '$count',
+        '$sumCond',
       ]);
       const name = `a${a}`;
       if (op === '$sum1') group[name] = { $sum: 1 };
       else if (op === '$sumC') group[name] = { $sum: 2.5 };
       else if (op === '$count') group[name] = { $count: {} };
+      else if (op === '$sumCond')
+        // The conditional sums of the monitoring pipelines, on values of every type.
+        group[name] = {
+          $sum: {
+            $cond: [
+              // Equalities only: mingo orders values of different types unlike MongoDB (pinned below).
+              pick<unknown>([
+                { $eq: [pick(scalarPaths), pick<unknown>(['a', 1, true, 2.5])] },
+                { $and: [{ $ne: [pick(scalarPaths), 'b'] }, { $not: [{ $eq: [pick(scalarPaths), 2] }] }] },
+                { $or: [{ $eq: [pick(scalarPaths), 1] }, { $ne: [pick(scalarPaths), 'a'] }] },
+              ]),
+              pick<unknown>([1, 2.5]),
+              pick<unknown>([0, pick(scalarPaths)]),
+            ],
+          },
+        };
       else if (op === '$min' || op === '$max') group[name] = { [op]: pick(scalarPaths) };
       else group[name] = { [op]: pick(paths) };
       if (op === '$addToSet') sets.push(name);
@@ -599,6 +621,30 @@ describe('fused $unwind/$group over the wire (MongoDB behaviour)', () => {
     await expect(agg(docs, [{ $unwind: '$a' }, { $group: { n: { $sum: 1 } } }])).rejects.toThrow(/_id/);
   });
 
+  it("compares across types in MongoDB's order and takes MongoDB's truth in conditional sums", async () => {
+    const docs = [
+      { _id: 1, h: 0.1, d: new Date(5), t: '' },
+      { _id: 2, h: 'b', t: Number.NaN },
+      { _id: 3, h: null, d: new Date(1), t: 0 },
+    ];
+    const sum = (cond: unknown) => ({ $sum: { $cond: [cond, 1, 0] } });
+    const out = await agg(docs, [
+      {
+        $group: {
+          _id: null,
+          // numbers < strings; null < numbers; missing < dates
+          belowA: sum({ $lte: ['$h', 'a'] }),
+          aboveZero: sum({ $gt: ['$h', 0] }),
+          before: sum({ $lt: ['$d', new Date(3)] }),
+          // "" and NaN are true, 0 is false
+          truthy: sum('$t'),
+          both: sum({ $and: [{ $not: ['$t'] }, { $ne: ['$h', 'b'] }] }),
+        },
+      },
+    ]);
+    expect(out).toEqual([{ _id: null, belowA: 2, aboveZero: 2, before: 2, truthy: 2, both: 1 }]);
+  });
+
   it('skips nested arrays in field paths and takes $first without flattening', async () => {
     const out = await agg(
       [{ _id: 1, a: [[{ q: 1 }], { q: 2 }, 3], b: [[1, 2], 3] }],
@@ -622,25 +668,52 @@ describe('the monitoring pipelines', () => {
   ];
 
   it.each(dims)('count answers by %s in the fused pass, through the first $group', (by) => {
-    const stages = answerCountStages({ by, questionnaireId: 'fb' }, ['q1', 'q2']);
+    const stages = answerCountsPipeline({ by, questionnaireId: 'fb' }, ['q1', 'q2']);
     // The leading $match is the index scan; the pass must start right after it and cover the
-    // lookups, the unwind and the counting $group.
+    // lookups, the unwind, the $match on the answer and the counting $group.
     const rest = stages.slice(1);
     const plan = planFusedGroup(rest, 0, { collectionResolver: resolver });
     expect(plan).toBeDefined();
     const firstGroup = rest.findIndex((s) => '$group' in s);
     expect(plan?.length).toBe(firstGroup + 1);
-    for (const pipeline of [
-      distributionPipeline({ by }, { counted: ['q1'], ranking: [], numeric: [] }),
-      likertPipeline({ by }, [{ questionId: 'q1', max: 5 }]),
-    ]) {
-      expect(planFusedGroup(pipeline.slice(1), 0, { collectionResolver: resolver })?.length).toBe(firstGroup + 1);
+    expect(
+      planFusedGroup(answerCountsPipeline({ by }, ['q1']).slice(1), 0, { collectionResolver: resolver })?.length,
+    ).toBe(firstGroup + 1);
+  });
+
+  it('decides the answer $match on the element alone, as the query engine does, or hands it over', () => {
+    const stages = answerCountsPipeline({}, ['q1', 'q2']);
+    const plan = planFusedGroup(stages.slice(1), 0, { collectionResolver: resolver });
+    const test = plan?.elementTest;
+    expect(test).toBeDefined();
+    const match = stages.find((s) => '$match' in s && 'answers.questionId' in (s.$match as Doc))?.$match as Doc;
+    const query = compileFilter(match);
+    const elements: unknown[] = [
+      { questionId: 'q1', value: 3, skipped: false },
+      { questionId: 'q1', value: ['a', 'b'] },
+      { questionId: 'q2', value: [] },
+      { questionId: 'q2', value: null },
+      { questionId: 'q2' },
+      { questionId: 'q1', value: 'x', skipped: true },
+      { questionId: 'q3', value: 1 },
+      { questionId: ['q3', 'q1'], value: true },
+      { questionId: 'q1', value: [null, 'a'] },
+      { questionId: 'q1', value: new Date(0) },
+      { questionId: 'q1', value: [{ a: 1 }] },
+      'q1',
+    ];
+    let decided = 0;
+    for (const el of elements) {
+      const verdict = test?.(el);
+      if (verdict !== undefined) decided++;
+      expect(verdict ?? query.test({ answers: el }), JSON.stringify(el)).toBe(query.test({ answers: el }));
     }
+    expect(decided).toBe(8);
   });
 
   it('treats what follows the fused $group as safe for mingo without copies', () => {
     for (const by of dims) {
-      const stages = answerCountStages({ by }, ['q1']);
+      const stages = answerCountsPipeline({ by }, ['q1']);
       const firstGroup = stages.findIndex((s) => '$group' in s);
       expect(pipelineIsSafe(stages.slice(firstGroup + 1))).toBe(true);
     }

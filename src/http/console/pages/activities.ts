@@ -1,5 +1,5 @@
 import type { PageHandler } from '../context.js';
-import { activityLevel, activityType, day, link } from '../format.js';
+import { activityLevel, activityType, day, link, linkBadge } from '../format.js';
 import { html } from '../html.js';
 import { layout } from '../layout.js';
 import { page, redirect } from '../request.js';
@@ -34,7 +34,7 @@ export const activitiesPage: PageHandler = async ({ viewer, session, say, frame,
           ({ a, cohort }) => html`<div class="card" id="a-${a.id}">
 <p><b>${a.title}</b> — ${activityType(say, a.type)}, ${activityLevel(say, a.level)}, ${day(a.date, cohort.timeZone, locale)}</p>
 <p>${say('acts_teacher')}: <a href="/console/participant?id=${a.participantId}">${people.get(a.participantId)?.fullName ?? '—'}</a> · ${say('acts_cohort', { code: cohort.code })} · ${say('acts_sent', { date: day(a.submittedAt, cohort.timeZone, locale) })}</p>
-<p>${a.links.map((l) => html`<div>${link(l.url)} ${l.reachable === true ? html`<span class="badge ok">${say('link_opens')}</span>` : l.reachable === false ? html`<span class="badge bad">${say('link_dead')}</span>` : html`<span class="badge">${say('link_unchecked')}</span>`}</div>`)}</p>
+<p>${a.links.map((l) => html`<div>${link(l.url)} ${linkBadge(say, l)}</div>`)}</p>
 ${a.note ? html`<p class="muted">${a.note}</p>` : ''}
 ${
   mayAct(viewer, 'review', cohort)

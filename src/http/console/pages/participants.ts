@@ -9,6 +9,7 @@ import {
   day,
   dayTime,
   link,
+  linkBadge,
   stageStatus,
   stageStatusText,
 } from '../format.js';
@@ -122,6 +123,11 @@ export const participantPage: PageHandler = async ({ viewer, say, frame, locale,
     return page(layout(frame({ title: say('person_not_found') }), html`<p>${say('person_not_found_text')}</p>`), 404);
   }
   const cohorts = await Promise.all(enrollments.map((e) => deps.repos.cohorts.findById(e.cohortId)));
+  // The diagnosis is the teacher's own answers too: a school does not read it.
+  const diagnoses =
+    viewer.role === 'school_admin'
+      ? enrollments.map(() => undefined)
+      : await Promise.all(enrollments.map((e) => deps.diagnosis(e.cohortId, person.id, locale)));
   const tz = cohorts[0]?.timeZone ?? 'UTC';
   const activities = await deps.repos.activities.listByParticipant(person.id);
   const consultations = await deps.repos.consultations.listByParticipant(person.id);
@@ -148,12 +154,9 @@ export const participantPage: PageHandler = async ({ viewer, say, frame, locale,
           .filter((r) => r.participantId === person.id);
   // Links in answers carry what the last check found, as activity links do.
   const answerLinks = viewer.role === 'school_admin' ? [] : await deps.repos.resultLinks.listByParticipant(person.id);
-  const linkBadge = (responseId: string, questionId: string) => {
+  const answerLinkBadge = (responseId: string, questionId: string) => {
     const l = answerLinks.find((x) => x.responseId === responseId && x.questionId === questionId);
-    if (!l) return '';
-    if (l.reachable === true) return html` <span class="badge ok">${say('link_opens')}</span>`;
-    if (l.reachable === false) return html` <span class="badge bad">${say('link_dead')}</span>`;
-    return html` <span class="badge">${say('link_unchecked')}</span>`;
+    return l ? html` ${linkBadge(say, l)}` : '';
   };
   const settlement = person.settlementType
     ? person.settlementType === 'rural'
@@ -167,9 +170,10 @@ ${viewer.role === 'school_admin' ? '' : html`<p>${say('person_phone')}: ${person
 ${person.anonymisedAt ? html`<p class="bad">${say('person_erased', { date: day(person.anonymisedAt, tz, locale) })}</p>` : ''}
 </div>
 <h2>${say('people_stages')}</h2>
-${enrollments.map((e) => {
+${enrollments.map((e, i) => {
   const cohort = cohorts.find((c) => c?.id === e.cohortId);
-  return html`<div class="card"><b>${cohort?.title ?? e.cohortId}</b><ul>${e.stages.map((s) => html`<li>${say('stage_n', { n: s.stage })}: ${stageStatus(say, s.status)}${s.completedAt ? html` — ${day(s.completedAt, tz, locale)}` : s.startedAt ? html` ${say('person_since', { date: day(s.startedAt, tz, locale) })}` : ''}</li>`)}</ul></div>`;
+  const diagnosis = diagnoses[i];
+  return html`<div class="card"><b>${cohort?.title ?? e.cohortId}</b><ul>${e.stages.map((s) => html`<li>${say('stage_n', { n: s.stage })}: ${stageStatus(say, s.status)}${s.completedAt ? html` — ${day(s.completedAt, tz, locale)}` : s.startedAt ? html` ${say('person_since', { date: day(s.startedAt, tz, locale) })}` : ''}</li>`)}</ul>${diagnosis ? html`<h3>${say('person_diagnosis')}</h3>${diagnosis.length === 0 ? html`<p class="muted">${say('person_diagnosis_none')}</p>` : html`<dl class="diagnosis">${diagnosis.map((l) => html`<dt class="muted">${l.label}</dt><dd>${l.value}</dd>`)}</dl>`}` : ''}</div>`;
 })}
 <h2>${say('person_activities', { count: activities.length })}</h2>
 ${
@@ -180,7 +184,7 @@ ${activities.map(
   (
     a,
   ) => html`<tr><td>${day(a.date, tz, locale)}</td><td>${activityType(say, a.type)}</td><td>${activityLevel(say, a.level)}</td><td>${a.title}</td>
-<td>${a.links.map((l) => html`<div>${link(l.url)}${l.reachable === false ? html` <span class="badge bad">${say('link_dead')}</span>` : ''}</div>`)}</td>
+<td>${a.links.map((l) => html`<div>${link(l.url)} ${linkBadge(say, l)}</div>`)}</td>
 <td>${activityStatus(say, a.status)}${a.reviews.at(-1)?.comment ? html`<div class="muted">${a.reviews.at(-1)?.comment}</div>` : ''}</td></tr>`,
 )}</tbody></table></div>`
 }
@@ -193,7 +197,7 @@ ${consultations.map((c) => html`<div class="card"><b>${c.topic}</b> ${consultati
 ${responses.map((r) => {
   const texts = deps.questionnaireText(r.questionnaireId, r.questionnaireVersion, locale);
   return html`<details class="card"><summary><b>${texts?.title ?? r.questionnaireId}</b> · ${r.occasion} · ${r.status === 'completed' ? html`<span class="badge ok">${say('person_completed', { date: day(r.completedAt, tz, locale) })}</span>` : html`<span class="badge warn">${say('person_unfinished')}</span>`}</summary>
-<dl>${r.answers.map((a) => html`<dt class="muted">${texts?.questions.get(a.questionId)?.text ?? a.questionId}</dt><dd>${a.skipped ? say('person_skipped') : answerText(say, a.value, texts?.questions.get(a.questionId)?.options)}${a.otherText ? ` (${a.otherText})` : ''}${linkBadge(r.id, a.questionId)}</dd>`)}</dl></details>`;
+<dl>${r.answers.map((a) => html`<dt class="muted">${texts?.questions.get(a.questionId)?.text ?? a.questionId}</dt><dd>${a.skipped ? say('person_skipped') : answerText(say, a.value, texts?.questions.get(a.questionId)?.options)}${a.otherText ? ` (${a.otherText})` : ''}${answerLinkBadge(r.id, a.questionId)}</dd>`)}</dl></details>`;
 })}
 <h2>${say('person_history')}</h2>
 ${history.length === 0 ? html`<p class="muted">${say('person_no_history')}</p>` : html`<ul>${history.map((h) => html`<li>${dayTime(h.at, tz, locale)} — ${auditLabel(say, h.action)}${h.details && 'stage' in h.details ? html` (${say('stage_n', { n: String(h.details.stage) })}: ${String(h.details.to ?? h.details.status ?? '')})` : ''}</li>`)}</ul>`}`

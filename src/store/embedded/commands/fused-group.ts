@@ -70,6 +70,8 @@ export interface FusedPlan {
   filters: Filter[];
   /** Filters look at the unwound field only, so a one-field document stands in for the row. */
   filtersOnUnwound: boolean;
+  /** The filters tested on the unwound element itself, when they are simple enough (elementTest). */
+  elementTest: ElementTest | undefined;
   /** `_id: <expression>` (missing and null are one group) vs an object of fields vs a constant. */
   idValue: Getter | undefined;
   idFields: IdField[] | undefined;
@@ -184,9 +186,42 @@ function isConstant(v: unknown): boolean {
   return !isPlainObject(v) && !Array.isArray(v) && typeof v !== 'function' && v !== undefined;
 }
 
+/** MongoDB's truth: false, null, missing and zero are false, anything else (NaN, "", []) true. */
+function truthy(v: unknown): boolean {
+  if (v === undefined || v === null || v === false) return false;
+  if (typeof v === 'number') return v !== 0;
+  // Long/Decimal128 zeros are false too; rather than a second number model, hand them to mingo.
+  if (typeof v === 'bigint' || (typeof v === 'object' && !Array.isArray(v) && !isPlainObject(v) && isNumeric(v)))
+    throw new Unsupported();
+  return true;
+}
+
+const COMPARISONS: Record<string, (c: number) => boolean> = {
+  $eq: (c) => c === 0,
+  $ne: (c) => c !== 0,
+  $gt: (c) => c > 0,
+  $gte: (c) => c >= 0,
+  $lt: (c) => c < 0,
+  $lte: (c) => c <= 0,
+};
+
+/**
+ * An aggregation comparison of two scalars in MongoDB's order of types (values.ts). Arrays and
+ * documents, and a missing value against null (which MongoDB tells apart and the shared order does
+ * not), are left to mingo.
+ */
+function compareScalars(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number' && !Number.isNaN(a) && !Number.isNaN(b)) return a - b;
+  if (typeof a === 'string' && typeof b === 'string' && a === b) return 0;
+  if (Array.isArray(a) || Array.isArray(b) || isPlainObject(a) || isPlainObject(b)) throw new Unsupported();
+  if ((a === undefined && b === null) || (a === null && b === undefined)) throw new Unsupported();
+  return compareValues(a, b);
+}
+
 /**
  * The few expressions the monitoring pipelines put on every document: a field path, a constant,
- * `$literal`, `$ifNull` and `$first` (of an array). Anything else leaves the segment to mingo.
+ * `$literal`, `$ifNull`, `$first` (of an array), and the conditional sums' `$cond`, `$and`, `$or`,
+ * `$not` and comparisons of scalars. Anything else leaves the segment to mingo.
  */
 function compileExpr(expr: unknown, path: (parts: string[]) => Getter | undefined): Getter | undefined {
   if (typeof expr === 'string' && expr.startsWith('$')) {
@@ -226,8 +261,40 @@ function compileExpr(expr: unknown, path: (parts: string[]) => Getter | undefine
         return v[0];
       };
     }
-    default:
-      return undefined;
+    case '$cond': {
+      const parts = Array.isArray(arg)
+        ? arg
+        : isPlainObject(arg) && Object.keys(arg).length === 3
+          ? [arg.if, arg.then, arg.else]
+          : undefined;
+      if (parts?.length !== 3 || parts.some((p) => p === undefined)) return undefined;
+      const [test, then, otherwise] = parts.map((p) => compileExpr(p, path));
+      if (!test || !then || !otherwise) return undefined;
+      return (row) => (truthy(test(row)) ? then(row) : otherwise(row));
+    }
+    case '$and':
+    case '$or': {
+      if (!Array.isArray(arg)) return undefined;
+      const inputs = arg.map((a) => compileExpr(a, path));
+      if (!inputs.every((g): g is Getter => g !== undefined)) return undefined;
+      // Every operand is evaluated, so an error in any of them reaches mingo as it would.
+      return name === '$and'
+        ? (row) => inputs.map((input) => truthy(input(row))).every(Boolean)
+        : (row) => inputs.map((input) => truthy(input(row))).some(Boolean);
+    }
+    case '$not': {
+      const operand = Array.isArray(arg) ? (arg.length === 1 ? arg[0] : undefined) : arg;
+      if (operand === undefined) return undefined;
+      const input = compileExpr(operand, path);
+      return input && ((row) => !truthy(input(row)));
+    }
+    default: {
+      const test = COMPARISONS[name];
+      if (!test || !Array.isArray(arg) || arg.length !== 2) return undefined;
+      const [left, right] = arg.map((a) => compileExpr(a, path));
+      if (!left || !right) return undefined;
+      return (row) => test(compareScalars(left(row), right(row)));
+    }
   }
 }
 
@@ -332,6 +399,79 @@ function parseAccumulator(
   return get ? { name, kind, get, constant: 0 } : undefined;
 }
 
+/** true / false when decided on the element alone; undefined: ask the compiled filters. */
+type ElementTest = (el: unknown) => boolean | undefined;
+
+/** A literal a query compares by plain equality: no null, NaN, documents, arrays or wrappers. */
+function simpleLiteral(v: unknown): v is string | number | boolean {
+  return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && !Number.isNaN(v));
+}
+
+/**
+ * `$match`es on fields of the unwound element (`{'answers.questionId': {$in: [...]}, 'answers.value':
+ * {$ne: null}}`) as one test on the element, without building a document for the query engine:
+ * that was most of the counting pass. Only equality, `$eq`, `$ne` and `$in` of simple literals and
+ * `$ne: null` on a direct field. The test decides only when the element is a document whose field
+ * is missing, null, a string, number or boolean, or an array of strings, numbers and booleans (a
+ * field matches when it or one of its elements does, as in MongoDB); anything else (a date, a
+ * wrapper, an array holding documents, arrays or null) goes to the compiled filters.
+ */
+function elementTest(matches: readonly Doc[], top: string): ElementTest | undefined {
+  // Each check is "some element (or the value itself) passes", optionally negated.
+  const checks: Array<{ field: string; negate: boolean; pass: (x: unknown) => boolean }> = [];
+  for (const m of matches) {
+    for (const [key, cond] of Object.entries(m)) {
+      const parts = key.split('.');
+      if (parts.length !== 2 || parts[0] !== top || !plainFieldName(parts[1] as string)) return undefined;
+      const field = parts[1] as string;
+      if (simpleLiteral(cond)) {
+        checks.push({ field, negate: false, pass: (x) => x === cond });
+        continue;
+      }
+      if (!isPlainObject(cond)) return undefined;
+      const ops = Object.entries(cond);
+      if (ops.length === 0) return undefined;
+      for (const [op, arg] of ops) {
+        if (op === '$eq' && simpleLiteral(arg)) checks.push({ field, negate: false, pass: (x) => x === arg });
+        else if (op === '$ne' && simpleLiteral(arg)) checks.push({ field, negate: true, pass: (x) => x === arg });
+        else if (op === '$ne' && arg === null)
+          checks.push({ field, negate: true, pass: (x) => x === null || x === undefined });
+        else if (op === '$in' && Array.isArray(arg) && arg.length > 0 && arg.every(simpleLiteral)) {
+          const set = new Set<unknown>(arg);
+          checks.push({ field, negate: false, pass: (x) => set.has(x) });
+        } else return undefined;
+      }
+    }
+  }
+  if (checks.length === 0) return undefined;
+  return (el) => {
+    if (!isPlainObject(el)) return undefined;
+    for (const { field, negate, pass } of checks) {
+      const x = Object.hasOwn(el, field) ? el[field] : undefined;
+      let hit: boolean;
+      if (Array.isArray(x)) {
+        hit = false;
+        for (const e of x) {
+          if (typeof e !== 'string' && typeof e !== 'boolean' && typeof e !== 'number') return undefined;
+          if (pass(e)) hit = true;
+        }
+      } else if (
+        x === undefined ||
+        x === null ||
+        typeof x === 'string' ||
+        typeof x === 'boolean' ||
+        typeof x === 'number'
+      ) {
+        hit = pass(x);
+      } else {
+        return undefined;
+      }
+      if (hit === negate) return false;
+    }
+    return true;
+  };
+}
+
 /**
  * The fused segment starting at `stages[start]`: foldable `$lookup`/`$addFields`/`$set`
  * (optional), `$unwind` (optional), `$match` stages (optional), then `$group` with a recognised
@@ -419,6 +559,8 @@ export function planFusedGroup(stages: readonly unknown[], start: number, extras
     unwind,
     filters,
     filtersOnUnwound,
+    elementTest:
+      filtersOnUnwound && unwind?.parts.length === 1 ? elementTest(matches, unwind.parts[0] as string) : undefined,
     idValue,
     idFields,
     idConstant: idValue || idFields ? undefined : idSpec,
@@ -658,9 +800,11 @@ function finish(g: GroupState, plan: FusedPlan): Doc {
 export function runFusedGroup(plan: FusedPlan, docs: Iterable<Doc>): Doc[] | undefined {
   const groups = new Map<string, GroupState>();
   const row: Row = { doc: {}, layer: undefined, mode: ORIGINAL, el: undefined, idx: null };
-  const { unwind, filters, filtersOnUnwound } = plan;
+  const { unwind, filters, filtersOnUnwound, elementTest } = plan;
   const visit = (): void => {
-    if (filters.length > 0) {
+    const quick = elementTest !== undefined && row.mode === ELEMENT ? elementTest(row.el) : undefined;
+    if (quick === false) return;
+    if (quick === undefined && filters.length > 0) {
       const doc = virtualDoc(row, unwind, filtersOnUnwound);
       for (const f of filters) if (!f.test(doc)) return;
     }
