@@ -1,6 +1,6 @@
 // Response exports: CSV, XLSX and JSON, streamed from a store cursor so memory does not grow with
-// the number of responses (only with the number of participants, whose profiles are held in a
-// map while rows are written). Every question is a column; a multiple choice reads "a; b" in one
+// the number of responses or of teachers: rows are read a batch at a time, and only that batch's
+// teachers' profiles are looked up (see `loadPeople`). Every question is a column; a multiple choice reads "a; b" in one
 // cell. Personal data appear only where the access allows and the export is not anonymised.
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Types } from 'mongoose';
@@ -100,7 +100,14 @@ interface CohortRow {
 
 interface Context {
   cohorts: Map<string, CohortRow>;
+  /** The current batch's teachers (see `loadPeople`). */
   participants: Map<string, ParticipantRow>;
+  /** With a cohort filter: the ids of the teachers enrolled in those cohorts, the only ones shown. */
+  enrolled: Set<string> | undefined;
+  /** With no cohort filter: the demo cohorts' people, left out. */
+  demoPeople: Set<string> | undefined;
+  /** Counts the batches loaded: what is kept per teacher is kept for one batch. */
+  batch: number;
 }
 
 interface SheetPlan {
@@ -109,6 +116,13 @@ interface SheetPlan {
   /** Every question a column: the catalog's, then any answered question the catalog lacks. */
   columns: AnswerColumn[];
   total: number;
+}
+
+/** A teacher's and a cohort's cells, and their CSV text by separator. */
+interface Prefix {
+  cohortId: string;
+  cells: CellValue[];
+  csv: Map<string, string>;
 }
 
 interface AnswerColumn {
@@ -155,7 +169,25 @@ async function demoParticipantIds(models: Models, cohortIds: Types.ObjectId[]): 
   ];
 }
 
-async function loadContext(models: Models, scope: ExportOptions['scope'], reader?: InProcessReader): Promise<Context> {
+const PROFILE_PROJECTION = {
+  fullName: 1,
+  phone: 1,
+  addresses: 1,
+  organisation: 1,
+  position: 1,
+  region: 1,
+  district: 1,
+  settlementType: 1,
+  subject: 1,
+  anonymisedAt: 1,
+  consent: 1,
+  isStaff: 1,
+} as const;
+
+/** Responses read, and their teachers' profiles looked up, this many at a time. */
+const ROW_BATCH = 1000;
+
+async function loadContext(models: Models, scope: ExportOptions['scope']): Promise<Context> {
   const cohortFilter = scope.cohortIds ? { _id: { $in: scope.cohortIds.map(oid) } } : {};
   const cohortDocs = await models.cohort.collection
     .find(cohortFilter, { projection: { code: 1, title: 1, timeZone: 1, programmeId: 1 } })
@@ -176,56 +208,74 @@ async function loadContext(models: Models, scope: ExportOptions['scope'], reader
       },
     ]),
   );
-  // Profiles of everyone enrolled in scope: bounded by the number of teachers, not of responses.
+  // Ids only (not profiles): a few bytes a teacher, read once rather than once a batch.
   const enrolled = scope.cohortIds
-    ? await models.enrollment.collection.distinct('participantId', { cohortId: { $in: scope.cohortIds.map(oid) } })
+    ? new Set(
+        (
+          await models.enrollment.collection.distinct('participantId', { cohortId: { $in: scope.cohortIds.map(oid) } })
+        ).map(String),
+      )
     : undefined;
-  // Left out of an unfiltered roster: the demo cohorts' teachers, curators and tutors.
+  // Left out of an unfiltered roster: the demo cohorts' teachers, curators and tutors (a few).
   const demoPeople =
-    !enrolled && scope.excludeCohortIds?.length
-      ? await demoParticipantIds(models, scope.excludeCohortIds.map(oid))
-      : [];
-  const participants = new Map<string, ParticipantRow>();
-  const everyone = { isStaff: { $ne: true }, ...(demoPeople.length ? { _id: { $nin: demoPeople } } : {}) };
-  const filter = enrolled ? { _id: { $in: enrolled } } : everyone;
-  const projection = {
-    fullName: 1,
-    phone: 1,
-    addresses: 1,
-    organisation: 1,
-    position: 1,
-    region: 1,
-    district: 1,
-    settlementType: 1,
-    subject: 1,
-    anonymisedAt: 1,
-    consent: 1,
-  } as const;
+    !scope.cohortIds && scope.excludeCohortIds?.length
+      ? new Set((await demoParticipantIds(models, scope.excludeCohortIds.map(oid))).map(String))
+      : undefined;
+  return { cohorts, participants: new Map(), enrolled, demoPeople, batch: 0 };
+}
+
+/**
+ * Loads the profiles of the teachers of `docs` into `ctx.participants`, replacing the previous
+ * batch's: memory stays a batch's worth whatever the number of rows or teachers. Shown are those
+ * enrolled in the scope's cohorts, or with no cohort filter everyone but staff and the demo people.
+ */
+async function loadPeople(deps: ExportDeps, ctx: Context, docs: readonly ResponseDoc[]): Promise<void> {
+  const { models, reader } = deps;
+  const seen = new Set<string>();
+  const ids: Types.ObjectId[] = [];
+  for (const doc of docs) {
+    const id = String(doc.participantId);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    ids.push(doc.participantId as unknown as Types.ObjectId);
+  }
+  const allowed = ctx.enrolled;
+  // By id alone, which the store answers from its `_id` index; the rest is decided here.
+  const filter = { _id: { $in: ids } };
   const cursor = reader
-    ? reader.find(models.participant.collection.collectionName, filter, { projection })
-    : models.participant.collection.find(filter, { projection });
+    ? reader.find(models.participant.collection.collectionName, filter, { projection: PROFILE_PROJECTION })
+    : models.participant.collection.find(filter, { projection: PROFILE_PROJECTION });
+  ctx.participants.clear();
+  ctx.batch++;
   for await (const p of cursor) {
+    const id = String(p._id);
+    if (allowed ? !allowed.has(id) : p.isStaff === true || ctx.demoPeople?.has(id)) continue;
     // The export's columns stay one per channel; the store keeps a list of addresses.
     const addresses = (p.addresses ?? []) as { channel: string; id?: string; username?: string }[];
     const telegram = addresses.find((a) => a.channel === 'telegram');
-    const row = { ...p, addresses: undefined } as unknown as ParticipantRow;
+    const row = { ...p, addresses: undefined, isStaff: undefined } as unknown as ParticipantRow;
     row.telegramId = telegram?.id !== undefined && /^\d+$/.test(telegram.id) ? Number(telegram.id) : null;
     row.telegramUsername = telegram?.username ?? null;
     row.whatsappId = addresses.find((a) => a.channel === 'whatsapp')?.id ?? null;
-    participants.set(String(p._id), row);
+    ctx.participants.set(id, row);
   }
-  return { cohorts, participants };
 }
 
 // Excel has no time zones: a date is written as the cohort's wall-clock time. Intl is slow enough
-// to show in a 100,000-row export, and offsets only change on the hour, so they are cached per hour.
+// to show in a 100,000-row export, and offsets only change on the hour, so they are cached per hour
+// (per zone, then by the hour's number: no key string per date).
 const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
-const offsets = new Map<string, number>();
+const offsets = new Map<string, Map<number, number>>();
+let cachedOffsets = 0;
 const HOUR = 3_600_000;
 export function wallClock(at: Date, timeZone: string): Date {
   const hour = Math.floor(at.getTime() / HOUR);
-  const key = `${timeZone}\u0000${hour}`;
-  let offset = offsets.get(key);
+  let zone = offsets.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    offsets.set(timeZone, zone);
+  }
+  let offset = zone.get(hour);
   if (offset === undefined) {
     let f = wallClockFormats.get(timeZone);
     if (!f) {
@@ -244,8 +294,11 @@ export function wallClock(at: Date, timeZone: string): Date {
     const start = new Date(hour * HOUR);
     const p = Object.fromEntries(f.formatToParts(start).map((x) => [x.type, Number(x.value)]));
     offset = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - start.getTime();
-    if (offsets.size > 100_000) offsets.clear();
-    offsets.set(key, offset);
+    if (++cachedOffsets > 100_000) {
+      for (const hours of offsets.values()) hours.clear();
+      cachedOffsets = 1;
+    }
+    zone.set(hour, offset);
   }
   return new Date(at.getTime() + offset);
 }
@@ -308,59 +361,112 @@ function answerCell(
 
 type Answer = ResponseDoc['answers'][number];
 
-function answersById(doc: ResponseDoc): Map<string, Answer> {
-  const byId = new Map<string, Answer>();
-  for (const a of doc.answers) byId.set(a.questionId, a);
-  return byId;
-}
-
 /** Values kept per column: choices, scale points, yes/no repeat; free text mostly does not. */
 const RENDER_CACHE_LIMIT = 2000;
+/** Answers typed by the teacher: a value seldom repeats, so remembering them would only hold memory. */
+const FREE_TEXT = new Set<string>(['short_text', 'long_text', 'link']);
 
-/** One answer column: the cell shown for an answer, remembered per value where values repeat. */
+/**
+ * What an answer column shows, remembered per value where the cell depends on the value alone (no
+ * "other" text, no long free text). One map per kind of value, so a lookup builds no key string
+ * except for a multiple choice (its options joined).
+ */
+class ValueCache<T> {
+  /** `cacheStrings` false: string values are computed each time (free text). */
+  constructor(private readonly cacheStrings: boolean) {}
+  private none: T | undefined;
+  private hasNone = false;
+  private readonly strings = new Map<string, T>();
+  private readonly numbers = new Map<number, T>();
+  private readonly booleans = new Map<boolean, T>();
+  private readonly lists = new Map<string, T>();
+
+  /** `make` is made once per column, not per call: a closure per cell was most of the garbage. */
+  get(answer: Answer | undefined, make: (answer: Answer | undefined) => T): T {
+    if (!answer || answer.skipped || answer.value === null || answer.value === undefined) {
+      if (!this.hasNone) {
+        this.none = make(answer);
+        this.hasNone = true;
+      }
+      return this.none as T;
+    }
+    if (answer.otherText) return make(answer);
+    const { value } = answer;
+    let map: Map<string, T> | Map<number, T> | Map<boolean, T>;
+    let key: string | number | boolean;
+    if (typeof value === 'string') {
+      if (!this.cacheStrings || value.length > 64) return make(answer);
+      map = this.strings;
+      key = value;
+    } else if (typeof value === 'number') {
+      map = this.numbers;
+      key = value;
+    } else if (typeof value === 'boolean') {
+      map = this.booleans;
+      key = value;
+    } else if (Array.isArray(value)) {
+      map = this.lists;
+      key = value.join('\u0000');
+    } else {
+      return make(answer);
+    }
+    const known = (map as Map<unknown, T>).get(key);
+    if (known !== undefined || (map as Map<unknown, T>).has(key)) return known as T;
+    const made = make(answer);
+    if (map.size < RENDER_CACHE_LIMIT) (map as Map<unknown, T>).set(key, made);
+    return made;
+  }
+}
+
+/** One answer column: the cell shown for an answer, and its CSV text, remembered per value. */
 class ColumnRenderer {
-  readonly id: string;
-  private readonly cells = new Map<string, CellValue>();
-  private readonly lines = new Map<string, string>();
+  private readonly cells: ValueCache<CellValue>;
+  private readonly lines: ValueCache<string>;
   constructor(
     private readonly question: Question | undefined,
     private readonly locale: Locale,
-    id?: string,
+    /** One separator per export (a RowBuilder writes one file). */
+    private readonly separator: string,
   ) {
-    this.id = id ?? question?.id ?? '';
+    // A question no loaded version defines shows its raw value, whatever was typed: not kept either.
+    const repeats = question !== undefined && !FREE_TEXT.has(question.type);
+    this.cells = new ValueCache(repeats);
+    this.lines = new ValueCache(repeats);
   }
 
-  /** A cache key for answers whose cell depends on the value alone (no "other" text). */
-  private key(answer: Answer | undefined): string | undefined {
-    if (!answer || answer.skipped || answer.value === null || answer.value === undefined) return '\u0000none';
-    if (answer.otherText) return undefined;
-    const { value } = answer;
-    if (Array.isArray(value)) return `a\u0000${value.join('\u0000')}`;
-    if (typeof value === 'string' && value.length > 64) return undefined;
-    return `${typeof value}\u0000${String(value)}`;
-  }
+  private readonly makeCell = (answer: Answer | undefined): CellValue =>
+    cleanCell(answerCell(this.question, answer, this.locale));
+  private readonly makeLine = (answer: Answer | undefined): string =>
+    csvField(safeCell(this.cell(answer)), this.separator);
 
   cell(answer: Answer | undefined): CellValue {
-    const key = this.key(answer);
-    if (key === undefined) return cleanCell(answerCell(this.question, answer, this.locale));
-    let cell = this.cells.get(key);
-    if (cell === undefined && !this.cells.has(key)) {
-      cell = cleanCell(answerCell(this.question, answer, this.locale));
-      if (this.cells.size < RENDER_CACHE_LIMIT) this.cells.set(key, cell);
-    }
-    return cell ?? null;
+    return this.cells.get(answer, this.makeCell);
   }
 
-  csv(answer: Answer | undefined, sep: string): string {
-    const key = this.key(answer);
-    if (key === undefined) return csvField(safeCell(this.cell(answer)), sep);
-    const lineKey = `${sep}${key}`;
-    let text = this.lines.get(lineKey);
-    if (text === undefined) {
-      text = csvField(safeCell(this.cell(answer)), sep);
-      if (this.lines.size < RENDER_CACHE_LIMIT) this.lines.set(lineKey, text);
+  csv(answer: Answer | undefined): string {
+    return this.lines.get(answer, this.makeLine);
+  }
+}
+
+/** Where each answered question goes in a row: its column's index, the answers laid out per row. */
+class AnswerSlots {
+  private readonly index = new Map<string, number>();
+  readonly slots: (Answer | undefined)[];
+  constructor(columns: readonly AnswerColumn[]) {
+    columns.forEach((c, i) => {
+      this.index.set(c.id, i);
+    });
+    this.slots = new Array<Answer | undefined>(columns.length).fill(undefined);
+  }
+
+  /** The response's answers by column (a question answered twice: the later answer, as before). */
+  fill(doc: ResponseDoc): (Answer | undefined)[] {
+    this.slots.fill(undefined);
+    for (const a of doc.answers) {
+      const i = this.index.get(a.questionId);
+      if (i !== undefined) this.slots[i] = a;
     }
-    return text;
+    return this.slots;
   }
 }
 
@@ -423,19 +529,24 @@ class RowBuilder {
 
   // A 100,000-row export repeats the same few thousand teachers, statuses and chosen options:
   // each is cleaned (and CSV-encoded) once, not once a row.
-  private readonly prefixes = new Map<string, { cells: CellValue[]; csv: Map<string, string> }>();
+  // Keyed by participant (a teacher in two cohorts: the entry is remade), and kept for one batch of
+  // rows: rows come in the order responses were saved, so a teacher's next row may be far away,
+  // and a cache holding every teacher would grow with the export.
+  private readonly prefixes = new Map<string, Prefix>();
+  private prefixBatch = -1;
   private readonly statuses = new Map<string, string>();
-  private readonly renderers = new WeakMap<SheetPlan, ColumnRenderer[]>();
+  /** The CSV text of a row's middle cells (version, occasion, status), which repeat. */
+  private readonly middles = new Map<string, string>();
+  private readonly renderers = new WeakMap<SheetPlan, { columns: ColumnRenderer[]; slots: AnswerSlots }>();
 
   /** The teacher's and the cohort's cells (everything between the row number and the version). */
-  private prefix(
-    doc: ResponseDoc,
-    participantId: string,
-    cohortId: string,
-  ): { cells: CellValue[]; csv: Map<string, string> } {
-    const key = `${participantId}|${cohortId}`;
-    let prefix = this.prefixes.get(key);
-    if (prefix) return prefix;
+  private prefix(doc: ResponseDoc, participantId: string, cohortId: string): Prefix {
+    if (this.prefixBatch !== this.ctx.batch) {
+      this.prefixes.clear();
+      this.prefixBatch = this.ctx.batch;
+    }
+    let prefix = this.prefixes.get(participantId);
+    if (prefix && prefix.cohortId === cohortId) return prefix;
     const p = this.ctx.participants.get(participantId);
     const cohort = this.ctx.cohorts.get(cohortId);
     const show = this.personal(doc, p);
@@ -464,8 +575,8 @@ class RowBuilder {
       cohort?.programme?.code ?? null,
       cohort?.programme?.direction ?? null,
     ].map(cleanCell);
-    prefix = { cells, csv: new Map() };
-    this.prefixes.set(key, prefix);
+    prefix = { cohortId, cells, csv: new Map() };
+    this.prefixes.set(participantId, prefix);
     return prefix;
   }
 
@@ -478,10 +589,14 @@ class RowBuilder {
     return label;
   }
 
-  private columnRenderers(plan: SheetPlan): ColumnRenderer[] {
+  private columnRenderers(plan: SheetPlan): { columns: ColumnRenderer[]; slots: AnswerSlots } {
     let renderers = this.renderers.get(plan);
     if (!renderers) {
-      renderers = plan.columns.map((c) => new ColumnRenderer(c.question, this.locale, c.id));
+      const sep = this.options.separator ?? ';';
+      renderers = {
+        columns: plan.columns.map((c) => new ColumnRenderer(c.question, this.locale, sep)),
+        slots: new AnswerSlots(plan.columns),
+      };
       this.renderers.set(plan, renderers);
     }
     return renderers;
@@ -491,7 +606,6 @@ class RowBuilder {
   cells(plan: SheetPlan, doc: ResponseDoc, no: number): CellValue[] {
     const cohortId = String(doc.cohortId);
     const tz = this.ctx.cohorts.get(cohortId)?.timeZone ?? 'UTC';
-    const byId = answersById(doc);
     const cells: CellValue[] = [
       no,
       ...this.prefix(doc, String(doc.participantId), cohortId).cells,
@@ -501,12 +615,15 @@ class RowBuilder {
       doc.startedAt ? wallClock(doc.startedAt, tz) : null,
       doc.completedAt ? wallClock(doc.completedAt, tz) : null,
     ];
-    for (const r of this.columnRenderers(plan)) cells.push(r.cell(byId.get(r.id)));
+    const { columns, slots } = this.columnRenderers(plan);
+    const answers = slots.fill(doc);
+    for (let i = 0; i < columns.length; i++) cells.push((columns[i] as ColumnRenderer).cell(answers[i]));
     return cells;
   }
 
   /** The row as one CSV line (without its line break): each cell defused (`safeCell`) and quoted as needed. */
-  csvLine(plan: SheetPlan, doc: ResponseDoc, no: number, sep: string): string {
+  csvLine(plan: SheetPlan, doc: ResponseDoc, no: number): string {
+    const sep = this.options.separator ?? ';';
     const cohortId = String(doc.cohortId);
     const tz = this.ctx.cohorts.get(cohortId)?.timeZone ?? 'UTC';
     const prefix = this.prefix(doc, String(doc.participantId), cohortId);
@@ -515,12 +632,20 @@ class RowBuilder {
       head = prefix.cells.map((v) => csvField(safeCell(v), sep)).join(sep);
       prefix.csv.set(sep, head);
     }
+    const middleKey = `${doc.questionnaireVersion}\u0000${doc.status}\u0000${doc.occasion}`;
+    let middle = this.middles.get(middleKey);
+    if (middle === undefined) {
+      middle =
+        `${csvField(doc.questionnaireVersion, sep)}${sep}${csvField(safeCell(cleanCell(doc.occasion)), sep)}` +
+        `${sep}${csvField(safeCell(this.status(doc.status)), sep)}`;
+      if (this.middles.size < RENDER_CACHE_LIMIT) this.middles.set(middleKey, middle);
+    }
     let line =
-      `${no}${sep}${head}${sep}${csvField(doc.questionnaireVersion, sep)}${sep}${csvField(safeCell(cleanCell(doc.occasion)), sep)}` +
-      `${sep}${csvField(safeCell(this.status(doc.status)), sep)}` +
+      `${no}${sep}${head}${sep}${middle}` +
       `${sep}${doc.startedAt ? formatWallClock(wallClock(doc.startedAt, tz)) : ''}${sep}${doc.completedAt ? formatWallClock(wallClock(doc.completedAt, tz)) : ''}`;
-    const byId = answersById(doc);
-    for (const r of this.columnRenderers(plan)) line += `${sep}${r.csv(byId.get(r.id), sep)}`;
+    const { columns, slots } = this.columnRenderers(plan);
+    const answers = slots.fill(doc);
+    for (let i = 0; i < columns.length; i++) line += `${sep}${(columns[i] as ColumnRenderer).csv(answers[i])}`;
     return line;
   }
 
@@ -598,28 +723,80 @@ export function csvField(value: CellValue, separator: string): string {
   return /["\r\n]/.test(text) || text.includes(separator) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** How many responses a sheet will hold, and which questions they answer (one pass in-process). */
-async function rowsAndQuestions(
-  deps: ExportDeps,
-  filter: Record<string, unknown>,
-): Promise<{ total: number; answered: string[] }> {
-  const { models, reader } = deps;
-  if (!reader) {
-    return {
-      total: await models.response.collection.countDocuments(filter),
-      answered: (await models.response.collection.distinct('answers.questionId', filter)) as string[],
-    };
-  }
-  let total = 0;
-  const answered = new Set<string>();
-  for await (const doc of reader.find(models.response.collection.collectionName, filter)) {
-    total++;
-    for (const a of (doc as unknown as ResponseDoc).answers ?? []) answered.add(a.questionId);
-  }
-  return { total, answered: [...answered] };
+interface Survey {
+  /** How many responses a sheet will hold, and which questions they answer. */
+  total: number;
+  answered: string[];
 }
 
-async function* cursorRows(deps: ExportDeps, filter: Record<string, unknown>): AsyncGenerator<ResponseDoc> {
+/**
+ * Per questionnaire in the export's filter: its rows and answered questions. In-process, one pass
+ * over the responses for all questionnaires; through the driver, the store counts (nothing is read
+ * into this process).
+ */
+async function survey(
+  deps: ExportDeps,
+  options: ExportOptions,
+  includeIncomplete: boolean,
+): Promise<Map<string, Survey>> {
+  const { models, reader } = deps;
+  const surveys = new Map<string, Survey>();
+  if (!reader) {
+    const found = (await models.response.collection.distinct(
+      'questionnaireId',
+      responseFilter(options.scope, includeIncomplete),
+    )) as string[];
+    for (const questionnaireId of found.sort()) {
+      const filter = responseFilter(options.scope, includeIncomplete, questionnaireId);
+      surveys.set(questionnaireId, {
+        total: await models.response.collection.countDocuments(filter),
+        answered: (await models.response.collection.distinct('answers.questionId', filter)) as string[],
+      });
+    }
+    return surveys;
+  }
+  const seen = new Map<string, { total: number; answered: Set<string> }>();
+  for await (const raw of reader.find(
+    models.response.collection.collectionName,
+    responseFilter(options.scope, includeIncomplete),
+  )) {
+    const doc = raw as unknown as ResponseDoc;
+    let entry = seen.get(doc.questionnaireId);
+    if (!entry) {
+      entry = { total: 0, answered: new Set() };
+      seen.set(doc.questionnaireId, entry);
+    }
+    entry.total++;
+    for (const a of doc.answers ?? []) entry.answered.add(a.questionId);
+  }
+  for (const questionnaireId of [...seen.keys()].sort()) {
+    const entry = seen.get(questionnaireId)!;
+    surveys.set(questionnaireId, { total: entry.total, answered: [...entry.answered] });
+  }
+  return surveys;
+}
+
+/** The responses in `_id` order, a batch at a time, each batch's teachers loaded before its rows. */
+async function* cursorRows(
+  deps: ExportDeps,
+  filter: Record<string, unknown>,
+  ctx: Context,
+): AsyncGenerator<ResponseDoc> {
+  let batch: ResponseDoc[] = [];
+  for await (const doc of storedRows(deps, filter)) {
+    batch.push(doc);
+    if (batch.length < ROW_BATCH) continue;
+    await loadPeople(deps, ctx, batch);
+    yield* batch;
+    batch = [];
+  }
+  if (batch.length > 0) {
+    await loadPeople(deps, ctx, batch);
+    yield* batch;
+  }
+}
+
+async function* storedRows(deps: ExportDeps, filter: Record<string, unknown>): AsyncGenerator<ResponseDoc> {
   const { models, reader } = deps;
   if (reader) {
     for await (const doc of reader.find(models.response.collection.collectionName, filter, { sort: { _id: 1 } }))
@@ -632,6 +809,26 @@ async function* cursorRows(deps: ExportDeps, filter: Record<string, unknown>): A
   } finally {
     await cursor.close();
   }
+}
+
+/**
+ * Rows are gathered into strings of about this many characters before they go to the stream: one
+ * write (and one buffer) per chunk rather than per row, and no row string lives on in a queue.
+ */
+const CHUNK_CHARS = 64 * 1024;
+
+/** Until the output's reader has taken what was written (or went away). */
+function drained(out: PassThrough): Promise<void> {
+  if (out.destroyed || !out.writableNeedDrain) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
 }
 
 /**
@@ -653,12 +850,8 @@ function filenameFor(plans: SheetPlan[], format: ExportFormat, now: Date, anonym
 export async function createExport(deps: ExportDeps, options: ExportOptions): Promise<Result<ExportFile, ExportError>> {
   const locale = options.locale ?? 'ru';
   const includeIncomplete = options.includeIncomplete ?? false;
-  const found = (
-    (await deps.models.response.collection.distinct(
-      'questionnaireId',
-      responseFilter(options.scope, includeIncomplete),
-    )) as string[]
-  ).sort();
+  const surveys = await survey(deps, options, includeIncomplete);
+  const found = [...surveys.keys()];
   if (options.format === 'csv' && found.length > 1) return err({ kind: 'pick_questionnaire', questionnaireIds: found });
   // Nothing answered yet is still a file: the asked questionnaire's columns, or the common ones only.
   const empty = found.length === 0;
@@ -666,8 +859,7 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
 
   const plans: SheetPlan[] = [];
   for (const questionnaireId of ids) {
-    const filter = responseFilter(options.scope, includeIncomplete, questionnaireId);
-    const { total, answered } = await rowsAndQuestions(deps, filter);
+    const { total, answered } = surveys.get(questionnaireId) ?? { total: 0, answered: [] };
     const known: AnswerColumn[] = questionsOf(deps.catalog, questionnaireId, options.scope.questionnaireVersion).map(
       (q) => ({ id: q.question.id, question: q.question }),
     );
@@ -680,7 +872,7 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
       : t(locale, 'monitoring.sheet_responses');
     plans.push({ questionnaireId, title, columns: [...known, ...unknown], total });
   }
-  const ctx = await loadContext(deps.models, options.scope, deps.reader);
+  const ctx = await loadContext(deps.models, options.scope);
   const rows = new RowBuilder(ctx, options, locale);
   const total = plans.reduce((s, p) => s + p.total, 0);
   const now = deps.now?.() ?? new Date();
@@ -709,15 +901,21 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
             .join(sep)}\r\n`,
         );
         let no = 0;
+        let chunk = '';
         for await (const doc of cursorRows(
           deps,
           responseFilter(options.scope, includeIncomplete, plan.questionnaireId),
+          ctx,
         )) {
-          if (!out.write(`${rows.csvLine(plan, doc, ++no, sep)}\r\n`)) await backpressure(out);
+          chunk += `${rows.csvLine(plan, doc, ++no)}\r\n`;
           progress();
-          if (out.destroyed) return;
+          if (chunk.length >= CHUNK_CHARS) {
+            if (!out.write(chunk)) await drained(out);
+            chunk = '';
+            if (out.destroyed) return;
+          }
         }
-        out.end();
+        out.end(chunk);
         break;
       }
       case 'json': {
@@ -730,15 +928,21 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
             `${i ? ',' : ''}{"id":${JSON.stringify(plan.questionnaireId)},"title":${JSON.stringify(plan.title)},"questions":${JSON.stringify(plan.columns.map((c) => ({ id: c.id, type: c.question?.type ?? null, text: c.question ? localized(c.question.text, locale) : null })))},"responses":[`,
           );
           let no = 0;
+          let chunk = '';
           for await (const doc of cursorRows(
             deps,
             responseFilter(options.scope, includeIncomplete, plan.questionnaireId),
+            ctx,
           )) {
-            if (!out.write(`${no ? ',' : ''}\n${JSON.stringify(rows.json(doc, ++no, plan))}`)) await backpressure(out);
+            chunk += `${no ? ',' : ''}\n${JSON.stringify(rows.json(doc, ++no, plan))}`;
             progress();
-            if (out.destroyed) return;
+            if (chunk.length >= CHUNK_CHARS) {
+              if (!out.write(chunk)) await drained(out);
+              chunk = '';
+              if (out.destroyed) return;
+            }
           }
-          out.write(']}');
+          out.write(`${chunk}]}`);
         }
         out.end(']}\n');
         break;
@@ -760,6 +964,7 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
               for await (const doc of cursorRows(
                 deps,
                 responseFilter(options.scope, includeIncomplete, plan.questionnaireId),
+                ctx,
               )) {
                 yield rows.cells(plan, doc, ++no);
                 progress();

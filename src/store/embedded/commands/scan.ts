@@ -4,15 +4,36 @@
  */
 import type { Collection } from '../collection.js';
 import type { Filter } from '../query.js';
-import type { Doc } from '../values.js';
+import { bsonTypeName, isPlainObject, type Doc } from '../values.js';
+
+/**
+ * `{_id: {$in: [ObjectId, ...]}}` and nothing else: the documents the `_id` index finds for it are
+ * exactly those it selects (an ObjectId equals only itself), so mingo need not test each one, which
+ * for a long list hashed the whole list once per document.
+ */
+function isObjectIdList(source: Doc): boolean {
+  const keys = Object.keys(source);
+  if (keys.length !== 1 || keys[0] !== '_id') return false;
+  const cond = source._id;
+  if (!isPlainObject(cond)) return false;
+  const ops = Object.keys(cond);
+  return (
+    ops.length === 1 &&
+    ops[0] === '$in' &&
+    Array.isArray(cond.$in) &&
+    cond.$in.every((v) => bsonTypeName(v) === 'objectId')
+  );
+}
 
 /** Matching documents in natural (insertion) order, or index order when an index narrowed them. */
 export function matchDocs(coll: Collection | undefined, filter: Filter, limit = 0): Doc[] {
   if (!coll) return [];
-  const candidates: Iterable<Doc> = coll.candidates(filter.source) ?? coll.docs.values();
+  const narrowed = coll.candidates(filter.source);
+  const candidates: Iterable<Doc> = narrowed ?? coll.docs.values();
+  const exact = filter.empty || (narrowed !== undefined && isObjectIdList(filter.source));
   const out: Doc[] = [];
   for (const doc of candidates) {
-    if (filter.empty || filter.test(doc)) {
+    if (exact || filter.test(doc)) {
       out.push(doc);
       if (limit > 0 && out.length >= limit) break;
     }
