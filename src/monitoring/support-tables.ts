@@ -9,7 +9,7 @@ import type { Repositories } from '../domain/repositories.js';
 import { effectivePlan } from '../domain/stage-plan.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import type { QuestionnaireCatalog } from '../questionnaires/index.js';
-import { describeDiagnosis, diagnosisCell, latestDiagnosis } from '../support-models/diagnosis.js';
+import { diagnosisCell, teacherDiagnosis } from '../support-models/diagnosis.js';
 import type { SupportModelCatalog } from '../support-models/load.js';
 import type { Table } from './tables.js';
 
@@ -121,13 +121,16 @@ export async function individualSupportTables(
             ? tutor.fullName
             : r('anonymous', { n: ++anonymous })
           : r('no_tutor');
-        const response = options.questionnaires
-          ? await latestDiagnosis(repos, model, cohort.id, e.participantId, options.asOf)
-          : undefined;
-        const lines =
-          response && options.questionnaires
-            ? describeDiagnosis(model, options.questionnaires, response, options.locale)
-            : [];
+        const lines = options.questionnaires
+          ? ((await teacherDiagnosis(
+              repos,
+              model,
+              options.questionnaires,
+              { cohortId: cohort.id, participantId: e.participantId },
+              options.locale,
+              options.asOf,
+            )) ?? [])
+          : [];
         tutoring.rows.push([
           names.get(e.participantId)!,
           cohort.code,

@@ -66,6 +66,23 @@ export async function latestDiagnosis(
     .sort((a, b) => (b.completedAt?.getTime() ?? 0) - (a.completedAt?.getTime() ?? 0))[0];
 }
 
+/**
+ * The lines of the teacher's latest completed diagnosis in the cohort (completed before `before`,
+ * when given): [] while she has none; undefined where the model has no diagnosis.
+ */
+export async function teacherDiagnosis(
+  repos: Pick<Repositories, 'responses'>,
+  model: SupportModelFile,
+  questionnaires: QuestionnaireCatalog,
+  who: { cohortId: string; participantId: string },
+  locale: Locale,
+  before?: Date,
+): Promise<DiagnosisLine[] | undefined> {
+  if (!model.diagnosis) return undefined;
+  const response = await latestDiagnosis(repos, model, who.cohortId, who.participantId, before);
+  return response ? describeDiagnosis(model, questionnaires, response, locale) : [];
+}
+
 /** One cell of a table: "label: value; label: value". */
 export function diagnosisCell(lines: readonly DiagnosisLine[]): string {
   return lines.map((l) => `${l.label}: ${l.value}`).join('; ');

@@ -11,7 +11,7 @@ import type { Locale } from '../../domain/locale.js';
 import { postCourseYear } from '../../domain/stage-plan.js';
 import { translator, type MessageKey, type Translate } from '../../i18n/index.js';
 import { stagePlanOf, teachersWithoutTutor } from '../../progress/service.js';
-import { describeDiagnosis, latestDiagnosis } from '../../support-models/diagnosis.js';
+import { teacherDiagnosis } from '../../support-models/diagnosis.js';
 import type { FlowHandlers, Services, Turn } from '../context.js';
 import { displayName, me, optionalText, text, todayIn } from './common.js';
 
@@ -90,9 +90,14 @@ async function tutoringLines(turn: Turn, cohort: Cohort, enrollment: Enrollment)
     const tutor = enrollment.tutorId ? await repos.participants.findById(enrollment.tutorId) : undefined;
     lines.push(tutor ? turn.t('plans.tutor_line', { tutor: displayName(tutor) }) : turn.t('plans.no_tutor'));
   }
-  if (model.diagnosis) {
-    const response = await latestDiagnosis(repos, model, cohort.id, enrollment.participantId);
-    const found = response ? describeDiagnosis(model, questionnaires, response, turn.session.locale) : [];
+  const found = await teacherDiagnosis(
+    repos,
+    model,
+    questionnaires,
+    { cohortId: cohort.id, participantId: enrollment.participantId },
+    turn.session.locale,
+  );
+  if (found) {
     if (found.length === 0) lines.push(turn.t('plans.diagnosis_none'));
     else
       lines.push(

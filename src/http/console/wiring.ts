@@ -23,7 +23,7 @@ import {
 } from '../../monitoring/index.js';
 import { stagePlanOf } from '../../progress/service.js';
 import { answerConsultationRequest, closeConsultationRequest, decideActivity } from '../../staff/decisions.js';
-import { describeDiagnosis, type DiagnosisLine, latestDiagnosis } from '../../support-models/diagnosis.js';
+import { type DiagnosisLine, teacherDiagnosis } from '../../support-models/diagnosis.js';
 import type { ConsoleFiles, QuestionnaireTexts, SegmentChoice, StaffActions } from './context.js';
 import type { Locale } from '../../domain/locale.js';
 import { sayer } from './i18n.js';
@@ -319,9 +319,9 @@ export function consoleDiagnosis(deps: { repos: Repositories; content: Pick<Cont
     if (!cohort) return undefined;
     const modelId = (await stagePlanOf(repos, cohort)).model;
     const model = modelId ? content.models.get(modelId) : undefined;
-    if (!model?.diagnosis) return undefined;
-    const response = await latestDiagnosis(repos, model, cohortId, participantId);
-    return response ? describeDiagnosis(model, content.questionnaires, response, locale) : [];
+    return model
+      ? teacherDiagnosis(repos, model, content.questionnaires, { cohortId, participantId }, locale)
+      : undefined;
   };
 }
 
