@@ -6,6 +6,7 @@ import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Types } from 'mongoose';
 import type { Locale } from '../domain/locale.js';
 import { err, ok, type Result } from '../domain/result.js';
+import { toWall } from '../domain/time-zone.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { displayAnswer, localized, type Question, type QuestionnaireCatalog } from '../questionnaires/index.js';
 import type { Models, ResponseDoc } from '../store/models/index.js';
@@ -261,46 +262,11 @@ async function loadPeople(deps: ExportDeps, ctx: Context, docs: readonly Respons
   }
 }
 
-// Excel has no time zones: a date is written as the cohort's wall-clock time. Intl is slow enough
-// to show in a 100,000-row export, and offsets only change on the hour, so they are cached per hour
-// (per zone, then by the hour's number: no key string per date).
-const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
-const offsets = new Map<string, Map<number, number>>();
-let cachedOffsets = 0;
-const HOUR = 3_600_000;
+// Excel has no time zones: a date is written as the cohort's wall-clock time. The zone's offsets
+// are cached per quarter hour by src/domain/time-zone.ts, so a 100,000-row export calls Intl a
+// handful of times.
 export function wallClock(at: Date, timeZone: string): Date {
-  const hour = Math.floor(at.getTime() / HOUR);
-  let zone = offsets.get(timeZone);
-  if (!zone) {
-    zone = new Map();
-    offsets.set(timeZone, zone);
-  }
-  let offset = zone.get(hour);
-  if (offset === undefined) {
-    let f = wallClockFormats.get(timeZone);
-    if (!f) {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
-      wallClockFormats.set(timeZone, f);
-    }
-    const start = new Date(hour * HOUR);
-    const p = Object.fromEntries(f.formatToParts(start).map((x) => [x.type, Number(x.value)]));
-    offset = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - start.getTime();
-    if (++cachedOffsets > 100_000) {
-      for (const hours of offsets.values()) hours.clear();
-      cachedOffsets = 1;
-    }
-    zone.set(hour, offset);
-  }
-  return new Date(at.getTime() + offset);
+  return new Date(toWall(at.getTime(), timeZone));
 }
 
 function formatWallClock(d: Date): string {
