@@ -42,7 +42,9 @@ function spawnInstance(
   env: Record<string, string>,
   ready: RegExp,
 ): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/main.ts'], {
+  // Node itself with tsx's loader, not the tsx wrapper: the wrapper runs the app in a child of its
+  // own, which a SIGKILL of the wrapper at the end would leave running.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
