@@ -1,6 +1,6 @@
 // `npm run cli -- [--lang ru|kk|en] <command>`: staff tools. Each command is one module; this file
 // only dispatches, in the staff's language (Russian unless --lang says otherwise).
-import { cliLocale, ConfigError, loadConfig, redactUri } from '../config.js';
+import { cliLocale, ConfigError, describeConfigProblem, loadConfig, redactUri, type ConfigProblem } from '../config.js';
 import { LOCALES, type Locale } from '../domain/locale.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { commandHelp } from './args.js';
@@ -33,7 +33,16 @@ function showConfig(io: Output): number {
       ...config.store,
       mongodbUri: config.store.mongodbUri ? redactUri(config.store.mongodbUri) : t(locale, 'cli.config_embedded'),
     },
-    telegram: { ...config.telegram, botToken: set(config.telegram.botToken) },
+    telegram: {
+      ...config.telegram,
+      botToken: set(config.telegram.botToken),
+      webhook: config.telegram.webhook && { ...config.telegram.webhook, secret: set(config.telegram.webhook.secret) },
+    },
+    max: {
+      ...config.max,
+      botToken: set(config.max.botToken),
+      webhook: config.max.webhook && { ...config.max.webhook, secret: set(config.max.webhook.secret) },
+    },
     whatsapp: { ...config.whatsapp, qrToken: set(config.whatsapp.qrToken) },
     api: { token: set(config.api.token) },
   };
@@ -72,6 +81,14 @@ function usage(locale: Locale): string {
   return `${t(locale, 'cli.usage')}\n\n${t(locale, 'cli.commands')}\n${lines.join('\n')}\n  ${'help'.padEnd(24)}${t(locale, 'cli.help_line')}\n`;
 }
 
+/** One wrong setting on one line; several under a heading, one a line. */
+function configErrors(locale: Locale, problems: readonly ConfigProblem[]): string {
+  const lines = problems.map((p) => describeConfigProblem(locale, p));
+  return lines.length === 1
+    ? `sputnik: ${t(locale, 'cli.config_error', { detail: lines[0]! })}\n`
+    : `sputnik: ${t(locale, 'cli.config_errors')}\n${lines.map((l) => `  ${l}\n`).join('')}`;
+}
+
 /** `--lang kk` or `--lang=kk` before the command. */
 function takeLocale(argv: string[]): { locale: Locale | undefined; rest: string[]; bad: boolean } {
   const [first, second, ...after] = argv;
@@ -102,7 +119,7 @@ async function main(argv: string[], base: Output = processOutput): Promise<numbe
   }
   if (setting?.error) {
     // The setting that chooses the language is wrong: said in Russian, like a wrong --lang.
-    io.err(`sputnik: ${t(locale, 'cli.config_error', { detail: t(locale, 'cli.bad_cli_lang') })}\n`);
+    io.err(configErrors(locale, [setting.error]));
     return 1;
   }
   const [name, ...args] = chosen.rest;
@@ -119,7 +136,7 @@ async function main(argv: string[], base: Output = processOutput): Promise<numbe
     return await command.run(args, io);
   } catch (error) {
     if (error instanceof ConfigError) {
-      io.err(`sputnik: ${t(locale, 'cli.config_error', { detail: error.issues.join('; ') })}\n`);
+      io.err(configErrors(locale, error.problems));
       return 1;
     }
     throw error;
