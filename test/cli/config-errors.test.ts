@@ -11,6 +11,7 @@ import {
   type ConfigVariable,
 } from '../../src/config.js';
 import type { Locale } from '../../src/domain/locale.js';
+import { runCli, type Command } from '../../src/cli/run.js';
 import { kk } from '../../src/i18n/kk/index.js';
 import { ru } from '../../src/i18n/ru/index.js';
 
@@ -309,5 +310,48 @@ describe('the CLI reports wrong settings', () => {
     expect(stdout).not.toContain(SECRET);
     expect(stdout).not.toContain('T'.repeat(35));
     expect(stdout.match(/"\(задан\)"/g)).toHaveLength(6);
+  });
+});
+
+describe('what no command expected', () => {
+  const failing: Record<string, Command> = {
+    stats: {
+      run() {
+        throw new TypeError("Cannot read properties of undefined (reading 'cohortId')");
+      },
+    },
+  };
+  const capture = (locale: Locale) => {
+    const lines: string[] = [];
+    return {
+      io: { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t), locale },
+      text: () => lines.join(''),
+    };
+  };
+
+  it('is one line in the staff’s language, exit code 1, the stack only with LOG_LEVEL=debug', async () => {
+    vi.stubEnv('LOG_LEVEL', '');
+    vi.stubEnv('CLI_LANG', '');
+    try {
+      const ru = capture('ru');
+      expect(await runCli(['stats'], ru.io, failing)).toBe(1);
+      expect(ru.text()).toBe(
+        "sputnik: Непредвиденная ошибка: Cannot read properties of undefined (reading 'cohortId'). Подробности покажет запуск с LOG_LEVEL=debug.\n",
+      );
+      const kk = capture('kk');
+      expect(await runCli(['--lang', 'kk', 'stats'], kk.io, failing)).toBe(1);
+      expect(kk.text()).toMatch(
+        /^sputnik: Күтпеген қате: Cannot read .*LOG_LEVEL=debug арқылы іске қосқанда көрінеді\.\n$/,
+      );
+      vi.stubEnv('LOG_LEVEL', 'debug');
+      const debug = capture('ru');
+      expect(await runCli(['stats'], debug.io, failing)).toBe(1);
+      expect(debug.text().split('\n').slice(1, 3)).toEqual([
+        "TypeError: Cannot read properties of undefined (reading 'cohortId')",
+        expect.stringMatching(/^\s+at /),
+      ]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

@@ -31,6 +31,7 @@ export const cli = {
   option_invalid: 'Invalid options: {detail}',
   config_error: 'Configuration error: {detail}',
   config_errors: 'Configuration errors:',
+  unexpected: 'Unexpected error: {detail}. Run with LOG_LEVEL=debug for details.',
   config_header: 'Effective configuration (secrets hidden):',
   config_set: '(set)',
   config_not_set: '(not set)',

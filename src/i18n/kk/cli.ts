@@ -31,6 +31,7 @@ export const cli = {
   option_invalid: 'Қате параметрлер: {detail}',
   config_error: 'Баптаулардағы қате: {detail}',
   config_errors: 'Баптаулардағы қателер:',
+  unexpected: 'Күтпеген қате: {detail}. Толығырақ LOG_LEVEL=debug арқылы іске қосқанда көрінеді.',
   config_header: 'Қолданыстағы баптаулар (құпиялар жасырылған):',
   config_set: '(берілген)',
   config_not_set: '(берілмеген)',

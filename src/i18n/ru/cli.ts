@@ -31,6 +31,7 @@ export const cli = {
   option_invalid: 'Неверные параметры: {detail}',
   config_error: 'Ошибка в настройках: {detail}',
   config_errors: 'Ошибки в настройках:',
+  unexpected: 'Непредвиденная ошибка: {detail}. Подробности покажет запуск с LOG_LEVEL=debug.',
   config_header: 'Действующие настройки (секреты скрыты):',
   config_set: '(задан)',
   config_not_set: '(не задан)',
