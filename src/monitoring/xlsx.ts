@@ -39,7 +39,12 @@ const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 const XML_SPECIAL = /[&<>"]/g;
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
+/** Either of the two above: most text has neither and is written as it is. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: characters XML 1.0 cannot hold.
+const NOT_PLAIN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF&<>"]/;
+
 export function xmlText(text: string): string {
+  if (!NOT_PLAIN_XML.test(text)) return text;
   return text.replace(NOT_XML, '').replace(XML_SPECIAL, (c) => ESCAPES[c] as string);
 }
 
