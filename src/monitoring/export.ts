@@ -122,11 +122,11 @@ interface SheetPlan {
   docs: readonly ResponseDoc[] | undefined;
 }
 
-/** A teacher's and a cohort's cells, and their CSV text by separator. */
+/** A teacher's and a cohort's cells, and their CSV text (after a separator) once asked for. */
 interface Prefix {
   cohortId: string;
   cells: CellValue[];
-  csv: Map<string, string>;
+  csv: string | undefined;
 }
 
 interface AnswerColumn {
@@ -295,9 +295,21 @@ export function wallClock(at: Date, timeZone: string): Date {
   return new Date(toWall(at.getTime(), timeZone));
 }
 
+/** "00" to "99". */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+
 function formatWallClock(d: Date): string {
-  const two = (n: number) => String(n).padStart(2, '0');
+  const two = (n: number) => TWO_DIGITS[n] as string;
   return `${two(d.getUTCDate())}.${two(d.getUTCMonth() + 1)}.${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+}
+
+/** Read for its fields only: a CSV row's two times need no Date of their own. */
+const SCRATCH_DATE = new Date(0);
+
+/** `formatWallClock(wallClock(at, timeZone))`. */
+function wallClockText(at: Date, timeZone: string): string {
+  SCRATCH_DATE.setTime(toWall(at.getTime(), timeZone));
+  return formatWallClock(SCRATCH_DATE);
 }
 
 const DATE_FORMAT = 'dd.mm.yyyy hh:mm';
@@ -429,12 +441,13 @@ class ColumnRenderer {
   private readonly makeCell = (answer: Answer | undefined): CellValue =>
     cleanCell(answerCell(this.question, answer, this.locale));
   private readonly makeLine = (answer: Answer | undefined): string =>
-    csvField(safeCell(this.cell(answer)), this.separator);
+    `${this.separator}${csvField(safeCell(this.cell(answer)), this.separator)}`;
 
   cell(answer: Answer | undefined): CellValue {
     return this.cells.get(answer, this.makeCell);
   }
 
+  /** The cell's CSV text after its separator. */
   csv(answer: Answer | undefined): string {
     return this.lines.get(answer, this.makeLine);
   }
@@ -526,7 +539,7 @@ class RowBuilder {
   private readonly prefixes = new Map<string, Prefix>();
   private prefixGeneration = 0;
   private readonly statuses = new Map<string, string>();
-  /** The CSV text of a row's middle cells (version, occasion, status), which repeat. */
+  /** The CSV text of a row's middle cells (version, occasion, status) after a separator: they repeat. */
   private readonly middles = new Map<string, string>();
   private readonly renderers = new WeakMap<SheetPlan, { columns: ColumnRenderer[]; slots: AnswerSlots }>();
 
@@ -566,7 +579,7 @@ class RowBuilder {
       cohort?.programme?.code ?? null,
       cohort?.programme?.direction ?? null,
     ].map(cleanCell);
-    prefix = { cohortId, cells, csv: new Map() };
+    prefix = { cohortId, cells, csv: undefined };
     this.prefixes.set(participantId, prefix);
     return prefix;
   }
@@ -612,32 +625,41 @@ class RowBuilder {
     return cells;
   }
 
-  /** The row as one CSV line (without its line break): each cell defused (`safeCell`) and quoted as needed. */
-  csvLine(plan: SheetPlan, doc: ResponseDoc, no: number): string {
+  /**
+   * Appends the row as one CSV line (with its line break) to `parts`, in pieces that are mostly
+   * remembered strings (the teacher's cells, the middle cells, each chosen answer): the pieces are
+   * joined once per chunk of rows, not concatenated cell by cell. Each cell is defused
+   * (`safeCell`) and quoted as needed. Returns the characters appended.
+   */
+  csvRow(plan: SheetPlan, doc: ResponseDoc, no: number, parts: string[]): number {
     const sep = this.options.separator ?? ';';
     const cohortId = String(doc.cohortId);
     const tz = this.ctx.cohorts.get(cohortId)?.timeZone ?? 'UTC';
     const prefix = this.prefix(doc, String(doc.participantId), cohortId);
-    let head = prefix.csv.get(sep);
-    if (head === undefined) {
-      head = prefix.cells.map((v) => csvField(safeCell(v), sep)).join(sep);
-      prefix.csv.set(sep, head);
-    }
+    prefix.csv ??= `${sep}${prefix.cells.map((v) => csvField(safeCell(v), sep)).join(sep)}`;
     const middleKey = `${doc.questionnaireVersion}\u0000${doc.status}\u0000${doc.occasion}`;
     let middle = this.middles.get(middleKey);
     if (middle === undefined) {
       middle =
-        `${csvField(doc.questionnaireVersion, sep)}${sep}${csvField(safeCell(cleanCell(doc.occasion)), sep)}` +
+        `${sep}${csvField(doc.questionnaireVersion, sep)}${sep}${csvField(safeCell(cleanCell(doc.occasion)), sep)}` +
         `${sep}${csvField(safeCell(this.status(doc.status)), sep)}`;
       if (this.middles.size < RENDER_CACHE_LIMIT) this.middles.set(middleKey, middle);
     }
-    let line =
-      `${no}${sep}${head}${sep}${middle}` +
-      `${sep}${doc.startedAt ? formatWallClock(wallClock(doc.startedAt, tz)) : ''}${sep}${doc.completedAt ? formatWallClock(wallClock(doc.completedAt, tz)) : ''}`;
+    const times =
+      `${sep}${doc.startedAt ? wallClockText(doc.startedAt, tz) : ''}` +
+      `${sep}${doc.completedAt ? wallClockText(doc.completedAt, tz) : ''}`;
+    const number = String(no);
+    parts.push(number, prefix.csv, middle, times);
+    let length = number.length + prefix.csv.length + middle.length + times.length + 2;
     const { columns, slots } = this.columnRenderers(plan);
     const answers = slots.fill(doc);
-    for (let i = 0; i < columns.length; i++) line += `${sep}${(columns[i] as ColumnRenderer).csv(answers[i])}`;
-    return line;
+    for (let i = 0; i < columns.length; i++) {
+      const cell = (columns[i] as ColumnRenderer).csv(answers[i]);
+      parts.push(cell);
+      length += cell.length;
+    }
+    parts.push('\r\n');
+    return length;
   }
 
   json(doc: ResponseDoc, no: number, plan: SheetPlan): Record<string, unknown> {
@@ -905,19 +927,22 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
             .join(sep)}\r\n`,
         );
         let no = 0;
-        let chunk = '';
+        const parts: string[] = [];
+        let chars = 0;
         for await (const batch of rowBatches(deps, plan, rowFilter(plan), ctx)) {
           for (const doc of batch) {
-            chunk += `${rows.csvLine(plan, doc, ++no)}\r\n`;
+            chars += rows.csvRow(plan, doc, ++no, parts);
             progress();
-            if (chunk.length >= CHUNK_CHARS) {
+            if (chars >= CHUNK_CHARS) {
+              const chunk = parts.join('');
+              parts.length = 0;
+              chars = 0;
               if (!out.write(chunk)) await drained(out);
-              chunk = '';
               if (out.destroyed) return;
             }
           }
         }
-        out.end(chunk);
+        out.end(parts.join(''));
         break;
       }
       case 'json': {
