@@ -273,19 +273,17 @@ async function loadPeople(deps: ExportDeps, ctx: Context, docs: readonly Respons
     wanted = [...batch.keys()];
   }
   for (const id of wanted) ctx.participants.set(id, null);
-  const allowed = ctx.enrolled;
-  const show = (id: string, p: Record<string, unknown>) => {
-    if (allowed ? !allowed.has(id) : p.isStaff === true || ctx.demoPeople?.has(id)) return;
-    ctx.participants.set(id, participantRow(p));
-  };
   // By id alone, which the store answers from its `_id` index; the rest is decided here.
   const filter = { _id: { $in: wanted.map((id) => batch.get(id) as Types.ObjectId) } };
-  if (reader) {
-    for (const p of reader.findAll(models.participant.collection.collectionName, filter)) show(String(p._id), p);
-    return;
+  const found = reader
+    ? reader.findAll(models.participant.collection.collectionName, filter)
+    : await models.participant.collection.find(filter, { projection: PROFILE_PROJECTION }).toArray();
+  const allowed = ctx.enrolled;
+  for (const p of found) {
+    const id = String(p._id);
+    if (allowed ? !allowed.has(id) : p.isStaff === true || ctx.demoPeople?.has(id)) continue;
+    ctx.participants.set(id, participantRow(p));
   }
-  for await (const p of models.participant.collection.find(filter, { projection: PROFILE_PROJECTION }))
-    show(String(p._id), p);
 }
 
 // Excel has no time zones: a date is written as the cohort's wall-clock time. The zone's offsets
@@ -299,8 +297,8 @@ export function wallClock(at: Date, timeZone: string): Date {
 const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
 
 function formatWallClock(d: Date): string {
-  const two = (n: number) => TWO_DIGITS[n] as string;
-  return `${two(d.getUTCDate())}.${two(d.getUTCMonth() + 1)}.${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+  const two = TWO_DIGITS;
+  return `${two[d.getUTCDate()]}.${two[d.getUTCMonth() + 1]}.${d.getUTCFullYear()} ${two[d.getUTCHours()]}:${two[d.getUTCMinutes()]}`;
 }
 
 /** Read for its fields only: a CSV row's two times need no Date of their own. */
@@ -539,8 +537,8 @@ class RowBuilder {
   private readonly prefixes = new Map<string, Prefix>();
   private prefixGeneration = 0;
   private readonly statuses = new Map<string, string>();
-  /** The CSV text of a row's middle cells (version, occasion, status) after a separator: they repeat. */
-  private readonly middles = new Map<string, string>();
+  /** The CSV text of a row's middle cells after a separator, by occasion, status and version: they repeat. */
+  private readonly middles = new Map<string, Map<string, Map<number, string>>>();
   private readonly renderers = new WeakMap<SheetPlan, { columns: ColumnRenderer[]; slots: AnswerSlots }>();
 
   /** The teacher's and the cohort's cells (everything between the row number and the version). */
@@ -637,13 +635,22 @@ class RowBuilder {
     const tz = this.ctx.cohorts.get(cohortId)?.timeZone ?? 'UTC';
     const prefix = this.prefix(doc, String(doc.participantId), cohortId);
     prefix.csv ??= `${sep}${prefix.cells.map((v) => csvField(safeCell(v), sep)).join(sep)}`;
-    const middleKey = `${doc.questionnaireVersion}\u0000${doc.status}\u0000${doc.occasion}`;
-    let middle = this.middles.get(middleKey);
+    let byStatus = this.middles.get(doc.occasion);
+    if (!byStatus) {
+      byStatus = new Map();
+      if (this.middles.size < RENDER_CACHE_LIMIT) this.middles.set(doc.occasion, byStatus);
+    }
+    let byVersion = byStatus.get(doc.status);
+    if (!byVersion) {
+      byVersion = new Map();
+      byStatus.set(doc.status, byVersion);
+    }
+    let middle = byVersion.get(doc.questionnaireVersion);
     if (middle === undefined) {
       middle =
         `${sep}${csvField(doc.questionnaireVersion, sep)}${sep}${csvField(safeCell(cleanCell(doc.occasion)), sep)}` +
         `${sep}${csvField(safeCell(this.status(doc.status)), sep)}`;
-      if (this.middles.size < RENDER_CACHE_LIMIT) this.middles.set(middleKey, middle);
+      byVersion.set(doc.questionnaireVersion, middle);
     }
     const times =
       `${sep}${doc.startedAt ? wallClockText(doc.startedAt, tz) : ''}` +
