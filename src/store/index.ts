@@ -84,6 +84,16 @@ export interface InProcessReader {
     filter: Record<string, unknown>,
     options?: { sort?: Record<string, 1 | -1>; projection?: Record<string, 0 | 1> },
   ): AsyncIterable<Record<string, unknown>>;
+  /**
+   * The same find answered at once: the matching documents in one array, sorted, without a copy
+   * each (read them, never change them). The scan and sort hold the event loop as `find`'s do;
+   * for a reader that goes through them in batches of its own (an export).
+   */
+  findAll(
+    collection: string,
+    filter: Record<string, unknown>,
+    options?: { sort?: Record<string, 1 | -1> },
+  ): readonly Record<string, unknown>[];
 }
 
 const YIELD_EVERY = 500;
@@ -97,6 +107,10 @@ function inProcessReader(embedded: EmbeddedStore, dbName: string): InProcessRead
         // A long export must not hold the bot's event loop: other chats are answered in between.
         if (++n % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       }
+    },
+    findAll(collection, filter, options) {
+      const docs = embedded.find(dbName, collection, filter, options);
+      return Array.isArray(docs) ? docs : [...docs];
     },
   };
 }
