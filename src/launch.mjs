@@ -95,6 +95,9 @@ async function build(entry) {
     if (!isStale(entry)) return true;
     const startedAt = new Date();
     say('building (TypeScript → dist/), once after each change of the sources...');
+    // Until this build succeeds there is no build: the stamp also names the build whose checked
+    // content is cached (src/engine/content-cache.ts), and a half-written dist/ must not reuse it.
+    rmSync(stamp, { force: true });
     // The compiler's messages go to stderr: a CLI command's stdout stays its own.
     const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: ['ignore', 2, 2] });
     if (result.status !== 0) {

@@ -18,6 +18,7 @@ import {
 import { parseCohortFile } from '../../import/cohort-file.js';
 import { fileURLToPath } from 'node:url';
 import { loadContent } from '../../engine/index.js';
+import { buildId } from '../../version.js';
 import { decodeText } from '../../import/csv.js';
 import { problemText, type ImportProblem } from '../../import/fields.js';
 import { buildJoinLinks, type JoinLink } from '../../import/join-links.js';
@@ -122,8 +123,8 @@ export function actionWord(action: RecordAction, dryRun: boolean, gender: 'm' | 
 const CONTENT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The support models and questionnaires a cohort file may name (flows/models/, questionnaires/). */
-function supportModels() {
-  const { content } = loadContent(CONTENT_ROOT);
+function supportModels(config: Config) {
+  const { content } = loadContent(CONTENT_ROOT, { dir: config.contentCacheDir, buildId: buildId() });
   return { models: content.models, questionnaireExists: (id: string) => content.questionnaires.get(id) !== undefined };
 }
 
@@ -233,7 +234,7 @@ export async function runCohortCommand(args: string[], io: Output = processOutpu
   const parsedFile = parseCohortFile(decodeText(bytes).text, basename(file), {
     timeZone: config.defaultTimeZone,
     locale: config.defaultLocale,
-    ...supportModels(),
+    ...supportModels(config),
   });
   if (!parsedFile.ok) {
     printProblems(io, t(io.locale ?? 'ru', 'cli_text.ci_refused', { file }), parsedFile.error);

@@ -250,6 +250,12 @@ export function parseFlow(source: string, text: string, registry: FlowRegistry):
   return { flow: { id: top.data.id, roles: top.data.roles, menuAfter: top.data.menuAfter, steps, source }, errors };
 }
 
+/** Looks flows up by id; built from already validated flows. */
+export function createFlowCatalog(list: readonly Flow[]): FlowCatalog {
+  const flows = new Map(list.map((flow) => [flow.id, flow]));
+  return { get: (id) => flows.get(id), all: () => [...flows.values()] };
+}
+
 export function loadFlows(
   dir: string,
   registry: FlowRegistry,
@@ -266,5 +272,5 @@ export function loadFlows(
     errors.push(...fileErrors);
     if (flow) flows.set(flow.id, flow);
   }
-  return { catalog: { get: (id) => flows.get(id), all: () => [...flows.values()] }, errors };
+  return { catalog: createFlowCatalog([...flows.values()]), errors };
 }
