@@ -174,7 +174,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
       logger: logger.child({ component: 'broadcasts' }),
     }),
   );
-  const channels = buildChannels(modules, {
+  const channels = await buildChannels(modules, {
     config,
     engine,
     dispatcher: () => dispatcher,

@@ -4,20 +4,7 @@ import { cliLocale, ConfigError, loadConfig, redactUri } from '../config.js';
 import { LOCALES, type Locale } from '../domain/locale.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { commandHelp } from './args.js';
-import { cohortCommand } from './commands/cohort.js';
-import { consoleCommand } from './commands/console.js';
-import { exportCommand } from './commands/export.js';
-import { participantsCommand } from './commands/participants.js';
-import { questionnaireCommand } from './commands/questionnaire.js';
-import { whatsappCommand } from './commands/whatsapp.js';
-import { reportCommand } from './commands/report.js';
-import { sampleCommand } from './commands/sample.js';
-import { sandboxCommand } from './commands/sandbox.js';
-import { scheduleCommand } from './commands/schedule.js';
-import { stageCommand } from './commands/stage.js';
-import { statsCommand } from './commands/stats.js';
-import { processOutput, type Output } from './commands/cohort.js';
-import { storeCommand } from './commands/store.js';
+import { processOutput, type Output } from './output.js';
 
 interface Command {
   run(args: string[], io: Output): Promise<number>;
@@ -41,28 +28,32 @@ function showConfig(io: Output): number {
   return 0;
 }
 
-const commands: Record<string, Command> = {
-  cohort: cohortCommand,
-  participants: participantsCommand,
-  questionnaire: questionnaireCommand,
-  whatsapp: whatsappCommand,
-  export: exportCommand,
-  stats: statsCommand,
-  sample: sampleCommand,
-  report: reportCommand,
-  schedule: scheduleCommand,
-  store: storeCommand,
-  stage: stageCommand,
-  sandbox: sandboxCommand,
-  console: consoleCommand,
-  config: {
-    async run(args, io) {
-      if (args.length === 0) return showConfig(io);
-      const help = args.length === 1 && ['help', '--help', '-h'].includes(args[0] ?? '');
-      (help ? io.out : io.err)(commandHelp('config', io));
-      return help ? 0 : 2;
-    },
+const configCommand: Command = {
+  async run(args, io) {
+    if (args.length === 0) return showConfig(io);
+    const help = args.length === 1 && ['help', '--help', '-h'].includes(args[0] ?? '');
+    (help ? io.out : io.err)(commandHelp('config', io));
+    return help ? 0 : 2;
   },
+};
+
+// Only the command being run is loaded: `config` needs neither the store nor the importers, and
+// loading every command's modules cost each command about a second of CPU.
+const commands: Record<string, () => Promise<Command>> = {
+  cohort: async () => (await import('./commands/cohort.js')).cohortCommand,
+  participants: async () => (await import('./commands/participants.js')).participantsCommand,
+  questionnaire: async () => (await import('./commands/questionnaire.js')).questionnaireCommand,
+  whatsapp: async () => (await import('./commands/whatsapp.js')).whatsappCommand,
+  export: async () => (await import('./commands/export.js')).exportCommand,
+  stats: async () => (await import('./commands/stats.js')).statsCommand,
+  sample: async () => (await import('./commands/sample.js')).sampleCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
+  schedule: async () => (await import('./commands/schedule.js')).scheduleCommand,
+  store: async () => (await import('./commands/store.js')).storeCommand,
+  stage: async () => (await import('./commands/stage.js')).stageCommand,
+  sandbox: async () => (await import('./commands/sandbox.js')).sandboxCommand,
+  console: async () => (await import('./commands/console.js')).consoleCommand,
+  config: async () => configCommand,
 };
 
 function usage(locale: Locale): string {
@@ -110,13 +101,13 @@ async function main(argv: string[], base: Output = processOutput): Promise<numbe
     io.out(usage(locale));
     return 0;
   }
-  const command = commands[name];
-  if (!command) {
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!load) {
     io.err(`${t(locale, 'cli.unknown_command', { name })}\n\n${usage(locale)}`);
     return 2;
   }
   try {
-    return await command.run(args, io);
+    return await (await load()).run(args, io);
   } catch (error) {
     if (error instanceof ConfigError) {
       io.err(`sputnik: ${t(locale, 'cli.config_error', { detail: error.issues.join('; ') })}\n`);

@@ -23,18 +23,10 @@ import { decodeText } from '../../import/csv.js';
 import { problemText, type ImportProblem } from '../../import/fields.js';
 import { buildJoinLinks, type JoinLink } from '../../import/join-links.js';
 import { ImportWriteError, type PersonUpdate } from '../../import/resolve-people.js';
+import { processOutput, type Output } from '../output.js';
 
-export interface Output {
-  out(text: string): void;
-  err(text: string): void;
-  /** The staff's language (`--lang`); Russian when not chosen. */
-  locale?: Locale;
-}
-
-export const processOutput: Output = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
+// Kept here too for the commands that import them from this module.
+export { processOutput, type Output } from '../output.js';
 
 /** Relative paths the user types are relative to where they stand, not to the repository. */
 export function userPath(path: string): string {
