@@ -2,17 +2,19 @@
  * The glue between MongoDB request documents and mingo: filter compilation with the unsupported
  * operators rejected up front, sort with MongoDB's BSON order, and find-style projection.
  */
-import { Context } from 'mingo/core';
-import * as accumulatorOperators from 'mingo/operators/accumulator';
-import * as expressionOperators from 'mingo/operators/expression';
-import * as pipelineOperators from 'mingo/operators/pipeline';
-import { $lookup as mingoLookup } from 'mingo/operators/pipeline';
-import * as projectionOperators from 'mingo/operators/projection';
-import * as queryOperators from 'mingo/operators/query';
-import * as windowOperators from 'mingo/operators/window';
-import { Lazy, type Iterator } from 'mingo/lazy';
-import { Query } from 'mingo/query';
+import type { Iterator } from 'mingo/lazy';
 import type { Options, PipelineOperator, QueryOperator } from 'mingo/types';
+import {
+  accumulatorOperators,
+  Context,
+  expressionOperators,
+  Lazy,
+  pipelineOperators,
+  projectionOperators,
+  Query,
+  queryOperators,
+  windowOperators,
+} from './mingo.js';
 import { CommandError, notImplemented } from './errors.js';
 import {
   bsonTypeName,
@@ -181,7 +183,7 @@ export function isPlainLookup(
 function $lookupStage(coll: Iterator, expr: unknown, options: Options): Iterator {
   const foreign = isPlainLookup(expr) ? options.collectionResolver?.(expr.from) : undefined;
   if (!isPlainLookup(expr) || !Array.isArray(foreign))
-    return mingoLookup(coll, expr as Parameters<typeof mingoLookup>[1], options);
+    return pipelineOperators.$lookup(coll, expr as Parameters<typeof pipelineOperators.$lookup>[1], options);
   const join = hashJoin(foreign, expr.foreignField);
   const { localField, as } = expr;
   return coll.map((obj) => ({ ...(obj as Doc), [as]: join(getPathValues(obj, localField, true)) }));
