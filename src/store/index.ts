@@ -9,6 +9,7 @@ import type { Repositories } from '../domain/repositories.js';
 import type { SessionStore } from '../engine/sessions.js';
 import type { Logger } from '../logger.js';
 import { createStoreCoordination } from './coordination.js';
+import { driverDb, embeddedDb, type DirectDb } from './direct.js';
 import { startEmbeddedStore, type EmbeddedStore, type JournalIo } from './embedded/index.js';
 import { migrateParticipantAddresses } from './migrate-addresses.js';
 import { defineModels, type Models } from './models/index.js';
@@ -64,6 +65,8 @@ export interface Store {
   readonly sessions: SessionStore;
   /** How instances sharing this store divide the work (claims and leases). */
   readonly coordination: Coordination;
+  /** The calls every incoming message makes, in this process when it serves the embedded store (./direct.ts). */
+  readonly direct: DirectDb;
   /**
    * Present when this process serves the embedded store itself: bulk reads without the wire.
    * Absent with MongoDB, and for a CLI talking to a running bot's store.
@@ -176,15 +179,17 @@ export async function openStore({
   const kind: StoreKind = embedded ? 'embedded' : 'mongodb';
   const db = connection.db;
   if (!db) throw new Error('store connection has no database handle');
-  const coordination = createStoreCoordination(db);
+  const direct = embedded ? embeddedDb(embedded, config.dbName) : driverDb(db);
+  const coordination = createStoreCoordination(direct);
   const inProcess = embedded ? inProcessReader(embedded, config.dbName) : undefined;
   return {
     kind,
     connection,
     models,
     repositories: createRepositories(models, inProcess),
-    sessions: createSessionStore(models),
+    sessions: createSessionStore(direct),
     coordination,
+    direct,
     ...(inProcess ? { inProcess } : {}),
     async health() {
       const persistent = embedded ? embedded.persistent : true;
