@@ -2,6 +2,7 @@
 // server, with the same mongoose code path either way.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BSON } from 'bson';
 import { createConnection, type Connection } from 'mongoose';
 import { redactUri, type Config } from '../config.js';
 import type { Coordination } from '../domain/coordination.js';
@@ -87,6 +88,11 @@ export interface InProcessReader {
     filter: Record<string, unknown>,
     options?: { sort?: Record<string, 1 | -1>; projection?: Record<string, 0 | 1> },
   ): AsyncIterable<Record<string, unknown>>;
+  /**
+   * The first document matching `filter` (by index where one fits), as a copy the caller may keep
+   * and change, as the driver would return it: for the look-ups every incoming message makes.
+   */
+  findOne(collection: string, filter: Record<string, unknown>): Record<string, unknown> | undefined;
 }
 
 const YIELD_EVERY = 500;
@@ -100,6 +106,10 @@ function inProcessReader(embedded: EmbeddedStore, dbName: string): InProcessRead
         // A long export must not hold the bot's event loop: other chats are answered in between.
         if (++n % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       }
+    },
+    findOne(collection, filter) {
+      for (const doc of embedded.find(dbName, collection, filter)) return BSON.deserialize(BSON.serialize(doc));
+      return undefined;
     },
   };
 }
