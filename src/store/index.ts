@@ -175,14 +175,25 @@ export async function openStore({
     throw new Error(`cannot connect to MongoDB at ${redactUri(uri)}: ${(error as Error).message}`, { cause: error });
   }
   const models = defineModels(connection);
-  // Before the indexes: the old per-channel unique indexes go once their fields are gone.
-  const migrated = await migrateParticipantAddresses(models.participant);
-  if (migrated > 0) logger.info({ participants: migrated }, 'participants moved to channel addresses');
-  const movedBroadcasts = await migrateBroadcastDeliveries(models.broadcast, models.broadcastDelivery);
-  if (movedBroadcasts > 0)
-    logger.info({ broadcasts: movedBroadcasts }, 'broadcast deliveries moved to their own documents');
-  if (syncIndexes) {
-    for (const model of Object.values(models)) await model.syncIndexes();
+  try {
+    // Before the indexes: the old per-channel unique indexes go once their fields are gone.
+    const migrated = await migrateParticipantAddresses(models.participant);
+    if (migrated > 0) logger.info({ participants: migrated }, 'participants moved to channel addresses');
+    const movedBroadcasts = await migrateBroadcastDeliveries(models.broadcast, models.broadcastDelivery);
+    if (movedBroadcasts > 0)
+      logger.info({ broadcasts: movedBroadcasts }, 'broadcast deliveries moved to their own documents');
+    if (syncIndexes) {
+      for (const model of Object.values(models)) await model.syncIndexes();
+    }
+  } catch (error) {
+    // Whoever asked gets the error and nothing left open: an open connection or server would keep a
+    // CLI command from ever exiting, and the data directory's lock would refuse the next attempt.
+    await connection.close().catch(() => undefined);
+    if (embedded) {
+      if (config.embeddedDataDir) withdrawAddress(config.embeddedDataDir);
+      await embedded.close();
+    }
+    throw error;
   }
   logger.info({ store: embedded ? 'embedded' : redactUri(uri), db: config.dbName }, 'store ready');
 

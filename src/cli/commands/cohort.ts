@@ -16,6 +16,7 @@ import {
   type RecordAction,
 } from '../../import/apply-cohort.js';
 import { parseCohortFile } from '../../import/cohort-file.js';
+import { fileSystemReason } from '../files.js';
 import { fileURLToPath } from 'node:url';
 import { loadContent } from '../../engine/index.js';
 import { decodeText } from '../../import/csv.js';
@@ -52,7 +53,10 @@ export async function readInputFile(path: string, io: Output): Promise<Uint8Arra
           ? t(locale, 'cli_text.f_not_found', { path })
           : code === 'EISDIR'
             ? t(locale, 'cli_text.f_is_dir', { path })
-            : t(locale, 'cli_text.f_unreadable', { path, reason: (error as Error).message })
+            : t(locale, 'cli_text.f_unreadable', {
+                path,
+                reason: fileSystemReason(error, locale) ?? (error as Error).message,
+              })
       }\n`,
     );
     return undefined;
