@@ -298,41 +298,39 @@ export function usesExpressions(value: unknown): boolean {
  * of a wanted value, which is MongoDB's equality.
  */
 function equalityMatcher(filter: Doc): ((doc: Doc) => boolean) | undefined {
-  // With the value itself when it is a string: a stored string then compares as it is, without
-  // a key string made for each document (a scan of a collection by questionnaire, say).
-  const wanted: Array<[string, string | Set<string>, string | undefined]> = [];
+  // Per field: the wanted canonical keys, and the wanted strings as they are (a string equals only
+  // a string, so a stored string is compared without building its key: most filters are strings).
+  const wanted: Array<{ path: string; dotted: boolean; keys: Set<string>; strings: Set<string> }> = [];
   for (const [path, cond] of Object.entries(filter)) {
     if (path.startsWith('$') || path.split('.').some((p) => p === '' || /^\d+$/.test(p))) return undefined;
-    let value: unknown = cond;
+    let values: unknown[] = [cond];
     if (isPlainObject(cond)) {
       const keys = Object.keys(cond);
       if (keys.length !== 1) return undefined;
-      if (keys[0] === '$in') {
-        const list = cond.$in;
-        if (!Array.isArray(list) || !list.every(isScalarKey)) return undefined;
-        wanted.push([path, new Set(list.map(keyString)), undefined]);
-        continue;
-      }
-      if (keys[0] !== '$eq') return undefined;
-      value = cond.$eq;
+      if (keys[0] === '$in' && Array.isArray(cond.$in)) values = cond.$in;
+      else if (keys[0] === '$eq') values = [cond.$eq];
+      else return undefined;
     }
-    if (!isScalarKey(value)) return undefined;
-    wanted.push([path, keyString(value), typeof value === 'string' ? value : undefined]);
+    if (!values.every(isScalarKey)) return undefined;
+    wanted.push({
+      path,
+      dotted: path.includes('.'),
+      keys: new Set(values.map(keyString)),
+      strings: new Set(values.filter((v): v is string => typeof v === 'string')),
+    });
   }
-  const hit = (key: string, want: string | Set<string>): boolean =>
-    typeof want === 'string' ? key === want : want.has(key);
   return (doc) => {
-    for (const [path, want, text] of wanted) {
-      const top = path.includes('.') ? undefined : doc[path];
-      if (text !== undefined && typeof top === 'string') {
-        if (top !== text) return false;
+    for (const { path, dotted, keys, strings } of wanted) {
+      const top = dotted ? undefined : doc[path];
+      if (typeof top === 'string') {
+        if (!strings.has(top)) return false;
         continue;
       }
       if (top !== undefined && !Array.isArray(top)) {
-        if (!hit(keyString(top), want)) return false;
+        if (!keys.has(keyString(top))) return false;
         continue;
       }
-      if (!getPathValues(doc, path, true).some((v) => v !== undefined && hit(keyString(v), want))) return false;
+      if (!getPathValues(doc, path, true).some((v) => v !== undefined && keys.has(keyString(v)))) return false;
     }
     return true;
   };
