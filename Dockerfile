@@ -31,7 +31,7 @@ WORKDIR /app
 COPY package.json package-lock.json .puppeteerrc.cjs ./
 # The launcher behind `npm start` and `npm run cli`. Without TypeScript (a dev dependency) the package's
 # `prepare` says so and builds nothing: dist/ comes from the build stage.
-COPY src/launch.mjs ./src/launch.mjs
+COPY src/launch.mjs src/launch-text.mjs ./src/
 RUN npm ci --omit=dev && npm cache clean --force
 
 COPY --from=build /app/dist ./dist
