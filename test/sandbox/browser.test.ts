@@ -60,7 +60,11 @@ async function act(page: Page, work: () => Promise<void>): Promise<void> {
   await page.waitForTimeout(300);
 }
 
-const lastBot = (page: Page) => page.locator('.msg.bot').last();
+// The demo questionnaire is due as soon as a teacher joins: within the cohort's sending window the
+// scheduler may send it on its own, at a moment that depends on the machine's load. Its notice to a
+// teacher in the middle of a dialog is not an answer to what she did, so it is read past.
+const SCHEDULER_NOTICE = /вас ждёт новая анкета/;
+const lastBot = (page: Page) => page.locator('.msg.bot').filter({ hasNotText: SCHEDULER_NOTICE }).last();
 const type = (page: Page, text: string) =>
   act(page, async () => {
     await page.fill('#message', text);
@@ -138,11 +142,14 @@ describe('the sandbox in a browser', () => {
     await press(page, 'В городе');
     await type(page, 'учитель');
     await type(page, 'математика');
-    await expect.poll(() => lastBot(page).textContent()).toContain('Что хотите сделать?');
+    // The menu, or the demo questionnaire's first question when the scheduler sent it meanwhile.
+    await expect
+      .poll(async () => /Что хотите сделать\?|Вопрос 1 из/.exec((await lastBot(page).textContent()) ?? '')?.[0])
+      .toBeDefined();
     await page.screenshot({ path: join(SHOTS, '2-onboarded.png') });
 
-    // The demo cohort's questionnaire, from the menu.
-    await press(page, /Анкеты/);
+    // The demo cohort's questionnaire, from the menu unless the scheduler has opened it already.
+    if (((await lastBot(page).textContent()) ?? '').includes('Что хотите сделать?')) await press(page, /Анкеты/);
     await answerQuestionnaire(page);
     await page.screenshot({ path: join(SHOTS, '3-questionnaire.png') });
 
