@@ -31,7 +31,7 @@ WORKDIR /app
 COPY package.json package-lock.json .puppeteerrc.cjs ./
 # The launcher behind `npm start` and `npm run cli`. Without TypeScript (a dev dependency) the package's
 # `prepare` says so and builds nothing: dist/ comes from the build stage.
-COPY src/launch.mjs ./src/launch.mjs
+COPY src/launch.mjs src/launch-text.mjs ./src/
 RUN npm ci --omit=dev && npm cache clean --force
 
 COPY --from=build /app/dist ./dist
@@ -47,4 +47,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+# No --enable-source-maps: it costs each start ~0.15 s of CPU (docs/performance.md); add it to debug.
+CMD ["node", "dist/main.js"]

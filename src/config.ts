@@ -1,5 +1,6 @@
 // The only module that reads the environment. Everything else receives a `Config`.
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { isIanaTimeZone } from './domain/calendar.js';
@@ -47,6 +48,8 @@ const envSchema = z.object({
     .default('sputnik'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   EMBEDDED_STORE_PERSIST: booleanFromEnv.default(true),
+  // Unset: DATA_DIR/cache; "off": no cache.
+  CONTENT_CACHE_DIR: optionalString,
   TELEGRAM_BOT_TOKEN: optionalString.pipe(
     z
       .string()
@@ -153,6 +156,11 @@ export interface Config {
     embeddedDataDir: string | undefined;
   };
   dataDir: string;
+  /**
+   * Where the compiled build keeps the flows and questionnaires it has checked, so a start with
+   * unchanged files skips reading them again (src/engine/content-cache.ts); undefined: no cache.
+   */
+  contentCacheDir: string | undefined;
   /** `botUsername` and `phone` only build join links (t.me/... and wa.me/...). */
   telegram: {
     botToken: string | undefined;
@@ -229,6 +237,7 @@ const EXPECTED = {
   MONGODB_URI: 'mongodb_uri',
   MONGODB_DB: 'db_name',
   DATA_DIR: 'folder',
+  CONTENT_CACHE_DIR: 'folder',
   EMBEDDED_STORE_PERSIST: 'boolean',
   TELEGRAM_BOT_TOKEN: 'telegram_token',
   TELEGRAM_BOT_USERNAME: 'telegram_username',
@@ -364,6 +373,12 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
       embeddedDataDir: e.EMBEDDED_STORE_PERSIST ? e.DATA_DIR : undefined,
     },
     dataDir: e.DATA_DIR,
+    contentCacheDir:
+      e.CONTENT_CACHE_DIR === undefined
+        ? join(e.DATA_DIR, 'cache')
+        : e.CONTENT_CACHE_DIR.toLowerCase() === 'off'
+          ? undefined
+          : e.CONTENT_CACHE_DIR,
     telegram: {
       botToken: e.TELEGRAM_BOT_TOKEN,
       apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),

@@ -13,20 +13,7 @@ import {
 import { LOCALES, type Locale } from '../domain/locale.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { commandHelp } from './args.js';
-import { cohortCommand } from './commands/cohort.js';
-import { consoleCommand } from './commands/console.js';
-import { exportCommand } from './commands/export.js';
-import { participantsCommand } from './commands/participants.js';
-import { questionnaireCommand } from './commands/questionnaire.js';
-import { whatsappCommand } from './commands/whatsapp.js';
-import { reportCommand } from './commands/report.js';
-import { sampleCommand } from './commands/sample.js';
-import { sandboxCommand } from './commands/sandbox.js';
-import { scheduleCommand } from './commands/schedule.js';
-import { stageCommand } from './commands/stage.js';
-import { statsCommand } from './commands/stats.js';
-import { processOutput, type Output } from './commands/cohort.js';
-import { storeCommand } from './commands/store.js';
+import { processOutput, type Output } from './output.js';
 
 export interface Command {
   run(args: string[], io: Output): Promise<number>;
@@ -59,20 +46,25 @@ function showConfig(io: Output): number {
   return 0;
 }
 
+/** A command whose modules load when it runs: `config` needs neither the store nor the importers. */
+const lazy = (load: () => Promise<Command>): Command => ({ run: async (args, io) => (await load()).run(args, io) });
+
+// Only the command being run is loaded: loading every command's modules cost each command about a
+// second of CPU.
 const commands: Record<string, Command> = {
-  cohort: cohortCommand,
-  participants: participantsCommand,
-  questionnaire: questionnaireCommand,
-  whatsapp: whatsappCommand,
-  export: exportCommand,
-  stats: statsCommand,
-  sample: sampleCommand,
-  report: reportCommand,
-  schedule: scheduleCommand,
-  store: storeCommand,
-  stage: stageCommand,
-  sandbox: sandboxCommand,
-  console: consoleCommand,
+  cohort: lazy(async () => (await import('./commands/cohort.js')).cohortCommand),
+  participants: lazy(async () => (await import('./commands/participants.js')).participantsCommand),
+  questionnaire: lazy(async () => (await import('./commands/questionnaire.js')).questionnaireCommand),
+  whatsapp: lazy(async () => (await import('./commands/whatsapp.js')).whatsappCommand),
+  export: lazy(async () => (await import('./commands/export.js')).exportCommand),
+  stats: lazy(async () => (await import('./commands/stats.js')).statsCommand),
+  sample: lazy(async () => (await import('./commands/sample.js')).sampleCommand),
+  report: lazy(async () => (await import('./commands/report.js')).reportCommand),
+  schedule: lazy(async () => (await import('./commands/schedule.js')).scheduleCommand),
+  store: lazy(async () => (await import('./commands/store.js')).storeCommand),
+  stage: lazy(async () => (await import('./commands/stage.js')).stageCommand),
+  sandbox: lazy(async () => (await import('./commands/sandbox.js')).sandboxCommand),
+  console: lazy(async () => (await import('./commands/console.js')).consoleCommand),
   config: {
     async run(args, io) {
       if (args.length === 0) return showConfig(io);
@@ -133,7 +125,7 @@ export async function runCli(
     io.out(usage(locale));
     return 0;
   }
-  const command = table[name];
+  const command = Object.hasOwn(table, name) ? table[name] : undefined;
   if (!command) {
     io.err(`${t(locale, 'cli.unknown_command', { name })}\n\n${usage(locale)}`);
     return 2;
