@@ -90,9 +90,7 @@ const personShape = {
   phone: scalar,
   telegram: optionalText,
 };
-
-const staffSchema = z.strictObject(personShape);
-const teacherSchema = z.strictObject({
+const teacherShape = {
   ...personShape,
   organisation: optionalText,
   region: optionalText,
@@ -102,39 +100,75 @@ const teacherSchema = z.strictObject({
   subject: optionalText,
   language: optionalText,
   tutor: scalar,
-});
+};
+const programmeShape = {
+  code: z.union([z.string(), z.number()]).transform(String).pipe(z.string().trim().min(1).max(32)),
+  title: requiredText.max(500),
+  direction: requiredText.max(200),
+  hours: z.number().int().positive().nullish(),
+  /** The programme's support model: its cohorts run it unless a cohort names its own. */
+  model: optionalText,
+  stagePlan: planOverridesSchema.nullish(),
+};
+const cohortShape = {
+  code: z.union([z.string(), z.number()]).transform(String).nullish(),
+  title: requiredText.max(500),
+  courseStart: dateLike,
+  courseEnd: dateLike,
+  timeZone: optionalText,
+  language: optionalText,
+  /** A support model of flows/models/ (its id); absent: the default model, or what the cohort has. */
+  model: optionalText,
+  /** Changes to the model's plan: stage starts, required activities, reminders, questionnaires. */
+  stagePlan: planOverridesSchema.nullish(),
+};
+
+const staffSchema = z.strictObject(personShape);
+const teacherSchema = z.strictObject(teacherShape);
 
 const fileSchema = z.strictObject({
   version: z.literal(1, { error: 'imports.z_version' }).optional(),
-  programme: z.strictObject({
-    code: z.union([z.string(), z.number()]).transform(String).pipe(z.string().trim().min(1).max(32)),
-    title: requiredText.max(500),
-    direction: requiredText.max(200),
-    hours: z.number().int().positive().nullish(),
-    /** The programme's support model: its cohorts run it unless a cohort names its own. */
-    model: optionalText,
-    stagePlan: planOverridesSchema.nullish(),
-  }),
-  cohort: z.strictObject({
-    code: z.union([z.string(), z.number()]).transform(String).nullish(),
-    title: requiredText.max(500),
-    courseStart: dateLike,
-    courseEnd: dateLike,
-    timeZone: optionalText,
-    language: optionalText,
-    /** A support model of flows/models/ (its id); absent: the default model, or what the cohort has. */
-    model: optionalText,
-    /** Changes to the model's plan: stage starts, required activities, reminders, questionnaires. */
-    stagePlan: planOverridesSchema.nullish(),
-  }),
+  programme: z.strictObject(programmeShape),
+  cohort: z.strictObject(cohortShape),
   curators: z.array(staffSchema).min(1, { error: 'imports.z_curator' }),
   tutors: z.array(staffSchema).nullish(),
   participants: z.array(teacherSchema).nullish(),
 });
 
-type RawFile = z.infer<typeof fileSchema>;
-type RawStaff = z.infer<typeof staffSchema>;
-type RawTeacher = z.infer<typeof teacherSchema>;
+type Softened<S extends Record<string, z.ZodType>> = { [K in keyof S]: z.ZodCatch<z.ZodOptional<S[K]>> };
+/** Each field as it is, or absent where it is wrong. */
+function softly<S extends Record<string, z.ZodType>>(shape: S): Softened<S> {
+  return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, v.optional().catch(undefined)])) as Softened<S>;
+}
+
+/**
+ * The second reading of a file whose shape `fileSchema` refused: every wrong field (or row, or
+ * section) is left out, unknown fields ignored, so the file's other problems (a phone, a date, a
+ * tutor) come in the same run as the shape's. Never fails.
+ */
+const looseFileSchema = z
+  .object({
+    programme: z.object(softly(programmeShape)).catch({}),
+    cohort: z.object(softly(cohortShape)).catch({}),
+    curators: z
+      .array(z.object(softly(personShape)).catch({}))
+      .nullish()
+      .catch(undefined),
+    tutors: z
+      .array(z.object(softly(personShape)).catch({}))
+      .nullish()
+      .catch(undefined),
+    participants: z
+      .array(z.object(softly(teacherShape)).catch({}))
+      .nullish()
+      .catch(undefined),
+  })
+  .catch({ programme: {}, cohort: {} });
+
+/** What `normalise` reads: a file the schema accepted, or the loose reading of one it refused. */
+type RawFile = z.infer<typeof looseFileSchema>;
+type RawStaff = NonNullable<RawFile['curators']>[number];
+type RawTeacher = NonNullable<RawFile['participants']>[number];
 
 export function detectFormat(fileName: string, text: string): CohortFileFormat {
   if (/\.json$/i.test(fileName)) return 'json';
@@ -284,16 +318,25 @@ function readDate(raw: string | Date): FieldResult<LocalDate> {
   return isValidLocalDate(iso) ? ok(iso) : err(phrase('imports.bad_date', { value }));
 }
 
+/** Whether a field path is `at` itself or lies under it ("participants[2].phone" under "participants[2]"). */
+const above = (at: string) => (named: string) =>
+  named === '' || at === named || at.startsWith(`${named}.`) || at.startsWith(`${named}[`);
+
 /** Collects problems while the normalised file is built, so one pass reports all of them. */
 class Problems {
   readonly list: ImportProblem[] = [];
-  add(path: readonly PropertyKey[], message: Phrase): void {
-    this.list.push({ at: pathAt(path), message });
+  /** Where the shape check already found something: nothing more is said there, nor under it. */
+  private readonly named: string[];
+  constructor(reported: readonly ImportProblem[] = []) {
+    this.named = reported.map((p) => (p.at.key === 'imports.at_file' ? '' : String(p.at.params?.path ?? '')));
   }
-  /** Whether a problem was already found at this path. */
+  add(path: readonly PropertyKey[], message: Phrase): void {
+    if (!this.named.some(above(formatPath(path)))) this.list.push({ at: pathAt(path), message });
+  }
+  /** Whether a problem was already found at this path (or, by the shape check, above it). */
   has(path: readonly PropertyKey[]): boolean {
     const at = formatPath(path);
-    return this.list.some((p) => p.at.params?.path === at);
+    return this.named.some(above(at)) || this.list.some((p) => p.at.params?.path === at);
   }
   take<T>(path: readonly PropertyKey[], result: FieldResult<T>): T | undefined {
     if (result.ok) return result.value;
@@ -308,14 +351,15 @@ function readPerson(
   country: CountryCode,
   problems: Problems,
 ): PersonRow {
-  const person: PersonRow = { source: pathAt(path), fullName: cleanText(raw.name) };
-  problems.take([...path, 'name'], readText(raw.name, MAX_LENGTH.fullName));
+  const person: PersonRow = { source: pathAt(path), fullName: cleanText(raw.name ?? '') };
+  if (raw.name !== undefined) problems.take([...path, 'name'], readText(raw.name, MAX_LENGTH.fullName));
   const phone = raw.phone == null ? '' : String(raw.phone);
   const telegram = raw.telegram ?? '';
   if (cleanText(phone) !== '') person.phone = problems.take([...path, 'phone'], readPhone(phone, country));
   if (cleanText(telegram) !== '')
     person.telegramUsername = problems.take([...path, 'telegram'], readTelegramUsername(telegram));
-  if (cleanText(phone) === '' && cleanText(telegram) === '') {
+  // A phone the shape check refused is a contact given, if a wrong one.
+  if (cleanText(phone) === '' && cleanText(telegram) === '' && !problems.has([...path, 'phone'])) {
     problems.add(path, phrase('imports.need_contact'));
   }
   return person;
@@ -439,34 +483,20 @@ export function parseCohortFile(
   if (!parsed.ok) return parsed;
   const checked = fileSchema.safeParse(parsed.value, PARSE_PARAMS);
   if (checked.success) return normalise(checked.data, format, defaults);
+  // One pass: the shape's problems, then what the rest of the file has, read without the wrong
+  // parts (nothing is said twice about a field the shape check named).
   const shape = zodProblems(checked.error);
-  // Fields the file should not have (typos, mostly) hide nothing else: without them the file is read
-  // on, so its other problems (a phone, a date) come in the same run, not after the typo is fixed.
-  if (!checked.error.issues.every((i) => i.code === 'unrecognized_keys')) return err(shape);
-  const rest = fileSchema.safeParse(withoutKeys(parsed.value, checked.error.issues), PARSE_PARAMS);
-  if (!rest.success) return err(shape);
-  const normalised = normalise(rest.data, format, defaults);
-  return err([...shape, ...(normalised.ok ? [] : normalised.error)]);
-}
-
-/** A copy of a parsed file without the keys zod did not recognise. */
-function withoutKeys(value: unknown, issues: readonly z.core.$ZodIssue[]): unknown {
-  const copy = structuredClone(value) as Record<PropertyKey, unknown>;
-  for (const issue of issues) {
-    if (issue.code !== 'unrecognized_keys') continue;
-    let node: unknown = copy;
-    for (const key of issue.path) node = (node as Record<PropertyKey, unknown> | undefined)?.[key];
-    if (node && typeof node === 'object') for (const key of issue.keys) delete (node as Record<string, unknown>)[key];
-  }
-  return copy;
+  const rest = normalise(looseFileSchema.parse(parsed.value), format, defaults, shape);
+  return err([...shape, ...(rest.ok ? [] : rest.error)]);
 }
 
 function normalise(
   raw: RawFile,
   format: CohortFileFormat,
   defaults: CohortFileDefaults,
+  reported: readonly ImportProblem[] = [],
 ): Result<CohortFile, ImportProblem[]> {
-  const problems = new Problems();
+  const problems = new Problems(reported);
 
   const timeZone =
     raw.cohort.timeZone == null || cleanText(raw.cohort.timeZone) === ''
@@ -479,13 +509,17 @@ function normalise(
     raw.cohort.language == null || cleanText(raw.cohort.language) === ''
       ? defaults.locale
       : problems.take(['cohort', 'language'], readLanguage(raw.cohort.language));
-  const courseStart = problems.take(['cohort', 'courseStart'], readDate(raw.cohort.courseStart));
-  const courseEnd = problems.take(['cohort', 'courseEnd'], readDate(raw.cohort.courseEnd));
+  const date = (field: 'courseStart' | 'courseEnd') => {
+    const value = raw.cohort[field];
+    return value === undefined ? undefined : problems.take(['cohort', field], readDate(value));
+  };
+  const courseStart = date('courseStart');
+  const courseEnd = date('courseEnd');
   if (courseStart && courseEnd && courseEnd < courseStart) {
     problems.add(['cohort', 'courseEnd'], phrase('imports.end_before_start', { end: courseEnd, start: courseStart }));
   }
-  const programmeCode = raw.programme.code.toUpperCase();
-  const title = cleanText(raw.cohort.title);
+  const programmeCode = raw.programme.code?.toUpperCase();
+  const title = cleanText(raw.cohort.title ?? '');
   let code: string | undefined;
   const codeDerived = raw.cohort.code == null || cleanText(raw.cohort.code) === '';
   if (!codeDerived) {
@@ -493,12 +527,12 @@ function normalise(
     if (!EXPLICIT_CODE_PATTERN.test(code)) {
       problems.add(['cohort', 'code'], phrase('imports.bad_code', { code }));
     }
-  } else if (courseStart) {
+  } else if (courseStart && programmeCode) {
     code = deriveCohortCode({ programmeCode, title, courseStart });
   }
 
   const country = defaultCountryFor(timeZone);
-  const curators = raw.curators.map((c, i) => readPerson(c, ['curators', i], country, problems));
+  const curators = (raw.curators ?? []).map((c, i) => readPerson(c, ['curators', i], country, problems));
   const tutors = (raw.tutors ?? []).map((t, i) => readPerson(t, ['tutors', i], country, problems));
   const teachers = (raw.participants ?? []).map((p, i) => readTeacher(p, ['participants', i], country, problems));
   const { people, indices } = collectPeople(
@@ -564,6 +598,7 @@ function normalise(
 
   if (
     problems.list.length > 0 ||
+    programmeCode === undefined ||
     code === undefined ||
     courseStart === undefined ||
     courseEnd === undefined ||
@@ -576,8 +611,8 @@ function normalise(
     format,
     programme: {
       code: programmeCode,
-      title: cleanText(raw.programme.title),
-      direction: cleanText(raw.programme.direction),
+      title: cleanText(raw.programme.title ?? ''),
+      direction: cleanText(raw.programme.direction ?? ''),
       ...(hours !== undefined ? { hours } : {}),
       ...(programmeModel?.plan ? { stagePlan: programmeModel.plan } : {}),
     },

@@ -76,6 +76,7 @@ export function issuePhrase(issue: z.core.$ZodIssue): Phrase {
     case 'unrecognized_keys':
       return phrase('imports.z_unknown_key');
     case 'invalid_union':
+      if (issue.input === undefined) return phrase('imports.z_required');
       return phrase('imports.z_invalid', { value: describeValue(issue.input) });
     case 'invalid_format':
       return phrase('imports.z_format', { value: describeValue(issue.input) });

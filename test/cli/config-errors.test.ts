@@ -197,8 +197,7 @@ const WRONG: [ConfigVariable, Record<string, string>, string][] = [
   ],
 ];
 
-/** Any text is a path to a program: nothing to refuse. */
-// Any text is a path (CONTENT_CACHE_DIR: 'off' turns the cache off).
+/** Any text is a path (to a program, a folder, or `off`): nothing to refuse. */
 const ANY_VALUE: ConfigVariable[] = ['CHROME_PATH', 'CONTENT_CACHE_DIR'];
 
 function problemsOf(env: Record<string, string>): readonly ConfigProblem[] {

@@ -1,6 +1,9 @@
 // Every CLI command speaks the staff's language: Russian by default, Kazakh when chosen. Mistyped
 // options are named, in Russian, with the command's usage; nothing here needs the store.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { runCohortCommand, type Output } from '../../src/cli/commands/cohort.js';
 import { runConsoleCommand } from '../../src/cli/commands/console.js';
@@ -98,6 +101,39 @@ describe('the CLI in Russian', () => {
     const io = capture('kk');
     expect(await runStatsCommand(['--bogus'], io)).toBe(2);
     expect(io.text()).toMatch(/^Белгісіз параметр --bogus\n/);
+  });
+
+  it('cohort import names every problem of a file in one run, a missing field and a wrong kind among them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sputnik-one-pass-'));
+    const file = join(dir, 'cohort.yaml');
+    writeFileSync(
+      file,
+      [
+        'programme: { title: "Функциональная грамотность", direction: "Общее образование" }',
+        'cohort: { title: "Поток", courseStart: [2026-03-02], courseEnd: 2026-02-30 }',
+        'curators: [{ name: "Сейткали Айгуль", phone: "+7 701 000 00 01" }]',
+        'participants:',
+        '  - { name: "Петренко Ольга", phone: "555", tutor: "Нет Такого" }',
+        '',
+      ].join('\n'),
+    );
+    try {
+      const io = capture();
+      expect(await runCohortCommand(['import', file, '--dry-run'], io)).toBe(1);
+      expect(io.text()).toBe(
+        [
+          `Файл ${file} не принят, ничего не записано:`,
+          '  programme.code: обязательное поле не заполнено',
+          '  cohort.courseStart: ожидается дата в виде ГГГГ-ММ-ДД, например 2026-03-02',
+          '  cohort.courseEnd: «2026-02-30» — ожидается дата в виде ГГГГ-ММ-ДД, например 2026-03-02',
+          '  participants[0].phone: «555» — не похоже на номер телефона',
+          '  participants[0].tutor: «Нет Такого» — нет такого тьютора в списке tutors (укажите его телефон, Telegram или ФИО)',
+          '',
+        ].join('\n'),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('help, config and an unknown command through the real entry point', async () => {

@@ -173,6 +173,37 @@ describe('validation', () => {
       'programme.hours: ожидается число, а указано текст «много»',
       'cohort.timeZon: неизвестное поле (опечатка или лишнее поле?)',
       'curators: нужен хотя бы один куратор',
+      'cohort.courseEnd: 2026-02-20 — курс не может закончиться раньше, чем начался (2026-03-02)',
+      'participants[0].phone: «12345» — не похоже на номер телефона',
+    ]);
+  });
+
+  it('reads on past a missing field or a value of the wrong kind: every problem in one run', () => {
+    const bad = {
+      programme: { title: 'Функциональная грамотность', direction: 'Общее образование', hours: [72] },
+      cohort: { title: 'Поток', courseStart: ['2026-03-02'], courseEnd: '2026-02-30', timeZone: 'Asia/Almaty' },
+      curators: [{ name: 'Сейткали Айгуль', phone: '+7 701 000 00 01' }, 'Ким Виктор'],
+      tutors: [{ phone: '+7 701 000 00 02' }],
+      participants: [
+        { name: 'Оспанов Ержан', phone: { mobile: '+7 701 000 00 03' } },
+        { name: 'Петренко Ольга', phone: '555', tutor: 'Нет Такого' },
+        { name: 'Сейткали Айгуль', phone: '+7 701 000 00 01' },
+        { name: 'Ахметова Жанар', telegram: 'zhanar ahmet', settlement: 'хутор' },
+      ],
+    };
+    expect(problems(yamlOf(bad))).toEqual([
+      'programme.code: обязательное поле не заполнено',
+      'programme.hours: ожидается число, а указано список',
+      'cohort.courseStart: ожидается дата в виде ГГГГ-ММ-ДД, например 2026-03-02',
+      'curators[1]: ожидается набор полей «ключ: значение», а указано текст «Ким Виктор»',
+      'tutors[0].name: обязательное поле не заполнено',
+      'participants[0].phone: ожидается текст',
+      'cohort.courseEnd: «2026-02-30» — ожидается дата в виде ГГГГ-ММ-ДД, например 2026-03-02',
+      'participants[1].phone: «555» — не похоже на номер телефона',
+      'participants[3].telegram: «zhanar ahmet» — не похоже на имя пользователя Telegram (латинские буквы, цифры и _, от 5 до 32 знаков, например @aigul_s)',
+      'participants[3].settlement: «хутор» — укажите «город» или «село» (urban / rural, қала / ауыл)',
+      'participants[2]: совпадает с curators[0]: слушатель не может быть куратором или тьютором своего потока',
+      'participants[1].tutor: «Нет Такого» — нет такого тьютора в списке tutors (укажите его телефон, Telegram или ФИО)',
     ]);
   });
 
