@@ -245,29 +245,50 @@ export async function responseRate(
     );
 }
 
-/** Questionnaires with completed responses in scope (or the one asked for). */
-export async function questionnairesInScope(models: Models, scope: Scope): Promise<string[]> {
-  if (scope.questionnaireId) return [scope.questionnaireId];
-  const ids = await models.response.collection.distinct('questionnaireId', {
-    status: 'completed',
-    ...cohortMatch(scope),
-    ...(scope.questionnaireVersion !== undefined ? { questionnaireVersion: scope.questionnaireVersion } : {}),
-  });
-  return (ids as string[]).sort();
+/** What the answer aggregates read of one questionnaire. */
+interface AnsweredQuestionnaire {
+  infos: QuestionInfo[];
+  wanted: DistributionQuestions;
+  scales: LikertScale[];
 }
 
-/** Answer counts of one questionnaire in scope, for `questionIds`. */
+/** The questionnaires a scope can hold answers to: the one asked for, or every one in the catalog. */
+function answeredQuestionnaires(catalog: QuestionnaireCatalog, scope: Scope): Map<string, AnsweredQuestionnaire> {
+  const ids = scope.questionnaireId ? [scope.questionnaireId] : [...new Set(catalog.all().map((q) => q.id))];
+  const out = new Map<string, AnsweredQuestionnaire>();
+  for (const id of ids) {
+    const infos = questionsOf(catalog, id, scope.questionnaireVersion);
+    out.set(id, { infos, wanted: distributionQuestions(infos), scales: likertScales(infos) });
+  }
+  return out;
+}
+
+/**
+ * Answer counts in scope from one counting pass over the responses, for the questions `counted`
+ * names per questionnaire; by questionnaire id, in id order. Only questionnaires with a counted
+ * answer are there. Each questionnaire's counts come in the order its own pass would give them.
+ */
 async function answerCounts(
   models: Models,
   scope: Scope,
-  questionnaireId: string,
-  questionIds: readonly string[],
-): Promise<AnswerCount[]> {
-  const rows = await run(models.response, answerCountsPipeline({ ...scope, questionnaireId }, questionIds));
-  return rows.map((r) => {
-    const id = r._id as { q: string; v: unknown; dim?: unknown };
-    return { q: id.q, v: id.v, dim: id.dim ?? null, n: num(r.n) };
-  });
+  counted: ReadonlyMap<string, readonly string[]>,
+): Promise<Map<string, AnswerCount[]>> {
+  const wanted = new Map([...counted].map(([id, questions]) => [id, new Set(questions)]));
+  const questionIds = [...new Set([...counted.values()].flat())];
+  if (questionIds.length === 0) return new Map();
+  const byQuestionnaire = new Map<string, AnswerCount[]>();
+  for (const r of await run(models.response, answerCountsPipeline(scope, questionIds))) {
+    const id = r._id as { qn: string; q: string; v: unknown; dim?: unknown };
+    // A question id asked in another questionnaire too is counted there, not here.
+    if (!wanted.get(id.qn)?.has(id.q)) continue;
+    let counts = byQuestionnaire.get(id.qn);
+    if (!counts) {
+      counts = [];
+      byQuestionnaire.set(id.qn, counts);
+    }
+    counts.push({ q: id.q, v: id.v, dim: id.dim ?? null, n: num(r.n) });
+  }
+  return new Map([...byQuestionnaire].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 const NO_DISTRIBUTIONS: DistributionQuestions = { counted: [], ranking: [], numeric: [] };
@@ -279,13 +300,12 @@ export async function distributions(
   labels?: GroupLabeller,
 ): Promise<DistributionRow[]> {
   const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
+  const questionnaires = answeredQuestionnaires(deps.catalog, scope);
+  const counted = new Map([...questionnaires].map(([id, q]) => [id, q.wanted.counted]));
   const out: DistributionRow[] = [];
-  for (const questionnaireId of await questionnairesInScope(deps.models, scope)) {
-    const infos = questionsOf(deps.catalog, questionnaireId, scope.questionnaireVersion);
-    const wanted = distributionQuestions(infos);
-    if (wanted.counted.length === 0) continue;
-    const tallies = tallyAnswers(await answerCounts(deps.models, scope, questionnaireId, wanted.counted), wanted);
-    out.push(...distributionRows(tallies, questionnaireId, infos, labeller, locale));
+  for (const [questionnaireId, counts] of await answerCounts(deps.models, scope, counted)) {
+    const { infos, wanted } = questionnaires.get(questionnaireId)!;
+    out.push(...distributionRows(tallyAnswers(counts, wanted), questionnaireId, infos, labeller, locale));
   }
   return out;
 }
@@ -402,17 +422,11 @@ export async function likert(
   labels?: GroupLabeller,
 ): Promise<LikertRow[]> {
   const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
+  const questionnaires = answeredQuestionnaires(deps.catalog, scope);
+  const counted = new Map([...questionnaires].map(([id, q]) => [id, q.scales.map((s) => s.questionId)]));
   const out: LikertRow[] = [];
-  for (const questionnaireId of await questionnairesInScope(deps.models, scope)) {
-    const infos = questionsOf(deps.catalog, questionnaireId, scope.questionnaireVersion);
-    const scales = likertScales(infos);
-    if (scales.length === 0) continue;
-    const counts = await answerCounts(
-      deps.models,
-      scope,
-      questionnaireId,
-      scales.map((s) => s.questionId),
-    );
+  for (const [questionnaireId, counts] of await answerCounts(deps.models, scope, counted)) {
+    const { infos, scales } = questionnaires.get(questionnaireId)!;
     const { likert: tallies } = tallyAnswers(counts, NO_DISTRIBUTIONS, scales);
     out.push(...likertRows(tallies, questionnaireId, infos, scales, labeller, locale));
   }
@@ -452,7 +466,7 @@ function likertRows(
   return parsed.sort((a, b) => order.get(a.questionId)! - order.get(b.questionId)! || groupOrder(a.group, b.group));
 }
 
-/** Distributions and Likert statistics from one counting pass per questionnaire. */
+/** Distributions and Likert statistics from one counting pass. */
 export async function answerStats(
   deps: AggregateDeps,
   scope: Scope,
@@ -461,14 +475,14 @@ export async function answerStats(
 ): Promise<{ distributions: DistributionRow[]; likert: LikertRow[] }> {
   const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
   const result = { distributions: [] as DistributionRow[], likert: [] as LikertRow[] };
-  for (const questionnaireId of await questionnairesInScope(deps.models, scope)) {
-    const infos = questionsOf(deps.catalog, questionnaireId, scope.questionnaireVersion);
-    const wanted = distributionQuestions(infos);
-    const scales = likertScales(infos);
-    if (wanted.counted.length === 0) continue;
-    const counted = [...new Set([...wanted.counted, ...scales.map((s) => s.questionId)])];
-    const counts = await answerCounts(deps.models, scope, questionnaireId, counted);
-    if (counts.length === 0) continue;
+  const questionnaires = answeredQuestionnaires(deps.catalog, scope);
+  const counted = new Map(
+    [...questionnaires]
+      .filter(([, q]) => q.wanted.counted.length > 0)
+      .map(([id, q]) => [id, [...new Set([...q.wanted.counted, ...q.scales.map((s) => s.questionId)])]]),
+  );
+  for (const [questionnaireId, counts] of await answerCounts(deps.models, scope, counted)) {
+    const { infos, wanted, scales } = questionnaires.get(questionnaireId)!;
     const tallies = tallyAnswers(counts, wanted, scales);
     result.distributions.push(...distributionRows(tallies, questionnaireId, infos, labeller, locale));
     result.likert.push(...likertRows(tallies.likert, questionnaireId, infos, scales, labeller, locale));

@@ -161,11 +161,13 @@ export function responseCountsPipeline(scope: Scope): Pipeline {
 }
 
 /**
- * Answers counted per question, value and segment, for `questionIds`; skipped answers left out.
- * Output: `{_id: {q, v, dim}, n}`, one document per question, segment and value as given (a
- * multiple choice's array, a ranking's order). Distributions and Likert statistics are computed
- * from these few counts in TypeScript (answer-tallies.ts), not with `$facet`/`$unwind` stages:
- * those are slow on the embedded store and the counts are small.
+ * Answers counted per questionnaire, question, value and segment, for `questionIds`; skipped
+ * answers left out. Output: `{_id: {qn, q, v, dim}, n}`, one document per questionnaire, question,
+ * segment and value as given (a multiple choice's array, a ranking's order). One pass serves every
+ * questionnaire in scope (the caller keeps each questionnaire's own questions: one question id can
+ * be asked in two questionnaires). Distributions and Likert statistics are computed from these few
+ * counts in TypeScript (answer-tallies.ts), not with `$facet`/`$unwind` stages: those are slow on
+ * the embedded store and the counts are small.
  * This is the hot path (every answer of every response passes through it once), so the work per
  * answer is one $unwind, one $match and one $group on plain field paths: on the embedded store
  * this is one fused pass. Free answers (texts, links, dates) are dropped before the $group, so
@@ -198,6 +200,7 @@ export function answerCountsPipeline(scope: Scope, questionIds: readonly string[
     {
       $group: {
         _id: {
+          qn: '$questionnaireId',
           q: '$answers.questionId',
           v: '$answers.value',
           dim: perParticipant ? '$dimValue' : perCohort ? '$cohortId' : null,
@@ -211,7 +214,12 @@ export function answerCountsPipeline(scope: Scope, questionIds: readonly string[
       { $lookup: { from: COLLECTIONS.cohorts, localField: '_id.dim', foreignField: '_id', as: 'dimCohort' } },
       {
         $project: {
-          _id: { q: '$_id.q', v: '$_id.v', dim: { $ifNull: [{ $first: '$dimCohort.programmeId' }, null] } },
+          _id: {
+            qn: '$_id.qn',
+            q: '$_id.q',
+            v: '$_id.v',
+            dim: { $ifNull: [{ $first: '$dimCohort.programmeId' }, null] },
+          },
           n: 1,
         },
       },
@@ -221,7 +229,12 @@ export function answerCountsPipeline(scope: Scope, questionIds: readonly string[
         { $lookup: { from: COLLECTIONS.programmes, localField: '_id.dim', foreignField: '_id', as: 'dimSource' } },
         {
           $project: {
-            _id: { q: '$_id.q', v: '$_id.v', dim: { $ifNull: [{ $first: '$dimSource.direction' }, null] } },
+            _id: {
+              qn: '$_id.qn',
+              q: '$_id.q',
+              v: '$_id.v',
+              dim: { $ifNull: [{ $first: '$dimSource.direction' }, null] },
+            },
             n: 1,
           },
         },

@@ -82,6 +82,8 @@ describe('npm start', () => {
   it('refuses a bad setting with one line naming it, and exit code 1', async () => {
     const app = start({ HTTP_PORT: 'eighty' });
     expect(await app.exited).toBe(1);
-    expect(app.err().trim().split('\n')).toEqual(['sputnik: Invalid configuration: HTTP_PORT: expected a port number']);
+    expect(app.err().trim().split('\n')).toEqual([
+      'sputnik: Invalid configuration: HTTP_PORT: expected a port number, a whole number from 0 to 65535, got "eighty"',
+    ]);
   });
 });

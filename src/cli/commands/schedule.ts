@@ -10,6 +10,7 @@ import type { Locale } from '../../domain/locale.js';
 import { t, type MessageKey } from '../../i18n/index.js';
 import type { CohortPreview, PreviewItem } from '../../scheduler/preview.js';
 import { stageName } from '../../support-models/names.js';
+import { problemText } from '../../import/fields.js';
 import { buildId } from '../../version.js';
 import { openCliStore, processOutput, type Output } from './cohort.js';
 
@@ -100,7 +101,11 @@ export function formatSchedule(preview: CohortPreview, from: Date, days: number,
     return `${lines.join('\n')}\n`;
   }
   if (preview.planProblems.length > 0) {
-    lines.push('', t(locale, 'cli_text.sc_plan_problems'), ...preview.planProblems.map((p) => `  ${p}`));
+    lines.push(
+      '',
+      t(locale, 'cli_text.sc_plan_problems'),
+      ...preview.planProblems.map((p) => `  ${problemText(locale)(p)}`),
+    );
     return `${lines.join('\n')}\n`;
   }
   lines.push(

@@ -390,6 +390,74 @@ describe('filters with $in of scalars', () => {
     // null in the list also matches missing fields: still mingo's job.
     expect(ids({ c: { $in: [null, 'x'] } })).toEqual([4, 5, 6]);
   });
+
+  it('compare a stored string with the wanted strings only, and anything else by its canonical key', () => {
+    const docs: Doc[] = [
+      { _id: 1, c: 'x' },
+      { _id: 2, c: '1' },
+      { _id: 3, c: 1 },
+      { _id: 4, c: Long.fromNumber(1) },
+      { _id: 5, c: ['y', 'x'] },
+      { _id: 6, c: true },
+      { _id: 7, c: 'true' },
+    ];
+    const ids = (filter: Doc) => docs.filter((d) => compileFilter(filter).test(d)).map((d) => d._id);
+    expect(ids({ c: 'x' })).toEqual([1, 5]);
+    expect(ids({ c: { $eq: '1' } })).toEqual([2]);
+    expect(ids({ c: { $in: ['x', 1] } })).toEqual([1, 3, 4, 5]);
+    expect(ids({ c: { $in: [true, 'nope'] } })).toEqual([6]);
+    expect(ids({ c: 'true', _id: 7 })).toEqual([7]);
+  });
+});
+
+describe('fused $group keys', () => {
+  it('puts values in one group exactly when their canonical keys are equal (numbers, wrappers, arrays)', () => {
+    const values: unknown[] = [
+      1,
+      1.0,
+      new Int32(1),
+      new Double(1),
+      Long.fromNumber(1),
+      Decimal128.fromString('1'),
+      Decimal128.fromString('1.0'),
+      -0,
+      0,
+      Number.NaN,
+      2 ** 60,
+      Long.fromBigInt(2n ** 60n),
+      Long.fromBigInt(2n ** 60n + 1n),
+      '1',
+      true,
+      null,
+      [],
+      [null],
+      [1],
+      [1.0, 'a'],
+      [Long.fromNumber(1), 'a'],
+      ['a', 1],
+      ['a', ['b']],
+      ['a', 'b'],
+      [['a', 'b']],
+      [{ x: 1 }],
+      [{ x: 1.0 }],
+      { x: [1] },
+      new ObjectId('0123456789abcdef01234567'),
+      new ObjectId('0123456789abcdef01234567'),
+      new Date(5),
+      new Date(5),
+    ];
+    const docs: Doc[] = values.map((v, i) => ({ _id: i, v }));
+    const pipeline = [{ $group: { _id: { v: '$v' }, ids: { $push: '$_id' } } }];
+    const plan = planFusedGroup(pipeline, 0, {});
+    expect(plan).toBeDefined();
+    const groups = runFusedGroup(plan!, docs)!.map((g) => (g.ids as number[]).join(','));
+    const expected = new Map<string, number[]>();
+    values.forEach((v, i) => {
+      const k = keyString(v);
+      expected.set(k, [...(expected.get(k) ?? []), i]);
+    });
+    expect(groups).toEqual([...expected.values()].map((ids) => ids.join(',')));
+  });
 });
 
 describe('fused $unwind/$group over the wire (MongoDB behaviour)', () => {

@@ -54,6 +54,8 @@ interface IdField {
   constant: unknown;
   /** The value does not depend on the unwound element: the same for every row of one document. */
   perDocument: boolean;
+  /** `$<array>.<field>` of a top-level unwound array: read straight from a document element. */
+  elementField: string | undefined;
 }
 
 type AccKind = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'first' | 'last' | 'push' | 'addToSet';
@@ -534,7 +536,7 @@ export function planFusedGroup(stages: readonly unknown[], start: number, extras
     for (const n of names) {
       const v = idSpec[n];
       if (isConstant(v)) {
-        idFields.push({ name: n, get: undefined, constant: v, perDocument: true });
+        idFields.push({ name: n, get: undefined, constant: v, perDocument: true, elementField: undefined });
         continue;
       }
       let readsElement = false;
@@ -544,7 +546,15 @@ export function planFusedGroup(stages: readonly unknown[], start: number, extras
         return path(parts);
       });
       if (!get) return undefined;
-      idFields.push({ name: n, get, constant: undefined, perDocument: !readsElement });
+      const parts = fieldPath(v);
+      const elementField =
+        unwind?.parts.length === 1 &&
+        unwind.indexField === undefined &&
+        parts?.length === 2 &&
+        parts[0] === unwind.parts[0]
+          ? parts[1]
+          : undefined;
+      idFields.push({ name: n, get, constant: undefined, perDocument: !readsElement, elementField });
     }
   } else if (!isConstant(idSpec)) {
     idValue = compileExpr(idSpec, path);
@@ -653,12 +663,20 @@ function preparePre(plan: FusedPlan): Array<(row: Row) => void> {
     const foreign = plan.resolve?.(p.from);
     if (!Array.isArray(foreign)) throw new Unsupported();
     const join = hashJoin(foreign, p.foreignField);
+    const topLevel = p.localField === p.localTop;
+    // A top-level local field that is not an array is the one local value getPathValues would list.
+    const one: unknown[] = [undefined];
     return (row) => {
       const layer = row.layer;
-      const source =
-        layer !== undefined && Object.hasOwn(layer, p.localTop) ? { [p.localTop]: layer[p.localTop] } : row.doc;
+      const inLayer = layer !== undefined && Object.hasOwn(layer, p.localTop);
+      const top = inLayer ? layer[p.localTop] : row.doc[p.localTop];
+      let locals: unknown[];
+      if (topLevel && !Array.isArray(top)) {
+        one[0] = top;
+        locals = one;
+      } else locals = getPathValues(inLayer ? { [p.localTop]: top } : row.doc, p.localField, true);
       row.layer ??= {};
-      row.layer[p.as] = join(getPathValues(source, p.localField, true));
+      row.layer[p.as] = join(locals);
     };
   });
 }
@@ -671,34 +689,66 @@ interface GroupState {
 }
 
 /**
- * The groups, reached through one level per `_id` part: strings, booleans, null and missing are
- * Map keys as they are (missing apart from null), anything else goes by its canonical key string
- * (values.ts: 1, 1.0 and Long(1) are one). No key string is built for the usual row, whose parts
- * are a question id, an option id and a segment name; that string building was a third of the pass.
+ * The groups, reached through one level per `_id` part. Strings, booleans, numbers, null and
+ * missing are Map keys as they are (missing apart from null; a Map's equality is MongoDB's for
+ * numbers: 0 and -0 are one, NaN is NaN); a Long, Int32, Double or Decimal128 wrapper equal to a
+ * double stands as that double. An array goes down a trie of its elements, each by the same
+ * rules, ended by END. Anything else goes by its canonical key string (values.ts). No string is
+ * built for the usual row: a question id, an option id, a scale point, a list of option ids and a
+ * segment name; that string building was most of the pass.
  */
 interface KeyLevel {
   plain: Map<unknown, unknown>;
   keyed: Map<string, unknown>;
+  arrays: KeyLevel | undefined;
 }
 
-const newLevel = (): KeyLevel => ({ plain: new Map(), keyed: new Map() });
+const END = Symbol('end of array');
+
+const newLevel = (): KeyLevel => ({ plain: new Map(), keyed: new Map(), arrays: undefined });
 
 function slot(level: KeyLevel, v: unknown, make: () => unknown): unknown {
-  if (v === undefined || v === null || typeof v === 'string' || typeof v === 'boolean') {
-    let next = level.plain.get(v);
-    if (next === undefined) {
-      next = make();
-      level.plain.set(v, next);
+  let map: Map<unknown, unknown> = level.plain;
+  let key: unknown = v;
+  if (Array.isArray(v)) {
+    level.arrays ??= newLevel();
+    let element = level.arrays;
+    // In a key string a missing element reads as null; BSON has no missing elements anyway.
+    for (const e of v) element = slot(element, e === undefined ? null : e, newLevel) as KeyLevel;
+    map = element.plain;
+    key = END;
+  } else if (
+    v !== undefined &&
+    v !== null &&
+    typeof v !== 'string' &&
+    typeof v !== 'number' &&
+    typeof v !== 'boolean'
+  ) {
+    const k = keyString(v);
+    // 110 is "n": a number's key; the wrapper equals that double exactly when the keys agree.
+    const asDouble = k.charCodeAt(0) === 110 ? Number(k.slice(1)) : undefined;
+    if (asDouble !== undefined && keyString(asDouble) === k) key = asDouble;
+    else {
+      map = level.keyed;
+      key = k;
     }
-    return next;
   }
-  const key = keyString(v);
-  let next = level.keyed.get(key);
+  let next = map.get(key);
   if (next === undefined) {
     next = make();
-    level.keyed.set(key, next);
+    map.set(key, next);
   }
   return next;
+}
+
+interface GroupFinder {
+  /** The row's group. */
+  find: () => GroupState;
+  /**
+   * The group of a row whose element is the document `el`, when every `_id` part that reads the
+   * element is one of its fields: read straight from it, without the row's getters.
+   */
+  element: ((el: Doc) => GroupState) | undefined;
 }
 
 /**
@@ -706,21 +756,21 @@ function slot(level: KeyLevel, v: unknown, make: () => unknown): unknown {
  * element (a segment looked up per teacher, the cohort) are looked up once per document, so an
  * answer costs only the levels of its own fields.
  */
-function groupFinder(plan: FusedPlan, row: Row, make: () => GroupState): () => GroupState {
+function groupFinder(plan: FusedPlan, row: Row, make: () => GroupState): GroupFinder {
   const root = newLevel();
   const { idValue } = plan;
   // `_id: <expression>`: missing and null are one group.
-  if (idValue) return () => slot(root, idValue(row) ?? null, make) as GroupState;
+  if (idValue) return { find: () => slot(root, idValue(row) ?? null, make) as GroupState, element: undefined };
   const fields = (plan.idFields ?? []).filter((f) => f.get !== undefined);
   const getters = [...fields.filter((f) => f.perDocument), ...fields.filter((f) => !f.perDocument)].map(
     (f) => f.get as Getter,
   );
   const perDocument = fields.filter((f) => f.perDocument).length;
-  if (getters.length === 0) return () => slot(root, null, make) as GroupState;
+  if (getters.length === 0) return { find: () => slot(root, null, make) as GroupState, element: undefined };
   const last = getters.length - 1;
   let seq = -1;
   let docLevel = root;
-  return () => {
+  const find = (): GroupState => {
     let level: KeyLevel;
     let i = Math.min(perDocument, last);
     if (row.seq === seq) level = docLevel;
@@ -733,6 +783,29 @@ function groupFinder(plan: FusedPlan, row: Row, make: () => GroupState): () => G
     for (; i < last; i++) level = slot(level, (getters[i] as Getter)(row), newLevel) as KeyLevel;
     return slot(level, (getters[last] as Getter)(row), make) as GroupState;
   };
+  const perElement = fields.filter((f) => !f.perDocument);
+  if (perElement.length === 0 || perElement.some((f) => f.elementField === undefined))
+    return { find, element: undefined };
+  const names = perElement.map((f) => f.elementField as string);
+  const lastName = names.length - 1;
+  // What the element getters read: an own or inherited field, a method counting as missing.
+  const field = (el: Doc, name: string): unknown => {
+    const v = el[name];
+    return v === undefined || typeof v === 'function' ? undefined : v;
+  };
+  const element = (el: Doc): GroupState => {
+    let level: KeyLevel;
+    if (row.seq === seq) level = docLevel;
+    else {
+      level = root;
+      for (let k = 0; k < perDocument; k++) level = slot(level, (getters[k] as Getter)(row), newLevel) as KeyLevel;
+      seq = row.seq;
+      docLevel = level;
+    }
+    for (let k = 0; k < lastName; k++) level = slot(level, field(el, names[k] as string), newLevel) as KeyLevel;
+    return slot(level, field(el, names[lastName] as string), make) as GroupState;
+  };
+  return { find, element };
 }
 
 function groupId(plan: FusedPlan, row: Row): unknown {
@@ -872,7 +945,7 @@ function finish(g: GroupState, plan: FusedPlan): Doc {
 export function runFusedGroup(plan: FusedPlan, docs: Iterable<Doc>): Doc[] | undefined {
   const groups: GroupState[] = [];
   const row: Row = { seq: 0, doc: {}, layer: undefined, mode: ORIGINAL, el: undefined, idx: null };
-  const findGroup = groupFinder(plan, row, () => {
+  const { find: findGroup, element: elementGroup } = groupFinder(plan, row, () => {
     const g = newGroup(plan, row);
     groups.push(g);
     return g;
@@ -912,8 +985,18 @@ export function runFusedGroup(plan: FusedPlan, docs: Iterable<Doc>): Doc[] | und
         }
         row.mode = ELEMENT;
         for (let i = 0; i < target.length; i++) {
-          row.el = target[i];
+          const el = target[i];
+          row.el = el;
           row.idx = i;
+          // The usual answer: a document decided by the element test, grouped by its own fields.
+          if (elementGroup !== undefined && isPlainObject(el)) {
+            const quick = elementTest !== undefined ? elementTest(el) : filters.length === 0 ? true : undefined;
+            if (quick === false) continue;
+            if (quick === true) {
+              accumulate(elementGroup(el), plan, row);
+              continue;
+            }
+          }
           visit();
         }
       } else if (unwind.preserve || (target !== undefined && target !== null)) {
