@@ -197,8 +197,8 @@ const WRONG: [ConfigVariable, Record<string, string>, string][] = [
   ],
 ];
 
-/** Any text is a path to a program: nothing to refuse. */
-const ANY_VALUE: ConfigVariable[] = ['CHROME_PATH'];
+/** Any text is a path (CHROME_PATH: a program; CONTENT_CACHE_DIR: a folder, or "off"): nothing to refuse. */
+const ANY_VALUE: ConfigVariable[] = ['CHROME_PATH', 'CONTENT_CACHE_DIR'];
 
 function problemsOf(env: Record<string, string>): readonly ConfigProblem[] {
   try {
