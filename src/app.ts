@@ -38,7 +38,7 @@ import { checkQuestionnaireVersions } from './store/questionnaire-versions.js';
 import { adoptDefaultSupportModel } from './support-models/adopt.js';
 import { seedDemo } from './sandbox/demo.js';
 import { SANDBOX_PATH, sandboxRoutes } from './sandbox/routes.js';
-import { VERSION } from './version.js';
+import { buildId, VERSION } from './version.js';
 
 /** flows/ and questionnaires/ live beside src/, wherever the process was started from. */
 /** How often an instance looks for a broadcast another instance started, to take its share. */
@@ -88,7 +88,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   const modules = overrides.channels ?? CHANNEL_MODULES;
   const startedAt = new Date();
   // Bad content stops start-up before anything is opened: a teacher must never meet a broken flow.
-  const { content, errors } = loadContent(CONTENT_ROOT);
+  const { content, errors, cache } = loadContent(CONTENT_ROOT, { dir: config.contentCacheDir, buildId: buildId() });
   if (errors.length > 0) throw new ContentError(errors);
   const store = await openStore({
     config: config.store,
@@ -140,7 +140,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     },
   });
   logger.info(
-    { flows: content.flows.all().length, questionnaires: content.questionnaires.latest().length },
+    { flows: content.flows.all().length, questionnaires: content.questionnaires.latest().length, cache },
     'content loaded',
   );
   const db = store.connection.db;
@@ -174,7 +174,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
       logger: logger.child({ component: 'broadcasts' }),
     }),
   );
-  const channels = buildChannels(modules, {
+  const channels = await buildChannels(modules, {
     config,
     engine,
     dispatcher: () => dispatcher,

@@ -1,9 +1,11 @@
 // The only module that reads the environment. Everything else receives a `Config`.
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { isIanaTimeZone } from './domain/calendar.js';
 import { LOCALES, type Locale } from './domain/locale.js';
+import { t } from './i18n/index.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -12,9 +14,7 @@ const booleanFromEnv = z
   .string()
   .trim()
   .toLowerCase()
-  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(v), {
-    message: 'expected true or false',
-  })
+  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(v))
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
 const optionalString = z
@@ -27,183 +27,124 @@ const optionalString = z
 const secondsRange = z
   .string()
   .trim()
-  .regex(/^\d+(?:\.\d+)?(?:\s*-\s*\d+(?:\.\d+)?)?$/, { message: 'expected seconds, e.g. 4-8 or 5' })
+  .regex(/^\d+(?:\.\d+)?(?:\s*-\s*\d+(?:\.\d+)?)?$/)
   .transform((v) => {
     const [min, max = min] = v.split('-').map((n) => Math.round(Number(n.trim()) * 1000));
     return { min: min!, max: max! };
   })
-  .refine((r) => r.min <= r.max, { message: 'expected the smaller number first, e.g. 4-8' });
+  .refine((r) => r.min <= r.max);
 
 const envSchema = z.object({
   MONGODB_URI: optionalString.pipe(
     z
       .string()
-      .regex(/^mongodb(\+srv)?:\/\//, { message: 'expected a mongodb:// or mongodb+srv:// URI' })
+      .regex(/^mongodb(\+srv)?:\/\//)
       .optional(),
   ),
   MONGODB_DB: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_-]{1,63}$/, { message: 'expected a database name (letters, digits, _ or -)' })
+    .regex(/^[A-Za-z0-9_-]{1,63}$/)
     .default('sputnik'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   EMBEDDED_STORE_PERSIST: booleanFromEnv.default(true),
+  // Unset: DATA_DIR/cache; "off": no cache.
+  CONTENT_CACHE_DIR: optionalString,
   TELEGRAM_BOT_TOKEN: optionalString.pipe(
     z
       .string()
-      .regex(/^\d{5,}:[A-Za-z0-9_-]{30,}$/, {
-        message: 'expected a token from @BotFather, like 123456789:AA...',
-      })
+      .regex(/^\d{5,}:[A-Za-z0-9_-]{30,}$/)
       .optional(),
   ),
   TELEGRAM_BOT_USERNAME: optionalString.pipe(
     z
       .string()
       .transform((v) => v.replace(/^@/, ''))
-      .pipe(z.string().regex(/^[A-Za-z0-9_]{5,32}$/, { message: 'expected the bot username, e.g. sputnik_bot' }))
+      .pipe(z.string().regex(/^[A-Za-z0-9_]{5,32}$/))
       .optional(),
   ),
-  TELEGRAM_API_ROOT: z
-    .url({ protocol: /^https?$/, message: 'expected an http(s) URL' })
-    .default('https://api.telegram.org'),
+  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org'),
   TELEGRAM_THROTTLE: booleanFromEnv.default(true),
-  TELEGRAM_WEBHOOK_URL: optionalString.pipe(
-    z
-      .url({ protocol: /^https$/, message: "expected an https:// URL that reaches this server's /telegram/webhook" })
-      .optional(),
-  ),
+  TELEGRAM_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https$/ }).optional()),
   TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
     z
       .string()
-      .regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'expected 16-256 letters, digits, _ or -' })
+      .regex(/^[A-Za-z0-9_-]{16,256}$/)
       .optional(),
   ),
   MAX_BOT_TOKEN: optionalString.pipe(
     z
       .string()
-      .regex(/^[\x21-\x7e]{16,512}$/, { message: 'expected the token from business.max.ru (Chat bots -> Integration)' })
+      .regex(/^[\x21-\x7e]{16,512}$/)
       .optional(),
   ),
   MAX_BOT_USERNAME: optionalString.pipe(
     z
       .string()
       .transform((v) => v.replace(/^@/, ''))
-      .pipe(z.string().regex(/^[A-Za-z0-9_.-]{2,64}$/, { message: 'expected the bot nick, as in max.ru/<nick>' }))
+      .pipe(z.string().regex(/^[A-Za-z0-9_.-]{2,64}$/))
       .optional(),
   ),
   // The official client's default (@maxhub/max-bot-api 0.3: "platform-api.max.ru is deprecated, use v2").
-  MAX_API_ROOT: z
-    .url({ protocol: /^https?$/, message: 'expected an http(s) URL' })
-    .default('https://platform-api2.max.ru'),
-  MAX_WEBHOOK_URL: optionalString.pipe(
-    z
-      .url({ protocol: /^https$/, message: "expected an https:// URL that reaches this server's /max/webhook" })
-      .optional(),
-  ),
+  MAX_API_ROOT: z.url({ protocol: /^https?$/ }).default('https://platform-api2.max.ru'),
+  MAX_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https$/ }).optional()),
   MAX_WEBHOOK_SECRET: optionalString.pipe(
     z
       .string()
-      .regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'expected 16-256 letters, digits, _ or -' })
+      .regex(/^[A-Za-z0-9_-]{16,256}$/)
       .optional(),
   ),
-  MAX_REQUESTS_PER_SECOND: z.coerce
-    .number({ message: 'expected a number of requests' })
-    .min(0.1, { message: 'expected 0.1 to 30 requests a second (Max allows 30)' })
-    .max(30, { message: 'expected 0.1 to 30 requests a second (Max allows 30)' })
-    .default(30),
+  MAX_REQUESTS_PER_SECOND: z.coerce.number().min(0.1).max(30).default(30),
   WHATSAPP_ENABLED: booleanFromEnv.default(false),
   CHROME_PATH: optionalString,
   WHATSAPP_PHONE: optionalString.pipe(
     z
       .string()
       .transform((v) => v.replace(/[\s()-]/g, ''))
-      .pipe(
-        z.string().regex(/^\+?[1-9]\d{6,14}$/, { message: 'expected the bot account phone number, e.g. +77011234567' }),
-      )
+      .pipe(z.string().regex(/^\+?[1-9]\d{6,14}$/))
       .optional(),
   ),
   WHATSAPP_QR_TOKEN: optionalString.pipe(
     z
       .string()
-      .regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'expected 16-256 letters, digits, _ or -' })
+      .regex(/^[A-Za-z0-9_-]{16,256}$/)
       .optional(),
   ),
   WHATSAPP_GAP_SECONDS: secondsRange.default({ min: 4_000, max: 8_000 }),
   WHATSAPP_GROUP_GAP_SECONDS: secondsRange.default({ min: 30_000, max: 60_000 }),
-  WHATSAPP_HOURLY_CAP: z.coerce
-    .number({ message: 'expected a number of messages' })
-    .int({ message: 'expected a whole number of messages' })
-    .min(1, { message: 'expected 1 to 1000 messages an hour' })
-    .max(1000, { message: 'expected 1 to 1000 messages an hour' })
-    .default(60),
-  DEFAULT_LOCALE: z.enum(LOCALES, { message: `expected one of ${LOCALES.join(', ')}` }).default('ru'),
+  WHATSAPP_HOURLY_CAP: z.coerce.number().int().min(1).max(1000).default(60),
+  DEFAULT_LOCALE: z.enum(LOCALES).default('ru'),
   /** The staff CLI's language (`--lang` wins). */
-  CLI_LANG: z.enum(LOCALES, { message: `expected one of ${LOCALES.join(', ')}` }).default('ru'),
-  TZ: z
-    .string()
-    .trim()
-    .refine(isIanaTimeZone, { message: 'expected an IANA time zone such as Europe/Moscow or Asia/Almaty' })
-    .default('Europe/Moscow'),
-  PRIVACY_POLICY_URL: optionalString.pipe(
-    z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional(),
-  ),
+  CLI_LANG: z.enum(LOCALES).default('ru'),
+  TZ: z.string().trim().refine(isIanaTimeZone).default('Europe/Moscow'),
+  PRIVACY_POLICY_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   PRIVACY_POLICY_VERSION: z.string().trim().min(1).max(40).default('2026-11'),
   CONSULTATION_ESCALATION_DAYS: z.coerce.number().int().min(1).max(60).default(3),
-  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   API_TOKEN: optionalString.pipe(
     z
       .string()
-      .min(32, { message: 'expected at least 32 characters (e.g. openssl rand -hex 32)' })
-      .regex(/^[\x21-\x7e]+$/, { message: 'expected printable ASCII without spaces' })
+      .min(32)
+      .regex(/^[\x21-\x7e]+$/)
       .optional(),
   ),
   SANDBOX: optionalString.pipe(booleanFromEnv.optional()),
   LINK_CHECK_ALLOW_PRIVATE: booleanFromEnv.default(false),
-  LINK_CHECK_TIMEOUT_SECONDS: z.coerce
-    .number({ message: 'expected a number of seconds' })
-    .min(1, { message: 'expected 1 to 60 seconds' })
-    .max(60, { message: 'expected 1 to 60 seconds' })
-    .default(10),
+  LINK_CHECK_TIMEOUT_SECONDS: z.coerce.number().min(1).max(60).default(10),
   HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
-  HTTP_PORT: z.coerce
-    .number({ message: 'expected a port number' })
-    .int({ message: 'expected a whole port number' })
-    .min(0, { message: 'expected a port between 0 and 65535' })
-    .max(65535, { message: 'expected a port between 0 and 65535' })
-    .default(3000),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HTTP_MAX_BODY_BYTES: z.coerce
-    .number({ message: 'expected a number of bytes' })
-    .int({ message: 'expected a whole number of bytes' })
-    .min(1024, { message: 'expected 1024 to 104857600 bytes' })
-    .max(100 * 1024 * 1024, { message: 'expected 1024 to 104857600 bytes' })
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
     .default(1024 * 1024),
   CONSOLE_ENABLED: booleanFromEnv.default(true),
-  PUBLIC_URL: optionalString.pipe(
-    z
-      .url({
-        protocol: /^https?$/,
-        message: 'expected the http(s) address people open, e.g. https://sputnik.example.org',
-      })
-      .optional(),
-  ),
+  PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   TRUST_PROXY: booleanFromEnv.default(false),
-  CONSOLE_LINK_MINUTES: z.coerce
-    .number({ message: 'expected a number of minutes' })
-    .int({ message: 'expected a whole number of minutes' })
-    .min(1, { message: 'expected 1 to 60 minutes' })
-    .max(60, { message: 'expected 1 to 60 minutes' })
-    .default(15),
-  CONSOLE_SESSION_HOURS: z.coerce
-    .number({ message: 'expected a number of hours' })
-    .min(0.1, { message: 'expected 0.1 to 168 hours' })
-    .max(168, { message: 'expected 0.1 to 168 hours' })
-    .default(12),
-  CONSOLE_LARGE_EXPORT_ROWS: z.coerce
-    .number({ message: 'expected a number of rows' })
-    .int()
-    .min(1)
-    .max(10_000_000)
-    .default(5000),
+  CONSOLE_LINK_MINUTES: z.coerce.number().int().min(1).max(60).default(15),
+  CONSOLE_SESSION_HOURS: z.coerce.number().min(0.1).max(168).default(12),
+  CONSOLE_LARGE_EXPORT_ROWS: z.coerce.number().int().min(1).max(10_000_000).default(5000),
 });
 
 export interface Config {
@@ -215,6 +156,11 @@ export interface Config {
     embeddedDataDir: string | undefined;
   };
   dataDir: string;
+  /**
+   * Where the compiled build keeps the flows and questionnaires it has checked, so a start with
+   * unchanged files skips reading them again (src/engine/content-cache.ts); undefined: no cache.
+   */
+  contentCacheDir: string | undefined;
   /** `botUsername` and `phone` only build join links (t.me/... and wa.me/...). */
   telegram: {
     botToken: string | undefined;
@@ -282,11 +228,118 @@ export interface Config {
   };
 }
 
+/**
+ * What a variable's value is expected to be: each is a message of the i18n `config` namespace
+ * (`config.expect_<kind>`), worded where it is shown: the CLI in the staff's language, the server's
+ * log in English.
+ */
+const EXPECTED = {
+  MONGODB_URI: 'mongodb_uri',
+  MONGODB_DB: 'db_name',
+  DATA_DIR: 'folder',
+  CONTENT_CACHE_DIR: 'folder',
+  EMBEDDED_STORE_PERSIST: 'boolean',
+  TELEGRAM_BOT_TOKEN: 'telegram_token',
+  TELEGRAM_BOT_USERNAME: 'telegram_username',
+  TELEGRAM_API_ROOT: 'http_url',
+  TELEGRAM_THROTTLE: 'boolean',
+  TELEGRAM_WEBHOOK_URL: 'telegram_webhook_url',
+  TELEGRAM_WEBHOOK_SECRET: 'secret',
+  MAX_BOT_TOKEN: 'max_token',
+  MAX_BOT_USERNAME: 'max_username',
+  MAX_API_ROOT: 'http_url',
+  MAX_WEBHOOK_URL: 'max_webhook_url',
+  MAX_WEBHOOK_SECRET: 'secret',
+  MAX_REQUESTS_PER_SECOND: 'max_rate',
+  WHATSAPP_ENABLED: 'boolean',
+  CHROME_PATH: 'program_path',
+  WHATSAPP_PHONE: 'bot_phone',
+  WHATSAPP_QR_TOKEN: 'secret',
+  WHATSAPP_GAP_SECONDS: 'seconds_range',
+  WHATSAPP_GROUP_GAP_SECONDS: 'seconds_range',
+  WHATSAPP_HOURLY_CAP: 'hourly_cap',
+  DEFAULT_LOCALE: 'locale',
+  CLI_LANG: 'locale',
+  TZ: 'time_zone',
+  PRIVACY_POLICY_URL: 'http_url',
+  PRIVACY_POLICY_VERSION: 'policy_version',
+  CONSULTATION_ESCALATION_DAYS: 'escalation_days',
+  LOG_LEVEL: 'log_level',
+  API_TOKEN: 'api_token',
+  SANDBOX: 'boolean',
+  LINK_CHECK_ALLOW_PRIVATE: 'boolean',
+  LINK_CHECK_TIMEOUT_SECONDS: 'link_timeout',
+  HTTP_HOST: 'host',
+  HTTP_PORT: 'port',
+  HTTP_MAX_BODY_BYTES: 'body_bytes',
+  CONSOLE_ENABLED: 'boolean',
+  PUBLIC_URL: 'public_url',
+  TRUST_PROXY: 'boolean',
+  CONSOLE_LINK_MINUTES: 'link_minutes',
+  CONSOLE_SESSION_HOURS: 'session_hours',
+  CONSOLE_LARGE_EXPORT_ROWS: 'export_rows',
+} as const satisfies Record<keyof typeof envSchema.shape, string>;
+
+export type ConfigVariable = keyof typeof EXPECTED;
+export const CONFIG_VARIABLES = Object.keys(EXPECTED) as ConfigVariable[];
+
+/**
+ * Values never repeated back, in the CLI or the log: credentials (a MongoDB URI may carry a
+ * password; a webhook URL often carries a secret path), tokens, and the bot account's phone.
+ */
+const UNSHOWN: ReadonlySet<ConfigVariable> = new Set([
+  'MONGODB_URI',
+  'TELEGRAM_BOT_TOKEN',
+  'TELEGRAM_WEBHOOK_URL',
+  'TELEGRAM_WEBHOOK_SECRET',
+  'MAX_BOT_TOKEN',
+  'MAX_WEBHOOK_URL',
+  'MAX_WEBHOOK_SECRET',
+  'WHATSAPP_PHONE',
+  'WHATSAPP_QR_TOKEN',
+  'API_TOKEN',
+]);
+
+/** A webhook is refused without its secret: the channel sends it back, so forged updates are told apart. */
+const WEBHOOK_SECRETS: readonly [string, ConfigVariable, ConfigVariable][] = [
+  ['Telegram', 'TELEGRAM_WEBHOOK_URL', 'TELEGRAM_WEBHOOK_SECRET'],
+  ['Max', 'MAX_WEBHOOK_URL', 'MAX_WEBHOOK_SECRET'],
+];
+
+/** One wrong setting: the variable, what was expected of it, and its value where that is no secret. */
+export type ConfigProblem =
+  | { kind: 'invalid'; variable: ConfigVariable; value?: string }
+  /** Set `variable` too when `with` is set: the channel sends that secret back with each update. */
+  | { kind: 'needs'; variable: ConfigVariable; with: ConfigVariable; channel: string };
+
+/** The problem in `locale`, one line: «HTTP_PORT: ожидается номер порта от 0 до 65535, а задано «abc»». */
+export function describeConfigProblem(locale: Locale, problem: ConfigProblem): string {
+  if (problem.kind === 'needs') return t(locale, 'config.needs_webhook_secret', problem);
+  const expected = t(locale, `config.expect_${EXPECTED[problem.variable]}`);
+  return problem.value === undefined
+    ? t(locale, 'config.invalid', { variable: problem.variable, expected })
+    : t(locale, 'config.invalid_value', { variable: problem.variable, expected, value: problem.value });
+}
+
 export class ConfigError extends Error {
-  constructor(readonly issues: readonly string[]) {
-    super(`Invalid configuration: ${issues.join('; ')}`);
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    // The server's log is read by operators: English there; the CLI words `problems` itself.
+    super(`Invalid configuration: ${problems.map((p) => describeConfigProblem('en', p)).join('; ')}`);
     this.name = 'ConfigError';
   }
+}
+
+/** A value fit to quote on one line: control characters out, long values cut. */
+function quotable(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const line = value.replace(/\p{Cc}+/gu, ' ').trim();
+  if (line === '') return undefined;
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+}
+
+function problemOf(variable: ConfigVariable, env: Environment): ConfigProblem {
+  const value = UNSHOWN.has(variable) ? undefined : quotable(env[variable]);
+  return value === undefined ? { kind: 'invalid', variable } : { kind: 'invalid', variable, value };
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -303,21 +356,16 @@ export function readEnvironment(env: Environment = process.env, envFile: string 
 
 export function loadConfig(env: Environment = readEnvironment()): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    // Name the variable and the problem, never the value: it may be a secret.
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  // Every wrong setting at once, one problem per variable however many checks its value failed.
+  const problems: ConfigProblem[] = parsed.success
+    ? []
+    : [...new Set(parsed.error.issues.map((i) => String(i.path[0]) as ConfigVariable))].map((v) => problemOf(v, env));
+  const given = (v: ConfigVariable) => (env[v] ?? '').trim() !== '';
+  for (const [channel, url, secret] of WEBHOOK_SECRETS) {
+    if (given(url) && !given(secret)) problems.push({ kind: 'needs', variable: secret, with: url, channel });
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
-  if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
-    throw new ConfigError([
-      'TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL (Telegram sends it back so forged updates are refused)',
-    ]);
-  }
-  if (e.MAX_WEBHOOK_URL && !e.MAX_WEBHOOK_SECRET) {
-    throw new ConfigError([
-      'MAX_WEBHOOK_SECRET: required with MAX_WEBHOOK_URL (Max sends it back so forged updates are refused)',
-    ]);
-  }
   return {
     store: {
       mongodbUri: e.MONGODB_URI,
@@ -325,6 +373,12 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
       embeddedDataDir: e.EMBEDDED_STORE_PERSIST ? e.DATA_DIR : undefined,
     },
     dataDir: e.DATA_DIR,
+    contentCacheDir:
+      e.CONTENT_CACHE_DIR === undefined
+        ? join(e.DATA_DIR, 'cache')
+        : e.CONTENT_CACHE_DIR.toLowerCase() === 'off'
+          ? undefined
+          : e.CONTENT_CACHE_DIR,
     telegram: {
       botToken: e.TELEGRAM_BOT_TOKEN,
       apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
@@ -395,9 +449,7 @@ export function redactUri(uri: string): string {
  * The CLI's language from CLI_LANG (environment or `.env`), read on its own: the CLI must speak
  * the staff's language even when the rest of the configuration has an error to report.
  */
-export function cliLocale(env: Environment = readEnvironment()): { locale: Locale; error?: string } {
+export function cliLocale(env: Environment = readEnvironment()): { locale: Locale; error?: ConfigProblem } {
   const parsed = envSchema.shape.CLI_LANG.safeParse(env.CLI_LANG === '' ? undefined : env.CLI_LANG);
-  return parsed.success
-    ? { locale: parsed.data }
-    : { locale: 'ru', error: `CLI_LANG: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
+  return parsed.success ? { locale: parsed.data } : { locale: 'ru', error: problemOf('CLI_LANG', env) };
 }

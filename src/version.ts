@@ -4,3 +4,15 @@ import { readFileSync } from 'node:fs';
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
+
+/**
+ * Which compiled build is running: the stamp src/launch.mjs writes into dist/ after each successful
+ * build (its start time). Undefined when the sources run directly (tsx, tests): there is no build.
+ */
+export function buildId(): string | undefined {
+  try {
+    return readFileSync(new URL('./.build-stamp', import.meta.url), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -3,9 +3,11 @@
  * a web chat...) provides, so the rest of the bot never names one.
  *
  * How to add a channel:
- * 1. Make one folder, src/channels/<name>/, whose index.ts exports a `ChannelModule`: the channel's
+ * 1. Make one folder, src/channels/<name>/, that exports a `ChannelModule`: the channel's
  *    name (the prefix of its addresses, "max" in "max:12345"), when it is enabled (a setting in
  *    src/config.ts), and `create`, which builds a `RunningChannel` from the `ChannelContext`.
+ *    A channel with libraries of its own keeps the module in a small module.ts whose `create`
+ *    imports the rest (see telegram/module.ts): what is not configured is never loaded.
  * 2. Inbound: turn each platform update into an `InboundEvent` (engine/events.ts) with
  *    `channel: <name>`, `from.id` the person's private chat id (their address), and `from.username`
  *    or `from.phone` when the platform gives them (that is how an imported person is recognised on
@@ -91,5 +93,9 @@ export interface ChannelModule {
   readonly title?: string;
   /** Undefined when the configuration enables the channel; otherwise which setting would. */
   disabledHint(config: Config): string | undefined;
-  create(ctx: ChannelContext): RunningChannel;
+  /**
+   * Builds the running channel. It may load the channel's own code and libraries first (grammY,
+   * the Max SDK), so that a bot without the channel never loads them (start-up time).
+   */
+  create(ctx: ChannelContext): RunningChannel | Promise<RunningChannel>;
 }

@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { t } from '../i18n/index.js';
-import type { Output } from './commands/cohort.js';
+import type { Output } from './output.js';
 
 /** Commands with a help text of their own in the catalogs (`cli_help.<name>`). */
 export type CommandName =

@@ -12,6 +12,13 @@
 //   The price is one round trip per window (30 per 1,000 ms + RTT); a fixed margin would be a
 //   guess that is too large locally and too small on a slow link. A call still unanswered after
 //   `inFlightMs` counts as completed then, so one hung request cannot stop the channel.
+// - The clock is the process's monotonic one, in fractions of a millisecond (performance.now).
+//   The proof above needs the recorded completion to be no earlier than the real one: Date.now,
+//   used before, reads whole milliseconds, so a call that returned at x.9 ms was recorded at x,
+//   and the send 30 later could start up to 1 ms before 1,000 ms had really passed (the bench's
+//   fake Bot API once counted 31 arrivals within 999.x ms); it is also the wall clock, which the
+//   system may step. A clock that reads coarser declares it (`resolutionMs`), and each completion
+//   counts from the end of the tick it was read in.
 // - Limits on the whole channel and per chat (a chat may carry more than one: a Telegram group has
 //   1 per second and 20 per minute).
 // - Two priorities: a reply to someone who just wrote goes before broadcasts and reminders. Within
@@ -38,6 +45,8 @@ export interface LimiterClock {
   now(): number;
   setTimeout(run: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  /** How far the real instant may be past what `now()` reads (1 for a clock in whole milliseconds); default 0. */
+  resolutionMs?: number;
 }
 
 export interface LimiterOptions<R> {
@@ -77,6 +86,8 @@ class Window {
   constructor(
     private readonly rate: RateLimit,
     private readonly inFlightMs: number,
+    /** The clock's resolution: a completion read as t happened before t + this. */
+    private readonly tickMs: number,
   ) {
     this.started = new Array<number>(rate.limit).fill(Number.NEGATIVE_INFINITY);
     this.ended = new Array<number>(rate.limit).fill(Number.NEGATIVE_INFINITY);
@@ -85,7 +96,7 @@ class Window {
 
   private completedAt(slot: number): number {
     const ended = this.ended[slot] as number;
-    return Number.isNaN(ended) ? (this.started[slot] as number) + this.inFlightMs : ended;
+    return (Number.isNaN(ended) ? (this.started[slot] as number) + this.inFlightMs : ended) + this.tickMs;
   }
 
   /** The earliest instant one more send keeps the limit. */
@@ -224,7 +235,8 @@ class Heap<T> {
 }
 
 const systemClock: LimiterClock = {
-  now: () => Date.now(),
+  // Monotonic and finer than a microsecond: see the note at the top.
+  now: () => performance.now(),
   setTimeout: (run, ms) => setTimeout(run, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
@@ -233,7 +245,8 @@ export function createLimiter<R>(options: LimiterOptions<R>): Limiter<R> {
   const clock = options.clock ?? systemClock;
   const maxRetries = options.maxRetries ?? 5;
   const inFlightMs = options.inFlightMs ?? 10_000;
-  const global = new Window(options.global, inFlightMs);
+  const tickMs = clock.resolutionMs ?? 0;
+  const global = new Window(options.global, inFlightMs, tickMs);
   const chats = new Map<string, Chat<R>>();
   const lanes: Record<Priority, Fifo<Chat<R>>> = { reply: new Fifo(), bulk: new Fifo() };
   const waiting = new Heap<Chat<R>>();
@@ -249,7 +262,7 @@ export function createLimiter<R>(options: LimiterOptions<R>): Limiter<R> {
       chat = {
         id,
         jobs: [],
-        windows: options.chatLimits(id).map((rate) => new Window(rate, inFlightMs)),
+        windows: options.chatLimits(id).map((rate) => new Window(rate, inFlightMs, tickMs)),
         busy: false,
         listed: false,
       };

@@ -502,10 +502,9 @@ export function nextSendAt(planned: readonly PlannedSend[], now: Date): Date | u
   return next;
 }
 
-const offset = z.string().refine(isOffset, { message: 'ожидается сдвиг вида +7d, +2w или +6m' });
-const occasionText = z
-  .string()
-  .regex(/^[A-Za-z0-9_.-]{1,60}$/, { message: 'латиница, цифры, «-», «_» и «.», до 60 знаков' });
+// Messages are keys of the i18n `imports` namespace: whoever shows a problem words it (src/import/zod-problems.ts).
+const offset = z.string().refine(isOffset, { message: 'imports.z_offset' });
+const occasionText = z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, { message: 'imports.z_occasion' });
 
 const planText = (max: number) =>
   z.strictObject({
@@ -555,21 +554,29 @@ export const stagePlanSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['questionnaires', i, 'occasion'],
-          message: `повод «${q.occasion}» уже есть в плане`,
+          message: 'imports.z_occasion_twice',
+          params: { occasion: q.occasion },
         });
       seen.add(q.occasion);
     });
     const stages = new Set<number>();
     plan.stages.forEach((s, i) => {
       if (stages.has(s.stage))
-        ctx.addIssue({ code: 'custom', path: ['stages', i, 'stage'], message: `этап ${s.stage} указан дважды` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', i, 'stage'],
+          message: 'imports.z_stage_twice',
+          params: { stage: s.stage },
+        });
       stages.add(s.stage);
     });
   });
 
-/** Every problem with a plan, as "path: reason"; empty when the plan is usable. */
-export function stagePlanProblems(plan: unknown): string[] {
-  const parsed = stagePlanSchema.safeParse(plan);
-  if (parsed.success) return [];
-  return parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(план)'}: ${i.message}`);
+/**
+ * Every problem with a plan, each with its path under the plan; empty when the plan is usable.
+ * Worded where they are shown (`planProblems` in src/import/zod-problems.ts).
+ */
+export function stagePlanProblems(plan: unknown): readonly z.core.$ZodIssue[] {
+  const parsed = stagePlanSchema.safeParse(plan, { reportInput: true });
+  return parsed.success ? [] : parsed.error.issues;
 }

@@ -178,6 +178,12 @@ export interface ResponseKey {
   occasion: string;
 }
 
+/** A questionnaire run as the reports count it: who, which, when, not what was answered. */
+export type ResponseRun = Pick<
+  Response,
+  'participantId' | 'questionnaireId' | 'occasion' | 'status' | 'startedAt' | 'completedAt'
+>;
+
 export interface ResponseRepository {
   /** Returns the run for this key, creating it (with this version) if there is none. */
   startOrResume(
@@ -190,6 +196,8 @@ export interface ResponseRepository {
     cohortId: string,
     filter?: { questionnaireId?: string; status?: Response['status'] },
   ): Promise<Response[]>;
+  /** Every run of the cohort without its answers (what the year's reports count), oldest first. */
+  runsByCohort(cohortId: string): Promise<ResponseRun[]>;
   /** Which questionnaire occasions each teacher of the cohort completed (what planning needs, without the answers). */
   completedOccasions(
     cohortId: string,

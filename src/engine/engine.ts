@@ -357,12 +357,14 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
           ? { ...raw, payload: { kind: 'text', text: normaliseIncomingText(raw.payload.text) } }
           : raw;
       return queue(`${event.channel}:${event.chat.type === 'group' ? event.chat.id : event.from.id}`, async () => {
-        const claim = await services.sessions.claimMessage(
-          event.channel,
-          event.messageId,
-          event.at,
-          services.settings.staleClaimMs,
-        );
+        const claim = event.claimed
+          ? 'new'
+          : await services.sessions.claimMessage(
+              event.channel,
+              event.messageId,
+              event.at,
+              services.settings.staleClaimMs,
+            );
         if (claim === 'duplicate') return [];
         try {
           return await process(event);
@@ -378,7 +380,7 @@ export function createEngine(services: Services, handlers: FlowHandlers): Engine
             },
           ];
         } finally {
-          await services.sessions.completeMessage(event.channel, event.messageId);
+          if (!event.claimed) await services.sessions.completeMessage(event.channel, event.messageId);
         }
       });
     },

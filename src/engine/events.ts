@@ -20,6 +20,12 @@ export interface InboundEvent {
   };
   at: Date;
   payload: InboundPayload;
+  /**
+   * The channel has already made sure this event is handled once, by a claim on its update that
+   * every instance sees (Telegram webhooks, src/channels/telegram/shared-instances.ts): the engine
+   * does not claim the message again, which would be two more writes before the first reply.
+   */
+  claimed?: true;
 }
 
 export type InboundPayload =

@@ -2,17 +2,29 @@
 import { join } from 'node:path';
 import type { Repositories } from '../domain/repositories.js';
 import type { Logger } from '../logger.js';
-import { loadQuestionnaires, type QuestionnaireCatalog } from '../questionnaires/index.js';
+import { createCatalog, loadQuestionnaires, type QuestionnaireCatalog } from '../questionnaires/index.js';
 import { handlers, registry } from './actions/index.js';
 import type { ConsoleLinks, EngineSettings } from './context.js';
 import { createEngine, type Engine } from './engine.js';
 import type { FlowCatalog } from './flows/definition.js';
-import { loadFlows } from './flows/load.js';
+import { createFlowCatalog, loadFlows } from './flows/load.js';
+import {
+  cachedContent,
+  NO_CONTENT_CACHE,
+  type ContentCacheOptions,
+  type ContentCacheOutcome,
+} from './content-cache.js';
 import type { SessionStore } from './sessions.js';
-import { loadSupportModels, modelReferenceProblems, type SupportModelCatalog } from '../support-models/load.js';
+import {
+  createModelCatalog,
+  loadSupportModels,
+  modelReferenceProblems,
+  type SupportModelCatalog,
+} from '../support-models/load.js';
 
 export type { Engine } from './engine.js';
 export type { ConsoleLinks } from './context.js';
+export type { ContentCacheOptions, ContentCacheOutcome } from './content-cache.js';
 export type { InboundEvent, Outbound, OutboundMessage, Address } from './events.js';
 export type { BroadcastRequest, StaffTools } from './staff-tools.js';
 
@@ -23,15 +35,34 @@ export interface Content {
   models: SupportModelCatalog;
 }
 
-/** Reads and validates flows/ and questionnaires/ under `root`; every problem is returned. */
-export function loadContent(root: string): { content: Content; errors: string[] } {
-  const q = loadQuestionnaires(join(root, 'questionnaires'), { root });
-  const f = loadFlows(join(root, 'flows'), registry, root);
-  const m = loadSupportModels(join(root, 'flows', 'models'), q.catalog, root);
-  const references = m.errors.length === 0 ? modelReferenceProblems(q.catalog, m.catalog) : [];
+/**
+ * Reads and validates flows/ and questionnaires/ under `root`; every problem is returned. With a
+ * cache (the compiled build; see content-cache.ts) content that passed before with the same bytes
+ * is taken from it; any change is read and validated in full.
+ */
+export function loadContent(
+  root: string,
+  cache: ContentCacheOptions = NO_CONTENT_CACHE,
+): { content: Content; errors: string[]; cache: ContentCacheOutcome } {
+  const loaded = cachedContent('content', root, ['flows', 'questionnaires'], cache, () => {
+    const q = loadQuestionnaires(join(root, 'questionnaires'), { root });
+    const f = loadFlows(join(root, 'flows'), registry, root);
+    const m = loadSupportModels(join(root, 'flows', 'models'), q.catalog, root);
+    const references = m.errors.length === 0 ? modelReferenceProblems(q.catalog, m.catalog) : [];
+    return {
+      value: { questionnaires: q.catalog.all(), flows: f.catalog.all(), models: m.catalog.all() },
+      errors: [...q.errors, ...f.errors, ...m.errors, ...references],
+    };
+  });
+  const { questionnaires, flows, models } = loaded.value;
   return {
-    content: { questionnaires: q.catalog, flows: f.catalog, models: m.catalog },
-    errors: [...q.errors, ...f.errors, ...m.errors, ...references],
+    content: {
+      questionnaires: createCatalog(questionnaires),
+      flows: createFlowCatalog(flows),
+      models: createModelCatalog(models),
+    },
+    errors: loaded.errors,
+    cache: loaded.cache,
   };
 }
 

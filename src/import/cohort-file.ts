@@ -1,7 +1,8 @@
 // Reads a cohort file (YAML or JSON): the programme, the cohort, its curators, tutors and
 // teachers. Pure: text in, a checked plan or every problem found out.
 import type { CountryCode } from 'libphonenumber-js';
-import { parseDocument } from 'yaml';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parseDocument, type ErrorCode as YamlErrorCode } from 'yaml';
 import { z } from 'zod';
 import { isIanaTimeZone, isValidLocalDate, type LocalDate } from '../domain/calendar.js';
 import type { Locale } from '../domain/locale.js';
@@ -147,30 +148,101 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
+/**
+ * Node's JSON.parse names no position for an unexpected token, and says what is wrong in English:
+ * jsonc-parser's scanner finds where, with a code we word. Only the first error: after it the
+ * scanner's recovery guesses, and the guesses would read as more mistakes.
+ */
 function parseJson(text: string): Result<unknown, ImportProblem[]> {
   try {
     return ok(JSON.parse(text));
-  } catch (error) {
-    const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message);
-    const at = position ? lineAndColumn(text, Number(position[1])) : undefined;
+  } catch {
+    const errors: ParseError[] = [];
+    parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const first = errors[0];
+    const at = first ? lineAndColumn(text, first.offset) : undefined;
     return err([
       {
         at: at ? phrase('imports.at_line_column', at) : phrase('imports.at_file'),
-        // The parser's own words (English) say which character is wrong.
-        message: phrase('imports.json_error', { detail: message.replace(/ in JSON at position.*$/, '') }),
+        message: phrase('imports.json_error', {
+          detail: first ? jsonReason(text, first) : phrase('imports.json_other'),
+        }),
+        ...(at ? { line: at.line } : {}),
       },
     ]);
   }
 }
 
-const YAML_HINTS: Record<string, MessageKey> = {
+/** The character before `offset` that is not white space. */
+function previousChar(text: string, offset: number): string | undefined {
+  for (let i = offset - 1; i >= 0; i--) if (!/\s/.test(text[i]!)) return text[i];
+  return undefined;
+}
+
+function jsonReason(text: string, error: ParseError): Phrase {
+  const found = text.slice(error.offset, error.offset + Math.max(error.length, 1)).slice(0, 30);
+  const closing = /^[}\]]/.test(found) && previousChar(text, error.offset) === ',';
+  const code = printParseErrorCode(error.error);
+  switch (code) {
+    case 'PropertyNameExpected':
+    case 'ValueExpected':
+      if (closing) return phrase('imports.json_trailing_comma', { bracket: found[0]! });
+      if (error.offset >= text.trimEnd().length) return phrase('imports.json_cut_short');
+      return phrase(code === 'ValueExpected' ? 'imports.json_value' : 'imports.json_name');
+    case 'InvalidSymbol':
+      return phrase(found.startsWith("'") ? 'imports.json_single_quotes' : 'imports.json_symbol', { text: found });
+    case 'InvalidNumberFormat':
+    case 'UnexpectedEndOfNumber':
+      return phrase('imports.json_number');
+    case 'ColonExpected':
+      return phrase('imports.json_colon');
+    case 'CommaExpected':
+      return phrase('imports.json_comma');
+    case 'CloseBraceExpected':
+      return phrase('imports.json_close', { bracket: '}' });
+    case 'CloseBracketExpected':
+      return phrase('imports.json_close', { bracket: ']' });
+    case 'EndOfFileExpected':
+      return phrase('imports.json_after_end');
+    case 'InvalidCommentToken':
+    case 'UnexpectedEndOfComment':
+      return phrase('imports.json_comment');
+    case 'UnexpectedEndOfString':
+    case 'InvalidCharacter':
+      return phrase('imports.json_string');
+    case 'InvalidUnicode':
+    case 'InvalidEscapeCharacter':
+      return phrase('imports.json_escape');
+    default:
+      return phrase('imports.json_other');
+  }
+}
+
+// Every error code of the yaml package, worded: staff should not meet the parser's English.
+const YAML_HINTS: Record<YamlErrorCode, MessageKey> = {
   BAD_SCALAR_START: 'imports.yaml_bad_scalar_start',
   DUPLICATE_KEY: 'imports.yaml_duplicate_key',
   BAD_INDENT: 'imports.yaml_bad_indent',
   TAB_AS_INDENT: 'imports.yaml_tab_as_indent',
   MISSING_CHAR: 'imports.yaml_missing_char',
   MULTILINE_IMPLICIT_KEY: 'imports.yaml_multiline_key',
+  BAD_DQ_ESCAPE: 'imports.yaml_bad_escape',
+  BLOCK_AS_IMPLICIT_KEY: 'imports.yaml_multiline_key',
+  KEY_OVER_1024_CHARS: 'imports.yaml_long_key',
+  NON_STRING_KEY: 'imports.yaml_non_string_key',
+  BLOCK_IN_FLOW: 'imports.yaml_block_in_flow',
+  MULTIPLE_DOCS: 'imports.yaml_multiple_docs',
+  UNEXPECTED_TOKEN: 'imports.yaml_unexpected',
+  ALIAS_PROPS: 'imports.yaml_anchors',
+  BAD_ALIAS: 'imports.yaml_anchors',
+  MULTIPLE_ANCHORS: 'imports.yaml_anchors',
+  MULTIPLE_TAGS: 'imports.yaml_tags',
+  TAG_RESOLVE_FAILED: 'imports.yaml_tags',
+  BAD_PROP_ORDER: 'imports.yaml_tags',
+  BAD_DIRECTIVE: 'imports.yaml_directive',
+  BAD_COLLECTION_TYPE: 'imports.yaml_unexpected',
+  RESOURCE_EXHAUSTION: 'imports.yaml_too_big',
+  IMPOSSIBLE: 'imports.yaml_unexpected',
 };
 
 function parseYaml(text: string): Result<unknown, ImportProblem[]> {
@@ -179,19 +251,28 @@ function parseYaml(text: string): Result<unknown, ImportProblem[]> {
     return err(
       doc.errors.map((e) => {
         const pos = e.linePos?.[0];
-        const hint = YAML_HINTS[e.code];
         return {
           at: pos ? phrase('imports.at_line_column', { line: pos.line, column: pos.col }) : phrase('imports.at_file'),
-          // A mistake without a hint of ours keeps the parser's own (English) words.
-          message: phrase('imports.yaml_error', {
-            detail: hint ? phrase(hint) : (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''),
-          }),
+          message: phrase('imports.yaml_error', { detail: phrase(YAML_HINTS[e.code] ?? 'imports.yaml_unexpected') }),
           ...(pos ? { line: pos.line } : {}),
         };
       }),
     );
   }
-  return ok(doc.toJS());
+  try {
+    return ok(doc.toJS());
+  } catch (error) {
+    // toJS throws for what the parser let pass: an alias without its anchor, or aliases that multiply.
+    const tooBig = error instanceof Error && /excessive alias count/i.test(error.message);
+    return err([
+      {
+        at: phrase('imports.at_file'),
+        message: phrase('imports.yaml_error', {
+          detail: phrase(tooBig ? 'imports.yaml_too_big' : 'imports.yaml_anchors'),
+        }),
+      },
+    ]);
+  }
 }
 
 function readDate(raw: string | Date): FieldResult<LocalDate> {

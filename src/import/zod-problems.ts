@@ -36,17 +36,24 @@ function describeValue(input: unknown): Phrase | string {
   }
 }
 
-/** A schema's own message is a key of the `imports` namespace ("imports.z_date"). */
-function ownMessage(message: string): Phrase | undefined {
+/**
+ * A schema's own message is a key of the `imports` namespace ("imports.z_date"); a refinement's
+ * issue may carry the key's parameters.
+ */
+function ownMessage(issue: z.core.$ZodIssue): Phrase | undefined {
+  const { message } = issue;
   const name = message.startsWith('imports.') ? message.slice('imports.'.length) : undefined;
-  return name !== undefined && Object.hasOwn(catalogs.ru.imports ?? {}, name)
-    ? phrase(message as MessageKey)
-    : undefined;
+  if (name === undefined || !Object.hasOwn(catalogs.ru.imports ?? {}, name)) return undefined;
+  const params = issue.code === 'custom' ? issue.params : undefined;
+  const given: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(params ?? {}))
+    if (typeof value === 'string' || typeof value === 'number') given[key] = value;
+  return phrase(message as MessageKey, Object.keys(given).length > 0 ? given : undefined);
 }
 
 /** The phrase of one issue. */
 export function issuePhrase(issue: z.core.$ZodIssue): Phrase {
-  const own = ownMessage(issue.message);
+  const own = ownMessage(issue);
   if (own) return own;
   switch (issue.code) {
     case 'invalid_type': {
@@ -100,4 +107,12 @@ export function zodProblems(error: z.ZodError): ImportProblem[] {
     }
     return [{ at: pathAt(issue.path), message: issuePhrase(issue) }];
   });
+}
+
+/** A stage plan's problems (stagePlanProblems), each at its path under the plan. */
+export function planProblems(issues: readonly z.core.$ZodIssue[]): ImportProblem[] {
+  return issues.map((issue) => ({
+    at: issue.path.length === 0 ? phrase('imports.at_plan') : pathAt(issue.path),
+    message: issuePhrase(issue),
+  }));
 }

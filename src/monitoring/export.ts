@@ -1,7 +1,8 @@
-// Response exports: CSV, XLSX and JSON, streamed from a store cursor so memory does not grow with
-// the number of responses or of teachers: rows are read a batch at a time, and only that batch's
-// teachers' profiles are looked up (see `loadPeople`). Every question is a column; a multiple choice reads "a; b" in one
-// cell. Personal data appear only where the access allows and the export is not anonymised.
+// Response exports: CSV, XLSX and JSON, streamed so memory does not grow with the number of
+// responses: rows are written a batch at a time, and only the teachers a batch brings that are not
+// known yet are looked up (see `loadPeople`; at most TEACHERS_KEPT are kept). Every question is a
+// column; a multiple choice reads "a; b" in one cell. Personal data appear only where the access
+// allows and the export is not anonymised.
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Types } from 'mongoose';
 import type { Locale } from '../domain/locale.js';
@@ -33,11 +34,11 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
  * `inProcess`, structurally): documents as stored, never to be changed.
  */
 export interface InProcessReader {
-  find(
+  findAll(
     collection: string,
     filter: Record<string, unknown>,
-    options?: { sort?: Record<string, 1 | -1>; projection?: Record<string, 0 | 1> },
-  ): AsyncIterable<Record<string, unknown>>;
+    options?: { sort?: Record<string, 1 | -1> },
+  ): readonly Record<string, unknown>[];
 }
 
 export interface ExportDeps {
@@ -101,14 +102,14 @@ interface CohortRow {
 
 interface Context {
   cohorts: Map<string, CohortRow>;
-  /** The current batch's teachers (see `loadPeople`). */
-  participants: Map<string, ParticipantRow>;
+  /** Teachers met so far, null for one not shown (see `loadPeople`); at most TEACHERS_KEPT. */
+  participants: Map<string, ParticipantRow | null>;
   /** With a cohort filter: the ids of the teachers enrolled in those cohorts, the only ones shown. */
   enrolled: Set<string> | undefined;
   /** With no cohort filter: the demo cohorts' people, left out. */
   demoPeople: Set<string> | undefined;
-  /** Counts the batches loaded: what is kept per teacher is kept for one batch. */
-  batch: number;
+  /** Counts the times `participants` was emptied: what is kept per teacher elsewhere goes too. */
+  generation: number;
 }
 
 interface SheetPlan {
@@ -117,13 +118,15 @@ interface SheetPlan {
   /** Every question a column: the catalog's, then any answered question the catalog lacks. */
   columns: AnswerColumn[];
   total: number;
+  /** In-process: the sheet's responses in `_id` order, as stored (see `survey`). */
+  docs: readonly ResponseDoc[] | undefined;
 }
 
-/** A teacher's and a cohort's cells, and their CSV text by separator. */
+/** A teacher's and a cohort's cells, and their CSV text (after a separator) once asked for. */
 interface Prefix {
   cohortId: string;
   cells: CellValue[];
-  csv: Map<string, string>;
+  csv: string | undefined;
 }
 
 interface AnswerColumn {
@@ -185,8 +188,14 @@ const PROFILE_PROJECTION = {
   isStaff: 1,
 } as const;
 
-/** Responses read, and their teachers' profiles looked up, this many at a time. */
+/** Responses written, and their new teachers' profiles looked up, this many at a time. */
 const ROW_BATCH = 1000;
+/**
+ * Teachers whose profile (and cells) an export keeps, so a teacher with ten responses is looked up
+ * and cleaned once, not ten times. A year of a regional centre is 5,000–10,000 teachers; past this
+ * the kept ones are dropped and looked up again, so memory stays bounded whatever the rows.
+ */
+const TEACHERS_KEPT = 20_000;
 
 async function loadContext(models: Models, scope: ExportOptions['scope']): Promise<Context> {
   const cohortFilter = scope.cohortIds ? { _id: { $in: scope.cohortIds.map(oid) } } : {};
@@ -222,43 +231,58 @@ async function loadContext(models: Models, scope: ExportOptions['scope']): Promi
     !scope.cohortIds && scope.excludeCohortIds?.length
       ? new Set((await demoParticipantIds(models, scope.excludeCohortIds.map(oid))).map(String))
       : undefined;
-  return { cohorts, participants: new Map(), enrolled, demoPeople, batch: 0 };
+  return { cohorts, participants: new Map(), enrolled, demoPeople, generation: 0 };
+}
+
+/** The columns of a stored profile the export shows (one per channel; the store keeps a list of addresses). */
+function participantRow(p: Record<string, unknown>): ParticipantRow {
+  const addresses = (p.addresses ?? []) as { channel: string; id?: string; username?: string }[];
+  const telegram = addresses.find((a) => a.channel === 'telegram');
+  return {
+    fullName: p.fullName as ParticipantRow['fullName'],
+    phone: p.phone as ParticipantRow['phone'],
+    organisation: p.organisation as ParticipantRow['organisation'],
+    position: p.position as ParticipantRow['position'],
+    region: p.region as ParticipantRow['region'],
+    district: p.district as ParticipantRow['district'],
+    settlementType: p.settlementType as ParticipantRow['settlementType'],
+    subject: p.subject as ParticipantRow['subject'],
+    anonymisedAt: p.anonymisedAt as ParticipantRow['anonymisedAt'],
+    consent: p.consent as ParticipantRow['consent'],
+    telegramId: telegram?.id !== undefined && /^\d+$/.test(telegram.id) ? Number(telegram.id) : null,
+    telegramUsername: telegram?.username ?? null,
+    whatsappId: addresses.find((a) => a.channel === 'whatsapp')?.id ?? null,
+  };
 }
 
 /**
- * Loads the profiles of the teachers of `docs` into `ctx.participants`, replacing the previous
- * batch's: memory stays a batch's worth whatever the number of rows or teachers. Shown are those
- * enrolled in the scope's cohorts, or with no cohort filter everyone but staff and the demo people.
+ * Looks up the profiles of the teachers of `docs` not met yet, into `ctx.participants`. When that
+ * would pass TEACHERS_KEPT, the kept ones are dropped first (and the batch's all looked up): memory
+ * stays bounded whatever the number of rows or teachers. Shown are those enrolled in the scope's
+ * cohorts, or with no cohort filter everyone but staff and the demo people; the others are null.
  */
 async function loadPeople(deps: ExportDeps, ctx: Context, docs: readonly ResponseDoc[]): Promise<void> {
   const { models, reader } = deps;
-  const seen = new Set<string>();
-  const ids: Types.ObjectId[] = [];
-  for (const doc of docs) {
-    const id = String(doc.participantId);
-    if (seen.has(id)) continue;
-    seen.add(id);
-    ids.push(doc.participantId as unknown as Types.ObjectId);
+  const batch = new Map<string, Types.ObjectId>();
+  for (const doc of docs) batch.set(String(doc.participantId), doc.participantId as unknown as Types.ObjectId);
+  let wanted = [...batch.keys()].filter((id) => !ctx.participants.has(id));
+  if (wanted.length === 0) return;
+  if (ctx.participants.size + wanted.length > TEACHERS_KEPT) {
+    ctx.participants.clear();
+    ctx.generation++;
+    wanted = [...batch.keys()];
   }
-  const allowed = ctx.enrolled;
+  for (const id of wanted) ctx.participants.set(id, null);
   // By id alone, which the store answers from its `_id` index; the rest is decided here.
-  const filter = { _id: { $in: ids } };
-  const cursor = reader
-    ? reader.find(models.participant.collection.collectionName, filter, { projection: PROFILE_PROJECTION })
-    : models.participant.collection.find(filter, { projection: PROFILE_PROJECTION });
-  ctx.participants.clear();
-  ctx.batch++;
-  for await (const p of cursor) {
+  const filter = { _id: { $in: wanted.map((id) => batch.get(id) as Types.ObjectId) } };
+  const found = reader
+    ? reader.findAll(models.participant.collection.collectionName, filter)
+    : await models.participant.collection.find(filter, { projection: PROFILE_PROJECTION }).toArray();
+  const allowed = ctx.enrolled;
+  for (const p of found) {
     const id = String(p._id);
     if (allowed ? !allowed.has(id) : p.isStaff === true || ctx.demoPeople?.has(id)) continue;
-    // The export's columns stay one per channel; the store keeps a list of addresses.
-    const addresses = (p.addresses ?? []) as { channel: string; id?: string; username?: string }[];
-    const telegram = addresses.find((a) => a.channel === 'telegram');
-    const row = { ...p, addresses: undefined, isStaff: undefined } as unknown as ParticipantRow;
-    row.telegramId = telegram?.id !== undefined && /^\d+$/.test(telegram.id) ? Number(telegram.id) : null;
-    row.telegramUsername = telegram?.username ?? null;
-    row.whatsappId = addresses.find((a) => a.channel === 'whatsapp')?.id ?? null;
-    ctx.participants.set(id, row);
+    ctx.participants.set(id, participantRow(p));
   }
 }
 
@@ -269,9 +293,21 @@ export function wallClock(at: Date, timeZone: string): Date {
   return new Date(toWall(at.getTime(), timeZone));
 }
 
+/** "00" to "99". */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+
 function formatWallClock(d: Date): string {
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(d.getUTCDate())}.${two(d.getUTCMonth() + 1)}.${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+  const two = TWO_DIGITS;
+  return `${two[d.getUTCDate()]}.${two[d.getUTCMonth() + 1]}.${d.getUTCFullYear()} ${two[d.getUTCHours()]}:${two[d.getUTCMinutes()]}`;
+}
+
+/** Read for its fields only: a CSV row's two times need no Date of their own. */
+const SCRATCH_DATE = new Date(0);
+
+/** `formatWallClock(wallClock(at, timeZone))`. */
+function wallClockText(at: Date, timeZone: string): string {
+  SCRATCH_DATE.setTime(toWall(at.getTime(), timeZone));
+  return formatWallClock(SCRATCH_DATE);
 }
 
 const DATE_FORMAT = 'dd.mm.yyyy hh:mm';
@@ -403,12 +439,13 @@ class ColumnRenderer {
   private readonly makeCell = (answer: Answer | undefined): CellValue =>
     cleanCell(answerCell(this.question, answer, this.locale));
   private readonly makeLine = (answer: Answer | undefined): string =>
-    csvField(safeCell(this.cell(answer)), this.separator);
+    `${this.separator}${csvField(safeCell(this.cell(answer)), this.separator)}`;
 
   cell(answer: Answer | undefined): CellValue {
     return this.cells.get(answer, this.makeCell);
   }
 
+  /** The cell's CSV text after its separator. */
   csv(answer: Answer | undefined): string {
     return this.lines.get(answer, this.makeLine);
   }
@@ -495,25 +532,24 @@ class RowBuilder {
 
   // A 100,000-row export repeats the same few thousand teachers, statuses and chosen options:
   // each is cleaned (and CSV-encoded) once, not once a row.
-  // Keyed by participant (a teacher in two cohorts: the entry is remade), and kept for one batch of
-  // rows: rows come in the order responses were saved, so a teacher's next row may be far away,
-  // and a cache holding every teacher would grow with the export.
+  // Keyed by participant (a teacher in two cohorts: the entry is remade), and dropped with the
+  // kept profiles (`Context.generation`), so it holds at most TEACHERS_KEPT teachers.
   private readonly prefixes = new Map<string, Prefix>();
-  private prefixBatch = -1;
+  private prefixGeneration = 0;
   private readonly statuses = new Map<string, string>();
-  /** The CSV text of a row's middle cells (version, occasion, status), which repeat. */
-  private readonly middles = new Map<string, string>();
+  /** The CSV text of a row's middle cells after a separator, by occasion, status and version: they repeat. */
+  private readonly middles = new Map<string, Map<string, Map<number, string>>>();
   private readonly renderers = new WeakMap<SheetPlan, { columns: ColumnRenderer[]; slots: AnswerSlots }>();
 
   /** The teacher's and the cohort's cells (everything between the row number and the version). */
   private prefix(doc: ResponseDoc, participantId: string, cohortId: string): Prefix {
-    if (this.prefixBatch !== this.ctx.batch) {
+    if (this.prefixGeneration !== this.ctx.generation) {
       this.prefixes.clear();
-      this.prefixBatch = this.ctx.batch;
+      this.prefixGeneration = this.ctx.generation;
     }
     let prefix = this.prefixes.get(participantId);
     if (prefix && prefix.cohortId === cohortId) return prefix;
-    const p = this.ctx.participants.get(participantId);
+    const p = this.ctx.participants.get(participantId) ?? undefined;
     const cohort = this.ctx.cohorts.get(cohortId);
     const show = this.personal(doc, p);
     const settlement = p?.settlementType
@@ -541,7 +577,7 @@ class RowBuilder {
       cohort?.programme?.code ?? null,
       cohort?.programme?.direction ?? null,
     ].map(cleanCell);
-    prefix = { cohortId, cells, csv: new Map() };
+    prefix = { cohortId, cells, csv: undefined };
     this.prefixes.set(participantId, prefix);
     return prefix;
   }
@@ -587,36 +623,54 @@ class RowBuilder {
     return cells;
   }
 
-  /** The row as one CSV line (without its line break): each cell defused (`safeCell`) and quoted as needed. */
-  csvLine(plan: SheetPlan, doc: ResponseDoc, no: number): string {
+  /**
+   * Appends the row as one CSV line (with its line break) to `parts`, in pieces that are mostly
+   * remembered strings (the teacher's cells, the middle cells, each chosen answer): the pieces are
+   * joined once per chunk of rows, not concatenated cell by cell. Each cell is defused
+   * (`safeCell`) and quoted as needed. Returns the characters appended.
+   */
+  csvRow(plan: SheetPlan, doc: ResponseDoc, no: number, parts: string[]): number {
     const sep = this.options.separator ?? ';';
     const cohortId = String(doc.cohortId);
     const tz = this.ctx.cohorts.get(cohortId)?.timeZone ?? 'UTC';
     const prefix = this.prefix(doc, String(doc.participantId), cohortId);
-    let head = prefix.csv.get(sep);
-    if (head === undefined) {
-      head = prefix.cells.map((v) => csvField(safeCell(v), sep)).join(sep);
-      prefix.csv.set(sep, head);
+    prefix.csv ??= `${sep}${prefix.cells.map((v) => csvField(safeCell(v), sep)).join(sep)}`;
+    let byStatus = this.middles.get(doc.occasion);
+    if (!byStatus) {
+      byStatus = new Map();
+      if (this.middles.size < RENDER_CACHE_LIMIT) this.middles.set(doc.occasion, byStatus);
     }
-    const middleKey = `${doc.questionnaireVersion}\u0000${doc.status}\u0000${doc.occasion}`;
-    let middle = this.middles.get(middleKey);
+    let byVersion = byStatus.get(doc.status);
+    if (!byVersion) {
+      byVersion = new Map();
+      byStatus.set(doc.status, byVersion);
+    }
+    let middle = byVersion.get(doc.questionnaireVersion);
     if (middle === undefined) {
       middle =
-        `${csvField(doc.questionnaireVersion, sep)}${sep}${csvField(safeCell(cleanCell(doc.occasion)), sep)}` +
+        `${sep}${csvField(doc.questionnaireVersion, sep)}${sep}${csvField(safeCell(cleanCell(doc.occasion)), sep)}` +
         `${sep}${csvField(safeCell(this.status(doc.status)), sep)}`;
-      if (this.middles.size < RENDER_CACHE_LIMIT) this.middles.set(middleKey, middle);
+      byVersion.set(doc.questionnaireVersion, middle);
     }
-    let line =
-      `${no}${sep}${head}${sep}${middle}` +
-      `${sep}${doc.startedAt ? formatWallClock(wallClock(doc.startedAt, tz)) : ''}${sep}${doc.completedAt ? formatWallClock(wallClock(doc.completedAt, tz)) : ''}`;
+    const times =
+      `${sep}${doc.startedAt ? wallClockText(doc.startedAt, tz) : ''}` +
+      `${sep}${doc.completedAt ? wallClockText(doc.completedAt, tz) : ''}`;
+    const number = String(no);
+    parts.push(number, prefix.csv, middle, times);
+    let length = number.length + prefix.csv.length + middle.length + times.length + 2;
     const { columns, slots } = this.columnRenderers(plan);
     const answers = slots.fill(doc);
-    for (let i = 0; i < columns.length; i++) line += `${sep}${(columns[i] as ColumnRenderer).csv(answers[i])}`;
-    return line;
+    for (let i = 0; i < columns.length; i++) {
+      const cell = (columns[i] as ColumnRenderer).csv(answers[i]);
+      parts.push(cell);
+      length += cell.length;
+    }
+    parts.push('\r\n');
+    return length;
   }
 
   json(doc: ResponseDoc, no: number, plan: SheetPlan): Record<string, unknown> {
-    const p = this.ctx.participants.get(String(doc.participantId));
+    const p = this.ctx.participants.get(String(doc.participantId)) ?? undefined;
     const cohort = this.ctx.cohorts.get(String(doc.cohortId));
     const show = this.personal(doc, p);
     const byId = new Map(plan.columns.map((c) => [c.id, c.question]));
@@ -693,12 +747,14 @@ interface Survey {
   /** How many responses a sheet will hold, and which questions they answer. */
   total: number;
   answered: string[];
+  /** In-process: the responses themselves, in `_id` order. */
+  docs?: readonly ResponseDoc[];
 }
 
 /**
- * Per questionnaire in the export's filter: its rows and answered questions. In-process, one pass
- * over the responses for all questionnaires; through the driver, the store counts (nothing is read
- * into this process).
+ * Per questionnaire in the export's filter: its rows and answered questions. In-process, one read
+ * of the responses (the store's own documents, sorted) serves this and every sheet's rows; through
+ * the driver, the store counts (nothing is read into this process) and each sheet reads its rows.
  */
 async function survey(
   deps: ExportDeps,
@@ -721,57 +777,63 @@ async function survey(
     }
     return surveys;
   }
-  const seen = new Map<string, { total: number; answered: Set<string> }>();
-  for await (const raw of reader.find(
+  const all = reader.findAll(
     models.response.collection.collectionName,
     responseFilter(options.scope, includeIncomplete),
-  )) {
-    const doc = raw as unknown as ResponseDoc;
+    {
+      sort: { _id: 1 },
+    },
+  ) as unknown as readonly ResponseDoc[];
+  const seen = new Map<string, { docs: ResponseDoc[]; answered: Set<string> }>();
+  for (const doc of all) {
     let entry = seen.get(doc.questionnaireId);
     if (!entry) {
-      entry = { total: 0, answered: new Set() };
+      entry = { docs: [], answered: new Set() };
       seen.set(doc.questionnaireId, entry);
     }
-    entry.total++;
+    entry.docs.push(doc);
     for (const a of doc.answers ?? []) entry.answered.add(a.questionId);
   }
   for (const questionnaireId of [...seen.keys()].sort()) {
     const entry = seen.get(questionnaireId)!;
-    surveys.set(questionnaireId, { total: entry.total, answered: [...entry.answered] });
+    surveys.set(questionnaireId, { total: entry.docs.length, answered: [...entry.answered], docs: entry.docs });
   }
   return surveys;
 }
 
-/** The responses in `_id` order, a batch at a time, each batch's teachers loaded before its rows. */
-async function* cursorRows(
+/**
+ * A sheet's responses in `_id` order, a batch at a time, each batch's teachers loaded before it is
+ * handed out. In-process the bot's other chats are answered between batches.
+ */
+async function* rowBatches(
   deps: ExportDeps,
+  plan: SheetPlan,
   filter: Record<string, unknown>,
   ctx: Context,
-): AsyncGenerator<ResponseDoc> {
-  let batch: ResponseDoc[] = [];
-  for await (const doc of storedRows(deps, filter)) {
-    batch.push(doc);
-    if (batch.length < ROW_BATCH) continue;
-    await loadPeople(deps, ctx, batch);
-    yield* batch;
-    batch = [];
-  }
-  if (batch.length > 0) {
-    await loadPeople(deps, ctx, batch);
-    yield* batch;
-  }
-}
-
-async function* storedRows(deps: ExportDeps, filter: Record<string, unknown>): AsyncGenerator<ResponseDoc> {
-  const { models, reader } = deps;
-  if (reader) {
-    for await (const doc of reader.find(models.response.collection.collectionName, filter, { sort: { _id: 1 } }))
-      yield doc as unknown as ResponseDoc;
+): AsyncGenerator<readonly ResponseDoc[]> {
+  if (plan.docs) {
+    for (let i = 0; i < plan.docs.length; i += ROW_BATCH) {
+      const batch = plan.docs.slice(i, i + ROW_BATCH);
+      await loadPeople(deps, ctx, batch);
+      yield batch;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     return;
   }
-  const cursor = models.response.collection.find(filter, { sort: { _id: 1 }, batchSize: 1000 });
+  const cursor = deps.models.response.collection.find(filter, { sort: { _id: 1 }, batchSize: ROW_BATCH });
   try {
-    for await (const doc of cursor) yield doc as unknown as ResponseDoc;
+    let batch: ResponseDoc[] = [];
+    for await (const doc of cursor) {
+      batch.push(doc as unknown as ResponseDoc);
+      if (batch.length < ROW_BATCH) continue;
+      await loadPeople(deps, ctx, batch);
+      yield batch;
+      batch = [];
+    }
+    if (batch.length > 0) {
+      await loadPeople(deps, ctx, batch);
+      yield batch;
+    }
   } finally {
     await cursor.close();
   }
@@ -825,7 +887,11 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
 
   const plans: SheetPlan[] = [];
   for (const questionnaireId of ids) {
-    const { total, answered } = surveys.get(questionnaireId) ?? { total: 0, answered: [] };
+    const { total, answered, docs } = surveys.get(questionnaireId) ?? {
+      total: 0,
+      answered: [],
+      docs: deps.reader ? [] : undefined,
+    };
     const known: AnswerColumn[] = questionsOf(deps.catalog, questionnaireId, options.scope.questionnaireVersion).map(
       (q) => ({ id: q.question.id, question: q.question }),
     );
@@ -836,7 +902,7 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
     const title = questionnaireId
       ? questionnaireTitle(deps.catalog, questionnaireId, locale)
       : t(locale, 'monitoring.sheet_responses');
-    plans.push({ questionnaireId, title, columns: [...known, ...unknown], total });
+    plans.push({ questionnaireId, title, columns: [...known, ...unknown], total, docs });
   }
   const ctx = await loadContext(deps.models, options.scope);
   const rows = new RowBuilder(ctx, options, locale);
@@ -845,6 +911,7 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
   const personalData =
     !options.anonymised && (options.access.personalData === 'all' || options.access.personalData.size > 0);
 
+  const rowFilter = (plan: SheetPlan) => responseFilter(options.scope, includeIncomplete, plan.questionnaireId);
   let done = 0;
   const progress = () => {
     done++;
@@ -867,21 +934,22 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
             .join(sep)}\r\n`,
         );
         let no = 0;
-        let chunk = '';
-        for await (const doc of cursorRows(
-          deps,
-          responseFilter(options.scope, includeIncomplete, plan.questionnaireId),
-          ctx,
-        )) {
-          chunk += `${rows.csvLine(plan, doc, ++no)}\r\n`;
-          progress();
-          if (chunk.length >= CHUNK_CHARS) {
-            if (!out.write(chunk)) await drained(out);
-            chunk = '';
-            if (out.destroyed) return;
+        const parts: string[] = [];
+        let chars = 0;
+        for await (const batch of rowBatches(deps, plan, rowFilter(plan), ctx)) {
+          for (const doc of batch) {
+            chars += rows.csvRow(plan, doc, ++no, parts);
+            progress();
+            if (chars >= CHUNK_CHARS) {
+              const chunk = parts.join('');
+              parts.length = 0;
+              chars = 0;
+              if (!out.write(chunk)) await drained(out);
+              if (out.destroyed) return;
+            }
           }
         }
-        out.end(chunk);
+        out.end(parts.join(''));
         break;
       }
       case 'json': {
@@ -895,17 +963,15 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
           );
           let no = 0;
           let chunk = '';
-          for await (const doc of cursorRows(
-            deps,
-            responseFilter(options.scope, includeIncomplete, plan.questionnaireId),
-            ctx,
-          )) {
-            chunk += `${no ? ',' : ''}\n${JSON.stringify(rows.json(doc, ++no, plan))}`;
-            progress();
-            if (chunk.length >= CHUNK_CHARS) {
-              if (!out.write(chunk)) await drained(out);
-              chunk = '';
-              if (out.destroyed) return;
+          for await (const batch of rowBatches(deps, plan, rowFilter(plan), ctx)) {
+            for (const doc of batch) {
+              chunk += `${no ? ',' : ''}\n${JSON.stringify(rows.json(doc, ++no, plan))}`;
+              progress();
+              if (chunk.length >= CHUNK_CHARS) {
+                if (!out.write(chunk)) await drained(out);
+                chunk = '';
+                if (out.destroyed) return;
+              }
             }
           }
           out.write(`${chunk}]}`);
@@ -927,13 +993,11 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
             clean: true,
             rows: (async function* () {
               let no = 0;
-              for await (const doc of cursorRows(
-                deps,
-                responseFilter(options.scope, includeIncomplete, plan.questionnaireId),
-                ctx,
-              )) {
-                yield rows.cells(plan, doc, ++no);
-                progress();
+              for await (const batch of rowBatches(deps, plan, rowFilter(plan), ctx)) {
+                for (const doc of batch) {
+                  yield rows.cells(plan, doc, ++no);
+                  progress();
+                }
               }
             })(),
           })),

@@ -2,14 +2,16 @@
 // accepted (seeds 000, 001, 003), and the group events announced to the cohorts with who said they
 // would come (seed 000 table 1, seed 003 §3.6). Figures as of the report date.
 import { formatLocalDate, localDate } from '../domain/calendar.js';
+import type { Activity } from '../domain/activity.js';
 import type { Cohort } from '../domain/cohort.js';
 import { isBehindPlan, planVsDone } from '../domain/individual-plan.js';
 import type { Locale } from '../domain/locale.js';
 import type { Repositories } from '../domain/repositories.js';
+import type { Response } from '../domain/response.js';
 import { effectivePlan } from '../domain/stage-plan.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import type { QuestionnaireCatalog } from '../questionnaires/index.js';
-import { diagnosisCell, teacherDiagnosis } from '../support-models/diagnosis.js';
+import { describeDiagnosis, diagnosisCell, latestDiagnoses } from '../support-models/diagnosis.js';
 import type { SupportModelCatalog } from '../support-models/load.js';
 import type { Table } from './tables.js';
 
@@ -84,15 +86,16 @@ export async function individualSupportTables(
     );
     const activities = await repos.activities.listByCohort(cohort.id);
     const cohortEvents = (await repos.supportEvents.listByCohort(cohort.id)).filter((e) => e.createdAt < options.asOf);
+    // Accepted by the report date, per teacher, in one pass over the cohort's activities.
+    const acceptedOf = new Map<string, { type: Activity['type']; level: Activity['level'] }[]>();
+    for (const a of activities) {
+      if (a.status !== 'accepted' || (a.reviews.at(-1)?.at ?? a.submittedAt) >= options.asOf) continue;
+      const list = acceptedOf.get(a.participantId) ?? [];
+      list.push({ type: a.type, level: a.level });
+      acceptedOf.set(a.participantId, list);
+    }
     for (const e of enrollments) {
-      const accepted = activities
-        .filter(
-          (a) =>
-            a.participantId === e.participantId &&
-            a.status === 'accepted' &&
-            (a.reviews.at(-1)?.at ?? a.submittedAt) < options.asOf,
-        )
-        .map((a) => ({ type: a.type, level: a.level }));
+      const accepted = acceptedOf.get(e.participantId) ?? [];
       const state = planVsDone(e.plan, accepted, today);
       if (state.planned > 0) {
         plans.rows.push([
@@ -114,6 +117,9 @@ export async function individualSupportTables(
     }
     if (model && (model.tutorRequired || model.diagnosis)) {
       const tutors = new Map((await repos.participants.findByIds(cohort.tutorIds)).map((p) => [p.id, p]));
+      const diagnoses = options.questionnaires
+        ? await latestDiagnoses(repos, model, cohort.id, options.asOf)
+        : new Map<string, Response>();
       for (const e of enrollments) {
         const tutor = e.tutorId ? (tutors.get(e.tutorId) ?? (await repos.participants.findById(e.tutorId))) : undefined;
         const tutorName = tutor
@@ -121,16 +127,11 @@ export async function individualSupportTables(
             ? tutor.fullName
             : r('anonymous', { n: ++anonymous })
           : r('no_tutor');
-        const lines = options.questionnaires
-          ? ((await teacherDiagnosis(
-              repos,
-              model,
-              options.questionnaires,
-              { cohortId: cohort.id, participantId: e.participantId },
-              options.locale,
-              options.asOf,
-            )) ?? [])
-          : [];
+        const diagnosis = diagnoses.get(e.participantId);
+        const lines =
+          options.questionnaires && diagnosis
+            ? describeDiagnosis(model, options.questionnaires, diagnosis, options.locale)
+            : [];
         tutoring.rows.push([
           names.get(e.participantId)!,
           cohort.code,

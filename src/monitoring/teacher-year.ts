@@ -108,7 +108,11 @@ export async function computeTeacherYear(
       (await repos.participants.findByIds(enrollments.map((e) => e.participantId))).map((p) => [p.id, p]),
     );
     const allActivities = await repos.activities.listByCohort(cohort.id);
-    const responses = await repos.responses.listByCohort(cohort.id, { status: 'completed' });
+    // Who ran what and when is all the year counts: the answers are never read here.
+    const runs = await repos.responses.runsByCohort(cohort.id);
+    const responses = runs.filter((r) => r.status === 'completed');
+    const activitiesOf = groupBy(allActivities, (a) => a.participantId);
+    const completedOf = groupBy(responses, (r) => r.participantId);
     const consultations = await repos.consultations.listByCohort(cohort.id, ['open', 'answered']);
     const yearFrom = utcDay(year.start);
     const yearTo = utcDay(addOffset(year.end, '+1d'));
@@ -131,7 +135,7 @@ export async function computeTeacherYear(
     // who has a run of it, started in the period.
     const planned = new Set(plan.questionnaires.map((q) => `${q.questionnaireId}|${q.occasion}`));
     const extra = new Map<string, { questionnaireId: string; occasion: string }>();
-    for (const r of await repos.responses.listByCohort(cohort.id)) {
+    for (const r of runs) {
       const key = `${r.questionnaireId}|${r.occasion}`;
       if (!planned.has(key) && inRange(r.startedAt, period.from, period.to))
         extra.set(key, { questionnaireId: r.questionnaireId, occasion: r.occasion });
@@ -160,9 +164,10 @@ export async function computeTeacherYear(
       });
     }
 
+    const dueInCohort = questionnaires.filter((q) => q.cohortId === cohort.id).length;
     for (const e of enrollments) {
       const p = people.get(e.participantId);
-      const mine = allActivities.filter((a) => a.participantId === e.participantId);
+      const mine = activitiesOf.get(e.participantId) ?? [];
       const count = (status: ActivityStatus, from: Date, to: Date) =>
         mine.filter((a) => a.status === status && a.date >= from && a.date < to).length;
       const acceptedToDate = count('accepted', yearFrom, toDate);
@@ -197,10 +202,10 @@ export async function computeTeacherYear(
         pendingToDate: count('submitted', yearFrom, toDate),
         required,
         metRequired: acceptedToDate >= required,
-        questionnairesCompleted: responses.filter(
-          (r) => r.participantId === e.participantId && r.completedAt && r.completedAt < period.to,
+        questionnairesCompleted: (completedOf.get(e.participantId) ?? []).filter(
+          (r) => r.completedAt && r.completedAt < period.to,
         ).length,
-        questionnairesDue: questionnaires.filter((q) => q.cohortId === cohort.id).length,
+        questionnairesDue: dueInCohort,
         openConsultations: consultations.filter((c) => c.participantId === e.participantId && c.openedAt < period.to)
           .length,
       });
@@ -220,4 +225,16 @@ export async function computeTeacherYear(
     (a, b) => a.activity.date.getTime() - b.activity.date.getTime() || a.teacher.localeCompare(b.teacher, 'ru'),
   );
   return { plans, teachers, activities, questionnaires };
+}
+
+/** Items by key, each list in the items' order. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }

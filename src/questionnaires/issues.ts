@@ -1,6 +1,7 @@
 // Turns schema issues and cross-field problems into one line each, written for the methodologist
 // who edits the file: `questionnaires/exit.yaml: question q7: option ids must be unique (line 42)`.
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yaml } from './yaml.js';
 import type { z } from 'zod';
 
 type Path = readonly PropertyKey[];
@@ -215,6 +216,7 @@ export class Reporter {
 }
 
 function nodeAt(root: unknown, path: Path): Node | undefined {
+  const { isMap, isScalar, isSeq } = yaml();
   let node: unknown = root;
   for (const key of path) {
     if (isMap(node)) {

@@ -1,5 +1,5 @@
 // One questionnaire file's text → a validated Questionnaire, or every error in it.
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { z } from 'zod';
 import { resolveCondition } from './conditions.js';
 import { handlerFor, isQuestionType, QUESTION_SCHEMAS, QUESTION_TYPES } from './handlers.js';
@@ -7,6 +7,7 @@ import { canonicalJson, sha256 } from './hash.js';
 import { phrase, Reporter, suggest } from './issues.js';
 import type { Question, Questionnaire } from './model.js';
 import { localizedText, positiveInt, QUESTIONNAIRE_ID, TEXT_LIMITS } from './schema.js';
+import { yaml } from './yaml.js';
 
 const MAX_QUESTIONS = 100;
 
@@ -43,6 +44,7 @@ function readYaml(
   source: string,
   text: string,
 ): { doc?: Document.Parsed; lines: LineCounter; data?: unknown; errors: string[] } {
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   let doc: Document.Parsed;
   try {

@@ -47,6 +47,7 @@ import type { SendRecord, SendStatus } from '../domain/scheduled-send.js';
 import { DEFAULT_SENDING_WINDOW, isInWindow } from '../domain/sending-window.js';
 import type { Dispatcher } from '../delivery/dispatcher.js';
 import type { Content, Engine } from '../engine/index.js';
+import { problemText } from '../import/fields.js';
 import type { Logger } from '../logger.js';
 import type { Scheduler } from './agenda.js';
 import { createComposer, type HalfYearReportSource } from './compose.js';
@@ -54,6 +55,9 @@ import { MAX_ROUNDS, nextRun, planDueAt } from './planning.js';
 import { previewCohort, type CohortPreview } from './preview.js';
 import { createSendLog } from './send-log.js';
 import { loadCohortState, loadTeacherState, reachableByChat, type CohortState, type ReachCheck } from './state.js';
+
+/** The log is read by operators: a plan's problems in English. */
+const planLines = (problems: CohortState['planProblems']) => problems.map(problemText('en'));
 
 export type { HalfYearReportSource } from './compose.js';
 
@@ -280,7 +284,10 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
         const log = logger.child({ cohort: cohort.id });
         const state = await loadCohortState(repos, cohort, canReach);
         if (state.planProblems.length > 0) {
-          log.error({ problems: state.planProblems }, 'stage plan is invalid; nothing is sent for this cohort');
+          log.error(
+            { problems: planLines(state.planProblems) },
+            'stage plan is invalid; nothing is sent for this cohort',
+          );
           return { attempted: 0, sent: 0, skipped: 0 };
         }
         const { stopped, ...result } = await sendDue(state, log, options);
@@ -342,7 +349,7 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
     const state = await loadCohortState(repos, cohort, canReach);
     if (state.planProblems.length > 0) {
       logger.error(
-        { cohort: cohort.id, problems: state.planProblems },
+        { cohort: cohort.id, problems: planLines(state.planProblems) },
         'stage plan is invalid; nothing is sent for this cohort',
       );
       return undefined;

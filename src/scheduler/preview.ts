@@ -9,6 +9,7 @@ import type { Repositories } from '../domain/repositories.js';
 import type { StagePlan } from '../domain/stage.js';
 import { localClock } from '../domain/sending-window.js';
 import type { Content } from '../engine/index.js';
+import type { ImportProblem } from '../import/fields.js';
 import { localized } from '../questionnaires/index.js';
 import { displayName } from './messages.js';
 import { loadCohortState, plannerInput, type CohortState, type ReachCheck } from './state.js';
@@ -26,7 +27,7 @@ export interface PreviewItem extends PlannedSend {
 export interface CohortPreview {
   cohort: Cohort;
   /** Problems with the stage plan: nothing is sent until they are fixed. */
-  planProblems: string[];
+  planProblems: ImportProblem[];
   items: PreviewItem[];
   /** The plan the items come from (stage names). */
   plan?: StagePlan;

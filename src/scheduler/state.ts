@@ -14,12 +14,14 @@ import type { SendRecord } from '../domain/scheduled-send.js';
 import { effectivePlan } from '../domain/stage-plan.js';
 import type { StagePlan } from '../domain/stage.js';
 import { chatsOf } from '../engine/identity.js';
+import type { ImportProblem } from '../import/fields.js';
+import { planProblems } from '../import/zod-problems.js';
 
 export interface CohortState {
   cohort: Cohort;
   plan: StagePlan;
-  /** Why the plan cannot be used; the cohort is skipped until someone fixes it. */
-  planProblems: string[];
+  /** Why the plan cannot be used, each at its path under the plan; the cohort is skipped until someone fixes it. */
+  planProblems: ImportProblem[];
   teachers: PlannerTeacher[];
   /** The same teachers by participant id: composing a send looks one up, and a cohort has thousands. */
   teacherById: Map<string, PlannerTeacher>;
@@ -143,7 +145,7 @@ function stateOf(
   return {
     cohort,
     plan,
-    planProblems: stagePlanProblems(plan),
+    planProblems: planProblems(stagePlanProblems(plan)),
     teachers,
     teacherById: new Map(teachers.map((t) => [t.participantId, t])),
     curators,

@@ -2,6 +2,7 @@
 // server, with the same mongoose code path either way.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BSON } from 'bson';
 import { createConnection, type Connection } from 'mongoose';
 import { redactUri, type Config } from '../config.js';
 import type { Coordination } from '../domain/coordination.js';
@@ -9,6 +10,7 @@ import type { Repositories } from '../domain/repositories.js';
 import type { SessionStore } from '../engine/sessions.js';
 import type { Logger } from '../logger.js';
 import { createStoreCoordination } from './coordination.js';
+import { driverDb, embeddedDb, type DirectDb } from './direct.js';
 import { startEmbeddedStore, type EmbeddedStore, type JournalIo } from './embedded/index.js';
 import { migrateParticipantAddresses } from './migrate-addresses.js';
 import { defineModels, type Models } from './models/index.js';
@@ -64,6 +66,8 @@ export interface Store {
   readonly sessions: SessionStore;
   /** How instances sharing this store divide the work (claims and leases). */
   readonly coordination: Coordination;
+  /** The calls every incoming message makes, in this process when it serves the embedded store (./direct.ts). */
+  readonly direct: DirectDb;
   /**
    * Present when this process serves the embedded store itself: bulk reads without the wire.
    * Absent with MongoDB, and for a CLI talking to a running bot's store.
@@ -84,6 +88,21 @@ export interface InProcessReader {
     filter: Record<string, unknown>,
     options?: { sort?: Record<string, 1 | -1>; projection?: Record<string, 0 | 1> },
   ): AsyncIterable<Record<string, unknown>>;
+  /**
+   * The same find answered at once: the matching documents in one array, sorted, without a copy
+   * each (read them, never change them). The scan and sort hold the event loop as `find`'s do;
+   * for a reader that goes through them in batches of its own (an export).
+   */
+  findAll(
+    collection: string,
+    filter: Record<string, unknown>,
+    options?: { sort?: Record<string, 1 | -1> },
+  ): readonly Record<string, unknown>[];
+  /**
+   * The first document matching `filter` (by index where one fits), as a copy the caller may keep
+   * and change, as the driver would return it: for the look-ups every incoming message makes.
+   */
+  findOne(collection: string, filter: Record<string, unknown>): Record<string, unknown> | undefined;
 }
 
 const YIELD_EVERY = 500;
@@ -97,6 +116,14 @@ function inProcessReader(embedded: EmbeddedStore, dbName: string): InProcessRead
         // A long export must not hold the bot's event loop: other chats are answered in between.
         if (++n % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       }
+    },
+    findAll(collection, filter, options) {
+      const docs = embedded.find(dbName, collection, filter, options);
+      return Array.isArray(docs) ? docs : [...docs];
+    },
+    findOne(collection, filter) {
+      for (const doc of embedded.find(dbName, collection, filter)) return BSON.deserialize(BSON.serialize(doc));
+      return undefined;
     },
   };
 }
@@ -162,29 +189,42 @@ export async function openStore({
     throw new Error(`cannot connect to MongoDB at ${redactUri(uri)}: ${(error as Error).message}`, { cause: error });
   }
   const models = defineModels(connection);
-  // Before the indexes: the old per-channel unique indexes go once their fields are gone.
-  const migrated = await migrateParticipantAddresses(models.participant);
-  if (migrated > 0) logger.info({ participants: migrated }, 'participants moved to channel addresses');
-  const movedBroadcasts = await migrateBroadcastDeliveries(models.broadcast, models.broadcastDelivery);
-  if (movedBroadcasts > 0)
-    logger.info({ broadcasts: movedBroadcasts }, 'broadcast deliveries moved to their own documents');
-  if (syncIndexes) {
-    for (const model of Object.values(models)) await model.syncIndexes();
+  try {
+    // Before the indexes: the old per-channel unique indexes go once their fields are gone.
+    const migrated = await migrateParticipantAddresses(models.participant);
+    if (migrated > 0) logger.info({ participants: migrated }, 'participants moved to channel addresses');
+    const movedBroadcasts = await migrateBroadcastDeliveries(models.broadcast, models.broadcastDelivery);
+    if (movedBroadcasts > 0)
+      logger.info({ broadcasts: movedBroadcasts }, 'broadcast deliveries moved to their own documents');
+    if (syncIndexes) {
+      for (const model of Object.values(models)) await model.syncIndexes();
+    }
+  } catch (error) {
+    // Whoever asked gets the error and nothing left open: an open connection or server would keep a
+    // CLI command from ever exiting, and the data directory's lock would refuse the next attempt.
+    await connection.close().catch(() => undefined);
+    if (embedded) {
+      if (config.embeddedDataDir) withdrawAddress(config.embeddedDataDir);
+      await embedded.close();
+    }
+    throw error;
   }
   logger.info({ store: embedded ? 'embedded' : redactUri(uri), db: config.dbName }, 'store ready');
 
   const kind: StoreKind = embedded ? 'embedded' : 'mongodb';
   const db = connection.db;
   if (!db) throw new Error('store connection has no database handle');
-  const coordination = createStoreCoordination(db);
+  const direct = embedded ? embeddedDb(embedded, config.dbName) : driverDb(db);
+  const coordination = createStoreCoordination(direct);
   const inProcess = embedded ? inProcessReader(embedded, config.dbName) : undefined;
   return {
     kind,
     connection,
     models,
     repositories: createRepositories(models, inProcess),
-    sessions: createSessionStore(models),
+    sessions: createSessionStore(direct),
     coordination,
+    direct,
     ...(inProcess ? { inProcess } : {}),
     async health() {
       const persistent = embedded ? embedded.persistent : true;

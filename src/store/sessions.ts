@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Model } from 'mongoose';
 import type { Session, SessionStore } from '../engine/sessions.js';
+import type { DirectDb } from './direct.js';
 import type { InboundMessageDoc, SessionDoc } from './models/session.js';
-import { duplicateKeyField, op } from './repositories/ids.js';
+import { COLLECTION_NAMES } from './models/collections.js';
+import { duplicateKeyField } from './repositories/ids.js';
 import { setOrUnset } from './repositories/update.js';
 
 /**
@@ -26,28 +27,35 @@ function toSession(doc: SessionDoc): Session {
   };
 }
 
-export function createSessionStore(models: {
-  session: Model<SessionDoc>;
-  inboundMessage: Model<InboundMessageDoc>;
-}): SessionStore {
-  const { session: sessions, inboundMessage: inbound } = models;
+/**
+ * Every message a person sends reads and writes here, so these are plain collection calls
+ * (./direct.ts: in this process when it serves the embedded store), not mongoose. The documents
+ * are the ones mongoose wrote before (the models in ./models/session.ts, `__v` included); the
+ * values are already of their schema's types, so there is nothing to cast.
+ */
+export function createSessionStore(db: DirectDb): SessionStore {
+  const sessions = db.collection<SessionDoc>(COLLECTION_NAMES.sessions);
+  const inbound = db.collection<InboundMessageDoc>(COLLECTION_NAMES.inboundMessages);
   return {
     async load(channel, userId) {
-      const doc = await sessions.findOne({ channel, userId }).lean<SessionDoc>();
+      const doc = await sessions.findOne({ channel, userId });
       return doc ? toSession(doc) : undefined;
     },
     async save(session) {
       // Spelled out so a finished flow or a forgotten participant is really cleared.
       await sessions.updateOne(
         { channel: session.channel, userId: session.userId },
-        setOrUnset({
-          chatId: session.chatId,
-          locale: session.locale,
-          promptRef: session.promptRef,
-          updatedAt: session.updatedAt,
-          flow: session.flow,
-          participantId: session.participantId,
-        }),
+        {
+          ...setOrUnset({
+            chatId: session.chatId,
+            locale: session.locale,
+            promptRef: session.promptRef,
+            updatedAt: session.updatedAt,
+            flow: session.flow,
+            participantId: session.participantId,
+          }),
+          $setOnInsert: { __v: 0 },
+        },
         { upsert: true },
       );
     },
@@ -60,14 +68,14 @@ export function createSessionStore(models: {
     async claimMessage(channel, rawId, at, staleAfterMs) {
       const messageId = claimKey(rawId);
       try {
-        await inbound.create({ channel, messageId, status: 'processing', claimedAt: at });
+        await inbound.insertOne({ channel, messageId, status: 'processing', claimedAt: at, __v: 0 });
         return 'new';
       } catch (error) {
         if (duplicateKeyField(error) === undefined) throw error;
       }
       // Taken over only if the first attempt died mid-way; the conditional update lets one winner through.
       const takeover = await inbound.updateOne(
-        { channel, messageId, status: 'processing', claimedAt: op({ $lt: new Date(at.getTime() - staleAfterMs) }) },
+        { channel, messageId, status: 'processing', claimedAt: { $lt: new Date(at.getTime() - staleAfterMs) } },
         { $set: { claimedAt: at } },
       );
       return takeover.modifiedCount === 1 ? 'new' : 'duplicate';

@@ -56,14 +56,34 @@ export async function latestDiagnosis(
   participantId: string,
   before?: Date,
 ): Promise<Response | undefined> {
-  if (!model.diagnosis) return undefined;
+  return (await latestDiagnoses(repos, model, cohortId, before, participantId)).get(participantId);
+}
+
+/**
+ * Each teacher's latest completed diagnosis in the cohort, from one read of the cohort's diagnoses:
+ * a report asks for every teacher, and one read each would read the cohort's diagnoses once per teacher.
+ */
+export async function latestDiagnoses(
+  repos: Pick<Repositories, 'responses'>,
+  model: SupportModelFile,
+  cohortId: string,
+  before?: Date,
+  onlyParticipantId?: string,
+): Promise<Map<string, Response>> {
+  const latest = new Map<string, Response>();
+  if (!model.diagnosis) return latest;
   const responses = await repos.responses.listByCohort(cohortId, {
     questionnaireId: model.diagnosis.questionnaireId,
     status: 'completed',
   });
-  return responses
-    .filter((r) => r.participantId === participantId && r.completedAt && (!before || r.completedAt < before))
-    .sort((a, b) => (b.completedAt?.getTime() ?? 0) - (a.completedAt?.getTime() ?? 0))[0];
+  for (const r of responses) {
+    if (onlyParticipantId !== undefined && r.participantId !== onlyParticipantId) continue;
+    if (!r.completedAt || (before && r.completedAt >= before)) continue;
+    const kept = latest.get(r.participantId);
+    // Of two completed at the same moment the one started first stays, as it always has.
+    if (!kept || (kept.completedAt?.getTime() ?? 0) < r.completedAt.getTime()) latest.set(r.participantId, r);
+  }
+  return latest;
 }
 
 /**

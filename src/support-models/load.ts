@@ -3,7 +3,7 @@
 // "flows/models/<file>: <field>: <problem>".
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
-import { parseDocument } from 'yaml';
+import { yaml } from '../questionnaires/yaml.js';
 import { addOffset } from '../domain/calendar.js';
 import type { QuestionnaireCatalog } from '../questionnaires/index.js';
 import { supportModelSchema, type Formula, type SupportModelFile } from './schema.js';
@@ -47,7 +47,7 @@ export function parseSupportModel(
 ): { model?: SupportModelFile; errors: string[] } {
   const errors: string[] = [];
   const fail = (where: string, message: string) => errors.push(`${source}: ${where ? `${where}: ` : ''}${message}`);
-  const doc = parseDocument(text, { prettyErrors: true });
+  const doc = yaml().parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors)
       fail('', `YAML error at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`);

@@ -7,6 +7,7 @@ import { requiredActivities } from '../domain/stage-plan.js';
 import { stageRules } from '../domain/stage-progress.js';
 import type { StagePlan } from '../domain/stage.js';
 import { phrase, type Phrase } from '../i18n/index.js';
+import { planProblems } from '../import/zod-problems.js';
 import type { SupportModelCatalog } from './load.js';
 import type { SupportModelFile } from './schema.js';
 
@@ -91,8 +92,8 @@ export function applyOverrides(
       delete plan.finalSurvey;
     }
   }
-  for (const problem of stagePlanProblems(plan))
-    problems.push({ path: [], message: phrase('imports.plan_unusable', { detail: problem }) });
+  for (const problem of planProblems(stagePlanProblems(plan)))
+    problems.push({ path: [], message: phrase('imports.plan_unusable', { at: problem.at, detail: problem.message }) });
   return problems.length > 0 ? { problems } : { plan, problems };
 }
 

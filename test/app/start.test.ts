@@ -45,6 +45,8 @@ describe('npm start', () => {
     try {
       // Generous: after a change of the sources the launcher compiles them first, on a shared machine.
       const listening = await waitForLine(app.out, /health endpoint/, 300_000);
+      // The first start with this data directory reads and checks flows and questionnaires in full.
+      expect((await waitForLine(app.out, /content loaded/)).cache).toBe('miss');
       const warning = await waitForLine(app.out, /embedded in-memory store; set MONGODB_URI for real use/);
       expect(warning.level).toBe(40);
       const response = await fetch(`http://127.0.0.1:${String(listening.port)}/healthz`);
@@ -64,11 +66,24 @@ describe('npm start', () => {
     }
     expect(await app.exited).toBe(0);
     expect(app.out()).toMatch(/"msg":"stopped"/);
+
+    // The next start takes what the first checked from DATA_DIR/cache: the files are unchanged.
+    const again = start({ HTTP_PORT: '0', DATA_DIR: dataDir });
+    try {
+      const listening = await waitForLine(again.out, /health endpoint/, 300_000);
+      expect((await waitForLine(again.out, /content loaded/)).cache).toBe('hit');
+      expect((await fetch(`http://127.0.0.1:${String(listening.port)}/healthz`)).status).toBe(200);
+    } finally {
+      again.child.kill('SIGTERM');
+    }
+    expect(await again.exited).toBe(0);
   }, 400_000);
 
   it('refuses a bad setting with one line naming it, and exit code 1', async () => {
     const app = start({ HTTP_PORT: 'eighty' });
     expect(await app.exited).toBe(1);
-    expect(app.err().trim().split('\n')).toEqual(['sputnik: Invalid configuration: HTTP_PORT: expected a port number']);
+    expect(app.err().trim().split('\n')).toEqual([
+      'sputnik: Invalid configuration: HTTP_PORT: expected a port number, a whole number from 0 to 65535, got "eighty"',
+    ]);
   });
 });

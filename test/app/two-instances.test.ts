@@ -207,7 +207,8 @@ describe('claims and leases on one store, two instances in one process', () => {
       const db = app.store.connection.db;
       const otherDb = other.store.connection.db;
       if (!db || !otherDb) throw new Error('no db');
-      const a = createStoreCoordination(db, { instanceId: 'a' });
+      // The first instance serves the store and reaches it in-process; the other over the wire.
+      const a = createStoreCoordination(app.store.direct, { instanceId: 'a' });
       const b = createStoreCoordination(otherDb, { instanceId: 'b' });
       const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).claimUpdate('test', 42)));
       expect(results.filter(Boolean)).toHaveLength(1);
@@ -232,7 +233,7 @@ describe('claims and leases on one store, two instances in one process', () => {
       };
       // A lease belongs to an instance (inside one, grammY's sequentialize orders a chat's updates).
       const workers = Array.from({ length: 6 }, (_, i) =>
-        createStoreCoordination(i % 2 ? db : otherDb, { instanceId: `w${i}` }),
+        createStoreCoordination(i % 2 ? app.store.direct : otherDb, { instanceId: `w${i}` }),
       );
       await Promise.all(workers.map((w, i) => withLease(w, 'chat:z', work(String(i)))));
       expect(overlap).toBe(false);
@@ -253,13 +254,13 @@ describe('claims and leases on one store, two instances in one process', () => {
       const db = app.store.connection.db;
       const otherDb = other.store.connection.db;
       if (!db || !otherDb) throw new Error('no db');
-      const instance = async (id: string, on: typeof db) => {
+      const instance = async (id: string, on: typeof db | typeof app.store.direct) => {
         const c = createStoreCoordination(on, { instanceId: id });
         await c.start();
         started.push(c);
         return c;
       };
-      const a = await instance('order-a', db);
+      const a = await instance('order-a', app.store.direct);
       const b = await instance('order-b', otherDb);
       const handled: number[] = [];
       const work = (updateId: number, ms: number) => async () => {

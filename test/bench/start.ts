@@ -1,7 +1,10 @@
 // `npm start` to a healthy /healthz, and one CLI command, as a person runs them: through npm, on
-// the compiled build (built first, once, so the figures are not the compiler's).
+// the compiled build (built first, once, so the figures are not the compiler's). Each is run once
+// in a new data directory (the first start: the store is created, the content is read and checked
+// and cached), then again in the same one, as a restart or the next command finds it: those runs
+// give the median.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +24,41 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Seconds from `npm start` to the first 200 from /healthz (no channel configured: the sandbox's start). */
-async function startOnce(): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'sputnik-bench-start-'));
+/** CPU seconds used so far by `pid` and the processes it started (Linux /proc; undefined elsewhere). */
+function treeCpuSeconds(pid: number): number | undefined {
+  try {
+    const stats = readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .flatMap((name) => {
+        try {
+          // Fields after the command name: state, ppid, ..., utime (14th), stime (15th).
+          const f = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+          return [{ pid: Number(name), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) }];
+        } catch {
+          return [];
+        }
+      });
+    const tree = new Set([pid]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const p of stats)
+        if (!tree.has(p.pid) && tree.has(p.ppid)) {
+          tree.add(p.pid);
+          grew = true;
+        }
+    }
+    // Clock ticks are 1/100 s on Linux.
+    return stats.filter((p) => tree.has(p.pid)).reduce((sum, p) => sum + p.ticks, 0) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Seconds from `npm start` to the first 200 from /healthz (no channel configured: the sandbox's
+ * start), and the CPU seconds npm and the bot had used by then.
+ */
+async function startOnce(dir: string): Promise<{ seconds: number; cpuSeconds: number | undefined }> {
   const port = await freePort();
   const t0 = performance.now();
   const child = spawn(NPM, ['start'], {
@@ -39,7 +74,10 @@ async function startOnce(): Promise<number> {
       try {
         const res = await fetch(`http://127.0.0.1:${port}/healthz`);
         await res.arrayBuffer();
-        if (res.status === 200) return (performance.now() - t0) / 1000;
+        if (res.status === 200) {
+          const seconds = (performance.now() - t0) / 1000;
+          return { seconds, cpuSeconds: child.pid ? treeCpuSeconds(child.pid) : undefined };
+        }
       } catch {
         // not listening yet
       }
@@ -49,44 +87,62 @@ async function startOnce(): Promise<number> {
     // The whole group: npm and the node it started.
     if (child.pid) process.kill(-child.pid, 'SIGTERM');
     await new Promise((r) => child.once('exit', r));
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function cliOnce(args: string[]): number {
-  const dir = mkdtempSync(join(tmpdir(), 'sputnik-bench-cli-'));
-  try {
-    const t0 = performance.now();
-    const r = spawnSync(NPM, ['run', '--silent', 'cli', '--', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'warn' },
-      stdio: 'ignore',
-    });
-    if (r.status !== 0) throw new Error(`npm run cli -- ${args.join(' ')} exited with ${r.status}`);
-    return (performance.now() - t0) / 1000;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+function cliOnce(args: string[], dir: string): number {
+  const t0 = performance.now();
+  const r = spawnSync(NPM, ['run', '--silent', 'cli', '--', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  });
+  if (r.status !== 0) throw new Error(`npm run cli -- ${args.join(' ')} exited with ${r.status}`);
+  return (performance.now() - t0) / 1000;
 }
 
 export interface StartFigures {
+  /** The first start in a new data directory. */
+  firstSeconds: number;
+  /** Restarts in that directory, their median, and the median CPU seconds of npm and the bot. */
   startSeconds: number[];
   startMedian: number;
-  /** Per command: the runs' seconds and their median. */
-  cli: { command: string; seconds: number[]; median: number }[];
+  startCpuMedian: number | undefined;
+  /** Per command: the first run in a new data directory, then the runs' seconds and their median. */
+  cli: { command: string; first: number; seconds: number[]; median: number }[];
 }
 
 export async function benchStart(runs = 3): Promise<StartFigures> {
   const build = spawnSync(NPM, ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'ignore' });
   if (build.status !== 0) throw new Error('npm run build failed');
-  const startSeconds: number[] = [];
-  for (let i = 0; i < runs; i++) startSeconds.push(await startOnce());
-  // `config` reads the settings only; `stats` opens the (embedded) store and computes the figures.
-  const cli = ['config', 'stats'].map((command) => {
-    const seconds = Array.from({ length: runs }, () => cliOnce([command]));
-    return { command, seconds, median: median(seconds) };
-  });
-  return { startSeconds, startMedian: median(startSeconds), cli };
+  const dir = mkdtempSync(join(tmpdir(), 'sputnik-bench-start-'));
+  try {
+    const first = await startOnce(dir);
+    const restarts: { seconds: number; cpuSeconds: number | undefined }[] = [];
+    for (let i = 0; i < runs; i++) restarts.push(await startOnce(dir));
+    const cpu = restarts.map((r) => r.cpuSeconds).filter((c): c is number => c !== undefined);
+    // `config` reads the settings only; `stats` opens the (embedded) store and computes the figures.
+    const cli = ['config', 'stats'].map((command) => {
+      const cliDir = mkdtempSync(join(tmpdir(), 'sputnik-bench-cli-'));
+      try {
+        const firstRun = cliOnce([command], cliDir);
+        const seconds = Array.from({ length: runs }, () => cliOnce([command], cliDir));
+        return { command, first: firstRun, seconds, median: median(seconds) };
+      } finally {
+        rmSync(cliDir, { recursive: true, force: true });
+      }
+    });
+    const startSeconds = restarts.map((r) => r.seconds);
+    return {
+      firstSeconds: first.seconds,
+      startSeconds,
+      startMedian: median(startSeconds),
+      startCpuMedian: cpu.length === restarts.length ? median(cpu) : undefined,
+      cli,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(await benchStart());

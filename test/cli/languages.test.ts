@@ -310,7 +310,7 @@ describe('the CLI’s language chosen at the entry point', () => {
     expect(missing.stderr.split('\n')[0]).toBe('--format параметріне мән қажет');
     expect(englishWords(missing.stderr)).toEqual([]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toBe('sputnik: Ошибка в настройках: CLI_LANG: ожидается ru, kk или en\n');
+    expect(bad.stderr).toBe('sputnik: Ошибка в настройках: CLI_LANG: ожидается ru, kk или en, а задано «de»\n');
   });
 });
 

@@ -1,7 +1,7 @@
 // The outgoing limiter on a clock the test moves: every send time is known, so each limit is
 // checked over every sliding window, not on average.
 import { describe, expect, it } from 'vitest';
-import { createLimiter, type RateLimit } from '../../src/delivery/limiter.js';
+import { createLimiter, type LimiterClock, type RateLimit } from '../../src/delivery/limiter.js';
 import { FakeClock, busiest } from '../support/fake-clock.js';
 
 const TELEGRAM = {
@@ -145,6 +145,37 @@ describe('outgoing limiter', () => {
     expect(busiest(arrivals, 1000)).toBe(30);
     // The price: at most one round trip (42 ms) per 30 sends over the 9 s floor.
     expect(Math.max(...arrivals)).toBeLessThanOrEqual(9 * 1042 + 42);
+  });
+
+  it('on a clock that reads whole milliseconds, still lets no 1,000 ms at the server hold 31', async () => {
+    // The real instant runs on in fractions; `now()` reads it as Date.now does. Thirty calls start
+    // at 0.4 ms, reach the platform at 0.5 and return at 0.9, read as 0. A 31st queued at 1000.05
+    // (read as 1000) would go at once were the 30th-last completion taken at its reading, and reach
+    // the platform at 1000.15: 31 within 999.65 ms, the bench's once-a-run 31.
+    const real = new FakeClock();
+    const clock: LimiterClock = {
+      now: () => Math.floor(real.now()),
+      setTimeout: real.setTimeout,
+      clearTimeout: real.clearTimeout,
+      resolutionMs: 1,
+    };
+    const limiter = createLimiter<boolean>({ global: TELEGRAM.global, chatLimits: () => TELEGRAM.private, clock });
+    const arrivals: number[] = [];
+    const call = () =>
+      new Promise<boolean>((resolve) => {
+        real.setTimeout(() => arrivals.push(real.now()), 0.1);
+        real.setTimeout(() => resolve(true), 0.5);
+      });
+    await real.advance(0.4);
+    const first = Array.from({ length: 30 }, (_, i) => limiter.schedule(`chat${i}`, 'bulk', call));
+    await real.advance(999.65);
+    const last = limiter.schedule('chat30', 'bulk', call);
+    await real.advance(10);
+    await Promise.all([...first, last]);
+    expect(arrivals).toHaveLength(31);
+    expect(busiest(arrivals, 1000)).toBe(30);
+    // It waits out the tick the completions were read in, no more.
+    expect(arrivals[30]).toBeCloseTo(1001.15, 6);
   });
 
   it('lets a call that never answers hold its place for 10 s at most, then goes on', async () => {

@@ -15,6 +15,8 @@ import {
 import { sendKey, type ScheduledSend } from '../../src/domain/scheduled-send.js';
 import { startOfLocalDay } from '../../src/domain/sending-window.js';
 import { DEFAULT_STAGE_PLAN } from '../../src/domain/stage-plan.js';
+import { formatProblem } from '../../src/import/fields.js';
+import { planProblems } from '../../src/import/zod-problems.js';
 
 const MOSCOW = 'Europe/Moscow';
 // Friday 20 March 2026: the post-course year runs from 21 March 2026 to 20 March 2027.
@@ -286,10 +288,22 @@ describe('post-course planner', () => {
         { questionnaireId: 'impact', offset: '+3m', occasion: 'impact-6m' },
       ],
     };
-    expect(stagePlanProblems(twice)).toEqual(['questionnaires.8.occasion: повод «impact-6m» уже есть в плане']);
-    expect(stagePlanProblems({ ...DEFAULT_STAGE_PLAN, reminders: { afterDays: 0, maxCount: 2 } })).toHaveLength(1);
-    expect(stagePlanProblems({ stages: [{ stage: 1, startOffset: '7 days' }], questionnaires: [] })[0]).toMatch(
-      /^stages\.0\.startOffset: ожидается сдвиг/,
-    );
+    const russian = (plan: unknown) => planProblems(stagePlanProblems(plan)).map(formatProblem);
+    expect(russian(twice)).toEqual(['questionnaires[8].occasion: повод «impact-6m» уже есть в плане']);
+    expect(russian({ ...DEFAULT_STAGE_PLAN, reminders: { afterDays: 0, maxCount: 2 } })).toEqual([
+      'reminders.afterDays: должно быть не меньше 1',
+    ]);
+    expect(russian({ stages: [{ stage: 1, startOffset: '7 days' }], questionnaires: [] })).toEqual([
+      'stages[0].startOffset: ожидается сдвиг от конца курса вида +7d, +2w или +6m',
+    ]);
+    expect(
+      russian({
+        stages: [
+          { stage: 1, startOffset: '+1d' },
+          { stage: 1, startOffset: '+1m' },
+        ],
+        questionnaires: [],
+      }),
+    ).toEqual(['stages[1].stage: этап 1 указан дважды']);
   });
 });

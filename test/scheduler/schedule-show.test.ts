@@ -1,6 +1,8 @@
 // `schedule show`: the plan as staff read it, from the store, in Russian, by local date.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOfLocalDay } from '../../src/domain/sending-window.js';
+import { effectivePlan } from '../../src/domain/stage-plan.js';
+import type { StagePlan } from '../../src/domain/stage.js';
 import { describeWindow, formatSchedule, runScheduleCommand } from '../../src/cli/commands/schedule.js';
 import type { Store } from '../../src/store/index.js';
 import { seedCohort, type CohortFixture } from '../support/cohort-fixture.js';
@@ -57,6 +59,36 @@ describe('schedule show', () => {
     expect(preview?.items).toEqual([]);
     expect(formatSchedule(preview!, from, 31)).toContain('Поток завершён: бот ему ничего не отправляет.');
     await store.repositories.cohorts.setStatus(cohort.cohortId, 'active');
+  });
+
+  it('sends nothing on a broken plan and names each problem in the staff’s language', async () => {
+    const good = (await store.repositories.cohorts.findById(cohort.cohortId))!;
+    const plan = effectivePlan(good);
+    const broken = {
+      ...plan,
+      stages: [...plan.stages, { ...plan.stages[0]!, startOffset: '+11m' }],
+      questionnaires: [...plan.questionnaires, { ...plan.questionnaires[0]! }],
+    };
+    await store.repositories.cohorts.setStagePlan(cohort.cohortId, broken as StagePlan);
+    try {
+      const from = new Date('2026-03-20T12:00:00Z');
+      const preview = await rig.postCourse().preview(cohort.cohortId, from, new Date('2026-04-20T12:00:00Z'));
+      expect(preview?.items).toEqual([]);
+      const n = plan.questionnaires.length;
+      const occasion = plan.questionnaires[0]!.occasion;
+      expect(formatSchedule(preview!, from, 31).split('\n').slice(2, -1)).toEqual([
+        '',
+        'План этапов содержит ошибки, поэтому бот ничего не отправляет, пока их не исправят:',
+        `  questionnaires[${n}].occasion: повод «${occasion}» уже есть в плане`,
+        `  stages[${plan.stages.length}].stage: этап 1 указан дважды`,
+      ]);
+      expect(formatSchedule(preview!, from, 31, 'kk').split('\n').slice(-3, -1)).toEqual([
+        `  questionnaires[${n}].occasion: «${occasion}» себебі жоспарда бұрыннан бар`,
+        `  stages[${plan.stages.length}].stage: 1-кезең екі рет көрсетілген`,
+      ]);
+    } finally {
+      await store.repositories.cohorts.setStagePlan(cohort.cohortId, plan);
+    }
   });
 
   it('describes sending windows and refuses bad arguments', async () => {

@@ -236,6 +236,24 @@ describe('a cohort chooses its model and changes parts of it', () => {
     ).toEqual([
       { path: ['stagePlan', 'stages', 0, 'stage'], message: 'в модели «school-two-stage» нет этапа 3 (этапов: 2)' },
     ]);
+    const twice = resolveModel(
+      models,
+      'school-two-stage',
+      {
+        questionnaires: [
+          { questionnaireId: 'exit', offset: '+1m', occasion: 'final' },
+          { questionnaireId: 'impact', offset: '+2m', occasion: 'final' },
+        ],
+      },
+      exists,
+    ).problems;
+    expect(twice.map((p) => [p.path, word('ru', p.message), word('kk', p.message)])).toEqual([
+      [
+        ['stagePlan'],
+        'план после изменений не годится: questionnaires[1].occasion — повод «final» уже есть в плане',
+        'өзгерістерден кейінгі жоспар жарамсыз: questionnaires[1].occasion — «final» себебі жоспарда бұрыннан бар',
+      ],
+    ]);
     const unknown = resolveModel(models, 'finnish', undefined, exists).problems[0];
     expect(unknown && word('ru', unknown.message)).toBe(
       'нет модели сопровождения «finnish»; есть: kaltan-tutor, kz-three-stage, school-two-stage, tutaev-route',

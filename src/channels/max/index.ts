@@ -20,7 +20,7 @@ import { parseChatId, readUpdate, type ButtonPress } from './inbound.js';
 import { answerOf, decode, keyboardAttachment, ranked, toggled } from './keyboard.js';
 import { KeyboardState } from './keyboard-state.js';
 import { pacedFetch } from './limiter.js';
-import type { ChannelModule, RawHttpHandler } from '../channel.js';
+import type { ChannelContext, RawHttpHandler, RunningChannel } from '../channel.js';
 import { createMaxSender, MAX_TEXT_LIMIT } from './sender.js';
 
 /** What the bot subscribes to; anything else Max might send is not asked for. */
@@ -316,55 +316,49 @@ function commandDescription(name: string): string {
 
 const MAX_CAPABILITIES = { buttons: true, maxTextLength: MAX_TEXT_LIMIT, files: true } as const;
 
-/** Max as one of the registered channels (channels/registry.ts): on when MAX_BOT_TOKEN is set. */
-export const maxChannel: ChannelModule = {
-  name: 'max',
-  title: 'Max',
-  disabledHint: (config) =>
-    config.max.botToken ? undefined : 'set MAX_BOT_TOKEN (from business.max.ru) to enable Max',
-  create(ctx) {
-    const { config, logger } = ctx;
-    const token = config.max.botToken;
-    if (!token) throw new Error('the Max channel needs MAX_BOT_TOKEN');
-    const channel = createMaxChannel({
-      bot: createMaxBot({
-        token,
-        apiRoot: config.max.apiRoot,
-        requestsPerSecond: config.max.requestsPerSecond,
-        logger,
-      }),
-      engine: ctx.engine,
-      dispatcher: ctx.dispatcher,
-      repos: ctx.repos,
+/** The registered Max channel's `create` (module.ts), loaded only when Max is configured. */
+export function runMaxChannel(ctx: ChannelContext): RunningChannel {
+  const { config, logger } = ctx;
+  const token = config.max.botToken;
+  if (!token) throw new Error('the Max channel needs MAX_BOT_TOKEN');
+  const channel = createMaxChannel({
+    bot: createMaxBot({
+      token,
+      apiRoot: config.max.apiRoot,
+      requestsPerSecond: config.max.requestsPerSecond,
       logger,
-      ...(config.max.botUsername ? { botUsername: config.max.botUsername } : {}),
-    });
-    const webhook = config.max.webhook;
-    const starter = backgroundStart({
-      name: 'max',
-      run: () => channel.start(webhook ? { webhook } : {}),
-      // 401: a token Max rejects, which no retry fixes.
-      rejectedToken: (cause) =>
-        cause instanceof MaxError && cause.status === 401
-          ? 'Max rejected MAX_BOT_TOKEN; the Max channel stays off'
-          : undefined,
-      logger,
-    });
-    return {
-      name: 'max',
-      capabilities: MAX_CAPABILITIES,
-      sender: channel.sender,
-      async start() {
-        starter.start();
-      },
-      async stop() {
-        starter.stop();
-        await channel.stop();
-      },
-      health: () => ({ state: channel.state(), hint: webhook ? 'webhook' : 'long polling' }),
-      routes(): Record<string, RawHttpHandler> {
-        return webhook ? { [`POST ${MAX_WEBHOOK_PATH}`]: channel.webhookHandler(webhook.secret) } : {};
-      },
-    };
-  },
-};
+    }),
+    engine: ctx.engine,
+    dispatcher: ctx.dispatcher,
+    repos: ctx.repos,
+    logger,
+    ...(config.max.botUsername ? { botUsername: config.max.botUsername } : {}),
+  });
+  const webhook = config.max.webhook;
+  const starter = backgroundStart({
+    name: 'max',
+    run: () => channel.start(webhook ? { webhook } : {}),
+    // 401: a token Max rejects, which no retry fixes.
+    rejectedToken: (cause) =>
+      cause instanceof MaxError && cause.status === 401
+        ? 'Max rejected MAX_BOT_TOKEN; the Max channel stays off'
+        : undefined,
+    logger,
+  });
+  return {
+    name: 'max',
+    capabilities: MAX_CAPABILITIES,
+    sender: channel.sender,
+    async start() {
+      starter.start();
+    },
+    async stop() {
+      starter.stop();
+      await channel.stop();
+    },
+    health: () => ({ state: channel.state(), hint: webhook ? 'webhook' : 'long polling' }),
+    routes(): Record<string, RawHttpHandler> {
+      return webhook ? { [`POST ${MAX_WEBHOOK_PATH}`]: channel.webhookHandler(webhook.secret) } : {};
+    },
+  };
+}

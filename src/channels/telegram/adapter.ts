@@ -12,6 +12,7 @@ import type { Logger } from '../../logger.js';
 import type { SputnikContext } from './bot.js';
 import type { KeyboardState } from './keyboard-state.js';
 import { chatType, inboundFromMessage } from './inbound.js';
+import { claimedHere } from './shared-instances.js';
 import { decode, ranked, selection, selectionLabels, toggled, type ButtonAction } from './keyboard.js';
 
 export interface TelegramAdapterDeps {
@@ -106,6 +107,7 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): Composer<Sputn
       from: { id: String(ctx.from.id), ...(ctx.from.username ? { username: ctx.from.username } : {}) },
       at: now(),
       payload: { kind: 'choice', ref: action.ref, optionIds },
+      ...(claimedHere(ctx.update) ? { claimed: true as const } : {}),
     };
     const out = await engine.handle(event);
     keyboards.answered(chatId, message.message_id);
@@ -126,8 +128,9 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): Composer<Sputn
   });
 
   composer.on('message', async (ctx) => {
-    const event = inboundFromMessage(ctx.update);
-    if (!event) return;
+    const read = inboundFromMessage(ctx.update);
+    if (!read) return;
+    const event: InboundEvent = claimedHere(ctx.update) ? { ...read, claimed: true } : read;
     if (event.chat.type === 'group') return groupMessage(ctx, event);
     // A typed answer leaves the last question's buttons (back, skip, options) stale: take them away.
     const stale = keyboards.takeLastPrompt(event.chat.id);

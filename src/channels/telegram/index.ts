@@ -17,7 +17,7 @@ import { normaliseUpdateText } from './inbound.js';
 import type { SputnikContext } from './bot.js';
 import { knownStaffChats, publishCommands, staffMenuOnFirstMessage } from './commands.js';
 import { KeyboardState } from './keyboard-state.js';
-import type { ChannelModule, RawHttpHandler } from '../channel.js';
+import type { ChannelContext, RawHttpHandler, RunningChannel } from '../channel.js';
 import { createTelegramSender, TELEGRAM_TEXT_LIMIT } from './sender.js';
 import { holdPollingLease, sharedInstances } from './shared-instances.js';
 
@@ -188,52 +188,46 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
 
 const TELEGRAM_CAPABILITIES = { buttons: true, maxTextLength: TELEGRAM_TEXT_LIMIT, files: true } as const;
 
-/** Telegram as one of the registered channels (channels/registry.ts): on when TELEGRAM_BOT_TOKEN is set. */
-export const telegramChannel: ChannelModule = {
-  name: 'telegram',
-  title: 'Telegram',
-  disabledHint: (config) =>
-    config.telegram.botToken ? undefined : 'set TELEGRAM_BOT_TOKEN (from @BotFather) to enable Telegram',
-  create(ctx) {
-    const { config, logger } = ctx;
-    const token = config.telegram.botToken;
-    if (!token) throw new Error('the Telegram channel needs TELEGRAM_BOT_TOKEN');
-    const channel = createTelegramChannel({
-      bot: createTelegramBot({ token, apiRoot: config.telegram.apiRoot, throttle: config.telegram.throttle }),
-      engine: ctx.engine,
-      dispatcher: ctx.dispatcher,
-      repos: ctx.repos,
-      logger,
-      ...(ctx.coordination ? { coordination: ctx.coordination } : {}),
-    });
-    const webhook = config.telegram.webhook;
-    const starter = backgroundStart({
-      name: 'telegram',
-      // Network errors are retried inside grammY; a failed start is tried again by the starter.
-      run: () => channel.start(webhook ? { webhook: { url: webhook.url, secretToken: webhook.secret } } : {}),
-      rejectedToken: (cause) =>
-        cause instanceof GrammyError && (cause.error_code === 401 || cause.error_code === 404)
-          ? 'Telegram rejected TELEGRAM_BOT_TOKEN; the Telegram channel stays off'
-          : undefined,
-      logger,
-    });
-    return {
-      name: 'telegram',
-      capabilities: TELEGRAM_CAPABILITIES,
-      sender: channel.sender,
-      async start() {
-        starter.start();
-      },
-      async stop() {
-        starter.stop();
-        await channel.stop();
-      },
-      health: () => ({ state: channel.state(), hint: webhook ? 'webhook' : 'long polling' }),
-      routes() {
-        const routes: Record<string, RawHttpHandler> = {};
-        if (webhook) routes['POST /telegram/webhook'] = channel.webhookHandler(webhook.secret);
-        return routes;
-      },
-    };
-  },
-};
+/** The registered Telegram channel's `create` (module.ts), loaded only when Telegram is configured. */
+export function runTelegramChannel(ctx: ChannelContext): RunningChannel {
+  const { config, logger } = ctx;
+  const token = config.telegram.botToken;
+  if (!token) throw new Error('the Telegram channel needs TELEGRAM_BOT_TOKEN');
+  const channel = createTelegramChannel({
+    bot: createTelegramBot({ token, apiRoot: config.telegram.apiRoot, throttle: config.telegram.throttle }),
+    engine: ctx.engine,
+    dispatcher: ctx.dispatcher,
+    repos: ctx.repos,
+    logger,
+    ...(ctx.coordination ? { coordination: ctx.coordination } : {}),
+  });
+  const webhook = config.telegram.webhook;
+  const starter = backgroundStart({
+    name: 'telegram',
+    // Network errors are retried inside grammY; a failed start is tried again by the starter.
+    run: () => channel.start(webhook ? { webhook: { url: webhook.url, secretToken: webhook.secret } } : {}),
+    rejectedToken: (cause) =>
+      cause instanceof GrammyError && (cause.error_code === 401 || cause.error_code === 404)
+        ? 'Telegram rejected TELEGRAM_BOT_TOKEN; the Telegram channel stays off'
+        : undefined,
+    logger,
+  });
+  return {
+    name: 'telegram',
+    capabilities: TELEGRAM_CAPABILITIES,
+    sender: channel.sender,
+    async start() {
+      starter.start();
+    },
+    async stop() {
+      starter.stop();
+      await channel.stop();
+    },
+    health: () => ({ state: channel.state(), hint: webhook ? 'webhook' : 'long polling' }),
+    routes() {
+      const routes: Record<string, RawHttpHandler> = {};
+      if (webhook) routes['POST /telegram/webhook'] = channel.webhookHandler(webhook.secret);
+      return routes;
+    },
+  };
+}

@@ -17,6 +17,13 @@ export function chatLeaseName(chatKey: string): string {
   return `chat:telegram:${createHash('sha256').update(chatKey).digest('hex').slice(0, 24)}`;
 }
 
+/** Updates this instance claimed for itself: no other instance handles them, so the engine need not claim their messages again. */
+const claimed = new WeakSet<object>();
+
+export function claimedHere(update: object): boolean {
+  return claimed.has(update);
+}
+
 export function sharedInstances(deps: {
   coordination: Coordination;
   logger: Logger;
@@ -32,6 +39,7 @@ export function sharedInstances(deps: {
       deps.logger.info({ update: updateId }, 'update already handled by another instance; skipped');
       return;
     }
+    claimed.add(ctx.update);
     if (chat === undefined) return next();
     const { held, inOrder } = await inChatOrder(deps.coordination, { source: 'telegram', updateId, chat }, () =>
       next(),

@@ -30,7 +30,7 @@ import { isPersonId, type PortFile, type WhatsappPort } from './port.js';
 import { qrForTerminal, qrHttpHandler } from './qr.js';
 import { chatsOf } from '../../engine/identity.js';
 import { idOn } from '../../domain/participant.js';
-import type { ChannelModule } from '../channel.js';
+import type { ChannelContext, RunningChannel } from '../channel.js';
 import { WHATSAPP_TEXT_LIMIT } from './render.js';
 import { createWhatsappSender } from './sender.js';
 import { realTimers, type Timers } from './timers.js';
@@ -431,32 +431,26 @@ export function createWhatsappChannel(deps: WhatsappChannelDeps): WhatsappChanne
   };
 }
 
-/** WhatsApp as one of the registered channels (channels/registry.ts): on when WHATSAPP_ENABLED=true. */
-export const whatsappChannel: ChannelModule = {
-  name: 'whatsapp',
-  title: 'WhatsApp',
-  disabledHint: (config) =>
-    config.whatsapp.enabled ? undefined : 'set WHATSAPP_ENABLED=true (and CHROME_PATH) to enable WhatsApp',
-  create(ctx) {
-    const channel = createWhatsappChannel({
-      settings: whatsappSettings(ctx.config),
-      engine: ctx.engine,
-      dispatcher: ctx.dispatcher,
-      repos: ctx.repos,
-      outboxStore: ctx.storage.outbox('whatsapp'),
-      sessionArchives: ctx.storage.sessionArchives('whatsapp'),
-      files: ctx.storage.files('whatsapp'),
-      requests: ctx.storage.requests,
-      logger: ctx.logger,
-    });
-    return {
-      name: 'whatsapp',
-      capabilities: { buttons: false, maxTextLength: WHATSAPP_TEXT_LIMIT, files: true },
-      sender: channel.sender,
-      start: () => channel.start(),
-      stop: () => channel.stop(),
-      health: () => channel.health(),
-      routes: () => ({ 'GET /whatsapp/qr': channel.qrHandler() }),
-    };
-  },
-};
+/** The registered WhatsApp channel's `create` (module.ts), loaded only when WhatsApp is enabled. */
+export function runWhatsappChannel(ctx: ChannelContext): RunningChannel {
+  const channel = createWhatsappChannel({
+    settings: whatsappSettings(ctx.config),
+    engine: ctx.engine,
+    dispatcher: ctx.dispatcher,
+    repos: ctx.repos,
+    outboxStore: ctx.storage.outbox('whatsapp'),
+    sessionArchives: ctx.storage.sessionArchives('whatsapp'),
+    files: ctx.storage.files('whatsapp'),
+    requests: ctx.storage.requests,
+    logger: ctx.logger,
+  });
+  return {
+    name: 'whatsapp',
+    capabilities: { buttons: false, maxTextLength: WHATSAPP_TEXT_LIMIT, files: true },
+    sender: channel.sender,
+    start: () => channel.start(),
+    stop: () => channel.stop(),
+    health: () => channel.health(),
+    routes: () => ({ 'GET /whatsapp/qr': channel.qrHandler() }),
+  };
+}

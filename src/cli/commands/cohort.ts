@@ -16,24 +16,18 @@ import {
   type RecordAction,
 } from '../../import/apply-cohort.js';
 import { parseCohortFile } from '../../import/cohort-file.js';
+import { fileSystemReason } from '../files.js';
 import { fileURLToPath } from 'node:url';
 import { loadContent } from '../../engine/index.js';
+import { buildId } from '../../version.js';
 import { decodeText } from '../../import/csv.js';
 import { problemText, type ImportProblem } from '../../import/fields.js';
 import { buildJoinLinks, type JoinLink } from '../../import/join-links.js';
 import { ImportWriteError, type PersonUpdate } from '../../import/resolve-people.js';
+import { processOutput, type Output } from '../output.js';
 
-export interface Output {
-  out(text: string): void;
-  err(text: string): void;
-  /** The staff's language (`--lang`); Russian when not chosen. */
-  locale?: Locale;
-}
-
-export const processOutput: Output = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
+// Kept here too for the commands that import them from this module.
+export { processOutput, type Output } from '../output.js';
 
 /** Relative paths the user types are relative to where they stand, not to the repository. */
 export function userPath(path: string): string {
@@ -52,7 +46,10 @@ export async function readInputFile(path: string, io: Output): Promise<Uint8Arra
           ? t(locale, 'cli_text.f_not_found', { path })
           : code === 'EISDIR'
             ? t(locale, 'cli_text.f_is_dir', { path })
-            : t(locale, 'cli_text.f_unreadable', { path, reason: (error as Error).message })
+            : t(locale, 'cli_text.f_unreadable', {
+                path,
+                reason: fileSystemReason(error, locale) ?? (error as Error).message,
+              })
       }\n`,
     );
     return undefined;
@@ -122,8 +119,8 @@ export function actionWord(action: RecordAction, dryRun: boolean, gender: 'm' | 
 const CONTENT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The support models and questionnaires a cohort file may name (flows/models/, questionnaires/). */
-function supportModels() {
-  const { content } = loadContent(CONTENT_ROOT);
+function supportModels(config: Config) {
+  const { content } = loadContent(CONTENT_ROOT, { dir: config.contentCacheDir, buildId: buildId() });
   return { models: content.models, questionnaireExists: (id: string) => content.questionnaires.get(id) !== undefined };
 }
 
@@ -233,7 +230,7 @@ export async function runCohortCommand(args: string[], io: Output = processOutpu
   const parsedFile = parseCohortFile(decodeText(bytes).text, basename(file), {
     timeZone: config.defaultTimeZone,
     locale: config.defaultLocale,
-    ...supportModels(),
+    ...supportModels(config),
   });
   if (!parsedFile.ok) {
     printProblems(io, t(io.locale ?? 'ru', 'cli_text.ci_refused', { file }), parsedFile.error);

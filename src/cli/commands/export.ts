@@ -1,7 +1,6 @@
 // `npm run cli -- export --format xlsx|csv|json [--out FILE] [filters]`: responses with every
 // question a column, streamed to a file (or stdout) with progress on stderr.
 import { parseCommandArgs, commandHelp } from '../args.js';
-import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '../../config.js';
 import { t } from '../../i18n/index.js';
@@ -12,6 +11,7 @@ import {
   type ExportFormat,
   type ExportSubject,
 } from '../../monitoring/index.js';
+import { writeStreamTo } from '../files.js';
 import { processOutput, userPath, type Output } from './cohort.js';
 import { cliScope, FILTER_OPTIONS, withMonitoring } from './monitoring-common.js';
 
@@ -76,7 +76,12 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
         ...(locale === 'kk' ? { locale } : {}),
       });
       const out = v.out === '-' ? '-' : userPath(v.out ?? file.filename);
-      await pipeline(file.stream, out === '-' ? process.stdout : createWriteStream(out));
+      const failed =
+        out === '-' ? await pipeline(file.stream, process.stdout) : await writeStreamTo(out, file.stream, cli);
+      if (failed) {
+        io.err(`${failed}\n`);
+        return 1;
+      }
       const where =
         out === '-' ? t(cli, 'cli_text.e_written_stdout') : t(cli, 'cli_text.e_written_file', { path: out });
       io.err(
@@ -107,7 +112,14 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
     }
     // Where the user said, relative to where they stand; by default in the current directory.
     const out = v.out === '-' ? '-' : userPath(v.out ?? result.value.filename);
-    await pipeline(result.value.stream, out === '-' ? process.stdout : createWriteStream(out));
+    const failed =
+      out === '-'
+        ? await pipeline(result.value.stream, process.stdout)
+        : await writeStreamTo(out, result.value.stream, cli);
+    if (failed) {
+      io.err(`\n${failed}\n`);
+      return 1;
+    }
     const where = out === '-' ? t(cli, 'cli_text.e_written_stdout') : t(cli, 'cli_text.e_written_file', { path: out });
     const seconds = t(cli, 'cli_text.e_seconds', { seconds: ((Date.now() - started) / 1000).toFixed(1) });
     io.err(

@@ -11,7 +11,9 @@ import {
   type Monitoring,
   type Scope,
 } from '../../monitoring/index.js';
-import { loadQuestionnaires, type QuestionnaireCatalog } from '../../questionnaires/index.js';
+import { createCatalog, loadQuestionnaires, type QuestionnaireCatalog } from '../../questionnaires/index.js';
+import { cachedContent } from '../../engine/content-cache.js';
+import { buildId } from '../../version.js';
 import { openCliStore, type Output } from './cohort.js';
 
 export const FILTER_OPTIONS = {
@@ -27,11 +29,20 @@ export const FILTER_OPTIONS = {
 
 const CONTENT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-export function loadCatalog(io: Output): QuestionnaireCatalog {
-  const { catalog, errors } = loadQuestionnaires(join(CONTENT_ROOT, 'questionnaires'), { root: CONTENT_ROOT });
+export function loadCatalog(io: Output, config: Config): QuestionnaireCatalog {
+  const { value, errors } = cachedContent(
+    'questionnaires',
+    CONTENT_ROOT,
+    ['questionnaires'],
+    { dir: config.contentCacheDir, buildId: buildId() },
+    () => {
+      const loaded = loadQuestionnaires(join(CONTENT_ROOT, 'questionnaires'), { root: CONTENT_ROOT });
+      return { value: loaded.catalog.all(), errors: loaded.errors };
+    },
+  );
   // A broken file leaves its questionnaire out; its answers are still exported under question ids.
   for (const e of errors) io.err(`${t(io.locale ?? 'ru', 'cli.warning', { detail: e })}\n`);
-  return catalog;
+  return createCatalog(value);
 }
 
 /** The CLI operator holds the database, so acts as staff. */
@@ -65,7 +76,7 @@ export async function withMonitoring(
   const store = await openCliStore(config, io, options);
   if (!store) return 1;
   try {
-    return await run(createMonitoring({ store, catalog: loadCatalog(io) }));
+    return await run(createMonitoring({ store, catalog: loadCatalog(io, config) }));
   } finally {
     await store.close();
   }

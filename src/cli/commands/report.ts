@@ -2,10 +2,9 @@
 // the half-year report as Markdown, XLSX and PNG charts in one folder.
 import { t } from '../../i18n/index.js';
 import { parseCommandArgs, commandHelp } from '../args.js';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { loadConfig } from '../../config.js';
 import { filterErrorText, reportErrorText } from '../../monitoring/index.js';
+import { writeFilesTo } from '../files.js';
 import { processOutput, userPath, type Output } from './cohort.js';
 import { withMonitoring } from './monitoring-common.js';
 
@@ -76,11 +75,17 @@ export async function runReportCommand(args: string[], io: Output = processOutpu
       return 1;
     }
     const dir = userPath(v.out ?? `report-${(v.cohort ?? v.programme ?? 'centre').toLowerCase()}-${year}-h${half}`);
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'report.md'), report.value.markdown);
-    await writeFile(join(dir, 'report.xlsx'), report.value.xlsx);
-    for (const chart of report.value.charts) await writeFile(join(dir, chart.filename), chart.png);
-    const files = ['report.md', 'report.xlsx', ...report.value.charts.map((c) => c.filename)].join(', ');
+    const written = [
+      { name: 'report.md', bytes: report.value.markdown },
+      { name: 'report.xlsx', bytes: report.value.xlsx },
+      ...report.value.charts.map((chart) => ({ name: chart.filename, bytes: chart.png })),
+    ];
+    const failed = await writeFilesTo(dir, written, locale);
+    if (failed) {
+      io.err(`${failed}\n`);
+      return 1;
+    }
+    const files = written.map((file) => file.name).join(', ');
     io.out(
       `${report.value.title}\n${t(locale, 'cli_text.r_written', { dir, files })}\n${t(locale, 'cli_text.r_support', { count: report.value.support.length })}\n`,
     );

@@ -10,6 +10,8 @@ import type { Locale } from '../../domain/locale.js';
 import { t, type MessageKey } from '../../i18n/index.js';
 import type { CohortPreview, PreviewItem } from '../../scheduler/preview.js';
 import { stageName } from '../../support-models/names.js';
+import { problemText } from '../../import/fields.js';
+import { buildId } from '../../version.js';
 import { openCliStore, processOutput, type Output } from './cohort.js';
 
 const CONTENT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -99,7 +101,11 @@ export function formatSchedule(preview: CohortPreview, from: Date, days: number,
     return `${lines.join('\n')}\n`;
   }
   if (preview.planProblems.length > 0) {
-    lines.push('', t(locale, 'cli_text.sc_plan_problems'), ...preview.planProblems.map((p) => `  ${p}`));
+    lines.push(
+      '',
+      t(locale, 'cli_text.sc_plan_problems'),
+      ...preview.planProblems.map((p) => `  ${problemText(locale)(p)}`),
+    );
     return `${lines.join('\n')}\n`;
   }
   lines.push(
@@ -201,7 +207,7 @@ export async function runScheduleCommand(
       import('../../scheduler/preview.js'),
     ]);
     // Titles only: a content problem is the start-up check's to report, not this command's.
-    const { content } = loadContent(CONTENT_ROOT);
+    const { content } = loadContent(CONTENT_ROOT, { dir: config.contentCacheDir, buildId: buildId() });
     const from = now();
     const to = new Date(from.getTime() + days * 86_400_000);
     const preview = await previewCohort(

@@ -3,7 +3,7 @@
 // exist. Errors name the file, the step and the problem.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { parseDocument } from 'yaml';
+import { yaml } from '../../questionnaires/yaml.js';
 import { z } from 'zod';
 import { ROLES } from '../../domain/roles.js';
 import type { LocalizedText } from '../../domain/locale.js';
@@ -148,7 +148,7 @@ function issues(error: z.ZodError): string[] {
 export function parseFlow(source: string, text: string, registry: FlowRegistry): { flow?: Flow; errors: string[] } {
   const errors: string[] = [];
   const fail = (where: string, message: string) => errors.push(`${source}: ${where}${message}`);
-  const doc = parseDocument(text, { prettyErrors: true });
+  const doc = yaml().parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors)
       fail('', `YAML error at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`);
@@ -250,6 +250,12 @@ export function parseFlow(source: string, text: string, registry: FlowRegistry):
   return { flow: { id: top.data.id, roles: top.data.roles, menuAfter: top.data.menuAfter, steps, source }, errors };
 }
 
+/** Looks flows up by id; built from already validated flows. */
+export function createFlowCatalog(list: readonly Flow[]): FlowCatalog {
+  const flows = new Map(list.map((flow) => [flow.id, flow]));
+  return { get: (id) => flows.get(id), all: () => [...flows.values()] };
+}
+
 export function loadFlows(
   dir: string,
   registry: FlowRegistry,
@@ -266,5 +272,5 @@ export function loadFlows(
     errors.push(...fileErrors);
     if (flow) flows.set(flow.id, flow);
   }
-  return { catalog: { get: (id) => flows.get(id), all: () => [...flows.values()] }, errors };
+  return { catalog: createFlowCatalog([...flows.values()]), errors };
 }

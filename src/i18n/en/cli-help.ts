@@ -76,6 +76,7 @@ export const cli_help = {
           in the middle of sending; they are kept with their text.
 `,
   config: `Usage: npm run cli -- config
-  Prints the effective configuration (secrets hidden) or its first error.
+  Prints the effective configuration (secrets hidden) or every error in it, one a line:
+  the variable, what it expects and what it got (secrets are not repeated).
 `,
 };

@@ -50,6 +50,13 @@ export const cli_text = {
   f_not_found: 'File not found: {path}',
   f_is_dir: '{path} is a folder, a file is needed',
   f_unreadable: 'Could not read the file {path}: {reason}',
+  f_unwritable: 'Could not write {path}: {reason}',
+  f_why_missing: 'no such folder',
+  f_why_not_dir: 'a file stands in the path where a folder should be',
+  f_why_is_dir: 'it is a folder, a file is needed',
+  f_why_denied: 'no permission to write',
+  f_why_read_only: 'the disk is read-only',
+  f_why_full: 'the disk is full',
   i_not_persisted:
     'Nothing imported: the embedded store runs without saving to disk (EMBEDDED_STORE_PERSIST=false), and everything written would be lost on exit. Set MONGODB_URI or EMBEDDED_STORE_PERSIST=true.',
   i_store_hint:

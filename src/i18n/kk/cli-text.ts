@@ -50,6 +50,13 @@ export const cli_text = {
   f_not_found: 'Файл табылмады: {path}',
   f_is_dir: '{path} — бұл папка, ал файл керек',
   f_unreadable: '{path} файлын оқу мүмкін болмады: {reason}',
+  f_unwritable: '{path} жолына жазу мүмкін болмады: {reason}',
+  f_why_missing: 'мұндай бума жоқ',
+  f_why_not_dir: 'жолда бума болуы тиіс жерде файл тұр',
+  f_why_is_dir: 'бұл бума, ал файл керек',
+  f_why_denied: 'жазуға рұқсат жоқ',
+  f_why_read_only: 'диск тек оқуға арналған',
+  f_why_full: 'дискіде орын қалмады',
   i_not_persisted:
     'Импорт орындалмады: кірістірілген қойма дискіге сақтаусыз іске қосылған (EMBEDDED_STORE_PERSIST=false), жазылғанның бәрі шыққанда жоғалар еді. MONGODB_URI немесе EMBEDDED_STORE_PERSIST=true беріңіз.',
   i_store_hint:

@@ -1,6 +1,7 @@
 import type { CatalogLike } from '../catalog.js';
 import type { ru } from '../ru/index.js';
 import { cli } from './cli.js';
+import { config } from './config.js';
 import { cli_help } from './cli-help.js';
 import { cli_text } from './cli-text.js';
 import { imports } from './imports.js';
@@ -62,6 +63,7 @@ export const kk: CatalogLike<typeof ru> = {
   cli_help,
   cli_text,
   imports,
+  config,
   report,
   sandbox,
   console: consoleLogin,

@@ -50,6 +50,13 @@ export const cli_text = {
   f_not_found: 'Файл не найден: {path}',
   f_is_dir: '{path} — это папка, а нужен файл',
   f_unreadable: 'Не удалось прочитать файл {path}: {reason}',
+  f_unwritable: 'Не удалось записать {path}: {reason}',
+  f_why_missing: 'такой папки нет',
+  f_why_not_dir: 'в пути есть файл там, где должна быть папка',
+  f_why_is_dir: 'это папка, а нужен файл',
+  f_why_denied: 'нет прав на запись',
+  f_why_read_only: 'диск доступен только для чтения',
+  f_why_full: 'на диске не осталось места',
   i_not_persisted:
     'Импорт не выполнен: встроенное хранилище запущено без сохранения на диск (EMBEDDED_STORE_PERSIST=false), и всё записанное пропало бы при выходе. Задайте MONGODB_URI или EMBEDDED_STORE_PERSIST=true.',
   i_store_hint:

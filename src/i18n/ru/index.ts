@@ -1,4 +1,5 @@
 import { cli } from './cli.js';
+import { config } from './config.js';
 import { cli_help } from './cli-help.js';
 import { cli_text } from './cli-text.js';
 import { imports } from './imports.js';
@@ -61,6 +62,7 @@ export const ru = {
   cli_help,
   cli_text,
   imports,
+  config,
   report,
   sandbox,
   console: consoleLogin,

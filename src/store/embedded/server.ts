@@ -96,28 +96,7 @@ export class WireServer {
   }
 
   private execute(cmd: Doc, db: string, connectionId: number): Uint8Array {
-    const info = describeCommand(cmd);
-    const ctx: CommandContext = { catalog: this.catalog, cursors: this.cursors, db, connectionId, logger: this.logger };
-    const started = performance.now();
-    let result: CommandResult;
-    try {
-      result = runCommand(cmd, ctx);
-    } catch (err) {
-      const error = toCommandError(err);
-      if (error.codeName === 'InternalError')
-        this.logger.warn({ command: info.name, db, err: error.message }, 'embedded store: command failed');
-      result = error.toReply();
-    }
-    // Flushed even after an error: an ordered insert stopped by a duplicate has changed memory.
-    try {
-      this.catalog.flush(info.durable);
-    } catch (err) {
-      result = toCommandError(err).toReply();
-    }
-    this.logger.debug(
-      { command: info.name, db, ms: Math.round((performance.now() - started) * 1000) / 1000 },
-      'embedded store: command',
-    );
+    const result = executeCommand(this.catalog, this.cursors, this.logger, cmd, db, connectionId);
     if (result instanceof RawReply) return result.bytes;
     try {
       return BSON.serialize(result);
@@ -125,4 +104,42 @@ export class WireServer {
       return BSON.serialize(toCommandError(err).toReply());
     }
   }
+}
+
+/**
+ * One command run to completion and its journal records written (a failed command's reply says
+ * so): what the server does for each message, and what `EmbeddedStore.command` does in-process.
+ * Synchronous, so atomic with respect to every other command, over the wire or not.
+ */
+export function executeCommand(
+  catalog: Catalog,
+  cursors: CursorManager,
+  logger: EmbeddedStoreLogger,
+  cmd: Doc,
+  db: string,
+  connectionId: number,
+): CommandResult {
+  const info = describeCommand(cmd);
+  const ctx: CommandContext = { catalog, cursors, db, connectionId, logger };
+  const started = performance.now();
+  let result: CommandResult;
+  try {
+    result = runCommand(cmd, ctx);
+  } catch (err) {
+    const error = toCommandError(err);
+    if (error.codeName === 'InternalError')
+      logger.warn({ command: info.name, db, err: error.message }, 'embedded store: command failed');
+    result = error.toReply();
+  }
+  // Flushed even after an error: an ordered insert stopped by a duplicate has changed memory.
+  try {
+    catalog.flush(info.durable);
+  } catch (err) {
+    result = toCommandError(err).toReply();
+  }
+  logger.debug(
+    { command: info.name, db, ms: Math.round((performance.now() - started) * 1000) / 1000 },
+    'embedded store: command',
+  );
+  return result;
 }

@@ -4,7 +4,8 @@
  * MongoDB's codes, and working on a private clone so a failed update never touches stored data.
  */
 import { ObjectId } from 'bson';
-import { update as mingoUpdate, updateOne as mingoUpdateOne, type Modifier, type PipelineStage } from 'mingo/updater';
+import type { Modifier, PipelineStage } from 'mingo/updater';
+import { update as mingoUpdate, updateOne as mingoUpdateOne } from './mingo.js';
 import { CommandError } from './errors.js';
 import { compileFilter, mingoOptions, rejectUnsupportedOperators, type Filter, type MingoExtras } from './query.js';
 import {

@@ -19,4 +19,8 @@ export const COLLECTION_NAMES = {
   updateClaims: 'update_claims',
   /** Leases between instances: a chat being handled, the poller, each instance's heartbeat. */
   leases: 'instance_leases',
+  /** Where each person's conversation stands (engine/sessions.ts), one per channel. */
+  sessions: 'sessions',
+  /** Incoming messages claimed by the engine, so a redelivered one is not handled twice. */
+  inboundMessages: 'inbound_messages',
 } as const;

@@ -2,6 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { CHANNEL_NAME, type Channel } from '../../domain/channel.js';
 import type { Locale } from '../../domain/locale.js';
 import type { FlowRun } from '../../engine/sessions.js';
+import { COLLECTION_NAMES } from './collections.js';
 import { localeField, type ObjectIdType } from './common.js';
 
 export interface SessionDoc {
@@ -28,7 +29,7 @@ const sessionSchema = new Schema<SessionDoc>(
     flow: Schema.Types.Mixed,
     updatedAt: { type: Date, required: true },
   },
-  { collection: 'sessions', strict: true, strictQuery: 'throw', timestamps: false, minimize: false },
+  { collection: COLLECTION_NAMES.sessions, strict: true, strictQuery: 'throw', timestamps: false, minimize: false },
 );
 sessionSchema.index({ channel: 1, userId: 1 }, { unique: true });
 sessionSchema.index({ participantId: 1 });
@@ -48,7 +49,7 @@ const inboundMessageSchema = new Schema<InboundMessageDoc>(
     status: { type: String, enum: ['processing', 'done'], required: true },
     claimedAt: { type: Date, required: true },
   },
-  { collection: 'inbound_messages', strict: true, strictQuery: 'throw', timestamps: false },
+  { collection: COLLECTION_NAMES.inboundMessages, strict: true, strictQuery: 'throw', timestamps: false },
 );
 inboundMessageSchema.index({ channel: 1, messageId: 1 }, { unique: true });
 // Platforms redeliver within hours, not weeks: old ids are pruned by the scheduler.

@@ -1,4 +1,4 @@
-import type { Model } from 'mongoose';
+import type { Model, Types } from 'mongoose';
 import {
   addressUrn,
   PERSONAL_FIELDS,
@@ -71,9 +71,20 @@ export function createParticipantRepository(
     const doc = await model.findOne(filter).lean<ParticipantDoc>();
     return doc ? toParticipant(doc) : undefined;
   };
+  /**
+   * Every incoming message looks its person up by address or id: in this process when it serves
+   * the store. Only for a field equal to a string or an ObjectId made here, never a caller's
+   * value unchecked: mongoose's casting and filter sanitising, which refuse an operator object
+   * passed where a value belongs, are not on this path.
+   */
+  const findOneByKey = async (field: '_id' | 'urns', value: string | Types.ObjectId) => {
+    if (!reader) return findOne({ [field]: value });
+    const doc = reader.findOne(model.collection.collectionName, { [field]: value }) as ParticipantDoc | undefined;
+    return doc ? toParticipant(doc) : undefined;
+  };
   const findById = async (id: string) => {
     const _id = toObjectId(id);
-    return _id ? findOne({ _id }) : undefined;
+    return _id ? findOneByKey('_id', _id) : undefined;
   };
   const update = async (id: string, change: Record<string, unknown>) => {
     const _id = toObjectId(id);
@@ -112,7 +123,7 @@ export function createParticipantRepository(
         return r;
       });
     },
-    findByAddress: (channel, id) => findOne({ urns: addressUrn(channel, id) }),
+    findByAddress: (channel, id) => findOneByKey('urns', addressUrn(channel, id)),
     async listStaff() {
       const docs = await model.find({ isStaff: true, anonymisedAt: null }).lean<ParticipantDoc[]>();
       return docs.map(toParticipant);

@@ -76,6 +76,30 @@ export function createResponseRepository(model: Model<ResponseDoc>, reader?: InP
         .lean();
       return readCooperatively(query, toResponse);
     },
+    async runsByCohort(cohortId) {
+      const c = toObjectId(cohortId);
+      if (!c) return [];
+      type Run = Pick<
+        ResponseDoc,
+        'participantId' | 'questionnaireId' | 'occasion' | 'status' | 'startedAt' | 'completedAt'
+      >;
+      const docs = projected<Run>(
+        model,
+        reader,
+        { cohortId: c },
+        { _id: 0, participantId: 1, questionnaireId: 1, occasion: 1, status: 1, startedAt: 1, completedAt: 1 },
+      );
+      const runs = await readCooperatively(docs, (d: Run) => ({
+        participantId: String(d.participantId),
+        questionnaireId: d.questionnaireId,
+        occasion: d.occasion,
+        status: d.status,
+        startedAt: d.startedAt,
+        ...(d.completedAt ? { completedAt: d.completedAt } : {}),
+      }));
+      // Sorted here, stably, as listByCohort's sort gives them: the answers are never read for it.
+      return runs.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+    },
     async completedOccasions(cohortId, participantId) {
       const c = toObjectId(cohortId);
       const p = participantId === undefined ? undefined : toObjectId(participantId);

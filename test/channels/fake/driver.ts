@@ -13,7 +13,7 @@ const OPTION = /^(\d+) — (.+)$/;
 export async function fakeDriver(store: Store, engine: Engine, me = 'fake-user-1'): Promise<ChannelDriver> {
   const platform = new FakePlatform();
   const { ctx, senders } = channelTestContext(store, engine);
-  const channels = buildChannels([fakeChannel(platform)], ctx);
+  const channels = await buildChannels([fakeChannel(platform)], ctx);
   senders.push(...channels.map((c) => c.sender));
   for (const c of channels) await c.start();
   let mark = 0;

@@ -57,7 +57,7 @@ export async function openWebchat(base: string): Promise<WebchatBrowser> {
 /** The journeys' driver, and where its server listens (for tests of the HTTP API itself). */
 export async function webchatDriver(store: Store, engine: Engine): Promise<ChannelDriver & { base: string }> {
   const { ctx, senders } = channelTestContext(store, engine);
-  const channels = buildChannels([webchatChannel], ctx);
+  const channels = await buildChannels([webchatChannel], ctx);
   senders.push(...channels.map((c) => c.sender));
   const http = createHttpServer({
     routes: {},

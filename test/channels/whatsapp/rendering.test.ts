@@ -109,10 +109,13 @@ describe('whatsapp settings', () => {
   });
 
   it.each([
-    [{ WHATSAPP_GAP_SECONDS: '8-4' }, /WHATSAPP_GAP_SECONDS: expected the smaller number first/],
+    [
+      { WHATSAPP_GAP_SECONDS: '8-4' },
+      /WHATSAPP_GAP_SECONDS: expected seconds \(5\) or a range, the smaller number first \(4-8\), got "8-4"/,
+    ],
     [{ WHATSAPP_GROUP_GAP_SECONDS: 'fast' }, /WHATSAPP_GROUP_GAP_SECONDS: expected seconds/],
-    [{ WHATSAPP_HOURLY_CAP: '0' }, /WHATSAPP_HOURLY_CAP: expected 1 to 1000/],
-    [{ WHATSAPP_QR_TOKEN: 'short' }, /WHATSAPP_QR_TOKEN: expected 16-256/],
+    [{ WHATSAPP_HOURLY_CAP: '0' }, /WHATSAPP_HOURLY_CAP: expected a whole number of messages an hour, 1 to 1000/],
+    [{ WHATSAPP_QR_TOKEN: 'short' }, /WHATSAPP_QR_TOKEN: expected 16 to 256 letters, digits, _ or -$/],
   ])('names the variable and the problem for %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -117,6 +117,7 @@ describe('participants', () => {
     const forged = { $ne: 'nobody' } as unknown as string;
     await expect(repos.participants.findByPhone(forged)).rejects.toThrow(/Cast to string failed/);
     expect(await repos.participants.findByAddress('whatsapp', forged)).toBeUndefined();
+    expect(await repos.participants.findById(forged)).toBeUndefined();
   });
 });
 

@@ -136,6 +136,25 @@ describe('planning reads', () => {
         { participantId: boris.id, questionnaireId: 'exit', occasion: 'course-end' },
       ]);
 
+      // The reports' runs: every run of this cohort, as the whole documents say, without the answers.
+      const runs = await repos.responses.listByCohort(cohort.id);
+      expect(runs).toHaveLength(3);
+      expect(await repos.responses.runsByCohort(cohort.id)).toEqual(
+        runs.map((r) => ({
+          participantId: r.participantId,
+          questionnaireId: r.questionnaireId,
+          occasion: r.occasion,
+          status: r.status,
+          startedAt: r.startedAt,
+          ...(r.completedAt ? { completedAt: r.completedAt } : {}),
+        })),
+      );
+      expect((await repos.responses.runsByCohort(cohort.id)).map((r) => r.status).sort()).toEqual([
+        'completed',
+        'completed',
+        'in_progress',
+      ]);
+
       // Two accepted for Anna; Boris's returned and submitted ones do not count.
       expect([...(await repos.activities.acceptedPerTeacher(cohort.id))]).toEqual([[anna.id, 2]]);
 

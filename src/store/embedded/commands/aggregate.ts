@@ -4,8 +4,7 @@
  * that is not on the known-safe list runs on clones of the stored documents. Counting segments
  * (`$unwind` + `$group` and the like) run on the one-pass executor of fused-group.ts instead.
  */
-import { Aggregator } from 'mingo/aggregator';
-import { ProcessingMode } from 'mingo/core';
+import { Aggregator, ProcessingMode } from '../mingo.js';
 import { CommandError, notImplemented } from '../errors.js';
 import { compileFilter, mingoOptions, rejectUnsupportedOperators } from '../query.js';
 import { cloneValue, isPlainObject, type Doc } from '../values.js';

@@ -2,7 +2,7 @@
  * Collections, databases and indexes: create, drop, dropDatabase, renameCollection, collMod,
  * listCollections, listDatabases, createIndexes, listIndexes, dropIndexes.
  */
-import { Query } from 'mingo/query';
+import { Query } from '../mingo.js';
 import type { IndexSpec } from '../collection.js';
 import { CommandError, notImplemented } from '../errors.js';
 import { compileFilter, mingoOptions } from '../query.js';

@@ -1,0 +1,71 @@
+// Where the CLI writes what staff asked for. A path that cannot be written is one line in the
+// staff's language naming the path and why, never Node's stack trace; a half-written export is removed
+// so nobody hands in a truncated file.
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Locale } from '../domain/locale.js';
+import { t } from '../i18n/index.js';
+
+const REASONS = {
+  ENOENT: 'f_why_missing',
+  ENOTDIR: 'f_why_not_dir',
+  EISDIR: 'f_why_is_dir',
+  EEXIST: 'f_why_not_dir',
+  EACCES: 'f_why_denied',
+  EPERM: 'f_why_denied',
+  EROFS: 'f_why_read_only',
+  ENOSPC: 'f_why_full',
+  EDQUOT: 'f_why_full',
+} as const;
+
+/** Why the file system refused, in words (its code when it is a rare one), or undefined for another error. */
+export function fileSystemReason(error: unknown, locale: Locale): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return undefined;
+  const key = (REASONS as Record<string, (typeof REASONS)[keyof typeof REASONS]>)[code];
+  return key ? t(locale, `cli_text.${key}`) : code;
+}
+
+function writeProblem(error: unknown, path: string, locale: Locale): string | undefined {
+  const reason = fileSystemReason(error, locale);
+  return reason === undefined ? undefined : t(locale, 'cli_text.f_unwritable', { path, reason });
+}
+
+/** Streams to `path` (its folders made first); on failure says why and leaves no partial file. */
+export async function writeStreamTo(path: string, stream: Readable, locale: Locale): Promise<string | undefined> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await pipeline(stream, createWriteStream(path));
+    return undefined;
+  } catch (error) {
+    const problem = writeProblem(error, path, locale);
+    if (problem === undefined) throw error;
+    stream.destroy();
+    await rm(path, { force: true }).catch(() => undefined);
+    return problem;
+  }
+}
+
+/** Writes several files into `dir` (made first); on failure says which path and why. */
+export async function writeFilesTo(
+  dir: string,
+  files: readonly { name: string; bytes: Uint8Array | string }[],
+  locale: Locale,
+): Promise<string | undefined> {
+  let current = dir;
+  try {
+    await mkdir(dir, { recursive: true });
+    for (const file of files) {
+      current = join(dir, file.name);
+      await writeFile(current, file.bytes);
+    }
+    return undefined;
+  } catch (error) {
+    const problem = writeProblem(error, current, locale);
+    if (problem === undefined) throw error;
+    return problem;
+  }
+}
