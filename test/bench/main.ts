@@ -116,6 +116,9 @@ async function benchAggregates(): Promise<void> {
     await timed('Likert by region', () => likert(deps, byRegion, 'ru'), results);
     await timed('Likert by direction, 5 cohorts', () => likert(deps, cohortScope, 'ru'), results);
     await timed('distributions + Likert in one pass (summary)', () => answerStats(deps, all, 'ru'), results);
+    // What a curator's /stats, a CLI --cohort/--from or the half-year report asks: named cohorts and a period.
+    const halfYear: Scope = { cohortIds: data.cohortIds, from: new Date('2025-09-01'), to: new Date('2026-03-01') };
+    await timed('distributions, 40 cohorts named, half a year', () => distributions(deps, halfYear, 'ru'), results);
     await timed('activities per teacher, >= 3 accepted', () => activities(deps, all, 'ru'), results);
     await timed('activities by organisation', () => activities(deps, { by: 'organisation' }, 'ru'), results);
     await timed('activities by type and level', () => activityKinds(deps, all, 'ru'), results);

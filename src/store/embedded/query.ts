@@ -276,8 +276,74 @@ export function compileFilter(filter: unknown, extras: MingoExtras = {}): Filter
   if (Object.keys(source).length === 0) return { empty: true, test: () => true, source };
   const fast = equalityMatcher(source);
   if (fast) return { empty: false, test: fast, source };
-  const query = new Query(source, mingoOptions({ ...extras, queryOnly: !usesExpressions(source) }));
-  return { empty: false, test: (doc) => query.test(doc), source };
+  const split = splitMatcher(source, extras);
+  if (split) return { empty: false, test: split, source };
+  return { empty: false, test: mingoMatcher(source, extras), source };
+}
+
+function mingoMatcher(filter: Doc, extras: MingoExtras): (doc: Doc) => boolean {
+  const query = new Query(filter, mingoOptions({ ...extras, queryOnly: !usesExpressions(filter) }));
+  return (doc) => query.test(doc);
+}
+
+/**
+ * A filter's top-level fields are ANDed, so each can be tested on its own: the equality and `$in`
+ * fields by the key-set matcher, date ranges by comparing times, and only the rest by mingo. A
+ * scoped aggregate's `{cohortId: {$in: [40 ids]}, status, completedAt: {$gte, $lt}}` went to mingo
+ * whole for its range, and mingo's `$in` hashes every listed ObjectId again for each document.
+ * Undefined when no field can be taken from mingo.
+ */
+function splitMatcher(filter: Doc, extras: MingoExtras): ((doc: Doc) => boolean) | undefined {
+  const equalities: Doc = {};
+  const ranges: Array<(doc: Doc) => boolean> = [];
+  const rest: Doc = {};
+  for (const [path, cond] of Object.entries(filter)) {
+    if (equalityMatcher({ [path]: cond })) equalities[path] = cond;
+    else {
+      const range = dateRangeMatcher(path, cond, extras);
+      if (range) ranges.push(range);
+      else rest[path] = cond;
+    }
+  }
+  const equal = Object.keys(equalities).length > 0 ? equalityMatcher(equalities) : undefined;
+  if (!equal && ranges.length === 0) return undefined;
+  const others = Object.keys(rest).length > 0 ? mingoMatcher(rest, extras) : undefined;
+  return (doc) => {
+    if (equal && !equal(doc)) return false;
+    for (const range of ranges) if (!range(doc)) return false;
+    return others === undefined || others(doc);
+  };
+}
+
+const RANGE_TESTS: Record<string, (time: number, bound: number) => boolean> = {
+  $gt: (t, b) => t > b,
+  $gte: (t, b) => t >= b,
+  $lt: (t, b) => t < b,
+  $lte: (t, b) => t <= b,
+};
+
+/**
+ * `{field: {$gte: Date, $lt: Date}}` on a top-level field: a stored date is compared by its time
+ * (a date bound matches dates only, in MongoDB as here); any other value (an array, a string,
+ * missing) is left to mingo for this field alone.
+ */
+function dateRangeMatcher(path: string, cond: unknown, extras: MingoExtras): ((doc: Doc) => boolean) | undefined {
+  if (path.startsWith('$') || path.includes('.') || !isPlainObject(cond)) return undefined;
+  const tests: Array<[(time: number, bound: number) => boolean, number]> = [];
+  for (const [op, bound] of Object.entries(cond)) {
+    const test = RANGE_TESTS[op];
+    if (!test || !(bound instanceof Date) || !Number.isFinite(bound.getTime())) return undefined;
+    tests.push([test, bound.getTime()]);
+  }
+  if (tests.length === 0) return undefined;
+  const fallback = mingoMatcher({ [path]: cond }, extras);
+  return (doc) => {
+    const v = doc[path];
+    if (!(v instanceof Date)) return fallback(doc);
+    const time = v.getTime();
+    for (const [test, bound] of tests) if (!test(time, bound)) return false;
+    return true;
+  };
 }
 
 /** `$expr` (and `$$` variables inside it) need mingo's aggregation expression operators. */

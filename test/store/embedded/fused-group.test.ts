@@ -5,6 +5,7 @@ import { Decimal128, Double, Int32, Long, ObjectId } from 'bson';
 import { Aggregator as StockAggregator } from 'mingo';
 import { Aggregator } from 'mingo/aggregator';
 import { ProcessingMode } from 'mingo/core';
+import { Query } from 'mingo/query';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerCountsPipeline } from '../../../src/monitoring/pipelines.js';
@@ -407,6 +408,44 @@ describe('filters with $in of scalars', () => {
     expect(ids({ c: { $in: ['x', 1] } })).toEqual([1, 3, 4, 5]);
     expect(ids({ c: { $in: [true, 'nope'] } })).toEqual([6]);
     expect(ids({ c: 'true', _id: 7 })).toEqual([7]);
+  });
+});
+
+describe('filters split into equality, date range and the rest', () => {
+  it('select the same documents as the query engine given the whole filter', () => {
+    const a = new ObjectId();
+    const b = new ObjectId();
+    const day = (d: number) => new Date(Date.UTC(2026, 0, d));
+    const docs: Doc[] = [
+      { _id: 1, c: a, s: 'done', at: day(5), n: 1 },
+      { _id: 2, c: b, s: 'done', at: day(15), n: 2 },
+      { _id: 3, c: a, s: 'open', at: day(10) },
+      { _id: 4, c: a, s: 'done' },
+      { _id: 5, c: a, s: 'done', at: null },
+      { _id: 6, c: a, s: 'done', at: [day(1), day(12)] },
+      { _id: 7, c: a, s: 'done', at: '2026-01-10' },
+      { _id: 8, c: [b, a], s: 'done', at: day(10), n: 3 },
+      { _id: 9, c: a, s: 'done', at: day(20) },
+      { _id: 10, c: a, s: 'done', at: day(10), n: null },
+    ];
+    const filters: Doc[] = [
+      { c: { $in: [a] }, s: 'done', at: { $gte: day(5), $lt: day(20) } },
+      { c: { $in: [a, b] }, at: { $gt: day(5), $lte: day(20) } },
+      { at: { $lt: day(11) } },
+      { s: 'done', at: { $gte: day(1) }, n: { $gt: 1 } },
+      { s: 'done', $or: [{ n: 1 }, { n: { $exists: false } }] },
+      { c: a, at: { $gte: day(1), $ne: null } },
+      { at: { $gte: '2026-01-01' }, s: 'done' },
+    ];
+    for (const filter of filters) {
+      const whole = new Query(filter, mingoOptions({}));
+      const expected = docs.filter((d) => whole.test(d)).map((d) => d._id);
+      const compiled = compileFilter(filter);
+      expect(
+        docs.filter((d) => compiled.test(d)).map((d) => d._id),
+        JSON.stringify(filter),
+      ).toEqual(expected);
+    }
   });
 });
 
