@@ -1,7 +1,7 @@
 // Every setting the configuration knows, set wrong, is named in the staff's language with what it
 // expects and, unless it may be a secret, what was set; the CLI prints all of them at once.
-import { execFile } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
+import { runCliProcess } from '../support/cli-process.js';
 import {
   CONFIG_VARIABLES,
   ConfigError,
@@ -261,16 +261,7 @@ describe('a wrong setting, in the staff’s language', () => {
 });
 
 describe('the CLI reports wrong settings', () => {
-  const cli = (args: string[], env: Record<string, string>) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        'node_modules/.bin/tsx',
-        ['src/cli/main.ts', ...args],
-        { env: { ...process.env, MONGODB_URI: '', ...env }, timeout: 150_000 },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-      );
-    });
+  const cli = runCliProcess;
 
   it('all at once, in Russian, without the password of the URI', async () => {
     const { code, stdout, stderr } = await cli(['config'], {

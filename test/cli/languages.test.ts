@@ -1,11 +1,11 @@
 // Every CLI command's help, and node's option errors, in Russian and in Kazakh (`--lang kk` or
 // CLI_LANG=kk): no English left but the names staff type (commands, options, their values) and a
 // few hand-listed words (file formats, product names).
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { runCliProcess } from '../support/cli-process.js';
 import { parse } from 'yaml';
 import { kk } from '../../src/i18n/kk/index.js';
 import { ru } from '../../src/i18n/ru/index.js';
@@ -284,16 +284,7 @@ describe('what the commands print, in Kazakh', () => {
 });
 
 describe('the CLI’s language chosen at the entry point', () => {
-  const cli = (args: string[], env: Record<string, string> = {}) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        'node_modules/.bin/tsx',
-        ['src/cli/main.ts', ...args],
-        { env: { ...process.env, MONGODB_URI: '', ...env }, timeout: 150_000 },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-      );
-    });
+  const cli = runCliProcess;
 
   it('speaks Kazakh with CLI_LANG=kk and with --lang kk, help and option errors alike; a bad CLI_LANG is named', async () => {
     const [help, stats, lang, missing, bad] = await Promise.all([

@@ -1,10 +1,10 @@
 // Every CLI command speaks the staff's language: Russian by default, Kazakh when chosen. Mistyped
 // options are named, in Russian, with the command's usage; nothing here needs the store.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { runCliProcess } from '../support/cli-process.js';
 import { runCohortCommand, type Output } from '../../src/cli/commands/cohort.js';
 import { runConsoleCommand } from '../../src/cli/commands/console.js';
 import { runExportCommand } from '../../src/cli/commands/export.js';
@@ -137,16 +137,7 @@ describe('the CLI in Russian', () => {
   });
 
   it('help, config and an unknown command through the real entry point', async () => {
-    const cli = (args: string[]) =>
-      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(
-          'node_modules/.bin/tsx',
-          ['src/cli/main.ts', ...args],
-          { env: { ...process.env, MONGODB_URI: '' }, timeout: 120_000 },
-          (error, stdout, stderr) =>
-            resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-        );
-      });
+    const cli = (args: string[]) => runCliProcess(args, {}, 120_000);
     const [help, kk, config, unknown] = await Promise.all([
       cli(['help']),
       cli(['--lang', 'kk', 'help']),
