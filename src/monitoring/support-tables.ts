@@ -2,7 +2,6 @@
 // accepted (seeds 000, 001, 003), and the group events announced to the cohorts with who said they
 // would come (seed 000 table 1, seed 003 §3.6). Figures as of the report date.
 import { formatLocalDate, localDate } from '../domain/calendar.js';
-import type { Activity } from '../domain/activity.js';
 import type { Cohort } from '../domain/cohort.js';
 import { isBehindPlan, planVsDone } from '../domain/individual-plan.js';
 import type { Locale } from '../domain/locale.js';
@@ -13,6 +12,7 @@ import { t, type MessageKey } from '../i18n/index.js';
 import type { QuestionnaireCatalog } from '../questionnaires/index.js';
 import { describeDiagnosis, diagnosisCell, latestDiagnoses } from '../support-models/diagnosis.js';
 import type { SupportModelCatalog } from '../support-models/load.js';
+import { groupBy } from './group-by.js';
 import type { Table } from './tables.js';
 
 export interface SupportTables {
@@ -87,15 +87,12 @@ export async function individualSupportTables(
     const activities = await repos.activities.listByCohort(cohort.id);
     const cohortEvents = (await repos.supportEvents.listByCohort(cohort.id)).filter((e) => e.createdAt < options.asOf);
     // Accepted by the report date, per teacher, in one pass over the cohort's activities.
-    const acceptedOf = new Map<string, { type: Activity['type']; level: Activity['level'] }[]>();
-    for (const a of activities) {
-      if (a.status !== 'accepted' || (a.reviews.at(-1)?.at ?? a.submittedAt) >= options.asOf) continue;
-      const list = acceptedOf.get(a.participantId) ?? [];
-      list.push({ type: a.type, level: a.level });
-      acceptedOf.set(a.participantId, list);
-    }
+    const acceptedOf = groupBy(
+      activities.filter((a) => a.status === 'accepted' && (a.reviews.at(-1)?.at ?? a.submittedAt) < options.asOf),
+      (a) => a.participantId,
+    );
     for (const e of enrollments) {
-      const accepted = acceptedOf.get(e.participantId) ?? [];
+      const accepted = (acceptedOf.get(e.participantId) ?? []).map((a) => ({ type: a.type, level: a.level }));
       const state = planVsDone(e.plan, accepted, today);
       if (state.planned > 0) {
         plans.rows.push([

@@ -3,6 +3,7 @@
 // own year to date against the required count, stage statuses with dates, questionnaires due and
 // completed, open consultations. One source for the half-year report's tables and the roster and
 // activity exports.
+import { groupBy } from './group-by.js';
 import type { Activity, ActivityStatus } from '../domain/activity.js';
 import { addOffset, localDate } from '../domain/calendar.js';
 import type { Cohort } from '../domain/cohort.js';
@@ -225,16 +226,4 @@ export async function computeTeacherYear(
     (a, b) => a.activity.date.getTime() - b.activity.date.getTime() || a.teacher.localeCompare(b.teacher, 'ru'),
   );
   return { plans, teachers, activities, questionnaires };
-}
-
-/** Items by key, each list in the items' order. */
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = groups.get(k);
-    if (list) list.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }
