@@ -125,14 +125,39 @@ function $sortStage(coll: Iterator, expr: unknown): Iterator {
   return Lazy(sortDocs(coll.collect() as Doc[], spec));
 }
 
+/** An ObjectId's bytes as bson 7 keeps them: four 24-bit words. */
+interface ObjectIdWords {
+  i0: number;
+  i1: number;
+  i2: number;
+  i3: number;
+}
+
+function isObjectIdWords(v: unknown): v is ObjectIdWords {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    (v as { _bsontype?: unknown })._bsontype === 'ObjectId' &&
+    typeof (v as Partial<ObjectIdWords>).i3 === 'number' &&
+    typeof (v as Partial<ObjectIdWords>).i0 === 'number'
+  );
+}
+
 /**
  * The equality join of `$lookup` by `localField`/`foreignField`, on canonical keys: given the
  * values a document holds at `localField` (as `getPathValues(doc, localField, true)` lists them),
  * the foreign documents whose field, or an element of it, equals one of them; missing and null
  * match missing and null, an empty array matches nothing. Matches keep the foreign collection's
  * natural order.
+ * With `shared`, one local value's matches are one array per value, the same for every document
+ * that asks (the caller must not change it), and an ObjectId is found by its words: a join per
+ * response (a region breakdown over every answer) made a hex key string and a new array for each.
  */
-export function hashJoin(foreign: readonly Doc[], foreignField: string): (localValues: readonly unknown[]) => Doc[] {
+export function hashJoin(
+  foreign: readonly Doc[],
+  foreignField: string,
+  shared = false,
+): (localValues: readonly unknown[]) => Doc[] {
   const byKey = new Map<string, number[]>();
   foreign.forEach((doc, ordinal) => {
     for (const v of getPathValues(doc, foreignField, true)) {
@@ -144,13 +169,35 @@ export function hashJoin(foreign: readonly Doc[], foreignField: string): (localV
       else if (list[list.length - 1] !== ordinal) list.push(ordinal);
     }
   });
-  return (locals) => {
-    if (locals.length === 1) {
-      const only = locals[0];
-      if (only === EMPTY_ARRAY_KEY) return [];
-      const ordinals = byKey.get(keyString(only));
-      return ordinals ? ordinals.map((o) => foreign[o] as Doc) : [];
+  const docsOf = (ordinals: number[] | undefined): Doc[] => (ordinals ? ordinals.map((o) => foreign[o] as Doc) : []);
+  const sharedByKey = new Map<string, Doc[]>();
+  // By the last word, then the other three compared: an ObjectId's last bytes (its counter) differ most.
+  const byWords = new Map<number, Array<ObjectIdWords & { docs: Doc[] }>>();
+  const one = (only: unknown): Doc[] => {
+    if (only === EMPTY_ARRAY_KEY) return [];
+    if (!shared) return docsOf(byKey.get(keyString(only)));
+    if (isObjectIdWords(only)) {
+      const { i0, i1, i2, i3 } = only;
+      let bucket = byWords.get(i3);
+      if (bucket === undefined) {
+        bucket = [];
+        byWords.set(i3, bucket);
+      }
+      for (const e of bucket) if (e.i0 === i0 && e.i1 === i1 && e.i2 === i2) return e.docs;
+      const docs = docsOf(byKey.get(keyString(only)));
+      bucket.push({ i0, i1, i2, i3, docs });
+      return docs;
     }
+    const key = keyString(only);
+    let docs = sharedByKey.get(key);
+    if (docs === undefined) {
+      docs = docsOf(byKey.get(key));
+      sharedByKey.set(key, docs);
+    }
+    return docs;
+  };
+  return (locals) => {
+    if (locals.length === 1) return one(locals[0]);
     const seen = new Set<number>();
     for (const v of locals) for (const o of byKey.get(keyString(v)) ?? []) seen.add(o);
     return [...seen].sort((a, b) => a - b).map((o) => foreign[o] as Doc);

@@ -46,6 +46,10 @@ function byKey(a: Doc, b: Doc): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
+const OID_A = new ObjectId('64b000000000000000000a01');
+const OID_B = new ObjectId('64b000000000000000000b02');
+const OID_C = new ObjectId('65c000000000000000000a01');
+
 describe('fused $unwind/$group against plain mingo', () => {
   const OTHER = [
     { _id: 'o1', k: 1, label: 'one' },
@@ -54,6 +58,10 @@ describe('fused $unwind/$group against plain mingo', () => {
     { _id: 'o4', k: 2 },
     { _id: 'o5', k: [1, 3], label: 'multi' },
     { _id: 'o6', label: 'nokey' },
+    // ObjectId keys, as teachers are joined by id; OID_C shares OID_A's last bytes but not the rest.
+    { _id: 'o7', k: OID_A, label: 'oid', sub: { x: 1 } },
+    { _id: 'o8', k: OID_B, label: 'oid-b', sub: { x: 'b' } },
+    { _id: 'o9', k: OID_A, label: 'oid again' },
   ];
   const collections = { other: OTHER };
 
@@ -93,7 +101,14 @@ describe('fused $unwind/$group against plain mingo', () => {
       put(doc, 'arr', arrayish());
       const nested = chance(0.7) ? { list: arrayish(), tag: scalar() } : pick<unknown>([null, MISSING, 'flat']);
       put(doc, 'nested', nested);
-      put(doc, 'ref', pick<unknown>([1, 2, 'a', null, MISSING, 3, 9]));
+      // A fresh ObjectId object each time: equal ids are found by value, not by identity.
+      put(
+        doc,
+        'ref',
+        chance(0.25)
+          ? new ObjectId(pick([OID_A, OID_B, OID_C]).toHexString())
+          : pick<unknown>([1, 2, 'a', null, MISSING, 3, 9]),
+      );
       return doc;
     });
 
@@ -111,6 +126,7 @@ describe('fused $unwind/$group against plain mingo', () => {
               '$g',
               { $literal: 5 },
               { $first: '$joined' },
+              { $ifNull: [{ $first: '$joined.sub.x' }, 'none'] },
             ]),
           },
         });
@@ -496,6 +512,29 @@ describe('fused $group keys', () => {
       expected.set(k, [...(expected.get(k) ?? []), i]);
     });
     expect(groups).toEqual([...expected.values()].map((ids) => ids.join(',')));
+  });
+
+  it('keeps groups apart across many segments (an organisation breakdown), in first-seen order', () => {
+    // 700 segments × 3 questionnaires: past the per-leaf array into its map.
+    const docs: Doc[] = Array.from({ length: 4200 }, (_, i) => ({
+      _id: i,
+      qn: `qn${Math.floor(i / 1400)}`,
+      org: i % 701 === 0 ? null : `school ${i % 700}`,
+      answers: [
+        { q: `q${i % 4}`, v: i % 2 === 0 ? 'a' : ['b', 'c'] },
+        { q: 'q9', v: i % 3 },
+        { q: 'q9', v: null },
+      ],
+    }));
+    const pipeline = [
+      { $unwind: '$answers' },
+      { $group: { _id: { qn: '$qn', q: '$answers.q', v: '$answers.v', dim: '$org' }, n: { $sum: 1 } } },
+    ];
+    const plan = planFusedGroup(pipeline, 0, {});
+    expect(plan).toBeDefined();
+    const fused = runFusedGroup(plan!, docs)!;
+    expect(fused.length).toBeGreaterThan(2000);
+    expect(fused).toStrictEqual(plainMingo(docs, pipeline));
   });
 });
 

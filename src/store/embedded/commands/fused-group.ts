@@ -149,6 +149,34 @@ function descend(value: unknown, parts: readonly string[], from: number): unknow
   return cur;
 }
 
+const NOT_AN_ARRAY = Symbol('not an array');
+
+/**
+ * `$first` of `descend(value, parts, from)` without building the list it collects across an
+ * array: the first value found (undefined when none); null when the path ends in null or missing;
+ * NOT_AN_ARRAY when it ends in anything else that is not an array (an error).
+ */
+function firstOnPath(value: unknown, parts: readonly string[], from: number): unknown {
+  let cur = value;
+  for (let i = from; i < parts.length; i++) {
+    if (Array.isArray(cur)) {
+      for (let k = 0; k < cur.length; k++) {
+        const el = cur[k];
+        if (!isPlainObject(el)) continue;
+        const v = descend(el, parts, i);
+        if (v !== undefined) return v;
+      }
+      return undefined;
+    }
+    if (!isPlainObject(cur)) return null;
+    const next = cur[parts[i] as string];
+    if (next === undefined || typeof next === 'function') return null;
+    cur = next;
+  }
+  if (cur === undefined || cur === null) return null;
+  return Array.isArray(cur) ? cur[0] : NOT_AN_ARRAY;
+}
+
 function fromRoot(row: Row, parts: readonly string[]): unknown {
   return descend(topField(row, parts[0] as string), parts, 1);
 }
@@ -274,6 +302,15 @@ function compileExpr(expr: unknown, path: (parts: string[]) => Getter | undefine
       if (Array.isArray(arg)) return undefined;
       const input = compileExpr(arg, path);
       if (!input) return undefined;
+      const parts = fieldPath(arg);
+      if (parts && path === rootGetter) {
+        // `$first` of a joined field (`$dimSource.region`): the first value, without the list.
+        return (row) => {
+          const v = firstOnPath(topField(row, parts[0] as string), parts, 1);
+          if (v === NOT_AN_ARRAY) throw new Unsupported();
+          return v;
+        };
+      }
       return (row) => {
         const v = input(row);
         if (v === undefined || v === null) return null;
@@ -662,7 +699,7 @@ function preparePre(plan: FusedPlan): Array<(row: Row) => void> {
     }
     const foreign = plan.resolve?.(p.from);
     if (!Array.isArray(foreign)) throw new Unsupported();
-    const join = hashJoin(foreign, p.foreignField);
+    const join = hashJoin(foreign, p.foreignField, true);
     const topLevel = p.localField === p.localTop;
     // A top-level local field that is not an array is the one local value getPathValues would list.
     const one: unknown[] = [undefined];
@@ -710,11 +747,16 @@ const newLevel = (): KeyLevel => ({ plain: new Map(), keyed: new Map(), arrays: 
 function slot(level: KeyLevel, v: unknown, make: () => unknown): unknown {
   let map: Map<unknown, unknown> = level.plain;
   let key: unknown = v;
-  if (Array.isArray(v)) {
+  if (typeof v === 'string') {
+    // The usual key (a question, an option, a segment): straight to the map.
+  } else if (Array.isArray(v)) {
     level.arrays ??= newLevel();
     let element = level.arrays;
     // In a key string a missing element reads as null; BSON has no missing elements anyway.
-    for (const e of v) element = slot(element, e === undefined ? null : e, newLevel) as KeyLevel;
+    for (let i = 0; i < v.length; i++) {
+      const e: unknown = v[i];
+      element = slot(element, e === undefined ? null : e, newLevel) as KeyLevel;
+    }
     map = element.plain;
     key = END;
   } else if (
@@ -752,36 +794,86 @@ interface GroupFinder {
 }
 
 /**
+ * Where the `_id` parts read from the element end: the row's group per document index, the first
+ * LOW_INDEXES in an array (a breakdown by region has 17 segments × the questionnaires), any
+ * further in a map, so a breakdown into thousands (organisations) does not give every leaf an
+ * array that long.
+ */
+interface Leaf {
+  low: Array<GroupState | undefined>;
+  high: Map<number, GroupState> | undefined;
+}
+
+const LOW_INDEXES = 256;
+
+const newLeaf = (): Leaf => ({ low: [], high: undefined });
+
+/**
  * Finds (or makes, with `make`) the row's group. The parts that do not depend on the unwound
- * element (a segment looked up per teacher, the cohort) are looked up once per document, so an
- * answer costs only the levels of its own fields.
+ * element (a segment looked up per teacher, the questionnaire) are resolved once per document to
+ * a small number; the parts read from the element go down one trie shared by all documents, whose
+ * leaf holds the groups by that number. An answer then costs only the levels of its own fields,
+ * in maps that every document shares (a few hundred, hot in the cache), where a trie per segment
+ * and questionnaire made an answer's look-ups land in one of thousands of maps.
  */
 function groupFinder(plan: FusedPlan, row: Row, make: () => GroupState): GroupFinder {
-  const root = newLevel();
   const { idValue } = plan;
-  // `_id: <expression>`: missing and null are one group.
-  if (idValue) return { find: () => slot(root, idValue(row) ?? null, make) as GroupState, element: undefined };
+  if (idValue) {
+    // `_id: <expression>`: missing and null are one group.
+    const root = newLevel();
+    return { find: () => slot(root, idValue(row) ?? null, make) as GroupState, element: undefined };
+  }
   const fields = (plan.idFields ?? []).filter((f) => f.get !== undefined);
-  const getters = [...fields.filter((f) => f.perDocument), ...fields.filter((f) => !f.perDocument)].map(
-    (f) => f.get as Getter,
-  );
-  const perDocument = fields.filter((f) => f.perDocument).length;
-  if (getters.length === 0) return { find: () => slot(root, null, make) as GroupState, element: undefined };
-  const last = getters.length - 1;
+  const docGetters = fields.filter((f) => f.perDocument).map((f) => f.get as Getter);
+  const elGetters = fields.filter((f) => !f.perDocument).map((f) => f.get as Getter);
+  const docRoot = newLevel();
+  let docCount = 0;
+  const newDocIndex = (): number => docCount++;
   let seq = -1;
-  let docLevel = root;
-  const find = (): GroupState => {
-    let level: KeyLevel;
-    let i = Math.min(perDocument, last);
-    if (row.seq === seq) level = docLevel;
-    else {
-      level = root;
-      for (let k = 0; k < i; k++) level = slot(level, (getters[k] as Getter)(row), newLevel) as KeyLevel;
-      seq = row.seq;
-      docLevel = level;
+  let docIndex = 0;
+  /** The row's document index, worked out once per document. */
+  const docOf = (): number => {
+    if (row.seq === seq) return docIndex;
+    seq = row.seq;
+    if (docGetters.length === 0) {
+      docIndex = 0;
+      return docIndex;
     }
-    for (; i < last; i++) level = slot(level, (getters[i] as Getter)(row), newLevel) as KeyLevel;
-    return slot(level, (getters[last] as Getter)(row), make) as GroupState;
+    let level = docRoot;
+    const last = docGetters.length - 1;
+    for (let k = 0; k < last; k++) level = slot(level, (docGetters[k] as Getter)(row), newLevel) as KeyLevel;
+    docIndex = slot(level, (docGetters[last] as Getter)(row), newDocIndex) as number;
+    return docIndex;
+  };
+  const elRoot = newLevel();
+  const onlyLeaf = newLeaf();
+  const groupIn = (leaf: Leaf, d: number): GroupState => {
+    if (d >= LOW_INDEXES) {
+      leaf.high ??= new Map();
+      let g = leaf.high.get(d);
+      if (g === undefined) {
+        g = make();
+        leaf.high.set(d, g);
+      }
+      return g;
+    }
+    const low = leaf.low;
+    // Filled up to `d`, so the array stays without holes.
+    while (low.length <= d) low.push(undefined);
+    let g = low[d];
+    if (g === undefined) {
+      g = make();
+      low[d] = g;
+    }
+    return g;
+  };
+  const lastEl = elGetters.length - 1;
+  const find = (): GroupState => {
+    const d = docOf();
+    if (lastEl < 0) return groupIn(onlyLeaf, d);
+    let level = elRoot;
+    for (let i = 0; i < lastEl; i++) level = slot(level, (elGetters[i] as Getter)(row), newLevel) as KeyLevel;
+    return groupIn(slot(level, (elGetters[lastEl] as Getter)(row), newLeaf) as Leaf, d);
   };
   const perElement = fields.filter((f) => !f.perDocument);
   if (perElement.length === 0 || perElement.some((f) => f.elementField === undefined))
@@ -794,16 +886,10 @@ function groupFinder(plan: FusedPlan, row: Row, make: () => GroupState): GroupFi
     return v === undefined || typeof v === 'function' ? undefined : v;
   };
   const element = (el: Doc): GroupState => {
-    let level: KeyLevel;
-    if (row.seq === seq) level = docLevel;
-    else {
-      level = root;
-      for (let k = 0; k < perDocument; k++) level = slot(level, (getters[k] as Getter)(row), newLevel) as KeyLevel;
-      seq = row.seq;
-      docLevel = level;
-    }
+    const d = docOf();
+    let level = elRoot;
     for (let k = 0; k < lastName; k++) level = slot(level, field(el, names[k] as string), newLevel) as KeyLevel;
-    return slot(level, field(el, names[lastName] as string), make) as GroupState;
+    return groupIn(slot(level, field(el, names[lastName] as string), newLeaf) as Leaf, d);
   };
   return { find, element };
 }
@@ -951,6 +1037,8 @@ export function runFusedGroup(plan: FusedPlan, docs: Iterable<Doc>): Doc[] | und
     return g;
   });
   const { unwind, filters, filtersOnUnwound, elementTest } = plan;
+  // `$sum: <number>` only (the counting pipelines): a row adds one to its group's rows.
+  const countOnly = plan.accs.every((acc) => acc.kind === 'count');
   const visit = (): void => {
     const quick = elementTest !== undefined && row.mode === ELEMENT ? elementTest(row.el) : undefined;
     if (quick === false) return;
@@ -962,14 +1050,16 @@ export function runFusedGroup(plan: FusedPlan, docs: Iterable<Doc>): Doc[] | und
   };
   try {
     const pre = preparePre(plan);
-    for (const doc of docs) {
-      row.doc = doc;
+    const steps = pre.length;
+    const list = Array.isArray(docs) ? (docs as Doc[]) : [...docs];
+    for (let d = 0; d < list.length; d++) {
+      row.doc = list[d] as Doc;
       row.layer = undefined;
       row.mode = ORIGINAL;
       row.el = undefined;
       row.idx = null;
       row.seq++;
-      for (const step of pre) step(row);
+      for (let k = 0; k < steps; k++) (pre[k] as (row: Row) => void)(row);
       if (!unwind) {
         visit();
         continue;
@@ -993,7 +1083,9 @@ export function runFusedGroup(plan: FusedPlan, docs: Iterable<Doc>): Doc[] | und
             const quick = elementTest !== undefined ? elementTest(el) : filters.length === 0 ? true : undefined;
             if (quick === false) continue;
             if (quick === true) {
-              accumulate(elementGroup(el), plan, row);
+              const g = elementGroup(el);
+              if (countOnly) g.rows++;
+              else accumulate(g, plan, row);
               continue;
             }
           }
