@@ -2,6 +2,7 @@ import type { CatalogLike } from '../catalog.js';
 import type { ru } from '../ru/index.js';
 import { cli } from './cli.js';
 import { config } from './config.js';
+import { content } from './content.js';
 import { cli_help } from './cli-help.js';
 import { cli_text } from './cli-text.js';
 import { imports } from './imports.js';
@@ -64,6 +65,7 @@ export const en: CatalogLike<typeof ru> = {
   cli_text,
   imports,
   config,
+  content,
   report,
   sandbox,
   console: consoleLogin,

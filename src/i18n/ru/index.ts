@@ -1,5 +1,6 @@
 import { cli } from './cli.js';
 import { config } from './config.js';
+import { content } from './content.js';
 import { cli_help } from './cli-help.js';
 import { cli_text } from './cli-text.js';
 import { imports } from './imports.js';
@@ -63,6 +64,7 @@ export const ru = {
   cli_text,
   imports,
   config,
+  content,
   report,
   sandbox,
   console: consoleLogin,
