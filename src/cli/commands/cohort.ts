@@ -17,6 +17,7 @@ import {
 } from '../../import/apply-cohort.js';
 import { parseCohortFile } from '../../import/cohort-file.js';
 import { fileSystemReason } from '../files.js';
+import { storeFailureReason } from '../store-failure.js';
 import { fileURLToPath } from 'node:url';
 import { loadContent } from '../../engine/index.js';
 import { buildId } from '../../version.js';
@@ -84,13 +85,12 @@ export async function openCliStore(
     // A person is waiting: an unreachable server is reported after a few seconds, not after the driver's 30.
     return await openStore({ config: config.store, logger, attachToRunning: true, serverSelectionTimeoutMs: 5_000 });
   } catch (error) {
-    const cause = (error as Error).cause instanceof Error ? ((error as Error).cause as Error) : (error as Error);
-    const reason = (cause.message.split('\n')[0] ?? '').slice(0, 200);
+    const { reason, lockHint } = storeFailureReason(error, locale);
     if (config.store.mongodbUri !== undefined) {
       io.err(`${t(locale, 'cli.store_unreachable', { uri: redactUri(config.store.mongodbUri), reason })}\n`);
       return undefined;
     }
-    const hint = `\n${t(locale, 'cli_text.i_store_hint', { dir: config.dataDir })}`;
+    const hint = lockHint ? `\n${t(locale, 'cli_text.i_store_hint', { dir: config.dataDir })}` : '';
     io.err(`${t(locale, 'cli.store_failed', { reason })}${hint}\n`);
     return undefined;
   }

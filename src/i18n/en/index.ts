@@ -3,6 +3,7 @@ import type { ru } from '../ru/index.js';
 import { cli } from './cli.js';
 import { config } from './config.js';
 import { content } from './content.js';
+import { store_open } from './store-open.js';
 import { cli_help } from './cli-help.js';
 import { cli_text } from './cli-text.js';
 import { imports } from './imports.js';
@@ -66,6 +67,7 @@ export const en: CatalogLike<typeof ru> = {
   imports,
   config,
   content,
+  store_open,
   report,
   sandbox,
   console: consoleLogin,

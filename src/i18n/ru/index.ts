@@ -1,6 +1,7 @@
 import { cli } from './cli.js';
 import { config } from './config.js';
 import { content } from './content.js';
+import { store_open } from './store-open.js';
 import { cli_help } from './cli-help.js';
 import { cli_text } from './cli-text.js';
 import { imports } from './imports.js';
@@ -65,6 +66,7 @@ export const ru = {
   imports,
   config,
   content,
+  store_open,
   report,
   sandbox,
   console: consoleLogin,
