@@ -52,3 +52,30 @@ describe('flow questions', () => {
     ]);
   });
 });
+
+describe('a broken flow in the staff’s language', () => {
+  it('names each step’s problem with its line, every one in one pass', () => {
+    const text = [
+      'id: other',
+      'roles: [teacher]',
+      'steps:',
+      '  - id: q',
+      '    ask: { type: essay, text: activity.ask_title }',
+      '    save: answer',
+      '  - id: s',
+      '    say: no.such_key',
+      '    next: nowhere',
+      '  - id: d',
+      '    do: unknown_action',
+      '  - { wait: 5 }',
+    ].join('\n');
+    const { errors } = parseProblems('flows/demo.yaml', text, registry);
+    expect(errors.map(problemWords('ru'))).toEqual([
+      'flows/demo.yaml: id «other» не совпадает с именем файла (строка 1)',
+      'flows/demo.yaml: шаг q: ask.type: «essay» — нет такого типа вопроса; возможные: single_choice, multiple_choice, likert, number, short_text, long_text, date, link, ranking, yes_no (строка 5)',
+      'flows/demo.yaml: шаг s: say: нет такого текста в каталоге сообщений: «no.such_key» (строка 8)',
+      'flows/demo.yaml: шаг d: нет действия «unknown_action» (строка 11)',
+      'flows/demo.yaml: шаг №4: шаг должен быть одним из: ask, say, do, if, goto, questionnaire, end (строка 12)',
+    ]);
+  });
+});

@@ -276,3 +276,31 @@ describe('questions asked only in some models', () => {
     expect(modelReferenceProblems(content.questionnaires, models)).toEqual([]);
   });
 });
+
+describe('a broken model file in the staff’s language', () => {
+  it('names every shape problem of the file in one pass (the cross-checks follow once the shape is right), in Russian and in Kazakh', () => {
+    const text = good
+      .replace('kk: "қорытынды", ', '')
+      .replace('"+6m"', '"6 months"')
+      .replace('requiredActivities: 2', 'requiredActivities: 0\nthreshold: 5');
+    const { errors } = parseSupportModel(source, text, content.questionnaires);
+    expect(errors.map(problemWords('ru'))).toEqual([
+      'flows/models/broken.yaml: поле requiredActivities должно быть не меньше 1 (строка 6)',
+      'flows/models/broken.yaml: неизвестное поле «threshold» (строка 7)',
+      'flows/models/broken.yaml: поле stages[2].title.kk обязательно, но не заполнено (строка 10)',
+      'flows/models/broken.yaml: поле stages[2].startOffset должно быть сроком от конца курса: +7d, +2w или +6m (строка 10)',
+    ]);
+    expect(problemWords('kk')(errors[0]!)).toBe(
+      'flows/models/broken.yaml: requiredActivities өрісі кемінде 1 болуы керек (6-жол)',
+    );
+  });
+
+  it('names the cross-checks against the questionnaires in Russian', () => {
+    const text = good.replace('questionnaireId: school-self-assessment', 'questionnaireId: self-rating');
+    const { errors } = parseSupportModel(source, text.replace('id: broken', 'id: other'), content.questionnaires);
+    expect(errors.map(problemWords('ru'))).toEqual([
+      'flows/models/broken.yaml: id: «other» не совпадает с именем файла (ожидается «broken») (строка 2)',
+      'flows/models/broken.yaml: questionnaires[1].questionnaireId: анкеты «self-rating» нет в questionnaires/ (строка 11)',
+    ]);
+  });
+});

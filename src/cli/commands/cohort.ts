@@ -20,6 +20,7 @@ import { fileSystemReason } from '../files.js';
 import { storeFailureReason } from '../store-failure.js';
 import { fileURLToPath } from 'node:url';
 import { loadContent } from '../../engine/index.js';
+import { wordProblem } from '../../questionnaires/index.js';
 import { buildId } from '../../version.js';
 import { decodeText } from '../../import/csv.js';
 import { problemText, type ImportProblem } from '../../import/fields.js';
@@ -118,9 +119,15 @@ export function actionWord(action: RecordAction, dryRun: boolean, gender: 'm' | 
 
 const CONTENT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** The support models and questionnaires a cohort file may name (flows/models/, questionnaires/). */
-function supportModels(config: Config) {
-  const { content } = loadContent(CONTENT_ROOT, { dir: config.contentCacheDir, buildId: buildId() });
+/**
+ * The support models and questionnaires a cohort file may name (flows/models/, questionnaires/). A
+ * broken model file is left out, so its problems are said first: otherwise the import would only
+ * say that the model does not exist.
+ */
+function supportModels(config: Config, io: Output) {
+  const { content, errors } = loadContent(CONTENT_ROOT, { dir: config.contentCacheDir, buildId: buildId() });
+  const locale = io.locale ?? 'ru';
+  for (const e of errors) io.err(`${t(locale, 'cli.warning', { detail: wordProblem(locale, e) })}\n`);
   return { models: content.models, questionnaireExists: (id: string) => content.questionnaires.get(id) !== undefined };
 }
 
@@ -230,7 +237,7 @@ export async function runCohortCommand(args: string[], io: Output = processOutpu
   const parsedFile = parseCohortFile(decodeText(bytes).text, basename(file), {
     timeZone: config.defaultTimeZone,
     locale: config.defaultLocale,
-    ...supportModels(config),
+    ...supportModels(config, io),
   });
   if (!parsedFile.ok) {
     printProblems(io, t(io.locale ?? 'ru', 'cli_text.ci_refused', { file }), parsedFile.error);
