@@ -116,9 +116,9 @@ export const content = {
   q_id_twice: 'идентификатор «{id}» уже занят (вопрос №{n})',
   q_id_not_file: 'id «{id}» не совпадает с именем файла «{file}»',
   q_version_not_file: 'version {version} не совпадает с именем файла «{file}»',
-  q_yml: 'файлы анкет называются *.yaml: переименуйте файл',
+  q_yml: 'анкеты хранятся в файлах *.yaml: переименуйте файл',
   q_older_in_current: 'файл с именем <id>.v<N>.yaml — это прежняя версия: перенесите его в {dir}/',
-  q_archive_name: 'файлы в архиве называются <id>.v<N>.yaml, например exit.v1.yaml',
+  q_archive_name: 'в архиве имя файла — <id>.v<N>.yaml, например exit.v1.yaml',
   q_no_current: 'нет текущей версии {file}: оставьте текущий файл, даже если анкету больше не рассылают',
   q_version_twice:
     'версия {version} анкеты «{id}» есть и в {other}: у двух файлов не может быть одинаковых id и версии',
@@ -177,7 +177,7 @@ export const content = {
   m_question_models: 'вопрос «{id}» задаётся только в моделях {models}',
   m_not_numeric: 'вопрос «{id}» типа {type}, а формуле нужны ответы likert, number или yes_no',
   m_unknown_model: 'models: модели сопровождения «{id}» нет в flows/models/ (есть: {known})',
-  m_yml: 'файлы моделей называются *.yaml: переименуйте файл',
+  m_yml: 'модели сопровождения хранятся в файлах *.yaml: переименуйте файл',
   m_no_default: 'ни у одной модели нет «default: true», а нужна ровно одна',
   m_many_defaults: '«default: true» указано у нескольких моделей ({ids}), а может быть только у одной',
 
