@@ -4,6 +4,7 @@ import { cli } from './cli.js';
 import { config } from './config.js';
 import { cli_help } from './cli-help.js';
 import { cli_text } from './cli-text.js';
+import { cli_usage, cli_console } from './cli-usage.js';
 import { imports } from './imports.js';
 import { common } from './common.js';
 import {
@@ -62,6 +63,8 @@ export const kk: CatalogLike<typeof ru> = {
   cli,
   cli_help,
   cli_text,
+  cli_usage,
+  cli_console,
   imports,
   config,
   report,

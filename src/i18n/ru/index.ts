@@ -2,6 +2,7 @@ import { cli } from './cli.js';
 import { config } from './config.js';
 import { cli_help } from './cli-help.js';
 import { cli_text } from './cli-text.js';
+import { cli_usage, cli_console } from './cli-usage.js';
 import { imports } from './imports.js';
 import { common } from './common.js';
 import {
@@ -61,6 +62,8 @@ export const ru = {
   cli,
   cli_help,
   cli_text,
+  cli_usage,
+  cli_console,
   imports,
   config,
   report,
