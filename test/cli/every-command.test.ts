@@ -14,6 +14,10 @@ import { kk } from '../../src/i18n/kk/index.js';
 import { ru } from '../../src/i18n/ru/index.js';
 import { loadQuestionnaires } from '../../src/questionnaires/index.js';
 import { sampleCohortPath, sampleCsvPath } from '../import/helpers.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { openStore } from '../../src/store/index.js';
+import { generate } from '../bench/data.js';
 
 vi.setConfig({ testTimeout: 180_000 });
 
@@ -248,6 +252,13 @@ describe('what the commands print when they work', () => {
     const empty = await run(['export', '--format', 'json', '--from', '2099-01-01', '--out', join(dataDir, 'e.json')]);
     expect(empty.code, empty.text).toBe(0);
     expect(empty.text).toMatch(/; строк: 0; \d+,\d с\nСтрок пока нет: в файле пустой список\.\n$/);
+
+    // CSV holds one questionnaire: the CLI names the option to choose it with (two teachers' year of answers).
+    const store = await openStore({ config: loadConfig().store, logger: createLogger({ level: 'silent' }) });
+    await generate(store, 2).finally(() => store.close());
+    const csv = await run(['export', '--format', 'csv', '--out', join(dataDir, 'all.csv')]);
+    expect(csv.code, csv.text).toBe(1);
+    expect(csv.text).toMatch(/^CSV — одна анкета: укажите --questionnaire ID, одну из [a-z0-9-]+(, [a-z0-9-]+)+\n$/);
 
     // The console's accounts in Kazakh.
     const created = await run(

@@ -4,13 +4,7 @@ import { parseCommandArgs, commandHelp } from '../args.js';
 import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '../../config.js';
 import { t } from '../../i18n/index.js';
-import {
-  EXPORT_FORMATS,
-  EXPORT_SUBJECTS,
-  exportErrorText,
-  type ExportFormat,
-  type ExportSubject,
-} from '../../monitoring/index.js';
+import { EXPORT_FORMATS, EXPORT_SUBJECTS, type ExportFormat, type ExportSubject } from '../../monitoring/index.js';
 import { writeStreamTo } from '../files.js';
 import { processOutput, userPath, type Output } from './cohort.js';
 import { cliScope, FILTER_OPTIONS, withMonitoring } from './monitoring-common.js';
@@ -107,7 +101,8 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
       onProgress: progress,
     });
     if (!result.ok) {
-      io.err(`${exportErrorText(result.error, locale)}\n`);
+      // The bot's wording names no option; here staff type one.
+      io.err(`${t(cli, 'cli_usage.e_pick_questionnaire', { list: result.error.questionnaireIds.join(', ') })}\n`);
       return 1;
     }
     // Where the user said, relative to where they stand; by default in the current directory.

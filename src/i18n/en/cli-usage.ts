@@ -19,6 +19,7 @@ export const cli_usage = {
     other:
       'Assigned the questionnaire "{title}" ({id}), occasion {occasion}: {count} respondents; the scheduler sends the invitations.',
   },
+  e_pick_questionnaire: 'CSV holds one questionnaire: give --questionnaire ID, one of {list}',
   e_empty_json: 'No rows yet: the file holds an empty list.',
   help_console: `Usage: npm run cli -- console <action> [options]
   add-staff  --login LOGIN --name NAME [--lang ru|kk|en] [--password-stdin]

@@ -22,6 +22,7 @@ export const cli_usage = {
     other:
       '«{title}» ({id}) сауалнамасы тағайындалды, себебі {occasion}: {count} респондент; шақыруларды жоспарлағыш жібереді.',
   },
+  e_pick_questionnaire: 'CSV — бір сауалнама: --questionnaire ID көрсетіңіз, мыналардың бірі: {list}',
   e_empty_json: 'Әзірге жолдар жоқ: файлдағы тізім бос.',
   help_console: `Қолданылуы: npm run cli -- console <әрекет> [параметрлер]
   add-staff  --login ЛОГИН --name АТЫ-ЖӨНІ [--lang ru|kk|en] [--password-stdin]

@@ -26,6 +26,7 @@ export const cli_usage = {
     other:
       'Назначена анкета «{title}» ({id}), повод {occasion}: {count} респондента; приглашения разошлёт планировщик.',
   },
+  e_pick_questionnaire: 'CSV — одна анкета: укажите --questionnaire ID, одну из {list}',
   e_empty_json: 'Строк пока нет: в файле пустой список.',
   help_console: `Использование: npm run cli -- console <действие> [параметры]
   add-staff  --login ЛОГИН --name ФИО [--lang ru|kk|en] [--password-stdin]
