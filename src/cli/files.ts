@@ -2,7 +2,7 @@
 // staff's language naming the path and why, never Node's stack trace; a half-written export is removed
 // so nobody hands in a truncated file.
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -16,6 +16,26 @@ export function fileSystemReason(error: unknown, locale: Locale): string | undef
   return typeof reason === 'object' ? word(locale, reason) : reason;
 }
 
+/**
+ * `mkdir -p`, one level at a time. Node's own recursive mkdir never returns for a path under /proc
+ * (it keeps retrying, a CPU core busy until killed); this one fails with the first level it cannot make.
+ */
+export async function makeDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if ((await stat(dir)).isDirectory()) return;
+      throw error;
+    }
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw error;
+    await makeDirectory(parent);
+    await mkdir(dir);
+  }
+}
+
 function writeProblem(error: unknown, path: string, locale: Locale): string | undefined {
   const reason = fileSystemReason(error, locale);
   return reason === undefined ? undefined : t(locale, 'cli_text.f_unwritable', { path, reason });
@@ -24,7 +44,7 @@ function writeProblem(error: unknown, path: string, locale: Locale): string | un
 /** Streams to `path` (its folders made first); on failure says why and leaves no partial file. */
 export async function writeStreamTo(path: string, stream: Readable, locale: Locale): Promise<string | undefined> {
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await makeDirectory(dirname(path));
     await pipeline(stream, createWriteStream(path));
     return undefined;
   } catch (error) {
@@ -44,7 +64,7 @@ export async function writeFilesTo(
 ): Promise<string | undefined> {
   let current = dir;
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirectory(dir);
     for (const file of files) {
       current = join(dir, file.name);
       await writeFile(current, file.bytes);

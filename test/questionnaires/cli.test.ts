@@ -93,10 +93,10 @@ describe('npm run cli -- questionnaire check', () => {
     expect(cli('check', '--dir', 'no/such/dir')).toMatchObject({ code: 1, stderr: 'no/such/dir: такой папки нет\n' });
     const bogus = cli('check', '--bogus');
     expect(bogus.code).toBe(2);
-    expect(bogus.stderr).toMatch(/^questionnaire check: лишний аргумент "--bogus"\n\nИспользование:/);
+    expect(bogus.stderr).toMatch(/^Неизвестный параметр --bogus\n\nИспользование:/);
     expect(cli('frobnicate')).toMatchObject({
       code: 2,
-      stderr: expect.stringMatching(/^questionnaire: неизвестная команда "frobnicate"/),
+      stderr: expect.stringMatching(/^Неизвестное действие «frobnicate»: есть check\n\nИспользование:/),
     });
     expect(cli('--help')).toMatchObject({
       code: 0,

@@ -1,6 +1,6 @@
 // `npm run cli -- cohort import FILE`: creates or updates a cohort from a YAML or JSON file and
 // prints its code and join links. Also the CLI glue both import commands share.
-import { parseCommandArgs, commandHelp } from '../args.js';
+import { callProblem, commandHelp, parseCommandArgs, refuseCall } from '../args.js';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Config } from '../../config.js';
@@ -225,10 +225,10 @@ export async function runCohortCommand(args: string[], io: Output = processOutpu
     io.out(USAGE);
     return 0;
   }
-  if (subcommand !== 'import' || file === undefined || rest.length > 0) {
-    io.err(USAGE);
-    return 2;
-  }
+  const problem =
+    callProblem(io, { action: { given: subcommand, known: ['import'] } }) ??
+    (file === undefined ? t(io.locale ?? 'ru', 'cli_usage.no_file') : callProblem(io, { extra: rest }));
+  if (problem || file === undefined) return refuseCall(io, problem ?? '', USAGE);
   const dryRun = parsed.values['dry-run'] === true;
   const config = loadConfig();
 

@@ -13,7 +13,7 @@ import {
   scanAll,
   type Damage,
 } from '../../store/embedded/journal.js';
-import { parseCommandArgs, commandHelp } from '../args.js';
+import { callProblem, commandHelp, parseCommandArgs, refuseCall } from '../args.js';
 import { processOutput, type Output } from './cohort.js';
 import { storeFailureReason } from '../store-failure.js';
 
@@ -107,10 +107,8 @@ export async function runStoreCommand(args: string[], io: Output = processOutput
     io.out(USAGE);
     return 0;
   }
-  if ((action !== 'check' && action !== 'repair') || rest.length > 0) {
-    io.err(USAGE);
-    return 2;
-  }
+  const problem = callProblem(io, { action: { given: action, known: ['check', 'repair'] }, extra: rest });
+  if (problem) return refuseCall(io, problem, USAGE);
   const dir = journalDir(config ?? loadConfig(), io);
   if (!dir) return 1;
   return action === 'check' ? check(dir, io) : repair(dir, io);

@@ -6,6 +6,7 @@ import { content } from './content.js';
 import { store_open } from './store-open.js';
 import { cli_help } from './cli-help.js';
 import { cli_text } from './cli-text.js';
+import { cli_usage, cli_console } from './cli-usage.js';
 import { imports } from './imports.js';
 import { common } from './common.js';
 import {
@@ -64,6 +65,8 @@ export const kk: CatalogLike<typeof ru> = {
   cli,
   cli_help,
   cli_text,
+  cli_usage,
+  cli_console,
   imports,
   config,
   content,

@@ -4,6 +4,7 @@ import { content } from './content.js';
 import { store_open } from './store-open.js';
 import { cli_help } from './cli-help.js';
 import { cli_text } from './cli-text.js';
+import { cli_usage, cli_console } from './cli-usage.js';
 import { imports } from './imports.js';
 import { common } from './common.js';
 import {
@@ -63,6 +64,8 @@ export const ru = {
   cli,
   cli_help,
   cli_text,
+  cli_usage,
+  cli_console,
   imports,
   config,
   content,
