@@ -3,15 +3,22 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config.js';
+import type { Locale } from '../../domain/locale.js';
 import { t } from '../../i18n/index.js';
 import {
   createMonitoring,
   filterErrorText,
   FILTER_FIELDS,
+  type FilterError,
   type Monitoring,
   type Scope,
 } from '../../monitoring/index.js';
-import { createCatalog, loadQuestionnaires, type QuestionnaireCatalog } from '../../questionnaires/index.js';
+import {
+  createCatalog,
+  loadQuestionnaires,
+  wordProblem,
+  type QuestionnaireCatalog,
+} from '../../questionnaires/index.js';
 import { cachedContent } from '../../engine/content-cache.js';
 import { buildId } from '../../version.js';
 import { openCliStore, type Output } from './cohort.js';
@@ -41,8 +48,16 @@ export function loadCatalog(io: Output, config: Config): QuestionnaireCatalog {
     },
   );
   // A broken file leaves its questionnaire out; its answers are still exported under question ids.
-  for (const e of errors) io.err(`${t(io.locale ?? 'ru', 'cli.warning', { detail: e })}\n`);
+  const locale = io.locale ?? 'ru';
+  for (const e of errors) io.err(`${t(locale, 'cli.warning', { detail: wordProblem(locale, e) })}\n`);
   return createCatalog(value);
+}
+
+/** A refused filter as the CLI says it: the option by its name (`--from`), an unknown code as the other commands do. */
+export function cliFilterErrorText(error: FilterError, locale: Locale): string {
+  if (error.kind === 'not_found')
+    return t(locale, error.what === 'cohort' ? 'cli_usage.no_cohort' : 'cli_usage.no_programme', { code: error.value });
+  return filterErrorText(error, locale, '--');
 }
 
 /** The CLI operator holds the database, so acts as staff. */
@@ -58,8 +73,7 @@ export async function cliScope(
   }
   const scope = await monitoring.scopeFromFilters(raw);
   if (!scope.ok) {
-    const locale = io.locale ?? 'ru';
-    io.err(`${t(locale, 'cli.bad_filter', { detail: filterErrorText(scope.error, locale) })}\n`);
+    io.err(`${cliFilterErrorText(scope.error, io.locale ?? 'ru')}\n`);
     return undefined;
   }
   return scope.value;
@@ -69,14 +83,15 @@ export async function cliScope(
 export async function withMonitoring(
   config: Config,
   io: Output,
-  run: (monitoring: Monitoring) => Promise<number>,
+  run: (monitoring: Monitoring, catalog: QuestionnaireCatalog) => Promise<number>,
   options: { dryRun: boolean } = { dryRun: true },
 ): Promise<number> {
   // Reading only (dryRun): the embedded store may be memory-only here (it will be empty, but not wrong).
   const store = await openCliStore(config, io, options);
   if (!store) return 1;
   try {
-    return await run(createMonitoring({ store, catalog: loadCatalog(io, config) }));
+    const catalog = loadCatalog(io, config);
+    return await run(createMonitoring({ store, catalog }), catalog);
   } finally {
     await store.close();
   }
