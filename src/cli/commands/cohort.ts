@@ -19,7 +19,7 @@ import { parseCohortFile } from '../../import/cohort-file.js';
 import { fileSystemReason } from '../files.js';
 import { fileURLToPath } from 'node:url';
 import { loadContent } from '../../engine/index.js';
-import { buildId } from '../../version.js';
+import { contentCacheOptions } from '../../engine/content-cache.js';
 import { decodeText } from '../../import/csv.js';
 import { problemText, type ImportProblem } from '../../import/fields.js';
 import { buildJoinLinks, type JoinLink } from '../../import/join-links.js';
@@ -120,7 +120,7 @@ const CONTENT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The support models and questionnaires a cohort file may name (flows/models/, questionnaires/). */
 function supportModels(config: Config) {
-  const { content } = loadContent(CONTENT_ROOT, { dir: config.contentCacheDir, buildId: buildId() });
+  const { content } = loadContent(CONTENT_ROOT, contentCacheOptions(config.contentCacheDir));
   return { models: content.models, questionnaireExists: (id: string) => content.questionnaires.get(id) !== undefined };
 }
 
