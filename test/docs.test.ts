@@ -21,6 +21,8 @@ describe('documentation', () => {
     const readme = read('README.md');
     expect(variables.filter((v) => !new RegExp(`^# ${v}=`, 'm').test(example))).toEqual([]);
     expect(variables.filter((v) => !readme.includes(`| \`${v}\` |`))).toEqual([]);
+    // One row each: two rows for one variable drift apart and contradict each other.
+    expect(variables.filter((v) => readme.split(`| \`${v}\` |`).length > 2)).toEqual([]);
   });
 
   it('cites no file outside the repository', () => {

@@ -8,7 +8,7 @@ import type { StagePlan, StageStatus } from '../domain/stage.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { stageName } from '../support-models/names.js';
 import type { Table } from './tables.js';
-import type { TeacherYear, TeacherYearRow } from './teacher-year.js';
+import type { ActivityRow, TeacherYear, TeacherYearRow } from './teacher-year.js';
 
 export type ReportLocale = 'ru' | 'kk';
 
@@ -102,17 +102,7 @@ export function teacherTables(
     activities: {
       title: x.text('activities'),
       headers: activityHeaders(locale),
-      rows: year.activities.map((r) => [
-        r.teacher,
-        r.cohortCode,
-        x.type(r.activity.type),
-        x.level(r.activity.level),
-        ddmmyyyy(r.activity.date),
-        r.activity.title,
-        r.activity.links.map((l) => l.url).join(' '),
-        x.review(r.activity.status),
-        r.comment,
-      ]),
+      rows: year.activities.map((r) => activityCells(r, x, ddmmyyyy)),
     },
     nonResponders: {
       title: x.text('non_responders'),
@@ -122,6 +112,25 @@ export function teacherTables(
       ),
     },
   };
+}
+
+/** One activity's cells under {@link activityHeaders}; the report prints dates as 31.12.2026, exports as ISO. */
+export function activityCells<DateCell>(
+  r: ActivityRow,
+  x: ReturnType<typeof reportLabels>,
+  date: (d: Date) => DateCell,
+): (string | DateCell)[] {
+  return [
+    r.teacher,
+    r.cohortCode,
+    x.type(r.activity.type),
+    x.level(r.activity.level),
+    date(r.activity.date),
+    r.activity.title,
+    r.activity.links.map((l) => l.url).join(' '),
+    x.review(r.activity.status),
+    r.comment,
+  ];
 }
 
 /** The per-activity table's columns (the activities export adds the submission date). */

@@ -6,7 +6,7 @@ import type { Cohort } from '../domain/cohort.js';
 import type { Repositories } from '../domain/repositories.js';
 import { csvField, writeWorkbook, type ExportFormat } from './export.js';
 import { safeCell, type CellValue } from './sanitize.js';
-import { activityHeaders, reportLabels, stageColumns, type ReportLocale } from './teacher-tables.js';
+import { activityCells, activityHeaders, reportLabels, stageColumns, type ReportLocale } from './teacher-tables.js';
 import { computeTeacherYear } from './teacher-year.js';
 
 export const EXPORT_SUBJECTS = ['responses', 'activities', 'participants'] as const;
@@ -59,18 +59,7 @@ export async function yearExportRows(
   if (request.what === 'activities') {
     const keys = ['teacher', 'cohort', 'type', 'level', 'date', 'title', 'links', 'status', 'comment', 'submittedAt'];
     const headers = [...activityHeaders(locale), h('submitted')];
-    const rows = year.activities.map((r) => [
-      r.teacher,
-      r.cohortCode,
-      x.type(r.activity.type),
-      x.level(r.activity.level),
-      iso(r.activity.date),
-      r.activity.title,
-      r.activity.links.map((l) => l.url).join(' '),
-      x.review(r.activity.status),
-      r.comment,
-      iso(r.activity.submittedAt),
-    ]);
+    const rows = year.activities.map((r) => [...activityCells(r, x, iso), iso(r.activity.submittedAt)]);
     return { keys, headers, rows };
   }
   const columns = stageColumns(year.plans, locale);
