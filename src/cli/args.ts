@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Locale } from '../domain/locale.js';
 import { t } from '../i18n/index.js';
 import type { Output } from './output.js';
 
@@ -15,11 +16,15 @@ export type CommandName =
   | 'schedule'
   | 'store'
   | 'stage'
-  | 'config';
+  | 'config'
+  | 'sandbox'
+  | 'console';
 
 /** A command's help in the staff's language; the monitoring commands add the shared filters. */
 export function commandHelp(name: CommandName, io: Pick<Output, 'locale'>): string {
   const locale = io.locale ?? 'ru';
+  if (name === 'sandbox') return `${t(locale, 'cli.sandbox_usage')}\n`;
+  if (name === 'console') return t(locale, 'cli_usage.help_console');
   const filtered = name === 'export' || name === 'stats' || name === 'sample';
   return `${t(locale, `cli_help.${name}`)}${filtered ? t(locale, 'cli_help.filters') : ''}`;
 }
@@ -28,11 +33,18 @@ export function commandHelp(name: CommandName, io: Pick<Output, 'locale'>): stri
 export function optionErrorText(error: unknown, io: Pick<Output, 'locale'>): string {
   const locale = io.locale ?? 'ru';
   const { code, message } = error as { code?: string; message?: string };
-  const named = /'([^']+)'/.exec(message ?? '')?.[1]?.replace(/ <value>$/, '') ?? '';
+  // "'-c, --cohort <value>'": the long name, as the help shows it.
+  const named =
+    /'([^']+)'/
+      .exec(message ?? '')?.[1]
+      ?.replace(/ <value>$/, '')
+      .replace(/^-\w, /, '') ?? '';
   switch (code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return t(locale, 'cli.option_unknown', { option: named });
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      // `--size -3`: node takes -3 for an option and calls the value ambiguous.
+      if (/argument is ambiguous/.test(message ?? '')) return t(locale, 'cli_usage.dash_value', { option: named });
       return /argument missing/.test(message ?? '')
         ? t(locale, 'cli.option_missing_value', { option: named })
         : t(locale, 'cli.option_no_value', { option: named });
@@ -58,4 +70,42 @@ export function parseCommandArgs<T extends ParseArgsConfig>(
     io.err(`${optionErrorText(error, io)}\n\n${usage}`);
     return undefined;
   }
+}
+
+/** «check или repair»: the actions a command knows, as staff type them. */
+function actions(locale: Locale, known: readonly string[]): string {
+  return known.length <= 1
+    ? (known[0] ?? '')
+    : `${known.slice(0, -1).join(', ')}${t(locale, 'cli_usage.or')}${known.at(-1)}`;
+}
+
+/**
+ * What is wrong with how a command was called, or undefined when nothing is: the action missing or
+ * unknown, required options not given, arguments it does not take. Printed before the usage, so
+ * nobody is left to guess from the usage alone.
+ */
+export function callProblem(
+  io: Pick<Output, 'locale'>,
+  call: {
+    action?: { given: string | undefined; known: readonly string[] };
+    missing?: readonly string[];
+    extra?: readonly string[];
+  },
+): string | undefined {
+  const locale = io.locale ?? 'ru';
+  const { action, missing = [], extra = [] } = call;
+  if (action && action.given === undefined)
+    return t(locale, 'cli_usage.no_action', { actions: actions(locale, action.known) });
+  if (action?.given !== undefined && !action.known.includes(action.given))
+    return t(locale, 'cli_usage.unknown_action', { name: action.given, actions: actions(locale, action.known) });
+  if (extra.length > 0) return t(locale, 'cli_usage.extra_args', { args: extra.join(' ') });
+  if (missing.length > 0)
+    return t(locale, 'cli_usage.missing_option', { count: missing.length, options: missing.join(', ') });
+  return undefined;
+}
+
+/** The problem, a blank line and the command's usage, on stderr; the exit code for a usage error. */
+export function refuseCall(io: Output, problem: string, usage: string): 2 {
+  io.err(`${problem}\n\n${usage}`);
+  return 2;
 }

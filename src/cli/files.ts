@@ -2,31 +2,38 @@
 // staff's language naming the path and why, never Node's stack trace; a half-written export is removed
 // so nobody hands in a truncated file.
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Locale } from '../domain/locale.js';
-import { t } from '../i18n/index.js';
-
-const REASONS = {
-  ENOENT: 'f_why_missing',
-  ENOTDIR: 'f_why_not_dir',
-  EISDIR: 'f_why_is_dir',
-  EEXIST: 'f_why_not_dir',
-  EACCES: 'f_why_denied',
-  EPERM: 'f_why_denied',
-  EROFS: 'f_why_read_only',
-  ENOSPC: 'f_why_full',
-  EDQUOT: 'f_why_full',
-} as const;
+import { fileSystemPhrase } from '../i18n/file-system.js';
+import { t, word } from '../i18n/index.js';
 
 /** Why the file system refused, in words (its code when it is a rare one), or undefined for another error. */
 export function fileSystemReason(error: unknown, locale: Locale): string | undefined {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return undefined;
-  const key = (REASONS as Record<string, (typeof REASONS)[keyof typeof REASONS]>)[code];
-  return key ? t(locale, `cli_text.${key}`) : code;
+  const reason = fileSystemPhrase(error);
+  return typeof reason === 'object' ? word(locale, reason) : reason;
+}
+
+/**
+ * `mkdir -p`, one level at a time. Node's own recursive mkdir never returns for a path under /proc
+ * (it keeps retrying, a CPU core busy until killed); this one fails with the first level it cannot make.
+ */
+export async function makeDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if ((await stat(dir)).isDirectory()) return;
+      throw error;
+    }
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw error;
+    await makeDirectory(parent);
+    await mkdir(dir);
+  }
 }
 
 function writeProblem(error: unknown, path: string, locale: Locale): string | undefined {
@@ -37,7 +44,7 @@ function writeProblem(error: unknown, path: string, locale: Locale): string | un
 /** Streams to `path` (its folders made first); on failure says why and leaves no partial file. */
 export async function writeStreamTo(path: string, stream: Readable, locale: Locale): Promise<string | undefined> {
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await makeDirectory(dirname(path));
     await pipeline(stream, createWriteStream(path));
     return undefined;
   } catch (error) {
@@ -57,7 +64,7 @@ export async function writeFilesTo(
 ): Promise<string | undefined> {
   let current = dir;
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirectory(dir);
     for (const file of files) {
       current = join(dir, file.name);
       await writeFile(current, file.bytes);

@@ -12,7 +12,7 @@ import {
 } from '../config.js';
 import { LOCALES, type Locale } from '../domain/locale.js';
 import { t, type MessageKey } from '../i18n/index.js';
-import { commandHelp } from './args.js';
+import { commandHelp, refuseCall } from './args.js';
 import { processOutput, type Output } from './output.js';
 
 export interface Command {
@@ -68,9 +68,20 @@ const commands: Record<string, Command> = {
   config: {
     async run(args, io) {
       if (args.length === 0) return showConfig(io);
-      const help = args.length === 1 && ['help', '--help', '-h'].includes(args[0] ?? '');
-      (help ? io.out : io.err)(commandHelp('config', io));
-      return help ? 0 : 2;
+      const usage = commandHelp('config', io);
+      if (args.length === 1 && ['help', '--help', '-h'].includes(args[0] ?? '')) {
+        io.out(usage);
+        return 0;
+      }
+      const locale = io.locale ?? 'ru';
+      const option = args.find((a) => a.startsWith('-'));
+      return refuseCall(
+        io,
+        option
+          ? t(locale, 'cli.option_unknown', { option: option.replace(/=.*$/, '') })
+          : t(locale, 'cli_usage.extra_args', { args: args.join(' ') }),
+        usage,
+      );
     },
   },
 };

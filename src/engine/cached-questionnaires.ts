@@ -1,14 +1,19 @@
 // The questionnaires alone, checked and cached (./content-cache.ts): what the monitoring commands
 // (stats, export, report, sample) read. Kept apart from ./index.ts, which loads the whole engine.
 import { join } from 'node:path';
-import { createCatalog, loadQuestionnaires, type QuestionnaireCatalog } from '../questionnaires/index.js';
+import {
+  createCatalog,
+  loadQuestionnaires,
+  type ContentProblem,
+  type QuestionnaireCatalog,
+} from '../questionnaires/index.js';
 import { cachedContent, type ContentCacheOptions, type ContentCacheOutcome } from './content-cache.js';
 
 /** questionnaires/ under `root`; a broken file is left out and its problem returned. */
 export function loadCachedQuestionnaires(
   root: string,
   cache: ContentCacheOptions,
-): { catalog: QuestionnaireCatalog; errors: string[]; cache: ContentCacheOutcome } {
+): { catalog: QuestionnaireCatalog; errors: ContentProblem[]; cache: ContentCacheOutcome } {
   const {
     value,
     errors,

@@ -27,7 +27,14 @@ const day = z
   .string()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date as yyyy-mm-dd' })
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), { error: 'not a real date' });
+  // Date.parse takes 2026-02-30 for 2 March: a real date reads back as itself.
+  .refine(
+    (v) => {
+      const date = new Date(`${v}T00:00:00Z`);
+      return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === v;
+    },
+    { error: 'not a real date' },
+  );
 
 export const filterInputSchema = z.strictObject({
   cohort: list.optional(),
@@ -75,15 +82,21 @@ export function parseFilterInput(raw: Record<string, string | undefined>): Resul
   return ok(parsed.data);
 }
 
-/** The refusal in the caller's language. */
-export function filterErrorText(error: FilterError, locale: Locale): string {
+/**
+ * The refusal in the caller's language. `prefix` turns the field's name into the caller's: `--`
+ * for the CLI's options (`--from`), none for the HTTP API's query parameters (`from`).
+ */
+export function filterErrorText(error: FilterError, locale: Locale, prefix = ''): string {
   switch (error.kind) {
     case 'invalid':
-      return t(locale, `monitoring.filter_invalid_${error.field}`, { list: DIMENSIONS.join(', ') });
+      return t(locale, `monitoring.filter_invalid_${error.field}`, {
+        field: `${prefix}${error.field}`,
+        list: DIMENSIONS.join(', '),
+      });
     case 'unknown_filter':
       return t(locale, 'monitoring.filter_unknown', { field: error.field });
     case 'from_after_to':
-      return t(locale, 'monitoring.filter_from_after_to');
+      return t(locale, 'monitoring.filter_from_after_to', { field: `${prefix}from` });
     case 'not_found':
       return t(locale, error.what === 'cohort' ? 'monitoring.cohort_not_found' : 'monitoring.programme_not_found', {
         value: error.value,

@@ -18,6 +18,13 @@ export const round2 = (value: number | null): number | null => (value === null ?
 export function summaryTables(a: Aggregates, locale: Locale): Table[] {
   const h = (key: string) => t(locale, `monitoring.h_${key}` as MessageKey);
   const sec = (key: string) => t(locale, `monitoring.sec_${key}` as MessageKey);
+  // Questionnaires by title, as the response-rate table names them (its rows carry the titles);
+  // the id only for one nobody was asked to fill in.
+  const titles = new Map(a.responseRate.map((r) => [r.questionnaireId, r.title]));
+  const title = (id: string) => titles.get(id) ?? id;
+  // A number written into text keeps the language's decimal mark, like the number cells.
+  const decimal = (n: number | null) =>
+    n === null ? '—' : n.toLocaleString(locale, { maximumFractionDigits: 2, useGrouping: false });
   return [
     {
       title: sec('response_rate'),
@@ -36,7 +43,7 @@ export function summaryTables(a: Aggregates, locale: Locale): Table[] {
       title: sec('likert'),
       headers: [h('questionnaire'), h('question'), h('group'), h('answers'), h('mean'), h('median'), h('top2')],
       rows: a.likert.map((r) => [
-        r.questionnaireId,
+        title(r.questionnaireId),
         r.text,
         r.group.label,
         r.count,
@@ -50,7 +57,7 @@ export function summaryTables(a: Aggregates, locale: Locale): Table[] {
       headers: [h('questionnaire'), h('question'), h('group'), h('answer'), h('count'), h('share')],
       rows: a.distributions.flatMap((d) => [
         ...d.values.map((v): CellValue[] => [
-          d.questionnaireId,
+          title(d.questionnaireId),
           d.text,
           d.group.label,
           v.label,
@@ -58,20 +65,20 @@ export function summaryTables(a: Aggregates, locale: Locale): Table[] {
           percent(v.share),
         ]),
         ...(d.ranks ?? []).map((r): CellValue[] => [
-          d.questionnaireId,
+          title(d.questionnaireId),
           d.text,
           d.group.label,
-          `${r.label}: ${h('mean_place').toLowerCase()} ${round2(r.meanPlace)}`,
+          `${r.label}: ${h('mean_place').toLowerCase()} ${decimal(round2(r.meanPlace))}`,
           r.firstPlaces,
           null,
         ]),
         ...(d.number
           ? [
               [
-                d.questionnaireId,
+                title(d.questionnaireId),
                 d.text,
                 d.group.label,
-                `${h('mean')} ${round2(d.number.mean)} (${d.number.min}–${d.number.max})`,
+                `${h('mean')} ${decimal(round2(d.number.mean))} (${decimal(d.number.min)}–${decimal(d.number.max)})`,
                 d.answered,
                 null,
               ] as CellValue[],

@@ -285,7 +285,7 @@ describe('console accounts from the CLI', () => {
       const listed = lines.join('');
       expect(listed).toMatch(/^ivanova\tИванова Мария\tсотрудник центра\n/m);
       expect(listed).toMatch(
-        /^school5\tПетров П\. П\.\tадминистратор школы \(«МБОУ СОШ № 5»\)\tвход закрыт с \d{4}-\d\d-\d\d\n/m,
+        /^school5\tПетров П\. П\.\tадминистратор школы \(«МБОУ СОШ № 5»\)\tвход закрыт с \d\d\.\d\d\.\d{4}\n/m,
       );
       expect(listed).not.toContain('a long enough secret');
 

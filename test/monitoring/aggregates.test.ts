@@ -5,6 +5,7 @@ import {
   activities,
   activityKinds,
   answerStats,
+  computeAggregates,
   consultations,
   distributions,
   likert,
@@ -12,6 +13,7 @@ import {
   stages,
 } from '../../src/monitoring/aggregates.js';
 import type { Scope } from '../../src/monitoring/scope.js';
+import { summaryTables } from '../../src/monitoring/tables.js';
 import type { Store } from '../../src/store/index.js';
 import { openTestStore } from '../support/store.js';
 import { REGION_A, REGION_B, seedMonitoringFixture, type MonitoringFixture } from './fixture.js';
@@ -260,5 +262,19 @@ describe('consultations', () => {
     const rows = await consultations(deps(), { by: 'cohort', cohortIds: [fx.cohorts.c1.id] }, 'ru');
     // c1: t1 (24 h) and t2 (12 h) on methods.
     expect(rows.find((r) => r.topic === 'methods')).toMatchObject({ requests: 2, meanHours: 18, medianHours: 18 });
+  });
+});
+
+describe('the summary tables staff read (CLI stats, the summary sheet, the report)', () => {
+  it('name questionnaires by title and write numbers in text with the decimal comma', async () => {
+    const tables = summaryTables(await computeAggregates(deps(), all, 'ru'), 'ru');
+    const [, likertTable, distributionTable] = tables;
+    // The fixture's one questionnaire, "Обратная связь по курсу": its id is never shown.
+    expect(new Set(likertTable!.rows.map((r) => r[0]))).toEqual(new Set(['Обратная связь по курсу']));
+    expect(new Set(distributionTable!.rows.map((r) => r[0]))).toEqual(new Set(['Обратная связь по курсу']));
+    // rank: x («Практика») places 1 2 1 3 1, mean 1,6; n: 2, 4, 6, mean 4.
+    const answers = distributionTable!.rows.map((r) => r[3]);
+    expect(answers).toContain('Практика: среднее место 1,6');
+    expect(answers).toContain('Среднее 4 (2–6)');
   });
 });

@@ -3,29 +3,20 @@
 // history): read from standard input with --password-stdin, or made up here and shown once.
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../config.js';
+import { formatLocalDate, localDate } from '../../domain/calendar.js';
 import type { ConsoleAccount } from '../../domain/console.js';
 import { isLocale } from '../../domain/locale.js';
 import { hashPassword, passwordProblem } from '../../http/console/passwords.js';
-import { parseCommandArgs } from '../args.js';
+import { t, type MessageKey } from '../../i18n/index.js';
+import { callProblem, commandHelp, parseCommandArgs, refuseCall } from '../args.js';
 import { openCliStore, processOutput, type Output } from './cohort.js';
 
-const USAGE = `Использование: npm run cli -- console <действие> [параметры]
-  add-staff  --login ЛОГИН --name ФИО [--lang ru|kk|en] [--password-stdin]
-             учётная запись сотрудника центра: видит все курсы и действует в консоли
-  add-school --login ЛОГИН --name ФИО --organisation "НАЗВАНИЕ ШКОЛЫ" [--lang ru|kk|en] [--password-stdin]
-             администратор школы: только просмотр педагогов своей организации
-  password   --login ЛОГИН [--password-stdin]   новый пароль
-  list                                          все учётные записи
-  disable    --login ЛОГИН                      закрыть вход (открытые сеансы тоже перестают работать)
-  enable     --login ЛОГИН                      снова открыть вход
-  Без --password-stdin пароль придумывается и показывается один раз. Кураторы и тьюторы учётных
-  записей не имеют: они входят по одноразовой ссылке, которую бот присылает по команде /console.
-`;
+/** A console message in the staff's language. */
+const say = (io: Output, key: MessageKey, params?: Record<string, string | number>) =>
+  t(io.locale ?? 'ru', key, params);
 
-const ROLE_NAMES: Record<ConsoleAccount['role'], string> = {
-  staff: 'сотрудник центра',
-  school_admin: 'администратор школы',
-};
+const roleName = (io: Output, role: ConsoleAccount['role']) =>
+  say(io, role === 'staff' ? 'cli_console.role_staff' : 'cli_console.role_school_admin');
 
 /** The first line of standard input: `echo "$PASSWORD" | npm run cli -- console add-staff ... --password-stdin`. */
 async function readStdinLine(stdin: NodeJS.ReadableStream): Promise<string> {
@@ -44,6 +35,7 @@ export async function runConsoleCommand(
   io: Output = processOutput,
   stdin: NodeJS.ReadableStream = process.stdin,
 ): Promise<number> {
+  const USAGE = commandHelp('console', io);
   const parsed = parseCommandArgs(
     {
       args,
@@ -68,33 +60,27 @@ export async function runConsoleCommand(
   }
   const [action, ...extra] = parsed.positionals;
   const actions = ['add-staff', 'add-school', 'password', 'list', 'disable', 'enable'];
-  if (!action || !actions.includes(action) || extra.length > 0) {
-    io.err(`${action ? `Неизвестное действие: ${action}\n\n` : ''}${USAGE}`);
-    return 2;
-  }
+  const problem = callProblem(io, { action: { given: action, known: actions }, extra });
+  if (problem || !action) return refuseCall(io, problem ?? '', USAGE);
   if (v.lang !== undefined && !isLocale(v.lang)) {
-    io.err('--lang: язык консоли — ru, kk или en\n');
+    io.err(`${say(io, 'cli_console.bad_lang')}\n`);
     return 2;
   }
   const login = v.login?.trim().toLowerCase();
   if (action !== 'list') {
     if (!login) {
-      io.err(`--login: укажите логин\n\n${USAGE}`);
-      return 2;
+      return refuseCall(io, say(io, 'cli_console.no_login'), USAGE);
     }
     if (!LOGIN.test(login)) {
-      io.err(
-        '--login: от 3 до 64 латинских букв, цифр, точек, дефисов и подчёркиваний, например ivanova или school5.admin\n',
-      );
+      io.err(`${say(io, 'cli_console.bad_login')}\n`);
       return 2;
     }
   }
   if ((action === 'add-staff' || action === 'add-school') && !v.name?.trim()) {
-    io.err(`--name: укажите ФИО — его видно в консоли и в журнале действий\n\n${USAGE}`);
-    return 2;
+    return refuseCall(io, say(io, 'cli_console.no_name'), USAGE);
   }
   if (action === 'add-school' && !v.organisation?.trim()) {
-    io.err('--organisation: укажите школу так, как она записана у педагогов (колонка «организация»)\n');
+    io.err(`${say(io, 'cli_console.no_organisation')}\n`);
     return 2;
   }
 
@@ -105,11 +91,7 @@ export async function runConsoleCommand(
       password = await readStdinLine(stdin);
       const problem = passwordProblem(password);
       if (problem) {
-        io.err(
-          problem === 'too_short'
-            ? 'Пароль слишком короткий: нужно не меньше 10 символов.\n'
-            : 'Пароль слишком длинный: не больше 200 символов.\n',
-        );
+        io.err(`${say(io, problem === 'too_short' ? 'cli_console.too_short' : 'cli_console.too_long')}\n`);
         return 2;
       }
     } else {
@@ -118,7 +100,8 @@ export async function runConsoleCommand(
     }
   }
 
-  const store = await openCliStore(loadConfig(), io, { dryRun: false });
+  const config = loadConfig();
+  const store = await openCliStore(config, io, { dryRun: false });
   if (!store) return 1;
   try {
     const repo = store.repositories.console;
@@ -126,14 +109,12 @@ export async function runConsoleCommand(
       case 'list': {
         const accounts = await repo.listAccounts();
         if (accounts.length === 0) {
-          io.out(
-            'Учётных записей консоли пока нет. Создайте: npm run cli -- console add-staff --login ЛОГИН --name ФИО\n',
-          );
+          io.out(`${say(io, 'cli_console.none')}\n`);
           return 0;
         }
         for (const a of accounts) {
           io.out(
-            `${a.login}\t${a.displayName}\t${ROLE_NAMES[a.role]}${a.organisation ? ` («${a.organisation}»)` : ''}${a.disabledAt ? `\tвход закрыт с ${a.disabledAt.toISOString().slice(0, 10)}` : ''}\n`,
+            `${a.login}\t${a.displayName}\t${roleName(io, a.role)}${a.organisation ? ` («${a.organisation}»)` : ''}${a.disabledAt ? `\t${say(io, 'cli_console.disabled_since', { date: formatLocalDate(localDate(a.disabledAt, config.defaultTimeZone)) })}` : ''}\n`,
           );
         }
         return 0;
@@ -149,29 +130,31 @@ export async function runConsoleCommand(
           passwordHash: await hashPassword(password!),
         });
         if (!created.ok) {
-          io.err(`Логин «${login}» уже занят. Новый пароль: npm run cli -- console password --login ${login}\n`);
+          io.err(`${say(io, 'cli_console.taken', { login: login! })}\n`);
           return 1;
         }
+        const organisation = created.value.organisation ? ` («${created.value.organisation}»)` : '';
         io.out(
-          `Учётная запись создана: ${login} — ${ROLE_NAMES[created.value.role]}${created.value.organisation ? ` («${created.value.organisation}»)` : ''}.\n`,
+          `${say(io, 'cli_console.created', { login: login!, role: roleName(io, created.value.role), organisation })}\n`,
         );
-        if (madeUp) io.out(`Пароль (показывается один раз, передайте его лично): ${password}\n`);
+        if (madeUp) io.out(`${say(io, 'cli_console.made_up', { password: password! })}\n`);
         return 0;
       }
       case 'password': {
         const updated = await repo.updateAccount(login!, { passwordHash: await hashPassword(password!) });
         if (!updated) {
-          io.err(`Учётной записи «${login}» нет. Список: npm run cli -- console list\n`);
+          io.err(`${say(io, 'cli_console.no_account', { login: login! })}\n`);
           return 1;
         }
-        io.out(`Пароль для ${login} заменён.${madeUp ? `\nНовый пароль (показывается один раз): ${password}` : ''}\n`);
+        io.out(`${say(io, 'cli_console.password_set', { login: login! })}\n`);
+        if (madeUp) io.out(`${say(io, 'cli_console.new_password', { password: password! })}\n`);
         return 0;
       }
       default: {
         const disable = action === 'disable';
         const updated = await repo.updateAccount(login!, { disabledAt: disable ? new Date() : null });
         if (!updated) {
-          io.err(`Учётной записи «${login}» нет. Список: npm run cli -- console list\n`);
+          io.err(`${say(io, 'cli_console.no_account', { login: login! })}\n`);
           return 1;
         }
         await store.repositories.audit.record({
@@ -181,11 +164,7 @@ export async function runConsoleCommand(
           subjectType: 'console',
           subjectId: updated.id,
         });
-        io.out(
-          disable
-            ? `Вход для ${login} закрыт; открытые сеансы больше не действуют.\n`
-            : `Вход для ${login} снова открыт.\n`,
-        );
+        io.out(`${say(io, disable ? 'cli_console.disabled' : 'cli_console.enabled', { login: login! })}\n`);
         return 0;
       }
     }

@@ -4,13 +4,7 @@ import { parseCommandArgs, commandHelp } from '../args.js';
 import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '../../config.js';
 import { t } from '../../i18n/index.js';
-import {
-  EXPORT_FORMATS,
-  EXPORT_SUBJECTS,
-  exportErrorText,
-  type ExportFormat,
-  type ExportSubject,
-} from '../../monitoring/index.js';
+import { EXPORT_FORMATS, EXPORT_SUBJECTS, type ExportFormat, type ExportSubject } from '../../monitoring/index.js';
 import { writeStreamTo } from '../files.js';
 import { processOutput, userPath, type Output } from './cohort.js';
 import { cliScope, FILTER_OPTIONS, withMonitoring } from './monitoring-common.js';
@@ -62,6 +56,8 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
     io.err(expected('--what', EXPORT_SUBJECTS.join(', ')));
     return 2;
   }
+  // An empty JSON export is an empty list, not a header row.
+  const emptyLine = `${format === 'json' ? t(cli, 'cli_usage.e_empty_json') : t(cli, 'monitoring.export_empty')}\n`;
   const config = loadConfig();
   return withMonitoring(config, io, async (monitoring) => {
     const scope = await cliScope(monitoring, v, io);
@@ -84,9 +80,7 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
       }
       const where =
         out === '-' ? t(cli, 'cli_text.e_written_stdout') : t(cli, 'cli_text.e_written_file', { path: out });
-      io.err(
-        `${where}; ${t(cli, 'cli_text.e_rows', { count: file.total })}\n${file.empty ? `${t(locale, 'monitoring.export_empty')}\n` : ''}`,
-      );
+      io.err(`${where}; ${t(cli, 'cli_text.e_rows', { count: file.total })}\n${file.empty ? emptyLine : ''}`);
       return 0;
     }
     const { by: _by, ...exportScope } = scope;
@@ -107,7 +101,8 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
       onProgress: progress,
     });
     if (!result.ok) {
-      io.err(`${exportErrorText(result.error, locale)}\n`);
+      // The bot's wording names no option; here staff type one.
+      io.err(`${t(cli, 'cli_usage.e_pick_questionnaire', { list: result.error.questionnaireIds.join(', ') })}\n`);
       return 1;
     }
     // Where the user said, relative to where they stand; by default in the current directory.
@@ -121,12 +116,17 @@ export async function runExportCommand(args: string[], io: Output = processOutpu
       return 1;
     }
     const where = out === '-' ? t(cli, 'cli_text.e_written_stdout') : t(cli, 'cli_text.e_written_file', { path: out });
-    const seconds = t(cli, 'cli_text.e_seconds', { seconds: ((Date.now() - started) / 1000).toFixed(1) });
+    const seconds = t(cli, 'cli_text.e_seconds', {
+      seconds: ((Date.now() - started) / 1000).toLocaleString(cli, {
+        minimumFractionDigits: 1,
+        maximumFractionDigits: 1,
+      }),
+    });
     io.err(
       `\n${where}; ${t(cli, 'cli_text.e_rows', { count: result.value.total })}; ${seconds}${result.value.personalData ? '' : `; ${t(cli, 'cli_text.e_no_personal')}`}\n`,
     );
     // Same as the activities and roster exports: an empty export is a file, and the operator is told so.
-    if (result.value.empty) io.err(`${t(locale, 'monitoring.export_empty')}\n`);
+    if (result.value.empty) io.err(emptyLine);
     return 0;
   });
 }

@@ -2,15 +2,17 @@
 // the store and the questionnaire catalog, and printing tables in a terminal.
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config.js';
+import type { Locale } from '../../domain/locale.js';
 import { t } from '../../i18n/index.js';
 import {
   createMonitoring,
   filterErrorText,
   FILTER_FIELDS,
+  type FilterError,
   type Monitoring,
   type Scope,
 } from '../../monitoring/index.js';
-import type { QuestionnaireCatalog } from '../../questionnaires/index.js';
+import { wordProblem, type QuestionnaireCatalog } from '../../questionnaires/index.js';
 import { loadCachedQuestionnaires } from '../../engine/cached-questionnaires.js';
 import { contentCacheOptions } from '../../engine/content-cache.js';
 import { openCliStore, type Output } from './cohort.js';
@@ -31,8 +33,16 @@ const CONTENT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export function loadCatalog(io: Output, config: Config): QuestionnaireCatalog {
   const { catalog, errors } = loadCachedQuestionnaires(CONTENT_ROOT, contentCacheOptions(config.contentCacheDir));
   // A broken file leaves its questionnaire out; its answers are still exported under question ids.
-  for (const e of errors) io.err(`${t(io.locale ?? 'ru', 'cli.warning', { detail: e })}\n`);
+  const locale = io.locale ?? 'ru';
+  for (const e of errors) io.err(`${t(locale, 'cli.warning', { detail: wordProblem(locale, e) })}\n`);
   return catalog;
+}
+
+/** A refused filter as the CLI says it: the option by its name (`--from`), an unknown code as the other commands do. */
+export function cliFilterErrorText(error: FilterError, locale: Locale): string {
+  if (error.kind === 'not_found')
+    return t(locale, error.what === 'cohort' ? 'cli_usage.no_cohort' : 'cli_usage.no_programme', { code: error.value });
+  return filterErrorText(error, locale, '--');
 }
 
 /** The CLI operator holds the database, so acts as staff. */
@@ -48,8 +58,7 @@ export async function cliScope(
   }
   const scope = await monitoring.scopeFromFilters(raw);
   if (!scope.ok) {
-    const locale = io.locale ?? 'ru';
-    io.err(`${t(locale, 'cli.bad_filter', { detail: filterErrorText(scope.error, locale) })}\n`);
+    io.err(`${cliFilterErrorText(scope.error, io.locale ?? 'ru')}\n`);
     return undefined;
   }
   return scope.value;
@@ -59,14 +68,15 @@ export async function cliScope(
 export async function withMonitoring(
   config: Config,
   io: Output,
-  run: (monitoring: Monitoring) => Promise<number>,
+  run: (monitoring: Monitoring, catalog: QuestionnaireCatalog) => Promise<number>,
   options: { dryRun: boolean } = { dryRun: true },
 ): Promise<number> {
   // Reading only (dryRun): the embedded store may be memory-only here (it will be empty, but not wrong).
   const store = await openCliStore(config, io, options);
   if (!store) return 1;
   try {
-    return await run(createMonitoring({ store, catalog: loadCatalog(io, config) }));
+    const catalog = loadCatalog(io, config);
+    return await run(createMonitoring({ store, catalog }), catalog);
   } finally {
     await store.close();
   }

@@ -3,9 +3,14 @@
 import { existsSync } from 'node:fs';
 import { userCwd } from '../../config.js';
 import { LOCALES } from '../../domain/locale.js';
-import { loadQuestionnaires, translationCoverage, type Questionnaire } from '../../questionnaires/index.js';
+import {
+  loadQuestionnaires,
+  translationCoverage,
+  wordProblem,
+  type Questionnaire,
+} from '../../questionnaires/index.js';
 import { t } from '../../i18n/index.js';
-import { commandHelp } from '../args.js';
+import { callProblem, commandHelp, parseCommandArgs, refuseCall } from '../args.js';
 import { processOutput, userPath, type Output } from './cohort.js';
 
 function languages(q: Questionnaire): string {
@@ -19,27 +24,15 @@ function languages(q: Questionnaire): string {
     .join(', ');
 }
 
-function check(args: string[], io: Output): number {
+function check(dir: string, io: Output): number {
   const locale = io.locale ?? 'ru';
-  let dir = 'questionnaires';
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--dir' && args[i + 1] !== undefined) dir = args[++i]!;
-    else if (arg.startsWith('--dir=')) dir = arg.slice('--dir='.length);
-    else {
-      io.err(
-        `${t(locale, 'cli_text.q_extra_arg', { arg: JSON.stringify(arg) })}\n\n${commandHelp('questionnaire', io)}`,
-      );
-      return 2;
-    }
-  }
 
   if (!existsSync(userPath(dir))) {
     io.err(`${t(locale, 'cli_text.q_no_dir', { dir })}\n`);
     return 1;
   }
   const { catalog, errors } = loadQuestionnaires(userPath(dir), { root: userCwd() });
-  for (const error of errors) io.err(`${error}\n`);
+  for (const error of errors) io.err(`${wordProblem(locale, error)}\n`);
 
   const all = catalog.all();
   const latest = new Set(catalog.latest());
@@ -67,15 +60,24 @@ function check(args: string[], io: Output): number {
 
 export const questionnaireCommand = {
   async run(args: string[], io: Output = processOutput): Promise<number> {
-    const [sub, ...rest] = args;
-    if (sub === 'check') return check(rest, io);
-    if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h') {
-      io.out(commandHelp('questionnaire', io));
-      return sub === undefined ? 2 : 0;
-    }
-    io.err(
-      `${t(io.locale ?? 'ru', 'cli_text.q_unknown_sub', { name: JSON.stringify(sub) })}\n\n${commandHelp('questionnaire', io)}`,
+    const usage = commandHelp('questionnaire', io);
+    const parsed = parseCommandArgs(
+      {
+        args,
+        allowPositionals: true,
+        options: { dir: { type: 'string', default: 'questionnaires' }, help: { type: 'boolean', short: 'h' } },
+      },
+      usage,
+      io,
     );
-    return 2;
+    if (!parsed) return 2;
+    const [action, ...rest] = parsed.positionals;
+    if (parsed.values.help || action === 'help') {
+      io.out(usage);
+      return 0;
+    }
+    const problem = callProblem(io, { action: { given: action, known: ['check'] }, extra: rest });
+    if (problem) return refuseCall(io, problem, usage);
+    return check(parsed.values.dir, io);
   },
 };

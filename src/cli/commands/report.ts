@@ -3,10 +3,10 @@
 import { t } from '../../i18n/index.js';
 import { parseCommandArgs, commandHelp } from '../args.js';
 import { loadConfig } from '../../config.js';
-import { filterErrorText, reportErrorText } from '../../monitoring/index.js';
+import { reportErrorText } from '../../monitoring/index.js';
 import { writeFilesTo } from '../files.js';
 import { processOutput, userPath, type Output } from './cohort.js';
-import { withMonitoring } from './monitoring-common.js';
+import { cliFilterErrorText, withMonitoring } from './monitoring-common.js';
 
 export async function runReportCommand(args: string[], io: Output = processOutput): Promise<number> {
   const USAGE = commandHelp('report', io);
@@ -67,10 +67,10 @@ export async function runReportCommand(args: string[], io: Output = processOutpu
       const error = report.error;
       const text =
         error.kind === 'not_found' && 'value' in error
-          ? filterErrorText(error, locale)
+          ? cliFilterErrorText(error, locale)
           : error.kind === 'not_found' || error.kind === 'bad_request'
             ? reportErrorText(error, locale, v.cohort ?? v.programme ?? '')
-            : filterErrorText(error, locale);
+            : cliFilterErrorText(error, locale);
       io.err(`${t(locale, 'cli_text.r_failed', { reason: text })}\n`);
       return 1;
     }

@@ -5,6 +5,7 @@ import { loadConfig } from '../../config.js';
 import type { Locale } from '../../domain/locale.js';
 import { t } from '../../i18n/index.js';
 import { marginals, type MarginalRow } from '../../monitoring/index.js';
+import { localized } from '../../questionnaires/text.js';
 import { processOutput, type Output } from './cohort.js';
 import { cliScope, FILTER_OPTIONS, textTable, withMonitoring } from './monitoring-common.js';
 
@@ -69,9 +70,19 @@ export async function runSampleCommand(args: string[], io: Output = processOutpu
   return withMonitoring(
     loadConfig(),
     io,
-    async (monitoring) => {
+    async (monitoring, catalog) => {
       const scope = await cliScope(monitoring, v, io);
       if (!scope) return 2;
+      // A questionnaire the catalog does not know would be saved and never sent: refused before anything is written.
+      const assigned = v.assign === undefined ? undefined : catalog.get(v.assign);
+      if (v.assign !== undefined && !assigned) {
+        const known = catalog
+          .latest()
+          .map((q) => q.id)
+          .join(', ');
+        io.err(`${t(locale, 'cli_usage.no_questionnaire', { id: v.assign, known })}\n`);
+        return 2;
+      }
       const sample = await monitoring.drawSample({
         size,
         seed,
@@ -153,7 +164,7 @@ export async function runSampleCommand(args: string[], io: Output = processOutpu
           ...(scope.cohortIds ? { cohortIds: scope.cohortIds } : {}),
         });
         io.out(`\n${t(locale, 'cli_text.sm_saved', { id })}\n`);
-        if (v.assign) {
+        if (v.assign && assigned) {
           const r = await monitoring.assignSampleQuestionnaire(id, {
             questionnaireId: v.assign,
             ...(v.occasion ? { occasion: v.occasion } : {}),
@@ -166,7 +177,12 @@ export async function runSampleCommand(args: string[], io: Output = processOutpu
             return 1;
           }
           io.out(
-            `${t(locale, 'cli_text.sm_assigned', { id: v.assign, occasion: r.value.occasion, count: r.value.members })}\n`,
+            `${t(locale, 'cli_usage.sm_assigned', {
+              title: localized(assigned.title, locale),
+              id: v.assign,
+              occasion: r.value.occasion,
+              count: r.value.members,
+            })}\n`,
           );
         }
       }

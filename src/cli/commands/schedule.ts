@@ -1,6 +1,6 @@
 // `npm run cli -- schedule show --cohort CODE [--days N]`: what the scheduler will send for a
 // cohort, to whom and when (the cohort's local time), grouped by date. Read-only.
-import { parseCommandArgs, commandHelp } from '../args.js';
+import { callProblem, commandHelp, parseCommandArgs, refuseCall } from '../args.js';
 import { fileURLToPath } from 'node:url';
 import { formatLocalDate, localDate } from '../../domain/calendar.js';
 import { postCourseYear, requiredActivities } from '../../domain/stage-plan.js';
@@ -183,10 +183,12 @@ export async function runScheduleCommand(
     return 0;
   }
   const code = parsed.values.cohort;
-  if (subcommand !== 'show' || rest.length > 0 || !code) {
-    io.err(USAGE);
-    return 2;
-  }
+  const problem = callProblem(io, {
+    action: { given: subcommand, known: ['show'] },
+    extra: rest,
+    missing: code ? [] : ['--cohort'],
+  });
+  if (problem || !code) return refuseCall(io, problem ?? '', USAGE);
   const days = parsed.values.days === undefined ? DEFAULT_DAYS : Number(parsed.values.days);
   if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
     io.err(`${t(io.locale ?? 'ru', 'cli_text.sc_bad_days', { max: MAX_DAYS })}\n`);

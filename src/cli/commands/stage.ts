@@ -1,8 +1,9 @@
 // `npm run cli -- stage set --cohort CODE --teacher PHONE|ID --stage N --status STATUS --comment TEXT`:
 // a staff member's decision on a teacher's stage, which wins over the rules (like /stage in the bot).
 import { t } from '../../i18n/index.js';
-import { parseCommandArgs, commandHelp } from '../args.js';
+import { callProblem, commandHelp, parseCommandArgs, refuseCall } from '../args.js';
 import { loadConfig } from '../../config.js';
+import { formatLocalDate, localDate } from '../../domain/calendar.js';
 import { toE164 } from '../../domain/phone.js';
 import { STAGE_STATUSES, type StageStatus } from '../../domain/stage.js';
 import { setStageByHand } from '../../progress/service.js';
@@ -38,9 +39,18 @@ export async function runStageCommand(
     io.out(USAGE);
     return 0;
   }
-  const [sub] = parsed.positionals;
-  if (sub !== 'set' || !v.cohort || !v.teacher || !v.stage || !v.status || v.comment === undefined) {
-    io.err(USAGE);
+  const [sub, ...rest] = parsed.positionals;
+  const problem = callProblem(io, {
+    action: { given: sub, known: ['set'] },
+    extra: rest,
+    missing: (['cohort', 'teacher', 'stage', 'status', 'comment'] as const)
+      .filter((name) => v[name] === undefined || (name !== 'comment' && v[name] === ''))
+      .map((name) => `--${name}`),
+  });
+  if (problem || !v.cohort || !v.teacher || !v.stage || !v.status || v.comment === undefined)
+    return refuseCall(io, problem ?? '', USAGE);
+  if (!/^[1-9]\d*$/.test(v.stage.trim())) {
+    io.err(`${t(locale, 'cli_usage.bad_stage')}\n`);
     return 2;
   }
   if (!STAGE_STATUSES.includes(v.status as StageStatus)) {
@@ -91,7 +101,7 @@ export async function runStageCommand(
       const date = s.completedAt ?? s.startedAt;
       const line = t(locale, 'cli_text.st_line', { stage: s.stage, status: statusName(s.status) });
       io.out(
-        `${line}${date ? ` (${date.toISOString().slice(0, 10)})` : ''}${s.cause.kind === 'manual' ? t(locale, 'cli_text.st_manual') : ''}\n`,
+        `${line}${date ? ` (${formatLocalDate(localDate(date, cohort.timeZone))})` : ''}${s.cause.kind === 'manual' ? t(locale, 'cli_text.st_manual') : ''}\n`,
       );
     }
     return 0;

@@ -2,7 +2,7 @@
 // WhatsApp group. The CLI has no WhatsApp session (only one process can hold it), so the request is
 // an Agenda job in the shared store; the bot's WhatsApp channel carries it out and records the
 // outcome on the cohort (group and invite link) and in the audit log, which the CLI then reads.
-import { parseCommandArgs, commandHelp } from '../args.js';
+import { callProblem, commandHelp, parseCommandArgs, refuseCall } from '../args.js';
 import { t, type MessageKey } from '../../i18n/index.js';
 import { randomUUID } from 'node:crypto';
 import { requestGroupCreation } from '../../channels/whatsapp/groups.js';
@@ -47,7 +47,13 @@ export async function runWhatsappCommand(
     io.out(USAGE);
     return 0;
   }
-  if (subcommand === 'failed' && rest.length === 0) {
+  const problem = callProblem(io, {
+    action: { given: subcommand, known: ['create-group', 'failed'] },
+    extra: rest,
+    missing: subcommand === 'create-group' && !parsed.values.cohort?.trim() ? ['--cohort'] : [],
+  });
+  if (problem) return refuseCall(io, problem, USAGE);
+  if (subcommand === 'failed') {
     const config = env.config ?? loadConfig();
     const store = env.store ?? (await openCliStore(config, io, { dryRun: false }));
     if (!store) return 1;
@@ -59,10 +65,8 @@ export async function runWhatsappCommand(
   }
   const code = parsed.values.cohort?.trim().toUpperCase();
   const waitSeconds = parsed.values.wait === undefined ? 60 : Number(parsed.values.wait);
-  if (subcommand !== 'create-group' || rest.length > 0 || !code || !Number.isFinite(waitSeconds) || waitSeconds < 0) {
-    io.err(USAGE);
-    return 2;
-  }
+  if (!code || !Number.isFinite(waitSeconds) || waitSeconds < 0)
+    return refuseCall(io, tr(io, 'cli_usage.bad_wait'), USAGE);
   const config = env.config ?? loadConfig();
   const store = env.store ?? (await openCliStore(config, io, { dryRun: false }));
   if (!store) return 1;

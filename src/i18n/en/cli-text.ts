@@ -1,7 +1,5 @@
 // What the CLI commands print, beyond their help (cli-help.ts) and the shared lines (cli.ts).
 export const cli_text = {
-  q_extra_arg: 'questionnaire check: unexpected argument {arg}',
-  q_unknown_sub: 'questionnaire: unknown command {name}',
   q_no_dir: '{dir}: no such folder',
   q_none: '{dir}: no questionnaire files (*.yaml) found',
   q_active: 'active',
@@ -166,8 +164,6 @@ export const cli_text = {
   sm_saved: 'Sample saved: {id}',
   sm_already_assigned: 'Questionnaire not assigned: the sample already has questionnaire {id}',
   sm_not_found: 'Questionnaire not assigned: sample not found',
-  sm_assigned:
-    'Questionnaire {id} (occasion {occasion}) assigned to {count} respondents; the scheduler will send the invitations.',
   sm_no_size: '--size: say how many respondents you need',
   sm_bad_size: '--size: a whole number from 1 expected',
   sm_no_seed: '--seed: required, so that the sample can be drawn again',
@@ -202,8 +198,8 @@ export const cli_text = {
     one: '{count} teacher has not written to the bot yet: nothing is sent to them until they open the cohort link.',
     other: '{count} teachers have not written to the bot yet: nothing is sent to them until they open the cohort link.',
   },
-  sc_once_nothing: 'Once they join, nothing reaches them in this period.',
-  sc_once_each: 'Once they join, each will get:',
+  sc_once_nothing: 'Whoever joins gets nothing in this period.',
+  sc_once_each: 'Everyone who joins will get:',
   sc_bad_days: '--days: a whole number of days from 1 to {max} expected',
   sc_no_cohort: 'No cohort with the code «{code}».',
 };

@@ -8,15 +8,16 @@ export const cli = {
   summary_cohort: 'import a cohort from YAML/JSON: cohort import FILE [--dry-run]',
   summary_participants: 'import participants from CSV: participants import FILE --cohort CODE [--dry-run]',
   summary_questionnaire: 'check questionnaires: questionnaire check [--dir DIR]',
-  summary_whatsapp: 'WhatsApp: QR login, cohort groups',
-  summary_export: 'export questionnaire responses: export --format xlsx|csv|json [--out FILE] [filters]',
+  summary_whatsapp: 'cohort groups on WhatsApp and unsent messages: whatsapp create-group | failed',
+  summary_export:
+    'export responses, activities or teachers: export [--what WHAT] --format xlsx|csv|json [--out FILE] [filters]',
   summary_stats: 'monitoring figures: stats [--cohort CODE] [--by region] [--json] ...',
   summary_sample: 'stratified sample: sample --size N --seed TEXT [--save] [--assign QUESTIONNAIRE]',
-  summary_report: 'half-year report: report --cohort CODE|--programme CODE --half 1|2 --year YYYY',
+  summary_report: 'half-year report: report [--cohort CODE|--programme CODE] --half 1|2 --year YYYY',
   summary_schedule: 'what the scheduler will send and when: schedule show --cohort CODE [--days N]',
   summary_store: "check or repair the embedded store's journal: store check | store repair",
   summary_stage:
-    "set a teacher's stage by hand: stage set --cohort CODE --teacher PHONE|ID --stage N --status S --comment TEXT",
+    "set a teacher's stage by hand: stage set --cohort CODE --teacher PHONE|ID --stage N --status STATUS --comment TEXT",
   summary_sandbox: 'delete the sandbox demo cohort and everything done in it: sandbox delete',
   sandbox_usage:
     'Usage: npm run cli -- sandbox delete\n  delete  deletes the sandbox demo cohort, its programme, the people who were only in it\n          and everything they did (answers, activities, consultations). Real cohorts are not touched.',
@@ -38,7 +39,6 @@ export const cli = {
   config_embedded: '(embedded store)',
   store_unreachable: 'MongoDB is unreachable at MONGODB_URI ({uri}): {reason}',
   store_failed: 'Could not open the data store: {reason}',
-  bad_filter: 'Invalid filter: {detail}',
   no_data: '(no data)',
   warning: 'warning: {detail}',
   file_written: 'Written: {path}',

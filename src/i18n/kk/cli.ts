@@ -8,15 +8,16 @@ export const cli = {
   summary_cohort: 'YAML/JSON-нан ағынды импорттау: cohort import ФАЙЛ [--dry-run]',
   summary_participants: 'CSV-дан қатысушыларды импорттау: participants import ФАЙЛ --cohort КОД [--dry-run]',
   summary_questionnaire: 'сауалнамаларды тексеру: questionnaire check [--dir ПАПКА]',
-  summary_whatsapp: 'WhatsApp: QR-код арқылы кіру, ағын топтары',
-  summary_export: 'жауаптарды түсіру: export --format xlsx|csv|json [--out ФАЙЛ] [іріктеу]',
+  summary_whatsapp: 'WhatsApp-тағы ағын топтары және жіберілмеген хабарлар: whatsapp create-group | failed',
+  summary_export:
+    'жауаптарды, іс-шараларды немесе педагогтарды түсіру: export [--what НЕ] --format xlsx|csv|json [--out ФАЙЛ] [іріктеу]',
   summary_stats: 'мониторинг көрсеткіштері: stats [--cohort КОД] [--by region] [--json] ...',
   summary_sample: 'стратификацияланған іріктеу: sample --size N --seed МӘТІН [--save] [--assign САУАЛНАМА]',
-  summary_report: 'жарты жылдық есеп: report --cohort КОД|--programme КОД --half 1|2 --year ЖЖЖЖ',
+  summary_report: 'жарты жылдық есеп: report [--cohort КОД|--programme КОД] --half 1|2 --year ЖЖЖЖ',
   summary_schedule: 'жоспарлаушы не және қашан жібереді: schedule show --cohort КОД [--days N]',
   summary_store: 'кірістірілген қойма журналы: store check | store repair',
   summary_stage:
-    'педагогтың кезеңін қолмен қою: stage set --cohort КОД --teacher ТЕЛЕФОН|ID --stage N --status С --comment МӘТІН',
+    'педагогтың кезеңін қолмен қою: stage set --cohort КОД --teacher ТЕЛЕФОН|ID --stage N --status КҮЙ --comment МӘТІН',
   summary_sandbox: 'құмсалғыштың демо-ағынын және ондағы барлық әрекетті жою: sandbox delete',
   sandbox_usage:
     'Қолданылуы: npm run cli -- sandbox delete\n  delete  құмсалғыштың демо-ағынын, оның бағдарламасын, тек сонда болған қатысушыларды\n          және олардың барлық әрекетін (жауаптар, іс-шаралар, кеңестер) жояды. Нақты ағындарға тимейді.',
@@ -38,7 +39,6 @@ export const cli = {
   config_embedded: '(кірістірілген қойма)',
   store_unreachable: 'MONGODB_URI мекенжайындағы MongoDB қолжетімсіз ({uri}): {reason}',
   store_failed: 'Деректер қоймасын ашу мүмкін болмады: {reason}',
-  bad_filter: 'Қате іріктеу: {detail}',
   no_data: '(деректер жоқ)',
   warning: 'ескерту: {detail}',
   file_written: 'Жазылды: {path}',

@@ -2,8 +2,11 @@ import type { CatalogLike } from '../catalog.js';
 import type { ru } from '../ru/index.js';
 import { cli } from './cli.js';
 import { config } from './config.js';
+import { content } from './content.js';
+import { store_open } from './store-open.js';
 import { cli_help } from './cli-help.js';
 import { cli_text } from './cli-text.js';
+import { cli_usage, cli_console } from './cli-usage.js';
 import { imports } from './imports.js';
 import { common } from './common.js';
 import {
@@ -62,8 +65,12 @@ export const kk: CatalogLike<typeof ru> = {
   cli,
   cli_help,
   cli_text,
+  cli_usage,
+  cli_console,
   imports,
   config,
+  content,
+  store_open,
   report,
   sandbox,
   console: consoleLogin,

@@ -8,15 +8,16 @@ export const cli = {
   summary_cohort: 'импорт потока из YAML/JSON: cohort import ФАЙЛ [--dry-run]',
   summary_participants: 'импорт участников из CSV: participants import ФАЙЛ --cohort КОД [--dry-run]',
   summary_questionnaire: 'проверка анкет: questionnaire check [--dir ПАПКА]',
-  summary_whatsapp: 'WhatsApp: вход по QR-коду, группы потоков',
-  summary_export: 'выгрузка ответов: export --format xlsx|csv|json [--out ФАЙЛ] [отбор]',
+  summary_whatsapp: 'группы потоков в WhatsApp и неотправленные сообщения: whatsapp create-group | failed',
+  summary_export:
+    'выгрузка ответов, мероприятий или педагогов: export [--what ЧТО] --format xlsx|csv|json [--out ФАЙЛ] [отбор]',
   summary_stats: 'показатели мониторинга: stats [--cohort КОД] [--by region] [--json] ...',
   summary_sample: 'стратифицированная выборка: sample --size N --seed ТЕКСТ [--save] [--assign АНКЕТА]',
   summary_report: 'отчёт за полугодие: report [--cohort КОД|--programme КОД] --half 1|2 --year ГГГГ',
   summary_schedule: 'что и когда отправит планировщик: schedule show --cohort КОД [--days N]',
   summary_store: 'журнал встроенного хранилища: store check | store repair',
   summary_stage:
-    'этап педагога вручную: stage set --cohort КОД --teacher ТЕЛЕФОН|ID --stage N --status С --comment ТЕКСТ',
+    'этап педагога вручную: stage set --cohort КОД --teacher ТЕЛЕФОН|ID --stage N --status СТАТУС --comment ТЕКСТ',
   summary_sandbox: 'удалить демо-поток песочницы и всё, что в нём сделано: sandbox delete',
   sandbox_usage:
     'Использование: npm run cli -- sandbox delete\n  delete  удаляет демо-поток песочницы, его программу, участников, бывших только в нём,\n          и всё, что они сделали (ответы, мероприятия, консультации). Реальные потоки не затрагиваются.',
@@ -38,7 +39,6 @@ export const cli = {
   config_embedded: '(встроенное хранилище)',
   store_unreachable: 'MongoDB недоступна по адресу из MONGODB_URI ({uri}): {reason}',
   store_failed: 'Не удалось открыть хранилище данных: {reason}',
-  bad_filter: 'Неверный отбор: {detail}',
   no_data: '(нет данных)',
   warning: 'предупреждение: {detail}',
   file_written: 'Записано: {path}',

@@ -41,7 +41,7 @@ export function createConsoleExportRepository(
         .findOneAndUpdate(
           { _id: id, status: 'running' },
           { $set: { status, finishedAt: at, heartbeatAt: at } },
-          { new: true },
+          { returnDocument: 'after' },
         )
         .lean<ConsoleExportDoc>();
       if (status === 'failed') await chunks.deleteMany({ jobId: id });
@@ -53,7 +53,7 @@ export function createConsoleExportRepository(
         .findOneAndUpdate(
           { _id: id, status: 'running', heartbeatAt: op({ $lt: staleBefore }) },
           { $set: { status: 'interrupted', finishedAt: at } },
-          { new: true },
+          { returnDocument: 'after' },
         )
         .lean<ConsoleExportDoc>();
       if (doc) await chunks.deleteMany({ jobId: id });

@@ -22,7 +22,7 @@ export function createConsoleRepository(
     },
     async updateAccount(login, patch) {
       const doc = await accounts
-        .findOneAndUpdate({ login: login.toLowerCase() }, { $set: patch }, { new: true })
+        .findOneAndUpdate({ login: login.toLowerCase() }, { $set: patch }, { returnDocument: 'after' })
         .lean<ConsoleAccountDoc>();
       return doc ? toConsoleAccount(doc) : undefined;
     },
@@ -58,7 +58,7 @@ export function createConsoleRepository(
         .findOneAndUpdate(
           { tokenHash, usedAt: null, expiresAt: op({ $gt: now }) },
           { $set: { usedAt: now } },
-          { new: true },
+          { returnDocument: 'after' },
         )
         .lean();
       return doc ? toLoginLink(doc) : undefined;
