@@ -9,6 +9,10 @@ COPY package.json package-lock.json .puppeteerrc.cjs ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The content too: the build checks it and keeps it in dist/content-cache, so a container's first
+# start does not read it again (an edited copy mounted over it is checked in full, as always).
+COPY flows ./flows
+COPY questionnaires ./questionnaires
 RUN node src/launch.mjs build
 
 FROM node:20-bookworm-slim

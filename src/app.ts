@@ -10,6 +10,7 @@ import { createDispatcher } from './delivery/dispatcher.js';
 import { createStaffTools } from './delivery/staff-tools.js';
 import type { ChannelSender } from './delivery/ports.js';
 import { createSputnikEngine, loadContent, type Engine } from './engine/index.js';
+import { contentCacheOptions } from './engine/content-cache.js';
 import { collectHealth } from './http/health.js';
 import { createHttpServer, type RouteHandler } from './http/server.js';
 import { consoleRoutes, createConsoleAuth } from './http/console/index.js';
@@ -39,7 +40,7 @@ import { problemWords } from './questionnaires/index.js';
 import { adoptDefaultSupportModel } from './support-models/adopt.js';
 import { seedDemo } from './sandbox/demo.js';
 import { SANDBOX_PATH, sandboxRoutes } from './sandbox/routes.js';
-import { buildId, VERSION } from './version.js';
+import { VERSION } from './version.js';
 
 /** flows/ and questionnaires/ live beside src/, wherever the process was started from. */
 /** How often an instance looks for a broadcast another instance started, to take its share. */
@@ -89,7 +90,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   const modules = overrides.channels ?? CHANNEL_MODULES;
   const startedAt = new Date();
   // Bad content stops start-up before anything is opened: a teacher must never meet a broken flow.
-  const { content, errors, cache } = loadContent(CONTENT_ROOT, { dir: config.contentCacheDir, buildId: buildId() });
+  const { content, errors, cache } = loadContent(CONTENT_ROOT, contentCacheOptions(config.contentCacheDir));
   // The server's log is English; the CLI words the same problems in the staff's language.
   if (errors.length > 0) throw new ContentError(errors.map(problemWords('en')));
   const store = await openStore({

@@ -110,6 +110,11 @@ async function build(entry) {
     }
     writeFileSync(stamp, `${startedAt.toISOString()}\n`);
     utimesSync(stamp, startedAt, startedAt);
+    // The content as this build checks it, kept for every data directory (src/content-check.ts):
+    // the first start or command then skips reading unchanged files. Content with a problem is not
+    // kept and is not the build's to report: the start refuses it before /healthz, as always.
+    rmSync(join(dist, 'content-cache'), { recursive: true, force: true });
+    spawnSync(process.execPath, [join(dist, 'content-check.js')], { cwd: root, stdio: 'ignore' });
     return true;
   });
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 /** The version in package.json, read once at start-up. */
 export const VERSION: string = (
@@ -15,4 +16,9 @@ export function buildId(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Where the build keeps the content it checked (src/launch.mjs fills it; see src/engine/content-cache.ts). */
+export function builtContentCacheDir(): string {
+  return fileURLToPath(new URL('./content-cache', import.meta.url));
 }

@@ -7,12 +7,19 @@
 // a bad edit is refused exactly as without a cache. Only content with no problem at all is kept.
 // Running the sources (tests, `npm run dev`) has no build stamp and never uses the cache.
 //
+// Two places are looked in: the cache folder (CONTENT_CACHE_DIR, by default DATA_DIR/cache), read
+// and written, and the one the build filled (dist/content-cache: src/launch.mjs checks the content
+// right after compiling it, and the Docker image is built with it), only read. The content and the
+// build belong to the installation, not to a data directory, so a new data directory (a second bot,
+// the sandbox, a CLI run elsewhere) does not check unchanged files again; after an edit both miss.
+//
 // File: 32 bytes of key, 32 bytes of the payload's SHA-256, then the payload (v8.serialize, which
 // keeps what JSON would lose: `undefined` fields). Anything unreadable or damaged is a miss.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import { buildId, builtContentCacheDir } from '../version.js';
 
 /** Bump when the file layout or what is stored changes. */
 const FORMAT = 'sputnik-content-cache 1';
@@ -23,12 +30,23 @@ export interface ContentCacheOptions {
   dir: string | undefined;
   /** The compiled build that checks the content (see buildId in src/version.ts); undefined: no cache. */
   buildId: string | undefined;
+  /** A cache the build filled, only read, looked in when `dir` has nothing for these bytes. */
+  built?: string | undefined;
 }
 
 export const NO_CONTENT_CACHE: ContentCacheOptions = { dir: undefined, buildId: undefined };
 
-/** `off`: no cache was asked for, or the content's files could not be read to make a key. */
-export type ContentCacheOutcome = 'hit' | 'miss' | 'off';
+/** The cache a command or a start uses: `dir` (the setting), the running build and what it filled. */
+export function contentCacheOptions(dir: string | undefined): ContentCacheOptions {
+  const id = buildId();
+  return { dir, buildId: id, built: id === undefined ? undefined : builtContentCacheDir() };
+}
+
+/**
+ * `hit`: from the cache folder; `built`: from the cache the build filled; `off`: no cache was asked
+ * for, or the content's files could not be read to make a key.
+ */
+export type ContentCacheOutcome = 'hit' | 'built' | 'miss' | 'off';
 
 /** Every file under `dir`, depth first, as paths relative to `root`, in a fixed order. */
 function filesUnder(root: string, dir: string): string[] {
@@ -106,11 +124,11 @@ export function cachedContent<T, E>(
   options: ContentCacheOptions,
   load: () => { value: T; errors: E[] },
 ): { value: T; errors: E[]; cache: ContentCacheOutcome } {
-  const { dir, buildId } = options;
+  const { dir, buildId: build, built } = options;
   let key: Buffer | undefined;
-  if (dir !== undefined && buildId !== undefined) {
+  if (dir !== undefined && build !== undefined) {
     try {
-      key = cacheKey(name, root, dirs, buildId);
+      key = cacheKey(name, root, dirs, build);
     } catch {
       // A folder missing or unreadable: the load itself reports it.
       key = undefined;
@@ -121,6 +139,9 @@ export function cachedContent<T, E>(
   const cached = readCached(path, key);
   // Stored as `{ value }`, so a cached `undefined` is told apart from nothing cached.
   if (cached !== undefined) return { value: (cached as { value: T }).value, errors: [], cache: 'hit' };
+  // The same key: the build's copy holds exactly what a check of these bytes by this build gave.
+  const fromBuild = built === undefined ? undefined : readCached(join(built, `${name}.bin`), key);
+  if (fromBuild !== undefined) return { value: (fromBuild as { value: T }).value, errors: [], cache: 'built' };
   const loaded = load();
   if (loaded.errors.length === 0) {
     try {

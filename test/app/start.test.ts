@@ -45,8 +45,9 @@ describe('npm start', () => {
     try {
       // Generous: after a change of the sources the launcher compiles them first, on a shared machine.
       const listening = await waitForLine(app.out, /health endpoint/, 300_000);
-      // The first start with this data directory reads and checks flows and questionnaires in full.
-      expect((await waitForLine(app.out, /content loaded/)).cache).toBe('miss');
+      // The build (run by the launcher when the sources changed) checked the repository's flows and
+      // questionnaires: a new data directory does not read them again.
+      expect((await waitForLine(app.out, /content loaded/)).cache).toBe('built');
       const warning = await waitForLine(app.out, /embedded in-memory store; set MONGODB_URI for real use/);
       expect(warning.level).toBe(40);
       const response = await fetch(`http://127.0.0.1:${String(listening.port)}/healthz`);
@@ -67,11 +68,11 @@ describe('npm start', () => {
     expect(await app.exited).toBe(0);
     expect(app.out()).toMatch(/"msg":"stopped"/);
 
-    // The next start takes what the first checked from DATA_DIR/cache: the files are unchanged.
-    const again = start({ HTTP_PORT: '0', DATA_DIR: dataDir });
+    // Another cache folder, still empty: the build's copy serves this start too.
+    const again = start({ HTTP_PORT: '0', DATA_DIR: dataDir, CONTENT_CACHE_DIR: join(dataDir, 'elsewhere') });
     try {
       const listening = await waitForLine(again.out, /health endpoint/, 300_000);
-      expect((await waitForLine(again.out, /content loaded/)).cache).toBe('hit');
+      expect((await waitForLine(again.out, /content loaded/)).cache).toBe('built');
       expect((await fetch(`http://127.0.0.1:${String(listening.port)}/healthz`)).status).toBe(200);
     } finally {
       again.child.kill('SIGTERM');

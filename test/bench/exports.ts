@@ -11,7 +11,7 @@ import { createExport, type ExportFormat } from '../../src/monitoring/export.js'
 import type { Scope } from '../../src/monitoring/scope.js';
 import type { Store } from '../../src/store/index.js';
 import type { BenchData } from './data.js';
-import { measured } from './measure.js';
+import { measured, type MachineShare } from './measure.js';
 
 export interface ExportFigures {
   format: ExportFormat;
@@ -21,6 +21,10 @@ export interface ExportFigures {
   bytes: number;
   rssAddedMb: number;
   heapAddedMb: number;
+  /** The main thread's pauses for garbage collection during the export. */
+  gcSeconds: number;
+  /** What other processes and the hypervisor took meanwhile (a busy machine slows an export). */
+  machine: MachineShare | undefined;
 }
 
 const MB = 1024 * 1024;
@@ -93,6 +97,8 @@ export async function benchExport(
       bytes,
       rssAddedMb: run.rss / MB,
       heapAddedMb: run.heap / MB,
+      gcSeconds: run.gcMs / 1000,
+      machine: run.machine,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

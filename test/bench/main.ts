@@ -38,7 +38,7 @@ import { openStore, type Store } from '../../src/store/index.js';
 import { benchBroadcastStore } from './broadcast-store.js';
 import { generate, type BenchData } from './data.js';
 import { benchExport, type ExportFigures } from './exports.js';
-import { gc, measured, median } from './measure.js';
+import { gc, machineMeter, measured, median, type MachineShare } from './measure.js';
 import type { PlanningFigures } from './planning.js';
 import { benchStart } from './start.js';
 import { benchBroadcasts, benchReplies, replyFloor } from './telegram.js';
@@ -58,6 +58,16 @@ const say = (text: string) => process.stdout.write(`${text}\n`);
 const n = (x: number) => x.toLocaleString('en');
 const s = (seconds: number, digits = 2) => `${seconds.toFixed(digits)} s`;
 
+/** Other processes' and the hypervisor's CPU while each in-process part measured (see machineMeter). */
+const machineDuring: { part: string; share: MachineShare }[] = [];
+const BUSY_CORES = 0.25;
+const cores = (x: number) => x.toFixed(2);
+/** A row measured while the rest of the machine took a quarter of a core or more says so. */
+function busyNote(share: MachineShare | undefined): string {
+  if (!share || share.otherCores + share.stealCores < BUSY_CORES) return '';
+  return ` [busy: others used ${cores(share.otherCores)} cores${share.stealCores >= 0.05 ? `, steal ${cores(share.stealCores)}` : ''}]`;
+}
+
 function check(ok: boolean, what: string): void {
   if (!ok) throw new Error(`bench result wrong: ${what}`);
 }
@@ -70,9 +80,14 @@ async function openBenchStore(name: string): Promise<Store> {
 }
 
 /** One warm-up run (caches, JIT), then RUNS timed runs; the median and the spread are reported. */
-async function timed<T>(label: string, run: () => Promise<T>, results: [string, number][]): Promise<T> {
+async function timed<T>(
+  label: string,
+  run: () => Promise<T>,
+  results: [string, number, MachineShare | undefined][],
+): Promise<T> {
   let value = await run();
   const times: number[] = [];
+  const machine = machineMeter();
   for (let i = 0; i < RUNS; i++) {
     // Each run pays for its own garbage, not for the previous one's.
     gc();
@@ -81,9 +96,12 @@ async function timed<T>(label: string, run: () => Promise<T>, results: [string, 
     times.push(performance.now() - t0);
   }
   const ms = median(times);
-  results.push([label, ms]);
+  const share = machine();
+  results.push([label, ms, share]);
   const spread = RUNS > 1 ? ` (runs ${times.map((t) => (t / 1000).toFixed(2)).join(' / ')})` : '';
-  say(`  ${label.padEnd(44)} ${(ms / 1000).toFixed(3)} s median${spread}${ms > 2000 ? '  (over the 2 s target)' : ''}`);
+  say(
+    `  ${label.padEnd(44)} ${(ms / 1000).toFixed(3)} s median${spread}${ms > 2000 ? '  (over the 2 s target)' : ''}${busyNote(share)}`,
+  );
   return value;
 }
 
@@ -96,7 +114,8 @@ async function benchAggregates(): Promise<void> {
         `${n(data.participants / 2)} consultations in ${data.generatedSeconds.toFixed(1)} s\n\nAggregates over ${n(data.responses)} responses (embedded store):`,
     );
     const deps = { models: store.models, catalog: data.catalog };
-    const results: [string, number][] = [];
+    const results: [string, number, MachineShare | undefined][] = [];
+    const machine = machineMeter();
     const all: Scope = {};
     const byRegion: Scope = { by: 'region' };
     const cohortScope: Scope = { cohortIds: data.cohortIds.slice(0, 5), by: 'direction' };
@@ -135,8 +154,14 @@ async function benchAggregates(): Promise<void> {
     );
     const slowest = results.reduce((a, b) => (b[1] > a[1] ? b : a));
     say(`  slowest: ${slowest[0]} ${(slowest[1] / 1000).toFixed(3)} s (target < 2 s)`);
-    for (const [label, ms] of results)
-      row(`${label} (${n(data.responses)} responses)`, `${s(ms / 1000)} (median of ${RUNS})`, '< 2 s');
+    const share = machine();
+    if (share) machineDuring.push({ part: 'aggregates', share });
+    for (const [label, ms, during] of results)
+      row(
+        `${label} (${n(data.responses)} responses)`,
+        `${s(ms / 1000)} (median of ${RUNS})${busyNote(during)}`,
+        '< 2 s',
+      );
   } finally {
     await store.close();
   }
@@ -150,9 +175,13 @@ async function benchExports(): Promise<void> {
     say(
       `\nExports (${n(EXPORT_PARTICIPANTS)} teachers; a quarter of the cohorts, then all; in-process reads unless said otherwise):`,
     );
+    const machine = machineMeter();
     const show = (label: string, f: ExportFigures) => {
+      const others = f.machine
+        ? `; others ${cores(f.machine.otherCores)} cores, steal ${cores(f.machine.stealCores)}`
+        : '';
       say(
-        `  ${label.padEnd(34)} ${n(f.rows).padStart(7)} rows  ${s(f.seconds, 1).padStart(7)} (CPU ${s(f.cpuSeconds, 1)})  ` +
+        `  ${label.padEnd(34)} ${n(f.rows).padStart(7)} rows  ${s(f.seconds, 1).padStart(7)} (CPU ${s(f.cpuSeconds, 1)}, GC ${s(f.gcSeconds, 1)}${others})  ` +
           `${(f.bytes / MB).toFixed(1)} MB  peak added rss +${f.rssAddedMb.toFixed(0)} MB, heap +${f.heapAddedMb.toFixed(0)} MB`,
       );
       return f;
@@ -169,16 +198,18 @@ async function benchExports(): Promise<void> {
           : 'XLSX export (summary + a sheet per questionnaire)';
       row(
         `${what}, ${n(small.rows)} / ${n(big.rows)} responses`,
-        `${s(small.seconds, 1)} / ${s(big.seconds, 1)}; rss +${small.rssAddedMb.toFixed(0)} / +${big.rssAddedMb.toFixed(0)} MB, heap +${small.heapAddedMb.toFixed(0)} / +${big.heapAddedMb.toFixed(0)} MB`,
+        `${s(small.seconds, 1)} / ${s(big.seconds, 1)}; rss +${small.rssAddedMb.toFixed(0)} / +${big.rssAddedMb.toFixed(0)} MB, heap +${small.heapAddedMb.toFixed(0)} / +${big.heapAddedMb.toFixed(0)} MB${busyNote(big.machine)}`,
         format === 'csv' ? '< 3 s at 100k, memory flat in rows' : '< 10 s at 100k, memory flat in rows',
       );
     }
     const wire = show('CSV through the driver, all cohorts', await benchExport(store, data, 'csv', { wire: true }));
     row(
       `CSV export of ${n(wire.rows)} responses read through the driver (CLI beside a running bot; MongoDB)`,
-      `${s(wire.seconds, 1)}, rss +${wire.rssAddedMb.toFixed(0)} MB`,
+      `${s(wire.seconds, 1)}, rss +${wire.rssAddedMb.toFixed(0)} MB${busyNote(wire.machine)}`,
       '—',
     );
+    const share = machine();
+    if (share) machineDuring.push({ part: 'exports', share });
   } finally {
     await store.close();
   }
@@ -299,20 +330,21 @@ async function main(): Promise<void> {
     const f = await benchStart();
     const cpu = f.startCpuMedian === undefined ? '' : `, ${s(f.startCpuMedian)} CPU`;
     say(
-      `\n\`npm start\` to a healthy /healthz (compiled, no channel): first start ${s(f.firstSeconds)}, restarts ${f.startSeconds.map((x) => x.toFixed(2)).join(' / ')} s, median ${s(f.startMedian)}${cpu}`,
+      `\n\`npm start\` to a healthy /healthz (compiled, no channel): first start ${s(f.firstSeconds)}, restarts ${f.startSeconds.map((x) => x.toFixed(2)).join(' / ')} s, median ${s(f.startMedian)}${cpu}; ` +
+        `a first start checking the content in full (CONTENT_CACHE_DIR=off, as after an edit) ${s(f.uncheckedSeconds)}`,
     );
     row(
       '`npm start` to a healthy /healthz (compiled)',
-      `${s(f.startMedian)}${cpu} (median of ${f.startSeconds.length} restarts; the first start ${s(f.firstSeconds)})`,
+      `${s(f.startMedian)}${cpu} (median of ${f.startSeconds.length} restarts; the first start ${s(f.firstSeconds)}; after a content edit ${s(f.uncheckedSeconds)})`,
       '< 2 s',
     );
     for (const c of f.cli) {
       say(
-        `\`npm run cli -- ${c.command}\`: first ${s(c.first)}, then ${c.seconds.map((x) => x.toFixed(2)).join(' / ')} s, median ${s(c.median)}`,
+        `\`npm run cli -- ${c.command}\`: first ${s(c.first)}, then ${c.seconds.map((x) => x.toFixed(2)).join(' / ')} s, median ${s(c.median)}${c.unchecked === undefined ? '' : `; content checked in full ${s(c.unchecked)}`}`,
       );
       row(
         `one CLI command: \`npm run cli -- ${c.command}\``,
-        `${s(c.median)} (median of ${c.seconds.length}; the first ${s(c.first)})`,
+        `${s(c.median)} (median of ${c.seconds.length}; the first ${s(c.first)}${c.unchecked === undefined ? '' : `; after a content edit ${s(c.unchecked)}`})`,
         '< 1.5 s',
       );
     }
@@ -322,7 +354,11 @@ async function main(): Promise<void> {
   const header =
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ` +
     `${(totalmem() / 1024 ** 3).toFixed(0)} GB, Node ${process.versions.node}, load average ${load.map((l) => l.toFixed(1)).join(' / ')} at the end ` +
-    `(${load[0]! > cpus().length ? 'a BUSY machine: wall times are inflated' : 'a quiet machine'}); the bench took ${((performance.now() - started) / 60_000).toFixed(1)} min.`;
+    `(${load[0]! > cpus().length ? 'a BUSY machine: wall times are inflated' : 'a quiet machine'}); the bench took ${((performance.now() - started) / 60_000).toFixed(1)} min.` +
+    // The load at the end says nothing of the first minutes of a long run.
+    (machineDuring.length
+      ? ` Other processes used ${machineDuring.map((m) => `${cores(m.share.otherCores)} cores (steal ${cores(m.share.stealCores)}) during the ${m.part}`).join(', ')}; a row measured while they took ${BUSY_CORES} or more says so.`
+      : '');
   const markdown = [
     header,
     '',

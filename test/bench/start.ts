@@ -1,8 +1,10 @@
 // `npm start` to a healthy /healthz, and one CLI command, as a person runs them: through npm, on
-// the compiled build (built first, once, so the figures are not the compiler's). Each is run once
-// in a new data directory (the first start: the store is created, the content is read and checked
-// and cached), then again in the same one, as a restart or the next command finds it: those runs
-// give the median.
+// the compiled build (built first, once, so the figures are not the compiler's; the build also
+// checks flows/ and questionnaires/ and keeps them in dist/content-cache). Each is run once in a
+// new data directory (the first start: the store is created), then again in the same one, as a
+// restart or the next command finds it: those runs give the median. And once more in a new data
+// directory with CONTENT_CACHE_DIR=off: the content read and checked in full, as the first start
+// or command after an edit to flows/ or questionnaires/ does.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -58,12 +60,15 @@ function treeCpuSeconds(pid: number): number | undefined {
  * Seconds from `npm start` to the first 200 from /healthz (no channel configured: the sandbox's
  * start), and the CPU seconds npm and the bot had used by then.
  */
-async function startOnce(dir: string): Promise<{ seconds: number; cpuSeconds: number | undefined }> {
+async function startOnce(
+  dir: string,
+  env: Record<string, string> = {},
+): Promise<{ seconds: number; cpuSeconds: number | undefined }> {
   const port = await freePort();
   const t0 = performance.now();
   const child = spawn(NPM, ['start'], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dir, HTTP_PORT: String(port), LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATA_DIR: dir, HTTP_PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: 'ignore',
     detached: true,
   });
@@ -90,11 +95,11 @@ async function startOnce(dir: string): Promise<{ seconds: number; cpuSeconds: nu
   }
 }
 
-function cliOnce(args: string[], dir: string): number {
+function cliOnce(args: string[], dir: string, env: Record<string, string> = {}): number {
   const t0 = performance.now();
   const r = spawnSync(NPM, ['run', '--silent', 'cli', '--', ...args], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'warn', ...env },
     stdio: 'ignore',
   });
   if (r.status !== 0) throw new Error(`npm run cli -- ${args.join(' ')} exited with ${r.status}`);
@@ -104,12 +109,26 @@ function cliOnce(args: string[], dir: string): number {
 export interface StartFigures {
   /** The first start in a new data directory. */
   firstSeconds: number;
+  /** A first start with no content cache: flows and questionnaires read and checked in full. */
+  uncheckedSeconds: number;
   /** Restarts in that directory, their median, and the median CPU seconds of npm and the bot. */
   startSeconds: number[];
   startMedian: number;
   startCpuMedian: number | undefined;
-  /** Per command: the first run in a new data directory, then the runs' seconds and their median. */
-  cli: { command: string; first: number; seconds: number[]; median: number }[];
+  /** Per command: the first run in a new data directory, then the runs' seconds and their median; a first run with no content cache. */
+  cli: { command: string; first: number; seconds: number[]; median: number; unchecked: number | undefined }[];
+}
+
+/** As after an edit to the content: neither DATA_DIR/cache nor the build's copy is used. */
+const NO_CACHE = { CONTENT_CACHE_DIR: 'off' };
+
+async function withNewDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'sputnik-bench-unchecked-'));
+  try {
+    return await work(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export async function benchStart(runs = 3): Promise<StartFigures> {
@@ -118,23 +137,29 @@ export async function benchStart(runs = 3): Promise<StartFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'sputnik-bench-start-'));
   try {
     const first = await startOnce(dir);
+    const unchecked = await withNewDir((other) => startOnce(other, NO_CACHE));
     const restarts: { seconds: number; cpuSeconds: number | undefined }[] = [];
     for (let i = 0; i < runs; i++) restarts.push(await startOnce(dir));
     const cpu = restarts.map((r) => r.cpuSeconds).filter((c): c is number => c !== undefined);
     // `config` reads the settings only; `stats` opens the (embedded) store and computes the figures.
-    const cli = ['config', 'stats'].map((command) => {
+    const cli: StartFigures['cli'] = [];
+    for (const command of ['config', 'stats']) {
       const cliDir = mkdtempSync(join(tmpdir(), 'sputnik-bench-cli-'));
       try {
         const firstRun = cliOnce([command], cliDir);
         const seconds = Array.from({ length: runs }, () => cliOnce([command], cliDir));
-        return { command, first: firstRun, seconds, median: median(seconds) };
+        // `config` reads no content.
+        const uncheckedRun =
+          command === 'config' ? undefined : await withNewDir(async (other) => cliOnce([command], other, NO_CACHE));
+        cli.push({ command, first: firstRun, seconds, median: median(seconds), unchecked: uncheckedRun });
       } finally {
         rmSync(cliDir, { recursive: true, force: true });
       }
-    });
+    }
     const startSeconds = restarts.map((r) => r.seconds);
     return {
       firstSeconds: first.seconds,
+      uncheckedSeconds: unchecked.seconds,
       startSeconds,
       startMedian: median(startSeconds),
       startCpuMedian: cpu.length === restarts.length ? median(cpu) : undefined,

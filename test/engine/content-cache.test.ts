@@ -134,6 +134,31 @@ describe('the content cache', () => {
     expect(blocked.content.flows.get('onboarding')).toBeDefined();
   });
 
+  it('takes what the build checked (dist/content-cache) in a new data directory, never writing there', () => {
+    const built = join(root, 'dist', 'content-cache');
+    // What src/content-check.ts does after a build: the build's folder is its cache folder.
+    expect(loadContent(root, { dir: built, buildId: 'build-1' }).cache).toBe('miss');
+    const checked = loadContent(root);
+
+    const fresh = loadContent(root, { ...cache(), built });
+    expect(fresh.cache).toBe('built');
+    expect(asData(fresh.content)).toStrictEqual(asData(checked.content));
+    // Nothing to write: the next start reads the build's copy again.
+    expect(readdirSync(root)).not.toContain('data');
+
+    // An edit after the build: neither matches, the content is checked in full and kept in DATA_DIR/cache.
+    edit('questionnaires/exit.yaml', (text) => text.replace(/^version: 1$/m, 'version: first'));
+    const bad = loadContent(root, { ...cache(), built });
+    expect(bad.cache).toBe('miss');
+    expect(problemWords('en')(bad.errors[0]!)).toMatch(/^questionnaires\/exit\.yaml: .*version/);
+    cpSync(join(repo, 'questionnaires/exit.yaml'), join(root, 'questionnaires/exit.yaml'));
+    expect(loadContent(root, { ...cache(), built }).cache).toBe('built');
+
+    // Another build, or no cache asked for: the build's copy is not used.
+    expect(loadContent(root, { ...cache('build-2'), built }).cache).toBe('miss');
+    expect(loadContent(root, { dir: undefined, buildId: 'build-1', built }).cache).toBe('off');
+  });
+
   it('keeps a value that is undefined apart from nothing cached', () => {
     const load = () => ({ value: undefined, errors: [] });
     expect(cachedContent('nothing', root, ['flows'], cache(), load).cache).toBe('miss');

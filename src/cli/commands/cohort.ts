@@ -20,8 +20,8 @@ import { fileSystemReason } from '../files.js';
 import { storeFailureReason } from '../store-failure.js';
 import { fileURLToPath } from 'node:url';
 import { loadContent } from '../../engine/index.js';
+import { contentCacheOptions } from '../../engine/content-cache.js';
 import { wordProblem } from '../../questionnaires/index.js';
-import { buildId } from '../../version.js';
 import { decodeText } from '../../import/csv.js';
 import { problemText, type ImportProblem } from '../../import/fields.js';
 import { buildJoinLinks, type JoinLink } from '../../import/join-links.js';
@@ -125,7 +125,7 @@ const CONTENT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
  * say that the model does not exist.
  */
 function supportModels(config: Config, io: Output) {
-  const { content, errors } = loadContent(CONTENT_ROOT, { dir: config.contentCacheDir, buildId: buildId() });
+  const { content, errors } = loadContent(CONTENT_ROOT, contentCacheOptions(config.contentCacheDir));
   const locale = io.locale ?? 'ru';
   for (const e of errors) io.err(`${t(locale, 'cli.warning', { detail: wordProblem(locale, e) })}\n`);
   return { models: content.models, questionnaireExists: (id: string) => content.questionnaires.get(id) !== undefined };

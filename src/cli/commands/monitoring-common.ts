@@ -1,6 +1,5 @@
 // What the monitoring commands (export, stats, sample, report) share: the filter options, opening
 // the store and the questionnaire catalog, and printing tables in a terminal.
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config.js';
 import type { Locale } from '../../domain/locale.js';
@@ -13,14 +12,9 @@ import {
   type Monitoring,
   type Scope,
 } from '../../monitoring/index.js';
-import {
-  createCatalog,
-  loadQuestionnaires,
-  wordProblem,
-  type QuestionnaireCatalog,
-} from '../../questionnaires/index.js';
-import { cachedContent } from '../../engine/content-cache.js';
-import { buildId } from '../../version.js';
+import { wordProblem, type QuestionnaireCatalog } from '../../questionnaires/index.js';
+import { loadCachedQuestionnaires } from '../../engine/cached-questionnaires.js';
+import { contentCacheOptions } from '../../engine/content-cache.js';
 import { openCliStore, type Output } from './cohort.js';
 
 export const FILTER_OPTIONS = {
@@ -37,20 +31,11 @@ export const FILTER_OPTIONS = {
 const CONTENT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export function loadCatalog(io: Output, config: Config): QuestionnaireCatalog {
-  const { value, errors } = cachedContent(
-    'questionnaires',
-    CONTENT_ROOT,
-    ['questionnaires'],
-    { dir: config.contentCacheDir, buildId: buildId() },
-    () => {
-      const loaded = loadQuestionnaires(join(CONTENT_ROOT, 'questionnaires'), { root: CONTENT_ROOT });
-      return { value: loaded.catalog.all(), errors: loaded.errors };
-    },
-  );
+  const { catalog, errors } = loadCachedQuestionnaires(CONTENT_ROOT, contentCacheOptions(config.contentCacheDir));
   // A broken file leaves its questionnaire out; its answers are still exported under question ids.
   const locale = io.locale ?? 'ru';
   for (const e of errors) io.err(`${t(locale, 'cli.warning', { detail: wordProblem(locale, e) })}\n`);
-  return createCatalog(value);
+  return catalog;
 }
 
 /** A refused filter as the CLI says it: the option by its name (`--from`), an unknown code as the other commands do. */

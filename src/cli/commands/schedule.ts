@@ -11,7 +11,7 @@ import { t, type MessageKey } from '../../i18n/index.js';
 import type { CohortPreview, PreviewItem } from '../../scheduler/preview.js';
 import { stageName } from '../../support-models/names.js';
 import { problemText } from '../../import/fields.js';
-import { buildId } from '../../version.js';
+import { contentCacheOptions } from '../../engine/content-cache.js';
 import { openCliStore, processOutput, type Output } from './cohort.js';
 
 const CONTENT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -209,7 +209,7 @@ export async function runScheduleCommand(
       import('../../scheduler/preview.js'),
     ]);
     // Titles only: a content problem is the start-up check's to report, not this command's.
-    const { content } = loadContent(CONTENT_ROOT, { dir: config.contentCacheDir, buildId: buildId() });
+    const { content } = loadContent(CONTENT_ROOT, contentCacheOptions(config.contentCacheDir));
     const from = now();
     const to = new Date(from.getTime() + days * 86_400_000);
     const preview = await previewCohort(
