@@ -35,6 +35,7 @@ import type { JournalIo } from './store/embedded/index.js';
 import { createChannelStorage } from './store/channel-storage.js';
 import { openStore, type Store } from './store/index.js';
 import { checkQuestionnaireVersions } from './store/questionnaire-versions.js';
+import { problemWords } from './questionnaires/index.js';
 import { adoptDefaultSupportModel } from './support-models/adopt.js';
 import { seedDemo } from './sandbox/demo.js';
 import { SANDBOX_PATH, sandboxRoutes } from './sandbox/routes.js';
@@ -89,7 +90,8 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
   const startedAt = new Date();
   // Bad content stops start-up before anything is opened: a teacher must never meet a broken flow.
   const { content, errors, cache } = loadContent(CONTENT_ROOT, { dir: config.contentCacheDir, buildId: buildId() });
-  if (errors.length > 0) throw new ContentError(errors);
+  // The server's log is English; the CLI words the same problems in the staff's language.
+  if (errors.length > 0) throw new ContentError(errors.map(problemWords('en')));
   const store = await openStore({
     config: config.store,
     logger,

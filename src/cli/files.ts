@@ -7,26 +7,13 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Locale } from '../domain/locale.js';
-import { t } from '../i18n/index.js';
-
-const REASONS = {
-  ENOENT: 'f_why_missing',
-  ENOTDIR: 'f_why_not_dir',
-  EISDIR: 'f_why_is_dir',
-  EEXIST: 'f_why_not_dir',
-  EACCES: 'f_why_denied',
-  EPERM: 'f_why_denied',
-  EROFS: 'f_why_read_only',
-  ENOSPC: 'f_why_full',
-  EDQUOT: 'f_why_full',
-} as const;
+import { fileSystemPhrase } from '../i18n/file-system.js';
+import { t, word } from '../i18n/index.js';
 
 /** Why the file system refused, in words (its code when it is a rare one), or undefined for another error. */
 export function fileSystemReason(error: unknown, locale: Locale): string | undefined {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return undefined;
-  const key = (REASONS as Record<string, (typeof REASONS)[keyof typeof REASONS]>)[code];
-  return key ? t(locale, `cli_text.${key}`) : code;
+  const reason = fileSystemPhrase(error);
+  return typeof reason === 'object' ? word(locale, reason) : reason;
 }
 
 /**

@@ -99,13 +99,13 @@ function writeCached(path: string, key: Buffer, value: unknown): void {
  * `load()` (which reads and validates), or what it returned before for the same bytes and build.
  * `name` names the cache file (one per kind of load); `dirs` are the folders under `root` it reads.
  */
-export function cachedContent<T>(
+export function cachedContent<T, E>(
   name: string,
   root: string,
   dirs: readonly string[],
   options: ContentCacheOptions,
-  load: () => { value: T; errors: string[] },
-): { value: T; errors: string[]; cache: ContentCacheOutcome } {
+  load: () => { value: T; errors: E[] },
+): { value: T; errors: E[]; cache: ContentCacheOutcome } {
   const { dir, buildId } = options;
   let key: Buffer | undefined;
   if (dir !== undefined && buildId !== undefined) {

@@ -2,7 +2,12 @@
 import { join } from 'node:path';
 import type { Repositories } from '../domain/repositories.js';
 import type { Logger } from '../logger.js';
-import { createCatalog, loadQuestionnaires, type QuestionnaireCatalog } from '../questionnaires/index.js';
+import {
+  createCatalog,
+  loadQuestionnaires,
+  type ContentProblem,
+  type QuestionnaireCatalog,
+} from '../questionnaires/index.js';
 import { handlers, registry } from './actions/index.js';
 import type { ConsoleLinks, EngineSettings } from './context.js';
 import { createEngine, type Engine } from './engine.js';
@@ -43,7 +48,7 @@ export interface Content {
 export function loadContent(
   root: string,
   cache: ContentCacheOptions = NO_CONTENT_CACHE,
-): { content: Content; errors: string[]; cache: ContentCacheOutcome } {
+): { content: Content; errors: ContentProblem[]; cache: ContentCacheOutcome } {
   const loaded = cachedContent('content', root, ['flows', 'questionnaires'], cache, () => {
     const q = loadQuestionnaires(join(root, 'questionnaires'), { root });
     const f = loadFlows(join(root, 'flows'), registry, root);

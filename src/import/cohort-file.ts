@@ -2,7 +2,8 @@
 // teachers. Pure: text in, a checked plan or every problem found out.
 import type { CountryCode } from 'libphonenumber-js';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { parseDocument, type ErrorCode as YamlErrorCode } from 'yaml';
+import { parseDocument } from 'yaml';
+import { yamlBuildHint, yamlHint } from '../questionnaires/yaml.js';
 import { z } from 'zod';
 import { isIanaTimeZone, isValidLocalDate, type LocalDate } from '../domain/calendar.js';
 import type { Locale } from '../domain/locale.js';
@@ -26,7 +27,7 @@ import {
   type PersonRow,
 } from './fields.js';
 import { formatPath, PARSE_PARAMS, pathAt, zodProblems } from './zod-problems.js';
-import { phrase, type MessageKey, type Phrase } from '../i18n/index.js';
+import { phrase, type Phrase } from '../i18n/index.js';
 import type { StagePlan } from '../domain/stage.js';
 import type { SupportModelCatalog } from '../support-models/load.js';
 import { planFromModel, planOverridesSchema, resolveModel, type PlanOverrides } from '../support-models/plan.js';
@@ -252,33 +253,6 @@ function jsonReason(text: string, error: ParseError): Phrase {
   }
 }
 
-// Every error code of the yaml package, worded: staff should not meet the parser's English.
-const YAML_HINTS: Record<YamlErrorCode, MessageKey> = {
-  BAD_SCALAR_START: 'imports.yaml_bad_scalar_start',
-  DUPLICATE_KEY: 'imports.yaml_duplicate_key',
-  BAD_INDENT: 'imports.yaml_bad_indent',
-  TAB_AS_INDENT: 'imports.yaml_tab_as_indent',
-  MISSING_CHAR: 'imports.yaml_missing_char',
-  MULTILINE_IMPLICIT_KEY: 'imports.yaml_multiline_key',
-  BAD_DQ_ESCAPE: 'imports.yaml_bad_escape',
-  BLOCK_AS_IMPLICIT_KEY: 'imports.yaml_multiline_key',
-  KEY_OVER_1024_CHARS: 'imports.yaml_long_key',
-  NON_STRING_KEY: 'imports.yaml_non_string_key',
-  BLOCK_IN_FLOW: 'imports.yaml_block_in_flow',
-  MULTIPLE_DOCS: 'imports.yaml_multiple_docs',
-  UNEXPECTED_TOKEN: 'imports.yaml_unexpected',
-  ALIAS_PROPS: 'imports.yaml_anchors',
-  BAD_ALIAS: 'imports.yaml_anchors',
-  MULTIPLE_ANCHORS: 'imports.yaml_anchors',
-  MULTIPLE_TAGS: 'imports.yaml_tags',
-  TAG_RESOLVE_FAILED: 'imports.yaml_tags',
-  BAD_PROP_ORDER: 'imports.yaml_tags',
-  BAD_DIRECTIVE: 'imports.yaml_directive',
-  BAD_COLLECTION_TYPE: 'imports.yaml_unexpected',
-  RESOURCE_EXHAUSTION: 'imports.yaml_too_big',
-  IMPOSSIBLE: 'imports.yaml_unexpected',
-};
-
 function parseYaml(text: string): Result<unknown, ImportProblem[]> {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
@@ -287,7 +261,7 @@ function parseYaml(text: string): Result<unknown, ImportProblem[]> {
         const pos = e.linePos?.[0];
         return {
           at: pos ? phrase('imports.at_line_column', { line: pos.line, column: pos.col }) : phrase('imports.at_file'),
-          message: phrase('imports.yaml_error', { detail: phrase(YAML_HINTS[e.code] ?? 'imports.yaml_unexpected') }),
+          message: phrase('imports.yaml_error', { detail: phrase(yamlHint(e.code)) }),
           ...(pos ? { line: pos.line } : {}),
         };
       }),
@@ -297,13 +271,10 @@ function parseYaml(text: string): Result<unknown, ImportProblem[]> {
     return ok(doc.toJS());
   } catch (error) {
     // toJS throws for what the parser let pass: an alias without its anchor, or aliases that multiply.
-    const tooBig = error instanceof Error && /excessive alias count/i.test(error.message);
     return err([
       {
         at: phrase('imports.at_file'),
-        message: phrase('imports.yaml_error', {
-          detail: phrase(tooBig ? 'imports.yaml_too_big' : 'imports.yaml_anchors'),
-        }),
+        message: phrase('imports.yaml_error', { detail: phrase(yamlBuildHint(error)) }),
       },
     ]);
   }

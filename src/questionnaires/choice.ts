@@ -3,7 +3,7 @@
 import type { Locale } from '../domain/locale.js';
 import { LOCALES } from '../domain/locale.js';
 import type { AnswerValue } from '../domain/response.js';
-import { t } from '../i18n/index.js';
+import { phrase, t } from '../i18n/index.js';
 import {
   OTHER_OPTION_ID,
   type AnswerInput,
@@ -133,13 +133,16 @@ export function checkOptions(options: ChoiceOption[], other: boolean): Problem[]
   options.forEach((o, i) => {
     if (seen.has(o.id))
       problems.push({
-        message: `option ids must be unique ("${o.id}" is used more than once)`,
+        message: phrase('content.q_option_ids_unique', { id: o.id }),
         path: ['options', i, 'id'],
       });
     seen.add(o.id);
     if (o.id === OTHER_OPTION_ID) {
       problems.push({
-        message: `option id "${OTHER_OPTION_ID}" is reserved: write "other: true" to offer «${t('ru', 'validation.option_other')}» with a free-text follow-up`,
+        message: phrase('content.q_option_other_reserved', {
+          id: OTHER_OPTION_ID,
+          other: phrase('validation.option_other'),
+        }),
         path: ['options', i, 'id'],
       });
     }
@@ -153,7 +156,7 @@ export function checkOptions(options: ChoiceOption[], other: boolean): Problem[]
       const key = matchKey(text);
       if (labels.has(key)) {
         problems.push({
-          message: `option texts must be unique ("${text}" is used more than once)`,
+          message: phrase('content.q_option_texts_unique', { text }),
           path: ['options', i, 'text'],
         });
       }
@@ -162,7 +165,7 @@ export function checkOptions(options: ChoiceOption[], other: boolean): Problem[]
       const bare = /^(\d+)$/.exec(key);
       if (bare && Number(bare[1]) !== i + 1) {
         problems.push({
-          message: `option "${o.id}": text "${text}" is a bare number, which a teacher's reply would read as option ${bare[1]}; reword it`,
+          message: phrase('content.q_option_bare_number', { id: o.id, text, number: bare[1]! }),
           path: ['options', i, 'text'],
         });
       }
@@ -180,7 +183,11 @@ export function optionConditionValue(
   const id = typeof value === 'number' && Number.isInteger(value) ? String(value) : value;
   if (typeof id === 'string' && options.some((o) => o.id === id)) return { value: id };
   return {
-    problem: `${JSON.stringify(value)} is not an option of ${questionId} (its options: ${options.map((o) => o.id).join(', ')})`,
+    problem: phrase('content.q_cond_not_option', {
+      value: JSON.stringify(value),
+      id: questionId,
+      options: options.map((o) => o.id).join(', '),
+    }),
   };
 }
 

@@ -1,6 +1,7 @@
 // Skip logic: whether a question is asked, given the answers so far, and the load-time checks that
 // make every showIf meaningful (earlier question, existing option, comparable value).
 import type { AnswerValue } from '../domain/response.js';
+import { phrase } from '../i18n/index.js';
 import { handlerFor } from './handlers.js';
 import type { Condition, ConditionValue, Question, Questionnaire } from './model.js';
 import { OPERATORS, type Operator, type Problem } from './types/handler.js';
@@ -103,14 +104,14 @@ export function resolveCondition(
     if (targetIndex < 0 && broken.has(c.question)) return c;
     if (targetIndex < 0) {
       problems.push({
-        message: `showIf refers to ${c.question}, which is not a question in this file`,
+        message: phrase('content.q_showif_unknown', { id: c.question }),
         path: [...path, 'question'],
       });
       return c;
     }
     if (targetIndex >= selfIndex) {
       problems.push({
-        message: `showIf refers to ${c.question}, which is not an earlier question`,
+        message: phrase('content.q_showif_later', { id: c.question }),
         path: [...path, 'question'],
       });
       return c;
@@ -122,7 +123,12 @@ export function resolveCondition(
     const allowed = [...new Set([...handler.operators, ...ANY_TYPE])];
     if (!allowed.includes(operator)) {
       problems.push({
-        message: `showIf: "${operator}" does not apply to ${target.id}, a ${target.type} question (use ${allowed.join(', ')})`,
+        message: phrase('content.q_showif_operator', {
+          operator,
+          id: target.id,
+          type: target.type,
+          allowed: allowed.join(', '),
+        }),
         path: [...path, operator],
       });
       return c;
@@ -130,7 +136,7 @@ export function resolveCondition(
     const value = (v: ConditionValue, op: Operator, at: (string | number)[]): ConditionValue => {
       const checked = handler.conditionValue(v, op);
       if ('problem' in checked) {
-        problems.push({ message: `showIf: ${checked.problem}`, path: [...path, ...at] });
+        problems.push({ message: phrase('content.q_showif', { problem: checked.problem }), path: [...path, ...at] });
         return v;
       }
       return checked.value;
@@ -144,7 +150,7 @@ export function resolveCondition(
     if (c.lte !== undefined) value(c.lte, 'lte', ['lte']);
     if (c.gte !== undefined && c.lte !== undefined && c.gte > c.lte) {
       problems.push({
-        message: `showIf: gte (${c.gte}) is greater than lte (${c.lte}), so ${target.id} can never match`,
+        message: phrase('content.q_showif_range', { gte: c.gte, lte: c.lte, id: target.id }),
         path: [...path, 'gte'],
       });
     }

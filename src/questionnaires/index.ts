@@ -41,5 +41,6 @@ export { effectiveAnswers, isVisible, nextQuestion, previousQuestion } from './c
 export { isQuestionType, QUESTION_SCHEMAS, QUESTION_TYPES } from './handlers.js';
 export { createCatalog, loadQuestionnaires } from './loader.js';
 export { parseQuestionnaire } from './parse.js';
+export { problemWords, wordProblem, type ContentProblem } from './problems.js';
 export { localized } from './text.js';
 export { translationCoverage } from './coverage.js';

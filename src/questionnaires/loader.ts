@@ -1,8 +1,11 @@
 // The only file I/O of the module: reads questionnaires/*.yaml and questionnaires/archive/*.yaml.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { fileSystemPhrase } from '../i18n/file-system.js';
+import { phrase } from '../i18n/index.js';
 import type { Questionnaire, QuestionnaireCatalog } from './model.js';
 import { nameFromSource, parseQuestionnaire } from './parse.js';
+import { fileProblem, type ContentProblem } from './problems.js';
 
 export const ARCHIVE_DIR = 'archive';
 
@@ -22,11 +25,11 @@ export function createCatalog(questionnaires: readonly Questionnaire[]): Questio
   };
 }
 
-function listYaml(dir: string, errors: string[], shown: (file: string) => string): string[] {
+function listYaml(dir: string, errors: ContentProblem[], shown: (file: string) => string): string[] {
   const files: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (!entry.isFile()) continue;
-    if (entry.name.endsWith('.yml')) errors.push(`${shown(entry.name)}: questionnaire files end in .yaml; rename it`);
+    if (entry.name.endsWith('.yml')) errors.push(fileProblem(shown(entry.name), phrase('content.q_yml')));
     else if (entry.name.endsWith('.yaml')) files.push(entry.name);
   }
   return files;
@@ -41,15 +44,15 @@ function listYaml(dir: string, errors: string[], shown: (file: string) => string
 export function loadQuestionnaires(
   dir: string,
   options: { root?: string } = {},
-): { catalog: QuestionnaireCatalog; errors: string[] } {
+): { catalog: QuestionnaireCatalog; errors: ContentProblem[] } {
   const root = options.root ?? process.cwd();
   const shown = (path: string) => {
     const rel = relative(root, path);
     return (rel.startsWith('..') ? path : rel).split(sep).join('/');
   };
-  const errors: string[] = [];
+  const errors: ContentProblem[] = [];
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    return { catalog: createCatalog([]), errors: [`${shown(dir)}: no such directory`] };
+    return { catalog: createCatalog([]), errors: [fileProblem(shown(dir), phrase('content.no_dir'))] };
   }
 
   const load = (path: string): Questionnaire | undefined => {
@@ -57,7 +60,8 @@ export function loadQuestionnaires(
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
-      errors.push(`${shown(path)}: cannot be read: ${(error as Error).message}`);
+      const reason = fileSystemPhrase(error) ?? (error as Error).message;
+      errors.push(fileProblem(shown(path), phrase('content.unreadable', { reason })));
       return undefined;
     }
     const result = parseQuestionnaire(shown(path), text);
@@ -70,7 +74,7 @@ export function loadQuestionnaires(
     const path = join(dir, name);
     if (nameFromSource(name)?.version !== undefined) {
       errors.push(
-        `${shown(path)}: a file named <id>.v<N>.yaml is an older version; move it to ${shown(join(dir, ARCHIVE_DIR))}/`,
+        fileProblem(shown(path), phrase('content.q_older_in_current', { dir: shown(join(dir, ARCHIVE_DIR)) })),
       );
       continue;
     }
@@ -85,23 +89,27 @@ export function loadQuestionnaires(
       const path = join(archiveDir, name);
       const named = nameFromSource(name);
       if (named?.version === undefined) {
-        errors.push(`${shown(path)}: an archive file is named <id>.v<N>.yaml, e.g. exit.v1.yaml`);
+        errors.push(fileProblem(shown(path), phrase('content.q_archive_name')));
         continue;
       }
       const q = load(path);
       if (!q) continue;
       const latest = current.get(q.id);
       if (!latest && !existsSync(join(dir, `${q.id}.yaml`))) {
-        errors.push(
-          `${q.source}: there is no current version ${shown(join(dir, `${q.id}.yaml`))}; keep the current file even if the questionnaire is no longer sent`,
-        );
+        errors.push(fileProblem(q.source, phrase('content.q_no_current', { file: shown(join(dir, `${q.id}.yaml`)) })));
       } else if (latest && latest.version === q.version) {
         errors.push(
-          `${q.source}: version ${q.version} of "${q.id}" is also in ${latest.source}; two files cannot share an id and a version`,
+          fileProblem(
+            q.source,
+            phrase('content.q_version_twice', { version: q.version, id: q.id, other: latest.source }),
+          ),
         );
       } else if (latest && q.version > latest.version) {
         errors.push(
-          `${q.source}: version ${q.version} is newer than the current version ${latest.version} in ${latest.source}; the current file must have the highest version`,
+          fileProblem(
+            q.source,
+            phrase('content.q_version_newer', { version: q.version, current: latest.version, other: latest.source }),
+          ),
         );
       } else if (latest) {
         // File names make two archive files with one id and version impossible.

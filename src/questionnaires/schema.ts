@@ -1,5 +1,5 @@
-// zod pieces shared by every question type. Messages are phrases that follow a field name
-// ("text.ru must not be empty"); issues.ts turns them into one line naming the file and question.
+// zod pieces shared by every question type. Messages are keys of the i18n `content` namespace whose
+// text follows a field name ("text.ru must not be empty"); issues.ts locates them by file and question.
 import { z } from 'zod';
 import type { LocalizedText } from '../domain/locale.js';
 import type { ChoiceOption, Condition } from './model.js';
@@ -15,20 +15,13 @@ const digitsToString = (value: unknown): unknown =>
 
 export const questionId = z.preprocess(
   digitsToString,
-  z.string().regex(QUESTION_ID, { error: 'must be 1–64 latin letters, digits, "-" or "_"' }),
+  z.string().regex(QUESTION_ID, { error: 'content.q_question_id' }),
 );
 
-export const optionId = z.preprocess(
-  digitsToString,
-  z.string().regex(OPTION_ID, { error: 'must be 1–32 latin letters, digits, "-" or "_"' }),
-);
+export const optionId = z.preprocess(digitsToString, z.string().regex(OPTION_ID, { error: 'content.q_option_id' }));
 
 function nonEmpty(max: number) {
-  return z
-    .string()
-    .trim()
-    .min(1, { error: 'must not be empty' })
-    .max(max, { error: `must be at most ${max} characters` });
+  return z.string().trim().min(1, { error: 'content.z_not_empty' }).max(max, { error: 'content.z_max_chars' });
 }
 
 /**
@@ -51,20 +44,20 @@ export const choiceOption: z.ZodType<ChoiceOption> = z.strictObject({
 
 export const options = z
   .array(choiceOption)
-  .min(2, { error: 'must list at least 2 options' })
+  .min(2, { error: 'content.q_min_options' })
   // Beyond 20 a numbered list in a chat stops being readable.
-  .max(20, { error: 'must list at most 20 options' });
+  .max(20, { error: 'content.q_max_options' });
 
-export const positiveInt = (message = 'must be a positive whole number') =>
+export const positiveInt = (message = 'content.z_positive_int') =>
   z
-    .number({ error: (issue) => (issue.input === undefined ? 'is required' : message) })
+    .number({ error: (issue) => (issue.input === undefined ? 'content.z_required' : message) })
     .int({ error: message })
     .positive({ error: message });
 
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const conditionValue = z.union([z.string(), z.number(), z.boolean()], {
-  error: 'must be text, a number or true/false',
+  error: 'content.q_condition_value',
 });
 
 /** Marks a custom issue whose message is a sentence of its own, not a phrase after a field name. */
@@ -77,16 +70,16 @@ const conditionObject = z.strictObject({
   question: z.preprocess(digitsToString, z.string()).optional(),
   equals: conditionValue.optional(),
   notEquals: conditionValue.optional(),
-  in: z.array(conditionValue).min(1, { error: 'must list at least one value' }).optional(),
+  in: z.array(conditionValue).min(1, { error: 'content.q_min_values' }).optional(),
   includes: z.preprocess(digitsToString, z.string()).optional(),
   gte: z.number().optional(),
   lte: z.number().optional(),
   answered: z.boolean().optional(),
   get all() {
-    return z.array(condition).min(1, { error: 'must list at least one condition' }).optional();
+    return z.array(condition).min(1, { error: 'content.q_min_conditions' }).optional();
   },
   get any() {
-    return z.array(condition).min(1, { error: 'must list at least one condition' }).optional();
+    return z.array(condition).min(1, { error: 'content.q_min_conditions' }).optional();
   },
   get not() {
     return condition.optional();
@@ -103,14 +96,14 @@ export const condition: z.ZodType<Condition> = conditionObject
       if (combinators.length > 1 || operators.length > 0 || c.question !== undefined) {
         ctx.addIssue({
           code: 'custom',
-          params: STATEMENT,
-          message: `"${combinators[0]}" must stand alone in its condition`,
+          params: { ...STATEMENT, operator: combinators[0]! },
+          message: 'content.q_cond_alone',
         });
       }
       return;
     }
     if (c.question === undefined) {
-      ctx.addIssue({ code: 'custom', params: STATEMENT, message: 'a condition needs "question" (or all / any / not)' });
+      ctx.addIssue({ code: 'custom', params: STATEMENT, message: 'content.q_cond_question' });
       return;
     }
     const range = operators.every((k) => k === 'gte' || k === 'lte');
@@ -118,7 +111,7 @@ export const condition: z.ZodType<Condition> = conditionObject
       ctx.addIssue({
         code: 'custom',
         params: STATEMENT,
-        message: 'a condition needs exactly one test: equals, notEquals, in, includes, gte / lte or answered',
+        message: 'content.q_cond_one_test',
       });
     }
   })
@@ -130,11 +123,11 @@ export const questionBase = {
   id: questionId,
   text: localizedText(TEXT_LIMITS.question),
   help: localizedText(TEXT_LIMITS.help).optional(),
-  required: z.boolean({ error: 'must be true or false' }).default(true),
+  required: z.boolean({ error: 'content.z_boolean' }).default(true),
   showIf: condition.optional(),
   opensConsultation: z.union([z.literal(true), z.array(z.string().min(1)).min(1)]).optional(),
   models: z
-    .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: 'must list support model ids such as kaltan-tutor' }))
-    .min(1, { error: 'must list at least one support model' })
+    .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: 'content.q_model_ids' }))
+    .min(1, { error: 'content.q_min_models' })
     .optional(),
 };

@@ -1,36 +1,30 @@
 // A support model (flows/models/*.yaml) as data: how one regulation runs the post-course year —
 // its stages with titles and start offsets, what completes each stage, the activities owed, the
 // questionnaire schedule, reminders and ratings. Checked by zod, then cross-checked against the
-// questionnaires (see load.ts); errors name the file, the field and the problem.
+// questionnaires (see load.ts); errors name the file, the field and the problem (messages are keys
+// of the i18n `content` namespace, worded where shown).
 import { z } from 'zod';
 import { isOffset } from '../domain/calendar.js';
 import { stageRulesSchema } from '../domain/stage-rules.js';
+import { STATEMENT } from '../questionnaires/schema.js';
 
-const offset = z
-  .string()
-  .refine(isOffset, { message: 'expected an offset from the course end such as +7d, +2w or +6m' });
-const slug = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'expected lower-case Latin letters, digits and "-"' });
-const questionnaireId = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'expected a questionnaire id such as stage-1-plan' });
-const occasion = z
-  .string()
-  .regex(/^[A-Za-z0-9_.-]{1,60}$/, { message: 'expected up to 60 Latin letters, digits, "-", "_" or "."' });
+const offset = z.string().refine(isOffset, { message: 'content.m_offset' });
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'content.m_slug' });
+const questionnaireId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'content.m_questionnaire_id' });
+const occasion = z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, { message: 'content.m_occasion' });
 
 /** Teachers see these: every language Sputnik speaks is required. */
 const text = (max: number) =>
   z.strictObject({
-    ru: z.string().trim().min(1, { message: 'must not be empty' }).max(max),
-    kk: z.string().trim().min(1, { message: 'must not be empty' }).max(max),
-    en: z.string().trim().min(1, { message: 'must not be empty' }).max(max),
+    ru: z.string().trim().min(1, { message: 'content.z_not_empty' }).max(max),
+    kk: z.string().trim().min(1, { message: 'content.z_not_empty' }).max(max),
+    en: z.string().trim().min(1, { message: 'content.z_not_empty' }).max(max),
   });
 
 /** Numbers from answers: a list of question ids (or, in a total, indicator ids). */
-const operands = z.array(z.string().regex(/^[a-z0-9_]{1,64}$/, { message: 'expected a question id' })).min(1);
+const operands = z.array(z.string().regex(/^[a-z0-9_]{1,64}$/, { message: 'content.m_question_id' })).min(1);
 const formula = z.union([z.strictObject({ sum: operands }), z.strictObject({ mean: operands })], {
-  error: 'expected { sum: [ids] } or { mean: [ids] }',
+  error: 'content.m_formula',
 });
 
 const level = z.strictObject({ from: z.number(), title: text(100) });
@@ -74,7 +68,7 @@ export const individualPlanSchema = z.strictObject({
 export const supportModelSchema = z
   .strictObject({
     id: slug,
-    version: z.literal(1, { error: 'only version: 1 is supported' }),
+    version: z.literal(1, { error: 'content.z_version_1' }),
     /** The model a cohort gets when its file names none: exactly one. */
     default: z.boolean().optional(),
     title: text(200),
@@ -103,7 +97,7 @@ export const supportModelSchema = z
     diagnosis: z
       .strictObject({
         questionnaireId,
-        questions: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'expected a question id' })).min(1),
+        questions: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'content.m_question_id' })).min(1),
         rating: slug.optional(),
       })
       .optional(),
@@ -114,7 +108,8 @@ export const supportModelSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['stages', i, 'stage'],
-          message: `expected stage ${i + 1}: stages are numbered 1, 2, 3… in order`,
+          params: { ...STATEMENT, n: i + 1 },
+          message: 'content.m_stage_number',
         });
     });
     const seen = new Set<string>();
@@ -124,7 +119,8 @@ export const supportModelSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['questionnaires', i, 'occasion'],
-          message: `occasion "${q.occasion}" is already in the schedule`,
+          params: { ...STATEMENT, occasion: q.occasion },
+          message: 'content.m_occasion_twice',
         });
       seen.add(q.occasion);
     });
@@ -137,7 +133,7 @@ export const supportModelSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['finalSurvey'],
-        message: 'expected a questionnaire and occasion of the schedule',
+        message: 'content.m_final_survey',
       });
     }
     if (m.diagnosis?.rating) {
@@ -146,13 +142,20 @@ export const supportModelSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['diagnosis', 'rating'],
-          message: `no rating "${m.diagnosis.rating}" in this model's ratings`,
+          params: { ...STATEMENT, id: m.diagnosis.rating },
+          message: 'content.m_no_rating',
         });
       else if (rating.questionnaireId !== m.diagnosis.questionnaireId) {
         ctx.addIssue({
           code: 'custom',
           path: ['diagnosis', 'rating'],
-          message: `rating "${rating.id}" rates "${rating.questionnaireId}", not "${m.diagnosis.questionnaireId}"`,
+          params: {
+            ...STATEMENT,
+            id: rating.id,
+            rates: rating.questionnaireId,
+            questionnaire: m.diagnosis.questionnaireId,
+          },
+          message: 'content.m_rating_other',
         });
       }
     }
@@ -165,7 +168,8 @@ export const supportModelSchema = z
           ctx.addIssue({
             code: 'custom',
             path: ['ratings', i, 'total', 'formula', 'sum' in f! ? 'sum' : 'mean', j],
-            message: `no indicator "${ref}" in this rating`,
+            params: { ...STATEMENT, id: ref },
+            message: 'content.m_no_indicator',
           });
       });
     });

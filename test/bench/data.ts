@@ -5,7 +5,12 @@
 // follows the catalog's current versions. The generator is deterministic: the same data each run.
 import { join } from 'node:path';
 import { Types } from 'mongoose';
-import { loadQuestionnaires, type Question, type QuestionnaireCatalog } from '../../src/questionnaires/index.js';
+import {
+  loadQuestionnaires,
+  problemWords,
+  type Question,
+  type QuestionnaireCatalog,
+} from '../../src/questionnaires/index.js';
 import type { Store } from '../../src/store/index.js';
 
 export const RESPONSES_PER_PARTICIPANT = 10;
@@ -67,7 +72,7 @@ export interface BenchData {
 export function shippedCatalog(): QuestionnaireCatalog {
   const root = join(import.meta.dirname, '../..');
   const { catalog, errors } = loadQuestionnaires(join(root, 'questionnaires'), { root });
-  if (errors.length > 0) throw new Error(`questionnaires do not load: ${errors.join('; ')}`);
+  if (errors.length > 0) throw new Error(`questionnaires do not load: ${errors.map(problemWords('en')).join('; ')}`);
   return catalog;
 }
 

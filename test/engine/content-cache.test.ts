@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cachedContent } from '../../src/engine/content-cache.js';
 import { loadContent, type Content } from '../../src/engine/index.js';
+import { problemWords } from '../../src/questionnaires/index.js';
 import { loadConfig } from '../../src/config.js';
 
 const repo = new URL('../../', import.meta.url).pathname;
@@ -69,7 +70,7 @@ describe('the content cache', () => {
     const bad = loadContent(root, cache());
     expect(bad.cache).toBe('miss');
     // The file's own problem, then what names the questionnaire it left out (models, flows).
-    expect(bad.errors[0]).toMatch(/^questionnaires\/exit\.yaml: .*version/);
+    expect(problemWords('en')(bad.errors[0]!)).toMatch(/^questionnaires\/exit\.yaml: .*version/);
     expect(bad.content.questionnaires.get('exit')).toBeUndefined();
     // Again: a refused file is never cached, so it is refused every time.
     expect(loadContent(root, cache()).errors).toEqual(bad.errors);
@@ -86,7 +87,9 @@ describe('the content cache', () => {
     edit('flows/help.yaml', (text) => `${text.trimEnd()}\n  - say: menu.no_such_key\n`);
     const bad = loadContent(root, cache());
     expect(bad.cache).toBe('miss');
-    expect(bad.errors.join('\n')).toMatch(/flows\/help\.yaml: .*unknown message key "menu\.no_such_key"/);
+    expect(bad.errors.map(problemWords('en')).join('\n')).toMatch(
+      /flows\/help\.yaml: .*unknown message key "menu\.no_such_key"/,
+    );
     cpSync(join(repo, 'flows/help.yaml'), join(root, 'flows/help.yaml'));
     expect(loadContent(root, cache()).cache).toBe('hit');
 
@@ -95,7 +98,7 @@ describe('the content cache', () => {
     writeFileSync(join(root, 'questionnaires/exit-copy.yaml'), exit);
     const added = loadContent(root, cache());
     expect(added.cache).toBe('miss');
-    expect(added.errors.join('\n')).toMatch(/exit-copy\.yaml/);
+    expect(added.errors.map(problemWords('en')).join('\n')).toMatch(/exit-copy\.yaml/);
     rmSync(join(root, 'questionnaires/exit-copy.yaml'));
 
     // Another build may validate differently (new message keys, actions, question types).

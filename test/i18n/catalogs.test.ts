@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { format } from '../../src/i18n/catalog.js';
 import { catalogs, t } from '../../src/i18n/index.js';
@@ -49,5 +51,36 @@ describe('locale catalogs', () => {
       '0 мероприятий',
     ]);
     expect(t('kk', 'common.yes')).toBe('Иә');
+  });
+});
+
+/** Every .ts file under these folders of src/. */
+function sources(...dirs: string[]): string[] {
+  const root = new URL('../../src/', import.meta.url).pathname;
+  return dirs.flatMap((dir) =>
+    readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(join(root, dir, f), 'utf8')),
+  );
+}
+
+describe('the content checks’ messages (questionnaires, support models, flows)', () => {
+  // zod takes a schema's message as a plain string, so the compiler cannot check these keys.
+  const used = new Set(
+    sources('questionnaires', 'support-models', 'engine/flows', 'import').flatMap((text) =>
+      [...text.matchAll(/'content\.(\w+)'/g)].map((m) => m[1]!),
+    ),
+  );
+
+  it('every key the checks use is in the Russian, Kazakh and English catalogs', () => {
+    expect(used.size).toBeGreaterThan(100);
+    for (const locale of ['ru', 'kk', 'en'] as const) {
+      const missing = [...used].filter((key) => !Object.hasOwn(catalogs[locale].content ?? {}, key));
+      expect(missing, locale).toEqual([]);
+    }
+  });
+
+  it('every message of the content namespace is used by a check', () => {
+    expect(Object.keys(catalogs.ru.content ?? {}).filter((key) => !used.has(key))).toEqual([]);
   });
 });

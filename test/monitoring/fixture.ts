@@ -8,7 +8,7 @@ import type { Programme } from '../../src/domain/programme.js';
 import type { ActivityLevel, ActivityType } from '../../src/domain/activity.js';
 import type { AnswerValue } from '../../src/domain/response.js';
 import type { StageStatus } from '../../src/domain/stage.js';
-import { loadQuestionnaires, type QuestionnaireCatalog } from '../../src/questionnaires/index.js';
+import { loadQuestionnaires, problemWords, type QuestionnaireCatalog } from '../../src/questionnaires/index.js';
 import type { Store } from '../../src/store/index.js';
 
 export const REGION_A = 'Акмолинская область';
@@ -192,7 +192,7 @@ export interface MonitoringFixture {
 
 export function fixtureCatalog(): QuestionnaireCatalog {
   const { catalog, errors } = loadQuestionnaires(join(import.meta.dirname, '../fixtures/monitoring-questionnaires'));
-  if (errors.length) throw new Error(errors.join('\n'));
+  if (errors.length) throw new Error(errors.map(problemWords('en')).join('\n'));
   return catalog;
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseQuestionnaire, type Questionnaire } from '../../src/questionnaires/index.js';
+import { parseQuestionnaire, problemWords, type Questionnaire } from '../../src/questionnaires/index.js';
 import type { Store } from '../../src/store/index.js';
 import { checkQuestionnaireVersions } from '../../src/store/questionnaire-versions.js';
 import { aCohort, aParticipant } from '../support/fixtures.js';
@@ -16,7 +16,7 @@ afterAll(async () => {
 function definition(text: string, version = 1): Questionnaire {
   const yaml = `id: exit\nversion: ${version}\ntitle: { ru: "Выходная анкета" }\nquestions:\n  - id: q1\n    type: short_text\n    text: { ru: "${text}" }\n`;
   const { questionnaire, errors } = parseQuestionnaire('questionnaires/exit.yaml', yaml);
-  if (!questionnaire) throw new Error(errors.join('\n'));
+  if (!questionnaire) throw new Error(errors.map(problemWords('en')).join('\n'));
   return questionnaire;
 }
 

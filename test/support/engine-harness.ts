@@ -15,7 +15,7 @@ import {
   type Content,
   type Engine,
 } from '../../src/engine/index.js';
-import { createCatalog, loadQuestionnaires } from '../../src/questionnaires/index.js';
+import { createCatalog, loadQuestionnaires, problemWords } from '../../src/questionnaires/index.js';
 import type { Store } from '../../src/store/index.js';
 import { silentLogger } from './store.js';
 
@@ -29,7 +29,7 @@ export function content(): Content {
     const loaded = loadContent(root);
     const fixtures = loadQuestionnaires(join(root, 'test/fixtures/engine-questionnaires'), { root });
     const errors = [...loaded.errors, ...fixtures.errors];
-    if (errors.length > 0) throw new Error(`content errors:\n${errors.join('\n')}`);
+    if (errors.length > 0) throw new Error(`content errors:\n${errors.map(problemWords('en')).join('\n')}`);
     cachedContent = {
       flows: loaded.content.flows,
       models: loaded.content.models,

@@ -13,7 +13,12 @@ import {
   type Monitoring,
   type Scope,
 } from '../../monitoring/index.js';
-import { createCatalog, loadQuestionnaires, type QuestionnaireCatalog } from '../../questionnaires/index.js';
+import {
+  createCatalog,
+  loadQuestionnaires,
+  wordProblem,
+  type QuestionnaireCatalog,
+} from '../../questionnaires/index.js';
 import { cachedContent } from '../../engine/content-cache.js';
 import { buildId } from '../../version.js';
 import { openCliStore, type Output } from './cohort.js';
@@ -43,7 +48,8 @@ export function loadCatalog(io: Output, config: Config): QuestionnaireCatalog {
     },
   );
   // A broken file leaves its questionnaire out; its answers are still exported under question ids.
-  for (const e of errors) io.err(`${t(io.locale ?? 'ru', 'cli.warning', { detail: e })}\n`);
+  const locale = io.locale ?? 'ru';
+  for (const e of errors) io.err(`${t(locale, 'cli.warning', { detail: wordProblem(locale, e) })}\n`);
   return createCatalog(value);
 }
 

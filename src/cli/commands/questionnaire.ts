@@ -3,7 +3,12 @@
 import { existsSync } from 'node:fs';
 import { userCwd } from '../../config.js';
 import { LOCALES } from '../../domain/locale.js';
-import { loadQuestionnaires, translationCoverage, type Questionnaire } from '../../questionnaires/index.js';
+import {
+  loadQuestionnaires,
+  translationCoverage,
+  wordProblem,
+  type Questionnaire,
+} from '../../questionnaires/index.js';
 import { t } from '../../i18n/index.js';
 import { callProblem, commandHelp, parseCommandArgs, refuseCall } from '../args.js';
 import { processOutput, userPath, type Output } from './cohort.js';
@@ -27,7 +32,7 @@ function check(dir: string, io: Output): number {
     return 1;
   }
   const { catalog, errors } = loadQuestionnaires(userPath(dir), { root: userCwd() });
-  for (const error of errors) io.err(`${error}\n`);
+  for (const error of errors) io.err(`${wordProblem(locale, error)}\n`);
 
   const all = catalog.all();
   const latest = new Set(catalog.latest());

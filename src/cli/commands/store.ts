@@ -15,6 +15,7 @@ import {
 } from '../../store/embedded/journal.js';
 import { callProblem, commandHelp, parseCommandArgs, refuseCall } from '../args.js';
 import { processOutput, type Output } from './cohort.js';
+import { storeFailureReason } from '../store-failure.js';
 
 const records = (n: number, io: Output) => t(io.locale ?? 'ru', 'cli_text.s_records', { count: n });
 /** One line for the staff in their language. */
@@ -70,7 +71,7 @@ function repair(dir: string, io: Output): number {
     const pid = lockHolder(dir);
     io.err(
       pid === undefined
-        ? say(io, 'cli_text.s_lock_failed', { dir, reason: (error as Error).message })
+        ? say(io, 'cli_text.s_lock_failed', { dir, reason: storeFailureReason(error, io.locale ?? 'ru').reason })
         : say(io, 'cli_text.s_in_use', { dir, pid }),
     );
     return 1;
@@ -86,7 +87,7 @@ function repair(dir: string, io: Output): number {
     io.out(`${say(io, 'cli_text.s_backup', { file: result.backup })}${say(io, 'cli_text.s_can_start')}`);
     return 0;
   } catch (error) {
-    io.err(say(io, 'cli_text.s_repair_failed', { reason: (error as Error).message }));
+    io.err(say(io, 'cli_text.s_repair_failed', { reason: storeFailureReason(error, io.locale ?? 'ru').reason }));
     return 1;
   } finally {
     lock.release();

@@ -1,14 +1,17 @@
 // Reads flows/*.yaml, validates them with zod and cross-checks every reference: message keys
 // exist in the Russian catalog, actions / option sources / checks are registered, step targets
-// exist. Errors name the file, the step and the problem.
+// exist. Problems name the file, the step, the field and the line (worded where shown).
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { yaml } from '../../questionnaires/yaml.js';
 import { z } from 'zod';
 import { ROLES } from '../../domain/roles.js';
 import type { LocalizedText } from '../../domain/locale.js';
-import { catalogs, t, type MessageKey } from '../../i18n/index.js';
+import { catalogs, phrase, t, type MessageKey } from '../../i18n/index.js';
 import { isQuestionType, QUESTION_SCHEMAS, QUESTION_TYPES, type Question } from '../../questionnaires/index.js';
+import { Reporter, type Entities } from '../../questionnaires/issues.js';
+import { readYaml } from '../../questionnaires/parse.js';
+import type { ContentProblem } from '../../questionnaires/problems.js';
+import { STATEMENT } from '../../questionnaires/schema.js';
 import type { Condition, Flow, FlowCatalog, Step } from './definition.js';
 
 export interface FlowRegistry {
@@ -17,11 +20,9 @@ export interface FlowRegistry {
   checks: ReadonlySet<string>;
 }
 
-const identifier = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]*$/, { message: 'expected a lower-case identifier (letters, digits, _)' });
+const identifier = z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'content.f_identifier' });
 /** Flow variables are shared with the actions' TypeScript, hence camelCase. */
-const variable = z.string().regex(/^[a-z][A-Za-z0-9]*$/, { message: 'expected a variable name such as cohortId' });
+const variable = z.string().regex(/^[a-z][A-Za-z0-9]*$/, { message: 'content.f_variable' });
 
 function isMessageKey(key: string): key is MessageKey {
   const dot = key.indexOf('.');
@@ -30,7 +31,8 @@ function isMessageKey(key: string): key is MessageKey {
 const messageKey = z
   .string()
   .superRefine((key, ctx) => {
-    if (!isMessageKey(key)) ctx.addIssue({ code: 'custom', message: `unknown message key "${key}"` });
+    if (!isMessageKey(key))
+      ctx.addIssue({ code: 'custom', params: { ...STATEMENT, key }, message: 'content.f_unknown_key' });
     // The refinement above proved it; the cast only carries that proof into the type.
   })
   .transform((key) => key as MessageKey);
@@ -91,7 +93,7 @@ const stepSchemas = {
 type StepKind = keyof typeof stepSchemas;
 
 const flowSchema = z.strictObject({
-  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'content.f_flow_id' }),
   roles: z.array(z.enum(ROLES)).min(1),
   menuAfter: z.boolean().default(true),
   steps: z.array(z.unknown()).min(1),
@@ -108,11 +110,18 @@ const SOURCED_OPTIONS = [
   { id: 'from_source_2', text: { ru: '—' } },
 ];
 
-/** The ask as a questionnaire question, or what is wrong with it (each "field: problem"). */
-function toQuestion(id: string, ask: AskInput): { question: Question } | { problems: string[] } {
+const STEP_ENTITIES: Entities = { steps: { named: 'content.at_step', numbered: 'content.at_step_n' } };
+
+/** The ask as a questionnaire question, or its problems reported at `at` (the step's `ask`). */
+function toQuestion(id: string, ask: AskInput, report: Reporter, at: readonly PropertyKey[]): Question | undefined {
   const { type, text, help, options, from, ...rest } = ask;
-  if (!isQuestionType(type))
-    return { problems: [`ask.type: "${type}" is not a question type; use one of: ${QUESTION_TYPES.join(', ')}`] };
+  if (!isQuestionType(type)) {
+    report.add(at.slice(0, -1), phrase('content.f_not_type', { type, types: QUESTION_TYPES.join(', ') }), [
+      ...at,
+      'type',
+    ]);
+    return undefined;
+  }
   const schema = QUESTION_SCHEMAS[type] as z.ZodType<Question>;
   const candidate = {
     ...rest,
@@ -130,10 +139,13 @@ function toQuestion(id: string, ask: AskInput): { question: Question } | { probl
     options === undefined &&
     parsed.error.issues.some((i) => i.path[0] === 'options');
   if (sourced) parsed = schema.safeParse({ ...candidate, options: SOURCED_OPTIONS });
-  if (!parsed.success) return { problems: issues(parsed.error).map((m) => `ask.${m}`) };
+  if (!parsed.success) {
+    report.addZodIssues(at, parsed.error.issues);
+    return undefined;
+  }
   // The schema only: a flow's plain option may be called "other" (activities and topics are saved
   // so), which the questionnaire check reserves for its free-text «Другое».
-  return { question: sourced ? ({ ...parsed.data, options: [] } as Question) : parsed.data };
+  return sourced ? ({ ...parsed.data, options: [] } as Question) : parsed.data;
 }
 
 function stepKind(raw: unknown): StepKind | undefined {
@@ -141,60 +153,87 @@ function stepKind(raw: unknown): StepKind | undefined {
   return (Object.keys(stepSchemas) as StepKind[]).find((kind) => kind in raw);
 }
 
-function issues(error: z.ZodError): string[] {
-  return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
-}
+// Every field name a flow knows, to suggest the intended one for a typo.
+const FLOW_FIELDS = [
+  'id',
+  'roles',
+  'menuAfter',
+  'steps',
+  ...Object.keys(stepSchemas),
+  'save',
+  'append',
+  'check',
+  'next',
+  'end',
+  'on',
+  'then',
+  'else',
+  'type',
+  'text',
+  'help',
+  'options',
+  'from',
+  'var',
+  'equals',
+  'in',
+  'set',
+  'all',
+  'any',
+  'not',
+];
 
-export function parseFlow(source: string, text: string, registry: FlowRegistry): { flow?: Flow; errors: string[] } {
-  const errors: string[] = [];
-  const fail = (where: string, message: string) => errors.push(`${source}: ${where}${message}`);
-  const doc = yaml().parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors)
-      fail('', `YAML error at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`);
-    return { errors };
-  }
-  const top = flowSchema.safeParse(doc.toJS());
+export function parseFlow(
+  source: string,
+  text: string,
+  registry: FlowRegistry,
+): { flow?: Flow; errors: ContentProblem[] } {
+  const read = readYaml(source, text);
+  if (read.problems.length > 0) return { errors: read.problems };
+  const report = new Reporter(source, read.doc, read.lines, read.data, STEP_ENTITIES, FLOW_FIELDS);
+  const top = flowSchema.safeParse(read.data);
   if (!top.success) {
-    for (const m of issues(top.error)) fail('', m);
-    return { errors };
+    report.addZodIssues([], top.error.issues);
+    return { errors: report.problems };
   }
   const expectedId = basename(source).replace(/\.ya?ml$/, '');
-  if (top.data.id !== expectedId) fail('', `id "${top.data.id}" does not match the file name`);
+  if (top.data.id !== expectedId) report.add([], phrase('content.f_id_not_file', { id: top.data.id }), ['id']);
 
   const steps: Step[] = [];
+  /** Where each step stands in the file, for its problems' lines. */
+  const indexOf = new Map<Step, number>();
   top.data.steps.forEach((raw, index) => {
-    const label =
-      typeof raw === 'object' && raw !== null && 'id' in raw && typeof raw.id === 'string' ? raw.id : `#${index + 1}`;
+    const at = ['steps', index];
     const kind = stepKind(raw);
     if (!kind) {
-      fail(`step ${label}: `, `expected one of ${Object.keys(stepSchemas).join(', ')}`);
+      report.add(at, phrase('content.f_step_kind', { kinds: Object.keys(stepSchemas).join(', ') }));
       return;
     }
     const parsed = stepSchemas[kind].safeParse(raw);
     if (!parsed.success) {
-      for (const m of issues(parsed.error)) fail(`step ${label}: `, m);
+      report.addZodIssues(at, parsed.error.issues);
       return;
     }
     const s = parsed.data;
     const id = s.id ?? `step${index + 1}`;
     const next = 'next' in s ? s.next : undefined;
+    const push = (step: Step) => {
+      steps.push(step);
+      indexOf.set(step, index);
+    };
     switch (kind) {
       case 'ask': {
         const a = s as z.infer<typeof stepSchemas.ask>;
         if (a.ask.from && !registry.optionSources.has(a.ask.from))
-          fail(`step ${id}: `, `unknown option source "${a.ask.from}"`);
-        if (a.check && !registry.checks.has(a.check)) fail(`step ${id}: `, `unknown check "${a.check}"`);
-        const made = toQuestion(id, a.ask);
-        if ('problems' in made) {
-          for (const m of made.problems) fail(`step ${id}: `, m);
-          break;
-        }
-        steps.push({
+          report.add(at, phrase('content.f_unknown_source', { name: a.ask.from }), [...at, 'ask', 'from']);
+        if (a.check && !registry.checks.has(a.check))
+          report.add(at, phrase('content.f_unknown_check', { name: a.check }), [...at, 'check']);
+        const question = toQuestion(id, a.ask, report, [...at, 'ask']);
+        if (!question) break;
+        push({
           kind,
           id,
           next,
-          question: made.question,
+          question,
           optionsFrom: a.ask.from,
           save: a.save,
           append: a.append,
@@ -204,35 +243,36 @@ export function parseFlow(source: string, text: string, registry: FlowRegistry):
       }
       case 'say': {
         const a = s as z.infer<typeof stepSchemas.say>;
-        steps.push({ kind, id, next, text: a.say as MessageKey, end: a.end });
+        push({ kind, id, next, text: a.say as MessageKey, end: a.end });
         break;
       }
       case 'do': {
         const a = s as z.infer<typeof stepSchemas.do>;
-        if (!registry.actions.has(a.do)) fail(`step ${id}: `, `unknown action "${a.do}"`);
-        steps.push({ kind, id, next, action: a.do, on: a.on, end: a.end });
+        if (!registry.actions.has(a.do))
+          report.add(at, phrase('content.f_unknown_action', { name: a.do }), [...at, 'do']);
+        push({ kind, id, next, action: a.do, on: a.on, end: a.end });
         break;
       }
       case 'if': {
         const a = s as z.infer<typeof stepSchemas.if>;
-        steps.push({ kind, id, condition: a.if, then: a.then, else: a.else });
+        push({ kind, id, condition: a.if, then: a.then, else: a.else });
         break;
       }
       case 'goto':
-        steps.push({ kind, id, target: (s as z.infer<typeof stepSchemas.goto>).goto });
+        push({ kind, id, target: (s as z.infer<typeof stepSchemas.goto>).goto });
         break;
       case 'questionnaire':
-        steps.push({ kind, id, next, from: (s as z.infer<typeof stepSchemas.questionnaire>).questionnaire });
+        push({ kind, id, next, from: (s as z.infer<typeof stepSchemas.questionnaire>).questionnaire });
         break;
       case 'end':
-        steps.push({ kind, id });
+        push({ kind, id });
         break;
     }
   });
 
   const ids = new Set<string>();
   for (const step of steps) {
-    if (ids.has(step.id)) fail(`step ${step.id}: `, 'step ids must be unique');
+    if (ids.has(step.id)) report.add(['steps', indexOf.get(step)!], phrase('content.f_step_twice'));
     ids.add(step.id);
   }
   for (const step of steps) {
@@ -244,10 +284,11 @@ export function parseFlow(source: string, text: string, registry: FlowRegistry):
       ...(step.kind === 'do' ? Object.values(step.on) : []),
     ].filter((x): x is string => x !== undefined);
     for (const target of targets)
-      if (!ids.has(target)) fail(`step ${step.id}: `, `goes to "${target}", which is not a step of this flow`);
+      if (!ids.has(target)) report.add(['steps', indexOf.get(step)!], phrase('content.f_goes_nowhere', { target }));
   }
-  if (errors.length > 0) return { errors };
-  return { flow: { id: top.data.id, roles: top.data.roles, menuAfter: top.data.menuAfter, steps, source }, errors };
+  const problems = report.problems;
+  if (problems.length > 0) return { errors: problems };
+  return { flow: { id: top.data.id, roles: top.data.roles, menuAfter: top.data.menuAfter, steps, source }, errors: [] };
 }
 
 /** Looks flows up by id; built from already validated flows. */
@@ -260,9 +301,9 @@ export function loadFlows(
   dir: string,
   registry: FlowRegistry,
   root = process.cwd(),
-): { catalog: FlowCatalog; errors: string[] } {
+): { catalog: FlowCatalog; errors: ContentProblem[] } {
   const flows = new Map<string, Flow>();
-  const errors: string[] = [];
+  const errors: ContentProblem[] = [];
   const files = readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort();

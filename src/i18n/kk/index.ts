@@ -2,6 +2,8 @@ import type { CatalogLike } from '../catalog.js';
 import type { ru } from '../ru/index.js';
 import { cli } from './cli.js';
 import { config } from './config.js';
+import { content } from './content.js';
+import { store_open } from './store-open.js';
 import { cli_help } from './cli-help.js';
 import { cli_text } from './cli-text.js';
 import { cli_usage, cli_console } from './cli-usage.js';
@@ -67,6 +69,8 @@ export const kk: CatalogLike<typeof ru> = {
   cli_console,
   imports,
   config,
+  content,
+  store_open,
   report,
   sandbox,
   console: consoleLogin,

@@ -1,5 +1,7 @@
 import { cli } from './cli.js';
 import { config } from './config.js';
+import { content } from './content.js';
+import { store_open } from './store-open.js';
 import { cli_help } from './cli-help.js';
 import { cli_text } from './cli-text.js';
 import { cli_usage, cli_console } from './cli-usage.js';
@@ -66,6 +68,8 @@ export const ru = {
   cli_console,
   imports,
   config,
+  content,
+  store_open,
   report,
   sandbox,
   console: consoleLogin,

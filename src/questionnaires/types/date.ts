@@ -7,6 +7,7 @@ import { accept, reject } from '../outcome.js';
 import { questionBase } from '../schema.js';
 import { cleanText, isBlank, matchKey } from '../text.js';
 import type { Problem, QuestionHandler } from './handler.js';
+import { phrase } from '../../i18n/index.js';
 
 export interface DateQuestion extends QuestionBase {
   type: 'date';
@@ -17,9 +18,7 @@ export interface DateQuestion extends QuestionBase {
   notInFuture: boolean;
 }
 
-const isoDate = z
-  .string({ error: 'must be a date written as yyyy-mm-dd, e.g. 2026-03-15' })
-  .refine(isIsoDate, { error: 'must be a date written as yyyy-mm-dd, e.g. 2026-03-15' });
+const isoDate = z.string({ error: 'content.z_iso_date' }).refine(isIsoDate, { error: 'content.z_iso_date' });
 
 const TODAY = new Set(['сегодня', 'бүгін', 'today']);
 const YESTERDAY = new Set(['вчера', 'кеше', 'yesterday']);
@@ -55,13 +54,13 @@ export const date: QuestionHandler<DateQuestion> = {
     type: z.literal('date'),
     min: isoDate.optional(),
     max: isoDate.optional(),
-    notInFuture: z.boolean({ error: 'must be true or false' }).default(false),
+    notInFuture: z.boolean({ error: 'content.z_boolean' }).default(false),
   }),
 
   check(q) {
     const problems: Problem[] = [];
     if (q.min && q.max && q.min > q.max)
-      problems.push({ message: `min (${q.min}) is later than max (${q.max})`, path: ['min'] });
+      problems.push({ message: phrase('content.q_date_order', { min: q.min, max: q.max }), path: ['min'] });
     return problems;
   },
 
@@ -92,5 +91,5 @@ export const date: QuestionHandler<DateQuestion> = {
 
   operators: ['answered'],
 
-  conditionValue: (q) => ({ problem: `${q.id} is a date question; only "answered" applies to it` }),
+  conditionValue: (q) => ({ problem: phrase('content.q_only_answered', { id: q.id, type: q.type }) }),
 };

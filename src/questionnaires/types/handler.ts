@@ -1,19 +1,20 @@
 import type { z } from 'zod';
 import type { Locale } from '../../domain/locale.js';
+import type { Phrase } from '../../i18n/index.js';
 import type { AnswerValue } from '../../domain/response.js';
 import type { AnswerInput, ConditionValue, ParseContext, ParseResult, Question, QuestionInput } from '../model.js';
 
 export const OPERATORS = ['equals', 'notEquals', 'in', 'includes', 'gte', 'lte', 'answered'] as const;
 export type Operator = (typeof OPERATORS)[number];
 
-/** A problem in a definition that the schema cannot see; `path` (inside the question) locates its line. */
+/** A problem in a definition that the schema cannot see (a statement); `path` (inside the question) locates its line. */
 export interface Problem {
-  message: string;
+  message: Phrase;
   path?: (string | number)[];
 }
 
 /** A showIf value made comparable with this question's answers, or why it cannot be. */
-export type ConditionValueCheck = { value: ConditionValue } | { problem: string };
+export type ConditionValueCheck = { value: ConditionValue } | { problem: Phrase };
 
 /** Everything the module knows about one question type. One file per type implements it. */
 export interface QuestionHandler<Q extends Question> {

@@ -6,6 +6,7 @@ import { accept, reject } from '../outcome.js';
 import { localizedText, questionBase, TEXT_LIMITS } from '../schema.js';
 import { cleanText, isBlank, localized, matchKey } from '../text.js';
 import type { Problem, QuestionHandler } from './handler.js';
+import { phrase } from '../../i18n/index.js';
 
 export interface LikertQuestion extends QuestionBase {
   type: 'likert';
@@ -17,8 +18,8 @@ export interface LikertQuestion extends QuestionBase {
 
 const MAX_POINTS = 10;
 const whole = z
-  .number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a whole number') })
-  .int({ error: 'must be a whole number' });
+  .number({ error: (i) => (i.input === undefined ? 'content.z_required' : 'content.z_int') })
+  .int({ error: 'content.z_int' });
 
 function points(q: LikertQuestion): number[] {
   const list: number[] = [];
@@ -41,13 +42,10 @@ export const likert: QuestionHandler<LikertQuestion> = {
     type: z.literal('likert'),
     scale: z.strictObject({ min: whole, max: whole }),
     labels: z.record(
-      z.string().regex(/^-?\d+$/, { error: 'must be a point of the scale (a whole number)' }),
+      z.string().regex(/^-?\d+$/, { error: 'content.q_scale_point' }),
       localizedText(TEXT_LIMITS.option),
       {
-        error: (i) =>
-          i.input === undefined
-            ? 'is required (words for at least both ends of the scale)'
-            : 'must map points to words, e.g. 1: {ru: ...}',
+        error: (i) => (i.input === undefined ? 'content.q_labels_required' : 'content.q_labels_form'),
       },
     ),
   }),
@@ -57,25 +55,24 @@ export const likert: QuestionHandler<LikertQuestion> = {
     const { min, max } = q.scale;
     if (min !== 1) {
       problems.push({
-        message: `scale.min must be 1 (a teacher's number is both the point and its place in the list)`,
+        message: phrase('content.q_scale_from_1'),
         path: ['scale', 'min'],
       });
     }
-    if (min >= max)
-      problems.push({ message: `scale.min (${min}) must be less than scale.max (${max})`, path: ['scale'] });
+    if (min >= max) problems.push({ message: phrase('content.q_scale_order', { min, max }), path: ['scale'] });
     else if (max - min + 1 > MAX_POINTS) {
       problems.push({
-        message: `the scale has ${max - min + 1} points; at most ${MAX_POINTS} fit a chat`,
+        message: phrase('content.q_scale_size', { count: max - min + 1, max: MAX_POINTS }),
         path: ['scale'],
       });
     }
     for (const key of Object.keys(q.labels)) {
       const point = Number(key);
       if (point < min || point > max)
-        problems.push({ message: `labels: ${key} is outside the scale ${min}–${max}`, path: ['labels', key] });
+        problems.push({ message: phrase('content.q_label_outside', { key, min, max }), path: ['labels', key] });
     }
     if (min < max && (!q.labels[min] || !q.labels[max])) {
-      problems.push({ message: `labels must name both ends of the scale (${min} and ${max})`, path: ['labels'] });
+      problems.push({ message: phrase('content.q_label_ends', { min, max }), path: ['labels'] });
     }
     return problems;
   },
@@ -118,9 +115,13 @@ export const likert: QuestionHandler<LikertQuestion> = {
 
   conditionValue(q, value, operator) {
     if (typeof value !== 'number')
-      return { problem: `${q.id} is a scale question; compare it with a number, not ${JSON.stringify(value)}` };
+      return {
+        problem: phrase('content.q_cond_number', { id: q.id, type: q.type, value: JSON.stringify(value) }),
+      };
     if (operator === 'gte' || operator === 'lte' ? value < q.scale.min || value > q.scale.max : !pointOf(q, value)) {
-      return { problem: `${value} is not a point of the scale of ${q.id} (${q.scale.min}–${q.scale.max})` };
+      return {
+        problem: phrase('content.q_cond_scale_point', { value, id: q.id, min: q.scale.min, max: q.scale.max }),
+      };
     }
     return { value };
   },

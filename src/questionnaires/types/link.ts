@@ -6,6 +6,7 @@ import { accept, reject } from '../outcome.js';
 import { questionBase } from '../schema.js';
 import { cleanText, isBlank } from '../text.js';
 import type { QuestionHandler } from './handler.js';
+import { phrase } from '../../i18n/index.js';
 
 /** A link to published materials (seed 001: "active links" to what the teacher ran). */
 export interface LinkQuestion extends QuestionBase {
@@ -69,5 +70,5 @@ export const link: QuestionHandler<LinkQuestion> = {
   },
   display: (_q, value) => String(value),
   operators: ['answered'],
-  conditionValue: (q) => ({ problem: `${q.id} is a link question; only "answered" applies to it` }),
+  conditionValue: (q) => ({ problem: phrase('content.q_only_answered', { id: q.id, type: q.type }) }),
 };

@@ -3,6 +3,7 @@ import type { QuestionBase } from '../model.js';
 import { positiveInt, questionBase } from '../schema.js';
 import type { QuestionHandler } from './handler.js';
 import { MAX_TEXT_LENGTH, parseText } from '../text-answer.js';
+import { phrase } from '../../i18n/index.js';
 
 export interface LongTextQuestion extends QuestionBase {
   type: 'long_text';
@@ -14,14 +15,12 @@ export const longText: QuestionHandler<LongTextQuestion> = {
   schema: z.strictObject({
     ...questionBase,
     type: z.literal('long_text'),
-    maxLength: positiveInt()
-      .max(MAX_TEXT_LENGTH, { error: `must be at most ${MAX_TEXT_LENGTH}` })
-      .default(MAX_TEXT_LENGTH),
+    maxLength: positiveInt().max(MAX_TEXT_LENGTH, { error: 'content.z_at_most' }).default(MAX_TEXT_LENGTH),
   }),
   check: () => [],
   input: (q) => ({ kind: 'text', multiline: true, maxLength: q.maxLength }),
   parse: (q, input) => parseText(input, { multiline: true, maxLength: q.maxLength, required: q.required }),
   display: (_q, value) => String(value),
   operators: ['answered'],
-  conditionValue: (q) => ({ problem: `${q.id} is a text question; only "answered" applies to it` }),
+  conditionValue: (q) => ({ problem: phrase('content.q_only_answered', { id: q.id, type: q.type }) }),
 };

@@ -13,6 +13,7 @@ import { OTHER_OPTION_ID, type ChoiceOption, type QuestionBase } from '../model.
 import { accept, reject } from '../outcome.js';
 import { options, positiveInt, questionBase } from '../schema.js';
 import type { Problem, QuestionHandler } from './handler.js';
+import { phrase } from '../../i18n/index.js';
 
 export interface MultipleChoiceQuestion extends QuestionBase {
   type: 'multiple_choice';
@@ -24,7 +25,7 @@ export interface MultipleChoiceQuestion extends QuestionBase {
   max: number;
 }
 
-const picks = () => positiveInt('must be a whole number of at least 1');
+const picks = () => positiveInt();
 
 export const multipleChoice: QuestionHandler<MultipleChoiceQuestion> = {
   schema: z
@@ -32,7 +33,7 @@ export const multipleChoice: QuestionHandler<MultipleChoiceQuestion> = {
       ...questionBase,
       type: z.literal('multiple_choice'),
       options,
-      other: z.boolean({ error: 'must be true or false' }).default(false),
+      other: z.boolean({ error: 'content.z_boolean' }).default(false),
       min: picks().default(1),
       max: picks().optional(),
     })
@@ -41,11 +42,12 @@ export const multipleChoice: QuestionHandler<MultipleChoiceQuestion> = {
   check(q) {
     const problems: Problem[] = checkOptions(q.options, q.other);
     const count = displayedOptions(q.options, q.other).length;
-    if (q.min > q.max) problems.push({ message: `min (${q.min}) is greater than max (${q.max})`, path: ['min'] });
+    if (q.min > q.max)
+      problems.push({ message: phrase('content.q_min_max', { min: q.min, max: q.max }), path: ['min'] });
     if (q.max > count)
-      problems.push({ message: `max (${q.max}) is more than the number of options (${count})`, path: ['max'] });
+      problems.push({ message: phrase('content.q_max_over_options', { max: q.max, count }), path: ['max'] });
     else if (q.min > count)
-      problems.push({ message: `min (${q.min}) is more than the number of options (${count})`, path: ['min'] });
+      problems.push({ message: phrase('content.q_min_over_options', { min: q.min, count }), path: ['min'] });
     return problems;
   },
 

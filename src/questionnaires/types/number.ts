@@ -7,6 +7,7 @@ import { cleanText, isBlank } from '../text.js';
 import { t } from '../../i18n/index.js';
 import type { Locale } from '../../domain/locale.js';
 import type { Problem, QuestionHandler } from './handler.js';
+import { phrase } from '../../i18n/index.js';
 
 export interface NumberQuestion extends QuestionBase {
   type: 'number';
@@ -17,8 +18,8 @@ export interface NumberQuestion extends QuestionBase {
 }
 
 const finite = z
-  .number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a number') })
-  .finite({ error: 'must be a number' });
+  .number({ error: (i) => (i.input === undefined ? 'content.z_required' : 'content.z_number') })
+  .finite({ error: 'content.z_number' });
 
 // "12", "-3", "5,5", "5.5", "1 000", "12 лет", "80%": a number, maybe grouped, maybe with a unit word.
 const NUMBER = /^([-−–]?)(\d{1,3}(?:[ \u00A0\u202F]\d{3})+|\d+)(?:[.,](\d+))?(?:\s*(?:%|\p{L}[\p{L}.]*))?$/u;
@@ -50,16 +51,16 @@ export const number: QuestionHandler<NumberQuestion> = {
     type: z.literal('number'),
     min: finite.optional(),
     max: finite.optional(),
-    integer: z.boolean({ error: 'must be true or false' }).default(false),
+    integer: z.boolean({ error: 'content.z_boolean' }).default(false),
   }),
 
   check(q) {
     const problems: Problem[] = [];
     if (q.min !== undefined && q.max !== undefined && q.min > q.max) {
-      problems.push({ message: `min (${q.min}) is greater than max (${q.max})`, path: ['min'] });
+      problems.push({ message: phrase('content.q_min_max', { min: q.min, max: q.max }), path: ['min'] });
     }
     if (q.integer && q.min !== undefined && q.max !== undefined && Math.ceil(q.min) > Math.floor(q.max)) {
-      problems.push({ message: `no whole number lies between min (${q.min}) and max (${q.max})`, path: ['min'] });
+      problems.push({ message: phrase('content.q_no_integer', { min: q.min, max: q.max }), path: ['min'] });
     }
     return problems;
   },
@@ -95,5 +96,5 @@ export const number: QuestionHandler<NumberQuestion> = {
   conditionValue: (q, value) =>
     typeof value === 'number'
       ? { value }
-      : { problem: `${q.id} is a number question; compare it with a number, not ${JSON.stringify(value)}` },
+      : { problem: phrase('content.q_cond_number', { id: q.id, type: q.type, value: JSON.stringify(value) }) },
 };

@@ -4,6 +4,7 @@ import type { ChoiceOption, QuestionBase } from '../model.js';
 import { accept, reject } from '../outcome.js';
 import { options, positiveInt, questionBase } from '../schema.js';
 import type { Problem, QuestionHandler } from './handler.js';
+import { phrase } from '../../i18n/index.js';
 
 export interface RankingQuestion extends QuestionBase {
   type: 'ranking';
@@ -18,9 +19,7 @@ export const ranking: QuestionHandler<RankingQuestion> = {
       ...questionBase,
       type: z.literal('ranking'),
       options,
-      count: positiveInt('must be a whole number of at least 2')
-        .min(2, { error: 'must be a whole number of at least 2' })
-        .optional(),
+      count: positiveInt('content.q_count_min_2').min(2, { error: 'content.q_count_min_2' }).optional(),
     })
     .transform((q) => ({ ...q, count: q.count ?? q.options.length })),
 
@@ -28,7 +27,7 @@ export const ranking: QuestionHandler<RankingQuestion> = {
     const problems: Problem[] = checkOptions(q.options, false);
     if (q.count > q.options.length) {
       problems.push({
-        message: `count (${q.count}) is more than the number of options (${q.options.length})`,
+        message: phrase('content.q_count_over_options', { count: q.count, options: q.options.length }),
         path: ['count'],
       });
     }

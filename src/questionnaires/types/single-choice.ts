@@ -26,7 +26,7 @@ export const singleChoice: QuestionHandler<SingleChoiceQuestion> = {
     ...questionBase,
     type: z.literal('single_choice'),
     options,
-    other: z.boolean({ error: 'must be true or false' }).default(false),
+    other: z.boolean({ error: 'content.z_boolean' }).default(false),
   }),
 
   check: (q) => checkOptions(q.options, q.other),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { t } from '../../i18n/index.js';
+import { phrase, t } from '../../i18n/index.js';
 import { emptyAnswer } from '../choice.js';
 import type { QuestionBase } from '../model.js';
 import { accept, reject } from '../outcome.js';
@@ -78,7 +78,7 @@ export const yesNo: QuestionHandler<YesNoQuestion> = {
     // YAML 1.2 reads `equals: yes` as the string "yes"; a methodologist means true.
     if (read !== undefined) return { value: read };
     return {
-      problem: `${q.id} is a yes/no question; compare it with true or false (yes / no), not ${JSON.stringify(value)}`,
+      problem: phrase('content.q_cond_yes_no', { id: q.id, value: JSON.stringify(value) }),
     };
   },
 };
