@@ -2,7 +2,7 @@
 // command; a few shared lines (the audit of issue 15). Kept apart from cli.ts and cli-text.ts.
 export const cli_usage = {
   no_action: 'Say what to do: {actions}',
-  unknown_action: 'Unknown action "{name}": there is {actions}',
+  unknown_action: 'Unknown action "{name}"; expected {actions}',
   or: ' or ',
   no_file: 'Name the file',
   missing_option: { one: 'Option {options} is missing', other: 'Options {options} are missing' },
