@@ -109,3 +109,33 @@ export function refuseCall(io: Output, problem: string, usage: string): 2 {
   io.err(`${problem}\n\n${usage}`);
   return 2;
 }
+
+/**
+ * `<command> <action>` whose only options are text ones (and `--help`): parses, answers `--help`
+ * and `help`, and refuses a missing or unknown action or extra arguments. Returns the action and
+ * the options' values, or the exit code when the call ends here.
+ */
+export function parseActionCall(
+  name: CommandName,
+  args: string[],
+  io: Output,
+  known: readonly string[],
+  options: Record<string, { type: 'string'; default?: string }> = {},
+): { action: string; values: Record<string, string | undefined> } | number {
+  const usage = commandHelp(name, io);
+  const parsed = parseCommandArgs(
+    { args, allowPositionals: true, options: { ...options, help: { type: 'boolean', short: 'h' } } },
+    usage,
+    io,
+  );
+  if (!parsed) return 2;
+  const { help, ...values } = parsed.values as { help?: boolean } & Record<string, string | undefined>;
+  const [action, ...rest] = parsed.positionals;
+  if (help || action === 'help') {
+    io.out(usage);
+    return 0;
+  }
+  const problem = callProblem(io, { action: { given: action, known }, extra: rest });
+  if (problem || action === undefined) return refuseCall(io, problem ?? '', usage);
+  return { action, values };
+}

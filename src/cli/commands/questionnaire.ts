@@ -10,7 +10,7 @@ import {
   type Questionnaire,
 } from '../../questionnaires/index.js';
 import { t } from '../../i18n/index.js';
-import { callProblem, commandHelp, parseCommandArgs, refuseCall } from '../args.js';
+import { parseActionCall } from '../args.js';
 import { processOutput, userPath, type Output } from './cohort.js';
 
 function languages(q: Questionnaire): string {
@@ -60,24 +60,10 @@ function check(dir: string, io: Output): number {
 
 export const questionnaireCommand = {
   async run(args: string[], io: Output = processOutput): Promise<number> {
-    const usage = commandHelp('questionnaire', io);
-    const parsed = parseCommandArgs(
-      {
-        args,
-        allowPositionals: true,
-        options: { dir: { type: 'string', default: 'questionnaires' }, help: { type: 'boolean', short: 'h' } },
-      },
-      usage,
-      io,
-    );
-    if (!parsed) return 2;
-    const [action, ...rest] = parsed.positionals;
-    if (parsed.values.help || action === 'help') {
-      io.out(usage);
-      return 0;
-    }
-    const problem = callProblem(io, { action: { given: action, known: ['check'] }, extra: rest });
-    if (problem) return refuseCall(io, problem, usage);
-    return check(parsed.values.dir, io);
+    const call = parseActionCall('questionnaire', args, io, ['check'], {
+      dir: { type: 'string', default: 'questionnaires' },
+    });
+    if (typeof call === 'number') return call;
+    return check(call.values.dir ?? 'questionnaires', io);
   },
 };

@@ -2,26 +2,14 @@
 // were only ever in them, and everything they did. The next start in sandbox mode seeds a fresh one.
 import { loadConfig } from '../../config.js';
 import { t } from '../../i18n/index.js';
-import { callProblem, commandHelp, parseCommandArgs, refuseCall } from '../args.js';
+import { parseActionCall } from '../args.js';
 import { deleteDemo } from '../../sandbox/demo.js';
 import { openCliStore, processOutput, type Output } from './cohort.js';
 
 export async function runSandbox(args: string[], io: Output = processOutput): Promise<number> {
   const locale = io.locale ?? 'ru';
-  const usage = commandHelp('sandbox', io);
-  const parsed = parseCommandArgs(
-    { args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } },
-    usage,
-    io,
-  );
-  if (!parsed) return 2;
-  const [action, ...rest] = parsed.positionals;
-  if (parsed.values.help || action === 'help') {
-    io.out(usage);
-    return 0;
-  }
-  const problem = callProblem(io, { action: { given: action, known: ['delete'] }, extra: rest });
-  if (problem) return refuseCall(io, problem, usage);
+  const call = parseActionCall('sandbox', args, io, ['delete']);
+  if (typeof call === 'number') return call;
   const store = await openCliStore(loadConfig(), io, { dryRun: false });
   if (!store) return 1;
   try {

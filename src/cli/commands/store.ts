@@ -13,7 +13,7 @@ import {
   scanAll,
   type Damage,
 } from '../../store/embedded/journal.js';
-import { callProblem, commandHelp, parseCommandArgs, refuseCall } from '../args.js';
+import { parseActionCall } from '../args.js';
 import { processOutput, type Output } from './cohort.js';
 import { storeFailureReason } from '../store-failure.js';
 
@@ -95,23 +95,11 @@ function repair(dir: string, io: Output): number {
 }
 
 export async function runStoreCommand(args: string[], io: Output = processOutput, config?: Config): Promise<number> {
-  const USAGE = commandHelp('store', io);
-  const parsed = parseCommandArgs(
-    { args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } },
-    USAGE,
-    io,
-  );
-  if (!parsed) return 2;
-  const [action, ...rest] = parsed.positionals;
-  if (parsed.values.help || action === 'help') {
-    io.out(USAGE);
-    return 0;
-  }
-  const problem = callProblem(io, { action: { given: action, known: ['check', 'repair'] }, extra: rest });
-  if (problem) return refuseCall(io, problem, USAGE);
+  const call = parseActionCall('store', args, io, ['check', 'repair']);
+  if (typeof call === 'number') return call;
   const dir = journalDir(config ?? loadConfig(), io);
   if (!dir) return 1;
-  return action === 'check' ? check(dir, io) : repair(dir, io);
+  return call.action === 'check' ? check(dir, io) : repair(dir, io);
 }
 
 export const storeCommand = {
