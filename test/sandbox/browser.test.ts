@@ -92,8 +92,18 @@ async function answerQuestionnaire(page: Page): Promise<void> {
     if ((await options.count()) > 0) {
       const done = last.locator('.options button.done');
       if ((await done.count()) > 0) {
+        const before = await botCount(page);
         await options.first().click();
-        await act(page, () => done.click());
+        try {
+          await act(page, () => done.click({ timeout: 20_000 }));
+        } catch (error) {
+          // Another bot message came in between the tick and «Готово» (on a loaded machine the
+          // scheduler's may): the loop answers whatever is last now. Anything else is a failure.
+          if ((await botCount(page)) === before) {
+            const seen = (await page.locator('.msg').allTextContents()).slice(-4).join('\n---\n');
+            throw new Error(`could not send the ticked options; the chat ends with:\n${seen}`, { cause: error });
+          }
+        }
       } else {
         await act(page, () => options.first().click());
       }
