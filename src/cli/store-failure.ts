@@ -2,8 +2,8 @@
 // data directory in use, a damaged journal), the file system's, and the MongoDB driver's commonest.
 // Recognised by name and code, not by class, so the CLI does not load the store to word its failure.
 import type { Locale } from '../domain/locale.js';
-import { fileSystemPhrase } from '../i18n/file-system.js';
-import { t, word } from '../i18n/index.js';
+import { t } from '../i18n/index.js';
+import { fileSystemReason } from './files.js';
 
 interface Known {
   reason: string;
@@ -35,9 +35,8 @@ function known(e: Error, locale: Locale): Known | undefined {
   if (notJournal) return say('store_open.not_journal', { file: notJournal[1]! });
   const lock = /^could not lock data directory (.+)$/.exec(e.message);
   if (lock) return say('store_open.lock_failed', { dir: lock[1]! }, true);
-  const fileSystem = fileSystemPhrase(e);
-  if (fileSystem !== undefined) {
-    const reason = typeof fileSystem === 'string' ? fileSystem : word(locale, fileSystem);
+  const reason = fileSystemReason(e, locale);
+  if (reason !== undefined) {
     return typeof fields.path === 'string'
       ? say('store_open.file_system', { path: fields.path, reason })
       : { reason, lockHint: false };
