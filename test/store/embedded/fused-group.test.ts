@@ -1,20 +1,24 @@
 // The fused `$unwind` + `$group` pass against plain mingo (random documents and pipelines), the
 // MongoDB behaviours where it deliberately differs from mingo, its fallbacks, and the monitoring
 // pipeline shapes it has to recognise.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Decimal128, Double, Int32, Long, ObjectId } from 'bson';
 import { Aggregator as StockAggregator } from 'mingo';
 import { Aggregator } from 'mingo/aggregator';
 import { ProcessingMode } from 'mingo/core';
 import { Query } from 'mingo/query';
-import type { Db } from 'mongodb';
+import { type Db, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerCountsPipeline } from '../../../src/monitoring/pipelines.js';
 import type { Dimension } from '../../../src/monitoring/scope.js';
 import { pipelineIsSafe } from '../../../src/store/embedded/commands/aggregate.js';
 import { executePipeline, planFusedGroup, runFusedGroup } from '../../../src/store/embedded/commands/fused-group.js';
+import { startEmbeddedStore } from '../../../src/store/embedded/index.js';
 import { compileFilter, mingoOptions } from '../../../src/store/embedded/query.js';
 import { cloneValue, isPlainObject, keyString, type Doc } from '../../../src/store/embedded/values.js';
-import { startStoreWithClient, uniqueDb, type StoreHandle } from './helpers.js';
+import { fillableDisk, startStoreWithClient, uniqueDb, type StoreHandle } from './helpers.js';
 
 /** mulberry32: the same cases on every run; a failure names its seed. */
 function prng(seed: number): () => number {
@@ -305,6 +309,8 @@ describe('fused $unwind/$group against plain mingo', () => {
       const fused = runFusedGroup(plan!, docs);
       expect(fused, `seed ${seed} fell back`).toBeDefined();
       expect(JSON.stringify(docs), `seed ${seed} modified its input`).toBe(before);
+      // Again, now from the element columns the first pass left (element-columns.ts).
+      expect(runFusedGroup(plan!, docs), `seed ${seed}: second pass`).toStrictEqual(fused);
       expect(
         normalised(fused!, sets),
         `seed ${seed}: ${JSON.stringify(pipeline)}\n${JSON.stringify(docs)}`,
@@ -862,6 +868,133 @@ describe('the monitoring pipelines', () => {
       const stages = answerCountsPipeline({ by }, ['q1']);
       const firstGroup = stages.findIndex((s) => '$group' in s);
       expect(pipelineIsSafe(stages.slice(firstGroup + 1))).toBe(true);
+    }
+  });
+});
+
+describe('answer counts from element columns while the stored responses change', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('follow inserts, updates, deletes, a refused write and a journal reload as mingo counts them', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sputnik-columns-'));
+    dirs.push(dataDir);
+    const rand = prng(7);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+    const answer = (): Doc => {
+      const a: Doc = { questionId: pick(['q1', 'q2', 'q3', 'q9']) };
+      const value = pick<unknown>([
+        1,
+        2,
+        2.0,
+        5,
+        'a',
+        'b',
+        ['a', 'b'],
+        ['b'],
+        [],
+        null,
+        true,
+        'x'.repeat(300),
+        'MISSING',
+      ]);
+      if (value !== 'MISSING') a.value = value;
+      if (rand() < 0.2) a.skipped = pick([true, false]);
+      return a;
+    };
+    const response = (i: number): Doc => ({
+      _id: i,
+      participantId: `p${i % 4}`,
+      questionnaireId: pick(['entry', 'exit']),
+      status: pick(['completed', 'completed', 'started']),
+      answers: Array.from({ length: Math.floor(rand() * 6) }, answer),
+    });
+    const people: Doc[] = [
+      { _id: 'p0', region: 'north' },
+      { _id: 'p1', region: 'south' },
+      { _id: 'p2', region: 'north' },
+      { _id: 'p3' },
+    ];
+    // What the store should hold, kept beside it.
+    const mirror = new Map<number, Doc>();
+    for (let i = 0; i < 60; i++) mirror.set(i, response(i));
+    const pipelines = [
+      answerCountsPipeline({}, ['q1', 'q2']),
+      answerCountsPipeline({ by: 'region' }, ['q1', 'q2', 'q3']),
+    ];
+
+    const disk = fillableDisk();
+    let store = await startEmbeddedStore({ dataDir, io: disk.io });
+    let client = await MongoClient.connect(store.uri);
+    const check = async (when: string) => {
+      for (const pipeline of pipelines) {
+        const got = await client.db('d').collection('responses').aggregate(pipeline).toArray();
+        const expected = plainMingo([...mirror.values()].map(cloneValue), pipeline, { participants: people });
+        expect(sortedById(got as Doc[]), when).toStrictEqual(sortedById(expected));
+        expect(got.length, when).toBeGreaterThan(0);
+      }
+    };
+    const sortedById = (docs: Doc[]) => [...docs].sort(byKey);
+    try {
+      const responses = () => client.db('d').collection<{ _id: number; answers?: unknown[] }>('responses');
+      await client
+        .db('d')
+        .collection<Doc>('participants')
+        .insertMany(people.map((p) => ({ ...p })));
+      await responses().insertMany([...mirror.values()].map((d) => ({ ...cloneValue(d), _id: d._id as number })));
+      await check('inserted');
+      await check('read again from the columns');
+
+      for (let round = 0; round < 8; round++) {
+        const id = Math.floor(rand() * 60);
+        const doc = mirror.get(id);
+        if (!doc) continue;
+        const answers = doc.answers as Doc[];
+        if (answers.length > 0) {
+          const value = answer().value ?? null;
+          await responses().updateOne({ _id: id }, { $set: { 'answers.0.value': value } });
+          (answers[0] as Doc).value = value;
+        }
+        const added = answer();
+        await responses().updateOne({ _id: id }, { $push: { answers: added } });
+        answers.push(cloneValue(added));
+        const status = pick(['completed', 'started']);
+        await responses().updateOne({ _id: id }, { $set: { status } });
+        doc.status = status;
+        await check(`updated ${id} (round ${round})`);
+      }
+      const replaced = response(5);
+      await responses().replaceOne({ _id: 5 }, cloneValue(replaced));
+      mirror.set(5, cloneValue(replaced));
+      await responses().deleteOne({ _id: 7 });
+      mirror.delete(7);
+      await responses().insertOne({ ...response(100), _id: 100 });
+      mirror.set(100, (await responses().findOne({ _id: 100 })) as Doc);
+      await check('replaced, deleted, inserted');
+
+      // A write the journal refuses is taken back: the stored document before it is read again.
+      disk.full = true;
+      await expect(
+        responses().updateOne({ _id: 8 }, { $push: { answers: { questionId: 'q1', value: 1 } } }),
+      ).rejects.toThrow(/ENOSPC/);
+      await expect(responses().deleteOne({ _id: 9 })).rejects.toThrow(/ENOSPC/);
+      disk.full = false;
+      await check('after the refused writes');
+    } finally {
+      await client.close();
+      await store.close();
+    }
+
+    // The journal read back gives new documents; their columns are built again.
+    store = await startEmbeddedStore({ dataDir });
+    client = await MongoClient.connect(store.uri);
+    try {
+      await check('reloaded from the journal');
+    } finally {
+      await client.close();
+      await store.close();
     }
   });
 });

@@ -18,6 +18,7 @@
  */
 import { compileFilter, hashJoin, isPlainLookup, type Filter, type MingoExtras } from '../query.js';
 import { compareValues, getPathValues, isNumeric, isPlainObject, keyString, type Doc } from '../values.js';
+import { atomCount, atomValue, type ColumnReader, columnReader, UNKNOWN } from './element-columns.js';
 
 /** How the current row relates to the stored document it comes from. */
 const ELEMENT = 0; // the unwound path holds `row.el`
@@ -78,6 +79,8 @@ export interface FusedPlan {
   filtersOnUnwound: boolean;
   /** The filters tested on the unwound element itself, when they are simple enough (elementTest). */
   elementTest: ElementTest | undefined;
+  /** The checks elementTest makes, for the pass over element columns. */
+  elementChecks: ElementCheck[] | undefined;
   /** `_id: <expression>` (missing and null are one group) vs an object of fields vs a constant. */
   idValue: Getter | undefined;
   idFields: IdField[] | undefined;
@@ -460,6 +463,13 @@ function parseAccumulator(
 /** true / false when decided on the element alone; undefined: ask the compiled filters. */
 type ElementTest = (el: unknown) => boolean | undefined;
 
+/** "Some element (or the value itself) of the field passes", optionally negated. */
+interface ElementCheck {
+  field: string;
+  negate: boolean;
+  pass: (x: unknown) => boolean;
+}
+
 /** A literal a query compares by plain equality: no null, NaN, documents, arrays or wrappers. */
 function simpleLiteral(v: unknown): v is string | number | boolean {
   return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && !Number.isNaN(v));
@@ -474,9 +484,8 @@ function simpleLiteral(v: unknown): v is string | number | boolean {
  * field matches when it or one of its elements does, as in MongoDB); anything else (a date, a
  * wrapper, an array holding documents, arrays or null) goes to the compiled filters.
  */
-function elementTest(matches: readonly Doc[], top: string): ElementTest | undefined {
-  // Each check is "some element (or the value itself) passes", optionally negated.
-  const checks: Array<{ field: string; negate: boolean; pass: (x: unknown) => boolean }> = [];
+function elementChecks(matches: readonly Doc[], top: string): ElementCheck[] | undefined {
+  const checks: ElementCheck[] = [];
   for (const m of matches) {
     for (const [key, cond] of Object.entries(m)) {
       const parts = key.split('.');
@@ -501,7 +510,10 @@ function elementTest(matches: readonly Doc[], top: string): ElementTest | undefi
       }
     }
   }
-  if (checks.length === 0) return undefined;
+  return checks.length === 0 ? undefined : checks;
+}
+
+function elementTest(checks: readonly ElementCheck[]): ElementTest {
   return (el) => {
     if (!isPlainObject(el)) return undefined;
     for (const { field, negate, pass } of checks) {
@@ -624,14 +636,16 @@ export function planFusedGroup(stages: readonly unknown[], start: number, extras
     !readsAnything &&
     [...fields].every((f) => f === unwind.parts[0]);
 
+  const checks =
+    filtersOnUnwound && unwind?.parts.length === 1 ? elementChecks(matches, unwind.parts[0] as string) : undefined;
   return {
     length: i - start + 1,
     pre,
     unwind,
     filters,
     filtersOnUnwound,
-    elementTest:
-      filtersOnUnwound && unwind?.parts.length === 1 ? elementTest(matches, unwind.parts[0] as string) : undefined,
+    elementTest: checks && elementTest(checks),
+    elementChecks: checks,
     idValue,
     idFields,
     idConstant: idValue || idFields ? undefined : idSpec,
@@ -791,6 +805,10 @@ interface GroupFinder {
    * element is one of its fields: read straight from it, without the row's getters.
    */
   element: ((el: Doc) => GroupState) | undefined;
+  /** With `element`: the leaf the element fields' values lead to, the one `element` reaches for them. */
+  leafOf: ((values: readonly unknown[]) => Leaf) | undefined;
+  /** The row's group in a leaf. */
+  inLeaf: (leaf: Leaf) => GroupState;
 }
 
 /**
@@ -821,7 +839,8 @@ function groupFinder(plan: FusedPlan, row: Row, make: () => GroupState): GroupFi
   if (idValue) {
     // `_id: <expression>`: missing and null are one group.
     const root = newLevel();
-    return { find: () => slot(root, idValue(row) ?? null, make) as GroupState, element: undefined };
+    const find = () => slot(root, idValue(row) ?? null, make) as GroupState;
+    return { find, element: undefined, leafOf: undefined, inLeaf: find };
   }
   const fields = (plan.idFields ?? []).filter((f) => f.get !== undefined);
   const docGetters = fields.filter((f) => f.perDocument).map((f) => f.get as Getter);
@@ -876,8 +895,9 @@ function groupFinder(plan: FusedPlan, row: Row, make: () => GroupState): GroupFi
     return groupIn(slot(level, (elGetters[lastEl] as Getter)(row), newLeaf) as Leaf, d);
   };
   const perElement = fields.filter((f) => !f.perDocument);
+  const inLeaf = (leaf: Leaf): GroupState => groupIn(leaf, docOf());
   if (perElement.length === 0 || perElement.some((f) => f.elementField === undefined))
-    return { find, element: undefined };
+    return { find, element: undefined, leafOf: undefined, inLeaf };
   const names = perElement.map((f) => f.elementField as string);
   const lastName = names.length - 1;
   // What the element getters read: an own or inherited field, a method counting as missing.
@@ -891,7 +911,12 @@ function groupFinder(plan: FusedPlan, row: Row, make: () => GroupState): GroupFi
     for (let k = 0; k < lastName; k++) level = slot(level, field(el, names[k] as string), newLevel) as KeyLevel;
     return groupIn(slot(level, field(el, names[lastName] as string), newLeaf) as Leaf, d);
   };
-  return { find, element };
+  const leafOf = (values: readonly unknown[]): Leaf => {
+    let level = elRoot;
+    for (let k = 0; k < lastName; k++) level = slot(level, values[k], newLevel) as KeyLevel;
+    return slot(level, values[lastName], newLeaf) as Leaf;
+  };
+  return { find, element, leafOf, inLeaf };
 }
 
 function groupId(plan: FusedPlan, row: Row): unknown {
@@ -1024,6 +1049,115 @@ function finish(g: GroupState, plan: FusedPlan): Doc {
   return out;
 }
 
+/** The element was left out by the `$match`. */
+const FILTERED = null;
+
+/**
+ * The usual answer read from its array's element columns (element-columns.ts): the `$match` on
+ * the element decided per atom, once per pass, and the group found by atoms in maps keyed by small
+ * numbers, whose leaves are the ones the element's own values reach. Undefined when the plan has
+ * another shape; the function's undefined means "this element the usual way" (a value that is no
+ * atom).
+ */
+function columnPass(
+  plan: FusedPlan,
+  finder: GroupFinder,
+):
+  | {
+      reader: ColumnReader;
+      width: number;
+      at: (cells: Int32Array, base: number) => Leaf | null | undefined;
+    }
+  | undefined {
+  const { unwind, elementChecks: checks, filters } = plan;
+  const leafOf = finder.leafOf;
+  if (unwind?.parts.length !== 1 || !leafOf || finder.element === undefined) return undefined;
+  if (checks === undefined && filters.length > 0) return undefined;
+  const groupNames = (plan.idFields ?? [])
+    .filter((f) => f.get !== undefined && !f.perDocument)
+    .map((f) => f.elementField as string);
+  const checkList = checks ?? [];
+  const fields = [...new Set([...checkList.map((c) => c.field), ...groupNames])];
+  const width = fields.length;
+  const checkAt = checkList.map((c) => fields.indexOf(c.field));
+  const groupAt = groupNames.map((n) => fields.indexOf(n));
+  const lastGroup = groupAt.length - 1;
+  // Per check, per atom: 0 not decided yet, 1 passes, 2 fails.
+  const verdicts = checkList.map(() => new Int8Array(atomCount() + 64));
+  const decide = (c: ElementCheck, x: unknown): boolean => {
+    let hit = false;
+    if (Array.isArray(x)) {
+      for (const e of x) if (c.pass(e)) hit = true;
+    } else hit = c.pass(x);
+    return hit !== c.negate;
+  };
+  // Per `_id` level, each atom's number in this pass (0: none yet), so a level is an array
+  // indexed by small numbers rather than a map.
+  const locals = groupAt.map(() => new Int32Array(atomCount() + 64));
+  const counts = groupAt.map(() => 0);
+  const local = (k: number, id: number): number => {
+    let m = locals[k] as Int32Array;
+    if (id >= m.length) {
+      const grown = new Int32Array(Math.max(atomCount(), id + 1) + 64);
+      grown.set(m);
+      locals[k] = grown;
+      m = grown;
+    }
+    let n = m[id] as number;
+    if (n === 0) {
+      n = ++(counts[k] as number);
+      counts[k] = n;
+      m[id] = n;
+    }
+    return n;
+  };
+  const root: unknown[] = [];
+  const values: unknown[] = new Array(groupAt.length).fill(undefined);
+  const reader = columnReader(fields);
+  const at = (block: Int32Array, base: number): Leaf | null | undefined => {
+    for (let k = 0; k < checkAt.length; k++) {
+      const id = block[base + (checkAt[k] as number)] as number;
+      if (id === UNKNOWN) return undefined;
+      let vs = verdicts[k] as Int8Array;
+      if (id >= vs.length) {
+        const grown = new Int8Array(Math.max(atomCount(), id + 1) + 64);
+        grown.set(vs);
+        verdicts[k] = grown;
+        vs = grown;
+      }
+      let r = vs[id] as number;
+      if (r === 0) {
+        r = decide(checkList[k] as ElementCheck, atomValue(id)) ? 1 : 2;
+        vs[id] = r;
+      }
+      if (r === 2) return FILTERED;
+    }
+    let node = root;
+    for (let k = 0; k < lastGroup; k++) {
+      const id = block[base + (groupAt[k] as number)] as number;
+      if (id === UNKNOWN) return undefined;
+      const n = local(k, id);
+      let next = node[n] as unknown[] | undefined;
+      if (next === undefined) {
+        next = [];
+        node[n] = next;
+      }
+      node = next;
+    }
+    const id = block[base + (groupAt[lastGroup] as number)] as number;
+    if (id === UNKNOWN) return undefined;
+    const n = local(lastGroup, id);
+    let leaf = node[n] as Leaf | undefined;
+    if (leaf === undefined) {
+      for (let k = 0; k <= lastGroup; k++) values[k] = atomValue(block[base + (groupAt[k] as number)] as number);
+      leaf = leafOf(values);
+      node[n] = leaf;
+    }
+    return leaf;
+  };
+  return { reader, width, at };
+}
+
 /**
  * Runs the segment over `docs` (never modified). Groups come out in the order their first row was
  * seen, as from mingo. Undefined means "run these stages on mingo instead".
@@ -1031,11 +1165,14 @@ function finish(g: GroupState, plan: FusedPlan): Doc {
 export function runFusedGroup(plan: FusedPlan, docs: Iterable<Doc>): Doc[] | undefined {
   const groups: GroupState[] = [];
   const row: Row = { seq: 0, doc: {}, layer: undefined, mode: ORIGINAL, el: undefined, idx: null };
-  const { find: findGroup, element: elementGroup } = groupFinder(plan, row, () => {
+  const finder = groupFinder(plan, row, () => {
     const g = newGroup(plan, row);
     groups.push(g);
     return g;
   });
+  const { find: findGroup, element: elementGroup } = finder;
+  const columns = columnPass(plan, finder);
+  let cellsRead = 0;
   const { unwind, filters, filtersOnUnwound, elementTest } = plan;
   // `$sum: <number>` only (the counting pipelines): a row adds one to its group's rows.
   const countOnly = plan.accs.every((acc) => acc.kind === 'count');
@@ -1074,10 +1211,30 @@ export function runFusedGroup(plan: FusedPlan, docs: Iterable<Doc>): Doc[] | und
           continue;
         }
         row.mode = ELEMENT;
+        let start = -1;
+        let cells: Int32Array | undefined;
+        if (columns !== undefined) {
+          start = columns.reader.at(target);
+          cells = columns.reader.cells();
+          cellsRead += target.length * columns.width;
+        }
         for (let i = 0; i < target.length; i++) {
           const el = target[i];
           row.el = el;
           row.idx = i;
+          if (cells !== undefined) {
+            const leaf = (columns as NonNullable<typeof columns>).at(
+              cells,
+              start + i * (columns as NonNullable<typeof columns>).width,
+            );
+            if (leaf === FILTERED) continue;
+            if (leaf !== undefined) {
+              const g = finder.inLeaf(leaf);
+              if (countOnly) g.rows++;
+              else accumulate(g, plan, row);
+              continue;
+            }
+          }
           // The usual answer: a document decided by the element test, grouped by its own fields.
           if (elementGroup !== undefined && isPlainObject(el)) {
             const quick = elementTest !== undefined ? elementTest(el) : filters.length === 0 ? true : undefined;
@@ -1100,6 +1257,7 @@ export function runFusedGroup(plan: FusedPlan, docs: Iterable<Doc>): Doc[] | und
     if (err instanceof Unsupported) return undefined;
     throw err;
   }
+  columns?.reader.done(cellsRead);
   const out: Doc[] = [];
   for (const g of groups) out.push(finish(g, plan));
   return out;
