@@ -131,6 +131,8 @@ async function benchAggregates(): Promise<void> {
     await timed('response rate by region', () => responseRate(deps, byRegion, 'ru'), results);
     await timed('distributions, all questions', () => distributions(deps, all, 'ru'), results);
     await timed('distributions by region', () => distributions(deps, byRegion, 'ru'), results);
+    // 136 districts: many more segments, so many more counts after the pass (the region row has 17).
+    await timed('distributions by district', () => distributions(deps, { by: 'district' }, 'ru'), results);
     await timed('Likert mean/median/top-2', () => likert(deps, all, 'ru'), results);
     await timed('Likert by region', () => likert(deps, byRegion, 'ru'), results);
     await timed('Likert by direction, 5 cohorts', () => likert(deps, cohortScope, 'ru'), results);
