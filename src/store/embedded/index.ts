@@ -12,7 +12,7 @@ import { DirLock, Journal, JOURNAL_FILE, type JournalIo } from './journal.js';
 import type { WriteHealth } from './catalog.js';
 import { silentLogger, type EmbeddedStoreLogger } from './logger.js';
 import { executeCommand, WireServer } from './server.js';
-import { matchDocs } from './commands/scan.js';
+import { eachMatch, matchDocs } from './commands/scan.js';
 import { compileFilter, compileProjection, parseSort, sortDocs } from './query.js';
 import type { Doc } from './values.js';
 
@@ -253,12 +253,23 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions = {}): Pr
       };
       const compiled = compileFilter(sent.filter);
       const sort = parseSort(sent.sort);
-      const docs = sortDocs(matchDocs(catalog.collection(db, collection), compiled), sort);
       const project = compileProjection(sent.projection, compiled);
+      const coll = catalog.collection(db, collection);
+      // Unsorted, the documents are matched as they are read, so a reader taking them in turns
+      // never waits for the whole collection to be tested; sorted, all must be matched first.
+      const docs = sort ? sortDocs(matchDocs(coll, compiled), sort) : eachMatch(coll, compiled);
       if (!project) return docs;
       // Projected a slice at a time: the copies live as long as the reader needs them, not all at once.
       return (function* () {
-        for (let i = 0; i < docs.length; i += 256) yield* project(docs.slice(i, i + 256));
+        let slice: Doc[] = [];
+        for (const doc of docs) {
+          slice.push(doc);
+          if (slice.length === 256) {
+            yield* project(slice);
+            slice = [];
+          }
+        }
+        if (slice.length > 0) yield* project(slice);
       })();
     },
     command(db, cmd) {
