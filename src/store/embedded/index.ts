@@ -139,7 +139,22 @@ function openJournal(
 ): { journal: Journal; nextLook: number } {
   const { logger } = policy;
   const started = performance.now();
-  const { journal, replay } = Journal.open(dataDir, io);
+  let skipped = 0;
+  const { journal, replay } = Journal.open(
+    dataDir,
+    (payload) => {
+      try {
+        catalog.applyRecord(payload);
+      } catch (err) {
+        skipped++;
+        logger.warn(
+          { journal: path.join(dataDir, JOURNAL_FILE), err: (err as Error).message },
+          'embedded store: skipped a journal record that could not be applied',
+        );
+      }
+    },
+    io,
+  );
   if (replay.tornAt) {
     // Only a bad record with nothing valid after it gets here (a write cut short by a crash):
     // damage with intact records after it stops start-up in Journal.open instead.
@@ -153,23 +168,11 @@ function openJournal(
       'embedded store: journal ends with a torn record (a write cut short by a crash); cut it off there',
     );
   }
-  let skipped = 0;
-  for (const payload of replay.payloads) {
-    try {
-      catalog.applyRecord(payload);
-    } catch (err) {
-      skipped++;
-      logger.warn(
-        { journal: journal.file, err: (err as Error).message },
-        'embedded store: skipped a journal record that could not be applied',
-      );
-    }
-  }
   const nextLook = compactIfOutgrown(catalog, journal, policy, 'start-up');
   logger.info(
     {
       journal: journal.file,
-      records: replay.payloads.length,
+      records: replay.records,
       skipped,
       collections: catalog.collectionCount(),
       documents: catalog.documentCount(),
