@@ -230,7 +230,7 @@ async function main(): Promise<void> {
         `  open the store (journal loaded) ${s(p.openMs / 1000)}, ${s(p.openCpuMs / 1000)} CPU; ` +
         `read its state ${s(p.loadMs / 1000)}; plan what is due ${s(p.planMs / 1000)} wall, ${s(p.planCpuMs / 1000)} CPU (${n(p.due)} due); ` +
         `the month ahead (schedule show) ${s(p.previewMs / 1000)} (${n(p.previewItems)} sends); read + plan + preview ${s(p.readPlanPreviewCpuMs / 1000)} CPU\n` +
-        `  longest event-loop stall ${p.maxStallMs.toFixed(0)} ms; the most CPU between two turns of a 10 ms timer ${p.maxStallCpuMs.toFixed(0)} ms\n` +
+        `  longest event-loop stall ${p.maxStallMs.toFixed(0)} ms; the main thread's most CPU between two turns of a 10 ms timer ${p.maxStallCpuMs.toFixed(0)} ms\n` +
         `  RSS: ${p.rssModulesMb.toFixed(0)} MB Node and the modules; ${p.rssBeforeMb.toFixed(0)} MB holding the cohort (peak ${p.peakOpenMb.toFixed(0)} MB while the journal loaded); ` +
         `peak ${p.peakJobMb.toFixed(0)} MB while the cohort's job read and planned it, ${p.peakPlanMb.toFixed(0)} MB with schedule show after it; the process's high-water mark ${p.peakRssMb.toFixed(0)} MB`,
     );
