@@ -14,7 +14,7 @@ import type { Models, ResponseDoc } from '../store/models/index.js';
 import { maySeePersonalData, type Access } from './access.js';
 import { computeAggregates } from './aggregates.js';
 import { ByteChunks } from './byte-chunks.js';
-import { IdMap, sameId } from './id-map.js';
+import { IdMap, idText, sameId } from './id-map.js';
 import { cohortMatch } from './pipelines.js';
 import { questionnaireTitle, questionsOf } from './questions.js';
 import { cleanCell, cleanCellText, safeCell, safeCellText, stripInvisible, type CellValue } from './sanitize.js';
@@ -216,7 +216,7 @@ async function loadContext(models: Models, scope: ExportOptions['scope']): Promi
   const cohorts = new IdMap<CohortRow>();
   for (const c of cohortDocs)
     cohorts.set(c._id, {
-      id: String(c._id),
+      id: idText(c._id),
       code: String(c.code),
       title: String(c.title),
       timeZone: String(c.timeZone),
@@ -291,7 +291,7 @@ async function loadPeople(deps: ExportDeps, ctx: Context, docs: readonly Respons
     : await models.participant.collection.find(filter, { projection: PROFILE_PROJECTION }).toArray();
   const allowed = ctx.enrolled;
   for (const p of found) {
-    const id = String(p._id);
+    const id = idText(p._id);
     if (allowed ? !allowed.has(id) : p.isStaff === true || ctx.demoPeople?.has(id)) continue;
     ctx.participants.set(p._id, participantRow(p));
   }
@@ -607,7 +607,7 @@ class RowBuilder {
       p !== undefined &&
       !p.anonymisedAt &&
       !p.consent?.withdrawnAt &&
-      maySeePersonalData(this.options.access, this.ctx.cohorts.get(doc.cohortId)?.id ?? String(doc.cohortId))
+      maySeePersonalData(this.options.access, this.ctx.cohorts.get(doc.cohortId)?.id ?? idText(doc.cohortId))
     );
   }
 
@@ -635,20 +635,21 @@ class RowBuilder {
     const cohort = this.ctx.cohorts.get(cohortId);
     const show = this.personal(doc, p);
     const settlement = p?.settlementType ? this.settlement(p.settlementType) : null;
-    const cells: CellValue[] = [
-      ...(this.personalColumns
-        ? show && p
-          ? [
-              String(participantId),
-              p.fullName ?? null,
-              p.phone ?? null,
-              p.telegramUsername ?? (p.telegramId ? String(p.telegramId) : null),
-              p.whatsappId ?? null,
-              p.organisation ?? null,
-              p.position ?? null,
-            ]
-          : PERSONAL_COLUMNS.map(() => null)
-        : []),
+    // One array, cleaned in place: a prefix is made for each teacher of each export.
+    const cells: CellValue[] = !this.personalColumns
+      ? []
+      : show && p
+        ? [
+            idText(participantId),
+            p.fullName ?? null,
+            p.phone ?? null,
+            p.telegramUsername ?? (p.telegramId ? String(p.telegramId) : null),
+            p.whatsappId ?? null,
+            p.organisation ?? null,
+            p.position ?? null,
+          ]
+        : PERSONAL_COLUMNS.map(() => null);
+    cells.push(
       p?.region ?? null,
       p?.district ?? null,
       settlement,
@@ -656,7 +657,8 @@ class RowBuilder {
       cohort?.code ?? null,
       cohort?.programme?.code ?? null,
       cohort?.programme?.direction ?? null,
-    ].map(cleanCell);
+    );
+    for (let i = 0; i < cells.length; i++) cells[i] = cleanCell(cells[i] as CellValue);
     prefix = { cohortId, cells, csv: undefined };
     this.prefixes.set(participantId, prefix);
     return prefix;
@@ -721,7 +723,11 @@ class RowBuilder {
     const sep = this.options.separator ?? ';';
     const tz = this.ctx.cohorts.get(doc.cohortId)?.timeZone ?? 'UTC';
     const prefix = this.prefix(doc);
-    prefix.csv ??= Buffer.from(`${sep}${prefix.cells.map((v) => csvField(safeCell(v), sep)).join(sep)}`);
+    if (prefix.csv === undefined) {
+      let text = '';
+      for (const v of prefix.cells) text += `${sep}${csvField(safeCell(v), sep)}`;
+      prefix.csv = Buffer.from(text);
+    }
     let byStatus = this.middles.get(doc.occasion);
     if (!byStatus) {
       byStatus = new Map();

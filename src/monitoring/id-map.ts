@@ -87,3 +87,20 @@ export function sameId(a: unknown, b: unknown): boolean {
   if (isObjectIdWords(a) && isObjectIdWords(b)) return a.i3 === b.i3 && a.i0 === b.i0 && a.i1 === b.i1 && a.i2 === b.i2;
   return String(a) === String(b);
 }
+
+const HEX = '0123456789abcdef';
+
+/**
+ * `String(id)`: an ObjectId's 24 hex digits made as one flat string (bson's own is a rope of a
+ * dozen pieces, each a short-lived string), anything else as `String` writes it.
+ */
+export function idText(id: unknown): string {
+  if (!isObjectIdWords(id)) return String(id);
+  const codes = new Array<number>(24);
+  const words = [id.i0, id.i1, id.i2, id.i3];
+  for (let w = 0; w < 4; w++) {
+    const word = words[w] as number;
+    for (let k = 0; k < 6; k++) codes[w * 6 + k] = HEX.charCodeAt((word >>> (20 - 4 * k)) & 15);
+  }
+  return String.fromCharCode(...codes);
+}
