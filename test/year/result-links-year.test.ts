@@ -233,9 +233,9 @@ describe('the results of the year, presented with links that are checked', () =>
       .slice(1)
       .map((l) => l.split(';'));
     expect(lines.map((l) => [l[0], l[13], l[14]])).toEqual([
-      ['Алиева Дина', 'завершён', '2027-01-21'],
-      ['Борисова Анна', 'в работе', '2027-01-20'],
-      ['Васильева Елена', 'в работе', '2027-01-20'],
+      ['Алиева Дина', 'завершён', '21.01.2027'],
+      ['Борисова Анна', 'в работе', '20.01.2027'],
+      ['Васильева Елена', 'в работе', '20.01.2027'],
     ]);
 
     // Борисова comes back to it later from the menu, which lists her dead link, and is asked for a working one.
