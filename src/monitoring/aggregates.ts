@@ -565,7 +565,7 @@ export async function activityKinds(
  * The stage plans of the cohorts in scope: stage rows are named by them (a school-model cohort's two
  * stages by the model's names), and a stage none of them has is left out.
  */
-async function scopePlans(models: Models, scope: Scope): Promise<StagePlan[]> {
+export async function scopePlans(models: Models, scope: Scope): Promise<StagePlan[]> {
   const match = cohortMatch(scope).cohortId;
   const cohorts = await models.cohort.collection
     .find(match ? { _id: match } : {}, { projection: { programmeId: 1, stagePlan: 1 } })
