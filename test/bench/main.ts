@@ -10,6 +10,8 @@
 //   store       a broadcast's deliveries recorded in the embedded store, 200 / 1,000 / 4,000
 //   broadcasts  1,200 / 2,000 / 4,000 teachers through the limiter and grammY to a fake Bot API
 //               (BENCH_FULL=1 adds 10,000: 333 s at the floor)
+//   limits      Telegram's per-group and per-chat limits all at once (a 600-teacher broadcast, 25
+//               messages to one group, 10 to one teacher), and a 429 with retry_after = 5
 //   replies     update to the first reply, p50 / p95: 25 teachers at once and 50 over 2 s (under
 //               the limits), and 50 at once beside what the 30 msg/s limit alone costs
 //   start       `npm start` to a healthy /healthz, and CLI commands, through npm
@@ -41,9 +43,9 @@ import { benchExport, type ExportFigures } from './exports.js';
 import { gc, machineMeter, measured, median, type MachineShare } from './measure.js';
 import type { PlanningFigures } from './planning.js';
 import { benchStart } from './start.js';
-import { benchBroadcasts, benchReplies, replyFloor } from './telegram.js';
+import { benchBroadcasts, benchLimits, benchPause, benchReplies, replyFloor } from './telegram.js';
 
-const PARTS = ['aggregates', 'exports', 'planning', 'store', 'broadcasts', 'replies', 'start'] as const;
+const PARTS = ['aggregates', 'exports', 'planning', 'store', 'broadcasts', 'limits', 'replies', 'start'] as const;
 const only = new Set((process.env.BENCH_ONLY ?? PARTS.join(',')).split(',').map((s) => s.trim()));
 const FULL = process.env.BENCH_FULL === '1';
 const AGGREGATE_PARTICIPANTS = Number(process.env.BENCH_PARTICIPANTS ?? 30_000);
@@ -262,13 +264,23 @@ async function main(): Promise<void> {
       const b = await benchBroadcastStore(size);
       figures.push(b);
       say(
-        `  ${String(size).padStart(5)} recipients: ${b.cpuMsPerDelivery.toFixed(2)} ms CPU (${b.msPerDelivery.toFixed(2)} ms wall) per delivery, journal ${b.journalBeforeMb.toFixed(2)} -> ${b.journalAfterMb.toFixed(2)} MB`,
+        `  ${String(size).padStart(5)} recipients: ${b.cpuMsPerDelivery.toFixed(2)} ms CPU (${b.msPerDelivery.toFixed(2)} ms wall) per delivery, journal ${b.journalBeforeMb.toFixed(2)} -> ${b.journalAfterMb.toFixed(2)} MB${b.compacted ? ' (compacted while running)' : ''}`,
       );
     }
+    const journal = figures
+      .map(
+        (f) =>
+          `${f.journalBeforeMb.toFixed(2)} → ${f.journalAfterMb.toFixed(2)} MB${f.compacted ? ' (compacted meanwhile)' : ''}`,
+      )
+      .join(' / ');
+    const written = figures
+      .filter((f) => !f.compacted)
+      .map((f) => `${(((f.journalAfterMb - f.journalBeforeMb) * MB) / f.recipients).toFixed(0)} at ${n(f.recipients)}`)
+      .join(', ');
     row(
       `store per broadcast delivery at ${figures.map((f) => n(f.recipients)).join(' / ')} recipients`,
-      `${figures.map((f) => f.cpuMsPerDelivery.toFixed(2)).join(' / ')} ms CPU; ${figures.map((f) => (((f.journalAfterMb - f.journalBeforeMb) * MB) / f.recipients).toFixed(0)).join(' / ')} journal bytes`,
-      'flat in N; journal linear',
+      `${figures.map((f) => f.cpuMsPerDelivery.toFixed(2)).join(' / ')} ms CPU; journal ${journal}; bytes a delivery: ${written}`,
+      'flat in N; journal linear (before: 0.44 → 103.6 MB at 1,000)',
     );
   }
 
@@ -297,6 +309,38 @@ async function main(): Promise<void> {
       'CPU per broadcast message, 200 vs 4,000 teachers',
       `${small.cpuMsPerMessage.toFixed(2)} / ${large.cpuMsPerMessage.toFixed(2)} ms`,
       'flat in N',
+    );
+  }
+
+  if (only.has('limits')) {
+    say("\nTelegram's limits through the limiter and grammY to the fake Bot API:");
+    const l = await benchLimits();
+    say(
+      `  at once: ${n(l.teachers)} teachers, ${l.groupMessages} messages to one group, ${l.chatMessages} to one teacher: ` +
+        `most in any 1 s ${l.maxPerSecond}, the group in any 60 s ${l.groupMaxPerMinute}, shortest gap in one chat ${(l.minGapOneChatMs / 1000).toFixed(3)} s; ` +
+        `the group's last message at ${s(l.groupSeconds, 1)} (${(l.groupSeconds / l.groupFloorSeconds).toFixed(3)} × its floor of ${s(l.groupFloorSeconds, 0)})`,
+    );
+    row(
+      `Telegram's limits at once: ${n(l.teachers)} teachers, ${l.groupMessages} messages to one group, ${l.chatMessages} to one teacher`,
+      `most in any 1 s: ${l.maxPerSecond}; the group in any 60 s: ${l.groupMaxPerMinute}; shortest gap in one chat: ${(l.minGapOneChatMs / 1000).toFixed(3)} s; the group's last at ${s(l.groupSeconds, 1)} (${(l.groupSeconds / l.groupFloorSeconds).toFixed(3)} × floor)`,
+      '≤ 30 in any 1 s, ≤ 20 a minute per group, ≥ 1 s apart per chat',
+      `${s(l.groupFloorSeconds, 0)} for ${l.groupMessages} to one group (20/min, 1/s)`,
+    );
+    const p = await benchPause();
+    const underWay =
+      p.duringPause > 0
+        ? ` (${p.duringPause} already under way arrived within ${p.lastDuringPauseMs.toFixed(0)} ms of it)`
+        : '';
+    say(
+      `  a 429 (retry_after = ${p.retryAfterSeconds}) in a ${n(p.recipients)}-teacher broadcast: ${p.duringPause} sent during the pause${underWay}; ` +
+        `the next after ${s(p.resumedAfterSeconds)}, ${p.refusedWentFirst ? 'the refused message' : 'NOT the refused message'}; all in ${s(p.seconds, 1)} (floor ${s(p.floorSeconds, 1)})`,
+    );
+    check(p.refusedWentFirst, 'after the 429 another message went before the refused one');
+    row(
+      `a 429 with retry_after = ${p.retryAfterSeconds} in a ${n(p.recipients)}-teacher broadcast`,
+      `nothing sent for ${s(p.resumedAfterSeconds)}${underWay}, then the refused message first; all in ${s(p.seconds, 1)}`,
+      'every send waits it out',
+      `${s(p.floorSeconds, 1)} (${n(p.recipients)} at 30/s + ${p.retryAfterSeconds} s)`,
     );
   }
 
