@@ -16,6 +16,8 @@ export interface BroadcastStoreFigures {
   cpuMsPerDelivery: number;
   journalBeforeMb: number;
   journalAfterMb: number;
+  /** The store rewrote the journal as a snapshot meanwhile (compaction while running): before → after is not what was written. */
+  compacted: boolean;
 }
 
 export async function benchBroadcastStore(recipients: number): Promise<BroadcastStoreFigures> {
@@ -40,7 +42,7 @@ export async function benchBroadcastStore(recipients: number): Promise<Broadcast
     }));
     await repos.broadcasts.startSending(draft.id, chats);
     const journal = join(dir, JOURNAL_FILE);
-    const before = statSync(journal).size;
+    const { size: before, ino } = statSync(journal);
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     // What a broadcast does per recipient: claim the delivery, then record how it went.
@@ -50,7 +52,7 @@ export async function benchBroadcastStore(recipients: number): Promise<Broadcast
     }
     const cpu = process.cpuUsage(cpu0);
     const ms = performance.now() - t0;
-    const after = statSync(journal).size;
+    const { size: after, ino: inoAfter } = statSync(journal);
     const done = await repos.broadcasts.findById(draft.id);
     const sent = done?.deliveries.filter((d) => d.status === 'sent').length;
     if (sent !== recipients) throw new Error(`recorded ${sent} deliveries as sent, expected ${recipients}`);
@@ -60,6 +62,7 @@ export async function benchBroadcastStore(recipients: number): Promise<Broadcast
       cpuMsPerDelivery: (cpu.user + cpu.system) / 1000 / recipients,
       journalBeforeMb: before / 1024 / 1024,
       journalAfterMb: after / 1024 / 1024,
+      compacted: inoAfter !== ino,
     };
   } finally {
     await store.close();

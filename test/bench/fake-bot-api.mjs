@@ -2,10 +2,15 @@
 // and records when each message arrived and for which chat. Run as its own process (plain
 // JavaScript, no build), so the bot's CPU figures are the bot's alone. It prints
 // `{"port": N}` on its first line. `GET /records` returns [[chatId, epochMs], ...] and clears them.
+// `POST /refuse` with {"after": N, "retryAfter": S} answers the (N+1)th message from then on with
+// Telegram's 429 "retry after S" (it is not delivered); `GET /refusals` returns those, as records.
 import { createServer } from 'node:http';
 
 const ME = { id: 7_000_000_001, is_bot: true, first_name: 'Sputnik bench', username: 'sputnik_bench_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
 let records = [];
+let refusals = [];
+/** The next refusal: how many messages to let through first, and its retry_after. */
+let refuse = null;
 let messageId = 0;
 
 const server = createServer((req, res) => {
@@ -19,9 +24,20 @@ const server = createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(body);
       return;
     }
+    if (req.method === 'GET' && req.url === '/refusals') {
+      const body = JSON.stringify(refusals);
+      refusals = [];
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      return;
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    if (req.method === 'POST' && req.url === '/refuse') {
+      refuse = JSON.parse(text);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      return;
+    }
     const method = (req.url ?? '').split('/').pop()?.split('?')[0] ?? '';
     let payload = {};
-    const text = Buffer.concat(chunks).toString('utf8');
     if (text.startsWith('{')) {
       try {
         payload = JSON.parse(text);
@@ -35,6 +51,14 @@ const server = createServer((req, res) => {
     else if (method === 'getWebhookInfo') result = { url: '', has_custom_certificate: false, pending_update_count: 0 };
     else if (/^(send|copy|forward)/.test(method)) {
       const chatId = payload.chat_id;
+      if (refuse && refuse.after-- <= 0) {
+        const retryAfter = refuse.retryAfter;
+        refuse = null;
+        refusals.push([String(chatId), at]);
+        const refusal = { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } };
+        res.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify(refusal));
+        return;
+      }
       records.push([String(chatId), at]);
       result = { message_id: ++messageId, date: Math.floor(at / 1000), chat: { id: Number(chatId), type: Number(chatId) < 0 ? 'supergroup' : 'private' }, text: payload.text ?? '' };
     }

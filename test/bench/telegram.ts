@@ -19,6 +19,10 @@ export interface FakeBotApi {
   url: string;
   /** Messages received since the last call: chat id and arrival (epoch ms, sub-millisecond). */
   records(): Promise<[string, number][]>;
+  /** The message after the next `after` is refused with a 429 and `retry_after` = `retryAfter`. */
+  refuse(after: number, retryAfter: number): Promise<void>;
+  /** Messages refused since the last call, as records. */
+  refusals(): Promise<[string, number][]>;
   stop(): void;
 }
 
@@ -36,6 +40,12 @@ export async function startFakeBotApi(): Promise<FakeBotApi> {
   return {
     url,
     records: async () => (await (await fetch(`${url}/records`)).json()) as [string, number][],
+    refuse: async (after, retryAfter) => {
+      await (
+        await fetch(`${url}/refuse`, { method: 'POST', body: JSON.stringify({ after, retryAfter }) })
+      ).arrayBuffer();
+    },
+    refusals: async () => (await (await fetch(`${url}/refusals`)).json()) as [string, number][],
     stop: () => child.kill('SIGTERM'),
   };
 }
@@ -71,6 +81,7 @@ async function seedCohort(
   app: App,
   teachers: number,
   firstChat: number,
+  groupChat?: string,
 ): Promise<{ cohortId: string; authorId: string }> {
   const { models } = app.store;
   const now = new Date();
@@ -103,23 +114,24 @@ async function seedCohort(
     status: 'active',
     curatorIds: [authorId],
     tutorIds: [],
-    groups: [],
+    groups: groupChat ? [{ channel: 'telegram', chatId: groupChat, title: 'Группа курса', boundAt: now }] : [],
     createdAt: now,
     updatedAt: now,
   });
-  await models.enrollment.collection.insertMany(
-    people.map((p) => ({
-      _id: new Types.ObjectId(),
-      participantId: p._id,
-      cohortId,
-      status: 'active',
-      currentStage: 1,
-      stages: [],
-      joinedAt: now,
-      createdAt: now,
-      updatedAt: now,
-    })),
-  );
+  if (people.length > 0)
+    await models.enrollment.collection.insertMany(
+      people.map((p) => ({
+        _id: new Types.ObjectId(),
+        participantId: p._id,
+        cohortId,
+        status: 'active',
+        currentStage: 1,
+        stages: [],
+        joinedAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
   return { cohortId: cohortId.toHexString(), authorId: authorId.toHexString() };
 }
 
@@ -173,6 +185,158 @@ export async function benchBroadcasts(sizes: readonly number[]): Promise<Broadca
       });
     }
     return out;
+  } finally {
+    await app.stop();
+    api.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface LimitFigures {
+  teachers: number;
+  groupMessages: number;
+  chatMessages: number;
+  /** The most messages in any 1 s window, all chats. */
+  maxPerSecond: number;
+  /** The most messages to the group in any 60 s window. */
+  groupMaxPerMinute: number;
+  /** The shortest time between two messages to one chat, over every chat (ms). */
+  minGapOneChatMs: number;
+  /** When the group's last message arrived, and the earliest 20/min and 1/s allow (s from the start). */
+  groupSeconds: number;
+  groupFloorSeconds: number;
+}
+
+/** The earliest the last of `messages` to one group can arrive: 1 a second, 20 in any minute. */
+export function groupFloor(messages: number): number {
+  const last = messages - 1;
+  return Math.floor(last / 20) * 60 + (last % 20);
+}
+
+/**
+ * Telegram's per-chat limits through the real path, all at once: a broadcast to `teachers`, 25
+ * broadcasts to one cohort group (20 a minute, 1 a second) and 10 to one teacher (1 a second).
+ */
+export async function benchLimits(teachers = 600, groupMessages = 25, chatMessages = 10): Promise<LimitFigures> {
+  const api = await startFakeBotApi();
+  const dir = mkdtempSync(join(tmpdir(), 'sputnik-bench-tg-'));
+  const app = await startBot(api, dir);
+  try {
+    const group = '-1001000000001';
+    const many = await seedCohort(app, teachers, 300_000_001);
+    const grouped = await seedCohort(app, 0, 301_000_001, group);
+    const one = await seedCohort(app, 1, 302_000_001);
+    const single = '302000001';
+    const text = 'Уважаемые коллеги! В четверг в 15:00 вебинар по формативному оцениванию.';
+    const create = (c: { cohortId: string; authorId: string }, toGroups: boolean, i: number) =>
+      app.broadcasts.create({ ...c, text: `${text} (${i})`, toGroups, toParticipants: !toGroups });
+    const broadcasts = [
+      await create(many, false, 0),
+      ...(await Promise.all(Array.from({ length: groupMessages }, (_, i) => create(grouped, true, i)))),
+      ...(await Promise.all(Array.from({ length: chatMessages }, (_, i) => create(one, false, i)))),
+    ];
+    await api.records();
+    const t0 = performance.timeOrigin + performance.now();
+    const reports = await Promise.all(broadcasts.map((b) => app.broadcasts.send(b.id)));
+    const records = await api.records();
+    const expected = [teachers, ...Array<number>(groupMessages + chatMessages).fill(1)];
+    reports.forEach((r, i) => {
+      if (r?.sent !== expected[i])
+        throw new Error(`bench result wrong: broadcast ${i} reported ${r?.sent} sent, expected ${expected[i]}`);
+    });
+    const byChat = new Map<string, number[]>();
+    for (const [c, t] of records) byChat.set(c, [...(byChat.get(c) ?? []), t]);
+    const toGroup = byChat.get(group) ?? [];
+    const toOne = byChat.get(single) ?? [];
+    if (toGroup.length !== groupMessages || toOne.length !== chatMessages)
+      throw new Error(
+        `bench result wrong: the group got ${toGroup.length} of ${groupMessages}, the teacher ${toOne.length} of ${chatMessages}`,
+      );
+    let minGap = Number.POSITIVE_INFINITY;
+    for (const times of byChat.values()) {
+      const sorted = [...times].sort((a, b) => a - b);
+      for (let i = 1; i < sorted.length; i++)
+        minGap = Math.min(minGap, (sorted[i] as number) - (sorted[i - 1] as number));
+    }
+    return {
+      teachers,
+      groupMessages,
+      chatMessages,
+      maxPerSecond: maxInWindow(
+        records.map(([, t]) => t),
+        1000,
+      ),
+      groupMaxPerMinute: maxInWindow(toGroup, 60_000),
+      minGapOneChatMs: minGap,
+      groupSeconds: (Math.max(...toGroup) - t0) / 1000,
+      groupFloorSeconds: groupFloor(groupMessages),
+    };
+  } finally {
+    await app.stop();
+    api.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface PauseFigures {
+  recipients: number;
+  retryAfterSeconds: number;
+  /** Messages that arrived within retry_after of the 429, and the last of them (ms after it). */
+  duringPause: number;
+  lastDuringPauseMs: number;
+  /** From the 429 to the first message after those (s). */
+  resumedAfterSeconds: number;
+  /** The next message to arrive was the refused one. */
+  refusedWentFirst: boolean;
+  seconds: number;
+  floorSeconds: number;
+}
+
+/** A broadcast whose `refuseAt`-th message Telegram refuses with a 429, retry_after = `retryAfter`. */
+export async function benchPause(recipients = 300, refuseAt = 100, retryAfter = 5): Promise<PauseFigures> {
+  const api = await startFakeBotApi();
+  const dir = mkdtempSync(join(tmpdir(), 'sputnik-bench-tg-'));
+  const app = await startBot(api, dir);
+  try {
+    const first = 303_000_001;
+    const { cohortId, authorId } = await seedCohort(app, recipients, first);
+    const b = await app.broadcasts.create({
+      cohortId,
+      authorId,
+      text: 'Напоминание: до 1 июня пришлите ссылки на открытые уроки.',
+      toGroups: false,
+      toParticipants: true,
+    });
+    await api.records();
+    await api.refuse(refuseAt - 1, retryAfter);
+    const t0 = performance.timeOrigin + performance.now();
+    const report = await app.broadcasts.send(b.id);
+    const records = (await api.records()).sort((x, y) => x[1] - y[1]);
+    const refusals = await api.refusals();
+    if (report?.sent !== recipients || refusals.length !== 1)
+      throw new Error(
+        `bench result wrong: ${report?.sent} of ${recipients} sent, ${refusals.length} refusals (expected 1)`,
+      );
+    const toTeachers = records.filter(([c]) => Number(c) >= first && Number(c) < first + recipients);
+    if (new Set(toTeachers.map(([c]) => c)).size !== recipients || toTeachers.length !== recipients)
+      throw new Error(
+        `bench result wrong: ${toTeachers.length} messages reached teachers, expected ${recipients} once each`,
+      );
+    const [refusedChat, refusedAt] = refusals[0] as [string, number];
+    // A call the bot had started before it read the 429 may still arrive just after it.
+    const inPause = records.filter(([, t]) => t > refusedAt && t < refusedAt + retryAfter * 1000);
+    const lastInPause = inPause.length > 0 ? (inPause[inPause.length - 1] as [string, number])[1] : refusedAt;
+    const next = records.find(([, t]) => t > lastInPause);
+    return {
+      recipients,
+      retryAfterSeconds: retryAfter,
+      duringPause: inPause.length,
+      lastDuringPauseMs: lastInPause - refusedAt,
+      resumedAfterSeconds: next ? (next[1] - refusedAt) / 1000 : Number.NaN,
+      refusedWentFirst: next?.[0] === refusedChat,
+      seconds: (Math.max(...toTeachers.map(([, t]) => t)) - t0) / 1000,
+      floorSeconds: recipients / 30 + retryAfter,
+    };
   } finally {
     await app.stop();
     api.stop();
@@ -274,6 +438,11 @@ export function replyFloor(teachers: number, limit = 30): { p50Ms: number; p95Ms
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  if (process.argv[2] === 'limits') {
+    console.log(await benchPause());
+    console.log(await benchLimits());
+    process.exit(0);
+  }
   console.log(await benchReplies(Number(process.argv[3] ?? 25), { spreadMs: Number(process.argv[4] ?? 0) }));
   console.log(await benchBroadcasts((process.argv[2] ?? '200').split(',').map(Number)));
 }

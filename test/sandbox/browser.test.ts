@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config.js';
 import { DEMO_COHORT_CODE } from '../../src/sandbox/demo.js';
 import { silentLogger } from '../support/store.js';
 
-vi.setConfig({ testTimeout: 240_000, hookTimeout: 180_000 });
+vi.setConfig({ testTimeout: 360_000, hookTimeout: 180_000 });
 
 const SHOTS = mkdtempSync(join(tmpdir(), 'sputnik-sandbox-shots-'));
 
@@ -51,20 +51,40 @@ afterAll(async () => {
 
 const botCount = (page: Page) => page.locator('.msg.bot').count();
 
-/** Does something in the chat and waits until the bot has answered (a new bot bubble). */
+/** Waits until the bot has written nothing new for a moment: it may write several messages in a row. */
+async function settle(page: Page): Promise<void> {
+  let seen = await botCount(page);
+  for (let round = 0; round < 40; round++) {
+    await page.waitForTimeout(500);
+    const now = await botCount(page);
+    if (now === seen) return;
+    seen = now;
+  }
+}
+
+/** Does something in the chat and waits until the bot has answered (a new bot bubble) and gone quiet. */
 async function act(page: Page, work: () => Promise<void>): Promise<void> {
   const before = await botCount(page);
   await work();
   await expect.poll(() => botCount(page), { timeout: 60_000 }).toBeGreaterThan(before);
-  // The bot may write several messages in a row; let them all arrive.
-  await page.waitForTimeout(300);
+  await settle(page);
 }
+
+const chatEnd = async (page: Page, messages: number) =>
+  (await page.locator('.msg').allTextContents()).slice(-messages).join('\n---\n');
 
 // The demo questionnaire is due as soon as a teacher joins: within the cohort's sending window the
 // scheduler may send it on its own, at a moment that depends on the machine's load. Its notice to a
 // teacher in the middle of a dialog is not an answer to what she did, so it is read past.
 const SCHEDULER_NOTICE = /вас ждёт новая анкета/;
 const lastBot = (page: Page) => page.locator('.msg.bot').filter({ hasNotText: SCHEDULER_NOTICE }).last();
+/** The last bot message that is not the scheduler's notice, pinned by its place (it cannot become another one). */
+async function pinnedLastBot(page: Page) {
+  const texts = await page.locator('.msg.bot').allTextContents();
+  let index = texts.length - 1;
+  while (index > 0 && SCHEDULER_NOTICE.test(texts[index] ?? '')) index--;
+  return page.locator('.msg.bot').nth(index);
+}
 const type = (page: Page, text: string) =>
   act(page, async () => {
     await page.fill('#message', text);
@@ -76,15 +96,35 @@ async function press(page: Page, label: string | RegExp): Promise<void> {
       page.locator('.msg.bot .options button:enabled', { hasText: label }).last().click({ timeout: 20_000 }),
     );
   } catch (error) {
-    const seen = (await page.locator('.msg').allTextContents()).slice(-4).join('\n---\n');
-    throw new Error(`could not press ${String(label)}; the chat ends with:\n${seen}`, { cause: error });
+    throw new Error(`could not press ${String(label)}; the chat ends with:\n${await chatEnd(page, 4)}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Does something to a message of the bot's. If a message of the bot's comes in meanwhile (on a loaded
+ * machine the scheduler's may, between reading a question and clicking), the buttons read may be gone:
+ * the caller reads the chat again. Anything else is a failure, with the chat's end in the message.
+ */
+async function answerStep(page: Page, what: string, work: () => Promise<void>): Promise<void> {
+  const before = await botCount(page);
+  try {
+    await act(page, work);
+  } catch (error) {
+    if ((await botCount(page)) > before) {
+      await settle(page);
+      return;
+    }
+    throw new Error(`could not ${what}; the chat ends with:\n${await chatEnd(page, 4)}`, { cause: error });
   }
 }
 
 /** Answers whatever the questionnaire asks, first option or a plausible text, until the menu is back. */
 async function answerQuestionnaire(page: Page): Promise<void> {
+  await settle(page);
   for (let step = 0; step < 40; step++) {
-    const last = lastBot(page);
+    const last = await pinnedLastBot(page);
     const text = (await last.textContent()) ?? '';
     // Answered and sent: the questionnaire's closing words, then the menu again.
     if (step > 0 && text.startsWith('Что хотите сделать?')) return;
@@ -92,20 +132,13 @@ async function answerQuestionnaire(page: Page): Promise<void> {
     if ((await options.count()) > 0) {
       const done = last.locator('.options button.done');
       if ((await done.count()) > 0) {
-        const before = await botCount(page);
-        await options.first().click();
-        try {
-          await act(page, () => done.click({ timeout: 20_000 }));
-        } catch (error) {
-          // Another bot message came in between the tick and «Готово» (on a loaded machine the
-          // scheduler's may): the loop answers whatever is last now. Anything else is a failure.
-          if ((await botCount(page)) === before) {
-            const seen = (await page.locator('.msg').allTextContents()).slice(-4).join('\n---\n');
-            throw new Error(`could not send the ticked options; the chat ends with:\n${seen}`, { cause: error });
-          }
-        }
+        await options
+          .first()
+          .click({ timeout: 20_000 })
+          .catch(() => undefined);
+        await answerStep(page, 'send the ticked options', () => done.click({ timeout: 20_000 }));
       } else {
-        await act(page, () => options.first().click());
+        await answerStep(page, 'choose an option', () => options.first().click({ timeout: 20_000 }));
       }
       continue;
     }
@@ -123,8 +156,7 @@ async function answerQuestionnaire(page: Page): Promise<void> {
           : 'Нужна помощь с проектами',
     );
   }
-  const seen = (await page.locator('.msg').allTextContents()).slice(-6).join('\n---\n');
-  throw new Error(`the questionnaire did not end within 40 answers; the chat ends with:\n${seen}`);
+  throw new Error(`the questionnaire did not end within 40 answers; the chat ends with:\n${await chatEnd(page, 6)}`);
 }
 
 describe('the sandbox in a browser', () => {
