@@ -12,7 +12,8 @@ import { t, type MessageKey } from '../i18n/index.js';
 import { displayAnswer, localized, type Question, type QuestionnaireCatalog } from '../questionnaires/index.js';
 import type { Models, ResponseDoc } from '../store/models/index.js';
 import { maySeePersonalData, type Access } from './access.js';
-import { computeAggregates } from './aggregates.js';
+import { computeAggregates, scopePlans } from './aggregates.js';
+import { occasionNames } from '../support-models/names.js';
 import { ByteChunks } from './byte-chunks.js';
 import { IdMap, idText, sameId } from './id-map.js';
 import { cohortMatch } from './pipelines.js';
@@ -377,9 +378,13 @@ const COMMON_COLUMNS = [
   'completed',
 ] as const;
 
+/**
+ * A question's column as people read it: its number and text. The id only for a question no loaded
+ * version defines, where it is all there is; the JSON export names every question by its id.
+ */
 function questionHeader(column: AnswerColumn, index: number, locale: Locale): string {
   return stripInvisible(
-    `${index + 1}. ${column.question ? `${localized(column.question.text, locale)} ` : ''}[${column.id}]`,
+    `${index + 1}. ${column.question ? localized(column.question.text, locale) : `[${column.id}]`}`,
   );
 }
 
@@ -560,6 +565,8 @@ class RowBuilder {
     private readonly ctx: Context,
     private readonly options: ExportOptions,
     private readonly locale: Locale,
+    /** Remembers each occasion's name: a row pays one map look-up. */
+    private readonly occasionLabel: (occasion: string) => string,
   ) {
     this.personalColumns =
       !options.anonymised && (options.access.personalData === 'all' || options.access.personalData.size > 0);
@@ -696,6 +703,17 @@ class RowBuilder {
     return renderers;
   }
 
+  private readonly occasions = new Map<string, string>();
+  /** The occasion's name, cleaned for a cell once per occasion. */
+  private occasion(id: string): string {
+    let label = this.occasions.get(id);
+    if (label === undefined) {
+      label = cleanCellText(this.occasionLabel(id));
+      if (this.occasions.size < RENDER_CACHE_LIMIT) this.occasions.set(id, label);
+    }
+    return label;
+  }
+
   /** The row's cells, already cleaned for a spreadsheet's typed cells (`cleanCell`). */
   cells(plan: SheetPlan, doc: ResponseDoc, no: number): CellValue[] {
     const tz = this.ctx.cohorts.get(doc.cohortId)?.timeZone ?? 'UTC';
@@ -703,7 +721,7 @@ class RowBuilder {
       no,
       ...this.prefix(doc).cells,
       doc.questionnaireVersion,
-      cleanCell(doc.occasion),
+      this.occasion(doc.occasion),
       this.status(doc.status),
       doc.startedAt ? wallClock(doc.startedAt, tz) : null,
       doc.completedAt ? wallClock(doc.completedAt, tz) : null,
@@ -741,7 +759,7 @@ class RowBuilder {
     let middle = byVersion.get(doc.questionnaireVersion);
     if (middle === undefined) {
       middle = Buffer.from(
-        `${sep}${csvField(doc.questionnaireVersion, sep)}${sep}${csvField(safeCell(cleanCell(doc.occasion)), sep)}` +
+        `${sep}${csvField(doc.questionnaireVersion, sep)}${sep}${csvField(safeCell(this.occasion(doc.occasion)), sep)}` +
           `${sep}${csvField(safeCell(this.status(doc.status)), sep)}`,
       );
       byVersion.set(doc.questionnaireVersion, middle);
@@ -795,6 +813,7 @@ class RowBuilder {
       questionnaireId: doc.questionnaireId,
       questionnaireVersion: doc.questionnaireVersion,
       occasion: doc.occasion,
+      occasionLabel: this.occasionLabel(doc.occasion),
       status: doc.status,
       startedAt: doc.startedAt ?? null,
       completedAt: doc.completedAt ?? null,
@@ -999,7 +1018,13 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
     plans.push({ questionnaireId, title, columns: [...known, ...unknown], total, docs });
   }
   const ctx = await loadContext(deps.models, options.scope);
-  const rows = new RowBuilder(ctx, options, locale);
+  // «Повод» as people read it (the plans' name for each occasion); JSON keeps the id beside it.
+  const rows = new RowBuilder(
+    ctx,
+    options,
+    locale,
+    occasionNames(await scopePlans(deps.models, options.scope), locale),
+  );
   const total = plans.reduce((s, p) => s + p.total, 0);
   const now = deps.now?.() ?? new Date();
   const personalData =

@@ -14,6 +14,8 @@ import { localized } from '../questionnaires/index.js';
 import { displayName } from './messages.js';
 import { loadCohortState, plannerInput, type CohortState, type ReachCheck } from './state.js';
 
+const DESCRIBED_PER_TURN = 2_000;
+
 export interface PreviewItem extends PlannedSend {
   /** The cohort's local date and time of `at`. */
   date: LocalDate;
@@ -71,26 +73,43 @@ export async function previewCohort(
     }
     return local;
   };
-  const describe = (planned: PlannedSend[], people: CohortState['people']): PreviewItem[] =>
-    planned.map((p) => {
+  const locale = deps.locale ?? 'ru';
+  // Thousands of sends go to each person: her name is cleaned once.
+  const names = new Map<string, string>();
+  const nameOf = (people: CohortState['people'], id: string) => {
+    let name = names.get(id);
+    if (name === undefined) {
+      name = displayName(people.get(id), locale);
+      names.set(id, name);
+    }
+    return name;
+  };
+  // A month of a 5,000-teacher cohort is ~25,000 sends: described a batch at a time, with the event
+  // loop given a turn between batches (all at once held it ~150 ms).
+  const describe = async (planned: PlannedSend[], people: CohortState['people']): Promise<PreviewItem[]> => {
+    const out: PreviewItem[] = [];
+    for (const p of planned) {
       const title = p.survey ? deps.content?.questionnaires.get(p.survey.questionnaireId)?.title : undefined;
       const { date, time } = localAt(p.at);
-      return {
+      out.push({
         ...p,
         date,
         time,
-        recipientName: displayName(people.get(p.recipientId), deps.locale ?? 'ru'),
+        recipientName: nameOf(people, p.recipientId),
         recipientRole:
           curatorIds.has(p.recipientId) && (p.kind === 'non-responders' || p.kind === 'report-reminder')
             ? 'curator'
             : 'teacher',
-        ...(title ? { surveyTitle: localized(title, deps.locale ?? 'ru') } : {}),
-      };
-    });
+        ...(title ? { surveyTitle: localized(title, locale) } : {}),
+      });
+      if (out.length % DESCRIBED_PER_TURN === 0) await new Promise((r) => setImmediate(r));
+    }
+    return out;
+  };
   // Only the period is kept, and the planner pauses between steps: a preview asked of the running bot must not keep it from answering.
   const plan = (input: ReturnType<typeof plannerInput>) =>
     planUntilCooperatively(input, to, () => new Promise((r) => setImmediate(r)));
-  const items = describe(await plan(plannerInput(state, from, deps.settings)), state.people);
+  const items = await describe(await plan(plannerInput(state, from, deps.settings)), state.people);
   let onceJoined: PreviewItem[] = [];
   if (waiting.size > 0) {
     // The same plan with the waiting teachers reached and consenting, as joining makes them.
@@ -100,7 +119,7 @@ export async function previewCohort(
         waiting.has(t.participantId) ? { ...t, reachable: true, consented: true } : t,
       ),
     };
-    onceJoined = describe(await plan(plannerInput(joined, from, deps.settings)), joined.people).filter(
+    onceJoined = (await describe(await plan(plannerInput(joined, from, deps.settings)), joined.people)).filter(
       (p) => waiting.has(p.recipientId) && p.kind !== 'non-responders' && p.kind !== 'report-reminder',
     );
   }

@@ -34,6 +34,13 @@ export interface CohortState {
 
 /** Someone a message can reach now. The default: a chat on some channel that has not blocked the bot. */
 export type ReachCheck = (p: Recipient) => boolean;
+
+/**
+ * How many records stateOf handles between two turns of the event loop: a 5,000-teacher cohort
+ * has ~35,000 sends and ~16,000 answers to index, ~40 ms of work in one piece.
+ */
+const RECORDS_PER_TURN = 2_000;
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export const reachableByChat: ReachCheck = (p) => chatsOf(p).length > 0;
 
 export async function loadCohortState(
@@ -52,7 +59,7 @@ export async function loadCohortState(
   const people = await repos.participants.recipientsByIds([
     ...new Set([...enrollments.map((e) => e.participantId), ...cohort.curatorIds]),
   ]);
-  return stateOf(
+  return await stateOf(
     cohort,
     effectivePlan(cohort, programme),
     { enrollments, completed, acceptedBy, log, people },
@@ -80,7 +87,7 @@ export async function loadTeacherState(
     repos.scheduledSends.recordsByCohort(cohort.id, participantId),
     repos.participants.recipientsByIds([participantId]),
   ]);
-  const state = stateOf(
+  const state = await stateOf(
     { ...cohort, curatorIds: [] },
     effectivePlan(cohort, programme),
     { enrollments, completed, acceptedBy: new Map([[participantId, accepted]]), log, people },
@@ -97,27 +104,33 @@ interface CohortFacts {
   people: Recipient[];
 }
 
-function stateOf(
+async function stateOf(
   cohort: Cohort,
   plan: StagePlan,
   { enrollments, completed, acceptedBy, log, people: recipients }: CohortFacts,
   canReach: ReachCheck,
-): CohortState {
+): Promise<CohortState> {
+  let handled = 0;
   const people = new Map<string, Recipient>();
-  for (const p of recipients) people.set(p.id, p);
+  for (const p of recipients) {
+    people.set(p.id, p);
+    if (++handled % RECORDS_PER_TURN === 0) await turn();
+  }
 
   const completedBy = new Map<string, Set<string>>();
   for (const r of completed) {
     const set = completedBy.get(r.participantId) ?? new Set<string>();
     set.add(`${r.questionnaireId}|${r.occasion}`);
     completedBy.set(r.participantId, set);
+    if (++handled % RECORDS_PER_TURN === 0) await turn();
   }
 
   const teachers: PlannerTeacher[] = [];
+  const teacherById = new Map<string, PlannerTeacher>();
   for (const e of enrollments) {
     const p = people.get(e.participantId);
     if (!p) continue;
-    teachers.push({
+    const teacher: PlannerTeacher = {
       participantId: p.id,
       joinedAt: e.joinedAt,
       reachable: canReach(p),
@@ -126,7 +139,10 @@ function stateOf(
       anonymised: p.anonymisedAt !== undefined,
       acceptedActivities: acceptedBy.get(p.id) ?? 0,
       completed: completedBy.get(p.id) ?? new Set(),
-    });
+    };
+    teachers.push(teacher);
+    teacherById.set(teacher.participantId, teacher);
+    if (++handled % RECORDS_PER_TURN === 0) await turn();
   }
   const curators: PlannerStaff[] = cohort.curatorIds.flatMap((id) => {
     const p = people.get(id);
@@ -142,15 +158,21 @@ function stateOf(
       : [];
   });
 
+  const byKey = new Map<string, SendRecord>();
+  for (const s of log) {
+    byKey.set(s.key, s);
+    if (++handled % RECORDS_PER_TURN === 0) await turn();
+  }
+
   return {
     cohort,
     plan,
     planProblems: planProblems(stagePlanProblems(plan)),
     teachers,
-    teacherById: new Map(teachers.map((t) => [t.participantId, t])),
+    teacherById,
     curators,
     people,
-    log: new Map(log.map((s) => [s.key, s])),
+    log: byKey,
   };
 }
 

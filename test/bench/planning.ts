@@ -2,35 +2,34 @@
 // (the cohort job, start-up and each sweep), and the whole month ahead (`schedule show`). Data: one
 // cohort of N teachers on the default stage plan, five months into its year, with the send log and
 // completed questionnaires such a cohort has by then.
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+//
+// Three processes, so that the one measured is what a centre runs: this one builds the compiled
+// bot (`npm run build`) and seeds the cohort into a data directory in a second process (as the
+// bot's own writes over months would leave it), and the third, ./planning-child.ts, opens that
+// data directory (the journal loaded, as at the bot's start), then reads and plans the cohort. The
+// third runs the compiled JavaScript the bot runs, with no TypeScript loader (tsx alone adds
+// ~50 MB of RSS): ./planning-child.ts is only stripped of its types here, and loads dist/.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Types } from 'mongoose';
+import ts from 'typescript';
 import { sendKey, type SendKind } from '../../src/domain/scheduled-send.js';
 import { createLogger } from '../../src/logger.js';
-import { planDueAt } from '../../src/scheduler/planning.js';
-import { previewCohort } from '../../src/scheduler/preview.js';
-import { loadCohortState } from '../../src/scheduler/state.js';
 import { openStore } from '../../src/store/index.js';
+import type { PlanningFigures } from './planning-child.js';
 
-export interface PlanningFigures {
-  teachers: number;
-  loadMs: number;
-  planMs: number;
-  planCpuMs: number;
-  previewMs: number;
-  due: number;
-  previewItems: number;
-  maxStallMs: number;
-  peakRssMb: number;
-  /** RSS with the store open and the cohort stored, before reading and planning it. */
-  rssBeforeMb: number;
-}
+export type { PlanningFigures } from './planning-child.js';
 
+const ROOT = join(import.meta.dirname, '..', '..');
 const MB = 1024 * 1024;
 
-export async function benchPlanning(teachers: number): Promise<PlanningFigures> {
+/** Writes the cohort into the embedded store's journal in `dataDir`; returns the cohort's id. */
+export async function seedPlanningCohort(dataDir: string, teachers: number): Promise<string> {
   const logger = createLogger({ level: 'error' });
   const store = await openStore({
-    config: { mongodbUri: undefined, dbName: 'bench-planning', embeddedDataDir: undefined },
+    config: { mongodbUri: undefined, dbName: 'bench-planning', embeddedDataDir: dataDir },
     logger,
   });
   try {
@@ -147,71 +146,48 @@ export async function benchPlanning(teachers: number): Promise<PlanningFigures> 
     for (let i = 0; i < log.length; i += 5000)
       await models.scheduledSend.collection.insertMany(log.slice(i, i + 5000), { ordered: false });
 
-    // Monday 23 February 2026, 10:00 in Almaty: the stage-2 questionnaire opens for everyone.
-    const now = new Date('2026-02-23T05:00:00Z');
-    const cohort = (await store.repositories.cohorts.findById(cohortId.toHexString()))!;
-    const delay = monitorEventLoopDelay({ resolution: 10 });
-    const rssBefore = process.memoryUsage().rss;
-    let peakRss = rssBefore;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
-    delay.enable();
-    if (process.env.BENCH_PARTS) {
-      for (const [label, run] of [
-        ['enrollments', () => store.repositories.enrollments.listByCohort(cohort.id, 'active')],
-        ['responses', () => store.repositories.responses.completedOccasions(cohort.id)],
-        ['log', () => store.repositories.scheduledSends.listByCohort(cohort.id)],
-        ['people', async () => store.repositories.participants.findByIds(people.map((p) => p._id.toHexString()))],
-      ] as const) {
-        const a = performance.now();
-        const d = monitorEventLoopDelay({ resolution: 10 });
-        d.enable();
-        const n = (await run()).length;
-        d.disable();
-        console.log(label, n, (performance.now() - a).toFixed(0), 'ms', 'stall', (d.max / 1e6).toFixed(0));
-      }
-    }
-    const t0 = performance.now();
-    const state = await loadCohortState(store.repositories, cohort);
-    const t1 = performance.now();
-    const cpu0 = process.cpuUsage();
-    const plan = await planDueAt(state, now);
-    const cpu = process.cpuUsage(cpu0);
-    const t2 = performance.now();
-    const preview = await previewCohort(
-      { repos: store.repositories, canReach: () => true },
-      cohort.id,
-      now,
-      new Date(now.getTime() + 30 * 86_400_000),
-    );
-    const t3 = performance.now();
-    delay.disable();
-    clearInterval(sampler);
-    if (state.teachers.length !== teachers)
-      throw new Error(`read ${state.teachers.length} teachers, expected ${teachers}`);
-    // Every teacher gets the stage-2 questionnaire's invitation now; the curator is not due anything yet.
-    const invites = plan.due.filter((s) => s.kind === 'invite' && s.occasion === 'stage-2').length;
-    if (invites !== teachers) throw new Error(`planned ${invites} stage-2 invitations now, expected ${teachers}`);
-    return {
-      teachers,
-      loadMs: t1 - t0,
-      planMs: t2 - t1,
-      planCpuMs: (cpu.user + cpu.system) / 1000,
-      previewMs: t3 - t2,
-      due: plan.due.length,
-      previewItems: preview?.items.length ?? 0,
-      maxStallMs: delay.max / 1e6,
-      peakRssMb: peakRss / MB,
-      rssBeforeMb: rssBefore / MB,
-    };
+    return cohortId.toHexString();
   } finally {
     await store.close();
   }
 }
 
-// Run on its own (`npm run bench` does, in a child process holding only this cohort, so its memory
-// figures are planning's and not the rest of the bench's): `--json` prints the figures as JSON.
+function run(args: string[], what: string): string {
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * MB });
+  if (r.status !== 0) throw new Error(`${what} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+export async function benchPlanning(teachers: number): Promise<PlanningFigures> {
+  run([join(ROOT, 'src', 'launch.mjs'), 'build'], 'npm run build');
+  const dir = mkdtempSync(join(tmpdir(), 'sputnik-bench-planning-'));
+  try {
+    const dataDir = join(dir, 'data');
+    const cohortId = run(
+      ['--import', 'tsx', join(import.meta.dirname, 'planning.ts'), 'seed', dataDir, String(teachers)],
+      'seeding the cohort',
+    ).trim();
+    const source = readFileSync(join(import.meta.dirname, 'planning-child.ts'), 'utf8');
+    const child = join(dir, 'planning-child.mjs');
+    writeFileSync(
+      child,
+      ts.transpileModule(source, {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+      }).outputText,
+    );
+    const out = run([child, join(ROOT, 'dist'), dataDir, cohortId, String(teachers)], 'the planning child');
+    return JSON.parse(out.trim().split('\n').pop() ?? '') as PlanningFigures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// `planning.ts seed DIR N` seeds (the bench's second process); `planning.ts [N]` runs the whole
+// part on its own and prints the figures.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const n = Number(process.argv[2] ?? 5000);
-  const figures = await benchPlanning(n);
-  console.log(process.argv.includes('--json') ? JSON.stringify(figures) : figures);
+  if (process.argv[2] === 'seed') {
+    console.log(await seedPlanningCohort(process.argv[3] as string, Number(process.argv[4])));
+  } else {
+    console.log(await benchPlanning(Number(process.argv[2] ?? 5000)));
+  }
 }

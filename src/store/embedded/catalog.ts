@@ -337,7 +337,12 @@ export class Catalog {
       case 'ccoll': {
         const m = colls();
         if (!m.has(c))
-          m.set(c, new Collection(d, c, isPlainObject(r.o) ? r.o : {}, r.u instanceof UUID ? r.u : undefined));
+          // A copy: the record's UUID is a view into the journal file it was read from, and a
+          // collection kept holding it would keep the whole file in memory.
+          m.set(
+            c,
+            new Collection(d, c, isPlainObject(r.o) ? r.o : {}, r.u instanceof UUID ? new UUID(r.u) : undefined),
+          );
         break;
       }
       case 'dcoll':

@@ -12,7 +12,7 @@ import { DirLock, Journal, JOURNAL_FILE, type JournalIo } from './journal.js';
 import type { WriteHealth } from './catalog.js';
 import { silentLogger, type EmbeddedStoreLogger } from './logger.js';
 import { executeCommand, WireServer } from './server.js';
-import { matchDocs } from './commands/scan.js';
+import { eachMatch, matchDocs } from './commands/scan.js';
 import { compileFilter, compileProjection, parseSort, sortDocs } from './query.js';
 import type { Doc } from './values.js';
 
@@ -139,7 +139,22 @@ function openJournal(
 ): { journal: Journal; nextLook: number } {
   const { logger } = policy;
   const started = performance.now();
-  const { journal, replay } = Journal.open(dataDir, io);
+  let skipped = 0;
+  const { journal, replay } = Journal.open(
+    dataDir,
+    (payload) => {
+      try {
+        catalog.applyRecord(payload);
+      } catch (err) {
+        skipped++;
+        logger.warn(
+          { journal: path.join(dataDir, JOURNAL_FILE), err: (err as Error).message },
+          'embedded store: skipped a journal record that could not be applied',
+        );
+      }
+    },
+    io,
+  );
   if (replay.tornAt) {
     // Only a bad record with nothing valid after it gets here (a write cut short by a crash):
     // damage with intact records after it stops start-up in Journal.open instead.
@@ -153,23 +168,11 @@ function openJournal(
       'embedded store: journal ends with a torn record (a write cut short by a crash); cut it off there',
     );
   }
-  let skipped = 0;
-  for (const payload of replay.payloads) {
-    try {
-      catalog.applyRecord(payload);
-    } catch (err) {
-      skipped++;
-      logger.warn(
-        { journal: journal.file, err: (err as Error).message },
-        'embedded store: skipped a journal record that could not be applied',
-      );
-    }
-  }
   const nextLook = compactIfOutgrown(catalog, journal, policy, 'start-up');
   logger.info(
     {
       journal: journal.file,
-      records: replay.payloads.length,
+      records: replay.records,
       skipped,
       collections: catalog.collectionCount(),
       documents: catalog.documentCount(),
@@ -253,12 +256,23 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions = {}): Pr
       };
       const compiled = compileFilter(sent.filter);
       const sort = parseSort(sent.sort);
-      const docs = sortDocs(matchDocs(catalog.collection(db, collection), compiled), sort);
       const project = compileProjection(sent.projection, compiled);
+      const coll = catalog.collection(db, collection);
+      // Unsorted, the documents are matched as they are read, so a reader taking them in turns
+      // never waits for the whole collection to be tested; sorted, all must be matched first.
+      const docs = sort ? sortDocs(matchDocs(coll, compiled), sort) : eachMatch(coll, compiled);
       if (!project) return docs;
       // Projected a slice at a time: the copies live as long as the reader needs them, not all at once.
       return (function* () {
-        for (let i = 0; i < docs.length; i += 256) yield* project(docs.slice(i, i + 256));
+        let slice: Doc[] = [];
+        for (const doc of docs) {
+          slice.push(doc);
+          if (slice.length === 256) {
+            yield* project(slice);
+            slice = [];
+          }
+        }
+        if (slice.length > 0) yield* project(slice);
       })();
     },
     command(db, cmd) {

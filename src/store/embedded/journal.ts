@@ -42,7 +42,8 @@ export interface Damage {
 }
 
 export interface ReplayResult {
-  payloads: Buffer[];
+  /** Valid records read (each handed to the caller's `apply` as it was read). */
+  records: number;
   /** Offset where valid data ends; less than the file size when a tail was cut off. */
   validBytes: number;
   fileBytes: number;
@@ -114,18 +115,53 @@ export function scanAll(data: Buffer): FullScan {
   return { payloads, damage, ...(tail ? { tail } : {}), badMagic };
 }
 
-/** Splits a journal image into record payloads, stopping at the first torn or corrupt record. */
-export function scanJournal(data: Buffer): ReplayResult {
-  const payloads: Buffer[] = [];
-  let offset = MAGIC.length;
-  while (offset < data.length) {
-    const check = checkRecord(data, offset);
+/** How much of the journal is read at a time when it is opened. */
+const READ_CHUNK = 1024 * 1024;
+
+/**
+ * Reads the journal from `fd` a chunk at a time, handing each valid record's payload to `apply`,
+ * up to the first torn or corrupt record. Each chunk is a fresh buffer (a document's binary field
+ * is a view into the one it was read from, so none is ever reused); the whole file is never in
+ * memory at once, as reading it in one piece put it there beside the documents made from it.
+ */
+function replayChunks(fd: number, fileBytes: number, apply: (payload: Buffer) => void): ReplayResult {
+  let chunk = Buffer.alloc(0);
+  let pos = 0;
+  /** The file offset of chunk[0]. */
+  let chunkAt = MAGIC.length;
+  let readTo = MAGIC.length;
+  /** Makes at least `need` bytes available from `pos`, unless the file ends first. */
+  const ensure = (need: number): void => {
+    if (chunk.length - pos >= need || readTo >= fileBytes) return;
+    const next = Buffer.allocUnsafe(Math.min(Math.max(READ_CHUNK, need), chunk.length - pos + fileBytes - readTo));
+    let filled = chunk.copy(next, 0, pos);
+    while (filled < next.length) {
+      const n = fs.readSync(fd, next, filled, next.length - filled, readTo);
+      if (n === 0) break;
+      filled += n;
+      readTo += n;
+    }
+    chunkAt += pos;
+    chunk = next.subarray(0, filled);
+    pos = 0;
+  };
+  let records = 0;
+  for (;;) {
+    ensure(RECORD_HEADER);
+    if (pos >= chunk.length) return { records, validBytes: chunkAt + pos, fileBytes };
+    if (chunk.length - pos >= RECORD_HEADER) {
+      const len = chunk.readUInt32LE(pos);
+      if (len >= MIN_RECORD && len <= MAX_RECORD) ensure(RECORD_HEADER + len);
+    }
+    // checkRecord sees the chunk's end as the file's: ensure() made the whole record available
+    // unless the file ends within it.
+    const check = checkRecord(chunk, pos);
     if (!('len' in check))
-      return { payloads, validBytes: offset, fileBytes: data.length, tornAt: { offset, reason: check.reason } };
-    payloads.push(data.subarray(offset + RECORD_HEADER, offset + RECORD_HEADER + check.len));
-    offset += RECORD_HEADER + check.len;
+      return { records, validBytes: chunkAt + pos, fileBytes, tornAt: { offset: chunkAt + pos, reason: check.reason } };
+    apply(chunk.subarray(pos + RECORD_HEADER, pos + RECORD_HEADER + check.len));
+    records++;
+    pos += RECORD_HEADER + check.len;
   }
-  return { payloads, validBytes: offset, fileBytes: data.length };
 }
 
 /** Damage in the middle of the journal: acknowledged records follow it, so nothing is cut silently. */
@@ -240,11 +276,17 @@ export class Journal {
   }
 
   /**
-   * Reads the journal in `dir` (creating it if absent), cuts off a torn tail, and opens it for
-   * appending. Refuses a file that does not start with our magic rather than truncating it, and a
-   * file damaged in the middle (JournalDamagedError) rather than losing what follows the damage.
+   * Reads the journal in `dir` (creating it if absent), handing each record to `apply` in order,
+   * cuts off a torn tail, and opens it for appending. Refuses a file that does not start with our
+   * magic rather than truncating it, and a file damaged in the middle (JournalDamagedError, after
+   * the records before the damage were applied: the caller discards what it built) rather than
+   * losing what follows the damage.
    */
-  static open(dir: string, io: JournalIo = nodeJournalIo): { journal: Journal; replay: ReplayResult } {
+  static open(
+    dir: string,
+    apply: (payload: Buffer) => void,
+    io: JournalIo = nodeJournalIo,
+  ): { journal: Journal; replay: ReplayResult } {
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, JOURNAL_FILE);
     // A rewrite cut short by a crash leaves its temp file; the journal itself was never touched.
@@ -252,33 +294,44 @@ export class Journal {
       if (name.startsWith(`${JOURNAL_FILE}.rewrite-`) && name.endsWith('.tmp'))
         fs.rmSync(path.join(dir, name), { force: true });
     }
-    let data: Buffer;
+    let fileBytes: number;
     try {
-      data = fs.readFileSync(file);
+      fileBytes = fs.statSync(file).size;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      data = Buffer.alloc(0);
+      fileBytes = 0;
     }
-    if (data.length === 0) {
+    if (fileBytes === 0) {
       fs.writeFileSync(file, MAGIC);
       fsyncDir(dir);
-      data = Buffer.from(MAGIC);
-    } else if (data.length < MAGIC.length || !data.subarray(0, MAGIC.length).equals(MAGIC)) {
-      const scan = scanAll(data);
-      if (scan.payloads.length > 0) throw new JournalDamagedError(file, 0, 'bad magic', scan.payloads.length);
-      throw new Error(`${file} is not an embedded-store journal (bad magic); refusing to touch it`);
+      fileBytes = MAGIC.length;
     }
-    const replay = scanJournal(data);
+    let replay: ReplayResult;
+    const fd = fs.openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(MAGIC.length);
+      const headBytes = fs.readSync(fd, head, 0, MAGIC.length, 0);
+      if (headBytes < MAGIC.length || !head.equals(MAGIC)) {
+        const scan = scanAll(fs.readFileSync(file));
+        if (scan.payloads.length > 0) throw new JournalDamagedError(file, 0, 'bad magic', scan.payloads.length);
+        throw new Error(`${file} is not an embedded-store journal (bad magic); refusing to touch it`);
+      }
+      replay = replayChunks(fd, fileBytes, apply);
+    } finally {
+      fs.closeSync(fd);
+    }
     if (replay.tornAt) {
+      // The rare path: the whole file, to tell a torn tail from damage with records after it.
+      const data = fs.readFileSync(file);
       const resumes = nextValidRecord(data, replay.tornAt.offset + 1);
       if (resumes !== undefined) {
-        const after = scanAll(data).payloads.length - replay.payloads.length;
+        const after = scanAll(data).payloads.length - replay.records;
         throw new JournalDamagedError(file, replay.tornAt.offset, replay.tornAt.reason, after);
       }
       fs.truncateSync(file, replay.validBytes);
     }
-    const fd = fs.openSync(file, 'a');
-    return { journal: new Journal(file, fd, replay.validBytes, io), replay };
+    const appendFd = fs.openSync(file, 'a');
+    return { journal: new Journal(file, appendFd, replay.validBytes, io), replay };
   }
 
   get size(): number {

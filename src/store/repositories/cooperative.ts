@@ -3,7 +3,10 @@
 // the bot from answering anyone else for a noticeable moment.
 import type { Model } from 'mongoose';
 import type { InProcessReader } from '../index.js';
+/** A driver cursor's batch. */
 export const BATCH = 500;
+/** Records converted between two event-loop turns (several reads run at once: see YIELD_EVERY in ../index.ts). */
+const PER_TURN = 200;
 
 /** A lean mongoose query (or anything with a cursor of plain documents). */
 interface Cursorable {
@@ -19,7 +22,7 @@ export async function readCooperatively<D, T>(
   const docs = 'cursor' in query ? query.cursor({ batchSize: BATCH }) : query;
   for await (const doc of docs) {
     out.push(convert(doc as D));
-    if (++n % BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
+    if (++n % PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   return out;
 }

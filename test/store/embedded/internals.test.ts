@@ -19,6 +19,28 @@ describe('embedded store internals', () => {
     expect(keyString(new Binary(Buffer.from([1]), 0))).not.toBe(keyString(new Binary(Buffer.from([1]), 4)));
   });
 
+  it('keys an ObjectId by its hex, and a replayed store keeps no view of the journal it was read from', () => {
+    const id = new ObjectId();
+    expect(keyString(id)).toBe(`o${id.toHexString()}`);
+
+    const written = new Catalog();
+    const coll = written.createCollection('db', 'things');
+    written.insert(coll, { _id: id, at: new Date(5), bytes: new Binary(Buffer.from([1, 2, 3]), 0) });
+    // Replayed from one buffer, as the journal file is read: the collection's UUID must not keep it.
+    const file = Buffer.concat([...written.snapshot()].map((payload) => Buffer.concat([Buffer.alloc(64), payload])));
+    const replayed = new Catalog();
+    let offset = 0;
+    for (const payload of written.snapshot()) {
+      offset += 64;
+      replayed.applyRecord(file.subarray(offset, offset + payload.length));
+      offset += payload.length;
+    }
+    const again = replayed.collection('db', 'things');
+    expect(again?.uuid.toHexString()).toBe(coll.uuid.toHexString());
+    expect(again?.uuid.buffer.buffer).not.toBe(file.buffer);
+    expect(again?.docs.get(keyString(id))?.at).toEqual(new Date(5));
+  });
+
   it('sorts values in BSON type order', () => {
     const id1 = ObjectId.createFromTime(1000);
     const id2 = ObjectId.createFromTime(2000);

@@ -164,4 +164,37 @@ describe('embedded store: a journal damaged in the middle', () => {
     });
     expect(log.entries.find((e) => e.level === 'warn')?.msg).toContain('torn record');
   });
+
+  it('reads a journal larger than its read chunk, records across chunk ends and one larger than a chunk', async () => {
+    // The journal is read 1 MiB at a time: ~3 MiB of records of uneven sizes, one of 1.5 MiB.
+    const dataDir = tempDir();
+    const texts = Array.from({ length: 300 }, (_, n) => `${n}:`.padEnd(1_000 + ((n * 7_919) % 13_000), 'ж'));
+    await withStore({ dataDir }, async (client) => {
+      const c = client.db('d').collection('big');
+      for (const [n, text] of texts.entries()) await c.insertOne({ n, text });
+      await c.insertOne({ n: -1, text: 'я'.repeat(750_000) });
+    });
+    const journal = path.join(dataDir, JOURNAL_FILE);
+    expect(fs.statSync(journal).size).toBeGreaterThan(3 * 1024 * 1024);
+    const read = async () =>
+      withStore({ dataDir }, async (client) => {
+        const docs = await client
+          .db('d')
+          .collection('big')
+          .find({}, { sort: { n: 1 } })
+          .toArray();
+        return docs.map((d) => [d.n, d.text]);
+      });
+    const all = [[-1, 'я'.repeat(750_000)], ...texts.map((text, n) => [n, text])];
+    expect(await read()).toEqual(all);
+    // A torn tail after the chunks: cut, everything before it kept.
+    fs.appendFileSync(journal, Buffer.from([200, 1, 0, 0, 9, 9]));
+    expect(await read()).toEqual(all);
+    // Damage in the second chunk, with records after it: refused, as in one piece.
+    const bytes = fs.readFileSync(journal);
+    const at = bytes.indexOf(Buffer.from('150:'));
+    bytes[at] = 'X'.charCodeAt(0);
+    fs.writeFileSync(journal, bytes);
+    await expect(startEmbeddedStore({ dataDir })).rejects.toThrow(JournalDamagedError);
+  });
 });

@@ -41,6 +41,21 @@ export function matchDocs(coll: Collection | undefined, filter: Filter, limit = 
   return out;
 }
 
+/**
+ * matchDocs a document at a time, for a reader that takes them in turns (the in-process reader
+ * gives the event loop a turn every few hundred): testing tens of thousands of documents in one
+ * piece held the loop ~30 ms for a 5,000-teacher cohort's send log. The same documents in the
+ * same order as matchDocs: the candidates are fixed when reading starts, and stored documents
+ * are replaced, never changed, so testing one later gives what testing it then would have.
+ */
+export function* eachMatch(coll: Collection | undefined, filter: Filter): Generator<Doc, void, undefined> {
+  if (!coll) return;
+  const narrowed = coll.candidates(filter.source);
+  const candidates = narrowed ?? [...coll.docs.values()];
+  const exact = filter.empty || (narrowed !== undefined && isObjectIdList(filter.source));
+  for (const doc of candidates) if (exact || filter.test(doc)) yield doc;
+}
+
 export function countMatches(coll: Collection | undefined, filter: Filter): number {
   if (!coll) return 0;
   if (filter.empty) return coll.docs.size;
