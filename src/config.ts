@@ -114,8 +114,8 @@ const envSchema = z.object({
   WHATSAPP_GROUP_GAP_SECONDS: secondsRange.default({ min: 30_000, max: 60_000 }),
   WHATSAPP_HOURLY_CAP: z.coerce.number().int().min(1).max(1000).default(60),
   DEFAULT_LOCALE: z.enum(LOCALES).default('ru'),
-  /** The staff CLI's language (`--lang` wins). */
-  CLI_LANG: z.enum(LOCALES).default('ru'),
+  /** The staff CLI's language (`--lang` wins); set but empty is unset, as `.env` files often leave it. */
+  CLI_LANG: optionalString.pipe(z.enum(LOCALES).default('ru')),
   TZ: z.string().trim().refine(isIanaTimeZone).default('Europe/Moscow'),
   PRIVACY_POLICY_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   PRIVACY_POLICY_VERSION: z.string().trim().min(1).max(40).default('2026-11'),
@@ -308,7 +308,7 @@ const WEBHOOK_SECRETS: readonly [string, ConfigVariable, ConfigVariable][] = [
 
 /** One wrong setting: the variable, what was expected of it, and its value where that is no secret. */
 export type ConfigProblem =
-  | { kind: 'invalid'; variable: ConfigVariable; value?: string }
+  | { kind: 'invalid'; variable: ConfigVariable; value?: string; blank?: true }
   /** Set `variable` too when `with` is set: the channel sends that secret back with each update. */
   | { kind: 'needs'; variable: ConfigVariable; with: ConfigVariable; channel: string };
 
@@ -316,6 +316,7 @@ export type ConfigProblem =
 export function describeConfigProblem(locale: Locale, problem: ConfigProblem): string {
   if (problem.kind === 'needs') return t(locale, 'config.needs_webhook_secret', problem);
   const expected = t(locale, `config.expect_${EXPECTED[problem.variable]}`);
+  if (problem.blank) return t(locale, 'config.invalid_blank', { variable: problem.variable, expected });
   return problem.value === undefined
     ? t(locale, 'config.invalid', { variable: problem.variable, expected })
     : t(locale, 'config.invalid_value', { variable: problem.variable, expected, value: problem.value });
@@ -338,6 +339,9 @@ function quotable(value: unknown): string | undefined {
 }
 
 function problemOf(variable: ConfigVariable, env: Environment): ConfigProblem {
+  // Set but empty says so: «а задано пустое значение» tells the reader which line of `.env` to look at.
+  const raw = env[variable];
+  if (raw !== undefined && raw.trim() === '') return { kind: 'invalid', variable, blank: true };
   const value = UNSHOWN.has(variable) ? undefined : quotable(env[variable]);
   return value === undefined ? { kind: 'invalid', variable } : { kind: 'invalid', variable, value };
 }
@@ -450,6 +454,6 @@ export function redactUri(uri: string): string {
  * the staff's language even when the rest of the configuration has an error to report.
  */
 export function cliLocale(env: Environment = readEnvironment()): { locale: Locale; error?: ConfigProblem } {
-  const parsed = envSchema.shape.CLI_LANG.safeParse(env.CLI_LANG === '' ? undefined : env.CLI_LANG);
+  const parsed = envSchema.shape.CLI_LANG.safeParse(env.CLI_LANG);
   return parsed.success ? { locale: parsed.data } : { locale: 'ru', error: problemOf('CLI_LANG', env) };
 }

@@ -8,6 +8,7 @@ export type CommandName =
   | 'cohort'
   | 'participants'
   | 'questionnaire'
+  | 'content'
   | 'whatsapp'
   | 'export'
   | 'stats'

@@ -55,6 +55,7 @@ const commands: Record<string, Command> = {
   cohort: lazy(async () => (await import('./commands/cohort.js')).cohortCommand),
   participants: lazy(async () => (await import('./commands/participants.js')).participantsCommand),
   questionnaire: lazy(async () => (await import('./commands/questionnaire.js')).questionnaireCommand),
+  content: lazy(async () => (await import('./commands/content.js')).contentCommand),
   whatsapp: lazy(async () => (await import('./commands/whatsapp.js')).whatsappCommand),
   export: lazy(async () => (await import('./commands/export.js')).exportCommand),
   stats: lazy(async () => (await import('./commands/stats.js')).statsCommand),

@@ -36,6 +36,8 @@ export interface StagePlanQuestionnaire {
   offset: Offset;
   /** Distinguishes repeated runs of one questionnaire, e.g. "impact-6m" and "impact-11m". */
   occasion: string;
+  /** The occasion's name for people (support-models/names.ts: occasionName); absent, it is named by its offset. */
+  title?: LocalizedText;
   /** How long after `offset` it stays open (default one month). */
   closesAfter?: Offset;
 }

@@ -41,6 +41,22 @@ export interface Content {
 }
 
 /**
+ * Reads and checks questionnaires/, flows/ and flows/models/ under `root` in full, with no cache:
+ * what a start refuses, as data. Files are named relative to `shownFrom` (`content check` names
+ * them from where the user stands).
+ */
+export function readContent(root: string, shownFrom: string = root): { content: Content; errors: ContentProblem[] } {
+  const q = loadQuestionnaires(join(root, 'questionnaires'), { root: shownFrom });
+  const f = loadFlows(join(root, 'flows'), registry, shownFrom);
+  const m = loadSupportModels(join(root, 'flows', 'models'), q.catalog, shownFrom);
+  const references = m.errors.length === 0 ? modelReferenceProblems(q.catalog, m.catalog) : [];
+  return {
+    content: { questionnaires: q.catalog, flows: f.catalog, models: m.catalog },
+    errors: [...q.errors, ...f.errors, ...m.errors, ...references],
+  };
+}
+
+/**
  * Reads and validates flows/ and questionnaires/ under `root`; every problem is returned. With a
  * cache (the compiled build; see content-cache.ts) content that passed before with the same bytes
  * is taken from it; any change is read and validated in full.
@@ -50,13 +66,10 @@ export function loadContent(
   cache: ContentCacheOptions = NO_CONTENT_CACHE,
 ): { content: Content; errors: ContentProblem[]; cache: ContentCacheOutcome } {
   const loaded = cachedContent('content', root, ['flows', 'questionnaires'], cache, () => {
-    const q = loadQuestionnaires(join(root, 'questionnaires'), { root });
-    const f = loadFlows(join(root, 'flows'), registry, root);
-    const m = loadSupportModels(join(root, 'flows', 'models'), q.catalog, root);
-    const references = m.errors.length === 0 ? modelReferenceProblems(q.catalog, m.catalog) : [];
+    const { content, errors } = readContent(root);
     return {
-      value: { questionnaires: q.catalog.all(), flows: f.catalog.all(), models: m.catalog.all() },
-      errors: [...q.errors, ...f.errors, ...m.errors, ...references],
+      value: { questionnaires: content.questionnaires.all(), flows: content.flows.all(), models: content.models.all() },
+      errors,
     };
   });
   const { questionnaires, flows, models } = loaded.value;

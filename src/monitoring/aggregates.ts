@@ -1,7 +1,7 @@
 // Runs the monitoring pipelines and turns their raw groups into labelled rows. The counting is in
 // the pipelines; here ratios of two pipelines' counts (e.g. completed / enrolled), labels, and the
 // answer statistics computed from the answer counts (answer-tallies.ts).
-import { stageName } from '../support-models/names.js';
+import { occasionNames, stageName } from '../support-models/names.js';
 import type { Model } from 'mongoose';
 import { ACTIVITY_LEVELS, ACTIVITY_TYPES, type ActivityLevel, type ActivityType } from '../domain/activity.js';
 import type { Locale } from '../domain/locale.js';
@@ -49,7 +49,10 @@ export interface Group {
 export interface ResponseRateRow {
   questionnaireId: string;
   title: string;
+  /** The occasion's id, as responses and plans store it (for scripts: `stats --json`). */
   occasion: string;
+  /** What people read for it: the plans' title or when it comes («через 2 месяца после курса»). */
+  occasionLabel: string;
   group: Group;
   enrolled: number;
   started: number;
@@ -215,10 +218,12 @@ export async function responseRate(
   labels?: GroupLabeller,
 ): Promise<ResponseRateRow[]> {
   const labeller = labels ?? (await GroupLabeller.create(deps.models, scope.by, locale));
-  const [enrolled, counts] = await Promise.all([
+  const [enrolled, counts, plans] = await Promise.all([
     enrolledBy(deps.models, scope),
     run(deps.models.response, responseCountsPipeline(scope)),
+    scopePlans(deps.models, scope),
   ]);
+  const occasionLabel = occasionNames(plans, locale);
   return counts
     .map((r) => {
       const id = r._id as { questionnaireId: string; occasion: string; dim: unknown };
@@ -229,6 +234,7 @@ export async function responseRate(
         questionnaireId: id.questionnaireId,
         title: questionnaireTitle(deps.catalog, id.questionnaireId, locale),
         occasion: id.occasion,
+        occasionLabel: occasionLabel(id.occasion),
         group,
         enrolled: n,
         started: num(r.started),
@@ -559,7 +565,7 @@ export async function activityKinds(
  * The stage plans of the cohorts in scope: stage rows are named by them (a school-model cohort's two
  * stages by the model's names), and a stage none of them has is left out.
  */
-async function scopePlans(models: Models, scope: Scope): Promise<StagePlan[]> {
+export async function scopePlans(models: Models, scope: Scope): Promise<StagePlan[]> {
   const match = cohortMatch(scope).cohortId;
   const cohorts = await models.cohort.collection
     .find(match ? { _id: match } : {}, { projection: { programmeId: 1, stagePlan: 1 } })

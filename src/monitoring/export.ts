@@ -12,7 +12,10 @@ import { t, type MessageKey } from '../i18n/index.js';
 import { displayAnswer, localized, type Question, type QuestionnaireCatalog } from '../questionnaires/index.js';
 import type { Models, ResponseDoc } from '../store/models/index.js';
 import { maySeePersonalData, type Access } from './access.js';
-import { computeAggregates } from './aggregates.js';
+import { computeAggregates, scopePlans } from './aggregates.js';
+import { occasionNames } from '../support-models/names.js';
+import { ByteChunks } from './byte-chunks.js';
+import { IdMap, idText, sameId } from './id-map.js';
 import { cohortMatch } from './pipelines.js';
 import { questionnaireTitle, questionsOf } from './questions.js';
 import { cleanCell, cleanCellText, safeCell, safeCellText, stripInvisible, type CellValue } from './sanitize.js';
@@ -94,6 +97,8 @@ interface ParticipantRow {
 }
 
 interface CohortRow {
+  /** The cohort's id as text, for the access check (made once, not per row). */
+  id: string;
   code: string;
   title: string;
   timeZone: string;
@@ -101,9 +106,9 @@ interface CohortRow {
 }
 
 interface Context {
-  cohorts: Map<string, CohortRow>;
+  cohorts: IdMap<CohortRow>;
   /** Teachers met so far, null for one not shown (see `loadPeople`); at most TEACHERS_KEPT. */
-  participants: Map<string, ParticipantRow | null>;
+  participants: IdMap<ParticipantRow | null>;
   /** With a cohort filter: the ids of the teachers enrolled in those cohorts, the only ones shown. */
   enrolled: Set<string> | undefined;
   /** With no cohort filter: the demo cohorts' people, left out. */
@@ -122,11 +127,11 @@ interface SheetPlan {
   docs: readonly ResponseDoc[] | undefined;
 }
 
-/** A teacher's and a cohort's cells, and their CSV text (after a separator) once asked for. */
+/** A teacher's and a cohort's cells, and their CSV bytes (after a separator) once asked for. */
 interface Prefix {
-  cohortId: string;
+  cohortId: unknown;
   cells: CellValue[];
-  csv: string | undefined;
+  csv: Buffer | undefined;
 }
 
 interface AnswerColumn {
@@ -147,11 +152,13 @@ function responseFilter(
     scope.from || scope.to
       ? { ...(scope.from ? { $gte: scope.from } : {}), ...(scope.to ? { $lt: scope.to } : {}) }
       : undefined;
+  // The questionnaire first: a store that tests the fields in order rejects most documents on a
+  // string before it reads their cohort's ObjectId.
   return {
-    ...cohortMatch(scope),
     ...((questionnaireId ?? scope.questionnaireId)
       ? { questionnaireId: questionnaireId ?? scope.questionnaireId }
       : {}),
+    ...cohortMatch(scope),
     ...(scope.questionnaireVersion !== undefined ? { questionnaireVersion: scope.questionnaireVersion } : {}),
     ...(includeIncomplete
       ? period
@@ -207,17 +214,15 @@ async function loadContext(models: Models, scope: ExportOptions['scope']): Promi
       (p) => [String(p._id), { code: String(p.code), title: String(p.title), direction: String(p.direction) }],
     ),
   );
-  const cohorts = new Map<string, CohortRow>(
-    cohortDocs.map((c) => [
-      String(c._id),
-      {
-        code: String(c.code),
-        title: String(c.title),
-        timeZone: String(c.timeZone),
-        programme: programmes.get(String(c.programmeId)),
-      },
-    ]),
-  );
+  const cohorts = new IdMap<CohortRow>();
+  for (const c of cohortDocs)
+    cohorts.set(c._id, {
+      id: idText(c._id),
+      code: String(c.code),
+      title: String(c.title),
+      timeZone: String(c.timeZone),
+      programme: programmes.get(String(c.programmeId)),
+    });
   // Ids only (not profiles): a few bytes a teacher, read once rather than once a batch.
   const enrolled = scope.cohortIds
     ? new Set(
@@ -231,7 +236,7 @@ async function loadContext(models: Models, scope: ExportOptions['scope']): Promi
     !scope.cohortIds && scope.excludeCohortIds?.length
       ? new Set((await demoParticipantIds(models, scope.excludeCohortIds.map(oid))).map(String))
       : undefined;
-  return { cohorts, participants: new Map(), enrolled, demoPeople, generation: 0 };
+  return { cohorts, participants: new IdMap(), enrolled, demoPeople, generation: 0 };
 }
 
 /** The columns of a stored profile the export shows (one per channel; the store keeps a list of addresses). */
@@ -263,26 +268,33 @@ function participantRow(p: Record<string, unknown>): ParticipantRow {
  */
 async function loadPeople(deps: ExportDeps, ctx: Context, docs: readonly ResponseDoc[]): Promise<void> {
   const { models, reader } = deps;
-  const batch = new Map<string, Types.ObjectId>();
-  for (const doc of docs) batch.set(String(doc.participantId), doc.participantId as unknown as Types.ObjectId);
-  let wanted = [...batch.keys()].filter((id) => !ctx.participants.has(id));
+  // Teachers not met yet, each once (marked as met, not shown, until their profile is read).
+  const unmet = (): Types.ObjectId[] => {
+    const ids: Types.ObjectId[] = [];
+    for (const doc of docs) {
+      if (ctx.participants.has(doc.participantId)) continue;
+      ctx.participants.set(doc.participantId, null);
+      ids.push(doc.participantId as unknown as Types.ObjectId);
+    }
+    return ids;
+  };
+  let wanted = unmet();
   if (wanted.length === 0) return;
-  if (ctx.participants.size + wanted.length > TEACHERS_KEPT) {
+  if (ctx.participants.size > TEACHERS_KEPT) {
     ctx.participants.clear();
     ctx.generation++;
-    wanted = [...batch.keys()];
+    wanted = unmet();
   }
-  for (const id of wanted) ctx.participants.set(id, null);
   // By id alone, which the store answers from its `_id` index; the rest is decided here.
-  const filter = { _id: { $in: wanted.map((id) => batch.get(id) as Types.ObjectId) } };
+  const filter = { _id: { $in: wanted } };
   const found = reader
     ? reader.findAll(models.participant.collection.collectionName, filter)
     : await models.participant.collection.find(filter, { projection: PROFILE_PROJECTION }).toArray();
   const allowed = ctx.enrolled;
   for (const p of found) {
-    const id = String(p._id);
+    const id = idText(p._id);
     if (allowed ? !allowed.has(id) : p.isStaff === true || ctx.demoPeople?.has(id)) continue;
-    ctx.participants.set(id, participantRow(p));
+    ctx.participants.set(p._id, participantRow(p));
   }
 }
 
@@ -304,10 +316,41 @@ function formatWallClock(d: Date): string {
 /** Read for its fields only: a CSV row's two times need no Date of their own. */
 const SCRATCH_DATE = new Date(0);
 
-/** `formatWallClock(wallClock(at, timeZone))`. */
-function wallClockText(at: Date, timeZone: string): string {
-  SCRATCH_DATE.setTime(toWall(at.getTime(), timeZone));
-  return formatWallClock(SCRATCH_DATE);
+const DAY_MS = 86_400_000;
+/** Days whose date text a CSV export remembers: a year of responses is a few hundred. */
+const DAYS_KEPT = 5000;
+const CR = 13;
+const LF = 10;
+const COLON = 58;
+
+/**
+ * `formatWallClock(wallClock(at, timeZone))` as bytes: the date part ("dd.mm.yyyy ") remembered
+ * per day, the time written digit by digit.
+ */
+class WallClockBytes {
+  private readonly days = new Map<number, Buffer>();
+
+  write(at: Date, timeZone: string, out: ByteChunks): void {
+    const wall = toWall(at.getTime(), timeZone);
+    if (!Number.isFinite(wall)) {
+      SCRATCH_DATE.setTime(wall);
+      out.text(formatWallClock(SCRATCH_DATE));
+      return;
+    }
+    const day = Math.floor(wall / DAY_MS);
+    let date = this.days.get(day);
+    if (date === undefined) {
+      SCRATCH_DATE.setTime(day * DAY_MS);
+      // Without the "00:00" of midnight: the time follows.
+      date = Buffer.from(formatWallClock(SCRATCH_DATE).slice(0, -5));
+      if (this.days.size < DAYS_KEPT) this.days.set(day, date);
+    }
+    out.bytes(date);
+    const minutes = Math.floor((wall - day * DAY_MS) / 60_000);
+    out.twoDigits(Math.floor(minutes / 60));
+    out.byte(COLON);
+    out.twoDigits(minutes % 60);
+  }
 }
 
 const DATE_FORMAT = 'dd.mm.yyyy hh:mm';
@@ -335,9 +378,13 @@ const COMMON_COLUMNS = [
   'completed',
 ] as const;
 
+/**
+ * A question's column as people read it: its number and text. The id only for a question no loaded
+ * version defines, where it is all there is; the JSON export names every question by its id.
+ */
 function questionHeader(column: AnswerColumn, index: number, locale: Locale): string {
   return stripInvisible(
-    `${index + 1}. ${column.question ? `${localized(column.question.text, locale)} ` : ''}[${column.id}]`,
+    `${index + 1}. ${column.question ? localized(column.question.text, locale) : `[${column.id}]`}`,
   );
 }
 
@@ -368,10 +415,17 @@ const RENDER_CACHE_LIMIT = 2000;
 /** Answers typed by the teacher: a value seldom repeats, so remembering them would only hold memory. */
 const FREE_TEXT = new Set<string>(['short_text', 'long_text', 'link']);
 
+/** A list of values (a multiple choice, a ranking) remembered element by element. */
+interface ListNode<T> {
+  next: Map<unknown, ListNode<T>> | undefined;
+  value: T | undefined;
+  has: boolean;
+}
+
 /**
  * What an answer column shows, remembered per value where the cell depends on the value alone (no
- * "other" text, no long free text). One map per kind of value, so a lookup builds no key string
- * except for a multiple choice (its options joined).
+ * "other" text, no long free text). One map per kind of value, and a tree of maps for lists, so a
+ * lookup builds no key string.
  */
 class ValueCache<T> {
   /** `cacheStrings` false: string values are computed each time (free text). */
@@ -381,23 +435,50 @@ class ValueCache<T> {
   private readonly strings = new Map<string, T>();
   private readonly numbers = new Map<number, T>();
   private readonly booleans = new Map<boolean, T>();
-  private readonly lists = new Map<string, T>();
+  private readonly lists: ListNode<T> = { next: undefined, value: undefined, has: false };
+  private listCount = 0;
 
-  /** `make` is made once per column, not per call: a closure per cell was most of the garbage. */
-  get(answer: Answer | undefined, make: (answer: Answer | undefined) => T): T {
+  private list(answer: Answer, value: readonly unknown[], make: (answer: Answer, kept: boolean) => T): T {
+    let node = this.lists;
+    for (const v of value) {
+      let next = node.next?.get(v);
+      if (next === undefined) {
+        if (this.listCount >= RENDER_CACHE_LIMIT) return make(answer, false);
+        next = { next: undefined, value: undefined, has: false };
+        node.next ??= new Map();
+        node.next.set(v, next);
+      }
+      node = next;
+    }
+    if (node.has) return node.value as T;
+    const kept = this.listCount < RENDER_CACHE_LIMIT;
+    const made = make(answer, kept);
+    if (kept) {
+      node.value = made;
+      node.has = true;
+      this.listCount++;
+    }
+    return made;
+  }
+
+  /**
+   * `make` is made once per column, not per call: a closure per cell was most of the garbage. Its
+   * `kept` says whether the value will be remembered (a CSV column keeps those as bytes).
+   */
+  get(answer: Answer | undefined, make: (answer: Answer | undefined, kept: boolean) => T): T {
     if (!answer || answer.skipped || answer.value === null || answer.value === undefined) {
       if (!this.hasNone) {
-        this.none = make(answer);
+        this.none = make(answer, true);
         this.hasNone = true;
       }
       return this.none as T;
     }
-    if (answer.otherText) return make(answer);
+    if (answer.otherText) return make(answer, false);
     const { value } = answer;
     let map: Map<string, T> | Map<number, T> | Map<boolean, T>;
     let key: string | number | boolean;
     if (typeof value === 'string') {
-      if (!this.cacheStrings || value.length > 64) return make(answer);
+      if (!this.cacheStrings || value.length > 64) return make(answer, false);
       map = this.strings;
       key = value;
     } else if (typeof value === 'number') {
@@ -407,15 +488,15 @@ class ValueCache<T> {
       map = this.booleans;
       key = value;
     } else if (Array.isArray(value)) {
-      map = this.lists;
-      key = value.join('\u0000');
+      return this.list(answer, value, make);
     } else {
-      return make(answer);
+      return make(answer, false);
     }
     const known = (map as Map<unknown, T>).get(key);
     if (known !== undefined || (map as Map<unknown, T>).has(key)) return known as T;
-    const made = make(answer);
-    if (map.size < RENDER_CACHE_LIMIT) (map as Map<unknown, T>).set(key, made);
+    const kept = map.size < RENDER_CACHE_LIMIT;
+    const made = make(answer, kept);
+    if (kept) (map as Map<unknown, T>).set(key, made);
     return made;
   }
 }
@@ -423,7 +504,8 @@ class ValueCache<T> {
 /** One answer column: the cell shown for an answer, and its CSV text, remembered per value. */
 class ColumnRenderer {
   private readonly cells: ValueCache<CellValue>;
-  private readonly lines: ValueCache<string>;
+  /** A remembered cell's CSV bytes, or the text of one seen once. */
+  private readonly lines: ValueCache<Buffer | string>;
   constructor(
     private readonly question: Question | undefined,
     private readonly locale: Locale,
@@ -438,16 +520,20 @@ class ColumnRenderer {
 
   private readonly makeCell = (answer: Answer | undefined): CellValue =>
     cleanCell(answerCell(this.question, answer, this.locale));
-  private readonly makeLine = (answer: Answer | undefined): string =>
-    `${this.separator}${csvField(safeCell(this.cell(answer)), this.separator)}`;
+  private readonly makeLine = (answer: Answer | undefined, kept: boolean): Buffer | string => {
+    const text = `${this.separator}${csvField(safeCell(this.cell(answer)), this.separator)}`;
+    return kept ? Buffer.from(text) : text;
+  };
 
   cell(answer: Answer | undefined): CellValue {
     return this.cells.get(answer, this.makeCell);
   }
 
-  /** The cell's CSV text after its separator. */
-  csv(answer: Answer | undefined): string {
-    return this.lines.get(answer, this.makeLine);
+  /** Writes the cell's CSV text after its separator. */
+  csvInto(answer: Answer | undefined, out: ByteChunks): void {
+    const line = this.lines.get(answer, this.makeLine);
+    if (typeof line === 'string') out.text(line);
+    else out.bytes(line);
   }
 }
 
@@ -479,6 +565,8 @@ class RowBuilder {
     private readonly ctx: Context,
     private readonly options: ExportOptions,
     private readonly locale: Locale,
+    /** Remembers each occasion's name: a row pays one map look-up. */
+    private readonly occasionLabel: (occasion: string) => string,
   ) {
     this.personalColumns =
       !options.anonymised && (options.access.personalData === 'all' || options.access.personalData.size > 0);
@@ -526,7 +614,7 @@ class RowBuilder {
       p !== undefined &&
       !p.anonymisedAt &&
       !p.consent?.withdrawnAt &&
-      maySeePersonalData(this.options.access, String(doc.cohortId))
+      maySeePersonalData(this.options.access, this.ctx.cohorts.get(doc.cohortId)?.id ?? idText(doc.cohortId))
     );
   }
 
@@ -534,41 +622,41 @@ class RowBuilder {
   // each is cleaned (and CSV-encoded) once, not once a row.
   // Keyed by participant (a teacher in two cohorts: the entry is remade), and dropped with the
   // kept profiles (`Context.generation`), so it holds at most TEACHERS_KEPT teachers.
-  private readonly prefixes = new Map<string, Prefix>();
+  private readonly prefixes = new IdMap<Prefix>();
   private prefixGeneration = 0;
   private readonly statuses = new Map<string, string>();
-  /** The CSV text of a row's middle cells after a separator, by occasion, status and version: they repeat. */
-  private readonly middles = new Map<string, Map<string, Map<number, string>>>();
+  /** The CSV bytes of a row's middle cells after a separator, by occasion, status and version: they repeat. */
+  private readonly middles = new Map<string, Map<string, Map<number, Buffer>>>();
   private readonly renderers = new WeakMap<SheetPlan, { columns: ColumnRenderer[]; slots: AnswerSlots }>();
 
   /** The teacher's and the cohort's cells (everything between the row number and the version). */
-  private prefix(doc: ResponseDoc, participantId: string, cohortId: string): Prefix {
+  private prefix(doc: ResponseDoc): Prefix {
     if (this.prefixGeneration !== this.ctx.generation) {
       this.prefixes.clear();
       this.prefixGeneration = this.ctx.generation;
     }
+    const { participantId, cohortId } = doc;
     let prefix = this.prefixes.get(participantId);
-    if (prefix && prefix.cohortId === cohortId) return prefix;
+    if (prefix && sameId(prefix.cohortId, cohortId)) return prefix;
     const p = this.ctx.participants.get(participantId) ?? undefined;
     const cohort = this.ctx.cohorts.get(cohortId);
     const show = this.personal(doc, p);
-    const settlement = p?.settlementType
-      ? t(this.locale, `monitoring.settlement_${p.settlementType}` as MessageKey)
-      : null;
-    const cells: CellValue[] = [
-      ...(this.personalColumns
-        ? show && p
-          ? [
-              participantId,
-              p.fullName ?? null,
-              p.phone ?? null,
-              p.telegramUsername ?? (p.telegramId ? String(p.telegramId) : null),
-              p.whatsappId ?? null,
-              p.organisation ?? null,
-              p.position ?? null,
-            ]
-          : PERSONAL_COLUMNS.map(() => null)
-        : []),
+    const settlement = p?.settlementType ? this.settlement(p.settlementType) : null;
+    // One array, cleaned in place: a prefix is made for each teacher of each export.
+    const cells: CellValue[] = !this.personalColumns
+      ? []
+      : show && p
+        ? [
+            idText(participantId),
+            p.fullName ?? null,
+            p.phone ?? null,
+            p.telegramUsername ?? (p.telegramId ? String(p.telegramId) : null),
+            p.whatsappId ?? null,
+            p.organisation ?? null,
+            p.position ?? null,
+          ]
+        : PERSONAL_COLUMNS.map(() => null);
+    cells.push(
       p?.region ?? null,
       p?.district ?? null,
       settlement,
@@ -576,10 +664,21 @@ class RowBuilder {
       cohort?.code ?? null,
       cohort?.programme?.code ?? null,
       cohort?.programme?.direction ?? null,
-    ].map(cleanCell);
+    );
+    for (let i = 0; i < cells.length; i++) cells[i] = cleanCell(cells[i] as CellValue);
     prefix = { cohortId, cells, csv: undefined };
     this.prefixes.set(participantId, prefix);
     return prefix;
+  }
+
+  private readonly settlements = new Map<string, string>();
+  private settlement(type: string): string {
+    let label = this.settlements.get(type);
+    if (label === undefined) {
+      label = t(this.locale, `monitoring.settlement_${type}` as MessageKey);
+      this.settlements.set(type, label);
+    }
+    return label;
   }
 
   private status(status: string): string {
@@ -604,15 +703,25 @@ class RowBuilder {
     return renderers;
   }
 
+  private readonly occasions = new Map<string, string>();
+  /** The occasion's name, cleaned for a cell once per occasion. */
+  private occasion(id: string): string {
+    let label = this.occasions.get(id);
+    if (label === undefined) {
+      label = cleanCellText(this.occasionLabel(id));
+      if (this.occasions.size < RENDER_CACHE_LIMIT) this.occasions.set(id, label);
+    }
+    return label;
+  }
+
   /** The row's cells, already cleaned for a spreadsheet's typed cells (`cleanCell`). */
   cells(plan: SheetPlan, doc: ResponseDoc, no: number): CellValue[] {
-    const cohortId = String(doc.cohortId);
-    const tz = this.ctx.cohorts.get(cohortId)?.timeZone ?? 'UTC';
+    const tz = this.ctx.cohorts.get(doc.cohortId)?.timeZone ?? 'UTC';
     const cells: CellValue[] = [
       no,
-      ...this.prefix(doc, String(doc.participantId), cohortId).cells,
+      ...this.prefix(doc).cells,
       doc.questionnaireVersion,
-      cleanCell(doc.occasion),
+      this.occasion(doc.occasion),
       this.status(doc.status),
       doc.startedAt ? wallClock(doc.startedAt, tz) : null,
       doc.completedAt ? wallClock(doc.completedAt, tz) : null,
@@ -624,17 +733,19 @@ class RowBuilder {
   }
 
   /**
-   * Appends the row as one CSV line (with its line break) to `parts`, in pieces that are mostly
-   * remembered strings (the teacher's cells, the middle cells, each chosen answer): the pieces are
-   * joined once per chunk of rows, not concatenated cell by cell. Each cell is defused
-   * (`safeCell`) and quoted as needed. Returns the characters appended.
+   * Writes the row as one CSV line (with its line break) into `out`, in pieces that are mostly
+   * remembered bytes (the teacher's cells, the middle cells, each chosen answer), the row number
+   * and times digit by digit. Each cell is defused (`safeCell`) and quoted as needed.
    */
-  csvRow(plan: SheetPlan, doc: ResponseDoc, no: number, parts: string[]): number {
+  csvRow(plan: SheetPlan, doc: ResponseDoc, no: number, out: ByteChunks): void {
     const sep = this.options.separator ?? ';';
-    const cohortId = String(doc.cohortId);
-    const tz = this.ctx.cohorts.get(cohortId)?.timeZone ?? 'UTC';
-    const prefix = this.prefix(doc, String(doc.participantId), cohortId);
-    prefix.csv ??= `${sep}${prefix.cells.map((v) => csvField(safeCell(v), sep)).join(sep)}`;
+    const tz = this.ctx.cohorts.get(doc.cohortId)?.timeZone ?? 'UTC';
+    const prefix = this.prefix(doc);
+    if (prefix.csv === undefined) {
+      let text = '';
+      for (const v of prefix.cells) text += `${sep}${csvField(safeCell(v), sep)}`;
+      prefix.csv = Buffer.from(text);
+    }
     let byStatus = this.middles.get(doc.occasion);
     if (!byStatus) {
       byStatus = new Map();
@@ -647,31 +758,32 @@ class RowBuilder {
     }
     let middle = byVersion.get(doc.questionnaireVersion);
     if (middle === undefined) {
-      middle =
-        `${sep}${csvField(doc.questionnaireVersion, sep)}${sep}${csvField(safeCell(cleanCell(doc.occasion)), sep)}` +
-        `${sep}${csvField(safeCell(this.status(doc.status)), sep)}`;
+      middle = Buffer.from(
+        `${sep}${csvField(doc.questionnaireVersion, sep)}${sep}${csvField(safeCell(this.occasion(doc.occasion)), sep)}` +
+          `${sep}${csvField(safeCell(this.status(doc.status)), sep)}`,
+      );
       byVersion.set(doc.questionnaireVersion, middle);
     }
-    const times =
-      `${sep}${doc.startedAt ? wallClockText(doc.startedAt, tz) : ''}` +
-      `${sep}${doc.completedAt ? wallClockText(doc.completedAt, tz) : ''}`;
-    const number = String(no);
-    parts.push(number, prefix.csv, middle, times);
-    let length = number.length + prefix.csv.length + middle.length + times.length + 2;
+    out.digits(no);
+    out.bytes(prefix.csv);
+    out.bytes(middle);
+    const sepCode = sep.charCodeAt(0);
+    out.byte(sepCode);
+    if (doc.startedAt) this.dates.write(doc.startedAt, tz, out);
+    out.byte(sepCode);
+    if (doc.completedAt) this.dates.write(doc.completedAt, tz, out);
     const { columns, slots } = this.columnRenderers(plan);
     const answers = slots.fill(doc);
-    for (let i = 0; i < columns.length; i++) {
-      const cell = (columns[i] as ColumnRenderer).csv(answers[i]);
-      parts.push(cell);
-      length += cell.length;
-    }
-    parts.push('\r\n');
-    return length;
+    for (let i = 0; i < columns.length; i++) (columns[i] as ColumnRenderer).csvInto(answers[i], out);
+    out.byte(CR);
+    out.byte(LF);
   }
 
+  private readonly dates = new WallClockBytes();
+
   json(doc: ResponseDoc, no: number, plan: SheetPlan): Record<string, unknown> {
-    const p = this.ctx.participants.get(String(doc.participantId)) ?? undefined;
-    const cohort = this.ctx.cohorts.get(String(doc.cohortId));
+    const p = this.ctx.participants.get(doc.participantId) ?? undefined;
+    const cohort = this.ctx.cohorts.get(doc.cohortId);
     const show = this.personal(doc, p);
     const byId = new Map(plan.columns.map((c) => [c.id, c.question]));
     const clean = (v: string | null | undefined) => (v === null || v === undefined ? null : stripInvisible(v));
@@ -701,6 +813,7 @@ class RowBuilder {
       questionnaireId: doc.questionnaireId,
       questionnaireVersion: doc.questionnaireVersion,
       occasion: doc.occasion,
+      occasionLabel: this.occasionLabel(doc.occasion),
       status: doc.status,
       startedAt: doc.startedAt ?? null,
       completedAt: doc.completedAt ?? null,
@@ -905,7 +1018,13 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
     plans.push({ questionnaireId, title, columns: [...known, ...unknown], total, docs });
   }
   const ctx = await loadContext(deps.models, options.scope);
-  const rows = new RowBuilder(ctx, options, locale);
+  // «Повод» as people read it (the plans' name for each occasion); JSON keeps the id beside it.
+  const rows = new RowBuilder(
+    ctx,
+    options,
+    locale,
+    occasionNames(await scopePlans(deps.models, options.scope), locale),
+  );
   const total = plans.reduce((s, p) => s + p.total, 0);
   const now = deps.now?.() ?? new Date();
   const personalData =
@@ -934,22 +1053,22 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
             .join(sep)}\r\n`,
         );
         let no = 0;
-        const parts: string[] = [];
-        let chars = 0;
+        const bytes = new ByteChunks();
         for await (const batch of rowBatches(deps, plan, rowFilter(plan), ctx)) {
           for (const doc of batch) {
-            chars += rows.csvRow(plan, doc, ++no, parts);
+            rows.csvRow(plan, doc, ++no, bytes);
             progress();
-            if (chars >= CHUNK_CHARS) {
-              const chunk = parts.join('');
-              parts.length = 0;
-              chars = 0;
-              if (!out.write(chunk)) await drained(out);
+            const full = bytes.take();
+            if (full.length > 0) {
+              let room = true;
+              for (const chunk of full) room = out.write(chunk);
+              if (!room) await drained(out);
               if (out.destroyed) return;
             }
           }
         }
-        out.end(parts.join(''));
+        for (const chunk of bytes.rest()) out.write(chunk);
+        out.end();
         break;
       }
       case 'json': {

@@ -7,6 +7,7 @@ import { isDeadResultLink, linkVerdict } from '../domain/result-link.js';
 import type { SupportModelCatalog } from '../support-models/load.js';
 import type { SupportModelFile } from '../support-models/schema.js';
 import { computeRating } from '../support-models/rating.js';
+import { occasionName, occasionNames } from '../support-models/names.js';
 import { PassThrough } from 'node:stream';
 import { Types } from 'mongoose';
 import { REQUIRED_ACTIVITIES_PER_YEAR } from '../domain/stage.js';
@@ -127,7 +128,9 @@ export interface RatingRow {
 export interface RatingReport {
   ratingId: string;
   title: string;
+  /** The rated questionnaire's occasions, by id; `occasionLabels` names them for people. */
   occasions: string[];
+  occasionLabels: string[];
   rows: RatingRow[];
   /** Per cohort: the mean over its teachers of each occasion, and the change. */
   cohorts: { cohort: string; values: (number | null)[]; change: number | null }[];
@@ -170,6 +173,7 @@ async function ratingReports(
         ratingId: rating.id,
         title: localized(rating.title, locale),
         occasions,
+        occasionLabels: occasions.map((o) => occasionName(locale, plan, o)),
         rows: [],
         cohorts: [],
       };
@@ -429,7 +433,7 @@ export function aggregateCharts(a: Aggregates, locale: Locale = 'ru'): Chart[] {
           a.responseRate
             .filter((r) => r.group.key === null || a.scope.by === undefined)
             .map((r) => ({
-              label: `${r.title} (${r.occasion})`,
+              label: `${r.title} (${r.occasionLabel})`,
               value: r.rate,
               note: t(locale, 'report.chart_note', { completed: r.completed, enrolled: r.enrolled }),
             })),
@@ -597,11 +601,12 @@ export async function buildHalfYearReport(
   // Rates over those due for each questionnaire of the plan in the period (or invited outside it),
   // as the key figure counts them: a questionnaire nobody started still shows, with its 0 %.
   const due_ = new Map<string, { title: string; occasion: string; due: number; completed: number }>();
+  const occasionLabel = occasionNames(year.plans, locale);
   for (const q of year.questionnaires) {
     const key = `${q.questionnaireId}|${q.occasion}`;
     const row = due_.get(key) ?? {
       title: titles.get(q.questionnaireId) ?? q.questionnaireId,
-      occasion: q.occasion,
+      occasion: occasionLabel(q.occasion),
       due: 0,
       completed: 0,
     };
@@ -691,12 +696,12 @@ export async function buildHalfYearReport(
   const ratingTables = ratings.flatMap((rating) => [
     {
       title: r('rating_by_cohort', { title: rating.title }),
-      headers: [r('h_cohort'), ...rating.occasions, r('h_change')],
+      headers: [r('h_cohort'), ...rating.occasionLabels, r('h_change')],
       rows: rating.cohorts.map((c) => [c.cohort, ...c.values.map(num), signed(c.change)]),
     },
     {
       title: r('rating_by_teacher', { title: rating.title }),
-      headers: [r('h_teacher'), r('h_cohort'), ...rating.occasions, r('h_change')],
+      headers: [r('h_teacher'), r('h_cohort'), ...rating.occasionLabels, r('h_change')],
       rows: rating.rows.map((x) => [x.teacher, x.cohort, ...x.values.map(num), signed(x.change)]),
     },
   ]);

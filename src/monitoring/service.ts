@@ -119,7 +119,7 @@ export function statsMessage(a: Aggregates, locale: Locale, scopeLabel: string):
     lines.push(
       t(locale, 'monitoring.stats_response_line', {
         questionnaire: r.title,
-        occasion: r.occasion,
+        occasion: r.occasionLabel,
         completed: r.completed,
         enrolled: r.enrolled,
         rate: pct(r.rate),

@@ -31,7 +31,7 @@ export function summaryTables(a: Aggregates, locale: Locale): Table[] {
       headers: [h('questionnaire'), h('occasion'), h('group'), h('enrolled'), h('started'), h('completed'), h('rate')],
       rows: a.responseRate.map((r) => [
         r.title,
-        r.occasion,
+        r.occasionLabel,
         r.group.label,
         r.enrolled,
         r.started,

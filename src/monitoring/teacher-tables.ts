@@ -6,7 +6,7 @@ import type { ActivityLevel, ActivityStatus, ActivityType } from '../domain/acti
 import type { Locale } from '../domain/locale.js';
 import type { StagePlan, StageStatus } from '../domain/stage.js';
 import { t, type MessageKey } from '../i18n/index.js';
-import { stageName } from '../support-models/names.js';
+import { occasionNames, stageName } from '../support-models/names.js';
 import type { Table } from './tables.js';
 import type { ActivityRow, TeacherYear, TeacherYearRow } from './teacher-year.js';
 
@@ -57,6 +57,7 @@ export function teacherTables(
   columns: readonly StageColumn[],
 ): { teachers: Table; activities: Table; nonResponders: Table } {
   const x = reportLabels(locale);
+  const occasion = occasionNames(year.plans, locale);
   const stageCell = (s: TeacherYearRow['stages'][number] | undefined) => {
     if (!s) return '—';
     const date = s.completedAt ?? s.startedAt;
@@ -108,7 +109,12 @@ export function teacherTables(
       title: x.text('non_responders'),
       headers: [h('questionnaire'), h('occasion'), h('cohort'), h('teacher')],
       rows: year.questionnaires.flatMap((q) =>
-        q.missing.map((m) => [titles.get(q.questionnaireId) ?? q.questionnaireId, q.occasion, m.cohortCode, m.name]),
+        q.missing.map((m) => [
+          titles.get(q.questionnaireId) ?? q.questionnaireId,
+          occasion(q.occasion),
+          m.cohortCode,
+          m.name,
+        ]),
       ),
     },
   };

@@ -34,9 +34,20 @@ export interface YearExportFile {
   empty: boolean;
 }
 
-const iso = (d: Date | undefined) => (d ? d.toISOString().slice(0, 10) : null);
+/** A day as a date cell: midnight UTC of that day (the exports have always written the UTC day). */
+const day = (d: Date | undefined): Date | null =>
+  d ? new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())) : null;
+const localDay = (date: string): Date => new Date(`${date}T00:00:00Z`);
+const TWO = (n: number) => String(n).padStart(2, '0');
+/** How each format writes a date cell: people read 31.12.2026 (the answers export's form), scripts ISO. */
+const ddmmyyyy = (d: Date) => `${TWO(d.getUTCDate())}.${TWO(d.getUTCMonth() + 1)}.${d.getUTCFullYear()}`;
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+/** Excel's format for the date columns: the cells are dates, so a sheet sorts and filters them as dates. */
+const DAY_FORMAT = 'dd.mm.yyyy';
+/** The columns whose cells are dates (yearExportRows puts a Date or nothing there). */
+const DATE_KEYS = /^(?:date|submittedAt|yearStart|yearEnd|stage\d+Date)$/;
 
-/** Headers (stable, machine-friendly keys for JSON) and rows of one export. */
+/** Headers (stable, machine-friendly keys for JSON) and rows of one export; date cells are Dates. */
 export async function yearExportRows(
   repos: Repositories,
   request: Omit<YearExportRequest, 'format' | 'separator'>,
@@ -59,7 +70,7 @@ export async function yearExportRows(
   if (request.what === 'activities') {
     const keys = ['teacher', 'cohort', 'type', 'level', 'date', 'title', 'links', 'status', 'comment', 'submittedAt'];
     const headers = [...activityHeaders(locale), h('submitted')];
-    const rows = year.activities.map((r) => [...activityCells(r, x, iso), iso(r.activity.submittedAt)]);
+    const rows = year.activities.map((r) => [...activityCells(r, x, day), day(r.activity.submittedAt)]);
     return { keys, headers, rows };
   }
   const columns = stageColumns(year.plans, locale);
@@ -103,11 +114,11 @@ export async function yearExportRows(
     row.organisation,
     row.region,
     x.settlement(row.settlementType),
-    row.yearStart,
-    row.yearEnd,
+    localDay(row.yearStart),
+    localDay(row.yearEnd),
     ...columns.flatMap((c) => {
       const s = row.stages.find((st) => st.stage === c.stage);
-      return [s ? x.status(s.status) : '', iso(s?.completedAt ?? s?.startedAt), x.yesNo(s?.cause === 'manual')];
+      return [s ? x.status(s.status) : '', day(s?.completedAt ?? s?.startedAt), x.yesNo(s?.cause === 'manual')];
     }),
     row.acceptedToDate,
     row.returnedToDate,
@@ -149,16 +160,18 @@ export async function createYearExport(repos: Repositories, request: YearExportR
     case 'csv': {
       const sep = request.separator ?? ';';
       const line = (r: readonly CellValue[]) => `${r.map((v) => csvField(v, sep)).join(sep)}\r\n`;
+      const cell = (v: CellValue) => (v instanceof Date ? ddmmyyyy(v) : safeCell(v));
       // The BOM makes Excel read the file as UTF-8.
       const head = `\uFEFF${line(headers)}`;
       const stream = Readable.from(
-        inBatches(rows, request.onProgress, head, (batch) => batch.map((r) => line(r.map(safeCell))).join(''), ''),
+        inBatches(rows, request.onProgress, head, (batch) => batch.map((r) => line(r.map(cell))).join(''), ''),
       );
       return { filename: `${base}.csv`, contentType: 'text/csv; charset=utf-8', stream, total: rows.length, empty };
     }
     case 'json': {
+      const value = (v: CellValue | undefined) => (v instanceof Date ? isoDay(v) : (v ?? null));
       const object = (r: readonly CellValue[]) =>
-        JSON.stringify(Object.fromEntries(keys.map((k, i) => [k, r[i] ?? null])));
+        JSON.stringify(Object.fromEntries(keys.map((k, i) => [k, value(r[i])])));
       let first = true;
       const stream = Readable.from(
         inBatches(
@@ -198,8 +211,9 @@ export async function createYearExport(repos: Repositories, request: YearExportR
       // Written as the reader takes it, so progress follows the rows actually written; started on
       // the next tick so the caller can attach its reader (and error handler) first.
       setImmediate(() => {
-        writeWorkbook(out, [], '', [{ name: request.what, headers, rows: counted() }]).catch((error: unknown) =>
-          out.destroy(error instanceof Error ? error : new Error(String(error))),
+        const formats = keys.map((k) => (DATE_KEYS.test(k) ? DAY_FORMAT : undefined));
+        writeWorkbook(out, [], '', [{ name: request.what, headers, formats, rows: counted() }]).catch(
+          (error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))),
         );
       });
       return {

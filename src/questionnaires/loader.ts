@@ -1,11 +1,11 @@
 // The only file I/O of the module: reads questionnaires/*.yaml and questionnaires/archive/*.yaml.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileSystemPhrase } from '../i18n/file-system.js';
 import { phrase } from '../i18n/index.js';
 import type { Questionnaire, QuestionnaireCatalog } from './model.js';
 import { nameFromSource, parseQuestionnaire } from './parse.js';
-import { fileProblem, type ContentProblem } from './problems.js';
+import { fileProblem, shownPath, type ContentProblem } from './problems.js';
 
 export const ARCHIVE_DIR = 'archive';
 
@@ -46,10 +46,7 @@ export function loadQuestionnaires(
   options: { root?: string } = {},
 ): { catalog: QuestionnaireCatalog; errors: ContentProblem[] } {
   const root = options.root ?? process.cwd();
-  const shown = (path: string) => {
-    const rel = relative(root, path);
-    return (rel.startsWith('..') ? path : rel).split(sep).join('/');
-  };
+  const shown = (path: string) => shownPath(root, path);
   const errors: ContentProblem[] = [];
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     return { catalog: createCatalog([]), errors: [fileProblem(shown(dir), phrase('content.no_dir'))] };

@@ -1,5 +1,6 @@
 // A problem found in a content file (a questionnaire, a flow, a support model), kept as data and
 // worded where it is shown: the CLI in the staff's language, the server's refusal to start in English.
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Locale } from '../domain/locale.js';
 import { t, word, type Phrase } from '../i18n/index.js';
 
@@ -12,6 +13,12 @@ export interface ContentProblem {
   readonly line?: number;
   /** Given for a syntax error, which is placed before the message as "line 8, column 3". */
   readonly column?: number;
+}
+
+/** A file as its reader knows it: relative to `root` (where they stand), in full when it lies elsewhere. */
+export function shownPath(root: string, path: string): string {
+  const rel = relative(root, path);
+  return (rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel).split(sep).join('/');
 }
 
 export function fileProblem(file: string, message: Phrase, where: readonly Phrase[] = []): ContentProblem {

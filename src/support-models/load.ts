@@ -2,13 +2,13 @@
 // zod, then against the questionnaires it names; a broken file stops start-up with
 // "flows/models/<file>: <field>: <problem> (line N)" (problems.ts words it).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
+import { basename, join } from 'node:path';
 import { addOffset } from '../domain/calendar.js';
 import { phrase, type Phrase } from '../i18n/index.js';
 import type { Questionnaire, QuestionnaireCatalog } from '../questionnaires/index.js';
 import { Reporter } from '../questionnaires/issues.js';
 import { readYaml } from '../questionnaires/parse.js';
-import { fileProblem, type ContentProblem } from '../questionnaires/problems.js';
+import { fileProblem, shownPath, type ContentProblem } from '../questionnaires/problems.js';
 import { supportModelSchema, type Formula, type SupportModelFile } from './schema.js';
 
 export interface SupportModelCatalog {
@@ -192,7 +192,7 @@ export function loadSupportModels(
   questionnaires: QuestionnaireCatalog,
   root: string = process.cwd(),
 ): { catalog: SupportModelCatalog; errors: ContentProblem[] } {
-  const shown = (path: string) => relative(root, path).split(sep).join('/');
+  const shown = (path: string) => shownPath(root, path);
   if (!existsSync(dir))
     return { catalog: createModelCatalog([]), errors: [fileProblem(shown(dir), phrase('content.no_dir'))] };
   const errors: ContentProblem[] = [];

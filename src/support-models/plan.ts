@@ -143,7 +143,8 @@ export function sameRunning(a: StagePlan, b: StagePlan): boolean {
     stages: [...p.stages]
       .sort((x, y) => x.stage - y.stage)
       .map((s) => ({ stage: s.stage, startOffset: s.startOffset, rules: stageRules(p, s.stage) ?? null })),
-    questionnaires: p.questionnaires.map((q) => ({ ...q })),
+    // An occasion's title names it in reports; it changes nothing in the year.
+    questionnaires: p.questionnaires.map(({ title: _title, ...q }) => q),
     reminders: remindersOf(p),
     finalSurvey: finalSurveyOf(p) ?? null,
     required: requiredActivities(p),

@@ -76,7 +76,16 @@ export const supportModelSchema = z
     regulation: z.string().trim().min(1).max(1000),
     requiredActivities: z.number().int().min(1).max(50),
     stages: z.array(modelStageSchema).min(1),
-    questionnaires: z.array(z.strictObject({ questionnaireId, offset, occasion, closesAfter: offset.optional() })),
+    questionnaires: z.array(
+      z.strictObject({
+        questionnaireId,
+        offset,
+        occasion,
+        /** What reports and exports call this run («через 6 месяцев после курса» when absent, from the offset). */
+        title: text(80).optional(),
+        closesAfter: offset.optional(),
+      }),
+    ),
     reminders: z.strictObject({
       afterDays: z.number().int().min(1).max(60),
       maxCount: z.number().int().min(0).max(10),

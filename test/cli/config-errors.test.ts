@@ -3,6 +3,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { runCliProcess } from '../support/cli-process.js';
 import {
+  cliLocale,
   CONFIG_VARIABLES,
   ConfigError,
   describeConfigProblem,
@@ -31,7 +32,7 @@ const WRONG: [ConfigVariable, Record<string, string>, string][] = [
     { MONGODB_DB: 'my db' },
     'MONGODB_DB: ожидается имя базы: латинские буквы, цифры, _ или -, до 63 знаков, а задано «my db»',
   ],
-  ['DATA_DIR', { DATA_DIR: '   ' }, 'DATA_DIR: ожидается путь к папке'],
+  ['DATA_DIR', { DATA_DIR: '   ' }, 'DATA_DIR: ожидается путь к папке, а задано пустое значение'],
   [
     'EMBEDDED_STORE_PERSIST',
     { EMBEDDED_STORE_PERSIST: 'ture' },
@@ -166,7 +167,11 @@ const WRONG: [ConfigVariable, Record<string, string>, string][] = [
     { LINK_CHECK_TIMEOUT_SECONDS: '0' },
     'LINK_CHECK_TIMEOUT_SECONDS: ожидается число секунд, от 1 до 60, а задано «0»',
   ],
-  ['HTTP_HOST', { HTTP_HOST: ' ' }, 'HTTP_HOST: ожидается адрес, на котором слушать, например 127.0.0.1 или 0.0.0.0'],
+  [
+    'HTTP_HOST',
+    { HTTP_HOST: ' ' },
+    'HTTP_HOST: ожидается адрес, на котором слушать, например 127.0.0.1 или 0.0.0.0, а задано пустое значение',
+  ],
   ['HTTP_PORT', { HTTP_PORT: 'abc' }, 'HTTP_PORT: ожидается номер порта, целое число от 0 до 65535, а задано «abc»'],
   [
     'HTTP_MAX_BODY_BYTES',
@@ -258,6 +263,23 @@ describe('a wrong setting, in the staff’s language', () => {
       'HTTP_PORT: порт нөмірі күтіледі, 0-ден 65535-ке дейін бүтін сан, ал берілгені: «abc»',
     ]);
   });
+
+  it('says a variable is set but empty, in Russian and Kazakh; an empty CLI_LANG is no language, not a wrong one', () => {
+    expect(lines('ru', { LOG_LEVEL: '', DEFAULT_LOCALE: ' ' })).toEqual([
+      'DEFAULT_LOCALE: ожидается ru, kk или en, а задано пустое значение',
+      'LOG_LEVEL: ожидается один из уровней: fatal, error, warn, info, debug, trace, silent, а задано пустое значение',
+    ]);
+    expect(lines('kk', { DEFAULT_LOCALE: '' })).toEqual(['DEFAULT_LOCALE: ru, kk немесе en күтіледі, ал мәні бос']);
+    // An empty secret is no secret: saying it is empty shows nothing.
+    expect(
+      lines('ru', { TELEGRAM_WEBHOOK_URL: 'https://bot.example/telegram/webhook', TELEGRAM_WEBHOOK_SECRET: '' }),
+    ).toEqual([
+      'TELEGRAM_WEBHOOK_SECRET: обязателен, когда задан TELEGRAM_WEBHOOK_URL — Telegram присылает этот секрет с каждым обновлением, и по нему отсеиваются поддельные',
+    ]);
+    expect(loadConfig({ CLI_LANG: '' }).defaultLocale).toBe('ru');
+    expect(cliLocale({ CLI_LANG: '' })).toEqual({ locale: 'ru' });
+    expect(cliLocale({ CLI_LANG: ' kk ' })).toEqual({ locale: 'kk' });
+  });
 });
 
 describe('the CLI reports wrong settings', () => {
@@ -281,6 +303,12 @@ describe('the CLI reports wrong settings', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('an empty CLI_LANG (a `.env` line left blank) is Russian, `config` included', async () => {
+    const { code, stdout, stderr } = await cli(['config'], { CLI_LANG: '' });
+    expect([code, stderr]).toEqual([0, '']);
+    expect(stdout).toContain('"mongodbUri"');
   });
 
   it('and `config` shows the settings without one of their secrets', async () => {

@@ -37,6 +37,8 @@ const CASES: { args: string[]; ru: string; code?: number }[] = [
   { args: ['questionnaire'], ru: 'Укажите действие: check' },
   { args: ['questionnaire', 'check', '--dir'], ru: 'Параметру --dir нужно значение' },
   { args: ['questionnaire', 'check', '--bogus'], ru: 'Неизвестный параметр --bogus' },
+  { args: ['content'], ru: 'Укажите действие: check' },
+  { args: ['content', 'check', '--root'], ru: 'Параметру --root нужно значение' },
   { args: ['whatsapp'], ru: 'Укажите действие: create-group или failed' },
   { args: ['whatsapp', 'create-group'], ru: 'Не указан параметр --cohort' },
   {
@@ -115,7 +117,7 @@ const TYPED = new Set(
     ...['show', 'set', 'delete', 'create-group', 'failed', 'repair', 'add-staff', 'add-school', 'password'],
     ...['list', 'disable', 'enable', 'responses', 'activities', 'ru', 'kk', 'en', 'completed', 'in_progress'],
     ...['not_started', 'programme', 'direction', 'region', 'district', 'settlementType', 'organisation'],
-    ...['questionnaires', 'archive', 'ivanova', 'nobody', 'frob', 'now', 'all', 'NOPE', 'two'],
+    ...['questionnaires', 'content', 'flows', 'archive', 'ivanova', 'nobody', 'frob', 'now', 'all', 'NOPE', 'two'],
     ...KNOWN.split(/[, -]+/),
     ...['create', 'group', 'add', 'staff', 'school', 'admin', 'in_progress', 'not_started', 'plan', 'progress'],
     ...['nope', 'x', 'A', 'N', 'ID', 'id', 'CSV', 'XLSX', 'JSON', 'YAML', 'PNG', 'UTF', 'Windows', 'WhatsApp'],

@@ -22,6 +22,7 @@ import { runSampleCommand } from '../../src/cli/commands/sample.js';
 import { runScheduleCommand } from '../../src/cli/commands/schedule.js';
 import { runStageCommand } from '../../src/cli/commands/stage.js';
 import { runStatsCommand } from '../../src/cli/commands/stats.js';
+import { contentCommand } from '../../src/cli/commands/content.js';
 import { runStoreCommand } from '../../src/cli/commands/store.js';
 import { runWhatsappCommand } from '../../src/cli/commands/whatsapp.js';
 
@@ -34,6 +35,7 @@ const COMMANDS: [CommandName, Run][] = [
   ['cohort', runCohortCommand],
   ['participants', runParticipantsCommand],
   ['questionnaire', (args, io) => questionnaireCommand.run(args, io)],
+  ['content', (args, io) => contentCommand.run(args, io)],
   ['whatsapp', runWhatsappCommand],
   ['export', runExportCommand],
   ['stats', runStatsCommand],
@@ -56,6 +58,7 @@ const TYPED = new Set([
     'cohort',
     'participants',
     'questionnaire',
+    'content',
     'whatsapp',
     'export',
     'stats',
@@ -68,7 +71,17 @@ const TYPED = new Set([
   ],
   ...['import', 'check', 'repair', 'show', 'set', 'create', 'group', 'failed'],
   ...['responses', 'activities', 'xlsx', 'csv', 'json', 'ru', 'kk', 'en', 'completed', 'in_progress', 'not_started'],
-  ...['programme', 'direction', 'region', 'district', 'settlementType', 'organisation', 'questionnaires', 'archive'],
+  ...[
+    'programme',
+    'direction',
+    'region',
+    'district',
+    'settlementType',
+    'organisation',
+    'questionnaires',
+    'archive',
+    'flows',
+  ],
 ]);
 /** Hand-listed: file formats, products and names that stay as they are. */
 const ALLOWED = new Set([
@@ -119,7 +132,7 @@ describe.each(['ru', 'kk'] as const)('the CLI in %s', (locale) => {
     expect(englishWords(help)).toEqual([]);
   });
 
-  it.each(COMMANDS.filter(([name]) => name !== 'questionnaire'))(
+  it.each(COMMANDS.filter(([name]) => name !== 'questionnaire' && name !== 'content'))(
     '%s: node’s option errors are translated',
     async (_name, run) => {
       const unknown = capture(locale);

@@ -57,7 +57,7 @@ function englishWords(text: string): string[] {
     .replace(/\S*\/\S*/g, '')
     // Command names and the option values staff type.
     .replace(
-      /\b(participants|questionnaire|whatsapp|export|stats|report|schedule|store|stage|sandbox|config|help|completed|failed|responses|activities|console|add|password|list|disable|enable)\b/g,
+      /\b(participants|questionnaire|content|flows|questionnaires|whatsapp|export|stats|report|schedule|store|stage|sandbox|config|help|completed|failed|responses|activities|console|add|password|list|disable|enable)\b/g,
       '',
     )
     .replace(/\b(UTF|Windows|Excel|LibreOffice|Google)\b/g, '');

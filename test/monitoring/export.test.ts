@@ -20,6 +20,19 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
+/** fb.yaml's questions as the CSV and XLSX name their columns, in the file's order. */
+const QUESTION_HEADERS = [
+  '1. Курс был полезен',
+  '2. Материалы понятны',
+  '3. Что вы уже применили?',
+  '4. Расставьте по важности',
+  '5. Сколько уроков вы провели по новой методике?',
+  '6. Комментарий',
+];
+const QUESTION_ID_HEADERS: Record<string, string> = Object.fromEntries(
+  ['useful', 'clear', 'kinds', 'rank', 'n', 'comment'].map((id, i) => [id, QUESTION_HEADERS[i]!]),
+);
+
 async function exportBytes(
   options: Partial<ExportOptions> & Pick<ExportOptions, 'format'>,
 ): Promise<{ bytes: Buffer; filename: string }> {
@@ -131,9 +144,10 @@ describe('XLSX export', () => {
     const rows = sheetRows(wb.getWorksheet('Обратная связь по курсу')!);
     const header = rows[0] as string[];
     expect(header.slice(0, 4)).toEqual(['№', 'ID участника', 'ФИО', 'Телефон']);
-    expect(header.filter((h) => /\[(useful|clear|kinds|rank|n|comment)\]$/.test(h))).toHaveLength(6);
+    // Columns people read: each question by its number and text (the JSON export names them by id).
+    expect(header.slice(-6)).toEqual(QUESTION_HEADERS);
     expect(rows).toHaveLength(1 + 5);
-    const col = (name: string) => header.findIndex((h) => h.endsWith(`[${name}]`) || h === name);
+    const col = (name: string) => header.indexOf(QUESTION_ID_HEADERS[name] ?? name);
     const byName = new Map(rows.slice(1).map((r) => [String(r[col('ФИО')]), r]));
     const first = byName.get('Абаева Айгерим')!;
     expect(first[col('kinds')]).toBe('Приёмы оценивания; Цифровые инструменты');
@@ -141,8 +155,12 @@ describe('XLSX export', () => {
     expect(first[col('rank')]).toBe('1. Практика; 2. Теория; 3. Материалы');
     expect(first[col('Регион')]).toBe('Акмолинская область');
     expect(first[col('Тип населённого пункта')]).toBe('город');
+    // The occasion by when it comes in the cohort's plan (the exit survey, the day after the course).
+    expect(first[col('Повод')]).toBe('через 1 день после курса');
     // Completed 08:10 UTC: 13:10 on the cohort's wall clock in Almaty (UTC+5), as a date cell.
     expect(first[col('Завершена')]).toEqual(new Date(Date.UTC(2025, 1, 1, 13, 10)));
+    // Numbers are number cells: the version, a scale point, a count.
+    expect([first[col('Версия')], first[col('useful')], first[col('n')]]).toEqual([1, 5, expect.any(Number)]);
     // XLSX text cells are typed strings, never evaluated: no apostrophe, a phone reads as typed.
     expect(first[col('comment')]).toBe('+7 900 000-00-00 звоните');
     expect(first[col('Телефон')]).toMatch(/^\+7701\d{7}$/);
@@ -197,14 +215,29 @@ describe('CSV export', () => {
       expect(rows).toHaveLength(6);
       expect(rows.every((r) => r.length === rows[0]!.length)).toBe(true);
       const header = rows[0]!;
-      const kinds = header.findIndex((h) => h.endsWith('[kinds]'));
+      expect(header.slice(-6)).toEqual(QUESTION_HEADERS);
+      const kinds = header.indexOf('3. Что вы уже применили?');
       const name = header.indexOf('ФИО');
       const abaeva = rows.find((r) => r[name] === 'Абаева Айгерим')!;
       expect(abaeva[kinds]).toBe('Приёмы оценивания; Цифровые инструменты');
+      // The same words and date form as the XLSX: the occasion by its name, times dd.mm.yyyy hh:mm.
+      expect(abaeva[header.indexOf('Повод')]).toBe('через 1 день после курса');
+      expect(abaeva[header.indexOf('Завершена')]).toBe('01.02.2025 13:10');
+      expect(abaeva[header.indexOf('Тип населённого пункта')]).toBe('город');
       expect(rows.some((r) => r[name] === `'=HYPERLINK("http://evil")`)).toBe(true);
       // A CSV is parsed by the spreadsheet: its phones keep the apostrophe.
       expect(abaeva[header.indexOf('Телефон')]).toMatch(/^'\+7701/);
     }
+  });
+
+  it('speaks Kazakh with locale kk: column names, the occasion and the settlement', async () => {
+    const { bytes } = await exportBytes({ format: 'csv', locale: 'kk' });
+    const rows = parseCsv(bytes.toString('utf8').slice(1), ';');
+    const header = rows[0]!;
+    const abaeva = rows.find((r) => r.includes('Абаева Айгерим'))!;
+    expect(abaeva[header.indexOf('Себебі')]).toBe('курстан 1 күн өткен соң');
+    expect(abaeva[header.indexOf('Елді мекен түрі')]).toBe('қала');
+    expect(abaeva[header.indexOf('Аяқталды')]).toBe('01.02.2025 13:10');
   });
 
   it('asks for one questionnaire when several would need different columns', async () => {
@@ -245,14 +278,7 @@ describe('an export before any answer', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]!.slice(0, 2)).toEqual(['№', 'ID участника']);
     // fb.yaml's six questions, in the file's order.
-    expect(rows[0]!.flatMap((h) => /^\d+\. .*\[(\w+)\]$/.exec(h)?.[1] ?? [])).toEqual([
-      'useful',
-      'clear',
-      'kinds',
-      'rank',
-      'n',
-      'comment',
-    ]);
+    expect(rows[0]!.slice(-6)).toEqual(QUESTION_HEADERS);
   });
 
   it('is an XLSX with its summary and an empty "Ответы" sheet, and a JSON with no questionnaires', async () => {
@@ -350,6 +376,12 @@ describe('roles and anonymisation', () => {
     expect(doc.summary.likert).toHaveLength(2);
     expect(doc.questionnaires[0]!.responses).toHaveLength(5);
     expect(doc.questionnaires[0]!.responses.every((r) => !('participant' in r))).toBe(true);
+    // For scripts: the occasion's id, its name beside it; the questions by id.
+    expect(doc.questionnaires[0]!.responses[0]).toMatchObject({
+      occasion: 'exit',
+      occasionLabel: 'через 1 день после курса',
+      answers: expect.arrayContaining([expect.objectContaining({ questionId: 'useful' })]),
+    });
     const named = await exportBytes({ format: 'json', scope: { questionnaireId: 'fb' } });
     const withNames = JSON.parse(named.bytes.toString('utf8')) as typeof doc;
     expect(

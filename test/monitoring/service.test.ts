@@ -31,7 +31,7 @@ describe('bot functions', () => {
     if (!r.ok) return;
     expect(r.value).toContain('Мониторинг: NAT25A');
     expect(r.value).toContain('Слушателей: 5');
-    expect(r.value).toContain('Обратная связь по курсу (exit): 3 из 5 (60%)');
+    expect(r.value).toContain('Обратная связь по курсу (через 1 день после курса): 3 из 5 (60%)');
     expect(r.value.length).toBeLessThan(4096);
     const staff = await monitoring.statsText({ participantId: fx.staff.id, locale: 'kk' });
     expect(staff.ok && staff.value).toContain('барлық ағындар');

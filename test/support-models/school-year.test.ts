@@ -206,6 +206,7 @@ describe('a school-model cohort through its year', () => {
         ratingId: 'school-rating',
         title: 'Рейтинг по самооценке',
         occasions: ['self-assessment-h1', 'self-assessment-h2'],
+        occasionLabels: ['через 5 месяцев после курса', 'через 11 месяцев после курса'],
         rows: [
           { teacher: 'Алексеева Анна Сергеевна', cohort: 'FG72-SPRING', values: [10, null], change: null },
           { teacher: 'Борисов Борис Борисович', cohort: 'FG72-SPRING', values: [12, null], change: null },

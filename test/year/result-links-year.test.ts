@@ -202,7 +202,7 @@ describe('the results of the year, presented with links that are checked', () =>
     // Stage 3 by hand: 3 teachers, 1 completed, 2 in progress (Борисова, Васильева), 0 not started.
     expect(md).toContain('| Этап 3: представление результатов | Всего | 3 | 1 | 2 | 0 | 33,3 |');
     // The results questionnaire: due for 3, completed by 3.
-    expect(md).toContain('| Этап 3: представление результатов | stage-3 | 3 | 3 | 100 |');
+    expect(md).toContain('| Этап 3: представление результатов | через 10 месяцев после курса | 3 | 3 | 100 |');
     // The dead link, where the curators see dead links: Борисова's answer, 404, checked 21.01.2027. Not Васильева's.
     expect(report.value.deadLinks.map((d) => [d.teacher, d.activity, d.url, d.state])).toEqual([
       [
@@ -233,9 +233,9 @@ describe('the results of the year, presented with links that are checked', () =>
       .slice(1)
       .map((l) => l.split(';'));
     expect(lines.map((l) => [l[0], l[13], l[14]])).toEqual([
-      ['Алиева Дина', 'завершён', '2027-01-21'],
-      ['Борисова Анна', 'в работе', '2027-01-20'],
-      ['Васильева Елена', 'в работе', '2027-01-20'],
+      ['Алиева Дина', 'завершён', '21.01.2027'],
+      ['Борисова Анна', 'в работе', '20.01.2027'],
+      ['Васильева Елена', 'в работе', '20.01.2027'],
     ]);
 
     // Борисова comes back to it later from the menu, which lists her dead link, and is asked for a working one.

@@ -311,8 +311,10 @@ describe('a simulated post-course year', () => {
       ['stage-2', 4, 0, 4],
       ['impact-6m', 4, 0, 4],
     ]);
-    expect(md2).toContain('| Этап 2: как идёт реализация плана | stage-2 | 4 | 0 | 0 |');
-    expect(md2).toContain('| Влияние курса на профессиональную компетентность | impact-6m | 4 | 0 | 0 |');
+    expect(md2).toContain('| Этап 2: как идёт реализация плана | через 5 месяцев после курса | 4 | 0 | 0 |');
+    expect(md2).toContain(
+      '| Влияние курса на профессиональную компетентность | через 6 месяцев после курса | 4 | 0 | 0 |',
+    );
     // Every key figure, counted by hand. Activities dated in the period: 15.06, 10.07, 01.08, 20.09, all accepted.
     // Support at the period's end (1 October 2025): six months after the course one accepted activity is
     // expected (Алиева has none), and stage 1 was nobody's yet (Григорьева's hand mark came in December).
@@ -412,9 +414,11 @@ describe('a simulated post-course year', () => {
     expect(md1).toContain('| Уровень организации (школа) | 4 | 3 |');
     // Participation over those due: the check-in 1 of 4; stage 3 and impact (nobody started them) 0 of 4 each.
     expect(md1).toContain('| Анкета | Повод | Положено | Завершили | Отклик, % |');
-    expect(md1).toContain('| Этап 3: представление результатов | stage-3 | 4 | 0 | 0 |');
-    expect(md1).toContain('| Влияние курса на профессиональную компетентность | impact-11m | 4 | 0 | 0 |');
-    expect(md1).toContain('| Затруднения и потребности в поддержке | difficulties-9m | 4 | 1 | 25 |');
+    expect(md1).toContain('| Этап 3: представление результатов | через 10 месяцев после курса | 4 | 0 | 0 |');
+    expect(md1).toContain(
+      '| Влияние курса на профессиональную компетентность | через 11 месяцев после курса | 4 | 0 | 0 |',
+    );
+    expect(md1).toContain('| Затруднения и потребности в поддержке | через 9 месяцев после курса | 4 | 1 | 25 |');
     expect(md1).toContain('| Затруднения и потребности в поддержке | Всего | 1 | 1 | — | — |');
     // Non-responders: 4 for stage 3, 4 for impact, 3 for the check-in.
     expect(h1.value.year.questionnaires.map((q) => [q.occasion, q.due, q.completed, q.missing.length])).toEqual([
@@ -444,10 +448,10 @@ describe('a simulated post-course year', () => {
     const lines = csv.trim().split('\r\n');
     expect(lines).toHaveLength(5);
     expect(lines[4]).toBe(
-      'Григорьева Ольга;FG72-2025;;Ярославская область;город;2025-03-21;2026-03-20;завершён;2025-12-10;да;завершён;2025-12-10;нет;не начат;;нет;4;0;0;3;да;0;0',
+      'Григорьева Ольга;FG72-2025;;Ярославская область;город;21.03.2025;20.03.2026;завершён;10.12.2025;да;завершён;10.12.2025;нет;не начат;;нет;4;0;0;3;да;0;0',
     );
     expect(lines[2]).toBe(
-      'Борисова Анна;FG72-2025;;Ярославская область;город;2025-03-21;2026-03-20;не начат;;нет;в работе;2025-12-10;нет;не начат;;нет;1;1;0;3;нет;0;0',
+      'Борисова Анна;FG72-2025;;Ярославская область;город;21.03.2025;20.03.2026;не начат;;нет;в работе;10.12.2025;нет;не начат;;нет;1;1;0;3;нет;0;0',
     );
     const acts = await monitoring.exportYear({ what: 'activities', format: 'json', cohortIds: [c.cohortId] });
     const json = JSON.parse(await streamText(acts.stream)) as { rows: { status: string; links: string }[] };
@@ -470,6 +474,38 @@ describe('a simulated post-course year', () => {
     await activitiesBook.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
     expect(activitiesBook.worksheets[0]?.rowCount).toBe(10);
     expect(written.at(-1)).toBe(9);
+    // People read one date form in every file: dd.mm.yyyy in the CSV, date cells in the XLSX (Excel
+    // sorts and filters them as dates); JSON keeps ISO for scripts.
+    const sheet = activitiesBook.worksheets[0]!;
+    const masterClass = (sheet.getSheetValues() as unknown[][]).find((r) =>
+      r?.includes('Мастер-класс по смысловому чтению'),
+    )!;
+    expect(masterClass[5]).toEqual(new Date('2025-06-15T00:00:00Z'));
+    expect(sheet.getColumn(5).numFmt ?? sheet.getRow(2).getCell(5).numFmt).toBe('dd.mm.yyyy');
+    expect(
+      json.rows.find((r) => (r as { title?: string }).title === 'Мастер-класс по смысловому чтению'),
+    ).toMatchObject({
+      date: '2025-06-15',
+    });
+    const activitiesCsv = await streamText(
+      (await monitoring.exportYear({ what: 'activities', format: 'csv', cohortIds: [c.cohortId] })).stream,
+    );
+    expect(activitiesCsv).toContain(';15.06.2025;Мастер-класс по смысловому чтению;');
+    const rosterXlsx = await monitoring.exportYear({ what: 'participants', format: 'xlsx', cohortIds: [c.cohortId] });
+    const rosterBook = new ExcelJS.Workbook();
+    const rosterChunks: Buffer[] = [];
+    for await (const chunk of rosterXlsx.stream) rosterChunks.push(Buffer.from(chunk as Uint8Array));
+    await rosterBook.xlsx.load(Buffer.concat(rosterChunks) as unknown as ArrayBuffer);
+    const grigorievaRow = (rosterBook.worksheets[0]!.getSheetValues() as unknown[][]).find(
+      (r) => r?.[1] === 'Григорьева Ольга',
+    )!;
+    // Year start and end, stage 1's date, then the counts as numbers: accepted 4, returned 0, pending 0, norm 3.
+    expect([grigorievaRow[6], grigorievaRow[7], grigorievaRow[9]]).toEqual([
+      new Date('2025-03-21T00:00:00Z'),
+      new Date('2026-03-20T00:00:00Z'),
+      new Date('2025-12-10T00:00:00Z'),
+    ]);
+    expect(grigorievaRow.slice(17, 21)).toEqual([4, 0, 0, 3]);
     // The testbed's own cohort has nobody: an empty export still has its header row.
     const empty = await monitoring.exportYear({ what: 'activities', format: 'csv', cohortIds: [bed.cohort.cohortId] });
     expect(empty.empty).toBe(true);

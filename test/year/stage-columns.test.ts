@@ -61,7 +61,7 @@ describe('stage columns from the plan', () => {
     const stage1 = 'Этап 1: осмысление результатов обучения и перенос в практику';
     const stage2 = 'Этап 2: профессиональное развитие, обобщение и тиражирование опыта';
     expect(ru.value.markdown).toContain(
-      `| Педагог | Поток | Организация | Регион | Город / село | ${stage1} | ${stage2} | Принято за период |`,
+      `| Педагог | Поток | Организация | Регион | Тип населённого пункта | ${stage1} | ${stage2} | Принято за период |`,
     );
     expect(ru.value.markdown).not.toContain('Этап 3');
     // One teacher on support, stage 1 completed by her: 1 (100 %); stage 2 by nobody. The model requires 1 activity.
@@ -87,11 +87,11 @@ describe('stage columns from the plan', () => {
     const roster = await monitoring.exportYear({ what: 'participants', format: 'csv', cohortIds: [cohort.cohortId] });
     const [head, row] = (await streamText(roster.stream)).slice(1).trim().split('\r\n');
     expect(head).toBe(
-      `Педагог;Поток;Организация;Регион;Город / село;Начало года;Конец года;${stage1};${stage1}: дата;${stage1}: вручную;` +
+      `Педагог;Поток;Организация;Регион;Тип населённого пункта;Начало года;Конец года;${stage1};${stage1}: дата;${stage1}: вручную;` +
         `${stage2};${stage2}: дата;${stage2}: вручную;Принято с начала года;На доработке;На проверке;Норма;Норма выполнена;Анкет заполнено;Открытых консультаций`,
     );
     expect(row).toBe(
-      'Алексеева Анна;FG72-SPRING;;;;2026-03-21;2027-03-20;завершён;2026-04-10;нет;не начат;;нет;0;0;0;1;нет;0;0',
+      'Алексеева Анна;FG72-SPRING;;;;21.03.2026;20.03.2027;завершён;10.04.2026;нет;не начат;;нет;0;0;0;1;нет;0;0',
     );
   });
 

@@ -2,7 +2,7 @@
 // exist in the Russian catalog, actions / option sources / checks are registered, step targets
 // exist. Problems name the file, the step, the field and the line (worded where shown).
 import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { ROLES } from '../../domain/roles.js';
 import type { LocalizedText } from '../../domain/locale.js';
@@ -10,7 +10,7 @@ import { catalogs, phrase, t, type MessageKey } from '../../i18n/index.js';
 import { isQuestionType, QUESTION_SCHEMAS, QUESTION_TYPES, type Question } from '../../questionnaires/index.js';
 import { Reporter, type Entities } from '../../questionnaires/issues.js';
 import { readYaml } from '../../questionnaires/parse.js';
-import type { ContentProblem } from '../../questionnaires/problems.js';
+import { shownPath, type ContentProblem } from '../../questionnaires/problems.js';
 import { STATEMENT } from '../../questionnaires/schema.js';
 import type { Condition, Flow, FlowCatalog, Step } from './definition.js';
 
@@ -309,7 +309,7 @@ export function loadFlows(
     .sort();
   for (const file of files) {
     const path = join(dir, file);
-    const { flow, errors: fileErrors } = parseFlow(relative(root, path) || path, readFileSync(path, 'utf8'), registry);
+    const { flow, errors: fileErrors } = parseFlow(shownPath(root, path), readFileSync(path, 'utf8'), registry);
     errors.push(...fileErrors);
     if (flow) flows.set(flow.id, flow);
   }

@@ -13,6 +13,13 @@ export const cli_help = {
   check     checks every questionnaire in FOLDER (default questionnaires) and FOLDER/archive;
             prints one line per error and a summary; exit code 1 when there are errors
 `,
+  content: `Usage: npm run cli -- content check [--root FOLDER]
+
+  check     checks everything the bot reads when it starts: questionnaires (questionnaires), flows (flows)
+            and support models (flows/models), as a start does, with each problem in the CLI's
+            language: file, place, what is wrong and the line; exit code 1 on problems
+  --root    the folder holding questionnaires and flows (default: Sputnik's own)
+`,
   export: `Usage: npm run cli -- export [--what responses|activities|participants] --format xlsx|csv|json [--out FILE] [options]
   --what responses         questionnaire answers (default): one column per question; XLSX: a sheet per questionnaire and a "Summary" sheet
   --what activities        teachers' activities: type, level, date, title, links, review status and comment

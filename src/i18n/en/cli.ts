@@ -8,6 +8,7 @@ export const cli = {
   summary_cohort: 'import a cohort from YAML/JSON: cohort import FILE [--dry-run]',
   summary_participants: 'import participants from CSV: participants import FILE --cohort CODE [--dry-run]',
   summary_questionnaire: 'check questionnaires: questionnaire check [--dir DIR]',
+  summary_content: 'check questionnaires, flows and support models: content check [--root FOLDER]',
   summary_whatsapp: 'cohort groups on WhatsApp and unsent messages: whatsapp create-group | failed',
   summary_export:
     'export responses, activities or teachers: export [--what WHAT] --format xlsx|csv|json [--out FILE] [filters]',

@@ -2,6 +2,7 @@
 export const config = {
   invalid: '{variable}: {expected}',
   invalid_value: '{variable}: {expected}, got "{value}"',
+  invalid_blank: '{variable}: {expected}, got an empty value',
   needs_webhook_secret:
     '{variable}: required with {with} ({channel} sends this secret back with each update, so forged updates are refused)',
   expect_mongodb_uri: 'expected a mongodb://… or mongodb+srv://… URI',

@@ -78,7 +78,7 @@ export const report = {
   h_cohort: 'Cohort',
   h_organisation: 'Organisation',
   h_region: 'Region',
-  h_settlement: 'Urban / rural',
+  h_settlement: 'Settlement type',
   stage_column: 'Stage {stage}: {name}',
   h_accepted_in_period: 'Accepted in the period',
   h_accepted_to_date: 'Accepted this year',

@@ -8,6 +8,7 @@ export const cli = {
   summary_cohort: 'YAML/JSON-нан ағынды импорттау: cohort import ФАЙЛ [--dry-run]',
   summary_participants: 'CSV-дан қатысушыларды импорттау: participants import ФАЙЛ --cohort КОД [--dry-run]',
   summary_questionnaire: 'сауалнамаларды тексеру: questionnaire check [--dir ПАПКА]',
+  summary_content: 'сауалнамаларды, сценарийлерді және сүйемелдеу модельдерін тексеру: content check [--root ПАПКА]',
   summary_whatsapp: 'WhatsApp-тағы ағын топтары және жіберілмеген хабарлар: whatsapp create-group | failed',
   summary_export:
     'жауаптарды, іс-шараларды немесе педагогтарды түсіру: export [--what НЕ] --format xlsx|csv|json [--out ФАЙЛ] [іріктеу]',

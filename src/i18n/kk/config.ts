@@ -2,6 +2,7 @@
 export const config = {
   invalid: '{variable}: {expected}',
   invalid_value: '{variable}: {expected}, ал берілгені: «{value}»',
+  invalid_blank: '{variable}: {expected}, ал мәні бос',
   needs_webhook_secret:
     '{variable}: {with} берілгенде міндетті — {channel} бұл құпияны әр жаңартумен қайтарады, жалған жаңартулар сол арқылы сүзіледі',
   expect_mongodb_uri: 'mongodb://… немесе mongodb+srv://… түріндегі мекенжай күтіледі',

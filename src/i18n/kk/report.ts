@@ -78,7 +78,7 @@ export const report = {
   h_cohort: 'Ағын',
   h_organisation: 'Ұйым',
   h_region: 'Өңір',
-  h_settlement: 'Қала / ауыл',
+  h_settlement: 'Елді мекен түрі',
   stage_column: '{stage}-кезең: {name}',
   h_accepted_in_period: 'Кезеңде қабылданды',
   h_accepted_to_date: 'Жыл басынан қабылданды',

@@ -8,6 +8,7 @@ export const cli = {
   summary_cohort: 'импорт потока из YAML/JSON: cohort import ФАЙЛ [--dry-run]',
   summary_participants: 'импорт участников из CSV: participants import ФАЙЛ --cohort КОД [--dry-run]',
   summary_questionnaire: 'проверка анкет: questionnaire check [--dir ПАПКА]',
+  summary_content: 'проверка анкет, сценариев и моделей сопровождения: content check [--root ПАПКА]',
   summary_whatsapp: 'группы потоков в WhatsApp и неотправленные сообщения: whatsapp create-group | failed',
   summary_export:
     'выгрузка ответов, мероприятий или педагогов: export [--what ЧТО] --format xlsx|csv|json [--out ФАЙЛ] [отбор]',

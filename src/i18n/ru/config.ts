@@ -2,6 +2,7 @@
 export const config = {
   invalid: '{variable}: {expected}',
   invalid_value: '{variable}: {expected}, а задано «{value}»',
+  invalid_blank: '{variable}: {expected}, а задано пустое значение',
   needs_webhook_secret:
     '{variable}: обязателен, когда задан {with} — {channel} присылает этот секрет с каждым обновлением, и по нему отсеиваются поддельные',
   expect_mongodb_uri: 'ожидается адрес вида mongodb://… или mongodb+srv://…',

@@ -80,7 +80,7 @@ export const report = {
   h_cohort: 'Поток',
   h_organisation: 'Организация',
   h_region: 'Регион',
-  h_settlement: 'Город / село',
+  h_settlement: 'Тип населённого пункта',
   stage_column: 'Этап {stage}: {name}',
   h_accepted_in_period: 'Принято за период',
   h_accepted_to_date: 'Принято с начала года',

@@ -247,7 +247,18 @@ export function compareValues(a: unknown, b: unknown): number {
     }
     case 8: {
       // Byte by byte, which orders as their hex does, without two hex strings per comparison
-      // (a sort by _id made them n log n times).
+      // (a sort by _id made them n log n times). bson 7 keeps the bytes as four 24-bit words,
+      // compared as they are: its `id` makes a new buffer on each read.
+      const wa = a as Partial<Record<'i0' | 'i1' | 'i2' | 'i3', number>>;
+      const wb = b as Partial<Record<'i0' | 'i1' | 'i2' | 'i3', number>>;
+      if (typeof wa.i3 === 'number' && typeof wb.i3 === 'number') {
+        for (const w of ['i0', 'i1', 'i2', 'i3'] as const) {
+          const x = wa[w] as number;
+          const y = wb[w] as number;
+          if (x !== y) return x < y ? -1 : 1;
+        }
+        return 0;
+      }
       const ia = (a as ObjectId).id;
       const ib = (b as ObjectId).id;
       for (let i = 0; i < 12; i++) if (ia[i] !== ib[i]) return (ia[i] as number) < (ib[i] as number) ? -1 : 1;

@@ -11,7 +11,13 @@ const fromDoc = (d: TextDoc | null | undefined) =>
 export interface StagePlanDoc {
   /** Rules are a tagged union kept as written; read back through their zod schema. */
   stages: { stage: number; startOffset: string; rules?: unknown; title?: TextDoc | null; prompt?: TextDoc | null }[];
-  questionnaires: { questionnaireId: string; offset: string; occasion: string; closesAfter?: string | null }[];
+  questionnaires: {
+    questionnaireId: string;
+    offset: string;
+    occasion: string;
+    title?: TextDoc | null;
+    closesAfter?: string | null;
+  }[];
   reminders?: { afterDays: number; maxCount: number } | null;
   finalSurvey?: { questionnaireId: string; occasion: string } | null;
   requiredActivities?: number | null;
@@ -41,6 +47,7 @@ export const stagePlanSchema = new Schema<StagePlanDoc>(
           questionnaireId: { type: String, required: true },
           offset: offsetField,
           occasion: { type: String, required: true },
+          title: { type: textSchema, required: false },
           closesAfter: { type: String, match: OFFSET_PATTERN },
         },
         { _id: false },
@@ -85,12 +92,16 @@ export function toStagePlan(doc: StagePlanDoc): StagePlan {
         ...(rules?.success ? { rules: rules.data } : {}),
       };
     }),
-    questionnaires: doc.questionnaires.map((q) => ({
-      questionnaireId: q.questionnaireId,
-      offset: q.offset,
-      occasion: q.occasion,
-      ...(q.closesAfter ? { closesAfter: q.closesAfter } : {}),
-    })),
+    questionnaires: doc.questionnaires.map((q) => {
+      const title = fromDoc(q.title);
+      return {
+        questionnaireId: q.questionnaireId,
+        offset: q.offset,
+        occasion: q.occasion,
+        ...(title ? { title } : {}),
+        ...(q.closesAfter ? { closesAfter: q.closesAfter } : {}),
+      };
+    }),
     ...(doc.reminders ? { reminders: { afterDays: doc.reminders.afterDays, maxCount: doc.reminders.maxCount } } : {}),
     ...(doc.requiredActivities ? { requiredActivities: doc.requiredActivities } : {}),
     ...(doc.model ? { model: doc.model } : {}),

@@ -1,4 +1,6 @@
 import type { Participant } from '../../../domain/participant.js';
+import { effectivePlan } from '../../../domain/stage-plan.js';
+import { occasionName } from '../../../support-models/names.js';
 import type { PageHandler } from '../context.js';
 import {
   activityLevel,
@@ -196,7 +198,9 @@ ${consultations.map((c) => html`<div class="card"><b>${c.topic}</b> ${consultati
 <h2>${say('person_questionnaires', { count: responses.length })}</h2>
 ${responses.map((r) => {
   const texts = deps.questionnaireText(r.questionnaireId, r.questionnaireVersion, locale);
-  return html`<details class="card"><summary><b>${texts?.title ?? r.questionnaireId}</b> · ${r.occasion} · ${r.status === 'completed' ? html`<span class="badge ok">${say('person_completed', { date: day(r.completedAt, tz, locale) })}</span>` : html`<span class="badge warn">${say('person_unfinished')}</span>`}</summary>
+  const cohort = cohorts.find((c) => c?.id === r.cohortId);
+  const occasion = occasionName(locale, cohort ? effectivePlan(cohort) : undefined, r.occasion);
+  return html`<details class="card"><summary><b>${texts?.title ?? r.questionnaireId}</b> · ${occasion} · ${r.status === 'completed' ? html`<span class="badge ok">${say('person_completed', { date: day(r.completedAt, tz, locale) })}</span>` : html`<span class="badge warn">${say('person_unfinished')}</span>`}</summary>
 <dl>${r.answers.map((a) => html`<dt class="muted">${texts?.questions.get(a.questionId)?.text ?? a.questionId}</dt><dd>${a.skipped ? say('person_skipped') : answerText(say, a.value, texts?.questions.get(a.questionId)?.options)}${a.otherText ? ` (${a.otherText})` : ''}${answerLinkBadge(r.id, a.questionId)}</dd>`)}</dl></details>`;
 })}
 <h2>${say('person_history')}</h2>
