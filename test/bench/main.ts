@@ -243,7 +243,7 @@ async function main(): Promise<void> {
     );
     row(
       'longest event-loop stall while reading and planning it',
-      `${p.maxStallMs.toFixed(0)} ms; longest piece of work ${p.maxStallCpuMs.toFixed(0)} ms CPU`,
+      `${p.maxStallMs.toFixed(0)} ms; the main thread's longest piece of work ${p.maxStallCpuMs.toFixed(0)} ms CPU`,
       '< 100 ms',
     );
     row(
