@@ -342,7 +342,7 @@ async function main(): Promise<void> {
       `a 429 with retry_after = ${p.retryAfterSeconds} in a ${n(p.recipients)}-teacher broadcast`,
       `nothing sent for ${s(p.resumedAfterSeconds)}${underWay}, then the refused message first; all in ${s(p.seconds, 1)}`,
       'every send waits it out',
-      `${s(p.floorSeconds, 1)} (${n(p.recipients)} at 30/s + ${p.retryAfterSeconds} s)`,
+      `${s(p.floorSeconds, 1)} (${n(p.recipients)} at 30 in any 1 s, + ${p.retryAfterSeconds} s)`,
     );
   }
 
