@@ -1,24 +1,7 @@
 // A map keyed by stored ids, for an export's joins: every row names its teacher and its cohort,
 // and turning each ObjectId into its hex string to look them up made two short-lived strings (of a
 // dozen pieces each) per row, a good part of a 100,000-row export's garbage.
-
-/** An ObjectId's bytes as bson 7 keeps them: four 24-bit words. */
-interface ObjectIdWords {
-  i0: number;
-  i1: number;
-  i2: number;
-  i3: number;
-}
-
-function isObjectIdWords(v: unknown): v is ObjectIdWords {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    (v as { _bsontype?: unknown })._bsontype === 'ObjectId' &&
-    typeof (v as Partial<ObjectIdWords>).i0 === 'number' &&
-    typeof (v as Partial<ObjectIdWords>).i3 === 'number'
-  );
-}
+import { isObjectIdWords, type ObjectIdWords } from '../store/models/index.js';
 
 interface Entry<T> {
   i0: number;

@@ -28,6 +28,7 @@ import {
   keyString,
   type Doc,
 } from './values.js';
+import { isObjectIdWords, type ObjectIdWords } from '../models/object-id-words.js';
 
 const TYPE_ALIASES: Record<string, string> = {
   1: 'double',
@@ -123,24 +124,6 @@ function $sortStage(coll: Iterator, expr: unknown): Iterator {
   const spec = parseSort(expr);
   if (!spec) throw new CommandError('BadValue', '$sort stage must have at least one sort key');
   return Lazy(sortDocs(coll.collect() as Doc[], spec));
-}
-
-/** An ObjectId's bytes as bson 7 keeps them: four 24-bit words. */
-interface ObjectIdWords {
-  i0: number;
-  i1: number;
-  i2: number;
-  i3: number;
-}
-
-function isObjectIdWords(v: unknown): v is ObjectIdWords {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    (v as { _bsontype?: unknown })._bsontype === 'ObjectId' &&
-    typeof (v as Partial<ObjectIdWords>).i3 === 'number' &&
-    typeof (v as Partial<ObjectIdWords>).i0 === 'number'
-  );
 }
 
 /**

@@ -45,6 +45,7 @@ export type Models = ReturnType<typeof defineModels>;
 
 // What readers outside the store (monitoring's aggregates and report) may use of the models.
 export { COLLECTION_NAMES } from './collections.js';
+export { isObjectIdWords, type ObjectIdWords } from './object-id-words.js';
 export type { CohortDoc } from './cohort.js';
 export type { ProgrammeDoc } from './programme.js';
 export type { ResponseDoc } from './response.js';
