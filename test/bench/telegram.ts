@@ -67,6 +67,31 @@ async function startBot(api: FakeBotApi, dataDir: string): Promise<App> {
   return startApp(config, createLogger({ level: 'silent' }));
 }
 
+/** Runs `bench` against Sputnik started on a fake Bot API in a new data directory, and tears both down. */
+async function withBot<T>(bench: (app: App, api: FakeBotApi) => Promise<T>): Promise<T> {
+  const api = await startFakeBotApi();
+  const dir = mkdtempSync(join(tmpdir(), 'sputnik-bench-tg-'));
+  try {
+    const app = await startBot(api, dir);
+    try {
+      return await bench(app, api);
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    api.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The messages that reached `count` teachers whose chats are numbered from `first`; each must have got exactly one. */
+function reachedOnceEach(records: [string, number][], first: number, count: number): [string, number][] {
+  const toTeachers = records.filter(([c]) => Number(c) >= first && Number(c) < first + count);
+  if (new Set(toTeachers.map(([c]) => c)).size !== count || toTeachers.length !== count)
+    throw new Error(`bench result wrong: ${toTeachers.length} messages reached teachers, expected ${count} once each`);
+  return toTeachers;
+}
+
 export interface BroadcastFigures {
   recipients: number;
   seconds: number;
@@ -147,10 +172,7 @@ export function maxInWindow(times: number[], windowMs: number): number {
 }
 
 export async function benchBroadcasts(sizes: readonly number[]): Promise<BroadcastFigures[]> {
-  const api = await startFakeBotApi();
-  const dir = mkdtempSync(join(tmpdir(), 'sputnik-bench-tg-'));
-  const app = await startBot(api, dir);
-  try {
+  return withBot(async (app, api) => {
     const out: BroadcastFigures[] = [];
     let chat = 100_000_000;
     for (const n of sizes) {
@@ -171,9 +193,7 @@ export async function benchBroadcasts(sizes: readonly number[]): Promise<Broadca
       const cpu = process.cpuUsage(cpu0);
       const records = await api.records();
       if (report?.sent !== n) throw new Error(`bench result wrong: broadcast to ${n} reported ${report?.sent} sent`);
-      const toTeachers = records.filter(([c]) => Number(c) >= first && Number(c) < first + n);
-      if (new Set(toTeachers.map(([c]) => c)).size !== n || toTeachers.length !== n)
-        throw new Error(`bench result wrong: ${toTeachers.length} messages reached teachers, expected ${n} once each`);
+      const toTeachers = reachedOnceEach(records, first, n);
       const times = records.map(([, t]) => t);
       const last = Math.max(...toTeachers.map(([, t]) => t));
       out.push({
@@ -185,11 +205,7 @@ export async function benchBroadcasts(sizes: readonly number[]): Promise<Broadca
       });
     }
     return out;
-  } finally {
-    await app.stop();
-    api.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 export interface LimitFigures {
@@ -218,10 +234,7 @@ export function groupFloor(messages: number): number {
  * broadcasts to one cohort group (20 a minute, 1 a second) and 10 to one teacher (1 a second).
  */
 export async function benchLimits(teachers = 600, groupMessages = 25, chatMessages = 10): Promise<LimitFigures> {
-  const api = await startFakeBotApi();
-  const dir = mkdtempSync(join(tmpdir(), 'sputnik-bench-tg-'));
-  const app = await startBot(api, dir);
-  try {
+  return withBot(async (app, api) => {
     const group = '-1001000000001';
     const many = await seedCohort(app, teachers, 300_000_001);
     const grouped = await seedCohort(app, 0, 301_000_001, group);
@@ -271,11 +284,7 @@ export async function benchLimits(teachers = 600, groupMessages = 25, chatMessag
       groupSeconds: (Math.max(...toGroup) - t0) / 1000,
       groupFloorSeconds: groupFloor(groupMessages),
     };
-  } finally {
-    await app.stop();
-    api.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 export interface PauseFigures {
@@ -294,10 +303,7 @@ export interface PauseFigures {
 
 /** A broadcast whose `refuseAt`-th message Telegram refuses with a 429, retry_after = `retryAfter`. */
 export async function benchPause(recipients = 300, refuseAt = 100, retryAfter = 5): Promise<PauseFigures> {
-  const api = await startFakeBotApi();
-  const dir = mkdtempSync(join(tmpdir(), 'sputnik-bench-tg-'));
-  const app = await startBot(api, dir);
-  try {
+  return withBot(async (app, api) => {
     const first = 303_000_001;
     const { cohortId, authorId } = await seedCohort(app, recipients, first);
     const b = await app.broadcasts.create({
@@ -317,11 +323,7 @@ export async function benchPause(recipients = 300, refuseAt = 100, retryAfter = 
       throw new Error(
         `bench result wrong: ${report?.sent} of ${recipients} sent, ${refusals.length} refusals (expected 1)`,
       );
-    const toTeachers = records.filter(([c]) => Number(c) >= first && Number(c) < first + recipients);
-    if (new Set(toTeachers.map(([c]) => c)).size !== recipients || toTeachers.length !== recipients)
-      throw new Error(
-        `bench result wrong: ${toTeachers.length} messages reached teachers, expected ${recipients} once each`,
-      );
+    const toTeachers = reachedOnceEach(records, first, recipients);
     const [refusedChat, refusedAt] = refusals[0] as [string, number];
     // A call the bot had started before it read the 429 may still arrive just after it.
     const inPause = records.filter(([, t]) => t > refusedAt && t < refusedAt + retryAfter * 1000);
@@ -338,11 +340,7 @@ export async function benchPause(recipients = 300, refuseAt = 100, retryAfter = 
       // The first 30 go at once, each next 30 a second later, and the pause comes on top.
       floorSeconds: Math.ceil(recipients / 30) - 1 + retryAfter,
     };
-  } finally {
-    await app.stop();
-    api.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 export interface ReplyFigures {
@@ -364,11 +362,8 @@ export async function benchReplies(
 ): Promise<ReplyFigures> {
   const spreadMs = options.spreadMs ?? 0;
   const rounds = options.rounds ?? 3;
-  const api = await startFakeBotApi();
-  const dir = mkdtempSync(join(tmpdir(), 'sputnik-bench-tg-'));
-  const app = await startBot(api, dir);
-  const webhook = `http://127.0.0.1:${app.http.port}/telegram/webhook`;
-  try {
+  return withBot(async (app, api) => {
+    const webhook = `http://127.0.0.1:${app.http.port}/telegram/webhook`;
     const latencies: number[] = [];
     let cpuMs = 0;
     let updateId = 1;
@@ -422,11 +417,7 @@ export async function benchReplies(
       p95Ms: percentile(latencies, 95),
       maxMs: Math.max(...latencies),
     };
-  } finally {
-    await app.stop();
-    api.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /**
