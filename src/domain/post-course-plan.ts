@@ -532,6 +532,8 @@ export const stagePlanSchema = z
         questionnaireId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/),
         offset,
         occasion: occasionText,
+        // What reports call this run; a model's run title or a cohort file's. It changes nothing in the year.
+        title: planText(80).optional(),
         closesAfter: offset.optional(),
       }),
     ),

@@ -33,6 +33,14 @@ export const planOverridesSchema = z.strictObject({
         questionnaireId: z.string().min(1),
         offset,
         occasion: z.string().min(1),
+        /** What reports and exports call this run; absent: when it comes («через 2 месяца после курса»). */
+        title: z
+          .strictObject({
+            ru: z.string().trim().min(1).max(80),
+            kk: z.string().trim().min(1).max(80).optional(),
+            en: z.string().trim().min(1).max(80).optional(),
+          })
+          .optional(),
         closesAfter: offset.optional(),
       }),
     )

@@ -11,6 +11,7 @@ import { openTestStore } from '../support/store.js';
 import { readSample, sampleCohortPath, sampleCsvPath } from './helpers.js';
 import { applyParticipants } from '../../src/import/apply-participants.js';
 import { parseParticipantsCsv } from '../../src/import/participants-csv.js';
+import { occasionName } from '../../src/support-models/names.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const { content } = loadContent(root);
@@ -93,6 +94,48 @@ describe('a cohort file with a support model', () => {
     const switched = await importText(withCohortLines('  model: tutaev-route'));
     expect(switched.cohort.changedFields).toEqual(['stagePlan']);
     expect((await repos.cohorts.findByCode('FG72-SPRING'))!.stagePlan?.stages).toHaveLength(3);
+  });
+
+  it('a file that replaces the schedule may name its runs, and those names are what reports call them', async () => {
+    await importText(
+      withCohortLines(
+        [
+          '  stagePlan:',
+          '    questionnaires:',
+          '      - { questionnaireId: exit, offset: "+1d", occasion: exit }',
+          '      - { questionnaireId: stage-1-plan, offset: "+14d", occasion: stage-1 }',
+          '      - { questionnaireId: difficulties, offset: "+2m", occasion: difficulties-2m, title: { ru: "затруднения в начале пути" } }',
+          '      - { questionnaireId: stage-2-progress, offset: "+5m", occasion: stage-2 }',
+          '      - { questionnaireId: stage-3-results, offset: "+10m", occasion: stage-3 }',
+          '      - { questionnaireId: impact, offset: "+11m", occasion: impact-11m, title: { ru: "итоги года", kk: "жыл қорытындысы" } }',
+        ].join('\n'),
+      ),
+    );
+    const plan = (await repos.cohorts.findByCode('FG72-SPRING'))!.stagePlan;
+    expect(plan?.questionnaires.map((q) => [q.occasion, q.title?.ru ?? null])).toEqual([
+      ['exit', null],
+      ['stage-1', null],
+      ['difficulties-2m', 'затруднения в начале пути'],
+      ['stage-2', null],
+      ['stage-3', null],
+      ['impact-11m', 'итоги года'],
+    ]);
+    expect(['ru', 'kk'].map((l) => occasionName(l as 'ru', plan, 'difficulties-2m'))).toEqual([
+      'затруднения в начале пути',
+      'затруднения в начале пути',
+    ]);
+    expect(['ru', 'kk'].map((l) => occasionName(l as 'ru', plan, 'impact-11m'))).toEqual([
+      'итоги года',
+      'жыл қорытындысы',
+    ]);
+    expect(occasionName('ru', plan, 'exit')).toBe('через 1 день после курса');
+
+    const refused = parse(
+      withCohortLines(
+        '  stagePlan:\n    questionnaires: [{ questionnaireId: impact, offset: "+11m", occasion: impact-11m, title: { kk: "жыл" } }]',
+      ),
+    );
+    expect(refused.ok).toBe(false);
   });
 
   it('a file naming no model leaves a new cohort on the default plan', async () => {

@@ -1,6 +1,7 @@
 // The «Повод» column names an occasion for people: the plan's title for it, else when it comes
 // after the course; the id stays where scripts read it (the rows' `occasion`, `stats --json`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stagePlanProblems } from '../../src/domain/post-course-plan.js';
 import { DEFAULT_STAGE_PLAN } from '../../src/domain/stage-plan.js';
 import type { StagePlan } from '../../src/domain/stage.js';
 import { computeAggregates, responseRate } from '../../src/monitoring/aggregates.js';
@@ -95,6 +96,8 @@ describe('a support model’s title for a run of a questionnaire', () => {
     expect(occasionName('kk', p, 'difficulties-2m')).toBe('жол басындағы қиындықтар');
     // The runs without one are named by their offset.
     expect(occasionName('ru', p, 'impact-6m')).toBe('через 6 месяцев после курса');
+    // The scheduler and `cohort import` check the plan again: a title must not make it unusable.
+    expect(stagePlanProblems(p)).toEqual([]);
   });
 
   it('needs all three languages', () => {
