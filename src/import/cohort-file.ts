@@ -2,8 +2,7 @@
 // teachers. Pure: text in, a checked plan or every problem found out.
 import type { CountryCode } from 'libphonenumber-js';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { parseDocument } from 'yaml';
-import { yamlBuildHint, yamlHint } from '../questionnaires/yaml.js';
+import { yaml, yamlBuildHint, yamlHint } from '../questionnaires/yaml.js';
 import { z } from 'zod';
 import { isIanaTimeZone, isValidLocalDate, type LocalDate } from '../domain/calendar.js';
 import type { Locale } from '../domain/locale.js';
@@ -254,7 +253,8 @@ function jsonReason(text: string, error: ParseError): Phrase {
 }
 
 function parseYaml(text: string): Result<unknown, ImportProblem[]> {
-  const doc = parseDocument(text);
+  // The parser is loaded on the first cohort file read (see ../questionnaires/yaml.ts).
+  const doc = yaml().parseDocument(text);
   if (doc.errors.length > 0) {
     return err(
       doc.errors.map((e) => {

@@ -4,7 +4,28 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
+
+type Renderer = typeof import('@resvg/resvg-js');
+let renderer: Renderer | undefined;
+
+/**
+ * The renderer, loaded on the first chart: a bot that serves no report never loads its native
+ * library (~4 MB of RSS at start). Loaded with require, which keeps rendering synchronous; a
+ * missing or broken package is named in the error (the report fails, the bot does not).
+ */
+function resvg(): Renderer {
+  if (!renderer) {
+    try {
+      renderer = createRequire(import.meta.url)('@resvg/resvg-js') as Renderer;
+    } catch (error) {
+      throw new Error(
+        `charts: the PNG renderer @resvg/resvg-js could not be loaded (${error instanceof Error ? error.message : String(error)})`,
+        { cause: error },
+      );
+    }
+  }
+  return renderer;
+}
 
 export interface Chart {
   filename: string;
@@ -27,12 +48,13 @@ let fonts: string[] | undefined;
 
 export function renderPng(svg: string): Buffer {
   fonts ??= fontFiles();
-  const resvg = new Resvg(svg, {
+  const { Resvg } = resvg();
+  const image = new Resvg(svg, {
     // Debian's fonts-dejavu-core is the fallback when the npm font package is missing.
     font: { fontFiles: fonts, loadSystemFonts: fonts.length === 0, defaultFontFamily: FONT_FAMILY },
     background: '#ffffff',
   });
-  return resvg.render().asPng();
+  return image.render().asPng();
 }
 
 const escapeXml = (s: string) =>

@@ -87,22 +87,22 @@ export async function previewCohort(
   // A month of a 5,000-teacher cohort is ~25,000 sends: described a batch at a time, with the event
   // loop given a turn between batches (all at once held it ~150 ms).
   const describe = async (planned: PlannedSend[], people: CohortState['people']): Promise<PreviewItem[]> => {
-    const out: PreviewItem[] = [];
-    for (const p of planned) {
-      const title = p.survey ? deps.content?.questionnaires.get(p.survey.questionnaireId)?.title : undefined;
-      const { date, time } = localAt(p.at);
-      out.push({
-        ...p,
-        date,
-        time,
-        recipientName: nameOf(people, p.recipientId),
-        recipientRole:
-          curatorIds.has(p.recipientId) && (p.kind === 'non-responders' || p.kind === 'report-reminder')
-            ? 'curator'
-            : 'teacher',
-        ...(title ? { surveyTitle: localized(title, locale) } : {}),
-      });
-      if (out.length % DESCRIBED_PER_TURN === 0) await new Promise((r) => setImmediate(r));
+    // Each planned send becomes its item in place: the plan is this preview's own, nothing else
+    // holds it, and a copy of 25,000 sends was ~12 MB more at the preview's peak.
+    const out = planned as PreviewItem[];
+    for (let i = 0; i < out.length; i++) {
+      const item = out[i] as PreviewItem;
+      const title = item.survey ? deps.content?.questionnaires.get(item.survey.questionnaireId)?.title : undefined;
+      const { date, time } = localAt(item.at);
+      item.date = date;
+      item.time = time;
+      item.recipientName = nameOf(people, item.recipientId);
+      item.recipientRole =
+        curatorIds.has(item.recipientId) && (item.kind === 'non-responders' || item.kind === 'report-reminder')
+          ? 'curator'
+          : 'teacher';
+      if (title) item.surveyTitle = localized(title, locale);
+      if ((i + 1) % DESCRIBED_PER_TURN === 0) await new Promise((r) => setImmediate(r));
     }
     return out;
   };

@@ -1,14 +1,16 @@
-// Planning one large cohort, as the bot does it: read its state from the store, plan what is due
-// (the cohort job, start-up and each sweep), and the whole month ahead (`schedule show`). Data: one
-// cohort of N teachers on the default stage plan, five months into its year, with the send log and
-// completed questionnaires such a cohort has by then.
+// Planning one large cohort, as a centre runs it: the bot's cohort job reads its state from the
+// store and plans what is due (at start-up and each sweep), and `schedule show`, a CLI command,
+// plans and describes the whole month ahead. Data: one cohort of N teachers on the default stage
+// plan, five months into its year, with the send log and completed questionnaires such a cohort
+// has by then.
 //
-// Three processes, so that the one measured is what a centre runs: this one builds the compiled
+// Four processes, so that each one measured is what a centre runs: this one builds the compiled
 // bot (`npm run build`) and seeds the cohort into a data directory in a second process (as the
-// bot's own writes over months would leave it), and the third, ./planning-child.ts, opens that
-// data directory (the journal loaded, as at the bot's start), then reads and plans the cohort. The
-// third runs the compiled JavaScript the bot runs, with no TypeScript loader (tsx alone adds
-// ~50 MB of RSS): ./planning-child.ts is only stripped of its types here, and loads dist/.
+// bot's own writes over months would leave it); then ./planning-child.ts runs twice on that data
+// directory, once as the bot's process running the cohort's job and once as the CLI's process
+// running `schedule show` with no bot running (it opens the data directory itself). Both run the
+// compiled JavaScript, with no TypeScript loader (tsx alone adds ~50 MB of RSS):
+// ./planning-child.ts is only stripped of its types here, and loads dist/.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,9 +20,9 @@ import ts from 'typescript';
 import { sendKey, type SendKind } from '../../src/domain/scheduled-send.js';
 import { createLogger } from '../../src/logger.js';
 import { openStore } from '../../src/store/index.js';
-import type { PlanningFigures } from './planning-child.js';
+import type { JobFigures, PlanningFigures, ShowFigures } from './planning-child.js';
 
-export type { PlanningFigures } from './planning-child.js';
+export type { JobFigures, PlanningFigures, ShowFigures } from './planning-child.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const MB = 1024 * 1024;
@@ -175,8 +177,14 @@ export async function benchPlanning(teachers: number): Promise<PlanningFigures> 
         compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
       }).outputText,
     );
-    const out = run([child, join(ROOT, 'dist'), dataDir, cohortId, String(teachers)], 'the planning child');
-    return JSON.parse(out.trim().split('\n').pop() ?? '') as PlanningFigures;
+    const measure = (mode: 'job' | 'show') =>
+      JSON.parse(
+        run([child, mode, join(ROOT, 'dist'), dataDir, cohortId, String(teachers)], `the planning child (${mode})`)
+          .trim()
+          .split('\n')
+          .pop() ?? '',
+      );
+    return { job: measure('job') as JobFigures, show: measure('show') as ShowFigures };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
