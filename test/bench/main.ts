@@ -225,7 +225,7 @@ async function main(): Promise<void> {
 
   if (only.has('planning')) {
     const teachers = Number(process.env.BENCH_PLANNING_TEACHERS ?? 5000);
-    const { job: j, show: w } = await benchPlanning(teachers);
+    const { job: j, show: w, jobBesideStore: jm, showBesideBot: wb } = await benchPlanning(teachers);
     check(j.due > 0 && w.previewItems > 0 && w.textChars > 0, 'planning found nothing to send');
     const mb = (x: number) => x.toFixed(0);
     say(
@@ -238,7 +238,15 @@ async function main(): Promise<void> {
         `  the CLI's process, schedule show of the month after (no bot running: it opens the data directory): open ${s(w.openMs / 1000)}, ${s(w.openCpuMs / 1000)} CPU; ` +
         `plan, describe and format ${s(w.previewMs / 1000)} wall, ${s(w.showCpuMs / 1000)} CPU (${n(w.previewItems)} sends)\n` +
         `    RSS: ${mb(w.rssModulesMb)} MB Node and the CLI's modules; ${mb(w.rssBeforeMb)} MB holding the cohort (peak ${mb(w.peakOpenMb)} MB while the journal loaded); ` +
-        `peak ${mb(w.peakShowMb)} MB while schedule show ran; the process's high-water mark ${mb(w.peakRssMb)} MB`,
+        `peak ${mb(w.peakShowMb)} MB while schedule show ran; the process's high-water mark ${mb(w.peakRssMb)} MB\n` +
+        `  with the cohort in another process (a running bot's store served on its port, standing in for MongoDB):\n` +
+        `    the bot's process, the cohort's job through the driver: read its state ${s(jm.loadMs / 1000)}; plan ${s(jm.planCpuMs / 1000)} CPU; read + plan ${s(jm.jobCpuMs / 1000)} CPU; ` +
+        `longest stall ${jm.maxStallMs.toFixed(0)} ms (main thread ${jm.maxStallCpuMs.toFixed(0)} ms CPU); RSS ${mb(jm.rssModulesMb)} MB modules, ${mb(jm.rssBeforeMb)} MB connected, high-water mark ${mb(jm.peakRssMb)} MB\n` +
+        `    the CLI's schedule show beside that bot: ${s(wb.previewMs / 1000)} wall, ${s(wb.showCpuMs / 1000)} CPU; RSS ${mb(wb.rssModulesMb)} MB modules, ${mb(wb.rssBeforeMb)} MB attached, high-water mark ${mb(wb.peakRssMb)} MB`,
+    );
+    check(
+      jm.due === j.due && wb.previewItems === w.previewItems,
+      'planning through the driver differs from in-process',
     );
     row(
       `planning one ${n(teachers)}-teacher cohort (what is due)`,
@@ -263,6 +271,16 @@ async function main(): Promise<void> {
     row(
       "the CLI's process running schedule show (no bot running: it opens the data directory)",
       `peak RSS ${mb(w.peakRssMb)} MB: Node and the CLI's modules ${mb(w.rssModulesMb)} MB, the stored cohort +${mb(w.rssBeforeMb - w.rssModulesMb)} MB, schedule show +${mb(w.peakRssMb - w.rssBeforeMb)} MB`,
+      '< 200 MB',
+    );
+    row(
+      "the bot's process running the cohort's job, the cohort in MongoDB's place (another process: a running bot's store on its port)",
+      `peak RSS ${mb(jm.peakRssMb)} MB: Node and the bot's modules ${mb(jm.rssModulesMb)} MB, connected +${mb(jm.rssBeforeMb - jm.rssModulesMb)} MB, the job +${mb(jm.peakRssMb - jm.rssBeforeMb)} MB; ${s(jm.jobCpuMs / 1000)} CPU, main thread's longest piece ${jm.maxStallCpuMs.toFixed(0)} ms`,
+      '< 200 MB',
+    );
+    row(
+      "the CLI's process running schedule show beside a running bot (reads through its store)",
+      `peak RSS ${mb(wb.peakRssMb)} MB: Node and the CLI's modules ${mb(wb.rssModulesMb)} MB, attached +${mb(wb.rssBeforeMb - wb.rssModulesMb)} MB, schedule show +${mb(wb.peakRssMb - wb.rssBeforeMb)} MB`,
       '< 200 MB',
     );
   }

@@ -8,12 +8,17 @@
 //         directory opened by the command itself, the month ahead planned, described and formatted
 //         (what `runScheduleCommand` does, step by step, so the stored cohort and the command's
 //         own cost can be told apart). With the bot running the CLI reads through the bot's store
-//         instead and holds no cohort; that case is not measured here.
+//         instead and holds no cohort (`show` with a `host` running measures that).
+//   host  not measured: the bot's store alone, opened on the data directory and served on its local
+//         port (as a running bot does for the CLI), until its stdin closes. With it, `job URI` is the
+//         bot's process with its data in another process, as with MongoDB (the embedded store's
+//         server standing in for mongod, which this machine does not have), and `show` is the CLI
+//         beside a running bot.
 //
 // Each prints its figures as one JSON line. Run as plain JavaScript (./planning.ts strips the
 // types): the modules come from dist/ at run time, so this file imports nothing but types and `node:` modules.
 //
-//   node planning-child.mjs job|show DIST DATA_DIR COHORT_ID TEACHERS
+//   node planning-child.mjs job|show|host DIST DATA_DIR COHORT_ID TEACHERS [STORE_URI]
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -75,15 +80,20 @@ export interface ShowFigures extends ProcessFigures {
 export interface PlanningFigures {
   job: JobFigures;
   show: ShowFigures;
+  /** The same job with the cohort in another process (MongoDB's shape). */
+  jobBesideStore: JobFigures;
+  /** `schedule show` beside a running bot: it reads through the bot's store. */
+  showBesideBot: ShowFigures;
 }
 
 const MB = 1024 * 1024;
-const [mode, distDir, dataDir, cohortId, teachersArg] = process.argv.slice(2) as [
-  'job' | 'show',
+const [mode, distDir, dataDir, cohortId, teachersArg, storeUri] = process.argv.slice(2) as [
+  'job' | 'show' | 'host',
   string,
   string,
   string,
   string,
+  string | undefined,
 ];
 const teachers = Number(teachersArg);
 const dist = pathToFileURL(`${distDir}/`);
@@ -141,7 +151,10 @@ async function job(): Promise<JobFigures> {
   return withStore(
     () =>
       openStore({
-        config: { mongodbUri: undefined, dbName: 'bench-planning', embeddedDataDir: dataDir },
+        // With a URI the data lives in another process (MongoDB's shape); without, in this one.
+        config: storeUri
+          ? { mongodbUri: storeUri, dbName: 'bench-planning', embeddedDataDir: undefined }
+          : { mongodbUri: undefined, dbName: 'bench-planning', embeddedDataDir: dataDir },
         logger: createLogger({ level: 'error' }),
       }),
     async (store, opened) => {
@@ -247,4 +260,21 @@ async function show(): Promise<ShowFigures> {
   );
 }
 
-console.log(JSON.stringify(mode === 'job' ? await job() : await show()));
+/** The store alone, served to the other processes until stdin closes; prints its URI. */
+async function host(): Promise<void> {
+  clearInterval(sampler);
+  const { createLogger } = await load<typeof Logging>('logger.js');
+  const { openStore } = await load<typeof Stores>('store/index.js');
+  const store = await openStore({
+    config: { mongodbUri: undefined, dbName: 'bench-planning', embeddedDataDir: dataDir },
+    logger: createLogger({ level: 'error' }),
+  });
+  const { uri } = JSON.parse(readFileSync(`${dataDir}/embedded-store.address`, 'utf8')) as { uri: string };
+  console.log(JSON.stringify({ uri }));
+  process.stdin.resume();
+  await new Promise((resolve) => process.stdin.once('end', resolve));
+  await store.close();
+}
+
+if (mode === 'host') await host();
+else console.log(JSON.stringify(mode === 'job' ? await job() : await show()));

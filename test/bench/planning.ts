@@ -11,7 +11,7 @@
 // running `schedule show` with no bot running (it opens the data directory itself). Both run the
 // compiled JavaScript, with no TypeScript loader (tsx alone adds ~50 MB of RSS):
 // ./planning-child.ts is only stripped of its types here, and loads dist/.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,16 @@ export async function seedPlanningCohort(dataDir: string, teachers: number): Pro
     const courseEnd = new Date('2025-09-19T19:00:00Z'); // 20 September, Almaty midnight
     const cohortId = new Types.ObjectId();
     const curatorId = new Types.ObjectId();
+    // Each recorded instant its own millisecond, as a real cohort's are (people consent, join and
+    // answer at different moments, sends go out 30 a second); only planned instants (dueAt) repeat.
+    // Equal instants everywhere would flatter a store that holds a repeated value once.
+    let clock = created.getTime();
+    let seed = 7;
+    const tick = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      clock += 1 + (seed % 4_000);
+      return new Date(clock);
+    };
     const people = Array.from({ length: teachers }, (_, i) => ({
       _id: new Types.ObjectId(),
       fullName: `Педагог ${i}`,
@@ -47,9 +57,9 @@ export async function seedPlanningCohort(dataDir: string, teachers: number): Pro
       urns: [`telegram:${100_000 + i}`],
       locale: 'ru',
       isStaff: false,
-      consent: { given: true, at: created, policyVersion: '1' },
-      createdAt: created,
-      updatedAt: created,
+      consent: { given: true, at: tick(), policyVersion: '1' },
+      createdAt: tick(),
+      updatedAt: tick(),
     }));
     await models.participant.collection.insertMany([
       ...people,
@@ -89,9 +99,9 @@ export async function seedPlanningCohort(dataDir: string, teachers: number): Pro
         status: 'active',
         currentStage: 2,
         stages: [],
-        joinedAt: new Date(courseEnd.getTime() - (i % 10) * 86_400_000),
-        createdAt: created,
-        updatedAt: created,
+        joinedAt: new Date(courseEnd.getTime() - (i % 10) * 86_400_000 - i * 1_000),
+        createdAt: tick(),
+        updatedAt: tick(),
       })),
     );
     // Five months in: the early questionnaires mostly answered, their invitations and reminders in the log.
@@ -113,29 +123,32 @@ export async function seedPlanningCohort(dataDir: string, teachers: number): Pro
                   ? 'difficulties-2m'
                   : questionnaireId,
             status: 'completed',
-            startedAt: created,
-            completedAt: created,
+            startedAt: tick(),
+            completedAt: tick(),
             answers: [],
-            createdAt: created,
-            updatedAt: created,
+            createdAt: tick(),
+            updatedAt: tick(),
           })),
       ),
     );
-    const sent = (kind: SendKind, occasion: string, recipientId: Types.ObjectId, at: Date) => ({
-      _id: new Types.ObjectId(),
-      key: sendKey({ cohortId: cohortId.toHexString(), kind, occasion, recipientId: recipientId.toHexString() }),
-      cohortId,
-      kind,
-      occasion,
-      recipientId,
-      status: 'sent',
-      dueAt: at,
-      attemptedAt: at,
-      sentAt: at,
-      attempts: 1,
-      createdAt: at,
-      updatedAt: at,
-    });
+    let sendsSoFar = 0;
+    const sent = (kind: SendKind, occasion: string, recipientId: Types.ObjectId, at: Date) => {
+      sendsSoFar += 33;
+      return {
+        _id: new Types.ObjectId(),
+        key: sendKey({ cohortId: cohortId.toHexString(), kind, occasion, recipientId: recipientId.toHexString() }),
+        cohortId,
+        kind,
+        occasion,
+        recipientId,
+        status: 'sent',
+        dueAt: at,
+        // The scheduler's own clock, no mongoose timestamps (timestamps: false in the model).
+        attemptedAt: new Date(at.getTime() + sendsSoFar),
+        sentAt: new Date(at.getTime() + sendsSoFar + 120),
+        attempts: 1,
+      };
+    };
     const log = people.flatMap((p) => [
       sent('stage', 'stage-1', p._id, new Date('2025-09-22T04:00:00Z')),
       sent('stage', 'stage-2', p._id, new Date('2025-10-20T04:00:00Z')),
@@ -177,14 +190,39 @@ export async function benchPlanning(teachers: number): Promise<PlanningFigures> 
         compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
       }).outputText,
     );
-    const measure = (mode: 'job' | 'show') =>
+    const args = (mode: string) => [child, mode, join(ROOT, 'dist'), dataDir, cohortId, String(teachers)];
+    const measure = (mode: 'job' | 'show', storeUri?: string) =>
       JSON.parse(
-        run([child, mode, join(ROOT, 'dist'), dataDir, cohortId, String(teachers)], `the planning child (${mode})`)
+        run([...args(mode), ...(storeUri ? [storeUri] : [])], `the planning child (${mode})`)
           .trim()
           .split('\n')
           .pop() ?? '',
       );
-    return { job: measure('job') as JobFigures, show: measure('show') as ShowFigures };
+    const job = measure('job') as JobFigures;
+    const show = measure('show') as ShowFigures;
+    // A running bot's store in a third process: the job reads through the driver, as with MongoDB,
+    // and schedule show attaches to it, as the CLI does beside a running bot.
+    const host = spawn(process.execPath, args('host'), { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      const uri = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        host.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (out.includes('\n')) resolve((JSON.parse(out.split('\n')[0] ?? '') as { uri: string }).uri);
+        });
+        host.once('exit', (code) => reject(new Error(`the store's process ended (${code}) before it served`)));
+      });
+      return {
+        job,
+        show,
+        jobBesideStore: measure('job', uri) as JobFigures,
+        showBesideBot: measure('show') as ShowFigures,
+      };
+    } finally {
+      const ended = new Promise((resolve) => host.once('exit', resolve));
+      host.stdin.end();
+      await ended;
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
