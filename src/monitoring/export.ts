@@ -14,8 +14,10 @@ import type { Models, ResponseDoc } from '../store/models/index.js';
 import { maySeePersonalData, type Access } from './access.js';
 import { computeAggregates, scopePlans } from './aggregates.js';
 import { occasionNames } from '../support-models/names.js';
+import { AnswerLayouts } from './answer-layouts.js';
 import { ByteChunks } from './byte-chunks.js';
 import { IdMap, idText, sameId } from './id-map.js';
+import { knownPeople } from './known-people.js';
 import { cohortMatch } from './pipelines.js';
 import { questionnaireTitle, questionsOf } from './questions.js';
 import { cleanCell, cleanCellText, safeCell, safeCellText, stripInvisible, type CellValue } from './sanitize.js';
@@ -42,6 +44,8 @@ export interface InProcessReader {
     filter: Record<string, unknown>,
     options?: { sort?: Record<string, 1 | -1> },
   ): readonly Record<string, unknown>[];
+  /** Unchanged while no document of `collection` is written: see `known-people.ts`. */
+  stamp?(collection: string): string;
 }
 
 export interface ExportDeps {
@@ -125,6 +129,14 @@ interface SheetPlan {
   total: number;
   /** In-process: the sheet's responses in `_id` order, as stored (see `survey`). */
   docs: readonly ResponseDoc[] | undefined;
+  /** In-process: the layout of each of `docs` (see `AnswerLayouts`). */
+  layouts: Layouts | undefined;
+}
+
+/** Each response's layout (by its place in the sheet), -1 for none, and each layout's question ids. */
+interface Layouts {
+  of: readonly number[];
+  ids: readonly (readonly unknown[])[];
 }
 
 /** A teacher's and a cohort's cells, and their CSV bytes (after a separator) once asked for. */
@@ -285,12 +297,37 @@ async function loadPeople(deps: ExportDeps, ctx: Context, docs: readonly Respons
     ctx.generation++;
     wanted = unmet();
   }
+  const allowed = ctx.enrolled;
+  const collection = models.participant.collection.collectionName;
+  if (reader?.stamp) {
+    // Teachers an earlier export read, while none was written since, are not read again.
+    const known = knownPeople<ParticipantRow>(reader, reader.stamp(collection), TEACHERS_KEPT);
+    const missing: unknown[] = [];
+    for (const id of wanted) {
+      const person = known.get(id);
+      if (person === undefined) {
+        missing.push(id);
+        known.set(id, null);
+      } else if (
+        person !== null &&
+        (allowed ? allowed.has(person.id) : !person.isStaff && !ctx.demoPeople?.has(person.id))
+      )
+        ctx.participants.set(id, person.row);
+    }
+    if (missing.length === 0) return;
+    for (const p of reader.findAll(collection, { _id: { $in: missing } })) {
+      const person = { id: idText(p._id), isStaff: p.isStaff === true, row: participantRow(p) };
+      known.set(p._id, person);
+      if (allowed ? !allowed.has(person.id) : person.isStaff || ctx.demoPeople?.has(person.id)) continue;
+      ctx.participants.set(p._id, person.row);
+    }
+    return;
+  }
   // By id alone, which the store answers from its `_id` index; the rest is decided here.
   const filter = { _id: { $in: wanted } };
   const found = reader
-    ? reader.findAll(models.participant.collection.collectionName, filter)
+    ? reader.findAll(collection, filter)
     : await models.participant.collection.find(filter, { projection: PROFILE_PROJECTION }).toArray();
-  const allowed = ctx.enrolled;
   for (const p of found) {
     const id = idText(p._id);
     if (allowed ? !allowed.has(id) : p.isStaff === true || ctx.demoPeople?.has(id)) continue;
@@ -539,8 +576,10 @@ class ColumnRenderer {
 
 /** Where each answered question goes in a row: its column's index, the answers laid out per row. */
 class AnswerSlots {
-  private readonly index = new Map<string, number>();
+  private readonly index = new Map<unknown, number>();
   readonly slots: (Answer | undefined)[];
+  /** Per layout, the column of each answer's place (-1: no column), made when first met. */
+  private readonly byLayout: (Int32Array | undefined)[] = [];
   constructor(columns: readonly AnswerColumn[]) {
     columns.forEach((c, i) => {
       this.index.set(c.id, i);
@@ -548,12 +587,29 @@ class AnswerSlots {
     this.slots = new Array<Answer | undefined>(columns.length).fill(undefined);
   }
 
-  /** The response's answers by column (a question answered twice: the later answer, as before). */
-  fill(doc: ResponseDoc): (Answer | undefined)[] {
+  /**
+   * The response's answers by column (a question answered twice: the later answer, as before).
+   * With its layout (`ids`, the question id of each of its answers, read while surveying this very
+   * document), no answer's question id is read again.
+   */
+  fill(doc: ResponseDoc, layout?: number, ids?: readonly unknown[]): (Answer | undefined)[] {
     this.slots.fill(undefined);
-    for (const a of doc.answers) {
-      const i = this.index.get(a.questionId);
-      if (i !== undefined) this.slots[i] = a;
+    const { answers } = doc;
+    if (layout === undefined || ids === undefined) {
+      for (const a of answers) {
+        const i = this.index.get(a.questionId);
+        if (i !== undefined) this.slots[i] = a;
+      }
+      return this.slots;
+    }
+    let columns = this.byLayout[layout];
+    if (columns === undefined) {
+      columns = Int32Array.from(ids, (id) => this.index.get(id) ?? -1);
+      this.byLayout[layout] = columns;
+    }
+    for (let j = 0; j < columns.length; j++) {
+      const i = columns[j] as number;
+      if (i >= 0) this.slots[i] = answers[j];
     }
     return this.slots;
   }
@@ -726,10 +782,24 @@ class RowBuilder {
       doc.startedAt ? wallClock(doc.startedAt, tz) : null,
       doc.completedAt ? wallClock(doc.completedAt, tz) : null,
     ];
-    const { columns, slots } = this.columnRenderers(plan);
-    const answers = slots.fill(doc);
+    const { columns } = this.columnRenderers(plan);
+    const answers = this.answers(plan, doc, no);
     for (let i = 0; i < columns.length; i++) cells.push((columns[i] as ColumnRenderer).cell(answers[i]));
     return cells;
+  }
+
+  /**
+   * The row's answers by column. Row `no` of an in-process sheet is its `docs[no - 1]`, whose
+   * layout the survey found (checked: any other document is laid out by its question ids).
+   */
+  private answers(plan: SheetPlan, doc: ResponseDoc, no: number): (Answer | undefined)[] {
+    const { slots } = this.columnRenderers(plan);
+    const layouts = plan.layouts;
+    if (layouts !== undefined && plan.docs?.[no - 1] === doc) {
+      const layout = layouts.of[no - 1] as number;
+      if (layout >= 0) return slots.fill(doc, layout, layouts.ids[layout]);
+    }
+    return slots.fill(doc);
   }
 
   /**
@@ -772,8 +842,8 @@ class RowBuilder {
     if (doc.startedAt) this.dates.write(doc.startedAt, tz, out);
     out.byte(sepCode);
     if (doc.completedAt) this.dates.write(doc.completedAt, tz, out);
-    const { columns, slots } = this.columnRenderers(plan);
-    const answers = slots.fill(doc);
+    const { columns } = this.columnRenderers(plan);
+    const answers = this.answers(plan, doc, no);
     for (let i = 0; i < columns.length; i++) (columns[i] as ColumnRenderer).csvInto(answers[i], out);
     out.byte(CR);
     out.byte(LF);
@@ -860,8 +930,9 @@ interface Survey {
   /** How many responses a sheet will hold, and which questions they answer. */
   total: number;
   answered: string[];
-  /** In-process: the responses themselves, in `_id` order. */
+  /** In-process: the responses themselves, in `_id` order, and their layouts. */
   docs?: readonly ResponseDoc[];
+  layouts?: Layouts;
 }
 
 /**
@@ -897,19 +968,26 @@ async function survey(
       sort: { _id: 1 },
     },
   ) as unknown as readonly ResponseDoc[];
-  const seen = new Map<string, { docs: ResponseDoc[]; answered: Set<string> }>();
+  const seen = new Map<string, { docs: ResponseDoc[]; of: number[]; layouts: AnswerLayouts }>();
   for (const doc of all) {
     let entry = seen.get(doc.questionnaireId);
     if (!entry) {
-      entry = { docs: [], answered: new Set() };
+      entry = { docs: [], of: [], layouts: new AnswerLayouts() };
       seen.set(doc.questionnaireId, entry);
     }
     entry.docs.push(doc);
-    for (const a of doc.answers ?? []) entry.answered.add(a.questionId);
+    // Each answer's question id read once, here: the rows are written by these layouts.
+    entry.of.push(entry.layouts.add(doc.answers ?? []));
   }
   for (const questionnaireId of [...seen.keys()].sort()) {
     const entry = seen.get(questionnaireId)!;
-    surveys.set(questionnaireId, { total: entry.docs.length, answered: [...entry.answered], docs: entry.docs });
+    surveys.set(questionnaireId, {
+      total: entry.docs.length,
+      // Only the ones the catalog lacks are used, sorted: the order here does not matter.
+      answered: entry.layouts.answered() as string[],
+      docs: entry.docs,
+      layouts: { of: entry.of, ids: entry.layouts.ids },
+    });
   }
   return surveys;
 }
@@ -1000,7 +1078,7 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
 
   const plans: SheetPlan[] = [];
   for (const questionnaireId of ids) {
-    const { total, answered, docs } = surveys.get(questionnaireId) ?? {
+    const { total, answered, docs, layouts } = surveys.get(questionnaireId) ?? {
       total: 0,
       answered: [],
       docs: deps.reader ? [] : undefined,
@@ -1015,7 +1093,7 @@ export async function createExport(deps: ExportDeps, options: ExportOptions): Pr
     const title = questionnaireId
       ? questionnaireTitle(deps.catalog, questionnaireId, locale)
       : t(locale, 'monitoring.sheet_responses');
-    plans.push({ questionnaireId, title, columns: [...known, ...unknown], total, docs });
+    plans.push({ questionnaireId, title, columns: [...known, ...unknown], total, docs, layouts });
   }
   const ctx = await loadContext(deps.models, options.scope);
   // «Повод» as people read it (the plans' name for each occasion); JSON keeps the id beside it.

@@ -103,6 +103,11 @@ export interface InProcessReader {
    * and change, as the driver would return it: for the look-ups every incoming message makes.
    */
   findOne(collection: string, filter: Record<string, unknown>): Record<string, unknown> | undefined;
+  /**
+   * The same text while no document of the collection is written or removed: what a reader made
+   * of the documents it read (an export's teachers' profiles) is good until this changes.
+   */
+  stamp(collection: string): string;
 }
 
 /**
@@ -130,6 +135,7 @@ function inProcessReader(embedded: EmbeddedStore, dbName: string): InProcessRead
       for (const doc of embedded.find(dbName, collection, filter)) return BSON.deserialize(BSON.serialize(doc));
       return undefined;
     },
+    stamp: (collection) => embedded.stamp(dbName, collection),
   };
 }
 

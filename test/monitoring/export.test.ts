@@ -435,4 +435,28 @@ describe('reading the embedded store in this process', () => {
     const cells = async (bytes: Buffer) => (await readXlsx(bytes)).worksheets.map((ws) => [ws.name, sheetRows(ws)]);
     expect(await cells(local)).toEqual(await cells(wire));
   });
+
+  it('shows a teacher renamed since the previous export by the new name', async () => {
+    // The teachers one export read are kept for the next while none of them is written.
+    if (!store.inProcess) return;
+    const csv = async () => {
+      const r = await createExport(
+        { models: store.models, catalog: fx.catalog, now, reader: store.inProcess },
+        { access: STAFF_ACCESS, format: 'csv', scope: { questionnaireId: 'fb' }, includeIncomplete: true },
+      );
+      if (!r.ok) throw new Error(JSON.stringify(r.error));
+      return (await streamToBuffer(r.value.stream)).toString('utf8');
+    };
+    const rename = (from: string, to: string) =>
+      store.models.participant.collection.updateOne({ fullName: from }, { $set: { fullName: to } });
+    expect(await csv()).toContain('Абаева Айгерим;');
+    await rename('Абаева Айгерим', 'Абаева-Сейітова Айгерим');
+    try {
+      const after = await csv();
+      expect(after).toContain('Абаева-Сейітова Айгерим;');
+      expect(after).not.toContain(';Абаева Айгерим;');
+    } finally {
+      await rename('Абаева-Сейітова Айгерим', 'Абаева Айгерим');
+    }
+  });
 });

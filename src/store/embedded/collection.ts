@@ -154,6 +154,26 @@ export class SecondaryIndex {
     return typeof e === 'string' ? [e] : [...e];
   }
 
+  /** Distinct keys held: more than the documents only when a field holds arrays. */
+  get keyCount(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * The document keys under every key whose first `values.length` fields equal `values` (fewer
+   * than the index has). A compound key is the JSON array of its fields' canonical keys, each a
+   * JSON string, so `["k1","k2",` begins exactly the keys whose first two fields are k1 and k2.
+   */
+  lookupPrefix(values: unknown[], into: Set<string>): void {
+    const head = JSON.stringify(values.map(keyString));
+    const prefix = `${head.slice(0, -1)},`;
+    for (const [key, e] of this.entries) {
+      if (!key.startsWith(prefix)) continue;
+      if (typeof e === 'string') into.add(e);
+      else for (const docKey of e) into.add(docKey);
+    }
+  }
+
   clear(): void {
     this.entries.clear();
   }
@@ -191,6 +211,18 @@ export class Collection {
   readonly docs = new Map<string, Doc>();
   readonly indexes = new Map<string, SecondaryIndex>();
   readonly uuid: UUID;
+  /**
+   * Documents written or removed so far: with the UUID, what a reader that keeps what it made of
+   * the documents compares to know nothing changed since (see `EmbeddedStore.stamp`).
+   */
+  private writes = 0;
+  /**
+   * Whether every document was added with a key greater than all before it (ObjectIds made as
+   * time goes: the bot's own inserts), so that natural order is the order of the keys: documents
+   * found by several index keys are then put in natural order by sorting their keys.
+   */
+  private keysInOrder = true;
+  private lastKey = '';
 
   constructor(
     public db: string,
@@ -226,7 +258,16 @@ export class Collection {
     return { docKey, doc, oldDoc, newKeys, oldKeys };
   }
 
+  /** Before a document key goes into `docs`: a new one keeps `keysInOrder` or ends it. */
+  private noteKey(docKey: string): void {
+    if (!this.keysInOrder || this.docs.has(docKey)) return;
+    if (docKey > this.lastKey) this.lastKey = docKey;
+    else this.keysInOrder = false;
+  }
+
   commit(plan: WritePlan): void {
+    this.writes++;
+    this.noteKey(plan.docKey);
     for (const index of this.indexes.values()) {
       const newKeys = plan.newKeys.get(index) ?? null;
       if (!plan.oldDoc) {
@@ -246,7 +287,9 @@ export class Collection {
 
   /** Replay path: no uniqueness checks, the journal only holds states that passed them. */
   forcePut(doc: Doc): void {
+    this.writes++;
     const docKey = keyString(doc._id);
+    this.noteKey(docKey);
     const old = this.docs.get(docKey);
     for (const index of this.indexes.values()) {
       if (old) index.remove(docKey, safeKeys(index, old));
@@ -259,6 +302,7 @@ export class Collection {
     const docKey = keyString(doc._id);
     const current = this.docs.get(docKey);
     if (!current) return false;
+    this.writes++;
     for (const index of this.indexes.values()) index.remove(docKey, safeKeys(index, current));
     this.docs.delete(docKey);
     return true;
@@ -285,9 +329,10 @@ export class Collection {
   }
 
   /**
-   * Documents that can possibly match `filter`, narrowed by `_id` or by an index whose fields all
-   * have scalar equalities in the filter; undefined means "scan everything". The caller still
-   * applies the full filter, so a superset is always safe.
+   * Documents that can possibly match `filter`, narrowed by `_id`, by an index whose fields all
+   * have scalar equalities in the filter, or else by the leading fields of a compound index that
+   * have them (MongoDB's prefix rule: equality on the first k fields); undefined means "scan
+   * everything". The caller still applies the full filter, so a superset is always safe.
    */
   candidates(filter: Doc): Doc[] | undefined {
     if ('_id' in filter) {
@@ -315,6 +360,8 @@ export class Collection {
       }
     }
     let best: { index: SecondaryIndex; values: unknown[] } | undefined;
+    /** The compound index with the most leading fields given, when none has all of them. */
+    let leading: { index: SecondaryIndex; values: unknown[] } | undefined;
     for (const index of this.indexes.values()) {
       if (index.spec.partialFilterExpression || index.spec.hidden || index.sameArrayPaths) continue;
       if (best && best.index.fields.length >= index.fields.length) continue;
@@ -325,8 +372,18 @@ export class Collection {
         values.push(eq.value);
       }
       if (values.length === index.fields.length) best = { index, values };
+      // A sparse index leaves out documents missing all its fields, which `{a: null}` matches.
+      // One whose fields hold arrays has more keys than documents: going through them all could
+      // cost more than the scan.
+      else if (
+        values.length > 0 &&
+        !index.spec.sparse &&
+        (!leading || leading.values.length < values.length) &&
+        index.keyCount <= this.docs.size
+      )
+        leading = { index, values };
     }
-    if (!best) return undefined;
+    if (!best) return leading ? this.byLeadingFields(leading.index, leading.values) : undefined;
     const out: Doc[] = [];
     for (const docKey of best.index.lookup(best.index.keyFor(best.values))) {
       const doc = this.docs.get(docKey);
@@ -335,11 +392,46 @@ export class Collection {
     return out;
   }
 
+  /**
+   * The documents under an index's keys that begin with `values`, in natural order, as a scan
+   * finds them (a file per questionnaire of 100,000 responses tested all 100,000 for each
+   * questionnaire). Several keys' documents are merged: by sorting their document keys when
+   * those are in natural order (`keysInOrder`), else by a pass over every document key.
+   */
+  private byLeadingFields(index: SecondaryIndex, values: unknown[]): Doc[] {
+    const found = new Set<string>();
+    index.lookupPrefix(values, found);
+    const out: Doc[] = [];
+    if (found.size === 0) return out;
+    if (this.keysInOrder) {
+      // Each key's documents are mostly in order already: runs the sort merges.
+      for (const docKey of [...found].sort()) {
+        const doc = this.docs.get(docKey);
+        if (doc) out.push(doc);
+      }
+      return out;
+    }
+    for (const [docKey, doc] of this.docs) {
+      if (!found.has(docKey)) continue;
+      out.push(doc);
+      if (out.length === found.size) break;
+    }
+    return out;
+  }
+
   indexSpecs(): IndexSpec[] {
     return [{ v: 2, key: { _id: 1 }, name: '_id_' }, ...[...this.indexes.values()].map((i) => i.spec)];
   }
 
+  /** Changes whenever a document is written or removed, and differs for another collection. */
+  get stamp(): string {
+    return `${this.uuid.toHexString()}:${this.writes}`;
+  }
+
   clearDocs(): void {
+    this.writes++;
+    this.keysInOrder = true;
+    this.lastKey = '';
     this.docs.clear();
     for (const index of this.indexes.values()) index.clear();
   }

@@ -56,6 +56,12 @@ export interface EmbeddedStore {
    * Commands that answer with a cursor are refused: reads go through `find`.
    */
   command(db: string, cmd: Doc): Doc;
+  /**
+   * Text that stays the same while no document of the collection is written or removed (and
+   * differs for a dropped and recreated one): a reader may keep what it made of the documents
+   * it read until this changes.
+   */
+  stamp(db: string, collection: string): string;
   /** Stops listening, closes sockets, flushes and closes the journal. */
   close(): Promise<void>;
 }
@@ -274,6 +280,9 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions = {}): Pr
         }
         if (slice.length > 0) yield* project(slice);
       })();
+    },
+    stamp(db, collection) {
+      return catalog.collection(db, collection)?.stamp ?? 'none';
     },
     command(db, cmd) {
       // As the driver writes it: an undefined value is sent as null (the driver's ignoreUndefined: false).

@@ -396,7 +396,15 @@ export function usesExpressions(value: unknown): boolean {
 function equalityMatcher(filter: Doc): ((doc: Doc) => boolean) | undefined {
   // Per field: the wanted canonical keys, and the wanted strings as they are (a string equals only
   // a string, so a stored string is compared without building its key: most filters are strings).
-  const wanted: Array<{ path: string; dotted: boolean; keys: Set<string>; strings: Set<string> }> = [];
+  // The keys are made when first needed: a filter the `_id` index answers exactly (a thousand
+  // teachers by id, for each batch of an export) is never tested, and made one key string per id.
+  const wanted: Array<{
+    path: string;
+    dotted: boolean;
+    values: unknown[];
+    keys: Set<string> | undefined;
+    strings: Set<string>;
+  }> = [];
   for (const [path, cond] of Object.entries(filter)) {
     if (path.startsWith('$') || path.split('.').some((p) => p === '' || /^\d+$/.test(p))) return undefined;
     let values: unknown[] = [cond];
@@ -411,17 +419,22 @@ function equalityMatcher(filter: Doc): ((doc: Doc) => boolean) | undefined {
     wanted.push({
       path,
       dotted: path.includes('.'),
-      keys: new Set(values.map(keyString)),
+      // A copy: the keys are made later, from the values as they were asked.
+      values: values.slice(),
+      keys: undefined,
       strings: new Set(values.filter((v): v is string => typeof v === 'string')),
     });
   }
   return (doc) => {
-    for (const { path, dotted, keys, strings } of wanted) {
+    for (const field of wanted) {
+      const { path, dotted, strings } = field;
       const top = dotted ? undefined : doc[path];
       if (typeof top === 'string') {
         if (!strings.has(top)) return false;
         continue;
       }
+      field.keys ??= new Set(field.values.map(keyString));
+      const keys = field.keys;
       if (top !== undefined && !Array.isArray(top)) {
         if (!keys.has(keyString(top))) return false;
         continue;
