@@ -10,6 +10,7 @@ import { Collection, type IndexSpec } from './collection.js';
 import { applyDelta, documentDelta, type DeltaOp } from './delta.js';
 import { CommandError } from './errors.js';
 import type { Journal } from './journal.js';
+import { SharedValues } from './shared-values.js';
 import { getPathValues, isPlainObject, keyString, type Doc } from './values.js';
 
 export const MAX_BSON_SIZE = 16 * 1024 * 1024;
@@ -55,6 +56,8 @@ export class Catalog {
    * damage is healed by the next whole image rather than missing for good.
    */
   private readonly deltaBytes = new WeakMap<Collection, Map<string, number>>();
+  /** Repeated values of the stored documents, held once (see shared-values.ts). */
+  private readonly shared = new SharedValues();
   /** Called after records reached the journal (the running compaction check hangs here). */
   afterFlush: (() => void) | undefined;
 
@@ -218,6 +221,7 @@ export class Catalog {
   insert(coll: Collection, doc: Doc, canonicalize = false): Doc {
     const bytes = serializeDoc(doc);
     const stored = canonicalize ? BSON.deserialize(bytes) : doc;
+    this.shared.shareIn(stored);
     coll.commit(coll.planWrite(undefined, stored));
     this.log({ t: 'put', d: coll.db, c: coll.name, b: new Binary(bytes) }, () => coll.remove(stored));
     return stored;
@@ -232,6 +236,7 @@ export class Catalog {
     const bytes = serializeDoc(next);
     if (Buffer.from(BSON.serialize(oldDoc)).equals(bytes)) return { modified: false, doc: oldDoc };
     const stored = BSON.deserialize(bytes);
+    this.shared.shareIn(stored);
     coll.commit(coll.planWrite(oldDoc, stored));
     const record = this.deltaRecord(coll, oldDoc, stored, bytes.length);
     this.log(record ?? { t: 'put', d: coll.db, c: coll.name, b: new Binary(bytes) }, () => coll.forcePut(oldDoc));
@@ -321,14 +326,19 @@ export class Catalog {
     switch (r.t) {
       case 'put': {
         const b = r.b as Binary;
-        coll().forcePut(BSON.deserialize(b.buffer.subarray(0, b.position)));
+        const doc = BSON.deserialize(b.buffer.subarray(0, b.position));
+        this.shared.shareIn(doc);
+        coll().forcePut(doc);
         break;
       }
       case 'upd': {
         const target = this.dbs.get(d)?.get(c);
         const current = target?.docs.get(keyString(r.id));
         if (!target || !current) throw new Error(`update of a document the journal does not hold (${d}.${c})`);
-        target.forcePut(applyDelta(current, r.o as DeltaOp[]));
+        const ops = r.o as DeltaOp[];
+        // The values the record brings are new; the rest of the document is shared already.
+        for (const op of ops) if ('v' in op) op.v = this.shared.value(op.v);
+        target.forcePut(applyDelta(current, ops));
         break;
       }
       case 'del':
