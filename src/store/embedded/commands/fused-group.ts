@@ -892,10 +892,22 @@ function groupFinder(plan: FusedPlan, row: Row, make: () => GroupState): GroupFi
     }
     return g;
   };
+  // Without element parts (a second $group, a count per teacher) each document index has one
+  // group: past LOW_INDEXES they share one map, not a map each.
+  const onlyHigh = new Map<number, GroupState>();
+  const groupAlone = (d: number): GroupState => {
+    if (d < LOW_INDEXES) return groupIn(onlyLeaf, d);
+    let g = onlyHigh.get(d);
+    if (g === undefined) {
+      g = make();
+      onlyHigh.set(d, g);
+    }
+    return g;
+  };
   const lastEl = elGetters.length - 1;
   const find = (): GroupState => {
     const d = docOf();
-    if (lastEl < 0) return groupIn(onlyLeaf, d);
+    if (lastEl < 0) return groupAlone(d);
     let level = elRoot;
     for (let i = 0; i < lastEl; i++) level = slot(level, (elGetters[i] as Getter)(row), newLevel) as KeyLevel;
     return groupIn(slot(level, (elGetters[lastEl] as Getter)(row), newLeaf) as Leaf, d);
