@@ -12,7 +12,7 @@ import { effectivePlan } from '../domain/stage-plan.js';
 import type { StagePlan } from '../domain/stage.js';
 import { toStagePlan, type Models, type StagePlanDoc } from '../store/models/index.js';
 import { stageColumns } from './teacher-tables.js';
-import { tallyAnswers, type AnswerCount, type AnswerTallies, type LikertTally } from './answer-tallies.js';
+import { tallyAnswers, type AnswerCounts, type AnswerTallies, type LikertTally } from './answer-tallies.js';
 import {
   activityKindsPipeline,
   cohortMatch,
@@ -278,13 +278,13 @@ async function answerCounts(
   models: Models,
   scope: Scope,
   counted: ReadonlyMap<string, readonly string[]>,
-): Promise<Map<string, AnswerCount[]>> {
+): Promise<Map<string, AnswerCounts[]>> {
   const wanted = new Map([...counted].map(([id, questions]) => [id, new Set(questions)]));
   const questionIds = [...new Set([...counted.values()].flat())];
   if (questionIds.length === 0) return new Map();
-  const byQuestionnaire = new Map<string, AnswerCount[]>();
+  const byQuestionnaire = new Map<string, AnswerCounts[]>();
   for (const r of await run(models.response, answerCountsPipeline(scope, questionIds))) {
-    const id = r._id as { qn: string; q: string; v: unknown; dim?: unknown };
+    const id = r._id as { qn: string; q: string; dim?: unknown };
     // A question id asked in another questionnaire too is counted there, not here.
     if (!wanted.get(id.qn)?.has(id.q)) continue;
     let counts = byQuestionnaire.get(id.qn);
@@ -292,7 +292,10 @@ async function answerCounts(
       counts = [];
       byQuestionnaire.set(id.qn, counts);
     }
-    counts.push({ q: id.q, v: id.v, dim: id.dim ?? null, n: num(r.n) });
+    // The driver's own arrays, read once.
+    const n = r.n as unknown[];
+    for (let i = 0; i < n.length; i++) n[i] = num(n[i]);
+    counts.push({ q: id.q, dim: id.dim ?? null, v: r.v as unknown[], n: n as number[] });
   }
   return new Map([...byQuestionnaire].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

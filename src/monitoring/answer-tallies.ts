@@ -1,17 +1,21 @@
-// Distributions and Likert statistics from answer counts `{q, dim, v, n}` (answerCountsPipeline).
-// Pure: the counts are a few thousand documents however many responses there are, so this is
-// cheap anywhere, and the same on MongoDB and on the embedded store. Groups keep the order their
-// first count came in, as the aggregation stages they replace did.
+// Distributions and Likert statistics from answer counts `{q, dim, v: [...], n: [...]}`
+// (answerCountsPipeline). Pure: the same on MongoDB and on the embedded store. Groups keep the
+// order their first count came in, as the aggregation stages they replace did. With many small
+// segments there are about as many counts as answers, so the work here is per count: a question
+// and segment is keyed once per document, and a value only by its own elements.
 import type { DistributionQuestions, LikertScale } from './pipelines.js';
 
-/** Answers of question `q` in segment `dim` with value `v` (an array for multiple choice and ranking). */
-export interface AnswerCount {
+/**
+ * The answers of question `q` in segment `dim`: `n[i]` answers gave `v[i]` (an array for multiple
+ * choice and ranking). Within one document the values are distinct as MongoDB groups them; a
+ * question and segment in two documents is added up value by value.
+ */
+export interface AnswerCounts {
   q: string;
   dim: unknown;
-  v: unknown;
-  n: number;
+  v: unknown[];
+  n: number[];
 }
-
 export interface AnsweredTally {
   q: string;
   dim: unknown;
@@ -96,20 +100,63 @@ export function valueKey(v: unknown): string {
   }
 }
 
-/** Entries of one map per key, in the order each key was first seen. */
+/** Entries by key, in the order each key was first seen; a string, number or boolean is its own key. */
 class Tally<T> {
-  readonly byKey = new Map<string, T>();
-  get(key: string, create: () => T): T {
-    let entry = this.byKey.get(key);
+  private readonly plain = new Map<unknown, T>();
+  private readonly keyed = new Map<string, T>();
+  readonly entries: T[] = [];
+  get(value: unknown, create: () => T): T {
+    const kind = typeof value;
+    // Map keys compare these as MongoDB's grouping does (1 and 1.0 are one); anything else by valueKey.
+    const own = kind === 'string' || kind === 'number' || kind === 'boolean';
+    const map: Map<unknown, T> = own ? this.plain : this.keyed;
+    const key = own ? value : valueKey(value);
+    let entry = map.get(key);
     if (entry === undefined) {
       entry = create();
-      this.byKey.set(key, entry);
+      map.set(key, entry);
+      this.entries.push(entry);
     }
     return entry;
   }
-  list(): T[] {
-    return [...this.byKey.values()];
+}
+
+/** One question and segment: its values with their counts, added up over the documents holding it. */
+interface Merged {
+  q: string;
+  dim: unknown;
+  v: unknown[];
+  n: number[];
+  /** Index of each value by valueKey; made when a second document brings the same question and segment. */
+  index: Map<string, number> | undefined;
+}
+
+function merge(counts: Iterable<AnswerCounts>): Iterable<Merged> {
+  const byGroup = new Map<string, Merged>();
+  for (const c of counts) {
+    const key = `${valueKey(c.q)}\u0000${valueKey(c.dim)}`;
+    const m = byGroup.get(key);
+    if (m === undefined) {
+      byGroup.set(key, { q: c.q, dim: c.dim, v: c.v, n: c.n, index: undefined });
+      continue;
+    }
+    if (m.index === undefined) {
+      // Copies: the arrays were the caller's.
+      m.v = [...m.v];
+      m.n = [...m.n];
+      m.index = new Map(m.v.map((v, i) => [valueKey(v), i]));
+    }
+    for (let i = 0; i < c.v.length; i++) {
+      const key = valueKey(c.v[i]);
+      const at = m.index.get(key);
+      if (at === undefined) {
+        m.index.set(key, m.v.length);
+        m.v.push(c.v[i]);
+        m.n.push(c.n[i] as number);
+      } else m.n[at] = (m.n[at] as number) + (c.n[i] as number);
+    }
   }
+  return byGroup.values();
 }
 
 /** The median of a distribution sorted by value: the mean of the two middle values when even. */
@@ -131,89 +178,83 @@ export function medianOf(points: readonly { v: number; n: number }[], count: num
  * The statistics of the summary sheet and the report from answer counts: how many answered each
  * question, how often each value was given, mean places and first places of ranked options,
  * number summaries (mean, min, max), and Likert mean, median and top-2-box. Counts with the same
- * question, segment and value are added up first (two cohorts of one programme).
+ * question, segment and value are added up first.
  */
 export function tallyAnswers(
-  counts: Iterable<AnswerCount>,
+  counts: Iterable<AnswerCounts>,
   questions: DistributionQuestions,
   scales: readonly LikertScale[] = [],
 ): AnswerTallies {
-  const merged = new Tally<AnswerCount>();
-  for (const c of counts) {
-    const entry = merged.get(`${valueKey(c.q)}\u0000${valueKey(c.dim)}\u0000${valueKey(c.v)}`, () => ({
-      q: c.q,
-      dim: c.dim,
-      v: c.v,
-      n: 0,
-    }));
-    entry.n += c.n;
-  }
   const counted = new Set(questions.counted);
   const ranking = new Set(questions.ranking);
   const numeric = new Set(questions.numeric);
   const topFrom = new Map(scales.map((s) => [s.questionId, s.max - 1]));
 
-  const answered = new Tally<AnsweredTally>();
-  const values = new Tally<ValueTally>();
-  const ranks = new Tally<RankTally>();
-  const numbers = new Tally<NumberTally & { total: number }>();
-  const likert = new Tally<LikertTally & { total: number }>();
-  for (const { q, dim, v, n } of merged.byKey.values()) {
-    const group = `${valueKey(q)}\u0000${valueKey(dim)}`;
+  const out: AnswerTallies = { answered: [], values: [], ranks: [], numbers: [], likert: [] };
+  for (const { q, dim, v: vs, n: ns } of merge(counts)) {
     const top = topFrom.get(q);
-    if (top !== undefined && typeof v === 'number') {
-      const l = likert.get(group, () => ({
-        q,
-        dim,
-        count: 0,
-        top2: 0,
-        top2Share: 0,
-        mean: 0,
-        median: 0,
-        points: [],
-        total: 0,
-      }));
-      l.points.push({ v, n });
-      l.count += n;
-      l.total += v * n;
-      if (v >= top) l.top2 += n;
-    }
-    if (!counted.has(q)) continue;
-    answered.get(group, () => ({ q, dim, n: 0 })).n += n;
-    for (const value of Array.isArray(v) ? v : [v])
-      values.get(`${group}\u0000${valueKey(value)}`, () => ({ q, dim, v: value, n: 0 })).n += n;
-    if (ranking.has(q) && Array.isArray(v)) {
-      v.forEach((o, i) => {
-        const r = ranks.get(`${group}\u0000${valueKey(o)}`, () => ({ q, dim, o, n: 0, placeSum: 0, first: 0 }));
-        r.n += n;
-        r.placeSum += (i + 1) * n;
-        if (i === 0) r.first += n;
-      });
-    }
-    if (numeric.has(q)) {
-      const s = numbers.get(group, () => ({ q, dim, n: 0, mean: 0, min: undefined, max: undefined, total: 0 }));
-      s.n += n;
-      if (typeof v === 'number') {
-        s.total += v * n;
-        if (s.min === undefined || v < s.min) s.min = v;
-        if (s.max === undefined || v > s.max) s.max = v;
+    let l: (LikertTally & { total: number }) | undefined;
+    if (top !== undefined) {
+      for (let i = 0; i < vs.length; i++) {
+        const v = vs[i];
+        if (typeof v !== 'number') continue;
+        const n = ns[i] as number;
+        l ??= { q, dim, count: 0, top2: 0, top2Share: 0, mean: 0, median: 0, points: [], total: 0 };
+        l.points.push({ v, n });
+        l.count += n;
+        l.total += v * n;
+        if (v >= top) l.top2 += n;
       }
     }
-  }
-  return {
-    answered: answered.list(),
-    values: values.list(),
-    ranks: ranks.list(),
-    numbers: numbers.list().map(({ total, ...s }) => ({ ...s, mean: total / s.n })),
-    likert: likert.list().map(({ total, ...l }) => {
-      const points = [...l.points].sort((a, b) => a.v - b.v);
-      return {
-        ...l,
+    if (l !== undefined) {
+      const { total, ...rest } = l;
+      const points = [...rest.points].sort((a, b) => a.v - b.v);
+      out.likert.push({
+        ...rest,
         points,
-        mean: total / l.count,
-        top2Share: l.top2 / l.count,
-        median: medianOf(points, l.count),
-      };
-    }),
-  };
+        mean: total / rest.count,
+        top2Share: rest.top2 / rest.count,
+        median: medianOf(points, rest.count),
+      });
+    }
+    if (!counted.has(q)) continue;
+    const answered: AnsweredTally = { q, dim, n: 0 };
+    const values = new Tally<ValueTally>();
+    const ranks = ranking.has(q) ? new Tally<RankTally>() : undefined;
+    const number = numeric.has(q)
+      ? { q, dim, n: 0, mean: 0, min: undefined as number | undefined, max: undefined as number | undefined, total: 0 }
+      : undefined;
+    for (let i = 0; i < vs.length; i++) {
+      const v = vs[i];
+      const n = ns[i] as number;
+      answered.n += n;
+      if (Array.isArray(v)) {
+        for (const value of v) values.get(value, () => ({ q, dim, v: value, n: 0 })).n += n;
+        if (ranks !== undefined) {
+          v.forEach((o, place) => {
+            const r = ranks.get(o, () => ({ q, dim, o, n: 0, placeSum: 0, first: 0 }));
+            r.n += n;
+            r.placeSum += (place + 1) * n;
+            if (place === 0) r.first += n;
+          });
+        }
+      } else values.get(v, () => ({ q, dim, v, n: 0 })).n += n;
+      if (number !== undefined) {
+        number.n += n;
+        if (typeof v === 'number') {
+          number.total += v * n;
+          if (number.min === undefined || v < number.min) number.min = v;
+          if (number.max === undefined || v > number.max) number.max = v;
+        }
+      }
+    }
+    out.answered.push(answered);
+    out.values.push(...values.entries);
+    if (ranks !== undefined) out.ranks.push(...ranks.entries);
+    if (number !== undefined) {
+      const { total, ...s } = number;
+      out.numbers.push({ ...s, mean: total / s.n });
+    }
+  }
+  return out;
 }

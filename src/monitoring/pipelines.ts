@@ -162,18 +162,24 @@ export function responseCountsPipeline(scope: Scope): Pipeline {
 
 /**
  * Answers counted per questionnaire, question, value and segment, for `questionIds`; skipped
- * answers left out. Output: `{_id: {qn, q, v, dim}, n}`, one document per questionnaire, question,
- * segment and value as given (a multiple choice's array, a ranking's order). One pass serves every
+ * answers left out. Output: `{_id: {qn, q, dim}, v: [...], n: [...]}`, one document per
+ * questionnaire, question and segment, `n[i]` answers having given `v[i]` (a multiple choice's
+ * array, a ranking's order), each value once as MongoDB groups them. One pass serves every
  * questionnaire in scope (the caller keeps each questionnaire's own questions: one question id can
- * be asked in two questionnaires). Distributions and Likert statistics are computed from these few
+ * be asked in two questionnaires). Distributions and Likert statistics are computed from these
  * counts in TypeScript (answer-tallies.ts), not with `$facet`/`$unwind` stages: those are slow on
  * the embedded store and the counts are small.
  * This is the hot path (every answer of every response passes through it once), so the work per
  * answer is one $unwind, one $match and one $group on plain field paths: on the embedded store
  * this is one fused pass. Free answers (texts, links, dates) are dropped before the $group, so
- * they never make groups. A segment of the cohort (programme, direction) is looked up after the
- * counting, on the few groups left; two cohorts of one programme then give two documents with
- * the same `_id`, added up by the caller.
+ * they never make groups. With many small segments (136 districts, 400 schools) the counts hardly
+ * merge (about as many as answers), so a last `$group` gathers a question's values per segment
+ * into one document: a count is then two array elements instead of a document repeating the
+ * questionnaire, question and segment, which halves what goes through BSON and the driver. Its
+ * arrays are bounded by a question's distinct values (option sets, rankings, numbers), far from
+ * the 16 MB of a document. A segment of the cohort (programme, direction) is looked up after the
+ * counting, on the few groups left, and the counts of two cohorts of one programme are added up
+ * before the values are gathered.
  */
 export function answerCountsPipeline(scope: Scope, questionIds: readonly string[]): Pipeline {
   const by = scope.by;
@@ -240,7 +246,16 @@ export function answerCountsPipeline(scope: Scope, questionIds: readonly string[
         },
       );
     }
+    // Cohorts of one programme (or direction) now share an `_id`: one count each.
+    stages.push({ $group: { _id: '$_id', n: { $sum: '$n' } } });
   }
+  stages.push({
+    $group: {
+      _id: { qn: '$_id.qn', q: '$_id.q', dim: '$_id.dim' },
+      v: { $push: '$_id.v' },
+      n: { $push: '$n' },
+    },
+  });
   return stages;
 }
 

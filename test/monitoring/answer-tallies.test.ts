@@ -1,29 +1,31 @@
 // Distributions and Likert statistics from answer counts, checked against counts made by hand.
 import { describe, expect, it } from 'vitest';
-import { medianOf, tallyAnswers, valueKey, type AnswerCount } from '../../src/monitoring/answer-tallies.js';
+import { medianOf, tallyAnswers, valueKey, type AnswerCounts } from '../../src/monitoring/answer-tallies.js';
 
 const questions = { counted: ['like', 'multi', 'rank', 'num', 'yn'], ranking: ['rank'], numeric: ['num'] };
 const scales = [{ questionId: 'like', max: 5 }];
 
 describe('answer tallies', () => {
-  // Two segments: "A" and null (not specified). Counts as the pipeline returns them, with a
-  // repeated (question, segment, value) as two cohorts of one programme give.
-  const counts: AnswerCount[] = [
-    { q: 'like', dim: 'A', v: 5, n: 2 },
-    { q: 'like', dim: 'A', v: 1, n: 1 },
-    { q: 'like', dim: 'A', v: 4, n: 1 },
-    { q: 'like', dim: 'A', v: 5, n: 1 },
-    { q: 'like', dim: null, v: 2, n: 2 },
-    { q: 'multi', dim: 'A', v: ['a', 'b'], n: 3 },
-    { q: 'multi', dim: 'A', v: ['b'], n: 2 },
-    { q: 'multi', dim: 'A', v: [], n: 1 },
-    { q: 'rank', dim: 'A', v: ['x', 'y', 'z'], n: 2 },
-    { q: 'rank', dim: 'A', v: ['y', 'x'], n: 1 },
-    { q: 'num', dim: 'A', v: 10, n: 2 },
-    { q: 'num', dim: 'A', v: 1.5, n: 1 },
-    { q: 'yn', dim: 'A', v: true, n: 4 },
-    { q: 'yn', dim: 'A', v: false, n: 1 },
-    { q: 'free', dim: 'A', v: 'text', n: 9 },
+  // Two segments: "A" and null (not specified). Counts as the pipeline returns them (a question's
+  // values per segment in one document), and a question and segment in a second document with a
+  // value of the first, as a caller adding up two passes would give them.
+  const counts: AnswerCounts[] = [
+    { q: 'like', dim: 'A', v: [5, 1, 4], n: [2, 1, 1] },
+    { q: 'like', dim: null, v: [2], n: [2] },
+    { q: 'like', dim: 'A', v: [5], n: [1] },
+    { q: 'multi', dim: 'A', v: [['a', 'b'], ['b'], []], n: [3, 2, 1] },
+    {
+      q: 'rank',
+      dim: 'A',
+      v: [
+        ['x', 'y', 'z'],
+        ['y', 'x'],
+      ],
+      n: [2, 1],
+    },
+    { q: 'num', dim: 'A', v: [10, 1.5], n: [2, 1] },
+    { q: 'yn', dim: 'A', v: [true, false], n: [4, 1] },
+    { q: 'free', dim: 'A', v: ['text'], n: [9] },
   ];
   const t = tallyAnswers(counts, questions, scales);
 

@@ -870,6 +870,57 @@ describe('the monitoring pipelines', () => {
       expect(pipelineIsSafe(stages.slice(firstGroup + 1))).toBe(true);
     }
   });
+
+  it.each(dims)('count answers by %s as mingo does, a question and segment per document', (by) => {
+    // Many small segments (as districts or schools), two cohorts of one programme, values that
+    // MongoDB groups together (2 and 2.0), arrays, skipped and null answers, a missing profile.
+    const rand = prng(by === undefined ? 5 : by.length * 31);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+    const oid = (i: number) => new ObjectId(`64b0000000000000000${String(10000 + i)}`);
+    const programmes: Doc[] = [
+      { _id: oid(900), direction: 'science' },
+      { _id: oid(901), direction: 'humanities' },
+      { _id: oid(902) },
+    ];
+    const cohorts: Doc[] = [0, 1, 2, 3].map((i) => ({ _id: oid(800 + i), programmeId: oid(900 + (i % 3)) }));
+    const people: Doc[] = Array.from({ length: 60 }, (_, i) => ({
+      _id: oid(i),
+      ...(i % 11 === 0 ? {} : { region: `r${i % 3}`, district: `d${i % 17}`, organisation: `school ${i % 29}` }),
+      settlementType: i % 2 === 0 ? 'urban' : 'rural',
+    }));
+    const answer = (): Doc => {
+      const a: Doc = { questionId: pick(['q1', 'q2', 'q3']) };
+      a.value = pick<unknown>([1, 2, 2.0, 5, 'a', 'b', ['a', 'b'], ['b', 'a'], ['b'], [], null, true]);
+      if (rand() < 0.1) a.skipped = true;
+      return a;
+    };
+    const responses: Doc[] = Array.from({ length: 400 }, (_, i) => ({
+      _id: i,
+      participantId: oid(i % 61),
+      cohortId: oid(800 + (i % 4)),
+      questionnaireId: pick(['entry', 'exit']),
+      status: pick(['completed', 'completed', 'started']),
+      answers: Array.from({ length: Math.floor(rand() * 5) }, answer),
+    }));
+    const collections = { participants: people, cohorts, programmes };
+    const stages = answerCountsPipeline({ by }, ['q1', 'q2']);
+    const fused = executePipeline(
+      responses,
+      stages,
+      { collectionResolver: (name) => collections[name as keyof typeof collections] ?? [] },
+      (d, s) => plainMingo(d, s, collections),
+    );
+    expect(fused).toStrictEqual(plainMingo(responses, stages, collections));
+    // One document per questionnaire, question and segment, each value once.
+    const ids = fused.map((d) => keyString(d._id));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const d of fused) {
+      const values = (d.v as unknown[]).map(keyString);
+      expect(new Set(values).size).toBe(values.length);
+      expect((d.n as number[]).length).toBe(values.length);
+    }
+    expect(fused.length).toBeGreaterThan(by === undefined ? 3 : 8);
+  });
 });
 
 describe('answer counts from element columns while the stored responses change', () => {

@@ -813,18 +813,17 @@ interface GroupFinder {
 
 /**
  * Where the `_id` parts read from the element end: the row's group per document index, the first
- * LOW_INDEXES in an array (a breakdown by region has 17 segments × the questionnaires), any
- * further in a map, so a breakdown into thousands (organisations) does not give every leaf an
- * array that long.
+ * LOW_INDEXES in an array (a breakdown by region has 17 segments × the questionnaires); any
+ * further (136 districts or 400 schools × the questionnaires) in a map per document index keyed
+ * by the leaf's number, so a breakdown into thousands does not give every leaf an array that long.
  */
 interface Leaf {
   low: Array<GroupState | undefined>;
-  high: Map<number, GroupState> | undefined;
+  /** The leaf's number in its finder: its key in a document index's map past LOW_INDEXES. */
+  id: number;
 }
 
 const LOW_INDEXES = 256;
-
-const newLeaf = (): Leaf => ({ low: [], high: undefined });
 
 /**
  * Finds (or makes, with `make`) the row's group. The parts that do not depend on the unwound
@@ -865,14 +864,21 @@ function groupFinder(plan: FusedPlan, row: Row, make: () => GroupState): GroupFi
     return docIndex;
   };
   const elRoot = newLevel();
+  let leafCount = 0;
+  const newLeaf = (): Leaf => ({ low: [], id: leafCount++ });
   const onlyLeaf = newLeaf();
+  const byDoc: Array<Map<number, GroupState>> = [];
   const groupIn = (leaf: Leaf, d: number): GroupState => {
     if (d >= LOW_INDEXES) {
-      leaf.high ??= new Map();
-      let g = leaf.high.get(d);
+      // Past LOW_INDEXES the document index's own map, by leaf: an answer's look-ups then stay in
+      // the one map of its response (a district × questionnaire) instead of one per leaf.
+      const i = d - LOW_INDEXES;
+      while (byDoc.length <= i) byDoc.push(new Map());
+      const groups = byDoc[i] as Map<number, GroupState>;
+      let g = groups.get(leaf.id);
       if (g === undefined) {
         g = make();
-        leaf.high.set(d, g);
+        groups.set(leaf.id, g);
       }
       return g;
     }
@@ -886,10 +892,22 @@ function groupFinder(plan: FusedPlan, row: Row, make: () => GroupState): GroupFi
     }
     return g;
   };
+  // Without element parts (a second $group, a count per teacher) each document index has one
+  // group: past LOW_INDEXES they share one map, not a map each.
+  const onlyHigh = new Map<number, GroupState>();
+  const groupAlone = (d: number): GroupState => {
+    if (d < LOW_INDEXES) return groupIn(onlyLeaf, d);
+    let g = onlyHigh.get(d);
+    if (g === undefined) {
+      g = make();
+      onlyHigh.set(d, g);
+    }
+    return g;
+  };
   const lastEl = elGetters.length - 1;
   const find = (): GroupState => {
     const d = docOf();
-    if (lastEl < 0) return groupIn(onlyLeaf, d);
+    if (lastEl < 0) return groupAlone(d);
     let level = elRoot;
     for (let i = 0; i < lastEl; i++) level = slot(level, (elGetters[i] as Getter)(row), newLevel) as KeyLevel;
     return groupIn(slot(level, (elGetters[lastEl] as Getter)(row), newLeaf) as Leaf, d);
