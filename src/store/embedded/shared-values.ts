@@ -15,6 +15,7 @@
  * and with it every other document's.
  */
 import type { ObjectId } from 'bson';
+import { isObjectIdWords, type ObjectIdWords } from '../models/object-id-words.js';
 import { isPlainObject, type Doc } from './values.js';
 
 /** Strings up to this length are shared: statuses, kinds, occasions, locales, channels, answers. */
@@ -88,15 +89,8 @@ class Repeats<K, V> {
   }
 }
 
-/**
- * An ObjectId's 12 bytes as six UTF-16 units (a 32-byte string), from bson 7's four 24-bit words;
- * undefined for an ObjectId held another way.
- */
-function objectIdShareKey(id: ObjectId): string | undefined {
-  const w = id as unknown as Partial<Record<'i0' | 'i1' | 'i2' | 'i3', number>>;
-  const { i0, i1, i2, i3 } = w;
-  if (typeof i0 !== 'number' || typeof i1 !== 'number' || typeof i2 !== 'number' || typeof i3 !== 'number')
-    return undefined;
+/** An ObjectId's 12 bytes as six UTF-16 units (a 32-byte string), from bson 7's four 24-bit words. */
+function objectIdShareKey({ i0, i1, i2, i3 }: ObjectIdWords): string {
   return String.fromCharCode(
     i0 >>> 8,
     ((i0 & 0xff) << 8) | (i1 >>> 16),
@@ -156,10 +150,7 @@ export class SharedValues {
       this.shareIn(v);
       return KEEP;
     }
-    if ((v as { _bsontype?: unknown })._bsontype === 'ObjectId') {
-      const key = objectIdShareKey(v as ObjectId);
-      return key === undefined ? KEEP : this.ids.share(key, v as ObjectId);
-    }
-    return KEEP;
+    // An ObjectId held another way than bson 7's words stays as it is.
+    return isObjectIdWords(v) ? this.ids.share(objectIdShareKey(v), v as unknown as ObjectId) : KEEP;
   }
 }
