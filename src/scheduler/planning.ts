@@ -2,13 +2,11 @@
 // next, from the state read by ./state.ts. The rules themselves are src/domain/post-course-plan.ts.
 // The planner pauses every few hundred teachers here, so a cohort of thousands never keeps the bot
 // from answering.
-import { planDueCooperatively, type DuePlan, type Pause, type ScheduleSettings } from '../domain/post-course-plan.js';
-import { plannerInput, type CohortState } from './state.js';
+import { planDueCooperatively, type DuePlan, type ScheduleSettings } from '../domain/post-course-plan.js';
+import { giveTheLoopATurn, plannerInput, type CohortState } from './state.js';
 
 /** How many plan-and-send rounds one run makes at most: time passes while a long fan-out runs. */
 export const MAX_ROUNDS = 4;
-
-const giveTheLoopATurn: Pause = () => new Promise((resolve) => setImmediate(resolve));
 
 /** The sends due at `at` (in the order a person should read them) and when the next one goes. */
 export function planDueAt(state: CohortState, at: Date, settings?: Partial<ScheduleSettings>): Promise<DuePlan> {

@@ -12,7 +12,7 @@ import type { Content } from '../engine/index.js';
 import type { ImportProblem } from '../import/fields.js';
 import { localized } from '../questionnaires/index.js';
 import { displayName } from './messages.js';
-import { loadCohortState, plannerInput, type CohortState, type ReachCheck } from './state.js';
+import { giveTheLoopATurn, loadCohortState, plannerInput, type CohortState, type ReachCheck } from './state.js';
 
 const DESCRIBED_PER_TURN = 2_000;
 
@@ -102,13 +102,12 @@ export async function previewCohort(
           ? 'curator'
           : 'teacher';
       if (title) item.surveyTitle = localized(title, locale);
-      if ((i + 1) % DESCRIBED_PER_TURN === 0) await new Promise((r) => setImmediate(r));
+      if ((i + 1) % DESCRIBED_PER_TURN === 0) await giveTheLoopATurn();
     }
     return out;
   };
   // Only the period is kept, and the planner pauses between steps: a preview asked of the running bot must not keep it from answering.
-  const plan = (input: ReturnType<typeof plannerInput>) =>
-    planUntilCooperatively(input, to, () => new Promise((r) => setImmediate(r)));
+  const plan = (input: ReturnType<typeof plannerInput>) => planUntilCooperatively(input, to, giveTheLoopATurn);
   const items = await describe(await plan(plannerInput(state, from, deps.settings)), state.people);
   let onceJoined: PreviewItem[] = [];
   if (waiting.size > 0) {
