@@ -96,6 +96,8 @@ const [mode, distDir, dataDir, cohortId, teachersArg, storeUri] = process.argv.s
   string | undefined,
 ];
 const teachers = Number(teachersArg);
+/** The store as the bot opens it with no MONGODB_URI: the data directory's journal, in this process. */
+const inProcessStore = { mongodbUri: undefined, dbName: 'bench-planning', embeddedDataDir: dataDir };
 const dist = pathToFileURL(`${distDir}/`);
 const load = <M>(path: string) => import(new URL(path, dist).href) as Promise<M>;
 // Monday 23 February 2026, 10:00 in Almaty: the stage-2 questionnaire opens for everyone.
@@ -154,7 +156,7 @@ async function job(): Promise<JobFigures> {
         // With a URI the data lives in another process (MongoDB's shape); without, in this one.
         config: storeUri
           ? { mongodbUri: storeUri, dbName: 'bench-planning', embeddedDataDir: undefined }
-          : { mongodbUri: undefined, dbName: 'bench-planning', embeddedDataDir: dataDir },
+          : inProcessStore,
         logger: createLogger({ level: 'error' }),
       }),
     async (store, opened) => {
@@ -266,7 +268,7 @@ async function host(): Promise<void> {
   const { createLogger } = await load<typeof Logging>('logger.js');
   const { openStore } = await load<typeof Stores>('store/index.js');
   const store = await openStore({
-    config: { mongodbUri: undefined, dbName: 'bench-planning', embeddedDataDir: dataDir },
+    config: inProcessStore,
     logger: createLogger({ level: 'error' }),
   });
   const { uri } = JSON.parse(readFileSync(`${dataDir}/embedded-store.address`, 'utf8')) as { uri: string };
