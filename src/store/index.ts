@@ -174,6 +174,9 @@ export async function openStore({
     } else {
       embedded = await startEmbeddedStore({
         dataDir: config.embeddedDataDir,
+        // The CLI opening the data directory itself (no bot running): a command reads a few
+        // collections and ends, so it builds only the indexes it uses.
+        indexesWhenUsed: attachToRunning,
         logger: logger.child({ component: 'embedded-store' }),
         ...(journalIo ? { io: journalIo } : {}),
       });

@@ -58,6 +58,11 @@ export class Catalog {
   private readonly deltaBytes = new WeakMap<Collection, Map<string, number>>();
   /** Repeated values of the stored documents, held once (see shared-values.ts). */
   private readonly shared = new SharedValues();
+  /**
+   * Whether a secondary index read back from the journal is built when first used rather than
+   * while the journal is read (see `EmbeddedStoreOptions.indexesWhenUsed`).
+   */
+  indexesWhenUsed = false;
   /** Called after records reached the journal (the running compaction check hangs here). */
   afterFlush: (() => void) | undefined;
 
@@ -361,7 +366,10 @@ export class Catalog {
       case 'cidx': {
         const target = coll();
         const spec = r.spec as IndexSpec;
-        target.indexes.set(spec.name, target.buildIndex(spec, false));
+        target.indexes.set(
+          spec.name,
+          this.indexesWhenUsed ? target.restoredIndex(spec) : target.buildIndex(spec, false),
+        );
         break;
       }
       case 'didx':

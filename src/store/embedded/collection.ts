@@ -2,6 +2,11 @@
  * One collection: documents keyed by the canonical string of their `_id` (that Map is the `_id_`
  * index) plus secondary indexes mapping canonical key strings to document keys. Stored documents
  * are replaced, never edited, so a reference held by a cursor stays a consistent snapshot.
+ *
+ * Opened with `indexesWhenUsed` (a CLI command opening the data directory itself), a secondary
+ * index read back from the journal is built when first needed (a query it can serve, or a write
+ * it must check for uniqueness), not while the journal is read: the documents are the truth, so
+ * an index can be made from them at any moment, and one the command never uses is not held.
  */
 import { UUID } from 'bson';
 import { CommandError } from './errors.js';
@@ -53,14 +58,24 @@ export class SecondaryIndex {
   private readonly entries = new Map<string, string | Set<string>>();
 
   /**
+   * Whether `entries` holds every document's keys. False for an index read back from the journal
+   * until the collection first needs it (`Collection.use`); while false, writes leave it alone.
+   */
+  built = true;
+
+  /**
    * Two or more fields under one parent path (`groups.channel`, `groups.chatId`): when that
    * parent is an array, each element gives its own keys, as in MongoDB, and such an index cannot
    * answer a plain equality on both fields (they may match in different elements).
    */
   readonly sameArrayPaths: boolean;
 
+  /** No field is a dotted path: a document's keys are its own fields' values, unless one is an array. */
+  private readonly topLevel: boolean;
+
   constructor(public spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
+    this.topLevel = this.fields.every((f) => !f.includes('.'));
     const heads = this.fields.filter((f) => f.includes('.')).map((f) => f.slice(0, f.indexOf('.')));
     this.sameArrayPaths = new Set(heads).size < heads.length;
     this.partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : undefined;
@@ -76,6 +91,10 @@ export class SecondaryIndex {
 
   /** Keys a document contributes; null when a sparse or partial index leaves it out. */
   keysFor(doc: Doc): IndexKey[] | null {
+    if (this.topLevel) {
+      const keys = this.plainKeys(doc);
+      if (keys !== undefined) return keys;
+    }
     const perField = this.fields.map((f) => getPathValues(doc, f, true));
     if (this.spec.sparse && perField.every((vals) => vals.every((v) => v === undefined))) return null;
     if (this.partial && !this.partial.test(doc)) return null;
@@ -107,6 +126,25 @@ export class SecondaryIndex {
       out.push({ key, values });
     }
     return out;
+  }
+
+  /**
+   * The keys of a document whose indexed fields are top-level and hold no array (almost every
+   * document): what the general path above makes, without splitting paths, walking them and
+   * combining their values; `undefined` when a field holds an array (the general path then).
+   */
+  private plainKeys(doc: Doc): IndexKey[] | null | undefined {
+    const values: unknown[] = [];
+    let missing = 0;
+    for (const field of this.fields) {
+      const v = doc[field];
+      if (Array.isArray(v)) return undefined;
+      if (v === undefined) missing++;
+      values.push(v === undefined ? null : v);
+    }
+    if (this.spec.sparse && missing === values.length) return null;
+    if (this.partial && !this.partial.test(doc)) return null;
+    return [{ key: this.keyFor(values), values }];
   }
 
   keyFor(values: unknown[]): string {
@@ -250,6 +288,7 @@ export class Collection {
       newKeys.set(index, keys);
       if (oldDoc) oldKeys.set(index, index.keysFor(oldDoc));
       if (index.unique && keys) {
+        this.use(index);
         for (const k of keys) {
           if (index.conflict(k.key, docKey) !== undefined) throw index.duplicateError(this.ns, k.values);
         }
@@ -269,6 +308,7 @@ export class Collection {
     this.writes++;
     this.noteKey(plan.docKey);
     for (const index of this.indexes.values()) {
+      if (!index.built) continue;
       const newKeys = plan.newKeys.get(index) ?? null;
       if (!plan.oldDoc) {
         index.add(plan.docKey, newKeys);
@@ -292,6 +332,7 @@ export class Collection {
     this.noteKey(docKey);
     const old = this.docs.get(docKey);
     for (const index of this.indexes.values()) {
+      if (!index.built) continue;
       if (old) index.remove(docKey, safeKeys(index, old));
       index.add(docKey, safeKeys(index, doc));
     }
@@ -303,7 +344,7 @@ export class Collection {
     const current = this.docs.get(docKey);
     if (!current) return false;
     this.writes++;
-    for (const index of this.indexes.values()) index.remove(docKey, safeKeys(index, current));
+    for (const index of this.indexes.values()) if (index.built) index.remove(docKey, safeKeys(index, current));
     this.docs.delete(docKey);
     return true;
   }
@@ -312,6 +353,28 @@ export class Collection {
     const doc = this.docs.get(keyString(id));
     if (doc) this.remove(doc);
     return doc;
+  }
+
+  /**
+   * An index read back from the journal (a `createIndexes` that already passed), to be built when
+   * first needed (`use`). The journal only holds states that passed its checks.
+   */
+  restoredIndex(spec: IndexSpec): SecondaryIndex {
+    const index = new SecondaryIndex(spec);
+    index.built = false;
+    return index;
+  }
+
+  /**
+   * Makes `index` hold every document's keys, if it does not yet, in the documents' natural
+   * order (as MongoDB orders equal keys: by record). A document that cannot be keyed (parallel
+   * arrays) is left out, as replay always did.
+   */
+  private use(index: SecondaryIndex): SecondaryIndex {
+    if (index.built) return index;
+    for (const [docKey, doc] of this.docs) index.add(docKey, safeKeys(index, doc));
+    index.built = true;
+    return index;
   }
 
   /** Builds an index over the current documents; throws E11000 if a unique index would be violated. */
@@ -379,13 +442,13 @@ export class Collection {
         values.length > 0 &&
         !index.spec.sparse &&
         (!leading || leading.values.length < values.length) &&
-        index.keyCount <= this.docs.size
+        this.use(index).keyCount <= this.docs.size
       )
         leading = { index, values };
     }
     if (!best) return leading ? this.byLeadingFields(leading.index, leading.values) : undefined;
     const out: Doc[] = [];
-    for (const docKey of best.index.lookup(best.index.keyFor(best.values))) {
+    for (const docKey of this.use(best.index).lookup(best.index.keyFor(best.values))) {
       const doc = this.docs.get(docKey);
       if (doc) out.push(doc);
     }

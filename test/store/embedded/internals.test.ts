@@ -19,9 +19,20 @@ describe('embedded store internals', () => {
     expect(keyString(new Binary(Buffer.from([1]), 0))).not.toBe(keyString(new Binary(Buffer.from([1]), 4)));
   });
 
-  it('keys an ObjectId by its hex, and a replayed store keeps no view of the journal it was read from', () => {
+  it('keys an ObjectId by its 12 bytes in id order, and a replayed store keeps no view of the journal it was read from', () => {
     const id = new ObjectId();
-    expect(keyString(id)).toBe(`o${id.toHexString()}`);
+    expect(keyString(id)).toBe(`o${Buffer.from(id.id).toString('latin1')}`);
+    expect(keyString(new ObjectId(id.toHexString()))).toBe(keyString(id));
+    const ids = [
+      '00000000000000000000ff00',
+      '000000000000000000010000',
+      'ff0000000000000000000000',
+      '0000000000000000000000ff',
+    ];
+    const sorted = [...ids].sort();
+    expect(ids.map((hex) => keyString(new ObjectId(hex))).sort()).toEqual(
+      sorted.map((hex) => keyString(new ObjectId(hex))),
+    );
 
     const written = new Catalog();
     const coll = written.createCollection('db', 'things');
