@@ -35,9 +35,14 @@ export interface SendKey {
   recipientId: string;
 }
 
-/** Deterministic: the same send always has the same key, whoever plans it and whenever. */
+/**
+ * Deterministic: the same send always has the same key, whoever plans it and whenever. Joined, not
+ * concatenated: a template literal makes a chain of five string pieces (~190 bytes) that V8 keeps
+ * as it is, and a plan makes a key for every send of the year, keeping a month's (25,000 for a
+ * 5,000-teacher cohort's `schedule show`); a join makes one flat string (~90 bytes), no slower.
+ */
 export function sendKey(k: SendKey): string {
-  return `${k.cohortId}|${k.kind}|${k.occasion}|${k.recipientId}`;
+  return [k.cohortId, k.kind, k.occasion, k.recipientId].join('|');
 }
 
 export interface ScheduledSend extends SendKey {

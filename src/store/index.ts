@@ -15,6 +15,7 @@ import { startEmbeddedStore, type EmbeddedStore, type JournalIo } from './embedd
 import { migrateParticipantAddresses } from './migrate-addresses.js';
 import { defineModels, type Models } from './models/index.js';
 import { migrateBroadcastDeliveries } from './repositories/broadcasts.js';
+import { collectReplayGarbage, heapInUse } from './replay-garbage.js';
 import { createRepositories } from './repositories/index.js';
 import { createSessionStore } from './sessions.js';
 
@@ -165,6 +166,7 @@ export async function openStore({
 }: OpenStoreOptions): Promise<Store> {
   let embedded: EmbeddedStore | undefined;
   let uri = config.mongodbUri;
+  const heapBefore = heapInUse();
   if (uri === undefined) {
     const shared = attachToRunning && config.embeddedDataDir ? runningStoreAddress(config.embeddedDataDir) : undefined;
     if (shared) {
@@ -224,6 +226,8 @@ export async function openStore({
     throw error;
   }
   logger.info({ store: embedded ? 'embedded' : redactUri(uri), db: config.dbName }, 'store ready');
+  // What replaying the journal left in the heap goes now, not on top of the first large piece of work.
+  if (embedded && collectReplayGarbage(heapBefore)) logger.debug({ store: 'embedded' }, 'replay garbage collected');
 
   const kind: StoreKind = embedded ? 'embedded' : 'mongodb';
   const db = connection.db;

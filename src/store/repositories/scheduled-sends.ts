@@ -69,11 +69,18 @@ export function createScheduledSendRepository(
         { cohortId: _id, ...(recipient ? { recipientId: recipient } : {}) },
         { _id: 0, key: 1, status: 1, attemptedAt: 1, sentAt: 1, attempts: 1 },
       );
-      return readCooperatively(records, (d: SendRecordDoc): SendRecord => {
-        const record: SendRecord = { key: d.key, status: d.status, attemptedAt: d.attemptedAt, attempts: d.attempts };
-        if (d.sentAt) record.sentAt = d.sentAt;
-        return record;
-      });
+      // Every field in one literal: a field added afterwards (sentAt, on nearly every record) gives
+      // the object a second, out-of-line array of fields, ~40 bytes more for each of tens of thousands.
+      return readCooperatively(
+        records,
+        (d: SendRecordDoc): SendRecord => ({
+          key: d.key,
+          status: d.status,
+          attemptedAt: d.attemptedAt,
+          sentAt: d.sentAt || undefined,
+          attempts: d.attempts,
+        }),
+      );
     },
     async countUnconfirmed(before) {
       return model.countDocuments({ status: 'sending', attemptedAt: op({ $lt: before }) });
