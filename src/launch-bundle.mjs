@@ -19,6 +19,7 @@ const EXTERNAL = ['@resvg/resvg-js', 'playwright-core', 'whatsapp-web.js'];
 const BANNER =
   "import { createRequire as __sputnikCreateRequire } from 'node:module'; const require = __sputnikCreateRequire(import.meta.url), __sputnikBundleUrl = import.meta.url;";
 
+const NON_ASCII = /[^\x00-\x7f]/;
 const OWN_REQUIRE = /^const require = createRequire\(import\.meta\.url\);$/m;
 
 /**
@@ -27,7 +28,7 @@ const OWN_REQUIRE = /^const require = createRequire\(import\.meta\.url\);$/m;
  * `import.meta.url`, `__dirname` and `__filename` are made to name the file it came from, as a
  * path from the bundle's folder, so dist/ and node_modules can move together (the Docker image).
  */
-function whereItCameFrom(outdir) {
+function whereItCameFrom(esbuild, outdir) {
   return {
     name: 'where-it-came-from',
     setup(build) {
@@ -43,6 +44,11 @@ function whereItCameFrom(outdir) {
         // src/store/embedded/mingo.ts requires mingo through its own `require` (see there why):
         // without that line, `require` is the bundle's and esbuild takes mingo in too.
         let contents = library ? original : original.replace(OWN_REQUIRE, '');
+        // A single non-ASCII character (an en dash in a comment) makes V8 decode and parse a whole
+        // output file as two-byte text: a library file with one loses its comments and line breaks.
+        if (library && NON_ASCII.test(contents)) {
+          contents = (await esbuild.transform(contents, { loader: 'js', minifyWhitespace: true, charset: 'ascii' })).code;
+        }
         const usesUrl = contents.includes('import.meta.url');
         const usesDir = library && /\b__(dirname|filename)\b/.test(contents);
         if (!usesUrl && !usesDir && contents === original) return undefined;
@@ -89,7 +95,7 @@ export async function bundle(dist) {
       sourcemap: 'linked',
       sourcesContent: false,
       logLevel: 'silent',
-      plugins: [whereItCameFrom(outdir)],
+      plugins: [whereItCameFrom(esbuild, outdir)],
     });
     return undefined;
   } catch (error) {
