@@ -6,8 +6,10 @@
 // start about as much. Plain JavaScript, like the launcher: it runs before anything is compiled.
 //
 // dist/ as tsc writes it stays complete and is what runs when there is no bundle (esbuild missing
-// or failing: the launcher says so and goes on). Libraries loaded with createRequire at run time
-// (mingo, yaml, libphonenumber-js, resvg) and the channels' heavy ones stay in node_modules.
+// or failing: the launcher says so and goes on). Libraries loaded on first use, with import()
+// (archiver, rate-limiter-flexible) or createRequire (yaml, libphonenumber-js, resvg), and
+// whatsapp-web.js and playwright-core stay in node_modules, loaded by Node as before; mingo, which
+// src/store/embedded/mingo.ts requires at load, is bundled (see OWN_REQUIRE).
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 
