@@ -9,18 +9,21 @@ export const LAUNCHER_TEXT = {
     no_tsc: 'TypeScript не установлен (npm install --omit=dev?), собрать нечем. Выполните `npm install`.',
     building: 'сборка (TypeScript → dist/): один раз после каждого изменения исходников...',
     failed: 'сборка не удалась (см. выше): исправьте исходники или запустите `npm run dev`, которому сборка не нужна',
+    unbundled: 'dist/ не объединён в dist/bundle/ (запуск будет медленнее, работа та же)',
   },
   kk: {
     no_tsc_kept: 'TypeScript орнатылмаған, dist/ қайта жинау мүмкін емес; бар жинақ іске қосылады',
     no_tsc: 'TypeScript орнатылмаған (npm install --omit=dev?), жинайтын құрал жоқ. `npm install` орындаңыз.',
     building: 'жинау (TypeScript → dist/): бастапқы кодтың әр өзгерісінен кейін бір рет...',
     failed: 'жинау сәтсіз аяқталды (жоғарыны қараңыз): бастапқы кодты түзетіңіз немесе жинауды қажет етпейтін `npm run dev` іске қосыңыз',
+    unbundled: 'dist/ dist/bundle/ ішіне біріктірілмеді (іске қосу баяуырақ болады, жұмысы сол)',
   },
   en: {
     no_tsc_kept: 'TypeScript is not installed, so dist/ cannot be rebuilt; running the build that is there',
     no_tsc: 'TypeScript is not installed (npm install --omit=dev?); nothing to build with. Run `npm install`.',
     building: 'building (TypeScript → dist/), once after each change of the sources...',
     failed: 'the build failed (see above); fix the sources or run `npm run dev`, which needs no build',
+    unbundled: 'dist/ was not joined into dist/bundle/ (starts are slower, nothing else changes)',
   },
 };
 

@@ -1,7 +1,8 @@
 // `npm start`, `npm run cli` and `npm run build` come through here: Sputnik runs as compiled
 // JavaScript from dist/, built from src/ by `npm install` (the package's `prepare` script) or, when
-// dist/ is missing or older than a source file, right here before it starts. Plain JavaScript on
-// purpose: it has to run before anything is compiled.
+// dist/ is missing or older than a source file, right here before it starts; then esbuild joins
+// each entry with what it imports into dist/bundle/ (src/launch-bundle.mjs), which runs when there.
+// Plain JavaScript on purpose: it has to run before anything is compiled.
 //
 //   node src/launch.mjs start [args]   the bot (dist/main.js)
 //   node src/launch.mjs cli [args]     the staff tools (dist/cli/main.js)
@@ -19,6 +20,8 @@ const dist = join(root, 'dist');
 const stamp = join(dist, '.build-stamp');
 const lock = join(dist, '.build-lock');
 const ENTRIES = { start: 'main.js', cli: 'cli/main.js' };
+// The same entries joined with what they import (src/launch-bundle.mjs): run when the build made them.
+const BUNDLED = { start: 'bundle/main.js', cli: 'bundle/cli.js' };
 
 const [mode, ...rest] = process.argv.slice(2);
 const text = LAUNCHER_TEXT[launcherLocale(mode, rest, process.env)];
@@ -102,12 +105,16 @@ async function build(entry) {
     // Until this build succeeds there is no build: the stamp also names the build whose checked
     // content is cached (src/engine/content-cache.ts), and a half-written dist/ must not reuse it.
     rmSync(stamp, { force: true });
+    rmSync(join(dist, 'bundle'), { recursive: true, force: true });
     // The compiler's messages go to stderr: a CLI command's stdout stays its own.
     const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: ['ignore', 2, 2] });
     if (result.status !== 0) {
       say(text.failed);
       return false;
     }
+    const { bundle } = await import('./launch-bundle.mjs');
+    const whyNot = await bundle(dist);
+    if (whyNot) say(`${text.unbundled}: ${whyNot}`);
     writeFileSync(stamp, `${startedAt.toISOString()}\n`);
     utimesSync(stamp, startedAt, startedAt);
     // The content as this build checks it, kept for every data directory (src/content-check.ts):
@@ -129,10 +136,11 @@ if (mode === 'build') {
   const entry = ENTRIES[mode];
   if (!(await build(entry))) process.exit(1);
   // No source maps by default: reading and indexing every .map file (dist/ and the libraries') cost
-  // each start and CLI command ~0.15 s of CPU. Stack traces name dist/*.js lines, which tsc keeps
-  // close to the sources; NODE_OPTIONS=--enable-source-maps maps them to src/ (`npm run dev` does).
+  // each start and CLI command ~0.15 s of CPU. Stack traces name dist/bundle/*.js lines, which keep
+  // tsc's output as it was; NODE_OPTIONS=--enable-source-maps maps them to src/ (`npm run dev` does).
   // The entry reads its arguments from process.argv as if it had been started itself.
-  const file = join(dist, entry);
+  const bundled = join(dist, BUNDLED[mode]);
+  const file = existsSync(bundled) ? bundled : join(dist, entry);
   process.argv = [process.argv[0], file, ...rest];
   await import(pathToFileURL(file).href);
 } else {
