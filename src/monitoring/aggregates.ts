@@ -38,7 +38,18 @@ import type { Dimension, Scope } from './scope.js';
 export interface AggregateDeps {
   models: Models;
   catalog: QuestionnaireCatalog;
+  /**
+   * The embedded store of this process (`Store.inProcess`): the answer counts are taken from it
+   * without BSON and the driver's cursor. Absent with MongoDB or another process's store.
+   */
+  reader?: { aggregate?: InProcessAggregate } | undefined;
 }
+
+/** An aggregate answered in this process; the documents are the store's: read them, never change them. */
+export type InProcessAggregate = (
+  collection: string,
+  pipeline: readonly Record<string, unknown>[],
+) => readonly Record<string, unknown>[];
 
 /** A segment of a breakdown; `key` null is "not specified", or the total when there is no breakdown. */
 export interface Group {
@@ -275,7 +286,7 @@ function answeredQuestionnaires(catalog: QuestionnaireCatalog, scope: Scope): Ma
  * answer are there. Each questionnaire's counts come in the order its own pass would give them.
  */
 async function answerCounts(
-  models: Models,
+  deps: AggregateDeps,
   scope: Scope,
   counted: ReadonlyMap<string, readonly string[]>,
 ): Promise<Map<string, AnswerCounts[]>> {
@@ -283,7 +294,14 @@ async function answerCounts(
   const questionIds = [...new Set([...counted.values()].flat())];
   if (questionIds.length === 0) return new Map();
   const byQuestionnaire = new Map<string, AnswerCounts[]>();
-  for (const r of await run(models.response, answerCountsPipeline(scope, questionIds))) {
+  const pipeline = answerCountsPipeline(scope, questionIds);
+  // In this process the counts come as the store made them: through BSON and the driver's
+  // cursor they were thousands of documents encoded and parsed again for nothing.
+  const inProcess = deps.reader?.aggregate;
+  const rows = inProcess
+    ? (inProcess(deps.models.response.collection.collectionName, pipeline) as readonly Raw[])
+    : await run(deps.models.response, pipeline);
+  for (const r of rows) {
     const id = r._id as { qn: string; q: string; dim?: unknown };
     // A question id asked in another questionnaire too is counted there, not here.
     if (!wanted.get(id.qn)?.has(id.q)) continue;
@@ -292,10 +310,9 @@ async function answerCounts(
       counts = [];
       byQuestionnaire.set(id.qn, counts);
     }
-    // The driver's own arrays, read once.
-    const n = r.n as unknown[];
-    for (let i = 0; i < n.length; i++) n[i] = num(n[i]);
-    counts.push({ q: id.q, dim: id.dim ?? null, v: r.v as unknown[], n: n as number[] });
+    // A new array: the store's own (in this process) are not ours to change.
+    const n = (r.n as unknown[]).map(num);
+    counts.push({ q: id.q, dim: id.dim ?? null, v: r.v as unknown[], n });
   }
   return new Map([...byQuestionnaire].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -312,7 +329,7 @@ export async function distributions(
   const questionnaires = answeredQuestionnaires(deps.catalog, scope);
   const counted = new Map([...questionnaires].map(([id, q]) => [id, q.wanted.counted]));
   const out: DistributionRow[] = [];
-  for (const [questionnaireId, counts] of await answerCounts(deps.models, scope, counted)) {
+  for (const [questionnaireId, counts] of await answerCounts(deps, scope, counted)) {
     const { infos, wanted } = questionnaires.get(questionnaireId)!;
     out.push(...distributionRows(tallyAnswers(counts, wanted), questionnaireId, infos, labeller, locale));
   }
@@ -434,7 +451,7 @@ export async function likert(
   const questionnaires = answeredQuestionnaires(deps.catalog, scope);
   const counted = new Map([...questionnaires].map(([id, q]) => [id, q.scales.map((s) => s.questionId)]));
   const out: LikertRow[] = [];
-  for (const [questionnaireId, counts] of await answerCounts(deps.models, scope, counted)) {
+  for (const [questionnaireId, counts] of await answerCounts(deps, scope, counted)) {
     const { infos, scales } = questionnaires.get(questionnaireId)!;
     const { likert: tallies } = tallyAnswers(counts, NO_DISTRIBUTIONS, scales);
     out.push(...likertRows(tallies, questionnaireId, infos, scales, labeller, locale));
@@ -490,7 +507,7 @@ export async function answerStats(
       .filter(([, q]) => q.wanted.counted.length > 0)
       .map(([id, q]) => [id, [...new Set([...q.wanted.counted, ...q.scales.map((s) => s.questionId)])]]),
   );
-  for (const [questionnaireId, counts] of await answerCounts(deps.models, scope, counted)) {
+  for (const [questionnaireId, counts] of await answerCounts(deps, scope, counted)) {
     const { infos, wanted, scales } = questionnaires.get(questionnaireId)!;
     const tallies = tallyAnswers(counts, wanted, scales);
     result.distributions.push(...distributionRows(tallies, questionnaireId, infos, labeller, locale));

@@ -12,7 +12,7 @@ import { t, type MessageKey } from '../i18n/index.js';
 import { displayAnswer, localized, type Question, type QuestionnaireCatalog } from '../questionnaires/index.js';
 import type { Models, ResponseDoc } from '../store/models/index.js';
 import { maySeePersonalData, type Access } from './access.js';
-import { computeAggregates, scopePlans } from './aggregates.js';
+import { computeAggregates, scopePlans, type InProcessAggregate } from './aggregates.js';
 import { occasionNames } from '../support-models/names.js';
 import { AnswerLayouts } from './answer-layouts.js';
 import { ByteChunks } from './byte-chunks.js';
@@ -46,6 +46,8 @@ export interface InProcessReader {
   ): readonly Record<string, unknown>[];
   /** Unchanged while no document of `collection` is written: see `known-people.ts`. */
   stamp?(collection: string): string;
+  /** The answer counts of the aggregates, in this process (see `AggregateDeps.reader`). */
+  aggregate?: InProcessAggregate;
 }
 
 export interface ExportDeps {

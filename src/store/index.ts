@@ -105,6 +105,12 @@ export interface InProcessReader {
    */
   findOne(collection: string, filter: Record<string, unknown>): Record<string, unknown> | undefined;
   /**
+   * An aggregate answered at once, without BSON and the driver's cursor: the pipeline as the driver
+   * would send it, the result documents as the store made them (a grouped value may be a stored
+   * document's own array: read them, never change them).
+   */
+  aggregate(collection: string, pipeline: readonly Record<string, unknown>[]): readonly Record<string, unknown>[];
+  /**
    * The same text while no document of the collection is written or removed: what a reader made
    * of the documents it read (an export's teachers' profiles) is good until this changes.
    */
@@ -136,6 +142,7 @@ function inProcessReader(embedded: EmbeddedStore, dbName: string): InProcessRead
       for (const doc of embedded.find(dbName, collection, filter)) return BSON.deserialize(BSON.serialize(doc));
       return undefined;
     },
+    aggregate: (collection, pipeline) => embedded.aggregate(dbName, collection, pipeline),
     stamp: (collection) => embedded.stamp(dbName, collection),
   };
 }

@@ -114,7 +114,8 @@ async function benchAggregates(): Promise<void> {
       `Generated ${n(data.participants)} teachers, ${n(data.responses)} responses (the shipped questionnaires), ${n(data.participants * 3)} activities, ` +
         `${n(data.participants / 2)} consultations in ${data.generatedSeconds.toFixed(1)} s\n\nAggregates over ${n(data.responses)} responses (embedded store):`,
     );
-    const deps = { models: store.models, catalog: data.catalog };
+    // As the bot's monitoring has it (service.ts): the embedded store of this process reads in-process.
+    const deps = { models: store.models, catalog: data.catalog, reader: store.inProcess };
     const results: [string, number, MachineShare | undefined][] = [];
     const machine = machineMeter();
     const all: Scope = {};

@@ -162,6 +162,30 @@ describe('one pass for the summary', () => {
   });
 });
 
+describe('answer counts read in this process', () => {
+  // The bot and a CLI without a running bot take the counts straight from the embedded store; a
+  // CLI beside a running bot and MongoDB through the driver. Both must give the same figures.
+  it('give what reading them through the driver gives, for every breakdown', async () => {
+    expect(store.kind === 'embedded' ? store.inProcess?.aggregate : undefined).toBeDefined();
+    if (!store.inProcess) return;
+    const inProcess = { ...deps(), reader: store.inProcess };
+    const scopes: Scope[] = [
+      all,
+      ...(['region', 'district', 'settlementType', 'organisation', 'cohort', 'programme', 'direction'] as const).map(
+        (by): Scope => ({ by }),
+      ),
+      { cohortIds: [fx.cohorts.c1.id], by: 'district' },
+    ];
+    for (const scope of scopes) {
+      const through = await answerStats(deps(), scope, 'ru');
+      expect(through.distributions.length).toBeGreaterThan(0);
+      expect(await answerStats(inProcess, scope, 'ru')).toEqual(through);
+      expect(await distributions(inProcess, scope, 'ru')).toEqual(await distributions(deps(), scope, 'ru'));
+      expect(await likert(inProcess, scope, 'ru')).toEqual(await likert(deps(), scope, 'ru'));
+    }
+  });
+});
+
 describe('activities', () => {
   it('counts per teacher and the share with at least three accepted', async () => {
     // accepted: t1 3, t2 1, t3 3, t6 4 -> 11 of 14 submitted; >= 3: t1 t3 t6; enrolled 9.

@@ -12,7 +12,9 @@ import { DirLock, Journal, JOURNAL_FILE, type JournalIo } from './journal.js';
 import type { WriteHealth } from './catalog.js';
 import { silentLogger, type EmbeddedStoreLogger } from './logger.js';
 import { executeCommand, WireServer } from './server.js';
+import { aggregateDocs } from './commands/aggregate.js';
 import { eachMatch, matchDocs } from './commands/scan.js';
+import { toCommandError } from './errors.js';
 import { compileFilter, compileProjection, parseSort, sortDocs } from './query.js';
 import type { Doc } from './values.js';
 
@@ -65,6 +67,13 @@ export interface EmbeddedStore {
    * Commands that answer with a cursor are refused: reads go through `find`.
    */
   command(db: string, cmd: Doc): Doc;
+  /**
+   * An aggregate in this process, without the wire: the same pipeline as the `aggregate` command
+   * (written through BSON once, so it means the same), its result documents at once. For the
+   * monitoring counts, whose result went through BSON both ways and the driver's cursor for
+   * nothing. The documents may hold the stored documents' own values: never change them.
+   */
+  aggregate(db: string, collection: string, pipeline: readonly Doc[]): Doc[];
   /**
    * Text that stays the same while no document of the collection is written or removed (and
    * differs for a dropped and recreated one): a reader may keep what it made of the documents
@@ -300,6 +309,16 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions = {}): Pr
       const result = executeCommand(catalog, cursors, logger, sent, db, 0);
       if (result instanceof RawReply) throw new Error('a command that answers with a cursor is not run in-process');
       return result;
+    },
+    aggregate(db, collection, pipeline) {
+      const sent = BSON.deserialize(BSON.serialize({ aggregate: collection, pipeline, cursor: {} }));
+      try {
+        return aggregateDocs(sent, { catalog, cursors, db, connectionId: 0, logger }).docs;
+      } catch (err) {
+        // As the driver would throw the command's failure: its message and code.
+        const error = toCommandError(err);
+        throw Object.assign(new Error(error.message), { code: error.code, codeName: error.codeName });
+      }
     },
     close() {
       closing ??= (async () => {

@@ -156,20 +156,18 @@ export function hashJoin(
   const sharedByKey = new Map<string, Doc[]>();
   // By the last word, then the other three compared: an ObjectId's last bytes (its counter) differ most.
   const byWords = new Map<number, Array<ObjectIdWords & { docs: Doc[] }>>();
+  // The last ObjectId joined and its documents: the store holds a teacher's id once for all her
+  // responses (shared-values.ts), and they follow each other, so most look-ups are this one.
+  let lastId: ObjectIdWords | undefined;
+  let lastDocs: Doc[] = [];
   const one = (only: unknown): Doc[] => {
     if (only === EMPTY_ARRAY_KEY) return [];
     if (!shared) return docsOf(byKey.get(keyString(only)));
+    if (only === lastId && lastId !== undefined) return lastDocs;
     if (isObjectIdWords(only)) {
-      const { i0, i1, i2, i3 } = only;
-      let bucket = byWords.get(i3);
-      if (bucket === undefined) {
-        bucket = [];
-        byWords.set(i3, bucket);
-      }
-      for (const e of bucket) if (e.i0 === i0 && e.i1 === i1 && e.i2 === i2) return e.docs;
-      const docs = docsOf(byKey.get(keyString(only)));
-      bucket.push({ i0, i1, i2, i3, docs });
-      return docs;
+      lastId = only;
+      lastDocs = byWordsOf(only);
+      return lastDocs;
     }
     const key = keyString(only);
     let docs = sharedByKey.get(key);
@@ -177,6 +175,18 @@ export function hashJoin(
       docs = docsOf(byKey.get(key));
       sharedByKey.set(key, docs);
     }
+    return docs;
+  };
+  const byWordsOf = (only: ObjectIdWords): Doc[] => {
+    const { i0, i1, i2, i3 } = only;
+    let bucket = byWords.get(i3);
+    if (bucket === undefined) {
+      bucket = [];
+      byWords.set(i3, bucket);
+    }
+    for (const e of bucket) if (e.i0 === i0 && e.i1 === i1 && e.i2 === i2) return e.docs;
+    const docs = docsOf(byKey.get(keyString(only)));
+    bucket.push({ i0, i1, i2, i3, docs });
     return docs;
   };
   return (locals) => {

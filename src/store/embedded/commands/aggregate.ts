@@ -15,6 +15,7 @@ import {
   optionalDoc,
   optionalNumber,
   validateCollectionName,
+  type CommandContext,
   type CommandSpec,
 } from './context.js';
 import { executePipeline } from './fused-group.js';
@@ -154,64 +155,72 @@ const aggregate: CommandSpec = {
     'needsMerge',
   ],
   run(cmd, ctx) {
-    const target = cmd[commandName(cmd)];
-    if (!Array.isArray(cmd.pipeline))
-      throw new CommandError('TypeMismatch', "'pipeline' option must be specified as an array");
-    if (cmd.explain) throw notImplemented('aggregate explain');
-    const cursorOpts = optionalDoc(cmd, 'cursor');
-    if (!cursorOpts)
-      throw new CommandError(
-        'FailedToParse',
-        "The 'cursor' option is required, except for aggregate with the explain argument",
-      );
-    assertSimpleCollation(cmd.collation);
-    const stages = cmd.pipeline as unknown[];
-    rejectUnsupportedStages(stages);
-
-    const variables = letVariables(cmd);
-    let input: Doc[];
-    let rest = stages;
-    let ns: string;
-    if (target === 1 || target === 1.0) {
-      const first = stages[0];
-      if (!isPlainObject(first) || !('$documents' in first)) {
-        throw new CommandError(
-          'InvalidNamespace',
-          '{aggregate: 1} is not valid for this pipeline; a collection is required',
-        );
-      }
-      input = [];
-      ns = `${ctx.db}.$cmd.aggregate`;
-    } else {
-      const name = validateCollectionName(ctx.db, target);
-      ns = `${ctx.db}.${name}`;
-      const coll = ctx.catalog.collection(ctx.db, name);
-      const first = stages[0];
-      if (isPlainObject(first) && '$match' in first && isPlainObject(first.$match)) {
-        // A leading $match can use the indexes.
-        input = matchDocs(coll, compileFilter(first.$match, { variables }));
-        rest = stages.slice(1);
-      } else {
-        input = coll ? [...coll.docs.values()] : [];
-      }
-    }
-
-    // Each stretch mingo runs gets its own safety verdict: the fused segments never write, and
-    // what comes after a $group is a handful of new documents, cheap to clone when needed.
-    const stored = (name: string): Doc[] => [...(ctx.catalog.collection(ctx.db, name)?.docs.values() ?? [])];
-    const runMingo = (docs: Doc[], part: readonly unknown[]): Doc[] => {
-      if (part.length === 0) return docs;
-      const safe = pipelineIsSafe(part);
-      const resolver = safe ? stored : (name: string): Doc[] => stored(name).map(cloneValue);
-      const agg = new Aggregator(part as Doc[], {
-        ...mingoOptions({ variables, collectionResolver: resolver }),
-        processingMode: ProcessingMode.CLONE_OFF,
-      });
-      return agg.run(safe ? docs : docs.map(cloneValue)) as Doc[];
-    };
-    const results = executePipeline(input, rest, { variables, collectionResolver: stored }, runMingo);
-    return ctx.cursors.open({ ns, docs: results, batchSize: optionalNumber(cursorOpts, 'batchSize') });
+    const { ns, docs } = aggregateDocs(cmd, ctx);
+    return ctx.cursors.open({ ns, docs, batchSize: optionalNumber(optionalDoc(cmd, 'cursor') ?? {}, 'batchSize') });
   },
 };
+
+/**
+ * The result documents of an `aggregate` command, before a cursor hands them out: for the command
+ * and for an aggregate in this process (`EmbeddedStore.aggregate`). They may hold the stored
+ * documents' own values (a grouped answer's array): read them, never change them.
+ */
+export function aggregateDocs(cmd: Doc, ctx: CommandContext): { ns: string; docs: Doc[] } {
+  const target = cmd[commandName(cmd)];
+  if (!Array.isArray(cmd.pipeline))
+    throw new CommandError('TypeMismatch', "'pipeline' option must be specified as an array");
+  if (cmd.explain) throw notImplemented('aggregate explain');
+  if (!optionalDoc(cmd, 'cursor'))
+    throw new CommandError(
+      'FailedToParse',
+      "The 'cursor' option is required, except for aggregate with the explain argument",
+    );
+  assertSimpleCollation(cmd.collation);
+  const stages = cmd.pipeline as unknown[];
+  rejectUnsupportedStages(stages);
+
+  const variables = letVariables(cmd);
+  let input: Doc[];
+  let rest = stages;
+  let ns: string;
+  if (target === 1 || target === 1.0) {
+    const first = stages[0];
+    if (!isPlainObject(first) || !('$documents' in first)) {
+      throw new CommandError(
+        'InvalidNamespace',
+        '{aggregate: 1} is not valid for this pipeline; a collection is required',
+      );
+    }
+    input = [];
+    ns = `${ctx.db}.$cmd.aggregate`;
+  } else {
+    const name = validateCollectionName(ctx.db, target);
+    ns = `${ctx.db}.${name}`;
+    const coll = ctx.catalog.collection(ctx.db, name);
+    const first = stages[0];
+    if (isPlainObject(first) && '$match' in first && isPlainObject(first.$match)) {
+      // A leading $match can use the indexes.
+      input = matchDocs(coll, compileFilter(first.$match, { variables }));
+      rest = stages.slice(1);
+    } else {
+      input = coll ? [...coll.docs.values()] : [];
+    }
+  }
+
+  // Each stretch mingo runs gets its own safety verdict: the fused segments never write, and
+  // what comes after a $group is a handful of new documents, cheap to clone when needed.
+  const stored = (name: string): Doc[] => [...(ctx.catalog.collection(ctx.db, name)?.docs.values() ?? [])];
+  const runMingo = (docs: Doc[], part: readonly unknown[]): Doc[] => {
+    if (part.length === 0) return docs;
+    const safe = pipelineIsSafe(part);
+    const resolver = safe ? stored : (name: string): Doc[] => stored(name).map(cloneValue);
+    const agg = new Aggregator(part as Doc[], {
+      ...mingoOptions({ variables, collectionResolver: resolver }),
+      processingMode: ProcessingMode.CLONE_OFF,
+    });
+    return agg.run(safe ? docs : docs.map(cloneValue)) as Doc[];
+  };
+  return { ns, docs: executePipeline(input, rest, { variables, collectionResolver: stored }, runMingo) };
+}
 
 export const aggregateCommands: CommandSpec[] = [aggregate];

@@ -809,6 +809,13 @@ interface GroupFinder {
   leafOf: ((values: readonly unknown[]) => Leaf) | undefined;
   /** The row's group in a leaf. */
   inLeaf: (leaf: Leaf) => GroupState;
+  /**
+   * Adds one row to the row's group in a leaf, for a count-only `$group`: the count is kept in a
+   * number table until `settle`, so an answer costs one typed-array cell, not a group look-up.
+   */
+  countIn: (leaf: Leaf) => void;
+  /** Adds what `countIn` kept to the groups' rows. */
+  settle: () => void;
 }
 
 /**
@@ -825,6 +832,9 @@ interface Leaf {
 
 const LOW_INDEXES = 256;
 
+/** countIn's table is bounded (16 MB): a breakdown past it counts in the group objects. */
+const MAX_TALLY_CELLS = 1 << 22;
+
 /**
  * Finds (or makes, with `make`) the row's group. The parts that do not depend on the unwound
  * element (a segment looked up per teacher, the questionnaire) are resolved once per document to
@@ -839,7 +849,16 @@ function groupFinder(plan: FusedPlan, row: Row, make: () => GroupState): GroupFi
     // `_id: <expression>`: missing and null are one group.
     const root = newLevel();
     const find = () => slot(root, idValue(row) ?? null, make) as GroupState;
-    return { find, element: undefined, leafOf: undefined, inLeaf: find };
+    return {
+      find,
+      element: undefined,
+      leafOf: undefined,
+      inLeaf: find,
+      countIn: () => {
+        find().rows++;
+      },
+      settle: () => {},
+    };
   }
   const fields = (plan.idFields ?? []).filter((f) => f.get !== undefined);
   const docGetters = fields.filter((f) => f.perDocument).map((f) => f.get as Getter);
@@ -914,8 +933,49 @@ function groupFinder(plan: FusedPlan, row: Row, make: () => GroupState): GroupFi
   };
   const perElement = fields.filter((f) => !f.perDocument);
   const inLeaf = (leaf: Leaf): GroupState => groupIn(leaf, docOf());
+  // countIn's table: per document index, the rows of each leaf's group, by the leaf's number. A
+  // response's answers land in its own document index's row, and a count is a number in a typed
+  // array rather than a field of a group object among the heap's millions: with 136 districts ×
+  // the questionnaires (~100,000 groups) the look-up and the group's cache miss were most of the pass.
+  const tally: Array<Int32Array | undefined> = [];
+  let tallyCells = 0;
+  /** The groups countIn started, with where their counts are. */
+  const tallied: GroupState[] = [];
+  const talliedAt: number[] = [];
+  const countIn = (leaf: Leaf): void => {
+    const d = docOf();
+    const id = leaf.id;
+    let counts = tally[d];
+    if (counts === undefined || id >= counts.length) {
+      const length = Math.max(64, id + 1, counts === undefined ? 0 : counts.length * 2);
+      // Past the bound (a breakdown into tens of thousands) the group objects count, as before.
+      if (tallyCells + length > MAX_TALLY_CELLS) {
+        groupIn(leaf, d).rows++;
+        return;
+      }
+      const grown = new Int32Array(length);
+      if (counts !== undefined) grown.set(counts);
+      tallyCells += length - (counts === undefined ? 0 : counts.length);
+      while (tally.length < d) tally.push(undefined);
+      tally[d] = grown;
+      counts = grown;
+    }
+    const n = counts[id] as number;
+    if (n === 0) {
+      // The group is made (or found, if another path made it) with this row, as before.
+      tallied.push(groupIn(leaf, d));
+      talliedAt.push(d, id);
+    }
+    counts[id] = n + 1;
+  };
+  const settle = (): void => {
+    for (let k = 0; k < tallied.length; k++) {
+      const counts = tally[talliedAt[2 * k] as number] as Int32Array;
+      (tallied[k] as GroupState).rows += counts[talliedAt[2 * k + 1] as number] as number;
+    }
+  };
   if (perElement.length === 0 || perElement.some((f) => f.elementField === undefined))
-    return { find, element: undefined, leafOf: undefined, inLeaf };
+    return { find, element: undefined, leafOf: undefined, inLeaf, countIn, settle };
   const names = perElement.map((f) => f.elementField as string);
   const lastName = names.length - 1;
   // What the element getters read: an own or inherited field, a method counting as missing.
@@ -934,7 +994,7 @@ function groupFinder(plan: FusedPlan, row: Row, make: () => GroupState): GroupFi
     for (let k = 0; k < lastName; k++) level = slot(level, values[k], newLevel) as KeyLevel;
     return slot(level, values[lastName], newLeaf) as Leaf;
   };
-  return { find, element, leafOf, inLeaf };
+  return { find, element, leafOf, inLeaf, countIn, settle };
 }
 
 function groupId(plan: FusedPlan, row: Row): unknown {
@@ -949,7 +1009,12 @@ function groupId(plan: FusedPlan, row: Row): unknown {
   return id;
 }
 
+/** A count-only group's accumulator state: its rows say it all. Never written. */
+const NO_STATE: never[] = [];
+
 function newGroup(plan: FusedPlan, row: Row): GroupState {
+  if (plan.accs.every((acc) => acc.kind === 'count'))
+    return { id: groupId(plan, row), rows: 0, values: NO_STATE, counts: NO_STATE };
   const values: unknown[] = [];
   for (const acc of plan.accs) {
     switch (acc.kind) {
@@ -1247,9 +1312,8 @@ export function runFusedGroup(plan: FusedPlan, docs: Iterable<Doc>): Doc[] | und
             );
             if (leaf === FILTERED) continue;
             if (leaf !== undefined) {
-              const g = finder.inLeaf(leaf);
-              if (countOnly) g.rows++;
-              else accumulate(g, plan, row);
+              if (countOnly) finder.countIn(leaf);
+              else accumulate(finder.inLeaf(leaf), plan, row);
               continue;
             }
           }
@@ -1276,6 +1340,7 @@ export function runFusedGroup(plan: FusedPlan, docs: Iterable<Doc>): Doc[] | und
     throw err;
   }
   columns?.reader.done(cellsRead);
+  finder.settle();
   const out: Doc[] = [];
   for (const g of groups) out.push(finish(g, plan));
   return out;
