@@ -23,7 +23,8 @@ import type { Answer, Response } from './response.js';
 import type { ResultLink, ResultLinkCheck } from './result-link.js';
 import type { Result } from './result.js';
 import type { SampleRepository } from './sample.js';
-import type { ScheduledSend, SendKey, SendRecord, SendStatus } from './scheduled-send.js';
+import type { ScheduledSend, SendKey, SendStatus } from './scheduled-send.js';
+import type { SendRecords } from './send-records.js';
 import type { SendingWindow } from './sending-window.js';
 import type { StageNumber, StagePlan, StageStatus } from './stage.js';
 import type { PlanComment, PlannedActivity } from './individual-plan.js';
@@ -348,7 +349,7 @@ export interface ScheduledSendRepository {
   finish(key: string, outcome: { status: Exclude<SendStatus, 'sending'>; at: Date; detail?: string }): Promise<void>;
   listByCohort(cohortId: string): Promise<ScheduledSend[]>;
   /** The cohort's log as planning reads it (optionally one recipient's): outcomes only. */
-  recordsByCohort(cohortId: string, recipientId?: string): Promise<SendRecord[]>;
+  recordsByCohort(cohortId: string, recipientId?: string): Promise<SendRecords>;
   /** Taken and never confirmed before `before`: a crash between taking and finishing. */
   countUnconfirmed(before: Date): Promise<number>;
 }

@@ -43,7 +43,7 @@ import type { Job } from 'agenda';
 import type { Cohort } from '../domain/cohort.js';
 import type { PlannedSend, ScheduleSettings } from '../domain/post-course-plan.js';
 import type { Repositories } from '../domain/repositories.js';
-import type { SendRecord, SendStatus } from '../domain/scheduled-send.js';
+import type { SendStatus } from '../domain/scheduled-send.js';
 import { DEFAULT_SENDING_WINDOW, isInWindow } from '../domain/sending-window.js';
 import type { Dispatcher } from '../delivery/dispatcher.js';
 import type { Content, Engine } from '../engine/index.js';
@@ -195,14 +195,7 @@ export function createPostCourseScheduler(deps: PostCourseDeps): PostCourseSched
   }
 
   function remember(state: CohortState, item: PlannedSend, status: SendStatus, at: Date, attempts: number): void {
-    const record: SendRecord = {
-      key: item.key,
-      status,
-      attemptedAt: at,
-      attempts,
-      ...(status === 'sent' ? { sentAt: at } : {}),
-    };
-    state.log.set(item.key, record);
+    state.log.set(item.key, status, attempts, at.getTime(), status === 'sent' ? at.getTime() : Number.NaN);
   }
 
   /** One planned send through the send log; the cohort's state learns what became of it. */

@@ -10,7 +10,7 @@ import {
   type PlannerTeacher,
 } from '../domain/post-course-plan.js';
 import type { Repositories } from '../domain/repositories.js';
-import type { SendRecord } from '../domain/scheduled-send.js';
+import type { SendRecords } from '../domain/send-records.js';
 import { effectivePlan } from '../domain/stage-plan.js';
 import type { StagePlan } from '../domain/stage.js';
 import { chatsOf } from '../engine/identity.js';
@@ -29,7 +29,7 @@ export interface CohortState {
   /** Every person the planner may name: teachers and curators. */
   people: Map<string, Recipient>;
   /** Mutable on purpose: the runner records each send here as it goes, then plans again. */
-  log: Map<string, SendRecord>;
+  log: SendRecords;
 }
 
 /** Someone a message can reach now. The default: a chat on some channel that has not blocked the bot. */
@@ -101,7 +101,7 @@ interface CohortFacts {
   enrollments: { participantId: string; joinedAt: Date }[];
   completed: { participantId: string; questionnaireId: string; occasion: string }[];
   acceptedBy: Map<string, number>;
-  log: SendRecord[];
+  log: SendRecords;
   people: Recipient[];
 }
 
@@ -183,13 +183,6 @@ async function stateOf(
       : [];
   });
 
-  const byKey = new Map<string, SendRecord>();
-  for (let i = 0; i < log.length; i++) {
-    const s = log[i] as SendRecord;
-    byKey.set(s.key, s);
-    if (++handled % RECORDS_PER_TURN === 0) await giveTheLoopATurn();
-  }
-
   return {
     cohort,
     plan,
@@ -198,7 +191,7 @@ async function stateOf(
     teacherById,
     curators,
     people,
-    log: byKey,
+    log,
   };
 }
 

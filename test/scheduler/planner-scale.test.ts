@@ -11,6 +11,7 @@ import {
   type PlannerTeacher,
 } from '../../src/domain/post-course-plan.js';
 import { sendKey, type ScheduledSend } from '../../src/domain/scheduled-send.js';
+import { SendRecords } from '../../src/domain/send-records.js';
 import { startOfLocalDay } from '../../src/domain/sending-window.js';
 import { DEFAULT_STAGE_PLAN } from '../../src/domain/stage-plan.js';
 
@@ -31,7 +32,7 @@ function teachers(n: number): PlannerTeacher[] {
   }));
 }
 
-function log(): Map<string, ScheduledSend> {
+function log(): SendRecords {
   const entries = teachers(300)
     .filter((_, i) => i % 3 === 0)
     .map((t): [string, ScheduledSend] => {
@@ -42,7 +43,7 @@ function log(): Map<string, ScheduledSend> {
         { ...k, key: sendKey(k), status: 'sent', dueAt: at, attemptedAt: at, sentAt: at, attempts: 1 },
       ];
     });
-  return new Map(entries);
+  return SendRecords.of(entries.map(([, s]) => s));
 }
 
 const curators = [{ participantId: 'cur', reachable: true, optedOut: false, anonymised: false }];

@@ -13,6 +13,7 @@ import {
   type PlannerTeacher,
 } from '../../src/domain/post-course-plan.js';
 import { sendKey, type ScheduledSend } from '../../src/domain/scheduled-send.js';
+import { SendRecords } from '../../src/domain/send-records.js';
 import { startOfLocalDay } from '../../src/domain/sending-window.js';
 import { DEFAULT_STAGE_PLAN } from '../../src/domain/stage-plan.js';
 import { formatProblem } from '../../src/import/fields.js';
@@ -49,7 +50,7 @@ function input(patch: Partial<PlannerInput> = {}): PlannerInput {
     plan: DEFAULT_STAGE_PLAN,
     teachers: [teacher('t1')],
     curators: [curator],
-    log: new Map(),
+    log: new SendRecords(),
     now: new Date('2026-03-20T12:00:00Z'),
     ...patch,
   };
@@ -57,6 +58,9 @@ function input(patch: Partial<PlannerInput> = {}): PlannerInput {
 
 const summary = (sends: readonly PlannedSend[]) =>
   sends.map((s) => `${s.at.toISOString()} ${s.kind} ${s.occasion} ${s.recipientId}`);
+
+/** A send log of these records, as the job reads it. */
+const logOf = (entries: [string, ScheduledSend][]) => SendRecords.of(entries.map(([, s]) => s));
 
 function sent(
   kind: ScheduledSend['kind'],
@@ -151,7 +155,7 @@ describe('post-course planner', () => {
   });
 
   it('reminds after three days, twice, then tells the curators who never answered', () => {
-    const log = new Map([
+    const log = logOf([
       sent('invite', 'exit', 't1', '2026-03-23T06:00:00Z'),
       sent('invite', 'entry', 't1', '2026-03-23T06:00:00Z'),
     ]);
@@ -171,7 +175,7 @@ describe('post-course planner', () => {
   });
 
   it("counts reminders from when the previous one really went, and follows the plan's settings", () => {
-    const log = new Map([
+    const log = logOf([
       sent('invite', 'exit', 't1', '2026-03-23T06:00:00Z'),
       sent('reminder', 'exit#1', 't1', '2026-03-27T15:00:00Z'),
     ]);
@@ -209,28 +213,26 @@ describe('post-course planner', () => {
   });
 
   it('retries a failed send later and gives up after the last attempt', () => {
-    const failedOnce = new Map([
+    const failedOnce = logOf([
       sent('stage', 'stage-1', 't1', '2026-03-23T06:00:00Z', { status: 'failed', sentAt: undefined }),
     ]);
     const now = new Date('2026-03-23T06:01:00Z');
     const retry = planCohort(input({ log: failedOnce, now })).find((s) => s.kind === 'stage');
     expect(retry).toMatchObject({ at: new Date('2026-03-23T06:15:00Z'), attempts: 1 });
-    const failedThrice = new Map([
+    const failedThrice = logOf([
       sent('stage', 'stage-1', 't1', '2026-03-23T06:00:00Z', { status: 'failed', attempts: 3, sentAt: undefined }),
     ]);
     expect(
       planCohort(input({ log: failedThrice, now })).find((s) => s.kind === 'stage' && s.occasion === 'stage-1'),
     ).toBeUndefined();
-    const undeliverable = new Map([
-      sent('stage', 'stage-1', 't1', '2026-03-23T06:00:00Z', { status: 'undeliverable' }),
-    ]);
+    const undeliverable = logOf([sent('stage', 'stage-1', 't1', '2026-03-23T06:00:00Z', { status: 'undeliverable' })]);
     expect(
       planCohort(input({ log: undeliverable, now })).find((s) => s.kind === 'stage' && s.occasion === 'stage-1'),
     ).toBeUndefined();
   });
 
   it('never plans again what was taken and not confirmed (a crash mid-send)', () => {
-    const log = new Map([
+    const log = logOf([
       sent('stage', 'stage-1', 't1', '2026-03-23T06:00:00Z', { status: 'sending', sentAt: undefined }),
     ]);
     expect(

@@ -27,6 +27,15 @@ export async function readCooperatively<D, T>(
   return out;
 }
 
+/** As readCooperatively, for a reader that keeps each document's facts its own way (no array, no object per record). */
+export async function eachCooperatively<D>(docs: AsyncIterable<unknown>, handle: (doc: D) => void): Promise<void> {
+  let n = 0;
+  for await (const doc of docs) {
+    handle(doc as D);
+    if (++n % PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 /**
  * A projected read of many small records (what planning needs of a cohort's send log, answers,
  * enrolments and people): straight from the embedded store when this process serves it, with no

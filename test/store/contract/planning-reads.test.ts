@@ -100,7 +100,7 @@ describe('planning reads', () => {
 
     for (const repos of [inProcess, viaDriver]) {
       const byKey = <T extends { key: string }>(xs: T[]) => [...xs].sort((a, b) => a.key.localeCompare(b.key));
-      const log = byKey(await repos.scheduledSends.recordsByCohort(cohort.id));
+      const log = byKey([...(await repos.scheduledSends.recordsByCohort(cohort.id)).records()]);
       const whole = byKey(await repos.scheduledSends.listByCohort(cohort.id));
       expect(log).toEqual(
         whole.map((s) => ({
@@ -113,10 +113,9 @@ describe('planning reads', () => {
       );
       // Three records in this cohort (Boris's stage prompt of the other cohort is not one of them).
       expect(log.map((r) => r.status).sort()).toEqual(['failed', 'sending', 'sent']);
-      expect((await repos.scheduledSends.recordsByCohort(cohort.id, anna.id)).map((r) => r.status).sort()).toEqual([
-        'failed',
-        'sent',
-      ]);
+      expect(
+        [...(await repos.scheduledSends.recordsByCohort(cohort.id, anna.id)).records()].map((r) => r.status).sort(),
+      ).toEqual(['failed', 'sent']);
 
       // Vera withdrew: only Anna and Boris are active, with the dates they joined.
       const members = await repos.enrollments.activeMembers(cohort.id);
