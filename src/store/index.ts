@@ -15,7 +15,7 @@ import { startEmbeddedStore, type EmbeddedStore, type JournalIo } from './embedd
 import { migrateParticipantAddresses } from './migrate-addresses.js';
 import { defineModels, type Models } from './models/index.js';
 import { migrateBroadcastDeliveries } from './repositories/broadcasts.js';
-import { collectReplayGarbage, heapInUse } from './replay-garbage.js';
+import { collectReplayGarbage, heapInUse, replayGarbage } from './replay-garbage.js';
 import { createRepositories } from './repositories/index.js';
 import { createSessionStore } from './sessions.js';
 
@@ -186,6 +186,8 @@ export async function openStore({
         // The CLI opening the data directory itself (no bot running): a command reads a few
         // collections and ends, so it builds only the indexes it uses.
         indexesWhenUsed: attachToRunning,
+        // Replay's garbage collected three quarters of the way through, where it lowers the peak.
+        onReplayed: replayGarbage(),
         logger: logger.child({ component: 'embedded-store' }),
         ...(journalIo ? { io: journalIo } : {}),
       });

@@ -4,6 +4,7 @@
  * projections, updates and aggregation are mingo's; indexes, unique constraints, cursors and
  * persistence (an append-only journal) are ours.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { BSON } from 'bson';
 import { Catalog } from './catalog.js';
@@ -42,6 +43,12 @@ export interface EmbeddedStoreOptions {
    * stall a running server must not have, and its writes soon need every unique index anyway.
    */
   indexesWhenUsed?: boolean;
+  /**
+   * Called after each journal record is applied while the journal is read on open, with the
+   * record's size and the journal's in bytes (the bot and the CLI time a collection of replay's
+   * garbage by them).
+   */
+  onReplayed?: (recordBytes: number, journalBytes: number) => void;
 }
 
 export interface EmbeddedStore {
@@ -155,15 +162,26 @@ function compactWhileRunning(
   };
 }
 
+/** The journal's size before it is read (0 when there is none yet). */
+function journalFileBytes(dataDir: string): number {
+  try {
+    return fs.statSync(path.join(dataDir, JOURNAL_FILE)).size;
+  } catch {
+    return 0;
+  }
+}
+
 function openJournal(
   catalog: Catalog,
   dataDir: string,
   policy: CompactPolicy,
   io?: JournalIo,
+  onReplayed?: (recordBytes: number, journalBytes: number) => void,
 ): { journal: Journal; nextLook: number } {
   const { logger } = policy;
   const started = performance.now();
   let skipped = 0;
+  const journalBytes = onReplayed ? journalFileBytes(dataDir) : 0;
   const { journal, replay } = Journal.open(
     dataDir,
     (payload) => {
@@ -176,6 +194,7 @@ function openJournal(
           'embedded store: skipped a journal record that could not be applied',
         );
       }
+      onReplayed?.(payload.length, journalBytes);
     },
     io,
   );
@@ -226,7 +245,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions = {}): Pr
     const dataDir = path.resolve(options.dataDir);
     lock = DirLock.acquire(dataDir);
     try {
-      const { journal, nextLook } = openJournal(catalog, dataDir, policy, options.io);
+      const { journal, nextLook } = openJournal(catalog, dataDir, policy, options.io, options.onReplayed);
       catalog.journal = journal;
       compaction = compactWhileRunning(catalog, journal, policy, nextLook);
     } catch (err) {
