@@ -105,17 +105,15 @@ export class SendRecords implements SendRecordsView {
   }
 
   private resize(n: number): void {
-    const statuses = new Uint8Array(n);
-    statuses.set(this.statuses.subarray(0, Math.min(n, this.statuses.length)));
-    this.statuses = statuses;
-    const attempts = new Uint32Array(n);
-    attempts.set(this.attemptCounts.subarray(0, Math.min(n, this.attemptCounts.length)));
-    this.attemptCounts = attempts;
-    const attemptedAts = new Float64Array(n);
-    attemptedAts.set(this.attemptedAts.subarray(0, Math.min(n, this.attemptedAts.length)));
-    this.attemptedAts = attemptedAts;
-    const sentAts = new Float64Array(n);
-    sentAts.set(this.sentAts.subarray(0, Math.min(n, this.sentAts.length)));
-    this.sentAts = sentAts;
+    this.statuses = resized(this.statuses, new Uint8Array(n));
+    this.attemptCounts = resized(this.attemptCounts, new Uint32Array(n));
+    this.attemptedAts = resized(this.attemptedAts, new Float64Array(n));
+    this.sentAts = resized(this.sentAts, new Float64Array(n));
   }
+}
+
+/** `to` holding what fits of `from`: a column moved to a table of another size. */
+function resized<T extends Uint8Array | Uint32Array | Float64Array>(from: T, to: T): T {
+  to.set(from.subarray(0, Math.min(to.length, from.length)));
+  return to;
 }
