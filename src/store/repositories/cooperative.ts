@@ -18,16 +18,14 @@ export async function readCooperatively<D, T>(
   convert: (doc: D) => T,
 ): Promise<T[]> {
   const out: T[] = [];
-  let n = 0;
   const docs = 'cursor' in query ? query.cursor({ batchSize: BATCH }) : query;
-  for await (const doc of docs) {
-    out.push(convert(doc as D));
-    if (++n % PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
-  }
+  await eachCooperatively(docs, (doc: D) => {
+    out.push(convert(doc));
+  });
   return out;
 }
 
-/** As readCooperatively, for a reader that keeps each document's facts its own way (no array, no object per record). */
+/** Each document handed to `handle`, with a turn of the event loop every PER_TURN: for a reader that keeps each document's facts its own way (no array, no object per record). */
 export async function eachCooperatively<D>(docs: AsyncIterable<unknown>, handle: (doc: D) => void): Promise<void> {
   let n = 0;
   for await (const doc of docs) {
