@@ -38,6 +38,7 @@ import { openStore, type Store } from './store/index.js';
 import { checkQuestionnaireVersions } from './store/questionnaire-versions.js';
 import { problemWords } from './questionnaires/index.js';
 import { adoptDefaultSupportModel } from './support-models/adopt.js';
+import { trimYoungGenerationWhenQuiet } from './memory/young-generation.js';
 import { seedDemo } from './sandbox/demo.js';
 import { SANDBOX_PATH, sandboxRoutes } from './sandbox/routes.js';
 import { VERSION } from './version.js';
@@ -345,6 +346,9 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
       .catch((error: unknown) => logger.error({ err: error }, 'joining unfinished broadcasts failed'));
   }, BROADCAST_JOIN_MS);
   joinBroadcasts.unref();
+  // A bot is quiet most of the day: V8 hands back the young generation a burst of messages or a
+  // cohort's job grew, once allocation has been low for a few seconds (src/memory/young-generation.ts).
+  const stopTrimming = trimYoungGenerationWhenQuiet();
 
   let stopping: Promise<void> | undefined;
   return {
@@ -357,6 +361,7 @@ export async function startApp(config: Config, logger: Logger, overrides: AppOve
     stop() {
       stopping ??= (async () => {
         clearInterval(joinBroadcasts);
+        stopTrimming();
         for (const channel of channels) await channel.stop();
         await http.close();
         await postCourse.stop();

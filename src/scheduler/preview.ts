@@ -12,6 +12,7 @@ import type { Content } from '../engine/index.js';
 import type { ImportProblem } from '../import/fields.js';
 import { localized } from '../questionnaires/index.js';
 import { displayName } from './messages.js';
+import { withYoungGenerationHeld } from '../memory/young-generation.js';
 import { giveTheLoopATurn, loadCohortState, plannerInput, type CohortState, type ReachCheck } from './state.js';
 
 const DESCRIBED_PER_TURN = 2_000;
@@ -48,13 +49,20 @@ export interface PreviewDeps {
   locale?: Locale;
 }
 
-/** Sends planned from `from` (inclusive) to `to` (exclusive); undefined for an unknown cohort. */
-export async function previewCohort(
+/**
+ * Sends planned from `from` (inclusive) to `to` (exclusive); undefined for an unknown cohort. With
+ * V8's young generation held, as the cohort's job plans (src/memory/young-generation.ts).
+ */
+export function previewCohort(
   deps: PreviewDeps,
   cohortId: string,
   from: Date,
   to: Date,
 ): Promise<CohortPreview | undefined> {
+  return withYoungGenerationHeld(() => preview(deps, cohortId, from, to));
+}
+
+async function preview(deps: PreviewDeps, cohortId: string, from: Date, to: Date): Promise<CohortPreview | undefined> {
   const cohort = await deps.repos.cohorts.findById(cohortId);
   if (!cohort) return undefined;
   const state = await loadCohortState(deps.repos, cohort, deps.canReach);

@@ -1,6 +1,7 @@
 // Reads what the planner needs about one cohort from the store: its plan, its active teachers
 // (reachability, consent, /stop, completed questionnaires, accepted activities), its curators and
 // its send log. Planning itself is pure (src/domain/post-course-plan.ts).
+import { withYoungGenerationHeld } from '../memory/young-generation.js';
 import type { Cohort } from '../domain/cohort.js';
 import type { Recipient } from '../domain/participant.js';
 import {
@@ -44,11 +45,16 @@ const RECORDS_PER_TURN = 2_000;
 export const giveTheLoopATurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 export const reachableByChat: ReachCheck = (p) => chatsOf(p).length > 0;
 
-export async function loadCohortState(
+export function loadCohortState(
   repos: Repositories,
   cohort: Cohort,
   canReach: ReachCheck = reachableByChat,
 ): Promise<CohortState> {
+  // Everything read here survives as the cohort's state (see ../memory/young-generation.ts).
+  return withYoungGenerationHeld(() => readCohortState(repos, cohort, canReach));
+}
+
+async function readCohortState(repos: Repositories, cohort: Cohort, canReach: ReachCheck): Promise<CohortState> {
   // Only what planning looks at: join dates, completed occasions, accepted counts, send outcomes.
   const [programme, enrollments, completed, acceptedBy, log] = await Promise.all([
     repos.programmes.findById(cohort.programmeId),

@@ -7,8 +7,8 @@
 // Collected at once, before anything is served, the same work peaks ~10–20 MB lower
 // (docs/performance.md, "What replay leaves behind"). And one collection while the journal is read,
 // three quarters of the way through, so that the garbage does not all pile up before that one.
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { getHeapStatistics } from 'node:v8';
+import { collectAndShrink, collector } from '../memory/collector.js';
 
 /** Below this much heap growth while the store opened, a collection is not worth its pause. */
 export const REPLAY_GARBAGE_FLOOR_BYTES = 16 * 1024 * 1024;
@@ -45,34 +45,14 @@ export function replayGarbage(): (recordBytes: number, journalBytes: number) => 
 /** The heap in use now, to pass back to `collectReplayGarbage` once the store is open. */
 export const heapInUse = (): number => getHeapStatistics().used_heap_size;
 
-let fullCollection: (() => void) | undefined;
-
 /**
- * V8's own full collection. Node offers it only behind `--expose-gc`; the flag set now exposes
- * `gc` in contexts made after it (this one, not the bot's global scope), so no other code sees it.
+ * One memory-reducing collection when opening the store grew the heap by
+ * `REPLAY_GARBAGE_FLOOR_BYTES` or more since `before` (a large journal replayed); a small store is
+ * left alone. It frees replay's garbage and hands back the young generation replay grew
+ * (`collectAndShrink`: ~30 MB of RSS for a 5,000-teacher cohort). It holds the event loop
+ * (~0.15 s for that cohort's ~100 MB heap), once, before the store is handed out.
  */
-function collector(): (() => void) | undefined {
-  if (!fullCollection) {
-    try {
-      setFlagsFromString('--expose-gc');
-      const gc: unknown = runInNewContext('gc');
-      if (typeof gc === 'function') fullCollection = gc as () => void;
-    } catch {
-      // Not exposed (another engine, a locked-down flag): the garbage waits for V8's own time.
-    }
-  }
-  return fullCollection;
-}
-
-/**
- * One full collection when opening the store grew the heap by `REPLAY_GARBAGE_FLOOR_BYTES` or more
- * since `before` (a large journal replayed); a small store is left alone. It holds the event loop
- * (~0.1 s for that cohort's ~100 MB heap), once, before the store is handed out.
- */
-export function collectReplayGarbage(before: number): boolean {
+export async function collectReplayGarbage(before: number): Promise<boolean> {
   if (heapInUse() - before < REPLAY_GARBAGE_FLOOR_BYTES) return false;
-  const gc = collector();
-  if (!gc) return false;
-  gc();
-  return true;
+  return (await collectAndShrink()) !== 'none';
 }

@@ -1,0 +1,81 @@
+// V8's young generation (the nursery where every object starts) grows from two 1 MB semi-spaces to
+// two of 16 MB when much of what it holds survives, and it stays that size: 32 MB of the process's
+// memory that nothing in Node 20 gives back. Two moments make it grow in Sputnik, and both are
+// places where the process's memory peaks: the embedded store's documents read from the journal,
+// and a large cohort's state read and planned (everything read survives, the due plan too).
+//
+// Holding: while held, V8's growth factor is 1, so the young generation keeps the size it has.
+// Taken only where what the work reads survives anyway (a store in this process hands out its own
+// documents); with the data in another process every read makes short-lived copies, and a small
+// nursery would promote them into the old generation (measured: the job beside a separate store
+// went 164 → 208 MB with two 1 MB semi-spaces).
+//
+// Trimming: V8 shrinks the young generation at a scavenge that finds the last ~5 s allocated at
+// under ~1 MB/s. A quiet bot runs no scavenge at all, so it would keep the 32 MB until its next
+// message; one scavenge every few seconds (~1–2 ms on an empty nursery) lets V8 decide, and a busy
+// bot keeps the nursery it is using.
+import { setFlagsFromString } from 'node:v8';
+import { collector } from './collector.js';
+
+/** What the hold gives back: V8's default, or the factor the process was started with. */
+const startedWith =
+  process.execArgv.map((arg) => /^--semi[-_]space[-_]growth[-_]factor=(\d+)$/.exec(arg)?.[1]).find(Boolean) ?? '2';
+
+let holds = 0;
+let allowed = false;
+
+/**
+ * Lets `holdYoungGeneration` hold from now on: called by whoever puts a store's documents in this
+ * process (see above for why not otherwise). `false` takes it back (the store closed).
+ */
+export function allowHoldingYoungGeneration(allow: boolean): void {
+  allowed = allow;
+}
+
+/**
+ * Keeps V8's young generation at its present size until the returned function is called (once).
+ * Holds nest: the size is let go when the last one ends. Does nothing unless allowed (above).
+ */
+export function holdYoungGeneration(): () => void {
+  if (!allowed) return () => undefined;
+  if (holds++ === 0) setGrowthFactor('1');
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--holds === 0) setGrowthFactor(startedWith);
+  };
+}
+
+/** `work` with the young generation held (see `holdYoungGeneration`). */
+export async function withYoungGenerationHeld<T>(work: () => Promise<T>): Promise<T> {
+  const release = holdYoungGeneration();
+  try {
+    return await work();
+  } finally {
+    release();
+  }
+}
+
+function setGrowthFactor(factor: string): void {
+  try {
+    setFlagsFromString(`--semi-space-growth-factor=${factor}`);
+  } catch {
+    // An engine without the flag grows its young generation its own way; nothing is lost.
+  }
+}
+
+/** How often a quiet process gives V8 the chance to shrink its young generation. */
+export const TRIM_EVERY_MS = 5_000;
+
+/**
+ * One scavenge every `everyMs` (the timer does not keep the process alive), so that V8 shrinks the
+ * young generation once allocation has been low (see above). Returns the function that stops it.
+ */
+export function trimYoungGenerationWhenQuiet(everyMs = TRIM_EVERY_MS): () => void {
+  const gc = collector();
+  if (!gc) return () => undefined;
+  const timer = setInterval(() => gc({ type: 'minor' }), everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
