@@ -15,7 +15,7 @@ import { startEmbeddedStore, type EmbeddedStore, type JournalIo } from './embedd
 import { migrateParticipantAddresses } from './migrate-addresses.js';
 import { defineModels, type Models } from './models/index.js';
 import { migrateBroadcastDeliveries } from './repositories/broadcasts.js';
-import { allowHoldingYoungGeneration } from '../memory/young-generation.js';
+import { embeddedStoreInThisProcess } from '../memory/young-generation.js';
 import { collectReplayGarbage, heapInUse, replayGarbage } from './replay-garbage.js';
 import { createRepositories } from './repositories/index.js';
 import { createSessionStore } from './sessions.js';
@@ -242,7 +242,7 @@ export async function openStore({
 
   // The documents are in this process: what the scheduler reads of them survives anyway, so it may
   // plan with V8's young generation held at its size (src/memory/young-generation.ts).
-  if (embedded) allowHoldingYoungGeneration(true);
+  if (embedded) embeddedStoreInThisProcess(true);
   const kind: StoreKind = embedded ? 'embedded' : 'mongodb';
   const db = connection.db;
   if (!db) throw new Error('store connection has no database handle');
@@ -283,7 +283,7 @@ export async function openStore({
       await coordination.stop();
       await connection.close();
       if (embedded) {
-        allowHoldingYoungGeneration(false);
+        embeddedStoreInThisProcess(false);
         if (config.embeddedDataDir) withdrawAddress(config.embeddedDataDir);
         await embedded.close();
       }

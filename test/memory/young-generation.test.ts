@@ -3,10 +3,10 @@
 // grow while held. The figures are V8's own (the heap space's committed size), as the bench's
 // RSS rows depend on them (docs/performance.md, "The young generation handed back").
 import { getHeapSpaceStatistics } from 'node:v8';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectAndShrink, collector } from '../../src/memory/collector.js';
 import {
-  allowHoldingYoungGeneration,
+  embeddedStoreInThisProcess,
   holdYoungGeneration,
   trimYoungGenerationWhenQuiet,
 } from '../../src/memory/young-generation.js';
@@ -22,8 +22,6 @@ function survivors(count: number): unknown[] {
   return kept;
 }
 
-afterEach(() => allowHoldingYoungGeneration(false));
-
 describe('the young generation', () => {
   it('is grown by surviving objects and handed back by a memory-reducing collection', async () => {
     const kept = survivors(400_000);
@@ -34,23 +32,27 @@ describe('the young generation', () => {
   });
 
   it('keeps its size while held, and grows again once let go', async () => {
-    allowHoldingYoungGeneration(true);
-    await collectAndShrink();
-    const release = holdYoungGeneration();
-    const inner = holdYoungGeneration();
-    const held = survivors(400_000);
-    inner();
-    // Still held by the outer hold: holds nest.
-    const stillHeld = survivors(400_000);
-    expect(nurseryMb()).toBeLessThanOrEqual(2);
-    release();
-    release(); // a second call changes nothing
-    const grown = survivors(400_000);
-    expect(nurseryMb()).toBeGreaterThan(2);
-    expect(held.length + stillHeld.length + grown.length).toBe(1_200_000);
+    embeddedStoreInThisProcess(true);
+    try {
+      await collectAndShrink();
+      const release = holdYoungGeneration();
+      const inner = holdYoungGeneration();
+      const held = survivors(400_000);
+      inner();
+      // Still held by the outer hold: holds nest.
+      const stillHeld = survivors(400_000);
+      expect(nurseryMb()).toBeLessThanOrEqual(2);
+      release();
+      release(); // a second call changes nothing
+      const grown = survivors(400_000);
+      expect(nurseryMb()).toBeGreaterThan(2);
+      expect(held.length + stillHeld.length + grown.length).toBe(1_200_000);
+    } finally {
+      embeddedStoreInThisProcess(false);
+    }
   });
 
-  it('is not held where no store has allowed it (its data in another process)', async () => {
+  it('is not held while no embedded store is open in this process (its data elsewhere)', async () => {
     await collectAndShrink();
     const release = holdYoungGeneration();
     const kept = survivors(400_000);
