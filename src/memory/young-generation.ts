@@ -1,6 +1,7 @@
 // V8's young generation (the nursery where every object starts) grows from two 1 MB semi-spaces to
 // two of 16 MB when much of what it holds survives, and it stays that size: 32 MB of the process's
-// memory that nothing in Node 20 gives back. Two moments make it grow in Sputnik, and both are
+// memory, given back only by a memory-reducing collection (./collector.ts) or at a scavenge after
+// a quiet spell (below). Two moments make it grow in Sputnik, and both are
 // places where the process's memory peaks: the embedded store's documents read from the journal,
 // and a large cohort's state read and planned (everything read survives, the due plan too).
 //
@@ -40,7 +41,8 @@ export function embeddedStoreInThisProcess(open: boolean): void {
 
 /**
  * Keeps V8's young generation at its present size until the returned function is called (once).
- * Holds nest: the size is let go when the last one ends. Does nothing unless an embedded store is open in this process (above).
+ * Holds nest: the size is let go when the last one ends. Does nothing unless an embedded store is
+ * open in this process (above).
  */
 export function holdYoungGeneration(): () => void {
   if (storesHere === 0 || !verifiedEngine) return () => undefined;
