@@ -6,7 +6,8 @@
 //   aggregates  300,000 responses (BENCH_PARTICIPANTS=30000 teachers × 10)
 //   exports     CSV and XLSX of 25,000 and 100,000 responses (memory flat in rows?), and CSV read
 //               through the driver (a CLI beside a running bot, or MongoDB)
-//   planning    one 5,000-teacher cohort: the bot's cohort job and the CLI's schedule show, each in its own process
+//   planning    one 5,000-teacher cohort: the bot's cohort job and the CLI's schedule show, each in its own
+//               process, each BENCH_RUNS times (CPU: the median run; memory and stalls: the worst)
 //   store       a broadcast's deliveries recorded in the embedded store, 200 / 1,000 / 4,000
 //   broadcasts  1,200 / 2,000 / 4,000 teachers through the limiter and grammY to a fake Bot API
 //               (BENCH_FULL=1 adds 10,000: 333 s at the floor)
@@ -226,7 +227,29 @@ async function main(): Promise<void> {
 
   if (only.has('planning')) {
     const teachers = Number(process.env.BENCH_PLANNING_TEACHERS ?? 5000);
-    const { job: j, show: w, jobBesideStore: jm, showBesideBot: wb } = await benchPlanning(teachers);
+    const runs = await benchPlanning(teachers, RUNS);
+    // Memory and stalls: each process's worst run (a peak is what a centre's machine must have);
+    // CPU: the median run. The breakdown printed is the worst run's.
+    const worst = <F extends { peakRssMb: number }>(xs: F[]): F =>
+      xs.reduce((a, b) => (b.peakRssMb > a.peakRssMb ? b : a));
+    const [j, w, jm, wb] = [
+      worst(runs.job),
+      worst(runs.show),
+      worst(runs.jobBesideStore),
+      worst(runs.showBesideBot),
+    ] as const;
+    const everyRun = (xs: { peakRssMb: number }[]) =>
+      xs.length > 1
+        ? ` (the highest of ${xs.length} runs: ${xs.map((x) => x.peakRssMb.toFixed(0)).join(' / ')} MB)`
+        : '';
+    const planCpu = median(runs.job.map((x) => x.planCpuMs));
+    const stateRead = median(runs.job.map((x) => x.loadMs));
+    const stallMs = Math.max(...runs.job.map((x) => x.maxStallMs));
+    const stallCpuMs = Math.max(...runs.job.map((x) => x.maxStallCpuMs));
+    for (const x of [...runs.job, ...runs.jobBesideStore])
+      check(x.due === j.due, 'the runs of the cohort job planned different sends');
+    for (const x of [...runs.show, ...runs.showBesideBot])
+      check(x.previewItems === w.previewItems, 'the runs of schedule show described different sends');
     check(j.due > 0 && w.previewItems > 0 && w.textChars > 0, 'planning found nothing to send');
     const mb = (x: number) => x.toFixed(0);
     say(
@@ -249,14 +272,15 @@ async function main(): Promise<void> {
       jm.due === j.due && wb.previewItems === w.previewItems,
       'planning through the driver differs from in-process',
     );
+    const ofRuns = RUNS > 1 ? ` (median of ${RUNS})` : '';
     row(
       `planning one ${n(teachers)}-teacher cohort (what is due)`,
-      `${s(j.planCpuMs / 1000)} CPU; state read ${s(j.loadMs / 1000)}`,
+      `${s(planCpu / 1000)} CPU; state read ${s(stateRead / 1000)}${ofRuns}`,
       '< 2 s CPU',
     );
     row(
       'longest event-loop stall while reading and planning it',
-      `${j.maxStallMs.toFixed(0)} ms; the main thread's longest piece of work ${j.maxStallCpuMs.toFixed(0)} ms CPU`,
+      `${stallMs.toFixed(0)} ms; the main thread's longest piece of work ${stallCpuMs.toFixed(0)} ms CPU${RUNS > 1 ? ` (the longest of ${RUNS} runs)` : ''}`,
       '< 100 ms',
     );
     row(
@@ -266,22 +290,22 @@ async function main(): Promise<void> {
     );
     row(
       "the bot's process running the cohort's job (the bot holding that cohort only)",
-      `peak RSS ${mb(j.peakRssMb)} MB: Node and the bot's modules ${mb(j.rssModulesMb)} MB, the stored cohort +${mb(j.rssBeforeMb - j.rssModulesMb)} MB, the job +${mb(j.peakRssMb - j.rssBeforeMb)} MB`,
+      `peak RSS ${mb(j.peakRssMb)} MB: Node and the bot's modules ${mb(j.rssModulesMb)} MB, the stored cohort +${mb(j.rssBeforeMb - j.rssModulesMb)} MB, the job +${mb(j.peakRssMb - j.rssBeforeMb)} MB${everyRun(runs.job)}`,
       '< 200 MB',
     );
     row(
       "the CLI's process running schedule show (no bot running: it opens the data directory)",
-      `peak RSS ${mb(w.peakRssMb)} MB: Node and the CLI's modules ${mb(w.rssModulesMb)} MB, the stored cohort +${mb(w.rssBeforeMb - w.rssModulesMb)} MB, schedule show +${mb(w.peakRssMb - w.rssBeforeMb)} MB`,
+      `peak RSS ${mb(w.peakRssMb)} MB: Node and the CLI's modules ${mb(w.rssModulesMb)} MB, the stored cohort +${mb(w.rssBeforeMb - w.rssModulesMb)} MB, schedule show +${mb(w.peakRssMb - w.rssBeforeMb)} MB${everyRun(runs.show)}`,
       '< 200 MB',
     );
     row(
       "the bot's process running the cohort's job, the cohort in MongoDB's place (another process: a running bot's store on its port)",
-      `peak RSS ${mb(jm.peakRssMb)} MB: Node and the bot's modules ${mb(jm.rssModulesMb)} MB, connected +${mb(jm.rssBeforeMb - jm.rssModulesMb)} MB, the job +${mb(jm.peakRssMb - jm.rssBeforeMb)} MB; ${s(jm.jobCpuMs / 1000)} CPU, main thread's longest piece ${jm.maxStallCpuMs.toFixed(0)} ms`,
+      `peak RSS ${mb(jm.peakRssMb)} MB: Node and the bot's modules ${mb(jm.rssModulesMb)} MB, connected +${mb(jm.rssBeforeMb - jm.rssModulesMb)} MB, the job +${mb(jm.peakRssMb - jm.rssBeforeMb)} MB; ${s(jm.jobCpuMs / 1000)} CPU, main thread's longest piece ${jm.maxStallCpuMs.toFixed(0)} ms${everyRun(runs.jobBesideStore)}`,
       '< 200 MB',
     );
     row(
       "the CLI's process running schedule show beside a running bot (reads through its store)",
-      `peak RSS ${mb(wb.peakRssMb)} MB: Node and the CLI's modules ${mb(wb.rssModulesMb)} MB, attached +${mb(wb.rssBeforeMb - wb.rssModulesMb)} MB, schedule show +${mb(wb.peakRssMb - wb.rssBeforeMb)} MB`,
+      `peak RSS ${mb(wb.peakRssMb)} MB: Node and the CLI's modules ${mb(wb.rssModulesMb)} MB, attached +${mb(wb.rssBeforeMb - wb.rssModulesMb)} MB, schedule show +${mb(wb.peakRssMb - wb.rssBeforeMb)} MB${everyRun(runs.showBesideBot)}`,
       '< 200 MB',
     );
   }

@@ -6,9 +6,11 @@
 //
 // Four processes, so that each one measured is what a centre runs: this one builds the compiled
 // bot (`npm run build`) and seeds the cohort into a data directory in a second process (as the
-// bot's own writes over months would leave it); then ./planning-child.ts runs twice on that data
-// directory, once as the bot's process running the cohort's job and once as the CLI's process
-// running `schedule show` with no bot running (it opens the data directory itself). Both run the
+// bot's own writes over months would leave it); then ./planning-child.ts runs on that data
+// directory as the bot's process running the cohort's job and as the CLI's process running
+// `schedule show` with no bot running (it opens the data directory itself), and both again with
+// a running bot's store in another process. Each runs several times, as its peak depends on when
+// V8 collects (one schedule show in five once peaked 35 MB above the others). All run the
 // compiled JavaScript, with no TypeScript loader (tsx alone adds ~50 MB of RSS):
 // ./planning-child.ts is only stripped of its types here, and loads dist/.
 import { spawn, spawnSync } from 'node:child_process';
@@ -23,6 +25,8 @@ import { openStore } from '../../src/store/index.js';
 import type { JobFigures, PlanningFigures, ShowFigures } from './planning-child.js';
 
 export type { JobFigures, PlanningFigures, ShowFigures } from './planning-child.js';
+/** Every run of each process, in the order run. */
+export type PlanningRuns = { [K in keyof PlanningFigures]: PlanningFigures[K][] };
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const MB = 1024 * 1024;
@@ -173,7 +177,8 @@ function run(args: string[], what: string): string {
   return r.stdout;
 }
 
-export async function benchPlanning(teachers: number): Promise<PlanningFigures> {
+/** Each process measured `runs` times: a process's peak depends on when V8 collects, so one run can miss the worst. */
+export async function benchPlanning(teachers: number, runs = 3): Promise<PlanningRuns> {
   run([join(ROOT, 'src', 'launch.mjs'), 'build'], 'npm run build');
   const dir = mkdtempSync(join(tmpdir(), 'sputnik-bench-planning-'));
   try {
@@ -198,8 +203,9 @@ export async function benchPlanning(teachers: number): Promise<PlanningFigures> 
           .split('\n')
           .pop() ?? '',
       );
-    const job = measure('job') as JobFigures;
-    const show = measure('show') as ShowFigures;
+    const times = <F>(what: () => F): F[] => Array.from({ length: runs }, what);
+    const job = times(() => measure('job') as JobFigures);
+    const show = times(() => measure('show') as ShowFigures);
     // A running bot's store in a third process: the job reads through the driver, as with MongoDB,
     // and schedule show attaches to it, as the CLI does beside a running bot.
     const host = spawn(process.execPath, args('host'), { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
@@ -215,8 +221,8 @@ export async function benchPlanning(teachers: number): Promise<PlanningFigures> 
       return {
         job,
         show,
-        jobBesideStore: measure('job', uri) as JobFigures,
-        showBesideBot: measure('show') as ShowFigures,
+        jobBesideStore: times(() => measure('job', uri) as JobFigures),
+        showBesideBot: times(() => measure('show') as ShowFigures),
       };
     } finally {
       const ended = new Promise((resolve) => host.once('exit', resolve));
@@ -228,12 +234,12 @@ export async function benchPlanning(teachers: number): Promise<PlanningFigures> 
   }
 }
 
-// `planning.ts seed DIR N` seeds (the bench's second process); `planning.ts [N]` runs the whole
-// part on its own and prints the figures.
+// `planning.ts seed DIR N` seeds (the bench's second process); `planning.ts [N [RUNS]]` runs the
+// whole part on its own and prints the figures.
 if (import.meta.url === `file://${process.argv[1]}`) {
   if (process.argv[2] === 'seed') {
     console.log(await seedPlanningCohort(process.argv[3] as string, Number(process.argv[4])));
   } else {
-    console.log(await benchPlanning(Number(process.argv[2] ?? 5000)));
+    console.log(await benchPlanning(Number(process.argv[2] ?? 5000), Number(process.argv[3] ?? 3)));
   }
 }
