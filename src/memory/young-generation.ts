@@ -15,18 +15,11 @@
 // under ~1 MB/s. A quiet bot runs no scavenge at all, so it would keep the 32 MB until its next
 // message; one scavenge every few seconds (~1–2 ms on an empty nursery) lets V8 decide, and a busy
 // bot keeps the nursery it is using.
-import { setFlagsFromString } from 'node:v8';
 import { collector } from './collector.js';
+import { setV8Flag, startedWith, verifiedEngine } from './v8-flags.js';
 
 /** What the hold gives back: V8's default, or the factor the process was started with. */
-const startedWith =
-  process.execArgv.map((arg) => /^--semi[-_]space[-_]growth[-_]factor=(\d+)$/.exec(arg)?.[1]).find(Boolean) ?? '2';
-
-/**
- * The flag is V8's, set at run time, which Node documents as unsupported: verified on Node 20's
- * V8 (11.3, `test/memory/`). On another V8 the young generation grows as V8 decides.
- */
-const verifiedEngine = process.versions.v8.startsWith('11.');
+const growthFactorAtStart = startedWith('semi-space-growth-factor') || '2';
 
 let holds = 0;
 let storesHere = 0;
@@ -46,31 +39,13 @@ export function embeddedStoreInThisProcess(open: boolean): void {
  */
 export function holdYoungGeneration(): () => void {
   if (storesHere === 0 || !verifiedEngine) return () => undefined;
-  if (holds++ === 0) setGrowthFactor('1');
+  if (holds++ === 0) setV8Flag('--semi-space-growth-factor=1');
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    if (--holds === 0) setGrowthFactor(startedWith);
+    if (--holds === 0) setV8Flag(`--semi-space-growth-factor=${growthFactorAtStart}`);
   };
-}
-
-/** `work` with the young generation held (see `holdYoungGeneration`). */
-export async function withYoungGenerationHeld<T>(work: () => Promise<T>): Promise<T> {
-  const release = holdYoungGeneration();
-  try {
-    return await work();
-  } finally {
-    release();
-  }
-}
-
-function setGrowthFactor(factor: string): void {
-  try {
-    setFlagsFromString(`--semi-space-growth-factor=${factor}`);
-  } catch {
-    // An engine without the flag grows its young generation its own way; nothing is lost.
-  }
 }
 
 /** How often a quiet process gives V8 the chance to shrink its young generation. */

@@ -2,7 +2,7 @@
 // next, from the state read by ./state.ts. The rules themselves are src/domain/post-course-plan.ts.
 // The planner pauses every few hundred teachers here, so a cohort of thousands never keeps the bot
 // from answering.
-import { withYoungGenerationHeld } from '../memory/young-generation.js';
+import { withHeapHeld } from '../memory/heap-hold.js';
 import { planDueCooperatively, type DuePlan, type ScheduleSettings } from '../domain/post-course-plan.js';
 import { giveTheLoopATurn, plannerInput, type CohortState } from './state.js';
 
@@ -11,8 +11,8 @@ export const MAX_ROUNDS = 4;
 
 /** The sends due at `at` (in the order a person should read them) and when the next one goes. */
 export function planDueAt(state: CohortState, at: Date, settings?: Partial<ScheduleSettings>): Promise<DuePlan> {
-  // The plan is built of objects that survive until it is sent (see ../memory/young-generation.ts).
-  return withYoungGenerationHeld(() => planDueCooperatively(plannerInput(state, at, settings), giveTheLoopATurn));
+  // The plan is built of objects that survive until it is sent (see ../memory/heap-hold.ts).
+  return withHeapHeld(() => planDueCooperatively(plannerInput(state, at, settings), giveTheLoopATurn));
 }
 
 /** When the cohort's job should run next: now if something is already due, else the next send. */

@@ -12,7 +12,7 @@ import type { Content } from '../engine/index.js';
 import type { ImportProblem } from '../import/fields.js';
 import { localized } from '../questionnaires/index.js';
 import { displayName } from './messages.js';
-import { withYoungGenerationHeld } from '../memory/young-generation.js';
+import { withHeapHeld } from '../memory/heap-hold.js';
 import { giveTheLoopATurn, loadCohortState, plannerInput, type CohortState, type ReachCheck } from './state.js';
 
 const DESCRIBED_PER_TURN = 2_000;
@@ -51,7 +51,7 @@ export interface PreviewDeps {
 
 /**
  * Sends planned from `from` (inclusive) to `to` (exclusive); undefined for an unknown cohort. With
- * V8's young generation held, as the cohort's job plans (src/memory/young-generation.ts).
+ * V8's heap held, as the cohort's job plans (src/memory/heap-hold.ts).
  */
 export function previewCohort(
   deps: PreviewDeps,
@@ -59,7 +59,7 @@ export function previewCohort(
   from: Date,
   to: Date,
 ): Promise<CohortPreview | undefined> {
-  return withYoungGenerationHeld(() => preview(deps, cohortId, from, to));
+  return withHeapHeld(() => preview(deps, cohortId, from, to));
 }
 
 async function preview(deps: PreviewDeps, cohortId: string, from: Date, to: Date): Promise<CohortPreview | undefined> {

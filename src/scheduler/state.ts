@@ -1,7 +1,7 @@
 // Reads what the planner needs about one cohort from the store: its plan, its active teachers
 // (reachability, consent, /stop, completed questionnaires, accepted activities), its curators and
 // its send log. Planning itself is pure (src/domain/post-course-plan.ts).
-import { withYoungGenerationHeld } from '../memory/young-generation.js';
+import { withHeapHeld } from '../memory/heap-hold.js';
 import type { Cohort } from '../domain/cohort.js';
 import type { Recipient } from '../domain/participant.js';
 import {
@@ -50,8 +50,8 @@ export function loadCohortState(
   cohort: Cohort,
   canReach: ReachCheck = reachableByChat,
 ): Promise<CohortState> {
-  // Everything read here survives as the cohort's state (see ../memory/young-generation.ts).
-  return withYoungGenerationHeld(() => readCohortState(repos, cohort, canReach));
+  // Everything read here survives as the cohort's state (see ../memory/heap-hold.ts).
+  return withHeapHeld(() => readCohortState(repos, cohort, canReach));
 }
 
 async function readCohortState(repos: Repositories, cohort: Cohort, canReach: ReachCheck): Promise<CohortState> {
